@@ -1,0 +1,224 @@
+// The backward engine: counts how many edges feed each node reachable from the roots, then runs
+// nodes whose inputs are complete, newest first, summing gradients that meet at a node.
+#include <algorithm>
+#include <atomic>
+#include <queue>
+#include <unordered_map>
+
+#include "rosenblatt/autograd.h"
+#include "rosenblatt/ops.h"
+
+namespace rb {
+
+namespace {
+thread_local bool grad_enabled = true;
+std::atomic<uint64_t> next_seq{0};
+
+// Accumulates into a leaf's .grad; the one node a leaf owns (weakly) and every graph shares.
+struct AccumulateGrad : Node {
+  std::shared_ptr<TensorImpl> leaf;
+  explicit AccumulateGrad(std::shared_ptr<TensorImpl> l) : leaf(std::move(l)) { seq = UINT64_MAX; }
+  std::string name() const override { return "AccumulateGrad"; }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
+    Tensor g = grads[0];
+    if (!leaf->grad) {
+      // Steal the incoming buffer when nobody else holds it; otherwise copy, so .grad never
+      // aliases another tensor that could change under it.
+      if (g.impl_ptr().use_count() > 2 || !g.is_contiguous() || g.storage().use_count() > 1) g = clone(g);
+      leaf->grad = g.impl_ptr();
+    } else {
+      Tensor acc(leaf->grad);
+      add_(acc, g);
+    }
+    return {};
+  }
+};
+
+bool is_accumulator(const Node* n) { return dynamic_cast<const AccumulateGrad*>(n) != nullptr; }
+
+Tensor zeros_for(const OutputMeta& m) { return zeros(m.shape, m.dtype, m.device); }
+
+void accumulate_into(Tensor& slot, const Tensor& g) { slot = slot.defined() ? add(slot, g) : g; }
+}  // namespace
+
+Node::Node() : seq(next_seq++) {}
+
+void Node::check_not_released() const {
+  RB_CHECK(!released, Error,
+           "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+           "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+           "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if "
+           "you need to access saved tensors after calling backward. (node: ",
+           name(), ")");
+}
+
+SavedTensor::SavedTensor(const Tensor& t) : data_(t.detach()), version_(t.version()) {}
+
+Tensor SavedTensor::unpack(const Node& owner) const {
+  owner.check_not_released();
+  RB_CHECK(data_.version() == version_, Error,
+           "one of the variables needed for gradient computation has been modified by an inplace operation: [",
+           dtype_name(data_.dtype()), " ", data_.shape(), "] is at version ", data_.version(), "; expected version ",
+           version_, " instead. (node: ", owner.name(), ")");
+  return data_;
+}
+
+bool GradMode::enabled() { return grad_enabled; }
+void GradMode::set_enabled(bool on) { grad_enabled = on; }
+
+bool any_requires_grad(std::initializer_list<const Tensor*> ts) {
+  if (!grad_enabled) return false;
+  for (const Tensor* t : ts)
+    if (t && t->defined() && t->requires_grad()) return true;
+  return false;
+}
+
+Edge gradient_edge(const Tensor& t) {
+  if (!t.defined() || !t.requires_grad()) return {};
+  TensorImpl* impl = t.impl();
+  if (impl->grad_fn) return {impl->grad_fn, impl->output_nr};
+  std::shared_ptr<Node> acc = impl->grad_accumulator.lock();
+  if (!acc) {
+    acc = std::make_shared<AccumulateGrad>(t.impl_ptr());
+    acc->outputs.push_back({t.shape(), t.dtype(), t.device()});
+    impl->grad_accumulator = acc;
+  }
+  return {acc, 0};
+}
+
+template <class In, class Out>
+static void record_impl(const std::shared_ptr<Node>& node, const In& inputs, const Out& outputs) {
+  node->next.reserve(inputs.size());
+  for (const Tensor* in : inputs) node->next.push_back(in ? gradient_edge(*in) : Edge{});
+  uint32_t k = 0;
+  for (Tensor* out : outputs) {
+    TensorImpl* impl = out->impl();
+    impl->grad_fn = node;
+    impl->output_nr = k++;
+    impl->requires_grad = true;
+    node->outputs.push_back({impl->sizes, impl->dtype, out->device()});
+  }
+}
+void record(const std::shared_ptr<Node>& node, std::initializer_list<const Tensor*> inputs,
+            std::initializer_list<Tensor*> outputs) {
+  record_impl(node, inputs, outputs);
+}
+void record(const std::shared_ptr<Node>& node, const std::vector<const Tensor*>& inputs,
+            const std::vector<Tensor*>& outputs) {
+  record_impl(node, inputs, outputs);
+}
+
+std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots,
+                                 bool retain_graph, const std::vector<Tensor>& inputs, bool allow_unused) {
+  NoGradGuard no_grad;
+  RB_CHECK(roots.size() == grad_roots.size(), ValueError, "backward: got ", roots.size(), " outputs but ",
+           grad_roots.size(), " gradients");
+
+  // Seed gradients for the roots.
+  std::unordered_map<Node*, std::vector<Tensor>> buffers;
+  std::vector<std::shared_ptr<Node>> root_nodes;
+  for (size_t i = 0; i < roots.size(); ++i) {
+    const Tensor& r = roots[i];
+    RB_CHECK(r.requires_grad(), Error, "element ", i,
+             " of tensors does not require grad and does not have a grad_fn");
+    Tensor g = grad_roots[i];
+    if (!g.defined()) {
+      RB_CHECK(r.numel() == 1, Error, "grad can be implicitly created only for scalar outputs (got shape ",
+               r.shape(), ")");
+      g = ones(r.shape(), r.dtype(), r.device());
+    } else {
+      RB_CHECK(g.shape() == r.shape(), Error, "Mismatch in shape: grad_output[", i, "] has a shape of ", g.shape(),
+               " and output[", i, "] has a shape of ", r.shape(), ".");
+      if (g.dtype() != r.dtype()) g = to_dtype(g, r.dtype());
+    }
+    Edge e = gradient_edge(r);
+    auto& buf = buffers[e.fn.get()];
+    if (buf.empty()) buf.resize(e.fn->outputs.size());
+    accumulate_into(buf[e.input_nr], g);
+    root_nodes.push_back(e.fn);
+  }
+
+  // Where autograd.grad wants its results: (node, slot) -> index into `inputs`.
+  std::vector<std::pair<Edge, size_t>> captures;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    RB_CHECK(inputs[i].requires_grad(), Error, "One of the differentiated Tensors does not require grad");
+    captures.push_back({gradient_edge(inputs[i]), i});
+  }
+  std::vector<Tensor> captured(inputs.size());
+  const bool capture_mode = !inputs.empty();
+
+  // Count the edges that feed each reachable node.
+  std::unordered_map<Node*, int> deps;
+  std::vector<Node*> stack;
+  std::unordered_map<Node*, bool> seen;
+  for (auto& n : root_nodes)
+    if (!seen[n.get()]) { seen[n.get()] = true; stack.push_back(n.get()); }
+  while (!stack.empty()) {
+    Node* n = stack.back();
+    stack.pop_back();
+    for (const Edge& e : n->next) {
+      if (!e.fn) continue;
+      deps[e.fn.get()]++;
+      if (!seen[e.fn.get()]) { seen[e.fn.get()] = true; stack.push_back(e.fn.get()); }
+    }
+  }
+
+  auto cmp = [](Node* a, Node* b) { return a->seq < b->seq; };
+  std::priority_queue<Node*, std::vector<Node*>, decltype(cmp)> ready(cmp);
+  for (auto& n : root_nodes)
+    if (deps[n.get()] == 0) {
+      deps[n.get()] = -1;  // queued once even when it is the root of several outputs
+      ready.push(n.get());
+    }
+
+  while (!ready.empty()) {
+    Node* node = ready.top();
+    ready.pop();
+    if (!buffers.count(node)) {
+      // Nothing flowed into this node (all its outputs' gradients were undefined): skip it, but
+      // release its inputs' dependency counts so nodes reached another way still run.
+      for (const Edge& e : node->next)
+        if (e.fn && --deps[e.fn.get()] == 0) ready.push(e.fn.get());
+      continue;
+    }
+    std::vector<Tensor> grads = std::move(buffers[node]);
+    buffers.erase(node);
+    grads.resize(node->outputs.size());
+    for (size_t k = 0; k < grads.size(); ++k)
+      if (!grads[k].defined()) grads[k] = zeros_for(node->outputs[k]);
+
+    for (auto& [edge, idx] : captures)
+      if (edge.fn.get() == node) captured[idx] = grads[edge.input_nr];
+    for (size_t k = 0; k < node->retained.size() && k < grads.size(); ++k)
+      if (auto t = node->retained[k].lock()) t->grad = t->grad ? add(Tensor(t->grad), grads[k]).impl_ptr()
+                                                                : clone(grads[k]).impl_ptr();
+
+    const bool accumulator = is_accumulator(node);
+    if (accumulator && capture_mode) continue;  // autograd.grad never touches .grad
+    std::vector<Tensor> out;
+    if (!accumulator) node->check_not_released();
+    out = node->apply(grads);
+    if (!retain_graph && !accumulator) {
+      node->release_saved();
+      node->released = true;
+    }
+    for (size_t i = 0; i < node->next.size(); ++i) {
+      const Edge& e = node->next[i];
+      if (!e.fn) continue;
+      if (i < out.size() && out[i].defined()) {
+        auto& buf = buffers[e.fn.get()];
+        if (buf.empty()) buf.resize(e.fn->outputs.size());
+        accumulate_into(buf[e.input_nr], out[i]);
+      }
+      if (--deps[e.fn.get()] == 0) ready.push(e.fn.get());
+    }
+  }
+
+  if (capture_mode && !allow_unused)
+    for (size_t i = 0; i < captured.size(); ++i)
+      RB_CHECK(captured[i].defined(), Error, "One of the differentiated Tensors (input ", i,
+               ") appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.");
+  return captured;
+}
+
+}  // namespace rb

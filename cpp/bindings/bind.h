@@ -1,0 +1,63 @@
+// What the binding files share: the Tensor class handle, one registration function per op family
+// (each family binds its functions and its Tensor methods), and Python<->core conversions.
+#pragma once
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "rosenblatt/ops.h"
+
+namespace py = pybind11;
+using TensorClass = py::class_<rb::Tensor>;
+
+namespace rb::bind {
+void tensor(py::module_& m, TensorClass& cls);  // attributes, numpy/DLPack exchange, autograd entry points
+void elementwise(py::module_& m, TensorClass& cls);
+void reduce(py::module_& m, TensorClass& cls);
+void shape(py::module_& m, TensorClass& cls);
+void indexing(py::module_& m, TensorClass& cls);
+void linalg(py::module_& m, TensorClass& cls);
+void factory(py::module_& m, TensorClass& cls);
+void nn(py::module_& m, TensorClass& cls);     // activations, losses, linear, dropout: module _C._nn
+void optim(py::module_& m, TensorClass& cls);  // fused optimizer steps: module _C._optim
+void config(py::module_& m);                   // threads, build info
+
+// Shapes given either as varargs ints or as one sequence: zeros(2, 3) and zeros((2, 3)).
+Shape shape_from_args(const py::args& args);
+Shape shape_from_object(py::handle h);
+// dim arguments: None -> {}, int -> {d}, sequence -> dims.
+std::vector<int64_t> dims_from_object(py::handle h);
+}  // namespace rb::bind
+
+namespace pybind11::detail {
+// Python bool/int/float (and numpy scalars, and one-element tensors are not: those stay tensors).
+template <> struct type_caster<rb::Scalar> {
+  PYBIND11_TYPE_CASTER(rb::Scalar, const_name("Number"));
+  bool load(handle src, bool convert) {
+    PyObject* o = src.ptr();
+    if (PyBool_Check(o)) { value = rb::Scalar(o == Py_True); return true; }
+    if (PyLong_Check(o)) {
+      int overflow = 0;
+      long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+      if (overflow) return false;
+      value = rb::Scalar(static_cast<int64_t>(v));
+      return true;
+    }
+    if (PyFloat_Check(o)) { value = rb::Scalar(PyFloat_AsDouble(o)); return true; }
+    if (!convert) return false;
+    // numpy scalars: np.bool_, integer and floating types
+    if (py::isinstance(src, py::module_::import("numpy").attr("generic"))) {
+      auto np = py::module_::import("numpy");
+      if (py::isinstance(src, np.attr("bool_"))) { value = rb::Scalar(src.cast<bool>()); return true; }
+      if (py::isinstance(src, np.attr("integer"))) { value = rb::Scalar(src.cast<int64_t>()); return true; }
+      if (py::isinstance(src, np.attr("floating"))) { value = rb::Scalar(src.cast<double>()); return true; }
+    }
+    return false;
+  }
+  static handle cast(const rb::Scalar& s, return_value_policy, handle) {
+    if (s.kind == rb::Scalar::Kind::Bool) return py::bool_(s.i != 0).release();
+    if (s.kind == rb::Scalar::Kind::Int) return PyLong_FromLongLong(s.i);
+    return PyFloat_FromDouble(s.f);
+  }
+};
+}  // namespace pybind11::detail

@@ -1,0 +1,62 @@
+// The extension module rosenblatt._C: exception translation, then each family's bindings.
+#include "bind.h"
+
+#include "../kernels/cpu/blas.h"
+
+namespace rb::bind {
+
+Shape shape_from_object(py::handle h) {
+  if (PyLong_Check(h.ptr())) return {h.cast<int64_t>()};
+  RB_CHECK(py::isinstance<py::sequence>(h), TypeError, "expected a sequence of integers or a single integer, got ",
+           std::string(py::str(py::type::of(h).attr("__name__"))));
+  Shape s;
+  for (py::handle v : h) {
+    RB_CHECK(PyLong_Check(v.ptr()) || py::hasattr(v, "__index__"), TypeError,
+             "expected a sequence of integers, but found element of type ", std::string(py::str(py::type::of(v).attr("__name__"))));
+    s.push_back(v.cast<int64_t>());
+  }
+  return s;
+}
+
+Shape shape_from_args(const py::args& args) {
+  if (args.size() == 1 && !PyLong_Check(args[0].ptr())) return shape_from_object(args[0]);
+  Shape s;
+  for (py::handle v : args) {
+    RB_CHECK(PyLong_Check(v.ptr()) || py::hasattr(v, "__index__"), TypeError,
+             "expected integers for a size, but found element of type ", std::string(py::str(py::type::of(v).attr("__name__"))));
+    s.push_back(v.cast<int64_t>());
+  }
+  return s;
+}
+
+std::vector<int64_t> dims_from_object(py::handle h) {
+  if (h.is_none()) return {};
+  return shape_from_object(h);
+}
+
+}  // namespace rb::bind
+
+PYBIND11_MODULE(_C, m) {
+  m.doc() = "rosenblatt core: tensors, autograd and kernels";
+  rb::cpu::blas_init();
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const rb::TypeError& e) {
+      PyErr_SetString(PyExc_TypeError, e.what());
+    } catch (const rb::NotImplementedError& e) {
+      PyErr_SetString(PyExc_NotImplementedError, e.what());
+    }
+  });
+  TensorClass cls(m, "Tensor");
+  rb::bind::tensor(m, cls);
+  rb::bind::factory(m, cls);
+  rb::bind::elementwise(m, cls);
+  rb::bind::reduce(m, cls);
+  rb::bind::shape(m, cls);
+  rb::bind::indexing(m, cls);
+  rb::bind::linalg(m, cls);
+  rb::bind::nn(m, cls);
+  rb::bind::optim(m, cls);
+  rb::bind::config(m);
+}

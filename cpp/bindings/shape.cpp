@@ -1,0 +1,43 @@
+// Bindings of the shape family: view/reshape/transpose/permute/expand/squeeze/unsqueeze.
+#include "bind.h"
+
+namespace rb::bind {
+
+void shape(py::module_& m, TensorClass& cls) {
+  cls.def("view", [](const Tensor& x, py::args a) { return view(x, shape_from_args(a)); });
+  cls.def("reshape", [](const Tensor& x, py::args a) { return reshape(x, shape_from_args(a)); });
+  m.def("reshape", [](const Tensor& x, py::object s) { return reshape(x, shape_from_object(s)); }, py::arg("input"),
+        py::arg("shape"));
+  cls.def("view_as", [](const Tensor& x, const Tensor& o) { return view(x, o.shape()); }, py::arg("other"));
+  cls.def("reshape_as", [](const Tensor& x, const Tensor& o) { return reshape(x, o.shape()); }, py::arg("other"));
+  cls.def("transpose", &transpose, py::arg("dim0"), py::arg("dim1"));
+  m.def("transpose", &transpose, py::arg("input"), py::arg("dim0"), py::arg("dim1"));
+  auto t_fn = [](const Tensor& x) {
+    RB_CHECK(x.dim() <= 2, Error, "t() expects a tensor with <= 2 dimensions, but self is ", x.dim(), "D");
+    return x.dim() < 2 ? transpose(x, 0, 0) : transpose(x, 0, 1);
+  };
+  cls.def("t", t_fn);
+  m.def("t", t_fn, py::arg("input"));
+  cls.def_property_readonly("T", [](const Tensor& x) {
+    std::vector<int64_t> d;
+    for (int64_t i = x.dim() - 1; i >= 0; --i) d.push_back(i);
+    return permute(x, d);
+  });
+  cls.def_property_readonly("mT", [](const Tensor& x) { return transpose(x, -2, -1); });
+  cls.def("permute", [](const Tensor& x, py::args a) { return permute(x, shape_from_args(a)); });
+  m.def("permute", [](const Tensor& x, py::object d) { return permute(x, shape_from_object(d)); }, py::arg("input"),
+        py::arg("dims"));
+  cls.def("expand", [](const Tensor& x, py::args a) { return expand(x, shape_from_args(a)); });
+  cls.def("expand_as", [](const Tensor& x, const Tensor& o) { return expand(x, o.shape()); }, py::arg("other"));
+  m.def("broadcast_to", [](const Tensor& x, py::object s) { return expand(x, shape_from_object(s)); }, py::arg("input"),
+        py::arg("size"));
+  cls.def("unsqueeze", &unsqueeze, py::arg("dim"));
+  m.def("unsqueeze", &unsqueeze, py::arg("input"), py::arg("dim"));
+  auto squeeze_fn = [](const Tensor& x, py::object dim) {
+    return dim.is_none() ? squeeze(x) : squeeze(x, shape_from_object(dim));
+  };
+  cls.def("squeeze", squeeze_fn, py::arg("dim") = py::none());
+  m.def("squeeze", squeeze_fn, py::arg("input"), py::arg("dim") = py::none());
+}
+
+}  // namespace rb::bind

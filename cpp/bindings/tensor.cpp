@@ -1,0 +1,234 @@
+// Tensor attributes, dtype/device objects, numpy exchange (zero-copy both ways) and the autograd
+// entry points (backward, autograd.grad, grad mode, grad_fn nodes).
+#include "bind.h"
+
+namespace rb::bind {
+namespace {
+
+py::object size_type;  // rosenblatt.Size, installed by the Python package
+
+py::tuple shape_tuple(const Shape& s) {
+  py::tuple t(s.size());
+  for (size_t i = 0; i < s.size(); ++i) t[i] = py::int_(s[i]);
+  return t;
+}
+py::object as_size(const Shape& s) { return size_type ? size_type(shape_tuple(s)) : py::object(shape_tuple(s)); }
+
+py::dtype numpy_dtype(DType t) {
+  switch (t) {
+    case DType::Bool: return py::dtype::of<bool>();
+    case DType::Int64: return py::dtype::of<int64_t>();
+    case DType::Float32: return py::dtype::of<float>();
+    case DType::Float64: return py::dtype::of<double>();
+  }
+  return py::dtype::of<float>();
+}
+
+py::array to_numpy(const Tensor& t) {
+  RB_CHECK(t.device().is_cpu(), TypeError, "can't convert ", t.device().name(),
+           " device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first.");
+  RB_CHECK(!t.requires_grad(), Error,
+           "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
+  std::vector<py::ssize_t> shape(t.shape().begin(), t.shape().end()), strides;
+  for (int64_t s : t.strides()) strides.push_back(s * static_cast<py::ssize_t>(t.itemsize()));
+  // The capsule keeps the storage alive as long as the array (and its views) live.
+  auto* keep = new std::shared_ptr<Storage>(t.storage());
+  py::capsule base(keep, [](void* p) { delete static_cast<std::shared_ptr<Storage>*>(p); });
+  return py::array(numpy_dtype(t.dtype()), shape, strides, t.raw_data(), base);
+}
+
+Tensor from_numpy(py::array a) {
+  DType dt;
+  char kind = a.dtype().kind();
+  size_t isz = a.dtype().itemsize();
+  if (kind == 'f' && isz == 4) dt = DType::Float32;
+  else if (kind == 'f' && isz == 8) dt = DType::Float64;
+  else if (kind == 'i' && isz == 8) dt = DType::Int64;
+  else if (kind == 'b') dt = DType::Bool;
+  else
+    throw TypeError(str("can't convert np.ndarray of type numpy.", std::string(py::str(a.dtype())),
+                        ". The only supported types are: float64, float32, int64, and bool."));
+  RB_CHECK(a.dtype().attr("byteorder").cast<std::string>() != ">", TypeError, "given numpy array has byte order different from the native byte order");
+  Shape shape(a.shape(), a.shape() + a.ndim()), strides;
+  for (py::ssize_t i = 0; i < a.ndim(); ++i) {
+    py::ssize_t s = a.strides()[i];
+    RB_CHECK(s >= 0 && s % static_cast<py::ssize_t>(isz) == 0, ValueError,
+             "At least one stride in the given numpy array is negative or not a multiple of the element size, and "
+             "tensors with negative strides are not currently supported. (You can probably work around this by making "
+             "a copy of your array  with array.copy().)");
+    strides.push_back(s / static_cast<py::ssize_t>(isz));
+  }
+  check_shape(shape, "from_numpy");
+  int64_t extent = 1;
+  for (size_t i = 0; i < shape.size(); ++i) extent += (shape[i] - 1) * strides[i];
+  // Releasing the array may run Python code: take the GIL in the deleter.
+  auto* owner = new py::object(a);
+  std::shared_ptr<void> hold(owner, [](void* p) {
+    py::gil_scoped_acquire g;
+    delete static_cast<py::object*>(p);
+  });
+  auto impl = std::make_shared<TensorImpl>();
+  impl->storage = Storage::wrap(a.mutable_data(), static_cast<size_t>(std::max<int64_t>(extent, 0)) * isz, Device(), hold);
+  impl->sizes = shape;
+  impl->strides = strides;
+  impl->dtype = dt;
+  return Tensor(impl);
+}
+
+py::object element_to_py(DType dt, const char* p) {
+  switch (dt) {
+    case DType::Bool: return py::bool_(*reinterpret_cast<const bool*>(p));
+    case DType::Int64: return py::int_(*reinterpret_cast<const int64_t*>(p));
+    case DType::Float32: return py::float_(*reinterpret_cast<const float*>(p));
+    case DType::Float64: return py::float_(*reinterpret_cast<const double*>(p));
+  }
+  return py::none();
+}
+
+py::object tolist_rec(const Tensor& t, int64_t d, const char* p) {
+  if (d == t.dim()) return element_to_py(t.dtype(), p);
+  py::list l(t.shape()[d]);
+  for (int64_t i = 0; i < t.shape()[d]; ++i)
+    l[i] = tolist_rec(t, d + 1, p + i * t.strides()[d] * static_cast<int64_t>(t.itemsize()));
+  return l;
+}
+
+py::object item(const Tensor& t) {
+  RB_CHECK(t.numel() == 1, Error, "a Tensor with ", t.numel(), " elements cannot be converted to Scalar");
+  return element_to_py(t.dtype(), static_cast<const char*>(t.raw_data()));
+}
+
+}  // namespace
+
+void tensor(py::module_& m, TensorClass& cls) {
+  py::enum_<DType>(m, "dtype")
+      .value("bool", DType::Bool)
+      .value("int64", DType::Int64)
+      .value("float32", DType::Float32)
+      .value("float64", DType::Float64)
+      .def("__repr__", [](DType t) { return std::string("rosenblatt.") + dtype_name(t); })
+      .def("__str__", [](DType t) { return std::string("rosenblatt.") + dtype_name(t); })
+      .def_property_readonly("is_floating_point", [](DType t) { return is_floating(t); })
+      .def_property_readonly("itemsize", [](DType t) { return itemsize(t); });
+
+  py::class_<Device>(m, "device")
+      .def(py::init<const std::string&>(), py::arg("type"))
+      .def(py::init([](const std::string& type, int index) {
+             Device d(type);
+             d.index = index;
+             return d;
+           }),
+           py::arg("type"), py::arg("index"))
+      .def_property_readonly("type", [](const Device& d) { return d.is_cpu() ? "cpu" : "cuda"; })
+      .def_property_readonly("index", [](const Device& d) -> py::object {
+        return d.index < 0 ? py::object(py::none()) : py::object(py::int_(d.index));
+      })
+      .def("__eq__", [](const Device& a, const Device& b) { return a == b; })
+      .def("__eq__", [](const Device& a, const std::string& b) { return a == Device(b); })
+      .def("__hash__", [](const Device& d) { return static_cast<int>(d.type) * 1000 + d.index; })
+      .def("__str__", &Device::name)
+      .def("__repr__", [](const Device& d) {
+        return d.index < 0 ? str("device(type='", d.is_cpu() ? "cpu" : "cuda", "')")
+                           : str("device(type='cuda', index=", d.index, ")");
+      });
+  py::implicitly_convertible<std::string, Device>();
+
+  py::class_<Node, std::shared_ptr<Node>>(m, "Node")
+      .def("name", &Node::name)
+      .def_property_readonly("next_functions", [](const Node& n) {
+        py::tuple t(n.next.size());
+        for (size_t i = 0; i < n.next.size(); ++i)
+          t[i] = py::make_tuple(n.next[i].fn ? py::cast(n.next[i].fn) : py::none(), n.next[i].input_nr);
+        return t;
+      })
+      .def("__repr__", [](const Node& n) { return "<" + n.name() + " object>"; });
+
+  m.def("_set_size_type", [](py::object t) { size_type = t; });
+  m.def("_set_grad_enabled", &GradMode::set_enabled);
+  m.def("is_grad_enabled", &GradMode::enabled);
+  m.def("from_numpy", &from_numpy, py::arg("ndarray"));
+  m.def(
+      "_run_backward",
+      [](const std::vector<Tensor>& roots, const std::vector<std::optional<Tensor>>& grads, bool retain_graph,
+         const std::vector<Tensor>& inputs, bool allow_unused) {
+        std::vector<Tensor> g;
+        for (auto& x : grads) g.push_back(x ? *x : Tensor());
+        py::gil_scoped_release nogil;
+        return run_backward(roots, g, retain_graph, inputs, allow_unused);
+      },
+      py::arg("roots"), py::arg("grads"), py::arg("retain_graph"), py::arg("inputs"), py::arg("allow_unused"));
+
+  cls.def(py::init([](const Tensor& t) { return t; }), py::arg("data"))  // alias (used by Parameter)
+      .def_property_readonly("shape", [](const Tensor& t) { return as_size(t.shape()); })
+      .def("size", [](const Tensor& t, py::object dim) -> py::object {
+        if (dim.is_none()) return as_size(t.shape());
+        return py::int_(t.size(dim.cast<int64_t>()));
+      }, py::arg("dim") = py::none())
+      .def("stride", [](const Tensor& t, py::object dim) -> py::object {
+        if (dim.is_none()) return shape_tuple(t.strides());
+        return py::int_(t.stride(dim.cast<int64_t>()));
+      }, py::arg("dim") = py::none())
+      .def("dim", &Tensor::dim)
+      .def("ndimension", &Tensor::dim)
+      .def_property_readonly("ndim", &Tensor::dim)
+      .def("numel", &Tensor::numel)
+      .def("nelement", &Tensor::numel)
+      .def("element_size", &Tensor::itemsize)
+      .def("storage_offset", &Tensor::offset)
+      .def("data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.raw_data()); })
+      .def_property_readonly("dtype", &Tensor::dtype)
+      .def_property_readonly("device", &Tensor::device)
+      .def_property_readonly("is_cuda", [](const Tensor& t) { return t.device().is_cuda(); })
+      .def("is_floating_point", [](const Tensor& t) { return is_floating(t.dtype()); })
+      .def("is_contiguous", &Tensor::is_contiguous)
+      .def("contiguous", &Tensor::contiguous)
+      .def("__len__", [](const Tensor& t) {
+        RB_CHECK(t.dim() > 0, TypeError, "len() of a 0-d tensor");
+        return t.shape()[0];
+      })
+      .def("__hash__", [](py::handle self) { return reinterpret_cast<intptr_t>(self.ptr()); })
+      .def("item", &item)
+      .def("tolist", [](const Tensor& t) { return tolist_rec(t, 0, static_cast<const char*>(t.raw_data())); })
+      .def("numpy", [](const Tensor& t, bool force) { return to_numpy(force ? t.detach() : t); }, py::arg("force") = false)
+      .def("__array__", [](const Tensor& t, py::object dtype, py::object copy) -> py::object {
+        py::array a = to_numpy(t.detach());
+        return dtype.is_none() ? py::object(a) : a.attr("astype")(dtype);
+      }, py::arg("dtype") = py::none(), py::arg("copy") = py::none())
+      .def_property_readonly_static("__array_priority__", [](py::object) { return 1000; })
+      // autograd
+      .def_property("requires_grad", &Tensor::requires_grad, [](Tensor& t, bool r) { t.set_requires_grad(r); })
+      .def("requires_grad_", [](Tensor& t, bool r) -> Tensor& { return t.set_requires_grad(r); },
+           py::arg("requires_grad") = true, py::return_value_policy::reference_internal)
+      .def_property("grad", [](const Tensor& t) -> py::object {
+        Tensor g = t.grad();
+        return g.defined() ? py::cast(g) : py::none();
+      }, [](Tensor& t, std::optional<Tensor> g) {
+        if (g) {
+          RB_CHECK(g->shape() == t.shape(), Error, "assigned grad has data of a different size: ", g->shape(),
+                   " vs ", t.shape());
+          RB_CHECK(g->dtype() == t.dtype(), Error, "assigned grad has data of a different type");
+        }
+        t.set_grad(g ? *g : Tensor());
+      })
+      .def_property_readonly("grad_fn", [](const Tensor& t) -> py::object {
+        return t.grad_fn() ? py::cast(t.grad_fn()) : py::none();
+      })
+      .def_property_readonly("is_leaf", &Tensor::is_leaf)
+      .def_property_readonly("retains_grad", [](const Tensor& t) { return t.impl()->retains_grad; })
+      .def("retain_grad", &Tensor::retain_grad)
+      .def_property_readonly("_version", &Tensor::version)
+      .def("detach", &Tensor::detach)
+      .def("detach_", [](Tensor& t) -> Tensor& {
+        t.impl()->grad_fn.reset();
+        t.impl()->requires_grad = false;
+        return t;
+      }, py::return_value_policy::reference_internal)
+      .def_property("data", &Tensor::detach, [](Tensor& t, const Tensor& src) {
+        // Rebinds this tensor to src's memory and layout, keeping its identity and autograd flags.
+        TensorImpl* a = t.impl();
+        a->storage = src.storage(), a->sizes = src.shape(), a->strides = src.strides();
+        a->offset = src.offset(), a->dtype = src.dtype();
+      });
+}
+
+}  // namespace rb::bind

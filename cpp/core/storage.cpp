@@ -1,0 +1,99 @@
+// Storage and the CPU caching allocator: freed blocks are kept in size buckets and reused, because
+// small models allocate and free the same few sizes every step and malloc would dominate.
+#include <cstdlib>
+#include <mutex>
+#include <unordered_map>
+
+#include "rosenblatt/tensor.h"
+
+namespace rb {
+namespace {
+
+constexpr size_t kAlign = 64;
+constexpr size_t kMaxCachedBytes = size_t(512) << 20;
+
+// Buckets: multiples of 64 bytes up to 4 KiB, then four steps per power of two, so a reused
+// block wastes at most 25%.
+size_t bucket_size(size_t n) {
+  if (n <= 4096) return n <= kAlign ? kAlign : (n + kAlign - 1) / kAlign * kAlign;
+  size_t p = size_t(1) << (63 - __builtin_clzll(n - 1));  // largest power of two below n
+  size_t step = p / 4;
+  return (n + step - 1) / step * step;
+}
+
+struct CpuCache {
+  std::mutex mu;
+  std::unordered_map<size_t, std::vector<void*>> free_blocks;
+  size_t cached = 0;
+
+  void* get(size_t size) {
+    {
+      std::lock_guard<std::mutex> g(mu);
+      auto it = free_blocks.find(size);
+      if (it != free_blocks.end() && !it->second.empty()) {
+        void* p = it->second.back();
+        it->second.pop_back();
+        cached -= size;
+        return p;
+      }
+    }
+    void* p = std::aligned_alloc(kAlign, size);
+    if (!p) {
+      release_all();  // give cached blocks back to the system and try once more
+      p = std::aligned_alloc(kAlign, size);
+    }
+    RB_CHECK(p, Error, "DefaultCPUAllocator: not enough memory: you tried to allocate ", size, " bytes.");
+    return p;
+  }
+  void put(void* p, size_t size) {
+    std::lock_guard<std::mutex> g(mu);
+    if (cached + size > kMaxCachedBytes) {
+      std::free(p);
+      return;
+    }
+    free_blocks[size].push_back(p);
+    cached += size;
+  }
+  void release_all() {
+    std::lock_guard<std::mutex> g(mu);
+    for (auto& kv : free_blocks)
+      for (void* p : kv.second) std::free(p);
+    free_blocks.clear();
+    cached = 0;
+  }
+  ~CpuCache() { release_all(); }
+};
+
+CpuCache& cpu_cache() {
+  static CpuCache* cache = new CpuCache();  // leaked on purpose: tensors may die after static dtors
+  return *cache;
+}
+
+}  // namespace
+
+Storage::~Storage() {
+  if (owner || !data) return;  // foreign memory: dropping owner releases it
+  if (device.is_cpu()) cpu_cache().put(data, bucket_size(nbytes));
+}
+
+std::shared_ptr<Storage> Storage::allocate(size_t nbytes, Device device) {
+  RB_CHECK(device.is_cpu(), Error, "device ", device.name(), " is not available in this build");
+  auto s = std::make_shared<Storage>();
+  s->nbytes = nbytes;
+  s->device = device;
+  s->data = cpu_cache().get(bucket_size(nbytes));
+  return s;
+}
+
+std::shared_ptr<Storage> Storage::wrap(void* data, size_t nbytes, Device device, std::shared_ptr<void> owner) {
+  auto s = std::make_shared<Storage>();
+  s->data = data;
+  s->nbytes = nbytes;
+  s->device = device;
+  s->owner = owner ? std::move(owner) : std::shared_ptr<void>(data, [](void*) {});
+  return s;
+}
+
+void empty_cache() { cpu_cache().release_all(); }
+
+}  // namespace rb

@@ -1,0 +1,86 @@
+// Reverse-mode autograd: a Node per recorded op, edges to the nodes of its inputs, the engine that
+// runs them in dependency order, grad mode, and the SavedTensor guard against in-place changes.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rosenblatt/tensor.h"
+
+namespace rb {
+
+struct Edge {
+  std::shared_ptr<Node> fn;  // null: the input needs no gradient
+  uint32_t input_nr = 0;     // which gradient slot of fn this edge feeds
+};
+
+// Shape/dtype of one output, so the engine can hand a node zeros for an output nobody used.
+struct OutputMeta {
+  Shape shape;
+  DType dtype;
+  Device device;
+};
+
+struct Node : std::enable_shared_from_this<Node> {
+  std::vector<Edge> next;            // one per differentiable input, in input order
+  std::vector<OutputMeta> outputs;   // one per output, in output order
+  std::vector<std::weak_ptr<TensorImpl>> retained;  // outputs whose .grad is kept (retain_grad)
+  bool released = false;
+  uint64_t seq = 0;                  // creation order; later nodes run first
+
+  Node();
+  virtual ~Node() = default;
+  // grads: one per output (never undefined: the engine fills zeros); returns one per input.
+  virtual std::vector<Tensor> apply(std::vector<Tensor>& grads) = 0;
+  virtual std::string name() const = 0;
+  // Frees what backward needed; called after a backward without retain_graph.
+  virtual void release_saved() {}
+  void check_not_released() const;
+};
+
+// Holds an input or output an op's backward needs. Unpacking checks the version counter so a
+// tensor modified in place after it was saved makes backward raise, as PyTorch does.
+class SavedTensor {
+ public:
+  SavedTensor() = default;
+  explicit SavedTensor(const Tensor& t);
+  Tensor unpack(const Node& owner) const;
+  void reset() { data_ = Tensor(); }
+  bool defined() const { return data_.defined(); }
+
+ private:
+  Tensor data_;
+  uint32_t version_ = 0;
+};
+
+struct GradMode {
+  static bool enabled();
+  static void set_enabled(bool on);
+};
+
+struct NoGradGuard {
+  bool prev;
+  NoGradGuard() : prev(GradMode::enabled()) { GradMode::set_enabled(false); }
+  ~NoGradGuard() { GradMode::set_enabled(prev); }
+};
+
+// True when grad mode is on and any of the tensors requires grad.
+bool any_requires_grad(std::initializer_list<const Tensor*> ts);
+inline bool needs_grad(const Tensor& a) { return GradMode::enabled() && a.defined() && a.requires_grad(); }
+inline bool needs_grad(const Tensor& a, const Tensor& b) {
+  return GradMode::enabled() && ((a.defined() && a.requires_grad()) || (b.defined() && b.requires_grad()));
+}
+Edge gradient_edge(const Tensor& t);  // where the gradient of t flows: its grad_fn or its accumulator
+// Wires node to its inputs and marks the outputs as produced by it (output_nr in order).
+void record(const std::shared_ptr<Node>& node, std::initializer_list<const Tensor*> inputs,
+            std::initializer_list<Tensor*> outputs);
+void record(const std::shared_ptr<Node>& node, const std::vector<const Tensor*>& inputs,
+            const std::vector<Tensor*>& outputs);
+
+// Runs backward from roots. grad_roots[i] may be undefined only for a one-element root (ones).
+// With `inputs` non-empty, returns their gradients instead of accumulating into any .grad.
+std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots,
+                                 bool retain_graph, const std::vector<Tensor>& inputs = {},
+                                 bool allow_unused = false);
+
+}  // namespace rb

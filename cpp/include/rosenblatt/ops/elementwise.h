@@ -1,0 +1,52 @@
+// Elementwise ops with NumPy/PyTorch broadcasting and type promotion, out-of-place and in-place
+// (the in-place forms bump the version counter and, under autograd, rebase the tensor's history).
+#pragma once
+#include <optional>
+
+#include "rosenblatt/tensor.h"
+
+namespace rb {
+
+enum class BinaryOp : uint8_t { Add, Sub, Mul, Div, Pow, Maximum, Minimum, Eq, Ne, Lt, Le, Gt, Ge };
+enum class UnaryOp : uint8_t { Neg, Exp, Log, Sqrt, Abs, Sign };
+
+// The dtype PyTorch gives a op(a, b) / op(a, scalar) before the op's own rule (true division of
+// integers yields float32, comparisons yield bool).
+DType result_type(const Tensor& a, const Tensor& b);
+DType result_type(const Tensor& a, Scalar b);
+
+Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b);
+Tensor binary(BinaryOp op, const Tensor& a, Scalar b);
+Tensor binary(BinaryOp op, Scalar a, const Tensor& b);
+Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other);
+Tensor& binary_(BinaryOp op, Tensor& self, Scalar other);
+Tensor unary(UnaryOp op, const Tensor& x);
+Tensor& unary_(UnaryOp op, Tensor& x);
+
+inline Tensor add(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Add, a, b); }
+inline Tensor sub(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Sub, a, b); }
+inline Tensor mul(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Mul, a, b); }
+inline Tensor div(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Div, a, b); }
+inline Tensor add(const Tensor& a, Scalar b) { return binary(BinaryOp::Add, a, b); }
+inline Tensor mul(const Tensor& a, Scalar b) { return binary(BinaryOp::Mul, a, b); }
+inline Tensor& add_(Tensor& a, const Tensor& b) { return binary_(BinaryOp::Add, a, b); }
+inline Tensor& mul_(Tensor& a, Scalar b) { return binary_(BinaryOp::Mul, a, b); }
+inline Tensor neg(const Tensor& x) { return unary(UnaryOp::Neg, x); }
+inline Tensor exp(const Tensor& x) { return unary(UnaryOp::Exp, x); }
+inline Tensor log(const Tensor& x) { return unary(UnaryOp::Log, x); }
+
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
+Tensor clamp(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi);
+
+Tensor to_dtype(const Tensor& x, DType dtype);  // differentiable between float dtypes
+Tensor clone(const Tensor& x);                  // contiguous copy, differentiable
+Tensor& copy_(Tensor& dst, const Tensor& src);  // broadcasting copy with dtype conversion
+Tensor& fill_(Tensor& dst, Scalar value);
+
+inline Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
+inline Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
+inline Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
+inline Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
+inline Tensor operator-(const Tensor& a) { return neg(a); }
+
+}  // namespace rb

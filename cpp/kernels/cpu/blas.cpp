@@ -1,0 +1,103 @@
+// GEMM on the CPU: the BLAS does the arithmetic single-threaded; we split C into one block per
+// OpenMP thread when the product is big enough to pay for a parallel region.
+#include "blas.h"
+
+#include <algorithm>
+#include <cblas.h>
+
+#include "loops.h"
+
+namespace rb::cpu {
+namespace {
+
+constexpr double kParallelFlops = 2.0 * 96 * 96 * 96;  // below this one thread is faster
+
+void blas_call(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
+               const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  scipy_cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, M, N, K, alpha, A,
+                    lda, B, ldb, beta, C, ldc);
+}
+void blas_call(bool ta, bool tb, int64_t M, int64_t N, int64_t K, double alpha, const double* A, int64_t lda,
+               const double* B, int64_t ldb, double beta, double* C, int64_t ldc) {
+  scipy_cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, M, N, K, alpha, A,
+                    lda, B, ldb, beta, C, ldc);
+}
+// Integer matmul has no BLAS; a plain triple loop (i-k-j order reads B and C in rows).
+void blas_call(bool ta, bool tb, int64_t M, int64_t N, int64_t K, int64_t alpha, const int64_t* A, int64_t lda,
+               const int64_t* B, int64_t ldb, int64_t beta, int64_t* C, int64_t ldc) {
+  for (int64_t i = 0; i < M; ++i) {
+    for (int64_t j = 0; j < N; ++j) C[i * ldc + j] = beta == 0 ? 0 : beta * C[i * ldc + j];
+    for (int64_t k = 0; k < K; ++k) {
+      int64_t a = alpha * (ta ? A[k * lda + i] : A[i * lda + k]);
+      for (int64_t j = 0; j < N; ++j) C[i * ldc + j] += a * (tb ? B[j * ldb + k] : B[k * ldb + j]);
+    }
+  }
+}
+
+}  // namespace
+
+template <class T>
+void gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, const T* A, int64_t lda, const T* B,
+          int64_t ldb, T beta, T* C, int64_t ldc) {
+  if (M == 0 || N == 0) return;
+  if (K == 0) {  // BLAS leaves C untouched for K == 0 only when beta == 1; make it explicit
+    for (int64_t i = 0; i < M; ++i)
+      for (int64_t j = 0; j < N; ++j) C[i * ldc + j] = beta == T(0) ? T(0) : beta * C[i * ldc + j];
+    return;
+  }
+  int nt = num_threads();
+  double flops = 2.0 * M * N * K;
+  if (nt <= 1 || flops < kParallelFlops || omp_in_parallel()) {
+    blas_call(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    return;
+  }
+  // Split the larger of M and N so each block stays a well-shaped GEMM.
+  bool split_rows = M >= N;
+  int64_t extent = split_rows ? M : N;
+  int64_t align = 16;  // keep blocks a multiple of the BLAS micro-kernel width
+#pragma omp parallel num_threads(nt)
+  {
+    int64_t t = omp_get_thread_num(), T_ = omp_get_num_threads();
+    int64_t chunk = ((extent + T_ - 1) / T_ + align - 1) / align * align;
+    int64_t b = t * chunk, e = std::min(extent, b + chunk);
+    if (b < e) {
+      if (split_rows) {
+        const T* Ab = ta ? A + b : A + b * lda;
+        blas_call(ta, tb, e - b, N, K, alpha, Ab, lda, B, ldb, beta, C + b * ldc, ldc);
+      } else {
+        const T* Bb = tb ? B + b * ldb : B + b;
+        blas_call(ta, tb, M, e - b, K, alpha, A, lda, Bb, ldb, beta, C + b, ldc);
+      }
+    }
+  }
+}
+
+template <class T>
+void gemm_batched(int64_t batch, bool ta, bool tb, int64_t M, int64_t N, int64_t K, const T* A, int64_t lda,
+                  int64_t stride_a, const T* B, int64_t ldb, int64_t stride_b, T* C, int64_t ldc, int64_t stride_c) {
+  double flops = 2.0 * M * N * K;
+  if (batch >= num_threads() && flops * batch >= kParallelFlops) {
+    // Enough matrices to give each thread whole GEMMs.
+    parallel_for(batch, 1, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i)
+        blas_call(ta, tb, M, N, K, T(1), A + i * stride_a, lda, B + i * stride_b, ldb, T(0), C + i * stride_c, ldc);
+    });
+    return;
+  }
+  for (int64_t i = 0; i < batch; ++i)
+    gemm<T>(ta, tb, M, N, K, T(1), A + i * stride_a, lda, B + i * stride_b, ldb, T(0), C + i * stride_c, ldc);
+}
+
+#define RB_INSTANTIATE_GEMM(T)                                                                                   \
+  template void gemm<T>(bool, bool, int64_t, int64_t, int64_t, T, const T*, int64_t, const T*, int64_t, T, T*,   \
+                        int64_t);                                                                                \
+  template void gemm_batched<T>(int64_t, bool, bool, int64_t, int64_t, int64_t, const T*, int64_t, int64_t,      \
+                                const T*, int64_t, int64_t, T*, int64_t, int64_t);
+RB_INSTANTIATE_GEMM(float)
+RB_INSTANTIATE_GEMM(double)
+RB_INSTANTIATE_GEMM(int64_t)
+
+void blas_init() { scipy_openblas_set_num_threads(1); }
+const char* blas_name() { return "scipy-openblas32 (OpenBLAS), single-threaded, OpenMP-split"; }
+
+}  // namespace rb::cpu

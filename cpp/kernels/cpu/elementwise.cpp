@@ -1,0 +1,194 @@
+// CPU elementwise kernels: one strided loop template, specialised per op and dtype so the
+// contiguous and scalar-broadcast rows compile to vector code.
+#include "elementwise.h"
+
+#include <cmath>
+
+#include "loops.h"
+
+namespace rb::cpu {
+namespace {
+
+// out[i] = f(a[i], b[i]) over broadcast strides, with the common row shapes as fast paths.
+template <class T, class O, class F>
+void binary_loop(const Tensor& a, const Tensor& b, Tensor& out, F f) {
+  StridedLoop<3> L(out.shape(), {out.strides(), broadcast_strides(a, out.shape()), broadcast_strides(b, out.shape())});
+  O* po = static_cast<O*>(out.raw_data());
+  const T* pa = static_cast<const T*>(a.raw_data());
+  const T* pb = static_cast<const T*>(b.raw_data());
+  L.parallel_run([&](const int64_t* off, int64_t n, const int64_t* s) {
+    O* o = po + off[0];
+    const T* x = pa + off[1];
+    const T* y = pb + off[2];
+    if (s[0] == 1 && s[1] == 1 && s[2] == 1) {
+      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
+    } else if (s[0] == 1 && s[1] == 1 && s[2] == 0) {
+      const T yv = *y;
+      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], yv);
+    } else if (s[0] == 1 && s[1] == 0 && s[2] == 1) {
+      const T xv = *x;
+      for (int64_t i = 0; i < n; ++i) o[i] = f(xv, y[i]);
+    } else {
+      for (int64_t i = 0; i < n; ++i) o[i * s[0]] = f(x[i * s[1]], y[i * s[2]]);
+    }
+  });
+}
+
+template <class T, class O, class F>
+void unary_loop(const Tensor& x, Tensor& out, F f) {
+  StridedLoop<2> L(out.shape(), {out.strides(), broadcast_strides(x, out.shape())});
+  O* po = static_cast<O*>(out.raw_data());
+  const T* px = static_cast<const T*>(x.raw_data());
+  L.parallel_run([&](const int64_t* off, int64_t n, const int64_t* s) {
+    O* o = po + off[0];
+    const T* v = px + off[1];
+    if (s[0] == 1 && s[1] == 1) {
+      for (int64_t i = 0; i < n; ++i) o[i] = f(v[i]);
+    } else {
+      for (int64_t i = 0; i < n; ++i) o[i * s[0]] = f(v[i * s[1]]);
+    }
+  });
+}
+
+// The dispatch lambdas are not templates, so every branch compiles for every dtype: power is one
+// function that squares for integers and calls std::pow for floats.
+template <class T>
+T ipow(T base, T e) {  // integer power by squaring (negative exponents are rejected by the op)
+  if constexpr (!std::is_integral_v<T>) {
+    return std::pow(base, e);
+  } else {
+    T r = 1;
+    while (e > 0) {
+      if (e & 1) r *= base;
+      base *= base;
+      e >>= 1;
+    }
+    return r;
+  }
+}
+
+}  // namespace
+
+void binary_forward(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out) {
+  RB_DISPATCH_ALL(a.dtype(), "binary", [&] {
+    using T = scalar_t;
+    switch (op) {
+      case BinaryOp::Eq: return binary_loop<T, bool>(a, b, out, [](T x, T y) { return x == y; });
+      case BinaryOp::Ne: return binary_loop<T, bool>(a, b, out, [](T x, T y) { return x != y; });
+      case BinaryOp::Lt: return binary_loop<T, bool>(a, b, out, [](T x, T y) { return x < y; });
+      case BinaryOp::Le: return binary_loop<T, bool>(a, b, out, [](T x, T y) { return x <= y; });
+      case BinaryOp::Gt: return binary_loop<T, bool>(a, b, out, [](T x, T y) { return x > y; });
+      case BinaryOp::Ge: return binary_loop<T, bool>(a, b, out, [](T x, T y) { return x >= y; });
+      default: break;
+    }
+    if constexpr (std::is_same_v<T, bool>) {
+      switch (op) {  // bool arithmetic as PyTorch: add is logical or, mul is logical and
+        case BinaryOp::Add: case BinaryOp::Maximum:
+          return binary_loop<T, T>(a, b, out, [](T x, T y) -> T { return x || y; });
+        case BinaryOp::Mul: case BinaryOp::Minimum:
+          return binary_loop<T, T>(a, b, out, [](T x, T y) -> T { return x && y; });
+        default: throw TypeError("this arithmetic op is not supported on bool tensors");
+      }
+    } else {
+      switch (op) {
+        case BinaryOp::Add: return binary_loop<T, T>(a, b, out, [](T x, T y) { return x + y; });
+        case BinaryOp::Sub: return binary_loop<T, T>(a, b, out, [](T x, T y) { return x - y; });
+        case BinaryOp::Mul: return binary_loop<T, T>(a, b, out, [](T x, T y) { return x * y; });
+        case BinaryOp::Div:
+          if constexpr (std::is_integral_v<T>) {  // only reached by floor-free integer paths; guard /0
+            return binary_loop<T, T>(a, b, out, [](T x, T y) -> T { return y == 0 ? 0 : x / y; });
+          } else {
+            return binary_loop<T, T>(a, b, out, [](T x, T y) { return x / y; });
+          }
+        case BinaryOp::Pow:
+          return binary_loop<T, T>(a, b, out, [](T x, T y) { return ipow(x, y); });
+        // NaN propagates as in PyTorch's maximum/minimum.
+        case BinaryOp::Maximum:
+          return binary_loop<T, T>(a, b, out, [](T x, T y) { return (x != x || x > y) ? x : y; });
+        case BinaryOp::Minimum:
+          return binary_loop<T, T>(a, b, out, [](T x, T y) { return (x != x || x < y) ? x : y; });
+        default: throw Error("unknown binary op");
+      }
+    }
+  });
+}
+
+void unary_forward(UnaryOp op, const Tensor& x, Tensor& out) {
+  RB_DISPATCH_NUMERIC(x.dtype(), "unary", [&] {
+    using T = scalar_t;
+    switch (op) {
+      case UnaryOp::Neg: return unary_loop<T, T>(x, out, [](T v) { return -v; });
+      case UnaryOp::Abs: return unary_loop<T, T>(x, out, [](T v) { return v < 0 ? -v : v; });
+      case UnaryOp::Sign: return unary_loop<T, T>(x, out, [](T v) { return T((v > 0) - (v < 0)); });
+      default: break;
+    }
+    if constexpr (std::is_floating_point_v<T>) {
+      switch (op) {
+        case UnaryOp::Exp: return unary_loop<T, T>(x, out, [](T v) { return std::exp(v); });
+        case UnaryOp::Log: return unary_loop<T, T>(x, out, [](T v) { return std::log(v); });
+        case UnaryOp::Sqrt: return unary_loop<T, T>(x, out, [](T v) { return std::sqrt(v); });
+        default: break;
+      }
+    }
+    throw TypeError("unary op not supported for this dtype");
+  });
+}
+
+void copy(const Tensor& src, Tensor& dst) {
+  RB_DISPATCH_ALL(src.dtype(), "copy", [&] {
+    using S = scalar_t;
+    RB_DISPATCH_ALL(dst.dtype(), "copy", [&] {
+      using D = scalar_t;
+      unary_loop<S, D>(src, dst, [](S v) { return static_cast<D>(v); });
+    });
+  });
+}
+
+void fill(Tensor& dst, Scalar v) {
+  RB_DISPATCH_ALL(dst.dtype(), "fill", [&] {
+    using T = scalar_t;
+    const T value = v.to<T>();
+    StridedLoop<1> L(dst.shape(), {dst.strides()});
+    T* p = static_cast<T*>(dst.raw_data());
+    L.parallel_run([&](const int64_t* off, int64_t n, const int64_t* s) {
+      T* o = p + off[0];
+      if (s[0] == 1) {
+        for (int64_t i = 0; i < n; ++i) o[i] = value;
+      } else {
+        for (int64_t i = 0; i < n; ++i) o[i * s[0]] = value;
+      }
+    });
+  });
+}
+
+void where_forward(const Tensor& cond, const Tensor& a, const Tensor& b, Tensor& out) {
+  RB_DISPATCH_ALL(out.dtype(), "where", [&] {
+    using T = scalar_t;
+    const Shape& sh = out.shape();
+    StridedLoop<4> L(sh, {out.strides(), broadcast_strides(cond, sh), broadcast_strides(a, sh), broadcast_strides(b, sh)});
+    T* po = static_cast<T*>(out.raw_data());
+    const bool* pc = static_cast<const bool*>(cond.raw_data());
+    const T* pa = static_cast<const T*>(a.raw_data());
+    const T* pb = static_cast<const T*>(b.raw_data());
+    L.parallel_run([&](const int64_t* off, int64_t n, const int64_t* s) {
+      for (int64_t i = 0; i < n; ++i)
+        po[off[0] + i * s[0]] = pc[off[1] + i * s[1]] ? pa[off[2] + i * s[2]] : pb[off[3] + i * s[3]];
+    });
+  });
+}
+
+void clamp_forward(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi, Tensor& out) {
+  RB_DISPATCH_NUMERIC(x.dtype(), "clamp", [&] {
+    using T = scalar_t;
+    const bool has_lo = lo.has_value(), has_hi = hi.has_value();
+    const T l = has_lo ? lo->to<T>() : T(0), h = has_hi ? hi->to<T>() : T(0);
+    // NaN inputs stay NaN (comparisons with NaN are false), as in PyTorch.
+    unary_loop<T, T>(x, out, [=](T v) {
+      if (has_lo && v < l) v = l;
+      if (has_hi && v > h) v = h;
+      return v;
+    });
+  });
+}
+
+}  // namespace rb::cpu

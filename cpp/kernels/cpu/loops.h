@@ -1,0 +1,129 @@
+// Strided N-d loops shared by the CPU kernels: operands broadcast to one shape through stride-0
+// dims, dims merged where memory allows, and a parallel_for that stays serial for small work
+// (an OpenMP region costs microseconds, which is the whole budget of a small model's op).
+#pragma once
+#include <array>
+#include <cstdint>
+
+#include "rosenblatt/tensor.h"
+#ifdef RB_OPENMP
+#include <omp.h>
+#else
+inline int omp_in_parallel() { return 0; }
+inline int omp_get_thread_num() { return 0; }
+inline int omp_get_num_threads() { return 1; }
+#endif
+
+namespace rb::cpu {
+
+constexpr int64_t kGrain = 32768;  // elementwise work below this runs on one thread
+
+int num_threads();  // the library's thread count (rb.set_num_threads)
+void set_num_threads(int n);
+
+inline int thread_index() {
+#ifdef RB_OPENMP
+  return omp_get_thread_num();
+#else
+  return 0;
+#endif
+}
+
+// Calls f(begin, end) over [0, n) split into one contiguous chunk per thread.
+template <class F>
+void parallel_for(int64_t n, int64_t grain, const F& f) {
+#ifdef RB_OPENMP
+  int nt = num_threads();
+  if (n > grain && nt > 1 && !omp_in_parallel()) {
+    int64_t tasks = std::min<int64_t>(nt, (n + grain - 1) / grain);
+#pragma omp parallel num_threads(static_cast<int>(tasks))
+    {
+      int64_t t = omp_get_thread_num(), T = omp_get_num_threads();
+      int64_t chunk = (n + T - 1) / T, b = t * chunk, e = std::min(n, b + chunk);
+      if (b < e) f(b, e);
+    }
+    return;
+  }
+#endif
+  if (n > 0) f(0, n);
+}
+
+// Strides of t when broadcast to `shape` (0 along broadcast dims), in elements.
+inline Shape broadcast_strides(const Tensor& t, const Shape& shape) {
+  Shape st(shape.size(), 0);
+  size_t lead = shape.size() - t.shape().size();
+  for (size_t i = 0; i < t.shape().size(); ++i)
+    st[lead + i] = t.shape()[i] == 1 ? 0 : t.strides()[i];
+  return st;
+}
+
+// N operands (operand 0 is usually the output) walking one shape.
+template <int N>
+struct StridedLoop {
+  int ndim = 0;
+  int64_t numel = 1;
+  int64_t shape[kMaxDims];
+  int64_t strides[N][kMaxDims];
+
+  StridedLoop(const Shape& sh, const std::array<Shape, N>& st) {
+    // Drop size-1 dims, then merge neighbours that are contiguous with each other in every operand.
+    for (size_t d = 0; d < sh.size(); ++d) {
+      numel *= sh[d];
+      if (sh[d] == 1) continue;
+      if (ndim > 0) {
+        bool merge = true;
+        for (int k = 0; k < N; ++k)
+          if (strides[k][ndim - 1] != st[k][d] * sh[d]) merge = false;
+        if (merge) {
+          shape[ndim - 1] *= sh[d];
+          for (int k = 0; k < N; ++k) strides[k][ndim - 1] = st[k][d];
+          continue;
+        }
+      }
+      shape[ndim] = sh[d];
+      for (int k = 0; k < N; ++k) strides[k][ndim] = st[k][d];
+      ++ndim;
+    }
+    if (ndim == 0) {  // a single element
+      shape[0] = 1;
+      for (int k = 0; k < N; ++k) strides[k][0] = 1;
+      ndim = 1;
+    }
+  }
+
+  // Calls row(offsets[N], n, inner_strides[N]) for each run of the innermost dim in [begin, end).
+  template <class F>
+  void run(int64_t begin, int64_t end, const F& row) const {
+    int64_t idx[kMaxDims];
+    int64_t off[N] = {};
+    int64_t rem = begin;
+    for (int d = ndim - 1; d >= 0; --d) {
+      idx[d] = rem % shape[d];
+      rem /= shape[d];
+      for (int k = 0; k < N; ++k) off[k] += idx[d] * strides[k][d];
+    }
+    int64_t inner[N];
+    for (int k = 0; k < N; ++k) inner[k] = strides[k][ndim - 1];
+    int64_t pos = begin;
+    while (pos < end) {
+      int64_t n = std::min(shape[ndim - 1] - idx[ndim - 1], end - pos);
+      row(off, n, inner);
+      pos += n;
+      // advance the multi-index by n (the innermost dim wraps to 0, carry outward)
+      for (int k = 0; k < N; ++k) off[k] += n * inner[k];
+      idx[ndim - 1] += n;
+      for (int d = ndim - 1; d > 0 && idx[d] == shape[d]; --d) {
+        for (int k = 0; k < N; ++k) off[k] += strides[k][d - 1] - shape[d] * strides[k][d];
+        idx[d] = 0;
+        ++idx[d - 1];
+      }
+    }
+  }
+
+  template <class F>
+  void parallel_run(const F& row) const {
+    parallel_for(numel, kGrain, [&](int64_t b, int64_t e) { run(b, e, row); });
+  }
+};
+
+}  // namespace rb::cpu

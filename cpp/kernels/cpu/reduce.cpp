@@ -1,0 +1,69 @@
+// CPU reductions: the reduced block is the middle dim of (outer, R, inner), so summing over the
+// batch (inner > 1) and over a row (inner == 1) both read memory in order.
+#include "reduce.h"
+
+#include <vector>
+
+#include "loops.h"
+
+namespace rb::cpu {
+namespace {
+template <class T> struct Acc { using type = T; };
+template <> struct Acc<float> { using type = double; };
+template <> struct Acc<bool> { using type = int64_t; };
+}  // namespace
+
+void sum_forward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tensor& out) {
+  RB_DISPATCH_ALL(x.dtype(), "sum", [&] {
+    using T = scalar_t;
+    using A = typename Acc<T>::type;
+    RB_DISPATCH_NUMERIC(out.dtype(), "sum", [&] {
+      using O = scalar_t;
+      const T* px = static_cast<const T*>(x.raw_data());
+      O* po = static_cast<O*>(out.raw_data());
+      if (inner == 1) {
+        if (outer == 1 && R > kGrain && num_threads() > 1) {
+          // One long row: per-thread partial sums, combined in a fixed order (deterministic).
+          std::vector<A> part(num_threads(), A(0));
+          parallel_for(R, kGrain, [&](int64_t b, int64_t e) {
+            A s = 0;
+            for (int64_t r = b; r < e; ++r) s += px[r];
+            part[thread_index()] = s;
+          });
+          A s = 0;
+          for (A p : part) s += p;
+          po[0] = static_cast<O>(s);
+          return;
+        }
+        parallel_for(outer, std::max<int64_t>(1, kGrain / std::max<int64_t>(R, 1)), [&](int64_t b, int64_t e) {
+          for (int64_t o = b; o < e; ++o) {
+            const T* row = px + o * R;
+            A s = 0;
+            for (int64_t r = 0; r < R; ++r) s += row[r];
+            po[o] = static_cast<O>(s);
+          }
+        });
+        return;
+      }
+      // inner > 1: accumulate whole rows of `inner` elements; parallel over outer*inner columns.
+      parallel_for(outer * inner, kGrain / std::max<int64_t>(R, 1) + 1, [&](int64_t b, int64_t e) {
+        std::vector<A> acc;
+        int64_t o = b / inner;
+        while (b < e) {
+          int64_t i0 = b % inner, i1 = std::min(inner, i0 + (e - b));
+          acc.assign(i1 - i0, A(0));
+          const T* base = px + o * R * inner;
+          for (int64_t r = 0; r < R; ++r) {
+            const T* row = base + r * inner;
+            for (int64_t i = i0; i < i1; ++i) acc[i - i0] += row[i];
+          }
+          for (int64_t i = i0; i < i1; ++i) po[o * inner + i] = static_cast<O>(acc[i - i0]);
+          b += i1 - i0;
+          ++o;
+        }
+      });
+    });
+  });
+}
+
+}  // namespace rb::cpu

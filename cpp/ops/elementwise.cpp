@@ -1,0 +1,395 @@
+// Elementwise ops: type promotion, broadcasting, in-place rules and the autograd node of each.
+// Backward formulas are written with the ops themselves (composite), which run under no_grad.
+#include "rosenblatt/ops.h"
+
+#include "../kernels/cpu/elementwise.h"
+
+namespace rb {
+namespace {
+
+int category(DType t) { return t == DType::Bool ? 0 : t == DType::Int64 ? 1 : 2; }
+bool is_comparison(BinaryOp op) { return op >= BinaryOp::Eq; }
+const char* op_name(BinaryOp op) {
+  static const char* names[] = {"add", "sub", "mul", "div", "pow", "maximum", "minimum",
+                                "eq",  "ne",  "lt",  "le",  "gt",  "ge"};
+  return names[static_cast<int>(op)];
+}
+// True division of integers gives the default float dtype.
+DType compute_dtype(BinaryOp op, DType rt) { return op == BinaryOp::Div && !is_floating(rt) ? DType::Float32 : rt; }
+
+void check_same_device(const Tensor& a, const Tensor& b, const char* op) {
+  RB_CHECK(a.device() == b.device(), Error, op, ": Expected all tensors to be on the same device, but found at least two devices, ",
+           a.device().name(), " and ", b.device().name(), "!");
+}
+
+void check_inplace(const Tensor& self) {
+  RB_CHECK(!(GradMode::enabled() && self.is_leaf() && self.requires_grad()), Error,
+           "a leaf Variable that requires grad is being used in an in-place operation.");
+}
+
+// A tensor takes over the history of the out-of-place result it was overwritten with.
+void rebase_history(Tensor& self, const Tensor& result) {
+  TensorImpl* s = self.impl();
+  s->grad_fn = result.grad_fn();
+  s->output_nr = result.impl()->output_nr;
+  s->requires_grad = result.requires_grad();
+}
+
+Tensor cast(const Tensor& t, DType dt) { return t.dtype() == dt ? t : to_dtype(t, dt); }
+Tensor grad_for(const Tensor& g, const Shape& shape, DType dtype) { return cast(sum_to(g, shape), dtype); }
+
+struct BinaryBackward : Node {
+  BinaryOp op;
+  SavedTensor a, b, out;
+  Shape a_shape, b_shape;
+  DType a_dtype, b_dtype;
+  bool need_a, need_b;
+  std::string name() const override { return std::string(op_name(op)) + "Backward"; }
+  void release_saved() override { a.reset(), b.reset(), out.reset(); }
+
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
+    const Tensor& g = grads[0];
+    Tensor ga, gb;
+    switch (op) {
+      case BinaryOp::Add: ga = g, gb = g; break;
+      case BinaryOp::Sub: ga = g, gb = need_b ? neg(g) : Tensor(); break;
+      case BinaryOp::Mul:
+        if (need_a) ga = mul(g, b.unpack(*this));
+        if (need_b) gb = mul(g, a.unpack(*this));
+        break;
+      case BinaryOp::Div: {
+        Tensor bv = b.unpack(*this);
+        if (need_a) ga = div(g, bv);
+        if (need_b) gb = neg(div(mul(g, out.unpack(*this)), bv));  // -g * a / b^2 = -g * out / b
+        break;
+      }
+      case BinaryOp::Pow: {
+        Tensor av = a.unpack(*this), bv = b.unpack(*this);
+        if (need_a) ga = mul(g, mul(bv, binary(BinaryOp::Pow, av, binary(BinaryOp::Sub, bv, Scalar(1.0)))));
+        if (need_b) {
+          // d/db a^b = a^b log a; PyTorch defines it as 0 where a == 0 and b >= 0.
+          Tensor t = mul(g, mul(out.unpack(*this), log(av)));
+          Tensor zero_mask = binary(BinaryOp::Mul, binary(BinaryOp::Eq, av, Scalar(0.0)),
+                                    binary(BinaryOp::Ge, bv, Scalar(0.0)));
+          gb = where(zero_mask, zeros_like(t), t);
+        }
+        break;
+      }
+      case BinaryOp::Maximum:
+      case BinaryOp::Minimum: {
+        // The winner takes the gradient; ties split it evenly, as in PyTorch.
+        Tensor av = a.unpack(*this), bv = b.unpack(*this);
+        BinaryOp win = op == BinaryOp::Maximum ? BinaryOp::Gt : BinaryOp::Lt;
+        Tensor half = mul(g, Scalar(0.5));
+        Tensor tie = binary(BinaryOp::Eq, av, bv);
+        Tensor zero = zeros_like(g);
+        if (need_a) ga = where(binary(win, av, bv), g, where(tie, half, zero));
+        if (need_b) gb = where(binary(win, bv, av), g, where(tie, half, zero));
+        break;
+      }
+      default: break;
+    }
+    return {need_a && ga.defined() ? grad_for(ga, a_shape, a_dtype) : Tensor(),
+            need_b && gb.defined() ? grad_for(gb, b_shape, b_dtype) : Tensor()};
+  }
+};
+
+// a, b already in the compute dtype ct.
+Tensor binary_impl(BinaryOp op, const Tensor& a, const Tensor& b, DType ct) {
+  if (op == BinaryOp::Pow && !is_floating(ct)) {
+    Tensor neg_exp = b.numel() == 1 ? b : Tensor();
+    bool bad = false;
+    if (b.numel() == 1) bad = b.item<int64_t>() < 0;
+    else {
+      Tensor lt = binary(BinaryOp::Lt, b, Scalar(int64_t(0)));
+      bad = sum(lt).item<int64_t>() > 0;
+    }
+    RB_CHECK(!bad, Error, "Integers to negative integer powers are not allowed.");
+  }
+  Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape()), is_comparison(op) ? DType::Bool : ct, a.device());
+  cpu::binary_forward(op, a, b, out);
+  if (!is_comparison(op) && needs_grad(a, b)) {
+    auto node = std::make_shared<BinaryBackward>();
+    node->op = op;
+    node->need_a = a.requires_grad();
+    node->need_b = b.requires_grad();
+    node->a_shape = a.shape(), node->b_shape = b.shape();
+    node->a_dtype = a.dtype(), node->b_dtype = b.dtype();
+    bool save_a = op == BinaryOp::Mul || op == BinaryOp::Pow || op == BinaryOp::Maximum || op == BinaryOp::Minimum;
+    bool save_b = save_a || op == BinaryOp::Div;
+    if (save_a) node->a = SavedTensor(a);
+    if (save_b) node->b = SavedTensor(b);
+    if (op == BinaryOp::Div || op == BinaryOp::Pow) node->out = SavedTensor(out);
+    record(node, {&a, &b}, {&out});
+  }
+  return out;
+}
+
+struct UnaryBackward : Node {
+  UnaryOp op;
+  SavedTensor x, out;
+  std::string name() const override {
+    static const char* n[] = {"Neg", "Exp", "Log", "Sqrt", "Abs", "Sign"};
+    return std::string(n[static_cast<int>(op)]) + "Backward";
+  }
+  void release_saved() override { x.reset(), out.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
+    const Tensor& g = grads[0];
+    switch (op) {
+      case UnaryOp::Neg: return {neg(g)};
+      case UnaryOp::Exp: return {mul(g, out.unpack(*this))};
+      case UnaryOp::Log: return {div(g, x.unpack(*this))};
+      case UnaryOp::Sqrt: return {div(g, mul(out.unpack(*this), Scalar(2.0)))};
+      case UnaryOp::Abs: return {mul(g, unary(UnaryOp::Sign, x.unpack(*this)))};
+      case UnaryOp::Sign: return {zeros_like(g)};
+    }
+    return {Tensor()};
+  }
+};
+
+struct ToDtypeBackward : Node {
+  DType src;
+  std::string name() const override { return "ToCopyBackward"; }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override { return {to_dtype(grads[0], src)}; }
+};
+
+struct IdentityBackward : Node {
+  std::string name() const override { return "CloneBackward"; }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override { return {grads[0]}; }
+};
+
+struct CopyBackward : Node {  // dst.copy_(src): the gradient flows to src only
+  Shape src_shape;
+  DType src_dtype;
+  std::string name() const override { return "CopyBackwards"; }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
+    return {grad_for(grads[0], src_shape, src_dtype)};
+  }
+};
+
+struct NoGradientBackward : Node {  // fill_: what was there before no longer matters
+  std::string name() const override { return "FillBackward"; }
+  std::vector<Tensor> apply(std::vector<Tensor>&) override { return {}; }
+};
+
+struct WhereBackward : Node {
+  SavedTensor cond;
+  Shape a_shape, b_shape;
+  DType a_dtype, b_dtype;
+  std::string name() const override { return "WhereBackward"; }
+  void release_saved() override { cond.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
+    const Tensor& g = grads[0];
+    Tensor c = cond.unpack(*this), z = zeros_like(g);
+    return {grad_for(where(c, g, z), a_shape, a_dtype), grad_for(where(c, z, g), b_shape, b_dtype)};
+  }
+};
+
+struct ClampBackward : Node {
+  SavedTensor x;
+  std::optional<Scalar> lo, hi;
+  std::string name() const override { return "ClampBackward"; }
+  void release_saved() override { x.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
+    Tensor xv = x.unpack(*this);
+    Tensor keep = ones(xv.shape(), DType::Bool, xv.device());
+    if (lo) keep = binary(BinaryOp::Mul, keep, binary(BinaryOp::Ge, xv, *lo));
+    if (hi) keep = binary(BinaryOp::Mul, keep, binary(BinaryOp::Le, xv, *hi));
+    return {where(keep, grads[0], zeros_like(grads[0]))};
+  }
+};
+
+bool can_cast(DType from, DType to) { return category(from) <= category(to); }
+
+}  // namespace
+
+DType result_type(const Tensor& a, const Tensor& b) {
+  bool da = a.dim() > 0, db = b.dim() > 0;
+  if (da == db) return promote(a.dtype(), b.dtype());
+  const Tensor& dimmed = da ? a : b;
+  const Tensor& zero_d = da ? b : a;
+  // A 0-d tensor only decides the dtype when it is of a higher category (bool < int < float).
+  return category(zero_d.dtype()) > category(dimmed.dtype()) ? zero_d.dtype() : dimmed.dtype();
+}
+
+DType result_type(const Tensor& a, Scalar s) {
+  return category(s.dtype()) > category(a.dtype()) ? s.dtype() : a.dtype();
+}
+
+Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
+  check_same_device(a, b, op_name(op));
+  DType ct = compute_dtype(op, result_type(a, b));
+  return binary_impl(op, cast(a, ct), cast(b, ct), ct);
+}
+
+Tensor binary(BinaryOp op, const Tensor& a, Scalar s) {
+  DType ct = compute_dtype(op, result_type(a, s));
+  return binary_impl(op, cast(a, ct), scalar_tensor(s, ct, a.device()), ct);
+}
+
+Tensor binary(BinaryOp op, Scalar s, const Tensor& b) {
+  DType ct = compute_dtype(op, result_type(b, s));
+  return binary_impl(op, scalar_tensor(s, ct, b.device()), cast(b, ct), ct);
+}
+
+static Tensor& binary_inplace(BinaryOp op, Tensor& self, const Tensor& other, DType ct) {
+  check_inplace(self);
+  RB_CHECK(!is_comparison(op), Error, op_name(op), "_: comparison ops have no in-place form here");
+  RB_CHECK(can_cast(ct, self.dtype()), Error, "result type ", dtype_name(ct), " can't be cast to the desired output type ",
+           dtype_name(self.dtype()));
+  Shape shape = broadcast_shapes(self.shape(), other.shape());
+  RB_CHECK(shape == self.shape(), Error, "output with shape ", self.shape(), " doesn't match the broadcast shape ", shape);
+  if (needs_grad(self, other)) {
+    // Compute out of place (on a copy of self when the node saves it), then write back and take
+    // over the result's history.
+    bool saves_self = op != BinaryOp::Add && op != BinaryOp::Sub;
+    Tensor src = saves_self ? clone(self) : self;
+    Tensor r = cast(binary_impl(op, cast(src, ct), cast(other, ct), ct), self.dtype());
+    {
+      NoGradGuard ng;
+      cpu::copy(r, self);
+    }
+    self.bump_version();
+    rebase_history(self, r);
+    return self;
+  }
+  Tensor o = cast(other, ct);
+  if (ct == self.dtype()) {
+    cpu::binary_forward(op, self, o, self);
+  } else {
+    Tensor tmp = Tensor::empty(self.shape(), ct, self.device());
+    cpu::binary_forward(op, cast(self, ct), o, tmp);
+    cpu::copy(tmp, self);
+  }
+  self.bump_version();
+  return self;
+}
+
+Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other) {
+  check_same_device(self, other, op_name(op));
+  return binary_inplace(op, self, other, compute_dtype(op, result_type(self, other)));
+}
+
+Tensor& binary_(BinaryOp op, Tensor& self, Scalar other) {
+  DType ct = compute_dtype(op, result_type(self, other));
+  return binary_inplace(op, self, scalar_tensor(other, ct, self.device()), ct);
+}
+
+Tensor unary(UnaryOp op, const Tensor& x) {
+  bool float_only = op == UnaryOp::Exp || op == UnaryOp::Log || op == UnaryOp::Sqrt;
+  RB_CHECK(!(op == UnaryOp::Neg && x.dtype() == DType::Bool), TypeError,
+           "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the "
+           "`~` or `logical_not()` operator instead.");
+  Tensor xin = x;
+  if (float_only && !is_floating(x.dtype())) xin = to_dtype(x, DType::Float32);
+  else if (x.dtype() == DType::Bool) xin = to_dtype(x, DType::Int64);
+  Tensor out = Tensor::empty(xin.shape(), xin.dtype(), xin.device());
+  cpu::unary_forward(op, xin, out);
+  if (needs_grad(xin)) {
+    auto node = std::make_shared<UnaryBackward>();
+    node->op = op;
+    if (op == UnaryOp::Log || op == UnaryOp::Abs) node->x = SavedTensor(xin);
+    if (op == UnaryOp::Exp || op == UnaryOp::Sqrt) node->out = SavedTensor(out);
+    record(node, {&xin}, {&out});
+  }
+  return out;
+}
+
+Tensor& unary_(UnaryOp op, Tensor& x) {
+  check_inplace(x);
+  if (needs_grad(x)) {
+    Tensor r = unary(op, op == UnaryOp::Neg ? x : clone(x));
+    RB_CHECK(r.dtype() == x.dtype(), Error, "result type ", dtype_name(r.dtype()),
+             " can't be cast to the desired output type ", dtype_name(x.dtype()));
+    {
+      NoGradGuard ng;
+      cpu::copy(r, x);
+    }
+    x.bump_version();
+    rebase_history(x, r);
+    return x;
+  }
+  bool float_only = op == UnaryOp::Exp || op == UnaryOp::Log || op == UnaryOp::Sqrt;
+  RB_CHECK(!float_only || is_floating(x.dtype()), Error, "result type Float can't be cast to the desired output type ",
+           dtype_name(x.dtype()));
+  cpu::unary_forward(op, x, x);
+  x.bump_version();
+  return x;
+}
+
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
+  RB_CHECK(cond.dtype() == DType::Bool, Error, "where expected condition to be a boolean tensor, but got a tensor with dtype ",
+           dtype_name(cond.dtype()));
+  check_same_device(a, b, "where");
+  check_same_device(cond, a, "where");
+  DType dt = result_type(a, b);
+  Tensor ac = cast(a, dt), bc = cast(b, dt);
+  Shape shape = broadcast_shapes(broadcast_shapes(cond.shape(), a.shape()), b.shape());
+  Tensor out = Tensor::empty(shape, dt, a.device());
+  cpu::where_forward(cond, ac, bc, out);
+  if (needs_grad(ac, bc)) {
+    auto node = std::make_shared<WhereBackward>();
+    node->cond = SavedTensor(cond);
+    node->a_shape = ac.shape(), node->b_shape = bc.shape();
+    node->a_dtype = ac.dtype(), node->b_dtype = bc.dtype();
+    record(node, {&ac, &bc}, {&out});
+  }
+  return out;
+}
+
+Tensor clamp(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi) {
+  RB_CHECK(lo || hi, Error, "torch.clamp: At least one of 'min' or 'max' must not be None");
+  RB_CHECK(x.dtype() != DType::Bool, TypeError, "clamp is not supported for bool tensors");
+  Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
+  cpu::clamp_forward(x, lo, hi, out);
+  if (needs_grad(x)) {
+    auto node = std::make_shared<ClampBackward>();
+    node->x = SavedTensor(x);
+    node->lo = lo, node->hi = hi;
+    record(node, {&x}, {&out});
+  }
+  return out;
+}
+
+Tensor to_dtype(const Tensor& x, DType dtype) {
+  Tensor out = Tensor::empty(x.shape(), dtype, x.device());
+  cpu::copy(x, out);
+  if (needs_grad(x) && is_floating(dtype)) {
+    auto node = std::make_shared<ToDtypeBackward>();
+    node->src = x.dtype();
+    record(node, {&x}, {&out});
+  }
+  return out;
+}
+
+Tensor clone(const Tensor& x) {
+  Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
+  cpu::copy(x, out);
+  if (needs_grad(x)) record(std::make_shared<IdentityBackward>(), {&x}, {&out});
+  return out;
+}
+
+Tensor& copy_(Tensor& dst, const Tensor& src) {
+  check_inplace(dst);
+  Shape shape = broadcast_shapes(dst.shape(), src.shape());
+  RB_CHECK(shape == dst.shape(), Error, "output with shape ", dst.shape(), " doesn't match the broadcast shape ", shape);
+  cpu::copy(src, dst);
+  dst.bump_version();
+  if (needs_grad(src) && is_floating(dst.dtype())) {
+    auto node = std::make_shared<CopyBackward>();
+    node->src_shape = src.shape();
+    node->src_dtype = src.dtype();
+    record(node, {&src}, {&dst});
+  }
+  return dst;
+}
+
+Tensor& fill_(Tensor& dst, Scalar value) {
+  check_inplace(dst);
+  cpu::fill(dst, value);
+  dst.bump_version();
+  if (GradMode::enabled() && dst.requires_grad()) record(std::make_shared<NoGradientBackward>(), {}, {&dst});
+  return dst;
+}
+
+}  // namespace rb

@@ -1,0 +1,222 @@
+// View and shape ops. Views alias their input's storage (and so its version counter); each
+// records a node whose backward maps the gradient back to the input's shape.
+#include <algorithm>
+#include <numeric>
+
+#include "rosenblatt/ops.h"
+
+namespace rb {
+namespace {
+
+struct ReshapeBackward : Node {  // view, reshape, squeeze, unsqueeze, flatten
+  Shape in_shape;
+  std::string name() const override { return "ViewBackward"; }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override { return {reshape(g[0], in_shape)}; }
+};
+
+struct PermuteBackward : Node {
+  std::vector<int64_t> inverse;
+  std::string name() const override { return "PermuteBackward"; }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override { return {permute(g[0], inverse)}; }
+};
+
+struct ExpandBackward : Node {
+  Shape in_shape;
+  std::string name() const override { return "ExpandBackward"; }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override { return {sum_to(g[0], in_shape)}; }
+};
+
+struct AsStridedBackward : Node {  // scatter-adds the gradient into the input's layout
+  Shape in_shape, in_strides, sizes, strides;
+  int64_t in_offset, offset;
+  std::string name() const override { return "AsStridedBackward"; }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
+    // The view addresses storage relative to the input; rebuild it on a zero buffer laid out as
+    // the input (made contiguous when the input itself was contiguous, the common case).
+    Tensor base = zeros(in_shape, g[0].dtype(), g[0].device());
+    RB_CHECK(in_strides == contiguous_strides(in_shape), NotImplementedError,
+             "backward of a strided view of a non-contiguous tensor");
+    Tensor v = Tensor::make_view(base, sizes, strides, offset - in_offset);
+    add_(v, g[0]);
+    return {base};
+  }
+};
+
+Tensor view_with_history(const Tensor& x, Shape sizes, Shape strides, int64_t offset) {
+  Tensor out = Tensor::make_view(x, std::move(sizes), std::move(strides), offset);
+  if (needs_grad(x)) {
+    auto node = std::make_shared<ReshapeBackward>();
+    node->in_shape = x.shape();
+    record(node, {&x}, {&out});
+  }
+  return out;
+}
+
+Shape infer_size(Shape shape, int64_t numel) {
+  int64_t known = 1, infer = -1;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (shape[i] == -1) {
+      RB_CHECK(infer < 0, Error, "only one dimension can be inferred");
+      infer = static_cast<int64_t>(i);
+    } else {
+      RB_CHECK(shape[i] >= 0, Error, "invalid shape dimension ", shape[i]);
+      known *= shape[i];
+    }
+  }
+  if (infer >= 0) {
+    RB_CHECK(known != 0 && numel % known == 0, Error, "shape '", shape, "' is invalid for input of size ", numel);
+    shape[infer] = numel / known;
+  }
+  RB_CHECK(numel_of(shape) == numel, Error, "shape '", shape, "' is invalid for input of size ", numel);
+  return shape;
+}
+
+// Strides for viewing (old shape, old strides) as new shape without a copy, if possible
+// (the algorithm of PyTorch's computeStride: split/merge only within contiguous chunks).
+std::optional<Shape> view_strides(const Shape& old_shape, const Shape& old_strides, const Shape& shape) {
+  if (old_shape.empty()) return Shape(shape.size(), 1);
+  int64_t numel = numel_of(old_shape);
+  if (numel == 0) return contiguous_strides(shape);
+  Shape st(shape.size());
+  int64_t view_d = static_cast<int64_t>(shape.size()) - 1;
+  int64_t chunk_base_stride = old_strides.back();
+  int64_t tensor_numel = 1, view_numel = 1;
+  for (int64_t d = static_cast<int64_t>(old_shape.size()) - 1; d >= 0; --d) {
+    tensor_numel *= old_shape[d];
+    if (d == 0 || (old_shape[d - 1] != 1 && old_strides[d - 1] != tensor_numel * chunk_base_stride)) {
+      while (view_d >= 0 && (view_numel < tensor_numel || shape[view_d] == 1)) {
+        st[view_d] = view_numel * chunk_base_stride;
+        view_numel *= shape[view_d];
+        --view_d;
+      }
+      if (view_numel != tensor_numel) return std::nullopt;
+      if (d > 0) {
+        chunk_base_stride = old_strides[d - 1];
+        tensor_numel = 1;
+        view_numel = 1;
+      }
+    }
+  }
+  if (view_d != -1) return std::nullopt;
+  return st;
+}
+
+}  // namespace
+
+Tensor view(const Tensor& x, Shape shape) {
+  shape = infer_size(std::move(shape), x.numel());
+  auto st = view_strides(x.shape(), x.strides(), shape);
+  RB_CHECK(st, Error, "view size is not compatible with input tensor's size and stride (at least one dimension spans "
+                      "across two contiguous subspaces). Use .reshape(...) instead. (input ", x.shape(), ", view ", shape, ")");
+  return view_with_history(x, shape, *st, x.offset());
+}
+
+Tensor reshape(const Tensor& x, Shape shape) {
+  shape = infer_size(std::move(shape), x.numel());
+  if (shape == x.shape()) return view_with_history(x, shape, x.strides(), x.offset());
+  auto st = view_strides(x.shape(), x.strides(), shape);
+  if (st) return view_with_history(x, shape, *st, x.offset());
+  return view(clone(x), shape);
+}
+
+Tensor permute(const Tensor& x, const std::vector<int64_t>& dims) {
+  int64_t n = x.dim();
+  RB_CHECK(static_cast<int64_t>(dims.size()) == n, Error, "permute(sparse_coo): number of dimensions in the tensor input "
+           "does not match the length of the desired ordering of dimensions i.e. input.dim() = ", n, " is not equal to len(dims) = ", dims.size());
+  Shape sizes(n), strides(n);
+  std::vector<int64_t> inverse(n, -1);
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t d = wrap_dim(dims[i], n);
+    RB_CHECK(inverse[d] < 0, Error, "permute(): duplicate dims are not allowed.");
+    inverse[d] = i;
+    sizes[i] = x.shape()[d];
+    strides[i] = x.strides()[d];
+  }
+  Tensor out = Tensor::make_view(x, sizes, strides, x.offset());
+  if (needs_grad(x)) {
+    auto node = std::make_shared<PermuteBackward>();
+    node->inverse = inverse;
+    record(node, {&x}, {&out});
+  }
+  return out;
+}
+
+Tensor transpose(const Tensor& x, int64_t d0, int64_t d1) {
+  int64_t n = x.dim();
+  if (n == 0) {
+    wrap_dim(d0, 0), wrap_dim(d1, 0);
+    return view_with_history(x, x.shape(), x.strides(), x.offset());
+  }
+  std::vector<int64_t> dims(n);
+  std::iota(dims.begin(), dims.end(), 0);
+  std::swap(dims[wrap_dim(d0, n)], dims[wrap_dim(d1, n)]);
+  return permute(x, dims);
+}
+
+Tensor expand(const Tensor& x, const Shape& shape) {
+  int64_t n = static_cast<int64_t>(shape.size()), lead = n - x.dim();
+  RB_CHECK(lead >= 0, Error, "expand(", x.shape(), ", size=", shape, "): the number of sizes provided (", n,
+           ") must be greater or equal to the number of dimensions in the tensor (", x.dim(), ")");
+  Shape sizes(n), strides(n);
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t want = shape[i];
+    if (i < lead) {
+      RB_CHECK(want >= 0, Error, "expand: -1 is not allowed in a leading, non-existing dimension");
+      sizes[i] = want, strides[i] = 0;
+      continue;
+    }
+    int64_t have = x.shape()[i - lead];
+    if (want == -1) want = have;
+    RB_CHECK(have == want || have == 1, Error, "The expanded size of the tensor (", want,
+             ") must match the existing size (", have, ") at non-singleton dimension ", i, ".  Target sizes: ", shape,
+             ".  Tensor sizes: ", x.shape());
+    sizes[i] = want;
+    strides[i] = have == want ? x.strides()[i - lead] : 0;
+  }
+  check_shape(sizes, "expand");
+  Tensor out = Tensor::make_view(x, sizes, strides, x.offset());
+  if (needs_grad(x)) {
+    auto node = std::make_shared<ExpandBackward>();
+    node->in_shape = x.shape();
+    record(node, {&x}, {&out});
+  }
+  return out;
+}
+
+Tensor unsqueeze(const Tensor& x, int64_t dim) {
+  int64_t d = wrap_dim(dim, x.dim() + 1);
+  Shape sizes = x.shape(), strides = x.strides();
+  int64_t st = d < x.dim() ? sizes[d] * strides[d] : 1;
+  sizes.insert(sizes.begin() + d, 1);
+  strides.insert(strides.begin() + d, st);
+  return view_with_history(x, sizes, strides, x.offset());
+}
+
+Tensor squeeze(const Tensor& x, std::optional<std::vector<int64_t>> dims) {
+  std::vector<bool> drop(x.dim(), false);
+  if (dims) {
+    for (int64_t d : *dims) {
+      int64_t w = wrap_dim(d, x.dim());
+      if (x.dim() > 0 && x.shape()[w] == 1) drop[w] = true;
+    }
+  } else {
+    for (int64_t i = 0; i < x.dim(); ++i) drop[i] = x.shape()[i] == 1;
+  }
+  Shape sizes, strides;
+  for (int64_t i = 0; i < x.dim(); ++i)
+    if (!drop[i]) sizes.push_back(x.shape()[i]), strides.push_back(x.strides()[i]);
+  return view_with_history(x, sizes, strides, x.offset());
+}
+
+Tensor as_strided_view(const Tensor& x, Shape sizes, Shape strides, int64_t offset) {
+  Tensor out = Tensor::make_view(x, sizes, strides, offset);
+  if (needs_grad(x)) {
+    auto node = std::make_shared<AsStridedBackward>();
+    node->in_shape = x.shape(), node->in_strides = x.strides(), node->in_offset = x.offset();
+    node->sizes = sizes, node->strides = strides, node->offset = offset;
+    record(node, {&x}, {&out});
+  }
+  return out;
+}
+
+}  // namespace rb

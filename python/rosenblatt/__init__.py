@@ -1,0 +1,19 @@
+"""rosenblatt: tensors, autograd and neural networks on a C++ core, with PyTorch's API.
+
+`import rosenblatt as torch` works for the subset it covers; see README.md.
+"""
+from ._load import _C
+from ._C import *  # noqa: F401,F403  (ops bound in C++: add, matmul, zeros, ...)
+from ._C import Tensor, dtype, device, from_numpy, is_grad_enabled  # noqa: F401
+
+__version__ = "0.1.0"
+
+# dtypes under PyTorch's names
+bool = dtype.bool  # noqa: A001  (shadows the builtin inside this namespace, as torch.bool does)
+int64 = long = dtype.int64
+float32 = float = dtype.float32  # noqa: A001
+float64 = double = dtype.float64
+
+from ._tensor import Size, tensor, as_tensor  # noqa: E402,F401
+from .autograd import no_grad, enable_grad, set_grad_enabled  # noqa: E402,F401
+from . import autograd  # noqa: E402,F401

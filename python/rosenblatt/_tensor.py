@@ -1,0 +1,155 @@
+"""Python-level parts of Tensor: construction from Python data, Size, repr, conversions and
+backward. Everything hot stays in C++; these are the methods whose work is Python objects."""
+import builtins
+
+import numpy as np
+
+from . import _C
+from ._C import Tensor
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple that prints as PyTorch's torch.Size."""
+
+    def __repr__(self):
+        return f"rosenblatt.Size({list(self)})"
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+_C._set_size_type(Size)
+
+_NP_TO_DTYPE = {
+    np.dtype(np.float32): _C.dtype.float32,
+    np.dtype(np.float64): _C.dtype.float64,
+    np.dtype(np.int64): _C.dtype.int64,
+    np.dtype(np.bool_): _C.dtype.bool,
+}
+_DTYPE_TO_NP = {v: k for k, v in _NP_TO_DTYPE.items()}
+
+
+def _numpy_of(data, dtype):
+    """A fresh numpy array holding `data` in the dtype rosenblatt.tensor() gives it."""
+    if isinstance(data, Tensor):
+        arr = data.detach().numpy().copy()
+    elif isinstance(data, np.ndarray):
+        arr = np.array(data, copy=True)
+        if arr.dtype.kind in "iu" and arr.dtype != np.int64:
+            arr = arr.astype(np.int64)
+        elif arr.dtype == np.float16:
+            arr = arr.astype(np.float32)
+    else:
+        arr = np.array(data)
+        if arr.dtype == object:
+            raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+        if arr.dtype.kind == "f":
+            arr = arr.astype(np.float32)  # Python floats become the default dtype
+        elif arr.dtype.kind in "iu":
+            arr = arr.astype(np.int64)
+        elif arr.dtype.kind not in "b":
+            raise TypeError(f"Could not infer dtype of {type(data).__name__} (numpy kind {arr.dtype.kind!r})")
+    if dtype is not None:
+        arr = arr.astype(_DTYPE_TO_NP[dtype])
+    elif arr.dtype not in _NP_TO_DTYPE:
+        raise TypeError(f"can't convert np.ndarray of type numpy.{arr.dtype}. The only supported types are: "
+                        "float64, float32, int64, and bool.")
+    return np.ascontiguousarray(arr)
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False):
+    """Copies `data` (nested lists, numbers, numpy arrays, tensors) into a new tensor."""
+    t = _C.from_numpy(_numpy_of(data, dtype))
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def as_tensor(data, dtype=None, device=None):
+    """Like tensor(), but shares memory with a tensor or numpy array when no conversion is needed."""
+    if isinstance(data, Tensor):
+        return data if dtype is None or data.dtype == dtype else data._to_dtype(dtype)
+    if isinstance(data, np.ndarray) and data.dtype in _NP_TO_DTYPE and (dtype is None or _NP_TO_DTYPE[data.dtype] == dtype):
+        try:
+            return _C.from_numpy(data)
+        except ValueError:
+            pass  # negative strides: copy
+    return tensor(data, dtype=dtype)
+
+
+def _backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    if create_graph:
+        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported")
+    from .autograd import backward
+
+    backward([self], [gradient], retain_graph=retain_graph, inputs=inputs)
+
+
+def _to(self, *args, **kwargs):
+    """to(dtype), to(device), to(device, dtype), to(other); copy=False returns self when nothing changes."""
+    dtype = kwargs.pop("dtype", None)
+    device = kwargs.pop("device", None)
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    if kwargs:
+        raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+    for a in args:
+        if isinstance(a, _C.dtype):
+            dtype = a
+        elif isinstance(a, (str, _C.device)):
+            device = a
+        elif isinstance(a, Tensor):
+            dtype, device = a.dtype, a.device
+        else:
+            raise TypeError(f"to() received an invalid combination of arguments: {a!r}")
+    if device is not None and _C.device(str(device)) != self.device:
+        raise RuntimeError(f"device {device} is not available in this build (tensors live on {self.device})")
+    out = self if dtype is None or dtype == self.dtype else self._to_dtype(dtype)
+    return out.clone() if copy and out is self else out
+
+
+def _type_method(dt):
+    def method(self):
+        return self._to_dtype(dt)
+
+    method.__name__ = str(dt).split(".")[-1]
+    return method
+
+
+def _scalar_method(conv):
+    def method(self):
+        if self.numel() != 1:
+            raise TypeError(f"only one element tensors can be converted to Python scalars (shape {list(self.shape)})")
+        return conv(self.item())
+
+    return method
+
+
+def _bool(self):
+    if self.numel() != 1:
+        raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous (shape {list(self.shape)})")
+    return builtins.bool(self.item())
+
+
+def _index(self):
+    if self.dtype != _C.dtype.int64 or self.numel() != 1:
+        raise TypeError("only integer tensors of a single element can be converted to an index")
+    return self.item()
+
+
+Tensor.backward = _backward
+Tensor.to = _to
+Tensor.float = _type_method(_C.dtype.float32)
+Tensor.double = _type_method(_C.dtype.float64)
+Tensor.long = _type_method(_C.dtype.int64)
+Tensor.bool = _type_method(_C.dtype.bool)
+Tensor.cpu = lambda self: self
+Tensor.type_as = lambda self, other: self.to(other.dtype)
+Tensor.__float__ = _scalar_method(builtins.float)
+Tensor.__int__ = _scalar_method(builtins.int)
+Tensor.__bool__ = _bool
+Tensor.__index__ = _index
+Tensor.__iter__ = lambda self: (self[i] for i in range(len(self)))

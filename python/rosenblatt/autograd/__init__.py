@@ -1,0 +1,95 @@
+"""Autograd entry points: backward, grad, grad-mode context managers and gradcheck."""
+import functools
+
+from .. import _C
+from .gradcheck import gradcheck  # noqa: F401
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, inputs=None):
+    """Accumulates d(tensors)/d(leaves) into the leaves' .grad (PyTorch's torch.autograd.backward)."""
+    if isinstance(tensors, _C.Tensor):
+        tensors = [tensors]
+    tensors = list(tensors)
+    if grad_tensors is None:
+        grad_tensors = [None] * len(tensors)
+    elif isinstance(grad_tensors, _C.Tensor):
+        grad_tensors = [grad_tensors]
+    if inputs is not None:
+        if isinstance(inputs, _C.Tensor):
+            inputs = [inputs]
+        grads = _C._run_backward(tensors, list(grad_tensors), bool(retain_graph), list(inputs), True)
+        for t, g in zip(inputs, grads):
+            if g is not None and g.numel() == t.numel():
+                t.grad = g.clone() if t.grad is None else t.grad + g
+        return
+    _C._run_backward(tensors, list(grad_tensors), bool(retain_graph), [], False)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None,
+         materialize_grads=False):
+    """Returns d(outputs)/d(inputs) without touching any .grad (PyTorch's torch.autograd.grad)."""
+    if create_graph:
+        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported")
+    single = isinstance(inputs, _C.Tensor)
+    outputs = [outputs] if isinstance(outputs, _C.Tensor) else list(outputs)
+    inputs = [inputs] if single else list(inputs)
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    elif isinstance(grad_outputs, _C.Tensor):
+        grad_outputs = [grad_outputs]
+    res = _C._run_backward(outputs, list(grad_outputs), bool(retain_graph), inputs,
+                           bool(allow_unused) or materialize_grads)
+    if materialize_grads:
+        res = [r if r is not None else _C.zeros_like(i) for r, i in zip(res, inputs)]
+    return tuple(res)
+
+
+class _GradModeBase:
+    """A context manager that is also a decorator, like torch.no_grad."""
+
+    _mode = True
+
+    def __enter__(self):
+        self._prev = _C.is_grad_enabled()
+        _C._set_grad_enabled(self._mode)
+
+    def __exit__(self, *exc):
+        _C._set_grad_enabled(self._prev)
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.__class__():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class no_grad(_GradModeBase):
+    _mode = False
+
+
+class enable_grad(_GradModeBase):
+    _mode = True
+
+
+class set_grad_enabled(_GradModeBase):
+    def __init__(self, mode):
+        self._mode = bool(mode)
+        self._prev = _C.is_grad_enabled()
+        _C._set_grad_enabled(self._mode)  # also works as a plain function call, as in PyTorch
+
+    def __enter__(self):
+        pass
+
+    def __call__(self, fn):
+        mode = self._mode
+        _C._set_grad_enabled(self._prev)
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with set_grad_enabled(mode):
+                return fn(*args, **kwargs)
+
+        return wrapper

@@ -17,3 +17,4 @@ float64 = double = dtype.float64
 from ._tensor import Size, tensor, as_tensor  # noqa: E402,F401
 from .autograd import no_grad, enable_grad, set_grad_enabled  # noqa: E402,F401
 from . import autograd  # noqa: E402,F401
+from . import nn, optim, utils  # noqa: E402,F401

@@ -101,7 +101,7 @@ def test_modifying_saved_tensor_in_place_raises():
 
 def test_inplace_on_leaf_requiring_grad_raises():
     x = leaf([1.0, 2.0])
-    with pytest.raises(RuntimeError, match="leaf Variable that requires grad is being used in an in-place operation"):
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad is being used in an in-place"):
         x.add_(1)
     with pytest.raises(RuntimeError, match="leaf Variable"):
         x.mul_(2.0)
@@ -211,8 +211,8 @@ def test_grad_fn_names_match_pytorch():
 
     def names(L):
         x = L.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
-        return [(x + x).grad_fn.name(), (x * 2).grad_fn.name(), x.sum().grad_fn.name(), (x @ x).grad_fn.name(),
-                x.view(4).grad_fn.name(), (x - 1).grad_fn.name(), (x / 2).grad_fn.name()]
+        outs = [x + x, x * 2, x.sum(), x @ x, x.view(4), x - 1, x / 2]
+        return [o.grad_fn.name() for o in outs]
 
     def norm(n):
         return re.sub(r"\d+$", "", n.split("::")[-1]).lower()

@@ -87,7 +87,8 @@ def test_creation_matches_pytorch(i):
 
 def test_creation_matches_numpy():
     np.testing.assert_array_equal(rb.arange(2, 20, 3).numpy(), np.arange(2, 20, 3))
-    np.testing.assert_allclose(rb.linspace(-1, 1, 21, dtype=rb.float64).numpy(), np.linspace(-1, 1, 21), atol=1e-15)
+    np.testing.assert_allclose(rb.linspace(-1, 1, 21, dtype=rb.float64).numpy(), np.linspace(-1, 1, 21),
+                               atol=1e-15)
     np.testing.assert_array_equal(rb.eye(3, 4).numpy(), np.eye(3, 4, dtype=np.float32))
 
 
@@ -214,11 +215,13 @@ def _excluded(op, *kinds):
 
 def _vals(L, name):
     return {"bool": L.tensor([True, False, True]), "int64": L.tensor([1, 2, 3]),
-            "float32": L.tensor([0.5, 1.5, 2.5]), "float64": L.tensor([0.25, 1.0, 4.0], dtype=L.float64)}[name]
+            "float32": L.tensor([0.5, 1.5, 2.5]),
+            "float64": L.tensor([0.25, 1.0, 4.0], dtype=L.float64)}[name]
 
 
 @requires_torch
-@pytest.mark.parametrize("op,da,db", [(o, a, b) for o in OPS for a in DTYPES for b in DTYPES if not _excluded(o, a, b)])
+@pytest.mark.parametrize("op,da,db", [(o, a, b) for o in OPS for a in DTYPES for b in DTYPES
+                                      if not _excluded(o, a, b)])
 def test_tensor_tensor_promotion_matches_pytorch(op, da, db):
     import torch
 
@@ -351,8 +354,8 @@ def test_repr_matches_pytorch(i):
 
 @requires_torch
 @pytest.mark.parametrize("opts", [dict(precision=2), dict(threshold=5), dict(edgeitems=1, threshold=10),
-                                  dict(linewidth=30), dict(sci_mode=True), dict(sci_mode=False), dict(profile="short"),
-                                  dict(profile="full")])
+                                  dict(linewidth=30), dict(sci_mode=True), dict(sci_mode=False),
+                                  dict(profile="short"), dict(profile="full")])
 def test_printoptions_match_pytorch(opts):
     import torch
 

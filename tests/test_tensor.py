@@ -71,6 +71,11 @@ CREATION = [
     lambda L: L.tensor([0.5, 1.5], dtype=L.int64),
     lambda L: L.as_tensor([1.0, 2.0]),
     lambda L: L.as_tensor(np.ones(3, dtype=np.int64)),
+    lambda L: L.ones(2, dtype=L.float64).new_zeros(2, 3),
+    lambda L: L.ones(2, dtype=L.int64).new_ones((3,)),
+    lambda L: L.ones(2).new_full((2, 2), 4),
+    lambda L: L.ones(2, dtype=L.float64).new_tensor([1, 2]),
+    lambda L: L.ones(2).new_empty(0),
 ]
 
 

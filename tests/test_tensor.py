@@ -425,6 +425,14 @@ def test_dlpack_from_numpy_shares_memory_and_keeps_source_alive():
     assert t.tolist()[2][3] == -2
 
 
+def test_dlpack_read_only_source_is_copied():
+    a = np.arange(4.0)
+    a.flags.writeable = False
+    t = rb.from_dlpack(a)
+    t.add_(1)
+    assert a.tolist() == [0, 1, 2, 3] and t.tolist() == [1, 2, 3, 4]
+
+
 @pytest.mark.parametrize("dt", ["float32", "float64", "int64", "bool"])
 def test_dlpack_numpy_dtypes_round_trip(dt):
     a = (np.arange(5) % 2).astype(dt)

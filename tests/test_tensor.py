@@ -517,6 +517,8 @@ def test_dlpack_capsules_versioned_and_unversioned():
 
 def test_dlpack_copy_and_errors():
     t = rb.zeros(2)
+    alias = rb.from_dlpack(t)
+    assert alias is not t and alias.data_ptr() == t.data_ptr()
     c = rb.from_dlpack(t.__dlpack__(copy=True))
     assert c.data_ptr() != t.data_ptr()
     with pytest.raises(RuntimeError, match="require gradient"):

@@ -14,6 +14,12 @@ const char* op_name(BinaryOp op) {
                                 "eq",  "ne",  "lt",  "le",  "gt",  "ge"};
   return names[static_cast<int>(op)];
 }
+// PyTorch's autograd node names, which users see in grad_fn.
+const char* node_name(BinaryOp op) {
+  static const char* names[] = {"AddBackward0", "SubBackward0", "MulBackward0", "DivBackward0", "PowBackward1",
+                                "MaximumBackward0", "MinimumBackward0"};
+  return static_cast<int>(op) < 7 ? names[static_cast<int>(op)] : "CompareBackward0";
+}
 // True division of integers gives the default float dtype.
 DType compute_dtype(BinaryOp op, DType rt) { return op == BinaryOp::Div && !is_floating(rt) ? DType::Float32 : rt; }
 
@@ -44,7 +50,7 @@ struct BinaryBackward : Node {
   Shape a_shape, b_shape;
   DType a_dtype, b_dtype;
   bool need_a, need_b;
-  std::string name() const override { return std::string(op_name(op)) + "Backward"; }
+  std::string name() const override { return node_name(op); }
   void release_saved() override { a.reset(), b.reset(), out.reset(); }
 
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
@@ -129,8 +135,8 @@ struct UnaryBackward : Node {
   UnaryOp op;
   SavedTensor x, out;
   std::string name() const override {
-    static const char* n[] = {"Neg", "Exp", "Log", "Sqrt", "Abs", "Sign"};
-    return std::string(n[static_cast<int>(op)]) + "Backward";
+    static const char* n[] = {"NegBackward0", "ExpBackward0", "LogBackward0", "SqrtBackward0", "AbsBackward0", "SgnBackward0"};
+    return n[static_cast<int>(op)];
   }
   void release_saved() override { x.reset(), out.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
@@ -149,12 +155,12 @@ struct UnaryBackward : Node {
 
 struct ToDtypeBackward : Node {
   DType src;
-  std::string name() const override { return "ToCopyBackward"; }
+  std::string name() const override { return "ToCopyBackward0"; }
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override { return {to_dtype(grads[0], src)}; }
 };
 
 struct IdentityBackward : Node {
-  std::string name() const override { return "CloneBackward"; }
+  std::string name() const override { return "CloneBackward0"; }
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override { return {grads[0]}; }
 };
 
@@ -168,7 +174,7 @@ struct CopyBackward : Node {  // dst.copy_(src): the gradient flows to src only
 };
 
 struct NoGradientBackward : Node {  // fill_: what was there before no longer matters
-  std::string name() const override { return "FillBackward"; }
+  std::string name() const override { return "FillBackward0"; }
   std::vector<Tensor> apply(std::vector<Tensor>&) override { return {}; }
 };
 
@@ -176,7 +182,7 @@ struct WhereBackward : Node {
   SavedTensor cond;
   Shape a_shape, b_shape;
   DType a_dtype, b_dtype;
-  std::string name() const override { return "WhereBackward"; }
+  std::string name() const override { return "WhereBackward0"; }
   void release_saved() override { cond.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     const Tensor& g = grads[0];
@@ -188,7 +194,7 @@ struct WhereBackward : Node {
 struct ClampBackward : Node {
   SavedTensor x;
   std::optional<Scalar> lo, hi;
-  std::string name() const override { return "ClampBackward"; }
+  std::string name() const override { return "ClampBackward1"; }
   void release_saved() override { x.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     Tensor xv = x.unpack(*this);

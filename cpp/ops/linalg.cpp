@@ -33,7 +33,7 @@ void check_mm_args(const Tensor& a, const Tensor& b, const char* op) {
 struct MmBackward : Node {
   SavedTensor a, b;
   bool need_a, need_b;
-  std::string name() const override { return "MmBackward"; }
+  std::string name() const override { return "MmBackward0"; }
   void release_saved() override { a.reset(), b.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
     // C = A B  =>  dA = dC B^T, dB = A^T dC
@@ -46,7 +46,7 @@ struct MmBackward : Node {
 struct BmmBackward : Node {
   SavedTensor a, b;
   bool need_a, need_b;
-  std::string name() const override { return "BmmBackward"; }
+  std::string name() const override { return "BmmBackward0"; }
   void release_saved() override { a.reset(), b.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
     Tensor da = need_a ? bmm(g[0], transpose(b.unpack(*this), 1, 2)) : Tensor();

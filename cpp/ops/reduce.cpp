@@ -39,7 +39,7 @@ Shape reduced_shape(const Shape& shape, const std::vector<int64_t>& dims, bool k
 
 struct SumBackward : Node {
   Shape in_shape, kept_shape;  // kept_shape: the output shape with keepdim=true
-  std::string name() const override { return "SumBackward"; }
+  std::string name() const override { return "SumBackward1"; }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
     return {expand(reshape(g[0], kept_shape), in_shape)};
   }

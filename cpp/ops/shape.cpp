@@ -10,26 +10,26 @@ namespace {
 
 struct ReshapeBackward : Node {  // view, reshape, squeeze, unsqueeze, flatten
   Shape in_shape;
-  std::string name() const override { return "ViewBackward"; }
+  std::string name() const override { return "ViewBackward0"; }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override { return {reshape(g[0], in_shape)}; }
 };
 
 struct PermuteBackward : Node {
   std::vector<int64_t> inverse;
-  std::string name() const override { return "PermuteBackward"; }
+  std::string name() const override { return "PermuteBackward0"; }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override { return {permute(g[0], inverse)}; }
 };
 
 struct ExpandBackward : Node {
   Shape in_shape;
-  std::string name() const override { return "ExpandBackward"; }
+  std::string name() const override { return "ExpandBackward0"; }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override { return {sum_to(g[0], in_shape)}; }
 };
 
 struct AsStridedBackward : Node {  // scatter-adds the gradient into the input's layout
   Shape in_shape, in_strides, sizes, strides;
   int64_t in_offset, offset;
-  std::string name() const override { return "AsStridedBackward"; }
+  std::string name() const override { return "AsStridedBackward0"; }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
     // The view addresses storage relative to the input; rebuild it on a zero buffer laid out as
     // the input (made contiguous when the input itself was contiguous, the common case).

@@ -31,6 +31,11 @@ SCHEDULERS = [
     ("CosineAnnealingLR", lambda lib: dict(T_max=7, eta_min=0.01)),
     ("LambdaLR", lambda lib: dict(lr_lambda=lambda e: 0.95 ** e)),
     ("LambdaLR", lambda lib: dict(lr_lambda=[lambda e: 1.0 / (e + 1), Warmup(5)])),
+    ("MultiplicativeLR", lambda lib: dict(lr_lambda=lambda e: 0.97)),
+    ("ConstantLR", lambda lib: dict(factor=0.25, total_iters=6)),
+    ("LinearLR", lambda lib: dict(start_factor=0.1, end_factor=0.9, total_iters=12)),
+    ("LinearLR", lambda lib: dict()),
+    ("PolynomialLR", lambda lib: dict(total_iters=20, power=2.0)),
 ]
 SCHED_IDS = [f"{n}-{i}" for i, (n, _) in enumerate(SCHEDULERS)]
 
@@ -211,3 +216,9 @@ def test_scheduler_errors():
         rb.optim.lr_scheduler.StepLR(opt, step_size=2, last_epoch=3)
     with pytest.raises(ValueError, match="Expected 2 lr_lambdas, but got 1"):
         rb.optim.lr_scheduler.LambdaLR(opt, lr_lambda=[lambda e: 1.0])
+    with pytest.raises(TypeError, match="lr_lambda should be a function, but got int"):
+        rb.optim.lr_scheduler.MultiplicativeLR(opt, lr_lambda=3)
+    with pytest.raises(ValueError, match="Constant multiplicative factor expected to be between 0 and 1"):
+        rb.optim.lr_scheduler.ConstantLR(opt, factor=2.0)
+    with pytest.raises(ValueError, match="Starting multiplicative factor expected"):
+        rb.optim.lr_scheduler.LinearLR(opt, start_factor=0.0)

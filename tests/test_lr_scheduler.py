@@ -36,6 +36,11 @@ SCHEDULERS = [
     ("LinearLR", lambda lib: dict(start_factor=0.1, end_factor=0.9, total_iters=12)),
     ("LinearLR", lambda lib: dict()),
     ("PolynomialLR", lambda lib: dict(total_iters=20, power=2.0)),
+    ("CosineAnnealingWarmRestarts", lambda lib: dict(T_0=4, T_mult=2, eta_min=0.001)),
+    ("CosineAnnealingWarmRestarts", lambda lib: dict(T_0=7)),
+    ("OneCycleLR", lambda lib: dict(max_lr=[0.5, 0.2], total_steps=30)),
+    ("OneCycleLR", lambda lib: dict(max_lr=0.3, epochs=3, steps_per_epoch=10, anneal_strategy="linear",
+                                    three_phase=True, pct_start=0.25)),
 ]
 SCHED_IDS = [f"{n}-{i}" for i, (n, _) in enumerate(SCHEDULERS)]
 
@@ -66,7 +71,24 @@ def test_lr_sequence_matches_torch(name, kwargs):
     assert len(ours) == 31
     for e, (a, b) in enumerate(zip(ours, ref)):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=0, err_msg=f"epoch {e}")
-    assert [g["initial_lr"] for g in opt.param_groups] == [0.1, 0.05]
+    if name != "OneCycleLR":  # which sets initial_lr to max_lr / div_factor
+        assert [g["initial_lr"] for g in opt.param_groups] == [0.1, 0.05]
+
+
+@requires_torch
+def test_one_cycle_cycles_momentum_like_torch():
+    seqs = []
+    for lib in (rb, torch):
+        p = lib.zeros(2, requires_grad=True)
+        opt = lib.optim.Adam([p], lr=0.1)
+        sched = lib.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.4, total_steps=20)
+        seq = []
+        for _ in range(19):
+            opt.step()
+            sched.step()
+            seq.append((opt.param_groups[0]["lr"], opt.param_groups[0]["betas"]))
+        seqs.append(seq)
+    assert seqs[0] == seqs[1]
 
 
 def test_closed_forms():
@@ -170,7 +192,7 @@ def test_state_dict_round_trip(name, kwargs):
         sched.step()
     sd = sched.state_dict()
     osd = opt.state_dict()
-    assert "optimizer" not in sd and sd["last_epoch"] == 12 and sd["base_lrs"] == [0.1, 0.05]
+    assert "optimizer" not in sd and sd["last_epoch"] == 12 and sd["base_lrs"] == [g["initial_lr"] for g in opt.param_groups]
     opt2 = _optimizer(rb)
     sched2 = getattr(rb.optim.lr_scheduler, name)(opt2, **kwargs(rb))
     opt2.load_state_dict(osd)

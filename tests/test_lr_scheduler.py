@@ -1,5 +1,6 @@
 """rosenblatt.optim.lr_scheduler: learning-rate sequences over 30 epochs equal torch's for every
 scheduler, ReduceLROnPlateau on metric sequences, state_dict round trips and errors."""
+
 import math
 
 import numpy as np
@@ -29,7 +30,7 @@ SCHEDULERS = [
     ("ExponentialLR", lambda lib: dict(gamma=0.9)),
     ("CosineAnnealingLR", lambda lib: dict(T_max=10)),  # 30 epochs: past T_max, the curve comes back up
     ("CosineAnnealingLR", lambda lib: dict(T_max=7, eta_min=0.01)),
-    ("LambdaLR", lambda lib: dict(lr_lambda=lambda e: 0.95 ** e)),
+    ("LambdaLR", lambda lib: dict(lr_lambda=lambda e: 0.95**e)),
     ("LambdaLR", lambda lib: dict(lr_lambda=[lambda e: 1.0 / (e + 1), Warmup(5)])),
     ("MultiplicativeLR", lambda lib: dict(lr_lambda=lambda e: 0.97)),
     ("ConstantLR", lambda lib: dict(factor=0.25, total_iters=6)),
@@ -39,8 +40,17 @@ SCHEDULERS = [
     ("CosineAnnealingWarmRestarts", lambda lib: dict(T_0=4, T_mult=2, eta_min=0.001)),
     ("CosineAnnealingWarmRestarts", lambda lib: dict(T_0=7)),
     ("OneCycleLR", lambda lib: dict(max_lr=[0.5, 0.2], total_steps=30)),
-    ("OneCycleLR", lambda lib: dict(max_lr=0.3, epochs=3, steps_per_epoch=10, anneal_strategy="linear",
-                                    three_phase=True, pct_start=0.25)),
+    (
+        "OneCycleLR",
+        lambda lib: dict(
+            max_lr=0.3,
+            epochs=3,
+            steps_per_epoch=10,
+            anneal_strategy="linear",
+            three_phase=True,
+            pct_start=0.25,
+        ),
+    ),
 ]
 SCHED_IDS = [f"{n}-{i}" for i, (n, _) in enumerate(SCHEDULERS)]
 
@@ -135,7 +145,9 @@ PLATEAU = [
 def _metrics():
     rng = np.random.default_rng(5)
     # improves, stalls, bounces, improves again: every branch of the schedule is taken
-    base = np.concatenate([np.linspace(1.0, 0.5, 8), np.full(10, 0.5), np.linspace(0.5, 0.2, 6), np.full(16, 0.2)])
+    base = np.concatenate(
+        [np.linspace(1.0, 0.5, 8), np.full(10, 0.5), np.linspace(0.5, 0.2, 6), np.full(16, 0.2)]
+    )
     return [float(x) for x in base + 0.01 * rng.standard_normal(base.size)]
 
 
@@ -192,7 +204,11 @@ def test_state_dict_round_trip(name, kwargs):
         sched.step()
     sd = sched.state_dict()
     osd = opt.state_dict()
-    assert "optimizer" not in sd and sd["last_epoch"] == 12 and sd["base_lrs"] == [g["initial_lr"] for g in opt.param_groups]
+    assert (
+        "optimizer" not in sd
+        and sd["last_epoch"] == 12
+        and sd["base_lrs"] == [g["initial_lr"] for g in opt.param_groups]
+    )
     opt2 = _optimizer(rb)
     sched2 = getattr(rb.optim.lr_scheduler, name)(opt2, **kwargs(rb))
     opt2.load_state_dict(osd)

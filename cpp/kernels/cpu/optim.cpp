@@ -214,7 +214,9 @@ template <class T>
 void nadam_step(T* p, const T* g, T* m, T* v, int64_t n, const NadamArgs& a) {
   bool decay = a.weight_decay != 0;
   with_flags([&](auto coupled, auto decoupled) {
-    parallel_for(n, kOptimGrain, [=](int64_t b, int64_t e) { nadam_range<T, coupled, decoupled>(p, g, m, v, b, e, a); });
+    parallel_for(n, kOptimGrain, [=](int64_t b, int64_t e) {
+      nadam_range<T, coupled, decoupled>(p, g, m, v, b, e, a);
+    });
   }, decay && !a.decoupled, decay && a.decoupled);
 }
 

@@ -420,6 +420,13 @@ def test_fused_step_checks_and_leaves_state_untouched():
         o.sgd_step(q, rb.ones(3, 2), rb.zeros(2, 3).t(), 0.1, 0.9, 0.0, 0.0, False, False, False)
     assert step.item() == 0.0
     np.testing.assert_array_equal(p.detach().numpy(), [0.0, 0.0, 0.0])
+    # grad None reads the parameter's own .grad; without one the step does nothing and says so.
+    assert o.adam_step(p, None, m, v, None, step, 0.1, 0.9, 0.999, 1e-8, 0.0, False, False, False) is False
+    assert step.item() == 0.0
+    p.grad = rb.ones(3)
+    assert o.adam_step(p, None, m, v, None, step, 0.1, 0.9, 0.999, 1e-8, 0.0, False, False, False) is True
+    assert step.item() == 1.0
+    np.testing.assert_allclose(p.detach().numpy(), [-0.1, -0.1, -0.1], rtol=1e-5)
     # A non-contiguous gradient is read correctly.
     g = rb.tensor(np.arange(6, dtype=np.float32).reshape(2, 3)).t()
     o.sgd_step(q, g, None, 1.0, 0.0, 0.0, 0.0, False, False, False)

@@ -52,12 +52,12 @@ class Adadelta(Optimizer):
         )
         state = self.state
         for p in group["params"]:
-            g = p.grad
-            if g is None:
-                continue
-            st = state[p]
+            st = state.get(p)
             if not st:
+                if p.grad is None:
+                    continue
+                st = state[p]
                 st["step"] = _scalar_state(0.0)
                 st["square_avg"] = _zeros_like(p)
                 st["acc_delta"] = _zeros_like(p)
-            _adadelta_step(p, g, st["square_avg"], st["acc_delta"], st["step"], lr, rho, eps, wd, maximize)
+            _adadelta_step(p, None, st["square_avg"], st["acc_delta"], st["step"], lr, rho, eps, wd, maximize)

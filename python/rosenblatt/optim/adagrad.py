@@ -65,10 +65,9 @@ class Adagrad(Optimizer):
         )
         state = self.state
         for p in group["params"]:
-            g = p.grad
-            if g is None:
-                continue
-            st = state[p]
+            st = state.get(p)
             if not st:  # a parameter added with add_param_group
+                if p.grad is None:
+                    continue
                 st = self._init_state(p, group)
-            _adagrad_step(p, g, st["sum"], st["step"], lr, lr_decay, wd, eps, maximize)
+            _adagrad_step(p, None, st["sum"], st["step"], lr, lr_decay, wd, eps, maximize)

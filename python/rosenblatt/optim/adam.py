@@ -59,11 +59,11 @@ class Adam(Optimizer):
         amsgrad, maximize, decoupled = group["amsgrad"], group["maximize"], group["decoupled_weight_decay"]
         state = self.state
         for p in group["params"]:
-            g = p.grad
-            if g is None:
-                continue
-            st = state[p]
+            st = state.get(p)
             if not st:
+                if p.grad is None:
+                    continue
+                st = state[p]
                 st["step"] = _scalar_state(0.0)
                 st["exp_avg"] = _zeros_like(p)
                 st["exp_avg_sq"] = _zeros_like(p)
@@ -71,7 +71,7 @@ class Adam(Optimizer):
                     st["max_exp_avg_sq"] = _zeros_like(p)
             _adam_step(
                 p,
-                g,
+                None,
                 st["exp_avg"],
                 st["exp_avg_sq"],
                 st.get("max_exp_avg_sq"),

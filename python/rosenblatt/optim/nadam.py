@@ -51,18 +51,18 @@ class NAdam(Optimizer):
         )
         state = self.state
         for p in group["params"]:
-            g = p.grad
-            if g is None:
-                continue
-            st = state[p]
+            st = state.get(p)
             if not st:
+                if p.grad is None:
+                    continue
+                st = state[p]
                 st["step"] = _scalar_state(0.0)
                 st["mu_product"] = _scalar_state(1.0)
                 st["exp_avg"] = _zeros_like(p)
                 st["exp_avg_sq"] = _zeros_like(p)
             _nadam_step(
                 p,
-                g,
+                None,
                 st["exp_avg"],
                 st["exp_avg_sq"],
                 st["mu_product"],

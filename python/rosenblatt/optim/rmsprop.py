@@ -52,11 +52,11 @@ class RMSprop(Optimizer):
         momentum, centered, maximize = group["momentum"], group["centered"], group["maximize"]
         state = self.state
         for p in group["params"]:
-            g = p.grad
-            if g is None:
-                continue
-            st = state[p]
+            st = state.get(p)
             if not st:
+                if p.grad is None:
+                    continue
+                st = state[p]
                 st["step"] = _scalar_state(0.0)
                 st["square_avg"] = _zeros_like(p)
                 if momentum > 0:
@@ -65,7 +65,7 @@ class RMSprop(Optimizer):
                     st["grad_avg"] = _zeros_like(p)
             _rmsprop_step(
                 p,
-                g,
+                None,
                 st["square_avg"],
                 st.get("grad_avg"),
                 st.get("momentum_buffer"),

@@ -47,17 +47,19 @@ class SGD(Optimizer):
     def _step_group(self, group):
         lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
         wd, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
+        # grad None: the C++ step reads p.grad itself and skips parameters without one.
+        if momentum == 0:
+            for p in group["params"]:
+                _sgd_step(p, None, None, lr, momentum, dampening, wd, nesterov, maximize, False)
+            return
         state = self.state
         for p in group["params"]:
-            g = p.grad
-            if g is None:
-                continue
-            if momentum != 0:
-                st = state[p]
-                buf = st.get("momentum_buffer")
-                first = buf is None
-                if first:
-                    buf = st["momentum_buffer"] = _empty_like(p)
-                _sgd_step(p, g, buf, lr, momentum, dampening, wd, nesterov, maximize, first)
-            else:
-                _sgd_step(p, g, None, lr, momentum, dampening, wd, nesterov, maximize, False)
+            st = state.get(p)
+            buf = st.get("momentum_buffer") if st else None
+            if buf is not None:
+                _sgd_step(p, None, buf, lr, momentum, dampening, wd, nesterov, maximize, False)
+            elif p.grad is not None:
+                # The first step copies the gradient into the buffer; it joins the state once written.
+                buf = _empty_like(p)
+                if _sgd_step(p, None, buf, lr, momentum, dampening, wd, nesterov, maximize, True):
+                    state[p]["momentum_buffer"] = buf

@@ -420,6 +420,10 @@ def test_fused_step_checks_and_leaves_state_untouched():
         o.sgd_step(q, rb.ones(3, 2), rb.zeros(2, 3).t(), 0.1, 0.9, 0.0, 0.0, False, False, False)
     assert step.item() == 0.0
     np.testing.assert_array_equal(p.detach().numpy(), [0.0, 0.0, 0.0])
+    with pytest.raises(RuntimeError, match="must not share memory"):
+        o.adam_step(p, rb.ones(3), m, m, None, step, 0.1, 0.9, 0.999, 1e-8, 0.0, False, False, False)
+    with pytest.raises(RuntimeError, match="must not share memory"):
+        o.sgd_step(p, p.detach(), None, 0.1, 0.0, 0.0, 0.0, False, False, False)
     # grad None reads the parameter's own .grad; without one the step does nothing and says so.
     assert o.adam_step(p, None, m, v, None, step, 0.1, 0.9, 0.999, 1e-8, 0.0, False, False, False) is False
     assert step.item() == 0.0

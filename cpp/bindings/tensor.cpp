@@ -3,6 +3,8 @@
 #include "bind.h"
 
 namespace rb::bind {
+void dlpack(py::module_& m, TensorClass& cls);  // dlpack.cpp
+
 namespace {
 
 py::object size_type;  // rosenblatt.Size, installed by the Python package
@@ -229,6 +231,7 @@ void tensor(py::module_& m, TensorClass& cls) {
         a->storage = src.storage(), a->sizes = src.shape(), a->strides = src.strides();
         a->offset = src.offset(), a->dtype = src.dtype();
       });
+  dlpack(m, cls);
 }
 
 }  // namespace rb::bind

@@ -36,7 +36,7 @@ def _numpy_of(data, dtype):
     """A fresh numpy array holding `data` in the dtype rosenblatt.tensor() gives it."""
     if isinstance(data, Tensor):
         arr = data.detach().numpy().copy()
-    elif isinstance(data, np.ndarray):
+    elif isinstance(data, (np.ndarray, np.generic)):  # numpy scalars keep their dtype, as in PyTorch
         arr = np.array(data, copy=True)
         if arr.dtype.kind in "iu" and arr.dtype != np.int64:
             arr = arr.astype(np.int64)
@@ -57,11 +57,18 @@ def _numpy_of(data, dtype):
     elif arr.dtype not in _NP_TO_DTYPE:
         raise TypeError(f"can't convert np.ndarray of type numpy.{arr.dtype}. The only supported types are: "
                         "float64, float32, int64, and bool.")
-    return np.ascontiguousarray(arr)
+    # np.ascontiguousarray would turn a 0-d array into a 1-d one.
+    return arr if arr.flags.c_contiguous else np.array(arr, order="C")
+
+
+def _check_device(device):
+    if device is not None and _C.device(str(device)).type != "cpu":
+        raise RuntimeError(f"device {device} is not available in this build (tensors live on cpu)")
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False):
     """Copies `data` (nested lists, numbers, numpy arrays, tensors) into a new tensor."""
+    _check_device(device)
     t = _C.from_numpy(_numpy_of(data, dtype))
     if requires_grad:
         t.requires_grad_(True)
@@ -153,3 +160,20 @@ Tensor.__int__ = _scalar_method(builtins.int)
 Tensor.__bool__ = _bool
 Tensor.__index__ = _index
 Tensor.__iter__ = lambda self: (self[i] for i in range(len(self)))
+
+
+def _repr(self):
+    from ._formatting import tensor_repr
+
+    return tensor_repr(self)
+
+
+def _format(self, spec):
+    from ._formatting import tensor_format
+
+    return tensor_format(self, spec)
+
+
+Tensor.__repr__ = _repr
+Tensor.__str__ = _repr
+Tensor.__format__ = _format

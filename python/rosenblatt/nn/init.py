@@ -39,8 +39,6 @@ def _fill_from_numpy(tensor, values):
 
 def _uniform(tensor, a, b, generator):
     if _NATIVE_UNIFORM:
-        if generator is None:
-            return tensor.uniform_(a, b)
         return tensor.uniform_(a, b, generator=generator)
     _fill_from_numpy(tensor, _np_rng.uniform(a, b, size=tuple(tensor.shape)))
     return tensor
@@ -48,8 +46,6 @@ def _uniform(tensor, a, b, generator):
 
 def _normal(tensor, mean, std, generator):
     if _NATIVE_NORMAL:
-        if generator is None:
-            return tensor.normal_(mean, std)
         return tensor.normal_(mean, std, generator=generator)
     _fill_from_numpy(tensor, _np_rng.normal(mean, std, size=tuple(tensor.shape)))
     return tensor

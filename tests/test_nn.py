@@ -333,6 +333,28 @@ def test_forward_hooks_and_missing_forward():
     assert calls == [(3, 2)]
     with pytest.raises(NotImplementedError, match="forward"):
         nn.Module()(rb.ones(1))
+    pre = m.register_forward_pre_hook(lambda mod, inp: (inp[0] * 0.0,))
+    assert arr(m(rb.ones(1, 2))).tolist() == arr(m.bias).reshape(1, 2).tolist()
+    pre.remove()
+
+
+def test_call_passes_any_arguments():
+    class Args(nn.Module):
+        def forward(self, a=None, b=1, *rest, c=2):
+            return (a, b, rest, c)
+
+    m = Args()
+    assert m() == (None, 1, (), 2)
+    assert m(5) == (5, 1, (), 2)
+    assert m(a=5, c=3) == (5, 1, (), 3)
+    assert m(5, 6, 7, c=8) == (5, 6, (7,), 8)
+
+    class Named(nn.Module):
+        def forward(self, x, input=None):
+            return (x, input)
+
+    assert Named()(1, input=2) == (1, 2)  # 'input' is free for forward's own keywords
+    assert Named()(x=3) == (3, None)
 
 
 def test_deepcopy_and_pickle_module(rng):

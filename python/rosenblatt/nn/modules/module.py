@@ -12,6 +12,8 @@ from ..parameter import Buffer, Parameter, _copy_tensor
 
 __all__ = ["Module"]
 
+_MISSING = object()  # no positional argument given to Module.__call__
+
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
     def __repr__(self):
@@ -74,15 +76,25 @@ class Module:
         d["_modules"] = {}
         d["_forward_hooks"] = OrderedDict()
         d["_forward_pre_hooks"] = OrderedDict()
+        d["_has_hooks"] = False
 
     def forward(self, *input):
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
-    # The hot path: one attribute test, then forward. Hooks are rare, so they take the slow branch.
-    def __call__(self, *args, **kwargs):
-        if self._forward_hooks or self._forward_pre_hooks:
+    # The hot path: one flag test, then forward(input) without repacking arguments (a one-tensor
+    # call is most calls). Hooks are rare, so they take the slow branch.
+    def __call__(self, input=_MISSING, /, *args, **kwargs):
+        if self._has_hooks:
+            if input is not _MISSING:
+                args = (input,) + args
             return self._call_with_hooks(*args, **kwargs)
-        return self.forward(*args, **kwargs)
+        if args or kwargs:
+            if input is _MISSING:
+                return self.forward(*args, **kwargs)
+            return self.forward(input, *args, **kwargs)
+        if input is _MISSING:
+            return self.forward()
+        return self.forward(input)
 
     def _call_with_hooks(self, *args, **kwargs):
         for hook in list(self._forward_pre_hooks.values()):
@@ -100,10 +112,13 @@ class Module:
         return self.__call__(*args, **kwargs)
 
     def register_forward_hook(self, hook):
-        return _RemovableHandle(self._forward_hooks, hook)
+        return _RemovableHandle(self, self._forward_hooks, hook)
 
     def register_forward_pre_hook(self, hook):
-        return _RemovableHandle(self._forward_pre_hooks, hook)
+        return _RemovableHandle(self, self._forward_pre_hooks, hook)
+
+    def _update_has_hooks(self):
+        self.__dict__["_has_hooks"] = bool(self._forward_hooks or self._forward_pre_hooks)
 
     # ---- registration -------------------------------------------------------------------------
     # Parameters, buffers and submodules live in their dicts (the source of truth) and are mirrored
@@ -538,6 +553,7 @@ class Module:
             self.__dict__[k] = v
         self.__dict__.setdefault("_forward_hooks", OrderedDict())
         self.__dict__.setdefault("_forward_pre_hooks", OrderedDict())
+        self._update_has_hooks()
 
     def __deepcopy__(self, memo):
         # Plain tensors are not deep-copyable on their own: seed the memo with copies of them.
@@ -570,13 +586,16 @@ class _PickledTensor:
 class _RemovableHandle:
     _ids = itertools.count()
 
-    def __init__(self, hooks, hook):
+    def __init__(self, module, hooks, hook):
+        self.module = module
         self.hooks = hooks
         self.id = next(self._ids)
         hooks[self.id] = hook
+        module._update_has_hooks()
 
     def remove(self):
         self.hooks.pop(self.id, None)
+        self.module._update_has_hooks()
 
     def __enter__(self):
         return self

@@ -101,4 +101,4 @@ def read_idx(path):
         raise ValueError(f"read_idx: {name}: size mismatch: {len(data) - expected} trailing bytes after the "
                          f"data of shape {list(shape)}")
     arr = np.frombuffer(data, dtype=src, count=count, offset=header).astype(out).reshape(shape)
-    return from_numpy(np.ascontiguousarray(arr))
+    return from_numpy(arr)  # astype made a fresh C-contiguous array

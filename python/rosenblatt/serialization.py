@@ -27,8 +27,13 @@ _ST_DTYPES = {
 }
 
 
+def _contig(arr):
+    """C-contiguous, keeping 0-d arrays 0-d (np.ascontiguousarray makes them 1-d)."""
+    return arr if arr.flags.c_contiguous else np.array(arr, order="C")
+
+
 def _to_numpy(t):
-    return np.ascontiguousarray(t.detach().contiguous().numpy())
+    return _contig(t.detach().contiguous().numpy())
 
 
 def _is_flat_tensor_mapping(obj):
@@ -44,7 +49,7 @@ class _Encoder:
 
     def _entry(self, arr):
         name = str(len(self.arrays))
-        self.arrays[name] = np.ascontiguousarray(arr)
+        self.arrays[name] = _contig(arr)
         return name
 
     def encode(self, obj):
@@ -84,7 +89,7 @@ def _np_to_st(arr):
     """A numpy array safetensors.numpy can write (native little-endian, one of its dtypes)."""
     if arr.dtype.byteorder == ">":
         arr = arr.astype(arr.dtype.newbyteorder("<"))
-    return np.ascontiguousarray(arr)
+    return _contig(arr)
 
 
 def save(obj, f, pickle_module=None, pickle_protocol=None, _use_new_zipfile_serialization=True):
@@ -195,7 +200,7 @@ class _Decoder:
             return [self.decode(v) for v in node]
         if isinstance(node, dict):
             if "__tensor__" in node:
-                return from_numpy(np.ascontiguousarray(self._array(node["__tensor__"])))
+                return from_numpy(_contig(self._array(node["__tensor__"])))
             if "__ndarray__" in node:
                 return self._stored(node["__ndarray__"], node.get("dtype"))
             if "__npscalar__" in node:
@@ -257,6 +262,6 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
             keys = None
         if isinstance(keys, list) and sorted(keys) == sorted(order):
             order = keys
-    return {k: from_numpy(np.ascontiguousarray(arrays[k])) for k in order}
+    return {k: from_numpy(_contig(arrays[k])) for k in order}
 
 

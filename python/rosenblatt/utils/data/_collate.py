@@ -17,7 +17,7 @@ def _np_to_tensor(a):
 
     if a.dtype.kind in "SUO":
         raise TypeError(_ERR.format(a.dtype))
-    return as_tensor(np.ascontiguousarray(a))
+    return as_tensor(a if a.flags.c_contiguous else np.array(a, order="C"))  # keeps 0-d arrays 0-d
 
 
 def default_convert(data):
@@ -56,12 +56,12 @@ def default_collate(batch):
     elem = batch[0]
     if isinstance(elem, Tensor):
         shape = elem.shape
-        for b in batch:
+        for i, b in enumerate(batch):
             if not isinstance(b, Tensor):
                 raise TypeError(_ERR.format(type(b).__name__))
             if b.shape != shape:
                 raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(shape)} at entry 0 "
-                                   f"and {list(b.shape)} at entry {batch.index(b)}")
+                                   f"and {list(b.shape)} at entry {i}")
         return _C.stack(list(batch), 0)
     if isinstance(elem, np.ndarray):
         if elem.dtype.kind in "SUO":

@@ -113,7 +113,7 @@ def test_early_stopping_stops_and_restores_best_weights():
 def test_early_stopping_min_delta_and_max_mode():
     ds = _toy(n=16)
     model = _model()
-    stop = EarlyStopping(monitor="scripted", mode="max", min_delta=0.1, patience=1)
+    stop = EarlyStopping(monitor="scripted", mode="max", min_delta=0.1, patience=2)
     h = rb.fit(model, DataLoader(ds, batch_size=16), nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1),
                epochs=6, metrics=(_Scripted([0.5, 0.55, 0.58, 0.9, 0.95, 0.96]),), callbacks=[stop], verbose=False)
     assert h.epochs == [1, 2, 3] and stop.best_epoch == 1  # +0.05 and +0.08 are below min_delta

@@ -253,7 +253,7 @@ class EarlyStopping(_Monitor):
                 self.best_weights = _state_copy(self.model)
             return
         self.wait += 1
-        if self.wait > self.patience:
+        if self.wait >= self.patience:  # Keras: stop after `patience` epochs without improvement
             self.stopped_epoch = epoch
             self.stop_training = True
 

@@ -157,7 +157,11 @@ Tensor from_capsule(py::handle cap) {
     Tensor probe = wrap_dl(m->dl_tensor, std::shared_ptr<void>(nullptr, [](void*) {}));
     (void)probe;
     PyCapsule_SetName(c, "used_dltensor_versioned");
-    return wrap_dl(m->dl_tensor, owner_of(m));
+    const bool read_only = m->flags & RB_DLPACK_FLAG_BITMASK_READ_ONLY;
+    Tensor t = wrap_dl(m->dl_tensor, owner_of(m));
+    // Tensors are writable: read-only memory (a mapped file, a frozen array) is copied, since a
+    // write through a shared view could fault.
+    return read_only ? clone(t) : t;
   }
   if (PyCapsule_IsValid(c, "dltensor")) {
     auto* m = static_cast<DLManagedTensor*>(PyCapsule_GetPointer(c, "dltensor"));

@@ -15,9 +15,11 @@ Tensor finish(Tensor t, bool requires_grad) {
 }
 
 // Python int -> uint64 seed; negative seeds wrap modulo 2^64 as in PyTorch.
-uint64_t seed_of(py::handle h) {
-  RB_CHECK(PyLong_Check(h.ptr()), TypeError, "manual_seed expected an int, got ",
-           std::string(py::str(py::type::of(h).attr("__name__"))));
+uint64_t seed_of(py::handle h0) {
+  RB_CHECK(PyLong_Check(h0.ptr()) || py::hasattr(h0, "__index__"), TypeError, "manual_seed expected an int, got ",
+           std::string(py::str(py::type::of(h0).attr("__name__"))));
+  py::object h = py::reinterpret_steal<py::object>(PyNumber_Index(h0.ptr()));  // numpy integers too
+  if (!h) throw py::error_already_set();
   unsigned long long u = PyLong_AsUnsignedLongLong(h.ptr());
   if (!PyErr_Occurred()) return u;
   PyErr_Clear();

@@ -155,8 +155,15 @@ void tensor(py::module_& m, TensorClass& cls) {
          const std::vector<Tensor>& inputs, bool allow_unused) {
         std::vector<Tensor> g;
         for (auto& x : grads) g.push_back(x ? *x : Tensor());
-        py::gil_scoped_release nogil;
-        return run_backward(roots, g, retain_graph, inputs, allow_unused);
+        std::vector<Tensor> res;
+        {
+          py::gil_scoped_release nogil;
+          res = run_backward(roots, g, retain_graph, inputs, allow_unused);
+        }
+        // An input the graph never reached has no gradient: None, never an empty Tensor object.
+        py::list out;
+        for (auto& r : res) out.append(r.defined() ? py::cast(r) : py::none());
+        return out;
       },
       py::arg("roots"), py::arg("grads"), py::arg("retain_graph"), py::arg("inputs"), py::arg("allow_unused"));
 

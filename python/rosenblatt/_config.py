@@ -5,8 +5,8 @@ import sys
 
 from . import _C
 
-_FEATURES = ("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "amx_tile", "neon",
-             "asimd")
+_FEATURES = ("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "amx_tile",
+             "neon", "asimd")
 
 
 def cpu_features():

@@ -21,13 +21,15 @@ class _PrintOptions:
 PRINT_OPTS = _PrintOptions()
 
 
-def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None):
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None,
+                     sci_mode=None):
     """Sets printing options (PyTorch's torch.set_printoptions); profile is default, short or full."""
     if profile is not None:
         presets = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80), "full": (4, math.inf, 3, 80)}
         if profile not in presets:
             raise ValueError(f"profile must be one of {sorted(presets)}, got {profile!r}")
-        PRINT_OPTS.precision, PRINT_OPTS.threshold, PRINT_OPTS.edgeitems, PRINT_OPTS.linewidth = presets[profile]
+        p = PRINT_OPTS
+        p.precision, p.threshold, p.edgeitems, p.linewidth = presets[profile]
     if precision is not None:
         PRINT_OPTS.precision = precision
     if threshold is not None:
@@ -112,7 +114,8 @@ def _summarized(a):
         return np.concatenate((a[:e], a[-e:])) if a.shape[0] > 2 * e else a
     if not e:
         return a[tuple(slice(0, 0) for _ in range(a.ndim))]
-    rows = list(range(e)) + list(range(a.shape[0] - e, a.shape[0])) if a.shape[0] > 2 * e else range(a.shape[0])
+    n = a.shape[0]
+    rows = list(range(e)) + list(range(n - e, n)) if n > 2 * e else range(n)
     return np.stack([_summarized(a[i]) for i in rows])
 
 
@@ -137,8 +140,9 @@ def _str_with_formatter(a, indent, summarize, fmt):
         return _vector_str(a, indent, summarize, fmt)
     e = PRINT_OPTS.edgeitems
     if summarize and a.shape[0] > 2 * e:
+        n = a.shape[0]
         slices = ([_str_with_formatter(a[i], indent + 1, summarize, fmt) for i in range(e)] + ["..."]
-                  + [_str_with_formatter(a[i], indent + 1, summarize, fmt) for i in range(a.shape[0] - e, a.shape[0])])
+                  + [_str_with_formatter(a[i], indent + 1, summarize, fmt) for i in range(n - e, n)])
     else:
         slices = [_str_with_formatter(a[i], indent + 1, summarize, fmt) for i in range(a.shape[0])]
     return "[" + ("," + "\n" * (a.ndim - 1) + " " * (indent + 1)).join(slices) + "]"

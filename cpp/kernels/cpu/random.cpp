@@ -1,4 +1,4 @@
-// CPU random fills: uniform, normal (Box-Muller on pairs), Bernoulli, integers, permutations.
+// CPU random fills: uniform, normal (polar method on pairs), Bernoulli, integers, permutations.
 // All run on one thread on purpose: the stream of a Generator is sequential.
 #include "random.h"
 
@@ -43,11 +43,17 @@ void normal_fill(Tensor& out, double mean, double std, Generator& g) {
     using T = std::remove_pointer_t<decltype(p)>;
     int64_t i = 0;
     for (; i + 1 < n; i += 2) {
-      // Box-Muller: two independent normals from two uniforms; 1 - u keeps log's argument in (0, 1].
-      double u1 = 1.0 - g.uniform_double(), u2 = g.uniform_double();
-      double r = std::sqrt(-2.0 * std::log(u1)), th = 2.0 * M_PI * u2;
-      p[i] = static_cast<T>(mean + std * r * std::cos(th));
-      p[i + 1] = static_cast<T>(mean + std * r * std::sin(th));
+      // Marsaglia's polar method: two normals from a point drawn uniformly in the unit disc; no
+      // sin/cos, and the rejection (21% of draws) costs less than them.
+      double x, y, r2;
+      do {
+        x = 2.0 * g.uniform_double() - 1.0;
+        y = 2.0 * g.uniform_double() - 1.0;
+        r2 = x * x + y * y;
+      } while (r2 >= 1.0 || r2 == 0.0);
+      const double f = std * std::sqrt(-2.0 * std::log(r2) / r2);
+      p[i] = static_cast<T>(mean + f * x);
+      p[i + 1] = static_cast<T>(mean + f * y);
     }
     if (i < n) p[i] = static_cast<T>(mean + std * g.normal());
   });

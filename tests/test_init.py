@@ -120,3 +120,18 @@ def test_init_on_parameter_inside_graph_mode():
     assert lin.weight.is_leaf and lin.weight.grad_fn is None and rb.is_grad_enabled()
     lin(rb.ones(2, 4)).sum().backward()
     assert arr(lin.bias.grad).tolist() == [2.0, 2.0, 2.0]
+
+
+@pytest.mark.skipif(not hasattr(rb, "Generator"), reason="rb.Generator comes with the core-misc branch")
+def test_generator_and_manual_seed_make_init_reproducible():
+    g1, g2 = rb.Generator().manual_seed(7), rb.Generator().manual_seed(7)
+    a = arr(init.kaiming_uniform_(big(5, 6), generator=g1)).copy()
+    b = arr(init.kaiming_uniform_(big(5, 6), generator=g2)).copy()
+    assert np.array_equal(a, b) and np.abs(a).max() > 0
+    c = arr(init.xavier_normal_(big(5, 6), generator=g1)).copy()
+    assert not np.array_equal(c, arr(init.xavier_normal_(big(5, 6), generator=rb.Generator().manual_seed(8))))
+    rb.manual_seed(3)
+    w1 = arr(nn.Linear(4, 3).weight).copy()
+    rb.manual_seed(3)
+    w2 = arr(nn.Linear(4, 3).weight).copy()
+    assert np.array_equal(w1, w2)

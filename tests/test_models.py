@@ -16,7 +16,8 @@ def seeded_init(model, seed):
     rng = np.random.default_rng(seed)
     sd = {}
     for name, p in model.named_parameters():
-        fan_in = p.shape[-1] if name.endswith("weight") else model.get_submodule(name.rsplit(".", 1)[0]).in_features
+        owner = model.get_submodule(name.rsplit(".", 1)[0])
+        fan_in = owner.in_features
         bound = 1 / np.sqrt(fan_in)
         sd[name] = rng.uniform(-bound, bound, tuple(p.shape)).astype(np.float32)
     model.load_state_dict(sd)

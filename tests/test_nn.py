@@ -245,7 +245,8 @@ def test_buffers_in_state_dict_and_loading():
 def test_repr_identical_to_torch(pair):
     ours, theirs = pair
     assert repr(ours) == repr(theirs)
-    for ctor in [lambda L: L.ReLU(inplace=True), lambda L: L.LeakyReLU(), lambda L: L.ELU(alpha=0.5, inplace=True),
+    for ctor in [lambda L: L.ReLU(inplace=True), lambda L: L.LeakyReLU(),
+                 lambda L: L.ELU(alpha=0.5, inplace=True),
                  lambda L: L.Softmax(dim=-1), lambda L: L.LogSoftmax(), lambda L: L.Sigmoid(),
                  lambda L: L.Dropout(0.3, inplace=True), lambda L: L.Flatten(0, 2),
                  lambda L: L.MSELoss(), lambda L: L.CrossEntropyLoss(label_smoothing=0.1),
@@ -508,8 +509,8 @@ def test_functional_matches_torch(rng):
     w = rng.standard_normal((2, 4)).astype(np.float32)
     b = rng.standard_normal(2).astype(np.float32)
     R, T = rb.from_numpy, torch.from_numpy
-    np.testing.assert_allclose(arr(F.linear(R(x), R(w), R(b))), torch.nn.functional.linear(T(x), T(w), T(b)).numpy(),
-                               rtol=1e-5, atol=1e-6)
+    ref = torch.nn.functional.linear(T(x), T(w), T(b)).numpy()
+    np.testing.assert_allclose(arr(F.linear(R(x), R(w), R(b))), ref, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(arr(F.linear(R(x), R(w))), (x @ w.T), rtol=1e-5, atol=1e-6)
     for fn in ["relu", "sigmoid", "tanh", "elu", "leaky_relu"]:
         np.testing.assert_allclose(arr(getattr(F, fn)(R(x))), getattr(torch.nn.functional, fn)(T(x)).numpy(),

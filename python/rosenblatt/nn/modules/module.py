@@ -79,7 +79,8 @@ class Module:
         d["_has_hooks"] = False
 
     def forward(self, *input):
-        raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
+        raise NotImplementedError(
+            f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     # The hot path: one flag test, then forward(input) without repacking arguments (a one-tensor
     # call is most calls). Hooks are rare, so they take the slow branch.
@@ -253,7 +254,10 @@ class Module:
 
     def _named_members(self, get_members_fn, prefix="", recurse=True, remove_duplicate=True):
         memo = set()
-        modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse else [(prefix, self)]
+        if recurse:
+            modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+        else:
+            modules = [(prefix, self)]
         for module_prefix, module in modules:
             for k, v in get_members_fn(module):
                 if v is None or (remove_duplicate and id(v) in memo):
@@ -389,15 +393,19 @@ class Module:
             raise RuntimeError(f"device {device} is not available in this build (modules live on cpu)")
         if dtype is not None:
             if not dtype.is_floating_point:
-                raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}")
-            return self._apply(lambda t: t._to_dtype(dtype) if t.is_floating_point() and t.dtype != dtype else t)
+                raise TypeError(
+                    f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}")
+            return self._cast_floating(dtype)
         return self
 
+    def _cast_floating(self, dtype):
+        return self._apply(lambda t: t._to_dtype(dtype) if t.is_floating_point() and t.dtype != dtype else t)
+
     def float(self):
-        return self._apply(lambda t: t._to_dtype(_C.dtype.float32) if t.is_floating_point() and t.dtype != _C.dtype.float32 else t)
+        return self._cast_floating(_C.dtype.float32)
 
     def double(self):
-        return self._apply(lambda t: t._to_dtype(_C.dtype.float64) if t.is_floating_point() and t.dtype != _C.dtype.float64 else t)
+        return self._cast_floating(_C.dtype.float64)
 
     def type(self, dst_type):
         return self.to(dtype=dst_type)
@@ -428,7 +436,8 @@ class Module:
         if destination is None:
             destination = OrderedDict()
             destination._metadata = OrderedDict()
-        for name, module in self.named_modules(prefix=prefix.rstrip(".") if prefix else "", remove_duplicate=False):
+        root = prefix.rstrip(".") if prefix else ""
+        for name, module in self.named_modules(prefix=root, remove_duplicate=False):
             key_prefix = name + "." if name else ""
             module._save_to_state_dict(destination, key_prefix, keep_vars)
         return destination
@@ -473,7 +482,6 @@ class Module:
                 continue
             copies.append((module, name, current, src))
         unexpected = [k for k in state_dict.keys() if k not in matched and k not in seen]
-        # keys that name a prefix of a submodule but nothing registered are unexpected too (torch does the same)
         if strict:
             if unexpected:
                 error_msgs.insert(0, "Unexpected key(s) in state_dict: {}. ".format(

@@ -107,3 +107,14 @@ def test_bad_inputs_raise_with_shapes():
         rb.Perceptron(0)
     # a failed call changes no state
     assert p.weight.tolist() == [0.0, 0.0] and p.bias.item() == 0.0
+
+
+def test_integer_inputs_and_net_input():
+    X = rb.tensor([[0, 0], [0, 1], [1, 0], [1, 1]])  # int64 features: AND is separable
+    y = rb.tensor([0, 0, 0, 1])
+    p = rb.Perceptron(2, lr=1.0, max_epochs=20).fit(X, y)
+    assert p.converged_ and p.predict(X).tolist() == [0, 0, 0, 1]
+    net = p.net_input(X).numpy()
+    expected = X.numpy().astype(np.float32) @ p.weight.numpy() + p.bias.item()
+    np.testing.assert_allclose(net, expected, rtol=1e-6)
+    assert ((net >= 0).astype(np.int64) == p.predict(X).numpy()).all()

@@ -302,7 +302,7 @@ def _is_plateau(scheduler):
 def _progress(total, desc, disable):
     if disable:
         return None
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # plain: the bar is only shown on a terminal
 
     return tqdm(total=total, desc=desc, unit="batch", leave=True, file=sys.stdout, dynamic_ncols=True)
 

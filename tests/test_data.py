@@ -6,10 +6,20 @@ import struct
 
 import numpy as np
 import pytest
-
 import rosenblatt as rb
-from rosenblatt.utils.data import (BatchSampler, ConcatDataset, DataLoader, Dataset, IterableDataset, RandomSampler,
-                                   SequentialSampler, Subset, TensorDataset, default_collate, random_split)
+from rosenblatt.utils.data import (
+    BatchSampler,
+    ConcatDataset,
+    DataLoader,
+    Dataset,
+    IterableDataset,
+    RandomSampler,
+    SequentialSampler,
+    Subset,
+    TensorDataset,
+    default_collate,
+    random_split,
+)
 
 
 def _xy(n=10, f=3):

@@ -6,11 +6,9 @@ import os
 
 import numpy as np
 import pytest
-
 import rosenblatt as rb
-from rosenblatt import nn, optim
-
 from conftest import requires_torch
+from rosenblatt import nn, optim
 
 
 def _mlp(seed=0):

@@ -40,7 +40,7 @@ def load_digits(split=None, test_fraction=0.2, seed=0):
     labels = table[:, 64].astype(np.int64)
     if split is not None:
         order = np.random.default_rng(seed).permutation(len(labels))
-        n_test = int(round(len(labels) * test_fraction))
+        n_test = round(len(labels) * test_fraction)
         rows = order[:n_test] if split == "test" else order[n_test:]
         images, labels = images[rows], labels[rows]
     return from_numpy(np.ascontiguousarray(images)), from_numpy(np.ascontiguousarray(labels))

@@ -12,7 +12,7 @@ import numpy as np
 
 from ._C import Tensor, from_numpy
 
-__all__ = ["save", "load"]
+__all__ = ["load", "save"]
 
 _TREE_KEY = "rosenblatt.tree"   # metadata: the JSON tree of a non-flat object
 _KEYS_KEY = "rosenblatt.keys"   # metadata: the insertion order of a flat mapping's keys
@@ -100,7 +100,8 @@ def save(obj, f, pickle_module=None, pickle_protocol=None, _use_new_zipfile_seri
     arrays, numbers, strings, None) are kept as a JSON tree in the file's metadata. Tensors are
     saved detached and contiguous; views that share memory are saved as separate copies. Writing
     to a path is atomic: a temporary file in the same folder is renamed over the target."""
-    from safetensors.numpy import save as st_save, save_file as st_save_file
+    from safetensors.numpy import save as st_save
+    from safetensors.numpy import save_file as st_save_file
 
     if pickle_module is not None:
         raise ValueError("rb.save never pickles; pickle_module is not supported")

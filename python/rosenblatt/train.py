@@ -9,8 +9,16 @@ import numpy as np
 from ._C import Tensor
 from .autograd import no_grad
 
-__all__ = ["fit", "evaluate", "History", "Callback", "EarlyStopping", "ModelCheckpoint", "LambdaCallback",
-           "accuracy"]
+__all__ = [
+    "Callback",
+    "EarlyStopping",
+    "History",
+    "LambdaCallback",
+    "ModelCheckpoint",
+    "accuracy",
+    "evaluate",
+    "fit",
+]
 
 
 # --- metrics -----------------------------------------------------------------------------------

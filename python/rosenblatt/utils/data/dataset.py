@@ -3,7 +3,7 @@ Subset, random_split. A dataset maps an index to a sample; loaders batch them.""
 import bisect
 import math
 
-__all__ = ["Dataset", "IterableDataset", "TensorDataset", "ConcatDataset", "Subset", "random_split"]
+__all__ = ["ConcatDataset", "Dataset", "IterableDataset", "Subset", "TensorDataset", "random_split"]
 
 
 class Dataset:
@@ -55,7 +55,7 @@ class ConcatDataset(Dataset):
             raise AssertionError("datasets should not be an empty iterable")
         for d in self.datasets:
             if isinstance(d, IterableDataset):
-                raise AssertionError("ConcatDataset does not support IterableDataset")
+                raise AssertionError("ConcatDataset does not support IterableDataset")  # noqa: TRY004  (PyTorch raises AssertionError)
         self.cumulative_sizes = []
         total = 0
         for d in self.datasets:
@@ -97,7 +97,7 @@ class Subset(Dataset):
 
 
 def _lengths_from_fractions(lengths, n):
-    subset_lengths = [int(math.floor(n * frac)) for frac in lengths]
+    subset_lengths = [math.floor(n * frac) for frac in lengths]
     for f in lengths:
         if not 0 <= f <= 1:
             raise ValueError(f"Fraction at index {lengths.index(f)} is not between 0 and 1")
@@ -110,7 +110,7 @@ def _lengths_from_fractions(lengths, n):
 def random_split(dataset, lengths, generator=None):
     """Splits `dataset` into non-overlapping Subsets of the given lengths (ints summing to
     len(dataset), or fractions summing to 1), drawing one permutation from `generator`."""
-    from ..._C import randperm, default_generator
+    from ..._C import default_generator, randperm
 
     lengths = list(lengths)
     n = len(dataset)

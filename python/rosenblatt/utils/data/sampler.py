@@ -2,7 +2,7 @@
 BatchSampler, which groups them into batches."""
 from ... import _C
 
-__all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "BatchSampler"]
+__all__ = ["BatchSampler", "RandomSampler", "Sampler", "SequentialSampler", "SubsetRandomSampler"]
 
 
 def _seeded_generator(generator):
@@ -108,7 +108,7 @@ class BatchSampler(Sampler):
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
             raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size}")
         if not isinstance(drop_last, bool):
-            raise ValueError(f"drop_last should be a boolean value, but got drop_last={drop_last}")
+            raise ValueError(f"drop_last should be a boolean value, but got drop_last={drop_last}")  # noqa: TRY004  (PyTorch raises ValueError)
         self.sampler = sampler
         self.batch_size = batch_size
         self.drop_last = drop_last

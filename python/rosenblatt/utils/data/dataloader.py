@@ -96,7 +96,7 @@ class DataLoader:
         stop = n - n % bs if self.drop_last else n
         for start in range(0, stop, bs):
             idx = index[start:min(start + bs, n)]
-            yield [_C.index_select(t, 0, idx) for t in tensors]
+            yield [t[idx] for t in tensors]  # advanced indexing on dim 0: one gather per tensor
 
     def _fetch(self, indices):
         if self._auto_collation:

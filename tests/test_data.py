@@ -335,3 +335,45 @@ def test_read_idx_truncated_gzip(tmp_path):
     p.write_bytes(blob[:len(blob) // 2])
     with pytest.raises(ValueError, match="cut.gz"):
         rb.datasets.read_idx(p)
+
+
+# --- parity with torch.utils.data -------------------------------------------------------------
+
+@pytest.mark.parametrize("lengths, n", [([0.5, 0.3, 0.2], 11), ([0.1, 0.9], 7), ([1 / 3] * 3, 10), ([3, 4], 7)])
+def test_random_split_lengths_match_torch(lengths, n):
+    torch = pytest.importorskip("torch")
+    ours = [len(s) for s in random_split(list(range(n)), lengths, generator=rb.Generator().manual_seed(0))]
+    theirs = [len(s) for s in torch.utils.data.random_split(list(range(n)), lengths,
+                                                            generator=torch.Generator().manual_seed(0))]
+    assert ours == theirs
+
+
+def test_default_collate_matches_torch():
+    torch = pytest.importorskip("torch")
+    from torch.utils.data import default_collate as torch_collate
+
+    Pair = collections.namedtuple("Pair", "a b")
+    cases = [
+        [1, 2, 3], [0.5, 1.5], [True, False], ["a", "b"],
+        [np.arange(3, dtype=np.float32), np.ones(3, dtype=np.float32)], [np.int64(1), np.int64(2)],
+        [(1, 2.0), (3, 4.0)], [[1, 2], [3, 4]], [{"k": 1, "v": [0.5, 1.0]}, {"k": 2, "v": [1.5, 2.0]}],
+        [Pair(1, "x"), Pair(2, "y")],
+    ]
+
+    def same(a, b):
+        if isinstance(b, torch.Tensor):
+            assert isinstance(a, rb.Tensor) and str(a.dtype).split(".")[-1] == str(b.dtype).split(".")[-1]
+            np.testing.assert_array_equal(a.numpy(), b.numpy())
+        elif isinstance(b, dict):
+            assert type(a) is type(b) and set(a) == set(b)
+            for k in b:
+                same(a[k], b[k])
+        elif isinstance(b, (list, tuple)):
+            assert type(a) is type(b) and len(a) == len(b)
+            for x, y in zip(a, b):
+                same(x, y)
+        else:
+            assert a == b
+
+    for batch in cases:
+        same(default_collate(batch), torch_collate(batch))

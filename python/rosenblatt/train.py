@@ -2,6 +2,7 @@
 loss and metrics per epoch into a History, shows a tqdm bar per epoch on a terminal, and runs
 callbacks (EarlyStopping, ModelCheckpoint, LambdaCallback) and LR schedulers."""
 import math
+import shutil
 import sys
 
 import numpy as np
@@ -312,7 +313,9 @@ def _progress(total, desc, disable):
         return None
     from tqdm import tqdm  # plain: the bar is only shown on a terminal
 
-    return tqdm(total=total, desc=desc, unit="batch", leave=True, file=sys.stdout, dynamic_ncols=True)
+    # The width from the terminal, or 100 columns where it reports none (tqdm would then print nothing).
+    ncols = shutil.get_terminal_size((100, 24)).columns or 100
+    return tqdm(total=total, desc=desc, unit="batch", leave=True, file=sys.stdout, ncols=ncols)
 
 
 def fit(model, train_loader, loss_fn, optimizer, epochs, val_loader=None, metrics=("accuracy",), scheduler=None,

@@ -54,6 +54,15 @@ def test_parameter_is_tensor_sharing_memory():
         nn.Parameter([1.0, 2.0])
 
 
+@pytest.mark.skipif(not repr(rb.zeros(1)).startswith("tensor("), reason="Tensor printing comes with core-misc")
+def test_parameter_repr_matches_torch():
+    p = nn.Parameter(rb.tensor([[1.0, 2.5], [3.0, -1.0]]))
+    tp = torch.nn.Parameter(torch.tensor([[1.0, 2.5], [3.0, -1.0]]))
+    assert repr(p) == repr(tp).replace("torch", "rosenblatt")
+    q = nn.Parameter(rb.tensor([1.0]), requires_grad=False)
+    assert repr(q) == repr(torch.nn.Parameter(torch.tensor([1.0]), requires_grad=False))
+
+
 def test_parameter_repr_deepcopy_pickle():
     p = nn.Parameter(rb.tensor([1.0, 2.0]))
     r = repr(p)

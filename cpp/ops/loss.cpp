@@ -281,7 +281,7 @@ Tensor class_loss(ClassKind kind, const Tensor& input, const Tensor& target, con
     RB_CHECK(ignore_index < 0, Error, "ignore_index is not supported for floating point target");
     q = cast(target, dt);
     tgt = contiguous_nograd(q);
-    lse = Tensor::empty({positions}, dt, x.device());
+    lse = Tensor::empty({positions, 2}, dt, x.device());
     s = cpu::cross_entropy_prob_forward(x, tgt, wp, L.N, L.C, L.inner, eps, outp, lse);
     denom = static_cast<double>(positions);
   } else {
@@ -289,7 +289,7 @@ Tensor class_loss(ClassKind kind, const Tensor& input, const Tensor& target, con
     tgt = contiguous_nograd(target);
     check_target_range(tgt, L.C, ignore_index);
     if (kind == ClassKind::CrossEntropy) {
-      lse = Tensor::empty({positions}, dt, x.device());
+      lse = Tensor::empty({positions, 2}, dt, x.device());
       s = cpu::cross_entropy_forward(x, tgt, wp, L.N, L.C, L.inner, ignore_index, eps, outp, lse);
     } else {
       s = cpu::nll_forward(x, tgt, wp, L.N, L.C, L.inner, ignore_index, outp);

@@ -99,8 +99,9 @@ void softmax_forward(const Tensor& x, int64_t outer, int64_t C, int64_t inner, b
           double s = 0;
           if (log) {
             for (int64_t c = 0; c < C; ++c) s += std::exp(xr[c] - m);
-            T lse = m + static_cast<T>(std::log(s));
-            for (int64_t c = 0; c < C; ++c) orow[c] = xr[c] - lse;
+            // (x - max) - log(sum) keeps the precision that x - (max + log(sum)) loses at large x.
+            T ls = static_cast<T>(std::log(s));
+            for (int64_t c = 0; c < C; ++c) orow[c] = (xr[c] - m) - ls;
           } else {
             for (int64_t c = 0; c < C; ++c) {
               T ev = std::exp(xr[c] - m);
@@ -133,9 +134,10 @@ void softmax_forward(const Tensor& x, int64_t outer, int64_t C, int64_t inner, b
             s[k] += ev;
           }
         if (log) {
-          for (int64_t k = 0; k < inner; ++k) m[k] += static_cast<T>(std::log(s[k]));
+          for (int64_t k = 0; k < inner; ++k) s[k] = std::log(s[k]);
           for (int64_t c = 0; c < C; ++c)
-            for (int64_t k = 0; k < inner; ++k) oo[c * inner + k] = xo[c * inner + k] - m[k];
+            for (int64_t k = 0; k < inner; ++k)
+              oo[c * inner + k] = (xo[c * inner + k] - m[k]) - static_cast<T>(s[k]);
         } else {
           for (int64_t k = 0; k < inner; ++k) s[k] = 1.0 / s[k];
           for (int64_t c = 0; c < C; ++c)

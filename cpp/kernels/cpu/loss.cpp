@@ -217,7 +217,7 @@ LossSums cross_entropy_forward(const Tensor& x, const Tensor& target, const Tens
         const int64_t t = pt[i];
         if (t == ignore_index) {
           if (po) po[i] = T(0);
-          pl[i] = T(0);
+          pl[2 * i] = pl[2 * i + 1] = T(0);
           continue;
         }
         T m = xr[0];
@@ -225,7 +225,7 @@ LossSums cross_entropy_forward(const Tensor& x, const Tensor& target, const Tens
         double se = 0;
         for (int64_t c = 0; c < C; ++c) se += std::exp(static_cast<double>(xr[c * inner] - m));
         double l = static_cast<double>(m) + std::log(se);
-        pl[i] = static_cast<T>(l);
+        pl[2 * i] = m, pl[2 * i + 1] = static_cast<T>(std::log(se));
         double wt = pw ? pw[t] : 1.0;
         double loss = (1.0 - eps) * wt * (l - xr[t * inner]);
         if (eps > 0) {
@@ -266,13 +266,13 @@ void cross_entropy_backward(const Tensor& dout, double scale, const Tensor& x, c
           for (int64_t c = 0; c < C; ++c) dr[c * inner] = T(0);
           continue;
         }
-        const T gi = g[i], l = pl[i];
+        const T gi = g[i], m = pl[2 * i], ls = pl[2 * i + 1];
         const T wt = pw ? pw[t] : T(1);
         const T a = gi * ((T(1) - T(eps)) * wt + sm * wall);
         if (pw) {
-          for (int64_t c = 0; c < C; ++c) dr[c * inner] = a * std::exp(xr[c * inner] - l) - gi * sm * pw[c];
+          for (int64_t c = 0; c < C; ++c) dr[c * inner] = a * std::exp((xr[c * inner] - m) - ls) - gi * sm * pw[c];
         } else {
-          for (int64_t c = 0; c < C; ++c) dr[c * inner] = a * std::exp(xr[c * inner] - l) - gi * sm;
+          for (int64_t c = 0; c < C; ++c) dr[c * inner] = a * std::exp((xr[c * inner] - m) - ls) - gi * sm;
         }
         dr[t * inner] -= gi * (T(1) - T(eps)) * wt;
       }
@@ -298,7 +298,7 @@ LossSums cross_entropy_prob_forward(const Tensor& x, const Tensor& q, const Tens
         double se = 0;
         for (int64_t c = 0; c < C; ++c) se += std::exp(static_cast<double>(xr[c * inner] - m));
         double l = static_cast<double>(m) + std::log(se);
-        pl[i] = static_cast<T>(l);
+        pl[2 * i] = m, pl[2 * i + 1] = static_cast<T>(std::log(se));
         double loss = 0;
         for (int64_t c = 0; c < C; ++c)
           loss += (pw ? pw[c] : 1.0) * (qr[c * inner] * (1.0 - eps) + sm) * (l - xr[c * inner]);
@@ -323,16 +323,16 @@ void cross_entropy_prob_backward(const Tensor& dout, double scale, const Tensor&
         const int64_t n = i / inner, k = i - n * inner;
         const int64_t base = n * C * inner + k;
         const T *xr = px + base, *qr = pq + base;
-        const T gi = g[i], l = pl[i];
+        const T gi = g[i], m = pl[2 * i], ls = pl[2 * i + 1];
         if (pdx) {
           T wq = 0;  // sum_c w_c q'_c
           for (int64_t c = 0; c < C; ++c) wq += (pw ? pw[c] : T(1)) * (qr[c * inner] * keep + sm);
           for (int64_t c = 0; c < C; ++c)
             pdx[base + c * inner] =
-                gi * (std::exp(xr[c * inner] - l) * wq - (pw ? pw[c] : T(1)) * (qr[c * inner] * keep + sm));
+                gi * (std::exp((xr[c * inner] - m) - ls) * wq - (pw ? pw[c] : T(1)) * (qr[c * inner] * keep + sm));
         }
         if (pdq)
-          for (int64_t c = 0; c < C; ++c) pdq[base + c * inner] = gi * (pw ? pw[c] : T(1)) * keep * (l - xr[c * inner]);
+          for (int64_t c = 0; c < C; ++c) pdq[base + c * inner] = gi * (pw ? pw[c] : T(1)) * keep * ((m - xr[c * inner]) + ls);
       }
     });
   });

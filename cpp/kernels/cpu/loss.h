@@ -28,8 +28,10 @@ void bce_logits_backward(const Tensor& dout, double scale, const Tensor& x, cons
                          const Tensor* pw, Tensor* dx, Tensor* dy);
 
 // Class losses. x: contiguous (N, C, inner); target: contiguous int64 (N, inner), already checked to be
-// in [0, C) or ignore_index; w: (C) or null; out and lse: (N, inner). eps: label smoothing.
-// cross_entropy_forward stores the log-sum-exp of every position so backward is one pass:
+// in [0, C) or ignore_index; w: (C) or null; out: (N, inner); lse: (N, inner, 2) holds
+// each position's max and log-sum-exp of the shifted logits (so softmax = exp((x - max) - logsum) stays
+// exact at large logits). eps: label smoothing.
+// Backward is then one pass:
 // dx = g * (softmax * A - eps/C * w - (1-eps) * w_t * onehot).
 LossSums cross_entropy_forward(const Tensor& x, const Tensor& target, const Tensor* w, int64_t N, int64_t C,
                                int64_t inner, int64_t ignore_index, double eps, Tensor* out, Tensor& lse);

@@ -80,10 +80,10 @@ def test_dropout_follows_a_generator_when_one_is_bound():
     g1, g2 = rb.Generator(), rb.Generator()
     g1.manual_seed(7)
     g2.manual_seed(7)
-    a = nnF.dropout(x, 0.5, True, g1).numpy()
-    b = nnF.dropout(x, 0.5, True, g2).numpy()
+    a = nnF.dropout(x, 0.5, True, generator=g1).numpy()
+    b = nnF.dropout(x, 0.5, True, generator=g2).numpy()
     np.testing.assert_array_equal(a, b)
-    assert (a != nnF.dropout(x, 0.5, True, g1).numpy()).any()
+    assert (a != nnF.dropout(x, 0.5, True, generator=g1).numpy()).any()
 
 
 # --- heaviside step ----------------------------------------------------------------------------
@@ -102,18 +102,19 @@ def test_heaviside_step_values_dtype_and_zero_gradient():
 
 # --- in-place forms ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name,args,ref", [
-    ("relu_", (), lambda a: np.maximum(a, 0)),
-    ("sigmoid_", (), lambda a: 1 / (1 + np.exp(-a))),
-    ("tanh_", (), np.tanh),
-    ("leaky_relu_", (0.3,), lambda a: np.where(a > 0, a, 0.3 * a)),
-    ("elu_", (0.7,), lambda a: np.where(a > 0, a, 0.7 * np.expm1(a))),
-])
-def test_inplace_writes_through_and_returns_self(name, args, ref):
+# sigmoid_ and tanh_ live at top level (torch.sigmoid_), the others in nn.functional (F.relu_).
+@pytest.mark.parametrize("fn,args,ref", [
+    (lambda: nnF.relu_, (), lambda a: np.maximum(a, 0)),
+    (lambda: rb.sigmoid_, (), lambda a: 1 / (1 + np.exp(-a))),
+    (lambda: rb.tanh_, (), np.tanh),
+    (lambda: nnF.leaky_relu_, (0.3,), lambda a: np.where(a > 0, a, 0.3 * a)),
+    (lambda: nnF.elu_, (0.7,), lambda a: np.where(a > 0, a, 0.7 * np.expm1(a))),
+], ids=["relu_", "sigmoid_", "tanh_", "leaky_relu_", "elu_"])
+def test_inplace_writes_through_and_returns_self(fn, args, ref):
     a = np.random.default_rng(3).normal(size=(3, 4)).astype(np.float32)
     x = rb.tensor(a)
     v0 = x._version if hasattr(x, "_version") else None
-    r = getattr(nnF, name)(x, *args)
+    r = fn()(x, *args)
     assert r is x
     np.testing.assert_allclose(x.numpy(), ref(a), rtol=1e-6, atol=1e-7)
     if v0 is not None:

@@ -84,10 +84,9 @@ void sgd_step(const Tensor& param, const Tensor& grad, const Tensor& momentum_bu
   cpu::SgdArgs a{lr, momentum, dampening, weight_decay, nesterov, maximize, first_step};
   int64_t n = param.numel();
   Tensor buf = momentum != 0 ? momentum_buffer : Tensor();
-  if (param.dtype() == DType::Float32)
-    cpu::sgd_step(ptr<float>(param), ptr<float>(g), ptr<float>(buf), n, a);
-  else
-    cpu::sgd_step(ptr<double>(param), ptr<double>(g), ptr<double>(buf), n, a);
+  RB_DISPATCH_FLOATING(param.dtype(), op, [&] {
+    cpu::sgd_step(ptr<scalar_t>(param), ptr<scalar_t>(g), ptr<scalar_t>(buf), n, a);
+  });
   bump({&param, &buf});
 }
 
@@ -107,11 +106,10 @@ void adam_step(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, c
   double step_size = lr / bias_correction1, bias_correction2_sqrt = std::pow(bias_correction2, 0.5);
   cpu::AdamArgs a{lr, beta1, beta2, eps, weight_decay, step_size, bias_correction2_sqrt, amsgrad, maximize, decoupled};
   int64_t n = param.numel();
-  if (param.dtype() == DType::Float32)
-    cpu::adam_step(ptr<float>(param), ptr<float>(g), ptr<float>(exp_avg), ptr<float>(exp_avg_sq), ptr<float>(vmax), n, a);
-  else
-    cpu::adam_step(ptr<double>(param), ptr<double>(g), ptr<double>(exp_avg), ptr<double>(exp_avg_sq),
-                   ptr<double>(vmax), n, a);
+  RB_DISPATCH_FLOATING(param.dtype(), op, [&] {
+    cpu::adam_step(ptr<scalar_t>(param), ptr<scalar_t>(g), ptr<scalar_t>(exp_avg), ptr<scalar_t>(exp_avg_sq),
+                   ptr<scalar_t>(vmax), n, a);
+  });
   bump({&param, &exp_avg, &exp_avg_sq, &vmax});
 }
 
@@ -126,10 +124,9 @@ void adagrad_step(const Tensor& param, const Tensor& grad, const Tensor& sum, co
   double s = increment(step);
   cpu::AdagradArgs a{lr / (1 + (s - 1) * lr_decay), weight_decay, eps, maximize};
   int64_t n = param.numel();
-  if (param.dtype() == DType::Float32)
-    cpu::adagrad_step(ptr<float>(param), ptr<float>(g), ptr<float>(sum), n, a);
-  else
-    cpu::adagrad_step(ptr<double>(param), ptr<double>(g), ptr<double>(sum), n, a);
+  RB_DISPATCH_FLOATING(param.dtype(), op, [&] {
+    cpu::adagrad_step(ptr<scalar_t>(param), ptr<scalar_t>(g), ptr<scalar_t>(sum), n, a);
+  });
   bump({&param, &sum});
 }
 
@@ -145,10 +142,10 @@ void adadelta_step(const Tensor& param, const Tensor& grad, const Tensor& square
   increment(step);
   cpu::AdadeltaArgs a{lr, rho, eps, weight_decay, maximize};
   int64_t n = param.numel();
-  if (param.dtype() == DType::Float32)
-    cpu::adadelta_step(ptr<float>(param), ptr<float>(g), ptr<float>(square_avg), ptr<float>(acc_delta), n, a);
-  else
-    cpu::adadelta_step(ptr<double>(param), ptr<double>(g), ptr<double>(square_avg), ptr<double>(acc_delta), n, a);
+  RB_DISPATCH_FLOATING(param.dtype(), op, [&] {
+    cpu::adadelta_step(ptr<scalar_t>(param), ptr<scalar_t>(g), ptr<scalar_t>(square_avg), ptr<scalar_t>(acc_delta), n,
+                       a);
+  });
   bump({&param, &square_avg, &acc_delta});
 }
 
@@ -166,11 +163,10 @@ void rmsprop_step(const Tensor& param, const Tensor& grad, const Tensor& square_
   increment(step);
   cpu::RmspropArgs a{lr, alpha, eps, weight_decay, momentum, centered, maximize};
   int64_t n = param.numel();
-  if (param.dtype() == DType::Float32)
-    cpu::rmsprop_step(ptr<float>(param), ptr<float>(g), ptr<float>(square_avg), ptr<float>(gavg), ptr<float>(buf), n, a);
-  else
-    cpu::rmsprop_step(ptr<double>(param), ptr<double>(g), ptr<double>(square_avg), ptr<double>(gavg),
-                      ptr<double>(buf), n, a);
+  RB_DISPATCH_FLOATING(param.dtype(), op, [&] {
+    cpu::rmsprop_step(ptr<scalar_t>(param), ptr<scalar_t>(g), ptr<scalar_t>(square_avg), ptr<scalar_t>(gavg),
+                      ptr<scalar_t>(buf), n, a);
+  });
   bump({&param, &square_avg, &gavg, &buf});
 }
 
@@ -198,10 +194,9 @@ void nadam_step(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, 
   cpu::NadamArgs a{lr, beta1, beta2, eps, weight_decay, bias_correction2,
                    -lr * (1.0 - mu) / (1.0 - mp), (-lr * mu_next) / (1.0 - mp_next), maximize, decoupled_weight_decay};
   int64_t n = param.numel();
-  if (param.dtype() == DType::Float32)
-    cpu::nadam_step(ptr<float>(param), ptr<float>(g), ptr<float>(exp_avg), ptr<float>(exp_avg_sq), n, a);
-  else
-    cpu::nadam_step(ptr<double>(param), ptr<double>(g), ptr<double>(exp_avg), ptr<double>(exp_avg_sq), n, a);
+  RB_DISPATCH_FLOATING(param.dtype(), op, [&] {
+    cpu::nadam_step(ptr<scalar_t>(param), ptr<scalar_t>(g), ptr<scalar_t>(exp_avg), ptr<scalar_t>(exp_avg_sq), n, a);
+  });
   bump({&param, &exp_avg, &exp_avg_sq});
 }
 

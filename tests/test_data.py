@@ -377,3 +377,20 @@ def test_default_collate_matches_torch():
 
     for batch in cases:
         same(default_collate(batch), torch_collate(batch))
+
+
+def test_weighted_random_sampler():
+    from rosenblatt.utils.data import WeightedRandomSampler
+
+    w = [0.0, 1.0, 3.0]
+    draws = list(WeightedRandomSampler(w, 4000, generator=rb.Generator().manual_seed(0)))
+    counts = np.bincount(draws, minlength=3)
+    assert counts[0] == 0 and 2.6 < counts[2] / counts[1] < 3.4
+    again = list(WeightedRandomSampler(rb.tensor(w), 4000, generator=rb.Generator().manual_seed(0)))
+    assert again == draws
+    once = list(WeightedRandomSampler([1.0, 1.0, 0.0, 5.0], 3, replacement=False, generator=rb.Generator().manual_seed(1)))
+    assert sorted(once) == [0, 1, 3]
+    with pytest.raises(RuntimeError, match="without replacement"):
+        WeightedRandomSampler([1.0, 0.0], 2, replacement=False)
+    with pytest.raises(ValueError, match="non-negative"):
+        WeightedRandomSampler([1.0, -1.0], 2)

@@ -3,7 +3,6 @@ collate function. A TensorDataset with the default collate is batched by indexin
 with one index tensor per batch (one gather per tensor), not by stacking samples."""
 from concurrent.futures import ThreadPoolExecutor
 
-from ... import _C
 from ._collate import default_collate, default_convert
 from .dataset import IterableDataset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler

@@ -1,5 +1,7 @@
 """Samplers with torch.utils.data's API: the orders in which a DataLoader visits a dataset, and
 BatchSampler, which groups them into batches."""
+import numpy as np
+
 from ... import _C
 
 __all__ = ["BatchSampler", "RandomSampler", "Sampler", "SequentialSampler", "SubsetRandomSampler"]
@@ -127,3 +129,42 @@ class BatchSampler(Sampler):
         if self.drop_last:
             return len(self.sampler) // self.batch_size
         return (len(self.sampler) + self.batch_size - 1) // self.batch_size
+
+
+class WeightedRandomSampler(Sampler):
+    """num_samples indices drawn with probability proportional to `weights` (with replacement by
+    default; without: each index at most once), from `generator`."""
+
+    def __init__(self, weights, num_samples, replacement=True, generator=None):
+        if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples <= 0:
+            raise ValueError(f"num_samples should be a positive integer value, but got num_samples={num_samples}")
+        if not isinstance(replacement, bool):
+            raise ValueError(f"replacement should be a boolean value, but got replacement={replacement}")  # noqa: TRY004
+        w = np.asarray(weights.tolist() if hasattr(weights, "tolist") else weights, dtype=np.float64)
+        if w.ndim != 1:
+            raise ValueError(f"weights should be a 1d sequence but given weights have shape {tuple(w.shape)}")
+        if not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
+            raise ValueError("weights must be finite, non-negative, and not all zero")
+        if not replacement and num_samples > np.count_nonzero(w):
+            raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement "
+                               f"({num_samples} samples, {np.count_nonzero(w)} non-zero weights)")
+        self.weights = w
+        self.num_samples = num_samples
+        self.replacement = replacement
+        self.generator = generator
+
+    def __iter__(self):
+        u = _C.rand(self.num_samples if self.replacement else len(self.weights), dtype=_C.dtype.float64,
+                    generator=_seeded_generator(self.generator)).numpy()
+        if self.replacement:  # inverse CDF
+            cdf = np.cumsum(self.weights)
+            idx = np.searchsorted(cdf, u * cdf[-1], side="right")
+            idx = np.minimum(idx, len(cdf) - 1)
+        else:  # the k largest keys u^(1/w) are a weighted sample without replacement (Efraimidis-Spirakis)
+            with np.errstate(divide="ignore"):
+                keys = np.where(self.weights > 0, np.log(np.maximum(u, 1e-300)) / self.weights, -np.inf)
+            idx = np.argsort(-keys, kind="stable")[:self.num_samples]
+        yield from idx.tolist()
+
+    def __len__(self):
+        return self.num_samples

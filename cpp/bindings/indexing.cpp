@@ -19,7 +19,8 @@ Tensor sequence_index(py::handle h) {
   RB_CHECK(kind == 'b' || kind == 'i' || kind == 'u', IndexError,
            "tensors used as indices must be long, int, byte or bool tensors");
   DType dt = kind == 'b' ? DType::Bool : DType::Int64;
-  py::array c = np.attr("ascontiguousarray")(a, kind == 'b' ? np.attr("bool_") : np.attr("int64"));
+  // np.array keeps 0-d arrays 0-d (ascontiguousarray would make them 1-d).
+  py::array c = np.attr("array")(a, py::arg("dtype") = kind == 'b' ? np.attr("bool_") : np.attr("int64"), py::arg("order") = "C");
   Shape shape(c.shape(), c.shape() + c.ndim());
   Tensor t = Tensor::empty(shape, dt);
   if (t.numel() > 0) std::memcpy(t.raw_data(), c.data(), static_cast<size_t>(t.numel()) * t.itemsize());

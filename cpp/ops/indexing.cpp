@@ -77,12 +77,15 @@ Tensor record_view(const Tensor& x, Tensor out, int64_t dim, int64_t start, int6
   return out;
 }
 
-// select with getitem's message ("index 5 is out of bounds for dimension 0 with size 3").
-Tensor select_checked(const Tensor& x, int64_t dim, int64_t index, bool getitem) {
+// select with getitem's message ("index 5 is out of bounds for dimension 0 with size 3", naming the
+// dim of the indexed tensor, report_dim, rather than of the partly indexed view).
+Tensor select_checked(const Tensor& x, int64_t dim, int64_t index, bool getitem, int64_t report_dim = -1) {
   RB_CHECK(x.dim() > 0, IndexError, "select() cannot be applied to a 0-dim tensor.");
   int64_t d = wrap_dim(dim, x.dim()), n = x.shape()[d];
   if (index < -n || index >= n) {
-    if (getitem) throw IndexError(str("index ", index, " is out of bounds for dimension ", d, " with size ", n));
+    if (getitem)
+      throw IndexError(str("index ", index, " is out of bounds for dimension ", report_dim < 0 ? d : report_dim,
+                           " with size ", n));
     throw IndexError(str("select(): index ", index, " out of range for tensor of size ", x.shape(), " at dimension ", d));
   }
   if (index < 0) index += n;
@@ -195,26 +198,27 @@ Resolved resolve(const Tensor& x, const IndexList& index) {
   Resolved r;
   r.view = x;
   std::vector<int64_t> dims;
-  int64_t dim = 0;
+  int64_t dim = 0, orig = 0;  // orig: the dim of x the next element indexes
   for (const TensorIndex& e : index) {
     switch (e.kind) {
       case TensorIndex::Kind::Int:
-        r.view = select_checked(r.view, dim, e.i, true), r.applied = true;
+        r.view = select_checked(r.view, dim, e.i, true, orig), r.applied = true;
+        ++orig;
         break;
       case TensorIndex::Kind::Slice:
         if (e.start || e.stop || e.step != 1) r.view = slice(r.view, dim, e.start, e.stop, e.step), r.applied = true;
-        RB_CHECK(e.step > 0, ValueError, "step must be greater than zero");
-        ++dim;
+        ++dim, ++orig;
         break;
       case TensorIndex::Kind::None:
         r.view = unsqueeze(r.view, dim), r.applied = true;
         ++dim;
         break;
-      case TensorIndex::Kind::Ellipsis: dim += x.dim() - consumed; break;
+      case TensorIndex::Kind::Ellipsis: dim += x.dim() - consumed, orig += x.dim() - consumed; break;
       case TensorIndex::Kind::Tensor: {
         const Tensor& t = e.t;
         RB_CHECK(t.device() == x.device(), Error, "indices should be either on cpu or on the same device as the indexed tensor (",
                  x.device().name(), ")");
+        orig += t.dtype() == DType::Bool ? t.dim() : 1;
         if (t.dtype() == DType::Int64) {
           dims.push_back(dim++);
           r.idx.push_back(t);

@@ -27,11 +27,6 @@ Tensor sequence_index(py::handle h) {
   return t;
 }
 
-std::optional<int64_t> slice_part(py::handle v) {
-  if (v.is_none()) return std::nullopt;
-  return py::reinterpret_borrow<py::object>(v).attr("__index__")().cast<int64_t>();
-}
-
 TensorIndex parse_one(py::handle h) {
   PyObject* o = h.ptr();
   if (o == Py_None) return TensorIndex::none();
@@ -39,10 +34,12 @@ TensorIndex parse_one(py::handle h) {
   if (PyBool_Check(o)) return TensorIndex::tensor(scalar_tensor(Scalar(o == Py_True), DType::Bool));
   if (PyLong_Check(o)) return TensorIndex::integer(h.cast<int64_t>());
   if (PySlice_Check(o)) {
-    py::object s = py::reinterpret_borrow<py::object>(h);
-    std::optional<int64_t> step = slice_part(s.attr("step"));
-    RB_CHECK(!step || *step != 0, ValueError, "slice step cannot be zero");
-    return TensorIndex::slice(slice_part(s.attr("start")), slice_part(s.attr("stop")), step ? *step : 1);
+    // PySlice_Unpack maps None to 0 / PY_SSIZE_T_MAX (clamped by the core) and rejects step 0.
+    Py_ssize_t start, stop, step;
+    if (PySlice_Unpack(o, &start, &stop, &step) < 0) throw py::error_already_set();
+    auto part = [](PyObject* v, Py_ssize_t x) { return v == Py_None ? std::nullopt : std::optional<int64_t>(x); };
+    PySliceObject* so = reinterpret_cast<PySliceObject*>(o);
+    return TensorIndex::slice(part(so->start, start), part(so->stop, stop), step);
   }
   if (py::isinstance<Tensor>(h)) return TensorIndex::tensor(h.cast<Tensor>());
   if (PyList_Check(o) || PyTuple_Check(o) || py::isinstance<py::array>(h)) return TensorIndex::tensor(sequence_index(h));

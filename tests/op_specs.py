@@ -210,6 +210,11 @@ spec("setitem_advanced_broadcast", *_setitem(([0, 2],)), [A(3, 4), A(4)])
 spec("setitem_tensor_pair", lambda L, a, b: _setitem_pair(L, a, b), lambda a, b: _setitem_pair(np, a, b),
      [A(4, 5), A(2)])
 spec("setitem_mask_scalar", lambda L, a: _mask_zero(a), lambda a: np.where(a > 0, 0.0, a).astype(a.dtype), [A(3, 4)])
+spec("index_put_accumulate", lambda L, a, i, b: a.index_put((i,), b, accumulate=True),
+     lambda a, i, b: _np_index_add(a, i, b), [A(5, 3), Arg((4,), dtype="int64", grad=False,
+                                                        gen=lambda rng: np.array([0, 3, 0, -1])), A(4, 3)])
+spec("index_put_fn", lambda L, a, i, b: L.index_put(a, (i, i), b), lambda a, i, b: _np_put_pair(a, i, b),
+     [A(4, 4), Arg((2,), dtype="int64", grad=False, gen=lambda rng: np.array([1, 3])), A(2)])
 spec("cat", lambda L, a, b: L.cat([a, b], 1), lambda a, b: np.concatenate([a, b], 1), [A(2, 3), A(2, 4)])
 spec("cat_dim0_three", lambda L, a, b, c: L.cat((a, b, c)), lambda a, b, c: np.concatenate([a, b, c]),
      [A(1, 3), A(2, 3), A(3, 3)])
@@ -315,4 +320,16 @@ def _np_scatter_add(a, i, b):
     for r in range(i.shape[0]):
         for c in range(i.shape[1]):
             out[r, i[r, c]] += b[r, c]
+    return out
+
+
+def _np_index_add(a, i, b):
+    out = a.copy()
+    np.add.at(out, i, b)
+    return out
+
+
+def _np_put_pair(a, i, b):
+    out = a.copy()
+    out[i, i] = b
     return out

@@ -76,6 +76,21 @@ void indexing(py::module_& m, TensorClass& cls) {
   cls.def("__setitem__", [](Tensor& x, py::handle key, const Tensor& v) { index_put_(x, parse_index(key), v); });
   cls.def("__setitem__", [](Tensor& x, py::handle key, Scalar v) { index_put_(x, parse_index(key), v); });
 
+  // index_put(indices: a sequence of index tensors, values, accumulate): PyTorch's functional form.
+  auto tensors_index = [](py::handle indices) {
+    IndexList out;
+    for (py::handle h : indices) out.push_back(h.is_none() ? TensorIndex::slice({}, {}, 1) : parse_one(h));
+    return out;
+  };
+  cls.def("index_put_", [tensors_index](Tensor& x, py::handle indices, const Tensor& v, bool accumulate) -> Tensor& {
+    return index_put_(x, tensors_index(indices), v, accumulate);
+  }, py::arg("indices"), py::arg("values"), py::arg("accumulate") = false, py::return_value_policy::reference_internal);
+  auto put_fn = [tensors_index](const Tensor& x, py::handle indices, const Tensor& v, bool accumulate) {
+    return index_put(x, tensors_index(indices), v, accumulate);
+  };
+  cls.def("index_put", put_fn, py::arg("indices"), py::arg("values"), py::arg("accumulate") = false);
+  m.def("index_put", put_fn, py::arg("input"), py::arg("indices"), py::arg("values"), py::arg("accumulate") = false);
+
   auto cat_fn = [](const std::vector<Tensor>& xs, int64_t dim) { return cat(xs, dim); };
   m.def("cat", cat_fn, py::arg("tensors"), py::arg("dim") = 0);
   m.def("concat", cat_fn, py::arg("tensors"), py::arg("dim") = 0);

@@ -280,7 +280,7 @@ Resolved resolve(const Tensor& x, const IndexList& index) {
 }
 
 // Writes value (dst's dtype) into dst[index]; no autograd.
-void put_into(Tensor& dst, const IndexList& index, const Tensor& value) {
+void put_into(Tensor& dst, const IndexList& index, const Tensor& value, bool accumulate = false) {
   NoGradGuard ng;
   Resolved r = resolve(dst, index);
   Shape target = r.idx.empty() ? r.view.shape()
@@ -297,25 +297,30 @@ void put_into(Tensor& dst, const IndexList& index, const Tensor& value) {
   }
   RB_CHECK(fits, Error, "shape mismatch: value tensor of shape ", value.shape(),
            " cannot be broadcast to indexing result of shape ", target);
-  if (r.idx.empty()) {
+  if (r.idx.empty() && !accumulate) {
     cpu::copy(v, r.view);
     return;
   }
   Tensor vc = v.dtype() == dst.dtype() ? v : to_dtype(v, dst.dtype());
+  if (r.idx.empty()) {
+    cpu::binary_forward(BinaryOp::Add, r.view, vc, r.view);
+    return;
+  }
   cpu::index_copy(vc, layout_offsets(target, cpu::broadcast_strides(vc, target), r.s, static_cast<int64_t>(r.B.size())),
-                  r.view, indexed_offsets(r.view, r.s, r.idx, r.B), false);
+                  r.view, indexed_offsets(r.view, r.s, r.idx, r.B), accumulate);
 }
 
 struct IndexPutBackward : Node {
   IndexList index;
   Shape value_shape;
-  bool need_x = false, need_v = false;
+  bool need_x = false, need_v = false, accumulate = false;
   std::string name() const override { return "IndexPutBackward"; }
   void release_saved() override { index.clear(); }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
     check_not_released();
     Tensor gx, gv;
-    if (need_x) {
+    if (need_x && accumulate) gx = g[0];
+    if (need_x && !accumulate) {
       gx = clone(g[0]);
       put_into(gx, index, scalar_tensor(Scalar(0.0), gx.dtype(), gx.device()));
     }
@@ -330,19 +335,23 @@ struct IndexPutBackward : Node {
   }
 };
 
-Tensor index_put(const Tensor& x, const IndexList& index, const Tensor& value) {
+}  // namespace
+
+Tensor index_put(const Tensor& x, const IndexList& index, const Tensor& value, bool accumulate) {
   Tensor v = cast(value, x.dtype());
   Tensor out = clone(x.detach());
-  put_into(out, index, v.detach());
+  put_into(out, index, v.detach(), accumulate);
   if (needs_grad(x, v)) {
     auto node = std::make_shared<IndexPutBackward>();
     node->index = index;
     node->value_shape = v.shape();
-    node->need_x = x.requires_grad(), node->need_v = v.requires_grad();
+    node->need_x = x.requires_grad(), node->need_v = v.requires_grad(), node->accumulate = accumulate;
     record(node, {&x, &v}, {&out});
   }
   return out;
 }
+
+namespace {
 
 void normalize_slice(int64_t size, std::optional<int64_t> a, std::optional<int64_t> b, int64_t& start, int64_t& stop) {
   start = a ? *a : 0;
@@ -431,12 +440,12 @@ Tensor index(const Tensor& x, const IndexList& idx) {
   return advanced_gather(r.view, r.s, r.idx, r.B);
 }
 
-Tensor& index_put_(Tensor& x, const IndexList& idx, const Tensor& value) {
+Tensor& index_put_(Tensor& x, const IndexList& idx, const Tensor& value, bool accumulate) {
   check_inplace(x);
   RB_CHECK(value.device() == x.device(), Error, "index_put_: expected value on ", x.device().name(), ", got ",
            value.device().name());
   if (needs_grad(x, value) && (is_floating(x.dtype()))) {
-    Tensor r = index_put(x, idx, value);
+    Tensor r = index_put(x, idx, value, accumulate);
     {
       NoGradGuard ng;
       cpu::copy(r, x);
@@ -445,7 +454,7 @@ Tensor& index_put_(Tensor& x, const IndexList& idx, const Tensor& value) {
     rebase_history(x, r);
     return x;
   }
-  put_into(x, idx, value);
+  put_into(x, idx, value, accumulate);
   x.bump_version();
   return x;
 }

@@ -30,8 +30,10 @@ using IndexList = std::vector<TensorIndex>;
 
 // x[idx]: a view when idx holds no tensors, otherwise a gathered copy (PyTorch's dim order rules).
 Tensor index(const Tensor& x, const IndexList& idx);
-// x[idx] = value (broadcast to the indexed shape, converted to x's dtype), in place.
-Tensor& index_put_(Tensor& x, const IndexList& idx, const Tensor& value);
+// x[idx] = value (broadcast to the indexed shape, converted to x's dtype), in place; with
+// accumulate, x[idx] += value where repeated indices all add.
+Tensor& index_put_(Tensor& x, const IndexList& idx, const Tensor& value, bool accumulate = false);
+Tensor index_put(const Tensor& x, const IndexList& idx, const Tensor& value, bool accumulate = false);
 Tensor& index_put_(Tensor& x, const IndexList& idx, Scalar value);
 
 // View ops.

@@ -231,6 +231,12 @@ spec("gather_dim0_small", lambda L, a, i: a.gather(0, i), lambda a, i: np.take_a
      [A(3, 4), _idx(0, 3, 2, 2)])
 spec("scatter_add", lambda L, a, i, b: L.scatter_add(a, 1, i, b), lambda a, i, b: _np_scatter_add(a, i, b),
      [A(3, 4), _idx(0, 4, 3, 5), A(3, 5)])
+spec("scatter", lambda L, a, i, b: a.scatter(1, i, b), lambda a, i, b: _np_scatter(a, i, b),
+     [A(3, 5), Arg((3, 2), dtype="int64", grad=False, gen=lambda rng: np.array([[4, 0], [1, 2], [3, 1]])), A(3, 3)])
+spec("scatter_value", lambda L, a, i: L.scatter(a, 0, i, 2.5), lambda a, i: _np_scatter(a.T, i.T, np.full(i.T.shape, 2.5)).T,
+     [A(3, 4), Arg((1, 4), dtype="int64", grad=False, gen=lambda rng: np.array([[2, 0, 1, 2]]))])
+spec("masked_select", lambda L, a, m: L.masked_select(a, m), lambda a, m: np.broadcast_to(a, (3, 4))[np.broadcast_to(m, (3, 4))],
+     [A(4), _mask(3, 4)])
 spec("index_select", lambda L, a, i: L.index_select(a, 1, i), lambda a, i: np.take(a, i, 1), [A(3, 4, 2), _idx(0, 4, 5)])
 spec("flatten", lambda L, a: L.flatten(a, 1), lambda a: a.reshape(a.shape[0], -1), [A(2, 3, 4)])
 spec("flatten_mid", lambda L, a: a.flatten(1, 2), lambda a: a.reshape(2, 12, 5), [A(2, 3, 4, 5)])
@@ -332,4 +338,12 @@ def _np_index_add(a, i, b):
 def _np_put_pair(a, i, b):
     out = a.copy()
     out[i, i] = b
+    return out
+
+
+def _np_scatter(a, i, b):
+    out = a.copy()
+    for r in range(i.shape[0]):
+        for c in range(i.shape[1]):
+            out[r, i[r, c]] = b[r, c]
     return out

@@ -415,3 +415,13 @@ def test_inplace_operators_keep_identity():
     g = rb.tensor([1.0, 2.0, 3.0])
     g.masked_fill_(rb.tensor([False, True, False]), -1.0)
     assert g.tolist() == [1.0, -1.0, 3.0]
+
+
+def test_scatter_one_hot_and_errors():
+    labels = rb.tensor([2, 0, 1])
+    onehot = rb.zeros(3, 4).scatter_(1, labels.unsqueeze(1), 1.0)
+    assert onehot.tolist() == [[0, 0, 1, 0], [1, 0, 0, 0], [0, 1, 0, 0]]
+    x = rb.zeros(2, 2)
+    with pytest.raises(RuntimeError, match="index 2 is out of bounds for dimension 1 with size 2"):
+        x.scatter_(1, rb.tensor([[2], [0]]), 1.0)
+    assert x.tolist() == [[0.0, 0.0], [0.0, 0.0]] and x._version == 0

@@ -110,6 +110,22 @@ void indexing(py::module_& m, TensorClass& cls) {
   cls.def("gather", &gather, py::arg("dim"), py::arg("index"));
   m.def("scatter_add", &scatter_add, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("src"));
   cls.def("scatter_add", &scatter_add, py::arg("dim"), py::arg("index"), py::arg("src"));
+  auto scatter_t = [](const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) { return scatter(x, dim, index, src); };
+  auto scatter_s = [](const Tensor& x, int64_t dim, const Tensor& index, Scalar v) {
+    return scatter(x, dim, index, scalar_tensor(v, x.dtype(), x.device()));
+  };
+  m.def("scatter", scatter_t, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("src"));
+  m.def("scatter", scatter_s, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("value"));
+  cls.def("scatter", scatter_t, py::arg("dim"), py::arg("index"), py::arg("src"));
+  cls.def("scatter", scatter_s, py::arg("dim"), py::arg("index"), py::arg("value"));
+  cls.def("scatter_", [](Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) -> Tensor& {
+    return scatter_(x, dim, index, src);
+  }, py::arg("dim"), py::arg("index"), py::arg("src"), py::return_value_policy::reference_internal);
+  cls.def("scatter_", [](Tensor& x, int64_t dim, const Tensor& index, Scalar v) -> Tensor& {
+    return scatter_(x, dim, index, scalar_tensor(v, x.dtype(), x.device()));
+  }, py::arg("dim"), py::arg("index"), py::arg("value"), py::return_value_policy::reference_internal);
+  m.def("masked_select", &masked_select, py::arg("input"), py::arg("mask"));
+  cls.def("masked_select", &masked_select, py::arg("mask"));
   m.def("index_select", &index_select, py::arg("input"), py::arg("dim"), py::arg("index"));
   cls.def("index_select", &index_select, py::arg("dim"), py::arg("index"));
   m.def("narrow", &narrow, py::arg("input"), py::arg("dim"), py::arg("start"), py::arg("length"));

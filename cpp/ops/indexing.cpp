@@ -418,6 +418,35 @@ struct ScatterAddBackward : Node {
   }
 };
 
+struct ScatterBackward : Node {  // x with src written over it: x's gradient loses those places
+  int64_t dim = 0;
+  SavedTensor index;
+  Shape src_shape;
+  bool need_x = false, need_src = false, src_scalar = false;
+  std::string name() const override { return "ScatterBackward"; }
+  void release_saved() override { index.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
+    Tensor ix = index.unpack(*this), gx, gs;
+    if (need_x) {
+      gx = clone(g[0]);
+      cpu::scatter(gx, dim, ix, zeros({}, gx.dtype(), gx.device()), false);
+    }
+    if (need_src) {
+      Tensor part = Tensor::empty(ix.shape(), g[0].dtype(), g[0].device());
+      cpu::gather_forward(g[0], dim, ix, part);
+      if (src_scalar) {
+        gs = sum(part);
+      } else {
+        gs = zeros(src_shape, g[0].dtype(), g[0].device());
+        Tensor region = gs;
+        for (int64_t d = 0; d < gs.dim(); ++d) region = slice_raw(region, d, 0, ix.shape()[d], 1);
+        cpu::copy(part, region);
+      }
+    }
+    return {gx, gs};
+  }
+};
+
 void check_gather_args(const char* op, const Tensor& x, int64_t dim, const Tensor& index, bool check_sizes) {
   RB_CHECK(index.dtype() == DType::Int64, Error, op, "(): Expected dtype int64 for index");
   RB_CHECK(index.dim() == x.dim(), Error, "Index tensor must have the same number of dimensions as input tensor (index ",
@@ -626,6 +655,55 @@ Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tens
     record(node, {&x, &s}, {&out});
   }
   return out;
+}
+
+Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
+  int64_t d = wrap_dim(dim, x.dim());
+  check_gather_args("scatter", x, d, index, true);
+  if (src.dim() > 0) {
+    RB_CHECK(src.dim() == index.dim(), Error, "Index tensor must have the same number of dimensions as src tensor");
+    for (int64_t k = 0; k < index.dim(); ++k)
+      RB_CHECK(index.shape()[k] <= src.shape()[k], Error, "Expected index ", index.shape(), " to be smaller than self ",
+               x.shape(), " apart from dimension ", d, " and to be smaller size than src ", src.shape());
+  }
+  Tensor s = cast(src, x.dtype());
+  Tensor out = clone(x.detach());
+  cpu::scatter(out, d, index, s, false);
+  if (needs_grad(x, s) && is_floating(x.dtype())) {
+    auto node = std::make_shared<ScatterBackward>();
+    node->dim = d, node->index = SavedTensor(index), node->src_shape = s.shape();
+    node->need_x = x.requires_grad(), node->need_src = s.requires_grad(), node->src_scalar = s.dim() == 0;
+    record(node, {&x, &s}, {&out});
+  }
+  return out;
+}
+
+Tensor& scatter_(Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
+  check_inplace(x);
+  if (needs_grad(x, src) && is_floating(x.dtype())) {
+    Tensor r = scatter(x, dim, index, src);
+    {
+      NoGradGuard ng;
+      cpu::copy(r, x);
+    }
+    x.bump_version();
+    rebase_history(x, r);
+    return x;
+  }
+  NoGradGuard ng;
+  Tensor r = scatter(x, dim, index, src);  // checks everything before x is touched
+  cpu::copy(r, x);
+  x.bump_version();
+  return x;
+}
+
+Tensor masked_select(const Tensor& x, const Tensor& mask) {
+  RB_CHECK(mask.dtype() == DType::Bool, Error, "masked_select: expected BoolTensor for mask (got ",
+           dtype_name(mask.dtype()), ")");
+  Shape s = broadcast_shapes(x.shape(), mask.shape());
+  Tensor xe = expand(x, s);
+  if (s.empty()) xe = reshape(xe, {1});
+  return index(xe, {TensorIndex::tensor(s.empty() ? reshape(mask, {1}) : expand(mask, s))});
 }
 
 Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {

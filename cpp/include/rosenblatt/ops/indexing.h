@@ -50,6 +50,9 @@ Tensor cat(const std::vector<Tensor>& xs, int64_t dim = 0);
 Tensor stack(const std::vector<Tensor>& xs, int64_t dim = 0);
 Tensor gather(const Tensor& x, int64_t dim, const Tensor& index);
 Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src);
+Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src);  // src may be 0-d (a value)
+Tensor& scatter_(Tensor& x, int64_t dim, const Tensor& index, const Tensor& src);
+Tensor masked_select(const Tensor& x, const Tensor& mask);  // 1-D, mask and x broadcast together
 Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index);
 Tensor nonzero(const Tensor& x);  // (n, x.dim()) int64 positions of the non-zero elements
 Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value);  // value: 0-d

@@ -232,7 +232,7 @@ spec("gather_dim0_small", lambda L, a, i: a.gather(0, i), lambda a, i: np.take_a
 spec("scatter_add", lambda L, a, i, b: L.scatter_add(a, 1, i, b), lambda a, i, b: _np_scatter_add(a, i, b),
      [A(3, 4), _idx(0, 4, 3, 5), A(3, 5)])
 spec("scatter", lambda L, a, i, b: a.scatter(1, i, b), lambda a, i, b: _np_scatter(a, i, b),
-     [A(3, 5), Arg((3, 2), dtype="int64", grad=False, gen=lambda rng: np.array([[4, 0], [1, 2], [3, 1]])), A(3, 3)])
+     [A(3, 5), Arg((3, 2), dtype="int64", grad=False, gen=lambda rng: np.array([[4, 0], [1, 2], [3, 1]])), A(3, 2)])
 spec("scatter_value", lambda L, a, i: L.scatter(a, 0, i, 2.5), lambda a, i: _np_scatter(a.T, i.T, np.full(i.T.shape, 2.5)).T,
      [A(3, 4), Arg((1, 4), dtype="int64", grad=False, gen=lambda rng: np.array([[2, 0, 1, 2]]))])
 spec("masked_select", lambda L, a, m: L.masked_select(a, m), lambda a, m: np.broadcast_to(a, (3, 4))[np.broadcast_to(m, (3, 4))],

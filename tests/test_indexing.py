@@ -425,3 +425,12 @@ def test_scatter_one_hot_and_errors():
     with pytest.raises(RuntimeError, match="index 2 is out of bounds for dimension 1 with size 2"):
         x.scatter_(1, rb.tensor([[2], [0]]), 1.0)
     assert x.tolist() == [[0.0, 0.0], [0.0, 0.0]] and x._version == 0
+
+
+def test_setitem_from_an_overlapping_view():
+    x = rb.tensor([0.0, 1.0, 2.0, 3.0, 4.0])
+    x[1:] = x[:-1]
+    assert x.tolist() == [0.0, 0.0, 1.0, 2.0, 3.0]
+    y = rb.tensor([0, 1, 2, 3])
+    y[[1, 2, 3]] = y[:3]
+    assert y.tolist() == [0, 0, 1, 2]

@@ -285,8 +285,9 @@ void put_into(Tensor& dst, const IndexList& index, const Tensor& value, bool acc
   Resolved r = resolve(dst, index);
   Shape target = r.idx.empty() ? r.view.shape()
                                : advanced_shape(r.view.shape(), r.s, static_cast<int64_t>(r.idx.size()), r.B);
-  // Leading size-1 dims of the value beyond the target's rank are dropped, as PyTorch does.
-  Tensor v = value;
+  // Leading size-1 dims of the value beyond the target's rank are dropped, as PyTorch does. A value
+  // that aliases dst (x[1:] = x[:-1]) is copied first, or the write would read what it just wrote.
+  Tensor v = value.storage() == dst.storage() ? clone(value) : value;
   while (v.dim() > static_cast<int64_t>(target.size()) && v.shape()[0] == 1) v = select_raw(v, 0, 0);
   bool fits = v.dim() <= static_cast<int64_t>(target.size());
   if (fits) {

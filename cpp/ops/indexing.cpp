@@ -318,7 +318,6 @@ struct IndexPutBackward : Node {
   std::string name() const override { return "IndexPutBackward"; }
   void release_saved() override { index.clear(); }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
-    check_not_released();
     Tensor gx, gv;
     if (need_x && accumulate) gx = g[0];
     if (need_x && !accumulate) {

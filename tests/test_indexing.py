@@ -434,3 +434,16 @@ def test_setitem_from_an_overlapping_view():
     y = rb.tensor([0, 1, 2, 3])
     y[[1, 2, 3]] = y[:3]
     assert y.tolist() == [0, 0, 1, 2]
+
+
+def test_empty_indices_and_selections():
+    x = rb.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    empty = rb.zeros(2, 0, dtype=rb.int64)
+    assert tuple(rb.gather(x, 1, empty).shape) == (2, 0)
+    assert rb.scatter_add(x, 1, empty, rb.zeros(2, 0)).tolist() == x.tolist()
+    assert tuple(x[[]].shape) == (0, 3)
+    assert tuple(x[x > 100].shape) == (0,)
+    assert tuple(x[:, 5:].shape) == (2, 0)
+    assert tuple(rb.index_select(x, 0, rb.zeros(0, dtype=rb.int64)).shape) == (0, 3)
+    (x[x > 100].sum() + x[:, 5:].sum()).backward()
+    assert x.grad.tolist() == [[0.0] * 3] * 2

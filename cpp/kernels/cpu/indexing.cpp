@@ -117,6 +117,7 @@ void scatter(Tensor& dx, int64_t dim, const Tensor& index, const Tensor& src, bo
     const T* ps = static_cast<const T*>(src.raw_data());
     const int64_t* pi = static_cast<const int64_t*>(index.raw_data());
     T* px = static_cast<T*>(dx.raw_data());
+    if (L.numel == 0) return;
     // Serial: two index entries may name the same element.
     L.run(0, L.numel, [&](const int64_t* off, int64_t n, const int64_t* s) {
       for (int64_t i = 0; i < n; ++i) {

@@ -447,3 +447,61 @@ def test_empty_indices_and_selections():
     assert tuple(rb.index_select(x, 0, rb.zeros(0, dtype=rb.int64)).shape) == (0, 3)
     (x[x > 100].sum() + x[:, 5:].sum()).backward()
     assert x.grad.tolist() == [[0.0] * 3] * 2
+
+
+def _random_key(rng, shape):
+    """A random index expression over `shape`: ints, slices, None, Ellipsis, index arrays, masks."""
+    key, dim, used_ellipsis = [], 0, False
+    while dim < len(shape) and rng.random() < 0.8:
+        n = shape[dim]
+        kind = rng.integers(0, 7)
+        if kind == 0:
+            key.append(int(rng.integers(-n, n)))
+        elif kind == 1:
+            a, b = (int(v) for v in rng.integers(-n - 2, n + 2, size=2))
+            key.append(slice(a if rng.random() < 0.7 else None, b if rng.random() < 0.7 else None,
+                             int(rng.integers(1, 4))))
+        elif kind == 2:
+            key.append(None)
+            continue
+        elif kind == 3 and not used_ellipsis:
+            key.append(Ellipsis)
+            used_ellipsis = True
+            break
+        elif kind == 4:
+            key.append(rng.integers(-n, n, size=tuple(int(s) for s in rng.integers(1, 3, size=rng.integers(1, 3)))))
+        elif kind == 5:
+            key.append(rng.random(n) < 0.5)
+        else:
+            key.append(slice(None))
+        dim += 1
+    return tuple(key)
+
+
+@requires_torch
+def test_random_index_expressions_match_torch():
+    import torch
+
+    rng = np.random.default_rng(7)
+    checked = 0
+    for trial in range(300):
+        shape = tuple(int(s) for s in rng.integers(1, 5, size=rng.integers(1, 5)))
+        a = rng.standard_normal(shape)
+        key = _random_key(rng, shape)
+        try:
+            want = torch.tensor(a)[_rb_key(key, torch)]
+        except (IndexError, RuntimeError) as e:  # index arrays that do not broadcast together
+            with pytest.raises(type(e)):
+                rb.tensor(a)[_rb_key(key, rb)]
+            continue
+        got = rb.tensor(a)[_rb_key(key, rb)]
+        assert tuple(got.shape) == tuple(want.shape), (shape, key)
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
+        # the same key assigned: a broadcast value of the result's trailing shape
+        value = rng.standard_normal(tuple(want.shape)[-1:])
+        x, t = rb.tensor(a), torch.tensor(a)
+        x[_rb_key(key, rb)] = rb.tensor(value)
+        t[_rb_key(key, torch)] = torch.tensor(value)
+        np.testing.assert_array_equal(x.numpy(), t.numpy())
+        checked += 1
+    assert checked > 150

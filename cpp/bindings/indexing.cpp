@@ -19,16 +19,12 @@ Tensor sequence_index(py::handle h) {
   RB_CHECK(kind == 'b' || kind == 'i' || kind == 'u', IndexError,
            "tensors used as indices must be long, int, byte or bool tensors");
   DType dt = kind == 'b' ? DType::Bool : DType::Int64;
-  py::array c = np.attr("ascontiguousarray")(a, kind == 'b' ? np.attr("bool_") : np.attr("int64"));
+  // np.array keeps 0-d arrays 0-d (ascontiguousarray would make them 1-d).
+  py::array c = np.attr("array")(a, py::arg("dtype") = kind == 'b' ? np.attr("bool_") : np.attr("int64"), py::arg("order") = "C");
   Shape shape(c.shape(), c.shape() + c.ndim());
   Tensor t = Tensor::empty(shape, dt);
   if (t.numel() > 0) std::memcpy(t.raw_data(), c.data(), static_cast<size_t>(t.numel()) * t.itemsize());
   return t;
-}
-
-std::optional<int64_t> slice_part(py::handle v) {
-  if (v.is_none()) return std::nullopt;
-  return py::reinterpret_borrow<py::object>(v).attr("__index__")().cast<int64_t>();
 }
 
 TensorIndex parse_one(py::handle h) {
@@ -38,10 +34,12 @@ TensorIndex parse_one(py::handle h) {
   if (PyBool_Check(o)) return TensorIndex::tensor(scalar_tensor(Scalar(o == Py_True), DType::Bool));
   if (PyLong_Check(o)) return TensorIndex::integer(h.cast<int64_t>());
   if (PySlice_Check(o)) {
-    py::object s = py::reinterpret_borrow<py::object>(h);
-    std::optional<int64_t> step = slice_part(s.attr("step"));
-    RB_CHECK(!step || *step != 0, ValueError, "slice step cannot be zero");
-    return TensorIndex::slice(slice_part(s.attr("start")), slice_part(s.attr("stop")), step ? *step : 1);
+    // PySlice_Unpack maps None to 0 / PY_SSIZE_T_MAX (clamped by the core) and rejects step 0.
+    Py_ssize_t start, stop, step;
+    if (PySlice_Unpack(o, &start, &stop, &step) < 0) throw py::error_already_set();
+    auto part = [](PyObject* v, Py_ssize_t x) { return v == Py_None ? std::nullopt : std::optional<int64_t>(x); };
+    PySliceObject* so = reinterpret_cast<PySliceObject*>(o);
+    return TensorIndex::slice(part(so->start, start), part(so->stop, stop), step);
   }
   if (py::isinstance<Tensor>(h)) return TensorIndex::tensor(h.cast<Tensor>());
   if (PyList_Check(o) || PyTuple_Check(o) || py::isinstance<py::array>(h)) return TensorIndex::tensor(sequence_index(h));
@@ -78,6 +76,21 @@ void indexing(py::module_& m, TensorClass& cls) {
   cls.def("__setitem__", [](Tensor& x, py::handle key, const Tensor& v) { index_put_(x, parse_index(key), v); });
   cls.def("__setitem__", [](Tensor& x, py::handle key, Scalar v) { index_put_(x, parse_index(key), v); });
 
+  // index_put(indices: a sequence of index tensors, values, accumulate): PyTorch's functional form.
+  auto tensors_index = [](py::handle indices) {
+    IndexList out;
+    for (py::handle h : indices) out.push_back(h.is_none() ? TensorIndex::slice({}, {}, 1) : parse_one(h));
+    return out;
+  };
+  cls.def("index_put_", [tensors_index](Tensor& x, py::handle indices, const Tensor& v, bool accumulate) -> Tensor& {
+    return index_put_(x, tensors_index(indices), v, accumulate);
+  }, py::arg("indices"), py::arg("values"), py::arg("accumulate") = false, py::return_value_policy::reference_internal);
+  auto put_fn = [tensors_index](const Tensor& x, py::handle indices, const Tensor& v, bool accumulate) {
+    return index_put(x, tensors_index(indices), v, accumulate);
+  };
+  cls.def("index_put", put_fn, py::arg("indices"), py::arg("values"), py::arg("accumulate") = false);
+  m.def("index_put", put_fn, py::arg("input"), py::arg("indices"), py::arg("values"), py::arg("accumulate") = false);
+
   auto cat_fn = [](const std::vector<Tensor>& xs, int64_t dim) { return cat(xs, dim); };
   m.def("cat", cat_fn, py::arg("tensors"), py::arg("dim") = 0);
   m.def("concat", cat_fn, py::arg("tensors"), py::arg("dim") = 0);
@@ -97,6 +110,22 @@ void indexing(py::module_& m, TensorClass& cls) {
   cls.def("gather", &gather, py::arg("dim"), py::arg("index"));
   m.def("scatter_add", &scatter_add, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("src"));
   cls.def("scatter_add", &scatter_add, py::arg("dim"), py::arg("index"), py::arg("src"));
+  auto scatter_t = [](const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) { return scatter(x, dim, index, src); };
+  auto scatter_s = [](const Tensor& x, int64_t dim, const Tensor& index, Scalar v) {
+    return scatter(x, dim, index, scalar_tensor(v, x.dtype(), x.device()));
+  };
+  m.def("scatter", scatter_t, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("src"));
+  m.def("scatter", scatter_s, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("value"));
+  cls.def("scatter", scatter_t, py::arg("dim"), py::arg("index"), py::arg("src"));
+  cls.def("scatter", scatter_s, py::arg("dim"), py::arg("index"), py::arg("value"));
+  cls.def("scatter_", [](Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) -> Tensor& {
+    return scatter_(x, dim, index, src);
+  }, py::arg("dim"), py::arg("index"), py::arg("src"), py::return_value_policy::reference_internal);
+  cls.def("scatter_", [](Tensor& x, int64_t dim, const Tensor& index, Scalar v) -> Tensor& {
+    return scatter_(x, dim, index, scalar_tensor(v, x.dtype(), x.device()));
+  }, py::arg("dim"), py::arg("index"), py::arg("value"), py::return_value_policy::reference_internal);
+  m.def("masked_select", &masked_select, py::arg("input"), py::arg("mask"));
+  cls.def("masked_select", &masked_select, py::arg("mask"));
   m.def("index_select", &index_select, py::arg("input"), py::arg("dim"), py::arg("index"));
   cls.def("index_select", &index_select, py::arg("dim"), py::arg("index"));
   m.def("narrow", &narrow, py::arg("input"), py::arg("dim"), py::arg("start"), py::arg("length"));

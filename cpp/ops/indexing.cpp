@@ -77,12 +77,15 @@ Tensor record_view(const Tensor& x, Tensor out, int64_t dim, int64_t start, int6
   return out;
 }
 
-// select with getitem's message ("index 5 is out of bounds for dimension 0 with size 3").
-Tensor select_checked(const Tensor& x, int64_t dim, int64_t index, bool getitem) {
+// select with getitem's message ("index 5 is out of bounds for dimension 0 with size 3", naming the
+// dim of the indexed tensor, report_dim, rather than of the partly indexed view).
+Tensor select_checked(const Tensor& x, int64_t dim, int64_t index, bool getitem, int64_t report_dim = -1) {
   RB_CHECK(x.dim() > 0, IndexError, "select() cannot be applied to a 0-dim tensor.");
   int64_t d = wrap_dim(dim, x.dim()), n = x.shape()[d];
   if (index < -n || index >= n) {
-    if (getitem) throw IndexError(str("index ", index, " is out of bounds for dimension ", d, " with size ", n));
+    if (getitem)
+      throw IndexError(str("index ", index, " is out of bounds for dimension ", report_dim < 0 ? d : report_dim,
+                           " with size ", n));
     throw IndexError(str("select(): index ", index, " out of range for tensor of size ", x.shape(), " at dimension ", d));
   }
   if (index < 0) index += n;
@@ -195,26 +198,27 @@ Resolved resolve(const Tensor& x, const IndexList& index) {
   Resolved r;
   r.view = x;
   std::vector<int64_t> dims;
-  int64_t dim = 0;
+  int64_t dim = 0, orig = 0;  // orig: the dim of x the next element indexes
   for (const TensorIndex& e : index) {
     switch (e.kind) {
       case TensorIndex::Kind::Int:
-        r.view = select_checked(r.view, dim, e.i, true), r.applied = true;
+        r.view = select_checked(r.view, dim, e.i, true, orig), r.applied = true;
+        ++orig;
         break;
       case TensorIndex::Kind::Slice:
         if (e.start || e.stop || e.step != 1) r.view = slice(r.view, dim, e.start, e.stop, e.step), r.applied = true;
-        RB_CHECK(e.step > 0, ValueError, "step must be greater than zero");
-        ++dim;
+        ++dim, ++orig;
         break;
       case TensorIndex::Kind::None:
         r.view = unsqueeze(r.view, dim), r.applied = true;
         ++dim;
         break;
-      case TensorIndex::Kind::Ellipsis: dim += x.dim() - consumed; break;
+      case TensorIndex::Kind::Ellipsis: dim += x.dim() - consumed, orig += x.dim() - consumed; break;
       case TensorIndex::Kind::Tensor: {
         const Tensor& t = e.t;
         RB_CHECK(t.device() == x.device(), Error, "indices should be either on cpu or on the same device as the indexed tensor (",
                  x.device().name(), ")");
+        orig += t.dtype() == DType::Bool ? t.dim() : 1;
         if (t.dtype() == DType::Int64) {
           dims.push_back(dim++);
           r.idx.push_back(t);
@@ -276,13 +280,14 @@ Resolved resolve(const Tensor& x, const IndexList& index) {
 }
 
 // Writes value (dst's dtype) into dst[index]; no autograd.
-void put_into(Tensor& dst, const IndexList& index, const Tensor& value) {
+void put_into(Tensor& dst, const IndexList& index, const Tensor& value, bool accumulate = false) {
   NoGradGuard ng;
   Resolved r = resolve(dst, index);
   Shape target = r.idx.empty() ? r.view.shape()
                                : advanced_shape(r.view.shape(), r.s, static_cast<int64_t>(r.idx.size()), r.B);
-  // Leading size-1 dims of the value beyond the target's rank are dropped, as PyTorch does.
-  Tensor v = value;
+  // Leading size-1 dims of the value beyond the target's rank are dropped, as PyTorch does. A value
+  // that aliases dst (x[1:] = x[:-1]) is copied first, or the write would read what it just wrote.
+  Tensor v = value.storage() == dst.storage() ? clone(value) : value;
   while (v.dim() > static_cast<int64_t>(target.size()) && v.shape()[0] == 1) v = select_raw(v, 0, 0);
   bool fits = v.dim() <= static_cast<int64_t>(target.size());
   if (fits) {
@@ -293,25 +298,29 @@ void put_into(Tensor& dst, const IndexList& index, const Tensor& value) {
   }
   RB_CHECK(fits, Error, "shape mismatch: value tensor of shape ", value.shape(),
            " cannot be broadcast to indexing result of shape ", target);
-  if (r.idx.empty()) {
+  if (r.idx.empty() && !accumulate) {
     cpu::copy(v, r.view);
     return;
   }
   Tensor vc = v.dtype() == dst.dtype() ? v : to_dtype(v, dst.dtype());
+  if (r.idx.empty()) {
+    cpu::binary_forward(BinaryOp::Add, r.view, vc, r.view);
+    return;
+  }
   cpu::index_copy(vc, layout_offsets(target, cpu::broadcast_strides(vc, target), r.s, static_cast<int64_t>(r.B.size())),
-                  r.view, indexed_offsets(r.view, r.s, r.idx, r.B), false);
+                  r.view, indexed_offsets(r.view, r.s, r.idx, r.B), accumulate);
 }
 
 struct IndexPutBackward : Node {
   IndexList index;
   Shape value_shape;
-  bool need_x = false, need_v = false;
+  bool need_x = false, need_v = false, accumulate = false;
   std::string name() const override { return "IndexPutBackward"; }
   void release_saved() override { index.clear(); }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
-    check_not_released();
     Tensor gx, gv;
-    if (need_x) {
+    if (need_x && accumulate) gx = g[0];
+    if (need_x && !accumulate) {
       gx = clone(g[0]);
       put_into(gx, index, scalar_tensor(Scalar(0.0), gx.dtype(), gx.device()));
     }
@@ -326,19 +335,23 @@ struct IndexPutBackward : Node {
   }
 };
 
-Tensor index_put(const Tensor& x, const IndexList& index, const Tensor& value) {
+}  // namespace
+
+Tensor index_put(const Tensor& x, const IndexList& index, const Tensor& value, bool accumulate) {
   Tensor v = cast(value, x.dtype());
   Tensor out = clone(x.detach());
-  put_into(out, index, v.detach());
+  put_into(out, index, v.detach(), accumulate);
   if (needs_grad(x, v)) {
     auto node = std::make_shared<IndexPutBackward>();
     node->index = index;
     node->value_shape = v.shape();
-    node->need_x = x.requires_grad(), node->need_v = v.requires_grad();
+    node->need_x = x.requires_grad(), node->need_v = v.requires_grad(), node->accumulate = accumulate;
     record(node, {&x, &v}, {&out});
   }
   return out;
 }
+
+namespace {
 
 void normalize_slice(int64_t size, std::optional<int64_t> a, std::optional<int64_t> b, int64_t& start, int64_t& stop) {
   start = a ? *a : 0;
@@ -405,6 +418,35 @@ struct ScatterAddBackward : Node {
   }
 };
 
+struct ScatterBackward : Node {  // x with src written over it: x's gradient loses those places
+  int64_t dim = 0;
+  SavedTensor index;
+  Shape src_shape;
+  bool need_x = false, need_src = false, src_scalar = false;
+  std::string name() const override { return "ScatterBackward"; }
+  void release_saved() override { index.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
+    Tensor ix = index.unpack(*this), gx, gs;
+    if (need_x) {
+      gx = clone(g[0]);
+      cpu::scatter(gx, dim, ix, zeros({}, gx.dtype(), gx.device()), false);
+    }
+    if (need_src) {
+      Tensor part = Tensor::empty(ix.shape(), g[0].dtype(), g[0].device());
+      cpu::gather_forward(g[0], dim, ix, part);
+      if (src_scalar) {
+        gs = sum(part);
+      } else {
+        gs = zeros(src_shape, g[0].dtype(), g[0].device());
+        Tensor region = gs;
+        for (int64_t d = 0; d < gs.dim(); ++d) region = slice_raw(region, d, 0, ix.shape()[d], 1);
+        cpu::copy(part, region);
+      }
+    }
+    return {gx, gs};
+  }
+};
+
 void check_gather_args(const char* op, const Tensor& x, int64_t dim, const Tensor& index, bool check_sizes) {
   RB_CHECK(index.dtype() == DType::Int64, Error, op, "(): Expected dtype int64 for index");
   RB_CHECK(index.dim() == x.dim(), Error, "Index tensor must have the same number of dimensions as input tensor (index ",
@@ -427,12 +469,12 @@ Tensor index(const Tensor& x, const IndexList& idx) {
   return advanced_gather(r.view, r.s, r.idx, r.B);
 }
 
-Tensor& index_put_(Tensor& x, const IndexList& idx, const Tensor& value) {
+Tensor& index_put_(Tensor& x, const IndexList& idx, const Tensor& value, bool accumulate) {
   check_inplace(x);
   RB_CHECK(value.device() == x.device(), Error, "index_put_: expected value on ", x.device().name(), ", got ",
            value.device().name());
   if (needs_grad(x, value) && (is_floating(x.dtype()))) {
-    Tensor r = index_put(x, idx, value);
+    Tensor r = index_put(x, idx, value, accumulate);
     {
       NoGradGuard ng;
       cpu::copy(r, x);
@@ -441,7 +483,7 @@ Tensor& index_put_(Tensor& x, const IndexList& idx, const Tensor& value) {
     rebase_history(x, r);
     return x;
   }
-  put_into(x, idx, value);
+  put_into(x, idx, value, accumulate);
   x.bump_version();
   return x;
 }
@@ -613,6 +655,55 @@ Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tens
     record(node, {&x, &s}, {&out});
   }
   return out;
+}
+
+Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
+  int64_t d = wrap_dim(dim, x.dim());
+  check_gather_args("scatter", x, d, index, true);
+  if (src.dim() > 0) {
+    RB_CHECK(src.dim() == index.dim(), Error, "Index tensor must have the same number of dimensions as src tensor");
+    for (int64_t k = 0; k < index.dim(); ++k)
+      RB_CHECK(index.shape()[k] <= src.shape()[k], Error, "Expected index ", index.shape(), " to be smaller than self ",
+               x.shape(), " apart from dimension ", d, " and to be smaller size than src ", src.shape());
+  }
+  Tensor s = cast(src, x.dtype());
+  Tensor out = clone(x.detach());
+  cpu::scatter(out, d, index, s, false);
+  if (needs_grad(x, s) && is_floating(x.dtype())) {
+    auto node = std::make_shared<ScatterBackward>();
+    node->dim = d, node->index = SavedTensor(index), node->src_shape = s.shape();
+    node->need_x = x.requires_grad(), node->need_src = s.requires_grad(), node->src_scalar = s.dim() == 0;
+    record(node, {&x, &s}, {&out});
+  }
+  return out;
+}
+
+Tensor& scatter_(Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
+  check_inplace(x);
+  if (needs_grad(x, src) && is_floating(x.dtype())) {
+    Tensor r = scatter(x, dim, index, src);
+    {
+      NoGradGuard ng;
+      cpu::copy(r, x);
+    }
+    x.bump_version();
+    rebase_history(x, r);
+    return x;
+  }
+  NoGradGuard ng;
+  Tensor r = scatter(x, dim, index, src);  // checks everything before x is touched
+  cpu::copy(r, x);
+  x.bump_version();
+  return x;
+}
+
+Tensor masked_select(const Tensor& x, const Tensor& mask) {
+  RB_CHECK(mask.dtype() == DType::Bool, Error, "masked_select: expected BoolTensor for mask (got ",
+           dtype_name(mask.dtype()), ")");
+  Shape s = broadcast_shapes(x.shape(), mask.shape());
+  Tensor xe = expand(x, s);
+  if (s.empty()) xe = reshape(xe, {1});
+  return index(xe, {TensorIndex::tensor(s.empty() ? reshape(mask, {1}) : expand(mask, s))});
 }
 
 Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {

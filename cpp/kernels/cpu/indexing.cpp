@@ -107,8 +107,8 @@ void gather_forward(const Tensor& x, int64_t dim, const Tensor& index, Tensor& o
   });
 }
 
-void scatter_add(Tensor& dx, int64_t dim, const Tensor& index, const Tensor& src) {
-  RB_DISPATCH_NUMERIC(dx.dtype(), "scatter_add", [&] {
+void scatter(Tensor& dx, int64_t dim, const Tensor& index, const Tensor& src, bool accumulate) {
+  RB_DISPATCH_ALL(dx.dtype(), "scatter", [&] {
     using T = scalar_t;
     Shape xs = dx.strides();
     const int64_t dstride = xs[dim];
@@ -117,12 +117,23 @@ void scatter_add(Tensor& dx, int64_t dim, const Tensor& index, const Tensor& src
     const T* ps = static_cast<const T*>(src.raw_data());
     const int64_t* pi = static_cast<const int64_t*>(index.raw_data());
     T* px = static_cast<T*>(dx.raw_data());
+    if (L.numel == 0) return;
     // Serial: two index entries may name the same element.
     L.run(0, L.numel, [&](const int64_t* off, int64_t n, const int64_t* s) {
-      for (int64_t i = 0; i < n; ++i) px[off[2] + i * s[2] + pi[off[1] + i * s[1]] * dstride] += ps[off[0] + i * s[0]];
+      for (int64_t i = 0; i < n; ++i) {
+        T& d = px[off[2] + i * s[2] + pi[off[1] + i * s[1]] * dstride];
+        const T v = ps[off[0] + i * s[0]];
+        if constexpr (std::is_same_v<T, bool>) {
+          d = accumulate ? (d || v) : v;
+        } else {
+          d = accumulate ? d + v : v;
+        }
+      }
     });
   });
 }
+
+void scatter_add(Tensor& dx, int64_t dim, const Tensor& index, const Tensor& src) { scatter(dx, dim, index, src, true); }
 
 std::optional<int64_t> find_out_of_range(const Tensor& index, int64_t size, bool allow_neg) {
   if (index.numel() == 0) return std::nullopt;

@@ -25,6 +25,9 @@ void index_copy(const Tensor& src, const IndexOffsets& s, Tensor& dst, const Ind
 void gather_forward(const Tensor& x, int64_t dim, const Tensor& index, Tensor& out);
 // dx: the shape of x (written with +=); index, src: the shape of index, src broadcast to it.
 void scatter_add(Tensor& dx, int64_t dim, const Tensor& index, const Tensor& src);
+// The same walk, assigning (the last of repeated indices wins) or, with accumulate, adding;
+// src may be 0-d (one value for every index).
+void scatter(Tensor& dx, int64_t dim, const Tensor& index, const Tensor& src, bool accumulate);
 
 // The first value of index (int64, any strides) outside [-size, size) or nullopt; with allow_neg
 // false the range is [0, size).

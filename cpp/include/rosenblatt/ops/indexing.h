@@ -30,8 +30,10 @@ using IndexList = std::vector<TensorIndex>;
 
 // x[idx]: a view when idx holds no tensors, otherwise a gathered copy (PyTorch's dim order rules).
 Tensor index(const Tensor& x, const IndexList& idx);
-// x[idx] = value (broadcast to the indexed shape, converted to x's dtype), in place.
-Tensor& index_put_(Tensor& x, const IndexList& idx, const Tensor& value);
+// x[idx] = value (broadcast to the indexed shape, converted to x's dtype), in place; with
+// accumulate, x[idx] += value where repeated indices all add.
+Tensor& index_put_(Tensor& x, const IndexList& idx, const Tensor& value, bool accumulate = false);
+Tensor index_put(const Tensor& x, const IndexList& idx, const Tensor& value, bool accumulate = false);
 Tensor& index_put_(Tensor& x, const IndexList& idx, Scalar value);
 
 // View ops.
@@ -48,6 +50,9 @@ Tensor cat(const std::vector<Tensor>& xs, int64_t dim = 0);
 Tensor stack(const std::vector<Tensor>& xs, int64_t dim = 0);
 Tensor gather(const Tensor& x, int64_t dim, const Tensor& index);
 Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src);
+Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src);  // src may be 0-d (a value)
+Tensor& scatter_(Tensor& x, int64_t dim, const Tensor& index, const Tensor& src);
+Tensor masked_select(const Tensor& x, const Tensor& mask);  // 1-D, mask and x broadcast together
 Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index);
 Tensor nonzero(const Tensor& x);  // (n, x.dim()) int64 positions of the non-zero elements
 Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value);  // value: 0-d

@@ -59,4 +59,5 @@ PYBIND11_MODULE(_C, m) {
   rb::bind::nn(m, cls);
   rb::bind::optim(m, cls);
   rb::bind::config(m);
+  rb::bind::pool(m, cls);
 }

@@ -81,6 +81,9 @@ PoolGeom pool_geom(const Tensor& x, const IntList& kernel, const IntList& stride
              x.dim() - 1, "], but got -3)");
     RB_CHECK(x.dim() == 4 || x.dim() == 3, Error, "non-empty 3D or 4D (batch mode) tensor expected for input");
   }
+  RB_CHECK(g.kw / 2 >= g.pw && g.kh / 2 >= g.ph, Error,
+           "pad should be smaller than or equal to half of kernel size, but got padW = ", g.pw, ", padH = ", g.ph,
+           ", kW = ", g.kw, ", kH = ", g.kh);
   g.H = x.size(-2), g.W = x.size(-1);
   g.OH = pool_out(g.H, g.kh, g.ph, g.sh, g.dh, ceil_mode);
   g.OW = pool_out(g.W, g.kw, g.pw, g.sw, g.dw, ceil_mode);

@@ -280,54 +280,54 @@ def _targets(*values):
 
 for _r in ("none", "mean", "sum"):
     spec(f"mse_loss_{_r}", lambda L, a, b, reduction: F(L).mse_loss(a, b, reduction=reduction),
-         lambda a, b, reduction: _reduce((a - b) ** 2, reduction), [A(3, 4), A(3, 4)], kwargs=dict(reduction=_r))
+         lambda a, b, reduction: _reduce((a - b) ** 2, reduction), [A(3, 4), A(3, 4)], kwargs={"reduction": _r})
     spec(f"l1_loss_{_r}", lambda L, a, b, reduction: F(L).l1_loss(a, b, reduction=reduction),
-         lambda a, b, reduction: _reduce(np.abs(a - b), reduction), [A(3, 4), A(3, 4)], kwargs=dict(reduction=_r))
+         lambda a, b, reduction: _reduce(np.abs(a - b), reduction), [A(3, 4), A(3, 4)], kwargs={"reduction": _r})
     spec(f"smooth_l1_loss_{_r}", lambda L, a, b, reduction: F(L).smooth_l1_loss(a, b, reduction=reduction, beta=0.5),
          lambda a, b, reduction: _reduce(_np_smooth_l1(a, b, 0.5), reduction), [A(4, 5), A(4, 5)],
-         kwargs=dict(reduction=_r))
+         kwargs={"reduction": _r})
     spec(f"huber_loss_{_r}", lambda L, a, b, reduction: F(L).huber_loss(a, b, reduction=reduction, delta=0.7),
          lambda a, b, reduction: _reduce(_np_huber(a, b, 0.7), reduction), [A(4, 5), A(4, 5)],
-         kwargs=dict(reduction=_r))
+         kwargs={"reduction": _r})
     spec(f"bce_{_r}", lambda L, a, b, reduction: F(L).binary_cross_entropy(a, b, reduction=reduction),
          lambda a, b, reduction: _np_bce(a, b, reduction=reduction),
-         [A(3, 4, low=0.05, high=0.95), A(3, 4, low=0.0, high=1.0)], kwargs=dict(reduction=_r))
+         [A(3, 4, low=0.05, high=0.95), A(3, 4, low=0.0, high=1.0)], kwargs={"reduction": _r})
     spec(f"bce_logits_{_r}", lambda L, a, b, reduction: F(L).binary_cross_entropy_with_logits(a, b, reduction=reduction),
          lambda a, b, reduction: _np_bce_logits(a, b, reduction=reduction),
-         [A(3, 4, low=-4, high=4), A(3, 4, low=0.0, high=1.0)], kwargs=dict(reduction=_r))
+         [A(3, 4, low=-4, high=4), A(3, 4, low=0.0, high=1.0)], kwargs={"reduction": _r})
     spec(f"cross_entropy_{_r}", lambda L, a, t, reduction: F(L).cross_entropy(a, t, reduction=reduction),
          lambda a, t, reduction: _np_cross_entropy(a, t, reduction=reduction),
-         [A(5, 4, low=-3, high=3), A(5, dtype="int64", low=0, high=4)], kwargs=dict(reduction=_r))
+         [A(5, 4, low=-3, high=3), A(5, dtype="int64", low=0, high=4)], kwargs={"reduction": _r})
     spec(f"cross_entropy_weight_{_r}",
          lambda L, a, t, w, reduction: F(L).cross_entropy(a, t, weight=w, reduction=reduction),
          lambda a, t, w, reduction: _np_cross_entropy(a, t, w, reduction=reduction),
          [A(6, 3), A(6, dtype="int64", low=0, high=3), A(3, low=0.2, high=2.0, grad=False)],
-         kwargs=dict(reduction=_r))
+         kwargs={"reduction": _r})
     spec(f"cross_entropy_ignore_{_r}",
          lambda L, a, t, reduction: F(L).cross_entropy(a, t, ignore_index=1, reduction=reduction),
          lambda a, t, reduction: _np_cross_entropy(a, t, ignore_index=1, reduction=reduction),
-         [A(5, 3), Arg((5,), gen=_targets(0, 1, 2, 1, 2))], kwargs=dict(reduction=_r))
+         [A(5, 3), Arg((5,), gen=_targets(0, 1, 2, 1, 2))], kwargs={"reduction": _r})
     spec(f"cross_entropy_smoothing_{_r}",
          lambda L, a, t, w, reduction: F(L).cross_entropy(a, t, weight=w, ignore_index=-100, reduction=reduction,
                                                           label_smoothing=0.2),
          lambda a, t, w, reduction: _np_cross_entropy(a, t, w, reduction=reduction, label_smoothing=0.2),
          [A(5, 4), Arg((5,), gen=_targets(0, -100, 3, 2, 3)), A(4, low=0.2, high=2.0, grad=False)],
-         kwargs=dict(reduction=_r))
+         kwargs={"reduction": _r})
     spec(f"cross_entropy_nd_{_r}", lambda L, a, t, reduction: F(L).cross_entropy(a, t, reduction=reduction),
          lambda a, t, reduction: _np_cross_entropy(a, t, reduction=reduction),
-         [A(2, 4, 3, 2), A(2, 3, 2, dtype="int64", low=0, high=4)], kwargs=dict(reduction=_r))
+         [A(2, 4, 3, 2), A(2, 3, 2, dtype="int64", low=0, high=4)], kwargs={"reduction": _r})
     spec(f"cross_entropy_probs_{_r}",
          lambda L, a, t, reduction: F(L).cross_entropy(a, t, reduction=reduction, label_smoothing=0.1),
          lambda a, t, reduction: _np_cross_entropy(a, t, reduction=reduction, label_smoothing=0.1),
-         [A(4, 5), Arg((4, 5), gen=_probs(4, 5))], kwargs=dict(reduction=_r))
+         [A(4, 5), Arg((4, 5), gen=_probs(4, 5))], kwargs={"reduction": _r})
     spec(f"nll_loss_{_r}", lambda L, a, t, reduction: F(L).nll_loss(a, t, reduction=reduction),
          lambda a, t, reduction: _np_nll(a, t, reduction=reduction),
-         [A(5, 4), A(5, dtype="int64", low=0, high=4)], kwargs=dict(reduction=_r))
+         [A(5, 4), A(5, dtype="int64", low=0, high=4)], kwargs={"reduction": _r})
     spec(f"nll_loss_weight_ignore_{_r}",
          lambda L, a, t, w, reduction: F(L).nll_loss(a, t, weight=w, ignore_index=0, reduction=reduction),
          lambda a, t, w, reduction: _np_nll(a, t, w, ignore_index=0, reduction=reduction),
          [A(2, 3, 4), Arg((2, 4), gen=_targets([0, 1, 2, 1], [2, 0, 0, 1])), A(3, low=0.2, high=2.0, grad=False)],
-         kwargs=dict(reduction=_r))
+         kwargs={"reduction": _r})
 
 spec("bce_weight", lambda L, a, b, w: F(L).binary_cross_entropy(a, b, weight=w),
      lambda a, b, w: _np_bce(a, b, w), [A(3, 4, low=0.05, high=0.95), A(3, 4, low=0, high=1), A(4, low=0.2, high=2, grad=False)])
@@ -367,7 +367,7 @@ spec("dropout_p1", lambda L, x: F(L).dropout(x, p=1.0, training=True), np.zeros_
 # ---------------------------------------------------------------------------------------------
 # pooling and normalization (max/avg/adaptive pooling, unpooling, batch norm, interpolate, pad)
 # ---------------------------------------------------------------------------------------------
-import random as _random  # noqa: E402
+import random as _random
 
 
 def _pair(v):
@@ -414,7 +414,7 @@ def np_avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count
     H, W = x.shape[-2:]
     (ph, pw) = _pair(padding)
     inside = ((hi >= 0) & (hi < H))[:, None, :, None] & ((wi >= 0) & (wi < W))[None, :, None, :]
-    in_pad = ((hi < H + ph))[:, None, :, None] & ((wi < W + pw))[None, :, None, :]
+    in_pad = (hi < H + ph)[:, None, :, None] & (wi < W + pw)[None, :, None, :]
     total = win.sum(axis=(-2, -1))
     if divisor_override:
         div = np.full(inside.shape[:2], float(divisor_override))
@@ -445,6 +445,14 @@ def np_batch_norm(x, rm, rv, w=None, b=None, training=False, eps=1e-5):
     return y.astype(x.dtype)
 
 
+def _cubic1(z, a=-0.75):
+    return ((a + 2) * z - (a + 3)) * z * z + 1
+
+
+def _cubic2(z, a=-0.75):
+    return ((a * z - 5 * a) * z + 8 * a) * z - 4 * a
+
+
 def _np_interp_matrix(mode, n_in, n_out, align, scale):
     """(n_out, n_in) matrix of one axis' interpolation weights, PyTorch's index rules."""
     M = np.zeros((n_out, n_in))
@@ -468,12 +476,9 @@ def _np_interp_matrix(mode, n_in, n_out, align, scale):
             M[o, i0] += 1 - lam
             M[o, i1] += lam
         else:  # bicubic, A = -0.75, taps clamped to the edge
-            A = -0.75
             i = min(int(np.floor(r)), n_in - 1)
             t = min(max(r - i, 0.0), 1.0)
-            c1 = lambda z: ((A + 2) * z - (A + 3)) * z * z + 1  # noqa: E731
-            c2 = lambda z: ((A * z - 5 * A) * z + 8 * A) * z - 4 * A  # noqa: E731
-            for j, c in enumerate((c2(t + 1), c1(t), c1(1 - t), c2(2 - t))):
+            for j, c in enumerate((_cubic2(t + 1), _cubic1(t), _cubic1(1 - t), _cubic2(2 - t))):
                 M[o, min(max(i - 1 + j, 0), n_in - 1)] += c
     return M
 
@@ -550,13 +555,15 @@ spec("batch_norm_eval", lambda L, x, rm, rv, w, b: _F(L).batch_norm(x, rm, rv, w
      lambda x, rm, rv, w, b: np_batch_norm(x, rm, rv, w, b),
      [A(2, 3, 4, 4), A(3, grad=False), A(3, low=0.5, high=2.0, grad=False), A(3), A(3)])
 
+def _interp_spec(mode, ac, kw):
+    tag = "_".join(f"{k}{v}" for k, v in kw.items()).replace(" ", "").replace("(", "").replace(")", "")
+    spec(f"interpolate_{mode}_{ac}_{tag}", lambda L, x: _F(L).interpolate(x, mode=mode, align_corners=ac, **kw),
+         lambda x: np_interpolate(x, mode=mode, align_corners=ac, **kw), [A(2, 2, 4, 5)])
+
+
 for _mode, _ac in [("nearest", None), ("bilinear", False), ("bilinear", True), ("bicubic", False), ("bicubic", True)]:
-    for _kw in [dict(size=(7, 5)), dict(scale_factor=2), dict(scale_factor=(0.6, 1.5))]:
-        _tag = "_".join(f"{k}{v}" for k, v in _kw.items()).replace(" ", "").replace("(", "").replace(")", "")
-        spec(f"interpolate_{_mode}_{_ac}_{_tag}",
-             (lambda m, a, kw: lambda L, x: _F(L).interpolate(x, mode=m, align_corners=a, **kw))(_mode, _ac, _kw),
-             (lambda m, a, kw: lambda x: np_interpolate(x, mode=m, align_corners=a, **kw))(_mode, _ac, _kw),
-             [A(2, 2, 4, 5)])
+    for _kw in [{"size": (7, 5)}, {"scale_factor": 2}, {"scale_factor": (0.6, 1.5)}]:
+        _interp_spec(_mode, _ac, _kw)
 spec("upsample_module", lambda L, x: L.nn.Upsample(scale_factor=3, mode="bilinear", align_corners=True)(x),
      lambda x: np_interpolate(x, scale_factor=3, mode="bilinear", align_corners=True), [A(1, 3, 3, 2)])
 
@@ -570,6 +577,17 @@ spec("zero_pad2d", lambda L, x: L.nn.ZeroPad2d((1, 0, 2, 1))(x), lambda x: np_pa
 
 # Randomized configurations (fixed seed): stride, padding up to half the kernel, dilation,
 # ceil_mode, odd sizes, batch 1, one channel, kernels larger than the stride.
+def _pool_specs(i, k, s, p, d, ceil, pa, cip, o, shape):
+    spec(f"max_pool2d_rand{i}", lambda L, x: _F(L).max_pool2d(x, k, s, p, d, ceil_mode=ceil),
+         lambda x: np_max_pool2d(x, k, s, p, d, ceil), [_distinct(*shape)])
+    spec(f"avg_pool2d_rand{i}", lambda L, x: _F(L).avg_pool2d(x, k, s, pa, ceil, cip),
+         lambda x: np_avg_pool2d(x, k, s, pa, ceil, cip), [A(*shape)])
+    spec(f"adaptive_avg_pool2d_rand{i}", lambda L, x: _F(L).adaptive_avg_pool2d(x, o),
+         lambda x: _np_adaptive(x, o, np.mean), [A(*shape)])
+    spec(f"adaptive_max_pool2d_rand{i}", lambda L, x: _F(L).adaptive_max_pool2d(x, o),
+         lambda x: _np_adaptive(x, o, np.max), [_distinct(*shape)])
+
+
 _rng = _random.Random(4)
 for _i in range(8):
     _k = (_rng.randint(1, 4), _rng.randint(1, 4))
@@ -578,18 +596,7 @@ for _i in range(8):
     _p = tuple(_rng.randint(0, k // 2) for k in _k)
     _ceil = _rng.random() < 0.5
     _shape = (_rng.choice([1, 2]), _rng.choice([1, 3]), _rng.randint(7, 11), _rng.randint(7, 11))
-    spec(f"max_pool2d_rand{_i}",
-         (lambda k, s, p, d, c: lambda L, x: _F(L).max_pool2d(x, k, s, p, d, ceil_mode=c))(_k, _s, _p, _d, _ceil),
-         (lambda k, s, p, d, c: lambda x: np_max_pool2d(x, k, s, p, d, c))(_k, _s, _p, _d, _ceil),
-         [_distinct(*_shape)])
     _pa = tuple(_rng.randint(0, k // 2) for k in _k)
     _cip = _rng.random() < 0.5
-    spec(f"avg_pool2d_rand{_i}",
-         (lambda k, s, p, c, ci: lambda L, x: _F(L).avg_pool2d(x, k, s, p, c, ci))(_k, _s, _pa, _ceil, _cip),
-         (lambda k, s, p, c, ci: lambda x: np_avg_pool2d(x, k, s, p, c, ci))(_k, _s, _pa, _ceil, _cip),
-         [A(*_shape)])
     _o = (_rng.randint(1, 6), _rng.randint(1, 6))
-    spec(f"adaptive_avg_pool2d_rand{_i}", (lambda o: lambda L, x: _F(L).adaptive_avg_pool2d(x, o))(_o),
-         (lambda o: lambda x: _np_adaptive(x, o, np.mean))(_o), [A(*_shape)])
-    spec(f"adaptive_max_pool2d_rand{_i}", (lambda o: lambda L, x: _F(L).adaptive_max_pool2d(x, o))(_o),
-         (lambda o: lambda x: _np_adaptive(x, o, np.max))(_o), [_distinct(*_shape)])
+    _pool_specs(_i, _k, _s, _p, _d, _ceil, _pa, _cip, _o, _shape)

@@ -5,7 +5,6 @@ import random
 
 import numpy as np
 import pytest
-
 import rosenblatt as rb
 import rosenblatt.nn.functional as F
 from conftest import requires_torch
@@ -162,14 +161,14 @@ def test_max_unpool2d_matches_torch():
 # ---- batch norm ----------------------------------------------------------------------------------
 
 BN_CASES = [
-    ("BatchNorm2d", (4, 3, 5, 6), dict()),
-    ("BatchNorm2d", (2, 1, 3, 3), dict(momentum=None)),
-    ("BatchNorm2d", (3, 4, 2, 5), dict(affine=False, eps=1e-3)),
-    ("BatchNorm2d", (5, 2, 4, 4), dict(track_running_stats=False)),
-    ("BatchNorm1d", (8, 5), dict(momentum=0.3)),
-    ("BatchNorm1d", (4, 3, 7), dict()),
-    ("BatchNorm1d", (6, 4), dict(momentum=None, affine=False)),
-    ("BatchNorm2d", (3, 2, 3, 3), dict(bias=False)),
+    ("BatchNorm2d", (4, 3, 5, 6), {}),
+    ("BatchNorm2d", (2, 1, 3, 3), {"momentum": None}),
+    ("BatchNorm2d", (3, 4, 2, 5), {"affine": False, "eps": 1e-3}),
+    ("BatchNorm2d", (5, 2, 4, 4), {"track_running_stats": False}),
+    ("BatchNorm1d", (8, 5), {"momentum": 0.3}),
+    ("BatchNorm1d", (4, 3, 7), {}),
+    ("BatchNorm1d", (6, 4), {"momentum": None, "affine": False}),
+    ("BatchNorm2d", (3, 2, 3, 3), {"bias": False}),
 ]
 
 
@@ -301,9 +300,9 @@ def test_interpolate_random_configs(seed):
     ac = None if mode.startswith("nearest") else rnd.random() < 0.5
     shape = (rnd.randint(1, 2), rnd.randint(1, 3), rnd.randint(1, 9), rnd.randint(1, 9))
     if rnd.random() < 0.5:
-        kw = dict(size=(rnd.randint(1, 12), rnd.randint(1, 12)))
+        kw = {"size": (rnd.randint(1, 12), rnd.randint(1, 12))}
     else:
-        kw = dict(scale_factor=(rnd.choice([0.5, 1.5, 2.0, 2.7, 3.0]), rnd.choice([0.7, 1.0, 2.0, 1.3])))
+        kw = {"scale_factor": (rnd.choice([0.5, 1.5, 2.0, 2.7, 3.0]), rnd.choice([0.7, 1.0, 2.0, 1.3]))}
         kw["scale_factor"] = tuple(max(f, 1.0 / n + 0.01) for f, n in zip(kw["scale_factor"], shape[2:]))
     xr, xt = pair(rng.standard_normal(shape).astype(np.float32))
     out_r = F.interpolate(xr, mode=mode, align_corners=ac, **kw)
@@ -403,7 +402,7 @@ def test_grad_fn_names():
 
 # ---- errors --------------------------------------------------------------------------------------
 
-X4 = lambda: rb.ones(1, 2, 4, 4)  # noqa: E731
+X4 = lambda: rb.ones(1, 2, 4, 4)
 
 ERRORS = [
     (lambda: F.max_pool2d(X4(), 3, padding=2), RuntimeError, "pad should be at most half of effective kernel size"),

@@ -1,7 +1,6 @@
 """BatchNorm1d/BatchNorm2d with torch's buffers (running_mean, running_var, num_batches_tracked) so
 state_dicts load in either library, and Dropout2d (whole channels). Kernels: cpp/ops/norm.cpp."""
 from .. import _C
-from .._C import Tensor
 from .._tensor import tensor as _tensor
 from . import functional as F
 from . import init
@@ -112,4 +111,3 @@ class Dropout2d(Module):
         return f"p={self.p}, inplace={self.inplace}"
 
 
-del Tensor

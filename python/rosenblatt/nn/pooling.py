@@ -3,7 +3,7 @@ forms (global pooling is output size 1) and MaxUnpool2d. The work is in cpp/ops/
 from . import functional as F
 from .modules.module import Module
 
-__all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "MaxUnpool2d"]
+__all__ = ["AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AvgPool2d", "MaxPool2d", "MaxUnpool2d"]
 
 
 class MaxPool2d(Module):

@@ -3,7 +3,7 @@ arguments and reprs, over F.interpolate (cpp/ops/resize.cpp)."""
 from . import functional as F
 from .modules.module import Module
 
-__all__ = ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d"]
+__all__ = ["Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d"]
 
 
 class Upsample(Module):

@@ -2,7 +2,6 @@
 // nodes. The gradient of a constant pad is the pad with negated widths (a crop), itself an op.
 #include "rosenblatt/ops.h"
 
-#include "../kernels/cpu/elementwise.h"
 #include "../kernels/cpu/resize.h"
 
 namespace rb {
@@ -71,32 +70,21 @@ Tensor constant_pad_nd(const Tensor& x, const std::vector<int64_t>& pad, double 
   const int64_t nd = x.dim(), np = static_cast<int64_t>(pad.size()) / 2;
   RB_CHECK(np <= nd, Error, "Padding length should be less than or equal to two times the input dimension but got padding length ",
            pad.size(), " and input of dimension ", nd);
-  Shape out_sz = x.shape();
-  // Per padded dim: where the copied block starts in the input and in the output, and its length.
-  Shape in_off(nd, 0), out_off(nd, 0), len = x.shape();
-  bool empty_copy = false;
+  Shape out_sz = x.shape(), left(nd, 0);
   for (int64_t i = 0; i < np; ++i) {
     int64_t d = nd - 1 - i, l = pad[2 * i], r = pad[2 * i + 1];
     int64_t n = x.size(d) + l + r;
     RB_CHECK(n >= 0, Error, "The input size ", x.size(d), ", plus negative padding ", l, " and ", r,
              " resulted in a negative output size, which is invalid. Check dimension ", d, " of your input.");
     out_sz[d] = n;
-    in_off[d] = l < 0 ? -l : 0;
-    out_off[d] = l > 0 ? l : 0;
-    len[d] = x.size(d) + std::min<int64_t>(l, 0) + std::min<int64_t>(r, 0);
-    if (len[d] <= 0) empty_copy = true, len[d] = 0;
+    left[d] = l;
   }
+  check_shape(out_sz, "constant_pad_nd");
   Scalar fill = is_floating(x.dtype()) ? Scalar(value)
                 : x.dtype() == DType::Bool ? Scalar(value != 0.0)
                                            : Scalar(static_cast<int64_t>(value));
-  Tensor out = full(out_sz, fill, x.dtype(), x.device());
-  if (!empty_copy && x.numel() > 0) {
-    int64_t io = x.offset(), oo = out.offset();
-    for (int64_t d = 0; d < nd; ++d) io += in_off[d] * x.stride(d), oo += out_off[d] * out.stride(d);
-    Tensor src = Tensor::make_view(x, len, x.strides(), io);
-    Tensor dst = Tensor::make_view(out, len, out.strides(), oo);
-    cpu::copy(src, dst);
-  }
+  Tensor out = Tensor::empty(out_sz, x.dtype(), x.device());
+  if (out.numel() > 0) cpu::constant_pad_forward(x.contiguous(), left, fill, out);
   if (needs_grad(x)) {
     auto node = std::make_shared<ConstantPadNdBackward0>();
     node->pad = pad;

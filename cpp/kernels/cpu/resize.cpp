@@ -142,3 +142,46 @@ void upsample2d_backward(const Tensor& dy, const ResizeGeom& g, Tensor& dx) {
 }
 
 }  // namespace rb::cpu
+
+namespace rb::cpu {
+
+void constant_pad_forward(const Tensor& x, const Shape& left, Scalar value, Tensor& out) {
+  RB_DISPATCH_ALL(x.dtype(), "constant_pad_nd", [&] {
+    using T = scalar_t;
+    const T* px = static_cast<const T*>(x.raw_data());
+    T* po = static_cast<T*>(out.raw_data());
+    const T v = value.kind == Scalar::Kind::Float ? static_cast<T>(value.f) : static_cast<T>(value.i);
+    const int nd = static_cast<int>(out.dim());
+    const Shape& osz = out.shape();
+    const Shape& isz = x.shape();
+    const int64_t ow = nd ? osz[nd - 1] : 1, iw = nd ? isz[nd - 1] : 1, lw = nd ? left[nd - 1] : 0;
+    const int64_t rows = ow ? out.numel() / ow : 0;
+    // Columns of an output row that come from the input: [c0, c1).
+    const int64_t c0 = std::clamp<int64_t>(lw, 0, ow), c1 = std::clamp<int64_t>(lw + iw, 0, ow);
+    Shape istride = contiguous_strides(isz);
+    parallel_for(rows, std::max<int64_t>(1, kGrain / std::max<int64_t>(ow, 1)), [&](int64_t b, int64_t e) {
+      int64_t idx[kMaxDims] = {};
+      for (int64_t r = b, d = nd - 2; d >= 0; --d) idx[d] = r % osz[d], r /= osz[d];
+      for (int64_t r = b; r < e; ++r) {
+        T* orow = po + r * ow;
+        bool inside = c0 < c1;
+        int64_t ioff = 0;
+        for (int d = 0; d < nd - 1 && inside; ++d) {
+          int64_t j = idx[d] - left[d];
+          inside = j >= 0 && j < isz[d];
+          ioff += j * istride[d];
+        }
+        if (!inside) {
+          std::fill(orow, orow + ow, v);
+        } else {
+          std::fill(orow, orow + c0, v);
+          std::copy(px + ioff + (c0 - lw), px + ioff + (c1 - lw), orow + c0);
+          std::fill(orow + c1, orow + ow, v);
+        }
+        for (int d = nd - 2; d >= 0 && ++idx[d] == osz[d]; --d) idx[d] = 0;
+      }
+    });
+  });
+}
+
+}  // namespace rb::cpu

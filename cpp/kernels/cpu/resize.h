@@ -21,3 +21,9 @@ void upsample2d_forward(const Tensor& x, const ResizeGeom& g, Tensor& y);
 void upsample2d_backward(const Tensor& dy, const ResizeGeom& g, Tensor& dx);
 
 }  // namespace rb::cpu
+
+namespace rb::cpu {
+// x: contiguous, any dtype; out: contiguous, same rank; left[d]: the (possibly negative) padding
+// before dim d, so out[i] = x[i - left] where that is inside x and `value` elsewhere.
+void constant_pad_forward(const Tensor& x, const Shape& left, Scalar value, Tensor& out);
+}  // namespace rb::cpu

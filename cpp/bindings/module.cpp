@@ -59,5 +59,6 @@ PYBIND11_MODULE(_C, m) {
   rb::bind::nn(m, cls);
   rb::bind::optim(m, cls);
   rb::bind::config(m);
+  rb::bind::perceptron(m, cls);
   rb::bind::pool(m, cls);
 }

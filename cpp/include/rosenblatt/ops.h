@@ -12,6 +12,7 @@
 #include "rosenblatt/ops/reduce.h"
 #include "rosenblatt/ops/shape.h"
 #include "rosenblatt/tensor.h"
+#include "rosenblatt/ops/perceptron.h"
 #include "rosenblatt/ops/pool.h"
 #include "rosenblatt/ops/norm.h"
 #include "rosenblatt/ops/resize.h"

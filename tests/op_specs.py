@@ -717,8 +717,20 @@ spec("max_pool2d_unbatched", lambda L, x: _F(L).max_pool2d(x, 3, 2, 1),
      lambda x: np_max_pool2d(x, 3, 2, 1), [_distinct(2, 7, 5)])
 spec("max_pool2d_module_ceil", lambda L, x: L.nn.MaxPool2d((3, 2), (2, 1), (1, 0), ceil_mode=True)(x),
      lambda x: np_max_pool2d(x, (3, 2), (2, 1), (1, 0), ceil_mode=True), [_distinct(1, 1, 8, 5)])
-spec("max_pool2d_indices", lambda L, x: _F(L).max_pool2d(x, 2, 1, return_indices=True)[1],
-     None, [_distinct(2, 2, 4, 5)], grad=False)
+def np_max_pool2d_indices(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+    """Flat h * W + w positions of each window's (first) maximum, as PyTorch's indices."""
+    s = stride or kernel_size
+    win, _, _ = _np_windows(x, kernel_size, s, padding, dilation, ceil_mode, -np.inf)
+    plane = np.arange(x.shape[-2] * x.shape[-1], dtype=np.int64).reshape(x.shape[-2:]).astype(np.float64)
+    pos, _, _ = _np_windows(plane, kernel_size, s, padding, dilation, ceil_mode, -1)
+    flat = win.reshape(win.shape[:-2] + (-1,))
+    best = flat.argmax(axis=-1)
+    pos = np.broadcast_to(pos.reshape(pos.shape[:-2] + (-1,)), flat.shape)
+    return np.take_along_axis(pos, best[..., None], axis=-1)[..., 0].astype(np.int64)
+
+
+spec("max_pool2d_indices", lambda L, x: _F(L).max_pool2d(x, 3, 2, 1, 2, True, return_indices=True)[1],
+     lambda x: np_max_pool2d_indices(x, 3, 2, 1, 2, True), [_distinct(2, 2, 7, 8)], grad=False)
 spec("avg_pool2d", lambda L, x: _F(L).avg_pool2d(x, 2), lambda x: np_avg_pool2d(x, 2), [A(2, 3, 6, 7)])
 spec("avg_pool2d_pad_exclude", lambda L, x: _F(L).avg_pool2d(x, 3, 2, 1, count_include_pad=False),
      lambda x: np_avg_pool2d(x, 3, 2, 1, count_include_pad=False), [A(1, 2, 7, 6)])

@@ -479,3 +479,45 @@ def test_integer_inputs_are_rejected():
         F.max_pool2d(rb.ones(1, 1, 4, 4, dtype=rb.int64), 2)
     with pytest.raises(NotImplementedError):
         F.batch_norm(rb.ones(2, 3, dtype=rb.int64), None, None, training=True)
+
+
+# ---- layouts and threads -------------------------------------------------------------------------
+
+@requires_torch
+def test_non_contiguous_inputs():
+    rng = np.random.default_rng(11)
+    a = distinct(rng, (3, 2, 6, 5))
+    xr, xt = rb.tensor(a).transpose(2, 3), torch.tensor(a).transpose(2, 3)
+    close(F.max_pool2d(xr, 2, 1), TF.max_pool2d(xt, 2, 1))
+    close(F.avg_pool2d(xr, 3, 2, 1), TF.avg_pool2d(xt, 3, 2, 1))
+    close(F.adaptive_max_pool2d(xr, 2), TF.adaptive_max_pool2d(xt, 2))
+    close(F.batch_norm(xr, None, None, training=True), TF.batch_norm(xt, None, None, training=True))
+    close(F.interpolate(xr, size=(4, 9), mode="bicubic"), TF.interpolate(xt, size=(4, 9), mode="bicubic"))
+    # a non-contiguous upstream gradient (from expand) reaches each backward
+    xr2, xt2 = pair(a)
+    F.max_pool2d(xr2, 2).sum().backward()
+    TF.max_pool2d(xt2, 2).sum().backward()
+    close(xr2.grad, xt2.grad)
+
+
+def test_results_do_not_depend_on_the_thread_count():
+    rng = np.random.default_rng(12)
+    a = rng.standard_normal((4, 8, 48, 48)).astype(np.float32)
+    prev = rb.get_num_threads()
+
+    def run():
+        x = rb.tensor(a).requires_grad_(True)
+        y = F.batch_norm(F.max_pool2d(x, 3, 2, 1), None, None, training=True)
+        y = F.interpolate(y, scale_factor=2, mode="bilinear")
+        (y * y).sum().backward()
+        return y.detach().numpy(), x.grad.numpy()
+
+    try:
+        rb.set_num_threads(1)
+        one = run()
+        rb.set_num_threads(2)
+        two = run()
+    finally:
+        rb.set_num_threads(prev)
+    for p, q in zip(one, two):
+        np.testing.assert_array_equal(p, q)

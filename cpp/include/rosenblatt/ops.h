@@ -13,3 +13,6 @@
 #include "rosenblatt/ops/shape.h"
 #include "rosenblatt/tensor.h"
 #include "rosenblatt/ops/perceptron.h"
+#include "rosenblatt/ops/pool.h"
+#include "rosenblatt/ops/norm.h"
+#include "rosenblatt/ops/resize.h"

@@ -130,6 +130,30 @@ spec("squeeze", lambda L, a: a.squeeze(), np.squeeze, [A(3, 1, 4, 1)])
 # ---------------------------------------------------------------------------------------------
 # creation (arange, linspace, eye, full, ...): forward only
 # ---------------------------------------------------------------------------------------------
+spec("arange_end", lambda L: L.arange(7), lambda: np.arange(7), [], grad=False)
+spec("arange_step", lambda L: L.arange(2, 11, 3), lambda: np.arange(2, 11, 3), [], grad=False)
+spec("arange_neg_step", lambda L: L.arange(5, -4, -2), lambda: np.arange(5, -4, -2), [], grad=False)
+spec("arange_float", lambda L: L.arange(0, 1, 0.1), lambda: np.arange(0, 1, 0.1).astype(np.float32), [],
+     grad=False)
+spec("arange_float64", lambda L: L.arange(-1.5, 2.5, 0.25, dtype=L.float64),
+     lambda: np.arange(-1.5, 2.5, 0.25), [], grad=False)
+spec("linspace", lambda L: L.linspace(-2, 3, 11), lambda: np.linspace(-2, 3, 11).astype(np.float32), [],
+     grad=False)
+spec("linspace_one", lambda L: L.linspace(4, 9, 1), lambda: np.array([4.0], np.float32), [], grad=False)
+spec("linspace_int", lambda L: L.linspace(0, 10, 4, dtype=L.int64), lambda: np.array([0, 3, 6, 10]), [],
+     grad=False)
+spec("eye", lambda L: L.eye(3), lambda: np.eye(3, dtype=np.float32), [], grad=False)
+spec("eye_rect", lambda L: L.eye(2, 4, dtype=L.int64), lambda: np.eye(2, 4, dtype=np.int64), [], grad=False)
+spec("full", lambda L: L.full((2, 3), 1.5), lambda: np.full((2, 3), 1.5, np.float32), [], grad=False)
+spec("full_int", lambda L: L.full((4,), 7), lambda: np.full((4,), 7, np.int64), [], grad=False)
+spec("full_bool", lambda L: L.full((2, 2), True), lambda: np.full((2, 2), True), [], grad=False)
+spec("zeros", lambda L: L.zeros(2, 3, dtype=L.float64), lambda: np.zeros((2, 3)), [], grad=False)
+spec("ones_tuple", lambda L: L.ones((3, 1)), lambda: np.ones((3, 1), np.float32), [], grad=False)
+spec("zeros_like", lambda L, a: L.zeros_like(a), np.zeros_like, [A(2, 3)], grad=False)
+spec("ones_like_int", lambda L, a: L.ones_like(a), np.ones_like, [A(4, dtype="int64", low=0, high=5)],
+     grad=False)
+spec("full_like", lambda L, a: L.full_like(a, -2.5), lambda a: np.full_like(a, -2.5), [A(3, 2)], grad=False)
+spec("empty_shape", lambda L: L.empty(2, 0, 3).shape == (2, 0, 3), lambda: True, [], grad=False, torch=False)
 
 # ---------------------------------------------------------------------------------------------
 # activations (nn.functional)

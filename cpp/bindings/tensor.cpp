@@ -3,6 +3,8 @@
 #include "bind.h"
 
 namespace rb::bind {
+void dlpack(py::module_& m, TensorClass& cls);  // dlpack.cpp
+
 namespace {
 
 py::object size_type;  // rosenblatt.Size, installed by the Python package
@@ -153,8 +155,15 @@ void tensor(py::module_& m, TensorClass& cls) {
          const std::vector<Tensor>& inputs, bool allow_unused) {
         std::vector<Tensor> g;
         for (auto& x : grads) g.push_back(x ? *x : Tensor());
-        py::gil_scoped_release nogil;
-        return run_backward(roots, g, retain_graph, inputs, allow_unused);
+        std::vector<Tensor> res;
+        {
+          py::gil_scoped_release nogil;
+          res = run_backward(roots, g, retain_graph, inputs, allow_unused);
+        }
+        // An input the graph never reached has no gradient: None, never an empty Tensor object.
+        py::list out;
+        for (auto& r : res) out.append(r.defined() ? py::cast(r) : py::none());
+        return out;
       },
       py::arg("roots"), py::arg("grads"), py::arg("retain_graph"), py::arg("inputs"), py::arg("allow_unused"));
 
@@ -229,6 +238,7 @@ void tensor(py::module_& m, TensorClass& cls) {
         a->storage = src.storage(), a->sizes = src.shape(), a->strides = src.strides();
         a->offset = src.offset(), a->dtype = src.dtype();
       });
+  dlpack(m, cls);
 }
 
 }  // namespace rb::bind

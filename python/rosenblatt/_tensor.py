@@ -36,7 +36,7 @@ def _numpy_of(data, dtype):
     """A fresh numpy array holding `data` in the dtype rosenblatt.tensor() gives it."""
     if isinstance(data, Tensor):
         arr = data.detach().numpy().copy()
-    elif isinstance(data, np.ndarray):
+    elif isinstance(data, (np.ndarray, np.generic)):  # numpy scalars keep their dtype, as in PyTorch
         arr = np.array(data, copy=True)
         if arr.dtype.kind in "iu" and arr.dtype != np.int64:
             arr = arr.astype(np.int64)
@@ -57,11 +57,18 @@ def _numpy_of(data, dtype):
     elif arr.dtype not in _NP_TO_DTYPE:
         raise TypeError(f"can't convert np.ndarray of type numpy.{arr.dtype}. The only supported types are: "
                         "float64, float32, int64, and bool.")
-    return np.ascontiguousarray(arr)
+    # np.ascontiguousarray would turn a 0-d array into a 1-d one.
+    return arr if arr.flags.c_contiguous else np.array(arr, order="C")
+
+
+def _check_device(device):
+    if device is not None and _C.device(str(device)).type != "cpu":
+        raise RuntimeError(f"device {device} is not available in this build (tensors live on cpu)")
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False):
     """Copies `data` (nested lists, numbers, numpy arrays, tensors) into a new tensor."""
+    _check_device(device)
     t = _C.from_numpy(_numpy_of(data, dtype))
     if requires_grad:
         t.requires_grad_(True)
@@ -153,3 +160,45 @@ Tensor.__int__ = _scalar_method(builtins.int)
 Tensor.__bool__ = _bool
 Tensor.__index__ = _index
 Tensor.__iter__ = lambda self: (self[i] for i in range(len(self)))
+
+
+def _repr(self):
+    from ._formatting import tensor_repr
+
+    return tensor_repr(self)
+
+
+def _format(self, spec):
+    from ._formatting import tensor_format
+
+    return tensor_format(self, spec)
+
+
+Tensor.__repr__ = _repr
+Tensor.__str__ = _repr
+Tensor.__format__ = _format
+
+
+# new_* creation methods: same dtype and device as self unless given (PyTorch's Tensor.new_zeros ...).
+def _new_factory(fn):
+    def method(self, *size, dtype=None, device=None, requires_grad=False):
+        return fn(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+    method.__name__ = "new_" + fn.__name__
+    return method
+
+
+def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    return _C.full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
+                   requires_grad=requires_grad)
+
+
+def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+    return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+
+Tensor.new_zeros = _new_factory(_C.zeros)
+Tensor.new_ones = _new_factory(_C.ones)
+Tensor.new_empty = _new_factory(_C.empty)
+Tensor.new_full = _new_full
+Tensor.new_tensor = _new_tensor

@@ -1,0 +1,153 @@
+// Random creation (rand, randn, randint, randperm, bernoulli) and in-place random fills. Each op
+// holds the Generator's mutex for its whole draw, so concurrent ops never interleave one stream.
+#include <cmath>
+#include <mutex>
+
+#include "rosenblatt/ops.h"
+
+#include "../kernels/cpu/elementwise.h"
+#include "../kernels/cpu/random.h"
+
+namespace rb {
+namespace {
+
+Generator& gen_or_default(Generator* g) { return g ? *g : default_generator(); }
+
+// Values drawn in place carry no gradient back to what the tensor held before.
+struct RandomBackward : Node {
+  std::string name() const override { return "RandomBackward"; }
+  std::vector<Tensor> apply(std::vector<Tensor>&) override { return {}; }
+};
+
+void check_inplace_random(const Tensor& t) {
+  RB_CHECK(!(GradMode::enabled() && t.is_leaf() && t.requires_grad()), Error,
+           "a leaf Variable that requires grad is being used in an in-place operation.");
+  RB_CHECK(t.device().is_cpu(), Error, "random fills are not implemented for device ", t.device().name());
+}
+
+// Runs fill(contiguous buffer) on t, through a temporary when t is a non-contiguous view.
+template <class F>
+Tensor& fill_inplace(Tensor& t, const F& fill) {
+  check_inplace_random(t);
+  if (t.is_contiguous()) {
+    fill(t);
+  } else {
+    Tensor tmp = Tensor::empty(t.shape(), t.dtype(), t.device());
+    fill(tmp);
+    cpu::copy(tmp, t);
+  }
+  t.bump_version();
+  if (GradMode::enabled() && t.requires_grad()) record(std::make_shared<RandomBackward>(), {}, {&t});
+  return t;
+}
+
+void check_floating(DType dt, const char* op) {
+  RB_CHECK(is_floating(dt), Error, op, ": expected a floating point dtype, got ", dtype_name(dt));
+}
+
+}  // namespace
+
+Tensor& uniform_(Tensor& t, double from, double to, Generator* gen) {
+  check_floating(t.dtype(), "uniform_");
+  RB_CHECK(from <= to, Error, "uniform_ expects to return a [from, to) range, but found from=", from, " > to=", to);
+  RB_CHECK(std::isfinite(from) && std::isfinite(to), Error, "uniform_ expects finite bounds, got from=", from,
+           " to=", to);
+  Generator& g = gen_or_default(gen);
+  return fill_inplace(t, [&](Tensor& buf) {
+    std::lock_guard<std::mutex> lock(g.mutex());
+    cpu::uniform_fill(buf, from, to, g);
+  });
+}
+
+Tensor& normal_(Tensor& t, double mean, double std, Generator* gen) {
+  check_floating(t.dtype(), "normal_");
+  RB_CHECK(std >= 0.0, Error, "normal expects std >= 0.0, but found std ", std);
+  Generator& g = gen_or_default(gen);
+  return fill_inplace(t, [&](Tensor& buf) {
+    std::lock_guard<std::mutex> lock(g.mutex());
+    cpu::normal_fill(buf, mean, std, g);
+  });
+}
+
+Tensor& bernoulli_(Tensor& t, double p, Generator* gen) {
+  RB_CHECK(p >= 0.0 && p <= 1.0, Error, "bernoulli_ expects p to be in [0, 1], but got p=", p);
+  Generator& g = gen_or_default(gen);
+  return fill_inplace(t, [&](Tensor& buf) {
+    std::lock_guard<std::mutex> lock(g.mutex());
+    cpu::bernoulli_fill(buf, p, g);
+  });
+}
+
+Tensor& random_(Tensor& t, int64_t from, int64_t to, Generator* gen) {
+  RB_CHECK(from < to, Error, "random_ expects 'from' to be less than 'to', but got from=", from, " >= to=", to);
+  if (t.dtype() == DType::Bool)
+    RB_CHECK(from >= 0 && to <= 2, Error, "random_ expects 'from' and 'to' in [0, 2] for a bool tensor, got from=",
+             from, " to=", to);
+  Generator& g = gen_or_default(gen);
+  const uint64_t range = static_cast<uint64_t>(to) - static_cast<uint64_t>(from);
+  return fill_inplace(t, [&](Tensor& buf) {
+    std::lock_guard<std::mutex> lock(g.mutex());
+    cpu::randint_fill(buf, from, range, g);
+  });
+}
+
+Tensor& exponential_(Tensor& t, double lambd, Generator* gen) {
+  check_floating(t.dtype(), "exponential_");
+  RB_CHECK(lambd > 0.0, Error, "exponential_ expects lambda > 0.0, but found lambda=", lambd);
+  Generator& g = gen_or_default(gen);
+  return fill_inplace(t, [&](Tensor& buf) {
+    std::lock_guard<std::mutex> lock(g.mutex());
+    cpu::exponential_fill(buf, lambd, g);
+  });
+}
+
+Tensor rand(const Shape& shape, Generator* gen, DType dtype, Device device) {
+  check_floating(dtype, "rand");
+  Tensor t = Tensor::empty(shape, dtype, device);
+  NoGradGuard ng;
+  return uniform_(t, 0.0, 1.0, gen);
+}
+
+Tensor randn(const Shape& shape, Generator* gen, DType dtype, Device device) {
+  check_floating(dtype, "randn");
+  Tensor t = Tensor::empty(shape, dtype, device);
+  NoGradGuard ng;
+  return normal_(t, 0.0, 1.0, gen);
+}
+
+Tensor randint(int64_t low, int64_t high, const Shape& shape, Generator* gen, DType dtype, Device device) {
+  Tensor t = Tensor::empty(shape, dtype, device);
+  NoGradGuard ng;
+  return random_(t, low, high, gen);
+}
+
+Tensor randperm(int64_t n, Generator* gen, DType dtype, Device device) {
+  RB_CHECK(n >= 0, Error, "randperm: n must be non-negative, got ", n);
+  RB_CHECK(dtype != DType::Bool || n <= 2, Error, "randperm: n=", n, " does not fit in dtype bool");
+  Tensor t = Tensor::empty({n}, dtype, device);
+  Generator& g = gen_or_default(gen);
+  std::lock_guard<std::mutex> lock(g.mutex());
+  cpu::randperm_fill(t, g);
+  return t;
+}
+
+Tensor bernoulli(const Tensor& p, Generator* gen) {
+  check_floating(p.dtype(), "bernoulli");
+  Tensor q = p.contiguous().detach();
+  Tensor out = Tensor::empty(p.shape(), p.dtype(), p.device());
+  Generator& g = gen_or_default(gen);
+  {
+    // Probabilities outside [0, 1] are an error, as in PyTorch; checked before any draw.
+    RB_DISPATCH_FLOATING(q.dtype(), "bernoulli", [&] {
+      const scalar_t* v = static_cast<const scalar_t*>(q.raw_data());
+      for (int64_t i = 0, n = q.numel(); i < n; ++i)
+        RB_CHECK(v[i] >= 0 && v[i] <= 1, Error, "Expected p_in >= 0 && p_in <= 1 to be true, but got false (p=",
+                 v[i], ")");
+    });
+    std::lock_guard<std::mutex> lock(g.mutex());
+    cpu::bernoulli_tensor_fill(out, q, g);
+  }
+  return out;
+}
+
+}  // namespace rb

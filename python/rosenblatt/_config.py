@@ -1,0 +1,57 @@
+"""Build and runtime configuration: rb.show_config() and the dictionary behind it (version, BLAS,
+threads, CPU features, CUDA availability)."""
+import platform
+import sys
+
+from . import _C
+
+_FEATURES = ("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "amx_tile",
+             "neon", "asimd")
+
+
+def cpu_features():
+    """The SIMD features of this CPU that matter to the kernels, read from /proc/cpuinfo (Linux)."""
+    flags = set()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.strip() in ("flags", "Features"):
+                    flags.update(value.split())
+                    break
+    except OSError:
+        return []
+    return [name for name in _FEATURES if name in flags]
+
+
+def config():
+    """The configuration as a dict (what show_config prints)."""
+    from . import __version__
+
+    info = dict(_C._build_info)
+    return {
+        "version": __version__,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "compiler": info.get("compiler", "?"),
+        "blas": info.get("blas", "?"),
+        "openmp": bool(info.get("openmp", False)),
+        "num_threads": _C.get_num_threads(),
+        "cpu_features": cpu_features(),
+        "cuda": bool(info.get("cuda", False)),
+    }
+
+
+def show_config():
+    """Prints version, BLAS, OpenMP threads, CPU features and CUDA availability."""
+    c = config()
+    lines = [
+        f"rosenblatt {c['version']}",
+        f"  python:       {c['python']} ({c['platform']})",
+        f"  compiler:     {c['compiler']}",
+        f"  BLAS:         {c['blas']}",
+        f"  OpenMP:       {'yes' if c['openmp'] else 'no'}, threads: {c['num_threads']}",
+        f"  CPU features: {', '.join(c['cpu_features']) or 'none detected'}",
+        f"  CUDA:         {'available' if c['cuda'] else 'not available (not built)'}",
+    ]
+    print("\n".join(lines))

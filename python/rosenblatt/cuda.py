@@ -1,0 +1,24 @@
+"""rosenblatt.cuda: this build has no CUDA backend; the queries answer accordingly (as
+torch.cuda does on a CPU-only build)."""
+from . import _C
+
+
+def is_available():
+    """True when the CUDA extension is built and a GPU is present."""
+    return bool(_C._build_info.get("cuda", False))
+
+
+def device_count():
+    return 0
+
+
+def manual_seed(seed):
+    """No-op without CUDA (PyTorch's behaviour on a CPU-only build)."""
+
+
+def manual_seed_all(seed):
+    """No-op without CUDA."""
+
+
+def synchronize(device=None):
+    raise RuntimeError("rosenblatt was not built with CUDA enabled")

@@ -187,3 +187,23 @@ TEST(Errors, FailedCallLeavesNoState) {
   EXPECT_FALSE(a.grad().defined());
   EXPECT_EQ(a.version(), 0u);
 }
+
+TEST(Linear, MatchesMatmulPlusBiasAndBackward) {
+  std::mt19937 gen(2);
+  Tensor x = random_tensor<float>({5, 7}, gen), w = random_tensor<float>({3, 7}, gen), b = random_tensor<float>({3}, gen);
+  Tensor ref = mm(x, transpose(w, 0, 1)) + b;
+  Tensor y = linear(x, w, b);
+  ASSERT_EQ(y.shape(), (Shape{5, 3}));
+  for (int64_t i = 0; i < 5; ++i)
+    for (int64_t j = 0; j < 3; ++j) EXPECT_NEAR(at(y, {i, j}), at(ref, {i, j}), 1e-5);
+  EXPECT_EQ(values(linear(x, w)), values(mm(x, transpose(w, 0, 1))));
+  // d sum(y) / db = batch size; d sum(y) / dW[j, :] = column sums of x
+  w.set_requires_grad(true);
+  b.set_requires_grad(true);
+  run_backward({sum(linear(x, w, b))}, {Tensor()}, false);
+  EXPECT_EQ(values(b.grad()), (std::vector<float>{5, 5, 5}));
+  Tensor colsum = sum(x, {0});
+  for (int64_t j = 0; j < 3; ++j)
+    for (int64_t k = 0; k < 7; ++k) EXPECT_NEAR(at(w.grad(), {j, k}), at(colsum, {k}), 1e-5);
+  EXPECT_THROW(linear(x, random_tensor<float>({3, 6}, gen)), Error);
+}

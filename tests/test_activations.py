@@ -80,10 +80,10 @@ def test_dropout_follows_a_generator_when_one_is_bound():
     g1, g2 = rb.Generator(), rb.Generator()
     g1.manual_seed(7)
     g2.manual_seed(7)
-    a = nnF.dropout(x, 0.5, True, g1).numpy()
-    b = nnF.dropout(x, 0.5, True, g2).numpy()
+    a = nnF.dropout(x, 0.5, True, generator=g1).numpy()
+    b = nnF.dropout(x, 0.5, True, generator=g2).numpy()
     np.testing.assert_array_equal(a, b)
-    assert (a != nnF.dropout(x, 0.5, True, g1).numpy()).any()
+    assert (a != nnF.dropout(x, 0.5, True, generator=g1).numpy()).any()
 
 
 # --- heaviside step ----------------------------------------------------------------------------
@@ -102,18 +102,19 @@ def test_heaviside_step_values_dtype_and_zero_gradient():
 
 # --- in-place forms ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name,args,ref", [
-    ("relu_", (), lambda a: np.maximum(a, 0)),
-    ("sigmoid_", (), lambda a: 1 / (1 + np.exp(-a))),
-    ("tanh_", (), np.tanh),
-    ("leaky_relu_", (0.3,), lambda a: np.where(a > 0, a, 0.3 * a)),
-    ("elu_", (0.7,), lambda a: np.where(a > 0, a, 0.7 * np.expm1(a))),
-])
-def test_inplace_writes_through_and_returns_self(name, args, ref):
+# sigmoid_ and tanh_ live at top level (torch.sigmoid_), the others in nn.functional (F.relu_).
+@pytest.mark.parametrize("fn,args,ref", [
+    (lambda: nnF.relu_, (), lambda a: np.maximum(a, 0)),
+    (lambda: rb.sigmoid_, (), lambda a: 1 / (1 + np.exp(-a))),
+    (lambda: rb.tanh_, (), np.tanh),
+    (lambda: nnF.leaky_relu_, (0.3,), lambda a: np.where(a > 0, a, 0.3 * a)),
+    (lambda: nnF.elu_, (0.7,), lambda a: np.where(a > 0, a, 0.7 * np.expm1(a))),
+], ids=["relu_", "sigmoid_", "tanh_", "leaky_relu_", "elu_"])
+def test_inplace_writes_through_and_returns_self(fn, args, ref):
     a = np.random.default_rng(3).normal(size=(3, 4)).astype(np.float32)
     x = rb.tensor(a)
     v0 = x._version if hasattr(x, "_version") else None
-    r = getattr(nnF, name)(x, *args)
+    r = fn()(x, *args)
     assert r is x
     np.testing.assert_allclose(x.numpy(), ref(a), rtol=1e-6, atol=1e-7)
     if v0 is not None:
@@ -227,3 +228,36 @@ def test_large_linear_backward_matches_torch():
     (yt * torch.tensor(g)).sum().backward()
     for o, r in zip(ours, theirs):
         np.testing.assert_allclose(o.grad.numpy(), r.grad.numpy(), rtol=1e-4, atol=1e-3)
+
+
+def test_float32_exp_paths_are_accurate_over_a_wide_range():
+    # sigmoid, softmax and cross-entropy use a vectorized exp on float32: hold it to float32 accuracy.
+    a = np.linspace(-87.0, 87.0, 20001).astype(np.float32)
+    ref = 1.0 / (1.0 + np.exp(-a.astype(np.float64)))
+    np.testing.assert_allclose(rb.sigmoid(rb.tensor(a)).numpy(), ref, rtol=2e-6, atol=1e-37)
+    rows = a[:20000].reshape(200, 100) / 4
+    e = np.exp(rows.astype(np.float64) - rows.max(1, keepdims=True))
+    np.testing.assert_allclose(rb.softmax(rb.tensor(rows), 1).numpy(), e / e.sum(1, keepdims=True), rtol=5e-6,
+                               atol=1e-30)
+    lse = np.log(e.sum(1)) + rows.max(1)
+    y = np.arange(200) % 100
+    want = (lse - rows[np.arange(200), y]).mean()
+    assert nnF.cross_entropy(rb.tensor(rows), rb.tensor(y)).item() == pytest.approx(want, rel=1e-6)
+
+
+@requires_torch
+@pytest.mark.parametrize("needs", [(False, True, True), (True, False, False), (False, True, False)])
+def test_linear_gradients_for_each_subset_of_inputs(needs):
+    import torch
+
+    rng = np.random.default_rng(8)
+    vals = [rng.normal(size=(5, 3)).astype(np.float32), rng.normal(size=(4, 3)).astype(np.float32),
+            rng.normal(size=4).astype(np.float32)]
+    ours = [rb.tensor(v).requires_grad_(n) for v, n in zip(vals, needs)]
+    theirs = [torch.tensor(v, requires_grad=n) for v, n in zip(vals, needs)]
+    (nnF.linear(*ours) ** 2).sum().backward()
+    (torch.nn.functional.linear(*theirs) ** 2).sum().backward()
+    for o, r, n in zip(ours, theirs, needs):
+        assert (o.grad is None) == (not n)
+        if n:
+            np.testing.assert_allclose(o.grad.numpy(), r.grad.numpy(), rtol=1e-5, atol=1e-5)

@@ -26,7 +26,10 @@ auto inplace1(F f) {
 void nn(py::module_& m, TensorClass& cls) {
   py::module_ nn = m.def_submodule("_nn", "the C++ ops behind rosenblatt.nn.functional");
 
-  nn.def("linear", [](const Tensor& x, const Tensor& w, std::optional<Tensor> b) { return linear(x, w, b); },
+  nn.def("linear", [](const Tensor& x, const Tensor& w, std::optional<Tensor> b) {
+    py::gil_scoped_release nogil;  // a heavy call: other Python threads may run meanwhile
+    return linear(x, w, b);
+  },
          py::arg("input"), py::arg("weight"), py::arg("bias") = py::none());
 
   // activations
@@ -75,7 +78,9 @@ void nn(py::module_& m, TensorClass& cls) {
          py::arg("reduction") = "mean");
   nn.def("cross_entropy",
          [](const Tensor& x, const Tensor& y, OptT w, int64_t ignore_index, const std::string& r, double ls) {
-           return cross_entropy(x, y, w, ignore_index, parse_reduction(r), ls);
+           Reduction red = parse_reduction(r);
+           py::gil_scoped_release nogil;
+           return cross_entropy(x, y, w, ignore_index, red, ls);
          }, py::arg("input"), py::arg("target"), py::arg("weight") = py::none(), py::arg("ignore_index") = -100,
          py::arg("reduction") = "mean", py::arg("label_smoothing") = 0.0);
   nn.def("nll_loss", [](const Tensor& x, const Tensor& y, OptT w, int64_t ignore_index, const std::string& r) {

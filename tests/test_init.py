@@ -130,6 +130,9 @@ def test_generator_and_manual_seed_make_init_reproducible():
     assert np.array_equal(a, b) and np.abs(a).max() > 0
     c = arr(init.xavier_normal_(big(5, 6), generator=g1)).copy()
     assert not np.array_equal(c, arr(init.xavier_normal_(big(5, 6), generator=rb.Generator().manual_seed(8))))
+    t1 = arr(init.trunc_normal_(big(50), a=-1.0, b=1.0, generator=rb.Generator().manual_seed(1))).copy()
+    t2 = arr(init.trunc_normal_(big(50), a=-1.0, b=1.0, generator=rb.Generator().manual_seed(1))).copy()
+    assert np.array_equal(t1, t2) and np.abs(t1).max() <= 1.0
     rb.manual_seed(3)
     w1 = arr(nn.Linear(4, 3).weight).copy()
     rb.manual_seed(3)

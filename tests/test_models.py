@@ -23,20 +23,31 @@ def seeded_init(model, seed):
     model.load_state_dict(sd)
 
 
-def sgd_step(model, lr):
-    with rb.no_grad():
-        for p in model.parameters():
-            p -= lr * p.grad
-    model.zero_grad()
+class HandSGD:
+    """p -= lr * p.grad, for trees without rosenblatt.optim.SGD."""
+
+    def __init__(self, params, lr):
+        self.params, self.lr = list(params), lr
+
+    def step(self):
+        with rb.no_grad():
+            for p in self.params:
+                p -= self.lr * p.grad
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad = None
 
 
 def train(model, epochs, lr):
     x, y = rb.from_numpy(X), rb.from_numpy(Y)
     loss_fn = nn.MSELoss()
+    opt = (rb.optim.SGD if hasattr(rb.optim, "SGD") else HandSGD)(model.parameters(), lr=lr)
     for _ in range(epochs):
+        opt.zero_grad()
         loss = loss_fn(model(x), y)
         loss.backward()
-        sgd_step(model, lr)
+        opt.step()
     with rb.no_grad():
         return model(x).numpy().copy(), loss.item()
 

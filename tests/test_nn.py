@@ -54,6 +54,15 @@ def test_parameter_is_tensor_sharing_memory():
         nn.Parameter([1.0, 2.0])
 
 
+@pytest.mark.skipif(not repr(rb.zeros(1)).startswith("tensor("), reason="Tensor printing comes with core-misc")
+def test_parameter_repr_matches_torch():
+    p = nn.Parameter(rb.tensor([[1.0, 2.5], [3.0, -1.0]]))
+    tp = torch.nn.Parameter(torch.tensor([[1.0, 2.5], [3.0, -1.0]]))
+    assert repr(p) == repr(tp).replace("torch", "rosenblatt")
+    q = nn.Parameter(rb.tensor([1.0]), requires_grad=False)
+    assert repr(q) == repr(torch.nn.Parameter(torch.tensor([1.0]), requires_grad=False))
+
+
 def test_parameter_repr_deepcopy_pickle():
     p = nn.Parameter(rb.tensor([1.0, 2.0]))
     r = repr(p)
@@ -309,6 +318,11 @@ def test_to_double_float_keep_parameters(rng):
     m.float()
     with pytest.raises(TypeError, match="floating point"):
         m.to(rb.int64)
+    with pytest.raises(RuntimeError, match="not available"):
+        m.to("cuda")
+    with pytest.raises(RuntimeError, match="not available"):
+        nn.Linear(2, 2, device="cuda")
+    assert nn.Linear(2, 2, device="cpu").weight.device == rb.device("cpu")
 
 
 def test_apply_visits_children_first():
@@ -564,3 +578,24 @@ def test_parameters_to_vector_roundtrip():
     np.testing.assert_array_equal(arr(v)[:6], arr(m.weight).reshape(-1))
     nn.utils.vector_to_parameters(rb.zeros(8), m.parameters())
     assert arr(m.weight).tolist() == [[0.0] * 3] * 2 and arr(m.bias).tolist() == [0.0, 0.0]
+
+
+def test_bad_inputs_raise_like_torch(rng):
+    logits = rb.from_numpy(rng.standard_normal((3, 4)).astype(np.float32))
+    with pytest.raises(IndexError, match="out of bounds"):
+        nn.CrossEntropyLoss()(logits, rb.tensor([0, 1, 9]))
+    with pytest.raises(RuntimeError, match=r"4x5 and 3x2"):
+        nn.Linear(3, 2)(rb.ones(4, 5))
+    with pytest.raises(ValueError, match="not a valid value for reduction"):
+        F.mse_loss(rb.ones(2), rb.ones(2), reduction="avg")
+    with pytest.raises(ValueError, match="not a valid value for reduction"):
+        nn.L1Loss(reduction="avg")(rb.ones(2), rb.ones(2))
+
+
+def test_inplace_dropout_and_relu_return_their_input():
+    x = rb.ones(200)
+    assert nn.Dropout(0.5, inplace=True)(x) is x
+    assert set(np.unique(arr(x)).tolist()) == {0.0, 2.0}
+    y = rb.tensor([-1.0, 2.0])
+    F.relu(y, inplace=True)
+    assert arr(y).tolist() == [0.0, 2.0]

@@ -85,12 +85,11 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    """Normal values redrawn until they fall in [a, b] (drawn in numpy, then copied)."""
-    rng = _np_rng if generator is None else np.random.default_rng(int(generator.initial_seed()))
+    """Normal values redrawn until they fall in [a, b] (rejection sampling from the generator)."""
     n = tensor.numel()
     out = np.empty(0)
     while out.size < n:
-        draw = rng.normal(mean, std, size=2 * n + 16)
+        draw = _normal(_C.empty(2 * n + 16, dtype=_C.dtype.float64), mean, std, generator).numpy()
         out = np.concatenate([out, draw[(draw >= a) & (draw <= b)]])
     with _NoGrad():
         _fill_from_numpy(tensor, out[:n].reshape(tuple(tensor.shape)))

@@ -1,5 +1,6 @@
 """rosenblatt.optim.lr_scheduler: learning-rate sequences over 30 epochs equal torch's for every
 scheduler, ReduceLROnPlateau on metric sequences, state_dict round trips and errors."""
+
 import math
 
 import numpy as np
@@ -29,8 +30,27 @@ SCHEDULERS = [
     ("ExponentialLR", lambda lib: dict(gamma=0.9)),
     ("CosineAnnealingLR", lambda lib: dict(T_max=10)),  # 30 epochs: past T_max, the curve comes back up
     ("CosineAnnealingLR", lambda lib: dict(T_max=7, eta_min=0.01)),
-    ("LambdaLR", lambda lib: dict(lr_lambda=lambda e: 0.95 ** e)),
+    ("LambdaLR", lambda lib: dict(lr_lambda=lambda e: 0.95**e)),
     ("LambdaLR", lambda lib: dict(lr_lambda=[lambda e: 1.0 / (e + 1), Warmup(5)])),
+    ("MultiplicativeLR", lambda lib: dict(lr_lambda=lambda e: 0.97)),
+    ("ConstantLR", lambda lib: dict(factor=0.25, total_iters=6)),
+    ("LinearLR", lambda lib: dict(start_factor=0.1, end_factor=0.9, total_iters=12)),
+    ("LinearLR", lambda lib: dict()),
+    ("PolynomialLR", lambda lib: dict(total_iters=20, power=2.0)),
+    ("CosineAnnealingWarmRestarts", lambda lib: dict(T_0=4, T_mult=2, eta_min=0.001)),
+    ("CosineAnnealingWarmRestarts", lambda lib: dict(T_0=7)),
+    ("OneCycleLR", lambda lib: dict(max_lr=[0.5, 0.2], total_steps=30)),
+    (
+        "OneCycleLR",
+        lambda lib: dict(
+            max_lr=0.3,
+            epochs=3,
+            steps_per_epoch=10,
+            anneal_strategy="linear",
+            three_phase=True,
+            pct_start=0.25,
+        ),
+    ),
 ]
 SCHED_IDS = [f"{n}-{i}" for i, (n, _) in enumerate(SCHEDULERS)]
 
@@ -61,7 +81,24 @@ def test_lr_sequence_matches_torch(name, kwargs):
     assert len(ours) == 31
     for e, (a, b) in enumerate(zip(ours, ref)):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=0, err_msg=f"epoch {e}")
-    assert [g["initial_lr"] for g in opt.param_groups] == [0.1, 0.05]
+    if name != "OneCycleLR":  # which sets initial_lr to max_lr / div_factor
+        assert [g["initial_lr"] for g in opt.param_groups] == [0.1, 0.05]
+
+
+@requires_torch
+def test_one_cycle_cycles_momentum_like_torch():
+    seqs = []
+    for lib in (rb, torch):
+        p = lib.zeros(2, requires_grad=True)
+        opt = lib.optim.Adam([p], lr=0.1)
+        sched = lib.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.4, total_steps=20)
+        seq = []
+        for _ in range(19):
+            opt.step()
+            sched.step()
+            seq.append((opt.param_groups[0]["lr"], opt.param_groups[0]["betas"]))
+        seqs.append(seq)
+    assert seqs[0] == seqs[1]
 
 
 def test_closed_forms():
@@ -108,7 +145,9 @@ PLATEAU = [
 def _metrics():
     rng = np.random.default_rng(5)
     # improves, stalls, bounces, improves again: every branch of the schedule is taken
-    base = np.concatenate([np.linspace(1.0, 0.5, 8), np.full(10, 0.5), np.linspace(0.5, 0.2, 6), np.full(16, 0.2)])
+    base = np.concatenate(
+        [np.linspace(1.0, 0.5, 8), np.full(10, 0.5), np.linspace(0.5, 0.2, 6), np.full(16, 0.2)]
+    )
     return [float(x) for x in base + 0.01 * rng.standard_normal(base.size)]
 
 
@@ -165,7 +204,11 @@ def test_state_dict_round_trip(name, kwargs):
         sched.step()
     sd = sched.state_dict()
     osd = opt.state_dict()
-    assert "optimizer" not in sd and sd["last_epoch"] == 12 and sd["base_lrs"] == [0.1, 0.05]
+    assert (
+        "optimizer" not in sd
+        and sd["last_epoch"] == 12
+        and sd["base_lrs"] == [g["initial_lr"] for g in opt.param_groups]
+    )
     opt2 = _optimizer(rb)
     sched2 = getattr(rb.optim.lr_scheduler, name)(opt2, **kwargs(rb))
     opt2.load_state_dict(osd)
@@ -211,3 +254,9 @@ def test_scheduler_errors():
         rb.optim.lr_scheduler.StepLR(opt, step_size=2, last_epoch=3)
     with pytest.raises(ValueError, match="Expected 2 lr_lambdas, but got 1"):
         rb.optim.lr_scheduler.LambdaLR(opt, lr_lambda=[lambda e: 1.0])
+    with pytest.raises(TypeError, match="lr_lambda should be a function, but got int"):
+        rb.optim.lr_scheduler.MultiplicativeLR(opt, lr_lambda=3)
+    with pytest.raises(ValueError, match="Constant multiplicative factor expected to be between 0 and 1"):
+        rb.optim.lr_scheduler.ConstantLR(opt, factor=2.0)
+    with pytest.raises(ValueError, match="Starting multiplicative factor expected"):
+        rb.optim.lr_scheduler.LinearLR(opt, start_factor=0.0)

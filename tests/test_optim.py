@@ -1,5 +1,6 @@
 """rosenblatt.optim: trajectories equal torch.optim's (20 steps, every option), state_dict format and
 round trips, validation errors, zero_grad, param groups, and the checks of the fused C++ steps."""
+
 import numpy as np
 import pytest
 
@@ -97,7 +98,9 @@ def test_trajectory_matches_torch_float64(name, kw):
 
 
 @requires_torch
-@pytest.mark.parametrize("name,kw", [c for c in CONFIGS if c[1].get("momentum") or c[0] in ("Adam", "NAdam")][:6])
+@pytest.mark.parametrize(
+    "name,kw", [c for c in CONFIGS if c[1].get("momentum") or c[0] in ("Adam", "NAdam")][:6]
+)
 def test_large_parameter_matches_torch(name, kw):
     # Large enough for the fused kernel to split across threads.
     ours, _, _ = _trajectory(rb, name, kw, shapes=BIG, steps=5)
@@ -198,8 +201,11 @@ def test_state_dict_round_trip_resumes_bit_exactly(name, kw):
 
 
 @requires_torch
-@pytest.mark.parametrize("name,kw", [CONFIGS[1], CONFIGS[9], CONFIGS[15], CONFIGS[23], CONFIGS[26]],
-                         ids=[IDS[1], IDS[9], IDS[15], IDS[23], IDS[26]])
+@pytest.mark.parametrize(
+    "name,kw",
+    [CONFIGS[1], CONFIGS[9], CONFIGS[15], CONFIGS[23], CONFIGS[26]],
+    ids=[IDS[1], IDS[9], IDS[15], IDS[23], IDS[26]],
+)
 def test_torch_state_dict_loads_and_continues(name, kw):
     init, scale, noise = _problem(SHAPES, 20, 0)
     tparams = [torch.tensor(a.copy(), requires_grad=True) for a in init]
@@ -305,7 +311,11 @@ def test_zero_grad_semantics():
 def test_params_without_grad_are_skipped():
     a = rb.tensor([1.0, 2.0], requires_grad=True)
     b = rb.tensor([3.0], requires_grad=True)
-    for opt in (rb.optim.Adam([a, b], lr=0.1), rb.optim.SGD([a, b], lr=0.1, momentum=0.9), rb.optim.NAdam([a, b])):
+    for opt in (
+        rb.optim.Adam([a, b], lr=0.1),
+        rb.optim.SGD([a, b], lr=0.1, momentum=0.9),
+        rb.optim.NAdam([a, b]),
+    ):
         a.grad = rb.tensor([1.0, 1.0])
         b.grad = None
         opt.step()
@@ -345,8 +355,14 @@ def test_minimizes_least_squares_with_autograd():
     A = rb.tensor(rng.standard_normal((20, 4)).astype(np.float32))
     x_true = rng.standard_normal((4, 1)).astype(np.float32)
     y = A @ rb.tensor(x_true)
-    for name, kw in [("SGD", dict(lr=0.02, momentum=0.9)), ("Adam", dict(lr=0.05)), ("RMSprop", dict(lr=0.01)),
-                     ("NAdam", dict(lr=0.05)), ("Adagrad", dict(lr=0.5)), ("AdamW", dict(lr=0.05, weight_decay=0))]:
+    for name, kw in [
+        ("SGD", dict(lr=0.02, momentum=0.9)),
+        ("Adam", dict(lr=0.05)),
+        ("RMSprop", dict(lr=0.01)),
+        ("NAdam", dict(lr=0.05)),
+        ("Adagrad", dict(lr=0.5)),
+        ("AdamW", dict(lr=0.05, weight_decay=0)),
+    ]:
         x = rb.zeros(4, 1, requires_grad=True)
         opt = getattr(rb.optim, name)([x], **kw)
         for _ in range(800):
@@ -364,15 +380,39 @@ def test_fused_step_checks_and_leaves_state_untouched():
     with pytest.raises(RuntimeError, match=r"grad has shape \[2\]"):
         o.adam_step(p, rb.zeros(2), m, v, None, step, 0.1, 0.9, 0.999, 1e-8, 0.0, False, False, False)
     with pytest.raises(RuntimeError, match="exp_avg_sq has shape"):
-        o.adam_step(p, rb.zeros(3), m, rb.zeros(3, dtype=rb.float64), None, step, 0.1, 0.9, 0.999, 1e-8, 0.0,
-                    False, False, False)
+        o.adam_step(
+            p,
+            rb.zeros(3),
+            m,
+            rb.zeros(3, dtype=rb.float64),
+            None,
+            step,
+            0.1,
+            0.9,
+            0.999,
+            1e-8,
+            0.0,
+            False,
+            False,
+            False,
+        )
     with pytest.raises(RuntimeError, match="max_exp_avg_sq is required"):
         o.adam_step(p, rb.zeros(3), m, v, None, step, 0.1, 0.9, 0.999, 1e-8, 0.0, True, False, False)
     with pytest.raises(RuntimeError, match="step must be a one-element"):
         o.adam_step(p, rb.zeros(3), m, v, None, rb.zeros(2), 0.1, 0.9, 0.999, 1e-8, 0.0, False, False, False)
     with pytest.raises(RuntimeError, match="float32 or float64 parameter"):
-        o.sgd_step(rb.zeros(3, dtype=rb.int64), rb.zeros(3, dtype=rb.int64), None, 0.1, 0.0, 0.0, 0.0, False,
-                   False, False)
+        o.sgd_step(
+            rb.zeros(3, dtype=rb.int64),
+            rb.zeros(3, dtype=rb.int64),
+            None,
+            0.1,
+            0.0,
+            0.0,
+            0.0,
+            False,
+            False,
+            False,
+        )
     with pytest.raises(RuntimeError, match="momentum_buffer is required"):
         o.sgd_step(p, rb.ones(3), None, 0.1, 0.9, 0.0, 0.0, False, False, False)
     q = rb.zeros(3, 2, requires_grad=True)
@@ -380,6 +420,17 @@ def test_fused_step_checks_and_leaves_state_untouched():
         o.sgd_step(q, rb.ones(3, 2), rb.zeros(2, 3).t(), 0.1, 0.9, 0.0, 0.0, False, False, False)
     assert step.item() == 0.0
     np.testing.assert_array_equal(p.detach().numpy(), [0.0, 0.0, 0.0])
+    with pytest.raises(RuntimeError, match="must not share memory"):
+        o.adam_step(p, rb.ones(3), m, m, None, step, 0.1, 0.9, 0.999, 1e-8, 0.0, False, False, False)
+    with pytest.raises(RuntimeError, match="must not share memory"):
+        o.sgd_step(p, p.detach(), None, 0.1, 0.0, 0.0, 0.0, False, False, False)
+    # grad None reads the parameter's own .grad; without one the step does nothing and says so.
+    assert o.adam_step(p, None, m, v, None, step, 0.1, 0.9, 0.999, 1e-8, 0.0, False, False, False) is False
+    assert step.item() == 0.0
+    p.grad = rb.ones(3)
+    assert o.adam_step(p, None, m, v, None, step, 0.1, 0.9, 0.999, 1e-8, 0.0, False, False, False) is True
+    assert step.item() == 1.0
+    np.testing.assert_allclose(p.detach().numpy(), [-0.1, -0.1, -0.1], rtol=1e-5)
     # A non-contiguous gradient is read correctly.
     g = rb.tensor(np.arange(6, dtype=np.float32).reshape(2, 3)).t()
     o.sgd_step(q, g, None, 1.0, 0.0, 0.0, 0.0, False, False, False)

@@ -1,6 +1,8 @@
 // Fused optimizer steps: argument checks, the scalar part of each update (step counters and bias
 // corrections in double, as torch.optim computes them in Python), then one kernel pass.
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "rosenblatt/ops.h"
 
@@ -26,7 +28,21 @@ void check_like(const Tensor& t, const Tensor& p, const char* op, const char* na
   RB_CHECK(t.shape() == p.shape() && t.dtype() == p.dtype(), Error, op, ": ", name, " has shape ", t.shape(),
            " and dtype ", t.dtype(), " but param has shape ", p.shape(), " and dtype ", p.dtype());
   RB_CHECK(!written || t.is_contiguous(), Error, op, ": expected a contiguous ", name);
-  RB_CHECK(!written || !t.same(p), Error, op, ": ", name, " must not alias param");
+}
+
+// The kernels read and write through __restrict pointers: no two operands may share memory
+// (a strided gradient is copied first, so only dense operands are compared).
+void check_disjoint(std::initializer_list<const Tensor*> ts, const char* op) {
+  std::vector<std::pair<const char*, const char*>> ranges;
+  for (const Tensor* t : ts) {
+    if (!t->defined() || t->numel() == 0 || !t->is_contiguous()) continue;
+    const char* b = static_cast<const char*>(t->raw_data());
+    ranges.emplace_back(b, b + t->numel() * t->itemsize());
+  }
+  for (size_t i = 0; i < ranges.size(); ++i)
+    for (size_t j = i + 1; j < ranges.size(); ++j)
+      RB_CHECK(ranges[i].second <= ranges[j].first || ranges[j].second <= ranges[i].first, Error, op,
+               ": the parameter, its gradient and its state must not share memory");
 }
 
 void check_scalar_state(const Tensor& t, const char* op, const char* name) {
@@ -80,14 +96,14 @@ void sgd_step(const Tensor& param, const Tensor& grad, const Tensor& momentum_bu
   check_param(param, op);
   check_like(grad, param, op, "grad", false);
   if (momentum != 0) check_like(momentum_buffer, param, op, "momentum_buffer", true);
+  check_disjoint({&param, &grad, &momentum_buffer}, op);
   Tensor g = dense(grad);
   cpu::SgdArgs a{lr, momentum, dampening, weight_decay, nesterov, maximize, first_step};
   int64_t n = param.numel();
   Tensor buf = momentum != 0 ? momentum_buffer : Tensor();
-  if (param.dtype() == DType::Float32)
-    cpu::sgd_step(ptr<float>(param), ptr<float>(g), ptr<float>(buf), n, a);
-  else
-    cpu::sgd_step(ptr<double>(param), ptr<double>(g), ptr<double>(buf), n, a);
+  RB_DISPATCH_FLOATING(param.dtype(), op, [&] {
+    cpu::sgd_step(ptr<scalar_t>(param), ptr<scalar_t>(g), ptr<scalar_t>(buf), n, a);
+  });
   bump({&param, &buf});
 }
 
@@ -101,17 +117,17 @@ void adam_step(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, c
   check_like(exp_avg_sq, param, op, "exp_avg_sq", true);
   if (amsgrad) check_like(max_exp_avg_sq, param, op, "max_exp_avg_sq", true);
   check_scalar_state(step, op, "step");
+  check_disjoint({&param, &grad, &exp_avg, &exp_avg_sq, &max_exp_avg_sq}, op);
   Tensor g = dense(grad), vmax = amsgrad ? max_exp_avg_sq : Tensor();
   double s = increment(step);
   double bias_correction1 = 1 - std::pow(beta1, s), bias_correction2 = 1 - std::pow(beta2, s);
   double step_size = lr / bias_correction1, bias_correction2_sqrt = std::pow(bias_correction2, 0.5);
   cpu::AdamArgs a{lr, beta1, beta2, eps, weight_decay, step_size, bias_correction2_sqrt, amsgrad, maximize, decoupled};
   int64_t n = param.numel();
-  if (param.dtype() == DType::Float32)
-    cpu::adam_step(ptr<float>(param), ptr<float>(g), ptr<float>(exp_avg), ptr<float>(exp_avg_sq), ptr<float>(vmax), n, a);
-  else
-    cpu::adam_step(ptr<double>(param), ptr<double>(g), ptr<double>(exp_avg), ptr<double>(exp_avg_sq),
-                   ptr<double>(vmax), n, a);
+  RB_DISPATCH_FLOATING(param.dtype(), op, [&] {
+    cpu::adam_step(ptr<scalar_t>(param), ptr<scalar_t>(g), ptr<scalar_t>(exp_avg), ptr<scalar_t>(exp_avg_sq),
+                   ptr<scalar_t>(vmax), n, a);
+  });
   bump({&param, &exp_avg, &exp_avg_sq, &vmax});
 }
 
@@ -122,14 +138,14 @@ void adagrad_step(const Tensor& param, const Tensor& grad, const Tensor& sum, co
   check_like(grad, param, op, "grad", false);
   check_like(sum, param, op, "sum", true);
   check_scalar_state(step, op, "step");
+  check_disjoint({&param, &grad, &sum}, op);
   Tensor g = dense(grad);
   double s = increment(step);
   cpu::AdagradArgs a{lr / (1 + (s - 1) * lr_decay), weight_decay, eps, maximize};
   int64_t n = param.numel();
-  if (param.dtype() == DType::Float32)
-    cpu::adagrad_step(ptr<float>(param), ptr<float>(g), ptr<float>(sum), n, a);
-  else
-    cpu::adagrad_step(ptr<double>(param), ptr<double>(g), ptr<double>(sum), n, a);
+  RB_DISPATCH_FLOATING(param.dtype(), op, [&] {
+    cpu::adagrad_step(ptr<scalar_t>(param), ptr<scalar_t>(g), ptr<scalar_t>(sum), n, a);
+  });
   bump({&param, &sum});
 }
 
@@ -141,14 +157,15 @@ void adadelta_step(const Tensor& param, const Tensor& grad, const Tensor& square
   check_like(square_avg, param, op, "square_avg", true);
   check_like(acc_delta, param, op, "acc_delta", true);
   check_scalar_state(step, op, "step");
+  check_disjoint({&param, &grad, &square_avg, &acc_delta}, op);
   Tensor g = dense(grad);
   increment(step);
   cpu::AdadeltaArgs a{lr, rho, eps, weight_decay, maximize};
   int64_t n = param.numel();
-  if (param.dtype() == DType::Float32)
-    cpu::adadelta_step(ptr<float>(param), ptr<float>(g), ptr<float>(square_avg), ptr<float>(acc_delta), n, a);
-  else
-    cpu::adadelta_step(ptr<double>(param), ptr<double>(g), ptr<double>(square_avg), ptr<double>(acc_delta), n, a);
+  RB_DISPATCH_FLOATING(param.dtype(), op, [&] {
+    cpu::adadelta_step(ptr<scalar_t>(param), ptr<scalar_t>(g), ptr<scalar_t>(square_avg), ptr<scalar_t>(acc_delta), n,
+                       a);
+  });
   bump({&param, &square_avg, &acc_delta});
 }
 
@@ -162,15 +179,15 @@ void rmsprop_step(const Tensor& param, const Tensor& grad, const Tensor& square_
   if (centered) check_like(grad_avg, param, op, "grad_avg", true);
   if (momentum > 0) check_like(momentum_buffer, param, op, "momentum_buffer", true);
   check_scalar_state(step, op, "step");
+  check_disjoint({&param, &grad, &square_avg, &grad_avg, &momentum_buffer}, op);
   Tensor g = dense(grad), gavg = centered ? grad_avg : Tensor(), buf = momentum > 0 ? momentum_buffer : Tensor();
   increment(step);
   cpu::RmspropArgs a{lr, alpha, eps, weight_decay, momentum, centered, maximize};
   int64_t n = param.numel();
-  if (param.dtype() == DType::Float32)
-    cpu::rmsprop_step(ptr<float>(param), ptr<float>(g), ptr<float>(square_avg), ptr<float>(gavg), ptr<float>(buf), n, a);
-  else
-    cpu::rmsprop_step(ptr<double>(param), ptr<double>(g), ptr<double>(square_avg), ptr<double>(gavg),
-                      ptr<double>(buf), n, a);
+  RB_DISPATCH_FLOATING(param.dtype(), op, [&] {
+    cpu::rmsprop_step(ptr<scalar_t>(param), ptr<scalar_t>(g), ptr<scalar_t>(square_avg), ptr<scalar_t>(gavg),
+                      ptr<scalar_t>(buf), n, a);
+  });
   bump({&param, &square_avg, &gavg, &buf});
 }
 
@@ -184,6 +201,7 @@ void nadam_step(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, 
   check_like(exp_avg_sq, param, op, "exp_avg_sq", true);
   check_scalar_state(mu_product, op, "mu_product");
   check_scalar_state(step, op, "step");
+  check_disjoint({&param, &grad, &exp_avg, &exp_avg_sq}, op);
   Tensor g = dense(grad);
   double s = increment(step);
   double bias_correction2 = 1 - std::pow(beta2, s);
@@ -198,10 +216,9 @@ void nadam_step(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, 
   cpu::NadamArgs a{lr, beta1, beta2, eps, weight_decay, bias_correction2,
                    -lr * (1.0 - mu) / (1.0 - mp), (-lr * mu_next) / (1.0 - mp_next), maximize, decoupled_weight_decay};
   int64_t n = param.numel();
-  if (param.dtype() == DType::Float32)
-    cpu::nadam_step(ptr<float>(param), ptr<float>(g), ptr<float>(exp_avg), ptr<float>(exp_avg_sq), n, a);
-  else
-    cpu::nadam_step(ptr<double>(param), ptr<double>(g), ptr<double>(exp_avg), ptr<double>(exp_avg_sq), n, a);
+  RB_DISPATCH_FLOATING(param.dtype(), op, [&] {
+    cpu::nadam_step(ptr<scalar_t>(param), ptr<scalar_t>(g), ptr<scalar_t>(exp_avg), ptr<scalar_t>(exp_avg_sq), n, a);
+  });
   bump({&param, &exp_avg, &exp_avg_sq});
 }
 

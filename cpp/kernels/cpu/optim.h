@@ -34,13 +34,15 @@ struct NadamArgs {
 // p, g, buf: (n,); buf null when momentum == 0.
 template <class T> void sgd_step(T* p, const T* g, T* buf, int64_t n, const SgdArgs& a);
 // p, g, exp_avg, exp_avg_sq, max_exp_avg_sq: (n,); max_exp_avg_sq null unless amsgrad.
-template <class T> void adam_step(T* p, const T* g, T* exp_avg, T* exp_avg_sq, T* max_exp_avg_sq, int64_t n, const AdamArgs& a);
+template <class T>
+void adam_step(T* p, const T* g, T* exp_avg, T* exp_avg_sq, T* max_exp_avg_sq, int64_t n, const AdamArgs& a);
 // p, g, sum: (n,)
 template <class T> void adagrad_step(T* p, const T* g, T* sum, int64_t n, const AdagradArgs& a);
 // p, g, square_avg, acc_delta: (n,)
 template <class T> void adadelta_step(T* p, const T* g, T* square_avg, T* acc_delta, int64_t n, const AdadeltaArgs& a);
 // p, g, square_avg, grad_avg, buf: (n,); grad_avg null unless centered, buf null unless momentum > 0.
-template <class T> void rmsprop_step(T* p, const T* g, T* square_avg, T* grad_avg, T* buf, int64_t n, const RmspropArgs& a);
+template <class T>
+void rmsprop_step(T* p, const T* g, T* square_avg, T* grad_avg, T* buf, int64_t n, const RmspropArgs& a);
 // p, g, exp_avg, exp_avg_sq: (n,)
 template <class T> void nadam_step(T* p, const T* g, T* exp_avg, T* exp_avg_sq, int64_t n, const NadamArgs& a);
 

@@ -1,5 +1,6 @@
 """rosenblatt.optim: optimizers (one fused C++ update per parameter) and learning-rate schedulers,
 with torch.optim's names, defaults, update rules and state_dict format."""
+
 from . import lr_scheduler  # noqa: F401
 from .adadelta import Adadelta  # noqa: F401
 from .adagrad import Adagrad  # noqa: F401

@@ -343,7 +343,41 @@ REPRS = [
 
 def _norm_grad_fn(s):
     # PyTorch's node class names carry an overload number (MulBackward0); compare the op name only.
-    return re.sub(r"grad_fn=<(\w+?)\d*>", lambda m: f"grad_fn=<{m.group(1).lower()}>", s)
+    s = re.sub(r"grad_fn=<(\w+?)\d*>", lambda m: f"grad_fn=<{m.group(1).lower()}>", s)
+    # "rosenblatt." is 5 characters longer than "torch.", so a suffix may wrap onto its own line
+    # where PyTorch's fits: compare suffixes irrespective of that line break.
+    return re.sub(r",\n\s+(dtype=|requires_grad=|grad_fn=)", r", \1", s)
+
+
+@requires_torch
+def test_repr_matches_pytorch_on_random_tensors():
+    import torch
+
+    rng = np.random.default_rng(1)
+    for k in range(300):
+        shape = tuple(int(s) for s in rng.integers(0 if k % 7 == 0 else 1, 14, size=rng.integers(0, 4)))
+        if k % 50 == 0:
+            shape = (int(rng.integers(30, 60)), int(rng.integers(30, 60)))  # summarized
+        kind = k % 7
+        if kind == 0:
+            a = rng.standard_normal(shape).astype(np.float32)
+        elif kind == 1:
+            a = (rng.standard_normal(shape) * 10.0 ** rng.integers(-8, 9)).astype(np.float32)
+        elif kind == 2:
+            a = rng.integers(-1000, 1000, size=shape).astype(np.int64)
+        elif kind == 3:
+            a = rng.standard_normal(shape)
+        elif kind == 4:
+            a = np.round(rng.standard_normal(shape) * 100).astype(np.float32)
+        elif kind == 5:
+            a = np.asarray(rng.standard_normal(shape) * 1e5).astype(np.float32)
+            a[a > 1e5] = np.inf
+        else:
+            a = rng.random(shape) < 0.5
+        a = np.asarray(a)
+        ours = repr(rb.tensor(a))
+        theirs = repr(torch.tensor(a)).replace("torch.", "rosenblatt.")
+        assert _norm_grad_fn(ours) == _norm_grad_fn(theirs), f"case {k}, shape {shape}"
 
 
 @requires_torch
@@ -483,6 +517,8 @@ def test_dlpack_capsules_versioned_and_unversioned():
 
 def test_dlpack_copy_and_errors():
     t = rb.zeros(2)
+    alias = rb.from_dlpack(t)
+    assert alias is not t and alias.data_ptr() == t.data_ptr()
     c = rb.from_dlpack(t.__dlpack__(copy=True))
     assert c.data_ptr() != t.data_ptr()
     with pytest.raises(RuntimeError, match="require gradient"):

@@ -177,7 +177,6 @@ Tensor from_capsule(py::handle cap) {
 }
 
 Tensor from_dlpack(py::object obj) {
-  if (py::isinstance<Tensor>(obj)) return obj.cast<Tensor>();
   if (!py::hasattr(obj, "__dlpack__")) return from_capsule(obj);
   if (py::hasattr(obj, "__dlpack_device__")) {
     py::tuple dev = obj.attr("__dlpack_device__")();

@@ -77,6 +77,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False):
 
 def as_tensor(data, dtype=None, device=None):
     """Like tensor(), but shares memory with a tensor or numpy array when no conversion is needed."""
+    _check_device(device)
     if isinstance(data, Tensor):
         return data if dtype is None or data.dtype == dtype else data._to_dtype(dtype)
     if isinstance(data, np.ndarray) and data.dtype in _NP_TO_DTYPE and (dtype is None or _NP_TO_DTYPE[data.dtype] == dtype):

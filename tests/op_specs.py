@@ -158,11 +158,208 @@ spec("empty_shape", lambda L: L.empty(2, 0, 3).shape == (2, 0, 3), lambda: True,
 # ---------------------------------------------------------------------------------------------
 # activations (nn.functional)
 # ---------------------------------------------------------------------------------------------
+def F(L):
+    """L's nn.functional: torch.nn.functional, rosenblatt.nn.functional, or (before that Python
+    module exists) the C++ ops behind it, rosenblatt._C._nn, which take the same keywords."""
+    import importlib
+
+    try:
+        return importlib.import_module(L.__name__ + ".nn.functional")
+    except ImportError:
+        return L._C._nn
+
+
+def _np_sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _np_softmax(x, axis):
+    e = np.exp(x - x.max(axis, keepdims=True))
+    return e / e.sum(axis, keepdims=True)
+
+
+def _np_log_softmax(x, axis):
+    m = x.max(axis, keepdims=True)
+    return x - m - np.log(np.exp(x - m).sum(axis, keepdims=True))
+
+
+spec("sigmoid", lambda L, a: L.sigmoid(a), _np_sigmoid, [A(3, 4, low=-6, high=6)])
+spec("sigmoid_method", lambda L, a: a.sigmoid(), _np_sigmoid, [A(5)])
+spec("F_sigmoid", lambda L, a: F(L).sigmoid(a), _np_sigmoid, [A(2, 3, 4)])
+spec("tanh", lambda L, a: L.tanh(a), np.tanh, [A(3, 4)])
+spec("tanh_method", lambda L, a: a.tanh(), np.tanh, [A(2, 5)])
+spec("relu", lambda L, a: L.relu(a), lambda a: np.maximum(a, 0), [A(3, 4)])
+spec("relu_method", lambda L, a: a.relu(), lambda a: np.maximum(a, 0), [A(6)])
+spec("F_relu", lambda L, a: F(L).relu(a), lambda a: np.maximum(a, 0), [A(2, 3, 4)])
+spec("F_leaky_relu", lambda L, a: F(L).leaky_relu(a, negative_slope=0.2), lambda a: np.where(a > 0, a, 0.2 * a),
+     [A(3, 4)])
+spec("F_elu", lambda L, a: F(L).elu(a, alpha=1.5), lambda a: np.where(a > 0, a, 1.5 * np.expm1(a)), [A(3, 4)])
+spec("heaviside_step", lambda L, a: F(L).heaviside_step(a), lambda a: (a >= 0).astype(a.dtype), [A(3, 4)],
+     torch=False)  # rosenblatt's own (the perceptron's step): PyTorch has no F.heaviside_step
+spec("softmax_last", lambda L, a: L.softmax(a, -1), lambda a: _np_softmax(a, -1), [A(4, 7, low=-5, high=5)])
+spec("softmax_mid", lambda L, a: F(L).softmax(a, dim=1), lambda a: _np_softmax(a, 1), [A(2, 3, 5)])
+spec("softmax_dim0", lambda L, a: a.softmax(0), lambda a: _np_softmax(a, 0), [A(4, 3)])
+spec("log_softmax_last", lambda L, a: L.log_softmax(a, -1), lambda a: _np_log_softmax(a, -1), [A(3, 6, low=-5, high=5)])
+spec("log_softmax_mid", lambda L, a: F(L).log_softmax(a, dim=1), lambda a: _np_log_softmax(a, 1), [A(2, 4, 3)])
+spec("log_softmax_method", lambda L, a: a.log_softmax(0), lambda a: _np_log_softmax(a, 0), [A(5, 2)])
+# In-place forms on a non-leaf: the gradient flows through the rebased history.
+spec("relu_inplace", lambda L, a: F(L).relu_(a * 1.0), lambda a: np.maximum(a, 0), [A(3, 4)])
+spec("sigmoid_inplace", lambda L, a: L.sigmoid_(a * 1.0), _np_sigmoid, [A(3, 4)])
+spec("tanh_inplace", lambda L, a: (a * 1.0).tanh_(), np.tanh, [A(3, 4)])
+spec("leaky_relu_inplace", lambda L, a: F(L).leaky_relu_(a * 1.0, 0.1), lambda a: np.where(a > 0, a, 0.1 * a),
+     [A(3, 4)])
+spec("elu_inplace", lambda L, a: F(L).elu_(a * 1.0, 0.5), lambda a: np.where(a > 0, a, 0.5 * np.expm1(a)),
+     [A(3, 4)])
+
 
 # ---------------------------------------------------------------------------------------------
 # losses (nn.functional)
 # ---------------------------------------------------------------------------------------------
+def _reduce(l, reduction):
+    return l if reduction == "none" else (l.mean() if reduction == "mean" else l.sum())
+
+
+def _np_smooth_l1(x, y, beta):
+    d = np.abs(x - y)
+    return np.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta)
+
+
+def _np_huber(x, y, delta):
+    d = np.abs(x - y)
+    return np.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta))
+
+
+def _np_bce(x, y, w=None, reduction="mean"):
+    l = -(y * np.maximum(np.log(x), -100) + (1 - y) * np.maximum(np.log1p(-x), -100))
+    return _reduce(l if w is None else l * w, reduction)
+
+
+def _np_bce_logits(x, y, w=None, pw=None, reduction="mean"):
+    sp = np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0)  # softplus(-x)
+    lw = 1.0 if pw is None else 1.0 + (pw - 1.0) * y
+    l = (1 - y) * x + lw * sp
+    return _reduce(l if w is None else l * w, reduction)
+
+
+def _np_class_loss(lp, t, w, ignore_index, reduction, label_smoothing):
+    """Cross-entropy on log-probabilities lp (N, C, ...) or (C,), as PyTorch defines it."""
+    if lp.ndim == 1:
+        lp, t = lp[None], np.asarray(t)[None]
+        out = _np_class_loss(lp, t, w, ignore_index, reduction, label_smoothing)
+        return out[0] if reduction == "none" else out
+    C = lp.shape[1]
+    wb = (np.ones(C) if w is None else w).reshape((1, C) + (1,) * (lp.ndim - 2))
+    if t.dtype.kind == "f":  # class probabilities
+        q = t * (1 - label_smoothing) + label_smoothing / C
+        l = -(lp * q * wb).sum(1)
+        return l if reduction == "none" else (l.sum() / (lp.size / C) if reduction == "mean" else l.sum())
+    valid = t != ignore_index
+    tt = np.where(valid, t, 0)
+    wt = (np.ones(C) if w is None else w)[tt] * valid
+    nll = -np.take_along_axis(lp, tt[:, None], 1)[:, 0] * wt
+    smooth = -(lp * wb).sum(1) * valid
+    l = (1 - label_smoothing) * nll + label_smoothing / C * smooth
+    return l if reduction == "none" else (l.sum() / wt.sum() if reduction == "mean" else l.sum())
+
+
+def _np_cross_entropy(x, t, w=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+    return _np_class_loss(_np_log_softmax(x, 0 if x.ndim == 1 else 1), t, w, ignore_index, reduction, label_smoothing)
+
+
+def _np_nll(x, t, w=None, ignore_index=-100, reduction="mean"):
+    return _np_class_loss(x, t, w, ignore_index, reduction, 0.0)
+
+
+def _probs(*shape, axis=1):
+    return lambda rng: _np_softmax(rng.normal(size=shape), axis)
+
+
+def _targets(*values):
+    return lambda rng: np.array(values, dtype=np.int64)
+
+
+for _r in ("none", "mean", "sum"):
+    spec(f"mse_loss_{_r}", lambda L, a, b, reduction: F(L).mse_loss(a, b, reduction=reduction),
+         lambda a, b, reduction: _reduce((a - b) ** 2, reduction), [A(3, 4), A(3, 4)], kwargs=dict(reduction=_r))
+    spec(f"l1_loss_{_r}", lambda L, a, b, reduction: F(L).l1_loss(a, b, reduction=reduction),
+         lambda a, b, reduction: _reduce(np.abs(a - b), reduction), [A(3, 4), A(3, 4)], kwargs=dict(reduction=_r))
+    spec(f"smooth_l1_loss_{_r}", lambda L, a, b, reduction: F(L).smooth_l1_loss(a, b, reduction=reduction, beta=0.5),
+         lambda a, b, reduction: _reduce(_np_smooth_l1(a, b, 0.5), reduction), [A(4, 5), A(4, 5)],
+         kwargs=dict(reduction=_r))
+    spec(f"huber_loss_{_r}", lambda L, a, b, reduction: F(L).huber_loss(a, b, reduction=reduction, delta=0.7),
+         lambda a, b, reduction: _reduce(_np_huber(a, b, 0.7), reduction), [A(4, 5), A(4, 5)],
+         kwargs=dict(reduction=_r))
+    spec(f"bce_{_r}", lambda L, a, b, reduction: F(L).binary_cross_entropy(a, b, reduction=reduction),
+         lambda a, b, reduction: _np_bce(a, b, reduction=reduction),
+         [A(3, 4, low=0.05, high=0.95), A(3, 4, low=0.0, high=1.0)], kwargs=dict(reduction=_r))
+    spec(f"bce_logits_{_r}", lambda L, a, b, reduction: F(L).binary_cross_entropy_with_logits(a, b, reduction=reduction),
+         lambda a, b, reduction: _np_bce_logits(a, b, reduction=reduction),
+         [A(3, 4, low=-4, high=4), A(3, 4, low=0.0, high=1.0)], kwargs=dict(reduction=_r))
+    spec(f"cross_entropy_{_r}", lambda L, a, t, reduction: F(L).cross_entropy(a, t, reduction=reduction),
+         lambda a, t, reduction: _np_cross_entropy(a, t, reduction=reduction),
+         [A(5, 4, low=-3, high=3), A(5, dtype="int64", low=0, high=4)], kwargs=dict(reduction=_r))
+    spec(f"cross_entropy_weight_{_r}",
+         lambda L, a, t, w, reduction: F(L).cross_entropy(a, t, weight=w, reduction=reduction),
+         lambda a, t, w, reduction: _np_cross_entropy(a, t, w, reduction=reduction),
+         [A(6, 3), A(6, dtype="int64", low=0, high=3), A(3, low=0.2, high=2.0, grad=False)],
+         kwargs=dict(reduction=_r))
+    spec(f"cross_entropy_ignore_{_r}",
+         lambda L, a, t, reduction: F(L).cross_entropy(a, t, ignore_index=1, reduction=reduction),
+         lambda a, t, reduction: _np_cross_entropy(a, t, ignore_index=1, reduction=reduction),
+         [A(5, 3), Arg((5,), gen=_targets(0, 1, 2, 1, 2))], kwargs=dict(reduction=_r))
+    spec(f"cross_entropy_smoothing_{_r}",
+         lambda L, a, t, w, reduction: F(L).cross_entropy(a, t, weight=w, ignore_index=-100, reduction=reduction,
+                                                          label_smoothing=0.2),
+         lambda a, t, w, reduction: _np_cross_entropy(a, t, w, reduction=reduction, label_smoothing=0.2),
+         [A(5, 4), Arg((5,), gen=_targets(0, -100, 3, 2, 3)), A(4, low=0.2, high=2.0, grad=False)],
+         kwargs=dict(reduction=_r))
+    spec(f"cross_entropy_nd_{_r}", lambda L, a, t, reduction: F(L).cross_entropy(a, t, reduction=reduction),
+         lambda a, t, reduction: _np_cross_entropy(a, t, reduction=reduction),
+         [A(2, 4, 3, 2), A(2, 3, 2, dtype="int64", low=0, high=4)], kwargs=dict(reduction=_r))
+    spec(f"cross_entropy_probs_{_r}",
+         lambda L, a, t, reduction: F(L).cross_entropy(a, t, reduction=reduction, label_smoothing=0.1),
+         lambda a, t, reduction: _np_cross_entropy(a, t, reduction=reduction, label_smoothing=0.1),
+         [A(4, 5), Arg((4, 5), gen=_probs(4, 5))], kwargs=dict(reduction=_r))
+    spec(f"nll_loss_{_r}", lambda L, a, t, reduction: F(L).nll_loss(a, t, reduction=reduction),
+         lambda a, t, reduction: _np_nll(a, t, reduction=reduction),
+         [A(5, 4), A(5, dtype="int64", low=0, high=4)], kwargs=dict(reduction=_r))
+    spec(f"nll_loss_weight_ignore_{_r}",
+         lambda L, a, t, w, reduction: F(L).nll_loss(a, t, weight=w, ignore_index=0, reduction=reduction),
+         lambda a, t, w, reduction: _np_nll(a, t, w, ignore_index=0, reduction=reduction),
+         [A(2, 3, 4), Arg((2, 4), gen=_targets([0, 1, 2, 1], [2, 0, 0, 1])), A(3, low=0.2, high=2.0, grad=False)],
+         kwargs=dict(reduction=_r))
+
+spec("bce_weight", lambda L, a, b, w: F(L).binary_cross_entropy(a, b, weight=w),
+     lambda a, b, w: _np_bce(a, b, w), [A(3, 4, low=0.05, high=0.95), A(3, 4, low=0, high=1), A(4, low=0.2, high=2, grad=False)])
+spec("bce_logits_weight_pos_weight",
+     lambda L, a, b, w, pw: F(L).binary_cross_entropy_with_logits(a, b, weight=w, pos_weight=pw),
+     lambda a, b, w, pw: _np_bce_logits(a, b, w, pw),
+     [A(3, 4), A(3, 4, low=0, high=1), A(3, 1, low=0.2, high=2, grad=False), A(4, low=0.2, high=3, grad=False)])
+spec("bce_logits_pos_weight_sum",
+     lambda L, a, b, pw: F(L).binary_cross_entropy_with_logits(a, b, pos_weight=pw, reduction="sum"),
+     lambda a, b, pw: _np_bce_logits(a, b, pw=pw, reduction="sum"),
+     [A(2, 3, 4), A(2, 3, 4, low=0, high=1), A(4, low=0.2, high=3, grad=False)])
+# The class index is drawn as (1,) and viewed as 0-d (rb.tensor of a 0-d numpy array gives (1,) for now).
+spec("cross_entropy_unbatched", lambda L, a, t: F(L).cross_entropy(a, t.reshape(())),
+     lambda a, t: _np_cross_entropy(a, t.reshape(())), [A(5), Arg((1,), gen=_targets(3))])
+spec("cross_entropy_probs_nd_weight", lambda L, a, t, w: F(L).cross_entropy(a, t, weight=w),
+     lambda a, t, w: _np_cross_entropy(a, t, w), [A(2, 3, 4), Arg((2, 3, 4), gen=_probs(2, 3, 4)),
+                                                  A(3, low=0.2, high=2, grad=False)])
+spec("cross_entropy_large_classes", lambda L, a, t: F(L).cross_entropy(a, t), lambda a, t: _np_cross_entropy(a, t),
+     [A(64, 100, low=-5, high=5), A(64, dtype="int64", low=0, high=100)], grad=False)
+
 
 # ---------------------------------------------------------------------------------------------
 # layers (nn.functional: linear, dropout in eval, ...)
 # ---------------------------------------------------------------------------------------------
+spec("linear", lambda L, x, w, b: F(L).linear(x, w, b), lambda x, w, b: x @ w.T + b, [A(4, 3), A(5, 3), A(5)])
+spec("linear_no_bias", lambda L, x, w: F(L).linear(x, w), lambda x, w: x @ w.T, [A(4, 3), A(2, 3)])
+spec("linear_3d", lambda L, x, w, b: F(L).linear(x, w, b), lambda x, w, b: x @ w.T + b, [A(2, 3, 4), A(5, 4), A(5)])
+spec("linear_1d", lambda L, x, w, b: F(L).linear(x, w, b), lambda x, w, b: x @ w.T + b, [A(4), A(3, 4), A(3)])
+spec("linear_weight_t", lambda L, x, w, b: F(L).linear(x, w.t(), b), lambda x, w, b: x @ w + b,
+     [A(4, 3), A(3, 5), A(5)])  # a transposed weight view goes to the GEMM without a copy
+spec("linear_large", lambda L, x, w, b: F(L).linear(x, w, b), lambda x, w, b: x @ w.T + b,
+     [A(150, 70), A(90, 70), A(90)], atol=1e-4, grad=False)
+spec("dropout_eval", lambda L, x: F(L).dropout(x, p=0.5, training=False), lambda x: x, [A(3, 4)])
+spec("dropout_p0", lambda L, x: F(L).dropout(x, p=0.0, training=True), lambda x: x, [A(3, 4)])
+spec("dropout_p1", lambda L, x: F(L).dropout(x, p=1.0, training=True), np.zeros_like, [A(3, 4)])

@@ -9,3 +9,12 @@ Tensor mm(const Tensor& a, const Tensor& b);
 Tensor bmm(const Tensor& a, const Tensor& b);
 
 }  // namespace rb
+
+#include <optional>
+
+namespace rb {
+
+// y = x W^T + b in one GEMM; x: (*, in), weight: (out, in), bias: (out,) or undefined.
+Tensor linear(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias = {});
+
+}  // namespace rb

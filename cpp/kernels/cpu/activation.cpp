@@ -1,0 +1,210 @@
+// CPU activation kernels: one strided loop per activation and dtype (contiguous rows compile to
+// vector code), softmax with a max-shifted exp in double accumulators, dropout with its mask.
+#include "activation.h"
+
+#include <cmath>
+#include <mutex>
+#include <vector>
+
+#include "loops.h"
+
+namespace rb::cpu {
+namespace {
+
+template <class T, class F>
+void map1(const Tensor& x, Tensor& out, F f) {
+  StridedLoop<2> L(out.shape(), {out.strides(), x.strides()});
+  T* po = static_cast<T*>(out.raw_data());
+  const T* px = static_cast<const T*>(x.raw_data());
+  L.parallel_run([&](const int64_t* off, int64_t n, const int64_t* s) {
+    T* o = po + off[0];
+    const T* v = px + off[1];
+    if (s[0] == 1 && s[1] == 1) {
+      for (int64_t i = 0; i < n; ++i) o[i] = f(v[i]);
+    } else {
+      for (int64_t i = 0; i < n; ++i) o[i * s[0]] = f(v[i * s[1]]);
+    }
+  });
+}
+
+// out = f(g, v) with g possibly broadcast (an expanded upstream gradient has stride 0).
+template <class T, class F>
+void map2(const Tensor& g, const Tensor& v, Tensor& out, F f) {
+  StridedLoop<3> L(out.shape(), {out.strides(), broadcast_strides(g, out.shape()), v.strides()});
+  T* po = static_cast<T*>(out.raw_data());
+  const T* pg = static_cast<const T*>(g.raw_data());
+  const T* pv = static_cast<const T*>(v.raw_data());
+  L.parallel_run([&](const int64_t* off, int64_t n, const int64_t* s) {
+    T* o = po + off[0];
+    const T* a = pg + off[1];
+    const T* b = pv + off[2];
+    if (s[0] == 1 && s[1] == 1 && s[2] == 1) {
+      for (int64_t i = 0; i < n; ++i) o[i] = f(a[i], b[i]);
+    } else {
+      for (int64_t i = 0; i < n; ++i) o[i * s[0]] = f(a[i * s[1]], b[i * s[2]]);
+    }
+  });
+}
+
+}  // namespace
+
+void activation_forward(Act act, const Tensor& x, Tensor& out, double param) {
+  if (act == Act::Relu && x.dtype() == DType::Int64) {
+    return map1<int64_t>(x, out, [](int64_t v) { return v > 0 ? v : int64_t(0); });
+  }
+  RB_DISPATCH_FLOATING(x.dtype(), "activation", [&] {
+    using T = scalar_t;
+    const T a = static_cast<T>(param);
+    switch (act) {
+      case Act::Sigmoid: return map1<T>(x, out, [](T v) { return T(1) / (T(1) + std::exp(-v)); });
+      case Act::Tanh: return map1<T>(x, out, [](T v) { return std::tanh(v); });
+      case Act::Relu: return map1<T>(x, out, [](T v) { return v > T(0) ? v : (v != v ? v : T(0)); });
+      case Act::LeakyRelu: return map1<T>(x, out, [a](T v) { return v > T(0) ? v : v * a; });
+      case Act::Elu: return map1<T>(x, out, [a](T v) { return v > T(0) ? v : a * std::expm1(v); });
+      case Act::Step: return map1<T>(x, out, [](T v) { return v >= T(0) ? T(1) : T(0); });
+    }
+  });
+}
+
+void activation_backward(Act act, const Tensor& dout, const Tensor& saved, Tensor& dx, double param) {
+  RB_DISPATCH_FLOATING(saved.dtype(), "activation_backward", [&] {
+    using T = scalar_t;
+    const T a = static_cast<T>(param);
+    switch (act) {
+      case Act::Sigmoid: return map2<T>(dout, saved, dx, [](T g, T y) { return g * y * (T(1) - y); });
+      case Act::Tanh: return map2<T>(dout, saved, dx, [](T g, T y) { return g * (T(1) - y * y); });
+      case Act::Relu: return map2<T>(dout, saved, dx, [](T g, T x) { return x > T(0) ? g : T(0); });
+      case Act::LeakyRelu: return map2<T>(dout, saved, dx, [a](T g, T x) { return x > T(0) ? g : g * a; });
+      case Act::Elu: return map2<T>(dout, saved, dx, [a](T g, T x) { return x > T(0) ? g : g * a * std::exp(x); });
+      case Act::Step: return map2<T>(dout, saved, dx, [](T, T) { return T(0); });
+    }
+  });
+}
+
+// x, out: (outer, C, inner). Rows (inner == 1) are contiguous; otherwise the class dim is strided
+// by inner and a row of `inner` running maxima/sums keeps the inner loop contiguous.
+void softmax_forward(const Tensor& x, int64_t outer, int64_t C, int64_t inner, bool log, Tensor& out) {
+  RB_DISPATCH_FLOATING(x.dtype(), "softmax", [&] {
+    using T = scalar_t;
+    const T* px = static_cast<const T*>(x.raw_data());
+    T* po = static_cast<T*>(out.raw_data());
+    if (C == 0) return;
+    if (inner == 1) {
+      parallel_for(outer, std::max<int64_t>(1, kGrain / C), [&](int64_t b, int64_t e) {
+        for (int64_t r = b; r < e; ++r) {
+          const T* xr = px + r * C;
+          T* orow = po + r * C;
+          T m = xr[0];
+          for (int64_t c = 1; c < C; ++c) m = xr[c] > m || xr[c] != xr[c] ? xr[c] : m;
+          double s = 0;
+          if (log) {
+            for (int64_t c = 0; c < C; ++c) s += std::exp(xr[c] - m);
+            // (x - max) - log(sum) keeps the precision that x - (max + log(sum)) loses at large x.
+            T ls = static_cast<T>(std::log(s));
+            for (int64_t c = 0; c < C; ++c) orow[c] = (xr[c] - m) - ls;
+          } else {
+            for (int64_t c = 0; c < C; ++c) {
+              T ev = std::exp(xr[c] - m);
+              orow[c] = ev;
+              s += ev;
+            }
+            T inv = static_cast<T>(1.0 / s);
+            for (int64_t c = 0; c < C; ++c) orow[c] *= inv;
+          }
+        }
+      });
+      return;
+    }
+    parallel_for(outer, std::max<int64_t>(1, kGrain / (C * inner)), [&](int64_t b, int64_t e) {
+      std::vector<T> m(inner);
+      std::vector<double> s(inner);
+      for (int64_t o = b; o < e; ++o) {
+        const T* xo = px + o * C * inner;
+        T* oo = po + o * C * inner;
+        for (int64_t k = 0; k < inner; ++k) m[k] = xo[k], s[k] = 0;
+        for (int64_t c = 1; c < C; ++c)
+          for (int64_t k = 0; k < inner; ++k) {
+            T v = xo[c * inner + k];
+            m[k] = v > m[k] || v != v ? v : m[k];
+          }
+        for (int64_t c = 0; c < C; ++c)
+          for (int64_t k = 0; k < inner; ++k) {
+            T ev = std::exp(xo[c * inner + k] - m[k]);
+            if (!log) oo[c * inner + k] = ev;
+            s[k] += ev;
+          }
+        if (log) {
+          for (int64_t k = 0; k < inner; ++k) s[k] = std::log(s[k]);
+          for (int64_t c = 0; c < C; ++c)
+            for (int64_t k = 0; k < inner; ++k)
+              oo[c * inner + k] = (xo[c * inner + k] - m[k]) - static_cast<T>(s[k]);
+        } else {
+          for (int64_t k = 0; k < inner; ++k) s[k] = 1.0 / s[k];
+          for (int64_t c = 0; c < C; ++c)
+            for (int64_t k = 0; k < inner; ++k) oo[c * inner + k] *= static_cast<T>(s[k]);
+        }
+      }
+    });
+  });
+}
+
+// softmax: dx = y * (dy - sum(dy * y)); log_softmax: dx = dy - exp(y) * sum(dy).
+void softmax_backward(const Tensor& dout, const Tensor& out, int64_t outer, int64_t C, int64_t inner, bool log,
+                      Tensor& dx) {
+  RB_DISPATCH_FLOATING(out.dtype(), "softmax_backward", [&] {
+    using T = scalar_t;
+    const T* pg = static_cast<const T*>(dout.raw_data());
+    const T* py = static_cast<const T*>(out.raw_data());
+    T* pd = static_cast<T*>(dx.raw_data());
+    if (C == 0) return;
+    parallel_for(outer, std::max<int64_t>(1, kGrain / (C * inner)), [&](int64_t b, int64_t e) {
+      std::vector<double> s(inner);
+      for (int64_t o = b; o < e; ++o) {
+        const int64_t base = o * C * inner;
+        const T *g = pg + base, *y = py + base;
+        T* d = pd + base;
+        for (int64_t k = 0; k < inner; ++k) s[k] = 0;
+        for (int64_t c = 0; c < C; ++c)
+          for (int64_t k = 0; k < inner; ++k) s[k] += log ? g[c * inner + k] : g[c * inner + k] * y[c * inner + k];
+        for (int64_t c = 0; c < C; ++c)
+          for (int64_t k = 0; k < inner; ++k) {
+            int64_t i = c * inner + k;
+            d[i] = log ? g[i] - std::exp(y[i]) * static_cast<T>(s[k]) : y[i] * (g[i] - static_cast<T>(s[k]));
+          }
+      }
+    });
+  });
+}
+
+void dropout_forward(const Tensor& x, double p, Generator& gen, Tensor& mask, Tensor& out) {
+  RB_DISPATCH_FLOATING(x.dtype(), "dropout", [&] {
+    using T = scalar_t;
+    const T* px = static_cast<const T*>(x.raw_data());
+    T* pm = static_cast<T*>(mask.raw_data());
+    T* po = static_cast<T*>(out.raw_data());
+    const int64_t n = x.numel();
+    const T scale = static_cast<T>(1.0 / (1.0 - p));
+    // Keep when a 32-bit uniform falls below (1-p) * 2^32; each 64-bit draw serves two elements.
+    const uint64_t thresh = static_cast<uint64_t>((1.0 - p) * 4294967296.0);
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    int64_t i = 0;
+    for (; i + 1 < n; i += 2) {
+      uint64_t r = gen.next_u64();
+      pm[i] = (r & 0xffffffffu) < thresh ? scale : T(0);
+      pm[i + 1] = (r >> 32) < thresh ? scale : T(0);
+    }
+    if (i < n) pm[i] = (gen.next_u64() & 0xffffffffu) < thresh ? scale : T(0);
+    parallel_for(n, kGrain, [&](int64_t b, int64_t e) {
+      for (int64_t j = b; j < e; ++j) po[j] = px[j] * pm[j];
+    });
+  });
+}
+
+void dropout_backward(const Tensor& dout, const Tensor& mask, Tensor& dx) {
+  RB_DISPATCH_FLOATING(mask.dtype(), "dropout_backward", [&] {
+    using T = scalar_t;
+    map2<T>(dout, mask, dx, [](T g, T m) { return g * m; });
+  });
+}
+
+}  // namespace rb::cpu

@@ -1,0 +1,383 @@
+// CPU loss kernels: elementwise losses with their sum in one pass (double accumulators, one
+// partial per thread), and the fused softmax + cross-entropy over (N, C, inner).
+#include "loss.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <vector>
+
+#include "loops.h"
+
+namespace rb::cpu {
+namespace {
+
+// f(begin, end, LossSums&) over [0, n) split across threads, partial sums added in thread order.
+template <class F>
+LossSums parallel_sums(int64_t n, int64_t grain, const F& f) {
+  LossSums total;
+  int nt = num_threads();
+  if (n <= grain || nt <= 1 || omp_in_parallel()) {
+    if (n > 0) f(0, n, total);
+    return total;
+  }
+  std::vector<LossSums> part(nt);
+  parallel_for(n, grain, [&](int64_t b, int64_t e) { f(b, e, part[thread_index()]); });
+  for (const LossSums& p : part) total.loss += p.loss, total.weight += p.weight;
+  return total;
+}
+
+template <class T> const T* ptr(const Tensor& t) { return static_cast<const T*>(t.raw_data()); }
+template <class T> const T* ptr(const Tensor* t) { return t ? static_cast<const T*>(t->raw_data()) : nullptr; }
+template <class T> T* mptr(Tensor* t) { return t ? static_cast<T*>(t->raw_data()) : nullptr; }
+
+// The upstream gradient of element i: per element (reduction none) or one value for all.
+template <class T>
+struct Grad {
+  const T* p;
+  bool scalar;
+  T scale;
+  Grad(const Tensor& dout, double s) : p(ptr<T>(dout)), scalar(dout.dim() == 0), scale(static_cast<T>(s)) {}
+  T operator[](int64_t i) const { return (scalar ? p[0] : p[i]) * scale; }
+};
+
+template <class T>
+inline T softplus_neg(T x) {  // log(1 + exp(-x)), stable for both signs
+  return std::log1p(std::exp(-std::abs(x))) + std::max(-x, T(0));
+}
+
+}  // namespace
+
+LossSums pointwise_loss_forward(PointLoss k, const Tensor& x, const Tensor& y, double param, Tensor* out) {
+  return RB_DISPATCH_FLOATING(x.dtype(), "loss", [&] {
+    using T = scalar_t;
+    const T *px = ptr<T>(x), *py = ptr<T>(y);
+    T* po = mptr<T>(out);
+    const T b = static_cast<T>(param);
+    auto run = [&](auto f) {
+      return parallel_sums(x.numel(), kGrain, [&](int64_t s, int64_t e, LossSums& acc) {
+        double sum = 0;
+        for (int64_t i = s; i < e; ++i) {
+          T l = f(px[i] - py[i]);
+          if (po) po[i] = l;
+          sum += l;
+        }
+        acc.loss += sum;
+      });
+    };
+    switch (k) {
+      case PointLoss::MSE: return run([](T d) { return d * d; });
+      case PointLoss::L1: return run([](T d) { return std::abs(d); });
+      case PointLoss::SmoothL1:
+        if (b == T(0)) return run([](T d) { return std::abs(d); });
+        return run([b](T d) {
+          T a = std::abs(d);
+          return a < b ? T(0.5) * d * d / b : a - T(0.5) * b;
+        });
+      case PointLoss::Huber:
+        return run([b](T d) {
+          T a = std::abs(d);
+          return a < b ? T(0.5) * d * d : b * (a - T(0.5) * b);
+        });
+    }
+    return LossSums{};
+  });
+}
+
+void pointwise_loss_backward(PointLoss k, const Tensor& dout, double scale, const Tensor& x, const Tensor& y,
+                             double param, Tensor* dx, Tensor* dy) {
+  RB_DISPATCH_FLOATING(x.dtype(), "loss_backward", [&] {
+    using T = scalar_t;
+    const T *px = ptr<T>(x), *py = ptr<T>(y);
+    T *pdx = mptr<T>(dx), *pdy = mptr<T>(dy);
+    Grad<T> g(dout, scale);
+    const T b = static_cast<T>(param);
+    auto run = [&](auto f) {  // f(d) = dloss/dd; dy = -dx
+      parallel_for(x.numel(), kGrain, [&](int64_t s, int64_t e) {
+        for (int64_t i = s; i < e; ++i) {
+          T v = g[i] * f(px[i] - py[i]);
+          if (pdx) pdx[i] = v;
+          if (pdy) pdy[i] = -v;
+        }
+      });
+    };
+    auto sign = [](T d) { return d > T(0) ? T(1) : (d < T(0) ? T(-1) : T(0)); };
+    switch (k) {
+      case PointLoss::MSE: return run([](T d) { return T(2) * d; });
+      case PointLoss::L1: return run(sign);
+      case PointLoss::SmoothL1:
+        if (b == T(0)) return run(sign);
+        return run([b, sign](T d) { return std::abs(d) < b ? d / b : sign(d); });
+      case PointLoss::Huber: return run([b](T d) { return d < -b ? -b : (d > b ? b : d); });
+    }
+  });
+}
+
+LossSums bce_forward(const Tensor& x, const Tensor& y, const Tensor* w, Tensor* out) {
+  return RB_DISPATCH_FLOATING(x.dtype(), "binary_cross_entropy", [&] {
+    using T = scalar_t;
+    const T *px = ptr<T>(x), *py = ptr<T>(y), *pw = ptr<T>(w);
+    T* po = mptr<T>(out);
+    std::atomic<bool> bad{false};
+    LossSums r = parallel_sums(x.numel(), kGrain, [&](int64_t s, int64_t e, LossSums& acc) {
+      double sum = 0;
+      bool b = false;
+      for (int64_t i = s; i < e; ++i) {
+        T v = px[i], t = py[i];
+        b |= !(v >= T(0) && v <= T(1));
+        T l = (t - T(1)) * std::max(std::log1p(-v), T(-100)) - t * std::max(std::log(v), T(-100));
+        if (pw) l *= pw[i];
+        if (po) po[i] = l;
+        sum += l;
+      }
+      acc.loss += sum;
+      if (b) bad = true;
+    });
+    RB_CHECK(!bad, Error, "all elements of input should be between 0 and 1");
+    return r;
+  });
+}
+
+void bce_backward(const Tensor& dout, double scale, const Tensor& x, const Tensor& y, const Tensor* w, Tensor* dx,
+                  Tensor* dy) {
+  RB_DISPATCH_FLOATING(x.dtype(), "binary_cross_entropy_backward", [&] {
+    using T = scalar_t;
+    const T *px = ptr<T>(x), *py = ptr<T>(y), *pw = ptr<T>(w);
+    T *pdx = mptr<T>(dx), *pdy = mptr<T>(dy);
+    Grad<T> g(dout, scale);
+    parallel_for(x.numel(), kGrain, [&](int64_t s, int64_t e) {
+      for (int64_t i = s; i < e; ++i) {
+        T v = px[i], gi = g[i] * (pw ? pw[i] : T(1));
+        // PyTorch's epsilon keeps the gradient finite at 0 and 1.
+        if (pdx) pdx[i] = gi * (v - py[i]) / std::max((T(1) - v) * v, T(1e-12));
+        if (pdy) pdy[i] = gi * (std::max(std::log1p(-v), T(-100)) - std::max(std::log(v), T(-100)));
+      }
+    });
+  });
+}
+
+LossSums bce_logits_forward(const Tensor& x, const Tensor& y, const Tensor* w, const Tensor* pw, Tensor* out) {
+  return RB_DISPATCH_FLOATING(x.dtype(), "binary_cross_entropy_with_logits", [&] {
+    using T = scalar_t;
+    const T *px = ptr<T>(x), *py = ptr<T>(y), *pww = ptr<T>(w), *ppw = ptr<T>(pw);
+    T* po = mptr<T>(out);
+    return parallel_sums(x.numel(), kGrain, [&](int64_t s, int64_t e, LossSums& acc) {
+      double sum = 0;
+      for (int64_t i = s; i < e; ++i) {
+        T v = px[i], t = py[i];
+        // (1 - y) x + L softplus(-x) with L = 1 + (pos_weight - 1) y; L = 1 without pos_weight.
+        T L = ppw ? T(1) + (ppw[i] - T(1)) * t : T(1);
+        T l = (T(1) - t) * v + L * softplus_neg(v);
+        if (pww) l *= pww[i];
+        if (po) po[i] = l;
+        sum += l;
+      }
+      acc.loss += sum;
+    });
+  });
+}
+
+void bce_logits_backward(const Tensor& dout, double scale, const Tensor& x, const Tensor& y, const Tensor* w,
+                         const Tensor* pw, Tensor* dx, Tensor* dy) {
+  RB_DISPATCH_FLOATING(x.dtype(), "binary_cross_entropy_with_logits_backward", [&] {
+    using T = scalar_t;
+    const T *px = ptr<T>(x), *py = ptr<T>(y), *pww = ptr<T>(w), *ppw = ptr<T>(pw);
+    T *pdx = mptr<T>(dx), *pdy = mptr<T>(dy);
+    Grad<T> g(dout, scale);
+    parallel_for(x.numel(), kGrain, [&](int64_t s, int64_t e) {
+      for (int64_t i = s; i < e; ++i) {
+        T v = px[i], t = py[i], gi = g[i] * (pww ? pww[i] : T(1));
+        T sig = T(1) / (T(1) + std::exp(-v));
+        if (ppw) {
+          T p = ppw[i], L = T(1) + (p - T(1)) * t;
+          if (pdx) pdx[i] = gi * (L * sig - p * t);
+          if (pdy) pdy[i] = gi * ((p - T(1)) * softplus_neg(v) - v);
+        } else {
+          if (pdx) pdx[i] = gi * (sig - t);
+          if (pdy) pdy[i] = -gi * v;
+        }
+      }
+    });
+  });
+}
+
+LossSums cross_entropy_forward(const Tensor& x, const Tensor& target, const Tensor* w, int64_t N, int64_t C,
+                               int64_t inner, int64_t ignore_index, double eps, Tensor* out, Tensor& lse) {
+  return RB_DISPATCH_FLOATING(x.dtype(), "cross_entropy", [&] {
+    using T = scalar_t;
+    const T *px = ptr<T>(x), *pw = ptr<T>(w);
+    const int64_t* pt = ptr<int64_t>(target);
+    T *po = mptr<T>(out), *pl = mptr<T>(&lse);
+    const double sm = eps / static_cast<double>(C);
+    return parallel_sums(N * inner, std::max<int64_t>(1, kGrain / std::max<int64_t>(C, 1)),
+                         [&](int64_t s, int64_t e, LossSums& acc) {
+      for (int64_t i = s; i < e; ++i) {
+        const int64_t n = i / inner, k = i - n * inner;
+        const T* xr = px + n * C * inner + k;
+        const int64_t t = pt[i];
+        if (t == ignore_index) {
+          if (po) po[i] = T(0);
+          pl[2 * i] = pl[2 * i + 1] = T(0);
+          continue;
+        }
+        T m = xr[0];
+        for (int64_t c = 1; c < C; ++c) m = std::max(m, xr[c * inner]);
+        double se = 0;
+        for (int64_t c = 0; c < C; ++c) se += std::exp(static_cast<double>(xr[c * inner] - m));
+        double l = static_cast<double>(m) + std::log(se);
+        pl[2 * i] = m, pl[2 * i + 1] = static_cast<T>(std::log(se));
+        double wt = pw ? pw[t] : 1.0;
+        double loss = (1.0 - eps) * wt * (l - xr[t * inner]);
+        if (eps > 0) {
+          double sl = 0;
+          for (int64_t c = 0; c < C; ++c) sl += (pw ? pw[c] : 1.0) * (l - xr[c * inner]);
+          loss += sm * sl;
+        }
+        if (po) po[i] = static_cast<T>(loss);
+        acc.loss += loss;
+        acc.weight += wt;
+      }
+    });
+  });
+}
+
+void cross_entropy_backward(const Tensor& dout, double scale, const Tensor& x, const Tensor& target, const Tensor* w,
+                            const Tensor& lse, int64_t N, int64_t C, int64_t inner, int64_t ignore_index, double eps,
+                            Tensor& dx) {
+  RB_DISPATCH_FLOATING(x.dtype(), "cross_entropy_backward", [&] {
+    using T = scalar_t;
+    const T *px = ptr<T>(x), *pw = ptr<T>(w), *pl = ptr<T>(lse);
+    const int64_t* pt = ptr<int64_t>(target);
+    T* pd = mptr<T>(&dx);
+    Grad<T> g(dout, scale);
+    const T sm = static_cast<T>(eps / static_cast<double>(C));
+    T wall = T(C);
+    if (pw) {
+      wall = 0;
+      for (int64_t c = 0; c < C; ++c) wall += pw[c];
+    }
+    parallel_for(N * inner, std::max<int64_t>(1, kGrain / std::max<int64_t>(C, 1)), [&](int64_t s, int64_t e) {
+      for (int64_t i = s; i < e; ++i) {
+        const int64_t n = i / inner, k = i - n * inner;
+        const T* xr = px + n * C * inner + k;
+        T* dr = pd + n * C * inner + k;
+        const int64_t t = pt[i];
+        if (t == ignore_index) {
+          for (int64_t c = 0; c < C; ++c) dr[c * inner] = T(0);
+          continue;
+        }
+        const T gi = g[i], m = pl[2 * i], ls = pl[2 * i + 1];
+        const T wt = pw ? pw[t] : T(1);
+        const T a = gi * ((T(1) - T(eps)) * wt + sm * wall);
+        if (pw) {
+          for (int64_t c = 0; c < C; ++c) dr[c * inner] = a * std::exp((xr[c * inner] - m) - ls) - gi * sm * pw[c];
+        } else {
+          for (int64_t c = 0; c < C; ++c) dr[c * inner] = a * std::exp((xr[c * inner] - m) - ls) - gi * sm;
+        }
+        dr[t * inner] -= gi * (T(1) - T(eps)) * wt;
+      }
+    });
+  });
+}
+
+LossSums cross_entropy_prob_forward(const Tensor& x, const Tensor& q, const Tensor* w, int64_t N, int64_t C,
+                                    int64_t inner, double eps, Tensor* out, Tensor& lse) {
+  return RB_DISPATCH_FLOATING(x.dtype(), "cross_entropy", [&] {
+    using T = scalar_t;
+    const T *px = ptr<T>(x), *pq = ptr<T>(q), *pw = ptr<T>(w);
+    T *po = mptr<T>(out), *pl = mptr<T>(&lse);
+    const double sm = eps / static_cast<double>(C);
+    return parallel_sums(N * inner, std::max<int64_t>(1, kGrain / std::max<int64_t>(C, 1)),
+                         [&](int64_t s, int64_t e, LossSums& acc) {
+      for (int64_t i = s; i < e; ++i) {
+        const int64_t n = i / inner, k = i - n * inner;
+        const int64_t base = n * C * inner + k;
+        const T *xr = px + base, *qr = pq + base;
+        T m = C ? xr[0] : T(0);
+        for (int64_t c = 1; c < C; ++c) m = std::max(m, xr[c * inner]);
+        double se = 0;
+        for (int64_t c = 0; c < C; ++c) se += std::exp(static_cast<double>(xr[c * inner] - m));
+        double l = static_cast<double>(m) + std::log(se);
+        pl[2 * i] = m, pl[2 * i + 1] = static_cast<T>(std::log(se));
+        double loss = 0;
+        for (int64_t c = 0; c < C; ++c)
+          loss += (pw ? pw[c] : 1.0) * (qr[c * inner] * (1.0 - eps) + sm) * (l - xr[c * inner]);
+        if (po) po[i] = static_cast<T>(loss);
+        acc.loss += loss;
+      }
+    });
+  });
+}
+
+void cross_entropy_prob_backward(const Tensor& dout, double scale, const Tensor& x, const Tensor& q, const Tensor* w,
+                                 const Tensor& lse, int64_t N, int64_t C, int64_t inner, double eps, Tensor* dx,
+                                 Tensor* dq) {
+  RB_DISPATCH_FLOATING(x.dtype(), "cross_entropy_backward", [&] {
+    using T = scalar_t;
+    const T *px = ptr<T>(x), *pq = ptr<T>(q), *pw = ptr<T>(w), *pl = ptr<T>(lse);
+    T *pdx = mptr<T>(dx), *pdq = mptr<T>(dq);
+    Grad<T> g(dout, scale);
+    const T keep = T(1) - T(eps), sm = static_cast<T>(eps / static_cast<double>(C));
+    parallel_for(N * inner, std::max<int64_t>(1, kGrain / std::max<int64_t>(C, 1)), [&](int64_t s, int64_t e) {
+      for (int64_t i = s; i < e; ++i) {
+        const int64_t n = i / inner, k = i - n * inner;
+        const int64_t base = n * C * inner + k;
+        const T *xr = px + base, *qr = pq + base;
+        const T gi = g[i], m = pl[2 * i], ls = pl[2 * i + 1];
+        if (pdx) {
+          T wq = 0;  // sum_c w_c q'_c
+          for (int64_t c = 0; c < C; ++c) wq += (pw ? pw[c] : T(1)) * (qr[c * inner] * keep + sm);
+          for (int64_t c = 0; c < C; ++c)
+            pdx[base + c * inner] =
+                gi * (std::exp((xr[c * inner] - m) - ls) * wq - (pw ? pw[c] : T(1)) * (qr[c * inner] * keep + sm));
+        }
+        if (pdq)
+          for (int64_t c = 0; c < C; ++c) pdq[base + c * inner] = gi * (pw ? pw[c] : T(1)) * keep * ((m - xr[c * inner]) + ls);
+      }
+    });
+  });
+}
+
+LossSums nll_forward(const Tensor& x, const Tensor& target, const Tensor* w, int64_t N, int64_t C, int64_t inner,
+                     int64_t ignore_index, Tensor* out) {
+  return RB_DISPATCH_FLOATING(x.dtype(), "nll_loss", [&] {
+    using T = scalar_t;
+    const T *px = ptr<T>(x), *pw = ptr<T>(w);
+    const int64_t* pt = ptr<int64_t>(target);
+    T* po = mptr<T>(out);
+    return parallel_sums(N * inner, kGrain, [&](int64_t s, int64_t e, LossSums& acc) {
+      for (int64_t i = s; i < e; ++i) {
+        const int64_t n = i / inner, k = i - n * inner;
+        const int64_t t = pt[i];
+        if (t == ignore_index) {
+          if (po) po[i] = T(0);
+          continue;
+        }
+        T wt = pw ? pw[t] : T(1);
+        T l = -wt * px[n * C * inner + t * inner + k];
+        if (po) po[i] = l;
+        acc.loss += l;
+        acc.weight += wt;
+      }
+    });
+  });
+}
+
+void nll_backward(const Tensor& dout, double scale, const Tensor& target, const Tensor* w, int64_t N, int64_t C,
+                  int64_t inner, int64_t ignore_index, Tensor& dx) {
+  RB_DISPATCH_FLOATING(dx.dtype(), "nll_loss_backward", [&] {
+    using T = scalar_t;
+    const T* pw = ptr<T>(w);
+    const int64_t* pt = ptr<int64_t>(target);
+    T* pd = mptr<T>(&dx);
+    Grad<T> g(dout, scale);
+    std::fill(pd, pd + N * C * inner, T(0));
+    for (int64_t i = 0; i < N * inner; ++i) {
+      const int64_t n = i / inner, k = i - n * inner, t = pt[i];
+      if (t == ignore_index) continue;
+      pd[n * C * inner + t * inner + k] = -g[i] * (pw ? pw[t] : T(1));
+    }
+  });
+}
+
+}  // namespace rb::cpu

@@ -1,0 +1,195 @@
+// Activations and dropout: checks, dtype rules, output allocation and the autograd nodes, whose
+// backward runs one fused kernel pass (from the saved output for sigmoid/tanh/softmax).
+#include "rosenblatt/ops.h"
+
+#include "../kernels/cpu/activation.h"
+
+namespace rb {
+namespace {
+
+using cpu::Act;
+
+const char* act_name(Act a) {
+  static const char* n[] = {"Sigmoid", "Tanh", "Relu", "LeakyRelu", "Elu", "HeavisideStep"};
+  return n[static_cast<int>(a)];
+}
+bool saves_output(Act a) { return a == Act::Sigmoid || a == Act::Tanh; }
+
+void check_cpu(const Tensor& x, const char* op) {
+  RB_CHECK(x.device().is_cpu(), NotImplementedError, op, ": not implemented for device ", x.device().name());
+}
+
+void check_inplace(const Tensor& self) {
+  RB_CHECK(!(GradMode::enabled() && self.is_leaf() && self.requires_grad()), Error,
+           "a leaf Variable that requires grad is being used in an in-place operation.");
+}
+
+void rebase_history(Tensor& self, const Tensor& result) {
+  TensorImpl* s = self.impl();
+  s->grad_fn = result.grad_fn();
+  s->output_nr = result.impl()->output_nr;
+  s->requires_grad = result.requires_grad();
+}
+
+struct ActivationBackward : Node {
+  Act act;
+  double param = 0;
+  SavedTensor saved;  // output for sigmoid/tanh, input otherwise
+  std::string name() const override { return std::string(act_name(act)) + "Backward"; }
+  void release_saved() override { saved.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
+    Tensor s = saved.unpack(*this);
+    Tensor dx = Tensor::empty(s.shape(), s.dtype(), s.device());
+    cpu::activation_backward(act, grads[0], s, dx, param);
+    return {dx};
+  }
+};
+
+struct StepBackward : Node {
+  std::string name() const override { return "HeavisideStepBackward"; }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override { return {zeros_like(grads[0])}; }
+};
+
+// Integer inputs: relu keeps the dtype (as PyTorch); sigmoid/tanh/step compute in float32;
+// leaky_relu and elu are float-only in PyTorch.
+Tensor act_input(Act act, const Tensor& x, const char* op) {
+  check_cpu(x, op);
+  if (is_floating(x.dtype())) return x;
+  if (act == Act::Relu && x.dtype() == DType::Int64) return x;
+  if (act == Act::Sigmoid || act == Act::Tanh || act == Act::Step) return to_dtype(x, DType::Float32);
+  throw Error(str("\"", op, "\" not implemented for '", dtype_name(x.dtype()), "'"));
+}
+
+Tensor activation(Act act, const Tensor& x_in, double param, const char* op) {
+  Tensor x = act_input(act, x_in, op);
+  Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
+  cpu::activation_forward(act, x, out, param);
+  if (needs_grad(x)) {
+    if (act == Act::Step) {
+      record(std::make_shared<StepBackward>(), {&x}, {&out});
+    } else {
+      auto node = std::make_shared<ActivationBackward>();
+      node->act = act;
+      node->param = param;
+      node->saved = SavedTensor(saves_output(act) ? out : x);
+      record(node, {&x}, {&out});
+    }
+  }
+  return out;
+}
+
+Tensor& activation_(Act act, Tensor& x, double param, const char* op) {
+  check_cpu(x, op);
+  check_inplace(x);
+  RB_CHECK(is_floating(x.dtype()) || (act == Act::Relu && x.dtype() == DType::Int64), Error, "result type Float can't be cast to the desired output type ", dtype_name(x.dtype()));
+  if (needs_grad(x)) {
+    // Out of place (on a copy when backward needs the input), then write back and take over
+    // the result's history, as the in-place elementwise ops do.
+    Tensor r = activation(act, saves_output(act) ? x : clone(x), param, op);
+    {
+      NoGradGuard ng;
+      copy_(x, r.detach());
+    }
+    rebase_history(x, r);
+    return x;
+  }
+  cpu::activation_forward(act, x, x, param);
+  x.bump_version();
+  return x;
+}
+
+struct SoftmaxBackward : Node {
+  SavedTensor out;
+  int64_t outer, C, inner;
+  bool log;
+  std::string name() const override { return log ? "LogSoftmaxBackward" : "SoftmaxBackward"; }
+  void release_saved() override { out.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
+    Tensor y = out.unpack(*this);
+    Tensor g = grads[0].contiguous();
+    Tensor dx = Tensor::empty(y.shape(), y.dtype(), y.device());
+    cpu::softmax_backward(g, y, outer, C, inner, log, dx);
+    return {dx};
+  }
+};
+
+Tensor softmax_impl(const Tensor& x_in, int64_t dim, bool log) {
+  const char* op = log ? "log_softmax" : "softmax";
+  check_cpu(x_in, op);
+  Tensor x = is_floating(x_in.dtype()) ? x_in : to_dtype(x_in, DType::Float32);
+  int64_t d = wrap_dim(dim, x.dim());
+  int64_t outer = 1, C = 1, inner = 1;
+  for (int64_t i = 0; i < x.dim(); ++i) {
+    if (i < d) outer *= x.shape()[i];
+    else if (i > d) inner *= x.shape()[i];
+    else C = x.shape()[i];
+  }
+  Tensor xc;
+  {
+    NoGradGuard ng;
+    xc = x.contiguous();
+  }
+  Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
+  cpu::softmax_forward(xc, outer, C, inner, log, out);
+  if (needs_grad(x)) {
+    auto node = std::make_shared<SoftmaxBackward>();
+    node->out = SavedTensor(out);
+    node->outer = outer, node->C = C, node->inner = inner, node->log = log;
+    record(node, {&x}, {&out});
+  }
+  return out;
+}
+
+struct DropoutBackward : Node {
+  Tensor mask;  // private to the node: nothing else can write to it
+  std::string name() const override { return "MulBackward"; }
+  void release_saved() override { mask = Tensor(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
+    check_not_released();
+    Tensor dx = Tensor::empty(mask.shape(), mask.dtype(), mask.device());
+    cpu::dropout_backward(grads[0], mask, dx);
+    return {dx};
+  }
+};
+
+}  // namespace
+
+Tensor sigmoid(const Tensor& x) { return activation(Act::Sigmoid, x, 0, "sigmoid"); }
+Tensor tanh(const Tensor& x) { return activation(Act::Tanh, x, 0, "tanh"); }
+Tensor relu(const Tensor& x) { return activation(Act::Relu, x, 0, "relu"); }
+Tensor leaky_relu(const Tensor& x, double slope) { return activation(Act::LeakyRelu, x, slope, "leaky_relu"); }
+Tensor elu(const Tensor& x, double alpha) { return activation(Act::Elu, x, alpha, "elu"); }
+Tensor heaviside_step(const Tensor& x) { return activation(Act::Step, x, 0, "heaviside_step"); }
+Tensor& sigmoid_(Tensor& x) { return activation_(Act::Sigmoid, x, 0, "sigmoid_"); }
+Tensor& tanh_(Tensor& x) { return activation_(Act::Tanh, x, 0, "tanh_"); }
+Tensor& relu_(Tensor& x) { return activation_(Act::Relu, x, 0, "relu_"); }
+Tensor& leaky_relu_(Tensor& x, double slope) { return activation_(Act::LeakyRelu, x, slope, "leaky_relu_"); }
+Tensor& elu_(Tensor& x, double alpha) { return activation_(Act::Elu, x, alpha, "elu_"); }
+
+Tensor softmax(const Tensor& x, int64_t dim) { return softmax_impl(x, dim, false); }
+Tensor log_softmax(const Tensor& x, int64_t dim) { return softmax_impl(x, dim, true); }
+
+Tensor dropout(const Tensor& x, double p, bool training, Generator* gen) {
+  RB_CHECK(p >= 0.0 && p <= 1.0, ValueError, "dropout probability has to be between 0 and 1, but got ", p);
+  check_cpu(x, "dropout");
+  // As PyTorch on the CPU: the input itself when nothing is dropped; a zero product when all is.
+  if (!training || p == 0.0 || x.numel() == 0) return x;
+  RB_CHECK(is_floating(x.dtype()), Error, "dropout: expected a floating point tensor, got ", dtype_name(x.dtype()));
+  if (p == 1.0) return mul(x, scalar_tensor(Scalar(0.0), x.dtype(), x.device()));
+  Tensor xc;
+  {
+    NoGradGuard ng;
+    xc = x.contiguous();
+  }
+  Tensor mask = Tensor::empty(x.shape(), x.dtype(), x.device());
+  Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
+  cpu::dropout_forward(xc, p, gen ? *gen : default_generator(), mask, out);
+  if (needs_grad(x)) {
+    auto node = std::make_shared<DropoutBackward>();
+    node->mask = mask;
+    record(node, {&x}, {&out});
+  }
+  return out;
+}
+
+}  // namespace rb

@@ -1,0 +1,99 @@
+// The dense layer F.linear: y = x W^T + b as one GEMM with the bias in the same pass, and a
+// hand-written backward (two GEMMs over the flattened batch, a column sum for the bias).
+#include "rosenblatt/ops.h"
+
+#include "../kernels/cpu/linear.h"
+
+namespace rb {
+namespace {
+
+struct LinearBackward : Node {
+  SavedTensor x, w;  // x: (M, K) view of the contiguous input (for dW); w: as given to the GEMM (for dx)
+  bool w_t = false, need_x = false, need_w = false, need_b = false;
+  int64_t M = 0, K = 0;
+  Shape in_shape, w_shape;
+  std::string name() const override { return "LinearBackward"; }
+  void release_saved() override { x.reset(), w.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
+    check_not_released();
+    Tensor xv = need_w ? x.unpack(*this) : Tensor(), wv = need_x ? w.unpack(*this) : Tensor();
+    const int64_t N = w_shape[0];
+    Tensor g = grads[0].contiguous();
+    DType dt = g.dtype();
+    Tensor g2 = Tensor::make_view(g, {M, N}, {N, 1}, g.offset());
+    Tensor dx, dw, db;
+    if (need_x) dx = Tensor::empty(in_shape, dt, g.device());
+    if (need_w) dw = Tensor::empty(w_shape, dt, g.device());
+    if (need_b) db = Tensor::empty({N}, dt, g.device());
+    Tensor dx2 = need_x ? Tensor::make_view(dx, {M, K}, {K, 1}, 0) : Tensor();
+    cpu::linear_backward(g2, M, K, xv, wv, w_t, need_x ? &dx2 : nullptr, need_w ? &dw : nullptr, need_b ? &db : nullptr);
+    return {dx, dw, db};
+  }
+};
+
+}  // namespace
+
+Tensor linear(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias_opt) {
+  Tensor bias = bias_opt ? *bias_opt : Tensor();
+  RB_CHECK(input.device() == weight.device() && (!bias.defined() || bias.device() == input.device()), Error,
+           "linear: Expected all tensors to be on the same device, but found at least two devices, ",
+           input.device().name(), " and ", weight.device().name(), "!");
+  RB_CHECK(input.device().is_cpu(), NotImplementedError, "linear: not implemented for device ", input.device().name());
+  RB_CHECK(input.dim() >= 1, Error, "linear: input must have at least one dimension (got shape ", input.shape(), ")");
+  if (weight.dim() != 2) {  // a 1-D weight follows matmul's rules, as in PyTorch
+    RB_CHECK(weight.dim() == 1, Error, "linear: weight must be 1-D or 2-D (got shape ", weight.shape(), ")");
+    Tensor y = matmul(input, weight);
+    return bias.defined() ? add(y, bias) : y;
+  }
+  RB_CHECK(input.dtype() == weight.dtype(), Error, "mat1 and mat2 must have the same dtype, but got ",
+           dtype_name(input.dtype()), " and ", dtype_name(weight.dtype()));
+  RB_CHECK(is_floating(input.dtype()), Error, "linear: expected floating point tensors, got ", dtype_name(input.dtype()));
+  const int64_t K = input.size(-1), N = weight.size(0);
+  RB_CHECK(weight.size(1) == K, Error, "mat1 and mat2 shapes cannot be multiplied (",
+           K ? input.numel() / K : 0, "x", K, " and ", weight.size(1), "x", N, ")");
+  if (bias.defined()) {
+    RB_CHECK(bias.dtype() == input.dtype(), Error, "linear: expected bias of dtype ", dtype_name(input.dtype()),
+             " but got ", dtype_name(bias.dtype()));
+    if (!(bias.dim() == 1 && bias.size(0) == N)) {
+      // Any other broadcastable bias: the GEMM, then a broadcasting add.
+      return add(linear(input, weight, std::nullopt), bias);
+    }
+  }
+  Shape out_shape(input.shape().begin(), input.shape().end() - 1);
+  out_shape.push_back(N);
+  const int64_t M = numel_of(Shape(input.shape().begin(), input.shape().end() - 1));
+  Tensor xc, wc, bc;
+  bool w_t = false;
+  {
+    NoGradGuard ng;
+    xc = input.contiguous();
+    if (weight.is_contiguous()) {
+      wc = weight;
+    } else if ((weight.stride(0) == 1 || N == 1) && (weight.stride(1) == N || K == 1)) {
+      wc = weight, w_t = true;  // W is W'^T for a row-major W' (K, N): no copy
+    } else {
+      wc = clone(weight.detach());
+    }
+    if (bias.defined()) bc = bias.contiguous();
+  }
+  Tensor x2 = Tensor::make_view(xc, {M, K}, {K, 1}, xc.offset());
+  Tensor out = Tensor::empty(out_shape, input.dtype(), input.device());
+  Tensor out2 = Tensor::make_view(out, {M, N}, {N, 1}, 0);
+  cpu::linear_forward(x2, wc, w_t, bias.defined() ? &bc : nullptr, out2);
+  if (GradMode::enabled() && (input.requires_grad() || weight.requires_grad() || (bias.defined() && bias.requires_grad()))) {
+    auto node = std::make_shared<LinearBackward>();
+    node->need_x = input.requires_grad();
+    node->need_w = weight.requires_grad();
+    node->need_b = bias.defined() && bias.requires_grad();
+    node->w_t = w_t;
+    node->in_shape = input.shape();
+    node->w_shape = weight.shape();
+    node->M = M, node->K = K;
+    if (node->need_w) node->x = SavedTensor(x2);
+    if (node->need_x) node->w = SavedTensor(wc);
+    record(node, {&input, &weight, &bias}, {&out});
+  }
+  return out;
+}
+
+}  // namespace rb

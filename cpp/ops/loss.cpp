@@ -1,0 +1,363 @@
+// Losses: shape/dtype/range checks with PyTorch's messages, reduction, and autograd nodes whose
+// backward is one kernel pass (softmax - onehot for cross-entropy, sigmoid - y for BCE-with-logits).
+#include "rosenblatt/ops.h"
+
+#include "../kernels/cpu/loss.h"
+
+namespace rb {
+namespace {
+
+using cpu::LossSums;
+using cpu::PointLoss;
+
+Tensor cast(const Tensor& t, DType dt) { return t.dtype() == dt ? t : to_dtype(t, dt); }
+
+void check_devices(const Tensor& a, const Tensor& b, const char* op) {
+  RB_CHECK(a.device() == b.device(), Error, op, ": Expected all tensors to be on the same device, but found at least two devices, ",
+           a.device().name(), " and ", b.device().name(), "!");
+  RB_CHECK(a.device().is_cpu(), NotImplementedError, op, ": not implemented for device ", a.device().name());
+}
+
+// A contiguous tensor computed without recording (the op records against the original).
+Tensor contiguous_nograd(const Tensor& t) {
+  NoGradGuard ng;
+  return t.contiguous();
+}
+
+// The reduced value as a 0-d tensor; mean divides by denom (0/0 gives nan, as PyTorch).
+Tensor reduced(const LossSums& s, Reduction red, double denom, DType dt, Device dev) {
+  double v = red == Reduction::Sum ? s.loss : s.loss / denom;
+  return scalar_tensor(Scalar(v), dt, dev);
+}
+
+bool want_grad(const Tensor& t) { return GradMode::enabled() && t.defined() && t.requires_grad(); }
+
+// An optional per-element tensor (weight, pos_weight) broadcast to `shape`, contiguous, in dtype dt.
+// It gets no gradient, as in PyTorch.
+Tensor broadcast_aux(const std::optional<Tensor>& t, const Shape& shape, DType dt) {
+  if (!t || !t->defined()) return Tensor();
+  NoGradGuard ng;
+  Tensor w = cast(t->detach(), dt);
+  if (w.shape() != shape) {
+    broadcast_shapes(w.shape(), shape);  // raises with both shapes
+    RB_CHECK(broadcast_shapes(w.shape(), shape) == shape, Error, "weight of shape ", w.shape(),
+             " can't be broadcast to the input shape ", shape);
+    w = expand(w, shape);
+  }
+  return w.contiguous();
+}
+
+// --- elementwise losses -----------------------------------------------------------------------
+
+struct PointwiseLossBackward : Node {
+  PointLoss kind;
+  double param = 0;
+  Reduction red;
+  int64_t n = 0;
+  SavedTensor x, y;
+  bool need_x = false, need_y = false;
+  std::string name() const override {
+    static const char* names[] = {"MseLossBackward", "L1LossBackward", "SmoothL1LossBackward", "HuberLossBackward"};
+    return names[static_cast<int>(kind)];
+  }
+  void release_saved() override { x.reset(), y.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
+    Tensor xv = x.unpack(*this), yv = y.unpack(*this);
+    Tensor g = red == Reduction::None ? grads[0].contiguous() : grads[0];
+    Tensor dx, dy;
+    if (need_x) dx = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
+    if (need_y) dy = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
+    cpu::pointwise_loss_backward(kind, g, red == Reduction::Mean ? 1.0 / n : 1.0, xv, yv, param,
+                                 need_x ? &dx : nullptr, need_y ? &dy : nullptr);
+    return {dx, dy};
+  }
+};
+
+Tensor pointwise_loss(PointLoss kind, const Tensor& input, const Tensor& target, Reduction red, double param,
+                      const char* op) {
+  check_devices(input, target, op);
+  DType dt = promote(input.dtype(), target.dtype());
+  RB_CHECK(is_floating(dt), Error, "\"", op, "\" not implemented for '", dtype_name(dt), "'");
+  Tensor x = cast(input, dt), y = cast(target, dt);
+  if (x.shape() != y.shape()) {
+    // PyTorch broadcasts (with a warning); differentiable expands sum the gradient back.
+    Shape b = broadcast_shapes(x.shape(), y.shape());
+    x = expand(x, b), y = expand(y, b);
+  }
+  x = x.contiguous(), y = y.contiguous();
+  Tensor out;
+  LossSums s;
+  if (red == Reduction::None) {
+    out = Tensor::empty(x.shape(), dt, x.device());
+    s = cpu::pointwise_loss_forward(kind, x, y, param, &out);
+  } else {
+    s = cpu::pointwise_loss_forward(kind, x, y, param, nullptr);
+    out = reduced(s, red, static_cast<double>(x.numel()), dt, x.device());
+  }
+  if (needs_grad(x, y)) {
+    auto node = std::make_shared<PointwiseLossBackward>();
+    node->kind = kind, node->param = param, node->red = red, node->n = x.numel();
+    node->need_x = x.requires_grad(), node->need_y = y.requires_grad();
+    node->x = SavedTensor(x), node->y = SavedTensor(y);
+    record(node, {&x, &y}, {&out});
+  }
+  return out;
+}
+
+// --- binary cross-entropy ---------------------------------------------------------------------
+
+struct BceBackward : Node {
+  bool logits = false;
+  Reduction red;
+  int64_t n = 0;
+  SavedTensor x, y;
+  Tensor w, pw;  // private broadcast copies (or views of inputs that get no gradient)
+  bool need_x = false, need_y = false;
+  std::string name() const override {
+    return logits ? "BinaryCrossEntropyWithLogitsBackward" : "BinaryCrossEntropyBackward";
+  }
+  void release_saved() override { x.reset(), y.reset(), w = Tensor(), pw = Tensor(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
+    Tensor xv = x.unpack(*this), yv = y.unpack(*this);
+    Tensor g = red == Reduction::None ? grads[0].contiguous() : grads[0];
+    Tensor dx, dy;
+    if (need_x) dx = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
+    if (need_y) dy = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
+    double scale = red == Reduction::Mean ? 1.0 / n : 1.0;
+    const Tensor* wp = w.defined() ? &w : nullptr;
+    if (logits)
+      cpu::bce_logits_backward(g, scale, xv, yv, wp, pw.defined() ? &pw : nullptr, need_x ? &dx : nullptr,
+                               need_y ? &dy : nullptr);
+    else
+      cpu::bce_backward(g, scale, xv, yv, wp, need_x ? &dx : nullptr, need_y ? &dy : nullptr);
+    return {dx, dy};
+  }
+};
+
+Tensor bce_impl(bool logits, const Tensor& input, const Tensor& target, const std::optional<Tensor>& weight,
+                const std::optional<Tensor>& pos_weight, Reduction red) {
+  const char* op = logits ? "binary_cross_entropy_with_logits" : "binary_cross_entropy";
+  check_devices(input, target, op);
+  if (logits)
+    RB_CHECK(input.shape() == target.shape(), ValueError, "Target size (", target.shape(),
+             ") must be the same as input size (", input.shape(), ")");
+  else
+    RB_CHECK(input.shape() == target.shape(), ValueError, "Using a target size (", target.shape(),
+             ") that is different to the input size (", input.shape(),
+             ") is deprecated. Please ensure they have the same size.");
+  RB_CHECK(is_floating(input.dtype()), Error, "\"", op, "\" not implemented for '", dtype_name(input.dtype()), "'");
+  DType dt = input.dtype();
+  Tensor x = input.contiguous(), y = cast(target, dt).contiguous();
+  Tensor w = broadcast_aux(weight, x.shape(), dt);
+  Tensor pw = broadcast_aux(pos_weight, x.shape(), dt);
+  const Tensor* wp = w.defined() ? &w : nullptr;
+  const Tensor* pwp = pw.defined() ? &pw : nullptr;
+  Tensor out;
+  Tensor* outp = nullptr;
+  if (red == Reduction::None) out = Tensor::empty(x.shape(), dt, x.device()), outp = &out;
+  LossSums s = logits ? cpu::bce_logits_forward(x, y, wp, pwp, outp) : cpu::bce_forward(x, y, wp, outp);
+  if (red != Reduction::None) out = reduced(s, red, static_cast<double>(x.numel()), dt, x.device());
+  if (needs_grad(x, y)) {
+    auto node = std::make_shared<BceBackward>();
+    node->logits = logits, node->red = red, node->n = x.numel();
+    node->need_x = x.requires_grad(), node->need_y = y.requires_grad();
+    node->x = SavedTensor(x), node->y = SavedTensor(y);
+    node->w = w, node->pw = pw;
+    record(node, {&x, &y}, {&out});
+  }
+  return out;
+}
+
+// --- cross-entropy and nll ---------------------------------------------------------------------
+
+// input (N, C, d1, ...) or (C,) viewed as (N, C, inner); the per-position output shape.
+struct ClassLayout {
+  int64_t N = 1, C = 1, inner = 1;
+  Shape out_shape;
+};
+
+ClassLayout class_layout(const Tensor& input) {
+  RB_CHECK(input.dim() >= 1, Error, "Expected 1 or more dimensions (got ", input.dim(), ")");
+  ClassLayout L;
+  if (input.dim() == 1) {
+    L.C = input.size(0);
+    return L;
+  }
+  L.N = input.size(0), L.C = input.size(1);
+  L.out_shape.push_back(L.N);
+  for (int64_t d = 2; d < input.dim(); ++d) L.inner *= input.size(d), L.out_shape.push_back(input.size(d));
+  return L;
+}
+
+void check_class_target(const Tensor& input, const Tensor& target, const ClassLayout& L, int64_t ignore_index) {
+  RB_CHECK(target.dtype() == DType::Int64, Error, "expected scalar type Long but found ", dtype_name(target.dtype()));
+  if (input.dim() == 1) {
+    RB_CHECK(target.dim() == 0, Error, "0D target tensor expected, multi-target not supported");
+  } else if (input.dim() == 2) {
+    RB_CHECK(target.dim() == 1, Error, "1D target tensor expected, multi-target not supported (input shape ",
+             input.shape(), ", target shape ", target.shape(), ")");
+    RB_CHECK(target.size(0) == L.N, ValueError, "Expected input batch_size (", L.N, ") to match target batch_size (",
+             target.size(0), ").");
+  } else {
+    RB_CHECK(target.shape() == L.out_shape, Error, "Expected target size ", L.out_shape, ", got ", target.shape());
+  }
+}
+
+void check_target_range(const Tensor& tc, int64_t C, int64_t ignore_index) {
+  const int64_t* t = tc.data<int64_t>();
+  for (int64_t i = 0, n = tc.numel(); i < n; ++i)
+    if ((t[i] < 0 || t[i] >= C) && t[i] != ignore_index) throw IndexError(str("Target ", t[i], " is out of bounds."));
+}
+
+Tensor class_weight(const std::optional<Tensor>& weight, int64_t C, DType dt) {
+  if (!weight || !weight->defined()) return Tensor();
+  RB_CHECK(weight->dim() == 1 && weight->numel() == C, Error, "weight tensor should be defined either for all ", C,
+           " classes or no classes but got weight tensor of shape: ", weight->shape());
+  NoGradGuard ng;
+  return cast(weight->detach(), dt).contiguous();
+}
+
+enum class ClassKind : uint8_t { CrossEntropy, CrossEntropyProb, Nll };
+
+struct ClassLossBackward : Node {
+  ClassKind kind;
+  Reduction red;
+  ClassLayout L;
+  int64_t ignore_index = -100;
+  double eps = 0, scale = 1;
+  SavedTensor x, target;  // target: int64 classes, or float probabilities
+  Tensor w, lse;          // private to the node
+  Shape in_shape;
+  bool need_x = false, need_t = false;
+  std::string name() const override {
+    return kind == ClassKind::Nll ? "NllLossBackward" : "CrossEntropyLossBackward";
+  }
+  void release_saved() override { x.reset(), target.reset(), w = Tensor(), lse = Tensor(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
+    check_not_released();
+    Tensor tv = target.unpack(*this);
+    Tensor g = red == Reduction::None ? grads[0].contiguous() : grads[0];
+    const Tensor* wp = w.defined() ? &w : nullptr;
+    Tensor dx, dt;
+    if (need_x) dx = Tensor::empty(in_shape, g.dtype(), g.device());
+    if (kind == ClassKind::Nll) {
+      cpu::nll_backward(g, scale, tv, wp, L.N, L.C, L.inner, ignore_index, dx);
+      return {dx};
+    }
+    Tensor xv = x.unpack(*this);
+    if (kind == ClassKind::CrossEntropy) {
+      cpu::cross_entropy_backward(g, scale, xv, tv, wp, lse, L.N, L.C, L.inner, ignore_index, eps, dx);
+      return {dx};
+    }
+    if (need_t) dt = Tensor::empty(in_shape, g.dtype(), g.device());
+    cpu::cross_entropy_prob_backward(g, scale, xv, tv, wp, lse, L.N, L.C, L.inner, eps, need_x ? &dx : nullptr,
+                                     need_t ? &dt : nullptr);
+    return {dx, dt};
+  }
+};
+
+Tensor class_loss(ClassKind kind, const Tensor& input, const Tensor& target, const std::optional<Tensor>& weight,
+                  int64_t ignore_index, Reduction red, double eps) {
+  const char* op = kind == ClassKind::Nll ? "nll_loss" : "cross_entropy";
+  check_devices(input, target, op);
+  RB_CHECK(is_floating(input.dtype()), Error, "\"", op, "\" not implemented for '", dtype_name(input.dtype()), "'");
+  ClassLayout L = class_layout(input);
+  DType dt = input.dtype();
+  Tensor w = class_weight(weight, L.C, dt);
+  const Tensor* wp = w.defined() ? &w : nullptr;
+  Tensor x = contiguous_nograd(input);
+  Tensor out;
+  Tensor* outp = nullptr;
+  if (red == Reduction::None) out = Tensor::empty(L.out_shape, dt, x.device()), outp = &out;
+  const int64_t positions = L.N * L.inner;
+  Tensor lse;
+  Tensor tgt;  // what backward reads as the target
+  Tensor q;    // probability targets in the input's dtype (differentiable cast)
+  LossSums s;
+  double denom;
+  if (kind == ClassKind::CrossEntropyProb) {
+    RB_CHECK(is_floating(target.dtype()), Error, "Expected floating point type for target with class probabilities, got ",
+             dtype_name(target.dtype()));
+    RB_CHECK(ignore_index < 0, Error, "ignore_index is not supported for floating point target");
+    q = cast(target, dt);
+    tgt = contiguous_nograd(q);
+    lse = Tensor::empty({positions, 2}, dt, x.device());
+    s = cpu::cross_entropy_prob_forward(x, tgt, wp, L.N, L.C, L.inner, eps, outp, lse);
+    denom = static_cast<double>(positions);
+  } else {
+    check_class_target(input, target, L, ignore_index);
+    tgt = contiguous_nograd(target);
+    check_target_range(tgt, L.C, ignore_index);
+    if (kind == ClassKind::CrossEntropy) {
+      lse = Tensor::empty({positions, 2}, dt, x.device());
+      s = cpu::cross_entropy_forward(x, tgt, wp, L.N, L.C, L.inner, ignore_index, eps, outp, lse);
+    } else {
+      s = cpu::nll_forward(x, tgt, wp, L.N, L.C, L.inner, ignore_index, outp);
+    }
+    denom = s.weight;
+  }
+  if (red != Reduction::None) out = reduced(s, red, denom, dt, x.device());
+  bool need_t = kind == ClassKind::CrossEntropyProb && want_grad(q);
+  if (want_grad(input) || need_t) {
+    auto node = std::make_shared<ClassLossBackward>();
+    node->kind = kind, node->red = red, node->L = L, node->ignore_index = ignore_index, node->eps = eps;
+    node->scale = red == Reduction::Mean ? 1.0 / denom : 1.0;
+    node->need_x = input.requires_grad(), node->need_t = need_t;
+    node->in_shape = input.shape();
+    if (kind != ClassKind::Nll) node->x = SavedTensor(x);
+    node->target = SavedTensor(tgt);
+    node->w = w, node->lse = lse;
+    if (kind == ClassKind::CrossEntropyProb) record(node, {&input, &q}, {&out});
+    else record(node, {&input}, {&out});
+  }
+  return out;
+}
+
+}  // namespace
+
+Reduction parse_reduction(const std::string& r) {
+  if (r == "mean") return Reduction::Mean;
+  if (r == "sum") return Reduction::Sum;
+  if (r == "none") return Reduction::None;
+  throw ValueError(r + " is not a valid value for reduction");
+}
+
+Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
+  return pointwise_loss(PointLoss::MSE, input, target, reduction, 0, "mse_loss");
+}
+Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
+  return pointwise_loss(PointLoss::L1, input, target, reduction, 0, "l1_loss");
+}
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, Reduction reduction, double beta) {
+  RB_CHECK(beta >= 0, Error, "smooth_l1_loss does not support negative values for beta.");
+  return pointwise_loss(PointLoss::SmoothL1, input, target, reduction, beta, "smooth_l1_loss");
+}
+Tensor huber_loss(const Tensor& input, const Tensor& target, Reduction reduction, double delta) {
+  RB_CHECK(delta > 0, Error, "huber_loss does not support non-positive values for delta.");
+  return pointwise_loss(PointLoss::Huber, input, target, reduction, delta, "huber_loss");
+}
+
+Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const std::optional<Tensor>& weight,
+                            Reduction reduction) {
+  return bce_impl(false, input, target, weight, std::nullopt, reduction);
+}
+Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target, const std::optional<Tensor>& weight,
+                                        const std::optional<Tensor>& pos_weight, Reduction reduction) {
+  return bce_impl(true, input, target, weight, pos_weight, reduction);
+}
+
+Tensor cross_entropy(const Tensor& input, const Tensor& target, const std::optional<Tensor>& weight,
+                     int64_t ignore_index, Reduction reduction, double label_smoothing) {
+  RB_CHECK(label_smoothing >= 0.0 && label_smoothing <= 1.0, Error,
+           "label_smoothing must be between 0.0 and 1.0. Got: ", label_smoothing);
+  // Same shape as the input means class probabilities, as in PyTorch.
+  ClassKind kind = input.shape() == target.shape() ? ClassKind::CrossEntropyProb : ClassKind::CrossEntropy;
+  return class_loss(kind, input, target, weight, ignore_index, reduction, label_smoothing);
+}
+
+Tensor nll_loss(const Tensor& input, const Tensor& target, const std::optional<Tensor>& weight, int64_t ignore_index,
+                Reduction reduction) {
+  return class_loss(ClassKind::Nll, input, target, weight, ignore_index, reduction, 0.0);
+}
+
+}  // namespace rb

@@ -1,0 +1,173 @@
+"""nn.init: in-place weight initializations (uniform, normal, constant, Xavier/Glorot, Kaiming/He)
+with torch.nn.init's names, formulas for gain and fan, and generator= arguments."""
+import math
+import warnings
+
+import numpy as np
+
+from .. import _C
+from .._C import Tensor
+
+__all__ = [
+    "calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_",
+    "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_",
+]
+
+
+class _NoGrad:
+    __slots__ = ("prev",)
+
+    def __enter__(self):
+        self.prev = _C.is_grad_enabled()
+        _C._set_grad_enabled(False)
+
+    def __exit__(self, *exc):
+        _C._set_grad_enabled(self.prev)
+        return False
+
+
+# Tensor.uniform_/normal_ come from the C++ core (drawing from rb.Generator). Until a build has
+# them, draw with numpy so initialization still works (not seeded by rb.manual_seed).
+_NATIVE_UNIFORM = hasattr(Tensor, "uniform_")
+_NATIVE_NORMAL = hasattr(Tensor, "normal_")
+_np_rng = np.random.default_rng()
+
+
+def _fill_from_numpy(tensor, values):
+    tensor.copy_(_C.from_numpy(np.ascontiguousarray(values, dtype=tensor.numpy(force=True).dtype)))
+
+
+def _uniform(tensor, a, b, generator):
+    if _NATIVE_UNIFORM:
+        return tensor.uniform_(a, b, generator=generator)
+    _fill_from_numpy(tensor, _np_rng.uniform(a, b, size=tuple(tensor.shape)))
+    return tensor
+
+
+def _normal(tensor, mean, std, generator):
+    if _NATIVE_NORMAL:
+        return tensor.normal_(mean, std, generator=generator)
+    _fill_from_numpy(tensor, _np_rng.normal(mean, std, size=tuple(tensor.shape)))
+    return tensor
+
+
+def calculate_gain(nonlinearity, param=None):
+    """The recommended gain for an activation (torch.nn.init.calculate_gain)."""
+    linear_fns = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+                  "conv_transpose3d"]
+    if nonlinearity in linear_fns or nonlinearity == "sigmoid":
+        return 1
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        if param is None:
+            negative_slope = 0.01
+        elif (not isinstance(param, bool) and isinstance(param, int)) or isinstance(param, float):
+            negative_slope = param
+        else:
+            raise ValueError(f"negative_slope {param} not a valid number")
+        return math.sqrt(2.0 / (1 + negative_slope**2))
+    if nonlinearity == "selu":
+        return 3.0 / 4
+    raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
+
+
+def uniform_(tensor, a=0.0, b=1.0, generator=None):
+    with _NoGrad():
+        return _uniform(tensor, a, b, generator)
+
+
+def normal_(tensor, mean=0.0, std=1.0, generator=None):
+    with _NoGrad():
+        return _normal(tensor, mean, std, generator)
+
+
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+    """Normal values redrawn until they fall in [a, b] (rejection sampling from the generator)."""
+    n = tensor.numel()
+    out = np.empty(0)
+    while out.size < n:
+        draw = _normal(_C.empty(2 * n + 16, dtype=_C.dtype.float64), mean, std, generator).numpy()
+        out = np.concatenate([out, draw[(draw >= a) & (draw <= b)]])
+    with _NoGrad():
+        _fill_from_numpy(tensor, out[:n].reshape(tuple(tensor.shape)))
+    return tensor
+
+
+def constant_(tensor, val):
+    with _NoGrad():
+        return tensor.fill_(val)
+
+
+def ones_(tensor):
+    with _NoGrad():
+        return tensor.fill_(1.0)
+
+
+def zeros_(tensor):
+    with _NoGrad():
+        return tensor.zero_()
+
+
+def eye_(tensor):
+    if tensor.dim() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    with _NoGrad():
+        _fill_from_numpy(tensor, np.eye(*tuple(tensor.shape)))
+    return tensor
+
+
+def _calculate_fan_in_and_fan_out(tensor):
+    if tensor.dim() < 2:
+        raise ValueError("Fan in and fan out can not be computed for tensor with fewer than 2 dimensions")
+    num_input_fmaps = tensor.size(1)
+    num_output_fmaps = tensor.size(0)
+    receptive_field_size = 1
+    for s in tuple(tensor.shape)[2:]:
+        receptive_field_size *= s
+    return num_input_fmaps * receptive_field_size, num_output_fmaps * receptive_field_size
+
+
+def _calculate_correct_fan(tensor, mode):
+    mode = mode.lower()
+    valid_modes = ["fan_in", "fan_out"]
+    if mode not in valid_modes:
+        raise ValueError(f"Mode {mode} not supported, please use one of {valid_modes}")
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return fan_in if mode == "fan_in" else fan_out
+
+
+def xavier_uniform_(tensor, gain=1.0, generator=None):
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    a = math.sqrt(3.0) * std
+    return uniform_(tensor, -a, a, generator)
+
+
+def xavier_normal_(tensor, gain=1.0, generator=None):
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    return normal_(tensor, 0.0, std, generator)
+
+
+def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    if 0 in tuple(tensor.shape):
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
+        return tensor
+    fan = _calculate_correct_fan(tensor, mode)
+    gain = calculate_gain(nonlinearity, a)
+    std = gain / math.sqrt(fan)
+    bound = math.sqrt(3.0) * std
+    return uniform_(tensor, -bound, bound, generator)
+
+
+def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    if 0 in tuple(tensor.shape):
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
+        return tensor
+    fan = _calculate_correct_fan(tensor, mode)
+    gain = calculate_gain(nonlinearity, a)
+    std = gain / math.sqrt(fan)
+    return normal_(tensor, 0.0, std, generator)

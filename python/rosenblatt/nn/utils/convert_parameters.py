@@ -1,0 +1,29 @@
+"""parameters_to_vector / vector_to_parameters: one flat vector of all parameters and back."""
+import numpy as np
+
+from ... import _C
+from ..._C import Tensor
+
+__all__ = ["parameters_to_vector", "vector_to_parameters"]
+
+
+def parameters_to_vector(parameters):
+    """Concatenates the parameters, flattened, into one 1-d tensor (a copy)."""
+    parameters = list(parameters)
+    if hasattr(_C, "cat"):
+        return _C.cat([p.reshape(-1) for p in parameters])
+    # until the core binds cat: a copy through numpy (not differentiable)
+    return _C.from_numpy(np.concatenate([p.detach().numpy().reshape(-1) for p in parameters]))
+
+
+def vector_to_parameters(vec, parameters):
+    """Points each parameter's .data at consecutive slices of vec (sharing its memory), in order."""
+    if not isinstance(vec, Tensor):
+        raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
+    flat = vec.detach().contiguous()
+    base = flat.numpy()
+    pointer = 0
+    for param in parameters:
+        n = param.numel()
+        param.data = _C.from_numpy(base[pointer:pointer + n].reshape(tuple(param.shape))).to(param.dtype)
+        pointer += n

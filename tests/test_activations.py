@@ -1,0 +1,230 @@
+"""Activations, dropout and linear beyond the op_specs battery: dropout statistics and edge cases,
+the perceptron's step, in-place semantics, stability at extreme inputs, and error messages."""
+import numpy as np
+import pytest
+
+import rosenblatt as rb
+from conftest import requires_torch
+from op_specs import F
+
+nnF = F(rb)
+
+
+def t(a):
+    return rb.tensor(np.asarray(a))
+
+
+# --- dropout -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("p", [0.1, 0.3, 0.5, 0.8])
+def test_dropout_statistics(p):
+    n = 200_000
+    x = rb.tensor(np.ones(n, np.float32))
+    y = nnF.dropout(x, p, True).numpy()
+    zero_frac = (y == 0).mean()
+    assert abs(zero_frac - p) < 0.01, zero_frac
+    kept = y[y != 0]
+    np.testing.assert_allclose(kept, 1.0 / (1.0 - p), rtol=1e-6)  # inverted dropout scale
+    assert abs(y.mean() - 1.0) < 0.02  # the expectation is preserved
+
+
+def test_dropout_masks_differ_between_calls():
+    x = rb.tensor(np.ones(1000, np.float32))
+    a, b = nnF.dropout(x, 0.5, True).numpy(), nnF.dropout(x, 0.5, True).numpy()
+    assert (a != b).any()
+
+
+def test_dropout_gradient_is_the_mask():
+    x = rb.tensor(np.random.default_rng(0).uniform(1, 2, size=(50, 40)).astype(np.float32)).requires_grad_(True)
+    y = nnF.dropout(x, 0.4, True)
+    y.sum().backward()
+    scale = 1.0 / 0.6
+    kept = y.detach().numpy() != 0
+    np.testing.assert_allclose(x.grad.numpy(), np.where(kept, scale, 0.0), rtol=1e-6)
+    np.testing.assert_allclose(y.detach().numpy(), np.where(kept, x.detach().numpy() * scale, 0.0), rtol=1e-6)
+
+
+def test_dropout_eval_is_identity():
+    a = np.random.default_rng(1).normal(size=(4, 5)).astype(np.float32)
+    x = rb.tensor(a)
+    np.testing.assert_array_equal(nnF.dropout(x, 0.5, False).numpy(), a)
+    np.testing.assert_array_equal(nnF.dropout(x, 0.0, True).numpy(), a)
+
+
+@requires_torch
+def test_dropout_p1_zeros_with_zero_gradient_as_torch():
+    import torch
+
+    a = np.random.default_rng(2).normal(size=(3, 4)).astype(np.float32)
+    x = rb.tensor(a).requires_grad_(True)
+    y = nnF.dropout(x, 1.0, True)
+    y.sum().backward()
+    xt = torch.tensor(a, requires_grad=True)
+    yt = torch.nn.functional.dropout(xt, 1.0, True)
+    yt.sum().backward()
+    np.testing.assert_array_equal(y.detach().numpy(), yt.detach().numpy())
+    np.testing.assert_array_equal(x.grad.numpy(), xt.grad.numpy())
+    assert not y.detach().numpy().any()
+
+
+@pytest.mark.parametrize("p", [1.5, -0.1])
+def test_dropout_probability_out_of_range_raises(p):
+    with pytest.raises(ValueError, match=f"dropout probability has to be between 0 and 1, but got {p}"):
+        nnF.dropout(rb.tensor(np.ones(3, np.float32)), p, True)
+
+
+def test_dropout_follows_a_generator_when_one_is_bound():
+    if not hasattr(rb, "Generator"):
+        pytest.skip("rb.Generator is bound by the core-misc branch")
+    x = rb.tensor(np.ones(500, np.float32))
+    g1, g2 = rb.Generator(), rb.Generator()
+    g1.manual_seed(7)
+    g2.manual_seed(7)
+    a = nnF.dropout(x, 0.5, True, generator=g1).numpy()
+    b = nnF.dropout(x, 0.5, True, generator=g2).numpy()
+    np.testing.assert_array_equal(a, b)
+    assert (a != nnF.dropout(x, 0.5, True, generator=g1).numpy()).any()
+
+
+# --- heaviside step ----------------------------------------------------------------------------
+
+def test_heaviside_step_values_dtype_and_zero_gradient():
+    a = np.array([-2.0, -1e-7, 0.0, 1e-7, 3.0], np.float64)
+    x = rb.tensor(a).requires_grad_(True)
+    y = nnF.heaviside_step(x)
+    assert y.dtype == rb.float64
+    np.testing.assert_array_equal(y.detach().numpy(), [0.0, 0.0, 1.0, 1.0, 1.0])
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.zeros(5))
+    y32 = nnF.heaviside_step(rb.tensor(a.astype(np.float32)))
+    assert y32.dtype == rb.float32
+
+
+# --- in-place forms ------------------------------------------------------------------------------
+
+# sigmoid_ and tanh_ live at top level (torch.sigmoid_), the others in nn.functional (F.relu_).
+@pytest.mark.parametrize("fn,args,ref", [
+    (lambda: nnF.relu_, (), lambda a: np.maximum(a, 0)),
+    (lambda: rb.sigmoid_, (), lambda a: 1 / (1 + np.exp(-a))),
+    (lambda: rb.tanh_, (), np.tanh),
+    (lambda: nnF.leaky_relu_, (0.3,), lambda a: np.where(a > 0, a, 0.3 * a)),
+    (lambda: nnF.elu_, (0.7,), lambda a: np.where(a > 0, a, 0.7 * np.expm1(a))),
+], ids=["relu_", "sigmoid_", "tanh_", "leaky_relu_", "elu_"])
+def test_inplace_writes_through_and_returns_self(fn, args, ref):
+    a = np.random.default_rng(3).normal(size=(3, 4)).astype(np.float32)
+    x = rb.tensor(a)
+    v0 = x._version if hasattr(x, "_version") else None
+    r = fn()(x, *args)
+    assert r is x
+    np.testing.assert_allclose(x.numpy(), ref(a), rtol=1e-6, atol=1e-7)
+    if v0 is not None:
+        assert x._version > v0
+
+
+def test_inplace_on_leaf_requiring_grad_raises():
+    x = rb.tensor(np.ones(3, np.float32)).requires_grad_(True)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        nnF.relu_(x)
+
+
+def test_tensor_inplace_methods():
+    a = np.array([-1.0, 0.5, 2.0], np.float32)
+    x = rb.tensor(a)
+    assert x.relu_() is x
+    np.testing.assert_array_equal(x.numpy(), [0.0, 0.5, 2.0])
+    assert rb.sigmoid_(x) is x
+    np.testing.assert_allclose(x.numpy(), 1 / (1 + np.exp(-np.array([0.0, 0.5, 2.0]))), rtol=1e-6)
+
+
+def test_saved_output_modified_in_place_makes_backward_raise():
+    x = rb.tensor(np.ones(3, np.float32)).requires_grad_(True)
+    y = rb.sigmoid(x)
+    nnF.relu_(y)  # sigmoid saved its output, which relu_ overwrote
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+
+# --- stability and dtypes ------------------------------------------------------------------------
+
+def test_sigmoid_tanh_softmax_at_extremes_are_finite():
+    a = np.array([[-1000.0, 0.0, 1000.0]], np.float32)
+    x = rb.tensor(a)
+    np.testing.assert_array_equal(rb.sigmoid(x).numpy(), [[0.0, 0.5, 1.0]])
+    np.testing.assert_array_equal(rb.tanh(x).numpy(), [[-1.0, 0.0, 1.0]])
+    np.testing.assert_allclose(rb.softmax(x, -1).numpy(), [[0.0, 0.0, 1.0]])
+    ls = rb.log_softmax(x, 1).numpy()
+    np.testing.assert_allclose(ls, [[-2000.0, -1000.0, 0.0]])
+
+
+def test_log_softmax_keeps_precision_at_large_logits():
+    a = np.array([1e4, 1e4 - 1.0, 1e4 - 2.0], np.float32)
+    got = rb.log_softmax(rb.tensor(a), 0).numpy()
+    d = np.array([0.0, -1.0, -2.0])
+    np.testing.assert_allclose(got, d - np.log(np.exp(d).sum()), rtol=1e-6)
+
+
+def test_integer_inputs_follow_pytorch_dtypes():
+    x = rb.tensor(np.array([-2, 0, 3]))
+    r = rb.relu(x)
+    assert r.dtype == rb.int64
+    np.testing.assert_array_equal(r.numpy(), [0, 0, 3])
+    s = rb.sigmoid(x)
+    assert s.dtype == rb.float32
+    np.testing.assert_allclose(s.numpy(), 1 / (1 + np.exp(-np.array([-2.0, 0.0, 3.0]))), rtol=1e-6)
+
+
+def test_softmax_bad_dim_raises_index_error():
+    with pytest.raises(IndexError):
+        rb.softmax(rb.tensor(np.ones((2, 3), np.float32)), 2)
+
+
+@requires_torch
+@pytest.mark.parametrize("shape,dim", [((300, 200), 1), ((64, 50, 30), 1), ((1000, 70), 0)])
+def test_large_softmax_matches_torch(shape, dim):
+    import torch
+
+    a = np.random.default_rng(5).normal(size=shape).astype(np.float32) * 4
+    g = np.random.default_rng(6).normal(size=shape).astype(np.float32)
+    for fn in ("softmax", "log_softmax"):
+        x = rb.tensor(a).requires_grad_(True)
+        xt = torch.tensor(a, requires_grad=True)
+        y = getattr(rb, fn)(x, dim)
+        yt = getattr(torch, fn)(xt, dim)
+        np.testing.assert_allclose(y.detach().numpy(), yt.detach().numpy(), rtol=1e-5, atol=1e-5)
+        (y * rb.tensor(g)).sum().backward()
+        (yt * torch.tensor(g)).sum().backward()
+        np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), rtol=1e-4, atol=1e-5)
+
+
+# --- linear --------------------------------------------------------------------------------------
+
+def test_linear_shape_error_names_both_matrices():
+    with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(4x3 and 5x2\)"):
+        nnF.linear(rb.tensor(np.ones((4, 3), np.float32)), rb.tensor(np.ones((2, 5), np.float32)))
+    with pytest.raises(RuntimeError, match=r"\(8x3 and 5x2\)"):
+        nnF.linear(rb.tensor(np.ones((2, 4, 3), np.float32)), rb.tensor(np.ones((2, 5), np.float32)))
+
+
+def test_linear_dtype_mismatch_raises():
+    with pytest.raises(RuntimeError, match="same dtype"):
+        nnF.linear(rb.tensor(np.ones((4, 3), np.float32)), rb.tensor(np.ones((2, 3), np.float64)))
+
+
+@requires_torch
+def test_large_linear_backward_matches_torch():
+    import torch
+
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(8, 32, 96)).astype(np.float32)
+    w = rng.normal(size=(80, 96)).astype(np.float32) * 0.1
+    b = rng.normal(size=80).astype(np.float32)
+    g = rng.normal(size=(8, 32, 80)).astype(np.float32)
+    ours = [rb.tensor(v).requires_grad_(True) for v in (x, w, b)]
+    theirs = [torch.tensor(v, requires_grad=True) for v in (x, w, b)]
+    y = nnF.linear(*ours)
+    yt = torch.nn.functional.linear(*theirs)
+    np.testing.assert_allclose(y.detach().numpy(), yt.detach().numpy(), rtol=1e-4, atol=1e-4)
+    (y * rb.tensor(g)).sum().backward()
+    (yt * torch.tensor(g)).sum().backward()
+    for o, r in zip(ours, theirs):
+        np.testing.assert_allclose(o.grad.numpy(), r.grad.numpy(), rtol=1e-4, atol=1e-3)

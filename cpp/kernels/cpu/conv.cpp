@@ -1,0 +1,278 @@
+// Convolution on the CPU: per image, im2col into a thread's own buffer, then one GEMM per group.
+// Images are split across OpenMP threads (the BLAS runs single-threaded inside); with fewer
+// images than threads the loop runs serially and cpu::gemm splits each product instead.
+#include "conv.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "blas.h"
+#include "loops.h"
+
+namespace rb::cpu {
+namespace {
+
+// A growing per-thread scratch buffer: OpenMP keeps its worker threads, so one image's columns
+// are allocated once per thread, not once per call (large mallocs would page-fault every time).
+struct Scratch {
+  void* p = nullptr;
+  size_t bytes = 0;
+  ~Scratch() { std::free(p); }
+  void* get(size_t n) {
+    if (n > bytes) {
+      std::free(p);
+      n = (n + 63) / 64 * 64;
+      p = std::aligned_alloc(64, n);
+      bytes = n;
+    }
+    return p;
+  }
+};
+template <class T>
+T* scratch(size_t n) {
+  thread_local Scratch s;
+  return static_cast<T*>(s.get(n * sizeof(T)));
+}
+
+// The ow for which ow*stride + off lies in [0, W): [lo, hi).
+inline void valid_range(int64_t off, int64_t stride, int64_t W, int64_t OW, int64_t& lo, int64_t& hi) {
+  lo = off >= 0 ? 0 : (-off + stride - 1) / stride;
+  hi = W - 1 - off < 0 ? 0 : std::min<int64_t>(OW, (W - 1 - off) / stride + 1);
+  lo = std::min(lo, OW);
+  if (hi < lo) hi = lo;
+}
+
+// x: (C, H, W) of one image -> col: (C*KH*KW, OH*OW), channels [c0, c1) only.
+template <class T>
+void im2col(const ConvGeom& g, const T* x, T* col, int64_t c0, int64_t c1) {
+  const int64_t OHW = g.OH * g.OW;
+  for (int64_t c = c0; c < c1; ++c) {
+    const T* xc = x + c * g.H * g.W;
+    for (int64_t kh = 0; kh < g.KH; ++kh) {
+      for (int64_t kw = 0; kw < g.KW; ++kw) {
+        T* row = col + ((c * g.KH + kh) * g.KW + kw) * OHW;
+        int64_t off_w = kw * g.dil_w - g.pad_w, lo, hi;
+        valid_range(off_w, g.stride_w, g.W, g.OW, lo, hi);
+        for (int64_t oh = 0; oh < g.OH; ++oh) {
+          int64_t ih = oh * g.stride_h - g.pad_h + kh * g.dil_h;
+          T* r = row + oh * g.OW;
+          if (ih < 0 || ih >= g.H) {
+            std::memset(r, 0, sizeof(T) * g.OW);
+            continue;
+          }
+          const T* src = xc + ih * g.W + off_w;
+          for (int64_t ow = 0; ow < lo; ++ow) r[ow] = T(0);
+          if (g.stride_w == 1) {
+            std::memcpy(r + lo, src + lo, sizeof(T) * (hi - lo));
+          } else {
+            for (int64_t ow = lo; ow < hi; ++ow) r[ow] = src[ow * g.stride_w];
+          }
+          for (int64_t ow = hi; ow < g.OW; ++ow) r[ow] = T(0);
+        }
+      }
+    }
+  }
+}
+
+// col: (C*KH*KW, OH*OW) -> x: (C, H, W) of one image, accumulated (x must hold zeros or a sum).
+template <class T>
+void col2im(const ConvGeom& g, const T* col, T* x, int64_t c0, int64_t c1) {
+  const int64_t OHW = g.OH * g.OW;
+  for (int64_t c = c0; c < c1; ++c) {
+    T* xc = x + c * g.H * g.W;
+    for (int64_t kh = 0; kh < g.KH; ++kh) {
+      for (int64_t kw = 0; kw < g.KW; ++kw) {
+        const T* row = col + ((c * g.KH + kh) * g.KW + kw) * OHW;
+        int64_t off_w = kw * g.dil_w - g.pad_w, lo, hi;
+        valid_range(off_w, g.stride_w, g.W, g.OW, lo, hi);
+        for (int64_t oh = 0; oh < g.OH; ++oh) {
+          int64_t ih = oh * g.stride_h - g.pad_h + kh * g.dil_h;
+          if (ih < 0 || ih >= g.H) continue;
+          const T* r = row + oh * g.OW;
+          T* dst = xc + ih * g.W + off_w;
+          if (g.stride_w == 1) {
+            for (int64_t ow = lo; ow < hi; ++ow) dst[ow] += r[ow];
+          } else {
+            for (int64_t ow = lo; ow < hi; ++ow) dst[ow * g.stride_w] += r[ow];
+          }
+        }
+      }
+    }
+  }
+}
+
+// A 1x1 convolution with stride 1 and no padding reads the image itself as its columns.
+inline bool direct_columns(const ConvGeom& g) {
+  return g.KH == 1 && g.KW == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_h == 0 && g.pad_w == 0 &&
+         g.OH == g.H && g.OW == g.W;
+}
+
+// Whole images per thread pay off only with enough images and enough arithmetic.
+inline bool batch_parallel(const ConvGeom& g, int nt) {
+  double flops = 2.0 * g.N * g.OC * (g.C / g.groups) * g.KH * g.KW * g.OH * g.OW;
+  return nt > 1 && g.N >= nt && flops >= 2.0 * 96 * 96 * 96 && !omp_in_parallel();
+}
+
+// Calls body(n0, n1, tid) on contiguous image ranges, one per thread, or once serially.
+template <class F>
+void over_images(const ConvGeom& g, bool parallel, int nt, const F& body) {
+#ifdef RB_OPENMP
+  if (parallel) {
+#pragma omp parallel num_threads(nt)
+    {
+      int64_t t = omp_get_thread_num(), T_ = omp_get_num_threads();
+      int64_t chunk = (g.N + T_ - 1) / T_, b = t * chunk, e = std::min(g.N, b + chunk);
+      if (b < e) body(b, e, t);
+    }
+    return;
+  }
+#endif
+  (void)nt;
+  (void)parallel;
+  body(0, g.N, 0);
+}
+
+}  // namespace
+
+// x: (N, C, H, W), w: (OC, C/groups, KH, KW), b: (OC) or null -> y: (N, OC, OH, OW)
+template <class T>
+void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y) {
+  const int64_t OHW = g.OH * g.OW, Cg = g.C / g.groups, OCg = g.OC / g.groups, Kg = Cg * g.KH * g.KW;
+  const bool direct = direct_columns(g);
+  const int nt = num_threads();
+  const bool par = batch_parallel(g, nt);
+  over_images(g, par, nt, [&](int64_t n0, int64_t n1, int64_t) {
+    T* col = direct ? nullptr : scratch<T>(static_cast<size_t>(g.C * g.KH * g.KW * OHW));
+    for (int64_t n = n0; n < n1; ++n) {
+      const T* xn = x + n * g.C * g.H * g.W;
+      T* yn = y + n * g.OC * OHW;
+      const T* cols = xn;
+      if (!direct) {
+        if (par) {
+          im2col(g, xn, col, 0, g.C);
+        } else {
+          parallel_for(g.C, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, g.KH * g.KW * OHW)),
+                       [&](int64_t c0, int64_t c1) { im2col(g, xn, col, c0, c1); });
+        }
+        cols = col;
+      }
+      if (b != nullptr) {
+        for (int64_t oc = 0; oc < g.OC; ++oc) std::fill(yn + oc * OHW, yn + (oc + 1) * OHW, b[oc]);
+      }
+      for (int64_t gr = 0; gr < g.groups; ++gr)
+        gemm<T>(false, false, OCg, OHW, Kg, T(1), w + gr * OCg * Kg, Kg, cols + gr * Kg * OHW, OHW,
+                b != nullptr ? T(1) : T(0), yn + gr * OCg * OHW, OHW);
+    }
+  });
+}
+
+// x: (N, C, H, W), w: (OC, C/groups, KH, KW), dy: (N, OC, OH, OW)
+//   -> dx: (N, C, H, W), dw: (OC, C/groups, KH, KW), db: (OC), each only when non-null.
+template <class T>
+void conv2d_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* dx, T* dw, T* db) {
+  const int64_t OHW = g.OH * g.OW, Cg = g.C / g.groups, OCg = g.OC / g.groups, Kg = Cg * g.KH * g.KW;
+  const bool direct = direct_columns(g);
+  const int nt = num_threads();
+  const bool par = batch_parallel(g, nt);
+  const int64_t nacc = par ? nt : 1;
+  // Thread t > 0 accumulates dw and db in its own slot; thread 0 writes the outputs directly.
+  std::vector<T> dw_acc(dw != nullptr ? static_cast<size_t>((nacc - 1) * g.OC * Kg) : 0, T(0));
+  std::vector<T> db_acc(db != nullptr ? static_cast<size_t>((nacc - 1) * g.OC) : 0, T(0));
+  if (dw != nullptr) std::fill(dw, dw + g.OC * Kg, T(0));
+  if (db != nullptr) std::fill(db, db + g.OC, T(0));
+  over_images(g, par, nt, [&](int64_t n0, int64_t n1, int64_t t) {
+    T* col = direct ? nullptr : scratch<T>(static_cast<size_t>(g.C * g.KH * g.KW * OHW));
+    T* my_dw = dw == nullptr ? nullptr : t == 0 ? dw : dw_acc.data() + (t - 1) * g.OC * Kg;
+    T* my_db = db == nullptr ? nullptr : t == 0 ? db : db_acc.data() + (t - 1) * g.OC;
+    auto channels = [&](const auto& f) {  // f(c0, c1) over the image's channels
+      if (par) f(int64_t(0), g.C);
+      else parallel_for(g.C, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, g.KH * g.KW * OHW)), f);
+    };
+    for (int64_t n = n0; n < n1; ++n) {
+      const T* dyn = dy + n * g.OC * OHW;
+      if (my_db != nullptr) {
+        for (int64_t oc = 0; oc < g.OC; ++oc) {
+          T s = T(0);
+          const T* r = dyn + oc * OHW;
+          for (int64_t i = 0; i < OHW; ++i) s += r[i];
+          my_db[oc] += s;
+        }
+      }
+      if (my_dw != nullptr) {
+        const T* xn = x + n * g.C * g.H * g.W;
+        const T* cols = xn;
+        if (!direct) {
+          channels([&](int64_t c0, int64_t c1) { im2col(g, xn, col, c0, c1); });
+          cols = col;
+        }
+        for (int64_t gr = 0; gr < g.groups; ++gr)
+          gemm<T>(false, true, OCg, Kg, OHW, T(1), dyn + gr * OCg * OHW, OHW, cols + gr * Kg * OHW, OHW, T(1),
+                  my_dw + gr * OCg * Kg, Kg);
+      }
+      if (dx != nullptr) {
+        T* dxn = dx + n * g.C * g.H * g.W;
+        T* target = direct ? dxn : col;
+        for (int64_t gr = 0; gr < g.groups; ++gr)
+          gemm<T>(true, false, Kg, OHW, OCg, T(1), w + gr * OCg * Kg, Kg, dyn + gr * OCg * OHW, OHW, T(0),
+                  target + gr * Kg * OHW, OHW);
+        if (!direct) {
+          channels([&](int64_t c0, int64_t c1) {
+            std::fill(dxn + c0 * g.H * g.W, dxn + c1 * g.H * g.W, T(0));
+            col2im(g, col, dxn, c0, c1);
+          });
+        }
+      }
+    }
+  });
+  for (int64_t t = 1; t < nacc; ++t) {
+    if (dw != nullptr) {
+      const T* a = dw_acc.data() + (t - 1) * g.OC * Kg;
+      for (int64_t i = 0; i < g.OC * Kg; ++i) dw[i] += a[i];
+    }
+    if (db != nullptr) {
+      const T* a = db_acc.data() + (t - 1) * g.OC;
+      for (int64_t i = 0; i < g.OC; ++i) db[i] += a[i];
+    }
+  }
+}
+
+// y: (N, C, HW) += b: (C)
+template <class T>
+void add_channel_bias(int64_t N, int64_t C, int64_t HW, const T* b, T* y) {
+  parallel_for(N * C, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, HW)), [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      T v = b[r % C], *row = y + r * HW;
+      for (int64_t i = 0; i < HW; ++i) row[i] += v;
+    }
+  });
+}
+
+// dy: (N, C, HW) -> db: (C)
+template <class T>
+void channel_sum(int64_t N, int64_t C, int64_t HW, const T* dy, T* db) {
+  parallel_for(C, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, N * HW)), [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; ++c) {
+      T s = T(0);
+      for (int64_t n = 0; n < N; ++n) {
+        const T* row = dy + (n * C + c) * HW;
+        for (int64_t i = 0; i < HW; ++i) s += row[i];
+      }
+      db[c] = s;
+    }
+  });
+}
+
+template void add_channel_bias<float>(int64_t, int64_t, int64_t, const float*, float*);
+template void add_channel_bias<double>(int64_t, int64_t, int64_t, const double*, double*);
+template void channel_sum<float>(int64_t, int64_t, int64_t, const float*, float*);
+template void channel_sum<double>(int64_t, int64_t, int64_t, const double*, double*);
+template void conv2d_forward<float>(const ConvGeom&, const float*, const float*, const float*, float*);
+template void conv2d_forward<double>(const ConvGeom&, const double*, const double*, const double*, double*);
+template void conv2d_backward<float>(const ConvGeom&, const float*, const float*, const float*, float*, float*,
+                                     float*);
+template void conv2d_backward<double>(const ConvGeom&, const double*, const double*, const double*, double*,
+                                      double*, double*);
+
+}  // namespace rb::cpu

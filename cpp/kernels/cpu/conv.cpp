@@ -44,20 +44,21 @@ inline void valid_range(int64_t off, int64_t stride, int64_t W, int64_t OW, int6
   if (hi < lo) hi = lo;
 }
 
-// x: (C, H, W) of one image -> col: (C*KH*KW, OH*OW), channels [c0, c1) only.
+// x: (C, H, W) of one image -> col: (C*KH*KW, P) for the P = (oh1-oh0)*OW output pixels of rows
+// [oh0, oh1), channels [c0, c1) only.
 template <class T>
-void im2col(const ConvGeom& g, const T* x, T* col, int64_t c0, int64_t c1) {
-  const int64_t OHW = g.OH * g.OW;
+void im2col(const ConvGeom& g, const T* x, T* col, int64_t c0, int64_t c1, int64_t oh0, int64_t oh1) {
+  const int64_t P = (oh1 - oh0) * g.OW;
   for (int64_t c = c0; c < c1; ++c) {
     const T* xc = x + c * g.H * g.W;
     for (int64_t kh = 0; kh < g.KH; ++kh) {
       for (int64_t kw = 0; kw < g.KW; ++kw) {
-        T* row = col + ((c * g.KH + kh) * g.KW + kw) * OHW;
+        T* row = col + ((c * g.KH + kh) * g.KW + kw) * P;
         int64_t off_w = kw * g.dil_w - g.pad_w, lo, hi;
         valid_range(off_w, g.stride_w, g.W, g.OW, lo, hi);
-        for (int64_t oh = 0; oh < g.OH; ++oh) {
+        for (int64_t oh = oh0; oh < oh1; ++oh) {
           int64_t ih = oh * g.stride_h - g.pad_h + kh * g.dil_h;
-          T* r = row + oh * g.OW;
+          T* r = row + (oh - oh0) * g.OW;
           if (ih < 0 || ih >= g.H) {
             std::memset(r, 0, sizeof(T) * g.OW);
             continue;
@@ -76,21 +77,21 @@ void im2col(const ConvGeom& g, const T* x, T* col, int64_t c0, int64_t c1) {
   }
 }
 
-// col: (C*KH*KW, OH*OW) -> x: (C, H, W) of one image, accumulated (x must hold zeros or a sum).
+// col: (C*KH*KW, P) of output rows [oh0, oh1) -> x: (C, H, W) of one image, accumulated.
 template <class T>
-void col2im(const ConvGeom& g, const T* col, T* x, int64_t c0, int64_t c1) {
-  const int64_t OHW = g.OH * g.OW;
+void col2im(const ConvGeom& g, const T* col, T* x, int64_t c0, int64_t c1, int64_t oh0, int64_t oh1) {
+  const int64_t P = (oh1 - oh0) * g.OW;
   for (int64_t c = c0; c < c1; ++c) {
     T* xc = x + c * g.H * g.W;
     for (int64_t kh = 0; kh < g.KH; ++kh) {
       for (int64_t kw = 0; kw < g.KW; ++kw) {
-        const T* row = col + ((c * g.KH + kh) * g.KW + kw) * OHW;
+        const T* row = col + ((c * g.KH + kh) * g.KW + kw) * P;
         int64_t off_w = kw * g.dil_w - g.pad_w, lo, hi;
         valid_range(off_w, g.stride_w, g.W, g.OW, lo, hi);
-        for (int64_t oh = 0; oh < g.OH; ++oh) {
+        for (int64_t oh = oh0; oh < oh1; ++oh) {
           int64_t ih = oh * g.stride_h - g.pad_h + kh * g.dil_h;
           if (ih < 0 || ih >= g.H) continue;
-          const T* r = row + oh * g.OW;
+          const T* r = row + (oh - oh0) * g.OW;
           T* dst = xc + ih * g.W + off_w;
           if (g.stride_w == 1) {
             for (int64_t ow = lo; ow < hi; ++ow) dst[ow] += r[ow];
@@ -107,6 +108,19 @@ void col2im(const ConvGeom& g, const T* col, T* x, int64_t c0, int64_t c1) {
 inline bool direct_columns(const ConvGeom& g) {
   return g.KH == 1 && g.KW == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_h == 0 && g.pad_w == 0 &&
          g.OH == g.H && g.OW == g.W;
+}
+
+// Output rows per column block: a block of columns small enough to stay in L2 while the GEMM
+// packs it (a whole image's columns, 2.4 MB for 64 channels at 32x32, would come from memory).
+inline int64_t rows_per_block(const ConvGeom& g, size_t itemsize) {
+  static const int64_t budget = [] {
+    const char* e = std::getenv("RB_CONV_BLOCK_BYTES");
+    return e ? std::atoll(e) : int64_t(768) << 10;
+  }();
+  int64_t row_bytes = g.C * g.KH * g.KW * g.OW * static_cast<int64_t>(itemsize);
+  int64_t rows = std::max<int64_t>(1, budget / std::max<int64_t>(1, row_bytes));
+  rows = std::max<int64_t>(rows, (256 + g.OW - 1) / g.OW);  // keep the GEMM's N at 256 or more
+  return std::min(rows, std::max<int64_t>(1, g.OH));
 }
 
 // Whole images per thread pay off only with enough images and enough arithmetic.
@@ -143,27 +157,34 @@ void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y)
   const bool direct = direct_columns(g);
   const int nt = num_threads();
   const bool par = batch_parallel(g, nt);
+  const int64_t RB = direct ? g.OH : rows_per_block(g, sizeof(T));
   over_images(g, par, nt, [&](int64_t n0, int64_t n1, int64_t) {
-    T* col = direct ? nullptr : scratch<T>(static_cast<size_t>(g.C * g.KH * g.KW * OHW));
+    T* col = direct ? nullptr : scratch<T>(static_cast<size_t>(g.C * g.KH * g.KW * RB * g.OW));
     for (int64_t n = n0; n < n1; ++n) {
       const T* xn = x + n * g.C * g.H * g.W;
       T* yn = y + n * g.OC * OHW;
-      const T* cols = xn;
-      if (!direct) {
-        if (par) {
-          im2col(g, xn, col, 0, g.C);
-        } else {
-          parallel_for(g.C, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, g.KH * g.KW * OHW)),
-                       [&](int64_t c0, int64_t c1) { im2col(g, xn, col, c0, c1); });
-        }
-        cols = col;
-      }
       if (b != nullptr) {
         for (int64_t oc = 0; oc < g.OC; ++oc) std::fill(yn + oc * OHW, yn + (oc + 1) * OHW, b[oc]);
       }
-      for (int64_t gr = 0; gr < g.groups; ++gr)
-        gemm<T>(false, false, OCg, OHW, Kg, T(1), w + gr * OCg * Kg, Kg, cols + gr * Kg * OHW, OHW,
-                b != nullptr ? T(1) : T(0), yn + gr * OCg * OHW, OHW);
+      const T beta = b != nullptr ? T(1) : T(0);
+      if (direct) {
+        for (int64_t gr = 0; gr < g.groups; ++gr)
+          gemm<T>(false, false, OCg, OHW, Kg, T(1), w + gr * OCg * Kg, Kg, xn + gr * Kg * OHW, OHW, beta,
+                  yn + gr * OCg * OHW, OHW);
+        continue;
+      }
+      for (int64_t oh0 = 0; oh0 < g.OH; oh0 += RB) {
+        const int64_t oh1 = std::min(g.OH, oh0 + RB), P = (oh1 - oh0) * g.OW, p0 = oh0 * g.OW;
+        if (par) {
+          im2col(g, xn, col, 0, g.C, oh0, oh1);
+        } else {
+          parallel_for(g.C, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, g.KH * g.KW * P)),
+                       [&](int64_t c0, int64_t c1) { im2col(g, xn, col, c0, c1, oh0, oh1); });
+        }
+        for (int64_t gr = 0; gr < g.groups; ++gr)
+          gemm<T>(false, false, OCg, P, Kg, T(1), w + gr * OCg * Kg, Kg, col + gr * Kg * P, P, beta,
+                  yn + gr * OCg * OHW + p0, OHW);
+      }
     }
   });
 }
@@ -177,21 +198,24 @@ void conv2d_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* 
   const int nt = num_threads();
   const bool par = batch_parallel(g, nt);
   const int64_t nacc = par ? nt : 1;
+  const int64_t RB = direct ? g.OH : rows_per_block(g, sizeof(T));
   // Thread t > 0 accumulates dw and db in its own slot; thread 0 writes the outputs directly.
   std::vector<T> dw_acc(dw != nullptr ? static_cast<size_t>((nacc - 1) * g.OC * Kg) : 0, T(0));
   std::vector<T> db_acc(db != nullptr ? static_cast<size_t>((nacc - 1) * g.OC) : 0, T(0));
   if (dw != nullptr) std::fill(dw, dw + g.OC * Kg, T(0));
   if (db != nullptr) std::fill(db, db + g.OC, T(0));
   over_images(g, par, nt, [&](int64_t n0, int64_t n1, int64_t t) {
-    T* col = direct ? nullptr : scratch<T>(static_cast<size_t>(g.C * g.KH * g.KW * OHW));
+    T* col = direct ? nullptr : scratch<T>(static_cast<size_t>(g.C * g.KH * g.KW * RB * g.OW));
     T* my_dw = dw == nullptr ? nullptr : t == 0 ? dw : dw_acc.data() + (t - 1) * g.OC * Kg;
     T* my_db = db == nullptr ? nullptr : t == 0 ? db : db_acc.data() + (t - 1) * g.OC;
-    auto channels = [&](const auto& f) {  // f(c0, c1) over the image's channels
+    auto channels = [&](int64_t P, const auto& f) {  // f(c0, c1) over the image's channels
       if (par) f(int64_t(0), g.C);
-      else parallel_for(g.C, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, g.KH * g.KW * OHW)), f);
+      else parallel_for(g.C, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, g.KH * g.KW * P)), f);
     };
     for (int64_t n = n0; n < n1; ++n) {
       const T* dyn = dy + n * g.OC * OHW;
+      const T* xn = x == nullptr ? nullptr : x + n * g.C * g.H * g.W;
+      T* dxn = dx == nullptr ? nullptr : dx + n * g.C * g.H * g.W;
       if (my_db != nullptr) {
         for (int64_t oc = 0; oc < g.OC; ++oc) {
           T s = T(0);
@@ -200,28 +224,31 @@ void conv2d_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* 
           my_db[oc] += s;
         }
       }
-      if (my_dw != nullptr) {
-        const T* xn = x + n * g.C * g.H * g.W;
-        const T* cols = xn;
-        if (!direct) {
-          channels([&](int64_t c0, int64_t c1) { im2col(g, xn, col, c0, c1); });
-          cols = col;
+      if (direct) {
+        for (int64_t gr = 0; gr < g.groups; ++gr) {
+          if (my_dw != nullptr)
+            gemm<T>(false, true, OCg, Kg, OHW, T(1), dyn + gr * OCg * OHW, OHW, xn + gr * Kg * OHW, OHW, T(1),
+                    my_dw + gr * OCg * Kg, Kg);
+          if (dxn != nullptr)
+            gemm<T>(true, false, Kg, OHW, OCg, T(1), w + gr * OCg * Kg, Kg, dyn + gr * OCg * OHW, OHW, T(0),
+                    dxn + gr * Kg * OHW, OHW);
         }
-        for (int64_t gr = 0; gr < g.groups; ++gr)
-          gemm<T>(false, true, OCg, Kg, OHW, T(1), dyn + gr * OCg * OHW, OHW, cols + gr * Kg * OHW, OHW, T(1),
-                  my_dw + gr * OCg * Kg, Kg);
+        continue;
       }
-      if (dx != nullptr) {
-        T* dxn = dx + n * g.C * g.H * g.W;
-        T* target = direct ? dxn : col;
-        for (int64_t gr = 0; gr < g.groups; ++gr)
-          gemm<T>(true, false, Kg, OHW, OCg, T(1), w + gr * OCg * Kg, Kg, dyn + gr * OCg * OHW, OHW, T(0),
-                  target + gr * Kg * OHW, OHW);
-        if (!direct) {
-          channels([&](int64_t c0, int64_t c1) {
-            std::fill(dxn + c0 * g.H * g.W, dxn + c1 * g.H * g.W, T(0));
-            col2im(g, col, dxn, c0, c1);
-          });
+      if (dxn != nullptr) std::fill(dxn, dxn + g.C * g.H * g.W, T(0));
+      for (int64_t oh0 = 0; oh0 < g.OH; oh0 += RB) {
+        const int64_t oh1 = std::min(g.OH, oh0 + RB), P = (oh1 - oh0) * g.OW, p0 = oh0 * g.OW;
+        if (my_dw != nullptr) {
+          channels(P, [&](int64_t c0, int64_t c1) { im2col(g, xn, col, c0, c1, oh0, oh1); });
+          for (int64_t gr = 0; gr < g.groups; ++gr)
+            gemm<T>(false, true, OCg, Kg, P, T(1), dyn + gr * OCg * OHW + p0, OHW, col + gr * Kg * P, P, T(1),
+                    my_dw + gr * OCg * Kg, Kg);
+        }
+        if (dxn != nullptr) {
+          for (int64_t gr = 0; gr < g.groups; ++gr)
+            gemm<T>(true, false, Kg, P, OCg, T(1), w + gr * OCg * Kg, Kg, dyn + gr * OCg * OHW + p0, OHW, T(0),
+                    col + gr * Kg * P, P);
+          channels(P, [&](int64_t c0, int64_t c1) { col2im(g, col, dxn, c0, c1, oh0, oh1); });
         }
       }
     }

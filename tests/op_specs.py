@@ -477,3 +477,10 @@ _conv_spec("conv_transpose2d-dilation", [A(2, 2, 4, 3), A(2, 2, 3, 2), A(2)], di
 _conv_spec("conv_transpose2d-one-channel", [A(1, 1, 3, 3), A(1, 1, 4, 4), A(1)], stride=2)
 _conv_spec("conv_transpose2d-unbatched", [A(2, 3, 3), A(2, 3, 2, 2), A(3)], stride=2)
 _conv_spec("conv_transpose2d-nobias", [A(2, 2, 3, 3), A(2, 2, 3, 3)], has_bias=False, padding=1)
+_conv_spec("conv2d-depthwise-dilated", [A(2, 2, 8, 9), A(6, 1, 3, 2), A(6)], groups=2, stride=(1, 2), dilation=2,
+           padding=(2, 1))
+_conv_spec("conv2d-depthwise-one-per-channel", [A(1, 4, 5, 6), A(4, 1, 3, 3)], has_bias=False, groups=4,
+           padding="same")
+_conv_spec("conv_transpose2d-depthwise", [A(2, 3, 4, 3), A(3, 1, 3, 3), A(3)], groups=3, stride=2, padding=1,
+           output_padding=1)
+_conv_spec("conv1d-depthwise", [A(2, 3, 11), A(6, 1, 4), A(6)], groups=3, stride=2, dilation=2)

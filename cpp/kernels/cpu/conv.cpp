@@ -148,11 +148,124 @@ void over_images(const ConvGeom& g, bool parallel, int nt, const F& body) {
   body(0, g.N, 0);
 }
 
+// Depthwise (one input channel per group): a GEMM per channel would be a 1 x KH*KW product,
+// all call overhead, so these loop over the planes directly.
+inline bool depthwise(const ConvGeom& g) { return g.groups > 1 && g.C == g.groups; }
+
+// x: (N, C, H, W), w: (C*M, 1, KH, KW), b: (C*M) or null -> y: (N, C*M, OH, OW), M = OC / C
+template <class T>
+void depthwise_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y) {
+  const int64_t M = g.OC / g.C, OHW = g.OH * g.OW, KK = g.KH * g.KW;
+  parallel_for(g.N * g.OC, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, OHW * KK)), [&](int64_t p0, int64_t p1) {
+    for (int64_t p = p0; p < p1; ++p) {
+      const int64_t n = p / g.OC, oc = p % g.OC;
+      const T* xc = x + (n * g.C + oc / M) * g.H * g.W;
+      const T* wk = w + oc * KK;
+      T* yp = y + p * OHW;
+      std::fill(yp, yp + OHW, b != nullptr ? b[oc] : T(0));
+      for (int64_t kh = 0; kh < g.KH; ++kh) {
+        for (int64_t kw = 0; kw < g.KW; ++kw) {
+          const T wv = wk[kh * g.KW + kw];
+          int64_t off_w = kw * g.dil_w - g.pad_w, lo, hi;
+          valid_range(off_w, g.stride_w, g.W, g.OW, lo, hi);
+          for (int64_t oh = 0; oh < g.OH; ++oh) {
+            int64_t ih = oh * g.stride_h - g.pad_h + kh * g.dil_h;
+            if (ih < 0 || ih >= g.H) continue;
+            const T* src = xc + ih * g.W + off_w;
+            T* dst = yp + oh * g.OW;
+            if (g.stride_w == 1) {
+              for (int64_t ow = lo; ow < hi; ++ow) dst[ow] += wv * src[ow];
+            } else {
+              for (int64_t ow = lo; ow < hi; ++ow) dst[ow] += wv * src[ow * g.stride_w];
+            }
+          }
+        }
+      }
+    }
+  });
+}
+
+// The gradients of depthwise_forward: dx planes, dw and db per output channel, each when non-null.
+// x: (N, C, H, W), w: (C*M, 1, KH, KW), dy: (N, C*M, OH, OW)
+template <class T>
+void depthwise_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* dx, T* dw, T* db) {
+  const int64_t M = g.OC / g.C, OHW = g.OH * g.OW, KK = g.KH * g.KW;
+  if (dx != nullptr) {
+    parallel_for(g.N * g.C, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, M * OHW * KK)), [&](int64_t p0, int64_t p1) {
+      for (int64_t p = p0; p < p1; ++p) {
+        const int64_t n = p / g.C, c = p % g.C;
+        T* dxp = dx + p * g.H * g.W;
+        std::fill(dxp, dxp + g.H * g.W, T(0));
+        for (int64_t m = 0; m < M; ++m) {
+          const int64_t oc = c * M + m;
+          const T* dyp = dy + (n * g.OC + oc) * OHW;
+          for (int64_t kh = 0; kh < g.KH; ++kh) {
+            for (int64_t kw = 0; kw < g.KW; ++kw) {
+              const T wv = w[oc * KK + kh * g.KW + kw];
+              int64_t off_w = kw * g.dil_w - g.pad_w, lo, hi;
+              valid_range(off_w, g.stride_w, g.W, g.OW, lo, hi);
+              for (int64_t oh = 0; oh < g.OH; ++oh) {
+                int64_t ih = oh * g.stride_h - g.pad_h + kh * g.dil_h;
+                if (ih < 0 || ih >= g.H) continue;
+                T* dst = dxp + ih * g.W + off_w;
+                const T* src = dyp + oh * g.OW;
+                if (g.stride_w == 1) {
+                  for (int64_t ow = lo; ow < hi; ++ow) dst[ow] += wv * src[ow];
+                } else {
+                  for (int64_t ow = lo; ow < hi; ++ow) dst[ow * g.stride_w] += wv * src[ow];
+                }
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+  if (dw == nullptr && db == nullptr) return;
+  parallel_for(g.OC, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, g.N * OHW * KK)), [&](int64_t o0, int64_t o1) {
+    for (int64_t oc = o0; oc < o1; ++oc) {
+      if (db != nullptr) {
+        T s = T(0);
+        for (int64_t n = 0; n < g.N; ++n) {
+          const T* dyp = dy + (n * g.OC + oc) * OHW;
+          for (int64_t i = 0; i < OHW; ++i) s += dyp[i];
+        }
+        db[oc] = s;
+      }
+      if (dw == nullptr) continue;
+      for (int64_t kh = 0; kh < g.KH; ++kh) {
+        for (int64_t kw = 0; kw < g.KW; ++kw) {
+          int64_t off_w = kw * g.dil_w - g.pad_w, lo, hi;
+          valid_range(off_w, g.stride_w, g.W, g.OW, lo, hi);
+          T s = T(0);
+          for (int64_t n = 0; n < g.N; ++n) {
+            const T* xc = x + (n * g.C + oc / M) * g.H * g.W;
+            const T* dyp = dy + (n * g.OC + oc) * OHW;
+            for (int64_t oh = 0; oh < g.OH; ++oh) {
+              int64_t ih = oh * g.stride_h - g.pad_h + kh * g.dil_h;
+              if (ih < 0 || ih >= g.H) continue;
+              const T* src = xc + ih * g.W + off_w;
+              const T* d = dyp + oh * g.OW;
+              if (g.stride_w == 1) {
+                for (int64_t ow = lo; ow < hi; ++ow) s += d[ow] * src[ow];
+              } else {
+                for (int64_t ow = lo; ow < hi; ++ow) s += d[ow] * src[ow * g.stride_w];
+              }
+            }
+          }
+          dw[oc * KK + kh * g.KW + kw] = s;
+        }
+      }
+    }
+  });
+}
+
 }  // namespace
 
 // x: (N, C, H, W), w: (OC, C/groups, KH, KW), b: (OC) or null -> y: (N, OC, OH, OW)
 template <class T>
 void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y) {
+  if (depthwise(g)) return depthwise_forward(g, x, w, b, y);
   const int64_t OHW = g.OH * g.OW, Cg = g.C / g.groups, OCg = g.OC / g.groups, Kg = Cg * g.KH * g.KW;
   const bool direct = direct_columns(g);
   const int nt = num_threads();
@@ -193,6 +306,7 @@ void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y)
 //   -> dx: (N, C, H, W), dw: (OC, C/groups, KH, KW), db: (OC), each only when non-null.
 template <class T>
 void conv2d_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* dx, T* dw, T* db) {
+  if (depthwise(g)) return depthwise_backward(g, x, w, dy, dx, dw, db);
   const int64_t OHW = g.OH * g.OW, Cg = g.C / g.groups, OCg = g.OC / g.groups, Kg = Cg * g.KH * g.KW;
   const bool direct = direct_columns(g);
   const int nt = num_threads();

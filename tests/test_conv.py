@@ -105,6 +105,28 @@ def test_conv1d_random_configurations(seed):
     _assert_close(ours, theirs, f"conv1d {x.shape} {w.shape} {kw}")
 
 
+@pytest.mark.parametrize("seed", range(10))
+def test_depthwise_random_configurations(seed):
+    """groups == in_channels runs the direct depthwise kernels (channel multiplier 1 to 3)."""
+    rng = np.random.default_rng(300 + seed)
+    c, mult = int(rng.integers(2, 6)), int(rng.integers(1, 4))
+    k, stride, dil = _pair_list(rng, 1, 5), _pair_list(rng, 1, 3), _pair_list(rng, 1, 3)
+    pad = (int(rng.integers(0, k[0])), int(rng.integers(0, k[1])))
+    n = int(rng.integers(1, 4))
+    hw = [dil[d] * (k[d] - 1) + 1 + int(rng.integers(0, 6)) for d in range(2)]
+    x = rng.standard_normal((n, c, *hw)).astype(np.float32)
+    w = rng.standard_normal((c * mult, 1, *k)).astype(np.float32)
+    b = rng.standard_normal(c * mult).astype(np.float32)
+    kw = dict(stride=stride, padding=pad, dilation=dil, groups=c)
+    ours, theirs = _run_both("conv2d", x, w, b, **kw)
+    _assert_close(ours, theirs, f"depthwise conv2d {x.shape} {w.shape} {kw}")
+    outpad = tuple(int(rng.integers(0, max(s, d))) for s, d in zip(stride, dil))
+    wt = rng.standard_normal((c, 1, *k)).astype(np.float32)
+    ours, theirs = _run_both("conv_transpose2d", x, wt, b[:c], stride=stride, output_padding=outpad, groups=c,
+                             dilation=dil)
+    _assert_close(ours, theirs, f"depthwise conv_transpose2d {x.shape} {wt.shape}")
+
+
 # Sizes big enough for the batch-parallel path, the split-GEMM path (batch 1) and the 1x1 path.
 @pytest.mark.parametrize("shape,wshape,kw", [
     ((4, 16, 20, 18), (32, 16, 3, 3), dict(padding=1)),

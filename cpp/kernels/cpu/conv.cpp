@@ -113,10 +113,7 @@ inline bool direct_columns(const ConvGeom& g) {
 // Output rows per column block: a block of columns small enough to stay in L2 while the GEMM
 // packs it (a whole image's columns, 2.4 MB for 64 channels at 32x32, would come from memory).
 inline int64_t rows_per_block(const ConvGeom& g, size_t itemsize) {
-  static const int64_t budget = [] {
-    const char* e = std::getenv("RB_CONV_BLOCK_BYTES");
-    return e ? std::atoll(e) : int64_t(768) << 10;
-  }();
+  constexpr int64_t budget = int64_t(768) << 10;  // measured best of 256 KB .. 4 MB on a 2 MB L2
   int64_t row_bytes = g.C * g.KH * g.KW * g.OW * static_cast<int64_t>(itemsize);
   int64_t rows = std::max<int64_t>(1, budget / std::max<int64_t>(1, row_bytes));
   rows = std::max<int64_t>(rows, (256 + g.OW - 1) / g.OW);  // keep the GEMM's N at 256 or more

@@ -484,3 +484,5 @@ _conv_spec("conv2d-depthwise-one-per-channel", [A(1, 4, 5, 6), A(4, 1, 3, 3)], h
 _conv_spec("conv_transpose2d-depthwise", [A(2, 3, 4, 3), A(3, 1, 3, 3), A(3)], groups=3, stride=2, padding=1,
            output_padding=1)
 _conv_spec("conv1d-depthwise", [A(2, 3, 11), A(6, 1, 4), A(6)], groups=3, stride=2, dilation=2)
+_conv_spec("conv2d-1x1-groups", [A(2, 4, 3, 5), A(6, 2, 1, 1), A(6)], groups=2)
+_conv_spec("conv_transpose2d-1x1", [A(2, 4, 3, 5), A(4, 3, 1, 1), A(3)])

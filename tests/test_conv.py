@@ -346,3 +346,14 @@ def test_failed_call_leaves_grads_untouched():
     with pytest.raises(RuntimeError):
         RF.conv2d(rb.randn(1, 4, 8, 8), w)
     assert w.grad is None
+
+
+def test_top_level_functions_match_functional():
+    x, w, b = rb.randn(2, 3, 6, 6), rb.randn(4, 3, 3, 3), rb.randn(4)
+    np.testing.assert_array_equal(rb.conv2d(x, w, b, 1, 1).numpy(), RF.conv2d(x, w, b, padding=1).numpy())
+    wt = rb.randn(3, 2, 3, 3)
+    np.testing.assert_array_equal(rb.conv_transpose2d(x, wt, stride=2).numpy(),
+                                  RF.conv_transpose2d(x, wt, stride=2).numpy())
+    x1, w1 = rb.randn(2, 3, 9), rb.randn(4, 3, 3)
+    np.testing.assert_array_equal(rb.conv1d(x1, w1, padding="same").numpy(),
+                                  RF.conv1d(x1, w1, padding="same").numpy())

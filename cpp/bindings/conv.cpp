@@ -26,24 +26,27 @@ void conv(py::module_& m, TensorClass& cls) {
       return f(x, w, bias, st, p, dl, groups);
     };
   };
-  nn.def("conv2d", make(static_cast<Conv>(&rb::conv2d), static_cast<ConvStr>(&rb::conv2d)), py::arg("input"),
-         py::arg("weight"), py::arg("bias") = py::none(), py::arg("stride") = 1, py::arg("padding") = 0,
-         py::arg("dilation") = 1, py::arg("groups") = 1);
-  nn.def("conv1d", make(static_cast<Conv>(&rb::conv1d), static_cast<ConvStr>(&rb::conv1d)), py::arg("input"),
-         py::arg("weight"), py::arg("bias") = py::none(), py::arg("stride") = 1, py::arg("padding") = 0,
-         py::arg("dilation") = 1, py::arg("groups") = 1);
-  nn.def(
-      "conv_transpose2d",
-      [](const Tensor& x, const Tensor& w, std::optional<Tensor> b, py::handle stride, py::handle padding,
-         py::handle output_padding, int64_t groups, py::handle dilation) {
-        Tensor bias = b ? *b : Tensor();
-        auto st = shape_from_object(stride), p = shape_from_object(padding), op = shape_from_object(output_padding),
-             dl = shape_from_object(dilation);
-        py::gil_scoped_release nogil;
-        return rb::conv_transpose2d(x, w, bias, st, p, op, groups, dl);
-      },
-      py::arg("input"), py::arg("weight"), py::arg("bias") = py::none(), py::arg("stride") = 1,
-      py::arg("padding") = 0, py::arg("output_padding") = 0, py::arg("groups") = 1, py::arg("dilation") = 1);
+  // Bound in _nn (for nn.functional) and at top level, where PyTorch has them too (torch.conv2d).
+  for (py::module_ mod : {nn, m}) {
+    mod.def("conv2d", make(static_cast<Conv>(&rb::conv2d), static_cast<ConvStr>(&rb::conv2d)), py::arg("input"),
+            py::arg("weight"), py::arg("bias") = py::none(), py::arg("stride") = 1, py::arg("padding") = 0,
+            py::arg("dilation") = 1, py::arg("groups") = 1);
+    mod.def("conv1d", make(static_cast<Conv>(&rb::conv1d), static_cast<ConvStr>(&rb::conv1d)), py::arg("input"),
+            py::arg("weight"), py::arg("bias") = py::none(), py::arg("stride") = 1, py::arg("padding") = 0,
+            py::arg("dilation") = 1, py::arg("groups") = 1);
+    mod.def(
+        "conv_transpose2d",
+        [](const Tensor& x, const Tensor& w, std::optional<Tensor> b, py::handle stride, py::handle padding,
+           py::handle output_padding, int64_t groups, py::handle dilation) {
+          Tensor bias = b ? *b : Tensor();
+          auto st = shape_from_object(stride), p = shape_from_object(padding), op = shape_from_object(output_padding),
+               dl = shape_from_object(dilation);
+          py::gil_scoped_release nogil;
+          return rb::conv_transpose2d(x, w, bias, st, p, op, groups, dl);
+        },
+        py::arg("input"), py::arg("weight"), py::arg("bias") = py::none(), py::arg("stride") = 1,
+        py::arg("padding") = 0, py::arg("output_padding") = 0, py::arg("groups") = 1, py::arg("dilation") = 1);
+  }
 }
 
 }  // namespace rb::bind

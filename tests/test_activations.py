@@ -228,3 +228,36 @@ def test_large_linear_backward_matches_torch():
     (yt * torch.tensor(g)).sum().backward()
     for o, r in zip(ours, theirs):
         np.testing.assert_allclose(o.grad.numpy(), r.grad.numpy(), rtol=1e-4, atol=1e-3)
+
+
+def test_float32_exp_paths_are_accurate_over_a_wide_range():
+    # sigmoid, softmax and cross-entropy use a vectorized exp on float32: hold it to float32 accuracy.
+    a = np.linspace(-87.0, 87.0, 20001).astype(np.float32)
+    ref = 1.0 / (1.0 + np.exp(-a.astype(np.float64)))
+    np.testing.assert_allclose(rb.sigmoid(rb.tensor(a)).numpy(), ref, rtol=2e-6, atol=1e-37)
+    rows = a[:20000].reshape(200, 100) / 4
+    e = np.exp(rows.astype(np.float64) - rows.max(1, keepdims=True))
+    np.testing.assert_allclose(rb.softmax(rb.tensor(rows), 1).numpy(), e / e.sum(1, keepdims=True), rtol=5e-6,
+                               atol=1e-30)
+    lse = np.log(e.sum(1)) + rows.max(1)
+    y = np.arange(200) % 100
+    want = (lse - rows[np.arange(200), y]).mean()
+    assert nnF.cross_entropy(rb.tensor(rows), rb.tensor(y)).item() == pytest.approx(want, rel=1e-6)
+
+
+@requires_torch
+@pytest.mark.parametrize("needs", [(False, True, True), (True, False, False), (False, True, False)])
+def test_linear_gradients_for_each_subset_of_inputs(needs):
+    import torch
+
+    rng = np.random.default_rng(8)
+    vals = [rng.normal(size=(5, 3)).astype(np.float32), rng.normal(size=(4, 3)).astype(np.float32),
+            rng.normal(size=4).astype(np.float32)]
+    ours = [rb.tensor(v).requires_grad_(n) for v, n in zip(vals, needs)]
+    theirs = [torch.tensor(v, requires_grad=n) for v, n in zip(vals, needs)]
+    (nnF.linear(*ours) ** 2).sum().backward()
+    (torch.nn.functional.linear(*theirs) ** 2).sum().backward()
+    for o, r, n in zip(ours, theirs, needs):
+        assert (o.grad is None) == (not n)
+        if n:
+            np.testing.assert_allclose(o.grad.numpy(), r.grad.numpy(), rtol=1e-5, atol=1e-5)

@@ -204,3 +204,11 @@ def test_large_elementwise_losses_match_torch(name):
     out.backward()
     ref.backward()
     np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-4, atol=1e-9)
+
+
+def test_bce_weight_that_does_not_broadcast_raises_with_shapes():
+    x = t(np.full((3, 4), 0.5, np.float32))
+    with pytest.raises(RuntimeError, match=r"\[5\]"):
+        nnF.binary_cross_entropy(x, x, weight=t(np.ones(5, np.float32)))
+    with pytest.raises(RuntimeError, match=r"\[3\]"):
+        nnF.binary_cross_entropy_with_logits(x, x, pos_weight=t(np.ones(3, np.float32)))

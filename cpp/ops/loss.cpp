@@ -39,9 +39,8 @@ Tensor broadcast_aux(const std::optional<Tensor>& t, const Shape& shape, DType d
   NoGradGuard ng;
   Tensor w = cast(t->detach(), dt);
   if (w.shape() != shape) {
-    broadcast_shapes(w.shape(), shape);  // raises with both shapes
     RB_CHECK(broadcast_shapes(w.shape(), shape) == shape, Error, "weight of shape ", w.shape(),
-             " can't be broadcast to the input shape ", shape);
+             " can't be broadcast to the input shape ", shape);  // broadcast_shapes itself raises on a clash
     w = expand(w, shape);
   }
   return w.contiguous();

@@ -46,6 +46,18 @@ void map2(const Tensor& g, const Tensor& v, Tensor& out, F f) {
   });
 }
 
+template <class T>
+double row_sum(const T* p, int64_t n) {
+  T acc[kLanes] = {};
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int j = 0; j < kLanes; ++j) acc[j] += p[i + j];
+  double s = 0;
+  for (int j = 0; j < kLanes; ++j) s += acc[j];
+  for (; i < n; ++i) s += p[i];
+  return s;
+}
+
 }  // namespace
 
 void activation_forward(Act act, const Tensor& x, Tensor& out, double param) {
@@ -56,7 +68,7 @@ void activation_forward(Act act, const Tensor& x, Tensor& out, double param) {
     using T = scalar_t;
     const T a = static_cast<T>(param);
     switch (act) {
-      case Act::Sigmoid: return map1<T>(x, out, [](T v) { return T(1) / (T(1) + std::exp(-v)); });
+      case Act::Sigmoid: return map1<T>(x, out, [](T v) { return T(1) / (T(1) + vexp(-v)); });
       case Act::Tanh: return map1<T>(x, out, [](T v) { return std::tanh(v); });
       case Act::Relu: return map1<T>(x, out, [](T v) { return v > T(0) ? v : (v != v ? v : T(0)); });
       case Act::LeakyRelu: return map1<T>(x, out, [a](T v) { return v > T(0) ? v : v * a; });
@@ -75,7 +87,7 @@ void activation_backward(Act act, const Tensor& dout, const Tensor& saved, Tenso
       case Act::Tanh: return map2<T>(dout, saved, dx, [](T g, T y) { return g * (T(1) - y * y); });
       case Act::Relu: return map2<T>(dout, saved, dx, [](T g, T x) { return x > T(0) ? g : T(0); });
       case Act::LeakyRelu: return map2<T>(dout, saved, dx, [a](T g, T x) { return x > T(0) ? g : g * a; });
-      case Act::Elu: return map2<T>(dout, saved, dx, [a](T g, T x) { return x > T(0) ? g : g * a * std::exp(x); });
+      case Act::Elu: return map2<T>(dout, saved, dx, [a](T g, T x) { return x > T(0) ? g : g * a * vexp(x); });
       case Act::Step: return map2<T>(dout, saved, dx, [](T, T) { return T(0); });
     }
   });
@@ -94,21 +106,15 @@ void softmax_forward(const Tensor& x, int64_t outer, int64_t C, int64_t inner, b
         for (int64_t r = b; r < e; ++r) {
           const T* xr = px + r * C;
           T* orow = po + r * C;
-          T m = xr[0];
-          for (int64_t c = 1; c < C; ++c) m = xr[c] > m || xr[c] != xr[c] ? xr[c] : m;
-          double s = 0;
+          const T m = row_max(xr, C);
           if (log) {
-            for (int64_t c = 0; c < C; ++c) s += std::exp(xr[c] - m);
+            double s = row_sum_exp(xr, C, m);
             // (x - max) - log(sum) keeps the precision that x - (max + log(sum)) loses at large x.
             T ls = static_cast<T>(std::log(s));
             for (int64_t c = 0; c < C; ++c) orow[c] = (xr[c] - m) - ls;
           } else {
-            for (int64_t c = 0; c < C; ++c) {
-              T ev = std::exp(xr[c] - m);
-              orow[c] = ev;
-              s += ev;
-            }
-            T inv = static_cast<T>(1.0 / s);
+            for (int64_t c = 0; c < C; ++c) orow[c] = vexp(xr[c] - m);
+            T inv = static_cast<T>(1.0 / row_sum(orow, C));
             for (int64_t c = 0; c < C; ++c) orow[c] *= inv;
           }
         }
@@ -129,7 +135,7 @@ void softmax_forward(const Tensor& x, int64_t outer, int64_t C, int64_t inner, b
           }
         for (int64_t c = 0; c < C; ++c)
           for (int64_t k = 0; k < inner; ++k) {
-            T ev = std::exp(xo[c * inner + k] - m[k]);
+            T ev = vexp(xo[c * inner + k] - m[k]);
             if (!log) oo[c * inner + k] = ev;
             s[k] += ev;
           }
@@ -169,7 +175,7 @@ void softmax_backward(const Tensor& dout, const Tensor& out, int64_t outer, int6
         for (int64_t c = 0; c < C; ++c)
           for (int64_t k = 0; k < inner; ++k) {
             int64_t i = c * inner + k;
-            d[i] = log ? g[i] - std::exp(y[i]) * static_cast<T>(s[k]) : y[i] * (g[i] - static_cast<T>(s[k]));
+            d[i] = log ? g[i] - vexp(y[i]) * static_cast<T>(s[k]) : y[i] * (g[i] - static_cast<T>(s[k]));
           }
       }
     });

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <vector>
 
+#include "activation.h"  // vexp
 #include "loops.h"
 
 namespace rb::cpu {
@@ -43,7 +44,7 @@ struct Grad {
 
 template <class T>
 inline T softplus_neg(T x) {  // log(1 + exp(-x)), stable for both signs
-  return std::log1p(std::exp(-std::abs(x))) + std::max(-x, T(0));
+  return std::log1p(vexp(-std::abs(x))) + std::max(-x, T(0));
 }
 
 }  // namespace
@@ -187,7 +188,7 @@ void bce_logits_backward(const Tensor& dout, double scale, const Tensor& x, cons
     parallel_for(x.numel(), kGrain, [&](int64_t s, int64_t e) {
       for (int64_t i = s; i < e; ++i) {
         T v = px[i], t = py[i], gi = g[i] * (pww ? pww[i] : T(1));
-        T sig = T(1) / (T(1) + std::exp(-v));
+        T sig = T(1) / (T(1) + vexp(-v));
         if (ppw) {
           T p = ppw[i], L = T(1) + (p - T(1)) * t;
           if (pdx) pdx[i] = gi * (L * sig - p * t);
@@ -220,10 +221,15 @@ LossSums cross_entropy_forward(const Tensor& x, const Tensor& target, const Tens
           pl[2 * i] = pl[2 * i + 1] = T(0);
           continue;
         }
-        T m = xr[0];
-        for (int64_t c = 1; c < C; ++c) m = std::max(m, xr[c * inner]);
-        double se = 0;
-        for (int64_t c = 0; c < C; ++c) se += std::exp(static_cast<double>(xr[c * inner] - m));
+        T m;
+        double se;
+        if (inner == 1) {
+          m = row_max(xr, C), se = row_sum_exp(xr, C, m);
+        } else {
+          m = xr[0], se = 0;
+          for (int64_t c = 1; c < C; ++c) m = std::max(m, xr[c * inner]);
+          for (int64_t c = 0; c < C; ++c) se += vexp(xr[c * inner] - m);
+        }
         double l = static_cast<double>(m) + std::log(se);
         pl[2 * i] = m, pl[2 * i + 1] = static_cast<T>(std::log(se));
         double wt = pw ? pw[t] : 1.0;
@@ -270,9 +276,9 @@ void cross_entropy_backward(const Tensor& dout, double scale, const Tensor& x, c
         const T wt = pw ? pw[t] : T(1);
         const T a = gi * ((T(1) - T(eps)) * wt + sm * wall);
         if (pw) {
-          for (int64_t c = 0; c < C; ++c) dr[c * inner] = a * std::exp((xr[c * inner] - m) - ls) - gi * sm * pw[c];
+          for (int64_t c = 0; c < C; ++c) dr[c * inner] = a * vexp((xr[c * inner] - m) - ls) - gi * sm * pw[c];
         } else {
-          for (int64_t c = 0; c < C; ++c) dr[c * inner] = a * std::exp((xr[c * inner] - m) - ls) - gi * sm;
+          for (int64_t c = 0; c < C; ++c) dr[c * inner] = a * vexp((xr[c * inner] - m) - ls) - gi * sm;
         }
         dr[t * inner] -= gi * (T(1) - T(eps)) * wt;
       }
@@ -296,7 +302,7 @@ LossSums cross_entropy_prob_forward(const Tensor& x, const Tensor& q, const Tens
         T m = C ? xr[0] : T(0);
         for (int64_t c = 1; c < C; ++c) m = std::max(m, xr[c * inner]);
         double se = 0;
-        for (int64_t c = 0; c < C; ++c) se += std::exp(static_cast<double>(xr[c * inner] - m));
+        for (int64_t c = 0; c < C; ++c) se += vexp(xr[c * inner] - m);
         double l = static_cast<double>(m) + std::log(se);
         pl[2 * i] = m, pl[2 * i + 1] = static_cast<T>(std::log(se));
         double loss = 0;
@@ -329,7 +335,7 @@ void cross_entropy_prob_backward(const Tensor& dout, double scale, const Tensor&
           for (int64_t c = 0; c < C; ++c) wq += (pw ? pw[c] : T(1)) * (qr[c * inner] * keep + sm);
           for (int64_t c = 0; c < C; ++c)
             pdx[base + c * inner] =
-                gi * (std::exp((xr[c * inner] - m) - ls) * wq - (pw ? pw[c] : T(1)) * (qr[c * inner] * keep + sm));
+                gi * (vexp((xr[c * inner] - m) - ls) * wq - (pw ? pw[c] : T(1)) * (qr[c * inner] * keep + sm));
         }
         if (pdq)
           for (int64_t c = 0; c < C; ++c) pdq[base + c * inner] = gi * (pw ? pw[c] : T(1)) * keep * ((m - xr[c * inner]) + ls);

@@ -486,3 +486,20 @@ _conv_spec("conv_transpose2d-depthwise", [A(2, 3, 4, 3), A(3, 1, 3, 3), A(3)], g
 _conv_spec("conv1d-depthwise", [A(2, 3, 11), A(6, 1, 4), A(6)], groups=3, stride=2, dilation=2)
 _conv_spec("conv2d-1x1-groups", [A(2, 4, 3, 5), A(6, 2, 1, 1), A(6)], groups=2)
 _conv_spec("conv_transpose2d-1x1", [A(2, 4, 3, 5), A(4, 3, 1, 1), A(3)])
+
+
+def _np_conv_transpose1d(x, w, b=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    one = lambda v, fill: (fill, v[0] if isinstance(v, (tuple, list)) else v)  # noqa: E731
+    y = _np_conv_transpose2d(x[..., None, :], w[:, :, None, :], b, one(stride, 1), one(padding, 0),
+                             one(output_padding, 0), groups, one(dilation, 1))
+    return y[..., 0, :]
+
+
+for _name, _args, _kw in [
+    ("conv_transpose1d-basic", [A(2, 3, 5), A(3, 2, 3), A(2)], {}),
+    ("conv_transpose1d-stride-outpad", [A(2, 4, 6), A(4, 3, 4), A(6)], dict(stride=3, padding=1, output_padding=2,
+                                                                          groups=2)),
+    ("conv_transpose1d-dilation-unbatched", [A(2, 5), A(2, 3, 3), A(3)], dict(dilation=2, stride=2)),
+]:
+    spec("conv_transpose1d", lambda L, x, w, b, **k: L.nn.functional.conv_transpose1d(x, w, b, **k),
+         _np_conv_transpose1d, _args, kwargs=_kw, id=_name, atol=1e-4, rtol=1e-4)

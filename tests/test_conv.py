@@ -105,6 +105,25 @@ def test_conv1d_random_configurations(seed):
     _assert_close(ours, theirs, f"conv1d {x.shape} {w.shape} {kw}")
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_conv_transpose1d_random_configurations(seed):
+    rng = np.random.default_rng(400 + seed)
+    groups = int(rng.choice([1, 2]))
+    cin, cout = groups * int(rng.integers(1, 4)), groups * int(rng.integers(1, 4))
+    k, stride, dil = int(rng.integers(1, 6)), int(rng.integers(1, 4)), int(rng.integers(1, 3))
+    outpad = int(rng.integers(0, max(stride, dil)))
+    length = int(rng.integers(2, 9))
+    pad = int(rng.integers(0, k))
+    if (length - 1) * stride - 2 * pad + dil * (k - 1) + outpad + 1 <= 0:
+        pad = 0
+    x = rng.standard_normal((int(rng.integers(1, 4)), cin, length)).astype(np.float32)
+    w = rng.standard_normal((cin, cout // groups, k)).astype(np.float32)
+    b = rng.standard_normal(cout).astype(np.float32)
+    kw = dict(stride=stride, padding=pad, output_padding=outpad, groups=groups, dilation=dil)
+    ours, theirs = _run_both("conv_transpose1d", x, w, b, **kw)
+    _assert_close(ours, theirs, f"conv_transpose1d {x.shape} {w.shape} {kw}")
+
+
 @pytest.mark.parametrize("seed", range(10))
 def test_depthwise_random_configurations(seed):
     """groups == in_channels runs the direct depthwise kernels (channel multiplier 1 to 3)."""
@@ -210,6 +229,7 @@ MODULE_CASES = [
     ("Conv1d", (2, 4, 3), dict(padding="valid", bias=False)),
     ("ConvTranspose2d", (4, 6, 3), dict(stride=2, padding=1, output_padding=1, groups=2)),
     ("ConvTranspose2d", (3, 2, (2, 3)), dict(dilation=2, bias=False)),
+    ("ConvTranspose1d", (4, 6, 3), dict(stride=2, padding=1, output_padding=1, groups=2)),
 ]
 
 
@@ -230,12 +250,27 @@ def test_module_matches_torch(cls, args, kw):
         assert float(np.abs(ours.bias.detach().numpy()).max()) <= bound + 1e-6
     # torch's weights loaded into ours give torch's output
     ours.load_state_dict({k: rb.tensor(v.detach().numpy()) for k, v in sd_t.items()})
-    spatial = (9,) if cls == "Conv1d" else (9, 8)
+    spatial = (9,) if cls.endswith("1d") else (9, 8)
     x = np.random.default_rng(5).standard_normal((2, args[0], *spatial)).astype(np.float32)
     np.testing.assert_allclose(ours(rb.tensor(x)).detach().numpy(), theirs(torch.tensor(x)).detach().numpy(),
                                atol=1e-5, rtol=1e-4)
     assert ours.weight.shape == ours.weight.shape and ours.kernel_size == theirs.kernel_size
     assert ours.stride == theirs.stride and ours.padding == theirs.padding and ours.dilation == theirs.dilation
+
+
+def test_conv_forward_hook_point():
+    m = rnn.Conv2d(2, 3, 3)
+    x, w2 = rb.randn(1, 2, 5, 5), rb.randn(3, 2, 3, 3)
+    np.testing.assert_allclose(m._conv_forward(x, w2, None).numpy(), RF.conv2d(x, w2).numpy())
+
+
+def test_conv_transpose1d_output_size():
+    m, mt = rnn.ConvTranspose1d(2, 3, 3, stride=3), torch.nn.ConvTranspose1d(2, 3, 3, stride=3)
+    m.load_state_dict({k: rb.tensor(v.detach().numpy()) for k, v in mt.state_dict().items()})
+    x = np.random.default_rng(8).standard_normal((2, 2, 5)).astype(np.float32)
+    y, yt = m(rb.tensor(x), output_size=[17]), mt(torch.tensor(x), output_size=[17])
+    assert tuple(y.shape) == tuple(yt.shape) == (2, 3, 17)
+    np.testing.assert_allclose(y.detach().numpy(), yt.detach().numpy(), atol=1e-5, rtol=1e-4)
 
 
 def test_conv_transpose2d_output_size():

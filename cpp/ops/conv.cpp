@@ -1,5 +1,5 @@
 // Convolution ops: argument checks with PyTorch's messages, output shapes, the kernel calls and
-// one autograd node (ConvolutionBackward0) shared by conv1d, conv2d and conv_transpose2d.
+// one autograd node (ConvolutionBackward0) shared by conv1d/2d and conv_transpose1d/2d.
 #include "rosenblatt/ops.h"
 
 #include "../kernels/cpu/conv.h"
@@ -259,17 +259,34 @@ Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, con
   return conv_str_padding(input, weight, bias, 1, stride, padding, dilation, groups, "conv1d");
 }
 
+namespace {
+Tensor conv_transpose(const Tensor& input, const Tensor& weight, const Tensor& bias, int nd,
+                      const std::vector<int64_t>& stride, const std::vector<int64_t>& padding,
+                      const std::vector<int64_t>& output_padding, int64_t groups,
+                      const std::vector<int64_t>& dilation, const char* op) {
+  ConvArgs a = conv_args(nd, stride, dilation, groups);
+  a.transposed = true;
+  auto p = expand_param(padding, nd, "padding");
+  place(a.pad_lo, p, nd, 0);
+  place(a.pad_hi, p, nd, 0);
+  place(a.output_padding, expand_param(output_padding, nd, "output_padding"), nd, 0);
+  return convolution(input, weight, bias, a, op);
+}
+}  // namespace
+
 Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor& bias,
                         const std::vector<int64_t>& stride, const std::vector<int64_t>& padding,
                         const std::vector<int64_t>& output_padding, int64_t groups,
                         const std::vector<int64_t>& dilation) {
-  ConvArgs a = conv_args(2, stride, dilation, groups);
-  a.transposed = true;
-  auto p = expand_param(padding, 2, "padding");
-  place(a.pad_lo, p, 2, 0);
-  place(a.pad_hi, p, 2, 0);
-  place(a.output_padding, expand_param(output_padding, 2, "output_padding"), 2, 0);
-  return convolution(input, weight, bias, a, "conv_transpose2d");
+  return conv_transpose(input, weight, bias, 2, stride, padding, output_padding, groups, dilation,
+                        "conv_transpose2d");
+}
+Tensor conv_transpose1d(const Tensor& input, const Tensor& weight, const Tensor& bias,
+                        const std::vector<int64_t>& stride, const std::vector<int64_t>& padding,
+                        const std::vector<int64_t>& output_padding, int64_t groups,
+                        const std::vector<int64_t>& dilation) {
+  return conv_transpose(input, weight, bias, 1, stride, padding, output_padding, groups, dilation,
+                        "conv_transpose1d");
 }
 
 }  // namespace rb

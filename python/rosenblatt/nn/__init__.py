@@ -6,4 +6,4 @@ from .modules import (  # noqa: F401
     LeakyReLU, Linear, LogSoftmax, Module, ModuleDict, ModuleList, MSELoss, NLLLoss, ReLU, Sequential,
     Sigmoid, SmoothL1Loss, Softmax, Step, Tanh)
 from . import functional, init, utils  # noqa: F401
-from .modules import Conv1d, Conv2d, ConvTranspose2d  # noqa: F401,E402
+from .modules import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d  # noqa: F401,E402

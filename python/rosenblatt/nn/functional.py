@@ -258,4 +258,9 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     return _nn.conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups, dilation)
 
 
-__all__ += ["conv1d", "conv2d", "conv_transpose2d"]
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """Transposed 1-D convolution: input (N, C, L) or (C, L), weight (C, OC/groups, K)."""
+    return _nn.conv_transpose1d(input, weight, bias, stride, padding, output_padding, groups, dilation)
+
+
+__all__ += ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]

@@ -1,4 +1,4 @@
-"""Convolution layers: Conv1d, Conv2d and ConvTranspose2d with torch.nn's arguments, parameter
+"""Convolution layers: Conv1d, Conv2d, ConvTranspose1d and ConvTranspose2d with torch.nn's arguments, parameter
 layouts (weight (out, in/groups, *k), transposed (in, out/groups, *k)), default init and repr."""
 import math
 
@@ -8,7 +8,7 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["Conv1d", "Conv2d", "ConvTranspose2d"]
+__all__ = ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d"]
 
 
 def _ntuple(v, n):
@@ -110,8 +110,11 @@ class Conv1d(_ConvNd):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, False, 0, groups, bias,
                          padding_mode, device, dtype)
 
+    def _conv_forward(self, input, weight, bias):
+        return F._nn.conv1d(input, weight, bias, self.stride, self.padding, self.dilation, self.groups)
+
     def forward(self, input):
-        return F._nn.conv1d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        return self._conv_forward(input, self.weight, self.bias)
 
 
 class Conv2d(_ConvNd):
@@ -122,12 +125,15 @@ class Conv2d(_ConvNd):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, False, 0, groups, bias,
                          padding_mode, device, dtype)
 
+    def _conv_forward(self, input, weight, bias):
+        return F._nn.conv2d(input, weight, bias, self.stride, self.padding, self.dilation, self.groups)
+
     def forward(self, input):
-        return F._nn.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        return self._conv_forward(input, self.weight, self.bias)
 
 
-class ConvTranspose2d(_ConvNd):
-    """Transposed 2-D convolution (the gradient of Conv2d with respect to its input); output_size
+class _ConvTransposeNd(_ConvNd):
+    """Transposed convolution (the gradient of ConvNd with respect to its input); output_size
     in forward picks the output padding when a stride makes several output sizes possible."""
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
@@ -165,7 +171,18 @@ class ConvTranspose2d(_ConvNd):
     def forward(self, input, output_size=None):
         if isinstance(self.padding, str):
             raise ValueError(f"padding='{self.padding}' is not supported for {self.__class__.__name__}")
-        output_padding = self._output_padding(input, output_size, self.stride, self.padding, self.kernel_size, 2,
-                                              self.dilation)
-        return F._nn.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding, output_padding,
-                                      self.groups, self.dilation)
+        output_padding = self._output_padding(input, output_size, self.stride, self.padding, self.kernel_size,
+                                              self._n, self.dilation)
+        fn = F._nn.conv_transpose1d if self._n == 1 else F._nn.conv_transpose2d
+        return fn(input, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups,
+                  self.dilation)
+
+
+class ConvTranspose1d(_ConvTransposeNd):
+    """Transposed 1-D convolution over (N, C, L) or (C, L) input; weight (in, out/groups, K)."""
+
+    _n = 1
+
+
+class ConvTranspose2d(_ConvTransposeNd):
+    """Transposed 2-D convolution over (N, C, H, W) or (C, H, W) input; weight (in, out/groups, KH, KW)."""

@@ -280,54 +280,54 @@ def _targets(*values):
 
 for _r in ("none", "mean", "sum"):
     spec(f"mse_loss_{_r}", lambda L, a, b, reduction: F(L).mse_loss(a, b, reduction=reduction),
-         lambda a, b, reduction: _reduce((a - b) ** 2, reduction), [A(3, 4), A(3, 4)], kwargs=dict(reduction=_r))
+         lambda a, b, reduction: _reduce((a - b) ** 2, reduction), [A(3, 4), A(3, 4)], kwargs={"reduction": _r})
     spec(f"l1_loss_{_r}", lambda L, a, b, reduction: F(L).l1_loss(a, b, reduction=reduction),
-         lambda a, b, reduction: _reduce(np.abs(a - b), reduction), [A(3, 4), A(3, 4)], kwargs=dict(reduction=_r))
+         lambda a, b, reduction: _reduce(np.abs(a - b), reduction), [A(3, 4), A(3, 4)], kwargs={"reduction": _r})
     spec(f"smooth_l1_loss_{_r}", lambda L, a, b, reduction: F(L).smooth_l1_loss(a, b, reduction=reduction, beta=0.5),
          lambda a, b, reduction: _reduce(_np_smooth_l1(a, b, 0.5), reduction), [A(4, 5), A(4, 5)],
-         kwargs=dict(reduction=_r))
+         kwargs={"reduction": _r})
     spec(f"huber_loss_{_r}", lambda L, a, b, reduction: F(L).huber_loss(a, b, reduction=reduction, delta=0.7),
          lambda a, b, reduction: _reduce(_np_huber(a, b, 0.7), reduction), [A(4, 5), A(4, 5)],
-         kwargs=dict(reduction=_r))
+         kwargs={"reduction": _r})
     spec(f"bce_{_r}", lambda L, a, b, reduction: F(L).binary_cross_entropy(a, b, reduction=reduction),
          lambda a, b, reduction: _np_bce(a, b, reduction=reduction),
-         [A(3, 4, low=0.05, high=0.95), A(3, 4, low=0.0, high=1.0)], kwargs=dict(reduction=_r))
+         [A(3, 4, low=0.05, high=0.95), A(3, 4, low=0.0, high=1.0)], kwargs={"reduction": _r})
     spec(f"bce_logits_{_r}", lambda L, a, b, reduction: F(L).binary_cross_entropy_with_logits(a, b, reduction=reduction),
          lambda a, b, reduction: _np_bce_logits(a, b, reduction=reduction),
-         [A(3, 4, low=-4, high=4), A(3, 4, low=0.0, high=1.0)], kwargs=dict(reduction=_r))
+         [A(3, 4, low=-4, high=4), A(3, 4, low=0.0, high=1.0)], kwargs={"reduction": _r})
     spec(f"cross_entropy_{_r}", lambda L, a, t, reduction: F(L).cross_entropy(a, t, reduction=reduction),
          lambda a, t, reduction: _np_cross_entropy(a, t, reduction=reduction),
-         [A(5, 4, low=-3, high=3), A(5, dtype="int64", low=0, high=4)], kwargs=dict(reduction=_r))
+         [A(5, 4, low=-3, high=3), A(5, dtype="int64", low=0, high=4)], kwargs={"reduction": _r})
     spec(f"cross_entropy_weight_{_r}",
          lambda L, a, t, w, reduction: F(L).cross_entropy(a, t, weight=w, reduction=reduction),
          lambda a, t, w, reduction: _np_cross_entropy(a, t, w, reduction=reduction),
          [A(6, 3), A(6, dtype="int64", low=0, high=3), A(3, low=0.2, high=2.0, grad=False)],
-         kwargs=dict(reduction=_r))
+         kwargs={"reduction": _r})
     spec(f"cross_entropy_ignore_{_r}",
          lambda L, a, t, reduction: F(L).cross_entropy(a, t, ignore_index=1, reduction=reduction),
          lambda a, t, reduction: _np_cross_entropy(a, t, ignore_index=1, reduction=reduction),
-         [A(5, 3), Arg((5,), gen=_targets(0, 1, 2, 1, 2))], kwargs=dict(reduction=_r))
+         [A(5, 3), Arg((5,), gen=_targets(0, 1, 2, 1, 2))], kwargs={"reduction": _r})
     spec(f"cross_entropy_smoothing_{_r}",
          lambda L, a, t, w, reduction: F(L).cross_entropy(a, t, weight=w, ignore_index=-100, reduction=reduction,
                                                           label_smoothing=0.2),
          lambda a, t, w, reduction: _np_cross_entropy(a, t, w, reduction=reduction, label_smoothing=0.2),
          [A(5, 4), Arg((5,), gen=_targets(0, -100, 3, 2, 3)), A(4, low=0.2, high=2.0, grad=False)],
-         kwargs=dict(reduction=_r))
+         kwargs={"reduction": _r})
     spec(f"cross_entropy_nd_{_r}", lambda L, a, t, reduction: F(L).cross_entropy(a, t, reduction=reduction),
          lambda a, t, reduction: _np_cross_entropy(a, t, reduction=reduction),
-         [A(2, 4, 3, 2), A(2, 3, 2, dtype="int64", low=0, high=4)], kwargs=dict(reduction=_r))
+         [A(2, 4, 3, 2), A(2, 3, 2, dtype="int64", low=0, high=4)], kwargs={"reduction": _r})
     spec(f"cross_entropy_probs_{_r}",
          lambda L, a, t, reduction: F(L).cross_entropy(a, t, reduction=reduction, label_smoothing=0.1),
          lambda a, t, reduction: _np_cross_entropy(a, t, reduction=reduction, label_smoothing=0.1),
-         [A(4, 5), Arg((4, 5), gen=_probs(4, 5))], kwargs=dict(reduction=_r))
+         [A(4, 5), Arg((4, 5), gen=_probs(4, 5))], kwargs={"reduction": _r})
     spec(f"nll_loss_{_r}", lambda L, a, t, reduction: F(L).nll_loss(a, t, reduction=reduction),
          lambda a, t, reduction: _np_nll(a, t, reduction=reduction),
-         [A(5, 4), A(5, dtype="int64", low=0, high=4)], kwargs=dict(reduction=_r))
+         [A(5, 4), A(5, dtype="int64", low=0, high=4)], kwargs={"reduction": _r})
     spec(f"nll_loss_weight_ignore_{_r}",
          lambda L, a, t, w, reduction: F(L).nll_loss(a, t, weight=w, ignore_index=0, reduction=reduction),
          lambda a, t, w, reduction: _np_nll(a, t, w, ignore_index=0, reduction=reduction),
          [A(2, 3, 4), Arg((2, 4), gen=_targets([0, 1, 2, 1], [2, 0, 0, 1])), A(3, low=0.2, high=2.0, grad=False)],
-         kwargs=dict(reduction=_r))
+         kwargs={"reduction": _r})
 
 spec("bce_weight", lambda L, a, b, w: F(L).binary_cross_entropy(a, b, weight=w),
      lambda a, b, w: _np_bce(a, b, w), [A(3, 4, low=0.05, high=0.95), A(3, 4, low=0, high=1), A(4, low=0.2, high=2, grad=False)])
@@ -404,7 +404,7 @@ def _np_conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
 
 
 def _np_conv1d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
-    one = lambda v: v if isinstance(v, str) else (1, v[0] if isinstance(v, (tuple, list)) else v)  # noqa: E731
+    one = lambda v: v if isinstance(v, str) else (1, v[0] if isinstance(v, (tuple, list)) else v)
     y = _np_conv2d(x[..., None, :], w[:, :, None, :], b, (1, _pair(stride)[0]),
                    padding if isinstance(padding, str) else (0, _pair(padding)[0]), one(dilation), groups)
     return y[..., 0, :]
@@ -436,9 +436,9 @@ def _np_conv_transpose2d(x, w, b=None, stride=1, padding=0, output_padding=0, gr
 def _conv_spec(name, args, has_bias=True, **kw):
     f = name.split("-")[0]
     if has_bias:
-        fn = lambda L, x, w, b, **k: getattr(L.nn.functional, f)(x, w, b, **k)  # noqa: E731
+        fn = lambda L, x, w, b, **k: getattr(L.nn.functional, f)(x, w, b, **k)
     else:
-        fn = lambda L, x, w, **k: getattr(L.nn.functional, f)(x, w, **k)  # noqa: E731
+        fn = lambda L, x, w, **k: getattr(L.nn.functional, f)(x, w, **k)
     ref = {"conv2d": _np_conv2d, "conv1d": _np_conv1d, "conv_transpose2d": _np_conv_transpose2d}[f]
     spec(f, fn, ref, args, kwargs=kw, id=name, atol=1e-4, rtol=1e-4)
 
@@ -489,7 +489,7 @@ _conv_spec("conv_transpose2d-1x1", [A(2, 4, 3, 5), A(4, 3, 1, 1), A(3)])
 
 
 def _np_conv_transpose1d(x, w, b=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
-    one = lambda v, fill: (fill, v[0] if isinstance(v, (tuple, list)) else v)  # noqa: E731
+    one = lambda v, fill: (fill, v[0] if isinstance(v, (tuple, list)) else v)
     y = _np_conv_transpose2d(x[..., None, :], w[:, :, None, :], b, one(stride, 1), one(padding, 0),
                              one(output_padding, 0), groups, one(dilation, 1))
     return y[..., 0, :]
@@ -497,9 +497,9 @@ def _np_conv_transpose1d(x, w, b=None, stride=1, padding=0, output_padding=0, gr
 
 for _name, _args, _kw in [
     ("conv_transpose1d-basic", [A(2, 3, 5), A(3, 2, 3), A(2)], {}),
-    ("conv_transpose1d-stride-outpad", [A(2, 4, 6), A(4, 3, 4), A(6)], dict(stride=3, padding=1, output_padding=2,
-                                                                          groups=2)),
-    ("conv_transpose1d-dilation-unbatched", [A(2, 5), A(2, 3, 3), A(3)], dict(dilation=2, stride=2)),
+    ("conv_transpose1d-stride-outpad", [A(2, 4, 6), A(4, 3, 4), A(6)], {"stride": 3, "padding": 1, "output_padding": 2,
+                                                                          "groups": 2}),
+    ("conv_transpose1d-dilation-unbatched", [A(2, 5), A(2, 3, 3), A(3)], {"dilation": 2, "stride": 2}),
 ]:
     spec("conv_transpose1d", lambda L, x, w, b, **k: L.nn.functional.conv_transpose1d(x, w, b, **k),
          _np_conv_transpose1d, _args, kwargs=_kw, id=_name, atol=1e-4, rtol=1e-4)

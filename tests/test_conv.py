@@ -4,13 +4,12 @@ import math
 
 import numpy as np
 import pytest
-
 import rosenblatt as rb
 import rosenblatt.nn as rnn
 import rosenblatt.nn.functional as RF
 
 torch = pytest.importorskip("torch")
-import torch.nn.functional as TF  # noqa: E402
+import torch.nn.functional as TF
 
 
 def _pair_list(rng, lo, hi):
@@ -61,7 +60,7 @@ def test_conv2d_random_configurations(seed):
     x = rng.standard_normal((n, cin, h, w_)).astype(np.float32)
     w = rng.standard_normal((cout, cin // groups, *k)).astype(np.float32)
     b = rng.standard_normal(cout).astype(np.float32) if rng.random() < 0.7 else None
-    kw = dict(stride=stride, padding=pad, dilation=dil, groups=groups)
+    kw = {"stride": stride, "padding": pad, "dilation": dil, "groups": groups}
     ours, theirs = _run_both("conv2d", x, w, b, **kw)
     _assert_close(ours, theirs, f"conv2d {x.shape} {w.shape} {kw}")
 
@@ -81,7 +80,7 @@ def test_conv_transpose2d_random_configurations(seed):
     x = rng.standard_normal((n, cin, int(rng.integers(2, 7)), int(rng.integers(2, 7)))).astype(np.float32)
     w = rng.standard_normal((cin, cout // groups, *k)).astype(np.float32)
     b = rng.standard_normal(cout).astype(np.float32) if rng.random() < 0.7 else None
-    kw = dict(stride=stride, padding=pad, output_padding=outpad, groups=groups, dilation=dil)
+    kw = {"stride": stride, "padding": pad, "output_padding": outpad, "groups": groups, "dilation": dil}
     out = [(x.shape[2 + d] - 1) * stride[d] - 2 * pad[d] + dil[d] * (k[d] - 1) + outpad[d] + 1 for d in range(2)]
     if min(out) <= 0:
         kw["padding"] = 0
@@ -100,7 +99,7 @@ def test_conv1d_random_configurations(seed):
     x = rng.standard_normal((int(rng.integers(1, 4)), cin, length)).astype(np.float32)
     w = rng.standard_normal((cout, cin // groups, k)).astype(np.float32)
     b = rng.standard_normal(cout).astype(np.float32)
-    kw = dict(stride=stride, padding=pad, dilation=dil, groups=groups)
+    kw = {"stride": stride, "padding": pad, "dilation": dil, "groups": groups}
     ours, theirs = _run_both("conv1d", x, w, b, **kw)
     _assert_close(ours, theirs, f"conv1d {x.shape} {w.shape} {kw}")
 
@@ -119,7 +118,7 @@ def test_conv_transpose1d_random_configurations(seed):
     x = rng.standard_normal((int(rng.integers(1, 4)), cin, length)).astype(np.float32)
     w = rng.standard_normal((cin, cout // groups, k)).astype(np.float32)
     b = rng.standard_normal(cout).astype(np.float32)
-    kw = dict(stride=stride, padding=pad, output_padding=outpad, groups=groups, dilation=dil)
+    kw = {"stride": stride, "padding": pad, "output_padding": outpad, "groups": groups, "dilation": dil}
     ours, theirs = _run_both("conv_transpose1d", x, w, b, **kw)
     _assert_close(ours, theirs, f"conv_transpose1d {x.shape} {w.shape} {kw}")
 
@@ -136,7 +135,7 @@ def test_depthwise_random_configurations(seed):
     x = rng.standard_normal((n, c, *hw)).astype(np.float32)
     w = rng.standard_normal((c * mult, 1, *k)).astype(np.float32)
     b = rng.standard_normal(c * mult).astype(np.float32)
-    kw = dict(stride=stride, padding=pad, dilation=dil, groups=c)
+    kw = {"stride": stride, "padding": pad, "dilation": dil, "groups": c}
     ours, theirs = _run_both("conv2d", x, w, b, **kw)
     _assert_close(ours, theirs, f"depthwise conv2d {x.shape} {w.shape} {kw}")
     outpad = tuple(int(rng.integers(0, max(s, d))) for s, d in zip(stride, dil))
@@ -148,11 +147,11 @@ def test_depthwise_random_configurations(seed):
 
 # Sizes big enough for the batch-parallel path, the split-GEMM path (batch 1) and the 1x1 path.
 @pytest.mark.parametrize("shape,wshape,kw", [
-    ((4, 16, 20, 18), (32, 16, 3, 3), dict(padding=1)),
-    ((1, 16, 24, 24), (32, 16, 3, 3), dict(padding=1, stride=2)),
+    ((4, 16, 20, 18), (32, 16, 3, 3), {"padding": 1}),
+    ((1, 16, 24, 24), (32, 16, 3, 3), {"padding": 1, "stride": 2}),
     ((5, 32, 16, 16), (48, 32, 1, 1), {}),
-    ((3, 32, 16, 16), (32, 1, 3, 3), dict(padding=1, groups=32)),
-    ((4, 24, 15, 17), (36, 8, 3, 5), dict(padding=(1, 2), groups=3, dilation=(1, 2))),
+    ((3, 32, 16, 16), (32, 1, 3, 3), {"padding": 1, "groups": 32}),
+    ((4, 24, 15, 17), (36, 8, 3, 5), {"padding": (1, 2), "groups": 3, "dilation": (1, 2)}),
 ])
 @pytest.mark.parametrize("threads", [1, 2])
 def test_conv2d_large_paths(shape, wshape, kw, threads):
@@ -222,14 +221,14 @@ def test_inplace_modification_of_saved_input_raises():
 # ---- modules ------------------------------------------------------------------------------------
 
 MODULE_CASES = [
-    ("Conv2d", (3, 8, 3), dict(stride=2, padding=1)),
-    ("Conv2d", (4, 6, (3, 5)), dict(padding="same", groups=2, bias=False)),
-    ("Conv2d", (4, 4, 3), dict(groups=4, dilation=2)),
-    ("Conv1d", (3, 5, 4), dict(stride=2, padding=1)),
-    ("Conv1d", (2, 4, 3), dict(padding="valid", bias=False)),
-    ("ConvTranspose2d", (4, 6, 3), dict(stride=2, padding=1, output_padding=1, groups=2)),
-    ("ConvTranspose2d", (3, 2, (2, 3)), dict(dilation=2, bias=False)),
-    ("ConvTranspose1d", (4, 6, 3), dict(stride=2, padding=1, output_padding=1, groups=2)),
+    ("Conv2d", (3, 8, 3), {"stride": 2, "padding": 1}),
+    ("Conv2d", (4, 6, (3, 5)), {"padding": "same", "groups": 2, "bias": False}),
+    ("Conv2d", (4, 4, 3), {"groups": 4, "dilation": 2}),
+    ("Conv1d", (3, 5, 4), {"stride": 2, "padding": 1}),
+    ("Conv1d", (2, 4, 3), {"padding": "valid", "bias": False}),
+    ("ConvTranspose2d", (4, 6, 3), {"stride": 2, "padding": 1, "output_padding": 1, "groups": 2}),
+    ("ConvTranspose2d", (3, 2, (2, 3)), {"dilation": 2, "bias": False}),
+    ("ConvTranspose1d", (4, 6, 3), {"stride": 2, "padding": 1, "output_padding": 1, "groups": 2}),
 ]
 
 
@@ -306,11 +305,11 @@ def test_module_trains():
 
 
 @pytest.mark.parametrize("kw,err,msg", [
-    (dict(groups=0), ValueError, "groups must be a positive integer"),
-    (dict(groups=2), ValueError, "in_channels must be divisible by groups"),
-    (dict(padding="foo"), ValueError, "Invalid padding string 'foo'"),
-    (dict(padding="same", stride=2), ValueError, "padding='same' is not supported for strided convolutions"),
-    (dict(padding_mode="foo"), ValueError, "padding_mode must be one of"),
+    ({"groups": 0}, ValueError, "groups must be a positive integer"),
+    ({"groups": 2}, ValueError, "in_channels must be divisible by groups"),
+    ({"padding": "foo"}, ValueError, "Invalid padding string 'foo'"),
+    ({"padding": "same", "stride": 2}, ValueError, "padding='same' is not supported for strided convolutions"),
+    ({"padding_mode": "foo"}, ValueError, "padding_mode must be one of"),
 ])
 def test_module_errors(kw, err, msg):
     with pytest.raises(err, match=msg):

@@ -8,7 +8,6 @@ import statistics
 import time
 
 import numpy as np
-
 import rosenblatt as rb
 
 PEAK_GFLOPS = 430.0  # 2-core AVX-512 FMA peak measured on the project machine

@@ -280,54 +280,54 @@ def _targets(*values):
 
 for _r in ("none", "mean", "sum"):
     spec(f"mse_loss_{_r}", lambda L, a, b, reduction: F(L).mse_loss(a, b, reduction=reduction),
-         lambda a, b, reduction: _reduce((a - b) ** 2, reduction), [A(3, 4), A(3, 4)], kwargs={"reduction": _r})
+         lambda a, b, reduction: _reduce((a - b) ** 2, reduction), [A(3, 4), A(3, 4)], kwargs=dict(reduction=_r))
     spec(f"l1_loss_{_r}", lambda L, a, b, reduction: F(L).l1_loss(a, b, reduction=reduction),
-         lambda a, b, reduction: _reduce(np.abs(a - b), reduction), [A(3, 4), A(3, 4)], kwargs={"reduction": _r})
+         lambda a, b, reduction: _reduce(np.abs(a - b), reduction), [A(3, 4), A(3, 4)], kwargs=dict(reduction=_r))
     spec(f"smooth_l1_loss_{_r}", lambda L, a, b, reduction: F(L).smooth_l1_loss(a, b, reduction=reduction, beta=0.5),
          lambda a, b, reduction: _reduce(_np_smooth_l1(a, b, 0.5), reduction), [A(4, 5), A(4, 5)],
-         kwargs={"reduction": _r})
+         kwargs=dict(reduction=_r))
     spec(f"huber_loss_{_r}", lambda L, a, b, reduction: F(L).huber_loss(a, b, reduction=reduction, delta=0.7),
          lambda a, b, reduction: _reduce(_np_huber(a, b, 0.7), reduction), [A(4, 5), A(4, 5)],
-         kwargs={"reduction": _r})
+         kwargs=dict(reduction=_r))
     spec(f"bce_{_r}", lambda L, a, b, reduction: F(L).binary_cross_entropy(a, b, reduction=reduction),
          lambda a, b, reduction: _np_bce(a, b, reduction=reduction),
-         [A(3, 4, low=0.05, high=0.95), A(3, 4, low=0.0, high=1.0)], kwargs={"reduction": _r})
+         [A(3, 4, low=0.05, high=0.95), A(3, 4, low=0.0, high=1.0)], kwargs=dict(reduction=_r))
     spec(f"bce_logits_{_r}", lambda L, a, b, reduction: F(L).binary_cross_entropy_with_logits(a, b, reduction=reduction),
          lambda a, b, reduction: _np_bce_logits(a, b, reduction=reduction),
-         [A(3, 4, low=-4, high=4), A(3, 4, low=0.0, high=1.0)], kwargs={"reduction": _r})
+         [A(3, 4, low=-4, high=4), A(3, 4, low=0.0, high=1.0)], kwargs=dict(reduction=_r))
     spec(f"cross_entropy_{_r}", lambda L, a, t, reduction: F(L).cross_entropy(a, t, reduction=reduction),
          lambda a, t, reduction: _np_cross_entropy(a, t, reduction=reduction),
-         [A(5, 4, low=-3, high=3), A(5, dtype="int64", low=0, high=4)], kwargs={"reduction": _r})
+         [A(5, 4, low=-3, high=3), A(5, dtype="int64", low=0, high=4)], kwargs=dict(reduction=_r))
     spec(f"cross_entropy_weight_{_r}",
          lambda L, a, t, w, reduction: F(L).cross_entropy(a, t, weight=w, reduction=reduction),
          lambda a, t, w, reduction: _np_cross_entropy(a, t, w, reduction=reduction),
          [A(6, 3), A(6, dtype="int64", low=0, high=3), A(3, low=0.2, high=2.0, grad=False)],
-         kwargs={"reduction": _r})
+         kwargs=dict(reduction=_r))
     spec(f"cross_entropy_ignore_{_r}",
          lambda L, a, t, reduction: F(L).cross_entropy(a, t, ignore_index=1, reduction=reduction),
          lambda a, t, reduction: _np_cross_entropy(a, t, ignore_index=1, reduction=reduction),
-         [A(5, 3), Arg((5,), gen=_targets(0, 1, 2, 1, 2))], kwargs={"reduction": _r})
+         [A(5, 3), Arg((5,), gen=_targets(0, 1, 2, 1, 2))], kwargs=dict(reduction=_r))
     spec(f"cross_entropy_smoothing_{_r}",
          lambda L, a, t, w, reduction: F(L).cross_entropy(a, t, weight=w, ignore_index=-100, reduction=reduction,
                                                           label_smoothing=0.2),
          lambda a, t, w, reduction: _np_cross_entropy(a, t, w, reduction=reduction, label_smoothing=0.2),
          [A(5, 4), Arg((5,), gen=_targets(0, -100, 3, 2, 3)), A(4, low=0.2, high=2.0, grad=False)],
-         kwargs={"reduction": _r})
+         kwargs=dict(reduction=_r))
     spec(f"cross_entropy_nd_{_r}", lambda L, a, t, reduction: F(L).cross_entropy(a, t, reduction=reduction),
          lambda a, t, reduction: _np_cross_entropy(a, t, reduction=reduction),
-         [A(2, 4, 3, 2), A(2, 3, 2, dtype="int64", low=0, high=4)], kwargs={"reduction": _r})
+         [A(2, 4, 3, 2), A(2, 3, 2, dtype="int64", low=0, high=4)], kwargs=dict(reduction=_r))
     spec(f"cross_entropy_probs_{_r}",
          lambda L, a, t, reduction: F(L).cross_entropy(a, t, reduction=reduction, label_smoothing=0.1),
          lambda a, t, reduction: _np_cross_entropy(a, t, reduction=reduction, label_smoothing=0.1),
-         [A(4, 5), Arg((4, 5), gen=_probs(4, 5))], kwargs={"reduction": _r})
+         [A(4, 5), Arg((4, 5), gen=_probs(4, 5))], kwargs=dict(reduction=_r))
     spec(f"nll_loss_{_r}", lambda L, a, t, reduction: F(L).nll_loss(a, t, reduction=reduction),
          lambda a, t, reduction: _np_nll(a, t, reduction=reduction),
-         [A(5, 4), A(5, dtype="int64", low=0, high=4)], kwargs={"reduction": _r})
+         [A(5, 4), A(5, dtype="int64", low=0, high=4)], kwargs=dict(reduction=_r))
     spec(f"nll_loss_weight_ignore_{_r}",
          lambda L, a, t, w, reduction: F(L).nll_loss(a, t, weight=w, ignore_index=0, reduction=reduction),
          lambda a, t, w, reduction: _np_nll(a, t, w, ignore_index=0, reduction=reduction),
          [A(2, 3, 4), Arg((2, 4), gen=_targets([0, 1, 2, 1], [2, 0, 0, 1])), A(3, low=0.2, high=2.0, grad=False)],
-         kwargs={"reduction": _r})
+         kwargs=dict(reduction=_r))
 
 spec("bce_weight", lambda L, a, b, w: F(L).binary_cross_entropy(a, b, weight=w),
      lambda a, b, w: _np_bce(a, b, w), [A(3, 4, low=0.05, high=0.95), A(3, 4, low=0, high=1), A(4, low=0.2, high=2, grad=False)])

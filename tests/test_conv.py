@@ -391,3 +391,20 @@ def test_top_level_functions_match_functional():
     x1, w1 = rb.randn(2, 3, 9), rb.randn(4, 3, 3)
     np.testing.assert_array_equal(rb.conv1d(x1, w1, padding="same").numpy(),
                                   RF.conv1d(x1, w1, padding="same").numpy())
+
+
+def test_non_contiguous_operands():
+    rng = np.random.default_rng(9)
+    x = rng.standard_normal((2, 6, 7, 3)).astype(np.float32)  # NHWC storage, used as NCHW
+    w = rng.standard_normal((3, 3, 3, 4)).astype(np.float32)  # (KH, KW, C, OC) storage
+    xr = rb.tensor(x, requires_grad=True)
+    wr = rb.tensor(w, requires_grad=True)
+    xt = torch.tensor(x, requires_grad=True)
+    wt = torch.tensor(w, requires_grad=True)
+    yr = RF.conv2d(xr.permute(0, 3, 1, 2), wr.permute(3, 2, 0, 1), padding=1, stride=(2, 1))
+    yt = TF.conv2d(xt.permute(0, 3, 1, 2), wt.permute(3, 2, 0, 1), padding=1, stride=(2, 1))
+    np.testing.assert_allclose(yr.detach().numpy(), yt.detach().numpy(), atol=1e-4, rtol=1e-4)
+    yr.sum().backward()
+    yt.sum().backward()
+    np.testing.assert_allclose(xr.grad.numpy(), xt.grad.numpy(), atol=1e-4, rtol=1e-4)
+    np.testing.assert_allclose(wr.grad.numpy(), wt.grad.numpy(), atol=1e-4, rtol=1e-4)

@@ -172,6 +172,24 @@ def test_conv2d_large_paths(shape, wshape, kw, threads):
     _assert_close(ours_t, theirs_t, f"conv_transpose2d {shape} {kw} threads={threads}", tol=1e-3)
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_conv1d_long_sequence_blocks(threads):
+    """A row longer than one column block is split into pieces of the row."""
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((2, 64, 3001)).astype(np.float32)
+    w = (rng.standard_normal((8, 64, 5)) * 0.1).astype(np.float32)
+    b = rng.standard_normal(8).astype(np.float32)
+    old = rb.get_num_threads()
+    rb.set_num_threads(threads)
+    try:
+        ours, theirs = _run_both("conv1d", x, w, b, padding=3, stride=2, dilation=2)
+        ours_t, theirs_t = _run_both("conv_transpose1d", x, w.transpose(1, 0, 2).copy(), b[:8], stride=1)
+    finally:
+        rb.set_num_threads(old)
+    _assert_close(ours, theirs, "long conv1d", tol=1e-3)
+    _assert_close(ours_t, theirs_t, "long conv_transpose1d", tol=1e-3)
+
+
 def test_float64_matches_torch():
     rng = np.random.default_rng(3)
     x, w, b = rng.standard_normal((2, 4, 7, 7)), rng.standard_normal((6, 2, 3, 3)), rng.standard_normal(6)

@@ -44,11 +44,19 @@ inline void valid_range(int64_t off, int64_t stride, int64_t W, int64_t OW, int6
   if (hi < lo) hi = lo;
 }
 
-// x: (C, H, W) of one image -> col: (C*KH*KW, P) for the P = (oh1-oh0)*OW output pixels of rows
-// [oh0, oh1), channels [c0, c1) only.
+// A block of output pixels whose columns are built and multiplied together: rows [oh0, oh1), and
+// within them columns [ow0, ow1); a block is whole rows or part of one row, so its pixels are
+// contiguous in the output (offset oh0*OW + ow0, P of them).
+struct Block {
+  int64_t oh0, oh1, ow0, ow1;
+  int64_t pixels() const { return (oh1 - oh0) * (ow1 - ow0); }
+  int64_t offset(int64_t OW) const { return oh0 * OW + ow0; }
+};
+
+// x: (C, H, W) of one image -> col: (C*KH*KW, P) for the P pixels of block b, channels [c0, c1) only.
 template <class T>
-void im2col(const ConvGeom& g, const T* x, T* col, int64_t c0, int64_t c1, int64_t oh0, int64_t oh1) {
-  const int64_t P = (oh1 - oh0) * g.OW;
+void im2col(const ConvGeom& g, const T* x, T* col, int64_t c0, int64_t c1, const Block& b) {
+  const int64_t P = b.pixels(), bw = b.ow1 - b.ow0;
   for (int64_t c = c0; c < c1; ++c) {
     const T* xc = x + c * g.H * g.W;
     for (int64_t kh = 0; kh < g.KH; ++kh) {
@@ -56,31 +64,33 @@ void im2col(const ConvGeom& g, const T* x, T* col, int64_t c0, int64_t c1, int64
         T* row = col + ((c * g.KH + kh) * g.KW + kw) * P;
         int64_t off_w = kw * g.dil_w - g.pad_w, lo, hi;
         valid_range(off_w, g.stride_w, g.W, g.OW, lo, hi);
-        for (int64_t oh = oh0; oh < oh1; ++oh) {
+        lo = std::min(std::max(lo, b.ow0), b.ow1);
+        hi = std::max(std::min(hi, b.ow1), lo);
+        for (int64_t oh = b.oh0; oh < b.oh1; ++oh) {
           int64_t ih = oh * g.stride_h - g.pad_h + kh * g.dil_h;
-          T* r = row + (oh - oh0) * g.OW;
+          T* r = row + (oh - b.oh0) * bw;  // r[j] is output column b.ow0 + j
           if (ih < 0 || ih >= g.H) {
-            std::memset(r, 0, sizeof(T) * g.OW);
+            std::memset(r, 0, sizeof(T) * bw);
             continue;
           }
-          const T* src = xc + ih * g.W + off_w;
-          for (int64_t ow = 0; ow < lo; ++ow) r[ow] = T(0);
+          const T* src = xc + ih * g.W;  // output column ow reads src[ow * stride_w + off_w]
+          for (int64_t ow = b.ow0; ow < lo; ++ow) r[ow - b.ow0] = T(0);
           if (g.stride_w == 1) {
-            std::memcpy(r + lo, src + lo, sizeof(T) * (hi - lo));
+            std::memcpy(r + (lo - b.ow0), src + (lo + off_w), sizeof(T) * (hi - lo));
           } else {
-            for (int64_t ow = lo; ow < hi; ++ow) r[ow] = src[ow * g.stride_w];
+            for (int64_t ow = lo; ow < hi; ++ow) r[ow - b.ow0] = src[ow * g.stride_w + off_w];
           }
-          for (int64_t ow = hi; ow < g.OW; ++ow) r[ow] = T(0);
+          for (int64_t ow = hi; ow < b.ow1; ++ow) r[ow - b.ow0] = T(0);
         }
       }
     }
   }
 }
 
-// col: (C*KH*KW, P) of output rows [oh0, oh1) -> x: (C, H, W) of one image, accumulated.
+// col: (C*KH*KW, P) of block b -> x: (C, H, W) of one image, accumulated.
 template <class T>
-void col2im(const ConvGeom& g, const T* col, T* x, int64_t c0, int64_t c1, int64_t oh0, int64_t oh1) {
-  const int64_t P = (oh1 - oh0) * g.OW;
+void col2im(const ConvGeom& g, const T* col, T* x, int64_t c0, int64_t c1, const Block& b) {
+  const int64_t P = b.pixels(), bw = b.ow1 - b.ow0;
   for (int64_t c = c0; c < c1; ++c) {
     T* xc = x + c * g.H * g.W;
     for (int64_t kh = 0; kh < g.KH; ++kh) {
@@ -88,15 +98,19 @@ void col2im(const ConvGeom& g, const T* col, T* x, int64_t c0, int64_t c1, int64
         const T* row = col + ((c * g.KH + kh) * g.KW + kw) * P;
         int64_t off_w = kw * g.dil_w - g.pad_w, lo, hi;
         valid_range(off_w, g.stride_w, g.W, g.OW, lo, hi);
-        for (int64_t oh = oh0; oh < oh1; ++oh) {
+        lo = std::min(std::max(lo, b.ow0), b.ow1);
+        hi = std::max(std::min(hi, b.ow1), lo);
+        for (int64_t oh = b.oh0; oh < b.oh1; ++oh) {
           int64_t ih = oh * g.stride_h - g.pad_h + kh * g.dil_h;
           if (ih < 0 || ih >= g.H) continue;
-          const T* r = row + (oh - oh0) * g.OW;
-          T* dst = xc + ih * g.W + off_w;
+          const T* r = row + (oh - b.oh0) * bw;  // r[j] is output column b.ow0 + j
+          T* dst = xc + ih * g.W;                 // output column ow adds to dst[ow * stride_w + off_w]
           if (g.stride_w == 1) {
-            for (int64_t ow = lo; ow < hi; ++ow) dst[ow] += r[ow];
+            T* d = dst + (lo + off_w);
+            const T* q = r + (lo - b.ow0);
+            for (int64_t j = 0; j < hi - lo; ++j) d[j] += q[j];
           } else {
-            for (int64_t ow = lo; ow < hi; ++ow) dst[ow * g.stride_w] += r[ow];
+            for (int64_t ow = lo; ow < hi; ++ow) dst[ow * g.stride_w + off_w] += r[ow - b.ow0];
           }
         }
       }
@@ -110,14 +124,24 @@ inline bool direct_columns(const ConvGeom& g) {
          g.OH == g.H && g.OW == g.W;
 }
 
-// Output rows per column block: a block of columns small enough to stay in L2 while the GEMM
-// packs it (a whole image's columns, 2.4 MB for 64 channels at 32x32, would come from memory).
-inline int64_t rows_per_block(const ConvGeom& g, size_t itemsize) {
+// The block shape: columns small enough to stay in L2 while the GEMM packs them (a whole image's,
+// 2.4 MB for 64 channels at 32x32, would come from memory), yet 256 pixels or more so the GEMM
+// stays efficient. Whole rows when one fits, else pieces of a row (long conv1d sequences).
+struct BlockShape {
+  int64_t rows, cols;
+};
+inline BlockShape block_shape(const ConvGeom& g, size_t itemsize) {
   constexpr int64_t budget = int64_t(768) << 10;  // measured best of 256 KB .. 4 MB on a 2 MB L2
-  int64_t row_bytes = g.C * g.KH * g.KW * g.OW * static_cast<int64_t>(itemsize);
-  int64_t rows = std::max<int64_t>(1, budget / std::max<int64_t>(1, row_bytes));
-  rows = std::max<int64_t>(rows, (256 + g.OW - 1) / g.OW);  // keep the GEMM's N at 256 or more
-  return std::min(rows, std::max<int64_t>(1, g.OH));
+  const int64_t pixel_bytes = std::max<int64_t>(1, g.C * g.KH * g.KW * static_cast<int64_t>(itemsize));
+  const int64_t pixels = std::max<int64_t>(256, budget / pixel_bytes);
+  if (pixels < g.OW) return {1, pixels};
+  return {std::min(std::max<int64_t>(1, g.OH), pixels / std::max<int64_t>(1, g.OW)), g.OW};
+}
+template <class F>
+void for_blocks(const ConvGeom& g, const BlockShape& s, const F& f) {
+  for (int64_t oh0 = 0; oh0 < g.OH; oh0 += s.rows)
+    for (int64_t ow0 = 0; ow0 < g.OW; ow0 += s.cols)
+      f(Block{oh0, std::min(g.OH, oh0 + s.rows), ow0, std::min(g.OW, ow0 + s.cols)});
 }
 
 // Whole images per thread pay off only with enough images and enough arithmetic.
@@ -267,9 +291,9 @@ void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y)
   const bool direct = direct_columns(g);
   const int nt = num_threads();
   const bool par = batch_parallel(g, nt);
-  const int64_t RB = direct ? g.OH : rows_per_block(g, sizeof(T));
+  const BlockShape bs = block_shape(g, sizeof(T));
   over_images(g, par, nt, [&](int64_t n0, int64_t n1, int64_t) {
-    T* col = direct ? nullptr : scratch<T>(static_cast<size_t>(g.C * g.KH * g.KW * RB * g.OW));
+    T* col = direct ? nullptr : scratch<T>(static_cast<size_t>(g.C * g.KH * g.KW * bs.rows * bs.cols));
     for (int64_t n = n0; n < n1; ++n) {
       const T* xn = x + n * g.C * g.H * g.W;
       T* yn = y + n * g.OC * OHW;
@@ -283,18 +307,18 @@ void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y)
                   yn + gr * OCg * OHW, OHW);
         continue;
       }
-      for (int64_t oh0 = 0; oh0 < g.OH; oh0 += RB) {
-        const int64_t oh1 = std::min(g.OH, oh0 + RB), P = (oh1 - oh0) * g.OW, p0 = oh0 * g.OW;
+      for_blocks(g, bs, [&](const Block& blk) {
+        const int64_t P = blk.pixels(), p0 = blk.offset(g.OW);
         if (par) {
-          im2col(g, xn, col, 0, g.C, oh0, oh1);
+          im2col(g, xn, col, 0, g.C, blk);
         } else {
           parallel_for(g.C, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, g.KH * g.KW * P)),
-                       [&](int64_t c0, int64_t c1) { im2col(g, xn, col, c0, c1, oh0, oh1); });
+                       [&](int64_t c0, int64_t c1) { im2col(g, xn, col, c0, c1, blk); });
         }
         for (int64_t gr = 0; gr < g.groups; ++gr)
           gemm<T>(false, false, OCg, P, Kg, T(1), w + gr * OCg * Kg, Kg, col + gr * Kg * P, P, beta,
                   yn + gr * OCg * OHW + p0, OHW);
-      }
+      });
     }
   });
 }
@@ -309,14 +333,14 @@ void conv2d_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* 
   const int nt = num_threads();
   const bool par = batch_parallel(g, nt);
   const int64_t nacc = par ? nt : 1;
-  const int64_t RB = direct ? g.OH : rows_per_block(g, sizeof(T));
+  const BlockShape bs = block_shape(g, sizeof(T));
   // Thread t > 0 accumulates dw and db in its own slot; thread 0 writes the outputs directly.
   std::vector<T> dw_acc(dw != nullptr ? static_cast<size_t>((nacc - 1) * g.OC * Kg) : 0, T(0));
   std::vector<T> db_acc(db != nullptr ? static_cast<size_t>((nacc - 1) * g.OC) : 0, T(0));
   if (dw != nullptr) std::fill(dw, dw + g.OC * Kg, T(0));
   if (db != nullptr) std::fill(db, db + g.OC, T(0));
   over_images(g, par, nt, [&](int64_t n0, int64_t n1, int64_t t) {
-    T* col = direct ? nullptr : scratch<T>(static_cast<size_t>(g.C * g.KH * g.KW * RB * g.OW));
+    T* col = direct ? nullptr : scratch<T>(static_cast<size_t>(g.C * g.KH * g.KW * bs.rows * bs.cols));
     T* my_dw = dw == nullptr ? nullptr : t == 0 ? dw : dw_acc.data() + (t - 1) * g.OC * Kg;
     T* my_db = db == nullptr ? nullptr : t == 0 ? db : db_acc.data() + (t - 1) * g.OC;
     auto channels = [&](int64_t P, const auto& f) {  // f(c0, c1) over the image's channels
@@ -347,10 +371,10 @@ void conv2d_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* 
         continue;
       }
       if (dxn != nullptr) std::fill(dxn, dxn + g.C * g.H * g.W, T(0));
-      for (int64_t oh0 = 0; oh0 < g.OH; oh0 += RB) {
-        const int64_t oh1 = std::min(g.OH, oh0 + RB), P = (oh1 - oh0) * g.OW, p0 = oh0 * g.OW;
+      for_blocks(g, bs, [&](const Block& blk) {
+        const int64_t P = blk.pixels(), p0 = blk.offset(g.OW);
         if (my_dw != nullptr) {
-          channels(P, [&](int64_t c0, int64_t c1) { im2col(g, xn, col, c0, c1, oh0, oh1); });
+          channels(P, [&](int64_t c0, int64_t c1) { im2col(g, xn, col, c0, c1, blk); });
           for (int64_t gr = 0; gr < g.groups; ++gr)
             gemm<T>(false, true, OCg, Kg, P, T(1), dyn + gr * OCg * OHW + p0, OHW, col + gr * Kg * P, P, T(1),
                     my_dw + gr * OCg * Kg, Kg);
@@ -359,9 +383,9 @@ void conv2d_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* 
           for (int64_t gr = 0; gr < g.groups; ++gr)
             gemm<T>(true, false, Kg, P, OCg, T(1), w + gr * OCg * Kg, Kg, dyn + gr * OCg * OHW + p0, OHW, T(0),
                     col + gr * Kg * P, P);
-          channels(P, [&](int64_t c0, int64_t c1) { col2im(g, col, dxn, c0, c1, oh0, oh1); });
+          channels(P, [&](int64_t c0, int64_t c1) { col2im(g, col, dxn, c0, c1, blk); });
         }
-      }
+      });
     }
   });
   for (int64_t t = 1; t < nacc; ++t) {

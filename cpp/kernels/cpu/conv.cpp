@@ -4,8 +4,8 @@
 #include "conv.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "blas.h"
@@ -14,27 +14,20 @@
 namespace rb::cpu {
 namespace {
 
-// A growing per-thread scratch buffer: OpenMP keeps its worker threads, so one image's columns
-// are allocated once per thread, not once per call (large mallocs would page-fault every time).
-struct Scratch {
-  void* p = nullptr;
-  size_t bytes = 0;
-  ~Scratch() { std::free(p); }
-  void* get(size_t n) {
-    if (n > bytes) {
-      std::free(p);
-      n = (n + 63) / 64 * 64;
-      p = std::aligned_alloc(64, n);
-      bytes = n;
-    }
-    return p;
-  }
-};
+// Column buffers, one block per thread, allocated before any parallel region so a failed
+// allocation raises (std::bad_alloc -> MemoryError) instead of ending the process inside OpenMP.
+// Uninitialized on purpose: im2col and the GEMM write every element before it is read.
 template <class T>
-T* scratch(size_t n) {
-  thread_local Scratch s;
-  return static_cast<T*>(s.get(n * sizeof(T)));
-}
+struct ColumnBuffers {
+  std::unique_ptr<T[]> data;
+  int64_t per_thread = 0;
+  ColumnBuffers(bool needed, int threads, int64_t elems) {
+    if (!needed) return;
+    per_thread = (elems + 15) / 16 * 16;  // 64-byte strides between the threads' blocks
+    data.reset(new T[static_cast<size_t>(per_thread * threads)]);
+  }
+  T* get(int64_t t) const { return data ? data.get() + t * per_thread : nullptr; }
+};
 
 // The ow for which ow*stride + off lies in [0, W): [lo, hi).
 inline void valid_range(int64_t off, int64_t stride, int64_t W, int64_t OW, int64_t& lo, int64_t& hi) {
@@ -192,12 +185,13 @@ void depthwise_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T*
           for (int64_t oh = 0; oh < g.OH; ++oh) {
             int64_t ih = oh * g.stride_h - g.pad_h + kh * g.dil_h;
             if (ih < 0 || ih >= g.H) continue;
-            const T* src = xc + ih * g.W + off_w;
+            const T* src = xc + ih * g.W;  // output column ow reads src[ow * stride_w + off_w]
             T* dst = yp + oh * g.OW;
             if (g.stride_w == 1) {
-              for (int64_t ow = lo; ow < hi; ++ow) dst[ow] += wv * src[ow];
+              const T* q = src + (lo + off_w);
+              for (int64_t j = 0; j < hi - lo; ++j) dst[lo + j] += wv * q[j];
             } else {
-              for (int64_t ow = lo; ow < hi; ++ow) dst[ow] += wv * src[ow * g.stride_w];
+              for (int64_t ow = lo; ow < hi; ++ow) dst[ow] += wv * src[ow * g.stride_w + off_w];
             }
           }
         }
@@ -228,12 +222,13 @@ void depthwise_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, 
               for (int64_t oh = 0; oh < g.OH; ++oh) {
                 int64_t ih = oh * g.stride_h - g.pad_h + kh * g.dil_h;
                 if (ih < 0 || ih >= g.H) continue;
-                T* dst = dxp + ih * g.W + off_w;
+                T* dst = dxp + ih * g.W;  // output column ow adds to dst[ow * stride_w + off_w]
                 const T* src = dyp + oh * g.OW;
                 if (g.stride_w == 1) {
-                  for (int64_t ow = lo; ow < hi; ++ow) dst[ow] += wv * src[ow];
+                  T* d = dst + (lo + off_w);
+                  for (int64_t j = 0; j < hi - lo; ++j) d[j] += wv * src[lo + j];
                 } else {
-                  for (int64_t ow = lo; ow < hi; ++ow) dst[ow * g.stride_w] += wv * src[ow];
+                  for (int64_t ow = lo; ow < hi; ++ow) dst[ow * g.stride_w + off_w] += wv * src[ow];
                 }
               }
             }
@@ -265,12 +260,13 @@ void depthwise_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, 
             for (int64_t oh = 0; oh < g.OH; ++oh) {
               int64_t ih = oh * g.stride_h - g.pad_h + kh * g.dil_h;
               if (ih < 0 || ih >= g.H) continue;
-              const T* src = xc + ih * g.W + off_w;
+              const T* src = xc + ih * g.W;  // output column ow reads src[ow * stride_w + off_w]
               const T* d = dyp + oh * g.OW;
               if (g.stride_w == 1) {
-                for (int64_t ow = lo; ow < hi; ++ow) s += d[ow] * src[ow];
+                const T* q = src + (lo + off_w);
+                for (int64_t j = 0; j < hi - lo; ++j) s += d[lo + j] * q[j];
               } else {
-                for (int64_t ow = lo; ow < hi; ++ow) s += d[ow] * src[ow * g.stride_w];
+                for (int64_t ow = lo; ow < hi; ++ow) s += d[ow] * src[ow * g.stride_w + off_w];
               }
             }
           }
@@ -292,8 +288,9 @@ void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y)
   const int nt = num_threads();
   const bool par = batch_parallel(g, nt);
   const BlockShape bs = block_shape(g, sizeof(T));
-  over_images(g, par, nt, [&](int64_t n0, int64_t n1, int64_t) {
-    T* col = direct ? nullptr : scratch<T>(static_cast<size_t>(g.C * g.KH * g.KW * bs.rows * bs.cols));
+  ColumnBuffers<T> cols(!direct && g.N > 0, par ? nt : 1, g.C * g.KH * g.KW * bs.rows * bs.cols);
+  over_images(g, par, nt, [&](int64_t n0, int64_t n1, int64_t t) {
+    T* col = cols.get(t);
     for (int64_t n = n0; n < n1; ++n) {
       const T* xn = x + n * g.C * g.H * g.W;
       T* yn = y + n * g.OC * OHW;
@@ -339,8 +336,9 @@ void conv2d_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* 
   std::vector<T> db_acc(db != nullptr ? static_cast<size_t>((nacc - 1) * g.OC) : 0, T(0));
   if (dw != nullptr) std::fill(dw, dw + g.OC * Kg, T(0));
   if (db != nullptr) std::fill(db, db + g.OC, T(0));
+  ColumnBuffers<T> cols(!direct && g.N > 0, par ? nt : 1, g.C * g.KH * g.KW * bs.rows * bs.cols);
   over_images(g, par, nt, [&](int64_t n0, int64_t n1, int64_t t) {
-    T* col = direct ? nullptr : scratch<T>(static_cast<size_t>(g.C * g.KH * g.KW * bs.rows * bs.cols));
+    T* col = cols.get(t);
     T* my_dw = dw == nullptr ? nullptr : t == 0 ? dw : dw_acc.data() + (t - 1) * g.OC * Kg;
     T* my_db = db == nullptr ? nullptr : t == 0 ? db : db_acc.data() + (t - 1) * g.OC;
     auto channels = [&](int64_t P, const auto& f) {  // f(c0, c1) over the image's channels

@@ -99,6 +99,48 @@ spec("sum_dim0", lambda L, a: a.sum(0), lambda a: a.sum(0), [A(64, 33)])
 spec("mean", lambda L, a: a.mean(-1), lambda a: a.mean(-1), [A(3, 4, 5)])
 spec("mean_all", lambda L, a: L.mean(a), np.mean, [A(7, 3)])
 
+# max/min/arg*/amax/amin/var/std/logsumexp/all/any/prod (indexing branch)
+def _ties(rng):
+    return np.array([[1.0, 3.0, 3.0, -1.0], [2.0, 2.0, 0.0, 1.5], [0.5, -0.5, 0.25, 0.5]])
+
+
+spec("max_all", lambda L, a: L.max(a), np.max, [A(3, 4, 5)])
+spec("min_all", lambda L, a: a.min(), np.min, [A(3, 4)])
+spec("max_dim", lambda L, a: tuple(L.max(a, 1)), lambda a: (a.max(1), a.argmax(1)), [A(3, 4, 5)])
+spec("max_dim_fields", lambda L, a: (L.max(a, 0).values, L.max(a, 0).indices), lambda a: (a.max(0), a.argmax(0)), [A(4, 3)])
+spec("min_dim_keepdim", lambda L, a: tuple(a.min(-1, keepdim=True)),
+     lambda a: (a.min(-1, keepdims=True), a.argmin(-1)[..., None]), [A(3, 4, 5)])
+spec("max_binary", lambda L, a, b: L.max(a, b), np.maximum, [A(3, 4), A(4)])
+spec("min_binary", lambda L, a, b: a.min(b), np.minimum, [A(3, 4), A(3, 1)])
+spec("argmax_all", lambda L, a: L.argmax(a), np.argmax, [A(3, 4, 5)], grad=False)
+spec("argmax_dim", lambda L, a: a.argmax(1), lambda a: a.argmax(1), [A(3, 4, 5)], grad=False)
+spec("argmin_keepdim", lambda L, a: L.argmin(a, 0, keepdim=True), lambda a: a.argmin(0)[None], [A(4, 3)], grad=False)
+spec("argmax_int", lambda L, a: a.argmax(-1), lambda a: a.argmax(-1), [A(3, 6, dtype="int64", low=0, high=100)], grad=False)
+spec("amax_dims", lambda L, a: L.amax(a, (0, 2)), lambda a: np.amax(a, (0, 2)), [A(3, 4, 5)])
+spec("amin_keepdim", lambda L, a: a.amin(1, keepdim=True), lambda a: np.amin(a, 1, keepdims=True), [A(3, 4, 5)])
+spec("amax_ties", lambda L, a: L.amax(a, 1), lambda a: np.amax(a, 1), [Arg((3, 4), gen=_ties)])
+spec("max_all_ties", lambda L, a: L.max(a), np.max, [Arg((3, 4), gen=lambda rng: np.array([[1.0, 3.0], [3.0, 2.0]]))])
+spec("var_dim", lambda L, a: a.var(1), lambda a: np.var(a, 1, ddof=1), [A(3, 4, 5)])
+spec("var_all", lambda L, a: L.var(a), lambda a: np.var(a, ddof=1), [A(3, 4)])
+spec("var_correction0", lambda L, a: L.var(a, (0, 2), correction=0, keepdim=True),
+     lambda a: np.var(a, (0, 2), keepdims=True), [A(3, 4, 5)])
+spec("var_unbiased_false", lambda L, a: a.var(1, False), lambda a: np.var(a, 1), [A(3, 4)])
+spec("std_dim", lambda L, a: a.std(0), lambda a: np.std(a, 0, ddof=1), [A(5, 3)])
+spec("std_keepdim", lambda L, a: L.std(a, -1, keepdim=True), lambda a: np.std(a, -1, ddof=1, keepdims=True), [A(3, 4, 5)])
+spec("std_all", lambda L, a: L.std(a), lambda a: np.std(a, ddof=1), [A(4, 6)])
+spec("logsumexp", lambda L, a: L.logsumexp(a, 1), lambda a: np.log(np.exp(a).sum(1)), [A(3, 4, 5)])
+spec("logsumexp_keepdim", lambda L, a: a.logsumexp((0, 2), keepdim=True),
+     lambda a: np.log(np.exp(a).sum((0, 2), keepdims=True)), [A(3, 4, 5, low=-30, high=30)], atol=1e-4)
+spec("all_dim", lambda L, a: L.all(a, 1), lambda a: a.all(1), [A(4, 3, dtype="bool")], grad=False)
+spec("any_all", lambda L, a: a.any(), lambda a: a.any(), [A(4, 3, dtype="bool")], grad=False)
+spec("all_float", lambda L, a: (a > -1.5).all(), lambda a: (a > -1.5).all(), [A(4, 3)], grad=False)
+spec("any_keepdim", lambda L, a: a.any(0, keepdim=True), lambda a: a.any(0, keepdims=True),
+     [A(4, 3, dtype="int64", low=0, high=2)], grad=False)
+spec("prod_dim", lambda L, a: a.prod(1), lambda a: np.prod(a, 1), [A(3, 4, 5)])
+spec("prod_all", lambda L, a: L.prod(a), np.prod, [A(2, 3)])
+spec("prod_zero", lambda L, a: a.prod(0), lambda a: np.prod(a, 0),
+     [Arg((3, 3), gen=lambda rng: np.array([[0.0, 1.5, 0.0], [2.0, -1.0, 0.0], [0.5, 3.0, 2.0]]))])
+
 # ---------------------------------------------------------------------------------------------
 # matrix products
 # ---------------------------------------------------------------------------------------------
@@ -126,6 +168,124 @@ spec("squeeze", lambda L, a: a.squeeze(), np.squeeze, [A(3, 1, 4, 1)])
 # ---------------------------------------------------------------------------------------------
 # indexing, joining, splitting (cat, stack, split, chunk, gather, getitem, setitem)
 # ---------------------------------------------------------------------------------------------
+def _idx(low, high, *shape):
+    return A(*shape, dtype="int64", low=low, high=high, grad=False)
+
+
+def _mask(*shape):
+    return A(*shape, dtype="bool", grad=False)
+
+
+def _setitem(key, value_is_tensor=True):
+    """fn and ref for y = a * 1; y[key] = b; return y (a non-leaf written in place)."""
+
+    def fn(L, a, b):
+        y = a * 1.0
+        y[key] = b
+        return y
+
+    def ref(a, b):
+        y = a.copy()
+        y[key] = b
+        return y
+
+    return fn, ref
+
+
+spec("getitem_int_slice", lambda L, a: a[1, ::2], lambda a: a[1, ::2], [A(3, 4)])
+spec("getitem_none_ellipsis", lambda L, a: a[None, ..., 1], lambda a: a[None, ..., 1], [A(2, 3, 4)])
+spec("getitem_negative", lambda L, a: a[-1, 1:-1], lambda a: a[-1, 1:-1], [A(3, 5)])
+spec("getitem_step_clamp", lambda L, a: a[-10:10:3, 2:], lambda a: a[-10:10:3, 2:], [A(7, 4)])
+spec("getitem_list", lambda L, a: a[[0, 2, 0]], lambda a: a[[0, 2, 0]], [A(3, 4)])
+spec("getitem_tensors", lambda L, a, i, j: a[i, j], lambda a, i, j: a[i, j], [A(3, 4, 5), _idx(0, 3, 2, 3), _idx(-4, 4, 3)])
+spec("getitem_separated", lambda L, a, i, j: a[i, :, j], lambda a, i, j: a[i, :, j],
+     [A(3, 4, 5), _idx(0, 3, 2), _idx(0, 5, 2)])
+spec("getitem_adjacent_after_slice", lambda L, a, i: a[:, i, 1:3], lambda a, i: a[:, i, 1:3],
+     [A(3, 4, 5), _idx(0, 4, 2, 2)])
+spec("getitem_mask", lambda L, a, m: a[m], lambda a, m: a[m], [A(3, 4, 2), _mask(3, 4)])
+spec("getitem_mask_rows", lambda L, a, m: a[:, m], lambda a, m: a[:, m], [A(3, 4, 2), _mask(4)])
+spec("getitem_mixed", lambda L, a: a[1:, [0, 2]], lambda a: a[1:, [0, 2]], [A(3, 4)])
+spec("setitem_basic", *_setitem((0, slice(1, None))), [A(3, 4), A(3)])
+spec("setitem_advanced_broadcast", *_setitem(([0, 2],)), [A(3, 4), A(4)])
+spec("setitem_tensor_pair", lambda L, a, b: _setitem_pair(L, a, b), lambda a, b: _setitem_pair(np, a, b),
+     [A(4, 5), A(2)])
+spec("setitem_mask_scalar", lambda L, a: _mask_zero(a), lambda a: np.where(a > 0, 0.0, a).astype(a.dtype), [A(3, 4)])
+spec("index_put_accumulate", lambda L, a, i, b: a.index_put((i,), b, accumulate=True),
+     lambda a, i, b: _np_index_add(a, i, b), [A(5, 3), Arg((4,), dtype="int64", grad=False,
+                                                        gen=lambda rng: np.array([0, 3, 0, -1])), A(4, 3)])
+spec("index_put_fn", lambda L, a, i, b: L.index_put(a, (i, i), b), lambda a, i, b: _np_put_pair(a, i, b),
+     [A(4, 4), Arg((2,), dtype="int64", grad=False, gen=lambda rng: np.array([1, 3])), A(2)])
+spec("cat", lambda L, a, b: L.cat([a, b], 1), lambda a, b: np.concatenate([a, b], 1), [A(2, 3), A(2, 4)])
+spec("cat_dim0_three", lambda L, a, b, c: L.cat((a, b, c)), lambda a, b, c: np.concatenate([a, b, c]),
+     [A(1, 3), A(2, 3), A(3, 3)])
+spec("cat_int", lambda L, a, b: L.cat([a, b], -1), lambda a, b: np.concatenate([a, b], -1),
+     [_idx(0, 9, 2, 2), _idx(0, 9, 2, 1)], grad=False)
+spec("stack", lambda L, a, b: L.stack([a, b], 1), lambda a, b: np.stack([a, b], 1), [A(2, 3), A(2, 3)])
+spec("stack_last", lambda L, a, b: L.stack((a, b), -1), lambda a, b: np.stack([a, b], -1), [A(2, 3), A(2, 3)])
+spec("split", lambda L, a: L.split(a, 2, 1), lambda a: np.split(a, [2, 4], 1), [A(2, 5)])
+spec("split_sections", lambda L, a: a.split([1, 3], 0), lambda a: np.split(a, [1], 0), [A(4, 3)])
+spec("chunk", lambda L, a: L.chunk(a, 3, 1), lambda a: np.split(a, [3, 6], 1), [A(2, 7)])
+spec("unbind", lambda L, a: L.unbind(a, 1), lambda a: tuple(np.moveaxis(a, 1, 0)), [A(2, 3, 2)])
+spec("gather", lambda L, a, i: L.gather(a, 1, i), lambda a, i: np.take_along_axis(a, i, 1), [A(3, 4), _idx(0, 4, 3, 6)])
+spec("gather_dim0_small", lambda L, a, i: a.gather(0, i), lambda a, i: np.take_along_axis(a[:, :2], i, 0),
+     [A(3, 4), _idx(0, 3, 2, 2)])
+spec("scatter_add", lambda L, a, i, b: L.scatter_add(a, 1, i, b), lambda a, i, b: _np_scatter_add(a, i, b),
+     [A(3, 4), _idx(0, 4, 3, 5), A(3, 5)])
+spec("scatter", lambda L, a, i, b: a.scatter(1, i, b), lambda a, i, b: _np_scatter(a, i, b),
+     [A(3, 5), Arg((3, 2), dtype="int64", grad=False, gen=lambda rng: np.array([[4, 0], [1, 2], [3, 1]])), A(3, 2)])
+spec("scatter_value", lambda L, a, i: L.scatter(a, 0, i, 2.5), lambda a, i: _np_scatter(a.T, i.T, np.full(i.T.shape, 2.5)).T,
+     [A(3, 4), Arg((1, 4), dtype="int64", grad=False, gen=lambda rng: np.array([[2, 0, 1, 2]]))])
+spec("masked_select", lambda L, a, m: L.masked_select(a, m), lambda a, m: np.broadcast_to(a, (3, 4))[np.broadcast_to(m, (3, 4))],
+     [A(4), _mask(3, 4)])
+spec("index_select", lambda L, a, i: L.index_select(a, 1, i), lambda a, i: np.take(a, i, 1), [A(3, 4, 2), _idx(0, 4, 5)])
+spec("flatten", lambda L, a: L.flatten(a, 1), lambda a: a.reshape(a.shape[0], -1), [A(2, 3, 4)])
+spec("flatten_mid", lambda L, a: a.flatten(1, 2), lambda a: a.reshape(2, 12, 5), [A(2, 3, 4, 5)])
+spec("unflatten", lambda L, a: a.unflatten(1, (2, -1)), lambda a: a.reshape(3, 2, 3, 2), [A(3, 6, 2)])
+spec("narrow", lambda L, a: L.narrow(a, 1, 1, 2), lambda a: a[:, 1:3], [A(3, 4)])
+spec("select", lambda L, a: L.select(a, 1, -1), lambda a: a[:, -1], [A(3, 4)])
+spec("masked_fill", lambda L, a, m: a.masked_fill(m, 0.5), lambda a, m: np.where(m, 0.5, a).astype(a.dtype),
+     [A(3, 4), _mask(4)])
+spec("masked_fill_fn", lambda L, a, m: L.masked_fill(a, m, -1.0), lambda a, m: np.where(m, -1.0, a).astype(a.dtype),
+     [A(2, 3), _mask(2, 3)])
+spec("nonzero", lambda L, m: L.nonzero(m), np.argwhere, [_mask(3, 4)], grad=False)
+
+# elementwise extras: logical/bitwise, classification, floor division, remainder, rounding
+_special = lambda rng: np.array([1.0, np.nan, np.inf, -np.inf, 0.0, -2.5])  # noqa: E731
+spec("logical_not", lambda L, a: L.logical_not(a), np.logical_not, [A(3, 4, dtype="int64", low=0, high=3)], grad=False)
+spec("logical_and", lambda L, a, b: L.logical_and(a, b), np.logical_and, [A(3, 4, dtype="int64", low=0, high=2),
+                                                                       _mask(4)], grad=False)
+spec("logical_or", lambda L, a, b: a.logical_or(b), np.logical_or, [_mask(3, 4), _mask(3, 1)], grad=False)
+spec("logical_xor", lambda L, a, b: L.logical_xor(a, b), np.logical_xor, [_mask(3, 4), _mask(4)], grad=False)
+spec("invert_bool", lambda L, a: ~a, np.logical_not, [_mask(3, 4)], grad=False)
+spec("invert_int", lambda L, a: ~a, np.invert, [_idx(-9, 9, 3, 4)], grad=False)
+spec("and_bool", lambda L, a, b: a & b, np.logical_and, [_mask(3, 4), _mask(4)], grad=False)
+spec("or_int", lambda L, a, b: a | b, np.bitwise_or, [_idx(0, 16, 3, 4), _idx(0, 16, 4)], grad=False)
+spec("xor_int_scalar", lambda L, a: a ^ 5, lambda a: a ^ 5, [_idx(0, 16, 3, 4)], grad=False)
+spec("rand_int_scalar", lambda L, a: 6 & a, lambda a: 6 & a, [_idx(0, 16, 5)], grad=False)
+spec("isnan", lambda L, a: L.isnan(a), np.isnan, [Arg((6,), gen=_special)], grad=False)
+spec("isinf", lambda L, a: a.isinf(), np.isinf, [Arg((6,), gen=_special)], grad=False)
+spec("isfinite", lambda L, a: L.isfinite(a), np.isfinite, [Arg((6,), gen=_special)], grad=False)
+spec("floordiv_int", lambda L, a, b: a // b, np.floor_divide,
+     [_idx(-20, 20, 3, 4), Arg((4,), gen=lambda rng: np.array([3, -3, 7, -2]))], grad=False)
+spec("floordiv_float", lambda L, a, b: L.floor_divide(a, b), np.floor_divide,
+     [A(3, 4, low=-5, high=5), Arg((4,), gen=lambda rng: np.array([0.7, -0.3, 2.0, -1.5]))], grad=False)
+spec("rfloordiv_scalar", lambda L, a: 7 // a, lambda a: 7 // a, [Arg((4,), gen=lambda rng: np.array([2, -3, 5, -7]))],
+     grad=False)
+spec("remainder_float", lambda L, a, b: a % b, np.remainder,
+     [A(3, 4, low=-5, high=5), Arg((4,), gen=lambda rng: np.array([0.7, -0.3, 2.0, -1.5]))])
+spec("remainder_int", lambda L, a, b: L.remainder(a, b), np.remainder,
+     [_idx(-20, 20, 3, 4), Arg((4,), gen=lambda rng: np.array([3, -3, 7, -2]))], grad=False)
+spec("remainder_scalar", lambda L, a: a % -1.5, lambda a: np.remainder(a, -1.5), [A(3, 4, low=-5, high=5)])
+spec("rmod_scalar", lambda L, a: 5.5 % a, lambda a: np.remainder(5.5, a), [A(4, low=0.5, high=2)],
+     grad=False)  # PyTorch has no derivative for a number % tensor
+spec("reciprocal", lambda L, a: L.reciprocal(a), lambda a: 1 / a, [A(3, 4, low=0.5, high=2.0)])
+spec("reciprocal_int", lambda L, a: a.reciprocal(), lambda a: (1 / a).astype(np.float32), [_idx(1, 9, 5)], grad=False)
+spec("square", lambda L, a: L.square(a), np.square, [A(3, 4)])
+spec("floor", lambda L, a: L.floor(a), np.floor, [A(3, 4, low=-3, high=3)])
+spec("ceil", lambda L, a: a.ceil(), np.ceil, [A(3, 4, low=-3, high=3)])
+spec("round", lambda L, a: L.round(a), np.round, [Arg((6,), gen=lambda rng: np.array([0.5, 1.5, 2.5, -0.5, 1.2, -2.7]))],
+     grad=False)  # values at the jumps: finite differences see the step
+spec("round_decimals", lambda L, a: a.round(decimals=2), lambda a: np.round(a, 2), [A(3, 4, low=-3, high=3)])
 
 # ---------------------------------------------------------------------------------------------
 # creation (arange, linspace, eye, full, ...): forward only
@@ -503,3 +663,47 @@ for _name, _args, _kw in [
 ]:
     spec("conv_transpose1d", lambda L, x, w, b, **k: L.nn.functional.conv_transpose1d(x, w, b, **k),
          _np_conv_transpose1d, _args, kwargs=_kw, id=_name, atol=1e-4, rtol=1e-4)
+
+# helpers of the indexing entries
+def _setitem_pair(L, a, b):
+    y = a * 1.0
+    if L is np:
+        y = a.copy()
+        y[np.array([0, 3]), np.array([1, 4])] = b
+        return y
+    y[L.tensor([0, 3]), L.tensor([1, 4])] = b
+    return y
+
+
+def _mask_zero(a):
+    y = a * 1.0
+    y[a > 0] = 0.0
+    return y
+
+
+def _np_scatter_add(a, i, b):
+    out = a.copy()
+    for r in range(i.shape[0]):
+        for c in range(i.shape[1]):
+            out[r, i[r, c]] += b[r, c]
+    return out
+
+
+def _np_index_add(a, i, b):
+    out = a.copy()
+    np.add.at(out, i, b)
+    return out
+
+
+def _np_put_pair(a, i, b):
+    out = a.copy()
+    out[i, i] = b
+    return out
+
+
+def _np_scatter(a, i, b):
+    out = a.copy()
+    for r in range(i.shape[0]):
+        for c in range(i.shape[1]):
+            out[r, i[r, c]] = b[r, c]
+    return out

@@ -1,11 +1,163 @@
-// Bindings of the indexing family.
+// Bindings of the indexing family: Tensor.__getitem__/__setitem__ (Python index objects parsed
+// into rb::TensorIndex), cat/stack/split/chunk/gather/index_select/narrow/select/unbind/masked_fill.
+#include <cstring>
+
 #include "bind.h"
 
 namespace rb::bind {
 
+void elementwise_ext(py::module_& m, TensorClass& cls);  // cpp/bindings/elementwise_ext.cpp
+
+namespace {
+
+// A list or numpy array used as an index becomes an int64 or bool tensor.
+Tensor sequence_index(py::handle h) {
+  auto np = py::module_::import("numpy");
+  py::array a = np.attr("asarray")(h);
+  char kind = a.dtype().kind();
+  if (a.size() == 0 && kind == 'f') kind = 'i';  // x[[]] selects nothing, as in PyTorch
+  RB_CHECK(kind == 'b' || kind == 'i' || kind == 'u', IndexError,
+           "tensors used as indices must be long, int, byte or bool tensors");
+  DType dt = kind == 'b' ? DType::Bool : DType::Int64;
+  // np.array keeps 0-d arrays 0-d (ascontiguousarray would make them 1-d).
+  py::array c = np.attr("array")(a, py::arg("dtype") = kind == 'b' ? np.attr("bool_") : np.attr("int64"), py::arg("order") = "C");
+  Shape shape(c.shape(), c.shape() + c.ndim());
+  Tensor t = Tensor::empty(shape, dt);
+  if (t.numel() > 0) std::memcpy(t.raw_data(), c.data(), static_cast<size_t>(t.numel()) * t.itemsize());
+  return t;
+}
+
+TensorIndex parse_one(py::handle h) {
+  PyObject* o = h.ptr();
+  if (o == Py_None) return TensorIndex::none();
+  if (o == Py_Ellipsis) return TensorIndex::ellipsis();
+  if (PyBool_Check(o)) return TensorIndex::tensor(scalar_tensor(Scalar(o == Py_True), DType::Bool));
+  if (PyLong_Check(o)) return TensorIndex::integer(h.cast<int64_t>());
+  if (PySlice_Check(o)) {
+    // PySlice_Unpack maps None to 0 / PY_SSIZE_T_MAX (clamped by the core) and rejects step 0.
+    Py_ssize_t start, stop, step;
+    if (PySlice_Unpack(o, &start, &stop, &step) < 0) throw py::error_already_set();
+    auto part = [](PyObject* v, Py_ssize_t x) { return v == Py_None ? std::nullopt : std::optional<int64_t>(x); };
+    PySliceObject* so = reinterpret_cast<PySliceObject*>(o);
+    return TensorIndex::slice(part(so->start, start), part(so->stop, stop), step);
+  }
+  if (py::isinstance<Tensor>(h)) return TensorIndex::tensor(h.cast<Tensor>());
+  if (PyList_Check(o) || PyTuple_Check(o) || py::isinstance<py::array>(h)) return TensorIndex::tensor(sequence_index(h));
+  if (PyIndex_Check(o) && !PyFloat_Check(o)) return TensorIndex::integer(py::reinterpret_borrow<py::object>(h).attr("__index__")().cast<int64_t>());
+  throw IndexError(str("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got ",
+                       std::string(py::str(py::type::of(h).attr("__name__"))), ")"));
+}
+
+IndexList parse_index(py::handle key) {
+  IndexList out;
+  if (PyTuple_Check(key.ptr())) {
+    for (py::handle h : key) out.push_back(parse_one(h));
+  } else {
+    out.push_back(parse_one(key));
+  }
+  return out;
+}
+
+py::tuple to_tuple(const std::vector<Tensor>& ts) {
+  py::tuple t(ts.size());
+  for (size_t i = 0; i < ts.size(); ++i) t[i] = py::cast(ts[i]);
+  return t;
+}
+
+std::vector<Tensor> split_any(const Tensor& x, py::handle sizes, int64_t dim) {
+  if (PyLong_Check(sizes.ptr())) return split(x, sizes.cast<int64_t>(), dim);
+  return split_with_sizes(x, shape_from_object(sizes), dim);
+}
+
+}  // namespace
+
 void indexing(py::module_& m, TensorClass& cls) {
-  (void)m;
-  (void)cls;
+  cls.def("__getitem__", [](const Tensor& x, py::handle key) { return index(x, parse_index(key)); });
+  cls.def("__setitem__", [](Tensor& x, py::handle key, const Tensor& v) { index_put_(x, parse_index(key), v); });
+  cls.def("__setitem__", [](Tensor& x, py::handle key, Scalar v) { index_put_(x, parse_index(key), v); });
+
+  // index_put(indices: a sequence of index tensors, values, accumulate): PyTorch's functional form.
+  auto tensors_index = [](py::handle indices) {
+    IndexList out;
+    for (py::handle h : indices) out.push_back(h.is_none() ? TensorIndex::slice({}, {}, 1) : parse_one(h));
+    return out;
+  };
+  cls.def("index_put_", [tensors_index](Tensor& x, py::handle indices, const Tensor& v, bool accumulate) -> Tensor& {
+    return index_put_(x, tensors_index(indices), v, accumulate);
+  }, py::arg("indices"), py::arg("values"), py::arg("accumulate") = false, py::return_value_policy::reference_internal);
+  auto put_fn = [tensors_index](const Tensor& x, py::handle indices, const Tensor& v, bool accumulate) {
+    return index_put(x, tensors_index(indices), v, accumulate);
+  };
+  cls.def("index_put", put_fn, py::arg("indices"), py::arg("values"), py::arg("accumulate") = false);
+  m.def("index_put", put_fn, py::arg("input"), py::arg("indices"), py::arg("values"), py::arg("accumulate") = false);
+
+  auto cat_fn = [](const std::vector<Tensor>& xs, int64_t dim) { return cat(xs, dim); };
+  m.def("cat", cat_fn, py::arg("tensors"), py::arg("dim") = 0);
+  m.def("concat", cat_fn, py::arg("tensors"), py::arg("dim") = 0);
+  m.def("concatenate", cat_fn, py::arg("tensors"), py::arg("axis") = 0);
+  m.def("stack", &stack, py::arg("tensors"), py::arg("dim") = 0);
+  m.def("split", [](const Tensor& x, py::handle s, int64_t dim) { return to_tuple(split_any(x, s, dim)); },
+        py::arg("tensor"), py::arg("split_size_or_sections"), py::arg("dim") = 0);
+  cls.def("split", [](const Tensor& x, py::handle s, int64_t dim) { return to_tuple(split_any(x, s, dim)); },
+          py::arg("split_size"), py::arg("dim") = 0);
+  auto chunk_fn = [](const Tensor& x, int64_t chunks, int64_t dim) { return to_tuple(chunk(x, chunks, dim)); };
+  m.def("chunk", chunk_fn, py::arg("input"), py::arg("chunks"), py::arg("dim") = 0);
+  cls.def("chunk", chunk_fn, py::arg("chunks"), py::arg("dim") = 0);
+  auto unbind_fn = [](const Tensor& x, int64_t dim) { return to_tuple(unbind(x, dim)); };
+  m.def("unbind", unbind_fn, py::arg("input"), py::arg("dim") = 0);
+  cls.def("unbind", unbind_fn, py::arg("dim") = 0);
+  m.def("gather", &gather, py::arg("input"), py::arg("dim"), py::arg("index"));
+  cls.def("gather", &gather, py::arg("dim"), py::arg("index"));
+  m.def("scatter_add", &scatter_add, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("src"));
+  cls.def("scatter_add", &scatter_add, py::arg("dim"), py::arg("index"), py::arg("src"));
+  auto scatter_t = [](const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) { return scatter(x, dim, index, src); };
+  auto scatter_s = [](const Tensor& x, int64_t dim, const Tensor& index, Scalar v) {
+    return scatter(x, dim, index, scalar_tensor(v, x.dtype(), x.device()));
+  };
+  m.def("scatter", scatter_t, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("src"));
+  m.def("scatter", scatter_s, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("value"));
+  cls.def("scatter", scatter_t, py::arg("dim"), py::arg("index"), py::arg("src"));
+  cls.def("scatter", scatter_s, py::arg("dim"), py::arg("index"), py::arg("value"));
+  cls.def("scatter_", [](Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) -> Tensor& {
+    return scatter_(x, dim, index, src);
+  }, py::arg("dim"), py::arg("index"), py::arg("src"), py::return_value_policy::reference_internal);
+  cls.def("scatter_", [](Tensor& x, int64_t dim, const Tensor& index, Scalar v) -> Tensor& {
+    return scatter_(x, dim, index, scalar_tensor(v, x.dtype(), x.device()));
+  }, py::arg("dim"), py::arg("index"), py::arg("value"), py::return_value_policy::reference_internal);
+  m.def("masked_select", &masked_select, py::arg("input"), py::arg("mask"));
+  cls.def("masked_select", &masked_select, py::arg("mask"));
+  m.def("index_select", &index_select, py::arg("input"), py::arg("dim"), py::arg("index"));
+  cls.def("index_select", &index_select, py::arg("dim"), py::arg("index"));
+  m.def("narrow", &narrow, py::arg("input"), py::arg("dim"), py::arg("start"), py::arg("length"));
+  cls.def("narrow", &narrow, py::arg("dim"), py::arg("start"), py::arg("length"));
+  m.def("select", &select, py::arg("input"), py::arg("dim"), py::arg("index"));
+  cls.def("select", &select, py::arg("dim"), py::arg("index"));
+  auto nonzero_fn = [](const Tensor& x, bool as_tuple) -> py::object {
+    Tensor nz = nonzero(x);
+    if (!as_tuple) return py::cast(nz);
+    if (x.dim() == 0) return to_tuple({reshape(nz, {-1})});
+    return to_tuple(unbind(transpose(nz, 0, 1), 0));
+  };
+  m.def("nonzero", nonzero_fn, py::arg("input"), py::kw_only(), py::arg("as_tuple") = false);
+  cls.def("nonzero", nonzero_fn, py::kw_only(), py::arg("as_tuple") = false);
+
+  auto mf_t = [](const Tensor& x, const Tensor& mask, const Tensor& v) { return masked_fill(x, mask, v); };
+  auto mf_s = [](const Tensor& x, const Tensor& mask, Scalar v) { return masked_fill(x, mask, v); };
+  m.def("masked_fill", mf_t, py::arg("input"), py::arg("mask"), py::arg("value"));
+  m.def("masked_fill", mf_s, py::arg("input"), py::arg("mask"), py::arg("value"));
+  cls.def("masked_fill", mf_t, py::arg("mask"), py::arg("value"));
+  cls.def("masked_fill", mf_s, py::arg("mask"), py::arg("value"));
+  cls.def("masked_fill_", [](Tensor& x, const Tensor& mask, Scalar v) -> Tensor& { return masked_fill_(x, mask, v); },
+          py::arg("mask"), py::arg("value"), py::return_value_policy::reference_internal);
+  cls.def("masked_fill_", [](Tensor& x, const Tensor& mask, const Tensor& v) -> Tensor& {
+    RB_CHECK(v.dim() == 0, Error, "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ", v.dim(),
+             " dimension(s).");
+    RB_CHECK(!v.requires_grad() || !GradMode::enabled(), Error,
+             "masked_fill_: a value tensor that requires grad is not supported in place; use masked_fill");
+    return masked_fill_(x, mask, Scalar(v.item<double>()));
+  }, py::arg("mask"), py::arg("value"), py::return_value_policy::reference_internal);
+
+  elementwise_ext(m, cls);
 }
 
 }  // namespace rb::bind

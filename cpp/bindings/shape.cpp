@@ -38,6 +38,12 @@ void shape(py::module_& m, TensorClass& cls) {
   };
   cls.def("squeeze", squeeze_fn, py::arg("dim") = py::none());
   m.def("squeeze", squeeze_fn, py::arg("input"), py::arg("dim") = py::none());
+  // flatten/unflatten (appended by the indexing branch)
+  m.def("flatten", &flatten, py::arg("input"), py::arg("start_dim") = 0, py::arg("end_dim") = -1);
+  cls.def("flatten", &flatten, py::arg("start_dim") = 0, py::arg("end_dim") = -1);
+  auto unflatten_fn = [](const Tensor& x, int64_t dim, py::object sizes) { return unflatten(x, dim, shape_from_object(sizes)); };
+  m.def("unflatten", unflatten_fn, py::arg("input"), py::arg("dim"), py::arg("sizes"));
+  cls.def("unflatten", unflatten_fn, py::arg("dim"), py::arg("sizes"));
 }
 
 }  // namespace rb::bind

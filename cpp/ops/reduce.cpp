@@ -111,3 +111,287 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
 }
 
 }  // namespace rb
+
+// max/min (values and indices), argmax/argmin, amax/amin, var/std, logsumexp, all/any, prod
+// (appended by the indexing branch). Reduced dims are brought together as (outer, R, inner).
+#include <limits>
+
+#include "../kernels/cpu/indexing.h"
+
+namespace rb {
+namespace {
+
+struct Layout {
+  Tensor c;  // contiguous, viewed as (outer, R, inner)
+  int64_t outer = 1, R = 1, inner = 1;
+};
+
+// dims: sorted, unique (normalize_dims). Copies only when the dims are not one block.
+Layout reduce_layout(const Tensor& x, const std::vector<int64_t>& dims) {
+  NoGradGuard ng;
+  Layout L;
+  bool all_dims = dims.empty() || static_cast<int64_t>(dims.size()) == x.dim();
+  bool block = all_dims || dims.back() - dims.front() + 1 == static_cast<int64_t>(dims.size());
+  if (block) {
+    L.c = x.contiguous();
+    if (all_dims) {
+      L.R = x.numel();
+      return L;
+    }
+    for (int64_t i = 0; i < x.dim(); ++i) {
+      if (i < dims.front()) L.outer *= x.shape()[i];
+      else if (i > dims.back()) L.inner *= x.shape()[i];
+      else L.R *= x.shape()[i];
+    }
+    return L;
+  }
+  std::vector<int64_t> perm;
+  for (int64_t i = 0; i < x.dim(); ++i)
+    if (!std::binary_search(dims.begin(), dims.end(), i)) perm.push_back(i), L.outer *= x.shape()[i];
+  for (int64_t d : dims) perm.push_back(d), L.R *= x.shape()[d];
+  L.c = clone(permute(x, perm));
+  return L;
+}
+
+void check_nonempty(const char* op, const Tensor& x, const std::vector<int64_t>& dims) {
+  if (dims.empty() || static_cast<int64_t>(dims.size()) == x.dim()) {
+    RB_CHECK(x.numel() > 0, Error, op, "(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+             "reduction dim with the 'dim' argument. (input shape ", x.shape(), ")");
+    return;
+  }
+  for (int64_t d : dims)
+    RB_CHECK(x.shape()[d] > 0, IndexError, op, "(): Expected reduction dim ", d, " to have non-zero size. (input shape ",
+             x.shape(), ")");
+}
+
+// Gradient of an extremum over dims: shared evenly by the elements equal to it (PyTorch's rule
+// for amax/amin and the full max/min).
+struct ExtremumBackward : Node {
+  SavedTensor x, out;
+  Shape kept;
+  Dims dims;
+  std::string name() const override { return "AmaxBackward"; }
+  void release_saved() override { x.reset(), out.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
+    Tensor xv = x.unpack(*this), ov = reshape(out.unpack(*this), kept);
+    Tensor mask = binary(BinaryOp::Eq, xv, ov);
+    Tensor count = sum(mask, dims, true, xv.dtype());
+    Tensor share = div(reshape(g[0], kept), count);
+    return {where(mask, share, zeros_like(xv))};
+  }
+};
+
+// Gradient of max/min along a dim: to the position the indices name.
+struct IndexedExtremumBackward : Node {
+  Shape in_shape, kept;
+  int64_t dim = 0;
+  SavedTensor indices;
+  std::string name() const override { return "MaxBackward"; }
+  void release_saved() override { indices.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
+    Tensor gi = zeros(in_shape, g[0].dtype(), g[0].device());
+    Tensor ix = reshape(indices.unpack(*this), kept), gk = reshape(g[0], kept);
+    cpu::scatter_add(gi, dim, ix, gk);
+    return {gi};
+  }
+};
+
+Tensor extremum(const Tensor& x, const Dims& dims_in, bool keepdim, bool is_max, const char* op) {
+  std::vector<int64_t> dims = normalize_dims(dims_in, x.dim());
+  check_nonempty(op, x, dims);
+  Layout L = reduce_layout(x, dims);
+  Tensor out = Tensor::empty(reduced_shape(x.shape(), dims, keepdim), x.dtype(), x.device());
+  cpu::minmax_forward(L.c, L.outer, L.R, L.inner, is_max, &out, nullptr);
+  if (needs_grad(x)) {
+    auto node = std::make_shared<ExtremumBackward>();
+    node->x = SavedTensor(x), node->out = SavedTensor(out);
+    node->kept = reduced_shape(x.shape(), dims, true);
+    node->dims = dims;
+    record(node, {&x}, {&out});
+  }
+  return out;
+}
+
+ValuesIndices extremum_dim(const Tensor& x, int64_t dim, bool keepdim, bool is_max) {
+  const char* op = is_max ? "max" : "min";
+  int64_t d = wrap_dim(dim, x.dim());
+  if (x.dim() == 0) return {clone(x), zeros({}, DType::Int64, x.device())};  // the element is its own extremum
+  RB_CHECK(x.shape()[d] > 0, IndexError, op, "(): Expected reduction dim ", d, " to have non-zero size. (input shape ",
+           x.shape(), ")");
+  std::vector<int64_t> dims{d};
+  Layout L = reduce_layout(x, dims);
+  Shape shape = reduced_shape(x.shape(), dims, keepdim);
+  ValuesIndices r{Tensor::empty(shape, x.dtype(), x.device()), Tensor::empty(shape, DType::Int64, x.device())};
+  cpu::minmax_forward(L.c, L.outer, L.R, L.inner, is_max, &r.values, &r.indices);
+  if (needs_grad(x)) {
+    auto node = std::make_shared<IndexedExtremumBackward>();
+    node->in_shape = x.shape(), node->kept = reduced_shape(x.shape(), dims, true), node->dim = d;
+    node->indices = SavedTensor(r.indices);
+    record(node, {&x}, {&r.values});
+  }
+  return r;
+}
+
+Tensor arg_extremum(const Tensor& x, std::optional<int64_t> dim, bool keepdim, bool is_max) {
+  const char* op = is_max ? "argmax" : "argmin";
+  RB_CHECK(x.dtype() != DType::Bool, Error, "\"", op, "_cpu\" not implemented for 'Bool'");
+  std::vector<int64_t> dims;
+  if (dim) {
+    int64_t d = wrap_dim(*dim, x.dim());
+    if (x.dim() > 0) dims = {d};
+    if (x.dim() > 0)
+      RB_CHECK(x.shape()[d] > 0, IndexError, op, "(): Expected reduction dim ", d, " to have non-zero size. (input shape ",
+               x.shape(), ")");
+  } else {
+    RB_CHECK(x.numel() > 0, Error, op, "(): Expected reduction dim to be specified for input.numel() == 0.");
+  }
+  Layout L = reduce_layout(x, dims);
+  Shape shape = dim ? reduced_shape(x.shape(), dims, keepdim) : (keepdim ? Shape(x.dim(), 1) : Shape{});
+  if (!dim) L.outer = 1, L.R = x.numel(), L.inner = 1;
+  Tensor out = Tensor::empty(shape, DType::Int64, x.device());
+  cpu::minmax_forward(L.c, L.outer, L.R, L.inner, is_max, nullptr, &out);
+  return out;
+}
+
+struct VarBackward : Node {
+  SavedTensor x, out;
+  Dims dims;
+  Shape kept;
+  double dof = 1;
+  int64_t count = 1;
+  bool is_std = false;
+  std::string name() const override { return is_std ? "StdBackward" : "VarBackward"; }
+  void release_saved() override { x.reset(), out.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
+    Tensor xv = x.unpack(*this);
+    Tensor gk = reshape(g[0], kept);
+    if (is_std) {  // d std = d var / (2 std), and 0 where std is 0 (PyTorch's convention)
+      Tensor sd = reshape(out.unpack(*this), kept);
+      Tensor q = div(gk, mul(sd, Scalar(2.0)));
+      gk = where(binary(BinaryOp::Eq, sd, Scalar(0.0)), zeros_like(q), q);
+    }
+    Tensor mean = binary(BinaryOp::Div, sum(xv, dims, true), Scalar(static_cast<double>(count)));
+    return {mul(mul(gk, Scalar(2.0 / dof)), sub(xv, mean))};
+  }
+};
+
+Tensor var_impl(const Tensor& x, const Dims& dims_in, double correction, bool keepdim, bool is_std) {
+  RB_CHECK(is_floating(x.dtype()), Error, is_std ? "std" : "var",
+           "(): std and var only support floating point and complex dtypes (got ", dtype_name(x.dtype()), ")");
+  std::vector<int64_t> dims = normalize_dims(dims_in, x.dim());
+  int64_t count = 1;
+  for (int64_t d : dims) count *= x.shape()[d];
+  if (x.dim() == 0) count = 1;
+  double dof = std::max(0.0, static_cast<double>(count) - correction);
+  Tensor out;
+  {
+    NoGradGuard ng;
+    Tensor mean = binary(BinaryOp::Div, sum(x, dims, true), Scalar(static_cast<double>(count)));
+    Tensor d = sub(x, mean);
+    out = binary(BinaryOp::Div, sum(mul(d, d), dims, keepdim), Scalar(dof));
+    if (is_std) out = unary(UnaryOp::Sqrt, out);
+  }
+  if (needs_grad(x)) {
+    auto node = std::make_shared<VarBackward>();
+    node->x = SavedTensor(x), node->dims = dims, node->kept = reduced_shape(x.shape(), dims, true);
+    node->dof = dof, node->count = count, node->is_std = is_std;
+    if (is_std) node->out = SavedTensor(out);
+    record(node, {&x}, {&out});
+  }
+  return out;
+}
+
+struct LogsumexpBackward : Node {
+  SavedTensor x, out;
+  Shape kept;
+  std::string name() const override { return "LogsumexpBackward"; }
+  void release_saved() override { x.reset(), out.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
+    Tensor xv = x.unpack(*this), ov = reshape(out.unpack(*this), kept);
+    return {mul(reshape(g[0], kept), exp(sub(xv, ov)))};
+  }
+};
+
+struct ProdBackward : Node {
+  SavedTensor x;
+  std::vector<int64_t> dims;
+  std::string name() const override { return "ProdBackward"; }
+  void release_saved() override { x.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
+    Tensor xv = x.unpack(*this);
+    Layout L = reduce_layout(xv, dims);
+    Tensor dx = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
+    cpu::prod_backward(L.c, L.outer, L.R, L.inner, g[0].contiguous(), dx);
+    return {dx};  // dims is at most one dim, so the (outer, R, inner) layout is x's own
+  }
+};
+
+}  // namespace
+
+Tensor max(const Tensor& x) { return extremum(x, {}, false, true, "max"); }
+Tensor min(const Tensor& x) { return extremum(x, {}, false, false, "min"); }
+ValuesIndices max(const Tensor& x, int64_t dim, bool keepdim) { return extremum_dim(x, dim, keepdim, true); }
+ValuesIndices min(const Tensor& x, int64_t dim, bool keepdim) { return extremum_dim(x, dim, keepdim, false); }
+Tensor argmax(const Tensor& x, std::optional<int64_t> dim, bool keepdim) { return arg_extremum(x, dim, keepdim, true); }
+Tensor argmin(const Tensor& x, std::optional<int64_t> dim, bool keepdim) { return arg_extremum(x, dim, keepdim, false); }
+Tensor amax(const Tensor& x, const Dims& dims, bool keepdim) { return extremum(x, dims, keepdim, true, "amax"); }
+Tensor amin(const Tensor& x, const Dims& dims, bool keepdim) { return extremum(x, dims, keepdim, false, "amin"); }
+Tensor var(const Tensor& x, const Dims& dims, double correction, bool keepdim) {
+  return var_impl(x, dims, correction, keepdim, false);
+}
+Tensor stddev(const Tensor& x, const Dims& dims, double correction, bool keepdim) {
+  return var_impl(x, dims, correction, keepdim, true);
+}
+
+Tensor logsumexp(const Tensor& x_in, const Dims& dims_in, bool keepdim) {
+  Tensor x = is_floating(x_in.dtype()) ? x_in : to_dtype(x_in, DType::Float32);
+  std::vector<int64_t> dims = normalize_dims(dims_in, x.dim());
+  Shape kept = reduced_shape(x.shape(), dims, true);
+  Tensor out;
+  {
+    NoGradGuard ng;
+    // Shift by the maximum for stability; an infinite maximum (all -inf, or +inf) shifts by 0.
+    Tensor m = x.numel() > 0 ? amax(x, dims, true) : zeros(kept, x.dtype(), x.device());
+    Tensor finite = binary(BinaryOp::Lt, unary(UnaryOp::Abs, m), Scalar(std::numeric_limits<double>::infinity()));
+    m = where(finite, m, zeros_like(m));
+    out = add(log(sum(exp(sub(x, m)), dims, true)), m);
+    if (!keepdim) out = reshape(out, reduced_shape(x.shape(), dims, false));
+  }
+  if (needs_grad(x)) {
+    auto node = std::make_shared<LogsumexpBackward>();
+    node->x = SavedTensor(x), node->out = SavedTensor(out), node->kept = kept;
+    record(node, {&x}, {&out});
+  }
+  return out;
+}
+
+Tensor all(const Tensor& x, const Dims& dims, bool keepdim) {
+  NoGradGuard ng;
+  return binary(BinaryOp::Eq, sum(binary(BinaryOp::Eq, x, Scalar(int64_t(0))), dims, keepdim), Scalar(int64_t(0)));
+}
+
+Tensor any(const Tensor& x, const Dims& dims, bool keepdim) {
+  NoGradGuard ng;
+  return binary(BinaryOp::Gt, sum(binary(BinaryOp::Ne, x, Scalar(int64_t(0))), dims, keepdim), Scalar(int64_t(0)));
+}
+
+Tensor prod(const Tensor& x_in, std::optional<int64_t> dim, bool keepdim, std::optional<DType> dtype) {
+  DType dt = dtype ? *dtype : (is_floating(x_in.dtype()) ? x_in.dtype() : DType::Int64);
+  Tensor x = x_in.dtype() == dt ? x_in : to_dtype(x_in, dt);
+  std::vector<int64_t> dims;
+  if (dim && x.dim() > 0) dims = {wrap_dim(*dim, x.dim())};
+  else if (dim) wrap_dim(*dim, 0);
+  Layout L = reduce_layout(x, dims);
+  Shape shape = dim ? reduced_shape(x.shape(), dims, keepdim) : Shape{};
+  if (!dim) L.outer = 1, L.R = x.numel(), L.inner = 1;
+  Tensor out = Tensor::empty(shape, dt, x.device());
+  cpu::prod_forward(L.c, L.outer, L.R, L.inner, out);
+  if (needs_grad(x)) {
+    auto node = std::make_shared<ProdBackward>();
+    node->x = SavedTensor(x), node->dims = dims;
+    record(node, {&x}, {&out});
+  }
+  return out;
+}
+
+}  // namespace rb

@@ -220,3 +220,44 @@ Tensor as_strided_view(const Tensor& x, Shape sizes, Shape strides, int64_t offs
 }
 
 }  // namespace rb
+
+// flatten/unflatten: reshapes that name the dims they merge or split.
+namespace rb {
+
+Tensor flatten(const Tensor& x, int64_t start_dim, int64_t end_dim) {
+  if (x.dim() == 0) return reshape(x, {1});
+  int64_t s = wrap_dim(start_dim, x.dim()), e = wrap_dim(end_dim, x.dim());
+  RB_CHECK(s <= e, Error, "flatten() has invalid args: start_dim cannot come after end_dim");
+  if (s == e) return reshape(x, x.shape());
+  Shape shape(x.shape().begin(), x.shape().begin() + s);
+  int64_t merged = 1;
+  for (int64_t d = s; d <= e; ++d) merged *= x.shape()[d];
+  shape.push_back(merged);
+  shape.insert(shape.end(), x.shape().begin() + e + 1, x.shape().end());
+  return reshape(x, shape);
+}
+
+Tensor unflatten(const Tensor& x, int64_t dim, const Shape& sizes) {
+  RB_CHECK(x.dim() > 0, Error, "unflatten: Dimension size must be non-empty (got a 0-dim input)");
+  int64_t d = wrap_dim(dim, x.dim()), n = x.shape()[d];
+  RB_CHECK(!sizes.empty(), Error, "unflatten: sizes must be non-empty");
+  int64_t known = 1, infer = -1;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    if (sizes[i] == -1) {
+      RB_CHECK(infer < 0, Error, "only one dimension can be inferred");
+      infer = static_cast<int64_t>(i);
+    } else {
+      known *= sizes[i];
+    }
+  }
+  Shape inner = sizes;
+  if (infer >= 0 && known != 0 && n % known == 0) inner[infer] = n / known;
+  RB_CHECK(infer < 0 ? known == n : (known != 0 && n % known == 0), Error, "unflatten: Provided sizes ", sizes,
+           " don't multiply up to the size of dim ", d, " (", n, ") in the input tensor");
+  Shape shape(x.shape().begin(), x.shape().begin() + d);
+  shape.insert(shape.end(), inner.begin(), inner.end());
+  shape.insert(shape.end(), x.shape().begin() + d + 1, x.shape().end());
+  return reshape(x, shape);
+}
+
+}  // namespace rb

@@ -22,3 +22,8 @@ from . import random, cuda  # noqa: E402,F401
 from .random import manual_seed, seed, initial_seed, get_rng_state, set_rng_state  # noqa: E402,F401
 from ._formatting import set_printoptions, get_printoptions, printoptions  # noqa: E402,F401
 from ._config import show_config  # noqa: E402,F401
+# training toolkit: data loading, bundled datasets, the fit loop, the perceptron rule, checkpoints
+from . import datasets, train  # noqa: E402,F401
+from .train import fit  # noqa: E402,F401
+from .perceptron import Perceptron  # noqa: E402,F401
+from .serialization import save, load  # noqa: E402,F401

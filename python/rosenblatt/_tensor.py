@@ -47,7 +47,8 @@ def _numpy_of(data, dtype):
         if arr.dtype == object:
             raise TypeError(f"Could not infer dtype of {type(data).__name__}")
         if arr.dtype.kind == "f":
-            arr = arr.astype(np.float32)  # Python floats become the default dtype
+            if dtype is None:  # Python floats become the default dtype unless one is asked for
+                arr = arr.astype(np.float32)
         elif arr.dtype.kind in "iu":
             arr = arr.astype(np.int64)
         elif arr.dtype.kind not in "b":

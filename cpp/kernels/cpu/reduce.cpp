@@ -67,3 +67,83 @@ void sum_forward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tenso
 }
 
 }  // namespace rb::cpu
+
+// max/min with indices and prod (appended by the indexing branch).
+namespace rb::cpu {
+
+void minmax_forward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, bool is_max, Tensor* values,
+                    Tensor* indices) {
+  RB_DISPATCH_ALL(x.dtype(), "max", [&] {
+    using T = scalar_t;
+    const T* px = static_cast<const T*>(x.raw_data());
+    T* pv = values ? static_cast<T*>(values->raw_data()) : nullptr;
+    int64_t* pi = indices ? static_cast<int64_t*>(indices->raw_data()) : nullptr;
+    // better(v, best): v replaces best (strictly better, or the first NaN).
+    auto better = [is_max](T v, T best) {
+      if constexpr (std::is_floating_point_v<T>) {
+        if (v != v) return best == best;
+      }
+      return is_max ? v > best : v < best;
+    };
+    parallel_for(outer, std::max<int64_t>(1, kGrain / std::max<int64_t>(R * inner, 1)), [&](int64_t b, int64_t e) {
+      std::vector<T> best(inner);
+      std::vector<int64_t> arg(inner);
+      for (int64_t o = b; o < e; ++o) {
+        const T* base = px + o * R * inner;
+        for (int64_t i = 0; i < inner; ++i) best[i] = base[i], arg[i] = 0;
+        for (int64_t r = 1; r < R; ++r) {
+          const T* row = base + r * inner;
+          for (int64_t i = 0; i < inner; ++i)
+            if (better(row[i], best[i])) best[i] = row[i], arg[i] = r;
+        }
+        for (int64_t i = 0; i < inner; ++i) {
+          if (pv) pv[o * inner + i] = best[i];
+          if (pi) pi[o * inner + i] = arg[i];
+        }
+      }
+    });
+  });
+}
+
+void prod_forward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tensor& out) {
+  RB_DISPATCH_NUMERIC(out.dtype(), "prod", [&] {
+    using T = scalar_t;
+    const T* px = static_cast<const T*>(x.raw_data());
+    T* po = static_cast<T*>(out.raw_data());
+    parallel_for(outer * inner, std::max<int64_t>(1, kGrain / std::max<int64_t>(R, 1)), [&](int64_t b, int64_t e) {
+      for (int64_t k = b; k < e; ++k) {
+        int64_t o = k / inner, i = k % inner;
+        T p = 1;
+        for (int64_t r = 0; r < R; ++r) p *= px[(o * R + r) * inner + i];
+        po[k] = p;
+      }
+    });
+  });
+}
+
+void prod_backward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, const Tensor& dout, Tensor& dx) {
+  RB_DISPATCH_FLOATING(x.dtype(), "prod_backward", [&] {
+    using T = scalar_t;
+    const T* px = static_cast<const T*>(x.raw_data());
+    const T* pg = static_cast<const T*>(dout.raw_data());
+    T* pd = static_cast<T*>(dx.raw_data());
+    parallel_for(outer * inner, std::max<int64_t>(1, kGrain / std::max<int64_t>(R, 1)), [&](int64_t b, int64_t e) {
+      for (int64_t k = b; k < e; ++k) {
+        int64_t o = k / inner, i = k % inner;
+        auto at = [&](int64_t r) { return (o * R + r) * inner + i; };
+        T left = 1;
+        for (int64_t r = 0; r < R; ++r) {  // prefix products first, then multiply in the suffix
+          pd[at(r)] = left;
+          left *= px[at(r)];
+        }
+        T right = pg[k];
+        for (int64_t r = R - 1; r >= 0; --r) {
+          pd[at(r)] *= right;
+          right *= px[at(r)];
+        }
+      }
+    });
+  });
+}
+
+}  // namespace rb::cpu

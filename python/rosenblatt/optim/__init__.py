@@ -1,0 +1,13 @@
+"""rosenblatt.optim: optimizers (one fused C++ update per parameter) and learning-rate schedulers,
+with torch.optim's names, defaults, update rules and state_dict format."""
+
+from . import lr_scheduler  # noqa: F401
+from .adadelta import Adadelta  # noqa: F401
+from .adagrad import Adagrad  # noqa: F401
+from .adam import Adam, AdamW  # noqa: F401
+from .nadam import NAdam  # noqa: F401
+from .optimizer import Optimizer  # noqa: F401
+from .rmsprop import RMSprop  # noqa: F401
+from .sgd import SGD  # noqa: F401
+
+__all__ = ["Adadelta", "Adagrad", "Adam", "AdamW", "NAdam", "Optimizer", "RMSprop", "SGD", "lr_scheduler"]

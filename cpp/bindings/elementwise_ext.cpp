@@ -1,0 +1,130 @@
+// Bindings of the elementwise extras (logical/bitwise ops and the ~ & | ^ operators, isnan/isinf/
+// isfinite, floor_divide and remainder with // and %, reciprocal, square, floor/ceil/round/trunc).
+// Registered from indexing() (cpp/bindings/indexing.cpp), so module.cpp needs no new entry.
+#include "bind.h"
+
+namespace rb::bind {
+namespace {
+
+// The in-place form: computed out of place (from a copy when autograd saves the input), then
+// written back by assign_result_.
+template <class F>
+Tensor& inplace(Tensor& self, const char* op, F f) {
+  Tensor src = GradMode::enabled() && self.requires_grad() && !self.is_leaf() ? clone(self) : self;
+  return assign_result_(self, f(src), op);
+}
+
+template <class F>
+py::object inplace_op(py::object self, const char* op, F f) {
+  inplace(self.cast<Tensor&>(), op, f);
+  return self;
+}
+
+}  // namespace
+
+void elementwise_ext(py::module_& m, TensorClass& cls) {
+  m.def("logical_not", &logical_not, py::arg("input"));
+  cls.def("logical_not", &logical_not);
+  for (LogicalOp op : {LogicalOp::And, LogicalOp::Or, LogicalOp::Xor}) {
+    const char* suffix = op == LogicalOp::And ? "and" : op == LogicalOp::Or ? "or" : "xor";
+    std::string lname = std::string("logical_") + suffix, bname = std::string("bitwise_") + suffix;
+    auto lf = [op](const Tensor& a, const Tensor& b) { return logical(op, a, b); };
+    auto bt = [op](const Tensor& a, const Tensor& b) { return bitwise(op, a, b); };
+    auto bs = [op](const Tensor& a, Scalar b) { return bitwise(op, a, b); };
+    auto rbs = [op](const Tensor& a, Scalar b) { return bitwise(op, a, b); };  // commutative
+    m.def(lname.c_str(), lf, py::arg("input"), py::arg("other"));
+    cls.def(lname.c_str(), lf, py::arg("other"));
+    m.def(bname.c_str(), bt, py::arg("input"), py::arg("other"));
+    m.def(bname.c_str(), bs, py::arg("input"), py::arg("other"));
+    cls.def(bname.c_str(), bt, py::arg("other"));
+    cls.def(bname.c_str(), bs, py::arg("other"));
+    std::string dunder = std::string("__") + suffix + "__", rdunder = std::string("__r") + suffix + "__",
+                idunder = std::string("__i") + suffix + "__", inplace_name = bname + "_";
+    cls.def(dunder.c_str(), bt, py::is_operator());
+    cls.def(dunder.c_str(), bs, py::is_operator());
+    cls.def(rdunder.c_str(), rbs, py::is_operator());
+    const char* opname = op == LogicalOp::And ? "bitwise_and_" : op == LogicalOp::Or ? "bitwise_or_" : "bitwise_xor_";
+    cls.def(idunder.c_str(), [op, opname](py::object self, const Tensor& b) {
+      return inplace_op(self, opname, [&](const Tensor& s) { return bitwise(op, s, b); });
+    }, py::is_operator());
+    cls.def(idunder.c_str(), [op, opname](py::object self, Scalar b) {
+      return inplace_op(self, opname, [&](const Tensor& s) { return bitwise(op, s, b); });
+    }, py::is_operator());
+    cls.def(inplace_name.c_str(), [op, opname](py::object self, const Tensor& b) {
+      return inplace_op(self, opname, [&](const Tensor& s) { return bitwise(op, s, b); });
+    }, py::arg("other"));
+    cls.def(inplace_name.c_str(), [op, opname](py::object self, Scalar b) {
+      return inplace_op(self, opname, [&](const Tensor& s) { return bitwise(op, s, b); });
+    }, py::arg("other"));
+  }
+  m.def("bitwise_not", &bitwise_not, py::arg("input"));
+  cls.def("bitwise_not", &bitwise_not);
+  cls.def("__invert__", &bitwise_not);
+
+  for (FloatClass c : {FloatClass::IsNan, FloatClass::IsInf, FloatClass::IsFinite}) {
+    const char* name = c == FloatClass::IsNan ? "isnan" : c == FloatClass::IsInf ? "isinf" : "isfinite";
+    auto f = [c](const Tensor& x) { return classify(c, x); };
+    m.def(name, f, py::arg("input"));
+    cls.def(name, f);
+  }
+
+  using TT = Tensor (*)(const Tensor&, const Tensor&);
+  using TS = Tensor (*)(const Tensor&, Scalar);
+  using ST = Tensor (*)(Scalar, const Tensor&);
+  struct DivLike {
+    const char* name;
+    const char* dunder;
+    TT tt;
+    TS ts;
+    ST st;
+  };
+  for (DivLike d : {DivLike{"floor_divide", "floordiv", &floor_divide, &floor_divide, &floor_divide},
+                    DivLike{"remainder", "mod", &remainder, &remainder, &remainder}}) {
+    m.def(d.name, d.tt, py::arg("input"), py::arg("other"));
+    m.def(d.name, d.ts, py::arg("input"), py::arg("other"));
+    m.def(d.name, d.st, py::arg("input"), py::arg("other"));
+    cls.def(d.name, d.tt, py::arg("other"));
+    cls.def(d.name, d.ts, py::arg("other"));
+    std::string dn = std::string("__") + d.dunder + "__", rdn = std::string("__r") + d.dunder + "__",
+                idn = std::string("__i") + d.dunder + "__", ipn = std::string(d.name) + "_";
+    cls.def(dn.c_str(), d.tt, py::is_operator());
+    cls.def(dn.c_str(), d.ts, py::is_operator());
+    cls.def(rdn.c_str(), [d](const Tensor& a, Scalar b) { return d.st(b, a); }, py::is_operator());
+    const char* nm = d.name;
+    auto it = [d, nm](py::object self, const Tensor& b) {
+      return inplace_op(self, nm, [&](const Tensor& s) { return d.tt(s, b); });
+    };
+    auto is = [d, nm](py::object self, Scalar b) {
+      return inplace_op(self, nm, [&](const Tensor& s) { return d.ts(s, b); });
+    };
+    cls.def(idn.c_str(), it, py::is_operator());
+    cls.def(idn.c_str(), is, py::is_operator());
+    cls.def(ipn.c_str(), it, py::arg("other"));
+    cls.def(ipn.c_str(), is, py::arg("other"));
+  }
+
+  m.def("reciprocal", &reciprocal, py::arg("input"));
+  cls.def("reciprocal", &reciprocal);
+  cls.def("reciprocal_", [](py::object self) { return inplace_op(self, "reciprocal_", [](const Tensor& s) { return reciprocal(s); }); });
+  m.def("square", &square, py::arg("input"));
+  cls.def("square", &square);
+  cls.def("square_", [](py::object self) { return inplace_op(self, "square_", [](const Tensor& s) { return square(s); }); });
+  for (RoundOp op : {RoundOp::Floor, RoundOp::Ceil, RoundOp::Trunc}) {
+    const char* name = op == RoundOp::Floor ? "floor" : op == RoundOp::Ceil ? "ceil" : "trunc";
+    std::string iname = std::string(name) + "_";
+    auto f = [op](const Tensor& x) { return rounding(op, x); };
+    m.def(name, f, py::arg("input"));
+    cls.def(name, f);
+    cls.def(iname.c_str(), [op, name](py::object self) {
+      return inplace_op(self, name, [op](const Tensor& s) { return rounding(op, s); });
+    });
+  }
+  auto round_fn = [](const Tensor& x, int64_t decimals) { return rounding(RoundOp::Round, x, decimals); };
+  m.def("round", round_fn, py::arg("input"), py::kw_only(), py::arg("decimals") = 0);
+  cls.def("round", round_fn, py::kw_only(), py::arg("decimals") = 0);
+  cls.def("round_", [](py::object self, int64_t decimals) {
+    return inplace_op(self, "round_", [decimals](const Tensor& s) { return rounding(RoundOp::Round, s, decimals); });
+  }, py::kw_only(), py::arg("decimals") = 0);
+}
+
+}  // namespace rb::bind

@@ -1,0 +1,750 @@
+// Indexing ops: getitem/setitem resolve an index expression into basic views (select, slice,
+// unsqueeze) and at most one advanced gather/scatter; cat/stack/split, gather, masked_fill.
+#include <algorithm>
+
+#include "rosenblatt/ops.h"
+
+#include "../kernels/cpu/elementwise.h"
+#include "../kernels/cpu/indexing.h"
+#include "../kernels/cpu/loops.h"
+
+namespace rb {
+namespace {
+
+void check_inplace(const Tensor& self) {
+  RB_CHECK(!(GradMode::enabled() && self.is_leaf() && self.requires_grad()), Error,
+           "a leaf Variable that requires grad is being used in an in-place operation.");
+}
+
+// A tensor overwritten in place takes over the history of the out-of-place result it now holds.
+void rebase_history(Tensor& self, const Tensor& result) {
+  TensorImpl* s = self.impl();
+  s->grad_fn = result.grad_fn();
+  s->output_nr = result.impl()->output_nr;
+  s->requires_grad = result.requires_grad();
+}
+
+Tensor cast(const Tensor& t, DType dt) { return t.dtype() == dt ? t : to_dtype(t, dt); }
+
+Tensor select_raw(const Tensor& x, int64_t d, int64_t i) {
+  Shape sizes = x.shape(), strides = x.strides();
+  int64_t off = x.offset() + i * strides[d];
+  sizes.erase(sizes.begin() + d);
+  strides.erase(strides.begin() + d);
+  return Tensor::make_view(x, sizes, strides, off);
+}
+
+Tensor slice_raw(const Tensor& x, int64_t d, int64_t start, int64_t len, int64_t step) {
+  Shape sizes = x.shape(), strides = x.strides();
+  int64_t off = x.offset() + (len > 0 ? start * strides[d] : 0);
+  sizes[d] = len;
+  strides[d] *= step;
+  return Tensor::make_view(x, sizes, strides, off);
+}
+
+// The gradient of a select/slice view: the incoming gradient placed into zeros of the input shape.
+struct ViewSliceBackward : Node {
+  Shape in_shape;
+  int64_t dim = 0, start = 0, len = 0, step = 1;
+  bool is_select = false;
+  std::string name() const override { return is_select ? "SelectBackward" : "SliceBackward"; }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
+    Tensor gi = zeros(in_shape, g[0].dtype(), g[0].device());
+    Tensor v = is_select ? select_raw(gi, dim, start) : slice_raw(gi, dim, start, len, step);
+    cpu::copy(g[0], v);
+    return {gi};
+  }
+};
+
+struct AliasBackward : Node {
+  std::string name() const override { return "AliasBackward"; }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override { return {g[0]}; }
+};
+
+Tensor alias(const Tensor& x) {
+  Tensor out = Tensor::make_view(x, x.shape(), x.strides(), x.offset());
+  if (needs_grad(x)) record(std::make_shared<AliasBackward>(), {&x}, {&out});
+  return out;
+}
+
+Tensor record_view(const Tensor& x, Tensor out, int64_t dim, int64_t start, int64_t len, int64_t step, bool sel) {
+  if (needs_grad(x)) {
+    auto node = std::make_shared<ViewSliceBackward>();
+    node->in_shape = x.shape();
+    node->dim = dim, node->start = start, node->len = len, node->step = step, node->is_select = sel;
+    record(node, {&x}, {&out});
+  }
+  return out;
+}
+
+// select with getitem's message ("index 5 is out of bounds for dimension 0 with size 3", naming the
+// dim of the indexed tensor, report_dim, rather than of the partly indexed view).
+Tensor select_checked(const Tensor& x, int64_t dim, int64_t index, bool getitem, int64_t report_dim = -1) {
+  RB_CHECK(x.dim() > 0, IndexError, "select() cannot be applied to a 0-dim tensor.");
+  int64_t d = wrap_dim(dim, x.dim()), n = x.shape()[d];
+  if (index < -n || index >= n) {
+    if (getitem)
+      throw IndexError(str("index ", index, " is out of bounds for dimension ", report_dim < 0 ? d : report_dim,
+                           " with size ", n));
+    throw IndexError(str("select(): index ", index, " out of range for tensor of size ", x.shape(), " at dimension ", d));
+  }
+  if (index < 0) index += n;
+  return record_view(x, select_raw(x, d, index), d, index, 0, 1, true);
+}
+
+// ---- advanced indexing -------------------------------------------------------------------------
+
+// A tensor laid out as (pre dims [0, s), B, post dims): offsets of each part.
+cpu::IndexOffsets layout_offsets(const Shape& shape, const Shape& strides, int64_t s, int64_t nb) {
+  cpu::IndexOffsets o;
+  auto part = [&](int64_t a, int64_t b) {
+    return cpu::offset_table(Shape(shape.begin() + a, shape.begin() + b), Shape(strides.begin() + a, strides.begin() + b));
+  };
+  int64_t n = static_cast<int64_t>(shape.size());
+  o.pre = part(0, s), o.mid = part(s, s + nb), o.post = part(s + nb, n);
+  return o;
+}
+
+// t's dims [s, s+K) indexed by idx (int64, in range, broadcast to B): offsets of each part.
+cpu::IndexOffsets indexed_offsets(const Tensor& t, int64_t s, const std::vector<Tensor>& idx, const Shape& B) {
+  const Shape& sh = t.shape();
+  const Shape& st = t.strides();
+  int64_t K = static_cast<int64_t>(idx.size());
+  cpu::IndexOffsets o;
+  o.pre = cpu::offset_table(Shape(sh.begin(), sh.begin() + s), Shape(st.begin(), st.begin() + s));
+  o.post = cpu::offset_table(Shape(sh.begin() + s + K, sh.end()), Shape(st.begin() + s + K, st.end()));
+  o.mid.assign(static_cast<size_t>(numel_of(B)), 0);
+  for (int64_t k = 0; k < K; ++k) {
+    const Tensor& ix = idx[k];
+    const int64_t* p = static_cast<const int64_t*>(ix.raw_data());
+    const int64_t size = sh[s + k], stride = st[s + k];
+    std::vector<int64_t> at = cpu::offset_table(B, cpu::broadcast_strides(ix, B));
+    for (size_t b = 0; b < at.size(); ++b) {
+      int64_t v = p[at[b]];
+      o.mid[b] += (v < 0 ? v + size : v) * stride;
+    }
+  }
+  return o;
+}
+
+Shape advanced_shape(const Shape& in, int64_t s, int64_t K, const Shape& B) {
+  Shape out(in.begin(), in.begin() + s);
+  out.insert(out.end(), B.begin(), B.end());
+  out.insert(out.end(), in.begin() + s + K, in.end());
+  return out;
+}
+
+struct IndexBackward : Node {
+  Shape in_shape, B;
+  int64_t s = 0;
+  std::vector<SavedTensor> idx;
+  std::string name() const override { return "IndexBackward"; }
+  void release_saved() override { idx.clear(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
+    std::vector<Tensor> ix;
+    for (auto& t : idx) ix.push_back(t.unpack(*this));
+    Tensor gi = zeros(in_shape, g[0].dtype(), g[0].device());
+    cpu::index_copy(g[0], layout_offsets(g[0].shape(), g[0].strides(), s, static_cast<int64_t>(B.size())), gi,
+                    indexed_offsets(gi, s, ix, B), true);
+    return {gi};
+  }
+};
+
+// out = t[pre..., idx..., post...] with the indexed dims [s, s+K) replaced by B.
+Tensor advanced_gather(const Tensor& t, int64_t s, const std::vector<Tensor>& idx, const Shape& B) {
+  Tensor out = Tensor::empty(advanced_shape(t.shape(), s, static_cast<int64_t>(idx.size()), B), t.dtype(), t.device());
+  cpu::index_copy(t, indexed_offsets(t, s, idx, B), out,
+                  layout_offsets(out.shape(), out.strides(), s, static_cast<int64_t>(B.size())), false);
+  if (needs_grad(t)) {
+    auto node = std::make_shared<IndexBackward>();
+    node->in_shape = t.shape(), node->B = B, node->s = s;
+    for (auto& i : idx) node->idx.emplace_back(i);
+    record(node, {&t}, {&out});
+  }
+  return out;
+}
+
+void check_index_dtype(const Tensor& t) {
+  RB_CHECK(t.dtype() == DType::Int64 || t.dtype() == DType::Bool, IndexError,
+           "tensors used as indices must be long, int, byte or bool tensors");
+}
+
+// The index expression applied: `view` is the result of the basic part (recorded for autograd
+// when grad mode is on); with `idx` non-empty, its dims [s, s+K) are gathered by idx over B.
+struct Resolved {
+  Tensor view;
+  int64_t s = 0;
+  std::vector<Tensor> idx;
+  Shape B;
+  bool applied = false;  // some basic op made `view` (otherwise view is the input itself)
+};
+
+Resolved resolve(const Tensor& x, const IndexList& index) {
+  int64_t consumed = 0, ellipses = 0;
+  for (const TensorIndex& e : index) {
+    switch (e.kind) {
+      case TensorIndex::Kind::Int: case TensorIndex::Kind::Slice: ++consumed; break;
+      case TensorIndex::Kind::Tensor:
+        check_index_dtype(e.t);
+        consumed += e.t.dtype() == DType::Bool ? e.t.dim() : 1;
+        break;
+      case TensorIndex::Kind::Ellipsis: ++ellipses; break;
+      case TensorIndex::Kind::None: break;
+    }
+  }
+  RB_CHECK(ellipses <= 1, IndexError, "an index can only have a single ellipsis ('...')");
+  RB_CHECK(consumed <= x.dim(), IndexError, "too many indices for tensor of dimension ", x.dim(), " (got ", consumed,
+           " indices for shape ", x.shape(), ")");
+  Resolved r;
+  r.view = x;
+  std::vector<int64_t> dims;
+  int64_t dim = 0, orig = 0;  // orig: the dim of x the next element indexes
+  for (const TensorIndex& e : index) {
+    switch (e.kind) {
+      case TensorIndex::Kind::Int:
+        r.view = select_checked(r.view, dim, e.i, true, orig), r.applied = true;
+        ++orig;
+        break;
+      case TensorIndex::Kind::Slice:
+        if (e.start || e.stop || e.step != 1) r.view = slice(r.view, dim, e.start, e.stop, e.step), r.applied = true;
+        ++dim, ++orig;
+        break;
+      case TensorIndex::Kind::None:
+        r.view = unsqueeze(r.view, dim), r.applied = true;
+        ++dim;
+        break;
+      case TensorIndex::Kind::Ellipsis: dim += x.dim() - consumed, orig += x.dim() - consumed; break;
+      case TensorIndex::Kind::Tensor: {
+        const Tensor& t = e.t;
+        RB_CHECK(t.device() == x.device(), Error, "indices should be either on cpu or on the same device as the indexed tensor (",
+                 x.device().name(), ")");
+        orig += t.dtype() == DType::Bool ? t.dim() : 1;
+        if (t.dtype() == DType::Int64) {
+          dims.push_back(dim++);
+          r.idx.push_back(t);
+        } else if (t.dim() == 0) {  // x[True] adds a dim of size 1, x[False] one of size 0
+          r.view = unsqueeze(r.view, dim), r.applied = true;
+          r.idx.push_back(t.item<bool>() ? zeros({1}, DType::Int64) : zeros({0}, DType::Int64));
+          dims.push_back(dim++);
+        } else {
+          for (int64_t j = 0; j < t.dim(); ++j)
+            RB_CHECK(t.shape()[j] == r.view.shape()[dim + j], IndexError, "The shape of the mask ", t.shape(),
+                     " at index ", j, " does not match the shape of the indexed tensor ", r.view.shape(), " at index ",
+                     dim + j);
+          Tensor nz = cpu::nonzero(t);
+          for (int64_t j = 0; j < t.dim(); ++j) {
+            r.idx.push_back(select_raw(nz, 1, j));
+            dims.push_back(dim++);
+          }
+        }
+        break;
+      }
+    }
+  }
+  if (r.idx.empty()) return r;
+
+  // Broadcast the index tensors together and check their values against the indexed sizes.
+  Shape B = r.idx[0].shape();
+  for (size_t k = 1; k < r.idx.size(); ++k) {
+    bool ok = true;
+    try {
+      B = broadcast_shapes(B, r.idx[k].shape());
+    } catch (const Error&) {
+      ok = false;
+    }
+    if (!ok) {
+      std::string shapes;
+      for (size_t j = 0; j < r.idx.size(); ++j) shapes += (j ? ", " : "") + str(r.idx[j].shape());
+      throw IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes " + shapes);
+    }
+  }
+  for (size_t k = 0; k < r.idx.size(); ++k) {
+    int64_t size = r.view.shape()[dims[k]];
+    if (auto bad = cpu::find_out_of_range(r.idx[k], size, true))
+      throw IndexError(str("index ", *bad, " is out of bounds for dimension ", dims[k], " with size ", size));
+  }
+  r.B = B;
+  bool adjacent = true;
+  for (size_t k = 1; k < dims.size(); ++k) adjacent = adjacent && dims[k] == dims[0] + static_cast<int64_t>(k);
+  if (adjacent) {
+    r.s = dims[0];
+  } else {
+    // Separated advanced indices put the broadcast dims first (as numpy and PyTorch do).
+    std::vector<int64_t> perm(dims.begin(), dims.end());
+    for (int64_t d = 0; d < r.view.dim(); ++d)
+      if (std::find(dims.begin(), dims.end(), d) == dims.end()) perm.push_back(d);
+    r.view = permute(r.view, perm), r.applied = true;
+    r.s = 0;
+  }
+  return r;
+}
+
+// Writes value (dst's dtype) into dst[index]; no autograd.
+void put_into(Tensor& dst, const IndexList& index, const Tensor& value, bool accumulate = false) {
+  NoGradGuard ng;
+  Resolved r = resolve(dst, index);
+  Shape target = r.idx.empty() ? r.view.shape()
+                               : advanced_shape(r.view.shape(), r.s, static_cast<int64_t>(r.idx.size()), r.B);
+  // Leading size-1 dims of the value beyond the target's rank are dropped, as PyTorch does. A value
+  // that aliases dst (x[1:] = x[:-1]) is copied first, or the write would read what it just wrote.
+  Tensor v = value.storage() == dst.storage() ? clone(value) : value;
+  while (v.dim() > static_cast<int64_t>(target.size()) && v.shape()[0] == 1) v = select_raw(v, 0, 0);
+  bool fits = v.dim() <= static_cast<int64_t>(target.size());
+  if (fits) {
+    for (int64_t i = 0; i < v.dim(); ++i) {
+      int64_t have = v.shape()[i], want = target[target.size() - v.dim() + i];
+      fits = fits && (have == want || have == 1);
+    }
+  }
+  RB_CHECK(fits, Error, "shape mismatch: value tensor of shape ", value.shape(),
+           " cannot be broadcast to indexing result of shape ", target);
+  if (r.idx.empty() && !accumulate) {
+    cpu::copy(v, r.view);
+    return;
+  }
+  Tensor vc = v.dtype() == dst.dtype() ? v : to_dtype(v, dst.dtype());
+  if (r.idx.empty()) {
+    cpu::binary_forward(BinaryOp::Add, r.view, vc, r.view);
+    return;
+  }
+  cpu::index_copy(vc, layout_offsets(target, cpu::broadcast_strides(vc, target), r.s, static_cast<int64_t>(r.B.size())),
+                  r.view, indexed_offsets(r.view, r.s, r.idx, r.B), accumulate);
+}
+
+struct IndexPutBackward : Node {
+  IndexList index;
+  Shape value_shape;
+  bool need_x = false, need_v = false, accumulate = false;
+  std::string name() const override { return "IndexPutBackward"; }
+  void release_saved() override { index.clear(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
+    Tensor gx, gv;
+    if (need_x && accumulate) gx = g[0];
+    if (need_x && !accumulate) {
+      gx = clone(g[0]);
+      put_into(gx, index, scalar_tensor(Scalar(0.0), gx.dtype(), gx.device()));
+    }
+    if (need_v) {
+      Tensor sel = rb::index(g[0], index);
+      // The value was broadcast (after dropping leading 1s) to the selection: sum back.
+      Shape vs = value_shape;
+      while (vs.size() > static_cast<size_t>(sel.dim()) && vs[0] == 1) vs.erase(vs.begin());
+      gv = reshape(sum_to(sel, vs), value_shape);
+    }
+    return {gx, gv};
+  }
+};
+
+}  // namespace
+
+Tensor index_put(const Tensor& x, const IndexList& index, const Tensor& value, bool accumulate) {
+  Tensor v = cast(value, x.dtype());
+  Tensor out = clone(x.detach());
+  put_into(out, index, v.detach(), accumulate);
+  if (needs_grad(x, v)) {
+    auto node = std::make_shared<IndexPutBackward>();
+    node->index = index;
+    node->value_shape = v.shape();
+    node->need_x = x.requires_grad(), node->need_v = v.requires_grad(), node->accumulate = accumulate;
+    record(node, {&x, &v}, {&out});
+  }
+  return out;
+}
+
+namespace {
+
+void normalize_slice(int64_t size, std::optional<int64_t> a, std::optional<int64_t> b, int64_t& start, int64_t& stop) {
+  start = a ? *a : 0;
+  stop = b ? *b : size;
+  if (start < 0) start = std::max<int64_t>(start + size, 0);
+  if (stop < 0) stop = std::max<int64_t>(stop + size, 0);
+  start = std::min(start, size);
+  stop = std::min(std::max(stop, start), size);
+}
+
+struct CatBackward : Node {
+  int64_t dim = 0;
+  std::vector<int64_t> sizes;
+  std::vector<DType> dtypes;
+  std::string name() const override { return "CatBackward"; }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
+    std::vector<Tensor> out;
+    int64_t off = 0;
+    for (size_t i = 0; i < sizes.size(); ++i) {
+      if (sizes[i] < 0) {  // a skipped legacy empty input
+        out.push_back(zeros({0}, dtypes[i], g[0].device()));
+        continue;
+      }
+      Tensor gi = slice_raw(g[0], dim, off, sizes[i], 1);
+      off += sizes[i];
+      out.push_back(is_floating(dtypes[i]) ? cast(gi, dtypes[i]) : Tensor());
+    }
+    return out;
+  }
+};
+
+struct GatherBackward : Node {
+  Shape in_shape;
+  int64_t dim = 0;
+  SavedTensor index;
+  std::string name() const override { return "GatherBackward"; }
+  void release_saved() override { index.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
+    Tensor gi = zeros(in_shape, g[0].dtype(), g[0].device());
+    cpu::scatter_add(gi, dim, index.unpack(*this), g[0]);
+    return {gi};
+  }
+};
+
+struct ScatterAddBackward : Node {
+  int64_t dim = 0;
+  SavedTensor index;
+  Shape src_shape;
+  bool need_src = false;
+  std::string name() const override { return "ScatterAddBackward"; }
+  void release_saved() override { index.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
+    Tensor gs;
+    if (need_src) {
+      Tensor ix = index.unpack(*this);
+      gs = zeros(src_shape, g[0].dtype(), g[0].device());
+      Tensor region = gs;
+      for (int64_t d = 0; d < gs.dim(); ++d) region = slice_raw(region, d, 0, ix.shape()[d], 1);
+      Tensor part = Tensor::empty(ix.shape(), g[0].dtype(), g[0].device());
+      cpu::gather_forward(g[0], dim, ix, part);
+      cpu::copy(part, region);
+    }
+    return {g[0], gs};
+  }
+};
+
+struct ScatterBackward : Node {  // x with src written over it: x's gradient loses those places
+  int64_t dim = 0;
+  SavedTensor index;
+  Shape src_shape;
+  bool need_x = false, need_src = false, src_scalar = false;
+  std::string name() const override { return "ScatterBackward"; }
+  void release_saved() override { index.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
+    Tensor ix = index.unpack(*this), gx, gs;
+    if (need_x) {
+      gx = clone(g[0]);
+      cpu::scatter(gx, dim, ix, zeros({}, gx.dtype(), gx.device()), false);
+    }
+    if (need_src) {
+      Tensor part = Tensor::empty(ix.shape(), g[0].dtype(), g[0].device());
+      cpu::gather_forward(g[0], dim, ix, part);
+      if (src_scalar) {
+        gs = sum(part);
+      } else {
+        gs = zeros(src_shape, g[0].dtype(), g[0].device());
+        Tensor region = gs;
+        for (int64_t d = 0; d < gs.dim(); ++d) region = slice_raw(region, d, 0, ix.shape()[d], 1);
+        cpu::copy(part, region);
+      }
+    }
+    return {gx, gs};
+  }
+};
+
+void check_gather_args(const char* op, const Tensor& x, int64_t dim, const Tensor& index, bool check_sizes) {
+  RB_CHECK(index.dtype() == DType::Int64, Error, op, "(): Expected dtype int64 for index");
+  RB_CHECK(index.dim() == x.dim(), Error, "Index tensor must have the same number of dimensions as input tensor (index ",
+           index.shape(), ", input ", x.shape(), ")");
+  if (check_sizes)
+    for (int64_t d = 0; d < x.dim(); ++d)
+      RB_CHECK(d == dim || index.shape()[d] <= x.shape()[d], Error, "Size does not match at dimension ", d,
+               " expected index ", index.shape(), " to be no larger than self ", x.shape(), " apart from dimension ", dim);
+  if (auto bad = cpu::find_out_of_range(index, x.shape()[dim], false))
+    throw Error(str("index ", *bad, " is out of bounds for dimension ", dim, " with size ", x.shape()[dim]));
+}
+
+}  // namespace
+
+// ---- public ops --------------------------------------------------------------------------------
+
+Tensor index(const Tensor& x, const IndexList& idx) {
+  Resolved r = resolve(x, idx);
+  if (r.idx.empty()) return r.applied ? r.view : alias(x);
+  return advanced_gather(r.view, r.s, r.idx, r.B);
+}
+
+Tensor& index_put_(Tensor& x, const IndexList& idx, const Tensor& value, bool accumulate) {
+  check_inplace(x);
+  RB_CHECK(value.device() == x.device(), Error, "index_put_: expected value on ", x.device().name(), ", got ",
+           value.device().name());
+  if (needs_grad(x, value) && (is_floating(x.dtype()))) {
+    Tensor r = index_put(x, idx, value, accumulate);
+    {
+      NoGradGuard ng;
+      cpu::copy(r, x);
+    }
+    x.bump_version();
+    rebase_history(x, r);
+    return x;
+  }
+  put_into(x, idx, value, accumulate);
+  x.bump_version();
+  return x;
+}
+
+Tensor& index_put_(Tensor& x, const IndexList& idx, Scalar value) {
+  return index_put_(x, idx, scalar_tensor(value, x.dtype(), x.device()));
+}
+
+Tensor select(const Tensor& x, int64_t dim, int64_t index) { return select_checked(x, dim, index, false); }
+
+Tensor slice(const Tensor& x, int64_t dim, std::optional<int64_t> a, std::optional<int64_t> b, int64_t step) {
+  RB_CHECK(step > 0, ValueError, "step must be greater than zero");
+  RB_CHECK(x.dim() > 0, IndexError, "slice() cannot be applied to a 0-dim tensor.");
+  int64_t d = wrap_dim(dim, x.dim()), start, stop;
+  normalize_slice(x.shape()[d], a, b, start, stop);
+  int64_t len = (stop - start + step - 1) / step;
+  return record_view(x, slice_raw(x, d, start, len, step), d, start, len, step, false);
+}
+
+Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
+  RB_CHECK(x.dim() > 0, Error, "narrow() cannot be applied to a 0-dim tensor.");
+  int64_t d = wrap_dim(dim, x.dim()), n = x.shape()[d];
+  RB_CHECK(length >= 0, Error, "narrow(): length must be non-negative.");
+  RB_CHECK(start >= -n && start <= n, IndexError, "start out of range (expected to be in range of [", -n, ", ", n,
+           "], but got ", start, ")");
+  if (start < 0) start += n;
+  RB_CHECK(start + length <= n, Error, "start (", start, ") + length (", length, ") exceeds dimension size (", n, ").");
+  return record_view(x, slice_raw(x, d, start, length, 1), d, start, length, 1, false);
+}
+
+std::vector<Tensor> unbind(const Tensor& x, int64_t dim) {
+  RB_CHECK(x.dim() > 0, IndexError, "Dimension specified as 0 but tensor has no dimensions");
+  int64_t d = wrap_dim(dim, x.dim());
+  std::vector<Tensor> out;
+  for (int64_t i = 0; i < x.shape()[d]; ++i) out.push_back(select(x, d, i));
+  return out;
+}
+
+std::vector<Tensor> split(const Tensor& x, int64_t split_size, int64_t dim) {
+  RB_CHECK(x.dim() > 0, Error, "split expects at least a 1-dimensional tensor");
+  RB_CHECK(split_size >= 0, Error, "split expects split_size be non-negative, but got split_size=", split_size);
+  int64_t d = wrap_dim(dim, x.dim()), n = x.shape()[d];
+  RB_CHECK(split_size > 0 || n == 0, Error, "split_size can only be 0 if dimension size is 0, but got dimension size of ", n);
+  int64_t parts = split_size == 0 ? 1 : std::max<int64_t>((n + split_size - 1) / split_size, 1);
+  std::vector<Tensor> out;
+  for (int64_t i = 0; i < parts; ++i) {
+    int64_t start = i * split_size;
+    out.push_back(narrow(x, d, start, std::min(split_size, n - start)));
+  }
+  return out;
+}
+
+std::vector<Tensor> split_with_sizes(const Tensor& x, const std::vector<int64_t>& sizes, int64_t dim) {
+  RB_CHECK(x.dim() > 0, Error, "split expects at least a 1-dimensional tensor");
+  int64_t d = wrap_dim(dim, x.dim()), n = x.shape()[d], total = 0;
+  for (int64_t s : sizes) {
+    RB_CHECK(s >= 0, Error, "split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes=", sizes);
+    total += s;
+  }
+  RB_CHECK(total == n, Error, "split_with_sizes expects split_sizes to sum exactly to ", n,
+           " (input tensor's size at dimension ", d, "), but got split_sizes=", sizes);
+  std::vector<Tensor> out;
+  int64_t start = 0;
+  for (int64_t s : sizes) out.push_back(narrow(x, d, start, s)), start += s;
+  return out;
+}
+
+std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t dim) {
+  RB_CHECK(x.dim() > 0, Error, "chunk expects at least a 1-dimensional tensor");
+  RB_CHECK(chunks > 0, Error, "chunk expects `chunks` to be greater than 0, got: ", chunks);
+  int64_t n = x.shape()[wrap_dim(dim, x.dim())];
+  return split(x, std::max<int64_t>((n + chunks - 1) / chunks, 1), dim);
+}
+
+Tensor cat(const std::vector<Tensor>& xs, int64_t dim) {
+  RB_CHECK(!xs.empty(), Error, "torch.cat(): expected a non-empty list of Tensors");
+  // 1-D empty tensors are skipped, a legacy rule PyTorch keeps.
+  auto skipped = [](const Tensor& t) { return t.dim() == 1 && t.numel() == 0; };
+  const Tensor* ref = nullptr;
+  DType dt = xs[0].dtype();
+  for (size_t i = 0; i < xs.size(); ++i) {
+    RB_CHECK(xs[i].dim() > 0, Error, "zero-dimensional tensor (at position ", i, ") cannot be concatenated");
+    RB_CHECK(xs[i].device() == xs[0].device(), Error, "Expected all tensors to be on the same device, but found at least two devices, ",
+             xs[0].device().name(), " and ", xs[i].device().name(), "!");
+    dt = promote(dt, xs[i].dtype());
+    if (!ref && !skipped(xs[i])) ref = &xs[i];
+  }
+  if (!ref) ref = &xs[0];
+  int64_t d = wrap_dim(dim, ref->dim()), total = 0;
+  for (size_t i = 0; i < xs.size(); ++i) {
+    const Tensor& t = xs[i];
+    if (skipped(t) && &t != ref) continue;
+    RB_CHECK(t.dim() == ref->dim(), Error, "Tensors must have same number of dimensions: got ", ref->dim(), " and ",
+             t.dim(), " (shapes ", ref->shape(), " and ", t.shape(), ")");
+    for (int64_t k = 0; k < t.dim(); ++k)
+      RB_CHECK(k == d || t.shape()[k] == ref->shape()[k], Error, "Sizes of tensors must match except in dimension ", d,
+               ". Expected size ", ref->shape()[k], " but got size ", t.shape()[k], " for tensor number ", i,
+               " in the list (shapes ", ref->shape(), " and ", t.shape(), ")");
+    total += t.shape()[d];
+  }
+  Shape shape = ref->shape();
+  shape[d] = total;
+  Tensor out = Tensor::empty(shape, dt, ref->device());
+  std::vector<int64_t> sizes;
+  std::vector<DType> dtypes;
+  int64_t off = 0;
+  for (const Tensor& t : xs) {
+    dtypes.push_back(t.dtype());
+    if (skipped(t) && &t != ref) {
+      sizes.push_back(-1);
+      continue;
+    }
+    Tensor v = slice_raw(out, d, off, t.shape()[d], 1);
+    if (t.numel() > 0) cpu::copy(t, v);
+    sizes.push_back(t.shape()[d]);
+    off += t.shape()[d];
+  }
+  bool grad = false;
+  for (const Tensor& t : xs) grad = grad || needs_grad(t);
+  if (grad && is_floating(dt)) {
+    auto node = std::make_shared<CatBackward>();
+    node->dim = d, node->sizes = sizes, node->dtypes = dtypes;
+    std::vector<const Tensor*> ins;
+    for (const Tensor& t : xs) ins.push_back(&t);
+    record(node, ins, {&out});
+  }
+  return out;
+}
+
+Tensor stack(const std::vector<Tensor>& xs, int64_t dim) {
+  RB_CHECK(!xs.empty(), Error, "stack expects a non-empty TensorList");
+  for (size_t i = 1; i < xs.size(); ++i)
+    RB_CHECK(xs[i].shape() == xs[0].shape(), Error, "stack expects each tensor to be equal size, but got ", xs[0].shape(),
+             " at entry 0 and ", xs[i].shape(), " at entry ", i);
+  int64_t d = wrap_dim(dim, xs[0].dim() + 1);
+  std::vector<Tensor> us;
+  for (const Tensor& t : xs) us.push_back(unsqueeze(t, d));
+  return cat(us, d);
+}
+
+Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
+  int64_t d = wrap_dim(dim, x.dim());
+  Tensor xv = x.dim() == 0 ? reshape(x, {1}) : x;
+  Tensor iv = index.dim() == 0 ? reshape(index, {1}) : index;
+  check_gather_args("gather", xv, d, iv, true);
+  Tensor out = Tensor::empty(iv.shape(), x.dtype(), x.device());
+  cpu::gather_forward(xv, d, iv, out);
+  if (needs_grad(xv)) {
+    auto node = std::make_shared<GatherBackward>();
+    node->in_shape = xv.shape(), node->dim = d, node->index = SavedTensor(iv);
+    record(node, {&xv}, {&out});
+  }
+  return index.dim() == 0 ? reshape(out, {}) : out;
+}
+
+Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
+  int64_t d = wrap_dim(dim, x.dim());
+  check_gather_args("scatter_add", x, d, index, true);
+  RB_CHECK(src.dim() == index.dim(), Error, "Index tensor must have the same number of dimensions as src tensor");
+  for (int64_t k = 0; k < index.dim(); ++k)
+    RB_CHECK(index.shape()[k] <= src.shape()[k], Error, "Expected index ", index.shape(), " to be smaller than self ",
+             x.shape(), " apart from dimension ", d, " and to be smaller size than src ", src.shape());
+  Tensor s = cast(src, x.dtype());
+  Tensor out = clone(x.detach());
+  cpu::scatter_add(out, d, index, s);
+  if (needs_grad(x, s)) {
+    auto node = std::make_shared<ScatterAddBackward>();
+    node->dim = d, node->index = SavedTensor(index), node->src_shape = s.shape(), node->need_src = s.requires_grad();
+    record(node, {&x, &s}, {&out});
+  }
+  return out;
+}
+
+Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
+  int64_t d = wrap_dim(dim, x.dim());
+  check_gather_args("scatter", x, d, index, true);
+  if (src.dim() > 0) {
+    RB_CHECK(src.dim() == index.dim(), Error, "Index tensor must have the same number of dimensions as src tensor");
+    for (int64_t k = 0; k < index.dim(); ++k)
+      RB_CHECK(index.shape()[k] <= src.shape()[k], Error, "Expected index ", index.shape(), " to be smaller than self ",
+               x.shape(), " apart from dimension ", d, " and to be smaller size than src ", src.shape());
+  }
+  Tensor s = cast(src, x.dtype());
+  Tensor out = clone(x.detach());
+  cpu::scatter(out, d, index, s, false);
+  if (needs_grad(x, s) && is_floating(x.dtype())) {
+    auto node = std::make_shared<ScatterBackward>();
+    node->dim = d, node->index = SavedTensor(index), node->src_shape = s.shape();
+    node->need_x = x.requires_grad(), node->need_src = s.requires_grad(), node->src_scalar = s.dim() == 0;
+    record(node, {&x, &s}, {&out});
+  }
+  return out;
+}
+
+Tensor& scatter_(Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
+  check_inplace(x);
+  if (needs_grad(x, src) && is_floating(x.dtype())) {
+    Tensor r = scatter(x, dim, index, src);
+    {
+      NoGradGuard ng;
+      cpu::copy(r, x);
+    }
+    x.bump_version();
+    rebase_history(x, r);
+    return x;
+  }
+  NoGradGuard ng;
+  Tensor r = scatter(x, dim, index, src);  // checks everything before x is touched
+  cpu::copy(r, x);
+  x.bump_version();
+  return x;
+}
+
+Tensor masked_select(const Tensor& x, const Tensor& mask) {
+  RB_CHECK(mask.dtype() == DType::Bool, Error, "masked_select: expected BoolTensor for mask (got ",
+           dtype_name(mask.dtype()), ")");
+  Shape s = broadcast_shapes(x.shape(), mask.shape());
+  Tensor xe = expand(x, s);
+  if (s.empty()) xe = reshape(xe, {1});
+  return index(xe, {TensorIndex::tensor(s.empty() ? reshape(mask, {1}) : expand(mask, s))});
+}
+
+Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
+  RB_CHECK(index.dtype() == DType::Int64, Error, "index_select(): Expected dtype int64 for index");
+  RB_CHECK(index.dim() <= 1, IndexError, "index_select(): Index is supposed to be a vector");
+  Tensor xv = x.dim() == 0 ? reshape(x, {1}) : x;
+  int64_t d = wrap_dim(dim, xv.dim());
+  Tensor iv = index.dim() == 0 ? reshape(index, {1}) : index;
+  if (auto bad = cpu::find_out_of_range(iv, xv.shape()[d], false))
+    throw IndexError(str("index out of range in self (index ", *bad, " for dimension ", d, " with size ", xv.shape()[d], ")"));
+  Tensor out = advanced_gather(xv, d, {iv}, iv.shape());
+  return x.dim() == 0 ? reshape(out, {}) : out;
+}
+
+Tensor nonzero(const Tensor& x) { return cpu::nonzero(x); }
+
+Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value) {
+  RB_CHECK(mask.dtype() == DType::Bool, Error, "masked_fill_ only supports boolean masks, but got mask with dtype ",
+           dtype_name(mask.dtype()));
+  RB_CHECK(value.dim() == 0, Error, "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ",
+           value.dim(), " dimension(s).");
+  Shape b = broadcast_shapes(x.shape(), mask.shape());
+  RB_CHECK(b == x.shape(), Error, "masked_fill: the mask of shape ", mask.shape(),
+           " must be broadcastable to the input of shape ", x.shape());
+  return where(mask, cast(value, x.dtype()), x);
+}
+
+Tensor masked_fill(const Tensor& x, const Tensor& mask, Scalar value) {
+  return masked_fill(x, mask, scalar_tensor(value, x.dtype(), x.device()));
+}
+
+Tensor& masked_fill_(Tensor& x, const Tensor& mask, Scalar value) {
+  check_inplace(x);
+  Tensor r = masked_fill(x, mask, value);
+  {
+    NoGradGuard ng;
+    cpu::copy(r, x);
+  }
+  x.bump_version();
+  if (r.requires_grad()) rebase_history(x, r);
+  return x;
+}
+
+}  // namespace rb

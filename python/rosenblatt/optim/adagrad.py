@@ -1,0 +1,73 @@
+"""Adagrad (torch.optim.Adagrad): state is created for every parameter at construction, as in PyTorch."""
+
+from .. import _C
+from .optimizer import Optimizer, _check_flags, _scalar_state
+
+_adagrad_step = _C._optim.adagrad_step
+_full_like = _C.full_like
+
+
+class Adagrad(Optimizer):
+    def __init__(
+        self,
+        params,
+        lr=1e-2,
+        lr_decay=0,
+        weight_decay=0,
+        initial_accumulator_value=0,
+        eps=1e-10,
+        foreach=None,
+        *,
+        maximize=False,
+        differentiable=False,
+        fused=None,
+    ):
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= lr_decay:
+            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= initial_accumulator_value:
+            raise ValueError(f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        _check_flags("Adagrad", foreach, False, differentiable, fused)
+        defaults = dict(
+            lr=lr,
+            lr_decay=lr_decay,
+            eps=eps,
+            weight_decay=weight_decay,
+            initial_accumulator_value=initial_accumulator_value,
+            foreach=foreach,
+            maximize=maximize,
+            differentiable=differentiable,
+            fused=fused,
+        )
+        super().__init__(params, defaults)
+        for group in self.param_groups:
+            for p in group["params"]:
+                self._init_state(p, group)
+
+    def _init_state(self, p, group):
+        st = self.state[p]
+        st["step"] = _scalar_state(0.0)
+        st["sum"] = _full_like(p, group["initial_accumulator_value"])
+        return st
+
+    def _step_group(self, group):
+        lr, lr_decay, wd, eps, maximize = (
+            group["lr"],
+            group["lr_decay"],
+            group["weight_decay"],
+            group["eps"],
+            group["maximize"],
+        )
+        state = self.state
+        for p in group["params"]:
+            st = state.get(p)
+            if not st:  # a parameter added with add_param_group
+                if p.grad is None:
+                    continue
+                st = self._init_state(p, group)
+            _adagrad_step(p, None, st["sum"], st["step"], lr, lr_decay, wd, eps, maximize)

@@ -1,0 +1,78 @@
+"""NAdam: Adam with Nesterov momentum and a momentum-decay schedule (torch.optim.NAdam)."""
+
+from .. import _C
+from .adam import _check_adam
+from .optimizer import Optimizer, _check_flags, _scalar_state
+
+_nadam_step = _C._optim.nadam_step
+_zeros_like = _C.zeros_like
+
+
+class NAdam(Optimizer):
+    def __init__(
+        self,
+        params,
+        lr=2e-3,
+        betas=(0.9, 0.999),
+        eps=1e-8,
+        weight_decay=0,
+        momentum_decay=4e-3,
+        decoupled_weight_decay=False,
+        *,
+        foreach=None,
+        maximize=False,
+        capturable=False,
+        differentiable=False,
+    ):
+        _check_adam(lr, betas, eps, weight_decay)
+        if not 0.0 <= momentum_decay:
+            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
+        _check_flags("NAdam", foreach, capturable, differentiable)
+        defaults = dict(
+            lr=lr,
+            betas=tuple(betas),
+            eps=eps,
+            weight_decay=weight_decay,
+            momentum_decay=momentum_decay,
+            decoupled_weight_decay=decoupled_weight_decay,
+            maximize=maximize,
+            foreach=foreach,
+            capturable=capturable,
+            differentiable=differentiable,
+        )
+        super().__init__(params, defaults)
+
+    def _step_group(self, group):
+        lr, (beta1, beta2), eps, wd = group["lr"], group["betas"], group["eps"], group["weight_decay"]
+        momentum_decay, decoupled, maximize = (
+            group["momentum_decay"],
+            group["decoupled_weight_decay"],
+            group["maximize"],
+        )
+        state = self.state
+        for p in group["params"]:
+            st = state.get(p)
+            if not st:
+                if p.grad is None:
+                    continue
+                st = state[p]
+                st["step"] = _scalar_state(0.0)
+                st["mu_product"] = _scalar_state(1.0)
+                st["exp_avg"] = _zeros_like(p)
+                st["exp_avg_sq"] = _zeros_like(p)
+            _nadam_step(
+                p,
+                None,
+                st["exp_avg"],
+                st["exp_avg_sq"],
+                st["mu_product"],
+                st["step"],
+                lr,
+                beta1,
+                beta2,
+                eps,
+                wd,
+                momentum_decay,
+                decoupled,
+                maximize,
+            )

@@ -1,0 +1,65 @@
+"""SGD with momentum, dampening, Nesterov momentum and weight decay (torch.optim.SGD)."""
+
+from .. import _C
+from .optimizer import Optimizer, _check_flags
+
+_sgd_step = _C._optim.sgd_step
+_empty_like = _C.empty_like
+
+
+class SGD(Optimizer):
+    def __init__(
+        self,
+        params,
+        lr=1e-3,
+        momentum=0,
+        dampening=0,
+        weight_decay=0,
+        nesterov=False,
+        *,
+        maximize=False,
+        foreach=None,
+        differentiable=False,
+        fused=None,
+    ):
+        if lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_flags("SGD", foreach, False, differentiable, fused)
+        defaults = dict(
+            lr=lr,
+            momentum=momentum,
+            dampening=dampening,
+            weight_decay=weight_decay,
+            nesterov=nesterov,
+            maximize=maximize,
+            foreach=foreach,
+            differentiable=differentiable,
+            fused=fused,
+        )
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, defaults)
+
+    def _step_group(self, group):
+        lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
+        wd, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
+        # grad None: the C++ step reads p.grad itself and skips parameters without one.
+        if momentum == 0:
+            for p in group["params"]:
+                _sgd_step(p, None, None, lr, momentum, dampening, wd, nesterov, maximize, False)
+            return
+        state = self.state
+        for p in group["params"]:
+            st = state.get(p)
+            buf = st.get("momentum_buffer") if st else None
+            if buf is not None:
+                _sgd_step(p, None, buf, lr, momentum, dampening, wd, nesterov, maximize, False)
+            elif p.grad is not None:
+                # The first step copies the gradient into the buffer; it joins the state once written.
+                buf = _empty_like(p)
+                if _sgd_step(p, None, buf, lr, momentum, dampening, wd, nesterov, maximize, True):
+                    state[p]["momentum_buffer"] = buf

@@ -73,7 +73,7 @@ struct ConvolutionBackward : Node {
     Tensor w = need_x ? weight.unpack(*this).detach().contiguous() : Tensor();
     Tensor dx = need_x ? Tensor::empty(x_shape, dt) : Tensor();
     Tensor dw = need_w ? Tensor::empty(w_shape, dt) : Tensor();
-    Tensor db = need_b ? Tensor::empty({args.transposed ? y4[1] : y4[1]}, dt) : Tensor();
+    Tensor db = need_b ? Tensor::empty({y4[1]}, dt) : Tensor();
     cpu::ConvGeom g = make_geom(args, x4, w4, y4);
     RB_DISPATCH_FLOATING(dt, "convolution_backward", [&] {
       using T = scalar_t;

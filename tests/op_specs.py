@@ -524,6 +524,145 @@ spec("dropout_eval", lambda L, x: F(L).dropout(x, p=0.5, training=False), lambda
 spec("dropout_p0", lambda L, x: F(L).dropout(x, p=0.0, training=True), lambda x: x, [A(3, 4)])
 spec("dropout_p1", lambda L, x: F(L).dropout(x, p=1.0, training=True), np.zeros_like, [A(3, 4)])
 
+# ---------------------------------------------------------------------------------------------
+# convolution (nn.functional: conv1d, conv2d, conv_transpose2d)
+# ---------------------------------------------------------------------------------------------
+def _pair(v):
+    return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
+
+
+def _np_conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
+    """Direct definition: one strided slice of the padded input per kernel tap, contracted with
+    that tap of the weight (the sum over taps is the convolution)."""
+    unbatched = x.ndim == 3
+    if unbatched:
+        x = x[None]
+    (sh, sw), (dh, dw) = _pair(stride), _pair(dilation)
+    KH, KW = w.shape[2:]
+    if padding == "valid":
+        pads = (0, 0, 0, 0)
+    elif padding == "same":  # the odd padding goes bottom/right, as PyTorch
+        th, tw = dh * (KH - 1), dw * (KW - 1)
+        pads = (th // 2, th - th // 2, tw // 2, tw - tw // 2)
+    else:
+        ph, pw = _pair(padding)
+        pads = (ph, ph, pw, pw)
+    xp = np.pad(x, ((0, 0), (0, 0), (pads[0], pads[1]), (pads[2], pads[3])))
+    N, C, H, W = xp.shape
+    OC, Cg, OCg = w.shape[0], C // groups, w.shape[0] // groups
+    OH, OW = (H - dh * (KH - 1) - 1) // sh + 1, (W - dw * (KW - 1) - 1) // sw + 1
+    y = np.zeros((N, OC, OH, OW), dtype=x.dtype)
+    for g in range(groups):
+        for kh in range(KH):
+            for kw in range(KW):
+                patch = xp[:, g * Cg:(g + 1) * Cg, kh * dh:kh * dh + sh * (OH - 1) + 1:sh,
+                           kw * dw:kw * dw + sw * (OW - 1) + 1:sw]
+                y[:, g * OCg:(g + 1) * OCg] += np.einsum("nchw,oc->nohw", patch, w[g * OCg:(g + 1) * OCg, :, kh, kw])
+    if b is not None:
+        y += b[None, :, None, None]
+    return y[0] if unbatched else y
+
+
+def _np_conv1d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
+    one = lambda v: v if isinstance(v, str) else (1, v[0] if isinstance(v, (tuple, list)) else v)
+    y = _np_conv2d(x[..., None, :], w[:, :, None, :], b, (1, _pair(stride)[0]),
+                   padding if isinstance(padding, str) else (0, _pair(padding)[0]), one(dilation), groups)
+    return y[..., 0, :]
+
+
+def _np_conv_transpose2d(x, w, b=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """Scatter form: each input pixel adds weight-scaled copies of the kernel into the output."""
+    unbatched = x.ndim == 3
+    if unbatched:
+        x = x[None]
+    (sh, sw), (ph, pw), (oph, opw), (dh, dw) = _pair(stride), _pair(padding), _pair(output_padding), _pair(dilation)
+    N, C, H, W = x.shape
+    _, OCg, KH, KW = w.shape
+    Cg, OC = C // groups, OCg * groups
+    FH, FW = (H - 1) * sh + dh * (KH - 1) + 1 + oph, (W - 1) * sw + dw * (KW - 1) + 1 + opw
+    full = np.zeros((N, OC, FH, FW), dtype=x.dtype)
+    for g in range(groups):
+        for kh in range(KH):
+            for kw in range(KW):
+                c = np.einsum("nchw,co->nohw", x[:, g * Cg:(g + 1) * Cg], w[g * Cg:(g + 1) * Cg, :, kh, kw])
+                full[:, g * OCg:(g + 1) * OCg, kh * dh:kh * dh + sh * (H - 1) + 1:sh,
+                     kw * dw:kw * dw + sw * (W - 1) + 1:sw] += c
+    y = full[:, :, ph:FH - ph, pw:FW - pw]
+    if b is not None:
+        y = y + b[None, :, None, None]
+    return y[0] if unbatched else y
+
+
+def _conv_spec(name, args, has_bias=True, **kw):
+    f = name.split("-")[0]
+    if has_bias:
+        fn = lambda L, x, w, b, **k: getattr(L.nn.functional, f)(x, w, b, **k)
+    else:
+        fn = lambda L, x, w, **k: getattr(L.nn.functional, f)(x, w, **k)
+    ref = {"conv2d": _np_conv2d, "conv1d": _np_conv1d, "conv_transpose2d": _np_conv_transpose2d}[f]
+    spec(f, fn, ref, args, kwargs=kw, id=name, atol=1e-4, rtol=1e-4)
+
+
+_conv_spec("conv2d-basic", [A(2, 3, 7, 6), A(4, 3, 3, 3), A(4)])
+_conv_spec("conv2d-nobias", [A(2, 3, 5, 5), A(2, 3, 3, 3)], has_bias=False)
+_conv_spec("conv2d-stride2-pad1", [A(2, 3, 9, 8), A(5, 3, 3, 3), A(5)], stride=2, padding=1)
+_conv_spec("conv2d-tuples", [A(2, 2, 9, 7), A(3, 2, 3, 2), A(3)], stride=(2, 1), padding=(1, 2), dilation=(2, 1))
+_conv_spec("conv2d-dilation2", [A(1, 2, 9, 9), A(3, 2, 3, 3), A(3)], dilation=2, padding=2)
+_conv_spec("conv2d-groups2", [A(2, 4, 6, 5), A(6, 2, 3, 3), A(6)], groups=2, padding=1)
+_conv_spec("conv2d-depthwise", [A(2, 3, 7, 7), A(6, 1, 3, 3), A(6)], groups=3, stride=2, padding=1)
+_conv_spec("conv2d-same-even-kernel", [A(2, 2, 6, 7), A(3, 2, 4, 3), A(3)], padding="same")
+_conv_spec("conv2d-same-dilated", [A(1, 2, 7, 6), A(2, 2, 2, 3), A(2)], padding="same", dilation=(2, 1))
+_conv_spec("conv2d-valid", [A(2, 2, 6, 6), A(3, 2, 3, 3), A(3)], padding="valid")
+_conv_spec("conv2d-batch1-one-channel", [A(1, 1, 5, 5), A(2, 1, 3, 3), A(2)])
+_conv_spec("conv2d-1x1", [A(2, 4, 5, 3), A(3, 4, 1, 1), A(3)])
+_conv_spec("conv2d-1x1-stride2", [A(2, 4, 5, 5), A(3, 4, 1, 1), A(3)], stride=2)
+_conv_spec("conv2d-kernel-gt-stride", [A(2, 2, 11, 10), A(3, 2, 5, 5), A(3)], stride=2, padding=2)
+_conv_spec("conv2d-stride-gt-kernel", [A(2, 2, 10, 11), A(3, 2, 2, 2), A(3)], stride=3)
+_conv_spec("conv2d-kernel-eq-input", [A(2, 2, 4, 3), A(3, 2, 4, 3), A(3)])
+_conv_spec("conv2d-unbatched", [A(3, 6, 5), A(2, 3, 3, 3), A(2)], padding=1)
+_conv_spec("conv1d-basic", [A(2, 3, 9), A(4, 3, 3), A(4)])
+_conv_spec("conv1d-stride-pad-dil", [A(2, 2, 13), A(3, 2, 3), A(3)], stride=2, padding=2, dilation=2)
+_conv_spec("conv1d-groups", [A(2, 4, 8), A(4, 1, 3), A(4)], groups=4, padding=1)
+_conv_spec("conv1d-same", [A(1, 2, 7), A(3, 2, 4), A(3)], padding="same")
+_conv_spec("conv1d-unbatched", [A(2, 8), A(3, 2, 3), A(3)])
+_conv_spec("conv_transpose2d-basic", [A(2, 3, 4, 5), A(3, 2, 3, 3), A(2)])
+_conv_spec("conv_transpose2d-stride2-pad1", [A(2, 3, 4, 4), A(3, 4, 3, 3), A(4)], stride=2, padding=1)
+_conv_spec("conv_transpose2d-output-padding", [A(2, 2, 3, 4), A(2, 3, 3, 3), A(3)], stride=2, padding=1,
+           output_padding=1)
+_conv_spec("conv_transpose2d-tuples", [A(1, 2, 3, 4), A(2, 2, 2, 3), A(2)], stride=(2, 3), padding=(0, 1),
+           output_padding=(1, 0))
+_conv_spec("conv_transpose2d-groups", [A(2, 4, 3, 3), A(4, 3, 3, 3), A(6)], groups=2, stride=2)
+_conv_spec("conv_transpose2d-dilation", [A(2, 2, 4, 3), A(2, 2, 3, 2), A(2)], dilation=2, output_padding=1,
+           stride=1)
+_conv_spec("conv_transpose2d-one-channel", [A(1, 1, 3, 3), A(1, 1, 4, 4), A(1)], stride=2)
+_conv_spec("conv_transpose2d-unbatched", [A(2, 3, 3), A(2, 3, 2, 2), A(3)], stride=2)
+_conv_spec("conv_transpose2d-nobias", [A(2, 2, 3, 3), A(2, 2, 3, 3)], has_bias=False, padding=1)
+_conv_spec("conv2d-depthwise-dilated", [A(2, 2, 8, 9), A(6, 1, 3, 2), A(6)], groups=2, stride=(1, 2), dilation=2,
+           padding=(2, 1))
+_conv_spec("conv2d-depthwise-one-per-channel", [A(1, 4, 5, 6), A(4, 1, 3, 3)], has_bias=False, groups=4,
+           padding="same")
+_conv_spec("conv_transpose2d-depthwise", [A(2, 3, 4, 3), A(3, 1, 3, 3), A(3)], groups=3, stride=2, padding=1,
+           output_padding=1)
+_conv_spec("conv1d-depthwise", [A(2, 3, 11), A(6, 1, 4), A(6)], groups=3, stride=2, dilation=2)
+_conv_spec("conv2d-1x1-groups", [A(2, 4, 3, 5), A(6, 2, 1, 1), A(6)], groups=2)
+_conv_spec("conv_transpose2d-1x1", [A(2, 4, 3, 5), A(4, 3, 1, 1), A(3)])
+
+
+def _np_conv_transpose1d(x, w, b=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    one = lambda v, fill: (fill, v[0] if isinstance(v, (tuple, list)) else v)
+    y = _np_conv_transpose2d(x[..., None, :], w[:, :, None, :], b, one(stride, 1), one(padding, 0),
+                             one(output_padding, 0), groups, one(dilation, 1))
+    return y[..., 0, :]
+
+
+for _name, _args, _kw in [
+    ("conv_transpose1d-basic", [A(2, 3, 5), A(3, 2, 3), A(2)], {}),
+    ("conv_transpose1d-stride-outpad", [A(2, 4, 6), A(4, 3, 4), A(6)], {"stride": 3, "padding": 1, "output_padding": 2,
+                                                                          "groups": 2}),
+    ("conv_transpose1d-dilation-unbatched", [A(2, 5), A(2, 3, 3), A(3)], {"dilation": 2, "stride": 2}),
+]:
+    spec("conv_transpose1d", lambda L, x, w, b, **k: L.nn.functional.conv_transpose1d(x, w, b, **k),
+         _np_conv_transpose1d, _args, kwargs=_kw, id=_name, atol=1e-4, rtol=1e-4)
 
 # helpers of the indexing entries
 def _setitem_pair(L, a, b):

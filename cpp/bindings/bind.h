@@ -19,6 +19,7 @@ void indexing(py::module_& m, TensorClass& cls);
 void linalg(py::module_& m, TensorClass& cls);
 void factory(py::module_& m, TensorClass& cls);
 void nn(py::module_& m, TensorClass& cls);     // activations, losses, linear, dropout: module _C._nn
+void conv(py::module_& m, TensorClass& cls);  // conv1d, conv2d, conv_transpose2d: module _C._nn
 void optim(py::module_& m, TensorClass& cls);  // fused optimizer steps: module _C._optim
 void config(py::module_& m);                   // threads, build info
 void perceptron(py::module_& m, TensorClass& cls);  // the perceptron learning rule (_perceptron_*)

@@ -431,3 +431,28 @@ __all__ += [
     "max_pool2d", "max_pool2d_with_indices", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
     "adaptive_max_pool2d_with_indices", "max_unpool2d", "batch_norm", "dropout2d", "interpolate", "upsample", "pad",
 ]
+# ---- convolution ---------------------------------------------------------------------------------
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D convolution: input (N, C, L) or (C, L), weight (OC, C/groups, K); padding an int,
+    a tuple, 'valid' or 'same'."""
+    return _nn.conv1d(input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D convolution: input (N, C, H, W) or (C, H, W), weight (OC, C/groups, KH, KW); padding an
+    int, a tuple, 'valid' or 'same'."""
+    return _nn.conv2d(input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """Transposed 2-D convolution: input (N, C, H, W) or (C, H, W), weight (C, OC/groups, KH, KW)."""
+    return _nn.conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups, dilation)
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """Transposed 1-D convolution: input (N, C, L) or (C, L), weight (C, OC/groups, K)."""
+    return _nn.conv_transpose1d(input, weight, bias, stride, padding, output_padding, groups, dilation)
+
+
+__all__ += ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]

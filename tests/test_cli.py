@@ -41,35 +41,45 @@ def test_unknown_command_is_an_error():
     assert "invalid choice" in r.stderr
 
 
-def test_bundled_digits_load():
-    from rosenblatt.__main__ import load_digits
+@pytest.mark.skipif(not HAVE_NN, reason="rosenblatt.nn / rosenblatt.optim are not built yet")
+def test_demo_trains_both_models_and_writes_outputs(tmp_path):
+    out = tmp_path / "demo-out"
+    r = run_cli("demo", "--epochs", "6", "--out", str(out), "--threads", "1", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.count("epoch ") >= 12  # one line per epoch and model when not on a terminal
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert set(metrics["models"]) == {"mlp", "cnn"}
+    x, y = rb.datasets.load_digits("test")
+    for key, floor in (("mlp", 0.90), ("cnn", 0.90)):
+        m = metrics["models"][key]
+        losses = m["history"]["loss"]
+        assert len(losses) == 6 and losses[-1] < losses[0] * 0.5, losses
+        assert m["test_accuracy"] > floor, (key, m["test_accuracy"])
+        # the checkpoint holds the trained weights: loaded into a fresh model they classify as well
+        from rosenblatt.__main__ import _models
 
-    x, y = load_digits()
-    assert x.shape == (1797, 64) and x.dtype == np.float32
-    assert 0.0 <= x.min() and x.max() <= 1.0
-    assert sorted(set(y.tolist())) == list(range(10))
+        model = _models(rb.nn, 128)[key][1]
+        model.load_state_dict(rb.load(str(out / f"{key}.safetensors")))
+        model.eval()
+        with rb.no_grad():
+            acc = (model(x).argmax(1) == y).float().mean().item()
+        assert abs(acc - m["test_accuracy"]) < 1e-6, (acc, m["test_accuracy"])
 
 
 @pytest.mark.skipif(not HAVE_NN, reason="rosenblatt.nn / rosenblatt.optim are not built yet")
-def test_demo_trains_and_writes_outputs(tmp_path):
-    out = tmp_path / "demo-out"
-    r = run_cli("demo", "--epochs", "8", "--out", str(out), "--threads", "1", cwd=tmp_path)
+def test_demo_checkpoint_loads_into_pytorch(tmp_path):
+    torch = pytest.importorskip("torch")
+    st = pytest.importorskip("safetensors.torch")
+    out = tmp_path / "o"
+    r = run_cli("demo", "--model", "mlp", "--epochs", "2", "--out", str(out), "--threads", "1", cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert r.stdout.count("test accuracy") == 8
-    metrics = json.loads((out / "metrics.json").read_text())
-    assert len(metrics["history"]) == 8
-    losses = [h["train_loss"] for h in metrics["history"]]
-    assert losses[-1] < losses[0] * 0.5, losses
-    # a 64-128-10 MLP reaches about 97% on the held-out fifth of the digits; 90% is a safe floor
-    assert metrics["final_test_accuracy"] > 0.90, metrics["final_test_accuracy"]
-    ckpt = np.load(out / "model.npz")
-    assert sorted(ckpt.files) == ["0.bias", "0.weight", "2.bias", "2.weight"]
-    assert ckpt["0.weight"].shape == (128, 64) and ckpt["2.weight"].shape == (10, 128)
-    # the checkpoint holds the trained weights: they classify the digits as well as the demo said
-    from rosenblatt.__main__ import load_digits
+    sd = st.load_file(str(out / "mlp.safetensors"))
+    tm = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(64, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
+    tm.load_state_dict(sd)
+    x, _ = rb.datasets.load_digits("test")
+    from rosenblatt.__main__ import _models
 
-    x, y = load_digits()
-    h = np.maximum(x @ ckpt["0.weight"].T + ckpt["0.bias"], 0)
-    acc = ((h @ ckpt["2.weight"].T + ckpt["2.bias"]).argmax(1) == y).mean()
-    assert acc > 0.90, acc
-    assert os.path.isdir(out)
+    ours = _models(rb.nn, 128)["mlp"][1]
+    ours.load_state_dict(rb.load(str(out / "mlp.safetensors")))
+    with rb.no_grad():
+        np.testing.assert_allclose(ours(x).numpy(), tm(torch.from_numpy(x.numpy())).detach().numpy(), atol=1e-5)

@@ -22,6 +22,7 @@ void nn(py::module_& m, TensorClass& cls);     // activations, losses, linear, d
 void optim(py::module_& m, TensorClass& cls);  // fused optimizer steps: module _C._optim
 void config(py::module_& m);                   // threads, build info
 void perceptron(py::module_& m, TensorClass& cls);  // the perceptron learning rule (_perceptron_*)
+void recurrent(py::module_& m, TensorClass& cls);  // RNN/LSTM/GRU layers and cells: module _C._nn
 
 // Shapes given either as varargs ints or as one sequence: zeros(2, 3) and zeros((2, 3)).
 Shape shape_from_args(const py::args& args);

@@ -60,4 +60,5 @@ PYBIND11_MODULE(_C, m) {
   rb::bind::optim(m, cls);
   rb::bind::config(m);
   rb::bind::perceptron(m, cls);
+  rb::bind::recurrent(m, cls);
 }

@@ -13,3 +13,4 @@
 #include "rosenblatt/ops/shape.h"
 #include "rosenblatt/tensor.h"
 #include "rosenblatt/ops/perceptron.h"
+#include "rosenblatt/ops/recurrent.h"

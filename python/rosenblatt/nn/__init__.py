@@ -6,3 +6,4 @@ from .modules import (  # noqa: F401
     LeakyReLU, Linear, LogSoftmax, Module, ModuleDict, ModuleList, MSELoss, NLLLoss, ReLU, Sequential,
     Sigmoid, SmoothL1Loss, Softmax, Step, Tanh)
 from . import functional, init, utils  # noqa: F401
+from .modules.rnn import GRU, GRUCell, LSTM, LSTMCell, RNN, RNNBase, RNNCell, RNNCellBase  # noqa: F401

@@ -251,12 +251,12 @@ def test_lengths_argument_in_core_op():
     rng = np.random.default_rng(5)
     m = nn.GRU(3, 4)
     x = rng.standard_normal((5, 2, 3)).astype(np.float32)
-    out, h = rb._C._nn.rnn_layer("GRU", _t(x), None, None, m.weight_ih_l0, m.weight_hh_l0, m.bias_ih_l0,
+    out, h, c = rb._C._nn.rnn_layer("GRU", _t(x), None, None, m.weight_ih_l0, m.weight_hh_l0, m.bias_ih_l0,
                                  m.bias_hh_l0, None, _t(np.array([5, 2])), False)
     o2, h2 = m(_t(x[:2, 1:2]))
     np.testing.assert_allclose(out.detach().numpy()[:2, 1], o2.detach().numpy()[:, 0], atol=1e-6)
     np.testing.assert_allclose(h.detach().numpy()[1], h2.detach().numpy()[0, 0], atol=1e-6)
-    assert np.all(out.detach().numpy()[2:, 1] == 0)
+    assert np.all(out.detach().numpy()[2:, 1] == 0) and c is None
     with pytest.raises(ValueError, match="out of range"):
         rb._C._nn.rnn_layer("GRU", _t(x), None, None, m.weight_ih_l0, m.weight_hh_l0, m.bias_ih_l0,
                             m.bias_hh_l0, None, _t(np.array([6, 2])), False)
@@ -334,28 +334,37 @@ def test_truncated_bptt_stops_at_detach():
 
 
 def test_lstm_learns_to_remember_the_first_token():
-    # length-20 sequences of 4 random tokens; the target is the first one, 19 steps back
+    # length-20 sequences: the first step carries one of 4 tokens, the 19 after it random distractor
+    # tokens on other channels; the target is the first token, read from the last output.
     rb.manual_seed(0)
     rng = np.random.default_rng(0)
-    K, T, B = 4, 20, 64
-    lstm, head = nn.LSTM(K, 32), nn.Linear(32, K)
-    opt = rb.optim.Adam(list(lstm.parameters()) + list(head.parameters()), lr=0.01)
+    K, T, B, H = 4, 20, 64, 32
+    lstm, head = nn.LSTM(2 * K, H), nn.Linear(H, K)
+    with rb.no_grad():
+        lstm.bias_ih_l0[H:2 * H] = 2.0  # forget-gate bias: start out remembering
+    opt = rb.optim.Adam(list(lstm.parameters()) + list(head.parameters()), lr=0.003)
     loss_fn = nn.CrossEntropyLoss()
     eye = np.eye(K, dtype=np.float32)
 
     def batch(n):
         tok = rng.integers(0, K, size=(T, n))
-        return _t(eye[tok]), _t(tok[0].astype(np.int64))
+        x = np.zeros((T, n, 2 * K), np.float32)
+        x[0, :, :K] = eye[tok[0]]
+        x[1:, :, K:] = eye[tok[1:]]
+        return _t(x), _t(tok[0].astype(np.int64))
 
+    x, y = batch(1000)
+    with rb.no_grad():
+        acc0 = (head(lstm(x)[0][-1]).argmax(1).numpy() == y.numpy()).mean()
+    assert acc0 < 0.5  # chance before training
     start = time.time()
-    for step in range(400):
-        x, y = batch(B)
-        out, _ = lstm(x)
-        loss = loss_fn(head(out[-1]), y)
+    for step in range(250):
+        xb, yb = batch(B)
+        out, _ = lstm(xb)
+        loss = loss_fn(head(out[-1]), yb)
         opt.zero_grad()
         loss.backward()
         opt.step()
-    x, y = batch(1000)
     with rb.no_grad():
         out, _ = lstm(x)
         acc = (head(out[-1]).argmax(1).numpy() == y.numpy()).mean()

@@ -296,6 +296,10 @@ def test_bad_input_raises():
         rnn_utils.pack_padded_sequence(rb.zeros(5, 3, 2), [7, 2, 1])
     with pytest.raises(RuntimeError, match="batch_size"):
         rnn_utils.pack_padded_sequence(rb.zeros(5, 3, 2), [5, 2])
+    with pytest.raises(RuntimeError, match="input must have the type"):
+        nn.GRU(4, 6, dtype=rb.float64)(rb.zeros(3, 2, 4))
+    with pytest.raises(RuntimeError, match="Expected cell state cx of shape"):
+        rb._C._nn.lstm_cell(rb.zeros(2, 3), rb.zeros(2, 4), rb.zeros(2, 5), rb.zeros(16, 3), rb.zeros(16, 4))
     # a failed call leaves the module usable and unchanged
     out, _ = m(rb.zeros(3, 2, 4))
     assert tuple(out.shape) == (3, 2, 6)
@@ -405,3 +409,33 @@ def test_adding_problem_lstm_learns_where_a_vanilla_rnn_does_not():
     assert lstm_mse < 0.05, f"LSTM MSE {lstm_mse:.4f}"
     rnn_mse = _adding_problem("RNN", 300)
     assert rnn_mse > 0.1, f"RNN MSE {rnn_mse:.4f}"
+
+
+def test_char_lstm_language_model_beats_unigram_entropy():
+    text = ("the quick brown fox jumps over the lazy dog while the small cat sleeps in the warm sun. " * 8)
+    chars = sorted(set(text))
+    V = len(chars)
+    ids = np.array([chars.index(ch) for ch in text], dtype=np.int64)
+    freq = np.bincount(ids, minlength=V) / ids.size
+    unigram = float(-(freq[freq > 0] * np.log(freq[freq > 0])).sum())  # nats per char
+    rb.manual_seed(0)
+    rng = np.random.default_rng(0)
+    T, B, H = 32, 16, 64
+    lstm, head = nn.LSTM(V, H, batch_first=True), nn.Linear(H, V)
+    opt = rb.optim.Adam(list(lstm.parameters()) + list(head.parameters()), lr=0.01)
+    loss_fn = nn.CrossEntropyLoss()
+    eye = np.eye(V, dtype=np.float32)
+
+    def loss_of(starts):
+        seq = np.stack([ids[s:s + T + 1] for s in starts])
+        out, _ = lstm(_t(eye[seq[:, :-1]]))
+        return loss_fn(head(out).reshape(-1, V), _t(seq[:, 1:].reshape(-1)))
+
+    for _ in range(150):
+        loss = loss_of(rng.integers(0, ids.size - T - 1, B))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    with rb.no_grad():
+        final = float(loss_of(rng.integers(0, ids.size - T - 1, 64)))
+    assert final < 0.25 * unigram, f"loss {final:.3f} vs unigram entropy {unigram:.3f}"

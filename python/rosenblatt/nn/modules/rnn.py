@@ -225,6 +225,8 @@ class RNNBase(Module):
         if input.size(-1) != self.input_size:
             raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
                                f"got {input.size(-1)}")
+        if input.dtype != self.weight_ih_l0.dtype:
+            raise RuntimeError(f"input must have the type {self.weight_ih_l0.dtype}, got type {input.dtype}")
         D = 2 if self.bidirectional else 1
         B = input.size(1)
         real_hidden = self.proj_size if self.proj_size > 0 else self.hidden_size

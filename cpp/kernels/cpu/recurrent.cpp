@@ -7,14 +7,26 @@
 #include <cstring>
 #include <vector>
 
+#include "activation.h"
 #include "blas.h"
 #include "loops.h"
 
 namespace rb::cpu {
 namespace {
 
+// Gate nonlinearities the compiler can vectorize for float (vexp, within a few ulp); double keeps
+// libm (the gradient-check dtype).
 template <class T>
-inline T sigm(T v) { return T(1) / (T(1) + std::exp(-v)); }
+inline T sigm(T v) { return T(1) / (T(1) + vexp(-v)); }
+template <class T>
+inline T vtanh(T v) {
+  if constexpr (std::is_same_v<T, double>) {
+    return std::tanh(v);
+  } else {
+    const T e = vexp(T(-2) * (v < T(0) ? -v : v)), t = (T(1) - e) / (T(1) + e);
+    return v < T(0) ? -t : t;
+  }
+}
 
 inline bool active(const RNNShape& s, int64_t t, int64_t b) { return !s.lengths || t < s.lengths[b]; }
 
@@ -36,7 +48,11 @@ void rnn_layer_forward(const RNNShape& s, const T* x, const T* h0, const T* c0, 
   }
   std::memcpy(hn, h0, sizeof(T) * B * P);  // hn is the running state
   if (lstm) std::memcpy(cn, c0, sizeof(T) * B * H);
-  std::vector<T> hg(B * GH), m(proj ? B * H : 0), hp(proj ? B * P : 0);
+  const bool gru = s.mode == RNNMode::GRU;
+  std::vector<T> hg(B * GH), m(proj ? B * H : 0), hp(proj ? B * P : 0), cnew(lstm ? B * H : 0);
+  std::vector<T> zb(b_ih ? 0 : GH, T(0));  // stands in for absent biases
+  const T* bi = b_ih ? b_ih : zb.data();
+  const T* bh = b_hh ? b_hh : zb.data();
   for (int64_t step = 0; step < Tn; ++step) {
     const int64_t t = s.reverse ? Tn - 1 - step : step;
     T* hp_t = hprev + t * B * P;
@@ -48,6 +64,7 @@ void rnn_layer_forward(const RNNShape& s, const T* x, const T* h0, const T* c0, 
     }
     T* g_t = gates + t * B * GH;
     T* o_t = out + t * B * P;
+    // Simple unit-stride loops with no branches inside, so each one vectorizes.
     parallel_for(B, row_grain(s), [&](int64_t b0, int64_t b1) {
       for (int64_t b = b0; b < b1; ++b) {
         T* a = g_t + b * GH;
@@ -55,45 +72,37 @@ void rnn_layer_forward(const RNNShape& s, const T* x, const T* h0, const T* c0, 
         const bool on = active(s, t, b);
         T* h = hn + b * P;
         T* o = o_t + b * P;
-        if (s.mode == RNNMode::Tanh || s.mode == RNNMode::Relu) {
-          for (int64_t j = 0; j < H; ++j) {
-            T v = a[j] + r[j] + (b_ih ? b_ih[j] + b_hh[j] : T(0));
-            v = s.mode == RNNMode::Tanh ? std::tanh(v) : (v > T(0) ? v : T(0));
-            a[j] = v;
-            if (on) h[j] = v;
-            o[j] = on ? v : T(0);
-          }
+        if (!gru)
+          for (int64_t j = 0; j < GH; ++j) a[j] += r[j] + bi[j] + bh[j];
+        if (s.mode == RNNMode::Tanh) {
+          for (int64_t j = 0; j < H; ++j) a[j] = vtanh(a[j]);
+        } else if (s.mode == RNNMode::Relu) {
+          for (int64_t j = 0; j < H; ++j) a[j] = a[j] > T(0) ? a[j] : T(0);
         } else if (lstm) {
-          T* c = cn + b * H;
-          for (int64_t j = 0; j < GH; ++j) {
-            T v = a[j] + r[j] + (b_ih ? b_ih[j] + b_hh[j] : T(0));
-            a[j] = (j >= 2 * H && j < 3 * H) ? std::tanh(v) : sigm(v);
-          }
+          for (int64_t j = 0; j < 2 * H; ++j) a[j] = sigm(a[j]);
+          for (int64_t j = 2 * H; j < 3 * H; ++j) a[j] = vtanh(a[j]);
+          for (int64_t j = 3 * H; j < 4 * H; ++j) a[j] = sigm(a[j]);
           const T *gi = a, *gf = a + H, *gg = a + 2 * H, *go = a + 3 * H;
-          T* mm = proj ? m.data() + b * H : nullptr;
+          T* c = cn + b * H;
+          T* cv = cnew.data() + b * H;
+          T* mm = proj ? m.data() + b * H : o;  // without a projection h is o * tanh(c) itself
           for (int64_t j = 0; j < H; ++j) {
-            const T cv = gf[j] * c[j] + gi[j] * gg[j];
-            const T hv = go[j] * std::tanh(cv);
-            if (on) c[j] = cv;
-            if (proj) mm[j] = hv;
-            else {
-              if (on) h[j] = hv;
-              o[j] = on ? hv : T(0);
-            }
+            cv[j] = gf[j] * c[j] + gi[j] * gg[j];
+            mm[j] = go[j] * vtanh(cv[j]);
           }
+          if (on) std::memcpy(c, cv, sizeof(T) * H);
         } else {  // GRU: n = tanh(W_in x + b_in + r * (W_hn h + b_hn))
           T* hgn = extra + t * B * H + b * H;
-          for (int64_t j = 0; j < 2 * H; ++j) a[j] = sigm(a[j] + r[j] + (b_ih ? b_ih[j] + b_hh[j] : T(0)));
-          for (int64_t j = 0; j < H; ++j) {
-            const T hn_j = r[2 * H + j] + (b_hh ? b_hh[2 * H + j] : T(0));
-            hgn[j] = hn_j;
-            const T n = std::tanh(a[2 * H + j] + (b_ih ? b_ih[2 * H + j] : T(0)) + a[j] * hn_j);
-            a[2 * H + j] = n;
-            const T z = a[H + j];
-            const T hv = (T(1) - z) * n + z * h[j];
-            if (on) h[j] = hv;
-            o[j] = on ? hv : T(0);
-          }
+          for (int64_t j = 0; j < 2 * H; ++j) a[j] = sigm(a[j] + r[j] + bi[j] + bh[j]);
+          for (int64_t j = 0; j < H; ++j) hgn[j] = r[2 * H + j] + bh[2 * H + j];
+          for (int64_t j = 0; j < H; ++j) a[2 * H + j] = vtanh(a[2 * H + j] + bi[2 * H + j] + a[j] * hgn[j]);
+          const T *z = a + H, *n = a + 2 * H;
+          for (int64_t j = 0; j < H; ++j) o[j] = (T(1) - z[j]) * n[j] + z[j] * h[j];
+        }
+        if (!gru && !lstm) std::memcpy(o, a, sizeof(T) * H);
+        if (!proj) {
+          if (on) std::memcpy(h, o, sizeof(T) * P);
+          else std::fill(o, o + P, T(0));
         }
       }
     });
@@ -160,7 +169,7 @@ void rnn_layer_backward(const RNNShape& s, const T* x, const T* w_ih, const T* w
           T* dcb = dc.data() + b * H;
           T* mrow = proj ? M.data() + (t * B + b) * H : nullptr;
           for (int64_t j = 0; j < H; ++j) {
-            const T cv = gf[j] * cp[j] + gi[j] * gg[j], tc = std::tanh(cv);
+            const T cv = gf[j] * cp[j] + gi[j] * gg[j], tc = vtanh(cv);
             if (proj) mrow[j] = go[j] * tc;
             const T dov = dhb[j] * tc;
             const T dcv = dcb[j] + dhb[j] * go[j] * (T(1) - tc * tc);

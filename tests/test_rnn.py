@@ -439,3 +439,24 @@ def test_char_lstm_language_model_beats_unigram_entropy():
     with rb.no_grad():
         final = float(loss_of(rng.integers(0, ids.size - T - 1, 64)))
     assert final < 0.25 * unigram, f"loss {final:.3f} vs unigram entropy {unigram:.3f}"
+
+
+@requires_torch
+@pytest.mark.parametrize("kind", ["LSTM", "GRU", "RNN"])
+def test_wide_batch_split_across_threads_matches_torch(kind):
+    # hidden 256 and batch 96: the per-step gate pass is split over rows between threads
+    rng = np.random.default_rng(7)
+    ours, theirs = _pair(kind, True, input_size=8, hidden_size=256, bidirectional=True)
+    prev = rb.get_num_threads()
+    rb.set_num_threads(2)
+    try:
+        x = rng.standard_normal((3, 96, 8)).astype(np.float32)
+        xr, xt = _t(x, True), _tt(x, True)
+        out_r, _ = ours(xr)
+        out_t, _ = theirs(xt)
+        _close(out_r, out_t)
+        _backward_both([out_r], [out_t], rng)
+        _close(xr.grad, xt.grad, 1e-4)
+        _check_grads(ours, theirs, 2e-4)
+    finally:
+        rb.set_num_threads(prev)

@@ -49,7 +49,7 @@ void rnn_layer_forward(const RNNShape& s, const T* x, const T* h0, const T* c0, 
   std::memcpy(hn, h0, sizeof(T) * B * P);  // hn is the running state
   if (lstm) std::memcpy(cn, c0, sizeof(T) * B * H);
   const bool gru = s.mode == RNNMode::GRU;
-  std::vector<T> hg(B * GH), m(proj ? B * H : 0), hp(proj ? B * P : 0), cnew(lstm ? B * H : 0);
+  std::vector<T> hg(gru ? B * GH : 0), m(proj ? B * H : 0), hp(proj ? B * P : 0), cnew(lstm ? B * H : 0);
   std::vector<T> zb(b_ih ? 0 : GH, T(0));  // stands in for absent biases
   const T* bi = b_ih ? b_ih : zb.data();
   const T* bh = b_hh ? b_hh : zb.data();
@@ -58,22 +58,26 @@ void rnn_layer_forward(const RNNShape& s, const T* x, const T* h0, const T* c0, 
     T* hp_t = hprev + t * B * P;
     std::memcpy(hp_t, hn, sizeof(T) * B * P);
     if (lstm) std::memcpy(extra + t * B * H, cn, sizeof(T) * B * H);
-    if (B > 0 && GH > 0) {
-      if (P > 0) gemm<T>(false, true, B, GH, P, T(1), hn, P, w_hh, P, T(0), hg.data(), GH);
-      else std::fill(hg.begin(), hg.end(), T(0));
-    }
     T* g_t = gates + t * B * GH;
+    // RNN and LSTM add the recurrence straight onto the input projection (beta = 1); GRU keeps
+    // W_hn h apart because r scales it.
+    if (B > 0 && GH > 0 && P > 0) {
+      if (gru) gemm<T>(false, true, B, GH, P, T(1), hn, P, w_hh, P, T(0), hg.data(), GH);
+      else gemm<T>(false, true, B, GH, P, T(1), hn, P, w_hh, P, T(1), g_t, GH);
+    } else if (gru) {
+      std::fill(hg.begin(), hg.end(), T(0));
+    }
     T* o_t = out + t * B * P;
     // Simple unit-stride loops with no branches inside, so each one vectorizes.
     parallel_for(B, row_grain(s), [&](int64_t b0, int64_t b1) {
       for (int64_t b = b0; b < b1; ++b) {
         T* a = g_t + b * GH;
-        const T* r = hg.data() + b * GH;
+        const T* r = gru ? hg.data() + b * GH : nullptr;
         const bool on = active(s, t, b);
         T* h = hn + b * P;
         T* o = o_t + b * P;
         if (!gru)
-          for (int64_t j = 0; j < GH; ++j) a[j] += r[j] + bi[j] + bh[j];
+          for (int64_t j = 0; j < GH; ++j) a[j] += bi[j] + bh[j];
         if (s.mode == RNNMode::Tanh) {
           for (int64_t j = 0; j < H; ++j) a[j] = vtanh(a[j]);
         } else if (s.mode == RNNMode::Relu) {

@@ -4,10 +4,9 @@ import time
 
 import numpy as np
 import pytest
-
 import rosenblatt as rb
-import rosenblatt.nn as nn
 from conftest import requires_torch
+from rosenblatt import nn
 
 rnn_utils = nn.utils.rnn
 
@@ -79,8 +78,8 @@ def test_layer_matches_torch(kind, layers, bidir, batch_first, with_state, proj,
     import torch
     rng = np.random.default_rng(seed)
     I, H, T, B = 4, 6, 5, 3
-    kw = dict(input_size=I, hidden_size=H, num_layers=layers, bidirectional=bidir, batch_first=batch_first,
-              bias=bias)
+    kw = {"input_size": I, "hidden_size": H, "num_layers": layers, "bidirectional": bidir,
+          "batch_first": batch_first, "bias": bias}
     if proj:
         kw["proj_size"] = 3
     if kind == "RNN" and seed % 2:
@@ -136,7 +135,6 @@ def test_unbatched_input_matches_torch(kind):
                                                ("LSTMCell", True, True), ("LSTMCell", True, False),
                                                ("GRUCell", True, True), ("GRUCell", False, False)])
 def test_cells_match_torch(kind, bias, batched):
-    import torch
     rng = np.random.default_rng(2)
     ours, theirs = _pair(kind, batched, input_size=3, hidden_size=5, bias=bias)
     shape = (4, 3) if batched else (3,)
@@ -165,7 +163,7 @@ def test_init_and_names():
     names = [n for n, _ in m.named_parameters()]
     assert names[:5] == ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0", "weight_hr_l0"]
     assert names[5] == "weight_ih_l0_reverse"
-    shapes = dict((n, tuple(p.shape)) for n, p in m.named_parameters())
+    shapes = {n: tuple(p.shape) for n, p in m.named_parameters()}
     assert shapes["weight_ih_l0"] == (80, 10) and shapes["weight_hh_l0"] == (80, 5)
     assert shapes["weight_ih_l1"] == (80, 10) and shapes["weight_hr_l1_reverse"] == (5, 20)
     bound = 1 / np.sqrt(20)
@@ -184,7 +182,8 @@ def test_packed_sequences_match_torch(kind, bidir, layers, enforce_sorted, batch
     import torch
     import torch.nn.utils.rnn as tr
     rng = np.random.default_rng(3)
-    kw = dict(input_size=3, hidden_size=4, num_layers=layers, bidirectional=bidir, batch_first=batch_first)
+    kw = {"input_size": 3, "hidden_size": 4, "num_layers": layers, "bidirectional": bidir,
+          "batch_first": batch_first}
     if kind == "LSTM" and bidir:
         kw["proj_size"] = 2
     ours, theirs = _pair(kind, True, **kw)
@@ -225,7 +224,6 @@ def test_packed_sequences_match_torch(kind, bidir, layers, enforce_sorted, batch
 
 @requires_torch
 def test_pad_sequence_and_pack_sequence_match_torch():
-    import torch
     import torch.nn.utils.rnn as tr
     rng = np.random.default_rng(4)
     seqs = [rng.standard_normal((n, 2)).astype(np.float32) for n in (2, 5, 3)]

@@ -10,7 +10,7 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["RNNCellBase", "RNNCell", "LSTMCell", "GRUCell", "RNNBase", "RNN", "LSTM", "GRU"]
+__all__ = ["GRU", "LSTM", "RNN", "GRUCell", "LSTMCell", "RNNBase", "RNNCell", "RNNCellBase"]
 
 _nn = _C._nn
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
@@ -213,7 +213,7 @@ class RNNBase(Module):
 
     def _layer_weights(self, layer, direction):
         suffix = "_reverse" if direction == 1 else ""
-        g = lambda n: getattr(self, f"{n}_l{layer}{suffix}", None)  # noqa: E731
+        g = lambda n: getattr(self, f"{n}_l{layer}{suffix}", None)
         return g("weight_ih"), g("weight_hh"), g("bias_ih"), g("bias_hh"), g("weight_hr")
 
     def _check_hidden(self, h, expected, msg="Expected hidden size {}, got {}"):

@@ -7,8 +7,15 @@ import numpy as np
 from ... import _C
 from ..._tensor import tensor as _tensor
 
-__all__ = ["PackedSequence", "pack_padded_sequence", "pad_packed_sequence", "pad_sequence", "pack_sequence",
-           "unpack_sequence", "invert_permutation"]
+__all__ = [
+    "PackedSequence",
+    "invert_permutation",
+    "pack_padded_sequence",
+    "pack_sequence",
+    "pad_packed_sequence",
+    "pad_sequence",
+    "unpack_sequence",
+]
 
 
 class PackedSequence(namedtuple("PackedSequence", ["data", "batch_sizes", "sorted_indices", "unsorted_indices"])):
@@ -125,10 +132,9 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
 
 def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_length=None):
     max_len = _np_int(sequence.batch_sizes).size
-    if total_length is not None:
-        if total_length < max_len:
-            raise ValueError("Expected total_length to be at least the length of the longest sequence in input, "
-                             f"but got total_length={total_length} and max sequence length being {max_len}")
+    if total_length is not None and total_length < max_len:
+        raise ValueError("Expected total_length to be at least the length of the longest sequence in input, "
+                         f"but got total_length={total_length} and max sequence length being {max_len}")
     padded, lengths = _packed_to_padded(sequence, padding_value, total_length)
     if sequence.unsorted_indices is not None:
         padded = padded.index_select(1, sequence.unsorted_indices)

@@ -524,6 +524,145 @@ spec("dropout_eval", lambda L, x: F(L).dropout(x, p=0.5, training=False), lambda
 spec("dropout_p0", lambda L, x: F(L).dropout(x, p=0.0, training=True), lambda x: x, [A(3, 4)])
 spec("dropout_p1", lambda L, x: F(L).dropout(x, p=1.0, training=True), np.zeros_like, [A(3, 4)])
 
+# ---------------------------------------------------------------------------------------------
+# convolution (nn.functional: conv1d, conv2d, conv_transpose2d)
+# ---------------------------------------------------------------------------------------------
+def _pair(v):
+    return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
+
+
+def _np_conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
+    """Direct definition: one strided slice of the padded input per kernel tap, contracted with
+    that tap of the weight (the sum over taps is the convolution)."""
+    unbatched = x.ndim == 3
+    if unbatched:
+        x = x[None]
+    (sh, sw), (dh, dw) = _pair(stride), _pair(dilation)
+    KH, KW = w.shape[2:]
+    if padding == "valid":
+        pads = (0, 0, 0, 0)
+    elif padding == "same":  # the odd padding goes bottom/right, as PyTorch
+        th, tw = dh * (KH - 1), dw * (KW - 1)
+        pads = (th // 2, th - th // 2, tw // 2, tw - tw // 2)
+    else:
+        ph, pw = _pair(padding)
+        pads = (ph, ph, pw, pw)
+    xp = np.pad(x, ((0, 0), (0, 0), (pads[0], pads[1]), (pads[2], pads[3])))
+    N, C, H, W = xp.shape
+    OC, Cg, OCg = w.shape[0], C // groups, w.shape[0] // groups
+    OH, OW = (H - dh * (KH - 1) - 1) // sh + 1, (W - dw * (KW - 1) - 1) // sw + 1
+    y = np.zeros((N, OC, OH, OW), dtype=x.dtype)
+    for g in range(groups):
+        for kh in range(KH):
+            for kw in range(KW):
+                patch = xp[:, g * Cg:(g + 1) * Cg, kh * dh:kh * dh + sh * (OH - 1) + 1:sh,
+                           kw * dw:kw * dw + sw * (OW - 1) + 1:sw]
+                y[:, g * OCg:(g + 1) * OCg] += np.einsum("nchw,oc->nohw", patch, w[g * OCg:(g + 1) * OCg, :, kh, kw])
+    if b is not None:
+        y += b[None, :, None, None]
+    return y[0] if unbatched else y
+
+
+def _np_conv1d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
+    one = lambda v: v if isinstance(v, str) else (1, v[0] if isinstance(v, (tuple, list)) else v)
+    y = _np_conv2d(x[..., None, :], w[:, :, None, :], b, (1, _pair(stride)[0]),
+                   padding if isinstance(padding, str) else (0, _pair(padding)[0]), one(dilation), groups)
+    return y[..., 0, :]
+
+
+def _np_conv_transpose2d(x, w, b=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """Scatter form: each input pixel adds weight-scaled copies of the kernel into the output."""
+    unbatched = x.ndim == 3
+    if unbatched:
+        x = x[None]
+    (sh, sw), (ph, pw), (oph, opw), (dh, dw) = _pair(stride), _pair(padding), _pair(output_padding), _pair(dilation)
+    N, C, H, W = x.shape
+    _, OCg, KH, KW = w.shape
+    Cg, OC = C // groups, OCg * groups
+    FH, FW = (H - 1) * sh + dh * (KH - 1) + 1 + oph, (W - 1) * sw + dw * (KW - 1) + 1 + opw
+    full = np.zeros((N, OC, FH, FW), dtype=x.dtype)
+    for g in range(groups):
+        for kh in range(KH):
+            for kw in range(KW):
+                c = np.einsum("nchw,co->nohw", x[:, g * Cg:(g + 1) * Cg], w[g * Cg:(g + 1) * Cg, :, kh, kw])
+                full[:, g * OCg:(g + 1) * OCg, kh * dh:kh * dh + sh * (H - 1) + 1:sh,
+                     kw * dw:kw * dw + sw * (W - 1) + 1:sw] += c
+    y = full[:, :, ph:FH - ph, pw:FW - pw]
+    if b is not None:
+        y = y + b[None, :, None, None]
+    return y[0] if unbatched else y
+
+
+def _conv_spec(name, args, has_bias=True, **kw):
+    f = name.split("-")[0]
+    if has_bias:
+        fn = lambda L, x, w, b, **k: getattr(L.nn.functional, f)(x, w, b, **k)
+    else:
+        fn = lambda L, x, w, **k: getattr(L.nn.functional, f)(x, w, **k)
+    ref = {"conv2d": _np_conv2d, "conv1d": _np_conv1d, "conv_transpose2d": _np_conv_transpose2d}[f]
+    spec(f, fn, ref, args, kwargs=kw, id=name, atol=1e-4, rtol=1e-4)
+
+
+_conv_spec("conv2d-basic", [A(2, 3, 7, 6), A(4, 3, 3, 3), A(4)])
+_conv_spec("conv2d-nobias", [A(2, 3, 5, 5), A(2, 3, 3, 3)], has_bias=False)
+_conv_spec("conv2d-stride2-pad1", [A(2, 3, 9, 8), A(5, 3, 3, 3), A(5)], stride=2, padding=1)
+_conv_spec("conv2d-tuples", [A(2, 2, 9, 7), A(3, 2, 3, 2), A(3)], stride=(2, 1), padding=(1, 2), dilation=(2, 1))
+_conv_spec("conv2d-dilation2", [A(1, 2, 9, 9), A(3, 2, 3, 3), A(3)], dilation=2, padding=2)
+_conv_spec("conv2d-groups2", [A(2, 4, 6, 5), A(6, 2, 3, 3), A(6)], groups=2, padding=1)
+_conv_spec("conv2d-depthwise", [A(2, 3, 7, 7), A(6, 1, 3, 3), A(6)], groups=3, stride=2, padding=1)
+_conv_spec("conv2d-same-even-kernel", [A(2, 2, 6, 7), A(3, 2, 4, 3), A(3)], padding="same")
+_conv_spec("conv2d-same-dilated", [A(1, 2, 7, 6), A(2, 2, 2, 3), A(2)], padding="same", dilation=(2, 1))
+_conv_spec("conv2d-valid", [A(2, 2, 6, 6), A(3, 2, 3, 3), A(3)], padding="valid")
+_conv_spec("conv2d-batch1-one-channel", [A(1, 1, 5, 5), A(2, 1, 3, 3), A(2)])
+_conv_spec("conv2d-1x1", [A(2, 4, 5, 3), A(3, 4, 1, 1), A(3)])
+_conv_spec("conv2d-1x1-stride2", [A(2, 4, 5, 5), A(3, 4, 1, 1), A(3)], stride=2)
+_conv_spec("conv2d-kernel-gt-stride", [A(2, 2, 11, 10), A(3, 2, 5, 5), A(3)], stride=2, padding=2)
+_conv_spec("conv2d-stride-gt-kernel", [A(2, 2, 10, 11), A(3, 2, 2, 2), A(3)], stride=3)
+_conv_spec("conv2d-kernel-eq-input", [A(2, 2, 4, 3), A(3, 2, 4, 3), A(3)])
+_conv_spec("conv2d-unbatched", [A(3, 6, 5), A(2, 3, 3, 3), A(2)], padding=1)
+_conv_spec("conv1d-basic", [A(2, 3, 9), A(4, 3, 3), A(4)])
+_conv_spec("conv1d-stride-pad-dil", [A(2, 2, 13), A(3, 2, 3), A(3)], stride=2, padding=2, dilation=2)
+_conv_spec("conv1d-groups", [A(2, 4, 8), A(4, 1, 3), A(4)], groups=4, padding=1)
+_conv_spec("conv1d-same", [A(1, 2, 7), A(3, 2, 4), A(3)], padding="same")
+_conv_spec("conv1d-unbatched", [A(2, 8), A(3, 2, 3), A(3)])
+_conv_spec("conv_transpose2d-basic", [A(2, 3, 4, 5), A(3, 2, 3, 3), A(2)])
+_conv_spec("conv_transpose2d-stride2-pad1", [A(2, 3, 4, 4), A(3, 4, 3, 3), A(4)], stride=2, padding=1)
+_conv_spec("conv_transpose2d-output-padding", [A(2, 2, 3, 4), A(2, 3, 3, 3), A(3)], stride=2, padding=1,
+           output_padding=1)
+_conv_spec("conv_transpose2d-tuples", [A(1, 2, 3, 4), A(2, 2, 2, 3), A(2)], stride=(2, 3), padding=(0, 1),
+           output_padding=(1, 0))
+_conv_spec("conv_transpose2d-groups", [A(2, 4, 3, 3), A(4, 3, 3, 3), A(6)], groups=2, stride=2)
+_conv_spec("conv_transpose2d-dilation", [A(2, 2, 4, 3), A(2, 2, 3, 2), A(2)], dilation=2, output_padding=1,
+           stride=1)
+_conv_spec("conv_transpose2d-one-channel", [A(1, 1, 3, 3), A(1, 1, 4, 4), A(1)], stride=2)
+_conv_spec("conv_transpose2d-unbatched", [A(2, 3, 3), A(2, 3, 2, 2), A(3)], stride=2)
+_conv_spec("conv_transpose2d-nobias", [A(2, 2, 3, 3), A(2, 2, 3, 3)], has_bias=False, padding=1)
+_conv_spec("conv2d-depthwise-dilated", [A(2, 2, 8, 9), A(6, 1, 3, 2), A(6)], groups=2, stride=(1, 2), dilation=2,
+           padding=(2, 1))
+_conv_spec("conv2d-depthwise-one-per-channel", [A(1, 4, 5, 6), A(4, 1, 3, 3)], has_bias=False, groups=4,
+           padding="same")
+_conv_spec("conv_transpose2d-depthwise", [A(2, 3, 4, 3), A(3, 1, 3, 3), A(3)], groups=3, stride=2, padding=1,
+           output_padding=1)
+_conv_spec("conv1d-depthwise", [A(2, 3, 11), A(6, 1, 4), A(6)], groups=3, stride=2, dilation=2)
+_conv_spec("conv2d-1x1-groups", [A(2, 4, 3, 5), A(6, 2, 1, 1), A(6)], groups=2)
+_conv_spec("conv_transpose2d-1x1", [A(2, 4, 3, 5), A(4, 3, 1, 1), A(3)])
+
+
+def _np_conv_transpose1d(x, w, b=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    one = lambda v, fill: (fill, v[0] if isinstance(v, (tuple, list)) else v)
+    y = _np_conv_transpose2d(x[..., None, :], w[:, :, None, :], b, one(stride, 1), one(padding, 0),
+                             one(output_padding, 0), groups, one(dilation, 1))
+    return y[..., 0, :]
+
+
+for _name, _args, _kw in [
+    ("conv_transpose1d-basic", [A(2, 3, 5), A(3, 2, 3), A(2)], {}),
+    ("conv_transpose1d-stride-outpad", [A(2, 4, 6), A(4, 3, 4), A(6)], {"stride": 3, "padding": 1, "output_padding": 2,
+                                                                          "groups": 2}),
+    ("conv_transpose1d-dilation-unbatched", [A(2, 5), A(2, 3, 3), A(3)], {"dilation": 2, "stride": 2}),
+]:
+    spec("conv_transpose1d", lambda L, x, w, b, **k: L.nn.functional.conv_transpose1d(x, w, b, **k),
+         _np_conv_transpose1d, _args, kwargs=_kw, id=_name, atol=1e-4, rtol=1e-4)
 
 # helpers of the indexing entries
 def _setitem_pair(L, a, b):
@@ -568,6 +707,256 @@ def _np_scatter(a, i, b):
         for c in range(i.shape[1]):
             out[r, i[r, c]] = b[r, c]
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# pooling and normalization (max/avg/adaptive pooling, unpooling, batch norm, interpolate, pad)
+# ---------------------------------------------------------------------------------------------
+import random as _random
+
+
+def _pair(v):
+    return (v, v) if isinstance(v, int) else tuple(v)
+
+
+def _distinct(*shape):
+    """Values all different (by far more than the gradcheck step), so max-pool argmaxes have no ties."""
+    def gen(rng):
+        n = int(np.prod(shape))
+        return (rng.permutation(n).reshape(shape) * (4.0 / n) - 2.0) + rng.uniform(0, 0.1 / n, size=shape)
+    return Arg(tuple(shape), gen=gen)
+
+
+def _np_pool_out(n, k, s, p, d, ceil):
+    o = (n + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil else 0)) // s + 1
+    if ceil and (o - 1) * s >= n + p:
+        o -= 1
+    return o
+
+
+def _np_windows(x, k, s, p, d, ceil, fill):
+    """(..., OH, OW, KH, KW) windows of x padded with `fill`, PyTorch's output size."""
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = _pair(k), _pair(s), _pair(p), _pair(d)
+    H, W = x.shape[-2:]
+    OH, OW = _np_pool_out(H, kh, sh, ph, dh, ceil), _np_pool_out(W, kw, sw, pw, dw, ceil)
+    extra_h, extra_w = kh * dh + sh, kw * dw + sw
+    pad = [(0, 0)] * (x.ndim - 2) + [(ph, ph + extra_h), (pw, pw + extra_w)]
+    xp = np.pad(x, pad, constant_values=fill)
+    hi = (np.arange(OH) * sh)[:, None] + np.arange(kh)[None, :] * dh  # (OH, KH)
+    wi = (np.arange(OW) * sw)[:, None] + np.arange(kw)[None, :] * dw
+    return xp[..., hi[:, None, :, None], wi[None, :, None, :]], hi - ph, wi - pw
+
+
+def np_max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+    win, _, _ = _np_windows(x, kernel_size, stride or kernel_size, padding, dilation, ceil_mode, -np.inf)
+    return win.max(axis=(-2, -1)).astype(x.dtype)
+
+
+def np_avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+                  divisor_override=None):
+    s = stride or kernel_size
+    win, hi, wi = _np_windows(x, kernel_size, s, padding, 1, ceil_mode, 0.0)
+    H, W = x.shape[-2:]
+    (ph, pw) = _pair(padding)
+    inside = ((hi >= 0) & (hi < H))[:, None, :, None] & ((wi >= 0) & (wi < W))[None, :, None, :]
+    in_pad = (hi < H + ph)[:, None, :, None] & (wi < W + pw)[None, :, None, :]
+    total = win.sum(axis=(-2, -1))
+    if divisor_override:
+        div = np.full(inside.shape[:2], float(divisor_override))
+    else:
+        div = (in_pad if count_include_pad else inside).sum(axis=(-2, -1)).astype(np.float64)
+    return np.where(inside.any(axis=(-2, -1)), total / np.maximum(div, 1), 0.0).astype(x.dtype)
+
+
+def _np_adaptive(x, out, reduce):
+    H, W = x.shape[-2:]
+    oh, ow = _pair(out)
+    y = np.empty(x.shape[:-2] + (oh, ow), x.dtype)
+    for i in range(oh):
+        h0, h1 = i * H // oh, -(-(i + 1) * H // oh)
+        for j in range(ow):
+            w0, w1 = j * W // ow, -(-(j + 1) * W // ow)
+            y[..., i, j] = reduce(x[..., h0:h1, w0:w1], axis=(-2, -1))
+    return y
+
+
+def np_batch_norm(x, rm, rv, w=None, b=None, training=False, eps=1e-5):
+    axes = (0,) + tuple(range(2, x.ndim))
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    m, v = (x.mean(axis=axes), x.var(axis=axes)) if training else (rm, rv)
+    y = (x - m.reshape(shape)) / np.sqrt(v.reshape(shape) + eps)
+    if w is not None:
+        y = y * w.reshape(shape) + b.reshape(shape)
+    return y.astype(x.dtype)
+
+
+def _cubic1(z, a=-0.75):
+    return ((a + 2) * z - (a + 3)) * z * z + 1
+
+
+def _cubic2(z, a=-0.75):
+    return ((a * z - 5 * a) * z + 8 * a) * z - 4 * a
+
+
+def _np_interp_matrix(mode, n_in, n_out, align, scale):
+    """(n_out, n_in) matrix of one axis' interpolation weights, PyTorch's index rules."""
+    M = np.zeros((n_out, n_in))
+    if mode == "nearest":
+        s = np.float32(1.0 / scale) if scale else np.float32(n_in) / np.float32(n_out)
+        for o in range(n_out):
+            idx = o if n_out == n_in else o >> 1 if n_out == 2 * n_in else min(int(np.floor(np.float32(o) * s)), n_in - 1)
+            M[o, idx] = 1.0
+        return M
+    if align:
+        s = (n_in - 1) / (n_out - 1) if n_out > 1 else 0.0
+    else:
+        s = 1.0 / scale if scale else n_in / n_out
+    for o in range(n_out):
+        r = s * o if align else s * (o + 0.5) - 0.5
+        if mode == "bilinear":
+            r = max(r, 0.0)
+            i0 = int(r)
+            i1 = i0 + (1 if i0 < n_in - 1 else 0)
+            lam = min(max(r - i0, 0.0), 1.0)
+            M[o, i0] += 1 - lam
+            M[o, i1] += lam
+        else:  # bicubic, A = -0.75, taps clamped to the edge
+            i = min(int(np.floor(r)), n_in - 1)
+            t = min(max(r - i, 0.0), 1.0)
+            for j, c in enumerate((_cubic2(t + 1), _cubic1(t), _cubic1(1 - t), _cubic2(2 - t))):
+                M[o, min(max(i - 1 + j, 0), n_in - 1)] += c
+    return M
+
+
+def np_interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    H, W = x.shape[-2:]
+    sf = _pair(scale_factor) if scale_factor is not None else (None, None)
+    oh, ow = _pair(size) if size is not None else (int(np.floor(H * sf[0])), int(np.floor(W * sf[1])))
+    Mh = _np_interp_matrix(mode, H, oh, align_corners, sf[0])
+    Mw = _np_interp_matrix(mode, W, ow, align_corners, sf[1])
+    return np.einsum("oh,nchw,pw->ncop", Mh, x.astype(np.float64), Mw).astype(x.dtype)
+
+
+def np_pad(x, pad, value=0.0):
+    n = len(pad) // 2
+    sl, widths = [slice(None)] * x.ndim, [(0, 0)] * x.ndim
+    for i in range(n):
+        d, left, right = x.ndim - 1 - i, pad[2 * i], pad[2 * i + 1]
+        sl[d] = slice(max(-left, 0), x.shape[d] - max(-right, 0))
+        widths[d] = (max(left, 0), max(right, 0))
+    return np.pad(x[tuple(sl)], widths, constant_values=value)
+
+
+def _F(L):
+    return L.nn.functional
+
+
+spec("max_pool2d", lambda L, x: _F(L).max_pool2d(x, 2), lambda x: np_max_pool2d(x, 2), [_distinct(2, 3, 6, 6)])
+spec("max_pool2d_unbatched", lambda L, x: _F(L).max_pool2d(x, 3, 2, 1),
+     lambda x: np_max_pool2d(x, 3, 2, 1), [_distinct(2, 7, 5)])
+spec("max_pool2d_module_ceil", lambda L, x: L.nn.MaxPool2d((3, 2), (2, 1), (1, 0), ceil_mode=True)(x),
+     lambda x: np_max_pool2d(x, (3, 2), (2, 1), (1, 0), ceil_mode=True), [_distinct(1, 1, 8, 5)])
+def np_max_pool2d_indices(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+    """Flat h * W + w positions of each window's (first) maximum, as PyTorch's indices."""
+    s = stride or kernel_size
+    win, _, _ = _np_windows(x, kernel_size, s, padding, dilation, ceil_mode, -np.inf)
+    plane = np.arange(x.shape[-2] * x.shape[-1], dtype=np.int64).reshape(x.shape[-2:]).astype(np.float64)
+    pos, _, _ = _np_windows(plane, kernel_size, s, padding, dilation, ceil_mode, -1)
+    flat = win.reshape(win.shape[:-2] + (-1,))
+    best = flat.argmax(axis=-1)
+    pos = np.broadcast_to(pos.reshape(pos.shape[:-2] + (-1,)), flat.shape)
+    return np.take_along_axis(pos, best[..., None], axis=-1)[..., 0].astype(np.int64)
+
+
+spec("max_pool2d_indices", lambda L, x: _F(L).max_pool2d(x, 3, 2, 1, 2, True, return_indices=True)[1],
+     lambda x: np_max_pool2d_indices(x, 3, 2, 1, 2, True), [_distinct(2, 2, 7, 8)], grad=False)
+spec("avg_pool2d", lambda L, x: _F(L).avg_pool2d(x, 2), lambda x: np_avg_pool2d(x, 2), [A(2, 3, 6, 7)])
+spec("avg_pool2d_pad_exclude", lambda L, x: _F(L).avg_pool2d(x, 3, 2, 1, count_include_pad=False),
+     lambda x: np_avg_pool2d(x, 3, 2, 1, count_include_pad=False), [A(1, 2, 7, 6)])
+spec("avg_pool2d_divisor", lambda L, x: L.nn.AvgPool2d(3, 2, 1, ceil_mode=True, divisor_override=5)(x),
+     lambda x: np_avg_pool2d(x, 3, 2, 1, True, True, 5), [A(2, 1, 6, 6)])
+spec("adaptive_avg_pool2d", lambda L, x: _F(L).adaptive_avg_pool2d(x, (3, 4)),
+     lambda x: _np_adaptive(x, (3, 4), np.mean), [A(2, 3, 7, 9)])
+spec("adaptive_avg_pool2d_global", lambda L, x: L.nn.AdaptiveAvgPool2d(1)(x),
+     lambda x: _np_adaptive(x, 1, np.mean), [A(2, 4, 5, 3)])
+spec("adaptive_max_pool2d", lambda L, x: _F(L).adaptive_max_pool2d(x, (4, 3)),
+     lambda x: _np_adaptive(x, (4, 3), np.max), [_distinct(2, 2, 9, 7)])
+spec("adaptive_max_pool2d_unbatched_up", lambda L, x: L.nn.AdaptiveMaxPool2d(5)(x),
+     lambda x: _np_adaptive(x, 5, np.max), [_distinct(3, 3, 4)])
+
+
+def _np_unpool(x):
+    N, C, H, W = x.shape
+    y = np.zeros_like(x)
+    for n in range(N):
+        for c in range(C):
+            for i in range(0, H - 1, 2):
+                for j in range(0, W - 1, 2):
+                    w = x[n, c, i:i + 2, j:j + 2]
+                    a, b = np.unravel_index(np.argmax(w), (2, 2))
+                    y[n, c, i + a, j + b] = w[a, b]
+    return y
+
+
+spec("max_unpool2d", lambda L, x: _F(L).max_unpool2d(*_F(L).max_pool2d(x, 2, return_indices=True), 2),
+     _np_unpool, [_distinct(2, 2, 4, 6)])
+
+spec("batch_norm_train", lambda L, x, w, b: _F(L).batch_norm(x, None, None, w, b, training=True),
+     lambda x, w, b: np_batch_norm(x, None, None, w, b, True), [A(4, 3, 5, 2), A(3), A(3)])
+spec("batch_norm_train_1d", lambda L, x: _F(L).batch_norm(x, None, None, training=True, eps=1e-3),
+     lambda x: np_batch_norm(x, None, None, training=True, eps=1e-3), [A(6, 4)])
+spec("batch_norm_train_running", lambda L, x, rm, rv, w, b: _F(L).batch_norm(x, rm, rv, w, b, True, 0.3),
+     lambda x, rm, rv, w, b: np_batch_norm(x, rm, rv, w, b, True),
+     [A(3, 2, 7), A(2, grad=False), A(2, low=0.5, high=2.0, grad=False), A(2), A(2)])
+spec("batch_norm_eval", lambda L, x, rm, rv, w, b: _F(L).batch_norm(x, rm, rv, w, b),
+     lambda x, rm, rv, w, b: np_batch_norm(x, rm, rv, w, b),
+     [A(2, 3, 4, 4), A(3, grad=False), A(3, low=0.5, high=2.0, grad=False), A(3), A(3)])
+
+def _interp_spec(mode, ac, kw):
+    tag = "_".join(f"{k}{v}" for k, v in kw.items()).replace(" ", "").replace("(", "").replace(")", "")
+    spec(f"interpolate_{mode}_{ac}_{tag}", lambda L, x: _F(L).interpolate(x, mode=mode, align_corners=ac, **kw),
+         lambda x: np_interpolate(x, mode=mode, align_corners=ac, **kw), [A(2, 2, 4, 5)])
+
+
+for _mode, _ac in [("nearest", None), ("bilinear", False), ("bilinear", True), ("bicubic", False), ("bicubic", True)]:
+    for _kw in [{"size": (7, 5)}, {"scale_factor": 2}, {"scale_factor": (0.6, 1.5)}]:
+        _interp_spec(_mode, _ac, _kw)
+spec("upsample_module", lambda L, x: L.nn.Upsample(scale_factor=3, mode="bilinear", align_corners=True)(x),
+     lambda x: np_interpolate(x, scale_factor=3, mode="bilinear", align_corners=True), [A(1, 3, 3, 2)])
+
+spec("pad_constant", lambda L, x: _F(L).pad(x, (1, 2, 0, 3), value=0.5), lambda x: np_pad(x, (1, 2, 0, 3), 0.5),
+     [A(2, 3, 4)])
+spec("pad_negative", lambda L, x: _F(L).pad(x, (-1, 2, 2, -2)), lambda x: np_pad(x, (-1, 2, 2, -2)), [A(2, 4, 5)])
+spec("pad_all_dims", lambda L, x: _F(L).pad(x, (1, 0, 0, 1, 2, 1)), lambda x: np_pad(x, (1, 0, 0, 1, 2, 1)),
+     [A(2, 3, 2)])
+spec("zero_pad2d", lambda L, x: L.nn.ZeroPad2d((1, 0, 2, 1))(x), lambda x: np_pad(x, (1, 0, 2, 1)), [A(1, 2, 3, 3)])
+
+
+# Randomized configurations (fixed seed): stride, padding up to half the kernel, dilation,
+# ceil_mode, odd sizes, batch 1, one channel, kernels larger than the stride.
+def _pool_specs(i, k, s, p, d, ceil, pa, cip, o, shape):
+    spec(f"max_pool2d_rand{i}", lambda L, x: _F(L).max_pool2d(x, k, s, p, d, ceil_mode=ceil),
+         lambda x: np_max_pool2d(x, k, s, p, d, ceil), [_distinct(*shape)])
+    spec(f"avg_pool2d_rand{i}", lambda L, x: _F(L).avg_pool2d(x, k, s, pa, ceil, cip),
+         lambda x: np_avg_pool2d(x, k, s, pa, ceil, cip), [A(*shape)])
+    spec(f"adaptive_avg_pool2d_rand{i}", lambda L, x: _F(L).adaptive_avg_pool2d(x, o),
+         lambda x: _np_adaptive(x, o, np.mean), [A(*shape)])
+    spec(f"adaptive_max_pool2d_rand{i}", lambda L, x: _F(L).adaptive_max_pool2d(x, o),
+         lambda x: _np_adaptive(x, o, np.max), [_distinct(*shape)])
+
+
+_rng = _random.Random(4)
+for _i in range(8):
+    _k = (_rng.randint(1, 4), _rng.randint(1, 4))
+    _s = (_rng.randint(1, 3), _rng.randint(1, 3))
+    _d = (_rng.randint(1, 2), _rng.randint(1, 2))
+    _p = tuple(_rng.randint(0, k // 2) for k in _k)
+    _ceil = _rng.random() < 0.5
+    _shape = (_rng.choice([1, 2]), _rng.choice([1, 3]), _rng.randint(7, 11), _rng.randint(7, 11))
+    _pa = tuple(_rng.randint(0, k // 2) for k in _k)
+    _cip = _rng.random() < 0.5
+    _o = (_rng.randint(1, 6), _rng.randint(1, 6))
+    _pool_specs(_i, _k, _s, _p, _d, _ceil, _pa, _cip, _o, _shape)
 
 
 # ---------------------------------------------------------------------------------------------

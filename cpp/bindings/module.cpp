@@ -57,8 +57,10 @@ PYBIND11_MODULE(_C, m) {
   rb::bind::indexing(m, cls);
   rb::bind::linalg(m, cls);
   rb::bind::nn(m, cls);
+  rb::bind::conv(m, cls);
   rb::bind::optim(m, cls);
   rb::bind::config(m);
   rb::bind::perceptron(m, cls);
+  rb::bind::pool(m, cls);
   rb::bind::recurrent(m, cls);
 }

@@ -18,7 +18,7 @@ void recurrent(py::module_& m, TensorClass&) {
                               reverse);
            return std::make_tuple(r[0], r[1], r[2].defined() ? std::optional<Tensor>(r[2]) : std::nullopt);
          },
-         py::arg("mode"), py::arg("input"), py::arg("hx") = py::none(), py::arg("cx") = py::none(), py::arg("w_ih"),
+         py::arg("mode"), py::arg("input"), py::arg("hx"), py::arg("cx"), py::arg("w_ih"),
          py::arg("w_hh"), py::arg("b_ih") = py::none(), py::arg("b_hh") = py::none(), py::arg("w_hr") = py::none(),
          py::arg("lengths") = py::none(), py::arg("reverse") = false);
   auto cell = [&](const char* name, Tensor (*f)(const Tensor&, const Tensor&, const Tensor&, const Tensor&,

@@ -3,6 +3,7 @@
 #pragma once
 #include "rosenblatt/autograd.h"
 #include "rosenblatt/ops/activation.h"
+#include "rosenblatt/ops/conv.h"
 #include "rosenblatt/ops/elementwise.h"
 #include "rosenblatt/ops/factory.h"
 #include "rosenblatt/ops/indexing.h"
@@ -13,4 +14,7 @@
 #include "rosenblatt/ops/shape.h"
 #include "rosenblatt/tensor.h"
 #include "rosenblatt/ops/perceptron.h"
+#include "rosenblatt/ops/pool.h"
+#include "rosenblatt/ops/norm.h"
+#include "rosenblatt/ops/resize.h"
 #include "rosenblatt/ops/recurrent.h"

@@ -237,3 +237,222 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce, reduction)
     return _nn.nll_loss(input, target, weight, ignore_index, reduction)
+
+
+# ---- pooling, normalization, resizing and padding (C++: cpp/ops/{pool,norm,resize}.cpp) ---------
+
+def _int_list(v):
+    """kernel_size/stride/... as torch takes them: an int, or a tuple/list of ints."""
+    if isinstance(v, int):
+        return [v]
+    return [int(a) for a in v]
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    s = [] if stride is None else _int_list(stride)
+    args = (input, _int_list(kernel_size), s, _int_list(padding), _int_list(dilation), bool(ceil_mode))
+    if return_indices:
+        return _nn.max_pool2d_with_indices(*args)
+    return _nn.max_pool2d(*args)
+
+
+def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=True):
+    return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    s = [] if stride is None else _int_list(stride)
+    return _nn.avg_pool2d(input, _int_list(kernel_size), s, _int_list(padding), bool(ceil_mode),
+                          bool(count_include_pad), divisor_override)
+
+
+def _adaptive_size(input, output_size, name):
+    if input.dim() not in (3, 4):
+        return [1, 1]  # the C++ op raises with the input's shape
+    sizes = [output_size, output_size] if isinstance(output_size, int) or output_size is None else list(output_size)
+    if len(sizes) != 2:
+        raise ValueError(f"{name}: output_size must be 2, but got {len(sizes)}")
+    return [input.shape[-2 + i] if v is None else int(v) for i, v in enumerate(sizes)]
+
+
+def adaptive_avg_pool2d(input, output_size):
+    return _nn.adaptive_avg_pool2d(input, _adaptive_size(input, output_size, "adaptive_avg_pool2d"))
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    out, idx = _nn.adaptive_max_pool2d(input, _adaptive_size(input, output_size, "adaptive_max_pool2d"))
+    return (out, idx) if return_indices else out
+
+
+def adaptive_max_pool2d_with_indices(input, output_size, return_indices=True):
+    return adaptive_max_pool2d(input, output_size, True)
+
+
+def _unpool_output_size(input, kernel_size, stride, padding, output_size):
+    k = _int_list(kernel_size) * (2 if isinstance(kernel_size, int) else 1)
+    s = k if stride is None else _int_list(stride) * (2 if isinstance(stride, int) else 1)
+    p = _int_list(padding) * (2 if isinstance(padding, int) else 1)
+    default = [(input.shape[-2 + d] - 1) * s[d] + k[d] - 2 * p[d] for d in range(2)]
+    if output_size is None:
+        return default
+    out = list(output_size)
+    if len(out) == 4 or (len(out) == 3 and input.dim() == 3):
+        out = out[-2:]
+    if len(out) != 2:
+        raise ValueError(f"output_size should be a sequence containing 2 or 4 elements, but it has a length of "
+                         f"'{len(out)}'")
+    for d in range(2):
+        lo, hi = default[d] - s[d], default[d] + s[d]
+        if not lo < out[d] < hi:
+            raise ValueError(f'invalid output_size "{list(output_size)}" (dim {d} must be between {lo} and {hi})')
+    return [int(v) for v in out]
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    return _nn.max_unpool2d(input, indices, _unpool_output_size(input, kernel_size, stride, padding, output_size))
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+    return _nn.batch_norm(input, running_mean, running_var, weight, bias, bool(training),
+                          0.0 if momentum is None else float(momentum), float(eps))
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    inp_dim = input.dim()
+    if inp_dim not in (3, 4):
+        warnings.warn(f"dropout2d: Received a {inp_dim}-D input to dropout2d, which is deprecated and will result "
+                      "in an error in a future release. To retain the behavior and silence this warning, please use "
+                      "dropout instead.", stacklevel=2)
+    if inp_dim == 3:
+        # As torch (pytorch#77081): a 3-D input is read as (N, C, L), whole rows dropped.
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
+                      "behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim.",
+                      stacklevel=2)
+    if not training or p == 0.0:
+        return input
+    if inplace:
+        return input.mul_(_nn.feature_dropout_mask(input, p))
+    return _nn.feature_dropout(input, p, training)
+
+
+def _is_int(v):
+    return isinstance(v, int) or (hasattr(v, "__index__") and not isinstance(v, float))
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                recompute_scale_factor=None, antialias=False):
+    if mode in ("nearest", "area", "nearest-exact"):
+        if align_corners is not None:
+            raise ValueError("align_corners option can only be set with the interpolating modes: "
+                             "linear | bilinear | bicubic | trilinear")
+    elif align_corners is None:
+        align_corners = False
+    dim = input.dim() - 2
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        scale_factors = None
+        if isinstance(size, (list, tuple)):
+            if len(size) != dim:
+                raise ValueError("Input and output must have the same number of spatial dimensions, but got input "
+                                 f"with spatial dimensions of {list(input.shape[2:])} and output size of {size}. "
+                                 "Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in "
+                                 "(o1, o2, ...,oK) format.")
+            if not all(_is_int(v) for v in size):
+                raise TypeError("expected size to be one of int or Tuple[int] or Tuple[int, int] or "
+                                f"Tuple[int, int, int], but got size with types {[type(v) for v in size]}")
+            output_size = [int(v) for v in size]
+        else:
+            output_size = [int(size)] * dim
+    elif scale_factor is not None:
+        if isinstance(scale_factor, (list, tuple)):
+            if len(scale_factor) != dim:
+                raise ValueError("Input and scale_factor must have the same number of spatial dimensions, but got "
+                                 f"input with spatial dimensions of {list(input.shape[2:])} and scale_factor of "
+                                 f"shape {scale_factor}. Please provide input tensor in (N, C, d1, d2, ...,dK) "
+                                 "format and scale_factor in (s1, s2, ...,sK) format.")
+            scale_factors = [float(v) for v in scale_factor]
+        else:
+            scale_factors = [float(scale_factor)] * dim
+        output_size = None
+    else:
+        raise ValueError("either size or scale_factor should be defined")
+    if recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+    if mode == "area" and output_size is None:
+        recompute_scale_factor = True
+    if output_size is None:
+        import math
+        output_size = [math.floor(float(input.shape[i + 2]) * scale_factors[i]) for i in range(dim)]
+    if recompute_scale_factor:
+        scale_factors = None
+    if antialias:
+        raise NotImplementedError("interpolate: antialias=True is not implemented in rosenblatt")
+    sf = scale_factors or [None] * max(dim, 0)
+    if input.dim() == 4 and mode in ("nearest", "nearest-exact", "bilinear", "bicubic"):
+        return _nn.upsample2d(input, mode, output_size[0], output_size[1], bool(align_corners), sf[0], sf[1])
+    if input.dim() == 4 and mode == "area":
+        return adaptive_avg_pool2d(input, output_size)
+    if input.dim() == 3 and mode in ("nearest", "nearest-exact", "linear"):
+        m = "bilinear" if mode == "linear" else mode
+        out = _nn.upsample2d(input.unsqueeze(2), m, 1, output_size[0], bool(align_corners), None, sf[0])
+        return out.squeeze(2)
+    if input.dim() == 3 and mode in ("bilinear", "bicubic"):
+        raise NotImplementedError(f"Got 3D input, but {mode} mode needs 4D input")
+    if input.dim() == 4 and mode == "linear":
+        raise NotImplementedError("Got 4D input, but linear mode needs 3D input")
+    if mode not in ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "area"):
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) for "
+                                  "the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
+                                  f"nearest-exact (got {mode})")
+    raise NotImplementedError(f"interpolate: mode {mode!r} on a {input.dim()}D input is not implemented in "
+                              "rosenblatt (3D: nearest, nearest-exact, linear; 4D: nearest, nearest-exact, bilinear, "
+                              "bicubic, area)")
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def pad(input, pad, mode="constant", value=None):
+    if mode != "constant":
+        if mode in ("reflect", "replicate", "circular"):
+            raise NotImplementedError(f"F.pad: mode {mode!r} is not implemented in rosenblatt (only 'constant')")
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    return _nn.constant_pad_nd(input, [int(v) for v in pad], 0.0 if value is None else float(value))
+
+
+__all__ += [
+    "max_pool2d", "max_pool2d_with_indices", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
+    "adaptive_max_pool2d_with_indices", "max_unpool2d", "batch_norm", "dropout2d", "interpolate", "upsample", "pad",
+]
+# ---- convolution ---------------------------------------------------------------------------------
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D convolution: input (N, C, L) or (C, L), weight (OC, C/groups, K); padding an int,
+    a tuple, 'valid' or 'same'."""
+    return _nn.conv1d(input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D convolution: input (N, C, H, W) or (C, H, W), weight (OC, C/groups, KH, KW); padding an
+    int, a tuple, 'valid' or 'same'."""
+    return _nn.conv2d(input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """Transposed 2-D convolution: input (N, C, H, W) or (C, H, W), weight (C, OC/groups, KH, KW)."""
+    return _nn.conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups, dilation)
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """Transposed 1-D convolution: input (N, C, L) or (C, L), weight (C, OC/groups, K)."""
+    return _nn.conv_transpose1d(input, weight, bias, stride, padding, output_padding, groups, dilation)
+
+
+__all__ += ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]

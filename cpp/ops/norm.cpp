@@ -1,0 +1,148 @@
+// Batch normalization (checks as PyTorch's, the running-statistics update, the autograd node with
+// the fused closed-form backward) and channel-wise dropout built on the Generator and mul.
+#include <cmath>
+#include <mutex>
+
+#include "rosenblatt/ops.h"
+
+#include "../kernels/cpu/norm.h"
+#include "../kernels/cpu/random.h"
+
+namespace rb {
+namespace {
+
+struct NativeBatchNormBackward0 : Node {
+  SavedTensor x, weight;
+  std::vector<double> mean, invstd;
+  int64_t N, C, L;
+  bool training;
+  bool need_x, need_w, need_b;
+  std::string name() const override { return "NativeBatchNormBackward0"; }
+  void release_saved() override { x.reset(), weight.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
+    Tensor g = grads[0].contiguous(), xv = x.unpack(*this);
+    Tensor wv = weight.defined() ? weight.unpack(*this) : Tensor();
+    Tensor dx, dw, db;
+    if (need_x) dx = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
+    if (need_w) dw = Tensor::empty({C}, xv.dtype(), xv.device());
+    if (need_b) db = Tensor::empty({C}, xv.dtype(), xv.device());
+    cpu::batch_norm_backward(g, xv, N, C, L, mean.data(), invstd.data(), wv, training, need_x ? &dx : nullptr,
+                             need_w ? &dw : nullptr, need_b ? &db : nullptr);
+    return {dx, dw, db};
+  }
+};
+
+void check_param(const std::optional<Tensor>& t, const char* what, const Tensor& x, int64_t C) {
+  if (!t) return;
+  RB_CHECK(t->numel() == C, Error, what, " should contain ", C, " elements not ", t->numel());
+  RB_CHECK(t->device() == x.device(), Error, "batch_norm: expected ", what, " on ", x.device().name(), ", got ",
+           t->device().name());
+  RB_CHECK(t->dtype() == x.dtype(), Error, "batch_norm: expected ", what, " of dtype ", dtype_name(x.dtype()),
+           ", got ", dtype_name(t->dtype()));
+}
+
+// Reads (C) values of a float tensor of any layout into doubles.
+std::vector<double> to_doubles(const Tensor& t) {
+  Tensor c = t.contiguous();
+  std::vector<double> v(c.numel());
+  RB_DISPATCH_FLOATING(c.dtype(), "batch_norm", [&] {
+    const scalar_t* p = static_cast<const scalar_t*>(c.raw_data());
+    for (size_t i = 0; i < v.size(); ++i) v[i] = p[i];
+  });
+  return v;
+}
+
+// running = (1 - m) * running + m * value, in place (a buffer: no autograd, version bumped).
+void update_running(const Tensor& running, const std::vector<double>& value, double m) {
+  RB_CHECK(running.is_contiguous(), Error, "batch_norm: running statistics must be contiguous");
+  RB_DISPATCH_FLOATING(running.dtype(), "batch_norm", [&] {
+    scalar_t* p = static_cast<scalar_t*>(running.raw_data());
+    for (size_t i = 0; i < value.size(); ++i)
+      p[i] = static_cast<scalar_t>((1.0 - m) * static_cast<double>(p[i]) + m * value[i]);
+  });
+  running.bump_version();
+}
+
+}  // namespace
+
+Tensor batch_norm(const Tensor& x, const std::optional<Tensor>& running_mean, const std::optional<Tensor>& running_var,
+                  const std::optional<Tensor>& weight, const std::optional<Tensor>& bias, bool training,
+                  double momentum, double eps) {
+  RB_CHECK(x.device().is_cpu(), NotImplementedError, "batch_norm: not implemented for device ", x.device().name());
+  RB_CHECK(x.dim() >= 2, Error, "batch_norm: expected an input of shape (N, C, *) with at least 2 dims, got ",
+           x.shape());
+  RB_CHECK(is_floating(x.dtype()), NotImplementedError, "\"batch_norm\" not implemented for '",
+           x.dtype() == DType::Int64 ? "Long" : "Bool", "'");
+  const int64_t N = x.size(0), C = x.size(1);
+  int64_t L = 1;
+  for (int64_t d = 2; d < x.dim(); ++d) L *= x.size(d);
+  check_param(running_mean, "running_mean", x, C);
+  check_param(running_var, "running_var", x, C);
+  check_param(weight, "weight", x, C);
+  check_param(bias, "bias", x, C);
+  RB_CHECK(training || (running_mean && running_var), Error, running_mean ? "running_var" : "running_mean",
+           " must be defined in evaluation mode");
+  if (training)
+    RB_CHECK(N * L > 1, ValueError, "Expected more than 1 value per channel when training, got input size torch.Size(",
+             x.shape(), ")");
+  Tensor xc = x.contiguous();
+  std::vector<double> mean(C), invstd(C);
+  if (training) {
+    std::vector<double> var(C);
+    cpu::batch_norm_stats(xc, N, C, L, mean.data(), var.data());
+    for (int64_t c = 0; c < C; ++c) invstd[c] = 1.0 / std::sqrt(var[c] + eps);
+    if (running_mean) update_running(*running_mean, mean, momentum);
+    if (running_var) {
+      const double M = static_cast<double>(N * L);
+      for (auto& v : var) v *= M / (M - 1);  // unbiased, as PyTorch's running_var
+      update_running(*running_var, var, momentum);
+    }
+  } else {
+    mean = to_doubles(*running_mean);
+    std::vector<double> var = to_doubles(*running_var);
+    for (int64_t c = 0; c < C; ++c) invstd[c] = 1.0 / std::sqrt(var[c] + eps);
+  }
+  Tensor w = weight ? weight->contiguous() : Tensor(), b = bias ? bias->contiguous() : Tensor();
+  Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
+  cpu::batch_norm_forward(xc, N, C, L, mean.data(), invstd.data(), w, b, y);
+  if (any_requires_grad({&x, &w, &b})) {
+    auto node = std::make_shared<NativeBatchNormBackward0>();
+    node->x = SavedTensor(xc);
+    if (w.defined()) node->weight = SavedTensor(w);
+    node->mean = std::move(mean), node->invstd = std::move(invstd);
+    node->N = N, node->C = C, node->L = L;
+    node->training = training;
+    node->need_x = x.requires_grad();
+    node->need_w = w.defined() && w.requires_grad();
+    node->need_b = b.defined() && b.requires_grad();
+    record(node, {&x, &w, &b}, {&y});
+  }
+  return y;
+}
+
+Tensor feature_dropout_mask(const Tensor& x, double p, Generator* gen) {
+  RB_CHECK(p >= 0.0 && p <= 1.0, ValueError, "dropout probability has to be between 0 and 1, but got ", p);
+  RB_CHECK(x.dim() >= 2, Error, "Feature dropout requires at least 2 dimensions in the input");
+  RB_CHECK(is_floating(x.dtype()), Error, "dropout: expected a floating point tensor, got ", dtype_name(x.dtype()));
+  Shape ms(x.dim(), 1);
+  ms[0] = x.size(0), ms[1] = x.size(1);
+  Tensor mask = Tensor::empty(ms, x.dtype(), x.device());
+  Generator& g = gen ? *gen : default_generator();
+  {
+    std::lock_guard<std::mutex> lock(g.mutex());
+    cpu::bernoulli_fill(mask, 1.0 - p, g);
+  }
+  if (p < 1.0) {
+    NoGradGuard ng;
+    mul_(mask, Scalar(1.0 / (1.0 - p)));
+  }
+  return mask;
+}
+
+Tensor feature_dropout(const Tensor& x, double p, bool training, Generator* gen) {
+  RB_CHECK(p >= 0.0 && p <= 1.0, ValueError, "dropout probability has to be between 0 and 1, but got ", p);
+  if (!training || p == 0.0 || x.numel() == 0) return x;
+  return mul(x, feature_dropout_mask(x, p, gen));
+}
+
+}  // namespace rb

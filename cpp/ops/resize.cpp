@@ -1,0 +1,96 @@
+// Interpolation (upsample2d) and constant padding: PyTorch's checks, output allocation and autograd
+// nodes. The gradient of a constant pad is the pad with negated widths (a crop), itself an op.
+#include "rosenblatt/ops.h"
+
+#include "../kernels/cpu/resize.h"
+
+namespace rb {
+namespace {
+
+const char* node_name(InterpMode m) {
+  switch (m) {
+    case InterpMode::Nearest: return "UpsampleNearest2DBackward0";
+    case InterpMode::NearestExact: return "UpsampleNearestExact2DBackward0";
+    case InterpMode::Bilinear: return "UpsampleBilinear2DBackward0";
+    case InterpMode::Bicubic: return "UpsampleBicubic2DBackward0";
+  }
+  return "UpsampleBackward0";
+}
+
+struct Upsample2DBackward : Node {
+  cpu::ResizeGeom g;
+  Shape in_shape;
+  std::string name() const override { return node_name(g.mode); }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
+    Tensor gi = grads[0].contiguous();
+    Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
+    cpu::upsample2d_backward(gi, g, dx);
+    return {dx};
+  }
+};
+
+struct ConstantPadNdBackward0 : Node {
+  std::vector<int64_t> pad;
+  std::string name() const override { return "ConstantPadNdBackward0"; }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
+    std::vector<int64_t> neg(pad.size());
+    for (size_t i = 0; i < pad.size(); ++i) neg[i] = -pad[i];
+    return {constant_pad_nd(grads[0], neg, 0.0)};
+  }
+};
+
+}  // namespace
+
+Tensor upsample2d(const Tensor& x, InterpMode mode, int64_t out_h, int64_t out_w, bool align_corners,
+                  std::optional<double> scale_h, std::optional<double> scale_w) {
+  RB_CHECK(x.device().is_cpu(), NotImplementedError, "upsample2d: not implemented for device ", x.device().name());
+  RB_CHECK(x.dim() == 4, Error, "upsample2d: expected a 4D input (N, C, H, W), got ", x.shape());
+  RB_CHECK(is_floating(x.dtype()), NotImplementedError, "upsample2d: not implemented for dtype ",
+           dtype_name(x.dtype()));
+  const int64_t H = x.size(2), W = x.size(3);
+  RB_CHECK(H > 0 && W > 0 && out_h > 0 && out_w > 0, Error,
+           "Input and output sizes should be greater than 0, but got input (H: ", H, ", W: ", W, ") output (H: ", out_h,
+           ", W: ", out_w, ")");
+  RB_CHECK(x.size(1) > 0, Error, "Non-empty 4D data tensor expected but got a tensor with sizes ", x.shape());
+  cpu::ResizeGeom g{x.size(0) * x.size(1), H, W, out_h, out_w, mode, align_corners, scale_h, scale_w};
+  Tensor xc = x.contiguous();
+  Tensor y = Tensor::empty({x.size(0), x.size(1), out_h, out_w}, x.dtype(), x.device());
+  cpu::upsample2d_forward(xc, g, y);
+  if (needs_grad(x)) {
+    auto node = std::make_shared<Upsample2DBackward>();
+    node->g = g;
+    node->in_shape = x.shape();
+    record(node, {&x}, {&y});
+  }
+  return y;
+}
+
+Tensor constant_pad_nd(const Tensor& x, const std::vector<int64_t>& pad, double value) {
+  RB_CHECK(pad.size() % 2 == 0, Error, "Padding length must be divisible by 2");
+  const int64_t nd = x.dim(), np = static_cast<int64_t>(pad.size()) / 2;
+  RB_CHECK(np <= nd, Error, "Padding length should be less than or equal to two times the input dimension but got padding length ",
+           pad.size(), " and input of dimension ", nd);
+  Shape out_sz = x.shape(), left(nd, 0);
+  for (int64_t i = 0; i < np; ++i) {
+    int64_t d = nd - 1 - i, l = pad[2 * i], r = pad[2 * i + 1];
+    int64_t n = x.size(d) + l + r;
+    RB_CHECK(n >= 0, Error, "The input size ", x.size(d), ", plus negative padding ", l, " and ", r,
+             " resulted in a negative output size, which is invalid. Check dimension ", d, " of your input.");
+    out_sz[d] = n;
+    left[d] = l;
+  }
+  check_shape(out_sz, "constant_pad_nd");
+  Scalar fill = is_floating(x.dtype()) ? Scalar(value)
+                : x.dtype() == DType::Bool ? Scalar(value != 0.0)
+                                           : Scalar(static_cast<int64_t>(value));
+  Tensor out = Tensor::empty(out_sz, x.dtype(), x.device());
+  if (out.numel() > 0) cpu::constant_pad_forward(x.contiguous(), left, fill, out);
+  if (needs_grad(x)) {
+    auto node = std::make_shared<ConstantPadNdBackward0>();
+    node->pad = pad;
+    record(node, {&x}, {&out});
+  }
+  return out;
+}
+
+}  // namespace rb

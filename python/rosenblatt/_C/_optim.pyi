@@ -1,0 +1,19 @@
+"""
+fused optimizer steps (in place, no autograd)
+"""
+from __future__ import annotations
+import rosenblatt._C
+import typing
+__all__: list[str] = ['adadelta_step', 'adagrad_step', 'adam_step', 'nadam_step', 'rmsprop_step', 'sgd_step']
+def adadelta_step(param: rosenblatt._C.Tensor, grad: rosenblatt._C.Tensor | None, square_avg: rosenblatt._C.Tensor, acc_delta: rosenblatt._C.Tensor, step: rosenblatt._C.Tensor, lr: typing.SupportsFloat | typing.SupportsIndex, rho: typing.SupportsFloat | typing.SupportsIndex, eps: typing.SupportsFloat | typing.SupportsIndex, weight_decay: typing.SupportsFloat | typing.SupportsIndex, maximize: bool) -> bool:
+    ...
+def adagrad_step(param: rosenblatt._C.Tensor, grad: rosenblatt._C.Tensor | None, sum: rosenblatt._C.Tensor, step: rosenblatt._C.Tensor, lr: typing.SupportsFloat | typing.SupportsIndex, lr_decay: typing.SupportsFloat | typing.SupportsIndex, weight_decay: typing.SupportsFloat | typing.SupportsIndex, eps: typing.SupportsFloat | typing.SupportsIndex, maximize: bool) -> bool:
+    ...
+def adam_step(param: rosenblatt._C.Tensor, grad: rosenblatt._C.Tensor | None, exp_avg: rosenblatt._C.Tensor, exp_avg_sq: rosenblatt._C.Tensor, max_exp_avg_sq: rosenblatt._C.Tensor | None, step: rosenblatt._C.Tensor, lr: typing.SupportsFloat | typing.SupportsIndex, beta1: typing.SupportsFloat | typing.SupportsIndex, beta2: typing.SupportsFloat | typing.SupportsIndex, eps: typing.SupportsFloat | typing.SupportsIndex, weight_decay: typing.SupportsFloat | typing.SupportsIndex, amsgrad: bool, maximize: bool, decoupled: bool) -> bool:
+    ...
+def nadam_step(param: rosenblatt._C.Tensor, grad: rosenblatt._C.Tensor | None, exp_avg: rosenblatt._C.Tensor, exp_avg_sq: rosenblatt._C.Tensor, mu_product: rosenblatt._C.Tensor, step: rosenblatt._C.Tensor, lr: typing.SupportsFloat | typing.SupportsIndex, beta1: typing.SupportsFloat | typing.SupportsIndex, beta2: typing.SupportsFloat | typing.SupportsIndex, eps: typing.SupportsFloat | typing.SupportsIndex, weight_decay: typing.SupportsFloat | typing.SupportsIndex, momentum_decay: typing.SupportsFloat | typing.SupportsIndex, decoupled_weight_decay: bool, maximize: bool) -> bool:
+    ...
+def rmsprop_step(param: rosenblatt._C.Tensor, grad: rosenblatt._C.Tensor | None, square_avg: rosenblatt._C.Tensor, grad_avg: rosenblatt._C.Tensor | None, momentum_buffer: rosenblatt._C.Tensor | None, step: rosenblatt._C.Tensor, lr: typing.SupportsFloat | typing.SupportsIndex, alpha: typing.SupportsFloat | typing.SupportsIndex, eps: typing.SupportsFloat | typing.SupportsIndex, weight_decay: typing.SupportsFloat | typing.SupportsIndex, momentum: typing.SupportsFloat | typing.SupportsIndex, centered: bool, maximize: bool) -> bool:
+    ...
+def sgd_step(param: rosenblatt._C.Tensor, grad: rosenblatt._C.Tensor | None, momentum_buffer: rosenblatt._C.Tensor | None, lr: typing.SupportsFloat | typing.SupportsIndex, momentum: typing.SupportsFloat | typing.SupportsIndex, dampening: typing.SupportsFloat | typing.SupportsIndex, weight_decay: typing.SupportsFloat | typing.SupportsIndex, nesterov: bool, maximize: bool, first_step: bool) -> bool:
+    ...

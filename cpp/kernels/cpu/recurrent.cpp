@@ -235,7 +235,10 @@ void rnn_layer_backward(const RNNShape& s, const T* x, const T* w_ih, const T* w
     else std::fill(dw_hh, dw_hh + GH * P, T(0));
   }
   if (db_ih) colsum(dxa, db_ih);
-  if (db_hh) colsum(dA.data(), db_hh);
+  if (db_hh) {
+    if (db_ih && !gru) std::copy(db_ih, db_ih + GH, db_hh);  // the same sum: both sides share dA
+    else colsum(dA.data(), db_hh);
+  }
   if (dw_hr && proj) {
     if (N > 0 && P > 0 && H > 0) gemm<T>(true, false, P, H, N, T(1), dHP.data(), P, M.data(), H, T(0), dw_hr, H);
     else std::fill(dw_hr, dw_hr + P * H, T(0));

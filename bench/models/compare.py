@@ -62,9 +62,34 @@ def mlp_case(lib):
     return step
 
 
+def lenet_case(lib):
+    """LeNet-style CNN on 1x28x28, batch 64, cross-entropy, SGD with momentum (the Convolutional
+    networks issue's benchmark)."""
+    rng = np.random.default_rng(0)
+    x = lib.from_numpy(rng.standard_normal((64, 1, 28, 28), dtype=np.float32))
+    y = lib.from_numpy(rng.integers(0, 10, 64).astype(np.int64))
+    nn = lib.nn
+    model = nn.Sequential(
+        nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10))
+    loss_fn = nn.CrossEntropyLoss()
+    opt = lib.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+
+    def step():
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    return step
+
+
 CASES = {
     "xor": ("2-16-1 tanh MLP, XOR (4 samples), MSE, SGD", xor_case, 500, 200),
     "mlp": ("784-512-256-10 ReLU MLP, batch 128, CE, Adam", mlp_case, 10, 20),
+    "lenet": ("LeNet-style CNN, batch 64 of 1x28x28, CE, SGD momentum", lenet_case, 3, 10),
 }
 
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from ... import _C
 from ..._C import Tensor
+from ...autograd import no_grad
 from ..parameter import Buffer, Parameter, _copy_tensor
 
 __all__ = ["Module"]
@@ -348,12 +349,12 @@ class Module:
             for key, p in module._parameters.items():
                 if p is None:
                     continue
-                with _no_grad():
+                with no_grad():
                     new = fn(p)
                 if new is not p:
                     p.data = new
                 if p.grad is not None:
-                    with _no_grad():
+                    with no_grad():
                         g = fn(p.grad)
                     if g is not p.grad:
                         p.grad = None
@@ -361,7 +362,7 @@ class Module:
             for key, b in module._buffers.items():
                 if b is None:
                     continue
-                with _no_grad():
+                with no_grad():
                     new = fn(b)
                 if new is not b:
                     module._buffers[key] = new
@@ -492,7 +493,7 @@ class Module:
         if error_msgs:
             raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(
                 self.__class__.__name__, "\n\t".join(error_msgs)))
-        with _no_grad():
+        with no_grad():
             for module, name, current, src in copies:
                 if assign:
                     if isinstance(current, Parameter):
@@ -610,15 +611,3 @@ class _RemovableHandle:
 
     def __exit__(self, *exc):
         self.remove()
-
-
-class _no_grad:
-    __slots__ = ("prev",)
-
-    def __enter__(self):
-        self.prev = _C.is_grad_enabled()
-        _C._set_grad_enabled(False)
-
-    def __exit__(self, *exc):
-        _C._set_grad_enabled(self.prev)
-        return False

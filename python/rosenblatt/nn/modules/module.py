@@ -8,6 +8,7 @@ import numpy as np
 
 from ... import _C
 from ..._C import Tensor
+from ..._tensor import _parse_to
 from ...autograd import no_grad
 from ..parameter import Buffer, Parameter, _copy_tensor
 
@@ -376,20 +377,7 @@ class Module:
         return self
 
     def to(self, *args, **kwargs):
-        dtype = kwargs.pop("dtype", None)
-        device = kwargs.pop("device", None)
-        kwargs.pop("non_blocking", None)
-        if kwargs:
-            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
-        for a in args:
-            if isinstance(a, _C.dtype):
-                dtype = a
-            elif isinstance(a, (str, _C.device)):
-                device = a
-            elif isinstance(a, Tensor):
-                dtype, device = a.dtype, a.device
-            else:
-                raise TypeError(f"to() received an invalid combination of arguments: {a!r}")
+        dtype, device, _ = _parse_to(args, kwargs, accept_copy=False)
         if device is not None and _C.device(str(device)) != _C.device("cpu"):
             raise RuntimeError(f"device {device} is not available in this build (modules live on cpu)")
         if dtype is not None:

@@ -957,3 +957,117 @@ for _i in range(8):
     _cip = _rng.random() < 0.5
     _o = (_rng.randint(1, 6), _rng.randint(1, 6))
     _pool_specs(_i, _k, _s, _p, _d, _ceil, _pa, _cip, _o, _shape)
+
+
+# ---------------------------------------------------------------------------------------------
+# recurrent
+# ---------------------------------------------------------------------------------------------
+def _is_torch(L):
+    return L.__name__ == "torch"
+
+
+def _np_tanh_cell(x, h, w_ih, w_hh, b_ih, b_hh):
+    return np.tanh(x @ w_ih.T + b_ih + h @ w_hh.T + b_hh)
+
+
+def _np_relu_cell(x, h, w_ih, w_hh, b_ih, b_hh):
+    return np.maximum(x @ w_ih.T + b_ih + h @ w_hh.T + b_hh, 0.0)
+
+
+def _np_lstm_cell(x, h, c, w_ih, w_hh, b_ih, b_hh, w_hr=None):
+    a = x @ w_ih.T + b_ih + h @ w_hh.T + b_hh
+    i, f, g, o = np.split(a, 4, axis=-1)  # PyTorch's gate order
+    i, f, g, o = _np_sigmoid(i), _np_sigmoid(f), np.tanh(g), _np_sigmoid(o)
+    c2 = f * c + i * g
+    h2 = o * np.tanh(c2)
+    return (h2 if w_hr is None else h2 @ w_hr.T), c2
+
+
+def _np_gru_cell(x, h, w_ih, w_hh, b_ih, b_hh):
+    xr, xz, xn = np.split(x @ w_ih.T + b_ih, 3, axis=-1)
+    hr, hz, hn = np.split(h @ w_hh.T + b_hh, 3, axis=-1)
+    r, z = _np_sigmoid(xr + hr), _np_sigmoid(xz + hz)
+    n = np.tanh(xn + r * hn)
+    return (1 - z) * n + z * h
+
+
+def _np_layer(mode, x, h, c, w_ih, w_hh, b_ih, b_hh, w_hr=None, reverse=False):
+    outs = [None] * x.shape[0]
+    for t in (range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])):
+        if mode == "LSTM":
+            h, c = _np_lstm_cell(x[t], h, c, w_ih, w_hh, b_ih, b_hh, w_hr)
+        else:
+            h = {"RNN_TANH": _np_tanh_cell, "RNN_RELU": _np_relu_cell, "GRU": _np_gru_cell}[mode](
+                x[t], h, w_ih, w_hh, b_ih, b_hh)
+        outs[t] = h
+    return (np.stack(outs), h, c) if mode == "LSTM" else (np.stack(outs), h)
+
+
+def _cell(name):
+    def fn(L, x, *rest):
+        if _is_torch(L):
+            if name == "lstm_cell":
+                return L.lstm_cell(x, (rest[0], rest[1]), *rest[2:])
+            return getattr(L, name)(x, *rest)
+        return getattr(L._C._nn, name)(x, *rest)
+    return fn
+
+
+def _layer(mode, reverse=False, proj=False):
+    def fn(L, x, h, *rest):
+        c = rest[0] if mode == "LSTM" else None
+        w = list(rest[1:] if mode == "LSTM" else rest)
+        w_hr = w[4] if proj else None
+        if not _is_torch(L):
+            out = L._C._nn.rnn_layer(mode, x, h, c, *w[:4], w_hr, None, reverse)
+            return out if mode == "LSTM" else out[:2]
+        import torch.func
+        cls = {"LSTM": L.nn.LSTM, "GRU": L.nn.GRU, "RNN_TANH": L.nn.RNN, "RNN_RELU": L.nn.RNN}[mode]
+        kw = {"nonlinearity": "relu" if mode == "RNN_RELU" else "tanh"} if mode.startswith("RNN") else {}
+        if proj:
+            kw["proj_size"] = w_hr.shape[0]
+        m = cls(x.shape[2], w[0].shape[0] // {"LSTM": 4, "GRU": 3}.get(mode, 1), **kw).double()
+        names = ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"] + (["weight_hr_l0"] if proj else [])
+        xs = x.flip(0) if reverse else x
+        hx = (h[None], c[None]) if mode == "LSTM" else h[None]
+        out, hn = torch.func.functional_call(m, dict(zip(names, w)), (xs, hx))
+        if reverse:
+            out = out.flip(0)
+        return (out, hn[0][0], hn[1][0]) if mode == "LSTM" else (out, hn[0])
+    return fn
+
+
+def _np_layer_ref(mode, reverse=False, proj=False):
+    def ref(x, h, *rest):
+        c = rest[0] if mode == "LSTM" else None
+        w = list(rest[1:] if mode == "LSTM" else rest)
+        return _np_layer(mode, x, h, c, *w[:4], w_hr=w[4] if proj else None, reverse=reverse)
+    return ref
+
+
+def _W(*shape):
+    return A(*shape, low=-0.6, high=0.6)
+
+
+_B, _I, _H, _T = 3, 4, 5, 4
+spec("rnn_tanh_cell", _cell("rnn_tanh_cell"), _np_tanh_cell,
+     [A(_B, _I), A(_B, _H), _W(_H, _I), _W(_H, _H), _W(_H), _W(_H)])
+spec("rnn_relu_cell", _cell("rnn_relu_cell"), _np_relu_cell,
+     [A(_B, _I), A(_B, _H), _W(_H, _I), _W(_H, _H), _W(_H), _W(_H)])
+spec("lstm_cell", _cell("lstm_cell"), lambda *a: _np_lstm_cell(*a),
+     [A(_B, _I), A(_B, _H), A(_B, _H), _W(4 * _H, _I), _W(4 * _H, _H), _W(4 * _H), _W(4 * _H)])
+spec("gru_cell", _cell("gru_cell"), _np_gru_cell,
+     [A(_B, _I), A(_B, _H), _W(3 * _H, _I), _W(3 * _H, _H), _W(3 * _H), _W(3 * _H)])
+for _mode, _g in (("RNN_TANH", 1), ("RNN_RELU", 1), ("GRU", 3), ("LSTM", 4)):
+    for _rev in (False, True):
+        _state = [A(_B, _H)] + ([A(_B, _H)] if _mode == "LSTM" else [])
+        spec("rnn_layer", _layer(_mode, _rev), _np_layer_ref(_mode, _rev),
+             [A(_T, _B, _I)] + _state + [_W(_g * _H, _I), _W(_g * _H, _H), _W(_g * _H), _W(_g * _H)],
+             id=f"rnn_layer_{_mode.lower()}{'_reverse' if _rev else ''}")
+_P = 3
+spec("rnn_layer", _layer("LSTM", False, True), _np_layer_ref("LSTM", False, True),
+     [A(_T, _B, _I), A(_B, _P), A(_B, _H), _W(4 * _H, _I), _W(4 * _H, _P), _W(4 * _H), _W(4 * _H), _W(_P, _H)],
+     id="rnn_layer_lstm_proj")
+spec("rnn_layer", _layer("LSTM", True, True), _np_layer_ref("LSTM", True, True),
+     [A(_T, _B, _I), A(_B, _P), A(_B, _H), _W(4 * _H, _I), _W(4 * _H, _P), _W(4 * _H), _W(4 * _H), _W(_P, _H)],
+     id="rnn_layer_lstm_proj_reverse")

@@ -24,6 +24,7 @@ void optim(py::module_& m, TensorClass& cls);  // fused optimizer steps: module 
 void config(py::module_& m);                   // threads, build info
 void perceptron(py::module_& m, TensorClass& cls);  // the perceptron learning rule (_perceptron_*)
 void pool(py::module_& m, TensorClass& cls);  // pooling, batch norm, resize, pad: module _C._nn
+void recurrent(py::module_& m, TensorClass& cls);  // RNN/LSTM/GRU layers and cells: module _C._nn
 
 // Shapes given either as varargs ints or as one sequence: zeros(2, 3) and zeros((2, 3)).
 Shape shape_from_args(const py::args& args);

@@ -62,4 +62,5 @@ PYBIND11_MODULE(_C, m) {
   rb::bind::config(m);
   rb::bind::perceptron(m, cls);
   rb::bind::pool(m, cls);
+  rb::bind::recurrent(m, cls);
 }

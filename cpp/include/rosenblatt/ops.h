@@ -17,3 +17,4 @@
 #include "rosenblatt/ops/pool.h"
 #include "rosenblatt/ops/norm.h"
 #include "rosenblatt/ops/resize.h"
+#include "rosenblatt/ops/recurrent.h"

@@ -11,3 +11,4 @@ from .normalization import BatchNorm1d, BatchNorm2d, Dropout2d  # noqa: F401,E40
 from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d  # noqa: F401,E402
 from .padding import ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d  # noqa: F401,E402
 from .modules import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d  # noqa: F401,E402
+from .modules.rnn import GRU, GRUCell, LSTM, LSTMCell, RNN, RNNBase, RNNCell, RNNCellBase  # noqa: F401

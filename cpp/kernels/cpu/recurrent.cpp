@@ -1,0 +1,257 @@
+// Recurrent layer kernels: one GEMM projects the inputs of all steps, one GEMM per step applies the
+// recurrence, then a single pass per step applies the gate nonlinearities and the state update.
+#include "recurrent.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "activation.h"
+#include "blas.h"
+#include "loops.h"
+
+namespace rb::cpu {
+namespace {
+
+// Gate nonlinearities the compiler can vectorize for float (vexp, within a few ulp); double keeps
+// libm (the gradient-check dtype).
+template <class T>
+inline T sigm(T v) { return T(1) / (T(1) + vexp(-v)); }
+template <class T>
+inline T vtanh(T v) {
+  if constexpr (std::is_same_v<T, double>) {
+    return std::tanh(v);
+  } else {
+    const T e = vexp(T(-2) * (v < T(0) ? -v : v)), t = (T(1) - e) / (T(1) + e);
+    return v < T(0) ? -t : t;
+  }
+}
+
+inline bool active(const RNNShape& s, int64_t t, int64_t b) { return !s.lengths || t < s.lengths[b]; }
+
+// Rows per thread chunk: a row costs about G*H gate evaluations; keep small steps serial.
+inline int64_t row_grain(const RNNShape& s) { return std::max<int64_t>(1, 32768 / std::max<int64_t>(1, rnn_gates(s.mode) * s.H)); }
+
+}  // namespace
+
+// x: (T, B, I), h0: (B, P), c0: (B, H), w_ih: (G*H, I), w_hh: (G*H, P), w_hr: (P, H); out: (T, B, P)
+template <class T>
+void rnn_layer_forward(const RNNShape& s, const T* x, const T* h0, const T* c0, const T* w_ih, const T* w_hh,
+                       const T* b_ih, const T* b_hh, const T* w_hr, T* out, T* hn, T* cn, T* gates, T* hprev,
+                       T* extra) {
+  const int64_t Tn = s.T, B = s.B, I = s.I, H = s.H, P = s.P, G = rnn_gates(s.mode), GH = G * H;
+  const bool lstm = s.mode == RNNMode::LSTM, proj = lstm && w_hr;
+  if (Tn * B > 0 && GH > 0) {
+    if (I > 0) gemm<T>(false, true, Tn * B, GH, I, T(1), x, I, w_ih, I, T(0), gates, GH);
+    else std::fill(gates, gates + Tn * B * GH, T(0));
+  }
+  std::memcpy(hn, h0, sizeof(T) * B * P);  // hn is the running state
+  if (lstm) std::memcpy(cn, c0, sizeof(T) * B * H);
+  const bool gru = s.mode == RNNMode::GRU;
+  std::vector<T> hg(gru ? B * GH : 0), m(proj ? B * H : 0), hp(proj ? B * P : 0), cnew(lstm ? B * H : 0);
+  std::vector<T> zb(b_ih ? 0 : GH, T(0));  // stands in for absent biases
+  const T* bi = b_ih ? b_ih : zb.data();
+  const T* bh = b_hh ? b_hh : zb.data();
+  for (int64_t step = 0; step < Tn; ++step) {
+    const int64_t t = s.reverse ? Tn - 1 - step : step;
+    T* hp_t = hprev + t * B * P;
+    std::memcpy(hp_t, hn, sizeof(T) * B * P);
+    if (lstm) std::memcpy(extra + t * B * H, cn, sizeof(T) * B * H);
+    T* g_t = gates + t * B * GH;
+    // RNN and LSTM add the recurrence straight onto the input projection (beta = 1); GRU keeps
+    // W_hn h apart because r scales it.
+    if (B > 0 && GH > 0 && P > 0) {
+      if (gru) gemm<T>(false, true, B, GH, P, T(1), hn, P, w_hh, P, T(0), hg.data(), GH);
+      else gemm<T>(false, true, B, GH, P, T(1), hn, P, w_hh, P, T(1), g_t, GH);
+    } else if (gru) {
+      std::fill(hg.begin(), hg.end(), T(0));
+    }
+    T* o_t = out + t * B * P;
+    // Simple unit-stride loops with no branches inside, so each one vectorizes.
+    parallel_for(B, row_grain(s), [&](int64_t b0, int64_t b1) {
+      for (int64_t b = b0; b < b1; ++b) {
+        T* a = g_t + b * GH;
+        const T* r = gru ? hg.data() + b * GH : nullptr;
+        const bool on = active(s, t, b);
+        T* h = hn + b * P;
+        T* o = o_t + b * P;
+        if (!gru)
+          for (int64_t j = 0; j < GH; ++j) a[j] += bi[j] + bh[j];
+        if (s.mode == RNNMode::Tanh) {
+          for (int64_t j = 0; j < H; ++j) a[j] = vtanh(a[j]);
+        } else if (s.mode == RNNMode::Relu) {
+          for (int64_t j = 0; j < H; ++j) a[j] = a[j] > T(0) ? a[j] : T(0);
+        } else if (lstm) {
+          for (int64_t j = 0; j < 2 * H; ++j) a[j] = sigm(a[j]);
+          for (int64_t j = 2 * H; j < 3 * H; ++j) a[j] = vtanh(a[j]);
+          for (int64_t j = 3 * H; j < 4 * H; ++j) a[j] = sigm(a[j]);
+          const T *gi = a, *gf = a + H, *gg = a + 2 * H, *go = a + 3 * H;
+          T* c = cn + b * H;
+          T* cv = cnew.data() + b * H;
+          T* mm = proj ? m.data() + b * H : o;  // without a projection h is o * tanh(c) itself
+          for (int64_t j = 0; j < H; ++j) {
+            cv[j] = gf[j] * c[j] + gi[j] * gg[j];
+            mm[j] = go[j] * vtanh(cv[j]);
+          }
+          if (on) std::memcpy(c, cv, sizeof(T) * H);
+        } else {  // GRU: n = tanh(W_in x + b_in + r * (W_hn h + b_hn))
+          T* hgn = extra + t * B * H + b * H;
+          for (int64_t j = 0; j < 2 * H; ++j) a[j] = sigm(a[j] + r[j] + bi[j] + bh[j]);
+          for (int64_t j = 0; j < H; ++j) hgn[j] = r[2 * H + j] + bh[2 * H + j];
+          for (int64_t j = 0; j < H; ++j) a[2 * H + j] = vtanh(a[2 * H + j] + bi[2 * H + j] + a[j] * hgn[j]);
+          const T *z = a + H, *n = a + 2 * H;
+          for (int64_t j = 0; j < H; ++j) o[j] = (T(1) - z[j]) * n[j] + z[j] * h[j];
+        }
+        if (!gru && !lstm) std::memcpy(o, a, sizeof(T) * H);
+        if (!proj) {
+          if (on) std::memcpy(h, o, sizeof(T) * P);
+          else std::fill(o, o + P, T(0));
+        }
+      }
+    });
+    if (proj) {
+      if (B > 0 && P > 0) gemm<T>(false, true, B, P, H, T(1), m.data(), H, w_hr, H, T(0), hp.data(), P);
+      for (int64_t b = 0; b < B; ++b) {
+        const bool on = active(s, t, b);
+        if (on) std::memcpy(hn + b * P, hp.data() + b * P, sizeof(T) * P);
+        for (int64_t j = 0; j < P; ++j) o_t[b * P + j] = on ? hn[b * P + j] : T(0);
+      }
+    }
+  }
+}
+
+template <class T>
+void rnn_layer_backward(const RNNShape& s, const T* x, const T* w_ih, const T* w_hh, const T* w_hr, const T* gates,
+                        const T* hprev, const T* extra, const T* dout, const T* dhn, const T* dcn, T* dx, T* dh0,
+                        T* dc0, T* dw_ih, T* dw_hh, T* db_ih, T* db_hh, T* dw_hr) {
+  const int64_t Tn = s.T, B = s.B, I = s.I, H = s.H, P = s.P, G = rnn_gates(s.mode), GH = G * H;
+  const bool lstm = s.mode == RNNMode::LSTM, gru = s.mode == RNNMode::GRU, proj = lstm && w_hr;
+  // dA: pre-activation gradients of the hidden-side GEMM; dXA those of the input side (differ only for GRU).
+  std::vector<T> dA(Tn * B * GH), dXA(gru ? Tn * B * GH : 0);
+  T* dxa = gru ? dXA.data() : dA.data();
+  std::vector<T> dh(dhn, dhn + B * P), dhp(B * P), dc(lstm ? B * H : 0), dm(proj ? B * H : 0);
+  std::vector<T> M(proj ? Tn * B * H : 0), dHP(proj ? Tn * B * P : 0);
+  if (lstm) std::copy(dcn, dcn + B * H, dc.begin());
+  for (int64_t step = 0; step < Tn; ++step) {
+    const int64_t t = s.reverse ? step : Tn - 1 - step;
+    const T* g_t = gates + t * B * GH;
+    for (int64_t b = 0; b < B; ++b)
+      if (active(s, t, b))
+        for (int64_t j = 0; j < P; ++j) dh[b * P + j] += dout[(t * B + b) * P + j];
+    if (proj) {
+      T* dhp_t = dHP.data() + t * B * P;
+      for (int64_t b = 0; b < B; ++b)
+        for (int64_t j = 0; j < P; ++j) dhp_t[b * P + j] = active(s, t, b) ? dh[b * P + j] : T(0);
+      if (B > 0 && H > 0) {
+        if (P > 0) gemm<T>(false, false, B, H, P, T(1), dh.data(), P, w_hr, H, T(0), dm.data(), H);
+        else std::fill(dm.begin(), dm.end(), T(0));
+      }
+    }
+    const T* dmv = proj ? dm.data() : dh.data();
+    T* dA_t = dA.data() + t * B * GH;
+    T* dX_t = dxa + t * B * GH;
+    parallel_for(B, row_grain(s), [&](int64_t b0, int64_t b1) {
+      for (int64_t b = b0; b < b1; ++b) {
+        const T* a = g_t + b * GH;
+        T* d = dA_t + b * GH;
+        T* dxr = dX_t + b * GH;
+        if (!active(s, t, b)) {
+          std::fill(d, d + GH, T(0));
+          if (gru) std::fill(dxr, dxr + GH, T(0));
+          if (proj) std::fill(M.data() + (t * B + b) * H, M.data() + (t * B + b + 1) * H, T(0));
+          continue;
+        }
+        const T* dhb = dmv + b * (proj ? H : P);
+        if (s.mode == RNNMode::Tanh) {
+          for (int64_t j = 0; j < H; ++j) d[j] = dhb[j] * (T(1) - a[j] * a[j]);
+        } else if (s.mode == RNNMode::Relu) {
+          for (int64_t j = 0; j < H; ++j) d[j] = a[j] > T(0) ? dhb[j] : T(0);
+        } else if (lstm) {
+          const T *gi = a, *gf = a + H, *gg = a + 2 * H, *go = a + 3 * H;
+          const T* cp = extra + (t * B + b) * H;
+          T* dcb = dc.data() + b * H;
+          T* mrow = proj ? M.data() + (t * B + b) * H : nullptr;
+          for (int64_t j = 0; j < H; ++j) {
+            const T cv = gf[j] * cp[j] + gi[j] * gg[j], tc = vtanh(cv);
+            if (proj) mrow[j] = go[j] * tc;
+            const T dov = dhb[j] * tc;
+            const T dcv = dcb[j] + dhb[j] * go[j] * (T(1) - tc * tc);
+            d[j] = dcv * gg[j] * gi[j] * (T(1) - gi[j]);
+            d[H + j] = dcv * cp[j] * gf[j] * (T(1) - gf[j]);
+            d[2 * H + j] = dcv * gi[j] * (T(1) - gg[j] * gg[j]);
+            d[3 * H + j] = dov * go[j] * (T(1) - go[j]);
+            dcb[j] = dcv * gf[j];
+          }
+        } else {
+          const T *r = a, *z = a + H, *n = a + 2 * H;
+          const T* hgn = extra + (t * B + b) * H;
+          const T* hp = hprev + (t * B + b) * P;
+          for (int64_t j = 0; j < H; ++j) {
+            const T dn = dhb[j] * (T(1) - z[j]);
+            const T dz = dhb[j] * (hp[j] - n[j]);
+            const T dan = dn * (T(1) - n[j] * n[j]);
+            const T dar = dan * hgn[j] * r[j] * (T(1) - r[j]);
+            const T daz = dz * z[j] * (T(1) - z[j]);
+            dxr[j] = d[j] = dar;
+            dxr[H + j] = d[H + j] = daz;
+            dxr[2 * H + j] = dan;
+            d[2 * H + j] = dan * r[j];
+          }
+        }
+      }
+    });
+    if (B > 0 && P > 0) {
+      if (GH > 0) gemm<T>(false, false, B, P, GH, T(1), dA_t, GH, w_hh, P, T(0), dhp.data(), P);
+      else std::fill(dhp.begin(), dhp.end(), T(0));
+    }
+    for (int64_t b = 0; b < B; ++b) {
+      T* row = dhp.data() + b * P;
+      const T* dhb = dh.data() + b * P;
+      if (!active(s, t, b)) std::copy(dhb, dhb + P, row);
+      else if (gru)
+        for (int64_t j = 0; j < H; ++j) row[j] += dhb[j] * g_t[b * GH + H + j];
+    }
+    dh.swap(dhp);
+  }
+  if (dh0) std::copy(dh.begin(), dh.end(), dh0);
+  if (dc0 && lstm) std::copy(dc.begin(), dc.end(), dc0);
+  const int64_t N = Tn * B;
+  auto colsum = [&](const T* src, T* dst) {
+    std::fill(dst, dst + GH, T(0));
+    for (int64_t i = 0; i < N; ++i)
+      for (int64_t j = 0; j < GH; ++j) dst[j] += src[i * GH + j];
+  };
+  if (dx) {
+    if (N > 0 && I > 0 && GH > 0) gemm<T>(false, false, N, I, GH, T(1), dxa, GH, w_ih, I, T(0), dx, I);
+    else std::fill(dx, dx + N * I, T(0));
+  }
+  if (dw_ih) {
+    if (N > 0 && I > 0 && GH > 0) gemm<T>(true, false, GH, I, N, T(1), dxa, GH, x, I, T(0), dw_ih, I);
+    else std::fill(dw_ih, dw_ih + GH * I, T(0));
+  }
+  if (dw_hh) {
+    if (N > 0 && P > 0 && GH > 0) gemm<T>(true, false, GH, P, N, T(1), dA.data(), GH, hprev, P, T(0), dw_hh, P);
+    else std::fill(dw_hh, dw_hh + GH * P, T(0));
+  }
+  if (db_ih) colsum(dxa, db_ih);
+  if (db_hh) {
+    if (db_ih && !gru) std::copy(db_ih, db_ih + GH, db_hh);  // the same sum: both sides share dA
+    else colsum(dA.data(), db_hh);
+  }
+  if (dw_hr && proj) {
+    if (N > 0 && P > 0 && H > 0) gemm<T>(true, false, P, H, N, T(1), dHP.data(), P, M.data(), H, T(0), dw_hr, H);
+    else std::fill(dw_hr, dw_hr + P * H, T(0));
+  }
+}
+
+#define RB_RNN_INST(T)                                                                                            \
+  template void rnn_layer_forward<T>(const RNNShape&, const T*, const T*, const T*, const T*, const T*, const T*, \
+                                     const T*, const T*, T*, T*, T*, T*, T*, T*);                                \
+  template void rnn_layer_backward<T>(const RNNShape&, const T*, const T*, const T*, const T*, const T*,         \
+                                      const T*, const T*, const T*, const T*, const T*, T*, T*, T*, T*, T*, T*,   \
+                                      T*, T*);
+RB_RNN_INST(float)
+RB_RNN_INST(double)
+
+}  // namespace rb::cpu

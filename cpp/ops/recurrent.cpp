@@ -1,0 +1,205 @@
+// Recurrent layers and cells: shape checks with PyTorch's messages, the whole-sequence kernel call,
+// and one autograd node per layer and direction whose backward runs through time from saved gates.
+#include "rosenblatt/ops.h"
+
+#include "../kernels/cpu/recurrent.h"
+
+namespace rb {
+namespace {
+
+using cpu::RNNMode;
+using cpu::RNNShape;
+
+RNNMode parse_mode(const std::string& m) {
+  if (m == "RNN_TANH") return RNNMode::Tanh;
+  if (m == "RNN_RELU") return RNNMode::Relu;
+  if (m == "LSTM") return RNNMode::LSTM;
+  if (m == "GRU") return RNNMode::GRU;
+  RB_CHECK(false, ValueError, "Unknown recurrent mode '", m, "'");
+  return RNNMode::Tanh;
+}
+
+template <class T>
+const T* ptr(const Tensor& t) { return t.defined() ? t.data<T>() : nullptr; }
+template <class T>
+T* mptr(const Tensor& t) { return t.defined() ? t.data<T>() : nullptr; }
+
+struct RNNLayerBackward : Node {
+  RNNShape s{};
+  SavedTensor x, w_ih, w_hh, w_hr, gates, hprev, extra, lengths;
+  bool need[8] = {};  // input, hx, cx, w_ih, w_hh, b_ih, b_hh, w_hr
+  Shape x_shape;
+  DType dt = DType::Float32;
+  std::string name() const override { return "RNNLayerBackward"; }
+  void release_saved() override {
+    x.reset(), w_ih.reset(), w_hh.reset(), w_hr.reset(), gates.reset(), hprev.reset(), extra.reset(), lengths.reset();
+  }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
+    check_not_released();
+    Tensor xv = x.unpack(*this), wih = w_ih.unpack(*this), whh = w_hh.unpack(*this);
+    Tensor whr = w_hr.defined() ? w_hr.unpack(*this) : Tensor();
+    Tensor g = gates.unpack(*this), hp = hprev.unpack(*this);
+    Tensor ex = extra.defined() ? extra.unpack(*this) : Tensor();
+    Tensor len = lengths.defined() ? lengths.unpack(*this) : Tensor();
+    const bool lstm = s.mode == RNNMode::LSTM;
+    Tensor dout = grads[0].contiguous(), dhn = grads[1].contiguous();
+    Tensor dcn = lstm ? grads[2].contiguous() : Tensor();
+    const int64_t GH = cpu::rnn_gates(s.mode) * s.H;
+    Device dev = xv.device();
+    // x, w_ih, w_hh and the biases come out of the same buffers, so they are always computed.
+    Tensor dx = Tensor::empty(x_shape, dt, dev), dh0 = Tensor::empty({s.B, s.P}, dt, dev);
+    Tensor dc0 = lstm ? Tensor::empty({s.B, s.H}, dt, dev) : Tensor();
+    Tensor dwih = Tensor::empty({GH, s.I}, dt, dev), dwhh = Tensor::empty({GH, s.P}, dt, dev);
+    Tensor dbih = need[5] ? Tensor::empty({GH}, dt, dev) : Tensor(), dbhh = need[6] ? Tensor::empty({GH}, dt, dev) : Tensor();
+    Tensor dwhr = whr.defined() ? Tensor::empty({s.P, s.H}, dt, dev) : Tensor();
+    RNNShape sh = s;
+    sh.lengths = len.defined() ? len.data<int64_t>() : nullptr;
+    auto run = [&](auto tag) {
+      using T = decltype(tag);
+      cpu::rnn_layer_backward<T>(sh, ptr<T>(xv), ptr<T>(wih), ptr<T>(whh), ptr<T>(whr), ptr<T>(g), ptr<T>(hp),
+                                 ptr<T>(ex), ptr<T>(dout), ptr<T>(dhn), ptr<T>(dcn), mptr<T>(dx), mptr<T>(dh0),
+                                 mptr<T>(dc0), mptr<T>(dwih), mptr<T>(dwhh), mptr<T>(dbih), mptr<T>(dbhh), mptr<T>(dwhr));
+    };
+    if (dt == DType::Float64) run(double{});
+    else run(float{});
+    return {need[0] ? dx : Tensor(), need[1] ? dh0 : Tensor(), need[2] ? dc0 : Tensor(), need[3] ? dwih : Tensor(),
+            need[4] ? dwhh : Tensor(), dbih, dbhh, need[7] ? dwhr : Tensor()};
+  }
+};
+
+void check_same(const Tensor& ref, const Tensor& t, const char* what) {
+  if (!t.defined()) return;
+  RB_CHECK(t.device() == ref.device(), Error, "rnn: Expected all tensors to be on the same device, but found ",
+           ref.device().name(), " and ", t.device().name(), " (", what, ")");
+  RB_CHECK(t.dtype() == ref.dtype(), Error, "rnn: expected ", what, " of dtype ", dtype_name(ref.dtype()),
+           " but got ", dtype_name(t.dtype()));
+}
+
+void check_shape(const Tensor& t, const Shape& want, const char* what) {
+  RB_CHECK(t.shape() == want, Error, "rnn: Expected ", what, " of shape ", want, ", got ", t.shape());
+}
+
+}  // namespace
+
+std::vector<Tensor> rnn_layer(const std::string& mode_name, const Tensor& input, const Tensor& hx_in,
+                              const Tensor& cx_in, const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
+                              const Tensor& b_hh, const Tensor& w_hr, const Tensor& lengths_in, bool reverse) {
+  const RNNMode mode = parse_mode(mode_name);
+  const bool lstm = mode == RNNMode::LSTM;
+  RB_CHECK(input.device().is_cpu(), NotImplementedError, "rnn: not implemented for device ", input.device().name());
+  RB_CHECK(is_floating(input.dtype()), Error, "rnn: expected a floating point input, got ", dtype_name(input.dtype()));
+  RB_CHECK(input.dim() == 3, Error, "rnn: Expected input to be 3-D (seq_len, batch, input_size), got shape ",
+           input.shape());
+  RB_CHECK(w_ih.defined() && w_hh.defined() && w_ih.dim() == 2 && w_hh.dim() == 2, Error,
+           "rnn: weight_ih and weight_hh must be 2-D");
+  for (auto [t, w] : {std::pair{&hx_in, "hx"}, {&cx_in, "cx"}, {&w_ih, "weight_ih"}, {&w_hh, "weight_hh"},
+                      {&b_ih, "bias_ih"}, {&b_hh, "bias_hh"}, {&w_hr, "weight_hr"}})
+    check_same(input, *t, w);
+  RB_CHECK(b_ih.defined() == b_hh.defined(), Error, "rnn: bias_ih and bias_hh must both be given or both be None");
+  RB_CHECK(!w_hr.defined() || lstm, Error, "rnn: weight_hr (proj_size) is only supported by LSTM");
+  const int64_t G = cpu::rnn_gates(mode), T = input.size(0), B = input.size(1), I = input.size(2);
+  RB_CHECK(w_ih.size(0) % G == 0, Error, "rnn: weight_ih has ", w_ih.size(0), " rows, not a multiple of ", G);
+  const int64_t H = w_ih.size(0) / G;
+  const int64_t P = w_hr.defined() ? w_hr.size(0) : H;
+  RB_CHECK(w_ih.size(1) == I, Error, "input.size(-1) must be equal to input_size. Expected ", w_ih.size(1), ", got ", I);
+  check_shape(w_hh, {G * H, P}, "weight_hh");
+  if (b_ih.defined()) check_shape(b_ih, {G * H}, "bias_ih"), check_shape(b_hh, {G * H}, "bias_hh");
+  if (w_hr.defined()) check_shape(w_hr, {P, H}, "weight_hr");
+  if (hx_in.defined()) check_shape(hx_in, {B, P}, "hidden state hx");
+  if (lstm && cx_in.defined()) check_shape(cx_in, {B, H}, "cell state cx");
+  RB_CHECK(!(!lstm && cx_in.defined()), Error, "rnn: a cell state is only taken by LSTM");
+  Tensor lengths;
+  if (lengths_in.defined()) {
+    RB_CHECK(lengths_in.dtype() == DType::Int64 && lengths_in.dim() == 1 && lengths_in.size(0) == B, Error,
+             "rnn: lengths must be an int64 tensor of shape (", B, "), got ", dtype_name(lengths_in.dtype()), " ",
+             lengths_in.shape());
+    lengths = lengths_in.contiguous();
+    const int64_t* l = lengths.data<int64_t>();
+    for (int64_t b = 0; b < B; ++b)
+      RB_CHECK(l[b] >= 0 && l[b] <= T, ValueError, "rnn: lengths[", b, "] = ", l[b], " is out of range [0, ", T, "]");
+  }
+  const DType dt = input.dtype();
+  const Device dev = input.device();
+  Tensor x, hx, cx, wih, whh, bih, bhh, whr;
+  {
+    NoGradGuard ng;
+    x = input.contiguous(), wih = w_ih.contiguous(), whh = w_hh.contiguous();
+    hx = hx_in.defined() ? hx_in.contiguous() : zeros({B, P}, dt, dev);
+    if (lstm) cx = cx_in.defined() ? cx_in.contiguous() : zeros({B, H}, dt, dev);
+    if (b_ih.defined()) bih = b_ih.contiguous(), bhh = b_hh.contiguous();
+    if (w_hr.defined()) whr = w_hr.contiguous();
+  }
+  Tensor out = Tensor::empty({T, B, P}, dt, dev), hn = Tensor::empty({B, P}, dt, dev);
+  Tensor cn = lstm ? Tensor::empty({B, H}, dt, dev) : Tensor();
+  Tensor gates = Tensor::empty({T, B, G * H}, dt, dev), hprev = Tensor::empty({T, B, P}, dt, dev);
+  Tensor extra = (lstm || mode == RNNMode::GRU) ? Tensor::empty({T, B, H}, dt, dev) : Tensor();
+  RNNShape s{mode, T, B, I, H, P, reverse, lengths.defined() ? lengths.data<int64_t>() : nullptr};
+  auto run = [&](auto tag) {
+    using V = decltype(tag);
+    cpu::rnn_layer_forward<V>(s, ptr<V>(x), ptr<V>(hx), ptr<V>(cx), ptr<V>(wih), ptr<V>(whh), ptr<V>(bih), ptr<V>(bhh),
+                              ptr<V>(whr), mptr<V>(out), mptr<V>(hn), mptr<V>(cn), mptr<V>(gates), mptr<V>(hprev),
+                              mptr<V>(extra));
+  };
+  if (dt == DType::Float64) run(double{});
+  else run(float{});
+  if (GradMode::enabled()) {
+    const Tensor* ins[8] = {&input, &hx_in, &cx_in, &w_ih, &w_hh, &b_ih, &b_hh, &w_hr};
+    bool any = false;
+    for (auto* t : ins) any = any || (t->defined() && t->requires_grad());
+    if (any) {
+      auto node = std::make_shared<RNNLayerBackward>();
+      for (int i = 0; i < 8; ++i) node->need[i] = ins[i]->defined() && ins[i]->requires_grad();
+      node->s = s;
+      node->s.lengths = nullptr;
+      node->x_shape = input.shape();
+      node->dt = dt;
+      node->x = SavedTensor(x), node->w_ih = SavedTensor(wih), node->w_hh = SavedTensor(whh);
+      if (whr.defined()) node->w_hr = SavedTensor(whr);
+      node->gates = SavedTensor(gates), node->hprev = SavedTensor(hprev);
+      if (extra.defined()) node->extra = SavedTensor(extra);
+      if (lengths.defined()) node->lengths = SavedTensor(lengths);
+      std::vector<const Tensor*> in(ins, ins + 8);
+      std::vector<Tensor*> outs = {&out, &hn};
+      if (lstm) outs.push_back(&cn);
+      record(node, in, outs);
+    }
+  }
+  return {out, hn, cn};
+}
+
+namespace {
+void check_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh, const char* what) {
+  RB_CHECK(input.dim() == 2, Error, what, ": Expected input to be 2-D (batch, input_size), got shape ", input.shape());
+  RB_CHECK(w_ih.dim() == 2 && input.size(1) == w_ih.size(1), Error, "input has inconsistent input_size: got ",
+           input.size(1), " expected ", w_ih.dim() == 2 ? w_ih.size(1) : -1);
+  RB_CHECK(!hx.defined() || (hx.dim() == 2 && hx.size(0) == input.size(0)), Error, "Input batch size ",
+           input.size(0), " doesn't match hidden0 batch size ", hx.defined() && hx.dim() ? hx.size(0) : -1);
+  RB_CHECK(!hx.defined() || w_hh.dim() != 2 || hx.size(1) == w_hh.size(1), Error,
+           "hidden0 has inconsistent hidden_size: got ", hx.size(1), ", expected ", w_hh.size(1));
+}
+Tensor step(const Tensor& t) { return t.defined() ? unsqueeze(t, 0) : t; }
+}  // namespace
+
+Tensor rnn_tanh_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh,
+                     const Tensor& b_ih, const Tensor& b_hh) {
+  check_cell(input, hx, w_ih, w_hh, "rnn_tanh_cell");
+  return rnn_layer("RNN_TANH", step(input), hx, Tensor(), w_ih, w_hh, b_ih, b_hh, Tensor(), Tensor(), false)[1];
+}
+Tensor rnn_relu_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh,
+                     const Tensor& b_ih, const Tensor& b_hh) {
+  check_cell(input, hx, w_ih, w_hh, "rnn_relu_cell");
+  return rnn_layer("RNN_RELU", step(input), hx, Tensor(), w_ih, w_hh, b_ih, b_hh, Tensor(), Tensor(), false)[1];
+}
+std::vector<Tensor> lstm_cell(const Tensor& input, const Tensor& hx, const Tensor& cx, const Tensor& w_ih,
+                              const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh) {
+  check_cell(input, hx, w_ih, w_hh, "lstm_cell");
+  auto r = rnn_layer("LSTM", step(input), hx, cx, w_ih, w_hh, b_ih, b_hh, Tensor(), Tensor(), false);
+  return {r[1], r[2]};
+}
+Tensor gru_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
+                const Tensor& b_hh) {
+  check_cell(input, hx, w_ih, w_hh, "gru_cell");
+  return rnn_layer("GRU", step(input), hx, Tensor(), w_ih, w_hh, b_ih, b_hh, Tensor(), Tensor(), false)[1];
+}
+
+}  // namespace rb

@@ -1,0 +1,460 @@
+"""Recurrent layers against PyTorch: cells and multi-layer RNN/LSTM/GRU over randomized configurations
+after moving state_dicts both ways, packed sequences, truncated BPTT, bad input, and learning."""
+import time
+
+import numpy as np
+import pytest
+import rosenblatt as rb
+from conftest import requires_torch
+from rosenblatt import nn
+
+rnn_utils = nn.utils.rnn
+
+
+def _t(a, grad=False):
+    t = rb.tensor(np.ascontiguousarray(a))
+    return t.requires_grad_(True) if grad else t
+
+
+def _tt(a, grad=False):
+    import torch
+    t = torch.tensor(np.ascontiguousarray(a))
+    return t.requires_grad_(True) if grad else t
+
+
+def _close(a, b, tol=2e-5):
+    a = a.detach().numpy() if hasattr(a, "detach") else a.numpy()
+    b = b.detach().numpy()
+    assert a.shape == b.shape
+    np.testing.assert_allclose(a, b, atol=tol, rtol=1e-4)
+
+
+def _pair(kind, torch_first, **kw):
+    """The same layer in both libraries, weights copied from the one made first through state_dict."""
+    import torch
+    if torch_first:
+        theirs = getattr(torch.nn, kind)(**kw)
+        ours = getattr(nn, kind)(**kw)
+        ours.load_state_dict(theirs.state_dict())
+    else:
+        ours = getattr(nn, kind)(**kw)
+        theirs = getattr(torch.nn, kind)(**kw)
+        theirs.load_state_dict({k: torch.from_numpy(v.numpy().copy()) for k, v in ours.state_dict().items()})
+    assert list(ours.state_dict().keys()) == list(theirs.state_dict().keys())
+    for (k, a), b in zip(ours.state_dict().items(), theirs.state_dict().values()):
+        assert tuple(a.shape) == tuple(b.shape), k
+    return ours, theirs
+
+
+def _backward_both(outs_r, outs_t, rng):
+    import torch
+    lr, lt = 0, 0
+    for r, t in zip(outs_r, outs_t):
+        w = rng.standard_normal(tuple(t.shape)).astype(np.float32)
+        lr = lr + (r * _t(w)).sum()
+        lt = lt + (t * torch.tensor(w)).sum()
+    lr.backward()
+    lt.backward()
+
+
+def _check_grads(ours, theirs, tol=1e-4):
+    for (k, p), q in zip(ours.named_parameters(), theirs.parameters()):
+        assert p.grad is not None, k
+        _close(p.grad, q.grad, tol)
+
+
+CASES = []
+_rng = np.random.default_rng(123)
+for _kind in ("RNN", "LSTM", "GRU"):
+    for _i in range(6):
+        CASES.append((_kind, int(_rng.integers(1, 3)), bool(_rng.integers(0, 2)), bool(_rng.integers(0, 2)),
+                      bool(_rng.integers(0, 2)), int(_rng.integers(0, 2)) if _kind == "LSTM" else 0,
+                      bool(_rng.integers(0, 2)), _i))
+
+
+@requires_torch
+@pytest.mark.parametrize("kind,layers,bidir,batch_first,with_state,proj,bias,seed", CASES)
+def test_layer_matches_torch(kind, layers, bidir, batch_first, with_state, proj, bias, seed):
+    import torch
+    rng = np.random.default_rng(seed)
+    I, H, T, B = 4, 6, 5, 3
+    kw = {"input_size": I, "hidden_size": H, "num_layers": layers, "bidirectional": bidir,
+          "batch_first": batch_first, "bias": bias}
+    if proj:
+        kw["proj_size"] = 3
+    if kind == "RNN" and seed % 2:
+        kw["nonlinearity"] = "relu"
+    torch.manual_seed(seed)
+    ours, theirs = _pair(kind, seed % 2 == 0, **kw)
+    x = rng.standard_normal((B, T, I) if batch_first else (T, B, I)).astype(np.float32)
+    D, P = (2 if bidir else 1), (3 if proj else H)
+    args_r, args_t = [], []
+    if with_state:
+        h0 = rng.standard_normal((layers * D, B, P)).astype(np.float32)
+        if kind == "LSTM":
+            c0 = rng.standard_normal((layers * D, B, H)).astype(np.float32)
+            args_r.append((_t(h0, True), _t(c0, True)))
+            args_t.append((_tt(h0, True), _tt(c0, True)))
+        else:
+            args_r.append(_t(h0, True))
+            args_t.append(_tt(h0, True))
+    xr, xt = _t(x, True), _tt(x, True)
+    out_r, hid_r = ours(xr, *args_r)
+    out_t, hid_t = theirs(xt, *args_t)
+    flat_r = [out_r] + (list(hid_r) if kind == "LSTM" else [hid_r])
+    flat_t = [out_t] + (list(hid_t) if kind == "LSTM" else [hid_t])
+    for r, t in zip(flat_r, flat_t):
+        _close(r, t)
+    _backward_both(flat_r, flat_t, rng)
+    _close(xr.grad, xt.grad, 1e-4)
+    _check_grads(ours, theirs)
+    if with_state:
+        sr = args_r[0] if kind == "LSTM" else (args_r[0],)
+        st = args_t[0] if kind == "LSTM" else (args_t[0],)
+        for a, b in zip(sr, st):
+            _close(a.grad, b.grad, 1e-4)
+
+
+@requires_torch
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+def test_unbatched_input_matches_torch(kind):
+    rng = np.random.default_rng(1)
+    ours, theirs = _pair(kind, True, input_size=3, hidden_size=4, num_layers=2)
+    x = rng.standard_normal((6, 3)).astype(np.float32)
+    out_r, hid_r = ours(_t(x))
+    out_t, hid_t = theirs(_tt(x))
+    _close(out_r, out_t)
+    assert tuple(out_r.shape) == (6, 4)
+    for r, t in zip(hid_r if kind == "LSTM" else [hid_r], hid_t if kind == "LSTM" else [hid_t]):
+        assert tuple(r.shape) == (2, 4)
+        _close(r, t)
+
+
+@requires_torch
+@pytest.mark.parametrize("kind,bias,batched", [("RNNCell", True, True), ("RNNCell", False, False),
+                                               ("LSTMCell", True, True), ("LSTMCell", True, False),
+                                               ("GRUCell", True, True), ("GRUCell", False, False)])
+def test_cells_match_torch(kind, bias, batched):
+    rng = np.random.default_rng(2)
+    ours, theirs = _pair(kind, batched, input_size=3, hidden_size=5, bias=bias)
+    shape = (4, 3) if batched else (3,)
+    hs = (4, 5) if batched else (5,)
+    x = rng.standard_normal(shape).astype(np.float32)
+    h = rng.standard_normal(hs).astype(np.float32)
+    xr, xt, hr, ht = _t(x, True), _tt(x, True), _t(h, True), _tt(h, True)
+    if kind == "LSTMCell":
+        c = rng.standard_normal(hs).astype(np.float32)
+        cr, ct = _t(c, True), _tt(c, True)
+        outs_r, outs_t = list(ours(xr, (hr, cr))), list(theirs(xt, (ht, ct)))
+    else:
+        outs_r, outs_t = [ours(xr, hr)], [theirs(xt, ht)]
+    for r, t in zip(outs_r, outs_t):
+        _close(r, t)
+    _backward_both(outs_r, outs_t, rng)
+    _close(xr.grad, xt.grad)
+    _close(hr.grad, ht.grad)
+    _check_grads(ours, theirs)
+    # without a state: zeros, as torch
+    _close(ours(xr)[0] if kind == "LSTMCell" else ours(xr), theirs(xt)[0] if kind == "LSTMCell" else theirs(xt))
+
+
+def test_init_and_names():
+    m = nn.LSTM(10, 20, num_layers=2, bidirectional=True, proj_size=5)
+    names = [n for n, _ in m.named_parameters()]
+    assert names[:5] == ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0", "weight_hr_l0"]
+    assert names[5] == "weight_ih_l0_reverse"
+    shapes = {n: tuple(p.shape) for n, p in m.named_parameters()}
+    assert shapes["weight_ih_l0"] == (80, 10) and shapes["weight_hh_l0"] == (80, 5)
+    assert shapes["weight_ih_l1"] == (80, 10) and shapes["weight_hr_l1_reverse"] == (5, 20)
+    bound = 1 / np.sqrt(20)
+    for p in m.parameters():
+        a = p.detach().numpy()
+        assert np.abs(a).max() <= bound and np.abs(a).max() > 0.8 * bound
+    g = nn.GRUCell(3, 7)
+    assert tuple(g.weight_ih.shape) == (21, 3) and tuple(g.bias_hh.shape) == (21,)
+
+
+@requires_torch
+@pytest.mark.parametrize("kind,bidir,layers,enforce_sorted,batch_first", [
+    ("LSTM", False, 1, True, False), ("LSTM", True, 2, False, True), ("GRU", True, 1, False, False),
+    ("RNN", False, 2, True, True), ("LSTM", True, 1, False, False)])
+def test_packed_sequences_match_torch(kind, bidir, layers, enforce_sorted, batch_first):
+    import torch
+    import torch.nn.utils.rnn as tr
+    rng = np.random.default_rng(3)
+    kw = {"input_size": 3, "hidden_size": 4, "num_layers": layers, "bidirectional": bidir,
+          "batch_first": batch_first}
+    if kind == "LSTM" and bidir:
+        kw["proj_size"] = 2
+    ours, theirs = _pair(kind, True, **kw)
+    T, B = 6, 4
+    lengths = [6, 4, 3, 1] if enforce_sorted else [3, 6, 1, 4]
+    x = rng.standard_normal((B, T, 3) if batch_first else (T, B, 3)).astype(np.float32)
+    xr, xt = _t(x, True), _tt(x, True)
+    pr = rnn_utils.pack_padded_sequence(xr, lengths, batch_first=batch_first, enforce_sorted=enforce_sorted)
+    pt = tr.pack_padded_sequence(xt, torch.tensor(lengths), batch_first=batch_first, enforce_sorted=enforce_sorted)
+    _close(pr.data, pt.data)
+    np.testing.assert_array_equal(pr.batch_sizes.numpy(), pt.batch_sizes.numpy())
+    D = 2 if bidir else 1
+    P = kw.get("proj_size", 4)
+    h0 = rng.standard_normal((layers * D, B, P)).astype(np.float32)
+    if kind == "LSTM":
+        c0 = rng.standard_normal((layers * D, B, 4)).astype(np.float32)
+        hr, ht = (_t(h0, True), _t(c0, True)), (_tt(h0, True), _tt(c0, True))
+    else:
+        hr, ht = _t(h0, True), _tt(h0, True)
+    out_r, hid_r = ours(pr, hr)
+    out_t, hid_t = theirs(pt, ht)
+    pad_r, len_r = rnn_utils.pad_packed_sequence(out_r, batch_first=batch_first)
+    pad_t, len_t = tr.pad_packed_sequence(out_t, batch_first=batch_first)
+    np.testing.assert_array_equal(len_r.numpy(), len_t.numpy())
+    _close(pad_r, pad_t)
+    # outputs past each length are zero
+    for b, n in enumerate(lengths):
+        tail = pad_r.detach().numpy()[b, n:] if batch_first else pad_r.detach().numpy()[n:, b]
+        assert np.all(tail == 0)
+    flat_r = [pad_r] + (list(hid_r) if kind == "LSTM" else [hid_r])
+    flat_t = [pad_t] + (list(hid_t) if kind == "LSTM" else [hid_t])
+    for r, t in zip(flat_r[1:], flat_t[1:]):
+        _close(r, t)
+    _backward_both(flat_r, flat_t, rng)
+    _close(xr.grad, xt.grad, 1e-4)
+    _check_grads(ours, theirs)
+
+
+@requires_torch
+def test_pad_sequence_and_pack_sequence_match_torch():
+    import torch.nn.utils.rnn as tr
+    rng = np.random.default_rng(4)
+    seqs = [rng.standard_normal((n, 2)).astype(np.float32) for n in (2, 5, 3)]
+    for bf in (False, True):
+        _close(rnn_utils.pad_sequence([_t(s) for s in seqs], batch_first=bf, padding_value=-1.0),
+               tr.pad_sequence([_tt(s) for s in seqs], batch_first=bf, padding_value=-1.0))
+    pr = rnn_utils.pack_sequence([_t(s) for s in seqs], enforce_sorted=False)
+    pt = tr.pack_sequence([_tt(s) for s in seqs], enforce_sorted=False)
+    _close(pr.data, pt.data)
+    np.testing.assert_array_equal(pr.sorted_indices.numpy(), pt.sorted_indices.numpy())
+    np.testing.assert_array_equal(pr.unsorted_indices.numpy(), pt.unsorted_indices.numpy())
+    back = rnn_utils.unpack_sequence(pr)
+    for a, s in zip(back, seqs):
+        np.testing.assert_array_equal(a.numpy(), s)
+    padded, lengths = rnn_utils.pad_packed_sequence(pr, total_length=7, padding_value=2.0)
+    assert tuple(padded.shape) == (7, 3, 2)
+    assert padded.numpy()[6, 0, 0] == 2.0
+    np.testing.assert_array_equal(lengths.numpy(), [2, 5, 3])
+
+
+def test_lengths_argument_in_core_op():
+    # the core op with lengths equals running each row alone up to its length
+    rng = np.random.default_rng(5)
+    m = nn.GRU(3, 4)
+    x = rng.standard_normal((5, 2, 3)).astype(np.float32)
+    out, h, c = rb._C._nn.rnn_layer("GRU", _t(x), None, None, m.weight_ih_l0, m.weight_hh_l0, m.bias_ih_l0,
+                                 m.bias_hh_l0, None, _t(np.array([5, 2])), False)
+    o2, h2 = m(_t(x[:2, 1:2]))
+    np.testing.assert_allclose(out.detach().numpy()[:2, 1], o2.detach().numpy()[:, 0], atol=1e-6)
+    np.testing.assert_allclose(h.detach().numpy()[1], h2.detach().numpy()[0, 0], atol=1e-6)
+    assert np.all(out.detach().numpy()[2:, 1] == 0) and c is None
+    with pytest.raises(ValueError, match="out of range"):
+        rb._C._nn.rnn_layer("GRU", _t(x), None, None, m.weight_ih_l0, m.weight_hh_l0, m.bias_ih_l0,
+                            m.bias_hh_l0, None, _t(np.array([6, 2])), False)
+
+
+def test_bad_input_raises():
+    m = nn.LSTM(4, 6, num_layers=2)
+    with pytest.raises(RuntimeError, match="input.size\\(-1\\) must be equal to input_size. Expected 4, got 5"):
+        m(rb.zeros(3, 2, 5))
+    with pytest.raises(RuntimeError, match=r"Expected hidden\[0\] size \(2, 2, 6\), got \[1, 2, 6\]"):
+        m(rb.zeros(3, 2, 4), (rb.zeros(1, 2, 6), rb.zeros(2, 2, 6)))
+    with pytest.raises(RuntimeError, match=r"Expected hidden\[1\] size \(2, 2, 6\), got \[2, 3, 6\]"):
+        m(rb.zeros(3, 2, 4), (rb.zeros(2, 2, 6), rb.zeros(2, 3, 6)))
+    with pytest.raises(ValueError, match="Expected input to be 2D or 3D, got 4D"):
+        m(rb.zeros(1, 3, 2, 4))
+    g = nn.GRU(4, 6)
+    with pytest.raises(RuntimeError, match=r"Expected hidden size \(1, 2, 6\), got \[1, 3, 6\]"):
+        g(rb.zeros(3, 2, 4), rb.zeros(1, 3, 6))
+    with pytest.raises(RuntimeError, match="should also be 2-D"):
+        g(rb.zeros(3, 4), rb.zeros(1, 1, 6))
+    c = nn.LSTMCell(4, 6)
+    with pytest.raises(RuntimeError, match="input has inconsistent input_size: got 3 expected 4"):
+        c(rb.zeros(2, 3))
+    with pytest.raises(RuntimeError, match="Input batch size 2 doesn't match hidden0 batch size 3"):
+        c(rb.zeros(2, 4), (rb.zeros(3, 6), rb.zeros(3, 6)))
+    with pytest.raises(RuntimeError, match="hidden0 has inconsistent hidden_size: got 5, expected 6"):
+        nn.GRUCell(4, 6)(rb.zeros(2, 4), rb.zeros(2, 5))
+    with pytest.raises(ValueError, match="proj_size has to be smaller than hidden_size"):
+        nn.LSTM(4, 6, proj_size=6)
+    with pytest.raises(ValueError, match="only supported for LSTM"):
+        nn.GRU(4, 6, proj_size=2)
+    with pytest.raises(RuntimeError, match="sorted in decreasing order"):
+        rnn_utils.pack_padded_sequence(rb.zeros(5, 3, 2), [2, 5, 1])
+    with pytest.raises(RuntimeError, match="greater than 0"):
+        rnn_utils.pack_padded_sequence(rb.zeros(5, 3, 2), [5, 2, 0])
+    with pytest.raises(RuntimeError, match="at most the sequence length 5"):
+        rnn_utils.pack_padded_sequence(rb.zeros(5, 3, 2), [7, 2, 1])
+    with pytest.raises(RuntimeError, match="batch_size"):
+        rnn_utils.pack_padded_sequence(rb.zeros(5, 3, 2), [5, 2])
+    with pytest.raises(RuntimeError, match="input must have the type"):
+        nn.GRU(4, 6, dtype=rb.float64)(rb.zeros(3, 2, 4))
+    with pytest.raises(RuntimeError, match="Expected cell state cx of shape"):
+        rb._C._nn.lstm_cell(rb.zeros(2, 3), rb.zeros(2, 4), rb.zeros(2, 5), rb.zeros(16, 3), rb.zeros(16, 4))
+    # a failed call leaves the module usable and unchanged
+    out, _ = m(rb.zeros(3, 2, 4))
+    assert tuple(out.shape) == (3, 2, 6)
+
+
+def test_dropout_between_layers_only_in_training():
+    rb.manual_seed(0)
+    m = nn.LSTM(3, 8, num_layers=2, dropout=0.5)
+    x = rb.randn(4, 2, 3)
+    a, _ = m(x)
+    b, _ = m(x)
+    assert not np.allclose(a.detach().numpy(), b.detach().numpy())
+    m.eval()
+    a, _ = m(x)
+    b, _ = m(x)
+    np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+
+
+def test_truncated_bptt_stops_at_detach():
+    rb.manual_seed(0)
+    m = nn.LSTM(2, 5)
+    x1 = rb.randn(4, 3, 2).requires_grad_(True)
+    x2 = rb.randn(4, 3, 2).requires_grad_(True)
+    _, (h, c) = m(x1)
+    # carried state detached: the second chunk's loss reaches its own input and the weights, not chunk one
+    out2, _ = m(x2, (h.detach(), c.detach()))
+    out2.sum().backward()
+    assert x1.grad is None
+    assert x2.grad is not None and np.abs(x2.grad.numpy()).sum() > 0
+    assert np.abs(m.weight_hh_l0.grad.numpy()).sum() > 0
+    # without the detach the gradient flows back into the first chunk
+    _, (h, c) = m(x1)
+    out2, _ = m(x2, (h, c))
+    out2.sum().backward()
+    assert x1.grad is not None and np.abs(x1.grad.numpy()).sum() > 0
+
+
+def test_lstm_learns_to_remember_the_first_token():
+    # length-20 sequences: the first step carries one of 4 tokens, the 19 after it random distractor
+    # tokens on other channels; the target is the first token, read from the last output.
+    rb.manual_seed(0)
+    rng = np.random.default_rng(0)
+    K, T, B, H = 4, 20, 64, 32
+    lstm, head = nn.LSTM(2 * K, H), nn.Linear(H, K)
+    with rb.no_grad():
+        lstm.bias_ih_l0[H:2 * H] = 2.0  # forget-gate bias: start out remembering
+    opt = rb.optim.Adam(list(lstm.parameters()) + list(head.parameters()), lr=0.003)
+    loss_fn = nn.CrossEntropyLoss()
+    eye = np.eye(K, dtype=np.float32)
+
+    def batch(n):
+        tok = rng.integers(0, K, size=(T, n))
+        x = np.zeros((T, n, 2 * K), np.float32)
+        x[0, :, :K] = eye[tok[0]]
+        x[1:, :, K:] = eye[tok[1:]]
+        return _t(x), _t(tok[0].astype(np.int64))
+
+    x, y = batch(1000)
+    with rb.no_grad():
+        acc0 = (head(lstm(x)[0][-1]).argmax(1).numpy() == y.numpy()).mean()
+    assert acc0 < 0.5  # chance before training
+    start = time.time()
+    for step in range(250):
+        xb, yb = batch(B)
+        out, _ = lstm(xb)
+        loss = loss_fn(head(out[-1]), yb)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    with rb.no_grad():
+        out, _ = lstm(x)
+        acc = (head(out[-1]).argmax(1).numpy() == y.numpy()).mean()
+    assert acc >= 0.95, f"accuracy {acc:.3f} after {time.time() - start:.1f}s"
+
+
+def _adding_problem(kind, steps, seed=0):
+    """The adding problem: 50 steps of (value, marker) pairs, two marked values to sum (one in each half)."""
+    rb.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    T, H = 50, 32
+
+    def batch(n):
+        x = np.zeros((T, n, 2), np.float32)
+        x[:, :, 0] = rng.random((T, n))
+        a, b, cols = rng.integers(0, T // 2, n), rng.integers(T // 2, T, n), np.arange(n)
+        x[a, cols, 1] = 1.0
+        x[b, cols, 1] = 1.0
+        return _t(x), _t((x[a, cols, 0] + x[b, cols, 0])[:, None])
+
+    net, head = getattr(nn, kind)(2, H), nn.Linear(H, 1)
+    opt = rb.optim.Adam(list(net.parameters()) + list(head.parameters()), lr=0.01)
+    mse = nn.MSELoss()
+    for _ in range(steps):
+        x, y = batch(64)
+        loss = mse(head(net(x)[0][-1]), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    x, y = batch(1000)
+    with rb.no_grad():
+        return float(mse(head(net(x)[0][-1]), y))
+
+
+def test_adding_problem_lstm_learns_where_a_vanilla_rnn_does_not():
+    # always answering 1.0 scores an MSE of 1/6 = 0.167; the vanishing gradient keeps the RNN there
+    lstm_mse = _adding_problem("LSTM", 450)
+    assert lstm_mse < 0.05, f"LSTM MSE {lstm_mse:.4f}"
+    rnn_mse = _adding_problem("RNN", 300)
+    assert rnn_mse > 0.1, f"RNN MSE {rnn_mse:.4f}"
+
+
+def test_char_lstm_language_model_beats_unigram_entropy():
+    text = ("the quick brown fox jumps over the lazy dog while the small cat sleeps in the warm sun. " * 8)
+    chars = sorted(set(text))
+    V = len(chars)
+    ids = np.array([chars.index(ch) for ch in text], dtype=np.int64)
+    freq = np.bincount(ids, minlength=V) / ids.size
+    unigram = float(-(freq[freq > 0] * np.log(freq[freq > 0])).sum())  # nats per char
+    rb.manual_seed(0)
+    rng = np.random.default_rng(0)
+    T, B, H = 32, 16, 64
+    lstm, head = nn.LSTM(V, H, batch_first=True), nn.Linear(H, V)
+    opt = rb.optim.Adam(list(lstm.parameters()) + list(head.parameters()), lr=0.01)
+    loss_fn = nn.CrossEntropyLoss()
+    eye = np.eye(V, dtype=np.float32)
+
+    def loss_of(starts):
+        seq = np.stack([ids[s:s + T + 1] for s in starts])
+        out, _ = lstm(_t(eye[seq[:, :-1]]))
+        return loss_fn(head(out).reshape(-1, V), _t(seq[:, 1:].reshape(-1)))
+
+    for _ in range(150):
+        loss = loss_of(rng.integers(0, ids.size - T - 1, B))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    with rb.no_grad():
+        final = float(loss_of(rng.integers(0, ids.size - T - 1, 64)))
+    assert final < 0.25 * unigram, f"loss {final:.3f} vs unigram entropy {unigram:.3f}"
+
+
+@requires_torch
+@pytest.mark.parametrize("kind", ["LSTM", "GRU", "RNN"])
+def test_wide_batch_split_across_threads_matches_torch(kind):
+    # hidden 256 and batch 96: the per-step gate pass is split over rows between threads
+    rng = np.random.default_rng(7)
+    ours, theirs = _pair(kind, True, input_size=8, hidden_size=256, bidirectional=True)
+    prev = rb.get_num_threads()
+    rb.set_num_threads(2)
+    try:
+        x = rng.standard_normal((3, 96, 8)).astype(np.float32)
+        xr, xt = _t(x, True), _tt(x, True)
+        out_r, _ = ours(xr)
+        out_t, _ = theirs(xt)
+        _close(out_r, out_t)
+        _backward_both([out_r], [out_t], rng)
+        _close(xr.grad, xt.grad, 1e-4)
+        _check_grads(ours, theirs, 2e-4)
+    finally:
+        rb.set_num_threads(prev)

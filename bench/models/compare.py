@@ -24,13 +24,8 @@ except ImportError:
     sys.exit("compare.py needs PyTorch (pip install torch) to compare against")
 
 
-def xor_case(lib):
-    """2-16-1 tanh MLP on the 4 XOR points, MSE, SGD lr 0.1: forward, backward, step."""
-    x = lib.from_numpy(np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32))
-    y = lib.from_numpy(np.array([[0], [1], [1], [0]], dtype=np.float32))
-    model = lib.nn.Sequential(lib.nn.Linear(2, 16), lib.nn.Tanh(), lib.nn.Linear(16, 1))
-    loss_fn = lib.nn.MSELoss()
-    opt = lib.optim.SGD(model.parameters(), lr=0.1)
+def _train_step(model, loss_fn, opt, x, y):
+    """One training step (zero_grad, forward, loss, backward, step) as a closure to time."""
 
     def step():
         opt.zero_grad()
@@ -40,6 +35,17 @@ def xor_case(lib):
         return loss
 
     return step
+
+
+def xor_case(lib):
+    """2-16-1 tanh MLP on the 4 XOR points, MSE, SGD lr 0.1: forward, backward, step."""
+    x = lib.from_numpy(np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32))
+    y = lib.from_numpy(np.array([[0], [1], [1], [0]], dtype=np.float32))
+    model = lib.nn.Sequential(lib.nn.Linear(2, 16), lib.nn.Tanh(), lib.nn.Linear(16, 1))
+    loss_fn = lib.nn.MSELoss()
+    opt = lib.optim.SGD(model.parameters(), lr=0.1)
+
+    return _train_step(model, loss_fn, opt, x, y)
 
 
 def mlp_case(lib):
@@ -52,14 +58,7 @@ def mlp_case(lib):
     loss_fn = nn.CrossEntropyLoss()
     opt = lib.optim.Adam(model.parameters(), lr=1e-3)
 
-    def step():
-        opt.zero_grad()
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        opt.step()
-        return loss
-
-    return step
+    return _train_step(model, loss_fn, opt, x, y)
 
 
 def lenet_case(lib):

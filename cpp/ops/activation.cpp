@@ -2,6 +2,8 @@
 // backward runs one fused kernel pass (from the saved output for sigmoid/tanh/softmax).
 #include "rosenblatt/ops.h"
 
+#include "op_common.h"
+
 #include "../kernels/cpu/activation.h"
 
 namespace rb {
@@ -17,18 +19,6 @@ bool saves_output(Act a) { return a == Act::Sigmoid || a == Act::Tanh; }
 
 void check_cpu(const Tensor& x, const char* op) {
   RB_CHECK(x.device().is_cpu(), NotImplementedError, op, ": not implemented for device ", x.device().name());
-}
-
-void check_inplace(const Tensor& self) {
-  RB_CHECK(!(GradMode::enabled() && self.is_leaf() && self.requires_grad()), Error,
-           "a leaf Variable that requires grad is being used in an in-place operation.");
-}
-
-void rebase_history(Tensor& self, const Tensor& result) {
-  TensorImpl* s = self.impl();
-  s->grad_fn = result.grad_fn();
-  s->output_nr = result.impl()->output_nr;
-  s->requires_grad = result.requires_grad();
 }
 
 struct ActivationBackward : Node {
@@ -86,12 +76,7 @@ Tensor& activation_(Act act, Tensor& x, double param, const char* op) {
     // Out of place (on a copy when backward needs the input), then write back and take over
     // the result's history, as the in-place elementwise ops do.
     Tensor r = activation(act, saves_output(act) ? x : clone(x), param, op);
-    {
-      NoGradGuard ng;
-      copy_(x, r.detach());
-    }
-    rebase_history(x, r);
-    return x;
+    return write_back(x, r);
   }
   cpu::activation_forward(act, x, x, param);
   x.bump_version();

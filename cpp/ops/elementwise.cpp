@@ -2,6 +2,8 @@
 // Backward formulas are written with the ops themselves (composite), which run under no_grad.
 #include "rosenblatt/ops.h"
 
+#include "op_common.h"
+
 #include "../kernels/cpu/elementwise.h"
 
 namespace rb {
@@ -23,26 +25,6 @@ const char* node_name(BinaryOp op) {
 // True division of integers gives the default float dtype.
 DType compute_dtype(BinaryOp op, DType rt) { return op == BinaryOp::Div && !is_floating(rt) ? DType::Float32 : rt; }
 
-void check_same_device(const Tensor& a, const Tensor& b, const char* op) {
-  RB_CHECK(a.device() == b.device(), Error, op, ": Expected all tensors to be on the same device, but found at least two devices, ",
-           a.device().name(), " and ", b.device().name(), "!");
-}
-
-void check_inplace(const Tensor& self) {
-  RB_CHECK(!(GradMode::enabled() && self.is_leaf() && self.requires_grad()), Error,
-           "a leaf Variable that requires grad is being used in an in-place operation.");
-}
-
-// A tensor takes over the history of the out-of-place result it was overwritten with.
-void rebase_history(Tensor& self, const Tensor& result) {
-  TensorImpl* s = self.impl();
-  s->grad_fn = result.grad_fn();
-  s->output_nr = result.impl()->output_nr;
-  s->requires_grad = result.requires_grad();
-}
-
-Tensor cast(const Tensor& t, DType dt) { return t.dtype() == dt ? t : to_dtype(t, dt); }
-Tensor grad_for(const Tensor& g, const Shape& shape, DType dtype) { return cast(sum_to(g, shape), dtype); }
 
 struct BinaryBackward : Node {
   BinaryOp op;
@@ -251,13 +233,7 @@ static Tensor& binary_inplace(BinaryOp op, Tensor& self, const Tensor& other, DT
     bool saves_self = op != BinaryOp::Add && op != BinaryOp::Sub;
     Tensor src = saves_self ? clone(self) : self;
     Tensor r = cast(binary_impl(op, cast(src, ct), cast(other, ct), ct), self.dtype());
-    {
-      NoGradGuard ng;
-      cpu::copy(r, self);
-    }
-    self.bump_version();
-    rebase_history(self, r);
-    return self;
+    return write_back(self, r);
   }
   Tensor o = cast(other, ct);
   if (ct == self.dtype()) {
@@ -307,13 +283,7 @@ Tensor& unary_(UnaryOp op, Tensor& x) {
     Tensor r = unary(op, op == UnaryOp::Neg ? x : clone(x));
     RB_CHECK(r.dtype() == x.dtype(), Error, "result type ", dtype_name(r.dtype()),
              " can't be cast to the desired output type ", dtype_name(x.dtype()));
-    {
-      NoGradGuard ng;
-      cpu::copy(r, x);
-    }
-    x.bump_version();
-    rebase_history(x, r);
-    return x;
+    return write_back(x, r);
   }
   bool float_only = op == UnaryOp::Exp || op == UnaryOp::Log || op == UnaryOp::Sqrt;
   RB_CHECK(!float_only || is_floating(x.dtype()), Error, "result type Float can't be cast to the desired output type ",

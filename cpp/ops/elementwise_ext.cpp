@@ -2,13 +2,14 @@
 // reciprocal, square and rounding, with PyTorch's dtype rules; assign_result_ gives in-place forms.
 #include "rosenblatt/ops.h"
 
+#include "op_common.h"
+
 #include "../kernels/cpu/elementwise.h"
 #include "../kernels/cpu/elementwise_ext.h"
 
 namespace rb {
 namespace {
 
-Tensor cast(const Tensor& t, DType dt) { return t.dtype() == dt ? t : to_dtype(t, dt); }
 const char* type_word(DType t) {
   switch (t) {
     case DType::Bool: return "Bool";
@@ -143,8 +144,7 @@ Tensor rounding(RoundOp op, const Tensor& x, int64_t decimals) {
 }
 
 Tensor& assign_result_(Tensor& self, const Tensor& result, const char* op) {
-  RB_CHECK(!(GradMode::enabled() && self.is_leaf() && self.requires_grad()), Error,
-           "a leaf Variable that requires grad is being used in an in-place operation.");
+  check_inplace(self);
   RB_CHECK(result.shape() == self.shape(), Error, op, ": output with shape ", self.shape(),
            " doesn't match the broadcast shape ", result.shape());
   auto cat = [](DType t) { return t == DType::Bool ? 0 : t == DType::Int64 ? 1 : 2; };
@@ -155,12 +155,7 @@ Tensor& assign_result_(Tensor& self, const Tensor& result, const char* op) {
     cpu::copy(result, self);
   }
   self.bump_version();
-  if (GradMode::enabled() && result.requires_grad()) {
-    TensorImpl* s = self.impl();
-    s->grad_fn = result.grad_fn();
-    s->output_nr = result.impl()->output_nr;
-    s->requires_grad = true;
-  }
+  if (GradMode::enabled() && result.requires_grad()) rebase_history(self, result);
   return self;
 }
 

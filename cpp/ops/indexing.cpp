@@ -4,27 +4,14 @@
 
 #include "rosenblatt/ops.h"
 
+#include "op_common.h"
+
 #include "../kernels/cpu/elementwise.h"
 #include "../kernels/cpu/indexing.h"
 #include "../kernels/cpu/loops.h"
 
 namespace rb {
 namespace {
-
-void check_inplace(const Tensor& self) {
-  RB_CHECK(!(GradMode::enabled() && self.is_leaf() && self.requires_grad()), Error,
-           "a leaf Variable that requires grad is being used in an in-place operation.");
-}
-
-// A tensor overwritten in place takes over the history of the out-of-place result it now holds.
-void rebase_history(Tensor& self, const Tensor& result) {
-  TensorImpl* s = self.impl();
-  s->grad_fn = result.grad_fn();
-  s->output_nr = result.impl()->output_nr;
-  s->requires_grad = result.requires_grad();
-}
-
-Tensor cast(const Tensor& t, DType dt) { return t.dtype() == dt ? t : to_dtype(t, dt); }
 
 Tensor select_raw(const Tensor& x, int64_t d, int64_t i) {
   Shape sizes = x.shape(), strides = x.strides();
@@ -475,13 +462,7 @@ Tensor& index_put_(Tensor& x, const IndexList& idx, const Tensor& value, bool ac
            value.device().name());
   if (needs_grad(x, value) && (is_floating(x.dtype()))) {
     Tensor r = index_put(x, idx, value, accumulate);
-    {
-      NoGradGuard ng;
-      cpu::copy(r, x);
-    }
-    x.bump_version();
-    rebase_history(x, r);
-    return x;
+    return write_back(x, r);
   }
   put_into(x, idx, value, accumulate);
   x.bump_version();
@@ -682,13 +663,7 @@ Tensor& scatter_(Tensor& x, int64_t dim, const Tensor& index, const Tensor& src)
   check_inplace(x);
   if (needs_grad(x, src) && is_floating(x.dtype())) {
     Tensor r = scatter(x, dim, index, src);
-    {
-      NoGradGuard ng;
-      cpu::copy(r, x);
-    }
-    x.bump_version();
-    rebase_history(x, r);
-    return x;
+    return write_back(x, r);
   }
   NoGradGuard ng;
   Tensor r = scatter(x, dim, index, src);  // checks everything before x is touched
@@ -737,14 +712,7 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, Scalar value) {
 
 Tensor& masked_fill_(Tensor& x, const Tensor& mask, Scalar value) {
   check_inplace(x);
-  Tensor r = masked_fill(x, mask, value);
-  {
-    NoGradGuard ng;
-    cpu::copy(r, x);
-  }
-  x.bump_version();
-  if (r.requires_grad()) rebase_history(x, r);
-  return x;
+  return write_back(x, masked_fill(x, mask, value));
 }
 
 }  // namespace rb

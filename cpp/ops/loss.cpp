@@ -2,6 +2,8 @@
 // backward is one kernel pass (softmax - onehot for cross-entropy, sigmoid - y for BCE-with-logits).
 #include "rosenblatt/ops.h"
 
+#include "op_common.h"
+
 #include "../kernels/cpu/loss.h"
 
 namespace rb {
@@ -10,11 +12,8 @@ namespace {
 using cpu::LossSums;
 using cpu::PointLoss;
 
-Tensor cast(const Tensor& t, DType dt) { return t.dtype() == dt ? t : to_dtype(t, dt); }
-
 void check_devices(const Tensor& a, const Tensor& b, const char* op) {
-  RB_CHECK(a.device() == b.device(), Error, op, ": Expected all tensors to be on the same device, but found at least two devices, ",
-           a.device().name(), " and ", b.device().name(), "!");
+  check_same_device(a, b, op);
   RB_CHECK(a.device().is_cpu(), NotImplementedError, op, ": not implemented for device ", a.device().name());
 }
 

@@ -155,6 +155,26 @@ void check_float(const Tensor& x, const char* op) {
            x.dtype() == DType::Int64 ? "Long" : "Bool", "'");
 }
 
+// The values and argmax indices of a max pool (plain or adaptive: the kernel and node differ),
+// with the node that scatters the gradient back through the indices.
+template <class NodeT>
+std::pair<Tensor, Tensor> max_pool_with_indices(const Tensor& x, PoolGeom g,
+                                                void (*kernel)(const Tensor&, const PoolGeom&, Tensor&, Tensor&)) {
+  Planes p = planes_of(x);
+  g.planes = p.N * p.C;
+  Tensor out = Tensor::empty(out_shape(p, g.OH, g.OW), x.dtype(), x.device());
+  Tensor idx = Tensor::empty(out.shape(), DType::Int64, x.device());
+  kernel(p.x, g, out, idx);
+  if (needs_grad(x)) {
+    auto node = std::make_shared<NodeT>();
+    node->indices = SavedTensor(idx);
+    node->g = g;
+    node->in_shape = x.shape();
+    record(node, {&x}, {&out});
+  }
+  return {out, idx};
+}
+
 }  // namespace
 
 std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& x, const IntList& kernel, const IntList& stride,
@@ -162,19 +182,7 @@ std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& x, const IntList
   check_cpu(x, "max_pool2d");
   PoolGeom g = pool_geom(x, kernel, stride, padding, dilation, ceil_mode, "max_pool2d", true);
   check_float(x, "max_pool2d");
-  Planes p = planes_of(x);
-  g.planes = p.N * p.C;
-  Tensor out = Tensor::empty(out_shape(p, g.OH, g.OW), x.dtype(), x.device());
-  Tensor idx = Tensor::empty(out.shape(), DType::Int64, x.device());
-  cpu::max_pool2d_forward(p.x, g, out, idx);
-  if (needs_grad(x)) {
-    auto node = std::make_shared<MaxPool2DWithIndicesBackward0>();
-    node->indices = SavedTensor(idx);
-    node->g = g;
-    node->in_shape = x.shape();
-    record(node, {&x}, {&out});
-  }
-  return {out, idx};
+  return max_pool_with_indices<MaxPool2DWithIndicesBackward0>(x, g, cpu::max_pool2d_forward);
 }
 
 Tensor max_pool2d(const Tensor& x, const IntList& kernel, const IntList& stride, const IntList& padding,
@@ -243,19 +251,7 @@ std::pair<Tensor, Tensor> adaptive_max_pool2d(const Tensor& x, const IntList& ou
   check_cpu(x, "adaptive_max_pool2d");
   PoolGeom g = adaptive_geom(x, output_size, "adaptive_max_pool2d");
   check_float(x, "adaptive_max_pool2d");
-  Planes p = planes_of(x);
-  g.planes = p.N * p.C;
-  Tensor out = Tensor::empty(out_shape(p, g.OH, g.OW), x.dtype(), x.device());
-  Tensor idx = Tensor::empty(out.shape(), DType::Int64, x.device());
-  cpu::adaptive_max_pool2d_forward(p.x, g, out, idx);
-  if (needs_grad(x)) {
-    auto node = std::make_shared<AdaptiveMaxPool2DBackward0>();
-    node->indices = SavedTensor(idx);
-    node->g = g;
-    node->in_shape = x.shape();
-    record(node, {&x}, {&out});
-  }
-  return {out, idx};
+  return max_pool_with_indices<AdaptiveMaxPool2DBackward0>(x, g, cpu::adaptive_max_pool2d_forward);
 }
 
 Tensor max_unpool2d(const Tensor& x, const Tensor& indices, const IntList& output_size) {

@@ -5,6 +5,8 @@
 
 #include "rosenblatt/ops.h"
 
+#include "op_common.h"
+
 #include "../kernels/cpu/elementwise.h"
 #include "../kernels/cpu/random.h"
 
@@ -20,8 +22,7 @@ struct RandomBackward : Node {
 };
 
 void check_inplace_random(const Tensor& t) {
-  RB_CHECK(!(GradMode::enabled() && t.is_leaf() && t.requires_grad()), Error,
-           "a leaf Variable that requires grad is being used in an in-place operation.");
+  check_inplace(t);
   RB_CHECK(t.device().is_cpu(), Error, "random fills are not implemented for device ", t.device().name());
 }
 

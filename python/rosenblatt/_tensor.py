@@ -97,11 +97,12 @@ def _backward(self, gradient=None, retain_graph=None, create_graph=False, inputs
     backward([self], [gradient], retain_graph=retain_graph, inputs=inputs)
 
 
-def _to(self, *args, **kwargs):
-    """to(dtype), to(device), to(device, dtype), to(other); copy=False returns self when nothing changes."""
+def _parse_to(args, kwargs, accept_copy=True):
+    """The (dtype, device, copy) that to(dtype), to(device), to(device, dtype) or to(other) ask for:
+    one parser for Tensor.to and nn.Module.to (which takes no copy=)."""
     dtype = kwargs.pop("dtype", None)
     device = kwargs.pop("device", None)
-    copy = kwargs.pop("copy", False)
+    copy = kwargs.pop("copy", False) if accept_copy else False
     kwargs.pop("non_blocking", None)
     if kwargs:
         raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
@@ -114,6 +115,12 @@ def _to(self, *args, **kwargs):
             dtype, device = a.dtype, a.device
         else:
             raise TypeError(f"to() received an invalid combination of arguments: {a!r}")
+    return dtype, device, copy
+
+
+def _to(self, *args, **kwargs):
+    """to(dtype), to(device), to(device, dtype), to(other); copy=False returns self when nothing changes."""
+    dtype, device, copy = _parse_to(args, kwargs)
     if device is not None and _C.device(str(device)) != self.device:
         raise RuntimeError(f"device {device} is not available in this build (tensors live on {self.device})")
     out = self if dtype is None or dtype == self.dtype else self._to_dtype(dtype)

@@ -6,45 +6,10 @@
 #include <mutex>
 #include <vector>
 
-#include "loops.h"
+#include "elementwise_loops.h"
 
 namespace rb::cpu {
 namespace {
-
-template <class T, class F>
-void map1(const Tensor& x, Tensor& out, F f) {
-  StridedLoop<2> L(out.shape(), {out.strides(), x.strides()});
-  T* po = static_cast<T*>(out.raw_data());
-  const T* px = static_cast<const T*>(x.raw_data());
-  L.parallel_run([&](const int64_t* off, int64_t n, const int64_t* s) {
-    T* o = po + off[0];
-    const T* v = px + off[1];
-    if (s[0] == 1 && s[1] == 1) {
-      for (int64_t i = 0; i < n; ++i) o[i] = f(v[i]);
-    } else {
-      for (int64_t i = 0; i < n; ++i) o[i * s[0]] = f(v[i * s[1]]);
-    }
-  });
-}
-
-// out = f(g, v) with g possibly broadcast (an expanded upstream gradient has stride 0).
-template <class T, class F>
-void map2(const Tensor& g, const Tensor& v, Tensor& out, F f) {
-  StridedLoop<3> L(out.shape(), {out.strides(), broadcast_strides(g, out.shape()), v.strides()});
-  T* po = static_cast<T*>(out.raw_data());
-  const T* pg = static_cast<const T*>(g.raw_data());
-  const T* pv = static_cast<const T*>(v.raw_data());
-  L.parallel_run([&](const int64_t* off, int64_t n, const int64_t* s) {
-    T* o = po + off[0];
-    const T* a = pg + off[1];
-    const T* b = pv + off[2];
-    if (s[0] == 1 && s[1] == 1 && s[2] == 1) {
-      for (int64_t i = 0; i < n; ++i) o[i] = f(a[i], b[i]);
-    } else {
-      for (int64_t i = 0; i < n; ++i) o[i * s[0]] = f(a[i * s[1]], b[i * s[2]]);
-    }
-  });
-}
 
 template <class T>
 double row_sum(const T* p, int64_t n) {
@@ -62,18 +27,18 @@ double row_sum(const T* p, int64_t n) {
 
 void activation_forward(Act act, const Tensor& x, Tensor& out, double param) {
   if (act == Act::Relu && x.dtype() == DType::Int64) {
-    return map1<int64_t>(x, out, [](int64_t v) { return v > 0 ? v : int64_t(0); });
+    return unary_loop<int64_t, int64_t>(x, out, [](int64_t v) { return v > 0 ? v : int64_t(0); });
   }
   RB_DISPATCH_FLOATING(x.dtype(), "activation", [&] {
     using T = scalar_t;
     const T a = static_cast<T>(param);
     switch (act) {
-      case Act::Sigmoid: return map1<T>(x, out, [](T v) { return T(1) / (T(1) + vexp(-v)); });
-      case Act::Tanh: return map1<T>(x, out, [](T v) { return std::tanh(v); });
-      case Act::Relu: return map1<T>(x, out, [](T v) { return v > T(0) ? v : (v != v ? v : T(0)); });
-      case Act::LeakyRelu: return map1<T>(x, out, [a](T v) { return v > T(0) ? v : v * a; });
-      case Act::Elu: return map1<T>(x, out, [a](T v) { return v > T(0) ? v : a * std::expm1(v); });
-      case Act::Step: return map1<T>(x, out, [](T v) { return v >= T(0) ? T(1) : T(0); });
+      case Act::Sigmoid: return unary_loop<T, T>(x, out, [](T v) { return T(1) / (T(1) + vexp(-v)); });
+      case Act::Tanh: return unary_loop<T, T>(x, out, [](T v) { return std::tanh(v); });
+      case Act::Relu: return unary_loop<T, T>(x, out, [](T v) { return v > T(0) ? v : (v != v ? v : T(0)); });
+      case Act::LeakyRelu: return unary_loop<T, T>(x, out, [a](T v) { return v > T(0) ? v : v * a; });
+      case Act::Elu: return unary_loop<T, T>(x, out, [a](T v) { return v > T(0) ? v : a * std::expm1(v); });
+      case Act::Step: return unary_loop<T, T>(x, out, [](T v) { return v >= T(0) ? T(1) : T(0); });
     }
   });
 }
@@ -83,12 +48,12 @@ void activation_backward(Act act, const Tensor& dout, const Tensor& saved, Tenso
     using T = scalar_t;
     const T a = static_cast<T>(param);
     switch (act) {
-      case Act::Sigmoid: return map2<T>(dout, saved, dx, [](T g, T y) { return g * y * (T(1) - y); });
-      case Act::Tanh: return map2<T>(dout, saved, dx, [](T g, T y) { return g * (T(1) - y * y); });
-      case Act::Relu: return map2<T>(dout, saved, dx, [](T g, T x) { return x > T(0) ? g : T(0); });
-      case Act::LeakyRelu: return map2<T>(dout, saved, dx, [a](T g, T x) { return x > T(0) ? g : g * a; });
-      case Act::Elu: return map2<T>(dout, saved, dx, [a](T g, T x) { return x > T(0) ? g : g * a * vexp(x); });
-      case Act::Step: return map2<T>(dout, saved, dx, [](T, T) { return T(0); });
+      case Act::Sigmoid: return binary_loop<T, T>(dout, saved, dx, [](T g, T y) { return g * y * (T(1) - y); });
+      case Act::Tanh: return binary_loop<T, T>(dout, saved, dx, [](T g, T y) { return g * (T(1) - y * y); });
+      case Act::Relu: return binary_loop<T, T>(dout, saved, dx, [](T g, T x) { return x > T(0) ? g : T(0); });
+      case Act::LeakyRelu: return binary_loop<T, T>(dout, saved, dx, [a](T g, T x) { return x > T(0) ? g : g * a; });
+      case Act::Elu: return binary_loop<T, T>(dout, saved, dx, [a](T g, T x) { return x > T(0) ? g : g * a * vexp(x); });
+      case Act::Step: return binary_loop<T, T>(dout, saved, dx, [](T, T) { return T(0); });
     }
   });
 }
@@ -209,7 +174,7 @@ void dropout_forward(const Tensor& x, double p, Generator& gen, Tensor& mask, Te
 void dropout_backward(const Tensor& dout, const Tensor& mask, Tensor& dx) {
   RB_DISPATCH_FLOATING(mask.dtype(), "dropout_backward", [&] {
     using T = scalar_t;
-    map2<T>(dout, mask, dx, [](T g, T m) { return g * m; });
+    binary_loop<T, T>(dout, mask, dx, [](T g, T m) { return g * m; });
   });
 }
 

@@ -170,7 +170,7 @@ inline bool depthwise(const ConvGeom& g) { return g.groups > 1 && g.C == g.group
 template <class T>
 void depthwise_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y) {
   const int64_t M = g.OC / g.C, OHW = g.OH * g.OW, KK = g.KH * g.KW;
-  parallel_for(g.N * g.OC, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, OHW * KK)), [&](int64_t p0, int64_t p1) {
+  parallel_for(g.N * g.OC, grain_for(OHW * KK), [&](int64_t p0, int64_t p1) {
     for (int64_t p = p0; p < p1; ++p) {
       const int64_t n = p / g.OC, oc = p % g.OC;
       const T* xc = x + (n * g.C + oc / M) * g.H * g.W;
@@ -206,7 +206,7 @@ template <class T>
 void depthwise_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* dx, T* dw, T* db) {
   const int64_t M = g.OC / g.C, OHW = g.OH * g.OW, KK = g.KH * g.KW;
   if (dx != nullptr) {
-    parallel_for(g.N * g.C, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, M * OHW * KK)), [&](int64_t p0, int64_t p1) {
+    parallel_for(g.N * g.C, grain_for(M * OHW * KK), [&](int64_t p0, int64_t p1) {
       for (int64_t p = p0; p < p1; ++p) {
         const int64_t n = p / g.C, c = p % g.C;
         T* dxp = dx + p * g.H * g.W;
@@ -238,7 +238,7 @@ void depthwise_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, 
     });
   }
   if (dw == nullptr && db == nullptr) return;
-  parallel_for(g.OC, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, g.N * OHW * KK)), [&](int64_t o0, int64_t o1) {
+  parallel_for(g.OC, grain_for(g.N * OHW * KK), [&](int64_t o0, int64_t o1) {
     for (int64_t oc = o0; oc < o1; ++oc) {
       if (db != nullptr) {
         T s = T(0);
@@ -309,7 +309,7 @@ void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y)
         if (par) {
           im2col(g, xn, col, 0, g.C, blk);
         } else {
-          parallel_for(g.C, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, g.KH * g.KW * P)),
+          parallel_for(g.C, grain_for(g.KH * g.KW * P),
                        [&](int64_t c0, int64_t c1) { im2col(g, xn, col, c0, c1, blk); });
         }
         for (int64_t gr = 0; gr < g.groups; ++gr)
@@ -343,7 +343,7 @@ void conv2d_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* 
     T* my_db = db == nullptr ? nullptr : t == 0 ? db : db_acc.data() + (t - 1) * g.OC;
     auto channels = [&](int64_t P, const auto& f) {  // f(c0, c1) over the image's channels
       if (par) f(int64_t(0), g.C);
-      else parallel_for(g.C, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, g.KH * g.KW * P)), f);
+      else parallel_for(g.C, grain_for(g.KH * g.KW * P), f);
     };
     for (int64_t n = n0; n < n1; ++n) {
       const T* dyn = dy + n * g.OC * OHW;
@@ -401,7 +401,7 @@ void conv2d_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* 
 // y: (N, C, HW) += b: (C)
 template <class T>
 void add_channel_bias(int64_t N, int64_t C, int64_t HW, const T* b, T* y) {
-  parallel_for(N * C, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, HW)), [&](int64_t r0, int64_t r1) {
+  parallel_for(N * C, grain_for(HW), [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
       T v = b[r % C], *row = y + r * HW;
       for (int64_t i = 0; i < HW; ++i) row[i] += v;
@@ -412,7 +412,7 @@ void add_channel_bias(int64_t N, int64_t C, int64_t HW, const T* b, T* y) {
 // dy: (N, C, HW) -> db: (C)
 template <class T>
 void channel_sum(int64_t N, int64_t C, int64_t HW, const T* dy, T* db) {
-  parallel_for(C, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, N * HW)), [&](int64_t c0, int64_t c1) {
+  parallel_for(C, grain_for(N * HW), [&](int64_t c0, int64_t c1) {
     for (int64_t c = c0; c < c1; ++c) {
       T s = T(0);
       for (int64_t n = 0; n < N; ++n) {

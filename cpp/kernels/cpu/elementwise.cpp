@@ -4,51 +4,10 @@
 
 #include <cmath>
 
-#include "loops.h"
+#include "elementwise_loops.h"
 
 namespace rb::cpu {
 namespace {
-
-// out[i] = f(a[i], b[i]) over broadcast strides, with the common row shapes as fast paths.
-template <class T, class O, class F>
-void binary_loop(const Tensor& a, const Tensor& b, Tensor& out, F f) {
-  StridedLoop<3> L(out.shape(), {out.strides(), broadcast_strides(a, out.shape()), broadcast_strides(b, out.shape())});
-  O* po = static_cast<O*>(out.raw_data());
-  const T* pa = static_cast<const T*>(a.raw_data());
-  const T* pb = static_cast<const T*>(b.raw_data());
-  L.parallel_run([&](const int64_t* off, int64_t n, const int64_t* s) {
-    O* o = po + off[0];
-    const T* x = pa + off[1];
-    const T* y = pb + off[2];
-    if (s[0] == 1 && s[1] == 1 && s[2] == 1) {
-      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
-    } else if (s[0] == 1 && s[1] == 1 && s[2] == 0) {
-      const T yv = *y;
-      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], yv);
-    } else if (s[0] == 1 && s[1] == 0 && s[2] == 1) {
-      const T xv = *x;
-      for (int64_t i = 0; i < n; ++i) o[i] = f(xv, y[i]);
-    } else {
-      for (int64_t i = 0; i < n; ++i) o[i * s[0]] = f(x[i * s[1]], y[i * s[2]]);
-    }
-  });
-}
-
-template <class T, class O, class F>
-void unary_loop(const Tensor& x, Tensor& out, F f) {
-  StridedLoop<2> L(out.shape(), {out.strides(), broadcast_strides(x, out.shape())});
-  O* po = static_cast<O*>(out.raw_data());
-  const T* px = static_cast<const T*>(x.raw_data());
-  L.parallel_run([&](const int64_t* off, int64_t n, const int64_t* s) {
-    O* o = po + off[0];
-    const T* v = px + off[1];
-    if (s[0] == 1 && s[1] == 1) {
-      for (int64_t i = 0; i < n; ++i) o[i] = f(v[i]);
-    } else {
-      for (int64_t i = 0; i < n; ++i) o[i * s[0]] = f(v[i * s[1]]);
-    }
-  });
-}
 
 // The dispatch lambdas are not templates, so every branch compiles for every dtype: power is one
 // function that squares for integers and calls std::pow for floats.

@@ -78,12 +78,12 @@ void index_copy(const Tensor& src, const IndexOffsets& s, Tensor& dst, const Ind
     }
     if (accumulate) {
       // Distinct p never meet (they are distinct positions of other dims), so p may be parallel.
-      parallel_for(P, std::max<int64_t>(1, kGrain / std::max<int64_t>(B * Q, 1)), [&](int64_t b0, int64_t e0) {
+      parallel_for(P, grain_for(B * Q), [&](int64_t b0, int64_t e0) {
         for (int64_t p = b0; p < e0; ++p)
           for (int64_t b = 0; b < B; ++b) row(p, b);
       });
     } else {
-      parallel_for(P * B, std::max<int64_t>(1, kGrain / std::max<int64_t>(Q, 1)), [&](int64_t b0, int64_t e0) {
+      parallel_for(P * B, grain_for(Q), [&](int64_t b0, int64_t e0) {
         for (int64_t k = b0; k < e0; ++k) row(k / B, k % B);
       });
     }

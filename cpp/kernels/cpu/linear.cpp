@@ -17,7 +17,7 @@ void linear_forward(const Tensor& x, const Tensor& w, bool w_t, const Tensor* b,
     T* po = static_cast<T*>(out.raw_data());
     if (b) {
       const T* pb = static_cast<const T*>(b->raw_data());
-      parallel_for(M, std::max<int64_t>(1, kGrain / std::max<int64_t>(N, 1)), [&](int64_t s, int64_t e) {
+      parallel_for(M, grain_for(N), [&](int64_t s, int64_t e) {
         for (int64_t i = s; i < e; ++i) std::copy(pb, pb + N, po + i * N);
       });
     }

@@ -2,6 +2,7 @@
 // dims, dims merged where memory allows, and a parallel_for that stays serial for small work
 // (an OpenMP region costs microseconds, which is the whole budget of a small model's op).
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -17,6 +18,10 @@ inline int omp_get_num_threads() { return 1; }
 namespace rb::cpu {
 
 constexpr int64_t kGrain = 32768;  // elementwise work below this runs on one thread
+
+// The parallel_for grain for items that cost `per_item` elements each: at least kGrain elements
+// of work per thread, so small work stays single-threaded.
+inline int64_t grain_for(int64_t per_item) { return std::max<int64_t>(1, kGrain / std::max<int64_t>(per_item, 1)); }
 
 int num_threads();  // the library's thread count (rb.set_num_threads)
 void set_num_threads(int n);

@@ -210,7 +210,7 @@ LossSums cross_entropy_forward(const Tensor& x, const Tensor& target, const Tens
     const int64_t* pt = ptr<int64_t>(target);
     T *po = mptr<T>(out), *pl = mptr<T>(&lse);
     const double sm = eps / static_cast<double>(C);
-    return parallel_sums(N * inner, std::max<int64_t>(1, kGrain / std::max<int64_t>(C, 1)),
+    return parallel_sums(N * inner, grain_for(C),
                          [&](int64_t s, int64_t e, LossSums& acc) {
       for (int64_t i = s; i < e; ++i) {
         const int64_t n = i / inner, k = i - n * inner;
@@ -262,7 +262,7 @@ void cross_entropy_backward(const Tensor& dout, double scale, const Tensor& x, c
       wall = 0;
       for (int64_t c = 0; c < C; ++c) wall += pw[c];
     }
-    parallel_for(N * inner, std::max<int64_t>(1, kGrain / std::max<int64_t>(C, 1)), [&](int64_t s, int64_t e) {
+    parallel_for(N * inner, grain_for(C), [&](int64_t s, int64_t e) {
       for (int64_t i = s; i < e; ++i) {
         const int64_t n = i / inner, k = i - n * inner;
         const T* xr = px + n * C * inner + k;
@@ -293,7 +293,7 @@ LossSums cross_entropy_prob_forward(const Tensor& x, const Tensor& q, const Tens
     const T *px = ptr<T>(x), *pq = ptr<T>(q), *pw = ptr<T>(w);
     T *po = mptr<T>(out), *pl = mptr<T>(&lse);
     const double sm = eps / static_cast<double>(C);
-    return parallel_sums(N * inner, std::max<int64_t>(1, kGrain / std::max<int64_t>(C, 1)),
+    return parallel_sums(N * inner, grain_for(C),
                          [&](int64_t s, int64_t e, LossSums& acc) {
       for (int64_t i = s; i < e; ++i) {
         const int64_t n = i / inner, k = i - n * inner;
@@ -324,7 +324,7 @@ void cross_entropy_prob_backward(const Tensor& dout, double scale, const Tensor&
     T *pdx = mptr<T>(dx), *pdq = mptr<T>(dq);
     Grad<T> g(dout, scale);
     const T keep = T(1) - T(eps), sm = static_cast<T>(eps / static_cast<double>(C));
-    parallel_for(N * inner, std::max<int64_t>(1, kGrain / std::max<int64_t>(C, 1)), [&](int64_t s, int64_t e) {
+    parallel_for(N * inner, grain_for(C), [&](int64_t s, int64_t e) {
       for (int64_t i = s; i < e; ++i) {
         const int64_t n = i / inner, k = i - n * inner;
         const int64_t base = n * C * inner + k;

@@ -16,7 +16,7 @@ void batch_norm_stats(const Tensor& x, int64_t N, int64_t C, int64_t L, double* 
     using T = scalar_t;
     const T* px = static_cast<const T*>(x.raw_data());
     const double M = static_cast<double>(N * L);
-    parallel_for(C, std::max<int64_t>(1, kGrain / std::max<int64_t>(N * L, 1)), [&](int64_t b, int64_t e) {
+    parallel_for(C, grain_for(N * L), [&](int64_t b, int64_t e) {
       for (int64_t c = b; c < e; ++c) {
         double s = 0, ss = 0;
         for (int64_t n = 0; n < N; ++n) {
@@ -43,7 +43,7 @@ void batch_norm_forward(const Tensor& x, int64_t N, int64_t C, int64_t L, const 
     const T* pw = weight.defined() ? static_cast<const T*>(weight.raw_data()) : nullptr;
     const T* pb = bias.defined() ? static_cast<const T*>(bias.raw_data()) : nullptr;
     T* py = static_cast<T*>(y.raw_data());
-    parallel_for(N * C, std::max<int64_t>(1, kGrain / std::max<int64_t>(L, 1)), [&](int64_t b, int64_t e) {
+    parallel_for(N * C, grain_for(L), [&](int64_t b, int64_t e) {
       for (int64_t p = b; p < e; ++p) {
         int64_t c = p % C;
         // y = x * a + k, with a and k folded per channel.
@@ -67,7 +67,7 @@ void batch_norm_backward(const Tensor& dy, const Tensor& x, int64_t N, int64_t C
     const T* pw = weight.defined() ? static_cast<const T*>(weight.raw_data()) : nullptr;
     // Per channel: sum(dy) and sum(dy * (x - mean)).
     std::vector<double> sg(C), sgx(C);
-    parallel_for(C, std::max<int64_t>(1, kGrain / std::max<int64_t>(N * L, 1)), [&](int64_t b, int64_t e) {
+    parallel_for(C, grain_for(N * L), [&](int64_t b, int64_t e) {
       for (int64_t c = b; c < e; ++c) {
         double s = 0, sx = 0, m = mean[c];
         for (int64_t n = 0; n < N; ++n) {
@@ -93,7 +93,7 @@ void batch_norm_backward(const Tensor& dy, const Tensor& x, int64_t N, int64_t C
     if (!dx) return;
     T* pd = static_cast<T*>(dx->raw_data());
     const double M = static_cast<double>(N * L);
-    parallel_for(N * C, std::max<int64_t>(1, kGrain / std::max<int64_t>(L, 1)), [&](int64_t b, int64_t e) {
+    parallel_for(N * C, grain_for(L), [&](int64_t b, int64_t e) {
       for (int64_t p = b; p < e; ++p) {
         int64_t c = p % C;
         double w = pw ? static_cast<double>(pw[c]) : 1.0, is = invstd[c];

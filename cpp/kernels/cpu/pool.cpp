@@ -11,9 +11,6 @@
 namespace rb::cpu {
 namespace {
 
-// Planes per thread chunk so that a chunk is at least kGrain elements of work.
-int64_t plane_grain(int64_t per_plane) { return std::max<int64_t>(1, kGrain / std::max<int64_t>(per_plane, 1)); }
-
 inline int64_t start_index(int64_t a, int64_t out, int64_t in) { return (a * in) / out; }
 inline int64_t end_index(int64_t a, int64_t out, int64_t in) { return ((a + 1) * in + out - 1) / out; }
 
@@ -26,7 +23,7 @@ void max_pool2d_forward(const Tensor& x, const PoolGeom& g, Tensor& out, Tensor&
     T* po = static_cast<T*>(out.raw_data());
     int64_t* pi = static_cast<int64_t*>(indices.raw_data());
     const int64_t in_plane = g.H * g.W, out_plane = g.OH * g.OW;
-    parallel_for(g.planes, plane_grain(out_plane * g.kh * g.kw), [&](int64_t b, int64_t e) {
+    parallel_for(g.planes, grain_for(out_plane * g.kh * g.kw), [&](int64_t b, int64_t e) {
       for (int64_t p = b; p < e; ++p) {
         const T* xp = px + p * in_plane;
         T* op = po + p * out_plane;
@@ -65,7 +62,7 @@ void max_pool2d_backward(const Tensor& dout, const Tensor& indices, const PoolGe
     const int64_t* pi = static_cast<const int64_t*>(indices.raw_data());
     T* pd = static_cast<T*>(dx.raw_data());
     const int64_t in_plane = g.H * g.W, out_plane = g.OH * g.OW;
-    parallel_for(g.planes, plane_grain(in_plane + out_plane), [&](int64_t b, int64_t e) {
+    parallel_for(g.planes, grain_for(in_plane + out_plane), [&](int64_t b, int64_t e) {
       std::fill(pd + b * in_plane, pd + e * in_plane, T(0));
       for (int64_t p = b; p < e; ++p) {
         const T* gp = pg + p * out_plane;
@@ -87,7 +84,7 @@ void index_gather2d(const Tensor& x, const Tensor& indices, const PoolGeom& g, T
     const int64_t* pi = static_cast<const int64_t*>(indices.raw_data());
     T* po = static_cast<T*>(out.raw_data());
     const int64_t in_plane = g.H * g.W, out_plane = g.OH * g.OW;
-    parallel_for(g.planes, plane_grain(out_plane), [&](int64_t b, int64_t e) {
+    parallel_for(g.planes, grain_for(out_plane), [&](int64_t b, int64_t e) {
       for (int64_t p = b; p < e; ++p)
         for (int64_t o = 0; o < out_plane; ++o) po[p * out_plane + o] = px[p * in_plane + pi[p * out_plane + o]];
     });
@@ -116,7 +113,7 @@ void avg_pool2d_forward(const Tensor& x, const PoolGeom& g, bool cip, int64_t di
     const T* px = static_cast<const T*>(x.raw_data());
     T* po = static_cast<T*>(out.raw_data());
     const int64_t in_plane = g.H * g.W, out_plane = g.OH * g.OW;
-    parallel_for(g.planes, plane_grain(out_plane * g.kh * g.kw), [&](int64_t b, int64_t e) {
+    parallel_for(g.planes, grain_for(out_plane * g.kh * g.kw), [&](int64_t b, int64_t e) {
       for (int64_t p = b; p < e; ++p) {
         const T* xp = px + p * in_plane;
         T* op = po + p * out_plane;
@@ -143,7 +140,7 @@ void avg_pool2d_backward(const Tensor& dout, const PoolGeom& g, bool cip, int64_
     const T* pg = static_cast<const T*>(dout.raw_data());
     T* pd = static_cast<T*>(dx.raw_data());
     const int64_t in_plane = g.H * g.W, out_plane = g.OH * g.OW;
-    parallel_for(g.planes, plane_grain(out_plane * g.kh * g.kw), [&](int64_t b, int64_t e) {
+    parallel_for(g.planes, grain_for(out_plane * g.kh * g.kw), [&](int64_t b, int64_t e) {
       std::fill(pd + b * in_plane, pd + e * in_plane, T(0));
       for (int64_t p = b; p < e; ++p) {
         const T* gp = pg + p * out_plane;
@@ -167,7 +164,7 @@ void adaptive_avg_pool2d_forward(const Tensor& x, const PoolGeom& g, Tensor& out
     const T* px = static_cast<const T*>(x.raw_data());
     T* po = static_cast<T*>(out.raw_data());
     const int64_t in_plane = g.H * g.W, out_plane = g.OH * g.OW;
-    parallel_for(g.planes, plane_grain(in_plane + out_plane), [&](int64_t b, int64_t e) {
+    parallel_for(g.planes, grain_for(in_plane + out_plane), [&](int64_t b, int64_t e) {
       for (int64_t p = b; p < e; ++p) {
         const T* xp = px + p * in_plane;
         T* op = po + p * out_plane;
@@ -192,7 +189,7 @@ void adaptive_avg_pool2d_backward(const Tensor& dout, const PoolGeom& g, Tensor&
     const T* pg = static_cast<const T*>(dout.raw_data());
     T* pd = static_cast<T*>(dx.raw_data());
     const int64_t in_plane = g.H * g.W, out_plane = g.OH * g.OW;
-    parallel_for(g.planes, plane_grain(in_plane + out_plane), [&](int64_t b, int64_t e) {
+    parallel_for(g.planes, grain_for(in_plane + out_plane), [&](int64_t b, int64_t e) {
       std::fill(pd + b * in_plane, pd + e * in_plane, T(0));
       for (int64_t p = b; p < e; ++p) {
         const T* gp = pg + p * out_plane;
@@ -218,7 +215,7 @@ void adaptive_max_pool2d_forward(const Tensor& x, const PoolGeom& g, Tensor& out
     T* po = static_cast<T*>(out.raw_data());
     int64_t* pi = static_cast<int64_t*>(indices.raw_data());
     const int64_t in_plane = g.H * g.W, out_plane = g.OH * g.OW;
-    parallel_for(g.planes, plane_grain(in_plane + out_plane), [&](int64_t b, int64_t e) {
+    parallel_for(g.planes, grain_for(in_plane + out_plane), [&](int64_t b, int64_t e) {
       for (int64_t p = b; p < e; ++p) {
         const T* xp = px + p * in_plane;
         for (int64_t oh = 0; oh < g.OH; ++oh) {

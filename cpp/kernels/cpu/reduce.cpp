@@ -35,7 +35,7 @@ void sum_forward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tenso
           po[0] = static_cast<O>(s);
           return;
         }
-        parallel_for(outer, std::max<int64_t>(1, kGrain / std::max<int64_t>(R, 1)), [&](int64_t b, int64_t e) {
+        parallel_for(outer, grain_for(R), [&](int64_t b, int64_t e) {
           for (int64_t o = b; o < e; ++o) {
             const T* row = px + o * R;
             A s = 0;
@@ -85,7 +85,7 @@ void minmax_forward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, bo
       }
       return is_max ? v > best : v < best;
     };
-    parallel_for(outer, std::max<int64_t>(1, kGrain / std::max<int64_t>(R * inner, 1)), [&](int64_t b, int64_t e) {
+    parallel_for(outer, grain_for(R * inner), [&](int64_t b, int64_t e) {
       std::vector<T> best(inner);
       std::vector<int64_t> arg(inner);
       for (int64_t o = b; o < e; ++o) {
@@ -110,7 +110,7 @@ void prod_forward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tens
     using T = scalar_t;
     const T* px = static_cast<const T*>(x.raw_data());
     T* po = static_cast<T*>(out.raw_data());
-    parallel_for(outer * inner, std::max<int64_t>(1, kGrain / std::max<int64_t>(R, 1)), [&](int64_t b, int64_t e) {
+    parallel_for(outer * inner, grain_for(R), [&](int64_t b, int64_t e) {
       for (int64_t k = b; k < e; ++k) {
         int64_t o = k / inner, i = k % inner;
         T p = 1;
@@ -127,7 +127,7 @@ void prod_backward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, con
     const T* px = static_cast<const T*>(x.raw_data());
     const T* pg = static_cast<const T*>(dout.raw_data());
     T* pd = static_cast<T*>(dx.raw_data());
-    parallel_for(outer * inner, std::max<int64_t>(1, kGrain / std::max<int64_t>(R, 1)), [&](int64_t b, int64_t e) {
+    parallel_for(outer * inner, grain_for(R), [&](int64_t b, int64_t e) {
       for (int64_t k = b; k < e; ++k) {
         int64_t o = k / inner, i = k % inner;
         auto at = [&](int64_t r) { return (o * R + r) * inner + i; };

@@ -78,8 +78,6 @@ Taps axis_taps(InterpMode mode, int64_t in, int64_t out, bool align, std::option
   return t;
 }
 
-int64_t plane_grain(int64_t per_plane) { return std::max<int64_t>(1, kGrain / std::max<int64_t>(per_plane, 1)); }
-
 }  // namespace
 
 void upsample2d_forward(const Tensor& x, const ResizeGeom& g, Tensor& y) {
@@ -92,7 +90,7 @@ void upsample2d_forward(const Tensor& x, const ResizeGeom& g, Tensor& y) {
     const int64_t in_plane = g.H * g.W, out_plane = g.OH * g.OW;
     const int KH = th.K, KW = tw.K;
     std::vector<T> wh(th.w.begin(), th.w.end()), ww(tw.w.begin(), tw.w.end());
-    parallel_for(g.planes, plane_grain(out_plane * KH * KW), [&](int64_t b, int64_t e) {
+    parallel_for(g.planes, grain_for(out_plane * KH * KW), [&](int64_t b, int64_t e) {
       for (int64_t p = b; p < e; ++p) {
         const T* xp = px + p * in_plane;
         T* yp = py + p * out_plane;
@@ -122,7 +120,7 @@ void upsample2d_backward(const Tensor& dy, const ResizeGeom& g, Tensor& dx) {
     const int64_t in_plane = g.H * g.W, out_plane = g.OH * g.OW;
     const int KH = th.K, KW = tw.K;
     std::vector<T> wh(th.w.begin(), th.w.end()), ww(tw.w.begin(), tw.w.end());
-    parallel_for(g.planes, plane_grain(out_plane * KH * KW), [&](int64_t b, int64_t e) {
+    parallel_for(g.planes, grain_for(out_plane * KH * KW), [&](int64_t b, int64_t e) {
       std::fill(pd + b * in_plane, pd + e * in_plane, T(0));
       for (int64_t p = b; p < e; ++p) {
         const T* gp = pg + p * out_plane;
@@ -159,7 +157,7 @@ void constant_pad_forward(const Tensor& x, const Shape& left, Scalar value, Tens
     // Columns of an output row that come from the input: [c0, c1).
     const int64_t c0 = std::clamp<int64_t>(lw, 0, ow), c1 = std::clamp<int64_t>(lw + iw, 0, ow);
     Shape istride = contiguous_strides(isz);
-    parallel_for(rows, std::max<int64_t>(1, kGrain / std::max<int64_t>(ow, 1)), [&](int64_t b, int64_t e) {
+    parallel_for(rows, grain_for(ow), [&](int64_t b, int64_t e) {
       int64_t idx[kMaxDims] = {};
       for (int64_t r = b, d = nd - 2; d >= 0; --d) idx[d] = r % osz[d], r /= osz[d];
       for (int64_t r = b; r < e; ++r) {

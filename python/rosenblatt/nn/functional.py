@@ -96,25 +96,7 @@ def dropout(input, p=0.5, training=True, inplace=False, generator=None):
 
 def flatten(input, start_dim=0, end_dim=-1):
     """torch.flatten: merges dims start_dim..end_dim into one (a view when possible)."""
-    if hasattr(Tensor, "flatten"):
-        return input.flatten(start_dim, end_dim)
-    shape = tuple(input.shape)
-    nd = len(shape)
-    if nd == 0:
-        return input.reshape(1)
-    s = start_dim + nd if start_dim < 0 else start_dim
-    e = end_dim + nd if end_dim < 0 else end_dim
-    if not (0 <= s < nd and 0 <= e < nd):
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], "
-                         f"but got {start_dim if not 0 <= s < nd else end_dim})")
-    if s > e:
-        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
-    if s == e:
-        return input
-    n = 1
-    for d in shape[s:e + 1]:
-        n *= d
-    return input.reshape(shape[:s] + (n,) + shape[e + 1:])
+    return input.flatten(start_dim, end_dim)
 
 
 # ---- losses -------------------------------------------------------------------------------------

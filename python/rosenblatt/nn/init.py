@@ -7,6 +7,7 @@ import numpy as np
 
 from .. import _C
 from .._C import Tensor
+from ..autograd import no_grad
 
 __all__ = [
     "calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_",
@@ -14,41 +15,8 @@ __all__ = [
 ]
 
 
-class _NoGrad:
-    __slots__ = ("prev",)
-
-    def __enter__(self):
-        self.prev = _C.is_grad_enabled()
-        _C._set_grad_enabled(False)
-
-    def __exit__(self, *exc):
-        _C._set_grad_enabled(self.prev)
-        return False
-
-
-# Tensor.uniform_/normal_ come from the C++ core (drawing from rb.Generator). Until a build has
-# them, draw with numpy so initialization still works (not seeded by rb.manual_seed).
-_NATIVE_UNIFORM = hasattr(Tensor, "uniform_")
-_NATIVE_NORMAL = hasattr(Tensor, "normal_")
-_np_rng = np.random.default_rng()
-
-
 def _fill_from_numpy(tensor, values):
     tensor.copy_(_C.from_numpy(np.ascontiguousarray(values, dtype=tensor.numpy(force=True).dtype)))
-
-
-def _uniform(tensor, a, b, generator):
-    if _NATIVE_UNIFORM:
-        return tensor.uniform_(a, b, generator=generator)
-    _fill_from_numpy(tensor, _np_rng.uniform(a, b, size=tuple(tensor.shape)))
-    return tensor
-
-
-def _normal(tensor, mean, std, generator):
-    if _NATIVE_NORMAL:
-        return tensor.normal_(mean, std, generator=generator)
-    _fill_from_numpy(tensor, _np_rng.normal(mean, std, size=tuple(tensor.shape)))
-    return tensor
 
 
 def calculate_gain(nonlinearity, param=None):
@@ -75,13 +43,13 @@ def calculate_gain(nonlinearity, param=None):
 
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
-    with _NoGrad():
-        return _uniform(tensor, a, b, generator)
+    with no_grad():
+        return tensor.uniform_(a, b, generator=generator)
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
-    with _NoGrad():
-        return _normal(tensor, mean, std, generator)
+    with no_grad():
+        return tensor.normal_(mean, std, generator=generator)
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
@@ -89,33 +57,33 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     n = tensor.numel()
     out = np.empty(0)
     while out.size < n:
-        draw = _normal(_C.empty(2 * n + 16, dtype=_C.dtype.float64), mean, std, generator).numpy()
+        draw = _C.empty(2 * n + 16, dtype=_C.dtype.float64).normal_(mean, std, generator=generator).numpy()
         out = np.concatenate([out, draw[(draw >= a) & (draw <= b)]])
-    with _NoGrad():
+    with no_grad():
         _fill_from_numpy(tensor, out[:n].reshape(tuple(tensor.shape)))
     return tensor
 
 
 def constant_(tensor, val):
-    with _NoGrad():
+    with no_grad():
         return tensor.fill_(val)
 
 
 def ones_(tensor):
-    with _NoGrad():
+    with no_grad():
         return tensor.fill_(1.0)
 
 
 def zeros_(tensor):
-    with _NoGrad():
+    with no_grad():
         return tensor.zero_()
 
 
 def eye_(tensor):
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    with _NoGrad():
-        _fill_from_numpy(tensor, np.eye(*tuple(tensor.shape)))
+    with no_grad():
+        tensor.copy_(_C.eye(*tuple(tensor.shape)))
     return tensor
 
 
@@ -152,14 +120,15 @@ def xavier_normal_(tensor, gain=1.0, generator=None):
     return normal_(tensor, 0.0, std, generator)
 
 
+def _kaiming_std(tensor, a, mode, nonlinearity):
+    return calculate_gain(nonlinearity, a) / math.sqrt(_calculate_correct_fan(tensor, mode))
+
+
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
     if 0 in tuple(tensor.shape):
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
         return tensor
-    fan = _calculate_correct_fan(tensor, mode)
-    gain = calculate_gain(nonlinearity, a)
-    std = gain / math.sqrt(fan)
-    bound = math.sqrt(3.0) * std
+    bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
     return uniform_(tensor, -bound, bound, generator)
 
 
@@ -167,7 +136,15 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
     if 0 in tuple(tensor.shape):
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
         return tensor
-    fan = _calculate_correct_fan(tensor, mode)
-    gain = calculate_gain(nonlinearity, a)
-    std = gain / math.sqrt(fan)
+    std = _kaiming_std(tensor, a, mode, nonlinearity)
     return normal_(tensor, 0.0, std, generator)
+
+
+def _affine_default_(weight, bias):
+    """torch's default for Linear and Conv: kaiming_uniform_(a=sqrt(5)), i.e. U(-1/sqrt(fan_in),
+    1/sqrt(fan_in)), on the weight and the same bound on the bias (zero when fan_in is 0)."""
+    kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in, _ = _calculate_fan_in_and_fan_out(weight)
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+        uniform_(bias, -bound, bound)

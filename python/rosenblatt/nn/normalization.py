@@ -4,6 +4,7 @@ from .. import _C
 from .._tensor import tensor as _tensor
 from . import functional as F
 from . import init
+from .modules.dropout import _DropoutNd
 from .modules.module import Module
 from .parameter import Parameter
 
@@ -92,22 +93,10 @@ class BatchNorm2d(_BatchNorm):
             raise ValueError(f"expected 4D input (got {input.dim()}D input)")
 
 
-class Dropout2d(Module):
+class Dropout2d(_DropoutNd):
     """Zeroes whole channels (N, C) with probability p in training and scales the rest by 1/(1-p)."""
-
-    __constants__ = ["p", "inplace"]
-
-    def __init__(self, p=0.5, inplace=False):
-        super().__init__()
-        if p < 0 or p > 1:
-            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-        self.p = p
-        self.inplace = inplace
 
     def forward(self, input):
         return F.dropout2d(input, self.p, self.training, self.inplace)
-
-    def extra_repr(self):
-        return f"p={self.p}, inplace={self.inplace}"
 
 

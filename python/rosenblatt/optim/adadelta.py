@@ -1,10 +1,9 @@
 """Adadelta (torch.optim.Adadelta)."""
 
 from .. import _C
-from .optimizer import Optimizer, _check_flags, _scalar_state
+from .optimizer import Optimizer, _check_flags, _check_nonnegative, _new_state
 
 _adadelta_step = _C._optim.adadelta_step
-_zeros_like = _C.zeros_like
 
 
 class Adadelta(Optimizer):
@@ -21,14 +20,10 @@ class Adadelta(Optimizer):
         maximize=False,
         differentiable=False,
     ):
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
+        _check_nonnegative(lr=lr)
         if not 0.0 <= rho <= 1.0:
             raise ValueError(f"Invalid rho value: {rho}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_nonnegative(eps=eps, weight_decay=weight_decay)
         _check_flags("Adadelta", foreach, capturable, differentiable)
         defaults = dict(
             lr=lr,
@@ -52,12 +47,7 @@ class Adadelta(Optimizer):
         )
         state = self.state
         for p in group["params"]:
-            st = state.get(p)
-            if not st:
-                if p.grad is None:
-                    continue
-                st = state[p]
-                st["step"] = _scalar_state(0.0)
-                st["square_avg"] = _zeros_like(p)
-                st["acc_delta"] = _zeros_like(p)
+            st = state.get(p) or _new_state(state, p, ("square_avg", "acc_delta"), step=0.0)
+            if st is None:
+                continue
             _adadelta_step(p, None, st["square_avg"], st["acc_delta"], st["step"], lr, rho, eps, wd, maximize)

@@ -1,7 +1,7 @@
 """Adagrad (torch.optim.Adagrad): state is created for every parameter at construction, as in PyTorch."""
 
 from .. import _C
-from .optimizer import Optimizer, _check_flags, _scalar_state
+from .optimizer import Optimizer, _check_flags, _check_nonnegative, _scalar_state
 
 _adagrad_step = _C._optim.adagrad_step
 _full_like = _C.full_like
@@ -22,16 +22,8 @@ class Adagrad(Optimizer):
         differentiable=False,
         fused=None,
     ):
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= lr_decay:
-            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= initial_accumulator_value:
-            raise ValueError(f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
+        _check_nonnegative(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                           initial_accumulator_value=initial_accumulator_value, eps=eps)
         _check_flags("Adagrad", foreach, False, differentiable, fused)
         defaults = dict(
             lr=lr,

@@ -1,23 +1,20 @@
 """Adam and AdamW (torch.optim.Adam, torch.optim.AdamW): one fused C++ pass per parameter."""
 
 from .. import _C
-from .optimizer import Optimizer, _check_flags, _scalar_state
+from .optimizer import Optimizer, _check_flags, _check_nonnegative, _new_state
 
 _adam_step = _C._optim.adam_step
-_zeros_like = _C.zeros_like
+_BUFFERS = ("exp_avg", "exp_avg_sq")
+_AMSGRAD_BUFFERS = _BUFFERS + ("max_exp_avg_sq",)
 
 
 def _check_adam(lr, betas, eps, weight_decay):
-    if not 0.0 <= lr:
-        raise ValueError(f"Invalid learning rate: {lr}")
-    if not 0.0 <= eps:
-        raise ValueError(f"Invalid epsilon value: {eps}")
+    _check_nonnegative(lr=lr, eps=eps)
     if not 0.0 <= betas[0] < 1.0:
         raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
     if not 0.0 <= betas[1] < 1.0:
         raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-    if not 0.0 <= weight_decay:
-        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+    _check_nonnegative(weight_decay=weight_decay)
 
 
 class Adam(Optimizer):
@@ -59,16 +56,9 @@ class Adam(Optimizer):
         amsgrad, maximize, decoupled = group["amsgrad"], group["maximize"], group["decoupled_weight_decay"]
         state = self.state
         for p in group["params"]:
-            st = state.get(p)
-            if not st:
-                if p.grad is None:
-                    continue
-                st = state[p]
-                st["step"] = _scalar_state(0.0)
-                st["exp_avg"] = _zeros_like(p)
-                st["exp_avg_sq"] = _zeros_like(p)
-                if amsgrad:
-                    st["max_exp_avg_sq"] = _zeros_like(p)
+            st = state.get(p) or _new_state(state, p, _AMSGRAD_BUFFERS if amsgrad else _BUFFERS, step=0.0)
+            if st is None:
+                continue
             _adam_step(
                 p,
                 None,

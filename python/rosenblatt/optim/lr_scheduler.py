@@ -109,6 +109,13 @@ class _LambdasMixin:
     """Per-group lr_lambdas; callable objects' attributes are saved in state_dict, plain functions
     and lambdas are not (None), as PyTorch does."""
 
+    _check_callable = False  # MultiplicativeLR checks; LambdaLR, like PyTorch's, does not
+
+    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+        self.optimizer = optimizer
+        self._set_lambdas(optimizer, lr_lambda, check_callable=self._check_callable)
+        super().__init__(optimizer, last_epoch)
+
     def _set_lambdas(self, optimizer, lr_lambda, check_callable):
         if not isinstance(lr_lambda, (list, tuple)):
             self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
@@ -142,11 +149,6 @@ class _LambdasMixin:
 class LambdaLR(_LambdasMixin, LRScheduler):
     """lr = base_lr * lr_lambda(epoch)."""
 
-    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
-        self.optimizer = optimizer
-        self._set_lambdas(optimizer, lr_lambda, check_callable=False)
-        super().__init__(optimizer, last_epoch)
-
     def get_lr(self):
         return [base_lr * lmbda(self.last_epoch) for lmbda, base_lr in zip(self.lr_lambdas, self.base_lrs)]
 
@@ -154,10 +156,7 @@ class LambdaLR(_LambdasMixin, LRScheduler):
 class MultiplicativeLR(_LambdasMixin, LRScheduler):
     """lr *= lr_lambda(epoch) every epoch."""
 
-    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
-        self.optimizer = optimizer
-        self._set_lambdas(optimizer, lr_lambda, check_callable=True)
-        super().__init__(optimizer, last_epoch)
+    _check_callable = True
 
     def get_lr(self):
         if self._is_initial:

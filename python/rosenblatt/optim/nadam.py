@@ -2,10 +2,9 @@
 
 from .. import _C
 from .adam import _check_adam
-from .optimizer import Optimizer, _check_flags, _scalar_state
+from .optimizer import Optimizer, _check_flags, _check_nonnegative, _new_state
 
 _nadam_step = _C._optim.nadam_step
-_zeros_like = _C.zeros_like
 
 
 class NAdam(Optimizer):
@@ -25,8 +24,7 @@ class NAdam(Optimizer):
         differentiable=False,
     ):
         _check_adam(lr, betas, eps, weight_decay)
-        if not 0.0 <= momentum_decay:
-            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
+        _check_nonnegative(momentum_decay=momentum_decay)
         _check_flags("NAdam", foreach, capturable, differentiable)
         defaults = dict(
             lr=lr,
@@ -51,15 +49,9 @@ class NAdam(Optimizer):
         )
         state = self.state
         for p in group["params"]:
-            st = state.get(p)
-            if not st:
-                if p.grad is None:
-                    continue
-                st = state[p]
-                st["step"] = _scalar_state(0.0)
-                st["mu_product"] = _scalar_state(1.0)
-                st["exp_avg"] = _zeros_like(p)
-                st["exp_avg_sq"] = _zeros_like(p)
+            st = state.get(p) or _new_state(state, p, ("exp_avg", "exp_avg_sq"), step=0.0, mu_product=1.0)
+            if st is None:
+                continue
             _nadam_step(
                 p,
                 None,

@@ -46,6 +46,29 @@ def _to_rosenblatt(value):
     return tensor(value.detach().cpu().numpy())
 
 
+_LABELS = {"lr": "learning rate", "eps": "epsilon value"}
+
+
+def _check_nonnegative(**values):
+    """torch's hyperparameter checks, in the order given: `Invalid <name> value: <v>` when v < 0 (or NaN)."""
+    for name, v in values.items():
+        if not 0.0 <= v:
+            raise ValueError(f"Invalid {_LABELS.get(name, name + ' value')}: {v}")
+
+
+def _new_state(state, p, buffers, **scalars):
+    """The state of p on its first step: 0-d scalar counters, then zero buffers shaped like p.
+    None while p has no gradient (its state stays empty, as in PyTorch)."""
+    if p.grad is None:
+        return None
+    st = state[p]
+    for k, v in scalars.items():
+        st[k] = _scalar_state(v)
+    for k in buffers:
+        st[k] = _C.zeros_like(p)
+    return st
+
+
 def _check_flags(name, foreach=None, capturable=False, differentiable=False, fused=None):
     # foreach/fused choose an implementation in PyTorch; ours is always one fused pass per parameter.
     if capturable:

@@ -1,10 +1,9 @@
 """RMSprop with momentum and the centered variant (torch.optim.RMSprop)."""
 
 from .. import _C
-from .optimizer import Optimizer, _check_flags, _scalar_state
+from .optimizer import Optimizer, _check_flags, _check_nonnegative, _new_state
 
 _rmsprop_step = _C._optim.rmsprop_step
-_zeros_like = _C.zeros_like
 
 
 class RMSprop(Optimizer):
@@ -22,16 +21,7 @@ class RMSprop(Optimizer):
         maximize=False,
         differentiable=False,
     ):
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= momentum:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= alpha:
-            raise ValueError(f"Invalid alpha value: {alpha}")
+        _check_nonnegative(lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha)
         _check_flags("RMSprop", foreach, capturable, differentiable)
         defaults = dict(
             lr=lr,
@@ -50,19 +40,12 @@ class RMSprop(Optimizer):
     def _step_group(self, group):
         lr, alpha, eps, wd = group["lr"], group["alpha"], group["eps"], group["weight_decay"]
         momentum, centered, maximize = group["momentum"], group["centered"], group["maximize"]
+        buffers = ("square_avg",) + (("momentum_buffer",) if momentum > 0 else ()) + (("grad_avg",) if centered else ())
         state = self.state
         for p in group["params"]:
-            st = state.get(p)
-            if not st:
-                if p.grad is None:
-                    continue
-                st = state[p]
-                st["step"] = _scalar_state(0.0)
-                st["square_avg"] = _zeros_like(p)
-                if momentum > 0:
-                    st["momentum_buffer"] = _zeros_like(p)
-                if centered:
-                    st["grad_avg"] = _zeros_like(p)
+            st = state.get(p) or _new_state(state, p, buffers, step=0.0)
+            if st is None:
+                continue
             _rmsprop_step(
                 p,
                 None,

@@ -5,7 +5,9 @@ from .module import Module
 __all__ = ["Dropout"]
 
 
-class Dropout(Module):
+class _DropoutNd(Module):
+    """The p/inplace arguments, their check and repr, shared by Dropout and Dropout2d."""
+
     __constants__ = ["p", "inplace"]
 
     def __init__(self, p=0.5, inplace=False):
@@ -15,8 +17,10 @@ class Dropout(Module):
         self.p = p
         self.inplace = inplace
 
-    def forward(self, input):
-        return F.dropout(input, self.p, self.training, self.inplace)
-
     def extra_repr(self):
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout(_DropoutNd):
+    def forward(self, input):
+        return F.dropout(input, self.p, self.training, self.inplace)

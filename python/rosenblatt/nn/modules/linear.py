@@ -1,5 +1,4 @@
 """Dense layers: Linear (weight (out_features, in_features), PyTorch's default init) and Identity."""
-import math
 
 from ... import _C
 from .. import functional as F
@@ -40,12 +39,7 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        # kaiming_uniform_(a=sqrt(5)) gives U(-1/sqrt(fan_in), 1/sqrt(fan_in)), as torch's default
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in = self.in_features
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        init._affine_default_(self.weight, self.bias)
 
     def forward(self, input):
         return F._nn.linear(input, self.weight, self.bias)

@@ -8,6 +8,8 @@ import numpy as np
 
 from ... import _C
 from ..._C import Tensor
+from ..._tensor import _parse_to
+from ...autograd import no_grad
 from ..parameter import Buffer, Parameter, _copy_tensor
 
 __all__ = ["Module"]
@@ -348,12 +350,12 @@ class Module:
             for key, p in module._parameters.items():
                 if p is None:
                     continue
-                with _no_grad():
+                with no_grad():
                     new = fn(p)
                 if new is not p:
                     p.data = new
                 if p.grad is not None:
-                    with _no_grad():
+                    with no_grad():
                         g = fn(p.grad)
                     if g is not p.grad:
                         p.grad = None
@@ -361,7 +363,7 @@ class Module:
             for key, b in module._buffers.items():
                 if b is None:
                     continue
-                with _no_grad():
+                with no_grad():
                     new = fn(b)
                 if new is not b:
                     module._buffers[key] = new
@@ -375,20 +377,7 @@ class Module:
         return self
 
     def to(self, *args, **kwargs):
-        dtype = kwargs.pop("dtype", None)
-        device = kwargs.pop("device", None)
-        kwargs.pop("non_blocking", None)
-        if kwargs:
-            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
-        for a in args:
-            if isinstance(a, _C.dtype):
-                dtype = a
-            elif isinstance(a, (str, _C.device)):
-                device = a
-            elif isinstance(a, Tensor):
-                dtype, device = a.dtype, a.device
-            else:
-                raise TypeError(f"to() received an invalid combination of arguments: {a!r}")
+        dtype, device, _ = _parse_to(args, kwargs, accept_copy=False)
         if device is not None and _C.device(str(device)) != _C.device("cpu"):
             raise RuntimeError(f"device {device} is not available in this build (modules live on cpu)")
         if dtype is not None:
@@ -492,7 +481,7 @@ class Module:
         if error_msgs:
             raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(
                 self.__class__.__name__, "\n\t".join(error_msgs)))
-        with _no_grad():
+        with no_grad():
             for module, name, current, src in copies:
                 if assign:
                     if isinstance(current, Parameter):
@@ -610,15 +599,3 @@ class _RemovableHandle:
 
     def __exit__(self, *exc):
         self.remove()
-
-
-class _no_grad:
-    __slots__ = ("prev",)
-
-    def __enter__(self):
-        self.prev = _C.is_grad_enabled()
-        _C._set_grad_enabled(False)
-
-    def __exit__(self, *exc):
-        _C._set_grad_enabled(self.prev)
-        return False

@@ -3,24 +3,11 @@ all gradients, then one in-place scale of each gradient, under no_grad."""
 import math
 import warnings
 
-import numpy as np
-
 from ... import _C
 from ..._C import Tensor
+from ...autograd import no_grad
 
 __all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "get_total_norm", "clip_grads_with_norm_"]
-
-
-class _NoGrad:
-    __slots__ = ("prev",)
-
-    def __enter__(self):
-        self.prev = _C.is_grad_enabled()
-        _C._set_grad_enabled(False)
-
-    def __exit__(self, *exc):
-        _C._set_grad_enabled(self.prev)
-        return False
 
 
 def _tensor_list(tensors):
@@ -35,10 +22,7 @@ def _norm(g, norm_type):
         return (g * g).sum().sqrt()
     if norm_type == math.inf or norm_type == -math.inf:
         a = g.abs()
-        if hasattr(a, "max"):
-            return a.max() if norm_type > 0 else a.min()
-        arr = a.numpy()  # until the core binds max/min reductions
-        return _C.from_numpy(np.array(arr.max() if norm_type > 0 else arr.min(), dtype=arr.dtype))
+        return a.max() if norm_type > 0 else a.min()
     if norm_type == 1.0:
         return g.abs().sum()
     if norm_type == 0:
@@ -52,7 +36,7 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     norm_type = float(norm_type)
     if len(tensors) == 0:
         return _C.zeros(())
-    with _NoGrad():
+    with no_grad():
         norms = [_norm(t.detach(), norm_type) for t in tensors]
         if len(norms) == 1:
             total = norms[0]
@@ -65,7 +49,7 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
             for n in norms[1:]:
                 total = _C.minimum(total, n)
         else:
-            total = _norm(_stack0(norms), norm_type)
+            total = _norm(_C.stack(norms), norm_type)
     if error_if_nonfinite:
         v = total.item()
         if math.isnan(v) or math.isinf(v):
@@ -76,20 +60,12 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     return total
 
 
-def _stack0(scalars):
-    if hasattr(_C, "stack"):
-        return _C.stack(scalars)
-    if hasattr(_C, "cat"):
-        return _C.cat([s.reshape(1) for s in scalars])
-    return _C.from_numpy(np.array([s.item() for s in scalars], dtype=scalars[0].numpy().dtype))
-
-
 def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
     """Scales every gradient by min(1, max_norm / (total_norm + 1e-6)), in place."""
     grads = [p.grad for p in _tensor_list(parameters) if p.grad is not None]
     if not grads:
         return
-    with _NoGrad():
+    with no_grad():
         clip_coef = (float(max_norm) / (total_norm + 1e-6)).clamp(max=1.0)
         for g in grads:
             g *= clip_coef if clip_coef.dtype == g.dtype else clip_coef._to_dtype(g.dtype)
@@ -113,7 +89,7 @@ def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False
 def clip_grad_value_(parameters, clip_value, foreach=None):
     """Clamps every gradient into [-clip_value, clip_value], in place."""
     clip_value = float(clip_value)
-    with _NoGrad():
+    with no_grad():
         for p in _tensor_list(parameters):
             if p.grad is not None:
                 p.grad.clamp_(-clip_value, clip_value)

@@ -9,11 +9,7 @@ __all__ = ["parameters_to_vector", "vector_to_parameters"]
 
 def parameters_to_vector(parameters):
     """Concatenates the parameters, flattened, into one 1-d tensor (a copy)."""
-    parameters = list(parameters)
-    if hasattr(_C, "cat"):
-        return _C.cat([p.reshape(-1) for p in parameters])
-    # until the core binds cat: a copy through numpy (not differentiable)
-    return _C.from_numpy(np.concatenate([p.detach().numpy().reshape(-1) for p in parameters]))
+    return _C.cat([p.reshape(-1) for p in parameters])
 
 
 def vector_to_parameters(vec, parameters):

@@ -1,0 +1,51 @@
+// Strided elementwise loop templates shared by the CPU kernel files (elementwise, extras,
+// activations): one copy, so every elementwise kernel gets the same contiguous fast paths.
+#pragma once
+
+#include "loops.h"
+
+namespace rb::cpu {
+
+// out[i] = f(a[i], b[i]) over broadcast strides, with the common row shapes as fast paths.
+template <class T, class O, class F>
+void binary_loop(const Tensor& a, const Tensor& b, Tensor& out, F f) {
+  StridedLoop<3> L(out.shape(), {out.strides(), broadcast_strides(a, out.shape()), broadcast_strides(b, out.shape())});
+  O* po = static_cast<O*>(out.raw_data());
+  const T* pa = static_cast<const T*>(a.raw_data());
+  const T* pb = static_cast<const T*>(b.raw_data());
+  L.parallel_run([&](const int64_t* off, int64_t n, const int64_t* s) {
+    O* o = po + off[0];
+    const T* x = pa + off[1];
+    const T* y = pb + off[2];
+    if (s[0] == 1 && s[1] == 1 && s[2] == 1) {
+      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
+    } else if (s[0] == 1 && s[1] == 1 && s[2] == 0) {
+      const T yv = *y;
+      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], yv);
+    } else if (s[0] == 1 && s[1] == 0 && s[2] == 1) {
+      const T xv = *x;
+      for (int64_t i = 0; i < n; ++i) o[i] = f(xv, y[i]);
+    } else {
+      for (int64_t i = 0; i < n; ++i) o[i * s[0]] = f(x[i * s[1]], y[i * s[2]]);
+    }
+  });
+}
+
+// out[i] = f(x[i]) with x broadcast to out.
+template <class T, class O, class F>
+void unary_loop(const Tensor& x, Tensor& out, F f) {
+  StridedLoop<2> L(out.shape(), {out.strides(), broadcast_strides(x, out.shape())});
+  O* po = static_cast<O*>(out.raw_data());
+  const T* px = static_cast<const T*>(x.raw_data());
+  L.parallel_run([&](const int64_t* off, int64_t n, const int64_t* s) {
+    O* o = po + off[0];
+    const T* v = px + off[1];
+    if (s[0] == 1 && s[1] == 1) {
+      for (int64_t i = 0; i < n; ++i) o[i] = f(v[i]);
+    } else {
+      for (int64_t i = 0; i < n; ++i) o[i * s[0]] = f(v[i * s[1]]);
+    }
+  });
+}
+
+}  // namespace rb::cpu

@@ -1,0 +1,47 @@
+// Helpers shared by the op files (cpp/ops/*.cpp): in-place rules, history rebase, dtype casts
+// and device checks, written once so every op reports the same PyTorch messages.
+#pragma once
+
+#include "rosenblatt/ops.h"
+
+#include "../kernels/cpu/elementwise.h"
+
+namespace rb {
+
+// PyTorch refuses to overwrite a leaf that autograd would need to differentiate.
+inline void check_inplace(const Tensor& self) {
+  RB_CHECK(!(GradMode::enabled() && self.is_leaf() && self.requires_grad()), Error,
+           "a leaf Variable that requires grad is being used in an in-place operation.");
+}
+
+// A tensor overwritten in place takes over the history of the out-of-place result it now holds.
+inline void rebase_history(Tensor& self, const Tensor& result) {
+  TensorImpl* s = self.impl();
+  s->grad_fn = result.grad_fn();
+  s->output_nr = result.impl()->output_nr;
+  s->requires_grad = result.requires_grad();
+}
+
+// The in-place form of an op that autograd must see: the out-of-place result is copied into self
+// (not recorded) and self takes over the result's history.
+inline Tensor& write_back(Tensor& self, const Tensor& result) {
+  {
+    NoGradGuard ng;
+    cpu::copy(result, self);
+  }
+  self.bump_version();
+  if (result.requires_grad()) rebase_history(self, result);
+  return self;
+}
+
+inline Tensor cast(const Tensor& t, DType dt) { return t.dtype() == dt ? t : to_dtype(t, dt); }
+
+// The gradient of a broadcast input: summed back to its shape, in its dtype.
+inline Tensor grad_for(const Tensor& g, const Shape& shape, DType dtype) { return cast(sum_to(g, shape), dtype); }
+
+inline void check_same_device(const Tensor& a, const Tensor& b, const char* op) {
+  RB_CHECK(a.device() == b.device(), Error, op, ": Expected all tensors to be on the same device, but found at least two devices, ",
+           a.device().name(), " and ", b.device().name(), "!");
+}
+
+}  // namespace rb

@@ -305,3 +305,23 @@ def test_gradcheck_passes_on_correct_and_catches_wrong_gradient():
         rb.autograd.gradcheck(wrong, (x,))
     with pytest.raises(ValueError, match="float64"):
         rb.autograd.gradcheck(lambda t: t * 2, (leaf([1.0]),))
+
+
+def test_inplace_on_a_view_of_a_tensor_with_history_raises_instead_of_a_wrong_gradient():
+    x = rb.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 2
+    v = y.view(3)
+    with pytest.raises(RuntimeError, match="in-place operation on a view"):
+        v.mul_(3)
+    with pytest.raises(RuntimeError, match="in-place operation on a view"):
+        y[1:].add_(1.0)
+    with pytest.raises(RuntimeError, match="in-place operation on a view"):
+        x.view(3).add_(1.0)  # a view of a leaf that requires grad
+    # The failed calls changed nothing, and the gradient is still right.
+    np.testing.assert_array_equal(y.detach().numpy(), [2.0, 4.0, 6.0])
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 2.0, 2.0])
+    # Without grad mode (an optimizer's update, say) writing through views is fine.
+    with rb.no_grad():
+        x.view(3).add_(1.0)
+    np.testing.assert_array_equal(x.detach().numpy(), [2.0, 3.0, 4.0])

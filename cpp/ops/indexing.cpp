@@ -31,6 +31,7 @@ Tensor slice_raw(const Tensor& x, int64_t d, int64_t start, int64_t len, int64_t
 
 // The gradient of a select/slice view: the incoming gradient placed into zeros of the input shape.
 struct ViewSliceBackward : Node {
+  bool is_view() const override { return true; }
   Shape in_shape;
   int64_t dim = 0, start = 0, len = 0, step = 1;
   bool is_select = false;
@@ -44,6 +45,7 @@ struct ViewSliceBackward : Node {
 };
 
 struct AliasBackward : Node {
+  bool is_view() const override { return true; }
   std::string name() const override { return "AliasBackward"; }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override { return {g[0]}; }
 };

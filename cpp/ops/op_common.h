@@ -12,6 +12,11 @@ namespace rb {
 inline void check_inplace(const Tensor& self) {
   RB_CHECK(!(GradMode::enabled() && self.is_leaf() && self.requires_grad()), Error,
            "a leaf Variable that requires grad is being used in an in-place operation.");
+  // Writing through a view would change its base without the base's autograd history knowing
+  // (PyTorch rebases it; we do not yet), so refuse rather than compute a wrong gradient.
+  RB_CHECK(!(GradMode::enabled() && self.grad_fn() && self.grad_fn()->is_view()), Error,
+           "in-place operation on a view (", self.grad_fn()->name(), ") of a tensor that requires grad is not "
+           "supported: its base's gradient would be wrong. Use the out-of-place op, or clone() the view first.");
 }
 
 // A tensor overwritten in place takes over the history of the out-of-place result it now holds.

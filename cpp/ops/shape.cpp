@@ -9,24 +9,28 @@ namespace rb {
 namespace {
 
 struct ReshapeBackward : Node {  // view, reshape, squeeze, unsqueeze, flatten
+  bool is_view() const override { return true; }
   Shape in_shape;
   std::string name() const override { return "ViewBackward0"; }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override { return {reshape(g[0], in_shape)}; }
 };
 
 struct PermuteBackward : Node {
+  bool is_view() const override { return true; }
   std::vector<int64_t> inverse;
   std::string name() const override { return "PermuteBackward0"; }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override { return {permute(g[0], inverse)}; }
 };
 
 struct ExpandBackward : Node {
+  bool is_view() const override { return true; }
   Shape in_shape;
   std::string name() const override { return "ExpandBackward0"; }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override { return {sum_to(g[0], in_shape)}; }
 };
 
 struct AsStridedBackward : Node {  // scatter-adds the gradient into the input's layout
+  bool is_view() const override { return true; }
   Shape in_shape, in_strides, sizes, strides;
   int64_t in_offset, offset;
   std::string name() const override { return "AsStridedBackward0"; }

@@ -35,6 +35,8 @@ struct Node : std::enable_shared_from_this<Node> {
   virtual std::string name() const = 0;
   // Frees what backward needed; called after a backward without retain_graph.
   virtual void release_saved() {}
+  // True for the nodes of view ops (the output aliases the input's memory).
+  virtual bool is_view() const { return false; }
   void check_not_released() const;
 };
 

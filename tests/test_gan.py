@@ -279,3 +279,18 @@ def test_label_agreement():
     assert rb.gan.label_agreement(clf, x, rb.tensor([0, 1, 0, 1]), batch_size=3) == 1.0
     with pytest.raises(ValueError, match="labels of shape"):
         rb.gan.label_agreement(clf, x, [0, 1])
+
+
+def test_save_image_grid(tmp_path):
+    PIL = pytest.importorskip("PIL.Image")
+    from rosenblatt.utils.image import save_image_grid
+    x = rb.zeros(5, 1, 4, 3)
+    x[1] = 1.0  # the second image white, the rest black (range (0, 1))
+    path = save_image_grid(x, str(tmp_path / "grid.png"), nrow=2, padding=1)
+    img = np.asarray(PIL.open(path))
+    assert img.shape == (3 * 5 + 1, 2 * 4 + 1)  # 3 rows of 2, 1-pixel padding
+    assert (img[1:5, 5:8] == 255).all() and (img[1:5, 1:4] == 0).all()
+    rgb = save_image_grid(np.full((2, 3, 2, 2), -1.0), str(tmp_path / "rgb.png"), nrow=2, padding=0, value_range=(-1, 1))
+    assert np.asarray(PIL.open(rgb)).shape == (2, 4, 3) and np.asarray(PIL.open(rgb)).max() == 0
+    with pytest.raises(ValueError, match="images must be"):
+        save_image_grid(np.zeros((2, 2, 4, 4)), str(tmp_path / "bad.png"))

@@ -294,3 +294,24 @@ def test_save_image_grid(tmp_path):
     assert np.asarray(PIL.open(rgb)).shape == (2, 4, 3) and np.asarray(PIL.open(rgb)).max() == 0
     with pytest.raises(ValueError, match="images must be"):
         save_image_grid(np.zeros((2, 2, 4, 4)), str(tmp_path / "bad.png"))
+
+
+def test_conditional_gan_learns_digits():
+    # a digits classifier (trained here) labels >= 70% of 500 conditional samples as the requested digit
+    rb.manual_seed(0)
+    x, y = rb.datasets.load_digits()
+    x = x.reshape(-1, 64) * 2 - 1
+    loader = rb.utils.data.DataLoader(rb.utils.data.TensorDataset(x, y), batch_size=64, shuffle=True)
+    clf = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
+    rb.fit(clf, loader, nn.CrossEntropyLoss(), optim.Adam(clf.parameters(), lr=1e-2), epochs=10, verbose=False)
+    assert rb.gan.label_agreement(clf, x, y) > 0.95
+    k, latent = 10, 16
+    G = nn.Sequential(nn.Linear(latent + k, 128), nn.LeakyReLU(0.2), nn.Linear(128, 64), nn.Tanh())
+    D = nn.Sequential(nn.Linear(64 + k, 128), nn.LeakyReLU(0.2), nn.Linear(128, 1))
+    cgan = rb.gan.ConditionalGAN(G, D, latent, k, g_optimizer=optim.Adam(G.parameters(), lr=1e-3, betas=(0.5, 0.999)),
+                                 d_optimizer=optim.Adam(D.parameters(), lr=1e-3, betas=(0.5, 0.999)))
+    labels = rb.arange(500) % 10
+    before = rb.gan.label_agreement(clf, cgan.sample(500, labels), labels)
+    cgan.fit(loader, epochs=100, verbose=False)
+    after = rb.gan.label_agreement(clf, cgan.sample(500, labels), labels)
+    assert before < 0.5 and after >= 0.7, (before, after)

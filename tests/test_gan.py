@@ -341,3 +341,15 @@ def test_dcgan_frechet_distance_falls_on_digits():
     with rb.no_grad():
         after = rb.gan.frechet_distance(real, feat(gan.sample(500)))
     assert after <= 0.5 * before, (before, after)
+
+
+def test_fit_progress_bar_shows_the_four_numbers(monkeypatch, capsys):
+    pytest.importorskip("tqdm")
+    import sys
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    gan = rb.gan.GAN(_mlp(2, 4, 2), _mlp(2, 4, 1), 2)
+    gan.fit([rb.randn(4, 2)] * 2, epochs=1, verbose=True)
+    out = capsys.readouterr().out
+    assert "epoch 1/1" in out and all(k + "=" in out for k in ("d_loss", "g_loss", "d_real", "d_fake"))
+    gan.fit([rb.randn(4, 2)], epochs=1, verbose=False)
+    assert capsys.readouterr().out == ""

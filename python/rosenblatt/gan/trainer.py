@@ -5,7 +5,7 @@ import sys
 
 from .. import _C
 from .._tensor import tensor as _tensor
-from ..train import History, _progress
+from ..train import History
 
 __all__ = ["GAN", "ConditionalGAN", "conditioning", "one_hot"]
 
@@ -20,6 +20,16 @@ def _bce_logits(logits, target_value):
 
 def _mean_sigmoid(logits):
     return float(logits.detach().sigmoid().mean().item())
+
+
+def _progress(total, desc, disable):
+    if disable:
+        return None
+    from tqdm import tqdm
+
+    # A short bar and no rate, so the four numbers fit; no ncols, so tqdm does not cut them off.
+    return tqdm(total=total, desc=desc, unit="step", leave=True, file=sys.stdout,
+                bar_format="{l_bar}{bar:12}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}{postfix}]")
 
 
 def _first(batch):
@@ -159,7 +169,8 @@ class GAN:
         history[k] holds the per-epoch means of d_loss, g_loss, d_real and d_fake (History.plot draws
         them); history.steps[k] holds the per-step values. callbacks: rosenblatt.train.Callback
         instances (cb.model is this GAN); training stops after an epoch in which one sets
-        stop_training. verbose: a tqdm bar per epoch with the four numbers, on a terminal only."""
+        stop_training. verbose: a tqdm bar per epoch with the epoch's running means of the four
+        numbers, on a terminal only (quiet when stdout is not a terminal)."""
         if not isinstance(epochs, int) or epochs < 0:
             raise ValueError(f"fit: epochs must be a non-negative integer, got {epochs!r}")
         history = History()
@@ -190,7 +201,7 @@ class GAN:
                         cb.on_batch_end(i, values)
                     if bar is not None:
                         bar.update(1)
-                        bar.set_postfix({k: f"{values[k]:.4f}" for k in _KEYS}, refresh=False)
+                        bar.set_postfix({k: f"{sums[k] / count:.3f}" for k in _KEYS}, refresh=False)
             finally:
                 if bar is not None:
                     bar.close()

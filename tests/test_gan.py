@@ -171,8 +171,13 @@ def test_bad_input_raises():
         gan.train_step(rb.randn(4, 5))
     # a latent size G does not accept
     bad = rb.gan.GAN(G, D, 5)
-    with pytest.raises((ValueError, RuntimeError)):
+    with pytest.raises(ValueError, match=r"input of shape \(4, 5\) \(latent_dim=5\)"):
         bad.train_step(rb.randn(4, 2))
+    with pytest.raises(ValueError, match="latent_dim=5"):
+        bad.sample(3)
+    cbad = rb.gan.ConditionalGAN(G, _mlp(4, 4, 1), 3, 2)
+    with pytest.raises(ValueError, match=r"input of shape \(2, 5\) \(latent_dim=3 \+ num_classes=2\)"):
+        cbad.sample(2, [0, 1])
     with pytest.raises(ValueError, match="real must be a non-empty batch"):
         gan.train_step(rb.randn(0, 2))
     with pytest.raises(ValueError, match="epochs must be"):
@@ -353,3 +358,33 @@ def test_fit_progress_bar_shows_the_four_numbers(monkeypatch, capsys):
     assert "epoch 1/1" in out and all(k + "=" in out for k in ("d_loss", "g_loss", "d_real", "d_fake"))
     gan.fit([rb.randn(4, 2)], epochs=1, verbose=False)
     assert capsys.readouterr().out == ""
+
+
+def test_label_smoothing_and_d_steps():
+    # one-sided label smoothing: real labelled 0.9 in D's loss
+    rb.manual_seed(0)
+    G, D = _mlp(3, 8, 2), _mlp(2, 8, 1)
+    D0, G0 = copy.deepcopy(D), copy.deepcopy(G)
+    gan = rb.gan.GAN(G, D, 3, g_optimizer=optim.SGD(G.parameters(), lr=0.1),
+                     d_optimizer=optim.SGD(D.parameters(), lr=0.1), real_label=0.9)
+    real = rb.randn(8, 2)
+    rb.manual_seed(3)
+    out = gan.train_step(real)
+    rb.manual_seed(3)
+    with rb.no_grad():
+        lr_, lf_ = _np(D0(real)), _np(D0(G0(rb.randn(8, 3))))
+    expected = -(0.9 * _logsig(lr_) + 0.1 * _logsig(-lr_)).mean() - _logsig(-lf_).mean()
+    assert out["d_loss"] == pytest.approx(expected, rel=1e-5)
+    with pytest.raises(ValueError, match="real_label"):
+        rb.gan.GAN(G, D, 3, real_label=1.5)
+
+    # d_steps=3: D's optimizer steps three times per train_step, G's once
+    calls = {"d": 0, "g": 0}
+    gan = rb.gan.GAN(G, D, 3, d_steps=3)
+    for key, opt in (("d", gan.d_optimizer), ("g", gan.g_optimizer)):
+        step = opt.step
+        opt.step = (lambda k, f: lambda *a, **kw: (calls.__setitem__(k, calls[k] + 1), f(*a, **kw))[1])(key, step)
+    gan.train_step(real)
+    assert calls == {"d": 3, "g": 1}
+    with pytest.raises(ValueError, match="d_steps"):
+        rb.gan.GAN(G, D, 3, d_steps=0)

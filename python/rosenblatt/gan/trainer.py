@@ -109,6 +109,18 @@ class GAN:
     def _noise(self, n, generator=None):
         return _C.randn(n, self.latent_dim, generator=generator)
 
+    def _generate(self, z, cond):
+        x = self._g_input(z, cond)
+        try:
+            return self.generator(x)
+        except RuntimeError as e:
+            # almost always a latent size the generator does not take: say so, with the shapes
+            raise ValueError(f"the generator failed on its input of shape {tuple(x.shape)} ({self._input_desc()}); "
+                             f"is latent_dim right? {e}") from e
+
+    def _input_desc(self):
+        return f"latent_dim={self.latent_dim}"
+
     # --- one step ---------------------------------------------------------------------------------
     def _check_fake(self, fake, real):
         if tuple(fake.shape[1:]) != tuple(real.shape[1:]) or fake.shape[0] != real.shape[0]:
@@ -126,7 +138,7 @@ class GAN:
         n = real.shape[0]
         for _ in range(self.d_steps):
             z = self._noise(n)
-            fake = G(self._g_input(z, cond))
+            fake = self._generate(z, cond)
             self._check_fake(fake, real)
             self.d_optimizer.zero_grad()
             d_real_logits = D(self._d_input(real, cond))
@@ -225,7 +237,7 @@ class GAN:
         G.eval()
         try:
             with _no_grad():
-                return G(self._g_input(self._noise(n, generator), cond))
+                return self._generate(self._noise(n, generator), cond)
         finally:
             G.train(was_training)
 
@@ -255,6 +267,9 @@ class ConditionalGAN(GAN):
 
     def _g_input(self, z, cond):
         return conditioning(z, cond)
+
+    def _input_desc(self):
+        return f"latent_dim={self.latent_dim} + num_classes={self.num_classes}"
 
     def _d_input(self, x, cond):
         return conditioning(x, cond)

@@ -5,7 +5,6 @@ import math
 
 import numpy as np
 import pytest
-
 import rosenblatt as rb
 from rosenblatt import nn, optim
 
@@ -109,7 +108,7 @@ def test_g_step_leaves_d_and_d_step_leaves_g():
 
 def test_gan_learns_1d_gaussian():
     rb.manual_seed(0)
-    act = lambda: nn.LeakyReLU(0.2)  # noqa: E731
+    act = lambda: nn.LeakyReLU(0.2)
     G = nn.Sequential(nn.Linear(4, 32), act(), nn.Linear(32, 32), act(), nn.Linear(32, 1))
     D = nn.Sequential(nn.Linear(1, 32), act(), nn.Linear(32, 32), act(), nn.Linear(32, 1))
     gan = rb.gan.GAN(G, D, 4, g_optimizer=optim.Adam(G.parameters(), lr=5e-4, betas=(0.5, 0.999)),
@@ -182,6 +181,8 @@ def test_bad_input_raises():
         gan.train_step(rb.randn(0, 2))
     with pytest.raises(ValueError, match="epochs must be"):
         gan.fit([], epochs=-1)
+    with pytest.raises(TypeError, match="real must be a Tensor"):
+        gan.train_step([[1.0, 2.0]])
 
 
 def test_conditional_gan_step_sample_and_labels():
@@ -381,9 +382,15 @@ def test_label_smoothing_and_d_steps():
     # d_steps=3: D's optimizer steps three times per train_step, G's once
     calls = {"d": 0, "g": 0}
     gan = rb.gan.GAN(G, D, 3, d_steps=3)
-    for key, opt in (("d", gan.d_optimizer), ("g", gan.g_optimizer)):
-        step = opt.step
-        opt.step = (lambda k, f: lambda *a, **kw: (calls.__setitem__(k, calls[k] + 1), f(*a, **kw))[1])(key, step)
+
+    def counting(key, step):
+        def wrapped(*args, **kwargs):
+            calls[key] += 1
+            return step(*args, **kwargs)
+        return wrapped
+
+    gan.d_optimizer.step = counting("d", gan.d_optimizer.step)
+    gan.g_optimizer.step = counting("g", gan.g_optimizer.step)
     gan.train_step(real)
     assert calls == {"d": 3, "g": 1}
     with pytest.raises(ValueError, match="d_steps"):

@@ -3,7 +3,7 @@
 from .. import nn
 from .trainer import GAN
 
-__all__ = ["dcgan_generator", "dcgan_discriminator", "dcgan_init_", "DCGAN"]
+__all__ = ["DCGAN", "dcgan_discriminator", "dcgan_generator", "dcgan_init_"]
 
 
 class _ToImage(nn.Module):

@@ -129,7 +129,7 @@ class GAN:
 
     def _step(self, real, cond):
         if not isinstance(real, _C.Tensor):
-            raise ValueError(f"real must be a Tensor, got {type(real).__name__}")
+            raise TypeError(f"real must be a Tensor, got {type(real).__name__}")
         if real.dim() < 2 or real.shape[0] == 0:
             raise ValueError(f"real must be a non-empty batch of shape (N, ...), got {tuple(real.shape)}")
         G, D = self.generator, self.discriminator

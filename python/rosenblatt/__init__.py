@@ -27,3 +27,4 @@ from . import datasets, train  # noqa: E402,F401
 from .train import fit  # noqa: E402,F401
 from .perceptron import Perceptron  # noqa: E402,F401
 from .serialization import save, load  # noqa: E402,F401
+from . import gan  # noqa: E402,F401

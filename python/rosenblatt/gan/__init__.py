@@ -1,0 +1,10 @@
+"""rosenblatt.gan: generative adversarial networks as library API.
+
+GAN and ConditionalGAN trainers (train_step, fit with a tqdm bar, sample), DCGAN building blocks,
+and quality measures (frechet_distance, label_agreement)."""
+from .dcgan import DCGAN, dcgan_discriminator, dcgan_generator, dcgan_init_
+from .metrics import frechet_distance, label_agreement
+from .trainer import GAN, ConditionalGAN, conditioning, one_hot
+
+__all__ = ["DCGAN", "GAN", "ConditionalGAN", "conditioning", "dcgan_discriminator", "dcgan_generator",
+           "dcgan_init_", "frechet_distance", "label_agreement", "one_hot"]

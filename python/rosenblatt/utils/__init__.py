@@ -1,2 +1,3 @@
 """rosenblatt.utils: data loading (utils.data), as torch.utils."""
 from . import data  # noqa: F401
+from .image import save_image_grid  # noqa: F401,E402

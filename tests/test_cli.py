@@ -83,3 +83,18 @@ def test_demo_checkpoint_loads_into_pytorch(tmp_path):
     ours.load_state_dict(rb.load(str(out / "mlp.safetensors")))
     with rb.no_grad():
         np.testing.assert_allclose(ours(x).numpy(), tm(torch.from_numpy(x.numpy())).detach().numpy(), atol=1e-5)
+
+
+@pytest.mark.skipif(not HAVE_NN, reason="rosenblatt.nn / rosenblatt.optim are not built yet")
+def test_demo_gan_writes_a_sample_grid_one_row_per_digit(tmp_path):
+    from PIL import Image
+
+    out = tmp_path / "gan"
+    r = run_cli("demo", "gan", "--epochs", "1", "--width", "8", "--out", str(out), "--threads", "1", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "epoch   1  d_loss" in r.stdout
+    img = Image.open(out / "gan_samples.png")
+    # 10 x 10 tiles of 16x16 with 2-pixel padding: one row per digit
+    assert img.size == (10 * 18 + 2, 10 * 18 + 2), img.size
+    g = rb.load(str(out / "gan_generator.safetensors"))
+    assert any(k.endswith("weight") for k in g)

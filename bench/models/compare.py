@@ -75,12 +75,42 @@ def lenet_case(lib):
     loss_fn = nn.CrossEntropyLoss()
     opt = lib.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
 
+    return _train_step(model, loss_fn, opt, x, y)
+
+
+def dcgan_case(lib):
+    """One DCGAN step (D then G), batch 64 of 1x32x32, the classic layout, Adam(2e-4, (0.5, 0.999)),
+    BCE on logits (the GAN issue's benchmark). The same step code runs on both libraries."""
+    rng = np.random.default_rng(0)
+    nn = lib.nn
+    real = lib.from_numpy(rng.uniform(-1, 1, (64, 1, 32, 32)).astype(np.float32))
+    z = lib.from_numpy(rng.standard_normal((64, 100, 1, 1), dtype=np.float32))
+    G = nn.Sequential(
+        nn.ConvTranspose2d(100, 256, 4, 1, 0, bias=False), nn.BatchNorm2d(256), nn.ReLU(),   # 4x4
+        nn.ConvTranspose2d(256, 128, 4, 2, 1, bias=False), nn.BatchNorm2d(128), nn.ReLU(),   # 8x8
+        nn.ConvTranspose2d(128, 64, 4, 2, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU(),     # 16x16
+        nn.ConvTranspose2d(64, 1, 4, 2, 1, bias=False), nn.Tanh())                           # 32x32
+    D = nn.Sequential(
+        nn.Conv2d(1, 64, 4, 2, 1, bias=False), nn.LeakyReLU(0.2),                            # 16x16
+        nn.Conv2d(64, 128, 4, 2, 1, bias=False), nn.BatchNorm2d(128), nn.LeakyReLU(0.2),     # 8x8
+        nn.Conv2d(128, 256, 4, 2, 1, bias=False), nn.BatchNorm2d(256), nn.LeakyReLU(0.2),    # 4x4
+        nn.Conv2d(256, 1, 4, 1, 0, bias=False), nn.Flatten())                               # 1 logit
+    g_opt = lib.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    d_opt = lib.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    bce = nn.BCEWithLogitsLoss()
+    ones, zeros = lib.ones(64, 1), lib.zeros(64, 1)
+
     def step():
-        opt.zero_grad()
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        opt.step()
-        return loss
+        fake = G(z)
+        d_opt.zero_grad()
+        d_loss = bce(D(real), ones) + bce(D(fake.detach()), zeros)
+        d_loss.backward()
+        d_opt.step()
+        g_opt.zero_grad()
+        g_loss = bce(D(fake), ones)
+        g_loss.backward()
+        g_opt.step()
+        return g_loss
 
     return step
 
@@ -89,6 +119,7 @@ CASES = {
     "xor": ("2-16-1 tanh MLP, XOR (4 samples), MSE, SGD", xor_case, 500, 200),
     "mlp": ("784-512-256-10 ReLU MLP, batch 128, CE, Adam", mlp_case, 10, 20),
     "lenet": ("LeNet-style CNN, batch 64 of 1x28x28, CE, SGD momentum", lenet_case, 3, 10),
+    "dcgan": ("DCGAN step (D and G), batch 64 of 1x32x32, Adam", dcgan_case, 2, 5),
 }
 
 

@@ -8,3 +8,6 @@ from .trainer import GAN, ConditionalGAN, conditioning, one_hot
 
 __all__ = ["DCGAN", "GAN", "ConditionalGAN", "conditioning", "dcgan_discriminator", "dcgan_generator",
            "dcgan_init_", "frechet_distance", "label_agreement", "one_hot"]
+from .srgan import SRGAN, srgan_discriminator, srgan_generator  # noqa: E402
+
+__all__ += ["SRGAN", "srgan_discriminator", "srgan_generator"]

@@ -12,3 +12,4 @@ from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d  # n
 from .padding import ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d  # noqa: F401,E402
 from .modules import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d  # noqa: F401,E402
 from .modules.rnn import GRU, GRUCell, LSTM, LSTMCell, RNN, RNNBase, RNNCell, RNNCellBase  # noqa: F401
+from .modules.pixelshuffle import PixelShuffle, PixelUnshuffle  # noqa: F401,E402

@@ -438,3 +438,7 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
 
 
 __all__ += ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]
+
+
+# PixelShuffle's functional forms (composites of reshape/permute; see nn/modules/pixelshuffle.py).
+from .modules.pixelshuffle import pixel_shuffle, pixel_unshuffle  # noqa: E402,F401

@@ -65,6 +65,25 @@ void lstm_row_backward(int64_t H, const T* __restrict a, const T* __restrict cp,
   }
 }
 
+// GRU: hgn the saved W_hn h + b_hn, hp the state read; d the hidden-side and dx the input-side
+// pre-activation gradients (they differ in the n gate, which r scales on the hidden side).
+template <class T>
+void gru_row_backward(int64_t H, const T* __restrict a, const T* __restrict hgn, const T* __restrict hp,
+                      const T* __restrict dh, T* __restrict d, T* __restrict dx) {
+  const T *r = a, *z = a + H, *n = a + 2 * H;
+  for (int64_t j = 0; j < H; ++j) {
+    const T dn = dh[j] * (T(1) - z[j]);
+    const T dz = dh[j] * (hp[j] - n[j]);
+    const T dan = dn * (T(1) - n[j] * n[j]);
+    const T dar = dan * hgn[j] * r[j] * (T(1) - r[j]);
+    const T daz = dz * z[j] * (T(1) - z[j]);
+    dx[j] = d[j] = dar;
+    dx[H + j] = d[H + j] = daz;
+    dx[2 * H + j] = dan;
+    d[2 * H + j] = dan * r[j];
+  }
+}
+
 }  // namespace
 
 // x: (T, B, I), h0: (B, P), c0: (B, H), w_ih: (G*H, I), w_hh: (G*H, P), w_hr: (P, H); out: (T, B, P)
@@ -203,20 +222,7 @@ void rnn_layer_backward(const RNNShape& s, const T* x, const T* w_ih, const T* w
           if (proj) lstm_row_backward<T, true>(H, a, cp, dhb, dcb, d, M.data() + (t * B + b) * H);
           else lstm_row_backward<T, false>(H, a, cp, dhb, dcb, d, nullptr);
         } else {
-          const T *r = a, *z = a + H, *n = a + 2 * H;
-          const T* hgn = extra + (t * B + b) * H;
-          const T* hp = hprev + (t * B + b) * P;
-          for (int64_t j = 0; j < H; ++j) {
-            const T dn = dhb[j] * (T(1) - z[j]);
-            const T dz = dhb[j] * (hp[j] - n[j]);
-            const T dan = dn * (T(1) - n[j] * n[j]);
-            const T dar = dan * hgn[j] * r[j] * (T(1) - r[j]);
-            const T daz = dz * z[j] * (T(1) - z[j]);
-            dxr[j] = d[j] = dar;
-            dxr[H + j] = d[H + j] = daz;
-            dxr[2 * H + j] = dan;
-            d[2 * H + j] = dan * r[j];
-          }
+          gru_row_backward(H, a, extra + (t * B + b) * H, hprev + (t * B + b) * P, dhb, d, dxr);
         }
       }
     });

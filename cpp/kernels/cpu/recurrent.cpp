@@ -32,7 +32,7 @@ inline T vtanh(T v) {
 inline bool active(const RNNShape& s, int64_t t, int64_t b) { return !s.lengths || t < s.lengths[b]; }
 
 // Rows per thread chunk: a row costs about G*H gate evaluations; keep small steps serial.
-inline int64_t row_grain(const RNNShape& s) { return std::max<int64_t>(1, 32768 / std::max<int64_t>(1, rnn_gates(s.mode) * s.H)); }
+inline int64_t row_grain(const RNNShape& s) { return std::max<int64_t>(1, 16384 / std::max<int64_t>(1, rnn_gates(s.mode) * s.H)); }
 
 // The per-row cell updates, with restrict pointers: written inline, the many possible overlaps
 // between the rows exceed the compiler's runtime alias checks and the loops stay scalar.
@@ -102,6 +102,20 @@ void rnn_layer_forward(const RNNShape& s, const T* x, const T* h0, const T* c0, 
   const bool gru = s.mode == RNNMode::GRU;
   std::vector<T> hg(gru ? B * GH : 0), m(proj ? B * H : 0), hp(proj ? B * P : 0), cnew(lstm ? B * H : 0);
   std::vector<T> zb(b_ih ? 0 : GH, T(0));  // stands in for absent biases
+  // Over several steps, W_hh^T (P, GH) stored once makes each step's small-M GEMM plain NN,
+  // which the BLAS packs faster than the transposed operand.
+  std::unique_ptr<T[]> wt(Tn >= 4 && P > 0 && GH > 0 ? new T[P * GH] : nullptr);
+  if (wt) {
+    constexpr int64_t kb = 32;
+    for (int64_t r0 = 0; r0 < GH; r0 += kb)
+      for (int64_t c0 = 0; c0 < P; c0 += kb)
+        for (int64_t r = r0; r < std::min(GH, r0 + kb); ++r)
+          for (int64_t c = c0; c < std::min(P, c0 + kb); ++c) wt[c * GH + r] = w_hh[r * P + c];
+  }
+  auto recur = [&](const T* h, T beta, T* dst) {
+    if (wt) gemm<T>(false, false, B, GH, P, T(1), h, P, wt.get(), GH, beta, dst, GH);
+    else gemm<T>(false, true, B, GH, P, T(1), h, P, w_hh, P, beta, dst, GH);
+  };
   const T* bi = b_ih ? b_ih : zb.data();
   const T* bh = b_hh ? b_hh : zb.data();
   for (int64_t step = 0; step < Tn; ++step) {
@@ -113,8 +127,8 @@ void rnn_layer_forward(const RNNShape& s, const T* x, const T* h0, const T* c0, 
     // RNN and LSTM add the recurrence straight onto the input projection (beta = 1); GRU keeps
     // W_hn h apart because r scales it.
     if (B > 0 && GH > 0 && P > 0) {
-      if (gru) gemm<T>(false, true, B, GH, P, T(1), hn, P, w_hh, P, T(0), hg.data(), GH);
-      else gemm<T>(false, true, B, GH, P, T(1), hn, P, w_hh, P, T(1), g_t, GH);
+      if (gru) recur(hn, T(0), hg.data());
+      else recur(hn, T(1), g_t);
     } else if (gru) {
       std::fill(hg.begin(), hg.end(), T(0));
     }

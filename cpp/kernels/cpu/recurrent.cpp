@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "activation.h"
@@ -31,7 +32,57 @@ inline T vtanh(T v) {
 inline bool active(const RNNShape& s, int64_t t, int64_t b) { return !s.lengths || t < s.lengths[b]; }
 
 // Rows per thread chunk: a row costs about G*H gate evaluations; keep small steps serial.
-inline int64_t row_grain(const RNNShape& s) { return std::max<int64_t>(1, 32768 / std::max<int64_t>(1, rnn_gates(s.mode) * s.H)); }
+inline int64_t row_grain(const RNNShape& s) { return std::max<int64_t>(1, 16384 / std::max<int64_t>(1, rnn_gates(s.mode) * s.H)); }
+
+// The per-row cell updates, with restrict pointers: written inline, the many possible overlaps
+// between the rows exceed the compiler's runtime alias checks and the loops stay scalar.
+// a: the row's gate activations (G*H); c: the cell state read, cv: the new one, m: o * tanh(cv).
+template <class T>
+void lstm_row_forward(int64_t H, const T* __restrict a, const T* __restrict c, T* __restrict cv, T* __restrict m) {
+  const T *gi = a, *gf = a + H, *gg = a + 2 * H, *go = a + 3 * H;
+  for (int64_t j = 0; j < H; ++j) {
+    cv[j] = gf[j] * c[j] + gi[j] * gg[j];
+    m[j] = go[j] * vtanh(cv[j]);
+  }
+}
+
+// dh: gradient of o * tanh(c); dc: carried cell gradient, updated in place; d: gate pre-activation
+// gradients (4H); mrow: o * tanh(c) recomputed for the projection's weight gradient.
+template <class T, bool Proj>
+void lstm_row_backward(int64_t H, const T* __restrict a, const T* __restrict cp, const T* __restrict dh,
+                       T* __restrict dc, T* __restrict d, T* __restrict mrow) {
+  const T *gi = a, *gf = a + H, *gg = a + 2 * H, *go = a + 3 * H;
+  for (int64_t j = 0; j < H; ++j) {
+    const T cv = gf[j] * cp[j] + gi[j] * gg[j], tc = vtanh(cv);
+    if constexpr (Proj) mrow[j] = go[j] * tc;
+    const T dov = dh[j] * tc;
+    const T dcv = dc[j] + dh[j] * go[j] * (T(1) - tc * tc);
+    d[j] = dcv * gg[j] * gi[j] * (T(1) - gi[j]);
+    d[H + j] = dcv * cp[j] * gf[j] * (T(1) - gf[j]);
+    d[2 * H + j] = dcv * gi[j] * (T(1) - gg[j] * gg[j]);
+    d[3 * H + j] = dov * go[j] * (T(1) - go[j]);
+    dc[j] = dcv * gf[j];
+  }
+}
+
+// GRU: hgn the saved W_hn h + b_hn, hp the state read; d the hidden-side and dx the input-side
+// pre-activation gradients (they differ in the n gate, which r scales on the hidden side).
+template <class T>
+void gru_row_backward(int64_t H, const T* __restrict a, const T* __restrict hgn, const T* __restrict hp,
+                      const T* __restrict dh, T* __restrict d, T* __restrict dx) {
+  const T *r = a, *z = a + H, *n = a + 2 * H;
+  for (int64_t j = 0; j < H; ++j) {
+    const T dn = dh[j] * (T(1) - z[j]);
+    const T dz = dh[j] * (hp[j] - n[j]);
+    const T dan = dn * (T(1) - n[j] * n[j]);
+    const T dar = dan * hgn[j] * r[j] * (T(1) - r[j]);
+    const T daz = dz * z[j] * (T(1) - z[j]);
+    dx[j] = d[j] = dar;
+    dx[H + j] = d[H + j] = daz;
+    dx[2 * H + j] = dan;
+    d[2 * H + j] = dan * r[j];
+  }
+}
 
 }  // namespace
 
@@ -51,6 +102,20 @@ void rnn_layer_forward(const RNNShape& s, const T* x, const T* h0, const T* c0, 
   const bool gru = s.mode == RNNMode::GRU;
   std::vector<T> hg(gru ? B * GH : 0), m(proj ? B * H : 0), hp(proj ? B * P : 0), cnew(lstm ? B * H : 0);
   std::vector<T> zb(b_ih ? 0 : GH, T(0));  // stands in for absent biases
+  // Over several steps, W_hh^T (P, GH) stored once makes each step's small-M GEMM plain NN,
+  // which the BLAS packs faster than the transposed operand.
+  std::unique_ptr<T[]> wt(Tn >= 4 && P > 0 && GH > 0 ? new T[P * GH] : nullptr);
+  if (wt) {
+    constexpr int64_t kb = 32;
+    for (int64_t r0 = 0; r0 < GH; r0 += kb)
+      for (int64_t c0 = 0; c0 < P; c0 += kb)
+        for (int64_t r = r0; r < std::min(GH, r0 + kb); ++r)
+          for (int64_t c = c0; c < std::min(P, c0 + kb); ++c) wt[c * GH + r] = w_hh[r * P + c];
+  }
+  auto recur = [&](const T* h, T beta, T* dst) {
+    if (wt) gemm<T>(false, false, B, GH, P, T(1), h, P, wt.get(), GH, beta, dst, GH);
+    else gemm<T>(false, true, B, GH, P, T(1), h, P, w_hh, P, beta, dst, GH);
+  };
   const T* bi = b_ih ? b_ih : zb.data();
   const T* bh = b_hh ? b_hh : zb.data();
   for (int64_t step = 0; step < Tn; ++step) {
@@ -62,8 +127,8 @@ void rnn_layer_forward(const RNNShape& s, const T* x, const T* h0, const T* c0, 
     // RNN and LSTM add the recurrence straight onto the input projection (beta = 1); GRU keeps
     // W_hn h apart because r scales it.
     if (B > 0 && GH > 0 && P > 0) {
-      if (gru) gemm<T>(false, true, B, GH, P, T(1), hn, P, w_hh, P, T(0), hg.data(), GH);
-      else gemm<T>(false, true, B, GH, P, T(1), hn, P, w_hh, P, T(1), g_t, GH);
+      if (gru) recur(hn, T(0), hg.data());
+      else recur(hn, T(1), g_t);
     } else if (gru) {
       std::fill(hg.begin(), hg.end(), T(0));
     }
@@ -86,14 +151,10 @@ void rnn_layer_forward(const RNNShape& s, const T* x, const T* h0, const T* c0, 
           for (int64_t j = 0; j < 2 * H; ++j) a[j] = sigm(a[j]);
           for (int64_t j = 2 * H; j < 3 * H; ++j) a[j] = vtanh(a[j]);
           for (int64_t j = 3 * H; j < 4 * H; ++j) a[j] = sigm(a[j]);
-          const T *gi = a, *gf = a + H, *gg = a + 2 * H, *go = a + 3 * H;
           T* c = cn + b * H;
           T* cv = cnew.data() + b * H;
           T* mm = proj ? m.data() + b * H : o;  // without a projection h is o * tanh(c) itself
-          for (int64_t j = 0; j < H; ++j) {
-            cv[j] = gf[j] * c[j] + gi[j] * gg[j];
-            mm[j] = go[j] * vtanh(cv[j]);
-          }
+          lstm_row_forward(H, a, c, cv, mm);
           if (on) std::memcpy(c, cv, sizeof(T) * H);
         } else {  // GRU: n = tanh(W_in x + b_in + r * (W_hn h + b_hn))
           T* hgn = extra + t * B * H + b * H;
@@ -128,8 +189,10 @@ void rnn_layer_backward(const RNNShape& s, const T* x, const T* w_ih, const T* w
   const int64_t Tn = s.T, B = s.B, I = s.I, H = s.H, P = s.P, G = rnn_gates(s.mode), GH = G * H;
   const bool lstm = s.mode == RNNMode::LSTM, gru = s.mode == RNNMode::GRU, proj = lstm && w_hr;
   // dA: pre-activation gradients of the hidden-side GEMM; dXA those of the input side (differ only for GRU).
-  std::vector<T> dA(Tn * B * GH), dXA(gru ? Tn * B * GH : 0);
-  T* dxa = gru ? dXA.data() : dA.data();
+  // Left uninitialized (new T[], not a vector): every row is written each step before it is read.
+  std::unique_ptr<T[]> dAbuf(new T[Tn * B * GH]), dXA(gru ? new T[Tn * B * GH] : nullptr);
+  T* const dAp = dAbuf.get();
+  T* dxa = gru ? dXA.get() : dAp;
   std::vector<T> dh(dhn, dhn + B * P), dhp(B * P), dc(lstm ? B * H : 0), dm(proj ? B * H : 0);
   std::vector<T> M(proj ? Tn * B * H : 0), dHP(proj ? Tn * B * P : 0);
   if (lstm) std::copy(dcn, dcn + B * H, dc.begin());
@@ -149,7 +212,7 @@ void rnn_layer_backward(const RNNShape& s, const T* x, const T* w_ih, const T* w
       }
     }
     const T* dmv = proj ? dm.data() : dh.data();
-    T* dA_t = dA.data() + t * B * GH;
+    T* dA_t = dAp + t * B * GH;
     T* dX_t = dxa + t * B * GH;
     parallel_for(B, row_grain(s), [&](int64_t b0, int64_t b1) {
       for (int64_t b = b0; b < b1; ++b) {
@@ -168,36 +231,12 @@ void rnn_layer_backward(const RNNShape& s, const T* x, const T* w_ih, const T* w
         } else if (s.mode == RNNMode::Relu) {
           for (int64_t j = 0; j < H; ++j) d[j] = a[j] > T(0) ? dhb[j] : T(0);
         } else if (lstm) {
-          const T *gi = a, *gf = a + H, *gg = a + 2 * H, *go = a + 3 * H;
           const T* cp = extra + (t * B + b) * H;
           T* dcb = dc.data() + b * H;
-          T* mrow = proj ? M.data() + (t * B + b) * H : nullptr;
-          for (int64_t j = 0; j < H; ++j) {
-            const T cv = gf[j] * cp[j] + gi[j] * gg[j], tc = vtanh(cv);
-            if (proj) mrow[j] = go[j] * tc;
-            const T dov = dhb[j] * tc;
-            const T dcv = dcb[j] + dhb[j] * go[j] * (T(1) - tc * tc);
-            d[j] = dcv * gg[j] * gi[j] * (T(1) - gi[j]);
-            d[H + j] = dcv * cp[j] * gf[j] * (T(1) - gf[j]);
-            d[2 * H + j] = dcv * gi[j] * (T(1) - gg[j] * gg[j]);
-            d[3 * H + j] = dov * go[j] * (T(1) - go[j]);
-            dcb[j] = dcv * gf[j];
-          }
+          if (proj) lstm_row_backward<T, true>(H, a, cp, dhb, dcb, d, M.data() + (t * B + b) * H);
+          else lstm_row_backward<T, false>(H, a, cp, dhb, dcb, d, nullptr);
         } else {
-          const T *r = a, *z = a + H, *n = a + 2 * H;
-          const T* hgn = extra + (t * B + b) * H;
-          const T* hp = hprev + (t * B + b) * P;
-          for (int64_t j = 0; j < H; ++j) {
-            const T dn = dhb[j] * (T(1) - z[j]);
-            const T dz = dhb[j] * (hp[j] - n[j]);
-            const T dan = dn * (T(1) - n[j] * n[j]);
-            const T dar = dan * hgn[j] * r[j] * (T(1) - r[j]);
-            const T daz = dz * z[j] * (T(1) - z[j]);
-            dxr[j] = d[j] = dar;
-            dxr[H + j] = d[H + j] = daz;
-            dxr[2 * H + j] = dan;
-            d[2 * H + j] = dan * r[j];
-          }
+          gru_row_backward(H, a, extra + (t * B + b) * H, hprev + (t * B + b) * P, dhb, d, dxr);
         }
       }
     });
@@ -231,13 +270,13 @@ void rnn_layer_backward(const RNNShape& s, const T* x, const T* w_ih, const T* w
     else std::fill(dw_ih, dw_ih + GH * I, T(0));
   }
   if (dw_hh) {
-    if (N > 0 && P > 0 && GH > 0) gemm<T>(true, false, GH, P, N, T(1), dA.data(), GH, hprev, P, T(0), dw_hh, P);
+    if (N > 0 && P > 0 && GH > 0) gemm<T>(true, false, GH, P, N, T(1), dAp, GH, hprev, P, T(0), dw_hh, P);
     else std::fill(dw_hh, dw_hh + GH * P, T(0));
   }
   if (db_ih) colsum(dxa, db_ih);
   if (db_hh) {
     if (db_ih && !gru) std::copy(db_ih, db_ih + GH, db_hh);  // the same sum: both sides share dA
-    else colsum(dA.data(), db_hh);
+    else colsum(dAp, db_hh);
   }
   if (dw_hr && proj) {
     if (N > 0 && P > 0 && H > 0) gemm<T>(true, false, P, H, N, T(1), dHP.data(), P, M.data(), H, T(0), dw_hr, H);

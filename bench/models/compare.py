@@ -131,8 +131,8 @@ def time_block(step, n):
     return (time.perf_counter() - t0) / n * 1e3
 
 
-def compare(name, repeats, scale):
-    title, make, warmup, steps = CASES[name]
+def compare(name, repeats, scale, cases=None):
+    title, make, warmup, steps = (cases or CASES)[name]
     steps = max(1, int(steps * scale))
     libs = {"torch": torch, "rosenblatt": rb}
     fns = {k: make(lib) for k, lib in libs.items()}
@@ -149,21 +149,23 @@ def compare(name, repeats, scale):
     return med, ratio
 
 
-def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def main(argv=None, cases=None, doc=__doc__):
+    """The command line of this script and of the other bench/models/*_compare.py (their `cases`)."""
+    cases = cases or CASES
+    p = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--repeats", type=int, default=7)
     p.add_argument("--scale", type=float, default=1.0, help="multiplies warmup and steps per repeat")
-    p.add_argument("cases", nargs="*", metavar="CASE", help=f"any of {', '.join(CASES)} (default: all)")
+    p.add_argument("cases", nargs="*", metavar="CASE", help=f"any of {', '.join(cases)} (default: all)")
     args = p.parse_args(argv)
-    unknown = set(args.cases) - set(CASES)
+    unknown = set(args.cases) - set(cases)
     if unknown:
-        p.error(f"unknown case(s) {', '.join(sorted(unknown))}; choose from {', '.join(CASES)}")
+        p.error(f"unknown case(s) {', '.join(sorted(unknown))}; choose from {', '.join(cases)}")
     rb.set_num_threads(args.threads)
     torch.set_num_threads(args.threads)
     print(f"rosenblatt {rb.__version__} vs torch {torch.__version__}, {args.threads} threads each")
-    for name in args.cases or list(CASES):
-        compare(name, args.repeats, args.scale)
+    for name in args.cases or list(cases):
+        compare(name, args.repeats, args.scale, cases)
 
 
 if __name__ == "__main__":

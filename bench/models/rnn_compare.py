@@ -3,25 +3,9 @@ count for both: ms per step (median of repeats, after warmup) and the ratio torc
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python bench/models/rnn_compare.py [--threads 2]
 """
-import argparse
-import glob
-import os
-import statistics
-import sys
-import time
-
 import numpy as np
 
-# Prefer the source tree when the extension was built in place (cmake -B build/dev), else the installed package.
-_SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python")
-if glob.glob(os.path.join(_SRC, "rosenblatt", "_C*.so")):
-    sys.path.insert(0, _SRC)
-import rosenblatt as rb  # noqa: E402
-
-try:
-    import torch
-except ImportError:
-    sys.exit("rnn_compare.py needs PyTorch (pip install torch) to compare against")
+from compare import main as _main  # the timing harness (and the import of rosenblatt and torch)
 
 
 T, B, I, H = 50, 32, 32, 256
@@ -91,47 +75,8 @@ CASES = {
 }
 
 
-def time_block(step, n):
-    t0 = time.perf_counter()
-    for _ in range(n):
-        loss = step()
-    loss.item()  # both libraries compute eagerly; item() keeps the last step inside the timing
-    return (time.perf_counter() - t0) / n * 1e3
-
-
-def compare(name, repeats, scale):
-    title, make, warmup, steps = CASES[name]
-    steps = max(1, int(steps * scale))
-    libs = {"torch": torch, "rosenblatt": rb}
-    fns = {k: make(lib) for k, lib in libs.items()}
-    for fn in fns.values():
-        time_block(fn, max(1, int(warmup * scale)))
-    ms = {k: [] for k in libs}
-    for _ in range(repeats):  # alternate, so load from other processes hits both alike
-        for k, fn in fns.items():
-            ms[k].append(time_block(fn, steps))
-    med = {k: statistics.median(v) for k, v in ms.items()}
-    ratio = med["torch"] / med["rosenblatt"]
-    print(f"{title}\n  torch {med['torch']:9.4f} ms/step   rosenblatt {med['rosenblatt']:9.4f} ms/step   "
-          f"torch/rosenblatt {ratio:5.2f}x   ({repeats} repeats of {steps} steps)", flush=True)
-    return med, ratio
-
-
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--repeats", type=int, default=7)
-    p.add_argument("--scale", type=float, default=1.0, help="multiplies warmup and steps per repeat")
-    p.add_argument("cases", nargs="*", metavar="CASE", help=f"any of {', '.join(CASES)} (default: all)")
-    args = p.parse_args(argv)
-    unknown = set(args.cases) - set(CASES)
-    if unknown:
-        p.error(f"unknown case(s) {', '.join(sorted(unknown))}; choose from {', '.join(CASES)}")
-    rb.set_num_threads(args.threads)
-    torch.set_num_threads(args.threads)
-    print(f"rosenblatt {rb.__version__} vs torch {torch.__version__}, {args.threads} threads each")
-    for name in args.cases or list(CASES):
-        compare(name, args.repeats, args.scale)
+    _main(argv, CASES, __doc__)
 
 
 if __name__ == "__main__":

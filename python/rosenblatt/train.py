@@ -318,6 +318,19 @@ def _progress(total, desc, disable):
     return tqdm(total=total, desc=desc, unit="batch", leave=True, file=sys.stdout, ncols=ncols)
 
 
+def _start(callbacks, model, optimizer, history, loader, verbose):
+    """What every training loop does first: hand the callbacks their context, decide whether the
+    progress bar shows (verbose and on a terminal), and count the batches (None when unsized)."""
+    for cb in callbacks:
+        cb.model, cb.optimizer, cb.history, cb.stop_training = model, optimizer, history, False
+    quiet = not verbose or not (hasattr(sys.stdout, "isatty") and sys.stdout.isatty())
+    try:
+        n_batches = len(loader)
+    except TypeError:
+        n_batches = None
+    return quiet, n_batches
+
+
 def fit(model, train_loader, loss_fn, optimizer, epochs, val_loader=None, metrics=("accuracy",), scheduler=None,
         callbacks=(), verbose=True, scheduler_monitor=None, scheduler_interval="epoch"):
     """Trains `model` for `epochs` epochs and returns a History.
@@ -344,13 +357,7 @@ def fit(model, train_loader, loss_fn, optimizer, epochs, val_loader=None, metric
     if plateau and scheduler_interval == "batch":
         raise ValueError("fit: a ReduceLROnPlateau scheduler steps once per epoch (scheduler_interval='epoch')")
     monitor = scheduler_monitor or ("val_loss" if val_loader is not None else "loss")
-    for cb in callbacks:
-        cb.model, cb.optimizer, cb.history, cb.stop_training = model, optimizer, history, False
-    quiet = not verbose or not (hasattr(sys.stdout, "isatty") and sys.stdout.isatty())
-    try:
-        n_batches = len(train_loader)
-    except TypeError:
-        n_batches = None
+    quiet, n_batches = _start(callbacks, model, optimizer, history, train_loader, verbose)
 
     for cb in callbacks:
         cb.on_train_begin({})

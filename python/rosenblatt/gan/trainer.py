@@ -5,7 +5,7 @@ import sys
 
 from .. import _C
 from .._tensor import tensor as _tensor
-from ..train import History
+from ..train import History, _start
 
 __all__ = ["GAN", "ConditionalGAN", "conditioning", "one_hot"]
 
@@ -188,13 +188,7 @@ class GAN:
         history = History()
         history.steps = {k: [] for k in _KEYS}
         callbacks = list(callbacks or ())
-        for cb in callbacks:
-            cb.model, cb.optimizer, cb.history, cb.stop_training = self, self.g_optimizer, history, False
-        quiet = not verbose or not (hasattr(sys.stdout, "isatty") and sys.stdout.isatty())
-        try:
-            n_batches = len(loader)
-        except TypeError:
-            n_batches = None
+        quiet, n_batches = _start(callbacks, self, self.g_optimizer, history, loader, verbose)
         for cb in callbacks:
             cb.on_train_begin({})
         for epoch in range(1, epochs + 1):

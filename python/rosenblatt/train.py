@@ -331,6 +331,15 @@ def _start(callbacks, model, optimizer, history, loader, verbose):
     return quiet, n_batches
 
 
+def _end_epoch(history, callbacks, epoch, logs):
+    """Logs the epoch, runs the callbacks' on_epoch_end, and says whether one asked to stop."""
+    history._log(epoch, logs)
+    for cb in callbacks:
+        cb.on_epoch_end(epoch, logs)
+    history.stopped_early = any(cb.stop_training for cb in callbacks)
+    return history.stopped_early
+
+
 def fit(model, train_loader, loss_fn, optimizer, epochs, val_loader=None, metrics=("accuracy",), scheduler=None,
         callbacks=(), verbose=True, scheduler_monitor=None, scheduler_interval="epoch"):
     """Trains `model` for `epochs` epochs and returns a History.
@@ -406,11 +415,7 @@ def fit(model, train_loader, loss_fn, optimizer, epochs, val_loader=None, metric
                 scheduler.step(logs[monitor])
             else:
                 scheduler.step()
-        history._log(epoch, logs)
-        for cb in callbacks:
-            cb.on_epoch_end(epoch, logs)
-        if any(cb.stop_training for cb in callbacks):
-            history.stopped_early = True
+        if _end_epoch(history, callbacks, epoch, logs):
             break
     for cb in callbacks:
         cb.on_train_end({"epochs": len(history.epochs)})

@@ -5,7 +5,7 @@ import sys
 
 from .. import _C
 from .._tensor import tensor as _tensor
-from ..train import History, _start
+from ..train import History, _end_epoch, _start
 
 __all__ = ["GAN", "ConditionalGAN", "conditioning", "one_hot"]
 
@@ -212,11 +212,7 @@ class GAN:
                 if bar is not None:
                     bar.close()
             logs = {k: (sums[k] / count if count else math.nan) for k in _KEYS}
-            history._log(epoch, logs)
-            for cb in callbacks:
-                cb.on_epoch_end(epoch, logs)
-            if any(cb.stop_training for cb in callbacks):
-                history.stopped_early = True
+            if _end_epoch(history, callbacks, epoch, logs):
                 break
         for cb in callbacks:
             cb.on_train_end({"epochs": len(history.epochs)})

@@ -245,6 +245,43 @@ def test_float32_exp_paths_are_accurate_over_a_wide_range():
     assert nnF.cross_entropy(rb.tensor(rows), rb.tensor(y)).item() == pytest.approx(want, rel=1e-6)
 
 
+def _ulps(y, ref):
+    """|y - ref| in units of the float32 spacing at ref (ref in float64)."""
+    spacing = np.spacing(np.abs(ref).astype(np.float32)).astype(np.float64)
+    return np.abs(y.astype(np.float64) - ref) / spacing
+
+
+@pytest.mark.parametrize("name", ["tanh", "exp", "elu"])
+def test_float32_vectorized_math_within_2_ulp(name):
+    # tanh, exp and elu (expm1) run polynomial float32 versions: within 2 ulp of the exact value at
+    # every scale, including the branch points (|x| = 0.625 for tanh, 0.5 for expm1).
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.standard_normal(200_000) * s for s in (1e-7, 1e-3, 0.1, 0.6, 1, 4, 30)]
+                       + [np.linspace(-0.7, 0.7, 100_001)]).astype(np.float32)
+    x64 = x.astype(np.float64)
+    if name == "tanh":
+        y, ref = rb.tanh(rb.tensor(x)).numpy(), np.tanh(x64)
+    elif name == "exp":
+        x = x[x < 88.0]
+        y, ref = rb.exp(rb.tensor(x)).numpy(), np.exp(x.astype(np.float64))
+    else:
+        x = x[x <= 0]
+        y, ref = nnF.elu(rb.tensor(x)).numpy(), np.expm1(x.astype(np.float64))
+    err = _ulps(y, ref)
+    assert err.max() <= 2.0, f"{name}: {err.max():.2f} ulp at x = {x[err.argmax()]!r}"
+
+
+def test_float32_vectorized_math_special_values():
+    x = rb.tensor(np.array([np.inf, -np.inf, np.nan, -0.0, 0.0, 100.0, -100.0], np.float32))
+    th = rb.tanh(x).numpy()
+    np.testing.assert_array_equal(th[[0, 1, 5, 6]], [1, -1, 1, -1])
+    assert np.isnan(th[2]) and np.signbit(th[3]) and not np.signbit(th[4])
+    ex = rb.exp(x).numpy()
+    assert ex[0] == np.inf and ex[1] == 0 and np.isnan(ex[2]) and ex[5] == np.inf and ex[3] == ex[4] == 1
+    el = nnF.elu(x).numpy()
+    assert el[0] == np.inf and el[1] == -1 and np.isnan(el[2]) and el[6] == -1 and el[3] == 0
+
+
 @requires_torch
 @pytest.mark.parametrize("needs", [(False, True, True), (True, False, False), (False, True, False)])
 def test_linear_gradients_for_each_subset_of_inputs(needs):

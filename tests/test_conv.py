@@ -172,6 +172,35 @@ def test_conv2d_large_paths(shape, wshape, kw, threads):
     _assert_close(ours_t, theirs_t, f"conv_transpose2d {shape} {kw} threads={threads}", tol=1e-3)
 
 
+# Small maps: several whole images' columns side by side in one product (a batch that is no
+# multiple of the images per product), and windows covering the whole input (a dense layer).
+# The DCGAN shapes are among them.
+@pytest.mark.parametrize("fname,shape,wshape,kw", [
+    ("conv2d", (37, 64, 8, 8), (96, 64, 4, 4), {"padding": 1, "stride": 2}),
+    ("conv2d", (9, 6, 5, 5), (4, 3, 3, 3), {"padding": 2, "stride": 3, "groups": 2, "dilation": 2}),
+    ("conv2d", (13, 32, 4, 4), (24, 32, 4, 4), {}),
+    ("conv2d", (7, 8, 3, 5), (6, 4, 3, 5), {"groups": 2}),
+    ("conv2d", (11, 12, 6, 7), (10, 12, 3, 3), {"stride": (2, 3), "padding": (2, 0)}),
+    ("conv_transpose2d", (37, 96, 4, 4), (96, 64, 4, 4), {"padding": 1, "stride": 2}),
+    ("conv_transpose2d", (19, 100, 1, 1), (100, 48, 4, 4), {}),
+    ("conv_transpose2d", (10, 6, 3, 2), (6, 2, 3, 3), {"stride": 3, "groups": 2, "output_padding": 1}),
+])
+@pytest.mark.parametrize("threads", [1, 2])
+def test_conv_small_map_paths(fname, shape, wshape, kw, threads):
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal(shape).astype(np.float32)
+    w = (rng.standard_normal(wshape) * 0.1).astype(np.float32)
+    out_channels = wshape[0] if fname == "conv2d" else wshape[1] * kw.get("groups", 1)
+    b = rng.standard_normal(out_channels).astype(np.float32)
+    old = rb.get_num_threads()
+    rb.set_num_threads(threads)
+    try:
+        ours, theirs = _run_both(fname, x, w, b, **kw)
+    finally:
+        rb.set_num_threads(old)
+    _assert_close(ours, theirs, f"{fname} {shape} {wshape} {kw} threads={threads}", tol=1e-3)
+
+
 @pytest.mark.parametrize("threads", [1, 2])
 def test_conv1d_long_sequence_blocks(threads):
     """A row longer than one column block is split into pieces of the row."""

@@ -34,10 +34,10 @@ void activation_forward(Act act, const Tensor& x, Tensor& out, double param) {
     const T a = static_cast<T>(param);
     switch (act) {
       case Act::Sigmoid: return unary_loop<T, T>(x, out, [](T v) { return T(1) / (T(1) + vexp(-v)); });
-      case Act::Tanh: return unary_loop<T, T>(x, out, [](T v) { return std::tanh(v); });
+      case Act::Tanh: return unary_loop<T, T>(x, out, [](T v) { return vtanh(v); });
       case Act::Relu: return unary_loop<T, T>(x, out, [](T v) { return v > T(0) ? v : (v != v ? v : T(0)); });
       case Act::LeakyRelu: return unary_loop<T, T>(x, out, [a](T v) { return v > T(0) ? v : v * a; });
-      case Act::Elu: return unary_loop<T, T>(x, out, [a](T v) { return v > T(0) ? v : a * std::expm1(v); });
+      case Act::Elu: return unary_loop<T, T>(x, out, [a](T v) { return v > T(0) ? v : a * vexpm1(v); });
       case Act::Step: return unary_loop<T, T>(x, out, [](T v) { return v >= T(0) ? T(1) : T(0); });
     }
   });

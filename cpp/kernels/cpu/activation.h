@@ -7,34 +7,9 @@
 
 #include "rosenblatt/generator.h"
 #include "rosenblatt/tensor.h"
+#include "vmath.h"
 
 namespace rb::cpu {
-
-// exp that the compiler can vectorize (libm's expf is a call per element). float: Cephes' degree-6
-// polynomial on x - n ln2 scaled by 2^n in two steps (so the denormal and overflow ends come out
-// right), within 2 ulp of expf; NaN propagates. double: std::exp (the gradient-check dtype).
-template <class T>
-inline T vexp(T x) {
-  if constexpr (std::is_same_v<T, double>) {
-    return std::exp(x);
-  } else {
-    x = x < -104.0f ? -104.0f : x;
-    x = x > 89.0f ? 89.0f : x;
-    // Round to nearest by adding 1.5 * 2^23 (std::floor would block vectorization).
-    float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
-    float r = x - n * 0.693359375f + n * 2.12194440e-4f;
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    p = p * r * r + r + 1.0f;
-    int32_t ni = static_cast<int32_t>(n), n1 = ni >> 1, n2 = ni - n1;
-    int32_t b1 = (n1 + 127) << 23, b2 = (n2 + 127) << 23;
-    return p * __builtin_bit_cast(float, b1) * __builtin_bit_cast(float, b2);
-  }
-}
 
 // Row reductions in kLanes independent lanes, a shape the compiler vectorizes without fast-math.
 // A NaN in the row need not survive row_max: it reaches every output through the exps anyway.

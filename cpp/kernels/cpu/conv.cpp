@@ -1,6 +1,8 @@
-// Convolution on the CPU: per image, im2col into a thread's own buffer, then one GEMM per group.
-// Images are split across OpenMP threads (the BLAS runs single-threaded inside); with fewer
-// images than threads the loop runs serially and cpu::gemm splits each product instead.
+// Convolution on the CPU: per image, im2col (conv_columns.h) into a thread's own buffer, then one
+// GEMM per group; small maps put several images' columns in one GEMM, a window covering the whole
+// input is a dense layer (no columns), depthwise convolutions loop directly. Images are split across
+// OpenMP threads (the BLAS runs single-threaded inside); with fewer images than threads the loop
+// runs serially and cpu::gemm splits each product instead.
 #include "conv.h"
 
 #include <algorithm>
@@ -9,107 +11,13 @@
 #include <vector>
 
 #include "blas.h"
+#include "conv_columns.h"
 #include "loops.h"
 
 namespace rb::cpu {
 namespace {
 
-// Column buffers, one block per thread, allocated before any parallel region so a failed
-// allocation raises (std::bad_alloc -> MemoryError) instead of ending the process inside OpenMP.
-// Uninitialized on purpose: im2col and the GEMM write every element before it is read.
-template <class T>
-struct ColumnBuffers {
-  std::unique_ptr<T[]> data;
-  int64_t per_thread = 0;
-  ColumnBuffers(bool needed, int threads, int64_t elems) {
-    if (!needed) return;
-    per_thread = (elems + 15) / 16 * 16;  // 64-byte strides between the threads' blocks
-    data.reset(new T[static_cast<size_t>(per_thread * threads)]);
-  }
-  T* get(int64_t t) const { return data ? data.get() + t * per_thread : nullptr; }
-};
-
-// The ow for which ow*stride + off lies in [0, W): [lo, hi).
-inline void valid_range(int64_t off, int64_t stride, int64_t W, int64_t OW, int64_t& lo, int64_t& hi) {
-  lo = off >= 0 ? 0 : (-off + stride - 1) / stride;
-  hi = W - 1 - off < 0 ? 0 : std::min<int64_t>(OW, (W - 1 - off) / stride + 1);
-  lo = std::min(lo, OW);
-  if (hi < lo) hi = lo;
-}
-
-// A block of output pixels whose columns are built and multiplied together: rows [oh0, oh1), and
-// within them columns [ow0, ow1); a block is whole rows or part of one row, so its pixels are
-// contiguous in the output (offset oh0*OW + ow0, P of them).
-struct Block {
-  int64_t oh0, oh1, ow0, ow1;
-  int64_t pixels() const { return (oh1 - oh0) * (ow1 - ow0); }
-  int64_t offset(int64_t OW) const { return oh0 * OW + ow0; }
-};
-
-// x: (C, H, W) of one image -> col: (C*KH*KW, P) for the P pixels of block b, channels [c0, c1) only.
-template <class T>
-void im2col(const ConvGeom& g, const T* x, T* col, int64_t c0, int64_t c1, const Block& b) {
-  const int64_t P = b.pixels(), bw = b.ow1 - b.ow0;
-  for (int64_t c = c0; c < c1; ++c) {
-    const T* xc = x + c * g.H * g.W;
-    for (int64_t kh = 0; kh < g.KH; ++kh) {
-      for (int64_t kw = 0; kw < g.KW; ++kw) {
-        T* row = col + ((c * g.KH + kh) * g.KW + kw) * P;
-        int64_t off_w = kw * g.dil_w - g.pad_w, lo, hi;
-        valid_range(off_w, g.stride_w, g.W, g.OW, lo, hi);
-        lo = std::min(std::max(lo, b.ow0), b.ow1);
-        hi = std::max(std::min(hi, b.ow1), lo);
-        for (int64_t oh = b.oh0; oh < b.oh1; ++oh) {
-          int64_t ih = oh * g.stride_h - g.pad_h + kh * g.dil_h;
-          T* r = row + (oh - b.oh0) * bw;  // r[j] is output column b.ow0 + j
-          if (ih < 0 || ih >= g.H) {
-            std::memset(r, 0, sizeof(T) * bw);
-            continue;
-          }
-          const T* src = xc + ih * g.W;  // output column ow reads src[ow * stride_w + off_w]
-          for (int64_t ow = b.ow0; ow < lo; ++ow) r[ow - b.ow0] = T(0);
-          if (g.stride_w == 1) {
-            std::memcpy(r + (lo - b.ow0), src + (lo + off_w), sizeof(T) * (hi - lo));
-          } else {
-            for (int64_t ow = lo; ow < hi; ++ow) r[ow - b.ow0] = src[ow * g.stride_w + off_w];
-          }
-          for (int64_t ow = hi; ow < b.ow1; ++ow) r[ow - b.ow0] = T(0);
-        }
-      }
-    }
-  }
-}
-
-// col: (C*KH*KW, P) of block b -> x: (C, H, W) of one image, accumulated.
-template <class T>
-void col2im(const ConvGeom& g, const T* col, T* x, int64_t c0, int64_t c1, const Block& b) {
-  const int64_t P = b.pixels(), bw = b.ow1 - b.ow0;
-  for (int64_t c = c0; c < c1; ++c) {
-    T* xc = x + c * g.H * g.W;
-    for (int64_t kh = 0; kh < g.KH; ++kh) {
-      for (int64_t kw = 0; kw < g.KW; ++kw) {
-        const T* row = col + ((c * g.KH + kh) * g.KW + kw) * P;
-        int64_t off_w = kw * g.dil_w - g.pad_w, lo, hi;
-        valid_range(off_w, g.stride_w, g.W, g.OW, lo, hi);
-        lo = std::min(std::max(lo, b.ow0), b.ow1);
-        hi = std::max(std::min(hi, b.ow1), lo);
-        for (int64_t oh = b.oh0; oh < b.oh1; ++oh) {
-          int64_t ih = oh * g.stride_h - g.pad_h + kh * g.dil_h;
-          if (ih < 0 || ih >= g.H) continue;
-          const T* r = row + (oh - b.oh0) * bw;  // r[j] is output column b.ow0 + j
-          T* dst = xc + ih * g.W;                 // output column ow adds to dst[ow * stride_w + off_w]
-          if (g.stride_w == 1) {
-            T* d = dst + (lo + off_w);
-            const T* q = r + (lo - b.ow0);
-            for (int64_t j = 0; j < hi - lo; ++j) d[j] += q[j];
-          } else {
-            for (int64_t ow = lo; ow < hi; ++ow) dst[ow * g.stride_w + off_w] += r[ow - b.ow0];
-          }
-        }
-      }
-    }
-  }
-}
+using namespace conv_detail;
 
 // A 1x1 convolution with stride 1 and no padding reads the image itself as its columns.
 inline bool direct_columns(const ConvGeom& g) {
@@ -119,16 +27,20 @@ inline bool direct_columns(const ConvGeom& g) {
 
 // The block shape: columns small enough to stay in L2 while the GEMM packs them (a whole image's,
 // 2.4 MB for 64 channels at 32x32, would come from memory), yet 256 pixels or more so the GEMM
-// stays efficient. Whole rows when one fits, else pieces of a row (long conv1d sequences).
+// stays efficient. Whole rows when one fits, else pieces of a row (long conv1d sequences). Small
+// maps (16 pixels at 4x4) put several whole images side by side instead: one image alone would
+// make a GEMM of a few columns, dominated by packing the weights.
 struct BlockShape {
-  int64_t rows, cols;
+  int64_t rows, cols, images;
 };
 inline BlockShape block_shape(const ConvGeom& g, size_t itemsize) {
   constexpr int64_t budget = int64_t(768) << 10;  // measured best of 256 KB .. 4 MB on a 2 MB L2
   const int64_t pixel_bytes = std::max<int64_t>(1, g.C * g.KH * g.KW * static_cast<int64_t>(itemsize));
   const int64_t pixels = std::max<int64_t>(256, budget / pixel_bytes);
-  if (pixels < g.OW) return {1, pixels};
-  return {std::min(std::max<int64_t>(1, g.OH), pixels / std::max<int64_t>(1, g.OW)), g.OW};
+  if (pixels < g.OW) return {1, pixels, 1};
+  const int64_t rows = std::min(std::max<int64_t>(1, g.OH), pixels / std::max<int64_t>(1, g.OW));
+  const int64_t images = rows == g.OH && g.OH * g.OW > 0 ? std::max<int64_t>(1, pixels / (g.OH * g.OW)) : 1;
+  return {rows, g.OW, images};
 }
 template <class F>
 void for_blocks(const ConvGeom& g, const BlockShape& s, const F& f) {
@@ -136,6 +48,30 @@ void for_blocks(const ConvGeom& g, const BlockShape& s, const F& f) {
     for (int64_t ow0 = 0; ow0 < g.OW; ow0 += s.cols)
       f(Block{oh0, std::min(g.OH, oh0 + s.rows), ow0, std::min(g.OW, ow0 + s.cols)});
 }
+
+// The per-thread scratch, allocated before any parallel region so a failed allocation raises
+// (std::bad_alloc -> MemoryError) instead of ending the process inside OpenMP: one image's phases,
+// the columns of one block, and, when small images are folded into one product, that product
+// before it is spread. Uninitialized on purpose: every element is written before it is read.
+template <class T>
+class Workspace {
+ public:
+  Workspace(const ConvGeom& g, const BlockShape& bs, bool direct, int64_t images, int64_t threads) {
+    if (g.N == 0 || direct) return;
+    phase_elems_ = g.C * Phases(g).per_channel(g);
+    col_elems_ = g.C * g.KH * g.KW * bs.rows * bs.cols * images;
+    const int64_t folded = images > 1 ? g.OC * g.OH * g.OW * images : 0;
+    per_thread_ = (phase_elems_ + col_elems_ + folded + 15) / 16 * 16;  // 64-byte strides between threads
+    data_.reset(new T[static_cast<size_t>(per_thread_ * threads)]);
+  }
+  T* phases(int64_t t) const { return data_ ? data_.get() + t * per_thread_ : nullptr; }
+  T* col(int64_t t) const { return data_ ? phases(t) + phase_elems_ : nullptr; }
+  T* folded(int64_t t) const { return data_ ? col(t) + col_elems_ : nullptr; }
+
+ private:
+  std::unique_ptr<T[]> data_;
+  int64_t phase_elems_ = 0, col_elems_ = 0, per_thread_ = 0;
+};
 
 // Whole images per thread pay off only with enough images and enough arithmetic.
 inline bool batch_parallel(const ConvGeom& g, int nt) {
@@ -160,6 +96,27 @@ void over_images(const ConvGeom& g, bool parallel, int nt, const F& body) {
   (void)nt;
   (void)parallel;
   body(0, g.N, 0);
+}
+
+// Runs f(c0, c1) over the image's channels: all at once on a thread that owns whole images,
+// else split across the threads.
+template <class F>
+void over_channels(const ConvGeom& g, bool par, int64_t pixels, const F& f) {
+  if (par) f(int64_t(0), g.C);
+  else parallel_for(g.C, grain_for(g.KH * g.KW * pixels), f);
+}
+
+// x: m whole images (C, H, W) -> col: (C*KH*KW, m*OH*OW), image i's columns at i*OH*OW; ph: one
+// image's phase scratch.
+template <class T>
+void folded_columns(const ConvGeom& g, const Phases& phs, bool par, const T* x, int64_t m, T* ph, T* col) {
+  const int64_t OHW = g.OH * g.OW, CHW = g.C * g.H * g.W;
+  over_channels(g, par, m * OHW, [&](int64_t c0, int64_t c1) {
+    for (int64_t i = 0; i < m; ++i) {
+      phase_split(g, phs, x + i * CHW, ph, c0, c1);
+      im2col(g, phs, ph, col + i * OHW, c0, c1, whole_image(g), m * OHW);
+    }
+  });
 }
 
 // Depthwise (one input channel per group): a GEMM per channel would be a 1 x KH*KW product,
@@ -277,23 +234,76 @@ void depthwise_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, 
   });
 }
 
+// A window that covers the whole (unpadded) input with one output pixel makes the convolution a
+// dense layer on the flattened image: no columns to build, one GEMM over the batch. The DCGAN
+// generator's first layer (its 1x1 latent to 4x4) and the discriminator's last are this.
+inline bool dense(const ConvGeom& g) {
+  return g.OH == 1 && g.OW == 1 && g.pad_h == 0 && g.pad_w == 0 && g.KH == g.H && g.KW == g.W &&
+         (g.dil_h == 1 || g.KH == 1) && (g.dil_w == 1 || g.KW == 1);
+}
+
+// x: (N, C*H*W), w: (OC, C/groups*H*W), b: (OC) or null -> y: (N, OC), each group a slice of the rows.
+template <class T>
+void dense_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y) {
+  const int64_t CHW = g.C * g.H * g.W, OCg = g.OC / g.groups, Kg = CHW / g.groups;
+  if (b != nullptr)
+    for (int64_t n = 0; n < g.N; ++n) std::copy_n(b, g.OC, y + n * g.OC);
+  for (int64_t gr = 0; gr < g.groups; ++gr)
+    gemm<T>(false, true, g.N, OCg, Kg, T(1), x + gr * Kg, CHW, w + gr * OCg * Kg, Kg, b != nullptr ? T(1) : T(0),
+            y + gr * OCg, g.OC);
+}
+
+// The gradients of dense_forward, each when non-null: dx = dy w, dw = dy^T x, db = the sum of dy's rows.
+template <class T>
+void dense_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* dx, T* dw, T* db) {
+  const int64_t CHW = g.C * g.H * g.W, OCg = g.OC / g.groups, Kg = CHW / g.groups;
+  for (int64_t gr = 0; gr < g.groups; ++gr) {
+    if (dx != nullptr)
+      gemm<T>(false, false, g.N, Kg, OCg, T(1), dy + gr * OCg, g.OC, w + gr * OCg * Kg, Kg, T(0), dx + gr * Kg, CHW);
+    if (dw != nullptr)
+      gemm<T>(true, false, OCg, Kg, g.N, T(1), dy + gr * OCg, g.OC, x + gr * Kg, CHW, T(0), dw + gr * OCg * Kg, Kg);
+  }
+  if (db != nullptr) channel_sum(g.N, g.OC, 1, dy, db);
+}
+
 }  // namespace
 
 // x: (N, C, H, W), w: (OC, C/groups, KH, KW), b: (OC) or null -> y: (N, OC, OH, OW)
 template <class T>
 void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y) {
   if (depthwise(g)) return depthwise_forward(g, x, w, b, y);
-  const int64_t OHW = g.OH * g.OW, Cg = g.C / g.groups, OCg = g.OC / g.groups, Kg = Cg * g.KH * g.KW;
+  if (dense(g)) return dense_forward(g, x, w, b, y);
+  const int64_t OHW = g.OH * g.OW, CHW = g.C * g.H * g.W, Cg = g.C / g.groups, OCg = g.OC / g.groups,
+                Kg = Cg * g.KH * g.KW;
   const bool direct = direct_columns(g);
   const int nt = num_threads();
   const bool par = batch_parallel(g, nt);
   const BlockShape bs = block_shape(g, sizeof(T));
-  ColumnBuffers<T> cols(!direct && g.N > 0, par ? nt : 1, g.C * g.KH * g.KW * bs.rows * bs.cols);
+  const int64_t nb = direct ? 1 : bs.images;
+  const Phases phs(g);
+  Workspace<T> ws(g, bs, direct, nb, par ? nt : 1);
   over_images(g, par, nt, [&](int64_t n0, int64_t n1, int64_t t) {
-    T* col = cols.get(t);
-    for (int64_t n = n0; n < n1; ++n) {
-      const T* xn = x + n * g.C * g.H * g.W;
+    T *ph = ws.phases(t), *col = ws.col(t);
+    for (int64_t n = n0; n < n1; n += nb) {
+      const int64_t m = std::min(nb, n1 - n);
+      const T* xn = x + n * CHW;
       T* yn = y + n * g.OC * OHW;
+      if (m > 1) {  // m small images: one product (OC, m*OHW), then spread over the images
+        const int64_t P = m * OHW;
+        T* out = ws.folded(t);
+        folded_columns(g, phs, par, xn, m, ph, col);
+        for (int64_t gr = 0; gr < g.groups; ++gr)
+          gemm<T>(false, false, OCg, P, Kg, T(1), w + gr * OCg * Kg, Kg, col + gr * Kg * P, P, T(0),
+                  out + gr * OCg * P, P);
+        for (int64_t i = 0; i < m; ++i)
+          for (int64_t oc = 0; oc < g.OC; ++oc) {
+            const T* src = out + oc * P + i * OHW;
+            T* dst = yn + (i * g.OC + oc) * OHW;
+            const T bias = b != nullptr ? b[oc] : T(0);
+            for (int64_t p = 0; p < OHW; ++p) dst[p] = src[p] + bias;
+          }
+        continue;
+      }
       if (b != nullptr) {
         for (int64_t oc = 0; oc < g.OC; ++oc) std::fill(yn + oc * OHW, yn + (oc + 1) * OHW, b[oc]);
       }
@@ -304,14 +314,10 @@ void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y)
                   yn + gr * OCg * OHW, OHW);
         continue;
       }
+      over_channels(g, par, OHW, [&](int64_t c0, int64_t c1) { phase_split(g, phs, xn, ph, c0, c1); });
       for_blocks(g, bs, [&](const Block& blk) {
         const int64_t P = blk.pixels(), p0 = blk.offset(g.OW);
-        if (par) {
-          im2col(g, xn, col, 0, g.C, blk);
-        } else {
-          parallel_for(g.C, grain_for(g.KH * g.KW * P),
-                       [&](int64_t c0, int64_t c1) { im2col(g, xn, col, c0, c1, blk); });
-        }
+        over_channels(g, par, P, [&](int64_t c0, int64_t c1) { im2col(g, phs, ph, col, c0, c1, blk, P); });
         for (int64_t gr = 0; gr < g.groups; ++gr)
           gemm<T>(false, false, OCg, P, Kg, T(1), w + gr * OCg * Kg, Kg, col + gr * Kg * P, P, beta,
                   yn + gr * OCg * OHW + p0, OHW);
@@ -325,37 +331,68 @@ void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y)
 template <class T>
 void conv2d_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* dx, T* dw, T* db) {
   if (depthwise(g)) return depthwise_backward(g, x, w, dy, dx, dw, db);
-  const int64_t OHW = g.OH * g.OW, Cg = g.C / g.groups, OCg = g.OC / g.groups, Kg = Cg * g.KH * g.KW;
+  if (dense(g)) return dense_backward(g, x, w, dy, dx, dw, db);
+  const int64_t OHW = g.OH * g.OW, CHW = g.C * g.H * g.W, Cg = g.C / g.groups, OCg = g.OC / g.groups,
+                Kg = Cg * g.KH * g.KW;
   const bool direct = direct_columns(g);
   const int nt = num_threads();
   const bool par = batch_parallel(g, nt);
   const int64_t nacc = par ? nt : 1;
   const BlockShape bs = block_shape(g, sizeof(T));
+  const int64_t nb = direct ? 1 : bs.images;
+  const Phases phs(g);
+  const int64_t per_channel = phs.per_channel(g);
   // Thread t > 0 accumulates dw and db in its own slot; thread 0 writes the outputs directly.
   std::vector<T> dw_acc(dw != nullptr ? static_cast<size_t>((nacc - 1) * g.OC * Kg) : 0, T(0));
   std::vector<T> db_acc(db != nullptr ? static_cast<size_t>((nacc - 1) * g.OC) : 0, T(0));
   if (dw != nullptr) std::fill(dw, dw + g.OC * Kg, T(0));
   if (db != nullptr) std::fill(db, db + g.OC, T(0));
-  ColumnBuffers<T> cols(!direct && g.N > 0, par ? nt : 1, g.C * g.KH * g.KW * bs.rows * bs.cols);
+  Workspace<T> ws(g, bs, direct, nb, nacc);
   over_images(g, par, nt, [&](int64_t n0, int64_t n1, int64_t t) {
-    T* col = cols.get(t);
+    T *ph = ws.phases(t), *col = ws.col(t);
     T* my_dw = dw == nullptr ? nullptr : t == 0 ? dw : dw_acc.data() + (t - 1) * g.OC * Kg;
     T* my_db = db == nullptr ? nullptr : t == 0 ? db : db_acc.data() + (t - 1) * g.OC;
-    auto channels = [&](int64_t P, const auto& f) {  // f(c0, c1) over the image's channels
-      if (par) f(int64_t(0), g.C);
-      else parallel_for(g.C, grain_for(g.KH * g.KW * P), f);
+    // dx of one image from its columns: col2im into zeroed phases, then merged back (channels c0..c1)
+    auto dx_from_columns = [&](const T* cols, const Block& blk, int64_t ld, T* dxi, int64_t c0, int64_t c1) {
+      std::fill(ph + c0 * per_channel, ph + c1 * per_channel, T(0));
+      col2im(g, phs, cols, ph, c0, c1, blk, ld);
+      phase_merge(g, phs, ph, dxi, c0, c1);
     };
-    for (int64_t n = n0; n < n1; ++n) {
+    for (int64_t n = n0; n < n1; n += nb) {
+      const int64_t m = std::min(nb, n1 - n);
       const T* dyn = dy + n * g.OC * OHW;
-      const T* xn = x == nullptr ? nullptr : x + n * g.C * g.H * g.W;
-      T* dxn = dx == nullptr ? nullptr : dx + n * g.C * g.H * g.W;
+      const T* xn = x == nullptr ? nullptr : x + n * CHW;
+      T* dxn = dx == nullptr ? nullptr : dx + n * CHW;
       if (my_db != nullptr) {
-        for (int64_t oc = 0; oc < g.OC; ++oc) {
-          T s = T(0);
-          const T* r = dyn + oc * OHW;
-          for (int64_t i = 0; i < OHW; ++i) s += r[i];
-          my_db[oc] += s;
+        for (int64_t i = 0; i < m; ++i)
+          for (int64_t oc = 0; oc < g.OC; ++oc) {
+            T s = T(0);
+            const T* r = dyn + (i * g.OC + oc) * OHW;
+            for (int64_t p = 0; p < OHW; ++p) s += r[p];
+            my_db[oc] += s;
+          }
+      }
+      if (m > 1) {  // m small images: dy gathered into one (OC, m*OHW) matrix, one product per gradient
+        const int64_t P = m * OHW;
+        T* dyc = ws.folded(t);
+        for (int64_t i = 0; i < m; ++i)
+          for (int64_t oc = 0; oc < g.OC; ++oc)
+            std::copy_n(dyn + (i * g.OC + oc) * OHW, OHW, dyc + oc * P + i * OHW);
+        if (my_dw != nullptr) {
+          folded_columns(g, phs, par, xn, m, ph, col);
+          for (int64_t gr = 0; gr < g.groups; ++gr)
+            gemm<T>(false, true, OCg, Kg, P, T(1), dyc + gr * OCg * P, P, col + gr * Kg * P, P, T(1),
+                    my_dw + gr * OCg * Kg, Kg);
         }
+        if (dxn != nullptr) {
+          for (int64_t gr = 0; gr < g.groups; ++gr)
+            gemm<T>(true, false, Kg, P, OCg, T(1), w + gr * OCg * Kg, Kg, dyc + gr * OCg * P, P, T(0),
+                    col + gr * Kg * P, P);
+          over_channels(g, par, P, [&](int64_t c0, int64_t c1) {
+            for (int64_t i = 0; i < m; ++i) dx_from_columns(col + i * OHW, whole_image(g), P, dxn + i * CHW, c0, c1);
+          });
+        }
+        continue;
       }
       if (direct) {
         for (int64_t gr = 0; gr < g.groups; ++gr) {
@@ -368,22 +405,28 @@ void conv2d_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* 
         }
         continue;
       }
-      if (dxn != nullptr) std::fill(dxn, dxn + g.C * g.H * g.W, T(0));
-      for_blocks(g, bs, [&](const Block& blk) {
-        const int64_t P = blk.pixels(), p0 = blk.offset(g.OW);
-        if (my_dw != nullptr) {
-          channels(P, [&](int64_t c0, int64_t c1) { im2col(g, xn, col, c0, c1, blk); });
+      // dw first (its columns come from x's phases), then dx (accumulated in the same phase buffer)
+      if (my_dw != nullptr) {
+        over_channels(g, par, OHW, [&](int64_t c0, int64_t c1) { phase_split(g, phs, xn, ph, c0, c1); });
+        for_blocks(g, bs, [&](const Block& blk) {
+          const int64_t P = blk.pixels(), p0 = blk.offset(g.OW);
+          over_channels(g, par, P, [&](int64_t c0, int64_t c1) { im2col(g, phs, ph, col, c0, c1, blk, P); });
           for (int64_t gr = 0; gr < g.groups; ++gr)
             gemm<T>(false, true, OCg, Kg, P, T(1), dyn + gr * OCg * OHW + p0, OHW, col + gr * Kg * P, P, T(1),
                     my_dw + gr * OCg * Kg, Kg);
-        }
-        if (dxn != nullptr) {
+        });
+      }
+      if (dxn != nullptr) {
+        std::fill(ph, ph + g.C * per_channel, T(0));
+        for_blocks(g, bs, [&](const Block& blk) {
+          const int64_t P = blk.pixels(), p0 = blk.offset(g.OW);
           for (int64_t gr = 0; gr < g.groups; ++gr)
             gemm<T>(true, false, Kg, P, OCg, T(1), w + gr * OCg * Kg, Kg, dyn + gr * OCg * OHW + p0, OHW, T(0),
                     col + gr * Kg * P, P);
-          channels(P, [&](int64_t c0, int64_t c1) { col2im(g, col, dxn, c0, c1, blk); });
-        }
-      });
+          over_channels(g, par, P, [&](int64_t c0, int64_t c1) { col2im(g, phs, col, ph, c0, c1, blk, P); });
+        });
+        over_channels(g, par, OHW, [&](int64_t c0, int64_t c1) { phase_merge(g, phs, ph, dxn, c0, c1); });
+      }
     }
   });
   for (int64_t t = 1; t < nacc; ++t) {

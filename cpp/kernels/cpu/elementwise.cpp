@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "elementwise_loops.h"
+#include "vmath.h"
 
 namespace rb::cpu {
 namespace {
@@ -15,6 +16,8 @@ template <class T>
 T ipow(T base, T e) {  // integer power by squaring (negative exponents are rejected by the op)
   if constexpr (!std::is_integral_v<T>) {
     return std::pow(base, e);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return !e || base;
   } else {
     T r = 1;
     while (e > 0) {
@@ -83,7 +86,7 @@ void unary_forward(UnaryOp op, const Tensor& x, Tensor& out) {
     }
     if constexpr (std::is_floating_point_v<T>) {
       switch (op) {
-        case UnaryOp::Exp: return unary_loop<T, T>(x, out, [](T v) { return std::exp(v); });
+        case UnaryOp::Exp: return unary_loop<T, T>(x, out, [](T v) { return vexp(v); });
         case UnaryOp::Log: return unary_loop<T, T>(x, out, [](T v) { return std::log(v); });
         case UnaryOp::Sqrt: return unary_loop<T, T>(x, out, [](T v) { return std::sqrt(v); });
         default: break;

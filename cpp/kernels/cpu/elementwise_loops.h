@@ -8,12 +8,14 @@ namespace rb::cpu {
 
 // out[i] = f(a[i], b[i]) over broadcast strides, with the common row shapes as fast paths.
 template <class T, class O, class F>
-void binary_loop(const Tensor& a, const Tensor& b, Tensor& out, F f) {
+void binary_loop(const Tensor& a, const Tensor& b, Tensor& out, F f_) {
   StridedLoop<3> L(out.shape(), {out.strides(), broadcast_strides(a, out.shape()), broadcast_strides(b, out.shape())});
   O* po = static_cast<O*>(out.raw_data());
   const T* pa = static_cast<const T*>(a.raw_data());
   const T* pb = static_cast<const T*>(b.raw_data());
   L.parallel_run([&](const int64_t* off, int64_t n, const int64_t* s) {
+    const F f = f_;  // a local copy: f_'s captures, read through a reference, might alias o[] and
+                     // the loops would stay scalar (leaky_relu's slope made it 10x slower)
     O* o = po + off[0];
     const T* x = pa + off[1];
     const T* y = pb + off[2];
@@ -33,11 +35,12 @@ void binary_loop(const Tensor& a, const Tensor& b, Tensor& out, F f) {
 
 // out[i] = f(x[i]) with x broadcast to out.
 template <class T, class O, class F>
-void unary_loop(const Tensor& x, Tensor& out, F f) {
+void unary_loop(const Tensor& x, Tensor& out, F f_) {
   StridedLoop<2> L(out.shape(), {out.strides(), broadcast_strides(x, out.shape())});
   O* po = static_cast<O*>(out.raw_data());
   const T* px = static_cast<const T*>(x.raw_data());
   L.parallel_run([&](const int64_t* off, int64_t n, const int64_t* s) {
+    const F f = f_;  // a local copy, as in binary_loop
     O* o = po + off[0];
     const T* v = px + off[1];
     if (s[0] == 1 && s[1] == 1) {

@@ -15,20 +15,10 @@
 namespace rb::cpu {
 namespace {
 
-// Gate nonlinearities the compiler can vectorize for float (vexp, within a few ulp); double keeps
-// libm (the gradient-check dtype).
+// Gate nonlinearities the compiler can vectorize for float (vexp and vtanh, within a few ulp);
+// double keeps libm (the gradient-check dtype).
 template <class T>
 inline T sigm(T v) { return T(1) / (T(1) + vexp(-v)); }
-template <class T>
-inline T vtanh(T v) {
-  if constexpr (std::is_same_v<T, double>) {
-    return std::tanh(v);
-  } else {
-    const T e = vexp(T(-2) * (v < T(0) ? -v : v)), t = (T(1) - e) / (T(1) + e);
-    return v < T(0) ? -t : t;
-  }
-}
-
 inline bool active(const RNNShape& s, int64_t t, int64_t b) { return !s.lengths || t < s.lengths[b]; }
 
 // Rows per thread chunk: a row costs about G*H gate evaluations; keep small steps serial.

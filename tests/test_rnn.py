@@ -444,16 +444,14 @@ def test_char_lstm_language_model_beats_unigram_entropy():
     assert final < 0.25 * unigram, f"loss {final:.3f} vs unigram entropy {unigram:.3f}"
 
 
-@requires_torch
-@pytest.mark.parametrize("kind", ["LSTM", "GRU", "RNN"])
-def test_wide_batch_split_across_threads_matches_torch(kind):
-    # hidden 256 and batch 96: the per-step gate pass is split over rows between threads
-    rng = np.random.default_rng(7)
-    ours, theirs = _pair(kind, True, input_size=8, hidden_size=256, bidirectional=True)
+def _match_torch_with_threads(kind, threads, seq, batch, rng, **kw):
+    """A layer run forward and backward in both libraries with `threads` threads; outputs, input and
+    weight gradients compared."""
+    ours, theirs = _pair(kind, True, **kw)
     prev = rb.get_num_threads()
-    rb.set_num_threads(2)
+    rb.set_num_threads(threads)
     try:
-        x = rng.standard_normal((3, 96, 8)).astype(np.float32)
+        x = rng.standard_normal((seq, batch, kw["input_size"])).astype(np.float32)
         xr, xt = _t(x, True), _tt(x, True)
         out_r, _ = ours(xr)
         out_t, _ = theirs(xt)
@@ -463,3 +461,21 @@ def test_wide_batch_split_across_threads_matches_torch(kind):
         _check_grads(ours, theirs, 2e-4)
     finally:
         rb.set_num_threads(prev)
+
+
+@requires_torch
+@pytest.mark.parametrize("kind", ["LSTM", "GRU", "RNN"])
+def test_wide_batch_split_across_threads_matches_torch(kind):
+    # hidden 256 and batch 96: the batch is split over rows between threads
+    _match_torch_with_threads(kind, 2, 3, 96, np.random.default_rng(7), input_size=8, hidden_size=256,
+                              bidirectional=True)
+
+
+@requires_torch
+@pytest.mark.parametrize("kind", ["LSTM", "GRU", "RNN"])
+@pytest.mark.parametrize("batch,hidden,threads", [(1, 37, 2), (13, 40, 2), (33, 70, 2), (9, 33, 1)])
+def test_packed_recurrence_shapes_match_torch(kind, batch, hidden, threads):
+    # the packed per-step product: batches off the 8-row tile (leftover rows), hidden sizes off the
+    # 32-column panel (zero-padded last panel), the batch split across threads, and one thread
+    _match_torch_with_threads(kind, threads, 5, batch, np.random.default_rng(batch * hidden), input_size=6,
+                              hidden_size=hidden)

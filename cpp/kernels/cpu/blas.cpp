@@ -10,8 +10,6 @@
 namespace rb::cpu {
 namespace {
 
-constexpr double kParallelFlops = 2.0 * 96 * 96 * 96;  // below this one thread is faster
-
 void blas_call(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
                const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
   scipy_cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, M, N, K, alpha, A,
@@ -47,7 +45,7 @@ void gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, const T* A
   }
   int nt = num_threads();
   double flops = 2.0 * M * N * K;
-  if (nt <= 1 || flops < kParallelFlops || omp_in_parallel()) {
+  if (nt <= 1 || flops < kParallelGemmFlops || omp_in_parallel()) {
     blas_call(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
     return;
   }
@@ -76,7 +74,7 @@ template <class T>
 void gemm_batched(int64_t batch, bool ta, bool tb, int64_t M, int64_t N, int64_t K, const T* A, int64_t lda,
                   int64_t stride_a, const T* B, int64_t ldb, int64_t stride_b, T* C, int64_t ldc, int64_t stride_c) {
   double flops = 2.0 * M * N * K;
-  if (batch >= num_threads() && flops * batch >= kParallelFlops) {
+  if (batch >= num_threads() && flops * batch >= kParallelGemmFlops) {
     // Enough matrices to give each thread whole GEMMs.
     parallel_for(batch, 1, [&](int64_t b, int64_t e) {
       for (int64_t i = b; i < e; ++i)

@@ -76,7 +76,7 @@ class Workspace {
 // Whole images per thread pay off only with enough images and enough arithmetic.
 inline bool batch_parallel(const ConvGeom& g, int nt) {
   double flops = 2.0 * g.N * g.OC * (g.C / g.groups) * g.KH * g.KW * g.OH * g.OW;
-  return nt > 1 && g.N >= nt && flops >= 2.0 * 96 * 96 * 96 && !omp_in_parallel();
+  return nt > 1 && g.N >= nt && flops >= kParallelGemmFlops && !omp_in_parallel();
 }
 
 // Calls body(n0, n1, tid) on contiguous image ranges, one per thread, or once serially.

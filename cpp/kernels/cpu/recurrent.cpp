@@ -1,5 +1,7 @@
-// Recurrent layer kernels: one GEMM projects the inputs of all steps, one GEMM per step applies the
-// recurrence, then a single pass per step applies the gate nonlinearities and the state update.
+// Recurrent layer kernels: one GEMM projects the inputs of all steps, one product per step against
+// the recurrent weight packed once (gemm_packed) applies the recurrence, then a single pass per
+// step applies the gate nonlinearities and the state update. Threads split the batch and each runs
+// the whole sequence for its rows.
 #include "recurrent.h"
 
 #include <algorithm>
@@ -19,10 +21,20 @@ namespace {
 // double keeps libm (the gradient-check dtype).
 template <class T>
 inline T sigm(T v) { return T(1) / (T(1) + vexp(-v)); }
+// Pack the recurrent weight when it is used for several steps of a small batch; with a large
+// batch the BLAS's own blocking wins.
+inline bool packed_recurrence(const RNNShape& s) {
+  return s.T >= 2 && s.B <= 128 && s.P > 0 && rnn_gates(s.mode) * s.H > 0;
+}
+
 inline bool active(const RNNShape& s, int64_t t, int64_t b) { return !s.lengths || t < s.lengths[b]; }
 
-// Rows per thread chunk: a row costs about G*H gate evaluations; keep small steps serial.
-inline int64_t row_grain(const RNNShape& s) { return std::max<int64_t>(1, 16384 / std::max<int64_t>(1, rnn_gates(s.mode) * s.H)); }
+// Rows per thread when each thread runs the whole sequence for its rows: a row costs about
+// T * G*H * (P + 1) flops; at least 8 rows (one full tile of gemm_packed) per thread.
+inline int64_t batch_grain(const RNNShape& s) {
+  const int64_t row = std::max<int64_t>(1, s.T * rnn_gates(s.mode) * s.H * (s.P + 1));
+  return std::max<int64_t>(8, static_cast<int64_t>(kParallelGemmFlops / 2) / row);
+}
 
 // The per-row cell updates, with restrict pointers: written inline, the many possible overlaps
 // between the rows exceed the compiler's runtime alias checks and the loops stay scalar.
@@ -92,39 +104,35 @@ void rnn_layer_forward(const RNNShape& s, const T* x, const T* h0, const T* c0, 
   const bool gru = s.mode == RNNMode::GRU;
   std::vector<T> hg(gru ? B * GH : 0), m(proj ? B * H : 0), hp(proj ? B * P : 0), cnew(lstm ? B * H : 0);
   std::vector<T> zb(b_ih ? 0 : GH, T(0));  // stands in for absent biases
-  // Over several steps, W_hh^T (P, GH) stored once makes each step's small-M GEMM plain NN,
-  // which the BLAS packs faster than the transposed operand.
-  std::unique_ptr<T[]> wt(Tn >= 4 && P > 0 && GH > 0 ? new T[P * GH] : nullptr);
-  if (wt) {
-    constexpr int64_t kb = 32;
-    for (int64_t r0 = 0; r0 < GH; r0 += kb)
-      for (int64_t c0 = 0; c0 < P; c0 += kb)
-        for (int64_t r = r0; r < std::min(GH, r0 + kb); ++r)
-          for (int64_t c = c0; c < std::min(P, c0 + kb); ++c) wt[c * GH + r] = w_hh[r * P + c];
-  }
-  auto recur = [&](const T* h, T beta, T* dst) {
-    if (wt) gemm<T>(false, false, B, GH, P, T(1), h, P, wt.get(), GH, beta, dst, GH);
-    else gemm<T>(false, true, B, GH, P, T(1), h, P, w_hh, P, beta, dst, GH);
+  // Over several steps, W_hh^T (P, GH) packed once makes each step's small-batch product a pass
+  // over the packed panels (the BLAS would re-pack W_hh at every step).
+  std::unique_ptr<PackedB<T>> wt(packed_recurrence(s) ? new PackedB<T>(w_hh, P, true, P, GH) : nullptr);
+  // h: rows of the state -> dst: the same rows of the gate pre-activations
+  auto recur = [&](int64_t rows, const T* h, T beta, T* dst) {
+    if (wt) gemm_packed<T>(rows, h, P, *wt, beta, dst, GH);
+    else gemm<T>(false, true, rows, GH, P, T(1), h, P, w_hh, P, beta, dst, GH);
   };
   const T* bi = b_ih ? b_ih : zb.data();
   const T* bh = b_hh ? b_hh : zb.data();
-  for (int64_t step = 0; step < Tn; ++step) {
-    const int64_t t = s.reverse ? Tn - 1 - step : step;
-    T* hp_t = hprev + t * B * P;
-    std::memcpy(hp_t, hn, sizeof(T) * B * P);
-    if (lstm) std::memcpy(extra + t * B * H, cn, sizeof(T) * B * H);
-    T* g_t = gates + t * B * GH;
-    // RNN and LSTM add the recurrence straight onto the input projection (beta = 1); GRU keeps
-    // W_hn h apart because r scales it.
-    if (B > 0 && GH > 0 && P > 0) {
-      if (gru) recur(hn, T(0), hg.data());
-      else recur(hn, T(1), g_t);
-    } else if (gru) {
-      std::fill(hg.begin(), hg.end(), T(0));
-    }
-    T* o_t = out + t * B * P;
-    // Simple unit-stride loops with no branches inside, so each one vectorizes.
-    parallel_for(B, row_grain(s), [&](int64_t b0, int64_t b1) {
+  // The rows of a batch never meet, so each thread runs the whole sequence for its own rows: one
+  // parallel region and no barrier per step (the products inside run on the calling thread).
+  parallel_for(B, batch_grain(s), [&](int64_t b0, int64_t b1) {
+    const int64_t rows = b1 - b0;
+    for (int64_t step = 0; step < Tn; ++step) {
+      const int64_t t = s.reverse ? Tn - 1 - step : step;
+      std::memcpy(hprev + (t * B + b0) * P, hn + b0 * P, sizeof(T) * rows * P);
+      if (lstm) std::memcpy(extra + (t * B + b0) * H, cn + b0 * H, sizeof(T) * rows * H);
+      T* g_t = gates + t * B * GH;
+      // RNN and LSTM add the recurrence straight onto the input projection (beta = 1); GRU keeps
+      // W_hn h apart because r scales it.
+      if (GH > 0 && P > 0) {
+        if (gru) recur(rows, hn + b0 * P, T(0), hg.data() + b0 * GH);
+        else recur(rows, hn + b0 * P, T(1), g_t + b0 * GH);
+      } else if (gru) {
+        std::fill(hg.begin() + b0 * GH, hg.begin() + b1 * GH, T(0));
+      }
+      T* o_t = out + t * B * P;
+      // Simple unit-stride loops with no branches inside, so each one vectorizes.
       for (int64_t b = b0; b < b1; ++b) {
         T* a = g_t + b * GH;
         const T* r = gru ? hg.data() + b * GH : nullptr;
@@ -160,16 +168,16 @@ void rnn_layer_forward(const RNNShape& s, const T* x, const T* h0, const T* c0, 
           else std::fill(o, o + P, T(0));
         }
       }
-    });
-    if (proj) {
-      if (B > 0 && P > 0) gemm<T>(false, true, B, P, H, T(1), m.data(), H, w_hr, H, T(0), hp.data(), P);
-      for (int64_t b = 0; b < B; ++b) {
-        const bool on = active(s, t, b);
-        if (on) std::memcpy(hn + b * P, hp.data() + b * P, sizeof(T) * P);
-        for (int64_t j = 0; j < P; ++j) o_t[b * P + j] = on ? hn[b * P + j] : T(0);
+      if (proj) {
+        if (P > 0) gemm<T>(false, true, rows, P, H, T(1), m.data() + b0 * H, H, w_hr, H, T(0), hp.data() + b0 * P, P);
+        for (int64_t b = b0; b < b1; ++b) {
+          const bool on = active(s, t, b);
+          if (on) std::memcpy(hn + b * P, hp.data() + b * P, sizeof(T) * P);
+          for (int64_t j = 0; j < P; ++j) o_t[b * P + j] = on ? hn[b * P + j] : T(0);
+        }
       }
     }
-  }
+  });
 }
 
 template <class T>
@@ -186,25 +194,30 @@ void rnn_layer_backward(const RNNShape& s, const T* x, const T* w_ih, const T* w
   std::vector<T> dh(dhn, dhn + B * P), dhp(B * P), dc(lstm ? B * H : 0), dm(proj ? B * H : 0);
   std::vector<T> M(proj ? Tn * B * H : 0), dHP(proj ? Tn * B * P : 0);
   if (lstm) std::copy(dcn, dcn + B * H, dc.begin());
-  for (int64_t step = 0; step < Tn; ++step) {
-    const int64_t t = s.reverse ? step : Tn - 1 - step;
-    const T* g_t = gates + t * B * GH;
-    for (int64_t b = 0; b < B; ++b)
-      if (active(s, t, b))
-        for (int64_t j = 0; j < P; ++j) dh[b * P + j] += dout[(t * B + b) * P + j];
-    if (proj) {
-      T* dhp_t = dHP.data() + t * B * P;
-      for (int64_t b = 0; b < B; ++b)
-        for (int64_t j = 0; j < P; ++j) dhp_t[b * P + j] = active(s, t, b) ? dh[b * P + j] : T(0);
-      if (B > 0 && H > 0) {
-        if (P > 0) gemm<T>(false, false, B, H, P, T(1), dh.data(), P, w_hr, H, T(0), dm.data(), H);
-        else std::fill(dm.begin(), dm.end(), T(0));
+  std::unique_ptr<PackedB<T>> whh(packed_recurrence(s) ? new PackedB<T>(w_hh, P, false, GH, P) : nullptr);
+  // As in the forward, each thread runs the whole sequence backwards for its own rows. The carried
+  // gradient alternates between dh and dhp, each thread flipping its own pointers in step.
+  parallel_for(B, batch_grain(s), [&](int64_t b0, int64_t b1) {
+    const int64_t rows = b1 - b0;
+    T *cur = dh.data(), *nxt = dhp.data();
+    for (int64_t step = 0; step < Tn; ++step) {
+      const int64_t t = s.reverse ? step : Tn - 1 - step;
+      const T* g_t = gates + t * B * GH;
+      for (int64_t b = b0; b < b1; ++b)
+        if (active(s, t, b))
+          for (int64_t j = 0; j < P; ++j) cur[b * P + j] += dout[(t * B + b) * P + j];
+      if (proj) {
+        T* dhp_t = dHP.data() + t * B * P;
+        for (int64_t b = b0; b < b1; ++b)
+          for (int64_t j = 0; j < P; ++j) dhp_t[b * P + j] = active(s, t, b) ? cur[b * P + j] : T(0);
+        if (H > 0) {
+          if (P > 0) gemm<T>(false, false, rows, H, P, T(1), cur + b0 * P, P, w_hr, H, T(0), dm.data() + b0 * H, H);
+          else std::fill(dm.begin() + b0 * H, dm.begin() + b1 * H, T(0));
+        }
       }
-    }
-    const T* dmv = proj ? dm.data() : dh.data();
-    T* dA_t = dAp + t * B * GH;
-    T* dX_t = dxa + t * B * GH;
-    parallel_for(B, row_grain(s), [&](int64_t b0, int64_t b1) {
+      const T* dmv = proj ? dm.data() : cur;
+      T* dA_t = dAp + t * B * GH;
+      T* dX_t = dxa + t * B * GH;
       for (int64_t b = b0; b < b1; ++b) {
         const T* a = g_t + b * GH;
         T* d = dA_t + b * GH;
@@ -229,20 +242,22 @@ void rnn_layer_backward(const RNNShape& s, const T* x, const T* w_ih, const T* w
           gru_row_backward(H, a, extra + (t * B + b) * H, hprev + (t * B + b) * P, dhb, d, dxr);
         }
       }
-    });
-    if (B > 0 && P > 0) {
-      if (GH > 0) gemm<T>(false, false, B, P, GH, T(1), dA_t, GH, w_hh, P, T(0), dhp.data(), P);
-      else std::fill(dhp.begin(), dhp.end(), T(0));
+      if (P > 0) {
+        if (whh) gemm_packed<T>(rows, dA_t + b0 * GH, GH, *whh, T(0), nxt + b0 * P, P);
+        else if (GH > 0) gemm<T>(false, false, rows, P, GH, T(1), dA_t + b0 * GH, GH, w_hh, P, T(0), nxt + b0 * P, P);
+        else std::fill(nxt + b0 * P, nxt + b1 * P, T(0));
+      }
+      for (int64_t b = b0; b < b1; ++b) {
+        T* row = nxt + b * P;
+        const T* dhb = cur + b * P;
+        if (!active(s, t, b)) std::copy(dhb, dhb + P, row);
+        else if (gru)
+          for (int64_t j = 0; j < H; ++j) row[j] += dhb[j] * g_t[b * GH + H + j];
+      }
+      std::swap(cur, nxt);
     }
-    for (int64_t b = 0; b < B; ++b) {
-      T* row = dhp.data() + b * P;
-      const T* dhb = dh.data() + b * P;
-      if (!active(s, t, b)) std::copy(dhb, dhb + P, row);
-      else if (gru)
-        for (int64_t j = 0; j < H; ++j) row[j] += dhb[j] * g_t[b * GH + H + j];
-    }
-    dh.swap(dhp);
-  }
+  });
+  if (Tn % 2) dh.swap(dhp);  // the carried gradient ended in dhp
   if (dh0) std::copy(dh.begin(), dh.end(), dh0);
   if (dc0 && lstm) std::copy(dc.begin(), dc.end(), dc0);
   const int64_t N = Tn * B;

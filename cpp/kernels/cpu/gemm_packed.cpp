@@ -1,0 +1,108 @@
+// The small-M GEMM against a pre-packed B (blas.h: PackedB): a register tile of kRows rows of C by
+// one panel (two vectors), accumulated over all of K, written with GCC vector extensions so it
+// compiles to whatever vector width -march gives (AVX-512 here: 16 accumulators in registers).
+#include <algorithm>
+#include <cstring>
+
+#include "blas.h"
+#include "loops.h"
+
+namespace rb::cpu {
+namespace {
+
+constexpr int64_t kRows = 8;  // rows of C per tile: 2 * kRows accumulators + 2 panel vectors + 1 broadcast
+
+// 64-byte vectors of T (the attribute cannot apply to a dependent type, hence one per type).
+template <class T>
+struct VecOf;
+template <>
+struct VecOf<float> {
+  typedef float type __attribute__((vector_size(64)));
+};
+template <>
+struct VecOf<double> {
+  typedef double type __attribute__((vector_size(64)));
+};
+template <class T>
+using Vec = typename VecOf<T>::type;
+
+template <class T>
+inline Vec<T> vload(const T* p) {
+  Vec<T> v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// C(rows, width) = A(rows, K) @ panel(K, kPanel)[:, :width] + beta * C, rows <= kRows.
+template <class T, int64_t Rows>
+void tile(int64_t K, const T* A, int64_t lda, const T* panel, T beta, T* C, int64_t ldc, int64_t width) {
+  constexpr int64_t L = 64 / sizeof(T), NR = PackedB<T>::kPanel;
+  Vec<T> acc0[Rows], acc1[Rows];
+  for (int64_t r = 0; r < Rows; ++r) acc0[r] = acc1[r] = Vec<T>{};
+  for (int64_t k = 0; k < K; ++k) {
+    const Vec<T> w0 = vload(panel + k * NR), w1 = vload(panel + k * NR + L);
+#pragma GCC unroll 8
+    for (int64_t r = 0; r < Rows; ++r) {
+      const T a = A[r * lda + k];
+      acc0[r] += a * w0;
+      acc1[r] += a * w1;
+    }
+  }
+  for (int64_t r = 0; r < Rows; ++r) {
+    T out[NR];
+    std::memcpy(out, &acc0[r], sizeof(Vec<T>));
+    std::memcpy(out + L, &acc1[r], sizeof(Vec<T>));
+    T* c = C + r * ldc;
+    if (beta == T(0))
+      for (int64_t j = 0; j < width; ++j) c[j] = out[j];
+    else
+      for (int64_t j = 0; j < width; ++j) c[j] = beta * c[j] + out[j];
+  }
+}
+
+// All rows of C against one panel: full tiles, then the leftover rows one at a time.
+template <class T>
+void panel_product(int64_t M, const T* A, int64_t lda, const PackedB<T>& B, int64_t p, T beta, T* C, int64_t ldc) {
+  const int64_t NR = PackedB<T>::kPanel, K = B.K(), width = std::min(NR, B.N() - p * NR);
+  const T* panel = B.panel(p);
+  T* Cp = C + p * NR;
+  int64_t m = 0;
+  for (; m + kRows <= M; m += kRows) tile<T, kRows>(K, A + m * lda, lda, panel, beta, Cp + m * ldc, ldc, width);
+  for (; m < M; ++m) tile<T, 1>(K, A + m * lda, lda, panel, beta, Cp + m * ldc, ldc, width);
+}
+
+}  // namespace
+
+template <class T>
+PackedB<T>::PackedB(const T* B, int64_t ldb, bool trans, int64_t K, int64_t N)
+    : K_(K), N_(N), data_(new T[static_cast<size_t>(std::max<int64_t>(1, panels() * K * kPanel))]) {
+  // panel p, row k, lane j holds B[k][p*kPanel + j] (0 past N)
+  parallel_for(panels(), 1, [&](int64_t p0, int64_t p1) {
+    for (int64_t p = p0; p < p1; ++p) {
+      T* dst = data_.get() + p * K * kPanel;
+      const int64_t n0 = p * kPanel, width = std::min(kPanel, N - n0);
+      for (int64_t k = 0; k < K; ++k) {
+        T* row = dst + k * kPanel;
+        for (int64_t j = 0; j < width; ++j) row[j] = trans ? B[(n0 + j) * ldb + k] : B[k * ldb + n0 + j];
+        std::fill(row + width, row + kPanel, T(0));
+      }
+    }
+  });
+}
+
+template <class T>
+void gemm_packed(int64_t M, const T* A, int64_t lda, const PackedB<T>& B, T beta, T* C, int64_t ldc) {
+  if (M == 0 || B.N() == 0) return;
+  const double flops = 2.0 * M * B.N() * B.K();
+  const int64_t grain = flops < kParallelGemmFlops ? B.panels() : 1;  // small products stay on one thread
+  parallel_for(B.panels(), grain, [&](int64_t p0, int64_t p1) {
+    for (int64_t p = p0; p < p1; ++p) panel_product(M, A, lda, B, p, beta, C, ldc);
+  });
+}
+
+template class PackedB<float>;
+template class PackedB<double>;
+template void gemm_packed<float>(int64_t, const float*, int64_t, const PackedB<float>&, float, float*, int64_t);
+template void gemm_packed<double>(int64_t, const double*, int64_t, const PackedB<double>&, double, double*, int64_t);
+
+}  // namespace rb::cpu

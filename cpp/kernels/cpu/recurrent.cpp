@@ -30,8 +30,12 @@ inline bool packed_recurrence(const RNNShape& s) {
 inline bool active(const RNNShape& s, int64_t t, int64_t b) { return !s.lengths || t < s.lengths[b]; }
 
 // Rows per thread when each thread runs the whole sequence for its rows: a row costs about
-// T * G*H * (P + 1) flops; at least 8 rows (one full tile of gemm_packed) per thread.
+// T * G*H * (P + 1) flops; at least 8 rows (one full tile of gemm_packed) per thread. Unpacked
+// (one step, as the cells run, or a large batch) the rows stay together: the BLAS packs the whole
+// weight for every product, so threads that each multiply a few rows would each pay that packing;
+// the product then splits its columns across the threads instead (cpu::gemm).
 inline int64_t batch_grain(const RNNShape& s) {
+  if (!packed_recurrence(s)) return std::max<int64_t>(1, s.B);
   const int64_t row = std::max<int64_t>(1, s.T * rnn_gates(s.mode) * s.H * (s.P + 1));
   return std::max<int64_t>(8, static_cast<int64_t>(kParallelGemmFlops / 2) / row);
 }

@@ -49,12 +49,15 @@ def test_demo_trains_both_models_and_writes_outputs(tmp_path):
     assert r.stdout.count("epoch ") >= 12  # one line per epoch and model when not on a terminal
     metrics = json.loads((out / "metrics.json").read_text())
     assert set(metrics["models"]) == {"mlp", "cnn"}
+    # the epochs are watched on a validation split of the training images, never on the test set
+    assert "1151 train / 287 validation / 359 test" in r.stdout, r.stdout
     x, y = rb.datasets.load_digits("test")
     for key, floor in (("mlp", 0.90), ("cnn", 0.90)):
         m = metrics["models"][key]
         losses = m["history"]["loss"]
         assert len(losses) == 6 and losses[-1] < losses[0] * 0.5, losses
         assert m["test_accuracy"] > floor, (key, m["test_accuracy"])
+        assert m["val_accuracy"] == m["history"]["val_accuracy"][-1] > floor
         # the checkpoint holds the trained weights: loaded into a fresh model they classify as well
         from rosenblatt.__main__ import _models
 

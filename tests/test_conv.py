@@ -8,8 +8,9 @@ import rosenblatt as rb
 import rosenblatt.nn as rnn
 import rosenblatt.nn.functional as RF
 
-torch = pytest.importorskip("torch")
-import torch.nn.functional as TF
+from conftest import torch
+
+TF = torch.nn.functional
 
 
 def _pair_list(rng, lo, hi):

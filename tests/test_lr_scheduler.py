@@ -7,10 +7,7 @@ import numpy as np
 import pytest
 
 import rosenblatt as rb
-from conftest import HAVE_TORCH, requires_torch
-
-if HAVE_TORCH:
-    import torch
+from conftest import requires_torch, torch
 
 
 class Warmup:

@@ -11,7 +11,7 @@ import rosenblatt as rb
 import rosenblatt.nn as nn
 import rosenblatt.nn.functional as F
 
-torch = pytest.importorskip("torch")
+from conftest import torch
 
 
 def arr(t):

@@ -5,10 +5,7 @@ import numpy as np
 import pytest
 
 import rosenblatt as rb
-from conftest import HAVE_TORCH, requires_torch
-
-if HAVE_TORCH:
-    import torch
+from conftest import requires_torch, torch
 
 SHAPES = [(5,), (3, 7), (2, 3, 4)]
 BIG = [(300, 250)]  # 75000 elements: above the kernels' threading grain

@@ -7,9 +7,8 @@ import numpy as np
 import pytest
 import rosenblatt as rb
 import rosenblatt.nn.functional as F
-from conftest import requires_torch
+from conftest import requires_torch, torch
 
-torch = pytest.importorskip("torch")
 TF = torch.nn.functional
 
 

@@ -4,10 +4,10 @@ import math
 
 import numpy as np
 import pytest
-import torch
 
 import rosenblatt as rb
 import rosenblatt.nn.functional as F
+from conftest import torch
 from rosenblatt.utils.data import DataLoader, TensorDataset
 
 

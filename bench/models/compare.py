@@ -1,7 +1,11 @@
 """Training steps of small models timed side by side with PyTorch in one process, with the same
 thread count for both: ms per step (median of repeats, after warmup) and the ratio torch/ours.
 
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python bench/models/compare.py [--threads 2]
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python bench/models/compare.py [--threads 2] [--isa avx2]
+
+--isa avx2 (or default) limits both libraries to that instruction set, to measure on an AVX-512
+machine what an AVX2 one would see: rosenblatt's kernels (RB_CPU_CAPABILITY) and its OpenBLAS
+(OPENBLAS_CORETYPE), PyTorch's kernels (ATEN_CPU_CAPABILITY), MKL and oneDNN.
 """
 import argparse
 import glob
@@ -11,6 +15,16 @@ import sys
 import time
 
 import numpy as np
+
+# Instruction-set limits per --isa value, set before either library loads (each reads them once).
+_ISA_ENV = {
+    "avx2": {"RB_CPU_CAPABILITY": "avx2", "ATEN_CPU_CAPABILITY": "avx2", "MKL_ENABLE_INSTRUCTIONS": "AVX2",
+             "ONEDNN_MAX_CPU_ISA": "AVX2", "OPENBLAS_CORETYPE": "Haswell"},
+    "default": {"RB_CPU_CAPABILITY": "default", "ATEN_CPU_CAPABILITY": "default", "MKL_ENABLE_INSTRUCTIONS": "SSE4_2",
+                "ONEDNN_MAX_CPU_ISA": "SSE41", "OPENBLAS_CORETYPE": "Nehalem"},
+}
+if "--isa" in sys.argv[:-1]:
+    os.environ.update(_ISA_ENV.get(sys.argv[sys.argv.index("--isa") + 1], {}))
 
 # Prefer the source tree when the extension was built in place (cmake -B build/dev), else the installed package.
 _SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python")
@@ -149,6 +163,14 @@ def compare(name, repeats, scale, cases=None):
     return med, ratio
 
 
+def _cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            return next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return "an unknown CPU"
+
+
 def main(argv=None, cases=None, doc=__doc__):
     """The command line of this script and of the other bench/models/*_compare.py (their `cases`)."""
     cases = cases or CASES
@@ -156,6 +178,8 @@ def main(argv=None, cases=None, doc=__doc__):
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--repeats", type=int, default=7)
     p.add_argument("--scale", type=float, default=1.0, help="multiplies warmup and steps per repeat")
+    p.add_argument("--isa", choices=["native", *_ISA_ENV], default="native",
+                   help="limit both libraries to this instruction set (see above)")
     p.add_argument("cases", nargs="*", metavar="CASE", help=f"any of {', '.join(cases)} (default: all)")
     args = p.parse_args(argv)
     unknown = set(args.cases) - set(cases)
@@ -163,7 +187,8 @@ def main(argv=None, cases=None, doc=__doc__):
         p.error(f"unknown case(s) {', '.join(sorted(unknown))}; choose from {', '.join(cases)}")
     rb.set_num_threads(args.threads)
     torch.set_num_threads(args.threads)
-    print(f"rosenblatt {rb.__version__} vs torch {torch.__version__}, {args.threads} threads each")
+    print(f"rosenblatt {rb.__version__} vs torch {torch.__version__}, {args.threads} threads each, on {_cpu_model()}: "
+          f"rosenblatt {rb.backends.cpu.get_cpu_capability()}, torch {torch.backends.cpu.get_cpu_capability()}")
     for name in args.cases or list(cases):
         compare(name, args.repeats, args.scale, cases)
 

@@ -2,16 +2,26 @@
 #include "bind.h"
 
 #include "../kernels/cpu/blas.h"
+#include "../kernels/cpu/capability.h"
 #include "../kernels/cpu/loops.h"
 
 namespace rb::bind {
 
 void config(py::module_& m) {
-  m.def("set_num_threads", [](int n) {
-    RB_CHECK(n > 0, ValueError, "set_num_threads expects a positive integer, got ", n);
-    cpu::set_num_threads(n);
-  }, py::arg("num"));
+  m.def(
+      "set_num_threads",
+      [](int n) {
+        RB_CHECK(n > 0, ValueError, "set_num_threads expects a positive integer, got ", n);
+        cpu::set_num_threads(n);
+      },
+      py::arg("num"));
   m.def("get_num_threads", &cpu::num_threads);
+  // The instruction set of the kernels in use (rb.backends.cpu); setting it is for tests.
+  m.def("_get_cpu_capability", [] { return cpu::capability_name(cpu::capability()); });
+  m.def("_max_cpu_capability", [] { return cpu::capability_name(cpu::max_capability()); });
+  m.def(
+      "_set_cpu_capability", [](const std::string& name) { cpu::set_capability(cpu::parse_capability(name)); },
+      py::arg("name"));
   py::dict info;
   info["blas"] = cpu::blas_name();
 #ifdef RB_OPENMP
@@ -21,6 +31,11 @@ void config(py::module_& m) {
 #endif
   info["cuda"] = false;
   info["compiler"] = __VERSION__;
+#ifdef RB_CPU_MULTI
+  info["cpu_dispatch"] = "DEFAULT, AVX2, AVX512";  // the capabilities the hot kernels were compiled for
+#else
+  info["cpu_dispatch"] = cpu::capability_name(cpu::max_capability());
+#endif
   m.attr("_build_info") = info;
 }
 

@@ -2,6 +2,7 @@
 #include "bind.h"
 
 #include "../kernels/cpu/blas.h"
+#include "../kernels/cpu/capability.h"
 
 namespace rb::bind {
 
@@ -12,7 +13,8 @@ Shape shape_from_object(py::handle h) {
   Shape s;
   for (py::handle v : h) {
     RB_CHECK(PyLong_Check(v.ptr()) || py::hasattr(v, "__index__"), TypeError,
-             "expected a sequence of integers, but found element of type ", std::string(py::str(py::type::of(v).attr("__name__"))));
+             "expected a sequence of integers, but found element of type ",
+             std::string(py::str(py::type::of(v).attr("__name__"))));
     s.push_back(v.cast<int64_t>());
   }
   return s;
@@ -23,7 +25,8 @@ Shape shape_from_args(const py::args& args) {
   Shape s;
   for (py::handle v : args) {
     RB_CHECK(PyLong_Check(v.ptr()) || py::hasattr(v, "__index__"), TypeError,
-             "expected integers for a size, but found element of type ", std::string(py::str(py::type::of(v).attr("__name__"))));
+             "expected integers for a size, but found element of type ",
+             std::string(py::str(py::type::of(v).attr("__name__"))));
     s.push_back(v.cast<int64_t>());
   }
   return s;
@@ -39,6 +42,7 @@ std::vector<int64_t> dims_from_object(py::handle h) {
 PYBIND11_MODULE(_C, m) {
   m.doc() = "rosenblatt core: tensors, autograd and kernels";
   rb::cpu::blas_init();
+  rb::cpu::init_capability();  // RB_CPU_CAPABILITY above what the CPU has: ValueError at import
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);

@@ -39,7 +39,8 @@ Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype,
     if (!any_float && dt == DType::Int64) {
       for (int64_t i = 0; i < n; ++i) p[i] = static_cast<scalar_t>(start.i + i * step.i);
     } else {
-      for (int64_t i = 0; i < n; ++i) p[i] = static_cast<scalar_t>(s + st * static_cast<double>(i));
+      // a fused multiply-add, as PyTorch's vectorized kernel computes it, on every CPU
+      for (int64_t i = 0; i < n; ++i) p[i] = static_cast<scalar_t>(std::fma(st, static_cast<double>(i), s));
     }
   });
   return t;
@@ -59,9 +60,11 @@ Tensor linspace(Scalar start, Scalar end, int64_t steps, DType dtype, Device dev
     if (steps < 2) return;
     const step_t step = (static_cast<step_t>(b) - static_cast<step_t>(a)) / static_cast<step_t>(steps - 1);
     const int64_t half = steps / 2;
+    // fused multiply-adds, as PyTorch's vectorized kernel computes them, on every CPU
     for (int64_t i = 0; i < steps; ++i)
-      p[i] = i < half ? static_cast<scalar_t>(a + step * static_cast<step_t>(i))
-                      : static_cast<scalar_t>(b - step * static_cast<step_t>(steps - i - 1));
+      p[i] = i < half
+                 ? static_cast<scalar_t>(std::fma(step, static_cast<step_t>(i), static_cast<step_t>(a)))
+                 : static_cast<scalar_t>(std::fma(-step, static_cast<step_t>(steps - i - 1), static_cast<step_t>(b)));
   });
   return t;
 }

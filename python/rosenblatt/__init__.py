@@ -18,7 +18,7 @@ from ._tensor import Size, tensor, as_tensor  # noqa: E402,F401
 from .autograd import no_grad, enable_grad, set_grad_enabled  # noqa: E402,F401
 from . import autograd  # noqa: E402,F401
 from . import nn, optim, utils  # noqa: E402,F401
-from . import random, cuda  # noqa: E402,F401
+from . import backends, random, cuda  # noqa: E402,F401
 from .random import manual_seed, seed, initial_seed, get_rng_state, set_rng_state  # noqa: E402,F401
 from ._formatting import set_printoptions, get_printoptions, printoptions  # noqa: E402,F401
 from ._config import show_config  # noqa: E402,F401

@@ -1,5 +1,5 @@
 """Build and runtime configuration: rb.show_config() and the dictionary behind it (version, BLAS,
-threads, CPU features, CUDA availability)."""
+threads, CPU features and the kernels' capability, CUDA availability)."""
 import platform
 import sys
 
@@ -38,6 +38,8 @@ def config():
         "openmp": bool(info.get("openmp", False)),
         "num_threads": _C.get_num_threads(),
         "cpu_features": cpu_features(),
+        "cpu_capability": _C._get_cpu_capability(),
+        "cpu_dispatch": info.get("cpu_dispatch", "?"),
         "cuda": bool(info.get("cuda", False)),
     }
 
@@ -52,6 +54,7 @@ def show_config():
         f"  BLAS:         {c['blas']}",
         f"  OpenMP:       {'yes' if c['openmp'] else 'no'}, threads: {c['num_threads']}",
         f"  CPU features: {', '.join(c['cpu_features']) or 'none detected'}",
+        f"  CPU kernels:  {c['cpu_capability']} (compiled for {c['cpu_dispatch']}; RB_CPU_CAPABILITY to force a lower one)",
         f"  CUDA:         {'available' if c['cuda'] else 'not available (not built)'}",
     ]
     print("\n".join(lines))

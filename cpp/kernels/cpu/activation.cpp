@@ -8,7 +8,7 @@
 
 #include "elementwise_loops.h"
 
-namespace rb::cpu {
+RB_CPU_NAMESPACE_BEGIN
 namespace {
 
 template <class T>
@@ -52,7 +52,8 @@ void activation_backward(Act act, const Tensor& dout, const Tensor& saved, Tenso
       case Act::Tanh: return binary_loop<T, T>(dout, saved, dx, [](T g, T y) { return g * (T(1) - y * y); });
       case Act::Relu: return binary_loop<T, T>(dout, saved, dx, [](T g, T x) { return x > T(0) ? g : T(0); });
       case Act::LeakyRelu: return binary_loop<T, T>(dout, saved, dx, [a](T g, T x) { return x > T(0) ? g : g * a; });
-      case Act::Elu: return binary_loop<T, T>(dout, saved, dx, [a](T g, T x) { return x > T(0) ? g : g * a * vexp(x); });
+      case Act::Elu:
+        return binary_loop<T, T>(dout, saved, dx, [a](T g, T x) { return x > T(0) ? g : g * a * vexp(x); });
       case Act::Step: return binary_loop<T, T>(dout, saved, dx, [](T, T) { return T(0); });
     }
   });
@@ -107,8 +108,7 @@ void softmax_forward(const Tensor& x, int64_t outer, int64_t C, int64_t inner, b
         if (log) {
           for (int64_t k = 0; k < inner; ++k) s[k] = std::log(s[k]);
           for (int64_t c = 0; c < C; ++c)
-            for (int64_t k = 0; k < inner; ++k)
-              oo[c * inner + k] = (xo[c * inner + k] - m[k]) - static_cast<T>(s[k]);
+            for (int64_t k = 0; k < inner; ++k) oo[c * inner + k] = (xo[c * inner + k] - m[k]) - static_cast<T>(s[k]);
         } else {
           for (int64_t k = 0; k < inner; ++k) s[k] = 1.0 / s[k];
           for (int64_t c = 0; c < C; ++c)
@@ -178,4 +178,9 @@ void dropout_backward(const Tensor& dout, const Tensor& mask, Tensor& dx) {
   });
 }
 
-}  // namespace rb::cpu
+extern const ActivationKernels activation_kernels = {&activation_forward, &activation_backward, &softmax_forward,
+                                                     &softmax_backward,   &dropout_forward,     &dropout_backward};
+
+RB_CPU_NAMESPACE_END
+
+RB_CPU_DISPATCH(ActivationKernels, activation_kernels)

@@ -14,15 +14,15 @@
 #include "conv_columns.h"
 #include "loops.h"
 
-namespace rb::cpu {
+RB_CPU_NAMESPACE_BEGIN
 namespace {
 
 using namespace conv_detail;
 
 // A 1x1 convolution with stride 1 and no padding reads the image itself as its columns.
 inline bool direct_columns(const ConvGeom& g) {
-  return g.KH == 1 && g.KW == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_h == 0 && g.pad_w == 0 &&
-         g.OH == g.H && g.OW == g.W;
+  return g.KH == 1 && g.KW == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_h == 0 && g.pad_w == 0 && g.OH == g.H &&
+         g.OW == g.W;
 }
 
 // The block shape: columns small enough to stay in L2 while the GEMM packs them (a whole image's,
@@ -102,8 +102,10 @@ void over_images(const ConvGeom& g, bool parallel, int nt, const F& body) {
 // else split across the threads.
 template <class F>
 void over_channels(const ConvGeom& g, bool par, int64_t pixels, const F& f) {
-  if (par) f(int64_t(0), g.C);
-  else parallel_for(g.C, grain_for(g.KH * g.KW * pixels), f);
+  if (par)
+    f(int64_t(0), g.C);
+  else
+    parallel_for(g.C, grain_for(g.KH * g.KW * pixels), f);
 }
 
 // x: m whole images (C, H, W) -> col: (C*KH*KW, m*OH*OW), image i's columns at i*OH*OW; ph: one
@@ -293,8 +295,8 @@ void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y)
         T* out = ws.folded(t);
         folded_columns(g, phs, par, xn, m, ph, col);
         for (int64_t gr = 0; gr < g.groups; ++gr)
-          gemm<T>(false, false, OCg, P, Kg, T(1), w + gr * OCg * Kg, Kg, col + gr * Kg * P, P, T(0),
-                  out + gr * OCg * P, P);
+          gemm<T>(false, false, OCg, P, Kg, T(1), w + gr * OCg * Kg, Kg, col + gr * Kg * P, P, T(0), out + gr * OCg * P,
+                  P);
         for (int64_t i = 0; i < m; ++i)
           for (int64_t oc = 0; oc < g.OC; ++oc) {
             const T* src = out + oc * P + i * OHW;
@@ -376,8 +378,7 @@ void conv2d_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* 
         const int64_t P = m * OHW;
         T* dyc = ws.folded(t);
         for (int64_t i = 0; i < m; ++i)
-          for (int64_t oc = 0; oc < g.OC; ++oc)
-            std::copy_n(dyn + (i * g.OC + oc) * OHW, OHW, dyc + oc * P + i * OHW);
+          for (int64_t oc = 0; oc < g.OC; ++oc) std::copy_n(dyn + (i * g.OC + oc) * OHW, OHW, dyc + oc * P + i * OHW);
         if (my_dw != nullptr) {
           folded_columns(g, phs, par, xn, m, ph, col);
           for (int64_t gr = 0; gr < g.groups; ++gr)
@@ -473,9 +474,16 @@ template void channel_sum<float>(int64_t, int64_t, int64_t, const float*, float*
 template void channel_sum<double>(int64_t, int64_t, int64_t, const double*, double*);
 template void conv2d_forward<float>(const ConvGeom&, const float*, const float*, const float*, float*);
 template void conv2d_forward<double>(const ConvGeom&, const double*, const double*, const double*, double*);
-template void conv2d_backward<float>(const ConvGeom&, const float*, const float*, const float*, float*, float*,
-                                     float*);
-template void conv2d_backward<double>(const ConvGeom&, const double*, const double*, const double*, double*,
-                                      double*, double*);
+template void conv2d_backward<float>(const ConvGeom&, const float*, const float*, const float*, float*, float*, float*);
+template void conv2d_backward<double>(const ConvGeom&, const double*, const double*, const double*, double*, double*,
+                                      double*);
 
-}  // namespace rb::cpu
+extern const ConvKernels<float> conv_kernels_f32 = {&conv2d_forward<float>, &conv2d_backward<float>,
+                                                    &add_channel_bias<float>, &channel_sum<float>};
+extern const ConvKernels<double> conv_kernels_f64 = {&conv2d_forward<double>, &conv2d_backward<double>,
+                                                     &add_channel_bias<double>, &channel_sum<double>};
+
+RB_CPU_NAMESPACE_END
+
+RB_CPU_DISPATCH(ConvKernels<float>, conv_kernels_f32)
+RB_CPU_DISPATCH(ConvKernels<double>, conv_kernels_f64)

@@ -8,7 +8,8 @@
 
 #include "conv.h"
 
-namespace rb::cpu::conv_detail {
+RB_CPU_NAMESPACE_BEGIN
+namespace conv_detail {
 
 // The ow for which ow*stride + off lies in [0, W): [lo, hi).
 inline void valid_range(int64_t off, int64_t stride, int64_t W, int64_t OW, int64_t& lo, int64_t& hi) {
@@ -53,8 +54,8 @@ inline void interior(int64_t W, int64_t pad, int64_t s, int64_t Q, int64_t& lo, 
 // row_b[q] = src[q*s + b - pad], 0 outside the row. [lo, hi): interior()'s range, computed once
 // per image by the caller (two integer divisions would cost more than a short row's copy).
 template <class T>
-inline void split_row(const T* __restrict src, int64_t W, int64_t pad, int64_t s, T* __restrict row0,
-                      int64_t bstride, int64_t Q, int64_t lo, int64_t hi) {
+inline void split_row(const T* __restrict src, int64_t W, int64_t pad, int64_t s, T* __restrict row0, int64_t bstride,
+                      int64_t Q, int64_t lo, int64_t hi) {
   auto edge = [&](int64_t q) {
     for (int64_t b = 0; b < s; ++b) {
       const int64_t j = q * s + b - pad;
@@ -79,8 +80,8 @@ inline void split_row(const T* __restrict src, int64_t W, int64_t pad, int64_t s
 
 // The adjoint of split_row: s phase rows -> out (W), overwritten; columns no phase row holds get 0.
 template <class T>
-inline void merge_row(const T* __restrict row0, int64_t bstride, int64_t Q, int64_t pad, int64_t s,
-                      T* __restrict out, int64_t W, int64_t lo, int64_t hi) {
+inline void merge_row(const T* __restrict row0, int64_t bstride, int64_t Q, int64_t pad, int64_t s, T* __restrict out,
+                      int64_t W, int64_t lo, int64_t hi) {
   auto edge = [&](int64_t q) {
     for (int64_t b = 0; b < s; ++b) {
       const int64_t j = q * s + b - pad;
@@ -205,4 +206,5 @@ void col2im(const ConvGeom& g, const Phases& p, const T* col, T* ph, int64_t c0,
   });
 }
 
-}  // namespace rb::cpu::conv_detail
+}  // namespace conv_detail
+RB_CPU_NAMESPACE_END

@@ -7,7 +7,7 @@
 #include "elementwise_loops.h"
 #include "vmath.h"
 
-namespace rb::cpu {
+RB_CPU_NAMESPACE_BEGIN
 namespace {
 
 // The dispatch lambdas are not templates, so every branch compiles for every dtype: power is one
@@ -45,10 +45,10 @@ void binary_forward(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out) 
     }
     if constexpr (std::is_same_v<T, bool>) {
       switch (op) {  // bool arithmetic as PyTorch: add is logical or, mul is logical and
-        case BinaryOp::Add: case BinaryOp::Maximum:
-          return binary_loop<T, T>(a, b, out, [](T x, T y) -> T { return x || y; });
-        case BinaryOp::Mul: case BinaryOp::Minimum:
-          return binary_loop<T, T>(a, b, out, [](T x, T y) -> T { return x && y; });
+        case BinaryOp::Add:
+        case BinaryOp::Maximum: return binary_loop<T, T>(a, b, out, [](T x, T y) -> T { return x || y; });
+        case BinaryOp::Mul:
+        case BinaryOp::Minimum: return binary_loop<T, T>(a, b, out, [](T x, T y) -> T { return x && y; });
         default: throw TypeError("this arithmetic op is not supported on bool tensors");
       }
     } else {
@@ -62,13 +62,10 @@ void binary_forward(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out) 
           } else {
             return binary_loop<T, T>(a, b, out, [](T x, T y) { return x / y; });
           }
-        case BinaryOp::Pow:
-          return binary_loop<T, T>(a, b, out, [](T x, T y) { return ipow(x, y); });
+        case BinaryOp::Pow: return binary_loop<T, T>(a, b, out, [](T x, T y) { return ipow(x, y); });
         // NaN propagates as in PyTorch's maximum/minimum.
-        case BinaryOp::Maximum:
-          return binary_loop<T, T>(a, b, out, [](T x, T y) { return (x != x || x > y) ? x : y; });
-        case BinaryOp::Minimum:
-          return binary_loop<T, T>(a, b, out, [](T x, T y) { return (x != x || x < y) ? x : y; });
+        case BinaryOp::Maximum: return binary_loop<T, T>(a, b, out, [](T x, T y) { return (x != x || x > y) ? x : y; });
+        case BinaryOp::Minimum: return binary_loop<T, T>(a, b, out, [](T x, T y) { return (x != x || x < y) ? x : y; });
         default: throw Error("unknown binary op");
       }
     }
@@ -127,7 +124,8 @@ void where_forward(const Tensor& cond, const Tensor& a, const Tensor& b, Tensor&
   RB_DISPATCH_ALL(out.dtype(), "where", [&] {
     using T = scalar_t;
     const Shape& sh = out.shape();
-    StridedLoop<4> L(sh, {out.strides(), broadcast_strides(cond, sh), broadcast_strides(a, sh), broadcast_strides(b, sh)});
+    StridedLoop<4> L(sh,
+                     {out.strides(), broadcast_strides(cond, sh), broadcast_strides(a, sh), broadcast_strides(b, sh)});
     T* po = static_cast<T*>(out.raw_data());
     const bool* pc = static_cast<const bool*>(cond.raw_data());
     const T* pa = static_cast<const T*>(a.raw_data());
@@ -153,4 +151,9 @@ void clamp_forward(const Tensor& x, std::optional<Scalar> lo, std::optional<Scal
   });
 }
 
-}  // namespace rb::cpu
+extern const ElementwiseKernels elementwise_kernels = {&binary_forward, &unary_forward, &copy,
+                                                       &fill,           &where_forward, &clamp_forward};
+
+RB_CPU_NAMESPACE_END
+
+RB_CPU_DISPATCH(ElementwiseKernels, elementwise_kernels)

@@ -6,7 +6,7 @@
 
 #include "elementwise_loops.h"
 
-namespace rb::cpu {
+RB_CPU_NAMESPACE_BEGIN
 namespace {
 
 template <class T>
@@ -56,7 +56,8 @@ void logical_forward(LogicalOp op, const Tensor& a, const Tensor& b, Tensor& out
 }
 
 void logical_not_forward(const Tensor& x, Tensor& out) {
-  RB_DISPATCH_ALL(x.dtype(), "logical_not", [&] { unary_loop<scalar_t, bool>(x, out, [](scalar_t v) { return v == scalar_t(0); }); });
+  RB_DISPATCH_ALL(x.dtype(), "logical_not",
+                  [&] { unary_loop<scalar_t, bool>(x, out, [](scalar_t v) { return v == scalar_t(0); }); });
 }
 
 void bitwise_forward(LogicalOp op, const Tensor& a, const Tensor& b, Tensor& out) {
@@ -96,11 +97,13 @@ void classify_forward(FloatClass c, const Tensor& x, Tensor& out) {
 }
 
 void floor_divide_forward(const Tensor& a, const Tensor& b, Tensor& out) {
-  RB_DISPATCH_NUMERIC(a.dtype(), "floor_divide", [&] { binary_loop<scalar_t, scalar_t>(a, b, out, floor_div<scalar_t>); });
+  RB_DISPATCH_NUMERIC(a.dtype(), "floor_divide",
+                      [&] { binary_loop<scalar_t, scalar_t>(a, b, out, floor_div<scalar_t>); });
 }
 
 void remainder_forward(const Tensor& a, const Tensor& b, Tensor& out) {
-  RB_DISPATCH_NUMERIC(a.dtype(), "remainder", [&] { binary_loop<scalar_t, scalar_t>(a, b, out, python_mod<scalar_t>); });
+  RB_DISPATCH_NUMERIC(a.dtype(), "remainder",
+                      [&] { binary_loop<scalar_t, scalar_t>(a, b, out, python_mod<scalar_t>); });
 }
 
 void rounding_forward(RoundOp op, const Tensor& x, int64_t decimals, Tensor& out) {
@@ -127,4 +130,10 @@ void rounding_forward(RoundOp op, const Tensor& x, int64_t decimals, Tensor& out
   });
 }
 
-}  // namespace rb::cpu
+extern const ElementwiseExtKernels elementwise_ext_kernels = {
+    &logical_forward,  &logical_not_forward,  &bitwise_forward,   &bitwise_not_forward,
+    &classify_forward, &floor_divide_forward, &remainder_forward, &rounding_forward};
+
+RB_CPU_NAMESPACE_END
+
+RB_CPU_DISPATCH(ElementwiseExtKernels, elementwise_ext_kernels)

@@ -4,7 +4,7 @@
 
 #include "loops.h"
 
-namespace rb::cpu {
+RB_CPU_NAMESPACE_BEGIN
 
 // out[i] = f(a[i], b[i]) over broadcast strides, with the common row shapes as fast paths.
 template <class T, class O, class F>
@@ -51,4 +51,4 @@ void unary_loop(const Tensor& x, Tensor& out, F f_) {
   });
 }
 
-}  // namespace rb::cpu
+RB_CPU_NAMESPACE_END

@@ -1,27 +1,26 @@
-// The small-M GEMM against a pre-packed B (blas.h: PackedB): a register tile of kRows rows of C by
-// one panel (two vectors), accumulated over all of K, written with GCC vector extensions so it
-// compiles to whatever vector width -march gives (AVX-512 here: 16 accumulators in registers).
+// The small-M GEMM against a pre-packed B (gemm_packed.h: PackedB): a register tile of kTileRows rows
+// of C by one panel (two vectors), accumulated over all of K, written with GCC vector extensions at
+// the vector width of the capability this copy is compiled for.
 #include <algorithm>
 #include <cstring>
 
 #include "blas.h"
+#include "gemm_packed.h"
 #include "loops.h"
 
-namespace rb::cpu {
+RB_CPU_NAMESPACE_BEGIN
 namespace {
 
-constexpr int64_t kRows = 8;  // rows of C per tile: 2 * kRows accumulators + 2 panel vectors + 1 broadcast
-
-// 64-byte vectors of T (the attribute cannot apply to a dependent type, hence one per type).
+// Vectors of kVecBytes (the attribute cannot apply to a dependent type, hence one per type).
 template <class T>
 struct VecOf;
 template <>
 struct VecOf<float> {
-  typedef float type __attribute__((vector_size(64)));
+  typedef float type __attribute__((vector_size(kVecBytes)));
 };
 template <>
 struct VecOf<double> {
-  typedef double type __attribute__((vector_size(64)));
+  typedef double type __attribute__((vector_size(kVecBytes)));
 };
 template <class T>
 using Vec = typename VecOf<T>::type;
@@ -33,17 +32,17 @@ inline Vec<T> vload(const T* p) {
   return v;
 }
 
-// C(rows, width) = A(rows, K) @ panel(K, kPanel)[:, :width] + beta * C, rows <= kRows.
+// C(rows, width) = A(rows, K) @ panel(K, kPanel)[:, :width] + beta * C, rows <= kTileRows.
 template <class T, int64_t Rows>
 void tile(int64_t K, const T* A, int64_t lda, const T* panel, T beta, T* C, int64_t ldc, int64_t width) {
-  constexpr int64_t L = 64 / sizeof(T), NR = PackedB<T>::kPanel;
+  constexpr int64_t L = kVecBytes / sizeof(T), NR = PackedB<T>::kPanel;
   Vec<T> acc0[Rows], acc1[Rows];
   for (int64_t r = 0; r < Rows; ++r) acc0[r] = acc1[r] = Vec<T>{};
   for (int64_t k = 0; k < K; ++k) {
     const Vec<T> w0 = vload(panel + k * NR), w1 = vload(panel + k * NR + L);
 #pragma GCC unroll 8
     for (int64_t r = 0; r < Rows; ++r) {
-      const T a = A[r * lda + k];
+      const Vec<T> a = Vec<T>{} + A[r * lda + k];  // a broadcast register, not a scalar per lane
       acc0[r] += a * w0;
       acc1[r] += a * w1;
     }
@@ -60,6 +59,17 @@ void tile(int64_t K, const T* A, int64_t lda, const T* panel, T beta, T* C, int6
   }
 }
 
+// The last rows < R of C as one tile of exactly that many rows (one row at a time would read the
+// panel once per row).
+template <class T, int64_t R>
+void tail_tile(int64_t rows, int64_t K, const T* A, int64_t lda, const T* panel, T beta, T* C, int64_t ldc,
+               int64_t width) {
+  if constexpr (R > 0) {
+    if (rows == R) return tile<T, R>(K, A, lda, panel, beta, C, ldc, width);
+    tail_tile<T, R - 1>(rows, K, A, lda, panel, beta, C, ldc, width);
+  }
+}
+
 // All rows of C against one panel: full tiles, then the leftover rows one at a time.
 template <class T>
 void panel_product(int64_t M, const T* A, int64_t lda, const PackedB<T>& B, int64_t p, T beta, T* C, int64_t ldc) {
@@ -67,8 +77,9 @@ void panel_product(int64_t M, const T* A, int64_t lda, const PackedB<T>& B, int6
   const T* panel = B.panel(p);
   T* Cp = C + p * NR;
   int64_t m = 0;
-  for (; m + kRows <= M; m += kRows) tile<T, kRows>(K, A + m * lda, lda, panel, beta, Cp + m * ldc, ldc, width);
-  for (; m < M; ++m) tile<T, 1>(K, A + m * lda, lda, panel, beta, Cp + m * ldc, ldc, width);
+  for (; m + kTileRows <= M; m += kTileRows)
+    tile<T, kTileRows>(K, A + m * lda, lda, panel, beta, Cp + m * ldc, ldc, width);
+  if (m < M) tail_tile<T, kTileRows - 1>(M - m, K, A + m * lda, lda, panel, beta, Cp + m * ldc, ldc, width);
 }
 
 }  // namespace
@@ -105,4 +116,4 @@ template class PackedB<double>;
 template void gemm_packed<float>(int64_t, const float*, int64_t, const PackedB<float>&, float, float*, int64_t);
 template void gemm_packed<double>(int64_t, const double*, int64_t, const PackedB<double>&, double, double*, int64_t);
 
-}  // namespace rb::cpu
+RB_CPU_NAMESPACE_END

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 
+#include "capability.h"
 #include "rosenblatt/tensor.h"
 #ifdef RB_OPENMP
 #include <omp.h>
@@ -16,15 +17,17 @@ inline int omp_get_num_threads() { return 1; }
 #endif
 
 namespace rb::cpu {
+int num_threads();  // the library's thread count (rb.set_num_threads)
+void set_num_threads(int n);
+}  // namespace rb::cpu
+
+RB_CPU_NAMESPACE_BEGIN
 
 constexpr int64_t kGrain = 32768;  // elementwise work below this runs on one thread
 
 // The parallel_for grain for items that cost `per_item` elements each: at least kGrain elements
 // of work per thread, so small work stays single-threaded.
 inline int64_t grain_for(int64_t per_item) { return std::max<int64_t>(1, kGrain / std::max<int64_t>(per_item, 1)); }
-
-int num_threads();  // the library's thread count (rb.set_num_threads)
-void set_num_threads(int n);
 
 inline int thread_index() {
 #ifdef RB_OPENMP
@@ -41,7 +44,7 @@ void parallel_for(int64_t n, int64_t grain, const F& f) {
   int nt = num_threads();
   if (n > grain && nt > 1 && !omp_in_parallel()) {
     int64_t tasks = std::min<int64_t>(nt, (n + grain - 1) / grain);
-#pragma omp parallel num_threads(static_cast<int>(tasks))
+#pragma omp parallel num_threads(static_cast <int>(tasks))
     {
       int64_t t = omp_get_thread_num(), T = omp_get_num_threads();
       int64_t chunk = (n + T - 1) / T, b = t * chunk, e = std::min(n, b + chunk);
@@ -57,8 +60,7 @@ void parallel_for(int64_t n, int64_t grain, const F& f) {
 inline Shape broadcast_strides(const Tensor& t, const Shape& shape) {
   Shape st(shape.size(), 0);
   size_t lead = shape.size() - t.shape().size();
-  for (size_t i = 0; i < t.shape().size(); ++i)
-    st[lead + i] = t.shape()[i] == 1 ? 0 : t.strides()[i];
+  for (size_t i = 0; i < t.shape().size(); ++i) st[lead + i] = t.shape()[i] == 1 ? 0 : t.strides()[i];
   return st;
 }
 
@@ -131,4 +133,4 @@ struct StridedLoop {
   }
 };
 
-}  // namespace rb::cpu
+RB_CPU_NAMESPACE_END

@@ -10,7 +10,7 @@
 #include "activation.h"  // vexp
 #include "loops.h"
 
-namespace rb::cpu {
+RB_CPU_NAMESPACE_BEGIN
 namespace {
 
 // f(begin, end, LossSums&) over [0, n) split across threads, partial sums added in thread order.
@@ -28,9 +28,18 @@ LossSums parallel_sums(int64_t n, int64_t grain, const F& f) {
   return total;
 }
 
-template <class T> const T* ptr(const Tensor& t) { return static_cast<const T*>(t.raw_data()); }
-template <class T> const T* ptr(const Tensor* t) { return t ? static_cast<const T*>(t->raw_data()) : nullptr; }
-template <class T> T* mptr(Tensor* t) { return t ? static_cast<T*>(t->raw_data()) : nullptr; }
+template <class T>
+const T* ptr(const Tensor& t) {
+  return static_cast<const T*>(t.raw_data());
+}
+template <class T>
+const T* ptr(const Tensor* t) {
+  return t ? static_cast<const T*>(t->raw_data()) : nullptr;
+}
+template <class T>
+T* mptr(Tensor* t) {
+  return t ? static_cast<T*>(t->raw_data()) : nullptr;
+}
 
 // The upstream gradient of element i: per element (reduction none) or one value for all.
 template <class T>
@@ -210,8 +219,7 @@ LossSums cross_entropy_forward(const Tensor& x, const Tensor& target, const Tens
     const int64_t* pt = ptr<int64_t>(target);
     T *po = mptr<T>(out), *pl = mptr<T>(&lse);
     const double sm = eps / static_cast<double>(C);
-    return parallel_sums(N * inner, grain_for(C),
-                         [&](int64_t s, int64_t e, LossSums& acc) {
+    return parallel_sums(N * inner, grain_for(C), [&](int64_t s, int64_t e, LossSums& acc) {
       for (int64_t i = s; i < e; ++i) {
         const int64_t n = i / inner, k = i - n * inner;
         const T* xr = px + n * C * inner + k;
@@ -293,8 +301,7 @@ LossSums cross_entropy_prob_forward(const Tensor& x, const Tensor& q, const Tens
     const T *px = ptr<T>(x), *pq = ptr<T>(q), *pw = ptr<T>(w);
     T *po = mptr<T>(out), *pl = mptr<T>(&lse);
     const double sm = eps / static_cast<double>(C);
-    return parallel_sums(N * inner, grain_for(C),
-                         [&](int64_t s, int64_t e, LossSums& acc) {
+    return parallel_sums(N * inner, grain_for(C), [&](int64_t s, int64_t e, LossSums& acc) {
       for (int64_t i = s; i < e; ++i) {
         const int64_t n = i / inner, k = i - n * inner;
         const int64_t base = n * C * inner + k;
@@ -338,7 +345,8 @@ void cross_entropy_prob_backward(const Tensor& dout, double scale, const Tensor&
                 gi * (vexp((xr[c * inner] - m) - ls) * wq - (pw ? pw[c] : T(1)) * (qr[c * inner] * keep + sm));
         }
         if (pdq)
-          for (int64_t c = 0; c < C; ++c) pdq[base + c * inner] = gi * (pw ? pw[c] : T(1)) * keep * ((m - xr[c * inner]) + ls);
+          for (int64_t c = 0; c < C; ++c)
+            pdq[base + c * inner] = gi * (pw ? pw[c] : T(1)) * keep * ((m - xr[c * inner]) + ls);
       }
     });
   });
@@ -386,4 +394,11 @@ void nll_backward(const Tensor& dout, double scale, const Tensor& target, const 
   });
 }
 
-}  // namespace rb::cpu
+extern const LossKernels loss_kernels = {
+    &pointwise_loss_forward,     &pointwise_loss_backward,     &bce_forward,           &bce_backward,
+    &bce_logits_forward,         &bce_logits_backward,         &cross_entropy_forward, &cross_entropy_backward,
+    &cross_entropy_prob_forward, &cross_entropy_prob_backward, &nll_forward,           &nll_backward};
+
+RB_CPU_NAMESPACE_END
+
+RB_CPU_DISPATCH(LossKernels, loss_kernels)

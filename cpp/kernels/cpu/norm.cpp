@@ -9,7 +9,7 @@
 
 #include "loops.h"
 
-namespace rb::cpu {
+RB_CPU_NAMESPACE_BEGIN
 
 void batch_norm_stats(const Tensor& x, int64_t N, int64_t C, int64_t L, double* mean, double* var) {
   RB_DISPATCH_FLOATING(x.dtype(), "batch_norm", [&] {
@@ -114,4 +114,8 @@ void batch_norm_backward(const Tensor& dy, const Tensor& x, int64_t N, int64_t C
   });
 }
 
-}  // namespace rb::cpu
+extern const NormKernels norm_kernels = {&batch_norm_stats, &batch_norm_forward, &batch_norm_backward};
+
+RB_CPU_NAMESPACE_END
+
+RB_CPU_DISPATCH(NormKernels, norm_kernels)

@@ -12,7 +12,7 @@
 
 #include "loops.h"
 
-namespace rb::cpu {
+RB_CPU_NAMESPACE_BEGIN
 namespace {
 
 // A step is a handful of flops per element: split only when a chunk pays for a thread.
@@ -67,8 +67,8 @@ void sgd_range(T* __restrict p, const T* __restrict g, T* __restrict buf, int64_
 }
 
 template <class T, bool kCoupled, bool kDecoupled, bool kAmsgrad>
-void adam_range(T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict v, T* __restrict vmax,
-                int64_t b, int64_t e, AdamArgs a) {
+void adam_range(T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict v, T* __restrict vmax, int64_t b,
+                int64_t e, AdamArgs a) {
   const T wd = T(a.weight_decay), shrink = T(1 - a.lr * a.weight_decay), b2 = T(a.beta2), w2 = T(1 - a.beta2),
           eps = T(a.eps), bc2 = T(a.bias_correction2_sqrt), neg_step = T(-a.step_size);
   const Lerp<T> lerp(T(1 - a.beta1));
@@ -101,8 +101,8 @@ void adagrad_range(T* __restrict p, const T* __restrict g, T* __restrict sum, in
 }
 
 template <class T, bool kDecay>
-void adadelta_range(T* __restrict p, const T* __restrict g, T* __restrict sq, T* __restrict acc, int64_t b,
-                    int64_t e, AdadeltaArgs a) {
+void adadelta_range(T* __restrict p, const T* __restrict g, T* __restrict sq, T* __restrict acc, int64_t b, int64_t e,
+                    AdadeltaArgs a) {
   const T wd = T(a.weight_decay), rho = T(a.rho), w = T(1 - a.rho), eps = T(a.eps), neg_lr = T(-a.lr),
           sign = a.maximize ? T(-1) : T(1);
   for (int64_t i = b; i < e; ++i) {
@@ -170,54 +170,64 @@ void nadam_range(T* __restrict p, const T* __restrict g, T* __restrict m, T* __r
 template <class T>
 void sgd_step(T* p, const T* g, T* buf, int64_t n, const SgdArgs& a) {
   bool mom = a.momentum != 0;
-  with_flags([&](auto decay, auto momentum, auto first, auto nesterov) {
-    parallel_for(n, kOptimGrain, [=](int64_t b, int64_t e) {
-      sgd_range<T, decay, momentum, first, nesterov>(p, g, buf, b, e, a);
-    });
-  }, a.weight_decay != 0, mom, mom && a.first_step, mom && a.nesterov);
+  with_flags(
+      [&](auto decay, auto momentum, auto first, auto nesterov) {
+        parallel_for(n, kOptimGrain,
+                     [=](int64_t b, int64_t e) { sgd_range<T, decay, momentum, first, nesterov>(p, g, buf, b, e, a); });
+      },
+      a.weight_decay != 0, mom, mom && a.first_step, mom && a.nesterov);
 }
 
 template <class T>
 void adam_step(T* p, const T* g, T* m, T* v, T* vmax, int64_t n, const AdamArgs& a) {
   bool decay = a.weight_decay != 0;
-  with_flags([&](auto coupled, auto decoupled, auto amsgrad) {
-    parallel_for(n, kOptimGrain, [=](int64_t b, int64_t e) {
-      adam_range<T, coupled, decoupled, amsgrad>(p, g, m, v, vmax, b, e, a);
-    });
-  }, decay && !a.decoupled, decay && a.decoupled, a.amsgrad);
+  with_flags(
+      [&](auto coupled, auto decoupled, auto amsgrad) {
+        parallel_for(n, kOptimGrain, [=](int64_t b, int64_t e) {
+          adam_range<T, coupled, decoupled, amsgrad>(p, g, m, v, vmax, b, e, a);
+        });
+      },
+      decay && !a.decoupled, decay && a.decoupled, a.amsgrad);
 }
 
 template <class T>
 void adagrad_step(T* p, const T* g, T* sum, int64_t n, const AdagradArgs& a) {
-  with_flags([&](auto decay) {
-    parallel_for(n, kOptimGrain, [=](int64_t b, int64_t e) { adagrad_range<T, decay>(p, g, sum, b, e, a); });
-  }, a.weight_decay != 0);
+  with_flags(
+      [&](auto decay) {
+        parallel_for(n, kOptimGrain, [=](int64_t b, int64_t e) { adagrad_range<T, decay>(p, g, sum, b, e, a); });
+      },
+      a.weight_decay != 0);
 }
 
 template <class T>
 void adadelta_step(T* p, const T* g, T* sq, T* acc, int64_t n, const AdadeltaArgs& a) {
-  with_flags([&](auto decay) {
-    parallel_for(n, kOptimGrain, [=](int64_t b, int64_t e) { adadelta_range<T, decay>(p, g, sq, acc, b, e, a); });
-  }, a.weight_decay != 0);
+  with_flags(
+      [&](auto decay) {
+        parallel_for(n, kOptimGrain, [=](int64_t b, int64_t e) { adadelta_range<T, decay>(p, g, sq, acc, b, e, a); });
+      },
+      a.weight_decay != 0);
 }
 
 template <class T>
 void rmsprop_step(T* p, const T* g, T* sq, T* gavg, T* buf, int64_t n, const RmspropArgs& a) {
-  with_flags([&](auto decay, auto centered, auto momentum) {
-    parallel_for(n, kOptimGrain, [=](int64_t b, int64_t e) {
-      rmsprop_range<T, decay, centered, momentum>(p, g, sq, gavg, buf, b, e, a);
-    });
-  }, a.weight_decay != 0, a.centered, a.momentum > 0);
+  with_flags(
+      [&](auto decay, auto centered, auto momentum) {
+        parallel_for(n, kOptimGrain, [=](int64_t b, int64_t e) {
+          rmsprop_range<T, decay, centered, momentum>(p, g, sq, gavg, buf, b, e, a);
+        });
+      },
+      a.weight_decay != 0, a.centered, a.momentum > 0);
 }
 
 template <class T>
 void nadam_step(T* p, const T* g, T* m, T* v, int64_t n, const NadamArgs& a) {
   bool decay = a.weight_decay != 0;
-  with_flags([&](auto coupled, auto decoupled) {
-    parallel_for(n, kOptimGrain, [=](int64_t b, int64_t e) {
-      nadam_range<T, coupled, decoupled>(p, g, m, v, b, e, a);
-    });
-  }, decay && !a.decoupled, decay && a.decoupled);
+  with_flags(
+      [&](auto coupled, auto decoupled) {
+        parallel_for(n, kOptimGrain,
+                     [=](int64_t b, int64_t e) { nadam_range<T, coupled, decoupled>(p, g, m, v, b, e, a); });
+      },
+      decay && !a.decoupled, decay && a.decoupled);
 }
 
 #define RB_OPTIM_INSTANTIATE(T)                                                         \
@@ -231,4 +241,13 @@ RB_OPTIM_INSTANTIATE(float)
 RB_OPTIM_INSTANTIATE(double)
 #undef RB_OPTIM_INSTANTIATE
 
-}  // namespace rb::cpu
+extern const OptimKernels<float> optim_kernels_f32 = {&sgd_step<float>,      &adam_step<float>,    &adagrad_step<float>,
+                                                      &adadelta_step<float>, &rmsprop_step<float>, &nadam_step<float>};
+extern const OptimKernels<double> optim_kernels_f64 = {&sgd_step<double>,     &adam_step<double>,
+                                                       &adagrad_step<double>, &adadelta_step<double>,
+                                                       &rmsprop_step<double>, &nadam_step<double>};
+
+RB_CPU_NAMESPACE_END
+
+RB_CPU_DISPATCH(OptimKernels<float>, optim_kernels_f32)
+RB_CPU_DISPATCH(OptimKernels<double>, optim_kernels_f64)

@@ -8,7 +8,7 @@
 
 #include "loops.h"
 
-namespace rb::cpu {
+RB_CPU_NAMESPACE_BEGIN
 namespace {
 
 inline int64_t start_index(int64_t a, int64_t out, int64_t in) { return (a * in) / out; }
@@ -241,4 +241,11 @@ void adaptive_max_pool2d_forward(const Tensor& x, const PoolGeom& g, Tensor& out
   });
 }
 
-}  // namespace rb::cpu
+extern const PoolKernels pool_kernels = {
+    &max_pool2d_forward,           &max_pool2d_backward,        &index_gather2d,
+    &avg_pool2d_forward,           &avg_pool2d_backward,        &adaptive_avg_pool2d_forward,
+    &adaptive_avg_pool2d_backward, &adaptive_max_pool2d_forward};
+
+RB_CPU_NAMESPACE_END
+
+RB_CPU_DISPATCH(PoolKernels, pool_kernels)

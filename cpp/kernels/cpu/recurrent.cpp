@@ -12,15 +12,18 @@
 
 #include "activation.h"
 #include "blas.h"
+#include "gemm_packed.h"
 #include "loops.h"
 
-namespace rb::cpu {
+RB_CPU_NAMESPACE_BEGIN
 namespace {
 
 // Gate nonlinearities the compiler can vectorize for float (vexp and vtanh, within a few ulp);
 // double keeps libm (the gradient-check dtype).
 template <class T>
-inline T sigm(T v) { return T(1) / (T(1) + vexp(-v)); }
+inline T sigm(T v) {
+  return T(1) / (T(1) + vexp(-v));
+}
 // Pack the recurrent weight when it is used for several steps of a small batch; with a large
 // batch the BLAS's own blocking wins.
 inline bool packed_recurrence(const RNNShape& s) {
@@ -30,14 +33,14 @@ inline bool packed_recurrence(const RNNShape& s) {
 inline bool active(const RNNShape& s, int64_t t, int64_t b) { return !s.lengths || t < s.lengths[b]; }
 
 // Rows per thread when each thread runs the whole sequence for its rows: a row costs about
-// T * G*H * (P + 1) flops; at least 8 rows (one full tile of gemm_packed) per thread. Unpacked
+// T * G*H * (P + 1) flops; at least one full tile of gemm_packed per thread. Unpacked
 // (one step, as the cells run, or a large batch) the rows stay together: the BLAS packs the whole
 // weight for every product, so threads that each multiply a few rows would each pay that packing;
 // the product then splits its columns across the threads instead (cpu::gemm).
 inline int64_t batch_grain(const RNNShape& s) {
   if (!packed_recurrence(s)) return std::max<int64_t>(1, s.B);
   const int64_t row = std::max<int64_t>(1, s.T * rnn_gates(s.mode) * s.H * (s.P + 1));
-  return std::max<int64_t>(8, static_cast<int64_t>(kParallelGemmFlops / 2) / row);
+  return std::max<int64_t>(kTileRows, static_cast<int64_t>(kParallelGemmFlops / 2) / row);
 }
 
 // The per-row cell updates, with restrict pointers: written inline, the many possible overlaps
@@ -100,8 +103,10 @@ void rnn_layer_forward(const RNNShape& s, const T* x, const T* h0, const T* c0, 
   const int64_t Tn = s.T, B = s.B, I = s.I, H = s.H, P = s.P, G = rnn_gates(s.mode), GH = G * H;
   const bool lstm = s.mode == RNNMode::LSTM, proj = lstm && w_hr;
   if (Tn * B > 0 && GH > 0) {
-    if (I > 0) gemm<T>(false, true, Tn * B, GH, I, T(1), x, I, w_ih, I, T(0), gates, GH);
-    else std::fill(gates, gates + Tn * B * GH, T(0));
+    if (I > 0)
+      gemm<T>(false, true, Tn * B, GH, I, T(1), x, I, w_ih, I, T(0), gates, GH);
+    else
+      std::fill(gates, gates + Tn * B * GH, T(0));
   }
   std::memcpy(hn, h0, sizeof(T) * B * P);  // hn is the running state
   if (lstm) std::memcpy(cn, c0, sizeof(T) * B * H);
@@ -113,8 +118,10 @@ void rnn_layer_forward(const RNNShape& s, const T* x, const T* h0, const T* c0, 
   std::unique_ptr<PackedB<T>> wt(packed_recurrence(s) ? new PackedB<T>(w_hh, P, true, P, GH) : nullptr);
   // h: rows of the state -> dst: the same rows of the gate pre-activations
   auto recur = [&](int64_t rows, const T* h, T beta, T* dst) {
-    if (wt) gemm_packed<T>(rows, h, P, *wt, beta, dst, GH);
-    else gemm<T>(false, true, rows, GH, P, T(1), h, P, w_hh, P, beta, dst, GH);
+    if (wt)
+      gemm_packed<T>(rows, h, P, *wt, beta, dst, GH);
+    else
+      gemm<T>(false, true, rows, GH, P, T(1), h, P, w_hh, P, beta, dst, GH);
   };
   const T* bi = b_ih ? b_ih : zb.data();
   const T* bh = b_hh ? b_hh : zb.data();
@@ -130,8 +137,10 @@ void rnn_layer_forward(const RNNShape& s, const T* x, const T* h0, const T* c0, 
       // RNN and LSTM add the recurrence straight onto the input projection (beta = 1); GRU keeps
       // W_hn h apart because r scales it.
       if (GH > 0 && P > 0) {
-        if (gru) recur(rows, hn + b0 * P, T(0), hg.data() + b0 * GH);
-        else recur(rows, hn + b0 * P, T(1), g_t + b0 * GH);
+        if (gru)
+          recur(rows, hn + b0 * P, T(0), hg.data() + b0 * GH);
+        else
+          recur(rows, hn + b0 * P, T(1), g_t + b0 * GH);
       } else if (gru) {
         std::fill(hg.begin() + b0 * GH, hg.begin() + b1 * GH, T(0));
       }
@@ -168,8 +177,10 @@ void rnn_layer_forward(const RNNShape& s, const T* x, const T* h0, const T* c0, 
         }
         if (!gru && !lstm) std::memcpy(o, a, sizeof(T) * H);
         if (!proj) {
-          if (on) std::memcpy(h, o, sizeof(T) * P);
-          else std::fill(o, o + P, T(0));
+          if (on)
+            std::memcpy(h, o, sizeof(T) * P);
+          else
+            std::fill(o, o + P, T(0));
         }
       }
       if (proj) {
@@ -215,8 +226,10 @@ void rnn_layer_backward(const RNNShape& s, const T* x, const T* w_ih, const T* w
         for (int64_t b = b0; b < b1; ++b)
           for (int64_t j = 0; j < P; ++j) dhp_t[b * P + j] = active(s, t, b) ? cur[b * P + j] : T(0);
         if (H > 0) {
-          if (P > 0) gemm<T>(false, false, rows, H, P, T(1), cur + b0 * P, P, w_hr, H, T(0), dm.data() + b0 * H, H);
-          else std::fill(dm.begin() + b0 * H, dm.begin() + b1 * H, T(0));
+          if (P > 0)
+            gemm<T>(false, false, rows, H, P, T(1), cur + b0 * P, P, w_hr, H, T(0), dm.data() + b0 * H, H);
+          else
+            std::fill(dm.begin() + b0 * H, dm.begin() + b1 * H, T(0));
         }
       }
       const T* dmv = proj ? dm.data() : cur;
@@ -240,21 +253,27 @@ void rnn_layer_backward(const RNNShape& s, const T* x, const T* w_ih, const T* w
         } else if (lstm) {
           const T* cp = extra + (t * B + b) * H;
           T* dcb = dc.data() + b * H;
-          if (proj) lstm_row_backward<T, true>(H, a, cp, dhb, dcb, d, M.data() + (t * B + b) * H);
-          else lstm_row_backward<T, false>(H, a, cp, dhb, dcb, d, nullptr);
+          if (proj)
+            lstm_row_backward<T, true>(H, a, cp, dhb, dcb, d, M.data() + (t * B + b) * H);
+          else
+            lstm_row_backward<T, false>(H, a, cp, dhb, dcb, d, nullptr);
         } else {
           gru_row_backward(H, a, extra + (t * B + b) * H, hprev + (t * B + b) * P, dhb, d, dxr);
         }
       }
       if (P > 0) {
-        if (whh) gemm_packed<T>(rows, dA_t + b0 * GH, GH, *whh, T(0), nxt + b0 * P, P);
-        else if (GH > 0) gemm<T>(false, false, rows, P, GH, T(1), dA_t + b0 * GH, GH, w_hh, P, T(0), nxt + b0 * P, P);
-        else std::fill(nxt + b0 * P, nxt + b1 * P, T(0));
+        if (whh)
+          gemm_packed<T>(rows, dA_t + b0 * GH, GH, *whh, T(0), nxt + b0 * P, P);
+        else if (GH > 0)
+          gemm<T>(false, false, rows, P, GH, T(1), dA_t + b0 * GH, GH, w_hh, P, T(0), nxt + b0 * P, P);
+        else
+          std::fill(nxt + b0 * P, nxt + b1 * P, T(0));
       }
       for (int64_t b = b0; b < b1; ++b) {
         T* row = nxt + b * P;
         const T* dhb = cur + b * P;
-        if (!active(s, t, b)) std::copy(dhb, dhb + P, row);
+        if (!active(s, t, b))
+          std::copy(dhb, dhb + P, row);
         else if (gru)
           for (int64_t j = 0; j < H; ++j) row[j] += dhb[j] * g_t[b * GH + H + j];
       }
@@ -271,35 +290,50 @@ void rnn_layer_backward(const RNNShape& s, const T* x, const T* w_ih, const T* w
       for (int64_t j = 0; j < GH; ++j) dst[j] += src[i * GH + j];
   };
   if (dx) {
-    if (N > 0 && I > 0 && GH > 0) gemm<T>(false, false, N, I, GH, T(1), dxa, GH, w_ih, I, T(0), dx, I);
-    else std::fill(dx, dx + N * I, T(0));
+    if (N > 0 && I > 0 && GH > 0)
+      gemm<T>(false, false, N, I, GH, T(1), dxa, GH, w_ih, I, T(0), dx, I);
+    else
+      std::fill(dx, dx + N * I, T(0));
   }
   if (dw_ih) {
-    if (N > 0 && I > 0 && GH > 0) gemm<T>(true, false, GH, I, N, T(1), dxa, GH, x, I, T(0), dw_ih, I);
-    else std::fill(dw_ih, dw_ih + GH * I, T(0));
+    if (N > 0 && I > 0 && GH > 0)
+      gemm<T>(true, false, GH, I, N, T(1), dxa, GH, x, I, T(0), dw_ih, I);
+    else
+      std::fill(dw_ih, dw_ih + GH * I, T(0));
   }
   if (dw_hh) {
-    if (N > 0 && P > 0 && GH > 0) gemm<T>(true, false, GH, P, N, T(1), dAp, GH, hprev, P, T(0), dw_hh, P);
-    else std::fill(dw_hh, dw_hh + GH * P, T(0));
+    if (N > 0 && P > 0 && GH > 0)
+      gemm<T>(true, false, GH, P, N, T(1), dAp, GH, hprev, P, T(0), dw_hh, P);
+    else
+      std::fill(dw_hh, dw_hh + GH * P, T(0));
   }
   if (db_ih) colsum(dxa, db_ih);
   if (db_hh) {
-    if (db_ih && !gru) std::copy(db_ih, db_ih + GH, db_hh);  // the same sum: both sides share dA
-    else colsum(dAp, db_hh);
+    if (db_ih && !gru)
+      std::copy(db_ih, db_ih + GH, db_hh);  // the same sum: both sides share dA
+    else
+      colsum(dAp, db_hh);
   }
   if (dw_hr && proj) {
-    if (N > 0 && P > 0 && H > 0) gemm<T>(true, false, P, H, N, T(1), dHP.data(), P, M.data(), H, T(0), dw_hr, H);
-    else std::fill(dw_hr, dw_hr + P * H, T(0));
+    if (N > 0 && P > 0 && H > 0)
+      gemm<T>(true, false, P, H, N, T(1), dHP.data(), P, M.data(), H, T(0), dw_hr, H);
+    else
+      std::fill(dw_hr, dw_hr + P * H, T(0));
   }
 }
 
-#define RB_RNN_INST(T)                                                                                            \
-  template void rnn_layer_forward<T>(const RNNShape&, const T*, const T*, const T*, const T*, const T*, const T*, \
-                                     const T*, const T*, T*, T*, T*, T*, T*, T*);                                \
-  template void rnn_layer_backward<T>(const RNNShape&, const T*, const T*, const T*, const T*, const T*,         \
-                                      const T*, const T*, const T*, const T*, const T*, T*, T*, T*, T*, T*, T*,   \
-                                      T*, T*);
+#define RB_RNN_INST(T)                                                                                             \
+  template void rnn_layer_forward<T>(const RNNShape&, const T*, const T*, const T*, const T*, const T*, const T*,  \
+                                     const T*, const T*, T*, T*, T*, T*, T*, T*);                                  \
+  template void rnn_layer_backward<T>(const RNNShape&, const T*, const T*, const T*, const T*, const T*, const T*, \
+                                      const T*, const T*, const T*, const T*, T*, T*, T*, T*, T*, T*, T*, T*);
 RB_RNN_INST(float)
 RB_RNN_INST(double)
 
-}  // namespace rb::cpu
+extern const RecurrentKernels<float> recurrent_kernels_f32 = {&rnn_layer_forward<float>, &rnn_layer_backward<float>};
+extern const RecurrentKernels<double> recurrent_kernels_f64 = {&rnn_layer_forward<double>, &rnn_layer_backward<double>};
+
+RB_CPU_NAMESPACE_END
+
+RB_CPU_DISPATCH(RecurrentKernels<float>, recurrent_kernels_f32)
+RB_CPU_DISPATCH(RecurrentKernels<double>, recurrent_kernels_f64)

@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <type_traits>
 
-namespace rb::cpu {
+#include "capability.h"
+
+RB_CPU_NAMESPACE_BEGIN
 
 // exp that the compiler can vectorize (libm's expf is a call per element). float: Cephes' degree-6
 // polynomial on x - n ln2 scaled by 2^n in two steps (so the denormal and overflow ends come out
@@ -63,10 +65,12 @@ inline T vtanh(T x) {
     const float ax = x < 0.0f ? -x : x, s = x * x;
     const float poly =
         ((((-5.70498872745e-3f * s + 2.06390887954e-2f) * s - 5.37397155531e-2f) * s + 1.33314422036e-1f) * s -
-         3.33332819422e-1f) * s * x + x;
+         3.33332819422e-1f) *
+            s * x +
+        x;
     const float big = 1.0f - 2.0f / (vexp(2.0f * ax) + 1.0f);
     return ax > 0.625f ? (x < 0.0f ? -big : big) : x == 0.0f ? x : poly;  // x == 0: keep -0's sign
   }
 }
 
-}  // namespace rb::cpu
+RB_CPU_NAMESPACE_END

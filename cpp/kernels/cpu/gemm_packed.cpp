@@ -42,7 +42,7 @@ void tile(int64_t K, const T* A, int64_t lda, const T* panel, T beta, T* C, int6
     const Vec<T> w0 = vload(panel + k * NR), w1 = vload(panel + k * NR + L);
 #pragma GCC unroll 8
     for (int64_t r = 0; r < Rows; ++r) {
-      const Vec<T> a = Vec<T>{} + A[r * lda + k];  // a broadcast register, not a scalar per lane
+      const T a = A[r * lda + k];  // scalar * vector: a broadcast load (an add of 0 would cost an FMA-port uop)
       acc0[r] += a * w0;
       acc1[r] += a * w1;
     }

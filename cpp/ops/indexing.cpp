@@ -1,85 +1,21 @@
 // Indexing ops: getitem/setitem resolve an index expression into basic views (select, slice,
-// unsqueeze) and at most one advanced gather/scatter; cat/stack/split, gather, masked_fill.
+// unsqueeze) and at most one advanced gather/scatter; gather/scatter, index_select, masked ops.
 #include <algorithm>
 
 #include "rosenblatt/ops.h"
 
 #include "op_common.h"
+#include "views.h"
 
 #include "../kernels/cpu/elementwise.h"
 #include "../kernels/cpu/indexing.h"
 #include "../kernels/cpu/loops.h"
 
 namespace rb {
+
+using namespace views;
+
 namespace {
-
-Tensor select_raw(const Tensor& x, int64_t d, int64_t i) {
-  Shape sizes = x.shape(), strides = x.strides();
-  int64_t off = x.offset() + i * strides[d];
-  sizes.erase(sizes.begin() + d);
-  strides.erase(strides.begin() + d);
-  return Tensor::make_view(x, sizes, strides, off);
-}
-
-Tensor slice_raw(const Tensor& x, int64_t d, int64_t start, int64_t len, int64_t step) {
-  Shape sizes = x.shape(), strides = x.strides();
-  int64_t off = x.offset() + (len > 0 ? start * strides[d] : 0);
-  sizes[d] = len;
-  strides[d] *= step;
-  return Tensor::make_view(x, sizes, strides, off);
-}
-
-// The gradient of a select/slice view: the incoming gradient placed into zeros of the input shape.
-struct ViewSliceBackward : Node {
-  bool is_view() const override { return true; }
-  Shape in_shape;
-  int64_t dim = 0, start = 0, len = 0, step = 1;
-  bool is_select = false;
-  std::string name() const override { return is_select ? "SelectBackward" : "SliceBackward"; }
-  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
-    Tensor gi = zeros(in_shape, g[0].dtype(), g[0].device());
-    Tensor v = is_select ? select_raw(gi, dim, start) : slice_raw(gi, dim, start, len, step);
-    cpu::copy(g[0], v);
-    return {gi};
-  }
-};
-
-struct AliasBackward : Node {
-  bool is_view() const override { return true; }
-  std::string name() const override { return "AliasBackward"; }
-  std::vector<Tensor> apply(std::vector<Tensor>& g) override { return {g[0]}; }
-};
-
-Tensor alias(const Tensor& x) {
-  Tensor out = Tensor::make_view(x, x.shape(), x.strides(), x.offset());
-  if (needs_grad(x)) record(std::make_shared<AliasBackward>(), {&x}, {&out});
-  return out;
-}
-
-Tensor record_view(const Tensor& x, Tensor out, int64_t dim, int64_t start, int64_t len, int64_t step, bool sel) {
-  if (needs_grad(x)) {
-    auto node = std::make_shared<ViewSliceBackward>();
-    node->in_shape = x.shape();
-    node->dim = dim, node->start = start, node->len = len, node->step = step, node->is_select = sel;
-    record(node, {&x}, {&out});
-  }
-  return out;
-}
-
-// select with getitem's message ("index 5 is out of bounds for dimension 0 with size 3", naming the
-// dim of the indexed tensor, report_dim, rather than of the partly indexed view).
-Tensor select_checked(const Tensor& x, int64_t dim, int64_t index, bool getitem, int64_t report_dim = -1) {
-  RB_CHECK(x.dim() > 0, IndexError, "select() cannot be applied to a 0-dim tensor.");
-  int64_t d = wrap_dim(dim, x.dim()), n = x.shape()[d];
-  if (index < -n || index >= n) {
-    if (getitem)
-      throw IndexError(str("index ", index, " is out of bounds for dimension ", report_dim < 0 ? d : report_dim,
-                           " with size ", n));
-    throw IndexError(str("select(): index ", index, " out of range for tensor of size ", x.shape(), " at dimension ", d));
-  }
-  if (index < 0) index += n;
-  return record_view(x, select_raw(x, d, index), d, index, 0, 1, true);
-}
 
 // ---- advanced indexing -------------------------------------------------------------------------
 
@@ -87,7 +23,8 @@ Tensor select_checked(const Tensor& x, int64_t dim, int64_t index, bool getitem,
 cpu::IndexOffsets layout_offsets(const Shape& shape, const Shape& strides, int64_t s, int64_t nb) {
   cpu::IndexOffsets o;
   auto part = [&](int64_t a, int64_t b) {
-    return cpu::offset_table(Shape(shape.begin() + a, shape.begin() + b), Shape(strides.begin() + a, strides.begin() + b));
+    return cpu::offset_table(Shape(shape.begin() + a, shape.begin() + b),
+                             Shape(strides.begin() + a, strides.begin() + b));
   };
   int64_t n = static_cast<int64_t>(shape.size());
   o.pre = part(0, s), o.mid = part(s, s + nb), o.post = part(s + nb, n);
@@ -172,7 +109,8 @@ Resolved resolve(const Tensor& x, const IndexList& index) {
   int64_t consumed = 0, ellipses = 0;
   for (const TensorIndex& e : index) {
     switch (e.kind) {
-      case TensorIndex::Kind::Int: case TensorIndex::Kind::Slice: ++consumed; break;
+      case TensorIndex::Kind::Int:
+      case TensorIndex::Kind::Slice: ++consumed; break;
       case TensorIndex::Kind::Tensor:
         check_index_dtype(e.t);
         consumed += e.t.dtype() == DType::Bool ? e.t.dim() : 1;
@@ -205,8 +143,9 @@ Resolved resolve(const Tensor& x, const IndexList& index) {
       case TensorIndex::Kind::Ellipsis: dim += x.dim() - consumed, orig += x.dim() - consumed; break;
       case TensorIndex::Kind::Tensor: {
         const Tensor& t = e.t;
-        RB_CHECK(t.device() == x.device(), Error, "indices should be either on cpu or on the same device as the indexed tensor (",
-                 x.device().name(), ")");
+        RB_CHECK(t.device() == x.device(), Error,
+                 "indices should be either on cpu or on the same device as the indexed tensor (", x.device().name(),
+                 ")");
         orig += t.dtype() == DType::Bool ? t.dim() : 1;
         if (t.dtype() == DType::Int64) {
           dims.push_back(dim++);
@@ -272,8 +211,8 @@ Resolved resolve(const Tensor& x, const IndexList& index) {
 void put_into(Tensor& dst, const IndexList& index, const Tensor& value, bool accumulate = false) {
   NoGradGuard ng;
   Resolved r = resolve(dst, index);
-  Shape target = r.idx.empty() ? r.view.shape()
-                               : advanced_shape(r.view.shape(), r.s, static_cast<int64_t>(r.idx.size()), r.B);
+  Shape target =
+      r.idx.empty() ? r.view.shape() : advanced_shape(r.view.shape(), r.s, static_cast<int64_t>(r.idx.size()), r.B);
   // Leading size-1 dims of the value beyond the target's rank are dropped, as PyTorch does. A value
   // that aliases dst (x[1:] = x[:-1]) is copied first, or the write would read what it just wrote.
   Tensor v = value.storage() == dst.storage() ? clone(value) : value;
@@ -342,36 +281,6 @@ Tensor index_put(const Tensor& x, const IndexList& index, const Tensor& value, b
 
 namespace {
 
-void normalize_slice(int64_t size, std::optional<int64_t> a, std::optional<int64_t> b, int64_t& start, int64_t& stop) {
-  start = a ? *a : 0;
-  stop = b ? *b : size;
-  if (start < 0) start = std::max<int64_t>(start + size, 0);
-  if (stop < 0) stop = std::max<int64_t>(stop + size, 0);
-  start = std::min(start, size);
-  stop = std::min(std::max(stop, start), size);
-}
-
-struct CatBackward : Node {
-  int64_t dim = 0;
-  std::vector<int64_t> sizes;
-  std::vector<DType> dtypes;
-  std::string name() const override { return "CatBackward"; }
-  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
-    std::vector<Tensor> out;
-    int64_t off = 0;
-    for (size_t i = 0; i < sizes.size(); ++i) {
-      if (sizes[i] < 0) {  // a skipped legacy empty input
-        out.push_back(zeros({0}, dtypes[i], g[0].device()));
-        continue;
-      }
-      Tensor gi = slice_raw(g[0], dim, off, sizes[i], 1);
-      off += sizes[i];
-      out.push_back(is_floating(dtypes[i]) ? cast(gi, dtypes[i]) : Tensor());
-    }
-    return out;
-  }
-};
-
 struct GatherBackward : Node {
   Shape in_shape;
   int64_t dim = 0;
@@ -438,12 +347,14 @@ struct ScatterBackward : Node {  // x with src written over it: x's gradient los
 
 void check_gather_args(const char* op, const Tensor& x, int64_t dim, const Tensor& index, bool check_sizes) {
   RB_CHECK(index.dtype() == DType::Int64, Error, op, "(): Expected dtype int64 for index");
-  RB_CHECK(index.dim() == x.dim(), Error, "Index tensor must have the same number of dimensions as input tensor (index ",
-           index.shape(), ", input ", x.shape(), ")");
+  RB_CHECK(index.dim() == x.dim(), Error,
+           "Index tensor must have the same number of dimensions as input tensor (index ", index.shape(), ", input ",
+           x.shape(), ")");
   if (check_sizes)
     for (int64_t d = 0; d < x.dim(); ++d)
       RB_CHECK(d == dim || index.shape()[d] <= x.shape()[d], Error, "Size does not match at dimension ", d,
-               " expected index ", index.shape(), " to be no larger than self ", x.shape(), " apart from dimension ", dim);
+               " expected index ", index.shape(), " to be no larger than self ", x.shape(), " apart from dimension ",
+               dim);
   if (auto bad = cpu::find_out_of_range(index, x.shape()[dim], false))
     throw Error(str("index ", *bad, " is out of bounds for dimension ", dim, " with size ", x.shape()[dim]));
 }
@@ -473,138 +384,6 @@ Tensor& index_put_(Tensor& x, const IndexList& idx, const Tensor& value, bool ac
 
 Tensor& index_put_(Tensor& x, const IndexList& idx, Scalar value) {
   return index_put_(x, idx, scalar_tensor(value, x.dtype(), x.device()));
-}
-
-Tensor select(const Tensor& x, int64_t dim, int64_t index) { return select_checked(x, dim, index, false); }
-
-Tensor slice(const Tensor& x, int64_t dim, std::optional<int64_t> a, std::optional<int64_t> b, int64_t step) {
-  RB_CHECK(step > 0, ValueError, "step must be greater than zero");
-  RB_CHECK(x.dim() > 0, IndexError, "slice() cannot be applied to a 0-dim tensor.");
-  int64_t d = wrap_dim(dim, x.dim()), start, stop;
-  normalize_slice(x.shape()[d], a, b, start, stop);
-  int64_t len = (stop - start + step - 1) / step;
-  return record_view(x, slice_raw(x, d, start, len, step), d, start, len, step, false);
-}
-
-Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
-  RB_CHECK(x.dim() > 0, Error, "narrow() cannot be applied to a 0-dim tensor.");
-  int64_t d = wrap_dim(dim, x.dim()), n = x.shape()[d];
-  RB_CHECK(length >= 0, Error, "narrow(): length must be non-negative.");
-  RB_CHECK(start >= -n && start <= n, IndexError, "start out of range (expected to be in range of [", -n, ", ", n,
-           "], but got ", start, ")");
-  if (start < 0) start += n;
-  RB_CHECK(start + length <= n, Error, "start (", start, ") + length (", length, ") exceeds dimension size (", n, ").");
-  return record_view(x, slice_raw(x, d, start, length, 1), d, start, length, 1, false);
-}
-
-std::vector<Tensor> unbind(const Tensor& x, int64_t dim) {
-  RB_CHECK(x.dim() > 0, IndexError, "Dimension specified as 0 but tensor has no dimensions");
-  int64_t d = wrap_dim(dim, x.dim());
-  std::vector<Tensor> out;
-  for (int64_t i = 0; i < x.shape()[d]; ++i) out.push_back(select(x, d, i));
-  return out;
-}
-
-std::vector<Tensor> split(const Tensor& x, int64_t split_size, int64_t dim) {
-  RB_CHECK(x.dim() > 0, Error, "split expects at least a 1-dimensional tensor");
-  RB_CHECK(split_size >= 0, Error, "split expects split_size be non-negative, but got split_size=", split_size);
-  int64_t d = wrap_dim(dim, x.dim()), n = x.shape()[d];
-  RB_CHECK(split_size > 0 || n == 0, Error, "split_size can only be 0 if dimension size is 0, but got dimension size of ", n);
-  int64_t parts = split_size == 0 ? 1 : std::max<int64_t>((n + split_size - 1) / split_size, 1);
-  std::vector<Tensor> out;
-  for (int64_t i = 0; i < parts; ++i) {
-    int64_t start = i * split_size;
-    out.push_back(narrow(x, d, start, std::min(split_size, n - start)));
-  }
-  return out;
-}
-
-std::vector<Tensor> split_with_sizes(const Tensor& x, const std::vector<int64_t>& sizes, int64_t dim) {
-  RB_CHECK(x.dim() > 0, Error, "split expects at least a 1-dimensional tensor");
-  int64_t d = wrap_dim(dim, x.dim()), n = x.shape()[d], total = 0;
-  for (int64_t s : sizes) {
-    RB_CHECK(s >= 0, Error, "split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes=", sizes);
-    total += s;
-  }
-  RB_CHECK(total == n, Error, "split_with_sizes expects split_sizes to sum exactly to ", n,
-           " (input tensor's size at dimension ", d, "), but got split_sizes=", sizes);
-  std::vector<Tensor> out;
-  int64_t start = 0;
-  for (int64_t s : sizes) out.push_back(narrow(x, d, start, s)), start += s;
-  return out;
-}
-
-std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t dim) {
-  RB_CHECK(x.dim() > 0, Error, "chunk expects at least a 1-dimensional tensor");
-  RB_CHECK(chunks > 0, Error, "chunk expects `chunks` to be greater than 0, got: ", chunks);
-  int64_t n = x.shape()[wrap_dim(dim, x.dim())];
-  return split(x, std::max<int64_t>((n + chunks - 1) / chunks, 1), dim);
-}
-
-Tensor cat(const std::vector<Tensor>& xs, int64_t dim) {
-  RB_CHECK(!xs.empty(), Error, "torch.cat(): expected a non-empty list of Tensors");
-  // 1-D empty tensors are skipped, a legacy rule PyTorch keeps.
-  auto skipped = [](const Tensor& t) { return t.dim() == 1 && t.numel() == 0; };
-  const Tensor* ref = nullptr;
-  DType dt = xs[0].dtype();
-  for (size_t i = 0; i < xs.size(); ++i) {
-    RB_CHECK(xs[i].dim() > 0, Error, "zero-dimensional tensor (at position ", i, ") cannot be concatenated");
-    RB_CHECK(xs[i].device() == xs[0].device(), Error, "Expected all tensors to be on the same device, but found at least two devices, ",
-             xs[0].device().name(), " and ", xs[i].device().name(), "!");
-    dt = promote(dt, xs[i].dtype());
-    if (!ref && !skipped(xs[i])) ref = &xs[i];
-  }
-  if (!ref) ref = &xs[0];
-  int64_t d = wrap_dim(dim, ref->dim()), total = 0;
-  for (size_t i = 0; i < xs.size(); ++i) {
-    const Tensor& t = xs[i];
-    if (skipped(t) && &t != ref) continue;
-    RB_CHECK(t.dim() == ref->dim(), Error, "Tensors must have same number of dimensions: got ", ref->dim(), " and ",
-             t.dim(), " (shapes ", ref->shape(), " and ", t.shape(), ")");
-    for (int64_t k = 0; k < t.dim(); ++k)
-      RB_CHECK(k == d || t.shape()[k] == ref->shape()[k], Error, "Sizes of tensors must match except in dimension ", d,
-               ". Expected size ", ref->shape()[k], " but got size ", t.shape()[k], " for tensor number ", i,
-               " in the list (shapes ", ref->shape(), " and ", t.shape(), ")");
-    total += t.shape()[d];
-  }
-  Shape shape = ref->shape();
-  shape[d] = total;
-  Tensor out = Tensor::empty(shape, dt, ref->device());
-  std::vector<int64_t> sizes;
-  std::vector<DType> dtypes;
-  int64_t off = 0;
-  for (const Tensor& t : xs) {
-    dtypes.push_back(t.dtype());
-    if (skipped(t) && &t != ref) {
-      sizes.push_back(-1);
-      continue;
-    }
-    Tensor v = slice_raw(out, d, off, t.shape()[d], 1);
-    if (t.numel() > 0) cpu::copy(t, v);
-    sizes.push_back(t.shape()[d]);
-    off += t.shape()[d];
-  }
-  bool grad = false;
-  for (const Tensor& t : xs) grad = grad || needs_grad(t);
-  if (grad && is_floating(dt)) {
-    auto node = std::make_shared<CatBackward>();
-    node->dim = d, node->sizes = sizes, node->dtypes = dtypes;
-    std::vector<const Tensor*> ins;
-    for (const Tensor& t : xs) ins.push_back(&t);
-    record(node, ins, {&out});
-  }
-  return out;
-}
-
-Tensor stack(const std::vector<Tensor>& xs, int64_t dim) {
-  RB_CHECK(!xs.empty(), Error, "stack expects a non-empty TensorList");
-  for (size_t i = 1; i < xs.size(); ++i)
-    RB_CHECK(xs[i].shape() == xs[0].shape(), Error, "stack expects each tensor to be equal size, but got ", xs[0].shape(),
-             " at entry 0 and ", xs[i].shape(), " at entry ", i);
-  int64_t d = wrap_dim(dim, xs[0].dim() + 1);
-  std::vector<Tensor> us;
-  for (const Tensor& t : xs) us.push_back(unsqueeze(t, d));
-  return cat(us, d);
 }
 
 Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
@@ -690,7 +469,8 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   int64_t d = wrap_dim(dim, xv.dim());
   Tensor iv = index.dim() == 0 ? reshape(index, {1}) : index;
   if (auto bad = cpu::find_out_of_range(iv, xv.shape()[d], false))
-    throw IndexError(str("index out of range in self (index ", *bad, " for dimension ", d, " with size ", xv.shape()[d], ")"));
+    throw IndexError(
+        str("index out of range in self (index ", *bad, " for dimension ", d, " with size ", xv.shape()[d], ")"));
   Tensor out = advanced_gather(xv, d, {iv}, iv.shape());
   return x.dim() == 0 ? reshape(out, {}) : out;
 }

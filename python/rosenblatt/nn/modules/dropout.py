@@ -1,8 +1,9 @@
-"""Dropout: zeroes elements with probability p in training mode and scales the rest by 1/(1-p)."""
+"""Dropout (elements) and Dropout2d (whole channels): zeroed with probability p in training mode, the
+rest scaled by 1/(1-p)."""
 from .. import functional as F
 from .module import Module
 
-__all__ = ["Dropout"]
+__all__ = ["Dropout", "Dropout2d"]
 
 
 class _DropoutNd(Module):
@@ -24,3 +25,10 @@ class _DropoutNd(Module):
 class Dropout(_DropoutNd):
     def forward(self, input):
         return F.dropout(input, self.p, self.training, self.inplace)
+
+
+class Dropout2d(_DropoutNd):
+    """Zeroes whole channels (N, C) with probability p in training and scales the rest by 1/(1-p)."""
+
+    def forward(self, input):
+        return F.dropout2d(input, self.p, self.training, self.inplace)

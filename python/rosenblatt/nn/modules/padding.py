@@ -1,7 +1,7 @@
 """Constant padding layers (ZeroPad2d, ConstantPad1d/2d/3d) with torch.nn's arguments, over F.pad
 (cpp/ops/resize.cpp: constant_pad_nd)."""
-from . import functional as F
-from .modules.module import Module
+from .. import functional as F
+from .module import Module
 
 __all__ = ["ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d"]
 

@@ -1,7 +1,7 @@
 """Pooling layers with torch.nn's names, arguments and reprs: MaxPool2d, AvgPool2d, the adaptive
 forms (global pooling is output size 1) and MaxUnpool2d. The work is in cpp/ops/pool.cpp."""
-from . import functional as F
-from .modules.module import Module
+from .. import functional as F
+from .module import Module
 
 __all__ = ["AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AvgPool2d", "MaxPool2d", "MaxUnpool2d"]
 

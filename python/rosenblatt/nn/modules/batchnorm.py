@@ -1,14 +1,13 @@
 """BatchNorm1d/BatchNorm2d with torch's buffers (running_mean, running_var, num_batches_tracked) so
-state_dicts load in either library, and Dropout2d (whole channels). Kernels: cpp/ops/norm.cpp."""
-from .. import _C
-from .._tensor import tensor as _tensor
-from . import functional as F
-from . import init
-from .modules.dropout import _DropoutNd
-from .modules.module import Module
-from .parameter import Parameter
+state_dicts load in either library. Kernels: cpp/ops/norm.cpp."""
+from ... import _C
+from ..._tensor import tensor as _tensor
+from .. import functional as F
+from .. import init
+from ..parameter import Parameter
+from .module import Module
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "Dropout2d"]
+__all__ = ["BatchNorm1d", "BatchNorm2d"]
 
 
 class _BatchNorm(Module):
@@ -91,12 +90,3 @@ class BatchNorm2d(_BatchNorm):
     def _check_input_dim(self, input):
         if input.dim() != 4:
             raise ValueError(f"expected 4D input (got {input.dim()}D input)")
-
-
-class Dropout2d(_DropoutNd):
-    """Zeroes whole channels (N, C) with probability p in training and scales the rest by 1/(1-p)."""
-
-    def forward(self, input):
-        return F.dropout2d(input, self.p, self.training, self.inplace)
-
-

@@ -1,7 +1,7 @@
 """Upsample (and the UpsamplingNearest2d/UpsamplingBilinear2d shorthands) with torch.nn's
 arguments and reprs, over F.interpolate (cpp/ops/resize.cpp)."""
-from . import functional as F
-from .modules.module import Module
+from .. import functional as F
+from .module import Module
 
 __all__ = ["Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d"]
 

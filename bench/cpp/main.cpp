@@ -18,6 +18,7 @@ int threads() {
 
 int main(int argc, char** argv) {
   rb::cpu::blas_init();
+  rb::cpu::init_capability();  // a bad RB_CPU_CAPABILITY stops the run with its message
   rb::cpu::set_num_threads(rbbench::threads());
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

@@ -19,6 +19,7 @@ void config(py::module_& m) {
   // The instruction set of the kernels in use (rb.backends.cpu); setting it is for tests.
   m.def("_get_cpu_capability", [] { return cpu::capability_name(cpu::capability()); });
   m.def("_max_cpu_capability", [] { return cpu::capability_name(cpu::max_capability()); });
+  m.def("_kernels_compiled_for", &cpu::compiled_capability);  // the copy in use, by its compiler flags
   m.def(
       "_set_cpu_capability", [](const std::string& name) { cpu::set_capability(cpu::parse_capability(name)); },
       py::arg("name"));

@@ -42,7 +42,7 @@ std::vector<int64_t> dims_from_object(py::handle h) {
 PYBIND11_MODULE(_C, m) {
   m.doc() = "rosenblatt core: tensors, autograd and kernels";
   rb::cpu::blas_init();
-  rb::cpu::init_capability();  // RB_CPU_CAPABILITY above what the CPU has: ValueError at import
+  rb::cpu::init_capability();  // a bad RB_CPU_CAPABILITY: the import fails (ImportError) naming it
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);

@@ -4,24 +4,31 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 
 namespace rb::cpu {
 
-int g_capability = 0;
+std::atomic<int> g_capability{0};
 
 namespace {
 
 Capability detect() {
 #if defined(RB_CPU_MULTI) && (defined(__x86_64__) || defined(__i386__))
   __builtin_cpu_init();
-  // __builtin_cpu_supports also checks that the OS saves the wide registers (XCR0)
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
-      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+  // Every feature that -march=x86-64-v3/v4 lets the compiler use (BMI, LZCNT, MOVBE, F16C too);
+  // __builtin_cpu_supports also checks that the OS saves the wide registers (XCR0).
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+  if (__builtin_cpu_supports("x86-64-v4")) return Capability::AVX512;
+  if (__builtin_cpu_supports("x86-64-v3")) return Capability::AVX2;
+#else
+  const bool v3 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi") &&
+                  __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("f16c");
+  if (v3 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512cd"))
     return Capability::AVX512;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Capability::AVX2;
+  if (v3) return Capability::AVX2;
+#endif
   return Capability::Default;
 #elif defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512DQ__) && defined(__AVX512VL__)
   return Capability::AVX512;  // one copy, built for this machine (RB_NATIVE): report what it uses
@@ -69,13 +76,13 @@ void set_capability(Capability c) {
                                 "without per-capability kernels, so " +
                                 capability_name(c) + " cannot be chosen");
 #endif
-  g_capability = static_cast<int>(c);
+  g_capability.store(static_cast<int>(c), std::memory_order_relaxed);
 }
 
 void init_capability() {
   const char* env = std::getenv("RB_CPU_CAPABILITY");
   if (env == nullptr || *env == '\0') {
-    g_capability = static_cast<int>(max_capability());
+    g_capability.store(static_cast<int>(max_capability()), std::memory_order_relaxed);
     return;
   }
   try {
@@ -86,14 +93,13 @@ void init_capability() {
 }
 
 namespace {
-// C++ programs get the environment's choice at start-up too; the Python module calls
-// init_capability() again at import, where a bad value raises instead of this warning.
+// The best capability from the start, and RB_CPU_CAPABILITY's choice when it is valid; a bad value
+// is reported by init_capability(), which the Python module (at import) and rb_bench call.
 const bool g_started = [] {
   try {
     init_capability();
-  } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "rosenblatt: %s; using %s\n", e.what(), capability_name(max_capability()));
-    g_capability = static_cast<int>(max_capability());
+  } catch (const std::invalid_argument&) {
+    g_capability.store(static_cast<int>(max_capability()), std::memory_order_relaxed);
   }
   return true;
 }();

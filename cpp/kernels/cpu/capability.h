@@ -1,6 +1,7 @@
 // The instruction sets the hot CPU kernels are compiled for, the one picked at run time, and the
 // per-capability kernel tables the ops call through (as ATen's DispatchStub does for its CPU kernels).
 #pragma once
+#include <atomic>
 #include <string>
 
 // Each kernel file listed in CMakeLists.txt's RB_CPU_DISPATCHED is compiled once per capability,
@@ -27,8 +28,10 @@ namespace rb::cpu {
 enum class Capability : int { Default = 0, AVX2 = 1, AVX512 = 2 };
 constexpr int kNumCapabilities = 3;
 
-extern int g_capability;  // the Capability in use, read by every dispatched call
-inline Capability capability() { return static_cast<Capability>(g_capability); }
+// The Capability in use, read by every dispatched call (atomic: a test may switch it while another
+// Python thread, the GIL released, runs kernels; relaxed loads cost nothing on x86).
+extern std::atomic<int> g_capability;
+inline Capability capability() { return static_cast<Capability>(g_capability.load(std::memory_order_relaxed)); }
 Capability max_capability();  // the best that both this CPU and this build have
 // Picks `c` for all later kernel calls; std::invalid_argument when above max_capability().
 void set_capability(Capability c);
@@ -38,6 +41,10 @@ Capability parse_capability(const std::string& name);
 // At start-up: RB_CPU_CAPABILITY from the environment (a lower capability than the best), else the
 // best. Throws std::invalid_argument, naming both, when the variable asks for more than the CPU has.
 void init_capability();
+
+// Which capability this copy of the kernels was compiled for (the compiler's own macros), so a test
+// can tell that the dispatch really switches code: "DEFAULT", "AVX2" or "AVX512".
+const char* compiled_capability();
 
 // The kernel table of family `Table` for the capability in use. Each dispatched family defines one
 // `const Table` per capability (inside RB_CPU_NAMESPACE) and, in its default compile,
@@ -68,7 +75,7 @@ const Table& kernels();
   template <>                                                                           \
   const Table& kernels<Table>() {                                                       \
     static const Table* const tables[kNumCapabilities] = {RB_CPU_DISPATCH_LIST_(name)}; \
-    return *tables[g_capability];                                                       \
+    return *tables[g_capability.load(std::memory_order_relaxed)];                       \
   }                                                                                     \
   }
 #else

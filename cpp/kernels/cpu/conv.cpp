@@ -15,6 +15,11 @@
 #include "loops.h"
 
 RB_CPU_NAMESPACE_BEGIN
+
+// Declared before use so the calls below bind to this capability's copy, not the dispatching wrapper.
+template <class T>
+void channel_sum(int64_t N, int64_t C, int64_t HW, const T* dy, T* db);
+
 namespace {
 
 using namespace conv_detail;

@@ -1,4 +1,4 @@
-"""Conv2d(64, 64, 3, padding=1) forward + backward on a 32x64x32x32 batch, rosenblatt against PyTorch
+"""Conv2d(64, 64, 3, padding=1) forward + backward on a 32x64x32x32 batch (or --shape), rosenblatt against PyTorch
 with the same thread count, both timed in one run: GFLOP/s, fraction of the machine's peak, ratio.
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python bench/models/conv_compare.py [--threads 2] [--isa avx2]
@@ -40,11 +40,14 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--reps", type=int, default=12)
     ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--shape", type=int, nargs=4, default=[32, 64, 64, 32], metavar=("N", "C", "OC", "HW"),
+                    help="batch, in and out channels, height=width (3x3 kernel, padding 1)")
     ap.add_argument("--isa", choices=["native", *compare._ISA_ENV], default="native",
                     help="limit both libraries to this instruction set (compare.py's option)")
     a = ap.parse_args()
     rng = np.random.default_rng(0)
-    n, c, oc, k, h, w = 32, 64, 64, 3, 32, 32
+    n, c, oc, h = a.shape
+    k, w = 3, h
     x = rng.standard_normal((n, c, h, w)).astype(np.float32)
     wt = (rng.standard_normal((oc, c, k, k)) * 0.05).astype(np.float32)
     b = rng.standard_normal(oc).astype(np.float32)

@@ -146,3 +146,16 @@ def test_each_capability_lstm_matches_float64(cap):
         y32, _ = layer(rb.tensor(x.astype(np.float32)))
         y64, _ = layer64(rb.tensor(x))
     np.testing.assert_allclose(y32.detach().numpy(), y64.detach().numpy(), rtol=1e-4, atol=1e-5)
+
+
+def test_a_cpu_below_the_x86_64_v2_baseline_is_refused_by_name(tmp_path):
+    import platform
+
+    from rosenblatt._load import _missing_baseline_features
+
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        pytest.skip("x86-64 only")
+    assert _missing_baseline_features() == []  # this machine runs the tests, so it has them
+    old = tmp_path / "cpuinfo"
+    old.write_text("processor\t: 0\nflags\t\t: fpu sse sse2 ssse3 cx16 lahf_lm pni\n")
+    assert _missing_baseline_features(str(old)) == ["popcnt", "sse4_1", "sse4_2"]

@@ -1,9 +1,33 @@
 """Loads the C++ core. The BLAS (scipy-openblas32) is loaded first by absolute path, so the
-extension finds it even when the RPATH recorded at build time no longer exists."""
+extension finds it even when the RPATH recorded at build time no longer exists. On x86-64 the
+code outside the CPU-dispatched kernels is built for x86-64-v2: a CPU without it gets an
+ImportError here instead of an illegal instruction inside the extension."""
 import ctypes
 import os
+import platform
 
 import scipy_openblas32 as _sob
+
+# x86-64-v2 beyond the x86-64 baseline, as /proc/cpuinfo names the features
+_X86_64_V2 = ("cx16", "lahf_lm", "popcnt", "pni", "sse4_1", "sse4_2", "ssse3")
+
+
+def _missing_baseline_features(cpuinfo="/proc/cpuinfo"):
+    """The x86-64-v2 features this CPU lacks ([] when it has them all or when we cannot tell)."""
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        return []
+    try:
+        with open(cpuinfo) as f:
+            flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), None)
+    except OSError:
+        return []
+    return [] if flags is None else [feature for feature in _X86_64_V2 if feature not in flags]
+
+
+_missing = _missing_baseline_features()
+if _missing:
+    raise ImportError(f"rosenblatt needs an x86-64-v2 CPU (SSE4.2, POPCNT, CMPXCHG16B); this one lacks "
+                      f"{', '.join(_missing)}")
 
 ctypes.CDLL(os.path.join(_sob.get_lib_dir(), _sob.get_library(fullname=True)), mode=ctypes.RTLD_GLOBAL)
 

@@ -8,7 +8,7 @@
 #include "blas.h"
 #include "loops.h"
 
-namespace rb::cpu {
+RB_CPU_NAMESPACE_BEGIN
 
 void linear_forward(const Tensor& x, const Tensor& w, bool w_t, const Tensor* b, Tensor& out) {
   RB_DISPATCH_FLOATING(x.dtype(), "linear", [&] {
@@ -27,8 +27,8 @@ void linear_forward(const Tensor& x, const Tensor& w, bool w_t, const Tensor* b,
   });
 }
 
-void linear_backward(const Tensor& dout, int64_t M, int64_t K, const Tensor& x, const Tensor& w, bool w_t, Tensor* dx, Tensor* dw,
-                     Tensor* db) {
+void linear_backward(const Tensor& dout, int64_t M, int64_t K, const Tensor& x, const Tensor& w, bool w_t, Tensor* dx,
+                     Tensor* dw, Tensor* db) {
   RB_DISPATCH_FLOATING(dout.dtype(), "linear_backward", [&] {
     using T = scalar_t;
     const int64_t N = dout.size(1);
@@ -54,4 +54,8 @@ void linear_backward(const Tensor& dout, int64_t M, int64_t K, const Tensor& x, 
   });
 }
 
-}  // namespace rb::cpu
+extern const LinearKernels linear_kernels = {&linear_forward, &linear_backward};
+
+RB_CPU_NAMESPACE_END
+
+RB_CPU_DISPATCH(LinearKernels, linear_kernels)

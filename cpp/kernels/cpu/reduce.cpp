@@ -6,11 +6,20 @@
 
 #include "loops.h"
 
-namespace rb::cpu {
+RB_CPU_NAMESPACE_BEGIN
 namespace {
-template <class T> struct Acc { using type = T; };
-template <> struct Acc<float> { using type = double; };
-template <> struct Acc<bool> { using type = int64_t; };
+template <class T>
+struct Acc {
+  using type = T;
+};
+template <>
+struct Acc<float> {
+  using type = double;
+};
+template <>
+struct Acc<bool> {
+  using type = int64_t;
+};
 }  // namespace
 
 void sum_forward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tensor& out) {
@@ -66,10 +75,7 @@ void sum_forward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tenso
   });
 }
 
-}  // namespace rb::cpu
-
-// max/min with indices and prod (appended by the indexing branch).
-namespace rb::cpu {
+// ---- max/min with indices, and prod -----------------------------------------------------------
 
 void minmax_forward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, bool is_max, Tensor* values,
                     Tensor* indices) {
@@ -146,4 +152,8 @@ void prod_backward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, con
   });
 }
 
-}  // namespace rb::cpu
+extern const ReduceKernels reduce_kernels = {&sum_forward, &minmax_forward, &prod_forward, &prod_backward};
+
+RB_CPU_NAMESPACE_END
+
+RB_CPU_DISPATCH(ReduceKernels, reduce_kernels)

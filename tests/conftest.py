@@ -3,6 +3,10 @@
 PyTorch is imported here and nowhere else at module level (tests/test_suite_rules.py checks it):
 test files take `torch` from this module. Without PyTorch it is a stand-in whose use skips the
 test that touches it, so the suite runs, with the parity checks skipped, on a machine without it."""
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -38,6 +42,18 @@ except ImportError:  # parity tests are skipped without it
     HAVE_TORCH = False
 
 requires_torch = pytest.mark.skipif(not HAVE_TORCH, reason="PyTorch is not installed")
+
+
+def run_python(*args, cwd=None, timeout=300, **env):
+    """A child interpreter (`python *args`) that imports the same rosenblatt as this process
+    (installed, or the source tree), with `env` added to the environment."""
+    import rosenblatt
+
+    full = dict(os.environ, **env)
+    full["PYTHONPATH"] = os.pathsep.join([os.path.dirname(os.path.dirname(rosenblatt.__file__)),
+                                          full.get("PYTHONPATH", "")])
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=cwd, timeout=timeout,
+                          env=full, check=False)
 
 
 @pytest.fixture

@@ -1,25 +1,19 @@
 """The command line (`python -m rosenblatt`): `info` prints the build, `demo` trains the digits MLP
 and writes its checkpoint and metrics. Run as subprocesses, the way users call them."""
 import json
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 import rosenblatt as rb
+from conftest import run_python
 
 HAVE_NN = all(hasattr(rb.nn, n) for n in ("Sequential", "Linear", "ReLU", "CrossEntropyLoss")) and hasattr(
     rb.optim, "Adam")
 
 
 def run_cli(*args, cwd=None, timeout=300):
-    # The child imports the same rosenblatt as this process (installed, or the source tree).
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([os.path.dirname(os.path.dirname(rb.__file__)), env.get("PYTHONPATH", "")])
-    return subprocess.run([sys.executable, "-m", "rosenblatt", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=timeout, env=env)
+    return run_python("-m", "rosenblatt", *args, cwd=cwd, timeout=timeout)
 
 
 def test_info_prints_version_and_build(tmp_path):

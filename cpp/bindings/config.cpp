@@ -32,11 +32,15 @@ void config(py::module_& m) {
 #endif
   info["cuda"] = false;
   info["compiler"] = __VERSION__;
+  // the capabilities the hot kernels were compiled for (one copy: RB_NATIVE, or not x86-64)
+  py::list dispatch;
 #ifdef RB_CPU_MULTI
-  info["cpu_dispatch"] = "DEFAULT, AVX2, AVX512";  // the capabilities the hot kernels were compiled for
+  for (auto c : {cpu::Capability::Default, cpu::Capability::AVX2, cpu::Capability::AVX512})
+    dispatch.append(cpu::capability_name(c));
 #else
-  info["cpu_dispatch"] = cpu::capability_name(cpu::max_capability());
+  dispatch.append(cpu::capability_name(cpu::max_capability()));
 #endif
+  info["cpu_dispatch"] = dispatch;
   m.attr("_build_info") = info;
 }
 

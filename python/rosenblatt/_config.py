@@ -4,6 +4,7 @@ import platform
 import sys
 
 from . import _C
+from ._load import cpu_flags
 
 _FEATURES = ("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "amx_tile",
              "neon", "asimd")
@@ -11,16 +12,7 @@ _FEATURES = ("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", 
 
 def cpu_features():
     """The SIMD features of this CPU that matter to the kernels, read from /proc/cpuinfo (Linux)."""
-    flags = set()
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                key, _, value = line.partition(":")
-                if key.strip() in ("flags", "Features"):
-                    flags.update(value.split())
-                    break
-    except OSError:
-        return []
+    flags = cpu_flags()
     return [name for name in _FEATURES if name in flags]
 
 
@@ -39,7 +31,7 @@ def config():
         "num_threads": _C.get_num_threads(),
         "cpu_features": cpu_features(),
         "cpu_capability": _C._get_cpu_capability(),
-        "cpu_dispatch": info.get("cpu_dispatch", "?"),
+        "cpu_dispatch": list(info.get("cpu_dispatch", [])),
         "cuda": bool(info.get("cuda", False)),
     }
 
@@ -54,7 +46,7 @@ def show_config():
         f"  BLAS:         {c['blas']}",
         f"  OpenMP:       {'yes' if c['openmp'] else 'no'}, threads: {c['num_threads']}",
         f"  CPU features: {', '.join(c['cpu_features']) or 'none detected'}",
-        f"  CPU kernels:  {c['cpu_capability']} (compiled for {c['cpu_dispatch']}; RB_CPU_CAPABILITY to force a lower one)",
+        f"  CPU kernels:  {c['cpu_capability']} (compiled for {', '.join(c['cpu_dispatch'])}; RB_CPU_CAPABILITY to force a lower one)",
         f"  CUDA:         {'available' if c['cuda'] else 'not available (not built)'}",
     ]
     print("\n".join(lines))

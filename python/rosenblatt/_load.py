@@ -12,16 +12,26 @@ import scipy_openblas32 as _sob
 _X86_64_V2 = ("cx16", "lahf_lm", "popcnt", "pni", "sse4_1", "sse4_2", "ssse3")
 
 
-def _missing_baseline_features(cpuinfo="/proc/cpuinfo"):
-    """The x86-64-v2 features this CPU lacks ([] when it has them all or when we cannot tell)."""
-    if platform.machine().lower() not in ("x86_64", "amd64"):
-        return []
+def cpu_flags(cpuinfo="/proc/cpuinfo"):
+    """The CPU's feature flags as Linux names them ('flags' on x86, 'Features' on arm); an empty set
+    where there is no such file."""
     try:
         with open(cpuinfo) as f:
-            flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), None)
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.strip() in ("flags", "Features"):
+                    return set(value.split())
     except OSError:
+        pass
+    return set()
+
+
+def _missing_baseline_features(cpuinfo="/proc/cpuinfo"):
+    """The x86-64-v2 features this CPU lacks ([] when it has them all or when we cannot tell)."""
+    flags = cpu_flags(cpuinfo)
+    if platform.machine().lower() not in ("x86_64", "amd64") or not flags:
         return []
-    return [] if flags is None else [feature for feature in _X86_64_V2 if feature not in flags]
+    return [feature for feature in _X86_64_V2 if feature not in flags]
 
 
 _missing = _missing_baseline_features()

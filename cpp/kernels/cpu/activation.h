@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstdint>
 #include <type_traits>
-#include "capability.h"
 
+#include "capability.h"
 #include "rosenblatt/generator.h"
 #include "rosenblatt/tensor.h"
 #include "vmath.h"

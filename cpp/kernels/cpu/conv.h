@@ -2,6 +2,7 @@
 // image's columns per thread. Transposed convolution reuses them (its forward is conv's dinput).
 #pragma once
 #include <cstdint>
+
 #include "capability.h"
 
 namespace rb::cpu {

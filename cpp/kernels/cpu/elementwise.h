@@ -2,6 +2,7 @@
 // expressed through strides, so no operand is copied to the output shape.
 #pragma once
 #include <optional>
+
 #include "capability.h"
 
 #include "rosenblatt/ops/elementwise.h"

@@ -70,7 +70,7 @@ void tail_tile(int64_t rows, int64_t K, const T* A, int64_t lda, const T* panel,
   }
 }
 
-// All rows of C against one panel: full tiles, then the leftover rows one at a time.
+// All rows of C against one panel: full tiles, then the leftover rows as one smaller tile.
 template <class T>
 void panel_product(int64_t M, const T* A, int64_t lda, const PackedB<T>& B, int64_t p, T beta, T* C, int64_t ldc) {
   const int64_t NR = PackedB<T>::kPanel, K = B.K(), width = std::min(NR, B.N() - p * NR);

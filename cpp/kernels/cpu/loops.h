@@ -44,7 +44,9 @@ void parallel_for(int64_t n, int64_t grain, const F& f) {
   int nt = num_threads();
   if (n > grain && nt > 1 && !omp_in_parallel()) {
     int64_t tasks = std::min<int64_t>(nt, (n + grain - 1) / grain);
-#pragma omp parallel num_threads(static_cast <int>(tasks))
+    // clang-format off
+#pragma omp parallel num_threads(static_cast<int>(tasks))
+    // clang-format on
     {
       int64_t t = omp_get_thread_num(), T = omp_get_num_threads();
       int64_t chunk = (n + T - 1) / T, b = t * chunk, e = std::min(n, b + chunk);

@@ -2,6 +2,7 @@
 // and its state buffers, with PyTorch's single-tensor arithmetic (operation order and rounding).
 #pragma once
 #include <cstdint>
+
 #include "capability.h"
 
 namespace rb::cpu {

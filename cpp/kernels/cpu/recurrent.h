@@ -2,6 +2,7 @@
 // GRU): the forward over the whole sequence and its backward through time from saved gate activations.
 #pragma once
 #include <cstdint>
+
 #include "capability.h"
 
 namespace rb::cpu {

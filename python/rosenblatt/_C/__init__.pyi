@@ -1321,5 +1321,5 @@ def zeros(*args, size: typing.Any = None, dtype: numpy.dtype[typing.Any] | None 
     ...
 def zeros_like(input: Tensor, *, dtype: numpy.dtype[typing.Any] | None = None, device: device | None = None, requires_grad: bool = False) -> Tensor:
     ...
-_build_info: dict = {'blas': 'scipy-openblas32 (OpenBLAS), single-threaded, OpenMP-split', 'openmp': True, 'cuda': False, 'compiler': '12.2.0', 'cpu_dispatch': 'DEFAULT, AVX2, AVX512'}
+_build_info: dict = {'blas': 'scipy-openblas32 (OpenBLAS), single-threaded, OpenMP-split', 'openmp': True, 'cuda': False, 'compiler': '12.2.0', 'cpu_dispatch': ['DEFAULT', 'AVX2', 'AVX512']}
 default_generator: Generator

@@ -16,17 +16,10 @@ def get_cpu_capability():
 
 def _supported_capabilities():
     """Every capability this CPU and build can run, lowest first (for tests and benchmarks)."""
-    order = ["DEFAULT", "AVX2", "AVX512"]
-    best = order.index(_max_cpu_capability())
-    if _C_has_one_copy():
-        return [order[best]]
-    return order[: best + 1]
-
-
-def _C_has_one_copy():
     from .. import _C
 
-    return "," not in _C._build_info.get("cpu_dispatch", "")
+    compiled = _C._build_info["cpu_dispatch"]  # lowest first
+    return compiled[: compiled.index(_max_cpu_capability()) + 1]
 
 
 @contextlib.contextmanager

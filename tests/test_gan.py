@@ -191,7 +191,7 @@ def test_conditional_gan_step_sample_and_labels():
     G, D = _mlp(2 + k, 8, 4), _mlp(4 + k, 8, 1)
     cgan = rb.gan.ConditionalGAN(G, D, 2, k)
     out = cgan.train_step(rb.randn(6, 4), rb.tensor([0, 1, 2, 0, 1, 2]))
-    assert set(out) == {"d_loss", "g_loss", "d_real", "d_fake"} and all(math.isfinite(v) for v in out.values())
+    assert set(out) == {"d_loss", "g_loss", "d_real", "d_fake", "penalty"} and all(math.isfinite(v) for v in out.values())
     s = cgan.sample(5, labels=2)
     assert tuple(s.shape) == (5, 4)
     # the label reaches G: same z, different labels -> different samples

@@ -55,6 +55,74 @@ def test_gradcheck_float64(spec):
                                  rtol=1e-3)
 
 
+GRADGRAD = [s for s in SPECS if s.grad and s.gradgrad and not s.once_differentiable]
+ONCE = [s for s in SPECS if s.grad and s.once_differentiable]
+
+
+@pytest.mark.parametrize("spec", GRADGRAD, ids=[s.test_id for s in GRADGRAD])
+def test_gradgradcheck_float64(spec):
+    arrays = _draw(spec, np.float64)
+    inputs = _to_rb(arrays, spec, True)
+    assert rb.autograd.gradgradcheck(lambda *xs: spec.fn(rb, *xs, **spec.kwargs), tuple(inputs), eps=1e-6,
+                                     atol=1e-5, rtol=1e-3)
+
+
+@pytest.mark.parametrize("spec", ONCE, ids=[s.test_id for s in ONCE])
+def test_once_differentiable_raises(spec):
+    """A backward that autograd cannot see through says so when differentiated again."""
+    inputs = _to_rb(_draw(spec, np.float64), spec, True)
+    outs = [o for o in _as_list(spec.fn(rb, *inputs, **spec.kwargs)) if o.requires_grad]
+    diff = [t for t in inputs if t.requires_grad]
+    grads = rb.autograd.grad(sum(o.sum() for o in outs), diff, create_graph=True, allow_unused=True)
+    with pytest.raises(NotImplementedError, match="double backward"):
+        sum(g.sum() for g in grads if g is not None and g.requires_grad).backward()
+
+
+def _second_order(L, spec, inputs, outs, rng_seed=3):
+    """sum(v * d(sum(w * out))/d(inputs)) differentiated again: the gradients of a gradient."""
+    rng = np.random.default_rng(rng_seed)
+    loss = None
+    for o in outs:
+        if o.requires_grad:
+            w = L.tensor(rng.standard_normal(tuple(o.shape)), dtype=o.dtype)
+            t = (o * w).sum()
+            loss = t if loss is None else loss + t
+    diff = [t for t in inputs if t.requires_grad]
+    grads = L.autograd.grad(loss, diff, create_graph=True, allow_unused=True)
+    total = None
+    for g in grads:
+        if g is not None and g.requires_grad:
+            v = L.tensor(rng.standard_normal(tuple(g.shape)), dtype=g.dtype)
+            t = (g * v).sum()
+            total = t if total is None else total + t
+    if total is None:
+        return [None] * len(diff)
+    return L.autograd.grad(total, diff, allow_unused=True)
+
+
+@pytest.mark.skipif(not HAVE_TORCH, reason="PyTorch is not installed")
+@pytest.mark.parametrize("spec", [s for s in GRADGRAD if s.torch], ids=[s.test_id for s in GRADGRAD if s.torch])
+def test_second_order_matches_pytorch(spec):
+    import torch
+
+    arrays = _draw(spec, np.float64, seed=4)
+    ours = _to_rb(arrays, spec, True)
+    theirs = []
+    for a, arg in zip(arrays, spec.args):
+        t = torch.tensor(a)
+        if arg.grad and a.dtype.kind == "f":
+            t.requires_grad_(True)
+        theirs.append(t)
+    hr = _second_order(rb, spec, ours, _as_list(spec.fn(rb, *ours, **spec.kwargs)))
+    ht = _second_order(torch, spec, theirs, _as_list(spec.fn(torch, *theirs, **spec.kwargs)))
+    for r, t in zip(hr, ht):
+        if t is None or not t.abs().sum().item():
+            assert r is None or not np.abs(r.numpy()).sum(), "PyTorch's second-order gradient is zero, ours is not"
+            continue
+        assert r is not None, "PyTorch has a second-order gradient here, we have none"
+        np.testing.assert_allclose(r.numpy(), t.numpy(), atol=1e-8, rtol=1e-6)
+
+
 @pytest.mark.skipif(not HAVE_TORCH, reason="PyTorch is not installed")
 @pytest.mark.parametrize("spec", [s for s in SPECS if s.torch], ids=[s.test_id for s in SPECS if s.torch])
 def test_matches_pytorch(spec):

@@ -21,6 +21,12 @@ struct AccumulateGrad : Node {
   std::string name() const override { return "AccumulateGrad"; }
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     Tensor g = grads[0];
+    if (GradMode::enabled()) {
+      // create_graph: .grad keeps the gradient's history, and a second gradient is added out of
+      // place, so the first stays what it was for whoever holds it (as PyTorch).
+      leaf->grad = leaf->grad ? add(Tensor(leaf->grad), g).impl_ptr() : (g.requires_grad() ? g : clone(g)).impl_ptr();
+      return {};
+    }
     if (!leaf->grad) {
       // Steal the incoming buffer when nobody else holds it; otherwise copy, so .grad never
       // aliases another tensor that could change under it.
@@ -52,7 +58,17 @@ void Node::check_not_released() const {
            name(), ")");
 }
 
-SavedTensor::SavedTensor(const Tensor& t) : data_(t.detach()), version_(t.version()) {}
+SavedTensor::SavedTensor(const Tensor& t) : data_(t.detach()), version_(t.version()) {
+  if (!t.requires_grad()) return;
+  if (t.grad_fn()) fn_ = t.grad_fn(), output_nr_ = t.impl()->output_nr;
+  else leaf_ = t.impl_ptr();
+}
+
+SavedTensor SavedTensor::output(const Tensor& t, uint32_t nr) {
+  SavedTensor s;
+  s.data_ = t.detach(), s.version_ = t.version(), s.is_output_ = true, s.output_nr_ = nr;
+  return s;
+}
 
 Tensor SavedTensor::unpack(const Node& owner) const {
   owner.check_not_released();
@@ -60,7 +76,42 @@ Tensor SavedTensor::unpack(const Node& owner) const {
            "one of the variables needed for gradient computation has been modified by an inplace operation: [",
            dtype_name(data_.dtype()), " ", data_.shape(), "] is at version ", data_.version(), "; expected version ",
            version_, " instead. (node: ", owner.name(), ")");
-  return data_;
+  // Outside create_graph the data is all backward needs (and the cheapest thing to hand out).
+  if (!GradMode::enabled()) return data_;
+  if (leaf_) return Tensor(leaf_);
+  if (!fn_ && !is_output_) return data_;
+  Tensor t = data_.detach();  // a fresh handle to carry the history back
+  TensorImpl* impl = t.impl();
+  impl->grad_fn = is_output_ ? std::const_pointer_cast<Node>(owner.shared_from_this()) : fn_;
+  impl->output_nr = output_nr_;
+  impl->requires_grad = true;
+  return t;
+}
+
+namespace {
+// Stands for a backward that ran kernels autograd could not see: differentiating through it
+// again raises instead of returning a silent zero.
+struct OnceDifferentiableBackward : Node {
+  std::string op;
+  std::string name() const override { return op + "BackwardBackward"; }
+  std::vector<Tensor> apply(std::vector<Tensor>&) override {
+    throw NotImplementedError(str(op, ": double backward (the gradient of its gradient) is not implemented"));
+  }
+};
+}  // namespace
+
+void mark_once_differentiable(const std::string& name, const std::vector<const Tensor*>& inputs,
+                              std::vector<Tensor>& results) {
+  if (!GradMode::enabled()) return;
+  bool any = false;
+  for (const Tensor* t : inputs) any = any || (t && t->defined() && t->requires_grad());
+  if (!any) return;
+  auto node = std::make_shared<OnceDifferentiableBackward>();
+  node->op = name;
+  std::vector<Tensor*> outs;
+  for (Tensor& r : results)
+    if (r.defined() && is_floating(r.dtype())) outs.push_back(&r);
+  record(node, inputs, outs);
 }
 
 bool GradMode::enabled() { return grad_enabled; }
@@ -109,8 +160,10 @@ void record(const std::shared_ptr<Node>& node, const std::vector<const Tensor*>&
 }
 
 std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots,
-                                 bool retain_graph, const std::vector<Tensor>& inputs, bool allow_unused) {
-  NoGradGuard no_grad;
+                                 bool retain_graph, const std::vector<Tensor>& inputs, bool allow_unused,
+                                 bool create_graph) {
+  NoGradGuard restore;  // grad mode comes back as it was, however this ends
+  GradMode::set_enabled(create_graph);
   RB_CHECK(roots.size() == grad_roots.size(), ValueError, "backward: got ", roots.size(), " outputs but ",
            grad_roots.size(), " gradients");
 
@@ -163,6 +216,24 @@ std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::ve
     }
   }
 
+  // autograd.grad runs only the nodes from which a captured edge can be reached: a node
+  // upstream of every input (or beside them) is neither run nor released. Edges point to older
+  // nodes (smaller seq; accumulators are sinks), so ascending seq visits children first.
+  std::unordered_map<Node*, bool> needed;
+  if (capture_mode) {
+    std::unordered_map<Node*, bool> captured_at;
+    for (auto& c : captures) captured_at[c.first.fn.get()] = true;
+    std::vector<Node*> order;
+    for (auto& kv : seen) order.push_back(kv.first);
+    std::sort(order.begin(), order.end(), [](Node* a, Node* b) { return a->seq < b->seq; });
+    for (Node* n : order) {
+      bool need = false;
+      for (const Edge& e : n->next)
+        if (e.fn && (captured_at.count(e.fn.get()) || needed[e.fn.get()])) { need = true; break; }
+      needed[n] = need;
+    }
+  }
+
   auto cmp = [](Node* a, Node* b) { return a->seq < b->seq; };
   std::priority_queue<Node*, std::vector<Node*>, decltype(cmp)> ready(cmp);
   for (auto& n : root_nodes)
@@ -192,6 +263,12 @@ std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::ve
     for (size_t k = 0; k < node->retained.size() && k < grads.size(); ++k)
       if (auto t = node->retained[k].lock()) t->grad = t->grad ? add(Tensor(t->grad), grads[k]).impl_ptr()
                                                                 : clone(grads[k]).impl_ptr();
+    if (capture_mode && !needed[node]) {
+      // reached only to hand a captured gradient over; nothing below it is wanted
+      for (const Edge& e : node->next)
+        if (e.fn && --deps[e.fn.get()] == 0) ready.push(e.fn.get());
+      continue;
+    }
 
     const bool accumulator = is_accumulator(node);
     if (accumulator && capture_mode) continue;  // autograd.grad never touches .grad

@@ -152,20 +152,21 @@ void tensor(py::module_& m, TensorClass& cls) {
   m.def(
       "_run_backward",
       [](const std::vector<Tensor>& roots, const std::vector<std::optional<Tensor>>& grads, bool retain_graph,
-         const std::vector<Tensor>& inputs, bool allow_unused) {
+         const std::vector<Tensor>& inputs, bool allow_unused, bool create_graph) {
         std::vector<Tensor> g;
         for (auto& x : grads) g.push_back(x ? *x : Tensor());
         std::vector<Tensor> res;
         {
           py::gil_scoped_release nogil;
-          res = run_backward(roots, g, retain_graph, inputs, allow_unused);
+          res = run_backward(roots, g, retain_graph, inputs, allow_unused, create_graph);
         }
         // An input the graph never reached has no gradient: None, never an empty Tensor object.
         py::list out;
         for (auto& r : res) out.append(r.defined() ? py::cast(r) : py::none());
         return out;
       },
-      py::arg("roots"), py::arg("grads"), py::arg("retain_graph"), py::arg("inputs"), py::arg("allow_unused"));
+      py::arg("roots"), py::arg("grads"), py::arg("retain_graph"), py::arg("inputs"), py::arg("allow_unused"),
+      py::arg("create_graph") = false);
 
   cls.def(py::init([](const Tensor& t) { return t; }), py::arg("data"))  // alias (used by Parameter)
       .def_property_readonly("shape", [](const Tensor& t) { return as_size(t.shape()); })

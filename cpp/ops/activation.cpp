@@ -1,5 +1,6 @@
 // Activations and dropout: checks, dtype rules, output allocation and the autograd nodes, whose
-// backward runs one fused kernel pass (from the saved output for sigmoid/tanh/softmax).
+// backward runs one fused kernel pass (from the saved output for sigmoid/tanh/softmax). Each
+// backward is itself an op, so a backward run with create_graph can be differentiated again.
 #include "rosenblatt/ops.h"
 
 #include "op_common.h"
@@ -21,6 +22,8 @@ void check_cpu(const Tensor& x, const char* op) {
   RB_CHECK(x.device().is_cpu(), NotImplementedError, op, ": not implemented for device ", x.device().name());
 }
 
+Tensor activation_backward(Act act, const Tensor& g, const Tensor& s, double param);
+
 struct ActivationBackward : Node {
   Act act;
   double param = 0;
@@ -28,12 +31,48 @@ struct ActivationBackward : Node {
   std::string name() const override { return std::string(act_name(act)) + "Backward"; }
   void release_saved() override { saved.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
-    Tensor s = saved.unpack(*this);
-    Tensor dx = Tensor::empty(s.shape(), s.dtype(), s.device());
-    cpu::activation_backward(act, grads[0], s, dx, param);
-    return {dx};
+    return {activation_backward(act, grads[0], saved.unpack(*this), param)};
   }
 };
+
+// d(dx)/d(g) is the same op on the incoming gradient gg; d(dx)/d(s) is g * gg times the
+// derivative of f' written in s: sigmoid f' = y(1-y) -> 1-2y; tanh f' = 1-y^2 -> -2y;
+// elu f' = alpha e^x (x <= 0) -> alpha e^x; the piecewise-linear ones have none.
+struct ActivationBackwardBackward : Node {
+  Act act;
+  double param = 0;
+  SavedTensor g, s;
+  std::string name() const override { return std::string(act_name(act)) + "BackwardBackward"; }
+  void release_saved() override { g.reset(), s.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
+    const Tensor& gg = grads[0];
+    Tensor sv = s.unpack(*this), d_g = activation_backward(act, gg, sv, param), d_s;
+    switch (act) {
+      case Act::Sigmoid: d_s = mul(mul(gg, g.unpack(*this)), binary(BinaryOp::Sub, 1.0, mul(sv, 2.0))); break;
+      case Act::Tanh: d_s = mul(mul(gg, g.unpack(*this)), mul(sv, -2.0)); break;
+      case Act::Elu: {
+        Tensor curve = mul(exp(sv), param);
+        d_s = mul(mul(gg, g.unpack(*this)), where(binary(BinaryOp::Gt, sv, 0.0), zeros_like(sv), curve));
+        break;
+      }
+      default: break;
+    }
+    return {d_g, d_s};
+  }
+};
+
+// dx = g * f'(s), one fused pass; s is the saved output for sigmoid/tanh and the input otherwise.
+Tensor activation_backward(Act act, const Tensor& g, const Tensor& s, double param) {
+  Tensor dx = Tensor::empty(s.shape(), s.dtype(), s.device());
+  cpu::activation_backward(act, g, s, dx, param);
+  if (needs_grad(g, s)) {
+    auto node = std::make_shared<ActivationBackwardBackward>();
+    node->act = act, node->param = param;
+    node->g = SavedTensor(g), node->s = SavedTensor(s);
+    record(node, {&g, &s}, {&dx});
+  }
+  return dx;
+}
 
 struct StepBackward : Node {
   std::string name() const override { return "HeavisideStepBackward"; }
@@ -61,7 +100,7 @@ Tensor activation(Act act, const Tensor& x_in, double param, const char* op) {
       auto node = std::make_shared<ActivationBackward>();
       node->act = act;
       node->param = param;
-      node->saved = SavedTensor(saves_output(act) ? out : x);
+      node->saved = saves_output(act) ? SavedTensor::output(out) : SavedTensor(x);
       record(node, {&x}, {&out});
     }
   }
@@ -85,12 +124,19 @@ Tensor& activation_(Act act, Tensor& x, double param, const char* op) {
 
 struct SoftmaxBackward : Node {
   SavedTensor out;
-  int64_t outer, C, inner;
+  int64_t outer, C, inner, dim;
   bool log;
   std::string name() const override { return log ? "LogSoftmaxBackward" : "SoftmaxBackward"; }
   void release_saved() override { out.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     Tensor y = out.unpack(*this);
+    if (GradMode::enabled() && (y.requires_grad() || grads[0].requires_grad())) {
+      // create_graph: the same formula from differentiable primitives (the fused pass below is
+      // invisible to autograd). softmax: y * (g - sum(g y)); log_softmax: g - e^y sum(g).
+      const Tensor& g = grads[0];
+      if (log) return {sub(g, mul(exp(y), sum(g, {dim}, true)))};
+      return {mul(y, sub(g, sum(mul(g, y), {dim}, true)))};
+    }
     Tensor g = grads[0].contiguous();
     Tensor dx = Tensor::empty(y.shape(), y.dtype(), y.device());
     cpu::softmax_backward(g, y, outer, C, inner, log, dx);
@@ -118,8 +164,8 @@ Tensor softmax_impl(const Tensor& x_in, int64_t dim, bool log) {
   cpu::softmax_forward(xc, outer, C, inner, log, out);
   if (needs_grad(x)) {
     auto node = std::make_shared<SoftmaxBackward>();
-    node->out = SavedTensor(out);
-    node->outer = outer, node->C = C, node->inner = inner, node->log = log;
+    node->out = SavedTensor::output(out);
+    node->outer = outer, node->C = C, node->inner = inner, node->dim = d, node->log = log;
     record(node, {&x}, {&out});
   }
   return out;
@@ -131,6 +177,7 @@ struct DropoutBackward : Node {
   void release_saved() override { mask = Tensor(); }
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     check_not_released();
+    if (GradMode::enabled() && grads[0].requires_grad()) return {mul(grads[0], mask)};  // create_graph
     Tensor dx = Tensor::empty(mask.shape(), mask.dtype(), mask.device());
     cpu::dropout_backward(grads[0], mask, dx);
     return {dx};

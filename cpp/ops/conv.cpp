@@ -57,41 +57,107 @@ Shape as4d(const Shape& s, int nd, bool batched) {  // (N, C, [H,] W) -> (N, C, 
   return r;
 }
 
+Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias, ConvArgs a, const char* op);
+struct ConvGrads {
+  Tensor dx, dw, db;
+};
+ConvGrads convolution_backward(const Tensor& gy, const Tensor& input, const Tensor& weight, const Shape& x_shape,
+                               const Shape& w_shape, const ConvArgs& args, bool need_x, bool need_w, bool need_b);
+
 struct ConvolutionBackward : Node {
   SavedTensor input, weight;
   ConvArgs args;
-  Shape x4, w4, y4;
   Shape x_shape, w_shape;
   bool need_x, need_w, need_b;
   std::string name() const override { return "ConvolutionBackward0"; }
   void release_saved() override { input.reset(), weight.reset(); }
 
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
-    Tensor gy = grads[0].contiguous();
-    DType dt = gy.dtype();
-    Tensor x = need_w ? input.unpack(*this).detach().contiguous() : Tensor();
-    Tensor w = need_x ? weight.unpack(*this).detach().contiguous() : Tensor();
-    Tensor dx = need_x ? Tensor::empty(x_shape, dt) : Tensor();
-    Tensor dw = need_w ? Tensor::empty(w_shape, dt) : Tensor();
-    Tensor db = need_b ? Tensor::empty({y4[1]}, dt) : Tensor();
-    cpu::ConvGeom g = make_geom(args, x4, w4, y4);
-    RB_DISPATCH_FLOATING(dt, "convolution_backward", [&] {
-      using T = scalar_t;
-      const T* gp = gy.data<T>();
-      if (!args.transposed) {
-        cpu::conv2d_backward<T>(g, need_w ? x.data<T>() : nullptr, need_x ? w.data<T>() : nullptr, gp,
-                                need_x ? dx.data<T>() : nullptr, need_w ? dw.data<T>() : nullptr,
-                                need_b ? db.data<T>() : nullptr);
-      } else {
-        // y = conv^T(x): dx = conv(gy), dw = conv's dweight with input gy and output-gradient x.
-        if (need_x) cpu::conv2d_forward<T>(g, gp, w.data<T>(), nullptr, dx.data<T>());
-        if (need_w) cpu::conv2d_backward<T>(g, gp, nullptr, x.data<T>(), nullptr, dw.data<T>(), nullptr);
-        if (need_b) cpu::channel_sum<T>(y4[0], y4[1], y4[2] * y4[3], gp, db.data<T>());
-      }
-    });
-    return {dx, dw, db};
+    Tensor x = need_w ? input.unpack(*this) : Tensor(), w = need_x ? weight.unpack(*this) : Tensor();
+    ConvGrads r = convolution_backward(grads[0], x, w, x_shape, w_shape, args, need_x, need_w, need_b);
+    return {r.dx, r.dw, r.db};
   }
 };
+
+// The backward is bilinear: dx = B_x(gy, w), dw = B_w(gy, x), db = sum(gy). Its own gradients,
+// for incoming ggx, ggw, ggb: to gy the forward conv(ggx, w) + conv(x, ggw) + ggb; to w the
+// weight gradient with input ggx; to x the input gradient through weight ggw (as ATen's
+// _convolution_double_backward). Both are the ops above, so any order can be taken.
+struct ConvolutionBackwardBackward : Node {
+  SavedTensor gy, input, weight;
+  ConvArgs args;
+  Shape x_shape, w_shape;
+  bool has_x, has_w, has_b;  // which of dx, dw, db were recorded as outputs, in that order
+  std::string name() const override { return "ConvolutionBackwardBackward0"; }
+  void release_saved() override { gy.reset(), input.reset(), weight.reset(); }
+
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
+    size_t k = 0;
+    Tensor ggx = has_x ? grads[k++] : Tensor(), ggw = has_w ? grads[k++] : Tensor();
+    Tensor ggb = has_b ? grads[k++] : Tensor();
+    Tensor g = gy.unpack(*this);
+    Tensor x = has_w ? input.unpack(*this) : Tensor(), w = has_x ? weight.unpack(*this) : Tensor();
+    Tensor d_gy, d_x, d_w;
+    if (has_x) d_gy = convolution(ggx, w, ggb, args, "convolution_backward");
+    if (has_w) {
+      Tensor t = convolution(x, ggw, has_x ? Tensor() : ggb, args, "convolution_backward");
+      d_gy = d_gy.defined() ? add(d_gy, t) : t;
+    }
+    if (!d_gy.defined() && has_b) {  // only the bias had a gradient: ggb broadcast over gy
+      Shape bshape(g.dim(), 1);
+      bshape[static_cast<int>(x_shape.size()) == args.nd + 2 ? 1 : 0] = ggb.numel();  // channels: after a batch dim
+      d_gy = mul(ones_like(g), reshape(ggb, bshape));
+    }
+    if (has_w) d_x = convolution_backward(g, Tensor(), ggw, x_shape, w_shape, args, true, false, false).dx;
+    if (has_x) d_w = convolution_backward(g, ggx, Tensor(), x_shape, w_shape, args, false, true, false).dw;
+    return {d_gy, d_x, d_w};
+  }
+};
+
+// gy: the output's shape; input (needed for dw) and weight (needed for dx) may be undefined
+// when that gradient is not wanted.
+ConvGrads convolution_backward(const Tensor& gy_in, const Tensor& input, const Tensor& weight, const Shape& x_shape,
+                               const Shape& w_shape, const ConvArgs& args, bool need_x, bool need_w, bool need_b) {
+  const bool batched = static_cast<int>(x_shape.size()) == args.nd + 2;
+  Shape x4 = as4d(x_shape, args.nd, batched), y4 = as4d(gy_in.shape(), args.nd, batched), w4 = w_shape;
+  if (args.nd == 1) w4.insert(w4.begin() + 2, 1);
+  Tensor gy = gy_in.detach().contiguous();
+  DType dt = gy.dtype();
+  Tensor x = need_w ? input.detach().contiguous() : Tensor();
+  Tensor w = need_x ? weight.detach().contiguous() : Tensor();
+  ConvGrads r;
+  if (need_x) r.dx = Tensor::empty(x_shape, dt);
+  if (need_w) r.dw = Tensor::empty(w_shape, dt);
+  if (need_b) r.db = Tensor::empty({y4[1]}, dt);
+  cpu::ConvGeom g = make_geom(args, x4, w4, y4);
+  RB_DISPATCH_FLOATING(dt, "convolution_backward", [&] {
+    using T = scalar_t;
+    const T* gp = gy.data<T>();
+    if (!args.transposed) {
+      cpu::conv2d_backward<T>(g, need_w ? x.data<T>() : nullptr, need_x ? w.data<T>() : nullptr, gp,
+                              need_x ? r.dx.data<T>() : nullptr, need_w ? r.dw.data<T>() : nullptr,
+                              need_b ? r.db.data<T>() : nullptr);
+    } else {
+      // y = conv^T(x): dx = conv(gy), dw = conv's dweight with input gy and output-gradient x.
+      if (need_x) cpu::conv2d_forward<T>(g, gp, w.data<T>(), nullptr, r.dx.data<T>());
+      if (need_w) cpu::conv2d_backward<T>(g, gp, nullptr, x.data<T>(), nullptr, r.dw.data<T>(), nullptr);
+      if (need_b) cpu::channel_sum<T>(y4[0], y4[1], y4[2] * y4[3], gp, r.db.data<T>());
+    }
+  });
+  if (any_requires_grad({&gy_in, &input, &weight})) {
+    auto node = std::make_shared<ConvolutionBackwardBackward>();
+    node->args = args, node->x_shape = x_shape, node->w_shape = w_shape;
+    node->has_x = need_x, node->has_w = need_w, node->has_b = need_b;
+    node->gy = SavedTensor(gy_in);
+    if (need_w) node->input = SavedTensor(input);
+    if (need_x) node->weight = SavedTensor(weight);
+    std::vector<Tensor*> outs;
+    for (Tensor* t : {&r.dx, &r.dw, &r.db})
+      if (t->defined()) outs.push_back(t);
+    record(node, std::vector<const Tensor*>{&gy_in, need_w ? &input : nullptr, need_x ? &weight : nullptr}, outs);
+  }
+  return r;
+}
 
 Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias, ConvArgs a, const char* op) {
   const int nd = a.nd;
@@ -187,7 +253,6 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
   if (any_requires_grad({&input, &weight, &bias})) {
     auto node = std::make_shared<ConvolutionBackward>();
     node->args = a;
-    node->x4 = x4, node->w4 = w4, node->y4 = y4;
     node->x_shape = input.shape(), node->w_shape = weight.shape();
     node->need_x = input.requires_grad(), node->need_w = weight.requires_grad();
     node->need_b = bias.defined() && bias.requires_grad();

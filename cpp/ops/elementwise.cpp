@@ -107,7 +107,7 @@ Tensor binary_impl(BinaryOp op, const Tensor& a, const Tensor& b, DType ct) {
     bool save_b = save_a || op == BinaryOp::Div;
     if (save_a) node->a = SavedTensor(a);
     if (save_b) node->b = SavedTensor(b);
-    if (op == BinaryOp::Div || op == BinaryOp::Pow) node->out = SavedTensor(out);
+    if (op == BinaryOp::Div || op == BinaryOp::Pow) node->out = SavedTensor::output(out);
     record(node, {&a, &b}, {&out});
   }
   return out;
@@ -271,7 +271,7 @@ Tensor unary(UnaryOp op, const Tensor& x) {
     auto node = std::make_shared<UnaryBackward>();
     node->op = op;
     if (op == UnaryOp::Log || op == UnaryOp::Abs) node->x = SavedTensor(xin);
-    if (op == UnaryOp::Exp || op == UnaryOp::Sqrt) node->out = SavedTensor(out);
+    if (op == UnaryOp::Exp || op == UnaryOp::Sqrt) node->out = SavedTensor::output(out);
     record(node, {&xin}, {&out});
   }
   return out;

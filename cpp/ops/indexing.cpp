@@ -60,6 +60,8 @@ Shape advanced_shape(const Shape& in, int64_t s, int64_t K, const Shape& B) {
   return out;
 }
 
+Tensor advanced_gather(const Tensor& t, int64_t s, const std::vector<Tensor>& idx, const Shape& B);
+
 struct IndexBackward : Node {
   Shape in_shape, B;
   int64_t s = 0;
@@ -72,6 +74,8 @@ struct IndexBackward : Node {
     Tensor gi = zeros(in_shape, g[0].dtype(), g[0].device());
     cpu::index_copy(g[0], layout_offsets(g[0].shape(), g[0].strides(), s, static_cast<int64_t>(B.size())), gi,
                     indexed_offsets(gi, s, ix, B), true);
+    record_adjoint("Index", g[0], gi,
+                   [ix, s = s, B = B](const Tensor& gg) { return advanced_gather(gg, s, ix, B); });
     return {gi};
   }
 };
@@ -248,10 +252,7 @@ struct IndexPutBackward : Node {
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
     Tensor gx, gv;
     if (need_x && accumulate) gx = g[0];
-    if (need_x && !accumulate) {
-      gx = clone(g[0]);
-      put_into(gx, index, scalar_tensor(Scalar(0.0), gx.dtype(), gx.device()));
-    }
+    if (need_x && !accumulate) gx = index_put(g[0], index, scalar_tensor(Scalar(0.0), g[0].dtype(), g[0].device()));
     if (need_v) {
       Tensor sel = rb::index(g[0], index);
       // The value was broadcast (after dropping leading 1s) to the selection: sum back.
@@ -288,11 +289,22 @@ struct GatherBackward : Node {
   std::string name() const override { return "GatherBackward"; }
   void release_saved() override { index.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
-    Tensor gi = zeros(in_shape, g[0].dtype(), g[0].device());
-    cpu::scatter_add(gi, dim, index.unpack(*this), g[0]);
+    Tensor gi = zeros(in_shape, g[0].dtype(), g[0].device()), ix = index.unpack(*this);
+    cpu::scatter_add(gi, dim, ix, g[0]);
+    record_adjoint("Gather", g[0], gi, [ix, d = dim](const Tensor& gg) { return gather(gg, d, ix); });
     return {gi};
   }
 };
+
+// The gradient of a scattered src: g gathered at the index, zero-padded at the end of each dim
+// to src's shape (the index may be smaller than src). From differentiable ops, for create_graph.
+Tensor gathered_to(const Tensor& g, int64_t dim, const Tensor& ix, const Shape& src_shape) {
+  Tensor part = gather(g, dim, ix);
+  if (part.shape() == src_shape) return part;
+  std::vector<int64_t> pad;
+  for (int64_t d = part.dim() - 1; d >= 0; --d) pad.push_back(0), pad.push_back(src_shape[d] - part.shape()[d]);
+  return constant_pad_nd(part, pad, 0.0);
+}
 
 struct ScatterAddBackward : Node {
   int64_t dim = 0;
@@ -303,6 +315,7 @@ struct ScatterAddBackward : Node {
   void release_saved() override { index.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
     Tensor gs;
+    if (need_src && GradMode::enabled()) return {g[0], gathered_to(g[0], dim, index.unpack(*this), src_shape)};
     if (need_src) {
       Tensor ix = index.unpack(*this);
       gs = zeros(src_shape, g[0].dtype(), g[0].device());
@@ -325,6 +338,11 @@ struct ScatterBackward : Node {  // x with src written over it: x's gradient los
   void release_saved() override { index.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
     Tensor ix = index.unpack(*this), gx, gs;
+    if (GradMode::enabled()) {  // create_graph: the same from differentiable ops
+      if (need_x) gx = scatter(g[0], dim, ix, zeros({}, g[0].dtype(), g[0].device()));
+      if (need_src) gs = src_scalar ? sum(gather(g[0], dim, ix)) : gathered_to(g[0], dim, ix, src_shape);
+      return {gx, gs};
+    }
     if (need_x) {
       gx = clone(g[0]);
       cpu::scatter(gx, dim, ix, zeros({}, gx.dtype(), gx.device()), false);

@@ -30,7 +30,8 @@ struct CatBackward : Node {
         out.push_back(zeros({0}, dtypes[i], g[0].device()));
         continue;
       }
-      Tensor gi = slice_raw(g[0], dim, off, sizes[i], 1);
+      // Under create_graph the slice is recorded, so the pieces can be differentiated again.
+      Tensor gi = GradMode::enabled() ? slice(g[0], dim, off, off + sizes[i], 1) : slice_raw(g[0], dim, off, sizes[i], 1);
       off += sizes[i];
       out.push_back(is_floating(dtypes[i]) ? cast(gi, dtypes[i]) : Tensor());
     }

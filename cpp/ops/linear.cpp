@@ -7,21 +7,54 @@
 namespace rb {
 namespace {
 
+// The weight as the GEMM reads it: row-major (N, K) as given, a transposed view of a row-major
+// (K, N) read with w_t (no copy), or a contiguous copy of any other layout. For the kernel only.
+Tensor gemm_weight(const Tensor& weight, bool& w_t) {
+  NoGradGuard ng;
+  const int64_t N = weight.size(0), K = weight.size(1);
+  w_t = false;
+  if (weight.is_contiguous()) return weight;
+  if ((weight.stride(0) == 1 || N == 1) && (weight.stride(1) == N || K == 1)) {
+    w_t = true;
+    return weight;
+  }
+  return clone(weight.detach());
+}
+
+// x as an (M, K) row-major matrix (a view when the input is contiguous). For the kernel only.
+Tensor gemm_input(const Tensor& input, int64_t M, int64_t K) {
+  if (input.dim() == 2 && input.is_contiguous()) return input;  // already (M, K): no new handle
+  NoGradGuard ng;
+  Tensor xc = input.contiguous();
+  return Tensor::make_view(xc, {M, K}, {K, 1}, xc.offset());
+}
+
 struct LinearBackward : Node {
-  SavedTensor x, w;  // x: (M, K) view of the contiguous input (for dW); w: as given to the GEMM (for dx)
-  bool w_t = false, need_x = false, need_w = false, need_b = false;
+  SavedTensor x, w;  // the input (for dW) and the weight (for dx), as given
+  bool need_x = false, need_w = false, need_b = false;
   int64_t M = 0, K = 0;
   Shape in_shape, w_shape;
   std::string name() const override { return "LinearBackward"; }
   void release_saved() override { x.reset(), w.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     check_not_released();
-    Tensor xv = need_w ? x.unpack(*this) : Tensor(), wv = need_x ? w.unpack(*this) : Tensor();
+    Tensor xin = need_w ? x.unpack(*this) : Tensor(), win = need_x ? w.unpack(*this) : Tensor();
     const int64_t N = w_shape[0];
+    Tensor dx, dw, db;
+    if (GradMode::enabled()) {
+      // create_graph: the same products from differentiable ops, so they can be differentiated
+      // again (dx = g W, dW = g^T x, db = column sums of g).
+      Tensor g2 = reshape(grads[0], {M, N});
+      if (need_x) dx = reshape(mm(g2, win), in_shape);
+      if (need_w) dw = mm(transpose(g2, 0, 1), reshape(xin, {M, K}));
+      if (need_b) db = sum(g2, {0});
+      return {dx, dw, db};
+    }
     Tensor g = grads[0].contiguous();
     DType dt = g.dtype();
     Tensor g2 = Tensor::make_view(g, {M, N}, {N, 1}, g.offset());
-    Tensor dx, dw, db;
+    bool w_t = false;
+    Tensor xv = need_w ? gemm_input(xin, M, K) : Tensor(), wv = need_x ? gemm_weight(win, w_t) : Tensor();
     if (need_x) dx = Tensor::empty(in_shape, dt, g.device());
     if (need_w) dw = Tensor::empty(w_shape, dt, g.device());
     if (need_b) db = Tensor::empty({N}, dt, g.device());
@@ -62,21 +95,12 @@ Tensor linear(const Tensor& input, const Tensor& weight, const std::optional<Ten
   Shape out_shape(input.shape().begin(), input.shape().end() - 1);
   out_shape.push_back(N);
   const int64_t M = numel_of(Shape(input.shape().begin(), input.shape().end() - 1));
-  Tensor xc, wc, bc;
   bool w_t = false;
-  {
+  Tensor x2 = gemm_input(input, M, K), wc = gemm_weight(weight, w_t), bc;
+  if (bias.defined()) {
     NoGradGuard ng;
-    xc = input.contiguous();
-    if (weight.is_contiguous()) {
-      wc = weight;
-    } else if ((weight.stride(0) == 1 || N == 1) && (weight.stride(1) == N || K == 1)) {
-      wc = weight, w_t = true;  // W is W'^T for a row-major W' (K, N): no copy
-    } else {
-      wc = clone(weight.detach());
-    }
-    if (bias.defined()) bc = bias.contiguous();
+    bc = bias.contiguous();
   }
-  Tensor x2 = Tensor::make_view(xc, {M, K}, {K, 1}, xc.offset());
   Tensor out = Tensor::empty(out_shape, input.dtype(), input.device());
   Tensor out2 = Tensor::make_view(out, {M, N}, {N, 1}, 0);
   cpu::linear_forward(x2, wc, w_t, bias.defined() ? &bc : nullptr, out2);
@@ -85,12 +109,11 @@ Tensor linear(const Tensor& input, const Tensor& weight, const std::optional<Ten
     node->need_x = input.requires_grad();
     node->need_w = weight.requires_grad();
     node->need_b = bias.defined() && bias.requires_grad();
-    node->w_t = w_t;
     node->in_shape = input.shape();
     node->w_shape = weight.shape();
     node->M = M, node->K = K;
-    if (node->need_w) node->x = SavedTensor(x2);
-    if (node->need_x) node->w = SavedTensor(wc);
+    if (node->need_w) node->x = SavedTensor(input);
+    if (node->need_x) node->w = SavedTensor(weight);
     record(node, {&input, &weight, &bias}, {&out});
   }
   return out;

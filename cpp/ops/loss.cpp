@@ -47,6 +47,26 @@ Tensor broadcast_aux(const std::optional<Tensor>& t, const Shape& shape, DType d
 
 // --- elementwise losses -----------------------------------------------------------------------
 
+// The pointwise losses' derivative in d = x - y from differentiable ops, for a backward run with
+// create_graph: mse 2d; l1 sign(d); smooth_l1 d/beta inside |d| < beta, sign(d) outside; huber d
+// inside |d| < delta, delta sign(d) outside. Times g (and 1/n for the mean); dy = -dx.
+std::vector<Tensor> pointwise_loss_backward_graph(PointLoss kind, const Tensor& g, const Tensor& x, const Tensor& y,
+                                                  Reduction red, int64_t n, double param, bool need_x, bool need_y) {
+  Tensor d = sub(x, y), sign = unary(UnaryOp::Sign, d), deriv;
+  switch (kind) {
+    case PointLoss::MSE: deriv = mul(d, 2.0); break;
+    case PointLoss::L1: deriv = sign; break;
+    case PointLoss::SmoothL1:
+      deriv = param == 0 ? sign : where(binary(BinaryOp::Lt, unary(UnaryOp::Abs, d), param), mul(d, 1.0 / param), sign);
+      break;
+    case PointLoss::Huber:
+      deriv = where(binary(BinaryOp::Lt, unary(UnaryOp::Abs, d), param), d, mul(sign, param));
+      break;
+  }
+  Tensor dx = mul(deriv, red == Reduction::Mean ? mul(g, 1.0 / static_cast<double>(n)) : g);
+  return {need_x ? dx : Tensor(), need_y ? neg(dx) : Tensor()};
+}
+
 struct PointwiseLossBackward : Node {
   PointLoss kind;
   double param = 0;
@@ -61,6 +81,7 @@ struct PointwiseLossBackward : Node {
   void release_saved() override { x.reset(), y.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     Tensor xv = x.unpack(*this), yv = y.unpack(*this);
+    if (GradMode::enabled()) return pointwise_loss_backward_graph(kind, grads[0], xv, yv, red, n, param, need_x, need_y);
     Tensor g = red == Reduction::None ? grads[0].contiguous() : grads[0];
     Tensor dx, dy;
     if (need_x) dx = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
@@ -128,7 +149,9 @@ struct BceBackward : Node {
                                need_y ? &dy : nullptr);
     else
       cpu::bce_backward(g, scale, xv, yv, wp, need_x ? &dx : nullptr, need_y ? &dy : nullptr);
-    return {dx, dy};
+    std::vector<Tensor> r{dx, dy};
+    mark_once_differentiable(name(), {&grads[0], &xv, &yv}, r);
+    return r;
   }
 };
 
@@ -217,6 +240,9 @@ Tensor class_weight(const std::optional<Tensor>& weight, int64_t C, DType dt) {
 
 enum class ClassKind : uint8_t { CrossEntropy, CrossEntropyProb, Nll };
 
+Tensor class_loss(ClassKind kind, const Tensor& input, const Tensor& target, const std::optional<Tensor>& weight,
+                  int64_t ignore_index, Reduction red, double eps);
+
 struct ClassLossBackward : Node {
   ClassKind kind;
   Reduction red;
@@ -240,17 +266,25 @@ struct ClassLossBackward : Node {
     if (need_x) dx = Tensor::empty(in_shape, g.dtype(), g.device());
     if (kind == ClassKind::Nll) {
       cpu::nll_backward(g, scale, tv, wp, L.N, L.C, L.inner, ignore_index, dx);
+      // Linear in g and free of x: its adjoint is nll_loss itself (same target, weight, reduction).
+      record_adjoint("NllLoss", grads[0], dx, [tv, w = w, ii = ignore_index, red = red](const Tensor& gg) {
+        return class_loss(ClassKind::Nll, gg, tv, w.defined() ? std::optional<Tensor>(w) : std::nullopt, ii, red, 0.0);
+      });
       return {dx};
     }
     Tensor xv = x.unpack(*this);
     if (kind == ClassKind::CrossEntropy) {
       cpu::cross_entropy_backward(g, scale, xv, tv, wp, lse, L.N, L.C, L.inner, ignore_index, eps, dx);
-      return {dx};
+      std::vector<Tensor> r{dx};
+      mark_once_differentiable(name(), {&grads[0], &xv}, r);
+      return r;
     }
     if (need_t) dt = Tensor::empty(in_shape, g.dtype(), g.device());
     cpu::cross_entropy_prob_backward(g, scale, xv, tv, wp, lse, L.N, L.C, L.inner, eps, need_x ? &dx : nullptr,
                                      need_t ? &dt : nullptr);
-    return {dx, dt};
+    std::vector<Tensor> r{dx, dt};
+    mark_once_differentiable(name(), {&grads[0], &xv, &tv}, r);
+    return r;
   }
 };
 

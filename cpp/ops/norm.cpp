@@ -11,17 +11,62 @@
 namespace rb {
 namespace {
 
+// (1, C, 1) values of the per-channel statistics, as constants.
+Tensor channel_values(const std::vector<double>& v, DType dt) {
+  Tensor t = Tensor::empty({1, static_cast<int64_t>(v.size()), 1}, dt);
+  RB_DISPATCH_FLOATING(dt, "batch_norm", [&] {
+    scalar_t* p = static_cast<scalar_t*>(t.raw_data());
+    for (size_t i = 0; i < v.size(); ++i) p[i] = static_cast<scalar_t>(v[i]);
+  });
+  return t;
+}
+
+// The closed-form backward from differentiable ops, for a backward run with create_graph. In
+// training the statistics are recomputed from x so their own dependence on x is differentiated:
+// xhat = (x - mean) invstd, gxhat = g w, dx = invstd (gxhat - mean(gxhat) - xhat mean(gxhat xhat)),
+// dw = sum(g xhat), db = sum(g) (means and sums over N and the spatial dims).
+std::vector<Tensor> batch_norm_backward_graph(const Tensor& g_in, const Tensor& x_in, const Tensor& w, int64_t N,
+                                              int64_t C, int64_t L, bool training, double eps,
+                                              const std::vector<double>& mean_v, const std::vector<double>& invstd_v,
+                                              bool need_x, bool need_w, bool need_b) {
+  const Dims red{0, 2};
+  Tensor x = reshape(x_in, {N, C, L}), g = reshape(g_in, {N, C, L});
+  Tensor mean, invstd;
+  if (training) {
+    mean = rb::mean(x, red, true);
+    Tensor xc = sub(x, mean);
+    invstd = div(ones({}, x.dtype()), unary(UnaryOp::Sqrt, add(rb::mean(mul(xc, xc), red, true), Scalar(eps))));
+  } else {
+    mean = channel_values(mean_v, x.dtype()), invstd = channel_values(invstd_v, x.dtype());
+  }
+  Tensor xhat = mul(sub(x, mean), invstd);
+  Tensor gxhat = w.defined() ? mul(g, reshape(w, {1, C, 1})) : g;
+  Tensor dx, dw, db;
+  if (need_x) {
+    dx = training ? mul(invstd, sub(sub(gxhat, rb::mean(gxhat, red, true)), mul(xhat, rb::mean(mul(gxhat, xhat), red, true))))
+                  : mul(gxhat, invstd);
+    dx = reshape(dx, x_in.shape());
+  }
+  if (need_w) dw = sum(mul(g, xhat), red);
+  if (need_b) db = sum(g, red);
+  return {dx, dw, db};
+}
+
 struct NativeBatchNormBackward0 : Node {
   SavedTensor x, weight;
   std::vector<double> mean, invstd;
   int64_t N, C, L;
+  double eps = 0;
   bool training;
   bool need_x, need_w, need_b;
   std::string name() const override { return "NativeBatchNormBackward0"; }
   void release_saved() override { x.reset(), weight.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
-    Tensor g = grads[0].contiguous(), xv = x.unpack(*this);
+    Tensor xv = x.unpack(*this);
     Tensor wv = weight.defined() ? weight.unpack(*this) : Tensor();
+    if (GradMode::enabled())
+      return batch_norm_backward_graph(grads[0], xv, wv, N, C, L, training, eps, mean, invstd, need_x, need_w, need_b);
+    Tensor g = grads[0].contiguous();
     Tensor dx, dw, db;
     if (need_x) dx = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
     if (need_w) dw = Tensor::empty({C}, xv.dtype(), xv.device());
@@ -110,7 +155,7 @@ Tensor batch_norm(const Tensor& x, const std::optional<Tensor>& running_mean, co
     node->x = SavedTensor(xc);
     if (w.defined()) node->weight = SavedTensor(w);
     node->mean = std::move(mean), node->invstd = std::move(invstd);
-    node->N = N, node->C = C, node->L = L;
+    node->N = N, node->C = C, node->L = L, node->eps = eps;
     node->training = training;
     node->need_x = x.requires_grad();
     node->need_w = w.defined() && w.requires_grad();

@@ -1,6 +1,9 @@
 // Helpers shared by the op files (cpp/ops/*.cpp): in-place rules, history rebase, dtype casts
 // and device checks, written once so every op reports the same PyTorch messages.
 #pragma once
+#include <functional>
+#include <memory>
+#include <string>
 
 #include "rosenblatt/ops.h"
 
@@ -37,6 +40,26 @@ inline Tensor& write_back(Tensor& self, const Tensor& result) {
   self.bump_version();
   if (result.requires_grad()) rebase_history(self, result);
   return self;
+}
+
+// The backward of an op that is linear in its incoming gradient and reads nothing else that is
+// differentiable (pooling, upsampling, slicing, gather and scatter through saved indices). Run
+// with create_graph, its result dx gets this node, whose own backward applies the op's forward
+// map to the gradient of dx: the adjoint of the adjoint is the map itself.
+struct AdjointBackward : Node {
+  std::string op;
+  std::function<Tensor(const Tensor&)> forward;
+  std::string name() const override { return op + "BackwardBackward"; }
+  void release_saved() override { forward = nullptr; }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override { return {forward(grads[0])}; }
+};
+template <class F>
+void record_adjoint(const char* op, const Tensor& g, Tensor& dx, F&& forward) {
+  if (!needs_grad(g)) return;
+  auto node = std::make_shared<AdjointBackward>();
+  node->op = op;
+  node->forward = std::forward<F>(forward);
+  record(node, {&g}, {&dx});
 }
 
 inline Tensor cast(const Tensor& t, DType dt) { return t.dtype() == dt ? t : to_dtype(t, dt); }

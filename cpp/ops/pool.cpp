@@ -2,6 +2,8 @@
 // 3-D unbatched inputs, and autograd nodes whose backward is one hand-written kernel pass.
 #include "rosenblatt/ops.h"
 
+#include "op_common.h"
+
 #include "../kernels/cpu/pool.h"
 
 namespace rb {
@@ -102,6 +104,12 @@ struct MaxPool2DWithIndicesBackward0 : Node {
     Tensor gi = grads[0].contiguous(), idx = indices.unpack(*this);
     Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
     cpu::max_pool2d_backward(gi, idx, g, dx);
+    // Its adjoint reads each window's winner: gather over the flattened plane.
+    record_adjoint("MaxPool2DWithIndices", grads[0], dx, [idx, in = in_shape, g = g](const Tensor& gg) {
+      Shape flat(in.begin(), in.end() - 2), flat_idx = flat;
+      flat.push_back(g.H * g.W), flat_idx.push_back(g.OH * g.OW);
+      return reshape(gather(reshape(gg, flat), -1, reshape(idx, flat_idx)), idx.shape());
+    });
     return {dx};
   }
 };
@@ -109,6 +117,8 @@ struct MaxPool2DWithIndicesBackward0 : Node {
 struct AdaptiveMaxPool2DBackward0 : MaxPool2DWithIndicesBackward0 {
   std::string name() const override { return "AdaptiveMaxPool2DBackward0"; }
 };
+
+Tensor avg_pool_planes(const Tensor& x, PoolGeom g, bool count_include_pad, int64_t div);
 
 struct AvgPool2DBackward0 : Node {
   PoolGeom g;
@@ -120,6 +130,9 @@ struct AvgPool2DBackward0 : Node {
     Tensor gi = grads[0].contiguous();
     Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
     cpu::avg_pool2d_backward(gi, g, cip, divisor, dx);
+    record_adjoint("AvgPool2D", grads[0], dx, [g = g, cip = cip, d = divisor](const Tensor& gg) {
+      return avg_pool_planes(gg, g, cip, d);
+    });
     return {dx};
   }
 };
@@ -132,6 +145,8 @@ struct AdaptiveAvgPool2DBackward0 : Node {
     Tensor gi = grads[0].contiguous();
     Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
     cpu::adaptive_avg_pool2d_backward(gi, g, dx);
+    record_adjoint("AdaptiveAvgPool2D", grads[0], dx,
+                   [oh = g.OH, ow = g.OW](const Tensor& gg) { return adaptive_avg_pool2d(gg, {oh, ow}); });
     return {dx};
   }
 };
@@ -146,6 +161,8 @@ struct MaxUnpool2DBackward0 : Node {
     Tensor gi = grads[0].contiguous(), idx = indices.unpack(*this);
     Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
     cpu::index_gather2d(gi, idx, g, dx);
+    record_adjoint("MaxUnpool2D", grads[0], dx,
+                   [idx, h = g.H, w = g.W](const Tensor& gg) { return max_unpool2d(gg, idx, {h, w}); });
     return {dx};
   }
 };
@@ -196,9 +213,14 @@ Tensor avg_pool2d(const Tensor& x, const IntList& kernel, const IntList& stride,
   PoolGeom g = pool_geom(x, kernel, stride, padding, {1}, ceil_mode, "avg_pool2d", false);
   RB_CHECK(!divisor_override || *divisor_override != 0, Error, "divisor must be not zero");
   check_float(x, "avg_pool2d");
+  return avg_pool_planes(x, g, count_include_pad, divisor_override.value_or(0));
+}
+
+namespace {
+// The average pool of checked arguments (div 0: the window's own count): the kernel and the node.
+Tensor avg_pool_planes(const Tensor& x, PoolGeom g, bool count_include_pad, int64_t div) {
   Planes p = planes_of(x);
   g.planes = p.N * p.C;
-  int64_t div = divisor_override.value_or(0);
   Tensor out = Tensor::empty(out_shape(p, g.OH, g.OW), x.dtype(), x.device());
   cpu::avg_pool2d_forward(p.x, g, count_include_pad, div, out);
   if (needs_grad(x)) {
@@ -211,6 +233,7 @@ Tensor avg_pool2d(const Tensor& x, const IntList& kernel, const IntList& stride,
   }
   return out;
 }
+}  // namespace
 
 namespace {
 PoolGeom adaptive_geom(const Tensor& x, const IntList& output_size, const char* op) {

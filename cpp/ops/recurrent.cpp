@@ -62,8 +62,12 @@ struct RNNLayerBackward : Node {
     };
     if (dt == DType::Float64) run(double{});
     else run(float{});
-    return {need[0] ? dx : Tensor(), need[1] ? dh0 : Tensor(), need[2] ? dc0 : Tensor(), need[3] ? dwih : Tensor(),
-            need[4] ? dwhh : Tensor(), dbih, dbhh, need[7] ? dwhr : Tensor()};
+    std::vector<Tensor> r{need[0] ? dx : Tensor(), need[1] ? dh0 : Tensor(), need[2] ? dc0 : Tensor(),
+                          need[3] ? dwih : Tensor(), need[4] ? dwhh : Tensor(), dbih, dbhh,
+                          need[7] ? dwhr : Tensor()};
+    // The fused backward through time is not recorded: a further backward through it raises.
+    mark_once_differentiable("RNNLayer", {&grads[0], &grads[1], lstm ? &grads[2] : nullptr, &xv, &wih, &whh, &whr}, r);
+    return r;
   }
 };
 

@@ -3,6 +3,8 @@
 
 #include "rosenblatt/ops.h"
 
+#include "op_common.h"
+
 #include "../kernels/cpu/reduce.h"
 
 namespace rb {
@@ -192,6 +194,9 @@ struct IndexedExtremumBackward : Node {
     Tensor gi = zeros(in_shape, g[0].dtype(), g[0].device());
     Tensor ix = reshape(indices.unpack(*this), kept), gk = reshape(g[0], kept);
     cpu::scatter_add(gi, dim, ix, gk);
+    record_adjoint("Max", g[0], gi, [ix, d = dim, gs = g[0].shape()](const Tensor& gg) {
+      return reshape(gather(gg, d, ix), gs);
+    });
     return {gi};
   }
 };
@@ -204,7 +209,7 @@ Tensor extremum(const Tensor& x, const Dims& dims_in, bool keepdim, bool is_max,
   cpu::minmax_forward(L.c, L.outer, L.R, L.inner, is_max, &out, nullptr);
   if (needs_grad(x)) {
     auto node = std::make_shared<ExtremumBackward>();
-    node->x = SavedTensor(x), node->out = SavedTensor(out);
+    node->x = SavedTensor(x), node->out = SavedTensor::output(out);
     node->kept = reduced_shape(x.shape(), dims, true);
     node->dims = dims;
     record(node, {&x}, {&out});
@@ -295,7 +300,7 @@ Tensor var_impl(const Tensor& x, const Dims& dims_in, double correction, bool ke
     auto node = std::make_shared<VarBackward>();
     node->x = SavedTensor(x), node->dims = dims, node->kept = reduced_shape(x.shape(), dims, true);
     node->dof = dof, node->count = count, node->is_std = is_std;
-    if (is_std) node->out = SavedTensor(out);
+    if (is_std) node->out = SavedTensor::output(out);
     record(node, {&x}, {&out});
   }
   return out;
@@ -322,7 +327,9 @@ struct ProdBackward : Node {
     Layout L = reduce_layout(xv, dims);
     Tensor dx = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
     cpu::prod_backward(L.c, L.outer, L.R, L.inner, g[0].contiguous(), dx);
-    return {dx};  // dims is at most one dim, so the (outer, R, inner) layout is x's own
+    std::vector<Tensor> r{dx};  // dims is at most one dim, so the (outer, R, inner) layout is x's own
+    mark_once_differentiable("Prod", {&g[0], &xv}, r);
+    return r;
   }
 };
 
@@ -359,7 +366,7 @@ Tensor logsumexp(const Tensor& x_in, const Dims& dims_in, bool keepdim) {
   }
   if (needs_grad(x)) {
     auto node = std::make_shared<LogsumexpBackward>();
-    node->x = SavedTensor(x), node->out = SavedTensor(out), node->kept = kept;
+    node->x = SavedTensor(x), node->out = SavedTensor::output(out), node->kept = kept;
     record(node, {&x}, {&out});
   }
   return out;

@@ -2,6 +2,8 @@
 // nodes. The gradient of a constant pad is the pad with negated widths (a crop), itself an op.
 #include "rosenblatt/ops.h"
 
+#include "op_common.h"
+
 #include "../kernels/cpu/resize.h"
 
 namespace rb {
@@ -25,6 +27,9 @@ struct Upsample2DBackward : Node {
     Tensor gi = grads[0].contiguous();
     Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
     cpu::upsample2d_backward(gi, g, dx);
+    record_adjoint("Upsample2D", grads[0], dx, [g = g](const Tensor& gg) {
+      return upsample2d(gg, g.mode, g.OH, g.OW, g.align_corners, g.scale_h, g.scale_w);
+    });
     return {dx};
   }
 };

@@ -90,14 +90,12 @@ def as_tensor(data, dtype=None, device=None):
 
 
 def _backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-    if create_graph:
-        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported")
-    if inputs is None:  # the common call, straight to the engine (a small model's step is microseconds)
+    if inputs is None and not create_graph:  # the common call, straight to the engine (microseconds matter)
         _C._run_backward([self], [gradient], bool(retain_graph), [], False)
         return
     from .autograd import backward
 
-    backward([self], [gradient], retain_graph=retain_graph, inputs=inputs)
+    backward([self], [gradient], retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
 
 
 def _parse_to(args, kwargs, accept_copy=True):

@@ -42,17 +42,26 @@ struct Node : std::enable_shared_from_this<Node> {
 
 // Holds an input or output an op's backward needs. Unpacking checks the version counter so a
 // tensor modified in place after it was saved makes backward raise, as PyTorch does.
+// In a backward with create_graph the unpacked tensor carries its autograd history again, so the
+// backward's own ops are recorded against it: an input keeps the edge it had when saved; an output
+// of the saving node itself is held without that edge (output -> node -> output would be a cycle)
+// and gets it back from the owner on unpack.
 class SavedTensor {
  public:
   SavedTensor() = default;
-  explicit SavedTensor(const Tensor& t);
+  explicit SavedTensor(const Tensor& t);                     // an input of the saving node
+  static SavedTensor output(const Tensor& t, uint32_t nr = 0);  // output nr of the saving node
   Tensor unpack(const Node& owner) const;
-  void reset() { data_ = Tensor(); }
+  void reset() { data_ = Tensor(), fn_.reset(), leaf_.reset(); }
   bool defined() const { return data_.defined(); }
 
  private:
-  Tensor data_;
+  Tensor data_;                        // detached: no history
   uint32_t version_ = 0;
+  bool is_output_ = false;
+  uint32_t output_nr_ = 0;
+  std::shared_ptr<Node> fn_;           // the input's grad_fn (non-leaf input)
+  std::shared_ptr<TensorImpl> leaf_;   // the input itself (leaf that requires grad)
 };
 
 struct GradMode {
@@ -80,9 +89,17 @@ void record(const std::shared_ptr<Node>& node, const std::vector<const Tensor*>&
             const std::vector<Tensor*>& outputs);
 
 // Runs backward from roots. grad_roots[i] may be undefined only for a one-element root (ones).
-// With `inputs` non-empty, returns their gradients instead of accumulating into any .grad.
+// With `inputs` non-empty, returns their gradients instead of accumulating into any .grad, and
+// runs only the nodes on a path from the roots to them. With create_graph, grad mode stays on
+// while nodes run, so the gradients carry their own history and can be differentiated again.
 std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots,
                                  bool retain_graph, const std::vector<Tensor>& inputs = {},
-                                 bool allow_unused = false);
+                                 bool allow_unused = false, bool create_graph = false);
+
+// For a node whose backward runs kernels autograd cannot see: when its backward runs with
+// create_graph and a gradient must flow through it, the results get a node that raises on a
+// further backward ("<name>: double backward is not implemented") instead of a silent zero.
+void mark_once_differentiable(const std::string& name, const std::vector<const Tensor*>& inputs,
+                              std::vector<Tensor>& results);
 
 }  // namespace rb

@@ -2,11 +2,16 @@
 import functools
 
 from .. import _C
-from .gradcheck import gradcheck  # noqa: F401
+from .gradcheck import gradcheck, gradgradcheck  # noqa: F401
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, inputs=None):
-    """Accumulates d(tensors)/d(leaves) into the leaves' .grad (PyTorch's torch.autograd.backward)."""
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulates d(tensors)/d(leaves) into the leaves' .grad (PyTorch's torch.autograd.backward).
+
+    create_graph=True records the backward itself, so the .grad it leaves can be differentiated
+    again; retain_graph then defaults to True, as in PyTorch."""
+    if retain_graph is None:
+        retain_graph = create_graph
     if isinstance(tensors, _C.Tensor):
         tensors = [tensors]
     tensors = list(tensors)
@@ -17,19 +22,26 @@ def backward(tensors, grad_tensors=None, retain_graph=None, inputs=None):
     if inputs is not None:
         if isinstance(inputs, _C.Tensor):
             inputs = [inputs]
-        grads = _C._run_backward(tensors, list(grad_tensors), bool(retain_graph), list(inputs), True)
+        grads = _C._run_backward(tensors, list(grad_tensors), bool(retain_graph), list(inputs), True,
+                                 bool(create_graph))
         for t, g in zip(inputs, grads):
             if g is not None and g.numel() == t.numel():
-                t.grad = g.clone() if t.grad is None else t.grad + g
+                if t.grad is None:
+                    t.grad = g if create_graph else g.clone()
+                else:
+                    t.grad = t.grad + g
         return
-    _C._run_backward(tensors, list(grad_tensors), bool(retain_graph), [], False)
+    _C._run_backward(tensors, list(grad_tensors), bool(retain_graph), [], False, bool(create_graph))
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None,
          materialize_grads=False):
-    """Returns d(outputs)/d(inputs) without touching any .grad (PyTorch's torch.autograd.grad)."""
-    if create_graph:
-        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported")
+    """Returns d(outputs)/d(inputs) without touching any .grad (PyTorch's torch.autograd.grad).
+
+    create_graph=True records the backward, so the returned gradients can be differentiated again
+    (gradient penalties, Hessian-vector products); retain_graph then defaults to True."""
+    if retain_graph is None:
+        retain_graph = create_graph
     single = isinstance(inputs, _C.Tensor)
     outputs = [outputs] if isinstance(outputs, _C.Tensor) else list(outputs)
     inputs = [inputs] if single else list(inputs)
@@ -38,7 +50,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     elif isinstance(grad_outputs, _C.Tensor):
         grad_outputs = [grad_outputs]
     res = _C._run_backward(outputs, list(grad_outputs), bool(retain_graph), inputs,
-                           bool(allow_unused) or materialize_grads)
+                           bool(allow_unused) or materialize_grads, bool(create_graph))
     if materialize_grads:
         res = [r if r is not None else _C.zeros_like(i) for r, i in zip(res, inputs)]
     return tuple(res)

@@ -21,8 +21,10 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
         if inputs[i].dtype != _C.dtype.float64:
             raise ValueError(f"gradcheck expects float64 inputs that require grad; input {i} is {inputs[i].dtype}")
 
+    # Every floating output counts: one without history has a zero analytical Jacobian, which the
+    # numerical one must match (so a backward that silently loses its history cannot pass).
     def outputs():
-        return [o for o in _as_tuple(func(*inputs)) if isinstance(o, _C.Tensor) and o.requires_grad]
+        return [o for o in _as_tuple(func(*inputs)) if isinstance(o, _C.Tensor) and o.dtype.is_floating_point]
 
     outs = outputs()
     out_sizes = [o.numel() for o in outs]
@@ -30,6 +32,9 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     analytical = {i: np.zeros((inputs[i].numel(), sum(out_sizes))) for i in diff}
     col = 0
     for k, o in enumerate(outs):
+        if not o.requires_grad:
+            col += o.numel()
+            continue
         for j in range(o.numel()):
             g = np.zeros(o.numel())
             g[j] = 1.0
@@ -61,3 +66,33 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
                                    f"numerical:{numerical}\nanalytical:{analytical[i]}")
             return False
     return True
+
+
+def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3, gen_non_contig_grad_outputs=False,
+                  raise_exception=True):
+    """True when the gradients of func's gradients match second-order finite differences.
+
+    Checks gradcheck on (inputs, grad_outputs) -> autograd.grad(func(inputs), inputs, grad_outputs,
+    create_graph=True), as PyTorch's torch.autograd.gradgradcheck does; grad_outputs default to
+    random float64 tensors shaped like func's outputs.
+    """
+    from . import grad
+
+    inputs = _as_tuple(inputs)
+    diff = [i for i, t in enumerate(inputs) if isinstance(t, _C.Tensor) and t.requires_grad]
+    outs = [o for o in _as_tuple(func(*inputs)) if isinstance(o, _C.Tensor) and o.requires_grad]
+    if grad_outputs is None:
+        rng = np.random.default_rng(0)
+        grad_outputs = tuple(_C.from_numpy(rng.standard_normal(list(o.shape))).requires_grad_() for o in outs)
+    grad_outputs = _as_tuple(grad_outputs)
+    if len(grad_outputs) != len(outs):
+        raise ValueError(f"gradgradcheck: {len(outs)} outputs need gradients but {len(grad_outputs)} grad_outputs were given")
+    n = len(inputs)
+
+    def first_order(*args):
+        xs, gs = args[:n], args[n:]
+        ys = [o for o in _as_tuple(func(*xs)) if isinstance(o, _C.Tensor) and o.requires_grad]
+        return grad(ys, [xs[i] for i in diff], list(gs), create_graph=True, allow_unused=True, materialize_grads=True)
+
+    return gradcheck(first_order, tuple(inputs) + tuple(grad_outputs), eps=eps, atol=atol, rtol=rtol,
+                     raise_exception=raise_exception)

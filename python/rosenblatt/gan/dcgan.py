@@ -79,7 +79,9 @@ class DCGAN(GAN):
     with latent_dim + num_classes inputs / channels + num_classes and use ConditionalGAN."""
 
     def __init__(self, latent_dim=100, channels=1, image_size=32, width=64, generator=None, discriminator=None,
-                 g_optimizer=None, d_optimizer=None, loss="bce", d_steps=1, real_label=1.0):
+                 g_optimizer=None, d_optimizer=None, loss="bce", d_steps=None, real_label=1.0, gp_weight=10.0,
+                 r1_gamma=0.0):
         generator = generator if generator is not None else dcgan_generator(latent_dim, channels, image_size, width)
         discriminator = discriminator if discriminator is not None else dcgan_discriminator(channels, image_size, width)
-        super().__init__(generator, discriminator, latent_dim, g_optimizer, d_optimizer, loss, d_steps, real_label)
+        super().__init__(generator, discriminator, latent_dim, g_optimizer, d_optimizer, loss, d_steps, real_label,
+                         gp_weight, r1_gamma)

@@ -1,11 +1,13 @@
 # GAN and ConditionalGAN: the generator/discriminator game as a trainer (train_step, fit, sample).
-# The losses are the fused, stable BCE on D's logits; D's update sees detached fakes, G's update leaves D frozen.
+# The losses are the fused, stable BCE on D's logits, or the Wasserstein critic with its gradient
+# penalty; D's update sees detached fakes, G's update leaves D frozen.
 import math
 import sys
 
 from .. import _C
 from .._tensor import tensor as _tensor
 from ..train import History, _end_epoch, _start
+from .penalties import gradient_penalty, r1_penalty
 
 __all__ = ["GAN", "ConditionalGAN", "conditioning", "one_hot"]
 
@@ -68,6 +70,9 @@ def conditioning(x, onehot):
     return _C.cat([x, maps], 1)
 
 
+_LOSSES = ("bce", "minimax", "wgan-gp")
+
+
 class GAN:
     """A generator/discriminator pair and their optimizers.
 
@@ -81,23 +86,40 @@ class GAN:
         loss='bce' (non-saturating):  L_G = -mean log sigmoid(D(G(z)))
         loss='minimax' (the original, saturating): L_G = mean log(1 - sigmoid(D(G(z))))
     G's loss uses D after its update (as in the reference DCGAN loop).
-    Optimizers default to Adam(lr=2e-4, betas=(0.5, 0.999)) over each network's parameters."""
+    r1_gamma > 0 adds the R1 penalty gamma/2 mean ||grad_x D(x)||^2 on the real batch to L_D
+    (Mescheder et al., 2018), for 'bce' and 'minimax'.
+    loss='wgan-gp' (Gulrajani et al., 2017) makes D a critic with unbounded scores:
+        L_D = mean D(fake) - mean D(x) + gp_weight * mean (||grad D(x_hat)||_2 - 1)^2
+    at random interpolates x_hat of real and fake, with d_steps (n_critic) critic updates per
+    generator update (5 unless given) and L_G = -mean D(G(z)).
+    Optimizers default to Adam(lr=2e-4, betas=(0.5, 0.999)) over each network's parameters, and
+    to the paper's Adam(lr=1e-4, betas=(0.0, 0.9)) for 'wgan-gp'."""
 
     def __init__(self, generator, discriminator, latent_dim, g_optimizer=None, d_optimizer=None, loss="bce",
-                 d_steps=1, real_label=1.0):
+                 d_steps=None, real_label=1.0, gp_weight=10.0, r1_gamma=0.0):
         from .. import optim
         if not isinstance(latent_dim, int) or isinstance(latent_dim, bool) or latent_dim <= 0:
             raise ValueError(f"latent_dim must be a positive integer, got {latent_dim!r}")
-        if loss not in ("bce", "minimax"):
-            raise ValueError(f"loss must be 'bce' (non-saturating) or 'minimax', got {loss!r}")
+        if loss not in _LOSSES:
+            raise ValueError(f"loss must be 'bce' (non-saturating), 'minimax' or 'wgan-gp', got {loss!r}")
+        if d_steps is None:
+            d_steps = 5 if loss == "wgan-gp" else 1
         if not isinstance(d_steps, int) or d_steps < 1:
             raise ValueError(f"d_steps must be a positive integer, got {d_steps!r}")
         if not 0.0 < real_label <= 1.0:
             raise ValueError(f"real_label must be in (0, 1], got {real_label!r}")
+        if not gp_weight >= 0.0:
+            raise ValueError(f"gp_weight must be >= 0, got {gp_weight!r}")
+        if not r1_gamma >= 0.0:
+            raise ValueError(f"r1_gamma must be >= 0, got {r1_gamma!r}")
+        if r1_gamma and loss == "wgan-gp":
+            raise ValueError("r1_gamma applies to the 'bce' and 'minimax' losses; 'wgan-gp' has its own penalty")
         self.generator, self.discriminator = generator, discriminator
         self.latent_dim, self.loss, self.d_steps, self.real_label = latent_dim, loss, d_steps, float(real_label)
-        self.g_optimizer = g_optimizer or optim.Adam(generator.parameters(), lr=2e-4, betas=(0.5, 0.999))
-        self.d_optimizer = d_optimizer or optim.Adam(discriminator.parameters(), lr=2e-4, betas=(0.5, 0.999))
+        self.gp_weight, self.r1_gamma = float(gp_weight), float(r1_gamma)
+        lr, betas = (1e-4, (0.0, 0.9)) if loss == "wgan-gp" else (2e-4, (0.5, 0.999))
+        self.g_optimizer = g_optimizer or optim.Adam(generator.parameters(), lr=lr, betas=betas)
+        self.d_optimizer = d_optimizer or optim.Adam(discriminator.parameters(), lr=lr, betas=betas)
 
     # --- hooks the conditional subclass overrides -------------------------------------------------
     def _g_input(self, z, cond):
@@ -141,9 +163,7 @@ class GAN:
             fake = self._generate(z, cond)
             self._check_fake(fake, real)
             self.d_optimizer.zero_grad()
-            d_real_logits = D(self._d_input(real, cond))
-            d_fake_logits = D(self._d_input(fake.detach(), cond))
-            d_loss = _bce_logits(d_real_logits, self.real_label) + _bce_logits(d_fake_logits, 0.0)
+            d_loss, d_real_logits, d_fake_logits, penalty = self._d_loss(real, fake.detach(), cond)
             d_loss.backward()
             self.d_optimizer.step()
         # G's step: D frozen (no gradient accumulates on its parameters; gradients still flow through it)
@@ -155,20 +175,45 @@ class GAN:
             logits = D(self._d_input(fake, cond))
             if self.loss == "bce":
                 g_loss = _bce_logits(logits, 1.0)
-            else:
+            elif self.loss == "minimax":
                 g_loss = -_bce_logits(logits, 0.0)
+            else:
+                g_loss = -logits.mean()
             g_loss.backward()
             self.g_optimizer.step()
         finally:
             for p in d_params:
                 p.requires_grad_(True)
+        score = _mean_sigmoid if self.loss != "wgan-gp" else (lambda t: float(t.detach().mean().item()))
         return {"d_loss": float(d_loss.item()), "g_loss": float(g_loss.item()),
-                "d_real": _mean_sigmoid(d_real_logits), "d_fake": _mean_sigmoid(d_fake_logits)}
+                "d_real": score(d_real_logits), "d_fake": score(d_fake_logits),
+                "penalty": float(penalty.item()) if penalty is not None else 0.0}
+
+    def _d_loss(self, real, fake, cond):
+        """D's loss on a real and a (detached) fake batch: (loss, D(real), D(fake), penalty or None)."""
+        D = self.discriminator
+
+        def d_input(t):
+            return self._d_input(t, cond)
+
+        if self.loss == "wgan-gp":
+            d_real, d_fake = D(d_input(real)), D(d_input(fake))
+            penalty = gradient_penalty(D, real, fake, self.gp_weight, d_input=d_input)
+            return d_fake.mean() - d_real.mean() + penalty, d_real, d_fake, penalty
+        penalty = None
+        if self.r1_gamma:
+            penalty, d_real = r1_penalty(D, real, self.r1_gamma, d_input=d_input)
+        else:
+            d_real = D(d_input(real))
+        d_fake = D(d_input(fake))
+        loss = _bce_logits(d_real, self.real_label) + _bce_logits(d_fake, 0.0)
+        return (loss + penalty if penalty is not None else loss), d_real, d_fake, penalty
 
     def train_step(self, real):
         """One D update (d_steps of them) and one G update on the batch `real`; returns
-        {'d_loss', 'g_loss', 'd_real': mean sigmoid D(x), 'd_fake': mean sigmoid D(G(z))}
-        (D's numbers from the last D update, before it was applied)."""
+        {'d_loss', 'g_loss', 'd_real': mean sigmoid D(x), 'd_fake': mean sigmoid D(G(z)),
+        'penalty': the gradient penalty inside d_loss (0 without one)} (D's numbers from the last
+        D update, before it was applied; for 'wgan-gp', d_real and d_fake are mean critic scores)."""
         return self._step(real, None)
 
     def _batch_step(self, batch):
@@ -249,10 +294,11 @@ class ConditionalGAN(GAN):
     features (flat x) or channels (image x). train_step(real, labels); sample(n, labels)."""
 
     def __init__(self, generator, discriminator, latent_dim, num_classes, g_optimizer=None, d_optimizer=None,
-                 loss="bce", d_steps=1, real_label=1.0):
+                 loss="bce", d_steps=None, real_label=1.0, gp_weight=10.0, r1_gamma=0.0):
         if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 1:
             raise ValueError(f"num_classes must be a positive integer, got {num_classes!r}")
-        super().__init__(generator, discriminator, latent_dim, g_optimizer, d_optimizer, loss, d_steps, real_label)
+        super().__init__(generator, discriminator, latent_dim, g_optimizer, d_optimizer, loss, d_steps, real_label,
+                         gp_weight, r1_gamma)
         self.num_classes = num_classes
 
     def _g_input(self, z, cond):

@@ -795,7 +795,7 @@ spec("rnn_layer", _layer("LSTM", True, True), _np_layer_ref("LSTM", True, True),
 # Ops whose fused backward autograd cannot yet see through: differentiating their gradient again
 # raises NotImplementedError (tests/test_ops.py::test_once_differentiable_raises checks that it does,
 # rather than returning a silent zero). The rest of the table is checked to second order.
-ONCE_DIFFERENTIABLE = ("prod_", "bce", "cross_entropy", "rnn_", "lstm_", "gru_")
+ONCE_DIFFERENTIABLE = ("prod_",)
 for _s in SPECS:
     if _s.grad and _s.name.startswith(ONCE_DIFFERENTIABLE):
         _s.once_differentiable = True

@@ -88,12 +88,12 @@ def test_autograd_grad_runs_only_the_part_of_the_graph_it_needs():
 
 def test_a_once_differentiable_backward_raises_instead_of_a_zero():
     x = f64(np.linspace(-1, 1, 6).reshape(2, 3))
-    loss = F.cross_entropy(x, rb.tensor([0, 2]))
+    loss = x.prod(1).sum()
     (g,) = rb.autograd.grad(loss, x, create_graph=True)
     with pytest.raises(NotImplementedError, match="double backward"):
         g.pow(2).sum().backward()
     # First-order use of the same graph is unaffected.
-    (g1,) = rb.autograd.grad(F.cross_entropy(x, rb.tensor([0, 2])), x)
+    (g1,) = rb.autograd.grad(x.prod(1).sum(), x)
     assert g1.shape == (2, 3)
 
 

@@ -100,6 +100,38 @@ struct OnceDifferentiableBackward : Node {
 };
 }  // namespace
 
+namespace {
+// The stand-in for an input of a recomputed function: passes the gradient straight through.
+struct StandInBackward : Node {
+  std::string name() const override { return "AliasBackward0"; }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override { return {grads[0]}; }
+};
+}  // namespace
+
+std::vector<Tensor> grad_of_recomputed(const std::function<std::vector<Tensor>(const std::vector<Tensor>&)>& f,
+                                       const std::vector<Tensor>& inputs, const std::vector<Tensor>& grad_outputs) {
+  std::vector<Tensor> stand_ins(inputs), wrt;
+  std::vector<size_t> at;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const Tensor& t = inputs[i];
+    if (!t.defined() || !t.requires_grad()) continue;
+    Tensor s = Tensor::make_view(t, t.shape(), t.strides(), t.offset());
+    record(std::make_shared<StandInBackward>(), {&t}, {&s});
+    stand_ins[i] = s, wrt.push_back(s), at.push_back(i);
+  }
+  std::vector<Tensor> result(inputs.size());
+  if (wrt.empty()) return result;
+  std::vector<Tensor> outs = f(stand_ins), roots, seeds;
+  for (size_t k = 0; k < outs.size() && k < grad_outputs.size(); ++k)
+    if (outs[k].defined() && outs[k].requires_grad() && grad_outputs[k].defined())
+      roots.push_back(outs[k]), seeds.push_back(grad_outputs[k]);
+  if (roots.empty()) return result;
+  std::vector<Tensor> g = run_backward(roots, seeds, /*retain_graph=*/true, wrt, /*allow_unused=*/true,
+                                       /*create_graph=*/true);
+  for (size_t j = 0; j < at.size(); ++j) result[at[j]] = g[j];
+  return result;
+}
+
 void mark_once_differentiable(const std::string& name, const std::vector<const Tensor*>& inputs,
                               std::vector<Tensor>& results) {
   if (!GradMode::enabled()) return;

@@ -125,6 +125,39 @@ Tensor pointwise_loss(PointLoss kind, const Tensor& input, const Tensor& target,
 
 // --- binary cross-entropy ---------------------------------------------------------------------
 
+// The BCE derivatives from differentiable ops, for a backward run with create_graph (PyTorch's
+// formulas, Loss.cpp): on probabilities dx = gw (x - y) / max(x (1 - x), 1e-12), dy = gw (log(1 - x)
+// - log x); on logits dx = gw ((1 + (pw - 1) y) sigmoid(x) - pw y), dy = gw (-x + (pw - 1)
+// softplus(-x)) (pw = 1 without pos_weight). g carries the 1/n of the mean.
+std::vector<Tensor> bce_backward_graph(bool logits, const Tensor& g_in, const Tensor& x, const Tensor& y,
+                                       const Tensor& w, const Tensor& pw, Reduction red, int64_t n, bool need_x,
+                                       bool need_y) {
+  Tensor g = red == Reduction::Mean ? mul(g_in, 1.0 / static_cast<double>(n)) : g_in;
+  if (w.defined()) g = mul(g, w);
+  Tensor dx, dy;
+  if (!logits) {
+    if (need_x)
+      dx = mul(g, div(sub(x, y), clamp(mul(x, binary(BinaryOp::Sub, 1.0, x)), Scalar(1e-12), std::nullopt)));
+    if (need_y) dy = mul(g, sub(log(binary(BinaryOp::Sub, 1.0, x)), log(x)));
+    return {dx, dy};
+  }
+  if (need_x) {
+    Tensor pwy = pw.defined() ? mul(pw, y) : y;
+    Tensor coef = pw.defined() ? add(sub(pwy, y), 1.0) : Tensor();
+    Tensor sg = sigmoid(x);
+    dx = mul(g, sub(coef.defined() ? mul(coef, sg) : sg, pwy));
+  }
+  if (need_y) {
+    Tensor d = neg(x);
+    if (pw.defined()) {
+      Tensor softplus_neg = add(relu(d), log(add(exp(neg(unary(UnaryOp::Abs, x))), 1.0)));
+      d = add(d, mul(binary(BinaryOp::Sub, pw, 1.0), softplus_neg));
+    }
+    dy = mul(g, d);
+  }
+  return {dx, dy};
+}
+
 struct BceBackward : Node {
   bool logits = false;
   Reduction red;
@@ -138,6 +171,7 @@ struct BceBackward : Node {
   void release_saved() override { x.reset(), y.reset(), w = Tensor(), pw = Tensor(); }
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     Tensor xv = x.unpack(*this), yv = y.unpack(*this);
+    if (GradMode::enabled()) return bce_backward_graph(logits, grads[0], xv, yv, w, pw, red, n, need_x, need_y);
     Tensor g = red == Reduction::None ? grads[0].contiguous() : grads[0];
     Tensor dx, dy;
     if (need_x) dx = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
@@ -149,9 +183,7 @@ struct BceBackward : Node {
                                need_y ? &dy : nullptr);
     else
       cpu::bce_backward(g, scale, xv, yv, wp, need_x ? &dx : nullptr, need_y ? &dy : nullptr);
-    std::vector<Tensor> r{dx, dy};
-    mark_once_differentiable(name(), {&grads[0], &xv, &yv}, r);
-    return r;
+    return {dx, dy};
   }
 };
 
@@ -242,6 +274,8 @@ enum class ClassKind : uint8_t { CrossEntropy, CrossEntropyProb, Nll };
 
 Tensor class_loss(ClassKind kind, const Tensor& input, const Tensor& target, const std::optional<Tensor>& weight,
                   int64_t ignore_index, Reduction red, double eps);
+Tensor class_loss_graph(ClassKind kind, const Tensor& x, const Tensor& t, const Tensor& w, int64_t ignore_index,
+                        Reduction red, double eps, double scale);
 
 struct ClassLossBackward : Node {
   ClassKind kind;
@@ -260,6 +294,15 @@ struct ClassLossBackward : Node {
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     check_not_released();
     Tensor tv = target.unpack(*this);
+    if (kind != ClassKind::Nll && GradMode::enabled()) {
+      // create_graph: differentiate the loss rebuilt from log_softmax and nll (both recorded).
+      auto f = [&](const std::vector<Tensor>& in) {
+        return std::vector<Tensor>{class_loss_graph(kind, in[0], in[1], w, ignore_index, red, eps, scale)};
+      };
+      std::vector<Tensor> r = grad_of_recomputed(f, {x.unpack(*this), tv}, {grads[0]});
+      if (kind == ClassKind::CrossEntropy) r.resize(1);
+      return r;
+    }
     Tensor g = red == Reduction::None ? grads[0].contiguous() : grads[0];
     const Tensor* wp = w.defined() ? &w : nullptr;
     Tensor dx, dt;
@@ -272,21 +315,47 @@ struct ClassLossBackward : Node {
       });
       return {dx};
     }
-    Tensor xv = x.unpack(*this);
+    Tensor xv = contiguous_nograd(x.unpack(*this));
+    Tensor tc = contiguous_nograd(tv);
     if (kind == ClassKind::CrossEntropy) {
-      cpu::cross_entropy_backward(g, scale, xv, tv, wp, lse, L.N, L.C, L.inner, ignore_index, eps, dx);
-      std::vector<Tensor> r{dx};
-      mark_once_differentiable(name(), {&grads[0], &xv}, r);
-      return r;
+      cpu::cross_entropy_backward(g, scale, xv, tc, wp, lse, L.N, L.C, L.inner, ignore_index, eps, dx);
+      return {dx};
     }
     if (need_t) dt = Tensor::empty(in_shape, g.dtype(), g.device());
-    cpu::cross_entropy_prob_backward(g, scale, xv, tv, wp, lse, L.N, L.C, L.inner, eps, need_x ? &dx : nullptr,
+    cpu::cross_entropy_prob_backward(g, scale, xv, tc, wp, lse, L.N, L.C, L.inner, eps, need_x ? &dx : nullptr,
                                      need_t ? &dt : nullptr);
-    std::vector<Tensor> r{dx, dt};
-    mark_once_differentiable(name(), {&grads[0], &xv, &tv}, r);
-    return r;
+    return {dx, dt};
   }
 };
+
+// The cross-entropies from differentiable primitives, as PyTorch defines them (LossNLL.cpp):
+// log_softmax over the class dim, then nll_loss; label smoothing eps mixes in the (weighted,
+// ignore-masked) mean of -log p over the classes; probability targets q give -sum w q' log p with
+// q' = (1 - eps) q + eps / C. scale: 1/denominator of the mean (the forward's).
+Tensor class_loss_graph(ClassKind kind, const Tensor& x, const Tensor& t, const Tensor& w, int64_t ignore_index,
+                        Reduction red, double eps, double scale) {
+  const int64_t cdim = x.dim() == 1 ? 0 : 1, C = x.size(cdim);
+  Tensor logp = log_softmax(x, cdim);
+  Shape wshape(x.dim(), 1);
+  wshape[cdim] = C;
+  Tensor wb = w.defined() ? reshape(w, wshape) : Tensor();
+  auto reduce = [&](const Tensor& per_position) {
+    if (red == Reduction::None) return per_position;
+    Tensor total = sum(per_position);
+    return red == Reduction::Mean ? mul(total, scale) : total;
+  };
+  if (kind == ClassKind::CrossEntropyProb) {
+    Tensor q = eps > 0 ? add(mul(t, 1.0 - eps), eps / static_cast<double>(C)) : t;
+    Tensor terms = mul(logp, q);
+    return reduce(neg(sum(wb.defined() ? mul(terms, wb) : terms, {cdim})));
+  }
+  Tensor nll = class_loss(ClassKind::Nll, logp, t, w.defined() ? std::optional<Tensor>(w) : std::nullopt,
+                          ignore_index, red, 0.0);
+  if (eps == 0) return nll;
+  Tensor smooth = neg(sum(wb.defined() ? mul(logp, wb) : logp, {cdim}));
+  smooth = where(binary(BinaryOp::Ne, t, Scalar(ignore_index)), smooth, zeros_like(smooth));
+  return add(mul(nll, 1.0 - eps), mul(reduce(smooth), eps / static_cast<double>(C)));
+}
 
 Tensor class_loss(ClassKind kind, const Tensor& input, const Tensor& target, const std::optional<Tensor>& weight,
                   int64_t ignore_index, Reduction red, double eps) {
@@ -336,8 +405,8 @@ Tensor class_loss(ClassKind kind, const Tensor& input, const Tensor& target, con
     node->scale = red == Reduction::Mean ? 1.0 / denom : 1.0;
     node->need_x = input.requires_grad(), node->need_t = need_t;
     node->in_shape = input.shape();
-    if (kind != ClassKind::Nll) node->x = SavedTensor(x);
-    node->target = SavedTensor(tgt);
+    if (kind != ClassKind::Nll) node->x = SavedTensor(input);  // with its history, for create_graph
+    node->target = kind == ClassKind::CrossEntropyProb ? SavedTensor(q) : SavedTensor(tgt);
     node->w = w, node->lse = lse;
     if (kind == ClassKind::CrossEntropyProb) record(node, {&input, &q}, {&out});
     else record(node, {&input}, {&out});

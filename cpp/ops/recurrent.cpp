@@ -1,5 +1,6 @@
 // Recurrent layers and cells: shape checks with PyTorch's messages, the whole-sequence kernel call,
-// and one autograd node per layer and direction whose backward runs through time from saved gates.
+// and one autograd node per layer and direction whose backward runs through time from saved gates
+// (under create_graph, through the layer rebuilt from differentiable cell ops instead).
 #include "rosenblatt/ops.h"
 
 #include "../kernels/cpu/recurrent.h"
@@ -24,20 +25,86 @@ const T* ptr(const Tensor& t) { return t.defined() ? t.data<T>() : nullptr; }
 template <class T>
 T* mptr(const Tensor& t) { return t.defined() ? t.data<T>() : nullptr; }
 
+Tensor contiguous_nograd(const Tensor& t) {
+  if (!t.defined()) return t;
+  NoGradGuard ng;
+  return t.contiguous();
+}
+
+// One layer from differentiable ops, PyTorch's equations step by step (gate order i, f, g, o for
+// LSTM and r, z, n for GRU; n = tanh(W_in x + b_in + r (W_hn h + b_hn))). in: x (T, B, I), h0
+// (B, P), c0 (B, H) (LSTM), w_ih, w_hh, b_ih, b_hh, w_hr (any but x, h0, w_ih, w_hh undefined);
+// rows past their length keep their state and output zeros. Returns {output, h_n, c_n}.
+std::vector<Tensor> rnn_layer_graph(RNNMode mode, const std::vector<Tensor>& in, const Tensor& lengths, bool reverse,
+                                    int64_t H) {
+  const Tensor &x = in[0], &w_ih = in[3], &w_hh = in[4], &b_ih = in[5], &b_hh = in[6], &w_hr = in[7];
+  Tensor h = in[1], c = in[2];
+  const int64_t T = x.size(0);
+  Tensor xp = matmul(x, transpose(w_ih, 0, 1));  // (T, B, G H): the input projection of every step
+  if (b_ih.defined()) xp = add(xp, b_ih);
+  Tensor len = lengths.defined() ? unsqueeze(lengths, 1) : Tensor();  // (B, 1)
+  auto gate = [&](const Tensor& t, int64_t k) { return narrow(t, 1, k * H, H); };
+  std::vector<Tensor> outs(T);
+  for (int64_t step = 0; step < T; ++step) {
+    const int64_t t = reverse ? T - 1 - step : step;
+    Tensor gx = select(xp, 0, t), gh = matmul(h, transpose(w_hh, 0, 1));
+    if (b_hh.defined()) gh = add(gh, b_hh);
+    Tensor hn, cn;
+    switch (mode) {
+      case RNNMode::Tanh: hn = tanh(add(gx, gh)); break;
+      case RNNMode::Relu: hn = relu(add(gx, gh)); break;
+      case RNNMode::LSTM: {
+        Tensor a = add(gx, gh);
+        cn = add(mul(sigmoid(gate(a, 1)), c), mul(sigmoid(gate(a, 0)), tanh(gate(a, 2))));
+        hn = mul(sigmoid(gate(a, 3)), tanh(cn));
+        if (w_hr.defined()) hn = matmul(hn, transpose(w_hr, 0, 1));
+        break;
+      }
+      case RNNMode::GRU: {
+        Tensor r = sigmoid(add(gate(gx, 0), gate(gh, 0))), z = sigmoid(add(gate(gx, 1), gate(gh, 1)));
+        Tensor n = tanh(add(gate(gx, 2), mul(r, gate(gh, 2))));
+        hn = add(mul(binary(BinaryOp::Sub, 1.0, z), n), mul(z, h));
+        break;
+      }
+    }
+    if (len.defined()) {
+      Tensor live = binary(BinaryOp::Gt, len, Scalar(t));  // (B, 1)
+      hn = where(live, hn, h);
+      if (cn.defined()) cn = where(live, cn, c);
+      outs[t] = where(live, hn, zeros_like(hn));
+    } else {
+      outs[t] = hn;
+    }
+    h = hn, c = cn;
+  }
+  return {stack(outs, 0), h, c};
+}
+
 struct RNNLayerBackward : Node {
   RNNShape s{};
-  SavedTensor x, w_ih, w_hh, w_hr, gates, hprev, extra, lengths;
+  SavedTensor x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, gates, hprev, extra, lengths;
   bool need[8] = {};  // input, hx, cx, w_ih, w_hh, b_ih, b_hh, w_hr
   Shape x_shape;
   DType dt = DType::Float32;
   std::string name() const override { return "RNNLayerBackward"; }
   void release_saved() override {
-    x.reset(), w_ih.reset(), w_hh.reset(), w_hr.reset(), gates.reset(), hprev.reset(), extra.reset(), lengths.reset();
+    for (SavedTensor* t : {&x, &h0, &c0, &w_ih, &w_hh, &b_ih, &b_hh, &w_hr, &gates, &hprev, &extra, &lengths})
+      t->reset();
   }
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     check_not_released();
-    Tensor xv = x.unpack(*this), wih = w_ih.unpack(*this), whh = w_hh.unpack(*this);
-    Tensor whr = w_hr.defined() ? w_hr.unpack(*this) : Tensor();
+    auto opt = [&](const SavedTensor& t) { return t.defined() ? t.unpack(*this) : Tensor(); };
+    if (GradMode::enabled()) {
+      // create_graph: differentiate the layer rebuilt from cell ops (all recorded).
+      Tensor len = opt(lengths);
+      auto f = [&](const std::vector<Tensor>& in) { return rnn_layer_graph(s.mode, in, len, s.reverse, s.H); };
+      const bool lstm = s.mode == RNNMode::LSTM;
+      return grad_of_recomputed(f, {x.unpack(*this), h0.unpack(*this), opt(c0), w_ih.unpack(*this),
+                                    w_hh.unpack(*this), opt(b_ih), opt(b_hh), opt(w_hr)},
+                                {grads[0], grads[1], lstm ? grads[2] : Tensor()});
+    }
+    Tensor xv = contiguous_nograd(x.unpack(*this)), wih = contiguous_nograd(w_ih.unpack(*this));
+    Tensor whh = contiguous_nograd(w_hh.unpack(*this)), whr = contiguous_nograd(opt(w_hr));
     Tensor g = gates.unpack(*this), hp = hprev.unpack(*this);
     Tensor ex = extra.defined() ? extra.unpack(*this) : Tensor();
     Tensor len = lengths.defined() ? lengths.unpack(*this) : Tensor();
@@ -62,12 +129,8 @@ struct RNNLayerBackward : Node {
     };
     if (dt == DType::Float64) run(double{});
     else run(float{});
-    std::vector<Tensor> r{need[0] ? dx : Tensor(), need[1] ? dh0 : Tensor(), need[2] ? dc0 : Tensor(),
-                          need[3] ? dwih : Tensor(), need[4] ? dwhh : Tensor(), dbih, dbhh,
-                          need[7] ? dwhr : Tensor()};
-    // The fused backward through time is not recorded: a further backward through it raises.
-    mark_once_differentiable("RNNLayer", {&grads[0], &grads[1], lstm ? &grads[2] : nullptr, &xv, &wih, &whh, &whr}, r);
-    return r;
+    return {need[0] ? dx : Tensor(), need[1] ? dh0 : Tensor(), need[2] ? dc0 : Tensor(), need[3] ? dwih : Tensor(),
+            need[4] ? dwhh : Tensor(), dbih, dbhh, need[7] ? dwhr : Tensor()};
   }
 };
 
@@ -157,8 +220,12 @@ std::vector<Tensor> rnn_layer(const std::string& mode_name, const Tensor& input,
       node->s.lengths = nullptr;
       node->x_shape = input.shape();
       node->dt = dt;
-      node->x = SavedTensor(x), node->w_ih = SavedTensor(wih), node->w_hh = SavedTensor(whh);
-      if (whr.defined()) node->w_hr = SavedTensor(whr);
+      // The inputs as given (with their history, for create_graph); h0/c0 as used (zeros if none).
+      node->x = SavedTensor(input), node->w_ih = SavedTensor(w_ih), node->w_hh = SavedTensor(w_hh);
+      node->h0 = SavedTensor(hx_in.defined() ? hx_in : hx);
+      if (lstm) node->c0 = SavedTensor(cx_in.defined() ? cx_in : cx);
+      if (b_ih.defined()) node->b_ih = SavedTensor(b_ih), node->b_hh = SavedTensor(b_hh);
+      if (w_hr.defined()) node->w_hr = SavedTensor(w_hr);
       node->gates = SavedTensor(gates), node->hprev = SavedTensor(hprev);
       if (extra.defined()) node->extra = SavedTensor(extra);
       if (lengths.defined()) node->lengths = SavedTensor(lengths);

@@ -1,6 +1,7 @@
 // Reverse-mode autograd: a Node per recorded op, edges to the nodes of its inputs, the engine that
 // runs them in dependency order, grad mode, and the SavedTensor guard against in-place changes.
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -95,6 +96,14 @@ void record(const std::shared_ptr<Node>& node, const std::vector<const Tensor*>&
 std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots,
                                  bool retain_graph, const std::vector<Tensor>& inputs = {},
                                  bool allow_unused = false, bool create_graph = false);
+
+// The gradients of f at `inputs` for `grad_outputs`, recorded so they can be differentiated
+// again: f is re-run from differentiable primitives on stand-ins for the inputs (so the graph
+// reaches no further than them) and that graph is differentiated with create_graph. For the
+// backward of an op whose closed form runs fused kernels (the cross-entropies, the recurrent
+// layers) when it runs with create_graph. Undefined where an input needs no gradient.
+std::vector<Tensor> grad_of_recomputed(const std::function<std::vector<Tensor>(const std::vector<Tensor>&)>& f,
+                                       const std::vector<Tensor>& inputs, const std::vector<Tensor>& grad_outputs);
 
 // For a node whose backward runs kernels autograd cannot see: when its backward runs with
 // create_graph and a gradient must flow through it, the results get a node that raises on a

@@ -2,6 +2,8 @@
 // hand-written backward (two GEMMs over the flattened batch, a column sum for the bias).
 #include "rosenblatt/ops.h"
 
+#include "op_common.h"
+
 #include "../kernels/cpu/linear.h"
 
 namespace rb {
@@ -24,8 +26,7 @@ Tensor gemm_weight(const Tensor& weight, bool& w_t) {
 // x as an (M, K) row-major matrix (a view when the input is contiguous). For the kernel only.
 Tensor gemm_input(const Tensor& input, int64_t M, int64_t K) {
   if (input.dim() == 2 && input.is_contiguous()) return input;  // already (M, K): no new handle
-  NoGradGuard ng;
-  Tensor xc = input.contiguous();
+  Tensor xc = contiguous_nograd(input);
   return Tensor::make_view(xc, {M, K}, {K, 1}, xc.offset());
 }
 
@@ -97,10 +98,7 @@ Tensor linear(const Tensor& input, const Tensor& weight, const std::optional<Ten
   const int64_t M = numel_of(Shape(input.shape().begin(), input.shape().end() - 1));
   bool w_t = false;
   Tensor x2 = gemm_input(input, M, K), wc = gemm_weight(weight, w_t), bc;
-  if (bias.defined()) {
-    NoGradGuard ng;
-    bc = bias.contiguous();
-  }
+  if (bias.defined()) bc = contiguous_nograd(bias);
   Tensor out = Tensor::empty(out_shape, input.dtype(), input.device());
   Tensor out2 = Tensor::make_view(out, {M, N}, {N, 1}, 0);
   cpu::linear_forward(x2, wc, w_t, bias.defined() ? &bc : nullptr, out2);

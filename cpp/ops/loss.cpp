@@ -17,12 +17,6 @@ void check_devices(const Tensor& a, const Tensor& b, const char* op) {
   RB_CHECK(a.device().is_cpu(), NotImplementedError, op, ": not implemented for device ", a.device().name());
 }
 
-// A contiguous tensor computed without recording (the op records against the original).
-Tensor contiguous_nograd(const Tensor& t) {
-  NoGradGuard ng;
-  return t.contiguous();
-}
-
 // The reduced value as a 0-d tensor; mean divides by denom (0/0 gives nan, as PyTorch).
 Tensor reduced(const LossSums& s, Reduction red, double denom, DType dt, Device dev) {
   double v = red == Reduction::Sum ? s.loss : s.loss / denom;

@@ -62,6 +62,14 @@ void record_adjoint(const char* op, const Tensor& g, Tensor& dx, F&& forward) {
   record(node, {&g}, {&dx});
 }
 
+// A contiguous copy for a kernel to read (self if already contiguous, undefined stays undefined),
+// not recorded by autograd.
+inline Tensor contiguous_nograd(const Tensor& t) {
+  if (!t.defined()) return t;
+  NoGradGuard ng;
+  return t.contiguous();
+}
+
 inline Tensor cast(const Tensor& t, DType dt) { return t.dtype() == dt ? t : to_dtype(t, dt); }
 
 // The gradient of a broadcast input: summed back to its shape, in its dtype.

@@ -3,6 +3,8 @@
 // (under create_graph, through the layer rebuilt from differentiable cell ops instead).
 #include "rosenblatt/ops.h"
 
+#include "op_common.h"
+
 #include "../kernels/cpu/recurrent.h"
 
 namespace rb {
@@ -24,12 +26,6 @@ template <class T>
 const T* ptr(const Tensor& t) { return t.defined() ? t.data<T>() : nullptr; }
 template <class T>
 T* mptr(const Tensor& t) { return t.defined() ? t.data<T>() : nullptr; }
-
-Tensor contiguous_nograd(const Tensor& t) {
-  if (!t.defined()) return t;
-  NoGradGuard ng;
-  return t.contiguous();
-}
 
 // One layer from differentiable ops, PyTorch's equations step by step (gate order i, f, g, o for
 // LSTM and r, z, n for GRU; n = tanh(W_in x + b_in + r (W_hn h + b_hn))). in: x (T, B, I), h0

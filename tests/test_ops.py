@@ -1,4 +1,6 @@
-"""The per-op battery driven by tests/op_specs.py: forward vs numpy, float64 gradcheck, PyTorch parity."""
+"""The per-op battery driven by tests/op_specs.py: forward vs numpy, float64 gradcheck, PyTorch parity.
+The forward and gradient checks run on every device this build and machine have (DEVICES), so a new
+backend is tested by the same entries."""
 import numpy as np
 import pytest
 
@@ -7,6 +9,8 @@ from conftest import HAVE_TORCH
 from op_specs import SPECS
 
 IDS = [s.test_id for s in SPECS]
+# cpu always; cuda when the CUDA extension is built and a GPU is present.
+DEVICES = ["cpu"] + (["cuda"] if rb.cuda.is_available() else [])
 
 
 def _draw(spec, float_dtype, seed=0):
@@ -18,26 +22,27 @@ def _as_list(x):
     return list(x) if isinstance(x, (tuple, list)) else [x]
 
 
-def _to_rb(arrays, spec, grad):
+def _to_rb(arrays, spec, grad, device="cpu"):
     out = []
     for a, arg in zip(arrays, spec.args):
-        t = rb.tensor(a)
+        t = rb.tensor(a, device=device)
         if grad and arg.grad and a.dtype.kind == "f":
             t.requires_grad_(True)
         out.append(t)
     return out
 
 
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
-def test_forward_matches_reference(spec):
+def test_forward_matches_reference(spec, device):
     if spec.ref is None:
         pytest.skip("no numpy reference for this op (checked against PyTorch)")
     arrays = _draw(spec, np.float32)
-    got = _as_list(spec.fn(rb, *_to_rb(arrays, spec, False), **spec.kwargs))
+    got = _as_list(spec.fn(rb, *_to_rb(arrays, spec, False, device), **spec.kwargs))
     want = _as_list(spec.ref(*arrays, **spec.kwargs))
     assert len(got) == len(want)
     for g, w in zip(got, want):
-        g = g.numpy() if isinstance(g, rb.Tensor) else np.asarray(g)
+        g = g.cpu().numpy() if isinstance(g, rb.Tensor) else np.asarray(g)
         w = np.asarray(w)
         assert g.shape == w.shape, f"{spec.name}: shape {g.shape} != {w.shape}"
         if w.dtype == bool or w.dtype.kind in "iu":
@@ -46,10 +51,11 @@ def test_forward_matches_reference(spec):
             np.testing.assert_allclose(g, w, atol=spec.atol, rtol=spec.rtol)
 
 
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("spec", [s for s in SPECS if s.grad], ids=[s.test_id for s in SPECS if s.grad])
-def test_gradcheck_float64(spec):
+def test_gradcheck_float64(spec, device):
     arrays = _draw(spec, np.float64)
-    inputs = _to_rb(arrays, spec, True)
+    inputs = _to_rb(arrays, spec, True, device)
     assert any(t.requires_grad for t in inputs), f"{spec.name}: no differentiable input"
     assert rb.autograd.gradcheck(lambda *xs: spec.fn(rb, *xs, **spec.kwargs), tuple(inputs), eps=1e-6, atol=1e-5,
                                  rtol=1e-3)
@@ -59,10 +65,11 @@ GRADGRAD = [s for s in SPECS if s.grad and s.gradgrad and not s.once_differentia
 ONCE = [s for s in SPECS if s.grad and s.once_differentiable]
 
 
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("spec", GRADGRAD, ids=[s.test_id for s in GRADGRAD])
-def test_gradgradcheck_float64(spec):
+def test_gradgradcheck_float64(spec, device):
     arrays = _draw(spec, np.float64)
-    inputs = _to_rb(arrays, spec, True)
+    inputs = _to_rb(arrays, spec, True, device)
     assert rb.autograd.gradgradcheck(lambda *xs: spec.fn(rb, *xs, **spec.kwargs), tuple(inputs), eps=1e-6,
                                      atol=1e-5, rtol=1e-3)
 

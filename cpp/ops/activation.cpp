@@ -5,22 +5,16 @@
 
 #include "op_common.h"
 
-#include "../kernels/cpu/activation.h"
+#include "../kernels/activation.h"
 
 namespace rb {
 namespace {
-
-using cpu::Act;
 
 const char* act_name(Act a) {
   static const char* n[] = {"Sigmoid", "Tanh", "Relu", "LeakyRelu", "Elu", "HeavisideStep"};
   return n[static_cast<int>(a)];
 }
 bool saves_output(Act a) { return a == Act::Sigmoid || a == Act::Tanh; }
-
-void check_cpu(const Tensor& x, const char* op) {
-  RB_CHECK(x.device().is_cpu(), NotImplementedError, op, ": not implemented for device ", x.device().name());
-}
 
 Tensor activation_backward(Act act, const Tensor& g, const Tensor& s, double param);
 
@@ -64,7 +58,7 @@ struct ActivationBackwardBackward : Node {
 // dx = g * f'(s), one fused pass; s is the saved output for sigmoid/tanh and the input otherwise.
 Tensor activation_backward(Act act, const Tensor& g, const Tensor& s, double param) {
   Tensor dx = Tensor::empty(s.shape(), s.dtype(), s.device());
-  cpu::activation_backward(act, g, s, dx, param);
+  kernels<ActivationKernels>("activation_backward", s).activation_backward(act, g, s, dx, param);
   if (needs_grad(g, s)) {
     auto node = std::make_shared<ActivationBackwardBackward>();
     node->act = act, node->param = param;
@@ -82,7 +76,6 @@ struct StepBackward : Node {
 // Integer inputs: relu keeps the dtype (as PyTorch); sigmoid/tanh/step compute in float32;
 // leaky_relu and elu are float-only in PyTorch.
 Tensor act_input(Act act, const Tensor& x, const char* op) {
-  check_cpu(x, op);
   if (is_floating(x.dtype())) return x;
   if (act == Act::Relu && x.dtype() == DType::Int64) return x;
   if (act == Act::Sigmoid || act == Act::Tanh || act == Act::Step) return to_dtype(x, DType::Float32);
@@ -90,9 +83,10 @@ Tensor act_input(Act act, const Tensor& x, const char* op) {
 }
 
 Tensor activation(Act act, const Tensor& x_in, double param, const char* op) {
+  const auto& k = kernels<ActivationKernels>(op, x_in);
   Tensor x = act_input(act, x_in, op);
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
-  cpu::activation_forward(act, x, out, param);
+  k.activation_forward(act, x, out, param);
   if (needs_grad(x)) {
     if (act == Act::Step) {
       record(std::make_shared<StepBackward>(), {&x}, {&out});
@@ -108,16 +102,17 @@ Tensor activation(Act act, const Tensor& x_in, double param, const char* op) {
 }
 
 Tensor& activation_(Act act, Tensor& x, double param, const char* op) {
-  check_cpu(x, op);
+  const auto& k = kernels<ActivationKernels>(op, x);
   check_inplace(x);
-  RB_CHECK(is_floating(x.dtype()) || (act == Act::Relu && x.dtype() == DType::Int64), Error, "result type Float can't be cast to the desired output type ", dtype_name(x.dtype()));
+  RB_CHECK(is_floating(x.dtype()) || (act == Act::Relu && x.dtype() == DType::Int64), Error,
+           "result type Float can't be cast to the desired output type ", dtype_name(x.dtype()));
   if (needs_grad(x)) {
     // Out of place (on a copy when backward needs the input), then write back and take over
     // the result's history, as the in-place elementwise ops do.
     Tensor r = activation(act, saves_output(act) ? x : clone(x), param, op);
     return write_back(x, r);
   }
-  cpu::activation_forward(act, x, x, param);
+  k.activation_forward(act, x, x, param);
   x.bump_version();
   return x;
 }
@@ -139,21 +134,24 @@ struct SoftmaxBackward : Node {
     }
     Tensor g = grads[0].contiguous();
     Tensor dx = Tensor::empty(y.shape(), y.dtype(), y.device());
-    cpu::softmax_backward(g, y, outer, C, inner, log, dx);
+    kernels<ActivationKernels>("softmax_backward", y).softmax_backward(g, y, outer, C, inner, log, dx);
     return {dx};
   }
 };
 
 Tensor softmax_impl(const Tensor& x_in, int64_t dim, bool log) {
   const char* op = log ? "log_softmax" : "softmax";
-  check_cpu(x_in, op);
+  const auto& k = kernels<ActivationKernels>(op, x_in);
   Tensor x = is_floating(x_in.dtype()) ? x_in : to_dtype(x_in, DType::Float32);
   int64_t d = wrap_dim(dim, x.dim());
   int64_t outer = 1, C = 1, inner = 1;
   for (int64_t i = 0; i < x.dim(); ++i) {
-    if (i < d) outer *= x.shape()[i];
-    else if (i > d) inner *= x.shape()[i];
-    else C = x.shape()[i];
+    if (i < d)
+      outer *= x.shape()[i];
+    else if (i > d)
+      inner *= x.shape()[i];
+    else
+      C = x.shape()[i];
   }
   Tensor xc;
   {
@@ -161,7 +159,7 @@ Tensor softmax_impl(const Tensor& x_in, int64_t dim, bool log) {
     xc = x.contiguous();
   }
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
-  cpu::softmax_forward(xc, outer, C, inner, log, out);
+  k.softmax_forward(xc, outer, C, inner, log, out);
   if (needs_grad(x)) {
     auto node = std::make_shared<SoftmaxBackward>();
     node->out = SavedTensor::output(out);
@@ -179,7 +177,7 @@ struct DropoutBackward : Node {
     check_not_released();
     if (GradMode::enabled() && grads[0].requires_grad()) return {mul(grads[0], mask)};  // create_graph
     Tensor dx = Tensor::empty(mask.shape(), mask.dtype(), mask.device());
-    cpu::dropout_backward(grads[0], mask, dx);
+    kernels<ActivationKernels>("dropout_backward", mask).dropout_backward(grads[0], mask, dx);
     return {dx};
   }
 };
@@ -203,7 +201,7 @@ Tensor log_softmax(const Tensor& x, int64_t dim) { return softmax_impl(x, dim, t
 
 Tensor dropout(const Tensor& x, double p, bool training, Generator* gen) {
   RB_CHECK(p >= 0.0 && p <= 1.0, ValueError, "dropout probability has to be between 0 and 1, but got ", p);
-  check_cpu(x, "dropout");
+  const auto& k = kernels<ActivationKernels>("dropout", x);
   // As PyTorch on the CPU: the input itself when nothing is dropped; a zero product when all is.
   if (!training || p == 0.0 || x.numel() == 0) return x;
   RB_CHECK(is_floating(x.dtype()), Error, "dropout: expected a floating point tensor, got ", dtype_name(x.dtype()));
@@ -215,7 +213,7 @@ Tensor dropout(const Tensor& x, double p, bool training, Generator* gen) {
   }
   Tensor mask = Tensor::empty(x.shape(), x.dtype(), x.device());
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
-  cpu::dropout_forward(xc, p, gen ? *gen : default_generator(), mask, out);
+  k.dropout_forward(xc, p, gen ? *gen : default_generator(), mask, out);
   if (needs_grad(x)) {
     auto node = std::make_shared<DropoutBackward>();
     node->mask = mask;

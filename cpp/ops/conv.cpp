@@ -2,7 +2,9 @@
 // one autograd node (ConvolutionBackward0) shared by conv1d/2d and conv_transpose1d/2d.
 #include "rosenblatt/ops.h"
 
-#include "../kernels/cpu/conv.h"
+#include "op_common.h"
+
+#include "../kernels/conv.h"
 
 namespace rb {
 namespace {
@@ -23,8 +25,10 @@ std::vector<int64_t> expand_param(const std::vector<int64_t>& v, int nd, const c
 
 // Spatial values of a (nd)-D parameter placed in the 2-D slots (conv1d's height gets `fill`).
 void place(int64_t* dst, const std::vector<int64_t>& v, int nd, int64_t fill) {
-  if (nd == 1) dst[0] = fill, dst[1] = v[0];
-  else dst[0] = v[0], dst[1] = v[1];
+  if (nd == 1)
+    dst[0] = fill, dst[1] = v[0];
+  else
+    dst[0] = v[0], dst[1] = v[1];
 }
 
 std::vector<int64_t> spatial(const int64_t* v, int nd) {
@@ -39,8 +43,8 @@ std::string dims_str(const std::vector<int64_t>& v) {
 
 // The kernels' geometry: for a transposed convolution, the conv whose dinput it is
 // (conv input = our output, conv output = our input).
-cpu::ConvGeom make_geom(const ConvArgs& a, const Shape& x4, const Shape& w4, const Shape& y4) {
-  cpu::ConvGeom g;
+ConvGeom make_geom(const ConvArgs& a, const Shape& x4, const Shape& w4, const Shape& y4) {
+  ConvGeom g;
   const Shape& ci = a.transposed ? y4 : x4;  // conv input
   const Shape& co = a.transposed ? x4 : y4;  // conv output
   g.N = x4[0], g.C = ci[1], g.H = ci[2], g.W = ci[3], g.OC = co[1], g.OH = co[2], g.OW = co[3];
@@ -126,22 +130,23 @@ ConvGrads convolution_backward(const Tensor& gy_in, const Tensor& input, const T
   Tensor x = need_w ? input.detach().contiguous() : Tensor();
   Tensor w = need_x ? weight.detach().contiguous() : Tensor();
   ConvGrads r;
-  if (need_x) r.dx = Tensor::empty(x_shape, dt);
-  if (need_w) r.dw = Tensor::empty(w_shape, dt);
-  if (need_b) r.db = Tensor::empty({y4[1]}, dt);
-  cpu::ConvGeom g = make_geom(args, x4, w4, y4);
+  if (need_x) r.dx = Tensor::empty(x_shape, dt, gy.device());
+  if (need_w) r.dw = Tensor::empty(w_shape, dt, gy.device());
+  if (need_b) r.db = Tensor::empty({y4[1]}, dt, gy.device());
+  ConvGeom g = make_geom(args, x4, w4, y4);
   RB_DISPATCH_FLOATING(dt, "convolution_backward", [&] {
     using T = scalar_t;
+    const auto& k = kernels<ConvKernels<T>>("convolution_backward", gy);
     const T* gp = gy.data<T>();
     if (!args.transposed) {
-      cpu::conv2d_backward<T>(g, need_w ? x.data<T>() : nullptr, need_x ? w.data<T>() : nullptr, gp,
-                              need_x ? r.dx.data<T>() : nullptr, need_w ? r.dw.data<T>() : nullptr,
-                              need_b ? r.db.data<T>() : nullptr);
+      k.conv2d_backward(g, need_w ? x.data<T>() : nullptr, need_x ? w.data<T>() : nullptr, gp,
+                        need_x ? r.dx.data<T>() : nullptr, need_w ? r.dw.data<T>() : nullptr,
+                        need_b ? r.db.data<T>() : nullptr);
     } else {
       // y = conv^T(x): dx = conv(gy), dw = conv's dweight with input gy and output-gradient x.
-      if (need_x) cpu::conv2d_forward<T>(g, gp, w.data<T>(), nullptr, r.dx.data<T>());
-      if (need_w) cpu::conv2d_backward<T>(g, gp, nullptr, x.data<T>(), nullptr, r.dw.data<T>(), nullptr);
-      if (need_b) cpu::channel_sum<T>(y4[0], y4[1], y4[2] * y4[3], gp, r.db.data<T>());
+      if (need_x) k.conv2d_forward(g, gp, w.data<T>(), nullptr, r.dx.data<T>());
+      if (need_w) k.conv2d_backward(g, gp, nullptr, x.data<T>(), nullptr, r.dw.data<T>(), nullptr);
+      if (need_b) k.channel_sum(y4[0], y4[1], y4[2] * y4[3], gp, r.db.data<T>());
     }
   });
   if (any_requires_grad({&gy_in, &input, &weight})) {
@@ -203,8 +208,8 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
   }
   RB_CHECK(!bias.defined() || (bias.dim() == 1 && bias.size(0) == OC), Error, "Given ",
            a.transposed ? "transposed=1, " : "", "weight of size ", weight.shape(),
-           ", expected bias to be 1-dimensional with ", OC, " elements, but got bias of size ", bias.defined() ? bias.shape() : Shape{},
-           " instead");
+           ", expected bias to be 1-dimensional with ", OC, " elements, but got bias of size ",
+           bias.defined() ? bias.shape() : Shape{}, " instead");
   int64_t out_hw[2];
   if (!a.transposed) {
     int64_t padded[2], kext[2];
@@ -212,17 +217,16 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
       padded[d] = x4[2 + d] + a.pad_lo[d] + a.pad_hi[d];
       kext[d] = a.dilation[d] * (w4[2 + d] - 1) + 1;
     }
-    RB_CHECK(padded[0] >= kext[0] && padded[1] >= kext[1], Error, "Calculated padded input size per channel: ",
-             dims_str(spatial(padded, nd)), ". Kernel size: ", dims_str(spatial(kext, nd)),
-             ". Kernel size can't be greater than actual input size");
+    RB_CHECK(padded[0] >= kext[0] && padded[1] >= kext[1], Error,
+             "Calculated padded input size per channel: ", dims_str(spatial(padded, nd)),
+             ". Kernel size: ", dims_str(spatial(kext, nd)), ". Kernel size can't be greater than actual input size");
     for (int d = 0; d < 2; ++d) out_hw[d] = (padded[d] - kext[d]) / a.stride[d] + 1;
   } else {
     for (int d = 0; d < 2; ++d)
       RB_CHECK(a.output_padding[d] < a.stride[d] || a.output_padding[d] < a.dilation[d], Error,
                "output padding must be smaller than either stride or dilation, but got output_padding_height: ",
                a.output_padding[0], " output_padding_width: ", a.output_padding[1], " stride_height: ", a.stride[0],
-               " stride_width: ", a.stride[1], " dilation_height: ", a.dilation[0], " dilation_width: ",
-               a.dilation[1]);
+               " stride_width: ", a.stride[1], " dilation_height: ", a.dilation[0], " dilation_width: ", a.dilation[1]);
     for (int d = 0; d < 2; ++d)
       out_hw[d] = (x4[2 + d] - 1) * a.stride[d] - a.pad_lo[d] - a.pad_hi[d] + a.dilation[d] * (w4[2 + d] - 1) +
                   a.output_padding[d] + 1;
@@ -239,14 +243,15 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
   {
     Tensor x = input.detach().contiguous(), w = weight.detach().contiguous();
     Tensor b = bias.defined() ? bias.detach().contiguous() : Tensor();
-    cpu::ConvGeom g = make_geom(a, x4, w4, y4);
+    ConvGeom g = make_geom(a, x4, w4, y4);
     RB_DISPATCH_FLOATING(input.dtype(), op, [&] {
       using T = scalar_t;
+      const auto& k = kernels<ConvKernels<T>>(op, input);
       if (!a.transposed) {
-        cpu::conv2d_forward<T>(g, x.data<T>(), w.data<T>(), b.defined() ? b.data<T>() : nullptr, out.data<T>());
+        k.conv2d_forward(g, x.data<T>(), w.data<T>(), b.defined() ? b.data<T>() : nullptr, out.data<T>());
       } else {
-        cpu::conv2d_backward<T>(g, nullptr, w.data<T>(), x.data<T>(), out.data<T>(), nullptr, nullptr);
-        if (b.defined()) cpu::add_channel_bias<T>(y4[0], y4[1], y4[2] * y4[3], b.data<T>(), out.data<T>());
+        k.conv2d_backward(g, nullptr, w.data<T>(), x.data<T>(), out.data<T>(), nullptr, nullptr);
+        if (b.defined()) k.add_channel_bias(y4[0], y4[1], y4[2] * y4[3], b.data<T>(), out.data<T>());
       }
     });
   }
@@ -258,14 +263,15 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
     node->need_b = bias.defined() && bias.requires_grad();
     if (node->need_x) node->weight = SavedTensor(weight);
     if (node->need_w) node->input = SavedTensor(input);
-    if (bias.defined()) record(node, {&input, &weight, &bias}, {&out});
-    else record(node, {&input, &weight}, {&out});
+    if (bias.defined())
+      record(node, {&input, &weight, &bias}, {&out});
+    else
+      record(node, {&input, &weight}, {&out});
   }
   return out;
 }
 
-ConvArgs conv_args(int nd, const std::vector<int64_t>& stride, const std::vector<int64_t>& dilation,
-                   int64_t groups) {
+ConvArgs conv_args(int nd, const std::vector<int64_t>& stride, const std::vector<int64_t>& dilation, int64_t groups) {
   ConvArgs a;
   a.nd = nd;
   a.groups = groups;
@@ -294,8 +300,8 @@ Tensor conv_str_padding(const Tensor& input, const Tensor& weight, const Tensor&
   if (padding == "valid") return convolution(input, weight, bias, a, op);
   RB_CHECK(padding == "same", Error, "Invalid padding string: '", padding, "'");
   RB_CHECK(a.stride[0] == 1 && a.stride[1] == 1, Error, "padding='same' is not supported for strided convolutions");
-  RB_CHECK(weight.dim() == nd + 2, Error, "Expected ", nd + 2, "-dimensional weight for ", op,
-           ", but got ", weight.dim(), "-dimensional weight of size ", weight.shape(), " instead");
+  RB_CHECK(weight.dim() == nd + 2, Error, "Expected ", nd + 2, "-dimensional weight for ", op, ", but got ",
+           weight.dim(), "-dimensional weight of size ", weight.shape(), " instead");
   for (int d = 0; d < 2; ++d) {
     int64_t k = (nd == 1 && d == 0) ? 1 : weight.size(nd == 1 ? 2 : 2 + d);
     int64_t total = a.dilation[d] * (k - 1);
@@ -327,8 +333,8 @@ Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, con
 namespace {
 Tensor conv_transpose(const Tensor& input, const Tensor& weight, const Tensor& bias, int nd,
                       const std::vector<int64_t>& stride, const std::vector<int64_t>& padding,
-                      const std::vector<int64_t>& output_padding, int64_t groups,
-                      const std::vector<int64_t>& dilation, const char* op) {
+                      const std::vector<int64_t>& output_padding, int64_t groups, const std::vector<int64_t>& dilation,
+                      const char* op) {
   ConvArgs a = conv_args(nd, stride, dilation, groups);
   a.transposed = true;
   auto p = expand_param(padding, nd, "padding");
@@ -343,15 +349,13 @@ Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor&
                         const std::vector<int64_t>& stride, const std::vector<int64_t>& padding,
                         const std::vector<int64_t>& output_padding, int64_t groups,
                         const std::vector<int64_t>& dilation) {
-  return conv_transpose(input, weight, bias, 2, stride, padding, output_padding, groups, dilation,
-                        "conv_transpose2d");
+  return conv_transpose(input, weight, bias, 2, stride, padding, output_padding, groups, dilation, "conv_transpose2d");
 }
 Tensor conv_transpose1d(const Tensor& input, const Tensor& weight, const Tensor& bias,
                         const std::vector<int64_t>& stride, const std::vector<int64_t>& padding,
                         const std::vector<int64_t>& output_padding, int64_t groups,
                         const std::vector<int64_t>& dilation) {
-  return conv_transpose(input, weight, bias, 1, stride, padding, output_padding, groups, dilation,
-                        "conv_transpose1d");
+  return conv_transpose(input, weight, bias, 1, stride, padding, output_padding, groups, dilation, "conv_transpose1d");
 }
 
 }  // namespace rb

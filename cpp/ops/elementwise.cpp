@@ -4,7 +4,7 @@
 
 #include "op_common.h"
 
-#include "../kernels/cpu/elementwise.h"
+#include "../kernels/elementwise.h"
 
 namespace rb {
 namespace {
@@ -16,15 +16,18 @@ const char* op_name(BinaryOp op) {
                                 "eq",  "ne",  "lt",  "le",  "gt",  "ge"};
   return names[static_cast<int>(op)];
 }
+const char* op_name(UnaryOp op) {
+  static const char* names[] = {"neg", "exp", "log", "sqrt", "abs", "sign"};
+  return names[static_cast<int>(op)];
+}
 // PyTorch's autograd node names, which users see in grad_fn.
 const char* node_name(BinaryOp op) {
-  static const char* names[] = {"AddBackward0", "SubBackward0", "MulBackward0", "DivBackward0", "PowBackward1",
-                                "MaximumBackward0", "MinimumBackward0"};
+  static const char* names[] = {"AddBackward0", "SubBackward0",     "MulBackward0",    "DivBackward0",
+                                "PowBackward1", "MaximumBackward0", "MinimumBackward0"};
   return static_cast<int>(op) < 7 ? names[static_cast<int>(op)] : "CompareBackward0";
 }
 // True division of integers gives the default float dtype.
 DType compute_dtype(BinaryOp op, DType rt) { return op == BinaryOp::Div && !is_floating(rt) ? DType::Float32 : rt; }
-
 
 struct BinaryBackward : Node {
   BinaryOp op;
@@ -57,8 +60,8 @@ struct BinaryBackward : Node {
         if (need_b) {
           // d/db a^b = a^b log a; PyTorch defines it as 0 where a == 0 and b >= 0.
           Tensor t = mul(g, mul(out.unpack(*this), log(av)));
-          Tensor zero_mask = binary(BinaryOp::Mul, binary(BinaryOp::Eq, av, Scalar(0.0)),
-                                    binary(BinaryOp::Ge, bv, Scalar(0.0)));
+          Tensor zero_mask =
+              binary(BinaryOp::Mul, binary(BinaryOp::Eq, av, Scalar(0.0)), binary(BinaryOp::Ge, bv, Scalar(0.0)));
           gb = where(zero_mask, zeros_like(t), t);
         }
         break;
@@ -87,7 +90,8 @@ Tensor binary_impl(BinaryOp op, const Tensor& a, const Tensor& b, DType ct) {
   if (op == BinaryOp::Pow && !is_floating(ct)) {
     Tensor neg_exp = b.numel() == 1 ? b : Tensor();
     bool bad = false;
-    if (b.numel() == 1) bad = b.item<int64_t>() < 0;
+    if (b.numel() == 1)
+      bad = b.item<int64_t>() < 0;
     else {
       Tensor lt = binary(BinaryOp::Lt, b, Scalar(int64_t(0)));
       bad = sum(lt).item<int64_t>() > 0;
@@ -95,7 +99,7 @@ Tensor binary_impl(BinaryOp op, const Tensor& a, const Tensor& b, DType ct) {
     RB_CHECK(!bad, Error, "Integers to negative integer powers are not allowed.");
   }
   Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape()), is_comparison(op) ? DType::Bool : ct, a.device());
-  cpu::binary_forward(op, a, b, out);
+  kernels<ElementwiseKernels>(op_name(op), a).binary_forward(op, a, b, out);
   if (!is_comparison(op) && needs_grad(a, b)) {
     auto node = std::make_shared<BinaryBackward>();
     node->op = op;
@@ -117,7 +121,8 @@ struct UnaryBackward : Node {
   UnaryOp op;
   SavedTensor x, out;
   std::string name() const override {
-    static const char* n[] = {"NegBackward0", "ExpBackward0", "LogBackward0", "SqrtBackward0", "AbsBackward0", "SgnBackward0"};
+    static const char* n[] = {"NegBackward0",  "ExpBackward0", "LogBackward0",
+                              "SqrtBackward0", "AbsBackward0", "SgnBackward0"};
     return n[static_cast<int>(op)];
   }
   void release_saved() override { x.reset(), out.reset(); }
@@ -150,9 +155,7 @@ struct CopyBackward : Node {  // dst.copy_(src): the gradient flows to src only
   Shape src_shape;
   DType src_dtype;
   std::string name() const override { return "CopyBackwards"; }
-  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
-    return {grad_for(grads[0], src_shape, src_dtype)};
-  }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override { return {grad_for(grads[0], src_shape, src_dtype)}; }
 };
 
 struct NoGradientBackward : Node {  // fill_: what was there before no longer matters
@@ -223,10 +226,11 @@ Tensor binary(BinaryOp op, Scalar s, const Tensor& b) {
 static Tensor& binary_inplace(BinaryOp op, Tensor& self, const Tensor& other, DType ct) {
   check_inplace(self);
   RB_CHECK(!is_comparison(op), Error, op_name(op), "_: comparison ops have no in-place form here");
-  RB_CHECK(can_cast(ct, self.dtype()), Error, "result type ", dtype_name(ct), " can't be cast to the desired output type ",
-           dtype_name(self.dtype()));
+  RB_CHECK(can_cast(ct, self.dtype()), Error, "result type ", dtype_name(ct),
+           " can't be cast to the desired output type ", dtype_name(self.dtype()));
   Shape shape = broadcast_shapes(self.shape(), other.shape());
-  RB_CHECK(shape == self.shape(), Error, "output with shape ", self.shape(), " doesn't match the broadcast shape ", shape);
+  RB_CHECK(shape == self.shape(), Error, "output with shape ", self.shape(), " doesn't match the broadcast shape ",
+           shape);
   if (needs_grad(self, other)) {
     // Compute out of place (on a copy of self when the node saves it), then write back and take
     // over the result's history.
@@ -236,12 +240,13 @@ static Tensor& binary_inplace(BinaryOp op, Tensor& self, const Tensor& other, DT
     return write_back(self, r);
   }
   Tensor o = cast(other, ct);
+  const auto& k = kernels<ElementwiseKernels>(op_name(op), self);
   if (ct == self.dtype()) {
-    cpu::binary_forward(op, self, o, self);
+    k.binary_forward(op, self, o, self);
   } else {
     Tensor tmp = Tensor::empty(self.shape(), ct, self.device());
-    cpu::binary_forward(op, cast(self, ct), o, tmp);
-    cpu::copy(tmp, self);
+    k.binary_forward(op, cast(self, ct), o, tmp);
+    k.copy(tmp, self);
   }
   self.bump_version();
   return self;
@@ -263,10 +268,12 @@ Tensor unary(UnaryOp op, const Tensor& x) {
            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the "
            "`~` or `logical_not()` operator instead.");
   Tensor xin = x;
-  if (float_only && !is_floating(x.dtype())) xin = to_dtype(x, DType::Float32);
-  else if (x.dtype() == DType::Bool) xin = to_dtype(x, DType::Int64);
+  if (float_only && !is_floating(x.dtype()))
+    xin = to_dtype(x, DType::Float32);
+  else if (x.dtype() == DType::Bool)
+    xin = to_dtype(x, DType::Int64);
   Tensor out = Tensor::empty(xin.shape(), xin.dtype(), xin.device());
-  cpu::unary_forward(op, xin, out);
+  kernels<ElementwiseKernels>(op_name(op), xin).unary_forward(op, xin, out);
   if (needs_grad(xin)) {
     auto node = std::make_shared<UnaryBackward>();
     node->op = op;
@@ -288,21 +295,21 @@ Tensor& unary_(UnaryOp op, Tensor& x) {
   bool float_only = op == UnaryOp::Exp || op == UnaryOp::Log || op == UnaryOp::Sqrt;
   RB_CHECK(!float_only || is_floating(x.dtype()), Error, "result type Float can't be cast to the desired output type ",
            dtype_name(x.dtype()));
-  cpu::unary_forward(op, x, x);
+  kernels<ElementwiseKernels>(op_name(op), x).unary_forward(op, x, x);
   x.bump_version();
   return x;
 }
 
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
-  RB_CHECK(cond.dtype() == DType::Bool, Error, "where expected condition to be a boolean tensor, but got a tensor with dtype ",
-           dtype_name(cond.dtype()));
+  RB_CHECK(cond.dtype() == DType::Bool, Error,
+           "where expected condition to be a boolean tensor, but got a tensor with dtype ", dtype_name(cond.dtype()));
   check_same_device(a, b, "where");
   check_same_device(cond, a, "where");
   DType dt = result_type(a, b);
   Tensor ac = cast(a, dt), bc = cast(b, dt);
   Shape shape = broadcast_shapes(broadcast_shapes(cond.shape(), a.shape()), b.shape());
   Tensor out = Tensor::empty(shape, dt, a.device());
-  cpu::where_forward(cond, ac, bc, out);
+  kernels<ElementwiseKernels>("where", out).where_forward(cond, ac, bc, out);
   if (needs_grad(ac, bc)) {
     auto node = std::make_shared<WhereBackward>();
     node->cond = SavedTensor(cond);
@@ -317,7 +324,7 @@ Tensor clamp(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi
   RB_CHECK(lo || hi, Error, "torch.clamp: At least one of 'min' or 'max' must not be None");
   RB_CHECK(x.dtype() != DType::Bool, TypeError, "clamp is not supported for bool tensors");
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
-  cpu::clamp_forward(x, lo, hi, out);
+  kernels<ElementwiseKernels>("clamp", x).clamp_forward(x, lo, hi, out);
   if (needs_grad(x)) {
     auto node = std::make_shared<ClampBackward>();
     node->x = SavedTensor(x);
@@ -329,7 +336,7 @@ Tensor clamp(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi
 
 Tensor to_dtype(const Tensor& x, DType dtype) {
   Tensor out = Tensor::empty(x.shape(), dtype, x.device());
-  cpu::copy(x, out);
+  copy_values(x, out);
   if (needs_grad(x) && is_floating(dtype)) {
     auto node = std::make_shared<ToDtypeBackward>();
     node->src = x.dtype();
@@ -340,7 +347,7 @@ Tensor to_dtype(const Tensor& x, DType dtype) {
 
 Tensor clone(const Tensor& x) {
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
-  cpu::copy(x, out);
+  copy_values(x, out);
   if (needs_grad(x)) record(std::make_shared<IdentityBackward>(), {&x}, {&out});
   return out;
 }
@@ -348,8 +355,9 @@ Tensor clone(const Tensor& x) {
 Tensor& copy_(Tensor& dst, const Tensor& src) {
   check_inplace(dst);
   Shape shape = broadcast_shapes(dst.shape(), src.shape());
-  RB_CHECK(shape == dst.shape(), Error, "output with shape ", dst.shape(), " doesn't match the broadcast shape ", shape);
-  cpu::copy(src, dst);
+  RB_CHECK(shape == dst.shape(), Error, "output with shape ", dst.shape(), " doesn't match the broadcast shape ",
+           shape);
+  copy_values(src, dst);
   dst.bump_version();
   if (needs_grad(src) && is_floating(dst.dtype())) {
     auto node = std::make_shared<CopyBackward>();
@@ -362,7 +370,7 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
 
 Tensor& fill_(Tensor& dst, Scalar value) {
   check_inplace(dst);
-  cpu::fill(dst, value);
+  fill_values(dst, value);
   dst.bump_version();
   if (GradMode::enabled() && dst.requires_grad()) record(std::make_shared<NoGradientBackward>(), {}, {&dst});
   return dst;

@@ -4,8 +4,7 @@
 
 #include "op_common.h"
 
-#include "../kernels/cpu/elementwise.h"
-#include "../kernels/cpu/elementwise_ext.h"
+#include "../kernels/elementwise_ext.h"
 
 namespace rb {
 namespace {
@@ -50,7 +49,7 @@ void check_int_divisor(const Tensor& b) {
 
 Tensor logical_not(const Tensor& x) {
   Tensor out = Tensor::empty(x.shape(), DType::Bool, x.device());
-  cpu::logical_not_forward(x, out);
+  kernels<ElementwiseExtKernels>("logical_not", x).logical_not_forward(x, out);
   return out;
 }
 
@@ -59,15 +58,16 @@ Tensor logical(LogicalOp op, const Tensor& a, const Tensor& b) {
   DType dt = promote(a.dtype(), b.dtype());
   Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape()), DType::Bool, a.device());
   NoGradGuard ng;
-  cpu::logical_forward(op, cast(a, dt), cast(b, dt), out);
+  kernels<ElementwiseExtKernels>("logical", out).logical_forward(op, cast(a, dt), cast(b, dt), out);
   return out;
 }
 
 Tensor bitwise_not(const Tensor& x) {
   RB_CHECK(x.dtype() == DType::Bool || x.dtype() == DType::Int64, TypeError,
-           "~ (operator.invert) is only implemented on integer and Boolean-type tensors (got ", dtype_name(x.dtype()), ")");
+           "~ (operator.invert) is only implemented on integer and Boolean-type tensors (got ", dtype_name(x.dtype()),
+           ")");
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
-  cpu::bitwise_not_forward(x, out);
+  kernels<ElementwiseExtKernels>("bitwise_not", x).bitwise_not_forward(x, out);
   return out;
 }
 
@@ -77,7 +77,7 @@ Tensor bitwise(LogicalOp op, const Tensor& a, const Tensor& b) {
            "_cpu\" not implemented for '", type_word(dt), "'");
   RB_CHECK(a.device() == b.device(), Error, "bitwise_", logical_name(op), ": expected both tensors on one device");
   Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape()), dt, a.device());
-  cpu::bitwise_forward(op, cast(a, dt), cast(b, dt), out);
+  kernels<ElementwiseExtKernels>("bitwise", out).bitwise_forward(op, cast(a, dt), cast(b, dt), out);
   return out;
 }
 
@@ -89,7 +89,7 @@ Tensor bitwise(LogicalOp op, const Tensor& a, Scalar b) {
 
 Tensor classify(FloatClass c, const Tensor& x) {
   Tensor out = Tensor::empty(x.shape(), DType::Bool, x.device());
-  cpu::classify_forward(c, x, out);
+  kernels<ElementwiseExtKernels>("isfinite", x).classify_forward(c, x, out);
   return out;
 }
 
@@ -100,11 +100,15 @@ Tensor floor_divide(const Tensor& a, const Tensor& b) {
   Tensor ac = cast(a, dt), bc = cast(b, dt);
   check_int_divisor(bc);
   Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape()), dt, a.device());
-  cpu::floor_divide_forward(ac, bc, out);
+  kernels<ElementwiseExtKernels>("floor_divide", out).floor_divide_forward(ac, bc, out);
   return out;
 }
-Tensor floor_divide(const Tensor& a, Scalar b) { return floor_divide(a, scalar_tensor(b, result_type(a, b), a.device())); }
-Tensor floor_divide(Scalar a, const Tensor& b) { return floor_divide(scalar_tensor(a, result_type(b, a), b.device()), b); }
+Tensor floor_divide(const Tensor& a, Scalar b) {
+  return floor_divide(a, scalar_tensor(b, result_type(a, b), a.device()));
+}
+Tensor floor_divide(Scalar a, const Tensor& b) {
+  return floor_divide(scalar_tensor(a, result_type(b, a), b.device()), b);
+}
 
 Tensor remainder(const Tensor& a, const Tensor& b) {
   RB_CHECK(a.device() == b.device(), Error, "remainder: expected both tensors on one device");
@@ -113,7 +117,7 @@ Tensor remainder(const Tensor& a, const Tensor& b) {
   Tensor ac = cast(a, dt), bc = cast(b, dt);
   check_int_divisor(bc);
   Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape()), dt, a.device());
-  cpu::remainder_forward(ac, bc, out);
+  kernels<ElementwiseExtKernels>("remainder", out).remainder_forward(ac, bc, out);
   if (is_floating(dt) && needs_grad(ac, bc)) {
     auto node = std::make_shared<RemainderBackward>();
     node->need_a = ac.requires_grad(), node->need_b = bc.requires_grad();
@@ -126,7 +130,9 @@ Tensor remainder(const Tensor& a, const Tensor& b) {
 Tensor remainder(const Tensor& a, Scalar b) { return remainder(a, scalar_tensor(b, result_type(a, b), a.device())); }
 Tensor remainder(Scalar a, const Tensor& b) { return remainder(scalar_tensor(a, result_type(b, a), b.device()), b); }
 
-Tensor reciprocal(const Tensor& x) { return binary(BinaryOp::Div, Scalar(1.0), is_floating(x.dtype()) ? x : cast(x, DType::Float32)); }
+Tensor reciprocal(const Tensor& x) {
+  return binary(BinaryOp::Div, Scalar(1.0), is_floating(x.dtype()) ? x : cast(x, DType::Float32));
+}
 
 Tensor square(const Tensor& x) {
   Tensor v = x.dtype() == DType::Bool ? cast(x, DType::Int64) : x;
@@ -134,11 +140,15 @@ Tensor square(const Tensor& x) {
 }
 
 Tensor rounding(RoundOp op, const Tensor& x, int64_t decimals) {
-  RB_CHECK(x.dtype() != DType::Bool, Error, "\"", op == RoundOp::Floor ? "floor" : op == RoundOp::Ceil ? "ceil" : op == RoundOp::Round ? "round" : "trunc",
+  RB_CHECK(x.dtype() != DType::Bool, Error, "\"",
+           op == RoundOp::Floor   ? "floor"
+           : op == RoundOp::Ceil  ? "ceil"
+           : op == RoundOp::Round ? "round"
+                                  : "trunc",
            "_cpu\" not implemented for 'Bool'");
   RB_CHECK(decimals == 0 || is_floating(x.dtype()), Error, "round_cpu: decimals are not supported for integer tensors");
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
-  cpu::rounding_forward(op, x, decimals, out);
+  kernels<ElementwiseExtKernels>("round", x).rounding_forward(op, x, decimals, out);
   if (needs_grad(x)) record(std::make_shared<ZeroGradBackward>(), {&x}, {&out});
   return out;
 }
@@ -152,7 +162,7 @@ Tensor& assign_result_(Tensor& self, const Tensor& result, const char* op) {
            " can't be cast to the desired output type ", dtype_name(self.dtype()));
   {
     NoGradGuard ng;
-    cpu::copy(result, self);
+    copy_values(result, self);
   }
   self.bump_version();
   if (GradMode::enabled() && result.requires_grad()) rebase_history(self, result);

@@ -4,13 +4,13 @@
 
 #include "rosenblatt/ops.h"
 
-#include "../kernels/cpu/elementwise.h"
+#include "op_common.h"
 
 namespace rb {
 
 Tensor full(const Shape& shape, Scalar value, DType dtype, Device device) {
   Tensor t = Tensor::empty(shape, dtype, device);
-  cpu::fill(t, value);
+  fill_values(t, value);
   return t;
 }
 Tensor zeros(const Shape& shape, DType dtype, Device device) { return full(shape, Scalar(int64_t(0)), dtype, device); }

@@ -7,9 +7,8 @@
 #include "op_common.h"
 #include "views.h"
 
-#include "../kernels/cpu/elementwise.h"
-#include "../kernels/cpu/indexing.h"
-#include "../kernels/cpu/loops.h"
+#include "../kernels/elementwise.h"
+#include "../kernels/indexing.h"
 
 namespace rb {
 
@@ -20,11 +19,10 @@ namespace {
 // ---- advanced indexing -------------------------------------------------------------------------
 
 // A tensor laid out as (pre dims [0, s), B, post dims): offsets of each part.
-cpu::IndexOffsets layout_offsets(const Shape& shape, const Shape& strides, int64_t s, int64_t nb) {
-  cpu::IndexOffsets o;
+IndexOffsets layout_offsets(const Shape& shape, const Shape& strides, int64_t s, int64_t nb) {
+  IndexOffsets o;
   auto part = [&](int64_t a, int64_t b) {
-    return cpu::offset_table(Shape(shape.begin() + a, shape.begin() + b),
-                             Shape(strides.begin() + a, strides.begin() + b));
+    return offset_table(Shape(shape.begin() + a, shape.begin() + b), Shape(strides.begin() + a, strides.begin() + b));
   };
   int64_t n = static_cast<int64_t>(shape.size());
   o.pre = part(0, s), o.mid = part(s, s + nb), o.post = part(s + nb, n);
@@ -32,19 +30,19 @@ cpu::IndexOffsets layout_offsets(const Shape& shape, const Shape& strides, int64
 }
 
 // t's dims [s, s+K) indexed by idx (int64, in range, broadcast to B): offsets of each part.
-cpu::IndexOffsets indexed_offsets(const Tensor& t, int64_t s, const std::vector<Tensor>& idx, const Shape& B) {
+IndexOffsets indexed_offsets(const Tensor& t, int64_t s, const std::vector<Tensor>& idx, const Shape& B) {
   const Shape& sh = t.shape();
   const Shape& st = t.strides();
   int64_t K = static_cast<int64_t>(idx.size());
-  cpu::IndexOffsets o;
-  o.pre = cpu::offset_table(Shape(sh.begin(), sh.begin() + s), Shape(st.begin(), st.begin() + s));
-  o.post = cpu::offset_table(Shape(sh.begin() + s + K, sh.end()), Shape(st.begin() + s + K, st.end()));
+  IndexOffsets o;
+  o.pre = offset_table(Shape(sh.begin(), sh.begin() + s), Shape(st.begin(), st.begin() + s));
+  o.post = offset_table(Shape(sh.begin() + s + K, sh.end()), Shape(st.begin() + s + K, st.end()));
   o.mid.assign(static_cast<size_t>(numel_of(B)), 0);
   for (int64_t k = 0; k < K; ++k) {
     const Tensor& ix = idx[k];
     const int64_t* p = static_cast<const int64_t*>(ix.raw_data());
     const int64_t size = sh[s + k], stride = st[s + k];
-    std::vector<int64_t> at = cpu::offset_table(B, cpu::broadcast_strides(ix, B));
+    std::vector<int64_t> at = offset_table(B, broadcast_strides(ix, B));
     for (size_t b = 0; b < at.size(); ++b) {
       int64_t v = p[at[b]];
       o.mid[b] += (v < 0 ? v + size : v) * stride;
@@ -72,10 +70,10 @@ struct IndexBackward : Node {
     std::vector<Tensor> ix;
     for (auto& t : idx) ix.push_back(t.unpack(*this));
     Tensor gi = zeros(in_shape, g[0].dtype(), g[0].device());
-    cpu::index_copy(g[0], layout_offsets(g[0].shape(), g[0].strides(), s, static_cast<int64_t>(B.size())), gi,
+    kernels<IndexingKernels>("index_backward", gi)
+        .index_copy(g[0], layout_offsets(g[0].shape(), g[0].strides(), s, static_cast<int64_t>(B.size())), gi,
                     indexed_offsets(gi, s, ix, B), true);
-    record_adjoint("Index", g[0], gi,
-                   [ix, s = s, B = B](const Tensor& gg) { return advanced_gather(gg, s, ix, B); });
+    record_adjoint("Index", g[0], gi, [ix, s = s, B = B](const Tensor& gg) { return advanced_gather(gg, s, ix, B); });
     return {gi};
   }
 };
@@ -83,7 +81,8 @@ struct IndexBackward : Node {
 // out = t[pre..., idx..., post...] with the indexed dims [s, s+K) replaced by B.
 Tensor advanced_gather(const Tensor& t, int64_t s, const std::vector<Tensor>& idx, const Shape& B) {
   Tensor out = Tensor::empty(advanced_shape(t.shape(), s, static_cast<int64_t>(idx.size()), B), t.dtype(), t.device());
-  cpu::index_copy(t, indexed_offsets(t, s, idx, B), out,
+  kernels<IndexingKernels>("index", t)
+      .index_copy(t, indexed_offsets(t, s, idx, B), out,
                   layout_offsets(out.shape(), out.strides(), s, static_cast<int64_t>(B.size())), false);
   if (needs_grad(t)) {
     auto node = std::make_shared<IndexBackward>();
@@ -163,7 +162,7 @@ Resolved resolve(const Tensor& x, const IndexList& index) {
             RB_CHECK(t.shape()[j] == r.view.shape()[dim + j], IndexError, "The shape of the mask ", t.shape(),
                      " at index ", j, " does not match the shape of the indexed tensor ", r.view.shape(), " at index ",
                      dim + j);
-          Tensor nz = cpu::nonzero(t);
+          Tensor nz = kernels<IndexingKernels>("nonzero", t).nonzero(t);
           for (int64_t j = 0; j < t.dim(); ++j) {
             r.idx.push_back(select_raw(nz, 1, j));
             dims.push_back(dim++);
@@ -192,7 +191,7 @@ Resolved resolve(const Tensor& x, const IndexList& index) {
   }
   for (size_t k = 0; k < r.idx.size(); ++k) {
     int64_t size = r.view.shape()[dims[k]];
-    if (auto bad = cpu::find_out_of_range(r.idx[k], size, true))
+    if (auto bad = kernels<IndexingKernels>("index", r.idx[k]).find_out_of_range(r.idx[k], size, true))
       throw IndexError(str("index ", *bad, " is out of bounds for dimension ", dims[k], " with size ", size));
   }
   r.B = B;
@@ -231,15 +230,16 @@ void put_into(Tensor& dst, const IndexList& index, const Tensor& value, bool acc
   RB_CHECK(fits, Error, "shape mismatch: value tensor of shape ", value.shape(),
            " cannot be broadcast to indexing result of shape ", target);
   if (r.idx.empty() && !accumulate) {
-    cpu::copy(v, r.view);
+    copy_values(v, r.view);
     return;
   }
   Tensor vc = v.dtype() == dst.dtype() ? v : to_dtype(v, dst.dtype());
   if (r.idx.empty()) {
-    cpu::binary_forward(BinaryOp::Add, r.view, vc, r.view);
+    kernels<ElementwiseKernels>("index_put_", vc).binary_forward(BinaryOp::Add, r.view, vc, r.view);
     return;
   }
-  cpu::index_copy(vc, layout_offsets(target, cpu::broadcast_strides(vc, target), r.s, static_cast<int64_t>(r.B.size())),
+  kernels<IndexingKernels>("index_put_", vc)
+      .index_copy(vc, layout_offsets(target, broadcast_strides(vc, target), r.s, static_cast<int64_t>(r.B.size())),
                   r.view, indexed_offsets(r.view, r.s, r.idx, r.B), accumulate);
 }
 
@@ -290,7 +290,7 @@ struct GatherBackward : Node {
   void release_saved() override { index.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
     Tensor gi = zeros(in_shape, g[0].dtype(), g[0].device()), ix = index.unpack(*this);
-    cpu::scatter_add(gi, dim, ix, g[0]);
+    kernels<IndexingKernels>("gather_backward", gi).scatter_add(gi, dim, ix, g[0]);
     record_adjoint("Gather", g[0], gi, [ix, d = dim](const Tensor& gg) { return gather(gg, d, ix); });
     return {gi};
   }
@@ -322,8 +322,8 @@ struct ScatterAddBackward : Node {
       Tensor region = gs;
       for (int64_t d = 0; d < gs.dim(); ++d) region = slice_raw(region, d, 0, ix.shape()[d], 1);
       Tensor part = Tensor::empty(ix.shape(), g[0].dtype(), g[0].device());
-      cpu::gather_forward(g[0], dim, ix, part);
-      cpu::copy(part, region);
+      kernels<IndexingKernels>("scatter_backward", part).gather_forward(g[0], dim, ix, part);
+      copy_values(part, region);
     }
     return {g[0], gs};
   }
@@ -345,18 +345,18 @@ struct ScatterBackward : Node {  // x with src written over it: x's gradient los
     }
     if (need_x) {
       gx = clone(g[0]);
-      cpu::scatter(gx, dim, ix, zeros({}, gx.dtype(), gx.device()), false);
+      kernels<IndexingKernels>("scatter_backward", gx).scatter(gx, dim, ix, zeros({}, gx.dtype(), gx.device()), false);
     }
     if (need_src) {
       Tensor part = Tensor::empty(ix.shape(), g[0].dtype(), g[0].device());
-      cpu::gather_forward(g[0], dim, ix, part);
+      kernels<IndexingKernels>("scatter_backward", part).gather_forward(g[0], dim, ix, part);
       if (src_scalar) {
         gs = sum(part);
       } else {
         gs = zeros(src_shape, g[0].dtype(), g[0].device());
         Tensor region = gs;
         for (int64_t d = 0; d < gs.dim(); ++d) region = slice_raw(region, d, 0, ix.shape()[d], 1);
-        cpu::copy(part, region);
+        copy_values(part, region);
       }
     }
     return {gx, gs};
@@ -373,7 +373,7 @@ void check_gather_args(const char* op, const Tensor& x, int64_t dim, const Tenso
       RB_CHECK(d == dim || index.shape()[d] <= x.shape()[d], Error, "Size does not match at dimension ", d,
                " expected index ", index.shape(), " to be no larger than self ", x.shape(), " apart from dimension ",
                dim);
-  if (auto bad = cpu::find_out_of_range(index, x.shape()[dim], false))
+  if (auto bad = kernels<IndexingKernels>(op, index).find_out_of_range(index, x.shape()[dim], false))
     throw Error(str("index ", *bad, " is out of bounds for dimension ", dim, " with size ", x.shape()[dim]));
 }
 
@@ -410,7 +410,7 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
   Tensor iv = index.dim() == 0 ? reshape(index, {1}) : index;
   check_gather_args("gather", xv, d, iv, true);
   Tensor out = Tensor::empty(iv.shape(), x.dtype(), x.device());
-  cpu::gather_forward(xv, d, iv, out);
+  kernels<IndexingKernels>("gather", out).gather_forward(xv, d, iv, out);
   if (needs_grad(xv)) {
     auto node = std::make_shared<GatherBackward>();
     node->in_shape = xv.shape(), node->dim = d, node->index = SavedTensor(iv);
@@ -428,7 +428,7 @@ Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tens
              x.shape(), " apart from dimension ", d, " and to be smaller size than src ", src.shape());
   Tensor s = cast(src, x.dtype());
   Tensor out = clone(x.detach());
-  cpu::scatter_add(out, d, index, s);
+  kernels<IndexingKernels>("scatter_add", out).scatter_add(out, d, index, s);
   if (needs_grad(x, s)) {
     auto node = std::make_shared<ScatterAddBackward>();
     node->dim = d, node->index = SavedTensor(index), node->src_shape = s.shape(), node->need_src = s.requires_grad();
@@ -448,7 +448,7 @@ Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& 
   }
   Tensor s = cast(src, x.dtype());
   Tensor out = clone(x.detach());
-  cpu::scatter(out, d, index, s, false);
+  kernels<IndexingKernels>("scatter", out).scatter(out, d, index, s, false);
   if (needs_grad(x, s) && is_floating(x.dtype())) {
     auto node = std::make_shared<ScatterBackward>();
     node->dim = d, node->index = SavedTensor(index), node->src_shape = s.shape();
@@ -466,7 +466,7 @@ Tensor& scatter_(Tensor& x, int64_t dim, const Tensor& index, const Tensor& src)
   }
   NoGradGuard ng;
   Tensor r = scatter(x, dim, index, src);  // checks everything before x is touched
-  cpu::copy(r, x);
+  copy_values(r, x);
   x.bump_version();
   return x;
 }
@@ -486,14 +486,14 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   Tensor xv = x.dim() == 0 ? reshape(x, {1}) : x;
   int64_t d = wrap_dim(dim, xv.dim());
   Tensor iv = index.dim() == 0 ? reshape(index, {1}) : index;
-  if (auto bad = cpu::find_out_of_range(iv, xv.shape()[d], false))
+  if (auto bad = kernels<IndexingKernels>("index_select", iv).find_out_of_range(iv, xv.shape()[d], false))
     throw IndexError(
         str("index out of range in self (index ", *bad, " for dimension ", d, " with size ", xv.shape()[d], ")"));
   Tensor out = advanced_gather(xv, d, {iv}, iv.shape());
   return x.dim() == 0 ? reshape(out, {}) : out;
 }
 
-Tensor nonzero(const Tensor& x) { return cpu::nonzero(x); }
+Tensor nonzero(const Tensor& x) { return kernels<IndexingKernels>("nonzero", x).nonzero(x); }
 
 Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value) {
   RB_CHECK(mask.dtype() == DType::Bool, Error, "masked_fill_ only supports boolean masks, but got mask with dtype ",

@@ -7,10 +7,6 @@
 #include "op_common.h"
 #include "views.h"
 
-#include "../kernels/cpu/elementwise.h"
-#include "../kernels/cpu/indexing.h"
-#include "../kernels/cpu/loops.h"
-
 namespace rb {
 
 using namespace views;
@@ -31,7 +27,8 @@ struct CatBackward : Node {
         continue;
       }
       // Under create_graph the slice is recorded, so the pieces can be differentiated again.
-      Tensor gi = GradMode::enabled() ? slice(g[0], dim, off, off + sizes[i], 1) : slice_raw(g[0], dim, off, sizes[i], 1);
+      Tensor gi =
+          GradMode::enabled() ? slice(g[0], dim, off, off + sizes[i], 1) : slice_raw(g[0], dim, off, sizes[i], 1);
       off += sizes[i];
       out.push_back(is_floating(dtypes[i]) ? cast(gi, dtypes[i]) : Tensor());
     }
@@ -127,7 +124,7 @@ Tensor cat(const std::vector<Tensor>& xs, int64_t dim) {
       continue;
     }
     Tensor v = slice_raw(out, d, off, t.shape()[d], 1);
-    if (t.numel() > 0) cpu::copy(t, v);
+    if (t.numel() > 0) copy_values(t, v);
     sizes.push_back(t.shape()[d]);
     off += t.shape()[d];
   }

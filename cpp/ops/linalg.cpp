@@ -2,7 +2,9 @@
 // (1-D operands, batch broadcasting, N-D @ 2-D) to them with views.
 #include "rosenblatt/ops.h"
 
-#include "../kernels/cpu/blas.h"
+#include "op_common.h"
+
+#include "../kernels/blas.h"
 
 namespace rb {
 namespace {
@@ -17,8 +19,10 @@ struct GemmOperand {
 GemmOperand as_gemm_operand(const Tensor& m) {  // m: (R, C), possibly batched (B, R, C)
   int64_t R = m.size(-2), C = m.size(-1), sr = m.stride(-2), sc = m.stride(-1);
   bool batch_ok = m.dim() == 2 || m.size(0) == 1 || m.stride(0) == R * C;
-  if (batch_ok && (sc == 1 || C == 1) && sr >= std::max<int64_t>(1, C)) return {m, false, std::max<int64_t>(sr, std::max<int64_t>(1, C))};
-  if (batch_ok && (sr == 1 || R == 1) && sc >= std::max<int64_t>(1, R)) return {m, true, std::max<int64_t>(sc, std::max<int64_t>(1, R))};
+  if (batch_ok && (sc == 1 || C == 1) && sr >= std::max<int64_t>(1, C))
+    return {m, false, std::max<int64_t>(sr, std::max<int64_t>(1, C))};
+  if (batch_ok && (sr == 1 || R == 1) && sc >= std::max<int64_t>(1, R))
+    return {m, true, std::max<int64_t>(sc, std::max<int64_t>(1, R))};
   Tensor c = clone(m.detach());
   return {c, false, std::max<int64_t>(1, C)};
 }
@@ -67,9 +71,9 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   Tensor out = Tensor::empty({M, N}, a.dtype(), a.device());
   GemmOperand A = as_gemm_operand(a), B = as_gemm_operand(b);
   RB_DISPATCH_NUMERIC(a.dtype(), "mm", [&] {
-    cpu::gemm<scalar_t>(A.trans, B.trans, M, N, K, scalar_t(1), static_cast<const scalar_t*>(A.t.raw_data()), A.ld,
-                        static_cast<const scalar_t*>(B.t.raw_data()), B.ld, scalar_t(0), out.data<scalar_t>(),
-                        std::max<int64_t>(N, 1));
+    kernels<BlasKernels<scalar_t>>("mm", out).gemm(
+        A.trans, B.trans, M, N, K, scalar_t(1), static_cast<const scalar_t*>(A.t.raw_data()), A.ld,
+        static_cast<const scalar_t*>(B.t.raw_data()), B.ld, scalar_t(0), out.data<scalar_t>(), std::max<int64_t>(N, 1));
   });
   if (needs_grad(a, b)) {
     auto node = std::make_shared<MmBackward>();
@@ -92,9 +96,10 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
   Tensor out = Tensor::empty({Bn, M, N}, a.dtype(), a.device());
   GemmOperand A = as_gemm_operand(a), B = as_gemm_operand(b);
   RB_DISPATCH_NUMERIC(a.dtype(), "bmm", [&] {
-    cpu::gemm_batched<scalar_t>(Bn, A.trans, B.trans, M, N, K, static_cast<const scalar_t*>(A.t.raw_data()), A.ld,
-                                A.t.size(0) == 1 ? 0 : M * K, static_cast<const scalar_t*>(B.t.raw_data()), B.ld,
-                                B.t.size(0) == 1 ? 0 : K * N, out.data<scalar_t>(), std::max<int64_t>(N, 1), M * N);
+    kernels<BlasKernels<scalar_t>>("bmm", out)
+        .gemm_batched(Bn, A.trans, B.trans, M, N, K, static_cast<const scalar_t*>(A.t.raw_data()), A.ld,
+                      A.t.size(0) == 1 ? 0 : M * K, static_cast<const scalar_t*>(B.t.raw_data()), B.ld,
+                      B.t.size(0) == 1 ? 0 : K * N, out.data<scalar_t>(), std::max<int64_t>(N, 1), M * N);
   });
   if (needs_grad(a, b)) {
     auto node = std::make_shared<BmmBackward>();
@@ -111,9 +116,9 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
            a.dim(), "D and ", b.dim(), "D");
   check_mm_args(a, b, "matmul");
   if (a.dim() == 1 && b.dim() == 1) {
-    RB_CHECK(a.size(0) == b.size(0), Error, "inconsistent tensor size, expected tensor [", a.size(0),
-             "] and src [", b.size(0), "] to have the same number of elements, but got ", a.size(0), " and ",
-             b.size(0), " elements respectively");
+    RB_CHECK(a.size(0) == b.size(0), Error, "inconsistent tensor size, expected tensor [", a.size(0), "] and src [",
+             b.size(0), "] to have the same number of elements, but got ", a.size(0), " and ", b.size(0),
+             " elements respectively");
     return reshape(mm(unsqueeze(a, 0), unsqueeze(b, 1)), {});
   }
   if (a.dim() <= 2 && b.dim() <= 2) {
@@ -138,8 +143,8 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   Tensor a3 = a.dim() == 1 ? unsqueeze(a, 0) : a;
   Tensor b3 = b.dim() == 1 ? unsqueeze(b, 1) : b;
   int64_t M = a3.size(-2), K = a3.size(-1), K2 = b3.size(-2), N = b3.size(-1);
-  RB_CHECK(K == K2, Error, "Expected size for first two dimensions of batch2 tensor to be: [.., ", K, "] but got: [.., ",
-           K2, "] (matmul of ", a.shape(), " and ", b.shape(), ")");
+  RB_CHECK(K == K2, Error, "Expected size for first two dimensions of batch2 tensor to be: [.., ", K,
+           "] but got: [.., ", K2, "] (matmul of ", a.shape(), " and ", b.shape(), ")");
   Shape ba(a3.shape().begin(), a3.shape().end() - 2), bb(b3.shape().begin(), b3.shape().end() - 2);
   Shape batch = broadcast_shapes(ba, bb);
   int64_t nb = numel_of(batch);

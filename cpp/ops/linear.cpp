@@ -4,7 +4,7 @@
 
 #include "op_common.h"
 
-#include "../kernels/cpu/linear.h"
+#include "../kernels/linear.h"
 
 namespace rb {
 namespace {
@@ -60,7 +60,9 @@ struct LinearBackward : Node {
     if (need_w) dw = Tensor::empty(w_shape, dt, g.device());
     if (need_b) db = Tensor::empty({N}, dt, g.device());
     Tensor dx2 = need_x ? Tensor::make_view(dx, {M, K}, {K, 1}, 0) : Tensor();
-    cpu::linear_backward(g2, M, K, xv, wv, w_t, need_x ? &dx2 : nullptr, need_w ? &dw : nullptr, need_b ? &db : nullptr);
+    kernels<LinearKernels>("linear_backward", g)
+        .linear_backward(g2, M, K, xv, wv, w_t, need_x ? &dx2 : nullptr, need_w ? &dw : nullptr,
+                         need_b ? &db : nullptr);
     return {dx, dw, db};
   }
 };
@@ -72,7 +74,7 @@ Tensor linear(const Tensor& input, const Tensor& weight, const std::optional<Ten
   RB_CHECK(input.device() == weight.device() && (!bias.defined() || bias.device() == input.device()), Error,
            "linear: Expected all tensors to be on the same device, but found at least two devices, ",
            input.device().name(), " and ", weight.device().name(), "!");
-  RB_CHECK(input.device().is_cpu(), NotImplementedError, "linear: not implemented for device ", input.device().name());
+  const auto& k = kernels<LinearKernels>("linear", input);
   RB_CHECK(input.dim() >= 1, Error, "linear: input must have at least one dimension (got shape ", input.shape(), ")");
   if (weight.dim() != 2) {  // a 1-D weight follows matmul's rules, as in PyTorch
     RB_CHECK(weight.dim() == 1, Error, "linear: weight must be 1-D or 2-D (got shape ", weight.shape(), ")");
@@ -81,10 +83,11 @@ Tensor linear(const Tensor& input, const Tensor& weight, const std::optional<Ten
   }
   RB_CHECK(input.dtype() == weight.dtype(), Error, "mat1 and mat2 must have the same dtype, but got ",
            dtype_name(input.dtype()), " and ", dtype_name(weight.dtype()));
-  RB_CHECK(is_floating(input.dtype()), Error, "linear: expected floating point tensors, got ", dtype_name(input.dtype()));
+  RB_CHECK(is_floating(input.dtype()), Error, "linear: expected floating point tensors, got ",
+           dtype_name(input.dtype()));
   const int64_t K = input.size(-1), N = weight.size(0);
-  RB_CHECK(weight.size(1) == K, Error, "mat1 and mat2 shapes cannot be multiplied (",
-           K ? input.numel() / K : 0, "x", K, " and ", weight.size(1), "x", N, ")");
+  RB_CHECK(weight.size(1) == K, Error, "mat1 and mat2 shapes cannot be multiplied (", K ? input.numel() / K : 0, "x", K,
+           " and ", weight.size(1), "x", N, ")");
   if (bias.defined()) {
     RB_CHECK(bias.dtype() == input.dtype(), Error, "linear: expected bias of dtype ", dtype_name(input.dtype()),
              " but got ", dtype_name(bias.dtype()));
@@ -101,8 +104,9 @@ Tensor linear(const Tensor& input, const Tensor& weight, const std::optional<Ten
   if (bias.defined()) bc = contiguous_nograd(bias);
   Tensor out = Tensor::empty(out_shape, input.dtype(), input.device());
   Tensor out2 = Tensor::make_view(out, {M, N}, {N, 1}, 0);
-  cpu::linear_forward(x2, wc, w_t, bias.defined() ? &bc : nullptr, out2);
-  if (GradMode::enabled() && (input.requires_grad() || weight.requires_grad() || (bias.defined() && bias.requires_grad()))) {
+  k.linear_forward(x2, wc, w_t, bias.defined() ? &bc : nullptr, out2);
+  if (GradMode::enabled() &&
+      (input.requires_grad() || weight.requires_grad() || (bias.defined() && bias.requires_grad()))) {
     auto node = std::make_shared<LinearBackward>();
     node->need_x = input.requires_grad();
     node->need_w = weight.requires_grad();

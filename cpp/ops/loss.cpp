@@ -4,17 +4,15 @@
 
 #include "op_common.h"
 
-#include "../kernels/cpu/loss.h"
+#include "../kernels/loss.h"
 
 namespace rb {
 namespace {
 
-using cpu::LossSums;
-using cpu::PointLoss;
-
-void check_devices(const Tensor& a, const Tensor& b, const char* op) {
-  check_same_device(a, b, op);
-  RB_CHECK(a.device().is_cpu(), NotImplementedError, op, ": not implemented for device ", a.device().name());
+// The loss kernels for input and target, which must share one device.
+const LossKernels& loss_kernels(const Tensor& input, const Tensor& target, const char* op) {
+  check_same_device(input, target, op);
+  return kernels<LossKernels>(op, input);
 }
 
 // The reduced value as a 0-d tensor; mean divides by denom (0/0 gives nan, as PyTorch).
@@ -75,20 +73,22 @@ struct PointwiseLossBackward : Node {
   void release_saved() override { x.reset(), y.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     Tensor xv = x.unpack(*this), yv = y.unpack(*this);
-    if (GradMode::enabled()) return pointwise_loss_backward_graph(kind, grads[0], xv, yv, red, n, param, need_x, need_y);
+    if (GradMode::enabled())
+      return pointwise_loss_backward_graph(kind, grads[0], xv, yv, red, n, param, need_x, need_y);
     Tensor g = red == Reduction::None ? grads[0].contiguous() : grads[0];
     Tensor dx, dy;
     if (need_x) dx = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
     if (need_y) dy = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
-    cpu::pointwise_loss_backward(kind, g, red == Reduction::Mean ? 1.0 / n : 1.0, xv, yv, param,
-                                 need_x ? &dx : nullptr, need_y ? &dy : nullptr);
+    kernels<LossKernels>("pointwise_loss_backward", g)
+        .pointwise_loss_backward(kind, g, red == Reduction::Mean ? 1.0 / n : 1.0, xv, yv, param, need_x ? &dx : nullptr,
+                                 need_y ? &dy : nullptr);
     return {dx, dy};
   }
 };
 
 Tensor pointwise_loss(PointLoss kind, const Tensor& input, const Tensor& target, Reduction red, double param,
                       const char* op) {
-  check_devices(input, target, op);
+  const auto& k = loss_kernels(input, target, op);
   DType dt = promote(input.dtype(), target.dtype());
   RB_CHECK(is_floating(dt), Error, "\"", op, "\" not implemented for '", dtype_name(dt), "'");
   Tensor x = cast(input, dt), y = cast(target, dt);
@@ -102,9 +102,9 @@ Tensor pointwise_loss(PointLoss kind, const Tensor& input, const Tensor& target,
   LossSums s;
   if (red == Reduction::None) {
     out = Tensor::empty(x.shape(), dt, x.device());
-    s = cpu::pointwise_loss_forward(kind, x, y, param, &out);
+    s = k.pointwise_loss_forward(kind, x, y, param, &out);
   } else {
-    s = cpu::pointwise_loss_forward(kind, x, y, param, nullptr);
+    s = k.pointwise_loss_forward(kind, x, y, param, nullptr);
     out = reduced(s, red, static_cast<double>(x.numel()), dt, x.device());
   }
   if (needs_grad(x, y)) {
@@ -130,8 +130,7 @@ std::vector<Tensor> bce_backward_graph(bool logits, const Tensor& g_in, const Te
   if (w.defined()) g = mul(g, w);
   Tensor dx, dy;
   if (!logits) {
-    if (need_x)
-      dx = mul(g, div(sub(x, y), clamp(mul(x, binary(BinaryOp::Sub, 1.0, x)), Scalar(1e-12), std::nullopt)));
+    if (need_x) dx = mul(g, div(sub(x, y), clamp(mul(x, binary(BinaryOp::Sub, 1.0, x)), Scalar(1e-12), std::nullopt)));
     if (need_y) dy = mul(g, sub(log(binary(BinaryOp::Sub, 1.0, x)), log(x)));
     return {dx, dy};
   }
@@ -173,10 +172,12 @@ struct BceBackward : Node {
     double scale = red == Reduction::Mean ? 1.0 / n : 1.0;
     const Tensor* wp = w.defined() ? &w : nullptr;
     if (logits)
-      cpu::bce_logits_backward(g, scale, xv, yv, wp, pw.defined() ? &pw : nullptr, need_x ? &dx : nullptr,
+      kernels<LossKernels>("binary_cross_entropy_with_logits_backward", g)
+          .bce_logits_backward(g, scale, xv, yv, wp, pw.defined() ? &pw : nullptr, need_x ? &dx : nullptr,
                                need_y ? &dy : nullptr);
     else
-      cpu::bce_backward(g, scale, xv, yv, wp, need_x ? &dx : nullptr, need_y ? &dy : nullptr);
+      kernels<LossKernels>("binary_cross_entropy_backward", g)
+          .bce_backward(g, scale, xv, yv, wp, need_x ? &dx : nullptr, need_y ? &dy : nullptr);
     return {dx, dy};
   }
 };
@@ -184,7 +185,7 @@ struct BceBackward : Node {
 Tensor bce_impl(bool logits, const Tensor& input, const Tensor& target, const std::optional<Tensor>& weight,
                 const std::optional<Tensor>& pos_weight, Reduction red) {
   const char* op = logits ? "binary_cross_entropy_with_logits" : "binary_cross_entropy";
-  check_devices(input, target, op);
+  const auto& k = loss_kernels(input, target, op);
   if (logits)
     RB_CHECK(input.shape() == target.shape(), ValueError, "Target size (", target.shape(),
              ") must be the same as input size (", input.shape(), ")");
@@ -202,7 +203,7 @@ Tensor bce_impl(bool logits, const Tensor& input, const Tensor& target, const st
   Tensor out;
   Tensor* outp = nullptr;
   if (red == Reduction::None) out = Tensor::empty(x.shape(), dt, x.device()), outp = &out;
-  LossSums s = logits ? cpu::bce_logits_forward(x, y, wp, pwp, outp) : cpu::bce_forward(x, y, wp, outp);
+  LossSums s = logits ? k.bce_logits_forward(x, y, wp, pwp, outp) : k.bce_forward(x, y, wp, outp);
   if (red != Reduction::None) out = reduced(s, red, static_cast<double>(x.numel()), dt, x.device());
   if (needs_grad(x, y)) {
     auto node = std::make_shared<BceBackward>();
@@ -281,9 +282,7 @@ struct ClassLossBackward : Node {
   Tensor w, lse;          // private to the node
   Shape in_shape;
   bool need_x = false, need_t = false;
-  std::string name() const override {
-    return kind == ClassKind::Nll ? "NllLossBackward" : "CrossEntropyLossBackward";
-  }
+  std::string name() const override { return kind == ClassKind::Nll ? "NllLossBackward" : "CrossEntropyLossBackward"; }
   void release_saved() override { x.reset(), target.reset(), w = Tensor(), lse = Tensor(); }
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     check_not_released();
@@ -302,7 +301,7 @@ struct ClassLossBackward : Node {
     Tensor dx, dt;
     if (need_x) dx = Tensor::empty(in_shape, g.dtype(), g.device());
     if (kind == ClassKind::Nll) {
-      cpu::nll_backward(g, scale, tv, wp, L.N, L.C, L.inner, ignore_index, dx);
+      kernels<LossKernels>("nll_loss_backward", g).nll_backward(g, scale, tv, wp, L.N, L.C, L.inner, ignore_index, dx);
       // Linear in g and free of x: its adjoint is nll_loss itself (same target, weight, reduction).
       record_adjoint("NllLoss", grads[0], dx, [tv, w = w, ii = ignore_index, red = red](const Tensor& gg) {
         return class_loss(ClassKind::Nll, gg, tv, w.defined() ? std::optional<Tensor>(w) : std::nullopt, ii, red, 0.0);
@@ -312,11 +311,13 @@ struct ClassLossBackward : Node {
     Tensor xv = contiguous_nograd(x.unpack(*this));
     Tensor tc = contiguous_nograd(tv);
     if (kind == ClassKind::CrossEntropy) {
-      cpu::cross_entropy_backward(g, scale, xv, tc, wp, lse, L.N, L.C, L.inner, ignore_index, eps, dx);
+      kernels<LossKernels>("cross_entropy_backward", g)
+          .cross_entropy_backward(g, scale, xv, tc, wp, lse, L.N, L.C, L.inner, ignore_index, eps, dx);
       return {dx};
     }
     if (need_t) dt = Tensor::empty(in_shape, g.dtype(), g.device());
-    cpu::cross_entropy_prob_backward(g, scale, xv, tc, wp, lse, L.N, L.C, L.inner, eps, need_x ? &dx : nullptr,
+    kernels<LossKernels>("cross_entropy_backward", g)
+        .cross_entropy_prob_backward(g, scale, xv, tc, wp, lse, L.N, L.C, L.inner, eps, need_x ? &dx : nullptr,
                                      need_t ? &dt : nullptr);
     return {dx, dt};
   }
@@ -343,8 +344,8 @@ Tensor class_loss_graph(ClassKind kind, const Tensor& x, const Tensor& t, const 
     Tensor terms = mul(logp, q);
     return reduce(neg(sum(wb.defined() ? mul(terms, wb) : terms, {cdim})));
   }
-  Tensor nll = class_loss(ClassKind::Nll, logp, t, w.defined() ? std::optional<Tensor>(w) : std::nullopt,
-                          ignore_index, red, 0.0);
+  Tensor nll = class_loss(ClassKind::Nll, logp, t, w.defined() ? std::optional<Tensor>(w) : std::nullopt, ignore_index,
+                          red, 0.0);
   if (eps == 0) return nll;
   Tensor smooth = neg(sum(wb.defined() ? mul(logp, wb) : logp, {cdim}));
   smooth = where(binary(BinaryOp::Ne, t, Scalar(ignore_index)), smooth, zeros_like(smooth));
@@ -354,7 +355,7 @@ Tensor class_loss_graph(ClassKind kind, const Tensor& x, const Tensor& t, const 
 Tensor class_loss(ClassKind kind, const Tensor& input, const Tensor& target, const std::optional<Tensor>& weight,
                   int64_t ignore_index, Reduction red, double eps) {
   const char* op = kind == ClassKind::Nll ? "nll_loss" : "cross_entropy";
-  check_devices(input, target, op);
+  const auto& k = loss_kernels(input, target, op);
   RB_CHECK(is_floating(input.dtype()), Error, "\"", op, "\" not implemented for '", dtype_name(input.dtype()), "'");
   ClassLayout L = class_layout(input);
   DType dt = input.dtype();
@@ -371,13 +372,13 @@ Tensor class_loss(ClassKind kind, const Tensor& input, const Tensor& target, con
   LossSums s;
   double denom;
   if (kind == ClassKind::CrossEntropyProb) {
-    RB_CHECK(is_floating(target.dtype()), Error, "Expected floating point type for target with class probabilities, got ",
-             dtype_name(target.dtype()));
+    RB_CHECK(is_floating(target.dtype()), Error,
+             "Expected floating point type for target with class probabilities, got ", dtype_name(target.dtype()));
     RB_CHECK(ignore_index < 0, Error, "ignore_index is not supported for floating point target");
     q = cast(target, dt);
     tgt = contiguous_nograd(q);
     lse = Tensor::empty({positions, 2}, dt, x.device());
-    s = cpu::cross_entropy_prob_forward(x, tgt, wp, L.N, L.C, L.inner, eps, outp, lse);
+    s = k.cross_entropy_prob_forward(x, tgt, wp, L.N, L.C, L.inner, eps, outp, lse);
     denom = static_cast<double>(positions);
   } else {
     check_class_target(input, target, L, ignore_index);
@@ -385,9 +386,9 @@ Tensor class_loss(ClassKind kind, const Tensor& input, const Tensor& target, con
     check_target_range(tgt, L.C, ignore_index);
     if (kind == ClassKind::CrossEntropy) {
       lse = Tensor::empty({positions, 2}, dt, x.device());
-      s = cpu::cross_entropy_forward(x, tgt, wp, L.N, L.C, L.inner, ignore_index, eps, outp, lse);
+      s = k.cross_entropy_forward(x, tgt, wp, L.N, L.C, L.inner, ignore_index, eps, outp, lse);
     } else {
-      s = cpu::nll_forward(x, tgt, wp, L.N, L.C, L.inner, ignore_index, outp);
+      s = k.nll_forward(x, tgt, wp, L.N, L.C, L.inner, ignore_index, outp);
     }
     denom = s.weight;
   }
@@ -402,8 +403,10 @@ Tensor class_loss(ClassKind kind, const Tensor& input, const Tensor& target, con
     if (kind != ClassKind::Nll) node->x = SavedTensor(input);  // with its history, for create_graph
     node->target = kind == ClassKind::CrossEntropyProb ? SavedTensor(q) : SavedTensor(tgt);
     node->w = w, node->lse = lse;
-    if (kind == ClassKind::CrossEntropyProb) record(node, {&input, &q}, {&out});
-    else record(node, {&input}, {&out});
+    if (kind == ClassKind::CrossEntropyProb)
+      record(node, {&input, &q}, {&out});
+    else
+      record(node, {&input}, {&out});
   }
   return out;
 }

@@ -5,8 +5,10 @@
 
 #include "rosenblatt/ops.h"
 
-#include "../kernels/cpu/norm.h"
-#include "../kernels/cpu/random.h"
+#include "op_common.h"
+
+#include "../kernels/norm.h"
+#include "../kernels/random.h"
 
 namespace rb {
 namespace {
@@ -43,7 +45,8 @@ std::vector<Tensor> batch_norm_backward_graph(const Tensor& g_in, const Tensor& 
   Tensor gxhat = w.defined() ? mul(g, reshape(w, {1, C, 1})) : g;
   Tensor dx, dw, db;
   if (need_x) {
-    dx = training ? mul(invstd, sub(sub(gxhat, rb::mean(gxhat, red, true)), mul(xhat, rb::mean(mul(gxhat, xhat), red, true))))
+    dx = training ? mul(invstd,
+                        sub(sub(gxhat, rb::mean(gxhat, red, true)), mul(xhat, rb::mean(mul(gxhat, xhat), red, true))))
                   : mul(gxhat, invstd);
     dx = reshape(dx, x_in.shape());
   }
@@ -71,7 +74,8 @@ struct NativeBatchNormBackward0 : Node {
     if (need_x) dx = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
     if (need_w) dw = Tensor::empty({C}, xv.dtype(), xv.device());
     if (need_b) db = Tensor::empty({C}, xv.dtype(), xv.device());
-    cpu::batch_norm_backward(g, xv, N, C, L, mean.data(), invstd.data(), wv, training, need_x ? &dx : nullptr,
+    kernels<NormKernels>("batch_norm_backward", g)
+        .batch_norm_backward(g, xv, N, C, L, mean.data(), invstd.data(), wv, training, need_x ? &dx : nullptr,
                              need_w ? &dw : nullptr, need_b ? &db : nullptr);
     return {dx, dw, db};
   }
@@ -82,8 +86,8 @@ void check_param(const std::optional<Tensor>& t, const char* what, const Tensor&
   RB_CHECK(t->numel() == C, Error, what, " should contain ", C, " elements not ", t->numel());
   RB_CHECK(t->device() == x.device(), Error, "batch_norm: expected ", what, " on ", x.device().name(), ", got ",
            t->device().name());
-  RB_CHECK(t->dtype() == x.dtype(), Error, "batch_norm: expected ", what, " of dtype ", dtype_name(x.dtype()),
-           ", got ", dtype_name(t->dtype()));
+  RB_CHECK(t->dtype() == x.dtype(), Error, "batch_norm: expected ", what, " of dtype ", dtype_name(x.dtype()), ", got ",
+           dtype_name(t->dtype()));
 }
 
 // Reads (C) values of a float tensor of any layout into doubles.
@@ -113,7 +117,7 @@ void update_running(const Tensor& running, const std::vector<double>& value, dou
 Tensor batch_norm(const Tensor& x, const std::optional<Tensor>& running_mean, const std::optional<Tensor>& running_var,
                   const std::optional<Tensor>& weight, const std::optional<Tensor>& bias, bool training,
                   double momentum, double eps) {
-  RB_CHECK(x.device().is_cpu(), NotImplementedError, "batch_norm: not implemented for device ", x.device().name());
+  const auto& k = kernels<NormKernels>("batch_norm", x);
   RB_CHECK(x.dim() >= 2, Error, "batch_norm: expected an input of shape (N, C, *) with at least 2 dims, got ",
            x.shape());
   RB_CHECK(is_floating(x.dtype()), NotImplementedError, "\"batch_norm\" not implemented for '",
@@ -134,7 +138,7 @@ Tensor batch_norm(const Tensor& x, const std::optional<Tensor>& running_mean, co
   std::vector<double> mean(C), invstd(C);
   if (training) {
     std::vector<double> var(C);
-    cpu::batch_norm_stats(xc, N, C, L, mean.data(), var.data());
+    k.batch_norm_stats(xc, N, C, L, mean.data(), var.data());
     for (int64_t c = 0; c < C; ++c) invstd[c] = 1.0 / std::sqrt(var[c] + eps);
     if (running_mean) update_running(*running_mean, mean, momentum);
     if (running_var) {
@@ -149,7 +153,7 @@ Tensor batch_norm(const Tensor& x, const std::optional<Tensor>& running_mean, co
   }
   Tensor w = weight ? weight->contiguous() : Tensor(), b = bias ? bias->contiguous() : Tensor();
   Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
-  cpu::batch_norm_forward(xc, N, C, L, mean.data(), invstd.data(), w, b, y);
+  k.batch_norm_forward(xc, N, C, L, mean.data(), invstd.data(), w, b, y);
   if (any_requires_grad({&x, &w, &b})) {
     auto node = std::make_shared<NativeBatchNormBackward0>();
     node->x = SavedTensor(xc);
@@ -175,7 +179,7 @@ Tensor feature_dropout_mask(const Tensor& x, double p, Generator* gen) {
   Generator& g = gen ? *gen : default_generator();
   {
     std::lock_guard<std::mutex> lock(g.mutex());
-    cpu::bernoulli_fill(mask, 1.0 - p, g);
+    kernels<RandomKernels>("feature_dropout", mask).bernoulli_fill(mask, 1.0 - p, g);
   }
   if (p < 1.0) {
     NoGradGuard ng;

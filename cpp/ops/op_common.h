@@ -7,9 +7,21 @@
 
 #include "rosenblatt/ops.h"
 
-#include "../kernels/cpu/elementwise.h"
+#include "../kernels/elementwise.h"
+#include "../kernels/registry.h"
 
 namespace rb {
+
+// The kernels of family `Table` for t's device: the op layer's one way to a kernel, and its one
+// device check (kernels/registry.h raises "<op>: no kernel for device ..." where none is registered).
+template <class Table>
+const Table& kernels(const char* op, const Tensor& t) {
+  return kernels_for<Table>(op, t.device());
+}
+
+// dst <- src (broadcast, dtype converted) and dst <- v, on dst's device, not recorded by autograd.
+inline void copy_values(const Tensor& src, Tensor& dst) { kernels<ElementwiseKernels>("copy_", dst).copy(src, dst); }
+inline void fill_values(Tensor& dst, Scalar v) { kernels<ElementwiseKernels>("fill_", dst).fill(dst, v); }
 
 // PyTorch refuses to overwrite a leaf that autograd would need to differentiate.
 inline void check_inplace(const Tensor& self) {
@@ -18,7 +30,8 @@ inline void check_inplace(const Tensor& self) {
   // Writing through a view would change its base without the base's autograd history knowing
   // (PyTorch rebases it; we do not yet), so refuse rather than compute a wrong gradient.
   RB_CHECK(!(GradMode::enabled() && self.grad_fn() && self.grad_fn()->is_view()), Error,
-           "in-place operation on a view (", self.grad_fn()->name(), ") of a tensor that requires grad is not "
+           "in-place operation on a view (", self.grad_fn()->name(),
+           ") of a tensor that requires grad is not "
            "supported: its base's gradient would be wrong. Use the out-of-place op, or clone() the view first.");
 }
 
@@ -35,7 +48,7 @@ inline void rebase_history(Tensor& self, const Tensor& result) {
 inline Tensor& write_back(Tensor& self, const Tensor& result) {
   {
     NoGradGuard ng;
-    cpu::copy(result, self);
+    copy_values(result, self);
   }
   self.bump_version();
   if (result.requires_grad()) rebase_history(self, result);
@@ -76,8 +89,9 @@ inline Tensor cast(const Tensor& t, DType dt) { return t.dtype() == dt ? t : to_
 inline Tensor grad_for(const Tensor& g, const Shape& shape, DType dtype) { return cast(sum_to(g, shape), dtype); }
 
 inline void check_same_device(const Tensor& a, const Tensor& b, const char* op) {
-  RB_CHECK(a.device() == b.device(), Error, op, ": Expected all tensors to be on the same device, but found at least two devices, ",
-           a.device().name(), " and ", b.device().name(), "!");
+  RB_CHECK(a.device() == b.device(), Error, op,
+           ": Expected all tensors to be on the same device, but found at least two devices, ", a.device().name(),
+           " and ", b.device().name(), "!");
 }
 
 }  // namespace rb

@@ -6,14 +6,15 @@
 
 #include "rosenblatt/ops.h"
 
-#include "../kernels/cpu/optim.h"
+#include "op_common.h"
+
+#include "../kernels/optim.h"
 
 namespace rb {
 namespace {
 
 void check_param(const Tensor& p, const char* op) {
   RB_CHECK(p.defined(), Error, op, ": param is undefined");
-  RB_CHECK(p.device().is_cpu(), Error, op, ": expected a CPU tensor, got ", p.device().name());
   RB_CHECK(p.dtype() == DType::Float32 || p.dtype() == DType::Float64, Error, op,
            ": expected a float32 or float64 parameter, got ", p.dtype());
   RB_CHECK(p.is_contiguous(), Error, op, ": expected a contiguous parameter");
@@ -47,9 +48,9 @@ void check_disjoint(std::initializer_list<const Tensor*> ts, const char* op) {
 
 void check_scalar_state(const Tensor& t, const char* op, const char* name) {
   RB_CHECK(t.defined(), Error, op, ": ", name, " is undefined");
-  RB_CHECK(t.device().is_cpu() && t.numel() == 1 && (t.dtype() == DType::Float32 || t.dtype() == DType::Float64),
-           Error, op, ": ", name, " must be a one-element float32 or float64 CPU tensor, got shape ", t.shape(),
-           " and dtype ", t.dtype());
+  RB_CHECK(t.device().is_cpu() && t.numel() == 1 && (t.dtype() == DType::Float32 || t.dtype() == DType::Float64), Error,
+           op, ": ", name, " must be a one-element float32 or float64 CPU tensor, got shape ", t.shape(), " and dtype ",
+           t.dtype());
 }
 
 double read_scalar(const Tensor& t) {
@@ -98,11 +99,12 @@ void sgd_step(const Tensor& param, const Tensor& grad, const Tensor& momentum_bu
   if (momentum != 0) check_like(momentum_buffer, param, op, "momentum_buffer", true);
   check_disjoint({&param, &grad, &momentum_buffer}, op);
   Tensor g = dense(grad);
-  cpu::SgdArgs a{lr, momentum, dampening, weight_decay, nesterov, maximize, first_step};
+  SgdArgs a{lr, momentum, dampening, weight_decay, nesterov, maximize, first_step};
   int64_t n = param.numel();
   Tensor buf = momentum != 0 ? momentum_buffer : Tensor();
   RB_DISPATCH_FLOATING(param.dtype(), op, [&] {
-    cpu::sgd_step(ptr<scalar_t>(param), ptr<scalar_t>(g), ptr<scalar_t>(buf), n, a);
+    kernels<OptimKernels<scalar_t>>(op, param).sgd_step(ptr<scalar_t>(param), ptr<scalar_t>(g), ptr<scalar_t>(buf), n,
+                                                        a);
   });
   bump({&param, &buf});
 }
@@ -122,11 +124,11 @@ void adam_step(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, c
   double s = increment(step);
   double bias_correction1 = 1 - std::pow(beta1, s), bias_correction2 = 1 - std::pow(beta2, s);
   double step_size = lr / bias_correction1, bias_correction2_sqrt = std::pow(bias_correction2, 0.5);
-  cpu::AdamArgs a{lr, beta1, beta2, eps, weight_decay, step_size, bias_correction2_sqrt, amsgrad, maximize, decoupled};
+  AdamArgs a{lr, beta1, beta2, eps, weight_decay, step_size, bias_correction2_sqrt, amsgrad, maximize, decoupled};
   int64_t n = param.numel();
   RB_DISPATCH_FLOATING(param.dtype(), op, [&] {
-    cpu::adam_step(ptr<scalar_t>(param), ptr<scalar_t>(g), ptr<scalar_t>(exp_avg), ptr<scalar_t>(exp_avg_sq),
-                   ptr<scalar_t>(vmax), n, a);
+    kernels<OptimKernels<scalar_t>>(op, param).adam_step(ptr<scalar_t>(param), ptr<scalar_t>(g), ptr<scalar_t>(exp_avg),
+                                                         ptr<scalar_t>(exp_avg_sq), ptr<scalar_t>(vmax), n, a);
   });
   bump({&param, &exp_avg, &exp_avg_sq, &vmax});
 }
@@ -141,10 +143,11 @@ void adagrad_step(const Tensor& param, const Tensor& grad, const Tensor& sum, co
   check_disjoint({&param, &grad, &sum}, op);
   Tensor g = dense(grad);
   double s = increment(step);
-  cpu::AdagradArgs a{lr / (1 + (s - 1) * lr_decay), weight_decay, eps, maximize};
+  AdagradArgs a{lr / (1 + (s - 1) * lr_decay), weight_decay, eps, maximize};
   int64_t n = param.numel();
   RB_DISPATCH_FLOATING(param.dtype(), op, [&] {
-    cpu::adagrad_step(ptr<scalar_t>(param), ptr<scalar_t>(g), ptr<scalar_t>(sum), n, a);
+    kernels<OptimKernels<scalar_t>>(op, param).adagrad_step(ptr<scalar_t>(param), ptr<scalar_t>(g), ptr<scalar_t>(sum),
+                                                            n, a);
   });
   bump({&param, &sum});
 }
@@ -160,11 +163,11 @@ void adadelta_step(const Tensor& param, const Tensor& grad, const Tensor& square
   check_disjoint({&param, &grad, &square_avg, &acc_delta}, op);
   Tensor g = dense(grad);
   increment(step);
-  cpu::AdadeltaArgs a{lr, rho, eps, weight_decay, maximize};
+  AdadeltaArgs a{lr, rho, eps, weight_decay, maximize};
   int64_t n = param.numel();
   RB_DISPATCH_FLOATING(param.dtype(), op, [&] {
-    cpu::adadelta_step(ptr<scalar_t>(param), ptr<scalar_t>(g), ptr<scalar_t>(square_avg), ptr<scalar_t>(acc_delta), n,
-                       a);
+    kernels<OptimKernels<scalar_t>>(op, param).adadelta_step(ptr<scalar_t>(param), ptr<scalar_t>(g),
+                                                             ptr<scalar_t>(square_avg), ptr<scalar_t>(acc_delta), n, a);
   });
   bump({&param, &square_avg, &acc_delta});
 }
@@ -182,11 +185,12 @@ void rmsprop_step(const Tensor& param, const Tensor& grad, const Tensor& square_
   check_disjoint({&param, &grad, &square_avg, &grad_avg, &momentum_buffer}, op);
   Tensor g = dense(grad), gavg = centered ? grad_avg : Tensor(), buf = momentum > 0 ? momentum_buffer : Tensor();
   increment(step);
-  cpu::RmspropArgs a{lr, alpha, eps, weight_decay, momentum, centered, maximize};
+  RmspropArgs a{lr, alpha, eps, weight_decay, momentum, centered, maximize};
   int64_t n = param.numel();
   RB_DISPATCH_FLOATING(param.dtype(), op, [&] {
-    cpu::rmsprop_step(ptr<scalar_t>(param), ptr<scalar_t>(g), ptr<scalar_t>(square_avg), ptr<scalar_t>(gavg),
-                      ptr<scalar_t>(buf), n, a);
+    kernels<OptimKernels<scalar_t>>(op, param).rmsprop_step(ptr<scalar_t>(param), ptr<scalar_t>(g),
+                                                            ptr<scalar_t>(square_avg), ptr<scalar_t>(gavg),
+                                                            ptr<scalar_t>(buf), n, a);
   });
   bump({&param, &square_avg, &gavg, &buf});
 }
@@ -213,11 +217,20 @@ void nadam_step(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, 
                                            ? double(static_cast<float>(prev) * static_cast<float>(mu))
                                            : prev * mu);
   double mp_next = mp * mu_next;
-  cpu::NadamArgs a{lr, beta1, beta2, eps, weight_decay, bias_correction2,
-                   -lr * (1.0 - mu) / (1.0 - mp), (-lr * mu_next) / (1.0 - mp_next), maximize, decoupled_weight_decay};
+  NadamArgs a{lr,
+              beta1,
+              beta2,
+              eps,
+              weight_decay,
+              bias_correction2,
+              -lr * (1.0 - mu) / (1.0 - mp),
+              (-lr * mu_next) / (1.0 - mp_next),
+              maximize,
+              decoupled_weight_decay};
   int64_t n = param.numel();
   RB_DISPATCH_FLOATING(param.dtype(), op, [&] {
-    cpu::nadam_step(ptr<scalar_t>(param), ptr<scalar_t>(g), ptr<scalar_t>(exp_avg), ptr<scalar_t>(exp_avg_sq), n, a);
+    kernels<OptimKernels<scalar_t>>(op, param).nadam_step(ptr<scalar_t>(param), ptr<scalar_t>(g),
+                                                          ptr<scalar_t>(exp_avg), ptr<scalar_t>(exp_avg_sq), n, a);
   });
   bump({&param, &exp_avg, &exp_avg_sq});
 }

@@ -2,7 +2,9 @@
 // weights are plain (non-autograd) tensors updated in place, so every write bumps their version.
 #include "rosenblatt/ops.h"
 
-#include "../kernels/cpu/perceptron.h"
+#include "op_common.h"
+
+#include "../kernels/perceptron.h"
 
 namespace rb {
 namespace {
@@ -40,8 +42,8 @@ PerceptronFit perceptron_fit(const Tensor& w, const Tensor& b, const Tensor& X, 
   Tensor x = features(X, w, "perceptron_fit");
   RB_CHECK(y.defined() && y.dim() == 1, ValueError, "perceptron_fit: y must be 1-D (n_samples,), got shape ",
            y.defined() ? y.shape() : Shape{});
-  RB_CHECK(y.size(0) == X.size(0), ValueError, "perceptron_fit: X has shape ", X.shape(), " but y has shape ", y.shape(),
-           "; they must hold the same number of samples");
+  RB_CHECK(y.size(0) == X.size(0), ValueError, "perceptron_fit: X has shape ", X.shape(), " but y has shape ",
+           y.shape(), "; they must hold the same number of samples");
   RB_CHECK(max_epochs >= 0, ValueError, "perceptron_fit: max_epochs must be non-negative, got ", max_epochs);
   Tensor t;
   {
@@ -65,7 +67,7 @@ PerceptronFit perceptron_fit(const Tensor& w, const Tensor& b, const Tensor& X, 
   r.hi = 1;
   Tensor wm = w, bm = b;
   for (int64_t e = 0; e < max_epochs; ++e) {
-    int64_t m = cpu::perceptron_epoch(x, t, wm, bm, lr, r.lo, r.hi);
+    int64_t m = kernels<PerceptronKernels>("perceptron_epoch", x).perceptron_epoch(x, t, wm, bm, lr, r.lo, r.hi);
     r.errors.push_back(m);
     ++r.n_epochs;
     if (m > 0) w.bump_version(), b.bump_version();
@@ -81,22 +83,21 @@ Tensor perceptron_predict(const Tensor& w, const Tensor& b, const Tensor& X, dou
   check_params(w, b, "perceptron_predict");
   Tensor x = features(X, w, "perceptron_predict");
   Tensor out = Tensor::empty({x.size(0)}, DType::Int64, w.device());
-  cpu::perceptron_predict(x, w, b, lo, hi, out);
+  kernels<PerceptronKernels>("perceptron_predict", x).perceptron_predict(x, w, b, lo, hi, out);
   return out;
 }
 
 void perceptron_update(const Tensor& w, const Tensor& b, const Tensor& x, double target, double prediction, double lr) {
   check_params(w, b, "perceptron_update");
-  RB_CHECK(x.defined() && x.dim() == 1 && x.size(0) == w.size(0), ValueError,
-           "perceptron_update: x must have shape [", w.size(0), "] (one sample), got shape ",
-           x.defined() ? x.shape() : Shape{});
+  RB_CHECK(x.defined() && x.dim() == 1 && x.size(0) == w.size(0), ValueError, "perceptron_update: x must have shape [",
+           w.size(0), "] (one sample), got shape ", x.defined() ? x.shape() : Shape{});
   Tensor c;
   {
     NoGradGuard ng;
     c = (x.dtype() == w.dtype() ? x.detach() : to_dtype(x.detach(), w.dtype())).contiguous();
   }
   Tensor wm = w, bm = b;
-  cpu::perceptron_update(c, wm, bm, lr * (target - prediction));
+  kernels<PerceptronKernels>("perceptron_update", c).perceptron_update(c, wm, bm, lr * (target - prediction));
   w.bump_version();
   b.bump_version();
 }

@@ -4,17 +4,12 @@
 
 #include "op_common.h"
 
-#include "../kernels/cpu/pool.h"
+#include "../kernels/pool.h"
 
 namespace rb {
 namespace {
 
-using cpu::PoolGeom;
 using IntList = std::vector<int64_t>;
-
-void check_cpu(const Tensor& x, const char* op) {
-  RB_CHECK(x.device().is_cpu(), NotImplementedError, op, ": not implemented for device ", x.device().name());
-}
 
 // One int for both dims or a pair (H, W).
 std::pair<int64_t, int64_t> pair_of(const IntList& v, const char* op, const char* what) {
@@ -60,8 +55,10 @@ PoolGeom pool_geom(const Tensor& x, const IntList& kernel, const IntList& stride
                    const IntList& dilation, bool ceil_mode, const char* op, bool is_max) {
   PoolGeom g;
   std::tie(g.kh, g.kw) = pair_of(kernel, op, "kernel_size");
-  if (stride.empty()) g.sh = g.kh, g.sw = g.kw;
-  else std::tie(g.sh, g.sw) = pair_of(stride, op, "stride");
+  if (stride.empty())
+    g.sh = g.kh, g.sw = g.kw;
+  else
+    std::tie(g.sh, g.sw) = pair_of(stride, op, "stride");
   std::tie(g.ph, g.pw) = pair_of(padding, op, "padding");
   std::tie(g.dh, g.dw) = pair_of(dilation, op, "dilation");
   RB_CHECK(g.sh != 0 && g.sw != 0, Error, "stride should not be zero");
@@ -72,8 +69,9 @@ PoolGeom pool_geom(const Tensor& x, const IntList& kernel, const IntList& stride
   RB_CHECK(g.ph >= 0 && g.pw >= 0, Error, "pad must be non-negative, but got padH: ", g.ph, " padW: ", g.pw);
   const int64_t kk[2] = {g.kh, g.kw}, pp[2] = {g.ph, g.pw}, dd[2] = {g.dh, g.dw};
   for (int i = 0; i < 2; ++i)
-    RB_CHECK(pp[i] <= ((kk[i] - 1) * dd[i] + 1) / 2, Error, "pad should be at most half of effective kernel size, but got pad=",
-             pp[i], ", kernel_size=", kk[i], " and dilation=", dd[i]);
+    RB_CHECK(pp[i] <= ((kk[i] - 1) * dd[i] + 1) / 2, Error,
+             "pad should be at most half of effective kernel size, but got pad=", pp[i], ", kernel_size=", kk[i],
+             " and dilation=", dd[i]);
   if (is_max) {
     bool ok = (x.dim() == 3 && x.size(0) != 0 && x.size(1) != 0 && x.size(2) != 0) ||
               (x.dim() == 4 && x.size(1) != 0 && x.size(2) != 0 && x.size(3) != 0);
@@ -103,7 +101,7 @@ struct MaxPool2DWithIndicesBackward0 : Node {
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     Tensor gi = grads[0].contiguous(), idx = indices.unpack(*this);
     Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
-    cpu::max_pool2d_backward(gi, idx, g, dx);
+    kernels<PoolKernels>("max_pool2d_backward", gi).max_pool2d_backward(gi, idx, g, dx, /*accumulate=*/true);
     // Its adjoint reads each window's winner: gather over the flattened plane.
     record_adjoint("MaxPool2DWithIndices", grads[0], dx, [idx, in = in_shape, g = g](const Tensor& gg) {
       Shape flat(in.begin(), in.end() - 2), flat_idx = flat;
@@ -129,10 +127,9 @@ struct AvgPool2DBackward0 : Node {
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     Tensor gi = grads[0].contiguous();
     Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
-    cpu::avg_pool2d_backward(gi, g, cip, divisor, dx);
-    record_adjoint("AvgPool2D", grads[0], dx, [g = g, cip = cip, d = divisor](const Tensor& gg) {
-      return avg_pool_planes(gg, g, cip, d);
-    });
+    kernels<PoolKernels>("avg_pool2d_backward", gi).avg_pool2d_backward(gi, g, cip, divisor, dx);
+    record_adjoint("AvgPool2D", grads[0], dx,
+                   [g = g, cip = cip, d = divisor](const Tensor& gg) { return avg_pool_planes(gg, g, cip, d); });
     return {dx};
   }
 };
@@ -144,9 +141,10 @@ struct AdaptiveAvgPool2DBackward0 : Node {
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     Tensor gi = grads[0].contiguous();
     Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
-    cpu::adaptive_avg_pool2d_backward(gi, g, dx);
-    record_adjoint("AdaptiveAvgPool2D", grads[0], dx,
-                   [oh = g.OH, ow = g.OW](const Tensor& gg) { return adaptive_avg_pool2d(gg, {oh, ow}); });
+    kernels<PoolKernels>("adaptive_avg_pool2d_backward", gi).adaptive_avg_pool2d_backward(gi, g, dx);
+    record_adjoint("AdaptiveAvgPool2D", grads[0], dx, [oh = g.OH, ow = g.OW](const Tensor& gg) {
+      return adaptive_avg_pool2d(gg, {oh, ow});
+    });
     return {dx};
   }
 };
@@ -160,9 +158,10 @@ struct MaxUnpool2DBackward0 : Node {
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     Tensor gi = grads[0].contiguous(), idx = indices.unpack(*this);
     Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
-    cpu::index_gather2d(gi, idx, g, dx);
-    record_adjoint("MaxUnpool2D", grads[0], dx,
-                   [idx, h = g.H, w = g.W](const Tensor& gg) { return max_unpool2d(gg, idx, {h, w}); });
+    kernels<PoolKernels>("max_unpool2d_backward", gi).index_gather2d(gi, idx, g, dx);
+    record_adjoint("MaxUnpool2D", grads[0], dx, [idx, h = g.H, w = g.W](const Tensor& gg) {
+      return max_unpool2d(gg, idx, {h, w});
+    });
     return {dx};
   }
 };
@@ -196,10 +195,10 @@ std::pair<Tensor, Tensor> max_pool_with_indices(const Tensor& x, PoolGeom g,
 
 std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& x, const IntList& kernel, const IntList& stride,
                                                   const IntList& padding, const IntList& dilation, bool ceil_mode) {
-  check_cpu(x, "max_pool2d");
+  const auto& k = kernels<PoolKernels>("max_pool2d", x);
   PoolGeom g = pool_geom(x, kernel, stride, padding, dilation, ceil_mode, "max_pool2d", true);
   check_float(x, "max_pool2d");
-  return max_pool_with_indices<MaxPool2DWithIndicesBackward0>(x, g, cpu::max_pool2d_forward);
+  return max_pool_with_indices<MaxPool2DWithIndicesBackward0>(x, g, k.max_pool2d_forward);
 }
 
 Tensor max_pool2d(const Tensor& x, const IntList& kernel, const IntList& stride, const IntList& padding,
@@ -207,9 +206,9 @@ Tensor max_pool2d(const Tensor& x, const IntList& kernel, const IntList& stride,
   return max_pool2d_with_indices(x, kernel, stride, padding, dilation, ceil_mode).first;
 }
 
-Tensor avg_pool2d(const Tensor& x, const IntList& kernel, const IntList& stride, const IntList& padding,
-                  bool ceil_mode, bool count_include_pad, std::optional<int64_t> divisor_override) {
-  check_cpu(x, "avg_pool2d");
+Tensor avg_pool2d(const Tensor& x, const IntList& kernel, const IntList& stride, const IntList& padding, bool ceil_mode,
+                  bool count_include_pad, std::optional<int64_t> divisor_override) {
+  kernels<PoolKernels>("avg_pool2d", x);  // the device check comes first, as for the other pools
   PoolGeom g = pool_geom(x, kernel, stride, padding, {1}, ceil_mode, "avg_pool2d", false);
   RB_CHECK(!divisor_override || *divisor_override != 0, Error, "divisor must be not zero");
   check_float(x, "avg_pool2d");
@@ -222,7 +221,7 @@ Tensor avg_pool_planes(const Tensor& x, PoolGeom g, bool count_include_pad, int6
   Planes p = planes_of(x);
   g.planes = p.N * p.C;
   Tensor out = Tensor::empty(out_shape(p, g.OH, g.OW), x.dtype(), x.device());
-  cpu::avg_pool2d_forward(p.x, g, count_include_pad, div, out);
+  kernels<PoolKernels>("avg_pool2d", x).avg_pool2d_forward(p.x, g, count_include_pad, div, out);
   if (needs_grad(x)) {
     auto node = std::make_shared<AvgPool2DBackward0>();
     node->g = g;
@@ -238,11 +237,12 @@ Tensor avg_pool_planes(const Tensor& x, PoolGeom g, bool count_include_pad, int6
 namespace {
 PoolGeom adaptive_geom(const Tensor& x, const IntList& output_size, const char* op) {
   RB_CHECK(x.dim() == 3 || x.dim() == 4, Error, op, "(): Expected 3D or 4D tensor, but got ", x.shape());
-  RB_CHECK(output_size.size() == 1 || output_size.size() == 2, Error, op,
-           ": output_size must be 2, but got ", output_size.size());
+  RB_CHECK(output_size.size() == 1 || output_size.size() == 2, Error, op, ": output_size must be 2, but got ",
+           output_size.size());
   for (int64_t d = 1; d < x.dim(); ++d)
-    RB_CHECK(x.size(d) > 0, Error, op, "(): Expected input to have non-zero size for non-batch dimensions, but input has sizes ",
-             x.shape(), " with dimension ", d, " being empty");
+    RB_CHECK(x.size(d) > 0, Error, op,
+             "(): Expected input to have non-zero size for non-batch dimensions, but input has sizes ", x.shape(),
+             " with dimension ", d, " being empty");
   PoolGeom g;
   g.H = x.size(-2), g.W = x.size(-1);
   int64_t oh = output_size[0], ow = output_size.size() == 2 ? output_size[1] : output_size[0];
@@ -254,13 +254,13 @@ PoolGeom adaptive_geom(const Tensor& x, const IntList& output_size, const char* 
 }  // namespace
 
 Tensor adaptive_avg_pool2d(const Tensor& x, const IntList& output_size) {
-  check_cpu(x, "adaptive_avg_pool2d");
+  const auto& k = kernels<PoolKernels>("adaptive_avg_pool2d", x);
   PoolGeom g = adaptive_geom(x, output_size, "adaptive_avg_pool2d");
   check_float(x, "adaptive_avg_pool2d");
   Planes p = planes_of(x);
   g.planes = p.N * p.C;
   Tensor out = Tensor::empty(out_shape(p, g.OH, g.OW), x.dtype(), x.device());
-  cpu::adaptive_avg_pool2d_forward(p.x, g, out);
+  k.adaptive_avg_pool2d_forward(p.x, g, out);
   if (needs_grad(x)) {
     auto node = std::make_shared<AdaptiveAvgPool2DBackward0>();
     node->g = g;
@@ -271,25 +271,27 @@ Tensor adaptive_avg_pool2d(const Tensor& x, const IntList& output_size) {
 }
 
 std::pair<Tensor, Tensor> adaptive_max_pool2d(const Tensor& x, const IntList& output_size) {
-  check_cpu(x, "adaptive_max_pool2d");
+  const auto& k = kernels<PoolKernels>("adaptive_max_pool2d", x);
   PoolGeom g = adaptive_geom(x, output_size, "adaptive_max_pool2d");
   check_float(x, "adaptive_max_pool2d");
-  return max_pool_with_indices<AdaptiveMaxPool2DBackward0>(x, g, cpu::adaptive_max_pool2d_forward);
+  return max_pool_with_indices<AdaptiveMaxPool2DBackward0>(x, g, k.adaptive_max_pool2d_forward);
 }
 
 Tensor max_unpool2d(const Tensor& x, const Tensor& indices, const IntList& output_size) {
-  check_cpu(x, "max_unpool2d");
-  RB_CHECK(indices.dtype() == DType::Int64, Error, "elements in indices should be type int64 but got: ",
-           dtype_name(indices.dtype()));
-  RB_CHECK(output_size.size() == 2, Error, "There should be exactly two elements (height, width) in output_size, but got ",
-           output_size.size(), " elements.");
-  RB_CHECK(x.dim() == 3 || x.dim() == 4, Error, "Input to max_unpooling2d should be a 3d or 4d Tensor, but got a tensor with ",
-           x.dim(), " dimensions.");
+  const auto& k = kernels<PoolKernels>("max_unpool2d", x);
+  RB_CHECK(indices.dtype() == DType::Int64, Error,
+           "elements in indices should be type int64 but got: ", dtype_name(indices.dtype()));
+  RB_CHECK(output_size.size() == 2, Error,
+           "There should be exactly two elements (height, width) in output_size, but got ", output_size.size(),
+           " elements.");
+  RB_CHECK(x.dim() == 3 || x.dim() == 4, Error,
+           "Input to max_unpooling2d should be a 3d or 4d Tensor, but got a tensor with ", x.dim(), " dimensions.");
   RB_CHECK(x.shape() == indices.shape(), Error, "Expected shape of indices to be same as that of the input tensor (",
            x.shape(), ") but got indices tensor with shape: ", indices.shape());
   for (int64_t d = 1; d < x.dim(); ++d)
-    RB_CHECK(x.size(d) > 0, Error, "max_unpooling2d(): Expected input to have non-zero size for non-batch dimensions, but got ",
-             x.shape(), " with dimension ", d, " being empty.");
+    RB_CHECK(x.size(d) > 0, Error,
+             "max_unpooling2d(): Expected input to have non-zero size for non-batch dimensions, but got ", x.shape(),
+             " with dimension ", d, " being empty.");
   check_float(x, "max_unpool2d");
   Planes p = planes_of(x);
   PoolGeom g;  // scatter direction: the pooled plane is (OH, OW), the unpooled one (H, W)
@@ -306,7 +308,7 @@ Tensor max_unpool2d(const Tensor& x, const Tensor& indices, const IntList& outpu
                g.H, "x", g.W, ")");
   }
   Tensor out = Tensor::empty(out_shape(p, g.H, g.W), x.dtype(), x.device());
-  cpu::max_pool2d_backward(p.x, idx, g, out, /*accumulate=*/false);
+  k.max_pool2d_backward(p.x, idx, g, out, /*accumulate=*/false);
   if (needs_grad(x)) {
     auto node = std::make_shared<MaxUnpool2DBackward0>();
     node->indices = SavedTensor(idx);

@@ -7,8 +7,7 @@
 
 #include "op_common.h"
 
-#include "../kernels/cpu/elementwise.h"
-#include "../kernels/cpu/random.h"
+#include "../kernels/random.h"
 
 namespace rb {
 namespace {
@@ -21,10 +20,7 @@ struct RandomBackward : Node {
   std::vector<Tensor> apply(std::vector<Tensor>&) override { return {}; }
 };
 
-void check_inplace_random(const Tensor& t) {
-  check_inplace(t);
-  RB_CHECK(t.device().is_cpu(), Error, "random fills are not implemented for device ", t.device().name());
-}
+void check_inplace_random(const Tensor& t) { check_inplace(t); }
 
 // Runs fill(contiguous buffer) on t, through a temporary when t is a non-contiguous view.
 template <class F>
@@ -35,7 +31,7 @@ Tensor& fill_inplace(Tensor& t, const F& fill) {
   } else {
     Tensor tmp = Tensor::empty(t.shape(), t.dtype(), t.device());
     fill(tmp);
-    cpu::copy(tmp, t);
+    copy_values(tmp, t);
   }
   t.bump_version();
   if (GradMode::enabled() && t.requires_grad()) record(std::make_shared<RandomBackward>(), {}, {&t});
@@ -56,7 +52,7 @@ Tensor& uniform_(Tensor& t, double from, double to, Generator* gen) {
   Generator& g = gen_or_default(gen);
   return fill_inplace(t, [&](Tensor& buf) {
     std::lock_guard<std::mutex> lock(g.mutex());
-    cpu::uniform_fill(buf, from, to, g);
+    kernels<RandomKernels>("uniform_", buf).uniform_fill(buf, from, to, g);
   });
 }
 
@@ -66,7 +62,7 @@ Tensor& normal_(Tensor& t, double mean, double std, Generator* gen) {
   Generator& g = gen_or_default(gen);
   return fill_inplace(t, [&](Tensor& buf) {
     std::lock_guard<std::mutex> lock(g.mutex());
-    cpu::normal_fill(buf, mean, std, g);
+    kernels<RandomKernels>("normal_", buf).normal_fill(buf, mean, std, g);
   });
 }
 
@@ -75,20 +71,20 @@ Tensor& bernoulli_(Tensor& t, double p, Generator* gen) {
   Generator& g = gen_or_default(gen);
   return fill_inplace(t, [&](Tensor& buf) {
     std::lock_guard<std::mutex> lock(g.mutex());
-    cpu::bernoulli_fill(buf, p, g);
+    kernels<RandomKernels>("bernoulli_", buf).bernoulli_fill(buf, p, g);
   });
 }
 
 Tensor& random_(Tensor& t, int64_t from, int64_t to, Generator* gen) {
   RB_CHECK(from < to, Error, "random_ expects 'from' to be less than 'to', but got from=", from, " >= to=", to);
   if (t.dtype() == DType::Bool)
-    RB_CHECK(from >= 0 && to <= 2, Error, "random_ expects 'from' and 'to' in [0, 2] for a bool tensor, got from=",
-             from, " to=", to);
+    RB_CHECK(from >= 0 && to <= 2, Error,
+             "random_ expects 'from' and 'to' in [0, 2] for a bool tensor, got from=", from, " to=", to);
   Generator& g = gen_or_default(gen);
   const uint64_t range = static_cast<uint64_t>(to) - static_cast<uint64_t>(from);
   return fill_inplace(t, [&](Tensor& buf) {
     std::lock_guard<std::mutex> lock(g.mutex());
-    cpu::randint_fill(buf, from, range, g);
+    kernels<RandomKernels>("random_", buf).randint_fill(buf, from, range, g);
   });
 }
 
@@ -98,7 +94,7 @@ Tensor& exponential_(Tensor& t, double lambd, Generator* gen) {
   Generator& g = gen_or_default(gen);
   return fill_inplace(t, [&](Tensor& buf) {
     std::lock_guard<std::mutex> lock(g.mutex());
-    cpu::exponential_fill(buf, lambd, g);
+    kernels<RandomKernels>("exponential_", buf).exponential_fill(buf, lambd, g);
   });
 }
 
@@ -128,7 +124,7 @@ Tensor randperm(int64_t n, Generator* gen, DType dtype, Device device) {
   Tensor t = Tensor::empty({n}, dtype, device);
   Generator& g = gen_or_default(gen);
   std::lock_guard<std::mutex> lock(g.mutex());
-  cpu::randperm_fill(t, g);
+  kernels<RandomKernels>("randperm", t).randperm_fill(t, g);
   return t;
 }
 
@@ -142,11 +138,11 @@ Tensor bernoulli(const Tensor& p, Generator* gen) {
     RB_DISPATCH_FLOATING(q.dtype(), "bernoulli", [&] {
       const scalar_t* v = static_cast<const scalar_t*>(q.raw_data());
       for (int64_t i = 0, n = q.numel(); i < n; ++i)
-        RB_CHECK(v[i] >= 0 && v[i] <= 1, Error, "Expected p_in >= 0 && p_in <= 1 to be true, but got false (p=",
-                 v[i], ")");
+        RB_CHECK(v[i] >= 0 && v[i] <= 1, Error, "Expected p_in >= 0 && p_in <= 1 to be true, but got false (p=", v[i],
+                 ")");
     });
     std::lock_guard<std::mutex> lock(g.mutex());
-    cpu::bernoulli_tensor_fill(out, q, g);
+    kernels<RandomKernels>("bernoulli", out).bernoulli_tensor_fill(out, q, g);
   }
   return out;
 }

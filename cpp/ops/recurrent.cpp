@@ -5,13 +5,10 @@
 
 #include "op_common.h"
 
-#include "../kernels/cpu/recurrent.h"
+#include "../kernels/recurrent.h"
 
 namespace rb {
 namespace {
-
-using cpu::RNNMode;
-using cpu::RNNShape;
 
 RNNMode parse_mode(const std::string& m) {
   if (m == "RNN_TANH") return RNNMode::Tanh;
@@ -23,9 +20,13 @@ RNNMode parse_mode(const std::string& m) {
 }
 
 template <class T>
-const T* ptr(const Tensor& t) { return t.defined() ? t.data<T>() : nullptr; }
+const T* ptr(const Tensor& t) {
+  return t.defined() ? t.data<T>() : nullptr;
+}
 template <class T>
-T* mptr(const Tensor& t) { return t.defined() ? t.data<T>() : nullptr; }
+T* mptr(const Tensor& t) {
+  return t.defined() ? t.data<T>() : nullptr;
+}
 
 // One layer from differentiable ops, PyTorch's equations step by step (gate order i, f, g, o for
 // LSTM and r, z, n for GRU; n = tanh(W_in x + b_in + r (W_hn h + b_hn))). in: x (T, B, I), h0
@@ -95,8 +96,9 @@ struct RNNLayerBackward : Node {
       Tensor len = opt(lengths);
       auto f = [&](const std::vector<Tensor>& in) { return rnn_layer_graph(s.mode, in, len, s.reverse, s.H); };
       const bool lstm = s.mode == RNNMode::LSTM;
-      return grad_of_recomputed(f, {x.unpack(*this), h0.unpack(*this), opt(c0), w_ih.unpack(*this),
-                                    w_hh.unpack(*this), opt(b_ih), opt(b_hh), opt(w_hr)},
+      return grad_of_recomputed(f,
+                                {x.unpack(*this), h0.unpack(*this), opt(c0), w_ih.unpack(*this), w_hh.unpack(*this),
+                                 opt(b_ih), opt(b_hh), opt(w_hr)},
                                 {grads[0], grads[1], lstm ? grads[2] : Tensor()});
     }
     Tensor xv = contiguous_nograd(x.unpack(*this)), wih = contiguous_nograd(w_ih.unpack(*this));
@@ -107,26 +109,36 @@ struct RNNLayerBackward : Node {
     const bool lstm = s.mode == RNNMode::LSTM;
     Tensor dout = grads[0].contiguous(), dhn = grads[1].contiguous();
     Tensor dcn = lstm ? grads[2].contiguous() : Tensor();
-    const int64_t GH = cpu::rnn_gates(s.mode) * s.H;
+    const int64_t GH = rnn_gates(s.mode) * s.H;
     Device dev = xv.device();
     // x, w_ih, w_hh and the biases come out of the same buffers, so they are always computed.
     Tensor dx = Tensor::empty(x_shape, dt, dev), dh0 = Tensor::empty({s.B, s.P}, dt, dev);
     Tensor dc0 = lstm ? Tensor::empty({s.B, s.H}, dt, dev) : Tensor();
     Tensor dwih = Tensor::empty({GH, s.I}, dt, dev), dwhh = Tensor::empty({GH, s.P}, dt, dev);
-    Tensor dbih = need[5] ? Tensor::empty({GH}, dt, dev) : Tensor(), dbhh = need[6] ? Tensor::empty({GH}, dt, dev) : Tensor();
+    Tensor dbih = need[5] ? Tensor::empty({GH}, dt, dev) : Tensor(),
+           dbhh = need[6] ? Tensor::empty({GH}, dt, dev) : Tensor();
     Tensor dwhr = whr.defined() ? Tensor::empty({s.P, s.H}, dt, dev) : Tensor();
     RNNShape sh = s;
     sh.lengths = len.defined() ? len.data<int64_t>() : nullptr;
     auto run = [&](auto tag) {
       using T = decltype(tag);
-      cpu::rnn_layer_backward<T>(sh, ptr<T>(xv), ptr<T>(wih), ptr<T>(whh), ptr<T>(whr), ptr<T>(g), ptr<T>(hp),
-                                 ptr<T>(ex), ptr<T>(dout), ptr<T>(dhn), ptr<T>(dcn), mptr<T>(dx), mptr<T>(dh0),
-                                 mptr<T>(dc0), mptr<T>(dwih), mptr<T>(dwhh), mptr<T>(dbih), mptr<T>(dbhh), mptr<T>(dwhr));
+      kernels<RecurrentKernels<T>>("rnn_backward", xv)
+          .rnn_layer_backward(sh, ptr<T>(xv), ptr<T>(wih), ptr<T>(whh), ptr<T>(whr), ptr<T>(g), ptr<T>(hp), ptr<T>(ex),
+                              ptr<T>(dout), ptr<T>(dhn), ptr<T>(dcn), mptr<T>(dx), mptr<T>(dh0), mptr<T>(dc0),
+                              mptr<T>(dwih), mptr<T>(dwhh), mptr<T>(dbih), mptr<T>(dbhh), mptr<T>(dwhr));
     };
-    if (dt == DType::Float64) run(double{});
-    else run(float{});
-    return {need[0] ? dx : Tensor(), need[1] ? dh0 : Tensor(), need[2] ? dc0 : Tensor(), need[3] ? dwih : Tensor(),
-            need[4] ? dwhh : Tensor(), dbih, dbhh, need[7] ? dwhr : Tensor()};
+    if (dt == DType::Float64)
+      run(double{});
+    else
+      run(float{});
+    return {need[0] ? dx : Tensor(),
+            need[1] ? dh0 : Tensor(),
+            need[2] ? dc0 : Tensor(),
+            need[3] ? dwih : Tensor(),
+            need[4] ? dwhh : Tensor(),
+            dbih,
+            dbhh,
+            need[7] ? dwhr : Tensor()};
   }
 };
 
@@ -134,8 +146,8 @@ void check_same(const Tensor& ref, const Tensor& t, const char* what) {
   if (!t.defined()) return;
   RB_CHECK(t.device() == ref.device(), Error, "rnn: Expected all tensors to be on the same device, but found ",
            ref.device().name(), " and ", t.device().name(), " (", what, ")");
-  RB_CHECK(t.dtype() == ref.dtype(), Error, "rnn: expected ", what, " of dtype ", dtype_name(ref.dtype()),
-           " but got ", dtype_name(t.dtype()));
+  RB_CHECK(t.dtype() == ref.dtype(), Error, "rnn: expected ", what, " of dtype ", dtype_name(ref.dtype()), " but got ",
+           dtype_name(t.dtype()));
 }
 
 void check_shape(const Tensor& t, const Shape& want, const char* what) {
@@ -149,22 +161,27 @@ std::vector<Tensor> rnn_layer(const std::string& mode_name, const Tensor& input,
                               const Tensor& b_hh, const Tensor& w_hr, const Tensor& lengths_in, bool reverse) {
   const RNNMode mode = parse_mode(mode_name);
   const bool lstm = mode == RNNMode::LSTM;
-  RB_CHECK(input.device().is_cpu(), NotImplementedError, "rnn: not implemented for device ", input.device().name());
   RB_CHECK(is_floating(input.dtype()), Error, "rnn: expected a floating point input, got ", dtype_name(input.dtype()));
   RB_CHECK(input.dim() == 3, Error, "rnn: Expected input to be 3-D (seq_len, batch, input_size), got shape ",
            input.shape());
   RB_CHECK(w_ih.defined() && w_hh.defined() && w_ih.dim() == 2 && w_hh.dim() == 2, Error,
            "rnn: weight_ih and weight_hh must be 2-D");
-  for (auto [t, w] : {std::pair{&hx_in, "hx"}, {&cx_in, "cx"}, {&w_ih, "weight_ih"}, {&w_hh, "weight_hh"},
-                      {&b_ih, "bias_ih"}, {&b_hh, "bias_hh"}, {&w_hr, "weight_hr"}})
+  for (auto [t, w] : {std::pair{&hx_in, "hx"},
+                      {&cx_in, "cx"},
+                      {&w_ih, "weight_ih"},
+                      {&w_hh, "weight_hh"},
+                      {&b_ih, "bias_ih"},
+                      {&b_hh, "bias_hh"},
+                      {&w_hr, "weight_hr"}})
     check_same(input, *t, w);
   RB_CHECK(b_ih.defined() == b_hh.defined(), Error, "rnn: bias_ih and bias_hh must both be given or both be None");
   RB_CHECK(!w_hr.defined() || lstm, Error, "rnn: weight_hr (proj_size) is only supported by LSTM");
-  const int64_t G = cpu::rnn_gates(mode), T = input.size(0), B = input.size(1), I = input.size(2);
+  const int64_t G = rnn_gates(mode), T = input.size(0), B = input.size(1), I = input.size(2);
   RB_CHECK(w_ih.size(0) % G == 0, Error, "rnn: weight_ih has ", w_ih.size(0), " rows, not a multiple of ", G);
   const int64_t H = w_ih.size(0) / G;
   const int64_t P = w_hr.defined() ? w_hr.size(0) : H;
-  RB_CHECK(w_ih.size(1) == I, Error, "input.size(-1) must be equal to input_size. Expected ", w_ih.size(1), ", got ", I);
+  RB_CHECK(w_ih.size(1) == I, Error, "input.size(-1) must be equal to input_size. Expected ", w_ih.size(1), ", got ",
+           I);
   check_shape(w_hh, {G * H, P}, "weight_hh");
   if (b_ih.defined()) check_shape(b_ih, {G * H}, "bias_ih"), check_shape(b_hh, {G * H}, "bias_hh");
   if (w_hr.defined()) check_shape(w_hr, {P, H}, "weight_hr");
@@ -199,12 +216,14 @@ std::vector<Tensor> rnn_layer(const std::string& mode_name, const Tensor& input,
   RNNShape s{mode, T, B, I, H, P, reverse, lengths.defined() ? lengths.data<int64_t>() : nullptr};
   auto run = [&](auto tag) {
     using V = decltype(tag);
-    cpu::rnn_layer_forward<V>(s, ptr<V>(x), ptr<V>(hx), ptr<V>(cx), ptr<V>(wih), ptr<V>(whh), ptr<V>(bih), ptr<V>(bhh),
-                              ptr<V>(whr), mptr<V>(out), mptr<V>(hn), mptr<V>(cn), mptr<V>(gates), mptr<V>(hprev),
-                              mptr<V>(extra));
+    kernels<RecurrentKernels<V>>("rnn", x).rnn_layer_forward(
+        s, ptr<V>(x), ptr<V>(hx), ptr<V>(cx), ptr<V>(wih), ptr<V>(whh), ptr<V>(bih), ptr<V>(bhh), ptr<V>(whr),
+        mptr<V>(out), mptr<V>(hn), mptr<V>(cn), mptr<V>(gates), mptr<V>(hprev), mptr<V>(extra));
   };
-  if (dt == DType::Float64) run(double{});
-  else run(float{});
+  if (dt == DType::Float64)
+    run(double{});
+  else
+    run(float{});
   if (GradMode::enabled()) {
     const Tensor* ins[8] = {&input, &hx_in, &cx_in, &w_ih, &w_hh, &b_ih, &b_hh, &w_hr};
     bool any = false;
@@ -239,21 +258,21 @@ void check_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const
   RB_CHECK(input.dim() == 2, Error, what, ": Expected input to be 2-D (batch, input_size), got shape ", input.shape());
   RB_CHECK(w_ih.dim() == 2 && input.size(1) == w_ih.size(1), Error, "input has inconsistent input_size: got ",
            input.size(1), " expected ", w_ih.dim() == 2 ? w_ih.size(1) : -1);
-  RB_CHECK(!hx.defined() || (hx.dim() == 2 && hx.size(0) == input.size(0)), Error, "Input batch size ",
-           input.size(0), " doesn't match hidden0 batch size ", hx.defined() && hx.dim() ? hx.size(0) : -1);
+  RB_CHECK(!hx.defined() || (hx.dim() == 2 && hx.size(0) == input.size(0)), Error, "Input batch size ", input.size(0),
+           " doesn't match hidden0 batch size ", hx.defined() && hx.dim() ? hx.size(0) : -1);
   RB_CHECK(!hx.defined() || w_hh.dim() != 2 || hx.size(1) == w_hh.size(1), Error,
            "hidden0 has inconsistent hidden_size: got ", hx.size(1), ", expected ", w_hh.size(1));
 }
 Tensor step(const Tensor& t) { return t.defined() ? unsqueeze(t, 0) : t; }
 }  // namespace
 
-Tensor rnn_tanh_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh,
-                     const Tensor& b_ih, const Tensor& b_hh) {
+Tensor rnn_tanh_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
+                     const Tensor& b_hh) {
   check_cell(input, hx, w_ih, w_hh, "rnn_tanh_cell");
   return rnn_layer("RNN_TANH", step(input), hx, Tensor(), w_ih, w_hh, b_ih, b_hh, Tensor(), Tensor(), false)[1];
 }
-Tensor rnn_relu_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh,
-                     const Tensor& b_ih, const Tensor& b_hh) {
+Tensor rnn_relu_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
+                     const Tensor& b_hh) {
   check_cell(input, hx, w_ih, w_hh, "rnn_relu_cell");
   return rnn_layer("RNN_RELU", step(input), hx, Tensor(), w_ih, w_hh, b_ih, b_hh, Tensor(), Tensor(), false)[1];
 }

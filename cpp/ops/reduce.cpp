@@ -5,7 +5,7 @@
 
 #include "op_common.h"
 
-#include "../kernels/cpu/reduce.h"
+#include "../kernels/reduce.h"
 
 namespace rb {
 namespace {
@@ -33,8 +33,10 @@ Shape reduced_shape(const Shape& shape, const std::vector<int64_t>& dims, bool k
   Shape out;
   for (int64_t i = 0; i < static_cast<int64_t>(shape.size()); ++i) {
     bool r = std::binary_search(dims.begin(), dims.end(), i);
-    if (!r) out.push_back(shape[i]);
-    else if (keepdim) out.push_back(1);
+    if (!r)
+      out.push_back(shape[i]);
+    else if (keepdim)
+      out.push_back(1);
   }
   return out;
 }
@@ -42,9 +44,7 @@ Shape reduced_shape(const Shape& shape, const std::vector<int64_t>& dims, bool k
 struct SumBackward : Node {
   Shape in_shape, kept_shape;  // kept_shape: the output shape with keepdim=true
   std::string name() const override { return "SumBackward1"; }
-  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
-    return {expand(reshape(g[0], kept_shape), in_shape)};
-  }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override { return {expand(reshape(g[0], kept_shape), in_shape)}; }
 };
 
 }  // namespace
@@ -66,9 +66,12 @@ Tensor sum(const Tensor& x, const Dims& dims_in, bool keepdim, std::optional<DTy
     if (block) {
       c = src.contiguous();
       for (int64_t i = 0; i < x.dim(); ++i) {
-        if (dims.empty() || i < dims.front()) outer *= x.shape()[i];
-        else if (i > dims.back()) inner *= x.shape()[i];
-        else R *= x.shape()[i];
+        if (dims.empty() || i < dims.front())
+          outer *= x.shape()[i];
+        else if (i > dims.back())
+          inner *= x.shape()[i];
+        else
+          R *= x.shape()[i];
       }
       if (dims.empty()) outer = x.numel(), R = 1;
     } else {
@@ -80,7 +83,7 @@ Tensor sum(const Tensor& x, const Dims& dims_in, bool keepdim, std::optional<DTy
     }
   }
   Tensor out = Tensor::empty(out_shape, out_dtype, x.device());
-  cpu::sum_forward(c, outer, R, inner, out);
+  kernels<ReduceKernels>("sum", c).sum_forward(c, outer, R, inner, out);
   if (needs_grad(src)) {
     auto node = std::make_shared<SumBackward>();
     node->in_shape = x.shape();
@@ -118,7 +121,7 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
 // (appended by the indexing branch). Reduced dims are brought together as (outer, R, inner).
 #include <limits>
 
-#include "../kernels/cpu/indexing.h"
+#include "../kernels/indexing.h"
 
 namespace rb {
 namespace {
@@ -141,9 +144,12 @@ Layout reduce_layout(const Tensor& x, const std::vector<int64_t>& dims) {
       return L;
     }
     for (int64_t i = 0; i < x.dim(); ++i) {
-      if (i < dims.front()) L.outer *= x.shape()[i];
-      else if (i > dims.back()) L.inner *= x.shape()[i];
-      else L.R *= x.shape()[i];
+      if (i < dims.front())
+        L.outer *= x.shape()[i];
+      else if (i > dims.back())
+        L.inner *= x.shape()[i];
+      else
+        L.R *= x.shape()[i];
     }
     return L;
   }
@@ -157,13 +163,15 @@ Layout reduce_layout(const Tensor& x, const std::vector<int64_t>& dims) {
 
 void check_nonempty(const char* op, const Tensor& x, const std::vector<int64_t>& dims) {
   if (dims.empty() || static_cast<int64_t>(dims.size()) == x.dim()) {
-    RB_CHECK(x.numel() > 0, Error, op, "(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
-             "reduction dim with the 'dim' argument. (input shape ", x.shape(), ")");
+    RB_CHECK(x.numel() > 0, Error, op,
+             "(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+             "reduction dim with the 'dim' argument. (input shape ",
+             x.shape(), ")");
     return;
   }
   for (int64_t d : dims)
-    RB_CHECK(x.shape()[d] > 0, IndexError, op, "(): Expected reduction dim ", d, " to have non-zero size. (input shape ",
-             x.shape(), ")");
+    RB_CHECK(x.shape()[d] > 0, IndexError, op, "(): Expected reduction dim ", d,
+             " to have non-zero size. (input shape ", x.shape(), ")");
 }
 
 // Gradient of an extremum over dims: shared evenly by the elements equal to it (PyTorch's rule
@@ -193,10 +201,9 @@ struct IndexedExtremumBackward : Node {
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
     Tensor gi = zeros(in_shape, g[0].dtype(), g[0].device());
     Tensor ix = reshape(indices.unpack(*this), kept), gk = reshape(g[0], kept);
-    cpu::scatter_add(gi, dim, ix, gk);
-    record_adjoint("Max", g[0], gi, [ix, d = dim, gs = g[0].shape()](const Tensor& gg) {
-      return reshape(gather(gg, d, ix), gs);
-    });
+    kernels<IndexingKernels>("max_backward", gi).scatter_add(gi, dim, ix, gk);
+    record_adjoint("Max", g[0], gi,
+                   [ix, d = dim, gs = g[0].shape()](const Tensor& gg) { return reshape(gather(gg, d, ix), gs); });
     return {gi};
   }
 };
@@ -206,7 +213,7 @@ Tensor extremum(const Tensor& x, const Dims& dims_in, bool keepdim, bool is_max,
   check_nonempty(op, x, dims);
   Layout L = reduce_layout(x, dims);
   Tensor out = Tensor::empty(reduced_shape(x.shape(), dims, keepdim), x.dtype(), x.device());
-  cpu::minmax_forward(L.c, L.outer, L.R, L.inner, is_max, &out, nullptr);
+  kernels<ReduceKernels>(op, L.c).minmax_forward(L.c, L.outer, L.R, L.inner, is_max, &out, nullptr);
   if (needs_grad(x)) {
     auto node = std::make_shared<ExtremumBackward>();
     node->x = SavedTensor(x), node->out = SavedTensor::output(out);
@@ -227,7 +234,7 @@ ValuesIndices extremum_dim(const Tensor& x, int64_t dim, bool keepdim, bool is_m
   Layout L = reduce_layout(x, dims);
   Shape shape = reduced_shape(x.shape(), dims, keepdim);
   ValuesIndices r{Tensor::empty(shape, x.dtype(), x.device()), Tensor::empty(shape, DType::Int64, x.device())};
-  cpu::minmax_forward(L.c, L.outer, L.R, L.inner, is_max, &r.values, &r.indices);
+  kernels<ReduceKernels>(op, L.c).minmax_forward(L.c, L.outer, L.R, L.inner, is_max, &r.values, &r.indices);
   if (needs_grad(x)) {
     auto node = std::make_shared<IndexedExtremumBackward>();
     node->in_shape = x.shape(), node->kept = reduced_shape(x.shape(), dims, true), node->dim = d;
@@ -245,8 +252,8 @@ Tensor arg_extremum(const Tensor& x, std::optional<int64_t> dim, bool keepdim, b
     int64_t d = wrap_dim(*dim, x.dim());
     if (x.dim() > 0) dims = {d};
     if (x.dim() > 0)
-      RB_CHECK(x.shape()[d] > 0, IndexError, op, "(): Expected reduction dim ", d, " to have non-zero size. (input shape ",
-               x.shape(), ")");
+      RB_CHECK(x.shape()[d] > 0, IndexError, op, "(): Expected reduction dim ", d,
+               " to have non-zero size. (input shape ", x.shape(), ")");
   } else {
     RB_CHECK(x.numel() > 0, Error, op, "(): Expected reduction dim to be specified for input.numel() == 0.");
   }
@@ -254,7 +261,7 @@ Tensor arg_extremum(const Tensor& x, std::optional<int64_t> dim, bool keepdim, b
   Shape shape = dim ? reduced_shape(x.shape(), dims, keepdim) : (keepdim ? Shape(x.dim(), 1) : Shape{});
   if (!dim) L.outer = 1, L.R = x.numel(), L.inner = 1;
   Tensor out = Tensor::empty(shape, DType::Int64, x.device());
-  cpu::minmax_forward(L.c, L.outer, L.R, L.inner, is_max, nullptr, &out);
+  kernels<ReduceKernels>(op, L.c).minmax_forward(L.c, L.outer, L.R, L.inner, is_max, nullptr, &out);
   return out;
 }
 
@@ -326,7 +333,7 @@ struct ProdBackward : Node {
     Tensor xv = x.unpack(*this);
     Layout L = reduce_layout(xv, dims);
     Tensor dx = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
-    cpu::prod_backward(L.c, L.outer, L.R, L.inner, g[0].contiguous(), dx);
+    kernels<ReduceKernels>("prod_backward", L.c).prod_backward(L.c, L.outer, L.R, L.inner, g[0].contiguous(), dx);
     std::vector<Tensor> r{dx};  // dims is at most one dim, so the (outer, R, inner) layout is x's own
     mark_once_differentiable("Prod", {&g[0], &xv}, r);
     return r;
@@ -340,7 +347,9 @@ Tensor min(const Tensor& x) { return extremum(x, {}, false, false, "min"); }
 ValuesIndices max(const Tensor& x, int64_t dim, bool keepdim) { return extremum_dim(x, dim, keepdim, true); }
 ValuesIndices min(const Tensor& x, int64_t dim, bool keepdim) { return extremum_dim(x, dim, keepdim, false); }
 Tensor argmax(const Tensor& x, std::optional<int64_t> dim, bool keepdim) { return arg_extremum(x, dim, keepdim, true); }
-Tensor argmin(const Tensor& x, std::optional<int64_t> dim, bool keepdim) { return arg_extremum(x, dim, keepdim, false); }
+Tensor argmin(const Tensor& x, std::optional<int64_t> dim, bool keepdim) {
+  return arg_extremum(x, dim, keepdim, false);
+}
 Tensor amax(const Tensor& x, const Dims& dims, bool keepdim) { return extremum(x, dims, keepdim, true, "amax"); }
 Tensor amin(const Tensor& x, const Dims& dims, bool keepdim) { return extremum(x, dims, keepdim, false, "amin"); }
 Tensor var(const Tensor& x, const Dims& dims, double correction, bool keepdim) {
@@ -386,13 +395,15 @@ Tensor prod(const Tensor& x_in, std::optional<int64_t> dim, bool keepdim, std::o
   DType dt = dtype ? *dtype : (is_floating(x_in.dtype()) ? x_in.dtype() : DType::Int64);
   Tensor x = x_in.dtype() == dt ? x_in : to_dtype(x_in, dt);
   std::vector<int64_t> dims;
-  if (dim && x.dim() > 0) dims = {wrap_dim(*dim, x.dim())};
-  else if (dim) wrap_dim(*dim, 0);
+  if (dim && x.dim() > 0)
+    dims = {wrap_dim(*dim, x.dim())};
+  else if (dim)
+    wrap_dim(*dim, 0);
   Layout L = reduce_layout(x, dims);
   Shape shape = dim ? reduced_shape(x.shape(), dims, keepdim) : Shape{};
   if (!dim) L.outer = 1, L.R = x.numel(), L.inner = 1;
   Tensor out = Tensor::empty(shape, dt, x.device());
-  cpu::prod_forward(L.c, L.outer, L.R, L.inner, out);
+  kernels<ReduceKernels>("prod", L.c).prod_forward(L.c, L.outer, L.R, L.inner, out);
   if (needs_grad(x)) {
     auto node = std::make_shared<ProdBackward>();
     node->x = SavedTensor(x), node->dims = dims;

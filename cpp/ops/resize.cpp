@@ -4,7 +4,7 @@
 
 #include "op_common.h"
 
-#include "../kernels/cpu/resize.h"
+#include "../kernels/resize.h"
 
 namespace rb {
 namespace {
@@ -20,13 +20,13 @@ const char* node_name(InterpMode m) {
 }
 
 struct Upsample2DBackward : Node {
-  cpu::ResizeGeom g;
+  ResizeGeom g;
   Shape in_shape;
   std::string name() const override { return node_name(g.mode); }
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     Tensor gi = grads[0].contiguous();
     Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
-    cpu::upsample2d_backward(gi, g, dx);
+    kernels<ResizeKernels>("upsample2d_backward", gi).upsample2d_backward(gi, g, dx);
     record_adjoint("Upsample2D", grads[0], dx, [g = g](const Tensor& gg) {
       return upsample2d(gg, g.mode, g.OH, g.OW, g.align_corners, g.scale_h, g.scale_w);
     });
@@ -48,7 +48,7 @@ struct ConstantPadNdBackward0 : Node {
 
 Tensor upsample2d(const Tensor& x, InterpMode mode, int64_t out_h, int64_t out_w, bool align_corners,
                   std::optional<double> scale_h, std::optional<double> scale_w) {
-  RB_CHECK(x.device().is_cpu(), NotImplementedError, "upsample2d: not implemented for device ", x.device().name());
+  const auto& k = kernels<ResizeKernels>("upsample2d", x);
   RB_CHECK(x.dim() == 4, Error, "upsample2d: expected a 4D input (N, C, H, W), got ", x.shape());
   RB_CHECK(is_floating(x.dtype()), NotImplementedError, "upsample2d: not implemented for dtype ",
            dtype_name(x.dtype()));
@@ -57,10 +57,10 @@ Tensor upsample2d(const Tensor& x, InterpMode mode, int64_t out_h, int64_t out_w
            "Input and output sizes should be greater than 0, but got input (H: ", H, ", W: ", W, ") output (H: ", out_h,
            ", W: ", out_w, ")");
   RB_CHECK(x.size(1) > 0, Error, "Non-empty 4D data tensor expected but got a tensor with sizes ", x.shape());
-  cpu::ResizeGeom g{x.size(0) * x.size(1), H, W, out_h, out_w, mode, align_corners, scale_h, scale_w};
+  ResizeGeom g{x.size(0) * x.size(1), H, W, out_h, out_w, mode, align_corners, scale_h, scale_w};
   Tensor xc = x.contiguous();
   Tensor y = Tensor::empty({x.size(0), x.size(1), out_h, out_w}, x.dtype(), x.device());
-  cpu::upsample2d_forward(xc, g, y);
+  k.upsample2d_forward(xc, g, y);
   if (needs_grad(x)) {
     auto node = std::make_shared<Upsample2DBackward>();
     node->g = g;
@@ -73,7 +73,8 @@ Tensor upsample2d(const Tensor& x, InterpMode mode, int64_t out_h, int64_t out_w
 Tensor constant_pad_nd(const Tensor& x, const std::vector<int64_t>& pad, double value) {
   RB_CHECK(pad.size() % 2 == 0, Error, "Padding length must be divisible by 2");
   const int64_t nd = x.dim(), np = static_cast<int64_t>(pad.size()) / 2;
-  RB_CHECK(np <= nd, Error, "Padding length should be less than or equal to two times the input dimension but got padding length ",
+  RB_CHECK(np <= nd, Error,
+           "Padding length should be less than or equal to two times the input dimension but got padding length ",
            pad.size(), " and input of dimension ", nd);
   Shape out_sz = x.shape(), left(nd, 0);
   for (int64_t i = 0; i < np; ++i) {
@@ -85,11 +86,12 @@ Tensor constant_pad_nd(const Tensor& x, const std::vector<int64_t>& pad, double 
     left[d] = l;
   }
   check_shape(out_sz, "constant_pad_nd");
-  Scalar fill = is_floating(x.dtype()) ? Scalar(value)
+  Scalar fill = is_floating(x.dtype())     ? Scalar(value)
                 : x.dtype() == DType::Bool ? Scalar(value != 0.0)
                                            : Scalar(static_cast<int64_t>(value));
   Tensor out = Tensor::empty(out_sz, x.dtype(), x.device());
-  if (out.numel() > 0) cpu::constant_pad_forward(x.contiguous(), left, fill, out);
+  if (out.numel() > 0)
+    kernels<ResizeKernels>("constant_pad_nd", out).constant_pad_forward(x.contiguous(), left, fill, out);
   if (needs_grad(x)) {
     auto node = std::make_shared<ConstantPadNdBackward0>();
     node->pad = pad;

@@ -7,10 +7,6 @@
 #include "op_common.h"
 #include "views.h"
 
-#include "../kernels/cpu/elementwise.h"
-#include "../kernels/cpu/indexing.h"
-#include "../kernels/cpu/loops.h"
-
 namespace rb {
 namespace views {
 
@@ -55,7 +51,7 @@ struct ViewSliceBackward : Node {
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
     Tensor gi = zeros(in_shape, g[0].dtype(), g[0].device());
     Tensor v = is_select ? select_raw(gi, dim, start) : slice_raw(gi, dim, start, len, step);
-    cpu::copy(g[0], v);
+    copy_values(g[0], v);
     record_adjoint(is_select ? "Select" : "Slice", g[0], gi,
                    [sel = is_select, d = dim, a = start, n = len, st = step](const Tensor& gg) {
                      return sel ? select(gg, d, a) : slice(gg, d, a, n ? a + (n - 1) * st + 1 : a, st);

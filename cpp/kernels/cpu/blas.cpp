@@ -2,8 +2,8 @@
 // OpenMP thread when the product is big enough to pay for a parallel region.
 #include "blas.h"
 
-#include <algorithm>
 #include <cblas.h>
+#include <algorithm>
 
 #include "loops.h"
 
@@ -35,8 +35,8 @@ void blas_call(bool ta, bool tb, int64_t M, int64_t N, int64_t K, int64_t alpha,
 }  // namespace
 
 template <class T>
-void gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, const T* A, int64_t lda, const T* B,
-          int64_t ldb, T beta, T* C, int64_t ldc) {
+void gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, const T* A, int64_t lda, const T* B, int64_t ldb,
+          T beta, T* C, int64_t ldc) {
   if (M == 0 || N == 0) return;
   if (K == 0) {  // BLAS leaves C untouched for K == 0 only when beta == 1; make it explicit
     for (int64_t i = 0; i < M; ++i)
@@ -86,16 +86,35 @@ void gemm_batched(int64_t batch, bool ta, bool tb, int64_t M, int64_t N, int64_t
     gemm<T>(ta, tb, M, N, K, T(1), A + i * stride_a, lda, B + i * stride_b, ldb, T(0), C + i * stride_c, ldc);
 }
 
-#define RB_INSTANTIATE_GEMM(T)                                                                                   \
-  template void gemm<T>(bool, bool, int64_t, int64_t, int64_t, T, const T*, int64_t, const T*, int64_t, T, T*,   \
-                        int64_t);                                                                                \
-  template void gemm_batched<T>(int64_t, bool, bool, int64_t, int64_t, int64_t, const T*, int64_t, int64_t,      \
-                                const T*, int64_t, int64_t, T*, int64_t, int64_t);
+#define RB_INSTANTIATE_GEMM(T)                                                                                        \
+  template void gemm<T>(bool, bool, int64_t, int64_t, int64_t, T, const T*, int64_t, const T*, int64_t, T, T*,        \
+                        int64_t);                                                                                     \
+  template void gemm_batched<T>(int64_t, bool, bool, int64_t, int64_t, int64_t, const T*, int64_t, int64_t, const T*, \
+                                int64_t, int64_t, T*, int64_t, int64_t);
 RB_INSTANTIATE_GEMM(float)
 RB_INSTANTIATE_GEMM(double)
 RB_INSTANTIATE_GEMM(int64_t)
 
 void blas_init() { scipy_openblas_set_num_threads(1); }
 const char* blas_name() { return "scipy-openblas32 (OpenBLAS), single-threaded, OpenMP-split"; }
+
+// One table per element type; the template is defined here, where gemm's instantiations are.
+template <class T>
+const BlasKernels<T>& blas_kernels() {
+  static const BlasKernels<T> table = {&gemm<T>, &gemm_batched<T>};
+  return table;
+}
+template <>
+const BlasKernels<float>& kernels<BlasKernels<float>>() {
+  return blas_kernels<float>();
+}
+template <>
+const BlasKernels<double>& kernels<BlasKernels<double>>() {
+  return blas_kernels<double>();
+}
+template <>
+const BlasKernels<int64_t>& kernels<BlasKernels<int64_t>>() {
+  return blas_kernels<int64_t>();
+}
 
 }  // namespace rb::cpu

@@ -3,6 +3,8 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include "../blas.h"
+#include "capability.h"
 
 namespace rb::cpu {
 
@@ -21,5 +23,12 @@ void gemm_batched(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t 
 
 void blas_init();  // pins the BLAS to one thread
 const char* blas_name();
+
+template <>
+const BlasKernels<float>& kernels<BlasKernels<float>>();
+template <>
+const BlasKernels<double>& kernels<BlasKernels<double>>();
+template <>
+const BlasKernels<int64_t>& kernels<BlasKernels<int64_t>>();
 
 }  // namespace rb::cpu

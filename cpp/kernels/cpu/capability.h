@@ -1,5 +1,6 @@
 // The instruction sets the hot CPU kernels are compiled for, the one picked at run time, and the
-// per-capability kernel tables the ops call through (as ATen's DispatchStub does for its CPU kernels).
+// per-capability copies of each family's table that the CPU slot of the kernel seam returns
+// (kernels/registry.h; as ATen's DispatchStub does for its CPU kernels).
 #pragma once
 #include <atomic>
 #include <string>

@@ -8,27 +8,6 @@
 
 namespace rb::cpu {
 
-std::vector<int64_t> offset_table(const Shape& shape, const Shape& strides) {
-  int64_t n = numel_of(shape);
-  std::vector<int64_t> out(static_cast<size_t>(n));
-  if (n == 0) return out;
-  int64_t nd = static_cast<int64_t>(shape.size());
-  std::vector<int64_t> idx(nd, 0);
-  int64_t off = 0;
-  for (int64_t k = 0; k < n; ++k) {
-    out[k] = off;
-    for (int64_t d = nd - 1; d >= 0; --d) {
-      if (++idx[d] < shape[d]) {
-        off += strides[d];
-        break;
-      }
-      off -= (shape[d] - 1) * strides[d];
-      idx[d] = 0;
-    }
-  }
-  return out;
-}
-
 namespace {
 // True when table[q] == q * stride for every q (a single run): the inner loop then needs no table.
 bool linear_run(const std::vector<int64_t>& t, int64_t& stride) {
@@ -101,8 +80,7 @@ void gather_forward(const Tensor& x, int64_t dim, const Tensor& index, Tensor& o
     const int64_t* pi = static_cast<const int64_t*>(index.raw_data());
     const T* px = static_cast<const T*>(x.raw_data());
     L.parallel_run([&](const int64_t* off, int64_t n, const int64_t* s) {
-      for (int64_t i = 0; i < n; ++i)
-        po[off[0] + i * s[0]] = px[off[2] + i * s[2] + pi[off[1] + i * s[1]] * dstride];
+      for (int64_t i = 0; i < n; ++i) po[off[0] + i * s[0]] = px[off[2] + i * s[2] + pi[off[1] + i * s[1]] * dstride];
     });
   });
 }
@@ -133,7 +111,9 @@ void scatter(Tensor& dx, int64_t dim, const Tensor& index, const Tensor& src, bo
   });
 }
 
-void scatter_add(Tensor& dx, int64_t dim, const Tensor& index, const Tensor& src) { scatter(dx, dim, index, src, true); }
+void scatter_add(Tensor& dx, int64_t dim, const Tensor& index, const Tensor& src) {
+  scatter(dx, dim, index, src, true);
+}
 
 std::optional<int64_t> find_out_of_range(const Tensor& index, int64_t size, bool allow_neg) {
   if (index.numel() == 0) return std::nullopt;
@@ -176,6 +156,13 @@ Tensor nonzero(const Tensor& x) {
     }
     return out;
   });
+}
+
+template <>
+const IndexingKernels& kernels<IndexingKernels>() {
+  static const IndexingKernels table = {&index_copy, &gather_forward,    &scatter_add,
+                                        &scatter,    &find_out_of_range, &nonzero};
+  return table;
 }
 
 }  // namespace rb::cpu

@@ -3,19 +3,12 @@
 #pragma once
 #include <optional>
 #include <vector>
+#include "../indexing.h"
+#include "capability.h"
 
 #include "rosenblatt/tensor.h"
 
 namespace rb::cpu {
-
-// Element offsets of every position of `shape` (row-major order) under `strides`.
-std::vector<int64_t> offset_table(const Shape& shape, const Shape& strides);
-
-// Where element (p, b, q) of an indexed copy lives in one operand: pre[p] + mid[b] + post[q]
-// elements from its raw_data(). pre/post walk the dims around the indexed ones, mid the index.
-struct IndexOffsets {
-  std::vector<int64_t> pre, mid, post;
-};
 
 // src, dst: same dtype. For every (p, b, q): dst[d(p,b,q)] = src[s(p,b,q)], or += with accumulate
 // (accumulate runs serially over b, since indices may repeat).
@@ -35,5 +28,8 @@ std::optional<int64_t> find_out_of_range(const Tensor& index, int64_t size, bool
 
 // x: any dtype; returns (count, x.dim()) int64, row-major order of the non-zero elements.
 Tensor nonzero(const Tensor& x);
+
+template <>
+const IndexingKernels& kernels<IndexingKernels>();
 
 }  // namespace rb::cpu

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 
+#include "../geometry.h"
 #include "capability.h"
 #include "rosenblatt/tensor.h"
 #ifdef RB_OPENMP
@@ -56,14 +57,6 @@ void parallel_for(int64_t n, int64_t grain, const F& f) {
   }
 #endif
   if (n > 0) f(0, n);
-}
-
-// Strides of t when broadcast to `shape` (0 along broadcast dims), in elements.
-inline Shape broadcast_strides(const Tensor& t, const Shape& shape) {
-  Shape st(shape.size(), 0);
-  size_t lead = shape.size() - t.shape().size();
-  for (size_t i = 0; i < t.shape().size(); ++i) st[lead + i] = t.shape()[i] == 1 ? 0 : t.strides()[i];
-  return st;
 }
 
 // N operands (operand 0 is usually the output) walking one shape.

@@ -58,4 +58,10 @@ void perceptron_update(const Tensor& x, Tensor& w, Tensor& b, double delta) {
   });
 }
 
+template <>
+const PerceptronKernels& kernels<PerceptronKernels>() {
+  static const PerceptronKernels table = {&perceptron_epoch, &perceptron_predict, &perceptron_update};
+  return table;
+}
+
 }  // namespace rb::cpu

@@ -1,6 +1,8 @@
 // CPU kernels of the perceptron rule: one epoch of sequential updates, prediction, one update.
 // Sequential by nature (each update depends on the previous one), so they run single-threaded.
 #pragma once
+#include "../perceptron.h"
+#include "capability.h"
 #include "rosenblatt/tensor.h"
 
 namespace rb::cpu {
@@ -12,5 +14,8 @@ int64_t perceptron_epoch(const Tensor& X, const Tensor& y, Tensor& w, Tensor& b,
 void perceptron_predict(const Tensor& X, const Tensor& w, const Tensor& b, double lo, double hi, Tensor& out);
 // x: (F,) contiguous, dtype of w; w += delta*x, b += delta.
 void perceptron_update(const Tensor& x, Tensor& w, Tensor& b, double delta);
+
+template <>
+const PerceptronKernels& kernels<PerceptronKernels>();
 
 }  // namespace rb::cpu

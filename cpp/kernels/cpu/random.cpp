@@ -15,9 +15,12 @@ void with_buffer(Tensor& out, const char* name, const F& f) {
 
 // The draw of one float32/float64 uniform in [0, 1): float32 buffers get float-precision draws so
 // that a value never rounds up to `to`.
-template <class T> double unit(Generator& g) {
-  if constexpr (std::is_same_v<T, float>) return g.uniform_float();
-  else return g.uniform_double();
+template <class T>
+double unit(Generator& g) {
+  if constexpr (std::is_same_v<T, float>)
+    return g.uniform_float();
+  else
+    return g.uniform_double();
 }
 
 }  // namespace
@@ -109,6 +112,13 @@ void randperm_fill(Tensor& out, Generator& g) {
       std::swap(p[i], p[j]);
     }
   });
+}
+
+template <>
+const RandomKernels& kernels<RandomKernels>() {
+  static const RandomKernels table = {&uniform_fill,     &normal_fill,           &bernoulli_fill, &randint_fill,
+                                      &exponential_fill, &bernoulli_tensor_fill, &randperm_fill};
+  return table;
 }
 
 }  // namespace rb::cpu

@@ -1,6 +1,8 @@
 // CPU random fills on contiguous buffers. Draws are sequential from one Generator (the caller holds
 // its mutex), so a seed fixes the values whatever the thread count.
 #pragma once
+#include "../random.h"
+#include "capability.h"
 #include "rosenblatt/generator.h"
 #include "rosenblatt/tensor.h"
 
@@ -16,5 +18,8 @@ void exponential_fill(Tensor& out, double lambd, Generator& g);
 void bernoulli_tensor_fill(Tensor& out, const Tensor& p, Generator& g);
 // out: contiguous int64 or float, numel n: a random permutation of 0..n-1 (Fisher-Yates).
 void randperm_fill(Tensor& out, Generator& g);
+
+template <>
+const RandomKernels& kernels<RandomKernels>();
 
 }  // namespace rb::cpu

@@ -39,9 +39,12 @@ Taps axis_taps(InterpMode mode, int64_t in, int64_t out, bool align, std::option
     float s = scale && *scale > 0 ? static_cast<float>(1.0 / *scale) : static_cast<float>(in) / static_cast<float>(out);
     for (int64_t o = 0; o < out; ++o) {
       if (mode == InterpMode::Nearest) {
-        if (out == in) t.idx[o] = o;
-        else if (out == 2 * in) t.idx[o] = o >> 1;
-        else t.idx[o] = std::min(static_cast<int64_t>(std::floor(static_cast<float>(o) * s)), in - 1);
+        if (out == in)
+          t.idx[o] = o;
+        else if (out == 2 * in)
+          t.idx[o] = o >> 1;
+        else
+          t.idx[o] = std::min(static_cast<int64_t>(std::floor(static_cast<float>(o) * s)), in - 1);
       } else {
         t.idx[o] = std::min(static_cast<int64_t>(std::floor((static_cast<float>(o) + 0.5f) * s)), in - 1);
       }
@@ -180,6 +183,12 @@ void constant_pad_forward(const Tensor& x, const Shape& left, Scalar value, Tens
       }
     });
   });
+}
+
+template <>
+const ResizeKernels& kernels<ResizeKernels>() {
+  static const ResizeKernels table = {&upsample2d_forward, &upsample2d_backward, &constant_pad_forward};
+  return table;
 }
 
 }  // namespace rb::cpu

@@ -2,18 +2,12 @@
 // fixed set of taps (1 nearest, 2 bilinear, 4 bicubic) computed once per axis.
 #pragma once
 #include <optional>
+#include "../resize.h"
+#include "capability.h"
 
-#include "rosenblatt/ops/resize.h"
 #include "rosenblatt/tensor.h"
 
 namespace rb::cpu {
-
-struct ResizeGeom {
-  int64_t planes, H, W, OH, OW;
-  InterpMode mode;
-  bool align_corners;
-  std::optional<double> scale_h, scale_w;
-};
 
 // x: (planes, H, W) -> y: (planes, OH, OW).
 void upsample2d_forward(const Tensor& x, const ResizeGeom& g, Tensor& y);
@@ -26,4 +20,8 @@ namespace rb::cpu {
 // x: contiguous, any dtype; out: contiguous, same rank; left[d]: the (possibly negative) padding
 // before dim d, so out[i] = x[i - left] where that is inside x and `value` elsewhere.
 void constant_pad_forward(const Tensor& x, const Shape& left, Scalar value, Tensor& out);
+
+template <>
+const ResizeKernels& kernels<ResizeKernels>();
+
 }  // namespace rb::cpu

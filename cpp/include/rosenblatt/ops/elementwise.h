@@ -3,12 +3,10 @@
 #pragma once
 #include <optional>
 
+#include "rosenblatt/kinds.h"
 #include "rosenblatt/tensor.h"
 
 namespace rb {
-
-enum class BinaryOp : uint8_t { Add, Sub, Mul, Div, Pow, Maximum, Minimum, Eq, Ne, Lt, Le, Gt, Ge };
-enum class UnaryOp : uint8_t { Neg, Exp, Log, Sqrt, Abs, Sign };
 
 // The dtype PyTorch gives a op(a, b) / op(a, scalar) before the op's own rule (true division of
 // integers yields float32, comparisons yield bool).
@@ -55,25 +53,21 @@ inline Tensor operator-(const Tensor& a) { return neg(a); }
 // rules), reciprocal, square and rounding (appended by the indexing branch; cpp/ops/elementwise_ext.cpp).
 namespace rb {
 
-enum class LogicalOp : uint8_t { And, Or, Xor };
-enum class FloatClass : uint8_t { IsNan, IsInf, IsFinite };
-enum class RoundOp : uint8_t { Floor, Ceil, Round, Trunc };
-
-Tensor logical_not(const Tensor& x);                                // bool result, any input dtype
-Tensor logical(LogicalOp op, const Tensor& a, const Tensor& b);     // bool result
-Tensor bitwise_not(const Tensor& x);                                // bool and int64 only
-Tensor bitwise(LogicalOp op, const Tensor& a, const Tensor& b);     // bool and int64 only
+Tensor logical_not(const Tensor& x);                             // bool result, any input dtype
+Tensor logical(LogicalOp op, const Tensor& a, const Tensor& b);  // bool result
+Tensor bitwise_not(const Tensor& x);                             // bool and int64 only
+Tensor bitwise(LogicalOp op, const Tensor& a, const Tensor& b);  // bool and int64 only
 Tensor bitwise(LogicalOp op, const Tensor& a, Scalar b);
-Tensor classify(FloatClass c, const Tensor& x);                     // isnan / isinf / isfinite
-Tensor floor_divide(const Tensor& a, const Tensor& b);              // rounds toward -inf; not differentiable
+Tensor classify(FloatClass c, const Tensor& x);         // isnan / isinf / isfinite
+Tensor floor_divide(const Tensor& a, const Tensor& b);  // rounds toward -inf; not differentiable
 Tensor floor_divide(const Tensor& a, Scalar b);
 Tensor floor_divide(Scalar a, const Tensor& b);
-Tensor remainder(const Tensor& a, const Tensor& b);                 // the sign of the divisor, as Python's %
+Tensor remainder(const Tensor& a, const Tensor& b);  // the sign of the divisor, as Python's %
 Tensor remainder(const Tensor& a, Scalar b);
 Tensor remainder(Scalar a, const Tensor& b);
-Tensor reciprocal(const Tensor& x);                                 // integers give float32
-Tensor square(const Tensor& x);                                     // bool gives int64
-Tensor rounding(RoundOp op, const Tensor& x, int64_t decimals = 0); // zero gradient; half to even
+Tensor reciprocal(const Tensor& x);                                  // integers give float32
+Tensor square(const Tensor& x);                                      // bool gives int64
+Tensor rounding(RoundOp op, const Tensor& x, int64_t decimals = 0);  // zero gradient; half to even
 // self <- result (same shape, dtype castable to self's), taking over result's history; the in-place
 // form of the ops above.
 Tensor& assign_result_(Tensor& self, const Tensor& result, const char* op);

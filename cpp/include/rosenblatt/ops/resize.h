@@ -5,11 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "rosenblatt/kinds.h"
 #include "rosenblatt/tensor.h"
 
 namespace rb {
-
-enum class InterpMode : uint8_t { Nearest, NearestExact, Bilinear, Bicubic };
 
 // x: (N, C, H, W). scale_h/scale_w: the user's scale factors when the output size came from them
 // (PyTorch then maps indices with 1/scale instead of in/out); align_corners only for the linear modes.

@@ -25,8 +25,6 @@ class _ConvNd(Module):
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, transposed,
                  output_padding, groups, bias, padding_mode, device=None, dtype=None):
         super().__init__()
-        if device is not None and _C.device(str(device)) != _C.device("cpu"):
-            raise RuntimeError(f"device {device} is not available in this build")
         n = self._n
         if groups <= 0:
             raise ValueError("groups must be a positive integer")
@@ -57,7 +55,7 @@ class _ConvNd(Module):
         self.output_padding = _ntuple(output_padding, n)
         self.groups = groups
         self.padding_mode = padding_mode
-        kw = {} if dtype is None else {"dtype": dtype}
+        kw = {"device": device, "dtype": dtype}  # the factory refuses a device this build lacks
         if transposed:
             shape = (in_channels, out_channels // groups, *self.kernel_size)
         else:

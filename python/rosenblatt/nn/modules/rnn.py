@@ -16,21 +16,15 @@ _nn = _C._nn
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
-def _check_device(device):
-    if device is not None and _C.device(str(device)) != _C.device("cpu"):
-        raise RuntimeError(f"device {device} is not available in this build")
-
-
 class RNNCellBase(Module):
     __constants__ = ["input_size", "hidden_size", "bias"]
 
     def __init__(self, input_size, hidden_size, bias, num_chunks, device=None, dtype=None):
         super().__init__()
-        _check_device(device)
         self.input_size = input_size
         self.hidden_size = hidden_size
         self.bias = bias
-        kw = {} if dtype is None else {"dtype": dtype}
+        kw = {"device": device, "dtype": dtype}  # the factory refuses a device this build lacks
         self.weight_ih = Parameter(_C.empty(num_chunks * hidden_size, input_size, **kw))
         self.weight_hh = Parameter(_C.empty(num_chunks * hidden_size, hidden_size, **kw))
         if bias:
@@ -122,7 +116,6 @@ class RNNBase(Module):
     def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
                  bidirectional=False, proj_size=0, device=None, dtype=None):
         super().__init__()
-        _check_device(device)
         self.mode = mode
         self.input_size = input_size
         self.hidden_size = hidden_size
@@ -152,7 +145,7 @@ class RNNBase(Module):
         if mode not in _GATES:
             raise ValueError(f"Unrecognized RNN mode: {mode}")
         gate_size = _GATES[mode] * hidden_size
-        kw = {} if dtype is None else {"dtype": dtype}
+        kw = {"device": device, "dtype": dtype}  # the factory refuses a device this build lacks
         self._flat_weights_names = []
         self._all_weights = []
         for layer in range(num_layers):

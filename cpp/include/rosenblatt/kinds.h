@@ -1,0 +1,15 @@
+// The small enums that name a variant of an op (which binary op, which rounding, which
+// interpolation): shared by the public ops headers and the kernel tables, so kernels need no ops header.
+#pragma once
+#include <cstdint>
+
+namespace rb {
+
+enum class BinaryOp : uint8_t { Add, Sub, Mul, Div, Pow, Maximum, Minimum, Eq, Ne, Lt, Le, Gt, Ge };
+enum class UnaryOp : uint8_t { Neg, Exp, Log, Sqrt, Abs, Sign };
+enum class LogicalOp : uint8_t { And, Or, Xor };
+enum class FloatClass : uint8_t { IsNan, IsInf, IsFinite };
+enum class RoundOp : uint8_t { Floor, Ceil, Round, Trunc };
+enum class InterpMode : uint8_t { Nearest, NearestExact, Bilinear, Bicubic };
+
+}  // namespace rb

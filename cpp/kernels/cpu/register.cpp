@@ -1,0 +1,43 @@
+// Fills the CPU slots of the kernel seam (kernels/registry.h) with every family's CPU table. Each
+// slot returns the copy compiled for the instruction set in use (capability.h).
+#include "../registry.h"
+#include "activation.h"
+#include "blas.h"
+#include "conv.h"
+#include "elementwise.h"
+#include "elementwise_ext.h"
+#include "indexing.h"
+#include "linear.h"
+#include "loss.h"
+#include "norm.h"
+#include "optim.h"
+#include "perceptron.h"
+#include "pool.h"
+#include "random.h"
+#include "recurrent.h"
+#include "reduce.h"
+#include "resize.h"
+
+namespace rb {
+namespace {
+
+template <class... Tables>
+void register_cpu() {
+  (register_kernels<Tables>(DeviceType::CPU, &cpu::kernels<Tables>), ...);
+}
+
+}  // namespace
+
+void register_builtin_kernels() {
+  // A function-local static: the registration runs once, even when two threads ask at once.
+  static const bool done = [] {
+    register_cpu<ActivationKernels, ConvKernels<float>, ConvKernels<double>, ElementwiseKernels, ElementwiseExtKernels,
+                 IndexingKernels, LinearKernels, LossKernels, NormKernels, OptimKernels<float>, OptimKernels<double>,
+                 PerceptronKernels, PoolKernels, RandomKernels, RecurrentKernels<float>, RecurrentKernels<double>,
+                 ReduceKernels, ResizeKernels, BlasKernels<float>, BlasKernels<double>, BlasKernels<int64_t>>();
+    return true;
+  }();
+  (void)done;
+}
+
+}  // namespace rb

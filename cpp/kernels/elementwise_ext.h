@@ -1,0 +1,28 @@
+// The extended elementwise family's kernel table: logical and bitwise ops, float classification,
+// floor division and remainder with Python's sign rules, rounding to decimals.
+#pragma once
+#include <cstdint>
+
+#include "rosenblatt/kinds.h"
+#include "rosenblatt/tensor.h"
+
+namespace rb {
+
+struct ElementwiseExtKernels {
+  // a, b: one dtype; out: bool.
+  void (*logical_forward)(LogicalOp op, const Tensor& a, const Tensor& b, Tensor& out);
+  // x: any dtype; out: bool (x == 0).
+  void (*logical_not_forward)(const Tensor& x, Tensor& out);
+  // a, b, out: one dtype, bool or int64.
+  void (*bitwise_forward)(LogicalOp op, const Tensor& a, const Tensor& b, Tensor& out);
+  void (*bitwise_not_forward)(const Tensor& x, Tensor& out);
+  // x: any dtype; out: bool.
+  void (*classify_forward)(FloatClass c, const Tensor& x, Tensor& out);
+  // a, b, out: one numeric dtype; integer divisors are non-zero (checked by the op).
+  void (*floor_divide_forward)(const Tensor& a, const Tensor& b, Tensor& out);
+  void (*remainder_forward)(const Tensor& a, const Tensor& b, Tensor& out);
+  // x, out: one dtype (integers are copied).
+  void (*rounding_forward)(RoundOp op, const Tensor& x, int64_t decimals, Tensor& out);
+};
+
+}  // namespace rb

@@ -1,0 +1,25 @@
+// The normalization family's kernel table, on contiguous (N, C, L) data (L = the product of the
+// spatial dims): per-channel statistics accumulated in double, normalization and its closed-form backward.
+#pragma once
+#include <cstdint>
+
+#include "rosenblatt/tensor.h"
+
+namespace rb {
+
+struct NormKernels {
+  // x: (N, C, L); mean, var: (C), var biased. One pass (sum and sum of squares in double).
+  void (*batch_norm_stats)(const Tensor& x, int64_t N, int64_t C, int64_t L, double* mean, double* var);
+  // x, y: (N, C, L); mean, invstd: (C); weight, bias: (C) or undefined.
+  // y = (x - mean) * invstd * weight + bias.
+  void (*batch_norm_forward)(const Tensor& x, int64_t N, int64_t C, int64_t L, const double* mean, const double* invstd,
+                             const Tensor& weight, const Tensor& bias, Tensor& y);
+  // dy, x, dx: (N, C, L); dweight, dbias: (C); any output may be null. training: the statistics
+  // came from this batch, so dx carries their gradient:
+  // dx = w * invstd * (dy - mean(dy) - xhat * mean(dy * xhat)); otherwise dx = w * invstd * dy.
+  void (*batch_norm_backward)(const Tensor& dy, const Tensor& x, int64_t N, int64_t C, int64_t L, const double* mean,
+                              const double* invstd, const Tensor& weight, bool training, Tensor* dx, Tensor* dweight,
+                              Tensor* dbias);
+};
+
+}  // namespace rb

@@ -1,0 +1,56 @@
+"""The architecture the folders promise (../shared/DESIGN.md, README "The kernel seam"): ops reach
+kernels only through the per-device tables of cpp/kernels/<family>.h, kernels never include the op
+layer, and the only device refusal is the seam's own (cpp/kernels/registry.h)."""
+import pathlib
+import re
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+OPS = ROOT / "cpp" / "ops"
+KERNELS = ROOT / "cpp" / "kernels"
+
+
+def _sources(folder):
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".h", ".cpp", ".cu", ".cuh"))
+
+
+def _includes(path):
+    return re.findall(r'^\s*#\s*include\s+"([^"]+)"', path.read_text(), flags=re.M)
+
+
+def test_kernels_include_nothing_from_the_op_layer():
+    offenders = [f"{p.relative_to(ROOT)}: {inc}" for p in _sources(KERNELS) for inc in _includes(p)
+                 if inc.startswith(("rosenblatt/ops", "rosenblatt/nn.h", "rosenblatt/autograd.h"))
+                 or "/ops/" in inc or inc.startswith("../../ops")]
+    assert not offenders, offenders
+
+
+def test_ops_reach_kernels_only_through_the_device_tables():
+    offenders = []
+    for p in _sources(OPS):
+        text = p.read_text()
+        offenders += [f"{p.relative_to(ROOT)}: {inc}" for inc in _includes(p) if "kernels/cpu" in inc]
+        offenders += [f"{p.relative_to(ROOT)}: {m}" for m in re.findall(r"\bcpu::\w+", text)]
+    assert not offenders, offenders
+
+
+def test_the_seam_is_the_only_device_refusal_of_the_ops():
+    allowed = {
+        # An optimizer's step counter is read on the host, as PyTorch keeps it on the CPU.
+        ("optim.cpp", "t.device().is_cpu() && t.numel() == 1"),
+    }
+    offenders = []
+    for p in _sources(OPS):
+        for line in p.read_text().splitlines():
+            if "is_cpu()" in line or "is_cuda()" in line:
+                if not any(p.name == f and snippet in line for f, snippet in allowed):
+                    offenders.append(f"{p.relative_to(ROOT)}: {line.strip()}")
+    assert not offenders, offenders
+
+
+def test_every_family_table_is_registered_for_the_cpu():
+    tables = set()
+    for p in KERNELS.glob("*.h"):
+        tables |= set(re.findall(r"^struct (\w+Kernels)\b", p.read_text(), flags=re.M))
+    registered = (KERNELS / "cpu" / "register.cpp").read_text()
+    missing = sorted(t for t in tables if not re.search(rf"\b{t}\b", registered))
+    assert tables and not missing, missing

@@ -23,16 +23,20 @@ void run(benchmark::State& state, bool backward, std::vector<rb::Tensor*> grads,
 
 // Conv2d(64, 64, 3, padding=1) on 32x64x32x32.
 void BM_conv2d(benchmark::State& state) {
-  rb::Tensor x = rbbench::randn({32, 64, 32, 32}, 1), w = rbbench::randn({64, 64, 3, 3}, 2), b = rbbench::randn({64}, 3);
-  run(state, state.range(0), {&x, &w, &b}, [&] { return rb::conv2d(x, w, b, V{1}, V{1}, V{1}, 1); },
+  rb::Tensor x = rbbench::randn({32, 64, 32, 32}, 1), w = rbbench::randn({64, 64, 3, 3}, 2),
+             b = rbbench::randn({64}, 3);
+  run(
+      state, state.range(0), {&x, &w, &b}, [&] { return rb::conv2d(x, w, b, V{1}, V{1}, V{1}, 1); },
       2.0 * 32 * 64 * 32 * 32 * 64 * 9);
 }
 BENCHMARK(BM_conv2d)->Arg(0)->Arg(1)->ArgName("backward")->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // DCGAN's ConvTranspose2d(128, 64, 4, stride=2, padding=1) on 64x128x8x8 -> 64x64x16x16.
 void BM_conv_transpose2d(benchmark::State& state) {
-  rb::Tensor x = rbbench::randn({64, 128, 8, 8}, 1), w = rbbench::randn({128, 64, 4, 4}, 2), b = rbbench::randn({64}, 3);
-  run(state, state.range(0), {&x, &w, &b}, [&] { return rb::conv_transpose2d(x, w, b, V{2}, V{1}, V{0}, 1, V{1}); },
+  rb::Tensor x = rbbench::randn({64, 128, 8, 8}, 1), w = rbbench::randn({128, 64, 4, 4}, 2),
+             b = rbbench::randn({64}, 3);
+  run(
+      state, state.range(0), {&x, &w, &b}, [&] { return rb::conv_transpose2d(x, w, b, V{2}, V{1}, V{0}, 1, V{1}); },
       2.0 * 64 * 128 * 8 * 8 * 64 * 16);
 }
 BENCHMARK(BM_conv_transpose2d)->Arg(0)->Arg(1)->ArgName("backward")->Unit(benchmark::kMillisecond)->UseRealTime();
@@ -40,13 +44,15 @@ BENCHMARK(BM_conv_transpose2d)->Arg(0)->Arg(1)->ArgName("backward")->Unit(benchm
 // MaxPool2d(2) and AvgPool2d(2) on 64x32x28x28 (LeNet's first pooling).
 void BM_max_pool2d(benchmark::State& state) {
   rb::Tensor x = rbbench::randn({64, 32, 28, 28}, 1);
-  run(state, state.range(0), {&x}, [&] { return rb::max_pool2d(x, V{2}, V{2}, V{0}, V{1}, false); }, 0);
+  run(
+      state, state.range(0), {&x}, [&] { return rb::max_pool2d(x, V{2}, V{2}, V{0}, V{1}, false); }, 0);
 }
 BENCHMARK(BM_max_pool2d)->Arg(0)->Arg(1)->ArgName("backward")->Unit(benchmark::kMicrosecond)->UseRealTime();
 
 void BM_avg_pool2d(benchmark::State& state) {
   rb::Tensor x = rbbench::randn({64, 32, 28, 28}, 1);
-  run(state, state.range(0), {&x}, [&] { return rb::avg_pool2d(x, V{2}, V{2}, V{0}, false, true, std::nullopt); }, 0);
+  run(
+      state, state.range(0), {&x}, [&] { return rb::avg_pool2d(x, V{2}, V{2}, V{0}, false, true, std::nullopt); }, 0);
 }
 BENCHMARK(BM_avg_pool2d)->Arg(0)->Arg(1)->ArgName("backward")->Unit(benchmark::kMicrosecond)->UseRealTime();
 

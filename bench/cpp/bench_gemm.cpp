@@ -40,8 +40,8 @@ void BM_sgemm_openblas(benchmark::State& state) {
   rb::Tensor a = rbbench::randn({n, n}, 1), b = rbbench::randn({n, n}, 2), c = rb::Tensor::empty({n, n});
   scipy_openblas_set_num_threads(rbbench::threads());  // OpenBLAS with its own thread pool
   for (auto _ : state) {
-    scipy_cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a.data<float>(), n, b.data<float>(),
-                      n, 0.0f, c.data<float>(), n);
+    scipy_cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a.data<float>(), n, b.data<float>(), n,
+                      0.0f, c.data<float>(), n);
     benchmark::ClobberMemory();
   }
   scipy_openblas_set_num_threads(1);  // back to the library's setting

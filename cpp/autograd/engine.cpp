@@ -60,8 +60,10 @@ void Node::check_not_released() const {
 
 SavedTensor::SavedTensor(const Tensor& t) : data_(t.detach()), version_(t.version()) {
   if (!t.requires_grad()) return;
-  if (t.grad_fn()) fn_ = t.grad_fn(), output_nr_ = t.impl()->output_nr;
-  else leaf_ = t.impl_ptr();
+  if (t.grad_fn())
+    fn_ = t.grad_fn(), output_nr_ = t.impl()->output_nr;
+  else
+    leaf_ = t.impl_ptr();
 }
 
 SavedTensor SavedTensor::output(const Tensor& t, uint32_t nr) {
@@ -204,12 +206,11 @@ std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::ve
   std::vector<std::shared_ptr<Node>> root_nodes;
   for (size_t i = 0; i < roots.size(); ++i) {
     const Tensor& r = roots[i];
-    RB_CHECK(r.requires_grad(), Error, "element ", i,
-             " of tensors does not require grad and does not have a grad_fn");
+    RB_CHECK(r.requires_grad(), Error, "element ", i, " of tensors does not require grad and does not have a grad_fn");
     Tensor g = grad_roots[i];
     if (!g.defined()) {
-      RB_CHECK(r.numel() == 1, Error, "grad can be implicitly created only for scalar outputs (got shape ",
-               r.shape(), ")");
+      RB_CHECK(r.numel() == 1, Error, "grad can be implicitly created only for scalar outputs (got shape ", r.shape(),
+               ")");
       g = ones(r.shape(), r.dtype(), r.device());
     } else {
       RB_CHECK(g.shape() == r.shape(), Error, "Mismatch in shape: grad_output[", i, "] has a shape of ", g.shape(),
@@ -237,14 +238,20 @@ std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::ve
   std::vector<Node*> stack;
   std::unordered_map<Node*, bool> seen;
   for (auto& n : root_nodes)
-    if (!seen[n.get()]) { seen[n.get()] = true; stack.push_back(n.get()); }
+    if (!seen[n.get()]) {
+      seen[n.get()] = true;
+      stack.push_back(n.get());
+    }
   while (!stack.empty()) {
     Node* n = stack.back();
     stack.pop_back();
     for (const Edge& e : n->next) {
       if (!e.fn) continue;
       deps[e.fn.get()]++;
-      if (!seen[e.fn.get()]) { seen[e.fn.get()] = true; stack.push_back(e.fn.get()); }
+      if (!seen[e.fn.get()]) {
+        seen[e.fn.get()] = true;
+        stack.push_back(e.fn.get());
+      }
     }
   }
 
@@ -261,7 +268,10 @@ std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::ve
     for (Node* n : order) {
       bool need = false;
       for (const Edge& e : n->next)
-        if (e.fn && (captured_at.count(e.fn.get()) || needed[e.fn.get()])) { need = true; break; }
+        if (e.fn && (captured_at.count(e.fn.get()) || needed[e.fn.get()])) {
+          need = true;
+          break;
+        }
       needed[n] = need;
     }
   }
@@ -293,8 +303,8 @@ std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::ve
     for (auto& [edge, idx] : captures)
       if (edge.fn.get() == node) captured[idx] = grads[edge.input_nr];
     for (size_t k = 0; k < node->retained.size() && k < grads.size(); ++k)
-      if (auto t = node->retained[k].lock()) t->grad = t->grad ? add(Tensor(t->grad), grads[k]).impl_ptr()
-                                                                : clone(grads[k]).impl_ptr();
+      if (auto t = node->retained[k].lock())
+        t->grad = t->grad ? add(Tensor(t->grad), grads[k]).impl_ptr() : clone(grads[k]).impl_ptr();
     if (capture_mode && !needed[node]) {
       // reached only to hand a captured gradient over; nothing below it is wanted
       for (const Edge& e : node->next)

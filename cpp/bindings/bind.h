@@ -18,13 +18,13 @@ void shape(py::module_& m, TensorClass& cls);
 void indexing(py::module_& m, TensorClass& cls);
 void linalg(py::module_& m, TensorClass& cls);
 void factory(py::module_& m, TensorClass& cls);
-void nn(py::module_& m, TensorClass& cls);     // activations, losses, linear, dropout: module _C._nn
-void conv(py::module_& m, TensorClass& cls);  // conv1d, conv2d, conv_transpose2d: module _C._nn
-void optim(py::module_& m, TensorClass& cls);  // fused optimizer steps: module _C._optim
-void config(py::module_& m);                   // threads, build info
+void nn(py::module_& m, TensorClass& cls);          // activations, losses, linear, dropout: module _C._nn
+void conv(py::module_& m, TensorClass& cls);        // conv1d, conv2d, conv_transpose2d: module _C._nn
+void optim(py::module_& m, TensorClass& cls);       // fused optimizer steps: module _C._optim
+void config(py::module_& m);                        // threads, build info
 void perceptron(py::module_& m, TensorClass& cls);  // the perceptron learning rule (_perceptron_*)
-void pool(py::module_& m, TensorClass& cls);  // pooling, batch norm, resize, pad: module _C._nn
-void recurrent(py::module_& m, TensorClass& cls);  // RNN/LSTM/GRU layers and cells: module _C._nn
+void pool(py::module_& m, TensorClass& cls);        // pooling, batch norm, resize, pad: module _C._nn
+void recurrent(py::module_& m, TensorClass& cls);   // RNN/LSTM/GRU layers and cells: module _C._nn
 
 // Shapes given either as varargs ints or as one sequence: zeros(2, 3) and zeros((2, 3)).
 Shape shape_from_args(const py::args& args);
@@ -35,11 +35,15 @@ std::vector<int64_t> dims_from_object(py::handle h);
 
 namespace pybind11::detail {
 // Python bool/int/float (and numpy scalars, and one-element tensors are not: those stay tensors).
-template <> struct type_caster<rb::Scalar> {
+template <>
+struct type_caster<rb::Scalar> {
   PYBIND11_TYPE_CASTER(rb::Scalar, const_name("Number"));
   bool load(handle src, bool convert) {
     PyObject* o = src.ptr();
-    if (PyBool_Check(o)) { value = rb::Scalar(o == Py_True); return true; }
+    if (PyBool_Check(o)) {
+      value = rb::Scalar(o == Py_True);
+      return true;
+    }
     if (PyLong_Check(o)) {
       int overflow = 0;
       long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
@@ -47,14 +51,26 @@ template <> struct type_caster<rb::Scalar> {
       value = rb::Scalar(static_cast<int64_t>(v));
       return true;
     }
-    if (PyFloat_Check(o)) { value = rb::Scalar(PyFloat_AsDouble(o)); return true; }
+    if (PyFloat_Check(o)) {
+      value = rb::Scalar(PyFloat_AsDouble(o));
+      return true;
+    }
     if (!convert) return false;
     // numpy scalars: np.bool_, integer and floating types
     if (py::isinstance(src, py::module_::import("numpy").attr("generic"))) {
       auto np = py::module_::import("numpy");
-      if (py::isinstance(src, np.attr("bool_"))) { value = rb::Scalar(src.cast<bool>()); return true; }
-      if (py::isinstance(src, np.attr("integer"))) { value = rb::Scalar(src.cast<int64_t>()); return true; }
-      if (py::isinstance(src, np.attr("floating"))) { value = rb::Scalar(src.cast<double>()); return true; }
+      if (py::isinstance(src, np.attr("bool_"))) {
+        value = rb::Scalar(src.cast<bool>());
+        return true;
+      }
+      if (py::isinstance(src, np.attr("integer"))) {
+        value = rb::Scalar(src.cast<int64_t>());
+        return true;
+      }
+      if (py::isinstance(src, np.attr("floating"))) {
+        value = rb::Scalar(src.cast<double>());
+        return true;
+      }
     }
     return false;
   }

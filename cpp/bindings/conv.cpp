@@ -34,9 +34,9 @@ void conv(py::module_& m, TensorClass& cls) {
     mod.def("conv1d", make(static_cast<Conv>(&rb::conv1d), static_cast<ConvStr>(&rb::conv1d)), py::arg("input"),
             py::arg("weight"), py::arg("bias") = py::none(), py::arg("stride") = 1, py::arg("padding") = 0,
             py::arg("dilation") = 1, py::arg("groups") = 1);
-    using ConvT = Tensor (*)(const Tensor&, const Tensor&, const Tensor&, const std::vector<int64_t>&,
-                             const std::vector<int64_t>&, const std::vector<int64_t>&, int64_t,
-                             const std::vector<int64_t>&);
+    using ConvT =
+        Tensor (*)(const Tensor&, const Tensor&, const Tensor&, const std::vector<int64_t>&,
+                   const std::vector<int64_t>&, const std::vector<int64_t>&, int64_t, const std::vector<int64_t>&);
     auto make_t = [](ConvT f) {
       return [f](const Tensor& x, const Tensor& w, std::optional<Tensor> b, py::handle stride, py::handle padding,
                  py::handle output_padding, int64_t groups, py::handle dilation) {
@@ -49,9 +49,8 @@ void conv(py::module_& m, TensorClass& cls) {
     };
     for (auto [name, f] : {std::pair<const char*, ConvT>{"conv_transpose2d", &rb::conv_transpose2d},
                            std::pair<const char*, ConvT>{"conv_transpose1d", &rb::conv_transpose1d}})
-      mod.def(name, make_t(f), py::arg("input"), py::arg("weight"), py::arg("bias") = py::none(),
-              py::arg("stride") = 1, py::arg("padding") = 0, py::arg("output_padding") = 0, py::arg("groups") = 1,
-              py::arg("dilation") = 1);
+      mod.def(name, make_t(f), py::arg("input"), py::arg("weight"), py::arg("bias") = py::none(), py::arg("stride") = 1,
+              py::arg("padding") = 0, py::arg("output_padding") = 0, py::arg("groups") = 1, py::arg("dilation") = 1);
   }
 }
 

@@ -71,7 +71,9 @@ py::object to_dlpack(const Tensor& self, py::object stream, py::object max_versi
            "__dlpack__: stream must be None for a CPU tensor");
   if (!dl_device.is_none()) {
     auto dev = dl_device.cast<py::tuple>();
-    if (dev.size() != 2 || dev[0].cast<int>() != kDLCPU) throw py::buffer_error("__dlpack__: unsupported dl_device " + std::string(py::repr(dl_device)) + "; only (1, 0) (CPU) is supported");
+    if (dev.size() != 2 || dev[0].cast<int>() != kDLCPU)
+      throw py::buffer_error("__dlpack__: unsupported dl_device " + std::string(py::repr(dl_device)) +
+                             "; only (1, 0) (CPU) is supported");
   }
   const bool do_copy = !copy.is_none() && copy.cast<bool>();
   Tensor t = do_copy ? clone(self.detach()) : self;
@@ -115,8 +117,8 @@ Tensor wrap_dl(const DLTensor& dl, std::shared_ptr<void> release) {
   bool empty = false;
   for (int32_t i = 0; i < dl.ndim; ++i) {
     if (shape[i] == 0) empty = true;
-    RB_CHECK(strides[i] >= 0 || shape[i] <= 1, ValueError,
-             "from_dlpack: negative strides are not supported (strides ", strides, ")");
+    RB_CHECK(strides[i] >= 0 || shape[i] <= 1, ValueError, "from_dlpack: negative strides are not supported (strides ",
+             strides, ")");
     if (shape[i] > 1) extent += (shape[i] - 1) * strides[i];
   }
   if (empty) extent = 0;
@@ -186,8 +188,8 @@ Tensor from_dlpack(py::object obj) {
   }
   py::object cap;
   try {
-    cap = obj.attr("__dlpack__")(py::arg("max_version") = py::make_tuple(RB_DLPACK_MAJOR_VERSION,
-                                                                         RB_DLPACK_MINOR_VERSION));
+    cap = obj.attr("__dlpack__")(py::arg("max_version") =
+                                     py::make_tuple(RB_DLPACK_MAJOR_VERSION, RB_DLPACK_MINOR_VERSION));
   } catch (py::error_already_set& e) {
     if (!e.matches(PyExc_TypeError)) throw;  // an old producer without max_version
     cap = obj.attr("__dlpack__")();

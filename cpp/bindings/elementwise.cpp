@@ -7,42 +7,61 @@ namespace {
 template <BinaryOp op>
 void def_binary(py::module_& m, TensorClass& cls, const char* name, const char* dunder, const char* rdunder,
                 const char* idunder) {
-  m.def(name, [](const Tensor& a, const Tensor& b) { return binary(op, a, b); }, py::arg("input"), py::arg("other"));
-  m.def(name, [](const Tensor& a, Scalar b) { return binary(op, a, b); }, py::arg("input"), py::arg("other"));
-  m.def(name, [](Scalar a, const Tensor& b) { return binary(op, a, b); }, py::arg("input"), py::arg("other"));
-  cls.def(name, [](const Tensor& a, const Tensor& b) { return binary(op, a, b); }, py::arg("other"));
-  cls.def(name, [](const Tensor& a, Scalar b) { return binary(op, a, b); }, py::arg("other"));
+  m.def(
+      name, [](const Tensor& a, const Tensor& b) { return binary(op, a, b); }, py::arg("input"), py::arg("other"));
+  m.def(
+      name, [](const Tensor& a, Scalar b) { return binary(op, a, b); }, py::arg("input"), py::arg("other"));
+  m.def(
+      name, [](Scalar a, const Tensor& b) { return binary(op, a, b); }, py::arg("input"), py::arg("other"));
+  cls.def(
+      name, [](const Tensor& a, const Tensor& b) { return binary(op, a, b); }, py::arg("other"));
+  cls.def(
+      name, [](const Tensor& a, Scalar b) { return binary(op, a, b); }, py::arg("other"));
   std::string inplace = std::string(name) + "_";
-  cls.def(inplace.c_str(), [](Tensor& a, const Tensor& b) -> Tensor& { return binary_(op, a, b); }, py::arg("other"),
-          py::return_value_policy::reference_internal);
-  cls.def(inplace.c_str(), [](Tensor& a, Scalar b) -> Tensor& { return binary_(op, a, b); }, py::arg("other"),
-          py::return_value_policy::reference_internal);
+  cls.def(
+      inplace.c_str(), [](Tensor& a, const Tensor& b) -> Tensor& { return binary_(op, a, b); }, py::arg("other"),
+      py::return_value_policy::reference_internal);
+  cls.def(
+      inplace.c_str(), [](Tensor& a, Scalar b) -> Tensor& { return binary_(op, a, b); }, py::arg("other"),
+      py::return_value_policy::reference_internal);
   if (dunder) {
-    cls.def(dunder, [](const Tensor& a, const Tensor& b) { return binary(op, a, b); }, py::is_operator());
-    cls.def(dunder, [](const Tensor& a, Scalar b) { return binary(op, a, b); }, py::is_operator());
+    cls.def(
+        dunder, [](const Tensor& a, const Tensor& b) { return binary(op, a, b); }, py::is_operator());
+    cls.def(
+        dunder, [](const Tensor& a, Scalar b) { return binary(op, a, b); }, py::is_operator());
   }
-  if (rdunder) cls.def(rdunder, [](const Tensor& a, Scalar b) { return binary(op, b, a); }, py::is_operator());
+  if (rdunder)
+    cls.def(
+        rdunder, [](const Tensor& a, Scalar b) { return binary(op, b, a); }, py::is_operator());
   if (idunder) {
     // In-place operators return self (the same Python object), as Python requires.
-    cls.def(idunder, [](py::object self, const Tensor& b) {
-      Tensor& a = self.cast<Tensor&>();
-      binary_(op, a, b);
-      return self;
-    }, py::is_operator());
-    cls.def(idunder, [](py::object self, Scalar b) {
-      Tensor& a = self.cast<Tensor&>();
-      binary_(op, a, b);
-      return self;
-    }, py::is_operator());
+    cls.def(
+        idunder,
+        [](py::object self, const Tensor& b) {
+          Tensor& a = self.cast<Tensor&>();
+          binary_(op, a, b);
+          return self;
+        },
+        py::is_operator());
+    cls.def(
+        idunder,
+        [](py::object self, Scalar b) {
+          Tensor& a = self.cast<Tensor&>();
+          binary_(op, a, b);
+          return self;
+        },
+        py::is_operator());
   }
 }
 
 template <UnaryOp op>
 void def_unary(py::module_& m, TensorClass& cls, const char* name) {
-  m.def(name, [](const Tensor& x) { return unary(op, x); }, py::arg("input"));
+  m.def(
+      name, [](const Tensor& x) { return unary(op, x); }, py::arg("input"));
   cls.def(name, [](const Tensor& x) { return unary(op, x); });
   std::string inplace = std::string(name) + "_";
-  cls.def(inplace.c_str(), [](Tensor& x) -> Tensor& { return unary_(op, x); }, py::return_value_policy::reference_internal);
+  cls.def(
+      inplace.c_str(), [](Tensor& x) -> Tensor& { return unary_(op, x); }, py::return_value_policy::reference_internal);
 }
 
 }  // namespace
@@ -71,33 +90,46 @@ void elementwise(py::module_& m, TensorClass& cls) {
   cls.def("__abs__", [](const Tensor& x) { return unary(UnaryOp::Abs, x); });
 
   m.def("where", &where, py::arg("condition"), py::arg("input"), py::arg("other"));
-  m.def("where", [](const Tensor& c, const Tensor& a, Scalar b) {
-    return where(c, a, scalar_tensor(b, result_type(a, b), a.device()));
-  }, py::arg("condition"), py::arg("input"), py::arg("other"));
-  m.def("where", [](const Tensor& c, Scalar a, const Tensor& b) {
-    return where(c, scalar_tensor(a, result_type(b, a), b.device()), b);
-  }, py::arg("condition"), py::arg("input"), py::arg("other"));
+  m.def(
+      "where",
+      [](const Tensor& c, const Tensor& a, Scalar b) {
+        return where(c, a, scalar_tensor(b, result_type(a, b), a.device()));
+      },
+      py::arg("condition"), py::arg("input"), py::arg("other"));
+  m.def(
+      "where",
+      [](const Tensor& c, Scalar a, const Tensor& b) {
+        return where(c, scalar_tensor(a, result_type(b, a), b.device()), b);
+      },
+      py::arg("condition"), py::arg("input"), py::arg("other"));
   auto clamp_fn = [](const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi) { return clamp(x, lo, hi); };
   m.def("clamp", clamp_fn, py::arg("input"), py::arg("min") = py::none(), py::arg("max") = py::none());
   m.def("clip", clamp_fn, py::arg("input"), py::arg("min") = py::none(), py::arg("max") = py::none());
   cls.def("clamp", clamp_fn, py::arg("min") = py::none(), py::arg("max") = py::none());
   cls.def("clip", clamp_fn, py::arg("min") = py::none(), py::arg("max") = py::none());
-  cls.def("clamp_", [](Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi) -> Tensor& {
-    Tensor r = clamp(x.detach(), lo, hi);
-    RB_CHECK(!(GradMode::enabled() && x.requires_grad()), Error,
-             "clamp_: in-place clamp of a tensor that requires grad is not supported; use clamp");
-    copy_(x, r);
-    return x;
-  }, py::arg("min") = py::none(), py::arg("max") = py::none(), py::return_value_policy::reference_internal);
+  cls.def(
+      "clamp_",
+      [](Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi) -> Tensor& {
+        Tensor r = clamp(x.detach(), lo, hi);
+        RB_CHECK(!(GradMode::enabled() && x.requires_grad()), Error,
+                 "clamp_: in-place clamp of a tensor that requires grad is not supported; use clamp");
+        copy_(x, r);
+        return x;
+      },
+      py::arg("min") = py::none(), py::arg("max") = py::none(), py::return_value_policy::reference_internal);
 
   cls.def("clone", [](const Tensor& x) { return clone(x); });
-  m.def("clone", [](const Tensor& x) { return clone(x); }, py::arg("input"));
-  cls.def("copy_", [](Tensor& d, const Tensor& s) -> Tensor& { return copy_(d, s); }, py::arg("src"),
-          py::return_value_policy::reference_internal);
-  cls.def("fill_", [](Tensor& d, Scalar v) -> Tensor& { return fill_(d, v); }, py::arg("value"),
-          py::return_value_policy::reference_internal);
-  cls.def("zero_", [](Tensor& d) -> Tensor& { return fill_(d, Scalar(int64_t(0))); },
-          py::return_value_policy::reference_internal);
+  m.def(
+      "clone", [](const Tensor& x) { return clone(x); }, py::arg("input"));
+  cls.def(
+      "copy_", [](Tensor& d, const Tensor& s) -> Tensor& { return copy_(d, s); }, py::arg("src"),
+      py::return_value_policy::reference_internal);
+  cls.def(
+      "fill_", [](Tensor& d, Scalar v) -> Tensor& { return fill_(d, v); }, py::arg("value"),
+      py::return_value_policy::reference_internal);
+  cls.def(
+      "zero_", [](Tensor& d) -> Tensor& { return fill_(d, Scalar(int64_t(0))); },
+      py::return_value_policy::reference_internal);
   cls.def("_to_dtype", [](const Tensor& x, DType dt) { return x.dtype() == dt ? x : to_dtype(x, dt); });
   m.def("result_type", [](const Tensor& a, const Tensor& b) { return result_type(a, b); });
   m.def("result_type", [](const Tensor& a, Scalar b) { return result_type(a, b); });

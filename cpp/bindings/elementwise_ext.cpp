@@ -44,18 +44,30 @@ void elementwise_ext(py::module_& m, TensorClass& cls) {
     cls.def(dunder.c_str(), bs, py::is_operator());
     cls.def(rdunder.c_str(), rbs, py::is_operator());
     const char* opname = op == LogicalOp::And ? "bitwise_and_" : op == LogicalOp::Or ? "bitwise_or_" : "bitwise_xor_";
-    cls.def(idunder.c_str(), [op, opname](py::object self, const Tensor& b) {
-      return inplace_op(self, opname, [&](const Tensor& s) { return bitwise(op, s, b); });
-    }, py::is_operator());
-    cls.def(idunder.c_str(), [op, opname](py::object self, Scalar b) {
-      return inplace_op(self, opname, [&](const Tensor& s) { return bitwise(op, s, b); });
-    }, py::is_operator());
-    cls.def(inplace_name.c_str(), [op, opname](py::object self, const Tensor& b) {
-      return inplace_op(self, opname, [&](const Tensor& s) { return bitwise(op, s, b); });
-    }, py::arg("other"));
-    cls.def(inplace_name.c_str(), [op, opname](py::object self, Scalar b) {
-      return inplace_op(self, opname, [&](const Tensor& s) { return bitwise(op, s, b); });
-    }, py::arg("other"));
+    cls.def(
+        idunder.c_str(),
+        [op, opname](py::object self, const Tensor& b) {
+          return inplace_op(self, opname, [&](const Tensor& s) { return bitwise(op, s, b); });
+        },
+        py::is_operator());
+    cls.def(
+        idunder.c_str(),
+        [op, opname](py::object self, Scalar b) {
+          return inplace_op(self, opname, [&](const Tensor& s) { return bitwise(op, s, b); });
+        },
+        py::is_operator());
+    cls.def(
+        inplace_name.c_str(),
+        [op, opname](py::object self, const Tensor& b) {
+          return inplace_op(self, opname, [&](const Tensor& s) { return bitwise(op, s, b); });
+        },
+        py::arg("other"));
+    cls.def(
+        inplace_name.c_str(),
+        [op, opname](py::object self, Scalar b) {
+          return inplace_op(self, opname, [&](const Tensor& s) { return bitwise(op, s, b); });
+        },
+        py::arg("other"));
   }
   m.def("bitwise_not", &bitwise_not, py::arg("input"));
   cls.def("bitwise_not", &bitwise_not);
@@ -89,7 +101,8 @@ void elementwise_ext(py::module_& m, TensorClass& cls) {
                 idn = std::string("__i") + d.dunder + "__", ipn = std::string(d.name) + "_";
     cls.def(dn.c_str(), d.tt, py::is_operator());
     cls.def(dn.c_str(), d.ts, py::is_operator());
-    cls.def(rdn.c_str(), [d](const Tensor& a, Scalar b) { return d.st(b, a); }, py::is_operator());
+    cls.def(
+        rdn.c_str(), [d](const Tensor& a, Scalar b) { return d.st(b, a); }, py::is_operator());
     const char* nm = d.name;
     auto it = [d, nm](py::object self, const Tensor& b) {
       return inplace_op(self, nm, [&](const Tensor& s) { return d.tt(s, b); });
@@ -105,10 +118,13 @@ void elementwise_ext(py::module_& m, TensorClass& cls) {
 
   m.def("reciprocal", &reciprocal, py::arg("input"));
   cls.def("reciprocal", &reciprocal);
-  cls.def("reciprocal_", [](py::object self) { return inplace_op(self, "reciprocal_", [](const Tensor& s) { return reciprocal(s); }); });
+  cls.def("reciprocal_", [](py::object self) {
+    return inplace_op(self, "reciprocal_", [](const Tensor& s) { return reciprocal(s); });
+  });
   m.def("square", &square, py::arg("input"));
   cls.def("square", &square);
-  cls.def("square_", [](py::object self) { return inplace_op(self, "square_", [](const Tensor& s) { return square(s); }); });
+  cls.def("square_",
+          [](py::object self) { return inplace_op(self, "square_", [](const Tensor& s) { return square(s); }); });
   for (RoundOp op : {RoundOp::Floor, RoundOp::Ceil, RoundOp::Trunc}) {
     const char* name = op == RoundOp::Floor ? "floor" : op == RoundOp::Ceil ? "ceil" : "trunc";
     std::string iname = std::string(name) + "_";
@@ -122,9 +138,13 @@ void elementwise_ext(py::module_& m, TensorClass& cls) {
   auto round_fn = [](const Tensor& x, int64_t decimals) { return rounding(RoundOp::Round, x, decimals); };
   m.def("round", round_fn, py::arg("input"), py::kw_only(), py::arg("decimals") = 0);
   cls.def("round", round_fn, py::kw_only(), py::arg("decimals") = 0);
-  cls.def("round_", [](py::object self, int64_t decimals) {
-    return inplace_op(self, "round_", [decimals](const Tensor& s) { return rounding(RoundOp::Round, s, decimals); });
-  }, py::kw_only(), py::arg("decimals") = 0);
+  cls.def(
+      "round_",
+      [](py::object self, int64_t decimals) {
+        return inplace_op(self, "round_",
+                          [decimals](const Tensor& s) { return rounding(RoundOp::Round, s, decimals); });
+      },
+      py::kw_only(), py::arg("decimals") = 0);
 }
 
 }  // namespace rb::bind

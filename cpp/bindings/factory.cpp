@@ -65,29 +65,33 @@ Shape size_of(const py::args& a, const py::object& size) {
 
 void factory(py::module_& m, TensorClass& cls) {
   auto fill_fn = [](Scalar v) {
-    return [v](py::args a, py::object size, std::optional<DType> dtype, std::optional<Device> device,
-               bool requires_grad) {
-      return finish(full(size_of(a, size), v, dtype.value_or(DType::Float32), device.value_or(Device())),
-                    requires_grad);
-    };
+    return
+        [v](py::args a, py::object size, std::optional<DType> dtype, std::optional<Device> device, bool requires_grad) {
+          return finish(full(size_of(a, size), v, dtype.value_or(DType::Float32), device.value_or(Device())),
+                        requires_grad);
+        };
   };
-  m.def("zeros", fill_fn(Scalar(int64_t(0))), py::kw_only(), py::arg("size") = py::none(), py::arg("dtype") = py::none(),
-        py::arg("device") = py::none(), py::arg("requires_grad") = false);
+  m.def("zeros", fill_fn(Scalar(int64_t(0))), py::kw_only(), py::arg("size") = py::none(),
+        py::arg("dtype") = py::none(), py::arg("device") = py::none(), py::arg("requires_grad") = false);
   m.def("ones", fill_fn(Scalar(int64_t(1))), py::kw_only(), py::arg("size") = py::none(), py::arg("dtype") = py::none(),
         py::arg("device") = py::none(), py::arg("requires_grad") = false);
-  m.def("empty", [](py::args a, py::object size, std::optional<DType> dtype, std::optional<Device> device,
-                    bool requires_grad) {
-    return finish(Tensor::empty(size_of(a, size), dtype.value_or(DType::Float32), device.value_or(Device())),
-                  requires_grad);
-  }, py::kw_only(), py::arg("size") = py::none(), py::arg("dtype") = py::none(), py::arg("device") = py::none(),
-        py::arg("requires_grad") = false);
-  m.def("full", [](py::object size, Scalar v, std::optional<DType> dtype, std::optional<Device> device,
-                   bool requires_grad) {
-    // PyTorch infers the dtype from the fill value when none is given.
-    return finish(full(shape_from_object(size), v, dtype.value_or(v.dtype()), device.value_or(Device())),
-                  requires_grad);
-  }, py::arg("size"), py::arg("fill_value"), py::kw_only(), py::arg("dtype") = py::none(),
-        py::arg("device") = py::none(), py::arg("requires_grad") = false);
+  m.def(
+      "empty",
+      [](py::args a, py::object size, std::optional<DType> dtype, std::optional<Device> device, bool requires_grad) {
+        return finish(Tensor::empty(size_of(a, size), dtype.value_or(DType::Float32), device.value_or(Device())),
+                      requires_grad);
+      },
+      py::kw_only(), py::arg("size") = py::none(), py::arg("dtype") = py::none(), py::arg("device") = py::none(),
+      py::arg("requires_grad") = false);
+  m.def(
+      "full",
+      [](py::object size, Scalar v, std::optional<DType> dtype, std::optional<Device> device, bool requires_grad) {
+        // PyTorch infers the dtype from the fill value when none is given.
+        return finish(full(shape_from_object(size), v, dtype.value_or(v.dtype()), device.value_or(Device())),
+                      requires_grad);
+      },
+      py::arg("size"), py::arg("fill_value"), py::kw_only(), py::arg("dtype") = py::none(),
+      py::arg("device") = py::none(), py::arg("requires_grad") = false);
   auto like = [](Scalar v, bool uninit) {
     return [v, uninit](const Tensor& x, std::optional<DType> dtype, std::optional<Device> device, bool requires_grad) {
       DType dt = dtype.value_or(x.dtype());
@@ -101,98 +105,120 @@ void factory(py::module_& m, TensorClass& cls) {
         py::arg("device") = py::none(), py::arg("requires_grad") = false);
   m.def("empty_like", like(Scalar(int64_t(0)), true), py::arg("input"), py::kw_only(), py::arg("dtype") = py::none(),
         py::arg("device") = py::none(), py::arg("requires_grad") = false);
-  m.def("full_like", [](const Tensor& x, Scalar v, std::optional<DType> dtype, std::optional<Device> device,
-                        bool requires_grad) {
-    return finish(full(x.shape(), v, dtype.value_or(x.dtype()), device.value_or(x.device())), requires_grad);
-  }, py::arg("input"), py::arg("fill_value"), py::kw_only(), py::arg("dtype") = py::none(),
-        py::arg("device") = py::none(), py::arg("requires_grad") = false);
+  m.def(
+      "full_like",
+      [](const Tensor& x, Scalar v, std::optional<DType> dtype, std::optional<Device> device, bool requires_grad) {
+        return finish(full(x.shape(), v, dtype.value_or(x.dtype()), device.value_or(x.device())), requires_grad);
+      },
+      py::arg("input"), py::arg("fill_value"), py::kw_only(), py::arg("dtype") = py::none(),
+      py::arg("device") = py::none(), py::arg("requires_grad") = false);
 
   // Ranges.
-  m.def("arange", [](py::args a, py::object start, py::object end, py::object step, std::optional<DType> dtype,
-                     std::optional<Device> device, bool requires_grad) {
-    // arange(end), arange(start, end), arange(start, end, step); keywords fill what is missing.
-    std::vector<py::object> pos;
-    for (py::handle h : a) pos.push_back(py::reinterpret_borrow<py::object>(h));
-    RB_CHECK(pos.size() <= 3, TypeError, "arange() takes at most 3 positional arguments (", pos.size(), " given)");
-    py::object s = start, e = end, st = step;
-    if (pos.size() == 1) {
-      if (e.is_none()) e = pos[0]; else s = pos[0];
-    } else if (pos.size() >= 2) {
-      s = pos[0], e = pos[1];
-      if (pos.size() == 3) st = pos[2];
-    }
-    RB_CHECK(!e.is_none(), TypeError, "arange() missing required argument 'end'");
-    Scalar vs = s.is_none() ? Scalar(int64_t(0)) : scalar_of(s);
-    Scalar vst = st.is_none() ? Scalar(int64_t(1)) : scalar_of(st);
-    return finish(arange(vs, scalar_of(e), vst, dtype, device.value_or(Device())), requires_grad);
-  }, py::kw_only(), py::arg("start") = py::none(), py::arg("end") = py::none(), py::arg("step") = py::none(),
-        py::arg("dtype") = py::none(), py::arg("device") = py::none(), py::arg("requires_grad") = false);
-  m.def("linspace", [](py::object start, py::object end, py::object steps, std::optional<DType> dtype,
-                       std::optional<Device> device, bool requires_grad) {
-    return finish(linspace(scalar_of(start), scalar_of(end), int_of(steps, "linspace(): steps"),
-                           dtype.value_or(DType::Float32), device.value_or(Device())),
-                  requires_grad);
-  }, py::arg("start"), py::arg("end"), py::arg("steps"), py::kw_only(), py::arg("dtype") = py::none(),
-        py::arg("device") = py::none(), py::arg("requires_grad") = false);
-  m.def("eye", [](py::object n, py::object mm, std::optional<DType> dtype, std::optional<Device> device,
-                  bool requires_grad) {
-    int64_t rows = int_of(n, "eye(): n");
-    int64_t cols = rows;
-    if (!mm.is_none()) {
-      cols = int_of(mm, "eye(): m");
-      RB_CHECK(cols >= 0, Error, "eye: m must be greater or equal to 0, got ", cols);
-    }
-    return finish(eye(rows, cols, dtype.value_or(DType::Float32), device.value_or(Device())), requires_grad);
-  }, py::arg("n"), py::arg("m") = py::none(), py::kw_only(), py::arg("dtype") = py::none(),
-        py::arg("device") = py::none(), py::arg("requires_grad") = false);
+  m.def(
+      "arange",
+      [](py::args a, py::object start, py::object end, py::object step, std::optional<DType> dtype,
+         std::optional<Device> device, bool requires_grad) {
+        // arange(end), arange(start, end), arange(start, end, step); keywords fill what is missing.
+        std::vector<py::object> pos;
+        for (py::handle h : a) pos.push_back(py::reinterpret_borrow<py::object>(h));
+        RB_CHECK(pos.size() <= 3, TypeError, "arange() takes at most 3 positional arguments (", pos.size(), " given)");
+        py::object s = start, e = end, st = step;
+        if (pos.size() == 1) {
+          if (e.is_none())
+            e = pos[0];
+          else
+            s = pos[0];
+        } else if (pos.size() >= 2) {
+          s = pos[0], e = pos[1];
+          if (pos.size() == 3) st = pos[2];
+        }
+        RB_CHECK(!e.is_none(), TypeError, "arange() missing required argument 'end'");
+        Scalar vs = s.is_none() ? Scalar(int64_t(0)) : scalar_of(s);
+        Scalar vst = st.is_none() ? Scalar(int64_t(1)) : scalar_of(st);
+        return finish(arange(vs, scalar_of(e), vst, dtype, device.value_or(Device())), requires_grad);
+      },
+      py::kw_only(), py::arg("start") = py::none(), py::arg("end") = py::none(), py::arg("step") = py::none(),
+      py::arg("dtype") = py::none(), py::arg("device") = py::none(), py::arg("requires_grad") = false);
+  m.def(
+      "linspace",
+      [](py::object start, py::object end, py::object steps, std::optional<DType> dtype, std::optional<Device> device,
+         bool requires_grad) {
+        return finish(linspace(scalar_of(start), scalar_of(end), int_of(steps, "linspace(): steps"),
+                               dtype.value_or(DType::Float32), device.value_or(Device())),
+                      requires_grad);
+      },
+      py::arg("start"), py::arg("end"), py::arg("steps"), py::kw_only(), py::arg("dtype") = py::none(),
+      py::arg("device") = py::none(), py::arg("requires_grad") = false);
+  m.def(
+      "eye",
+      [](py::object n, py::object mm, std::optional<DType> dtype, std::optional<Device> device, bool requires_grad) {
+        int64_t rows = int_of(n, "eye(): n");
+        int64_t cols = rows;
+        if (!mm.is_none()) {
+          cols = int_of(mm, "eye(): m");
+          RB_CHECK(cols >= 0, Error, "eye: m must be greater or equal to 0, got ", cols);
+        }
+        return finish(eye(rows, cols, dtype.value_or(DType::Float32), device.value_or(Device())), requires_grad);
+      },
+      py::arg("n"), py::arg("m") = py::none(), py::kw_only(), py::arg("dtype") = py::none(),
+      py::arg("device") = py::none(), py::arg("requires_grad") = false);
 
   // Generator.
   py::class_<Generator, GenPtr>(m, "Generator")
       .def(py::init([](std::optional<Device> device) {
-        RB_CHECK(!device || device->is_cpu(), Error, "Generator: device ", device->name(),
-                 " is not available in this build");
-        return std::make_shared<Generator>();
-      }), py::arg("device") = py::none())
-      .def("manual_seed", [](GenPtr g, py::object seed) {
-        uint64_t s = seed_of(seed);
-        std::lock_guard<std::mutex> lock(g->mutex());
-        g->manual_seed(s);
-        return g;
-      }, py::arg("seed"))
-      .def("seed", [](GenPtr g) {
-        uint64_t s = fresh_seed();
-        std::lock_guard<std::mutex> lock(g->mutex());
-        g->manual_seed(s);
-        return s;
-      })
+             RB_CHECK(!device || device->is_cpu(), Error, "Generator: device ", device->name(),
+                      " is not available in this build");
+             return std::make_shared<Generator>();
+           }),
+           py::arg("device") = py::none())
+      .def(
+          "manual_seed",
+          [](GenPtr g, py::object seed) {
+            uint64_t s = seed_of(seed);
+            std::lock_guard<std::mutex> lock(g->mutex());
+            g->manual_seed(s);
+            return g;
+          },
+          py::arg("seed"))
+      .def("seed",
+           [](GenPtr g) {
+             uint64_t s = fresh_seed();
+             std::lock_guard<std::mutex> lock(g->mutex());
+             g->manual_seed(s);
+             return s;
+           })
       .def("initial_seed", &Generator::initial_seed)
-      .def("get_state", [](GenPtr g) {
-        std::string s;
-        {
-          std::lock_guard<std::mutex> lock(g->mutex());
-          s = g->state();
-        }
-        // One element per byte (PyTorch returns a uint8 tensor; int64 is our byte-capable dtype).
-        Tensor t = Tensor::empty({static_cast<int64_t>(s.size())}, DType::Int64);
-        int64_t* p = t.data<int64_t>();
-        for (size_t i = 0; i < s.size(); ++i) p[i] = static_cast<unsigned char>(s[i]);
-        return t;
-      })
-      .def("set_state", [](GenPtr g, const Tensor& state) {
-        RB_CHECK(state.dtype() == DType::Int64 && state.dim() == 1, TypeError,
-                 "Generator.set_state expects the 1-d int64 tensor returned by get_state(), got ",
-                 dtype_name(state.dtype()), " of shape ", state.shape());
-        Tensor c = state.contiguous();
-        const int64_t* p = c.data<int64_t>();
-        std::string s(static_cast<size_t>(c.numel()), '\0');
-        for (int64_t i = 0; i < c.numel(); ++i) {
-          RB_CHECK(p[i] >= 0 && p[i] < 256, Error, "Generator.set_state: invalid RNG state");
-          s[static_cast<size_t>(i)] = static_cast<char>(p[i]);
-        }
-        std::lock_guard<std::mutex> lock(g->mutex());
-        g->set_state(s);
-        return g;
-      }, py::arg("new_state"))
+      .def("get_state",
+           [](GenPtr g) {
+             std::string s;
+             {
+               std::lock_guard<std::mutex> lock(g->mutex());
+               s = g->state();
+             }
+             // One element per byte (PyTorch returns a uint8 tensor; int64 is our byte-capable dtype).
+             Tensor t = Tensor::empty({static_cast<int64_t>(s.size())}, DType::Int64);
+             int64_t* p = t.data<int64_t>();
+             for (size_t i = 0; i < s.size(); ++i) p[i] = static_cast<unsigned char>(s[i]);
+             return t;
+           })
+      .def(
+          "set_state",
+          [](GenPtr g, const Tensor& state) {
+            RB_CHECK(state.dtype() == DType::Int64 && state.dim() == 1, TypeError,
+                     "Generator.set_state expects the 1-d int64 tensor returned by get_state(), got ",
+                     dtype_name(state.dtype()), " of shape ", state.shape());
+            Tensor c = state.contiguous();
+            const int64_t* p = c.data<int64_t>();
+            std::string s(static_cast<size_t>(c.numel()), '\0');
+            for (int64_t i = 0; i < c.numel(); ++i) {
+              RB_CHECK(p[i] >= 0 && p[i] < 256, Error, "Generator.set_state: invalid RNG state");
+              s[static_cast<size_t>(i)] = static_cast<char>(p[i]);
+            }
+            std::lock_guard<std::mutex> lock(g->mutex());
+            g->set_state(s);
+            return g;
+          },
+          py::arg("new_state"))
       .def_property_readonly("device", [](const Generator&) { return Device(); })
       .def("__repr__", [](const Generator& g) {
         return str("<rosenblatt.Generator object, initial_seed=", g.initial_seed(), ">");
@@ -226,89 +252,122 @@ void factory(py::module_& m, TensorClass& cls) {
         py::arg("dtype") = py::none(), py::arg("device") = py::none(), py::arg("requires_grad") = false);
   m.def("randn_like", rand_like_fn(true), py::arg("input"), py::kw_only(), py::arg("generator") = py::none(),
         py::arg("dtype") = py::none(), py::arg("device") = py::none(), py::arg("requires_grad") = false);
-  m.def("randint", [](py::args a, py::object size, Generator* gen, std::optional<DType> dtype,
-                      std::optional<Device> device, bool requires_grad) {
-    // randint(high, size), randint(low, high, size); size may come as a keyword.
-    std::vector<py::object> pos;
-    for (py::handle h : a) pos.push_back(py::reinterpret_borrow<py::object>(h));
-    if (!size.is_none()) pos.push_back(size);
-    RB_CHECK(pos.size() == 2 || pos.size() == 3, TypeError,
-             "randint() expects (high, size) or (low, high, size), got ", pos.size(), " arguments");
-    int64_t low = pos.size() == 3 ? int_of(pos[0], "randint(): low") : 0;
-    int64_t high = int_of(pos[pos.size() - 2], "randint(): high");
-    Shape shape = shape_from_object(pos.back());
-    return finish(randint(low, high, shape, gen, dtype.value_or(DType::Int64), device.value_or(Device())),
-                  requires_grad);
-  }, py::kw_only(), py::arg("size") = py::none(), py::arg("generator") = py::none(), py::arg("dtype") = py::none(),
-        py::arg("device") = py::none(), py::arg("requires_grad") = false);
-  m.def("randint_like", [](const Tensor& x, py::args a, py::object low_kw, py::object high_kw, Generator* gen,
-                           std::optional<DType> dtype, std::optional<Device> device, bool requires_grad) {
-    // randint_like(input, high) or randint_like(input, low, high).
-    std::vector<py::object> pos;
-    for (py::handle h : a) pos.push_back(py::reinterpret_borrow<py::object>(h));
-    int64_t low = 0, high = 0;
-    if (pos.size() == 2) low = int_of(pos[0], "low"), high = int_of(pos[1], "high");
-    else if (pos.size() == 1) high = int_of(pos[0], "high");
-    else RB_CHECK(pos.empty() && !high_kw.is_none(), TypeError, "randint_like() missing required argument 'high'");
-    if (!low_kw.is_none()) low = int_of(low_kw, "low");
-    if (!high_kw.is_none()) high = int_of(high_kw, "high");
-    return finish(randint(low, high, x.shape(), gen, dtype.value_or(x.dtype()), device.value_or(x.device())),
-                  requires_grad);
-  }, py::arg("input"), py::kw_only(), py::arg("low") = py::none(), py::arg("high") = py::none(),
-        py::arg("generator") = py::none(), py::arg("dtype") = py::none(), py::arg("device") = py::none(),
-        py::arg("requires_grad") = false);
-  m.def("randperm", [](py::object n, Generator* gen, std::optional<DType> dtype, std::optional<Device> device,
-                       bool requires_grad) {
-    return finish(randperm(int_of(n, "randperm(): n"), gen, dtype.value_or(DType::Int64), device.value_or(Device())),
-                  requires_grad);
-  }, py::arg("n"), py::kw_only(), py::arg("generator") = py::none(), py::arg("dtype") = py::none(),
-        py::arg("device") = py::none(), py::arg("requires_grad") = false);
-  m.def("bernoulli", [](const Tensor& p, Generator* gen) { return bernoulli(p, gen); }, py::arg("input"),
-        py::kw_only(), py::arg("generator") = py::none());
-  m.def("normal", [](double mean, double std, py::object size, Generator* gen, std::optional<DType> dtype,
-                     std::optional<Device> device, bool requires_grad) {
-    Tensor t = Tensor::empty(shape_from_object(size), dtype.value_or(DType::Float32), device.value_or(Device()));
-    normal_(t, mean, std, gen);
-    return finish(t, requires_grad);
-  }, py::arg("mean"), py::arg("std"), py::arg("size"), py::kw_only(), py::arg("generator") = py::none(),
-        py::arg("dtype") = py::none(), py::arg("device") = py::none(), py::arg("requires_grad") = false);
+  m.def(
+      "randint",
+      [](py::args a, py::object size, Generator* gen, std::optional<DType> dtype, std::optional<Device> device,
+         bool requires_grad) {
+        // randint(high, size), randint(low, high, size); size may come as a keyword.
+        std::vector<py::object> pos;
+        for (py::handle h : a) pos.push_back(py::reinterpret_borrow<py::object>(h));
+        if (!size.is_none()) pos.push_back(size);
+        RB_CHECK(pos.size() == 2 || pos.size() == 3, TypeError,
+                 "randint() expects (high, size) or (low, high, size), got ", pos.size(), " arguments");
+        int64_t low = pos.size() == 3 ? int_of(pos[0], "randint(): low") : 0;
+        int64_t high = int_of(pos[pos.size() - 2], "randint(): high");
+        Shape shape = shape_from_object(pos.back());
+        return finish(randint(low, high, shape, gen, dtype.value_or(DType::Int64), device.value_or(Device())),
+                      requires_grad);
+      },
+      py::kw_only(), py::arg("size") = py::none(), py::arg("generator") = py::none(), py::arg("dtype") = py::none(),
+      py::arg("device") = py::none(), py::arg("requires_grad") = false);
+  m.def(
+      "randint_like",
+      [](const Tensor& x, py::args a, py::object low_kw, py::object high_kw, Generator* gen, std::optional<DType> dtype,
+         std::optional<Device> device, bool requires_grad) {
+        // randint_like(input, high) or randint_like(input, low, high).
+        std::vector<py::object> pos;
+        for (py::handle h : a) pos.push_back(py::reinterpret_borrow<py::object>(h));
+        int64_t low = 0, high = 0;
+        if (pos.size() == 2)
+          low = int_of(pos[0], "low"), high = int_of(pos[1], "high");
+        else if (pos.size() == 1)
+          high = int_of(pos[0], "high");
+        else
+          RB_CHECK(pos.empty() && !high_kw.is_none(), TypeError, "randint_like() missing required argument 'high'");
+        if (!low_kw.is_none()) low = int_of(low_kw, "low");
+        if (!high_kw.is_none()) high = int_of(high_kw, "high");
+        return finish(randint(low, high, x.shape(), gen, dtype.value_or(x.dtype()), device.value_or(x.device())),
+                      requires_grad);
+      },
+      py::arg("input"), py::kw_only(), py::arg("low") = py::none(), py::arg("high") = py::none(),
+      py::arg("generator") = py::none(), py::arg("dtype") = py::none(), py::arg("device") = py::none(),
+      py::arg("requires_grad") = false);
+  m.def(
+      "randperm",
+      [](py::object n, Generator* gen, std::optional<DType> dtype, std::optional<Device> device, bool requires_grad) {
+        return finish(
+            randperm(int_of(n, "randperm(): n"), gen, dtype.value_or(DType::Int64), device.value_or(Device())),
+            requires_grad);
+      },
+      py::arg("n"), py::kw_only(), py::arg("generator") = py::none(), py::arg("dtype") = py::none(),
+      py::arg("device") = py::none(), py::arg("requires_grad") = false);
+  m.def(
+      "bernoulli", [](const Tensor& p, Generator* gen) { return bernoulli(p, gen); }, py::arg("input"), py::kw_only(),
+      py::arg("generator") = py::none());
+  m.def(
+      "normal",
+      [](double mean, double std, py::object size, Generator* gen, std::optional<DType> dtype,
+         std::optional<Device> device, bool requires_grad) {
+        Tensor t = Tensor::empty(shape_from_object(size), dtype.value_or(DType::Float32), device.value_or(Device()));
+        normal_(t, mean, std, gen);
+        return finish(t, requires_grad);
+      },
+      py::arg("mean"), py::arg("std"), py::arg("size"), py::kw_only(), py::arg("generator") = py::none(),
+      py::arg("dtype") = py::none(), py::arg("device") = py::none(), py::arg("requires_grad") = false);
 
   // In-place random fills return self (the same Python object).
-  cls.def("uniform_", [](py::object self, double from, double to, Generator* gen) {
-    uniform_(self.cast<Tensor&>(), from, to, gen);
-    return self;
-  }, py::arg("from") = 0.0, py::arg("to") = 1.0, py::kw_only(), py::arg("generator") = py::none());
-  cls.def("normal_", [](py::object self, double mean, double std, Generator* gen) {
-    normal_(self.cast<Tensor&>(), mean, std, gen);
-    return self;
-  }, py::arg("mean") = 0.0, py::arg("std") = 1.0, py::kw_only(), py::arg("generator") = py::none());
-  cls.def("bernoulli_", [](py::object self, double p, Generator* gen) {
-    bernoulli_(self.cast<Tensor&>(), p, gen);
-    return self;
-  }, py::arg("p") = 0.5, py::kw_only(), py::arg("generator") = py::none());
-  cls.def("exponential_", [](py::object self, double lambd, Generator* gen) {
-    exponential_(self.cast<Tensor&>(), lambd, gen);
-    return self;
-  }, py::arg("lambd") = 1.0, py::kw_only(), py::arg("generator") = py::none());
-  cls.def("random_", [](py::object self, py::object from, py::object to, Generator* gen) {
-    // random_() draws over the dtype's exactly representable integers; random_(to) over [0, to).
-    Tensor& t = self.cast<Tensor&>();
-    int64_t lo = 0, hi;
-    if (to.is_none() && from.is_none()) {
-      hi = t.dtype() == DType::Float32 ? (int64_t(1) << 24) + 1
-           : t.dtype() == DType::Float64 ? (int64_t(1) << 53) + 1
-           : t.dtype() == DType::Bool ? 2 : INT64_MAX;
-    } else if (to.is_none()) {
-      hi = int_of(from, "random_(): to");
-    } else {
-      lo = from.is_none() ? 0 : int_of(from, "random_(): from");
-      hi = int_of(to, "random_(): to");
-    }
-    random_(t, lo, hi, gen);
-    return self;
-  }, py::arg("from") = py::none(), py::arg("to") = py::none(), py::kw_only(), py::arg("generator") = py::none());
-  cls.def("bernoulli", [](const Tensor& p, Generator* gen) { return bernoulli(p, gen); }, py::kw_only(),
-          py::arg("generator") = py::none());
+  cls.def(
+      "uniform_",
+      [](py::object self, double from, double to, Generator* gen) {
+        uniform_(self.cast<Tensor&>(), from, to, gen);
+        return self;
+      },
+      py::arg("from") = 0.0, py::arg("to") = 1.0, py::kw_only(), py::arg("generator") = py::none());
+  cls.def(
+      "normal_",
+      [](py::object self, double mean, double std, Generator* gen) {
+        normal_(self.cast<Tensor&>(), mean, std, gen);
+        return self;
+      },
+      py::arg("mean") = 0.0, py::arg("std") = 1.0, py::kw_only(), py::arg("generator") = py::none());
+  cls.def(
+      "bernoulli_",
+      [](py::object self, double p, Generator* gen) {
+        bernoulli_(self.cast<Tensor&>(), p, gen);
+        return self;
+      },
+      py::arg("p") = 0.5, py::kw_only(), py::arg("generator") = py::none());
+  cls.def(
+      "exponential_",
+      [](py::object self, double lambd, Generator* gen) {
+        exponential_(self.cast<Tensor&>(), lambd, gen);
+        return self;
+      },
+      py::arg("lambd") = 1.0, py::kw_only(), py::arg("generator") = py::none());
+  cls.def(
+      "random_",
+      [](py::object self, py::object from, py::object to, Generator* gen) {
+        // random_() draws over the dtype's exactly representable integers; random_(to) over [0, to).
+        Tensor& t = self.cast<Tensor&>();
+        int64_t lo = 0, hi;
+        if (to.is_none() && from.is_none()) {
+          hi = t.dtype() == DType::Float32   ? (int64_t(1) << 24) + 1
+               : t.dtype() == DType::Float64 ? (int64_t(1) << 53) + 1
+               : t.dtype() == DType::Bool    ? 2
+                                             : INT64_MAX;
+        } else if (to.is_none()) {
+          hi = int_of(from, "random_(): to");
+        } else {
+          lo = from.is_none() ? 0 : int_of(from, "random_(): from");
+          hi = int_of(to, "random_(): to");
+        }
+        random_(t, lo, hi, gen);
+        return self;
+      },
+      py::arg("from") = py::none(), py::arg("to") = py::none(), py::kw_only(), py::arg("generator") = py::none());
+  cls.def(
+      "bernoulli", [](const Tensor& p, Generator* gen) { return bernoulli(p, gen); }, py::kw_only(),
+      py::arg("generator") = py::none());
 }
 
 }  // namespace rb::bind

@@ -20,7 +20,8 @@ Tensor sequence_index(py::handle h) {
            "tensors used as indices must be long, int, byte or bool tensors");
   DType dt = kind == 'b' ? DType::Bool : DType::Int64;
   // np.array keeps 0-d arrays 0-d (ascontiguousarray would make them 1-d).
-  py::array c = np.attr("array")(a, py::arg("dtype") = kind == 'b' ? np.attr("bool_") : np.attr("int64"), py::arg("order") = "C");
+  py::array c =
+      np.attr("array")(a, py::arg("dtype") = kind == 'b' ? np.attr("bool_") : np.attr("int64"), py::arg("order") = "C");
   Shape shape(c.shape(), c.shape() + c.ndim());
   Tensor t = Tensor::empty(shape, dt);
   if (t.numel() > 0) std::memcpy(t.raw_data(), c.data(), static_cast<size_t>(t.numel()) * t.itemsize());
@@ -42,10 +43,13 @@ TensorIndex parse_one(py::handle h) {
     return TensorIndex::slice(part(so->start, start), part(so->stop, stop), step);
   }
   if (py::isinstance<Tensor>(h)) return TensorIndex::tensor(h.cast<Tensor>());
-  if (PyList_Check(o) || PyTuple_Check(o) || py::isinstance<py::array>(h)) return TensorIndex::tensor(sequence_index(h));
-  if (PyIndex_Check(o) && !PyFloat_Check(o)) return TensorIndex::integer(py::reinterpret_borrow<py::object>(h).attr("__index__")().cast<int64_t>());
-  throw IndexError(str("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got ",
-                       std::string(py::str(py::type::of(h).attr("__name__"))), ")"));
+  if (PyList_Check(o) || PyTuple_Check(o) || py::isinstance<py::array>(h))
+    return TensorIndex::tensor(sequence_index(h));
+  if (PyIndex_Check(o) && !PyFloat_Check(o))
+    return TensorIndex::integer(py::reinterpret_borrow<py::object>(h).attr("__index__")().cast<int64_t>());
+  throw IndexError(
+      str("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got ",
+          std::string(py::str(py::type::of(h).attr("__name__"))), ")"));
 }
 
 IndexList parse_index(py::handle key) {
@@ -82,9 +86,13 @@ void indexing(py::module_& m, TensorClass& cls) {
     for (py::handle h : indices) out.push_back(h.is_none() ? TensorIndex::slice({}, {}, 1) : parse_one(h));
     return out;
   };
-  cls.def("index_put_", [tensors_index](Tensor& x, py::handle indices, const Tensor& v, bool accumulate) -> Tensor& {
-    return index_put_(x, tensors_index(indices), v, accumulate);
-  }, py::arg("indices"), py::arg("values"), py::arg("accumulate") = false, py::return_value_policy::reference_internal);
+  cls.def(
+      "index_put_",
+      [tensors_index](Tensor& x, py::handle indices, const Tensor& v, bool accumulate) -> Tensor& {
+        return index_put_(x, tensors_index(indices), v, accumulate);
+      },
+      py::arg("indices"), py::arg("values"), py::arg("accumulate") = false,
+      py::return_value_policy::reference_internal);
   auto put_fn = [tensors_index](const Tensor& x, py::handle indices, const Tensor& v, bool accumulate) {
     return index_put(x, tensors_index(indices), v, accumulate);
   };
@@ -96,10 +104,12 @@ void indexing(py::module_& m, TensorClass& cls) {
   m.def("concat", cat_fn, py::arg("tensors"), py::arg("dim") = 0);
   m.def("concatenate", cat_fn, py::arg("tensors"), py::arg("axis") = 0);
   m.def("stack", &stack, py::arg("tensors"), py::arg("dim") = 0);
-  m.def("split", [](const Tensor& x, py::handle s, int64_t dim) { return to_tuple(split_any(x, s, dim)); },
-        py::arg("tensor"), py::arg("split_size_or_sections"), py::arg("dim") = 0);
-  cls.def("split", [](const Tensor& x, py::handle s, int64_t dim) { return to_tuple(split_any(x, s, dim)); },
-          py::arg("split_size"), py::arg("dim") = 0);
+  m.def(
+      "split", [](const Tensor& x, py::handle s, int64_t dim) { return to_tuple(split_any(x, s, dim)); },
+      py::arg("tensor"), py::arg("split_size_or_sections"), py::arg("dim") = 0);
+  cls.def(
+      "split", [](const Tensor& x, py::handle s, int64_t dim) { return to_tuple(split_any(x, s, dim)); },
+      py::arg("split_size"), py::arg("dim") = 0);
   auto chunk_fn = [](const Tensor& x, int64_t chunks, int64_t dim) { return to_tuple(chunk(x, chunks, dim)); };
   m.def("chunk", chunk_fn, py::arg("input"), py::arg("chunks"), py::arg("dim") = 0);
   cls.def("chunk", chunk_fn, py::arg("chunks"), py::arg("dim") = 0);
@@ -110,7 +120,9 @@ void indexing(py::module_& m, TensorClass& cls) {
   cls.def("gather", &gather, py::arg("dim"), py::arg("index"));
   m.def("scatter_add", &scatter_add, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("src"));
   cls.def("scatter_add", &scatter_add, py::arg("dim"), py::arg("index"), py::arg("src"));
-  auto scatter_t = [](const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) { return scatter(x, dim, index, src); };
+  auto scatter_t = [](const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
+    return scatter(x, dim, index, src);
+  };
   auto scatter_s = [](const Tensor& x, int64_t dim, const Tensor& index, Scalar v) {
     return scatter(x, dim, index, scalar_tensor(v, x.dtype(), x.device()));
   };
@@ -118,12 +130,18 @@ void indexing(py::module_& m, TensorClass& cls) {
   m.def("scatter", scatter_s, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("value"));
   cls.def("scatter", scatter_t, py::arg("dim"), py::arg("index"), py::arg("src"));
   cls.def("scatter", scatter_s, py::arg("dim"), py::arg("index"), py::arg("value"));
-  cls.def("scatter_", [](Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) -> Tensor& {
-    return scatter_(x, dim, index, src);
-  }, py::arg("dim"), py::arg("index"), py::arg("src"), py::return_value_policy::reference_internal);
-  cls.def("scatter_", [](Tensor& x, int64_t dim, const Tensor& index, Scalar v) -> Tensor& {
-    return scatter_(x, dim, index, scalar_tensor(v, x.dtype(), x.device()));
-  }, py::arg("dim"), py::arg("index"), py::arg("value"), py::return_value_policy::reference_internal);
+  cls.def(
+      "scatter_",
+      [](Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) -> Tensor& {
+        return scatter_(x, dim, index, src);
+      },
+      py::arg("dim"), py::arg("index"), py::arg("src"), py::return_value_policy::reference_internal);
+  cls.def(
+      "scatter_",
+      [](Tensor& x, int64_t dim, const Tensor& index, Scalar v) -> Tensor& {
+        return scatter_(x, dim, index, scalar_tensor(v, x.dtype(), x.device()));
+      },
+      py::arg("dim"), py::arg("index"), py::arg("value"), py::return_value_policy::reference_internal);
   m.def("masked_select", &masked_select, py::arg("input"), py::arg("mask"));
   cls.def("masked_select", &masked_select, py::arg("mask"));
   m.def("index_select", &index_select, py::arg("input"), py::arg("dim"), py::arg("index"));
@@ -147,15 +165,19 @@ void indexing(py::module_& m, TensorClass& cls) {
   m.def("masked_fill", mf_s, py::arg("input"), py::arg("mask"), py::arg("value"));
   cls.def("masked_fill", mf_t, py::arg("mask"), py::arg("value"));
   cls.def("masked_fill", mf_s, py::arg("mask"), py::arg("value"));
-  cls.def("masked_fill_", [](Tensor& x, const Tensor& mask, Scalar v) -> Tensor& { return masked_fill_(x, mask, v); },
-          py::arg("mask"), py::arg("value"), py::return_value_policy::reference_internal);
-  cls.def("masked_fill_", [](Tensor& x, const Tensor& mask, const Tensor& v) -> Tensor& {
-    RB_CHECK(v.dim() == 0, Error, "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ", v.dim(),
-             " dimension(s).");
-    RB_CHECK(!v.requires_grad() || !GradMode::enabled(), Error,
-             "masked_fill_: a value tensor that requires grad is not supported in place; use masked_fill");
-    return masked_fill_(x, mask, Scalar(v.item<double>()));
-  }, py::arg("mask"), py::arg("value"), py::return_value_policy::reference_internal);
+  cls.def(
+      "masked_fill_", [](Tensor& x, const Tensor& mask, Scalar v) -> Tensor& { return masked_fill_(x, mask, v); },
+      py::arg("mask"), py::arg("value"), py::return_value_policy::reference_internal);
+  cls.def(
+      "masked_fill_",
+      [](Tensor& x, const Tensor& mask, const Tensor& v) -> Tensor& {
+        RB_CHECK(v.dim() == 0, Error, "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ",
+                 v.dim(), " dimension(s).");
+        RB_CHECK(!v.requires_grad() || !GradMode::enabled(), Error,
+                 "masked_fill_: a value tensor that requires grad is not supported in place; use masked_fill");
+        return masked_fill_(x, mask, Scalar(v.item<double>()));
+      },
+      py::arg("mask"), py::arg("value"), py::return_value_policy::reference_internal);
 
   elementwise_ext(m, cls);
 }

@@ -11,7 +11,8 @@ void linalg(py::module_& m, TensorClass& cls) {
   m.def("matmul", mm_, py::arg("input"), py::arg("other"));
   cls.def("matmul", mm_, py::arg("other"));
   cls.def("__matmul__", mm_, py::is_operator());
-  cls.def("__rmatmul__", [](const Tensor& a, const Tensor& b) { return matmul(b, a); }, py::is_operator());
+  cls.def(
+      "__rmatmul__", [](const Tensor& a, const Tensor& b) { return matmul(b, a); }, py::is_operator());
   m.def("mm", &mm, py::arg("input"), py::arg("mat2"));
   cls.def("mm", &mm, py::arg("mat2"));
   m.def("bmm", &bmm, py::arg("input"), py::arg("mat2"));

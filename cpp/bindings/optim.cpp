@@ -53,9 +53,8 @@ void optim(py::module_& m, TensorClass& cls) {
       "adagrad_step",
       [](const Tensor& p, const OptTensor& grad, const Tensor& sum, const Tensor& step, double lr, double lr_decay,
          double weight_decay, double eps, bool maximize) {
-        return run(p, grad, [&](const Tensor& g) {
-          adagrad_step(p, g, sum, step, lr, lr_decay, weight_decay, eps, maximize);
-        });
+        return run(p, grad,
+                   [&](const Tensor& g) { adagrad_step(p, g, sum, step, lr, lr_decay, weight_decay, eps, maximize); });
       },
       py::arg("param"), py::arg("grad"), py::arg("sum"), py::arg("step"), py::arg("lr"), py::arg("lr_decay"),
       py::arg("weight_decay"), py::arg("eps"), py::arg("maximize"));
@@ -63,9 +62,8 @@ void optim(py::module_& m, TensorClass& cls) {
       "adadelta_step",
       [](const Tensor& p, const OptTensor& grad, const Tensor& sq, const Tensor& acc, const Tensor& step, double lr,
          double rho, double eps, double weight_decay, bool maximize) {
-        return run(p, grad, [&](const Tensor& g) {
-          adadelta_step(p, g, sq, acc, step, lr, rho, eps, weight_decay, maximize);
-        });
+        return run(p, grad,
+                   [&](const Tensor& g) { adadelta_step(p, g, sq, acc, step, lr, rho, eps, weight_decay, maximize); });
       },
       py::arg("param"), py::arg("grad"), py::arg("square_avg"), py::arg("acc_delta"), py::arg("step"), py::arg("lr"),
       py::arg("rho"), py::arg("eps"), py::arg("weight_decay"), py::arg("maximize"));

@@ -60,7 +60,8 @@ void reduce(py::module_& m, TensorClass& cls) {
       if (PyBool_Check(dim.ptr())) unbiased = dim, dim = py::none();
       RB_CHECK(unbiased.is_none() || correction.is_none(), Error,
                "var/std: cannot specify both unbiased and correction");
-      double c = !correction.is_none() ? correction.cast<double>() : (!unbiased.is_none() && !unbiased.cast<bool>() ? 0.0 : 1.0);
+      double c = !correction.is_none() ? correction.cast<double>()
+                                       : (!unbiased.is_none() && !unbiased.cast<bool>() ? 0.0 : 1.0);
       Dims dims = dims_from_object(dim);
       return is_std ? stddev(x, dims, c, keepdim) : var(x, dims, c, keepdim);
     };

@@ -6,10 +6,13 @@ namespace rb::bind {
 void shape(py::module_& m, TensorClass& cls) {
   cls.def("view", [](const Tensor& x, py::args a) { return view(x, shape_from_args(a)); });
   cls.def("reshape", [](const Tensor& x, py::args a) { return reshape(x, shape_from_args(a)); });
-  m.def("reshape", [](const Tensor& x, py::object s) { return reshape(x, shape_from_object(s)); }, py::arg("input"),
-        py::arg("shape"));
-  cls.def("view_as", [](const Tensor& x, const Tensor& o) { return view(x, o.shape()); }, py::arg("other"));
-  cls.def("reshape_as", [](const Tensor& x, const Tensor& o) { return reshape(x, o.shape()); }, py::arg("other"));
+  m.def(
+      "reshape", [](const Tensor& x, py::object s) { return reshape(x, shape_from_object(s)); }, py::arg("input"),
+      py::arg("shape"));
+  cls.def(
+      "view_as", [](const Tensor& x, const Tensor& o) { return view(x, o.shape()); }, py::arg("other"));
+  cls.def(
+      "reshape_as", [](const Tensor& x, const Tensor& o) { return reshape(x, o.shape()); }, py::arg("other"));
   cls.def("transpose", &transpose, py::arg("dim0"), py::arg("dim1"));
   m.def("transpose", &transpose, py::arg("input"), py::arg("dim0"), py::arg("dim1"));
   auto t_fn = [](const Tensor& x) {
@@ -25,12 +28,15 @@ void shape(py::module_& m, TensorClass& cls) {
   });
   cls.def_property_readonly("mT", [](const Tensor& x) { return transpose(x, -2, -1); });
   cls.def("permute", [](const Tensor& x, py::args a) { return permute(x, shape_from_args(a)); });
-  m.def("permute", [](const Tensor& x, py::object d) { return permute(x, shape_from_object(d)); }, py::arg("input"),
-        py::arg("dims"));
+  m.def(
+      "permute", [](const Tensor& x, py::object d) { return permute(x, shape_from_object(d)); }, py::arg("input"),
+      py::arg("dims"));
   cls.def("expand", [](const Tensor& x, py::args a) { return expand(x, shape_from_args(a)); });
-  cls.def("expand_as", [](const Tensor& x, const Tensor& o) { return expand(x, o.shape()); }, py::arg("other"));
-  m.def("broadcast_to", [](const Tensor& x, py::object s) { return expand(x, shape_from_object(s)); }, py::arg("input"),
-        py::arg("size"));
+  cls.def(
+      "expand_as", [](const Tensor& x, const Tensor& o) { return expand(x, o.shape()); }, py::arg("other"));
+  m.def(
+      "broadcast_to", [](const Tensor& x, py::object s) { return expand(x, shape_from_object(s)); }, py::arg("input"),
+      py::arg("size"));
   cls.def("unsqueeze", &unsqueeze, py::arg("dim"));
   m.def("unsqueeze", &unsqueeze, py::arg("input"), py::arg("dim"));
   auto squeeze_fn = [](const Tensor& x, py::object dim) {
@@ -41,7 +47,9 @@ void shape(py::module_& m, TensorClass& cls) {
   // flatten/unflatten (appended by the indexing branch)
   m.def("flatten", &flatten, py::arg("input"), py::arg("start_dim") = 0, py::arg("end_dim") = -1);
   cls.def("flatten", &flatten, py::arg("start_dim") = 0, py::arg("end_dim") = -1);
-  auto unflatten_fn = [](const Tensor& x, int64_t dim, py::object sizes) { return unflatten(x, dim, shape_from_object(sizes)); };
+  auto unflatten_fn = [](const Tensor& x, int64_t dim, py::object sizes) {
+    return unflatten(x, dim, shape_from_object(sizes));
+  };
   m.def("unflatten", unflatten_fn, py::arg("input"), py::arg("dim"), py::arg("sizes"));
   cls.def("unflatten", unflatten_fn, py::arg("dim"), py::arg("sizes"));
 }

@@ -43,14 +43,19 @@ Tensor from_numpy(py::array a) {
   DType dt;
   char kind = a.dtype().kind();
   size_t isz = a.dtype().itemsize();
-  if (kind == 'f' && isz == 4) dt = DType::Float32;
-  else if (kind == 'f' && isz == 8) dt = DType::Float64;
-  else if (kind == 'i' && isz == 8) dt = DType::Int64;
-  else if (kind == 'b') dt = DType::Bool;
+  if (kind == 'f' && isz == 4)
+    dt = DType::Float32;
+  else if (kind == 'f' && isz == 8)
+    dt = DType::Float64;
+  else if (kind == 'i' && isz == 8)
+    dt = DType::Int64;
+  else if (kind == 'b')
+    dt = DType::Bool;
   else
     throw TypeError(str("can't convert np.ndarray of type numpy.", std::string(py::str(a.dtype())),
                         ". The only supported types are: float64, float32, int64, and bool."));
-  RB_CHECK(a.dtype().attr("byteorder").cast<std::string>() != ">", TypeError, "given numpy array has byte order different from the native byte order");
+  RB_CHECK(a.dtype().attr("byteorder").cast<std::string>() != ">", TypeError,
+           "given numpy array has byte order different from the native byte order");
   Shape shape(a.shape(), a.shape() + a.ndim()), strides;
   for (py::ssize_t i = 0; i < a.ndim(); ++i) {
     py::ssize_t s = a.strides()[i];
@@ -70,7 +75,8 @@ Tensor from_numpy(py::array a) {
     delete static_cast<py::object*>(p);
   });
   auto impl = std::make_shared<TensorImpl>();
-  impl->storage = Storage::wrap(a.mutable_data(), static_cast<size_t>(std::max<int64_t>(extent, 0)) * isz, Device(), hold);
+  impl->storage =
+      Storage::wrap(a.mutable_data(), static_cast<size_t>(std::max<int64_t>(extent, 0)) * isz, Device(), hold);
   impl->sizes = shape;
   impl->strides = strides;
   impl->dtype = dt;
@@ -122,9 +128,10 @@ void tensor(py::module_& m, TensorClass& cls) {
            }),
            py::arg("type"), py::arg("index"))
       .def_property_readonly("type", [](const Device& d) { return d.is_cpu() ? "cpu" : "cuda"; })
-      .def_property_readonly("index", [](const Device& d) -> py::object {
-        return d.index < 0 ? py::object(py::none()) : py::object(py::int_(d.index));
-      })
+      .def_property_readonly("index",
+                             [](const Device& d) -> py::object {
+                               return d.index < 0 ? py::object(py::none()) : py::object(py::int_(d.index));
+                             })
       .def("__eq__", [](const Device& a, const Device& b) { return a == b; })
       .def("__eq__", [](const Device& a, const std::string& b) { return a == Device(b); })
       .def("__hash__", [](const Device& d) { return static_cast<int>(d.type) * 1000 + d.index; })
@@ -137,12 +144,14 @@ void tensor(py::module_& m, TensorClass& cls) {
 
   py::class_<Node, std::shared_ptr<Node>>(m, "Node")
       .def("name", &Node::name)
-      .def_property_readonly("next_functions", [](const Node& n) {
-        py::tuple t(n.next.size());
-        for (size_t i = 0; i < n.next.size(); ++i)
-          t[i] = py::make_tuple(n.next[i].fn ? py::cast(n.next[i].fn) : py::none(), n.next[i].input_nr);
-        return t;
-      })
+      .def_property_readonly("next_functions",
+                             [](const Node& n) {
+                               py::tuple t(n.next.size());
+                               for (size_t i = 0; i < n.next.size(); ++i)
+                                 t[i] = py::make_tuple(n.next[i].fn ? py::cast(n.next[i].fn) : py::none(),
+                                                       n.next[i].input_nr);
+                               return t;
+                             })
       .def("__repr__", [](const Node& n) { return "<" + n.name() + " object>"; });
 
   m.def("_set_size_type", [](py::object t) { size_type = t; });
@@ -170,14 +179,20 @@ void tensor(py::module_& m, TensorClass& cls) {
 
   cls.def(py::init([](const Tensor& t) { return t; }), py::arg("data"))  // alias (used by Parameter)
       .def_property_readonly("shape", [](const Tensor& t) { return as_size(t.shape()); })
-      .def("size", [](const Tensor& t, py::object dim) -> py::object {
-        if (dim.is_none()) return as_size(t.shape());
-        return py::int_(t.size(dim.cast<int64_t>()));
-      }, py::arg("dim") = py::none())
-      .def("stride", [](const Tensor& t, py::object dim) -> py::object {
-        if (dim.is_none()) return shape_tuple(t.strides());
-        return py::int_(t.stride(dim.cast<int64_t>()));
-      }, py::arg("dim") = py::none())
+      .def(
+          "size",
+          [](const Tensor& t, py::object dim) -> py::object {
+            if (dim.is_none()) return as_size(t.shape());
+            return py::int_(t.size(dim.cast<int64_t>()));
+          },
+          py::arg("dim") = py::none())
+      .def(
+          "stride",
+          [](const Tensor& t, py::object dim) -> py::object {
+            if (dim.is_none()) return shape_tuple(t.strides());
+            return py::int_(t.stride(dim.cast<int64_t>()));
+          },
+          py::arg("dim") = py::none())
       .def("dim", &Tensor::dim)
       .def("ndimension", &Tensor::dim)
       .def_property_readonly("ndim", &Tensor::dim)
@@ -192,47 +207,59 @@ void tensor(py::module_& m, TensorClass& cls) {
       .def("is_floating_point", [](const Tensor& t) { return is_floating(t.dtype()); })
       .def("is_contiguous", &Tensor::is_contiguous)
       .def("contiguous", &Tensor::contiguous)
-      .def("__len__", [](const Tensor& t) {
-        RB_CHECK(t.dim() > 0, TypeError, "len() of a 0-d tensor");
-        return t.shape()[0];
-      })
+      .def("__len__",
+           [](const Tensor& t) {
+             RB_CHECK(t.dim() > 0, TypeError, "len() of a 0-d tensor");
+             return t.shape()[0];
+           })
       .def("__hash__", [](py::handle self) { return reinterpret_cast<intptr_t>(self.ptr()); })
       .def("item", &item)
       .def("tolist", [](const Tensor& t) { return tolist_rec(t, 0, static_cast<const char*>(t.raw_data())); })
-      .def("numpy", [](const Tensor& t, bool force) { return to_numpy(force ? t.detach() : t); }, py::arg("force") = false)
-      .def("__array__", [](const Tensor& t, py::object dtype, py::object copy) -> py::object {
-        py::array a = to_numpy(t.detach());
-        return dtype.is_none() ? py::object(a) : a.attr("astype")(dtype);
-      }, py::arg("dtype") = py::none(), py::arg("copy") = py::none())
+      .def(
+          "numpy", [](const Tensor& t, bool force) { return to_numpy(force ? t.detach() : t); },
+          py::arg("force") = false)
+      .def(
+          "__array__",
+          [](const Tensor& t, py::object dtype, py::object copy) -> py::object {
+            py::array a = to_numpy(t.detach());
+            return dtype.is_none() ? py::object(a) : a.attr("astype")(dtype);
+          },
+          py::arg("dtype") = py::none(), py::arg("copy") = py::none())
       .def_property_readonly_static("__array_priority__", [](py::object) { return 1000; })
       // autograd
       .def_property("requires_grad", &Tensor::requires_grad, [](Tensor& t, bool r) { t.set_requires_grad(r); })
-      .def("requires_grad_", [](Tensor& t, bool r) -> Tensor& { return t.set_requires_grad(r); },
-           py::arg("requires_grad") = true, py::return_value_policy::reference_internal)
-      .def_property("grad", [](const Tensor& t) -> py::object {
-        Tensor g = t.grad();
-        return g.defined() ? py::cast(g) : py::none();
-      }, [](Tensor& t, std::optional<Tensor> g) {
-        if (g) {
-          RB_CHECK(g->shape() == t.shape(), Error, "assigned grad has data of a different size: ", g->shape(),
-                   " vs ", t.shape());
-          RB_CHECK(g->dtype() == t.dtype(), Error, "assigned grad has data of a different type");
-        }
-        t.set_grad(g ? *g : Tensor());
-      })
-      .def_property_readonly("grad_fn", [](const Tensor& t) -> py::object {
-        return t.grad_fn() ? py::cast(t.grad_fn()) : py::none();
-      })
+      .def(
+          "requires_grad_", [](Tensor& t, bool r) -> Tensor& { return t.set_requires_grad(r); },
+          py::arg("requires_grad") = true, py::return_value_policy::reference_internal)
+      .def_property(
+          "grad",
+          [](const Tensor& t) -> py::object {
+            Tensor g = t.grad();
+            return g.defined() ? py::cast(g) : py::none();
+          },
+          [](Tensor& t, std::optional<Tensor> g) {
+            if (g) {
+              RB_CHECK(g->shape() == t.shape(), Error, "assigned grad has data of a different size: ", g->shape(),
+                       " vs ", t.shape());
+              RB_CHECK(g->dtype() == t.dtype(), Error, "assigned grad has data of a different type");
+            }
+            t.set_grad(g ? *g : Tensor());
+          })
+      .def_property_readonly(
+          "grad_fn", [](const Tensor& t) -> py::object { return t.grad_fn() ? py::cast(t.grad_fn()) : py::none(); })
       .def_property_readonly("is_leaf", &Tensor::is_leaf)
       .def_property_readonly("retains_grad", [](const Tensor& t) { return t.impl()->retains_grad; })
       .def("retain_grad", &Tensor::retain_grad)
       .def_property_readonly("_version", &Tensor::version)
       .def("detach", &Tensor::detach)
-      .def("detach_", [](Tensor& t) -> Tensor& {
-        t.impl()->grad_fn.reset();
-        t.impl()->requires_grad = false;
-        return t;
-      }, py::return_value_policy::reference_internal)
+      .def(
+          "detach_",
+          [](Tensor& t) -> Tensor& {
+            t.impl()->grad_fn.reset();
+            t.impl()->requires_grad = false;
+            return t;
+          },
+          py::return_value_policy::reference_internal)
       .def_property("data", &Tensor::detach, [](Tensor& t, const Tensor& src) {
         // Rebinds this tensor to src's memory and layout, keeping its identity and autograd flags.
         TensorImpl* a = t.impl();

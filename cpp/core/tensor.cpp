@@ -25,8 +25,8 @@ Shape contiguous_strides(const Shape& shape) {
 
 int64_t wrap_dim(int64_t dim, int64_t ndim) {
   int64_t n = ndim > 0 ? ndim : 1;  // a 0-d tensor accepts dim 0 and -1, as in PyTorch
-  RB_CHECK(dim >= -n && dim < n, IndexError, "Dimension out of range (expected to be in range of [", -n, ", ",
-           n - 1, "], but got ", dim, ")");
+  RB_CHECK(dim >= -n && dim < n, IndexError, "Dimension out of range (expected to be in range of [", -n, ", ", n - 1,
+           "], but got ", dim, ")");
   return dim < 0 ? dim + n : dim;
 }
 
@@ -36,9 +36,8 @@ Shape broadcast_shapes(const Shape& a, const Shape& b) {
   for (size_t i = 0; i < n; ++i) {
     int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
     int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
-    RB_CHECK(da == db || da == 1 || db == 1, Error, "The size of tensor a (", da,
-             ") must match the size of tensor b (", db, ") at non-singleton dimension ", i,
-             " (shapes ", a, " and ", b, ")");
+    RB_CHECK(da == db || da == 1 || db == 1, Error, "The size of tensor a (", da, ") must match the size of tensor b (",
+             db, ") at non-singleton dimension ", i, " (shapes ", a, " and ", b, ")");
     out[i] = da == 1 ? db : da;
   }
   return out;
@@ -94,7 +93,8 @@ bool Tensor::is_contiguous() const {
   return true;
 }
 
-template <class T> T Tensor::item() const {
+template <class T>
+T Tensor::item() const {
   RB_CHECK(numel() == 1, Error, "a Tensor with ", numel(), " elements cannot be converted to Scalar");
   return RB_DISPATCH_ALL(dtype(), "item", [&]() -> T { return static_cast<T>(*static_cast<scalar_t*>(raw_data())); });
 }

@@ -110,8 +110,10 @@ std::optional<Shape> view_strides(const Shape& old_shape, const Shape& old_strid
 Tensor view(const Tensor& x, Shape shape) {
   shape = infer_size(std::move(shape), x.numel());
   auto st = view_strides(x.shape(), x.strides(), shape);
-  RB_CHECK(st, Error, "view size is not compatible with input tensor's size and stride (at least one dimension spans "
-                      "across two contiguous subspaces). Use .reshape(...) instead. (input ", x.shape(), ", view ", shape, ")");
+  RB_CHECK(st, Error,
+           "view size is not compatible with input tensor's size and stride (at least one dimension spans "
+           "across two contiguous subspaces). Use .reshape(...) instead. (input ",
+           x.shape(), ", view ", shape, ")");
   return view_with_history(x, shape, *st, x.offset());
 }
 
@@ -125,8 +127,10 @@ Tensor reshape(const Tensor& x, Shape shape) {
 
 Tensor permute(const Tensor& x, const std::vector<int64_t>& dims) {
   int64_t n = x.dim();
-  RB_CHECK(static_cast<int64_t>(dims.size()) == n, Error, "permute(sparse_coo): number of dimensions in the tensor input "
-           "does not match the length of the desired ordering of dimensions i.e. input.dim() = ", n, " is not equal to len(dims) = ", dims.size());
+  RB_CHECK(static_cast<int64_t>(dims.size()) == n, Error,
+           "permute(sparse_coo): number of dimensions in the tensor input "
+           "does not match the length of the desired ordering of dimensions i.e. input.dim() = ",
+           n, " is not equal to len(dims) = ", dims.size());
   Shape sizes(n), strides(n);
   std::vector<int64_t> inverse(n, -1);
   for (int64_t i = 0; i < n; ++i) {

@@ -67,7 +67,7 @@ TEST(Autograd, InPlaceChangeOfSavedTensorRaises) {
   Tensor a = make({2}, {1, 2});
   a.set_requires_grad(true);
   Tensor h = mul(a, Scalar(1.0));  // non-leaf
-  Tensor y = sum(h * h);     // saves h
+  Tensor y = sum(h * h);           // saves h
   mul_(h, Scalar(2.0));
   EXPECT_THROW(run_backward({y}, {Tensor()}, false), Error);
 }
@@ -190,7 +190,8 @@ TEST(Errors, FailedCallLeavesNoState) {
 
 TEST(Linear, MatchesMatmulPlusBiasAndBackward) {
   std::mt19937 gen(2);
-  Tensor x = random_tensor<float>({5, 7}, gen), w = random_tensor<float>({3, 7}, gen), b = random_tensor<float>({3}, gen);
+  Tensor x = random_tensor<float>({5, 7}, gen), w = random_tensor<float>({3, 7}, gen),
+         b = random_tensor<float>({3}, gen);
   Tensor ref = mm(x, transpose(w, 0, 1)) + b;
   Tensor y = linear(x, w, b);
   ASSERT_EQ(y.shape(), (Shape{5, 3}));

@@ -23,11 +23,11 @@ struct OutputMeta {
 };
 
 struct Node : std::enable_shared_from_this<Node> {
-  std::vector<Edge> next;            // one per differentiable input, in input order
-  std::vector<OutputMeta> outputs;   // one per output, in output order
+  std::vector<Edge> next;                           // one per differentiable input, in input order
+  std::vector<OutputMeta> outputs;                  // one per output, in output order
   std::vector<std::weak_ptr<TensorImpl>> retained;  // outputs whose .grad is kept (retain_grad)
   bool released = false;
-  uint64_t seq = 0;                  // creation order; later nodes run first
+  uint64_t seq = 0;  // creation order; later nodes run first
 
   Node();
   virtual ~Node() = default;
@@ -50,19 +50,19 @@ struct Node : std::enable_shared_from_this<Node> {
 class SavedTensor {
  public:
   SavedTensor() = default;
-  explicit SavedTensor(const Tensor& t);                     // an input of the saving node
+  explicit SavedTensor(const Tensor& t);                        // an input of the saving node
   static SavedTensor output(const Tensor& t, uint32_t nr = 0);  // output nr of the saving node
   Tensor unpack(const Node& owner) const;
   void reset() { data_ = Tensor(), fn_.reset(), leaf_.reset(); }
   bool defined() const { return data_.defined(); }
 
  private:
-  Tensor data_;                        // detached: no history
+  Tensor data_;  // detached: no history
   uint32_t version_ = 0;
   bool is_output_ = false;
   uint32_t output_nr_ = 0;
-  std::shared_ptr<Node> fn_;           // the input's grad_fn (non-leaf input)
-  std::shared_ptr<TensorImpl> leaf_;   // the input itself (leaf that requires grad)
+  std::shared_ptr<Node> fn_;          // the input's grad_fn (non-leaf input)
+  std::shared_ptr<TensorImpl> leaf_;  // the input itself (leaf that requires grad)
 };
 
 struct GradMode {
@@ -94,8 +94,8 @@ void record(const std::shared_ptr<Node>& node, const std::vector<const Tensor*>&
 // runs only the nodes on a path from the roots to them. With create_graph, grad mode stays on
 // while nodes run, so the gradients carry their own history and can be differentiated again.
 std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots,
-                                 bool retain_graph, const std::vector<Tensor>& inputs = {},
-                                 bool allow_unused = false, bool create_graph = false);
+                                 bool retain_graph, const std::vector<Tensor>& inputs = {}, bool allow_unused = false,
+                                 bool create_graph = false);
 
 // The gradients of f at `inputs` for `grad_outputs`, recorded so they can be differentiated
 // again: f is re-run from differentiable primitives on stand-ins for the inputs (so the graph

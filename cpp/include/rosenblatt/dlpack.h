@@ -46,18 +46,18 @@ typedef enum : uint8_t {
 } DLDataTypeCode;
 
 typedef struct {
-  uint8_t code;   // a DLDataTypeCode
+  uint8_t code;  // a DLDataTypeCode
   uint8_t bits;
   uint16_t lanes;
 } DLDataType;
 
 typedef struct {
-  void* data;          // data + byte_offset is the first element
+  void* data;  // data + byte_offset is the first element
   DLDevice device;
   int32_t ndim;
   DLDataType dtype;
   int64_t* shape;
-  int64_t* strides;    // in elements; NULL means compact row-major
+  int64_t* strides;  // in elements; NULL means compact row-major
   uint64_t byte_offset;
 } DLTensor;
 

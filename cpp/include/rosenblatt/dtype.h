@@ -33,11 +33,24 @@ inline bool is_floating(DType t) { return t == DType::Float32 || t == DType::Flo
 inline DType promote(DType a, DType b) { return a > b ? a : b; }
 inline std::ostream& operator<<(std::ostream& os, DType t) { return os << dtype_name(t); }
 
-template <class T> struct dtype_of;
-template <> struct dtype_of<bool> { static constexpr DType value = DType::Bool; };
-template <> struct dtype_of<int64_t> { static constexpr DType value = DType::Int64; };
-template <> struct dtype_of<float> { static constexpr DType value = DType::Float32; };
-template <> struct dtype_of<double> { static constexpr DType value = DType::Float64; };
+template <class T>
+struct dtype_of;
+template <>
+struct dtype_of<bool> {
+  static constexpr DType value = DType::Bool;
+};
+template <>
+struct dtype_of<int64_t> {
+  static constexpr DType value = DType::Int64;
+};
+template <>
+struct dtype_of<float> {
+  static constexpr DType value = DType::Float32;
+};
+template <>
+struct dtype_of<double> {
+  static constexpr DType value = DType::Float64;
+};
 
 }  // namespace rb
 
@@ -48,36 +61,34 @@ template <> struct dtype_of<double> { static constexpr DType value = DType::Floa
   }
 
 // RB_DISPATCH_FLOATING(dtype, "opname", [&] { ... scalar_t ... })
-#define RB_DISPATCH_FLOATING(dt, name, ...)                                              \
-  [&] {                                                                                  \
-    switch (dt) {                                                                        \
-      RB_DTYPE_CASE(Float32, float, __VA_ARGS__)                                         \
-      RB_DTYPE_CASE(Float64, double, __VA_ARGS__)                                        \
-      default:                                                                           \
-        throw ::rb::TypeError(::rb::str(name, ": expected a floating point tensor, got ", \
-                                        ::rb::dtype_name(dt)));                          \
-    }                                                                                    \
+#define RB_DISPATCH_FLOATING(dt, name, ...)                                                                         \
+  [&] {                                                                                                             \
+    switch (dt) {                                                                                                   \
+      RB_DTYPE_CASE(Float32, float, __VA_ARGS__)                                                                    \
+      RB_DTYPE_CASE(Float64, double, __VA_ARGS__)                                                                   \
+      default:                                                                                                      \
+          throw ::rb::TypeError(::rb::str(name, ": expected a floating point tensor, got ", ::rb::dtype_name(dt))); \
+    }                                                                                                               \
   }()
 
 // Numeric types (no bool).
-#define RB_DISPATCH_NUMERIC(dt, name, ...)                                                    \
-  [&] {                                                                                       \
-    switch (dt) {                                                                             \
-      RB_DTYPE_CASE(Float32, float, __VA_ARGS__)                                              \
-      RB_DTYPE_CASE(Float64, double, __VA_ARGS__)                                             \
-      RB_DTYPE_CASE(Int64, int64_t, __VA_ARGS__)                                              \
-      default:                                                                                \
-        throw ::rb::TypeError(::rb::str(name, ": not implemented for ", ::rb::dtype_name(dt))); \
-    }                                                                                         \
+#define RB_DISPATCH_NUMERIC(dt, name, ...)                                                             \
+  [&] {                                                                                                \
+    switch (dt) {                                                                                      \
+      RB_DTYPE_CASE(Float32, float, __VA_ARGS__)                                                       \
+      RB_DTYPE_CASE(Float64, double, __VA_ARGS__)                                                      \
+      RB_DTYPE_CASE(Int64, int64_t, __VA_ARGS__)                                                       \
+      default: throw ::rb::TypeError(::rb::str(name, ": not implemented for ", ::rb::dtype_name(dt))); \
+    }                                                                                                  \
   }()
 
-#define RB_DISPATCH_ALL(dt, name, ...)                                                        \
-  [&] {                                                                                       \
-    switch (dt) {                                                                             \
-      RB_DTYPE_CASE(Float32, float, __VA_ARGS__)                                              \
-      RB_DTYPE_CASE(Float64, double, __VA_ARGS__)                                             \
-      RB_DTYPE_CASE(Int64, int64_t, __VA_ARGS__)                                              \
-      RB_DTYPE_CASE(Bool, bool, __VA_ARGS__)                                                  \
-    }                                                                                         \
-    throw ::rb::TypeError(::rb::str(name, ": unknown dtype"));                                \
+#define RB_DISPATCH_ALL(dt, name, ...)                         \
+  [&] {                                                        \
+    switch (dt) {                                              \
+      RB_DTYPE_CASE(Float32, float, __VA_ARGS__)               \
+      RB_DTYPE_CASE(Float64, double, __VA_ARGS__)              \
+      RB_DTYPE_CASE(Int64, int64_t, __VA_ARGS__)               \
+      RB_DTYPE_CASE(Bool, bool, __VA_ARGS__)                   \
+    }                                                          \
+    throw ::rb::TypeError(::rb::str(name, ": unknown dtype")); \
   }()

@@ -51,11 +51,10 @@ std::string str(const A&... parts) {
   return os.str();
 }
 
-
 }  // namespace rb
 
 // RB_CHECK(cond, ErrorType, message parts...): throws ErrorType with the parts concatenated.
-#define RB_CHECK(cond, Err, ...)                  \
-  do {                                            \
+#define RB_CHECK(cond, Err, ...)                    \
+  do {                                              \
     if (!(cond)) throw Err(::rb::str(__VA_ARGS__)); \
   } while (0)

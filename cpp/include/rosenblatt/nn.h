@@ -77,7 +77,8 @@ struct SGD {
   std::vector<Tensor> params, buffers;
   double lr, momentum;
   bool first = true;
-  SGD(std::vector<Tensor> ps, double lr_, double momentum_ = 0.0) : params(std::move(ps)), lr(lr_), momentum(momentum_) {
+  SGD(std::vector<Tensor> ps, double lr_, double momentum_ = 0.0)
+      : params(std::move(ps)), lr(lr_), momentum(momentum_) {
     for (Tensor& p : params) buffers.push_back(momentum > 0 ? zeros_like(p) : Tensor());
   }
   void zero_grad() {

@@ -19,15 +19,17 @@ struct Scalar {
   Scalar(bool v) : kind(Kind::Bool), f(v), i(v) {}
 
   bool is_floating() const { return kind == Kind::Float; }
-  template <class T> T to() const {
-    if constexpr (std::is_same_v<T, bool>) return kind == Kind::Float ? f != 0 : i != 0;
-    else if constexpr (std::is_integral_v<T>) return kind == Kind::Float ? static_cast<T>(f) : static_cast<T>(i);
-    else return kind == Kind::Float ? static_cast<T>(f) : static_cast<T>(i);
+  template <class T>
+  T to() const {
+    if constexpr (std::is_same_v<T, bool>)
+      return kind == Kind::Float ? f != 0 : i != 0;
+    else if constexpr (std::is_integral_v<T>)
+      return kind == Kind::Float ? static_cast<T>(f) : static_cast<T>(i);
+    else
+      return kind == Kind::Float ? static_cast<T>(f) : static_cast<T>(i);
   }
   // The dtype a tensor made from this scalar alone would have (PyTorch: float -> default float32).
-  DType dtype() const {
-    return kind == Kind::Float ? DType::Float32 : kind == Kind::Int ? DType::Int64 : DType::Bool;
-  }
+  DType dtype() const { return kind == Kind::Float ? DType::Float32 : kind == Kind::Int ? DType::Int64 : DType::Bool; }
 };
 
 }  // namespace rb

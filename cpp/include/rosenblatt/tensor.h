@@ -36,7 +36,7 @@ struct Storage {
 struct TensorImpl {
   std::shared_ptr<Storage> storage;
   Shape sizes;
-  Shape strides;  // in elements
+  Shape strides;       // in elements
   int64_t offset = 0;  // in elements
   DType dtype = DType::Float32;
 
@@ -67,7 +67,7 @@ class Tensor {
   const Shape& shape() const { return impl_->sizes; }
   const Shape& strides() const { return impl_->strides; }
   int64_t dim() const { return static_cast<int64_t>(impl_->sizes.size()); }
-  int64_t size(int64_t d) const;    // negative d counts from the end
+  int64_t size(int64_t d) const;  // negative d counts from the end
   int64_t stride(int64_t d) const;
   int64_t numel() const;
   int64_t offset() const { return impl_->offset; }
@@ -78,12 +78,14 @@ class Tensor {
   bool is_contiguous() const;
 
   void* raw_data() const { return static_cast<char*>(impl_->storage->data) + impl_->offset * itemsize(); }
-  template <class T> T* data() const {
+  template <class T>
+  T* data() const {
     RB_CHECK(dtype_of<T>::value == dtype(), TypeError, "expected dtype ", dtype_of<T>::value, " but tensor has ",
              dtype());
     return static_cast<T*>(raw_data());
   }
-  template <class T> T item() const;  // the single element, converted to T
+  template <class T>
+  T item() const;  // the single element, converted to T
 
   // Autograd.
   bool requires_grad() const { return impl_->requires_grad; }
@@ -107,8 +109,8 @@ class Tensor {
 // Shape helpers shared by ops.
 int64_t numel_of(const Shape& shape);
 Shape contiguous_strides(const Shape& shape);
-int64_t wrap_dim(int64_t dim, int64_t ndim);  // raises IndexError like PyTorch
+int64_t wrap_dim(int64_t dim, int64_t ndim);             // raises IndexError like PyTorch
 Shape broadcast_shapes(const Shape& a, const Shape& b);  // raises RuntimeError with both shapes
-void check_shape(const Shape& shape, const char* op);     // no negative sizes, no overflow
+void check_shape(const Shape& shape, const char* op);    // no negative sizes, no overflow
 
 }  // namespace rb

@@ -13,18 +13,37 @@ namespace rb {
 struct TensorIndex {
   enum class Kind : uint8_t { Int, Slice, None, Ellipsis, Tensor };
   Kind kind = Kind::None;
-  int64_t i = 0;                          // Int
-  std::optional<int64_t> start, stop;     // Slice (nullopt: the default end)
-  int64_t step = 1;                       // Slice
-  Tensor t;                               // Tensor: int64 (positions) or bool (mask)
+  int64_t i = 0;                       // Int
+  std::optional<int64_t> start, stop;  // Slice (nullopt: the default end)
+  int64_t step = 1;                    // Slice
+  Tensor t;                            // Tensor: int64 (positions) or bool (mask)
 
-  static TensorIndex integer(int64_t v) { TensorIndex r; r.kind = Kind::Int; r.i = v; return r; }
+  static TensorIndex integer(int64_t v) {
+    TensorIndex r;
+    r.kind = Kind::Int;
+    r.i = v;
+    return r;
+  }
   static TensorIndex slice(std::optional<int64_t> a, std::optional<int64_t> b, int64_t s) {
-    TensorIndex r; r.kind = Kind::Slice; r.start = a; r.stop = b; r.step = s; return r;
+    TensorIndex r;
+    r.kind = Kind::Slice;
+    r.start = a;
+    r.stop = b;
+    r.step = s;
+    return r;
   }
   static TensorIndex none() { return TensorIndex(); }
-  static TensorIndex ellipsis() { TensorIndex r; r.kind = Kind::Ellipsis; return r; }
-  static TensorIndex tensor(Tensor v) { TensorIndex r; r.kind = Kind::Tensor; r.t = std::move(v); return r; }
+  static TensorIndex ellipsis() {
+    TensorIndex r;
+    r.kind = Kind::Ellipsis;
+    return r;
+  }
+  static TensorIndex tensor(Tensor v) {
+    TensorIndex r;
+    r.kind = Kind::Tensor;
+    r.t = std::move(v);
+    return r;
+  }
 };
 using IndexList = std::vector<TensorIndex>;
 

@@ -8,10 +8,10 @@
 namespace rb {
 
 struct PerceptronFit {
-  bool converged = false;      // an epoch made no mistake
-  int64_t n_epochs = 0;        // epochs run
-  std::vector<int64_t> errors; // mistakes per epoch
-  double lo = 0, hi = 1;       // the label pair found in y: {0, 1} or {-1, 1}
+  bool converged = false;       // an epoch made no mistake
+  int64_t n_epochs = 0;         // epochs run
+  std::vector<int64_t> errors;  // mistakes per epoch
+  double lo = 0, hi = 1;        // the label pair found in y: {0, 1} or {-1, 1}
 };
 
 // w: (F,) and b: () floating tensors, updated in place; X: (N, F); y: (N,) labels, all in {0, 1}

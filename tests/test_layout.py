@@ -54,3 +54,14 @@ def test_every_family_table_is_registered_for_the_cpu():
     registered = (KERNELS / "cpu" / "register.cpp").read_text()
     missing = sorted(t for t in tables if not re.search(rf"\b{t}\b", registered))
     assert tables and not missing, missing
+
+
+def test_binding_files_follow_the_op_families_one_to_one():
+    # cpp/bindings/<family>.cpp binds what cpp/include/rosenblatt/ops/<family>.h declares (and
+    # cpp/ops/<family>.cpp defines); the rest bind the tensor itself and the extension's plumbing.
+    plumbing = {"module", "tensor", "dlpack", "config"}
+    headers = {p.stem for p in (ROOT / "cpp" / "include" / "rosenblatt" / "ops").glob("*.h")}
+    op_files = {p.stem for p in OPS.glob("*.cpp")}
+    bindings = {p.stem for p in (ROOT / "cpp" / "bindings").glob("*.cpp")} - plumbing
+    assert bindings - (headers | op_files) == set(), "binding files with no op family"
+    assert headers - bindings == set(), "op families with no binding file"

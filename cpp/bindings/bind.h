@@ -18,12 +18,15 @@ void shape(py::module_& m, TensorClass& cls);
 void indexing(py::module_& m, TensorClass& cls);
 void linalg(py::module_& m, TensorClass& cls);
 void factory(py::module_& m, TensorClass& cls);
-void nn(py::module_& m, TensorClass& cls);          // activations, losses, linear, dropout: module _C._nn
+void activation(py::module_& m, TensorClass& cls);  // activations, dropout: module _C._nn and top level
+void loss(py::module_& m, TensorClass& cls);        // losses: module _C._nn
 void conv(py::module_& m, TensorClass& cls);        // conv1d, conv2d, conv_transpose2d: module _C._nn
 void optim(py::module_& m, TensorClass& cls);       // fused optimizer steps: module _C._optim
 void config(py::module_& m);                        // threads, build info
 void perceptron(py::module_& m, TensorClass& cls);  // the perceptron learning rule (_perceptron_*)
-void pool(py::module_& m, TensorClass& cls);        // pooling, batch norm, resize, pad: module _C._nn
+void pool(py::module_& m, TensorClass& cls);        // pooling: module _C._nn
+void norm(py::module_& m, TensorClass& cls);        // batch norm, channel dropout: module _C._nn
+void resize(py::module_& m, TensorClass& cls);      // upsampling, constant padding: module _C._nn
 void recurrent(py::module_& m, TensorClass& cls);   // RNN/LSTM/GRU layers and cells: module _C._nn
 
 // Shapes given either as varargs ints or as one sequence: zeros(2, 3) and zeros((2, 3)).

@@ -1,4 +1,5 @@
-// Bindings of matrix products: matmul/mm/bmm and the @ operator.
+// Bindings of the linear-algebra family (ops/linalg.h): matmul/mm/bmm, the @ operator, and the dense
+// layer's linear in module _C._nn.
 #include "bind.h"
 
 namespace rb::bind {
@@ -17,6 +18,15 @@ void linalg(py::module_& m, TensorClass& cls) {
   cls.def("mm", &mm, py::arg("mat2"));
   m.def("bmm", &bmm, py::arg("input"), py::arg("mat2"));
   cls.def("bmm", &bmm, py::arg("mat2"));
+
+  py::module_ nn = m.def_submodule("_nn", "the C++ ops behind rosenblatt.nn.functional");
+  nn.def(
+      "linear",
+      [](const Tensor& x, const Tensor& w, std::optional<Tensor> b) {
+        py::gil_scoped_release nogil;  // a heavy call: other Python threads may run meanwhile
+        return linear(x, w, b);
+      },
+      py::arg("input"), py::arg("weight"), py::arg("bias") = py::none());
 }
 
 }  // namespace rb::bind

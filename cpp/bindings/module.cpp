@@ -60,11 +60,14 @@ PYBIND11_MODULE(_C, m) {
   rb::bind::shape(m, cls);
   rb::bind::indexing(m, cls);
   rb::bind::linalg(m, cls);
-  rb::bind::nn(m, cls);
+  rb::bind::activation(m, cls);
+  rb::bind::loss(m, cls);
   rb::bind::conv(m, cls);
   rb::bind::optim(m, cls);
   rb::bind::config(m);
   rb::bind::perceptron(m, cls);
   rb::bind::pool(m, cls);
+  rb::bind::norm(m, cls);
+  rb::bind::resize(m, cls);
   rb::bind::recurrent(m, cls);
 }

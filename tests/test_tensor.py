@@ -292,6 +292,29 @@ def test_add_shape_mismatch_names_both_sizes():
     assert "(3)" in str(e.value) and "(4)" in str(e.value)
 
 
+BROADCAST_CASES = [((2, 1), (3,)), ((5, 1, 4), (1, 3, 1), (4,)), ((),), (), ((0, 1), (1, 7)), (3, (2, 1))]
+
+
+@pytest.mark.parametrize("shapes", BROADCAST_CASES)
+def test_broadcast_shapes_agrees_with_numpy(shapes):
+    # numpy's broadcast rule is torch's; a bare int is a 1-D shape, as torch.broadcast_shapes takes it
+    as_np = [(s,) if isinstance(s, int) else s for s in shapes]
+    out = rb.broadcast_shapes(*shapes)
+    assert isinstance(out, rb.Size) and tuple(out) == np.broadcast_shapes(*as_np)
+
+
+@requires_torch
+@pytest.mark.parametrize("shapes", BROADCAST_CASES)
+def test_broadcast_shapes_matches_pytorch(shapes):
+    import torch
+    assert tuple(rb.broadcast_shapes(*shapes)) == tuple(torch.broadcast_shapes(*shapes))
+
+
+def test_broadcast_shapes_mismatch_names_both_shapes():
+    with pytest.raises(RuntimeError, match=r"\[2\] and \[3\]"):
+        rb.broadcast_shapes((2,), (3,))
+
+
 def test_matmul_shape_mismatch():
     with pytest.raises(RuntimeError, match=r"2x3 and 4x2"):
         rb.ones(2, 3) @ rb.ones(4, 2)

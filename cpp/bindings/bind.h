@@ -34,6 +34,8 @@ Shape shape_from_args(const py::args& args);
 Shape shape_from_object(py::handle h);
 // dim arguments: None -> {}, int -> {d}, sequence -> dims.
 std::vector<int64_t> dims_from_object(py::handle h);
+// A shape as rosenblatt.Size (a tuple subclass), as Tensor.shape returns it.
+py::object as_size(const Shape& s);
 }  // namespace rb::bind
 
 namespace pybind11::detail {

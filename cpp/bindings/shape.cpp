@@ -4,6 +4,13 @@
 namespace rb::bind {
 
 void shape(py::module_& m, TensorClass& cls) {
+  // torch.broadcast_shapes(*shapes): the shape that broadcasting them together gives, computed
+  // without touching data; a mismatch raises RuntimeError naming both shapes.
+  m.def("broadcast_shapes", [](py::args shapes) {
+    Shape out;
+    for (py::handle s : shapes) out = broadcast_shapes(out, shape_from_object(s));
+    return as_size(out);
+  });
   cls.def("view", [](const Tensor& x, py::args a) { return view(x, shape_from_args(a)); });
   cls.def("reshape", [](const Tensor& x, py::args a) { return reshape(x, shape_from_args(a)); });
   m.def(

@@ -14,7 +14,12 @@ py::tuple shape_tuple(const Shape& s) {
   for (size_t i = 0; i < s.size(); ++i) t[i] = py::int_(s[i]);
   return t;
 }
+
+}  // namespace
+
 py::object as_size(const Shape& s) { return size_type ? size_type(shape_tuple(s)) : py::object(shape_tuple(s)); }
+
+namespace {
 
 py::dtype numpy_dtype(DType t) {
   switch (t) {

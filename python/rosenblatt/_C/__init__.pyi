@@ -7,7 +7,7 @@ import numpy
 import typing
 from . import _nn
 from . import _optim
-__all__: list[str] = ['Generator', 'Node', 'Tensor', 'abs', 'add', 'all', 'amax', 'amin', 'any', 'arange', 'argmax', 'argmin', 'bernoulli', 'bitwise_and', 'bitwise_not', 'bitwise_or', 'bitwise_xor', 'bmm', 'broadcast_to', 'cat', 'ceil', 'chunk', 'clamp', 'clip', 'clone', 'concat', 'concatenate', 'conv1d', 'conv2d', 'conv_transpose1d', 'conv_transpose2d', 'default_generator', 'device', 'div', 'dtype', 'empty', 'empty_like', 'eq', 'exp', 'eye', 'flatten', 'floor', 'floor_divide', 'from_dlpack', 'from_numpy', 'full', 'full_like', 'gather', 'ge', 'get_num_threads', 'gt', 'index_put', 'index_select', 'is_grad_enabled', 'isfinite', 'isinf', 'isnan', 'le', 'linspace', 'log', 'log_softmax', 'logical_and', 'logical_not', 'logical_or', 'logical_xor', 'logsumexp', 'lt', 'masked_fill', 'masked_select', 'matmul', 'max', 'maximum', 'mean', 'min', 'minimum', 'mm', 'mul', 'narrow', 'ne', 'neg', 'nonzero', 'normal', 'ones', 'ones_like', 'permute', 'pow', 'prod', 'rand', 'rand_like', 'randint', 'randint_like', 'randn', 'randn_like', 'randperm', 'reciprocal', 'relu', 'relu_', 'remainder', 'reshape', 'result_type', 'round', 'scatter', 'scatter_add', 'select', 'set_num_threads', 'sigmoid', 'sigmoid_', 'sign', 'softmax', 'split', 'sqrt', 'square', 'squeeze', 'stack', 'std', 'sub', 'sum', 't', 'tanh', 'tanh_', 'transpose', 'trunc', 'unbind', 'unflatten', 'unsqueeze', 'var', 'where', 'zeros', 'zeros_like']
+__all__: list[str] = ['Generator', 'Node', 'Tensor', 'abs', 'add', 'all', 'amax', 'amin', 'any', 'arange', 'argmax', 'argmin', 'bernoulli', 'bitwise_and', 'bitwise_not', 'bitwise_or', 'bitwise_xor', 'bmm', 'broadcast_shapes', 'broadcast_to', 'cat', 'ceil', 'chunk', 'clamp', 'clip', 'clone', 'concat', 'concatenate', 'conv1d', 'conv2d', 'conv_transpose1d', 'conv_transpose2d', 'default_generator', 'device', 'div', 'dtype', 'empty', 'empty_like', 'eq', 'exp', 'eye', 'flatten', 'floor', 'floor_divide', 'from_dlpack', 'from_numpy', 'full', 'full_like', 'gather', 'ge', 'get_num_threads', 'gt', 'index_put', 'index_select', 'is_grad_enabled', 'isfinite', 'isinf', 'isnan', 'le', 'linspace', 'log', 'log_softmax', 'logical_and', 'logical_not', 'logical_or', 'logical_xor', 'logsumexp', 'lt', 'masked_fill', 'masked_select', 'matmul', 'max', 'maximum', 'mean', 'min', 'minimum', 'mm', 'mul', 'narrow', 'ne', 'neg', 'nonzero', 'normal', 'ones', 'ones_like', 'permute', 'pow', 'prod', 'rand', 'rand_like', 'randint', 'randint_like', 'randn', 'randn_like', 'randperm', 'reciprocal', 'relu', 'relu_', 'remainder', 'reshape', 'result_type', 'round', 'scatter', 'scatter_add', 'select', 'set_num_threads', 'sigmoid', 'sigmoid_', 'sign', 'softmax', 'split', 'sqrt', 'square', 'squeeze', 'stack', 'std', 'sub', 'sum', 't', 'tanh', 'tanh_', 'transpose', 'trunc', 'unbind', 'unflatten', 'unsqueeze', 'var', 'where', 'zeros', 'zeros_like']
 class Tensor:
     __array_priority__: typing.ClassVar[int] = 1000
     data: Tensor
@@ -915,7 +915,7 @@ def _perceptron_predict(weight: Tensor, bias: Tensor, X: Tensor, lo: typing.Supp
     ...
 def _perceptron_update(weight: Tensor, bias: Tensor, x: Tensor, target: typing.SupportsFloat | typing.SupportsIndex, prediction: typing.SupportsFloat | typing.SupportsIndex, lr: typing.SupportsFloat | typing.SupportsIndex) -> None:
     ...
-def _run_backward(roots: collections.abc.Sequence[Tensor], grads: collections.abc.Sequence[Tensor | None], retain_graph: bool, inputs: collections.abc.Sequence[Tensor], allow_unused: bool) -> list:
+def _run_backward(roots: collections.abc.Sequence[Tensor], grads: collections.abc.Sequence[Tensor | None], retain_graph: bool, inputs: collections.abc.Sequence[Tensor], allow_unused: bool, create_graph: bool = False) -> list:
     ...
 def _set_cpu_capability(name: str) -> None:
     ...
@@ -973,6 +973,8 @@ def bitwise_xor(input: Tensor, other: Tensor) -> Tensor:
 def bitwise_xor(input: Tensor, other: Number) -> Tensor:
     ...
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    ...
+def broadcast_shapes(*args) -> typing.Any:
     ...
 def broadcast_to(input: Tensor, size: typing.Any) -> Tensor:
     ...

@@ -5,7 +5,7 @@ import warnings
 from .. import _C
 from .._C import Tensor
 
-_nn = getattr(_C, "_nn", None)
+_nn = _C._nn
 
 __all__ = [
     "linear", "relu", "relu_", "leaky_relu", "leaky_relu_", "elu", "elu_", "sigmoid", "tanh", "step",
@@ -85,8 +85,6 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
 
 
 def dropout(input, p=0.5, training=True, inplace=False, generator=None):
-    if p < 0.0 or p > 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     out = _nn.dropout(input, p, training, generator)
     if inplace and out is not input:
         input.copy_(out)
@@ -131,8 +129,7 @@ def _broadcast_pair(input, target):
     warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
                   "This will likely lead to incorrect results due to broadcasting. "
                   "Please ensure they have the same size.", stacklevel=3)
-    shape = _C.broadcast_shapes(input.shape, target.shape) if hasattr(_C, "broadcast_shapes") else \
-        (input + target).shape
+    shape = _C.broadcast_shapes(input.shape, target.shape)
     return input.expand(*shape), target.expand(*shape)
 
 
@@ -175,16 +172,12 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
         reduction = _legacy_reduction(size_average, reduce, reduction)
     if input.shape != target.shape:
         input, target = _broadcast_pair(input, target)
-    if beta < 0:
-        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     return _nn.smooth_l1_loss(input, target, reduction, float(beta))
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     if input.shape != target.shape:
         input, target = _broadcast_pair(input, target)
-    if delta <= 0:
-        raise RuntimeError("huber_loss does not support non-positive values for delta.")
     if weight is not None:
         return _weighted(_nn.huber_loss(input, target, "none", float(delta)), weight, reduction)
     return _nn.huber_loss(input, target, reduction, float(delta))
@@ -193,9 +186,6 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce, reduction)
-    if target.shape != input.shape:
-        raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
-                         f"({input.shape}) is deprecated. Please ensure they have the same size.")
     return _nn.binary_cross_entropy(input, target, weight, reduction)
 
 
@@ -203,8 +193,6 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
                                      reduction="mean", pos_weight=None):
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce, reduction)
-    if target.shape != input.shape:
-        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
     return _nn.binary_cross_entropy_with_logits(input, target, weight, pos_weight, reduction)
 
 
@@ -302,8 +290,6 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):
-    if p < 0.0 or p > 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     inp_dim = input.dim()
     if inp_dim not in (3, 4):
         warnings.warn(f"dropout2d: Received a {inp_dim}-D input to dropout2d, which is deprecated and will result "

@@ -219,7 +219,8 @@ def _np_interp_matrix(mode, n_in, n_out, align, scale):
     if mode == "nearest":
         s = np.float32(1.0 / scale) if scale else np.float32(n_in) / np.float32(n_out)
         for o in range(n_out):
-            idx = o if n_out == n_in else o >> 1 if n_out == 2 * n_in else min(int(np.floor(np.float32(o) * s)), n_in - 1)
+            idx = (o if n_out == n_in else o >> 1 if n_out == 2 * n_in
+                   else min(int(np.floor(np.float32(o) * s)), n_in - 1))
             M[o, idx] = 1.0
         return M
     if align:

@@ -4,18 +4,43 @@
 module or torch as L, so the same entry drives the forward check against `ref` (numpy), the float64
 gradient check, and the parity check against PyTorch (tests/test_ops.py).
 """
+import random as _random
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 import numpy as np
 
 from numpy_ref import (  # noqa: F401  (the numpy references that the entries name)
-    _np_adaptive, _np_bce, _np_bce_logits, _np_class_loss, _np_conv1d,
-    _np_conv2d, _np_conv_transpose1d, _np_conv_transpose2d, _np_cross_entropy, _np_gru_cell,
-    _np_huber, _np_index_add, _np_interp_matrix, _np_layer, _np_layer_ref,
-    _np_log_softmax, _np_lstm_cell, _np_nll, _np_pool_out, _np_put_pair,
-    _np_relu_cell, _np_scatter, _np_scatter_add, _np_sigmoid, _np_smooth_l1,
-    _np_softmax, _np_tanh_cell, _np_unpool, _np_windows, _pair,
+    _np_adaptive,
+    _np_bce,
+    _np_bce_logits,
+    _np_class_loss,
+    _np_conv1d,
+    _np_conv2d,
+    _np_conv_transpose1d,
+    _np_conv_transpose2d,
+    _np_cross_entropy,
+    _np_gru_cell,
+    _np_huber,
+    _np_index_add,
+    _np_interp_matrix,
+    _np_layer,
+    _np_layer_ref,
+    _np_log_softmax,
+    _np_lstm_cell,
+    _np_nll,
+    _np_pool_out,
+    _np_put_pair,
+    _np_relu_cell,
+    _np_scatter,
+    _np_scatter_add,
+    _np_sigmoid,
+    _np_smooth_l1,
+    _np_softmax,
+    _np_tanh_cell,
+    _np_unpool,
+    _np_windows,
+    _pair,
     _reduce,
 )
 
@@ -119,7 +144,8 @@ def _ties(rng):
 spec("max_all", lambda L, a: L.max(a), np.max, [A(3, 4, 5)])
 spec("min_all", lambda L, a: a.min(), np.min, [A(3, 4)])
 spec("max_dim", lambda L, a: tuple(L.max(a, 1)), lambda a: (a.max(1), a.argmax(1)), [A(3, 4, 5)])
-spec("max_dim_fields", lambda L, a: (L.max(a, 0).values, L.max(a, 0).indices), lambda a: (a.max(0), a.argmax(0)), [A(4, 3)])
+spec("max_dim_fields", lambda L, a: (L.max(a, 0).values, L.max(a, 0).indices), lambda a: (a.max(0), a.argmax(0)),
+     [A(4, 3)])
 spec("min_dim_keepdim", lambda L, a: tuple(a.min(-1, keepdim=True)),
      lambda a: (a.min(-1, keepdims=True), a.argmin(-1)[..., None]), [A(3, 4, 5)])
 spec("max_binary", lambda L, a, b: L.max(a, b), np.maximum, [A(3, 4), A(4)])
@@ -127,7 +153,8 @@ spec("min_binary", lambda L, a, b: a.min(b), np.minimum, [A(3, 4), A(3, 1)])
 spec("argmax_all", lambda L, a: L.argmax(a), np.argmax, [A(3, 4, 5)], grad=False)
 spec("argmax_dim", lambda L, a: a.argmax(1), lambda a: a.argmax(1), [A(3, 4, 5)], grad=False)
 spec("argmin_keepdim", lambda L, a: L.argmin(a, 0, keepdim=True), lambda a: a.argmin(0)[None], [A(4, 3)], grad=False)
-spec("argmax_int", lambda L, a: a.argmax(-1), lambda a: a.argmax(-1), [A(3, 6, dtype="int64", low=0, high=100)], grad=False)
+spec("argmax_int", lambda L, a: a.argmax(-1), lambda a: a.argmax(-1), [A(3, 6, dtype="int64", low=0, high=100)],
+     grad=False)
 spec("amax_dims", lambda L, a: L.amax(a, (0, 2)), lambda a: np.amax(a, (0, 2)), [A(3, 4, 5)])
 spec("amin_keepdim", lambda L, a: a.amin(1, keepdim=True), lambda a: np.amin(a, 1, keepdims=True), [A(3, 4, 5)])
 # At a tie the gradient jumps: second-order finite differences straddle the kink.
@@ -140,7 +167,8 @@ spec("var_correction0", lambda L, a: L.var(a, (0, 2), correction=0, keepdim=True
      lambda a: np.var(a, (0, 2), keepdims=True), [A(3, 4, 5)])
 spec("var_unbiased_false", lambda L, a: a.var(1, False), lambda a: np.var(a, 1), [A(3, 4)])
 spec("std_dim", lambda L, a: a.std(0), lambda a: np.std(a, 0, ddof=1), [A(5, 3)])
-spec("std_keepdim", lambda L, a: L.std(a, -1, keepdim=True), lambda a: np.std(a, -1, ddof=1, keepdims=True), [A(3, 4, 5)])
+spec("std_keepdim", lambda L, a: L.std(a, -1, keepdim=True), lambda a: np.std(a, -1, ddof=1, keepdims=True),
+     [A(3, 4, 5)])
 spec("std_all", lambda L, a: L.std(a), lambda a: np.std(a, ddof=1), [A(4, 6)])
 spec("logsumexp", lambda L, a: L.logsumexp(a, 1), lambda a: np.log(np.exp(a).sum(1)), [A(3, 4, 5)])
 spec("logsumexp_keepdim", lambda L, a: a.logsumexp((0, 2), keepdim=True),
@@ -211,7 +239,8 @@ spec("getitem_none_ellipsis", lambda L, a: a[None, ..., 1], lambda a: a[None, ..
 spec("getitem_negative", lambda L, a: a[-1, 1:-1], lambda a: a[-1, 1:-1], [A(3, 5)])
 spec("getitem_step_clamp", lambda L, a: a[-10:10:3, 2:], lambda a: a[-10:10:3, 2:], [A(7, 4)])
 spec("getitem_list", lambda L, a: a[[0, 2, 0]], lambda a: a[[0, 2, 0]], [A(3, 4)])
-spec("getitem_tensors", lambda L, a, i, j: a[i, j], lambda a, i, j: a[i, j], [A(3, 4, 5), _idx(0, 3, 2, 3), _idx(-4, 4, 3)])
+spec("getitem_tensors", lambda L, a, i, j: a[i, j], lambda a, i, j: a[i, j],
+     [A(3, 4, 5), _idx(0, 3, 2, 3), _idx(-4, 4, 3)])
 spec("getitem_separated", lambda L, a, i, j: a[i, :, j], lambda a, i, j: a[i, :, j],
      [A(3, 4, 5), _idx(0, 3, 2), _idx(0, 5, 2)])
 spec("getitem_adjacent_after_slice", lambda L, a, i: a[:, i, 1:3], lambda a, i: a[:, i, 1:3],
@@ -247,11 +276,13 @@ spec("scatter_add", lambda L, a, i, b: L.scatter_add(a, 1, i, b), lambda a, i, b
      [A(3, 4), _idx(0, 4, 3, 5), A(3, 5)])
 spec("scatter", lambda L, a, i, b: a.scatter(1, i, b), lambda a, i, b: _np_scatter(a, i, b),
      [A(3, 5), Arg((3, 2), dtype="int64", grad=False, gen=lambda rng: np.array([[4, 0], [1, 2], [3, 1]])), A(3, 2)])
-spec("scatter_value", lambda L, a, i: L.scatter(a, 0, i, 2.5), lambda a, i: _np_scatter(a.T, i.T, np.full(i.T.shape, 2.5)).T,
+spec("scatter_value", lambda L, a, i: L.scatter(a, 0, i, 2.5),
+     lambda a, i: _np_scatter(a.T, i.T, np.full(i.T.shape, 2.5)).T,
      [A(3, 4), Arg((1, 4), dtype="int64", grad=False, gen=lambda rng: np.array([[2, 0, 1, 2]]))])
-spec("masked_select", lambda L, a, m: L.masked_select(a, m), lambda a, m: np.broadcast_to(a, (3, 4))[np.broadcast_to(m, (3, 4))],
-     [A(4), _mask(3, 4)])
-spec("index_select", lambda L, a, i: L.index_select(a, 1, i), lambda a, i: np.take(a, i, 1), [A(3, 4, 2), _idx(0, 4, 5)])
+spec("masked_select", lambda L, a, m: L.masked_select(a, m),
+     lambda a, m: np.broadcast_to(a, (3, 4))[np.broadcast_to(m, (3, 4))], [A(4), _mask(3, 4)])
+spec("index_select", lambda L, a, i: L.index_select(a, 1, i), lambda a, i: np.take(a, i, 1),
+     [A(3, 4, 2), _idx(0, 4, 5)])
 spec("flatten", lambda L, a: L.flatten(a, 1), lambda a: a.reshape(a.shape[0], -1), [A(2, 3, 4)])
 spec("flatten_mid", lambda L, a: a.flatten(1, 2), lambda a: a.reshape(2, 12, 5), [A(2, 3, 4, 5)])
 spec("unflatten", lambda L, a: a.unflatten(1, (2, -1)), lambda a: a.reshape(3, 2, 3, 2), [A(3, 6, 2)])
@@ -297,7 +328,8 @@ spec("reciprocal_int", lambda L, a: a.reciprocal(), lambda a: (1 / a).astype(np.
 spec("square", lambda L, a: L.square(a), np.square, [A(3, 4)])
 spec("floor", lambda L, a: L.floor(a), np.floor, [A(3, 4, low=-3, high=3)])
 spec("ceil", lambda L, a: a.ceil(), np.ceil, [A(3, 4, low=-3, high=3)])
-spec("round", lambda L, a: L.round(a), np.round, [Arg((6,), gen=lambda rng: np.array([0.5, 1.5, 2.5, -0.5, 1.2, -2.7]))],
+spec("round", lambda L, a: L.round(a), np.round,
+     [Arg((6,), gen=lambda rng: np.array([0.5, 1.5, 2.5, -0.5, 1.2, -2.7]))],
      grad=False)  # values at the jumps: finite differences see the step
 spec("round_decimals", lambda L, a: a.round(decimals=2), lambda a: np.round(a, 2), [A(3, 4, low=-3, high=3)])
 
@@ -399,7 +431,8 @@ for _r in ("none", "mean", "sum"):
     spec(f"bce_{_r}", lambda L, a, b, reduction: F(L).binary_cross_entropy(a, b, reduction=reduction),
          lambda a, b, reduction: _np_bce(a, b, reduction=reduction),
          [A(3, 4, low=0.05, high=0.95), A(3, 4, low=0.0, high=1.0)], kwargs=dict(reduction=_r))
-    spec(f"bce_logits_{_r}", lambda L, a, b, reduction: F(L).binary_cross_entropy_with_logits(a, b, reduction=reduction),
+    spec(f"bce_logits_{_r}",
+         lambda L, a, b, reduction: F(L).binary_cross_entropy_with_logits(a, b, reduction=reduction),
          lambda a, b, reduction: _np_bce_logits(a, b, reduction=reduction),
          [A(3, 4, low=-4, high=4), A(3, 4, low=0.0, high=1.0)], kwargs=dict(reduction=_r))
     spec(f"cross_entropy_{_r}", lambda L, a, t, reduction: F(L).cross_entropy(a, t, reduction=reduction),
@@ -437,7 +470,8 @@ for _r in ("none", "mean", "sum"):
          kwargs=dict(reduction=_r))
 
 spec("bce_weight", lambda L, a, b, w: F(L).binary_cross_entropy(a, b, weight=w),
-     lambda a, b, w: _np_bce(a, b, w), [A(3, 4, low=0.05, high=0.95), A(3, 4, low=0, high=1), A(4, low=0.2, high=2, grad=False)])
+     lambda a, b, w: _np_bce(a, b, w),
+     [A(3, 4, low=0.05, high=0.95), A(3, 4, low=0, high=1), A(4, low=0.2, high=2, grad=False)])
 spec("bce_logits_weight_pos_weight",
      lambda L, a, b, w, pw: F(L).binary_cross_entropy_with_logits(a, b, weight=w, pos_weight=pw),
      lambda a, b, w, pw: _np_bce_logits(a, b, w, pw),
@@ -563,7 +597,6 @@ def _mask_zero(a):
 # ---------------------------------------------------------------------------------------------
 # pooling and normalization (max/avg/adaptive pooling, unpooling, batch norm, interpolate, pad)
 # ---------------------------------------------------------------------------------------------
-import random as _random
 
 
 def _distinct(*shape):

@@ -4,10 +4,10 @@ import math
 
 import numpy as np
 import pytest
+
 import rosenblatt as rb
 import rosenblatt.nn as rnn
 import rosenblatt.nn.functional as RF
-
 from conftest import torch
 
 TF = torch.nn.functional

@@ -96,7 +96,8 @@ def _run_workloads(seed=0):
     a = rb.tensor(rng.standard_normal((37, 29), dtype=np.float32) * 6, requires_grad=True)
     for name, fn in (("sigmoid", rb.sigmoid), ("tanh", rb.tanh), ("relu", F.relu), ("elu", F.elu),
                      ("leaky", lambda t: F.leaky_relu(t, 0.1)), ("exp", rb.exp), ("softmax", lambda t: F.softmax(t, 1)),
-                     ("log_softmax", lambda t: F.log_softmax(t, 0)), ("log", lambda t: (t * t + 1).log()), ("sqrt", lambda t: (t * t).sqrt()),
+                     ("log_softmax", lambda t: F.log_softmax(t, 0)), ("log", lambda t: (t * t + 1).log()),
+                     ("sqrt", lambda t: (t * t).sqrt()),
                      ("strided", lambda t: rb.tanh(t.t()) * t.t() + 1)):
         a.grad = None
         y = fn(a)
@@ -129,7 +130,8 @@ def test_every_capability_gives_the_same_results():
     for cap in CAPS[1:]:
         for key, ref in base.items():
             # float32 rounding: FMA contraction and vector widths reorder sums across capabilities
-            np.testing.assert_allclose(results[cap][key], ref, rtol=2e-5, atol=2e-5, err_msg=f"{cap} vs {CAPS[0]}: {key}")
+            np.testing.assert_allclose(results[cap][key], ref, rtol=2e-5, atol=2e-5,
+                                       err_msg=f"{cap} vs {CAPS[0]}: {key}")
 
 
 @pytest.mark.parametrize("cap", CAPS)

@@ -6,6 +6,7 @@ import struct
 
 import numpy as np
 import pytest
+
 import rosenblatt as rb
 from rosenblatt.utils.data import (
     BatchSampler,
@@ -388,7 +389,8 @@ def test_weighted_random_sampler():
     assert counts[0] == 0 and 2.6 < counts[2] / counts[1] < 3.4
     again = list(WeightedRandomSampler(rb.tensor(w), 4000, generator=rb.Generator().manual_seed(0)))
     assert again == draws
-    once = list(WeightedRandomSampler([1.0, 1.0, 0.0, 5.0], 3, replacement=False, generator=rb.Generator().manual_seed(1)))
+    once = list(WeightedRandomSampler([1.0, 1.0, 0.0, 5.0], 3, replacement=False,
+                                      generator=rb.Generator().manual_seed(1)))
     assert sorted(once) == [0, 1, 3]
     with pytest.raises(RuntimeError, match="without replacement"):
         WeightedRandomSampler([1.0, 0.0], 2, replacement=False)

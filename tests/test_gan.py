@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+
 import rosenblatt as rb
 from rosenblatt import nn, optim
 
@@ -191,7 +192,8 @@ def test_conditional_gan_step_sample_and_labels():
     G, D = _mlp(2 + k, 8, 4), _mlp(4 + k, 8, 1)
     cgan = rb.gan.ConditionalGAN(G, D, 2, k)
     out = cgan.train_step(rb.randn(6, 4), rb.tensor([0, 1, 2, 0, 1, 2]))
-    assert set(out) == {"d_loss", "g_loss", "d_real", "d_fake", "penalty"} and all(math.isfinite(v) for v in out.values())
+    assert set(out) == {"d_loss", "g_loss", "d_real", "d_fake", "penalty"}
+    assert all(math.isfinite(v) for v in out.values())
     s = cgan.sample(5, labels=2)
     assert tuple(s.shape) == (5, 4)
     # the label reaches G: same z, different labels -> different samples
@@ -296,7 +298,8 @@ def test_save_image_grid(tmp_path):
     img = np.asarray(PIL.open(path))
     assert img.shape == (3 * 5 + 1, 2 * 4 + 1)  # 3 rows of 2, 1-pixel padding
     assert (img[1:5, 5:8] == 255).all() and (img[1:5, 1:4] == 0).all()
-    rgb = save_image_grid(np.full((2, 3, 2, 2), -1.0), str(tmp_path / "rgb.png"), nrow=2, padding=0, value_range=(-1, 1))
+    rgb = save_image_grid(np.full((2, 3, 2, 2), -1.0), str(tmp_path / "rgb.png"), nrow=2, padding=0,
+                          value_range=(-1, 1))
     assert np.asarray(PIL.open(rgb)).shape == (2, 4, 3) and np.asarray(PIL.open(rgb)).max() == 0
     with pytest.raises(ValueError, match="images must be"):
         save_image_grid(np.zeros((2, 2, 4, 4)), str(tmp_path / "bad.png"))

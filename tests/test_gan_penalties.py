@@ -6,6 +6,7 @@ import copy
 
 import numpy as np
 import pytest
+
 import rosenblatt as rb
 from conftest import requires_torch, torch
 from rosenblatt import nn, optim
@@ -148,7 +149,7 @@ def test_wgan_gp_learns_1d_gaussian():
                      d_optimizer=optim.Adam(D.parameters(), lr=1e-3, betas=(0.0, 0.9)))
     data = (np.random.default_rng(0).standard_normal(2000) * 1.25 + 4.0)
     before = _w1(gan.sample(2000).numpy(), data)
-    for phase in range(2):
+    for _ in range(2):
         gan.fit(rb.utils.data.DataLoader(rb.utils.data.TensorDataset(rb.randn(600 * 64, 1) * 1.25 + 4.0),
                                          batch_size=64), epochs=1, verbose=False)
         for opt in (gan.g_optimizer, gan.d_optimizer):

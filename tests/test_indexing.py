@@ -182,7 +182,8 @@ def test_setitem_through_a_view_writes_the_base():
 
 
 @requires_torch
-@pytest.mark.parametrize("key", [(0, slice(1, None)), ([0, 2],), (slice(None), [1, 1, 3])], ids=["basic", "rows", "dup"])
+@pytest.mark.parametrize("key", [(0, slice(1, None)), ([0, 2],), (slice(None), [1, 1, 3])],
+                         ids=["basic", "rows", "dup"])
 def test_setitem_autograd_matches_torch(key):
     import torch
 
@@ -272,7 +273,8 @@ def test_index_errors():
 def test_cat_stack_split_errors():
     a, b = rb.zeros(2, 3), rb.zeros(3, 4)
     with pytest.raises(RuntimeError, match=r"Sizes of tensors must match except in dimension 0\. Expected size 3 but "
-                                           r"got size 4 for tensor number 1 in the list \(shapes \[2, 3\] and \[3, 4\]\)"):
+                                           r"got size 4 for tensor number 1 in the list "
+                                           r"\(shapes \[2, 3\] and \[3, 4\]\)"):
         rb.cat([a, b])
     with pytest.raises(RuntimeError, match=r"Tensors must have same number of dimensions: got 2 and 3"):
         rb.cat([a, rb.zeros(2, 3, 1)])
@@ -300,7 +302,8 @@ def test_gather_select_narrow_errors():
         rb.gather(x, 1, rb.zeros(4, 1, dtype=rb.int64))
     with pytest.raises(IndexError, match="index out of range in self"):
         rb.index_select(x, 0, rb.tensor([3]))
-    with pytest.raises(IndexError, match=r"select\(\): index 7 out of range for tensor of size \[3, 4\] at dimension 1"):
+    with pytest.raises(IndexError,
+                       match=r"select\(\): index 7 out of range for tensor of size \[3, 4\] at dimension 1"):
         rb.select(x, 1, 7)
     with pytest.raises(RuntimeError, match=r"start \(2\) \+ length \(3\) exceeds dimension size \(4\)"):
         rb.narrow(x, 1, 2, 3)
@@ -308,7 +311,8 @@ def test_gather_select_narrow_errors():
         x.masked_fill(rb.tensor([1, 0, 1, 0]), 1.0)
     with pytest.raises(RuntimeError, match=r"flatten\(\) has invalid args"):
         rb.flatten(x, 1, 0)
-    with pytest.raises(RuntimeError, match=r"unflatten: Provided sizes \[3, 2\] don't multiply up to the size of dim 1"):
+    with pytest.raises(RuntimeError,
+                       match=r"unflatten: Provided sizes \[3, 2\] don't multiply up to the size of dim 1"):
         rb.unflatten(x, 1, (3, 2))
 
 
@@ -484,7 +488,7 @@ def test_random_index_expressions_match_torch():
 
     rng = np.random.default_rng(7)
     checked = 0
-    for trial in range(300):
+    for _ in range(300):
         shape = tuple(int(s) for s in rng.integers(1, 5, size=rng.integers(1, 5)))
         a = rng.standard_normal(shape)
         key = _random_key(rng, shape)

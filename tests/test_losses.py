@@ -32,7 +32,8 @@ def test_ignore_index_may_lie_outside_the_classes():
     full = nnF.cross_entropy(x, t([1, 2, 3]), reduction="none").numpy()
     got = nnF.cross_entropy(x, t([1, 99, 3]), ignore_index=99, reduction="none").numpy()
     np.testing.assert_allclose(got, [full[0], 0.0, full[2]], rtol=1e-6)
-    assert nnF.cross_entropy(x, t([1, 99, 3]), ignore_index=99).item() == pytest.approx((full[0] + full[2]) / 2, rel=1e-5)
+    assert nnF.cross_entropy(x, t([1, 99, 3]), ignore_index=99).item() == pytest.approx((full[0] + full[2]) / 2,
+                                                                                         rel=1e-5)
 
 
 def test_all_targets_ignored_gives_nan_mean_as_pytorch():
@@ -86,9 +87,11 @@ def test_bce_input_outside_unit_interval_raises():
 
 
 def test_bce_shape_mismatch_raises_value_error_with_shapes():
-    with pytest.raises(ValueError, match=r"target size \(.*\[3\]\)?\) that is different to the input size \(.*\[3, 1\]\)?\)"):
+    with pytest.raises(ValueError,
+                       match=r"target size \(.*\[3\]\)?\) that is different to the input size \(.*\[3, 1\]\)?\)"):
         nnF.binary_cross_entropy(t(np.full((3, 1), 0.5, np.float32)), t(np.zeros(3, np.float32)))
-    with pytest.raises(ValueError, match=r"Target size \(.*\[3\]\)?\) must be the same as input size \(.*\[3, 1\]\)?\)"):
+    with pytest.raises(ValueError,
+                       match=r"Target size \(.*\[3\]\)?\) must be the same as input size \(.*\[3, 1\]\)?\)"):
         nnF.binary_cross_entropy_with_logits(t(np.zeros((3, 1), np.float32)), t(np.zeros(3, np.float32)))
 
 

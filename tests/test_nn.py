@@ -10,7 +10,6 @@ import pytest
 import rosenblatt as rb
 import rosenblatt.nn as nn
 import rosenblatt.nn.functional as F
-
 from conftest import torch
 
 
@@ -132,7 +131,7 @@ def test_setattr_rules():
     del m.fc2
     assert "fc2" not in dict(m.named_children())
     with pytest.raises(AttributeError):
-        m.fc2
+        _ = m.fc2
     with pytest.raises(KeyError, match="contain"):
         m.register_buffer("a.b", rb.zeros(1))
     with pytest.raises(AttributeError, match="before Module.__init__"):
@@ -220,7 +219,8 @@ def test_strict_errors_match_torch_and_change_nothing(pair):
     with pytest.raises(RuntimeError) as theirs_err:
         theirs.load_state_dict(sd)
     msg = str(ours_err.value)
-    assert msg.startswith("Error(s) in loading state_dict for Sequential:\n\tMissing key(s) in state_dict: \"3.weight\"")
+    assert msg.startswith("Error(s) in loading state_dict for Sequential:\n"
+                          "\tMissing key(s) in state_dict: \"3.weight\"")
     assert "size mismatch for 0.weight: copying a param with shape rosenblatt.Size([8, 5]) from checkpoint, " \
            "the shape in current model is rosenblatt.Size([8, 4])." in msg
     assert msg == str(theirs_err.value).replace("torch.Size", "rosenblatt.Size")

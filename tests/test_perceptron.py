@@ -3,6 +3,7 @@ on separable data, non-convergence on XOR, agreement with a plain-Python stateme
 and input checks."""
 import numpy as np
 import pytest
+
 import rosenblatt as rb
 
 

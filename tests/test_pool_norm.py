@@ -5,6 +5,7 @@ import random
 
 import numpy as np
 import pytest
+
 import rosenblatt as rb
 import rosenblatt.nn.functional as F
 from conftest import requires_torch, torch
@@ -118,7 +119,8 @@ def test_max_pool_ties_and_nan_follow_torch():
     a[0, 0, 1, 2] = np.nan
     for x in (np.ones((1, 1, 4, 4), np.float32), a):
         xr, xt = pair(x)
-        (o_r, i_r), (o_t, i_t) = F.max_pool2d(xr, 3, 1, 1, return_indices=True), TF.max_pool2d(xt, 3, 1, 1, return_indices=True)
+        (o_r, i_r), (o_t, i_t) = (F.max_pool2d(xr, 3, 1, 1, return_indices=True),
+                                  TF.max_pool2d(xt, 3, 1, 1, return_indices=True))
         np.testing.assert_array_equal(o_r.detach().numpy(), o_t.detach().numpy())
         np.testing.assert_array_equal(i_r.numpy(), i_t.numpy())
         o_r.sum().backward()

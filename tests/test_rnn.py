@@ -4,6 +4,7 @@ import time
 
 import numpy as np
 import pytest
+
 import rosenblatt as rb
 from conftest import requires_torch
 from rosenblatt import nn
@@ -360,7 +361,7 @@ def test_lstm_learns_to_remember_the_first_token():
         acc0 = (head(lstm(x)[0][-1]).argmax(1).numpy() == y.numpy()).mean()
     assert acc0 < 0.5  # chance before training
     start = time.time()
-    for step in range(250):
+    for _ in range(250):
         xb, yb = batch(B)
         out, _ = lstm(xb)
         loss = loss_fn(head(out[-1]), yb)

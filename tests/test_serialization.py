@@ -6,6 +6,7 @@ import os
 
 import numpy as np
 import pytest
+
 import rosenblatt as rb
 from conftest import requires_torch
 from rosenblatt import nn, optim
@@ -64,7 +65,8 @@ def test_torch_interop_both_ways(tmp_path):
     np.testing.assert_allclose(model(rb.from_numpy(x)).detach().numpy(),
                                tmodel2(torch.from_numpy(x)).detach().numpy(), rtol=1e-5, atol=1e-6)
     # float16 / bfloat16 / int32 entries load as float32 / float32 / int64
-    save_file({"h": torch.tensor([1.5, -2.0], dtype=torch.float16), "bf": torch.tensor([0.5, 3.0], dtype=torch.bfloat16),
+    save_file({"h": torch.tensor([1.5, -2.0], dtype=torch.float16),
+               "bf": torch.tensor([0.5, 3.0], dtype=torch.bfloat16),
                "i": torch.tensor([7, -8], dtype=torch.int32)}, str(tmp_path / "mixed.safetensors"))
     m = rb.load(tmp_path / "mixed.safetensors")
     assert m["h"].dtype == rb.float32 and m["h"].tolist() == [1.5, -2.0]

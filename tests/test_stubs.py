@@ -41,7 +41,8 @@ def test_package_ships_py_typed_and_stubs():
 @pytest.mark.parametrize("module,stub", [(rb._C, "__init__.pyi"), (rb._C._nn, "_nn.pyi"), (rb._C._optim, "_optim.pyi")])
 def test_stubs_cover_bound_functions(module, stub):
     names, _ = _stub_names(stub)
-    bound = {n for n in _public(module) if callable(getattr(module, n)) and not isinstance(getattr(module, n), type(rb))}
+    bound = {n for n in _public(module)
+             if callable(getattr(module, n)) and not isinstance(getattr(module, n), type(rb))}
     missing = sorted(bound - names)
     assert not missing, f"{stub} lacks {missing}: run tools/gen_stubs.py"
 

@@ -5,6 +5,7 @@ import sys
 
 import numpy as np
 import pytest
+
 import rosenblatt as rb
 from rosenblatt import nn, optim
 from rosenblatt.train import EarlyStopping, History, LambdaCallback, ModelCheckpoint, accuracy, evaluate

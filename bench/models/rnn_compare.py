@@ -7,7 +7,6 @@ import numpy as np
 
 from compare import main as _main  # the timing harness (and the import of rosenblatt and torch)
 
-
 T, B, I, H = 50, 32, 32, 256
 
 

@@ -102,7 +102,8 @@ def _demo_gan(args):
     rb.manual_seed(args.seed)
     x, y = rb.datasets.load_digits()
     x = F.interpolate(x, size=(16, 16), mode="bilinear", align_corners=False).clamp(0, 1) * 2 - 1
-    loader = DataLoader(TensorDataset(x, y), batch_size=64, shuffle=True, generator=rb.Generator().manual_seed(args.seed))
+    loader = DataLoader(TensorDataset(x, y), batch_size=64, shuffle=True,
+                        generator=rb.Generator().manual_seed(args.seed))
     k, latent = 10, args.latent
     G = gan.dcgan_generator(latent + k, channels=1, image_size=16, width=args.width)
     D = gan.dcgan_discriminator(channels=1 + k, image_size=16, width=args.width)  # the label as 10 extra channels

@@ -46,7 +46,8 @@ def show_config():
         f"  BLAS:         {c['blas']}",
         f"  OpenMP:       {'yes' if c['openmp'] else 'no'}, threads: {c['num_threads']}",
         f"  CPU features: {', '.join(c['cpu_features']) or 'none detected'}",
-        f"  CPU kernels:  {c['cpu_capability']} (compiled for {', '.join(c['cpu_dispatch'])}; RB_CPU_CAPABILITY to force a lower one)",
+        f"  CPU kernels:  {c['cpu_capability']} (compiled for {', '.join(c['cpu_dispatch'])}; "
+        "RB_CPU_CAPABILITY to force a lower one)",
         f"  CUDA:         {'available' if c['cuda'] else 'not available (not built)'}",
     ]
     print("\n".join(lines))

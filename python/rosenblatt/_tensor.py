@@ -81,7 +81,8 @@ def as_tensor(data, dtype=None, device=None):
     _check_device(device)
     if isinstance(data, Tensor):
         return data if dtype is None or data.dtype == dtype else data._to_dtype(dtype)
-    if isinstance(data, np.ndarray) and data.dtype in _NP_TO_DTYPE and (dtype is None or _NP_TO_DTYPE[data.dtype] == dtype):
+    if (isinstance(data, np.ndarray) and data.dtype in _NP_TO_DTYPE
+            and (dtype is None or _NP_TO_DTYPE[data.dtype] == dtype)):
         try:
             return _C.from_numpy(data)
         except ValueError:

@@ -31,7 +31,7 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     # Analytical: one backward per output element.
     analytical = {i: np.zeros((inputs[i].numel(), sum(out_sizes))) for i in diff}
     col = 0
-    for k, o in enumerate(outs):
+    for o in outs:
         if not o.requires_grad:
             col += o.numel()
             continue
@@ -62,7 +62,8 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
         if not np.allclose(analytical[i], numerical, atol=atol, rtol=rtol):
             err = np.abs(analytical[i] - numerical).max()
             if raise_exception:
-                raise RuntimeError(f"Jacobian mismatch for output 0 with respect to input {i} (max abs error {err:.3g}),\n"
+                raise RuntimeError(f"Jacobian mismatch for output 0 with respect to input {i} "
+                                   f"(max abs error {err:.3g}),\n"
                                    f"numerical:{numerical}\nanalytical:{analytical[i]}")
             return False
     return True
@@ -85,7 +86,8 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
         grad_outputs = tuple(_C.from_numpy(rng.standard_normal(list(o.shape))).requires_grad_() for o in outs)
     grad_outputs = _as_tuple(grad_outputs)
     if len(grad_outputs) != len(outs):
-        raise ValueError(f"gradgradcheck: {len(outs)} outputs need gradients but {len(grad_outputs)} grad_outputs were given")
+        raise ValueError(f"gradgradcheck: {len(outs)} outputs need gradients but {len(grad_outputs)} "
+                         "grad_outputs were given")
     n = len(inputs)
 
     def first_order(*args):

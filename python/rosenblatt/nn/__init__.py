@@ -1,17 +1,41 @@
 """rosenblatt.nn: modules, parameters, initializations and functional ops with torch.nn's API,
 so scripts and state_dicts move between the two libraries."""
-from .parameter import Buffer, Parameter  # noqa: F401
-from .modules import (  # noqa: F401
-    BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Dropout, ELU, Flatten, HuberLoss, Identity, L1Loss,
-    LeakyReLU, Linear, LogSoftmax, Module, ModuleDict, ModuleList, MSELoss, NLLLoss, ReLU, Sequential,
-    Sigmoid, SmoothL1Loss, Softmax, Step, Tanh)
 from . import functional, init, utils  # noqa: F401
-from .modules.pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d, MaxUnpool2d  # noqa: F401,E402
-from .modules.batchnorm import BatchNorm1d, BatchNorm2d  # noqa: F401,E402
-from .modules.dropout import Dropout2d  # noqa: F401,E402
-from .modules.upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d  # noqa: F401,E402
-from .modules.padding import (  # noqa: F401,E402
-    ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d)
-from .modules import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d  # noqa: F401,E402
-from .modules.rnn import GRU, GRUCell, LSTM, LSTMCell, RNN, RNNBase, RNNCell, RNNCellBase  # noqa: F401
-from .modules.pixelshuffle import PixelShuffle, PixelUnshuffle  # noqa: F401,E402
+from .modules import (  # noqa: F401
+    ELU,
+    BCELoss,
+    BCEWithLogitsLoss,
+    Conv1d,
+    Conv2d,
+    ConvTranspose1d,
+    ConvTranspose2d,
+    CrossEntropyLoss,
+    Dropout,
+    Flatten,
+    HuberLoss,
+    Identity,
+    L1Loss,
+    LeakyReLU,
+    Linear,
+    LogSoftmax,
+    Module,
+    ModuleDict,
+    ModuleList,
+    MSELoss,
+    NLLLoss,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    SmoothL1Loss,
+    Softmax,
+    Step,
+    Tanh,
+)
+from .modules.batchnorm import BatchNorm1d, BatchNorm2d  # noqa: F401
+from .modules.dropout import Dropout2d  # noqa: F401
+from .modules.padding import ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d  # noqa: F401
+from .modules.pixelshuffle import PixelShuffle, PixelUnshuffle  # noqa: F401
+from .modules.pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d, MaxUnpool2d  # noqa: F401
+from .modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase  # noqa: F401
+from .modules.upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d  # noqa: F401
+from .parameter import Buffer, Parameter  # noqa: F401

@@ -3,7 +3,6 @@ Each function is a thin call into rosenblatt._C._nn (the C++ ops and their autog
 import warnings
 
 from .. import _C
-from .._C import Tensor
 
 _nn = _C._nn
 

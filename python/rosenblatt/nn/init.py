@@ -6,7 +6,6 @@ import warnings
 import numpy as np
 
 from .. import _C
-from .._C import Tensor
 from ..autograd import no_grad
 
 __all__ = [

@@ -27,7 +27,8 @@ def save_image_grid(images, path, nrow=8, padding=2, value_range=None, pad_value
         raise ValueError(f"save_image_grid: nrow must be a positive integer, got {nrow!r}")
     if value_range is None:
         lo, hi = float(a.min()), float(a.max())
-        value_range = (-1.0, 1.0) if lo < 0 and lo >= -1 and hi <= 1 else (0.0, 1.0) if lo >= 0 and hi <= 1 else (lo, hi)
+        value_range = ((-1.0, 1.0) if lo < 0 and lo >= -1 and hi <= 1
+                       else (0.0, 1.0) if lo >= 0 and hi <= 1 else (lo, hi))
     lo, hi = value_range
     a = np.clip((a - lo) / max(hi - lo, 1e-12), 0.0, 1.0)
     n, c, h, w = a.shape

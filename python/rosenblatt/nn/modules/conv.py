@@ -1,6 +1,5 @@
 """Convolution layers: Conv1d, Conv2d, ConvTranspose1d and ConvTranspose2d with torch.nn's arguments, parameter
 layouts (weight (out, in/groups, *k), transposed (in, out/groups, *k)), default init and repr."""
-import math
 
 from ... import _C
 from .. import functional as F

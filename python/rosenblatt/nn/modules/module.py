@@ -347,7 +347,7 @@ class Module:
         """Replaces every parameter's and buffer's data with fn(data), keeping the Parameter objects
         (so optimizers holding them still see the new data), as torch does by default."""
         for module in self.modules():
-            for key, p in module._parameters.items():
+            for p in module._parameters.values():
                 if p is None:
                     continue
                 with no_grad():

@@ -1,5 +1,4 @@
 """parameters_to_vector / vector_to_parameters: one flat vector of all parameters and back."""
-import numpy as np
 
 from ... import _C
 from ..._C import Tensor

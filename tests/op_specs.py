@@ -709,6 +709,33 @@ spec("batch_norm_eval", lambda L, x, rm, rv, w, b: _F(L).batch_norm(x, rm, rv, w
      lambda x, rm, rv, w, b: np_batch_norm(x, rm, rv, w, b),
      [A(2, 3, 4, 4), A(3, grad=False), A(3, low=0.5, high=2.0, grad=False), A(3), A(3)])
 
+def np_layer_norm(x, nd, w=None, b=None, eps=1e-5):
+    axes = tuple(range(x.ndim - nd, x.ndim))
+    y = (x - x.mean(axis=axes, keepdims=True)) / np.sqrt(x.var(axis=axes, keepdims=True) + eps)
+    if w is not None:
+        y = y * w
+    if b is not None:
+        y = y + b
+    return y.astype(x.dtype)
+
+
+spec("layer_norm", lambda L, x, w, b: _F(L).layer_norm(x, (4, 5), w, b),
+     lambda x, w, b: np_layer_norm(x, 2, w, b), [A(3, 4, 5), A(4, 5), A(4, 5)])
+spec("layer_norm_plain", lambda L, x: _F(L).layer_norm(x, [6], eps=1e-3),
+     lambda x: np_layer_norm(x, 1, eps=1e-3), [A(2, 3, 6)])
+spec("layer_norm_weight_only", lambda L, x, w: _F(L).layer_norm(x, (7,), w), lambda x, w: np_layer_norm(x, 1, w),
+     [A(5, 7), A(7)])
+
+# embedding lookups: the weight is differentiable, the indices are not
+spec("embedding", lambda L, w, i: _F(L).embedding(i, w), lambda w, i: w[i], [A(7, 4), _idx(0, 7, 3, 5)])
+spec("embedding_1d_repeats", lambda L, w, i: _F(L).embedding(i, w, scale_grad_by_freq=True), lambda w, i: w[i],
+     [A(3, 130), _idx(0, 3, 9)], grad=False)  # scaled gradients are not the forward's derivative: test_embedding.py
+spec("embedding_padding_idx", lambda L, w, i: _F(L).embedding(i, w, padding_idx=-2), lambda w, i: w[i],
+     [A(6, 3), _idx(0, 6, 4, 2)], grad=False)  # the padding row's zeroed gradient: tests/test_embedding.py
+spec("one_hot", lambda L, i: _F(L).one_hot(i, 5), lambda i: np.eye(5, dtype=np.int64)[i], [_idx(0, 5, 3, 4)],
+     grad=False)
+
+
 def _interp_spec(mode, ac, kw):
     tag = "_".join(f"{k}{v}" for k, v in kw.items()).replace(" ", "").replace("(", "").replace(")", "")
     spec(f"interpolate_{mode}_{ac}_{tag}", lambda L, x: _F(L).interpolate(x, mode=mode, align_corners=ac, **kw),

@@ -1,4 +1,4 @@
-// Bindings of the normalization family (ops/norm.h: batch norm, channel dropout) into module _C._nn.
+// Bindings of the normalization family (ops/norm.h: batch and layer norm, channel dropout) into module _C._nn.
 #include "bind.h"
 
 namespace rb::bind {
@@ -16,6 +16,16 @@ void norm(py::module_& m, TensorClass& cls) {
       },
       py::arg("input"), py::arg("running_mean"), py::arg("running_var"), py::arg("weight") = py::none(),
       py::arg("bias") = py::none(), py::arg("training") = false, py::arg("momentum") = 0.1, py::arg("eps") = 1e-5);
+
+  nn.def(
+      "layer_norm",
+      [](const Tensor& x, py::object normalized_shape, OptT w, OptT b, double eps) {
+        std::vector<int64_t> ns = shape_from_object(normalized_shape);
+        py::gil_scoped_release nogil;
+        return layer_norm(x, ns, w, b, eps);
+      },
+      py::arg("input"), py::arg("normalized_shape"), py::arg("weight") = py::none(), py::arg("bias") = py::none(),
+      py::arg("eps") = 1e-5);
 
   nn.def(
       "feature_dropout",

@@ -1,5 +1,6 @@
-// The normalization family's kernel table, on contiguous (N, C, L) data (L = the product of the
-// spatial dims): per-channel statistics accumulated in double, normalization and its closed-form backward.
+// The normalization family's kernel table: batch norm on contiguous (N, C, L) data (L = the product
+// of the spatial dims) and layer norm on contiguous (M, N) rows; statistics accumulated in double,
+// normalization and its closed-form backward.
 #pragma once
 #include <cstdint>
 
@@ -20,6 +21,17 @@ struct NormKernels {
   void (*batch_norm_backward)(const Tensor& dy, const Tensor& x, int64_t N, int64_t C, int64_t L, const double* mean,
                               const double* invstd, const Tensor& weight, bool training, Tensor* dx, Tensor* dweight,
                               Tensor* dbias);
+
+  // x, y: (M, N); weight, bias: (N) or undefined; mean, rstd: (M) outputs, x's dtype. Each row is
+  // normalized by its own statistics (two passes over the row, in double):
+  // y = (x - mean) * rstd * weight + bias, rstd = 1 / sqrt(var + eps), var biased.
+  void (*layer_norm_forward)(const Tensor& x, int64_t M, int64_t N, double eps, const Tensor& weight,
+                             const Tensor& bias, Tensor& y, Tensor& mean, Tensor& rstd);
+  // dy, x, dx: (M, N); mean, rstd: (M) from the forward; dweight, dbias: (N); any output may be null.
+  // With xhat = (x - mean) * rstd and gw = dy * weight, per row:
+  // dx = rstd * (gw - mean(gw) - xhat * mean(gw * xhat)); dweight = sum_rows(dy * xhat), dbias = sum_rows(dy).
+  void (*layer_norm_backward)(const Tensor& dy, const Tensor& x, int64_t M, int64_t N, const Tensor& mean,
+                              const Tensor& rstd, const Tensor& weight, Tensor* dx, Tensor* dweight, Tensor* dbias);
 };
 
 }  // namespace rb

@@ -1,7 +1,8 @@
-// Batch normalization (checks as PyTorch's, the running-statistics update, the autograd node with
-// the fused closed-form backward) and channel-wise dropout built on the Generator and mul.
+// Batch and layer normalization (checks as PyTorch's, batch norm's running-statistics update, the
+// autograd nodes with the fused closed-form backward) and channel-wise dropout built on the Generator and mul.
 #include <cmath>
 #include <mutex>
+#include <string>
 
 #include "rosenblatt/ops.h"
 
@@ -161,6 +162,114 @@ Tensor batch_norm(const Tensor& x, const std::optional<Tensor>& running_mean, co
     node->mean = std::move(mean), node->invstd = std::move(invstd);
     node->N = N, node->C = C, node->L = L, node->eps = eps;
     node->training = training;
+    node->need_x = x.requires_grad();
+    node->need_w = w.defined() && w.requires_grad();
+    node->need_b = b.defined() && b.requires_grad();
+    record(node, {&x, &w, &b}, {&y});
+  }
+  return y;
+}
+
+namespace {
+
+// Layer norm's closed-form backward from differentiable ops, for a backward run with create_graph:
+// the row statistics are recomputed from x, so their own dependence on x is differentiated.
+std::vector<Tensor> layer_norm_backward_graph(const Tensor& g_in, const Tensor& x_in, const Tensor& w, int64_t M,
+                                              int64_t N, double eps, bool need_x, bool need_w, bool need_b) {
+  const Dims row{1};
+  Tensor x = reshape(x_in, {M, N}), g = reshape(g_in, {M, N});
+  Tensor xc = sub(x, rb::mean(x, row, true));
+  Tensor rstd = div(ones({}, x.dtype()), unary(UnaryOp::Sqrt, add(rb::mean(mul(xc, xc), row, true), Scalar(eps))));
+  Tensor xhat = mul(xc, rstd);
+  Tensor gw = w.defined() ? mul(g, reshape(w, {1, N})) : g;
+  Tensor dx, dw, db;
+  if (need_x) {
+    dx = mul(rstd, sub(sub(gw, rb::mean(gw, row, true)), mul(xhat, rb::mean(mul(gw, xhat), row, true))));
+    dx = reshape(dx, x_in.shape());
+  }
+  if (need_w) dw = reshape(sum(mul(g, xhat), {0}), w.shape());
+  if (need_b) db = reshape(sum(g, {0}), w.defined() ? w.shape() : Shape{N});
+  return {dx, dw, db};
+}
+
+struct NativeLayerNormBackward0 : Node {
+  SavedTensor x, weight;
+  Tensor mean, rstd;  // (M): statistics of the forward, not differentiated (create_graph recomputes them)
+  Shape param_shape;  // normalized_shape, the shape of weight and bias
+  int64_t M = 0, N = 0;
+  double eps = 0;
+  bool need_x, need_w, need_b;
+  std::string name() const override { return "NativeLayerNormBackward0"; }
+  void release_saved() override { x.reset(), weight.reset(), mean = Tensor(), rstd = Tensor(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
+    Tensor xv = x.unpack(*this);
+    Tensor wv = weight.defined() ? weight.unpack(*this) : Tensor();
+    if (GradMode::enabled()) {
+      std::vector<Tensor> r = layer_norm_backward_graph(grads[0], xv, wv, M, N, eps, need_x, need_w, need_b);
+      if (need_b && !wv.defined()) r[2] = reshape(r[2], param_shape);
+      return r;
+    }
+    Tensor g = grads[0].contiguous();
+    Tensor dx, dw, db;
+    if (need_x) dx = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
+    if (need_w) dw = Tensor::empty(param_shape, xv.dtype(), xv.device());
+    if (need_b) db = Tensor::empty(param_shape, xv.dtype(), xv.device());
+    kernels<NormKernels>("layer_norm_backward", g)
+        .layer_norm_backward(g, xv, M, N, mean, rstd, wv, need_x ? &dx : nullptr, need_w ? &dw : nullptr,
+                             need_b ? &db : nullptr);
+    return {dx, dw, db};
+  }
+};
+
+void check_layer_norm_param(const std::optional<Tensor>& t, const char* what, const Tensor& x,
+                            const std::vector<int64_t>& normalized_shape) {
+  if (!t) return;
+  RB_CHECK(t->shape() == Shape(normalized_shape.begin(), normalized_shape.end()), Error, "Expected ", what,
+           " to be of same shape as normalized_shape, but got ", what, " of shape ", t->shape(),
+           " and normalized_shape = ", Shape(normalized_shape.begin(), normalized_shape.end()));
+  check_same_device(x, *t, "layer_norm");
+  RB_CHECK(t->dtype() == x.dtype(), Error, "layer_norm: expected ", what, " of dtype ", dtype_name(x.dtype()), ", got ",
+           dtype_name(t->dtype()));
+}
+
+}  // namespace
+
+Tensor layer_norm(const Tensor& x, const std::vector<int64_t>& normalized_shape, const std::optional<Tensor>& weight,
+                  const std::optional<Tensor>& bias, double eps) {
+  const auto& k = kernels<NormKernels>("layer_norm", x);
+  const Shape ns(normalized_shape.begin(), normalized_shape.end());
+  const int64_t nd = static_cast<int64_t>(ns.size());
+  RB_CHECK(nd >= 1, Error,
+           "Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got "
+           "normalized_shape = ",
+           ns);
+  bool match = x.dim() >= nd;
+  for (int64_t i = 0; match && i < nd; ++i) match = x.size(x.dim() - nd + i) == ns[i];
+  if (!match) {
+    std::string dims;  // PyTorch's message: "[*, 3, 4]"
+    for (int64_t v : ns) dims += ", " + std::to_string(v);
+    RB_CHECK(false, Error, "Given normalized_shape=", ns, ", expected input with shape [*", dims,
+             "], but got input of size", x.shape());
+  }
+  RB_CHECK(is_floating(x.dtype()), NotImplementedError, "\"layer_norm\" not implemented for '",
+           x.dtype() == DType::Int64 ? "Long" : "Bool", "'");
+  check_layer_norm_param(weight, "weight", x, normalized_shape);
+  check_layer_norm_param(bias, "bias", x, normalized_shape);
+  int64_t N = 1;
+  for (int64_t v : ns) N *= v;
+  const int64_t M = N == 0 ? 0 : x.numel() / N;
+  Tensor xc = x.contiguous();
+  Tensor w = weight ? weight->contiguous() : Tensor(), b = bias ? bias->contiguous() : Tensor();
+  Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
+  Tensor mean = Tensor::empty({M}, x.dtype(), x.device()), rstd = Tensor::empty({M}, x.dtype(), x.device());
+  if (M > 0 && N > 0) k.layer_norm_forward(xc, M, N, eps, w, b, y, mean, rstd);
+  if (any_requires_grad({&x, &w, &b})) {
+    auto node = std::make_shared<NativeLayerNormBackward0>();
+    node->x = SavedTensor(xc);
+    if (w.defined()) node->weight = SavedTensor(w);
+    node->mean = mean, node->rstd = rstd;
+    node->param_shape = ns;
+    node->M = M, node->N = N, node->eps = eps;
     node->need_x = x.requires_grad();
     node->need_w = w.defined() && w.requires_grad();
     node->need_b = b.defined() && b.requires_grad();

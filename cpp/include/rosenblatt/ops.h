@@ -5,6 +5,7 @@
 #include "rosenblatt/ops/activation.h"
 #include "rosenblatt/ops/conv.h"
 #include "rosenblatt/ops/elementwise.h"
+#include "rosenblatt/ops/embedding.h"
 #include "rosenblatt/ops/factory.h"
 #include "rosenblatt/ops/indexing.h"
 #include "rosenblatt/ops/linalg.h"

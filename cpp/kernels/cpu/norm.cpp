@@ -1,6 +1,8 @@
 // CPU batch normalization: each channel is a set of N runs of L contiguous values. Statistics and
 // the backward reductions go channel by channel (threads over channels); normalization goes plane
-// by plane (threads over N*C), so both stay parallel when C is small.
+// by plane (threads over N*C), so both stay parallel when C is small. Layer normalization: each row
+// is independent (threads over rows), except the weight and bias gradients, summed over rows by
+// column blocks (threads over blocks) so no two threads add into the same value.
 #include "norm.h"
 
 #include <algorithm>
@@ -114,7 +116,109 @@ void batch_norm_backward(const Tensor& dy, const Tensor& x, int64_t N, int64_t C
   });
 }
 
-extern const NormKernels norm_kernels = {&batch_norm_stats, &batch_norm_forward, &batch_norm_backward};
+void layer_norm_forward(const Tensor& x, int64_t M, int64_t N, double eps, const Tensor& weight, const Tensor& bias,
+                        Tensor& y, Tensor& mean, Tensor& rstd) {
+  RB_DISPATCH_FLOATING(x.dtype(), "layer_norm", [&] {
+    using T = scalar_t;
+    const T* px = static_cast<const T*>(x.raw_data());
+    const T* pw = weight.defined() ? static_cast<const T*>(weight.raw_data()) : nullptr;
+    const T* pb = bias.defined() ? static_cast<const T*>(bias.raw_data()) : nullptr;
+    T* py = static_cast<T*>(y.raw_data());
+    T* pm = static_cast<T*>(mean.raw_data());
+    T* pr = static_cast<T*>(rstd.raw_data());
+    parallel_for(M, grain_for(N), [&](int64_t b, int64_t e) {
+      for (int64_t m = b; m < e; ++m) {
+        const T* xr = px + m * N;
+        T* yr = py + m * N;
+        // Two passes (mean, then the centred squares): exact where sum-of-squares would cancel.
+        double s = 0;
+        for (int64_t j = 0; j < N; ++j) s += xr[j];
+        const double mu = s / static_cast<double>(N);
+        double ss = 0;
+        for (int64_t j = 0; j < N; ++j) {
+          double d = static_cast<double>(xr[j]) - mu;
+          ss += d * d;
+        }
+        const double r = 1.0 / std::sqrt(ss / static_cast<double>(N) + eps);
+        pm[m] = static_cast<T>(mu), pr[m] = static_cast<T>(r);
+        const T tr = static_cast<T>(r), tk = static_cast<T>(-mu * r);  // xhat = x * tr + tk
+        if (pw && pb)
+          for (int64_t j = 0; j < N; ++j) yr[j] = (xr[j] * tr + tk) * pw[j] + pb[j];
+        else if (pw)
+          for (int64_t j = 0; j < N; ++j) yr[j] = (xr[j] * tr + tk) * pw[j];
+        else if (pb)
+          for (int64_t j = 0; j < N; ++j) yr[j] = xr[j] * tr + tk + pb[j];
+        else
+          for (int64_t j = 0; j < N; ++j) yr[j] = xr[j] * tr + tk;
+      }
+    });
+  });
+}
+
+void layer_norm_backward(const Tensor& dy, const Tensor& x, int64_t M, int64_t N, const Tensor& mean,
+                         const Tensor& rstd, const Tensor& weight, Tensor* dx, Tensor* dweight, Tensor* dbias) {
+  RB_DISPATCH_FLOATING(x.dtype(), "layer_norm_backward", [&] {
+    using T = scalar_t;
+    const T* pg = static_cast<const T*>(dy.raw_data());
+    const T* px = static_cast<const T*>(x.raw_data());
+    const T* pw = weight.defined() ? static_cast<const T*>(weight.raw_data()) : nullptr;
+    const T* pm = static_cast<const T*>(mean.raw_data());
+    const T* pr = static_cast<const T*>(rstd.raw_data());
+    if (dweight || dbias) {
+      // Column blocks of 64: each thread owns its columns and walks all rows (rows stay sequential in memory).
+      T* dw = dweight ? static_cast<T*>(dweight->raw_data()) : nullptr;
+      T* db = dbias ? static_cast<T*>(dbias->raw_data()) : nullptr;
+      constexpr int64_t kBlock = 64;
+      parallel_for((N + kBlock - 1) / kBlock, grain_for(M * kBlock), [&](int64_t b, int64_t e) {
+        double aw[kBlock], ab[kBlock];
+        for (int64_t blk = b; blk < e; ++blk) {
+          const int64_t j0 = blk * kBlock, nb = std::min(kBlock, N - j0);
+          std::fill(aw, aw + nb, 0.0), std::fill(ab, ab + nb, 0.0);
+          for (int64_t m = 0; m < M; ++m) {
+            const T* gr = pg + m * N + j0;
+            const T* xr = px + m * N + j0;
+            const double mu = pm[m], r = pr[m];
+            for (int64_t j = 0; j < nb; ++j) {
+              aw[j] += static_cast<double>(gr[j]) * ((static_cast<double>(xr[j]) - mu) * r);
+              ab[j] += gr[j];
+            }
+          }
+          if (dw)
+            for (int64_t j = 0; j < nb; ++j) dw[j0 + j] = static_cast<T>(aw[j]);
+          if (db)
+            for (int64_t j = 0; j < nb; ++j) db[j0 + j] = static_cast<T>(ab[j]);
+        }
+      });
+    }
+    if (!dx) return;
+    T* pd = static_cast<T*>(dx->raw_data());
+    parallel_for(M, grain_for(N), [&](int64_t b, int64_t e) {
+      for (int64_t m = b; m < e; ++m) {
+        const T* gr = pg + m * N;
+        const T* xr = px + m * N;
+        T* dr = pd + m * N;
+        const double mu = pm[m], r = pr[m];
+        // Row sums of gw and gw * xhat, then dx = a * gw + k1 * x + k0 with xhat expanded.
+        double sg = 0, sgx = 0;
+        for (int64_t j = 0; j < N; ++j) {
+          double gw = static_cast<double>(gr[j]) * (pw ? static_cast<double>(pw[j]) : 1.0);
+          sg += gw;
+          sgx += gw * (static_cast<double>(xr[j]) - mu) * r;
+        }
+        const double inv_n = 1.0 / static_cast<double>(N);
+        const T ta = static_cast<T>(r), k1 = static_cast<T>(-r * r * sgx * inv_n),
+                k0 = static_cast<T>(r * (r * sgx * inv_n * mu - sg * inv_n));
+        if (pw)
+          for (int64_t j = 0; j < N; ++j) dr[j] = gr[j] * pw[j] * ta + xr[j] * k1 + k0;
+        else
+          for (int64_t j = 0; j < N; ++j) dr[j] = gr[j] * ta + xr[j] * k1 + k0;
+      }
+    });
+  });
+}
+
+extern const NormKernels norm_kernels = {&batch_norm_stats, &batch_norm_forward, &batch_norm_backward,
+                                         &layer_norm_forward, &layer_norm_backward};
 
 RB_CPU_NAMESPACE_END
 

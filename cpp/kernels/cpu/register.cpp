@@ -6,6 +6,7 @@
 #include "conv.h"
 #include "elementwise.h"
 #include "elementwise_ext.h"
+#include "embedding.h"
 #include "indexing.h"
 #include "linear.h"
 #include "loss.h"
@@ -32,9 +33,10 @@ void register_builtin_kernels() {
   // A function-local static: the registration runs once, even when two threads ask at once.
   static const bool done = [] {
     register_cpu<ActivationKernels, ConvKernels<float>, ConvKernels<double>, ElementwiseKernels, ElementwiseExtKernels,
-                 IndexingKernels, LinearKernels, LossKernels, NormKernels, OptimKernels<float>, OptimKernels<double>,
-                 PerceptronKernels, PoolKernels, RandomKernels, RecurrentKernels<float>, RecurrentKernels<double>,
-                 ReduceKernels, ResizeKernels, BlasKernels<float>, BlasKernels<double>, BlasKernels<int64_t>>();
+                 EmbeddingKernels, IndexingKernels, LinearKernels, LossKernels, NormKernels, OptimKernels<float>,
+                 OptimKernels<double>, PerceptronKernels, PoolKernels, RandomKernels, RecurrentKernels<float>,
+                 RecurrentKernels<double>, ReduceKernels, ResizeKernels, BlasKernels<float>, BlasKernels<double>,
+                 BlasKernels<int64_t>>();
     return true;
   }();
   (void)done;

@@ -7,7 +7,7 @@ import numpy
 import typing
 from . import _nn
 from . import _optim
-__all__: list[str] = ['Generator', 'Node', 'Tensor', 'abs', 'add', 'all', 'amax', 'amin', 'any', 'arange', 'argmax', 'argmin', 'bernoulli', 'bitwise_and', 'bitwise_not', 'bitwise_or', 'bitwise_xor', 'bmm', 'broadcast_shapes', 'broadcast_to', 'cat', 'ceil', 'chunk', 'clamp', 'clip', 'clone', 'concat', 'concatenate', 'conv1d', 'conv2d', 'conv_transpose1d', 'conv_transpose2d', 'default_generator', 'device', 'div', 'dtype', 'empty', 'empty_like', 'eq', 'exp', 'eye', 'flatten', 'floor', 'floor_divide', 'from_dlpack', 'from_numpy', 'full', 'full_like', 'gather', 'ge', 'get_num_threads', 'gt', 'index_put', 'index_select', 'is_grad_enabled', 'isfinite', 'isinf', 'isnan', 'le', 'linspace', 'log', 'log_softmax', 'logical_and', 'logical_not', 'logical_or', 'logical_xor', 'logsumexp', 'lt', 'masked_fill', 'masked_select', 'matmul', 'max', 'maximum', 'mean', 'min', 'minimum', 'mm', 'mul', 'narrow', 'ne', 'neg', 'nonzero', 'normal', 'ones', 'ones_like', 'permute', 'pow', 'prod', 'rand', 'rand_like', 'randint', 'randint_like', 'randn', 'randn_like', 'randperm', 'reciprocal', 'relu', 'relu_', 'remainder', 'reshape', 'result_type', 'round', 'scatter', 'scatter_add', 'select', 'set_num_threads', 'sigmoid', 'sigmoid_', 'sign', 'softmax', 'split', 'sqrt', 'square', 'squeeze', 'stack', 'std', 'sub', 'sum', 't', 'tanh', 'tanh_', 'transpose', 'trunc', 'unbind', 'unflatten', 'unsqueeze', 'var', 'where', 'zeros', 'zeros_like']
+__all__: list[str] = ['Generator', 'Node', 'Tensor', 'abs', 'add', 'all', 'amax', 'amin', 'any', 'arange', 'argmax', 'argmin', 'bernoulli', 'bitwise_and', 'bitwise_not', 'bitwise_or', 'bitwise_xor', 'bmm', 'broadcast_shapes', 'broadcast_to', 'cat', 'ceil', 'chunk', 'clamp', 'clip', 'clone', 'concat', 'concatenate', 'conv1d', 'conv2d', 'conv_transpose1d', 'conv_transpose2d', 'default_generator', 'device', 'div', 'dtype', 'embedding', 'embedding_renorm_', 'empty', 'empty_like', 'eq', 'exp', 'eye', 'flatten', 'floor', 'floor_divide', 'from_dlpack', 'from_numpy', 'full', 'full_like', 'gather', 'ge', 'get_num_threads', 'gt', 'index_put', 'index_select', 'is_grad_enabled', 'isfinite', 'isinf', 'isnan', 'le', 'linspace', 'log', 'log_softmax', 'logical_and', 'logical_not', 'logical_or', 'logical_xor', 'logsumexp', 'lt', 'masked_fill', 'masked_select', 'matmul', 'max', 'maximum', 'mean', 'min', 'minimum', 'mm', 'mul', 'narrow', 'ne', 'neg', 'nonzero', 'normal', 'ones', 'ones_like', 'permute', 'pow', 'prod', 'rand', 'rand_like', 'randint', 'randint_like', 'randn', 'randn_like', 'randperm', 'reciprocal', 'relu', 'relu_', 'remainder', 'reshape', 'result_type', 'round', 'scatter', 'scatter_add', 'select', 'set_num_threads', 'sigmoid', 'sigmoid_', 'sign', 'softmax', 'split', 'sqrt', 'square', 'squeeze', 'stack', 'std', 'sub', 'sum', 't', 'tanh', 'tanh_', 'transpose', 'trunc', 'unbind', 'unflatten', 'unsqueeze', 'var', 'where', 'zeros', 'zeros_like']
 class Tensor:
     __array_priority__: typing.ClassVar[int] = 1000
     data: Tensor
@@ -1010,6 +1010,10 @@ def div(input: Tensor, other: Number) -> Tensor:
     ...
 @typing.overload
 def div(input: Number, other: Tensor) -> Tensor:
+    ...
+def embedding(weight: Tensor, indices: Tensor, padding_idx: typing.SupportsInt | typing.SupportsIndex = -1, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    ...
+def embedding_renorm_(input: typing.Any, indices: Tensor, max_norm: typing.SupportsFloat | typing.SupportsIndex, norm_type: typing.SupportsFloat | typing.SupportsIndex) -> typing.Any:
     ...
 def empty(*args, size: typing.Any = None, dtype: numpy.dtype[typing.Any] | None = None, device: device | None = None, requires_grad: bool = False) -> Tensor:
     ...

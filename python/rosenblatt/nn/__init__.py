@@ -33,9 +33,11 @@ from .modules import (  # noqa: F401
 )
 from .modules.batchnorm import BatchNorm1d, BatchNorm2d  # noqa: F401
 from .modules.dropout import Dropout2d  # noqa: F401
+from .modules.normalization import LayerNorm  # noqa: F401
 from .modules.padding import ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d  # noqa: F401
 from .modules.pixelshuffle import PixelShuffle, PixelUnshuffle  # noqa: F401
 from .modules.pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d, MaxUnpool2d  # noqa: F401
 from .modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase  # noqa: F401
+from .modules.sparse import Embedding  # noqa: F401
 from .modules.upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d  # noqa: F401
 from .parameter import Buffer, Parameter  # noqa: F401

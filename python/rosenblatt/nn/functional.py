@@ -427,3 +427,10 @@ __all__ += ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]
 
 # PixelShuffle's functional forms (composites of reshape/permute; see nn/modules/pixelshuffle.py).
 from .modules.pixelshuffle import pixel_shuffle, pixel_unshuffle  # noqa: E402,F401
+
+# ---- embeddings and layer norm: the bound C++ functions, whose signatures and defaults are torch's -----
+embedding = _nn.embedding  # (input, weight, padding_idx=None, max_norm=None, norm_type=2.0, ...)
+one_hot = _nn.one_hot  # (tensor, num_classes=-1) -> int64
+layer_norm = _nn.layer_norm  # (input, normalized_shape, weight=None, bias=None, eps=1e-5)
+
+__all__ += ["embedding", "one_hot", "layer_norm"]

@@ -4,6 +4,7 @@
 module or torch as L, so the same entry drives the forward check against `ref` (numpy), the float64
 gradient check, and the parity check against PyTorch (tests/test_ops.py).
 """
+import math
 import random as _random
 from dataclasses import dataclass, field
 from typing import Callable, Optional
@@ -403,6 +404,95 @@ spec("leaky_relu_inplace", lambda L, a: F(L).leaky_relu_(a * 1.0, 0.1), lambda a
 spec("elu_inplace", lambda L, a: F(L).elu_(a * 1.0, 0.5), lambda a: np.where(a > 0, a, 0.5 * np.expm1(a)),
      [A(3, 4)])
 
+
+# The activations PyTorch has beyond those: one kernel pass each (GLU, softmin and PReLU composed
+# from ops), every one checked to second order.
+_erf = np.vectorize(math.erf)
+_SELU_A, _SELU_S = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
+
+def _np_gelu(a):
+    return 0.5 * a * (1 + _erf(a / math.sqrt(2)))
+
+
+def _np_gelu_tanh(a):
+    return 0.5 * a * (1 + np.tanh(math.sqrt(2 / math.pi) * (a + 0.044715 * a ** 3)))
+
+
+def _np_softplus(a, beta=1.0, threshold=20.0):
+    return np.where(a * beta > threshold, a, np.logaddexp(0, a * beta) / beta)
+
+
+def _np_silu(a):
+    return a * _np_sigmoid(a)
+
+
+def _np_hardsigmoid(a):
+    return np.clip(a / 6 + 0.5, 0, 1)
+
+
+def _np_glu(a, dim):
+    x, g = np.split(a, 2, axis=dim)
+    return x * _np_sigmoid(g)
+
+
+def _np_prelu(a, w):
+    return np.where(a > 0, a, (w.reshape((-1,) + (1,) * (a.ndim - 2)) if w.size > 1 else w) * a)
+
+
+def _np_celu(a, alpha):
+    return np.where(a > 0, a, alpha * np.expm1(a / alpha))
+
+
+spec("F_gelu", lambda L, a: F(L).gelu(a), _np_gelu, [A(3, 4, low=-4, high=4)])
+spec("F_gelu_tanh", lambda L, a: F(L).gelu(a, approximate="tanh"), _np_gelu_tanh, [A(3, 4, low=-4, high=4)])
+spec("F_silu", lambda L, a: F(L).silu(a), _np_silu, [A(3, 4, low=-6, high=6)])
+spec("F_mish", lambda L, a: F(L).mish(a), lambda a: a * np.tanh(np.logaddexp(0, a)), [A(3, 4, low=-6, high=6)])
+spec("F_softplus", lambda L, a: F(L).softplus(a), _np_softplus, [A(3, 4, low=-6, high=6)])
+# beta * x crosses the threshold inside the drawn range: both sides are checked
+spec("F_softplus_beta_threshold", lambda L, a: F(L).softplus(a, beta=2.0, threshold=3.0),
+     lambda a: _np_softplus(a, 2.0, 3.0), [A(4, 5, low=-3, high=3)])
+spec("F_softsign", lambda L, a: F(L).softsign(a), lambda a: a / (1 + np.abs(a)), [A(3, 4)])
+spec("F_hardtanh", lambda L, a: F(L).hardtanh(a, min_val=-0.5, max_val=1.5), lambda a: np.clip(a, -0.5, 1.5),
+     [A(3, 4)])
+spec("F_relu6", lambda L, a: F(L).relu6(a), lambda a: np.clip(a, 0, 6), [A(3, 4, low=-3, high=9)])
+# PyTorch has no double backward for hardsigmoid ("derivative for aten::hardsigmoid_backward is not
+# implemented"): parity to first order here, our second order (zero) checked on its own below.
+spec("F_hardsigmoid", lambda L, a: F(L).hardsigmoid(a), _np_hardsigmoid, [A(3, 4, low=-5, high=5)], gradgrad=False)
+spec("F_hardsigmoid", lambda L, a: F(L).hardsigmoid(a), _np_hardsigmoid, [A(3, 4, low=-5, high=5)], torch=False,
+     id="F_hardsigmoid_gradgrad")
+spec("F_hardswish", lambda L, a: F(L).hardswish(a), lambda a: a * np.clip(a + 3, 0, 6) / 6,
+     [A(3, 4, low=-5, high=5)])
+spec("F_selu", lambda L, a: F(L).selu(a), lambda a: _SELU_S * np.where(a > 0, a, _SELU_A * np.expm1(a)), [A(3, 4)])
+spec("selu", lambda L, a: L.selu(a), lambda a: _SELU_S * np.where(a > 0, a, _SELU_A * np.expm1(a)), [A(5)])
+# alpha = 0.5 is exact in float: PyTorch's celu backward rounds 1/alpha through float
+spec("F_celu", lambda L, a: F(L).celu(a, alpha=0.5), lambda a: _np_celu(a, 0.5), [A(3, 4)])
+spec("celu", lambda L, a: L.celu(a), lambda a: _np_celu(a, 1.0), [A(5)])
+spec("F_logsigmoid", lambda L, a: F(L).logsigmoid(a), lambda a: -np.logaddexp(0, -a), [A(3, 4, low=-8, high=8)])
+spec("F_threshold", lambda L, a: F(L).threshold(a, 0.3, -2.0), lambda a: np.where(a > 0.3, a, -2.0), [A(3, 4)])
+spec("threshold", lambda L, a: L.threshold(a, -0.5, 4.0), lambda a: np.where(a > -0.5, a, 4.0), [A(5)])
+spec("F_glu", lambda L, a: F(L).glu(a), lambda a: _np_glu(a, -1), [A(3, 6)])
+spec("F_glu_dim", lambda L, a: F(L).glu(a, dim=1), lambda a: _np_glu(a, 1), [A(2, 4, 3)])
+spec("F_softmin", lambda L, a: F(L).softmin(a, dim=1), lambda a: _np_softmax(-a, 1), [A(2, 5, 3)])
+spec("F_prelu", lambda L, a, w: F(L).prelu(a, w), _np_prelu, [A(2, 3, 4), A(3, low=0.0, high=0.5)])
+spec("F_prelu_one_weight", lambda L, a, w: F(L).prelu(a, w), _np_prelu, [A(4, 5), A(1, low=0.0, high=0.5)])
+spec("prelu", lambda L, a, w: L.prelu(a, w), _np_prelu, [A(2, 2, 3, 3), A(2, low=0.0, high=0.5)])
+# In-place forms (inplace=True, and the trailing-underscore ones PyTorch has), on a non-leaf.
+spec("silu_inplace", lambda L, a: F(L).silu(a * 1.0, inplace=True), _np_silu, [A(3, 4)])
+spec("mish_inplace", lambda L, a: F(L).mish(a * 1.0, inplace=True), lambda a: a * np.tanh(np.logaddexp(0, a)),
+     [A(3, 4)])
+spec("hardtanh_inplace", lambda L, a: F(L).hardtanh_(a * 1.0, -0.5, 0.5), lambda a: np.clip(a, -0.5, 0.5), [A(3, 4)])
+spec("relu6_inplace", lambda L, a: F(L).relu6(a * 1.0, inplace=True), lambda a: np.clip(a, 0, 6),
+     [A(3, 4, low=-3, high=9)])
+spec("hardsigmoid_inplace", lambda L, a: F(L).hardsigmoid(a * 1.0, inplace=True), _np_hardsigmoid,
+     [A(3, 4, low=-5, high=5)], gradgrad=False)
+spec("hardswish_inplace", lambda L, a: F(L).hardswish(a * 1.0, inplace=True), lambda a: a * np.clip(a + 3, 0, 6) / 6,
+     [A(3, 4, low=-5, high=5)])
+spec("selu_inplace", lambda L, a: F(L).selu_(a * 1.0),
+     lambda a: _SELU_S * np.where(a > 0, a, _SELU_A * np.expm1(a)), [A(3, 4)])
+spec("celu_inplace", lambda L, a: F(L).celu_(a * 1.0, 1.5), lambda a: _np_celu(a, 1.5), [A(3, 4)])
+spec("threshold_inplace", lambda L, a: F(L).threshold_(a * 1.0, 0.1, 0.5), lambda a: np.where(a > 0.1, a, 0.5),
+     [A(3, 4)])
 
 # ---------------------------------------------------------------------------------------------
 # losses (nn.functional)

@@ -20,6 +20,13 @@ auto inplace1(F f) {
     return self;
   };
 }
+template <class F>
+auto inplace2(F f) {
+  return [f](py::object self, double a, double b) {
+    f(self.cast<Tensor&>(), a, b);
+    return self;
+  };
+}
 
 }  // namespace
 
@@ -41,6 +48,33 @@ void activation(py::module_& m, TensorClass& cls) {
   nn.def("leaky_relu_", inplace1([](Tensor& x, double a) { leaky_relu_(x, a); }), py::arg("input"),
          py::arg("negative_slope") = 0.01);
   nn.def("elu_", inplace1([](Tensor& x, double a) { elu_(x, a); }), py::arg("input"), py::arg("alpha") = 1.0);
+  nn.def("gelu", &gelu, py::arg("input"), py::arg("approximate") = "none");
+  nn.def("silu", &silu, py::arg("input"));
+  nn.def("mish", &mish, py::arg("input"));
+  nn.def("softplus", &softplus, py::arg("input"), py::arg("beta") = 1.0, py::arg("threshold") = 20.0);
+  nn.def("softsign", &softsign, py::arg("input"));
+  nn.def("hardtanh", &hardtanh, py::arg("input"), py::arg("min_val") = -1.0, py::arg("max_val") = 1.0);
+  nn.def("relu6", &relu6, py::arg("input"));
+  nn.def("hardsigmoid", &hardsigmoid, py::arg("input"));
+  nn.def("hardswish", &hardswish, py::arg("input"));
+  nn.def("selu", &selu, py::arg("input"));
+  nn.def("celu", &celu, py::arg("input"), py::arg("alpha") = 1.0);
+  nn.def("log_sigmoid", &log_sigmoid, py::arg("input"));
+  nn.def("threshold", &threshold, py::arg("input"), py::arg("threshold"), py::arg("value"));
+  nn.def("glu", &glu, py::arg("input"), py::arg("dim") = -1);
+  nn.def("prelu", &prelu, py::arg("input"), py::arg("weight"));
+  nn.def("softmin", &softmin, py::arg("input"), py::arg("dim"));
+  nn.def("silu_", inplace([](Tensor& x) { silu_(x); }), py::arg("input"));
+  nn.def("mish_", inplace([](Tensor& x) { mish_(x); }), py::arg("input"));
+  nn.def("hardtanh_", inplace2([](Tensor& x, double a, double b) { hardtanh_(x, a, b); }), py::arg("input"),
+         py::arg("min_val") = -1.0, py::arg("max_val") = 1.0);
+  nn.def("relu6_", inplace([](Tensor& x) { relu6_(x); }), py::arg("input"));
+  nn.def("hardsigmoid_", inplace([](Tensor& x) { hardsigmoid_(x); }), py::arg("input"));
+  nn.def("hardswish_", inplace([](Tensor& x) { hardswish_(x); }), py::arg("input"));
+  nn.def("selu_", inplace([](Tensor& x) { selu_(x); }), py::arg("input"));
+  nn.def("celu_", inplace1([](Tensor& x, double a) { celu_(x, a); }), py::arg("input"), py::arg("alpha") = 1.0);
+  nn.def("threshold_", inplace2([](Tensor& x, double a, double b) { threshold_(x, a, b); }), py::arg("input"),
+         py::arg("threshold"), py::arg("value"));
 
   // The Generator class is bound elsewhere; it is looked up only when one is passed.
   nn.def(
@@ -59,6 +93,15 @@ void activation(py::module_& m, TensorClass& cls) {
   m.def("sigmoid_", inplace([](Tensor& x) { sigmoid_(x); }), py::arg("input"));
   m.def("tanh_", inplace([](Tensor& x) { tanh_(x); }), py::arg("input"));
   m.def("relu_", inplace([](Tensor& x) { relu_(x); }), py::arg("input"));
+  // torch.selu / celu / threshold / prelu at top level, with their in-place forms (and x.prelu(w))
+  m.def("selu", &selu, py::arg("input"));
+  m.def("celu", &celu, py::arg("input"), py::arg("alpha") = 1.0);
+  m.def("threshold", &threshold, py::arg("input"), py::arg("threshold"), py::arg("value"));
+  m.def("prelu", &prelu, py::arg("input"), py::arg("weight"));
+  m.def("selu_", inplace([](Tensor& x) { selu_(x); }), py::arg("input"));
+  m.def("celu_", inplace1([](Tensor& x, double a) { celu_(x, a); }), py::arg("input"), py::arg("alpha") = 1.0);
+  m.def("threshold_", inplace2([](Tensor& x, double a, double b) { threshold_(x, a, b); }), py::arg("input"),
+        py::arg("threshold"), py::arg("value"));
   cls.def("sigmoid", &sigmoid);
   cls.def("tanh", &tanh);
   cls.def("relu", &relu);
@@ -67,6 +110,7 @@ void activation(py::module_& m, TensorClass& cls) {
   cls.def("sigmoid_", inplace([](Tensor& x) { sigmoid_(x); }));
   cls.def("tanh_", inplace([](Tensor& x) { tanh_(x); }));
   cls.def("relu_", inplace([](Tensor& x) { relu_(x); }));
+  cls.def("prelu", &prelu, py::arg("weight"));
 }
 
 }  // namespace rb::bind

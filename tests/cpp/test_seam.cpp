@@ -14,7 +14,7 @@ using namespace rb;
 namespace {
 
 int g_fake_calls = 0;
-void fake_activation_forward(Act, const Tensor&, Tensor&, double) { ++g_fake_calls; }
+void fake_activation_forward(Act, const Tensor&, Tensor&, ActParams) { ++g_fake_calls; }
 const ActivationKernels& fake_cuda_table() {
   static const ActivationKernels t = {&fake_activation_forward, nullptr, nullptr, nullptr, nullptr, nullptr};
   return t;
@@ -43,7 +43,7 @@ TEST(Seam, RegisteredBackendIsCalled) {
   register_kernels<ActivationKernels>(DeviceType::CUDA, &fake_cuda_table);
   Tensor x = zeros({2});
   g_fake_calls = 0;
-  kernels_for<ActivationKernels>("relu", Device(DeviceType::CUDA, 0)).activation_forward(Act::Relu, x, x, 0);
+  kernels_for<ActivationKernels>("relu", Device(DeviceType::CUDA, 0)).activation_forward(Act::Relu, x, x, {});
   EXPECT_EQ(g_fake_calls, 1);
   // The CPU slot is untouched, and removing the table brings the refusal back.
   EXPECT_NE(&kernels_for<ActivationKernels>("relu", Device()), &fake_cuda_table());

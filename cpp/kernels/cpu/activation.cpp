@@ -23,30 +23,71 @@ double row_sum(const T* p, int64_t n) {
   return s;
 }
 
+// The pieces the new activations share. softplus1: log(1 + e^v) without overflow or the
+// cancellation of log(1 + tiny); sigm: 1 / (1 + e^-v).
+template <class T>
+inline T sigm(T v) {
+  return T(1) / (T(1) + vexp(-v));
+}
+template <class T>
+inline T softplus1(T v) {
+  return (v > T(0) ? v : T(0)) + std::log1p(vexp(-std::abs(v)));
+}
+
 }  // namespace
 
-void activation_forward(Act act, const Tensor& x, Tensor& out, double param) {
-  if (act == Act::Relu && x.dtype() == DType::Int64) {
-    return unary_loop<int64_t, int64_t>(x, out, [](int64_t v) { return v > 0 ? v : int64_t(0); });
+void activation_forward(Act act, const Tensor& x, Tensor& out, ActParams p) {
+  if (x.dtype() == DType::Int64) {  // the piecewise-linear ones keep integers, as PyTorch
+    const auto lo = static_cast<int64_t>(p.a), hi = static_cast<int64_t>(p.b);
+    switch (act) {
+      case Act::Relu: return unary_loop<int64_t, int64_t>(x, out, [](int64_t v) { return v > 0 ? v : int64_t(0); });
+      case Act::Hardtanh:
+        return unary_loop<int64_t, int64_t>(x, out, [lo, hi](int64_t v) { return v < lo ? lo : v > hi ? hi : v; });
+      case Act::Threshold:
+        return unary_loop<int64_t, int64_t>(x, out, [lo, hi](int64_t v) { return v <= lo ? hi : v; });
+      default: break;
+    }
   }
   RB_DISPATCH_FLOATING(x.dtype(), "activation", [&] {
     using T = scalar_t;
-    const T a = static_cast<T>(param);
+    const T a = static_cast<T>(p.a), b = static_cast<T>(p.b);
     switch (act) {
-      case Act::Sigmoid: return unary_loop<T, T>(x, out, [](T v) { return T(1) / (T(1) + vexp(-v)); });
+      case Act::Sigmoid: return unary_loop<T, T>(x, out, [](T v) { return sigm(v); });
       case Act::Tanh: return unary_loop<T, T>(x, out, [](T v) { return vtanh(v); });
       case Act::Relu: return unary_loop<T, T>(x, out, [](T v) { return v > T(0) ? v : (v != v ? v : T(0)); });
       case Act::LeakyRelu: return unary_loop<T, T>(x, out, [a](T v) { return v > T(0) ? v : v * a; });
       case Act::Elu: return unary_loop<T, T>(x, out, [a](T v) { return v > T(0) ? v : a * vexpm1(v); });
       case Act::Step: return unary_loop<T, T>(x, out, [](T v) { return v >= T(0) ? T(1) : T(0); });
+      case Act::Gelu:
+        return unary_loop<T, T>(x, out, [](T v) { return T(0.5) * v * (T(1) + std::erf(v * T(kSqrt1_2))); });
+      case Act::GeluTanh:
+        return unary_loop<T, T>(
+            x, out, [](T v) { return T(0.5) * v * (T(1) + vtanh(T(kGeluBeta) * (v + T(kGeluKappa) * v * v * v))); });
+      case Act::Silu: return unary_loop<T, T>(x, out, [](T v) { return v * sigm(v); });
+      case Act::Mish: return unary_loop<T, T>(x, out, [](T v) { return v * vtanh(softplus1(v)); });
+      case Act::Softplus:
+        // x past the threshold, as PyTorch (which saves the exp there from overflowing)
+        return unary_loop<T, T>(x, out, [a, b](T v) { return v * a > b ? v : softplus1(v * a) / a; });
+      case Act::Softsign: return unary_loop<T, T>(x, out, [](T v) { return v / (T(1) + std::abs(v)); });
+      case Act::Hardtanh: return unary_loop<T, T>(x, out, [a, b](T v) { return v < a ? a : v > b ? b : v; });
+      case Act::Hardsigmoid:
+        return unary_loop<T, T>(x, out, [](T v) { return v <= T(-3) ? T(0) : v >= T(3) ? T(1) : (v + T(3)) / T(6); });
+      case Act::Hardswish:
+        return unary_loop<T, T>(x, out, [](T v) { return v <= T(-3) ? T(0) : v >= T(3) ? v : v * (v + T(3)) / T(6); });
+      case Act::Selu:
+        return unary_loop<T, T>(x, out, [](T v) { return T(kSeluScale) * (v > T(0) ? v : T(kSeluAlpha) * vexpm1(v)); });
+      case Act::Celu: return unary_loop<T, T>(x, out, [a](T v) { return v > T(0) ? v : a * vexpm1(v / a); });
+      case Act::LogSigmoid: return unary_loop<T, T>(x, out, [](T v) { return -softplus1(-v); });
+      case Act::Threshold: return unary_loop<T, T>(x, out, [a, b](T v) { return v <= a ? b : v; });
     }
   });
 }
 
-void activation_backward(Act act, const Tensor& dout, const Tensor& saved, Tensor& dx, double param) {
+// dx = dout * f'(saved), f' written in the input except for sigmoid and tanh (their output).
+void activation_backward(Act act, const Tensor& dout, const Tensor& saved, Tensor& dx, ActParams p) {
   RB_DISPATCH_FLOATING(saved.dtype(), "activation_backward", [&] {
     using T = scalar_t;
-    const T a = static_cast<T>(param);
+    const T a = static_cast<T>(p.a), b = static_cast<T>(p.b);
     switch (act) {
       case Act::Sigmoid: return binary_loop<T, T>(dout, saved, dx, [](T g, T y) { return g * y * (T(1) - y); });
       case Act::Tanh: return binary_loop<T, T>(dout, saved, dx, [](T g, T y) { return g * (T(1) - y * y); });
@@ -55,6 +96,50 @@ void activation_backward(Act act, const Tensor& dout, const Tensor& saved, Tenso
       case Act::Elu:
         return binary_loop<T, T>(dout, saved, dx, [a](T g, T x) { return x > T(0) ? g : g * a * vexp(x); });
       case Act::Step: return binary_loop<T, T>(dout, saved, dx, [](T, T) { return T(0); });
+      case Act::Gelu:  // Phi(x) + x phi(x)
+        return binary_loop<T, T>(dout, saved, dx, [](T g, T x) {
+          const T cdf = T(0.5) * (T(1) + std::erf(x * T(kSqrt1_2)));
+          const T pdf = T(kInvSqrt2Pi) * vexp(T(-0.5) * x * x);
+          return g * (cdf + x * pdf);
+        });
+      case Act::GeluTanh:  // 0.5 (1 + t) + 0.5 x (1 - t^2) u', t = tanh(u), u = beta (x + kappa x^3)
+        return binary_loop<T, T>(dout, saved, dx, [](T g, T x) {
+          const T t = vtanh(T(kGeluBeta) * (x + T(kGeluKappa) * x * x * x));
+          const T du = T(kGeluBeta) * (T(1) + T(3 * kGeluKappa) * x * x);
+          return g * (T(0.5) * (T(1) + t) + T(0.5) * x * (T(1) - t * t) * du);
+        });
+      case Act::Silu:  // s (1 + x (1 - s))
+        return binary_loop<T, T>(dout, saved, dx, [](T g, T x) {
+          const T s = sigm(x);
+          return g * s * (T(1) + x * (T(1) - s));
+        });
+      case Act::Mish:  // tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2)
+        return binary_loop<T, T>(dout, saved, dx, [](T g, T x) {
+          const T t = vtanh(softplus1(x));
+          return g * (t + x * sigm(x) * (T(1) - t * t));
+        });
+      case Act::Softplus:
+        return binary_loop<T, T>(dout, saved, dx, [a, b](T g, T x) { return x * a > b ? g : g * sigm(x * a); });
+      case Act::Softsign:
+        return binary_loop<T, T>(dout, saved, dx, [](T g, T x) {
+          const T d = T(1) + std::abs(x);
+          return g / (d * d);
+        });
+      case Act::Hardtanh:
+        return binary_loop<T, T>(dout, saved, dx, [a, b](T g, T x) { return x <= a || x >= b ? T(0) : g; });
+      case Act::Hardsigmoid:
+        return binary_loop<T, T>(dout, saved, dx, [](T g, T x) { return x > T(-3) && x < T(3) ? g / T(6) : T(0); });
+      case Act::Hardswish:
+        return binary_loop<T, T>(dout, saved, dx, [](T g, T x) {
+          return x < T(-3) ? T(0) : x <= T(3) ? g * (x / T(3) + T(0.5)) : g;
+        });
+      case Act::Selu:
+        return binary_loop<T, T>(
+            dout, saved, dx, [](T g, T x) { return g * T(kSeluScale) * (x > T(0) ? T(1) : T(kSeluAlpha) * vexp(x)); });
+      case Act::Celu:
+        return binary_loop<T, T>(dout, saved, dx, [a](T g, T x) { return x > T(0) ? g : g * vexp(x / a); });
+      case Act::LogSigmoid: return binary_loop<T, T>(dout, saved, dx, [](T g, T x) { return g * sigm(-x); });
+      case Act::Threshold: return binary_loop<T, T>(dout, saved, dx, [a](T g, T x) { return x <= a ? T(0) : g; });
     }
   });
 }

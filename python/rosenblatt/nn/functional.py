@@ -8,7 +8,9 @@ _nn = _C._nn
 
 __all__ = [
     "linear", "relu", "relu_", "leaky_relu", "leaky_relu_", "elu", "elu_", "sigmoid", "tanh", "step",
-    "heaviside_step", "softmax", "log_softmax", "dropout", "flatten", "mse_loss", "l1_loss",
+    "heaviside_step", "gelu", "silu", "mish", "softplus", "softsign", "hardtanh", "hardtanh_", "relu6",
+    "hardsigmoid", "hardswish", "selu", "selu_", "celu", "celu_", "logsigmoid", "threshold", "threshold_",
+    "glu", "prelu", "softmax", "softmin", "log_softmax", "dropout", "flatten", "mse_loss", "l1_loss",
     "smooth_l1_loss", "huber_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "cross_entropy", "nll_loss",
 ]
@@ -61,26 +63,82 @@ def heaviside_step(input):
 step = heaviside_step
 
 
+# The C++ ops as they are bound: their signatures, defaults and checks are written once, in
+# cpp/bindings/activation.cpp and cpp/ops/activation.cpp. The wrappers below add only what is
+# Python's: inplace= picking the in-place op.
+gelu = _nn.gelu
+softplus = _nn.softplus
+softsign = _nn.softsign
+logsigmoid = _nn.log_sigmoid
+glu = _nn.glu
+prelu = _nn.prelu
+hardtanh_ = _nn.hardtanh_
+selu_ = _nn.selu_
+celu_ = _nn.celu_
+threshold_ = _nn.threshold_
+
+
+def silu(input, inplace=False):
+    return _nn.silu_(input) if inplace else _nn.silu(input)
+
+
+def mish(input, inplace=False):
+    return _nn.mish_(input) if inplace else _nn.mish(input)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    return _nn.hardtanh_(input, min_val, max_val) if inplace else _nn.hardtanh(input, min_val, max_val)
+
+
+def relu6(input, inplace=False):
+    return _nn.relu6_(input) if inplace else _nn.relu6(input)
+
+
+def hardsigmoid(input, inplace=False):
+    return _nn.hardsigmoid_(input) if inplace else _nn.hardsigmoid(input)
+
+
+def hardswish(input, inplace=False):
+    return _nn.hardswish_(input) if inplace else _nn.hardswish(input)
+
+
+def selu(input, inplace=False):
+    return _nn.selu_(input) if inplace else _nn.selu(input)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    return _nn.celu_(input, alpha) if inplace else _nn.celu(input, alpha)
+
+
+def threshold(input, threshold, value, inplace=False):
+    return _nn.threshold_(input, threshold, value) if inplace else _nn.threshold(input, threshold, value)
+
+
 def _get_softmax_dim(name, ndim, stacklevel):
     warnings.warn(f"Implicit dimension choice for {name} has been deprecated. "
                   "Change the call to include dim=X as an argument.", stacklevel=stacklevel)
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def softmax(input, dim=None, _stacklevel=3, dtype=None):
+def _softmax_family(name, input, dim, stacklevel, dtype):
+    # one frame deeper than the public function: the warning names the caller's line all the same
     if dim is None:
-        dim = _get_softmax_dim("softmax", input.dim(), _stacklevel)
+        dim = _get_softmax_dim(name, input.dim(), stacklevel + 1)
     if dtype is not None and dtype != input.dtype:
         input = input._to_dtype(dtype)
-    return _nn.softmax(input, dim)
+    return getattr(_nn, name)(input, dim)
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    return _softmax_family("softmax", input, dim, _stacklevel, dtype)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    return _softmax_family("softmin", input, dim, _stacklevel, dtype)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
-    if dim is None:
-        dim = _get_softmax_dim("log_softmax", input.dim(), _stacklevel)
-    if dtype is not None and dtype != input.dtype:
-        input = input._to_dtype(dtype)
-    return _nn.log_softmax(input, dim)
+    return _softmax_family("log_softmax", input, dim, _stacklevel, dtype)
 
 
 def dropout(input, p=0.5, training=True, inplace=False, generator=None):

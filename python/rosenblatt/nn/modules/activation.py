@@ -1,9 +1,18 @@
-"""Activation modules: Sigmoid, Tanh, ReLU, LeakyReLU, ELU, Softmax, LogSoftmax, and Step (the
-Heaviside threshold of the perceptron, ours). Each forward is one call into rosenblatt._C._nn."""
+"""Activation modules with torch.nn's constructors, reprs and state_dicts: Sigmoid, Tanh, ReLU,
+LeakyReLU, ELU, GELU, SiLU, Mish, Softplus, Softsign, Hardtanh, ReLU6, Hardsigmoid, Hardswish, SELU,
+CELU, LogSigmoid, Threshold, GLU, PReLU, Softmax, Softmin, LogSoftmax, and Step (the Heaviside
+threshold of the perceptron, ours). Each forward is one call into rosenblatt._C._nn."""
+import warnings
+
+from ... import _C
 from .. import functional as F
+from .. import init
+from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Softmax", "LogSoftmax", "Step"]
+__all__ = ["Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "GELU", "SiLU", "Mish", "Softplus", "Softsign",
+           "Hardtanh", "ReLU6", "Hardsigmoid", "Hardswish", "SELU", "CELU", "LogSigmoid", "Threshold", "GLU",
+           "PReLU", "Softmax", "Softmin", "LogSoftmax", "Step"]
 
 
 class Sigmoid(Module):
@@ -54,8 +63,11 @@ class LeakyReLU(Module):
         return f"negative_slope={self.negative_slope}{inplace_str}"
 
 
-class ELU(Module):
+class _Alpha(Module):
+    """ELU and CELU: alpha and inplace=; _fn names the nn.functional form."""
+
     __constants__ = ["alpha", "inplace"]
+    _fn = None
 
     def __init__(self, alpha=1.0, inplace=False):
         super().__init__()
@@ -63,36 +75,216 @@ class ELU(Module):
         self.inplace = inplace
 
     def forward(self, input):
-        return F.elu(input, self.alpha, self.inplace)
+        return getattr(F, self._fn)(input, self.alpha, self.inplace)
 
     def extra_repr(self):
         inplace_str = ", inplace=True" if self.inplace else ""
         return f"alpha={self.alpha}{inplace_str}"
 
 
-class Softmax(Module):
+class ELU(_Alpha):
+    _fn = "elu"
+
+
+class CELU(_Alpha):
+    _fn = "celu"
+
+
+class _Inplace(Module):
+    """An activation whose only option is inplace= (SiLU, Mish, Hardsigmoid, Hardswish, SELU):
+    _fn names its nn.functional form."""
+
+    __constants__ = ["inplace"]
+    _fn = None
+
+    def __init__(self, inplace=False):
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input):
+        return getattr(F, self._fn)(input, inplace=self.inplace)
+
+    def extra_repr(self):
+        return "inplace=True" if self.inplace else ""
+
+
+class SiLU(_Inplace):
+    _fn = "silu"
+
+
+class Mish(_Inplace):
+    _fn = "mish"
+
+
+class Hardsigmoid(_Inplace):
+    _fn = "hardsigmoid"
+
+    def extra_repr(self):  # torch's prints no inplace=True for these two
+        return ""
+
+
+class Hardswish(Hardsigmoid):
+    _fn = "hardswish"
+
+
+class SELU(_Inplace):
+    _fn = "selu"
+
+
+class GELU(Module):
+    __constants__ = ["approximate"]
+
+    def __init__(self, approximate="none"):
+        super().__init__()
+        self.approximate = approximate
+
+    def forward(self, input):
+        return F.gelu(input, approximate=self.approximate)
+
+    def extra_repr(self):
+        return f"approximate={self.approximate!r}"
+
+
+class Softplus(Module):
+    __constants__ = ["beta", "threshold"]
+
+    def __init__(self, beta=1.0, threshold=20.0):
+        super().__init__()
+        self.beta = beta
+        self.threshold = threshold
+
+    def forward(self, input):
+        return F.softplus(input, self.beta, self.threshold)
+
+    def extra_repr(self):
+        return f"beta={self.beta}, threshold={self.threshold}"
+
+
+class Softsign(Module):
+    def forward(self, input):
+        return F.softsign(input)
+
+
+class LogSigmoid(Module):
+    def forward(self, input):
+        return F.logsigmoid(input)
+
+
+class Hardtanh(Module):
+    __constants__ = ["min_val", "max_val", "inplace"]
+
+    def __init__(self, min_val=-1.0, max_val=1.0, inplace=False, min_value=None, max_value=None):
+        super().__init__()
+        if min_value is not None:
+            warnings.warn("keyword argument `min_value` is deprecated and renamed to `min_val`", FutureWarning,
+                          stacklevel=2)
+            min_val = min_value
+        if max_value is not None:
+            warnings.warn("keyword argument `max_value` is deprecated and renamed to `max_val`", FutureWarning,
+                          stacklevel=2)
+            max_val = max_value
+        self.min_val = min_val
+        self.max_val = max_val
+        self.inplace = inplace
+        if self.max_val <= self.min_val:
+            raise AssertionError(f"max_val ({self.max_val}) must be greater than min_val ({self.min_val})")
+
+    def forward(self, input):
+        return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
+
+    def extra_repr(self):
+        inplace_str = ", inplace=True" if self.inplace else ""
+        return f"min_val={self.min_val}, max_val={self.max_val}{inplace_str}"
+
+
+class ReLU6(Hardtanh):
+    def __init__(self, inplace=False):
+        super().__init__(0.0, 6.0, inplace)
+
+    def forward(self, input):
+        return F.relu6(input, self.inplace)
+
+    def extra_repr(self):
+        return "inplace=True" if self.inplace else ""
+
+
+class Threshold(Module):
+    __constants__ = ["threshold", "value", "inplace"]
+
+    def __init__(self, threshold, value, inplace=False):
+        super().__init__()
+        self.threshold = threshold
+        self.value = value
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.threshold(input, self.threshold, self.value, self.inplace)
+
+    def extra_repr(self):
+        inplace_str = ", inplace=True" if self.inplace else ""
+        return f"threshold={self.threshold}, value={self.value}{inplace_str}"
+
+
+class GLU(Module):
     __constants__ = ["dim"]
+
+    def __init__(self, dim=-1):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):
+        return F.glu(input, self.dim)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"
+
+
+class PReLU(Module):
+    """x where x > 0, else weight * x: one learned slope, or one per channel (dim 1 of the input)."""
+
+    __constants__ = ["num_parameters"]
+
+    def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
+        self.num_parameters = num_parameters
+        super().__init__()
+        self.init = init
+        self.weight = Parameter(_C.empty(num_parameters, device=device, dtype=dtype))
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        init.constant_(self.weight, self.init)
+
+    def forward(self, input):
+        return F.prelu(input, self.weight)
+
+    def extra_repr(self):
+        return f"num_parameters={self.num_parameters}"
+
+
+class _SoftmaxFamily(Module):
+    """Softmax, Softmin and LogSoftmax along dim: _fn names the nn.functional form."""
+
+    __constants__ = ["dim"]
+    _fn = None
 
     def __init__(self, dim=None):
         super().__init__()
         self.dim = dim
 
     def forward(self, input):
-        return F.softmax(input, self.dim, _stacklevel=5)
+        return getattr(F, self._fn)(input, self.dim, _stacklevel=5)
 
     def extra_repr(self):
         return f"dim={self.dim}"
 
 
-class LogSoftmax(Module):
-    __constants__ = ["dim"]
+class Softmax(_SoftmaxFamily):
+    _fn = "softmax"
 
-    def __init__(self, dim=None):
-        super().__init__()
-        self.dim = dim
 
-    def forward(self, input):
-        return F.log_softmax(input, self.dim, _stacklevel=5)
+class Softmin(_SoftmaxFamily):
+    _fn = "softmin"
 
-    def extra_repr(self):
-        return f"dim={self.dim}"
+
+class LogSoftmax(_SoftmaxFamily):
+    _fn = "log_softmax"

@@ -58,8 +58,7 @@ void activation_forward(Act act, const Tensor& x, Tensor& out, ActParams p) {
       case Act::LeakyRelu: return unary_loop<T, T>(x, out, [a](T v) { return v > T(0) ? v : v * a; });
       case Act::Elu: return unary_loop<T, T>(x, out, [a](T v) { return v > T(0) ? v : a * vexpm1(v); });
       case Act::Step: return unary_loop<T, T>(x, out, [](T v) { return v >= T(0) ? T(1) : T(0); });
-      case Act::Gelu:
-        return unary_loop<T, T>(x, out, [](T v) { return T(0.5) * v * (T(1) + std::erf(v * T(kSqrt1_2))); });
+      case Act::Gelu: return unary_loop<T, T>(x, out, [](T v) { return T(0.5) * v * (T(1) + verf(v * T(kSqrt1_2))); });
       case Act::GeluTanh:
         return unary_loop<T, T>(
             x, out, [](T v) { return T(0.5) * v * (T(1) + vtanh(T(kGeluBeta) * (v + T(kGeluKappa) * v * v * v))); });
@@ -98,7 +97,7 @@ void activation_backward(Act act, const Tensor& dout, const Tensor& saved, Tenso
       case Act::Step: return binary_loop<T, T>(dout, saved, dx, [](T, T) { return T(0); });
       case Act::Gelu:  // Phi(x) + x phi(x)
         return binary_loop<T, T>(dout, saved, dx, [](T g, T x) {
-          const T cdf = T(0.5) * (T(1) + std::erf(x * T(kSqrt1_2)));
+          const T cdf = T(0.5) * (T(1) + verf(x * T(kSqrt1_2)));
           const T pdf = T(kInvSqrt2Pi) * vexp(T(-0.5) * x * x);
           return g * (cdf + x * pdf);
         });

@@ -116,6 +116,22 @@ void batch_norm_backward(const Tensor& dy, const Tensor& x, int64_t N, int64_t C
   });
 }
 
+// A row's sum of term(j), j < n, in kLanes double partial sums: the fixed-width inner loop is one
+// vector add per step, where a single running sum is a serial chain the compiler may not reorder
+// (no fast-math).
+constexpr int64_t kLanes = 8;
+template <class F>
+inline double lane_sum(int64_t n, F term) {
+  double acc[kLanes] = {};
+  int64_t j = 0;
+  for (; j + kLanes <= n; j += kLanes)
+    for (int64_t k = 0; k < kLanes; ++k) acc[k] += term(j + k);
+  double s = 0;
+  for (; j < n; ++j) s += term(j);
+  for (int64_t k = 0; k < kLanes; ++k) s += acc[k];
+  return s;
+}
+
 void layer_norm_forward(const Tensor& x, int64_t M, int64_t N, double eps, const Tensor& weight, const Tensor& bias,
                         Tensor& y, Tensor& mean, Tensor& rstd) {
   RB_DISPATCH_FLOATING(x.dtype(), "layer_norm", [&] {
@@ -131,14 +147,11 @@ void layer_norm_forward(const Tensor& x, int64_t M, int64_t N, double eps, const
         const T* xr = px + m * N;
         T* yr = py + m * N;
         // Two passes (mean, then the centred squares): exact where sum-of-squares would cancel.
-        double s = 0;
-        for (int64_t j = 0; j < N; ++j) s += xr[j];
-        const double mu = s / static_cast<double>(N);
-        double ss = 0;
-        for (int64_t j = 0; j < N; ++j) {
-          double d = static_cast<double>(xr[j]) - mu;
-          ss += d * d;
-        }
+        const double mu = lane_sum(N, [&](int64_t j) { return static_cast<double>(xr[j]); }) / static_cast<double>(N);
+        const double ss = lane_sum(N, [&](int64_t j) {
+          const double d = static_cast<double>(xr[j]) - mu;
+          return d * d;
+        });
         const double r = 1.0 / std::sqrt(ss / static_cast<double>(N) + eps);
         pm[m] = static_cast<T>(mu), pr[m] = static_cast<T>(r);
         const T tr = static_cast<T>(r), tk = static_cast<T>(-mu * r);  // xhat = x * tr + tk
@@ -199,12 +212,9 @@ void layer_norm_backward(const Tensor& dy, const Tensor& x, int64_t M, int64_t N
         T* dr = pd + m * N;
         const double mu = pm[m], r = pr[m];
         // Row sums of gw and gw * xhat, then dx = a * gw + k1 * x + k0 with xhat expanded.
-        double sg = 0, sgx = 0;
-        for (int64_t j = 0; j < N; ++j) {
-          double gw = static_cast<double>(gr[j]) * (pw ? static_cast<double>(pw[j]) : 1.0);
-          sg += gw;
-          sgx += gw * (static_cast<double>(xr[j]) - mu) * r;
-        }
+        auto gw = [&](int64_t j) { return static_cast<double>(gr[j]) * (pw ? static_cast<double>(pw[j]) : 1.0); };
+        const double sg = lane_sum(N, gw);
+        const double sgx = lane_sum(N, [&](int64_t j) { return gw(j) * (static_cast<double>(xr[j]) - mu); }) * r;
         const double inv_n = 1.0 / static_cast<double>(N);
         const T ta = static_cast<T>(r), k1 = static_cast<T>(-r * r * sgx * inv_n),
                 k0 = static_cast<T>(r * (r * sgx * inv_n * mu - sg * inv_n));

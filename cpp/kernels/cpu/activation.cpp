@@ -26,7 +26,7 @@ double row_sum(const T* p, int64_t n) {
 // The pieces the new activations share. softplus1: log(1 + e^v) without overflow or the
 // cancellation of log(1 + tiny); sigm: 1 / (1 + e^-v).
 template <class T>
-inline T sigm(T v) {
+RB_VMATH_INLINE T sigm(T v) {
   return T(1) / (T(1) + vexp(-v));
 }
 template <class T>

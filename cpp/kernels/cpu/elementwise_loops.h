@@ -3,6 +3,7 @@
 #pragma once
 
 #include "loops.h"
+#include "vmath.h"
 
 RB_CPU_NAMESPACE_BEGIN
 
@@ -13,7 +14,7 @@ void binary_loop(const Tensor& a, const Tensor& b, Tensor& out, F f_) {
   O* po = static_cast<O*>(out.raw_data());
   const T* pa = static_cast<const T*>(a.raw_data());
   const T* pb = static_cast<const T*>(b.raw_data());
-  L.parallel_run([&](const int64_t* off, int64_t n, const int64_t* s) {
+  L.parallel_run([&](const int64_t* off, int64_t n, const int64_t* s) RB_FLATTEN {
     const F f = f_;  // a local copy: f_'s captures, read through a reference, might alias o[] and
                      // the loops would stay scalar (leaky_relu's slope made it 10x slower)
     O* o = po + off[0];
@@ -39,7 +40,7 @@ void unary_loop(const Tensor& x, Tensor& out, F f_) {
   StridedLoop<2> L(out.shape(), {out.strides(), broadcast_strides(x, out.shape())});
   O* po = static_cast<O*>(out.raw_data());
   const T* px = static_cast<const T*>(x.raw_data());
-  L.parallel_run([&](const int64_t* off, int64_t n, const int64_t* s) {
+  L.parallel_run([&](const int64_t* off, int64_t n, const int64_t* s) RB_FLATTEN {
     const F f = f_;  // a local copy, as in binary_loop
     O* o = po + off[0];
     const T* v = px + off[1];

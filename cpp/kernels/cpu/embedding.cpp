@@ -1,6 +1,8 @@
 // CPU embedding: the lookup copies rows (threads over looked-up rows); the backward walks every
 // index once per column block, each thread adding into its own columns of dweight, so the result
 // does not depend on the thread count; renorm scales each distinct row named at most once.
+// Compiled once, as baseline code: the lookup is memcpy, and std::sort's instantiation would carry
+// AVX code out of a per-capability copy (tools/check_isa.py).
 #include "embedding.h"
 
 #include <algorithm>
@@ -11,7 +13,8 @@
 
 #include "loops.h"
 
-RB_CPU_NAMESPACE_BEGIN
+namespace rb::cpu {
+namespace {
 
 void embedding_forward(const Tensor& weight, const Tensor& idx, Tensor& out) {
   const int64_t n = idx.numel(), D = weight.size(1);
@@ -88,8 +91,12 @@ void embedding_renorm(Tensor& weight, const Tensor& idx, double max_norm, double
   });
 }
 
-extern const EmbeddingKernels embedding_kernels = {&embedding_forward, &embedding_backward, &embedding_renorm};
+}  // namespace
 
-RB_CPU_NAMESPACE_END
+template <>
+const EmbeddingKernels& kernels<EmbeddingKernels>() {
+  static const EmbeddingKernels table = {&embedding_forward, &embedding_backward, &embedding_renorm};
+  return table;
+}
 
-RB_CPU_DISPATCH(EmbeddingKernels, embedding_kernels)
+}  // namespace rb::cpu

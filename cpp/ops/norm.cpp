@@ -174,8 +174,9 @@ namespace {
 
 // Layer norm's closed-form backward from differentiable ops, for a backward run with create_graph:
 // the row statistics are recomputed from x, so their own dependence on x is differentiated.
-std::vector<Tensor> layer_norm_backward_graph(const Tensor& g_in, const Tensor& x_in, const Tensor& w, int64_t M,
-                                              int64_t N, double eps, bool need_x, bool need_w, bool need_b) {
+std::vector<Tensor> layer_norm_backward_graph(const Tensor& g_in, const Tensor& x_in, const Tensor& w,
+                                              const Shape& param_shape, int64_t M, int64_t N, double eps, bool need_x,
+                                              bool need_w, bool need_b) {
   const Dims row{1};
   Tensor x = reshape(x_in, {M, N}), g = reshape(g_in, {M, N});
   Tensor xc = sub(x, rb::mean(x, row, true));
@@ -187,8 +188,8 @@ std::vector<Tensor> layer_norm_backward_graph(const Tensor& g_in, const Tensor& 
     dx = mul(rstd, sub(sub(gw, rb::mean(gw, row, true)), mul(xhat, rb::mean(mul(gw, xhat), row, true))));
     dx = reshape(dx, x_in.shape());
   }
-  if (need_w) dw = reshape(sum(mul(g, xhat), {0}), w.shape());
-  if (need_b) db = reshape(sum(g, {0}), w.defined() ? w.shape() : Shape{N});
+  if (need_w) dw = reshape(sum(mul(g, xhat), {0}), param_shape);
+  if (need_b) db = reshape(sum(g, {0}), param_shape);
   return {dx, dw, db};
 }
 
@@ -204,11 +205,8 @@ struct NativeLayerNormBackward0 : Node {
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     Tensor xv = x.unpack(*this);
     Tensor wv = weight.defined() ? weight.unpack(*this) : Tensor();
-    if (GradMode::enabled()) {
-      std::vector<Tensor> r = layer_norm_backward_graph(grads[0], xv, wv, M, N, eps, need_x, need_w, need_b);
-      if (need_b && !wv.defined()) r[2] = reshape(r[2], param_shape);
-      return r;
-    }
+    if (GradMode::enabled())
+      return layer_norm_backward_graph(grads[0], xv, wv, param_shape, M, N, eps, need_x, need_w, need_b);
     Tensor g = grads[0].contiguous();
     Tensor dx, dw, db;
     if (need_x) dx = Tensor::empty(xv.shape(), xv.dtype(), xv.device());

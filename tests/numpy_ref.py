@@ -300,3 +300,19 @@ def _np_layer_ref(mode, reverse=False, proj=False):
         w = list(rest[1:] if mode == "LSTM" else rest)
         return _np_layer(mode, x, h, c, *w[:4], w_hr=w[4] if proj else None, reverse=reverse)
     return ref
+
+
+def _np_sdpa(q, k, v, mask=None, causal=False, scale=None, gqa=False):
+    """softmax(scale q k^T + mask) v; a row whose keys are all masked gives 0 (PyTorch's rule)."""
+    if gqa and q.ndim >= 3 and q.shape[-3] != k.shape[-3]:
+        rep = q.shape[-3] // k.shape[-3]
+        k, v = np.repeat(k, rep, axis=-3), np.repeat(v, rep, axis=-3)
+    scale = 1.0 / np.sqrt(q.shape[-1]) if scale is None else scale
+    s = (q.astype(np.float64) @ np.swapaxes(k, -1, -2).astype(np.float64)) * scale
+    if causal:
+        mask = np.tril(np.ones(s.shape[-2:], bool))
+    if mask is not None:
+        s = np.where(mask, s, -np.inf) if mask.dtype == bool else s + mask
+    dead = np.all(np.isneginf(s), axis=-1, keepdims=True)
+    a = np.where(dead, 0.0, _np_softmax(np.where(dead, 0.0, s), -1))
+    return (a @ v.astype(np.float64)).astype(q.dtype)

@@ -35,6 +35,7 @@ from numpy_ref import (  # noqa: F401  (the numpy references that the entries na
     _np_relu_cell,
     _np_scatter,
     _np_scatter_add,
+    _np_sdpa,
     _np_sigmoid,
     _np_smooth_l1,
     _np_softmax,
@@ -827,6 +828,32 @@ spec("embedding_padding_idx", lambda L, w, i: _F(L).embedding(i, w, padding_idx=
      [A(6, 3), _idx(0, 6, 4, 2)], grad=False)  # the padding row's zeroed gradient: tests/test_embedding.py
 spec("one_hot", lambda L, i: _F(L).one_hot(i, 5), lambda i: np.eye(5, dtype=np.int64)[i], [_idx(0, 5, 3, 4)],
      grad=False)
+
+# scaled dot-product attention: lengths past one 64-row block, L != S, masks, grouped heads
+def _dead_row_mask(rng):
+    m = rng.random((5, 6)) < 0.6
+    m[2] = False  # a query that sees no key: its output is 0
+    return m
+
+
+spec("sdpa", lambda L, q, k, v: _F(L).scaled_dot_product_attention(q, k, v), _np_sdpa,
+     [A(2, 3, 5, 4), A(2, 3, 6, 4), A(2, 3, 6, 3)])
+spec("sdpa_causal_blocks", lambda L, q, k, v: _F(L).scaled_dot_product_attention(q, k, v, is_causal=True),
+     lambda q, k, v: _np_sdpa(q, k, v, causal=True), [A(1, 1, 66, 2), A(1, 1, 65, 2), A(1, 1, 65, 2)],
+     gradgrad=False)  # the fused kernels' blocks are first order; create_graph's recorded path is checked below
+spec("sdpa_causal_short_queries", lambda L, q, k, v: _F(L).scaled_dot_product_attention(q, k, v, is_causal=True),
+     lambda q, k, v: _np_sdpa(q, k, v, causal=True), [A(2, 4, 2), A(2, 66, 2), A(2, 66, 2)], gradgrad=False)
+spec("sdpa_bool_mask", lambda L, q, k, v, m: _F(L).scaled_dot_product_attention(q, k, v, attn_mask=m),
+     lambda q, k, v, m: _np_sdpa(q, k, v, m), [A(2, 5, 4), A(2, 6, 4), A(2, 6, 3), Arg((5, 6), gen=_dead_row_mask)])
+spec("sdpa_float_mask", lambda L, q, k, v, m: _F(L).scaled_dot_product_attention(q, k, v, attn_mask=m),
+     lambda q, k, v, m: _np_sdpa(q, k, v, m), [A(2, 3, 5, 4), A(2, 3, 6, 4), A(2, 3, 6, 3), A(3, 1, 6, grad=False)])
+spec("sdpa_float_mask_grad", lambda L, q, k, v, m: _F(L).scaled_dot_product_attention(q, k, v, attn_mask=m),
+     lambda q, k, v, m: _np_sdpa(q, k, v, m), [A(2, 5, 4), A(2, 6, 4), A(2, 6, 3), A(5, 6)])
+spec("sdpa_gqa", lambda L, q, k, v: _F(L).scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True),
+     lambda q, k, v: _np_sdpa(q, k, v, causal=True, gqa=True), [A(2, 4, 5, 4), A(2, 2, 6, 4), A(2, 2, 6, 3)])
+spec("sdpa_broadcast_scale", lambda L, q, k, v: _F(L).scaled_dot_product_attention(q, k, v, scale=0.3),
+     lambda q, k, v: _np_sdpa(q, k, v, scale=0.3), [A(3, 5, 4), A(1, 6, 4), A(1, 6, 3)])
+spec("sdpa_2d", lambda L, q, k, v: _F(L).scaled_dot_product_attention(q, k, v), _np_sdpa, [A(5, 4), A(6, 4), A(6, 3)])
 
 
 def _interp_spec(mode, ac, kw):

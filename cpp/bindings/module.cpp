@@ -63,6 +63,7 @@ PYBIND11_MODULE(_C, m) {
   rb::bind::activation(m, cls);
   rb::bind::loss(m, cls);
   rb::bind::embedding(m, cls);
+  rb::bind::attention(m, cls);
   rb::bind::conv(m, cls);
   rb::bind::optim(m, cls);
   rb::bind::config(m);

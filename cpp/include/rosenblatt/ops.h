@@ -3,6 +3,7 @@
 #pragma once
 #include "rosenblatt/autograd.h"
 #include "rosenblatt/ops/activation.h"
+#include "rosenblatt/ops/attention.h"
 #include "rosenblatt/ops/conv.h"
 #include "rosenblatt/ops/elementwise.h"
 #include "rosenblatt/ops/embedding.h"

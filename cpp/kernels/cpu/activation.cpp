@@ -11,18 +11,6 @@
 RB_CPU_NAMESPACE_BEGIN
 namespace {
 
-template <class T>
-double row_sum(const T* p, int64_t n) {
-  T acc[kLanes] = {};
-  int64_t i = 0;
-  for (; i + kLanes <= n; i += kLanes)
-    for (int j = 0; j < kLanes; ++j) acc[j] += p[i + j];
-  double s = 0;
-  for (int j = 0; j < kLanes; ++j) s += acc[j];
-  for (; i < n; ++i) s += p[i];
-  return s;
-}
-
 // The pieces the new activations share. softplus1: log(1 + e^v) without overflow or the
 // cancellation of log(1 + tiny); sigm: 1 / (1 + e^-v).
 template <class T>

@@ -30,6 +30,30 @@ inline T row_max(const T* p, int64_t n) {
   for (; i < n; ++i) m = p[i] > m ? p[i] : m;
   return m;
 }
+// sum_i a[i] * b[i], lanes in T.
+template <class T>
+inline T row_dot(const T* a, const T* b, int64_t n) {
+  T acc[kLanes] = {};
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int j = 0; j < kLanes; ++j) acc[j] += a[i + j] * b[i + j];
+  T s = 0;
+  for (int j = 0; j < kLanes; ++j) s += acc[j];
+  for (; i < n; ++i) s += a[i] * b[i];
+  return s;
+}
+// sum_i p[i], lanes in T, the total in double.
+template <class T>
+inline double row_sum(const T* p, int64_t n) {
+  T acc[kLanes] = {};
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int j = 0; j < kLanes; ++j) acc[j] += p[i + j];
+  double s = 0;
+  for (int j = 0; j < kLanes; ++j) s += acc[j];
+  for (; i < n; ++i) s += p[i];
+  return s;
+}
 // sum_i exp(p[i] - m), lanes in T, the total in double.
 template <class T>
 inline double row_sum_exp(const T* p, int64_t n, T m) {

@@ -2,6 +2,7 @@
 // by a few rows at every step. Compiled per CPU capability: the panel width is the vector width.
 #pragma once
 #include <cstdint>
+#include <cstring>
 #include <memory>
 
 #include "capability.h"
@@ -19,6 +20,27 @@ constexpr int64_t kVecBytes = 32, kTileRows = 6;
 #else
 constexpr int64_t kVecBytes = 16, kTileRows = 6;
 #endif
+
+// Vectors of kVecBytes (the attribute cannot apply to a dependent type, hence one per type).
+template <class T>
+struct VecOf;
+template <>
+struct VecOf<float> {
+  typedef float type __attribute__((vector_size(kVecBytes)));
+};
+template <>
+struct VecOf<double> {
+  typedef double type __attribute__((vector_size(kVecBytes)));
+};
+template <class T>
+using Vec = typename VecOf<T>::type;
+
+template <class T>
+inline Vec<T> vload(const T* p) {
+  Vec<T> v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
 
 // B (K, N) laid out once for many products with a few rows of A (the recurrence of an RNN layer
 // multiplies the same weight by a (batch, hidden) state at every step). The BLAS re-packs B on
@@ -43,5 +65,13 @@ class PackedB {
 // Row-major C(M, N) = A(M, K) @ B + beta * C, B packed; parallel over B's panels.
 template <class T>
 void gemm_packed(int64_t M, const T* A, int64_t lda, const PackedB<T>& B, T beta, T* C, int64_t ldc);
+
+// Row-major C(M, N) = A(M, K) @ B(K, N) + beta * C on one thread, for the small products inside
+// other kernels' parallel loops (attention's blocks). B's rows are read to a whole number of panels
+// (ldb >= N rounded up to PackedB<T>::kPanel; what lies past N only reaches discarded lanes); C is
+// written in its first N columns.
+template <class T>
+void gemm_small(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, const T* B, int64_t ldb, T beta, T* C,
+                int64_t ldc);
 
 RB_CPU_NAMESPACE_END

@@ -2,6 +2,7 @@
 // slot returns the copy compiled for the instruction set in use (capability.h).
 #include "../registry.h"
 #include "activation.h"
+#include "attention.h"
 #include "blas.h"
 #include "conv.h"
 #include "elementwise.h"
@@ -32,11 +33,11 @@ void register_cpu() {
 void register_builtin_kernels() {
   // A function-local static: the registration runs once, even when two threads ask at once.
   static const bool done = [] {
-    register_cpu<ActivationKernels, ConvKernels<float>, ConvKernels<double>, ElementwiseKernels, ElementwiseExtKernels,
-                 EmbeddingKernels, IndexingKernels, LinearKernels, LossKernels, NormKernels, OptimKernels<float>,
-                 OptimKernels<double>, PerceptronKernels, PoolKernels, RandomKernels, RecurrentKernels<float>,
-                 RecurrentKernels<double>, ReduceKernels, ResizeKernels, BlasKernels<float>, BlasKernels<double>,
-                 BlasKernels<int64_t>>();
+    register_cpu<ActivationKernels, AttentionKernels<float>, AttentionKernels<double>, ConvKernels<float>,
+                 ConvKernels<double>, ElementwiseKernels, ElementwiseExtKernels, EmbeddingKernels, IndexingKernels,
+                 LinearKernels, LossKernels, NormKernels, OptimKernels<float>, OptimKernels<double>, PerceptronKernels,
+                 PoolKernels, RandomKernels, RecurrentKernels<float>, RecurrentKernels<double>, ReduceKernels,
+                 ResizeKernels, BlasKernels<float>, BlasKernels<double>, BlasKernels<int64_t>>();
     return true;
   }();
   (void)done;

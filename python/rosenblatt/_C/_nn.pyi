@@ -5,7 +5,7 @@ from __future__ import annotations
 import collections.abc
 import rosenblatt._C
 import typing
-__all__: list[str] = ['adaptive_avg_pool2d', 'adaptive_max_pool2d', 'avg_pool2d', 'batch_norm', 'binary_cross_entropy', 'binary_cross_entropy_with_logits', 'celu', 'celu_', 'constant_pad_nd', 'conv1d', 'conv2d', 'conv_transpose1d', 'conv_transpose2d', 'cross_entropy', 'dropout', 'elu', 'elu_', 'embedding', 'feature_dropout', 'feature_dropout_mask', 'gelu', 'glu', 'gru_cell', 'hardsigmoid', 'hardsigmoid_', 'hardswish', 'hardswish_', 'hardtanh', 'hardtanh_', 'heaviside_step', 'huber_loss', 'l1_loss', 'layer_norm', 'leaky_relu', 'leaky_relu_', 'linear', 'log_sigmoid', 'log_softmax', 'lstm_cell', 'max_pool2d', 'max_pool2d_with_indices', 'max_unpool2d', 'mish', 'mish_', 'mse_loss', 'nll_loss', 'one_hot', 'prelu', 'relu', 'relu6', 'relu6_', 'relu_', 'rnn_layer', 'rnn_relu_cell', 'rnn_tanh_cell', 'selu', 'selu_', 'sigmoid', 'sigmoid_', 'silu', 'silu_', 'smooth_l1_loss', 'softmax', 'softmin', 'softplus', 'softsign', 'tanh', 'tanh_', 'threshold', 'threshold_', 'upsample2d']
+__all__: list[str] = ['adaptive_avg_pool2d', 'adaptive_max_pool2d', 'avg_pool2d', 'batch_norm', 'binary_cross_entropy', 'binary_cross_entropy_with_logits', 'celu', 'celu_', 'constant_pad_nd', 'conv1d', 'conv2d', 'conv_transpose1d', 'conv_transpose2d', 'cross_entropy', 'dropout', 'elu', 'elu_', 'embedding', 'feature_dropout', 'feature_dropout_mask', 'gelu', 'glu', 'gru_cell', 'hardsigmoid', 'hardsigmoid_', 'hardswish', 'hardswish_', 'hardtanh', 'hardtanh_', 'heaviside_step', 'huber_loss', 'l1_loss', 'layer_norm', 'leaky_relu', 'leaky_relu_', 'linear', 'log_sigmoid', 'log_softmax', 'lstm_cell', 'max_pool2d', 'max_pool2d_with_indices', 'max_unpool2d', 'mish', 'mish_', 'mse_loss', 'nll_loss', 'one_hot', 'prelu', 'relu', 'relu6', 'relu6_', 'relu_', 'rnn_layer', 'rnn_relu_cell', 'rnn_tanh_cell', 'scaled_dot_product_attention', 'selu', 'selu_', 'sigmoid', 'sigmoid_', 'silu', 'silu_', 'smooth_l1_loss', 'softmax', 'softmin', 'softplus', 'softsign', 'tanh', 'tanh_', 'threshold', 'threshold_', 'upsample2d']
 def adaptive_avg_pool2d(input: rosenblatt._C.Tensor, output_size: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]) -> rosenblatt._C.Tensor:
     ...
 def adaptive_max_pool2d(input: rosenblatt._C.Tensor, output_size: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]) -> tuple[rosenblatt._C.Tensor, rosenblatt._C.Tensor]:
@@ -115,6 +115,8 @@ def rnn_layer(mode: str, input: rosenblatt._C.Tensor, hx: rosenblatt._C.Tensor |
 def rnn_relu_cell(input: rosenblatt._C.Tensor, hx: rosenblatt._C.Tensor | None, w_ih: rosenblatt._C.Tensor, w_hh: rosenblatt._C.Tensor, b_ih: rosenblatt._C.Tensor | None = None, b_hh: rosenblatt._C.Tensor | None = None) -> rosenblatt._C.Tensor:
     ...
 def rnn_tanh_cell(input: rosenblatt._C.Tensor, hx: rosenblatt._C.Tensor | None, w_ih: rosenblatt._C.Tensor, w_hh: rosenblatt._C.Tensor, b_ih: rosenblatt._C.Tensor | None = None, b_hh: rosenblatt._C.Tensor | None = None) -> rosenblatt._C.Tensor:
+    ...
+def scaled_dot_product_attention(query: rosenblatt._C.Tensor, key: rosenblatt._C.Tensor, value: rosenblatt._C.Tensor, attn_mask: rosenblatt._C.Tensor | None = None, dropout_p: typing.SupportsFloat | typing.SupportsIndex = 0.0, is_causal: bool = False, scale: typing.SupportsFloat | typing.SupportsIndex | None = None, enable_gqa: bool = False) -> rosenblatt._C.Tensor:
     ...
 def selu(input: rosenblatt._C.Tensor) -> rosenblatt._C.Tensor:
     ...

@@ -492,3 +492,9 @@ one_hot = _nn.one_hot  # (tensor, num_classes=-1) -> int64
 layer_norm = _nn.layer_norm  # (input, normalized_shape, weight=None, bias=None, eps=1e-5)
 
 __all__ += ["embedding", "one_hot", "layer_norm"]
+
+# ---- attention: the fused C++ op (query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False,
+# scale=None, enable_gqa=False) ----
+scaled_dot_product_attention = _nn.scaled_dot_product_attention
+
+__all__ += ["scaled_dot_product_attention"]

@@ -1,0 +1,123 @@
+"""F.scaled_dot_product_attention beyond its op_specs entries: float32 parity with PyTorch on shapes
+that span several of the kernel's 64-row blocks, strided inputs, rows with no visible key, dropout
+(statistics, the same mask in forward and backward), errors with PyTorch's types and messages."""
+import numpy as np
+import pytest
+
+import rosenblatt as rb
+import rosenblatt.nn.functional as F
+from conftest import requires_torch
+from numpy_ref import _np_sdpa
+
+
+def _qkv(rng, q_shape, k_shape, v_shape, dtype=np.float32):
+    return [rng.standard_normal(s).astype(dtype) for s in (q_shape, k_shape, v_shape)]
+
+
+@requires_torch
+@pytest.mark.parametrize("L,S,E,Ev,causal", [(64, 64, 32, 32, True), (130, 70, 16, 24, True), (70, 200, 64, 8, True),
+                                             (129, 129, 40, 40, False), (1, 300, 8, 8, True)])
+def test_float32_matches_pytorch_across_blocks(L, S, E, Ev, causal):
+    import torch
+    rng = np.random.default_rng(L + S)
+    q, k, v = _qkv(rng, (2, 3, L, E), (2, 3, S, E), (2, 3, S, Ev))
+    g = rng.standard_normal((2, 3, L, Ev)).astype(np.float32)
+    res = []
+    for lib, f in ((rb, F.scaled_dot_product_attention), (torch, torch.nn.functional.scaled_dot_product_attention)):
+        ts = [lib.tensor(a, requires_grad=True) for a in (q, k, v)]
+        out = f(*ts, is_causal=causal)
+        out.backward(lib.tensor(g))
+        res.append([out.detach().numpy()] + [t.grad.numpy() for t in ts])
+    for a, b in zip(*res):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=2e-5)
+
+
+def test_strided_inputs_give_the_contiguous_result():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 9, 3, 3, 8)).astype(np.float32)  # (N, L, 3 projections, heads, E) as in MHA
+    t = rb.tensor(x, requires_grad=True)
+    q, k, v = (t[:, :, i].transpose(1, 2) for i in range(3))  # (N, heads, L, E), not contiguous
+    out = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+    qn, kn, vn = (np.ascontiguousarray(x[:, :, i].transpose(0, 2, 1, 3)) for i in range(3))
+    np.testing.assert_allclose(out.detach().numpy(), _np_sdpa(qn, kn, vn, causal=True), rtol=1e-5, atol=1e-6)
+    out.sum().backward()
+    assert t.grad.shape == x.shape and np.isfinite(t.grad.numpy()).all()
+
+
+def test_row_without_visible_keys_is_zero_with_zero_gradient():
+    rng = np.random.default_rng(1)
+    q, k, v = (rb.tensor(a, requires_grad=True) for a in _qkv(rng, (4, 3), (5, 3), (5, 2)))
+    mask = np.ones((4, 5), bool)
+    mask[1] = False
+    out = F.scaled_dot_product_attention(q, k, v, attn_mask=rb.tensor(mask))
+    assert np.all(out.detach().numpy()[1] == 0)
+    out.sum().backward()
+    assert np.all(q.grad.numpy()[1] == 0) and np.isfinite(k.grad.numpy()).all()
+    fmask = np.zeros((4, 5), np.float32)
+    fmask[2] = -np.inf
+    out = F.scaled_dot_product_attention(q, k, v, attn_mask=rb.tensor(fmask))
+    assert np.all(out.detach().numpy()[2] == 0)
+
+
+def test_dropout_keeps_the_expectation_and_uses_one_mask_for_forward_and_backward():
+    rng = np.random.default_rng(2)
+    q, k = rng.standard_normal((2, 64, 64, 8)).astype(np.float32) * 0, rng.standard_normal((2, 64, 64, 8))
+    v = np.ones((2, 64, 64, 1), np.float32)  # out = the row sum of the kept weights / (1 - p); uniform weights
+    rb.manual_seed(0)
+    out = F.scaled_dot_product_attention(rb.tensor(q), rb.tensor(k.astype(np.float32)), rb.tensor(v), dropout_p=0.25)
+    o = out.numpy()
+    assert abs(o.mean() - 1.0) < 0.01  # E[kept / (1 - p)] = 1
+    assert 0.05 < o.std() < 0.2  # each row averages 64 draws: std sqrt(p / (1 - p) / 64) = 0.072
+    # Same seed, same mask: the gradient is the derivative of exactly the function evaluated.
+    qd, kd, vd = _qkv(rng, (2, 6, 3), (2, 7, 3), (2, 7, 2), np.float64)
+
+    def f(*t):
+        rb.manual_seed(5)
+        return F.scaled_dot_product_attention(*t, dropout_p=0.4)
+
+    assert rb.autograd.gradcheck(f, tuple(rb.tensor(a, requires_grad=True) for a in (qd, kd, vd)))
+    rb.manual_seed(5)
+    a = F.scaled_dot_product_attention(*(rb.tensor(x) for x in (qd, kd, vd)), dropout_p=0.4).numpy()
+    b = F.scaled_dot_product_attention(*(rb.tensor(x) for x in (qd, kd, vd)), dropout_p=0.4).numpy()
+    assert not np.allclose(a, b)  # a new draw per call
+    p1 = F.scaled_dot_product_attention(*(rb.tensor(x) for x in (qd, kd, vd)), dropout_p=1.0).numpy()
+    assert np.all(p1 == 0)
+
+
+@requires_torch
+@pytest.mark.parametrize("args,kw", [
+    (((2, 3, 4, 8), (2, 3, 5, 8), (2, 3, 5, 6)), {"is_causal": True, "attn_mask": "bool"}),
+    (((8,), (5, 8), (5, 6)), {}),
+    (((2, 3, 4, 8), (2, 3, 5, 7), (2, 3, 5, 6)), {}),
+    (((2, 3, 4, 8), (2, 3, 5, 8), (2, 3, 6, 6)), {}),
+    (((2, 3, 4, 8), (2, 3, 5, 8), (2, 3, 5, 6)), {"attn_mask": (3, 5)}),
+    (((2, 3, 4, 8), (2, 3, 5, 8), (2, 3, 5, 6)), {"attn_mask": "int64"}),
+    (((2, 3, 4, 8), (2, 3, 5, 8), (2, 3, 5, 6)), {"dropout_p": 1.5}),
+    (((2, 3, 4, 8), (2, 2, 5, 8), (2, 2, 5, 6)), {}),
+    (((2, 3, 4, 8), (2, 2, 5, 8), (2, 2, 5, 6)), {"enable_gqa": True}),
+    (((2, 3, 4, 8), (2, 3, 5, 8), (2, 3, 5, 6)), {"dtypes": ("float32", "float64", "float32")}),
+])
+def test_errors_match_pytorch(args, kw):
+    import torch
+    kw = dict(kw)
+    dtypes = kw.pop("dtypes", ("float32",) * 3)
+    mask = kw.pop("attn_mask", None)
+    errors = []
+    for lib, f in ((rb, F.scaled_dot_product_attention), (torch, torch.nn.functional.scaled_dot_product_attention)):
+        ts = [lib.zeros(*s, dtype=getattr(lib, d)) for s, d in zip(args, dtypes)]
+        m = None
+        if mask == "bool":
+            m = lib.ones(4, 5, dtype=lib.bool)
+        elif mask == "int64":
+            m = lib.zeros(4, 5, dtype=lib.int64)
+        elif mask is not None:
+            m = lib.zeros(*mask)
+        with pytest.raises(Exception) as e:
+            f(*ts, attn_mask=m, **kw)
+        errors.append(e)
+    assert errors[0].type is errors[1].type
+    # PyTorch's own words where they name the problem; where its message comes from inside matmul or
+    # broadcasting ("batch2 tensor", "size of tensor a") ours names the inputs and shapes instead.
+    theirs = str(errors[1].value)
+    if "batch2" not in theirs and "size of tensor" not in theirs:
+        assert theirs.split(",")[0].split(":")[0][:40] in str(errors[0].value)

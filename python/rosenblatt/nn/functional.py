@@ -498,3 +498,8 @@ __all__ += ["embedding", "one_hot", "layer_norm"]
 scaled_dot_product_attention = _nn.scaled_dot_product_attention
 
 __all__ += ["scaled_dot_product_attention"]
+
+# MultiheadAttention's functional form (nn/modules/attention.py).
+from .modules.attention import multi_head_attention_forward  # noqa: E402
+
+__all__ += ["multi_head_attention_forward"]

@@ -47,6 +47,7 @@ from .modules import (  # noqa: F401
     Tanh,
     Threshold,
 )
+from .modules.attention import MultiheadAttention  # noqa: F401
 from .modules.batchnorm import BatchNorm1d, BatchNorm2d  # noqa: F401
 from .modules.dropout import Dropout2d  # noqa: F401
 from .modules.normalization import LayerNorm  # noqa: F401
@@ -55,7 +56,6 @@ from .modules.pixelshuffle import PixelShuffle, PixelUnshuffle  # noqa: F401
 from .modules.pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d, MaxUnpool2d  # noqa: F401
 from .modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase  # noqa: F401
 from .modules.sparse import Embedding  # noqa: F401
-from .modules.attention import MultiheadAttention  # noqa: F401
 from .modules.transformer import (  # noqa: F401
     Transformer,
     TransformerDecoder,

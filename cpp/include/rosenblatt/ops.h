@@ -4,6 +4,7 @@
 #include "rosenblatt/autograd.h"
 #include "rosenblatt/ops/activation.h"
 #include "rosenblatt/ops/conv.h"
+#include "rosenblatt/ops/distance.h"
 #include "rosenblatt/ops/elementwise.h"
 #include "rosenblatt/ops/embedding.h"
 #include "rosenblatt/ops/factory.h"

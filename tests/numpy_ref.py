@@ -316,3 +316,111 @@ def _np_sdpa(q, k, v, mask=None, causal=False, scale=None, gqa=False):
     dead = np.all(np.isneginf(s), axis=-1, keepdims=True)
     a = np.where(dead, 0.0, _np_softmax(np.where(dead, 0.0, s), -1))
     return (a @ v.astype(np.float64)).astype(q.dtype)
+
+# ---- distances and the composite losses (tests/op_specs.py, section "distances and more losses") ----
+
+def _np_norm(d, p, axis, keepdims=False):
+    a = np.abs(d)
+    if p == np.inf:
+        return a.max(axis, keepdims=keepdims)
+    if p == -np.inf:
+        return a.min(axis, keepdims=keepdims)
+    if p == 0:
+        return (a != 0).sum(axis, keepdims=keepdims).astype(d.dtype)
+    return (a ** p).sum(axis, keepdims=keepdims) ** (1.0 / p)
+
+
+def _np_cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    x1, x2 = np.broadcast_arrays(x1, x2)
+    n1 = np.maximum(_np_norm(x1, 2, dim, True), eps)
+    n2 = np.maximum(_np_norm(x2, 2, dim, True), eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+def _np_pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    d = x1 - x2 + eps
+    return _np_norm(d, p, -1 if d.ndim else None, keepdim)
+
+
+def _np_normalize(x, p=2.0, dim=1, eps=1e-12):
+    return x / np.maximum(_np_norm(x, p, dim, True), eps)
+
+
+def _np_bilinear(x1, x2, w, b=None):
+    y = np.einsum("...i,oij,...j->...o", x1, w, x2)
+    return y if b is None else y + b
+
+
+def _np_kl_div(x, t, reduction="mean", log_target=False):
+    if log_target:
+        l = np.exp(t) * (t - x)
+    else:
+        l = np.where(t > 0, t * np.log(np.where(t > 0, t, 1.0)), 0.0) - t * x
+    if reduction == "batchmean":
+        return l.sum() / x.shape[0]
+    return _reduce(l, reduction)
+
+
+def _np_poisson_nll(x, t, log_input=True, full=False, eps=1e-8, reduction="mean"):
+    l = np.exp(x) - t * x if log_input else x - t * np.log(x + eps)
+    if full:
+        safe = np.where(t > 1, t, 2.0)
+        l = l + np.where(t > 1, safe * np.log(safe) - safe + 0.5 * np.log(2 * np.pi * safe), 0.0)
+    return _reduce(l, reduction)
+
+
+def _np_gaussian_nll(x, t, v, full=False, eps=1e-6, reduction="mean"):
+    if v.shape != x.shape and v.shape == x.shape[:-1]:
+        v = v[..., None]
+    v = np.maximum(v, eps)
+    l = 0.5 * (np.log(v) + (x - t) ** 2 / v) + (0.5 * np.log(2 * np.pi) if full else 0.0)
+    return _reduce(l, reduction)
+
+
+def _np_cosine_embedding(x1, x2, y, margin=0.0, reduction="mean"):
+    ax = y.ndim
+    cos = (x1 * x2).sum(ax) / np.sqrt(((x1 * x1).sum(ax) + 1e-12) * ((x2 * x2).sum(ax) + 1e-12))
+    l = np.where(y == 1, 1 - cos, 0.0) + np.where(y == -1, np.maximum(cos - margin, 0.0), 0.0)
+    return _reduce(l, reduction)
+
+
+def _np_hinge_embedding(x, y, margin=1.0, reduction="mean"):
+    l = np.where(y != 1, np.maximum(margin - x, 0.0), 0.0) + np.where(y != -1, x, 0.0)
+    return _reduce(l, reduction)
+
+
+def _np_margin_ranking(x1, x2, y, margin=0.0, reduction="mean"):
+    return _reduce(np.maximum(-y * (x1 - x2) + margin, 0.0), reduction)
+
+
+def _np_triplet(a, p, n, margin=1.0, norm=2.0, eps=1e-6, swap=False, reduction="mean"):
+    d_pos, d_neg = _np_pairwise_distance(a, p, norm, eps), _np_pairwise_distance(a, n, norm, eps)
+    if swap:
+        d_neg = np.minimum(d_neg, _np_pairwise_distance(p, n, norm, eps))
+    return _reduce(np.maximum(margin + d_pos - d_neg, 0.0), reduction)
+
+
+def _np_soft_margin(x, y, reduction="mean"):
+    return _reduce(np.log1p(np.exp(-y * x)), reduction)
+
+
+def _np_multilabel_soft_margin(x, y, w=None, reduction="mean"):
+    logsig = lambda z: -np.log1p(np.exp(-z))  # noqa: E731
+    l = -(y * logsig(x) + (1 - y) * logsig(-x))
+    if w is not None:
+        l = l * w
+    return _reduce(l.mean(-1), reduction)
+
+
+def _np_multi_margin(x, t, p=1, margin=1.0, w=None, reduction="mean"):
+    x2 = x.reshape(-1, x.shape[-1]) if x.ndim else x.reshape(1, 1)
+    tt = t.reshape(-1)
+    l = np.zeros(x2.shape[0])
+    for i in range(x2.shape[0]):
+        y = tt[i]
+        for j in range(x2.shape[1]):
+            if j != y:
+                z = max(0.0, margin - x2[i, y] + x2[i, j]) ** p
+                l[i] += z * (w[y] if w is not None else 1.0)
+    l = l / x2.shape[1]
+    return _reduce(l.reshape(t.shape) if x.ndim <= 1 else l, reduction)

@@ -15,21 +15,33 @@ from numpy_ref import (  # noqa: F401  (the numpy references that the entries na
     _np_adaptive,
     _np_bce,
     _np_bce_logits,
+    _np_bilinear,
     _np_class_loss,
     _np_conv1d,
     _np_conv2d,
     _np_conv_transpose1d,
     _np_conv_transpose2d,
+    _np_cosine_embedding,
+    _np_cosine_similarity,
     _np_cross_entropy,
+    _np_gaussian_nll,
     _np_gru_cell,
+    _np_hinge_embedding,
     _np_huber,
     _np_index_add,
     _np_interp_matrix,
+    _np_kl_div,
     _np_layer,
     _np_layer_ref,
     _np_log_softmax,
     _np_lstm_cell,
+    _np_margin_ranking,
+    _np_multi_margin,
+    _np_multilabel_soft_margin,
     _np_nll,
+    _np_normalize,
+    _np_pairwise_distance,
+    _np_poisson_nll,
     _np_pool_out,
     _np_put_pair,
     _np_relu_cell,
@@ -38,8 +50,10 @@ from numpy_ref import (  # noqa: F401  (the numpy references that the entries na
     _np_sdpa,
     _np_sigmoid,
     _np_smooth_l1,
+    _np_soft_margin,
     _np_softmax,
     _np_tanh_cell,
+    _np_triplet,
     _np_unpool,
     _np_windows,
     _pair,
@@ -86,6 +100,7 @@ class OpSpec:
     gradgrad: bool = True  # and the second-order one (False: not twice differentiable at the drawn point)
     once_differentiable: bool = False  # the backward raises when differentiated again (see ONCE_DIFFERENTIABLE)
     torch: bool = True  # compare with PyTorch
+    torch_gradgrad: bool = True  # compare second derivatives with PyTorch (False: it has none for this op)
     id: str = ""
 
     @property
@@ -971,6 +986,110 @@ spec("rnn_layer", _layer("LSTM", True, True), _np_layer_ref("LSTM", True, True),
      [A(_T, _B, _I), A(_B, _P), A(_B, _H), _W(4 * _H, _I), _W(4 * _H, _P), _W(4 * _H), _W(4 * _H), _W(_P, _H)],
      id="rnn_layer_lstm_proj_reverse")
 
+
+# ---------------------------------------------------------------------------------------------
+# 1-D pooling (the 2-D kernels on a (N, C, 1, L) view), distances, bilinear and the composite losses
+# ---------------------------------------------------------------------------------------------
+def _row(f):
+    """A 2-D pooling reference applied to (..., L) as (..., 1, L)."""
+    return lambda x, *a, **kw: f(x[..., None, :], *a, **kw)[..., 0, :]
+
+
+spec("max_pool1d", lambda L, x: _F(L).max_pool1d(x, 3, 2, 1), _row(lambda x: np_max_pool2d(x, (1, 3), (1, 2), (0, 1))),
+     [_distinct(2, 3, 9)])
+spec("max_pool1d_dilation_ceil", lambda L, x: L.nn.MaxPool1d(2, 2, 1, dilation=2, ceil_mode=True)(x),
+     _row(lambda x: np_max_pool2d(x, (1, 2), (1, 2), (0, 1), (1, 2), True)), [_distinct(3, 8)])
+spec("max_pool1d_indices", lambda L, x: _F(L).max_pool1d(x, 3, 2, 1, return_indices=True)[1],
+     _row(lambda x: np_max_pool2d_indices(x, (1, 3), (1, 2), (0, 1))), [_distinct(2, 2, 7)], grad=False)
+spec("avg_pool1d", lambda L, x: _F(L).avg_pool1d(x, 3, 2, 1), _row(lambda x: np_avg_pool2d(x, (1, 3), (1, 2), (0, 1))),
+     [A(2, 3, 8)])
+spec("avg_pool1d_exclude_pad_ceil", lambda L, x: L.nn.AvgPool1d(3, 2, 1, ceil_mode=True, count_include_pad=False)(x),
+     _row(lambda x: np_avg_pool2d(x, (1, 3), (1, 2), (0, 1), True, False)), [A(3, 8)])
+spec("adaptive_avg_pool1d", lambda L, x: _F(L).adaptive_avg_pool1d(x, 4),
+     _row(lambda x: _np_adaptive(x, (1, 4), np.mean)), [A(2, 3, 7)])
+spec("adaptive_max_pool1d", lambda L, x: L.nn.AdaptiveMaxPool1d(3)(x),
+     _row(lambda x: _np_adaptive(x, (1, 3), np.max)), [_distinct(3, 8)])
+spec("adaptive_max_pool1d_indices", lambda L, x: _F(L).adaptive_max_pool1d(x, 3, return_indices=True)[1],
+     lambda x: np.stack([[np.argmax(r[i * 8 // 3:-(-(i + 1) * 8 // 3)]) + i * 8 // 3 for i in range(3)]
+                         for r in x.reshape(-1, 8)]).reshape(x.shape[:-1] + (3,)), [_distinct(2, 2, 8)], grad=False)
+
+spec("cosine_similarity", lambda L, a, b: _F(L).cosine_similarity(a, b), _np_cosine_similarity, [A(4, 5), A(4, 5)])
+spec("cosine_similarity_broadcast", lambda L, a, b: _F(L).cosine_similarity(a, b, dim=-1, eps=1e-6),
+     lambda a, b: _np_cosine_similarity(a, b, -1), [A(3, 1, 4), A(5, 4)])
+for _p in (2.0, 1.0, 3.0, math.inf):
+    spec("pairwise_distance", lambda L, a, b, p: _F(L).pairwise_distance(a, b, p=p), _np_pairwise_distance,
+         [A(4, 6), A(4, 6)], kwargs=dict(p=_p), id=f"pairwise_distance_p{_p}")
+spec("pairwise_distance_broadcast_keepdim", lambda L, a, b: L.nn.PairwiseDistance(eps=0.1, keepdim=True)(a, b),
+     lambda a, b: _np_pairwise_distance(a, b, 2.0, 0.1, True), [A(2, 3, 4), A(4)])
+spec("normalize", lambda L, x: _F(L).normalize(x), _np_normalize, [A(4, 5)])
+spec("normalize_p1_dim0", lambda L, x: _F(L).normalize(x, p=1, dim=0), lambda x: _np_normalize(x, 1, 0), [A(3, 4, 2)])
+spec("bilinear", lambda L, a, b, w, bias: _F(L).bilinear(a, b, w, bias), _np_bilinear,
+     [A(5, 3), A(5, 4), A(2, 3, 4), A(2)])
+spec("bilinear_3d_no_bias", lambda L, a, b, w: _F(L).bilinear(a, b, w), _np_bilinear,
+     [A(2, 3, 3), A(2, 3, 4), A(5, 3, 4)])
+spec("bilinear_unbatched", lambda L, a, b, w: _F(L).bilinear(a, b, w), _np_bilinear, [A(3), A(2), A(4, 3, 2)])
+
+
+def _signs(*shape):
+    return Arg(shape, grad=False, gen=lambda rng: rng.choice([-1.0, 1.0], size=shape))
+
+
+for _r in ("none", "sum", "batchmean"):
+    spec(f"kl_div_{_r}", lambda L, x, t, reduction: _F(L).kl_div(x, t, reduction=reduction),
+         _np_kl_div, [A(3, 4), A(3, 4, low=0.05, high=1.0)], kwargs=dict(reduction=_r))
+spec("kl_div_log_target", lambda L, x, t: _F(L).kl_div(x, t, reduction="sum", log_target=True),
+     lambda x, t: _np_kl_div(x, t, "sum", True), [A(3, 4), A(3, 4)])
+# PyTorch has no second derivative of multi_margin_loss (torch_gradgrad=False); gradgradcheck checks ours.
+for _r in ("none", "mean", "sum"):
+    spec(f"poisson_nll_loss_{_r}", lambda L, x, t, reduction: _F(L).poisson_nll_loss(x, t, reduction=reduction),
+         _np_poisson_nll, [A(3, 4), A(3, 4, low=0, high=3)], kwargs=dict(reduction=_r))
+    spec(f"gaussian_nll_loss_{_r}",
+         lambda L, x, t, v, reduction: _F(L).gaussian_nll_loss(x, t, v, reduction=reduction),
+         lambda x, t, v, reduction: _np_gaussian_nll(x, t, v, reduction=reduction),
+         [A(3, 4), A(3, 4), A(3, 4, low=0.2, high=2.0)], kwargs=dict(reduction=_r))
+    spec(f"cosine_embedding_loss_{_r}",
+         lambda L, a, b, y, reduction: _F(L).cosine_embedding_loss(a, b, y, margin=0.2, reduction=reduction),
+         lambda a, b, y, reduction: _np_cosine_embedding(a, b, y, 0.2, reduction), [A(6, 5), A(6, 5), _signs(6)],
+         kwargs=dict(reduction=_r))
+    spec(f"hinge_embedding_loss_{_r}",
+         lambda L, x, y, reduction: _F(L).hinge_embedding_loss(x, y, margin=0.5, reduction=reduction),
+         lambda x, y, reduction: _np_hinge_embedding(x, y, 0.5, reduction), [A(3, 4), _signs(3, 4)],
+         kwargs=dict(reduction=_r))
+    spec(f"margin_ranking_loss_{_r}",
+         lambda L, a, b, y, reduction: _F(L).margin_ranking_loss(a, b, y, margin=0.3, reduction=reduction),
+         lambda a, b, y, reduction: _np_margin_ranking(a, b, y, 0.3, reduction), [A(6), A(6), _signs(6)],
+         kwargs=dict(reduction=_r))
+    spec(f"triplet_margin_loss_{_r}",
+         lambda L, a, p, n, reduction: _F(L).triplet_margin_loss(a, p, n, margin=2.0, reduction=reduction),
+         lambda a, p, n, reduction: _np_triplet(a, p, n, 2.0, reduction=reduction), [A(5, 4), A(5, 4), A(5, 4)],
+         kwargs=dict(reduction=_r))
+    spec(f"soft_margin_loss_{_r}", lambda L, x, y, reduction: _F(L).soft_margin_loss(x, y, reduction=reduction),
+         _np_soft_margin, [A(3, 4), _signs(3, 4)], kwargs=dict(reduction=_r))
+    spec(f"multilabel_soft_margin_loss_{_r}",
+         lambda L, x, y, reduction: _F(L).multilabel_soft_margin_loss(x, y, reduction=reduction),
+         lambda x, y, reduction: _np_multilabel_soft_margin(x, y, reduction=reduction),
+         [A(3, 5), A(3, 5, low=0, high=1)], kwargs=dict(reduction=_r))
+    spec(f"multi_margin_loss_{_r}", lambda L, x, t, reduction: _F(L).multi_margin_loss(x, t, reduction=reduction),
+         lambda x, t, reduction: _np_multi_margin(x, t, reduction=reduction),
+         [A(4, 5), A(4, dtype="int64", low=0, high=5)], kwargs=dict(reduction=_r), torch_gradgrad=False)
+spec("poisson_nll_loss_full_not_log", lambda L, x, t: _F(L).poisson_nll_loss(x, t, log_input=False, full=True),
+     lambda x, t: _np_poisson_nll(x, t, False, True), [A(3, 4, low=0.2, high=3), A(3, 4, low=0, high=4)])
+spec("gaussian_nll_loss_full_var_leading", lambda L, x, t, v: _F(L).gaussian_nll_loss(x, t, v, full=True, eps=0.3),
+     lambda x, t, v: _np_gaussian_nll(x, t, v, True, 0.3), [A(3, 4), A(3, 4), A(3, low=0.1, high=2.0)])
+spec("gaussian_nll_loss_heteroscedastic", lambda L, x, t, v: _F(L).gaussian_nll_loss(x, t, v, reduction="sum"),
+     lambda x, t, v: _np_gaussian_nll(x, t, v, reduction="sum"), [A(3, 4), A(3, 4), A(3, 1, low=0.2, high=2.0)])
+spec("cosine_embedding_loss_unbatched", lambda L, a, b, y: _F(L).cosine_embedding_loss(a, b, y.reshape(())),
+     lambda a, b, y: _np_cosine_embedding(a, b, y.reshape(())), [A(5), A(5), _signs(1)])
+spec("triplet_margin_loss_swap_p1", lambda L, a, p, n: L.nn.TripletMarginLoss(p=1, swap=True)(a, p, n),
+     lambda a, p, n: _np_triplet(a, p, n, norm=1, swap=True), [A(5, 4), A(5, 4), A(5, 4)])
+spec("multilabel_soft_margin_loss_weight", lambda L, x, y, w: _F(L).multilabel_soft_margin_loss(x, y, weight=w),
+     lambda x, y, w: _np_multilabel_soft_margin(x, y, w), [A(3, 5), A(3, 5, low=0, high=1), A(5, low=0.2, grad=False)])
+spec("multi_margin_loss_p2_weight", lambda L, x, t, w: L.nn.MultiMarginLoss(p=2, margin=0.7, weight=w)(x, t),
+     lambda x, t, w: _np_multi_margin(x, t, 2, 0.7, w), [A(4, 5), A(4, dtype="int64", low=0, high=5),
+                                                          A(5, low=0.2, high=2.0, grad=False)], torch_gradgrad=False)
+spec("multi_margin_loss_unbatched", lambda L, x, t: _F(L).multi_margin_loss(x, t.reshape(()), reduction="none"),
+     lambda x, t: _np_multi_margin(x, t.reshape(()), reduction="none"), [A(5), A(1, dtype="int64", low=0, high=5)],
+     torch_gradgrad=False)
 
 # Ops whose fused backward autograd cannot yet see through: differentiating their gradient again
 # raises NotImplementedError (tests/test_ops.py::test_once_differentiable_raises checks that it does,

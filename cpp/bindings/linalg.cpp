@@ -27,6 +27,9 @@ void linalg(py::module_& m, TensorClass& cls) {
         return linear(x, w, b);
       },
       py::arg("input"), py::arg("weight"), py::arg("bias") = py::none());
+  for (py::module_* mod : {&m, &nn})  // torch.bilinear is torch.nn.functional.bilinear
+    mod->def("bilinear", &bilinear, py::arg("input1"), py::arg("input2"), py::arg("weight"),
+             py::arg("bias") = py::none());
 }
 
 }  // namespace rb::bind

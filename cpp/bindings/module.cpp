@@ -72,4 +72,5 @@ PYBIND11_MODULE(_C, m) {
   rb::bind::norm(m, cls);
   rb::bind::resize(m, cls);
   rb::bind::recurrent(m, cls);
+  rb::bind::distance(m, cls);
 }

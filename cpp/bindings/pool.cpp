@@ -37,6 +37,17 @@ void pool(py::module_& m, TensorClass& cls) {
          py::call_guard<py::gil_scoped_release>());
   nn.def("adaptive_max_pool2d", &adaptive_max_pool2d, py::arg("input"), py::arg("output_size"),
          py::call_guard<py::gil_scoped_release>());
+  nn.def("max_pool1d_with_indices", &max_pool1d_with_indices, py::arg("input"), py::arg("kernel_size"),
+         py::arg("stride"), py::arg("padding"), py::arg("dilation"), py::arg("ceil_mode"),
+         py::call_guard<py::gil_scoped_release>());
+  nn.def("max_pool1d", &max_pool1d, py::arg("input"), py::arg("kernel_size"), py::arg("stride"), py::arg("padding"),
+         py::arg("dilation"), py::arg("ceil_mode"), py::call_guard<py::gil_scoped_release>());
+  nn.def("avg_pool1d", &avg_pool1d, py::arg("input"), py::arg("kernel_size"), py::arg("stride"), py::arg("padding"),
+         py::arg("ceil_mode"), py::arg("count_include_pad"), py::call_guard<py::gil_scoped_release>());
+  nn.def("adaptive_avg_pool1d", &adaptive_avg_pool1d, py::arg("input"), py::arg("output_size"),
+         py::call_guard<py::gil_scoped_release>());
+  nn.def("adaptive_max_pool1d", &adaptive_max_pool1d, py::arg("input"), py::arg("output_size"),
+         py::call_guard<py::gil_scoped_release>());
   nn.def("max_unpool2d", &max_unpool2d, py::arg("input"), py::arg("indices"), py::arg("output_size"),
          py::call_guard<py::gil_scoped_release>());
 }

@@ -121,4 +121,35 @@ Tensor linear(const Tensor& input, const Tensor& weight, const std::optional<Ten
   return out;
 }
 
+Tensor bilinear(const Tensor& input1, const Tensor& input2, const Tensor& weight,
+                const std::optional<Tensor>& bias_opt) {
+  RB_CHECK(input1.dim() == input2.dim(), Error, "bilinear(): input dimensions do not match: got ", input1.dim(),
+           " and ", input2.dim());
+  for (int64_t d = 0; d + 1 < input1.dim(); ++d)
+    RB_CHECK(input1.size(d) == input2.size(d), Error, "bilinear(): input batch dimensions do not match at dim ", d,
+             ": got ", input1.size(d), " and ", input2.size(d));
+  RB_CHECK(input1.dim() >= 1, IndexError, "Dimension out of range (expected to be in range of [-1, 0], but got -1)");
+  for (int64_t d : {1, 2})
+    RB_CHECK(weight.dim() > d, IndexError, "Dimension out of range (expected to be in range of [", -weight.dim(), ", ",
+             weight.dim() - 1, "], but got ", d, ")");
+  const int64_t O = weight.size(0), I = weight.size(1), J = weight.size(2);
+  RB_CHECK(input1.size(-1) == I, Error, "bilinear(): input1 size does not match weight size: got ", input1.size(-1),
+           " but expected ", I);
+  RB_CHECK(input2.size(-1) == J, Error, "bilinear(): input2 size does not match weight size: got ", input2.size(-1),
+           " but expected ", J);
+  const Tensor bias = bias_opt ? *bias_opt : Tensor();
+  RB_CHECK(!bias.defined() || (bias.dim() >= 1 && bias.size(0) == O), Error,
+           "bilinear(): bias size does not match weight size: got ", bias.defined() && bias.dim() ? bias.size(0) : 0,
+           " but expected ", O);
+  Shape lead(input1.shape().begin(), input1.shape().end() - 1);
+  const int64_t M = numel_of(lead);
+  // t[m, o * I + i] = sum_j W[o, i, j] x2[m, j] (one GEMM on W viewed as (O * I, J)), then a batched
+  // (O, I) x (I, 1) product per row with x1.
+  Tensor t = linear(reshape(input2, {M, J}), reshape(weight, {O * I, J}));
+  Tensor y = reshape(bmm(reshape(t, {M, O, I}), reshape(input1, {M, I, 1})), {M, O});
+  if (bias.defined()) y = add(y, bias);
+  lead.push_back(O);
+  return reshape(y, lead);
+}
+
 }  // namespace rb

@@ -319,4 +319,85 @@ Tensor max_unpool2d(const Tensor& x, const Tensor& indices, const IntList& outpu
   return out;
 }
 
+// --- 1-D pooling: the 2-D ops on a (N, C, 1, L) view, as PyTorch does; the checks are the 1-D ops' own ---
+
+namespace {
+// One value for the single pooled dim; PyTorch's argument parser allows an empty stride (= kernel).
+int64_t one_of(const IntList& v, const char* op, const char* what, int64_t if_empty = -1) {
+  if (v.empty() && if_empty >= 0) return if_empty;
+  RB_CHECK(v.size() == 1, Error, op, "() argument '", what, "' should contain one int (got ", v.size(), ")");
+  return v[0];
+}
+
+void check_1d_input(const Tensor& x, const char* op) {
+  RB_CHECK(x.dim() == 2 || x.dim() == 3, Error, "Expected 2 to 3 dimensions, but got ", x.dim(),
+           "-dimensional tensor for argument #1 'self' (while checking arguments for ", op, ")");
+}
+
+Tensor plane_view(const Tensor& x) { return unsqueeze(x, -2); }
+Tensor from_plane(const Tensor& y) { return squeeze(y, IntList{-2}); }
+}  // namespace
+
+std::pair<Tensor, Tensor> max_pool1d_with_indices(const Tensor& x, const IntList& kernel, const IntList& stride,
+                                                  const IntList& padding, const IntList& dilation, bool ceil_mode) {
+  RB_CHECK(x.dim() == 2 || x.dim() == 3, Error,
+           "max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got:",
+           x.shape());
+  RB_CHECK(kernel.size() == 1, Error,
+           "max_pool1d() kernel_size must be an int, list of ints or tuple of ints of size 1 but got size ",
+           kernel.size());
+  RB_CHECK(stride.size() <= 1, Error,
+           "max_pool1d() stride must be None, an int, list of ints, or tuple of ints of size 1 but got size ",
+           stride.size());
+  RB_CHECK(padding.size() == 1, Error,
+           "max_pool1d() padding must be an int, list of ints, or tuple of ints of size 1 but got size ",
+           padding.size());
+  RB_CHECK(dilation.size() == 1, Error,
+           "max_pool1d() dilation must be an int, list of ints or tuple of ints of size 1 but got size ",
+           dilation.size());
+  const int64_t k = kernel[0], s = stride.empty() ? k : stride[0], p = padding[0], d = dilation[0];
+  RB_CHECK(k > 0, Error, "max_pool1d() kernel_size must be greater than zero, but got ", k);
+  RB_CHECK(s > 0, Error, "max_pool1d() stride must be greater than zero, but got ", s);
+  RB_CHECK(p >= 0, Error, "max_pool1d() padding must be non-negative, but got ", p);
+  RB_CHECK(p <= k / 2, Error, "max_pool1d() padding should be at most half of kernel size, but got padding=", p,
+           " and kernel_size=", k);
+  RB_CHECK(d > 0, Error, "max_pool1d() dilation must be greater than zero, but got ", d);
+  const int64_t L = pool_out(x.size(-1), k, p, s, d, ceil_mode);
+  RB_CHECK(L > 0, Error, "max_pool1d() Invalid computed output size: ", L);
+  check_float(x, "max_pool1d_impl");
+  auto [out, idx] = max_pool2d_with_indices(plane_view(x), {1, k}, {1, s}, {0, p}, {1, d}, ceil_mode);
+  return {from_plane(out), from_plane(idx)};  // a row of the plane: its flat index is the position in L
+}
+
+Tensor max_pool1d(const Tensor& x, const IntList& kernel, const IntList& stride, const IntList& padding,
+                  const IntList& dilation, bool ceil_mode) {
+  return max_pool1d_with_indices(x, kernel, stride, padding, dilation, ceil_mode).first;
+}
+
+Tensor avg_pool1d(const Tensor& x, const IntList& kernel, const IntList& stride, const IntList& padding, bool ceil_mode,
+                  bool count_include_pad) {
+  check_1d_input(x, "avg_pool1d");
+  const int64_t k = one_of(kernel, "avg_pool1d", "kernel_size");
+  const int64_t s = one_of(stride, "avg_pool1d", "stride", k), p = one_of(padding, "avg_pool1d", "padding");
+  return from_plane(avg_pool2d(plane_view(x), {1, k}, {1, s}, {0, p}, ceil_mode, count_include_pad, std::nullopt));
+}
+
+Tensor adaptive_avg_pool1d(const Tensor& x, const IntList& output_size) {
+  check_1d_input(x, "adaptive_avg_pool1d");
+  const int64_t o = one_of(output_size, "adaptive_avg_pool1d", "output_size");
+  return from_plane(adaptive_avg_pool2d(plane_view(x), {1, o}));
+}
+
+std::pair<Tensor, Tensor> adaptive_max_pool1d(const Tensor& x, const IntList& output_size) {
+  check_1d_input(x, "adaptive_max_pool1d");
+  const int64_t o = one_of(output_size, "adaptive_max_pool1d", "output_size");
+  for (int64_t d = 1; d < x.dim(); ++d)
+    RB_CHECK(x.size(d) > 0, Error,
+             "adaptive_max_pool1d(): Expected input to have non-zero size for non-batch dimensions, but input has "
+             "sizes ",
+             x.shape(), " with dimension ", d, " being empty");
+  auto [out, idx] = adaptive_max_pool2d(plane_view(x), {1, o});
+  return {from_plane(out), from_plane(idx)};
+}
+
 }  // namespace rb

@@ -5,6 +5,7 @@
 #include "rosenblatt/ops/activation.h"
 #include "rosenblatt/ops/attention.h"
 #include "rosenblatt/ops/conv.h"
+#include "rosenblatt/ops/distance.h"
 #include "rosenblatt/ops/elementwise.h"
 #include "rosenblatt/ops/embedding.h"
 #include "rosenblatt/ops/factory.h"

@@ -275,12 +275,15 @@ def _int_list(v):
     return [int(a) for a in v]
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+def _max_pool(op, op_with_indices, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
     s = [] if stride is None else _int_list(stride)
     args = (input, _int_list(kernel_size), s, _int_list(padding), _int_list(dilation), bool(ceil_mode))
-    if return_indices:
-        return _nn.max_pool2d_with_indices(*args)
-    return _nn.max_pool2d(*args)
+    return op_with_indices(*args) if return_indices else op(*args)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    return _max_pool(_nn.max_pool2d, _nn.max_pool2d_with_indices, input, kernel_size, stride, padding, dilation,
+                     ceil_mode, return_indices)
 
 
 def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -503,3 +506,138 @@ __all__ += ["scaled_dot_product_attention"]
 from .modules.attention import multi_head_attention_forward  # noqa: E402
 
 __all__ += ["multi_head_attention_forward"]
+
+
+# ---- 1-D pooling: the 2-D kernels on a (N, C, 1, L) view, in C++ (cpp/ops/pool.cpp) -----------------
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    return _max_pool(_nn.max_pool1d, _nn.max_pool1d_with_indices, input, kernel_size, stride, padding, dilation,
+                     ceil_mode, return_indices)
+
+
+def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=True):
+    return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    s = [] if stride is None else _int_list(stride)
+    return _nn.avg_pool1d(input, _int_list(kernel_size), s, _int_list(padding), bool(ceil_mode),
+                          bool(count_include_pad))
+
+
+def adaptive_avg_pool1d(input, output_size):
+    return _nn.adaptive_avg_pool1d(input, _int_list(output_size))
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    out, idx = _nn.adaptive_max_pool1d(input, _int_list(output_size))
+    return (out, idx) if return_indices else out
+
+
+def adaptive_max_pool1d_with_indices(input, output_size, return_indices=True):
+    return adaptive_max_pool1d(input, output_size, True)
+
+
+__all__ += ["max_pool1d", "max_pool1d_with_indices", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d",
+            "adaptive_max_pool1d_with_indices"]
+
+# ---- distances and bilinear (C++ composites: cpp/ops/distance.cpp, cpp/ops/linear.cpp) --------------
+cosine_similarity = _nn.cosine_similarity  # (x1, x2, dim=1, eps=1e-8)
+pairwise_distance = _nn.pairwise_distance  # (x1, x2, p=2.0, eps=1e-6, keepdim=False)
+bilinear = _nn.bilinear  # (input1, input2, weight, bias=None)
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """input / max(||input||_p over dim, eps)."""
+    result = _nn.normalize(input, float(p), dim, float(eps))
+    if out is None:
+        return result
+    out.copy_(result)
+    return out
+
+
+__all__ += ["cosine_similarity", "pairwise_distance", "bilinear", "normalize"]
+
+# ---- more losses: C++ composites of differentiable ops (cpp/ops/loss_composite.cpp); here only what
+# is Python's in torch too (size_average/reduce, 'batchmean', a float var) ---------------------------
+
+
+def _reduction_of(size_average, reduce, reduction):
+    if size_average is not None or reduce is not None:
+        return _legacy_reduction(size_average, reduce, reduction)
+    return reduction
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    if size_average is not None or reduce is not None:
+        return _nn.kl_div(input, target, _legacy_reduction(size_average, reduce, reduction), bool(log_target))
+    if reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                      "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                      "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+                      stacklevel=2)
+    if reduction == "batchmean":
+        total = _nn.kl_div(input, target, "sum", bool(log_target))
+        return total / input.shape[0] if input.dim() != 0 else total
+    return _nn.kl_div(input, target, reduction, bool(log_target))
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
+                     reduction="mean"):
+    return _nn.poisson_nll_loss(input, target, bool(log_input), bool(full), float(eps),
+                                _reduction_of(size_average, reduce, reduction))
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = _C.full_like(input, var)
+    return _nn.gaussian_nll_loss(input, target, var, bool(full), float(eps), reduction)
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
+    return _nn.cosine_embedding_loss(input1, input2, target, float(margin),
+                                     _reduction_of(size_average, reduce, reduction))
+
+
+def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
+    reduction = _reduction_of(size_average, reduce, reduction)
+    if input1.dim() != input2.dim() or input1.dim() != target.dim():
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+                           f"input1: {input1.size()}, input2: {input2.size()}, target: {target.size()} ")
+    return _nn.margin_ranking_loss(input1, input2, target, float(margin), reduction)
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
+                        reduce=None, reduction="mean"):
+    return _nn.triplet_margin_loss(anchor, positive, negative, float(margin), float(p), float(eps), bool(swap),
+                                   _reduction_of(size_average, reduce, reduction))
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
+    return _nn.hinge_embedding_loss(input, target, float(margin), _reduction_of(size_average, reduce, reduction))
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    return _nn.soft_margin_loss(input, target, _reduction_of(size_average, reduce, reduction))
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    reduction = _reduction_of(size_average, reduce, reduction)
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(reduction + " is not valid")
+    return _nn.multilabel_soft_margin_loss(input, target, weight, reduction)
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction="mean"):
+    reduction = _reduction_of(size_average, reduce, reduction)
+    if p != 1 and p != 2:
+        raise ValueError("only p == 1 and p == 2 supported")
+    return _nn.multi_margin_loss(input, target, int(p), float(margin), weight, reduction)
+
+
+__all__ += ["kl_div", "poisson_nll_loss", "gaussian_nll_loss", "cosine_embedding_loss", "margin_ranking_loss",
+            "triplet_margin_loss", "hinge_embedding_loss", "soft_margin_loss", "multilabel_soft_margin_loss",
+            "multi_margin_loss"]

@@ -16,5 +16,9 @@ namespace rb {
 
 // y = x W^T + b in one GEMM; x: (*, in), weight: (out, in), bias: (out,) or undefined.
 Tensor linear(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias = {});
+// y[..., o] = x1[..., :] W[o] x2[..., :]^T + b[o]; x1: (*, in1), x2: (*, in2), weight: (out, in1, in2),
+// bias: (out,) or undefined. A composite of linear and bmm (their gradients, to any order).
+Tensor bilinear(const Tensor& input1, const Tensor& input2, const Tensor& weight,
+                const std::optional<Tensor>& bias = {});
 
 }  // namespace rb

@@ -26,4 +26,17 @@ std::pair<Tensor, Tensor> adaptive_max_pool2d(const Tensor& x, const std::vector
 // Scatters x to the positions indices name in planes of size output_size (OH, OW); the rest is 0.
 Tensor max_unpool2d(const Tensor& x, const Tensor& indices, const std::vector<int64_t>& output_size);
 
+// 1-D pooling over the last dim of (N, C, L) or (C, L): the 2-D ops on a (.., 1, L) view, with the
+// 1-D ops' own checks and messages. Indices are positions in L.
+std::pair<Tensor, Tensor> max_pool1d_with_indices(const Tensor& x, const std::vector<int64_t>& kernel,
+                                                  const std::vector<int64_t>& stride,
+                                                  const std::vector<int64_t>& padding,
+                                                  const std::vector<int64_t>& dilation, bool ceil_mode);
+Tensor max_pool1d(const Tensor& x, const std::vector<int64_t>& kernel, const std::vector<int64_t>& stride,
+                  const std::vector<int64_t>& padding, const std::vector<int64_t>& dilation, bool ceil_mode);
+Tensor avg_pool1d(const Tensor& x, const std::vector<int64_t>& kernel, const std::vector<int64_t>& stride,
+                  const std::vector<int64_t>& padding, bool ceil_mode, bool count_include_pad);
+Tensor adaptive_avg_pool1d(const Tensor& x, const std::vector<int64_t>& output_size);
+std::pair<Tensor, Tensor> adaptive_max_pool1d(const Tensor& x, const std::vector<int64_t>& output_size);
+
 }  // namespace rb

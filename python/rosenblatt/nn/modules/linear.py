@@ -1,4 +1,6 @@
-"""Dense layers: Linear (weight (out_features, in_features), PyTorch's default init) and Identity."""
+"""Dense layers: Linear (weight (out_features, in_features), PyTorch's default init), Bilinear
+(weight (out_features, in1_features, in2_features)) and Identity."""
+import math
 
 from ... import _C
 from .. import functional as F
@@ -6,7 +8,17 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["Identity", "Linear"]
+__all__ = ["Bilinear", "Identity", "Linear"]
+
+
+def _weight_and_bias(module, weight_shape, bias, device, dtype):
+    """Uninitialized weight (weight_shape) and bias (weight_shape[0],) parameters, or bias None."""
+    kw = {"device": device, "dtype": dtype}  # the factory refuses a device this build lacks
+    module.weight = Parameter(_C.empty(*weight_shape, **kw))
+    if bias:
+        module.bias = Parameter(_C.empty(weight_shape[0], **kw))
+    else:
+        module.register_parameter("bias", None)
 
 
 class Identity(Module):
@@ -28,12 +40,7 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        kw = {"device": device, "dtype": dtype}  # the factory refuses a device this build lacks
-        self.weight = Parameter(_C.empty(out_features, in_features, **kw))
-        if bias:
-            self.bias = Parameter(_C.empty(out_features, **kw))
-        else:
-            self.register_parameter("bias", None)
+        _weight_and_bias(self, (out_features, in_features), bias, device, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):
@@ -45,3 +52,32 @@ class Linear(Module):
     def extra_repr(self):
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"bias={self.bias is not None}")
+
+
+class Bilinear(Module):
+    """y = x1^T A x2 + b, one matrix A = weight[o] per output feature."""
+
+    __constants__ = ["in1_features", "in2_features", "out_features"]
+
+    def __init__(self, in1_features, in2_features, out_features, bias=True, device=None, dtype=None):
+        super().__init__()
+        self.in1_features = in1_features
+        self.in2_features = in2_features
+        self.out_features = out_features
+        _weight_and_bias(self, (out_features, in1_features, in2_features), bias, device, dtype)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        if self.in1_features <= 0:
+            raise ValueError(f"in1_features must be > 0, but got (in1_features={self.in1_features})")
+        bound = 1 / math.sqrt(self.weight.size(1))  # torch's: U(-1/sqrt(in1), 1/sqrt(in1)) for both
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1, input2):
+        return F._nn.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self):
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")

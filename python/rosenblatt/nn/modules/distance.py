@@ -1,0 +1,31 @@
+"""CosineSimilarity and PairwiseDistance: the modules of F.cosine_similarity and F.pairwise_distance
+(cpp/ops/distance.cpp), with torch.nn's attribute names (PairwiseDistance keeps p as `norm`)."""
+from .. import functional as F
+from .module import Module
+
+__all__ = ["CosineSimilarity", "PairwiseDistance"]
+
+
+class CosineSimilarity(Module):
+    __constants__ = ["dim", "eps"]
+
+    def __init__(self, dim=1, eps=1e-8):
+        super().__init__()
+        self.dim = dim
+        self.eps = eps
+
+    def forward(self, x1, x2):
+        return F._nn.cosine_similarity(x1, x2, self.dim, self.eps)
+
+
+class PairwiseDistance(Module):
+    __constants__ = ["norm", "eps", "keepdim"]
+
+    def __init__(self, p=2.0, eps=1e-6, keepdim=False):
+        super().__init__()
+        self.norm = p
+        self.eps = eps
+        self.keepdim = keepdim
+
+    def forward(self, x1, x2):
+        return F._nn.pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)

@@ -1,5 +1,6 @@
 """rosenblatt.optim.lr_scheduler: learning-rate sequences over 30 epochs equal torch's for every
-scheduler, ReduceLROnPlateau on metric sequences, state_dict round trips and errors."""
+scheduler, ReduceLROnPlateau on metric sequences, state_dict round trips and errors. The schedulers
+made of schedulers (SequentialLR, ChainedScheduler) and CyclicLR's momentum are in test_lr_scheduler_extra.py."""
 
 import math
 
@@ -48,6 +49,19 @@ SCHEDULERS = [
             pct_start=0.25,
         ),
     ),
+    ("CyclicLR", lambda lib: dict(base_lr=0.01, max_lr=0.1, step_size_up=4)),
+    (
+        "CyclicLR",
+        lambda lib: dict(
+            base_lr=[0.01, 0.005], max_lr=[0.1, 0.2], step_size_up=3, step_size_down=5, mode="triangular2"
+        ),
+    ),
+    (
+        "CyclicLR",
+        lambda lib: dict(
+            base_lr=0.001, max_lr=0.1, step_size_up=5, mode="exp_range", gamma=0.95, cycle_momentum=False
+        ),
+    ),
 ]
 SCHED_IDS = [f"{n}-{i}" for i, (n, _) in enumerate(SCHEDULERS)]
 
@@ -78,7 +92,7 @@ def test_lr_sequence_matches_torch(name, kwargs):
     assert len(ours) == 31
     for e, (a, b) in enumerate(zip(ours, ref)):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=0, err_msg=f"epoch {e}")
-    if name != "OneCycleLR":  # which sets initial_lr to max_lr / div_factor
+    if name not in ("OneCycleLR", "CyclicLR"):  # which set initial_lr to max_lr / div_factor, base_lr
         assert [g["initial_lr"] for g in opt.param_groups] == [0.1, 0.05]
 
 

@@ -1,5 +1,6 @@
 """rosenblatt.optim: trajectories equal torch.optim's (20 steps, every option), state_dict format and
-round trips, validation errors, zero_grad, param groups, and the checks of the fused C++ steps."""
+round trips, validation errors, zero_grad, param groups, and the checks of the fused C++ steps.
+LBFGS and the optimizer-specific checks of Adamax, RAdam and Rprop are in test_optim_extra.py."""
 
 import numpy as np
 import pytest
@@ -40,6 +41,16 @@ CONFIGS = [
     ("NAdam", dict(lr=0.1, betas=(0.8, 0.99), weight_decay=0.1, momentum_decay=1e-2)),
     ("NAdam", dict(lr=0.1, weight_decay=0.1, decoupled_weight_decay=True)),
     ("NAdam", dict(lr=0.1, maximize=True)),
+    ("Adamax", dict()),
+    ("Adamax", dict(lr=0.1, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1)),
+    ("Adamax", dict(lr=0.1, maximize=True, weight_decay=0.05)),
+    ("RAdam", dict(lr=0.1)),  # steps 1-5 unrectified (rho_t <= 5), the rest rectified
+    ("RAdam", dict(lr=0.05, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1)),
+    ("RAdam", dict(lr=0.1, weight_decay=0.1, decoupled_weight_decay=True)),
+    ("RAdam", dict(lr=0.1, betas=(0.9, 0.5), maximize=True)),  # rho_inf < 5: never rectified
+    ("Rprop", dict()),
+    ("Rprop", dict(lr=0.05, etas=(0.3, 1.5), step_sizes=(1e-3, 0.2))),
+    ("Rprop", dict(lr=0.1, maximize=True)),
 ]
 IDS = [f"{name}-{'-'.join(f'{k}={v}' for k, v in kw.items()) or 'defaults'}" for name, kw in CONFIGS]
 
@@ -197,11 +208,14 @@ def test_state_dict_round_trip_resumes_bit_exactly(name, kw):
             assert st["step"].item() == 10.0
 
 
+TORCH_LOADS = [1, 9, 15, 23, 26, 30, 33, 34, 37]  # SGD, Adam, Adagrad, RMSprop, NAdam, Adamax, RAdam x2, Rprop
+
+
 @requires_torch
 @pytest.mark.parametrize(
     "name,kw",
-    [CONFIGS[1], CONFIGS[9], CONFIGS[15], CONFIGS[23], CONFIGS[26]],
-    ids=[IDS[1], IDS[9], IDS[15], IDS[23], IDS[26]],
+    [CONFIGS[i] for i in TORCH_LOADS],
+    ids=[IDS[i] for i in TORCH_LOADS],
 )
 def test_torch_state_dict_loads_and_continues(name, kw):
     init, scale, noise = _problem(SHAPES, 20, 0)
@@ -220,6 +234,16 @@ def test_torch_state_dict_loads_and_continues(name, kw):
         opt.step()
     for p, tp in zip(params, tparams):
         np.testing.assert_allclose(p.detach().numpy(), tp.detach().numpy(), rtol=1e-5, atol=1e-6)
+    # and ours loads into torch's (tensors converted), with the same param_groups
+    sd = opt.state_dict()
+    topt2 = getattr(torch.optim, name)([torch.tensor(p.detach().numpy()) for p in params], **kw)
+    topt2.load_state_dict(
+        {
+            "state": {i: {k: torch.tensor(v.numpy()) for k, v in st.items()} for i, st in sd["state"].items()},
+            "param_groups": sd["param_groups"],
+        }
+    )
+    assert topt2.state_dict()["param_groups"] == topt.state_dict()["param_groups"]
 
 
 def test_load_state_dict_validates_groups():
@@ -265,6 +289,15 @@ INVALID = [
     ("RMSprop", dict(momentum=-0.1), "Invalid momentum value: -0.1"),
     ("NAdam", dict(momentum_decay=-1), "Invalid momentum_decay value: -1"),
     ("NAdam", dict(betas=(0.9, 1.0)), "Invalid beta parameter at index 1: 1.0"),
+    ("Adamax", dict(lr=-1.0), "Invalid learning rate: -1.0"),
+    ("Adamax", dict(betas=(1.0, 0.999)), "Invalid beta parameter at index 0: 1.0"),
+    ("Adamax", dict(weight_decay=-1), "Invalid weight_decay value: -1"),
+    ("RAdam", dict(eps=-1e-8), "Invalid epsilon value"),
+    ("RAdam", dict(betas=(0.9, 1.5)), "Invalid beta parameter at index 1: 1.5"),
+    ("Rprop", dict(lr=-0.1), "Invalid learning rate: -0.1"),
+    ("Rprop", dict(etas=(1.2, 0.5)), "Invalid eta values: 1.2, 0.5"),
+    ("Rprop", dict(etas=(0.5, 1.0)), "Invalid eta values: 0.5, 1.0"),
+    ("LBFGS", dict(lr=-1), "Invalid learning rate: -1"),
 ]
 
 

@@ -92,6 +92,37 @@ void optim(py::module_& m, TensorClass& cls) {
       py::arg("param"), py::arg("grad"), py::arg("exp_avg"), py::arg("exp_avg_sq"), py::arg("mu_product"),
       py::arg("step"), py::arg("lr"), py::arg("beta1"), py::arg("beta2"), py::arg("eps"), py::arg("weight_decay"),
       py::arg("momentum_decay"), py::arg("decoupled_weight_decay"), py::arg("maximize"));
+  o.def(
+      "adamax_step",
+      [](const Tensor& p, const OptTensor& grad, const Tensor& m1, const Tensor& exp_inf, const Tensor& step, double lr,
+         double beta1, double beta2, double eps, double weight_decay, bool maximize) {
+        return run(p, grad, [&](const Tensor& g) {
+          adamax_step(p, g, m1, exp_inf, step, lr, beta1, beta2, eps, weight_decay, maximize);
+        });
+      },
+      py::arg("param"), py::arg("grad"), py::arg("exp_avg"), py::arg("exp_inf"), py::arg("step"), py::arg("lr"),
+      py::arg("beta1"), py::arg("beta2"), py::arg("eps"), py::arg("weight_decay"), py::arg("maximize"));
+  o.def(
+      "radam_step",
+      [](const Tensor& p, const OptTensor& grad, const Tensor& m1, const Tensor& m2, const Tensor& step, double lr,
+         double beta1, double beta2, double eps, double weight_decay, bool decoupled_weight_decay, bool maximize) {
+        return run(p, grad, [&](const Tensor& g) {
+          radam_step(p, g, m1, m2, step, lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay, maximize);
+        });
+      },
+      py::arg("param"), py::arg("grad"), py::arg("exp_avg"), py::arg("exp_avg_sq"), py::arg("step"), py::arg("lr"),
+      py::arg("beta1"), py::arg("beta2"), py::arg("eps"), py::arg("weight_decay"), py::arg("decoupled_weight_decay"),
+      py::arg("maximize"));
+  o.def(
+      "rprop_step",
+      [](const Tensor& p, const OptTensor& grad, const Tensor& prev, const Tensor& step_size, const Tensor& step,
+         double etaminus, double etaplus, double step_size_min, double step_size_max, bool maximize) {
+        return run(p, grad, [&](const Tensor& g) {
+          rprop_step(p, g, prev, step_size, step, etaminus, etaplus, step_size_min, step_size_max, maximize);
+        });
+      },
+      py::arg("param"), py::arg("grad"), py::arg("prev"), py::arg("step_size"), py::arg("step"), py::arg("etaminus"),
+      py::arg("etaplus"), py::arg("step_size_min"), py::arg("step_size_max"), py::arg("maximize"));
 }
 
 }  // namespace rb::bind

@@ -30,6 +30,20 @@ struct NadamArgs {
   double lr, beta1, beta2, eps, weight_decay, bias_correction2, grad_coef, avg_coef;
   bool maximize, decoupled;
 };
+// clr: lr / (1 - beta1^step).
+struct AdamaxArgs {
+  double beta1, beta2, eps, weight_decay, clr;
+  bool maximize;
+};
+// rect: the variance rectification term, used when rectified (rho_t > 5).
+struct RadamArgs {
+  double lr, beta1, beta2, eps, weight_decay, bias_correction1, bias_correction2_sqrt, rect;
+  bool rectified, maximize, decoupled;
+};
+struct RpropArgs {
+  double etaminus, etaplus, step_size_min, step_size_max;
+  bool maximize;
+};
 
 template <class T>
 struct OptimKernels {
@@ -45,6 +59,12 @@ struct OptimKernels {
   void (*rmsprop_step)(T* p, const T* g, T* square_avg, T* grad_avg, T* buf, int64_t n, const RmspropArgs& a);
   // p, g, exp_avg, exp_avg_sq: (n,)
   void (*nadam_step)(T* p, const T* g, T* exp_avg, T* exp_avg_sq, int64_t n, const NadamArgs& a);
+  // p, g, exp_avg, exp_inf: (n,)
+  void (*adamax_step)(T* p, const T* g, T* exp_avg, T* exp_inf, int64_t n, const AdamaxArgs& a);
+  // p, g, exp_avg, exp_avg_sq: (n,)
+  void (*radam_step)(T* p, const T* g, T* exp_avg, T* exp_avg_sq, int64_t n, const RadamArgs& a);
+  // p, g, prev, step_size: (n,)
+  void (*rprop_step)(T* p, const T* g, T* prev, T* step_size, int64_t n, const RpropArgs& a);
 };
 
 }  // namespace rb

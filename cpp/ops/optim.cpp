@@ -235,4 +235,84 @@ void nadam_step(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, 
   bump({&param, &exp_avg, &exp_avg_sq});
 }
 
+void adamax_step(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, const Tensor& exp_inf,
+                 const Tensor& step, double lr, double beta1, double beta2, double eps, double weight_decay,
+                 bool maximize) {
+  const char* op = "adamax_step";
+  check_param(param, op);
+  check_like(grad, param, op, "grad", false);
+  check_like(exp_avg, param, op, "exp_avg", true);
+  check_like(exp_inf, param, op, "exp_inf", true);
+  check_scalar_state(step, op, "step");
+  check_disjoint({&param, &grad, &exp_avg, &exp_inf}, op);
+  Tensor g = dense(grad);
+  double s = increment(step);
+  AdamaxArgs a{beta1, beta2, eps, weight_decay, lr / (1 - std::pow(beta1, s)), maximize};
+  int64_t n = param.numel();
+  RB_DISPATCH_FLOATING(param.dtype(), op, [&] {
+    kernels<OptimKernels<scalar_t>>(op, param).adamax_step(ptr<scalar_t>(param), ptr<scalar_t>(g),
+                                                           ptr<scalar_t>(exp_avg), ptr<scalar_t>(exp_inf), n, a);
+  });
+  bump({&param, &exp_avg, &exp_inf});
+}
+
+void radam_step(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, const Tensor& exp_avg_sq,
+                const Tensor& step, double lr, double beta1, double beta2, double eps, double weight_decay,
+                bool decoupled_weight_decay, bool maximize) {
+  const char* op = "radam_step";
+  check_param(param, op);
+  check_like(grad, param, op, "grad", false);
+  check_like(exp_avg, param, op, "exp_avg", true);
+  check_like(exp_avg_sq, param, op, "exp_avg_sq", true);
+  check_scalar_state(step, op, "step");
+  check_disjoint({&param, &grad, &exp_avg, &exp_avg_sq}, op);
+  Tensor g = dense(grad);
+  double s = increment(step);
+  double bias_correction1 = 1 - std::pow(beta1, s), bias_correction2 = 1 - std::pow(beta2, s);
+  // The length of the approximated simple moving average; the adaptive step is used once it exceeds 5.
+  double rho_inf = 2 / (1 - beta2) - 1;
+  double rho_t = rho_inf - 2 * s * std::pow(beta2, s) / bias_correction2;
+  bool rectified = rho_t > 5.0;
+  double rect =
+      rectified ? std::pow((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t), 0.5) : 0.0;
+  RadamArgs a{lr,
+              beta1,
+              beta2,
+              eps,
+              weight_decay,
+              bias_correction1,
+              std::pow(bias_correction2, 0.5),
+              rect,
+              rectified,
+              maximize,
+              decoupled_weight_decay};
+  int64_t n = param.numel();
+  RB_DISPATCH_FLOATING(param.dtype(), op, [&] {
+    kernels<OptimKernels<scalar_t>>(op, param).radam_step(ptr<scalar_t>(param), ptr<scalar_t>(g),
+                                                          ptr<scalar_t>(exp_avg), ptr<scalar_t>(exp_avg_sq), n, a);
+  });
+  bump({&param, &exp_avg, &exp_avg_sq});
+}
+
+void rprop_step(const Tensor& param, const Tensor& grad, const Tensor& prev, const Tensor& step_size,
+                const Tensor& step, double etaminus, double etaplus, double step_size_min, double step_size_max,
+                bool maximize) {
+  const char* op = "rprop_step";
+  check_param(param, op);
+  check_like(grad, param, op, "grad", false);
+  check_like(prev, param, op, "prev", true);
+  check_like(step_size, param, op, "step_size", true);
+  check_scalar_state(step, op, "step");
+  check_disjoint({&param, &grad, &prev, &step_size}, op);
+  Tensor g = dense(grad);
+  increment(step);
+  RpropArgs a{etaminus, etaplus, step_size_min, step_size_max, maximize};
+  int64_t n = param.numel();
+  RB_DISPATCH_FLOATING(param.dtype(), op, [&] {
+    kernels<OptimKernels<scalar_t>>(op, param).rprop_step(ptr<scalar_t>(param), ptr<scalar_t>(g), ptr<scalar_t>(prev),
+                                                          ptr<scalar_t>(step_size), n, a);
+  });
+  bump({&param, &prev, &step_size});
+}
+
 }  // namespace rb

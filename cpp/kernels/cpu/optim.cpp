@@ -165,6 +165,64 @@ void nadam_range(T* __restrict p, const T* __restrict g, T* __restrict m, T* __r
   }
 }
 
+template <class T, bool kDecay>
+void adamax_range(T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict u, int64_t b, int64_t e,
+                  AdamaxArgs a) {
+  const T wd = T(a.weight_decay), b2 = T(a.beta2), eps = T(a.eps), neg_clr = T(-a.clr);
+  const Lerp<T> lerp(T(1 - a.beta1));
+  const T sign = a.maximize ? T(-1) : T(1);
+  for (int64_t i = b; i < e; ++i) {
+    T d = effective_grad<kDecay>(g[i], p[i], sign, wd);
+    T mi = lerp(m[i], d);
+    // torch.maximum(exp_inf * beta2, |grad| + eps): a NaN on either side wins.
+    T decayed = u[i] * b2, fresh = std::abs(d) + eps;
+    T ui = (decayed > fresh || decayed != decayed) ? decayed : fresh;
+    m[i] = mi, u[i] = ui;
+    p[i] = p[i] + neg_clr * mi / ui;
+  }
+}
+
+template <class T, bool kCoupled, bool kDecoupled, bool kRectified>
+void radam_range(T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict v, int64_t b, int64_t e,
+                 RadamArgs a) {
+  const T wd = T(a.weight_decay), shrink = T(1 - a.lr * a.weight_decay), b2 = T(a.beta2), w2 = T(1 - a.beta2),
+          eps = T(a.eps), bc1 = T(a.bias_correction1), lr = T(a.lr), bc2 = T(a.bias_correction2_sqrt), rect = T(a.rect);
+  const Lerp<T> lerp(T(1 - a.beta1));
+  const T sign = a.maximize ? T(-1) : T(1);
+  for (int64_t i = b; i < e; ++i) {
+    T pi = p[i];
+    T d = effective_grad<kCoupled>(g[i], pi, sign, wd);
+    if (kDecoupled) pi = pi * shrink;
+    T mi = lerp(m[i], d);
+    T vi = std::fma(w2 * d, d, v[i] * b2);
+    m[i] = mi, v[i] = vi;
+    T update = mi / bc1 * lr;
+    // torch: bias_corrected_exp_avg * lr * (bc2_sqrt / (sqrt(v) + eps)) * rect, the scalar-over-tensor
+    // division being reciprocal(t) * scalar.
+    if (kRectified) update = update * (T(1) / (std::sqrt(vi) + eps) * bc2) * rect;
+    p[i] = pi - update;
+  }
+}
+
+template <class T>
+void rprop_range(T* __restrict p, const T* __restrict g, T* __restrict prev, T* __restrict ss, int64_t b, int64_t e,
+                 RpropArgs a) {
+  const T etaminus = T(a.etaminus), etaplus = T(a.etaplus), lo = T(a.step_size_min), hi = T(a.step_size_max),
+          sign = a.maximize ? T(-1) : T(1);
+  for (int64_t i = b; i < e; ++i) {
+    T d = g[i] * sign;
+    T prod = d * prev[i];
+    // sign(grad * prev) mapped to etaplus / etaminus / 1 (a NaN product has sign 0).
+    T factor = prod > T(0) ? etaplus : (prod < T(0) ? etaminus : T(1));
+    T s = std::min(std::max(ss[i] * factor, lo), hi);  // clamp_, NaN-propagating as ATen's
+    ss[i] = s;
+    if (factor == etaminus) d = T(0);  // torch: grad[sign.eq(etaminus)] = 0
+    T sg = T(T(0) < d) - T(d < T(0));
+    p[i] = std::fma(-sg, s, p[i]);
+    prev[i] = d;
+  }
+}
+
 }  // namespace
 
 template <class T>
@@ -230,22 +288,51 @@ void nadam_step(T* p, const T* g, T* m, T* v, int64_t n, const NadamArgs& a) {
       decay && !a.decoupled, decay && a.decoupled);
 }
 
+template <class T>
+void adamax_step(T* p, const T* g, T* m, T* u, int64_t n, const AdamaxArgs& a) {
+  with_flags(
+      [&](auto decay) {
+        parallel_for(n, kOptimGrain, [=](int64_t b, int64_t e) { adamax_range<T, decay>(p, g, m, u, b, e, a); });
+      },
+      a.weight_decay != 0);
+}
+
+template <class T>
+void radam_step(T* p, const T* g, T* m, T* v, int64_t n, const RadamArgs& a) {
+  bool decay = a.weight_decay != 0;
+  with_flags(
+      [&](auto coupled, auto decoupled, auto rectified) {
+        parallel_for(n, kOptimGrain,
+                     [=](int64_t b, int64_t e) { radam_range<T, coupled, decoupled, rectified>(p, g, m, v, b, e, a); });
+      },
+      decay && !a.decoupled, decay && a.decoupled, a.rectified);
+}
+
+template <class T>
+void rprop_step(T* p, const T* g, T* prev, T* ss, int64_t n, const RpropArgs& a) {
+  parallel_for(n, kOptimGrain, [=](int64_t b, int64_t e) { rprop_range<T>(p, g, prev, ss, b, e, a); });
+}
+
 #define RB_OPTIM_INSTANTIATE(T)                                                         \
   template void sgd_step<T>(T*, const T*, T*, int64_t, const SgdArgs&);                 \
   template void adam_step<T>(T*, const T*, T*, T*, T*, int64_t, const AdamArgs&);       \
   template void adagrad_step<T>(T*, const T*, T*, int64_t, const AdagradArgs&);         \
   template void adadelta_step<T>(T*, const T*, T*, T*, int64_t, const AdadeltaArgs&);   \
   template void rmsprop_step<T>(T*, const T*, T*, T*, T*, int64_t, const RmspropArgs&); \
-  template void nadam_step<T>(T*, const T*, T*, T*, int64_t, const NadamArgs&);
+  template void nadam_step<T>(T*, const T*, T*, T*, int64_t, const NadamArgs&);         \
+  template void adamax_step<T>(T*, const T*, T*, T*, int64_t, const AdamaxArgs&);       \
+  template void radam_step<T>(T*, const T*, T*, T*, int64_t, const RadamArgs&);         \
+  template void rprop_step<T>(T*, const T*, T*, T*, int64_t, const RpropArgs&);
 RB_OPTIM_INSTANTIATE(float)
 RB_OPTIM_INSTANTIATE(double)
 #undef RB_OPTIM_INSTANTIATE
 
 extern const OptimKernels<float> optim_kernels_f32 = {&sgd_step<float>,      &adam_step<float>,    &adagrad_step<float>,
-                                                      &adadelta_step<float>, &rmsprop_step<float>, &nadam_step<float>};
-extern const OptimKernels<double> optim_kernels_f64 = {&sgd_step<double>,     &adam_step<double>,
-                                                       &adagrad_step<double>, &adadelta_step<double>,
-                                                       &rmsprop_step<double>, &nadam_step<double>};
+                                                      &adadelta_step<float>, &rmsprop_step<float>, &nadam_step<float>,
+                                                      &adamax_step<float>,   &radam_step<float>,   &rprop_step<float>};
+extern const OptimKernels<double> optim_kernels_f64 = {
+    &sgd_step<double>,   &adam_step<double>,   &adagrad_step<double>, &adadelta_step<double>, &rmsprop_step<double>,
+    &nadam_step<double>, &adamax_step<double>, &radam_step<double>,   &rprop_step<double>};
 
 RB_CPU_NAMESPACE_END
 

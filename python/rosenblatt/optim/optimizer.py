@@ -249,6 +249,8 @@ class Optimizer:
                 return value.detach().clone()
             if isinstance(value, dict):
                 return {k: cast(param, v, k) for k, v in value.items()}
+            if isinstance(value, (list, tuple)):  # LBFGS's history: lists of tensors
+                return type(value)(cast(param, v) for v in value)
             return deepcopy(value)
 
         state = defaultdict(dict)

@@ -25,4 +25,17 @@ void nadam_step(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, 
                 const Tensor& mu_product, const Tensor& step, double lr, double beta1, double beta2, double eps,
                 double weight_decay, double momentum_decay, bool decoupled_weight_decay, bool maximize);
 
+// exp_inf: the exponentially weighted infinity norm (torch.optim.Adamax).
+void adamax_step(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, const Tensor& exp_inf,
+                 const Tensor& step, double lr, double beta1, double beta2, double eps, double weight_decay,
+                 bool maximize);
+// decoupled_weight_decay: param *= 1 - lr * weight_decay instead of L2 added to grad (torch.optim.RAdam).
+void radam_step(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, const Tensor& exp_avg_sq,
+                const Tensor& step, double lr, double beta1, double beta2, double eps, double weight_decay,
+                bool decoupled_weight_decay, bool maximize);
+// prev: the previous (masked) gradient; step_size: the per-element step sizes (torch.optim.Rprop).
+void rprop_step(const Tensor& param, const Tensor& grad, const Tensor& prev, const Tensor& step_size,
+                const Tensor& step, double etaminus, double etaplus, double step_size_min, double step_size_max,
+                bool maximize);
+
 }  // namespace rb

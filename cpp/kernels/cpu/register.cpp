@@ -18,6 +18,9 @@
 #include "recurrent.h"
 #include "reduce.h"
 #include "resize.h"
+#include "scan.h"
+#include "sort.h"
+#include "transform.h"
 
 namespace rb {
 namespace {
@@ -35,8 +38,8 @@ void register_builtin_kernels() {
     register_cpu<ActivationKernels, ConvKernels<float>, ConvKernels<double>, ElementwiseKernels, ElementwiseExtKernels,
                  EmbeddingKernels, IndexingKernels, LinearKernels, LossKernels, NormKernels, OptimKernels<float>,
                  OptimKernels<double>, PerceptronKernels, PoolKernels, RandomKernels, RecurrentKernels<float>,
-                 RecurrentKernels<double>, ReduceKernels, ResizeKernels, BlasKernels<float>, BlasKernels<double>,
-                 BlasKernels<int64_t>>();
+                 RecurrentKernels<double>, ReduceKernels, ResizeKernels, ScanKernels, SortKernels, TransformKernels,
+                 BlasKernels<float>, BlasKernels<double>, BlasKernels<int64_t>>();
     return true;
   }();
   (void)done;

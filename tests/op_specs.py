@@ -946,7 +946,7 @@ spec("rnn_layer", _layer("LSTM", True, True), _np_layer_ref("LSTM", True, True),
 
 
 # ---------------------------------------------------------------------------------------------
-# the tensor toolbox of language-model scripts: tril/triu, multinomial, sort/argsort/topk,
+# the tensor toolbox of language-model scripts: tril/triu, multinomial, sort/argsort/topk/kthvalue,
 # cumsum/cumprod, flip/roll/repeat/tile/repeat_interleave (tests/test_toolbox.py has the rest)
 # ---------------------------------------------------------------------------------------------
 def _ties_rows(rng):
@@ -995,6 +995,12 @@ spec("topk_smallest_dim0", lambda L, a: tuple(a.topk(2, 0, largest=False)),
      lambda a: (np.sort(a, 0)[:2], np.argsort(a, 0, kind="stable")[:2]), [A(5, 3, 2)])
 spec("topk_fields", lambda L, a: (L.topk(a, 1, dim=1).values, L.topk(a, 1, dim=1).indices),
      lambda a: (a.max(1, keepdims=True), a.argmax(1)[:, None]), [A(3, 6)])
+spec("kthvalue", lambda L, a: tuple(L.kthvalue(a, 3)),
+     lambda a: (np.sort(a, -1)[..., 2], np.argsort(a, -1, kind="stable")[..., 2]), [A(4, 7)])
+spec("kthvalue_dim0_keepdim", lambda L, a: tuple(a.kthvalue(1, 0, keepdim=True)),
+     lambda a: (a.min(0, keepdims=True), a.argmin(0)[None]), [A(5, 3, 2)])
+spec("kthvalue_fields", lambda L, a: (L.kthvalue(a, 2, dim=1).values, L.kthvalue(a, 2, dim=1).indices),
+     lambda a: (np.sort(a, 1)[:, 1], np.argsort(a, 1, kind="stable")[:, 1]), [A(3, 6)])
 spec("cumsum", lambda L, a: L.cumsum(a, 1), lambda a: np.cumsum(a, 1), [A(3, 5, 2)])
 spec("cumsum_last", lambda L, a: a.cumsum(-1), lambda a: np.cumsum(a, -1), [A(4, 70)])
 spec("cumsum_dtype", lambda L, a: a.cumsum(0, dtype=L.float64), lambda a: np.cumsum(a.astype(np.float64), 0),

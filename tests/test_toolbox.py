@@ -1,6 +1,6 @@
 """The tensor toolbox of character-level language-model scripts, beyond tests/op_specs.py: tril/triu
 in place and as causal masks, multinomial sampling (the distribution, checked by chi-square bounds
-at fixed seeds, and the generator), sort/argsort/topk with NaNs and ties, cumsum/cumprod dtypes and
+at fixed seeds, and the generator), sort/argsort/topk/kthvalue with NaNs and ties, cumsum/cumprod dtypes and
 gradients at zeros, flip/roll/repeat/tile/repeat_interleave, and every error against PyTorch's."""
 import re
 
@@ -220,6 +220,21 @@ def test_topk_with_sorted_false_keeps_the_same_elements_and_k_zero_is_empty():
     assert tuple(z.values.shape) == (3, 0) and z.indices.dtype == rb.int64
 
 
+@requires_torch
+def test_kthvalue_counts_nan_as_largest_as_pytorch():
+    import torch
+    x = np.array([[3.0, 1.0, 2.0, np.nan], [0.0, 5.0, 4.0, -1.0]])
+    for k in (1, 3, 4):
+        r, t = rb.kthvalue(rb.tensor(x), k), torch.kthvalue(torch.tensor(x), k)
+        assert type(r).__name__ == "kthvalue"
+        np.testing.assert_array_equal(r.values.numpy(), t.values.numpy())
+        np.testing.assert_array_equal(r.indices.numpy(), t.indices.numpy())
+    assert rb.tensor(x).kthvalue(2, 0).values.is_contiguous()
+    assert tuple(rb.kthvalue(rb.ones(0, 2), 1, 1).values.shape) == (0,)
+    s = rb.tensor(2.5).kthvalue(1)
+    assert s.values.item() == 2.5 and s.indices.item() == 0
+
+
 def test_sort_and_topk_of_a_0d_tensor():
     s = rb.tensor(2.5).sort()
     assert s.values.item() == 2.5 and s.indices.item() == 0 and s.values.dim() == 0
@@ -250,6 +265,10 @@ def test_topk_gradient_and_second_order_match_pytorch():
     (lambda L: L.topk(L.ones(3, 4), 2, dim=3), "Dimension out of range"),
     (lambda L: L.sort(L.ones(3, 4), 2), "Dimension out of range"),
     (lambda L: L.argsort(L.ones(3), -2), "Dimension out of range"),
+    (lambda L: L.kthvalue(L.ones(2, 4), 0), "selected number k out of range for dimension 1"),
+    (lambda L: L.kthvalue(L.ones(2, 4), 5), "selected number k out of range for dimension 1"),
+    (lambda L: L.kthvalue(L.ones(2, 0), 1), "Expected reduction dim 1 to have non-zero size"),
+    (lambda L: L.ones(2, 4).kthvalue(1, 2), "Dimension out of range"),
 ])
 def test_sort_errors_match_pytorch(fn, exc_match):
     _raises_as_torch(fn, exc_match)

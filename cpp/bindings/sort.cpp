@@ -1,5 +1,5 @@
-// Bindings of the sort family (ops/sort.h): sort, argsort and topk as functions and Tensor methods;
-// sort and topk return named tuples (values, indices), as torch.return_types.
+// Bindings of the sort family (ops/sort.h): sort, argsort, topk and kthvalue as functions and Tensor
+// methods; all but argsort return named tuples (values, indices), as torch.return_types.
 #include "bind.h"
 
 namespace rb::bind {
@@ -8,7 +8,9 @@ void sort(py::module_& m, TensorClass& cls) {
   auto collections = py::module_::import("collections");
   m.attr("_sort_result") = collections.attr("namedtuple")("sort", "values indices");
   m.attr("_topk_result") = collections.attr("namedtuple")("topk", "values indices");
-  py::handle sort_t = m.attr("_sort_result"), topk_t = m.attr("_topk_result");  // kept alive by the module
+  m.attr("_kthvalue_result") = collections.attr("namedtuple")("kthvalue", "values indices");
+  // kept alive by the module
+  py::handle sort_t = m.attr("_sort_result"), topk_t = m.attr("_topk_result"), kth_t = m.attr("_kthvalue_result");
 
   auto sort_fn = [sort_t](const Tensor& x, int64_t dim, bool descending, bool stable) {
     ValuesIndices r = sort(x, dim, descending, stable);
@@ -32,6 +34,12 @@ void sort(py::module_& m, TensorClass& cls) {
   m.def("topk", topk_fn, py::arg("input"), py::arg("k"), py::arg("dim") = -1, py::arg("largest") = true,
         py::arg("sorted") = true);
   cls.def("topk", topk_fn, py::arg("k"), py::arg("dim") = -1, py::arg("largest") = true, py::arg("sorted") = true);
+  auto kth_fn = [kth_t](const Tensor& x, int64_t k, int64_t dim, bool keepdim) {
+    ValuesIndices r = kthvalue(x, k, dim, keepdim);
+    return kth_t(py::cast(r.values), py::cast(r.indices));
+  };
+  m.def("kthvalue", kth_fn, py::arg("input"), py::arg("k"), py::arg("dim") = -1, py::arg("keepdim") = false);
+  cls.def("kthvalue", kth_fn, py::arg("k"), py::arg("dim") = -1, py::arg("keepdim") = false);
 }
 
 }  // namespace rb::bind

@@ -1,5 +1,5 @@
-// sort, argsort and topk: checks, the (outer, R, inner) view of the sorted dim, and the gradient of
-// the values, which goes back to the positions the indices name (its own gradient gathers there).
+// sort, argsort, topk and kthvalue (the last of a top-k): checks, the (outer, R, inner) view of the sorted dim, and the
+// gradient of the values, which goes back to the positions the indices name (its own gradient gathers there).
 #include "rosenblatt/ops.h"
 
 #include "op_common.h"
@@ -80,6 +80,26 @@ ValuesIndices topk(const Tensor& x, int64_t k, int64_t dim, bool largest, bool s
   ValuesIndices r{Tensor::empty(shape, x.dtype(), x.device()), Tensor::empty(shape, DType::Int64, x.device())};
   if (r.values.numel() > 0) kern.topk(col.c, col.outer, col.R, col.inner, k, largest, r.values, r.indices);
   record_values("Topk", x, d, r);
+  return r;
+}
+
+ValuesIndices kthvalue(const Tensor& x, int64_t k, int64_t dim, bool keepdim) {
+  const int64_t d = wrap_dim(dim, x.dim());
+  const int64_t R = x.dim() == 0 ? 1 : x.size(d);
+  RB_CHECK(R > 0, IndexError, "kthvalue(): Expected reduction dim ", d, " to have non-zero size. (input shape ",
+           x.shape(), ")");
+  RB_CHECK(k >= 1 && k <= R, Error, "kthvalue(): selected number k out of range for dimension ", d, " (k = ", k,
+           ", size ", R, ")");
+  if (x.dim() == 0) return scalar_result(x);
+  // The k smallest in order end with the k-th; copied out of them, as a result of its own.
+  ValuesIndices r = topk(x, k, d, false, true);
+  r.values = clone(narrow(r.values, d, k - 1, 1));
+  {
+    NoGradGuard ng;
+    r.indices = clone(narrow(r.indices, d, k - 1, 1));
+  }
+  if (!keepdim)
+    r.values = squeeze(r.values, std::vector<int64_t>{d}), r.indices = squeeze(r.indices, std::vector<int64_t>{d});
   return r;
 }
 

@@ -1,6 +1,7 @@
 // Ops that move or mask elements by position. tril/triu, flip and roll call their kernels and are
 // linear, so each backward is the same op (tril again, flip again, roll back) and differentiates to
 // any order; repeat, tile and repeat_interleave are copies built from expand and index_select.
+#include <algorithm>
 #include <numeric>
 
 #include "rosenblatt/ops.h"

@@ -7,7 +7,7 @@ import numpy
 import typing
 from . import _nn
 from . import _optim
-__all__: list[str] = ['Generator', 'Node', 'Tensor', 'abs', 'add', 'all', 'amax', 'amin', 'any', 'arange', 'argmax', 'argmin', 'argsort', 'bernoulli', 'bitwise_and', 'bitwise_not', 'bitwise_or', 'bitwise_xor', 'bmm', 'broadcast_shapes', 'broadcast_to', 'cat', 'ceil', 'celu', 'celu_', 'chunk', 'clamp', 'clip', 'clone', 'concat', 'concatenate', 'conv1d', 'conv2d', 'conv_transpose1d', 'conv_transpose2d', 'cumprod', 'cumsum', 'default_generator', 'device', 'div', 'dtype', 'embedding', 'embedding_renorm_', 'empty', 'empty_like', 'eq', 'exp', 'eye', 'flatten', 'flip', 'floor', 'floor_divide', 'from_dlpack', 'from_numpy', 'full', 'full_like', 'gather', 'ge', 'get_num_threads', 'gt', 'index_put', 'index_select', 'is_grad_enabled', 'isfinite', 'isinf', 'isnan', 'le', 'linspace', 'log', 'log_softmax', 'logical_and', 'logical_not', 'logical_or', 'logical_xor', 'logsumexp', 'lt', 'masked_fill', 'masked_select', 'matmul', 'max', 'maximum', 'mean', 'min', 'minimum', 'mm', 'mul', 'multinomial', 'narrow', 'ne', 'neg', 'nonzero', 'normal', 'ones', 'ones_like', 'permute', 'pow', 'prelu', 'prod', 'rand', 'rand_like', 'randint', 'randint_like', 'randn', 'randn_like', 'randperm', 'reciprocal', 'relu', 'relu_', 'remainder', 'repeat_interleave', 'reshape', 'result_type', 'roll', 'round', 'scatter', 'scatter_add', 'select', 'selu', 'selu_', 'set_num_threads', 'sigmoid', 'sigmoid_', 'sign', 'softmax', 'sort', 'split', 'sqrt', 'square', 'squeeze', 'stack', 'std', 'sub', 'sum', 't', 'tanh', 'tanh_', 'threshold', 'threshold_', 'tile', 'topk', 'transpose', 'tril', 'triu', 'trunc', 'unbind', 'unflatten', 'unsqueeze', 'var', 'where', 'zeros', 'zeros_like']
+__all__: list[str] = ['Generator', 'Node', 'Tensor', 'abs', 'add', 'all', 'amax', 'amin', 'any', 'arange', 'argmax', 'argmin', 'argsort', 'bernoulli', 'bitwise_and', 'bitwise_not', 'bitwise_or', 'bitwise_xor', 'bmm', 'broadcast_shapes', 'broadcast_to', 'cat', 'ceil', 'celu', 'celu_', 'chunk', 'clamp', 'clip', 'clone', 'concat', 'concatenate', 'conv1d', 'conv2d', 'conv_transpose1d', 'conv_transpose2d', 'cumprod', 'cumsum', 'default_generator', 'device', 'div', 'dtype', 'embedding', 'embedding_renorm_', 'empty', 'empty_like', 'eq', 'exp', 'eye', 'flatten', 'flip', 'floor', 'floor_divide', 'from_dlpack', 'from_numpy', 'full', 'full_like', 'gather', 'ge', 'get_num_threads', 'gt', 'index_put', 'index_select', 'is_grad_enabled', 'isfinite', 'isinf', 'isnan', 'kthvalue', 'le', 'linspace', 'log', 'log_softmax', 'logical_and', 'logical_not', 'logical_or', 'logical_xor', 'logsumexp', 'lt', 'masked_fill', 'masked_select', 'matmul', 'max', 'maximum', 'mean', 'min', 'minimum', 'mm', 'mul', 'multinomial', 'narrow', 'ne', 'neg', 'nonzero', 'normal', 'ones', 'ones_like', 'permute', 'pow', 'prelu', 'prod', 'rand', 'rand_like', 'randint', 'randint_like', 'randn', 'randn_like', 'randperm', 'reciprocal', 'relu', 'relu_', 'remainder', 'repeat_interleave', 'reshape', 'result_type', 'roll', 'round', 'scatter', 'scatter_add', 'select', 'selu', 'selu_', 'set_num_threads', 'sigmoid', 'sigmoid_', 'sign', 'softmax', 'sort', 'split', 'sqrt', 'square', 'squeeze', 'stack', 'std', 'sub', 'sum', 't', 'tanh', 'tanh_', 'threshold', 'threshold_', 'tile', 'topk', 'transpose', 'tril', 'triu', 'trunc', 'unbind', 'unflatten', 'unsqueeze', 'var', 'where', 'zeros', 'zeros_like']
 class Tensor:
     __array_priority__: typing.ClassVar[int] = 1000
     data: Tensor
@@ -451,6 +451,8 @@ class Tensor:
     def isnan(self) -> Tensor:
         ...
     def item(self) -> typing.Any:
+        ...
+    def kthvalue(self, k: typing.SupportsInt | typing.SupportsIndex, dim: typing.SupportsInt | typing.SupportsIndex = -1, keepdim: bool = False) -> typing.Any:
         ...
     @typing.overload
     def le(self, other: Tensor) -> Tensor:
@@ -1130,6 +1132,8 @@ def isfinite(input: Tensor) -> Tensor:
 def isinf(input: Tensor) -> Tensor:
     ...
 def isnan(input: Tensor) -> Tensor:
+    ...
+def kthvalue(input: Tensor, k: typing.SupportsInt | typing.SupportsIndex, dim: typing.SupportsInt | typing.SupportsIndex = -1, keepdim: bool = False) -> typing.Any:
     ...
 @typing.overload
 def le(input: Tensor, other: Tensor) -> Tensor:

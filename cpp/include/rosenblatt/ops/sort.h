@@ -1,4 +1,4 @@
-// Sorting along a dim: sort, argsort and topk, each with the positions the values came from.
+// Sorting along a dim: sort, argsort, topk and kthvalue, each with the positions the values came from.
 // Gradients flow to the positions the indices name (scattered back into the input's shape).
 #pragma once
 #include "rosenblatt/ops/reduce.h"
@@ -13,5 +13,7 @@ Tensor argsort(const Tensor& x, int64_t dim = -1, bool descending = false, bool 
 // The k largest (or smallest) along dim, 0 <= k <= x.size(dim), in order (sorted=false allows any
 // order; this one is sorted).
 ValuesIndices topk(const Tensor& x, int64_t k, int64_t dim = -1, bool largest = true, bool sorted = true);
+// The k-th smallest along dim (1 <= k <= x.size(dim)) and its position; keepdim keeps dim as size 1.
+ValuesIndices kthvalue(const Tensor& x, int64_t k, int64_t dim = -1, bool keepdim = false);
 
 }  // namespace rb

@@ -1091,6 +1091,91 @@ spec("multi_margin_loss_unbatched", lambda L, x, t: _F(L).multi_margin_loss(x, t
      lambda x, t: _np_multi_margin(x, t.reshape(()), reduction="none"), [A(5), A(1, dtype="int64", low=0, high=5)],
      torch_gradgrad=False)
 
+# the tensor toolbox of language-model scripts: tril/triu, multinomial, sort/argsort/topk/kthvalue,
+# cumsum/cumprod, flip/roll/repeat/tile/repeat_interleave (tests/test_toolbox.py has the rest)
+# ---------------------------------------------------------------------------------------------
+def _ties_rows(rng):
+    return np.array([[1.0, -0.5, 1.0, 2.0, -0.5, 1.0], [0.0, 0.0, 3.0, -1.0, 3.0, 0.0]])
+
+
+def _cumprod_zeros(rng):  # one zero, two zeros, a zero first and last: each branch of the gradient
+    return np.array([[1.5, 0.0, 2.0, -1.0, 0.5], [0.0, 0.0, 1.2, 2.0, 1.0], [0.5, -2.0, 1.5, 3.0, 0.0]])
+
+
+def _onehot_rows(rng):  # a deterministic distribution: every draw is the one category with mass
+    return np.array([[0.0, 0.0, 2.0, 0.0], [0.5, 0.0, 0.0, 0.0]])
+
+
+spec("tril", lambda L, a: L.tril(a), np.tril, [A(4, 5)])
+spec("tril_diagonal_batch", lambda L, a: a.tril(-1), lambda a: np.tril(a, -1), [A(2, 3, 4, 5)])
+spec("triu", lambda L, a: L.triu(a, 2), lambda a: np.triu(a, 2), [A(2, 5, 4)])
+spec("triu_beyond_matrix", lambda L, a: a.triu(-7), lambda a: np.triu(a, -7), [A(3, 4)])
+spec("tril_inplace", lambda L, a: (a * 1).tril_(1), lambda a: np.tril(a, 1), [A(3, 3)])
+spec("triu_inplace", lambda L, a: (a * 1).triu_(), np.triu, [A(2, 3, 3)])
+spec("tril_int", lambda L, a: L.tril(a), np.tril, [A(4, 4, dtype="int64", low=-5, high=5)], grad=False)
+spec("multinomial_onehot", lambda L, p: L.multinomial(p, 3, True), lambda p: np.repeat(p.argmax(1)[:, None], 3, 1),
+     [Arg((2, 4), grad=False, gen=_onehot_rows)], grad=False)
+spec("multinomial_onehot_1d", lambda L, p: p.multinomial(1), lambda p: p.argmax()[None],
+     [Arg((4,), grad=False, gen=lambda rng: np.array([0.0, 0.0, 0.0, 0.3]))], grad=False)
+spec("sort", lambda L, a: tuple(L.sort(a)), lambda a: (np.sort(a, -1), np.argsort(a, -1, kind="stable")), [A(3, 6)])
+spec("sort_descending_dim0", lambda L, a: tuple(a.sort(0, descending=True)),
+     lambda a: (-np.sort(-a, 0), np.argsort(-a, 0, kind="stable")), [A(5, 3, 2)])
+spec("sort_fields", lambda L, a: (L.sort(a, 1).values, L.sort(a, 1).indices),
+     lambda a: (np.sort(a, 1), np.argsort(a, 1, kind="stable")), [A(2, 4, 3)])
+# Equal values: the order among them is the stable one; the gradient jumps there, so none is checked.
+spec("sort_stable_ties", lambda L, a: tuple(L.sort(a, stable=True)),
+     lambda a: (np.sort(a, -1, kind="stable"), np.argsort(a, -1, kind="stable")), [Arg((2, 6), gen=_ties_rows)],
+     grad=False)
+spec("sort_stable_ties_descending", lambda L, a: tuple(a.sort(descending=True, stable=True)),
+     lambda a: (-np.sort(-a, -1, kind="stable"), np.argsort(-a, -1, kind="stable")), [Arg((2, 6), gen=_ties_rows)],
+     grad=False)
+spec("sort_int", lambda L, a: tuple(L.sort(a, 0)), lambda a: (np.sort(a, 0), np.argsort(a, 0, kind="stable")),
+     [A(6, 3, dtype="int64", low=0, high=100)], grad=False)
+spec("argsort", lambda L, a: L.argsort(a, 1, descending=True), lambda a: np.argsort(-a, 1, kind="stable"),
+     [A(3, 5, 2)], grad=False)
+spec("argsort_method", lambda L, a: a.argsort(), lambda a: np.argsort(a, -1, kind="stable"), [A(4, 5)], grad=False)
+spec("topk", lambda L, a: tuple(L.topk(a, 3)),
+     lambda a: (-np.sort(-a, -1)[..., :3], np.argsort(-a, -1, kind="stable")[..., :3]), [A(4, 7)])
+spec("topk_smallest_dim0", lambda L, a: tuple(a.topk(2, 0, largest=False)),
+     lambda a: (np.sort(a, 0)[:2], np.argsort(a, 0, kind="stable")[:2]), [A(5, 3, 2)])
+spec("topk_fields", lambda L, a: (L.topk(a, 1, dim=1).values, L.topk(a, 1, dim=1).indices),
+     lambda a: (a.max(1, keepdims=True), a.argmax(1)[:, None]), [A(3, 6)])
+spec("kthvalue", lambda L, a: tuple(L.kthvalue(a, 3)),
+     lambda a: (np.sort(a, -1)[..., 2], np.argsort(a, -1, kind="stable")[..., 2]), [A(4, 7)])
+spec("kthvalue_dim0_keepdim", lambda L, a: tuple(a.kthvalue(1, 0, keepdim=True)),
+     lambda a: (a.min(0, keepdims=True), a.argmin(0)[None]), [A(5, 3, 2)])
+spec("kthvalue_fields", lambda L, a: (L.kthvalue(a, 2, dim=1).values, L.kthvalue(a, 2, dim=1).indices),
+     lambda a: (np.sort(a, 1)[:, 1], np.argsort(a, 1, kind="stable")[:, 1]), [A(3, 6)])
+spec("cumsum", lambda L, a: L.cumsum(a, 1), lambda a: np.cumsum(a, 1), [A(3, 5, 2)])
+spec("cumsum_last", lambda L, a: a.cumsum(-1), lambda a: np.cumsum(a, -1), [A(4, 70)])
+spec("cumsum_dtype", lambda L, a: a.cumsum(0, dtype=L.float64), lambda a: np.cumsum(a.astype(np.float64), 0),
+     [A(6, 2)])
+spec("cumsum_int", lambda L, a: L.cumsum(a, -1), lambda a: np.cumsum(a, -1),
+     [A(3, 5, dtype="int64", low=-9, high=9)], grad=False)
+spec("cumsum_bool", lambda L, a: L.cumsum(a, 0), lambda a: np.cumsum(a, 0), [A(5, 2, dtype="bool")], grad=False)
+spec("cumprod", lambda L, a: L.cumprod(a, 1), lambda a: np.cumprod(a, 1), [A(3, 5, 2)])
+spec("cumprod_zeros", lambda L, a: a.cumprod(-1), lambda a: np.cumprod(a, -1), [Arg((3, 5), gen=_cumprod_zeros)])
+spec("cumprod_int", lambda L, a: L.cumprod(a, 0), lambda a: np.cumprod(a, 0),
+     [A(4, 3, dtype="int64", low=-3, high=4)], grad=False)
+spec("flip", lambda L, a: L.flip(a, (0, 2)), lambda a: np.flip(a, (0, 2)), [A(3, 4, 5)])
+spec("flip_adjacent_dims", lambda L, a: a.flip(-1, -2), lambda a: np.flip(a, (-1, -2)), [A(2, 3, 4)])
+spec("flip_rows", lambda L, a: a.flip(1), lambda a: np.flip(a, 1), [A(3, 4)])
+spec("roll", lambda L, a: L.roll(a, 2, 1), lambda a: np.roll(a, 2, 1), [A(3, 5)])
+spec("roll_dims", lambda L, a: a.roll((-1, 7), (0, 2)), lambda a: np.roll(a, (-1, 7), (0, 2)), [A(3, 4, 5)])
+spec("roll_flattened", lambda L, a: L.roll(a, 5), lambda a: np.roll(a, 5), [A(3, 4)])
+spec("repeat", lambda L, a: a.repeat(2, 1, 3), lambda a: np.tile(a, (2, 1, 3)), [A(3, 2)])
+spec("repeat_sequence", lambda L, a: a.repeat((1, 2)), lambda a: np.tile(a, (1, 2)), [A(3, 2)])
+spec("tile", lambda L, a: L.tile(a, (2,)), lambda a: np.tile(a, (2,)), [A(3, 2)])
+spec("tile_method", lambda L, a: a.tile(2, 1, 2), lambda a: np.tile(a, (2, 1, 2)), [A(2, 3)])
+spec("repeat_interleave", lambda L, a: L.repeat_interleave(a, 3, 1), lambda a: np.repeat(a, 3, 1), [A(2, 4)])
+spec("repeat_interleave_flattened", lambda L, a: a.repeat_interleave(2), lambda a: np.repeat(a, 2), [A(2, 3)])
+spec("repeat_interleave_tensor", lambda L, a, r: L.repeat_interleave(a, r, 0), lambda a, r: np.repeat(a, r, 0),
+     [A(3, 4), Arg((3,), dtype="int64", grad=False, gen=lambda rng: np.array([2, 0, 3]))])
+spec("repeat_interleave_tensor_method", lambda L, a, r: a.repeat_interleave(r, dim=-1),
+     lambda a, r: np.repeat(a, r, -1), [A(2, 3), Arg((1,), dtype="int64", grad=False, gen=lambda rng: np.array([2]))])
+spec("repeat_interleave_counts", lambda L, r: L.repeat_interleave(r), lambda r: np.repeat(np.arange(len(r)), r),
+     [Arg((4,), dtype="int64", grad=False, gen=lambda rng: np.array([1, 0, 3, 2]))], grad=False)
+
 # Ops whose fused backward autograd cannot yet see through: differentiating their gradient again
 # raises NotImplementedError (tests/test_ops.py::test_once_differentiable_raises checks that it does,
 # rather than returning a silent zero). The rest of the table is checked to second order.

@@ -304,6 +304,13 @@ void factory(py::module_& m, TensorClass& cls) {
   m.def(
       "bernoulli", [](const Tensor& p, Generator* gen) { return bernoulli(p, gen); }, py::arg("input"), py::kw_only(),
       py::arg("generator") = py::none());
+  auto multinomial_fn = [](const Tensor& p, int64_t n, bool replacement, Generator* gen) {
+    return multinomial(p, n, replacement, gen);
+  };
+  m.def("multinomial", multinomial_fn, py::arg("input"), py::arg("num_samples"), py::arg("replacement") = false,
+        py::kw_only(), py::arg("generator") = py::none());
+  cls.def("multinomial", multinomial_fn, py::arg("num_samples"), py::arg("replacement") = false, py::kw_only(),
+          py::arg("generator") = py::none());
   m.def(
       "normal",
       [](double mean, double std, py::object size, Generator* gen, std::optional<DType> dtype,

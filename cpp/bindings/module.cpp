@@ -73,4 +73,7 @@ PYBIND11_MODULE(_C, m) {
   rb::bind::resize(m, cls);
   rb::bind::recurrent(m, cls);
   rb::bind::distance(m, cls);
+  rb::bind::scan(m, cls);
+  rb::bind::sort(m, cls);
+  rb::bind::transform(m, cls);
 }

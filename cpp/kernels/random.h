@@ -19,6 +19,10 @@ struct RandomKernels {
   void (*bernoulli_tensor_fill)(Tensor& out, const Tensor& p, Generator& g);
   // out: contiguous int64 or float, numel n: a random permutation of 0..n-1 (Fisher-Yates).
   void (*randperm_fill)(Tensor& out, Generator& g);
+  // probs: contiguous (rows, C) float, each row checked: no negative, inf or nan entry, a positive sum.
+  // out: contiguous (rows, n) int64, n category indices per row drawn with probabilities proportional
+  // to the row; without replacement (n <= C) each index at most once, as successive draws from what is left.
+  void (*multinomial)(const Tensor& probs, int64_t n, bool replacement, Generator& g, Tensor& out);
 };
 
 }  // namespace rb

@@ -1,4 +1,4 @@
-// Random creation (rand, randn, randint, randperm, bernoulli) and in-place random fills. Each op
+// Random creation (rand, randn, randint, randperm, bernoulli, multinomial) and in-place random fills. Each op
 // holds the Generator's mutex for its whole draw, so concurrent ops never interleave one stream.
 #include <cmath>
 #include <mutex>
@@ -145,6 +145,33 @@ Tensor bernoulli(const Tensor& p, Generator* gen) {
     kernels<RandomKernels>("bernoulli", out).bernoulli_tensor_fill(out, q, g);
   }
   return out;
+}
+
+Tensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement, Generator* gen) {
+  const auto& k = kernels<RandomKernels>("multinomial", probs);
+  RB_CHECK(probs.dim() == 1 || probs.dim() == 2, Error, "prob_dist must be 1 or 2 dim (got shape ", probs.shape(), ")");
+  RB_CHECK(is_floating(probs.dtype()), Error,
+           "multinomial only supports floating-point dtypes for input, got: ", dtype_name(probs.dtype()));
+  RB_CHECK(num_samples > 0, Error, "cannot sample n_sample <= 0 samples (n_sample = ", num_samples, ")");
+  const int64_t C = probs.size(-1), rows = probs.dim() == 2 ? probs.size(0) : 1;
+  RB_CHECK(replacement || num_samples <= C, Error,
+           "cannot sample n_sample > prob_dist.size(-1) samples without replacement (n_sample = ", num_samples,
+           ", prob_dist of shape ", probs.shape(), ")");
+  Tensor out = Tensor::empty({rows, num_samples}, DType::Int64, probs.device());
+  if (rows > 0) {
+    NoGradGuard ng;
+    Tensor p = reshape(probs.contiguous(), {rows, C});
+    // Checked before any draw, so a refused call leaves the generator where it was.
+    Tensor bad =
+        logical(LogicalOp::Or, logical_not(classify(FloatClass::IsFinite, p)), binary(BinaryOp::Lt, p, Scalar(0.0)));
+    RB_CHECK(!any(bad).item<bool>(), Error, "probability tensor contains either `inf`, `nan` or element < 0");
+    RB_CHECK(!any(binary(BinaryOp::Le, sum(p, {1}), Scalar(0.0))).item<bool>(), Error,
+             "invalid multinomial distribution (sum of probabilities <= 0)");
+    Generator& g = gen_or_default(gen);
+    std::lock_guard<std::mutex> lock(g.mutex());
+    k.multinomial(p, num_samples, replacement, g, out);
+  }
+  return probs.dim() == 1 ? reshape(out, {num_samples}) : out;
 }
 
 }  // namespace rb

@@ -117,8 +117,7 @@ def _demo_gan(args):
     seconds = time.perf_counter() - start
     for epoch, i in zip(history.epochs, range(len(history.epochs))):
         print(f"epoch {epoch:3d}  " + "  ".join(f"{key} {vals[i]:.4f}" for key, vals in history.history.items()))
-    labels = rb.arange(10).repeat_interleave(10) if hasattr(rb.Tensor, "repeat_interleave") else \
-        rb.tensor([d for d in range(10) for _ in range(10)])
+    labels = rb.arange(10).repeat_interleave(10)
     samples = cgan.sample(100, labels, generator=rb.Generator().manual_seed(args.seed))
     files = [rb.utils.save_image_grid(samples, os.path.join(args.out, "gan_samples.png"), nrow=10,
                                       value_range=(-1, 1)) or os.path.join(args.out, "gan_samples.png")]

@@ -19,5 +19,8 @@
 #include "rosenblatt/ops/recurrent.h"
 #include "rosenblatt/ops/reduce.h"
 #include "rosenblatt/ops/resize.h"
+#include "rosenblatt/ops/scan.h"
 #include "rosenblatt/ops/shape.h"
+#include "rosenblatt/ops/sort.h"
+#include "rosenblatt/ops/transform.h"
 #include "rosenblatt/tensor.h"

@@ -30,6 +30,21 @@ constexpr int64_t kGrain = 32768;  // elementwise work below this runs on one th
 // of work per thread, so small work stays single-threaded.
 inline int64_t grain_for(int64_t per_item) { return std::max<int64_t>(1, kGrain / std::max<int64_t>(per_item, 1)); }
 
+// The accumulator of sums and products over T: float32 adds up in double, as PyTorch's CPU
+// reductions and scans do, so long sums match it closely; bool counts in int64.
+template <class T>
+struct Acc {
+  using type = T;
+};
+template <>
+struct Acc<float> {
+  using type = double;
+};
+template <>
+struct Acc<bool> {
+  using type = int64_t;
+};
+
 inline int thread_index() {
 #ifdef RB_OPENMP
   return omp_get_thread_num();

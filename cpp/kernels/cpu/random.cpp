@@ -1,8 +1,12 @@
-// CPU random fills: uniform, normal (polar method on pairs), Bernoulli, integers, permutations.
+// CPU random fills: uniform, normal (polar method on pairs), Bernoulli, integers, permutations,
+// multinomial draws.
 // All run on one thread on purpose: the stream of a Generator is sequential.
 #include "random.h"
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
+#include <vector>
 
 namespace rb::cpu {
 namespace {
@@ -114,10 +118,51 @@ void randperm_fill(Tensor& out, Generator& g) {
   });
 }
 
+void multinomial(const Tensor& probs, int64_t n, bool replacement, Generator& g, Tensor& out) {
+  const int64_t rows = probs.size(0), C = probs.size(1);
+  int64_t* po = static_cast<int64_t*>(out.raw_data());
+  RB_DISPATCH_FLOATING(probs.dtype(), "multinomial", [&] {
+    const scalar_t* pp = static_cast<const scalar_t*>(probs.raw_data());
+    std::vector<double> w(C);
+    std::vector<int64_t> ord(C);
+    for (int64_t row = 0; row < rows; ++row) {
+      const scalar_t* p = pp + row * C;
+      int64_t* dst = po + row * n;
+      if (replacement) {
+        // Inverse CDF: the first category whose running sum exceeds u * total. A zero-probability
+        // category repeats its predecessor's sum, so it is never the first to exceed it; should
+        // u * total round up to total, the last category with a positive probability is drawn.
+        double total = 0;
+        int64_t last = 0;
+        for (int64_t c = 0; c < C; ++c) {
+          w[c] = total += static_cast<double>(p[c]);
+          if (p[c] > 0) last = c;
+        }
+        for (int64_t s = 0; s < n; ++s) {
+          const double u = g.uniform_double() * total;
+          dst[s] = std::min<int64_t>(std::upper_bound(w.begin(), w.end(), u) - w.begin(), last);
+        }
+        continue;
+      }
+      // Without replacement: the n largest p_c / E_c with E_c ~ Exp(1) are distributed as n successive
+      // draws, each from the categories not drawn yet (Efraimidis and Spirakis); zero-probability
+      // categories (key -1, below every positive key) come last, by position.
+      for (int64_t c = 0; c < C; ++c) {
+        const double e = -std::log1p(-g.uniform_double());
+        w[c] = p[c] > 0 ? static_cast<double>(p[c]) / e : -1.0;
+      }
+      std::iota(ord.begin(), ord.end(), int64_t(0));
+      std::partial_sort(ord.begin(), ord.begin() + n, ord.end(),
+                        [&](int64_t a, int64_t b) { return w[a] > w[b] || (w[a] == w[b] && a < b); });
+      std::copy_n(ord.begin(), n, dst);
+    }
+  });
+}
+
 template <>
 const RandomKernels& kernels<RandomKernels>() {
   static const RandomKernels table = {&uniform_fill,     &normal_fill,           &bernoulli_fill, &randint_fill,
-                                      &exponential_fill, &bernoulli_tensor_fill, &randperm_fill};
+                                      &exponential_fill, &bernoulli_tensor_fill, &randperm_fill,  &multinomial};
   return table;
 }
 

@@ -7,20 +7,6 @@
 #include "loops.h"
 
 RB_CPU_NAMESPACE_BEGIN
-namespace {
-template <class T>
-struct Acc {
-  using type = T;
-};
-template <>
-struct Acc<float> {
-  using type = double;
-};
-template <>
-struct Acc<bool> {
-  using type = int64_t;
-};
-}  // namespace
 
 void sum_forward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tensor& out) {
   RB_DISPATCH_ALL(x.dtype(), "sum", [&] {

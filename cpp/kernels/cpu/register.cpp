@@ -19,6 +19,9 @@
 #include "recurrent.h"
 #include "reduce.h"
 #include "resize.h"
+#include "scan.h"
+#include "sort.h"
+#include "transform.h"
 
 namespace rb {
 namespace {
@@ -37,7 +40,8 @@ void register_builtin_kernels() {
                  ConvKernels<double>, ElementwiseKernels, ElementwiseExtKernels, EmbeddingKernels, IndexingKernels,
                  LinearKernels, LossKernels, NormKernels, OptimKernels<float>, OptimKernels<double>, PerceptronKernels,
                  PoolKernels, RandomKernels, RecurrentKernels<float>, RecurrentKernels<double>, ReduceKernels,
-                 ResizeKernels, BlasKernels<float>, BlasKernels<double>, BlasKernels<int64_t>>();
+                 ResizeKernels, ScanKernels, SortKernels, TransformKernels, BlasKernels<float>, BlasKernels<double>,
+                 BlasKernels<int64_t>>();
     return true;
   }();
   (void)done;

@@ -27,6 +27,10 @@ Tensor randint(int64_t low, int64_t high, const Shape& shape, Generator* gen = n
 Tensor randperm(int64_t n, Generator* gen = nullptr, DType dtype = DType::Int64, Device device = {});
 // Bernoulli draws with per-element probabilities p (values in [0, 1]); result has p's dtype.
 Tensor bernoulli(const Tensor& p, Generator* gen = nullptr);
+// num_samples category indices per row of probs ((C) or (rows, C), non-negative finite weights with a
+// positive sum, not necessarily normalized): int64 of shape (num_samples) or (rows, num_samples).
+// Without replacement, num_samples <= C and no index repeats within a row.
+Tensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement = false, Generator* gen = nullptr);
 
 // In-place random fills (bump the version counter; refuse leaves that require grad under grad mode).
 Tensor& uniform_(Tensor& t, double from = 0.0, double to = 1.0, Generator* gen = nullptr);

@@ -1,0 +1,10 @@
+// CPU scans over a contiguous input viewed as (outer, R, inner): a running accumulator per column.
+#pragma once
+#include "../scan.h"
+#include "capability.h"
+#include "rosenblatt/tensor.h"
+
+namespace rb::cpu {
+template <>
+const ScanKernels& kernels<ScanKernels>();
+}  // namespace rb::cpu

@@ -1,9 +1,10 @@
-"""The sequence-model layers one by one, forward + backward (LayerNorm, Embedding, GELU), rosenblatt
-against PyTorch with the same thread count in one run: median ms per case and the ratio torch/ours.
+"""The sequence-model layers one by one, forward + backward (LayerNorm, Embedding, GELU, causal
+scaled_dot_product_attention), rosenblatt against PyTorch with the same thread count in one run:
+median ms per case and the ratio torch/ours.
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python bench/models/seq_layers.py [threads]
 
-The shapes are a small GPT's (batch 16, context 64, width 128; vocabulary 65) and a wider one.
+The shapes are a small GPT's (batch 16, context 64, width 128, 4 heads; vocabulary 65) and a wider one.
 """
 import glob
 import os
@@ -43,11 +44,19 @@ def gelu(lib, shape):
     return lambda: lib.nn.functional.gelu(x), x
 
 
+def sdpa(lib, shape):
+    q = lib.tensor(rng.standard_normal(shape).astype(np.float32), requires_grad=True)
+    k, v = (lib.tensor(rng.standard_normal(shape).astype(np.float32), requires_grad=True) for _ in range(2))
+    return lambda: lib.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True), q
+
+
 CASES = [("LayerNorm(128), 16x64x128", layer_norm, (16, 64, 128)),
          ("LayerNorm(1024), 16x64x1024", layer_norm, (16, 64, 1024)),
          ("Embedding(65, 128), 16x64", embedding, (16, 64, 65, 128)),
          ("Embedding(50257, 768), 8x128", embedding, (8, 128, 50257, 768)),
-         ("GELU, 16x64x512", gelu, (16, 64, 512))]
+         ("GELU, 16x64x512", gelu, (16, 64, 512)),
+         ("SDPA causal, 16x4x64x32", sdpa, (16, 4, 64, 32)),
+         ("SDPA causal, 4x8x256x64", sdpa, (4, 8, 256, 64))]
 
 for title, make, shape in CASES:
     res = {}

@@ -116,13 +116,15 @@ void batch_norm_backward(const Tensor& dy, const Tensor& x, int64_t N, int64_t C
   });
 }
 
-// A row's sum of term(j), j < n, in kLanes double partial sums: the fixed-width inner loop is one
-// vector add per step, where a single running sum is a serial chain the compiler may not reorder
-// (no fast-math).
-constexpr int64_t kLanes = 8;
+// A row's sum of term(j), j < n, in kLanes partial sums of the term's type, then added in double:
+// the fixed-width inner loop is a few vector adds per step (8 floats wide on AVX2), where a single
+// running sum is a serial chain the compiler may not reorder (no fast-math). Each float lane sums
+// n / 32 terms, as accurate as PyTorch's float accumulation of layer norm rows.
+constexpr int64_t kLanes = 32;
 template <class F>
 inline double lane_sum(int64_t n, F term) {
-  double acc[kLanes] = {};
+  using A = decltype(term(0));
+  A acc[kLanes] = {};
   int64_t j = 0;
   for (; j + kLanes <= n; j += kLanes)
     for (int64_t k = 0; k < kLanes; ++k) acc[k] += term(j + k);
@@ -147,9 +149,10 @@ void layer_norm_forward(const Tensor& x, int64_t M, int64_t N, double eps, const
         const T* xr = px + m * N;
         T* yr = py + m * N;
         // Two passes (mean, then the centred squares): exact where sum-of-squares would cancel.
-        const double mu = lane_sum(N, [&](int64_t j) { return static_cast<double>(xr[j]); }) / static_cast<double>(N);
+        const double mu = lane_sum(N, [&](int64_t j) { return xr[j]; }) / static_cast<double>(N);
+        const T tmu = static_cast<T>(mu);
         const double ss = lane_sum(N, [&](int64_t j) {
-          const double d = static_cast<double>(xr[j]) - mu;
+          const T d = xr[j] - tmu;
           return d * d;
         });
         const double r = 1.0 / std::sqrt(ss / static_cast<double>(N) + eps);
@@ -182,19 +185,26 @@ void layer_norm_backward(const Tensor& dy, const Tensor& x, int64_t M, int64_t N
       T* dw = dweight ? static_cast<T*>(dweight->raw_data()) : nullptr;
       T* db = dbias ? static_cast<T*>(dbias->raw_data()) : nullptr;
       constexpr int64_t kBlock = 64;
+      // Each column sums kChunk rows in T (vectorized) before adding them into double.
+      constexpr int64_t kChunk = 32;
       parallel_for((N + kBlock - 1) / kBlock, grain_for(M * kBlock), [&](int64_t b, int64_t e) {
         double aw[kBlock], ab[kBlock];
+        T cw[kBlock], cb[kBlock];
         for (int64_t blk = b; blk < e; ++blk) {
           const int64_t j0 = blk * kBlock, nb = std::min(kBlock, N - j0);
           std::fill(aw, aw + nb, 0.0), std::fill(ab, ab + nb, 0.0);
-          for (int64_t m = 0; m < M; ++m) {
-            const T* gr = pg + m * N + j0;
-            const T* xr = px + m * N + j0;
-            const double mu = pm[m], r = pr[m];
-            for (int64_t j = 0; j < nb; ++j) {
-              aw[j] += static_cast<double>(gr[j]) * ((static_cast<double>(xr[j]) - mu) * r);
-              ab[j] += gr[j];
+          for (int64_t m0 = 0; m0 < M; m0 += kChunk) {
+            std::fill(cw, cw + nb, T(0)), std::fill(cb, cb + nb, T(0));
+            for (int64_t m = m0; m < std::min(M, m0 + kChunk); ++m) {
+              const T* gr = pg + m * N + j0;
+              const T* xr = px + m * N + j0;
+              const T tr = pr[m], tk = -pm[m] * pr[m];  // xhat = x * tr + tk, as the forward
+              for (int64_t j = 0; j < nb; ++j) {
+                cw[j] += gr[j] * (xr[j] * tr + tk);
+                cb[j] += gr[j];
+              }
             }
+            for (int64_t j = 0; j < nb; ++j) aw[j] += cw[j], ab[j] += cb[j];
           }
           if (dw)
             for (int64_t j = 0; j < nb; ++j) dw[j0 + j] = static_cast<T>(aw[j]);
@@ -212,9 +222,15 @@ void layer_norm_backward(const Tensor& dy, const Tensor& x, int64_t M, int64_t N
         T* dr = pd + m * N;
         const double mu = pm[m], r = pr[m];
         // Row sums of gw and gw * xhat, then dx = a * gw + k1 * x + k0 with xhat expanded.
-        auto gw = [&](int64_t j) { return static_cast<double>(gr[j]) * (pw ? static_cast<double>(pw[j]) : 1.0); };
-        const double sg = lane_sum(N, gw);
-        const double sgx = lane_sum(N, [&](int64_t j) { return gw(j) * (static_cast<double>(xr[j]) - mu); }) * r;
+        const T tmu = pm[m];
+        double sg, sgx;
+        if (pw) {
+          sg = lane_sum(N, [&](int64_t j) { return gr[j] * pw[j]; });
+          sgx = lane_sum(N, [&](int64_t j) { return gr[j] * pw[j] * (xr[j] - tmu); }) * r;
+        } else {
+          sg = lane_sum(N, [&](int64_t j) { return gr[j]; });
+          sgx = lane_sum(N, [&](int64_t j) { return gr[j] * (xr[j] - tmu); }) * r;
+        }
         const double inv_n = 1.0 / static_cast<double>(N);
         const T ta = static_cast<T>(r), k1 = static_cast<T>(-r * r * sgx * inv_n),
                 k0 = static_cast<T>(r * (r * sgx * inv_n * mu - sg * inv_n));

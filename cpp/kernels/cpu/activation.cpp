@@ -83,11 +83,11 @@ void activation_backward(Act act, const Tensor& dout, const Tensor& saved, Tenso
       case Act::Elu:
         return binary_loop<T, T>(dout, saved, dx, [a](T g, T x) { return x > T(0) ? g : g * a * vexp(x); });
       case Act::Step: return binary_loop<T, T>(dout, saved, dx, [](T, T) { return T(0); });
-      case Act::Gelu:  // Phi(x) + x phi(x)
+      case Act::Gelu:  // Phi(x) + x phi(x); erf's exp(-(x/sqrt2)^2) is phi's exp(-x^2/2)
         return binary_loop<T, T>(dout, saved, dx, [](T g, T x) {
-          const T cdf = T(0.5) * (T(1) + verf(x * T(kSqrt1_2)));
-          const T pdf = T(kInvSqrt2Pi) * vexp(T(-0.5) * x * x);
-          return g * (cdf + x * pdf);
+          T gauss;
+          const T cdf = T(0.5) * (T(1) + verf(x * T(kSqrt1_2), gauss));
+          return g * (cdf + x * T(kInvSqrt2Pi) * gauss);
         });
       case Act::GeluTanh:  // 0.5 (1 + t) + 0.5 x (1 - t^2) u', t = tanh(u), u = beta (x + kappa x^3)
         return binary_loop<T, T>(dout, saved, dx, [](T g, T x) {

@@ -424,3 +424,18 @@ def _np_multi_margin(x, t, p=1, margin=1.0, w=None, reduction="mean"):
                 l[i] += z * (w[y] if w is not None else 1.0)
     l = l / x2.shape[1]
     return _reduce(l.reshape(t.shape) if x.ndim <= 1 else l, reduction)
+
+
+def _np_erf(x):
+    import math
+    return np.vectorize(math.erf)(x.astype(np.float64)).astype(x.dtype)
+
+
+def _np_erfinv(y):
+    """By Newton's method on math.erf from 0 (monotone, converges on (-1, 1))."""
+    import math
+    erf = np.vectorize(math.erf)
+    z, x = y.astype(np.float64), np.zeros(y.shape)
+    for _ in range(60):
+        x = x - (erf(x) - z) / (2.0 / math.sqrt(math.pi) * np.exp(-x * x))
+    return x.astype(y.dtype)

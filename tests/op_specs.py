@@ -24,6 +24,8 @@ from numpy_ref import (  # noqa: F401  (the numpy references that the entries na
     _np_cosine_embedding,
     _np_cosine_similarity,
     _np_cross_entropy,
+    _np_erf,
+    _np_erfinv,
     _np_gaussian_nll,
     _np_gru_cell,
     _np_hinge_embedding,
@@ -142,6 +144,20 @@ spec("gt", lambda L, a, b: a > b, np.greater, [A(3, 4), A(4)], grad=False)
 spec("eq_scalar", lambda L, a: a == 2, lambda a: a == 2, [A(3, 4, dtype="int64", low=0, high=4)], grad=False)
 spec("int_true_div", lambda L, a, b: a / b, lambda a, b: (a / b).astype(np.float32),
      [A(3, 4, dtype="int64", low=1, high=9), A(4, dtype="int64", low=1, high=5)], grad=False)
+
+# the math functions (sin ... erfinv), each on a domain where it and its derivative are smooth
+_MATH = [("sin", np.sin, -3, 3), ("cos", np.cos, -3, 3), ("tan", np.tan, -1.2, 1.2), ("asin", np.arcsin, -0.9, 0.9),
+         ("acos", np.arccos, -0.9, 0.9), ("atan", np.arctan, -3, 3), ("sinh", np.sinh, -2, 2), ("cosh", np.cosh, -2, 2),
+         ("asinh", np.arcsinh, -3, 3), ("acosh", np.arccosh, 1.2, 3), ("atanh", np.arctanh, -0.9, 0.9),
+         ("log1p", np.log1p, -0.5, 3), ("expm1", np.expm1, -2, 2), ("log2", np.log2, 0.2, 3),
+         ("log10", np.log10, 0.2, 3), ("exp2", np.exp2, -2, 2), ("erf", _np_erf, -2, 2),
+         ("erfc", lambda a: 1 - _np_erf(a), -2, 2), ("erfinv", _np_erfinv, -0.9, 0.9),
+         ("rsqrt", lambda a: 1 / np.sqrt(a), 0.3, 3), ("frac", lambda a: a - np.trunc(a), -3, 3)]
+for _name, _ref, _lo, _hi in _MATH:
+    spec(_name, lambda L, a, n=_name: getattr(L, n)(a), _ref, [A(3, 4, low=_lo, high=_hi)])
+spec("atan2", lambda L, a, b: L.atan2(a, b), np.arctan2, [A(3, 4), A(4, low=0.5, high=2.0)])
+spec("fmod", lambda L, a, b: L.fmod(a, b), np.fmod, [A(3, 4, low=-5, high=5), A(4, low=0.7, high=2.0)])
+spec("lerp", lambda L, a, b, w: L.lerp(a, b, w), lambda a, b, w: a + w * (b - a), [A(3, 4), A(4), A(3, 4, low=-1, high=2)])
 
 # ---------------------------------------------------------------------------------------------
 # reductions

@@ -1,5 +1,6 @@
 // Bindings of the elementwise extras (logical/bitwise ops and the ~ & | ^ operators, isnan/isinf/
-// isfinite, floor_divide and remainder with // and %, reciprocal, square, floor/ceil/round/trunc).
+// isfinite, floor_divide and remainder with // and %, reciprocal, square, floor/ceil/round/trunc,
+// the math functions sin ... erfinv, atan2, fmod, lerp).
 // Registered from indexing() (cpp/bindings/indexing.cpp), so module.cpp needs no new entry.
 #include "bind.h"
 
@@ -145,6 +146,61 @@ void elementwise_ext(py::module_& m, TensorClass& cls) {
                           [decimals](const Tensor& s) { return rounding(RoundOp::Round, s, decimals); });
       },
       py::kw_only(), py::arg("decimals") = 0);
+
+  static const std::pair<MathOp, const char*> math_ops[] = {
+      {MathOp::Sin, "sin"},     {MathOp::Cos, "cos"},     {MathOp::Tan, "tan"},       {MathOp::Asin, "asin"},
+      {MathOp::Acos, "acos"},   {MathOp::Atan, "atan"},   {MathOp::Sinh, "sinh"},     {MathOp::Cosh, "cosh"},
+      {MathOp::Asinh, "asinh"}, {MathOp::Acosh, "acosh"}, {MathOp::Atanh, "atanh"},   {MathOp::Log1p, "log1p"},
+      {MathOp::Expm1, "expm1"}, {MathOp::Log2, "log2"},   {MathOp::Log10, "log10"},   {MathOp::Exp2, "exp2"},
+      {MathOp::Erf, "erf"},     {MathOp::Erfc, "erfc"},   {MathOp::Erfinv, "erfinv"}, {MathOp::Rsqrt, "rsqrt"},
+      {MathOp::Frac, "frac"}};
+  for (const auto& [op, name] : math_ops) {
+    auto f = [op = op](const Tensor& x) { return math(op, x); };
+    std::string iname = std::string(name) + "_";
+    m.def(name, f, py::arg("input"));
+    cls.def(name, f);
+    cls.def(iname.c_str(), [op = op, name = name](py::object self) {
+      return inplace_op(self, name, [op](const Tensor& s) { return math(op, s); });
+    });
+  }
+  for (const char* name : {"atan2", "arctan2"}) {
+    m.def(name, &atan2, py::arg("input"), py::arg("other"));
+    cls.def(name, &atan2, py::arg("other"));
+  }
+  cls.def(
+      "atan2_",
+      [](py::object self, const Tensor& b) {
+        return inplace_op(self, "atan2_", [&](const Tensor& s) { return atan2(s, b); });
+      },
+      py::arg("other"));
+  auto fmod_t = [](const Tensor& a, const Tensor& b) { return fmod(a, b); };
+  auto fmod_s = [](const Tensor& a, Scalar b) { return fmod(a, b); };
+  m.def("fmod", fmod_t, py::arg("input"), py::arg("other"));
+  m.def("fmod", fmod_s, py::arg("input"), py::arg("other"));
+  cls.def("fmod", fmod_t, py::arg("other"));
+  cls.def("fmod", fmod_s, py::arg("other"));
+  cls.def(
+      "fmod_",
+      [](py::object self, const Tensor& b) {
+        return inplace_op(self, "fmod_", [&](const Tensor& s) { return fmod(s, b); });
+      },
+      py::arg("other"));
+  cls.def(
+      "fmod_",
+      [](py::object self, Scalar b) { return inplace_op(self, "fmod_", [&](const Tensor& s) { return fmod(s, b); }); },
+      py::arg("other"));
+  auto lerp_t = [](const Tensor& a, const Tensor& b, const Tensor& w) { return lerp(a, b, w); };
+  auto lerp_s = [](const Tensor& a, const Tensor& b, Scalar w) { return lerp(a, b, w); };
+  m.def("lerp", lerp_t, py::arg("input"), py::arg("end"), py::arg("weight"));
+  m.def("lerp", lerp_s, py::arg("input"), py::arg("end"), py::arg("weight"));
+  cls.def("lerp", lerp_t, py::arg("end"), py::arg("weight"));
+  cls.def("lerp", lerp_s, py::arg("end"), py::arg("weight"));
+  cls.def(
+      "lerp_",
+      [](py::object self, const Tensor& b, Scalar w) {
+        return inplace_op(self, "lerp_", [&](const Tensor& s) { return lerp(s, b, w); });
+      },
+      py::arg("end"), py::arg("weight"));
 }
 
 }  // namespace rb::bind

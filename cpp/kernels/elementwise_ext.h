@@ -1,5 +1,5 @@
 // The extended elementwise family's kernel table: logical and bitwise ops, float classification,
-// floor division and remainder with Python's sign rules, rounding to decimals.
+// floor division and remainder with Python's sign rules, rounding to decimals, the math functions.
 #pragma once
 #include <cstdint>
 
@@ -23,6 +23,11 @@ struct ElementwiseExtKernels {
   void (*remainder_forward)(const Tensor& a, const Tensor& b, Tensor& out);
   // x, out: one dtype (integers are copied).
   void (*rounding_forward)(RoundOp op, const Tensor& x, int64_t decimals, Tensor& out);
+  // x, out: one floating dtype. out = op(x) (libm's functions; erfinv by Newton steps on erf).
+  void (*math_forward)(MathOp op, const Tensor& x, Tensor& out);
+  // a, b, out: one floating dtype (broadcast). atan2(a, b); fmod(a, b): the remainder with a's sign.
+  void (*atan2_forward)(const Tensor& a, const Tensor& b, Tensor& out);
+  void (*fmod_forward)(const Tensor& a, const Tensor& b, Tensor& out);
 };
 
 }  // namespace rb

@@ -1,5 +1,8 @@
 // Elementwise extras: logical/bitwise ops, isnan/isinf/isfinite, floor_divide, remainder,
-// reciprocal, square and rounding, with PyTorch's dtype rules; assign_result_ gives in-place forms.
+// reciprocal, square, rounding, the math functions (sin ... erfinv), atan2, fmod and lerp, with
+// PyTorch's dtype rules; assign_result_ gives in-place forms.
+#include <cmath>
+
 #include "rosenblatt/ops.h"
 
 #include "op_common.h"
@@ -25,17 +28,84 @@ struct ZeroGradBackward : Node {  // rounding: piecewise constant
   std::vector<Tensor> apply(std::vector<Tensor>& g) override { return {zeros_like(g[0])}; }
 };
 
+// remainder (floor of a / b) and fmod (truncate = true): d/da = 1, d/db = -q(a / b).
 struct RemainderBackward : Node {
   SavedTensor a, b;
   Shape a_shape, b_shape;
-  bool need_a = false, need_b = false;
-  std::string name() const override { return "RemainderBackward"; }
+  bool need_a = false, need_b = false, truncate = false;
+  std::string name() const override { return truncate ? "FmodBackward0" : "RemainderBackward"; }
   void release_saved() override { a.reset(), b.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
     Tensor ga, gb;
     if (need_a) ga = sum_to(g[0], a_shape);
-    if (need_b) gb = sum_to(neg(mul(g[0], floor_divide(a.unpack(*this), b.unpack(*this)))), b_shape);
+    if (need_b) {
+      Tensor av = a.unpack(*this), bv = b.unpack(*this);
+      Tensor q = truncate ? rounding(RoundOp::Trunc, div(av, bv)) : floor_divide(av, bv);
+      gb = sum_to(neg(mul(g[0], q)), b_shape);
+    }
     return {ga, gb};
+  }
+};
+
+// d math(op, x) / dx as ops on x and the output, so the gradient is differentiable again.
+struct MathBackward : Node {
+  MathOp op;
+  SavedTensor x, out;
+  std::string name() const override {
+    static const char* n[] = {"SinBackward0",   "CosBackward0",   "TanBackward0",   "AsinBackward0",   "AcosBackward0",
+                              "AtanBackward0",  "SinhBackward0",  "CoshBackward0",  "AsinhBackward0",  "AcoshBackward0",
+                              "AtanhBackward0", "Log1PBackward0", "Expm1Backward0", "Log2Backward0",   "Log10Backward0",
+                              "Exp2Backward0",  "ErfBackward0",   "ErfcBackward0",  "ErfinvBackward0", "RsqrtBackward0",
+                              "FracBackward0"};
+    return n[static_cast<int>(op)];
+  }
+  void release_saved() override { x.reset(), out.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
+    const Tensor& g = grads[0];
+    const double kLn2 = 0.69314718055994530942, kLn10 = 2.30258509299404568402;
+    const double k2RsqrtPi = 1.12837916709551257390, kSqrtPi2 = 0.88622692545275801365;  // 2/sqrt(pi), sqrt(pi)/2
+    auto X = [&] { return x.unpack(*this); };
+    auto Y = [&] { return out.unpack(*this); };
+    auto one_minus_sq = [&] { return add(neg(mul(X(), X())), Scalar(1.0)); };
+    switch (op) {
+      case MathOp::Sin: return {mul(g, math(MathOp::Cos, X()))};
+      case MathOp::Cos: return {neg(mul(g, math(MathOp::Sin, X())))};
+      case MathOp::Tan: return {mul(g, add(mul(Y(), Y()), Scalar(1.0)))};
+      case MathOp::Asin: return {mul(g, math(MathOp::Rsqrt, one_minus_sq()))};
+      case MathOp::Acos: return {neg(mul(g, math(MathOp::Rsqrt, one_minus_sq())))};
+      case MathOp::Atan: return {div(g, add(mul(X(), X()), Scalar(1.0)))};
+      case MathOp::Sinh: return {mul(g, math(MathOp::Cosh, X()))};
+      case MathOp::Cosh: return {mul(g, math(MathOp::Sinh, X()))};
+      case MathOp::Asinh: return {mul(g, math(MathOp::Rsqrt, add(mul(X(), X()), Scalar(1.0))))};
+      case MathOp::Acosh: return {mul(g, math(MathOp::Rsqrt, add(mul(X(), X()), Scalar(-1.0))))};
+      case MathOp::Atanh: return {div(g, one_minus_sq())};
+      case MathOp::Log1p: return {div(g, add(X(), Scalar(1.0)))};
+      case MathOp::Expm1: return {mul(g, add(Y(), Scalar(1.0)))};
+      case MathOp::Log2: return {div(g, mul(X(), Scalar(kLn2)))};
+      case MathOp::Log10: return {div(g, mul(X(), Scalar(kLn10)))};
+      case MathOp::Exp2: return {mul(g, mul(Y(), Scalar(kLn2)))};
+      case MathOp::Erf: return {mul(g, mul(exp(neg(mul(X(), X()))), Scalar(k2RsqrtPi)))};
+      case MathOp::Erfc: return {mul(g, mul(exp(neg(mul(X(), X()))), Scalar(-k2RsqrtPi)))};
+      case MathOp::Erfinv: return {mul(g, mul(exp(mul(Y(), Y())), Scalar(kSqrtPi2)))};
+      case MathOp::Rsqrt: return {mul(g, mul(mul(Y(), mul(Y(), Y())), Scalar(-0.5)))};
+      case MathOp::Frac: return {g};
+    }
+    return {Tensor()};
+  }
+};
+
+bool math_saves_output(MathOp op) {
+  return op == MathOp::Tan || op == MathOp::Expm1 || op == MathOp::Exp2 || op == MathOp::Erfinv || op == MathOp::Rsqrt;
+}
+
+struct Atan2Backward : Node {
+  SavedTensor a, b;
+  std::string name() const override { return "Atan2Backward0"; }
+  void release_saved() override { a.reset(), b.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
+    Tensor av = a.unpack(*this), bv = b.unpack(*this);
+    Tensor r = div(g[0], add(mul(av, av), mul(bv, bv)));  // d/da = b / (a^2 + b^2), d/db = -a / (a^2 + b^2)
+    return {sum_to(mul(r, bv), av.shape()), sum_to(neg(mul(r, av)), bv.shape())};
   }
 };
 
@@ -151,6 +221,75 @@ Tensor rounding(RoundOp op, const Tensor& x, int64_t decimals) {
   kernels<ElementwiseExtKernels>("round", x).rounding_forward(op, x, decimals, out);
   if (needs_grad(x)) record(std::make_shared<ZeroGradBackward>(), {&x}, {&out});
   return out;
+}
+
+Tensor math(MathOp op, const Tensor& x) {
+  RB_CHECK(op != MathOp::Frac || is_floating(x.dtype()), NotImplementedError, "\"frac_cpu\" not implemented for '",
+           type_word(x.dtype()), "'");
+  Tensor xin = is_floating(x.dtype()) ? x : cast(x, DType::Float32);
+  Tensor out = Tensor::empty(xin.shape(), xin.dtype(), xin.device());
+  kernels<ElementwiseExtKernels>("math", xin).math_forward(op, xin, out);
+  if (needs_grad(xin)) {
+    auto node = std::make_shared<MathBackward>();
+    node->op = op;
+    if (math_saves_output(op))
+      node->out = SavedTensor::output(out);
+    else
+      node->x = SavedTensor(xin);
+    record(node, {&xin}, {&out});
+  }
+  return out;
+}
+
+Tensor atan2(const Tensor& a, const Tensor& b) {
+  RB_CHECK(a.device() == b.device(), Error, "atan2: expected both tensors on one device");
+  DType dt = result_type(a, b);
+  if (!is_floating(dt)) dt = DType::Float32;
+  Tensor ac = cast(a, dt), bc = cast(b, dt);
+  Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape()), dt, a.device());
+  kernels<ElementwiseExtKernels>("atan2", out).atan2_forward(ac, bc, out);
+  if (needs_grad(ac, bc)) {
+    auto node = std::make_shared<Atan2Backward>();
+    node->a = SavedTensor(ac), node->b = SavedTensor(bc);
+    record(node, {&ac, &bc}, {&out});
+  }
+  return out;
+}
+
+Tensor fmod(const Tensor& a, const Tensor& b) {
+  RB_CHECK(a.device() == b.device(), Error, "fmod: expected both tensors on one device");
+  DType dt = result_type(a, b);
+  RB_CHECK(dt != DType::Bool, Error, "\"fmod_cpu\" not implemented for 'Bool'");
+  if (!is_floating(dt)) {  // integers: C's % truncates toward zero, which is fmod's rule
+    Tensor ai = cast(a, dt), bi = cast(b, dt);
+    check_int_divisor(bi);
+    Tensor q = rounding(RoundOp::Trunc, div(cast(ai, DType::Float64), cast(bi, DType::Float64)));
+    return sub(ai, mul(bi, cast(q, dt)));
+  }
+  Tensor ac = cast(a, dt), bc = cast(b, dt);
+  Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape()), dt, a.device());
+  kernels<ElementwiseExtKernels>("fmod", out).fmod_forward(ac, bc, out);
+  if (needs_grad(ac, bc)) {
+    // d/da = 1, d/db = -trunc(a / b), as PyTorch's.
+    auto node = std::make_shared<RemainderBackward>();
+    node->a = SavedTensor(ac), node->b = SavedTensor(bc);
+    node->a_shape = ac.shape(), node->b_shape = bc.shape();
+    node->need_a = ac.requires_grad(), node->need_b = bc.requires_grad();
+    node->truncate = true;
+    record(node, {&ac, &bc}, {&out});
+  }
+  return out;
+}
+Tensor fmod(const Tensor& a, Scalar b) { return fmod(a, scalar_tensor(b, result_type(a, b), a.device())); }
+
+Tensor lerp(const Tensor& start, const Tensor& end, const Tensor& weight) {
+  // PyTorch's form: from start below weight 0.5, from end above (exact at both ends).
+  Tensor diff = sub(end, start);
+  Tensor near_start = binary(BinaryOp::Lt, unary(UnaryOp::Abs, weight), Scalar(0.5));
+  return where(near_start, add(start, mul(weight, diff)), sub(end, mul(diff, add(neg(weight), Scalar(1.0)))));
+}
+Tensor lerp(const Tensor& start, const Tensor& end, Scalar weight) {
+  return lerp(start, end, scalar_tensor(weight, result_type(start, end), start.device()));
 }
 
 Tensor& assign_result_(Tensor& self, const Tensor& result, const char* op) {

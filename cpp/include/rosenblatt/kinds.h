@@ -10,6 +10,30 @@ enum class UnaryOp : uint8_t { Neg, Exp, Log, Sqrt, Abs, Sign };
 enum class LogicalOp : uint8_t { And, Or, Xor };
 enum class FloatClass : uint8_t { IsNan, IsInf, IsFinite };
 enum class RoundOp : uint8_t { Floor, Ceil, Round, Trunc };
+// The floating-point math functions of torch (float results; integer inputs give float32).
+enum class MathOp : uint8_t {
+  Sin,
+  Cos,
+  Tan,
+  Asin,
+  Acos,
+  Atan,
+  Sinh,
+  Cosh,
+  Asinh,
+  Acosh,
+  Atanh,
+  Log1p,
+  Expm1,
+  Log2,
+  Log10,
+  Exp2,
+  Erf,
+  Erfc,
+  Erfinv,
+  Rsqrt,
+  Frac
+};
 enum class InterpMode : uint8_t { Nearest, NearestExact, Bilinear, Bicubic };
 
 }  // namespace rb

@@ -3,6 +3,7 @@
 #include "elementwise_ext.h"
 
 #include <cmath>
+#include <limits>
 
 #include "elementwise_loops.h"
 
@@ -130,9 +131,81 @@ void rounding_forward(RoundOp op, const Tensor& x, int64_t decimals, Tensor& out
   });
 }
 
+// erfinv(y): a first guess from the single-precision approximation of M. Giles ("Approximating the
+// erfinv function", GPU Computing Gems, 2011), then two Newton steps on erf in double, so float and
+// double results are accurate to their last bits; +-inf at +-1, NaN outside [-1, 1].
+inline double erfinv_d(double y) {
+  if (!(y > -1.0 && y < 1.0)) {
+    if (y == 1.0) return std::numeric_limits<double>::infinity();
+    if (y == -1.0) return -std::numeric_limits<double>::infinity();
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  double w = -std::log((1.0 - y) * (1.0 + y)), x;
+  if (w < 5.0) {
+    w -= 2.5;
+    double p = 2.81022636e-08;
+    for (double c : {3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503, -0.00417768164,
+                     0.246640727, 1.50140941})
+      p = p * w + c;
+    x = p * y;
+  } else {
+    w = std::sqrt(w) - 3.0;
+    double p = -0.000200214257;
+    for (double c : {0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047,
+                     1.00167406, 2.83297682})
+      p = p * w + c;
+    x = p * y;
+  }
+  for (int i = 0; i < 2; ++i) x -= (std::erf(x) - y) / (1.1283791670955126 * std::exp(-x * x));
+  return x;
+}
+
+void math_forward(MathOp op, const Tensor& x, Tensor& out) {
+  RB_DISPATCH_FLOATING(x.dtype(), "math", [&] {
+    using T = scalar_t;
+    auto run = [&](auto f) { unary_loop<T, T>(x, out, f); };
+    switch (op) {
+      case MathOp::Sin: return run([](T v) { return std::sin(v); });
+      case MathOp::Cos: return run([](T v) { return std::cos(v); });
+      case MathOp::Tan: return run([](T v) { return std::tan(v); });
+      case MathOp::Asin: return run([](T v) { return std::asin(v); });
+      case MathOp::Acos: return run([](T v) { return std::acos(v); });
+      case MathOp::Atan: return run([](T v) { return std::atan(v); });
+      case MathOp::Sinh: return run([](T v) { return std::sinh(v); });
+      case MathOp::Cosh: return run([](T v) { return std::cosh(v); });
+      case MathOp::Asinh: return run([](T v) { return std::asinh(v); });
+      case MathOp::Acosh: return run([](T v) { return std::acosh(v); });
+      case MathOp::Atanh: return run([](T v) { return std::atanh(v); });
+      case MathOp::Log1p: return run([](T v) { return std::log1p(v); });
+      case MathOp::Expm1: return run([](T v) { return std::expm1(v); });
+      case MathOp::Log2: return run([](T v) { return std::log2(v); });
+      case MathOp::Log10: return run([](T v) { return std::log10(v); });
+      case MathOp::Exp2: return run([](T v) { return std::exp2(v); });
+      case MathOp::Erf: return run([](T v) { return std::erf(v); });
+      case MathOp::Erfc: return run([](T v) { return std::erfc(v); });
+      case MathOp::Erfinv: return run([](T v) { return static_cast<T>(erfinv_d(v)); });
+      case MathOp::Rsqrt: return run([](T v) { return T(1) / std::sqrt(v); });
+      case MathOp::Frac: return run([](T v) { return v - std::trunc(v); });
+    }
+  });
+}
+
+void atan2_forward(const Tensor& a, const Tensor& b, Tensor& out) {
+  RB_DISPATCH_FLOATING(out.dtype(), "atan2", [&] {
+    binary_loop<scalar_t, scalar_t>(a, b, out, [](scalar_t y, scalar_t x) { return std::atan2(y, x); });
+  });
+}
+
+void fmod_forward(const Tensor& a, const Tensor& b, Tensor& out) {
+  RB_DISPATCH_FLOATING(out.dtype(), "fmod", [&] {
+    binary_loop<scalar_t, scalar_t>(a, b, out, [](scalar_t y, scalar_t x) { return std::fmod(y, x); });
+  });
+}
+
 extern const ElementwiseExtKernels elementwise_ext_kernels = {
     &logical_forward,  &logical_not_forward,  &bitwise_forward,   &bitwise_not_forward,
-    &classify_forward, &floor_divide_forward, &remainder_forward, &rounding_forward};
+    &classify_forward, &floor_divide_forward, &remainder_forward, &rounding_forward,
+    &math_forward,     &atan2_forward,        &fmod_forward};
 
 RB_CPU_NAMESPACE_END
 

@@ -68,6 +68,15 @@ Tensor remainder(Scalar a, const Tensor& b);
 Tensor reciprocal(const Tensor& x);                                  // integers give float32
 Tensor square(const Tensor& x);                                      // bool gives int64
 Tensor rounding(RoundOp op, const Tensor& x, int64_t decimals = 0);  // zero gradient; half to even
+// sin, cos, ..., erfinv, rsqrt, frac: float results (integer and bool inputs give float32);
+// differentiable to any order (each derivative is written in ops).
+Tensor math(MathOp op, const Tensor& x);
+Tensor atan2(const Tensor& a, const Tensor& b);  // broadcast; float results
+Tensor fmod(const Tensor& a, const Tensor& b);   // the sign of the dividend, as C's fmod
+Tensor fmod(const Tensor& a, Scalar b);
+// start + weight (end - start), computed from the nearer end as PyTorch does.
+Tensor lerp(const Tensor& start, const Tensor& end, const Tensor& weight);
+Tensor lerp(const Tensor& start, const Tensor& end, Scalar weight);
 // self <- result (same shape, dtype castable to self's), taking over result's history; the in-place
 // form of the ops above.
 Tensor& assign_result_(Tensor& self, const Tensor& result, const char* op);

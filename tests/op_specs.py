@@ -157,7 +157,8 @@ for _name, _ref, _lo, _hi in _MATH:
     spec(_name, lambda L, a, n=_name: getattr(L, n)(a), _ref, [A(3, 4, low=_lo, high=_hi)])
 spec("atan2", lambda L, a, b: L.atan2(a, b), np.arctan2, [A(3, 4), A(4, low=0.5, high=2.0)])
 spec("fmod", lambda L, a, b: L.fmod(a, b), np.fmod, [A(3, 4, low=-5, high=5), A(4, low=0.7, high=2.0)])
-spec("lerp", lambda L, a, b, w: L.lerp(a, b, w), lambda a, b, w: a + w * (b - a), [A(3, 4), A(4), A(3, 4, low=-1, high=2)])
+spec("lerp", lambda L, a, b, w: L.lerp(a, b, w), lambda a, b, w: a + w * (b - a),
+     [A(3, 4), A(4), A(3, 4, low=-1, high=2)])
 
 # ---------------------------------------------------------------------------------------------
 # reductions

@@ -1,7 +1,9 @@
 """The compiler entry points (compile, jit.script/trace/ignore/unused) hand back what they get with one
-warning per process; inference_mode; the torch.backends flags scripts set, stored and read back."""
+warning per process; inference_mode; the torch.backends flags scripts set, stored and read back; add/sub's
+alpha= and Tensor.type, which ported scripts call."""
 import warnings
 
+import numpy as np
 import pytest
 
 import rosenblatt as rb
@@ -198,3 +200,33 @@ def test_defaults_match_pytorch():
     assert rb.get_float32_matmul_precision() == torch.get_float32_matmul_precision()
     assert rbb.cuda.matmul.allow_tf32 == tb.cuda.matmul.allow_tf32
     assert rb.are_deterministic_algorithms_enabled() == torch.are_deterministic_algorithms_enabled()
+
+
+@requires_torch
+def test_add_and_sub_take_alpha_as_in_pytorch(rng):
+    import torch
+    a, b = rng.standard_normal(5).astype(np.float32), rng.standard_normal(5).astype(np.float32)
+    for name in ("add", "sub"):
+        want = getattr(torch, name)(torch.tensor(a), torch.tensor(b), alpha=-0.5).numpy()
+        np.testing.assert_allclose(getattr(rb, name)(rb.tensor(a), rb.tensor(b), alpha=-0.5).numpy(), want, rtol=1e-6)
+        np.testing.assert_allclose(getattr(rb.tensor(a), name)(rb.tensor(b), alpha=-0.5).numpy(), want, rtol=1e-6)
+        x = rb.tensor(a)
+        assert getattr(x, name + "_")(rb.tensor(b), alpha=-0.5) is x
+        np.testing.assert_allclose(x.numpy(), want, rtol=1e-6)
+    assert rb.add(2, rb.ones(2), alpha=3).tolist() == [5.0, 5.0]
+    w = nn.Parameter(rb.ones(3))
+    (w * 2).sum().backward()
+    w.data.add_(w.grad, alpha=-0.25)  # word_language_model's update
+    assert w.tolist() == [0.5, 0.5, 0.5]
+    x = rb.ones(2, requires_grad=True)
+    rb.add(x, x * x, alpha=2).sum().backward()
+    assert x.grad.tolist() == [5.0, 5.0]
+
+
+def test_tensor_type_converts_and_names():
+    x = rb.tensor([1, 2])
+    assert x.type() == "rosenblatt.LongTensor" and rb.ones(1).type() == "rosenblatt.FloatTensor"
+    assert x.type(rb.float64).dtype == rb.float64 and x.type("torch.DoubleTensor").dtype == rb.float64
+    assert x.type(rb.int64).tolist() == [1, 2]
+    with pytest.raises(ValueError, match="invalid type"):
+        x.type("torch.HalfTensor")

@@ -18,11 +18,19 @@ float64 = double = dtype.float64
 
 # the Python layers; the training toolkit: data loading, bundled datasets, the fit loop, the perceptron rule,
 # checkpoints
-from . import autograd, backends, cuda, datasets, gan, nn, optim, random, train, utils  # noqa: E402,F401
+from . import autograd, backends, compiler, cuda, datasets, gan, jit, nn, optim, random, train, utils  # noqa: E402,F401
 from ._config import show_config  # noqa: E402,F401
 from ._formatting import get_printoptions, printoptions, set_printoptions  # noqa: E402,F401
-from ._tensor import Size, as_tensor, tensor  # noqa: E402,F401
-from .autograd import enable_grad, no_grad, set_grad_enabled  # noqa: E402,F401
+from ._tensor import Size, add, as_tensor, sub, tensor  # noqa: E402,F401
+from .autograd import enable_grad, inference_mode, is_inference_mode_enabled, no_grad, set_grad_enabled  # noqa: E402,F401,E501
+from .backends import (  # noqa: E402,F401
+    are_deterministic_algorithms_enabled,
+    get_float32_matmul_precision,
+    is_deterministic_algorithms_warn_only_enabled,
+    set_float32_matmul_precision,
+    use_deterministic_algorithms,
+)
+from .compiler import compile  # noqa: E402,F401,A001  (returns the model unchanged: there is no compiler)
 from .perceptron import Perceptron  # noqa: E402,F401
 from .random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401

@@ -213,3 +213,39 @@ Tensor.new_ones = _new_factory(_C.ones)
 Tensor.new_empty = _new_factory(_C.empty)
 Tensor.new_full = _new_full
 Tensor.new_tensor = _new_tensor
+
+
+# add/sub with PyTorch's `alpha=` (input + alpha * other), as scripts write `p.data.add_(p.grad, alpha=-lr)`:
+# the scaled operand is formed first, then the bound op runs.
+def _with_alpha(fn):
+    def call(input, other, *, alpha=1):
+        return fn(input, other if alpha == 1 else other * alpha)
+
+    call.__name__ = fn.__name__
+    call.__doc__ = f"{fn.__name__}(input, other, *, alpha=1): input {fn.__name__} alpha * other"
+    return call
+
+
+add = _with_alpha(_C.add)
+sub = _with_alpha(_C.sub)
+for _name in ("add", "sub", "add_", "sub_"):
+    setattr(Tensor, _name, _with_alpha(getattr(Tensor, _name)))
+
+_TYPE_NAMES = {_C.dtype.float32: "FloatTensor", _C.dtype.float64: "DoubleTensor", _C.dtype.int64: "LongTensor",
+               _C.dtype.bool: "BoolTensor"}
+
+
+def _type(self, dtype=None, non_blocking=False):
+    """Tensor.type(): the type's name ("rosenblatt.FloatTensor"); Tensor.type(dtype or name): converted."""
+    if dtype is None:
+        return "rosenblatt." + _TYPE_NAMES[self.dtype]
+    if isinstance(dtype, str):
+        by_name = {n: d for d, n in _TYPE_NAMES.items()}
+        short = dtype.rsplit(".", 1)[-1]
+        if short not in by_name:
+            raise ValueError(f"invalid type: '{dtype}'")
+        dtype = by_name[short]
+    return self.to(dtype)
+
+
+Tensor.type = _type

@@ -1,5 +1,6 @@
 """Autograd entry points: backward, grad, grad-mode context managers and gradcheck."""
 import functools
+import threading
 
 from .. import _C
 from .gradcheck import gradcheck, gradgradcheck  # noqa: F401
@@ -105,3 +106,48 @@ class set_grad_enabled(_GradModeBase):
                 return fn(*args, **kwargs)
 
         return wrapper
+
+
+_inference = threading.local()
+
+
+def is_inference_mode_enabled():
+    """True inside `inference_mode()` (and not inside an `inference_mode(False)` nested in it)."""
+    return getattr(_inference, "on", False)
+
+
+class inference_mode(_GradModeBase):
+    """torch.inference_mode: a context manager and decorator (`@inference_mode`, `@inference_mode()`,
+    `@inference_mode(False)`). Here it is no_grad (mode=True) or enable_grad (mode=False): there are no
+    inference tensors, so tensors made inside may later be used with autograd, which PyTorch forbids."""
+
+    def __new__(cls, mode=True):
+        if isinstance(mode, bool):
+            return super().__new__(cls)
+        return cls()(mode)  # bare decorator: `mode` is the function
+
+    def __init__(self, mode=True):
+        self.mode = mode
+        self._mode = not mode
+
+    def __enter__(self):
+        super().__enter__()
+        self._prev_inference = is_inference_mode_enabled()
+        _inference.on = self.mode
+
+    def __exit__(self, *exc):
+        _inference.on = self._prev_inference
+        return super().__exit__(*exc)
+
+    def __call__(self, fn):
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with inference_mode(mode):
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+    def clone(self):
+        return self.__class__(self.mode)

@@ -1,3 +1,40 @@
 """Backend settings, as torch.backends: `rosenblatt.backends.cpu` tells which instruction set the
-CPU kernels run with."""
-from . import cpu  # noqa: F401
+CPU kernels run with; `cudnn`, `cuda` and `mps` hold the flags training scripts set (stored, no-ops
+here: there is no cuDNN, CUDA or MPS backend). The float32 matmul precision and the
+deterministic-algorithms switch live here too and are re-exported as `rosenblatt.<name>`."""
+from . import cpu, cuda, cudnn, mps  # noqa: F401
+
+_PRECISIONS = ("highest", "high", "medium")
+_matmul_precision = "highest"
+_deterministic = {"mode": False, "warn_only": False}
+
+
+def get_float32_matmul_precision():
+    """"highest" unless set otherwise; float32 matmuls here always run in full float32."""
+    return _matmul_precision
+
+
+def set_float32_matmul_precision(precision):
+    """Stores "highest", "high" or "medium" (torch's TF32/bf16 switch; a no-op on these kernels). Any
+    other value warns and changes nothing, as in PyTorch."""
+    global _matmul_precision
+    if precision not in _PRECISIONS:
+        import warnings
+
+        warnings.warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current "
+                      "set_float32_matmul_precision call has no effect.", UserWarning, stacklevel=2)
+        return
+    _matmul_precision = precision
+
+
+def use_deterministic_algorithms(mode, *, warn_only=False):
+    """Stored only: every kernel here is already deterministic for a given thread count."""
+    _deterministic.update(mode=bool(mode), warn_only=bool(warn_only))
+
+
+def are_deterministic_algorithms_enabled():
+    return _deterministic["mode"]
+
+
+def is_deterministic_algorithms_warn_only_enabled():
+    return _deterministic["warn_only"]

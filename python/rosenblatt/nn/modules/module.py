@@ -320,6 +320,13 @@ class Module:
             m.__dict__["training"] = mode
         return self
 
+    def compile(self, *args, **kwargs):
+        """torch.nn.Module.compile: compiles in place there; here the module stays as it is and runs
+        eagerly (rosenblatt.compile's one warning)."""
+        from ...compiler import compile
+
+        compile(self, *args, **kwargs)
+
     def eval(self):
         return self.train(False)
 

@@ -1,0 +1,41 @@
+"""torch.backends.cuda's flags, stored so that scripts setting them run (no-ops: this build has no
+CUDA). `matmul.allow_tf32` mirrors the float32 matmul precision, as in PyTorch: True sets "high",
+False sets "highest"."""
+
+__all__ = ["is_built", "matmul"]
+
+
+class _Matmul:
+    """torch.backends.cuda.matmul: the cuBLAS flags; an unknown attribute raises AttributeError."""
+
+    _flags = ("allow_fp16_reduced_precision_reduction", "allow_bf16_reduced_precision_reduction")
+
+    def __init__(self):
+        object.__setattr__(self, "_values", dict.fromkeys(self._flags, True))
+
+    def __getattr__(self, name):
+        if name == "allow_tf32":
+            from . import get_float32_matmul_precision
+
+            return get_float32_matmul_precision() != "highest"
+        if name in self._flags:
+            return self._values[name]
+        raise AttributeError(f"Unknown attribute {name}")
+
+    def __setattr__(self, name, value):
+        if name == "allow_tf32":
+            from . import set_float32_matmul_precision
+
+            set_float32_matmul_precision("high" if value else "highest")
+        elif name in self._flags:
+            self._values[name] = bool(value)
+        else:
+            raise AttributeError(f"Unknown attribute {name}")
+
+
+matmul = _Matmul()
+
+
+def is_built():
+    """False: this build has no CUDA backend."""
+    return False

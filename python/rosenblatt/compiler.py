@@ -1,0 +1,42 @@
+"""torch.compile and torch.compiler's queries: there is no compiler, so `compile` returns the model
+or function unchanged (one warning per process) and it runs eagerly; `is_compiling()` is False."""
+from ._eager import warn_no_compiler
+
+__all__ = ["compile", "disable", "is_compiling", "reset"]
+
+
+def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mode=None, options=None,  # noqa: A001
+            disable=False):
+    """torch.compile's signature; a decorator with or without arguments. Returns `model` itself.
+    `disable=True` asks for no compilation, which is what happens, so it does not warn."""
+    if model is None:
+        def decorate(model):
+            if model is None:
+                raise RuntimeError("Model can't be None")
+            return compile(model, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode,
+                           options=options, disable=disable)
+
+        return decorate
+    if mode is not None and options is not None:
+        raise RuntimeError("Either mode or options can be specified, but both can't be specified at the same time.")
+    if not callable(model):
+        raise TypeError(f"compile expects a callable, got {type(model).__name__}")
+    if not disable:
+        warn_no_compiler("rosenblatt.compile")
+    return model
+
+
+def disable(fn=None, recursive=True, *, reason=None):
+    """`@disable` and `@disable(...)`: the function, unchanged (it is never compiled)."""
+    if fn is None:
+        return lambda f: f
+    return fn
+
+
+def is_compiling():
+    """False: nothing runs under a compiler here."""
+    return False
+
+
+def reset():
+    """Nothing to clear: there are no compile caches."""

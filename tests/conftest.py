@@ -36,6 +36,9 @@ class _MissingModule:
 try:
     import torch
 
+    # The reference runs on one thread: results do not depend on it, and on a busy 2-core machine
+    # its thread pool makes the small ops of these tests 10-30x slower.
+    torch.set_num_threads(1)
     HAVE_TORCH = True
 except ImportError:  # parity tests are skipped without it
     torch = _MissingModule("torch")

@@ -24,16 +24,10 @@ def _load(lib, module, state):
 
 
 def _run_both(program, *args):
-    """Runs `program(torch, ...)` first, then `program(rosenblatt, ...)` from PyTorch's initial weights.
-    PyTorch runs on one thread: on a busy 2-core machine its thread pool makes these small ops 10x slower."""
+    """Runs `program(torch, ...)` first, then `program(rosenblatt, ...)` from PyTorch's initial weights."""
     import torch
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        torch.manual_seed(0)
-        theirs = program(torch, None, *args)
-    finally:
-        torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    theirs = program(torch, None, *args)
     ours = program(rb, theirs["init"], *args)
     return ours, theirs
 

@@ -4,26 +4,60 @@
 namespace rb::bind {
 namespace {
 
+// other * alpha, PyTorch's `alpha=` of add and sub (`p.add_(g, alpha=-lr)`); other itself when alpha is 1.
+bool is_one(Scalar alpha) { return alpha.is_floating() ? alpha.f == 1.0 : alpha.i == 1; }
+Tensor scaled(const Tensor& b, Scalar alpha) { return is_one(alpha) ? b : mul(b, alpha); }
+Scalar scaled(Scalar b, Scalar alpha) {
+  if (is_one(alpha)) return b;
+  return b.is_floating() || alpha.is_floating() ? Scalar(b.f * alpha.f) : Scalar(b.i * alpha.i);
+}
+
 template <BinaryOp op>
 void def_binary(py::module_& m, TensorClass& cls, const char* name, const char* dunder, const char* rdunder,
                 const char* idunder) {
-  m.def(
-      name, [](const Tensor& a, const Tensor& b) { return binary(op, a, b); }, py::arg("input"), py::arg("other"));
-  m.def(
-      name, [](const Tensor& a, Scalar b) { return binary(op, a, b); }, py::arg("input"), py::arg("other"));
-  m.def(
-      name, [](Scalar a, const Tensor& b) { return binary(op, a, b); }, py::arg("input"), py::arg("other"));
-  cls.def(
-      name, [](const Tensor& a, const Tensor& b) { return binary(op, a, b); }, py::arg("other"));
-  cls.def(
-      name, [](const Tensor& a, Scalar b) { return binary(op, a, b); }, py::arg("other"));
-  std::string inplace = std::string(name) + "_";
-  cls.def(
-      inplace.c_str(), [](Tensor& a, const Tensor& b) -> Tensor& { return binary_(op, a, b); }, py::arg("other"),
-      py::return_value_policy::reference_internal);
-  cls.def(
-      inplace.c_str(), [](Tensor& a, Scalar b) -> Tensor& { return binary_(op, a, b); }, py::arg("other"),
-      py::return_value_policy::reference_internal);
+  if constexpr (op == BinaryOp::Add || op == BinaryOp::Sub) {
+    m.def(
+        name, [](const Tensor& a, const Tensor& b, Scalar alpha) { return binary(op, a, scaled(b, alpha)); },
+        py::arg("input"), py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
+    m.def(
+        name, [](const Tensor& a, Scalar b, Scalar alpha) { return binary(op, a, scaled(b, alpha)); }, py::arg("input"),
+        py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
+    m.def(
+        name, [](Scalar a, const Tensor& b, Scalar alpha) { return binary(op, a, scaled(b, alpha)); }, py::arg("input"),
+        py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
+    cls.def(
+        name, [](const Tensor& a, const Tensor& b, Scalar alpha) { return binary(op, a, scaled(b, alpha)); },
+        py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
+    cls.def(
+        name, [](const Tensor& a, Scalar b, Scalar alpha) { return binary(op, a, scaled(b, alpha)); }, py::arg("other"),
+        py::kw_only(), py::arg("alpha") = 1);
+    std::string inplace = std::string(name) + "_";
+    cls.def(
+        inplace.c_str(),
+        [](Tensor& a, const Tensor& b, Scalar alpha) -> Tensor& { return binary_(op, a, scaled(b, alpha)); },
+        py::arg("other"), py::kw_only(), py::arg("alpha") = 1, py::return_value_policy::reference_internal);
+    cls.def(
+        inplace.c_str(), [](Tensor& a, Scalar b, Scalar alpha) -> Tensor& { return binary_(op, a, scaled(b, alpha)); },
+        py::arg("other"), py::kw_only(), py::arg("alpha") = 1, py::return_value_policy::reference_internal);
+  } else {
+    m.def(
+        name, [](const Tensor& a, const Tensor& b) { return binary(op, a, b); }, py::arg("input"), py::arg("other"));
+    m.def(
+        name, [](const Tensor& a, Scalar b) { return binary(op, a, b); }, py::arg("input"), py::arg("other"));
+    m.def(
+        name, [](Scalar a, const Tensor& b) { return binary(op, a, b); }, py::arg("input"), py::arg("other"));
+    cls.def(
+        name, [](const Tensor& a, const Tensor& b) { return binary(op, a, b); }, py::arg("other"));
+    cls.def(
+        name, [](const Tensor& a, Scalar b) { return binary(op, a, b); }, py::arg("other"));
+    std::string inplace = std::string(name) + "_";
+    cls.def(
+        inplace.c_str(), [](Tensor& a, const Tensor& b) -> Tensor& { return binary_(op, a, b); }, py::arg("other"),
+        py::return_value_policy::reference_internal);
+    cls.def(
+        inplace.c_str(), [](Tensor& a, Scalar b) -> Tensor& { return binary_(op, a, b); }, py::arg("other"),
+        py::return_value_policy::reference_internal);
+  }
   if (dunder) {
     cls.def(
         dunder, [](const Tensor& a, const Tensor& b) { return binary(op, a, b); }, py::is_operator());

@@ -21,7 +21,7 @@ float64 = double = dtype.float64
 from . import autograd, backends, compiler, cuda, datasets, gan, jit, nn, optim, random, train, utils  # noqa: E402,F401
 from ._config import show_config  # noqa: E402,F401
 from ._formatting import get_printoptions, printoptions, set_printoptions  # noqa: E402,F401
-from ._tensor import Size, add, as_tensor, sub, tensor  # noqa: E402,F401
+from ._tensor import Size, as_tensor, tensor  # noqa: E402,F401
 from .autograd import enable_grad, inference_mode, is_inference_mode_enabled, no_grad, set_grad_enabled  # noqa: E402,F401,E501
 from .backends import (  # noqa: E402,F401
     are_deterministic_algorithms_enabled,

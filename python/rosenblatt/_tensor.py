@@ -215,22 +215,6 @@ Tensor.new_full = _new_full
 Tensor.new_tensor = _new_tensor
 
 
-# add/sub with PyTorch's `alpha=` (input + alpha * other), as scripts write `p.data.add_(p.grad, alpha=-lr)`:
-# the scaled operand is formed first, then the bound op runs.
-def _with_alpha(fn):
-    def call(input, other, *, alpha=1):
-        return fn(input, other if alpha == 1 else other * alpha)
-
-    call.__name__ = fn.__name__
-    call.__doc__ = f"{fn.__name__}(input, other, *, alpha=1): input {fn.__name__} alpha * other"
-    return call
-
-
-add = _with_alpha(_C.add)
-sub = _with_alpha(_C.sub)
-for _name in ("add", "sub", "add_", "sub_"):
-    setattr(Tensor, _name, _with_alpha(getattr(Tensor, _name)))
-
 _TYPE_NAMES = {_C.dtype.float32: "FloatTensor", _C.dtype.float64: "DoubleTensor", _C.dtype.int64: "LongTensor",
                _C.dtype.bool: "BoolTensor"}
 

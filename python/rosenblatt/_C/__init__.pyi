@@ -249,16 +249,16 @@ class Tensor:
     def acosh_(self) -> typing.Any:
         ...
     @typing.overload
-    def add(self, other: Tensor) -> Tensor:
+    def add(self, other: Tensor, *, alpha: Number = 1) -> Tensor:
         ...
     @typing.overload
-    def add(self, other: Number) -> Tensor:
+    def add(self, other: Number, *, alpha: Number = 1) -> Tensor:
         ...
     @typing.overload
-    def add_(self, other: Tensor) -> Tensor:
+    def add_(self, other: Tensor, *, alpha: Number = 1) -> Tensor:
         ...
     @typing.overload
-    def add_(self, other: Number) -> Tensor:
+    def add_(self, other: Number, *, alpha: Number = 1) -> Tensor:
         ...
     def all(self, dim: typing.Any = None, keepdim: bool = False) -> Tensor:
         ...
@@ -825,16 +825,16 @@ class Tensor:
     def stride(self, dim: typing.Any = None) -> typing.Any:
         ...
     @typing.overload
-    def sub(self, other: Tensor) -> Tensor:
+    def sub(self, other: Tensor, *, alpha: Number = 1) -> Tensor:
         ...
     @typing.overload
-    def sub(self, other: Number) -> Tensor:
+    def sub(self, other: Number, *, alpha: Number = 1) -> Tensor:
         ...
     @typing.overload
-    def sub_(self, other: Tensor) -> Tensor:
+    def sub_(self, other: Tensor, *, alpha: Number = 1) -> Tensor:
         ...
     @typing.overload
-    def sub_(self, other: Number) -> Tensor:
+    def sub_(self, other: Number, *, alpha: Number = 1) -> Tensor:
         ...
     def sum(self, dim: typing.Any = None, keepdim: bool = False, dtype: numpy.dtype[typing.Any] | None = None) -> Tensor:
         ...
@@ -872,6 +872,10 @@ class Tensor:
         ...
     def trunc_(self) -> typing.Any:
         ...
+    def type(self, dtype = None, non_blocking = False):
+        """
+        Tensor.type(): the type's name ("rosenblatt.FloatTensor"); Tensor.type(dtype or name): converted.
+        """
     def type_as(self, other):
         ...
     def unbind(self, dim: typing.SupportsInt | typing.SupportsIndex = 0) -> tuple:
@@ -1076,13 +1080,13 @@ def acos(input: Tensor) -> Tensor:
 def acosh(input: Tensor) -> Tensor:
     ...
 @typing.overload
-def add(input: Tensor, other: Tensor) -> Tensor:
+def add(input: Tensor, other: Tensor, *, alpha: Number = 1) -> Tensor:
     ...
 @typing.overload
-def add(input: Tensor, other: Number) -> Tensor:
+def add(input: Tensor, other: Number, *, alpha: Number = 1) -> Tensor:
     ...
 @typing.overload
-def add(input: Number, other: Tensor) -> Tensor:
+def add(input: Number, other: Tensor, *, alpha: Number = 1) -> Tensor:
     ...
 def all(input: Tensor, dim: typing.Any = None, keepdim: bool = False) -> Tensor:
     ...
@@ -1524,13 +1528,13 @@ def stack(tensors: collections.abc.Sequence[Tensor], dim: typing.SupportsInt | t
 def std(input: Tensor, dim: typing.Any = None, unbiased: typing.Any = None, keepdim: bool = False, *, correction: typing.Any = None) -> Tensor:
     ...
 @typing.overload
-def sub(input: Tensor, other: Tensor) -> Tensor:
+def sub(input: Tensor, other: Tensor, *, alpha: Number = 1) -> Tensor:
     ...
 @typing.overload
-def sub(input: Tensor, other: Number) -> Tensor:
+def sub(input: Tensor, other: Number, *, alpha: Number = 1) -> Tensor:
     ...
 @typing.overload
-def sub(input: Number, other: Tensor) -> Tensor:
+def sub(input: Number, other: Tensor, *, alpha: Number = 1) -> Tensor:
     ...
 def sum(input: Tensor, dim: typing.Any = None, keepdim: bool = False, dtype: numpy.dtype[typing.Any] | None = None) -> Tensor:
     ...

@@ -73,8 +73,8 @@ struct EmbeddingBagBackward0 : Node {
         Tensor valid = zeros({g.size(0), D}, g.dtype(), g.device());
         RB_DISPATCH_FLOATING(g.dtype(), "embedding_bag_backward", [&] {
           const int64_t* pa = static_cast<const int64_t*>(argmax.raw_data());
-          scalar_t* pv = static_cast<scalar_t*>(valid.raw_data());
-          for (int64_t i = 0; i < valid.numel(); ++i) pv[i] = pa[i] >= 0;
+          scalar_t* pvalid = static_cast<scalar_t*>(valid.raw_data());
+          for (int64_t i = 0; i < valid.numel(); ++i) pvalid[i] = pa[i] >= 0;
         });
         dw =
             scatter_add(zeros({V, D}, g.dtype(), g.device()), 0, clamp(argmax, Scalar(0), std::nullopt), mul(g, valid));

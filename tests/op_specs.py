@@ -852,6 +852,50 @@ spec("layer_norm_bias_only", lambda L, x, b: _F(L).layer_norm(x, (2, 3), None, b
 spec("layer_norm_weight_only", lambda L, x, w: _F(L).layer_norm(x, (7,), w), lambda x, w: np_layer_norm(x, 1, w),
      [A(5, 7), A(7)])
 
+
+def np_group_norm(x, G, w=None, b=None, eps=1e-5):
+    g = x.reshape(x.shape[0], G, -1)
+    y = ((g - g.mean(-1, keepdims=True)) / np.sqrt(g.var(-1, keepdims=True) + eps)).reshape(x.shape)
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    if w is not None:
+        y = y * w.reshape(shape)
+    if b is not None:
+        y = y + b.reshape(shape)
+    return y.astype(x.dtype)
+
+
+def np_rms_norm(x, nd, w=None, eps=None):
+    eps = np.finfo(x.dtype).eps if eps is None else eps
+    axes = tuple(range(x.ndim - nd, x.ndim))
+    y = x / np.sqrt((x.astype(np.float64) ** 2).mean(axis=axes, keepdims=True) + eps)
+    return (y if w is None else y * w).astype(x.dtype)
+
+
+def np_instance_norm(x, w=None, b=None, eps=1e-5):
+    return np_group_norm(x, x.shape[1], w, b, eps)
+
+
+spec("group_norm", lambda L, x, w, b: _F(L).group_norm(x, 3, w, b), lambda x, w, b: np_group_norm(x, 3, w, b),
+     [A(2, 6, 5), A(6), A(6)])
+spec("group_norm_4d_plain", lambda L, x: _F(L).group_norm(x, 2, eps=1e-3), lambda x: np_group_norm(x, 2, eps=1e-3),
+     [A(3, 4, 3, 2)])
+spec("group_norm_one_group_weight", lambda L, x, w: _F(L).group_norm(x, 1, w), lambda x, w: np_group_norm(x, 1, w),
+     [A(2, 5, 4), A(5)])
+spec("group_norm_2d_input", lambda L, x, w, b: _F(L).group_norm(x, 4, w, b), lambda x, w, b: np_group_norm(x, 4, w, b),
+     [A(3, 8), A(8), A(8)])
+spec("rms_norm", lambda L, x, w: _F(L).rms_norm(x, (4, 5), w), lambda x, w: np_rms_norm(x, 2, w),
+     [A(3, 4, 5), A(4, 5)])
+spec("rms_norm_plain_eps", lambda L, x: _F(L).rms_norm(x, [6], eps=1e-3), lambda x: np_rms_norm(x, 1, eps=1e-3),
+     [A(2, 3, 6)])
+spec("instance_norm", lambda L, x: _F(L).instance_norm(x), np_instance_norm, [A(2, 3, 5)])
+spec("instance_norm_affine", lambda L, x, w, b: _F(L).instance_norm(x, weight=w, bias=b, eps=1e-3),
+     lambda x, w, b: np_instance_norm(x, w, b, 1e-3), [A(2, 3, 4, 3), A(3), A(3)])
+spec("instance_norm_running", lambda L, x, rm, rv: _F(L).instance_norm(x, rm, rv, momentum=0.3),
+     lambda x, rm, rv: np_instance_norm(x), [A(3, 2, 6), A(2, grad=False), A(2, low=0.5, high=2.0, grad=False)])
+spec("instance_norm_eval", lambda L, x, rm, rv, w, b: _F(L).instance_norm(x, rm, rv, w, b, use_input_stats=False),
+     lambda x, rm, rv, w, b: np_batch_norm(x, rm, rv, w, b),
+     [A(2, 3, 4), A(3, grad=False), A(3, low=0.5, high=2.0, grad=False), A(3), A(3)])
+
 # embedding lookups: the weight is differentiable, the indices are not
 spec("embedding", lambda L, w, i: _F(L).embedding(i, w), lambda w, i: w[i], [A(7, 4), _idx(0, 7, 3, 5)])
 spec("embedding_1d_repeats", lambda L, w, i: _F(L).embedding(i, w, scale_grad_by_freq=True), lambda w, i: w[i],
@@ -860,6 +904,47 @@ spec("embedding_padding_idx", lambda L, w, i: _F(L).embedding(i, w, padding_idx=
      [A(6, 3), _idx(0, 6, 4, 2)], grad=False)  # the padding row's zeroed gradient: tests/test_embedding.py
 spec("one_hot", lambda L, i: _F(L).one_hot(i, 5), lambda i: np.eye(5, dtype=np.int64)[i], [_idx(0, 5, 3, 4)],
      grad=False)
+
+
+def np_embedding_bag(w, idx, offsets=None, mode="mean", psw=None, include_last_offset=False, padding_idx=None):
+    if idx.ndim == 2:
+        bags = list(idx)
+        psw = None if psw is None else list(psw)
+    else:
+        ends = list(offsets[1:]) + ([] if include_last_offset else [len(idx)])
+        bags = [idx[s:e] for s, e in zip(offsets, ends)]
+        psw = None if psw is None else [psw[s:e] for s, e in zip(offsets, ends)]
+    out = np.zeros((len(bags), w.shape[1]), w.dtype)
+    for b, bag in enumerate(bags):
+        keep = bag != padding_idx if padding_idx is not None else np.ones(len(bag), bool)
+        rows = w[bag[keep]]
+        if psw is not None:
+            rows = rows * psw[b][keep][:, None]
+        if len(rows):
+            out[b] = {"sum": rows.sum(0), "mean": rows.mean(0), "max": rows.max(0)}[mode]
+    return out
+
+
+def _offsets(*v):
+    return Arg((len(v),), dtype="int64", grad=False, gen=lambda rng: np.array(v, dtype=np.int64))
+
+
+_bag_idx = Arg((9,), dtype="int64", grad=False, gen=lambda rng: np.array([1, 3, 3, 0, 6, 2, 5, 3, 4]))
+spec("embedding_bag_mean", lambda L, w, i, o: _F(L).embedding_bag(i, w, o),
+     lambda w, i, o: np_embedding_bag(w, i, o), [A(7, 4), _bag_idx, _offsets(0, 2, 2, 5)])
+spec("embedding_bag_sum_2d", lambda L, w, i: _F(L).embedding_bag(i, w, mode="sum"),
+     lambda w, i: np_embedding_bag(w, i, mode="sum"), [A(7, 4), _idx(0, 7, 3, 4)])
+spec("embedding_bag_max", lambda L, w, i, o: _F(L).embedding_bag(i, w, o, mode="max"),
+     lambda w, i, o: np_embedding_bag(w, i, o, mode="max"), [A(7, 5), _bag_idx, _offsets(0, 3, 3, 7)])
+spec("embedding_bag_psw", lambda L, w, i, o, p: _F(L).embedding_bag(i, w, o, mode="sum", per_sample_weights=p),
+     lambda w, i, o, p: np_embedding_bag(w, i, o, "sum", p), [A(7, 3), _bag_idx, _offsets(0, 4, 6), A(9)],
+     torch_gradgrad=False)  # PyTorch 2.13 has no double backward for it; tests/test_embedding_bag.py compares
+spec("embedding_bag_last_offset_padding",
+     lambda L, w, i, o: _F(L).embedding_bag(i, w, o, mode="mean", include_last_offset=True, padding_idx=3),
+     lambda w, i, o: np_embedding_bag(w, i, o, "mean", include_last_offset=True, padding_idx=3),
+     [A(7, 4), _bag_idx, _offsets(0, 2, 3, 9)])
+spec("embedding_bag_max_padding", lambda L, w, i, o: _F(L).embedding_bag(i, w, o, mode="max", padding_idx=-4),
+     lambda w, i, o: np_embedding_bag(w, i, o, "max", padding_idx=3), [A(7, 2), _bag_idx, _offsets(0, 1, 3, 8)])
 
 # scaled dot-product attention: lengths past one 64-row block, L != S, masks, grouped heads
 def _dead_row_mask(rng):

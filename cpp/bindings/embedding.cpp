@@ -1,5 +1,6 @@
 // Bindings of the embedding family (ops/embedding.h): torch.embedding and embedding_renorm_ at top
-// level, F.embedding (padding_idx wrapping, max_norm) and F.one_hot in module _C._nn.
+// level, F.embedding (padding_idx wrapping, max_norm), F.one_hot and the bag reduction behind
+// F.embedding_bag (_embedding_bag: 1-D indices and offsets, mode 0 sum, 1 mean, 2 max) in module _C._nn.
 #include "bind.h"
 
 namespace rb::bind {
@@ -55,6 +56,18 @@ void embedding(py::module_& m, TensorClass& cls) {
       },
       py::arg("input"), py::arg("weight"), py::arg("padding_idx") = py::none(), py::arg("max_norm") = py::none(),
       py::arg("norm_type") = 2.0, py::arg("scale_grad_by_freq") = false, py::arg("sparse") = false);
+  nn.def(
+      "_embedding_bag",
+      [](const Tensor& weight, const Tensor& indices, const Tensor& offsets, bool scale, int64_t mode,
+         std::optional<Tensor> psw, bool include_last_offset, std::optional<int64_t> padding_idx,
+         std::optional<double> max_norm, double norm_type) {
+        py::gil_scoped_release nogil;
+        return embedding_bag(weight, indices, offsets, scale, mode, psw, include_last_offset, padding_idx, max_norm,
+                             norm_type);
+      },
+      py::arg("weight"), py::arg("indices"), py::arg("offsets"), py::arg("scale_grad_by_freq") = false,
+      py::arg("mode") = 0, py::arg("per_sample_weights") = py::none(), py::arg("include_last_offset") = false,
+      py::arg("padding_idx") = py::none(), py::arg("max_norm") = py::none(), py::arg("norm_type") = 2.0);
   nn.def("one_hot", &one_hot, py::arg("tensor"), py::arg("num_classes") = -1);
 }
 

@@ -1,4 +1,5 @@
-// Bindings of the normalization family (ops/norm.h: batch and layer norm, channel dropout) into module _C._nn.
+// Bindings of the normalization family (ops/norm.h: batch, instance, group, layer and RMS norm, channel
+// dropout) into module _C._nn.
 #include "bind.h"
 
 namespace rb::bind {
@@ -26,6 +27,34 @@ void norm(py::module_& m, TensorClass& cls) {
       },
       py::arg("input"), py::arg("normalized_shape"), py::arg("weight") = py::none(), py::arg("bias") = py::none(),
       py::arg("eps") = 1e-5);
+
+  nn.def(
+      "rms_norm",
+      [](const Tensor& x, py::object normalized_shape, OptT w, std::optional<double> eps) {
+        std::vector<int64_t> ns = shape_from_object(normalized_shape);
+        py::gil_scoped_release nogil;
+        return rms_norm(x, ns, w, eps);
+      },
+      py::arg("input"), py::arg("normalized_shape"), py::arg("weight") = py::none(), py::arg("eps") = py::none());
+
+  nn.def(
+      "group_norm",
+      [](const Tensor& x, int64_t num_groups, OptT w, OptT b, double eps) {
+        py::gil_scoped_release nogil;
+        return group_norm(x, num_groups, w, b, eps);
+      },
+      py::arg("input"), py::arg("num_groups"), py::arg("weight") = py::none(), py::arg("bias") = py::none(),
+      py::arg("eps") = 1e-5);
+
+  nn.def(
+      "instance_norm",
+      [](const Tensor& x, OptT rm, OptT rv, OptT w, OptT b, bool use_input_stats, double momentum, double eps) {
+        py::gil_scoped_release nogil;
+        return instance_norm(x, rm, rv, w, b, use_input_stats, momentum, eps);
+      },
+      py::arg("input"), py::arg("running_mean") = py::none(), py::arg("running_var") = py::none(),
+      py::arg("weight") = py::none(), py::arg("bias") = py::none(), py::arg("use_input_stats") = true,
+      py::arg("momentum") = 0.1, py::arg("eps") = 1e-5);
 
   nn.def(
       "feature_dropout",

@@ -1,6 +1,8 @@
-// Batch and layer normalization (checks as PyTorch's, batch norm's running-statistics update, the
-// autograd nodes with the fused closed-form backward) and channel-wise dropout built on the Generator and mul.
+// Batch, instance, layer and RMS normalization (checks as PyTorch's, batch norm's running-statistics
+// update, the autograd nodes with the fused closed-form backward) and channel-wise dropout built on the
+// Generator and mul. Group norm is in norm_group.cpp.
 #include <cmath>
+#include <limits>
 #include <mutex>
 #include <string>
 
@@ -219,23 +221,19 @@ struct NativeLayerNormBackward0 : Node {
   }
 };
 
-void check_layer_norm_param(const std::optional<Tensor>& t, const char* what, const Tensor& x,
-                            const std::vector<int64_t>& normalized_shape) {
+void check_layer_norm_param(const std::optional<Tensor>& t, const char* what, const Tensor& x, const Shape& ns,
+                            const char* op) {
   if (!t) return;
-  RB_CHECK(t->shape() == Shape(normalized_shape.begin(), normalized_shape.end()), Error, "Expected ", what,
-           " to be of same shape as normalized_shape, but got ", what, " of shape ", t->shape(),
-           " and normalized_shape = ", Shape(normalized_shape.begin(), normalized_shape.end()));
-  check_same_device(x, *t, "layer_norm");
-  RB_CHECK(t->dtype() == x.dtype(), Error, "layer_norm: expected ", what, " of dtype ", dtype_name(x.dtype()), ", got ",
+  RB_CHECK(t->shape() == ns, Error, "Expected ", what, " to be of same shape as normalized_shape, but got ", what,
+           " of shape ", t->shape(), " and normalized_shape = ", ns);
+  check_same_device(x, *t, op);
+  RB_CHECK(t->dtype() == x.dtype(), Error, op, ": expected ", what, " of dtype ", dtype_name(x.dtype()), ", got ",
            dtype_name(t->dtype()));
 }
 
-}  // namespace
-
-Tensor layer_norm(const Tensor& x, const std::vector<int64_t>& normalized_shape, const std::optional<Tensor>& weight,
-                  const std::optional<Tensor>& bias, double eps) {
-  const auto& k = kernels<NormKernels>("layer_norm", x);
-  const Shape ns(normalized_shape.begin(), normalized_shape.end());
+// Layer and RMS norm's checks, as PyTorch's; returns (M, N): the rows and the length of each.
+std::pair<int64_t, int64_t> check_layer_norm_args(const Tensor& x, const Shape& ns, const std::optional<Tensor>& weight,
+                                                  const std::optional<Tensor>& bias, const char* op) {
   const int64_t nd = static_cast<int64_t>(ns.size());
   RB_CHECK(nd >= 1, Error,
            "Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got "
@@ -249,13 +247,22 @@ Tensor layer_norm(const Tensor& x, const std::vector<int64_t>& normalized_shape,
     RB_CHECK(false, Error, "Given normalized_shape=", ns, ", expected input with shape [*", dims,
              "], but got input of size", x.shape());
   }
-  RB_CHECK(is_floating(x.dtype()), NotImplementedError, "\"layer_norm\" not implemented for '",
+  RB_CHECK(is_floating(x.dtype()), NotImplementedError, "\"", op, "\" not implemented for '",
            x.dtype() == DType::Int64 ? "Long" : "Bool", "'");
-  check_layer_norm_param(weight, "weight", x, normalized_shape);
-  check_layer_norm_param(bias, "bias", x, normalized_shape);
+  check_layer_norm_param(weight, "weight", x, ns, op);
+  check_layer_norm_param(bias, "bias", x, ns, op);
   int64_t N = 1;
   for (int64_t v : ns) N *= v;
-  const int64_t M = N == 0 ? 0 : x.numel() / N;
+  return {N == 0 ? 0 : x.numel() / N, N};
+}
+
+}  // namespace
+
+Tensor layer_norm(const Tensor& x, const std::vector<int64_t>& normalized_shape, const std::optional<Tensor>& weight,
+                  const std::optional<Tensor>& bias, double eps) {
+  const auto& k = kernels<NormKernels>("layer_norm", x);
+  const Shape ns(normalized_shape.begin(), normalized_shape.end());
+  const auto [M, N] = check_layer_norm_args(x, ns, weight, bias, "layer_norm");
   Tensor xc = x.contiguous();
   Tensor w = weight ? weight->contiguous() : Tensor(), b = bias ? bias->contiguous() : Tensor();
   Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
@@ -274,6 +281,114 @@ Tensor layer_norm(const Tensor& x, const std::vector<int64_t>& normalized_shape,
     record(node, {&x, &w, &b}, {&y});
   }
   return y;
+}
+
+namespace {
+
+// RMS norm's closed-form backward from differentiable ops, for a backward run with create_graph:
+// rstd is recomputed from x, so its own dependence on x is differentiated.
+std::vector<Tensor> rms_norm_backward_graph(const Tensor& g_in, const Tensor& x_in, const Tensor& w,
+                                            const Shape& param_shape, int64_t M, int64_t N, double eps, bool need_x,
+                                            bool need_w) {
+  const Dims row{1};
+  Tensor x = reshape(x_in, {M, N}), g = reshape(g_in, {M, N});
+  Tensor rstd = div(ones({}, x.dtype()), unary(UnaryOp::Sqrt, add(rb::mean(mul(x, x), row, true), Scalar(eps))));
+  Tensor xhat = mul(x, rstd);
+  Tensor gw = w.defined() ? mul(g, reshape(w, {1, N})) : g;
+  Tensor dx, dw;
+  if (need_x) dx = reshape(mul(rstd, sub(gw, mul(xhat, rb::mean(mul(gw, xhat), row, true)))), x_in.shape());
+  if (need_w) dw = reshape(sum(mul(g, xhat), {0}), param_shape);
+  return {dx, dw};
+}
+
+struct RmsNormBackward0 : Node {
+  SavedTensor x, weight;
+  Tensor rstd;  // (M), not differentiated (create_graph recomputes it)
+  Shape param_shape;
+  int64_t M = 0, N = 0;
+  double eps = 0;
+  bool need_x, need_w;
+  std::string name() const override { return "RmsNormBackward0"; }
+  void release_saved() override { x.reset(), weight.reset(), rstd = Tensor(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
+    Tensor xv = x.unpack(*this);
+    Tensor wv = weight.defined() ? weight.unpack(*this) : Tensor();
+    if (GradMode::enabled()) return rms_norm_backward_graph(grads[0], xv, wv, param_shape, M, N, eps, need_x, need_w);
+    Tensor g = grads[0].contiguous();
+    Tensor dx, dw;
+    if (need_x) dx = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
+    if (need_w) dw = Tensor::empty(param_shape, xv.dtype(), xv.device());
+    kernels<NormKernels>("rms_norm_backward", g)
+        .rms_norm_backward(g, xv, M, N, rstd, wv, need_x ? &dx : nullptr, need_w ? &dw : nullptr);
+    return {dx, dw};
+  }
+};
+
+}  // namespace
+
+Tensor rms_norm(const Tensor& x, const std::vector<int64_t>& normalized_shape, const std::optional<Tensor>& weight,
+                std::optional<double> eps) {
+  const auto& k = kernels<NormKernels>("rms_norm", x);
+  const Shape ns(normalized_shape.begin(), normalized_shape.end());
+  const auto [M, N] = check_layer_norm_args(x, ns, weight, std::nullopt, "rms_norm");
+  // PyTorch's default: the machine epsilon of the input's dtype.
+  const double e = eps                           ? *eps
+                   : x.dtype() == DType::Float64 ? std::numeric_limits<double>::epsilon()
+                                                 : static_cast<double>(std::numeric_limits<float>::epsilon());
+  Tensor xc = x.contiguous(), w = weight ? weight->contiguous() : Tensor();
+  Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
+  Tensor rstd = Tensor::empty({M}, x.dtype(), x.device());
+  if (M > 0 && N > 0) k.rms_norm_forward(xc, M, N, e, w, y, rstd);
+  if (any_requires_grad({&x, &w})) {
+    auto node = std::make_shared<RmsNormBackward0>();
+    node->x = SavedTensor(xc);
+    if (w.defined()) node->weight = SavedTensor(w);
+    node->rstd = rstd, node->param_shape = ns;
+    node->M = M, node->N = N, node->eps = e;
+    node->need_x = x.requires_grad();
+    node->need_w = w.defined() && w.requires_grad();
+    record(node, {&x, &w}, {&y});
+  }
+  return y;
+}
+
+Tensor instance_norm(const Tensor& x, const std::optional<Tensor>& running_mean,
+                     const std::optional<Tensor>& running_var, const std::optional<Tensor>& weight,
+                     const std::optional<Tensor>& bias, bool use_input_stats, double momentum, double eps) {
+  RB_CHECK(x.dim() >= 2, Error, "instance_norm: expected an input of shape (N, C, *) with at least 2 dims, got ",
+           x.shape());
+  RB_CHECK(use_input_stats || (running_mean && running_var), Error,
+           "Expected running_mean and running_var to be defined when use_input_stats is false");
+  if (use_input_stats) {
+    int64_t L = 1;
+    for (int64_t d = 2; d < x.dim(); ++d) L *= x.size(d);
+    RB_CHECK(L != 1, ValueError, "Expected more than 1 spatial element when training, got input size torch.Size(",
+             x.shape(), ")");
+  }
+  // As PyTorch: batch norm over (1, N * C, *), each (sample, channel) plane a channel of its own.
+  const int64_t N = x.size(0), C = x.size(1);
+  Shape s = x.shape();
+  s[0] = 1, s[1] = N * C;
+  auto per_sample = [N](const std::optional<Tensor>& t) -> std::optional<Tensor> {
+    if (!t) return std::nullopt;
+    return repeat(*t, {N});
+  };
+  std::optional<Tensor> rm, rv;
+  {
+    NoGradGuard ng;  // the running statistics are buffers
+    rm = per_sample(running_mean), rv = per_sample(running_var);
+  }
+  Tensor y = batch_norm(reshape(x, s), rm, rv, per_sample(weight), per_sample(bias), use_input_stats, momentum, eps);
+  if (use_input_stats) {
+    NoGradGuard ng;
+    // Each running statistic moves by the mean over the batch of its per-sample updates.
+    for (auto [dst, rep] : {std::pair{running_mean, rm}, std::pair{running_var, rv}}) {
+      if (!dst) continue;
+      Tensor d = *dst;  // a handle on the caller's buffer
+      copy_(d, rb::mean(reshape(*rep, {N, C}), {0}));
+    }
+  }
+  return reshape(y, x.shape());
 }
 
 Tensor feature_dropout_mask(const Tensor& x, double p, Generator* gen) {

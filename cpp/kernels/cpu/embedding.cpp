@@ -1,6 +1,7 @@
 // CPU embedding: the lookup copies rows (threads over looked-up rows); the backward walks every
 // index once per column block, each thread adding into its own columns of dweight, so the result
-// does not depend on the thread count; renorm scales each distinct row named at most once.
+// does not depend on the thread count; renorm scales each distinct row named at most once. Bags:
+// the forward goes bag by bag (threads over bags), the backward by column blocks as the lookup's.
 // Compiled once, as baseline code: the lookup is memcpy, and std::sort's instantiation would carry
 // AVX code out of a per-capability copy (tools/check_isa.py).
 #include "embedding.h"
@@ -91,11 +92,110 @@ void embedding_renorm(Tensor& weight, const Tensor& idx, double max_norm, double
   });
 }
 
+void embedding_bag_forward(const Tensor& weight, const Tensor& idx, const Tensor& bounds, int64_t mode,
+                           const Tensor& psw, int64_t padding_idx, Tensor& out, Tensor* argmax) {
+  const int64_t B = out.size(0), D = out.size(1);
+  const int64_t* pi = static_cast<const int64_t*>(idx.raw_data());
+  const int64_t* pbd = static_cast<const int64_t*>(bounds.raw_data());
+  int64_t* pa = argmax ? static_cast<int64_t*>(argmax->raw_data()) : nullptr;
+  RB_DISPATCH_FLOATING(weight.dtype(), "embedding_bag", [&] {
+    using T = scalar_t;
+    const T* pw = static_cast<const T*>(weight.raw_data());
+    const T* ps = psw.defined() ? static_cast<const T*>(psw.raw_data()) : nullptr;
+    T* po = static_cast<T*>(out.raw_data());
+    parallel_for(B, grain_for(D * 8), [&](int64_t b, int64_t e) {
+      for (int64_t bag = b; bag < e; ++bag) {
+        T* orow = po + bag * D;
+        int64_t* arow = pa ? pa + bag * D : nullptr;
+        std::fill(orow, orow + D, T(0));
+        if (arow) std::fill(arow, arow + D, int64_t(-1));
+        int64_t count = 0;
+        for (int64_t i = pbd[bag]; i < pbd[bag + 1]; ++i) {
+          const int64_t v = pi[i];
+          if (v == padding_idx) continue;
+          const T* wr = pw + v * D;
+          if (mode == 2) {
+            for (int64_t j = 0; j < D; ++j)
+              if (count == 0 || wr[j] > orow[j]) orow[j] = wr[j], arow[j] = v;
+          } else if (ps) {
+            const T s = ps[i];
+            for (int64_t j = 0; j < D; ++j) orow[j] += wr[j] * s;
+          } else {
+            for (int64_t j = 0; j < D; ++j) orow[j] += wr[j];
+          }
+          ++count;
+        }
+        if (mode == 1 && count > 1) {
+          const T inv = T(1) / static_cast<T>(count);
+          for (int64_t j = 0; j < D; ++j) orow[j] *= inv;
+        }
+      }
+    });
+  });
+}
+
+void embedding_bag_backward(const Tensor& dout, const Tensor& idx, const Tensor& bounds, int64_t mode,
+                            const Tensor& psw, int64_t padding_idx, bool scale_grad_by_freq, const Tensor& argmax,
+                            Tensor& dweight) {
+  const int64_t B = dout.size(0), V = dweight.size(0), D = dweight.size(1), n = idx.numel();
+  const int64_t* pi = static_cast<const int64_t*>(idx.raw_data());
+  const int64_t* pbd = static_cast<const int64_t*>(bounds.raw_data());
+  std::vector<int64_t> freq;
+  if (scale_grad_by_freq) {
+    freq.assign(V, 0);
+    for (int64_t i = 0; i < n; ++i) ++freq[pi[i]];
+  }
+  RB_DISPATCH_FLOATING(dweight.dtype(), "embedding_bag_backward", [&] {
+    using T = scalar_t;
+    const T* pg = static_cast<const T*>(dout.raw_data());
+    const T* ps = psw.defined() ? static_cast<const T*>(psw.raw_data()) : nullptr;
+    T* pd = static_cast<T*>(dweight.raw_data());
+    std::fill(pd, pd + V * D, T(0));
+    if (mode == 2) {
+      const int64_t* pa = static_cast<const int64_t*>(argmax.raw_data());
+      parallel_for(D, grain_for(B), [&](int64_t j0, int64_t j1) {
+        for (int64_t bag = 0; bag < B; ++bag)
+          for (int64_t j = j0; j < j1; ++j) {
+            const int64_t v = pa[bag * D + j];
+            if (v >= 0) pd[v * D + j] += pg[bag * D + j];
+          }
+      });
+      return;
+    }
+    // Each bag's factor for mode 1: 1 / its entries other than padding_idx.
+    std::vector<T> inv(B, T(1));
+    if (mode == 1)
+      for (int64_t bag = 0; bag < B; ++bag) {
+        int64_t c = 0;
+        for (int64_t i = pbd[bag]; i < pbd[bag + 1]; ++i) c += pi[i] != padding_idx;
+        if (c > 0) inv[bag] = T(1) / static_cast<T>(c);
+      }
+    constexpr int64_t kBlock = 64;
+    parallel_for((D + kBlock - 1) / kBlock, grain_for(n * kBlock), [&](int64_t b, int64_t e) {
+      for (int64_t blk = b; blk < e; ++blk) {
+        const int64_t j0 = blk * kBlock, nb = std::min(kBlock, D - j0);
+        for (int64_t bag = 0; bag < B; ++bag) {
+          const T* gr = pg + bag * D + j0;
+          for (int64_t i = pbd[bag]; i < pbd[bag + 1]; ++i) {
+            const int64_t v = pi[i];
+            if (v == padding_idx) continue;
+            T s = ps ? ps[i] : inv[bag];
+            if (scale_grad_by_freq) s /= static_cast<T>(freq[v]);
+            T* dr = pd + v * D + j0;
+            for (int64_t j = 0; j < nb; ++j) dr[j] += gr[j] * s;
+          }
+        }
+      }
+    });
+  });
+}
+
 }  // namespace
 
 template <>
 const EmbeddingKernels& kernels<EmbeddingKernels>() {
-  static const EmbeddingKernels table = {&embedding_forward, &embedding_backward, &embedding_renorm};
+  static const EmbeddingKernels table = {&embedding_forward, &embedding_backward, &embedding_renorm,
+                                         &embedding_bag_forward, &embedding_bag_backward};
   return table;
 }
 

@@ -2,11 +2,14 @@
 // the backward reductions go channel by channel (threads over channels); normalization goes plane
 // by plane (threads over N*C), so both stay parallel when C is small. Layer normalization: each row
 // is independent (threads over rows), except the weight and bias gradients, summed over rows by
-// column blocks (threads over blocks) so no two threads add into the same value.
+// column blocks (threads over blocks) so no two threads add into the same value. Group norm: each
+// group of channels is a contiguous row (threads over groups), its backward sums go plane by plane
+// (threads over N*C). RMS norm: layer norm's layout without the mean.
 #include "norm.h"
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include "loops.h"
@@ -134,6 +137,43 @@ inline double lane_sum(int64_t n, F term) {
   return s;
 }
 
+// A row's mean and 1 / sqrt(biased variance + eps), in two passes (the mean, then the centred
+// squares): exact where one pass of sum-of-squares would cancel.
+template <class T>
+inline std::pair<double, double> row_moments(const T* xr, int64_t n, double eps) {
+  const double mu = lane_sum(n, [&](int64_t j) { return xr[j]; }) / static_cast<double>(n);
+  const T tmu = static_cast<T>(mu);
+  const double ss = lane_sum(n, [&](int64_t j) {
+    const T d = xr[j] - tmu;
+    return d * d;
+  });
+  return {mu, 1.0 / std::sqrt(ss / static_cast<double>(n) + eps)};
+}
+
+// Column sums over the M rows of (M, N) data: threads over blocks of 64 columns, each owning its
+// columns and walking all rows (rows stay sequential in memory), so no two threads add into the
+// same value. add(m, j0, nb, a0, a1) adds row m's columns j0 .. j0 + nb into two accumulators of T
+// (vectorized 8 floats wide on AVX2), which are added into double every kChunk rows;
+// store(j0, nb, a0, a1) writes the double sums out.
+template <class T, class Add, class Store>
+void column_block_sums(int64_t M, int64_t N, Add add, Store store) {
+  constexpr int64_t kBlock = 64, kChunk = 32;
+  parallel_for((N + kBlock - 1) / kBlock, grain_for(M * kBlock), [&](int64_t b, int64_t e) {
+    double a0[kBlock], a1[kBlock];
+    T c0[kBlock], c1[kBlock];
+    for (int64_t blk = b; blk < e; ++blk) {
+      const int64_t j0 = blk * kBlock, nb = std::min(kBlock, N - j0);
+      std::fill(a0, a0 + nb, 0.0), std::fill(a1, a1 + nb, 0.0);
+      for (int64_t m0 = 0; m0 < M; m0 += kChunk) {
+        std::fill(c0, c0 + nb, T(0)), std::fill(c1, c1 + nb, T(0));
+        for (int64_t m = m0; m < std::min(M, m0 + kChunk); ++m) add(m, j0, nb, c0, c1);
+        for (int64_t j = 0; j < nb; ++j) a0[j] += c0[j], a1[j] += c1[j];
+      }
+      store(j0, nb, a0, a1);
+    }
+  });
+}
+
 void layer_norm_forward(const Tensor& x, int64_t M, int64_t N, double eps, const Tensor& weight, const Tensor& bias,
                         Tensor& y, Tensor& mean, Tensor& rstd) {
   RB_DISPATCH_FLOATING(x.dtype(), "layer_norm", [&] {
@@ -148,14 +188,7 @@ void layer_norm_forward(const Tensor& x, int64_t M, int64_t N, double eps, const
       for (int64_t m = b; m < e; ++m) {
         const T* xr = px + m * N;
         T* yr = py + m * N;
-        // Two passes (mean, then the centred squares): exact where sum-of-squares would cancel.
-        const double mu = lane_sum(N, [&](int64_t j) { return xr[j]; }) / static_cast<double>(N);
-        const T tmu = static_cast<T>(mu);
-        const double ss = lane_sum(N, [&](int64_t j) {
-          const T d = xr[j] - tmu;
-          return d * d;
-        });
-        const double r = 1.0 / std::sqrt(ss / static_cast<double>(N) + eps);
+        const auto [mu, r] = row_moments(xr, N, eps);
         pm[m] = static_cast<T>(mu), pr[m] = static_cast<T>(r);
         const T tr = static_cast<T>(r), tk = static_cast<T>(-mu * r);  // xhat = x * tr + tk
         if (pw && pb)
@@ -181,37 +214,23 @@ void layer_norm_backward(const Tensor& dy, const Tensor& x, int64_t M, int64_t N
     const T* pm = static_cast<const T*>(mean.raw_data());
     const T* pr = static_cast<const T*>(rstd.raw_data());
     if (dweight || dbias) {
-      // Column blocks of 64: each thread owns its columns and walks all rows (rows stay sequential in memory).
       T* dw = dweight ? static_cast<T*>(dweight->raw_data()) : nullptr;
       T* db = dbias ? static_cast<T*>(dbias->raw_data()) : nullptr;
-      constexpr int64_t kBlock = 64;
-      // Each column sums kChunk rows in T (vectorized) before adding them into double.
-      constexpr int64_t kChunk = 32;
-      parallel_for((N + kBlock - 1) / kBlock, grain_for(M * kBlock), [&](int64_t b, int64_t e) {
-        double aw[kBlock], ab[kBlock];
-        T cw[kBlock], cb[kBlock];
-        for (int64_t blk = b; blk < e; ++blk) {
-          const int64_t j0 = blk * kBlock, nb = std::min(kBlock, N - j0);
-          std::fill(aw, aw + nb, 0.0), std::fill(ab, ab + nb, 0.0);
-          for (int64_t m0 = 0; m0 < M; m0 += kChunk) {
-            std::fill(cw, cw + nb, T(0)), std::fill(cb, cb + nb, T(0));
-            for (int64_t m = m0; m < std::min(M, m0 + kChunk); ++m) {
-              const T* gr = pg + m * N + j0;
-              const T* xr = px + m * N + j0;
-              const T tr = pr[m], tk = -pm[m] * pr[m];  // xhat = x * tr + tk, as the forward
-              for (int64_t j = 0; j < nb; ++j) {
-                cw[j] += gr[j] * (xr[j] * tr + tk);
-                cb[j] += gr[j];
-              }
+      column_block_sums<T>(
+          M, N,
+          [&](int64_t m, int64_t j0, int64_t nb, T* aw, T* ab) {
+            const T* gr = pg + m * N + j0;
+            const T* xr = px + m * N + j0;
+            const T tr = pr[m], tk = -pm[m] * pr[m];  // xhat = x * tr + tk, as the forward
+            for (int64_t j = 0; j < nb; ++j) {
+              aw[j] += gr[j] * (xr[j] * tr + tk);
+              ab[j] += gr[j];
             }
-            for (int64_t j = 0; j < nb; ++j) aw[j] += cw[j], ab[j] += cb[j];
-          }
-          if (dw)
-            for (int64_t j = 0; j < nb; ++j) dw[j0 + j] = static_cast<T>(aw[j]);
-          if (db)
-            for (int64_t j = 0; j < nb; ++j) db[j0 + j] = static_cast<T>(ab[j]);
-        }
-      });
+          },
+          [&](int64_t j0, int64_t nb, const double* aw, const double* ab) {
+            for (int64_t j = 0; j < nb && dw; ++j) dw[j0 + j] = static_cast<T>(aw[j]);
+            for (int64_t j = 0; j < nb && db; ++j) db[j0 + j] = static_cast<T>(ab[j]);
+          });
     }
     if (!dx) return;
     T* pd = static_cast<T*>(dx->raw_data());
@@ -243,8 +262,177 @@ void layer_norm_backward(const Tensor& dy, const Tensor& x, int64_t M, int64_t N
   });
 }
 
-extern const NormKernels norm_kernels = {&batch_norm_stats, &batch_norm_forward, &batch_norm_backward,
-                                         &layer_norm_forward, &layer_norm_backward};
+void group_norm_forward(const Tensor& x, int64_t N, int64_t C, int64_t HW, int64_t G, double eps, const Tensor& weight,
+                        const Tensor& bias, Tensor& y, Tensor& mean, Tensor& rstd) {
+  RB_DISPATCH_FLOATING(x.dtype(), "group_norm", [&] {
+    using T = scalar_t;
+    const T* px = static_cast<const T*>(x.raw_data());
+    const T* pw = weight.defined() ? static_cast<const T*>(weight.raw_data()) : nullptr;
+    const T* pb = bias.defined() ? static_cast<const T*>(bias.raw_data()) : nullptr;
+    T* py = static_cast<T*>(y.raw_data());
+    T* pm = static_cast<T*>(mean.raw_data());
+    T* pr = static_cast<T*>(rstd.raw_data());
+    const int64_t Cg = C / G, D = Cg * HW;
+    parallel_for(N * G, grain_for(D), [&](int64_t b, int64_t e) {
+      for (int64_t row = b; row < e; ++row) {
+        const T* xr = px + row * D;
+        T* yr = py + row * D;
+        // The group's statistics as layer norm's (two passes over the row), then one pass per channel
+        // with the affine folded: y = (x - mean) * a + k, centred first so a constant group gives
+        // exactly bias (x * a - mean * a would leave the rounding of two large products).
+        const auto [mu, r] = row_moments(xr, D, eps);
+        pm[row] = static_cast<T>(mu), pr[row] = static_cast<T>(r);
+        const int64_t c0 = (row % G) * Cg;
+        for (int64_t i = 0; i < Cg; ++i) {
+          const double w = pw ? static_cast<double>(pw[c0 + i]) : 1.0, bb = pb ? static_cast<double>(pb[c0 + i]) : 0.0;
+          const T a = static_cast<T>(r * w), k = static_cast<T>(bb), tm = static_cast<T>(mu);
+          const T* xp = xr + i * HW;
+          T* yp = yr + i * HW;
+          for (int64_t l = 0; l < HW; ++l) yp[l] = (xp[l] - tm) * a + k;
+        }
+      }
+    });
+  });
+}
+
+void group_norm_backward(const Tensor& dy, const Tensor& x, int64_t N, int64_t C, int64_t HW, int64_t G,
+                         const Tensor& mean, const Tensor& rstd, const Tensor& weight, Tensor* dx, Tensor* dweight,
+                         Tensor* dbias) {
+  RB_DISPATCH_FLOATING(x.dtype(), "group_norm_backward", [&] {
+    using T = scalar_t;
+    const T* pg = static_cast<const T*>(dy.raw_data());
+    const T* px = static_cast<const T*>(x.raw_data());
+    const T* pw = weight.defined() ? static_cast<const T*>(weight.raw_data()) : nullptr;
+    const T* pm = static_cast<const T*>(mean.raw_data());
+    const T* pr = static_cast<const T*>(rstd.raw_data());
+    const int64_t Cg = C / G;
+    // Per plane (n, c): sum(dy) and sum(dy * (x - mean)), centred so float data does not cancel.
+    std::vector<double> sg(N * C), sgx(N * C);
+    parallel_for(N * C, grain_for(HW), [&](int64_t b, int64_t e) {
+      for (int64_t p = b; p < e; ++p) {
+        const T* gr = pg + p * HW;
+        const T* xr = px + p * HW;
+        const T mu = pm[(p / C) * G + (p % C) / Cg];
+        sg[p] = lane_sum(HW, [&](int64_t l) { return gr[l]; });
+        sgx[p] = lane_sum(HW, [&](int64_t l) { return gr[l] * (xr[l] - mu); });
+      }
+    });
+    if (dweight || dbias) {
+      T* dw = dweight ? static_cast<T*>(dweight->raw_data()) : nullptr;
+      T* db = dbias ? static_cast<T*>(dbias->raw_data()) : nullptr;
+      for (int64_t c = 0; c < C; ++c) {
+        double aw = 0, ab = 0;
+        for (int64_t n = 0; n < N; ++n) {
+          aw += sgx[n * C + c] * static_cast<double>(pr[n * G + c / Cg]);
+          ab += sg[n * C + c];
+        }
+        if (dw) dw[c] = static_cast<T>(aw);
+        if (db) db[c] = static_cast<T>(ab);
+      }
+    }
+    if (!dx) return;
+    // Per group: the row sums of gw = dy * w and gw * xhat, from the plane sums; then, plane by
+    // plane, dx = (dy * w) * rstd + x * k1 + k0 (layer norm's closed form with xhat expanded).
+    std::vector<double> k1(N * G), k0(N * G);
+    const double inv_d = 1.0 / static_cast<double>(Cg * HW);
+    for (int64_t row = 0; row < N * G; ++row) {
+      const int64_t n = row / G, c0 = (row % G) * Cg;
+      double s = 0, sx = 0;
+      for (int64_t i = 0; i < Cg; ++i) {
+        const double w = pw ? static_cast<double>(pw[c0 + i]) : 1.0;
+        s += w * sg[n * C + c0 + i], sx += w * sgx[n * C + c0 + i];
+      }
+      const double mu = pm[row], r = pr[row];
+      sx *= r;
+      k1[row] = -r * r * sx * inv_d, k0[row] = r * (r * sx * inv_d * mu - s * inv_d);
+    }
+    T* pd = static_cast<T*>(dx->raw_data());
+    parallel_for(N * C, grain_for(HW), [&](int64_t b, int64_t e) {
+      for (int64_t p = b; p < e; ++p) {
+        const int64_t c = p % C, row = (p / C) * G + c / Cg;
+        const T a = static_cast<T>(static_cast<double>(pr[row]) * (pw ? static_cast<double>(pw[c]) : 1.0));
+        const T t1 = static_cast<T>(k1[row]), t0 = static_cast<T>(k0[row]);
+        const T* gr = pg + p * HW;
+        const T* xr = px + p * HW;
+        T* dr = pd + p * HW;
+        for (int64_t l = 0; l < HW; ++l) dr[l] = gr[l] * a + xr[l] * t1 + t0;
+      }
+    });
+  });
+}
+
+void rms_norm_forward(const Tensor& x, int64_t M, int64_t N, double eps, const Tensor& weight, Tensor& y,
+                      Tensor& rstd) {
+  RB_DISPATCH_FLOATING(x.dtype(), "rms_norm", [&] {
+    using T = scalar_t;
+    const T* px = static_cast<const T*>(x.raw_data());
+    const T* pw = weight.defined() ? static_cast<const T*>(weight.raw_data()) : nullptr;
+    T* py = static_cast<T*>(y.raw_data());
+    T* pr = static_cast<T*>(rstd.raw_data());
+    parallel_for(M, grain_for(N), [&](int64_t b, int64_t e) {
+      for (int64_t m = b; m < e; ++m) {
+        const T* xr = px + m * N;
+        T* yr = py + m * N;
+        const double ss = lane_sum(N, [&](int64_t j) { return xr[j] * xr[j]; });
+        const double r = 1.0 / std::sqrt(ss / static_cast<double>(N) + eps);
+        pr[m] = static_cast<T>(r);
+        const T tr = static_cast<T>(r);
+        if (pw)
+          for (int64_t j = 0; j < N; ++j) yr[j] = xr[j] * tr * pw[j];
+        else
+          for (int64_t j = 0; j < N; ++j) yr[j] = xr[j] * tr;
+      }
+    });
+  });
+}
+
+void rms_norm_backward(const Tensor& dy, const Tensor& x, int64_t M, int64_t N, const Tensor& rstd,
+                       const Tensor& weight, Tensor* dx, Tensor* dweight) {
+  RB_DISPATCH_FLOATING(x.dtype(), "rms_norm_backward", [&] {
+    using T = scalar_t;
+    const T* pg = static_cast<const T*>(dy.raw_data());
+    const T* px = static_cast<const T*>(x.raw_data());
+    const T* pw = weight.defined() ? static_cast<const T*>(weight.raw_data()) : nullptr;
+    const T* pr = static_cast<const T*>(rstd.raw_data());
+    if (dweight) {
+      T* dw = static_cast<T*>(dweight->raw_data());
+      column_block_sums<T>(
+          M, N,
+          [&](int64_t m, int64_t j0, int64_t nb, T* aw, T*) {
+            const T* gr = pg + m * N + j0;
+            const T* xr = px + m * N + j0;
+            const T r = pr[m];
+            for (int64_t j = 0; j < nb; ++j) aw[j] += gr[j] * xr[j] * r;
+          },
+          [&](int64_t j0, int64_t nb, const double* aw, const double*) {
+            for (int64_t j = 0; j < nb; ++j) dw[j0 + j] = static_cast<T>(aw[j]);
+          });
+    }
+    if (!dx) return;
+    T* pd = static_cast<T*>(dx->raw_data());
+    parallel_for(M, grain_for(N), [&](int64_t b, int64_t e) {
+      for (int64_t m = b; m < e; ++m) {
+        const T* gr = pg + m * N;
+        const T* xr = px + m * N;
+        T* dr = pd + m * N;
+        const double r = pr[m];
+        // sum(gw * xhat), then dx = gw * r + x * k1 with xhat = x * r expanded.
+        const double sgx = (pw ? lane_sum(N, [&](int64_t j) { return gr[j] * pw[j] * xr[j]; })
+                               : lane_sum(N, [&](int64_t j) { return gr[j] * xr[j]; })) *
+                           r;
+        const T ta = static_cast<T>(r), k1 = static_cast<T>(-r * r * sgx / static_cast<double>(N));
+        if (pw)
+          for (int64_t j = 0; j < N; ++j) dr[j] = gr[j] * pw[j] * ta + xr[j] * k1;
+        else
+          for (int64_t j = 0; j < N; ++j) dr[j] = gr[j] * ta + xr[j] * k1;
+      }
+    });
+  });
+}
+
+extern const NormKernels norm_kernels = {&batch_norm_stats,    &batch_norm_forward,  &batch_norm_backward,
+                                         &layer_norm_forward,  &layer_norm_backward, &group_norm_forward,
+                                         &group_norm_backward, &rms_norm_forward,    &rms_norm_backward};
 
 RB_CPU_NAMESPACE_END
 

@@ -75,11 +75,12 @@ from .modules import (  # noqa: F401
 from .modules.attention import MultiheadAttention  # noqa: F401
 from .modules.batchnorm import BatchNorm1d, BatchNorm2d  # noqa: F401
 from .modules.dropout import Dropout2d  # noqa: F401
-from .modules.normalization import LayerNorm  # noqa: F401
+from .modules.instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d  # noqa: F401
+from .modules.normalization import GroupNorm, LayerNorm, RMSNorm  # noqa: F401
 from .modules.padding import ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d  # noqa: F401
 from .modules.pixelshuffle import PixelShuffle, PixelUnshuffle  # noqa: F401
 from .modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase  # noqa: F401
-from .modules.sparse import Embedding  # noqa: F401
+from .modules.sparse import Embedding, EmbeddingBag  # noqa: F401
 from .modules.transformer import (  # noqa: F401
     Transformer,
     TransformerDecoder,

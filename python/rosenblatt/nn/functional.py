@@ -493,8 +493,62 @@ from .modules.pixelshuffle import pixel_shuffle, pixel_unshuffle  # noqa: E402,F
 embedding = _nn.embedding  # (input, weight, padding_idx=None, max_norm=None, norm_type=2.0, ...)
 one_hot = _nn.one_hot  # (tensor, num_classes=-1) -> int64
 layer_norm = _nn.layer_norm  # (input, normalized_shape, weight=None, bias=None, eps=1e-5)
+rms_norm = _nn.rms_norm  # (input, normalized_shape, weight=None, eps=None)
+group_norm = _nn.group_norm  # (input, num_groups, weight=None, bias=None, eps=1e-5)
+# (input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True, momentum=0.1, eps=1e-5)
+instance_norm = _nn.instance_norm
 
-__all__ += ["embedding", "one_hot", "layer_norm"]
+__all__ += ["embedding", "one_hot", "layer_norm", "rms_norm", "group_norm", "instance_norm"]
+
+
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
+                  sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    """torch's argument handling (2-D input as equal bags, the mode's name, max_norm), then the fused
+    bag reduction of cpp/ops/embedding_bag.cpp."""
+    if per_sample_weights is not None and tuple(input.size()) != tuple(per_sample_weights.size()):
+        raise ValueError(f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is not None, "
+                         f"then it must have the same shape as the input ({input.shape})")
+    if weight.dim() != 2:
+        raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.dim()}")
+    if input.dim() == 2:
+        if offsets is not None:
+            raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
+                             f"fixed length sequences. However, found offsets of type {type(offsets)}")
+        offsets = _C.arange(0, input.numel(), max(input.size(1), 1), dtype=input.dtype)
+        if input.size(1) == 0:  # bags of length 0: one empty bag per row
+            offsets = _C.zeros(input.size(0), dtype=input.dtype)
+        include_last_offset = False
+        input = input.reshape(-1)
+        if per_sample_weights is not None:
+            per_sample_weights = per_sample_weights.reshape(-1)
+    elif input.dim() == 1:
+        if offsets is None:
+            raise ValueError("offsets has to be a 1D Tensor but got None")
+        if offsets.dim() != 1:
+            raise ValueError("offsets has to be a 1D Tensor")
+    else:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.dim()}")
+    modes = {"sum": 0, "mean": 1, "max": 2}
+    if mode not in modes:
+        raise ValueError("mode has to be one of sum, mean or max")
+    if mode == "max":
+        if scale_grad_by_freq:
+            raise ValueError("max mode does not support scaling the gradient by the frequency")
+        if sparse:
+            raise ValueError("max mode does not support sparse weights")
+    if sparse:
+        raise NotImplementedError("embedding_bag: sparse=True (sparse gradients) is not supported in rosenblatt; "
+                                  "use sparse=False, whose dense gradient is the same values")
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError("embedding_bag: per_sample_weights was not None. per_sample_weights is only "
+                                  f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
+                                  "GitHub.")
+    # max_norm renormalizes the rows looked up in place, once the call's arguments are checked.
+    return _nn._embedding_bag(weight, input, offsets, scale_grad_by_freq, modes[mode], per_sample_weights,
+                              include_last_offset, padding_idx, max_norm, float(norm_type))
+
+
+__all__ += ["embedding_bag"]
 
 # ---- attention: the fused C++ op (query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False,
 # scale=None, enable_gqa=False) ----

@@ -1,0 +1,113 @@
+// Group normalization (torch.group_norm): checks as PyTorch's and the autograd node with the fused
+// closed-form backward; with create_graph the backward is rebuilt from differentiable ops.
+#include <string>
+
+#include "rosenblatt/ops.h"
+
+#include "op_common.h"
+
+#include "../kernels/norm.h"
+
+namespace rb {
+namespace {
+
+// Group norm's closed-form backward from differentiable ops, for a backward run with create_graph:
+// the group statistics are recomputed from x (viewed (N, G, C/G * HW)), so their own dependence on x
+// is differentiated; the affine acts on (N, C, HW).
+std::vector<Tensor> group_norm_backward_graph(const Tensor& g_in, const Tensor& x_in, const Tensor& w, int64_t N,
+                                              int64_t C, int64_t HW, int64_t G, double eps, bool need_x, bool need_w,
+                                              bool need_b) {
+  const Dims row{2};
+  const int64_t D = C / G * HW;
+  Tensor x = reshape(x_in, {N, G, D}), g = reshape(g_in, {N, C, HW});
+  Tensor xc = sub(x, rb::mean(x, row, true));
+  Tensor rstd = div(ones({}, x.dtype()), unary(UnaryOp::Sqrt, add(rb::mean(mul(xc, xc), row, true), Scalar(eps))));
+  Tensor xhat = mul(xc, rstd);  // (N, G, D)
+  Tensor dx, dw, db;
+  if (need_x) {
+    Tensor gw = reshape(w.defined() ? mul(g, reshape(w, {1, C, 1})) : g, {N, G, D});
+    dx = mul(rstd, sub(sub(gw, rb::mean(gw, row, true)), mul(xhat, rb::mean(mul(gw, xhat), row, true))));
+    dx = reshape(dx, x_in.shape());
+  }
+  if (need_w) dw = sum(mul(g, reshape(xhat, {N, C, HW})), {0, 2});
+  if (need_b) db = sum(g, {0, 2});
+  return {dx, dw, db};
+}
+
+struct NativeGroupNormBackward0 : Node {
+  SavedTensor x, weight;
+  Tensor mean, rstd;  // (N * G): statistics of the forward, not differentiated (create_graph recomputes them)
+  int64_t N = 0, C = 0, HW = 0, G = 0;
+  double eps = 0;
+  bool need_x, need_w, need_b;
+  std::string name() const override { return "NativeGroupNormBackward0"; }
+  void release_saved() override { x.reset(), weight.reset(), mean = Tensor(), rstd = Tensor(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
+    Tensor xv = x.unpack(*this);
+    Tensor wv = weight.defined() ? weight.unpack(*this) : Tensor();
+    if (GradMode::enabled())
+      return group_norm_backward_graph(grads[0], xv, wv, N, C, HW, G, eps, need_x, need_w, need_b);
+    Tensor g = grads[0].contiguous();
+    Tensor dx, dw, db;
+    if (need_x) dx = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
+    if (need_w) dw = Tensor::empty({C}, xv.dtype(), xv.device());
+    if (need_b) db = Tensor::empty({C}, xv.dtype(), xv.device());
+    kernels<NormKernels>("group_norm_backward", g)
+        .group_norm_backward(g, xv, N, C, HW, G, mean, rstd, wv, need_x ? &dx : nullptr, need_w ? &dw : nullptr,
+                             need_b ? &db : nullptr);
+    return {dx, dw, db};
+  }
+};
+
+void check_group_norm_param(const std::optional<Tensor>& t, const char* what, const Tensor& x) {
+  if (!t) return;
+  RB_CHECK(t->dim() == 1 && t->numel() == x.size(1), Error, "Expected ", what,
+           " to be a vector of size equal to the number of channels in input, but got ", what, " of shape ", t->shape(),
+           " and input of shape ", x.shape());
+  check_same_device(x, *t, "group_norm");
+  RB_CHECK(t->dtype() == x.dtype(), Error, "group_norm: expected ", what, " of dtype ", dtype_name(x.dtype()), ", got ",
+           dtype_name(t->dtype()));
+}
+
+}  // namespace
+
+Tensor group_norm(const Tensor& x, int64_t num_groups, const std::optional<Tensor>& weight,
+                  const std::optional<Tensor>& bias, double eps) {
+  const auto& k = kernels<NormKernels>("group_norm", x);
+  RB_CHECK(x.dim() >= 2, Error, "Expected at least 2 dimensions for input tensor but received ", x.dim());
+  RB_CHECK(num_groups > 0, ValueError, "group_norm: expected num_groups > 0, got ", num_groups);
+  const int64_t N = x.size(0), C = x.size(1), G = num_groups;
+  RB_CHECK(C % G == 0, Error,
+           "Expected number of channels in input to be divisible by num_groups, but got input of shape ", x.shape(),
+           " and num_groups=", G);
+  int64_t HW = 1;
+  for (int64_t d = 2; d < x.dim(); ++d) HW *= x.size(d);
+  if (N * C / G * HW == 1) {  // PyTorch's _verify_batch_size on [N * C / G, G, *spatial]
+    Shape s = x.shape();
+    s[0] = N * C / G, s[1] = G;
+    RB_CHECK(false, ValueError, "Expected more than 1 value per channel when training, got input size ", s);
+  }
+  RB_CHECK(is_floating(x.dtype()), NotImplementedError, "\"GroupNormKernelImpl\" not implemented for '",
+           x.dtype() == DType::Int64 ? "Long" : "Bool", "'");
+  check_group_norm_param(weight, "weight", x);
+  check_group_norm_param(bias, "bias", x);
+  Tensor xc = x.contiguous();
+  Tensor w = weight ? weight->contiguous() : Tensor(), b = bias ? bias->contiguous() : Tensor();
+  Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
+  Tensor mean = Tensor::empty({N * G}, x.dtype(), x.device()), rstd = Tensor::empty({N * G}, x.dtype(), x.device());
+  if (y.numel() > 0) k.group_norm_forward(xc, N, C, HW, G, eps, w, b, y, mean, rstd);
+  if (any_requires_grad({&x, &w, &b})) {
+    auto node = std::make_shared<NativeGroupNormBackward0>();
+    node->x = SavedTensor(xc);
+    if (w.defined()) node->weight = SavedTensor(w);
+    node->mean = mean, node->rstd = rstd;
+    node->N = N, node->C = C, node->HW = HW, node->G = G, node->eps = eps;
+    node->need_x = x.requires_grad();
+    node->need_w = w.defined() && w.requires_grad();
+    node->need_b = b.defined() && b.requires_grad();
+    record(node, {&x, &w, &b}, {&y});
+  }
+  return y;
+}
+
+}  // namespace rb

@@ -8,8 +8,10 @@
 namespace rb {
 
 int64_t numel_of(const Shape& shape) {
+  // Overflow-checked, as PyTorch's: a product past int64 would wrap to a small, wrong count.
   int64_t n = 1;
-  for (int64_t s : shape) n *= s;
+  for (int64_t s : shape)
+    RB_CHECK(!__builtin_mul_overflow(n, s, &n), Error, "numel: integer multiplication overflow for shape ", shape);
   return n;
 }
 

@@ -51,6 +51,10 @@ ConvGeom make_geom(const ConvArgs& a, const Shape& x4, const Shape& w4, const Sh
   g.KH = w4[2], g.KW = w4[3];
   g.stride_h = a.stride[0], g.stride_w = a.stride[1], g.pad_h = a.pad_lo[0], g.pad_w = a.pad_lo[1];
   g.dil_h = a.dilation[0], g.dil_w = a.dilation[1], g.groups = a.groups;
+  // With one output row (or column) the stride is never stepped, so 1 gives the same result, and the
+  // kernels' stride-phase workspace (stride_h * stride_w planes) stays small for a stride past the input.
+  if (g.OH == 1) g.stride_h = 1;
+  if (g.OW == 1) g.stride_w = 1;
   return g;
 }
 
@@ -211,12 +215,30 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
            ", expected bias to be 1-dimensional with ", OC, " elements, but got bias of size ",
            bias.defined() ? bias.shape() : Shape{}, " instead");
   int64_t out_hw[2];
+  // Sizes from user integers in overflow-checked arithmetic: a wrapped size would reach the kernels.
+  bool overflow = false;
+  auto mul = [&](int64_t x, int64_t y) {
+    int64_t r;
+    overflow |= __builtin_mul_overflow(x, y, &r);
+    return r;
+  };
+  auto add = [&](int64_t x, int64_t y) {
+    int64_t r;
+    overflow |= __builtin_add_overflow(x, y, &r);
+    return r;
+  };
+  auto check_overflow = [&] {
+    RB_CHECK(!overflow, Error, op, ": the output size overflows for input ", input.shape(), ", weight ", weight.shape(),
+             ", stride ", spatial(a.stride, nd), ", padding ", spatial(a.pad_lo, nd), ", dilation ",
+             spatial(a.dilation, nd));
+  };
   if (!a.transposed) {
     int64_t padded[2], kext[2];
     for (int d = 0; d < 2; ++d) {
-      padded[d] = x4[2 + d] + a.pad_lo[d] + a.pad_hi[d];
-      kext[d] = a.dilation[d] * (w4[2 + d] - 1) + 1;
+      padded[d] = add(add(x4[2 + d], a.pad_lo[d]), a.pad_hi[d]);
+      kext[d] = add(mul(a.dilation[d], w4[2 + d] - 1), 1);
     }
+    check_overflow();
     RB_CHECK(padded[0] >= kext[0] && padded[1] >= kext[1], Error,
              "Calculated padded input size per channel: ", dims_str(spatial(padded, nd)),
              ". Kernel size: ", dims_str(spatial(kext, nd)), ". Kernel size can't be greater than actual input size");
@@ -228,8 +250,10 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
                a.output_padding[0], " output_padding_width: ", a.output_padding[1], " stride_height: ", a.stride[0],
                " stride_width: ", a.stride[1], " dilation_height: ", a.dilation[0], " dilation_width: ", a.dilation[1]);
     for (int d = 0; d < 2; ++d)
-      out_hw[d] = (x4[2 + d] - 1) * a.stride[d] - a.pad_lo[d] - a.pad_hi[d] + a.dilation[d] * (w4[2 + d] - 1) +
-                  a.output_padding[d] + 1;
+      out_hw[d] = add(
+          add(add(mul(x4[2 + d] - 1, a.stride[d]), add(-a.pad_lo[d], -a.pad_hi[d])), mul(a.dilation[d], w4[2 + d] - 1)),
+          a.output_padding[d] + 1);
+    check_overflow();
     int64_t in_hw[2] = {x4[2], x4[3]};
     RB_CHECK(out_hw[0] > 0 && out_hw[1] > 0, Error, "Given input size per channel: ", dims_str(spatial(in_hw, nd)),
              ". Calculated output size per channel: ", dims_str(spatial(out_hw, nd)), ". Output size is too small");

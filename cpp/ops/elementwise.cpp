@@ -369,7 +369,7 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
 }
 
 Tensor& fill_(Tensor& dst, Scalar value) {
-  check_inplace(dst);
+  check_inplace(dst, /*overlap_ok=*/true);
   fill_values(dst, value);
   dst.bump_version();
   if (GradMode::enabled() && dst.requires_grad()) record(std::make_shared<NoGradientBackward>(), {}, {&dst});

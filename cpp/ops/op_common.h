@@ -23,8 +23,20 @@ const Table& kernels(const char* op, const Tensor& t) {
 inline void copy_values(const Tensor& src, Tensor& dst) { kernels<ElementwiseKernels>("copy_", dst).copy(src, dst); }
 inline void fill_values(Tensor& dst, Scalar v) { kernels<ElementwiseKernels>("fill_", dst).fill(dst, v); }
 
-// PyTorch refuses to overwrite a leaf that autograd would need to differentiate.
-inline void check_inplace(const Tensor& self) {
+// A tensor whose elements share memory (a dim of size > 1 with stride 0, as expand makes): an
+// in-place op computing each element from its old value would write one location several times.
+inline bool has_internal_overlap(const Tensor& t) {
+  for (int64_t d = 0; d < t.dim(); ++d)
+    if (t.size(d) > 1 && t.stride(d) == 0) return true;
+  return false;
+}
+
+// PyTorch refuses to overwrite a leaf that autograd would need to differentiate, and to write
+// in place where elements share memory (`overlap_ok`: writes of one value, as fill_, are fine).
+inline void check_inplace(const Tensor& self, bool overlap_ok = false) {
+  RB_CHECK(overlap_ok || !has_internal_overlap(self), Error,
+           "unsupported operation: more than one element of the written-to tensor refers to a single memory "
+           "location. Please clone() the tensor before performing the operation.");
   RB_CHECK(!(GradMode::enabled() && self.is_leaf() && self.requires_grad()), Error,
            "a leaf Variable that requires grad is being used in an in-place operation.");
   // Writing through a view would change its base without the base's autograd history knowing

@@ -141,8 +141,10 @@ void sdpa_forward(const AttentionGeom& g, const T* q, const T* k, const T* v, co
   });
 }
 
-// The gradients of sdpa_forward. Parallel over (key/value problem, key block): each task owns its
-// rows of dk and dv, and adds its share of dq into its thread's own copy, summed at the end.
+// The gradients of sdpa_forward. Each task owns its rows of dk and dv. With at least as many
+// key/value problems as threads, the tasks are whole problems, so a problem's dq rows have one writer;
+// with fewer, they are (problem, key block) pairs and each thread adds its share of dq into its own
+// copy, summed at the end.
 template <class T>
 void sdpa_backward(const AttentionGeom& g, const T* q, const T* k, const T* v, const T* mask, const T* out,
                    const T* lse, const T* dout, T* dq, T* dk, T* dv) {
@@ -154,19 +156,20 @@ void sdpa_backward(const AttentionGeom& g, const T* q, const T* k, const T* v, c
   parallel_for(g.B * L, grain_for(Ev), [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) D[r] = row_dot(dout + r * Ev, out + r * Ev, Ev);
   });
-  const int64_t items = Bkv * nkb, per_item = g.group * L * kBlockK * (E + Ev);
-  const int64_t grain = grain_for(per_item), tasks = std::min<int64_t>(num_threads(), (items + grain - 1) / grain);
-  // Thread 0 adds into dq itself; the others into copies summed afterwards.
+  const bool whole = Bkv >= num_threads();
+  const int64_t blocks = whole ? nkb : 1, items = Bkv * nkb / blocks;  // key blocks per task, tasks
+  const int64_t grain = grain_for(g.group * L * blocks * kBlockK * (E + Ev));
+  const int64_t tasks = whole ? 1 : std::min<int64_t>(num_threads(), (items + grain - 1) / grain);
   const int64_t dq_size = g.B * L * E;
   std::fill_n(dq, dq_size, T(0));
   std::vector<T> dq_parts(tasks > 1 ? (tasks - 1) * dq_size : 0, T(0));
   parallel_for(items, grain, [&](int64_t t0, int64_t t1) {
-    const int tid = thread_index();
-    T* dqt = tid == 0 ? dq : dq_parts.data() + (tid - 1) * dq_size;
+    // The chunk from task 0 (the only one where the loop runs serially) adds into dq itself.
+    T* dqt = whole || t0 == 0 ? dq : dq_parts.data() + (thread_index() - 1) * dq_size;
     std::vector<T> kt(E * kBlockK, T(0)), kb(kBlockK * Ep, T(0)), vt(Ev * kBlockK, T(0));
     std::vector<T> qb(kBlockQ * Ep, T(0)), dob(kBlockQ * Evp, T(0)), p(kBlockQ * kBlockK), dp(kBlockQ * kBlockK);
     std::vector<T> pt(kBlockK * kBlockQ), dk_acc(kBlockK * E), dv_acc(kBlockK * Ev);
-    for (int64_t t = t0; t < t1; ++t) {
+    for (int64_t t = t0 * blocks; t < t1 * blocks; ++t) {  // t: (problem, key block)
       const int64_t bkv = t / nkb, j0 = t % nkb * kBlockK, nk = std::min(kBlockK, S - j0);
       const T* kh = k + (bkv * S + j0) * E;
       const T* vh = v + (bkv * S + j0) * Ev;

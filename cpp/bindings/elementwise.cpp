@@ -4,6 +4,9 @@
 namespace rb::bind {
 namespace {
 
+// Heavy C++ work runs with the GIL released (arguments are converted before, results after).
+const py::call_guard<py::gil_scoped_release> nogil{};
+
 // other * alpha, PyTorch's `alpha=` of add and sub (`p.add_(g, alpha=-lr)`); other itself when alpha is 1.
 bool is_one(Scalar alpha) { return alpha.is_floating() ? alpha.f == 1.0 : alpha.i == 1; }
 Tensor scaled(const Tensor& b, Scalar alpha) { return is_one(alpha) ? b : mul(b, alpha); }
@@ -18,62 +21,66 @@ void def_binary(py::module_& m, TensorClass& cls, const char* name, const char* 
   if constexpr (op == BinaryOp::Add || op == BinaryOp::Sub) {
     m.def(
         name, [](const Tensor& a, const Tensor& b, Scalar alpha) { return binary(op, a, scaled(b, alpha)); },
-        py::arg("input"), py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
+        py::arg("input"), py::arg("other"), py::kw_only(), py::arg("alpha") = 1, nogil);
     m.def(
         name, [](const Tensor& a, Scalar b, Scalar alpha) { return binary(op, a, scaled(b, alpha)); }, py::arg("input"),
-        py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
+        py::arg("other"), py::kw_only(), py::arg("alpha") = 1, nogil);
     m.def(
         name, [](Scalar a, const Tensor& b, Scalar alpha) { return binary(op, a, scaled(b, alpha)); }, py::arg("input"),
-        py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
+        py::arg("other"), py::kw_only(), py::arg("alpha") = 1, nogil);
     cls.def(
         name, [](const Tensor& a, const Tensor& b, Scalar alpha) { return binary(op, a, scaled(b, alpha)); },
-        py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
+        py::arg("other"), py::kw_only(), py::arg("alpha") = 1, nogil);
     cls.def(
         name, [](const Tensor& a, Scalar b, Scalar alpha) { return binary(op, a, scaled(b, alpha)); }, py::arg("other"),
-        py::kw_only(), py::arg("alpha") = 1);
+        py::kw_only(), py::arg("alpha") = 1, nogil);
     std::string inplace = std::string(name) + "_";
     cls.def(
         inplace.c_str(),
         [](Tensor& a, const Tensor& b, Scalar alpha) -> Tensor& { return binary_(op, a, scaled(b, alpha)); },
-        py::arg("other"), py::kw_only(), py::arg("alpha") = 1, py::return_value_policy::reference_internal);
+        py::arg("other"), py::kw_only(), py::arg("alpha") = 1, py::return_value_policy::reference_internal, nogil);
     cls.def(
         inplace.c_str(), [](Tensor& a, Scalar b, Scalar alpha) -> Tensor& { return binary_(op, a, scaled(b, alpha)); },
-        py::arg("other"), py::kw_only(), py::arg("alpha") = 1, py::return_value_policy::reference_internal);
+        py::arg("other"), py::kw_only(), py::arg("alpha") = 1, py::return_value_policy::reference_internal, nogil);
   } else {
     m.def(
-        name, [](const Tensor& a, const Tensor& b) { return binary(op, a, b); }, py::arg("input"), py::arg("other"));
+        name, [](const Tensor& a, const Tensor& b) { return binary(op, a, b); }, py::arg("input"), py::arg("other"),
+        nogil);
     m.def(
-        name, [](const Tensor& a, Scalar b) { return binary(op, a, b); }, py::arg("input"), py::arg("other"));
+        name, [](const Tensor& a, Scalar b) { return binary(op, a, b); }, py::arg("input"), py::arg("other"), nogil);
     m.def(
-        name, [](Scalar a, const Tensor& b) { return binary(op, a, b); }, py::arg("input"), py::arg("other"));
+        name, [](Scalar a, const Tensor& b) { return binary(op, a, b); }, py::arg("input"), py::arg("other"), nogil);
     cls.def(
-        name, [](const Tensor& a, const Tensor& b) { return binary(op, a, b); }, py::arg("other"));
+        name, [](const Tensor& a, const Tensor& b) { return binary(op, a, b); }, py::arg("other"), nogil);
     cls.def(
-        name, [](const Tensor& a, Scalar b) { return binary(op, a, b); }, py::arg("other"));
+        name, [](const Tensor& a, Scalar b) { return binary(op, a, b); }, py::arg("other"), nogil);
     std::string inplace = std::string(name) + "_";
     cls.def(
         inplace.c_str(), [](Tensor& a, const Tensor& b) -> Tensor& { return binary_(op, a, b); }, py::arg("other"),
-        py::return_value_policy::reference_internal);
+        py::return_value_policy::reference_internal, nogil);
     cls.def(
         inplace.c_str(), [](Tensor& a, Scalar b) -> Tensor& { return binary_(op, a, b); }, py::arg("other"),
-        py::return_value_policy::reference_internal);
+        py::return_value_policy::reference_internal, nogil);
   }
   if (dunder) {
     cls.def(
-        dunder, [](const Tensor& a, const Tensor& b) { return binary(op, a, b); }, py::is_operator());
+        dunder, [](const Tensor& a, const Tensor& b) { return binary(op, a, b); }, py::is_operator(), nogil);
     cls.def(
-        dunder, [](const Tensor& a, Scalar b) { return binary(op, a, b); }, py::is_operator());
+        dunder, [](const Tensor& a, Scalar b) { return binary(op, a, b); }, py::is_operator(), nogil);
   }
   if (rdunder)
     cls.def(
-        rdunder, [](const Tensor& a, Scalar b) { return binary(op, b, a); }, py::is_operator());
+        rdunder, [](const Tensor& a, Scalar b) { return binary(op, b, a); }, py::is_operator(), nogil);
   if (idunder) {
     // In-place operators return self (the same Python object), as Python requires.
     cls.def(
         idunder,
         [](py::object self, const Tensor& b) {
           Tensor& a = self.cast<Tensor&>();
-          binary_(op, a, b);
+          {
+            py::gil_scoped_release released;
+            binary_(op, a, b);
+          }
           return self;
         },
         py::is_operator());
@@ -81,7 +88,10 @@ void def_binary(py::module_& m, TensorClass& cls, const char* name, const char* 
         idunder,
         [](py::object self, Scalar b) {
           Tensor& a = self.cast<Tensor&>();
-          binary_(op, a, b);
+          {
+            py::gil_scoped_release released;
+            binary_(op, a, b);
+          }
           return self;
         },
         py::is_operator());
@@ -91,11 +101,13 @@ void def_binary(py::module_& m, TensorClass& cls, const char* name, const char* 
 template <UnaryOp op>
 void def_unary(py::module_& m, TensorClass& cls, const char* name) {
   m.def(
-      name, [](const Tensor& x) { return unary(op, x); }, py::arg("input"));
-  cls.def(name, [](const Tensor& x) { return unary(op, x); });
+      name, [](const Tensor& x) { return unary(op, x); }, py::arg("input"), nogil);
+  cls.def(
+      name, [](const Tensor& x) { return unary(op, x); }, nogil);
   std::string inplace = std::string(name) + "_";
   cls.def(
-      inplace.c_str(), [](Tensor& x) -> Tensor& { return unary_(op, x); }, py::return_value_policy::reference_internal);
+      inplace.c_str(), [](Tensor& x) -> Tensor& { return unary_(op, x); }, py::return_value_policy::reference_internal,
+      nogil);
 }
 
 }  // namespace
@@ -120,27 +132,29 @@ void elementwise(py::module_& m, TensorClass& cls) {
   def_unary<UnaryOp::Sqrt>(m, cls, "sqrt");
   def_unary<UnaryOp::Abs>(m, cls, "abs");
   def_unary<UnaryOp::Sign>(m, cls, "sign");
-  cls.def("__neg__", [](const Tensor& x) { return neg(x); });
-  cls.def("__abs__", [](const Tensor& x) { return unary(UnaryOp::Abs, x); });
+  cls.def(
+      "__neg__", [](const Tensor& x) { return neg(x); }, nogil);
+  cls.def(
+      "__abs__", [](const Tensor& x) { return unary(UnaryOp::Abs, x); }, nogil);
 
-  m.def("where", &where, py::arg("condition"), py::arg("input"), py::arg("other"));
+  m.def("where", &where, py::arg("condition"), py::arg("input"), py::arg("other"), nogil);
   m.def(
       "where",
       [](const Tensor& c, const Tensor& a, Scalar b) {
         return where(c, a, scalar_tensor(b, result_type(a, b), a.device()));
       },
-      py::arg("condition"), py::arg("input"), py::arg("other"));
+      py::arg("condition"), py::arg("input"), py::arg("other"), nogil);
   m.def(
       "where",
       [](const Tensor& c, Scalar a, const Tensor& b) {
         return where(c, scalar_tensor(a, result_type(b, a), b.device()), b);
       },
-      py::arg("condition"), py::arg("input"), py::arg("other"));
+      py::arg("condition"), py::arg("input"), py::arg("other"), nogil);
   auto clamp_fn = [](const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi) { return clamp(x, lo, hi); };
-  m.def("clamp", clamp_fn, py::arg("input"), py::arg("min") = py::none(), py::arg("max") = py::none());
-  m.def("clip", clamp_fn, py::arg("input"), py::arg("min") = py::none(), py::arg("max") = py::none());
-  cls.def("clamp", clamp_fn, py::arg("min") = py::none(), py::arg("max") = py::none());
-  cls.def("clip", clamp_fn, py::arg("min") = py::none(), py::arg("max") = py::none());
+  m.def("clamp", clamp_fn, py::arg("input"), py::arg("min") = py::none(), py::arg("max") = py::none(), nogil);
+  m.def("clip", clamp_fn, py::arg("input"), py::arg("min") = py::none(), py::arg("max") = py::none(), nogil);
+  cls.def("clamp", clamp_fn, py::arg("min") = py::none(), py::arg("max") = py::none(), nogil);
+  cls.def("clip", clamp_fn, py::arg("min") = py::none(), py::arg("max") = py::none(), nogil);
   cls.def(
       "clamp_",
       [](Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi) -> Tensor& {
@@ -150,23 +164,27 @@ void elementwise(py::module_& m, TensorClass& cls) {
         copy_(x, r);
         return x;
       },
-      py::arg("min") = py::none(), py::arg("max") = py::none(), py::return_value_policy::reference_internal);
+      py::arg("min") = py::none(), py::arg("max") = py::none(), py::return_value_policy::reference_internal, nogil);
 
-  cls.def("clone", [](const Tensor& x) { return clone(x); });
+  cls.def(
+      "clone", [](const Tensor& x) { return clone(x); }, nogil);
   m.def(
-      "clone", [](const Tensor& x) { return clone(x); }, py::arg("input"));
+      "clone", [](const Tensor& x) { return clone(x); }, py::arg("input"), nogil);
   cls.def(
       "copy_", [](Tensor& d, const Tensor& s) -> Tensor& { return copy_(d, s); }, py::arg("src"),
-      py::return_value_policy::reference_internal);
+      py::return_value_policy::reference_internal, nogil);
   cls.def(
       "fill_", [](Tensor& d, Scalar v) -> Tensor& { return fill_(d, v); }, py::arg("value"),
-      py::return_value_policy::reference_internal);
+      py::return_value_policy::reference_internal, nogil);
   cls.def(
       "zero_", [](Tensor& d) -> Tensor& { return fill_(d, Scalar(int64_t(0))); },
-      py::return_value_policy::reference_internal);
-  cls.def("_to_dtype", [](const Tensor& x, DType dt) { return x.dtype() == dt ? x : to_dtype(x, dt); });
-  m.def("result_type", [](const Tensor& a, const Tensor& b) { return result_type(a, b); });
-  m.def("result_type", [](const Tensor& a, Scalar b) { return result_type(a, b); });
+      py::return_value_policy::reference_internal, nogil);
+  cls.def(
+      "_to_dtype", [](const Tensor& x, DType dt) { return x.dtype() == dt ? x : to_dtype(x, dt); }, nogil);
+  m.def(
+      "result_type", [](const Tensor& a, const Tensor& b) { return result_type(a, b); }, nogil);
+  m.def(
+      "result_type", [](const Tensor& a, Scalar b) { return result_type(a, b); }, nogil);
 }
 
 }  // namespace rb::bind

@@ -7,6 +7,9 @@
 namespace rb::bind {
 namespace {
 
+// Heavy C++ work runs with the GIL released (arguments are converted before, results after).
+const py::call_guard<py::gil_scoped_release> nogil{};
+
 // The in-place form: computed out of place (from a copy when autograd saves the input), then
 // written back by assign_result_.
 template <class F>
@@ -17,15 +20,19 @@ Tensor& inplace(Tensor& self, const char* op, F f) {
 
 template <class F>
 py::object inplace_op(py::object self, const char* op, F f) {
-  inplace(self.cast<Tensor&>(), op, f);
+  Tensor& t = self.cast<Tensor&>();
+  {
+    py::gil_scoped_release released;
+    inplace(t, op, f);
+  }
   return self;
 }
 
 }  // namespace
 
 void elementwise_ext(py::module_& m, TensorClass& cls) {
-  m.def("logical_not", &logical_not, py::arg("input"));
-  cls.def("logical_not", &logical_not);
+  m.def("logical_not", &logical_not, py::arg("input"), nogil);
+  cls.def("logical_not", &logical_not, nogil);
   for (LogicalOp op : {LogicalOp::And, LogicalOp::Or, LogicalOp::Xor}) {
     const char* suffix = op == LogicalOp::And ? "and" : op == LogicalOp::Or ? "or" : "xor";
     std::string lname = std::string("logical_") + suffix, bname = std::string("bitwise_") + suffix;
@@ -33,17 +40,17 @@ void elementwise_ext(py::module_& m, TensorClass& cls) {
     auto bt = [op](const Tensor& a, const Tensor& b) { return bitwise(op, a, b); };
     auto bs = [op](const Tensor& a, Scalar b) { return bitwise(op, a, b); };
     auto rbs = [op](const Tensor& a, Scalar b) { return bitwise(op, a, b); };  // commutative
-    m.def(lname.c_str(), lf, py::arg("input"), py::arg("other"));
-    cls.def(lname.c_str(), lf, py::arg("other"));
-    m.def(bname.c_str(), bt, py::arg("input"), py::arg("other"));
-    m.def(bname.c_str(), bs, py::arg("input"), py::arg("other"));
-    cls.def(bname.c_str(), bt, py::arg("other"));
-    cls.def(bname.c_str(), bs, py::arg("other"));
+    m.def(lname.c_str(), lf, py::arg("input"), py::arg("other"), nogil);
+    cls.def(lname.c_str(), lf, py::arg("other"), nogil);
+    m.def(bname.c_str(), bt, py::arg("input"), py::arg("other"), nogil);
+    m.def(bname.c_str(), bs, py::arg("input"), py::arg("other"), nogil);
+    cls.def(bname.c_str(), bt, py::arg("other"), nogil);
+    cls.def(bname.c_str(), bs, py::arg("other"), nogil);
     std::string dunder = std::string("__") + suffix + "__", rdunder = std::string("__r") + suffix + "__",
                 idunder = std::string("__i") + suffix + "__", inplace_name = bname + "_";
-    cls.def(dunder.c_str(), bt, py::is_operator());
-    cls.def(dunder.c_str(), bs, py::is_operator());
-    cls.def(rdunder.c_str(), rbs, py::is_operator());
+    cls.def(dunder.c_str(), bt, py::is_operator(), nogil);
+    cls.def(dunder.c_str(), bs, py::is_operator(), nogil);
+    cls.def(rdunder.c_str(), rbs, py::is_operator(), nogil);
     const char* opname = op == LogicalOp::And ? "bitwise_and_" : op == LogicalOp::Or ? "bitwise_or_" : "bitwise_xor_";
     cls.def(
         idunder.c_str(),
@@ -70,15 +77,15 @@ void elementwise_ext(py::module_& m, TensorClass& cls) {
         },
         py::arg("other"));
   }
-  m.def("bitwise_not", &bitwise_not, py::arg("input"));
-  cls.def("bitwise_not", &bitwise_not);
-  cls.def("__invert__", &bitwise_not);
+  m.def("bitwise_not", &bitwise_not, py::arg("input"), nogil);
+  cls.def("bitwise_not", &bitwise_not, nogil);
+  cls.def("__invert__", &bitwise_not, nogil);
 
   for (FloatClass c : {FloatClass::IsNan, FloatClass::IsInf, FloatClass::IsFinite}) {
     const char* name = c == FloatClass::IsNan ? "isnan" : c == FloatClass::IsInf ? "isinf" : "isfinite";
     auto f = [c](const Tensor& x) { return classify(c, x); };
-    m.def(name, f, py::arg("input"));
-    cls.def(name, f);
+    m.def(name, f, py::arg("input"), nogil);
+    cls.def(name, f, nogil);
   }
 
   using TT = Tensor (*)(const Tensor&, const Tensor&);
@@ -93,17 +100,17 @@ void elementwise_ext(py::module_& m, TensorClass& cls) {
   };
   for (DivLike d : {DivLike{"floor_divide", "floordiv", &floor_divide, &floor_divide, &floor_divide},
                     DivLike{"remainder", "mod", &remainder, &remainder, &remainder}}) {
-    m.def(d.name, d.tt, py::arg("input"), py::arg("other"));
-    m.def(d.name, d.ts, py::arg("input"), py::arg("other"));
-    m.def(d.name, d.st, py::arg("input"), py::arg("other"));
-    cls.def(d.name, d.tt, py::arg("other"));
-    cls.def(d.name, d.ts, py::arg("other"));
+    m.def(d.name, d.tt, py::arg("input"), py::arg("other"), nogil);
+    m.def(d.name, d.ts, py::arg("input"), py::arg("other"), nogil);
+    m.def(d.name, d.st, py::arg("input"), py::arg("other"), nogil);
+    cls.def(d.name, d.tt, py::arg("other"), nogil);
+    cls.def(d.name, d.ts, py::arg("other"), nogil);
     std::string dn = std::string("__") + d.dunder + "__", rdn = std::string("__r") + d.dunder + "__",
                 idn = std::string("__i") + d.dunder + "__", ipn = std::string(d.name) + "_";
-    cls.def(dn.c_str(), d.tt, py::is_operator());
-    cls.def(dn.c_str(), d.ts, py::is_operator());
+    cls.def(dn.c_str(), d.tt, py::is_operator(), nogil);
+    cls.def(dn.c_str(), d.ts, py::is_operator(), nogil);
     cls.def(
-        rdn.c_str(), [d](const Tensor& a, Scalar b) { return d.st(b, a); }, py::is_operator());
+        rdn.c_str(), [d](const Tensor& a, Scalar b) { return d.st(b, a); }, py::is_operator(), nogil);
     const char* nm = d.name;
     auto it = [d, nm](py::object self, const Tensor& b) {
       return inplace_op(self, nm, [&](const Tensor& s) { return d.tt(s, b); });
@@ -117,28 +124,28 @@ void elementwise_ext(py::module_& m, TensorClass& cls) {
     cls.def(ipn.c_str(), is, py::arg("other"));
   }
 
-  m.def("reciprocal", &reciprocal, py::arg("input"));
-  cls.def("reciprocal", &reciprocal);
+  m.def("reciprocal", &reciprocal, py::arg("input"), nogil);
+  cls.def("reciprocal", &reciprocal, nogil);
   cls.def("reciprocal_", [](py::object self) {
     return inplace_op(self, "reciprocal_", [](const Tensor& s) { return reciprocal(s); });
   });
-  m.def("square", &square, py::arg("input"));
-  cls.def("square", &square);
+  m.def("square", &square, py::arg("input"), nogil);
+  cls.def("square", &square, nogil);
   cls.def("square_",
           [](py::object self) { return inplace_op(self, "square_", [](const Tensor& s) { return square(s); }); });
   for (RoundOp op : {RoundOp::Floor, RoundOp::Ceil, RoundOp::Trunc}) {
     const char* name = op == RoundOp::Floor ? "floor" : op == RoundOp::Ceil ? "ceil" : "trunc";
     std::string iname = std::string(name) + "_";
     auto f = [op](const Tensor& x) { return rounding(op, x); };
-    m.def(name, f, py::arg("input"));
-    cls.def(name, f);
+    m.def(name, f, py::arg("input"), nogil);
+    cls.def(name, f, nogil);
     cls.def(iname.c_str(), [op, name](py::object self) {
       return inplace_op(self, name, [op](const Tensor& s) { return rounding(op, s); });
     });
   }
   auto round_fn = [](const Tensor& x, int64_t decimals) { return rounding(RoundOp::Round, x, decimals); };
-  m.def("round", round_fn, py::arg("input"), py::kw_only(), py::arg("decimals") = 0);
-  cls.def("round", round_fn, py::kw_only(), py::arg("decimals") = 0);
+  m.def("round", round_fn, py::arg("input"), py::kw_only(), py::arg("decimals") = 0, nogil);
+  cls.def("round", round_fn, py::kw_only(), py::arg("decimals") = 0, nogil);
   cls.def(
       "round_",
       [](py::object self, int64_t decimals) {
@@ -157,15 +164,15 @@ void elementwise_ext(py::module_& m, TensorClass& cls) {
   for (const auto& [op, name] : math_ops) {
     auto f = [op = op](const Tensor& x) { return math(op, x); };
     std::string iname = std::string(name) + "_";
-    m.def(name, f, py::arg("input"));
-    cls.def(name, f);
+    m.def(name, f, py::arg("input"), nogil);
+    cls.def(name, f, nogil);
     cls.def(iname.c_str(), [op = op, name = name](py::object self) {
       return inplace_op(self, name, [op](const Tensor& s) { return math(op, s); });
     });
   }
   for (const char* name : {"atan2", "arctan2"}) {
-    m.def(name, &atan2, py::arg("input"), py::arg("other"));
-    cls.def(name, &atan2, py::arg("other"));
+    m.def(name, &atan2, py::arg("input"), py::arg("other"), nogil);
+    cls.def(name, &atan2, py::arg("other"), nogil);
   }
   cls.def(
       "atan2_",
@@ -175,10 +182,10 @@ void elementwise_ext(py::module_& m, TensorClass& cls) {
       py::arg("other"));
   auto fmod_t = [](const Tensor& a, const Tensor& b) { return fmod(a, b); };
   auto fmod_s = [](const Tensor& a, Scalar b) { return fmod(a, b); };
-  m.def("fmod", fmod_t, py::arg("input"), py::arg("other"));
-  m.def("fmod", fmod_s, py::arg("input"), py::arg("other"));
-  cls.def("fmod", fmod_t, py::arg("other"));
-  cls.def("fmod", fmod_s, py::arg("other"));
+  m.def("fmod", fmod_t, py::arg("input"), py::arg("other"), nogil);
+  m.def("fmod", fmod_s, py::arg("input"), py::arg("other"), nogil);
+  cls.def("fmod", fmod_t, py::arg("other"), nogil);
+  cls.def("fmod", fmod_s, py::arg("other"), nogil);
   cls.def(
       "fmod_",
       [](py::object self, const Tensor& b) {
@@ -191,10 +198,10 @@ void elementwise_ext(py::module_& m, TensorClass& cls) {
       py::arg("other"));
   auto lerp_t = [](const Tensor& a, const Tensor& b, const Tensor& w) { return lerp(a, b, w); };
   auto lerp_s = [](const Tensor& a, const Tensor& b, Scalar w) { return lerp(a, b, w); };
-  m.def("lerp", lerp_t, py::arg("input"), py::arg("end"), py::arg("weight"));
-  m.def("lerp", lerp_s, py::arg("input"), py::arg("end"), py::arg("weight"));
-  cls.def("lerp", lerp_t, py::arg("end"), py::arg("weight"));
-  cls.def("lerp", lerp_s, py::arg("end"), py::arg("weight"));
+  m.def("lerp", lerp_t, py::arg("input"), py::arg("end"), py::arg("weight"), nogil);
+  m.def("lerp", lerp_s, py::arg("input"), py::arg("end"), py::arg("weight"), nogil);
+  cls.def("lerp", lerp_t, py::arg("end"), py::arg("weight"), nogil);
+  cls.def("lerp", lerp_s, py::arg("end"), py::arg("weight"), nogil);
   cls.def(
       "lerp_",
       [](py::object self, const Tensor& b, Scalar w) {

@@ -2,18 +2,34 @@
 #include "bind.h"
 
 namespace rb::bind {
+namespace {
+// Heavy C++ work runs with the GIL released (arguments are converted before, results after).
+const py::call_guard<py::gil_scoped_release> nogil{};
+
+// A reduction over `dim` (None, an int or a sequence, converted with the GIL held), run with it released.
+template <class F>
+auto over_dims(F f) {
+  return [f](const Tensor& x, py::object dim, bool keepdim) {
+    Dims dims = dims_from_object(dim);
+    py::gil_scoped_release released;
+    return f(x, dims, keepdim);
+  };
+}
+}  // namespace
 
 void reduce(py::module_& m, TensorClass& cls) {
   auto sum_fn = [](const Tensor& x, py::object dim, bool keepdim, std::optional<DType> dtype) {
-    return sum(x, dims_from_object(dim), keepdim, dtype);
+    Dims dims = dims_from_object(dim);
+    py::gil_scoped_release released;
+    return sum(x, dims, keepdim, dtype);
   };
-  auto mean_fn = [](const Tensor& x, py::object dim, bool keepdim) { return mean(x, dims_from_object(dim), keepdim); };
+  auto mean_fn = over_dims([](const Tensor& x, const Dims& d, bool k) { return mean(x, d, k); });
   m.def("sum", sum_fn, py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false,
         py::arg("dtype") = py::none());
   cls.def("sum", sum_fn, py::arg("dim") = py::none(), py::arg("keepdim") = false, py::arg("dtype") = py::none());
   m.def("mean", mean_fn, py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false);
   cls.def("mean", mean_fn, py::arg("dim") = py::none(), py::arg("keepdim") = false);
-  m.def("_sum_to", &sum_to);
+  m.def("_sum_to", &sum_to, nogil);
 
   // max/min/argmax/argmin/amax/amin/var/std/logsumexp/all/any/prod (appended by the indexing branch).
   auto collections = py::module_::import("collections");
@@ -29,13 +45,18 @@ void reduce(py::module_& m, TensorClass& cls) {
       return binary(is_max ? BinaryOp::Maximum : BinaryOp::Minimum, x, o);
     };
     auto along = [is_max, type, vi](const Tensor& x, int64_t dim, bool keepdim) {
-      return vi(type, is_max ? max(x, dim, keepdim) : min(x, dim, keepdim));
+      ValuesIndices r;
+      {
+        py::gil_scoped_release released;
+        r = is_max ? max(x, dim, keepdim) : min(x, dim, keepdim);
+      }
+      return vi(type, r);
     };
-    m.def(name, full, py::arg("input"));
-    m.def(name, other, py::arg("input"), py::arg("other"));
+    m.def(name, full, py::arg("input"), nogil);
+    m.def(name, other, py::arg("input"), py::arg("other"), nogil);
     m.def(name, along, py::arg("input"), py::arg("dim"), py::arg("keepdim") = false);
-    cls.def(name, full);
-    cls.def(name, other, py::arg("other"));
+    cls.def(name, full, nogil);
+    cls.def(name, other, py::arg("other"), nogil);
     cls.def(name, along, py::arg("dim"), py::arg("keepdim") = false);
   }
   auto arg_fn = [](bool is_max) {
@@ -43,12 +64,12 @@ void reduce(py::module_& m, TensorClass& cls) {
       return is_max ? argmax(x, dim, keepdim) : argmin(x, dim, keepdim);
     };
   };
-  m.def("argmax", arg_fn(true), py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false);
-  m.def("argmin", arg_fn(false), py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false);
-  cls.def("argmax", arg_fn(true), py::arg("dim") = py::none(), py::arg("keepdim") = false);
-  cls.def("argmin", arg_fn(false), py::arg("dim") = py::none(), py::arg("keepdim") = false);
-  auto amax_fn = [](const Tensor& x, py::object dim, bool keepdim) { return amax(x, dims_from_object(dim), keepdim); };
-  auto amin_fn = [](const Tensor& x, py::object dim, bool keepdim) { return amin(x, dims_from_object(dim), keepdim); };
+  m.def("argmax", arg_fn(true), py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false, nogil);
+  m.def("argmin", arg_fn(false), py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false, nogil);
+  cls.def("argmax", arg_fn(true), py::arg("dim") = py::none(), py::arg("keepdim") = false, nogil);
+  cls.def("argmin", arg_fn(false), py::arg("dim") = py::none(), py::arg("keepdim") = false, nogil);
+  auto amax_fn = over_dims([](const Tensor& x, const Dims& d, bool k) { return amax(x, d, k); });
+  auto amin_fn = over_dims([](const Tensor& x, const Dims& d, bool k) { return amin(x, d, k); });
   m.def("amax", amax_fn, py::arg("input"), py::arg("dim") = py::tuple(), py::arg("keepdim") = false);
   m.def("amin", amin_fn, py::arg("input"), py::arg("dim") = py::tuple(), py::arg("keepdim") = false);
   cls.def("amax", amax_fn, py::arg("dim") = py::tuple(), py::arg("keepdim") = false);
@@ -63,6 +84,7 @@ void reduce(py::module_& m, TensorClass& cls) {
       double c = !correction.is_none() ? correction.cast<double>()
                                        : (!unbiased.is_none() && !unbiased.cast<bool>() ? 0.0 : 1.0);
       Dims dims = dims_from_object(dim);
+      py::gil_scoped_release released;
       return is_std ? stddev(x, dims, c, keepdim) : var(x, dims, c, keepdim);
     };
   };
@@ -73,11 +95,11 @@ void reduce(py::module_& m, TensorClass& cls) {
     cls.def(name, var_like(is_std), py::arg("dim") = py::none(), py::arg("unbiased") = py::none(),
             py::arg("keepdim") = false, py::kw_only(), py::arg("correction") = py::none());
   }
-  auto lse = [](const Tensor& x, py::object dim, bool keepdim) { return logsumexp(x, dims_from_object(dim), keepdim); };
+  auto lse = over_dims([](const Tensor& x, const Dims& d, bool k) { return logsumexp(x, d, k); });
   m.def("logsumexp", lse, py::arg("input"), py::arg("dim"), py::arg("keepdim") = false);
   cls.def("logsumexp", lse, py::arg("dim"), py::arg("keepdim") = false);
-  auto all_fn = [](const Tensor& x, py::object dim, bool keepdim) { return all(x, dims_from_object(dim), keepdim); };
-  auto any_fn = [](const Tensor& x, py::object dim, bool keepdim) { return any(x, dims_from_object(dim), keepdim); };
+  auto all_fn = over_dims([](const Tensor& x, const Dims& d, bool k) { return all(x, d, k); });
+  auto any_fn = over_dims([](const Tensor& x, const Dims& d, bool k) { return any(x, d, k); });
   m.def("all", all_fn, py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false);
   m.def("any", any_fn, py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false);
   cls.def("all", all_fn, py::arg("dim") = py::none(), py::arg("keepdim") = false);
@@ -86,9 +108,9 @@ void reduce(py::module_& m, TensorClass& cls) {
     return prod(x, dim, keepdim, dtype);
   };
   m.def("prod", prod_fn, py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(),
-        py::arg("dtype") = py::none());
+        py::arg("dtype") = py::none(), nogil);
   cls.def("prod", prod_fn, py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(),
-          py::arg("dtype") = py::none());
+          py::arg("dtype") = py::none(), nogil);
 }
 
 }  // namespace rb::bind

@@ -147,21 +147,22 @@ def _parse(data, name):
     if 8 + n > len(data):
         raise bad(f"truncated file: the header needs {n} bytes, the file has {len(data) - 8} after the length")
     try:
-        header = json.loads(data[8:8 + n].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise bad(f"corrupt header ({e})") from None
+        header = json.loads(data[8:8 + n].decode("utf-8"), object_pairs_hook=_unique_keys)
+    except (ValueError, RecursionError) as e:  # JSONDecodeError, UnicodeDecodeError, too deep, a repeated key
+        raise bad(f"corrupt header ({type(e).__name__}: {str(e)[:200]})") from None
     if not isinstance(header, dict):
         raise bad("corrupt header (not a JSON object)")
     metadata = header.pop("__metadata__", None) or {}
     if not isinstance(metadata, dict):
         raise bad("corrupt header (__metadata__ is not an object)")
     body = memoryview(data)[8 + n:]
-    arrays, end = {}, 0
+    arrays, spans = {}, []
     for key, info in header.items():
         try:
             dt, shape, (a, b) = info["dtype"], info["shape"], info["data_offsets"]
             src, dst = _ST_DTYPES[dt]
-            if not all(isinstance(s, int) and s >= 0 for s in shape) or not (isinstance(a, int) and isinstance(b, int)):
+            if not isinstance(shape, list) or not all(_is_index(s) for s in shape) or not (_is_index(a)
+                                                                                           and _is_index(b)):
                 raise TypeError
         except KeyError:
             raise bad(f"entry {key!r}: unsupported dtype {info.get('dtype') if isinstance(info, dict) else info!r}"
@@ -169,9 +170,9 @@ def _parse(data, name):
                       else f"corrupt header entry {key!r}") from None
         except (TypeError, ValueError):
             raise bad(f"corrupt header entry {key!r}") from None
-        count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+        count = math.prod(shape)  # Python ints: no overflow, whatever the header says
         size = count * np.dtype(src).itemsize
-        if not 0 <= a <= b or b - a != size:
+        if not a <= b or b - a != size:
             raise bad(f"corrupt entry {key!r}: offsets [{a}, {b}] do not hold shape {shape} of {dt}")
         if b > len(body):
             raise bad(f"truncated file: entry {key!r} ends at byte {b} of the data, which has {len(body)} bytes")
@@ -179,10 +180,36 @@ def _parse(data, name):
         if dt == "BF16":
             arr = (arr.astype(np.uint32) << 16).view(np.float32)
         arrays[key] = arr.astype(dst).reshape(shape)  # astype copies: the loaded tensors own their memory
-        end = max(end, b)
+        spans.append((a, b, key))
+    # The entries tile the data section exactly, as safetensors requires: in offset order each one
+    # starts where the one before ended, with no overlap and no gap, and the last ends at the end.
+    end = 0
+    for a, b, key in sorted(spans, key=lambda t: (t[0], t[1])):
+        if a < end:
+            raise bad(f"corrupt entry {key!r}: its bytes [{a}, {b}) overlap another entry's (which ends at {end})")
+        if a > end:
+            raise bad(f"corrupt entry {key!r}: a gap of {a - end} bytes before its bytes [{a}, {b})")
+        end = b
     if end != len(body):
         raise bad(f"corrupt file: {len(body) - end} bytes after the last tensor entry")
     return metadata, arrays
+
+
+def _is_index(v):
+    """A JSON non-negative integer (bool is an int subclass in Python, not in JSON)."""
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+
+
+def _unique_keys(pairs):
+    """json object_pairs_hook: a dict, refusing a repeated key (an entry would be silently lost)."""
+    d = dict(pairs)
+    if len(d) != len(pairs):
+        seen = set()
+        for k, _ in pairs:
+            if k in seen:
+                raise ValueError(f"repeated key {k!r}")
+            seen.add(k)
+    return d
 
 
 class _Decoder:
@@ -252,16 +279,20 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
     if _TREE_KEY in metadata:
         try:
             tree = json.loads(metadata[_TREE_KEY])
-        except (TypeError, json.JSONDecodeError) as e:
-            raise ValueError(f"rb.load: {name}: corrupt tree metadata ({e})") from None
-        return _Decoder(arrays, name).decode(tree)
+        except (TypeError, ValueError, RecursionError) as e:
+            raise ValueError(f"rb.load: {name}: corrupt tree metadata ({type(e).__name__}: {str(e)[:200]})") from None
+        try:
+            return _Decoder(arrays, name).decode(tree)
+        except (TypeError, KeyError, AttributeError, OverflowError, RecursionError) as e:
+            # A tree node of the wrong shape (a list where a name belongs, an unhashable key, ...).
+            raise ValueError(f"rb.load: {name}: corrupt tree ({type(e).__name__}: {str(e)[:200]})") from None
     order = list(arrays)
     if _KEYS_KEY in metadata:
         try:
             keys = json.loads(metadata[_KEYS_KEY])
-        except (TypeError, json.JSONDecodeError):
+        except (TypeError, ValueError, RecursionError):
             keys = None
-        if isinstance(keys, list) and sorted(keys) == sorted(order):
+        if isinstance(keys, list) and all(isinstance(k, str) for k in keys) and sorted(keys) == sorted(order):
             order = keys
     return {k: from_numpy(_contig(arrays[k])) for k in order}
 

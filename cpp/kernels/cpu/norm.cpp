@@ -23,18 +23,23 @@ void batch_norm_stats(const Tensor& x, int64_t N, int64_t C, int64_t L, double* 
     const double M = static_cast<double>(N * L);
     parallel_for(C, grain_for(N * L), [&](int64_t b, int64_t e) {
       for (int64_t c = b; c < e; ++c) {
+        // Two passes (the mean, then the squared deviations from it): sum(x^2)/M - mean^2 cancels when
+        // the spread is small next to the mean.
         double s = 0, ss = 0;
         for (int64_t n = 0; n < N; ++n) {
           const T* row = px + (n * C + c) * L;
-          for (int64_t l = 0; l < L; ++l) {
-            double v = row[l];
-            s += v;
-            ss += v * v;
-          }
+          for (int64_t l = 0; l < L; ++l) s += static_cast<double>(row[l]);
         }
         double m = s / M;
+        for (int64_t n = 0; n < N; ++n) {
+          const T* row = px + (n * C + c) * L;
+          for (int64_t l = 0; l < L; ++l) {
+            double d = static_cast<double>(row[l]) - m;
+            ss += d * d;
+          }
+        }
         mean[c] = m;
-        var[c] = std::max(0.0, ss / M - m * m);
+        var[c] = ss / M;
       }
     });
   });
@@ -109,11 +114,12 @@ void batch_norm_backward(const Tensor& dy, const Tensor& x, int64_t N, int64_t C
           for (int64_t l = 0; l < L; ++l) dr[l] = gr[l] * a;
           continue;
         }
-        // dx = a * dy + k1 * x + k0, the closed form with xhat = (x - mean) * invstd expanded.
+        // dx = (dy - mean(dy) - (x - mean) * proj) * w * invstd, as PyTorch's kernel: not expanded into
+        // a * dy + k1 * x + k0, whose terms cancel when x is close to the mean (few values per channel).
         const T* xr = px + p * L;
-        double a = w * is, gm = sg[c] / M, proj = sgx[c] / M * is * is;
-        T ta = static_cast<T>(a), k1 = static_cast<T>(-a * proj), k0 = static_cast<T>(a * (proj * mean[c] - gm));
-        for (int64_t l = 0; l < L; ++l) dr[l] = gr[l] * ta + xr[l] * k1 + k0;
+        T ta = static_cast<T>(w * is), tm = static_cast<T>(mean[c]), gm = static_cast<T>(sg[c] / M),
+          proj = static_cast<T>(sgx[c] / M * is * is);
+        for (int64_t l = 0; l < L; ++l) dr[l] = (gr[l] - gm - (xr[l] - tm) * proj) * ta;
       }
     });
   });

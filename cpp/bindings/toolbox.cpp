@@ -96,6 +96,9 @@ void toolbox(py::module_& m, TensorClass& cls) {
     } else {
       for (py::handle h : operands) ts.push_back(h.cast<Tensor>());
     }
+    RB_CHECK(!ts.empty(), ValueError,
+             "einsum(): must specify the equation string and at least one operand, or at least one operand and its "
+             "subscripts list");
     return einsum(equation, ts);
   });
 }

@@ -81,6 +81,17 @@ void check_index_source(const char* op, const Tensor& x, int64_t dim, const Tens
            ") should be equal to source.size(dim) (", ss[dim], ")");
 }
 
+// index_copy and index_fill raise IndexError for a position outside [0, size), as PyTorch's.
+void check_index_range(const char* op, const Tensor& index, int64_t dim, int64_t size) {
+  if (index.numel() == 0) return;
+  NoGradGuard ng;
+  Tensor flat = reshape(index, {-1});
+  int64_t lo = min(flat).item<int64_t>(), hi = max(flat).item<int64_t>();
+  int64_t bad = lo < 0 ? lo : hi;
+  RB_CHECK(lo >= 0 && hi < size, IndexError, op, "(): index ", bad, " is out of bounds for dimension ", dim,
+           " with size ", size);
+}
+
 }  // namespace
 
 Tensor movedim(const Tensor& x, const std::vector<int64_t>& source, const std::vector<int64_t>& destination) {
@@ -189,6 +200,7 @@ Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor
 Tensor index_copy(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& source) {
   int64_t d = wrap_dim(dim, std::max<int64_t>(x.dim(), 1));
   check_index_source("index_copy_", x, d, index, source);
+  check_index_range("index_copy_", index, d, x.dim() ? x.shape()[d] : 1);
   if (x.dim() == 0) return reshape(index_copy(reshape(x, {1}), 0, index, reshape(source, {1})), {});
   Tensor src = source.dim() == 0 ? reshape(source, {1}) : source;
   return scatter(x, d, index_along(index, d, src.shape()), src);
@@ -201,6 +213,7 @@ Tensor index_fill(const Tensor& x, int64_t dim, const Tensor& index, const Tenso
            value.dim(), " dimension(s).");
   if (x.dim() == 0) return reshape(index_fill(reshape(x, {1}), 0, index, value), {});
   int64_t d = wrap_dim(dim, x.dim());
+  check_index_range("index_fill_", index, d, x.shape()[d]);
   Shape s = x.shape();
   s[d] = index.numel();
   return scatter(x, d, index_along(index, d, s), value);

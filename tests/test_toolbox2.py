@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 import rosenblatt as rb
+from conftest import requires_torch, torch
 
-torch = pytest.importorskip("torch")
+pytestmark = requires_torch
 
 
 def both(fn):

@@ -1278,6 +1278,112 @@ spec("repeat_interleave_tensor_method", lambda L, a, r: a.repeat_interleave(r, d
 spec("repeat_interleave_counts", lambda L, r: L.repeat_interleave(r), lambda r: np.repeat(np.arange(len(r)), r),
      [Arg((4,), dtype="int64", grad=False, gen=lambda rng: np.array([1, 0, 3, 2]))], grad=False)
 
+# ---------------------------------------------------------------------------------------------
+# toolbox: dim moves, diagonals, outer/trace, index_add/copy/fill, take_along_dim, einsum
+# ---------------------------------------------------------------------------------------------
+def _np_diag_embed(a, offset=0, dim1=-2, dim2=-1):
+    n = a.shape[-1] + abs(offset)
+    out = np.zeros(a.shape[:-1] + (n, n), a.dtype)
+    k = np.arange(a.shape[-1])
+    out[..., k + max(-offset, 0), k + max(offset, 0)] = a
+    return np.moveaxis(out, (-2, -1), (dim1, dim2))
+
+
+def _np_index_copy(a, dim, i, b):
+    out = np.moveaxis(a.copy(), dim, 0)
+    out[i] = np.moveaxis(b, dim, 0)
+    return np.moveaxis(out, 0, dim)
+
+
+def _np_index_fill(a, dim, i, v):
+    out = np.moveaxis(a.copy(), dim, 0)
+    out[i] = v
+    return np.moveaxis(out, 0, dim)
+
+
+def _idx(*values):
+    return Arg((len(values),), dtype="int64", grad=False, gen=lambda rng: np.array(values))
+
+
+spec("movedim", lambda L, a: L.movedim(a, (0, 2), (2, 0)), lambda a: np.moveaxis(a, (0, 2), (2, 0)), [A(2, 3, 4)])
+spec("movedim_int", lambda L, a: a.movedim(-1, 0), lambda a: np.moveaxis(a, -1, 0), [A(2, 3, 4)])
+spec("moveaxis", lambda L, a: L.moveaxis(a, (1, 0), (-1, -2)), lambda a: np.moveaxis(a, (1, 0), (-1, -2)),
+     [A(2, 3, 4, 5)])
+spec("swapaxes", lambda L, a: L.swapaxes(a, 0, 2), lambda a: np.swapaxes(a, 0, 2), [A(2, 3, 4)])
+spec("swapdims_method", lambda L, a: a.swapdims(-1, 1), lambda a: np.swapaxes(a, -1, 1), [A(2, 3, 4)])
+spec("outer", lambda L, a, b: L.outer(a, b), np.outer, [A(3), A(4)])
+spec("ger_method", lambda L, a, b: a.ger(b), np.outer, [A(4), A(2)])
+spec("diag_1d", lambda L, a: L.diag(a), np.diag, [A(4)])
+spec("diag_1d_offset", lambda L, a: L.diag(a, 2), lambda a: np.diag(a, 2), [A(3)])
+spec("diag_1d_negative", lambda L, a: a.diag(-1), lambda a: np.diag(a, -1), [A(3)])
+spec("diag_2d", lambda L, a: L.diag(a), np.diag, [A(4, 3)])
+spec("diag_2d_offset", lambda L, a: L.diag(a, diagonal=1), lambda a: np.diag(a, 1), [A(3, 5)])
+spec("diag_2d_negative", lambda L, a: a.diag(-2), lambda a: np.diag(a, -2), [A(4, 3)])
+spec("diagonal", lambda L, a: L.diagonal(a), lambda a: np.diagonal(a).copy(), [A(3, 4)])
+spec("diagonal_dims", lambda L, a: L.diagonal(a, 1, 2, 0), lambda a: np.diagonal(a, 1, 2, 0).copy(), [A(4, 2, 3)])
+spec("diagonal_negative", lambda L, a: a.diagonal(offset=-1, dim1=-1, dim2=-2),
+     lambda a: np.diagonal(a, -1, -1, -2).copy(), [A(2, 4, 3)])
+spec("diagonal_empty", lambda L, a: L.diagonal(a, 5), lambda a: np.diagonal(a, 5).copy(), [A(3, 4)])
+spec("diagonal_of_transpose", lambda L, a: a.t().diagonal(1), lambda a: np.diagonal(a.T, 1).copy(), [A(3, 4)])
+spec("diag_embed", lambda L, a: L.diag_embed(a), _np_diag_embed, [A(2, 3)])
+spec("diag_embed_offset_dims", lambda L, a: L.diag_embed(a, 1, 0, 2), lambda a: _np_diag_embed(a, 1, 0, 2),
+     [A(2, 3)])
+spec("diag_embed_negative", lambda L, a: a.diag_embed(-2, dim1=-1, dim2=0), lambda a: _np_diag_embed(a, -2, -1, 0),
+     [A(3, 2)])
+spec("trace", lambda L, a: L.trace(a), np.trace, [A(3, 4)])
+spec("trace_method", lambda L, a: a.trace(), np.trace, [A(4, 2)])
+spec("trace_int", lambda L, a: L.trace(a), np.trace, [A(3, 3, dtype="int64", low=-5, high=5)], grad=False)
+spec("take_along_dim", lambda L, a, i: L.take_along_dim(a, i, 1), lambda a, i: np.take_along_axis(a, i, 1),
+     [A(3, 4), Arg((3, 2), dtype="int64", grad=False, low=0, high=4)])
+spec("take_along_dim_broadcast", lambda L, a, i: a.take_along_dim(i, dim=0),
+     lambda a, i: np.take_along_axis(a, np.broadcast_to(i, (2, 4)), 0),
+     [A(3, 4), Arg((2, 1), dtype="int64", grad=False, low=0, high=3)])
+spec("take_along_dim_flat", lambda L, a, i: L.take_along_dim(a, i), lambda a, i: a.reshape(-1)[i.reshape(-1)],
+     [A(3, 4), Arg((2, 3), dtype="int64", grad=False, low=0, high=12)])
+spec("index_add", lambda L, a, i, b: L.index_add(a, 1, i, b, alpha=2.5),
+     lambda a, i, b: np.moveaxis(_np_index_add(np.moveaxis(a, 1, 0), i, 2.5 * np.moveaxis(b, 1, 0)), 0, 1),
+     [A(3, 4), _idx(0, 2, 0), A(3, 3)])
+spec("index_add_method", lambda L, a, i, b: a.index_add(0, i, b), _np_index_add, [A(4, 2), _idx(3, 1), A(2, 2)])
+spec("index_add_inplace", lambda L, a, i, b: (a * 1).index_add_(-1, i, b, alpha=-1),
+     lambda a, i, b: np.moveaxis(_np_index_add(np.moveaxis(a, -1, 0), i, -np.moveaxis(b, -1, 0)), 0, -1),
+     [A(2, 3), _idx(2, 2), A(2, 2)])
+spec("index_copy", lambda L, a, i, b: L.index_copy(a, 1, i, b), lambda a, i, b: _np_index_copy(a, 1, i, b),
+     [A(3, 4), _idx(3, 0), A(3, 2)])
+spec("index_copy_inplace", lambda L, a, i, b: (a * 1).index_copy_(0, i, b), lambda a, i, b: _np_index_copy(a, 0, i, b),
+     [A(4, 2), _idx(1, 3, 0), A(3, 2)])
+spec("index_fill", lambda L, a, i: L.index_fill(a, 1, i, -1.5), lambda a, i: _np_index_fill(a, 1, i, -1.5),
+     [A(3, 4), _idx(0, 3)])
+spec("index_fill_tensor", lambda L, a, i, v: a.index_fill(0, i, v), lambda a, i, v: _np_index_fill(a, 0, i, v),
+     [A(3, 4), _idx(2), A()])
+spec("index_fill_inplace", lambda L, a, i: (a * 1).index_fill_(-1, i, 2.0), lambda a, i: _np_index_fill(a, -1, i, 2.0),
+     [A(2, 3), _idx(1)])
+spec("einsum_matmul", lambda L, a, b: L.einsum("ij,jk->ik", a, b), lambda a, b: np.einsum("ij,jk->ik", a, b),
+     [A(3, 4), A(4, 2)])
+spec("einsum_implicit", lambda L, a, b: L.einsum("ij,jk", a, b), lambda a, b: np.einsum("ij,jk", a, b),
+     [A(3, 4), A(4, 2)])
+spec("einsum_batch", lambda L, a, b: L.einsum("bij,bjk->bki", a, b), lambda a, b: np.einsum("bij,bjk->bki", a, b),
+     [A(2, 3, 4), A(2, 4, 5)])
+spec("einsum_trace", lambda L, a: L.einsum("ii", a), lambda a: np.einsum("ii", a), [A(3, 3)])
+spec("einsum_diagonal", lambda L, a: L.einsum("ii->i", a), lambda a: np.einsum("ii->i", a), [A(3, 3)])
+spec("einsum_sum", lambda L, a: L.einsum("ij->", a), lambda a: np.einsum("ij->", a), [A(3, 4)])
+spec("einsum_transpose", lambda L, a: L.einsum("ijk->kji", a), lambda a: np.einsum("ijk->kji", a), [A(2, 3, 4)])
+spec("einsum_outer", lambda L, a, b: L.einsum("i,j->ij", a, b), lambda a, b: np.einsum("i,j->ij", a, b), [A(3), A(4)])
+spec("einsum_dot", lambda L, a, b: L.einsum("i,i", a, b), lambda a, b: np.einsum("i,i", a, b), [A(5), A(5)])
+spec("einsum_ellipsis", lambda L, a, b: L.einsum("...ij,...jk->...ik", a, b),
+     lambda a, b: np.einsum("...ij,...jk->...ik", a, b), [A(2, 3, 4), A(1, 4, 2)])
+spec("einsum_ellipsis_implicit", lambda L, a: L.einsum("i...->...", a), lambda a: np.einsum("i...->...", a),
+     [A(3, 2, 4)])
+spec("einsum_three", lambda L, a, b, c: L.einsum("ij,jk,kl->il", a, b, c),
+     lambda a, b, c: np.einsum("ij,jk,kl->il", a, b, c), [A(2, 3), A(3, 4), A(4, 2)])
+spec("einsum_bilinear", lambda L, a, w, b: L.einsum("bn,anm,bm->ba", [a, w, b]),
+     lambda a, w, b: np.einsum("bn,anm,bm->ba", a, w, b), [A(2, 3), A(4, 3, 5), A(2, 5)])
+spec("einsum_broadcast_one", lambda L, a, b: L.einsum("ij,ij->i", a, b), lambda a, b: np.einsum("ij,ij->i", a, b),
+     [A(3, 4), A(1, 4)])
+spec("einsum_sum_one_side", lambda L, a, b: L.einsum("ij,kl->il", a, b), lambda a, b: np.einsum("ij,kl->il", a, b),
+     [A(2, 3), A(4, 5)])
+spec("einsum_int", lambda L, a, b: L.einsum("ij,j->i", a, b), lambda a, b: np.einsum("ij,j->i", a, b),
+     [A(3, 4, dtype="int64", low=-4, high=4), A(4, dtype="int64", low=-4, high=4)], grad=False)
+
 # Ops whose fused backward autograd cannot yet see through: differentiating their gradient again
 # raises NotImplementedError (tests/test_ops.py::test_once_differentiable_raises checks that it does,
 # rather than returning a silent zero). The rest of the table is checked to second order.

@@ -34,6 +34,7 @@ void distance(py::module_& m, TensorClass& cls);    // cosine similarity, pairwi
 void scan(py::module_& m, TensorClass& cls);        // cumsum, cumprod
 void sort(py::module_& m, TensorClass& cls);        // sort, argsort, topk, kthvalue
 void transform(py::module_& m, TensorClass& cls);   // tril/triu, flip, roll, repeat, tile, repeat_interleave
+void toolbox(py::module_& m, TensorClass& cls);     // movedim, diagonal, outer, trace, index_add, einsum ...
 
 // Shapes given either as varargs ints or as one sequence: zeros(2, 3) and zeros((2, 3)).
 Shape shape_from_args(const py::args& args);

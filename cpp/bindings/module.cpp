@@ -76,4 +76,5 @@ PYBIND11_MODULE(_C, m) {
   rb::bind::scan(m, cls);
   rb::bind::sort(m, cls);
   rb::bind::transform(m, cls);
+  rb::bind::toolbox(m, cls);
 }

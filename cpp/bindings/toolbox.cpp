@@ -1,6 +1,5 @@
 // Bindings of the toolbox family: movedim/swapaxes, diagonal/diag/diag_embed/trace/outer,
 // take_along_dim, index_add/index_copy/index_fill, isclose/allclose/equal, einsum, is_tensor.
-#include "rosenblatt/ops/toolbox.h"
 #include "bind.h"
 
 namespace rb::bind {

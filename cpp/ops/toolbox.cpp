@@ -1,6 +1,6 @@
 // More of PyTorch's tensor toolbox as composites of differentiable ops (views, scatter/gather,
 // mul/sum/matmul), so every gradient is itself differentiable; diagonal alone records its own view node.
-#include "rosenblatt/ops/toolbox.h"
+#include "rosenblatt/ops.h"
 
 #include <algorithm>
 #include <map>

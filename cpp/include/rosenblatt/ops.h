@@ -22,5 +22,6 @@
 #include "rosenblatt/ops/scan.h"
 #include "rosenblatt/ops/shape.h"
 #include "rosenblatt/ops/sort.h"
+#include "rosenblatt/ops/toolbox.h"
 #include "rosenblatt/ops/transform.h"
 #include "rosenblatt/tensor.h"

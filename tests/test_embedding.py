@@ -113,7 +113,8 @@ def test_one_hot():
 
 @requires_torch
 @pytest.mark.parametrize("shape,ns,affine,bias", [((4, 130), (130,), True, True), ((2, 3, 4, 5), (4, 5), True, False),
-                                                  ((6, 8), (8,), False, False), ((300, 9), [9], True, True)])
+                                                  ((6, 8), (8,), False, False), ((300, 9), [9], True, True),
+                                                  ((1001, 70), (70,), True, True)])  # rows split over threads
 def test_layer_norm_module_matches_pytorch(shape, ns, affine, bias):
     import torch
     m = rb.nn.LayerNorm(ns, elementwise_affine=affine, bias=bias, dtype=rb.float64)

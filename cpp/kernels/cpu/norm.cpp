@@ -219,52 +219,63 @@ void layer_norm_backward(const Tensor& dy, const Tensor& x, int64_t M, int64_t N
     const T* pw = weight.defined() ? static_cast<const T*>(weight.raw_data()) : nullptr;
     const T* pm = static_cast<const T*>(mean.raw_data());
     const T* pr = static_cast<const T*>(rstd.raw_data());
-    if (dweight || dbias) {
-      T* dw = dweight ? static_cast<T*>(dweight->raw_data()) : nullptr;
-      T* db = dbias ? static_cast<T*>(dbias->raw_data()) : nullptr;
-      column_block_sums<T>(
-          M, N,
-          [&](int64_t m, int64_t j0, int64_t nb, T* aw, T* ab) {
-            const T* gr = pg + m * N + j0;
-            const T* xr = px + m * N + j0;
-            const T tr = pr[m], tk = -pm[m] * pr[m];  // xhat = x * tr + tk, as the forward
-            for (int64_t j = 0; j < nb; ++j) {
-              aw[j] += gr[j] * (xr[j] * tr + tk);
-              ab[j] += gr[j];
+    T* pd = dx ? static_cast<T*>(dx->raw_data()) : nullptr;
+    const bool cols = dweight || dbias;
+    // One pass over the rows for everything: each slot of rows computes its rows' dx and sums its
+    // own columns of dy * xhat and dy (in T for kChunk rows at a time, then in double); the slots'
+    // column sums are added afterwards. dy and x are read once, not once for dx and again for the
+    // weight and bias gradients.
+    constexpr int64_t kChunk = 32;
+    const int64_t slots = std::max<int64_t>(1, std::min<int64_t>(num_threads(), M * N / kGrain));
+    std::vector<double> parts(cols ? 2 * slots * N : 0, 0.0);
+    parallel_for(slots, 1, [&](int64_t s0, int64_t s1) {
+      std::vector<T> cw(cols ? N : 0), cb(cols ? N : 0);
+      for (int64_t s = s0; s < s1; ++s) {
+        const int64_t m0 = s * M / slots, m1 = (s + 1) * M / slots;
+        double* aw = cols ? parts.data() + 2 * s * N : nullptr;
+        double* ab = cols ? aw + N : nullptr;
+        for (int64_t c0 = m0; c0 < m1; c0 += kChunk) {
+          if (cols) std::fill(cw.begin(), cw.end(), T(0)), std::fill(cb.begin(), cb.end(), T(0));
+          for (int64_t m = c0; m < std::min(m1, c0 + kChunk); ++m) {
+            const T* gr = pg + m * N;
+            const T* xr = px + m * N;
+            const T tmu = pm[m], tr = pr[m], tk = -pm[m] * pr[m];  // xhat = x * tr + tk, as the forward
+            if (cols)
+              for (int64_t j = 0; j < N; ++j) cw[j] += gr[j] * (xr[j] * tr + tk), cb[j] += gr[j];
+            if (!pd) continue;
+            // Row sums of gw and gw * xhat, then dx = a * gw + k1 * x + k0 with xhat expanded.
+            const double mu = pm[m], r = pr[m];
+            double sg, sgx;
+            if (pw) {
+              sg = lane_sum(N, [&](int64_t j) { return gr[j] * pw[j]; });
+              sgx = lane_sum(N, [&](int64_t j) { return gr[j] * pw[j] * (xr[j] - tmu); }) * r;
+            } else {
+              sg = lane_sum(N, [&](int64_t j) { return gr[j]; });
+              sgx = lane_sum(N, [&](int64_t j) { return gr[j] * (xr[j] - tmu); }) * r;
             }
-          },
-          [&](int64_t j0, int64_t nb, const double* aw, const double* ab) {
-            for (int64_t j = 0; j < nb && dw; ++j) dw[j0 + j] = static_cast<T>(aw[j]);
-            for (int64_t j = 0; j < nb && db; ++j) db[j0 + j] = static_cast<T>(ab[j]);
-          });
-    }
-    if (!dx) return;
-    T* pd = static_cast<T*>(dx->raw_data());
-    parallel_for(M, grain_for(N), [&](int64_t b, int64_t e) {
-      for (int64_t m = b; m < e; ++m) {
-        const T* gr = pg + m * N;
-        const T* xr = px + m * N;
-        T* dr = pd + m * N;
-        const double mu = pm[m], r = pr[m];
-        // Row sums of gw and gw * xhat, then dx = a * gw + k1 * x + k0 with xhat expanded.
-        const T tmu = pm[m];
-        double sg, sgx;
-        if (pw) {
-          sg = lane_sum(N, [&](int64_t j) { return gr[j] * pw[j]; });
-          sgx = lane_sum(N, [&](int64_t j) { return gr[j] * pw[j] * (xr[j] - tmu); }) * r;
-        } else {
-          sg = lane_sum(N, [&](int64_t j) { return gr[j]; });
-          sgx = lane_sum(N, [&](int64_t j) { return gr[j] * (xr[j] - tmu); }) * r;
+            const double inv_n = 1.0 / static_cast<double>(N);
+            const T ta = static_cast<T>(r), k1 = static_cast<T>(-r * r * sgx * inv_n),
+                    k0 = static_cast<T>(r * (r * sgx * inv_n * mu - sg * inv_n));
+            T* dr = pd + m * N;
+            if (pw)
+              for (int64_t j = 0; j < N; ++j) dr[j] = gr[j] * pw[j] * ta + xr[j] * k1 + k0;
+            else
+              for (int64_t j = 0; j < N; ++j) dr[j] = gr[j] * ta + xr[j] * k1 + k0;
+          }
+          if (cols)
+            for (int64_t j = 0; j < N; ++j) aw[j] += cw[j], ab[j] += cb[j];
         }
-        const double inv_n = 1.0 / static_cast<double>(N);
-        const T ta = static_cast<T>(r), k1 = static_cast<T>(-r * r * sgx * inv_n),
-                k0 = static_cast<T>(r * (r * sgx * inv_n * mu - sg * inv_n));
-        if (pw)
-          for (int64_t j = 0; j < N; ++j) dr[j] = gr[j] * pw[j] * ta + xr[j] * k1 + k0;
-        else
-          for (int64_t j = 0; j < N; ++j) dr[j] = gr[j] * ta + xr[j] * k1 + k0;
       }
     });
+    if (!cols) return;
+    T* dw = dweight ? static_cast<T*>(dweight->raw_data()) : nullptr;
+    T* db = dbias ? static_cast<T*>(dbias->raw_data()) : nullptr;
+    for (int64_t j = 0; j < N; ++j) {
+      double w = 0, b = 0;
+      for (int64_t s = 0; s < slots; ++s) w += parts[2 * s * N + j], b += parts[(2 * s + 1) * N + j];
+      if (dw) dw[j] = static_cast<T>(w);
+      if (db) db[j] = static_cast<T>(b);
+    }
   });
 }
 

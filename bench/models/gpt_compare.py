@@ -1,27 +1,15 @@
 """A small GPT's training step (nanoGPT's model: pre-norm blocks of causal self-attention through
 F.scaled_dot_product_attention and a GELU MLP; 4 layers, 4 heads, width 128, context 64, batch 16,
-vocabulary 65; AdamW), rosenblatt against PyTorch from the same weights, in one run with the same
-thread count: median ms per step and the ratio torch/ours. Also nn.TransformerEncoderLayer stacks.
+vocabulary 65; AdamW) and an nn.TransformerEncoder stack of the same size, rosenblatt against
+PyTorch from the same weights, on compare.py's harness (same run, same thread count, alternating).
 
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python bench/models/gpt_compare.py [threads]
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python bench/models/gpt_compare.py [--threads 2] [CASE ...]
 """
-import glob
-import os
-import statistics
-import sys
-import time
-
 import numpy as np
-import torch
 
-_SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python")
-if glob.glob(os.path.join(_SRC, "rosenblatt", "_C*.so")):
-    sys.path.insert(0, _SRC)
-import rosenblatt as rb  # noqa: E402
+from compare import main as _main  # the timing harness (and the import of rosenblatt and torch)
+from compare import rb, torch
 
-nt = int(sys.argv[1]) if len(sys.argv) > 1 else 2
-rb.set_num_threads(nt)
-torch.set_num_threads(nt)
 V, T, B, D, H, LAYERS = 65, 64, 16, 128, 4, 4
 
 
@@ -78,34 +66,36 @@ def encoder(lib):
     return Enc()
 
 
-def measure(make, title):
-    rng = np.random.default_rng(0)
-    data = rng.integers(0, V, size=(B, T + 1))
-    torch.manual_seed(0)
-    tm, rm = make(torch), make(rb)
-    rm.load_state_dict({k: rb.tensor(v.detach().numpy()) for k, v in tm.state_dict().items()})
-    res = {}
-    for name, lib, m in (("rb", rb, rm), ("torch", torch, tm)):
-        opt = lib.optim.AdamW(m.parameters(), lr=1e-3)
-        x, y = lib.tensor(data[:, :-1]), lib.tensor(data[:, 1:].reshape(-1))
+_INIT = {}  # each model's PyTorch initial state_dict, which the rosenblatt copy loads
 
-        def step(m=m, opt=opt, x=x, y=y, lib=lib):
+
+def _case(build):
+    def make(lib):
+        if lib is torch:
+            torch.manual_seed(0)
+        m = build(lib)
+        if lib is torch:
+            _INIT[build] = {k: v.detach().numpy().copy() for k, v in m.state_dict().items()}
+        else:
+            m.load_state_dict({k: rb.tensor(v) for k, v in _INIT[build].items()})
+        data = np.random.default_rng(0).integers(0, V, size=(B, T + 1))
+        x, y = lib.tensor(data[:, :-1]), lib.tensor(data[:, 1:].reshape(-1))
+        opt = lib.optim.AdamW(m.parameters(), lr=1e-3)
+
+        def step():
             loss = lib.nn.functional.cross_entropy(m(x).reshape(B * T, V), y)
             opt.zero_grad()
             loss.backward()
             opt.step()
-        for _ in range(3):
-            step()
-        ts = []
-        for _ in range(15):
-            t0 = time.perf_counter()
-            step()
-            ts.append(time.perf_counter() - t0)
-        res[name] = statistics.median(ts) * 1e3
-    ratio = res["torch"] / res["rb"]
-    print(f"{title:<46} rb {res['rb']:8.2f} ms   torch {res['torch']:8.2f} ms   torch/rb {ratio:.2f}x")
+            return loss
+        return step
+    return make
 
 
-print(f"threads {nt}, rosenblatt capability {rb.backends.cpu.get_cpu_capability()}, torch {torch.__version__}")
-measure(gpt, f"GPT step ({LAYERS}L {H}H {D}w, ctx {T}, batch {B}), AdamW")
-measure(encoder, f"TransformerEncoder step ({LAYERS}L {H}H {D}w), AdamW")
+CASES = {
+    "gpt": (f"GPT step ({LAYERS} layers, {H} heads, width {D}, context {T}, batch {B}), AdamW", _case(gpt), 3, 5),
+    "encoder": (f"nn.TransformerEncoder step ({LAYERS} layers, {H} heads, width {D}), AdamW", _case(encoder), 3, 5),
+}
+
+if __name__ == "__main__":
+    _main(cases=CASES, doc=__doc__)

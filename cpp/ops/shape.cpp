@@ -64,7 +64,9 @@ Shape infer_size(Shape shape, int64_t numel) {
       infer = static_cast<int64_t>(i);
     } else {
       RB_CHECK(shape[i] >= 0, Error, "invalid shape dimension ", shape[i]);
-      known *= shape[i];
+      // Checked, as PyTorch's: a product past int64 would wrap to a small count and pass the test below.
+      RB_CHECK(!__builtin_mul_overflow(known, shape[i], &known), Error,
+               "numel: integer multiplication overflow for shape ", shape);
     }
   }
   if (infer >= 0) {

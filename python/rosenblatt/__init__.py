@@ -15,6 +15,12 @@ bool = dtype.bool  # noqa: A001  (shadows the builtin inside this namespace, as 
 int64 = long = dtype.int64
 float32 = float = dtype.float32  # noqa: A001
 float64 = double = dtype.float64
+float16 = half = dtype.float16
+bfloat16 = dtype.bfloat16
+uint8 = dtype.uint8
+int8 = dtype.int8
+int16 = short = dtype.int16
+int32 = int = dtype.int32  # noqa: A001
 
 # the Python layers; the training toolkit: data loading, bundled datasets, the fit loop, the perceptron rule,
 # checkpoints

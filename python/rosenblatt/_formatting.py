@@ -176,8 +176,9 @@ def tensor_repr(t, prefix="tensor("):
     suffixes = []
     if t.device.type != "cpu":
         suffixes.append(f"device='{t.device}'")
-    a = t.detach().numpy()
     floating = t.dtype.is_floating_point
+    # 16-bit floats print through float32 (exact): numpy has no bfloat16
+    a = (t.detach().float() if floating and t.dtype.itemsize == 2 else t.detach()).numpy()
     if a.size == 0:
         if a.ndim != 1:
             suffixes.append("size=" + str(tuple(a.shape)))
@@ -187,7 +188,7 @@ def tensor_repr(t, prefix="tensor("):
     else:
         if not PRINT_OPTS.edgeitems:
             suffixes.append("size=" + str(tuple(a.shape)))
-        if t.dtype == _C.dtype.float64:
+        if t.dtype not in (_C.dtype.float32, _C.dtype.int64, _C.dtype.bool):
             suffixes.append(f"dtype={t.dtype}")
         body = _tensor_str(a, floating, indent)
     grad_fn = t.grad_fn

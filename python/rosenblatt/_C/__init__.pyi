@@ -304,6 +304,8 @@ class Tensor:
         ...
     def bernoulli_(self, p: typing.SupportsFloat | typing.SupportsIndex = 0.5, *, generator: Generator = None) -> typing.Any:
         ...
+    def bfloat16(self):
+        ...
     @typing.overload
     def bitwise_and(self, other: Tensor) -> Tensor:
         ...
@@ -346,9 +348,13 @@ class Tensor:
         ...
     def bool(self):
         ...
+    def byte(self):
+        ...
     def ceil(self) -> Tensor:
         ...
     def ceil_(self) -> typing.Any:
+        ...
+    def char(self):
         ...
     def chunk(self, chunks: typing.SupportsInt | typing.SupportsIndex, dim: typing.SupportsInt | typing.SupportsIndex = 0) -> tuple:
         ...
@@ -520,6 +526,8 @@ class Tensor:
     @typing.overload
     def gt_(self, other: Number) -> Tensor:
         ...
+    def half(self):
+        ...
     def index_add(self, dim: typing.SupportsInt | typing.SupportsIndex, index: Tensor, source: Tensor, *, alpha: Number = 1) -> Tensor:
         ...
     def index_add_(self, dim: typing.SupportsInt | typing.SupportsIndex, index: Tensor, source: Tensor, *, alpha: Number = 1) -> Tensor:
@@ -537,6 +545,8 @@ class Tensor:
     def index_put_(self, indices: typing.Any, values: Tensor, accumulate: bool = False) -> Tensor:
         ...
     def index_select(self, dim: typing.SupportsInt | typing.SupportsIndex, index: Tensor) -> Tensor:
+        ...
+    def int(self):
         ...
     def is_contiguous(self) -> bool:
         ...
@@ -816,6 +826,8 @@ class Tensor:
         ...
     def select(self, dim: typing.SupportsInt | typing.SupportsIndex, index: typing.SupportsInt | typing.SupportsIndex) -> Tensor:
         ...
+    def short(self):
+        ...
     def sigmoid(self) -> Tensor:
         ...
     def sigmoid_(self) -> typing.Any:
@@ -984,12 +996,30 @@ class dtype:
       float32
     
       float64
+    
+      uint8
+    
+      int8
+    
+      int16
+    
+      int32
+    
+      float16
+    
+      bfloat16
     """
     __members__: typing.ClassVar[dict[str, dtype]]
+    bfloat16: typing.ClassVar[dtype]
     bool: typing.ClassVar[dtype]
+    float16: typing.ClassVar[dtype]
     float32: typing.ClassVar[dtype]
     float64: typing.ClassVar[dtype]
+    int16: typing.ClassVar[dtype]
+    int32: typing.ClassVar[dtype]
     int64: typing.ClassVar[dtype]
+    int8: typing.ClassVar[dtype]
+    uint8: typing.ClassVar[dtype]
     @typing.overload
     def __eq__(self: numpy.dtype[typing.Any], other: numpy.dtype[typing.Any]) -> bool:
         ...
@@ -1028,6 +1058,9 @@ class dtype:
         ...
     @property
     def is_floating_point(self) -> bool:
+        ...
+    @property
+    def is_signed(self) -> bool:
         ...
     @property
     def itemsize(self) -> int:

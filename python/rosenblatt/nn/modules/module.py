@@ -403,6 +403,12 @@ class Module:
     def double(self):
         return self._cast_floating(_C.dtype.float64)
 
+    def half(self):
+        return self._cast_floating(_C.dtype.float16)
+
+    def bfloat16(self):
+        return self._cast_floating(_C.dtype.bfloat16)
+
     def type(self, dst_type):
         return self.to(dtype=dst_type)
 

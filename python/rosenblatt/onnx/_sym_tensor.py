@@ -1,0 +1,328 @@
+"""ONNX mappings of the tensor ops: arithmetic and comparisons, reshaping (sizes that change with a dynamic
+axis come out as 0/-1), transposes, indexing, concatenation, reductions and casts."""
+import numpy as np
+
+from ._graph import Ref, elem_type
+from ._registry import op
+from .errors import OnnxExporterError
+
+_BIG = np.iinfo(np.int64).max
+
+
+def _other(g, a, b):
+    """b as a graph input: a Ref, or a Python number as a scalar constant of a's dtype."""
+    return b if isinstance(b, Ref) else g.scalar(b, a.dtype if isinstance(a, Ref) else np.float32)
+
+
+def _binary(onnx_op, reverse=False):
+    def fn(g, r, self, other, *rest, **kw):
+        a, b = g.v(self), g.v(_other(g, self, other))
+        alpha = kw.get("alpha", rest[0] if rest else 1)
+        if alpha != 1:  # add/sub(input, other, alpha=): other scaled first
+            b = g.op("Mul", b, g.scalar(alpha, self.dtype))
+        if reverse:
+            a, b = b, a
+        return g.op(onnx_op, a, b)
+
+    return fn
+
+
+for _names, _onnx in ((("add", "__add__", "__iadd__", "add_"), "Add"), (("sub", "__sub__", "__isub__", "sub_"), "Sub"),
+                      (("mul", "__mul__", "__imul__", "mul_"), "Mul"),
+                      (("div", "__truediv__", "__itruediv__", "div_"), "Div"), (("pow", "__pow__"), "Pow"),
+                      (("__eq__", "eq"), "Equal"), (("__gt__", "gt"), "Greater"), (("__lt__", "lt"), "Less"),
+                      (("__ge__", "ge"), "GreaterOrEqual"), (("__le__", "le"), "LessOrEqual")):
+    op(*[f"Tensor.{n}" for n in _names], *[n for n in _names if not n.startswith("_")])(_binary(_onnx))
+for _names, _onnx in ((("__radd__",), "Add"), (("__rsub__",), "Sub"), (("__rmul__",), "Mul"),
+                      (("__rtruediv__",), "Div"), (("__rpow__",), "Pow")):
+    op(*[f"Tensor.{n}" for n in _names])(_binary(_onnx, reverse=True))
+
+
+@op("Tensor.__ne__", "Tensor.ne", "ne")
+def ne(g, r, self, other):
+    return g.op("Not", g.op("Equal", self, _other(g, self, other)))
+
+
+def _unary(onnx_op):
+    def fn(g, r, self, *rest, **kw):
+        return g.op(onnx_op, self)
+
+    return fn
+
+
+for _n, _onnx in (("exp", "Exp"), ("log", "Log"), ("sqrt", "Sqrt"), ("abs", "Abs"), ("neg", "Neg"),
+                  ("__neg__", "Neg"), ("reciprocal", "Reciprocal"), ("tanh", "Tanh"), ("sigmoid", "Sigmoid"),
+                  ("relu", "Relu"), ("sin", "Sin"), ("cos", "Cos"), ("erf", "Erf"), ("floor", "Floor"),
+                  ("ceil", "Ceil"), ("logical_not", "Not"), ("__invert__", "Not")):
+    op(f"Tensor.{_n}", _n, f"nn.{_n}", f"Tensor.{_n}_")(_unary(_onnx))
+
+
+@op("Tensor.rsqrt", "rsqrt")
+def rsqrt(g, r, self):
+    return g.op("Reciprocal", g.op("Sqrt", self))
+
+
+@op("Tensor.matmul", "Tensor.__matmul__", "Tensor.mm", "Tensor.bmm", "matmul", "mm", "bmm")
+def matmul(g, r, input, other):
+    return g.op("MatMul", input, other)
+
+
+@op("Tensor.__rmatmul__")
+def rmatmul(g, r, self, other):
+    return g.op("MatMul", other, self)
+
+
+@op("Tensor.contiguous", "Tensor.clone", "Tensor.detach", "clone", "detach")
+def alias(g, r, input, *rest, **kw):
+    return g.v(input)  # the same values: no node
+
+
+@op("Tensor._to_dtype")
+def to_dtype(g, r, self, dtype):
+    return g.op("Cast", self, to=elem_type(r.out_dtypes[0]))
+
+
+# ---- shapes -------------------------------------------------------------------------------------------
+def reshape_target(x, out, out2):
+    """The Reshape target for out: the traced sizes, with those that change between the two traces (a
+    dynamic axis) as 0 (copy the input's size at that position) or -1 (the one size left to infer)."""
+    target = list(out)
+    if out2 is None:
+        return target
+    inferred = []
+    for k in range(len(out)):
+        if out[k] == out2[k]:
+            continue
+        if k < x.rank and x.shape[k] == out[k] and x.shape2[k] == out2[k]:
+            target[k] = 0
+        else:
+            target[k] = -1
+            inferred.append(k)
+    if len(inferred) > 1:
+        raise OnnxExporterError(f"a reshape from {list(x.shape)} to {list(out)} changes several sizes with the "
+                                "dynamic axes; it cannot be written as one ONNX Reshape")
+    return target
+
+
+def _reshape(g, r, x):
+    return g.op("Reshape", x, g.ints(reshape_target(x, r.out_shapes[0], r.out_shapes2 and r.out_shapes2[0])))
+
+
+@op("Tensor.view", "Tensor.reshape")
+def view(g, r, self, *shape):
+    return _reshape(g, r, self)
+
+
+@op("Tensor.view_as", "Tensor.reshape_as")
+def view_as(g, r, self, other):
+    return _reshape(g, r, self)
+
+
+@op("reshape")
+def reshape(g, r, input, shape):
+    return _reshape(g, r, input)
+
+
+@op("Tensor.unflatten", "unflatten")
+def unflatten(g, r, input, dim, sizes):
+    return _reshape(g, r, input)
+
+
+@op("Tensor.flatten", "flatten")
+def flatten(g, r, input, start_dim=0, end_dim=-1):
+    n = max(input.rank, 1)
+    if start_dim % n == 1 and end_dim % n == n - 1 and input.rank >= 2:
+        return g.op("Flatten", input, axis=1)  # (N, rest): torch's own export
+    return _reshape(g, r, input)
+
+
+@op("Tensor.transpose", "transpose", "Tensor.swapaxes", "Tensor.swapdims")
+def transpose(g, r, input, dim0, dim1):
+    perm = list(range(input.rank))
+    d0, d1 = dim0 % max(input.rank, 1), dim1 % max(input.rank, 1)
+    perm[d0], perm[d1] = perm[d1], perm[d0]
+    return g.op("Transpose", input, perm=perm)
+
+
+@op("Tensor.t", "t")
+def t(g, r, input):
+    return g.op("Transpose", input, perm=list(range(input.rank))[::-1])
+
+
+@op("Tensor.T")
+def T(g, r, self):
+    return g.op("Transpose", self, perm=list(range(self.rank))[::-1])
+
+
+@op("Tensor.mT")
+def mT(g, r, self):
+    return transpose(g, r, self, -2, -1)
+
+
+@op("Tensor.permute")
+def permute(g, r, self, *dims):
+    dims = dims[0] if len(dims) == 1 and isinstance(dims[0], (list, tuple)) else dims
+    return g.op("Transpose", self, perm=[d % self.rank for d in dims])
+
+
+@op("permute")
+def permute_fn(g, r, input, dims):
+    return g.op("Transpose", input, perm=[d % input.rank for d in dims])
+
+
+@op("Tensor.unsqueeze", "unsqueeze")
+def unsqueeze(g, r, input, dim):
+    return g.op("Unsqueeze", input, g.ints([dim % (input.rank + 1)]))
+
+
+@op("Tensor.squeeze", "squeeze")
+def squeeze(g, r, input, dim=None):
+    dims = range(input.rank) if dim is None else ([dim] if isinstance(dim, int) else dim)
+    axes = sorted({d % input.rank for d in dims if input.shape[d] == 1})
+    return g.op("Squeeze", input, g.ints(axes)) if axes else g.v(input)
+
+
+def _expand(g, r, x):
+    out, out2 = r.out_shapes[0], r.out_shapes2 and r.out_shapes2[0]
+    target = list(out)
+    if out2 is not None:
+        lead = len(out) - x.rank
+        for k in range(len(out)):
+            if out[k] != out2[k]:
+                j = k - lead
+                if j < 0 or x.shape[j] != out[k] or x.shape2[j] != out2[k]:
+                    raise OnnxExporterError(f"an expand to {list(out)} depends on a dynamic axis")
+                target[k] = 1  # broadcasting keeps the input's (dynamic) size
+    return g.op("Expand", x, g.ints(target))
+
+
+@op("Tensor.expand")
+def expand(g, r, self, *sizes, **kw):
+    return _expand(g, r, self)
+
+
+@op("Tensor.expand_as")
+def expand_as(g, r, self, other):
+    return _expand(g, r, self)
+
+
+@op("broadcast_to")
+def broadcast_to(g, r, input, size):
+    return _expand(g, r, input)
+
+
+@op("Tensor.select", "select")
+def select(g, r, input, dim, index):
+    return g.op("Gather", input, g.const(np.array(index, dtype=np.int64)), axis=dim % input.rank)
+
+
+@op("Tensor.__getitem__")
+def getitem(g, r, self, key):
+    """Basic indexing: ints, slices with a positive step, None and Ellipsis; a 1-D integer tensor on one dim."""
+    key = list(key) if isinstance(key, tuple) else [key]
+    n_real = sum(1 for k in key if k is not None and k is not Ellipsis)
+    if any(k is Ellipsis for k in key):
+        i = next(i for i, k in enumerate(key) if k is Ellipsis)
+        key[i:i + 1] = [slice(None)] * (self.rank - n_real)
+    key += [slice(None)] * (self.rank - sum(1 for k in key if k is not None))
+    x, starts, ends, axes, steps, squeeze_axes, new_axes, gathers = g.v(self), [], [], [], [], [], [], []
+    d = out_pos = 0
+    for k in key:
+        if k is None:
+            new_axes.append(out_pos)
+            out_pos += 1
+            continue
+        if isinstance(k, slice):
+            if k != slice(None):
+                step = 1 if k.step is None else k.step
+                if step <= 0:
+                    raise OnnxExporterError("Tensor.__getitem__: slices with a step <= 0 have no ONNX mapping")
+                starts.append(0 if k.start is None else k.start)
+                ends.append(_BIG if k.stop is None else k.stop)
+                axes.append(d)
+                steps.append(step)
+            out_pos += 1
+        elif isinstance(k, int):
+            starts.append(k)
+            ends.append(k + 1 if k != -1 else _BIG)
+            axes.append(d)
+            steps.append(1)
+            squeeze_axes.append(d)
+        elif isinstance(k, Ref) and k.rank == 1 and k.dtype == np.int64:
+            gathers.append((d, k))
+            out_pos += 1
+        else:
+            raise OnnxExporterError(f"Tensor.__getitem__: the index {k!r} has no ONNX mapping")
+        d += 1
+    if axes:
+        x = g.op("Slice", x, g.ints(starts), g.ints(ends), g.ints(axes), g.ints(steps))
+    for axis, idx in gathers:
+        x = g.op("Gather", x, idx, axis=axis)
+    if squeeze_axes:
+        x = g.op("Squeeze", x, g.ints(squeeze_axes))
+    if new_axes:
+        x = g.op("Unsqueeze", x, g.ints(new_axes))
+    return x
+
+
+@op("cat", "concat", "concatenate")
+def cat(g, r, tensors, dim=0):
+    return g.op("Concat", *tensors, axis=dim % tensors[0].rank)
+
+
+@op("stack")
+def stack(g, r, tensors, dim=0):
+    axis = dim % (tensors[0].rank + 1)
+    return g.op("Concat", *[g.op("Unsqueeze", t, g.ints([axis])) for t in tensors], axis=axis)
+
+
+def _split(g, r, input, dim):
+    axis = dim % input.rank
+    sizes = [s[axis] for s in r.out_shapes]
+    if r.out_shapes2 is not None and [s[axis] for s in r.out_shapes2] != sizes:
+        raise OnnxExporterError("a split along a dynamic axis has no static ONNX mapping")
+    outs = g.op("Split", input, g.ints(sizes), axis=axis, outputs=len(sizes))
+    return outs if isinstance(outs, list) else [outs]
+
+
+@op("Tensor.chunk", "chunk")
+def chunk(g, r, input, chunks, dim=0):
+    return _split(g, r, input, dim)
+
+
+@op("Tensor.split", "split")
+def split(g, r, input, split_size_or_sections, dim=0):
+    return _split(g, r, input, dim)
+
+
+@op("Tensor.masked_fill", "masked_fill", "Tensor.masked_fill_")
+def masked_fill(g, r, input, mask, value):
+    return g.op("Where", mask, _other(g, input, value), input)
+
+
+@op("where")
+def where(g, r, condition, input, other):
+    return g.op("Where", condition, _other(g, other, input), _other(g, input, other))
+
+
+# ---- reductions ---------------------------------------------------------------------------------------
+def _reduce(onnx_op):
+    def fn(g, r, input, dim=None, keepdim=False, *rest, dtype=None):
+        if isinstance(dim, bool):  # sum(x, keepdim) is not a call form, but guard the positional mix-up
+            raise OnnxExporterError(f"{r.key}: unexpected arguments")
+        x = g.v(input)
+        if dtype is not None:
+            x = g.op("Cast", x, to=elem_type(r.out_dtypes[0]))
+        dims = list(range(input.rank)) if dim is None else ([dim] if isinstance(dim, int) else list(dim))
+        axes = [d % max(input.rank, 1) for d in dims]
+        if onnx_op == "ReduceSum" or g.opset >= 18:
+            return g.op(onnx_op, x, g.ints(axes), keepdims=int(bool(keepdim)))
+        return g.op(onnx_op, x, axes=axes, keepdims=int(bool(keepdim)))
+
+    return fn
+
+
+op("Tensor.sum", "sum")(_reduce("ReduceSum"))
+op("Tensor.mean", "mean")(_reduce("ReduceMean"))
+op("Tensor.amax", "amax")(_reduce("ReduceMax"))
+op("Tensor.amin", "amin")(_reduce("ReduceMin"))

@@ -56,13 +56,18 @@ def _trace(model, args, kwargs, params, names):
 
 
 def _grow(args, names, dyn):
-    """The arguments with every dynamic axis one larger (the first slice repeated), for the second trace."""
+    """The arguments with every dynamic axis larger, for the second trace: by 1 for the first dim name, 2
+    for the second..., so two sizes that change are told apart by their pair of sizes."""
+    step = {}
+    for n in names:
+        for d in dyn.get(n, {}).values():
+            step.setdefault(d, len(step) + 1)
     out = []
     for a, name in zip(args, names):
-        for axis in sorted(dyn.get(name, {})):
+        for axis, d in sorted(dyn.get(name, {}).items()) if name else ():
             if a.shape[axis] == 0:
                 raise OnnxExporterError(f"input {name!r} has size 0 on its dynamic axis {axis}")
-            a = _C.cat([a, a.narrow(axis, 0, 1)], axis)
+            a = _C.cat([a] + [a.narrow(axis, 0, 1)] * step[d], axis)
         out.append(a)
     return out
 
@@ -135,8 +140,16 @@ def export_model(model, args, f, *, kwargs, input_names, output_names, opset_ver
         dyn = _dynamic_axes(dynamic_axes, set(names) | set(output_names or []))
         outs2 = None
         if any(n in dyn for n in names):
-            args2 = [_grow([a], [n], dyn)[0] if n else a for a, n in zip(args, arg_names)]
-            rec2, outs2 = _trace(model, args2, kwargs, params, arg_names)
+            args2 = _grow(args, arg_names, dyn)
+            try:
+                rec2, outs2 = _trace(model, args2, kwargs, params, arg_names)
+            except (RuntimeError, ValueError, IndexError) as e:
+                if isinstance(e, OnnxExporterError):
+                    raise
+                raise OnnxExporterError(
+                    f"the model failed when traced again with its dynamic axes grown ({e}); the sizes of dims "
+                    "that must stay equal need the same name in dynamic_axes ({'x': {0: 'batch'}, "
+                    "'h0': {1: 'batch'}})") from e
             if len(outs2) != len(outs1):
                 raise OnnxExporterError("the model returns a different number of outputs for another input size")
             _align(rec1, rec2)
@@ -145,6 +158,9 @@ def export_model(model, args, f, *, kwargs, input_names, output_names, opset_ver
             m.training = mode
 
     g = Graph(opset)
+    if outs2 is not None:
+        g.dynamic_dims = [(n, ax, args[i].shape[ax], args2[i].shape[ax])
+                          for i, n in enumerate(arg_names) if n in dyn for ax in sorted(dyn[n])]
     for r in rec1:
         res = r.fn(g, r, *r.args, **r.kwargs)
         res = res if isinstance(res, list) else [res]

@@ -30,6 +30,7 @@ class Graph:
         self.alias = {}  # a traced value's name -> the ONNX value holding it
         self._const_of = {}  # id(array) -> initializer name, so a constant used twice is stored once
         self._n = 0
+        self.dynamic_dims = []  # (input name, axis, size in trace 1, size in trace 2)
 
     def fresh(self, hint):
         self._n += 1

@@ -3,6 +3,7 @@ norm, activations, softmax, dropout (identity in eval) and attention as MatMul/S
 import math
 
 import numpy as np
+from onnx import numpy_helper
 
 from ._registry import op
 from .errors import OnnxExporterError, UnsupportedOperatorError
@@ -127,7 +128,7 @@ def _simple(onnx_op, **attrs):
 
 
 for _n, _onnx in (("relu", "Relu"), ("sigmoid", "Sigmoid"), ("tanh", "Tanh"), ("softsign", "Softsign"),
-                  ("hardswish", "HardSwish"), ("mish", "Mish")):
+                  ("hardswish", "HardSwish")):
     op(f"nn.{_n}", f"nn.{_n}_")(_simple(_onnx))
 op("nn.hardsigmoid", "nn.hardsigmoid_")(_simple("HardSigmoid", alpha=1.0 / 6, beta=0.5))
 op("nn.selu", "nn.selu_")(_simple("Selu", alpha=1.6732632423543772, gamma=1.0507009873554805))
@@ -136,6 +137,13 @@ op("nn.selu", "nn.selu_")(_simple("Selu", alpha=1.6732632423543772, gamma=1.0507
 @op("nn.relu6", "nn.relu6_")
 def relu6(g, r, input):
     return g.op("Clip", input, g.scalar(0, input.dtype), g.scalar(6, input.dtype))
+
+
+@op("nn.mish", "nn.mish_")
+def mish(g, r, input):
+    if g.opset >= 18:
+        return g.op("Mish", input)
+    return g.op("Mul", input, g.op("Tanh", g.op("Softplus", input)))
 
 
 @op("nn.hardtanh", "nn.hardtanh_")
@@ -238,14 +246,15 @@ def sdpa(g, r, query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False
     """softmax(q k^T * scale + mask) v, as MatMul/Softmax primitives (ONNX Attention needs opset 23)."""
     if enable_gqa and query.shape[-3] != key.shape[-3]:
         raise UnsupportedOperatorError("scaled_dot_product_attention(enable_gqa=True)", g.opset)
-    L, S, E = query.shape[-2], key.shape[-2], query.shape[-1]
+    E = query.shape[-1]
     perm = list(range(key.rank))
     perm[-2], perm[-1] = perm[-1], perm[-2]
     scores = g.op("MatMul", query, g.op("Transpose", key, perm=perm))
     scores = g.op("Mul", scores, g.scalar(1.0 / math.sqrt(E) if scale is None else scale, query.dtype))
-    if is_causal:
-        causal = np.triu(np.full((L, S), -np.inf, dtype=query.dtype), 1)
-        scores = g.op("Add", scores, g.const(causal))
+    if is_causal:  # -inf above the diagonal of an (L, S) block, built at run time: L and S may be dynamic
+        full = g.op("ConstantOfShape", g.op("Shape", scores, start=-2),
+                    value=numpy_helper.from_array(np.array([-np.inf], dtype=query.dtype)))
+        scores = g.op("Add", scores, g.op("Trilu", full, g.const(np.array(1, dtype=np.int64)), upper=1))
     if attn_mask is not None:
         if attn_mask.dtype == np.bool_:
             scores = g.op("Where", attn_mask, scores, g.scalar(-np.inf, query.dtype))

@@ -83,9 +83,25 @@ def to_dtype(g, r, self, dtype):
 
 
 # ---- shapes -------------------------------------------------------------------------------------------
-def reshape_target(x, out, out2):
+def _input_dim(g, s1, s2):
+    """A size that is (s1, s2) in the two traces, read from a graph input's dynamic axis of those sizes."""
+    for name, axis, a, b in g.dynamic_dims:
+        if (a, b) == (s1, s2):
+            return g.op("Shape", name, start=axis, end=axis + 1)
+    return None
+
+
+def _shape_value(g, target):
+    """A shape input from ints and 1-element int64 values (sizes read at run time)."""
+    if all(isinstance(t, int) for t in target):
+        return g.ints(target)
+    return g.op("Concat", *[g.ints([t]) if isinstance(t, int) else t for t in target], axis=0)
+
+
+def reshape_target(g, x, out, out2):
     """The Reshape target for out: the traced sizes, with those that change between the two traces (a
-    dynamic axis) as 0 (copy the input's size at that position) or -1 (the one size left to infer)."""
+    dynamic axis) as 0 (copy the input's size at that position), an input's size read at run time, or
+    -1 (the one size left to infer)."""
     target = list(out)
     if out2 is None:
         return target
@@ -96,16 +112,20 @@ def reshape_target(x, out, out2):
         if k < x.rank and x.shape[k] == out[k] and x.shape2[k] == out2[k]:
             target[k] = 0
         else:
-            target[k] = -1
             inferred.append(k)
-    if len(inferred) > 1:
-        raise OnnxExporterError(f"a reshape from {list(x.shape)} to {list(out)} changes several sizes with the "
-                                "dynamic axes; it cannot be written as one ONNX Reshape")
+    for k in inferred[:-1]:  # all but one from the inputs' sizes; the last one inferred
+        target[k] = _input_dim(g, out[k], out2[k])
+        if target[k] is None:
+            raise OnnxExporterError(f"a reshape from {list(x.shape)} to {list(out)} changes several sizes with "
+                                    "the dynamic axes; it cannot be written as one ONNX Reshape")
+    if inferred:
+        target[inferred[-1]] = -1
     return target
 
 
 def _reshape(g, r, x):
-    return g.op("Reshape", x, g.ints(reshape_target(x, r.out_shapes[0], r.out_shapes2 and r.out_shapes2[0])))
+    target = reshape_target(g, x, r.out_shapes[0], r.out_shapes2 and r.out_shapes2[0])
+    return g.op("Reshape", x, _shape_value(g, target))
 
 
 @op("Tensor.view", "Tensor.reshape")
@@ -190,10 +210,14 @@ def _expand(g, r, x):
         for k in range(len(out)):
             if out[k] != out2[k]:
                 j = k - lead
-                if j < 0 or x.shape[j] != out[k] or x.shape2[j] != out2[k]:
-                    raise OnnxExporterError(f"an expand to {list(out)} depends on a dynamic axis")
-                target[k] = 1  # broadcasting keeps the input's (dynamic) size
-    return g.op("Expand", x, g.ints(target))
+                if j >= 0 and x.shape[j] == out[k] and x.shape2[j] == out2[k]:
+                    target[k] = 1  # broadcasting keeps the input's (dynamic) size
+                    continue
+                target[k] = _input_dim(g, out[k], out2[k])
+                if target[k] is None:
+                    raise OnnxExporterError(f"an expand to {list(out)} depends on a dynamic axis in a way that "
+                                            "cannot be read from the inputs' sizes")
+    return g.op("Expand", x, _shape_value(g, target))
 
 
 @op("Tensor.expand")

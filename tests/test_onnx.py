@@ -271,6 +271,39 @@ def test_transformer_encoder(kw):
     assert ops.count("LayerNormalization") == 5 and ops.count("Softmax") == 2
 
 
+class TinyLM(nn.Module):
+    """Token ids -> embedding + learned positions -> a causal Transformer encoder -> logits."""
+
+    def __init__(self, vocab=11, d=32, ctx=8):
+        super().__init__()
+        self.tok = nn.Embedding(vocab, d)
+        self.pos = nn.Parameter(rb.randn(ctx, d) * 0.1)
+        layer = nn.TransformerEncoderLayer(d, 2, 64, dropout=0.0, batch_first=True, activation="gelu")
+        self.blocks = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+        self.out = nn.Linear(d, vocab)
+
+    def forward(self, ids):
+        T = ids.shape[1]
+        x = self.tok(ids) + self.pos[:T]
+        return self.out(self.blocks(x, is_causal=True, mask=nn.Transformer.generate_square_subsequent_mask(T)))
+
+
+@needs_onnx
+def test_token_model_with_embedding_and_int64_input():
+    ids = rb.randint(0, 11, (3, 8))
+    proto = _check(TinyLM(), ids, others=[rb.randint(0, 11, (5, 8))], input_names=["ids"],
+                   dynamic_axes={"ids": {0: "batch"}})
+    assert "Gather" in _ops(proto)
+    assert proto.graph.input[0].type.tensor_type.elem_type == 7  # INT64
+
+
+@needs_onnx
+def test_constant_that_follows_a_dynamic_axis_raises():
+    with pytest.raises(rb.onnx.OnnxExporterError, match="dynamic axis"):
+        rb.onnx.export(TinyLM(), rb.randint(0, 11, (2, 5)), None, input_names=["ids"],
+                       dynamic_axes={"ids": {1: "seq"}})
+
+
 @needs_onnx
 def test_multihead_attention_with_weights_and_key_padding_mask():
     class M(nn.Module):

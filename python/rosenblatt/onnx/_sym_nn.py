@@ -261,3 +261,16 @@ def sdpa(g, r, query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False
         else:
             scores = g.op("Add", scores, attn_mask)
     return g.op("MatMul", g.op("Softmax", scores, axis=-1), value)
+
+
+@op("nn.embedding")
+def embedding(g, r, input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
+              sparse=False):
+    if max_norm is not None:
+        raise UnsupportedOperatorError("embedding(max_norm=...)", g.opset, "it renormalizes the weight in place")
+    return g.op("Gather", weight, input, axis=0)
+
+
+@op("embedding")
+def embedding_fn(g, r, weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
+    return g.op("Gather", weight, indices, axis=0)

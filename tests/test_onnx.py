@@ -1,6 +1,5 @@
 """rosenblatt.onnx.export: models exported and run in onnxruntime against our own forward (MLP, CNN, LSTM,
 GRU, RNN, DCGAN generator, Transformer encoder, activations), dynamic axes, file targets and errors."""
-import importlib.util
 import io
 import sys
 
@@ -11,7 +10,13 @@ import rosenblatt as rb
 from conftest import requires_torch
 from rosenblatt import nn
 
-HAVE_ONNX = all(importlib.util.find_spec(m) is not None for m in ("onnx", "onnxruntime"))
+try:
+    import onnx  # noqa: F401
+    import onnxruntime  # noqa: F401
+
+    HAVE_ONNX = True
+except ImportError:
+    HAVE_ONNX = False
 needs_onnx = pytest.mark.skipif(not HAVE_ONNX, reason="onnx and onnxruntime are not installed")
 
 
@@ -183,6 +188,7 @@ def test_lstm(num_layers, batch_first, with_state):
     model.eval()
     proto = _export(model, args)
     assert _ops(proto).count("LSTM") == num_layers
+    assert len(proto.graph.input) == (3 if with_state else 1)  # the (h0, c0) tuple's tensors are inputs too
     import onnxruntime as ort
 
     sess = ort.InferenceSession(proto.SerializeToString(), providers=["CPUExecutionProvider"])
@@ -454,6 +460,19 @@ def test_dims_that_must_match_but_are_named_apart_raise_a_clear_error():
     with pytest.raises(rb.onnx.OnnxExporterError, match="same name in dynamic_axes"):
         rb.onnx.export(model, (rb.randn(5, 2, 3), rb.randn(1, 2, 4)), None, input_names=["x", "h0"],
                        dynamic_axes={"x": [1], "h0": [1]})
+
+
+@needs_onnx
+def test_export_restores_every_wrapped_function():
+    def snapshot():
+        mods = [m for n, m in sys.modules.items() if n == "rosenblatt" or n.startswith("rosenblatt.")]
+        return ({(m.__name__, k): id(v) for m in mods for k, v in list(vars(m).items())},
+                {k: id(v) for k, v in vars(rb.Tensor).items()})
+
+    _export(nn.Linear(2, 2).eval(), rb.randn(1, 2))  # the exporter's own modules are imported by now
+    before = snapshot()
+    _export(Encoder(), rb.randn(2, 3, 32), dynamic_axes={"input_0": [0]})
+    assert snapshot() == before
 
 
 @needs_onnx

@@ -28,24 +28,41 @@ def _dynamic_axes(dynamic_axes, names):
     return out
 
 
+def _leaves(obj):
+    """The tensors of a nest of tuples and lists, in order: the graph's inputs, as torch.onnx flattens them."""
+    if isinstance(obj, _C.Tensor):
+        return [obj]
+    if isinstance(obj, (tuple, list)):
+        return [t for o in obj for t in _leaves(o)]
+    return []
+
+
+def _rebuild(obj, leaves):
+    """obj with its tensors replaced, in order, by those of the iterator leaves."""
+    if isinstance(obj, _C.Tensor):
+        return next(leaves)
+    if isinstance(obj, (tuple, list)):
+        return type(obj)(_rebuild(o, leaves) for o in obj)
+    return obj
+
+
 def _trace(model, args, kwargs, params, names):
     """Runs the model under a Tracer: returns (records, outputs as (kind entry, tensor))."""
     tracer = Tracer(params)
-    ins = []
     with _autograd.enable_grad():
-        for a, name in zip(args, names):
-            if isinstance(a, _C.Tensor):
-                t = a.detach().clone()
-                if t.is_floating_point():  # a value computed from it by an unwrapped call gets a grad_fn
-                    t = t.requires_grad_(True) * 1
-                tracer.mark(t, ("graph", name))
-                a = t
-            ins.append(a)
+        traced = []
+        for a, name in zip(_leaves(args), names):
+            t = a.detach().clone()
+            if t.is_floating_point():  # a value computed from it by an unwrapped call gets a grad_fn
+                t = t.requires_grad_(True) * 1
+            tracer.mark(t, ("graph", name))
+            traced.append(t)
+        ins = _rebuild(args, iter(traced))
         with tracer:
             tracer.patch_instances(model)
             out = model(*ins, **kwargs)
         outs = []
-        for t in _flatten(out):
+        for t in _flatten(list(out.values()) if isinstance(out, dict) else out):
             if t is None:
                 continue
             e = tracer.kind(t)
@@ -64,7 +81,7 @@ def _grow(args, names, dyn):
             step.setdefault(d, len(step) + 1)
     out = []
     for a, name in zip(args, names):
-        for axis, d in sorted(dyn.get(name, {}).items()) if name else ():
+        for axis, d in sorted(dyn.get(name, {}).items()):
             if a.shape[axis] == 0:
                 raise OnnxExporterError(f"input {name!r} has size 0 on its dynamic axis {axis}")
             a = _C.cat([a] + [a.narrow(axis, 0, 1)] * step[d], axis)
@@ -119,12 +136,11 @@ def export_model(model, args, f, *, kwargs, input_names, output_names, opset_ver
     kwargs = dict(kwargs or {})
     if any(isinstance(v, _C.Tensor) for v in kwargs.values()):
         raise OnnxExporterError("tensors passed as keyword arguments cannot be graph inputs; pass them in args")
-    tensor_pos = [i for i, a in enumerate(args) if isinstance(a, _C.Tensor)]
+    leaves = _leaves(args)
     names = list(input_names or [])
-    names += [f"input_{i}" for i in range(len(names), len(tensor_pos))]
-    arg_names = [None] * len(args)
-    for i, n in zip(tensor_pos, names):
-        arg_names[i] = n
+    if len(names) > len(leaves):
+        raise ValueError(f"{len(names)} input_names for {len(leaves)} input tensors")
+    names += [f"input_{i}" for i in range(len(names), len(leaves))]
     params = {}
     for prefix_fn in (model.named_parameters, model.named_buffers):
         for key, t in prefix_fn(remove_duplicate=False):
@@ -136,13 +152,14 @@ def export_model(model, args, f, *, kwargs, input_names, output_names, opset_ver
             model.eval()
         elif training == 2:
             model.train()
-        rec1, outs1 = _trace(model, args, kwargs, params, arg_names)
+        rec1, outs1 = _trace(model, args, kwargs, params, names)
         dyn = _dynamic_axes(dynamic_axes, set(names) | set(output_names or []))
         outs2 = None
         if any(n in dyn for n in names):
-            args2 = _grow(args, arg_names, dyn)
+            leaves2 = _grow(leaves, names, dyn)
+            args2 = _rebuild(args, iter(leaves2))
             try:
-                rec2, outs2 = _trace(model, args2, kwargs, params, arg_names)
+                rec2, outs2 = _trace(model, args2, kwargs, params, names)
             except (RuntimeError, ValueError, IndexError) as e:
                 if isinstance(e, OnnxExporterError):
                     raise
@@ -159,8 +176,8 @@ def export_model(model, args, f, *, kwargs, input_names, output_names, opset_ver
 
     g = Graph(opset)
     if outs2 is not None:
-        g.dynamic_dims = [(n, ax, args[i].shape[ax], args2[i].shape[ax])
-                          for i, n in enumerate(arg_names) if n in dyn for ax in sorted(dyn[n])]
+        g.dynamic_dims = [(n, ax, leaves[i].shape[ax], leaves2[i].shape[ax])
+                          for i, n in enumerate(names) if n in dyn for ax in sorted(dyn[n])]
     for r in rec1:
         res = r.fn(g, r, *r.args, **r.kwargs)
         res = res if isinstance(res, list) else [res]
@@ -189,8 +206,7 @@ def export_model(model, args, f, *, kwargs, input_names, output_names, opset_ver
         node.input[:] = [rename.get(n, n) for n in node.input]
         node.output[:] = [rename.get(n, n) for n in node.output]
 
-    inputs = [_value_info(n, _np_dtype(args[i]), tuple(args[i].shape), None, dyn.get(n, {}))
-              for i, n in zip(tensor_pos, names)]
+    inputs = [_value_info(n, _np_dtype(t), tuple(t.shape), None, dyn.get(n, {})) for t, n in zip(leaves, names)]
     outputs = [_value_info(n, _np_dtype(t), tuple(t.shape), None if outs2 is None else tuple(outs2[i][1].shape),
                            dyn.get(n, {})) for i, ((_, t), n) in enumerate(zip(outs1, out_names))]
     param_names = set(params.values())

@@ -2,6 +2,7 @@
 _C._nn and Tensor's methods and operators) is wrapped, and each call is recorded with its inputs by identity."""
 import inspect
 import sys
+import threading
 import types
 
 from .. import _C
@@ -57,6 +58,7 @@ class Tracer:
         self.depth = 0
         self._n = 0
         self._patches = []
+        self._thread = threading.get_ident()  # calls from other threads run unrecorded
 
     # ---- values ------------------------------------------------------------------------------------
     def mark(self, t, entry):
@@ -140,7 +142,7 @@ class Tracer:
         tracer = self
 
         def wrapper(*args, **kwargs):
-            if tracer.depth:
+            if tracer.depth or threading.get_ident() != tracer._thread:
                 return fn(*args, **kwargs)
             tracer.depth += 1
             try:

@@ -368,6 +368,30 @@ def test_tensor_ops_and_dynamic_batch(opset):
            opset_version=opset)
 
 
+class MoreOps(nn.Module):
+    """In-place operators, clamp/maximum/square, masks and where, tensor and scalar indexing, .T/.mT, split,
+    argmax, tril, comparisons and casts, a full reduction to a 0-d output."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(rb.randn(4, 4))
+
+    def forward(self, x):
+        y = x @ self.w.T
+        y += 1
+        y.mul_(2)
+        y = y.clamp(-1.0, 3.0) + y.clamp(min=0.5) + rb.maximum(y, x) + y.square()
+        z = y.masked_fill(y > 1, 0.0) + rb.where(y < 0, y, x)
+        z = z[:, rb.tensor([0, 2])] + z.select(1, 3).unsqueeze(1) + x.mT[:2].T
+        a, b = z.split(1, dim=1)
+        return a * b, z.argmax(1), y.tril(), (x != 0).float(), x.sum()
+
+
+@needs_onnx
+def test_more_tensor_ops_and_dynamic_batch():
+    _check(MoreOps(), rb.randn(3, 4), others=[rb.randn(5, 4)], dynamic_axes={"input_0": [0]})
+
+
 # ---- the export call itself ---------------------------------------------------------------------------------
 @needs_onnx
 def test_writes_to_a_path_and_returns_the_model(tmp_path):

@@ -56,7 +56,7 @@ class Graph:
             return self.alias.get(x.name, x.name)
         if x.name is not None:  # a parameter or buffer: an initializer named by its state_dict key
             if x.name not in self.initializers:
-                self.initializers[x.name] = numpy_helper.from_array(np.ascontiguousarray(x.array), x.name)
+                self.initializers[x.name] = numpy_helper.from_array(_c_order(x.array), x.name)
             return x.name
         return self.const(x.array)
 
@@ -65,7 +65,7 @@ class Graph:
         if name is None and key in self._const_of:
             return self._const_of[key]
         name = name or self.fresh("Constant")
-        self.initializers[name] = numpy_helper.from_array(np.ascontiguousarray(array), name)
+        self.initializers[name] = numpy_helper.from_array(_c_order(array), name)
         self._const_of[key] = name
         self._keep = getattr(self, "_keep", []) + [array]  # ids stay unique while the graph lives
         return name
@@ -88,3 +88,8 @@ def elem_type(np_dtype):
     if np_dtype == np.bool_:
         return TensorProto.BOOL
     return helper.np_dtype_to_tensor_dtype(np.dtype(np_dtype))
+
+
+def _c_order(a):
+    # not np.ascontiguousarray: it turns a 0-d array (a scalar index) into a 1-d one
+    return a if a.flags.c_contiguous else np.array(a, order="C")

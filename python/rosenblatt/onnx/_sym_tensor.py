@@ -350,3 +350,40 @@ op("Tensor.sum", "sum")(_reduce("ReduceSum"))
 op("Tensor.mean", "mean")(_reduce("ReduceMean"))
 op("Tensor.amax", "amax")(_reduce("ReduceMax"))
 op("Tensor.amin", "amin")(_reduce("ReduceMin"))
+
+
+@op("Tensor.clamp", "Tensor.clip", "clamp", "clip", "Tensor.clamp_")
+def clamp(g, r, input, min=None, max=None):
+    lo = None if min is None else _other(g, input, min)
+    hi = None if max is None else _other(g, input, max)
+    return g.op("Clip", input, lo, hi)
+
+
+@op("Tensor.maximum", "maximum")
+def maximum(g, r, input, other):
+    return g.op("Max", input, other)
+
+
+@op("Tensor.minimum", "minimum")
+def minimum(g, r, input, other):
+    return g.op("Min", input, other)
+
+
+@op("Tensor.square", "square")
+def square(g, r, input):
+    return g.op("Mul", input, input)
+
+
+@op("Tensor.argmax", "argmax", "Tensor.argmin", "argmin")
+def argmax(g, r, input, dim=None, keepdim=False):
+    onnx_op = "ArgMax" if "argmax" in r.key else "ArgMin"
+    if dim is None:
+        flat = g.op("Reshape", input, g.ints([-1]))
+        return g.op(onnx_op, flat, axis=0, keepdims=0)
+    return g.op(onnx_op, input, axis=dim % input.rank, keepdims=int(keepdim))
+
+
+@op("Tensor.tril", "tril", "Tensor.triu", "triu")
+def tril(g, r, input, diagonal=0):
+    upper = int("triu" in r.key)
+    return g.op("Trilu", input, g.const(np.array(diagonal, dtype=np.int64)), upper=upper)

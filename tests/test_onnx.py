@@ -424,7 +424,7 @@ def test_unmapped_op_raises_naming_it():
         def forward(self, x):
             return x.cumsum(1) + 1
 
-    with pytest.raises(rb.onnx.errors.UnsupportedOperatorError, match="Tensor.cumsum"):
+    with pytest.raises(rb.onnx.errors.UnsupportedOperatorError, match="'Tensor.cumsum' to ONNX opset version 20"):
         rb.onnx.export(M(), rb.randn(2, 3), None)
 
     class F(nn.Module):
@@ -433,6 +433,37 @@ def test_unmapped_op_raises_naming_it():
 
     with pytest.raises(rb.onnx.UnsupportedOperatorError, match="rosenblatt.flip"):
         rb.onnx.export(F(), rb.randn(2, 3), None)
+
+
+@needs_onnx
+def test_op_called_through_a_reference_the_exporter_cannot_wrap_raises_naming_its_gradient_node():
+    hidden = [rb._C._nn.gelu]  # captured before export: the wrappers never see this call
+
+    class M(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(3, 3)
+
+        def forward(self, x):
+            return self.fc(hidden[0](x))
+
+    with pytest.raises(rb.onnx.errors.UnsupportedOperatorError, match="Gelu"):
+        rb.onnx.export(M(), rb.randn(2, 3), None)
+
+
+@needs_onnx
+def test_lstm_with_projections_raises_naming_it():
+    with pytest.raises(rb.onnx.errors.UnsupportedOperatorError, match="LSTM with proj_size"):
+        rb.onnx.export(_Wrap(nn.LSTM(3, 4, proj_size=2)), (rb.randn(5, 2, 3),), None)
+
+
+@needs_onnx
+def test_unknown_keyword_raises_type_error_and_torch_options_are_accepted():
+    with pytest.raises(TypeError, match="not_an_option"):
+        rb.onnx.export(nn.Linear(2, 2), rb.randn(1, 2), None, not_an_option=1)
+    proto = rb.onnx.export(nn.Linear(2, 2), rb.randn(1, 2), None, do_constant_folding=False, dynamo=True,
+                           optimize=True, verbose=False)
+    assert _ops(proto) == ["Gemm"]
 
 
 @needs_onnx

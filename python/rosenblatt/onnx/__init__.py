@@ -8,6 +8,12 @@ from .errors import OnnxExporterError, UnsupportedOperatorError  # noqa: F401
 __all__ = ["export", "errors", "OnnxExporterError", "UnsupportedOperatorError", "TrainingMode"]
 
 
+# torch.onnx.export's keyword arguments that change nothing here
+_TORCH_OPTIONS = {"operator_export_type", "custom_opsets", "export_modules_as_functions", "autograd_inlining",
+                  "external_data", "dynamic_shapes", "custom_translation_table", "report", "optimize", "verify",
+                  "profile", "dump_exported_program", "artifacts_dir"}
+
+
 class TrainingMode(enum.IntEnum):
     """The model's mode while it is traced, as torch.onnx.TrainingMode."""
 
@@ -18,7 +24,7 @@ class TrainingMode(enum.IntEnum):
 
 def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=None, output_names=None,
            opset_version=None, export_params=True, keep_initializers_as_inputs=False, dynamic_axes=None,
-           training=TrainingMode.EVAL, do_constant_folding=True, dynamo=False, **unused):
+           training=TrainingMode.EVAL, do_constant_folding=True, dynamo=False, **torch_options):
     """Traces model(*args, **kwargs) and writes the ops it ran as an ONNX graph to f (a path or a binary
     file object; None writes nothing). Returns the onnx.ModelProto.
 
@@ -27,7 +33,15 @@ def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=Non
     symbolic: the model is traced a second time with each of them one larger, and sizes that follow them
     are written as computed. The model runs in eval mode (TrainingMode.EVAL) and its mode is restored
     afterwards. An op with no ONNX mapping raises errors.UnsupportedOperatorError naming it.
+
+    Constants are always folded (do_constant_folding is accepted for torch's signature); dynamo and torch's
+    other options (operator_export_type, custom_opsets, optimize, ...) are accepted and have no effect.
     """
+    unknown = set(torch_options) - _TORCH_OPTIONS
+    if unknown:
+        raise TypeError(f"export() got unexpected keyword arguments {sorted(unknown)}")
+    if torch_options.get("dynamic_shapes") is not None:
+        raise ValueError("dynamic_shapes (torch.export's form) is not supported: give dynamic_axes instead")
     try:
         import onnx  # noqa: F401
     except ImportError as e:

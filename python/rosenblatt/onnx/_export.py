@@ -7,7 +7,7 @@ from onnx import helper
 
 from .. import _C
 from .. import autograd as _autograd
-from . import _sym_nn, _sym_rnn, _sym_tensor  # noqa: F401  (fill the mapping table)
+from . import _sym_nn, _sym_rnn, _sym_shape, _sym_tensor  # noqa: F401  (fill the mapping table)
 from ._graph import Graph, elem_type
 from ._trace import Tracer, _flatten, _np_dtype
 from .errors import OnnxExporterError, UnsupportedOperatorError
@@ -46,9 +46,9 @@ def _rebuild(obj, leaves):
     return obj
 
 
-def _trace(model, args, kwargs, params, names):
+def _trace(model, args, kwargs, params, names, opset):
     """Runs the model under a Tracer: returns (records, outputs as (kind entry, tensor))."""
-    tracer = Tracer(params)
+    tracer = Tracer(params, opset)
     with _autograd.enable_grad():
         traced = []
         for a, name in zip(_leaves(args), names):
@@ -67,7 +67,7 @@ def _trace(model, args, kwargs, params, names):
                 continue
             e = tracer.kind(t)
             if e[0] == "poison":
-                raise UnsupportedOperatorError(e[1])
+                raise UnsupportedOperatorError(e[1], opset)
             outs.append((e, t))
     return tracer.records, outs
 
@@ -152,14 +152,14 @@ def export_model(model, args, f, *, kwargs, input_names, output_names, opset_ver
             model.eval()
         elif training == 2:
             model.train()
-        rec1, outs1 = _trace(model, args, kwargs, params, names)
+        rec1, outs1 = _trace(model, args, kwargs, params, names, opset)
         dyn = _dynamic_axes(dynamic_axes, set(names) | set(output_names or []))
         outs2 = None
         if any(n in dyn for n in names):
             leaves2 = _grow(leaves, names, dyn)
             args2 = _rebuild(args, iter(leaves2))
             try:
-                rec2, outs2 = _trace(model, args2, kwargs, params, names)
+                rec2, outs2 = _trace(model, args2, kwargs, params, names, opset)
             except (RuntimeError, ValueError, IndexError) as e:
                 if isinstance(e, OnnxExporterError):
                     raise

@@ -50,7 +50,8 @@ class Record:
 
 
 class Tracer:
-    def __init__(self, params):
+    def __init__(self, params, opset=None):
+        self.opset = opset
         self.params = params  # id(tensor) -> state_dict key
         self.vals = {}  # id(obj) -> ("graph", name) | ("const",) | ("param", key) | ("poison", op name)
         self.keep = []  # every tensor seen, so that ids are not reused while tracing
@@ -74,7 +75,7 @@ class Tracer:
         elif t.grad_fn is not None:
             # made from a traced value by a call the wrappers did not see (a function captured before
             # tracing began): its gradient node names the op
-            raise UnsupportedOperatorError(_grad_fn_name(t), reason="it was called through a reference the "
+            raise UnsupportedOperatorError(_grad_fn_name(t), self.opset, reason="it was called through a reference the "
                                            "exporter could not wrap, on a value computed from the inputs")
         else:
             e = ("const",)
@@ -87,7 +88,7 @@ class Tracer:
         if e[0] == "graph":
             return Ref(e[1], None, shape, dtype)
         if e[0] == "poison":
-            raise UnsupportedOperatorError(e[1])
+            raise UnsupportedOperatorError(e[1], self.opset)
         return Ref(e[1] if e[0] == "param" else None, t.detach().numpy().copy(), shape, dtype)
 
     def new_name(self):

@@ -29,6 +29,7 @@ class Graph:
         self.initializers = {}  # name -> TensorProto
         self.alias = {}  # a traced value's name -> the ONNX value holding it
         self._const_of = {}  # id(array) -> initializer name, so a constant used twice is stored once
+        self._keep = []  # those arrays, alive while the graph is, so their ids stay unique
         self._n = 0
         self.dynamic_dims = []  # (input name, axis, size in trace 1, size in trace 2)
 
@@ -67,7 +68,7 @@ class Graph:
         name = name or self.fresh("Constant")
         self.initializers[name] = numpy_helper.from_array(_c_order(array), name)
         self._const_of[key] = name
-        self._keep = getattr(self, "_keep", []) + [array]  # ids stay unique while the graph lives
+        self._keep.append(array)
         return name
 
     def scalar(self, value, dtype):

@@ -41,3 +41,6 @@ from .perceptron import Perceptron  # noqa: E402,F401
 from .random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 from .train import fit  # noqa: E402,F401
+
+# isort: split
+from . import onnx  # noqa: E402,F401  (rosenblatt.onnx.export; needs the onnx package only when called)

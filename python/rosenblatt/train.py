@@ -16,6 +16,7 @@ __all__ = [
     "History",
     "LambdaCallback",
     "ModelCheckpoint",
+    "TensorBoard",
     "accuracy",
     "evaluate",
     "fit",
@@ -298,6 +299,49 @@ class ModelCheckpoint(_Monitor):
             self.saved.append(path)
 
 
+class TensorBoard(Callback):
+    """Logs every History entry to TensorBoard as the epoch ends: one scalar per key, tag = the key
+    ('loss', 'val_accuracy', 'lr', 'd_loss' ...), step = the epoch. log_batches=True also logs each
+    batch's values as 'batch/<key>', stepped by the batch count. log_dir: a directory (a
+    rosenblatt.utils.tensorboard.SummaryWriter is made, flushed and closed by the callback) or a
+    SummaryWriter (flushed at the end, left open). Needs tensorboard (pip install rosenblatt[tensorboard])."""
+
+    def __init__(self, log_dir="runs", log_batches=False):
+        if hasattr(log_dir, "add_scalar"):
+            self.writer, self._owned = log_dir, False
+        else:
+            from .utils.tensorboard import SummaryWriter
+
+            self.writer, self._owned = SummaryWriter(log_dir), True
+        self.log_batches = log_batches
+        self.batch_step = 0
+
+    def on_batch_end(self, batch, logs=None):
+        if self.log_batches:
+            for k, v in (logs or {}).items():
+                self.writer.add_scalar("batch/" + k, v, self.batch_step)
+            self.batch_step += 1
+
+    def on_epoch_end(self, epoch, logs=None):
+        for k, v in (logs or {}).items():
+            self.writer.add_scalar(k, v, epoch)
+        self.writer.flush()  # live: TensorBoard sees each epoch as it ends
+
+    def on_train_end(self, logs=None):
+        if self._owned:
+            self.writer.close()
+        else:
+            self.writer.flush()
+
+
+def _with_tensorboard(callbacks, tensorboard):
+    """fit's tensorboard= option: a log dir or a SummaryWriter adds a TensorBoard callback."""
+    callbacks = list(callbacks or ())
+    if tensorboard is not None and tensorboard is not False:
+        callbacks.append(TensorBoard(tensorboard))
+    return callbacks
+
+
 # --- the loop ----------------------------------------------------------------------------------
 
 def _is_plateau(scheduler):
@@ -341,7 +385,7 @@ def _end_epoch(history, callbacks, epoch, logs):
 
 
 def fit(model, train_loader, loss_fn, optimizer, epochs, val_loader=None, metrics=("accuracy",), scheduler=None,
-        callbacks=(), verbose=True, scheduler_monitor=None, scheduler_interval="epoch"):
+        callbacks=(), verbose=True, scheduler_monitor=None, scheduler_interval="epoch", tensorboard=None):
     """Trains `model` for `epochs` epochs and returns a History.
 
     Each epoch runs model.train(), then for every (inputs..., target) batch of train_loader:
@@ -361,7 +405,7 @@ def fit(model, train_loader, loss_fn, optimizer, epochs, val_loader=None, metric
         raise ValueError(f"fit: scheduler_interval must be 'epoch' or 'batch', got {scheduler_interval!r}")
     fns = _metric_fns(metrics, loss_fn)
     history = History()
-    callbacks = list(callbacks or ())
+    callbacks = _with_tensorboard(callbacks, tensorboard)
     plateau = scheduler is not None and _is_plateau(scheduler)
     if plateau and scheduler_interval == "batch":
         raise ValueError("fit: a ReduceLROnPlateau scheduler steps once per epoch (scheduler_interval='epoch')")

@@ -6,7 +6,7 @@ import sys
 
 from .. import _C
 from .._tensor import tensor as _tensor
-from ..train import History, _end_epoch, _start
+from ..train import History, _end_epoch, _start, _with_tensorboard
 from .penalties import gradient_penalty, r1_penalty
 
 __all__ = ["GAN", "ConditionalGAN", "conditioning", "one_hot"]
@@ -220,7 +220,7 @@ class GAN:
         return self.train_step(_first(batch))
 
     # --- the loop ---------------------------------------------------------------------------------
-    def fit(self, loader, epochs, callbacks=(), verbose=True):
+    def fit(self, loader, epochs, callbacks=(), verbose=True, tensorboard=None):
         """Runs train_step over every batch of `loader` (tensors, or tuples whose first element is the
         real batch; ConditionalGAN takes (x, labels)) for `epochs` epochs. Returns a History whose
         history[k] holds the per-epoch means of d_loss, g_loss, d_real and d_fake (History.plot draws
@@ -232,7 +232,7 @@ class GAN:
             raise ValueError(f"fit: epochs must be a non-negative integer, got {epochs!r}")
         history = History()
         history.steps = {k: [] for k in _KEYS}
-        callbacks = list(callbacks or ())
+        callbacks = _with_tensorboard(callbacks, tensorboard)
         quiet, n_batches = _start(callbacks, self, self.g_optimizer, history, loader, verbose)
         for cb in callbacks:
             cb.on_train_begin({})

@@ -22,3 +22,5 @@ def manual_seed_all(seed):
 
 def synchronize(device=None):
     raise RuntimeError("rosenblatt was not built with CUDA enabled")
+
+__all__ = ["device_count", "is_available", "manual_seed", "manual_seed_all", "synchronize"]

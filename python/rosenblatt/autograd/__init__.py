@@ -151,3 +151,6 @@ class inference_mode(_GradModeBase):
 
     def clone(self):
         return self.__class__(self.mode)
+
+__all__ = ["backward", "enable_grad", "grad", "gradcheck", "gradgradcheck", "inference_mode",
+    "is_inference_mode_enabled", "no_grad", "set_grad_enabled"]

@@ -38,3 +38,7 @@ def are_deterministic_algorithms_enabled():
 
 def is_deterministic_algorithms_warn_only_enabled():
     return _deterministic["warn_only"]
+
+__all__ = ["are_deterministic_algorithms_enabled", "cpu", "cuda", "cudnn", "get_float32_matmul_precision",
+    "is_deterministic_algorithms_warn_only_enabled", "mps", "set_float32_matmul_precision",
+    "use_deterministic_algorithms"]

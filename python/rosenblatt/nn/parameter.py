@@ -60,3 +60,5 @@ def _copy_tensor(t):
     if t.grad is not None:
         out.grad = _C.from_numpy(np.array(t.grad.numpy(), copy=True))
     return out
+
+__all__ = ["Buffer", "Parameter"]

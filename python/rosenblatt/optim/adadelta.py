@@ -51,3 +51,5 @@ class Adadelta(Optimizer):
             if st is None:
                 continue
             _adadelta_step(p, None, st["square_avg"], st["acc_delta"], st["step"], lr, rho, eps, wd, maximize)
+
+__all__ = ["Adadelta"]

@@ -63,3 +63,5 @@ class Adagrad(Optimizer):
                     continue
                 st = self._init_state(p, group)
             _adagrad_step(p, None, st["sum"], st["step"], lr, lr_decay, wd, eps, maximize)
+
+__all__ = ["Adagrad"]

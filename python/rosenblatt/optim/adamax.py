@@ -45,3 +45,5 @@ class Adamax(Optimizer):
             if st is None:
                 continue
             _adamax_step(p, None, st["exp_avg"], st["exp_inf"], st["step"], lr, beta1, beta2, eps, wd, maximize)
+
+__all__ = ["Adamax"]

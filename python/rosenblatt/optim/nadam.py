@@ -68,3 +68,5 @@ class NAdam(Optimizer):
                 decoupled,
                 maximize,
             )
+
+__all__ = ["NAdam"]

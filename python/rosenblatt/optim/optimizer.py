@@ -286,3 +286,5 @@ class Optimizer:
 
     def _step_group(self, group):
         raise NotImplementedError
+
+__all__ = ["Optimizer"]

@@ -49,3 +49,5 @@ class RAdam(Optimizer):
             _radam_step(
                 p, None, st["exp_avg"], st["exp_avg_sq"], st["step"], lr, beta1, beta2, eps, wd, decoupled, maximize
             )
+
+__all__ = ["RAdam"]

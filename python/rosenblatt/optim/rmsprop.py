@@ -61,3 +61,5 @@ class RMSprop(Optimizer):
                 centered,
                 maximize,
             )
+
+__all__ = ["RMSprop"]

@@ -46,3 +46,5 @@ class Rprop(Optimizer):
                     continue
                 st["step_size"] = _C.full_like(p, group["lr"])  # the group's lr when p first steps
             _rprop_step(p, None, st["prev"], st["step_size"], st["step"], etaminus, etaplus, lo, hi, maximize)
+
+__all__ = ["Rprop"]

@@ -63,3 +63,5 @@ class SGD(Optimizer):
                 buf = _empty_like(p)
                 if _sgd_step(p, None, buf, lr, momentum, dampening, wd, nesterov, maximize, True):
                     state[p]["momentum_buffer"] = buf
+
+__all__ = ["SGD"]

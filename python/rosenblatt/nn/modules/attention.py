@@ -258,3 +258,5 @@ class MultiheadAttention(Module):
         if self.batch_first and is_batched:
             return out.transpose(1, 0), weights
         return out, weights
+
+__all__ = ["multi_head_attention_forward", "MultiheadAttention"]

@@ -15,3 +15,7 @@ from .sampler import (  # noqa: F401
 def get_worker_info():
     """None: batches are loaded in this process (num_workers > 0 uses threads, not worker processes)."""
     return
+
+__all__ = ["BatchSampler", "ConcatDataset", "DataLoader", "Dataset", "default_collate", "default_convert",
+    "get_worker_info", "IterableDataset", "random_split", "RandomSampler", "Sampler", "SequentialSampler", "Subset",
+    "SubsetRandomSampler", "TensorDataset", "WeightedRandomSampler"]

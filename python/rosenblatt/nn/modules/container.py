@@ -5,6 +5,7 @@ import operator
 from collections import OrderedDict
 from collections import abc as container_abcs
 from itertools import chain, islice
+from typing import Any, Iterable, Iterator, Optional, Union
 
 from ..._C import Tensor
 from ..parameter import Parameter
@@ -24,7 +25,7 @@ def _abs_string_index(idx, n):
 class Sequential(Module):
     """Runs its modules in order; built from modules or from one OrderedDict of named modules."""
 
-    def __init__(self, *args):
+    def __init__(self, *args: Any) -> None:
         super().__init__()
         if len(args) == 1 and isinstance(args[0], OrderedDict):
             for key, module in args[0].items():
@@ -41,16 +42,16 @@ class Sequential(Module):
         idx %= size
         return next(islice(iterator, idx, None))
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: Union[int, slice]) -> Any:
         if isinstance(idx, slice):
             return self.__class__(OrderedDict(list(self._modules.items())[idx]))
         return self._get_item_by_idx(self._modules.values(), idx)
 
-    def __setitem__(self, idx, module):
+    def __setitem__(self, idx: int, module: Module) -> None:
         key = self._get_item_by_idx(self._modules.keys(), idx)
         setattr(self, key, module)
 
-    def __delitem__(self, idx):
+    def __delitem__(self, idx: Union[int, slice]) -> None:
         if isinstance(idx, slice):
             for key in list(self._modules.keys())[idx]:
                 delattr(self, key)
@@ -63,10 +64,10 @@ class Sequential(Module):
         for i, (_, module) in enumerate(items):
             self.add_module(str(i), module)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
-    def __add__(self, other):
+    def __add__(self, other: "Sequential") -> "Sequential":
         if not isinstance(other, Sequential):
             raise ValueError(f"add operator supports only objects of Sequential class, but {type(other)} is given.")
         ret = Sequential()
@@ -74,7 +75,7 @@ class Sequential(Module):
             ret.append(layer)
         return ret
 
-    def __iadd__(self, other):
+    def __iadd__(self, other: "Sequential") -> "Sequential":
         if not isinstance(other, Sequential):
             raise ValueError(f"add operator supports only objects of Sequential class, but {type(other)} is given.")
         for layer in list(other):
@@ -84,14 +85,14 @@ class Sequential(Module):
     def __dir__(self):
         return [k for k in super().__dir__() if not k.isdigit()]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
-    def append(self, module):
+    def append(self, module: Module) -> "Sequential":
         self.add_module(str(len(self)), module)
         return self
 
-    def insert(self, index, module):
+    def insert(self, index: int, module: Module) -> "Sequential":
         if not isinstance(module, Module):
             raise AssertionError(f"module should be of type: {Module}")
         n = len(self._modules)
@@ -107,17 +108,17 @@ class Sequential(Module):
             self.add_module(str(i), m)
         return self
 
-    def extend(self, sequential):
+    def extend(self, sequential: Iterable[Module]) -> "Sequential":
         for layer in sequential:
             self.append(layer)
         return self
 
-    def pop(self, key):
+    def pop(self, key: Union[int, slice]) -> Module:
         v = self[key]
         del self[key]
         return v
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Any:
         for module in self._modules.values():
             input = module(input)
         return input
@@ -126,7 +127,7 @@ class Sequential(Module):
 class ModuleList(Module):
     """Holds submodules in a list; indexing, slicing, append, extend, insert as torch.nn.ModuleList."""
 
-    def __init__(self, modules=None):
+    def __init__(self, modules: Optional[Iterable[Module]] = None) -> None:
         super().__init__()
         if modules is not None:
             self += modules
@@ -134,12 +135,12 @@ class ModuleList(Module):
     def _get_abs_string_index(self, idx):
         return _abs_string_index(idx, len(self))
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: Union[int, slice]) -> Any:
         if isinstance(idx, slice):
             return self.__class__(list(self._modules.values())[idx])
         return self._modules[self._get_abs_string_index(idx)]
 
-    def __setitem__(self, idx, module):
+    def __setitem__(self, idx: int, module: Module) -> None:
         setattr(self, self._get_abs_string_index(idx), module)
 
     def __delitem__(self, idx):
@@ -154,10 +155,10 @@ class ModuleList(Module):
         for i, m in enumerate(modules):
             self.add_module(str(i), m)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
     def __iadd__(self, modules):
@@ -192,7 +193,7 @@ class ModuleList(Module):
     def __dir__(self):
         return [k for k in super().__dir__() if not k.isdigit()]
 
-    def insert(self, index, module):
+    def insert(self, index: int, module: Module) -> None:
         modules = list(self._modules.values())
         modules.insert(index, module)
         for key in list(self._modules):
@@ -200,7 +201,7 @@ class ModuleList(Module):
         for i, m in enumerate(modules):
             self.add_module(str(i), m)
 
-    def append(self, module):
+    def append(self, module: Module) -> "ModuleList":
         self.add_module(str(len(self)), module)
         return self
 
@@ -209,7 +210,7 @@ class ModuleList(Module):
         del self[key]
         return v
 
-    def extend(self, modules):
+    def extend(self, modules: Iterable[Module]) -> "ModuleList":
         if isinstance(modules, (str, bytes)) or not hasattr(modules, "__iter__"):
             raise TypeError("ModuleList.extend should be called with an iterable, but got " + type(modules).__name__)
         offset = len(self)
@@ -221,27 +222,27 @@ class ModuleList(Module):
 class ModuleDict(Module):
     """Holds submodules in an ordered dict keyed by name, as torch.nn.ModuleDict."""
 
-    def __init__(self, modules=None):
+    def __init__(self, modules: Any = None) -> None:
         super().__init__()
         if modules is not None:
             self.update(modules)
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Module:
         return self._modules[key]
 
-    def __setitem__(self, key, module):
+    def __setitem__(self, key: str, module: Module) -> None:
         self.add_module(key, module)
 
     def __delitem__(self, key):
         delattr(self, key)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._modules)
 
-    def __contains__(self, key):
+    def __contains__(self, key: str) -> bool:
         return key in self._modules
 
     def clear(self):
@@ -253,13 +254,13 @@ class ModuleDict(Module):
         del self[key]
         return v
 
-    def keys(self):
+    def keys(self) -> Iterable[str]:
         return self._modules.keys()
 
-    def items(self):
+    def items(self) -> Iterable[tuple[str, Module]]:
         return self._modules.items()
 
-    def values(self):
+    def values(self) -> Iterable[Module]:
         return self._modules.values()
 
     def update(self, modules):
@@ -345,7 +346,7 @@ class ParameterList(Module):
             self.append(value)
         return self
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return "\n".join(_entry_repr(k, p, lambda t: t.dtype) for k, p in enumerate(self))
 
     def __call__(self, *args, **kwargs):
@@ -452,7 +453,7 @@ class ParameterDict(Module):
                     raise ValueError(f"ParameterDict update sequence element #{j} has length {len(p)}; 2 is required")
                 self[p[0]] = p[1]
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return "\n".join(_entry_repr(k, p, _typename) for k, p in self.items())
 
     def __call__(self, input):

@@ -47,34 +47,35 @@ def pixel_unshuffle(input, downscale_factor):
     return x.permute(perm).contiguous().reshape(batch + [c * r * r, h // r, w // r])
 
 
+from ..._C import Tensor  # noqa: E402
 from .module import Module  # noqa: E402
 
 
 class PixelShuffle(Module):
     """Rearranges (*, C*r^2, H, W) into (*, C, H*r, W*r): the sub-pixel upsampling layer."""
 
-    def __init__(self, upscale_factor):
+    def __init__(self, upscale_factor: int) -> None:
         super().__init__()
         self.upscale_factor = upscale_factor
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return pixel_shuffle(input, self.upscale_factor)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"upscale_factor={self.upscale_factor}"
 
 
 class PixelUnshuffle(Module):
     """The inverse of PixelShuffle: (*, C, H*r, W*r) -> (*, C*r^2, H, W)."""
 
-    def __init__(self, downscale_factor):
+    def __init__(self, downscale_factor: int) -> None:
         super().__init__()
         self.downscale_factor = downscale_factor
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return pixel_unshuffle(input, self.downscale_factor)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"downscale_factor={self.downscale_factor}"
 
 __all__ = ["pixel_shuffle", "pixel_unshuffle", "PixelShuffle", "PixelUnshuffle"]

@@ -115,6 +115,8 @@ def _typed(text):
     text = re.sub(r"(-> |: )(?:builtins\.)?(tuple|list|dict)\b(?![\[\w.])", lambda m: "%sbuiltins.%s[%s]" % (
         m.group(1), m.group(2), {"tuple": "typing.Any, ...", "list": "typing.Any", "dict": "typing.Any, typing.Any"}[
             m.group(2)]), text)
+    # a device argument also takes its name ("cpu"), converted implicitly by the binding
+    text = text.replace("device: _device | None = None", "device: _device | builtins.str | None = None")
     # an enum's __repr__ bound twice over: one signature, not two identical overloads
     text = re.sub(r"    @typing\.overload\n(    def [^\n]*\n        \.\.\.\n)    @typing\.overload\n\1", r"\1", text)
     # __eq__/__ne__ return a Tensor (elementwise) or take only their class, as object's do not

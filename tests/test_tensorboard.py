@@ -293,3 +293,18 @@ def test_same_records_as_pytorchs_writer(tmp_path, rng):
         assert (a.height, a.width) == (b.height, b.width)
         assert (_png_pixels(a.encoded_image_string) == _png_pixels(b.encoded_image_string)).all()
     assert ours.Tensors("t/text_summary")[0].tensor_proto == theirs.Tensors("t/text_summary")[0].tensor_proto
+
+
+def test_bad_tensorboard_argument_and_missing_package(tmp_path, monkeypatch):
+    import importlib
+    import sys
+
+    model = nn.Linear(4, 2)
+    with pytest.raises(TypeError, match="log directory or a SummaryWriter"):
+        rb.fit(model, DataLoader(_data(), batch_size=16), nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1),
+               epochs=1, verbose=False, tensorboard=3)
+    monkeypatch.setitem(sys.modules, "tensorboard", None)  # as if it were not installed
+    for name in [k for k in sys.modules if k.startswith("rosenblatt.utils.tensorboard")]:
+        monkeypatch.delitem(sys.modules, name)
+    with pytest.raises(ImportError, match=r"pip install rosenblatt\[tensorboard\]"):
+        importlib.import_module("rosenblatt.utils.tensorboard")

@@ -73,5 +73,15 @@ def main() -> float:
     return accuracy(model, test) + scale * 0.0
 
 
+def fit_with_callbacks(model: nn.Module, loader: DataLoader) -> float:
+    opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    stop = rb.train.EarlyStopping(monitor="loss", patience=2)
+    history = rb.fit(model, loader, nn.CrossEntropyLoss(), opt, epochs=2, callbacks=[stop], verbose=False)
+    return history["loss"][-1]
+
+
 if __name__ == "__main__":
     print(f"accuracy {main():.3f}")
+    x = rb.randn(64, 8)
+    loader = DataLoader(TensorDataset(x, (x[:, 1] > 0).long()), batch_size=16)
+    print(f"loss {fit_with_callbacks(MLP(8, 16, 2), loader):.3f}")

@@ -4,6 +4,7 @@ import os
 import socket
 import time
 from datetime import datetime
+from typing import Any, Optional
 
 from tensorboard.compat.proto.event_pb2 import Event, SessionLog
 from tensorboard.summary.writer.event_file_writer import EventFileWriter
@@ -17,31 +18,31 @@ __all__ = ["FileWriter", "SummaryWriter"]
 class FileWriter:
     """One event file in `log_dir`: Summary protos wrapped in Events with a step and a wall time."""
 
-    def __init__(self, log_dir, max_queue=10, flush_secs=120, filename_suffix=""):
+    def __init__(self, log_dir: Any, max_queue: int = 10, flush_secs: float = 120, filename_suffix: str = "") -> None:
         self.event_writer = EventFileWriter(str(log_dir), max_queue, flush_secs, filename_suffix)
 
-    def get_logdir(self):
+    def get_logdir(self) -> str:
         return self.event_writer.get_logdir()
 
-    def add_event(self, event, step=None, walltime=None):
+    def add_event(self, event: Event, step: Any = None, walltime: Optional[float] = None) -> None:
         event.wall_time = time.time() if walltime is None else walltime
         if step is not None:
             event.step = int(step)  # numpy and tensor steps too
         self.event_writer.add_event(event)
 
-    def add_summary(self, summary, global_step=None, walltime=None):
+    def add_summary(self, summary: Any, global_step: Any = None, walltime: Optional[float] = None) -> None:
         self.add_event(Event(summary=summary), global_step, walltime)
 
-    def add_graph(self, graph_def, walltime=None):
+    def add_graph(self, graph_def: Any, walltime: Optional[float] = None) -> None:
         self.add_event(Event(graph_def=graph_def.SerializeToString()), None, walltime)
 
-    def flush(self):
+    def flush(self) -> None:
         self.event_writer.flush()
 
-    def close(self):
+    def close(self) -> None:
         self.event_writer.close()
 
-    def reopen(self):
+    def reopen(self) -> None:
         self.event_writer.reopen()
 
 
@@ -49,7 +50,8 @@ class SummaryWriter:
     """Writes TensorBoard event files to log_dir (default runs/<date>_<host><comment>), as
     torch.utils.tensorboard.SummaryWriter: values may be rosenblatt tensors, numpy arrays or numbers."""
 
-    def __init__(self, log_dir=None, comment="", purge_step=None, max_queue=10, flush_secs=120, filename_suffix=""):
+    def __init__(self, log_dir: Any = None, comment: str = "", purge_step: Optional[int] = None, max_queue: int = 10,
+                 flush_secs: float = 120, filename_suffix: str = "") -> None:
         if not log_dir:
             log_dir = os.path.join("runs", datetime.now().strftime("%b%d_%H-%M-%S") + "_" + socket.gethostname()
                                    + comment)
@@ -62,7 +64,7 @@ class SummaryWriter:
         self._get_file_writer()
         self.default_bins = _summary.default_bins()
 
-    def _get_file_writer(self):
+    def _get_file_writer(self) -> FileWriter:
         """The run's FileWriter, (re)created after close()."""
         if self.all_writers is None or self.file_writer is None:
             self.file_writer = FileWriter(self.log_dir, self.max_queue, self.flush_secs, self.filename_suffix)
@@ -75,15 +77,16 @@ class SummaryWriter:
                 self.purge_step = None
         return self.file_writer
 
-    def get_logdir(self):
+    def get_logdir(self) -> str:
         return self.log_dir
 
-    def add_scalar(self, tag, scalar_value, global_step=None, walltime=None, new_style=False,
-                   double_precision=False):
+    def add_scalar(self, tag: str, scalar_value: Any, global_step: Any = None, walltime: Optional[float] = None,
+                   new_style: bool = False, double_precision: bool = False) -> None:
         summary = _summary.scalar(tag, scalar_value, new_style=new_style, double_precision=double_precision)
         self._get_file_writer().add_summary(summary, global_step, walltime)
 
-    def add_scalars(self, main_tag, tag_scalar_dict, global_step=None, walltime=None):
+    def add_scalars(self, main_tag: str, tag_scalar_dict: dict[str, Any], global_step: Any = None,
+                    walltime: Optional[float] = None) -> None:
         """Each tag's value under main_tag in its own run, <log_dir>/<main_tag>_<tag>, so TensorBoard
         draws them in one chart."""
         walltime = time.time() if walltime is None else walltime
@@ -96,43 +99,51 @@ class SummaryWriter:
                                                            self.filename_suffix)
             fw.add_summary(_summary.scalar(main_tag, value), global_step, walltime)
 
-    def add_histogram(self, tag, values, global_step=None, bins="tensorflow", walltime=None, max_bins=None):
+    def add_histogram(self, tag: str, values: Any, global_step: Any = None, bins: Any = "tensorflow",
+                      walltime: Optional[float] = None, max_bins: Optional[int] = None) -> None:
         if isinstance(bins, str) and bins == "tensorflow":
             bins = self.default_bins
         self._get_file_writer().add_summary(_summary.histogram(tag, values, bins, max_bins=max_bins),
                                             global_step, walltime)
 
-    def add_histogram_raw(self, tag, min, max, num, sum, sum_squares, bucket_limits, bucket_counts,  # noqa: A002
-                          global_step=None, walltime=None):
+    def add_histogram_raw(self, tag: str, min: float, max: float, num: int, sum: float, sum_squares: float,  # noqa: A002
+                          bucket_limits: Any, bucket_counts: Any, global_step: Any = None,
+                          walltime: Optional[float] = None) -> None:
         if len(bucket_limits) != len(bucket_counts):
             raise ValueError("len(bucket_limits) != len(bucket_counts), see the document.")
         summary = _summary.histogram_raw(tag, min, max, num, sum, sum_squares, bucket_limits, bucket_counts)
         self._get_file_writer().add_summary(summary, global_step, walltime)
 
-    def add_image(self, tag, img_tensor, global_step=None, walltime=None, dataformats="CHW"):
+    def add_image(self, tag: str, img_tensor: Any, global_step: Any = None, walltime: Optional[float] = None,
+                  dataformats: str = "CHW") -> None:
         self._get_file_writer().add_summary(_summary.image(tag, img_tensor, dataformats), global_step, walltime)
 
-    def add_images(self, tag, img_tensor, global_step=None, walltime=None, dataformats="NCHW"):
+    def add_images(self, tag: str, img_tensor: Any, global_step: Any = None, walltime: Optional[float] = None,
+                   dataformats: str = "NCHW") -> None:
         self._get_file_writer().add_summary(_summary.image(tag, img_tensor, dataformats), global_step, walltime)
 
-    def add_figure(self, tag, figure, global_step=None, close=True, walltime=None):
+    def add_figure(self, tag: str, figure: Any, global_step: Any = None, close: bool = True,
+                   walltime: Optional[float] = None) -> None:
         """A matplotlib figure (or a list of them, tiled) rendered by the Agg backend, as an image."""
         if isinstance(figure, list):
             self.add_image(tag, _render_figures(figure, close), global_step, walltime, dataformats="NCHW")
         else:
             self.add_image(tag, _render_figures([figure], close)[0], global_step, walltime, dataformats="CHW")
 
-    def add_text(self, tag, text_string, global_step=None, walltime=None):
+    def add_text(self, tag: str, text_string: str, global_step: Any = None, walltime: Optional[float] = None) -> None:
         self._get_file_writer().add_summary(_summary.text(tag, text_string), global_step, walltime)
 
-    def add_graph(self, model, input_to_model=None, verbose=False, use_strict_trace=True):
+    def add_graph(self, model: Any, input_to_model: Any = None, verbose: bool = False,
+                  use_strict_trace: bool = True) -> None:
         """The module tree as a graph (see _graph.py): one node per leaf-module call with its
         parameter and output shapes; needs input_to_model to run the model once."""
         if input_to_model is None:
             raise ValueError("add_graph: rosenblatt builds the graph by running the model: pass input_to_model")
         self._get_file_writer().add_graph(module_graph(model, input_to_model))
 
-    def add_hparams(self, hparam_dict, metric_dict, hparam_domain_discrete=None, run_name=None, global_step=None):
+    def add_hparams(self, hparam_dict: dict[str, Any], metric_dict: dict[str, Any],
+                    hparam_domain_discrete: Optional[dict[str, list[Any]]] = None, run_name: Optional[str] = None,
+                    global_step: Any = None) -> None:
         """The hyperparameters and their metrics, in the sub-run <log_dir>/<run_name> (default: the
         time), for TensorBoard's HPARAMS tab; metric_dict's values are logged there as scalars too."""
         if type(hparam_dict) is not dict or type(metric_dict) is not dict:
@@ -145,22 +156,22 @@ class SummaryWriter:
             for k, v in metric_dict.items():
                 w.add_scalar(k, v, global_step)
 
-    def flush(self):
+    def flush(self) -> None:
         if self.all_writers is not None:
             for w in self.all_writers.values():
                 w.flush()
 
-    def close(self):
+    def close(self) -> None:
         if self.all_writers is not None:
             for w in self.all_writers.values():
                 w.flush()
                 w.close()
         self.file_writer = self.all_writers = None
 
-    def __enter__(self):
+    def __enter__(self) -> "SummaryWriter":
         return self
 
-    def __exit__(self, exc_type, exc_val, exc_tb):
+    def __exit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
         self.close()
 
 

@@ -121,7 +121,7 @@ class Mish(_Inplace):
 class Hardsigmoid(_Inplace):
     _fn = "hardsigmoid"
 
-    def extra_repr(self):  # torch's prints no inplace=True for these two
+    def extra_repr(self) -> str:  # torch's prints no inplace=True for these two
         return ""
 
 

@@ -205,7 +205,7 @@ class ModuleList(Module):
         self.add_module(str(len(self)), module)
         return self
 
-    def pop(self, key):
+    def pop(self, key: Any) -> Any:
         v = self[key]
         del self[key]
         return v
@@ -245,11 +245,11 @@ class ModuleDict(Module):
     def __contains__(self, key: str) -> bool:
         return key in self._modules
 
-    def clear(self):
+    def clear(self) -> Any:
         for key in list(self._modules):
             delattr(self, key)
 
-    def pop(self, key):
+    def pop(self, key: Any) -> Any:
         v = self[key]
         del self[key]
         return v
@@ -263,7 +263,7 @@ class ModuleDict(Module):
     def values(self) -> Iterable[Module]:
         return self._modules.values()
 
-    def update(self, modules):
+    def update(self, modules: Any) -> Any:
         if isinstance(modules, (OrderedDict, ModuleDict, dict)) or hasattr(modules, "items"):
             for key, module in modules.items():
                 self[key] = module
@@ -295,7 +295,7 @@ def _entry_repr(k, p, type_name):
 class ParameterList(Module):
     """Holds parameters in a list, registered as "0", "1", ...; a plain tensor is wrapped in Parameter."""
 
-    def __init__(self, values=None):
+    def __init__(self, values: Any = None) -> None:
         super().__init__()
         self._size = 0
         if values is not None:
@@ -304,7 +304,7 @@ class ParameterList(Module):
     def _get_abs_string_index(self, idx):
         return _abs_string_index(idx, len(self))
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: Any) -> Any:
         if isinstance(idx, slice):
             out = self.__class__()
             for i in range(*idx.indices(len(self))):
@@ -319,10 +319,10 @@ class ParameterList(Module):
             param = Parameter(param)
         setattr(self, idx, param)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self._size
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return iter(self[i] for i in range(len(self)))
 
     def __iadd__(self, parameters):
@@ -331,13 +331,13 @@ class ParameterList(Module):
     def __dir__(self):
         return [k for k in super().__dir__() if not k.isdigit()]
 
-    def append(self, value):
+    def append(self, value: Any) -> Any:
         new_idx = len(self)
         self._size += 1
         self[new_idx] = value
         return self
 
-    def extend(self, values):
+    def extend(self, values: Any) -> Any:
         # a Tensor is iterable, but is never unpacked here
         if not isinstance(values, container_abcs.Iterable) or isinstance(values, Tensor):
             raise TypeError("ParameterList.extend should be called with an iterable, but got "
@@ -349,14 +349,14 @@ class ParameterList(Module):
     def extra_repr(self) -> str:
         return "\n".join(_entry_repr(k, p, lambda t: t.dtype) for k, p in enumerate(self))
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("ParameterList should not be called.")
 
 
 class ParameterDict(Module):
     """Holds parameters keyed by string, registered under their keys; a plain tensor is wrapped in Parameter."""
 
-    def __init__(self, parameters=None):
+    def __init__(self, parameters: Any = None) -> None:
         super().__init__()
         self._keys = {}
         if parameters is not None:
@@ -368,7 +368,7 @@ class ParameterDict(Module):
                             f"(type is '{type(key).__name__}'). Open an issue on github if you need non-string keys.")
         return key
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: Any) -> Any:
         return getattr(self, self._key_to_attr(key))
 
     def __setitem__(self, key, value):
@@ -383,10 +383,10 @@ class ParameterDict(Module):
         del self._keys[key]
         delattr(self, self._key_to_attr(key))
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._keys)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return iter(self._keys)
 
     def __reversed__(self):
@@ -395,46 +395,46 @@ class ParameterDict(Module):
     def __contains__(self, key):
         return key in self._keys
 
-    def copy(self):
+    def copy(self) -> Any:
         return ParameterDict(OrderedDict((k, self[k]) for k in self._keys))
 
-    def setdefault(self, key, default=None):
+    def setdefault(self, key: Any, default: Any = None) -> Any:
         if key not in self:
             self[key] = default
         return self[key]
 
-    def clear(self):
+    def clear(self) -> Any:
         for k in self._keys.copy():
             del self[k]
 
-    def pop(self, key):
+    def pop(self, key: Any) -> Any:
         v = self[key]
         del self[key]
         return v
 
-    def popitem(self):
+    def popitem(self) -> Any:
         k, _ = self._keys.popitem()
         self._keys[k] = None  # back for the lookup and delete below
         val = self[k]
         del self[k]
         return k, val
 
-    def get(self, key, default=None):
+    def get(self, key: Any, default: Any = None) -> Any:
         return self[key] if key in self else default
 
-    def fromkeys(self, keys, default=None):
+    def fromkeys(self, keys: Any, default: Any = None) -> Any:
         return ParameterDict((k, default) for k in keys)
 
-    def keys(self):
+    def keys(self) -> Any:
         return self._keys.keys()
 
-    def items(self):
+    def items(self) -> Any:
         return ((k, self[k]) for k in self._keys)
 
-    def values(self):
+    def values(self) -> Any:
         return (self[k] for k in self._keys)
 
-    def update(self, parameters):
+    def update(self, parameters: Any) -> Any:
         if not isinstance(parameters, container_abcs.Iterable):
             raise TypeError("ParametersDict.update should be called with an iterable of key/value pairs, but got "
                             + type(parameters).__name__)
@@ -456,7 +456,7 @@ class ParameterDict(Module):
     def extra_repr(self) -> str:
         return "\n".join(_entry_repr(k, p, _typename) for k, p in self.items())
 
-    def __call__(self, input):
+    def __call__(self, input: Tensor) -> Any:
         raise RuntimeError("ParameterDict should not be called.")
 
     def __or__(self, other):

@@ -1,5 +1,8 @@
 """CosineSimilarity and PairwiseDistance: the modules of F.cosine_similarity and F.pairwise_distance
 (cpp/ops/distance.cpp), with torch.nn's attribute names (PairwiseDistance keeps p as `norm`)."""
+from typing import Any
+
+from ..._C import Tensor
 from .. import functional as F
 from .module import Module
 
@@ -14,7 +17,7 @@ class CosineSimilarity(Module):
         self.dim = dim
         self.eps = eps
 
-    def forward(self, x1, x2):
+    def forward(self, x1: Any, x2: Any) -> Tensor:
         return F._nn.cosine_similarity(x1, x2, self.dim, self.eps)
 
 
@@ -27,5 +30,5 @@ class PairwiseDistance(Module):
         self.eps = eps
         self.keepdim = keepdim
 
-    def forward(self, x1, x2):
+    def forward(self, x1: Any, x2: Any) -> Tensor:
         return F._nn.pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)

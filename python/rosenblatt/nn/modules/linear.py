@@ -79,7 +79,7 @@ class Bilinear(Module):
         if self.bias is not None:
             init.uniform_(self.bias, -bound, bound)
 
-    def forward(self, input1, input2):
+    def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
         return F._nn.bilinear(input1, input2, self.weight, self.bias)
 
     def extra_repr(self) -> str:

@@ -6,6 +6,7 @@ import warnings
 from typing import Any
 
 from ... import _C
+from ..._C import Tensor
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
@@ -77,7 +78,7 @@ class RNNCell(RNNCellBase):
         super().__init__(input_size, hidden_size, bias, num_chunks=1, device=device, dtype=dtype)
         self.nonlinearity = nonlinearity
 
-    def forward(self, input, hx=None):
+    def forward(self, input: Tensor, hx: Any = None) -> Any:
         input, hx, batched = self._prepare(input, hx, "RNNCell")
         f = _nn.rnn_tanh_cell if self.nonlinearity == "tanh" else _nn.rnn_relu_cell
         ret = f(input, hx, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
@@ -89,7 +90,7 @@ class LSTMCell(RNNCellBase):
                  dtype: Any = None) -> None:
         super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
 
-    def forward(self, input, hx=None):
+    def forward(self, input: Tensor, hx: Any = None) -> Any:
         if input.dim() not in (1, 2):
             raise ValueError(f"LSTMCell: Expected input to be 1D or 2D, got {input.dim()}D instead")
         if hx is not None:
@@ -108,7 +109,7 @@ class GRUCell(RNNCellBase):
                  dtype: Any = None) -> None:
         super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
 
-    def forward(self, input, hx=None):
+    def forward(self, input: Tensor, hx: Any = None) -> Any:
         input, hx, batched = self._prepare(input, hx, "GRUCell")
         ret = _nn.gru_cell(input, hx, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
         return ret if batched else ret.squeeze(0)
@@ -180,14 +181,14 @@ class RNNBase(Module):
         self.reset_parameters()
 
     @property
-    def all_weights(self):
+    def all_weights(self) -> Any:
         return [[getattr(self, w) for w in ws] for ws in self._all_weights]
 
     @property
     def _flat_weights(self):
         return [getattr(self, w) for w in self._flat_weights_names]
 
-    def flatten_parameters(self):
+    def flatten_parameters(self) -> Any:
         """No-op (torch packs weights for cuDNN here)."""
 
     def reset_parameters(self) -> None:
@@ -255,7 +256,7 @@ class RNNBase(Module):
                 x = F.dropout(x, self.dropout, True)
         return x, _C.stack(hs, 0), (_C.stack(cs, 0) if cs else None)
 
-    def forward(self, input, hx=None):
+    def forward(self, input: Tensor, hx: Any = None) -> Any:
         from ..utils.rnn import PackedSequence, _packed_to_padded, _padded_to_packed
         lstm = self.mode == "LSTM"
         if lstm and hx is not None and not isinstance(hx, (tuple, list)):

@@ -83,8 +83,8 @@ class Embedding(_Table):
         return s.format(**self.__dict__)
 
     @classmethod
-    def from_pretrained(cls, embeddings, freeze=True, padding_idx=None, max_norm=None, norm_type=2.0,
-                        scale_grad_by_freq=False, sparse=False):
+    def from_pretrained(cls: Any, embeddings: Any, freeze: Any = True, padding_idx: Any = None, max_norm: Any = None,
+                        norm_type: Any = 2.0, scale_grad_by_freq: Any = False, sparse: Any = False) -> Any:
         assert embeddings.dim() == 2, "Embeddings parameter is expected to be 2-dimensional"
         rows, cols = embeddings.shape
         return cls(num_embeddings=rows, embedding_dim=cols, _weight=embeddings, _freeze=freeze,
@@ -119,7 +119,7 @@ class EmbeddingBag(_Table):
         self.sparse = sparse
         self.include_last_offset = include_last_offset
 
-    def forward(self, input, offsets=None, per_sample_weights=None):
+    def forward(self, input: Tensor, offsets: Any = None, per_sample_weights: Any = None) -> Any:
         return F.embedding_bag(input, self.weight, offsets, self.max_norm, self.norm_type, self.scale_grad_by_freq,
                                self.mode, self.sparse, per_sample_weights, self.include_last_offset,
                                self.padding_idx)
@@ -138,8 +138,9 @@ class EmbeddingBag(_Table):
         return s.format(**{k: repr(v) for k, v in self.__dict__.items()})
 
     @classmethod
-    def from_pretrained(cls, embeddings, freeze=True, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
-                        mode="mean", sparse=False, include_last_offset=False, padding_idx=None):
+    def from_pretrained(cls: Any, embeddings: Any, freeze: Any = True, max_norm: Any = None, norm_type: Any = 2.0,
+                        scale_grad_by_freq: Any = False, mode: Any = "mean", sparse: Any = False,
+                        include_last_offset: Any = False, padding_idx: Any = None) -> Any:
         if embeddings.dim() != 2:
             raise AssertionError("Embeddings parameter is expected to be 2-dimensional")
         rows, cols = embeddings.shape

@@ -308,3 +308,16 @@ def test_bad_tensorboard_argument_and_missing_package(tmp_path, monkeypatch):
         monkeypatch.delitem(sys.modules, name)
     with pytest.raises(ImportError, match=r"pip install rosenblatt\[tensorboard\]"):
         importlib.import_module("rosenblatt.utils.tensorboard")
+
+
+def test_srgan_fit_logs_its_losses_per_epoch(tmp_path):
+    rb.manual_seed(3)
+    sr = rb.gan.SRGAN(channels=1, scale=2, features=8, n_blocks=1)
+    high = rb.rand(4, 1, 8, 8)
+    batches = [(rb.nn.functional.avg_pool2d(high, 2), high)] * 2
+    hist = sr.fit(batches, 2, verbose=False, tensorboard=str(tmp_path))
+    acc = _read(tmp_path)
+    assert set(acc.Tags()["scalars"]) == set(hist.history) and "content" in hist.history
+    for k, values in hist.history.items():
+        assert [s for s, _ in _scalars(acc, k)] == [1, 2]
+        assert [v for _, v in _scalars(acc, k)] == pytest.approx(values, rel=1e-6), k

@@ -5,7 +5,7 @@ import sys
 from typing import Any
 
 from .. import _C
-from ..train import History
+from ..train import History, _with_tensorboard
 from .trainer import _bce_logits, _mean_sigmoid, _no_grad, _progress
 
 __all__ = ["SRGAN", "srgan_generator", "srgan_discriminator"]
@@ -142,7 +142,7 @@ class SRGAN:
         out["g_loss"] = float(g_loss.item())
         return out
 
-    def fit(self, loader: Any, epochs: Any, verbose: Any = True) -> Any:
+    def fit(self, loader: Any, epochs: Any, verbose: Any = True, tensorboard: Any = None) -> Any:
         """train_step over every (low, high) batch of `loader` for `epochs` epochs. Returns a History
         whose history[k] holds per-epoch means of content, g_loss, d_loss, d_real, d_fake and
         history.steps[k] the per-step values. verbose: a tqdm bar per epoch, on a terminal only."""
@@ -150,6 +150,7 @@ class SRGAN:
             raise ValueError(f"fit: epochs must be a non-negative integer, got {epochs!r}")
         history = History()
         history.steps = {k: [] for k in _KEYS}
+        (tb,) = _with_tensorboard((), tensorboard) or (None,)
         quiet = not verbose or not (hasattr(sys.stdout, "isatty") and sys.stdout.isatty())
         try:
             n_batches = len(loader)
@@ -173,7 +174,12 @@ class SRGAN:
             finally:
                 if bar is not None:
                     bar.close()
-            history._log(epoch, {k: (sums[k] / count if count else math.nan) for k in _KEYS})
+            logs = {k: (sums[k] / count if count else math.nan) for k in _KEYS}
+            history._log(epoch, logs)
+            if tb is not None:
+                tb.on_epoch_end(epoch, logs)
+        if tb is not None:
+            tb.on_train_end()
         return history
 
     def upscale(self, low: Any) -> Any:

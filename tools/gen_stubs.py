@@ -122,6 +122,17 @@ def _typed(text):
     # __eq__/__ne__ return a Tensor (elementwise) or take only their class, as object's do not
     text = re.sub(r"(    @typing\.overload)(\n    def __(eq|ne)__\(self, arg0: (Tensor|_device)\))",
                   r"\1  # type: ignore[override]\2", text)
+    # Tensor: in-place methods return the tensor itself (bound as py::object, so stubgen says Any),
+    # .grad is a tensor or None, .item() a Python number, .shape a tuple of ints (rosenblatt.Size)
+    start, end = text.find("class Tensor:"), text.find("\nclass ", text.find("class Tensor:") + 1)
+    if start >= 0:
+        cls = re.sub(r"(    def (?:\w+_|__i\w+__)\(self.*\)) -> typing\.Any:", r"\1 -> Tensor:", text[start:end])
+        cls = cls.replace("    def grad(self) -> typing.Any:", "    def grad(self) -> Tensor | None:")
+        cls = cls.replace("    def item(self) -> typing.Any:",
+                          "    def item(self) -> builtins.bool | builtins.int | builtins.float:")
+        cls = cls.replace("    def shape(self) -> typing.Any:",
+                          "    def shape(self) -> builtins.tuple[builtins.int, ...]:")
+        text = text[:start] + cls + text[end:]
     # the submodules name the core's classes as rosenblatt._C.X: imported from it instead
     used = sorted(set(re.findall(r"\brosenblatt\._C\.(\w+)", text)))
     header = "import builtins\n"
@@ -129,7 +140,9 @@ def _typed(text):
         text = re.sub(r"\brosenblatt\._C\.(\w+)", r"\1", text).replace("import rosenblatt._C\n", "")
         header += f"from rosenblatt._C import {', '.join(used)}\n"
     if "Number" in text:
-        header += "Number: typing.TypeAlias = typing.Union[builtins.bool, builtins.int, builtins.float]\n"
+        # what the binding's Scalar caster takes: Python numbers and numpy scalars
+        header += ("Number: typing.TypeAlias = typing.Union[builtins.bool, builtins.int, builtins.float, "
+                   "numpy.bool_, numpy.number[typing.Any]]\n")
     if "class dtype" in text:
         text += "_dtype: typing.TypeAlias = dtype\n_device: typing.TypeAlias = device\n"
     elif "_dtype" in text or "_device" in text:

@@ -3,6 +3,8 @@
 import os
 import tempfile
 
+import numpy as np
+
 import rosenblatt as rb
 from rosenblatt import nn, optim
 from rosenblatt.nn import functional as F
@@ -69,7 +71,12 @@ def main() -> float:
     total.backward()
     grad = w.grad
     assert grad is not None and z.dtype == rb.float32 and w.device == rb.device("cpu")
-    scale: float = total.item() * lr + running * 0.0
+    w.grad = None
+    z += 1
+    z.mul_(np.float32(2.0)).clamp_(0, 10)
+    n_rows: int = x.shape[0]
+    first: float = z[0].item() + n_rows * 0
+    scale: float = total.item() * lr + running * 0.0 + first * 0.0
     return accuracy(model, test) + scale * 0.0
 
 

@@ -1,6 +1,7 @@
 """Python-level parts of Tensor: construction from Python data, Size, repr, conversions and
 backward. Everything hot stays in C++; these are the methods whose work is Python objects."""
 import builtins
+from typing import Any
 
 import numpy as np
 
@@ -14,7 +15,7 @@ class Size(tuple):
     def __repr__(self):
         return f"rosenblatt.Size({list(self)})"
 
-    def numel(self):
+    def numel(self) -> int:
         n = 1
         for s in self:
             n *= s
@@ -73,7 +74,7 @@ def _check_device(device):
         raise RuntimeError(f"device {device} is not available in this build (tensors live on cpu)")
 
 
-def tensor(data, *, dtype=None, device=None, requires_grad=False):
+def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: Any = False) -> Tensor:
     """Copies `data` (nested lists, numbers, numpy arrays, tensors) into a new tensor."""
     _check_device(device)
     if dtype is None and isinstance(data, Tensor):
@@ -86,7 +87,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False):
     return t
 
 
-def as_tensor(data, dtype=None, device=None):
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     """Like tensor(), but shares memory with a tensor or numpy array when no conversion is needed."""
     _check_device(device)
     if isinstance(data, Tensor):

@@ -5,6 +5,7 @@ import gzip
 import importlib.resources
 import os
 import zlib
+from typing import Any
 
 import numpy as np
 
@@ -23,7 +24,7 @@ def _digits_table():
     return table
 
 
-def load_digits(split=None, test_fraction=0.2, seed=0):
+def load_digits(split: Any = None, test_fraction: Any = 0.2, seed: Any = 0) -> Any:
     """The bundled UCI handwritten digits (1797 images of 8x8 pixels, labels 0..9).
 
     Returns (images, labels): images a float32 tensor (N, 1, 8, 8) with pixels scaled to [0, 1]
@@ -57,7 +58,7 @@ _IDX_TYPES = {
 }
 
 
-def read_idx(path):
+def read_idx(path: Any) -> Any:
     """Reads an IDX file (the format of MNIST and Fashion-MNIST), gzip-compressed or raw.
 
     Returns a tensor of the file's shape in the file's type, as torchvision reads it: uint8 for

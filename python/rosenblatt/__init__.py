@@ -45,13 +45,16 @@ from .train import fit  # noqa: E402,F401
 # isort: split
 from . import onnx  # noqa: E402,F401  (rosenblatt.onnx.export; needs the onnx package only when called)
 
-__all__ = ["are_deterministic_algorithms_enabled", "as_tensor", "autograd", "backends", "bool", "compile",
-    "compiler", "cuda", "datasets", "device", "double", "dtype", "enable_grad", "fit", "float", "float16", "float32",
-    "float64", "bfloat16", "half", "int", "int8", "int16", "int32", "short", "uint8", "from_numpy", "gan", "get_float32_matmul_precision", "get_printoptions", "get_rng_state", "inference_mode",
-    "initial_seed", "int64", "is_deterministic_algorithms_warn_only_enabled", "is_grad_enabled",
-    "is_inference_mode_enabled", "jit", "load", "long", "manual_seed", "nn", "no_grad", "onnx", "optim",
-    "Perceptron",     "printoptions", "random", "save", "seed", "set_float32_matmul_precision", "set_grad_enabled", "set_printoptions",
-    "set_rng_state", "show_config", "Size", "Tensor", "tensor", "train", "use_deterministic_algorithms", "utils"]
+__all__ = [
+    "are_deterministic_algorithms_enabled", "as_tensor", "autograd", "backends", "bool", "compile", "compiler",
+    "cuda", "datasets", "device", "double", "dtype", "enable_grad", "fit", "float", "float16", "float32", "float64",
+    "bfloat16", "half", "int", "int8", "int16", "int32", "short", "uint8", "from_numpy", "gan",
+    "get_float32_matmul_precision", "get_printoptions", "get_rng_state", "inference_mode", "initial_seed", "int64",
+    "is_deterministic_algorithms_warn_only_enabled", "is_grad_enabled", "is_inference_mode_enabled", "jit", "load",
+    "long", "manual_seed", "nn", "no_grad", "onnx", "optim", "Perceptron", "printoptions", "random", "save", "seed",
+    "set_float32_matmul_precision", "set_grad_enabled", "set_printoptions", "set_rng_state", "show_config", "Size",
+    "Tensor", "tensor", "train", "use_deterministic_algorithms", "utils"
+]
 import typing as _typing  # noqa: E402
 
 if _typing.TYPE_CHECKING:  # the stub of the extension lists its names

@@ -1,0 +1,368 @@
+// Norms, the addmm family, cdist, pointwise extras and nan-aware / paired reductions, as torch defines them,
+// built from differentiable primitives (DESIGN: a composite op gets every order of gradient from its parts).
+#include <cmath>
+#include <limits>
+
+#include "op_common.h"
+#include "rosenblatt/ops.h"
+#include "rosenblatt/ops/composite.h"
+
+namespace rb {
+namespace {
+
+// f(s) where s != 0, and 0 (with a zero gradient) where s == 0: PyTorch's norm backward gives a zero
+// norm a zero gradient. f only ever sees the safe value 1 there, so no 0 * inf reaches the gradient.
+template <class F>
+Tensor where_nonzero(const Tensor& s, F f) {
+  Tensor zero = binary(BinaryOp::Eq, s, Scalar(0.0));
+  return masked_fill(f(masked_fill(s, zero, Scalar(1.0))), zero, Scalar(0.0));
+}
+
+// PyTorch's scalar-type names in messages ("Long", "Int", ...).
+const char* torch_type(DType t) {
+  switch (t) {
+    case DType::Bool: return "Bool";
+    case DType::Int64: return "Long";
+    case DType::Float32: return "Float";
+    case DType::Float64: return "Double";
+    case DType::UInt8: return "Byte";
+    case DType::Int8: return "Char";
+    case DType::Int16: return "Short";
+    case DType::Int32: return "Int";
+    case DType::Float16: return "Half";
+    case DType::BFloat16: return "BFloat16";
+  }
+  return "?";
+}
+
+bool is_one(const Scalar& s) { return s.is_floating() ? s.f == 1.0 : s.i == 1; }
+bool is_zero(const Scalar& s) { return s.is_floating() ? s.f == 0.0 : s.i == 0; }
+
+// beta * input + alpha * prod, skipping the multiplications by one; beta == 0 drops input's values but still
+// checks that it broadcasts to prod's shape.
+Tensor beta_alpha(const Tensor& input, const Tensor& prod, const Scalar& beta, const Scalar& alpha,
+                  const char* op) {
+  Tensor p = is_one(alpha) ? prod : mul(prod, alpha);
+  Shape out = broadcast_shapes(input.shape(), prod.shape());
+  RB_CHECK(out == prod.shape(), Error, op, ": the input of shape ", input.shape(),
+           " does not broadcast to the product's shape ", prod.shape());
+  if (is_zero(beta)) return p;
+  return add(is_one(beta) ? input : mul(input, beta), p);
+}
+
+Tensor float_of(const Tensor& x) { return is_floating(x.dtype()) ? x : to_dtype(x, DType::Float32); }
+
+Tensor isnan(const Tensor& x) { return classify(FloatClass::IsNan, x); }
+
+Dims all_dims(const Tensor& x) {
+  Dims d(x.dim());
+  for (int64_t i = 0; i < x.dim(); ++i) d[i] = i;
+  return d;
+}
+
+}  // namespace
+
+// ---- norms ----
+
+Tensor linalg_vector_norm(const Tensor& x, double p, const Dims& dims, bool keepdim) {
+  RB_CHECK(is_floating(x.dtype()), Error,
+           "linalg.vector_norm: Expected a floating point or complex tensor as input. Got ", torch_type(x.dtype()));
+  if (p == 2)
+    return where_nonzero(sum(mul(x, x), dims, keepdim), [](const Tensor& s) { return unary(UnaryOp::Sqrt, s); });
+  if (p == 1) return sum(unary(UnaryOp::Abs, x), dims, keepdim);
+  if (std::isinf(p)) {
+    RB_CHECK(x.numel() > 0 || !dims.empty(), Error, "linalg.vector_norm cannot compute the ", p > 0 ? "inf" : "-inf",
+             " norm on an empty tensor because the operation does not have an identity");
+    return p > 0 ? amax(unary(UnaryOp::Abs, x), dims, keepdim) : amin(unary(UnaryOp::Abs, x), dims, keepdim);
+  }
+  if (p == 0) return sum(to_dtype(binary(BinaryOp::Ne, x.detach(), Scalar(0.0)), x.dtype()), dims, keepdim);
+  Tensor s = sum(binary(BinaryOp::Pow, unary(UnaryOp::Abs, x), Scalar(p)), dims, keepdim);
+  return where_nonzero(s, [p](const Tensor& v) { return binary(BinaryOp::Pow, v, Scalar(1.0 / p)); });
+}
+
+Tensor linalg_matrix_norm(const Tensor& x, const std::string& ord, Dims dims, bool keepdim) {
+  RB_CHECK(ord == "fro" || ord == "nuc", Error, "linalg.matrix_norm: Order ", ord, " not supported.");
+  RB_CHECK(ord == "fro", NotImplementedError, "linalg.matrix_norm: ord='nuc' needs an SVD, which rosenblatt lacks");
+  RB_CHECK(x.dim() >= 2, Error, "linalg.matrix_norm: The input tensor A must have at least 2 dimensions.");
+  RB_CHECK(dims.size() == 2, Error, "linalg.matrix_norm: dim must be a 2-tuple. Got ", dims.size(), " dims");
+  return linalg_vector_norm(x, 2, dims, keepdim);
+}
+
+Tensor linalg_matrix_norm(const Tensor& x, double ord, Dims dims, bool keepdim) {
+  RB_CHECK(x.dim() >= 2, Error, "linalg.matrix_norm: The input tensor A must have at least 2 dimensions.");
+  RB_CHECK(dims.size() == 2, Error, "linalg.matrix_norm: dim must be a 2-tuple. Got ", dims.size(), " dims");
+  RB_CHECK(std::abs(ord) == 1 || std::abs(ord) == 2 || std::isinf(ord), Error, "linalg.matrix_norm: Order ", ord,
+           " not supported.");
+  RB_CHECK(std::abs(ord) != 2, NotImplementedError, "linalg.matrix_norm: ord=", ord,
+           " needs an SVD, which rosenblatt lacks");
+  RB_CHECK(is_floating(x.dtype()), Error, "linalg.matrix_norm: Expected a floating point or complex tensor as input. Got ",
+           torch_type(x.dtype()));
+  int64_t d0 = wrap_dim(dims[0], x.dim()), d1 = wrap_dim(dims[1], x.dim());
+  RB_CHECK(d0 != d1, Error, "linalg.matrix_norm: dims must be different. Got (", dims[0], ", ", dims[1], ")");
+  // ord +-1: max/min column sum (sum over rows d0, then over columns d1); ord +-inf: the same with rows.
+  int64_t sum_dim = std::isinf(ord) ? d1 : d0, red_dim = std::isinf(ord) ? d0 : d1;
+  Tensor s = sum(unary(UnaryOp::Abs, x), {sum_dim}, true);
+  Tensor r = ord > 0 ? amax(s, {red_dim}, true) : amin(s, {red_dim}, true);
+  return keepdim ? r : squeeze(r, std::vector<int64_t>{d0, d1});
+}
+
+Tensor cross(const Tensor& a, const Tensor& b, int64_t dim) {
+  check_same_device(a, b, "linalg.cross");
+  RB_CHECK(a.dim() == b.dim(), Error, "linalg.cross: inputs must have the same number of dimensions.");
+  Shape s = broadcast_shapes(a.shape(), b.shape());
+  int64_t d = wrap_dim(dim, static_cast<int64_t>(s.size()));
+  RB_CHECK(a.size(d) == 3 && b.size(d) == 3, Error, "linalg.cross: inputs dimension ", dim,
+           " must have length 3. Got ", a.size(d), " and ", b.size(d));
+  DType dt = result_type(a, b);
+  Tensor x = expand(cast(a, dt), s), y = expand(cast(b, dt), s);
+  auto c = [d](const Tensor& t, int64_t i) { return narrow(t, d, i, 1); };
+  return cat({sub(mul(c(x, 1), c(y, 2)), mul(c(x, 2), c(y, 1))), sub(mul(c(x, 2), c(y, 0)), mul(c(x, 0), c(y, 2))),
+              sub(mul(c(x, 0), c(y, 1)), mul(c(x, 1), c(y, 0)))},
+             d);
+}
+
+// ---- the addmm family ----
+
+Tensor addmm(const Tensor& input, const Tensor& mat1, const Tensor& mat2, Scalar beta, Scalar alpha) {
+  RB_CHECK(mat1.dim() == 2, Error, "mat1 must be a matrix, got ", mat1.dim(), "-D tensor");
+  RB_CHECK(mat2.dim() == 2, Error, "mat2 must be a matrix, got ", mat2.dim(), "-D tensor");
+  return beta_alpha(input, mm(mat1, mat2), beta, alpha, "addmm");
+}
+
+Tensor addmv(const Tensor& input, const Tensor& mat, const Tensor& vec, Scalar beta, Scalar alpha) {
+  RB_CHECK(mat.dim() == 2 && vec.dim() == 1, Error, "vector + matrix @ vector expected, got ", input.dim(), ", ",
+           mat.dim(), ", ", vec.dim());
+  RB_CHECK(mat.size(1) == vec.size(0), Error, "size mismatch, got input (", input.numel(), "), mat (", mat.size(0),
+           "x", mat.size(1), "), vec (", vec.size(0), ")");
+  return beta_alpha(input, matmul(mat, vec), beta, alpha, "addmv");
+}
+
+Tensor addbmm(const Tensor& input, const Tensor& batch1, const Tensor& batch2, Scalar beta, Scalar alpha) {
+  RB_CHECK(batch1.dim() == 3, Error, "batch1 must be a 3D tensor");
+  RB_CHECK(batch2.dim() == 3, Error, "batch2 must be a 3D tensor");
+  return beta_alpha(input, sum(bmm(batch1, batch2), {0}), beta, alpha, "addbmm");
+}
+
+Tensor baddbmm(const Tensor& input, const Tensor& batch1, const Tensor& batch2, Scalar beta, Scalar alpha) {
+  RB_CHECK(batch1.dim() == 3, Error, "batch1 must be a 3D tensor");
+  RB_CHECK(batch2.dim() == 3, Error, "batch2 must be a 3D tensor");
+  return beta_alpha(input, bmm(batch1, batch2), beta, alpha, "baddbmm");
+}
+
+Tensor addcmul(const Tensor& input, const Tensor& t1, const Tensor& t2, Scalar value) {
+  Tensor p = mul(t1, t2);
+  return add(input, is_one(value) ? p : mul(p, value));
+}
+
+Tensor addcdiv(const Tensor& input, const Tensor& t1, const Tensor& t2, Scalar value) {
+  RB_CHECK(is_floating(t1.dtype()) || is_floating(t2.dtype()), Error,
+           "Integer division with addcdiv is no longer supported, and in a future release addcdiv will perform a true "
+           "division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * "
+           "torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / "
+           "tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value "
+           "* tensor1 / tensor2), for all dtypes.");
+  Tensor q = div(t1, t2);
+  return add(input, is_one(value) ? q : mul(q, value));
+}
+
+Tensor cdist(const Tensor& x1, const Tensor& x2, double p, const std::string& compute_mode) {
+  RB_CHECK(compute_mode == "use_mm_for_euclid_dist_if_necessary" || compute_mode == "use_mm_for_euclid_dist" ||
+               compute_mode == "donot_use_mm_for_euclid_dist",
+           ValueError, compute_mode, " is not a valid value for compute_mode");
+  RB_CHECK(x1.dim() >= 2, Error, "cdist only supports at least 2D tensors, X1 got: ", x1.dim(), "D");
+  RB_CHECK(x2.dim() >= 2, Error, "cdist only supports at least 2D tensors, X2 got: ", x2.dim(), "D");
+  RB_CHECK(is_floating(x1.dtype()), Error, "cdist only supports floating-point dtypes, X1 got: ", torch_type(x1.dtype()));
+  RB_CHECK(is_floating(x2.dtype()), Error, "cdist only supports floating-point dtypes, X2 got: ", torch_type(x2.dtype()));
+  RB_CHECK(x1.size(-1) == x2.size(-1), Error, "X1 and X2 must have the same number of columns. X1: ", x1.size(-1),
+           " X2: ", x2.size(-1));
+  RB_CHECK(p >= 0, Error, "cdist only supports non-negative p values");
+  check_same_device(x1, x2, "cdist");
+  const int64_t P = x1.size(-2), R = x2.size(-2);
+  bool use_mm = p == 2 && (compute_mode == "use_mm_for_euclid_dist" ||
+                           (compute_mode == "use_mm_for_euclid_dist_if_necessary" && (P > 25 || R > 25)));
+  if (use_mm) {
+    // ||a||^2 + ||b||^2 - 2 a.b, clamped at 1e-30 before the root as ATen's _euclidean_dist.
+    Tensor n1 = sum(mul(x1, x1), {-1}, true), n2 = unsqueeze(sum(mul(x2, x2), {-1}), -2);
+    Tensor d2 = add(sub(n1, mul(matmul(x1, transpose(x2, -1, -2)), Scalar(2.0))), n2);
+    return unary(UnaryOp::Sqrt, clamp(d2, Scalar(1e-30), std::nullopt));
+  }
+  return linalg_vector_norm(sub(unsqueeze(x1, -2), unsqueeze(x2, -3)), p, {-1}, false);
+}
+
+// ---- pointwise ----
+
+Tensor logaddexp(const Tensor& a, const Tensor& b) {
+  Tensor x = float_of(a), y = float_of(b);
+  Tensor m = binary(BinaryOp::Maximum, x, y);
+  Tensor out = add(m, math(MathOp::Log1p, exp(unary(UnaryOp::Neg, unary(UnaryOp::Abs, sub(x, y))))));
+  // Equal infinities: inf - inf is nan, and the answer is the infinity itself.
+  Tensor same_inf = logical(LogicalOp::And, classify(FloatClass::IsInf, m), binary(BinaryOp::Eq, x, y));
+  return where(same_inf, m, out);
+}
+
+Tensor logaddexp2(const Tensor& a, const Tensor& b) {
+  Tensor x = float_of(a), y = float_of(b);
+  Tensor m = binary(BinaryOp::Maximum, x, y);
+  Tensor t = math(MathOp::Log1p, math(MathOp::Exp2, unary(UnaryOp::Neg, unary(UnaryOp::Abs, sub(x, y)))));
+  Tensor out = add(m, mul(t, Scalar(1.0 / std::log(2.0))));
+  Tensor same_inf = logical(LogicalOp::And, classify(FloatClass::IsInf, m), binary(BinaryOp::Eq, x, y));
+  return where(same_inf, m, out);
+}
+
+Tensor hypot(const Tensor& a, const Tensor& b) {
+  DType dt = result_type(a, b);
+  RB_CHECK(is_floating(dt), Error, "\"hypot_cpu\" not implemented for '", torch_type(dt), "'");
+  return unary(UnaryOp::Sqrt, add(mul(a, a), mul(b, b)));
+}
+
+Tensor signbit(const Tensor& x) {
+  if (x.dtype() == DType::Bool) return zeros(x.shape(), DType::Bool, x.device());
+  Tensor neg = binary(BinaryOp::Lt, x, Scalar(0));
+  if (!is_floating(x.dtype())) return neg;
+  // -0.0 has its sign bit set: 1 / -0.0 is -inf.
+  Tensor negzero = logical(LogicalOp::And, binary(BinaryOp::Eq, x, Scalar(0.0)),
+                           binary(BinaryOp::Lt, reciprocal(x.detach()), Scalar(0.0)));
+  return logical(LogicalOp::Or, neg, negzero);
+}
+
+Tensor copysign(const Tensor& a, const Tensor& b) {
+  DType dt = result_type(a, b);
+  if (!is_floating(dt)) dt = DType::Float32;
+  Tensor m = unary(UnaryOp::Abs, cast(a, dt));
+  Shape s = broadcast_shapes(a.shape(), b.shape());
+  return where(expand(signbit(b.detach()), s), unary(UnaryOp::Neg, m), m);
+}
+
+Tensor xlogy(const Tensor& x, const Tensor& y) {
+  Tensor yf = float_of(y);
+  Tensor out = mul(x, log(yf));
+  // 0 * log(y) is 0 for every y but nan.
+  Tensor zero = logical(LogicalOp::And, binary(BinaryOp::Eq, x.detach(), Scalar(0)), logical_not(isnan(yf.detach())));
+  return masked_fill(out, zero, Scalar(0.0));
+}
+
+Tensor special_entr(const Tensor& x) {
+  Tensor xf = float_of(x);
+  Tensor xd = xf.detach();
+  Tensor pos = binary(BinaryOp::Gt, xd, Scalar(0.0));
+  Tensor safe = where(pos, xf, ones_like(xf));  // log only sees positive values, so no nan reaches the gradient
+  Tensor out = where(pos, unary(UnaryOp::Neg, mul(safe, log(safe))), zeros_like(xf));
+  out = masked_fill(out, binary(BinaryOp::Lt, xd, Scalar(0.0)), Scalar(-std::numeric_limits<double>::infinity()));
+  return masked_fill(out, isnan(xd), Scalar(std::numeric_limits<double>::quiet_NaN()));
+}
+
+Tensor sinc(const Tensor& x) {
+  Tensor xf = float_of(x);
+  Tensor zero = binary(BinaryOp::Eq, xf.detach(), Scalar(0.0));
+  Tensor px = mul(masked_fill(xf, zero, Scalar(1.0)), Scalar(M_PI));
+  return masked_fill(div(math(MathOp::Sin, px), px), zero, Scalar(1.0));
+}
+
+Tensor heaviside(const Tensor& x, const Tensor& values) {
+  RB_CHECK(x.dtype() == values.dtype(), Error, "heaviside is not yet implemented for tensors with different dtypes");
+  Tensor xd = x.detach(), vd = values.detach();
+  Tensor step = cast(binary(BinaryOp::Gt, xd, Scalar(0)), x.dtype());
+  Shape s = broadcast_shapes(x.shape(), values.shape());
+  return where(binary(BinaryOp::Eq, expand(xd, s), Scalar(0)), expand(vd, s), expand(step, s));
+}
+
+Tensor nan_to_num(const Tensor& x, std::optional<double> nan, std::optional<double> posinf,
+                  std::optional<double> neginf) {
+  if (!is_floating(x.dtype())) return clone(x);
+  double big = x.dtype() == DType::Float64   ? std::numeric_limits<double>::max()
+               : x.dtype() == DType::Float16 ? 65504.0
+               : x.dtype() == DType::BFloat16 ? 3.3895313892515355e38
+                                              : static_cast<double>(std::numeric_limits<float>::max());
+  Tensor xd = x.detach();
+  const double inf = std::numeric_limits<double>::infinity();
+  Tensor out = masked_fill(x, isnan(xd), Scalar(nan.value_or(0.0)));
+  out = masked_fill(out, binary(BinaryOp::Eq, xd, Scalar(inf)), Scalar(posinf.value_or(big)));
+  return masked_fill(out, binary(BinaryOp::Eq, xd, Scalar(-inf)), Scalar(neginf.value_or(-big)));
+}
+
+Tensor gcd(const Tensor& a, const Tensor& b) {
+  DType dt = result_type(a, b);
+  RB_CHECK(!is_floating(dt) && dt != DType::Bool, Error, "\"gcd_cpu\" not implemented for '", torch_type(dt), "'");
+  NoGradGuard no_grad;
+  Shape s = broadcast_shapes(a.shape(), b.shape());
+  Tensor x = clone(expand(unary(UnaryOp::Abs, cast(a, DType::Int64)), s));
+  Tensor y = clone(expand(unary(UnaryOp::Abs, cast(b, DType::Int64)), s));
+  // Euclid's algorithm on every element at once; at most ~92 rounds for int64.
+  while (any(binary(BinaryOp::Ne, y, Scalar(0))).item<int64_t>() != 0) {
+    Tensor nz = binary(BinaryOp::Ne, y, Scalar(0));
+    Tensor r = remainder(x, masked_fill(y, logical_not(nz), Scalar(1)));
+    x = where(nz, y, x);
+    y = where(nz, r, y);
+  }
+  return cast(x, dt);
+}
+
+Tensor lcm(const Tensor& a, const Tensor& b) {
+  DType dt = result_type(a, b);
+  RB_CHECK(!is_floating(dt) && dt != DType::Bool, Error, "\"lcm_cpu\" not implemented for '", torch_type(dt), "'");
+  NoGradGuard no_grad;
+  Tensor g = gcd(a, b);
+  Tensor ai = unary(UnaryOp::Abs, cast(a, DType::Int64)), bi = unary(UnaryOp::Abs, cast(b, DType::Int64));
+  Tensor q = floor_divide(ai, masked_fill(cast(g, DType::Int64), binary(BinaryOp::Eq, g, Scalar(0)), Scalar(1)));
+  return cast(mul(q, bi), dt);
+}
+
+// ---- reductions ----
+
+Tensor count_nonzero(const Tensor& x, const Dims& dims) {
+  return sum(binary(BinaryOp::Ne, x.detach(), Scalar(0)), dims, false, DType::Int64);
+}
+
+Tensor nansum(const Tensor& x, const Dims& dims, bool keepdim, std::optional<DType> dtype) {
+  if (!is_floating(x.dtype())) return sum(x, dims, keepdim, dtype);
+  return sum(masked_fill(x, isnan(x.detach()), Scalar(0.0)), dims, keepdim, dtype);
+}
+
+Tensor nanmean(const Tensor& x, const Dims& dims, bool keepdim) {
+  RB_CHECK(is_floating(x.dtype()), Error,
+           "nanmean(): expected input to have floating point or complex dtype but got ", torch_type(x.dtype()));
+  Tensor not_nan = logical_not(isnan(x.detach()));
+  return div(nansum(x, dims, keepdim), sum(not_nan, dims, keepdim, x.dtype()));
+}
+
+std::pair<Tensor, Tensor> var_mean(const Tensor& x, const Dims& dims, double correction, bool keepdim) {
+  return {var(x, dims, correction, keepdim), mean(x, dims, keepdim)};
+}
+
+std::pair<Tensor, Tensor> std_mean(const Tensor& x, const Dims& dims, double correction, bool keepdim) {
+  return {stddev(x, dims, correction, keepdim), mean(x, dims, keepdim)};
+}
+
+std::pair<Tensor, Tensor> aminmax(const Tensor& x, std::optional<int64_t> dim, bool keepdim) {
+  if (!dim) {
+    RB_CHECK(x.numel() > 0, Error,
+             "aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity.");
+    if (keepdim) {
+      Dims d = all_dims(x);
+      return {amin(x, d, true), amax(x, d, true)};
+    }
+    return {amin(x), amax(x)};
+  }
+  int64_t d = x.dim() == 0 ? 0 : wrap_dim(*dim, x.dim());
+  RB_CHECK(x.dim() == 0 || x.size(d) > 0, IndexError, "aminmax(): Expected reduction dim ", *dim,
+           " to have non-zero size.");
+  if (x.dim() == 0) return {clone(x), clone(x)};
+  return {amin(x, {d}, keepdim), amax(x, {d}, keepdim)};
+}
+
+Tensor renorm(const Tensor& x, double p, int64_t dim, double maxnorm) {
+  RB_CHECK(p > 0, Error, "renorm: non-positive-norm not supported");
+  RB_CHECK(maxnorm >= 0, Error, "renorm: expected maxnorm to be >= 0 but got ", maxnorm);
+  RB_CHECK(x.dim() > 1, Error, "renorm: input needs at least 2 dimensions, got ", x.dim(), " dimensions");
+  int64_t d = wrap_dim(dim, x.dim());
+  Dims others;
+  for (int64_t i = 0; i < x.dim(); ++i)
+    if (i != d) others.push_back(i);
+  Tensor n = linalg_vector_norm(x, p, others, true);
+  // ATen: maxnorm / (norm + 1e-7) where the norm exceeds maxnorm, 1 elsewhere.
+  Tensor factor = div(full({}, Scalar(maxnorm), x.dtype(), x.device()), add(n, Scalar(1e-7)));
+  factor = where(binary(BinaryOp::Gt, n, Scalar(maxnorm)), factor, ones_like(n));
+  return mul(x, factor);
+}
+
+}  // namespace rb

@@ -43,7 +43,11 @@ from .serialization import load, save  # noqa: E402,F401
 from .train import fit  # noqa: E402,F401
 
 # isort: split
-from . import onnx  # noqa: E402,F401  (rosenblatt.onnx.export; needs the onnx package only when called)
+from . import (  # noqa: E402,F401  (torch.linalg norms and cross, torch.special basics)
+    linalg,
+    onnx,  # noqa: E402,F401  (rosenblatt.onnx.export; needs the onnx package only when called)
+    special,
+)
 
 __all__ = [
     "are_deterministic_algorithms_enabled", "as_tensor", "autograd", "backends", "bool", "compile", "compiler",
@@ -53,7 +57,7 @@ __all__ = [
     "is_deterministic_algorithms_warn_only_enabled", "is_grad_enabled", "is_inference_mode_enabled", "jit", "load",
     "long", "manual_seed", "nn", "no_grad", "onnx", "optim", "Perceptron", "printoptions", "random", "save", "seed",
     "set_float32_matmul_precision", "set_grad_enabled", "set_printoptions", "set_rng_state", "show_config", "Size",
-    "Tensor", "tensor", "train", "use_deterministic_algorithms", "utils"
+    "Tensor", "tensor", "train", "use_deterministic_algorithms", "utils", "linalg", "special"
 ]
 import typing as _typing  # noqa: E402
 

@@ -79,6 +79,23 @@ from .modules.instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
 from .modules.normalization import GroupNorm, LayerNorm, RMSNorm  # noqa: F401
 from .modules.padding import ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d  # noqa: F401
 from .modules.pixelshuffle import PixelShuffle, PixelUnshuffle  # noqa: F401
+
+# isort: split
+from .modules.fold import ChannelShuffle, Fold, Unfold  # noqa: E402,F401
+from .modules.padding import (  # noqa: E402,F401
+    CircularPad1d,
+    CircularPad2d,
+    CircularPad3d,
+    ReflectionPad1d,
+    ReflectionPad2d,
+    ReflectionPad3d,
+    ReplicationPad1d,
+    ReplicationPad2d,
+    ReplicationPad3d,
+)
+from .modules.pooling import LPPool1d, LPPool2d  # noqa: E402,F401
+
+# isort: split
 from .modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase  # noqa: F401
 from .modules.sparse import Embedding, EmbeddingBag  # noqa: F401
 from .modules.transformer import (  # noqa: F401
@@ -106,3 +123,6 @@ __all__ = ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "Adapt
     "Step", "Tanh", "Threshold", "Transformer", "TransformerDecoder", "TransformerDecoderLayer",
     "TransformerEncoder", "TransformerEncoderLayer", "TripletMarginLoss", "Unflatten", "Upsample",
     "UpsamplingBilinear2d", "UpsamplingNearest2d", "utils", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d"]
+__all__ += ["ChannelShuffle", "CircularPad1d", "CircularPad2d", "CircularPad3d", "Fold", "LPPool1d", "LPPool2d",
+            "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d",
+            "ReplicationPad3d", "Unfold"]

@@ -466,10 +466,12 @@ def upsample(input: Tensor, size: Any = None, scale_factor: Any = None, mode: st
 
 
 def pad(input: Tensor, pad: Any, mode: str = "constant", value: Optional[float] = None) -> Tensor:
+    """Pads the last len(pad) // 2 dims; 'reflect', 'replicate' and 'circular' pad 1 to 3 of them
+    (cpp/ops/pad.cpp, index gathers)."""
     if mode != "constant":
-        if mode in ("reflect", "replicate", "circular"):
-            raise NotImplementedError(f"F.pad: mode {mode!r} is not implemented in rosenblatt (only 'constant')")
-        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+        if value is not None and value != 0:
+            raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+        return _nn.pad_mode(input, [int(v) for v in pad], mode)
     return _nn.constant_pad_nd(input, [int(v) for v in pad], 0.0 if value is None else float(value))
 
 
@@ -735,3 +737,37 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: float = 1, margin: float
 __all__ += ["kl_div", "poisson_nll_loss", "gaussian_nll_loss", "cosine_embedding_loss", "margin_ranking_loss",
             "triplet_margin_loss", "hinge_embedding_loss", "soft_margin_loss", "multilabel_soft_margin_loss",
             "multi_margin_loss"]
+
+# ---- im2col, channel shuffle, power-average pooling (cpp/ops/pad.cpp, cpp/ops/composite_shape.cpp) --------
+
+
+def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> Tensor:
+    """Sliding blocks as columns: (N, C, H, W) -> (N, C * kh * kw, L)."""
+    return _nn.unfold(input, _int_list(kernel_size), _int_list(dilation), _int_list(padding), _int_list(stride))
+
+
+def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
+         stride: Any = 1) -> Tensor:
+    """Columns back to an image, overlaps summed: (N, C * kh * kw, L) -> (N, C, H, W)."""
+    return _nn.fold(input, _int_list(output_size), _int_list(kernel_size), _int_list(dilation), _int_list(padding),
+                    _int_list(stride))
+
+
+channel_shuffle = _nn.channel_shuffle  # (input, groups)
+native_channel_shuffle = _nn.channel_shuffle
+
+
+def lp_pool1d(input: Tensor, norm_type: float, kernel_size: int, stride: Any = None, ceil_mode: bool = False) -> Tensor:
+    """(sum of x^p over each window)^(1/p), as torch builds it from avg_pool1d."""
+    out = avg_pool1d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    k = kernel_size if isinstance(kernel_size, int) else kernel_size[0]
+    return (out.sign() * relu(out.abs())).mul(k).pow(1.0 / norm_type)
+
+
+def lp_pool2d(input: Tensor, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False) -> Tensor:
+    kh, kw = (kernel_size, kernel_size) if isinstance(kernel_size, int) else kernel_size
+    out = avg_pool2d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    return (out.sign() * relu(out.abs())).mul(kw * kh).pow(1.0 / norm_type)
+
+
+__all__ += ["unfold", "fold", "channel_shuffle", "native_channel_shuffle", "lp_pool1d", "lp_pool2d"]

@@ -1,12 +1,14 @@
-"""Constant padding layers (ZeroPad2d, ConstantPad1d/2d/3d) with torch.nn's arguments, over F.pad
-(cpp/ops/resize.cpp: constant_pad_nd)."""
+"""Padding layers (ZeroPad, ConstantPad, ReflectionPad, ReplicationPad, CircularPad; 1d/2d/3d) with torch.nn's
+arguments, over F.pad (cpp/ops/resize.cpp: constant_pad_nd; cpp/ops/pad.cpp: the other modes)."""
 from typing import Any
 
 from ..._C import Tensor
 from .. import functional as F
 from .module import Module
 
-__all__ = ["ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d"]
+__all__ = ["ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d",
+           "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d",
+           "ReplicationPad3d", "CircularPad1d", "CircularPad2d", "CircularPad3d"]
 
 
 class _ConstantPadNd(Module):
@@ -61,3 +63,71 @@ class ZeroPad3d(ConstantPad3d):
 
     def extra_repr(self) -> str:
         return f"{self.padding}"
+
+
+class _ModePadNd(Module):
+    """Pads the last _n dims in F.pad's mode _mode; an int pads every side by it."""
+
+    __constants__ = ["padding"]
+    _n = 1
+    _mode = "reflect"
+
+    def __init__(self, padding: Any) -> None:
+        super().__init__()
+        self.padding = (padding,) * (2 * self._n) if isinstance(padding, int) else tuple(padding)
+        if len(self.padding) != 2 * self._n:
+            raise ValueError(f"expected padding of {2 * self._n} values, got {len(self.padding)}")
+
+    def _check_input_dim(self, input: Tensor) -> None:
+        pass
+
+    def forward(self, input: Tensor) -> Tensor:
+        self._check_input_dim(input)
+        return F.pad(input, self.padding, self._mode)
+
+    def extra_repr(self) -> str:
+        return f"{self.padding}"
+
+
+class _CircularPadNd(_ModePadNd):
+    _mode = "circular"
+
+    def _check_input_dim(self, input: Tensor) -> None:
+        if input.dim() not in (self._n + 1, self._n + 2):
+            raise ValueError(f"expected {self._n + 1}D or {self._n + 2}D input (got {input.dim()}D input)")
+
+
+class ReflectionPad1d(_ModePadNd):
+    _n, _mode = 1, "reflect"
+
+
+class ReflectionPad2d(_ModePadNd):
+    _n, _mode = 2, "reflect"
+
+
+class ReflectionPad3d(_ModePadNd):
+    _n, _mode = 3, "reflect"
+
+
+class ReplicationPad1d(_ModePadNd):
+    _n, _mode = 1, "replicate"
+
+
+class ReplicationPad2d(_ModePadNd):
+    _n, _mode = 2, "replicate"
+
+
+class ReplicationPad3d(_ModePadNd):
+    _n, _mode = 3, "replicate"
+
+
+class CircularPad1d(_CircularPadNd):
+    _n = 1
+
+
+class CircularPad2d(_CircularPadNd):
+    _n = 2
+
+
+class CircularPad3d(_CircularPadNd):
+    _n = 3

@@ -1384,6 +1384,244 @@ spec("einsum_sum_one_side", lambda L, a, b: L.einsum("ij,kl->il", a, b), lambda 
 spec("einsum_int", lambda L, a, b: L.einsum("ij,j->i", a, b), lambda a, b: np.einsum("ij,j->i", a, b),
      [A(3, 4, dtype="int64", low=-4, high=4), A(4, dtype="int64", low=-4, high=4)], grad=False)
 
+# ---- torch-level composites (cpp/ops/composite_math.cpp, composite_shape.cpp, pad.cpp) ---------------
+
+
+def _np_vnorm(a, p=2.0, axis=None, keepdims=False):
+    if p == math.inf:
+        return np.abs(a).max(axis=axis, keepdims=keepdims)
+    if p == -math.inf:
+        return np.abs(a).min(axis=axis, keepdims=keepdims)
+    if p == 0:
+        return (a != 0).sum(axis=axis, keepdims=keepdims).astype(a.dtype)
+    return (np.abs(a) ** p).sum(axis=axis, keepdims=keepdims) ** (1.0 / p)
+
+
+def _np_cdist(a, b, p=2.0):
+    return _np_vnorm(a[..., :, None, :] - b[..., None, :, :], p, axis=-1)
+
+
+def _np_xlogy(a, b):
+    return np.where(a == 0, 0.0, a * np.log(np.where(a == 0, 1.0, b)))
+
+
+def _np_block_diag(*ms):
+    ms = [np.atleast_2d(m) for m in ms]
+    out = np.zeros((sum(m.shape[0] for m in ms), sum(m.shape[1] for m in ms)), dtype=np.result_type(*ms))
+    r = c = 0
+    for m in ms:
+        out[r:r + m.shape[0], c:c + m.shape[1]] = m
+        r, c = r + m.shape[0], c + m.shape[1]
+    return out
+
+
+def _np_pad(a, pad, mode):
+    k = len(pad) // 2
+    width = [(0, 0)] * (a.ndim - k) + [(pad[2 * i], pad[2 * i + 1]) for i in reversed(range(k))]
+    return np.pad(a, width, mode={"reflect": "reflect", "replicate": "edge", "circular": "wrap"}[mode])
+
+
+def _np_unfold(x, k, d=1, p=0, s=1):
+    (kh, kw), (dh, dw), (ph, pw), (sh, sw) = _pair(k), _pair(d), _pair(p), _pair(s)
+    x = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    n, c, h, w = x.shape
+    oh, ow = (h - dh * (kh - 1) - 1) // sh + 1, (w - dw * (kw - 1) - 1) // sw + 1
+    cols = np.zeros((n, c, kh, kw, oh, ow), dtype=x.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            cols[:, :, i, j] = x[:, :, i * dh:i * dh + sh * (oh - 1) + 1:sh, j * dw:j * dw + sw * (ow - 1) + 1:sw]
+    return cols.reshape(n, c * kh * kw, oh * ow)
+
+
+def _np_fold(cols, size, k, d=1, p=0, s=1):
+    (h, w), (kh, kw), (dh, dw), (ph, pw), (sh, sw) = _pair(size), _pair(k), _pair(d), _pair(p), _pair(s)
+    n = cols.shape[0]
+    c = cols.shape[1] // (kh * kw)
+    oh, ow = (h + 2 * ph - dh * (kw - 1) - 1) // sh + 1, (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
+    cols = cols.reshape(n, c, kh, kw, oh, ow)
+    out = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            out[:, :, i * dh:i * dh + sh * (oh - 1) + 1:sh, j * dw:j * dw + sw * (ow - 1) + 1:sw] += cols[:, :, i, j]
+    return out[:, :, ph:ph + h, pw:pw + w]
+
+
+def _np_lp_pool2d(x, p, k):
+    n, c, h, w = x.shape
+    win = x[:, :, :h // k * k, :w // k * k].reshape(n, c, h // k, k, w // k, k)
+    return (win ** p).sum(axis=(3, 5)) ** (1.0 / p)
+
+
+def _nan_gen(rng):
+    a = rng.uniform(-2, 2, size=(3, 5))
+    a[0, 1] = a[2, 3] = np.nan
+    return a
+
+
+def _nonfinite_gen(rng):
+    a = rng.uniform(-2, 2, size=(2, 5))
+    a[0, 0], a[0, 1], a[1, 2] = np.nan, np.inf, -np.inf
+    return a
+
+
+def _zeros_gen(rng):
+    a = rng.uniform(-2, 2, size=(4, 5))
+    a[rng.random((4, 5)) < 0.4] = 0
+    return a
+
+
+def _away(low, high):  # values in [low, high] with random signs: away from the kinks of |x| and max ties
+    return lambda rng, shape: rng.uniform(low, high, size=shape) * rng.choice([-1, 1], size=shape)
+
+
+def _L(L, name):
+    mod = L
+    for part in name.split("."):
+        mod = getattr(mod, part)
+    return mod
+
+
+spec("norm_fro", lambda L, a: L.norm(a), lambda a: np.sqrt((a * a).sum()), [A(3, 4)])
+spec("norm_p1_dim", lambda L, a: L.norm(a, 1, dim=1), lambda a: np.abs(a).sum(1), [A(3, 4)])
+spec("norm_method_p3_keepdim", lambda L, a: a.norm(p=3, dim=(0, 2), keepdim=True),
+     lambda a: _np_vnorm(a, 3, (0, 2), True), [A(2, 3, 4)])
+spec("norm_inf", lambda L, a: L.norm(a, p=float("inf"), dim=0), lambda a: np.abs(a).max(0),
+     [Arg((4, 3), gen=lambda rng: rng.permutation(12).reshape(4, 3) - 5.5)])
+for _p in (2.0, 1.0, 0.5, 3.0, 0.0):
+    spec("linalg_vector_norm", lambda L, a, p: _L(L, "linalg.vector_norm")(a, ord=p, dim=-1),
+         lambda a, p: _np_vnorm(a, p, -1), [A(3, 5)], kwargs=dict(p=_p), id=f"linalg_vector_norm_{_p}",
+         grad=_p != 0.0)  # ord 0 counts: PyTorch's result has no grad_fn
+spec("linalg_vector_norm_all_dtype", lambda L, a: _L(L, "linalg.vector_norm")(a, dtype=L.float64),
+     lambda a: np.sqrt((a.astype(np.float64) ** 2).sum()), [A(2, 3, 2)])
+for _o in ("fro", 1, -1, math.inf, -math.inf):
+    spec("linalg_matrix_norm", lambda L, a, o: _L(L, "linalg.matrix_norm")(a, ord=o),
+         lambda a, o: np.stack([np.linalg.norm(m, o) for m in a]), [A(2, 3, 4)], kwargs=dict(o=_o),
+         id=f"linalg_matrix_norm_{_o}")
+spec("linalg_matrix_norm_dims_keepdim", lambda L, a: _L(L, "linalg.matrix_norm")(a, 1, dim=(0, 2), keepdim=True),
+     lambda a: np.abs(a).sum(0, keepdims=True).max(2, keepdims=True), [A(3, 2, 4)])
+spec("linalg_norm_default", lambda L, a: _L(L, "linalg.norm")(a), lambda a: np.sqrt((a * a).sum()), [A(2, 3, 4)])
+spec("linalg_norm_vector_ord", lambda L, a: _L(L, "linalg.norm")(a, 3), lambda a: _np_vnorm(a, 3), [A(5)])
+spec("linalg_norm_matrix_inf", lambda L, a: _L(L, "linalg.norm")(a, math.inf), lambda a: np.linalg.norm(a, np.inf),
+     [A(3, 4)])
+spec("linalg_norm_dim_pair", lambda L, a: _L(L, "linalg.norm")(a, dim=(1, 2)),
+     lambda a: np.sqrt((a * a).sum((1, 2))), [A(2, 3, 4)])
+for _p, _n in ((2.0, 4), (2.0, 30), (1.0, 4), (3.0, 4), (math.inf, 4)):
+    spec("cdist", lambda L, a, b, p: L.cdist(a, b, p=p), lambda a, b, p: _np_cdist(a, b, p), [A(2, _n, 3), A(2, 5, 3)],
+         kwargs=dict(p=_p), id=f"cdist_p{_p}_{_n}", atol=1e-4, torch_gradgrad=_n > 25)  # ATen's _cdist_backward
+    # is once differentiable; the matmul path (more than 25 rows) is a composite there too
+spec("cdist_mm_broadcast", lambda L, a, b: L.cdist(a, b, compute_mode="use_mm_for_euclid_dist"), _np_cdist,
+     [A(2, 1, 4, 3), A(3, 5, 3)], atol=1e-4)
+spec("addmm", lambda L, c, a, b: L.addmm(c, a, b, beta=0.5, alpha=2.0), lambda c, a, b: 0.5 * c + 2 * a @ b,
+     [A(4), A(3, 2), A(2, 4)])
+spec("addmm_method_default", lambda L, c, a, b: c.addmm(a, b), lambda c, a, b: c + a @ b, [A(3, 4), A(3, 2), A(2, 4)])
+spec("addmv", lambda L, c, a, b: L.addmv(c, a, b, alpha=-1.5), lambda c, a, b: c - 1.5 * a @ b, [A(3), A(3, 4), A(4)])
+spec("addbmm", lambda L, c, a, b: L.addbmm(c, a, b, beta=2), lambda c, a, b: 2 * c + (a @ b).sum(0),
+     [A(3, 5), A(2, 3, 4), A(2, 4, 5)])
+spec("baddbmm", lambda L, c, a, b: L.baddbmm(c, a, b, beta=0.25, alpha=3), lambda c, a, b: 0.25 * c + 3 * (a @ b),
+     [A(1, 3, 5), A(2, 3, 4), A(2, 4, 5)])
+spec("addcmul", lambda L, x, a, b: L.addcmul(x, a, b, value=-0.5), lambda x, a, b: x - 0.5 * a * b,
+     [A(3, 4), A(4), A(3, 1)])
+spec("addcdiv", lambda L, x, a, b: x.addcdiv(a, b, value=2), lambda x, a, b: x + 2 * a / b,
+     [A(3, 4), A(3, 4), Arg((3, 4), gen=lambda rng: _away(0.5, 2)(rng, (3, 4)))])
+spec("logaddexp", lambda L, a, b: L.logaddexp(a, b), np.logaddexp, [A(3, 4), A(4)])
+spec("logaddexp2", lambda L, a, b: a.logaddexp2(b), np.logaddexp2, [A(3, 4), A(3, 1)])
+spec("hypot", lambda L, a, b: L.hypot(a, b), np.hypot, [A(3, 4), A(3, 4)])
+spec("copysign", lambda L, a, b: L.copysign(a, b), np.copysign,
+     [Arg((3, 4), gen=lambda rng: _away(0.2, 2)(rng, (3, 4))), A(4, grad=False)])  # the sign's gradient is 0
+spec("copysign_int", lambda L, a, b: L.copysign(a, b), lambda a, b: np.copysign(a, b).astype(np.float32),
+     [A(3, 4, dtype="int64", low=-5, high=5), A(4, dtype="int64", low=-5, high=5)], grad=False)
+spec("signbit", lambda L, a: L.signbit(a), np.signbit,
+     [Arg((6,), gen=lambda rng: np.array([-1.0, -0.0, 0.0, 2.0, -np.inf, np.inf]))], grad=False)
+spec("xlogy", lambda L, a, b: L.xlogy(a, b), _np_xlogy, [A(3, 4), A(3, 4, low=0.2, high=3)])
+# x == 0 gives 0 (and, as in PyTorch, a zero gradient, which finite differences do not see)
+spec("xlogy_zeros", lambda L, a, b: L.xlogy(a, b), _np_xlogy,
+     [Arg((3, 4), gen=lambda rng: np.where(rng.random((3, 4)) < 0.3, 0.0, rng.uniform(-2, 2, (3, 4)))),
+      A(3, 4, low=0.2, high=3)], grad=False)
+spec("special_entr", lambda L, a: _L(L, "special.entr")(a), lambda a: -a * np.log(a), [A(3, 4, low=0.1, high=2)])
+spec("sinc", lambda L, a: L.sinc(a), np.sinc, [A(3, 4)])
+spec("heaviside", lambda L, a, v: L.heaviside(a, v), np.heaviside,
+     [Arg((6,), gen=lambda rng: np.array([-1.5, 0.0, 2.0, 0.0, 3.0, -0.0])), A(6)], grad=False)
+spec("nan_to_num", lambda L, a: L.nan_to_num(a, nan=1.5, posinf=9.0), lambda a: np.nan_to_num(a, nan=1.5, posinf=9.0),
+     [Arg((2, 5), gen=_nonfinite_gen)], grad=False)
+spec("nan_to_num_defaults", lambda L, a: a.nan_to_num(), np.nan_to_num, [Arg((2, 5), gen=_nonfinite_gen)], grad=False)
+spec("nan_to_num_grad", lambda L, a: L.nan_to_num(a), np.nan_to_num, [A(3, 4)])
+spec("clamp_min", lambda L, a: L.clamp_min(a, 0.25), lambda a: np.maximum(a, 0.25),
+     [Arg((3, 4), gen=lambda rng: _away(0.5, 2)(rng, (3, 4)))])
+spec("clamp_max_method", lambda L, a: a.clamp_max(-0.25), lambda a: np.minimum(a, -0.25),
+     [Arg((3, 4), gen=lambda rng: _away(0.5, 2)(rng, (3, 4)))])
+spec("count_nonzero", lambda L, a: L.count_nonzero(a), np.count_nonzero, [Arg((4, 5), gen=_zeros_gen)], grad=False)
+spec("count_nonzero_dims", lambda L, a: a.count_nonzero(dim=(0,)), lambda a: np.count_nonzero(a, axis=0),
+     [Arg((4, 5), gen=_zeros_gen)], grad=False)
+spec("nansum", lambda L, a: L.nansum(a, 1), lambda a: np.nansum(a, 1), [Arg((3, 5), gen=_nan_gen)], grad=False)
+spec("nansum_grad", lambda L, a: a.nansum(), np.nansum, [A(3, 4)])
+spec("nanmean", lambda L, a: L.nanmean(a, dim=1, keepdim=True), lambda a: np.nanmean(a, 1, keepdims=True),
+     [Arg((3, 5), gen=_nan_gen)], grad=False)
+spec("nanmean_grad", lambda L, a: a.nanmean(0), lambda a: np.nanmean(a, 0), [A(3, 4)])
+spec("var_mean", lambda L, a: L.var_mean(a, 1), lambda a: (a.var(1, ddof=1), a.mean(1)), [A(3, 5)])
+spec("var_mean_correction", lambda L, a: L.var_mean(a, dim=(0, 1), correction=0, keepdim=True),
+     lambda a: (a.var((0, 1), keepdims=True), a.mean((0, 1), keepdims=True)), [A(3, 4, 2)])
+spec("std_mean_unbiased", lambda L, a: L.std_mean(a, False), lambda a: (a.std(), a.mean()), [A(3, 5)])
+spec("aminmax", lambda L, a: tuple(L.aminmax(a)), lambda a: (a.min(), a.max()), [A(3, 5)])
+spec("aminmax_dim", lambda L, a: tuple(a.aminmax(dim=1, keepdim=True)),
+     lambda a: (a.min(1, keepdims=True), a.max(1, keepdims=True)), [A(3, 5)])
+spec("renorm", lambda L, a: L.renorm(a, 2, 0, 1.0), lambda a: a * np.where(
+    (n := np.sqrt((a * a).sum((1, 2), keepdims=True))) > 1.0, 1.0 / (n + 1e-7), 1.0), [A(4, 3, 2)])
+spec("diff", lambda L, a: L.diff(a), lambda a: np.diff(a), [A(3, 5)])
+spec("diff_n2_dim0_prepend_append", lambda L, a, b, c: L.diff(a, n=2, dim=0, prepend=b, append=c),
+     lambda a, b, c: np.diff(a, n=2, axis=0, prepend=b, append=c), [A(3, 4), A(1, 4), A(2, 4)])
+spec("diff_bool", lambda L, a: a.diff(), lambda a: np.diff(a), [A(3, 6, dtype="bool")], grad=False)
+spec("meshgrid_ij", lambda L, a, b, c: L.meshgrid(a, b, c, indexing="ij"),
+     lambda a, b, c: tuple(np.meshgrid(a, b, c, indexing="ij")), [A(2), A(3), A(4)])
+spec("meshgrid_xy_list", lambda L, a, b: L.meshgrid([a, b], indexing="xy"),
+     lambda a, b: tuple(np.meshgrid(a, b, indexing="xy")), [A(2), A(3)])
+spec("broadcast_tensors", lambda L, a, b: L.broadcast_tensors(a, b), lambda a, b: tuple(np.broadcast_arrays(a, b)),
+     [A(3, 1), A(4)])
+spec("cartesian_prod", lambda L, a, b: L.cartesian_prod(a, b),
+     lambda a, b: np.stack([x.ravel() for x in np.meshgrid(a, b, indexing="ij")], 1), [A(2), A(3)])
+spec("block_diag", lambda L, a, b, c: L.block_diag(a, b, c), _np_block_diag, [A(2, 3), A(4), A(1, 2)])
+spec("kron", lambda L, a, b: L.kron(a, b), np.kron, [A(2, 3), A(3, 2)])
+spec("kron_ndim", lambda L, a, b: a.kron(b), np.kron, [A(2, 1, 3), A(3, 2)])
+spec("tensordot_int", lambda L, a, b: L.tensordot(a, b, dims=2), lambda a, b: np.tensordot(a, b, 2),
+     [A(3, 4, 5), A(4, 5, 2)])
+spec("tensordot_lists", lambda L, a, b: L.tensordot(a, b, dims=([0, 2], [1, 0])),
+     lambda a, b: np.tensordot(a, b, ([0, 2], [1, 0])), [A(3, 4, 5), A(5, 3, 2)])
+spec("cross", lambda L, a, b: L.cross(a, b, dim=1), lambda a, b: np.cross(a, b, axis=1), [A(2, 3, 4), A(2, 3, 4)])
+spec("linalg_cross_broadcast", lambda L, a, b: _L(L, "linalg.cross")(a, b), lambda a, b: np.cross(a, b),
+     [A(4, 3), A(1, 3)])
+for _k in (1, 2, 3, -1):
+    spec("rot90", lambda L, a, k: L.rot90(a, k, [1, 2]), lambda a, k: np.rot90(a, k, (1, 2)), [A(2, 3, 4)],
+         kwargs=dict(k=_k), id=f"rot90_{_k}")
+# PyTorch's own vander backward raises (its cumprod output is modified in place): no comparison.
+spec("vander", lambda L, a: L.vander(a), np.vander, [A(4)], torch=False)
+spec("vander_increasing_N", lambda L, a: L.vander(a, N=3, increasing=True), lambda a: np.vander(a, 3, True), [A(5)],
+     torch=False)
+spec("tensor_split_sections", lambda L, a: L.tensor_split(a, 3, dim=1), lambda a: tuple(np.array_split(a, 3, 1)),
+     [A(2, 7)])
+spec("tensor_split_indices", lambda L, a: a.tensor_split([1, 4]), lambda a: tuple(np.split(a, [1, 4])), [A(6, 2)])
+spec("narrow_copy", lambda L, a: L.narrow_copy(a, 1, 1, 2), lambda a: a[:, 1:3], [A(3, 4)])
+for _mode in ("reflect", "replicate", "circular"):
+    for _pad, _shape in (((2, 1), (2, 3, 5)), ((1, 2, 2, 0), (2, 2, 4, 3)), ((1, 1, 0, 2, 2, 1), (1, 2, 3, 3, 4))):
+        spec("pad_mode", lambda L, a, pad, mode: _F(L).pad(a, pad, mode), _np_pad, [A(*_shape)],
+             kwargs=dict(pad=_pad, mode=_mode), id=f"pad_{_mode}_{len(_pad) // 2}d")
+spec("pad_reflect_negative", lambda L, a: _F(L).pad(a, (-1, 2), "reflect"), lambda a: _np_pad(a[..., 1:], (0, 2),
+     "reflect"), [A(2, 5)])
+spec("unfold", lambda L, a: _F(L).unfold(a, (2, 3), dilation=(1, 2), padding=1, stride=(2, 1)),
+     lambda a: _np_unfold(a, (2, 3), (1, 2), 1, (2, 1)), [A(2, 3, 5, 6)])
+spec("unfold_module_unbatched", lambda L, a: L.nn.Unfold(2)(a), lambda a: _np_unfold(a[None], 2)[0], [A(2, 4, 3)])
+spec("fold", lambda L, a: _F(L).fold(a, (5, 6), (2, 3), dilation=(1, 2), padding=1, stride=(2, 1)),
+     lambda a: _np_fold(a, (5, 6), (2, 3), (1, 2), 1, (2, 1)), [A(2, 18, 12)])
+spec("fold_module", lambda L, a: L.nn.Fold((4, 4), 2, stride=2)(a), lambda a: _np_fold(a, (4, 4), 2, 1, 0, 2),
+     [A(1, 8, 4)])
+spec("lp_pool2d", lambda L, a: L.nn.LPPool2d(2, 2)(a), lambda a: _np_lp_pool2d(a, 2, 2), [A(1, 2, 4, 5, low=0.5)])
+spec("lp_pool1d", lambda L, a: _F(L).lp_pool1d(a, 3, 2),
+     lambda a: ((a[..., :4].reshape(1, 2, 2, 2) ** 3).sum(-1)) ** (1 / 3), [A(1, 2, 5, low=0.5)])
+spec("channel_shuffle", lambda L, a: L.nn.ChannelShuffle(3)(a),
+     lambda a: a.reshape(2, 3, 2, 4).transpose(0, 2, 1, 3).reshape(2, 6, 4), [A(2, 6, 4)])
+spec("gcd", lambda L, a, b: L.gcd(a, b), np.gcd, [A(3, 4, dtype="int64", low=-30, high=30), A(4, dtype="int64", low=-30,
+     high=30)], grad=False)
+spec("lcm", lambda L, a, b: a.lcm(b), np.lcm, [A(3, 4, dtype="int64", low=-12, high=12), A(3, 4, dtype="int64", low=-12,
+     high=12)], grad=False)
+
 # Ops whose fused backward autograd cannot yet see through: differentiating their gradient again
 # raises NotImplementedError (tests/test_ops.py::test_once_differentiable_raises checks that it does,
 # rather than returning a silent zero). The rest of the table is checked to second order.

@@ -1,0 +1,278 @@
+"""The torch-level composites beyond what op_specs expresses: named-tuple and tuple outputs, argument
+combinations, output dtypes, in-place forms, errors (PyTorch's exception types), empty and non-contiguous inputs."""
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import rosenblatt as rb
+import rosenblatt.nn as nn
+import rosenblatt.nn.functional as F
+from conftest import requires_torch, torch
+
+
+def _np(t):
+    return t.detach().numpy()
+
+
+# ---- output dtypes and structured results ----
+
+def test_count_nonzero_and_indices_are_int64():
+    x = rb.tensor([[0.0, 1.5], [2.0, 0.0], [0.0, 0.0]])
+    assert rb.count_nonzero(x).dtype == rb.int64 and rb.count_nonzero(x).item() == 2
+    assert rb.count_nonzero(x, dim=1).tolist() == [1, 1, 0]
+    for f, ref in ((rb.tril_indices, np.tril_indices), (rb.triu_indices, np.triu_indices)):
+        for r, c, off in ((3, 3, 0), (4, 2, -1), (2, 5, 1), (0, 3, 0)):
+            out = f(r, c, off)
+            assert out.dtype == rb.int64 and tuple(out.shape)[0] == 2
+            np.testing.assert_array_equal(_np(out), np.stack(ref(r, off, c)))
+    assert rb.tril_indices(3, 3, dtype=rb.int32).dtype == rb.int32
+
+
+def test_aminmax_named_tuple_and_var_mean_spellings():
+    x = rb.tensor([[3.0, -1.0, 2.0], [0.5, 4.0, -2.0]])
+    r = rb.aminmax(x, dim=0)
+    assert r.min.tolist() == [0.5, -1.0, -2.0] and r.max.tolist() == [3.0, 4.0, 2.0]
+    lo, hi = x.aminmax()
+    assert lo.item() == -2.0 and hi.item() == 4.0
+    a = np.array([[3.0, -1.0, 2.0], [0.5, 4.0, -2.0]])
+    for call, ddof in ((lambda: rb.var_mean(x, 1, unbiased=False), 0), (lambda: rb.var_mean(x, 1, correction=2), 2),
+                       (lambda: rb.var_mean(x, dim=1), 1)):
+        v, m = call()
+        np.testing.assert_allclose(_np(v), a.var(1, ddof=ddof), rtol=1e-6)
+        np.testing.assert_allclose(_np(m), a.mean(1), rtol=1e-6)
+    s, m = rb.std_mean(x, True)
+    np.testing.assert_allclose(s.item(), a.std(ddof=1), rtol=1e-6)
+    with pytest.raises(RuntimeError):
+        rb.aminmax(rb.zeros(0))
+
+
+def test_meshgrid_warns_without_indexing_and_views_share_storage():
+    a, b = rb.arange(3), rb.arange(2)
+    with pytest.warns(UserWarning, match="indexing"):
+        ga, gb = rb.meshgrid(a, b)
+    assert tuple(ga.shape) == (3, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        xa, xb = rb.meshgrid(a, b, indexing="xy")
+    assert tuple(xa.shape) == (2, 3) and xa.tolist() == [[0, 1, 2], [0, 1, 2]]
+    with pytest.raises(RuntimeError, match="indexing"):
+        rb.meshgrid(a, b, indexing="ji")
+    x, y = rb.broadcast_tensors(rb.ones(3, 1), rb.zeros(4))
+    assert tuple(x.shape) == tuple(y.shape) == (3, 4)
+    assert rb.broadcast_shapes((3, 1), (4,)) == (3, 4)
+
+
+def test_tensor_split_sections_indices_and_tensor_forms():
+    x = rb.arange(10)
+    assert [t.tolist() for t in rb.tensor_split(x, 4)] == [[0, 1, 2], [3, 4, 5], [6, 7], [8, 9]]
+    assert [t.tolist() for t in x.tensor_split((2, 2, 12))] == [[0, 1], [], list(range(2, 10)), []]
+    assert [t.tolist() for t in rb.tensor_split(x, rb.tensor([3, 7]))] == [[0, 1, 2], [3, 4, 5, 6], [7, 8, 9]]
+    assert len(rb.tensor_split(x, rb.tensor(3))) == 3
+    with pytest.raises(RuntimeError):
+        rb.tensor_split(x, 0)
+
+
+# ---- in-place forms ----
+
+def test_inplace_forms_write_into_self():
+    p = rb.ones(2, 3)
+    g = rb.full((2, 3), 2.0)
+    assert p.addcmul_(g, g, value=0.5) is p
+    np.testing.assert_allclose(_np(p), 3.0)
+    p.addcdiv_(g, rb.full((2, 3), 4.0), value=-2)
+    np.testing.assert_allclose(_np(p), 2.0)
+    c = rb.zeros(2, 2)
+    c.addmm_(rb.eye(2), rb.full((2, 2), 3.0), beta=0.0, alpha=2)
+    np.testing.assert_allclose(_np(c), 6.0)
+    b = rb.ones(2, 2, 2)
+    b.baddbmm_(rb.ones(2, 2, 1), rb.ones(2, 1, 2))
+    np.testing.assert_allclose(_np(b), 2.0)
+    n = rb.tensor([float("nan"), 1.0, float("inf")])
+    n.nan_to_num_(nan=-1.0, posinf=5.0)
+    assert n.tolist() == [-1.0, 1.0, 5.0]
+    m = rb.tensor([-1.0, 0.5, 2.0])
+    m.clamp_min_(0.0).clamp_max_(1.0)
+    assert m.tolist() == [0.0, 0.5, 1.0]
+
+
+def test_addmm_beta_zero_ignores_nan_input():
+    out = rb.addmm(rb.full((2, 2), float("nan")), rb.eye(2), rb.eye(2), beta=0)
+    assert _np(out).tolist() == [[1.0, 0.0], [0.0, 1.0]]
+
+
+# ---- values where composites could go wrong ----
+
+def test_logaddexp_infinities_and_gradient_at_ties():
+    ninf, inf = float("-inf"), float("inf")
+    out = rb.logaddexp(rb.tensor([ninf, inf, 0.0, ninf]), rb.tensor([ninf, inf, 0.0, 1.0]))
+    np.testing.assert_allclose(_np(out), [ninf, inf, math.log(2.0), 1.0])
+    a = rb.tensor([0.5], requires_grad=True)
+    b = rb.tensor([0.5], requires_grad=True)
+    rb.logaddexp(a, b).sum().backward()
+    np.testing.assert_allclose(_np(a.grad), [0.5])
+    np.testing.assert_allclose(_np(b.grad), [0.5])
+
+
+def test_norm_gradient_at_zero_is_zero_and_nuc_raises():
+    x = rb.zeros(3, requires_grad=True)
+    rb.norm(x).backward()
+    assert x.grad.tolist() == [0.0, 0.0, 0.0]
+    with pytest.raises(NotImplementedError, match="nuc"):
+        rb.norm(rb.ones(2, 2), p="nuc")
+    with pytest.raises(NotImplementedError, match="SVD"):
+        rb.linalg.matrix_norm(rb.ones(2, 2), ord=2)
+    with pytest.raises(RuntimeError, match="floating point"):
+        rb.linalg.vector_norm(rb.tensor([1, 2]))
+
+
+def test_signbit_copysign_negative_zero_and_sinc_at_zero():
+    x = rb.tensor([-0.0, 0.0, -2.0, 3.0])
+    assert rb.signbit(x).tolist() == [True, False, True, False]
+    assert rb.copysign(rb.tensor([1.0, 1.0]), rb.tensor([-0.0, 0.0])).tolist() == [-1.0, 1.0]
+    assert rb.copysign(rb.tensor([2, -3]), -1).dtype == rb.float32
+    z = rb.tensor([0.0, 0.5], dtype=rb.float64, requires_grad=True)
+    s = rb.sinc(z)
+    s.sum().backward()
+    assert s[0].item() == 1.0 and z.grad[0].item() == 0.0
+    assert rb.sinc(rb.tensor([0, 1])).dtype == rb.float32
+
+
+def test_nansum_nanmean_ignore_nans_and_their_gradient():
+    x = rb.tensor([[1.0, float("nan"), 3.0], [float("nan"), float("nan"), 2.0]], requires_grad=True)
+    rb.nanmean(x, 1).sum().backward()
+    np.testing.assert_allclose(_np(rb.nansum(x)), 6.0)
+    np.testing.assert_allclose(_np(x.grad), [[0.5, 0.0, 0.5], [0.0, 0.0, 1.0]])
+    assert rb.nansum(rb.tensor([1, 2, 3])).item() == 6
+    with pytest.raises(RuntimeError, match="floating point"):
+        rb.nanmean(rb.tensor([1, 2]))
+
+
+def test_gcd_lcm_integers_only():
+    assert rb.gcd(rb.tensor([0, 0, -12]), rb.tensor([0, 7, 18])).tolist() == [0, 7, 6]
+    assert rb.lcm(rb.tensor([0, 4, -6]), rb.tensor([3, 6, 4])).tolist() == [0, 12, 12]
+    with pytest.raises(RuntimeError):
+        rb.gcd(rb.tensor([1.0]), rb.tensor([2.0]))
+
+
+def test_empty_and_non_contiguous_inputs():
+    e = rb.zeros(0, 3)
+    assert tuple(rb.cdist(e, rb.ones(4, 3)).shape) == (0, 4)
+    assert rb.norm(e).item() == 0.0
+    assert tuple(rb.diff(e, dim=0).shape) == (0, 3)
+    assert tuple(rb.kron(e, rb.ones(2, 2)).shape) == (0, 6)
+    a = np.arange(24.0).reshape(4, 6)
+    t = rb.tensor(a).t()  # non-contiguous
+    np.testing.assert_allclose(_np(rb.diff(t, dim=0)), np.diff(a.T, axis=0))
+    np.testing.assert_allclose(_np(rb.linalg.matrix_norm(t, 1)), np.linalg.norm(a.T, 1))
+    np.testing.assert_allclose(_np(F.pad(t[None], (1, 2), "reflect"))[0], np.pad(a.T, ((0, 0), (1, 2)), "reflect"))
+    np.testing.assert_allclose(_np(rb.tensordot(t, t, dims=([1], [1]))), a.T @ a)
+
+
+def test_fold_of_unfold_counts_overlaps():
+    x = rb.ones(1, 2, 4, 5)
+    cols = F.unfold(x, 3, padding=1)
+    back = F.fold(cols, (4, 5), 3, padding=1)
+    ones_cols = F.unfold(rb.ones(1, 1, 4, 5), 3, padding=1)
+    np.testing.assert_allclose(_np(back)[0, 0], _np(F.fold(ones_cols, (4, 5), 3, padding=1))[0, 0])
+    assert _np(back)[0, 0, 1, 1] == 9.0 and _np(back)[0, 0, 0, 0] == 4.0
+
+
+# ---- errors: PyTorch's exception types ----
+
+_BAD = [
+    ("cdist_int", lambda L: L.cdist(L.ones(2, 3, dtype=L.int64), L.ones(2, 3, dtype=L.int64)), RuntimeError),
+    ("cdist_cols", lambda L: L.cdist(L.ones(2, 3), L.ones(2, 4)), RuntimeError),
+    ("cdist_1d", lambda L: L.cdist(L.ones(3), L.ones(2, 3)), RuntimeError),
+    ("cdist_neg_p", lambda L: L.cdist(L.ones(2, 3), L.ones(2, 3), p=-1.0), RuntimeError),
+    ("cdist_mode", lambda L: L.cdist(L.ones(2, 3), L.ones(2, 3), compute_mode="fast"), ValueError),
+    ("addmm_1d", lambda L: L.addmm(L.ones(2), L.ones(2), L.ones(2, 2)), RuntimeError),
+    ("addmm_shape", lambda L: L.addmm(L.ones(3, 3), L.ones(2, 2), L.ones(2, 2)), RuntimeError),
+    ("addmm_inner", lambda L: L.addmm(L.ones(2, 2), L.ones(2, 3), L.ones(2, 2)), RuntimeError),
+    ("baddbmm_2d", lambda L: L.baddbmm(L.ones(2, 2, 2), L.ones(2, 2), L.ones(2, 2, 2)), RuntimeError),
+    ("addcdiv_int", lambda L: L.addcdiv(L.ones(2), L.ones(2, dtype=L.int64), L.ones(2, dtype=L.int64)), RuntimeError),
+    ("matrix_norm_1d", lambda L: L.linalg.matrix_norm(L.ones(3)), RuntimeError),
+    ("linalg_norm_3d_ord", lambda L: L.linalg.norm(L.ones(2, 2, 2), ord=1), RuntimeError),
+    ("cross_size", lambda L: L.linalg.cross(L.ones(2, 4), L.ones(2, 4)), RuntimeError),
+    ("diff_0d", lambda L: L.diff(L.tensor(1.0)), RuntimeError),
+    ("meshgrid_2d", lambda L: L.meshgrid(L.ones(2, 2), L.ones(2), indexing="ij"), RuntimeError),
+    ("block_diag_3d", lambda L: L.block_diag(L.ones(2, 2, 2)), RuntimeError),
+    ("tensordot_mismatch", lambda L: L.tensordot(L.ones(2, 3), L.ones(4, 5), dims=1), RuntimeError),
+    ("rot90_same_dims", lambda L: L.rot90(L.ones(2, 2), 1, [0, 0]), RuntimeError),
+    ("vander_2d", lambda L: L.vander(L.ones(2, 2)), RuntimeError),
+    ("heaviside_dtypes", lambda L: L.heaviside(L.ones(2), L.ones(2, dtype=L.float64)), RuntimeError),
+    ("renorm_p0", lambda L: L.renorm(L.ones(2, 2), 0, 0, 1.0), RuntimeError),
+    ("renorm_1d", lambda L: L.renorm(L.ones(2), 2, 0, 1.0), RuntimeError),
+    ("aminmax_empty_dim", lambda L: L.aminmax(L.ones(2, 0), dim=1), IndexError),
+    ("pad_reflect_too_big", lambda L: L.nn.functional.pad(L.ones(1, 2, 3), (3, 3), "reflect"), RuntimeError),
+    ("pad_circular_wrap", lambda L: L.nn.functional.pad(L.ones(1, 2, 3), (4, 0), "circular"), RuntimeError),
+    ("pad_mode_ndim", lambda L: L.nn.functional.pad(L.ones(3), (1, 1), "reflect"), NotImplementedError),
+    ("pad_odd", lambda L: L.nn.functional.pad(L.ones(1, 3), (1,), "replicate"), RuntimeError),
+    ("pad_mode_value", lambda L: L.nn.functional.pad(L.ones(1, 3), (1, 1), "reflect", 2.0), RuntimeError),
+    ("unfold_5d", lambda L: L.nn.functional.unfold(L.ones(1, 1, 1, 3, 3), 2), RuntimeError),
+    ("unfold_too_big", lambda L: L.nn.functional.unfold(L.ones(1, 1, 2, 2), 3), RuntimeError),
+    ("fold_blocks", lambda L: L.nn.functional.fold(L.ones(2, 12, 5), (3, 3), 2), RuntimeError),
+    ("fold_divisible", lambda L: L.nn.functional.fold(L.ones(1, 5, 4), (3, 3), 2), RuntimeError),
+    ("channel_shuffle_groups", lambda L: L.nn.functional.channel_shuffle(L.ones(1, 5, 2), 2), RuntimeError),
+    ("circular_pad_dim", lambda L: L.nn.CircularPad2d(1)(L.ones(2)), ValueError),
+]
+
+
+@pytest.mark.parametrize("call,exc", [b[1:] for b in _BAD], ids=[b[0] for b in _BAD])
+def test_bad_input_raises(call, exc):
+    with pytest.raises(exc):
+        call(rb)
+
+
+@requires_torch
+@pytest.mark.parametrize("call,exc", [b[1:] for b in _BAD], ids=[b[0] for b in _BAD])
+def test_bad_input_raises_as_pytorch(call, exc):
+    with pytest.raises(exc):
+        call(torch)
+
+
+# ---- modules: attributes and reprs as PyTorch's ----
+
+_MODULES = [
+    lambda L: L.nn.ReflectionPad1d(2), lambda L: L.nn.ReflectionPad2d((1, 0, 2, 1)), lambda L: L.nn.ReflectionPad3d(1),
+    lambda L: L.nn.ReplicationPad1d((0, 3)), lambda L: L.nn.ReplicationPad2d(2), lambda L: L.nn.ReplicationPad3d(1),
+    lambda L: L.nn.CircularPad1d(1), lambda L: L.nn.CircularPad2d((1, 1, 0, 2)), lambda L: L.nn.CircularPad3d(1),
+    lambda L: L.nn.Fold((4, 5), 2, padding=1), lambda L: L.nn.Unfold((2, 3), dilation=2, stride=(1, 2)),
+    lambda L: L.nn.ChannelShuffle(2), lambda L: L.nn.LPPool1d(2, 3), lambda L: L.nn.LPPool2d(1.5, (2, 2), stride=1),
+]
+
+
+@requires_torch
+@pytest.mark.parametrize("make", _MODULES)
+def test_module_repr_matches_pytorch(make):
+    assert repr(make(rb)) == repr(make(torch))
+
+
+@requires_torch
+@pytest.mark.parametrize("make,shape", [
+    (_MODULES[1], (2, 3, 4, 5)), (_MODULES[2], (1, 2, 3, 3, 3)), (_MODULES[4], (3, 4, 5)), (_MODULES[7], (2, 3, 4)),
+    (_MODULES[8], (1, 1, 2, 3, 4)), (_MODULES[12], (2, 3, 7)), (_MODULES[13], (1, 2, 5, 6)),
+])
+def test_module_forward_matches_pytorch(make, shape):
+    a = np.random.default_rng(0).uniform(0.1, 2, size=shape).astype(np.float32)
+    np.testing.assert_allclose(_np(make(rb)(rb.tensor(a))), make(torch)(torch.tensor(a)).numpy(), rtol=1e-5,
+                               atol=1e-5)
+
+
+@requires_torch
+def test_norm_and_cdist_variants_match_pytorch():
+    a = np.random.default_rng(1).standard_normal((3, 4, 5)).astype(np.float32)
+    b = np.random.default_rng(2).standard_normal((3, 40, 5)).astype(np.float32)
+    ta, tb, ra, rb_ = torch.tensor(a), torch.tensor(b), rb.tensor(a), rb.tensor(b)
+    pairs = [
+        (lambda L, x, y: L.norm(x, p="fro", dim=(1, 2)),),
+        (lambda L, x, y: L.norm(x, 0.5, keepdim=True),),
+        (lambda L, x, y: L.linalg.norm(x, dim=2, ord=-math.inf),),
+        (lambda L, x, y: L.linalg.matrix_norm(x, ord=-1, keepdim=True),),
+        (lambda L, x, y: L.cdist(x, y),),
+        (lambda L, x, y: L.cdist(x, y, compute_mode="donot_use_mm_for_euclid_dist"),),
+        (lambda L, x, y: L.cdist(x, y, p=0.0),),
+    ]
+    for (f,) in pairs:
+        np.testing.assert_allclose(_np(f(rb, ra, rb_)), f(torch, ta, tb).numpy(), rtol=1e-4, atol=1e-4)

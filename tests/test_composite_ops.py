@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 import rosenblatt as rb
-import rosenblatt.nn as nn
 import rosenblatt.nn.functional as F
 from conftest import requires_torch, torch
 

@@ -24,9 +24,9 @@ py::object inplace_op(py::object self, const char* op, F f) {
 Tensor operand(py::handle h, const Tensor& like) {
   if (py::isinstance<Tensor>(h)) return h.cast<Tensor>();
   Scalar s = h.cast<Scalar>();
-  DType dt = s.is_floating() && !is_floating(like.dtype()) ? DType::Float32
+  DType dt = s.is_floating() && !is_floating(like.dtype())                ? DType::Float32
              : s.kind == Scalar::Kind::Int && like.dtype() == DType::Bool ? DType::Int64
-                                                                            : like.dtype();
+                                                                          : like.dtype();
   return scalar_tensor(s, dt, like.device());
 }
 
@@ -77,8 +77,8 @@ Tensor matrix_norm_py(const Tensor& x, py::object ord, py::object dim, bool keep
 Tensor linalg_norm_py(const Tensor& x, py::object ord, py::object dim, bool keepdim, std::optional<DType> dtype) {
   if (!dim.is_none()) {
     Dims d = dims_from_object(dim);
-    RB_CHECK(d.size() == 1 || d.size() == 2, Error, "linalg.norm: If dim is specified, it must be of length 1 or 2. Got ",
-             py::str(dim).cast<std::string>());
+    RB_CHECK(d.size() == 1 || d.size() == 2, Error,
+             "linalg.norm: If dim is specified, it must be of length 1 or 2. Got ", py::str(dim).cast<std::string>());
     if (d.size() == 1) return vector_norm_py(x, ord.is_none() ? py::float_(2.0) : ord, dim, keepdim, dtype);
     return matrix_norm_py(x, ord.is_none() ? py::str("fro") : ord, dim, keepdim, dtype);
   }
@@ -110,8 +110,10 @@ Tensor norm_py(const Tensor& x, py::object p, py::object dim, bool keepdim, std:
 // var/std spellings: (dim, *, correction), (dim, unbiased) and (unbiased).
 double correction_of(py::object& dim, py::object unbiased, py::object correction) {
   if (PyBool_Check(dim.ptr())) unbiased = dim, dim = py::none();
-  RB_CHECK(unbiased.is_none() || correction.is_none(), Error, "var_mean/std_mean: cannot specify both unbiased and correction");
-  return !correction.is_none() ? correction.cast<double>() : (!unbiased.is_none() && !unbiased.cast<bool>() ? 0.0 : 1.0);
+  RB_CHECK(unbiased.is_none() || correction.is_none(), Error,
+           "var_mean/std_mean: cannot specify both unbiased and correction");
+  return !correction.is_none() ? correction.cast<double>()
+                               : (!unbiased.is_none() && !unbiased.cast<bool>() ? 0.0 : 1.0);
 }
 
 void bind_linalg_special(py::module_& m) {
@@ -125,15 +127,18 @@ void bind_linalg_special(py::module_& m) {
   la.def("cross", &cross, py::arg("input"), py::arg("other"), py::kw_only(), py::arg("dim") = -1, nogil);
   py::module_ sp = m.def_submodule("_special", "the C++ ops behind rosenblatt.special");
   sp.def(
-      "xlogy", [](py::object a, py::object b) {
+      "xlogy",
+      [](py::object a, py::object b) {
         Tensor x = py::isinstance<Tensor>(a) ? a.cast<Tensor>() : operand(a, b.cast<Tensor>());
         return xlogy(x, operand(b, x));
       },
       py::arg("input"), py::arg("other"));
   sp.def("entr", &special_entr, py::arg("input"), nogil);
   sp.def("sinc", &sinc, py::arg("input"), nogil);
-  sp.def("logsumexp", [](const Tensor& x, py::object dim, bool keepdim) {
-    return logsumexp(x, dims_from_object(dim), keepdim); }, py::arg("input"), py::arg("dim"), py::arg("keepdim") = false);
+  sp.def(
+      "logsumexp",
+      [](const Tensor& x, py::object dim, bool keepdim) { return logsumexp(x, dims_from_object(dim), keepdim); },
+      py::arg("input"), py::arg("dim"), py::arg("keepdim") = false);
 }
 
 void bind_nn(py::module_& m) {
@@ -143,7 +148,8 @@ void bind_nn(py::module_& m) {
          py::arg("stride"), nogil);
   nn.def("fold", &col2im, py::arg("input"), py::arg("output_size"), py::arg("kernel_size"), py::arg("dilation"),
          py::arg("padding"), py::arg("stride"), nogil);
-  for (py::module_* mod : {&m, &nn}) mod->def("channel_shuffle", &channel_shuffle, py::arg("input"), py::arg("groups"), nogil);
+  for (py::module_* mod : {&m, &nn})
+    mod->def("channel_shuffle", &channel_shuffle, py::arg("input"), py::arg("groups"), nogil);
 }
 
 }  // namespace
@@ -174,14 +180,13 @@ void composite(py::module_& m, TensorClass& cls) {
 
   // ---- the addmm family ----
   using Tern = Tensor (*)(const Tensor&, const Tensor&, const Tensor&, Scalar, Scalar);
-  const std::tuple<const char*, Tern, const char*, const char*> mms[] = {
-      {"addmm", &addmm, "mat1", "mat2"},
-      {"addmv", &addmv, "mat", "vec"},
-      {"addbmm", &addbmm, "batch1", "batch2"},
-      {"baddbmm", &baddbmm, "batch1", "batch2"}};
+  const std::tuple<const char*, Tern, const char*, const char*> mms[] = {{"addmm", &addmm, "mat1", "mat2"},
+                                                                         {"addmv", &addmv, "mat", "vec"},
+                                                                         {"addbmm", &addbmm, "batch1", "batch2"},
+                                                                         {"baddbmm", &baddbmm, "batch1", "batch2"}};
   for (const auto& [name, f, a1, a2] : mms) {
-    m.def(name, f, py::arg("input"), py::arg(a1), py::arg(a2), py::kw_only(), py::arg("beta") = 1,
-          py::arg("alpha") = 1, nogil);
+    m.def(name, f, py::arg("input"), py::arg(a1), py::arg(a2), py::kw_only(), py::arg("beta") = 1, py::arg("alpha") = 1,
+          nogil);
     cls.def(name, f, py::arg(a1), py::arg(a2), py::kw_only(), py::arg("beta") = 1, py::arg("alpha") = 1, nogil);
     std::string iname = std::string(name) + "_";
     cls.def(
@@ -207,10 +212,9 @@ void composite(py::module_& m, TensorClass& cls) {
 
   // ---- pointwise: binary ops take a number on either side where PyTorch does ----
   using Bin = Tensor (*)(const Tensor&, const Tensor&);
-  const std::pair<const char*, Bin> bins[] = {{"logaddexp", &logaddexp}, {"logaddexp2", &logaddexp2},
-                                              {"hypot", &hypot},         {"copysign", &copysign},
-                                              {"xlogy", &xlogy},         {"heaviside", &heaviside},
-                                              {"gcd", &gcd},             {"lcm", &lcm}};
+  const std::pair<const char*, Bin> bins[] = {
+      {"logaddexp", &logaddexp}, {"logaddexp2", &logaddexp2}, {"hypot", &hypot}, {"copysign", &copysign},
+      {"xlogy", &xlogy},         {"heaviside", &heaviside},   {"gcd", &gcd},     {"lcm", &lcm}};
   for (const auto& [name, f] : bins) {
     const char* second = std::string(name) == "heaviside" ? "values" : "other";
     m.def(
@@ -270,13 +274,12 @@ void composite(py::module_& m, TensorClass& cls) {
     };
     m.def(name, f, py::arg("input"), py::arg(arg));
     cls.def(name, f, py::arg(arg));
-    cls.def(
-        (std::string(name) + "_").c_str(),
-        [f, name](py::object self, py::object v) {
-          Tensor r = f(self.cast<Tensor&>(), v);
-          return inplace_op(self, name, [&](const Tensor&) { return r; });
-        },
-        py::arg(arg));
+    cls.def((std::string(name) + "_").c_str(),
+            [f, name](py::object self, py::object v) {
+              Tensor r = f(self.cast<Tensor&>(), v);
+              return inplace_op(self, name, [&](const Tensor&) { return r; });
+            },
+            py::arg(arg));
   }
 
   // ---- reductions ----
@@ -286,15 +289,15 @@ void composite(py::module_& m, TensorClass& cls) {
   auto nansum_fn = [](const Tensor& x, py::object dim, bool keepdim, std::optional<DType> dtype) {
     return nansum(x, dims_from_object(dim), keepdim, dtype);
   };
-  m.def("nansum", nansum_fn, py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false,
-        py::kw_only(), py::arg("dtype") = py::none());
+  m.def("nansum", nansum_fn, py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(),
+        py::arg("dtype") = py::none());
   cls.def("nansum", nansum_fn, py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(),
           py::arg("dtype") = py::none());
   auto nanmean_fn = [](const Tensor& x, py::object dim, bool keepdim, std::optional<DType> dtype) {
     return nanmean(dtype ? to_dtype(x, *dtype) : x, dims_from_object(dim), keepdim);
   };
-  m.def("nanmean", nanmean_fn, py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false,
-        py::kw_only(), py::arg("dtype") = py::none());
+  m.def("nanmean", nanmean_fn, py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(),
+        py::arg("dtype") = py::none());
   cls.def("nanmean", nanmean_fn, py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(),
           py::arg("dtype") = py::none());
   for (bool is_std : {false, true}) {
@@ -336,8 +339,7 @@ void composite(py::module_& m, TensorClass& cls) {
       [](const py::args& args, py::object indexing) {
         if (indexing.is_none()) {
           PyErr_WarnEx(PyExc_UserWarning,
-                       "torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
-                       1);
+                       "torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.", 1);
         }
         return as_tuple(meshgrid(tensor_list(args), indexing.is_none() ? "ij" : indexing.cast<std::string>()));
       },
@@ -381,7 +383,8 @@ void composite(py::module_& m, TensorClass& cls) {
       Tensor t = ios.cast<Tensor>();
       RB_CHECK(t.dim() <= 1 && !is_floating(t.dtype()), Error,
                "tensor_split expected tensor_indices_or_sections to be a zero-dimensional or one-dimensional tensor,"
-               " but got a tensor with ", t.dim(), " dims");
+               " but got a tensor with ",
+               t.dim(), " dims");
       ios = t.dim() == 0 ? py::object(py::int_(t.item<int64_t>())) : py::object(ios.attr("tolist")());
     }
     if (PyLong_Check(ios.ptr())) return as_tuple(tensor_split(x, ios.cast<int64_t>(), dim));

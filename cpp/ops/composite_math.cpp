@@ -40,8 +40,7 @@ bool is_zero(const Scalar& s) { return s.is_floating() ? s.f == 0.0 : s.i == 0; 
 
 // beta * input + alpha * prod, skipping the multiplications by one; beta == 0 drops input's values but still
 // checks that it broadcasts to prod's shape.
-Tensor beta_alpha(const Tensor& input, const Tensor& prod, const Scalar& beta, const Scalar& alpha,
-                  const char* op) {
+Tensor beta_alpha(const Tensor& input, const Tensor& prod, const Scalar& beta, const Scalar& alpha, const char* op) {
   Tensor p = is_one(alpha) ? prod : mul(prod, alpha);
   Shape out = broadcast_shapes(input.shape(), prod.shape());
   RB_CHECK(out == prod.shape(), Error, op, ": the input of shape ", input.shape(),
@@ -95,8 +94,8 @@ Tensor linalg_matrix_norm(const Tensor& x, double ord, Dims dims, bool keepdim) 
            " not supported.");
   RB_CHECK(std::abs(ord) != 2, NotImplementedError, "linalg.matrix_norm: ord=", ord,
            " needs an SVD, which rosenblatt lacks");
-  RB_CHECK(is_floating(x.dtype()), Error, "linalg.matrix_norm: Expected a floating point or complex tensor as input. Got ",
-           torch_type(x.dtype()));
+  RB_CHECK(is_floating(x.dtype()), Error,
+           "linalg.matrix_norm: Expected a floating point or complex tensor as input. Got ", torch_type(x.dtype()));
   int64_t d0 = wrap_dim(dims[0], x.dim()), d1 = wrap_dim(dims[1], x.dim());
   RB_CHECK(d0 != d1, Error, "linalg.matrix_norm: dims must be different. Got (", dims[0], ", ", dims[1], ")");
   // ord +-1: max/min column sum (sum over rows d0, then over columns d1); ord +-inf: the same with rows.
@@ -111,8 +110,8 @@ Tensor cross(const Tensor& a, const Tensor& b, int64_t dim) {
   RB_CHECK(a.dim() == b.dim(), Error, "linalg.cross: inputs must have the same number of dimensions.");
   Shape s = broadcast_shapes(a.shape(), b.shape());
   int64_t d = wrap_dim(dim, static_cast<int64_t>(s.size()));
-  RB_CHECK(a.size(d) == 3 && b.size(d) == 3, Error, "linalg.cross: inputs dimension ", dim,
-           " must have length 3. Got ", a.size(d), " and ", b.size(d));
+  RB_CHECK(a.size(d) == 3 && b.size(d) == 3, Error, "linalg.cross: inputs dimension ", dim, " must have length 3. Got ",
+           a.size(d), " and ", b.size(d));
   DType dt = result_type(a, b);
   Tensor x = expand(cast(a, dt), s), y = expand(cast(b, dt), s);
   auto c = [d](const Tensor& t, int64_t i) { return narrow(t, d, i, 1); };
@@ -132,8 +131,8 @@ Tensor addmm(const Tensor& input, const Tensor& mat1, const Tensor& mat2, Scalar
 Tensor addmv(const Tensor& input, const Tensor& mat, const Tensor& vec, Scalar beta, Scalar alpha) {
   RB_CHECK(mat.dim() == 2 && vec.dim() == 1, Error, "vector + matrix @ vector expected, got ", input.dim(), ", ",
            mat.dim(), ", ", vec.dim());
-  RB_CHECK(mat.size(1) == vec.size(0), Error, "size mismatch, got input (", input.numel(), "), mat (", mat.size(0),
-           "x", mat.size(1), "), vec (", vec.size(0), ")");
+  RB_CHECK(mat.size(1) == vec.size(0), Error, "size mismatch, got input (", input.numel(), "), mat (", mat.size(0), "x",
+           mat.size(1), "), vec (", vec.size(0), ")");
   return beta_alpha(input, matmul(mat, vec), beta, alpha, "addmv");
 }
 
@@ -171,8 +170,10 @@ Tensor cdist(const Tensor& x1, const Tensor& x2, double p, const std::string& co
            ValueError, compute_mode, " is not a valid value for compute_mode");
   RB_CHECK(x1.dim() >= 2, Error, "cdist only supports at least 2D tensors, X1 got: ", x1.dim(), "D");
   RB_CHECK(x2.dim() >= 2, Error, "cdist only supports at least 2D tensors, X2 got: ", x2.dim(), "D");
-  RB_CHECK(is_floating(x1.dtype()), Error, "cdist only supports floating-point dtypes, X1 got: ", torch_type(x1.dtype()));
-  RB_CHECK(is_floating(x2.dtype()), Error, "cdist only supports floating-point dtypes, X2 got: ", torch_type(x2.dtype()));
+  RB_CHECK(is_floating(x1.dtype()), Error,
+           "cdist only supports floating-point dtypes, X1 got: ", torch_type(x1.dtype()));
+  RB_CHECK(is_floating(x2.dtype()), Error,
+           "cdist only supports floating-point dtypes, X2 got: ", torch_type(x2.dtype()));
   RB_CHECK(x1.size(-1) == x2.size(-1), Error, "X1 and X2 must have the same number of columns. X1: ", x1.size(-1),
            " X2: ", x2.size(-1));
   RB_CHECK(p >= 0, Error, "cdist only supports non-negative p values");
@@ -269,8 +270,8 @@ Tensor heaviside(const Tensor& x, const Tensor& values) {
 Tensor nan_to_num(const Tensor& x, std::optional<double> nan, std::optional<double> posinf,
                   std::optional<double> neginf) {
   if (!is_floating(x.dtype())) return clone(x);
-  double big = x.dtype() == DType::Float64   ? std::numeric_limits<double>::max()
-               : x.dtype() == DType::Float16 ? 65504.0
+  double big = x.dtype() == DType::Float64    ? std::numeric_limits<double>::max()
+               : x.dtype() == DType::Float16  ? 65504.0
                : x.dtype() == DType::BFloat16 ? 3.3895313892515355e38
                                               : static_cast<double>(std::numeric_limits<float>::max());
   Tensor xd = x.detach();
@@ -319,8 +320,8 @@ Tensor nansum(const Tensor& x, const Dims& dims, bool keepdim, std::optional<DTy
 }
 
 Tensor nanmean(const Tensor& x, const Dims& dims, bool keepdim) {
-  RB_CHECK(is_floating(x.dtype()), Error,
-           "nanmean(): expected input to have floating point or complex dtype but got ", torch_type(x.dtype()));
+  RB_CHECK(is_floating(x.dtype()), Error, "nanmean(): expected input to have floating point or complex dtype but got ",
+           torch_type(x.dtype()));
   Tensor not_nan = logical_not(isnan(x.detach()));
   return div(nansum(x, dims, keepdim), sum(not_nan, dims, keepdim, x.dtype()));
 }

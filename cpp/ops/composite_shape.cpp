@@ -67,8 +67,7 @@ std::vector<Tensor> meshgrid(const std::vector<Tensor>& xs, const std::string& i
 }
 
 Tensor cartesian_prod(const std::vector<Tensor>& xs) {
-  for (const Tensor& x : xs)
-    RB_CHECK(x.dim() == 1, Error, "Expect a 1D vector, but got shape ", x.shape());
+  for (const Tensor& x : xs) RB_CHECK(x.dim() == 1, Error, "Expect a 1D vector, but got shape ", x.shape());
   if (xs.size() == 1) return xs[0];
   std::vector<Tensor> grid = meshgrid(xs, "ij"), cols;
   for (const Tensor& g : grid) cols.push_back(flatten(g));
@@ -81,8 +80,8 @@ Tensor block_diag(const std::vector<Tensor>& xs) {
   DType dt = xs.empty() ? DType::Float32 : xs[0].dtype();
   for (size_t i = 0; i < xs.size(); ++i) {
     const Tensor& x = xs[i];
-    RB_CHECK(x.dim() <= 2, Error, "torch.block_diag: Input tensors must have 2 or fewer dimensions. Input ", i,
-             " has ", x.dim(), " dimensions");
+    RB_CHECK(x.dim() <= 2, Error, "torch.block_diag: Input tensors must have 2 or fewer dimensions. Input ", i, " has ",
+             x.dim(), " dimensions");
     mats.push_back(x.dim() == 2 ? x : reshape(x, {1, x.numel()}));
     cols += mats.back().size(1);
   }
@@ -143,32 +142,22 @@ Tensor tensordot(const Tensor& a, const Tensor& b, const std::vector<int64_t>& d
 
 Tensor tensordot(const Tensor& a, const Tensor& b, int64_t dims) {
   RB_CHECK(dims >= 0, Error, "tensordot expects dims >= 0, but got dims=", dims);
-  RB_CHECK(dims <= a.dim() && dims <= b.dim(), Error, "tensordot expects dims < ndim_a or ndim_b, but got dims=",
-           dims);
+  RB_CHECK(dims <= a.dim() && dims <= b.dim(), Error, "tensordot expects dims < ndim_a or ndim_b, but got dims=", dims);
   std::vector<int64_t> da, db;
   for (int64_t i = 0; i < dims; ++i) da.push_back(a.dim() - dims + i), db.push_back(i);
   return tensordot(a, b, da, db);
 }
 
 namespace {
-// The (row, col) pairs of the lower (lower = true) or upper triangle, row-major, as a (2, n) int64 tensor.
+// The (row, col) pairs of the lower (lower = true) or upper triangle, row-major, as a (2, n) tensor: the
+// non-zeros of a triangular mask, made on the device itself.
 Tensor tri_indices(int64_t row, int64_t col, int64_t offset, bool lower, DType dtype, Device device, const char* op) {
   RB_CHECK(row >= 0, Error, "row must be non-negative, got", row);
   RB_CHECK(col >= 0, Error, "col must be non-negative, got", col);
   RB_CHECK(dtype == DType::Int64 || dtype == DType::Int32, Error, op, ": dtype must be an integer type");
-  std::vector<int64_t> rs, cs;
-  for (int64_t r = 0; r < row; ++r)
-    for (int64_t c = 0; c < col; ++c)
-      if (lower ? c - r <= offset : c - r >= offset) rs.push_back(r), cs.push_back(c);
-  const int64_t n = static_cast<int64_t>(rs.size());
-  Tensor out = zeros({2, n}, DType::Int64);
-  int64_t* p = static_cast<int64_t*>(out.raw_data());
-  std::copy(rs.begin(), rs.end(), p);
-  std::copy(cs.begin(), cs.end(), p + n);
-  out = cast(out, dtype);
-  if (device.is_cpu()) return out;
-  Tensor dst = Tensor::empty(out.shape(), dtype, device);
-  return copy_(dst, out);
+  Tensor ones_mask = ones({row, col}, DType::Int64, device);
+  Tensor mask = lower ? tril(ones_mask, offset) : triu(ones_mask, offset);
+  return cast(clone(transpose(nonzero(mask), 0, 1)), dtype);
 }
 }  // namespace
 
@@ -243,8 +232,8 @@ Tensor channel_shuffle(const Tensor& x, int64_t groups) {
            x.shape());
   RB_CHECK(groups > 0, Error, "Number of groups to divide channels in must be positive. Value of groups:", groups);
   const int64_t c = x.size(1);
-  RB_CHECK(c % groups == 0, Error, "Number of channels must be divisible by groups. Got ", c, " channels and ",
-           groups, " groups.");
+  RB_CHECK(c % groups == 0, Error, "Number of channels must be divisible by groups. Got ", c, " channels and ", groups,
+           " groups.");
   Shape s = x.shape();
   Tensor t = unflatten(x, 1, {groups, c / groups});
   return reshape(transpose(t, 1, 2), s);

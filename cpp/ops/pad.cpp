@@ -7,22 +7,14 @@
 namespace rb {
 namespace {
 
-Tensor index_vector(const std::vector<int64_t>& v, Device device) {
-  Tensor t = Tensor::empty({static_cast<int64_t>(v.size())}, DType::Int64);
-  std::copy(v.begin(), v.end(), static_cast<int64_t*>(t.raw_data()));
-  if (device.is_cpu()) return t;
-  Tensor dst = Tensor::empty(t.shape(), DType::Int64, device);
-  return copy_(dst, t);
-}
-
-// The source position of each output position j of one padded dim of size n (pads already non-negative).
-int64_t source_of(int64_t j, int64_t n, int64_t left, const std::string& mode) {
-  int64_t s = j - left;
-  if (mode == "replicate") return std::min(std::max(s, int64_t{0}), n - 1);
-  if (mode == "circular") return ((s % n) + n) % n;
-  if (s < 0) s = -s;  // reflect, without repeating the edge
-  if (s >= n) s = 2 * (n - 1) - s;
-  return s;
+// The source position of each output position of one padded dim of size n (pads already non-negative),
+// computed on x's device: replicate clamps, circular wraps, reflect folds back without repeating the edge.
+Tensor source_index(int64_t n, int64_t left, int64_t right, const std::string& mode, Device device) {
+  Tensor s = arange(Scalar(-left), Scalar(n + right), Scalar(int64_t{1}), DType::Int64, device);
+  if (mode == "replicate") return clamp(s, Scalar(int64_t{0}), Scalar(n - 1));
+  if (mode == "circular") return remainder(s, Scalar(n));
+  Tensor folded = unary(UnaryOp::Abs, s);  // reflect: |s|, then (n-1) - |(n-1) - s| past the right edge
+  return binary(BinaryOp::Sub, Scalar(n - 1), unary(UnaryOp::Abs, binary(BinaryOp::Sub, Scalar(n - 1), folded)));
 }
 
 struct Im2col {
@@ -54,18 +46,18 @@ Im2col geometry(int64_t h, int64_t w, const std::vector<int64_t>& k, const std::
   g.oh = (h + 2 * g.ph - (g.dh * (g.kh - 1) + 1)) / g.sh + 1;
   g.ow = (w + 2 * g.pw - (g.dw * (g.kw - 1) + 1)) / g.sw + 1;
   RB_CHECK(g.oh >= 1 && g.ow >= 1 && h + 2 * g.ph >= g.dh * (g.kh - 1) + 1 && w + 2 * g.pw >= g.dw * (g.kw - 1) + 1,
-           Error, "Given input with spatial size (", h, ", ", w, "), kernel_size=(", g.kh, ", ", g.kw,
-           "), dilation=(", g.dh, ", ", g.dw, "), padding=(", g.ph, ", ", g.pw,
+           Error, "Given input with spatial size (", h, ", ", w, "), kernel_size=(", g.kh, ", ", g.kw, "), dilation=(",
+           g.dh, ", ", g.dw, "), padding=(", g.ph, ", ", g.pw,
            "), calculated shape of the array of sliding blocks as (", g.oh, ", ", g.ow,
            "), but its components must be at least one.");
+  // (ki, kj, i, j) -> (i*sh + ki*dh) * Wp + j*sw + kj*dw, broadcast from four ranges on the device.
   const int64_t wp = w + 2 * g.pw;
-  std::vector<int64_t> idx;
-  idx.reserve(static_cast<size_t>(g.kh * g.kw * g.oh * g.ow));
-  for (int64_t ki = 0; ki < g.kh; ++ki)
-    for (int64_t kj = 0; kj < g.kw; ++kj)
-      for (int64_t i = 0; i < g.oh; ++i)
-        for (int64_t j = 0; j < g.ow; ++j) idx.push_back((i * g.sh + ki * g.dh) * wp + j * g.sw + kj * g.dw);
-  g.index = index_vector(idx, device);
+  auto range = [device](int64_t n, Shape shape) {
+    return reshape(arange(Scalar(int64_t{0}), Scalar(n), Scalar(int64_t{1}), DType::Int64, device), shape);
+  };
+  Tensor rows = add(mul(range(g.oh, {1, 1, g.oh, 1}), Scalar(g.sh)), mul(range(g.kh, {g.kh, 1, 1, 1}), Scalar(g.dh)));
+  Tensor cols = add(mul(range(g.ow, {1, 1, 1, g.ow}), Scalar(g.sw)), mul(range(g.kw, {1, g.kw, 1, 1}), Scalar(g.dw)));
+  g.index = flatten(add(mul(rows, Scalar(wp)), cols));
   return g;
 }
 
@@ -76,8 +68,8 @@ Tensor pad_mode(const Tensor& x, const std::vector<int64_t>& pad, const std::str
            "Unrecognised padding mode ", mode);
   RB_CHECK(pad.size() % 2 == 0, Error, "Padding length must be divisible by 2");
   const int64_t k = static_cast<int64_t>(pad.size()) / 2;
-  RB_CHECK(k >= 1 && k <= 3 && (x.dim() == k + 1 || x.dim() == k + 2), NotImplementedError, "Padding size ",
-           pad.size(), " is not supported for ", x.dim(),
+  RB_CHECK(k >= 1 && k <= 3 && (x.dim() == k + 1 || x.dim() == k + 2), NotImplementedError, "Padding size ", pad.size(),
+           " is not supported for ", x.dim(),
            "D input tensor.\nSupported combinations for non-constant padding:\n"
            "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
            "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
@@ -93,8 +85,10 @@ Tensor pad_mode(const Tensor& x, const std::vector<int64_t>& pad, const std::str
     const int64_t n = t.size(d);
     // Negative pads crop first; the positive ones then pad the cropped input, as ATen does.
     if (mode == "reflect")
-      RB_CHECK(left < n && right < n, Error, "Argument #4: Padding size should be less than the corresponding input "
-               "dimension, but got: padding (", left, ", ", right, ") at dimension ", d, " of input ", x.shape());
+      RB_CHECK(left < n && right < n, Error,
+               "Argument #4: Padding size should be less than the corresponding input "
+               "dimension, but got: padding (",
+               left, ", ", right, ") at dimension ", d, " of input ", x.shape());
     if (mode == "circular")
       RB_CHECK(left <= n && right <= n, Error, "Padding value causes wrapping around more than once.");
     int64_t lo = std::max<int64_t>(0, -left), hi = n - std::max<int64_t>(0, -right);
@@ -104,10 +98,7 @@ Tensor pad_mode(const Tensor& x, const std::vector<int64_t>& pad, const std::str
     if (lo > 0 || hi < n) t = narrow(t, d, lo, hi - lo);
     left = std::max<int64_t>(0, left), right = std::max<int64_t>(0, right);
     if (left == 0 && right == 0) continue;
-    const int64_t m = t.size(d);
-    std::vector<int64_t> src(static_cast<size_t>(m + left + right));
-    for (int64_t j = 0; j < static_cast<int64_t>(src.size()); ++j) src[j] = source_of(j, m, left, mode);
-    t = index_select(t, d, index_vector(src, x.device()));
+    t = index_select(t, d, source_index(t.size(d), left, right, mode, x.device()));
   }
   return t;
 }

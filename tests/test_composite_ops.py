@@ -275,3 +275,10 @@ def test_norm_and_cdist_variants_match_pytorch():
     ]
     for (f,) in pairs:
         np.testing.assert_allclose(_np(f(rb, ra, rb_)), f(torch, ta, tb).numpy(), rtol=1e-4, atol=1e-4)
+
+
+def test_clamp_min_max_promote_as_pytorch():
+    x = rb.tensor([-2, 0, 3])
+    assert rb.clamp_min(x, 0.5).dtype == rb.float32 and rb.clamp_min(x, 0.5).tolist() == [0.5, 0.5, 3.0]
+    assert x.clamp_max(1).dtype == rb.int64 and x.clamp_max(1).tolist() == [-2, 0, 1]
+    assert rb.clamp_min(rb.tensor([1.0, -1.0]), rb.tensor([0.0, 0.0])).tolist() == [1.0, 0.0]

@@ -270,7 +270,8 @@ void composite(py::module_& m, TensorClass& cls) {
         return binary(is_min ? BinaryOp::Maximum : BinaryOp::Minimum, x, t);
       }
       Scalar s = v.cast<Scalar>();
-      return is_min ? clamp(x, s, std::nullopt) : clamp(x, std::nullopt, s);
+      Tensor t = x.dtype() == result_type(x, s) ? x : to_dtype(x, result_type(x, s));  // int clamped by 0.5: float
+      return is_min ? clamp(t, s, std::nullopt) : clamp(t, std::nullopt, s);
     };
     m.def(name, f, py::arg("input"), py::arg(arg));
     cls.def(name, f, py::arg(arg));

@@ -18,7 +18,8 @@ Tensor where_nonzero(const Tensor& s, F f) {
   return masked_fill(f(masked_fill(s, zero, Scalar(1.0))), zero, Scalar(0.0));
 }
 
-// PyTorch's scalar-type names in messages ("Long", "Int", ...).
+// PyTorch's scalar-type names in messages ("Long", "Int", ...); elementwise_ext.cpp's type_word is the same
+// table, and one shared copy belongs in op_common.h (left there to keep this branch off the widely-included header).
 const char* torch_type(DType t) {
   switch (t) {
     case DType::Bool: return "Bool";

@@ -1,5 +1,5 @@
-// F.pad's reflect / replicate / circular modes and im2col / col2im (F.unfold / F.fold), as index gathers and
-// scatters over the last dims: index_select and index_add carry the gradients, of every order.
+// F.pad's reflect / replicate / circular modes (slices joined by cat) and im2col / col2im (F.unfold / F.fold, one
+// index gather and its scatter): views, cat, index_select and index_add carry the gradients, of every order.
 #include "op_common.h"
 #include "rosenblatt/ops.h"
 #include "rosenblatt/ops/composite.h"
@@ -7,14 +7,22 @@
 namespace rb {
 namespace {
 
-// The source position of each output position of one padded dim of size n (pads already non-negative),
-// computed on x's device: replicate clamps, circular wraps, reflect folds back without repeating the edge.
-Tensor source_index(int64_t n, int64_t left, int64_t right, const std::string& mode, Device device) {
-  Tensor s = arange(Scalar(-left), Scalar(n + right), Scalar(int64_t{1}), DType::Int64, device);
-  if (mode == "replicate") return clamp(s, Scalar(int64_t{0}), Scalar(n - 1));
-  if (mode == "circular") return remainder(s, Scalar(n));
-  Tensor folded = unary(UnaryOp::Abs, s);  // reflect: |s|, then (n-1) - |(n-1) - s| past the right edge
-  return binary(BinaryOp::Sub, Scalar(n - 1), unary(UnaryOp::Abs, binary(BinaryOp::Sub, Scalar(n - 1), folded)));
+// One dim of x (size n) padded by left and right (both non-negative) in mode: the two borders are slices of x
+// (flipped for reflect, the edge expanded for replicate, the far end for circular) joined to it by one cat.
+Tensor pad_dim(const Tensor& x, int64_t d, int64_t left, int64_t right, const std::string& mode) {
+  const int64_t n = x.size(d);
+  auto border = [&](int64_t width, bool is_left) {
+    if (mode == "reflect") return flip(narrow(x, d, is_left ? 1 : n - 1 - width, width), {d});
+    if (mode == "circular") return narrow(x, d, is_left ? n - width : 0, width);
+    Shape s = x.shape();
+    s[d] = width;
+    return expand(narrow(x, d, is_left ? 0 : n - 1, 1), s);  // replicate
+  };
+  std::vector<Tensor> parts;
+  if (left > 0) parts.push_back(border(left, true));
+  parts.push_back(x);
+  if (right > 0) parts.push_back(border(right, false));
+  return cat(parts, d);
 }
 
 struct Im2col {
@@ -98,7 +106,7 @@ Tensor pad_mode(const Tensor& x, const std::vector<int64_t>& pad, const std::str
     if (lo > 0 || hi < n) t = narrow(t, d, lo, hi - lo);
     left = std::max<int64_t>(0, left), right = std::max<int64_t>(0, right);
     if (left == 0 && right == 0) continue;
-    t = index_select(t, d, source_index(t.size(d), left, right, mode, x.device()));
+    t = pad_dim(t, d, left, right, mode);
   }
   return t;
 }

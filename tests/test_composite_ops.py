@@ -282,3 +282,24 @@ def test_clamp_min_max_promote_as_pytorch():
     assert rb.clamp_min(x, 0.5).dtype == rb.float32 and rb.clamp_min(x, 0.5).tolist() == [0.5, 0.5, 3.0]
     assert x.clamp_max(1).dtype == rb.int64 and x.clamp_max(1).tolist() == [-2, 0, 1]
     assert rb.clamp_min(rb.tensor([1.0, -1.0]), rb.tensor([0.0, 0.0])).tolist() == [1.0, 0.0]
+
+
+@requires_torch
+@pytest.mark.parametrize("size,k,d,p,s", [((5, 7), 2, (1, 2), (0, 1), (2, 2)), ((6, 6), 3, 1, 1, 3),
+                                          ((7, 5), (2, 3), 2, 0, (3, 1))])
+def test_fold_unfold_geometries_match_pytorch(size, k, d, p, s):
+    gen = np.random.default_rng(0)
+    x = gen.standard_normal((2, 3, *size)).astype(np.float32)
+    ours = F.unfold(rb.tensor(x), k, d, p, s)
+    np.testing.assert_allclose(_np(ours), torch.nn.functional.unfold(torch.tensor(x), k, d, p, s).numpy())
+    cols = gen.standard_normal(tuple(ours.shape)).astype(np.float32)
+    np.testing.assert_allclose(_np(F.fold(rb.tensor(cols), size, k, d, p, s)),
+                               torch.nn.functional.fold(torch.tensor(cols), size, k, d, p, s).numpy(), atol=1e-6)
+
+
+def test_unfold_integer_and_empty_batch():
+    x = rb.arange(2 * 3 * 4 * 4).reshape(2, 3, 4, 4)
+    cols = F.unfold(x, 2, stride=2)  # integers take the index-gather path
+    assert cols.dtype == rb.int64 and tuple(cols.shape) == (2, 12, 4)
+    assert cols[0, :4, 0].tolist() == [0, 1, 4, 5]
+    assert tuple(F.unfold(rb.zeros(0, 3, 4, 4), 2).shape) == (0, 12, 9)

@@ -1,5 +1,5 @@
-// F.pad's reflect / replicate / circular modes (slices joined by cat) and im2col / col2im (F.unfold / F.fold, one
-// index gather and its scatter): views, cat, index_select and index_add carry the gradients, of every order.
+// F.pad's reflect / replicate / circular modes (slices joined by cat) and im2col / col2im (F.unfold / F.fold: a
+// grouped convolution with one-hot kernels, or an index gather and scatter), with every order of gradient.
 #include "op_common.h"
 #include "rosenblatt/ops.h"
 #include "rosenblatt/ops/composite.h"
@@ -69,6 +69,14 @@ Im2col geometry(int64_t h, int64_t w, const std::vector<int64_t>& k, const std::
   return g;
 }
 
+// The (C*kh*kw, 1, kh, kw) one-hot kernels that make a grouped convolution copy each window position into its
+// own channel: floating im2col is conv2d with them (its GEMM path beats a gather 2x) and col2im conv_transpose2d.
+Tensor one_hot_kernels(const Im2col& g, int64_t c, DType dtype, Device device) {
+  return repeat(reshape(eye(g.kh * g.kw, -1, dtype, device), {g.kh * g.kw, 1, g.kh, g.kw}), {c, 1, 1, 1});
+}
+
+bool conv_path(const Tensor& t, int64_t c) { return is_floating(t.dtype()) && t.numel() > 0 && c > 0; }
+
 }  // namespace
 
 Tensor pad_mode(const Tensor& x, const std::vector<int64_t>& pad, const std::string& mode) {
@@ -118,9 +126,16 @@ Tensor im2col(const Tensor& x, const std::vector<int64_t>& kernel_size, const st
   Tensor t = x.dim() == 3 ? unsqueeze(x, 0) : x;
   Im2col g = geometry(t.size(2), t.size(3), kernel_size, dilation, padding, stride, x.device());
   const int64_t n = t.size(0), c = t.size(1);
-  if (g.ph || g.pw) t = constant_pad_nd(t, {g.pw, g.pw, g.ph, g.ph}, 0.0);
-  Tensor cols = index_select(flatten(t, 2), 2, g.index);  // (N, C, K*L)
-  Tensor out = reshape(cols, {n, c * g.kh * g.kw, g.oh * g.ow});
+  Tensor out;
+  if (conv_path(t, c)) {
+    Tensor y = conv2d(t, one_hot_kernels(g, c, t.dtype(), t.device()), Tensor(), {g.sh, g.sw},
+                      std::vector<int64_t>{g.ph, g.pw}, {g.dh, g.dw}, c);
+    out = reshape(y, {n, c * g.kh * g.kw, g.oh * g.ow});
+  } else {
+    if (g.ph || g.pw) t = constant_pad_nd(t, {g.pw, g.pw, g.ph, g.ph}, 0.0);
+    Tensor cols = index_select(flatten(t, 2), 2, g.index);  // (N, C, K*L)
+    out = reshape(cols, {n, c * g.kh * g.kw, g.oh * g.ow});
+  }
   return x.dim() == 3 ? squeeze(out, std::vector<int64_t>{0}) : out;
 }
 
@@ -146,10 +161,19 @@ Tensor col2im(const Tensor& x, const std::vector<int64_t>& output_size, const st
            "), expected size of input's dimension 2 to match the calculated number of sliding blocks ", g.oh, " * ",
            g.ow, " = ", g.oh * g.ow, ", but got input.size(2)=", t.size(2), ".");
   const int64_t n = t.size(0), c = rows / kk, hp = h + 2 * g.ph, wp = w + 2 * g.pw;
-  Tensor cols = reshape(t, {n, c, kk * g.oh * g.ow});
-  Tensor img = index_add(zeros({n, c, hp * wp}, t.dtype(), t.device()), 2, g.index, cols);
-  Tensor out = reshape(img, {n, c, hp, wp});
-  if (g.ph || g.pw) out = narrow(narrow(out, 2, g.ph, h), 3, g.pw, w);
+  Tensor out;
+  if (conv_path(t, c)) {
+    // output_padding restores the rows and columns no window reaches (fewer than a stride).
+    const int64_t extra_h = hp - (g.dh * (g.kh - 1) + 1) - (g.oh - 1) * g.sh;
+    const int64_t extra_w = wp - (g.dw * (g.kw - 1) + 1) - (g.ow - 1) * g.sw;
+    out = conv_transpose2d(reshape(t, {n, c * kk, g.oh, g.ow}), one_hot_kernels(g, c, t.dtype(), t.device()), Tensor(),
+                           {g.sh, g.sw}, {g.ph, g.pw}, {extra_h, extra_w}, c, {g.dh, g.dw});
+  } else {
+    Tensor cols = reshape(t, {n, c, kk * g.oh * g.ow});
+    Tensor img = index_add(zeros({n, c, hp * wp}, t.dtype(), t.device()), 2, g.index, cols);
+    out = reshape(img, {n, c, hp, wp});
+    if (g.ph || g.pw) out = narrow(narrow(out, 2, g.ph, h), 3, g.pw, w);
+  }
   return x.dim() == 2 ? squeeze(out, std::vector<int64_t>{0}) : out;
 }
 

@@ -547,7 +547,8 @@ class Module:
 
     def __setstate__(self, state):
         # Tensors arrive as _PickledTensor from pickle, or as they are from rb.load's checkpoint format.
-        buffers = {k: (v.restore() if isinstance(v, _PickledTensor) else v) for k, v in state.get("_buffers", {}).items()}
+        buffers = {k: (v.restore() if isinstance(v, _PickledTensor) else v)
+                   for k, v in state.get("_buffers", {}).items()}
         for k, v in state.items():
             if k in buffers:
                 v = buffers[k]

@@ -7,6 +7,7 @@ import json
 import math
 import os
 import pickle
+import secrets
 import shutil
 import struct
 import tempfile
@@ -111,9 +112,10 @@ def _write_atomically(f, write):
         write(f)
         return
     path = os.fspath(f)
-    fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".tmp",
-                               dir=os.path.dirname(os.path.abspath(path)))
-    os.close(fd)
+    # A fresh name in the target's folder, created by the writer itself so it gets the usual permissions
+    # (mkstemp's are 0600).
+    tmp = os.path.join(os.path.dirname(os.path.abspath(path)),
+                       f"{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
     try:
         write(tmp)
         with open(tmp, "rb+") as fh:
@@ -141,10 +143,25 @@ def _save_safetensors(obj, f):
     def write(target):
         if isinstance(target, str):
             st_save_file(arrays, target, metadata=metadata)
+            umask = _umask()
+            if umask is not None:  # the package creates its files 0600; give the usual permissions
+                os.chmod(target, 0o666 & ~umask)
         else:
             target.write(st_save(arrays, metadata=metadata))
 
     _write_atomically(f, write)
+
+
+def _umask():
+    """This process's umask (Linux: read, not set, so no other thread sees it change); None if unknown."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 def _to_file(write):

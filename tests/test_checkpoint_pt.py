@@ -49,6 +49,8 @@ def test_state_dict_round_trip_keeps_order_values_and_loads(tmp_path):
     x = rb.randn(5, 4)
     np.testing.assert_array_equal(other(x).detach().numpy(), model(x).detach().numpy())
     assert sorted(os.listdir(tmp_path)) == ["model.pt"]  # written atomically: no temporary file left
+    (tmp_path / "plain").write_bytes(b"")
+    assert os.stat(tmp_path / "model.pt").st_mode == os.stat(tmp_path / "plain").st_mode  # the usual permissions
 
 
 def test_views_share_one_storage_after_loading(tmp_path):
@@ -127,6 +129,8 @@ def test_safetensors_paths_still_write_safetensors(tmp_path):
     from safetensors.numpy import load_file
 
     rb.save({"w": rb.tensor([1.0, 2.0])}, tmp_path / "m.safetensors")
+    (tmp_path / "plain").write_bytes(b"")
+    assert os.stat(tmp_path / "m.safetensors").st_mode == os.stat(tmp_path / "plain").st_mode
     assert load_file(str(tmp_path / "m.safetensors"))["w"].tolist() == [1.0, 2.0]
     assert rb.load(tmp_path / "m.safetensors")["w"].tolist() == [1.0, 2.0]
 

@@ -273,7 +273,8 @@ class EarlyStopping(_Monitor):
 
 class ModelCheckpoint(_Monitor):
     """Saves model.state_dict() with rb.save to `path` when `monitor` improves (or every epoch
-    with save_best_only=False). `path` may hold {epoch} and any logged key: 'ck-{epoch:02d}.st'."""
+    with save_best_only=False). `path` may hold {epoch} and any logged key: 'ck-{epoch:02d}.pt'
+    (PyTorch's format; a '.safetensors' path writes safetensors)."""
 
     def __init__(self, path, monitor="val_loss", mode="auto", save_best_only=True, min_delta=0.0):
         super().__init__(monitor, mode, min_delta)

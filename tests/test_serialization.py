@@ -117,7 +117,7 @@ def test_file_objects(tmp_path):
 
 
 def test_unsupported_objects_raise_and_write_nothing(tmp_path):
-    with pytest.raises(TypeError, match="cannot store an object of type .*object.*never pickles"):
+    with pytest.raises(TypeError, match="cannot store an object of type .*object.*safetensors files are never pickles"):
         rb.save({"x": object()}, tmp_path / "bad.safetensors")
     assert os.listdir(tmp_path) == []
 

@@ -31,7 +31,7 @@ _TREE_KEY = "rosenblatt.tree"   # metadata: the JSON tree of a non-flat object
 _KEYS_KEY = "rosenblatt.keys"   # metadata: the insertion order of a flat mapping's keys
 _LEGACY_HEAD = b"\x8a\x0a" + _pt_format.LEGACY_MAGIC.to_bytes(10, "little")  # LONG1 of the legacy magic
 
-# safetensors entries rosenblatt has no dtype for are widened: (numpy dtype as stored, dtype loaded)
+# safetensors entries of a dtype rosenblatt lacks are widened: numpy dtype name -> the dtype loaded
 _WIDEN = {"float16": np.float32, "int32": np.int64, "int16": np.int64, "int8": np.int64, "uint8": np.int64,
           "uint16": np.int64, "uint32": np.int64, "uint64": np.int64}
 
@@ -87,8 +87,9 @@ class _Encoder:
         if hasattr(obj, "name") and type(obj).__name__ == "dtype" and type(obj).__module__.startswith("rosenblatt"):
             return {"__dtype__": obj.name}
         raise TypeError(f"rb.save: cannot store an object of type {type(obj).__module__}.{type(obj).__qualname__}: "
-                        "checkpoints hold tensors, numpy arrays, numbers, strings, None and dicts, lists and tuples "
-                        "of them (rosenblatt never pickles)")
+                        "safetensors checkpoints hold tensors, numpy arrays, numbers, strings, None and dicts, lists "
+                        "and tuples of them (safetensors files are never pickles; a path not ending in .safetensors "
+                        "gets PyTorch's format, which pickles)")
 
 
 _NP_KINDS = {"f8", "f4", "f2", "i8", "i4", "i2", "i1", "u1", "u2", "u4", "u8", "b1"}

@@ -319,6 +319,30 @@ def test_truncated_and_corrupt_archives_raise_clear_errors(tmp_path):
         rb.load(bad)
 
 
+@pytest.mark.parametrize("legacy", [False, True])
+def test_random_damage_raises_clean_errors(legacy):
+    # seeded byte flips and cuts of a saved file: each load succeeds or raises one of the documented
+    # exceptions, never a TypeError, MemoryError (a flipped count allocating terabytes) or a crash
+    import random
+
+    obj = {"a": rb.arange(12.0).reshape(3, 4), "p": nn.Parameter(rb.ones(2)), "n": [1, "x", (2.5, None)],
+           "b": rb.tensor([True]), "i": rb.tensor(3)}
+    obj["t"] = obj["a"].t()
+    data = _bytes_of(obj, _use_new_zipfile_serialization=not legacy)
+    rnd = random.Random(0)
+    for _ in range(400):
+        d = bytearray(data)
+        if rnd.random() < 0.3:
+            d = d[:rnd.randrange(len(d))]
+        else:
+            for _ in range(rnd.randint(1, 4)):
+                d[rnd.randrange(len(d))] = rnd.randrange(256)
+        try:
+            rb.load(io.BytesIO(bytes(d)))
+        except (RuntimeError, pickle.UnpicklingError, ValueError):
+            pass
+
+
 def _saved_on(tmp_path, location):
     """A checkpoint whose storage says it was saved on `location` (rosenblatt itself saves on 'cpu')."""
     rb.save({"w": rb.tensor([1.0, 2.0])}, tmp_path / "cpu.pt")

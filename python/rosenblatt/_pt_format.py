@@ -323,11 +323,16 @@ def load_legacy(f, name, unpickler_cls, map_location, pickle_kwargs):
     if not isinstance(sys_info, dict):
         raise CheckpointError(f"rb.load: {name}: corrupt header")
     storages = {}
+    here = f.tell()
+    file_size = f.seek(0, io.SEEK_END)
+    f.seek(here)
 
     def persistent_load(pid):
         if type(pid) is tuple and pid and _ascii(pid[0]) == "module":
             return pid[1]  # a module's class, already through find_class
         stype, key, location, numel = _storage_pid(pid, 6)
+        if numel * stype.itemsize > file_size:  # its bytes follow in this file: a larger count is a broken file
+            raise CheckpointError(f"rb.load: {name}: storage {key!r} of {numel} elements is larger than the file")
         if key not in storages:
             storages[key] = _restore(LoadedStorage(np.zeros(numel, dtype=stype.numpy), stype, location),
                                      map_location)

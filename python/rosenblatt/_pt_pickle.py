@@ -9,6 +9,7 @@ separate records), so the Python implementation's speed does not matter."""
 import _compat_pickle
 import copyreg
 import pickle
+import struct
 from _codecs import encode
 from collections import Counter, OrderedDict
 
@@ -188,6 +189,14 @@ class RestrictedUnpickler(pickle._Unpickler):
         self._callable_ids = {id(v) for v in self._globals.values()}
         self._user_types = tuple(v for v in _user_allowed().values() if isinstance(v, type))
 
+    def load(self):
+        try:
+            return super().load()
+        except TypeError as e:  # an allowed callable given garbage (set(5)), an unhashable key: a broken file
+            if str(e).startswith("rb.load"):  # ours: a dtype rosenblatt lacks
+                raise
+            raise pickle.UnpicklingError(f"corrupt pickle (TypeError: {str(e)[:200]})") from None
+
     def find_class(self, module, name):
         if self.proto < 3 and self.fix_imports:  # protocol 2 pickles name builtins as __builtin__
             if (module, name) in _compat_pickle.NAME_MAPPING:
@@ -301,7 +310,16 @@ class RestrictedUnpickler(pickle._Unpickler):
             raise pickle.UnpicklingError("Weights only load failed: can only add items to sets")
         self.stack[-1].update(items)
 
-    for _op, _fn in [(pickle.REDUCE, load_reduce), (pickle.NEWOBJ, load_newobj), (pickle.NEWOBJ_EX, load_newobj_ex),
+    def load_bytearray8(self):
+        # pickle's own allocates the length the file states before reading: read first, then copy
+        (n,) = struct.unpack("<Q", self.read(8))
+        data = self.read(n)
+        if len(data) != n:
+            raise pickle.UnpicklingError("corrupt pickle: BYTEARRAY8 longer than the file")
+        self.append(bytearray(data))
+
+    for _op, _fn in [(pickle.BYTEARRAY8, load_bytearray8),
+                     (pickle.REDUCE, load_reduce), (pickle.NEWOBJ, load_newobj), (pickle.NEWOBJ_EX, load_newobj_ex),
                      (pickle.OBJ, load_obj), (pickle.BUILD, load_build), (pickle.APPEND, load_append),
                      (pickle.APPENDS, load_appends), (pickle.SETITEM, load_setitem),
                      (pickle.SETITEMS, load_setitems), (pickle.ADDITEMS, load_additems)]:

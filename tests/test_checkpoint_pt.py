@@ -367,6 +367,10 @@ def test_map_location(tmp_path):
     assert seen == ["cuda:0"]
     with pytest.raises(RuntimeError, match="CUDA device"):
         rb.load(tmp_path / "cpu.pt", map_location="cuda:0")
+    rb.save({"w": rb.tensor([1.0])}, tmp_path / "w.safetensors")
+    assert rb.load(tmp_path / "w.safetensors", map_location="cpu")["w"].tolist() == [1.0]
+    with pytest.raises(RuntimeError, match="CUDA device"):
+        rb.load(tmp_path / "w.safetensors", map_location="cuda")
 
 
 def _mapping_of(address):

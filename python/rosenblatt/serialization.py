@@ -372,6 +372,8 @@ def _load_from(fh, path, mmap, unpickler, map_location, pickle_args):
                                "serialization=True)`, please torch.save your checkpoint with this option in order "
                                "to use mmap.")
         return _unpickling(name, lambda: _pt_format.load_legacy(fh, name, unpickler, map_location, pickle_args))
+    if not callable(map_location):  # safetensors tensors are CPU tensors: only a CPU target is possible
+        _pt_format._check_location("cpu", map_location)
     return _load_safetensors(fh if path is None else path, name)
 
 

@@ -41,9 +41,13 @@ class LoadedStorage:
     def tensor(self):
         if self._tensor is None:
             dt = pk.rb_dtype(self.stype.dtype_name)
-            t = _C.from_numpy(self.array)
-            if t.dtype != dt:  # a dtype numpy has and rosenblatt reads as another
-                raise TypeError(f"rb.load: torch.{self.stype.dtype_name} tensors cannot be read into rosenblatt")
+            try:
+                t = _C.from_numpy(self.array)
+            except TypeError:
+                t = None
+            if t is None or t.dtype != dt:  # from_numpy does not give this dtype (bfloat16: numpy has none)
+                raise TypeError(f"rb.load: torch.{self.stype.dtype_name} tensors cannot be read into rosenblatt "
+                                "from numpy arrays")
             self._tensor = t
         return self._tensor
 

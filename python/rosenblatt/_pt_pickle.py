@@ -19,8 +19,9 @@ from ._C import Tensor
 __all__ = ["add_safe_globals", "clear_safe_globals", "get_safe_globals", "safe_globals"]
 
 # One row per PyTorch dtype: (torch dtype name, legacy storage class, numpy dtype of its bytes, itemsize).
-# The rosenblatt dtype is rb.<torch name> when rosenblatt has it; the others raise TypeError naming the
-# dtype. bfloat16 has no numpy dtype: its bytes are read as uint16.
+# The rosenblatt dtype is rb.dtype.<torch name> when rosenblatt has it, so a dtype added to the core works
+# here once rb.from_numpy / Tensor.numpy take it; the others raise TypeError naming the dtype. bfloat16 has
+# no numpy dtype: its bytes are read as uint16 (reading it needs a uint16 -> bfloat16 reinterpretation).
 DTYPES = [
     ("float32", "FloatStorage", "<f4", 4),
     ("float64", "DoubleStorage", "<f8", 8),

@@ -438,6 +438,19 @@ def test_torch_save_then_rb_load(tmp_path):
                 assert back[k].stride() == v.stride() and back[k].storage_offset() == v.storage_offset(), k
         assert _same_storage(back["t"], back["base"]) and _same_storage(back["row"], back["base"])
         assert type(back["p"]) is nn.Parameter and back["n"] == {"k": [1, (2.0, "x")]}
+    # a model's state_dict: an OrderedDict with a _metadata attribute (pickled with BUILD), a 0-d int64 buffer
+    tnn = torch.nn
+    tm = tnn.Sequential(tnn.Conv2d(1, 2, 3), tnn.BatchNorm2d(2), tnn.Flatten(), tnn.Linear(8, 2))
+    tm(torch.randn(2, 1, 4, 4))
+    torch.save(tm.state_dict(), tmp_path / "sd.pt")
+    sd = rb.load(tmp_path / "sd.pt")
+    assert type(sd) is OrderedDict and sd._metadata == tm.state_dict()._metadata
+    assert sd["1.num_batches_tracked"].dtype == rb.int64 and sd["1.num_batches_tracked"].item() == 1
+    rm = nn.Sequential(nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2), nn.Flatten(), nn.Linear(8, 2))
+    rm.load_state_dict(sd)
+    x = torch.randn(3, 1, 4, 4)
+    np.testing.assert_allclose(rm.eval()(rb.from_numpy(x.numpy())).detach().numpy(), tm.eval()(x).detach().numpy(),
+                               rtol=1e-5, atol=1e-6)
 
 
 @requires_torch

@@ -171,9 +171,11 @@ def test_optimizer_and_scheduler_resume_bit_exactly(tmp_path):
 
 
 # ---- files written by torch 2.13 (tests/data/make_pt_fixtures.py), read without PyTorch ---------------------
+@pytest.mark.parametrize("weights_only", [True, False])
 @pytest.mark.parametrize("name", ["torch_zip.pt", "torch_legacy.pt"])
-def test_fixture_written_by_torch(name):
-    obj = rb.load(DATA / name)
+def test_fixture_written_by_torch(name, weights_only):
+    assert rb.serialization.get_unsafe_globals_in_checkpoint(DATA / name) == []
+    obj = rb.load(DATA / name, weights_only=weights_only)
     base = np.arange(12, dtype=np.float32).reshape(3, 4)
     for k, ref in {"f32": base, "t": base.T, "row": base[1], "cols": base[:, ::2]}.items():
         assert obj[k].dtype == rb.float32
@@ -286,6 +288,9 @@ def test_whole_module_needs_its_classes_allowed(tmp_path):
     rb.save(model, tmp_path / "m.pt")
     with pytest.raises(pickle.UnpicklingError, match="GLOBAL rosenblatt.nn.modules.container.Sequential"):
         rb.load(tmp_path / "m.pt")
+    assert rb.serialization.get_unsafe_globals_in_checkpoint(tmp_path / "m.pt") == [
+        "rosenblatt.nn.modules.activation.Tanh", "rosenblatt.nn.modules.container.Sequential",
+        "rosenblatt.nn.modules.linear.Linear"]
     with rb.serialization.safe_globals([nn.Sequential, nn.Linear, nn.Tanh]):
         back = rb.load(tmp_path / "m.pt")
     x = rb.randn(5, 3)

@@ -177,6 +177,35 @@ def _unsupported_global(full):
         "class/function, or load with weights_only=False if you trust the whole file (it may run code).")
 
 
+def lookup(allowed, module, name, py2_names):
+    """What GLOBAL module.name stands for in `allowed`, or UnpicklingError naming it. Protocol 2 pickles
+    (py2_names) spell builtins as __builtin__, as Python 2 did."""
+    if py2_names:
+        if (module, name) in _compat_pickle.NAME_MAPPING:
+            module, name = _compat_pickle.NAME_MAPPING[(module, name)]
+        elif module in _compat_pickle.IMPORT_MAPPING:
+            module = _compat_pickle.IMPORT_MAPPING[module]
+    full = f"{module}.{name}"
+    if module.split(".")[0] in _BLOCKED_MODULES:
+        raise pickle.UnpicklingError(f"Weights only load failed: trying to load unsupported GLOBAL {full} whose "
+                                     f"module {module} is blocked.")
+    if full not in allowed:
+        raise _unsupported_global(full)
+    return allowed[full]
+
+
+def unsafe_globals(names):
+    """Which of the GLOBAL names ("module.name", as a pickle spells them) the allow-list refuses."""
+    allowed, unsafe = _allowed(), []
+    for full in sorted(names):
+        module, _, name = full.rpartition(".")
+        try:
+            lookup(allowed, module, name, py2_names=True)
+        except pickle.UnpicklingError:
+            unsafe.append(full)
+    return unsafe
+
+
 # ---- unpicklers ---------------------------------------------------------------------------------------------
 class RestrictedUnpickler(pickle._Unpickler):
     """torch.load(weights_only=True)'s unpickler: only allow-listed globals, and only they are called."""
@@ -199,18 +228,7 @@ class RestrictedUnpickler(pickle._Unpickler):
             raise pickle.UnpicklingError(f"corrupt pickle (TypeError: {str(e)[:200]})") from None
 
     def find_class(self, module, name):
-        if self.proto < 3 and self.fix_imports:  # protocol 2 pickles name builtins as __builtin__
-            if (module, name) in _compat_pickle.NAME_MAPPING:
-                module, name = _compat_pickle.NAME_MAPPING[(module, name)]
-            elif module in _compat_pickle.IMPORT_MAPPING:
-                module = _compat_pickle.IMPORT_MAPPING[module]
-        full = f"{module}.{name}"
-        if module.split(".")[0] in _BLOCKED_MODULES:
-            raise pickle.UnpicklingError(f"Weights only load failed: trying to load unsupported GLOBAL {full} whose "
-                                         f"module {module} is blocked.")
-        if full not in self._globals:
-            raise _unsupported_global(full)
-        return self._globals[full]
+        return lookup(self._globals, module, name, self.proto < 3 and self.fix_imports)
 
     def persistent_load(self, pid):
         return self._persistent(pid)

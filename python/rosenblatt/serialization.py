@@ -25,7 +25,8 @@ from ._pt_pickle import (
     safe_globals,
 )
 
-__all__ = ["add_safe_globals", "clear_safe_globals", "get_safe_globals", "load", "safe_globals", "save"]
+__all__ = ["add_safe_globals", "clear_safe_globals", "get_safe_globals", "get_unsafe_globals_in_checkpoint", "load",
+           "safe_globals", "save"]
 
 _TREE_KEY = "rosenblatt.tree"   # metadata: the JSON tree of a non-flat object
 _KEYS_KEY = "rosenblatt.keys"   # metadata: the insertion order of a flat mapping's keys
@@ -375,6 +376,43 @@ def _load_from(fh, path, mmap, unpickler, map_location, pickle_args):
     if not callable(map_location):  # safetensors tensors are CPU tensors: only a CPU target is possible
         _pt_format._check_location("cpu", map_location)
     return _load_safetensors(fh if path is None else path, name)
+
+
+def get_unsafe_globals_in_checkpoint(f):
+    """The globals a PyTorch checkpoint names that rb.load(weights_only=True) would refuse ("module.name"),
+    found by reading its pickle's opcodes, never by running it: what add_safe_globals would need to allow
+    (torch.serialization.get_unsafe_globals_in_checkpoint)."""
+    import pickletools
+
+    from ._pt_pickle import unsafe_globals
+
+    fh = f if hasattr(f, "read") else open(os.fspath(f), "rb")
+    try:
+        if not _seekable(fh):
+            fh = io.BytesIO(fh.read())
+        start = fh.tell()
+        head = fh.read(32)
+        fh.seek(start)
+        if head[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+            ckpt = _pt_format.ZipCheckpoint(fh, getattr(fh, "name", "<file object>"))
+            streams = [io.BytesIO(ckpt.record("data.pkl"))]
+        elif head[:1] == b"\x80" and _LEGACY_HEAD in head:
+            streams = [fh] * 5  # magic, protocol, sys_info, the object, the storage keys
+        else:
+            raise ValueError("not a PyTorch checkpoint (torch.save's zip archive or legacy format)")
+        names, strings = set(), []
+        for stream in streams:
+            for op, arg, _ in pickletools.genops(stream):
+                if op.name in ("SHORT_BINUNICODE", "BINUNICODE", "UNICODE", "BINUNICODE8"):
+                    strings.append(arg)
+                elif op.name in ("GLOBAL", "INST"):
+                    names.add(arg.replace(" ", ".", 1))
+                elif op.name == "STACK_GLOBAL" and len(strings) >= 2:
+                    names.add(f"{strings[-2]}.{strings[-1]}")
+        return unsafe_globals(names)
+    finally:
+        if fh is not f:
+            fh.close()
 
 
 def _seekable(fh):

@@ -64,14 +64,14 @@ def test_torch_interop_both_ways(tmp_path):
     model.load_state_dict(sd)
     np.testing.assert_allclose(model(rb.from_numpy(x)).detach().numpy(),
                                tmodel2(torch.from_numpy(x)).detach().numpy(), rtol=1e-5, atol=1e-6)
-    # float16 / bfloat16 / int32 entries load as float32 / float32 / int64
+    # float16 / bfloat16 / int32 entries keep their dtypes (rosenblatt has them)
     save_file({"h": torch.tensor([1.5, -2.0], dtype=torch.float16),
                "bf": torch.tensor([0.5, 3.0], dtype=torch.bfloat16),
                "i": torch.tensor([7, -8], dtype=torch.int32)}, str(tmp_path / "mixed.safetensors"))
     m = rb.load(tmp_path / "mixed.safetensors")
-    assert m["h"].dtype == rb.float32 and m["h"].tolist() == [1.5, -2.0]
-    assert m["bf"].dtype == rb.float32 and m["bf"].tolist() == [0.5, 3.0]
-    assert m["i"].dtype == rb.int64 and m["i"].tolist() == [7, -8]
+    assert m["h"].dtype == rb.float16 and m["h"].tolist() == [1.5, -2.0]
+    assert m["bf"].dtype == rb.bfloat16 and m["bf"].tolist() == [0.5, 3.0]
+    assert m["i"].dtype == rb.int32 and m["i"].tolist() == [7, -8]
 
 
 @requires_torch

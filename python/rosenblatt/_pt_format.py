@@ -35,21 +35,20 @@ class LoadedStorage:
 
     def __init__(self, array, stype, location):
         self.array, self.stype, self.location = array, stype, location
-        self._tensor = None
+        self._tensor, self._copied = None, False
         self._typed = {}
 
     def tensor(self):
         if self._tensor is None:
-            dt = pk.rb_dtype(self.stype.dtype_name)
-            try:
-                t = _C.from_numpy(self.array)
-            except TypeError:
-                t = None
-            if t is None or t.dtype != dt:  # from_numpy does not give this dtype (bfloat16: numpy has none)
-                raise TypeError(f"rb.load: torch.{self.stype.dtype_name} tensors cannot be read into rosenblatt "
-                                "from numpy arrays")
-            self._tensor = t
+            self._tensor = to_tensor(self.array, pk.rb_dtype(self.stype.dtype_name))
+            self._copied = self._tensor.dtype == getattr(_C.dtype, "bfloat16", None)  # to_tensor copies those
         return self._tensor
+
+    def refresh(self):
+        """After the array was filled in place (the legacy format's data follow its pickle): a tensor that
+        copied it (bfloat16) gets the data too, in place, so the views cut from it see them."""
+        if self._tensor is not None and self._copied:
+            self._tensor.copy_(to_tensor(self.array, self._tensor.dtype))
 
     def typed(self, dtype_name):
         """This (byte) storage seen as `dtype_name` elements: _rebuild_tensor_v3's untyped storages."""
@@ -69,6 +68,29 @@ class LoadedStorage:
 
     def __repr__(self):
         return f"<checkpoint storage of {self.array.size} torch.{self.stype.dtype_name} on {self.location}>"
+
+
+def to_tensor(array, dt):
+    """A tensor of dtype `dt` over a 1-d numpy array of its elements' bytes, sharing its memory where numpy
+    has the dtype. bfloat16 has no numpy dtype: its bits (uint16) are widened exactly to float32 and
+    converted back, a copy."""
+    if dt == getattr(_C.dtype, "bfloat16", None):
+        wide = (array.astype(np.uint32) << 16).view(np.float32)
+        return _C.from_numpy(wide).to(dt)
+    try:
+        t = _C.from_numpy(array)
+    except TypeError:
+        t = None
+    if t is None or t.dtype != dt:
+        raise TypeError(f"rb.load: {dt} tensors cannot be read into rosenblatt from numpy arrays")
+    return t
+
+
+def to_numpy(t):
+    """The elements of a tensor as a numpy array of the bytes PyTorch stores (bfloat16: its uint16 bits)."""
+    if t.dtype == getattr(_C.dtype, "bfloat16", None):
+        return (t.float().numpy().view(np.uint32) >> 16).astype(np.uint16)
+    return t.numpy()
 
 
 # ---- the torch._utils rebuild functions ---------------------------------------------------------------------
@@ -373,6 +395,8 @@ def load_legacy(f, name, unpickler_cls, map_location, pickle_kwargs):
             st.array[...] = np.frombuffer(buf, dtype=st.array.dtype)
         if sys.byteorder == "big" and st.array.itemsize > 1:
             st.array.byteswap(inplace=True)
+    for st in storages.values():
+        st.refresh()
     return result
 
 
@@ -402,7 +426,7 @@ class _Storages:
     def arrays(self):
         """(key, the whole storage as a 1-d little-endian numpy array), without copying on little-endian hosts."""
         for ref, t, _, numel in self.entries.values():
-            arr = t.detach().as_strided((numel,), (1,), 0).numpy()
+            arr = to_numpy(t.detach().as_strided((numel,), (1,), 0))
             if sys.byteorder == "big":
                 arr = arr.astype(arr.dtype.newbyteorder("<"))
             yield ref.pid[2], arr

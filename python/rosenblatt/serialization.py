@@ -11,10 +11,11 @@ import secrets
 import shutil
 import struct
 import tempfile
+from typing import Any
 
 import numpy as np
 
-from . import _pt_format
+from . import _C, _pt_format
 from ._C import Tensor, from_numpy
 from ._pt_pickle import (
     RestrictedUnpickler,
@@ -177,8 +178,8 @@ def _to_file(write):
     return go
 
 
-def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_serialization=True,
-         _disable_byteorder_record=False):
+def save(obj: Any, f: Any, pickle_module: Any = None, pickle_protocol: int = 2,
+         _use_new_zipfile_serialization: bool = True, _disable_byteorder_record: bool = False) -> None:
     """Saves `obj` to the path (or binary file object) `f`, as torch.save.
 
     A path ending in `.safetensors` gets a safetensors file: a dict of str -> Tensor (a state_dict) becomes a
@@ -222,14 +223,19 @@ def _st_arrays(path, name):
 
 
 def _raw_entry(entry, name, key):
+    """A BF16 entry: rosenblatt's bfloat16 where it has one, else float32 (exact either way)."""
     if entry["dtype"] != "BF16":
         raise ValueError(f"rb.load: {name}: entry {key!r}: unsupported dtype {entry['dtype']}")
-    bits = np.frombuffer(entry["data"], dtype="<u2").astype(np.uint32) << 16
-    return bits.view(np.float32).reshape(entry["shape"])
+    bits = np.frombuffer(entry["data"], dtype="<u2")
+    if getattr(_C.dtype, "bfloat16", None) is not None:
+        return _pt_format.to_tensor(bits, _C.dtype.bfloat16).reshape(entry["shape"])
+    return (bits.astype(np.uint32) << 16).view(np.float32).reshape(entry["shape"])
 
 
 def _st_tensor(arr):
     """A tensor of a safetensors entry: its own dtype where rosenblatt has it, else widened (_WIDEN)."""
+    if isinstance(arr, Tensor):  # a BF16 entry, already converted
+        return arr
     arr = _contig(arr)
     try:
         return from_numpy(arr)
@@ -327,7 +333,8 @@ def _hashable(k):
 
 
 # ---- dispatch -----------------------------------------------------------------------------------------------
-def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
+def load(f: Any, map_location: Any = None, pickle_module: Any = None, *, weights_only: Any = None, mmap: Any = None,
+         **pickle_load_args: Any) -> Any:
     """Loads what rb.save or torch.save wrote, or any safetensors file, from a path or binary file object;
     the format is told by the file's first bytes.
 
@@ -378,7 +385,7 @@ def _load_from(fh, path, mmap, unpickler, map_location, pickle_args):
     return _load_safetensors(fh if path is None else path, name)
 
 
-def get_unsafe_globals_in_checkpoint(f):
+def get_unsafe_globals_in_checkpoint(f: Any) -> list:
     """The globals a PyTorch checkpoint names that rb.load(weights_only=True) would refuse ("module.name"),
     found by reading its pickle's opcodes, never by running it: what add_safe_globals would need to allow
     (torch.serialization.get_unsafe_globals_in_checkpoint)."""

@@ -18,8 +18,9 @@ def _train(torch, model, opt, sched, x, y, steps):
 
 
 def build(torch):
-    """Tensors of every dtype rosenblatt has, views sharing one storage, a Parameter, plain containers, and
-    a training run (Linear + Adam + StepLR) checkpointed midway with the parameters it reaches afterwards."""
+    """Tensors of every dtype rosenblatt has (the 16-bit floats and small integers included), views sharing
+    one storage, a Parameter, plain containers, and a training run (Linear + Adam + StepLR) checkpointed
+    midway with the parameters it reaches afterwards."""
     base = torch.arange(12, dtype=torch.float32).reshape(3, 4)
     obj = {
         "f32": base, "t": base.t(), "row": base[1], "cols": base[:, ::2],
@@ -30,6 +31,8 @@ def build(torch):
         "nested": {"epoch": 7, "name": "run", "lr": 1e-3, "none": None, "tuple": (1, "a"),
                    "list": [1.5, torch.tensor([4])]},
         "od": OrderedDict(a=1, b=2),
+        "small": {name: torch.tensor([-3.5, 0.25, 100.0, 7.0]).to(getattr(torch, name))
+                  for name in ("float16", "bfloat16", "int32", "int16", "int8", "uint8")},
     }
     torch.manual_seed(0)
     model = torch.nn.Linear(4, 3)

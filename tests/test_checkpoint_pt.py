@@ -135,6 +135,21 @@ def test_safetensors_paths_still_write_safetensors(tmp_path):
     assert rb.load(tmp_path / "m.safetensors")["w"].tolist() == [1.0, 2.0]
 
 
+def test_safetensors_bfloat16_entries(tmp_path):
+    # numpy has no bfloat16 unless ml_dtypes registered one (the safetensors package then returns it): both ways
+    # the entry loads as rosenblatt's bfloat16
+    import json
+
+    bits = np.array([0.5, -3.0, 1e30], dtype=np.float32).view(np.uint32) >> 16
+    header = json.dumps({"bf": {"dtype": "BF16", "shape": [3], "data_offsets": [0, 6]}}).encode()
+    (tmp_path / "bf.safetensors").write_bytes(struct.pack("<Q", len(header)) + header + bits.astype("<u2").tobytes())
+    for _ in range(2):
+        t = rb.load(tmp_path / "bf.safetensors")["bf"]
+        assert t.dtype == rb.bfloat16
+        np.testing.assert_array_equal(t.float().numpy(), (bits << 16).view(np.float32))
+        pytest.importorskip("ml_dtypes")
+
+
 def _train(model, opt, sched, x, y, steps):
     loss_fn = nn.CrossEntropyLoss()
     for _ in range(steps):

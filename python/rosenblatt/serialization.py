@@ -226,16 +226,22 @@ def _raw_entry(entry, name, key):
     """A BF16 entry: rosenblatt's bfloat16 where it has one, else float32 (exact either way)."""
     if entry["dtype"] != "BF16":
         raise ValueError(f"rb.load: {name}: entry {key!r}: unsupported dtype {entry['dtype']}")
-    bits = np.frombuffer(entry["data"], dtype="<u2")
+    return _bf16_tensor(np.frombuffer(entry["data"], dtype="<u2").reshape(entry["shape"]))
+
+
+def _bf16_tensor(bits):
+    """bfloat16 values from their uint16 bits: rosenblatt's bfloat16 where it has one, else float32 (exact)."""
     if getattr(_C.dtype, "bfloat16", None) is not None:
-        return _pt_format.to_tensor(bits, _C.dtype.bfloat16).reshape(entry["shape"])
-    return (bits.astype(np.uint32) << 16).view(np.float32).reshape(entry["shape"])
+        return _pt_format.to_tensor(bits.reshape(-1), _C.dtype.bfloat16).reshape(bits.shape)
+    return from_numpy(_contig((bits.astype(np.uint32) << 16).view(np.float32)))
 
 
 def _st_tensor(arr):
     """A tensor of a safetensors entry: its own dtype where rosenblatt has it, else widened (_WIDEN)."""
     if isinstance(arr, Tensor):  # a BF16 entry, already converted
         return arr
+    if arr.dtype.name == "bfloat16":  # ml_dtypes' numpy bfloat16, there once some package imported it
+        return _bf16_tensor(arr.view(np.uint16))
     arr = _contig(arr)
     try:
         return from_numpy(arr)

@@ -57,6 +57,12 @@ _PY_METHODS = {
     "double": "(self) -> Tensor",
     "float": "(self) -> Tensor",
     "long": "(self) -> Tensor",
+    "half": "(self) -> Tensor",
+    "bfloat16": "(self) -> Tensor",
+    "int": "(self) -> Tensor",
+    "short": "(self) -> Tensor",
+    "char": "(self) -> Tensor",
+    "byte": "(self) -> Tensor",
     "new_empty": "(self, *size: typing.Any, dtype: _dtype | None = None, device: _device | builtins.str | None = None, "
                  "requires_grad: builtins.bool = False) -> Tensor",
     "new_full": "(self, size: typing.Any, fill_value: Number, *, dtype: _dtype | None = None, "

@@ -18,7 +18,9 @@ struct Entry {
 };
 
 std::mutex mu;
-std::unordered_map<const void*, Entry> table;
+// Never destroyed: its hooks may hold Python callables, which must not be released after the
+// interpreter has gone (static destructors run after Py_Finalize).
+std::unordered_map<const void*, Entry>& table = *new std::unordered_map<const void*, Entry>();
 std::atomic<size_t> live_hooks{0};
 int64_t next_id = 1;
 size_t prune_at = 64;

@@ -187,6 +187,7 @@ void tensor(py::module_& m, TensorClass& cls) {
   // deleter of the callable (the hook table may drop it from any thread).
   auto hold = [](py::function fn) {
     return std::shared_ptr<py::function>(new py::function(std::move(fn)), [](py::function* f) {
+      if (!Py_IsInitialized()) return;  // the interpreter is gone: nothing left to release
       py::gil_scoped_acquire g;
       delete f;
     });

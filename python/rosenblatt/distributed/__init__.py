@@ -16,6 +16,8 @@ __all__ = [
 ]
 
 default_pg_timeout = datetime.timedelta(minutes=30)
+for _cls in (DistError, DistBackendError, ProcessGroup, Work):
+    _cls.__module__ = __name__  # tracebacks name them as users import them
 
 
 class ReduceOp:

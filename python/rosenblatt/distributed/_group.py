@@ -102,9 +102,15 @@ class Work:
 
     def _test(self):
         MPI = self.pg.MPI
-        if self.statuses is not None:
-            return MPI.Request.Testall(self.requests, self.statuses)
-        return MPI.Request.Testall(self.requests)
+        try:
+            if self.statuses is not None:
+                return MPI.Request.Testall(self.requests, self.statuses)
+            return MPI.Request.Testall(self.requests)
+        except MPI.Exception as e:  # an MPI with fault tolerance (ULFM) reports a dead peer itself
+            pg = self.pg
+            raise DistBackendError(f"rosenblatt.distributed: {self.what} (collective #{self.seq} on process group "
+                                   f"{pg.name}, ranks {pg.ranks}) failed on rank {pg.ranks[pg.rank()]}: "
+                                   f"{e.Get_error_string()}") from e
 
     def _complete(self):
         self._done = True

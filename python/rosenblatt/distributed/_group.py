@@ -7,6 +7,9 @@ import time
 
 import numpy as np
 
+_SPIN_SECONDS = 1.0
+_yield = getattr(os, "sched_yield", lambda: time.sleep(0))
+
 # Buffers of requests abandoned by a timeout: MPI may still write into them, so they must outlive us.
 _ABANDONED = []
 
@@ -122,15 +125,18 @@ class Work:
         if self._done:
             return True
         deadline = self.deadline if timeout is None else time.monotonic() + _seconds(timeout)
-        spin_until = time.monotonic() + 2e-3
+        spin_until = time.monotonic() + _SPIN_SECONDS
         delay = 1e-5
-        # Spin briefly (small collectives finish in microseconds), then back off to sleeps of up to
-        # 1 ms, so a rank waiting on a slow peer leaves the core to it.
+        # OpenMPI moves a non-blocking collective along only inside MPI calls, so the first second
+        # polls back to back as a blocking call would (yielding the core, for oversubscribed
+        # ranks); after that, sleeps of up to 1 ms leave the core to a slow peer.
         while not self._test():
             now = time.monotonic()
             if now >= deadline:
                 self._timed_out(self.pg.timeout if timeout is None else _seconds(timeout))
-            if now > spin_until:
+            if now < spin_until:
+                _yield()
+            else:
                 time.sleep(delay)
                 delay = min(2 * delay, 1e-3)
         self._complete()

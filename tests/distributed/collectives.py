@@ -92,6 +92,28 @@ for dt in (rb.float32, rb.float64, rb.int64):
         close(t, vals[0] * 7, f"recv {dt}")
         dist.isend(rb.tensor(vals[1] * 11), dst=0).wait()
 
+# while a rank waits in a collective, other Python threads run (the wait does not hold the GIL)
+import threading  # noqa: E402
+import time  # noqa: E402
+
+count, stop = [0], threading.Event()
+
+
+def spin():
+    while not stop.is_set():
+        count[0] += 1
+
+
+if rank == 1:
+    time.sleep(1.0)  # rank 0 waits about a second in all_reduce
+th = threading.Thread(target=spin)
+th.start()
+dist.all_reduce(rb.ones(4))
+stop.set()
+th.join()
+if rank == 0:
+    assert count[0] > 1000, count[0]
+
 dist.barrier()
 # a parameter that requires grad is reduced in its storage, as in PyTorch (under no_grad)
 p = rb.nn.Parameter(rb.ones(3) * (rank + 1))

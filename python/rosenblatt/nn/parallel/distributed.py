@@ -12,22 +12,38 @@ from ..modules.module import Module
 
 _MB = 1024 * 1024
 _FIRST_BUCKET_BYTES = 1 * _MB  # PyTorch's: the first gradients ready go out early
+_DIRECT_BYTES = 128 * 1024  # copying a gradient in and out costs more than one more MPI call
 
 
 class _Bucket:
-    """Gradients of some parameters (one dtype) copied into one flat buffer, all-reduced at once."""
+    """Gradients all-reduced in one call: small ones copied into one flat buffer; a large one
+    (direct) reduced in its own .grad memory, which saves copying it in and out."""
 
-    def __init__(self, indices, params):
-        self.indices = indices
-        dtype = params[indices[0]].detach().numpy().dtype
+    def __init__(self, indices, sizes, dtype, direct):
+        self.indices, self.direct, self.dtype = indices, direct, dtype
         self.offsets, n = {}, 0
         for i in indices:
-            k = params[i].numel()
-            self.offsets[i] = (n, k)
-            n += k
-        self.flat = np.zeros(n, dtype)
-        self.tensor = _C.from_numpy(self.flat)  # shares the buffer: the all-reduce writes into flat
+            self.offsets[i] = (n, sizes[i])
+            n += sizes[i]
+        self.flat = None if direct else np.zeros(n, dtype)
         self.pending = len(indices)
+        self.copy_back = not direct
+
+    def fill(self, i, grad):
+        """Takes parameter i's gradient (None: unused, reduced as zeros)."""
+        if self.direct:
+            arr = None if grad is None else grad.detach().numpy()
+            if arr is not None and arr.flags.c_contiguous:
+                self.flat, self.copy_back = arr.reshape(-1), False
+            else:
+                self.flat, self.copy_back = (np.zeros(self.offsets[i][1], self.dtype) if arr is None
+                                             else np.ascontiguousarray(arr).reshape(-1)), True
+            return
+        off, n = self.offsets[i]
+        if grad is None:
+            self.flat[off:off + n] = 0
+        else:
+            self.flat[off:off + n] = grad.detach().numpy().reshape(-1)
 
 
 class DistributedDataParallel(Module):
@@ -71,21 +87,30 @@ class DistributedDataParallel(Module):
 
     def _build_buckets(self):
         # Reverse registration order approximates the order backward produces gradients in, so the
-        # first bucket fills first (PyTorch's heuristic); buckets hold one dtype each.
+        # first bucket fills first (PyTorch's heuristic); buckets hold one dtype each. A gradient
+        # of _DIRECT_BYTES or more is a bucket of its own, reduced where it lies.
         buckets, current, size, cap = [], [], 0, min(_FIRST_BUCKET_BYTES, self.bucket_bytes_cap)
         params = self._params
+        dtypes = {i: p.detach().numpy().dtype for i, p in enumerate(params)}
         for i in reversed(range(len(params))):
             p = params[i]
-            nbytes = p.numel() * p.element_size() if hasattr(p, "element_size") else p.numel() * 8
-            if current and (size + nbytes > cap or params[current[0]].dtype != p.dtype):
-                buckets.append(current)
+            nbytes = p.numel() * dtypes[i].itemsize
+            if nbytes >= _DIRECT_BYTES:
+                if current:
+                    buckets.append((current, False))
+                    current, size, cap = [], 0, self.bucket_bytes_cap
+                buckets.append(([i], True))
+                continue
+            if current and (size + nbytes > cap or dtypes[current[0]] != dtypes[i]):
+                buckets.append((current, False))
                 current, size, cap = [], 0, self.bucket_bytes_cap
             current.append(i)
             size += nbytes
         if current:
-            buckets.append(current)
-        self.__dict__["_buckets"] = [_Bucket(b, params) for b in buckets]
-        self.__dict__["_bucket_of"] = {i: k for k, b in enumerate(buckets) for i in b}
+            buckets.append((current, False))
+        sizes = [p.numel() for p in params]
+        self.__dict__["_buckets"] = [_Bucket(idx, sizes, dtypes[idx[0]], direct) for idx, direct in buckets]
+        self.__dict__["_bucket_of"] = {i: k for k, (b, _) in enumerate(buckets) for i in b}
 
     # --- one iteration ---------------------------------------------------------------------------
     def _reset(self):
@@ -148,20 +173,16 @@ class DistributedDataParallel(Module):
 
     def _ready(self, i, unused=False):
         b = self._buckets[self._bucket_of[i]]
-        off, n = b.offsets[i]
-        g = self._params[i].grad
-        if unused or g is None:
-            b.flat[off:off + n] = 0
-        else:
-            b.flat[off:off + n] = g.detach().numpy().reshape(-1)
+        b.fill(i, None if unused else self._params[i].grad)
         self.__dict__["_fired"] = self._fired + 1
         b.pending -= 1
         for w in self._works:  # lets MPI move the buckets in flight along (libnbc progresses in calls)
             w.is_completed()
         while self._next < len(self._buckets) and self._buckets[self._next].pending == 0:
             # in bucket order on every rank: MPI matches collectives by order
-            t = self._buckets[self._next].tensor
-            self._works.append(dist.all_reduce(t, dist.ReduceOp.AVG, group=self.process_group, async_op=True))
+            t = _C.from_numpy(self._buckets[self._next].flat)  # the buffer's memory, no copy
+            # SUM: the division by the world size is fused into the pass that hands results back
+            self._works.append(dist.all_reduce(t, dist.ReduceOp.SUM, group=self.process_group, async_op=True))
             self.__dict__["_next"] = self._next + 1
         if self._next == len(self._buckets):
             self._finalize()
@@ -169,15 +190,24 @@ class DistributedDataParallel(Module):
     def _finalize(self):
         for w in self._works:
             w.wait()
+        scale = 1.0 / dist.get_world_size(self.process_group)
         for b in self._buckets:
-            for i, (off, n) in b.offsets.items():
-                p = self._params[i]
-                avg = b.flat[off:off + n].reshape(tuple(p.shape))
-                if p.grad is None:
-                    p.grad = _C.from_numpy(avg.copy())
-                else:
-                    np.copyto(p.grad.detach().numpy(), avg)
+            if not b.copy_back:  # reduced in .grad itself
+                b.flat *= scale
+            else:
+                self._copy_back(b, scale)
+            if b.direct:
+                b.flat = None  # not the gradient's memory past this backward
         self._reset()
+
+    def _copy_back(self, b, scale):
+        for i, (off, n) in b.offsets.items():
+            p = self._params[i]
+            src = b.flat[off:off + n].reshape(tuple(p.shape))
+            if p.grad is None:
+                p.grad = _C.from_numpy(src * scale)
+            else:
+                np.multiply(src, scale, out=p.grad.detach().numpy(), casting="unsafe")
 
     def __del__(self):
         for h in self.__dict__.get("_handles", ()):

@@ -149,6 +149,30 @@ t = rb.tensor([float(rank)])
 dist.all_reduce(t, group=g)
 close(t, [1.0], "new_group all_reduce")
 dist.destroy_process_group(g)
+
+# timeouts: rank 0 waits 1 s on a barrier and a recv rank 1 joins late; it raises DistBackendError
+# naming the call and rank 1, and the late arrival later completes them (the group stays usable)
+late = dist.new_group(timeout=1.0)
+if rank == 0:
+    t0 = time.monotonic()
+    try:
+        dist.barrier(group=late)
+    except dist.DistBackendError as e:
+        assert "barrier" in str(e) and "rank(s) [1] never joined" in str(e) and 1.0 <= time.monotonic() - t0 < 4, e
+    else:
+        raise AssertionError("barrier did not time out")
+    try:
+        dist.recv(rb.zeros(2), src=1, group=late)
+    except dist.DistBackendError as e:
+        assert "recv from rank 1" in str(e) and "rank 1 did not answer" in str(e), e
+    else:
+        raise AssertionError("recv did not time out")
+    dist.barrier()  # WORLD: rank 1 is now allowed to catch up on `late`
+else:
+    dist.barrier()
+    dist.barrier(group=late)
+    dist.send(rb.ones(2), dst=0, group=late)
+dist.barrier()
 dist.destroy_process_group()
 assert not dist.is_initialized()
 print(f"rank {rank}: collectives ok", flush=True)

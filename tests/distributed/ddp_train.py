@@ -179,5 +179,25 @@ dist.all_gather_into_tensor(gathered, loss)
 assert gathered[0].item() == gathered[1].item()  # logs are averaged over the ranks
 assert hist.history["loss"][-1] < hist.history["loss"][0]
 
+# 8. rb.gan.GAN.fit with both networks under DDP: every rank ends with the same weights and logs
+rb.manual_seed(20 + rank)  # different noise per rank; DDP keeps the weights equal
+G = DDP(nn.Sequential(nn.Linear(3, 16), nn.ReLU(), nn.Linear(16, 8)))
+D = DDP(nn.Sequential(nn.Linear(8, 16), nn.LeakyReLU(0.2), nn.Linear(16, 1)))
+gan = rb.gan.GAN(G, D, 3, g_optimizer=rb.optim.Adam(G.parameters(), lr=1e-3),
+                 d_optimizer=rb.optim.Adam(D.parameters(), lr=1e-3))
+real = rb.utils.data.TensorDataset(rb.from_numpy(np.random.default_rng(0).normal(size=(64, 8)).astype(np.float32)))
+gan_loader = rb.utils.data.DataLoader(real, batch_size=16,
+                                      sampler=rb.utils.data.distributed.DistributedSampler(real, seed=2))
+gh = gan.fit(gan_loader, epochs=2, verbose=False)
+for net in (G, D):
+    mine = np.concatenate([p.detach().numpy().ravel() for p in net.parameters()])
+    both = rb.zeros(2, mine.size)
+    dist.all_gather_into_tensor(both, rb.from_numpy(mine))
+    np.testing.assert_array_equal(both.numpy()[0], both.numpy()[1])
+g_loss = rb.tensor([gh.history["g_loss"][-1]], dtype=rb.float64)
+gathered = rb.zeros(2, dtype=rb.float64)
+dist.all_gather_into_tensor(gathered, g_loss)
+assert gathered[0].item() == gathered[1].item()
+
 dist.destroy_process_group()
 print(f"rank {rank}: ddp ok", flush=True)

@@ -1,6 +1,7 @@
 """Run under mpirun -np 2: the digits MLP and CNN trained with DistributedDataParallel, each rank on
 half of every batch, end with the same parameters as one process on the whole batch; also
 no_sync, find_unused_parameters, several buckets, SyncBatchNorm and rb.fit under DDP."""
+import io
 import os
 import sys
 
@@ -166,8 +167,22 @@ loader = rb.utils.data.DataLoader(ds, batch_size=32, sampler=sampler)
 model = DDP(mlp())
 ck = rb.train.ModelCheckpoint(os.path.join(sys.argv[1], "ck-{epoch}.safetensors"), monitor="loss",
                               save_best_only=False)
-hist = rb.fit(model, loader, nn.CrossEntropyLoss(), rb.optim.SGD(model.parameters(), lr=0.1), epochs=2,
-              callbacks=[ck], verbose=True)
+
+
+class Terminal(io.StringIO):
+    """A stdout that says it is a terminal, so fit would draw its progress bar."""
+
+    def isatty(self):
+        return True
+
+
+out, sys.stdout = sys.stdout, Terminal()
+try:
+    hist = rb.fit(model, loader, nn.CrossEntropyLoss(), rb.optim.SGD(model.parameters(), lr=0.1), epochs=2,
+                  callbacks=[ck], verbose=True)
+finally:
+    shown, sys.stdout = sys.stdout.getvalue(), out
+assert ("epoch 2/2" in shown) == (rank == 0), shown[-500:]  # the progress bar: rank 0 only
 assert (len(ck.saved) == 2) == (rank == 0), ck.saved
 mine = np.concatenate([p.detach().numpy().ravel() for p in model.parameters()])
 both = rb.zeros(2, mine.size)

@@ -216,8 +216,11 @@ class DistributedDataParallel(Module):
                 np.multiply(src, scale, out=p.grad.detach().numpy(), casting="unsafe")
 
     def __del__(self):
-        for h in self.__dict__.get("_handles", ()):
-            h.remove()
+        try:
+            for h in self.__dict__.get("_handles", ()):
+                h.remove()
+        except Exception:  # interpreter shutdown: the hook table goes with the process anyway
+            pass
 
 
 class _Progress:

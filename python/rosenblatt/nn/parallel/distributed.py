@@ -12,6 +12,8 @@ from ... import distributed as dist
 from ...autograd import enable_grad, no_grad
 from ..modules.module import Module
 
+__all__ = ["DistributedDataParallel"]
+
 _MB = 1024 * 1024
 _FIRST_BUCKET_BYTES = 1 * _MB  # PyTorch's: the first gradients ready go out early
 _DIRECT_BYTES = 128 * 1024  # copying a gradient in and out costs more than one more MPI call

@@ -114,6 +114,26 @@ th.join()
 if rank == 0:
     assert count[0] > 1000, count[0]
 
+# the new storage dtypes: float16 and int32 sum, bool reduces logically, bfloat16 is refused clearly
+h = rb.tensor([1.5, 2.0], dtype=rb.float16) * (rank + 1)
+dist.all_reduce(h)
+close(h.float(), [4.5, 6.0], "all_reduce float16")
+i32 = rb.tensor([rank + 1, 7], dtype=rb.int32)
+dist.all_reduce(i32, op=dist.ReduceOp.MAX)
+assert i32.tolist() == [2, 7] and i32.dtype == rb.int32
+flags = rb.tensor([rank == 0, False, True])
+dist.all_reduce(flags)
+assert flags.tolist() == [True, False, True]
+flags = rb.tensor([rank == 0, True])
+dist.all_reduce(flags, op=dist.ReduceOp.MIN)
+assert flags.tolist() == [False, True]
+try:
+    dist.all_reduce(rb.ones(2, dtype=rb.bfloat16))
+except TypeError as e:
+    assert "bfloat16" in str(e)
+else:
+    raise AssertionError("bfloat16 was not refused")
+
 dist.barrier()
 # a parameter that requires grad is reduced in its storage, as in PyTorch (under no_grad)
 p = rb.nn.Parameter(rb.ones(3) * (rank + 1))

@@ -165,15 +165,26 @@ def _array(t, what):
         raise TypeError(f"{what}: expected a Tensor, got {type(t).__name__}")
     if t.device.type != "cpu":
         raise RuntimeError(f"{what}: the MPI backend works on CPU tensors, got one on {t.device}")
-    view = t.detach().numpy()
+    try:
+        view = t.detach().numpy()
+    except TypeError as e:  # bfloat16: numpy has no such type, so neither has mpi4py
+        raise TypeError(f"{what}: the MPI backend does not support {t.dtype} tensors ({e}); convert to float32") from e
     if view.flags.c_contiguous:
         return view, view, False
     return view, np.ascontiguousarray(view), True
 
 
-def _op(op, what):
+# bool tensors reduce logically, as PyTorch's: SUM and MAX are "any", PRODUCT and MIN "all"
+_BOOL_OPS = {ReduceOp.SUM: "LOR", ReduceOp.MAX: "LOR", ReduceOp.PRODUCT: "LAND", ReduceOp.MIN: "LAND"}
+
+
+def _op(op, what, buf=None):
     if op not in _MPI_OPS:
         raise ValueError(f"{what}: unsupported ReduceOp {op!r}")
+    if buf is not None and buf.dtype == np.bool_:
+        if op not in _BOOL_OPS:
+            raise ValueError(f"{what}: ReduceOp {op!r} is not defined for bool tensors")
+        return getattr(_state["MPI"], _BOOL_OPS[op])
     return getattr(_state["MPI"], _MPI_OPS[op])
 
 
@@ -206,7 +217,7 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     if pg is GroupMember.NON_GROUP_MEMBER:  # PyTorch: a no-op on a rank outside the group
         return None
     view, buf, copy = _array(tensor, "all_reduce")
-    mop = _op(op, "all_reduce")
+    mop = _op(op, "all_reduce", buf)
     return _run(pg, "all_reduce", lambda: [pg.comm.Iallreduce(pg.MPI.IN_PLACE, buf, mop)], async_op, (buf,),
                 _finish_reduce(view, buf, copy, op, pg.size()))
 
@@ -216,7 +227,7 @@ def reduce(tensor, dst=0, op=ReduceOp.SUM, group=None, async_op=False):
     if pg is GroupMember.NON_GROUP_MEMBER:  # PyTorch: a no-op on a rank outside the group
         return None
     view, buf, copy = _array(tensor, "reduce")
-    mop, root = _op(op, "reduce"), pg.group_rank(dst, "reduce")
+    mop, root = _op(op, "reduce", buf), pg.group_rank(dst, "reduce")
     if pg.rank() == root:
         return _run(pg, "reduce", lambda: [pg.comm.Ireduce(pg.MPI.IN_PLACE, buf, mop, root)], async_op, (buf,),
                     _finish_reduce(view, buf, copy, op, pg.size()))
@@ -288,7 +299,7 @@ def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=F
     if send.size != obuf.size * pg.size() or obuf.dtype != send.dtype:
         raise ValueError(f"reduce_scatter_tensor: input of shape {list(input.shape)} must be {pg.size()} blocks of "
                          f"the output's shape {list(output.shape)} and the same dtype")
-    mop = _op(op, "reduce_scatter_tensor")
+    mop = _op(op, "reduce_scatter_tensor", send)
     return _run(pg, "reduce_scatter_tensor", lambda: [pg.comm.Ireduce_scatter_block(send, obuf, mop)], async_op,
                 (send, obuf), _finish_reduce(oview, obuf, copy, op, pg.size()))
 

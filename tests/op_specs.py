@@ -100,7 +100,6 @@ class OpSpec:
     rtol: float = 1e-4
     grad: bool = True  # run the float64 gradient check
     gradgrad: bool = True  # and the second-order one (False: not twice differentiable at the drawn point)
-    once_differentiable: bool = False  # the backward raises when differentiated again (see ONCE_DIFFERENTIABLE)
     torch: bool = True  # compare with PyTorch
     torch_gradgrad: bool = True  # compare second derivatives with PyTorch (False: it has none for this op)
     id: str = ""
@@ -1388,10 +1387,3 @@ spec("einsum_sum_one_side", lambda L, a, b: L.einsum("ij,kl->il", a, b), lambda 
 spec("einsum_int", lambda L, a, b: L.einsum("ij,j->i", a, b), lambda a, b: np.einsum("ij,j->i", a, b),
      [A(3, 4, dtype="int64", low=-4, high=4), A(4, dtype="int64", low=-4, high=4)], grad=False)
 
-# Ops whose fused backward autograd cannot yet see through: differentiating their gradient again
-# raises NotImplementedError (tests/test_ops.py::test_once_differentiable_raises checks that it does,
-# rather than returning a silent zero). The rest of the table is checked to second order.
-ONCE_DIFFERENTIABLE = ("prod_",)
-for _s in SPECS:
-    if _s.grad and _s.name.startswith(ONCE_DIFFERENTIABLE):
-        _s.once_differentiable = True

@@ -102,7 +102,7 @@ rb.manual_seed(0)
 mlp = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 1))
 opt = optim.Adam(mlp.parameters(), lr=0.05)
 xt, yt = rb.from_numpy(X), rb.from_numpy(y_xor.astype(np.float32)).reshape(4, 1)
-for step in range(300):
+for _ in range(300):
     loss = nn.functional.binary_cross_entropy_with_logits(mlp(xt), yt)
     opt.zero_grad()
     loss.backward()

@@ -85,7 +85,7 @@ for name, model in models.items():
     rng = np.random.default_rng(1)
     opt = optim.Adam(model.parameters(), lr=1e-2)
     losses = []
-    for step in range(steps):
+    for _ in range(steps):
         x, y = adding_batch(batch, rng)
         loss = nn.functional.mse_loss(model(x), y)
         opt.zero_grad()

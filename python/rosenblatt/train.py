@@ -345,7 +345,7 @@ def fit(model, train_loader, loss_fn, optimizer, epochs, val_loader=None, metric
     """Trains `model` for `epochs` epochs and returns a History.
 
     Each epoch runs model.train(), then for every (inputs..., target) batch of train_loader:
-    zero_grad, loss_fn(model(*inputs), target), backward, optimizer.step(). The epoch's logs hold
+    zero_grad, ``loss_fn(model(*inputs), target)``, backward, optimizer.step(). The epoch's logs hold
     the sample-weighted mean 'loss' and metrics over the batches (computed on the training
     outputs as they were produced), 'lr' (the first param group's lr during the epoch), and with
     val_loader 'val_loss' and 'val_<metric>' from evaluate() (no_grad, model.eval()).

@@ -30,8 +30,10 @@ def _psd_sqrt(s):
 
 def frechet_distance(features_real, features_fake):
     """The Frechet distance between Gaussians fitted to two feature sets (FID when the features are
-    Inception's; any model's features work):
+    Inception's; any model's features work)::
+
         d = |mu_r - mu_f|^2 + tr(S_r) + tr(S_f) - 2 tr((S_r S_f)^(1/2))
+
     with sample means and unbiased covariances, computed in float64. features: (N, D) tensors or
     arrays (1-D is read as D=1). The trace of the matrix square root is taken without scipy, from
     numpy eigendecompositions of symmetric matrices: tr((S_r S_f)^(1/2)) = tr((A S_f A)^(1/2)) with

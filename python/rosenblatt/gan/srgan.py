@@ -63,8 +63,10 @@ def srgan_discriminator(channels=1, features=32):
 class SRGAN:
     """Super-resolution GAN: generator G maps low-res (N, C, h, w) to (N, C, h*scale, w*scale).
 
-    One train_step(low, high): D is updated on BCE(D(high), 1) + BCE(D(G(low).detach()), 0), then G on
+    One train_step(low, high): D is updated on BCE(D(high), 1) + BCE(D(G(low).detach()), 0), then G on::
+
       content(G(low), high) + adv_weight * BCE(D(G(low)), 1)
+
     with content = L1 or MSE (content_loss='l1'|'mse') and D frozen. adv_weight=0 trains G on the
     content loss alone (pretraining; D is then not updated). Optimizers default to Adam(lr=1e-3) for G
     and Adam(lr=2e-4, betas=(0.5, 0.999)) for D."""

@@ -77,7 +77,8 @@ class GAN:
     """A generator/discriminator pair and their optimizers.
 
     generator maps z of shape (N, latent_dim) to samples; discriminator maps samples to logits
-    (N,) or (N, 1) (no sigmoid: the losses are fused BCE-with-logits). One train_step:
+    (N,) or (N, 1) (no sigmoid: the losses are fused BCE-with-logits). One train_step::
+
       for each of d_steps: z ~ N(0, I), fake = G(z); update D on
         L_D = -mean log sigmoid(D(x)) - mean log(1 - sigmoid(D(fake.detach())))
       (real labelled real_label, 1 unless one-sided label smoothing is asked; fake labelled 0);
@@ -85,11 +86,14 @@ class GAN:
       and are not stepped):
         loss='bce' (non-saturating):  L_G = -mean log sigmoid(D(G(z)))
         loss='minimax' (the original, saturating): L_G = mean log(1 - sigmoid(D(G(z))))
+
     G's loss uses D after its update (as in the reference DCGAN loop).
     r1_gamma > 0 adds the R1 penalty gamma/2 mean ||grad_x D(x)||^2 on the real batch to L_D
     (Mescheder et al., 2018), for 'bce' and 'minimax'.
-    loss='wgan-gp' (Gulrajani et al., 2017) makes D a critic with unbounded scores:
+    loss='wgan-gp' (Gulrajani et al., 2017) makes D a critic with unbounded scores::
+
         L_D = mean D(fake) - mean D(x) + gp_weight * mean (||grad D(x_hat)||_2 - 1)^2
+
     at random interpolates x_hat of real and fake, with d_steps (n_critic) critic updates per
     generator update (5 unless given) and L_G = -mean D(G(z)).
     Optimizers default to Adam(lr=2e-4, betas=(0.5, 0.999)) over each network's parameters, and

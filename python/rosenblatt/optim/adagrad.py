@@ -8,6 +8,18 @@ _full_like = _C.full_like
 
 
 class Adagrad(Optimizer):
+    """Adagrad (Duchi et al., 2011): each coordinate's step is divided by the root of its summed squared gradients,
+    ``p -= lr g / (sqrt(sum g^2) + eps)``.
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = optim.Adagrad(model.parameters(), lr=0.01)
+        >>> loss = model(rb.randn(8, 4)).pow(2).mean()
+        >>> opt.zero_grad()
+        >>> loss.backward()
+        >>> opt.step()
+    """
+
     def __init__(
         self,
         params,

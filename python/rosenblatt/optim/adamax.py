@@ -9,6 +9,17 @@ _adamax_step = _C._optim.adamax_step
 
 
 class Adamax(Optimizer):
+    """Adamax: Adam with the infinity norm, ``u = max(beta2 u, |g| + eps)``, ``p -= lr m_hat / u``.
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = optim.Adamax(model.parameters(), lr=2e-3)
+        >>> loss = model(rb.randn(8, 4)).pow(2).mean()
+        >>> opt.zero_grad()
+        >>> loss.backward()
+        >>> opt.step()
+    """
+
     def __init__(
         self,
         params,

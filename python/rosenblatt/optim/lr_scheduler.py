@@ -163,7 +163,7 @@ class LambdaLR(_LambdasMixin, LRScheduler):
 
 
 class MultiplicativeLR(_LambdasMixin, LRScheduler):
-    """lr *= lr_lambda(epoch) every epoch."""
+    """``lr *= lr_lambda(epoch)`` every epoch."""
 
     _check_callable = True
 

@@ -8,6 +8,17 @@ _nadam_step = _C._optim.nadam_step
 
 
 class NAdam(Optimizer):
+    """NAdam (Dozat, 2016): Adam with Nesterov momentum and PyTorch's momentum decay schedule.
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = optim.NAdam(model.parameters(), lr=2e-3)
+        >>> loss = model(rb.randn(8, 4)).pow(2).mean()
+        >>> opt.zero_grad()
+        >>> loss.backward()
+        >>> opt.step()
+    """
+
     def __init__(
         self,
         params,

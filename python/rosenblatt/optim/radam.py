@@ -9,6 +9,17 @@ _radam_step = _C._optim.radam_step
 
 
 class RAdam(Optimizer):
+    """RAdam (Liu et al., 2020): Adam with the variance of the adaptive rate rectified in the first steps.
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = optim.RAdam(model.parameters(), lr=1e-3)
+        >>> loss = model(rb.randn(8, 4)).pow(2).mean()
+        >>> opt.zero_grad()
+        >>> loss.backward()
+        >>> opt.step()
+    """
+
     def __init__(
         self,
         params,

@@ -20,7 +20,8 @@ needs_docs = pytest.mark.skipif(not (DOCS / "conf.py").is_file(),
                                 reason="no docs/ folder (tests copied out of a checkout)")
 
 # The modules whose every public class and function must carry its own docstring.
-DOCUMENTED_MODULES = ["rosenblatt.nn", "rosenblatt.optim", "rosenblatt.optim.lr_scheduler", "rosenblatt.utils.data",
+DOCUMENTED_MODULES = ["rosenblatt.nn", "rosenblatt.nn.functional", "rosenblatt.nn.init", "rosenblatt.optim",
+"rosenblatt.optim.lr_scheduler", "rosenblatt.utils.data",
                       "rosenblatt.train", "rosenblatt.gan", "rosenblatt.datasets"]
 TOP_LEVEL = ["Perceptron", "save", "load", "fit", "compile", "manual_seed", "no_grad", "enable_grad"]
 # nn classes that are not layers: containers, parameters and the bases of the recurrent layers
@@ -86,7 +87,7 @@ def test_layer_docstring_example_runs(name):
 def test_every_docstring_example_runs(modname):
     module = importlib.import_module(modname)
     objs = _public(module) if modname != "rosenblatt" else [(n, getattr(rb, n)) for n in TOP_LEVEL]
-    globs = {"rb": rb, "nn": nn, "F": nn.functional, "optim": rb.optim}
+    globs = {"rb": rb, "nn": nn, "F": nn.functional, "optim": rb.optim, "gan": rb.gan}
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
     for name, obj in objs:
         for t in doctest.DocTestFinder(recurse=False).find(obj, name, globs=dict(globs)):

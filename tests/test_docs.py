@@ -87,7 +87,8 @@ def test_layer_docstring_example_runs(name):
 def test_every_docstring_example_runs(modname):
     module = importlib.import_module(modname)
     objs = _public(module) if modname != "rosenblatt" else [(n, getattr(rb, n)) for n in TOP_LEVEL]
-    globs = {"rb": rb, "nn": nn, "F": nn.functional, "optim": rb.optim, "gan": rb.gan}
+    globs = {"rb": rb, "nn": nn, "F": nn.functional, "optim": rb.optim, "gan": rb.gan,
+             "DataLoader": rb.utils.data.DataLoader, "TensorDataset": rb.utils.data.TensorDataset}
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
     for name, obj in objs:
         for t in doctest.DocTestFinder(recurse=False).find(obj, name, globs=dict(globs)):

@@ -29,7 +29,16 @@ class Perceptron:
     all in {-1, 1}; fit detects which (``labels_``). The weights start at zero unless given.
 
     Attributes: ``weight`` (n_features,), ``bias`` (0-d), ``converged_``, ``n_epochs_``, ``errors_`` (mistakes
-    per epoch), ``labels_`` ((lo, hi))."""
+    per epoch), ``labels_`` ((lo, hi)).
+
+    Example:
+        >>> X = [[0, 0], [0, 1], [1, 0], [1, 1]]
+        >>> p = rb.Perceptron(n_features=2).fit(X, [0, 0, 0, 1])     # AND is linearly separable
+        >>> p.converged_, p.predict(X).tolist()
+        (True, [0, 0, 0, 1])
+        >>> rb.Perceptron(2, max_epochs=20).fit(X, [0, 1, 1, 0]).converged_   # XOR is not
+        False
+    """
 
     def __init__(self, n_features, lr=1.0, max_epochs=100, dtype=None):
         if isinstance(n_features, bool) or not isinstance(n_features, int) or n_features <= 0:

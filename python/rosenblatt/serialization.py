@@ -99,7 +99,15 @@ def save(obj, f, pickle_module=None, pickle_protocol=None, _use_new_zipfile_seri
     safetensors.torch.load_file; other objects (nested dicts, lists and tuples of tensors, numpy
     arrays, numbers, strings, None) are kept as a JSON tree in the file's metadata. Tensors are
     saved detached and contiguous; views that share memory are saved as separate copies. Writing
-    to a path is atomic: a temporary file in the same folder is renamed over the target."""
+    to a path is atomic: a temporary file in the same folder is renamed over the target.
+
+    Example:
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), 'model.safetensors')
+        >>> rb.save(nn.Linear(2, 3).state_dict(), path)
+        >>> sorted(rb.load(path))
+        ['bias', 'weight']
+    """
     from safetensors.numpy import save as st_save
     from safetensors.numpy import save_file as st_save_file
 
@@ -265,7 +273,16 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
     """Loads what rb.save wrote (or any safetensors file, e.g. from safetensors.torch.save_file)
     from a path or binary file object. A plain safetensors file gives a dict of str -> Tensor
     (float16/bfloat16 entries become float32, integer ones int64). Raises ValueError naming the
-    file when it is truncated, corrupt or not a safetensors file."""
+    file when it is truncated, corrupt or not a safetensors file.
+
+    Example:
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), 'ckpt.safetensors')
+        >>> rb.save({'epoch': 3, 'w': rb.ones(2)}, path)
+        >>> ckpt = rb.load(path)
+        >>> ckpt['epoch'], ckpt['w'].tolist()
+        (3, [1.0, 1.0])
+    """
     if map_location not in (None, "cpu") and str(map_location) != "cpu":
         raise RuntimeError(f"rb.load: map_location={map_location!r}: only the CPU is available")
     if hasattr(f, "read"):

@@ -27,7 +27,12 @@ __all__ = [
 def accuracy(output, target, threshold=None):
     """The fraction of correct predictions. output (N, C) with C > 1: argmax over classes against
     integer targets (N,) (or one-hot/probability targets (N, C), compared by argmax). output (N,)
-    or (N, 1): binary, predicted 1 where output > threshold (0.5 by default, 0 for logits)."""
+    or (N, 1): binary, predicted 1 where output > threshold (0.5 by default, 0 for logits).
+
+    Example:
+        >>> rb.train.accuracy(rb.tensor([[0.1, 0.9], [0.8, 0.2]]), rb.tensor([1, 1]))
+        0.5
+    """
     out = output.detach().numpy() if isinstance(output, Tensor) else np.asarray(output)
     tgt = target.detach().numpy() if isinstance(target, Tensor) else np.asarray(target)
     if out.ndim == 2 and out.shape[1] > 1:
@@ -99,7 +104,13 @@ class _Meter:
 
 def evaluate(model, loader, loss_fn=None, metrics=("accuracy",)):
     """Mean loss (when loss_fn is given) and metrics of `model` over `loader`, under no_grad and
-    model.eval() (the mode is restored afterwards). Returns {'loss': ..., 'accuracy': ...}."""
+    model.eval() (the mode is restored afterwards). Returns {'loss': ..., 'accuracy': ...}.
+
+    Example:
+        >>> loader = DataLoader(TensorDataset(rb.randn(8, 4), rb.randint(0, 2, (8,))), batch_size=4)
+        >>> sorted(rb.train.evaluate(nn.Linear(4, 2), loader, nn.CrossEntropyLoss()))
+        ['accuracy', 'loss']
+    """
     fns = _metric_fns(metrics, loss_fn)
     meter = _Meter((["loss"] if loss_fn is not None else []) + list(fns))
     was_training = getattr(model, "training", False)
@@ -122,7 +133,14 @@ def evaluate(model, loader, loss_fn=None, metrics=("accuracy",)):
 
 class History:
     """What fit logged: history[key] is a list with one value per epoch ('loss', 'val_loss',
-    'accuracy', 'val_accuracy', 'lr', ...); epochs the epoch numbers (1-based)."""
+    'accuracy', 'val_accuracy', 'lr', ...); epochs the epoch numbers (1-based).
+
+    Example:
+        >>> h = rb.train.History()
+        >>> h._log(1, {'loss': 0.5})
+        >>> h['loss'], h.epochs
+        ([0.5], [1])
+    """
 
     def __init__(self):
         self.history = {}
@@ -239,7 +257,12 @@ def _state_copy(model):
 
 class EarlyStopping(_Monitor):
     """Stops training when `monitor` has not improved by more than min_delta for `patience`
-    epochs. restore_best_weights=True loads the best epoch's weights back at the end."""
+    epochs. restore_best_weights=True loads the best epoch's weights back at the end.
+
+    Example:
+        >>> stop = rb.train.EarlyStopping(monitor='val_loss', patience=3)
+        >>> # rb.fit(model, train, loss_fn, opt, epochs=100, val_loader=val, callbacks=[stop])
+    """
 
     def __init__(self, monitor="val_loss", min_delta=0.0, patience=0, mode="auto", restore_best_weights=False):
         super().__init__(monitor, mode, min_delta)
@@ -354,7 +377,17 @@ def fit(model, train_loader, loss_fn, optimizer, epochs, val_loader=None, metric
     optimizer step); a ReduceLROnPlateau scheduler is stepped with scheduler_monitor ('val_loss'
     with a val_loader, else 'loss'). callbacks: Callback instances; training stops after an
     epoch in which one sets stop_training. verbose: a tqdm bar per epoch on a terminal; quiet
-    when verbose=False or stdout is not a terminal."""
+    when verbose=False or stdout is not a terminal.
+
+    Example:
+        >>> x, y = rb.randn(64, 4), rb.randint(0, 2, (64,))
+        >>> loader = DataLoader(TensorDataset(x, y), batch_size=16)
+        >>> model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+        >>> history = rb.fit(model, loader, nn.CrossEntropyLoss(), optim.Adam(model.parameters()), epochs=2,
+        ...                  verbose=False)
+        >>> sorted(history.history), len(history['loss'])
+        (['accuracy', 'loss', 'lr'], 2)
+    """
     if not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"fit: epochs must be a non-negative integer, got {epochs!r}")
     if scheduler_interval not in ("epoch", "batch"):

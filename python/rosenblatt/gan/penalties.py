@@ -20,7 +20,15 @@ def gradient_penalty(discriminator, real, fake, weight=10.0, generator=None, d_i
     x_i = e_i real_i + (1 - e_i) fake_i, e_i ~ U(0, 1) per sample (drawn from `generator` or the
     global RNG). The gradient is recorded, so backward reaches D's parameters. real and fake:
     (N, ...) batches of the same shape; d_input maps a batch to D's input (the conditional GAN's
-    label channels), identity by default."""
+    label channels), identity by default.
+
+    Example:
+        >>> D = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 1))
+        >>> gp = gan.gradient_penalty(D, rb.randn(16, 2), rb.randn(16, 2))
+        >>> gp.backward()   # reaches D's parameters
+        >>> D[0].weight.grad is not None
+        True
+    """
     if tuple(real.shape) != tuple(fake.shape):
         raise ValueError(f"gradient_penalty: real {tuple(real.shape)} and fake {tuple(fake.shape)} differ in shape")
     if real.dim() < 1 or real.shape[0] == 0:

@@ -69,7 +69,18 @@ class SRGAN:
 
     with content = L1 or MSE (content_loss='l1'|'mse') and D frozen. adv_weight=0 trains G on the
     content loss alone (pretraining; D is then not updated). Optimizers default to Adam(lr=1e-3) for G
-    and Adam(lr=2e-4, betas=(0.5, 0.999)) for D."""
+    and Adam(lr=2e-4, betas=(0.5, 0.999)) for D.
+
+    Shape:
+        low: ``(N, C, h, w)``; high and ``upscale(low)``: ``(N, C, h * scale, w * scale)``.
+
+    Example:
+        >>> sr = gan.SRGAN(channels=1, scale=2, features=8, n_blocks=1)
+        >>> high = rb.rand(4, 1, 8, 8)
+        >>> logs = sr.train_step(F.avg_pool2d(high, 2), high)
+        >>> tuple(sr.upscale(rb.rand(2, 1, 4, 4)).shape)
+        (2, 1, 8, 8)
+    """
 
     def __init__(self, channels=1, scale=2, features=32, n_blocks=4, generator=None, discriminator=None,
                  content_loss="l1", adv_weight=1e-3, g_optimizer=None, d_optimizer=None):

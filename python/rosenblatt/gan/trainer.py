@@ -97,7 +97,21 @@ class GAN:
     at random interpolates x_hat of real and fake, with d_steps (n_critic) critic updates per
     generator update (5 unless given) and L_G = -mean D(G(z)).
     Optimizers default to Adam(lr=2e-4, betas=(0.5, 0.999)) over each network's parameters, and
-    to the paper's Adam(lr=1e-4, betas=(0.0, 0.9)) for 'wgan-gp'."""
+    to the paper's Adam(lr=1e-4, betas=(0.0, 0.9)) for 'wgan-gp'.
+
+    Shape:
+        z: ``(N, latent_dim)``; G(z): a batch of samples ``(N, *)``; D(x): logits ``(N,)`` or ``(N, 1)``.
+
+    Example:
+        >>> G = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 1))
+        >>> D = nn.Sequential(nn.Linear(1, 16), nn.LeakyReLU(0.2), nn.Linear(16, 1))
+        >>> model = gan.GAN(G, D, latent_dim=4)
+        >>> logs = model.train_step(rb.randn(32, 1) + 3)
+        >>> sorted(logs)
+        ['d_fake', 'd_loss', 'd_real', 'g_loss', 'penalty']
+        >>> tuple(model.sample(5).shape)
+        (5, 1)
+    """
 
     def __init__(self, generator, discriminator, latent_dim, g_optimizer=None, d_optimizer=None, loss="bce",
                  d_steps=None, real_label=1.0, gp_weight=10.0, r1_gamma=0.0):
@@ -295,7 +309,19 @@ class ConditionalGAN(GAN):
     """A GAN whose networks both see the label y as a one-hot row (see `conditioning`):
     the generator is called as G(cat(z, onehot)), so its input has latent_dim + num_classes
     features; the discriminator as D(conditioning(x, onehot)), so it sees num_classes extra
-    features (flat x) or channels (image x). train_step(real, labels); sample(n, labels)."""
+    features (flat x) or channels (image x). train_step(real, labels); sample(n, labels).
+
+    Shape:
+        z: ``(N, latent_dim)``; labels: ``(N,)`` int64; G's input: ``(N, latent_dim + num_classes)``.
+
+    Example:
+        >>> G = nn.Sequential(nn.Linear(4 + 3, 16), nn.ReLU(), nn.Linear(16, 2))
+        >>> D = nn.Sequential(nn.Linear(2 + 3, 16), nn.LeakyReLU(0.2), nn.Linear(16, 1))
+        >>> cgan = gan.ConditionalGAN(G, D, latent_dim=4, num_classes=3)
+        >>> _ = cgan.train_step(rb.randn(8, 2), rb.tensor([0, 1, 2, 0, 1, 2, 0, 1]))
+        >>> tuple(cgan.sample(6, 2).shape)
+        (6, 2)
+    """
 
     def __init__(self, generator, discriminator, latent_dim, num_classes, g_optimizer=None, d_optimizer=None,
                  loss="bce", d_steps=None, real_label=1.0, gp_weight=10.0, r1_gamma=0.0):

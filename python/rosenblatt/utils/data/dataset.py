@@ -28,7 +28,17 @@ class IterableDataset(Dataset):
 
 class TensorDataset(Dataset):
     """Samples are the rows of tensors that share their first dimension: dataset[i] is
-    (t0[i], t1[i], ...). DataLoader batches it with one gather per tensor per batch."""
+    (t0[i], t1[i], ...). DataLoader batches it with one gather per tensor per batch.
+
+    Shape:
+        Input: tensors ``(N, *)`` sharing their first dimension N.
+        Output: ``dataset[i]`` is ``(t0[i], t1[i], ...)``; ``len(dataset) == N``.
+
+    Example:
+        >>> ds = TensorDataset(rb.randn(10, 3), rb.arange(10))
+        >>> len(ds), tuple(ds[2][0].shape)
+        (10, (3,))
+    """
 
     def __init__(self, *tensors):
         if not tensors:

@@ -43,7 +43,7 @@ def frechet_distance(features_real, features_fake):
 
     Example:
         >>> a = rb.randn(500, 2)
-        >>> gan.frechet_distance(a, a)
+        >>> round(gan.frechet_distance(a, a), 6)
         0.0
         >>> round(gan.frechet_distance(a, a + 3), 1)   # the means 3 apart in each of 2 dimensions
         18.0

@@ -30,7 +30,7 @@ extensions = [
     "_ext.oplist",
 ]
 
-autodoc_default_options = {"members": True, "undoc-members": False, "show-inheritance": False}
+autodoc_default_options = {"members": True}  # documented members only; no base-class lines
 autodoc_member_order = "bysource"
 autodoc_inherit_docstrings = False  # a layer without its own docstring should not show Module's
 autodoc_typehints = "none"  # signatures are PyTorch's; the docstrings say the shapes

@@ -30,15 +30,15 @@ def adam(model):
     return optim.Adam(model.parameters(), lr=1e-3, betas=(0.5, 0.999))
 
 
-def grid(images, nrow):
-    """(N, 1, H, W) in [-1, 1] -> one (rows*H, nrow*W) array for imshow."""
+def grid(images, nrow, pad=2):
+    """(N, 1, H, W) in [-1, 1] -> one image of the N in rows of nrow, with white gaps between them, for imshow."""
     a = images.numpy()[:, 0]
     n, h, w = a.shape
     rows = (n + nrow - 1) // nrow
-    out = np.full((rows * h, nrow * w), -1.0)
+    out = np.full((rows * (h + pad) + pad, nrow * (w + pad) + pad), -1.0)
     for i in range(n):
         r, c = divmod(i, nrow)
-        out[r * h:(r + 1) * h, c * w:(c + 1) * w] = a[i]
+        out[pad + r * (h + pad):pad + r * (h + pad) + h, pad + c * (w + pad):pad + c * (w + pad) + w] = a[i]
     return out
 
 

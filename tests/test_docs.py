@@ -142,7 +142,31 @@ def test_differences_page_equals_what_torch_has_and_rosenblatt_lacks():
             f"{sorted(set(got[mod]) - set(want[mod]))} (python tests/_torch_coverage.py prints the lists)")
 
 
-# --- tutorials and the CLI ------------------------------------------------------------------------------
+# --- the reference pages, tutorials and the CLI -------------------------------------------------------
+
+@needs_docs
+def test_reference_pages_cover_every_documented_module():
+    # each module's page is one `.. rb-api:: module` directive, which lists all of its public names
+    documented = set()
+    for page in (DOCS / "api").glob("*.rst"):
+        documented |= set(re.findall(r"^\.\. rb-api:: (\S+)", page.read_text(), re.M))
+    assert set(DOCUMENTED_MODULES) | {"rosenblatt"} <= documented, set(DOCUMENTED_MODULES) - documented
+
+
+@needs_docs
+def test_rb_api_lists_every_public_name():
+    import sys
+
+    pytest.importorskip("sphinx", reason="the directive is a Sphinx extension (the docs extra)")
+    sys.path.insert(0, str(DOCS))
+    try:
+        from _ext.oplist import public_names
+    finally:
+        sys.path.remove(str(DOCS))
+    names = public_names(rb.nn)
+    assert {n for n, _ in _layers()} <= set(names) and "functional" not in names
+    assert {"Perceptron", "save", "load", "fit", "add", "matmul"} <= set(public_names(rb))
+
 
 @needs_docs
 def test_every_tutorial_asserts_its_claims():

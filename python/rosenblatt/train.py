@@ -215,7 +215,18 @@ class Callback:
 
 
 class LambdaCallback(Callback):
-    """A callback from functions: on_epoch_end(epoch, logs) and friends."""
+    """A callback from functions: on_epoch_end(epoch, logs) and friends.
+
+    Example:
+        >>> log = []
+        >>> cb = rb.train.LambdaCallback(on_epoch_end=lambda epoch, logs: log.append(epoch))
+        >>> loader = DataLoader(TensorDataset(rb.randn(8, 2), rb.randint(0, 2, (8,))), batch_size=4)
+        >>> m = nn.Linear(2, 2)
+        >>> _ = rb.fit(m, loader, nn.CrossEntropyLoss(), optim.SGD(m.parameters(), lr=0.1), epochs=3,
+        ...            callbacks=[cb], verbose=False)
+        >>> log
+        [1, 2, 3]
+    """
 
     def __init__(self, on_train_begin=None, on_epoch_begin=None, on_batch_end=None, on_epoch_end=None,
                  on_train_end=None):

@@ -43,6 +43,13 @@ def gradient_penalty(discriminator, real, fake, weight=10.0, generator=None, d_i
 def r1_penalty(discriminator, real, gamma=10.0, d_input=None):
     """R1 (Mescheder et al., 2018): gamma / 2 * mean_i ||grad_x D(real_i)||^2, recorded so that
     backward reaches D's parameters. Returns (penalty, D(real)): the scores come from the same
-    forward pass, so a trainer uses them for its loss as well."""
+    forward pass, so a trainer uses them for its loss as well.
+
+    Example:
+        >>> D = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 1))
+        >>> penalty, scores = gan.r1_penalty(D, rb.randn(16, 2), gamma=10.0)
+        >>> penalty.shape, tuple(scores.shape)
+        (rosenblatt.Size([]), (16, 1))
+    """
     scores, g = _input_gradient(discriminator, real, d_input or (lambda t: t))
     return gamma / 2 * (g * g).sum(1).mean(), scores

@@ -44,14 +44,26 @@ def _make_generator(channels, features, n_blocks, scale):
 
 
 def srgan_generator(channels=1, features=32, n_blocks=4, scale=2):
-    """The SRGAN generator: (N, channels, h, w) -> (N, channels, h*scale, w*scale), scale 2 or 4."""
+    """The SRGAN generator: (N, channels, h, w) -> (N, channels, h*scale, w*scale), scale 2 or 4.
+
+    Example:
+        >>> G = gan.srgan_generator(channels=1, features=8, n_blocks=1, scale=2)
+        >>> tuple(G(rb.randn(2, 1, 4, 4)).shape)
+        (2, 1, 8, 8)
+    """
     if scale not in (2, 4):
         raise ValueError(f"scale must be 2 or 4, got {scale!r}")
     return _make_generator(channels, features, n_blocks, scale)
 
 
 def srgan_discriminator(channels=1, features=32):
-    """A small strided-conv discriminator with LeakyReLU(0.2): (N, channels, H, W) -> (N, 1) logits."""
+    """A small strided-conv discriminator with LeakyReLU(0.2): (N, channels, H, W) -> (N, 1) logits.
+
+    Example:
+        >>> D = gan.srgan_discriminator(channels=1, features=8)
+        >>> tuple(D(rb.randn(2, 1, 8, 8)).shape)
+        (2, 1)
+    """
     from .. import nn
     return nn.Sequential(
         nn.Conv2d(channels, features, 3, padding=1), nn.LeakyReLU(0.2),

@@ -41,7 +41,15 @@ def _first(batch):
 
 
 def one_hot(labels, num_classes):
-    """(N,) int64 labels -> (N, num_classes) float32 one-hot rows; ValueError/IndexError on bad labels."""
+    """(N,) int64 labels -> (N, num_classes) float32 one-hot rows; ValueError/IndexError on bad labels.
+
+    Shape:
+        labels: ``(N,)``; output: ``(N, num_classes)`` float32.
+
+    Example:
+        >>> gan.one_hot([2, 0], 3).tolist()
+        [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
+    """
     if not isinstance(labels, _C.Tensor):
         labels = _tensor(labels, dtype=_C.dtype.int64)
     if labels.dim() != 1:
@@ -60,7 +68,15 @@ def conditioning(x, onehot):
 
     x (N, F) -> (N, F + K): onehot concatenated as extra features.
     x (N, C, H, W) -> (N, C + K, H, W): onehot broadcast over the image as K extra channels.
-    The generator's input is conditioning(z, onehot) = cat(z, onehot) for a (N, latent_dim) z."""
+    The generator's input is conditioning(z, onehot) = cat(z, onehot) for a (N, latent_dim) z.
+
+    Shape:
+        x: ``(N, D)`` or ``(N, C, H, W)``; onehot: ``(N, K)``; output: ``(N, D + K)`` or ``(N, C + K, H, W)``.
+
+    Example:
+        >>> tuple(gan.conditioning(rb.randn(2, 1, 8, 8), gan.one_hot([0, 1], 10)).shape)
+        (2, 11, 8, 8)
+    """
     if x.shape[0] != onehot.shape[0]:
         raise ValueError(f"conditioning: {x.shape[0]} samples but {onehot.shape[0]} labels")
     if x.dim() == 2:

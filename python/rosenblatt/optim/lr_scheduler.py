@@ -156,7 +156,16 @@ class _LambdasMixin:
 
 
 class LambdaLR(_LambdasMixin, LRScheduler):
-    """lr = base_lr * lr_lambda(epoch)."""
+    """lr = base_lr * lr_lambda(epoch).
+
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.LambdaLR(opt, lambda epoch: 0.9 ** epoch)
+        >>> opt.step()
+        >>> sched.step()
+        >>> round(sched.get_last_lr()[0], 4)
+        0.09
+    """
 
     def get_lr(self):
         return [base_lr * lmbda(self.last_epoch) for lmbda, base_lr in zip(self.lr_lambdas, self.base_lrs)]
@@ -253,7 +262,14 @@ class ConstantLR(LRScheduler):
 
 
 class LinearLR(LRScheduler):
-    """The lr factor goes linearly from start_factor to end_factor over total_iters epochs."""
+    """The lr factor goes linearly from start_factor to end_factor over total_iters epochs.
+
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.LinearLR(opt, start_factor=0.5, total_iters=2)
+        >>> sched.get_last_lr()
+        [0.05]
+    """
 
     def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5, last_epoch=-1):
         if start_factor > 1.0 or start_factor <= 0:
@@ -299,7 +315,17 @@ class LinearLR(LRScheduler):
 
 
 class ExponentialLR(LRScheduler):
-    """Multiplies the lr by gamma every epoch."""
+    """Multiplies the lr by gamma every epoch.
+
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        >>> for _ in range(2):
+        ...     opt.step()
+        ...     sched.step()
+        >>> sched.get_last_lr()
+        [0.025]
+    """
 
     def __init__(self, optimizer, gamma, last_epoch=-1):
         self.gamma = gamma
@@ -418,7 +444,17 @@ class PolynomialLR(LRScheduler):
 
 
 class CosineAnnealingLR(LRScheduler):
-    """Cosine annealing from base_lr to eta_min over T_max epochs, by PyTorch's recursive form."""
+    """Cosine annealing from base_lr to eta_min over T_max epochs, by PyTorch's recursive form.
+
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=10)
+        >>> for _ in range(10):
+        ...     opt.step()
+        ...     sched.step()
+        >>> round(sched.get_last_lr()[0], 6)   # eta_min after T_max steps
+        0.0
+    """
 
     def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
         self.T_max = T_max
@@ -680,7 +716,19 @@ class CosineAnnealingWarmRestarts(LRScheduler):
 
 class OneCycleLR(LRScheduler):
     """The 1cycle policy: lr up from max_lr/div_factor to max_lr, then down to a tiny min_lr, stepped
-    once per batch; momentum (or beta1) cycles the other way."""
+    once per batch; momentum (or beta1) cycles the other way.
+
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=100)
+        >>> lrs = []
+        >>> for _ in range(100):
+        ...     lrs.append(sched.get_last_lr()[0])
+        ...     opt.step()
+        ...     sched.step()
+        >>> round(max(lrs), 2)   # warms up to max_lr, then anneals
+        1.0
+    """
 
     def __init__(
         self,
@@ -824,7 +872,16 @@ class OneCycleLR(LRScheduler):
 
 
 class ReduceLROnPlateau(LRScheduler):
-    """Multiplies the lr by factor when a metric has stopped improving for `patience` epochs."""
+    """Multiplies the lr by factor when a metric has stopped improving for `patience` epochs.
+
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=1)
+        >>> for val_loss in [1.0, 1.0, 1.0]:   # no improvement
+        ...     sched.step(val_loss)
+        >>> opt.param_groups[0]['lr']
+        0.05
+    """
 
     def __init__(
         self,

@@ -86,7 +86,14 @@ class ConcatDataset(Dataset):
 
 
 class Subset(Dataset):
-    """The samples of `dataset` at `indices`, in that order."""
+    """The samples of `dataset` at `indices`, in that order.
+
+    Example:
+        >>> ds = TensorDataset(rb.arange(10))
+        >>> sub = rb.utils.data.Subset(ds, [1, 3, 5])
+        >>> len(sub), sub[1][0].item()
+        (3, 3)
+    """
 
     def __init__(self, dataset, indices):
         self.dataset = dataset
@@ -119,7 +126,14 @@ def _lengths_from_fractions(lengths, n):
 
 def random_split(dataset, lengths, generator=None):
     """Splits `dataset` into non-overlapping Subsets of the given lengths (ints summing to
-    len(dataset), or fractions summing to 1), drawing one permutation from `generator`."""
+    len(dataset), or fractions summing to 1), drawing one permutation from `generator`.
+
+    Example:
+        >>> train, val = rb.utils.data.random_split(range(10), [0.8, 0.2],
+        ...                                         generator=rb.Generator().manual_seed(0))
+        >>> len(train), len(val)
+        (8, 2)
+    """
     from ..._C import default_generator, randperm
 
     lengths = list(lengths)

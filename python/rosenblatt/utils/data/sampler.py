@@ -45,7 +45,13 @@ class SequentialSampler(Sampler):
 
 class RandomSampler(Sampler):
     """A random permutation per epoch (or num_samples draws with replacement), drawn from
-    `generator`; without one, from a generator seeded by the default generator."""
+    `generator`; without one, from a generator seeded by the default generator.
+
+    Example:
+        >>> s = rb.utils.data.RandomSampler(range(5), generator=rb.Generator().manual_seed(0))
+        >>> sorted(s)
+        [0, 1, 2, 3, 4]
+    """
 
     def __init__(self, data_source, replacement=False, num_samples=None, generator=None):
         self.data_source = data_source
@@ -104,7 +110,12 @@ class SubsetRandomSampler(Sampler):
 
 class BatchSampler(Sampler):
     """Groups the indices of `sampler` into lists of batch_size (the last one shorter unless
-    drop_last)."""
+    drop_last).
+
+    Example:
+        >>> list(rb.utils.data.BatchSampler(range(5), batch_size=2, drop_last=False))
+        [[0, 1], [2, 3], [4]]
+    """
 
     def __init__(self, sampler, batch_size, drop_last):
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
@@ -133,7 +144,13 @@ class BatchSampler(Sampler):
 
 class WeightedRandomSampler(Sampler):
     """num_samples indices drawn with probability proportional to `weights` (with replacement by
-    default; without: each index at most once), from `generator`."""
+    default; without: each index at most once), from `generator`.
+
+    Example:
+        >>> s = rb.utils.data.WeightedRandomSampler([0.0, 1.0], num_samples=4)
+        >>> list(s)   # index 0 has weight 0
+        [1, 1, 1, 1]
+    """
 
     def __init__(self, weights, num_samples, replacement=True, generator=None):
         if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples <= 0:

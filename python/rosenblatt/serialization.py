@@ -7,6 +7,7 @@ import json
 import math
 import os
 import tempfile
+from typing import Any
 
 import numpy as np
 
@@ -92,7 +93,8 @@ def _np_to_st(arr):
     return _contig(arr)
 
 
-def save(obj, f, pickle_module=None, pickle_protocol=None, _use_new_zipfile_serialization=True):
+def save(obj: Any, f: Any, pickle_module: Any = None, pickle_protocol: Any = None,
+         _use_new_zipfile_serialization: bool = True) -> None:
     """Saves `obj` to the path (or binary file object) `f` in the safetensors format.
 
     A dict of str -> Tensor (a state_dict) becomes a plain safetensors file, readable by
@@ -269,7 +271,8 @@ def _hashable(k):
     return k
 
 
-def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=None, **pickle_load_args):
+def load(f: Any, map_location: Any = None, pickle_module: Any = None, *, weights_only: bool = True, mmap: Any = None,
+         **pickle_load_args: Any) -> Any:
     """Loads what rb.save wrote (or any safetensors file, e.g. from safetensors.torch.save_file)
     from a path or binary file object. A plain safetensors file gives a dict of str -> Tensor
     (float16/bfloat16 entries become float32, integer ones int64). Raises ValueError naming the

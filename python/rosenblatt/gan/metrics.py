@@ -1,5 +1,7 @@
 # Quality measures for generative models: the Frechet distance between feature sets (FID-style)
 # and the agreement of a classifier with the labels conditional samples were asked for.
+from typing import Any
+
 import numpy as np
 
 from .. import _C
@@ -28,7 +30,7 @@ def _psd_sqrt(s):
     return (v * np.sqrt(np.clip(w, 0.0, None))) @ v.T
 
 
-def frechet_distance(features_real, features_fake):
+def frechet_distance(features_real: Any, features_fake: Any) -> Any:
     """The Frechet distance between Gaussians fitted to two feature sets (FID when the features are
     Inception's; any model's features work)::
 
@@ -61,7 +63,7 @@ def frechet_distance(features_real, features_fake):
     return max(d, 0.0)
 
 
-def label_agreement(classifier, samples, labels, batch_size=256):
+def label_agreement(classifier: Any, samples: Any, labels: Any, batch_size: Any = 256) -> Any:
     """The fraction of `samples` that `classifier` (logits over classes, argmax taken) assigns to
     the requested `labels`: a score for conditional generators. Runs under no_grad with the
     classifier in eval mode (its mode restored after)."""

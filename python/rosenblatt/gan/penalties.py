@@ -1,5 +1,7 @@
 # Gradient penalties on the discriminator's input gradient, taken with create_graph so the
 # discriminator's parameters are trained through them: WGAN-GP's on interpolates, R1's on real data.
+from typing import Any
+
 from .. import _C
 
 __all__ = ["gradient_penalty", "r1_penalty"]
@@ -15,7 +17,8 @@ def _input_gradient(discriminator, x, d_input):
     return scores, g.reshape(g.shape[0], -1)
 
 
-def gradient_penalty(discriminator, real, fake, weight=10.0, generator=None, d_input=None):
+def gradient_penalty(discriminator: Any, real: Any, fake: Any, weight: Any = 10.0, generator: Any = None,
+                     d_input: Any = None) -> Any:
     """WGAN-GP's penalty (Gulrajani et al., 2017): weight * mean_i (||grad_x D(x_i)||_2 - 1)^2 at
     x_i = e_i real_i + (1 - e_i) fake_i, e_i ~ U(0, 1) per sample (drawn from `generator` or the
     global RNG). The gradient is recorded, so backward reaches D's parameters. real and fake:
@@ -40,7 +43,7 @@ def gradient_penalty(discriminator, real, fake, weight=10.0, generator=None, d_i
     return weight * ((g * g).sum(1).sqrt() - 1).pow(2).mean()
 
 
-def r1_penalty(discriminator, real, gamma=10.0, d_input=None):
+def r1_penalty(discriminator: Any, real: Any, gamma: Any = 10.0, d_input: Any = None) -> Any:
     """R1 (Mescheder et al., 2018): gamma / 2 * mean_i ||grad_x D(real_i)||^2, recorded so that
     backward reaches D's parameters. Returns (penalty, D(real)): the scores come from the same
     forward pass, so a trainer uses them for its loss as well.

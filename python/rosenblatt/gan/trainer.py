@@ -3,10 +3,11 @@
 # penalty; D's update sees detached fakes, G's update leaves D frozen.
 import math
 import sys
+from typing import Any
 
 from .. import _C
 from .._tensor import tensor as _tensor
-from ..train import History, _end_epoch, _start
+from ..train import History, _end_epoch, _start, _with_tensorboard
 from .penalties import gradient_penalty, r1_penalty
 
 __all__ = ["GAN", "ConditionalGAN", "conditioning", "one_hot"]
@@ -40,7 +41,7 @@ def _first(batch):
     return batch
 
 
-def one_hot(labels, num_classes):
+def one_hot(labels: Any, num_classes: Any) -> Any:
     """(N,) int64 labels -> (N, num_classes) float32 one-hot rows; ValueError/IndexError on bad labels.
 
     Shape:
@@ -63,7 +64,7 @@ def one_hot(labels, num_classes):
     return _C.eye(num_classes)[labels]
 
 
-def conditioning(x, onehot):
+def conditioning(x: Any, onehot: Any) -> Any:
     """The conditional-GAN input convention: x with the one-hot label appended.
 
     x (N, F) -> (N, F + K): onehot concatenated as extra features.
@@ -129,8 +130,9 @@ class GAN:
         (5, 1)
     """
 
-    def __init__(self, generator, discriminator, latent_dim, g_optimizer=None, d_optimizer=None, loss="bce",
-                 d_steps=None, real_label=1.0, gp_weight=10.0, r1_gamma=0.0):
+    def __init__(self, generator: Any, discriminator: Any, latent_dim: Any, g_optimizer: Any = None,
+                 d_optimizer: Any = None, loss: Any = "bce", d_steps: Any = None, real_label: Any = 1.0,
+                 gp_weight: Any = 10.0, r1_gamma: Any = 0.0) -> None:
         from .. import optim
         if not isinstance(latent_dim, int) or isinstance(latent_dim, bool) or latent_dim <= 0:
             raise ValueError(f"latent_dim must be a positive integer, got {latent_dim!r}")
@@ -243,7 +245,7 @@ class GAN:
         loss = _bce_logits(d_real, self.real_label) + _bce_logits(d_fake, 0.0)
         return (loss + penalty if penalty is not None else loss), d_real, d_fake, penalty
 
-    def train_step(self, real):
+    def train_step(self, real: Any) -> Any:
         """One D update (d_steps of them) and one G update on the batch `real`; returns
         {'d_loss', 'g_loss', 'd_real': mean sigmoid D(x), 'd_fake': mean sigmoid D(G(z)),
         'penalty': the gradient penalty inside d_loss (0 without one)} (D's numbers from the last
@@ -254,7 +256,7 @@ class GAN:
         return self.train_step(_first(batch))
 
     # --- the loop ---------------------------------------------------------------------------------
-    def fit(self, loader, epochs, callbacks=(), verbose=True):
+    def fit(self, loader: Any, epochs: Any, callbacks: Any = (), verbose: Any = True, tensorboard: Any = None) -> Any:
         """Runs train_step over every batch of `loader` (tensors, or tuples whose first element is the
         real batch; ConditionalGAN takes (x, labels)) for `epochs` epochs. Returns a History whose
         history[k] holds the per-epoch means of d_loss, g_loss, d_real and d_fake (History.plot draws
@@ -266,7 +268,7 @@ class GAN:
             raise ValueError(f"fit: epochs must be a non-negative integer, got {epochs!r}")
         history = History()
         history.steps = {k: [] for k in _KEYS}
-        callbacks = list(callbacks or ())
+        callbacks = _with_tensorboard(callbacks, tensorboard)
         quiet, n_batches = _start(callbacks, self, self.g_optimizer, history, loader, verbose)
         for cb in callbacks:
             cb.on_train_begin({})
@@ -310,7 +312,7 @@ class GAN:
         finally:
             G.train(was_training)
 
-    def sample(self, n, generator=None):
+    def sample(self, n: Any, generator: Any = None) -> Any:
         """n samples G(z), z ~ N(0, I) drawn from `generator` (a rosenblatt.Generator) or the global
         RNG, under no_grad with G in eval mode (its mode restored after)."""
         return self._sample(n, None, generator)
@@ -339,8 +341,9 @@ class ConditionalGAN(GAN):
         (6, 2)
     """
 
-    def __init__(self, generator, discriminator, latent_dim, num_classes, g_optimizer=None, d_optimizer=None,
-                 loss="bce", d_steps=None, real_label=1.0, gp_weight=10.0, r1_gamma=0.0):
+    def __init__(self, generator: Any, discriminator: Any, latent_dim: Any, num_classes: Any, g_optimizer: Any = None,
+                 d_optimizer: Any = None, loss: Any = "bce", d_steps: Any = None, real_label: Any = 1.0,
+                 gp_weight: Any = 10.0, r1_gamma: Any = 0.0) -> None:
         if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 1:
             raise ValueError(f"num_classes must be a positive integer, got {num_classes!r}")
         super().__init__(generator, discriminator, latent_dim, g_optimizer, d_optimizer, loss, d_steps, real_label,
@@ -356,7 +359,7 @@ class ConditionalGAN(GAN):
     def _d_input(self, x, cond):
         return conditioning(x, cond)
 
-    def train_step(self, real, labels):
+    def train_step(self, real: Any, labels: Any) -> Any:
         """As GAN.train_step, with labels (N,) int64 in [0, num_classes) for the real batch; the
         fakes are generated for the same labels."""
         onehot = one_hot(labels, self.num_classes)
@@ -369,7 +372,7 @@ class ConditionalGAN(GAN):
             raise ValueError("ConditionalGAN.fit: the loader must yield (x, labels) batches")
         return self.train_step(batch[0], batch[1])
 
-    def sample(self, n, labels, generator=None):
+    def sample(self, n: Any, labels: Any, generator: Any = None) -> Any:
         """n samples of the given labels (an int for all n, or a sequence/tensor of n labels)."""
         if isinstance(labels, int) and not isinstance(labels, bool):
             labels = [labels] * n

@@ -1,8 +1,10 @@
 """nn.functional: activations, dropout, linear and losses with torch.nn.functional's signatures.
 Each function is a thin call into rosenblatt._C._nn (the C++ ops and their autograd nodes)."""
 import warnings
+from typing import Any, Optional
 
 from .. import _C
+from .._C import Tensor
 
 _nn = _C._nn
 
@@ -18,7 +20,7 @@ __all__ = [
 
 # ---- dense and activations ----------------------------------------------------------------------
 
-def linear(input, weight, bias=None):
+def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
     """y = input @ weight.T + bias, with weight of shape (out_features, in_features).
 
     Shape:
@@ -32,7 +34,7 @@ def linear(input, weight, bias=None):
     return _nn.linear(input, weight, bias)
 
 
-def relu(input, inplace=False):
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """``max(0, x)`` elementwise; ``inplace=True`` overwrites the input.
 
     See :class:`rosenblatt.nn.ReLU`.
@@ -49,12 +51,12 @@ def relu(input, inplace=False):
     return _nn.relu_(input) if inplace else _nn.relu(input)
 
 
-def relu_(input):
+def relu_(input: Tensor) -> Tensor:
     """In-place ``relu``: overwrites ``input`` and returns it."""
     return _nn.relu_(input)
 
 
-def leaky_relu(input, negative_slope=0.01, inplace=False):
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """``x`` where ``x >= 0``, else ``negative_slope * x``.
 
     See :class:`rosenblatt.nn.LeakyReLU`.
@@ -69,12 +71,12 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
     return _nn.leaky_relu_(input, negative_slope) if inplace else _nn.leaky_relu(input, negative_slope)
 
 
-def leaky_relu_(input, negative_slope=0.01):
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
     """In-place ``leaky_relu``."""
     return _nn.leaky_relu_(input, negative_slope)
 
 
-def elu(input, alpha=1.0, inplace=False):
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``x`` where ``x > 0``, else ``alpha (exp(x) - 1)``.
 
     See :class:`rosenblatt.nn.ELU`.
@@ -89,12 +91,12 @@ def elu(input, alpha=1.0, inplace=False):
     return _nn.elu_(input, alpha) if inplace else _nn.elu(input, alpha)
 
 
-def elu_(input, alpha=1.0):
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
     """In-place ``elu``."""
     return _nn.elu_(input, alpha)
 
 
-def sigmoid(input):
+def sigmoid(input: Tensor) -> Tensor:
     """``1 / (1 + exp(-x))`` elementwise.
 
     See :class:`rosenblatt.nn.Sigmoid`.
@@ -111,7 +113,7 @@ def sigmoid(input):
     return _nn.sigmoid(input)
 
 
-def tanh(input):
+def tanh(input: Tensor) -> Tensor:
     """The hyperbolic tangent, elementwise.
 
     See :class:`rosenblatt.nn.Tanh`.
@@ -126,7 +128,7 @@ def tanh(input):
     return _nn.tanh(input)
 
 
-def heaviside_step(input):
+def heaviside_step(input: Tensor) -> Tensor:
     """1 where input >= 0, else 0 (the perceptron's threshold unit; ours, not torch's)."""
     return _nn.heaviside_step(input)
 
@@ -149,7 +151,7 @@ celu_ = _nn.celu_
 threshold_ = _nn.threshold_
 
 
-def silu(input, inplace=False):
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * sigmoid(x)`` elementwise.
 
     See :class:`rosenblatt.nn.SiLU`.
@@ -164,7 +166,7 @@ def silu(input, inplace=False):
     return _nn.silu_(input) if inplace else _nn.silu(input)
 
 
-def mish(input, inplace=False):
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * tanh(softplus(x))`` elementwise.
 
     See :class:`rosenblatt.nn.Mish`.
@@ -179,7 +181,7 @@ def mish(input, inplace=False):
     return _nn.mish_(input) if inplace else _nn.mish(input)
 
 
-def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """``clamp(x, min_val, max_val)``.
 
     See :class:`rosenblatt.nn.Hardtanh`.
@@ -194,7 +196,7 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     return _nn.hardtanh_(input, min_val, max_val) if inplace else _nn.hardtanh(input, min_val, max_val)
 
 
-def relu6(input, inplace=False):
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """``min(max(0, x), 6)``.
 
     See :class:`rosenblatt.nn.ReLU6`.
@@ -209,7 +211,7 @@ def relu6(input, inplace=False):
     return _nn.relu6_(input) if inplace else _nn.relu6(input)
 
 
-def hardsigmoid(input, inplace=False):
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """``clamp(x / 6 + 1 / 2, 0, 1)``.
 
     See :class:`rosenblatt.nn.Hardsigmoid`.
@@ -224,7 +226,7 @@ def hardsigmoid(input, inplace=False):
     return _nn.hardsigmoid_(input) if inplace else _nn.hardsigmoid(input)
 
 
-def hardswish(input, inplace=False):
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * hardsigmoid(x)``.
 
     See :class:`rosenblatt.nn.Hardswish`.
@@ -239,7 +241,7 @@ def hardswish(input, inplace=False):
     return _nn.hardswish_(input) if inplace else _nn.hardswish(input)
 
 
-def selu(input, inplace=False):
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """The scaled ELU of self-normalizing networks.
 
     See :class:`rosenblatt.nn.SELU`.
@@ -254,7 +256,7 @@ def selu(input, inplace=False):
     return _nn.selu_(input) if inplace else _nn.selu(input)
 
 
-def celu(input, alpha=1.0, inplace=False):
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``max(0, x) + min(0, alpha (exp(x / alpha) - 1))``.
 
     See :class:`rosenblatt.nn.CELU`.
@@ -269,7 +271,7 @@ def celu(input, alpha=1.0, inplace=False):
     return _nn.celu_(input, alpha) if inplace else _nn.celu(input, alpha)
 
 
-def threshold(input, threshold, value, inplace=False):
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """``x`` where ``x > threshold``, else ``value``.
 
     See :class:`rosenblatt.nn.Threshold`.
@@ -299,7 +301,7 @@ def _softmax_family(name, input, dim, stacklevel, dtype):
     return getattr(_nn, name)(input, dim)
 
 
-def softmax(input, dim=None, _stacklevel=3, dtype=None):
+def softmax(input: Tensor, dim: Optional[int] = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
     """``exp(x_i) / sum_j exp(x_j)`` along ``dim`` (``dtype`` casts first). See :class:`rosenblatt.nn.Softmax`.
 
     Shape:
@@ -312,7 +314,7 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     return _softmax_family("softmax", input, dim, _stacklevel, dtype)
 
 
-def softmin(input, dim=None, _stacklevel=3, dtype=None):
+def softmin(input: Tensor, dim: Optional[int] = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
     """``softmax(-x)`` along ``dim``.
 
     Shape:
@@ -325,7 +327,7 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     return _softmax_family("softmin", input, dim, _stacklevel, dtype)
 
 
-def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+def log_softmax(input: Tensor, dim: Optional[int] = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
     """``log(softmax(x))`` along ``dim``, computed stably.
 
     Shape:
@@ -338,7 +340,8 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     return _softmax_family("log_softmax", input, dim, _stacklevel, dtype)
 
 
-def dropout(input, p=0.5, training=True, inplace=False, generator=None):
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+            generator: Any = None) -> Tensor:
     """Zeroes elements with probability ``p`` and scales the rest by ``1 / (1 - p)`` when ``training``; the identity
     otherwise.
 
@@ -356,7 +359,7 @@ def dropout(input, p=0.5, training=True, inplace=False, generator=None):
     return out
 
 
-def flatten(input, start_dim=0, end_dim=-1):
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """torch.flatten: merges dims start_dim..end_dim into one (a view when possible)."""
     return input.flatten(start_dim, end_dim)
 
@@ -411,7 +414,8 @@ def _weighted(loss, weight, reduction):
     raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
 
 
-def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+def mse_loss(input: Tensor, target: Tensor, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+             reduction: str = "mean", weight: Optional[Tensor] = None) -> Tensor:
     """The mean squared error. See :class:`rosenblatt.nn.MSELoss`.
 
     Shape:
@@ -430,7 +434,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     return _nn.mse_loss(input, target, reduction)
 
 
-def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+def l1_loss(input: Tensor, target: Tensor, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+            reduction: str = "mean", weight: Optional[Tensor] = None) -> Tensor:
     """The mean absolute error. See :class:`rosenblatt.nn.L1Loss`.
 
     Shape:
@@ -449,7 +454,8 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     return _nn.l1_loss(input, target, reduction)
 
 
-def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
     """Squared error below ``beta``, absolute above. See :class:`rosenblatt.nn.SmoothL1Loss`.
 
     Shape:
@@ -466,7 +472,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     return _nn.smooth_l1_loss(input, target, reduction, float(beta))
 
 
-def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Optional[Tensor] = None) -> Tensor:
     """The Huber loss. See :class:`rosenblatt.nn.HuberLoss`.
 
     Shape:
@@ -483,7 +490,9 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     return _nn.huber_loss(input, target, reduction, float(delta))
 
 
-def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Optional[Tensor] = None,
+                         size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                         reduction: str = "mean") -> Tensor:
     """Binary cross-entropy of probabilities. See :class:`rosenblatt.nn.BCELoss`.
 
     Shape:
@@ -498,8 +507,9 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     return _nn.binary_cross_entropy(input, target, weight, reduction)
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
-                                     reduction="mean", pos_weight=None):
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Optional[Tensor] = None,
+                                     size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                                     reduction: str = "mean", pos_weight: Optional[Tensor] = None) -> Tensor:
     """Binary cross-entropy of logits, computed stably. See :class:`rosenblatt.nn.BCEWithLogitsLoss`.
 
     Shape:
@@ -514,8 +524,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     return _nn.binary_cross_entropy_with_logits(input, target, weight, pos_weight, reduction)
 
 
-def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
-                  reduction="mean", label_smoothing=0.0):
+def cross_entropy(input: Tensor, target: Tensor, weight: Optional[Tensor] = None, size_average: Optional[bool] = None,
+                  ignore_index: int = -100, reduce: Optional[bool] = None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
     """Cross-entropy of logits against class ids or probabilities. See :class:`rosenblatt.nn.CrossEntropyLoss`.
 
     Shape:
@@ -531,7 +542,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     return _nn.cross_entropy(input, target, weight, ignore_index, reduction, float(label_smoothing))
 
 
-def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+def nll_loss(input: Tensor, target: Tensor, weight: Optional[Tensor] = None, size_average: Optional[bool] = None,
+             ignore_index: int = -100, reduce: Optional[bool] = None, reduction: str = "mean") -> Tensor:
     """The negative log-likelihood of log-probabilities. See :class:`rosenblatt.nn.NLLLoss`.
 
     Shape:
@@ -561,7 +573,8 @@ def _max_pool(op, op_with_indices, input, kernel_size, stride, padding, dilation
     return op_with_indices(*args) if return_indices else op(*args)
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """2-D max pooling. See :class:`rosenblatt.nn.MaxPool2d`.
 
     Shape:
@@ -575,14 +588,14 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                      ceil_mode, return_indices)
 
 
-def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-                            return_indices=True):
+def max_pool2d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+                            ceil_mode: bool = False, return_indices: bool = True) -> Any:
     """``max_pool2d`` returning ``(values, indices)``."""
     return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
-               divisor_override=None):
+def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: Any = None) -> Tensor:
     """2-D average pooling. See :class:`rosenblatt.nn.AvgPool2d`.
 
     Shape:
@@ -606,7 +619,7 @@ def _adaptive_size(input, output_size, name):
     return [input.shape[-2 + i] if v is None else int(v) for i, v in enumerate(sizes)]
 
 
-def adaptive_avg_pool2d(input, output_size):
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     """Average pooling to ``output_size``. See :class:`rosenblatt.nn.AdaptiveAvgPool2d`.
 
     Shape:
@@ -619,13 +632,13 @@ def adaptive_avg_pool2d(input, output_size):
     return _nn.adaptive_avg_pool2d(input, _adaptive_size(input, output_size, "adaptive_avg_pool2d"))
 
 
-def adaptive_max_pool2d(input, output_size, return_indices=False):
+def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
     """Max pooling to ``output_size``. See :class:`rosenblatt.nn.AdaptiveMaxPool2d`."""
     out, idx = _nn.adaptive_max_pool2d(input, _adaptive_size(input, output_size, "adaptive_max_pool2d"))
     return (out, idx) if return_indices else out
 
 
-def adaptive_max_pool2d_with_indices(input, output_size, return_indices=True):
+def adaptive_max_pool2d_with_indices(input: Tensor, output_size: Any, return_indices: bool = True) -> Any:
     """``adaptive_max_pool2d`` returning ``(values, indices)``."""
     return adaptive_max_pool2d(input, output_size, True)
 
@@ -650,12 +663,15 @@ def _unpool_output_size(input, kernel_size, stride, padding, output_size):
     return [int(v) for v in out]
 
 
-def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 output_size: Any = None) -> Tensor:
     """The partial inverse of ``max_pool2d``. See :class:`rosenblatt.nn.MaxUnpool2d`."""
     return _nn.max_unpool2d(input, indices, _unpool_output_size(input, kernel_size, stride, padding, output_size))
 
 
-def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+def batch_norm(input: Tensor, running_mean: Tensor, running_var: Tensor, weight: Optional[Tensor] = None,
+               bias: Optional[Tensor] = None, training: bool = False, momentum: Optional[float] = 0.1,
+               eps: float = 1e-5) -> Tensor:
     """Batch normalization with the given running statistics (updated in place when ``training``). See
     :class:`rosenblatt.nn.BatchNorm2d`.
 
@@ -670,7 +686,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                           0.0 if momentum is None else float(momentum), float(eps))
 
 
-def dropout2d(input, p=0.5, training=True, inplace=False):
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zeroes whole channels with probability ``p`` when ``training``. See :class:`rosenblatt.nn.Dropout2d`."""
     inp_dim = input.dim()
     if inp_dim not in (3, 4):
@@ -693,8 +709,9 @@ def _is_int(v):
     return isinstance(v, int) or (hasattr(v, "__index__") and not isinstance(v, float))
 
 
-def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
-                recompute_scale_factor=None, antialias=False):
+def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+                align_corners: Optional[bool] = None, recompute_scale_factor: Any = None,
+                antialias: Any = False) -> Tensor:
     """Resizes to ``size`` or by ``scale_factor`` with ``mode`` 'nearest', 'linear', 'bilinear' or 'bicubic'.
 
     Shape:
@@ -773,13 +790,14 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                               "bicubic, area)")
 
 
-def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+def upsample(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+             align_corners: Optional[bool] = None) -> Tensor:
     """The deprecated name of ``interpolate``."""
     warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=2)
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
-def pad(input, pad, mode="constant", value=None):
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: Optional[float] = None) -> Tensor:
     """Pads the last dimensions: ``pad`` lists (left, right) for the last one, then the one before, ...
 
     Shape:
@@ -802,24 +820,28 @@ __all__ += [
 ]
 # ---- convolution ---------------------------------------------------------------------------------
 
-def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv1d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
     """1-D convolution: input (N, C, L) or (C, L), weight (OC, C/groups, K); padding an int,
     a tuple, 'valid' or 'same'."""
     return _nn.conv1d(input, weight, bias, stride, padding, dilation, groups)
 
 
-def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv2d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
     """2-D convolution: input (N, C, H, W) or (C, H, W), weight (OC, C/groups, KH, KW); padding an
     int, a tuple, 'valid' or 'same'."""
     return _nn.conv2d(input, weight, bias, stride, padding, dilation, groups)
 
 
-def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: Any = 1, padding: Any = 0,
+                     output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
     """Transposed 2-D convolution: input (N, C, H, W) or (C, H, W), weight (C, OC/groups, KH, KW)."""
     return _nn.conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups, dilation)
 
 
-def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+def conv_transpose1d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: Any = 1, padding: Any = 0,
+                     output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
     """Transposed 1-D convolution: input (N, C, L) or (C, L), weight (C, OC/groups, K)."""
     return _nn.conv_transpose1d(input, weight, bias, stride, padding, output_padding, groups, dilation)
 
@@ -842,8 +864,10 @@ instance_norm = _nn.instance_norm
 __all__ += ["embedding", "one_hot", "layer_norm", "rms_norm", "group_norm", "instance_norm"]
 
 
-def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
-                  sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
+def embedding_bag(input: Tensor, weight: Tensor, offsets: Optional[Tensor] = None, max_norm: Optional[float] = None,
+                  norm_type: float = 2, scale_grad_by_freq: bool = False, mode: str = "mean", sparse: bool = False,
+                  per_sample_weights: Optional[Tensor] = None, include_last_offset: bool = False,
+                  padding_idx: Optional[int] = None) -> Tensor:
     """torch's argument handling (2-D input as equal bags, the mode's name, max_norm), then the fused
     bag reduction of cpp/ops/embedding_bag.cpp."""
     if per_sample_weights is not None and tuple(input.size()) != tuple(per_sample_weights.size()):
@@ -905,37 +929,39 @@ __all__ += ["multi_head_attention_forward"]
 
 # ---- 1-D pooling: the 2-D kernels on a (N, C, 1, L) view, in C++ (cpp/ops/pool.cpp) -----------------
 
-def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """1-D max pooling. See :class:`rosenblatt.nn.MaxPool1d`."""
     return _max_pool(_nn.max_pool1d, _nn.max_pool1d_with_indices, input, kernel_size, stride, padding, dilation,
                      ceil_mode, return_indices)
 
 
-def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-                            return_indices=True):
+def max_pool1d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+                            ceil_mode: bool = False, return_indices: bool = True) -> Any:
     """``max_pool1d`` returning ``(values, indices)``."""
     return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
-def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True) -> Tensor:
     """1-D average pooling. See :class:`rosenblatt.nn.AvgPool1d`."""
     s = [] if stride is None else _int_list(stride)
     return _nn.avg_pool1d(input, _int_list(kernel_size), s, _int_list(padding), bool(ceil_mode),
                           bool(count_include_pad))
 
 
-def adaptive_avg_pool1d(input, output_size):
+def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
     """1-D average pooling to ``output_size``. See :class:`rosenblatt.nn.AdaptiveAvgPool1d`."""
     return _nn.adaptive_avg_pool1d(input, _int_list(output_size))
 
 
-def adaptive_max_pool1d(input, output_size, return_indices=False):
+def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
     """1-D max pooling to ``output_size``. See :class:`rosenblatt.nn.AdaptiveMaxPool1d`."""
     out, idx = _nn.adaptive_max_pool1d(input, _int_list(output_size))
     return (out, idx) if return_indices else out
 
 
-def adaptive_max_pool1d_with_indices(input, output_size, return_indices=True):
+def adaptive_max_pool1d_with_indices(input: Tensor, output_size: Any, return_indices: bool = True) -> Any:
     """``adaptive_max_pool1d`` returning ``(values, indices)``."""
     return adaptive_max_pool1d(input, output_size, True)
 
@@ -949,7 +975,7 @@ pairwise_distance = _nn.pairwise_distance  # (x1, x2, p=2.0, eps=1e-6, keepdim=F
 bilinear = _nn.bilinear  # (input1, input2, weight, bias=None)
 
 
-def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Optional[Tensor] = None) -> Tensor:
     """input / max(||input||_p over dim, eps)."""
     result = _nn.normalize(input, float(p), dim, float(eps))
     if out is None:
@@ -970,7 +996,8 @@ def _reduction_of(size_average, reduce, reduction):
     return reduction
 
 
-def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+def kl_div(input: Tensor, target: Tensor, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+           reduction: str = "mean", log_target: Any = False) -> Tensor:
     """The Kullback-Leibler divergence of log-probabilities. See :class:`rosenblatt.nn.KLDivLoss`."""
     if size_average is not None or reduce is not None:
         return _nn.kl_div(input, target, _legacy_reduction(size_average, reduce, reduction), bool(log_target))
@@ -985,14 +1012,16 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     return _nn.kl_div(input, target, reduction, bool(log_target))
 
 
-def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
-                     reduction="mean"):
+def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False,
+                     size_average: Optional[bool] = None, eps: float = 1e-8, reduce: Optional[bool] = None,
+                     reduction: str = "mean") -> Tensor:
     """The Poisson negative log-likelihood. See :class:`rosenblatt.nn.PoissonNLLLoss`."""
     return _nn.poisson_nll_loss(input, target, bool(log_input), bool(full), float(eps),
                                 _reduction_of(size_average, reduce, reduction))
 
 
-def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor, full: bool = False, eps: float = 1e-6,
+                      reduction: str = "mean") -> Tensor:
     """The Gaussian negative log-likelihood. See :class:`rosenblatt.nn.GaussianNLLLoss`."""
     if isinstance(var, float):
         if var < 0:
@@ -1001,13 +1030,17 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     return _nn.gaussian_nll_loss(input, target, var, bool(full), float(eps), reduction)
 
 
-def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
+                          size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                          reduction: str = "mean") -> Tensor:
     """See :class:`rosenblatt.nn.CosineEmbeddingLoss`."""
     return _nn.cosine_embedding_loss(input1, input2, target, float(margin),
                                      _reduction_of(size_average, reduce, reduction))
 
 
-def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
+                        size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                        reduction: str = "mean") -> Tensor:
     """See :class:`rosenblatt.nn.MarginRankingLoss`."""
     reduction = _reduction_of(size_average, reduce, reduction)
     if input1.dim() != input2.dim() or input1.dim() != target.dim():
@@ -1016,24 +1049,29 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
     return _nn.margin_ranking_loss(input1, input2, target, float(margin), reduction)
 
 
-def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
-                        reduce=None, reduction="mean"):
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0, p: float = 2,
+                        eps: float = 1e-6, swap: float = False, size_average: Optional[bool] = None,
+                        reduce: Optional[bool] = None, reduction: str = "mean") -> Tensor:
     """See :class:`rosenblatt.nn.TripletMarginLoss`."""
     return _nn.triplet_margin_loss(anchor, positive, negative, float(margin), float(p), float(eps), bool(swap),
                                    _reduction_of(size_average, reduce, reduction))
 
 
-def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
+def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, size_average: Optional[bool] = None,
+                         reduce: Optional[bool] = None, reduction: str = "mean") -> Tensor:
     """See :class:`rosenblatt.nn.HingeEmbeddingLoss`."""
     return _nn.hinge_embedding_loss(input, target, float(margin), _reduction_of(size_average, reduce, reduction))
 
 
-def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+def soft_margin_loss(input: Tensor, target: Tensor, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                     reduction: str = "mean") -> Tensor:
     """See :class:`rosenblatt.nn.SoftMarginLoss`."""
     return _nn.soft_margin_loss(input, target, _reduction_of(size_average, reduce, reduction))
 
 
-def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Optional[Tensor] = None,
+                                size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                                reduction: str = "mean") -> Tensor:
     """See :class:`rosenblatt.nn.MultiLabelSoftMarginLoss`."""
     reduction = _reduction_of(size_average, reduce, reduction)
     if reduction not in ("mean", "sum", "none"):
@@ -1041,7 +1079,9 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     return _nn.multilabel_soft_margin_loss(input, target, weight, reduction)
 
 
-def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction="mean"):
+def multi_margin_loss(input: Tensor, target: Tensor, p: float = 1, margin: float = 1.0, weight: Optional[Tensor] = None,
+                      size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                      reduction: str = "mean") -> Tensor:
     """See :class:`rosenblatt.nn.MultiMarginLoss`."""
     reduction = _reduction_of(size_average, reduce, reduction)
     if p != 1 and p != 2:

@@ -2,10 +2,12 @@
 with torch.nn.init's names, formulas for gain and fan, and generator= arguments."""
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 
 from .. import _C
+from .._C import Tensor
 from ..autograd import no_grad
 
 __all__ = [
@@ -18,7 +20,7 @@ def _fill_from_numpy(tensor, values):
     tensor.copy_(_C.from_numpy(np.ascontiguousarray(values, dtype=tensor.numpy(force=True).dtype)))
 
 
-def calculate_gain(nonlinearity, param=None):
+def calculate_gain(nonlinearity: Any, param: Any = None) -> float:
     """The recommended gain for an activation (torch.nn.init.calculate_gain)."""
     linear_fns = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
                   "conv_transpose3d"]
@@ -41,7 +43,7 @@ def calculate_gain(nonlinearity, param=None):
     raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
 
 
-def uniform_(tensor, a=0.0, b=1.0, generator=None):
+def uniform_(tensor: Tensor, a: Any = 0.0, b: Any = 1.0, generator: Any = None) -> Tensor:
     """Fills ``tensor`` in place with values from U(a, b); returns it.
 
     Example:
@@ -54,7 +56,7 @@ def uniform_(tensor, a=0.0, b=1.0, generator=None):
         return tensor.uniform_(a, b, generator=generator)
 
 
-def normal_(tensor, mean=0.0, std=1.0, generator=None):
+def normal_(tensor: Tensor, mean: Any = 0.0, std: Any = 1.0, generator: Any = None) -> Tensor:
     """Fills ``tensor`` in place with values from N(mean, std^2); returns it.
 
     Example:
@@ -67,7 +69,8 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
         return tensor.normal_(mean, std, generator=generator)
 
 
-def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+def trunc_normal_(tensor: Tensor, mean: Any = 0.0, std: Any = 1.0, a: Any = -2.0, b: Any = 2.0,
+                  generator: Any = None) -> Tensor:
     """Normal values redrawn until they fall in [a, b] (rejection sampling from the generator)."""
     n = tensor.numel()
     out = np.empty(0)
@@ -79,7 +82,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     return tensor
 
 
-def constant_(tensor, val):
+def constant_(tensor: Tensor, val: Any) -> Tensor:
     """Fills ``tensor`` in place with ``val``; returns it.
 
     Example:
@@ -92,7 +95,7 @@ def constant_(tensor, val):
         return tensor.fill_(val)
 
 
-def ones_(tensor):
+def ones_(tensor: Tensor) -> Tensor:
     """Fills ``tensor`` in place with ones; returns it.
 
     Example:
@@ -105,7 +108,7 @@ def ones_(tensor):
         return tensor.fill_(1.0)
 
 
-def zeros_(tensor):
+def zeros_(tensor: Tensor) -> Tensor:
     """Fills ``tensor`` in place with zeros; returns it.
 
     Example:
@@ -118,7 +121,7 @@ def zeros_(tensor):
         return tensor.zero_()
 
 
-def eye_(tensor):
+def eye_(tensor: Tensor) -> Tensor:
     """Fills a 2-D ``tensor`` in place with the identity matrix (ones on the diagonal); returns it.
 
     Example:
@@ -154,7 +157,7 @@ def _calculate_correct_fan(tensor, mode):
     return fan_in if mode == "fan_in" else fan_out
 
 
-def xavier_uniform_(tensor, gain=1.0, generator=None):
+def xavier_uniform_(tensor: Tensor, gain: Any = 1.0, generator: Any = None) -> Tensor:
     """Glorot initialization (Glorot and Bengio, 2010): U(-b, b) with ``b = gain * sqrt(6 / (fan_in + fan_out))``;
     in place, returns it.
 
@@ -170,7 +173,7 @@ def xavier_uniform_(tensor, gain=1.0, generator=None):
     return uniform_(tensor, -a, a, generator)
 
 
-def xavier_normal_(tensor, gain=1.0, generator=None):
+def xavier_normal_(tensor: Tensor, gain: Any = 1.0, generator: Any = None) -> Tensor:
     """Glorot initialization from N(0, std^2), ``std = gain * sqrt(2 / (fan_in + fan_out))``; in place, returns it.
 
     Example:
@@ -188,7 +191,8 @@ def _kaiming_std(tensor, a, mode, nonlinearity):
     return calculate_gain(nonlinearity, a) / math.sqrt(_calculate_correct_fan(tensor, mode))
 
 
-def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+def kaiming_uniform_(tensor: Tensor, a: Any = 0, mode: Any = "fan_in", nonlinearity: Any = "leaky_relu",
+                     generator: Any = None) -> Tensor:
     """He initialization (He et al., 2015): U(-b, b) with ``b = gain * sqrt(3 / fan)`` and
     ``gain = calculate_gain(nonlinearity, a)``; in place, returns it.
 
@@ -205,7 +209,8 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
     return uniform_(tensor, -bound, bound, generator)
 
 
-def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+def kaiming_normal_(tensor: Tensor, a: Any = 0, mode: Any = "fan_in", nonlinearity: Any = "leaky_relu",
+                    generator: Any = None) -> Tensor:
     """He initialization from N(0, std^2), ``std = gain / sqrt(fan)``: keeps a ReLU network's activations at one
     scale; in place, returns it.
 

@@ -1,5 +1,7 @@
 """Adagrad (torch.optim.Adagrad): state is created for every parameter at construction, as in PyTorch."""
 
+from typing import Any, Optional
+
 from .. import _C
 from .optimizer import Optimizer, _check_flags, _check_nonnegative, _scalar_state
 
@@ -20,20 +22,9 @@ class Adagrad(Optimizer):
         >>> opt.step()
     """
 
-    def __init__(
-        self,
-        params,
-        lr=1e-2,
-        lr_decay=0,
-        weight_decay=0,
-        initial_accumulator_value=0,
-        eps=1e-10,
-        foreach=None,
-        *,
-        maximize=False,
-        differentiable=False,
-        fused=None,
-    ):
+    def __init__(self, params: Any, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
+                 initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: Optional[bool] = None, *,
+                 maximize: bool = False, differentiable: bool = False, fused: Optional[bool] = None) -> None:
         _check_nonnegative(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                            initial_accumulator_value=initial_accumulator_value, eps=eps)
         _check_flags("Adagrad", foreach, False, differentiable, fused)
@@ -75,3 +66,5 @@ class Adagrad(Optimizer):
                     continue
                 st = self._init_state(p, group)
             _adagrad_step(p, None, st["sum"], st["step"], lr, lr_decay, wd, eps, maximize)
+
+__all__ = ["Adagrad"]

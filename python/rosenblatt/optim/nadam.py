@@ -1,5 +1,7 @@
 """NAdam: Adam with Nesterov momentum and a momentum-decay schedule (torch.optim.NAdam)."""
 
+from typing import Any, Optional
+
 from .. import _C
 from .adam import _check_adam
 from .optimizer import Optimizer, _check_flags, _check_nonnegative, _new_state
@@ -19,21 +21,10 @@ class NAdam(Optimizer):
         >>> opt.step()
     """
 
-    def __init__(
-        self,
-        params,
-        lr=2e-3,
-        betas=(0.9, 0.999),
-        eps=1e-8,
-        weight_decay=0,
-        momentum_decay=4e-3,
-        decoupled_weight_decay=False,
-        *,
-        foreach=None,
-        maximize=False,
-        capturable=False,
-        differentiable=False,
-    ):
+    def __init__(self, params: Any, lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, momentum_decay: float = 4e-3, decoupled_weight_decay: bool = False, *,
+                 foreach: Optional[bool] = None, maximize: bool = False, capturable: bool = False,
+                 differentiable: bool = False) -> None:
         _check_adam(lr, betas, eps, weight_decay)
         _check_nonnegative(momentum_decay=momentum_decay)
         _check_flags("NAdam", foreach, capturable, differentiable)
@@ -79,3 +70,5 @@ class NAdam(Optimizer):
                 decoupled,
                 maximize,
             )
+
+__all__ = ["NAdam"]

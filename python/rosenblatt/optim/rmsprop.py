@@ -1,5 +1,7 @@
 """RMSprop with momentum and the centered variant (torch.optim.RMSprop)."""
 
+from typing import Any, Optional
+
 from .. import _C
 from .optimizer import Optimizer, _check_flags, _check_nonnegative, _new_state
 
@@ -20,20 +22,9 @@ class RMSprop(Optimizer):
         >>> opt.step()
     """
 
-    def __init__(
-        self,
-        params,
-        lr=1e-2,
-        alpha=0.99,
-        eps=1e-8,
-        weight_decay=0,
-        momentum=0,
-        centered=False,
-        capturable=False,
-        foreach=None,
-        maximize=False,
-        differentiable=False,
-    ):
+    def __init__(self, params: Any, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8, weight_decay: float = 0,
+                 momentum: Optional[float] = 0, centered: bool = False, capturable: bool = False,
+                 foreach: Optional[bool] = None, maximize: bool = False, differentiable: bool = False) -> None:
         _check_nonnegative(lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha)
         _check_flags("RMSprop", foreach, capturable, differentiable)
         defaults = dict(
@@ -74,3 +65,5 @@ class RMSprop(Optimizer):
                 centered,
                 maximize,
             )
+
+__all__ = ["RMSprop"]

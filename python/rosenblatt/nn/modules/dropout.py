@@ -1,5 +1,6 @@
 """Dropout (elements) and Dropout2d (whole channels): zeroed with probability p in training mode, the
 rest scaled by 1/(1-p)."""
+from ..._C import Tensor
 from .. import functional as F
 from .module import Module
 
@@ -11,14 +12,14 @@ class _DropoutNd(Module):
 
     __constants__ = ["p", "inplace"]
 
-    def __init__(self, p=0.5, inplace=False):
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         if p < 0 or p > 1:
             raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
         self.p = p
         self.inplace = inplace
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
 
 
@@ -39,7 +40,7 @@ class Dropout(_DropoutNd):
         [1.0, 1.0, 1.0]
     """
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.dropout(input, self.p, self.training, self.inplace)
 
 
@@ -55,5 +56,5 @@ class Dropout2d(_DropoutNd):
         rosenblatt.Size([2, 4, 5, 5])
     """
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.dropout2d(input, self.p, self.training, self.inplace)

@@ -1,5 +1,8 @@
 """Constant padding layers (ZeroPad2d, ConstantPad1d/2d/3d) with torch.nn's arguments, over F.pad
 (cpp/ops/resize.cpp: constant_pad_nd)."""
+from typing import Any
+
+from ..._C import Tensor
 from .. import functional as F
 from .module import Module
 
@@ -10,17 +13,17 @@ class _ConstantPadNd(Module):
     __constants__ = ["padding", "value"]
     _n = 1
 
-    def __init__(self, padding, value):
+    def __init__(self, padding: Any, value: float) -> None:
         super().__init__()
         self.padding = (padding,) * (2 * self._n) if isinstance(padding, int) else tuple(padding)
         if len(self.padding) != 2 * self._n:
             raise ValueError(f"expected padding of {2 * self._n} values, got {len(self.padding)}")
         self.value = value
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.pad(input, self.padding, "constant", self.value)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"padding={self.padding}, value={self.value}"
 
 
@@ -85,10 +88,10 @@ class ZeroPad1d(ConstantPad1d):
         rosenblatt.Size([1, 2, 6])
     """
 
-    def __init__(self, padding):
+    def __init__(self, padding: Any) -> None:
         super().__init__(padding, 0.0)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"{self.padding}"
 
 
@@ -105,10 +108,10 @@ class ZeroPad2d(ConstantPad2d):
         rosenblatt.Size([1, 1, 5, 5])
     """
 
-    def __init__(self, padding):
+    def __init__(self, padding: Any) -> None:
         super().__init__(padding, 0.0)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"{self.padding}"
 
 
@@ -125,8 +128,8 @@ class ZeroPad3d(ConstantPad3d):
         rosenblatt.Size([1, 1, 4, 4, 4])
     """
 
-    def __init__(self, padding):
+    def __init__(self, padding: Any) -> None:
         super().__init__(padding, 0.0)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"{self.padding}"

@@ -1,5 +1,8 @@
 """Upsample (and the UpsamplingNearest2d/UpsamplingBilinear2d shorthands) with torch.nn's
 arguments and reprs, over F.interpolate (cpp/ops/resize.cpp)."""
+from typing import Any, Optional
+
+from ..._C import Tensor
 from .. import functional as F
 from .module import Module
 
@@ -21,8 +24,8 @@ class Upsample(Module):
 
     __constants__ = ["size", "scale_factor", "mode", "align_corners", "name", "recompute_scale_factor"]
 
-    def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None,
-                 recompute_scale_factor=None):
+    def __init__(self, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+                 align_corners: Optional[bool] = None, recompute_scale_factor: Any = None) -> None:
         super().__init__()
         self.name = type(self).__name__
         self.size = size
@@ -32,11 +35,11 @@ class Upsample(Module):
         self.align_corners = align_corners
         self.recompute_scale_factor = recompute_scale_factor
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.interpolate(input, self.size, self.scale_factor, self.mode, self.align_corners,
                              recompute_scale_factor=self.recompute_scale_factor)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         if self.scale_factor is not None:
             info = "scale_factor=" + repr(self.scale_factor)
         else:
@@ -56,7 +59,7 @@ class UpsamplingNearest2d(Upsample):
         rosenblatt.Size([1, 1, 4, 6])
     """
 
-    def __init__(self, size=None, scale_factor=None):
+    def __init__(self, size: Any = None, scale_factor: Any = None) -> None:
         super().__init__(size, scale_factor, mode="nearest")
 
 
@@ -72,5 +75,5 @@ class UpsamplingBilinear2d(Upsample):
         rosenblatt.Size([1, 1, 4, 6])
     """
 
-    def __init__(self, size=None, scale_factor=None):
+    def __init__(self, size: Any = None, scale_factor: Any = None) -> None:
         super().__init__(size, scale_factor, mode="bilinear", align_corners=True)

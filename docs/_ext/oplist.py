@@ -54,7 +54,12 @@ class RbApi(SphinxDirective):
 
     def run(self):
         modname = self.arguments[0]
-        module = importlib.import_module(modname)
+        try:
+            module = importlib.import_module(modname)
+        except ImportError as e:  # a module over an optional package (utils.tensorboard): say so on the page
+            note = nodes.paragraph(text=f"The reference of {modname} is built where its optional dependency is "
+                                        f"installed; this build could not import it ({e}).")
+            return [note]
         names = self.options.get("names")
         names = names.split() if names else public_names(module)
         exclude = set((self.options.get("exclude") or "").split())

@@ -15,9 +15,9 @@ The whole diff of a typical training script::
     +import rosenblatt as torch
     +from rosenblatt import nn, optim
 
-What does not port: CUDA tensors (this build is CPU-only), dtypes other than float32, float64, int64 and
-bool, ``torch.compile`` (``rosenblatt.compile`` returns the model unchanged and runs it eagerly), and the
-layers listed on :doc:`/differences`. A missing name fails loudly with an ``AttributeError``, never silently.
+What does not port: CUDA tensors (this build is CPU-only), complex dtypes, ``torch.compile``
+(``rosenblatt.compile`` returns the model unchanged and runs it eagerly), and the layers listed on
+:doc:`/differences`. A missing name fails loudly with an ``AttributeError``, never silently.
 
 Below, one function trains a model; it receives the library as an argument, exactly as a script would
 after changing its import.

@@ -4,7 +4,8 @@ From PyTorch and back: porting scripts and moving checkpoints
 
 rosenblatt's Python API is PyTorch's for everything it covers: the same names, arguments, defaults,
 shapes, ``state_dict`` keys and exception types. Porting a script is changing its import, and trained
-weights cross between the two libraries through ``state_dict`` files in the safetensors format.
+weights cross between the two libraries through ``state_dict`` files: PyTorch's own ``.pt`` checkpoints, or
+safetensors files.
 
 Porting a script
 ----------------
@@ -74,10 +75,11 @@ plt.show()
 # %%
 # Checkpoints both ways
 # ---------------------
-# ``rosenblatt.save(model.state_dict(), path)`` writes a safetensors file with PyTorch's keys
-# (``0.weight``, ``0.bias``, ...); PyTorch reads it with ``safetensors.torch.load_file`` and
-# ``load_state_dict``. The other way, ``safetensors.torch.save_file`` writes what ``rosenblatt.load`` reads.
-# rosenblatt never pickles: loading a file parses data and cannot run code.
+# ``rosenblatt.save(model.state_dict(), "model.pt")`` writes the zip archive ``torch.save`` writes, with
+# PyTorch's keys (``0.weight``, ``0.bias``, ...), and ``torch.load`` reads it; ``rosenblatt.load`` reads what
+# ``torch.save`` wrote. Loading has ``torch.load``'s ``weights_only=True`` rules: the file may name tensors,
+# containers and numbers only, so loading it runs no code from it. A path ending in ``.safetensors`` uses the
+# safetensors format instead (``safetensors.torch.load_file``/``save_file`` on PyTorch's side). Both below.
 folder = tempfile.mkdtemp()
 path = os.path.join(folder, "xor.safetensors")
 rosenblatt.save(model.state_dict(), path)
@@ -91,32 +93,35 @@ assert np.array_equal(copy(x).detach().numpy(), model(x).detach().numpy())
 if torch is not None:
     from safetensors.torch import load_file, save_file
 
-    # rosenblatt -> PyTorch
-    tmodel = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
-    tmodel.load_state_dict(load_file(path))
-    out_t = tmodel(torch.tensor([[0.0, 1.0], [1.0, 1.0]])).detach().numpy()
-    assert np.allclose(out_t, model(x).detach().numpy(), atol=1e-6)
-    # PyTorch -> rosenblatt
+    x_t = torch.tensor([[0.0, 1.0], [1.0, 1.0]])
+    # rosenblatt -> PyTorch, through safetensors and through a .pt file
+    pt_path = os.path.join(folder, "xor.pt")
+    rosenblatt.save(model.state_dict(), pt_path)
+    for state_t in (load_file(path), torch.load(pt_path, weights_only=True)):
+        tmodel = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
+        tmodel.load_state_dict(state_t)
+        assert np.allclose(tmodel(x_t).detach().numpy(), model(x).detach().numpy(), atol=1e-6)
+    # PyTorch -> rosenblatt, both formats
     torch.manual_seed(1)
     fresh = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
-    back = os.path.join(folder, "from_torch.safetensors")
-    save_file(fresh.state_dict(), back)
-    copy.load_state_dict(rosenblatt.load(back))
-    assert np.allclose(copy(x).detach().numpy(), fresh(torch.tensor([[0.0, 1.0], [1.0, 1.0]])).detach().numpy(),
-                       atol=1e-6)
-    print("the same outputs in both libraries, in both directions")
+    save_file(fresh.state_dict(), os.path.join(folder, "from_torch.safetensors"))
+    torch.save(fresh.state_dict(), os.path.join(folder, "from_torch.pt"))
+    for name in ("from_torch.safetensors", "from_torch.pt"):
+        copy.load_state_dict(rosenblatt.load(os.path.join(folder, name)))
+        assert np.allclose(copy(x).detach().numpy(), fresh(x_t).detach().numpy(), atol=1e-6)
+    print("the same outputs in both libraries, in both directions, through .pt and .safetensors files")
 
 # %%
 # Optimizer state travels too
 # ---------------------------
 # ``rosenblatt.save`` also takes nested objects such as an optimizer's ``state_dict`` (its layout is
-# torch.optim's), so training resumes where it stopped.
+# torch.optim's), so training resumes where it stopped, in either library.
 opt = rosenblatt.optim.Adam(model.parameters(), lr=0.05)
 model(x).sum().backward()
 opt.step()
 rosenblatt.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": 3},
-                os.path.join(folder, "checkpoint.safetensors"))
-ckpt = rosenblatt.load(os.path.join(folder, "checkpoint.safetensors"))
+                os.path.join(folder, "checkpoint.pt"))
+ckpt = rosenblatt.load(os.path.join(folder, "checkpoint.pt"))
 opt2 = rosenblatt.optim.Adam(copy.parameters(), lr=0.05)
 opt2.load_state_dict(ckpt["optimizer"])
 assert ckpt["epoch"] == 3 and opt2.state_dict()["param_groups"] == opt.state_dict()["param_groups"]

@@ -315,7 +315,8 @@ class EarlyStopping(_Monitor):
 
 class ModelCheckpoint(_Monitor):
     """Saves model.state_dict() with rb.save to `path` when `monitor` improves (or every epoch
-    with save_best_only=False). `path` may hold {epoch} and any logged key: 'ck-{epoch:02d}.st'."""
+    with save_best_only=False). `path` may hold {epoch} and any logged key: 'ck-{epoch:02d}.pt'
+    (PyTorch's format; a '.safetensors' path writes safetensors)."""
 
     def __init__(self, path: Any, monitor: str = "val_loss", mode: str = "auto", save_best_only: bool = True,
                  min_delta: float = 0.0) -> None:
@@ -337,8 +338,9 @@ class ModelCheckpoint(_Monitor):
             self.best, self.best_epoch = value, epoch
         if improved or not self.save_best_only:
             path = str(self.path).format(epoch=epoch, **logs)
-            save(self.model.state_dict(), path)
-            self.saved.append(path)
+            if _is_rank0():  # every rank holds the same weights under DDP: one writer
+                save(self.model.state_dict(), path)
+                self.saved.append(path)
 
 
 class TensorBoard(Callback):
@@ -406,12 +408,39 @@ def _progress(total, desc, disable):
     return tqdm(total=total, desc=desc, unit="batch", leave=True, file=sys.stdout, ncols=ncols)
 
 
+def _distributed():
+    """rosenblatt.distributed when a process group of more than one rank is up, else None."""
+    from . import distributed as dist
+
+    return dist if dist.is_initialized() and dist.get_world_size() > 1 else None
+
+
+def _is_rank0():
+    """Under distributed training only rank 0 shows progress and writes checkpoints."""
+    dist = _distributed()
+    return dist is None or dist.get_rank() == 0
+
+
+def _mean_over_ranks(logs):
+    """The epoch's logs averaged over the ranks (each trained on its own shard), same keys everywhere."""
+    dist = _distributed()
+    if dist is None or not logs:
+        return logs
+    from ._C import dtype
+    from ._tensor import tensor
+
+    keys = sorted(logs)
+    t = tensor([float(logs[k]) for k in keys], dtype=dtype.float64)
+    dist.all_reduce(t, op=dist.ReduceOp.AVG)
+    return dict(zip(keys, t.tolist()))
+
+
 def _start(callbacks, model, optimizer, history, loader, verbose):
     """What every training loop does first: hand the callbacks their context, decide whether the
     progress bar shows (verbose and on a terminal), and count the batches (None when unsized)."""
     for cb in callbacks:
         cb.model, cb.optimizer, cb.history, cb.stop_training = model, optimizer, history, False
-    quiet = not verbose or not (hasattr(sys.stdout, "isatty") and sys.stdout.isatty())
+    quiet = not verbose or not (hasattr(sys.stdout, "isatty") and sys.stdout.isatty()) or not _is_rank0()
     try:
         n_batches = len(loader)
     except TypeError:
@@ -500,6 +529,7 @@ def fit(model: Any, train_loader: Iterable[Any], loss_fn: Callable[..., Any], op
             if val_loader is not None:
                 for k, v in evaluate(model, val_loader, loss_fn, metrics).items():
                     logs["val_" + k] = v
+            logs = _mean_over_ranks(logs)
             if lr is not None:
                 logs["lr"] = lr
             if bar is not None:

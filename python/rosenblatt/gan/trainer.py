@@ -7,7 +7,7 @@ from typing import Any
 
 from .. import _C
 from .._tensor import tensor as _tensor
-from ..train import History, _end_epoch, _start, _with_tensorboard
+from ..train import History, _end_epoch, _mean_over_ranks, _start, _with_tensorboard
 from .penalties import gradient_penalty, r1_penalty
 
 __all__ = ["GAN", "ConditionalGAN", "conditioning", "one_hot"]
@@ -293,6 +293,7 @@ class GAN:
                 if bar is not None:
                     bar.close()
             logs = {k: (sums[k] / count if count else math.nan) for k in _KEYS}
+            logs = _mean_over_ranks(logs)
             if _end_epoch(history, callbacks, epoch, logs):
                 break
         for cb in callbacks:

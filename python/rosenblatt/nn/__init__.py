@@ -1,6 +1,6 @@
 """rosenblatt.nn: modules, parameters, initializations and functional ops with torch.nn's API,
 so scripts and state_dicts move between the two libraries."""
-from . import functional, init, utils  # noqa: F401
+from . import functional, init, parallel, utils  # noqa: F401
 from .modules import (  # noqa: F401
     CELU,
     ELU,
@@ -81,6 +81,7 @@ from .modules.padding import ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPa
 from .modules.pixelshuffle import PixelShuffle, PixelUnshuffle  # noqa: F401
 from .modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase  # noqa: F401
 from .modules.sparse import Embedding, EmbeddingBag  # noqa: F401
+from .modules.syncbatchnorm import SyncBatchNorm  # noqa: F401
 from .modules.transformer import (  # noqa: F401
     Transformer,
     TransformerDecoder,

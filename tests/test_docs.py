@@ -22,7 +22,11 @@ needs_docs = pytest.mark.skipif(not (DOCS / "conf.py").is_file(),
 # The modules whose every public class and function must carry its own docstring.
 DOCUMENTED_MODULES = ["rosenblatt.nn", "rosenblatt.nn.functional", "rosenblatt.nn.init", "rosenblatt.optim",
                       "rosenblatt.optim.lr_scheduler", "rosenblatt.utils.data", "rosenblatt.train", "rosenblatt.gan",
-                      "rosenblatt.datasets", "rosenblatt.onnx", "rosenblatt.utils.tensorboard"]
+                      "rosenblatt.datasets", "rosenblatt.onnx", "rosenblatt.utils.tensorboard",
+                      "rosenblatt.distributed", "rosenblatt.nn.parallel", "rosenblatt.utils.data.distributed"]
+# modules over an optional package (tensorboard, mpi4py): their tests skip where it is missing
+OPTIONAL = {"rosenblatt.utils.tensorboard", "rosenblatt.distributed", "rosenblatt.nn.parallel",
+            "rosenblatt.utils.data.distributed"}
 TOP_LEVEL = ["Perceptron", "save", "load", "fit", "compile", "manual_seed", "no_grad", "enable_grad"]
 # nn classes that are not layers: containers, parameters and the bases of the recurrent layers
 NOT_LAYERS = {"Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict", "Parameter",
@@ -30,11 +34,11 @@ NOT_LAYERS = {"Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList
 
 
 def _import(modname):
-    """The module; a test of one that needs an optional package (utils.tensorboard: tensorboard) skips without it."""
+    """The module; a test of one that needs an optional package skips without it."""
     try:
         return importlib.import_module(modname)
     except ImportError as e:
-        if modname == "rosenblatt.utils.tensorboard":
+        if modname in OPTIONAL:
             pytest.skip(f"{modname} needs an optional package: {e}")
         raise
 

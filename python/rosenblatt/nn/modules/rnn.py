@@ -19,10 +19,7 @@ _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
 class RNNCellBase(Module):
-    """The base of RNNCell, LSTMCell and GRUCell: ``weight_ih``, ``weight_hh``, ``bias_ih``, ``bias_hh``.
-
-
-    """
+    """The base of RNNCell, LSTMCell and GRUCell: ``weight_ih``, ``weight_hh``, ``bias_ih``, ``bias_hh``."""
 
     __constants__ = ["input_size", "hidden_size", "bias"]
 
@@ -164,11 +161,7 @@ class GRUCell(RNNCellBase):
 
 class RNNBase(Module):
     """The base of RNN, LSTM and GRU: parameters ``weight_ih_l{k}``, ``weight_hh_l{k}``, ``bias_ih_l{k}``,
-    ``bias_hh_l{k}``
-    (``_reverse`` for the backward direction) in PyTorch's layout.
-
-
-    """
+    ``bias_hh_l{k}`` (``_reverse`` for the backward direction) in PyTorch's layout."""
 
     __constants__ = ["mode", "input_size", "hidden_size", "num_layers", "bias", "batch_first", "dropout",
                      "bidirectional", "proj_size"]

@@ -188,7 +188,16 @@ def save(obj: Any, f: Any, pickle_module: Any = None, pickle_protocol: int = 2,
     TypeError. Any other path or file object gets PyTorch's checkpoint format, which torch.load (with
     weights_only=True) reads: the zip archive, or with _use_new_zipfile_serialization=False the legacy
     format. It pickles what torch.save would; views that share a storage are saved as one storage. Writing
-    to a path is atomic: a temporary file in the same folder is renamed over the target."""
+    to a path is atomic: a temporary file in the same folder is renamed over the target.
+
+    Example:
+        >>> import os, tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> rb.save(nn.Linear(2, 3).state_dict(), os.path.join(folder, 'model.safetensors'))
+        >>> sorted(rb.load(os.path.join(folder, 'model.safetensors')))
+        ['bias', 'weight']
+        >>> rb.save({'epoch': 3, 'w': rb.ones(2)}, os.path.join(folder, 'ckpt.pt'))   # PyTorch's format
+    """
     if pickle_module is not None and pickle_module is not pickle:
         raise ValueError("rb.save writes PyTorch's pickle format itself; pickle_module must be pickle (or None)")
     if _is_safetensors_target(f):
@@ -351,7 +360,16 @@ def load(f: Any, map_location: Any = None, pickle_module: Any = None, *, weights
     is plain pickle: only for files you trust. mmap=True maps the archive's storages copy-on-write instead of
     reading them (f must be a path). map_location ('cpu', a device, a dict of locations, or a callable) is
     honoured; rosenblatt's tensors live on the CPU. A damaged archive raises RuntimeError; a damaged or
-    foreign file that is no PyTorch checkpoint raises ValueError (from the safetensors package)."""
+    foreign file that is no PyTorch checkpoint raises ValueError (from the safetensors package).
+
+    Example:
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), 'ckpt.pt')
+        >>> rb.save({'epoch': 3, 'w': rb.ones(2)}, path)
+        >>> ckpt = rb.load(path)
+        >>> ckpt['epoch'], ckpt['w'].tolist()
+        (3, [1.0, 1.0])
+    """
     if weights_only is None:
         weights_only = True
     if pickle_module is not None:

@@ -30,7 +30,12 @@ __all__ = [
 def accuracy(output: Tensor, target: Tensor, threshold: Optional[float] = None) -> float:
     """The fraction of correct predictions. output (N, C) with C > 1: argmax over classes against
     integer targets (N,) (or one-hot/probability targets (N, C), compared by argmax). output (N,)
-    or (N, 1): binary, predicted 1 where output > threshold (0.5 by default, 0 for logits)."""
+    or (N, 1): binary, predicted 1 where output > threshold (0.5 by default, 0 for logits).
+
+    Example:
+        >>> rb.train.accuracy(rb.tensor([[0.1, 0.9], [0.8, 0.2]]), rb.tensor([1, 1]))
+        0.5
+    """
     out = output.detach().numpy() if isinstance(output, Tensor) else np.asarray(output)
     tgt = target.detach().numpy() if isinstance(target, Tensor) else np.asarray(target)
     if out.ndim == 2 and out.shape[1] > 1:
@@ -103,7 +108,13 @@ class _Meter:
 def evaluate(model: Any, loader: Iterable[Any], loss_fn: Optional[Callable[..., Any]] = None,
              metrics: Sequence[Any] = ("accuracy",)) -> dict[str, float]:
     """Mean loss (when loss_fn is given) and metrics of `model` over `loader`, under no_grad and
-    model.eval() (the mode is restored afterwards). Returns {'loss': ..., 'accuracy': ...}."""
+    model.eval() (the mode is restored afterwards). Returns {'loss': ..., 'accuracy': ...}.
+
+    Example:
+        >>> loader = DataLoader(TensorDataset(rb.randn(8, 4), rb.randint(0, 2, (8,))), batch_size=4)
+        >>> sorted(rb.train.evaluate(nn.Linear(4, 2), loader, nn.CrossEntropyLoss()))
+        ['accuracy', 'loss']
+    """
     fns = _metric_fns(metrics, loss_fn)
     meter = _Meter((["loss"] if loss_fn is not None else []) + list(fns))
     was_training = getattr(model, "training", False)
@@ -126,7 +137,14 @@ def evaluate(model: Any, loader: Iterable[Any], loss_fn: Optional[Callable[..., 
 
 class History:
     """What fit logged: history[key] is a list with one value per epoch ('loss', 'val_loss',
-    'accuracy', 'val_accuracy', 'lr', ...); epochs the epoch numbers (1-based)."""
+    'accuracy', 'val_accuracy', 'lr', ...); epochs the epoch numbers (1-based).
+
+    Example:
+        >>> h = rb.train.History()
+        >>> h._log(1, {'loss': 0.5})
+        >>> h['loss'], h.epochs
+        ([0.5], [1])
+    """
 
     def __init__(self) -> None:
         self.history: dict[str, list[float]] = {}
@@ -201,7 +219,18 @@ class Callback:
 
 
 class LambdaCallback(Callback):
-    """A callback from functions: on_epoch_end(epoch, logs) and friends."""
+    """A callback from functions: on_epoch_end(epoch, logs) and friends.
+
+    Example:
+        >>> log = []
+        >>> cb = rb.train.LambdaCallback(on_epoch_end=lambda epoch, logs: log.append(epoch))
+        >>> loader = DataLoader(TensorDataset(rb.randn(8, 2), rb.randint(0, 2, (8,))), batch_size=4)
+        >>> m = nn.Linear(2, 2)
+        >>> _ = rb.fit(m, loader, nn.CrossEntropyLoss(), optim.SGD(m.parameters(), lr=0.1), epochs=3,
+        ...            callbacks=[cb], verbose=False)
+        >>> log
+        [1, 2, 3]
+    """
 
     def __init__(self, on_train_begin: Optional[Callable[..., Any]] = None,
                  on_epoch_begin: Optional[Callable[..., Any]] = None,
@@ -246,7 +275,12 @@ def _state_copy(model):
 
 class EarlyStopping(_Monitor):
     """Stops training when `monitor` has not improved by more than min_delta for `patience`
-    epochs. restore_best_weights=True loads the best epoch's weights back at the end."""
+    epochs. restore_best_weights=True loads the best epoch's weights back at the end.
+
+    Example:
+        >>> stop = rb.train.EarlyStopping(monitor='val_loss', patience=3)
+        >>> # rb.fit(model, train, loss_fn, opt, epochs=100, val_loader=val, callbacks=[stop])
+    """
 
     def __init__(self, monitor: str = "val_loss", min_delta: float = 0.0, patience: int = 0, mode: str = "auto",
                  restore_best_weights: bool = False) -> None:
@@ -430,7 +464,7 @@ def fit(model: Any, train_loader: Iterable[Any], loss_fn: Callable[..., Any], op
     """Trains `model` for `epochs` epochs and returns a History.
 
     Each epoch runs model.train(), then for every (inputs..., target) batch of train_loader:
-    zero_grad, loss_fn(model(*inputs), target), backward, optimizer.step(). The epoch's logs hold
+    zero_grad, ``loss_fn(model(*inputs), target)``, backward, optimizer.step(). The epoch's logs hold
     the sample-weighted mean 'loss' and metrics over the batches (computed on the training
     outputs as they were produced), 'lr' (the first param group's lr during the epoch), and with
     val_loader 'val_loss' and 'val_<metric>' from evaluate() (no_grad, model.eval()).
@@ -439,7 +473,17 @@ def fit(model: Any, train_loader: Iterable[Any], loss_fn: Callable[..., Any], op
     optimizer step); a ReduceLROnPlateau scheduler is stepped with scheduler_monitor ('val_loss'
     with a val_loader, else 'loss'). callbacks: Callback instances; training stops after an
     epoch in which one sets stop_training. verbose: a tqdm bar per epoch on a terminal; quiet
-    when verbose=False or stdout is not a terminal."""
+    when verbose=False or stdout is not a terminal.
+
+    Example:
+        >>> x, y = rb.randn(64, 4), rb.randint(0, 2, (64,))
+        >>> loader = DataLoader(TensorDataset(x, y), batch_size=16)
+        >>> model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+        >>> history = rb.fit(model, loader, nn.CrossEntropyLoss(), optim.Adam(model.parameters()), epochs=2,
+        ...                  verbose=False)
+        >>> sorted(history.history), len(history['loss'])
+        (['accuracy', 'loss', 'lr'], 2)
+    """
     if not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"fit: epochs must be a non-negative integer, got {epochs!r}")
     if scheduler_interval not in ("epoch", "batch"):

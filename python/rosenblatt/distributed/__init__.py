@@ -22,15 +22,21 @@ for _cls in (DistError, DistBackendError, ProcessGroup, Work):
 
 
 class ReduceOp:
+    """The reductions of ``all_reduce``, ``reduce`` and ``reduce_scatter_tensor``: SUM, AVG, MAX, MIN, PRODUCT."""
+
     SUM, AVG, PRODUCT, MIN, MAX = "sum", "avg", "product", "min", "max"
 
 
 class GroupMember:
+    """``GroupMember.WORLD``: the default group (all ranks), as in PyTorch."""
+
     WORLD = None
     NON_GROUP_MEMBER = object()
 
 
 class group:  # noqa: N801 - PyTorch's name: dist.group.WORLD
+    """``group.WORLD``: the default group (all ranks), as ``torch.distributed.group.WORLD``."""
+
     WORLD = None
 
 
@@ -45,10 +51,12 @@ def is_available():
 
 
 def is_mpi_available():
+    """True when the MPI backend can be used (mpi4py imports)."""
     return is_available()
 
 
 def is_initialized():
+    """True once ``init_process_group`` has run (and ``destroy_process_group`` has not)."""
     return _state["world"] is not None
 
 
@@ -104,6 +112,7 @@ def _install_abort_hook(MPI):
 
 
 def destroy_process_group(group=None):
+    """Releases ``group`` (the default group when None, which ends distributed use)."""
     pg = _state["world"] if group is None else group
     if pg is None or pg is GroupMember.NON_GROUP_MEMBER:
         return
@@ -122,16 +131,19 @@ def _pg(group):
 
 
 def get_rank(group=None):
+    """This process's rank in ``group`` (the default group when None)."""
     pg = _pg(group)
     return -1 if pg is GroupMember.NON_GROUP_MEMBER else pg.ranks[pg.rank()]
 
 
 def get_world_size(group=None):
+    """The number of ranks in ``group`` (the default group when None)."""
     pg = _pg(group)
     return -1 if pg is GroupMember.NON_GROUP_MEMBER else pg.size()
 
 
 def get_backend(group=None):
+    """The backend of ``group``: ``'mpi'``."""
     _pg(group)
     return "mpi"
 
@@ -213,6 +225,9 @@ def _run(pg, what, start, async_op, keep=(), finish=None, peer=None, statuses=No
 
 
 def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
+    """Reduces ``tensor`` over all ranks with ``op`` and leaves the result in every rank's ``tensor`` (in place).
+    ``async_op=True`` returns a Work whose ``wait()`` completes it.
+    """
     pg = _pg(group)
     if pg is GroupMember.NON_GROUP_MEMBER:  # PyTorch: a no-op on a rank outside the group
         return None
@@ -223,6 +238,7 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
 
 
 def reduce(tensor, dst=0, op=ReduceOp.SUM, group=None, async_op=False):
+    """Reduces ``tensor`` over all ranks with ``op`` into rank ``dst``'s ``tensor`` (in place)."""
     pg = _pg(group)
     if pg is GroupMember.NON_GROUP_MEMBER:  # PyTorch: a no-op on a rank outside the group
         return None
@@ -235,6 +251,7 @@ def reduce(tensor, dst=0, op=ReduceOp.SUM, group=None, async_op=False):
 
 
 def broadcast(tensor, src=0, group=None, async_op=False):
+    """Copies rank ``src``'s ``tensor`` into every other rank's ``tensor`` (in place)."""
     pg = _pg(group)
     if pg is GroupMember.NON_GROUP_MEMBER:  # PyTorch: a no-op on a rank outside the group
         return None
@@ -245,6 +262,7 @@ def broadcast(tensor, src=0, group=None, async_op=False):
 
 
 def barrier(group=None, async_op=False, device_ids=None):
+    """Waits until every rank of ``group`` has reached the barrier."""
     pg = _pg(group)
     if pg is GroupMember.NON_GROUP_MEMBER:  # PyTorch: a no-op on a rank outside the group
         return None
@@ -272,6 +290,7 @@ def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=Fal
 
 
 def all_gather(tensor_list, tensor, group=None, async_op=False):
+    """Fills ``tensor_list`` (one tensor per rank, each shaped like ``tensor``) with every rank's ``tensor``."""
     pg = _pg(group)
     if pg is GroupMember.NON_GROUP_MEMBER:  # PyTorch: a no-op on a rank outside the group
         return None
@@ -305,6 +324,7 @@ def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=F
 
 
 def gather(tensor, gather_list=None, dst=0, group=None, async_op=False):
+    """Collects every rank's ``tensor`` into ``gather_list`` on rank ``dst`` (None elsewhere)."""
     pg = _pg(group)
     if pg is GroupMember.NON_GROUP_MEMBER:  # PyTorch: a no-op on a rank outside the group
         return None
@@ -328,6 +348,7 @@ def gather(tensor, gather_list=None, dst=0, group=None, async_op=False):
 
 
 def scatter(tensor, scatter_list=None, src=0, group=None, async_op=False):
+    """Rank ``src`` sends ``scatter_list[i]`` to rank ``i``, which receives it into ``tensor``."""
     pg = _pg(group)
     if pg is GroupMember.NON_GROUP_MEMBER:  # PyTorch: a no-op on a rank outside the group
         return None
@@ -349,6 +370,7 @@ def scatter(tensor, scatter_list=None, src=0, group=None, async_op=False):
 # --- point to point --------------------------------------------------------------------------------
 
 def isend(tensor, dst, group=None, tag=0):
+    """Starts sending ``tensor`` to rank ``dst``; returns a Work (``wait()`` completes it)."""
     pg = _pg(group)
     if pg is GroupMember.NON_GROUP_MEMBER:  # PyTorch: a no-op on a rank outside the group
         return None
@@ -361,6 +383,7 @@ def isend(tensor, dst, group=None, tag=0):
 
 
 def irecv(tensor, src=None, group=None, tag=0):
+    """Starts receiving into ``tensor`` from rank ``src`` (any rank when None); returns a Work."""
     pg = _pg(group)
     if pg is GroupMember.NON_GROUP_MEMBER:  # PyTorch: a no-op on a rank outside the group
         return None
@@ -381,6 +404,7 @@ def irecv(tensor, src=None, group=None, tag=0):
 
 
 def send(tensor, dst, group=None, tag=0):
+    """Sends ``tensor`` to rank ``dst``, blocking until it is sent."""
     isend(tensor, dst, group, tag).wait()
 
 

@@ -26,7 +26,24 @@ def _all_reduce_sum(t, group):
 
 class SyncBatchNorm(_BatchNorm):
     """Over (N, C, ...) inputs; in training with more than one rank, mean and variance are those of
-    the whole distributed batch. Elsewhere it is BatchNorm."""
+    the whole distributed batch. Elsewhere it is BatchNorm.
+
+    ``SyncBatchNorm.convert_sync_batchnorm(model)`` swaps every BatchNorm of a model for one, keeping
+    its parameters and running statistics (as PyTorch's).
+
+    Shape:
+        Input: ``(N, C, *)``.
+        Output: the input's shape.
+        weight, bias, running_mean, running_var: ``(C,)``.
+
+    Example:
+        >>> net = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.ReLU())
+        >>> net = nn.SyncBatchNorm.convert_sync_batchnorm(net)
+        >>> type(net[1]).__name__
+        'SyncBatchNorm'
+        >>> net(rb.randn(4, 3, 8, 8)).shape  # one process: plain batch norm
+        rosenblatt.Size([4, 8, 6, 6])
+    """
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
                  process_group=None, device=None, dtype=None):

@@ -318,3 +318,16 @@ def test_dlpack_with_pytorch(name):
     assert str(p.dtype) == f"torch.{name}" and p.tolist() == t.tolist()
     back = rb.from_dlpack(p)
     assert back.dtype == rbd(name) and back.data_ptr() == p.data_ptr()
+
+
+@needs_torch
+@pytest.mark.parametrize("name", ["uint8", "int8", "int16", "int32", "float16", "bfloat16"])
+def test_python_numbers_next_to_storage_dtypes_match_pytorch(name):
+    """An integer wraps to the tensor's type first (uint8 < -1 compares with 255); a float stays float32."""
+    vals = [0, 1, 100, 120] if name != "uint8" else [0, 1, 100, 200]
+    a, t = rb.tensor(vals, dtype=rbd(name)), torch.tensor(vals, dtype=tod(name))
+    for s in [-1, 300, 2.5, 0.1, 1000]:
+        for op in ["__lt__", "__eq__", "__ge__", "__add__", "__sub__", "__mul__", "__truediv__"]:
+            ours, theirs = getattr(a, op)(s), getattr(t, op)(s)
+            assert str(ours.dtype).split(".")[1] == str(theirs.dtype).split(".")[1], (op, s)
+            assert ours.tolist() == theirs.tolist(), (op, s)

@@ -69,6 +69,8 @@ _PY_METHODS = {
                 "device: _device | builtins.str | None = None, requires_grad: builtins.bool = False) -> Tensor",
     "new_tensor": "(self, data: typing.Any, *, dtype: _dtype | None = None, "
                   "device: _device | builtins.str | None = None, requires_grad: builtins.bool = False) -> Tensor",
+    "register_hook": "(self, hook: collections.abc.Callable[[Tensor], Tensor | None]) -> typing.Any",
+    "register_post_accumulate_grad_hook": "(self, hook: collections.abc.Callable[[Tensor], None]) -> typing.Any",
     "to": "(self, *args: typing.Any, **kwargs: typing.Any) -> Tensor",
     "type": "(self, dtype: typing.Any = None, non_blocking: builtins.bool = False) -> typing.Any",
     "type_as": "(self, other: Tensor) -> Tensor",
@@ -123,6 +125,8 @@ def _typed(text):
             m.group(2)]), text)
     # a device argument also takes its name ("cpu"), converted implicitly by the binding
     text = text.replace("device: _device | None = None", "device: _device | builtins.str | None = None")
+    # a py::function argument: any callable (strict mypy wants the bare generic parameterised)
+    text = re.sub(r"collections\.abc\.Callable(?![\[\w])", "collections.abc.Callable[..., typing.Any]", text)
     # an enum's __repr__ bound twice over: one signature, not two identical overloads
     text = re.sub(r"    @typing\.overload\n(    def [^\n]*\n        \.\.\.\n)    @typing\.overload\n\1", r"\1", text)
     # __eq__/__ne__ return a Tensor (elementwise) or take only their class, as object's do not

@@ -1,6 +1,7 @@
 // Tensor attributes, dtype/device objects, numpy exchange (zero-copy both ways) and the autograd
 // entry points (backward, autograd.grad, grad mode, grad_fn nodes).
 #include "bind.h"
+#include "rosenblatt/hooks.h"
 
 namespace rb::bind {
 void dlpack(py::module_& m, TensorClass& cls);  // dlpack.cpp
@@ -220,6 +221,38 @@ void tensor(py::module_& m, TensorClass& cls) {
       },
       py::arg("roots"), py::arg("grads"), py::arg("retain_graph"), py::arg("inputs"), py::arg("allow_unused"),
       py::arg("create_graph") = false);
+
+  // Python hooks run inside backward, which released the GIL: they take it back, and so does the
+  // deleter of the callable (the hook table may drop it from any thread).
+  auto hold = [](py::function fn) {
+    return std::shared_ptr<py::function>(new py::function(std::move(fn)), [](py::function* f) {
+      if (!Py_IsInitialized()) return;  // the interpreter is gone: nothing left to release
+      py::gil_scoped_acquire g;
+      delete f;
+    });
+  };
+  m.def(
+      "_register_grad_hook",
+      [hold](const Tensor& t, py::function fn) {
+        auto f = hold(std::move(fn));
+        return register_grad_hook(t, [f](const Tensor& g) {
+          py::gil_scoped_acquire gil;
+          py::object r = (*f)(g);
+          return r.is_none() ? Tensor() : r.cast<Tensor>();
+        });
+      },
+      py::arg("tensor"), py::arg("hook"));
+  m.def(
+      "_register_post_accumulate_grad_hook",
+      [hold](const Tensor& t, py::function fn) {
+        auto f = hold(std::move(fn));
+        return register_post_accumulate_grad_hook(t, [f](const Tensor& leaf) {
+          py::gil_scoped_acquire gil;
+          (*f)(leaf);
+        });
+      },
+      py::arg("tensor"), py::arg("hook"));
+  m.def("_remove_grad_hook", &remove_grad_hook, py::arg("id"));
 
   cls.def(py::init([](const Tensor& t) { return t; }), py::arg("data"))  // alias (used by Parameter)
       .def_property_readonly("shape", [](const Tensor& t) { return as_size(t.shape()); })

@@ -219,14 +219,18 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
   return binary_in(op, a, b, compute_dtype(op, result_type(a, b)));
 }
 
+// A Python number next to a storage-dtype tensor: an integer wraps to the tensor's type first
+// (uint8 < -1 compares with 255), a float stays in float32 (not rounded to float16), as PyTorch.
+static DType scalar_dtype(DType ct) { return is_floating(ct) ? compute_type(ct) : ct; }
+
 Tensor binary(BinaryOp op, const Tensor& a, Scalar s) {
   DType ct = compute_dtype(op, result_type(a, s));
-  return binary_in(op, a, scalar_tensor(s, compute_type(ct), a.device()), ct);
+  return binary_in(op, a, scalar_tensor(s, scalar_dtype(ct), a.device()), ct);
 }
 
 Tensor binary(BinaryOp op, Scalar s, const Tensor& b) {
   DType ct = compute_dtype(op, result_type(b, s));
-  return binary_in(op, scalar_tensor(s, compute_type(ct), b.device()), b, ct);
+  return binary_in(op, scalar_tensor(s, scalar_dtype(ct), b.device()), b, ct);
 }
 
 static Tensor& binary_inplace(BinaryOp op, Tensor& self, const Tensor& other, DType ct) {
@@ -265,7 +269,7 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other) {
 
 Tensor& binary_(BinaryOp op, Tensor& self, Scalar other) {
   DType ct = compute_dtype(op, result_type(self, other));
-  return binary_inplace(op, self, scalar_tensor(other, compute_type(ct), self.device()), ct);
+  return binary_inplace(op, self, scalar_tensor(other, scalar_dtype(ct), self.device()), ct);
 }
 
 Tensor unary(UnaryOp op, const Tensor& x) {

@@ -341,12 +341,28 @@ struct ProdBackward : Node {
   void release_saved() override { x.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
     Tensor xv = x.unpack(*this);
+    if (GradMode::enabled()) return {differentiable(xv, g[0])};  // create_graph: a gradient of ops
     Layout L = reduce_layout(xv, dims);
     Tensor dx = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
     kernels<ReduceKernels>("prod_backward", L.c).prod_backward(L.c, L.outer, L.R, L.inner, g[0].contiguous(), dx);
-    std::vector<Tensor> r{dx};  // dims is at most one dim, so the (outer, R, inner) layout is x's own
-    mark_once_differentiable("Prod", {&g[0], &xv}, r);
-    return r;
+    return {dx};  // dims is at most one dim, so the (outer, R, inner) layout is x's own
+  }
+
+  // dx_r = g * prod_{s != r} x_s as the product of exclusive prefix and suffix products (cumprod),
+  // exact with zeros in x, built from differentiable ops so the gradient has a gradient.
+  Tensor differentiable(const Tensor& xv, const Tensor& g) const {
+    const bool all = dims.empty() || xv.dim() == 0;
+    Tensor xs = all ? reshape(xv, {xv.numel()}) : xv;
+    const int64_t d = all ? 0 : dims[0], R = xs.size(d);
+    if (R == 0) return zeros_like(xv);
+    Shape one = xs.shape();
+    one[d] = 1;
+    Tensor ones_ = ones(one, xs.dtype(), xs.device());
+    Tensor left = cumprod(cat({ones_, narrow(xs, d, 0, R - 1)}, d), d);
+    Tensor right = flip(cumprod(flip(cat({narrow(xs, d, 1, R - 1), ones_}, d), {d}), d), {d});
+    Tensor gk = all ? reshape(g, {1}) : (g.dim() == xs.dim() ? g : unsqueeze(g, d));
+    Tensor dx = mul(mul(left, right), gk);
+    return all ? reshape(dx, xv.shape()) : dx;
   }
 };
 

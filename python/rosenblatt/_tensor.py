@@ -110,6 +110,39 @@ def _backward(self, gradient=None, retain_graph=None, create_graph=False, inputs
     backward([self], [gradient], retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
 
 
+class _GradHookHandle:
+    """What register_hook returns (PyTorch's RemovableHandle): remove() unregisters the hook."""
+
+    def __init__(self, hook_id):
+        self.id = hook_id
+
+    def remove(self):
+        _C._remove_grad_hook(self.id)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def _register_hook(self, hook):
+    """hook(grad) -> Tensor or None, called when the gradient of self is computed; a returned
+    tensor replaces the gradient (for a leaf, before it is accumulated into .grad)."""
+    if not self.requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    return _GradHookHandle(_C._register_grad_hook(self, hook))
+
+
+def _register_post_accumulate_grad_hook(self, hook):
+    """hook(tensor), called on a leaf after its .grad was accumulated during backward."""
+    if not self.requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    if self.grad_fn is not None:
+        raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+    return _GradHookHandle(_C._register_post_accumulate_grad_hook(self, hook))
+
+
 def _parse_to(args, kwargs, accept_copy=True):
     """The (dtype, device, copy) that to(dtype), to(device), to(device, dtype) or to(other) ask for:
     one parser for Tensor.to and nn.Module.to (which takes no copy=)."""
@@ -170,6 +203,8 @@ def _index(self):
 
 
 Tensor.backward = _backward
+Tensor.register_hook = _register_hook
+Tensor.register_post_accumulate_grad_hook = _register_post_accumulate_grad_hook
 Tensor.to = _to
 Tensor.float = _type_method(_C.dtype.float32)
 Tensor.double = _type_method(_C.dtype.float64)

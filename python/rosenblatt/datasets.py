@@ -31,7 +31,13 @@ def load_digits(split: Any = None, test_fraction: Any = 0.2, seed: Any = 0) -> A
     (value / 16), labels an int64 tensor (N,). split=None gives all 1797 images in file order;
     'train' or 'test' gives one side of a fixed split: a permutation drawn from numpy's
     default_rng(seed) puts round(N * test_fraction) images in 'test' and the rest in 'train'.
-    The same (test_fraction, seed) always gives the same split, on every machine."""
+    The same (test_fraction, seed) always gives the same split, on every machine.
+
+    Example:
+        >>> x, y = rb.datasets.load_digits('train')
+        >>> tuple(x.shape), tuple(y.shape)
+        ((1438, 1, 8, 8), (1438,))
+    """
     if split not in (None, "train", "test"):
         raise ValueError(f"split must be None, 'train' or 'test', got {split!r}")
     if not 0 < test_fraction < 1:

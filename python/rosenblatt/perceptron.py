@@ -26,12 +26,21 @@ class Perceptron:
     """A perceptron over n_features inputs: predicts hi (1) where w.x + b >= 0, else lo (0 or -1).
 
     fit(X, y) runs epochs over the samples in order, applying the rule after each mistake, and
-    stops after the first epoch without a mistake (converged_ = True) or after max_epochs
-    (converged_ = False: the data may not be linearly separable). Labels are all in {0, 1} or
-    all in {-1, 1}; fit detects which (labels_). The weights start at zero unless given.
+    stops after the first epoch without a mistake (``converged_ = True``) or after max_epochs
+    (``converged_ = False``: the data may not be linearly separable). Labels are all in {0, 1} or
+    all in {-1, 1}; fit detects which (``labels_``). The weights start at zero unless given.
 
-    Attributes: weight (n_features,), bias (0-d), converged_, n_epochs_, errors_ (mistakes per
-    epoch), labels_ ((lo, hi))."""
+    Attributes: ``weight`` (n_features,), ``bias`` (0-d), ``converged_``, ``n_epochs_``, ``errors_`` (mistakes
+    per epoch), ``labels_`` ((lo, hi)).
+
+    Example:
+        >>> X = [[0, 0], [0, 1], [1, 0], [1, 1]]
+        >>> p = rb.Perceptron(n_features=2).fit(X, [0, 0, 0, 1])     # AND is linearly separable
+        >>> p.converged_, p.predict(X).tolist()
+        (True, [0, 0, 0, 1])
+        >>> rb.Perceptron(2, max_epochs=20).fit(X, [0, 1, 1, 0]).converged_   # XOR is not
+        False
+    """
 
     def __init__(self, n_features: Any, lr: Any = 1.0, max_epochs: Any = 100, dtype: Any = None) -> None:
         if isinstance(n_features, bool) or not isinstance(n_features, int) or n_features <= 0:

@@ -30,7 +30,12 @@ __all__ = [
 def accuracy(output: Tensor, target: Tensor, threshold: Optional[float] = None) -> float:
     """The fraction of correct predictions. output (N, C) with C > 1: argmax over classes against
     integer targets (N,) (or one-hot/probability targets (N, C), compared by argmax). output (N,)
-    or (N, 1): binary, predicted 1 where output > threshold (0.5 by default, 0 for logits)."""
+    or (N, 1): binary, predicted 1 where output > threshold (0.5 by default, 0 for logits).
+
+    Example:
+        >>> rb.train.accuracy(rb.tensor([[0.1, 0.9], [0.8, 0.2]]), rb.tensor([1, 1]))
+        0.5
+    """
     out = output.detach().numpy() if isinstance(output, Tensor) else np.asarray(output)
     tgt = target.detach().numpy() if isinstance(target, Tensor) else np.asarray(target)
     if out.ndim == 2 and out.shape[1] > 1:
@@ -103,7 +108,13 @@ class _Meter:
 def evaluate(model: Any, loader: Iterable[Any], loss_fn: Optional[Callable[..., Any]] = None,
              metrics: Sequence[Any] = ("accuracy",)) -> dict[str, float]:
     """Mean loss (when loss_fn is given) and metrics of `model` over `loader`, under no_grad and
-    model.eval() (the mode is restored afterwards). Returns {'loss': ..., 'accuracy': ...}."""
+    model.eval() (the mode is restored afterwards). Returns {'loss': ..., 'accuracy': ...}.
+
+    Example:
+        >>> loader = DataLoader(TensorDataset(rb.randn(8, 4), rb.randint(0, 2, (8,))), batch_size=4)
+        >>> sorted(rb.train.evaluate(nn.Linear(4, 2), loader, nn.CrossEntropyLoss()))
+        ['accuracy', 'loss']
+    """
     fns = _metric_fns(metrics, loss_fn)
     meter = _Meter((["loss"] if loss_fn is not None else []) + list(fns))
     was_training = getattr(model, "training", False)
@@ -126,7 +137,14 @@ def evaluate(model: Any, loader: Iterable[Any], loss_fn: Optional[Callable[..., 
 
 class History:
     """What fit logged: history[key] is a list with one value per epoch ('loss', 'val_loss',
-    'accuracy', 'val_accuracy', 'lr', ...); epochs the epoch numbers (1-based)."""
+    'accuracy', 'val_accuracy', 'lr', ...); epochs the epoch numbers (1-based).
+
+    Example:
+        >>> h = rb.train.History()
+        >>> h._log(1, {'loss': 0.5})
+        >>> h['loss'], h.epochs
+        ([0.5], [1])
+    """
 
     def __init__(self) -> None:
         self.history: dict[str, list[float]] = {}
@@ -201,7 +219,18 @@ class Callback:
 
 
 class LambdaCallback(Callback):
-    """A callback from functions: on_epoch_end(epoch, logs) and friends."""
+    """A callback from functions: on_epoch_end(epoch, logs) and friends.
+
+    Example:
+        >>> log = []
+        >>> cb = rb.train.LambdaCallback(on_epoch_end=lambda epoch, logs: log.append(epoch))
+        >>> loader = DataLoader(TensorDataset(rb.randn(8, 2), rb.randint(0, 2, (8,))), batch_size=4)
+        >>> m = nn.Linear(2, 2)
+        >>> _ = rb.fit(m, loader, nn.CrossEntropyLoss(), optim.SGD(m.parameters(), lr=0.1), epochs=3,
+        ...            callbacks=[cb], verbose=False)
+        >>> log
+        [1, 2, 3]
+    """
 
     def __init__(self, on_train_begin: Optional[Callable[..., Any]] = None,
                  on_epoch_begin: Optional[Callable[..., Any]] = None,
@@ -246,7 +275,12 @@ def _state_copy(model):
 
 class EarlyStopping(_Monitor):
     """Stops training when `monitor` has not improved by more than min_delta for `patience`
-    epochs. restore_best_weights=True loads the best epoch's weights back at the end."""
+    epochs. restore_best_weights=True loads the best epoch's weights back at the end.
+
+    Example:
+        >>> stop = rb.train.EarlyStopping(monitor='val_loss', patience=3)
+        >>> # rb.fit(model, train, loss_fn, opt, epochs=100, val_loader=val, callbacks=[stop])
+    """
 
     def __init__(self, monitor: str = "val_loss", min_delta: float = 0.0, patience: int = 0, mode: str = "auto",
                  restore_best_weights: bool = False) -> None:
@@ -281,7 +315,8 @@ class EarlyStopping(_Monitor):
 
 class ModelCheckpoint(_Monitor):
     """Saves model.state_dict() with rb.save to `path` when `monitor` improves (or every epoch
-    with save_best_only=False). `path` may hold {epoch} and any logged key: 'ck-{epoch:02d}.st'."""
+    with save_best_only=False). `path` may hold {epoch} and any logged key: 'ck-{epoch:02d}.pt'
+    (PyTorch's format; a '.safetensors' path writes safetensors)."""
 
     def __init__(self, path: Any, monitor: str = "val_loss", mode: str = "auto", save_best_only: bool = True,
                  min_delta: float = 0.0) -> None:
@@ -303,8 +338,9 @@ class ModelCheckpoint(_Monitor):
             self.best, self.best_epoch = value, epoch
         if improved or not self.save_best_only:
             path = str(self.path).format(epoch=epoch, **logs)
-            save(self.model.state_dict(), path)
-            self.saved.append(path)
+            if _is_rank0():  # every rank holds the same weights under DDP: one writer
+                save(self.model.state_dict(), path)
+                self.saved.append(path)
 
 
 class TensorBoard(Callback):
@@ -372,12 +408,39 @@ def _progress(total, desc, disable):
     return tqdm(total=total, desc=desc, unit="batch", leave=True, file=sys.stdout, ncols=ncols)
 
 
+def _distributed():
+    """rosenblatt.distributed when a process group of more than one rank is up, else None."""
+    from . import distributed as dist
+
+    return dist if dist.is_initialized() and dist.get_world_size() > 1 else None
+
+
+def _is_rank0():
+    """Under distributed training only rank 0 shows progress and writes checkpoints."""
+    dist = _distributed()
+    return dist is None or dist.get_rank() == 0
+
+
+def _mean_over_ranks(logs):
+    """The epoch's logs averaged over the ranks (each trained on its own shard), same keys everywhere."""
+    dist = _distributed()
+    if dist is None or not logs:
+        return logs
+    from ._C import dtype
+    from ._tensor import tensor
+
+    keys = sorted(logs)
+    t = tensor([float(logs[k]) for k in keys], dtype=dtype.float64)
+    dist.all_reduce(t, op=dist.ReduceOp.AVG)
+    return dict(zip(keys, t.tolist()))
+
+
 def _start(callbacks, model, optimizer, history, loader, verbose):
     """What every training loop does first: hand the callbacks their context, decide whether the
     progress bar shows (verbose and on a terminal), and count the batches (None when unsized)."""
     for cb in callbacks:
         cb.model, cb.optimizer, cb.history, cb.stop_training = model, optimizer, history, False
-    quiet = not verbose or not (hasattr(sys.stdout, "isatty") and sys.stdout.isatty())
+    quiet = not verbose or not (hasattr(sys.stdout, "isatty") and sys.stdout.isatty()) or not _is_rank0()
     try:
         n_batches = len(loader)
     except TypeError:
@@ -401,7 +464,7 @@ def fit(model: Any, train_loader: Iterable[Any], loss_fn: Callable[..., Any], op
     """Trains `model` for `epochs` epochs and returns a History.
 
     Each epoch runs model.train(), then for every (inputs..., target) batch of train_loader:
-    zero_grad, loss_fn(model(*inputs), target), backward, optimizer.step(). The epoch's logs hold
+    zero_grad, ``loss_fn(model(*inputs), target)``, backward, optimizer.step(). The epoch's logs hold
     the sample-weighted mean 'loss' and metrics over the batches (computed on the training
     outputs as they were produced), 'lr' (the first param group's lr during the epoch), and with
     val_loader 'val_loss' and 'val_<metric>' from evaluate() (no_grad, model.eval()).
@@ -410,7 +473,17 @@ def fit(model: Any, train_loader: Iterable[Any], loss_fn: Callable[..., Any], op
     optimizer step); a ReduceLROnPlateau scheduler is stepped with scheduler_monitor ('val_loss'
     with a val_loader, else 'loss'). callbacks: Callback instances; training stops after an
     epoch in which one sets stop_training. verbose: a tqdm bar per epoch on a terminal; quiet
-    when verbose=False or stdout is not a terminal."""
+    when verbose=False or stdout is not a terminal.
+
+    Example:
+        >>> x, y = rb.randn(64, 4), rb.randint(0, 2, (64,))
+        >>> loader = DataLoader(TensorDataset(x, y), batch_size=16)
+        >>> model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+        >>> history = rb.fit(model, loader, nn.CrossEntropyLoss(), optim.Adam(model.parameters()), epochs=2,
+        ...                  verbose=False)
+        >>> sorted(history.history), len(history['loss'])
+        (['accuracy', 'loss', 'lr'], 2)
+    """
     if not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"fit: epochs must be a non-negative integer, got {epochs!r}")
     if scheduler_interval not in ("epoch", "batch"):
@@ -456,6 +529,7 @@ def fit(model: Any, train_loader: Iterable[Any], loss_fn: Callable[..., Any], op
             if val_loader is not None:
                 for k, v in evaluate(model, val_loader, loss_fn, metrics).items():
                     logs["val_" + k] = v
+            logs = _mean_over_ranks(logs)
             if lr is not None:
                 logs["lr"] = lr
             if bar is not None:

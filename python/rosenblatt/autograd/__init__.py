@@ -83,14 +83,46 @@ class _GradModeBase:
 
 
 class no_grad(_GradModeBase):
+    """Turns gradient recording off inside a ``with`` block or a decorated function: ops there record no graph
+    and their results have ``requires_grad=False`` (evaluation, parameter updates by hand).
+
+    Example:
+        >>> w = rb.ones(3, requires_grad=True)
+        >>> with rb.no_grad():
+        ...     y = w * 2
+        >>> y.requires_grad
+        False
+    """
+
     _mode = False
 
 
 class enable_grad(_GradModeBase):
+    """Turns gradient recording back on inside a ``no_grad`` block (a context manager and decorator).
+
+    Example:
+        >>> w = rb.ones(3, requires_grad=True)
+        >>> with rb.no_grad():
+        ...     with rb.enable_grad():
+        ...         y = w * 2
+        >>> y.requires_grad
+        True
+    """
+
     _mode = True
 
 
 class set_grad_enabled(_GradModeBase):
+    """Sets gradient recording on or off: a context manager, a decorator, or a plain call.
+
+    Example:
+        >>> w = rb.ones(3, requires_grad=True)
+        >>> with rb.set_grad_enabled(False):
+        ...     y = w * 2
+        >>> y.requires_grad
+        False
+    """
+
     def __init__(self, mode: Any) -> None:
         self._mode = bool(mode)
         self._prev = _C.is_grad_enabled()

@@ -44,7 +44,13 @@ def dcgan_generator(latent_dim: Any = 100, channels: Any = 1, image_size: Any = 
 
     A 4x4 ConvTranspose2d projection from the 1x1 latent, then stride-2 ConvTranspose2d(4, 2, 1)
     layers doubling the size and halving the channels (width * 2^(k-1) ... width), each followed by
-    BatchNorm2d and ReLU; the last layer maps to `channels` with Tanh (no batch norm)."""
+    BatchNorm2d and ReLU; the last layer maps to `channels` with Tanh (no batch norm).
+
+    Example:
+        >>> G = gan.dcgan_generator(latent_dim=16, channels=1, image_size=16, width=8)
+        >>> tuple(G(rb.randn(2, 16)).shape)
+        (2, 1, 16, 16)
+    """
     for k, v in (("latent_dim", latent_dim), ("channels", channels), ("width", width)):
         _check(k, v)
     n = _doublings(image_size)
@@ -62,7 +68,13 @@ def dcgan_discriminator(channels: Any = 1, image_size: Any = 32, width: Any = 64
 
     Stride-2 Conv2d(4, 2, 1) layers halving the size and doubling the channels (width, 2 width, ...)
     down to 4x4, with LeakyReLU(0.2) and BatchNorm2d (none on the first layer), then a 4x4 Conv2d
-    to one logit."""
+    to one logit.
+
+    Example:
+        >>> D = gan.dcgan_discriminator(channels=1, image_size=16, width=8)
+        >>> tuple(D(rb.randn(2, 1, 16, 16)).shape)
+        (2, 1)
+    """
     for k, v in (("channels", channels), ("width", width)):
         _check(k, v)
     n = _doublings(image_size)
@@ -78,7 +90,17 @@ def dcgan_discriminator(channels: Any = 1, image_size: Any = 32, width: Any = 64
 class DCGAN(GAN):
     """A GAN over dcgan_generator/dcgan_discriminator (built from the sizes unless given), trained
     with Adam(2e-4, betas=(0.5, 0.999)) by default. For a conditional DCGAN, build the networks
-    with latent_dim + num_classes inputs / channels + num_classes and use ConditionalGAN."""
+    with latent_dim + num_classes inputs / channels + num_classes and use ConditionalGAN.
+
+    Shape:
+        z: ``(N, latent_dim)``; samples: ``(N, channels, image_size, image_size)`` in [-1, 1].
+
+    Example:
+        >>> model = gan.DCGAN(latent_dim=16, channels=1, image_size=8, width=8)
+        >>> _ = model.train_step(rb.rand(4, 1, 8, 8) * 2 - 1)
+        >>> tuple(model.sample(2).shape)
+        (2, 1, 8, 8)
+    """
 
     def __init__(self, latent_dim: Any = 100, channels: Any = 1, image_size: Any = 32, width: Any = 64,
                  generator: Any = None, discriminator: Any = None, g_optimizer: Any = None, d_optimizer: Any = None,

@@ -45,14 +45,26 @@ def _make_generator(channels, features, n_blocks, scale):
 
 
 def srgan_generator(channels: Any = 1, features: Any = 32, n_blocks: Any = 4, scale: Any = 2) -> Any:
-    """The SRGAN generator: (N, channels, h, w) -> (N, channels, h*scale, w*scale), scale 2 or 4."""
+    """The SRGAN generator: (N, channels, h, w) -> (N, channels, h*scale, w*scale), scale 2 or 4.
+
+    Example:
+        >>> G = gan.srgan_generator(channels=1, features=8, n_blocks=1, scale=2)
+        >>> tuple(G(rb.randn(2, 1, 4, 4)).shape)
+        (2, 1, 8, 8)
+    """
     if scale not in (2, 4):
         raise ValueError(f"scale must be 2 or 4, got {scale!r}")
     return _make_generator(channels, features, n_blocks, scale)
 
 
 def srgan_discriminator(channels: Any = 1, features: Any = 32) -> Any:
-    """A small strided-conv discriminator with LeakyReLU(0.2): (N, channels, H, W) -> (N, 1) logits."""
+    """A small strided-conv discriminator with LeakyReLU(0.2): (N, channels, H, W) -> (N, 1) logits.
+
+    Example:
+        >>> D = gan.srgan_discriminator(channels=1, features=8)
+        >>> tuple(D(rb.randn(2, 1, 8, 8)).shape)
+        (2, 1)
+    """
     from .. import nn
     return nn.Sequential(
         nn.Conv2d(channels, features, 3, padding=1), nn.LeakyReLU(0.2),
@@ -64,11 +76,24 @@ def srgan_discriminator(channels: Any = 1, features: Any = 32) -> Any:
 class SRGAN:
     """Super-resolution GAN: generator G maps low-res (N, C, h, w) to (N, C, h*scale, w*scale).
 
-    One train_step(low, high): D is updated on BCE(D(high), 1) + BCE(D(G(low).detach()), 0), then G on
+    One train_step(low, high): D is updated on BCE(D(high), 1) + BCE(D(G(low).detach()), 0), then G on::
+
       content(G(low), high) + adv_weight * BCE(D(G(low)), 1)
+
     with content = L1 or MSE (content_loss='l1'|'mse') and D frozen. adv_weight=0 trains G on the
     content loss alone (pretraining; D is then not updated). Optimizers default to Adam(lr=1e-3) for G
-    and Adam(lr=2e-4, betas=(0.5, 0.999)) for D."""
+    and Adam(lr=2e-4, betas=(0.5, 0.999)) for D.
+
+    Shape:
+        low: ``(N, C, h, w)``; high and ``upscale(low)``: ``(N, C, h * scale, w * scale)``.
+
+    Example:
+        >>> sr = gan.SRGAN(channels=1, scale=2, features=8, n_blocks=1)
+        >>> high = rb.rand(4, 1, 8, 8)
+        >>> logs = sr.train_step(F.avg_pool2d(high, 2), high)
+        >>> tuple(sr.upscale(rb.rand(2, 1, 4, 4)).shape)
+        (2, 1, 8, 8)
+    """
 
     def __init__(self, channels: Any = 1, scale: Any = 2, features: Any = 32, n_blocks: Any = 4, generator: Any = None,
                  discriminator: Any = None, content_loss: Any = "l1", adv_weight: Any = 1e-3, g_optimizer: Any = None,

@@ -7,7 +7,7 @@ from typing import Any
 
 from .. import _C
 from .._tensor import tensor as _tensor
-from ..train import History, _end_epoch, _start, _with_tensorboard
+from ..train import History, _end_epoch, _mean_over_ranks, _start, _with_tensorboard
 from .penalties import gradient_penalty, r1_penalty
 
 __all__ = ["GAN", "ConditionalGAN", "conditioning", "one_hot"]
@@ -42,7 +42,15 @@ def _first(batch):
 
 
 def one_hot(labels: Any, num_classes: Any) -> Any:
-    """(N,) int64 labels -> (N, num_classes) float32 one-hot rows; ValueError/IndexError on bad labels."""
+    """(N,) int64 labels -> (N, num_classes) float32 one-hot rows; ValueError/IndexError on bad labels.
+
+    Shape:
+        labels: ``(N,)``; output: ``(N, num_classes)`` float32.
+
+    Example:
+        >>> gan.one_hot([2, 0], 3).tolist()
+        [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
+    """
     if not isinstance(labels, _C.Tensor):
         labels = _tensor(labels, dtype=_C.dtype.int64)
     if labels.dim() != 1:
@@ -61,7 +69,15 @@ def conditioning(x: Any, onehot: Any) -> Any:
 
     x (N, F) -> (N, F + K): onehot concatenated as extra features.
     x (N, C, H, W) -> (N, C + K, H, W): onehot broadcast over the image as K extra channels.
-    The generator's input is conditioning(z, onehot) = cat(z, onehot) for a (N, latent_dim) z."""
+    The generator's input is conditioning(z, onehot) = cat(z, onehot) for a (N, latent_dim) z.
+
+    Shape:
+        x: ``(N, D)`` or ``(N, C, H, W)``; onehot: ``(N, K)``; output: ``(N, D + K)`` or ``(N, C + K, H, W)``.
+
+    Example:
+        >>> tuple(gan.conditioning(rb.randn(2, 1, 8, 8), gan.one_hot([0, 1], 10)).shape)
+        (2, 11, 8, 8)
+    """
     if x.shape[0] != onehot.shape[0]:
         raise ValueError(f"conditioning: {x.shape[0]} samples but {onehot.shape[0]} labels")
     if x.dim() == 2:
@@ -78,7 +94,8 @@ class GAN:
     """A generator/discriminator pair and their optimizers.
 
     generator maps z of shape (N, latent_dim) to samples; discriminator maps samples to logits
-    (N,) or (N, 1) (no sigmoid: the losses are fused BCE-with-logits). One train_step:
+    (N,) or (N, 1) (no sigmoid: the losses are fused BCE-with-logits). One train_step::
+
       for each of d_steps: z ~ N(0, I), fake = G(z); update D on
         L_D = -mean log sigmoid(D(x)) - mean log(1 - sigmoid(D(fake.detach())))
       (real labelled real_label, 1 unless one-sided label smoothing is asked; fake labelled 0);
@@ -86,15 +103,32 @@ class GAN:
       and are not stepped):
         loss='bce' (non-saturating):  L_G = -mean log sigmoid(D(G(z)))
         loss='minimax' (the original, saturating): L_G = mean log(1 - sigmoid(D(G(z))))
+
     G's loss uses D after its update (as in the reference DCGAN loop).
     r1_gamma > 0 adds the R1 penalty gamma/2 mean ||grad_x D(x)||^2 on the real batch to L_D
     (Mescheder et al., 2018), for 'bce' and 'minimax'.
-    loss='wgan-gp' (Gulrajani et al., 2017) makes D a critic with unbounded scores:
+    loss='wgan-gp' (Gulrajani et al., 2017) makes D a critic with unbounded scores::
+
         L_D = mean D(fake) - mean D(x) + gp_weight * mean (||grad D(x_hat)||_2 - 1)^2
+
     at random interpolates x_hat of real and fake, with d_steps (n_critic) critic updates per
     generator update (5 unless given) and L_G = -mean D(G(z)).
     Optimizers default to Adam(lr=2e-4, betas=(0.5, 0.999)) over each network's parameters, and
-    to the paper's Adam(lr=1e-4, betas=(0.0, 0.9)) for 'wgan-gp'."""
+    to the paper's Adam(lr=1e-4, betas=(0.0, 0.9)) for 'wgan-gp'.
+
+    Shape:
+        z: ``(N, latent_dim)``; G(z): a batch of samples ``(N, *)``; D(x): logits ``(N,)`` or ``(N, 1)``.
+
+    Example:
+        >>> G = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 1))
+        >>> D = nn.Sequential(nn.Linear(1, 16), nn.LeakyReLU(0.2), nn.Linear(16, 1))
+        >>> model = gan.GAN(G, D, latent_dim=4)
+        >>> logs = model.train_step(rb.randn(32, 1) + 3)
+        >>> sorted(logs)
+        ['d_fake', 'd_loss', 'd_real', 'g_loss', 'penalty']
+        >>> tuple(model.sample(5).shape)
+        (5, 1)
+    """
 
     def __init__(self, generator: Any, discriminator: Any, latent_dim: Any, g_optimizer: Any = None,
                  d_optimizer: Any = None, loss: Any = "bce", d_steps: Any = None, real_label: Any = 1.0,
@@ -259,6 +293,7 @@ class GAN:
                 if bar is not None:
                     bar.close()
             logs = {k: (sums[k] / count if count else math.nan) for k in _KEYS}
+            logs = _mean_over_ranks(logs)
             if _end_epoch(history, callbacks, epoch, logs):
                 break
         for cb in callbacks:
@@ -293,7 +328,19 @@ class ConditionalGAN(GAN):
     """A GAN whose networks both see the label y as a one-hot row (see `conditioning`):
     the generator is called as G(cat(z, onehot)), so its input has latent_dim + num_classes
     features; the discriminator as D(conditioning(x, onehot)), so it sees num_classes extra
-    features (flat x) or channels (image x). train_step(real, labels); sample(n, labels)."""
+    features (flat x) or channels (image x). train_step(real, labels); sample(n, labels).
+
+    Shape:
+        z: ``(N, latent_dim)``; labels: ``(N,)`` int64; G's input: ``(N, latent_dim + num_classes)``.
+
+    Example:
+        >>> G = nn.Sequential(nn.Linear(4 + 3, 16), nn.ReLU(), nn.Linear(16, 2))
+        >>> D = nn.Sequential(nn.Linear(2 + 3, 16), nn.LeakyReLU(0.2), nn.Linear(16, 1))
+        >>> cgan = gan.ConditionalGAN(G, D, latent_dim=4, num_classes=3)
+        >>> _ = cgan.train_step(rb.randn(8, 2), rb.tensor([0, 1, 2, 0, 1, 2, 0, 1]))
+        >>> tuple(cgan.sample(6, 2).shape)
+        (6, 2)
+    """
 
     def __init__(self, generator: Any, discriminator: Any, latent_dim: Any, num_classes: Any, g_optimizer: Any = None,
                  d_optimizer: Any = None, loss: Any = "bce", d_steps: Any = None, real_label: Any = 1.0,

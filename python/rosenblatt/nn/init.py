@@ -44,11 +44,27 @@ def calculate_gain(nonlinearity: Any, param: Any = None) -> float:
 
 
 def uniform_(tensor: Tensor, a: Any = 0.0, b: Any = 1.0, generator: Any = None) -> Tensor:
+    """Fills ``tensor`` in place with values from U(a, b); returns it.
+
+    Example:
+        >>> w = rb.empty(3, 5)
+        >>> _ = nn.init.uniform_(w, -1.0, 1.0)
+        >>> bool((w.abs() <= 1).all())
+        True
+    """
     with no_grad():
         return tensor.uniform_(a, b, generator=generator)
 
 
 def normal_(tensor: Tensor, mean: Any = 0.0, std: Any = 1.0, generator: Any = None) -> Tensor:
+    """Fills ``tensor`` in place with values from N(mean, std^2); returns it.
+
+    Example:
+        >>> w = rb.empty(3, 5)
+        >>> _ = nn.init.normal_(w, 0.0, 0.02)
+        >>> tuple(w.shape)
+        (3, 5)
+    """
     with no_grad():
         return tensor.normal_(mean, std, generator=generator)
 
@@ -67,21 +83,53 @@ def trunc_normal_(tensor: Tensor, mean: Any = 0.0, std: Any = 1.0, a: Any = -2.0
 
 
 def constant_(tensor: Tensor, val: Any) -> Tensor:
+    """Fills ``tensor`` in place with ``val``; returns it.
+
+    Example:
+        >>> w = rb.empty(3, 5)
+        >>> _ = nn.init.constant_(w, 0.5)
+        >>> w[0].tolist()
+        [0.5, 0.5, 0.5, 0.5, 0.5]
+    """
     with no_grad():
         return tensor.fill_(val)
 
 
 def ones_(tensor: Tensor) -> Tensor:
+    """Fills ``tensor`` in place with ones; returns it.
+
+    Example:
+        >>> w = rb.empty(3, 5)
+        >>> _ = nn.init.ones_(w)
+        >>> w.sum().item()
+        15.0
+    """
     with no_grad():
         return tensor.fill_(1.0)
 
 
 def zeros_(tensor: Tensor) -> Tensor:
+    """Fills ``tensor`` in place with zeros; returns it.
+
+    Example:
+        >>> w = rb.empty(3, 5)
+        >>> _ = nn.init.zeros_(w)
+        >>> w.sum().item()
+        0.0
+    """
     with no_grad():
         return tensor.zero_()
 
 
 def eye_(tensor: Tensor) -> Tensor:
+    """Fills a 2-D ``tensor`` in place with the identity matrix (ones on the diagonal); returns it.
+
+    Example:
+        >>> w = rb.empty(3, 5)
+        >>> _ = nn.init.eye_(w)
+        >>> w.sum().item()
+        3.0
+    """
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     with no_grad():
@@ -110,6 +158,15 @@ def _calculate_correct_fan(tensor, mode):
 
 
 def xavier_uniform_(tensor: Tensor, gain: Any = 1.0, generator: Any = None) -> Tensor:
+    """Glorot initialization (Glorot and Bengio, 2010): U(-b, b) with ``b = gain * sqrt(6 / (fan_in + fan_out))``;
+    in place, returns it.
+
+    Example:
+        >>> w = rb.empty(3, 5)
+        >>> _ = nn.init.xavier_uniform_(w)
+        >>> bool((w.abs() <= (6 / 8) ** 0.5).all())
+        True
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     a = math.sqrt(3.0) * std
@@ -117,6 +174,14 @@ def xavier_uniform_(tensor: Tensor, gain: Any = 1.0, generator: Any = None) -> T
 
 
 def xavier_normal_(tensor: Tensor, gain: Any = 1.0, generator: Any = None) -> Tensor:
+    """Glorot initialization from N(0, std^2), ``std = gain * sqrt(2 / (fan_in + fan_out))``; in place, returns it.
+
+    Example:
+        >>> w = rb.empty(3, 5)
+        >>> _ = nn.init.xavier_normal_(w)
+        >>> tuple(w.shape)
+        (3, 5)
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return normal_(tensor, 0.0, std, generator)
@@ -128,6 +193,15 @@ def _kaiming_std(tensor, a, mode, nonlinearity):
 
 def kaiming_uniform_(tensor: Tensor, a: Any = 0, mode: Any = "fan_in", nonlinearity: Any = "leaky_relu",
                      generator: Any = None) -> Tensor:
+    """He initialization (He et al., 2015): U(-b, b) with ``b = gain * sqrt(3 / fan)`` and
+    ``gain = calculate_gain(nonlinearity, a)``; in place, returns it.
+
+    Example:
+        >>> w = rb.empty(3, 5)
+        >>> _ = nn.init.kaiming_uniform_(w, nonlinearity='relu')
+        >>> bool((w.abs() <= (6 / 5) ** 0.5).all())
+        True
+    """
     if 0 in tuple(tensor.shape):
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
         return tensor
@@ -137,6 +211,15 @@ def kaiming_uniform_(tensor: Tensor, a: Any = 0, mode: Any = "fan_in", nonlinear
 
 def kaiming_normal_(tensor: Tensor, a: Any = 0, mode: Any = "fan_in", nonlinearity: Any = "leaky_relu",
                     generator: Any = None) -> Tensor:
+    """He initialization from N(0, std^2), ``std = gain / sqrt(fan)``: keeps a ReLU network's activations at one
+    scale; in place, returns it.
+
+    Example:
+        >>> w = rb.empty(3, 5)
+        >>> _ = nn.init.kaiming_normal_(w, nonlinearity='relu')
+        >>> tuple(w.shape)
+        (3, 5)
+    """
     if 0 in tuple(tensor.shape):
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
         return tensor

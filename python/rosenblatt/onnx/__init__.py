@@ -25,7 +25,7 @@ class TrainingMode(enum.IntEnum):
 def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=None, output_names=None,
            opset_version=None, export_params=True, keep_initializers_as_inputs=False, dynamic_axes=None,
            training=TrainingMode.EVAL, do_constant_folding=True, dynamo=False, **torch_options):
-    """Traces model(*args, **kwargs) and writes the ops it ran as an ONNX graph to f (a path or a binary
+    """Traces ``model(*args, **kwargs)`` and writes the ops it ran as an ONNX graph to f (a path or a binary
     file object; None writes nothing). Returns the onnx.ModelProto.
 
     Parameters and buffers become initializers named by their state_dict keys; ops on constants only are

@@ -9,6 +9,17 @@ _adadelta_step = _C._optim.adadelta_step
 
 
 class Adadelta(Optimizer):
+    """Adadelta (Zeiler, 2012): steps scaled by the ratio of moving RMS of past updates to that of the gradients.
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = optim.Adadelta(model.parameters(), lr=1.0)
+        >>> loss = model(rb.randn(8, 4)).pow(2).mean()
+        >>> opt.zero_grad()
+        >>> loss.backward()
+        >>> opt.step()
+    """
+
     def __init__(self, params: Any, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6, weight_decay: float = 0,
                  foreach: Optional[bool] = None, *, capturable: bool = False, maximize: bool = False,
                  differentiable: bool = False) -> None:

@@ -10,6 +10,18 @@ _full_like = _C.full_like
 
 
 class Adagrad(Optimizer):
+    """Adagrad (Duchi et al., 2011): each coordinate's step is divided by the root of its summed squared gradients,
+    ``p -= lr g / (sqrt(sum g^2) + eps)``.
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = optim.Adagrad(model.parameters(), lr=0.01)
+        >>> loss = model(rb.randn(8, 4)).pow(2).mean()
+        >>> opt.zero_grad()
+        >>> loss.backward()
+        >>> opt.step()
+    """
+
     def __init__(self, params: Any, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
                  initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: Optional[bool] = None, *,
                  maximize: bool = False, differentiable: bool = False, fused: Optional[bool] = None) -> None:

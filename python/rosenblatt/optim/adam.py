@@ -20,6 +20,19 @@ def _check_adam(lr, betas, eps, weight_decay):
 
 
 class Adam(Optimizer):
+    """Adam (Kingma and Ba, 2015): steps by the bias-corrected first moment over the square root of the second,
+    ``p -= lr m_hat / (sqrt(v_hat) + eps)``;
+    ``amsgrad=True`` keeps the maximum of v.
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = optim.Adam(model.parameters(), lr=1e-3)
+        >>> loss = model(rb.randn(8, 4)).pow(2).mean()
+        >>> opt.zero_grad()
+        >>> loss.backward()
+        >>> opt.step()
+    """
+
     def __init__(self, params: Any, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, amsgrad: bool = False, *, foreach: Optional[bool] = None,
                  maximize: bool = False, capturable: bool = False, differentiable: bool = False,
@@ -68,6 +81,18 @@ class Adam(Optimizer):
 
 
 class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov and Hutter, 2019): ``p -= lr weight_decay p`` before the Adam
+    step (default weight_decay 0.01).
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
+        >>> loss = model(rb.randn(8, 4)).pow(2).mean()
+        >>> opt.zero_grad()
+        >>> loss.backward()
+        >>> opt.step()
+    """
+
     def __init__(self, params: Any, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False,
                  foreach: Optional[bool] = None, capturable: bool = False, differentiable: bool = False,

@@ -11,6 +11,17 @@ _adamax_step = _C._optim.adamax_step
 
 
 class Adamax(Optimizer):
+    """Adamax: Adam with the infinity norm, ``u = max(beta2 u, |g| + eps)``, ``p -= lr m_hat / u``.
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = optim.Adamax(model.parameters(), lr=2e-3)
+        >>> loss = model(rb.randn(8, 4)).pow(2).mean()
+        >>> opt.zero_grad()
+        >>> loss.backward()
+        >>> opt.step()
+    """
+
     def __init__(self, params: Any, lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, foreach: Optional[bool] = None, *, maximize: bool = False,
                  differentiable: bool = False, capturable: bool = False) -> None:

@@ -157,14 +157,23 @@ class _LambdasMixin:
 
 
 class LambdaLR(_LambdasMixin, LRScheduler):
-    """lr = base_lr * lr_lambda(epoch)."""
+    """lr = base_lr * lr_lambda(epoch).
+
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.LambdaLR(opt, lambda epoch: 0.9 ** epoch)
+        >>> opt.step()
+        >>> sched.step()
+        >>> round(sched.get_last_lr()[0], 4)
+        0.09
+    """
 
     def get_lr(self) -> list[float]:
         return [base_lr * lmbda(self.last_epoch) for lmbda, base_lr in zip(self.lr_lambdas, self.base_lrs)]
 
 
 class MultiplicativeLR(_LambdasMixin, LRScheduler):
-    """lr *= lr_lambda(epoch) every epoch."""
+    """``lr *= lr_lambda(epoch)`` every epoch."""
 
     _check_callable = True
 
@@ -178,7 +187,19 @@ class MultiplicativeLR(_LambdasMixin, LRScheduler):
 
 
 class StepLR(LRScheduler):
-    """Multiplies the lr by gamma every step_size epochs."""
+    """Multiplies the lr by gamma every step_size epochs.
+
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     lrs.append(opt.param_groups[0]['lr'])
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [0.1, 0.1, 0.05, 0.05, 0.025]
+    """
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1) -> None:
         self.step_size = step_size
@@ -243,7 +264,14 @@ class ConstantLR(LRScheduler):
 
 
 class LinearLR(LRScheduler):
-    """The lr factor goes linearly from start_factor to end_factor over total_iters epochs."""
+    """The lr factor goes linearly from start_factor to end_factor over total_iters epochs.
+
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.LinearLR(opt, start_factor=0.5, total_iters=2)
+        >>> sched.get_last_lr()
+        [0.05]
+    """
 
     def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
                  total_iters: int = 5, last_epoch: int = -1) -> None:
@@ -290,7 +318,17 @@ class LinearLR(LRScheduler):
 
 
 class ExponentialLR(LRScheduler):
-    """Multiplies the lr by gamma every epoch."""
+    """Multiplies the lr by gamma every epoch.
+
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        >>> for _ in range(2):
+        ...     opt.step()
+        ...     sched.step()
+        >>> sched.get_last_lr()
+        [0.025]
+    """
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = gamma
@@ -409,7 +447,17 @@ class PolynomialLR(LRScheduler):
 
 
 class CosineAnnealingLR(LRScheduler):
-    """Cosine annealing from base_lr to eta_min over T_max epochs, by PyTorch's recursive form."""
+    """Cosine annealing from base_lr to eta_min over T_max epochs, by PyTorch's recursive form.
+
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=10)
+        >>> for _ in range(10):
+        ...     opt.step()
+        ...     sched.step()
+        >>> round(sched.get_last_lr()[0], 6)   # eta_min after T_max steps
+        0.0
+    """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:
         self.T_max = T_max
@@ -660,7 +708,19 @@ class CosineAnnealingWarmRestarts(LRScheduler):
 
 class OneCycleLR(LRScheduler):
     """The 1cycle policy: lr up from max_lr/div_factor to max_lr, then down to a tiny min_lr, stepped
-    once per batch; momentum (or beta1) cycles the other way."""
+    once per batch; momentum (or beta1) cycles the other way.
+
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=100)
+        >>> lrs = []
+        >>> for _ in range(100):
+        ...     lrs.append(sched.get_last_lr()[0])
+        ...     opt.step()
+        ...     sched.step()
+        >>> round(max(lrs), 2)   # warms up to max_lr, then anneals
+        1.0
+    """
 
     def __init__(self, optimizer: Optimizer, max_lr: Any, total_steps: Optional[int] = None,
                  epochs: Optional[int] = None, steps_per_epoch: Optional[int] = None, pct_start: float = 0.3,
@@ -792,7 +852,16 @@ class OneCycleLR(LRScheduler):
 
 
 class ReduceLROnPlateau(LRScheduler):
-    """Multiplies the lr by factor when a metric has stopped improving for `patience` epochs."""
+    """Multiplies the lr by factor when a metric has stopped improving for `patience` epochs.
+
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=1)
+        >>> for val_loss in [1.0, 1.0, 1.0]:   # no improvement
+        ...     sched.step(val_loss)
+        >>> opt.param_groups[0]['lr']
+        0.05
+    """
 
     def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1, patience: int = 10,
                  threshold: float = 1e-4, threshold_mode: str = "rel", cooldown: int = 0, min_lr: Any = 0,

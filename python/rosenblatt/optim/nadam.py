@@ -10,6 +10,17 @@ _nadam_step = _C._optim.nadam_step
 
 
 class NAdam(Optimizer):
+    """NAdam (Dozat, 2016): Adam with Nesterov momentum and PyTorch's momentum decay schedule.
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = optim.NAdam(model.parameters(), lr=2e-3)
+        >>> loss = model(rb.randn(8, 4)).pow(2).mean()
+        >>> opt.zero_grad()
+        >>> loss.backward()
+        >>> opt.step()
+    """
+
     def __init__(self, params: Any, lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, momentum_decay: float = 4e-3, decoupled_weight_decay: bool = False, *,
                  foreach: Optional[bool] = None, maximize: bool = False, capturable: bool = False,

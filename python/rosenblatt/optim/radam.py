@@ -11,6 +11,17 @@ _radam_step = _C._optim.radam_step
 
 
 class RAdam(Optimizer):
+    """RAdam (Liu et al., 2020): Adam with the variance of the adaptive rate rectified in the first steps.
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = optim.RAdam(model.parameters(), lr=1e-3)
+        >>> loss = model(rb.randn(8, 4)).pow(2).mean()
+        >>> opt.zero_grad()
+        >>> loss.backward()
+        >>> opt.step()
+    """
+
     def __init__(self, params: Any, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, decoupled_weight_decay: bool = False, *, foreach: Optional[bool] = None,
                  maximize: bool = False, capturable: bool = False, differentiable: bool = False) -> None:

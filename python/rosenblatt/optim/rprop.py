@@ -10,6 +10,18 @@ _rprop_step = _C._optim.rprop_step
 
 
 class Rprop(Optimizer):
+    """Rprop (Riedmiller and Braun, 1993): per-coordinate step sizes that grow (``etas[1]``) while the gradient
+    keeps its sign and shrink (``etas[0]``) when it flips.
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = optim.Rprop(model.parameters(), lr=0.01)
+        >>> loss = model(rb.randn(8, 4)).pow(2).mean()
+        >>> opt.zero_grad()
+        >>> loss.backward()
+        >>> opt.step()
+    """
+
     def __init__(self, params: Any, lr: float = 1e-2, etas: tuple[float, float] = (0.5, 1.2),
                  step_sizes: tuple[float, float] = (1e-6, 50), *, capturable: bool = False,
                  foreach: Optional[bool] = None, maximize: bool = False, differentiable: bool = False) -> None:

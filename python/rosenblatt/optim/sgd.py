@@ -10,6 +10,18 @@ _empty_like = _C.empty_like
 
 
 class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with momentum (heavy-ball or Nesterov), weight decay and dampening:
+    ``b = momentum b + (1 - dampening) g``, ``p -= lr b`` (PyTorch's formulation).
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        >>> loss = model(rb.randn(8, 4)).pow(2).mean()
+        >>> opt.zero_grad()
+        >>> loss.backward()
+        >>> opt.step()
+    """
+
     def __init__(self, params: Any, lr: float = 1e-3, momentum: Optional[float] = 0, dampening: float = 0,
                  weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
                  foreach: Optional[bool] = None, differentiable: bool = False, fused: Optional[bool] = None) -> None:

@@ -177,7 +177,20 @@ def multi_head_attention_forward(query: Any, key: Any, value: Any, embed_dim_to_
 class MultiheadAttention(Module):
     """Attention over num_heads heads of embed_dim // num_heads, with PyTorch's parameters and keys:
     in_proj_weight (3E, E) and in_proj_bias (3E) (or q/k/v_proj_weight when kdim or vdim differ from E),
-    out_proj (Linear(E, E)), bias_k/bias_v (1, 1, E) with add_bias_kv."""
+    out_proj (Linear(E, E)), bias_k/bias_v (1, 1, E) with add_bias_kv.
+
+    Shape:
+        query: ``(L, N, E)``, or ``(N, L, E)`` with ``batch_first=True``, or ``(L, E)``.
+        key, value: ``(S, N, kdim)`` and ``(S, N, vdim)`` (batch first likewise).
+        attn_output: ``(L, N, E)``; attn_output_weights: ``(N, L, S)`` averaged over heads, or ``(N, num_heads, L, S)``.
+
+    Example:
+        >>> mha = nn.MultiheadAttention(embed_dim=16, num_heads=4, batch_first=True)
+        >>> x = rb.randn(2, 5, 16)
+        >>> out, weights = mha(x, x, x)
+        >>> out.shape, weights.shape
+        (rosenblatt.Size([2, 5, 16]), rosenblatt.Size([2, 5, 5]))
+    """
 
     __constants__ = ["batch_first"]
 

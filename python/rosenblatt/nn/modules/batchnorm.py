@@ -78,7 +78,22 @@ class _BatchNorm(Module):
 
 
 class BatchNorm1d(_BatchNorm):
-    """Over (N, C) or (N, C, L) inputs."""
+    """Batch normalization (Ioffe and Szegedy, 2015): ``(x - mean) / sqrt(var + eps) * weight + bias``, with batch
+    statistics in training
+    and running estimates in eval mode.
+
+    Over (N, C) or (N, C, L) inputs.
+
+    Shape:
+        Input: ``(N, C)`` or ``(N, C, L)``.
+        Output: the input's shape.
+        weight, bias, running_mean, running_var: ``(C,)``.
+
+    Example:
+        >>> m = nn.BatchNorm1d(100)
+        >>> m(rb.randn(20, 100)).shape
+        rosenblatt.Size([20, 100])
+    """
 
     def _check_input_dim(self, input):
         if input.dim() != 2 and input.dim() != 3:
@@ -86,7 +101,23 @@ class BatchNorm1d(_BatchNorm):
 
 
 class BatchNorm2d(_BatchNorm):
-    """Over (N, C, H, W) inputs."""
+    """Batch normalization over the channels of images: statistics over ``(N, H, W)`` per channel.
+
+    Over (N, C, H, W) inputs.
+
+    Shape:
+        Input: ``(N, C, H, W)``.
+        Output: the input's shape.
+        weight, bias, running_mean, running_var: ``(C,)``.
+
+    Example:
+        >>> m = nn.BatchNorm2d(16)
+        >>> y = m(rb.randn(8, 16, 5, 5))
+        >>> y.shape
+        rosenblatt.Size([8, 16, 5, 5])
+        >>> abs(y[:, 0].mean().item()) < 1e-5
+        True
+    """
 
     def _check_input_dim(self, input):
         if input.dim() != 4:

@@ -96,7 +96,19 @@ class _ConvNd(Module):
 
 
 class Conv1d(_ConvNd):
-    """1-D convolution over (N, C, L) or (C, L) input."""
+    """1-D convolution over (N, C, L) or (C, L) input.
+
+    Shape:
+        Input: ``(N, C_in, L_in)`` or ``(C_in, L_in)``.
+        Output: ``(N, C_out, L_out)`` with
+            ``L_out = (L_in + 2 padding - dilation (kernel_size - 1) - 1) // stride + 1``.
+        weight: ``(C_out, C_in / groups, kernel_size)``; bias: ``(C_out,)``.
+
+    Example:
+        >>> m = nn.Conv1d(16, 33, 3, stride=2)
+        >>> m(rb.randn(20, 16, 50)).shape
+        rosenblatt.Size([20, 33, 24])
+    """
 
     _n = 1
 
@@ -114,7 +126,19 @@ class Conv1d(_ConvNd):
 
 
 class Conv2d(_ConvNd):
-    """2-D convolution over (N, C, H, W) or (C, H, W) input."""
+    """2-D convolution over (N, C, H, W) or (C, H, W) input.
+
+    Shape:
+        Input: ``(N, C_in, H_in, W_in)`` or ``(C_in, H_in, W_in)``.
+        Output: ``(N, C_out, H_out, W_out)`` with
+            ``H_out = (H_in + 2 padding - dilation (kernel_size - 1) - 1) // stride + 1`` (W alike).
+        weight: ``(C_out, C_in / groups, kH, kW)``; bias: ``(C_out,)``.
+
+    Example:
+        >>> m = nn.Conv2d(16, 33, 3, stride=2, padding=1)
+        >>> m(rb.randn(20, 16, 50, 100)).shape
+        rosenblatt.Size([20, 33, 25, 50])
+    """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
                  dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros", device: Any = None,
@@ -177,10 +201,32 @@ class _ConvTransposeNd(_ConvNd):
 
 
 class ConvTranspose1d(_ConvTransposeNd):
-    """Transposed 1-D convolution over (N, C, L) or (C, L) input; weight (in, out/groups, K)."""
+    """Transposed 1-D convolution over (N, C, L) or (C, L) input; weight (in, out/groups, K).
+
+    Shape:
+        Input: ``(N, C_in, L_in)`` or ``(C_in, L_in)``.
+        Output: ``(N, C_out, L_out)`` with
+            ``L_out = (L_in - 1) stride - 2 padding + dilation (kernel_size - 1) + output_padding + 1``.
+
+    Example:
+        >>> m = nn.ConvTranspose1d(16, 8, 4, stride=2, padding=1)
+        >>> m(rb.randn(2, 16, 10)).shape
+        rosenblatt.Size([2, 8, 20])
+    """
 
     _n = 1
 
 
 class ConvTranspose2d(_ConvTransposeNd):
-    """Transposed 2-D convolution over (N, C, H, W) or (C, H, W) input; weight (in, out/groups, KH, KW)."""
+    """Transposed 2-D convolution over (N, C, H, W) or (C, H, W) input; weight (in, out/groups, KH, KW).
+
+    Shape:
+        Input: ``(N, C_in, H_in, W_in)`` or ``(C_in, H_in, W_in)``.
+        Output: ``(N, C_out, H_out, W_out)`` with
+            ``H_out = (H_in - 1) stride - 2 padding + dilation (kernel_size - 1) + output_padding + 1`` (W alike).
+
+    Example:
+        >>> m = nn.ConvTranspose2d(16, 8, 4, stride=2, padding=1)
+        >>> m(rb.randn(2, 16, 7, 7)).shape
+        rosenblatt.Size([2, 8, 14, 14])
+    """

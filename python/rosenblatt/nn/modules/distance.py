@@ -10,6 +10,17 @@ __all__ = ["CosineSimilarity", "PairwiseDistance"]
 
 
 class CosineSimilarity(Module):
+    """``x1 . x2 / max(||x1|| ||x2||, eps)`` along ``dim``.
+
+    Shape:
+        Input: ``x1`` and ``x2`` of broadcastable shapes ``(*, D, *)``.
+        Output: the broadcast shape without ``dim``.
+
+    Example:
+        >>> nn.CosineSimilarity(dim=1)(rb.randn(100, 128), rb.randn(100, 128)).shape
+        rosenblatt.Size([100])
+    """
+
     __constants__ = ["dim", "eps"]
 
     def __init__(self, dim: int = 1, eps: float = 1e-8) -> None:
@@ -22,6 +33,17 @@ class CosineSimilarity(Module):
 
 
 class PairwiseDistance(Module):
+    """The p-norm distance ``||x1 - x2 + eps||_p`` along the last dimension.
+
+    Shape:
+        Input: ``(N, D)`` or ``(D,)`` each.
+        Output: ``(N,)`` (``(N, 1)`` with keepdim).
+
+    Example:
+        >>> nn.PairwiseDistance(p=2)(rb.randn(100, 128), rb.randn(100, 128)).shape
+        rosenblatt.Size([100])
+    """
+
     __constants__ = ["norm", "eps", "keepdim"]
 
     def __init__(self, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> None:

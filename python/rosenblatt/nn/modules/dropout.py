@@ -24,12 +24,37 @@ class _DropoutNd(Module):
 
 
 class Dropout(_DropoutNd):
+    """Zeroes each element with probability ``p`` in training and scales the rest by ``1 / (1 - p)``; the identity
+    in eval mode.
+
+    Shape:
+        Input: ``(*)``, any shape.
+        Output: ``(*)``, the input's shape.
+
+    Example:
+        >>> m = nn.Dropout(p=0.5)
+        >>> m(rb.randn(4, 8)).shape
+        rosenblatt.Size([4, 8])
+        >>> x = rb.ones(3)
+        >>> m.eval()(x).tolist()
+        [1.0, 1.0, 1.0]
+    """
+
     def forward(self, input: Tensor) -> Tensor:
         return F.dropout(input, self.p, self.training, self.inplace)
 
 
 class Dropout2d(_DropoutNd):
-    """Zeroes whole channels (N, C) with probability p in training and scales the rest by 1/(1-p)."""
+    """Zeroes whole channels (N, C) with probability p in training and scales the rest by 1/(1-p).
+
+    Shape:
+        Input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        Output: the input's shape.
+
+    Example:
+        >>> nn.Dropout2d(0.2)(rb.randn(2, 4, 5, 5)).shape
+        rosenblatt.Size([2, 4, 5, 5])
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return F.dropout2d(input, self.p, self.training, self.inplace)

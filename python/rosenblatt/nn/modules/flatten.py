@@ -10,6 +10,17 @@ __all__ = ["Flatten", "Unflatten"]
 
 
 class Flatten(Module):
+    """Flattens dimensions ``start_dim`` to ``end_dim`` into one (from dimension 1 by default, keeping the batch).
+
+    Shape:
+        Input: ``(N, *dims)``.
+        Output: ``(N, prod(dims))`` with the defaults.
+
+    Example:
+        >>> nn.Flatten()(rb.randn(32, 1, 5, 5)).shape
+        rosenblatt.Size([32, 25])
+    """
+
     __constants__ = ["start_dim", "end_dim"]
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
@@ -25,6 +36,17 @@ class Flatten(Module):
 
 
 class Unflatten(Module):
+    """Splits dimension ``dim`` into ``unflattened_size``.
+
+    Shape:
+        Input: ``(*, S, *)`` with ``S = prod(unflattened_size)`` at ``dim``.
+        Output: ``(*, *unflattened_size, *)``.
+
+    Example:
+        >>> nn.Unflatten(1, (2, 5, 5))(rb.randn(2, 50)).shape
+        rosenblatt.Size([2, 2, 5, 5])
+    """
+
     __constants__ = ["dim", "unflattened_size"]
 
     def __init__(self, dim: Optional[int], unflattened_size: Any) -> None:

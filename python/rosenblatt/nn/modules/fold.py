@@ -10,6 +10,17 @@ __all__ = ["ChannelShuffle", "Fold", "Unfold"]
 
 
 class Fold(Module):
+    """Sums sliding blocks (columns) back into an image, the adjoint of Unfold: overlapping blocks add up.
+
+    Shape:
+        Input: ``(N, C * kh * kw, L)`` or ``(C * kh * kw, L)``.
+        Output: ``(N, C, *output_size)`` or ``(C, *output_size)``.
+
+    Example:
+        >>> nn.Fold((4, 5), 2)(rb.randn(1, 12, 12)).shape
+        rosenblatt.Size([1, 3, 4, 5])
+    """
+
     __constants__ = ["output_size", "kernel_size", "dilation", "padding", "stride"]
 
     def __init__(self, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
@@ -30,6 +41,17 @@ class Fold(Module):
 
 
 class Unfold(Module):
+    """Extracts sliding blocks of an image as columns (im2col).
+
+    Shape:
+        Input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        Output: ``(N, C * kh * kw, L)``, L the number of blocks, or ``(C * kh * kw, L)``.
+
+    Example:
+        >>> nn.Unfold(2, padding=1)(rb.randn(1, 3, 4, 5)).shape
+        rosenblatt.Size([1, 12, 30])
+    """
+
     __constants__ = ["kernel_size", "dilation", "padding", "stride"]
 
     def __init__(self, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> None:
@@ -48,6 +70,17 @@ class Unfold(Module):
 
 
 class ChannelShuffle(Module):
+    """Splits the channels into ``groups`` and interleaves them (ShuffleNet).
+
+    Shape:
+        Input: ``(N, C, *)``, C divisible by ``groups``.
+        Output: the same shape.
+
+    Example:
+        >>> nn.ChannelShuffle(2)(rb.arange(4.0).reshape(1, 4, 1)).flatten().tolist()
+        [0.0, 2.0, 1.0, 3.0]
+    """
+
     __constants__ = ["groups"]
 
     def __init__(self, groups: int) -> None:

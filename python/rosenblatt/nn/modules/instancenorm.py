@@ -46,18 +46,45 @@ class _InstanceNorm(_BatchNorm):
 
 
 class InstanceNorm1d(_InstanceNorm):
-    """Over (N, C, L) or unbatched (C, L) inputs."""
+    """Over (N, C, L) or unbatched (C, L) inputs.
+
+    Shape:
+        Input: ``(N, C, L)`` or ``(C, L)``.
+        Output: the input's shape.
+
+    Example:
+        >>> nn.InstanceNorm1d(3)(rb.randn(2, 3, 10)).shape
+        rosenblatt.Size([2, 3, 10])
+    """
 
     _no_batch_dim = 2
 
 
 class InstanceNorm2d(_InstanceNorm):
-    """Over (N, C, H, W) or unbatched (C, H, W) inputs."""
+    """Over (N, C, H, W) or unbatched (C, H, W) inputs.
+
+    Shape:
+        Input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        Output: the input's shape.
+
+    Example:
+        >>> nn.InstanceNorm2d(3)(rb.randn(2, 3, 4, 4)).shape
+        rosenblatt.Size([2, 3, 4, 4])
+    """
 
     _no_batch_dim = 3
 
 
 class InstanceNorm3d(_InstanceNorm):
-    """Over (N, C, D, H, W) or unbatched (C, D, H, W) inputs."""
+    """Over (N, C, D, H, W) or unbatched (C, D, H, W) inputs.
+
+    Shape:
+        Input: ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
+        Output: the input's shape.
+
+    Example:
+        >>> nn.InstanceNorm3d(3)(rb.randn(2, 3, 2, 4, 4)).shape
+        rosenblatt.Size([2, 3, 2, 4, 4])
+    """
 
     _no_batch_dim = 4

@@ -24,7 +24,17 @@ def _weight_and_bias(module, weight_shape, bias, device, dtype):
 
 
 class Identity(Module):
-    """Returns its input; accepts and ignores any constructor arguments, as torch's does."""
+    """Returns its input; accepts and ignores any constructor arguments, as torch's does.
+
+    Shape:
+        Input: ``(*)``, any shape.
+        Output: the input itself.
+
+    Example:
+        >>> x = rb.randn(2, 3)
+        >>> nn.Identity()(x) is x
+        True
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
@@ -34,7 +44,20 @@ class Identity(Module):
 
 
 class Linear(Module):
-    """y = x @ weight.T + bias."""
+    """A fully connected layer: ``y = x @ weight.T + bias``.
+
+    Shape:
+        Input: ``(*, in_features)``: any number of leading dimensions.
+        Output: ``(*, out_features)``.
+        weight: ``(out_features, in_features)``; bias: ``(out_features,)``.
+
+    Example:
+        >>> m = nn.Linear(20, 30)
+        >>> m(rb.randn(128, 20)).shape
+        rosenblatt.Size([128, 30])
+        >>> tuple(m.weight.shape), tuple(m.bias.shape)
+        ((30, 20), (30,))
+    """
 
     __constants__ = ["in_features", "out_features"]
 
@@ -58,7 +81,17 @@ class Linear(Module):
 
 
 class Bilinear(Module):
-    """y = x1^T A x2 + b, one matrix A = weight[o] per output feature."""
+    """``y = x1^T A x2 + b``, one matrix ``A = weight[o]`` per output feature.
+
+    Shape:
+        Input: ``(*, in1_features)`` and ``(*, in2_features)``.
+        Output: ``(*, out_features)``.
+
+    Example:
+        >>> m = nn.Bilinear(20, 30, 40)
+        >>> m(rb.randn(128, 20), rb.randn(128, 30)).shape
+        rosenblatt.Size([128, 40])
+    """
 
     __constants__ = ["in1_features", "in2_features", "out_features"]
 

@@ -30,6 +30,18 @@ class _WeightedLoss(_Loss):
 
 
 class L1Loss(_Loss):
+    """The mean absolute error, ``mean(|input - target|)``.
+
+    Shape:
+        Input: ``(*)``, any shape.
+        Target: ``(*)``, the input's shape.
+        Output: a scalar; with ``reduction='none'`` the elementwise losses, shape ``(*)``.
+
+    Example:
+        >>> nn.L1Loss()(rb.tensor([1.0, 2.0]), rb.tensor([1.0, 4.0]))
+        tensor(1.)
+    """
+
     __constants__ = ["reduction"]
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
@@ -37,6 +49,18 @@ class L1Loss(_Loss):
 
 
 class MSELoss(_Loss):
+    """The mean squared error, ``mean((input - target)^2)``.
+
+    Shape:
+        Input: ``(*)``, any shape.
+        Target: ``(*)``, the input's shape.
+        Output: a scalar; with ``reduction='none'`` the elementwise losses, shape ``(*)``.
+
+    Example:
+        >>> nn.MSELoss()(rb.tensor([1.0, 2.0]), rb.tensor([1.0, 4.0]))
+        tensor(2.)
+    """
+
     __constants__ = ["reduction"]
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
@@ -46,6 +70,18 @@ class MSELoss(_Loss):
 
 
 class SmoothL1Loss(_Loss):
+    """Squared error below ``beta``, absolute error above: ``0.5 d^2 / beta`` if ``|d| < beta`` else ``|d| - 0.5 beta``.
+
+    Shape:
+        Input: ``(*)``, any shape.
+        Target: ``(*)``, the input's shape.
+        Output: a scalar; with ``reduction='none'`` the elementwise losses, shape ``(*)``.
+
+    Example:
+        >>> nn.SmoothL1Loss()(rb.tensor([0.0, 3.0]), rb.tensor([0.5, 0.0]))
+        tensor(1.3125)
+    """
+
     __constants__ = ["reduction"]
 
     def __init__(self, size_average: Optional[bool] = None, reduce: Optional[bool] = None, reduction: str = "mean",
@@ -58,6 +94,18 @@ class SmoothL1Loss(_Loss):
 
 
 class HuberLoss(_Loss):
+    """The Huber loss: ``0.5 d^2`` if ``|d| < delta`` else ``delta (|d| - 0.5 delta)``.
+
+    Shape:
+        Input: ``(*)``, any shape.
+        Target: ``(*)``, the input's shape.
+        Output: a scalar; with ``reduction='none'`` the elementwise losses, shape ``(*)``.
+
+    Example:
+        >>> nn.HuberLoss(delta=1.0)(rb.tensor([0.0, 3.0]), rb.tensor([0.5, 0.0]))
+        tensor(1.3125)
+    """
+
     __constants__ = ["reduction", "delta"]
 
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
@@ -69,6 +117,18 @@ class HuberLoss(_Loss):
 
 
 class BCELoss(_WeightedLoss):
+    """Binary cross-entropy of probabilities: ``-(y log p + (1 - y) log(1 - p))``.
+
+    Shape:
+        Input: ``(*)`` probabilities in [0, 1].
+        Target: ``(*)``, values in [0, 1].
+        Output: a scalar; with ``reduction='none'`` the elementwise losses, shape ``(*)``.
+
+    Example:
+        >>> nn.BCELoss()(rb.tensor([0.5, 0.5]), rb.tensor([1.0, 0.0]))
+        tensor(0.6931)
+    """
+
     __constants__ = ["reduction"]
 
     def __init__(self, weight: Optional[Tensor] = None, size_average: Optional[bool] = None,
@@ -80,6 +140,18 @@ class BCELoss(_WeightedLoss):
 
 
 class BCEWithLogitsLoss(_Loss):
+    """Binary cross-entropy of logits, ``BCELoss(sigmoid(x), y)`` computed stably (``pos_weight`` weighs the positives).
+
+    Shape:
+        Input: ``(*)`` logits.
+        Target: ``(*)``, values in [0, 1].
+        Output: a scalar; with ``reduction='none'`` the elementwise losses, shape ``(*)``.
+
+    Example:
+        >>> nn.BCEWithLogitsLoss()(rb.tensor([0.0, 0.0]), rb.tensor([1.0, 0.0]))
+        tensor(0.6931)
+    """
+
     def __init__(self, weight: Optional[Tensor] = None, size_average: Optional[bool] = None,
                  reduce: Optional[bool] = None, reduction: str = "mean", pos_weight: Optional[Tensor] = None) -> None:
         super().__init__(size_average, reduce, reduction)
@@ -92,6 +164,19 @@ class BCEWithLogitsLoss(_Loss):
 
 
 class NLLLoss(_WeightedLoss):
+    """The negative log-likelihood of log-probabilities: ``-input[n, target[n]]``, averaged.
+
+    Shape:
+        Input: ``(N, C)`` log-probabilities, or ``(N, C, d1, ...)``.
+        Target: ``(N,)`` int64 class ids in ``[0, C)`` (or ``(N, d1, ...)``).
+        Output: a scalar; with ``reduction='none'`` the elementwise losses, shape ``(N,)``.
+
+    Example:
+        >>> logp = nn.LogSoftmax(dim=1)(rb.randn(3, 5))
+        >>> nn.NLLLoss()(logp, rb.tensor([1, 0, 4])).shape
+        rosenblatt.Size([])
+    """
+
     __constants__ = ["ignore_index", "reduction"]
 
     def __init__(self, weight: Optional[Tensor] = None, size_average: Optional[bool] = None, ignore_index: int = -100,
@@ -105,6 +190,22 @@ class NLLLoss(_WeightedLoss):
 
 
 class CrossEntropyLoss(_WeightedLoss):
+    """Cross-entropy of unnormalized scores (logits): ``LogSoftmax`` then ``NLLLoss`` in one fused, stable op.
+    Targets are class ids, or class probabilities of the input's shape; ``label_smoothing`` mixes in the uniform
+    distribution.
+
+    Shape:
+        Input: ``(N, C)`` logits, or ``(N, C, d1, ...)``.
+        Target: ``(N,)`` int64 class ids in ``[0, C)``, or ``(N, C)`` probabilities.
+        Output: a scalar; with ``reduction='none'`` the elementwise losses, shape ``(N,)``.
+
+    Example:
+        >>> loss = nn.CrossEntropyLoss()
+        >>> out = loss(rb.zeros(2, 4), rb.tensor([0, 3]))
+        >>> round(out.item(), 4)   # log(4): uniform scores over 4 classes
+        1.3863
+    """
+
     __constants__ = ["ignore_index", "reduction", "label_smoothing"]
 
     def __init__(self, weight: Optional[Tensor] = None, size_average: Optional[bool] = None, ignore_index: int = -100,
@@ -119,6 +220,20 @@ class CrossEntropyLoss(_WeightedLoss):
 
 
 class KLDivLoss(_Loss):
+    """The Kullback-Leibler divergence ``target (log target - input)``, with ``input`` in log space
+    (``log_target=True``: target too).
+
+    Shape:
+        Input: ``(*)`` log-probabilities.
+        Target: ``(*)`` probabilities.
+        Output: a scalar; with ``reduction='none'`` the elementwise losses, shape ``(*)``.
+
+    Example:
+        >>> p = rb.tensor([[0.5, 0.5]])
+        >>> nn.KLDivLoss(reduction='batchmean')(p.log(), p)
+        tensor(0.)
+    """
+
     __constants__ = ["reduction"]
 
     def __init__(self, size_average: Optional[bool] = None, reduce: Optional[bool] = None, reduction: str = "mean",
@@ -131,6 +246,18 @@ class KLDivLoss(_Loss):
 
 
 class PoissonNLLLoss(_Loss):
+    """The negative log-likelihood of a Poisson target: ``exp(input) - target * input`` with ``log_input=True``.
+
+    Shape:
+        Input: ``(*)``, any shape.
+        Target: ``(*)``, the input's shape.
+        Output: a scalar; with ``reduction='none'`` the elementwise losses, shape ``(*)``.
+
+    Example:
+        >>> nn.PoissonNLLLoss()(rb.zeros(3), rb.ones(3))
+        tensor(1.)
+    """
+
     __constants__ = ["log_input", "full", "eps", "reduction"]
 
     def __init__(self, log_input: bool = True, full: bool = False, size_average: Optional[bool] = None,
@@ -146,6 +273,20 @@ class PoissonNLLLoss(_Loss):
 
 
 class GaussianNLLLoss(_Loss):
+    """The negative log-likelihood of a Gaussian target with predicted mean and variance:
+    ``0.5 (log var + (input - target)^2 / var)``.
+
+    Shape:
+        Input: ``(N, *)`` means.
+        Target: ``(N, *)``.
+        var: ``(N, *)``, or with one dimension of size 1 (shared).
+        Output: a scalar; with ``reduction='none'`` the elementwise losses, shape ``(*)``.
+
+    Example:
+        >>> nn.GaussianNLLLoss()(rb.zeros(4, 2), rb.zeros(4, 2), rb.ones(4, 2))
+        tensor(0.)
+    """
+
     __constants__ = ["full", "eps", "reduction"]
 
     def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean") -> None:
@@ -167,6 +308,19 @@ class _MarginLoss(_Loss):
 
 
 class CosineEmbeddingLoss(_MarginLoss):
+    """``1 - cos(x1, x2)`` for ``y = 1``, ``max(0, cos(x1, x2) - margin)`` for ``y = -1``.
+
+    Shape:
+        Input: ``x1``, ``x2``: ``(N, D)``.
+        Target: ``(N,)`` of 1 or -1.
+        Output: a scalar; with ``reduction='none'`` the elementwise losses, shape ``(N,)``.
+
+    Example:
+        >>> x = rb.randn(3, 5)
+        >>> nn.CosineEmbeddingLoss()(x, x, rb.ones(3)).item() < 1e-6
+        True
+    """
+
     def __init__(self, margin: float = 0.0, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
                  reduction: str = "mean") -> None:
         super().__init__(margin, size_average, reduce, reduction)
@@ -176,6 +330,18 @@ class CosineEmbeddingLoss(_MarginLoss):
 
 
 class MarginRankingLoss(_MarginLoss):
+    """``max(0, -y (x1 - x2) + margin)``: ranks x1 above x2 where ``y = 1``, below where ``y = -1``.
+
+    Shape:
+        Input: ``x1``, ``x2``: ``(N,)``.
+        Target: ``(N,)`` of 1 or -1.
+        Output: a scalar; with ``reduction='none'`` the elementwise losses, shape ``(N,)``.
+
+    Example:
+        >>> nn.MarginRankingLoss()(rb.tensor([2.0]), rb.tensor([1.0]), rb.tensor([1.0]))
+        tensor(0.)
+    """
+
     def __init__(self, margin: float = 0.0, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
                  reduction: str = "mean") -> None:
         super().__init__(margin, size_average, reduce, reduction)
@@ -185,6 +351,18 @@ class MarginRankingLoss(_MarginLoss):
 
 
 class HingeEmbeddingLoss(_MarginLoss):
+    """``x`` where ``y = 1``, ``max(0, margin - x)`` where ``y = -1`` (x is usually a distance).
+
+    Shape:
+        Input: ``(*)``.
+        Target: ``(*)`` of 1 or -1.
+        Output: a scalar; with ``reduction='none'`` the elementwise losses, shape ``(*)``.
+
+    Example:
+        >>> nn.HingeEmbeddingLoss()(rb.tensor([0.5, 2.0]), rb.tensor([1.0, -1.0]))
+        tensor(0.2500)
+    """
+
     def __init__(self, margin: float = 1.0, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
                  reduction: str = "mean") -> None:
         super().__init__(margin, size_average, reduce, reduction)
@@ -194,6 +372,18 @@ class HingeEmbeddingLoss(_MarginLoss):
 
 
 class TripletMarginLoss(_Loss):
+    """``max(d(a, p) - d(a, n) + margin, 0)``: an anchor nearer its positive than its negative.
+
+    Shape:
+        Input: anchor, positive, negative: ``(N, D)`` or ``(D,)``.
+        Output: a scalar; with ``reduction='none'`` the elementwise losses, shape ``(N,)``.
+
+    Example:
+        >>> a, p, n = rb.randn(8, 16), rb.randn(8, 16), rb.randn(8, 16)
+        >>> nn.TripletMarginLoss(margin=1.0)(a, p, n).shape
+        rosenblatt.Size([])
+    """
+
     __constants__ = ["margin", "p", "eps", "swap", "reduction"]
 
     def __init__(self, margin: float = 1.0, p: float = 2.0, eps: float = 1e-6, swap: float = False,
@@ -212,6 +402,18 @@ class TripletMarginLoss(_Loss):
 
 
 class SoftMarginLoss(_Loss):
+    """The logistic loss ``log(1 + exp(-y x))`` for labels ``y`` in {1, -1}.
+
+    Shape:
+        Input: ``(*)``.
+        Target: ``(*)`` of 1 or -1.
+        Output: a scalar; with ``reduction='none'`` the elementwise losses, shape ``(*)``.
+
+    Example:
+        >>> nn.SoftMarginLoss()(rb.tensor([0.0]), rb.tensor([1.0]))
+        tensor(0.6931)
+    """
+
     __constants__ = ["reduction"]
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
@@ -219,6 +421,18 @@ class SoftMarginLoss(_Loss):
 
 
 class MultiLabelSoftMarginLoss(_WeightedLoss):
+    """Multi-label one-versus-all logistic loss: the mean over classes of the binary cross-entropy of logits.
+
+    Shape:
+        Input: ``(N, C)`` logits.
+        Target: ``(N, C)`` of 0 and 1.
+        Output: a scalar; with ``reduction='none'`` the elementwise losses, shape ``(N,)``.
+
+    Example:
+        >>> nn.MultiLabelSoftMarginLoss()(rb.zeros(2, 3), rb.ones(2, 3))
+        tensor(0.6931)
+    """
+
     __constants__ = ["reduction"]
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
@@ -226,6 +440,18 @@ class MultiLabelSoftMarginLoss(_WeightedLoss):
 
 
 class MultiMarginLoss(_WeightedLoss):
+    """The multi-class hinge loss: ``sum_{i != y} max(0, margin - x[y] + x[i])^p / C``.
+
+    Shape:
+        Input: ``(N, C)`` scores.
+        Target: ``(N,)`` int64 class ids.
+        Output: a scalar; with ``reduction='none'`` the elementwise losses, shape ``(N,)``.
+
+    Example:
+        >>> nn.MultiMarginLoss()(rb.tensor([[0.1, 0.2, 0.4, 0.8]]), rb.tensor([3]))
+        tensor(0.3250)
+    """
+
     __constants__ = ["p", "margin", "reduction"]
 
     def __init__(self, p: float = 1, margin: float = 1.0, weight: Optional[Tensor] = None,

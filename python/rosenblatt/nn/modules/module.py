@@ -559,7 +559,9 @@ class Module:
         return state
 
     def __setstate__(self, state):
-        buffers = {k: (v.restore() if v is not None else None) for k, v in state.get("_buffers", {}).items()}
+        # Tensors arrive as _PickledTensor from pickle, or as they are from rb.load's checkpoint format.
+        buffers = {k: (v.restore() if isinstance(v, _PickledTensor) else v)
+                   for k, v in state.get("_buffers", {}).items()}
         for k, v in state.items():
             if k in buffers:
                 v = buffers[k]

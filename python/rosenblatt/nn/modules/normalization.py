@@ -30,6 +30,20 @@ def _reset_affine(module):
 
 
 class LayerNorm(Module):
+    """Layer normalization (Ba et al., 2016): normalizes over the last ``len(normalized_shape)`` dimensions of each
+    sample.
+
+    Shape:
+        Input: ``(*, *normalized_shape)``.
+        Output: the input's shape.
+        weight, bias: ``normalized_shape``.
+
+    Example:
+        >>> m = nn.LayerNorm(64)
+        >>> m(rb.randn(8, 10, 64)).shape
+        rosenblatt.Size([8, 10, 64])
+    """
+
     __constants__ = ["normalized_shape", "eps", "elementwise_affine"]
 
     def __init__(self, normalized_shape: Any, eps: float = 1e-5, elementwise_affine: bool = True, bias: bool = True,
@@ -55,6 +69,19 @@ class LayerNorm(Module):
 
 
 class GroupNorm(Module):
+    """Group normalization (Wu and He, 2018): the channels split into ``num_groups`` groups, each normalized per sample.
+
+    Shape:
+        Input: ``(N, C, *)``, C divisible by ``num_groups``.
+        Output: the input's shape.
+        weight, bias: ``(C,)``.
+
+    Example:
+        >>> m = nn.GroupNorm(2, 6)
+        >>> m(rb.randn(4, 6, 5, 5)).shape
+        rosenblatt.Size([4, 6, 5, 5])
+    """
+
     __constants__ = ["num_groups", "num_channels", "eps", "affine"]
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True, device: Any = None,
@@ -80,7 +107,17 @@ class GroupNorm(Module):
 
 
 class RMSNorm(Module):
-    """eps=None: the machine epsilon of the input's dtype, as torch's."""
+    """eps=None: the machine epsilon of the input's dtype, as torch's.
+
+    Shape:
+        Input: ``(*, *normalized_shape)``.
+        Output: the input's shape.
+
+    Example:
+        >>> m = nn.RMSNorm(64)
+        >>> m(rb.randn(8, 64)).shape
+        rosenblatt.Size([8, 64])
+    """
 
     __constants__ = ["normalized_shape", "eps", "elementwise_affine"]
 

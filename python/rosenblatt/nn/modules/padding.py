@@ -30,18 +30,66 @@ class _ConstantPadNd(Module):
 
 
 class ConstantPad1d(_ConstantPadNd):
+    """Pads the last dimensions with ``value``; ``padding`` is an int (all sides) or a tuple (left, right, top,
+    bottom, front, back).
+
+    Shape:
+        Input: ``(N, C, W)`` or without the batch dimension.
+        Output: each padded dimension grows by its two paddings.
+
+    Example:
+        >>> nn.ConstantPad1d(2, 3.5)(rb.randn(1, 2, 3)).shape
+        rosenblatt.Size([1, 2, 7])
+    """
+
     _n = 1
 
 
 class ConstantPad2d(_ConstantPadNd):
+    """Pads the last dimensions with ``value``; ``padding`` is an int (all sides) or a tuple (left, right, top,
+    bottom, front, back).
+
+    Shape:
+        Input: ``(N, C, H, W)`` or without the batch dimension.
+        Output: each padded dimension grows by its two paddings.
+
+    Example:
+        >>> nn.ConstantPad2d((1, 1, 2, 0), 0.0)(rb.randn(1, 2, 3)).shape
+        rosenblatt.Size([1, 4, 5])
+    """
+
     _n = 2
 
 
 class ConstantPad3d(_ConstantPadNd):
+    """Pads the last dimensions with ``value``; ``padding`` is an int (all sides) or a tuple (left, right, top,
+    bottom, front, back).
+
+    Shape:
+        Input: ``(N, C, D, H, W)`` or without the batch dimension.
+        Output: each padded dimension grows by its two paddings.
+
+    Example:
+        >>> nn.ConstantPad3d(1, 0.0)(rb.randn(1, 1, 2, 2, 2)).shape
+        rosenblatt.Size([1, 1, 4, 4, 4])
+    """
+
     _n = 3
 
 
 class ZeroPad1d(ConstantPad1d):
+    """Pads the last dimensions with zeros; ``padding`` is an int (all sides) or a tuple (left, right, top, bottom,
+    front, back).
+
+    Shape:
+        Input: ``(N, C, W)`` or without the batch dimension.
+        Output: each padded dimension grows by its two paddings.
+
+    Example:
+        >>> nn.ZeroPad1d((1, 2))(rb.randn(1, 2, 3)).shape
+        rosenblatt.Size([1, 2, 6])
+    """
+
     def __init__(self, padding: Any) -> None:
         super().__init__(padding, 0.0)
 
@@ -50,6 +98,18 @@ class ZeroPad1d(ConstantPad1d):
 
 
 class ZeroPad2d(ConstantPad2d):
+    """Pads the last dimensions with zeros; ``padding`` is an int (all sides) or a tuple (left, right, top, bottom,
+    front, back).
+
+    Shape:
+        Input: ``(N, C, H, W)`` or without the batch dimension.
+        Output: each padded dimension grows by its two paddings.
+
+    Example:
+        >>> nn.ZeroPad2d(1)(rb.randn(1, 1, 3, 3)).shape
+        rosenblatt.Size([1, 1, 5, 5])
+    """
+
     def __init__(self, padding: Any) -> None:
         super().__init__(padding, 0.0)
 
@@ -58,6 +118,18 @@ class ZeroPad2d(ConstantPad2d):
 
 
 class ZeroPad3d(ConstantPad3d):
+    """Pads the last dimensions with zeros; ``padding`` is an int (all sides) or a tuple (left, right, top, bottom,
+    front, back).
+
+    Shape:
+        Input: ``(N, C, D, H, W)`` or without the batch dimension.
+        Output: each padded dimension grows by its two paddings.
+
+    Example:
+        >>> nn.ZeroPad3d(1)(rb.randn(1, 1, 2, 2, 2)).shape
+        rosenblatt.Size([1, 1, 4, 4, 4])
+    """
+
     def __init__(self, padding: Any) -> None:
         super().__init__(padding, 0.0)
 
@@ -131,3 +203,29 @@ class CircularPad2d(_CircularPadNd):
 
 class CircularPad3d(_CircularPadNd):
     _n = 3
+
+
+def _mode_doc(mode: str, n: int) -> str:
+    """The docstring of a mode-padding layer, with a shape example that doctest runs."""
+    dims = ["(N, C, W)", "(N, C, H, W)", "(N, C, D, H, W)"][n - 1]
+    shape = (1, 2) + (4,) * n
+    out = (1, 2) + (6,) * n
+    what = {"reflect": "mirrored about the edge (the edge not repeated)", "replicate": "copies of the edge value",
+            "circular": "the values from the opposite end"}[mode]
+    return f"""Pads the last {n} dimension{"s" if n > 1 else ""} with {what}; ``padding`` is an int (all sides)
+    or a tuple (left, right, top, bottom, front, back).
+
+    Shape:
+        Input: ``{dims}`` or without the batch dimension.
+        Output: each padded dimension grows by its two paddings.
+
+    Example:
+        >>> nn.{_NAMES[mode]}{n}d(1)(rb.randn{shape}).shape
+        rosenblatt.Size({list(out)})
+    """
+
+
+_NAMES = {"reflect": "ReflectionPad", "replicate": "ReplicationPad", "circular": "CircularPad"}
+for _cls in (ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d, ReplicationPad3d,
+             CircularPad1d, CircularPad2d, CircularPad3d):
+    _cls.__doc__ = _mode_doc(_cls._mode, _cls._n)

@@ -54,7 +54,16 @@ from .module import Module  # noqa: E402
 
 
 class PixelShuffle(Module):
-    """Rearranges (*, C*r^2, H, W) into (*, C, H*r, W*r): the sub-pixel upsampling layer."""
+    """Rearranges (*, C*r^2, H, W) into (*, C, H*r, W*r): the sub-pixel upsampling layer.
+
+    Shape:
+        Input: ``(*, C r^2, H, W)`` with r = ``upscale_factor``.
+        Output: ``(*, C, H r, W r)``.
+
+    Example:
+        >>> nn.PixelShuffle(3)(rb.randn(1, 9, 4, 4)).shape
+        rosenblatt.Size([1, 1, 12, 12])
+    """
 
     def __init__(self, upscale_factor: int) -> None:
         super().__init__()
@@ -68,7 +77,16 @@ class PixelShuffle(Module):
 
 
 class PixelUnshuffle(Module):
-    """The inverse of PixelShuffle: (*, C, H*r, W*r) -> (*, C*r^2, H, W)."""
+    """The inverse of PixelShuffle: (*, C, H*r, W*r) -> (*, C*r^2, H, W).
+
+    Shape:
+        Input: ``(*, C, H r, W r)`` with r = ``downscale_factor``.
+        Output: ``(*, C r^2, H, W)``.
+
+    Example:
+        >>> nn.PixelUnshuffle(3)(rb.randn(1, 1, 12, 12)).shape
+        rosenblatt.Size([1, 9, 4, 4])
+    """
 
     def __init__(self, downscale_factor: int) -> None:
         super().__init__()

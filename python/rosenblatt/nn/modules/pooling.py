@@ -33,19 +33,54 @@ class _MaxPoolNd(Module):
 
 
 class MaxPool1d(_MaxPoolNd):
+    """The maximum over sliding windows of ``kernel_size`` (stride defaults to ``kernel_size``).
+
+    Shape:
+        Input: ``(N, C, L_in)`` or ``(C, L_in)``.
+        Output: ``(N, C, L_out)`` with ``L_out = (L_in + 2 padding - dilation (kernel_size - 1) - 1) // stride + 1``.
+
+    Example:
+        >>> nn.MaxPool1d(2)(rb.randn(4, 3, 10)).shape
+        rosenblatt.Size([4, 3, 5])
+    """
+
     def forward(self, input: Tensor) -> Any:
         return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
 
 class MaxPool2d(_MaxPoolNd):
+    """The maximum over sliding ``kernel_size`` windows (stride defaults to ``kernel_size``).
+
+    Shape:
+        Input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``.
+        Output: ``(N, C, H_out, W_out)`` with
+            ``H_out = (H_in + 2 padding - dilation (kernel_size - 1) - 1) // stride + 1`` (W alike; no dilation for
+            average pooling).
+
+    Example:
+        >>> nn.MaxPool2d(2)(rb.randn(4, 3, 8, 8)).shape
+        rosenblatt.Size([4, 3, 4, 4])
+        >>> nn.MaxPool2d(2)(rb.tensor([[[1.0, 2.0], [3.0, 4.0]]]))
+        tensor([[[4.]]])
+    """
+
     def forward(self, input: Tensor) -> Any:
         return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
 
 class AvgPool1d(Module):
-    """Stores its sizes as 1-tuples, as torch does."""
+    """Stores its sizes as 1-tuples, as torch does.
+
+    Shape:
+        Input: ``(N, C, L_in)`` or ``(C, L_in)``.
+        Output: ``(N, C, L_out)`` with ``L_out = (L_in + 2 padding - dilation (kernel_size - 1) - 1) // stride + 1``.
+
+    Example:
+        >>> nn.AvgPool1d(2)(rb.randn(4, 3, 10)).shape
+        rosenblatt.Size([4, 3, 5])
+    """
 
     __constants__ = ["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad"]
 
@@ -67,6 +102,19 @@ class AvgPool1d(Module):
 
 
 class AvgPool2d(Module):
+    """The mean over sliding ``kernel_size`` windows (stride defaults to ``kernel_size``).
+
+    Shape:
+        Input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``.
+        Output: ``(N, C, H_out, W_out)`` with
+            ``H_out = (H_in + 2 padding - dilation (kernel_size - 1) - 1) // stride + 1`` (W alike; no dilation for
+            average pooling).
+
+    Example:
+        >>> nn.AvgPool2d(2)(rb.tensor([[[1.0, 2.0], [3.0, 4.0]]]))
+        tensor([[[2.5000]]])
+    """
+
     __constants__ = ["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"]
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
@@ -99,11 +147,33 @@ class _AdaptiveAvgPoolNd(Module):
 
 
 class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
+    """Average pooling to a fixed output length, whatever the input's.
+
+    Shape:
+        Input: ``(N, C, L_in)`` or ``(C, L_in)``.
+        Output: ``(N, C, output_size)``.
+
+    Example:
+        >>> nn.AdaptiveAvgPool1d(5)(rb.randn(2, 3, 17)).shape
+        rosenblatt.Size([2, 3, 5])
+    """
+
     def forward(self, input: Tensor) -> Any:
         return F.adaptive_avg_pool1d(input, self.output_size)
 
 
 class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
+    """Average pooling to a fixed output size; ``AdaptiveAvgPool2d(1)`` is global average pooling.
+
+    Shape:
+        Input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``.
+        Output: ``(N, C, H_out, W_out)`` = ``output_size``.
+
+    Example:
+        >>> nn.AdaptiveAvgPool2d(1)(rb.randn(2, 3, 7, 9)).shape
+        rosenblatt.Size([2, 3, 1, 1])
+    """
+
     def forward(self, input: Tensor) -> Any:
         return F.adaptive_avg_pool2d(input, self.output_size)
 
@@ -121,17 +191,51 @@ class _AdaptiveMaxPoolNd(Module):
 
 
 class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
+    """Max pooling to a fixed output length (``return_indices=True`` also returns the argmax).
+
+    Shape:
+        Input: ``(N, C, L_in)`` or ``(C, L_in)``.
+        Output: ``(N, C, output_size)``.
+
+    Example:
+        >>> nn.AdaptiveMaxPool1d(4)(rb.randn(2, 3, 16)).shape
+        rosenblatt.Size([2, 3, 4])
+    """
+
     def forward(self, input: Tensor) -> Any:
         return F.adaptive_max_pool1d(input, self.output_size, self.return_indices)
 
 
 class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
+    """Max pooling to a fixed output size (``return_indices=True`` also returns the argmax).
+
+    Shape:
+        Input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``.
+        Output: ``(N, C, H_out, W_out)`` = ``output_size``.
+
+    Example:
+        >>> nn.AdaptiveMaxPool2d((2, 3))(rb.randn(2, 3, 8, 9)).shape
+        rosenblatt.Size([2, 3, 2, 3])
+    """
+
     def forward(self, input: Tensor) -> Any:
         return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
 
 
 class MaxUnpool2d(Module):
-    """The partial inverse of MaxPool2d: values go back to the positions the indices name, zeros elsewhere."""
+    """The partial inverse of MaxPool2d: values go back to the positions the indices name, zeros elsewhere.
+
+    Shape:
+        Input: ``(N, C, H_in, W_in)`` and the indices MaxPool2d(return_indices=True) returned.
+        Output: ``(N, C, H_out, W_out)``, ``H_out = (H_in - 1) stride - 2 padding + kernel_size`` unless
+            ``output_size`` is given.
+
+    Example:
+        >>> pool, unpool = nn.MaxPool2d(2, return_indices=True), nn.MaxUnpool2d(2)
+        >>> y, idx = pool(rb.randn(1, 1, 4, 4))
+        >>> unpool(y, idx).shape
+        rosenblatt.Size([1, 1, 4, 4])
+    """
 
     __constants__ = ["kernel_size", "stride", "padding"]
 
@@ -165,12 +269,32 @@ class _LPPoolNd(Module):
 
 
 class LPPool1d(_LPPoolNd):
-    """The power-average pool: (sum of x^p over each window)^(1/p)."""
+    """The power-average pool: (sum of x^p over each window)^(1/p).
+
+    Shape:
+        Input: ``(N, C, L)`` or ``(C, L)``.
+        Output: ``(N, C, L_out)``, as AvgPool1d with no padding.
+
+    Example:
+        >>> nn.LPPool1d(2, 3)(rb.randn(1, 2, 7)).shape
+        rosenblatt.Size([1, 2, 2])
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return F.lp_pool1d(input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode)
 
 
 class LPPool2d(_LPPoolNd):
+    """The power-average pool over 2-D windows: (sum of x^p over each window)^(1/p).
+
+    Shape:
+        Input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        Output: ``(N, C, H_out, W_out)``, as AvgPool2d with no padding.
+
+    Example:
+        >>> nn.LPPool2d(2, 2)(rb.randn(1, 2, 4, 5)).shape
+        rosenblatt.Size([1, 2, 2, 2])
+    """
+
     def forward(self, input: Tensor) -> Tensor:
         return F.lp_pool2d(input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode)

@@ -19,6 +19,8 @@ _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
 class RNNCellBase(Module):
+    """The base of RNNCell, LSTMCell and GRUCell: ``weight_ih``, ``weight_hh``, ``bias_ih``, ``bias_hh``."""
+
     __constants__ = ["input_size", "hidden_size", "bias"]
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: Any, device: Any = None,
@@ -69,6 +71,20 @@ class RNNCellBase(Module):
 
 
 class RNNCell(RNNCellBase):
+    """One step of an Elman RNN: ``h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)``.
+
+    Shape:
+        input: ``(N, input_size)`` or ``(input_size,)``.
+        hidden: ``(N, hidden_size)``, zeros when omitted.
+        Output: h' ``(N, hidden_size)``.
+
+    Example:
+        >>> cell = nn.RNNCell(10, 20)
+        >>> h = cell(rb.randn(3, 10))
+        >>> cell(rb.randn(3, 10), h).shape
+        rosenblatt.Size([3, 20])
+    """
+
     __constants__ = ["input_size", "hidden_size", "bias", "nonlinearity"]
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, nonlinearity: str = "tanh",
@@ -86,6 +102,21 @@ class RNNCell(RNNCellBase):
 
 
 class LSTMCell(RNNCellBase):
+    """One LSTM step. Returns ``(h', c')``.
+
+    Shape:
+        input: ``(N, input_size)`` or ``(input_size,)``.
+        hidden: ``(N, hidden_size)``, zeros when omitted.
+        cell state c: ``(N, hidden_size)``, passed as ``(h, c)``.
+        Output: h', c': ``(N, hidden_size)`` each.
+
+    Example:
+        >>> cell = nn.LSTMCell(10, 20)
+        >>> h, c = cell(rb.randn(3, 10))
+        >>> h.shape, c.shape
+        (rosenblatt.Size([3, 20]), rosenblatt.Size([3, 20]))
+    """
+
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
                  dtype: Any = None) -> None:
         super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
@@ -105,6 +136,19 @@ class LSTMCell(RNNCellBase):
 
 
 class GRUCell(RNNCellBase):
+    """One GRU step.
+
+    Shape:
+        input: ``(N, input_size)`` or ``(input_size,)``.
+        hidden: ``(N, hidden_size)``, zeros when omitted.
+        Output: h' ``(N, hidden_size)``.
+
+    Example:
+        >>> cell = nn.GRUCell(10, 20)
+        >>> cell(rb.randn(3, 10)).shape
+        rosenblatt.Size([3, 20])
+    """
+
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
                  dtype: Any = None) -> None:
         super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
@@ -116,6 +160,9 @@ class GRUCell(RNNCellBase):
 
 
 class RNNBase(Module):
+    """The base of RNN, LSTM and GRU: parameters ``weight_ih_l{k}``, ``weight_hh_l{k}``, ``bias_ih_l{k}``,
+    ``bias_hh_l{k}`` (``_reverse`` for the backward direction) in PyTorch's layout."""
+
     __constants__ = ["mode", "input_size", "hidden_size", "num_layers", "bias", "batch_first", "dropout",
                      "bidirectional", "proj_size"]
 
@@ -308,6 +355,23 @@ class RNNBase(Module):
 
 
 class RNN(RNNBase):
+    """A multi-layer Elman RNN: ``h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh)`` (or ReLU with
+    ``nonlinearity='relu'``).
+    Returns ``(output, h_n)``.
+
+    Shape:
+        input: ``(L, N, H_in)``, or ``(N, L, H_in)`` with ``batch_first=True``, or ``(L, H_in)`` unbatched; a
+            PackedSequence also works.
+        h_0: ``(D * num_layers, N, H_out)`` (D = 2 if bidirectional), zeros when omitted.
+        output: ``(L, N, D * H_out)`` (batch first likewise); h_n: ``(D * num_layers, N, H_out)``.
+
+    Example:
+        >>> rnn = nn.RNN(10, 20, num_layers=2)
+        >>> output, h_n = rnn(rb.randn(5, 3, 10))
+        >>> output.shape, h_n.shape
+        (rosenblatt.Size([5, 3, 20]), rosenblatt.Size([2, 3, 20]))
+    """
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         nonlinearity = kwargs.pop("nonlinearity", "tanh")
         if len(args) > 3:
@@ -326,11 +390,45 @@ class RNN(RNNBase):
 
 
 class LSTM(RNNBase):
+    """A multi-layer long short-term memory (Hochreiter and Schmidhuber, 1997) with PyTorch's gate order (i, f, g, o)
+    and parameter layout. Returns ``(output, (h_n, c_n))``; ``proj_size > 0`` projects the hidden state.
+
+    Shape:
+        input: ``(L, N, H_in)``, or ``(N, L, H_in)`` with ``batch_first=True``, or ``(L, H_in)`` unbatched; a
+            PackedSequence also works.
+        h_0: ``(D * num_layers, N, H_out)`` (D = 2 if bidirectional), zeros when omitted.
+        c_0: ``(D * num_layers, N, hidden_size)``.
+        output: ``(L, N, D * H_out)``; h_n: ``(D * num_layers, N, H_out)``; c_n:
+            ``(D * num_layers, N, hidden_size)`` (H_out = proj_size or hidden_size).
+
+    Example:
+        >>> lstm = nn.LSTM(10, 20, num_layers=2, batch_first=True)
+        >>> output, (h_n, c_n) = lstm(rb.randn(3, 5, 10))
+        >>> output.shape, h_n.shape, c_n.shape
+        (rosenblatt.Size([3, 5, 20]), rosenblatt.Size([2, 3, 20]), rosenblatt.Size([2, 3, 20]))
+    """
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__("LSTM", *args, **kwargs)
 
 
 class GRU(RNNBase):
+    """A multi-layer gated recurrent unit (Cho et al., 2014) with PyTorch's gate order (r, z, n). Returns
+    ``(output, h_n)``.
+
+    Shape:
+        input: ``(L, N, H_in)``, or ``(N, L, H_in)`` with ``batch_first=True``, or ``(L, H_in)`` unbatched; a
+            PackedSequence also works.
+        h_0: ``(D * num_layers, N, H_out)`` (D = 2 if bidirectional), zeros when omitted.
+        output: ``(L, N, D * H_out)`` (batch first likewise); h_n: ``(D * num_layers, N, H_out)``.
+
+    Example:
+        >>> gru = nn.GRU(10, 20, bidirectional=True)
+        >>> output, h_n = gru(rb.randn(5, 3, 10))
+        >>> output.shape, h_n.shape
+        (rosenblatt.Size([5, 3, 40]), rosenblatt.Size([2, 3, 20]))
+    """
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if kwargs.get("proj_size", 0):
             raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")

@@ -40,6 +40,18 @@ class _Table(Module):
 
 
 class Embedding(_Table):
+    """A lookup table: row ``i`` of ``weight`` (num_embeddings, embedding_dim) is the vector of id ``i``.
+
+    Shape:
+        Input: ``(*)`` int64 ids in ``[0, num_embeddings)``.
+        Output: ``(*, embedding_dim)``.
+
+    Example:
+        >>> m = nn.Embedding(10, 3)
+        >>> m(rb.tensor([[1, 2, 4, 5], [4, 3, 2, 9]])).shape
+        rosenblatt.Size([2, 4, 3])
+    """
+
     __constants__ = ["num_embeddings", "embedding_dim", "padding_idx", "max_norm", "norm_type", "scale_grad_by_freq",
                      "sparse"]
 
@@ -93,6 +105,18 @@ class Embedding(_Table):
 
 
 class EmbeddingBag(_Table):
+    """Sums, averages or takes the maximum of the embeddings of each bag of ids, without materializing them.
+
+    Shape:
+        Input: ``(B, L)`` ids (B bags of L), or 1-D ids with ``offsets`` ``(B,)`` where bags start.
+        Output: ``(B, embedding_dim)``.
+
+    Example:
+        >>> m = nn.EmbeddingBag(10, 3, mode='sum')
+        >>> m(rb.tensor([1, 2, 4, 5, 4, 3, 2, 9]), rb.tensor([0, 4])).shape
+        rosenblatt.Size([2, 3])
+    """
+
     __constants__ = ["num_embeddings", "embedding_dim", "max_norm", "norm_type", "scale_grad_by_freq", "mode",
                      "sparse", "include_last_offset", "padding_idx"]
 

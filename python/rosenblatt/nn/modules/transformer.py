@@ -49,7 +49,17 @@ def _detect_is_causal_mask(mask, is_causal=None, size=None):
 
 class TransformerEncoderLayer(Module):
     """Self-attention and a feed-forward block, each with dropout, a residual and LayerNorm (after
-    the block, or before it with norm_first)."""
+    the block, or before it with norm_first).
+
+    Shape:
+        src: ``(S, N, E)``, or ``(N, S, E)`` with ``batch_first=True``.
+        Output: the shape of src.
+
+    Example:
+        >>> layer = nn.TransformerEncoderLayer(d_model=16, nhead=4, batch_first=True)
+        >>> layer(rb.randn(2, 7, 16)).shape
+        rosenblatt.Size([2, 7, 16])
+    """
 
     __constants__ = ["norm_first"]
 
@@ -94,7 +104,17 @@ class TransformerEncoderLayer(Module):
 
 class TransformerDecoderLayer(Module):
     """Self-attention, attention over the encoder's memory, and a feed-forward block, each with
-    dropout, a residual and LayerNorm."""
+    dropout, a residual and LayerNorm.
+
+    Shape:
+        tgt: ``(T, N, E)``; memory: ``(S, N, E)`` (batch first likewise).
+        Output: the shape of tgt.
+
+    Example:
+        >>> layer = nn.TransformerDecoderLayer(d_model=16, nhead=4, batch_first=True)
+        >>> layer(rb.randn(2, 3, 16), rb.randn(2, 7, 16)).shape
+        rosenblatt.Size([2, 3, 16])
+    """
 
     __constants__ = ["norm_first"]
 
@@ -149,7 +169,18 @@ class TransformerDecoderLayer(Module):
 
 
 class TransformerEncoder(Module):
-    """num_layers copies of encoder_layer (deep copies: each its own parameters), then norm if given."""
+    """num_layers copies of encoder_layer (deep copies: each its own parameters), then norm if given.
+
+    Shape:
+        src: ``(S, N, E)``, or ``(N, S, E)`` with ``batch_first=True``.
+        Output: the shape of src.
+
+    Example:
+        >>> layer = nn.TransformerEncoderLayer(d_model=16, nhead=4, batch_first=True)
+        >>> enc = nn.TransformerEncoder(layer, num_layers=2)
+        >>> enc(rb.randn(2, 7, 16)).shape
+        rosenblatt.Size([2, 7, 16])
+    """
 
     def __init__(self, encoder_layer: Any, num_layers: int, norm: Any = None, enable_nested_tensor: Any = True,
                  mask_check: Any = True) -> None:
@@ -170,7 +201,18 @@ class TransformerEncoder(Module):
 
 
 class TransformerDecoder(Module):
-    """num_layers copies of decoder_layer, then norm if given."""
+    """num_layers copies of decoder_layer, then norm if given.
+
+    Shape:
+        tgt: ``(T, N, E)``; memory: ``(S, N, E)`` (batch first likewise).
+        Output: the shape of tgt.
+
+    Example:
+        >>> layer = nn.TransformerDecoderLayer(d_model=16, nhead=4, batch_first=True)
+        >>> dec = nn.TransformerDecoder(layer, num_layers=2)
+        >>> dec(rb.randn(2, 3, 16), rb.randn(2, 7, 16)).shape
+        rosenblatt.Size([2, 3, 16])
+    """
 
     def __init__(self, decoder_layer: Any, num_layers: int, norm: Any = None) -> None:
         super().__init__()
@@ -194,7 +236,19 @@ class TransformerDecoder(Module):
 
 
 class Transformer(Module):
-    """An encoder and a decoder stack (each ending in LayerNorm), xavier_uniform_ on every matrix."""
+    """An encoder and a decoder stack (each ending in LayerNorm), ``xavier_uniform_`` on every matrix.
+
+    Shape:
+        src: ``(S, N, E)``; tgt: ``(T, N, E)`` (``(N, S, E)`` and ``(N, T, E)`` with ``batch_first=True``).
+        Output: ``(T, N, E)``, the shape of tgt.
+
+    Example:
+        >>> model = nn.Transformer(d_model=16, nhead=4, num_encoder_layers=1, num_decoder_layers=1,
+        ...                        dim_feedforward=32, batch_first=True)
+        >>> mask = nn.Transformer.generate_square_subsequent_mask(3)
+        >>> model(rb.randn(2, 7, 16), rb.randn(2, 3, 16), tgt_mask=mask).shape
+        rosenblatt.Size([2, 3, 16])
+    """
 
     def __init__(self, d_model: int = 512, nhead: int = 8, num_encoder_layers: int = 6, num_decoder_layers: int = 6,
                  dim_feedforward: int = 2048, dropout: float = 0.1, activation: Any = _nn.relu,

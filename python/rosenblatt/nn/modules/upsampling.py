@@ -10,6 +10,18 @@ __all__ = ["Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d"]
 
 
 class Upsample(Module):
+    """Resizes by ``scale_factor`` or to ``size``, with ``mode`` 'nearest', 'linear', 'bilinear' or 'bicubic' (as
+    ``F.interpolate``).
+
+    Shape:
+        Input: ``(N, C, L)``, ``(N, C, H, W)`` or ``(N, C, D, H, W)``.
+        Output: ``(N, C, *size)`` or ``(N, C, *[s * scale_factor for s in the input's])``.
+
+    Example:
+        >>> nn.Upsample(scale_factor=2, mode='nearest')(rb.randn(1, 1, 2, 2)).shape
+        rosenblatt.Size([1, 1, 4, 4])
+    """
+
     __constants__ = ["size", "scale_factor", "mode", "align_corners", "name", "recompute_scale_factor"]
 
     def __init__(self, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
@@ -36,10 +48,32 @@ class Upsample(Module):
 
 
 class UpsamplingNearest2d(Upsample):
+    """Nearest-neighbour upsampling of images (``Upsample(mode='nearest')``).
+
+    Shape:
+        Input: ``(N, C, H, W)``.
+        Output: ``(N, C, H * scale_factor, W * scale_factor)``.
+
+    Example:
+        >>> nn.UpsamplingNearest2d(scale_factor=2)(rb.randn(1, 1, 2, 3)).shape
+        rosenblatt.Size([1, 1, 4, 6])
+    """
+
     def __init__(self, size: Any = None, scale_factor: Any = None) -> None:
         super().__init__(size, scale_factor, mode="nearest")
 
 
 class UpsamplingBilinear2d(Upsample):
+    """Bilinear upsampling of images with ``align_corners=True`` (``Upsample(mode='bilinear', align_corners=True)``).
+
+    Shape:
+        Input: ``(N, C, H, W)``.
+        Output: ``(N, C, H * scale_factor, W * scale_factor)``.
+
+    Example:
+        >>> nn.UpsamplingBilinear2d(scale_factor=2)(rb.randn(1, 1, 2, 3)).shape
+        rosenblatt.Size([1, 1, 4, 6])
+    """
+
     def __init__(self, size: Any = None, scale_factor: Any = None) -> None:
         super().__init__(size, scale_factor, mode="bilinear", align_corners=True)

@@ -15,7 +15,18 @@ class DataLoader:
     """Batches of `dataset`: batch_size samples (None: unbatched), reshuffled every epoch when
     shuffle=True (from `generator`, else from a generator seeded by the default one, so
     rb.manual_seed makes it reproducible). num_workers > 0 fetches batches ahead on that many
-    threads (not processes: the core releases the GIL in its heavy calls); order is kept."""
+    threads (not processes: the core releases the GIL in its heavy calls); order is kept.
+
+    Shape:
+        Output: each batch stacks ``batch_size`` samples along a new first dimension: a dataset of
+            ``(x (3,), y ())`` samples gives ``(x (B, 3), y (B,))`` batches.
+
+    Example:
+        >>> ds = TensorDataset(rb.randn(10, 3), rb.arange(10))
+        >>> loader = DataLoader(ds, batch_size=4, shuffle=True, generator=rb.Generator().manual_seed(0))
+        >>> [tuple(x.shape) for x, y in loader]
+        [(4, 3), (4, 3), (2, 3)]
+    """
 
     def __init__(self, dataset: Dataset, batch_size: int = 1, shuffle: Optional[bool] = None, sampler: Any = None,
                  batch_sampler: Any = None, num_workers: int = 0, collate_fn: Optional[Callable[..., Any]] = None,

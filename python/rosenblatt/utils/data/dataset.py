@@ -31,7 +31,17 @@ class IterableDataset(Dataset):
 
 class TensorDataset(Dataset):
     """Samples are the rows of tensors that share their first dimension: dataset[i] is
-    (t0[i], t1[i], ...). DataLoader batches it with one gather per tensor per batch."""
+    (t0[i], t1[i], ...). DataLoader batches it with one gather per tensor per batch.
+
+    Shape:
+        Input: tensors ``(N, *)`` sharing their first dimension N.
+        Output: ``dataset[i]`` is ``(t0[i], t1[i], ...)``; ``len(dataset) == N``.
+
+    Example:
+        >>> ds = TensorDataset(rb.randn(10, 3), rb.arange(10))
+        >>> len(ds), tuple(ds[2][0].shape)
+        (10, (3,))
+    """
 
     def __init__(self, *tensors: Tensor) -> None:
         if not tensors:
@@ -79,7 +89,14 @@ class ConcatDataset(Dataset):
 
 
 class Subset(Dataset):
-    """The samples of `dataset` at `indices`, in that order."""
+    """The samples of `dataset` at `indices`, in that order.
+
+    Example:
+        >>> ds = TensorDataset(rb.arange(10))
+        >>> sub = rb.utils.data.Subset(ds, [1, 3, 5])
+        >>> len(sub), sub[1][0].item()
+        (3, 3)
+    """
 
     def __init__(self, dataset: Dataset, indices: Sequence[int]) -> None:
         self.dataset = dataset
@@ -112,7 +129,14 @@ def _lengths_from_fractions(lengths, n):
 
 def random_split(dataset: Dataset, lengths: Sequence[Union[int, float]], generator: Any = None) -> list[Subset]:
     """Splits `dataset` into non-overlapping Subsets of the given lengths (ints summing to
-    len(dataset), or fractions summing to 1), drawing one permutation from `generator`."""
+    len(dataset), or fractions summing to 1), drawing one permutation from `generator`.
+
+    Example:
+        >>> train, val = rb.utils.data.random_split(range(10), [0.8, 0.2],
+        ...                                         generator=rb.Generator().manual_seed(0))
+        >>> len(train), len(val)
+        (8, 2)
+    """
     from ..._C import default_generator, randperm
 
     lengths = list(lengths)

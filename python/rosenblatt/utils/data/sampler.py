@@ -47,7 +47,13 @@ class SequentialSampler(Sampler):
 
 class RandomSampler(Sampler):
     """A random permutation per epoch (or num_samples draws with replacement), drawn from
-    `generator`; without one, from a generator seeded by the default generator."""
+    `generator`; without one, from a generator seeded by the default generator.
+
+    Example:
+        >>> s = rb.utils.data.RandomSampler(range(5), generator=rb.Generator().manual_seed(0))
+        >>> sorted(s)
+        [0, 1, 2, 3, 4]
+    """
 
     def __init__(self, data_source: Any, replacement: Any = False, num_samples: Any = None,
                  generator: Any = None) -> None:
@@ -107,7 +113,12 @@ class SubsetRandomSampler(Sampler):
 
 class BatchSampler(Sampler):
     """Groups the indices of `sampler` into lists of batch_size (the last one shorter unless
-    drop_last)."""
+    drop_last).
+
+    Example:
+        >>> list(rb.utils.data.BatchSampler(range(5), batch_size=2, drop_last=False))
+        [[0, 1], [2, 3], [4]]
+    """
 
     def __init__(self, sampler: Any, batch_size: Any, drop_last: Any) -> None:
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
@@ -136,7 +147,13 @@ class BatchSampler(Sampler):
 
 class WeightedRandomSampler(Sampler):
     """num_samples indices drawn with probability proportional to `weights` (with replacement by
-    default; without: each index at most once), from `generator`."""
+    default; without: each index at most once), from `generator`.
+
+    Example:
+        >>> s = rb.utils.data.WeightedRandomSampler([0.0, 1.0], num_samples=4)
+        >>> list(s)   # index 0 has weight 0
+        [1, 1, 1, 1]
+    """
 
     def __init__(self, weights: Any, num_samples: Any, replacement: Any = True, generator: Any = None) -> None:
         if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples <= 0:

@@ -6,6 +6,9 @@
 
 namespace rb::bind {
 
+// searchsorted, unique, bincount, scatter_reduce, median, quantile, cummax ... (bindings/search.cpp)
+void search(py::module_& m, TensorClass& cls);
+
 Shape shape_from_object(py::handle h) {
   if (PyLong_Check(h.ptr())) return {h.cast<int64_t>()};
   RB_CHECK(py::isinstance<py::sequence>(h), TypeError, "expected a sequence of integers or a single integer, got ",
@@ -77,4 +80,5 @@ PYBIND11_MODULE(_C, m) {
   rb::bind::sort(m, cls);
   rb::bind::transform(m, cls);
   rb::bind::toolbox(m, cls);
+  rb::bind::search(m, cls);
 }

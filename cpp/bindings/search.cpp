@@ -2,8 +2,8 @@
 // bincount, histc, scatter_reduce, median, nanmedian, mode, quantile, nanquantile, cummax, cummin and
 // logcumsumexp, as functions and (where PyTorch has them) Tensor methods; (values, indices) results are
 // named tuples, as torch.return_types.
-#include "bind.h"
 #include "rosenblatt/ops/search.h"
+#include "bind.h"
 
 namespace rb::bind {
 namespace {
@@ -79,9 +79,8 @@ void search(py::module_& m, TensorClass& cls) {
   cls.def("histc", histc_fn, py::arg("bins") = 100, py::arg("min") = 0, py::arg("max") = 0);
 
   auto scatter_reduce_fn = [](const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src,
-                              const std::string& reduce, bool include_self) {
-    return scatter_reduce(x, dim, index, src, reduce, include_self);
-  };
+                              const std::string& reduce,
+                              bool include_self) { return scatter_reduce(x, dim, index, src, reduce, include_self); };
   m.def("scatter_reduce", scatter_reduce_fn, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("src"),
         py::arg("reduce"), py::kw_only(), py::arg("include_self") = true);
   cls.def("scatter_reduce", scatter_reduce_fn, py::arg("dim"), py::arg("index"), py::arg("src"), py::arg("reduce"),

@@ -13,8 +13,8 @@ struct SearchKernels {
   // seq: contiguous (SB, S), sorter: undefined or contiguous int64 (SB, S) whose row orders seq's row;
   // values: contiguous (VB, N), seq's dtype; out: contiguous int64 (VB, N). Row b of values searches
   // row (SB == 1 ? 0 : b) of seq: the first position whose value is >= v (> v with right).
-  void (*searchsorted)(const Tensor& seq, const Tensor& sorter, const Tensor& values, int64_t SB, int64_t S,
-                       int64_t VB, int64_t N, bool right, Tensor& out);
+  void (*searchsorted)(const Tensor& seq, const Tensor& sorter, const Tensor& values, int64_t SB, int64_t S, int64_t VB,
+                       int64_t N, bool right, Tensor& out);
   // x: contiguous int64 (N), all in [0, out.numel()); weights: undefined or contiguous (N) of out's
   // dtype; out: zeroed (bins), int64 without weights. out[x[i]] += weights[i] (or 1).
   void (*bincount)(const Tensor& x, const Tensor& weights, Tensor& out);

@@ -61,6 +61,7 @@ Tensor median_all(const Tensor& x, bool ignore_nan) {
                                   : full({}, Scalar(std::numeric_limits<int64_t>::min()), x.dtype(), x.device());
   Tensor xw = widen(x);
   Tensor value, share;
+  const bool grad = needs_grad(xw);
   {
     NoGradGuard ng;
     Tensor flat = reshape(xw, {xw.numel()});
@@ -69,9 +70,9 @@ Tensor median_all(const Tensor& x, bool ignore_nan) {
     int64_t k = (n - 1) / 2;
     if (nnan > 0) k = ignore_nan ? std::max<int64_t>((n - nnan - 1) / 2, 0) : n - nnan;
     value = clone(reshape(narrow(sort(flat, 0).values, 0, k, 1), {}));
-    if (needs_grad(x)) {
-      Tensor mask = std::isnan(value.item<double>()) ? classify(FloatClass::IsNan, xw)
-                                                     : binary(BinaryOp::Eq, xw, value);
+    if (grad) {
+      Tensor mask =
+          std::isnan(value.item<double>()) ? classify(FloatClass::IsNan, xw) : binary(BinaryOp::Eq, xw, value);
       Tensor m = cast(mask, xw.dtype());
       share = div(m, sum(m));
     }
@@ -114,7 +115,8 @@ ValuesIndices cum_extreme(const Tensor& x, int64_t dim, bool is_min) {
   if (x.dim() == 0) return scalar_result(x);
   const auto& k = kernels<ScanKernels>(is_min ? "cummin" : "cummax", x);
   Tensor xw = x.dtype() == DType::Bool ? x : widen(x);
-  ValuesIndices r{Tensor::empty(xw.shape(), xw.dtype(), x.device()), Tensor::empty(x.shape(), DType::Int64, x.device())};
+  ValuesIndices r{Tensor::empty(xw.shape(), xw.dtype(), x.device()),
+                  Tensor::empty(x.shape(), DType::Int64, x.device())};
   if (x.numel() > 0) {
     Columns c = columns(x.shape(), d);
     k.cummax(contiguous_nograd(xw), c.outer, c.R, c.inner, is_min, r.values, r.indices);
@@ -225,7 +227,8 @@ Tensor quantile_impl(const Tensor& x, const Tensor& q, std::optional<int64_t> di
     Tensor weights, above;
     {
       NoGradGuard ng;
-      weights = mode == Interp::Midpoint ? full(ranks.shape(), Scalar(0.5), ranks.dtype(), ranks.device()) : sub(ranks, cast(below, ranks.dtype()));
+      weights = mode == Interp::Midpoint ? full(ranks.shape(), Scalar(0.5), ranks.dtype(), ranks.device())
+                                         : sub(ranks, cast(below, ranks.dtype()));
       above = cast(rounding(RoundOp::Ceil, ranks), DType::Int64);
     }
     result = lerp(result, gather(sorted, -1, above), weights);
@@ -276,8 +279,7 @@ Tensor quantile(const Tensor& x, const Tensor& q, std::optional<int64_t> dim, bo
                 const std::string& interpolation) {
   return quantile_impl(x, q, dim, keepdim, interpolation, false);
 }
-Tensor quantile(const Tensor& x, double q, std::optional<int64_t> dim, bool keepdim,
-                const std::string& interpolation) {
+Tensor quantile(const Tensor& x, double q, std::optional<int64_t> dim, bool keepdim, const std::string& interpolation) {
   return quantile_scalar(x, q, dim, keepdim, interpolation, false);
 }
 Tensor nanquantile(const Tensor& x, const Tensor& q, std::optional<int64_t> dim, bool keepdim,

@@ -64,8 +64,8 @@ Tensor search(const Tensor& seq_in, const Tensor& input_in, bool out_int32, bool
   const int64_t VB = seq.dim() == 1 ? 1 : values.numel() / std::max<int64_t>(N, 1);
   Tensor out = Tensor::empty(values.shape(), DType::Int64, values.device());
   if (values.numel() > 0)
-    k.searchsorted(seq, sorter, values, seq.dim() == 1 ? 1 : SB, S, seq.dim() == 1 ? values.numel() / N : VB, N,
-                   right, out);
+    k.searchsorted(seq, sorter, values, seq.dim() == 1 ? 1 : SB, S, seq.dim() == 1 ? values.numel() / N : VB, N, right,
+                   out);
   return out_int32 ? cast(out, DType::Int32) : out;
 }
 
@@ -130,10 +130,14 @@ struct ScatterReduceBackward : Node {
   ScatterReduce reduce = ScatterReduce::Sum;
   std::string reduce_name;
   bool include_self = true, need_x = false, need_src = false;
+  Shape src_shape;
   std::string name() const override { return "ScatterReduceBackward0"; }
   void release_saved() override { x.reset(), index.reset(), src.reset(), result.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
     Tensor self = x.unpack(*this), ix = index.unpack(*this), s = src.unpack(*this), res = result.unpack(*this);
+    // Only src's part covered by index takes part (the rest is padded with zeros below).
+    for (int64_t d = 0; d < s.dim(); ++d)
+      if (s.size(d) != ix.size(d)) s = narrow(s, d, 0, ix.size(d));
     const Tensor& grad = g[0];
     Tensor gself, gsrc;
     switch (reduce) {
@@ -181,6 +185,14 @@ struct ScatterReduceBackward : Node {
       }
     }
     if (!include_self) gself = scatter(gself, dim, ix, zeros({}, gself.dtype(), gself.device()));
+    // src may be larger than index: its elements past index's extent get no gradient.
+    for (int64_t d = 0; need_src && d < gsrc.dim(); ++d) {
+      const int64_t extra = src_shape[d] - gsrc.size(d);
+      if (extra == 0) continue;
+      Shape pad = gsrc.shape();
+      pad[d] = extra;
+      gsrc = cat({gsrc, zeros(pad, gsrc.dtype(), gsrc.device())}, d);
+    }
     return {need_x ? gself : Tensor(), need_src ? gsrc : Tensor()};
   }
 };
@@ -215,8 +227,7 @@ UniqueResult unique(const Tensor& x, bool sorted, bool return_inverse, bool retu
   return unique_impl(x, true, return_inverse, return_counts, dim, "unique");
 }
 
-UniqueResult unique_consecutive(const Tensor& x, bool return_inverse, bool return_counts,
-                                std::optional<int64_t> dim) {
+UniqueResult unique_consecutive(const Tensor& x, bool return_inverse, bool return_counts, std::optional<int64_t> dim) {
   return unique_impl(x, false, return_inverse, return_counts, dim, "unique_consecutive");
 }
 
@@ -293,7 +304,8 @@ Tensor scatter_reduce(const Tensor& x_in, int64_t dim, const Tensor& index_in, c
     auto node = std::make_shared<ScatterReduceBackward>();
     node->x = SavedTensor(x), node->index = SavedTensor(index), node->src = SavedTensor(src);
     node->result = SavedTensor::output(out), node->dim = d, node->reduce = red, node->reduce_name = reduce;
-    node->include_self = include_self, node->need_x = x.requires_grad(), node->need_src = src.requires_grad();
+    node->src_shape = src.shape(), node->include_self = include_self, node->need_x = x.requires_grad(),
+    node->need_src = src.requires_grad();
     record(node, {&x, &src}, {&out});
   }
   return x_in.dim() == 0 ? reshape(out, {}) : out;
@@ -302,7 +314,8 @@ Tensor scatter_reduce(const Tensor& x_in, int64_t dim, const Tensor& index_in, c
 Tensor& scatter_reduce_(Tensor& x, int64_t dim, const Tensor& index, const Tensor& src, const std::string& reduce,
                         bool include_self) {
   check_inplace(x);
-  return write_back(x, scatter_reduce(x, dim, index, src, reduce, include_self));
+  // The backward reads x's old values: it saves a copy, since x itself is overwritten.
+  return write_back(x, scatter_reduce(needs_grad(x) ? clone(x) : x, dim, index, src, reduce, include_self));
 }
 
 }  // namespace rb

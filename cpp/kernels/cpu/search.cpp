@@ -140,9 +140,8 @@ void mode(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tensor& valu
         // then the last pair of the first longest run. A NaN breaks that comparison's ordering, so
         // such a column is ordered with NaN last instead.
         if (nan)
-          std::stable_sort(el.begin(), el.end(), [](const auto& a, const auto& b2) {
-            return less_nan_last(a.first, b2.first);
-          });
+          std::stable_sort(el.begin(), el.end(),
+                           [](const auto& a, const auto& b2) { return less_nan_last(a.first, b2.first); });
         else
           std::sort(el.begin(), el.end(), [](const auto& a, const auto& b2) { return a.first < b2.first; });
         T best = el[0].first;

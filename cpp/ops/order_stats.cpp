@@ -88,8 +88,8 @@ Tensor median_all(const Tensor& x, bool ignore_nan) {
 ValuesIndices median_dim(const Tensor& x, int64_t dim, bool keepdim, bool ignore_nan) {
   const int64_t d = wrap_dim(dim, x.dim());
   if (x.dim() == 0) return scalar_result(x);
-  RB_CHECK(x.size(d) > 0, IndexError, ignore_nan ? "nanmedian" : "median", "(): Expected reduction dim ", d,
-           " to have non-zero size.");
+  // PyTorch names median in nanmedian's message too.
+  RB_CHECK(x.size(d) > 0, IndexError, "median(): Expected reduction dim ", d, " to have non-zero size.");
   Tensor xw = widen(x);
   const int64_t R = x.size(d);
   Tensor idx;
@@ -202,33 +202,34 @@ Tensor quantile_impl(const Tensor& x, const Tensor& q, std::optional<int64_t> di
   Tensor xs = dim && x.dim() > 0 ? movedim(x, {d}, {-1}) : reshape(x, {x.numel()});
   Tensor sorted = sort(xs, -1).values;
   const int64_t n = sorted.size(-1);
-  Tensor ranks, qv = reshape(q, {q.numel()});
+  // The ranks stay differentiable in q, as in PyTorch (through the interpolation weights).
+  Tensor ranks, qv = reshape(q, {q.numel()}), isnan;
   {
     NoGradGuard ng;
-    Tensor isnan = classify(FloatClass::IsNan, sorted);
-    if (ignore_nan) {
-      Tensor valid = sum(logical_not(isnan), {-1}, true);
-      ranks = mul(qv, binary(BinaryOp::Sub, valid, Scalar(int64_t(1))));
-      ranks = masked_fill(ranks, binary(BinaryOp::Lt, ranks, Scalar(0.0)), Scalar(0.0));
-    } else {
-      Tensor has_nan = any(isnan, {-1}, true);
-      Shape bshape = sorted.shape();
-      bshape.back() = qv.numel();
-      ranks = expand(mul(qv, Scalar(n - 1)), bshape);
-      ranks = masked_fill(ranks, has_nan, Scalar(n - 1));
-    }
-    if (mode == Interp::Lower) ranks = rounding(RoundOp::Floor, ranks);
-    if (mode == Interp::Higher) ranks = rounding(RoundOp::Ceil, ranks);
-    if (mode == Interp::Nearest) ranks = rounding(RoundOp::Round, ranks);
+    isnan = classify(FloatClass::IsNan, sorted.detach());
   }
+  if (ignore_nan) {
+    Tensor valid = sum(logical_not(isnan), {-1}, true);
+    ranks = mul(qv, binary(BinaryOp::Sub, valid, Scalar(int64_t(1))));
+    ranks = masked_fill(ranks, binary(BinaryOp::Lt, ranks.detach(), Scalar(0.0)), Scalar(0.0));
+  } else {
+    Tensor has_nan = any(isnan, {-1}, true);
+    Shape bshape = sorted.shape();
+    bshape.back() = qv.numel();
+    ranks = expand(mul(qv, Scalar(n - 1)), bshape);
+    ranks = masked_fill(ranks, has_nan, Scalar(n - 1));
+  }
+  if (mode == Interp::Lower) ranks = rounding(RoundOp::Floor, ranks);
+  if (mode == Interp::Higher) ranks = rounding(RoundOp::Ceil, ranks);
+  if (mode == Interp::Nearest) ranks = rounding(RoundOp::Round, ranks);
   Tensor below = cast(ranks, DType::Int64);
   Tensor result = gather(sorted, -1, below);
   if (mode == Interp::Linear || mode == Interp::Midpoint) {
-    Tensor weights, above;
+    Tensor weights = mode == Interp::Midpoint ? full(ranks.shape(), Scalar(0.5), ranks.dtype(), ranks.device())
+                                              : sub(ranks, cast(below, ranks.dtype()));
+    Tensor above;
     {
       NoGradGuard ng;
-      weights = mode == Interp::Midpoint ? full(ranks.shape(), Scalar(0.5), ranks.dtype(), ranks.device())
-                                         : sub(ranks, cast(below, ranks.dtype()));
       above = cast(rounding(RoundOp::Ceil, ranks), DType::Int64);
     }
     result = lerp(result, gather(sorted, -1, above), weights);

@@ -14,6 +14,22 @@
 namespace rb {
 namespace {
 
+// A dtype as ATen's "not implemented for" messages name it (its C++ scalar type).
+const char* aten_name(DType t) {
+  switch (t) {
+    case DType::Float32: return "Float";
+    case DType::Float64: return "Double";
+    case DType::Int64: return "Long";
+    case DType::Int32: return "Int";
+    case DType::Int16: return "Short";
+    case DType::Int8: return "Char";
+    case DType::UInt8: return "Byte";
+    case DType::Float16: return "Half";
+    case DType::BFloat16: return "BFloat16";
+    default: return "Bool";
+  }
+}
+
 Tensor search(const Tensor& seq_in, const Tensor& input_in, bool out_int32, bool right,
               const std::optional<std::string>& side, const std::optional<Tensor>& sorter_in, bool scalar_input) {
   const char* op = "torch.searchsorted(): ";
@@ -42,7 +58,7 @@ Tensor search(const Tensor& seq_in, const Tensor& input_in, bool out_int32, bool
   Tensor sorter;
   if (sorter_in && sorter_in->defined()) {
     RB_CHECK(sorter_in->dtype() == DType::Int64, Error, op, "sorter must be a tensor of long dtype but got dtype ",
-             dtype_name(sorter_in->dtype()));
+             aten_name(sorter_in->dtype()));
     RB_CHECK(sorter_in->shape() == seq_in.shape(), Error, op,
              "boundary and sorter must have the same size, but got boundary tensor ", seq_in.shape(),
              "and got sorter tensor ", sorter_in->shape());
@@ -106,8 +122,9 @@ ScatterReduce parse_reduce(const std::string& s) {
   if (s == "sum") return ScatterReduce::Sum;
   if (s == "prod") return ScatterReduce::Prod;
   if (s == "mean") return ScatterReduce::Mean;
-  if (s == "amax") return ScatterReduce::Amax;
-  if (s == "amin") return ScatterReduce::Amin;
+  // PyTorch also takes scatter_'s legacy names for the extremes.
+  if (s == "amax" || s == "max") return ScatterReduce::Amax;
+  if (s == "amin" || s == "min") return ScatterReduce::Amin;
   throw Error(str("reduce argument must be either sum, prod, mean, amax or amin, got ", s));
 }
 
@@ -234,7 +251,7 @@ UniqueResult unique_consecutive(const Tensor& x, bool return_inverse, bool retur
 Tensor bincount(const Tensor& x_in, const std::optional<Tensor>& weights_in, int64_t minlength) {
   const auto& k = kernels<SearchKernels>("bincount", x_in);
   RB_CHECK(!is_floating(x_in.dtype()) && x_in.dtype() != DType::Bool, NotImplementedError,
-           "\"bincount_cpu\" not implemented for '", dtype_name(x_in.dtype()), "'");
+           "\"bincount_cpu\" not implemented for '", aten_name(x_in.dtype()), "'");
   RB_CHECK(minlength >= 0, Error, "minlength should be >= 0");
   NoGradGuard ng;
   Tensor x = contiguous_nograd(widen(x_in));
@@ -262,7 +279,7 @@ Tensor bincount(const Tensor& x_in, const std::optional<Tensor>& weights_in, int
 Tensor histc(const Tensor& x_in, int64_t bins, Scalar min_s, Scalar max_s) {
   const auto& k = kernels<SearchKernels>("histc", x_in);
   RB_CHECK(is_floating(x_in.dtype()), NotImplementedError, "\"histogram_cpu\" not implemented for '",
-           dtype_name(x_in.dtype()), "'");
+           aten_name(x_in.dtype()), "'");
   RB_CHECK(bins > 0, Error, "torch.histogram(): bins must be > 0, but got ", bins, " for dimension 0");
   NoGradGuard ng;
   Tensor x = contiguous_nograd(widen(x_in));
@@ -284,6 +301,8 @@ Tensor scatter_reduce(const Tensor& x_in, int64_t dim, const Tensor& index_in, c
   RB_CHECK(index_in.dtype() == DType::Int64 || index_in.dtype() == DType::Int32, Error,
            "scatter(): Expected dtype int32/int64 for index");
   RB_CHECK(x_in.dtype() == src_in.dtype(), Error, "scatter(): Expected self.dtype to be equal to src.dtype");
+  RB_CHECK(!(red == ScatterReduce::Mean && x_in.dtype() == DType::Bool), NotImplementedError,
+           "\"scatter_gather_tensor_cpu_reduce_mean\" not implemented for 'Bool'");
   // A 0-d operand is a 1-element 1-D one, as in gather and scatter.
   Tensor x = x_in.dim() == 0 ? reshape(x_in, {1}) : x_in;
   Tensor index = cast(index_in.dim() == 0 ? reshape(index_in, {1}) : index_in, DType::Int64);

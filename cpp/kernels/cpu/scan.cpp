@@ -81,7 +81,8 @@ void cummax(const Tensor& x, int64_t outer, int64_t R, int64_t inner, bool is_mi
 // log(exp(a) + exp(b)), PyTorch's _log_add_exp_helper: equal infinities stay themselves.
 template <class T>
 T log_add_exp(T a, T b) {
-  const T lo = std::min(a, b), hi = std::max(a, b);
+  // A NaN in b must win: std::min and std::max would return a.
+  const T lo = b != b ? b : std::min(a, b), hi = b != b ? b : std::max(a, b);
   if (lo != hi || std::isfinite(lo)) return hi + std::log1p(std::exp(lo - hi));
   return a;
 }

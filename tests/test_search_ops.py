@@ -76,7 +76,7 @@ def test_searchsorted_nan_unsorted_scalar_and_sides():
     seq = np.array([1.0, 2.0, 2.0, NAN], F)
     vals = np.array([[NAN, 2.0, -1.0], [2.0, 5.0, 1.5]], F)
     for kw in ({}, {"right": True}, {"side": "right"}, {"side": "left"}, {"out_int32": True}):
-        both(lambda L, s, v: L.searchsorted(s, v, **kw), seq, vals)
+        both(lambda L, s, v, kw=kw: L.searchsorted(s, v, **kw), seq, vals)
     both(lambda L, s: L.searchsorted(s, 2), seq)  # a Python number: a 0-d result
     both(lambda L, s: L.searchsorted(s, 1.5, right=True), np.array([1, 2, 3]))  # a float against integers
     both(lambda L, s, v: L.searchsorted(s, v), np.array([3.0, 1.0, 2.0], F), vals)  # unsorted is allowed
@@ -139,7 +139,7 @@ def test_unique_matches_pytorch():
     x = np.random.default_rng(2).integers(0, 3, (6, 3))
     for kw in ({}, {"return_inverse": True}, {"return_counts": True}, {"dim": 0, "return_counts": True},
                {"dim": 1, "return_inverse": True, "return_counts": True}, {"dim": -1}):
-        both(lambda L, x: L.unique(x, return_inverse=kw.get("return_inverse", False),
+        both(lambda L, x, kw=kw: L.unique(x, return_inverse=kw.get("return_inverse", False),
                                    return_counts=kw.get("return_counts", False), dim=kw.get("dim")), x)
     both(lambda L, x: L.unique(x, return_counts=True), np.array([NAN, 1.0, NAN, 1.0, 0.5], F))  # NaNs distinct
     both(lambda L, x: L.unique(x, return_inverse=True, return_counts=True), np.array([True, False, True]))
@@ -307,8 +307,8 @@ def test_mode_ties_and_indices_match_pytorch():
     rng = np.random.default_rng(8)
     for shape, dim in (((4, 9), 1), ((9, 4), 0), ((2, 12, 3), 1), ((3, 40), -1)):
         x = rng.integers(0, 4, shape)  # many ties in frequency: the smallest value wins
-        both(lambda L, x: tuple(L.mode(x, dim)), x)
-        both(lambda L, x: tuple(x.float().mode(dim, keepdim=True)), x)
+        both(lambda L, x, dim=dim: tuple(L.mode(x, dim)), x)
+        both(lambda L, x, dim=dim: tuple(x.float().mode(dim, keepdim=True)), x)
     both(lambda L, x: tuple(L.mode(x)), np.array([[3.0, 1, 1, 3, 2], [2, 2, 5, 5, 7]], F))
     both(lambda L, x: tuple(L.mode(x.to(L.int8))), np.array([[3, 1, 1, 3, 2]]))
     both(lambda L, x: tuple(L.mode(x)), np.array(1.5, F))
@@ -332,8 +332,9 @@ def test_quantile_shapes_nans_and_gradients(interpolation):
     q = np.array([0.0, 0.125, 0.5, 0.875, 1.0])
     for dim in (None, 0, 1, -1):
         for keepdim in (False, True):
-            both(lambda L, x, q: L.quantile(x, q, dim, keepdim, interpolation=interpolation), x, q)
-            both(lambda L, x: x.quantile(0.4, dim, keepdim, interpolation=interpolation), x)
+            both(lambda L, x, q, dim=dim, keepdim=keepdim: L.quantile(x, q, dim, keepdim, interpolation=interpolation),
+                 x, q)
+            both(lambda L, x, dim=dim, keepdim=keepdim: x.quantile(0.4, dim, keepdim, interpolation=interpolation), x)
     xn = x.copy()
     xn[0, 1, 2] = xn[1, :, 3] = NAN
     both(lambda L, x, q: L.quantile(x, q, 1, interpolation=interpolation), xn, q)
@@ -366,15 +367,15 @@ def test_quantile_errors(case):
 def test_cummax_cummin():
     x = np.array([[1.0, 3.0, 3.0, NAN, 2.0, NAN, 5.0], [2.0, 1.0, 1.0, 0.0, 0.0, 4.0, 4.0]], F)
     for name in ("cummax", "cummin"):
-        both(lambda L, x: tuple(getattr(L, name)(x, 1)), x)  # ties move the index on, NaN sticks
-        both(lambda L, x: tuple(getattr(x.t(), name)(0)), x)
-        both(lambda L, x: tuple(getattr(L, name)(x, 0)), np.random.default_rng(10).integers(0, 3, (6, 2)))
-        both(lambda L, x: tuple(getattr(L, name)(x, 0)), np.array([True, False, True]))
-        both(lambda L, x: tuple(getattr(L, name)(x.to(L.float16), 1)), x)
-        both(lambda L, x: tuple(getattr(L, name)(x, 0)), np.array(3.0, F))
-        both(lambda L, x: tuple(getattr(L, name)(x, 1)), np.zeros((2, 0), F))
-        grads_match(lambda L, x: getattr(L, name)(x, 1).values, np.array([[1.0, 3.0, 3.0, 2.0, 5.0]]))
-        grads_match(lambda L, x: getattr(L, name)(x, 0).values,
+        both(lambda L, x, name=name: tuple(getattr(L, name)(x, 1)), x)  # ties move the index on, NaN sticks
+        both(lambda L, x, name=name: tuple(getattr(x.t(), name)(0)), x)
+        both(lambda L, x, name=name: tuple(getattr(L, name)(x, 0)), np.random.default_rng(10).integers(0, 3, (6, 2)))
+        both(lambda L, x, name=name: tuple(getattr(L, name)(x, 0)), np.array([True, False, True]))
+        both(lambda L, x, name=name: tuple(getattr(L, name)(x.to(L.float16), 1)), x)
+        both(lambda L, x, name=name: tuple(getattr(L, name)(x, 0)), np.array(3.0, F))
+        both(lambda L, x, name=name: tuple(getattr(L, name)(x, 1)), np.zeros((2, 0), F))
+        grads_match(lambda L, x, name=name: getattr(L, name)(x, 1).values, np.array([[1.0, 3.0, 3.0, 2.0, 5.0]]))
+        grads_match(lambda L, x, name=name: getattr(L, name)(x, 0).values,
                     np.random.default_rng(11).standard_normal((5, 3)))
 
 

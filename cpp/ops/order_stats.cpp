@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "aten_names.h"
 #include "op_common.h"
 #include "rosenblatt/ops/search.h"
 
@@ -297,7 +298,7 @@ ValuesIndices cummin(const Tensor& x, int64_t dim) { return cum_extreme(x, dim, 
 
 Tensor logcumsumexp(const Tensor& x, int64_t dim) {
   RB_CHECK(is_floating(x.dtype()), NotImplementedError, "\"logcumsumexp_out_cpu\" not implemented for '",
-           dtype_name(x.dtype()), "'");
+           aten_name(x.dtype()), "'");
   const int64_t d = wrap_dim(dim, x.dim());
   Tensor xw = widen(x);
   return cast(logcumsumexp_impl(xw, d), x.dtype());

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "aten_names.h"
 #include "op_common.h"
 
 #include "../kernels/indexing.h"
@@ -13,22 +14,6 @@
 
 namespace rb {
 namespace {
-
-// A dtype as ATen's "not implemented for" messages name it (its C++ scalar type).
-const char* aten_name(DType t) {
-  switch (t) {
-    case DType::Float32: return "Float";
-    case DType::Float64: return "Double";
-    case DType::Int64: return "Long";
-    case DType::Int32: return "Int";
-    case DType::Int16: return "Short";
-    case DType::Int8: return "Char";
-    case DType::UInt8: return "Byte";
-    case DType::Float16: return "Half";
-    case DType::BFloat16: return "BFloat16";
-    default: return "Bool";
-  }
-}
 
 Tensor search(const Tensor& seq_in, const Tensor& input_in, bool out_int32, bool right,
               const std::optional<std::string>& side, const std::optional<Tensor>& sorter_in, bool scalar_input) {

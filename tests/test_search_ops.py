@@ -398,3 +398,17 @@ def test_logcumsumexp_second_order_and_stability():
     assert rb.autograd.gradgradcheck(lambda x: rb.logcumsumexp(x, 1), (x,))
     big = np.array([1000.0, 1000.0, -1000.0], np.float64)
     np.testing.assert_allclose(rb.logcumsumexp(rb.tensor(big), 0).numpy(), np.logaddexp.accumulate(big))
+
+
+@requires_torch
+def test_expanded_and_strided_inputs():
+    """Inputs whose elements share memory (expand) or are strided read the same values as a contiguous copy."""
+    x = np.random.default_rng(14).integers(0, 4, (3, 5))
+    both(lambda L, x: L.unique(x[:1].expand(4, 5), dim=0, return_counts=True), x)
+    both(lambda L, x: tuple(L.mode(x.t(), 1)), x)
+    both(lambda L, x: tuple(L.cummax(x[:, ::2], 1)), x)
+    both(lambda L, x: tuple(L.median(x.float()[:1].expand(3, 5), 1)), x)
+    both(lambda L, x: L.quantile(x.double().t(), 0.5, 1), x)
+    both(lambda L, x: L.bincount(x[0].expand(3, 5)[1]), x)
+    both(lambda L, x: L.zeros(3, 5, dtype=L.int64).scatter_reduce(1, x[:1].expand(3, 5), x.t().t(), "sum"), x)
+    both(lambda L, x: L.logcumsumexp(x.double().t(), 0), x)

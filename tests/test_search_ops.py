@@ -228,6 +228,8 @@ def test_scatter_reduce_values(reduce, include_self):
     both(lambda L, x: x.to(L.float16).scatter_reduce(0, L.tensor([0, 0, 1]), L.tensor([1.5, 2.0, 3.0]).half(),
                                                      reduce, include_self=include_self), xf)
     both(lambda L, x: x.scatter_reduce(0, L.tensor([], dtype=L.int64), L.tensor([]), reduce), xf)
+    both(lambda L, x: x.scatter_reduce(0, L.tensor([3, 0, 3], dtype=L.int32), L.tensor([1.0, 2.0, 3.0]), reduce,
+                                       include_self=include_self), xf)
     both(lambda L: L.tensor(2.0).scatter_reduce(0, L.tensor(0), L.tensor(5.0), reduce, include_self=include_self))
 
 
@@ -412,3 +414,16 @@ def test_expanded_and_strided_inputs():
     both(lambda L, x: L.bincount(x[0].expand(3, 5)[1]), x)
     both(lambda L, x: L.zeros(3, 5, dtype=L.int64).scatter_reduce(1, x[:1].expand(3, 5), x.t().t(), "sum"), x)
     both(lambda L, x: L.logcumsumexp(x.double().t(), 0), x)
+
+
+def test_scatter_reduce_prod_two_zeros_refuses_double_backward():
+    """Two zeros of src in one product: the gradient is right (zero for both, the others' product for
+    neither), and differentiating it again raises, as in PyTorch, rather than returning a wrong value."""
+    x = rb.tensor([2.0, 3.0], requires_grad=True)
+    src = rb.tensor([0.0, 0.0, 4.0, 5.0], requires_grad=True)
+    out = x.scatter_reduce(0, rb.tensor([0, 0, 0, 1]), src, "prod")
+    gx, gs = rb.autograd.grad(out.sum(), (x, src), create_graph=True)
+    np.testing.assert_array_equal(gs.detach().numpy(), [0.0, 0.0, 0.0, 3.0])
+    np.testing.assert_array_equal(gx.detach().numpy(), [0.0, 5.0])
+    with pytest.raises(NotImplementedError, match="double backward"):
+        gs.sum().backward()

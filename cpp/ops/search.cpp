@@ -171,11 +171,13 @@ struct ScatterReduceBackward : Node {
       case ScatterReduce::Prod: {
         // Zeros are left out of the products explicitly: dividing the result by them would fail.
         Tensor masked_self, src_zero, single_zero, masked_src;
+        bool multi_zero = false;
         {
           NoGradGuard ng;
           src_zero = binary(BinaryOp::Eq, s, Scalar(0.0));
           Tensor nz = gather(scatter_add(zeros_like(self), dim, ix, cast(src_zero, self.dtype())), dim, ix);
           single_zero = logical(LogicalOp::And, src_zero, binary(BinaryOp::Eq, nz, Scalar(1.0)));
+          multi_zero = any(binary(BinaryOp::Gt, nz, Scalar(1.0))).item<bool>();
         }
         masked_self = masked_fill(self, binary(BinaryOp::Eq, self, Scalar(0.0)), Scalar(1.0));
         gself = div(mul(grad, scatter_reduce(masked_self, dim, ix, s, reduce_name, include_self)), masked_self);
@@ -183,6 +185,12 @@ struct ScatterReduceBackward : Node {
         Tensor masked_src_result = scatter_reduce(self, dim, ix, masked_src, reduce_name, include_self);
         gsrc = where(single_zero, gather(mul(grad, masked_src_result), dim, ix),
                      div(gather(mul(grad, res), dim, ix), masked_fill(s, src_zero, Scalar(1.0))));
+        // Two zeros of src in one product: src's gradient is right, its derivative is not (PyTorch refuses it too).
+        if (multi_zero && GradMode::enabled()) {
+          std::vector<Tensor> r{gsrc.detach()};
+          mark_once_differentiable("ScatterReduce", {&grad, &self, &s}, r);
+          gsrc = r[0];
+        }
         break;
       }
     }

@@ -82,6 +82,8 @@ def test_searchsorted_nan_unsorted_scalar_and_sides():
     both(lambda L, s, v: L.searchsorted(s, v), np.array([3.0, 1.0, 2.0], F), vals)  # unsorted is allowed
     both(lambda L, s, v: L.searchsorted(s, v), np.array([[1.0, 3.0], [0.0, 1.0]], F), vals[:, :2])
     both(lambda L, s, v: L.searchsorted(s, v), np.array([1.0, 2.0], F), np.zeros((0,), F))
+    both(lambda L, s, v: L.searchsorted(s, v), np.zeros((2, 0), F), vals)  # empty rows: every value at 0
+    both(lambda L, s, v: L.searchsorted(s, v), np.zeros((0,), F), vals)
 
 
 @requires_torch

@@ -60,13 +60,11 @@ Tensor search(const Tensor& seq_in, const Tensor& input_in, bool out_int32, bool
   NoGradGuard ng;
   const DType common = compute_type(promote(seq_in.dtype(), input_in.dtype()));
   Tensor seq = contiguous_nograd(cast(seq_in, common)), values = contiguous_nograd(cast(input_in, common));
-  const int64_t S = seq.size(-1), SB = seq.numel() / std::max<int64_t>(S, 1);
-  const int64_t N = values.dim() == 0 ? 1 : values.size(-1);
-  const int64_t VB = seq.dim() == 1 ? 1 : values.numel() / std::max<int64_t>(N, 1);
+  // values as rows of N; each row searches the sequence's matching row (all share a 1-D sequence).
+  const int64_t S = seq.size(-1), N = values.dim() == 0 ? 1 : values.size(-1);
+  const int64_t rows = N > 0 ? values.numel() / N : 0, SB = seq.dim() == 1 ? 1 : rows;
   Tensor out = Tensor::empty(values.shape(), DType::Int64, values.device());
-  if (values.numel() > 0)
-    k.searchsorted(seq, sorter, values, seq.dim() == 1 ? 1 : SB, S, seq.dim() == 1 ? values.numel() / N : VB, N, right,
-                   out);
+  if (values.numel() > 0) k.searchsorted(seq, sorter, values, SB, S, rows, N, right, out);
   return out_int32 ? cast(out, DType::Int32) : out;
 }
 

@@ -194,6 +194,12 @@ def test_bincount_histc_errors(case):
     both(case)
 
 
+def test_bincount_huge_values_raise():
+    for v in (2**62, 2**63 - 1):  # one past the largest value would overflow the size
+        with pytest.raises(RuntimeError):
+            rb.bincount(rb.tensor([v]))
+
+
 @requires_torch
 def test_histc():
     x = np.random.default_rng(3).standard_normal((4, 50)).astype(F)

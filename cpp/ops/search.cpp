@@ -253,6 +253,8 @@ Tensor bincount(const Tensor& x_in, const std::optional<Tensor>& weights_in, int
     top = max(x).item<int64_t>();
   }
   RB_CHECK(ok, Error, "bincount only supports 1-d non-negative integral inputs.");
+  RB_CHECK(top < std::numeric_limits<int64_t>::max(), Error, "bincount: size [", top,
+           " + 1] is too large (overflows int64)");
   Tensor w;
   DType out_dtype = DType::Int64;
   if (weights_in && weights_in->defined()) {

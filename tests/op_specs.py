@@ -1361,29 +1361,6 @@ spec("einsum_matmul", lambda L, a, b: L.einsum("ij,jk->ik", a, b), lambda a, b: 
      [A(3, 4), A(4, 2)])
 spec("einsum_implicit", lambda L, a, b: L.einsum("ij,jk", a, b), lambda a, b: np.einsum("ij,jk", a, b),
      [A(3, 4), A(4, 2)])
-spec("einsum_batch", lambda L, a, b: L.einsum("bij,bjk->bki", a, b), lambda a, b: np.einsum("bij,bjk->bki", a, b),
-     [A(2, 3, 4), A(2, 4, 5)])
-spec("einsum_trace", lambda L, a: L.einsum("ii", a), lambda a: np.einsum("ii", a), [A(3, 3)])
-spec("einsum_diagonal", lambda L, a: L.einsum("ii->i", a), lambda a: np.einsum("ii->i", a), [A(3, 3)])
-spec("einsum_sum", lambda L, a: L.einsum("ij->", a), lambda a: np.einsum("ij->", a), [A(3, 4)])
-spec("einsum_transpose", lambda L, a: L.einsum("ijk->kji", a), lambda a: np.einsum("ijk->kji", a), [A(2, 3, 4)])
-spec("einsum_outer", lambda L, a, b: L.einsum("i,j->ij", a, b), lambda a, b: np.einsum("i,j->ij", a, b), [A(3), A(4)])
-spec("einsum_dot", lambda L, a, b: L.einsum("i,i", a, b), lambda a, b: np.einsum("i,i", a, b), [A(5), A(5)])
-spec("einsum_ellipsis", lambda L, a, b: L.einsum("...ij,...jk->...ik", a, b),
-     lambda a, b: np.einsum("...ij,...jk->...ik", a, b), [A(2, 3, 4), A(1, 4, 2)])
-spec("einsum_ellipsis_implicit", lambda L, a: L.einsum("i...->...", a), lambda a: np.einsum("i...->...", a),
-     [A(3, 2, 4)])
-spec("einsum_three", lambda L, a, b, c: L.einsum("ij,jk,kl->il", a, b, c),
-     lambda a, b, c: np.einsum("ij,jk,kl->il", a, b, c), [A(2, 3), A(3, 4), A(4, 2)])
-spec("einsum_bilinear", lambda L, a, w, b: L.einsum("bn,anm,bm->ba", [a, w, b]),
-     lambda a, w, b: np.einsum("bn,anm,bm->ba", a, w, b), [A(2, 3), A(4, 3, 5), A(2, 5)])
-spec("einsum_broadcast_one", lambda L, a, b: L.einsum("ij,ij->i", a, b), lambda a, b: np.einsum("ij,ij->i", a, b),
-     [A(3, 4), A(1, 4)])
-spec("einsum_sum_one_side", lambda L, a, b: L.einsum("ij,kl->il", a, b), lambda a, b: np.einsum("ij,kl->il", a, b),
-     [A(2, 3), A(4, 5)])
-spec("einsum_int", lambda L, a, b: L.einsum("ij,j->i", a, b), lambda a, b: np.einsum("ij,j->i", a, b),
-     [A(3, 4, dtype="int64", low=-4, high=4), A(4, dtype="int64", low=-4, high=4)], grad=False)
-
 # ---------------------------------------------------------------------------------------------
 # searching, counting and order statistics: searchsorted/bucketize, unique, bincount, histc,
 # scatter_reduce, median, mode, quantile, cummax/cummin, logcumsumexp (tests/test_search_ops.py has the rest)
@@ -1539,6 +1516,29 @@ spec("cummax_int", lambda L, a: tuple(a.cummax(-1)), lambda a: _np_cum_extreme(a
 spec("logcumsumexp", lambda L, a: L.logcumsumexp(a, 1), lambda a: np.logaddexp.accumulate(a, 1), [A(3, 5, 2)])
 spec("logcumsumexp_dim0", lambda L, a: a.logcumsumexp(0), lambda a: np.logaddexp.accumulate(a, 0),
      [A(6, 3, low=-30, high=30)])
+
+spec("einsum_batch", lambda L, a, b: L.einsum("bij,bjk->bki", a, b), lambda a, b: np.einsum("bij,bjk->bki", a, b),
+     [A(2, 3, 4), A(2, 4, 5)])
+spec("einsum_trace", lambda L, a: L.einsum("ii", a), lambda a: np.einsum("ii", a), [A(3, 3)])
+spec("einsum_diagonal", lambda L, a: L.einsum("ii->i", a), lambda a: np.einsum("ii->i", a), [A(3, 3)])
+spec("einsum_sum", lambda L, a: L.einsum("ij->", a), lambda a: np.einsum("ij->", a), [A(3, 4)])
+spec("einsum_transpose", lambda L, a: L.einsum("ijk->kji", a), lambda a: np.einsum("ijk->kji", a), [A(2, 3, 4)])
+spec("einsum_outer", lambda L, a, b: L.einsum("i,j->ij", a, b), lambda a, b: np.einsum("i,j->ij", a, b), [A(3), A(4)])
+spec("einsum_dot", lambda L, a, b: L.einsum("i,i", a, b), lambda a, b: np.einsum("i,i", a, b), [A(5), A(5)])
+spec("einsum_ellipsis", lambda L, a, b: L.einsum("...ij,...jk->...ik", a, b),
+     lambda a, b: np.einsum("...ij,...jk->...ik", a, b), [A(2, 3, 4), A(1, 4, 2)])
+spec("einsum_ellipsis_implicit", lambda L, a: L.einsum("i...->...", a), lambda a: np.einsum("i...->...", a),
+     [A(3, 2, 4)])
+spec("einsum_three", lambda L, a, b, c: L.einsum("ij,jk,kl->il", a, b, c),
+     lambda a, b, c: np.einsum("ij,jk,kl->il", a, b, c), [A(2, 3), A(3, 4), A(4, 2)])
+spec("einsum_bilinear", lambda L, a, w, b: L.einsum("bn,anm,bm->ba", [a, w, b]),
+     lambda a, w, b: np.einsum("bn,anm,bm->ba", a, w, b), [A(2, 3), A(4, 3, 5), A(2, 5)])
+spec("einsum_broadcast_one", lambda L, a, b: L.einsum("ij,ij->i", a, b), lambda a, b: np.einsum("ij,ij->i", a, b),
+     [A(3, 4), A(1, 4)])
+spec("einsum_sum_one_side", lambda L, a, b: L.einsum("ij,kl->il", a, b), lambda a, b: np.einsum("ij,kl->il", a, b),
+     [A(2, 3), A(4, 5)])
+spec("einsum_int", lambda L, a, b: L.einsum("ij,j->i", a, b), lambda a, b: np.einsum("ij,j->i", a, b),
+     [A(3, 4, dtype="int64", low=-4, high=4), A(4, dtype="int64", low=-4, high=4)], grad=False)
 
 # Ops whose fused backward autograd cannot yet see through: differentiating their gradient again
 # raises NotImplementedError (tests/test_ops.py::test_once_differentiable_raises checks that it does,

@@ -1364,6 +1364,162 @@ spec("einsum_matmul", lambda L, a, b: L.einsum("ij,jk->ik", a, b), lambda a, b: 
      [A(3, 4), A(4, 2)])
 spec("einsum_implicit", lambda L, a, b: L.einsum("ij,jk", a, b), lambda a, b: np.einsum("ij,jk", a, b),
      [A(3, 4), A(4, 2)])
+# ---------------------------------------------------------------------------------------------
+# searching, counting and order statistics: searchsorted/bucketize, unique, bincount, histc,
+# scatter_reduce, median, mode, quantile, cummax/cummin, logcumsumexp (tests/test_search_ops.py has the rest)
+# ---------------------------------------------------------------------------------------------
+def _sorted_rows(rng):  # boundaries: sorted rows with a repeated value, so left and right differ
+    return np.array([[-1.0, 0.0, 0.0, 0.5, 1.5], [-2.0, -1.0, 0.25, 1.0, 1.0]])
+
+
+def _probe(rng):  # values between, below, above and exactly on the boundaries
+    return np.array([[-3.0, 0.0, 0.2, 1.5, 2.0], [1.0, -1.5, 0.25, 3.0, -2.0]])
+
+
+def _np_searchsorted(seq, v, side="left"):
+    if seq.ndim == 1:
+        return np.searchsorted(seq, v, side=side).astype(np.int64)
+    return np.stack([np.searchsorted(s, w, side=side) for s, w in zip(seq, v)]).astype(np.int64)
+
+
+def _np_unique_dim(x, dim):
+    vals, inv, cnt = np.unique(x, axis=dim, return_inverse=True, return_counts=True)
+    return vals, inv.reshape(-1), cnt
+
+
+def _np_unique_consecutive(x):
+    starts = np.concatenate([[True], x[1:] != x[:-1]])
+    inv = np.cumsum(starts) - 1
+    return x[starts], inv, np.bincount(inv)
+
+
+def _scatter_index(rng):  # repeats, a position never written, rows of different lengths
+    return np.array([[0, 2, 0, 2], [1, 1, 3, 0]])
+
+
+def _np_scatter_reduce(x, index, src, reduce, include_self=True, dim=1):
+    out = x.copy()
+    groups = {}
+    for p in np.ndindex(index.shape):
+        q = list(p)
+        q[dim] = index[p]
+        groups.setdefault(tuple(q), []).append(src[p])
+    fns = {"sum": np.sum, "prod": np.prod, "mean": np.mean, "amax": np.max, "amin": np.min}
+    for q, vals in groups.items():
+        vals = ([x[q]] if include_self else []) + vals
+        out[q] = fns[reduce](vals)
+    return out
+
+
+def _np_lower_median(a, axis):
+    n = a.shape[axis]
+    idx = np.take(np.argsort(a, axis, kind="stable"), [(n - 1) // 2], axis)
+    return np.take_along_axis(a, idx, axis).squeeze(axis), idx.squeeze(axis)
+
+
+def _np_cum_extreme(a, axis, is_min):
+    a = np.moveaxis(a, axis, -1)
+    vals, idx = np.empty_like(a), np.zeros(a.shape, np.int64)
+    for p in np.ndindex(a.shape[:-1]):
+        best, at = a[p][0], 0
+        for r, v in enumerate(a[p]):
+            if (v <= best) if is_min else (v >= best):
+                best, at = v, r
+            vals[p + (r,)], idx[p + (r,)] = best, at
+    return np.moveaxis(vals, -1, axis), np.moveaxis(idx, -1, axis)
+
+
+def _mode_rows(rng):  # integers with a tie in frequency (the smaller value wins) and a clear winner
+    return np.array([[3, 1, 1, 3, 2, 0], [5, 5, 5, 2, 2, 9], [4, 4, 0, 0, 7, 7]])
+
+
+def _np_mode_values(a):
+    out = []
+    for row in a:
+        vals, cnt = np.unique(row, return_counts=True)
+        out.append(vals[np.argmax(cnt)])
+    return np.array(out)
+
+
+def _prod_zero(rng):  # one zero in a group of src and a zero in x: each branch of prod's gradient
+    return np.array([[1.5, 0.0, 2.0, -1.0], [0.5, -2.0, 0.0, 3.0]])
+
+
+spec("searchsorted", lambda L, s, v: L.searchsorted(s, v), _np_searchsorted,
+     [Arg((2, 5), gen=_sorted_rows, grad=False), Arg((2, 5), gen=_probe, grad=False)], grad=False)
+spec("searchsorted_right_1d", lambda L, s, v: L.searchsorted(s[0], v, right=True),
+     lambda s, v: _np_searchsorted(s[0], v, "right"),
+     [Arg((2, 5), gen=_sorted_rows, grad=False), Arg((2, 5), gen=_probe, grad=False)], grad=False)
+spec("searchsorted_side_int32", lambda L, s, v: L.searchsorted(s, v, side="right", out_int32=True),
+     lambda s, v: _np_searchsorted(s, v, "right").astype(np.int32),
+     [Arg((2, 5), gen=_sorted_rows, grad=False), Arg((2, 5), gen=_probe, grad=False)], grad=False)
+spec("searchsorted_sorter", lambda L, s, v: L.searchsorted(s[0].flip(0), v, sorter=L.arange(4, -1, -1)),
+     lambda s, v: _np_searchsorted(s[0], v),
+     [Arg((2, 5), gen=_sorted_rows, grad=False), Arg((2, 5), gen=_probe, grad=False)], grad=False)
+spec("bucketize", lambda L, v, s: L.bucketize(v, s[1]), lambda v, s: _np_searchsorted(s[1], v),
+     [Arg((2, 5), gen=_probe, grad=False), Arg((2, 5), gen=_sorted_rows, grad=False)], grad=False)
+spec("bucketize_right", lambda L, v, s: L.bucketize(v, s[0], right=True),
+     lambda v, s: _np_searchsorted(s[0], v, "right"),
+     [Arg((2, 5), gen=_probe, grad=False), Arg((2, 5), gen=_sorted_rows, grad=False)], grad=False)
+spec("unique", lambda L, a: L.unique(a, return_inverse=True, return_counts=True),
+     lambda a: np.unique(a, return_inverse=True, return_counts=True), [A(4, 6, dtype="int64", low=0, high=7)],
+     grad=False)
+spec("unique_values_only", lambda L, a: a.unique(), np.unique, [A(20, low=-1, high=1)], grad=False)
+spec("unique_dim", lambda L, a: L.unique(a, dim=0, return_inverse=True, return_counts=True),
+     lambda a: _np_unique_dim(a, 0), [A(8, 2, dtype="int64", low=0, high=2)], grad=False)
+spec("unique_consecutive", lambda L, a: L.unique_consecutive(a, return_inverse=True, return_counts=True),
+     _np_unique_consecutive, [A(30, dtype="int64", low=0, high=3)], grad=False)
+spec("bincount", lambda L, a: L.bincount(a), np.bincount, [A(40, dtype="int64", low=0, high=9)], grad=False)
+spec("bincount_weights_minlength", lambda L, a, w: a.bincount(w, minlength=12),
+     lambda a, w: np.bincount(a, w, minlength=12).astype(w.dtype), [A(40, dtype="int64", low=0, high=9), A(40)],
+     grad=False)
+spec("histc", lambda L, a: L.histc(a, bins=7, min=-1.5, max=1.0),
+     lambda a: np.histogram(a[(a >= -1.5) & (a <= 1.0)], 7, (-1.5, 1.0))[0].astype(a.dtype), [A(200)], grad=False)
+spec("histc_own_range", lambda L, a: a.histc(5), lambda a: np.histogram(a, 5)[0].astype(a.dtype), [A(3, 50)],
+     grad=False)
+for _red in ("sum", "prod", "mean", "amax", "amin"):
+    for _inc in (True, False):
+        spec(f"scatter_reduce_{_red}" + ("" if _inc else "_exclude_self"),
+             lambda L, x, i, s, r=_red, inc=_inc: x.scatter_reduce(1, i, s, r, include_self=inc),
+             lambda x, i, s, r=_red, inc=_inc: _np_scatter_reduce(x, i, s, r, inc),
+             [A(2, 4, low=0.5, high=2.0), Arg((2, 4), gen=_scatter_index), A(2, 4, low=0.5, high=2.0)])
+spec("scatter_reduce_amax_ties", lambda L, x, i, s: L.scatter_reduce(x, 1, i, s, "amax"),
+     lambda x, i, s: _np_scatter_reduce(x, i, s, "amax"),
+     [Arg((2, 4), gen=lambda rng: np.array([[2.0, 1.0, 3.0, 0.0], [1.0, 1.0, 1.0, 1.0]])),
+      Arg((2, 4), gen=_scatter_index),
+      Arg((2, 4), gen=lambda rng: np.array([[2.0, 0.0, 1.0, 3.0], [1.0, 0.5, 1.0, 1.0]]))], gradgrad=False)
+spec("scatter_reduce_prod_zeros", lambda L, x, i, s: L.scatter_reduce(x, 1, i, s, "prod"),
+     lambda x, i, s: _np_scatter_reduce(x, i, s, "prod"),
+     [Arg((2, 4), gen=lambda rng: np.array([[0.0, 1.5, 2.0, 1.0], [1.0, -1.0, 0.5, 2.0]])),
+      Arg((2, 4), gen=_scatter_index), Arg((2, 4), gen=_prod_zero)])
+spec("scatter_reduce_inplace", lambda L, x, i, s: (x * 1).scatter_reduce_(1, i, s, "mean"),
+     lambda x, i, s: _np_scatter_reduce(x, i, s, "mean"), [A(2, 4), Arg((2, 4), gen=_scatter_index), A(2, 4)])
+spec("median_all", lambda L, a: L.median(a), lambda a: np.sort(a.ravel())[(a.size - 1) // 2], [A(4, 5)])
+spec("nanmedian_all", lambda L, a: a.nanmedian(), lambda a: np.sort(a.ravel())[(a.size - 1) // 2], [A(3, 3)])
+spec("median_dim", lambda L, a: tuple(L.median(a, 1)), lambda a: _np_lower_median(a, 1), [A(3, 6, 2)])
+spec("median_dim_keepdim", lambda L, a: tuple(a.median(0, keepdim=True)),
+     lambda a: tuple(np.expand_dims(r, 0) for r in _np_lower_median(a, 0)), [A(5, 3)])
+spec("nanmedian_dim", lambda L, a: tuple(L.nanmedian(a, -1)), lambda a: _np_lower_median(a, -1), [A(4, 7)])
+spec("mode", lambda L, a: L.mode(a).values, _np_mode_values, [Arg((3, 6), gen=_mode_rows)], grad=False)
+spec("mode_float", lambda L, a: tuple(L.mode(a, 0, keepdim=True)),
+     lambda a: (a.min(0, keepdims=True), a.argmin(0)[None]), [A(5, 3)])
+for _interp in ("linear", "lower", "higher", "midpoint", "nearest"):
+    spec(f"quantile_{_interp}", lambda L, a, m=_interp: L.quantile(a, L.tensor([0.0, 0.25, 0.6, 1.0], dtype=a.dtype),
+                                                                   dim=1, interpolation=m),
+         lambda a, m=_interp: np.quantile(a, [0.0, 0.25, 0.6, 1.0], axis=1, method=m), [A(3, 7, 2)])
+spec("quantile_scalar_all", lambda L, a: L.quantile(a, 0.3), lambda a: np.quantile(a, 0.3), [A(4, 5)])
+spec("quantile_keepdim", lambda L, a: a.quantile(0.7, 0, keepdim=True),
+     lambda a: np.quantile(a, 0.7, axis=0, keepdims=True), [A(6, 3)])
+spec("nanquantile", lambda L, a: L.nanquantile(a, L.tensor([0.2, 0.9], dtype=a.dtype), dim=0),
+     lambda a: np.nanquantile(a, [0.2, 0.9], axis=0), [A(5, 4)])
+spec("cummax", lambda L, a: tuple(L.cummax(a, 1)), lambda a: _np_cum_extreme(a, 1, False), [A(3, 6, 2)])
+spec("cummin", lambda L, a: tuple(a.cummin(0)), lambda a: _np_cum_extreme(a, 0, True), [A(5, 3)])
+spec("cummax_int", lambda L, a: tuple(a.cummax(-1)), lambda a: _np_cum_extreme(a, -1, False),
+     [A(3, 8, dtype="int64", low=0, high=4)], grad=False)
+spec("logcumsumexp", lambda L, a: L.logcumsumexp(a, 1), lambda a: np.logaddexp.accumulate(a, 1), [A(3, 5, 2)])
+spec("logcumsumexp_dim0", lambda L, a: a.logcumsumexp(0), lambda a: np.logaddexp.accumulate(a, 0),
+     [A(6, 3, low=-30, high=30)])
+
 spec("einsum_batch", lambda L, a, b: L.einsum("bij,bjk->bki", a, b), lambda a, b: np.einsum("bij,bjk->bki", a, b),
      [A(2, 3, 4), A(2, 4, 5)])
 spec("einsum_trace", lambda L, a: L.einsum("ii", a), lambda a: np.einsum("ii", a), [A(3, 3)])

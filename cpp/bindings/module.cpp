@@ -7,6 +7,8 @@
 namespace rb::bind {
 
 void composite(py::module_& m, TensorClass& cls);  // torch-level composites (cpp/bindings/composite.cpp)
+// searchsorted, unique, bincount, scatter_reduce, median, quantile, cummax ... (bindings/search.cpp)
+void search(py::module_& m, TensorClass& cls);
 
 Shape shape_from_object(py::handle h) {
   if (PyLong_Check(h.ptr())) return {h.cast<int64_t>()};
@@ -80,4 +82,5 @@ PYBIND11_MODULE(_C, m) {
   rb::bind::transform(m, cls);
   rb::bind::toolbox(m, cls);
   rb::bind::composite(m, cls);
+  rb::bind::search(m, cls);
 }

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "aten_names.h"
 #include "op_common.h"
 #include "rosenblatt/ops.h"
 #include "rosenblatt/ops/composite.h"
@@ -16,24 +17,6 @@ template <class F>
 Tensor where_nonzero(const Tensor& s, F f) {
   Tensor zero = binary(BinaryOp::Eq, s, Scalar(0.0));
   return masked_fill(f(masked_fill(s, zero, Scalar(1.0))), zero, Scalar(0.0));
-}
-
-// PyTorch's scalar-type names in messages ("Long", "Int", ...); elementwise_ext.cpp's type_word is the same
-// table, and one shared copy belongs in op_common.h (left there to keep this branch off the widely-included header).
-const char* torch_type(DType t) {
-  switch (t) {
-    case DType::Bool: return "Bool";
-    case DType::Int64: return "Long";
-    case DType::Float32: return "Float";
-    case DType::Float64: return "Double";
-    case DType::UInt8: return "Byte";
-    case DType::Int8: return "Char";
-    case DType::Int16: return "Short";
-    case DType::Int32: return "Int";
-    case DType::Float16: return "Half";
-    case DType::BFloat16: return "BFloat16";
-  }
-  return "?";
 }
 
 bool is_one(const Scalar& s) { return s.is_floating() ? s.f == 1.0 : s.i == 1; }
@@ -66,7 +49,7 @@ Dims all_dims(const Tensor& x) {
 
 Tensor linalg_vector_norm(const Tensor& x, double p, const Dims& dims, bool keepdim) {
   RB_CHECK(is_floating(x.dtype()), Error,
-           "linalg.vector_norm: Expected a floating point or complex tensor as input. Got ", torch_type(x.dtype()));
+           "linalg.vector_norm: Expected a floating point or complex tensor as input. Got ", aten_name(x.dtype()));
   if (p == 2)
     return where_nonzero(sum(mul(x, x), dims, keepdim), [](const Tensor& s) { return unary(UnaryOp::Sqrt, s); });
   if (p == 1) return sum(unary(UnaryOp::Abs, x), dims, keepdim);
@@ -96,7 +79,7 @@ Tensor linalg_matrix_norm(const Tensor& x, double ord, Dims dims, bool keepdim) 
   RB_CHECK(std::abs(ord) != 2, NotImplementedError, "linalg.matrix_norm: ord=", ord,
            " needs an SVD, which rosenblatt lacks");
   RB_CHECK(is_floating(x.dtype()), Error,
-           "linalg.matrix_norm: Expected a floating point or complex tensor as input. Got ", torch_type(x.dtype()));
+           "linalg.matrix_norm: Expected a floating point or complex tensor as input. Got ", aten_name(x.dtype()));
   int64_t d0 = wrap_dim(dims[0], x.dim()), d1 = wrap_dim(dims[1], x.dim());
   RB_CHECK(d0 != d1, Error, "linalg.matrix_norm: dims must be different. Got (", dims[0], ", ", dims[1], ")");
   // ord +-1: max/min column sum (sum over rows d0, then over columns d1); ord +-inf: the same with rows.
@@ -172,9 +155,9 @@ Tensor cdist(const Tensor& x1, const Tensor& x2, double p, const std::string& co
   RB_CHECK(x1.dim() >= 2, Error, "cdist only supports at least 2D tensors, X1 got: ", x1.dim(), "D");
   RB_CHECK(x2.dim() >= 2, Error, "cdist only supports at least 2D tensors, X2 got: ", x2.dim(), "D");
   RB_CHECK(is_floating(x1.dtype()), Error,
-           "cdist only supports floating-point dtypes, X1 got: ", torch_type(x1.dtype()));
+           "cdist only supports floating-point dtypes, X1 got: ", aten_name(x1.dtype()));
   RB_CHECK(is_floating(x2.dtype()), Error,
-           "cdist only supports floating-point dtypes, X2 got: ", torch_type(x2.dtype()));
+           "cdist only supports floating-point dtypes, X2 got: ", aten_name(x2.dtype()));
   RB_CHECK(x1.size(-1) == x2.size(-1), Error, "X1 and X2 must have the same number of columns. X1: ", x1.size(-1),
            " X2: ", x2.size(-1));
   RB_CHECK(p >= 0, Error, "cdist only supports non-negative p values");
@@ -213,7 +196,7 @@ Tensor logaddexp2(const Tensor& a, const Tensor& b) {
 
 Tensor hypot(const Tensor& a, const Tensor& b) {
   DType dt = result_type(a, b);
-  RB_CHECK(is_floating(dt), Error, "\"hypot_cpu\" not implemented for '", torch_type(dt), "'");
+  RB_CHECK(is_floating(dt), Error, "\"hypot_cpu\" not implemented for '", aten_name(dt), "'");
   return unary(UnaryOp::Sqrt, add(mul(a, a), mul(b, b)));
 }
 
@@ -284,7 +267,7 @@ Tensor nan_to_num(const Tensor& x, std::optional<double> nan, std::optional<doub
 
 Tensor gcd(const Tensor& a, const Tensor& b) {
   DType dt = result_type(a, b);
-  RB_CHECK(!is_floating(dt) && dt != DType::Bool, Error, "\"gcd_cpu\" not implemented for '", torch_type(dt), "'");
+  RB_CHECK(!is_floating(dt) && dt != DType::Bool, Error, "\"gcd_cpu\" not implemented for '", aten_name(dt), "'");
   NoGradGuard no_grad;
   Shape s = broadcast_shapes(a.shape(), b.shape());
   Tensor x = clone(expand(unary(UnaryOp::Abs, cast(a, DType::Int64)), s));
@@ -301,7 +284,7 @@ Tensor gcd(const Tensor& a, const Tensor& b) {
 
 Tensor lcm(const Tensor& a, const Tensor& b) {
   DType dt = result_type(a, b);
-  RB_CHECK(!is_floating(dt) && dt != DType::Bool, Error, "\"lcm_cpu\" not implemented for '", torch_type(dt), "'");
+  RB_CHECK(!is_floating(dt) && dt != DType::Bool, Error, "\"lcm_cpu\" not implemented for '", aten_name(dt), "'");
   NoGradGuard no_grad;
   Tensor g = gcd(a, b);
   Tensor ai = unary(UnaryOp::Abs, cast(a, DType::Int64)), bi = unary(UnaryOp::Abs, cast(b, DType::Int64));
@@ -322,7 +305,7 @@ Tensor nansum(const Tensor& x, const Dims& dims, bool keepdim, std::optional<DTy
 
 Tensor nanmean(const Tensor& x, const Dims& dims, bool keepdim) {
   RB_CHECK(is_floating(x.dtype()), Error, "nanmean(): expected input to have floating point or complex dtype but got ",
-           torch_type(x.dtype()));
+           aten_name(x.dtype()));
   Tensor not_nan = logical_not(isnan(x.detach()));
   return div(nansum(x, dims, keepdim), sum(not_nan, dims, keepdim, x.dtype()));
 }

@@ -5,6 +5,7 @@
 
 #include "rosenblatt/ops.h"
 
+#include "aten_names.h"
 #include "op_common.h"
 
 #include "../kernels/elementwise_ext.h"
@@ -12,21 +13,6 @@
 namespace rb {
 namespace {
 
-const char* type_word(DType t) {
-  switch (t) {
-    case DType::Bool: return "Bool";
-    case DType::Int64: return "Long";
-    case DType::Float32: return "Float";
-    case DType::Float64: return "Double";
-    case DType::UInt8: return "Byte";
-    case DType::Int8: return "Char";
-    case DType::Int16: return "Short";
-    case DType::Int32: return "Int";
-    case DType::Float16: return "Half";
-    case DType::BFloat16: return "BFloat16";
-  }
-  return "?";
-}
 const char* logical_name(LogicalOp op) { return op == LogicalOp::And ? "and" : op == LogicalOp::Or ? "or" : "xor"; }
 
 struct ZeroGradBackward : Node {  // rounding: piecewise constant
@@ -162,7 +148,7 @@ Tensor bitwise(LogicalOp op, const Tensor& a, const Tensor& b) {
   if (!is_compute_dtype(dt) && !is_floating(dt))
     return widened(a, b, dt, [op](const Tensor& x, const Tensor& y) { return bitwise(op, x, y); });
   RB_CHECK(dt == DType::Bool || dt == DType::Int64, NotImplementedError, "\"bitwise_", logical_name(op),
-           "_cpu\" not implemented for '", type_word(dt), "'");
+           "_cpu\" not implemented for '", aten_name(dt), "'");
   RB_CHECK(a.device() == b.device(), Error, "bitwise_", logical_name(op), ": expected both tensors on one device");
   Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape()), dt, a.device());
   kernels<ElementwiseExtKernels>("bitwise", out).bitwise_forward(op, cast(a, dt), cast(b, dt), out);
@@ -248,7 +234,7 @@ Tensor rounding(RoundOp op, const Tensor& x, int64_t decimals) {
 
 Tensor math(MathOp op, const Tensor& x) {
   RB_CHECK(op != MathOp::Frac || is_floating(x.dtype()), NotImplementedError, "\"frac_cpu\" not implemented for '",
-           type_word(x.dtype()), "'");
+           aten_name(x.dtype()), "'");
   if (is_floating(x.dtype()) && !is_compute_dtype(x.dtype())) return cast(math(op, widen(x)), x.dtype());
   Tensor xin = is_floating(x.dtype()) ? x : cast(x, DType::Float32);
   Tensor out = Tensor::empty(xin.shape(), xin.dtype(), xin.device());

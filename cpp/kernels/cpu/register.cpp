@@ -20,6 +20,7 @@
 #include "reduce.h"
 #include "resize.h"
 #include "scan.h"
+#include "search.h"
 #include "sort.h"
 #include "transform.h"
 
@@ -40,8 +41,8 @@ void register_builtin_kernels() {
                  ConvKernels<double>, ElementwiseKernels, ElementwiseExtKernels, EmbeddingKernels, IndexingKernels,
                  LinearKernels, LossKernels, NormKernels, OptimKernels<float>, OptimKernels<double>, PerceptronKernels,
                  PoolKernels, RandomKernels, RecurrentKernels<float>, RecurrentKernels<double>, ReduceKernels,
-                 ResizeKernels, ScanKernels, SortKernels, TransformKernels, BlasKernels<float>, BlasKernels<double>,
-                 BlasKernels<int64_t>>();
+                 ResizeKernels, ScanKernels, SearchKernels, SortKernels, TransformKernels, BlasKernels<float>,
+                 BlasKernels<double>, BlasKernels<int64_t>>();
     return true;
   }();
   (void)done;

@@ -3,6 +3,8 @@
 // sequential scan. Threads split the outer blocks.
 #include "scan.h"
 
+#include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "loops.h"
@@ -45,9 +47,65 @@ void cumprod(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tensor& o
                       [&] { scan<scalar_t>(x, outer, R, inner, false, 1, out, [](auto a, auto v) { return a * v; }); });
 }
 
+template <class T>
+bool nan_(T v) {
+  if constexpr (std::is_floating_point_v<T>) return v != v;
+  return false;
+}
+
+void cummax(const Tensor& x, int64_t outer, int64_t R, int64_t inner, bool is_min, Tensor& values, Tensor& indices) {
+  RB_DISPATCH_ALL(x.dtype(), "cummax", [&] {
+    using T = scalar_t;
+    const T* px = static_cast<const T*>(x.raw_data());
+    T* pv = static_cast<T*>(values.raw_data());
+    int64_t* pi = static_cast<int64_t*>(indices.raw_data());
+    parallel_for(outer, grain_for(R * inner), [&](int64_t b, int64_t e) {
+      std::vector<T> best(inner);
+      std::vector<int64_t> at(inner);
+      for (int64_t o = b; o < e; ++o) {
+        for (int64_t r = 0; r < R; ++r) {
+          const int64_t off = (o * R + r) * inner;
+          for (int64_t i = 0; i < inner; ++i) {
+            const T v = px[off + i];
+            const bool take = r == 0 || nan_(v) || (!nan_(best[i]) && (is_min ? v <= best[i] : v >= best[i]));
+            if (take) best[i] = v, at[i] = r;
+            pv[off + i] = best[i];
+            pi[off + i] = at[i];
+          }
+        }
+      }
+    });
+  });
+}
+
+// log(exp(a) + exp(b)), PyTorch's _log_add_exp_helper: equal infinities stay themselves.
+template <class T>
+T log_add_exp(T a, T b) {
+  // A NaN in b must win: std::min and std::max would return a.
+  const T lo = b != b ? b : std::min(a, b), hi = b != b ? b : std::max(a, b);
+  if (lo != hi || std::isfinite(lo)) return hi + std::log1p(std::exp(lo - hi));
+  return a;
+}
+
+void logcumsumexp(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tensor& out) {
+  RB_DISPATCH_FLOATING(x.dtype(), "logcumsumexp", [&] {
+    using T = scalar_t;
+    const T* px = static_cast<const T*>(x.raw_data());
+    T* po = static_cast<T*>(out.raw_data());
+    parallel_for(outer, grain_for(R * inner), [&](int64_t b, int64_t e) {
+      for (int64_t o = b; o < e; ++o)
+        for (int64_t r = 0; r < R; ++r) {
+          const int64_t off = (o * R + r) * inner;
+          for (int64_t i = 0; i < inner; ++i)
+            po[off + i] = r == 0 ? px[off + i] : log_add_exp(po[off - inner + i], px[off + i]);
+        }
+    });
+  });
+}
+
 }  // namespace
 
-extern const ScanKernels scan_kernels = {&cumsum, &cumprod};
+extern const ScanKernels scan_kernels = {&cumsum, &cumprod, &cummax, &logcumsumexp};
 
 RB_CPU_NAMESPACE_END
 

@@ -1,0 +1,11 @@
+// CPU search kernels: binary search, bin counts, grouping of equal rows, mode and scatter-reduce;
+// threads split the searched values and the columns.
+#pragma once
+#include "../search.h"
+#include "capability.h"
+#include "rosenblatt/tensor.h"
+
+namespace rb::cpu {
+template <>
+const SearchKernels& kernels<SearchKernels>();
+}  // namespace rb::cpu

@@ -123,8 +123,8 @@ Tensor AvgPool2d::forward(const Tensor& x) {
   return avg_pool2d(x, kernel_size, stride, padding, ceil_mode, count_include_pad, std::nullopt);
 }
 
-BatchNorm::BatchNorm(int64_t c, double eps, double momentum, bool affine, bool track, const char* name,
-                     int64_t min_dim, int64_t max_dim)
+BatchNorm::BatchNorm(int64_t c, double eps, double momentum, bool affine, bool track, const char* name, int64_t min_dim,
+                     int64_t max_dim)
     : num_features(c), eps(eps), momentum(momentum), name_(name), min_dim_(min_dim), max_dim_(max_dim) {
   check_positive(name, "num_features", c);
   if (affine) {

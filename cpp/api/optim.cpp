@@ -6,9 +6,7 @@
 
 namespace rb::optim {
 namespace {
-void check_nonnegative(const char* what, double v) {
-  RB_CHECK(v >= 0.0, ValueError, "Invalid ", what, ": ", v);
-}
+void check_nonnegative(const char* what, double v) { RB_CHECK(v >= 0.0, ValueError, "Invalid ", what, ": ", v); }
 Tensor step_counter() { return zeros({}); }  // 0-d float32, as torch keeps `step`
 }  // namespace
 
@@ -66,8 +64,7 @@ Adam::Adam(std::vector<Tensor> params, double lr_, std::pair<double, double> bet
   check_nonnegative("learning rate", lr_);
   check_nonnegative("epsilon value", eps);
   RB_CHECK(betas.first >= 0.0 && betas.first < 1.0, ValueError, "Invalid beta parameter at index 0: ", betas.first);
-  RB_CHECK(betas.second >= 0.0 && betas.second < 1.0, ValueError, "Invalid beta parameter at index 1: ",
-           betas.second);
+  RB_CHECK(betas.second >= 0.0 && betas.second < 1.0, ValueError, "Invalid beta parameter at index 1: ", betas.second);
   check_nonnegative("weight_decay value", weight_decay);
   lr = lr_;
   state.resize(params_.size());
@@ -85,13 +82,13 @@ void Adam::step() {
       s.exp_avg_sq = zeros_like(p);
       if (amsgrad) s.max_exp_avg_sq = zeros_like(p);
     }
-    adam_step(p, g, s.exp_avg, s.exp_avg_sq, s.max_exp_avg_sq, s.step, lr, betas.first, betas.second, eps,
-              weight_decay, amsgrad, maximize, decoupled_weight_decay);
+    adam_step(p, g, s.exp_avg, s.exp_avg_sq, s.max_exp_avg_sq, s.step, lr, betas.first, betas.second, eps, weight_decay,
+              amsgrad, maximize, decoupled_weight_decay);
   }
 }
 
-RMSprop::RMSprop(std::vector<Tensor> params, double lr_, double alpha, double eps, double weight_decay,
-                 double momentum, bool centered, bool maximize)
+RMSprop::RMSprop(std::vector<Tensor> params, double lr_, double alpha, double eps, double weight_decay, double momentum,
+                 bool centered, bool maximize)
     : Optimizer(std::move(params)),
       alpha(alpha),
       eps(eps),

@@ -66,8 +66,8 @@ class JsonReader {
     return v;
   }
   [[noreturn]] void fail(const std::string& why) const {
-    throw ValueError(str("rb::load: ", what_, ": not a valid safetensors file (", why, " at byte ", p_,
-                         " of the header)"));
+    throw ValueError(
+        str("rb::load: ", what_, ": not a valid safetensors file (", why, " at byte ", p_, " of the header)"));
   }
 
  private:
@@ -191,10 +191,14 @@ class JsonReader {
     for (int k = 0; k < 4; ++k) {
       char h = t_[p_++];
       v <<= 4;
-      if (h >= '0' && h <= '9') v |= h - '0';
-      else if (h >= 'a' && h <= 'f') v |= h - 'a' + 10;
-      else if (h >= 'A' && h <= 'F') v |= h - 'A' + 10;
-      else fail("bad \\u escape");
+      if (h >= '0' && h <= '9')
+        v |= h - '0';
+      else if (h >= 'a' && h <= 'f')
+        v |= h - 'a' + 10;
+      else if (h >= 'A' && h <= 'F')
+        v |= h - 'A' + 10;
+      else
+        fail("bad \\u escape");
     }
     return v;
   }
@@ -291,9 +295,12 @@ StateDict load_from_bytes(const std::string& bytes, const std::string& what) {
     if (v.kind != Json::Object) throw bad(str("the entry '", k, "' is not an object"));
     const Json *dt = nullptr, *shape = nullptr, *offs = nullptr;
     for (const auto& [f, fv] : v.obj) {
-      if (f == "dtype") dt = &fv;
-      else if (f == "shape") shape = &fv;
-      else if (f == "data_offsets") offs = &fv;
+      if (f == "dtype")
+        dt = &fv;
+      else if (f == "shape")
+        shape = &fv;
+      else if (f == "data_offsets")
+        offs = &fv;
     }
     if (!dt || !shape || !offs) throw bad(str("the entry '", k, "' lacks dtype, shape or data_offsets"));
     Entry e{k, DType::Float32, {}, 0, 0};
@@ -319,8 +326,8 @@ StateDict load_from_bytes(const std::string& bytes, const std::string& what) {
       throw bad(str("the entry '", k, "' ends at byte ", e.end, " of a data section of ", data_size,
                     " bytes (truncated file?)"));
     if (e.end - e.begin != numel * itemsize(e.dtype))
-      throw bad(str("the entry '", k, "' has ", e.end - e.begin, " bytes for shape ", e.shape, " of ",
-                    dtype_name(e.dtype)));
+      throw bad(
+          str("the entry '", k, "' has ", e.end - e.begin, " bytes for shape ", e.shape, " of ", dtype_name(e.dtype)));
     entries.push_back(std::move(e));
   }
   StateDict out;

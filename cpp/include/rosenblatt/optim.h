@@ -42,9 +42,8 @@ class Adam : public Optimizer {
   std::pair<double, double> betas;
   double eps, weight_decay;
   bool amsgrad, maximize, decoupled_weight_decay;
-  Adam(std::vector<Tensor> params, double lr = 1e-3, std::pair<double, double> betas = {0.9, 0.999},
-       double eps = 1e-8, double weight_decay = 0.0, bool amsgrad = false, bool maximize = false,
-       bool decoupled_weight_decay = false);
+  Adam(std::vector<Tensor> params, double lr = 1e-3, std::pair<double, double> betas = {0.9, 0.999}, double eps = 1e-8,
+       double weight_decay = 0.0, bool amsgrad = false, bool maximize = false, bool decoupled_weight_decay = false);
   void step() override;
   // Per parameter, created at its first step: step (0-d float32), exp_avg, exp_avg_sq, max_exp_avg_sq.
   struct State {
@@ -55,8 +54,8 @@ class Adam : public Optimizer {
 
 class AdamW : public Adam {
  public:
-  AdamW(std::vector<Tensor> params, double lr = 1e-3, std::pair<double, double> betas = {0.9, 0.999},
-        double eps = 1e-8, double weight_decay = 1e-2, bool amsgrad = false, bool maximize = false)
+  AdamW(std::vector<Tensor> params, double lr = 1e-3, std::pair<double, double> betas = {0.9, 0.999}, double eps = 1e-8,
+        double weight_decay = 1e-2, bool amsgrad = false, bool maximize = false)
       : Adam(std::move(params), lr, betas, eps, weight_decay, amsgrad, maximize, true) {}
 };
 

@@ -16,10 +16,10 @@ class Lambda : public Module {
   Tensor forward(const Tensor& x) override { return fn(x); }
 };
 
-#define RB_NN_ACTIVATION(Name, expr)                               \
-  class Name : public Module {                                     \
-   public:                                                         \
-    Tensor forward(const Tensor& x) override { return expr; }      \
+#define RB_NN_ACTIVATION(Name, expr)                          \
+  class Name : public Module {                                \
+   public:                                                    \
+    Tensor forward(const Tensor& x) override { return expr; } \
   };
 RB_NN_ACTIVATION(ReLU, relu(x))
 RB_NN_ACTIVATION(Tanh, tanh(x))

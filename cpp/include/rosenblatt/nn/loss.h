@@ -7,13 +7,12 @@
 
 namespace rb::nn {
 
-#define RB_NN_LOSS(Name, call)                                                        \
-  class Name {                                                                        \
-   public:                                                                            \
-    Reduction reduction;                                                              \
-    explicit Name(const std::string& reduction = "mean")                              \
-        : reduction(parse_reduction(reduction)) {}                                    \
-    Tensor operator()(const Tensor& input, const Tensor& target) const { return call; } \
+#define RB_NN_LOSS(Name, call)                                                                      \
+  class Name {                                                                                      \
+   public:                                                                                          \
+    Reduction reduction;                                                                            \
+    explicit Name(const std::string& reduction = "mean") : reduction(parse_reduction(reduction)) {} \
+    Tensor operator()(const Tensor& input, const Tensor& target) const { return call; }             \
   };
 RB_NN_LOSS(CrossEntropyLoss, cross_entropy(input, target, {}, -100, reduction))
 RB_NN_LOSS(NLLLoss, nll_loss(input, target, {}, -100, reduction))

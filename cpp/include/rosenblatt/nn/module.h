@@ -59,6 +59,7 @@ class Module {
     children_.emplace_back(name, m);
     return m;
   }
+
  private:
   void check_name(const std::string& name, bool defined) const;
   void collect(const std::string& prefix, bool params, bool buffers, bool recurse, StateDict& out) const;

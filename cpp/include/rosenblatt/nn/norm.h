@@ -14,8 +14,8 @@ class BatchNorm : public Module {
   Tensor forward(const Tensor& x) override;
 
  protected:
-  BatchNorm(int64_t num_features, double eps, double momentum, bool affine, bool track_running_stats,
-            const char* name, int64_t min_dim, int64_t max_dim);
+  BatchNorm(int64_t num_features, double eps, double momentum, bool affine, bool track_running_stats, const char* name,
+            int64_t min_dim, int64_t max_dim);
 
  private:
   const char* name_;

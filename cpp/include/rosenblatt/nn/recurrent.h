@@ -42,8 +42,8 @@ class RNN : public RNNBase {
 
 class LSTM : public RNNBase {
  public:
-  LSTM(int64_t input_size, int64_t hidden_size, int64_t num_layers = 1, bool with_bias = true,
-       bool batch_first = false, double dropout = 0.0, bool bidirectional = false, Generator* gen = nullptr)
+  LSTM(int64_t input_size, int64_t hidden_size, int64_t num_layers = 1, bool with_bias = true, bool batch_first = false,
+       double dropout = 0.0, bool bidirectional = false, Generator* gen = nullptr)
       : RNNBase("LSTM", 4, input_size, hidden_size, num_layers, with_bias, batch_first, dropout, bidirectional, gen) {}
 };
 

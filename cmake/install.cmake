@@ -29,6 +29,11 @@ set_target_properties(rosenblatt_core_shared PROPERTIES
 if(NOT SKBUILD)  # a wheel cannot hold the version symlinks
   set_target_properties(rosenblatt_core_shared PROPERTIES VERSION ${RB_VERSION} SOVERSION ${RB_VERSION})
 endif()
+# Calls inside the library bind to its own functions (no PLT indirection through interposable
+# symbols), so the shared core runs its per-op paths as fast as the static one.
+if(NOT APPLE AND NOT WIN32)
+  target_link_options(rosenblatt_core_shared PRIVATE -Wl,-Bsymbolic-functions)
+endif()
 set_target_properties(rosenblatt_core PROPERTIES EXPORT_NAME core_static)
 # What an outside program needs: the installed headers, the BLAS and OpenMP (found again by the config).
 foreach(t rosenblatt_core rosenblatt_core_shared)

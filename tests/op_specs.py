@@ -100,7 +100,6 @@ class OpSpec:
     rtol: float = 1e-4
     grad: bool = True  # run the float64 gradient check
     gradgrad: bool = True  # and the second-order one (False: not twice differentiable at the drawn point)
-    once_differentiable: bool = False  # the backward raises when differentiated again (see ONCE_DIFFERENTIABLE)
     torch: bool = True  # compare with PyTorch
     torch_gradgrad: bool = True  # compare second derivatives with PyTorch (False: it has none for this op)
     id: str = ""
@@ -321,6 +320,10 @@ spec("flatten", lambda L, a: L.flatten(a, 1), lambda a: a.reshape(a.shape[0], -1
 spec("flatten_mid", lambda L, a: a.flatten(1, 2), lambda a: a.reshape(2, 12, 5), [A(2, 3, 4, 5)])
 spec("unflatten", lambda L, a: a.unflatten(1, (2, -1)), lambda a: a.reshape(3, 2, 3, 2), [A(3, 6, 2)])
 spec("narrow", lambda L, a: L.narrow(a, 1, 1, 2), lambda a: a[:, 1:3], [A(3, 4)])
+spec("as_strided", lambda L, a: L.as_strided(a, (2, 3), (1, 4), 1),
+     lambda a: a.reshape(-1)[1 + np.arange(2)[:, None] + 4 * np.arange(3)[None, :]], [A(3, 4)])
+spec("as_strided_overlapping", lambda L, a: a.as_strided((4, 3), (2, 1)),  # sliding windows share elements
+     lambda a: a.reshape(-1)[2 * np.arange(4)[:, None] + np.arange(3)[None, :]], [A(10)])
 spec("select", lambda L, a: L.select(a, 1, -1), lambda a: a[:, -1], [A(3, 4)])
 spec("masked_fill", lambda L, a, m: a.masked_fill(m, 0.5), lambda a, m: np.where(m, 0.5, a).astype(a.dtype),
      [A(3, 4), _mask(4)])
@@ -1384,10 +1387,3 @@ spec("einsum_sum_one_side", lambda L, a, b: L.einsum("ij,kl->il", a, b), lambda 
 spec("einsum_int", lambda L, a, b: L.einsum("ij,j->i", a, b), lambda a, b: np.einsum("ij,j->i", a, b),
      [A(3, 4, dtype="int64", low=-4, high=4), A(4, dtype="int64", low=-4, high=4)], grad=False)
 
-# Ops whose fused backward autograd cannot yet see through: differentiating their gradient again
-# raises NotImplementedError (tests/test_ops.py::test_once_differentiable_raises checks that it does,
-# rather than returning a silent zero). The rest of the table is checked to second order.
-ONCE_DIFFERENTIABLE = ("prod_",)
-for _s in SPECS:
-    if _s.grad and _s.name.startswith(ONCE_DIFFERENTIABLE):
-        _s.once_differentiable = True

@@ -290,17 +290,20 @@ def test_read_idx_types_raw_and_gzip(tmp_path):
     gz.write_bytes(gzip.compress(_idx(imgs, 0x08, ">u1")))
     for p in (raw, gz):
         t = rb.datasets.read_idx(p)
-        assert t.dtype == rb.int64 and tuple(t.shape) == (5, 4, 3)
+        assert t.dtype == rb.uint8 and tuple(t.shape) == (5, 4, 3)
         np.testing.assert_array_equal(t.numpy(), imgs)
     labels = np.array([3, -1, 7], dtype=np.int8)
     (tmp_path / "l").write_bytes(_idx(labels, 0x09, ">i1"))
-    assert rb.datasets.read_idx(tmp_path / "l").tolist() == [3, -1, 7]
+    t = rb.datasets.read_idx(tmp_path / "l")
+    assert t.dtype == rb.int8 and t.tolist() == [3, -1, 7]
     shorts = np.array([[300, -2]], dtype=np.int16)
     (tmp_path / "s").write_bytes(_idx(shorts, 0x0B, ">i2"))
-    assert rb.datasets.read_idx(str(tmp_path / "s")).tolist() == [[300, -2]]
+    t = rb.datasets.read_idx(str(tmp_path / "s"))
+    assert t.dtype == rb.int16 and t.tolist() == [[300, -2]]
     ints = np.array([1 << 20, -5], dtype=np.int32)
     (tmp_path / "i").write_bytes(_idx(ints, 0x0C, ">i4"))
-    assert rb.datasets.read_idx(tmp_path / "i").tolist() == [1 << 20, -5]
+    t = rb.datasets.read_idx(tmp_path / "i")
+    assert t.dtype == rb.int32 and t.tolist() == [1 << 20, -5]
     floats = np.array([[0.5, -1.25], [3.0, 2.0]], dtype=np.float32)
     (tmp_path / "f").write_bytes(_idx(floats, 0x0D, ">f4"))
     t = rb.datasets.read_idx(tmp_path / "f")

@@ -2,10 +2,9 @@
 PyTorch defines them, gradgradcheck, and the pruning that lets autograd.grad leave the rest of a
 graph alone. Per-op second-order checks are in test_ops.py (driven by op_specs.py)."""
 import numpy as np
-import pytest
 
 import rosenblatt as rb
-from conftest import requires_torch, torch
+from conftest import HAVE_TORCH, requires_torch, torch
 
 F = rb.nn.functional
 
@@ -86,15 +85,30 @@ def test_autograd_grad_runs_only_the_part_of_the_graph_it_needs():
     np.testing.assert_allclose(x.grad.numpy(), [2.0, 4.0])
 
 
-def test_a_once_differentiable_backward_raises_instead_of_a_zero():
-    x = f64(np.linspace(-1, 1, 6).reshape(2, 3))
-    loss = x.prod(1).sum()
-    (g,) = rb.autograd.grad(loss, x, create_graph=True)
-    with pytest.raises(NotImplementedError, match="double backward"):
-        g.pow(2).sum().backward()
-    # First-order use of the same graph is unaffected.
-    (g1,) = rb.autograd.grad(x.prod(1).sum(), x)
-    assert g1.shape == (2, 3)
+def test_prod_double_backward_with_zeros_matches_pytorch():
+    """prod's gradient under create_graph is built from cumprods, exact where x has zeros."""
+    a = np.array([[1.5, 0.0, -0.5, 2.0], [0.0, 0.0, 1.0, 3.0], [0.3, 2.0, -1.0, 0.5]])
+    for reduce in (lambda t: t.prod(1), lambda t: t.prod(0, keepdim=True), lambda t: t.prod()):
+        x = f64(a)
+        (g,) = rb.autograd.grad(reduce(x).sum(), x, create_graph=True)
+        (h,) = rb.autograd.grad((g * g).sum(), x)
+        # reference: d/dx sum_r (prod_{s != r} x_s)^2 by central differences of the exact first gradient
+        def first(v, reduce=reduce):
+            t = f64(v)
+            return rb.autograd.grad(reduce(t).sum(), t)[0].numpy()
+
+        eps, num = 1e-6, np.zeros_like(a)
+        for idx in np.ndindex(a.shape):
+            up, dn = a.copy(), a.copy()
+            up[idx] += eps
+            dn[idx] -= eps
+            num[idx] = ((first(up) ** 2).sum() - (first(dn) ** 2).sum()) / (2 * eps)
+        np.testing.assert_allclose(h.numpy(), num, atol=1e-6)
+        if HAVE_TORCH:
+            tx = torch.tensor(a, requires_grad=True)
+            (tg,) = torch.autograd.grad(reduce(tx).sum(), tx, create_graph=True)
+            (th,) = torch.autograd.grad((tg * tg).sum(), tx)
+            np.testing.assert_allclose(h.numpy(), th.numpy(), atol=1e-12)
 
 
 def test_gradient_penalty_through_a_conv_critic():

@@ -61,8 +61,7 @@ def test_gradcheck_float64(spec, device):
                                  rtol=1e-3)
 
 
-GRADGRAD = [s for s in SPECS if s.grad and s.gradgrad and not s.once_differentiable]
-ONCE = [s for s in SPECS if s.grad and s.once_differentiable]
+GRADGRAD = [s for s in SPECS if s.grad and s.gradgrad]
 
 
 @pytest.mark.parametrize("device", DEVICES)
@@ -72,17 +71,6 @@ def test_gradgradcheck_float64(spec, device):
     inputs = _to_rb(arrays, spec, True, device)
     assert rb.autograd.gradgradcheck(lambda *xs: spec.fn(rb, *xs, **spec.kwargs), tuple(inputs), eps=1e-6,
                                      atol=1e-5, rtol=1e-3)
-
-
-@pytest.mark.parametrize("spec", ONCE, ids=[s.test_id for s in ONCE])
-def test_once_differentiable_raises(spec):
-    """A backward that autograd cannot see through says so when differentiated again."""
-    inputs = _to_rb(_draw(spec, np.float64), spec, True)
-    outs = [o for o in _as_list(spec.fn(rb, *inputs, **spec.kwargs)) if o.requires_grad]
-    diff = [t for t in inputs if t.requires_grad]
-    grads = rb.autograd.grad(sum(o.sum() for o in outs), diff, create_graph=True, allow_unused=True)
-    with pytest.raises(NotImplementedError, match="double backward"):
-        sum(g.sum() for g in grads if g is not None and g.requires_grad).backward()
 
 
 def _second_order(L, spec, inputs, outs, rng_seed=3):

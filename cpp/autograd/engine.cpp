@@ -5,6 +5,7 @@
 #include <queue>
 #include <unordered_map>
 
+#include "hooks_internal.h"
 #include "rosenblatt/autograd.h"
 #include "rosenblatt/ops.h"
 
@@ -25,6 +26,7 @@ struct AccumulateGrad : Node {
       // create_graph: .grad keeps the gradient's history, and a second gradient is added out of
       // place, so the first stays what it was for whoever holds it (as PyTorch).
       leaf->grad = leaf->grad ? add(Tensor(leaf->grad), g).impl_ptr() : (g.requires_grad() ? g : clone(g)).impl_ptr();
+      run_post_hooks();
       return {};
     }
     if (!leaf->grad) {
@@ -36,7 +38,12 @@ struct AccumulateGrad : Node {
       Tensor acc(leaf->grad);
       add_(acc, g);
     }
+    run_post_hooks();
     return {};
+  }
+  void run_post_hooks() {
+    if (!any_grad_hooks()) return;
+    for (auto& h : post_accumulate_hooks_of(leaf.get())) h(Tensor(leaf));
   }
 };
 
@@ -45,6 +52,18 @@ bool is_accumulator(const Node* n) { return dynamic_cast<const AccumulateGrad*>(
 Tensor zeros_for(const OutputMeta& m) { return zeros(m.shape, m.dtype, m.device); }
 
 void accumulate_into(Tensor& slot, const Tensor& g) { slot = slot.defined() ? add(slot, g) : g; }
+
+// The register_hook hooks of a node's outputs (a leaf's, for its accumulator), in registration
+// order, each seeing what the one before returned.
+void run_grad_hooks(Node* node, std::vector<Tensor>& grads) {
+  const void* key = node;
+  if (auto* acc = dynamic_cast<AccumulateGrad*>(node)) key = acc->leaf.get();
+  for (auto& h : grad_hooks_of(key)) {
+    if (h.slot >= grads.size()) continue;
+    Tensor r = h.fn(grads[h.slot]);
+    if (r.defined()) grads[h.slot] = r;
+  }
+}
 }  // namespace
 
 Node::Node() : seq(next_seq++) {}
@@ -299,6 +318,7 @@ std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::ve
     grads.resize(node->outputs.size());
     for (size_t k = 0; k < grads.size(); ++k)
       if (!grads[k].defined()) grads[k] = zeros_for(node->outputs[k]);
+    if (any_grad_hooks()) run_grad_hooks(node, grads);
 
     for (auto& [edge, idx] : captures)
       if (edge.fn.get() == node) captured[idx] = grads[edge.input_nr];

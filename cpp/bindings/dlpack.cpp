@@ -13,6 +13,12 @@ DLDataType dl_dtype(DType t) {
     case DType::Int64: return {kDLInt, 64, 1};
     case DType::Float32: return {kDLFloat, 32, 1};
     case DType::Float64: return {kDLFloat, 64, 1};
+    case DType::UInt8: return {kDLUInt, 8, 1};
+    case DType::Int8: return {kDLInt, 8, 1};
+    case DType::Int16: return {kDLInt, 16, 1};
+    case DType::Int32: return {kDLInt, 32, 1};
+    case DType::Float16: return {kDLFloat, 16, 1};
+    case DType::BFloat16: return {kDLBfloat, 16, 1};
   }
   return {kDLFloat, 32, 1};
 }
@@ -23,9 +29,15 @@ DType dtype_of_dl(const DLDataType& d) {
     if (d.code == kDLFloat && d.bits == 64) return DType::Float64;
     if (d.code == kDLInt && d.bits == 64) return DType::Int64;
     if (d.code == kDLBool && d.bits == 8) return DType::Bool;
+    if (d.code == kDLFloat && d.bits == 16) return DType::Float16;
+    if (d.code == kDLBfloat && d.bits == 16) return DType::BFloat16;
+    if (d.code == kDLInt && d.bits == 32) return DType::Int32;
+    if (d.code == kDLInt && d.bits == 16) return DType::Int16;
+    if (d.code == kDLInt && d.bits == 8) return DType::Int8;
+    if (d.code == kDLUInt && d.bits == 8) return DType::UInt8;
   }
   throw TypeError(str("from_dlpack: unsupported DLPack dtype (code ", int(d.code), ", bits ", int(d.bits), ", lanes ",
-                      d.lanes, "); rosenblatt supports float32, float64, int64 and bool"));
+                      d.lanes, "); rosenblatt supports float16/32/64, bfloat16, int8/16/32/64, uint8 and bool"));
 }
 
 // What an exported capsule owns: the storage (kept alive) and the shape/strides arrays.

@@ -1,6 +1,7 @@
 // Tensor attributes, dtype/device objects, numpy exchange (zero-copy both ways) and the autograd
 // entry points (backward, autograd.grad, grad mode, grad_fn nodes).
 #include "bind.h"
+#include "rosenblatt/hooks.h"
 
 namespace rb::bind {
 void dlpack(py::module_& m, TensorClass& cls);  // dlpack.cpp
@@ -27,8 +28,14 @@ py::dtype numpy_dtype(DType t) {
     case DType::Int64: return py::dtype::of<int64_t>();
     case DType::Float32: return py::dtype::of<float>();
     case DType::Float64: return py::dtype::of<double>();
+    case DType::UInt8: return py::dtype::of<uint8_t>();
+    case DType::Int8: return py::dtype::of<int8_t>();
+    case DType::Int16: return py::dtype::of<int16_t>();
+    case DType::Int32: return py::dtype::of<int32_t>();
+    case DType::Float16: return py::dtype("float16");
+    case DType::BFloat16: break;
   }
-  return py::dtype::of<float>();
+  throw TypeError(str("Got unsupported ScalarType ", t == DType::BFloat16 ? "BFloat16" : dtype_name(t)));
 }
 
 py::array to_numpy(const Tensor& t) {
@@ -52,13 +59,24 @@ Tensor from_numpy(py::array a) {
     dt = DType::Float32;
   else if (kind == 'f' && isz == 8)
     dt = DType::Float64;
+  else if (kind == 'f' && isz == 2)
+    dt = DType::Float16;
   else if (kind == 'i' && isz == 8)
     dt = DType::Int64;
+  else if (kind == 'i' && isz == 4)
+    dt = DType::Int32;
+  else if (kind == 'i' && isz == 2)
+    dt = DType::Int16;
+  else if (kind == 'i' && isz == 1)
+    dt = DType::Int8;
+  else if (kind == 'u' && isz == 1)
+    dt = DType::UInt8;
   else if (kind == 'b')
     dt = DType::Bool;
   else
-    throw TypeError(str("can't convert np.ndarray of type numpy.", std::string(py::str(a.dtype())),
-                        ". The only supported types are: float64, float32, int64, and bool."));
+    throw TypeError(
+        str("can't convert np.ndarray of type numpy.", std::string(py::str(a.dtype())),
+            ". The only supported types are: float64, float32, float16, int64, int32, int16, int8, uint8, and bool."));
   RB_CHECK(a.dtype().attr("byteorder").cast<std::string>() != ">", TypeError,
            "given numpy array has byte order different from the native byte order");
   Shape shape(a.shape(), a.shape() + a.ndim()), strides;
@@ -73,6 +91,15 @@ Tensor from_numpy(py::array a) {
   check_shape(shape, "from_numpy");
   int64_t extent = 1;
   for (size_t i = 0; i < shape.size(); ++i) extent += (shape[i] - 1) * strides[i];
+  // A read-only array (np.memmap mode 'r', a broadcast view) is shared, not copied, as PyTorch
+  // does: memory-mapped datasets must not be duplicated. Writing to it is the caller's error.
+  if (!a.writeable() &&
+      PyErr_WarnEx(PyExc_UserWarning,
+                   "The given NumPy array is not writable, and rosenblatt does not support non-writable tensors. This "
+                   "means writing to this tensor will result in undefined behavior. You may want to copy the array to "
+                   "protect its data or make it writable before converting it to a tensor.",
+                   1) < 0)
+    throw py::error_already_set();
   // Releasing the array may run Python code: take the GIL in the deleter.
   auto* owner = new py::object(a);
   std::shared_ptr<void> hold(owner, [](void* p) {
@@ -80,8 +107,8 @@ Tensor from_numpy(py::array a) {
     delete static_cast<py::object*>(p);
   });
   auto impl = std::make_shared<TensorImpl>();
-  impl->storage =
-      Storage::wrap(a.mutable_data(), static_cast<size_t>(std::max<int64_t>(extent, 0)) * isz, Device(), hold);
+  impl->storage = Storage::wrap(const_cast<void*>(a.data()), static_cast<size_t>(std::max<int64_t>(extent, 0)) * isz,
+                                Device(), hold);
   impl->sizes = shape;
   impl->strides = strides;
   impl->dtype = dt;
@@ -94,6 +121,12 @@ py::object element_to_py(DType dt, const char* p) {
     case DType::Int64: return py::int_(*reinterpret_cast<const int64_t*>(p));
     case DType::Float32: return py::float_(*reinterpret_cast<const float*>(p));
     case DType::Float64: return py::float_(*reinterpret_cast<const double*>(p));
+    case DType::UInt8: return py::int_(*reinterpret_cast<const uint8_t*>(p));
+    case DType::Int8: return py::int_(*reinterpret_cast<const int8_t*>(p));
+    case DType::Int16: return py::int_(*reinterpret_cast<const int16_t*>(p));
+    case DType::Int32: return py::int_(*reinterpret_cast<const int32_t*>(p));
+    case DType::Float16: return py::float_(static_cast<float>(*reinterpret_cast<const Half*>(p)));
+    case DType::BFloat16: return py::float_(static_cast<float>(*reinterpret_cast<const BFloat16*>(p)));
   }
   return py::none();
 }
@@ -119,10 +152,17 @@ void tensor(py::module_& m, TensorClass& cls) {
       .value("int64", DType::Int64)
       .value("float32", DType::Float32)
       .value("float64", DType::Float64)
+      .value("uint8", DType::UInt8)
+      .value("int8", DType::Int8)
+      .value("int16", DType::Int16)
+      .value("int32", DType::Int32)
+      .value("float16", DType::Float16)
+      .value("bfloat16", DType::BFloat16)
       .def("__repr__", [](DType t) { return std::string("rosenblatt.") + dtype_name(t); })
       .def("__str__", [](DType t) { return std::string("rosenblatt.") + dtype_name(t); })
       .def_property_readonly("is_floating_point", [](DType t) { return is_floating(t); })
-      .def_property_readonly("itemsize", [](DType t) { return itemsize(t); });
+      .def_property_readonly("itemsize", [](DType t) { return itemsize(t); })
+      .def_property_readonly("is_signed", [](DType t) { return t != DType::Bool && t != DType::UInt8; });
 
   py::class_<Device>(m, "device")
       .def(py::init<const std::string&>(), py::arg("type"))
@@ -181,6 +221,38 @@ void tensor(py::module_& m, TensorClass& cls) {
       },
       py::arg("roots"), py::arg("grads"), py::arg("retain_graph"), py::arg("inputs"), py::arg("allow_unused"),
       py::arg("create_graph") = false);
+
+  // Python hooks run inside backward, which released the GIL: they take it back, and so does the
+  // deleter of the callable (the hook table may drop it from any thread).
+  auto hold = [](py::function fn) {
+    return std::shared_ptr<py::function>(new py::function(std::move(fn)), [](py::function* f) {
+      if (!Py_IsInitialized()) return;  // the interpreter is gone: nothing left to release
+      py::gil_scoped_acquire g;
+      delete f;
+    });
+  };
+  m.def(
+      "_register_grad_hook",
+      [hold](const Tensor& t, py::function fn) {
+        auto f = hold(std::move(fn));
+        return register_grad_hook(t, [f](const Tensor& g) {
+          py::gil_scoped_acquire gil;
+          py::object r = (*f)(g);
+          return r.is_none() ? Tensor() : r.cast<Tensor>();
+        });
+      },
+      py::arg("tensor"), py::arg("hook"));
+  m.def(
+      "_register_post_accumulate_grad_hook",
+      [hold](const Tensor& t, py::function fn) {
+        auto f = hold(std::move(fn));
+        return register_post_accumulate_grad_hook(t, [f](const Tensor& leaf) {
+          py::gil_scoped_acquire gil;
+          (*f)(leaf);
+        });
+      },
+      py::arg("tensor"), py::arg("hook"));
+  m.def("_remove_grad_hook", &remove_grad_hook, py::arg("id"));
 
   cls.def(py::init([](const Tensor& t) { return t; }), py::arg("data"))  // alias (used by Parameter)
       .def_property_readonly("shape", [](const Tensor& t) { return as_size(t.shape()); })

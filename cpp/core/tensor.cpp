@@ -96,7 +96,8 @@ bool Tensor::is_contiguous() const {
 template <class T>
 T Tensor::item() const {
   RB_CHECK(numel() == 1, Error, "a Tensor with ", numel(), " elements cannot be converted to Scalar");
-  return RB_DISPATCH_ALL(dtype(), "item", [&]() -> T { return static_cast<T>(*static_cast<scalar_t*>(raw_data())); });
+  return RB_DISPATCH_STORAGE(dtype(), "item",
+                             [&]() -> T { return static_cast<T>(*static_cast<scalar_t*>(raw_data())); });
 }
 template float Tensor::item<float>() const;
 template double Tensor::item<double>() const;

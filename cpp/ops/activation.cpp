@@ -144,6 +144,8 @@ Tensor act_input(Act act, const Tensor& x, const char* op) {
 }
 
 Tensor activation(Act act, const Tensor& x_in, ActParams p, const char* op) {
+  if (!is_compute_dtype(x_in.dtype()) && (is_floating(x_in.dtype()) || keeps_int(act)))
+    return cast(activation(act, widen(x_in), p, op), x_in.dtype());
   const auto& k = kernels<ActivationKernels>(op, x_in);
   Tensor x = act_input(act, x_in, op);
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
@@ -216,6 +218,8 @@ struct SoftmaxBackward : Node {
 
 Tensor softmax_impl(const Tensor& x_in, int64_t dim, bool log) {
   const char* op = log ? "log_softmax" : "softmax";
+  if (is_floating(x_in.dtype()) && !is_compute_dtype(x_in.dtype()))
+    return cast(softmax_impl(widen(x_in), dim, log), x_in.dtype());
   const auto& k = kernels<ActivationKernels>(op, x_in);
   Tensor x = is_floating(x_in.dtype()) ? x_in : to_dtype(x_in, DType::Float32);
   int64_t d = wrap_dim(dim, x.dim());
@@ -339,6 +343,7 @@ Tensor dropout(const Tensor& x, double p, bool training, Generator* gen) {
   // As PyTorch on the CPU: the input itself when nothing is dropped; a zero product when all is.
   if (!training || p == 0.0 || x.numel() == 0) return x;
   RB_CHECK(is_floating(x.dtype()), Error, "dropout: expected a floating point tensor, got ", dtype_name(x.dtype()));
+  if (!is_compute_dtype(x.dtype())) return cast(dropout(widen(x), p, training, gen), x.dtype());
   if (p == 1.0) return mul(x, scalar_tensor(Scalar(0.0), x.dtype(), x.device()));
   Tensor xc;
   {

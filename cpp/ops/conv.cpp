@@ -171,6 +171,8 @@ ConvGrads convolution_backward(const Tensor& gy_in, const Tensor& input, const T
 Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias, ConvArgs a, const char* op) {
   const int nd = a.nd;
   RB_CHECK(input.defined() && weight.defined(), Error, op, ": input and weight must be tensors");
+  if (is_floating(input.dtype()) && !is_compute_dtype(input.dtype()) && input.dtype() == weight.dtype())
+    return cast(convolution(widen(input), widen(weight), bias.defined() ? widen(bias) : bias, a, op), input.dtype());
   RB_CHECK(input.dim() == nd + 1 || input.dim() == nd + 2, Error, "Expected ", nd + 1, "D (unbatched) or ", nd + 2,
            "D (batched) input to ", op, ", but got input of size: ", input.shape());
   const bool batched = input.dim() == nd + 2;

@@ -9,7 +9,7 @@
 namespace rb {
 namespace {
 
-int category(DType t) { return t == DType::Bool ? 0 : t == DType::Int64 ? 1 : 2; }
+int category(DType t) { return dtype_category(t); }
 bool is_comparison(BinaryOp op) { return op >= BinaryOp::Eq; }
 const char* op_name(BinaryOp op) {
   static const char* names[] = {"add", "sub", "mul", "div", "pow", "maximum", "minimum",
@@ -207,20 +207,30 @@ DType result_type(const Tensor& a, Scalar s) {
   return category(s.dtype()) > category(a.dtype()) ? s.dtype() : a.dtype();
 }
 
+// The op in dtype ct; a storage ct (float16, int8...) computes in its compute type and rounds back.
+static Tensor binary_in(BinaryOp op, const Tensor& a, const Tensor& b, DType ct) {
+  DType wt = compute_type(ct);
+  Tensor r = binary_impl(op, cast(a, wt), cast(b, wt), wt);
+  return is_comparison(op) ? r : cast(r, ct);
+}
+
 Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
   check_same_device(a, b, op_name(op));
-  DType ct = compute_dtype(op, result_type(a, b));
-  return binary_impl(op, cast(a, ct), cast(b, ct), ct);
+  return binary_in(op, a, b, compute_dtype(op, result_type(a, b)));
 }
+
+// A Python number next to a storage-dtype tensor: an integer wraps to the tensor's type first
+// (uint8 < -1 compares with 255), a float stays in float32 (not rounded to float16), as PyTorch.
+static DType scalar_dtype(DType ct) { return is_floating(ct) ? compute_type(ct) : ct; }
 
 Tensor binary(BinaryOp op, const Tensor& a, Scalar s) {
   DType ct = compute_dtype(op, result_type(a, s));
-  return binary_impl(op, cast(a, ct), scalar_tensor(s, ct, a.device()), ct);
+  return binary_in(op, a, scalar_tensor(s, scalar_dtype(ct), a.device()), ct);
 }
 
 Tensor binary(BinaryOp op, Scalar s, const Tensor& b) {
   DType ct = compute_dtype(op, result_type(b, s));
-  return binary_impl(op, scalar_tensor(s, ct, b.device()), cast(b, ct), ct);
+  return binary_in(op, scalar_tensor(s, scalar_dtype(ct), b.device()), b, ct);
 }
 
 static Tensor& binary_inplace(BinaryOp op, Tensor& self, const Tensor& other, DType ct) {
@@ -231,12 +241,12 @@ static Tensor& binary_inplace(BinaryOp op, Tensor& self, const Tensor& other, DT
   Shape shape = broadcast_shapes(self.shape(), other.shape());
   RB_CHECK(shape == self.shape(), Error, "output with shape ", self.shape(), " doesn't match the broadcast shape ",
            shape);
-  if (needs_grad(self, other)) {
+  if (needs_grad(self, other) || !is_compute_dtype(ct) || !is_compute_dtype(self.dtype())) {
     // Compute out of place (on a copy of self when the node saves it), then write back and take
-    // over the result's history.
+    // over the result's history. Storage dtypes take this path too: they have no kernels.
     bool saves_self = op != BinaryOp::Add && op != BinaryOp::Sub;
-    Tensor src = saves_self ? clone(self) : self;
-    Tensor r = cast(binary_impl(op, cast(src, ct), cast(other, ct), ct), self.dtype());
+    Tensor src = saves_self && needs_grad(self, other) ? clone(self) : self;
+    Tensor r = cast(binary_in(op, src, other, ct), self.dtype());
     return write_back(self, r);
   }
   Tensor o = cast(other, ct);
@@ -259,7 +269,7 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other) {
 
 Tensor& binary_(BinaryOp op, Tensor& self, Scalar other) {
   DType ct = compute_dtype(op, result_type(self, other));
-  return binary_inplace(op, self, scalar_tensor(other, ct, self.device()), ct);
+  return binary_inplace(op, self, scalar_tensor(other, scalar_dtype(ct), self.device()), ct);
 }
 
 Tensor unary(UnaryOp op, const Tensor& x) {
@@ -267,6 +277,10 @@ Tensor unary(UnaryOp op, const Tensor& x) {
   RB_CHECK(!(op == UnaryOp::Neg && x.dtype() == DType::Bool), TypeError,
            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the "
            "`~` or `logical_not()` operator instead.");
+  if (!is_compute_dtype(x.dtype())) {  // computed in float32/int64, rounded back
+    DType rt = float_only && !is_floating(x.dtype()) ? DType::Float32 : x.dtype();
+    return cast(unary(op, widen(x)), rt);
+  }
   Tensor xin = x;
   if (float_only && !is_floating(x.dtype()))
     xin = to_dtype(x, DType::Float32);
@@ -286,7 +300,7 @@ Tensor unary(UnaryOp op, const Tensor& x) {
 
 Tensor& unary_(UnaryOp op, Tensor& x) {
   check_inplace(x);
-  if (needs_grad(x)) {
+  if (needs_grad(x) || !is_compute_dtype(x.dtype())) {
     Tensor r = unary(op, op == UnaryOp::Neg ? x : clone(x));
     RB_CHECK(r.dtype() == x.dtype(), Error, "result type ", dtype_name(r.dtype()),
              " can't be cast to the desired output type ", dtype_name(x.dtype()));
@@ -323,6 +337,7 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
 Tensor clamp(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi) {
   RB_CHECK(lo || hi, Error, "torch.clamp: At least one of 'min' or 'max' must not be None");
   RB_CHECK(x.dtype() != DType::Bool, TypeError, "clamp is not supported for bool tensors");
+  if (!is_compute_dtype(x.dtype())) return cast(clamp(widen(x), lo, hi), x.dtype());
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
   kernels<ElementwiseKernels>("clamp", x).clamp_forward(x, lo, hi, out);
   if (needs_grad(x)) {

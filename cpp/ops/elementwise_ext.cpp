@@ -18,6 +18,12 @@ const char* type_word(DType t) {
     case DType::Int64: return "Long";
     case DType::Float32: return "Float";
     case DType::Float64: return "Double";
+    case DType::UInt8: return "Byte";
+    case DType::Int8: return "Char";
+    case DType::Int16: return "Short";
+    case DType::Int32: return "Int";
+    case DType::Float16: return "Half";
+    case DType::BFloat16: return "BFloat16";
   }
   return "?";
 }
@@ -115,9 +121,17 @@ void check_int_divisor(const Tensor& b) {
   RB_CHECK(sum(zero).item<int64_t>() == 0, Error, "ZeroDivisionError");
 }
 
+// A two-operand op in a storage dtype dt: computed in compute_type(dt), rounded back to dt.
+template <class F>
+Tensor widened(const Tensor& a, const Tensor& b, DType dt, F&& f) {
+  DType wt = compute_type(dt);
+  return cast(f(cast(a, wt), cast(b, wt)), dt);
+}
+
 }  // namespace
 
 Tensor logical_not(const Tensor& x) {
+  if (!is_compute_dtype(x.dtype())) return logical_not(widen(x));
   Tensor out = Tensor::empty(x.shape(), DType::Bool, x.device());
   kernels<ElementwiseExtKernels>("logical_not", x).logical_not_forward(x, out);
   return out;
@@ -125,7 +139,7 @@ Tensor logical_not(const Tensor& x) {
 
 Tensor logical(LogicalOp op, const Tensor& a, const Tensor& b) {
   RB_CHECK(a.device() == b.device(), Error, "logical_", logical_name(op), ": expected both tensors on one device");
-  DType dt = promote(a.dtype(), b.dtype());
+  DType dt = compute_type(promote(a.dtype(), b.dtype()));
   Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape()), DType::Bool, a.device());
   NoGradGuard ng;
   kernels<ElementwiseExtKernels>("logical", out).logical_forward(op, cast(a, dt), cast(b, dt), out);
@@ -133,6 +147,8 @@ Tensor logical(LogicalOp op, const Tensor& a, const Tensor& b) {
 }
 
 Tensor bitwise_not(const Tensor& x) {
+  // The narrow integers: bit operations commute with truncation, so int64 then cast back is exact.
+  if (!is_compute_dtype(x.dtype()) && !is_floating(x.dtype())) return cast(bitwise_not(widen(x)), x.dtype());
   RB_CHECK(x.dtype() == DType::Bool || x.dtype() == DType::Int64, TypeError,
            "~ (operator.invert) is only implemented on integer and Boolean-type tensors (got ", dtype_name(x.dtype()),
            ")");
@@ -143,6 +159,8 @@ Tensor bitwise_not(const Tensor& x) {
 
 Tensor bitwise(LogicalOp op, const Tensor& a, const Tensor& b) {
   DType dt = result_type(a, b);
+  if (!is_compute_dtype(dt) && !is_floating(dt))
+    return widened(a, b, dt, [op](const Tensor& x, const Tensor& y) { return bitwise(op, x, y); });
   RB_CHECK(dt == DType::Bool || dt == DType::Int64, NotImplementedError, "\"bitwise_", logical_name(op),
            "_cpu\" not implemented for '", type_word(dt), "'");
   RB_CHECK(a.device() == b.device(), Error, "bitwise_", logical_name(op), ": expected both tensors on one device");
@@ -158,6 +176,7 @@ Tensor bitwise(LogicalOp op, const Tensor& a, Scalar b) {
 }
 
 Tensor classify(FloatClass c, const Tensor& x) {
+  if (!is_compute_dtype(x.dtype())) return classify(c, widen(x));
   Tensor out = Tensor::empty(x.shape(), DType::Bool, x.device());
   kernels<ElementwiseExtKernels>("isfinite", x).classify_forward(c, x, out);
   return out;
@@ -167,6 +186,8 @@ Tensor floor_divide(const Tensor& a, const Tensor& b) {
   RB_CHECK(a.device() == b.device(), Error, "floor_divide: expected both tensors on one device");
   DType dt = result_type(a, b);
   RB_CHECK(dt != DType::Bool, Error, "\"div_floor_cpu\" not implemented for 'Bool'");
+  if (!is_compute_dtype(dt))
+    return widened(a, b, dt, [](const Tensor& x, const Tensor& y) { return floor_divide(x, y); });
   Tensor ac = cast(a, dt), bc = cast(b, dt);
   check_int_divisor(bc);
   Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape()), dt, a.device());
@@ -184,6 +205,7 @@ Tensor remainder(const Tensor& a, const Tensor& b) {
   RB_CHECK(a.device() == b.device(), Error, "remainder: expected both tensors on one device");
   DType dt = result_type(a, b);
   RB_CHECK(dt != DType::Bool, Error, "\"remainder_cpu\" not implemented for 'Bool'");
+  if (!is_compute_dtype(dt)) return widened(a, b, dt, [](const Tensor& x, const Tensor& y) { return remainder(x, y); });
   Tensor ac = cast(a, dt), bc = cast(b, dt);
   check_int_divisor(bc);
   Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape()), dt, a.device());
@@ -217,6 +239,7 @@ Tensor rounding(RoundOp op, const Tensor& x, int64_t decimals) {
                                   : "trunc",
            "_cpu\" not implemented for 'Bool'");
   RB_CHECK(decimals == 0 || is_floating(x.dtype()), Error, "round_cpu: decimals are not supported for integer tensors");
+  if (!is_compute_dtype(x.dtype())) return cast(rounding(op, widen(x), decimals), x.dtype());
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
   kernels<ElementwiseExtKernels>("round", x).rounding_forward(op, x, decimals, out);
   if (needs_grad(x)) record(std::make_shared<ZeroGradBackward>(), {&x}, {&out});
@@ -226,6 +249,7 @@ Tensor rounding(RoundOp op, const Tensor& x, int64_t decimals) {
 Tensor math(MathOp op, const Tensor& x) {
   RB_CHECK(op != MathOp::Frac || is_floating(x.dtype()), NotImplementedError, "\"frac_cpu\" not implemented for '",
            type_word(x.dtype()), "'");
+  if (is_floating(x.dtype()) && !is_compute_dtype(x.dtype())) return cast(math(op, widen(x)), x.dtype());
   Tensor xin = is_floating(x.dtype()) ? x : cast(x, DType::Float32);
   Tensor out = Tensor::empty(xin.shape(), xin.dtype(), xin.device());
   kernels<ElementwiseExtKernels>("math", xin).math_forward(op, xin, out);
@@ -245,6 +269,7 @@ Tensor atan2(const Tensor& a, const Tensor& b) {
   RB_CHECK(a.device() == b.device(), Error, "atan2: expected both tensors on one device");
   DType dt = result_type(a, b);
   if (!is_floating(dt)) dt = DType::Float32;
+  if (!is_compute_dtype(dt)) return widened(a, b, dt, [](const Tensor& x, const Tensor& y) { return atan2(x, y); });
   Tensor ac = cast(a, dt), bc = cast(b, dt);
   Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape()), dt, a.device());
   kernels<ElementwiseExtKernels>("atan2", out).atan2_forward(ac, bc, out);
@@ -260,6 +285,7 @@ Tensor fmod(const Tensor& a, const Tensor& b) {
   RB_CHECK(a.device() == b.device(), Error, "fmod: expected both tensors on one device");
   DType dt = result_type(a, b);
   RB_CHECK(dt != DType::Bool, Error, "\"fmod_cpu\" not implemented for 'Bool'");
+  if (!is_compute_dtype(dt)) return widened(a, b, dt, [](const Tensor& x, const Tensor& y) { return fmod(x, y); });
   if (!is_floating(dt)) {  // integers: C's % truncates toward zero, which is fmod's rule
     Tensor ai = cast(a, dt), bi = cast(b, dt);
     check_int_divisor(bi);
@@ -296,9 +322,8 @@ Tensor& assign_result_(Tensor& self, const Tensor& result, const char* op) {
   check_inplace(self);
   RB_CHECK(result.shape() == self.shape(), Error, op, ": output with shape ", self.shape(),
            " doesn't match the broadcast shape ", result.shape());
-  auto cat = [](DType t) { return t == DType::Bool ? 0 : t == DType::Int64 ? 1 : 2; };
-  RB_CHECK(cat(result.dtype()) <= cat(self.dtype()), Error, "result type ", dtype_name(result.dtype()),
-           " can't be cast to the desired output type ", dtype_name(self.dtype()));
+  RB_CHECK(dtype_category(result.dtype()) <= dtype_category(self.dtype()), Error, "result type ",
+           dtype_name(result.dtype()), " can't be cast to the desired output type ", dtype_name(self.dtype()));
   {
     NoGradGuard ng;
     copy_values(result, self);

@@ -64,6 +64,8 @@ struct EmbeddingBackward0 : Node {
 }  // namespace
 
 Tensor embedding(const Tensor& weight, const Tensor& indices, int64_t padding_idx, bool scale_grad_by_freq) {
+  if (!is_compute_dtype(weight.dtype()))
+    return cast(embedding(widen(weight), indices, padding_idx, scale_grad_by_freq), weight.dtype());
   const auto& k = kernels<EmbeddingKernels>("embedding", weight);
   RB_CHECK(weight.dim() == 2, Error, "'weight' must be 2-D, got a weight of shape ", weight.shape());
   check_same_device(weight, indices, "embedding");

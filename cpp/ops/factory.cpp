@@ -34,9 +34,9 @@ Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype,
   RB_CHECK(size_d >= 0 && size_d < 9.2e18, Error, "arange: invalid size, possible overflow?");
   const int64_t n = static_cast<int64_t>(size_d);
   Tensor t = Tensor::empty({n}, dt, device);
-  RB_DISPATCH_ALL(dt, "arange", [&] {
+  RB_DISPATCH_STORAGE(dt, "arange", [&] {
     scalar_t* p = static_cast<scalar_t*>(t.raw_data());
-    if (!any_float && dt == DType::Int64) {
+    if (!any_float && !is_floating(dt)) {
       for (int64_t i = 0; i < n; ++i) p[i] = static_cast<scalar_t>(start.i + i * step.i);
     } else {
       // a fused multiply-add, as PyTorch's vectorized kernel computes it, on every CPU
@@ -49,6 +49,7 @@ Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype,
 Tensor linspace(Scalar start, Scalar end, int64_t steps, DType dtype, Device device) {
   RB_CHECK(steps >= 0, Error, "linspace: number of steps must be non-negative");
   RB_CHECK(dtype != DType::Bool, Error, "linspace: \"linspace_cpu\" not implemented for 'Bool'");
+  if (!is_compute_dtype(dtype)) return to_dtype(linspace(start, end, steps, compute_type(dtype), device), dtype);
   Tensor t = Tensor::empty({steps}, dtype, device);
   RB_DISPATCH_ALL(dtype, "linspace", [&] {
     // PyTorch's formula: the first half counts up from start, the second half down from end, so
@@ -73,7 +74,7 @@ Tensor eye(int64_t n, int64_t m, DType dtype, Device device) {
   RB_CHECK(n >= 0, Error, "eye: n must be greater or equal to 0, got ", n);
   if (m < 0) m = n;
   Tensor t = zeros({n, m}, dtype, device);
-  RB_DISPATCH_ALL(dtype, "eye", [&] {
+  RB_DISPATCH_STORAGE(dtype, "eye", [&] {
     scalar_t* p = static_cast<scalar_t*>(t.raw_data());
     for (int64_t i = 0; i < std::min(n, m); ++i) p[i * m + i] = static_cast<scalar_t>(1);
   });

@@ -65,6 +65,7 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   RB_CHECK(a.dim() == 2, Error, "self must be a matrix (got ", a.dim(), "-D tensor of shape ", a.shape(), ")");
   RB_CHECK(b.dim() == 2, Error, "mat2 must be a matrix (got ", b.dim(), "-D tensor of shape ", b.shape(), ")");
   check_mm_args(a, b, "mm");
+  if (!is_compute_dtype(a.dtype())) return cast(mm(widen(a), widen(b)), a.dtype());
   RB_CHECK(a.size(1) == b.size(0), Error, "mat1 and mat2 shapes cannot be multiplied (", a.size(0), "x", a.size(1),
            " and ", b.size(0), "x", b.size(1), ")");
   int64_t M = a.size(0), K = a.size(1), N = b.size(1);
@@ -89,6 +90,7 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
   RB_CHECK(a.dim() == 3, Error, "batch1 must be a 3D tensor (got shape ", a.shape(), ")");
   RB_CHECK(b.dim() == 3, Error, "batch2 must be a 3D tensor (got shape ", b.shape(), ")");
   check_mm_args(a, b, "bmm");
+  if (!is_compute_dtype(a.dtype())) return cast(bmm(widen(a), widen(b)), a.dtype());
   RB_CHECK(a.size(0) == b.size(0) && a.size(2) == b.size(1), Error,
            "Expected size for first two dimensions of batch2 tensor to be: [", a.size(0), ", ", a.size(2),
            "] but got: [", b.size(0), ", ", b.size(1), "].");
@@ -115,6 +117,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   RB_CHECK(a.dim() >= 1 && b.dim() >= 1, Error, "both arguments to matmul need to be at least 1D, but they are ",
            a.dim(), "D and ", b.dim(), "D");
   check_mm_args(a, b, "matmul");
+  if (!is_compute_dtype(a.dtype())) return cast(matmul(widen(a), widen(b)), a.dtype());
   if (a.dim() == 1 && b.dim() == 1) {
     RB_CHECK(a.size(0) == b.size(0), Error, "inconsistent tensor size, expected tensor [", a.size(0), "] and src [",
              b.size(0), "] to have the same number of elements, but got ", a.size(0), " and ", b.size(0),

@@ -74,6 +74,10 @@ Tensor linear(const Tensor& input, const Tensor& weight, const std::optional<Ten
   RB_CHECK(input.device() == weight.device() && (!bias.defined() || bias.device() == input.device()), Error,
            "linear: Expected all tensors to be on the same device, but found at least two devices, ",
            input.device().name(), " and ", weight.device().name(), "!");
+  if (!is_compute_dtype(input.dtype()) && input.dtype() == weight.dtype()) {  // float16: GEMM in float32
+    std::optional<Tensor> b = bias.defined() ? std::optional<Tensor>(widen(bias)) : std::nullopt;
+    return cast(linear(widen(input), widen(weight), b), input.dtype());
+  }
   const auto& k = kernels<LinearKernels>("linear", input);
   RB_CHECK(input.dim() >= 1, Error, "linear: input must have at least one dimension (got shape ", input.shape(), ")");
   if (weight.dim() != 2) {  // a 1-D weight follows matmul's rules, as in PyTorch

@@ -260,6 +260,10 @@ std::pair<int64_t, int64_t> check_layer_norm_args(const Tensor& x, const Shape& 
 
 Tensor layer_norm(const Tensor& x, const std::vector<int64_t>& normalized_shape, const std::optional<Tensor>& weight,
                   const std::optional<Tensor>& bias, double eps) {
+  if (is_floating(x.dtype()) && !is_compute_dtype(x.dtype())) {  // float16: normalised in float32
+    auto w = [](const std::optional<Tensor>& t) { return t ? std::optional<Tensor>(widen(*t)) : std::nullopt; };
+    return cast(layer_norm(widen(x), normalized_shape, w(weight), w(bias), eps), x.dtype());
+  }
   const auto& k = kernels<NormKernels>("layer_norm", x);
   const Shape ns(normalized_shape.begin(), normalized_shape.end());
   const auto [M, N] = check_layer_norm_args(x, ns, weight, bias, "layer_norm");

@@ -96,6 +96,9 @@ inline Tensor contiguous_nograd(const Tensor& t) {
 }
 
 inline Tensor cast(const Tensor& t, DType dt) { return t.dtype() == dt ? t : to_dtype(t, dt); }
+// A storage dtype's tensor (float16, the narrow integers) in the dtype its math runs in; the op
+// casts its result back, so each element is rounded once, as PyTorch's CPU kernels do.
+inline Tensor widen(const Tensor& t) { return cast(t, compute_type(t.dtype())); }
 
 // The gradient of a broadcast input: summed back to its shape, in its dtype.
 inline Tensor grad_for(const Tensor& g, const Shape& shape, DType dtype) { return cast(sum_to(g, shape), dtype); }

@@ -22,14 +22,15 @@ struct RandomBackward : Node {
 
 void check_inplace_random(const Tensor& t) { check_inplace(t); }
 
-// Runs fill(contiguous buffer) on t, through a temporary when t is a non-contiguous view.
+// Runs fill(contiguous buffer) on t, through a temporary when t is a non-contiguous view or of a
+// storage dtype (float16 draws in float32 and rounds, as PyTorch's CPU generator does).
 template <class F>
 Tensor& fill_inplace(Tensor& t, const F& fill) {
   check_inplace_random(t);
-  if (t.is_contiguous()) {
+  if (t.is_contiguous() && is_compute_dtype(t.dtype())) {
     fill(t);
   } else {
-    Tensor tmp = Tensor::empty(t.shape(), t.dtype(), t.device());
+    Tensor tmp = Tensor::empty(t.shape(), compute_type(t.dtype()), t.device());
     fill(tmp);
     copy_values(tmp, t);
   }
@@ -121,6 +122,7 @@ Tensor randint(int64_t low, int64_t high, const Shape& shape, Generator* gen, DT
 Tensor randperm(int64_t n, Generator* gen, DType dtype, Device device) {
   RB_CHECK(n >= 0, Error, "randperm: n must be non-negative, got ", n);
   RB_CHECK(dtype != DType::Bool || n <= 2, Error, "randperm: n=", n, " does not fit in dtype bool");
+  if (!is_compute_dtype(dtype)) return to_dtype(randperm(n, gen, compute_type(dtype), device), dtype);
   Tensor t = Tensor::empty({n}, dtype, device);
   Generator& g = gen_or_default(gen);
   std::lock_guard<std::mutex> lock(g.mutex());

@@ -50,8 +50,10 @@ struct SumBackward : Node {
 }  // namespace
 
 Tensor sum(const Tensor& x, const Dims& dims_in, bool keepdim, std::optional<DType> dtype) {
-  std::vector<int64_t> dims = normalize_dims(dims_in, x.dim());
   DType out_dtype = dtype ? *dtype : (is_floating(x.dtype()) ? x.dtype() : DType::Int64);
+  if (!is_compute_dtype(x.dtype()) || !is_compute_dtype(out_dtype))  // accumulated in float32 / int64
+    return cast(sum(widen(x), dims_in, keepdim, compute_type(out_dtype)), out_dtype);
+  std::vector<int64_t> dims = normalize_dims(dims_in, x.dim());
   Tensor src = dtype && *dtype != x.dtype() ? to_dtype(x, *dtype) : x;
   Shape kept = reduced_shape(x.shape(), dims, true);
   Shape out_shape = reduced_shape(x.shape(), dims, keepdim);
@@ -97,6 +99,7 @@ Tensor mean(const Tensor& x, const Dims& dims_in, bool keepdim) {
   RB_CHECK(is_floating(x.dtype()), Error,
            "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ",
            dtype_name(x.dtype()));
+  if (!is_compute_dtype(x.dtype())) return cast(mean(widen(x), dims_in, keepdim), x.dtype());
   std::vector<int64_t> dims = normalize_dims(dims_in, x.dim());
   int64_t count = 1;
   for (int64_t d : dims) count *= x.shape()[d];
@@ -209,6 +212,7 @@ struct IndexedExtremumBackward : Node {
 };
 
 Tensor extremum(const Tensor& x, const Dims& dims_in, bool keepdim, bool is_max, const char* op) {
+  if (!is_compute_dtype(x.dtype())) return cast(extremum(widen(x), dims_in, keepdim, is_max, op), x.dtype());
   std::vector<int64_t> dims = normalize_dims(dims_in, x.dim());
   check_nonempty(op, x, dims);
   Layout L = reduce_layout(x, dims);
@@ -228,6 +232,10 @@ ValuesIndices extremum_dim(const Tensor& x, int64_t dim, bool keepdim, bool is_m
   const char* op = is_max ? "max" : "min";
   int64_t d = wrap_dim(dim, x.dim());
   if (x.dim() == 0) return {clone(x), zeros({}, DType::Int64, x.device())};  // the element is its own extremum
+  if (!is_compute_dtype(x.dtype())) {
+    ValuesIndices r = extremum_dim(widen(x), dim, keepdim, is_max);
+    return {cast(r.values, x.dtype()), r.indices};
+  }
   RB_CHECK(x.shape()[d] > 0, IndexError, op, "(): Expected reduction dim ", d, " to have non-zero size. (input shape ",
            x.shape(), ")");
   std::vector<int64_t> dims{d};
@@ -247,6 +255,7 @@ ValuesIndices extremum_dim(const Tensor& x, int64_t dim, bool keepdim, bool is_m
 Tensor arg_extremum(const Tensor& x, std::optional<int64_t> dim, bool keepdim, bool is_max) {
   const char* op = is_max ? "argmax" : "argmin";
   RB_CHECK(x.dtype() != DType::Bool, Error, "\"", op, "_cpu\" not implemented for 'Bool'");
+  if (!is_compute_dtype(x.dtype())) return arg_extremum(widen(x), dim, keepdim, is_max);
   std::vector<int64_t> dims;
   if (dim) {
     int64_t d = wrap_dim(*dim, x.dim());
@@ -290,6 +299,7 @@ struct VarBackward : Node {
 Tensor var_impl(const Tensor& x, const Dims& dims_in, double correction, bool keepdim, bool is_std) {
   RB_CHECK(is_floating(x.dtype()), Error, is_std ? "std" : "var",
            "(): std and var only support floating point and complex dtypes (got ", dtype_name(x.dtype()), ")");
+  if (!is_compute_dtype(x.dtype())) return cast(var_impl(widen(x), dims_in, correction, keepdim, is_std), x.dtype());
   std::vector<int64_t> dims = normalize_dims(dims_in, x.dim());
   int64_t count = 1;
   for (int64_t d : dims) count *= x.shape()[d];
@@ -331,12 +341,28 @@ struct ProdBackward : Node {
   void release_saved() override { x.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
     Tensor xv = x.unpack(*this);
+    if (GradMode::enabled()) return {differentiable(xv, g[0])};  // create_graph: a gradient of ops
     Layout L = reduce_layout(xv, dims);
     Tensor dx = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
     kernels<ReduceKernels>("prod_backward", L.c).prod_backward(L.c, L.outer, L.R, L.inner, g[0].contiguous(), dx);
-    std::vector<Tensor> r{dx};  // dims is at most one dim, so the (outer, R, inner) layout is x's own
-    mark_once_differentiable("Prod", {&g[0], &xv}, r);
-    return r;
+    return {dx};  // dims is at most one dim, so the (outer, R, inner) layout is x's own
+  }
+
+  // dx_r = g * prod_{s != r} x_s as the product of exclusive prefix and suffix products (cumprod),
+  // exact with zeros in x, built from differentiable ops so the gradient has a gradient.
+  Tensor differentiable(const Tensor& xv, const Tensor& g) const {
+    const bool all = dims.empty() || xv.dim() == 0;
+    Tensor xs = all ? reshape(xv, {xv.numel()}) : xv;
+    const int64_t d = all ? 0 : dims[0], R = xs.size(d);
+    if (R == 0) return zeros_like(xv);
+    Shape one = xs.shape();
+    one[d] = 1;
+    Tensor ones_ = ones(one, xs.dtype(), xs.device());
+    Tensor left = cumprod(cat({ones_, narrow(xs, d, 0, R - 1)}, d), d);
+    Tensor right = flip(cumprod(flip(cat({narrow(xs, d, 1, R - 1), ones_}, d), {d}), d), {d});
+    Tensor gk = all ? reshape(g, {1}) : (g.dim() == xs.dim() ? g : unsqueeze(g, d));
+    Tensor dx = mul(mul(left, right), gk);
+    return all ? reshape(dx, xv.shape()) : dx;
   }
 };
 
@@ -360,6 +386,8 @@ Tensor stddev(const Tensor& x, const Dims& dims, double correction, bool keepdim
 }
 
 Tensor logsumexp(const Tensor& x_in, const Dims& dims_in, bool keepdim) {
+  if (is_floating(x_in.dtype()) && !is_compute_dtype(x_in.dtype()))
+    return cast(logsumexp(widen(x_in), dims_in, keepdim), x_in.dtype());
   Tensor x = is_floating(x_in.dtype()) ? x_in : to_dtype(x_in, DType::Float32);
   std::vector<int64_t> dims = normalize_dims(dims_in, x.dim());
   Shape kept = reduced_shape(x.shape(), dims, true);
@@ -393,6 +421,7 @@ Tensor any(const Tensor& x, const Dims& dims, bool keepdim) {
 
 Tensor prod(const Tensor& x_in, std::optional<int64_t> dim, bool keepdim, std::optional<DType> dtype) {
   DType dt = dtype ? *dtype : (is_floating(x_in.dtype()) ? x_in.dtype() : DType::Int64);
+  if (!is_compute_dtype(dt)) return cast(prod(widen(x_in), dim, keepdim, compute_type(dt)), dt);
   Tensor x = x_in.dtype() == dt ? x_in : to_dtype(x_in, dt);
   std::vector<int64_t> dims;
   if (dim && x.dim() > 0)

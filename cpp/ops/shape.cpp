@@ -35,14 +35,23 @@ struct AsStridedBackward : Node {  // scatter-adds the gradient into the input's
   int64_t in_offset, offset;
   std::string name() const override { return "AsStridedBackward0"; }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
-    // The view addresses storage relative to the input; rebuild it on a zero buffer laid out as
-    // the input (made contiguous when the input itself was contiguous, the common case).
-    Tensor base = zeros(in_shape, g[0].dtype(), g[0].device());
+    // The view addresses storage relative to the input (contiguous, the common case): each of its
+    // elements reads one input element, several reading the same where windows overlap. index_add
+    // scatter-adds the gradient there and is recorded under create_graph, so this is differentiable.
     RB_CHECK(in_strides == contiguous_strides(in_shape), NotImplementedError,
              "backward of a strided view of a non-contiguous tensor");
-    Tensor v = Tensor::make_view(base, sizes, strides, offset - in_offset);
-    add_(v, g[0]);
-    return {base};
+    const int64_t n = numel_of(sizes), nd = static_cast<int64_t>(sizes.size());
+    Tensor idx = Tensor::empty({n}, DType::Int64);
+    int64_t* p = idx.data<int64_t>();
+    std::vector<int64_t> at(nd, 0);
+    for (int64_t k = 0; k < n; ++k) {
+      int64_t off = offset - in_offset;
+      for (int64_t d = 0; d < nd; ++d) off += at[d] * strides[d];
+      p[k] = off;
+      for (int64_t d = nd - 1; d >= 0 && ++at[d] == sizes[d]; --d) at[d] = 0;
+    }
+    Tensor flat = zeros({numel_of(in_shape)}, g[0].dtype(), g[0].device());
+    return {reshape(index_add(flat, 0, idx, reshape(g[0], {n})), in_shape)};
   }
 };
 

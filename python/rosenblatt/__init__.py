@@ -15,6 +15,12 @@ bool = dtype.bool  # noqa: A001  (shadows the builtin inside this namespace, as 
 int64 = long = dtype.int64
 float32 = float = dtype.float32  # noqa: A001
 float64 = double = dtype.float64
+float16 = half = dtype.float16
+bfloat16 = dtype.bfloat16
+uint8 = dtype.uint8
+int8 = dtype.int8
+int16 = short = dtype.int16
+int32 = int = dtype.int32  # noqa: A001
 
 # the Python layers; the training toolkit: data loading, bundled datasets, the fit loop, the perceptron rule,
 # checkpoints
@@ -35,3 +41,23 @@ from .perceptron import Perceptron  # noqa: E402,F401
 from .random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 from .train import fit  # noqa: E402,F401
+
+# isort: split
+from . import onnx  # noqa: E402,F401  (rosenblatt.onnx.export; needs the onnx package only when called)
+
+__all__ = [
+    "are_deterministic_algorithms_enabled", "as_tensor", "autograd", "backends", "bool", "compile", "compiler",
+    "cuda", "datasets", "device", "double", "dtype", "enable_grad", "fit", "float", "float16", "float32", "float64",
+    "bfloat16", "half", "int", "int8", "int16", "int32", "short", "uint8", "from_numpy", "gan",
+    "get_float32_matmul_precision", "get_printoptions", "get_rng_state", "inference_mode", "initial_seed", "int64",
+    "is_deterministic_algorithms_warn_only_enabled", "is_grad_enabled", "is_inference_mode_enabled", "jit", "load",
+    "long", "manual_seed", "nn", "no_grad", "onnx", "optim", "Perceptron", "printoptions", "random", "save", "seed",
+    "set_float32_matmul_precision", "set_grad_enabled", "set_printoptions", "set_rng_state", "show_config", "Size",
+    "Tensor", "tensor", "train", "use_deterministic_algorithms", "utils"
+]
+import typing as _typing  # noqa: E402
+
+if _typing.TYPE_CHECKING:  # the stub of the extension lists its names
+    __all__ += _C.__all__
+else:  # the extension itself has no __all__: its public names, as `from ._C import *` took them
+    __all__ += [n for n in dir(_C) if not n.startswith("_")]

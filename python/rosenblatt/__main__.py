@@ -1,5 +1,6 @@
 """The command line: `python -m rosenblatt demo` trains an MLP and a CNN on the bundled digits;
-`info` prints the build configuration. Also installed as the `rosenblatt` console script."""
+`info` prints the build configuration; `docs` builds the documentation site from a checkout. Also installed as
+the `rosenblatt` console script."""
 import argparse
 import json
 import os
@@ -132,6 +133,46 @@ def _demo_gan(args):
     return 0
 
 
+def _docs_source(given):
+    """The docs/ folder: the one given, else the checkout this package runs from (python/rosenblatt/../../docs),
+    else ./docs. None when there is none (an installed wheel ships no docs/)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    candidates = [given] if given else [os.path.join(here, "..", "..", "docs"), "docs"]
+    for c in candidates:
+        if os.path.isfile(os.path.join(c, "conf.py")):
+            return os.path.abspath(c)
+    return None
+
+
+def _docs(args):
+    """Builds the HTML site with Sphinx, warnings as errors (as CI does), and prints where index.html is."""
+    src = _docs_source(args.source)
+    if src is None:
+        print("rosenblatt docs: no docs/ folder with a conf.py found" + (f" at {args.source}" if args.source else
+              " beside this package or in the current directory") + ". The documentation is built from a checkout "
+              "of the repository: run this command in it, or pass --source PATH/TO/docs.", file=sys.stderr)
+        return 2
+    try:
+        from sphinx.cmd.build import build_main
+    except ImportError:
+        print("rosenblatt docs: Sphinx is not installed; from the checkout run: pip install \".[docs]\"",
+              file=sys.stderr)
+        return 2
+    out = os.path.abspath(args.out or os.path.join(src, "..", "build", "docs"))
+    flags = ["-W", "--keep-going"] + ([] if args.execute else ["-D", "plot_gallery=0"])
+    rc = build_main([*flags, "-b", "html", src, out])
+    if rc != 0:
+        print(f"rosenblatt docs: sphinx-build failed (exit status {rc})", file=sys.stderr)
+        return rc
+    index = os.path.join(out, "index.html")
+    print(index)
+    if args.open:
+        import webbrowser
+
+        webbrowser.open("file://" + index)
+    return 0
+
+
 def _demo_dispatch(args):
     if args.epochs is None:
         args.epochs = 10 if args.what == "gan" else 20
@@ -155,6 +196,14 @@ def main(argv=None):
     demo.add_argument("--threads", type=int, default=0, help="0: the library's default")
     demo.add_argument("--out", default="rosenblatt-demo-out", help="directory for checkpoints, curves, metrics")
     demo.set_defaults(func=_demo_dispatch)
+    docs = sub.add_parser("docs", help="build the documentation site (needs a checkout and the [docs] extra) "
+                                       "and print the path of its index.html")
+    docs.add_argument("--out", default=None, help="output folder (default: build/docs in the checkout)")
+    docs.add_argument("--source", default=None, help="the docs/ folder (default: the checkout's)")
+    docs.add_argument("--open", action="store_true", help="open the site in a browser when built")
+    docs.add_argument("--no-execute", dest="execute", action="store_false",
+                      help="skip running the tutorials (faster; their pages then have no output or figures)")
+    docs.set_defaults(func=_docs)
     info = sub.add_parser("info", help="print version and build configuration")
     info.set_defaults(func=_info)
     args = parser.parse_args(argv)

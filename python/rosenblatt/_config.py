@@ -2,6 +2,7 @@
 threads, CPU features and the kernels' capability, CUDA availability)."""
 import platform
 import sys
+from typing import Any
 
 from . import _C
 from ._load import cpu_flags
@@ -10,13 +11,13 @@ _FEATURES = ("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", 
              "neon", "asimd")
 
 
-def cpu_features():
+def cpu_features() -> Any:
     """The SIMD features of this CPU that matter to the kernels, read from /proc/cpuinfo (Linux)."""
     flags = cpu_flags()
     return [name for name in _FEATURES if name in flags]
 
 
-def config():
+def config() -> Any:
     """The configuration as a dict (what show_config prints)."""
     from . import __version__
 
@@ -36,7 +37,7 @@ def config():
     }
 
 
-def show_config():
+def show_config() -> Any:
     """Prints version, BLAS, OpenMP threads, CPU features and CUDA availability."""
     c = config()
     lines = [

@@ -3,6 +3,7 @@ summarization past 1000 elements with edge items, scientific notation when the r
 import contextlib
 import dataclasses
 import math
+from typing import Any
 
 import numpy as np
 
@@ -21,8 +22,8 @@ class _PrintOptions:
 PRINT_OPTS = _PrintOptions()
 
 
-def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None,
-                     sci_mode=None):
+def set_printoptions(precision: Any = None, threshold: Any = None, edgeitems: Any = None, linewidth: Any = None,
+                     profile: Any = None, sci_mode: Any = None) -> Any:
     """Sets printing options (PyTorch's torch.set_printoptions); profile is default, short or full."""
     if profile is not None:
         presets = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80), "full": (4, math.inf, 3, 80)}
@@ -41,12 +42,12 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
     PRINT_OPTS.sci_mode = sci_mode
 
 
-def get_printoptions():
+def get_printoptions() -> Any:
     return dataclasses.asdict(PRINT_OPTS)
 
 
 @contextlib.contextmanager
-def printoptions(**kwargs):
+def printoptions(**kwargs: Any) -> Any:
     old = get_printoptions()
     set_printoptions(**kwargs)
     try:
@@ -170,14 +171,15 @@ def _add_suffixes(tensor_str, suffixes, indent):
     return "".join(parts)
 
 
-def tensor_repr(t, prefix="tensor("):
+def tensor_repr(t: Any, prefix: Any = "tensor(") -> Any:
     """repr(t) as PyTorch writes it, with rosenblatt.<dtype> names."""
     indent = len(prefix)
     suffixes = []
     if t.device.type != "cpu":
         suffixes.append(f"device='{t.device}'")
-    a = t.detach().numpy()
     floating = t.dtype.is_floating_point
+    # 16-bit floats print through float32 (exact): numpy has no bfloat16
+    a = (t.detach().float() if floating and t.dtype.itemsize == 2 else t.detach()).numpy()
     if a.size == 0:
         if a.ndim != 1:
             suffixes.append("size=" + str(tuple(a.shape)))
@@ -187,7 +189,7 @@ def tensor_repr(t, prefix="tensor("):
     else:
         if not PRINT_OPTS.edgeitems:
             suffixes.append("size=" + str(tuple(a.shape)))
-        if t.dtype == _C.dtype.float64:
+        if t.dtype not in (_C.dtype.float32, _C.dtype.int64, _C.dtype.bool):
             suffixes.append(f"dtype={t.dtype}")
         body = _tensor_str(a, floating, indent)
     grad_fn = t.grad_fn
@@ -198,7 +200,7 @@ def tensor_repr(t, prefix="tensor("):
     return _add_suffixes(prefix + body, suffixes, indent)
 
 
-def tensor_format(t, spec):
+def tensor_format(t: Any, spec: Any) -> Any:
     """format(t, spec): a 0-d tensor formats as its Python number (f"{loss:.3f}" works)."""
     if t.dim() == 0:
         return t.item().__format__(spec)

@@ -1,6 +1,7 @@
 """Python-level parts of Tensor: construction from Python data, Size, repr, conversions and
 backward. Everything hot stays in C++; these are the methods whose work is Python objects."""
 import builtins
+from typing import Any
 
 import numpy as np
 
@@ -14,7 +15,7 @@ class Size(tuple):
     def __repr__(self):
         return f"rosenblatt.Size({list(self)})"
 
-    def numel(self):
+    def numel(self) -> int:
         n = 1
         for s in self:
             n *= s
@@ -26,22 +27,28 @@ _C._set_size_type(Size)
 _NP_TO_DTYPE = {
     np.dtype(np.float32): _C.dtype.float32,
     np.dtype(np.float64): _C.dtype.float64,
+    np.dtype(np.float16): _C.dtype.float16,
     np.dtype(np.int64): _C.dtype.int64,
+    np.dtype(np.int32): _C.dtype.int32,
+    np.dtype(np.int16): _C.dtype.int16,
+    np.dtype(np.int8): _C.dtype.int8,
+    np.dtype(np.uint8): _C.dtype.uint8,
     np.dtype(np.bool_): _C.dtype.bool,
 }
 _DTYPE_TO_NP = {v: k for k, v in _NP_TO_DTYPE.items()}
+# numpy has no bfloat16: such tensors are built in float32 and rounded (round to nearest even)
+_DTYPE_TO_NP[_C.dtype.bfloat16] = np.dtype(np.float32)
 
 
 def _numpy_of(data, dtype):
     """A fresh numpy array holding `data` in the dtype rosenblatt.tensor() gives it."""
     if isinstance(data, Tensor):
-        arr = data.detach().numpy().copy()
+        src = data.detach()
+        arr = (src.float() if src.dtype == _C.dtype.bfloat16 else src).numpy().copy()
     elif isinstance(data, (np.ndarray, np.generic)):  # numpy scalars keep their dtype, as in PyTorch
         arr = np.array(data, copy=True)
-        if arr.dtype.kind in "iu" and arr.dtype != np.int64:
+        if arr.dtype.kind in "iu" and arr.dtype not in _NP_TO_DTYPE:  # uint16/32/64
             arr = arr.astype(np.int64)
-        elif arr.dtype == np.float16:
-            arr = arr.astype(np.float32)
     else:
         arr = np.array(data)
         if arr.dtype == object:
@@ -57,7 +64,7 @@ def _numpy_of(data, dtype):
         arr = arr.astype(_DTYPE_TO_NP[dtype])
     elif arr.dtype not in _NP_TO_DTYPE:
         raise TypeError(f"can't convert np.ndarray of type numpy.{arr.dtype}. The only supported types are: "
-                        "float64, float32, int64, and bool.")
+                        "float64, float32, float16, int64, int32, int16, int8, uint8, and bool.")
     # np.ascontiguousarray would turn a 0-d array into a 1-d one.
     return arr if arr.flags.c_contiguous else np.array(arr, order="C")
 
@@ -67,16 +74,20 @@ def _check_device(device):
         raise RuntimeError(f"device {device} is not available in this build (tensors live on cpu)")
 
 
-def tensor(data, *, dtype=None, device=None, requires_grad=False):
+def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: Any = False) -> Tensor:
     """Copies `data` (nested lists, numbers, numpy arrays, tensors) into a new tensor."""
     _check_device(device)
+    if dtype is None and isinstance(data, Tensor):
+        dtype = data.dtype
     t = _C.from_numpy(_numpy_of(data, dtype))
+    if dtype is not None and t.dtype != dtype:  # bfloat16
+        t = t._to_dtype(dtype)
     if requires_grad:
         t.requires_grad_(True)
     return t
 
 
-def as_tensor(data, dtype=None, device=None):
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     """Like tensor(), but shares memory with a tensor or numpy array when no conversion is needed."""
     _check_device(device)
     if isinstance(data, Tensor):
@@ -97,6 +108,39 @@ def _backward(self, gradient=None, retain_graph=None, create_graph=False, inputs
     from .autograd import backward
 
     backward([self], [gradient], retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
+
+
+class _GradHookHandle:
+    """What register_hook returns (PyTorch's RemovableHandle): remove() unregisters the hook."""
+
+    def __init__(self, hook_id):
+        self.id = hook_id
+
+    def remove(self):
+        _C._remove_grad_hook(self.id)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def _register_hook(self, hook):
+    """hook(grad) -> Tensor or None, called when the gradient of self is computed; a returned
+    tensor replaces the gradient (for a leaf, before it is accumulated into .grad)."""
+    if not self.requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    return _GradHookHandle(_C._register_grad_hook(self, hook))
+
+
+def _register_post_accumulate_grad_hook(self, hook):
+    """hook(tensor), called on a leaf after its .grad was accumulated during backward."""
+    if not self.requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    if self.grad_fn is not None:
+        raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+    return _GradHookHandle(_C._register_post_accumulate_grad_hook(self, hook))
 
 
 def _parse_to(args, kwargs, accept_copy=True):
@@ -153,17 +197,25 @@ def _bool(self):
 
 
 def _index(self):
-    if self.dtype != _C.dtype.int64 or self.numel() != 1:
+    if self.dtype.is_floating_point or self.dtype == _C.dtype.bool or self.numel() != 1:
         raise TypeError("only integer tensors of a single element can be converted to an index")
     return self.item()
 
 
 Tensor.backward = _backward
+Tensor.register_hook = _register_hook
+Tensor.register_post_accumulate_grad_hook = _register_post_accumulate_grad_hook
 Tensor.to = _to
 Tensor.float = _type_method(_C.dtype.float32)
 Tensor.double = _type_method(_C.dtype.float64)
 Tensor.long = _type_method(_C.dtype.int64)
 Tensor.bool = _type_method(_C.dtype.bool)
+Tensor.half = _type_method(_C.dtype.float16)
+Tensor.bfloat16 = _type_method(_C.dtype.bfloat16)
+Tensor.int = _type_method(_C.dtype.int32)
+Tensor.short = _type_method(_C.dtype.int16)
+Tensor.char = _type_method(_C.dtype.int8)
+Tensor.byte = _type_method(_C.dtype.uint8)
 Tensor.cpu = lambda self: self
 Tensor.type_as = lambda self, other: self.to(other.dtype)
 Tensor.__float__ = _scalar_method(builtins.float)

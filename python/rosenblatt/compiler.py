@@ -1,12 +1,14 @@
 """torch.compile and torch.compiler's queries: there is no compiler, so `compile` returns the model
 or function unchanged (one warning per process) and it runs eagerly; `is_compiling()` is False."""
+from typing import Any
+
 from ._eager import warn_no_compiler
 
 __all__ = ["compile", "disable", "is_compiling", "reset"]
 
 
-def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mode=None, options=None,  # noqa: A001
-            disable=False):
+def compile(model: Any = None, *, fullgraph: Any = False, dynamic: Any = None, backend: Any = "inductor",  # noqa: A001
+            mode: Any = None, options: Any = None, disable: Any = False) -> Any:
     """torch.compile's signature; a decorator with or without arguments. Returns `model` itself.
     `disable=True` asks for no compilation, which is what happens, so it does not warn."""
     if model is None:
@@ -26,17 +28,17 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mo
     return model
 
 
-def disable(fn=None, recursive=True, *, reason=None):
+def disable(fn: Any = None, recursive: Any = True, *, reason: Any = None) -> Any:
     """`@disable` and `@disable(...)`: the function, unchanged (it is never compiled)."""
     if fn is None:
         return lambda f: f
     return fn
 
 
-def is_compiling():
+def is_compiling() -> Any:
     """False: nothing runs under a compiler here."""
     return False
 
 
-def reset():
+def reset() -> Any:
     """Nothing to clear: there are no compile caches."""

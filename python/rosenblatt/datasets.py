@@ -5,6 +5,7 @@ import gzip
 import importlib.resources
 import os
 import zlib
+from typing import Any
 
 import numpy as np
 
@@ -23,14 +24,20 @@ def _digits_table():
     return table
 
 
-def load_digits(split=None, test_fraction=0.2, seed=0):
+def load_digits(split: Any = None, test_fraction: Any = 0.2, seed: Any = 0) -> Any:
     """The bundled UCI handwritten digits (1797 images of 8x8 pixels, labels 0..9).
 
     Returns (images, labels): images a float32 tensor (N, 1, 8, 8) with pixels scaled to [0, 1]
     (value / 16), labels an int64 tensor (N,). split=None gives all 1797 images in file order;
     'train' or 'test' gives one side of a fixed split: a permutation drawn from numpy's
     default_rng(seed) puts round(N * test_fraction) images in 'test' and the rest in 'train'.
-    The same (test_fraction, seed) always gives the same split, on every machine."""
+    The same (test_fraction, seed) always gives the same split, on every machine.
+
+    Example:
+        >>> x, y = rb.datasets.load_digits('train')
+        >>> tuple(x.shape), tuple(y.shape)
+        ((1438, 1, 8, 8), (1438,))
+    """
     if split not in (None, "train", "test"):
         raise ValueError(f"split must be None, 'train' or 'test', got {split!r}")
     if not 0 < test_fraction < 1:
@@ -48,21 +55,21 @@ def load_digits(split=None, test_fraction=0.2, seed=0):
 
 # IDX type byte -> (big-endian numpy dtype, the dtype of the returned array)
 _IDX_TYPES = {
-    0x08: (">u1", np.int64),
-    0x09: (">i1", np.int64),
-    0x0B: (">i2", np.int64),
-    0x0C: (">i4", np.int64),
+    0x08: (">u1", np.uint8),
+    0x09: (">i1", np.int8),
+    0x0B: (">i2", np.int16),
+    0x0C: (">i4", np.int32),
     0x0D: (">f4", np.float32),
     0x0E: (">f8", np.float64),
 }
 
 
-def read_idx(path):
+def read_idx(path: Any) -> Any:
     """Reads an IDX file (the format of MNIST and Fashion-MNIST), gzip-compressed or raw.
 
-    Returns a tensor of the file's shape: int64 for the integer types (0x08 unsigned byte,
-    0x09 signed byte, 0x0B short, 0x0C int), float32 for 0x0D and float64 for 0x0E. Images
-    come back as int64 values 0..255; scale them with `x.float() / 255`. A malformed file (bad
+    Returns a tensor of the file's shape in the file's type, as torchvision reads it: uint8 for
+    0x08, int8 for 0x09, int16 for 0x0B, int32 for 0x0C, float32 for 0x0D and float64 for 0x0E.
+    Images come back as uint8 values 0..255; scale them with `x.float() / 255`. A malformed file (bad
     magic number, unknown type, truncated header or data, trailing bytes, broken gzip) raises
     ValueError naming the file and the problem."""
     name = os.fspath(path)

@@ -94,9 +94,10 @@ void unary_forward(UnaryOp op, const Tensor& x, Tensor& out) {
 }
 
 void copy(const Tensor& src, Tensor& dst) {
-  RB_DISPATCH_ALL(src.dtype(), "copy", [&] {
+  // Every pair of dtypes: this is the conversion (.to) kernel, rounding as PyTorch's casts do.
+  RB_DISPATCH_STORAGE(src.dtype(), "copy", [&] {
     using S = scalar_t;
-    RB_DISPATCH_ALL(dst.dtype(), "copy", [&] {
+    RB_DISPATCH_STORAGE(dst.dtype(), "copy", [&] {
       using D = scalar_t;
       unary_loop<S, D>(src, dst, [](S v) { return static_cast<D>(v); });
     });
@@ -104,7 +105,7 @@ void copy(const Tensor& src, Tensor& dst) {
 }
 
 void fill(Tensor& dst, Scalar v) {
-  RB_DISPATCH_ALL(dst.dtype(), "fill", [&] {
+  RB_DISPATCH_STORAGE(dst.dtype(), "fill", [&] {
     using T = scalar_t;
     const T value = v.to<T>();
     StridedLoop<1> L(dst.shape(), {dst.strides()});
@@ -121,7 +122,7 @@ void fill(Tensor& dst, Scalar v) {
 }
 
 void where_forward(const Tensor& cond, const Tensor& a, const Tensor& b, Tensor& out) {
-  RB_DISPATCH_ALL(out.dtype(), "where", [&] {
+  RB_DISPATCH_MOVABLE(out.dtype(), "where", [&] {
     using T = scalar_t;
     const Shape& sh = out.shape();
     StridedLoop<4> L(sh,

@@ -19,7 +19,9 @@ bool linear_run(const std::vector<int64_t>& t, int64_t& stride) {
 }  // namespace
 
 void index_copy(const Tensor& src, const IndexOffsets& s, Tensor& dst, const IndexOffsets& d, bool accumulate) {
-  RB_DISPATCH_ALL(dst.dtype(), "index_copy", [&] {
+  RB_CHECK(!accumulate || is_compute_dtype(dst.dtype()), TypeError,
+           "index_put_ with accumulate=True: not implemented for ", dtype_name(dst.dtype()));
+  RB_DISPATCH_MOVABLE(dst.dtype(), "index_copy", [&] {
     using T = scalar_t;
     const T* ps = static_cast<const T*>(src.raw_data());
     T* pd = static_cast<T*>(dst.raw_data());
@@ -70,7 +72,7 @@ void index_copy(const Tensor& src, const IndexOffsets& s, Tensor& dst, const Ind
 }
 
 void gather_forward(const Tensor& x, int64_t dim, const Tensor& index, Tensor& out) {
-  RB_DISPATCH_ALL(x.dtype(), "gather", [&] {
+  RB_DISPATCH_MOVABLE(x.dtype(), "gather", [&] {
     using T = scalar_t;
     Shape xs = x.strides();
     const int64_t dstride = xs[dim];
@@ -86,7 +88,9 @@ void gather_forward(const Tensor& x, int64_t dim, const Tensor& index, Tensor& o
 }
 
 void scatter(Tensor& dx, int64_t dim, const Tensor& index, const Tensor& src, bool accumulate) {
-  RB_DISPATCH_ALL(dx.dtype(), "scatter", [&] {
+  RB_CHECK(!accumulate || is_compute_dtype(dx.dtype()), TypeError, "scatter_add: not implemented for ",
+           dtype_name(dx.dtype()));
+  RB_DISPATCH_MOVABLE(dx.dtype(), "scatter", [&] {
     using T = scalar_t;
     Shape xs = dx.strides();
     const int64_t dstride = xs[dim];
@@ -136,7 +140,7 @@ std::optional<int64_t> find_out_of_range(const Tensor& index, int64_t size, bool
 
 Tensor nonzero(const Tensor& x) {
   const int64_t nd = x.dim();
-  return RB_DISPATCH_ALL(x.dtype(), "nonzero", [&] {
+  return RB_DISPATCH_STORAGE(x.dtype(), "nonzero", [&] {
     using T = scalar_t;
     const T* px = static_cast<const T*>(x.raw_data());
     std::vector<int64_t> offs = offset_table(x.shape(), x.strides());

@@ -46,7 +46,7 @@ void for_outer(int64_t outer, int64_t R, int64_t inner, const F& f) {
 void flip(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tensor& out) {
   const size_t block = static_cast<size_t>(inner) * x.itemsize();
   if (inner == 1) {  // reversing single elements: typed, so the loop is not a memcpy per element
-    RB_DISPATCH_ALL(x.dtype(), "flip", [&] {
+    RB_DISPATCH_MOVABLE(x.dtype(), "flip", [&] {
       const scalar_t* s = static_cast<const scalar_t*>(x.raw_data());
       scalar_t* d = static_cast<scalar_t*>(out.raw_data());
       for_outer(outer, R, 1, [&](int64_t o) { std::reverse_copy(s + o * R, s + (o + 1) * R, d + o * R); });

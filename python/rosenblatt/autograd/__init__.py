@@ -1,12 +1,15 @@
 """Autograd entry points: backward, grad, grad-mode context managers and gradcheck."""
 import functools
 import threading
+from typing import Any, Optional
 
 from .. import _C
+from .._C import Tensor
 from .gradcheck import gradcheck, gradgradcheck  # noqa: F401
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+def backward(tensors: Any, grad_tensors: Any = None, retain_graph: Any = None, create_graph: Any = False,
+             inputs: Any = None) -> None:
     """Accumulates d(tensors)/d(leaves) into the leaves' .grad (PyTorch's torch.autograd.backward).
 
     create_graph=True records the backward itself, so the .grad it leaves can be differentiated
@@ -35,8 +38,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     _C._run_backward(tensors, list(grad_tensors), bool(retain_graph), [], False, bool(create_graph))
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None,
-         materialize_grads=False):
+def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: Any = None, create_graph: Any = False,
+         allow_unused: Any = None, materialize_grads: Any = False) -> tuple[Optional[Tensor], ...]:
     """Returns d(outputs)/d(inputs) without touching any .grad (PyTorch's torch.autograd.grad).
 
     create_graph=True records the backward, so the returned gradients can be differentiated again
@@ -62,15 +65,15 @@ class _GradModeBase:
 
     _mode = True
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         self._prev = _C.is_grad_enabled()
         _C._set_grad_enabled(self._mode)
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> None:
         _C._set_grad_enabled(self._prev)
         return False
 
-    def __call__(self, fn):
+    def __call__(self, fn: Any) -> Any:
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             with self.__class__():
@@ -80,23 +83,55 @@ class _GradModeBase:
 
 
 class no_grad(_GradModeBase):
+    """Turns gradient recording off inside a ``with`` block or a decorated function: ops there record no graph
+    and their results have ``requires_grad=False`` (evaluation, parameter updates by hand).
+
+    Example:
+        >>> w = rb.ones(3, requires_grad=True)
+        >>> with rb.no_grad():
+        ...     y = w * 2
+        >>> y.requires_grad
+        False
+    """
+
     _mode = False
 
 
 class enable_grad(_GradModeBase):
+    """Turns gradient recording back on inside a ``no_grad`` block (a context manager and decorator).
+
+    Example:
+        >>> w = rb.ones(3, requires_grad=True)
+        >>> with rb.no_grad():
+        ...     with rb.enable_grad():
+        ...         y = w * 2
+        >>> y.requires_grad
+        True
+    """
+
     _mode = True
 
 
 class set_grad_enabled(_GradModeBase):
-    def __init__(self, mode):
+    """Sets gradient recording on or off: a context manager, a decorator, or a plain call.
+
+    Example:
+        >>> w = rb.ones(3, requires_grad=True)
+        >>> with rb.set_grad_enabled(False):
+        ...     y = w * 2
+        >>> y.requires_grad
+        False
+    """
+
+    def __init__(self, mode: Any) -> None:
         self._mode = bool(mode)
         self._prev = _C.is_grad_enabled()
         _C._set_grad_enabled(self._mode)  # also works as a plain function call, as in PyTorch
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         pass
 
-    def __call__(self, fn):
+    def __call__(self, fn: Any) -> Any:
         mode = self._mode
         _C._set_grad_enabled(self._prev)
 
@@ -111,7 +146,7 @@ class set_grad_enabled(_GradModeBase):
 _inference = threading.local()
 
 
-def is_inference_mode_enabled():
+def is_inference_mode_enabled() -> bool:
     """True inside `inference_mode()` (and not inside an `inference_mode(False)` nested in it)."""
     return getattr(_inference, "on", False)
 
@@ -126,20 +161,20 @@ class inference_mode(_GradModeBase):
             return super().__new__(cls)
         return cls()(mode)  # bare decorator: `mode` is the function
 
-    def __init__(self, mode=True):
+    def __init__(self, mode: Any = True) -> None:
         self.mode = mode
         self._mode = not mode
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         super().__enter__()
         self._prev_inference = is_inference_mode_enabled()
         _inference.on = self.mode
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> None:
         _inference.on = self._prev_inference
         return super().__exit__(*exc)
 
-    def __call__(self, fn):
+    def __call__(self, fn: Any) -> Any:
         mode = self.mode
 
         @functools.wraps(fn)
@@ -149,5 +184,8 @@ class inference_mode(_GradModeBase):
 
         return wrapper
 
-    def clone(self):
+    def clone(self) -> Any:
         return self.__class__(self.mode)
+
+__all__ = ["backward", "enable_grad", "grad", "gradcheck", "gradgradcheck", "inference_mode",
+    "is_inference_mode_enabled", "no_grad", "set_grad_enabled"]

@@ -1,4 +1,6 @@
 """gradcheck: compares autograd's gradients with central finite differences in float64."""
+from typing import Any
+
 import numpy as np
 
 from .. import _C
@@ -8,7 +10,8 @@ def _as_tuple(x):
     return tuple(x) if isinstance(x, (tuple, list)) else (x,)
 
 
-def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
+def gradcheck(func: Any, inputs: Any, *, eps: Any = 1e-6, atol: Any = 1e-5, rtol: Any = 1e-3,
+              raise_exception: Any = True) -> bool:
     """True when every input's analytical Jacobian matches the numerical one.
 
     inputs: a tensor or a tuple; those with requires_grad=True must be float64 (finite differences
@@ -69,7 +72,8 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     return True
 
 
-def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
+def gradgradcheck(func: Any, inputs: Any, grad_outputs: Any = None, *, eps: Any = 1e-6, atol: Any = 1e-5,
+                  rtol: Any = 1e-3, raise_exception: Any = True) -> bool:
     """True when the gradients of func's gradients match second-order finite differences.
 
     Checks gradcheck on (inputs, grad_outputs) -> autograd.grad(func(inputs), inputs, grad_outputs,
@@ -97,3 +101,5 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
 
     return gradcheck(first_order, tuple(inputs) + tuple(grad_outputs), eps=eps, atol=atol, rtol=rtol,
                      raise_exception=raise_exception)
+
+__all__ = ["gradcheck", "gradgradcheck"]

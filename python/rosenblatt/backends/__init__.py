@@ -2,6 +2,8 @@
 CPU kernels run with; `cudnn`, `cuda` and `mps` hold the flags training scripts set (stored, no-ops
 here: there is no cuDNN, CUDA or MPS backend). The float32 matmul precision and the
 deterministic-algorithms switch live here too and are re-exported as `rosenblatt.<name>`."""
+from typing import Any
+
 from . import cpu, cuda, cudnn, mps  # noqa: F401
 
 _PRECISIONS = ("highest", "high", "medium")
@@ -9,12 +11,12 @@ _matmul_precision = "highest"
 _deterministic = {"mode": False, "warn_only": False}
 
 
-def get_float32_matmul_precision():
+def get_float32_matmul_precision() -> str:
     """"highest" unless set otherwise; float32 matmuls here always run in full float32."""
     return _matmul_precision
 
 
-def set_float32_matmul_precision(precision):
+def set_float32_matmul_precision(precision: Any) -> None:
     """Stores "highest", "high" or "medium" (torch's TF32/bf16 switch; a no-op on these kernels). Any
     other value warns and changes nothing, as in PyTorch."""
     global _matmul_precision
@@ -27,14 +29,18 @@ def set_float32_matmul_precision(precision):
     _matmul_precision = precision
 
 
-def use_deterministic_algorithms(mode, *, warn_only=False):
+def use_deterministic_algorithms(mode: Any, *, warn_only: Any = False) -> None:
     """Stored only: every kernel here is already deterministic for a given thread count."""
     _deterministic.update(mode=bool(mode), warn_only=bool(warn_only))
 
 
-def are_deterministic_algorithms_enabled():
+def are_deterministic_algorithms_enabled() -> bool:
     return _deterministic["mode"]
 
 
-def is_deterministic_algorithms_warn_only_enabled():
+def is_deterministic_algorithms_warn_only_enabled() -> bool:
     return _deterministic["warn_only"]
+
+__all__ = ["are_deterministic_algorithms_enabled", "cpu", "cuda", "cudnn", "get_float32_matmul_precision",
+    "is_deterministic_algorithms_warn_only_enabled", "mps", "set_float32_matmul_precision",
+    "use_deterministic_algorithms"]

@@ -9,7 +9,7 @@ from .._C import _get_cpu_capability, _max_cpu_capability, _set_cpu_capability
 __all__ = ["get_cpu_capability"]
 
 
-def get_cpu_capability():
+def get_cpu_capability() -> str:
     """The instruction set of the kernels in use: "DEFAULT", "AVX2" or "AVX512"."""
     return _get_cpu_capability()
 

@@ -36,6 +36,6 @@ class _Matmul:
 matmul = _Matmul()
 
 
-def is_built():
+def is_built() -> bool:
     """False: this build has no CUDA backend."""
     return False

@@ -3,9 +3,9 @@
 __all__ = ["is_available", "is_built"]
 
 
-def is_available():
+def is_available() -> bool:
     return False
 
 
-def is_built():
+def is_built() -> bool:
     return False

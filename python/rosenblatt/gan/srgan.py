@@ -2,9 +2,10 @@
 # Trained on a content loss (L1 or MSE to the high-res target) plus adv_weight times the non-saturating BCE.
 import math
 import sys
+from typing import Any
 
 from .. import _C
-from ..train import History
+from ..train import History, _with_tensorboard
 from .trainer import _bce_logits, _mean_sigmoid, _no_grad, _progress
 
 __all__ = ["SRGAN", "srgan_generator", "srgan_discriminator"]
@@ -22,7 +23,7 @@ def _make_generator(channels, features, n_blocks, scale):
 
     class Generator(nn.Module):
         # conv in -> residual blocks (+ skip each) -> global skip -> PixelShuffle(2) per doubling -> conv out
-        def __init__(self):
+        def __init__(self) -> None:
             super().__init__()
             self.head = nn.Sequential(nn.Conv2d(channels, features, 3, padding=1), nn.ReLU())
             self.blocks = nn.ModuleList([_residual_block(nn, features) for _ in range(n_blocks)])
@@ -43,15 +44,27 @@ def _make_generator(channels, features, n_blocks, scale):
     return Generator()
 
 
-def srgan_generator(channels=1, features=32, n_blocks=4, scale=2):
-    """The SRGAN generator: (N, channels, h, w) -> (N, channels, h*scale, w*scale), scale 2 or 4."""
+def srgan_generator(channels: Any = 1, features: Any = 32, n_blocks: Any = 4, scale: Any = 2) -> Any:
+    """The SRGAN generator: (N, channels, h, w) -> (N, channels, h*scale, w*scale), scale 2 or 4.
+
+    Example:
+        >>> G = gan.srgan_generator(channels=1, features=8, n_blocks=1, scale=2)
+        >>> tuple(G(rb.randn(2, 1, 4, 4)).shape)
+        (2, 1, 8, 8)
+    """
     if scale not in (2, 4):
         raise ValueError(f"scale must be 2 or 4, got {scale!r}")
     return _make_generator(channels, features, n_blocks, scale)
 
 
-def srgan_discriminator(channels=1, features=32):
-    """A small strided-conv discriminator with LeakyReLU(0.2): (N, channels, H, W) -> (N, 1) logits."""
+def srgan_discriminator(channels: Any = 1, features: Any = 32) -> Any:
+    """A small strided-conv discriminator with LeakyReLU(0.2): (N, channels, H, W) -> (N, 1) logits.
+
+    Example:
+        >>> D = gan.srgan_discriminator(channels=1, features=8)
+        >>> tuple(D(rb.randn(2, 1, 8, 8)).shape)
+        (2, 1)
+    """
     from .. import nn
     return nn.Sequential(
         nn.Conv2d(channels, features, 3, padding=1), nn.LeakyReLU(0.2),
@@ -63,14 +76,28 @@ def srgan_discriminator(channels=1, features=32):
 class SRGAN:
     """Super-resolution GAN: generator G maps low-res (N, C, h, w) to (N, C, h*scale, w*scale).
 
-    One train_step(low, high): D is updated on BCE(D(high), 1) + BCE(D(G(low).detach()), 0), then G on
+    One train_step(low, high): D is updated on BCE(D(high), 1) + BCE(D(G(low).detach()), 0), then G on::
+
       content(G(low), high) + adv_weight * BCE(D(G(low)), 1)
+
     with content = L1 or MSE (content_loss='l1'|'mse') and D frozen. adv_weight=0 trains G on the
     content loss alone (pretraining; D is then not updated). Optimizers default to Adam(lr=1e-3) for G
-    and Adam(lr=2e-4, betas=(0.5, 0.999)) for D."""
+    and Adam(lr=2e-4, betas=(0.5, 0.999)) for D.
 
-    def __init__(self, channels=1, scale=2, features=32, n_blocks=4, generator=None, discriminator=None,
-                 content_loss="l1", adv_weight=1e-3, g_optimizer=None, d_optimizer=None):
+    Shape:
+        low: ``(N, C, h, w)``; high and ``upscale(low)``: ``(N, C, h * scale, w * scale)``.
+
+    Example:
+        >>> sr = gan.SRGAN(channels=1, scale=2, features=8, n_blocks=1)
+        >>> high = rb.rand(4, 1, 8, 8)
+        >>> logs = sr.train_step(F.avg_pool2d(high, 2), high)
+        >>> tuple(sr.upscale(rb.rand(2, 1, 4, 4)).shape)
+        (2, 1, 8, 8)
+    """
+
+    def __init__(self, channels: Any = 1, scale: Any = 2, features: Any = 32, n_blocks: Any = 4, generator: Any = None,
+                 discriminator: Any = None, content_loss: Any = "l1", adv_weight: Any = 1e-3, g_optimizer: Any = None,
+                 d_optimizer: Any = None) -> None:
         from .. import optim
         if scale not in (2, 4):
             raise ValueError(f"scale must be 2 or 4, got {scale!r}")
@@ -104,7 +131,7 @@ class SRGAN:
         from ..nn import functional as F
         return F.l1_loss(sr, high) if self.content_loss == "l1" else F.mse_loss(sr, high)
 
-    def train_step(self, low, high):
+    def train_step(self, low: Any, high: Any) -> Any:
         """One D update and one G update; returns {'content', 'g_loss', 'd_loss', 'd_real', 'd_fake'}
         (d_* from D before its update; 0/nan-free placeholders d_loss=0, d_real=d_fake=0.5 when adv_weight=0)."""
         self._check(low, high)
@@ -140,7 +167,7 @@ class SRGAN:
         out["g_loss"] = float(g_loss.item())
         return out
 
-    def fit(self, loader, epochs, verbose=True):
+    def fit(self, loader: Any, epochs: Any, verbose: Any = True, tensorboard: Any = None) -> Any:
         """train_step over every (low, high) batch of `loader` for `epochs` epochs. Returns a History
         whose history[k] holds per-epoch means of content, g_loss, d_loss, d_real, d_fake and
         history.steps[k] the per-step values. verbose: a tqdm bar per epoch, on a terminal only."""
@@ -148,6 +175,7 @@ class SRGAN:
             raise ValueError(f"fit: epochs must be a non-negative integer, got {epochs!r}")
         history = History()
         history.steps = {k: [] for k in _KEYS}
+        (tb,) = _with_tensorboard((), tensorboard) or (None,)
         quiet = not verbose or not (hasattr(sys.stdout, "isatty") and sys.stdout.isatty())
         try:
             n_batches = len(loader)
@@ -171,10 +199,15 @@ class SRGAN:
             finally:
                 if bar is not None:
                     bar.close()
-            history._log(epoch, {k: (sums[k] / count if count else math.nan) for k in _KEYS})
+            logs = {k: (sums[k] / count if count else math.nan) for k in _KEYS}
+            history._log(epoch, logs)
+            if tb is not None:
+                tb.on_epoch_end(epoch, logs)
+        if tb is not None:
+            tb.on_train_end()
         return history
 
-    def upscale(self, low):
+    def upscale(self, low: Any) -> Any:
         """G(low) under no_grad with G in eval mode (its mode restored after)."""
         self._check(low)
         G = self.generator

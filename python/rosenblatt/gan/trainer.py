@@ -3,10 +3,11 @@
 # penalty; D's update sees detached fakes, G's update leaves D frozen.
 import math
 import sys
+from typing import Any
 
 from .. import _C
 from .._tensor import tensor as _tensor
-from ..train import History, _end_epoch, _start
+from ..train import History, _end_epoch, _mean_over_ranks, _start, _with_tensorboard
 from .penalties import gradient_penalty, r1_penalty
 
 __all__ = ["GAN", "ConditionalGAN", "conditioning", "one_hot"]
@@ -40,8 +41,16 @@ def _first(batch):
     return batch
 
 
-def one_hot(labels, num_classes):
-    """(N,) int64 labels -> (N, num_classes) float32 one-hot rows; ValueError/IndexError on bad labels."""
+def one_hot(labels: Any, num_classes: Any) -> Any:
+    """(N,) int64 labels -> (N, num_classes) float32 one-hot rows; ValueError/IndexError on bad labels.
+
+    Shape:
+        labels: ``(N,)``; output: ``(N, num_classes)`` float32.
+
+    Example:
+        >>> gan.one_hot([2, 0], 3).tolist()
+        [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
+    """
     if not isinstance(labels, _C.Tensor):
         labels = _tensor(labels, dtype=_C.dtype.int64)
     if labels.dim() != 1:
@@ -55,12 +64,20 @@ def one_hot(labels, num_classes):
     return _C.eye(num_classes)[labels]
 
 
-def conditioning(x, onehot):
+def conditioning(x: Any, onehot: Any) -> Any:
     """The conditional-GAN input convention: x with the one-hot label appended.
 
     x (N, F) -> (N, F + K): onehot concatenated as extra features.
     x (N, C, H, W) -> (N, C + K, H, W): onehot broadcast over the image as K extra channels.
-    The generator's input is conditioning(z, onehot) = cat(z, onehot) for a (N, latent_dim) z."""
+    The generator's input is conditioning(z, onehot) = cat(z, onehot) for a (N, latent_dim) z.
+
+    Shape:
+        x: ``(N, D)`` or ``(N, C, H, W)``; onehot: ``(N, K)``; output: ``(N, D + K)`` or ``(N, C + K, H, W)``.
+
+    Example:
+        >>> tuple(gan.conditioning(rb.randn(2, 1, 8, 8), gan.one_hot([0, 1], 10)).shape)
+        (2, 11, 8, 8)
+    """
     if x.shape[0] != onehot.shape[0]:
         raise ValueError(f"conditioning: {x.shape[0]} samples but {onehot.shape[0]} labels")
     if x.dim() == 2:
@@ -77,7 +94,8 @@ class GAN:
     """A generator/discriminator pair and their optimizers.
 
     generator maps z of shape (N, latent_dim) to samples; discriminator maps samples to logits
-    (N,) or (N, 1) (no sigmoid: the losses are fused BCE-with-logits). One train_step:
+    (N,) or (N, 1) (no sigmoid: the losses are fused BCE-with-logits). One train_step::
+
       for each of d_steps: z ~ N(0, I), fake = G(z); update D on
         L_D = -mean log sigmoid(D(x)) - mean log(1 - sigmoid(D(fake.detach())))
       (real labelled real_label, 1 unless one-sided label smoothing is asked; fake labelled 0);
@@ -85,18 +103,36 @@ class GAN:
       and are not stepped):
         loss='bce' (non-saturating):  L_G = -mean log sigmoid(D(G(z)))
         loss='minimax' (the original, saturating): L_G = mean log(1 - sigmoid(D(G(z))))
+
     G's loss uses D after its update (as in the reference DCGAN loop).
     r1_gamma > 0 adds the R1 penalty gamma/2 mean ||grad_x D(x)||^2 on the real batch to L_D
     (Mescheder et al., 2018), for 'bce' and 'minimax'.
-    loss='wgan-gp' (Gulrajani et al., 2017) makes D a critic with unbounded scores:
+    loss='wgan-gp' (Gulrajani et al., 2017) makes D a critic with unbounded scores::
+
         L_D = mean D(fake) - mean D(x) + gp_weight * mean (||grad D(x_hat)||_2 - 1)^2
+
     at random interpolates x_hat of real and fake, with d_steps (n_critic) critic updates per
     generator update (5 unless given) and L_G = -mean D(G(z)).
     Optimizers default to Adam(lr=2e-4, betas=(0.5, 0.999)) over each network's parameters, and
-    to the paper's Adam(lr=1e-4, betas=(0.0, 0.9)) for 'wgan-gp'."""
+    to the paper's Adam(lr=1e-4, betas=(0.0, 0.9)) for 'wgan-gp'.
 
-    def __init__(self, generator, discriminator, latent_dim, g_optimizer=None, d_optimizer=None, loss="bce",
-                 d_steps=None, real_label=1.0, gp_weight=10.0, r1_gamma=0.0):
+    Shape:
+        z: ``(N, latent_dim)``; G(z): a batch of samples ``(N, *)``; D(x): logits ``(N,)`` or ``(N, 1)``.
+
+    Example:
+        >>> G = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 1))
+        >>> D = nn.Sequential(nn.Linear(1, 16), nn.LeakyReLU(0.2), nn.Linear(16, 1))
+        >>> model = gan.GAN(G, D, latent_dim=4)
+        >>> logs = model.train_step(rb.randn(32, 1) + 3)
+        >>> sorted(logs)
+        ['d_fake', 'd_loss', 'd_real', 'g_loss', 'penalty']
+        >>> tuple(model.sample(5).shape)
+        (5, 1)
+    """
+
+    def __init__(self, generator: Any, discriminator: Any, latent_dim: Any, g_optimizer: Any = None,
+                 d_optimizer: Any = None, loss: Any = "bce", d_steps: Any = None, real_label: Any = 1.0,
+                 gp_weight: Any = 10.0, r1_gamma: Any = 0.0) -> None:
         from .. import optim
         if not isinstance(latent_dim, int) or isinstance(latent_dim, bool) or latent_dim <= 0:
             raise ValueError(f"latent_dim must be a positive integer, got {latent_dim!r}")
@@ -209,7 +245,7 @@ class GAN:
         loss = _bce_logits(d_real, self.real_label) + _bce_logits(d_fake, 0.0)
         return (loss + penalty if penalty is not None else loss), d_real, d_fake, penalty
 
-    def train_step(self, real):
+    def train_step(self, real: Any) -> Any:
         """One D update (d_steps of them) and one G update on the batch `real`; returns
         {'d_loss', 'g_loss', 'd_real': mean sigmoid D(x), 'd_fake': mean sigmoid D(G(z)),
         'penalty': the gradient penalty inside d_loss (0 without one)} (D's numbers from the last
@@ -220,7 +256,7 @@ class GAN:
         return self.train_step(_first(batch))
 
     # --- the loop ---------------------------------------------------------------------------------
-    def fit(self, loader, epochs, callbacks=(), verbose=True):
+    def fit(self, loader: Any, epochs: Any, callbacks: Any = (), verbose: Any = True, tensorboard: Any = None) -> Any:
         """Runs train_step over every batch of `loader` (tensors, or tuples whose first element is the
         real batch; ConditionalGAN takes (x, labels)) for `epochs` epochs. Returns a History whose
         history[k] holds the per-epoch means of d_loss, g_loss, d_real and d_fake (History.plot draws
@@ -232,7 +268,7 @@ class GAN:
             raise ValueError(f"fit: epochs must be a non-negative integer, got {epochs!r}")
         history = History()
         history.steps = {k: [] for k in _KEYS}
-        callbacks = list(callbacks or ())
+        callbacks = _with_tensorboard(callbacks, tensorboard)
         quiet, n_batches = _start(callbacks, self, self.g_optimizer, history, loader, verbose)
         for cb in callbacks:
             cb.on_train_begin({})
@@ -257,6 +293,7 @@ class GAN:
                 if bar is not None:
                     bar.close()
             logs = {k: (sums[k] / count if count else math.nan) for k in _KEYS}
+            logs = _mean_over_ranks(logs)
             if _end_epoch(history, callbacks, epoch, logs):
                 break
         for cb in callbacks:
@@ -276,7 +313,7 @@ class GAN:
         finally:
             G.train(was_training)
 
-    def sample(self, n, generator=None):
+    def sample(self, n: Any, generator: Any = None) -> Any:
         """n samples G(z), z ~ N(0, I) drawn from `generator` (a rosenblatt.Generator) or the global
         RNG, under no_grad with G in eval mode (its mode restored after)."""
         return self._sample(n, None, generator)
@@ -291,10 +328,23 @@ class ConditionalGAN(GAN):
     """A GAN whose networks both see the label y as a one-hot row (see `conditioning`):
     the generator is called as G(cat(z, onehot)), so its input has latent_dim + num_classes
     features; the discriminator as D(conditioning(x, onehot)), so it sees num_classes extra
-    features (flat x) or channels (image x). train_step(real, labels); sample(n, labels)."""
+    features (flat x) or channels (image x). train_step(real, labels); sample(n, labels).
 
-    def __init__(self, generator, discriminator, latent_dim, num_classes, g_optimizer=None, d_optimizer=None,
-                 loss="bce", d_steps=None, real_label=1.0, gp_weight=10.0, r1_gamma=0.0):
+    Shape:
+        z: ``(N, latent_dim)``; labels: ``(N,)`` int64; G's input: ``(N, latent_dim + num_classes)``.
+
+    Example:
+        >>> G = nn.Sequential(nn.Linear(4 + 3, 16), nn.ReLU(), nn.Linear(16, 2))
+        >>> D = nn.Sequential(nn.Linear(2 + 3, 16), nn.LeakyReLU(0.2), nn.Linear(16, 1))
+        >>> cgan = gan.ConditionalGAN(G, D, latent_dim=4, num_classes=3)
+        >>> _ = cgan.train_step(rb.randn(8, 2), rb.tensor([0, 1, 2, 0, 1, 2, 0, 1]))
+        >>> tuple(cgan.sample(6, 2).shape)
+        (6, 2)
+    """
+
+    def __init__(self, generator: Any, discriminator: Any, latent_dim: Any, num_classes: Any, g_optimizer: Any = None,
+                 d_optimizer: Any = None, loss: Any = "bce", d_steps: Any = None, real_label: Any = 1.0,
+                 gp_weight: Any = 10.0, r1_gamma: Any = 0.0) -> None:
         if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 1:
             raise ValueError(f"num_classes must be a positive integer, got {num_classes!r}")
         super().__init__(generator, discriminator, latent_dim, g_optimizer, d_optimizer, loss, d_steps, real_label,
@@ -310,7 +360,7 @@ class ConditionalGAN(GAN):
     def _d_input(self, x, cond):
         return conditioning(x, cond)
 
-    def train_step(self, real, labels):
+    def train_step(self, real: Any, labels: Any) -> Any:
         """As GAN.train_step, with labels (N,) int64 in [0, num_classes) for the real batch; the
         fakes are generated for the same labels."""
         onehot = one_hot(labels, self.num_classes)
@@ -323,7 +373,7 @@ class ConditionalGAN(GAN):
             raise ValueError("ConditionalGAN.fit: the loader must yield (x, labels) batches")
         return self.train_step(batch[0], batch[1])
 
-    def sample(self, n, labels, generator=None):
+    def sample(self, n: Any, labels: Any, generator: Any = None) -> Any:
         """n samples of the given labels (an int for all n, or a sequence/tensor of n labels)."""
         if isinstance(labels, int) and not isinstance(labels, bool):
             labels = [labels] * n

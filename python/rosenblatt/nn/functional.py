@@ -1,8 +1,10 @@
 """nn.functional: activations, dropout, linear and losses with torch.nn.functional's signatures.
 Each function is a thin call into rosenblatt._C._nn (the C++ ops and their autograd nodes)."""
 import warnings
+from typing import Any, Optional
 
 from .. import _C
+from .._C import Tensor
 
 _nn = _C._nn
 
@@ -18,44 +20,115 @@ __all__ = [
 
 # ---- dense and activations ----------------------------------------------------------------------
 
-def linear(input, weight, bias=None):
-    """y = input @ weight.T + bias, with weight of shape (out_features, in_features)."""
+def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
+    """y = input @ weight.T + bias, with weight of shape (out_features, in_features).
+
+    Shape:
+        input: ``(*, in_features)``; weight: ``(out_features, in_features)``; bias: ``(out_features,)``.
+        output: ``(*, out_features)``.
+
+    Example:
+        >>> F.linear(rb.randn(8, 3), rb.randn(5, 3), rb.zeros(5)).shape
+        rosenblatt.Size([8, 5])
+    """
     return _nn.linear(input, weight, bias)
 
 
-def relu(input, inplace=False):
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """``max(0, x)`` elementwise; ``inplace=True`` overwrites the input.
+
+    See :class:`rosenblatt.nn.ReLU`.
+
+    Shape:
+        input: ``(*)``, any shape; the result has the same shape.
+
+    Example:
+        >>> F.relu(rb.randn(2, 3)).shape
+        rosenblatt.Size([2, 3])
+        >>> F.relu(rb.tensor([-1.0, 2.0]))
+        tensor([0., 2.])
+    """
     return _nn.relu_(input) if inplace else _nn.relu(input)
 
 
-def relu_(input):
+def relu_(input: Tensor) -> Tensor:
+    """In-place ``relu``: overwrites ``input`` and returns it."""
     return _nn.relu_(input)
 
 
-def leaky_relu(input, negative_slope=0.01, inplace=False):
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """``x`` where ``x >= 0``, else ``negative_slope * x``.
+
+    See :class:`rosenblatt.nn.LeakyReLU`.
+
+    Shape:
+        input: ``(*)``, any shape; the result has the same shape.
+
+    Example:
+        >>> F.leaky_relu(rb.randn(2, 3)).shape
+        rosenblatt.Size([2, 3])
+    """
     return _nn.leaky_relu_(input, negative_slope) if inplace else _nn.leaky_relu(input, negative_slope)
 
 
-def leaky_relu_(input, negative_slope=0.01):
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """In-place ``leaky_relu``."""
     return _nn.leaky_relu_(input, negative_slope)
 
 
-def elu(input, alpha=1.0, inplace=False):
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """``x`` where ``x > 0``, else ``alpha (exp(x) - 1)``.
+
+    See :class:`rosenblatt.nn.ELU`.
+
+    Shape:
+        input: ``(*)``, any shape; the result has the same shape.
+
+    Example:
+        >>> F.elu(rb.randn(2, 3)).shape
+        rosenblatt.Size([2, 3])
+    """
     return _nn.elu_(input, alpha) if inplace else _nn.elu(input, alpha)
 
 
-def elu_(input, alpha=1.0):
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """In-place ``elu``."""
     return _nn.elu_(input, alpha)
 
 
-def sigmoid(input):
+def sigmoid(input: Tensor) -> Tensor:
+    """``1 / (1 + exp(-x))`` elementwise.
+
+    See :class:`rosenblatt.nn.Sigmoid`.
+
+    Shape:
+        input: ``(*)``, any shape; the result has the same shape.
+
+    Example:
+        >>> F.sigmoid(rb.randn(2, 3)).shape
+        rosenblatt.Size([2, 3])
+        >>> F.sigmoid(rb.tensor([0.0]))
+        tensor([0.5000])
+    """
     return _nn.sigmoid(input)
 
 
-def tanh(input):
+def tanh(input: Tensor) -> Tensor:
+    """The hyperbolic tangent, elementwise.
+
+    See :class:`rosenblatt.nn.Tanh`.
+
+    Shape:
+        input: ``(*)``, any shape; the result has the same shape.
+
+    Example:
+        >>> F.tanh(rb.randn(2, 3)).shape
+        rosenblatt.Size([2, 3])
+    """
     return _nn.tanh(input)
 
 
-def heaviside_step(input):
+def heaviside_step(input: Tensor) -> Tensor:
     """1 where input >= 0, else 0 (the perceptron's threshold unit; ours, not torch's)."""
     return _nn.heaviside_step(input)
 
@@ -78,39 +151,138 @@ celu_ = _nn.celu_
 threshold_ = _nn.threshold_
 
 
-def silu(input, inplace=False):
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """``x * sigmoid(x)`` elementwise.
+
+    See :class:`rosenblatt.nn.SiLU`.
+
+    Shape:
+        input: ``(*)``, any shape; the result has the same shape.
+
+    Example:
+        >>> F.silu(rb.randn(2, 3)).shape
+        rosenblatt.Size([2, 3])
+    """
     return _nn.silu_(input) if inplace else _nn.silu(input)
 
 
-def mish(input, inplace=False):
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """``x * tanh(softplus(x))`` elementwise.
+
+    See :class:`rosenblatt.nn.Mish`.
+
+    Shape:
+        input: ``(*)``, any shape; the result has the same shape.
+
+    Example:
+        >>> F.mish(rb.randn(2, 3)).shape
+        rosenblatt.Size([2, 3])
+    """
     return _nn.mish_(input) if inplace else _nn.mish(input)
 
 
-def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
+    """``clamp(x, min_val, max_val)``.
+
+    See :class:`rosenblatt.nn.Hardtanh`.
+
+    Shape:
+        input: ``(*)``, any shape; the result has the same shape.
+
+    Example:
+        >>> F.hardtanh(rb.randn(2, 3)).shape
+        rosenblatt.Size([2, 3])
+    """
     return _nn.hardtanh_(input, min_val, max_val) if inplace else _nn.hardtanh(input, min_val, max_val)
 
 
-def relu6(input, inplace=False):
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """``min(max(0, x), 6)``.
+
+    See :class:`rosenblatt.nn.ReLU6`.
+
+    Shape:
+        input: ``(*)``, any shape; the result has the same shape.
+
+    Example:
+        >>> F.relu6(rb.randn(2, 3)).shape
+        rosenblatt.Size([2, 3])
+    """
     return _nn.relu6_(input) if inplace else _nn.relu6(input)
 
 
-def hardsigmoid(input, inplace=False):
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """``clamp(x / 6 + 1 / 2, 0, 1)``.
+
+    See :class:`rosenblatt.nn.Hardsigmoid`.
+
+    Shape:
+        input: ``(*)``, any shape; the result has the same shape.
+
+    Example:
+        >>> F.hardsigmoid(rb.randn(2, 3)).shape
+        rosenblatt.Size([2, 3])
+    """
     return _nn.hardsigmoid_(input) if inplace else _nn.hardsigmoid(input)
 
 
-def hardswish(input, inplace=False):
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    """``x * hardsigmoid(x)``.
+
+    See :class:`rosenblatt.nn.Hardswish`.
+
+    Shape:
+        input: ``(*)``, any shape; the result has the same shape.
+
+    Example:
+        >>> F.hardswish(rb.randn(2, 3)).shape
+        rosenblatt.Size([2, 3])
+    """
     return _nn.hardswish_(input) if inplace else _nn.hardswish(input)
 
 
-def selu(input, inplace=False):
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """The scaled ELU of self-normalizing networks.
+
+    See :class:`rosenblatt.nn.SELU`.
+
+    Shape:
+        input: ``(*)``, any shape; the result has the same shape.
+
+    Example:
+        >>> F.selu(rb.randn(2, 3)).shape
+        rosenblatt.Size([2, 3])
+    """
     return _nn.selu_(input) if inplace else _nn.selu(input)
 
 
-def celu(input, alpha=1.0, inplace=False):
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """``max(0, x) + min(0, alpha (exp(x / alpha) - 1))``.
+
+    See :class:`rosenblatt.nn.CELU`.
+
+    Shape:
+        input: ``(*)``, any shape; the result has the same shape.
+
+    Example:
+        >>> F.celu(rb.randn(2, 3)).shape
+        rosenblatt.Size([2, 3])
+    """
     return _nn.celu_(input, alpha) if inplace else _nn.celu(input, alpha)
 
 
-def threshold(input, threshold, value, inplace=False):
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """``x`` where ``x > threshold``, else ``value``.
+
+    See :class:`rosenblatt.nn.Threshold`.
+
+    Shape:
+        input: ``(*)``, any shape; the result has the same shape.
+
+    Example:
+        >>> F.threshold(rb.randn(2, 3), 0.1, 20.0).shape
+        rosenblatt.Size([2, 3])
+    """
     return _nn.threshold_(input, threshold, value) if inplace else _nn.threshold(input, threshold, value)
 
 
@@ -129,19 +301,57 @@ def _softmax_family(name, input, dim, stacklevel, dtype):
     return getattr(_nn, name)(input, dim)
 
 
-def softmax(input, dim=None, _stacklevel=3, dtype=None):
+def softmax(input: Tensor, dim: Optional[int] = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """``exp(x_i) / sum_j exp(x_j)`` along ``dim`` (``dtype`` casts first). See :class:`rosenblatt.nn.Softmax`.
+
+    Shape:
+        input: ``(*)``; the result has the same shape, each slice along ``dim`` summing to 1.
+
+    Example:
+        >>> F.softmax(rb.tensor([[1.0, 1.0, 1.0, 1.0]]), dim=1)
+        tensor([[0.2500, 0.2500, 0.2500, 0.2500]])
+    """
     return _softmax_family("softmax", input, dim, _stacklevel, dtype)
 
 
-def softmin(input, dim=None, _stacklevel=3, dtype=None):
+def softmin(input: Tensor, dim: Optional[int] = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """``softmax(-x)`` along ``dim``.
+
+    Shape:
+        input: ``(*)``; the result has the same shape.
+
+    Example:
+        >>> F.softmin(rb.randn(2, 3), dim=1).shape
+        rosenblatt.Size([2, 3])
+    """
     return _softmax_family("softmin", input, dim, _stacklevel, dtype)
 
 
-def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+def log_softmax(input: Tensor, dim: Optional[int] = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """``log(softmax(x))`` along ``dim``, computed stably.
+
+    Shape:
+        input: ``(*)``; the result has the same shape.
+
+    Example:
+        >>> F.log_softmax(rb.zeros(1, 2), dim=1)
+        tensor([[-0.6931, -0.6931]])
+    """
     return _softmax_family("log_softmax", input, dim, _stacklevel, dtype)
 
 
-def dropout(input, p=0.5, training=True, inplace=False, generator=None):
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+            generator: Any = None) -> Tensor:
+    """Zeroes elements with probability ``p`` and scales the rest by ``1 / (1 - p)`` when ``training``; the identity
+    otherwise.
+
+    Shape:
+        input: ``(*)``; the result has the same shape.
+
+    Example:
+        >>> F.dropout(rb.ones(4), p=0.5, training=False)
+        tensor([1., 1., 1., 1.])
+    """
     out = _nn.dropout(input, p, training, generator)
     if inplace and out is not input:
         input.copy_(out)
@@ -149,7 +359,7 @@ def dropout(input, p=0.5, training=True, inplace=False, generator=None):
     return out
 
 
-def flatten(input, start_dim=0, end_dim=-1):
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """torch.flatten: merges dims start_dim..end_dim into one (a view when possible)."""
     return input.flatten(start_dim, end_dim)
 
@@ -204,7 +414,17 @@ def _weighted(loss, weight, reduction):
     raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
 
 
-def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+def mse_loss(input: Tensor, target: Tensor, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+             reduction: str = "mean", weight: Optional[Tensor] = None) -> Tensor:
+    """The mean squared error. See :class:`rosenblatt.nn.MSELoss`.
+
+    Shape:
+        input, target: ``(*)``, the same shape; the result is a scalar (``reduction='none'``: ``(*)``).
+
+    Example:
+        >>> F.mse_loss(rb.tensor([1.0, 2.0]), rb.tensor([1.0, 4.0]))
+        tensor(2.)
+    """
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce, reduction)
     if input.shape != target.shape:
@@ -214,7 +434,17 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     return _nn.mse_loss(input, target, reduction)
 
 
-def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+def l1_loss(input: Tensor, target: Tensor, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+            reduction: str = "mean", weight: Optional[Tensor] = None) -> Tensor:
+    """The mean absolute error. See :class:`rosenblatt.nn.L1Loss`.
+
+    Shape:
+        input, target: ``(*)``, the same shape; the result is a scalar (``reduction='none'``: ``(*)``).
+
+    Example:
+        >>> F.l1_loss(rb.tensor([1.0, 2.0]), rb.tensor([1.0, 4.0]))
+        tensor(1.)
+    """
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce, reduction)
     if input.shape != target.shape:
@@ -224,7 +454,17 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     return _nn.l1_loss(input, target, reduction)
 
 
-def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """Squared error below ``beta``, absolute above. See :class:`rosenblatt.nn.SmoothL1Loss`.
+
+    Shape:
+        input, target: ``(*)``; the result is a scalar (``reduction='none'``: ``(*)``).
+
+    Example:
+        >>> F.smooth_l1_loss(rb.tensor([0.0, 3.0]), rb.tensor([0.5, 0.0]))
+        tensor(1.3125)
+    """
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce, reduction)
     if input.shape != target.shape:
@@ -232,7 +472,17 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     return _nn.smooth_l1_loss(input, target, reduction, float(beta))
 
 
-def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Optional[Tensor] = None) -> Tensor:
+    """The Huber loss. See :class:`rosenblatt.nn.HuberLoss`.
+
+    Shape:
+        input, target: ``(*)``; the result is a scalar (``reduction='none'``: ``(*)``).
+
+    Example:
+        >>> F.huber_loss(rb.tensor([0.0, 3.0]), rb.tensor([0.5, 0.0]))
+        tensor(1.3125)
+    """
     if input.shape != target.shape:
         input, target = _broadcast_pair(input, target)
     if weight is not None:
@@ -240,27 +490,69 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     return _nn.huber_loss(input, target, reduction, float(delta))
 
 
-def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Optional[Tensor] = None,
+                         size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                         reduction: str = "mean") -> Tensor:
+    """Binary cross-entropy of probabilities. See :class:`rosenblatt.nn.BCELoss`.
+
+    Shape:
+        input, target: ``(*)``, values in [0, 1]; the result is a scalar (``reduction='none'``: ``(*)``).
+
+    Example:
+        >>> F.binary_cross_entropy(rb.tensor([0.5]), rb.tensor([1.0]))
+        tensor(0.6931)
+    """
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce, reduction)
     return _nn.binary_cross_entropy(input, target, weight, reduction)
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
-                                     reduction="mean", pos_weight=None):
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Optional[Tensor] = None,
+                                     size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                                     reduction: str = "mean", pos_weight: Optional[Tensor] = None) -> Tensor:
+    """Binary cross-entropy of logits, computed stably. See :class:`rosenblatt.nn.BCEWithLogitsLoss`.
+
+    Shape:
+        input: ``(*)`` logits; target: ``(*)`` in [0, 1]; the result is a scalar (``reduction='none'``: ``(*)``).
+
+    Example:
+        >>> F.binary_cross_entropy_with_logits(rb.tensor([0.0]), rb.tensor([1.0]))
+        tensor(0.6931)
+    """
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce, reduction)
     return _nn.binary_cross_entropy_with_logits(input, target, weight, pos_weight, reduction)
 
 
-def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
-                  reduction="mean", label_smoothing=0.0):
+def cross_entropy(input: Tensor, target: Tensor, weight: Optional[Tensor] = None, size_average: Optional[bool] = None,
+                  ignore_index: int = -100, reduce: Optional[bool] = None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
+    """Cross-entropy of logits against class ids or probabilities. See :class:`rosenblatt.nn.CrossEntropyLoss`.
+
+    Shape:
+        input: ``(N, C)`` or ``(N, C, d1, ...)`` logits; target: ``(N,)`` int64 ids or ``(N, C)`` probabilities; the
+        result is a scalar (``reduction='none'``: ``(N,)``).
+
+    Example:
+        >>> round(F.cross_entropy(rb.zeros(2, 4), rb.tensor([0, 3])).item(), 4)
+        1.3863
+    """
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce, reduction)
     return _nn.cross_entropy(input, target, weight, ignore_index, reduction, float(label_smoothing))
 
 
-def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+def nll_loss(input: Tensor, target: Tensor, weight: Optional[Tensor] = None, size_average: Optional[bool] = None,
+             ignore_index: int = -100, reduce: Optional[bool] = None, reduction: str = "mean") -> Tensor:
+    """The negative log-likelihood of log-probabilities. See :class:`rosenblatt.nn.NLLLoss`.
+
+    Shape:
+        input: ``(N, C)`` log-probabilities; target: ``(N,)`` int64 ids; the result is a scalar.
+
+    Example:
+        >>> F.nll_loss(rb.tensor([[-1.0, -2.0]]), rb.tensor([1]))
+        tensor(2.)
+    """
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce, reduction)
     return _nn.nll_loss(input, target, weight, ignore_index, reduction)
@@ -281,18 +573,38 @@ def _max_pool(op, op_with_indices, input, kernel_size, stride, padding, dilation
     return op_with_indices(*args) if return_indices else op(*args)
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """2-D max pooling. See :class:`rosenblatt.nn.MaxPool2d`.
+
+    Shape:
+        input: ``(N, C, H, W)`` or ``(C, H, W)``; output: ``(N, C, H_out, W_out)``.
+
+    Example:
+        >>> F.max_pool2d(rb.randn(1, 3, 8, 8), 2).shape
+        rosenblatt.Size([1, 3, 4, 4])
+    """
     return _max_pool(_nn.max_pool2d, _nn.max_pool2d_with_indices, input, kernel_size, stride, padding, dilation,
                      ceil_mode, return_indices)
 
 
-def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-                            return_indices=True):
+def max_pool2d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+                            ceil_mode: bool = False, return_indices: bool = True) -> Any:
+    """``max_pool2d`` returning ``(values, indices)``."""
     return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
-               divisor_override=None):
+def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: Any = None) -> Tensor:
+    """2-D average pooling. See :class:`rosenblatt.nn.AvgPool2d`.
+
+    Shape:
+        input: ``(N, C, H, W)`` or ``(C, H, W)``; output: ``(N, C, H_out, W_out)``.
+
+    Example:
+        >>> F.avg_pool2d(rb.randn(1, 3, 8, 8), 2).shape
+        rosenblatt.Size([1, 3, 4, 4])
+    """
     s = [] if stride is None else _int_list(stride)
     return _nn.avg_pool2d(input, _int_list(kernel_size), s, _int_list(padding), bool(ceil_mode),
                           bool(count_include_pad), divisor_override)
@@ -307,16 +619,27 @@ def _adaptive_size(input, output_size, name):
     return [input.shape[-2 + i] if v is None else int(v) for i, v in enumerate(sizes)]
 
 
-def adaptive_avg_pool2d(input, output_size):
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
+    """Average pooling to ``output_size``. See :class:`rosenblatt.nn.AdaptiveAvgPool2d`.
+
+    Shape:
+        input: ``(N, C, H, W)``; output: ``(N, C, *output_size)``.
+
+    Example:
+        >>> F.adaptive_avg_pool2d(rb.randn(1, 3, 7, 7), 1).shape
+        rosenblatt.Size([1, 3, 1, 1])
+    """
     return _nn.adaptive_avg_pool2d(input, _adaptive_size(input, output_size, "adaptive_avg_pool2d"))
 
 
-def adaptive_max_pool2d(input, output_size, return_indices=False):
+def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """Max pooling to ``output_size``. See :class:`rosenblatt.nn.AdaptiveMaxPool2d`."""
     out, idx = _nn.adaptive_max_pool2d(input, _adaptive_size(input, output_size, "adaptive_max_pool2d"))
     return (out, idx) if return_indices else out
 
 
-def adaptive_max_pool2d_with_indices(input, output_size, return_indices=True):
+def adaptive_max_pool2d_with_indices(input: Tensor, output_size: Any, return_indices: bool = True) -> Any:
+    """``adaptive_max_pool2d`` returning ``(values, indices)``."""
     return adaptive_max_pool2d(input, output_size, True)
 
 
@@ -340,16 +663,31 @@ def _unpool_output_size(input, kernel_size, stride, padding, output_size):
     return [int(v) for v in out]
 
 
-def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 output_size: Any = None) -> Tensor:
+    """The partial inverse of ``max_pool2d``. See :class:`rosenblatt.nn.MaxUnpool2d`."""
     return _nn.max_unpool2d(input, indices, _unpool_output_size(input, kernel_size, stride, padding, output_size))
 
 
-def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+def batch_norm(input: Tensor, running_mean: Tensor, running_var: Tensor, weight: Optional[Tensor] = None,
+               bias: Optional[Tensor] = None, training: bool = False, momentum: Optional[float] = 0.1,
+               eps: float = 1e-5) -> Tensor:
+    """Batch normalization with the given running statistics (updated in place when ``training``). See
+    :class:`rosenblatt.nn.BatchNorm2d`.
+
+    Shape:
+        input: ``(N, C, *)``; running_mean, running_var, weight, bias: ``(C,)``; output: the input's shape.
+
+    Example:
+        >>> F.batch_norm(rb.randn(4, 3, 5), rb.zeros(3), rb.ones(3)).shape
+        rosenblatt.Size([4, 3, 5])
+    """
     return _nn.batch_norm(input, running_mean, running_var, weight, bias, bool(training),
                           0.0 if momentum is None else float(momentum), float(eps))
 
 
-def dropout2d(input, p=0.5, training=True, inplace=False):
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zeroes whole channels with probability ``p`` when ``training``. See :class:`rosenblatt.nn.Dropout2d`."""
     inp_dim = input.dim()
     if inp_dim not in (3, 4):
         warnings.warn(f"dropout2d: Received a {inp_dim}-D input to dropout2d, which is deprecated and will result "
@@ -371,8 +709,18 @@ def _is_int(v):
     return isinstance(v, int) or (hasattr(v, "__index__") and not isinstance(v, float))
 
 
-def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
-                recompute_scale_factor=None, antialias=False):
+def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+                align_corners: Optional[bool] = None, recompute_scale_factor: Any = None,
+                antialias: Any = False) -> Tensor:
+    """Resizes to ``size`` or by ``scale_factor`` with ``mode`` 'nearest', 'linear', 'bilinear' or 'bicubic'.
+
+    Shape:
+        input: ``(N, C, L)``, ``(N, C, H, W)`` or ``(N, C, D, H, W)``; output: ``(N, C, *size)``.
+
+    Example:
+        >>> F.interpolate(rb.randn(1, 1, 8, 8), size=(16, 16), mode='bilinear', align_corners=False).shape
+        rosenblatt.Size([1, 1, 16, 16])
+    """
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
             raise ValueError("align_corners option can only be set with the interpolating modes: "
@@ -442,12 +790,23 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                               "bicubic, area)")
 
 
-def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+def upsample(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+             align_corners: Optional[bool] = None) -> Tensor:
+    """The deprecated name of ``interpolate``."""
     warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=2)
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
-def pad(input, pad, mode="constant", value=None):
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: Optional[float] = None) -> Tensor:
+    """Pads the last dimensions: ``pad`` lists (left, right) for the last one, then the one before, ...
+
+    Shape:
+        input: ``(*)``; each padded dimension grows by its two paddings.
+
+    Example:
+        >>> F.pad(rb.ones(2, 3), (1, 1)).shape
+        rosenblatt.Size([2, 5])
+    """
     if mode != "constant":
         if mode in ("reflect", "replicate", "circular"):
             raise NotImplementedError(f"F.pad: mode {mode!r} is not implemented in rosenblatt (only 'constant')")
@@ -461,24 +820,28 @@ __all__ += [
 ]
 # ---- convolution ---------------------------------------------------------------------------------
 
-def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv1d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
     """1-D convolution: input (N, C, L) or (C, L), weight (OC, C/groups, K); padding an int,
     a tuple, 'valid' or 'same'."""
     return _nn.conv1d(input, weight, bias, stride, padding, dilation, groups)
 
 
-def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv2d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
     """2-D convolution: input (N, C, H, W) or (C, H, W), weight (OC, C/groups, KH, KW); padding an
     int, a tuple, 'valid' or 'same'."""
     return _nn.conv2d(input, weight, bias, stride, padding, dilation, groups)
 
 
-def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: Any = 1, padding: Any = 0,
+                     output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
     """Transposed 2-D convolution: input (N, C, H, W) or (C, H, W), weight (C, OC/groups, KH, KW)."""
     return _nn.conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups, dilation)
 
 
-def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+def conv_transpose1d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: Any = 1, padding: Any = 0,
+                     output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
     """Transposed 1-D convolution: input (N, C, L) or (C, L), weight (C, OC/groups, K)."""
     return _nn.conv_transpose1d(input, weight, bias, stride, padding, output_padding, groups, dilation)
 
@@ -501,8 +864,10 @@ instance_norm = _nn.instance_norm
 __all__ += ["embedding", "one_hot", "layer_norm", "rms_norm", "group_norm", "instance_norm"]
 
 
-def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
-                  sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
+def embedding_bag(input: Tensor, weight: Tensor, offsets: Optional[Tensor] = None, max_norm: Optional[float] = None,
+                  norm_type: float = 2, scale_grad_by_freq: bool = False, mode: str = "mean", sparse: bool = False,
+                  per_sample_weights: Optional[Tensor] = None, include_last_offset: bool = False,
+                  padding_idx: Optional[int] = None) -> Tensor:
     """torch's argument handling (2-D input as equal bags, the mode's name, max_norm), then the fused
     bag reduction of cpp/ops/embedding_bag.cpp."""
     if per_sample_weights is not None and tuple(input.size()) != tuple(per_sample_weights.size()):
@@ -564,32 +929,40 @@ __all__ += ["multi_head_attention_forward"]
 
 # ---- 1-D pooling: the 2-D kernels on a (N, C, 1, L) view, in C++ (cpp/ops/pool.cpp) -----------------
 
-def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """1-D max pooling. See :class:`rosenblatt.nn.MaxPool1d`."""
     return _max_pool(_nn.max_pool1d, _nn.max_pool1d_with_indices, input, kernel_size, stride, padding, dilation,
                      ceil_mode, return_indices)
 
 
-def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-                            return_indices=True):
+def max_pool1d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+                            ceil_mode: bool = False, return_indices: bool = True) -> Any:
+    """``max_pool1d`` returning ``(values, indices)``."""
     return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
-def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True) -> Tensor:
+    """1-D average pooling. See :class:`rosenblatt.nn.AvgPool1d`."""
     s = [] if stride is None else _int_list(stride)
     return _nn.avg_pool1d(input, _int_list(kernel_size), s, _int_list(padding), bool(ceil_mode),
                           bool(count_include_pad))
 
 
-def adaptive_avg_pool1d(input, output_size):
+def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
+    """1-D average pooling to ``output_size``. See :class:`rosenblatt.nn.AdaptiveAvgPool1d`."""
     return _nn.adaptive_avg_pool1d(input, _int_list(output_size))
 
 
-def adaptive_max_pool1d(input, output_size, return_indices=False):
+def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """1-D max pooling to ``output_size``. See :class:`rosenblatt.nn.AdaptiveMaxPool1d`."""
     out, idx = _nn.adaptive_max_pool1d(input, _int_list(output_size))
     return (out, idx) if return_indices else out
 
 
-def adaptive_max_pool1d_with_indices(input, output_size, return_indices=True):
+def adaptive_max_pool1d_with_indices(input: Tensor, output_size: Any, return_indices: bool = True) -> Any:
+    """``adaptive_max_pool1d`` returning ``(values, indices)``."""
     return adaptive_max_pool1d(input, output_size, True)
 
 
@@ -602,7 +975,7 @@ pairwise_distance = _nn.pairwise_distance  # (x1, x2, p=2.0, eps=1e-6, keepdim=F
 bilinear = _nn.bilinear  # (input1, input2, weight, bias=None)
 
 
-def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Optional[Tensor] = None) -> Tensor:
     """input / max(||input||_p over dim, eps)."""
     result = _nn.normalize(input, float(p), dim, float(eps))
     if out is None:
@@ -623,7 +996,9 @@ def _reduction_of(size_average, reduce, reduction):
     return reduction
 
 
-def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+def kl_div(input: Tensor, target: Tensor, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+           reduction: str = "mean", log_target: Any = False) -> Tensor:
+    """The Kullback-Leibler divergence of log-probabilities. See :class:`rosenblatt.nn.KLDivLoss`."""
     if size_average is not None or reduce is not None:
         return _nn.kl_div(input, target, _legacy_reduction(size_average, reduce, reduction), bool(log_target))
     if reduction == "mean":
@@ -637,13 +1012,17 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     return _nn.kl_div(input, target, reduction, bool(log_target))
 
 
-def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
-                     reduction="mean"):
+def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False,
+                     size_average: Optional[bool] = None, eps: float = 1e-8, reduce: Optional[bool] = None,
+                     reduction: str = "mean") -> Tensor:
+    """The Poisson negative log-likelihood. See :class:`rosenblatt.nn.PoissonNLLLoss`."""
     return _nn.poisson_nll_loss(input, target, bool(log_input), bool(full), float(eps),
                                 _reduction_of(size_average, reduce, reduction))
 
 
-def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor, full: bool = False, eps: float = 1e-6,
+                      reduction: str = "mean") -> Tensor:
+    """The Gaussian negative log-likelihood. See :class:`rosenblatt.nn.GaussianNLLLoss`."""
     if isinstance(var, float):
         if var < 0:
             raise ValueError("var has negative entry/entries")
@@ -651,12 +1030,18 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     return _nn.gaussian_nll_loss(input, target, var, bool(full), float(eps), reduction)
 
 
-def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
+                          size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                          reduction: str = "mean") -> Tensor:
+    """See :class:`rosenblatt.nn.CosineEmbeddingLoss`."""
     return _nn.cosine_embedding_loss(input1, input2, target, float(margin),
                                      _reduction_of(size_average, reduce, reduction))
 
 
-def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
+                        size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                        reduction: str = "mean") -> Tensor:
+    """See :class:`rosenblatt.nn.MarginRankingLoss`."""
     reduction = _reduction_of(size_average, reduce, reduction)
     if input1.dim() != input2.dim() or input1.dim() != target.dim():
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
@@ -664,28 +1049,40 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
     return _nn.margin_ranking_loss(input1, input2, target, float(margin), reduction)
 
 
-def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
-                        reduce=None, reduction="mean"):
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0, p: float = 2,
+                        eps: float = 1e-6, swap: float = False, size_average: Optional[bool] = None,
+                        reduce: Optional[bool] = None, reduction: str = "mean") -> Tensor:
+    """See :class:`rosenblatt.nn.TripletMarginLoss`."""
     return _nn.triplet_margin_loss(anchor, positive, negative, float(margin), float(p), float(eps), bool(swap),
                                    _reduction_of(size_average, reduce, reduction))
 
 
-def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
+def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, size_average: Optional[bool] = None,
+                         reduce: Optional[bool] = None, reduction: str = "mean") -> Tensor:
+    """See :class:`rosenblatt.nn.HingeEmbeddingLoss`."""
     return _nn.hinge_embedding_loss(input, target, float(margin), _reduction_of(size_average, reduce, reduction))
 
 
-def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+def soft_margin_loss(input: Tensor, target: Tensor, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                     reduction: str = "mean") -> Tensor:
+    """See :class:`rosenblatt.nn.SoftMarginLoss`."""
     return _nn.soft_margin_loss(input, target, _reduction_of(size_average, reduce, reduction))
 
 
-def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Optional[Tensor] = None,
+                                size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                                reduction: str = "mean") -> Tensor:
+    """See :class:`rosenblatt.nn.MultiLabelSoftMarginLoss`."""
     reduction = _reduction_of(size_average, reduce, reduction)
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(reduction + " is not valid")
     return _nn.multilabel_soft_margin_loss(input, target, weight, reduction)
 
 
-def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction="mean"):
+def multi_margin_loss(input: Tensor, target: Tensor, p: float = 1, margin: float = 1.0, weight: Optional[Tensor] = None,
+                      size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                      reduction: str = "mean") -> Tensor:
+    """See :class:`rosenblatt.nn.MultiMarginLoss`."""
     reduction = _reduction_of(size_average, reduce, reduction)
     if p != 1 and p != 2:
         raise ValueError("only p == 1 and p == 2 supported")

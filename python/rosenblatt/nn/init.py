@@ -2,10 +2,12 @@
 with torch.nn.init's names, formulas for gain and fan, and generator= arguments."""
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 
 from .. import _C
+from .._C import Tensor
 from ..autograd import no_grad
 
 __all__ = [
@@ -18,7 +20,7 @@ def _fill_from_numpy(tensor, values):
     tensor.copy_(_C.from_numpy(np.ascontiguousarray(values, dtype=tensor.numpy(force=True).dtype)))
 
 
-def calculate_gain(nonlinearity, param=None):
+def calculate_gain(nonlinearity: Any, param: Any = None) -> float:
     """The recommended gain for an activation (torch.nn.init.calculate_gain)."""
     linear_fns = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
                   "conv_transpose3d"]
@@ -41,17 +43,34 @@ def calculate_gain(nonlinearity, param=None):
     raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
 
 
-def uniform_(tensor, a=0.0, b=1.0, generator=None):
+def uniform_(tensor: Tensor, a: Any = 0.0, b: Any = 1.0, generator: Any = None) -> Tensor:
+    """Fills ``tensor`` in place with values from U(a, b); returns it.
+
+    Example:
+        >>> w = rb.empty(3, 5)
+        >>> _ = nn.init.uniform_(w, -1.0, 1.0)
+        >>> bool((w.abs() <= 1).all())
+        True
+    """
     with no_grad():
         return tensor.uniform_(a, b, generator=generator)
 
 
-def normal_(tensor, mean=0.0, std=1.0, generator=None):
+def normal_(tensor: Tensor, mean: Any = 0.0, std: Any = 1.0, generator: Any = None) -> Tensor:
+    """Fills ``tensor`` in place with values from N(mean, std^2); returns it.
+
+    Example:
+        >>> w = rb.empty(3, 5)
+        >>> _ = nn.init.normal_(w, 0.0, 0.02)
+        >>> tuple(w.shape)
+        (3, 5)
+    """
     with no_grad():
         return tensor.normal_(mean, std, generator=generator)
 
 
-def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+def trunc_normal_(tensor: Tensor, mean: Any = 0.0, std: Any = 1.0, a: Any = -2.0, b: Any = 2.0,
+                  generator: Any = None) -> Tensor:
     """Normal values redrawn until they fall in [a, b] (rejection sampling from the generator)."""
     n = tensor.numel()
     out = np.empty(0)
@@ -63,22 +82,54 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     return tensor
 
 
-def constant_(tensor, val):
+def constant_(tensor: Tensor, val: Any) -> Tensor:
+    """Fills ``tensor`` in place with ``val``; returns it.
+
+    Example:
+        >>> w = rb.empty(3, 5)
+        >>> _ = nn.init.constant_(w, 0.5)
+        >>> w[0].tolist()
+        [0.5, 0.5, 0.5, 0.5, 0.5]
+    """
     with no_grad():
         return tensor.fill_(val)
 
 
-def ones_(tensor):
+def ones_(tensor: Tensor) -> Tensor:
+    """Fills ``tensor`` in place with ones; returns it.
+
+    Example:
+        >>> w = rb.empty(3, 5)
+        >>> _ = nn.init.ones_(w)
+        >>> w.sum().item()
+        15.0
+    """
     with no_grad():
         return tensor.fill_(1.0)
 
 
-def zeros_(tensor):
+def zeros_(tensor: Tensor) -> Tensor:
+    """Fills ``tensor`` in place with zeros; returns it.
+
+    Example:
+        >>> w = rb.empty(3, 5)
+        >>> _ = nn.init.zeros_(w)
+        >>> w.sum().item()
+        0.0
+    """
     with no_grad():
         return tensor.zero_()
 
 
-def eye_(tensor):
+def eye_(tensor: Tensor) -> Tensor:
+    """Fills a 2-D ``tensor`` in place with the identity matrix (ones on the diagonal); returns it.
+
+    Example:
+        >>> w = rb.empty(3, 5)
+        >>> _ = nn.init.eye_(w)
+        >>> w.sum().item()
+        3.0
+    """
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     with no_grad():
@@ -106,14 +157,31 @@ def _calculate_correct_fan(tensor, mode):
     return fan_in if mode == "fan_in" else fan_out
 
 
-def xavier_uniform_(tensor, gain=1.0, generator=None):
+def xavier_uniform_(tensor: Tensor, gain: Any = 1.0, generator: Any = None) -> Tensor:
+    """Glorot initialization (Glorot and Bengio, 2010): U(-b, b) with ``b = gain * sqrt(6 / (fan_in + fan_out))``;
+    in place, returns it.
+
+    Example:
+        >>> w = rb.empty(3, 5)
+        >>> _ = nn.init.xavier_uniform_(w)
+        >>> bool((w.abs() <= (6 / 8) ** 0.5).all())
+        True
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     a = math.sqrt(3.0) * std
     return uniform_(tensor, -a, a, generator)
 
 
-def xavier_normal_(tensor, gain=1.0, generator=None):
+def xavier_normal_(tensor: Tensor, gain: Any = 1.0, generator: Any = None) -> Tensor:
+    """Glorot initialization from N(0, std^2), ``std = gain * sqrt(2 / (fan_in + fan_out))``; in place, returns it.
+
+    Example:
+        >>> w = rb.empty(3, 5)
+        >>> _ = nn.init.xavier_normal_(w)
+        >>> tuple(w.shape)
+        (3, 5)
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return normal_(tensor, 0.0, std, generator)
@@ -123,7 +191,17 @@ def _kaiming_std(tensor, a, mode, nonlinearity):
     return calculate_gain(nonlinearity, a) / math.sqrt(_calculate_correct_fan(tensor, mode))
 
 
-def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+def kaiming_uniform_(tensor: Tensor, a: Any = 0, mode: Any = "fan_in", nonlinearity: Any = "leaky_relu",
+                     generator: Any = None) -> Tensor:
+    """He initialization (He et al., 2015): U(-b, b) with ``b = gain * sqrt(3 / fan)`` and
+    ``gain = calculate_gain(nonlinearity, a)``; in place, returns it.
+
+    Example:
+        >>> w = rb.empty(3, 5)
+        >>> _ = nn.init.kaiming_uniform_(w, nonlinearity='relu')
+        >>> bool((w.abs() <= (6 / 5) ** 0.5).all())
+        True
+    """
     if 0 in tuple(tensor.shape):
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
         return tensor
@@ -131,7 +209,17 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
     return uniform_(tensor, -bound, bound, generator)
 
 
-def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+def kaiming_normal_(tensor: Tensor, a: Any = 0, mode: Any = "fan_in", nonlinearity: Any = "leaky_relu",
+                    generator: Any = None) -> Tensor:
+    """He initialization from N(0, std^2), ``std = gain / sqrt(fan)``: keeps a ReLU network's activations at one
+    scale; in place, returns it.
+
+    Example:
+        >>> w = rb.empty(3, 5)
+        >>> _ = nn.init.kaiming_normal_(w, nonlinearity='relu')
+        >>> tuple(w.shape)
+        (3, 5)
+    """
     if 0 in tuple(tensor.shape):
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
         return tensor

@@ -1,5 +1,7 @@
 """nn.Parameter: a Tensor subclass that Module registers as a learnable weight, and the
 (de)serialization helpers that move tensors through copy.deepcopy and pickle via numpy."""
+from typing import Any
+
 import numpy as np
 
 from .. import _C
@@ -21,7 +23,7 @@ class Parameter(Tensor):
     """A tensor that is a module's parameter: Module.__setattr__ registers it, and it requires grad
     by default. It shares memory with `data` (a fresh tensor object over the same storage)."""
 
-    def __init__(self, data=None, requires_grad=True):
+    def __init__(self, data: Any = None, requires_grad: Any = True) -> None:
         if data is None:
             data = _C.empty(0)
         elif not isinstance(data, Tensor):
@@ -47,7 +49,7 @@ class Parameter(Tensor):
 class Buffer(Tensor):
     """A tensor that Module.__setattr__ registers as a buffer (torch.nn.Buffer)."""
 
-    def __init__(self, data=None, *, persistent=True):
+    def __init__(self, data: Any = None, *, persistent: Any = True) -> None:
         if data is None:
             data = _C.empty(0)
         super().__init__(data.detach())
@@ -60,3 +62,5 @@ def _copy_tensor(t):
     if t.grad is not None:
         out.grad = _C.from_numpy(np.array(t.grad.numpy(), copy=True))
     return out
+
+__all__ = ["Buffer", "Parameter"]

@@ -1,5 +1,7 @@
 """Adagrad (torch.optim.Adagrad): state is created for every parameter at construction, as in PyTorch."""
 
+from typing import Any, Optional
+
 from .. import _C
 from .optimizer import Optimizer, _check_flags, _check_nonnegative, _scalar_state
 
@@ -8,20 +10,21 @@ _full_like = _C.full_like
 
 
 class Adagrad(Optimizer):
-    def __init__(
-        self,
-        params,
-        lr=1e-2,
-        lr_decay=0,
-        weight_decay=0,
-        initial_accumulator_value=0,
-        eps=1e-10,
-        foreach=None,
-        *,
-        maximize=False,
-        differentiable=False,
-        fused=None,
-    ):
+    """Adagrad (Duchi et al., 2011): each coordinate's step is divided by the root of its summed squared gradients,
+    ``p -= lr g / (sqrt(sum g^2) + eps)``.
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = optim.Adagrad(model.parameters(), lr=0.01)
+        >>> loss = model(rb.randn(8, 4)).pow(2).mean()
+        >>> opt.zero_grad()
+        >>> loss.backward()
+        >>> opt.step()
+    """
+
+    def __init__(self, params: Any, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
+                 initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: Optional[bool] = None, *,
+                 maximize: bool = False, differentiable: bool = False, fused: Optional[bool] = None) -> None:
         _check_nonnegative(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                            initial_accumulator_value=initial_accumulator_value, eps=eps)
         _check_flags("Adagrad", foreach, False, differentiable, fused)
@@ -63,3 +66,5 @@ class Adagrad(Optimizer):
                     continue
                 st = self._init_state(p, group)
             _adagrad_step(p, None, st["sum"], st["step"], lr, lr_decay, wd, eps, maximize)
+
+__all__ = ["Adagrad"]

@@ -1,5 +1,7 @@
 """Adam and AdamW (torch.optim.Adam, torch.optim.AdamW): one fused C++ pass per parameter."""
 
+from typing import Any, Optional
+
 from .. import _C
 from .optimizer import Optimizer, _check_flags, _check_nonnegative, _new_state
 
@@ -18,22 +20,23 @@ def _check_adam(lr, betas, eps, weight_decay):
 
 
 class Adam(Optimizer):
-    def __init__(
-        self,
-        params,
-        lr=1e-3,
-        betas=(0.9, 0.999),
-        eps=1e-8,
-        weight_decay=0,
-        amsgrad=False,
-        *,
-        foreach=None,
-        maximize=False,
-        capturable=False,
-        differentiable=False,
-        fused=None,
-        decoupled_weight_decay=False,
-    ):
+    """Adam (Kingma and Ba, 2015): steps by the bias-corrected first moment over the square root of the second,
+    ``p -= lr m_hat / (sqrt(v_hat) + eps)``;
+    ``amsgrad=True`` keeps the maximum of v.
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = optim.Adam(model.parameters(), lr=1e-3)
+        >>> loss = model(rb.randn(8, 4)).pow(2).mean()
+        >>> opt.zero_grad()
+        >>> loss.backward()
+        >>> opt.step()
+    """
+
+    def __init__(self, params: Any, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, amsgrad: bool = False, *, foreach: Optional[bool] = None,
+                 maximize: bool = False, capturable: bool = False, differentiable: bool = False,
+                 fused: Optional[bool] = None, decoupled_weight_decay: bool = False) -> None:
         _check_adam(lr, betas, eps, weight_decay)
         _check_flags(type(self).__name__, foreach, capturable, differentiable, fused)
         defaults = dict(
@@ -78,21 +81,22 @@ class Adam(Optimizer):
 
 
 class AdamW(Adam):
-    def __init__(
-        self,
-        params,
-        lr=1e-3,
-        betas=(0.9, 0.999),
-        eps=1e-8,
-        weight_decay=1e-2,
-        amsgrad=False,
-        *,
-        maximize=False,
-        foreach=None,
-        capturable=False,
-        differentiable=False,
-        fused=None,
-    ):
+    """Adam with decoupled weight decay (Loshchilov and Hutter, 2019): ``p -= lr weight_decay p`` before the Adam
+    step (default weight_decay 0.01).
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
+        >>> loss = model(rb.randn(8, 4)).pow(2).mean()
+        >>> opt.zero_grad()
+        >>> loss.backward()
+        >>> opt.step()
+    """
+
+    def __init__(self, params: Any, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False,
+                 foreach: Optional[bool] = None, capturable: bool = False, differentiable: bool = False,
+                 fused: Optional[bool] = None) -> None:
         super().__init__(
             params,
             lr,
@@ -112,3 +116,5 @@ class AdamW(Adam):
         super().__setstate__(state)
         for group in self.param_groups:
             group["decoupled_weight_decay"] = True
+
+__all__ = ["Adam", "AdamW"]

@@ -1,6 +1,8 @@
 """Adamax: Adam with the infinity norm in place of the second moment (torch.optim.Adamax), one fused
 C++ pass per parameter."""
 
+from typing import Any, Optional
+
 from .. import _C
 from .adam import _check_adam
 from .optimizer import Optimizer, _check_flags, _new_state
@@ -9,19 +11,20 @@ _adamax_step = _C._optim.adamax_step
 
 
 class Adamax(Optimizer):
-    def __init__(
-        self,
-        params,
-        lr=2e-3,
-        betas=(0.9, 0.999),
-        eps=1e-8,
-        weight_decay=0,
-        foreach=None,
-        *,
-        maximize=False,
-        differentiable=False,
-        capturable=False,
-    ):
+    """Adamax: Adam with the infinity norm, ``u = max(beta2 u, |g| + eps)``, ``p -= lr m_hat / u``.
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = optim.Adamax(model.parameters(), lr=2e-3)
+        >>> loss = model(rb.randn(8, 4)).pow(2).mean()
+        >>> opt.zero_grad()
+        >>> loss.backward()
+        >>> opt.step()
+    """
+
+    def __init__(self, params: Any, lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, foreach: Optional[bool] = None, *, maximize: bool = False,
+                 differentiable: bool = False, capturable: bool = False) -> None:
         _check_adam(lr, betas, eps, weight_decay)
         _check_flags("Adamax", foreach, capturable, differentiable)
         defaults = dict(
@@ -45,3 +48,5 @@ class Adamax(Optimizer):
             if st is None:
                 continue
             _adamax_step(p, None, st["exp_avg"], st["exp_inf"], st["step"], lr, beta1, beta2, eps, wd, maximize)
+
+__all__ = ["Adamax"]

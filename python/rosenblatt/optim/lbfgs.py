@@ -1,6 +1,8 @@
 """LBFGS (torch.optim.LBFGS): limited-memory BFGS with an optional strong-Wolfe line search, in
 Python over tensor ops as PyTorch's is, step for step, so both take the same iterates."""
 
+from typing import Any, Callable
+
 from .. import _C
 from ..autograd import enable_grad, no_grad
 from .optimizer import Optimizer, _check_nonnegative
@@ -142,17 +144,9 @@ class LBFGS(Optimizer):
     One param group only. The state (history, direction, step length, counters) is kept under the
     first parameter, with torch's keys, so it moves between the libraries through state_dict."""
 
-    def __init__(
-        self,
-        params,
-        lr=1,
-        max_iter=20,
-        max_eval=None,
-        tolerance_grad=1e-7,
-        tolerance_change=1e-9,
-        history_size=100,
-        line_search_fn=None,
-    ):
+    def __init__(self, params: Any, lr: float = 1, max_iter: int = 20, max_eval: Any = None,
+                 tolerance_grad: float = 1e-7, tolerance_change: float = 1e-9, history_size: int = 100,
+                 line_search_fn: Any = None) -> None:
         _check_nonnegative(lr=lr)
         if max_eval is None:
             max_eval = max_iter * 5 // 4
@@ -213,7 +207,7 @@ class LBFGS(Optimizer):
         self._set_param(x)
         return loss, flat_grad
 
-    def step(self, closure):
+    def step(self, closure: Callable[[], Any]) -> Any:  # type: ignore[override]
         """Runs up to max_iter L-BFGS iterations; closure() re-evaluates the model and returns the loss.
         Returns the loss of the first evaluation."""
         with no_grad():

@@ -7,6 +7,7 @@ import warnings
 from bisect import bisect_right
 from collections import Counter
 from functools import partial
+from typing import Any, Optional
 
 from .optimizer import Optimizer
 
@@ -47,7 +48,7 @@ class LRScheduler:
     _get_lr_called_within_step = False
     _is_initial = False
 
-    def __init__(self, optimizer, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         self.optimizer = optimizer
@@ -73,21 +74,21 @@ class LRScheduler:
         finally:
             self._is_initial = False
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """Every attribute but the optimizer."""
         return {key: value for key, value in self.__dict__.items() if key != "optimizer"}
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         self.__dict__.update(state_dict)
 
-    def get_last_lr(self):
+    def get_last_lr(self) -> list[float]:
         """The learning rates the last step() set, one per param group."""
         return self._last_lr
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         raise NotImplementedError
 
-    def step(self, epoch=None):
+    def step(self, epoch: Optional[int] = None) -> None:
         """Advances one epoch (or jumps to `epoch`, using the closed form where there is one)."""
         self._step_count += 1
         if epoch is not None:
@@ -120,7 +121,7 @@ class _LambdasMixin:
 
     _check_callable = False  # MultiplicativeLR checks; LambdaLR, like PyTorch's, does not
 
-    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, lr_lambda: Any, last_epoch: int = -1) -> None:
         self.optimizer = optimizer
         self._set_lambdas(optimizer, lr_lambda, check_callable=self._check_callable)
         super().__init__(optimizer, last_epoch)
@@ -139,14 +140,14 @@ class _LambdasMixin:
                 if not callable(fn):
                     raise TypeError(f"lr_lambda should be a function, but got {type(fn).__name__}")
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "lr_lambdas")}
         state["lr_lambdas"] = [
             None if isinstance(fn, types.FunctionType) else fn.__dict__.copy() for fn in self.lr_lambdas
         ]
         return state
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         state_dict = dict(state_dict)
         lr_lambdas = state_dict.pop("lr_lambdas")
         self.__dict__.update(state_dict)
@@ -156,18 +157,27 @@ class _LambdasMixin:
 
 
 class LambdaLR(_LambdasMixin, LRScheduler):
-    """lr = base_lr * lr_lambda(epoch)."""
+    """lr = base_lr * lr_lambda(epoch).
 
-    def get_lr(self):
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.LambdaLR(opt, lambda epoch: 0.9 ** epoch)
+        >>> opt.step()
+        >>> sched.step()
+        >>> round(sched.get_last_lr()[0], 4)
+        0.09
+    """
+
+    def get_lr(self) -> list[float]:
         return [base_lr * lmbda(self.last_epoch) for lmbda, base_lr in zip(self.lr_lambdas, self.base_lrs)]
 
 
 class MultiplicativeLR(_LambdasMixin, LRScheduler):
-    """lr *= lr_lambda(epoch) every epoch."""
+    """``lr *= lr_lambda(epoch)`` every epoch."""
 
     _check_callable = True
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self._is_initial:
             return _lrs(self.optimizer)
         return [
@@ -177,14 +187,26 @@ class MultiplicativeLR(_LambdasMixin, LRScheduler):
 
 
 class StepLR(LRScheduler):
-    """Multiplies the lr by gamma every step_size epochs."""
+    """Multiplies the lr by gamma every step_size epochs.
 
-    def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     lrs.append(opt.param_groups[0]['lr'])
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [0.1, 0.1, 0.05, 0.05, 0.025]
+    """
+
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1) -> None:
         self.step_size = step_size
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return _lrs(self.optimizer)
         return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
@@ -196,12 +218,12 @@ class StepLR(LRScheduler):
 class MultiStepLR(LRScheduler):
     """Multiplies the lr by gamma at each milestone epoch (gamma**n for a milestone listed n times)."""
 
-    def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, milestones: Any, gamma: float = 0.1, last_epoch: int = -1) -> None:
         self.milestones = Counter(milestones)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self.last_epoch not in self.milestones:
             return _lrs(self.optimizer)
         return [
@@ -219,14 +241,15 @@ class MultiStepLR(LRScheduler):
 class ConstantLR(LRScheduler):
     """lr = base_lr * factor for the first total_iters epochs, then base_lr."""
 
-    def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5,
+                 last_epoch: int = -1) -> None:
         if factor > 1.0 or factor < 0:
             raise ValueError("Constant multiplicative factor expected to be between 0 and 1.")
         self.factor = factor
         self.total_iters = total_iters
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self.last_epoch == 0:
             return [group["lr"] * self.factor for group in self.optimizer.param_groups]
         if self.last_epoch != self.total_iters:
@@ -241,9 +264,17 @@ class ConstantLR(LRScheduler):
 
 
 class LinearLR(LRScheduler):
-    """The lr factor goes linearly from start_factor to end_factor over total_iters epochs."""
+    """The lr factor goes linearly from start_factor to end_factor over total_iters epochs.
 
-    def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5, last_epoch=-1):
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.LinearLR(opt, start_factor=0.5, total_iters=2)
+        >>> sched.get_last_lr()
+        [0.05]
+    """
+
+    def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
+                 total_iters: int = 5, last_epoch: int = -1) -> None:
         if start_factor > 1.0 or start_factor <= 0:
             raise ValueError(
                 "Starting multiplicative factor expected to be greater than 0 and less or equal to 1."
@@ -255,7 +286,7 @@ class LinearLR(LRScheduler):
         self.total_iters = total_iters
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self.last_epoch == 0:
             return [group["lr"] * self.start_factor for group in self.optimizer.param_groups]
         if self._is_initial or self.last_epoch > self.total_iters:
@@ -287,13 +318,23 @@ class LinearLR(LRScheduler):
 
 
 class ExponentialLR(LRScheduler):
-    """Multiplies the lr by gamma every epoch."""
+    """Multiplies the lr by gamma every epoch.
 
-    def __init__(self, optimizer, gamma, last_epoch=-1):
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        >>> for _ in range(2):
+        ...     opt.step()
+        ...     sched.step()
+        >>> sched.get_last_lr()
+        [0.025]
+    """
+
+    def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self._is_initial:
             return _lrs(self.optimizer)
         return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
@@ -324,12 +365,12 @@ def _check_schedulers(owner, optimizer, schedulers):
 class _SchedulerList:
     """state_dict/load_state_dict of a scheduler made of schedulers: theirs nested under '_schedulers'."""
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
         state["_schedulers"] = [s.state_dict() for s in self._schedulers]
         return state
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         state_dict = dict(state_dict)
         schedulers = state_dict.pop("_schedulers")
         self.__dict__.update(state_dict)
@@ -340,7 +381,7 @@ class _SchedulerList:
 class SequentialLR(_SchedulerList, LRScheduler):
     """Runs schedulers one after another: schedulers[i] from milestones[i - 1] on, restarted there."""
 
-    def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, schedulers: Any, milestones: Any, last_epoch: int = -1) -> None:
         if len(schedulers) < 1:
             raise ValueError(f"{type(self).__name__} expects at least one scheduler, but got no scheduler.")
         _check_schedulers(self, optimizer, schedulers)
@@ -371,7 +412,7 @@ class SequentialLR(_SchedulerList, LRScheduler):
         elif hasattr(scheds, "last_epoch"):
             scheds.last_epoch -= 1
 
-    def step(self):
+    def step(self) -> None:  # type: ignore[override]
         self.last_epoch += 1
         idx = bisect_right(self._milestones, self.last_epoch)
         scheduler = self._schedulers[idx]
@@ -385,12 +426,12 @@ class SequentialLR(_SchedulerList, LRScheduler):
 class PolynomialLR(LRScheduler):
     """lr = base_lr * (1 - epoch / total_iters) ** power, then constant."""
 
-    def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1) -> None:
         self.total_iters = total_iters
         self.power = power
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self._is_initial or self.last_epoch > self.total_iters:
             return _lrs(self.optimizer)
         decay_factor = (
@@ -406,14 +447,24 @@ class PolynomialLR(LRScheduler):
 
 
 class CosineAnnealingLR(LRScheduler):
-    """Cosine annealing from base_lr to eta_min over T_max epochs, by PyTorch's recursive form."""
+    """Cosine annealing from base_lr to eta_min over T_max epochs, by PyTorch's recursive form.
 
-    def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=10)
+        >>> for _ in range(10):
+        ...     opt.step()
+        ...     sched.step()
+        >>> round(sched.get_last_lr()[0], 6)   # eta_min after T_max steps
+        0.0
+    """
+
+    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:
         self.T_max = T_max
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         groups = self.optimizer.param_groups
         if self._is_initial:
             return _lrs(self.optimizer)
@@ -447,7 +498,7 @@ class CosineAnnealingLR(LRScheduler):
 class ChainedScheduler(_SchedulerList, LRScheduler):
     """Steps every scheduler in turn on each step(), so their factors compound."""
 
-    def __init__(self, schedulers, optimizer=None):
+    def __init__(self, schedulers: Any, optimizer: Optional[Optimizer] = None) -> None:
         if len(schedulers) < 1:
             raise ValueError(
                 f"{type(self).__name__} expects at least one scheduler to be chained, but got no scheduler."
@@ -458,7 +509,7 @@ class ChainedScheduler(_SchedulerList, LRScheduler):
         self.optimizer = optimizer
         self._last_lr = _lrs(self._schedulers[-1].optimizer)
 
-    def step(self):
+    def step(self) -> None:  # type: ignore[override]
         for scheduler in self._schedulers:
             scheduler.step()
         self._last_lr = _lrs(self._schedulers[-1].optimizer)
@@ -481,22 +532,10 @@ class CyclicLR(LRScheduler):
     step_size_down steps (mode triangular, triangular2, exp_range, or a scale_fn), stepped once per
     batch; momentum (or beta1) cycles the other way."""
 
-    def __init__(
-        self,
-        optimizer,
-        base_lr,
-        max_lr,
-        step_size_up=2000,
-        step_size_down=None,
-        mode="triangular",
-        gamma=1.0,
-        scale_fn=None,
-        scale_mode="cycle",
-        cycle_momentum=True,
-        base_momentum=0.8,
-        max_momentum=0.9,
-        last_epoch=-1,
-    ):
+    def __init__(self, optimizer: Optimizer, base_lr: Any, max_lr: Any, step_size_up: int = 2000,
+                 step_size_down: Any = None, mode: str = "triangular", gamma: float = 1.0, scale_fn: Any = None,
+                 scale_mode: str = "cycle", cycle_momentum: bool = True, base_momentum: float = 0.8,
+                 max_momentum: float = 0.9, last_epoch: int = -1) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         self.optimizer = optimizer
@@ -567,7 +606,7 @@ class CyclicLR(LRScheduler):
     def _exp_range_scale_fn(gamma, x):
         return gamma**x
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         cycle = math.floor(1 + self.last_epoch / self.total_size)
         x = 1.0 + self.last_epoch / self.total_size - cycle
         if x <= self.step_ratio:
@@ -590,7 +629,7 @@ class CyclicLR(LRScheduler):
                     group["momentum"] = momentum
         return lrs
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """Every attribute but the optimizer and the scale function; a custom scale_fn's attributes
         are saved when it is a callable object (not a function or lambda), as torch does."""
         state = super().state_dict()
@@ -601,7 +640,7 @@ class CyclicLR(LRScheduler):
             state["_scale_fn_custom"] = fn.__dict__.copy()
         return state
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         state_dict = dict(state_dict)
         fn = state_dict.pop("_scale_fn_custom")
         super().load_state_dict(state_dict)
@@ -613,7 +652,8 @@ class CyclicLR(LRScheduler):
 class CosineAnnealingWarmRestarts(LRScheduler):
     """Cosine annealing restarted every T_i epochs, T_i growing by T_mult at each restart (SGDR)."""
 
-    def __init__(self, optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0,
+                 last_epoch: int = -1) -> None:
         if T_0 <= 0 or not isinstance(T_0, int):
             raise ValueError(f"Expected positive integer T_0, but got {T_0}")
         if T_mult < 1 or not isinstance(T_mult, int):
@@ -627,13 +667,13 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self.T_cur = last_epoch
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         return [
             self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
             for base_lr in self.base_lrs
         ]
 
-    def step(self, epoch=None):
+    def step(self, epoch: Optional[int] = None) -> None:
         if epoch is None and self.last_epoch < 0:
             epoch = 0
         if epoch is None:
@@ -668,25 +708,25 @@ class CosineAnnealingWarmRestarts(LRScheduler):
 
 class OneCycleLR(LRScheduler):
     """The 1cycle policy: lr up from max_lr/div_factor to max_lr, then down to a tiny min_lr, stepped
-    once per batch; momentum (or beta1) cycles the other way."""
+    once per batch; momentum (or beta1) cycles the other way.
 
-    def __init__(
-        self,
-        optimizer,
-        max_lr,
-        total_steps=None,
-        epochs=None,
-        steps_per_epoch=None,
-        pct_start=0.3,
-        anneal_strategy="cos",
-        cycle_momentum=True,
-        base_momentum=0.85,
-        max_momentum=0.95,
-        div_factor=25.0,
-        final_div_factor=1e4,
-        three_phase=False,
-        last_epoch=-1,
-    ):
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=100)
+        >>> lrs = []
+        >>> for _ in range(100):
+        ...     lrs.append(sched.get_last_lr()[0])
+        ...     opt.step()
+        ...     sched.step()
+        >>> round(max(lrs), 2)   # warms up to max_lr, then anneals
+        1.0
+    """
+
+    def __init__(self, optimizer: Optimizer, max_lr: Any, total_steps: Optional[int] = None,
+                 epochs: Optional[int] = None, steps_per_epoch: Optional[int] = None, pct_start: float = 0.3,
+                 anneal_strategy: str = "cos", cycle_momentum: bool = True, base_momentum: float = 0.85,
+                 max_momentum: float = 0.95, div_factor: float = 25.0, final_div_factor: float = 1e4,
+                 three_phase: bool = False, last_epoch: int = -1) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         self.optimizer = optimizer
@@ -782,7 +822,7 @@ class OneCycleLR(LRScheduler):
             return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
         return (end - start) * pct + start
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         lrs = []
         step_num = self.last_epoch
         if step_num > self.total_steps:
@@ -812,20 +852,20 @@ class OneCycleLR(LRScheduler):
 
 
 class ReduceLROnPlateau(LRScheduler):
-    """Multiplies the lr by factor when a metric has stopped improving for `patience` epochs."""
+    """Multiplies the lr by factor when a metric has stopped improving for `patience` epochs.
 
-    def __init__(
-        self,
-        optimizer,
-        mode="min",
-        factor=0.1,
-        patience=10,
-        threshold=1e-4,
-        threshold_mode="rel",
-        cooldown=0,
-        min_lr=0,
-        eps=1e-8,
-    ):
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=1)
+        >>> for val_loss in [1.0, 1.0, 1.0]:   # no improvement
+        ...     sched.step(val_loss)
+        >>> opt.param_groups[0]['lr']
+        0.05
+    """
+
+    def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1, patience: int = 10,
+                 threshold: float = 1e-4, threshold_mode: str = "rel", cooldown: int = 0, min_lr: Any = 0,
+                 eps: float = 1e-8) -> None:
         if factor >= 1.0:
             raise ValueError("Factor should be < 1.0.")
         self.factor = factor
@@ -853,7 +893,7 @@ class ReduceLROnPlateau(LRScheduler):
         self.cooldown_counter = 0
         self.num_bad_epochs = 0
 
-    def step(self, metrics, epoch=None):
+    def step(self, metrics: Any, epoch: Optional[int] = None) -> None:  # type: ignore[override]
         current = float(metrics)
         if epoch is None:
             epoch = self.last_epoch + 1
@@ -914,6 +954,6 @@ class ReduceLROnPlateau(LRScheduler):
         self.threshold = threshold
         self.threshold_mode = threshold_mode
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         self.__dict__.update(state_dict)
         self._init_is_better(mode=self.mode, threshold=self.threshold, threshold_mode=self.threshold_mode)

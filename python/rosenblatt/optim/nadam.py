@@ -1,5 +1,7 @@
 """NAdam: Adam with Nesterov momentum and a momentum-decay schedule (torch.optim.NAdam)."""
 
+from typing import Any, Optional
+
 from .. import _C
 from .adam import _check_adam
 from .optimizer import Optimizer, _check_flags, _check_nonnegative, _new_state
@@ -8,21 +10,21 @@ _nadam_step = _C._optim.nadam_step
 
 
 class NAdam(Optimizer):
-    def __init__(
-        self,
-        params,
-        lr=2e-3,
-        betas=(0.9, 0.999),
-        eps=1e-8,
-        weight_decay=0,
-        momentum_decay=4e-3,
-        decoupled_weight_decay=False,
-        *,
-        foreach=None,
-        maximize=False,
-        capturable=False,
-        differentiable=False,
-    ):
+    """NAdam (Dozat, 2016): Adam with Nesterov momentum and PyTorch's momentum decay schedule.
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = optim.NAdam(model.parameters(), lr=2e-3)
+        >>> loss = model(rb.randn(8, 4)).pow(2).mean()
+        >>> opt.zero_grad()
+        >>> loss.backward()
+        >>> opt.step()
+    """
+
+    def __init__(self, params: Any, lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, momentum_decay: float = 4e-3, decoupled_weight_decay: bool = False, *,
+                 foreach: Optional[bool] = None, maximize: bool = False, capturable: bool = False,
+                 differentiable: bool = False) -> None:
         _check_adam(lr, betas, eps, weight_decay)
         _check_nonnegative(momentum_decay=momentum_decay)
         _check_flags("NAdam", foreach, capturable, differentiable)
@@ -68,3 +70,5 @@ class NAdam(Optimizer):
                 decoupled,
                 maximize,
             )
+
+__all__ = ["NAdam"]

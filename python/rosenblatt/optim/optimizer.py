@@ -4,6 +4,7 @@ format. Subclasses update each parameter with one fused C++ call (rosenblatt._C.
 from collections import defaultdict
 from copy import deepcopy
 from itertools import chain
+from typing import Any, Callable, Optional
 
 from .. import _C
 from ..autograd import enable_grad
@@ -80,7 +81,7 @@ def _check_flags(name, foreach=None, capturable=False, differentiable=False, fus
 class Optimizer:
     """Base class: holds param_groups (dicts of params and hyperparameters) and per-parameter state."""
 
-    def __init__(self, params, defaults):
+    def __init__(self, params: Any, defaults: dict[str, Any]) -> None:
         self.defaults = defaults
         self.state = defaultdict(dict)
         self.param_groups = []
@@ -113,7 +114,7 @@ class Optimizer:
         lines.append(")")
         return "\n".join(lines)
 
-    def add_param_group(self, param_group):
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Adds a group of parameters (a dict with 'params' and optional hyperparameters)."""
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
@@ -181,7 +182,7 @@ class Optimizer:
             raise ValueError("some parameters appear in more than one parameter group")
         self.param_groups.append(param_group)
 
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Drops the gradients (set_to_none=True) or zeroes them in place."""
         if set_to_none:
             # Assigning None is cheaper than reading .grad first (a new Python object per read).
@@ -200,7 +201,7 @@ class Optimizer:
                     g.requires_grad_(False)
                 g.zero_()
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """{'state': {index: {name: value}}, 'param_groups': [{..., 'params': [indices]}]}, as PyTorch.
 
         The state tensors are the optimizer's own (not copies), as in PyTorch."""
@@ -220,7 +221,7 @@ class Optimizer:
         state = {(mapping[id(k)] if isinstance(k, Tensor) else k): v for k, v in self.state.items()}
         return {"state": state, "param_groups": param_groups}
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Loads a state_dict from state_dict() (ours or PyTorch's); state tensors are copied."""
         state_dict = state_dict.copy()
         groups = self.param_groups
@@ -277,7 +278,7 @@ class Optimizer:
         with enable_grad():
             return closure()
 
-    def step(self, closure=None):
+    def step(self, closure: Optional[Callable[[], Any]] = None) -> Any:
         """Performs one update of every parameter that has a gradient; returns closure()'s loss."""
         loss = self._closure_loss(closure)
         for group in self.param_groups:
@@ -286,3 +287,5 @@ class Optimizer:
 
     def _step_group(self, group):
         raise NotImplementedError
+
+__all__ = ["Optimizer"]

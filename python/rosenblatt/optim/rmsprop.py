@@ -1,5 +1,7 @@
 """RMSprop with momentum and the centered variant (torch.optim.RMSprop)."""
 
+from typing import Any, Optional
+
 from .. import _C
 from .optimizer import Optimizer, _check_flags, _check_nonnegative, _new_state
 
@@ -7,20 +9,22 @@ _rmsprop_step = _C._optim.rmsprop_step
 
 
 class RMSprop(Optimizer):
-    def __init__(
-        self,
-        params,
-        lr=1e-2,
-        alpha=0.99,
-        eps=1e-8,
-        weight_decay=0,
-        momentum=0,
-        centered=False,
-        capturable=False,
-        foreach=None,
-        maximize=False,
-        differentiable=False,
-    ):
+    """RMSprop (Hinton, 2012): divides the step by a moving root-mean-square of the gradients,
+    ``v = alpha v + (1 - alpha) g^2``, ``p -= lr g / (sqrt(v) + eps)``
+    (``centered``, ``momentum`` as PyTorch's).
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = optim.RMSprop(model.parameters(), lr=0.01)
+        >>> loss = model(rb.randn(8, 4)).pow(2).mean()
+        >>> opt.zero_grad()
+        >>> loss.backward()
+        >>> opt.step()
+    """
+
+    def __init__(self, params: Any, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8, weight_decay: float = 0,
+                 momentum: Optional[float] = 0, centered: bool = False, capturable: bool = False,
+                 foreach: Optional[bool] = None, maximize: bool = False, differentiable: bool = False) -> None:
         _check_nonnegative(lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha)
         _check_flags("RMSprop", foreach, capturable, differentiable)
         defaults = dict(
@@ -61,3 +65,5 @@ class RMSprop(Optimizer):
                 centered,
                 maximize,
             )
+
+__all__ = ["RMSprop"]

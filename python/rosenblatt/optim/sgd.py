@@ -1,5 +1,7 @@
 """SGD with momentum, dampening, Nesterov momentum and weight decay (torch.optim.SGD)."""
 
+from typing import Any, Optional
+
 from .. import _C
 from .optimizer import Optimizer, _check_flags
 
@@ -8,20 +10,21 @@ _empty_like = _C.empty_like
 
 
 class SGD(Optimizer):
-    def __init__(
-        self,
-        params,
-        lr=1e-3,
-        momentum=0,
-        dampening=0,
-        weight_decay=0,
-        nesterov=False,
-        *,
-        maximize=False,
-        foreach=None,
-        differentiable=False,
-        fused=None,
-    ):
+    """Stochastic gradient descent, optionally with momentum (heavy-ball or Nesterov), weight decay and dampening:
+    ``b = momentum b + (1 - dampening) g``, ``p -= lr b`` (PyTorch's formulation).
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        >>> loss = model(rb.randn(8, 4)).pow(2).mean()
+        >>> opt.zero_grad()
+        >>> loss.backward()
+        >>> opt.step()
+    """
+
+    def __init__(self, params: Any, lr: float = 1e-3, momentum: Optional[float] = 0, dampening: float = 0,
+                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
+                 foreach: Optional[bool] = None, differentiable: bool = False, fused: Optional[bool] = None) -> None:
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
         if momentum < 0.0:
@@ -63,3 +66,5 @@ class SGD(Optimizer):
                 buf = _empty_like(p)
                 if _sgd_step(p, None, buf, lr, momentum, dampening, wd, nesterov, maximize, True):
                     state[p]["momentum_buffer"] = buf
+
+__all__ = ["SGD"]

@@ -1,11 +1,14 @@
 # save_image_grid: a PNG of a batch of images (samples of a generator, a dataset's first rows), tiled
 # in a grid; needs Pillow (the [viz] extra).
+from typing import Any
+
 import numpy as np
 
 __all__ = ["save_image_grid"]
 
 
-def save_image_grid(images, path, nrow=8, padding=2, value_range=None, pad_value=0.0):
+def save_image_grid(images: Any, path: Any, nrow: Any = 8, padding: Any = 2, value_range: Any = None,
+                    pad_value: Any = 0.0) -> Any:
     """Writes images (N, C, H, W) or (N, H, W), C in {1, 3}, as one PNG grid of `nrow` images per
     row at `path`, and returns the path. value_range=(lo, hi) maps lo..hi to black..white
     (clipped). By default: (0, 1) when the values lie in [0, 1], (-1, 1) when they lie in [-1, 1]

@@ -3,6 +3,7 @@
 and attention masks (bool: True hides a key), need_weights. Without weights the heads go through the
 fused F.scaled_dot_product_attention; with them, through an explicit softmax, as PyTorch does."""
 import math
+from typing import Any, Optional
 
 from ... import _C
 from .. import init
@@ -66,12 +67,13 @@ def _in_projection_packed(q, k, v, w, b):
     return _nn.linear(q, wq, bq), _nn.linear(k, wk, bk), _nn.linear(v, wv, bv)
 
 
-def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias,
-                                 bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias,
-                                 training=True, key_padding_mask=None, need_weights=True, attn_mask=None,
-                                 use_separate_proj_weight=False, q_proj_weight=None, k_proj_weight=None,
-                                 v_proj_weight=None, static_k=None, static_v=None, average_attn_weights=True,
-                                 is_causal=False):
+def multi_head_attention_forward(query: Any, key: Any, value: Any, embed_dim_to_check: Any, num_heads: Any,
+                                 in_proj_weight: Any, in_proj_bias: Any, bias_k: Any, bias_v: Any, add_zero_attn: Any,
+                                 dropout_p: Any, out_proj_weight: Any, out_proj_bias: Any, training: Any = True,
+                                 key_padding_mask: Any = None, need_weights: Any = True, attn_mask: Any = None,
+                                 use_separate_proj_weight: Any = False, q_proj_weight: Any = None,
+                                 k_proj_weight: Any = None, v_proj_weight: Any = None, static_k: Any = None,
+                                 static_v: Any = None, average_attn_weights: Any = True, is_causal: Any = False) -> Any:
     """query: (L, N, E) or (L, E); key, value: (S, N, kdim/vdim) -> ((L, N, E), weights (N, L, S) or None)."""
     is_batched = _shape_check(query, key, value, key_padding_mask, attn_mask, num_heads)
     if not is_batched:
@@ -175,12 +177,26 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
 class MultiheadAttention(Module):
     """Attention over num_heads heads of embed_dim // num_heads, with PyTorch's parameters and keys:
     in_proj_weight (3E, E) and in_proj_bias (3E) (or q/k/v_proj_weight when kdim or vdim differ from E),
-    out_proj (Linear(E, E)), bias_k/bias_v (1, 1, E) with add_bias_kv."""
+    out_proj (Linear(E, E)), bias_k/bias_v (1, 1, E) with add_bias_kv.
+
+    Shape:
+        query: ``(L, N, E)``, or ``(N, L, E)`` with ``batch_first=True``, or ``(L, E)``.
+        key, value: ``(S, N, kdim)`` and ``(S, N, vdim)`` (batch first likewise).
+        attn_output: ``(L, N, E)``; attn_output_weights: ``(N, L, S)`` averaged over heads, or ``(N, num_heads, L, S)``.
+
+    Example:
+        >>> mha = nn.MultiheadAttention(embed_dim=16, num_heads=4, batch_first=True)
+        >>> x = rb.randn(2, 5, 16)
+        >>> out, weights = mha(x, x, x)
+        >>> out.shape, weights.shape
+        (rosenblatt.Size([2, 5, 16]), rosenblatt.Size([2, 5, 5]))
+    """
 
     __constants__ = ["batch_first"]
 
-    def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False, add_zero_attn=False,
-                 kdim=None, vdim=None, batch_first=False, device=None, dtype=None):
+    def __init__(self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True,
+                 add_bias_kv: bool = False, add_zero_attn: bool = False, kdim: Optional[int] = None,
+                 vdim: Optional[int] = None, batch_first: bool = False, device: Any = None, dtype: Any = None) -> None:
         if embed_dim <= 0 or num_heads <= 0:
             raise ValueError(f"embed_dim and num_heads must be greater than 0, got embed_dim={embed_dim} and "
                              f"num_heads={num_heads} instead")
@@ -234,8 +250,8 @@ class MultiheadAttention(Module):
         if self.bias_v is not None:
             init.xavier_normal_(self.bias_v)
 
-    def forward(self, query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
-                average_attn_weights=True, is_causal=False):
+    def forward(self, query: Any, key: Any, value: Any, key_padding_mask: Any = None, need_weights: Any = True,
+                attn_mask: Any = None, average_attn_weights: Any = True, is_causal: Any = False) -> Any:
         is_batched = query.dim() == 3
         if self.batch_first and is_batched:
             # One transpose per distinct tensor, so self-attention keeps q is k is v (one packed product).
@@ -258,3 +274,5 @@ class MultiheadAttention(Module):
         if self.batch_first and is_batched:
             return out.transpose(1, 0), weights
         return out, weights
+
+__all__ = ["multi_head_attention_forward", "MultiheadAttention"]

@@ -5,6 +5,7 @@ import operator
 from collections import OrderedDict
 from collections import abc as container_abcs
 from itertools import chain, islice
+from typing import Any, Iterable, Iterator, Optional, Union
 
 from ..._C import Tensor
 from ..parameter import Parameter
@@ -24,7 +25,7 @@ def _abs_string_index(idx, n):
 class Sequential(Module):
     """Runs its modules in order; built from modules or from one OrderedDict of named modules."""
 
-    def __init__(self, *args):
+    def __init__(self, *args: Any) -> None:
         super().__init__()
         if len(args) == 1 and isinstance(args[0], OrderedDict):
             for key, module in args[0].items():
@@ -41,16 +42,16 @@ class Sequential(Module):
         idx %= size
         return next(islice(iterator, idx, None))
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: Union[int, slice]) -> Any:
         if isinstance(idx, slice):
             return self.__class__(OrderedDict(list(self._modules.items())[idx]))
         return self._get_item_by_idx(self._modules.values(), idx)
 
-    def __setitem__(self, idx, module):
+    def __setitem__(self, idx: int, module: Module) -> None:
         key = self._get_item_by_idx(self._modules.keys(), idx)
         setattr(self, key, module)
 
-    def __delitem__(self, idx):
+    def __delitem__(self, idx: Union[int, slice]) -> None:
         if isinstance(idx, slice):
             for key in list(self._modules.keys())[idx]:
                 delattr(self, key)
@@ -63,10 +64,10 @@ class Sequential(Module):
         for i, (_, module) in enumerate(items):
             self.add_module(str(i), module)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
-    def __add__(self, other):
+    def __add__(self, other: "Sequential") -> "Sequential":
         if not isinstance(other, Sequential):
             raise ValueError(f"add operator supports only objects of Sequential class, but {type(other)} is given.")
         ret = Sequential()
@@ -74,7 +75,7 @@ class Sequential(Module):
             ret.append(layer)
         return ret
 
-    def __iadd__(self, other):
+    def __iadd__(self, other: "Sequential") -> "Sequential":
         if not isinstance(other, Sequential):
             raise ValueError(f"add operator supports only objects of Sequential class, but {type(other)} is given.")
         for layer in list(other):
@@ -84,14 +85,14 @@ class Sequential(Module):
     def __dir__(self):
         return [k for k in super().__dir__() if not k.isdigit()]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
-    def append(self, module):
+    def append(self, module: Module) -> "Sequential":
         self.add_module(str(len(self)), module)
         return self
 
-    def insert(self, index, module):
+    def insert(self, index: int, module: Module) -> "Sequential":
         if not isinstance(module, Module):
             raise AssertionError(f"module should be of type: {Module}")
         n = len(self._modules)
@@ -107,17 +108,17 @@ class Sequential(Module):
             self.add_module(str(i), m)
         return self
 
-    def extend(self, sequential):
+    def extend(self, sequential: Iterable[Module]) -> "Sequential":
         for layer in sequential:
             self.append(layer)
         return self
 
-    def pop(self, key):
+    def pop(self, key: Union[int, slice]) -> Module:
         v = self[key]
         del self[key]
         return v
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Any:
         for module in self._modules.values():
             input = module(input)
         return input
@@ -126,7 +127,7 @@ class Sequential(Module):
 class ModuleList(Module):
     """Holds submodules in a list; indexing, slicing, append, extend, insert as torch.nn.ModuleList."""
 
-    def __init__(self, modules=None):
+    def __init__(self, modules: Optional[Iterable[Module]] = None) -> None:
         super().__init__()
         if modules is not None:
             self += modules
@@ -134,12 +135,12 @@ class ModuleList(Module):
     def _get_abs_string_index(self, idx):
         return _abs_string_index(idx, len(self))
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: Union[int, slice]) -> Any:
         if isinstance(idx, slice):
             return self.__class__(list(self._modules.values())[idx])
         return self._modules[self._get_abs_string_index(idx)]
 
-    def __setitem__(self, idx, module):
+    def __setitem__(self, idx: int, module: Module) -> None:
         setattr(self, self._get_abs_string_index(idx), module)
 
     def __delitem__(self, idx):
@@ -154,10 +155,10 @@ class ModuleList(Module):
         for i, m in enumerate(modules):
             self.add_module(str(i), m)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
     def __iadd__(self, modules):
@@ -192,7 +193,7 @@ class ModuleList(Module):
     def __dir__(self):
         return [k for k in super().__dir__() if not k.isdigit()]
 
-    def insert(self, index, module):
+    def insert(self, index: int, module: Module) -> None:
         modules = list(self._modules.values())
         modules.insert(index, module)
         for key in list(self._modules):
@@ -200,16 +201,16 @@ class ModuleList(Module):
         for i, m in enumerate(modules):
             self.add_module(str(i), m)
 
-    def append(self, module):
+    def append(self, module: Module) -> "ModuleList":
         self.add_module(str(len(self)), module)
         return self
 
-    def pop(self, key):
+    def pop(self, key: Any) -> Any:
         v = self[key]
         del self[key]
         return v
 
-    def extend(self, modules):
+    def extend(self, modules: Iterable[Module]) -> "ModuleList":
         if isinstance(modules, (str, bytes)) or not hasattr(modules, "__iter__"):
             raise TypeError("ModuleList.extend should be called with an iterable, but got " + type(modules).__name__)
         offset = len(self)
@@ -221,48 +222,48 @@ class ModuleList(Module):
 class ModuleDict(Module):
     """Holds submodules in an ordered dict keyed by name, as torch.nn.ModuleDict."""
 
-    def __init__(self, modules=None):
+    def __init__(self, modules: Any = None) -> None:
         super().__init__()
         if modules is not None:
             self.update(modules)
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Module:
         return self._modules[key]
 
-    def __setitem__(self, key, module):
+    def __setitem__(self, key: str, module: Module) -> None:
         self.add_module(key, module)
 
     def __delitem__(self, key):
         delattr(self, key)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._modules)
 
-    def __contains__(self, key):
+    def __contains__(self, key: str) -> bool:
         return key in self._modules
 
-    def clear(self):
+    def clear(self) -> Any:
         for key in list(self._modules):
             delattr(self, key)
 
-    def pop(self, key):
+    def pop(self, key: Any) -> Any:
         v = self[key]
         del self[key]
         return v
 
-    def keys(self):
+    def keys(self) -> Iterable[str]:
         return self._modules.keys()
 
-    def items(self):
+    def items(self) -> Iterable[tuple[str, Module]]:
         return self._modules.items()
 
-    def values(self):
+    def values(self) -> Iterable[Module]:
         return self._modules.values()
 
-    def update(self, modules):
+    def update(self, modules: Any) -> Any:
         if isinstance(modules, (OrderedDict, ModuleDict, dict)) or hasattr(modules, "items"):
             for key, module in modules.items():
                 self[key] = module
@@ -294,7 +295,7 @@ def _entry_repr(k, p, type_name):
 class ParameterList(Module):
     """Holds parameters in a list, registered as "0", "1", ...; a plain tensor is wrapped in Parameter."""
 
-    def __init__(self, values=None):
+    def __init__(self, values: Any = None) -> None:
         super().__init__()
         self._size = 0
         if values is not None:
@@ -303,7 +304,7 @@ class ParameterList(Module):
     def _get_abs_string_index(self, idx):
         return _abs_string_index(idx, len(self))
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: Any) -> Any:
         if isinstance(idx, slice):
             out = self.__class__()
             for i in range(*idx.indices(len(self))):
@@ -318,10 +319,10 @@ class ParameterList(Module):
             param = Parameter(param)
         setattr(self, idx, param)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self._size
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return iter(self[i] for i in range(len(self)))
 
     def __iadd__(self, parameters):
@@ -330,13 +331,13 @@ class ParameterList(Module):
     def __dir__(self):
         return [k for k in super().__dir__() if not k.isdigit()]
 
-    def append(self, value):
+    def append(self, value: Any) -> Any:
         new_idx = len(self)
         self._size += 1
         self[new_idx] = value
         return self
 
-    def extend(self, values):
+    def extend(self, values: Any) -> Any:
         # a Tensor is iterable, but is never unpacked here
         if not isinstance(values, container_abcs.Iterable) or isinstance(values, Tensor):
             raise TypeError("ParameterList.extend should be called with an iterable, but got "
@@ -345,17 +346,17 @@ class ParameterList(Module):
             self.append(value)
         return self
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return "\n".join(_entry_repr(k, p, lambda t: t.dtype) for k, p in enumerate(self))
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("ParameterList should not be called.")
 
 
 class ParameterDict(Module):
     """Holds parameters keyed by string, registered under their keys; a plain tensor is wrapped in Parameter."""
 
-    def __init__(self, parameters=None):
+    def __init__(self, parameters: Any = None) -> None:
         super().__init__()
         self._keys = {}
         if parameters is not None:
@@ -367,7 +368,7 @@ class ParameterDict(Module):
                             f"(type is '{type(key).__name__}'). Open an issue on github if you need non-string keys.")
         return key
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: Any) -> Any:
         return getattr(self, self._key_to_attr(key))
 
     def __setitem__(self, key, value):
@@ -382,10 +383,10 @@ class ParameterDict(Module):
         del self._keys[key]
         delattr(self, self._key_to_attr(key))
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._keys)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return iter(self._keys)
 
     def __reversed__(self):
@@ -394,46 +395,46 @@ class ParameterDict(Module):
     def __contains__(self, key):
         return key in self._keys
 
-    def copy(self):
+    def copy(self) -> Any:
         return ParameterDict(OrderedDict((k, self[k]) for k in self._keys))
 
-    def setdefault(self, key, default=None):
+    def setdefault(self, key: Any, default: Any = None) -> Any:
         if key not in self:
             self[key] = default
         return self[key]
 
-    def clear(self):
+    def clear(self) -> Any:
         for k in self._keys.copy():
             del self[k]
 
-    def pop(self, key):
+    def pop(self, key: Any) -> Any:
         v = self[key]
         del self[key]
         return v
 
-    def popitem(self):
+    def popitem(self) -> Any:
         k, _ = self._keys.popitem()
         self._keys[k] = None  # back for the lookup and delete below
         val = self[k]
         del self[k]
         return k, val
 
-    def get(self, key, default=None):
+    def get(self, key: Any, default: Any = None) -> Any:
         return self[key] if key in self else default
 
-    def fromkeys(self, keys, default=None):
+    def fromkeys(self, keys: Any, default: Any = None) -> Any:
         return ParameterDict((k, default) for k in keys)
 
-    def keys(self):
+    def keys(self) -> Any:
         return self._keys.keys()
 
-    def items(self):
+    def items(self) -> Any:
         return ((k, self[k]) for k in self._keys)
 
-    def values(self):
+    def values(self) -> Any:
         return (self[k] for k in self._keys)
 
-    def update(self, parameters):
+    def update(self, parameters: Any) -> Any:
         if not isinstance(parameters, container_abcs.Iterable):
             raise TypeError("ParametersDict.update should be called with an iterable of key/value pairs, but got "
                             + type(parameters).__name__)
@@ -452,10 +453,10 @@ class ParameterDict(Module):
                     raise ValueError(f"ParameterDict update sequence element #{j} has length {len(p)}; 2 is required")
                 self[p[0]] = p[1]
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return "\n".join(_entry_repr(k, p, _typename) for k, p in self.items())
 
-    def __call__(self, input):
+    def __call__(self, input: Tensor) -> Any:
         raise RuntimeError("ParameterDict should not be called.")
 
     def __or__(self, other):

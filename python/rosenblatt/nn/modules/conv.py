@@ -1,7 +1,10 @@
 """Convolution layers: Conv1d, Conv2d, ConvTranspose1d and ConvTranspose2d with torch.nn's arguments, parameter
 layouts (weight (out, in/groups, *k), transposed (in, out/groups, *k)), default init and repr."""
 
+from typing import Any
+
 from ... import _C
+from ..._C import Tensor
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
@@ -21,8 +24,9 @@ class _ConvNd(Module):
                      "out_channels", "kernel_size"]
     _n = 2  # spatial dims
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, transposed,
-                 output_padding, groups, bias, padding_mode, device=None, dtype=None):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+                 transposed: Any, output_padding: Any, groups: int, bias: bool, padding_mode: str, device: Any = None,
+                 dtype: Any = None) -> None:
         super().__init__()
         n = self._n
         if groups <= 0:
@@ -66,10 +70,10 @@ class _ConvNd(Module):
             self.register_parameter("bias", None)
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         init._affine_default_(self.weight, self.bias)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         s = "{in_channels}, {out_channels}, kernel_size={kernel_size}, stride={stride}"
         if self.padding != (0,) * len(self.padding):
             s += ", padding={padding}"
@@ -92,34 +96,60 @@ class _ConvNd(Module):
 
 
 class Conv1d(_ConvNd):
-    """1-D convolution over (N, C, L) or (C, L) input."""
+    """1-D convolution over (N, C, L) or (C, L) input.
+
+    Shape:
+        Input: ``(N, C_in, L_in)`` or ``(C_in, L_in)``.
+        Output: ``(N, C_out, L_out)`` with
+            ``L_out = (L_in + 2 padding - dilation (kernel_size - 1) - 1) // stride + 1``.
+        weight: ``(C_out, C_in / groups, kernel_size)``; bias: ``(C_out,)``.
+
+    Example:
+        >>> m = nn.Conv1d(16, 33, 3, stride=2)
+        >>> m(rb.randn(20, 16, 50)).shape
+        rosenblatt.Size([20, 33, 24])
+    """
 
     _n = 1
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
-                 bias=True, padding_mode="zeros", device=None, dtype=None):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                 dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros", device: Any = None,
+                 dtype: Any = None) -> None:
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, False, 0, groups, bias,
                          padding_mode, device, dtype)
 
     def _conv_forward(self, input, weight, bias):
         return F._nn.conv1d(input, weight, bias, self.stride, self.padding, self.dilation, self.groups)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return self._conv_forward(input, self.weight, self.bias)
 
 
 class Conv2d(_ConvNd):
-    """2-D convolution over (N, C, H, W) or (C, H, W) input."""
+    """2-D convolution over (N, C, H, W) or (C, H, W) input.
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
-                 bias=True, padding_mode="zeros", device=None, dtype=None):
+    Shape:
+        Input: ``(N, C_in, H_in, W_in)`` or ``(C_in, H_in, W_in)``.
+        Output: ``(N, C_out, H_out, W_out)`` with
+            ``H_out = (H_in + 2 padding - dilation (kernel_size - 1) - 1) // stride + 1`` (W alike).
+        weight: ``(C_out, C_in / groups, kH, kW)``; bias: ``(C_out,)``.
+
+    Example:
+        >>> m = nn.Conv2d(16, 33, 3, stride=2, padding=1)
+        >>> m(rb.randn(20, 16, 50, 100)).shape
+        rosenblatt.Size([20, 33, 25, 50])
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                 dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros", device: Any = None,
+                 dtype: Any = None) -> None:
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, False, 0, groups, bias,
                          padding_mode, device, dtype)
 
     def _conv_forward(self, input, weight, bias):
         return F._nn.conv2d(input, weight, bias, self.stride, self.padding, self.dilation, self.groups)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return self._conv_forward(input, self.weight, self.bias)
 
 
@@ -127,8 +157,9 @@ class _ConvTransposeNd(_ConvNd):
     """Transposed convolution (the gradient of ConvNd with respect to its input); output_size
     in forward picks the output padding when a stride makes several output sizes possible."""
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
-                 bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                 output_padding: Any = 0, groups: int = 1, bias: bool = True, dilation: Any = 1,
+                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
         if padding_mode != "zeros":
             raise ValueError(f'Only "zeros" padding mode is supported for {self.__class__.__name__}')
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, True, output_padding,
@@ -170,10 +201,32 @@ class _ConvTransposeNd(_ConvNd):
 
 
 class ConvTranspose1d(_ConvTransposeNd):
-    """Transposed 1-D convolution over (N, C, L) or (C, L) input; weight (in, out/groups, K)."""
+    """Transposed 1-D convolution over (N, C, L) or (C, L) input; weight (in, out/groups, K).
+
+    Shape:
+        Input: ``(N, C_in, L_in)`` or ``(C_in, L_in)``.
+        Output: ``(N, C_out, L_out)`` with
+            ``L_out = (L_in - 1) stride - 2 padding + dilation (kernel_size - 1) + output_padding + 1``.
+
+    Example:
+        >>> m = nn.ConvTranspose1d(16, 8, 4, stride=2, padding=1)
+        >>> m(rb.randn(2, 16, 10)).shape
+        rosenblatt.Size([2, 8, 20])
+    """
 
     _n = 1
 
 
 class ConvTranspose2d(_ConvTransposeNd):
-    """Transposed 2-D convolution over (N, C, H, W) or (C, H, W) input; weight (in, out/groups, KH, KW)."""
+    """Transposed 2-D convolution over (N, C, H, W) or (C, H, W) input; weight (in, out/groups, KH, KW).
+
+    Shape:
+        Input: ``(N, C_in, H_in, W_in)`` or ``(C_in, H_in, W_in)``.
+        Output: ``(N, C_out, H_out, W_out)`` with
+            ``H_out = (H_in - 1) stride - 2 padding + dilation (kernel_size - 1) + output_padding + 1`` (W alike).
+
+    Example:
+        >>> m = nn.ConvTranspose2d(16, 8, 4, stride=2, padding=1)
+        >>> m(rb.randn(2, 16, 7, 7)).shape
+        rosenblatt.Size([2, 8, 14, 14])
+    """

@@ -2,7 +2,9 @@
 arguments (affine and track_running_stats off by default), parameters and buffers (running_mean,
 running_var, num_batches_tracked) so state_dicts load in either library. Kernels: cpp/ops/norm.cpp."""
 import warnings
+from typing import Any, Optional
 
+from ..._C import Tensor
 from .. import functional as F
 from .batchnorm import _BatchNorm
 
@@ -12,8 +14,9 @@ __all__ = ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d"]
 class _InstanceNorm(_BatchNorm):
     _no_batch_dim = 0  # the input's dims without a batch dim
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False, device=None,
-                 dtype=None, *, bias=True):
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: Optional[float] = 0.1, affine: bool = False,
+                 track_running_stats: bool = False, device: Any = None, dtype: Any = None, *,
+                 bias: bool = True) -> None:
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
 
     def _check_input_dim(self, input):
@@ -27,7 +30,7 @@ class _InstanceNorm(_BatchNorm):
                                self.training or not self.track_running_stats,
                                self.momentum if self.momentum is not None else 0.0, self.eps)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         self._check_input_dim(input)
         feature_dim = input.dim() - self._no_batch_dim
         if input.size(feature_dim) != self.num_features:
@@ -43,18 +46,45 @@ class _InstanceNorm(_BatchNorm):
 
 
 class InstanceNorm1d(_InstanceNorm):
-    """Over (N, C, L) or unbatched (C, L) inputs."""
+    """Over (N, C, L) or unbatched (C, L) inputs.
+
+    Shape:
+        Input: ``(N, C, L)`` or ``(C, L)``.
+        Output: the input's shape.
+
+    Example:
+        >>> nn.InstanceNorm1d(3)(rb.randn(2, 3, 10)).shape
+        rosenblatt.Size([2, 3, 10])
+    """
 
     _no_batch_dim = 2
 
 
 class InstanceNorm2d(_InstanceNorm):
-    """Over (N, C, H, W) or unbatched (C, H, W) inputs."""
+    """Over (N, C, H, W) or unbatched (C, H, W) inputs.
+
+    Shape:
+        Input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        Output: the input's shape.
+
+    Example:
+        >>> nn.InstanceNorm2d(3)(rb.randn(2, 3, 4, 4)).shape
+        rosenblatt.Size([2, 3, 4, 4])
+    """
 
     _no_batch_dim = 3
 
 
 class InstanceNorm3d(_InstanceNorm):
-    """Over (N, C, D, H, W) or unbatched (C, D, H, W) inputs."""
+    """Over (N, C, D, H, W) or unbatched (C, D, H, W) inputs.
+
+    Shape:
+        Input: ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
+        Output: the input's shape.
+
+    Example:
+        >>> nn.InstanceNorm3d(3)(rb.randn(2, 3, 2, 4, 4)).shape
+        rosenblatt.Size([2, 3, 2, 4, 4])
+    """
 
     _no_batch_dim = 4

@@ -3,6 +3,7 @@ them (parameters, state_dict, train/eval, to) and prints them, with torch.nn.Mod
 import copy
 import itertools
 from collections import OrderedDict, namedtuple
+from typing import Any, Callable, Iterator, Mapping, Optional, TypeVar
 
 import numpy as np
 
@@ -15,6 +16,7 @@ from ..parameter import Buffer, Parameter, _copy_tensor
 __all__ = ["Module"]
 
 _MISSING = object()  # no positional argument given to Module.__call__
+_M = TypeVar("_M", bound="Module")
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -67,7 +69,7 @@ class Module:
     _version = 1
     call_super_init = False
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args or kwargs:
             raise TypeError(f"{type(self).__name__}.__init__() got unexpected arguments")
         d = self.__dict__
@@ -80,13 +82,13 @@ class Module:
         d["_forward_pre_hooks"] = OrderedDict()
         d["_has_hooks"] = False
 
-    def forward(self, *input):
+    def forward(self, *input: Any) -> Any:
         raise NotImplementedError(
             f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     # The hot path: one flag test, then forward(input) without repacking arguments (a one-tensor
     # call is most calls). Hooks are rare, so they take the slow branch.
-    def __call__(self, input=_MISSING, /, *args, **kwargs):
+    def __call__(self, input: Any = _MISSING, /, *args: Any, **kwargs: Any) -> Any:
         if self._has_hooks:
             if input is not _MISSING:
                 args = (input,) + args
@@ -114,10 +116,10 @@ class Module:
     def _call_impl(self, *args, **kwargs):
         return self.__call__(*args, **kwargs)
 
-    def register_forward_hook(self, hook):
+    def register_forward_hook(self, hook: Callable[..., Any]) -> "_RemovableHandle":
         return _RemovableHandle(self, self._forward_hooks, hook)
 
-    def register_forward_pre_hook(self, hook):
+    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> "_RemovableHandle":
         return _RemovableHandle(self, self._forward_pre_hooks, hook)
 
     def _update_has_hooks(self):
@@ -142,7 +144,7 @@ class Module:
             self.__dict__[dname].pop(name, None)
         self._non_persistent_buffers_set.discard(name)
 
-    def register_parameter(self, name, param):
+    def register_parameter(self, name: str, param: Optional[Parameter]) -> None:
         self._check_name(name, "parameter")
         if hasattr(self, name) and name not in self._parameters and name not in self.__dict__:
             raise KeyError(f"attribute '{name}' already exists")
@@ -153,7 +155,7 @@ class Module:
         self._parameters[name] = param
         self.__dict__[name] = param
 
-    def register_buffer(self, name, tensor, persistent=True):
+    def register_buffer(self, name: str, tensor: Optional[Tensor], persistent: bool = True) -> None:
         self._check_name(name, "buffer")
         if hasattr(self, name) and name not in self._buffers and name not in self.__dict__:
             raise KeyError(f"attribute '{name}' already exists")
@@ -166,7 +168,7 @@ class Module:
             self._non_persistent_buffers_set.add(name)
         self.__dict__[name] = tensor
 
-    def add_module(self, name, module):
+    def add_module(self, name: str, module: Optional["Module"]) -> None:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
         self._check_name(name, "module")
@@ -178,7 +180,7 @@ class Module:
 
     register_module = add_module
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: Any) -> None:
         d = self.__dict__
         if isinstance(value, Parameter):
             self.register_parameter(name, value)
@@ -211,7 +213,7 @@ class Module:
         else:
             object.__setattr__(self, name, value)
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         # Only reached when the __dict__ mirror misses (e.g. right after unpickling an old state).
         d = self.__dict__
         for dname in ("_parameters", "_buffers", "_modules"):
@@ -220,7 +222,7 @@ class Module:
                 return sub[name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
-    def __delattr__(self, name):
+    def __delattr__(self, name: str) -> None:
         d = self.__dict__
         if name in d.get("_parameters", ()) or name in d.get("_buffers", ()) or name in d.get("_modules", ()):
             self._discard(name)
@@ -228,7 +230,7 @@ class Module:
         else:
             object.__delattr__(self, name)
 
-    def get_submodule(self, target):
+    def get_submodule(self, target: str) -> "Module":
         if target == "":
             return self
         mod = self
@@ -238,14 +240,14 @@ class Module:
             mod = mod._modules[item]
         return mod
 
-    def get_parameter(self, target):
+    def get_parameter(self, target: str) -> Parameter:
         mod_path, _, name = target.rpartition(".")
         mod = self.get_submodule(mod_path)
         if name not in mod._parameters:
             raise AttributeError(f"`{name}` is not an nn.Parameter")
         return mod._parameters[name]
 
-    def get_buffer(self, target):
+    def get_buffer(self, target: str) -> Tensor:
         mod_path, _, name = target.rpartition(".")
         mod = self.get_submodule(mod_path)
         if name not in mod._buffers:
@@ -268,36 +270,39 @@ class Module:
                     memo.add(id(v))
                 yield (module_prefix + ("." if module_prefix else "") + k, v)
 
-    def parameters(self, recurse=True):
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+    def named_parameters(self, prefix: str = "", recurse: bool = True,
+                         remove_duplicate: bool = True) -> Iterator[tuple[str, Parameter]]:
         return self._named_members(lambda m: m._parameters.items(), prefix, recurse, remove_duplicate)
 
-    def buffers(self, recurse=True):
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         for _, b in self.named_buffers(recurse=recurse):
             yield b
 
-    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+    def named_buffers(self, prefix: str = "", recurse: bool = True,
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
         return self._named_members(lambda m: m._buffers.items(), prefix, recurse, remove_duplicate)
 
-    def children(self):
+    def children(self) -> Iterator["Module"]:
         for _, m in self.named_children():
             yield m
 
-    def named_children(self):
+    def named_children(self) -> Iterator[tuple[str, "Module"]]:
         memo = set()
         for name, m in self._modules.items():
             if m is not None and id(m) not in memo:
                 memo.add(id(m))
                 yield name, m
 
-    def modules(self):
+    def modules(self) -> Iterator["Module"]:
         for _, m in self.named_modules():
             yield m
 
-    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+    def named_modules(self, memo: Optional[set[int]] = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, "Module"]]:
         if memo is None:
             memo = set()
         if id(self) in memo:
@@ -313,29 +318,29 @@ class Module:
 
     # ---- modes and gradients -------------------------------------------------------------------
 
-    def train(self, mode=True):
+    def train(self: _M, mode: bool = True) -> _M:
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
         for m in self.modules():
             m.__dict__["training"] = mode
         return self
 
-    def compile(self, *args, **kwargs):
+    def compile(self, *args: Any, **kwargs: Any) -> None:
         """torch.nn.Module.compile: compiles in place there; here the module stays as it is and runs
         eagerly (rosenblatt.compile's one warning)."""
         from ...compiler import compile
 
         compile(self, *args, **kwargs)
 
-    def eval(self):
+    def eval(self: _M) -> _M:
         return self.train(False)
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self: _M, requires_grad: bool = True) -> _M:
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self
 
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         for p in self.parameters():
             if p.grad is None:
                 continue
@@ -377,13 +382,13 @@ class Module:
                     module.__dict__[key] = new
         return self
 
-    def apply(self, fn):
+    def apply(self: _M, fn: Callable[["Module"], Any]) -> _M:
         for module in self.children():
             module.apply(fn)
         fn(self)
         return self
 
-    def to(self, *args, **kwargs):
+    def to(self: _M, *args: Any, **kwargs: Any) -> _M:
         dtype, device, _ = _parse_to(args, kwargs, accept_copy=False)
         if device is not None and _C.device(str(device)) != _C.device("cpu"):
             raise RuntimeError(f"device {device} is not available in this build (modules live on cpu)")
@@ -397,19 +402,25 @@ class Module:
     def _cast_floating(self, dtype):
         return self._apply(lambda t: t._to_dtype(dtype) if t.is_floating_point() and t.dtype != dtype else t)
 
-    def float(self):
+    def float(self: _M) -> _M:
         return self._cast_floating(_C.dtype.float32)
 
-    def double(self):
+    def double(self: _M) -> _M:
         return self._cast_floating(_C.dtype.float64)
 
-    def type(self, dst_type):
+    def half(self: _M) -> _M:
+        return self._cast_floating(_C.dtype.float16)
+
+    def bfloat16(self: _M) -> _M:
+        return self._cast_floating(_C.dtype.bfloat16)
+
+    def type(self: _M, dst_type: Any) -> _M:
         return self.to(dtype=dst_type)
 
-    def cpu(self):
+    def cpu(self: _M) -> _M:
         return self
 
-    def cuda(self, device=None):
+    def cuda(self: _M, device: Any = None) -> _M:
         raise RuntimeError("CUDA is not available in this build of rosenblatt")
 
     # ---- state_dict ----------------------------------------------------------------------------
@@ -422,7 +433,8 @@ class Module:
             if buf is not None and name not in self._non_persistent_buffers_set:
                 destination[prefix + name] = buf if keep_vars else buf.detach()
 
-    def state_dict(self, *args, destination=None, prefix="", keep_vars=False):
+    def state_dict(self, *args: Any, destination: Optional[dict[str, Any]] = None, prefix: str = "",
+                   keep_vars: bool = False) -> dict[str, Any]:
         if args:  # torch's deprecated positional form: (destination, prefix, keep_vars)
             destination = args[0]
             if len(args) > 1:
@@ -449,7 +461,8 @@ class Module:
                 if b is not None and name not in module._non_persistent_buffers_set:
                     yield key_prefix + name, module, name, b
 
-    def load_state_dict(self, state_dict, strict=True, assign=False):
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True,
+                        assign: bool = False) -> _IncompatibleKeys:
         """Copies state_dict's values (rosenblatt or torch tensors, numpy arrays) into this module's
         parameters and buffers. Every check runs before any copy, so a call that raises changes nothing."""
         if not hasattr(state_dict, "keys") or not hasattr(state_dict, "__getitem__"):
@@ -505,7 +518,7 @@ class Module:
     def _get_name(self):
         return self.__class__.__name__
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return ""
 
     def __repr__(self):
@@ -546,7 +559,9 @@ class Module:
         return state
 
     def __setstate__(self, state):
-        buffers = {k: (v.restore() if v is not None else None) for k, v in state.get("_buffers", {}).items()}
+        # Tensors arrive as _PickledTensor from pickle, or as they are from rb.load's checkpoint format.
+        buffers = {k: (v.restore() if isinstance(v, _PickledTensor) else v)
+                   for k, v in state.get("_buffers", {}).items()}
         for k, v in state.items():
             if k in buffers:
                 v = buffers[k]

@@ -1,5 +1,8 @@
 # PixelShuffle / PixelUnshuffle: sub-pixel rearrangement of channels into space and back (torch.nn's semantics).
 # Composites of reshape/permute, so their gradients come from the view ops' backward.
+from typing import Any
+
+from ..._C import Tensor
 
 
 def _check_factor(name, factor):
@@ -7,7 +10,7 @@ def _check_factor(name, factor):
         raise ValueError(f"{name} must be a positive integer, got {factor!r}")
 
 
-def pixel_shuffle(input, upscale_factor):
+def pixel_shuffle(input: Tensor, upscale_factor: Any) -> Tensor:
     """(*, C*r^2, H, W) -> (*, C, H*r, W*r)."""
     _check_factor("upscale_factor", upscale_factor)
     if input.dim() < 3:
@@ -26,7 +29,7 @@ def pixel_shuffle(input, upscale_factor):
     return x.permute(perm).contiguous().reshape(batch + [oc, h * r, w * r])
 
 
-def pixel_unshuffle(input, downscale_factor):
+def pixel_unshuffle(input: Tensor, downscale_factor: Any) -> Tensor:
     """(*, C, H*r, W*r) -> (*, C*r^2, H, W)."""
     _check_factor("downscale_factor", downscale_factor)
     if input.dim() < 3:
@@ -51,28 +54,48 @@ from .module import Module  # noqa: E402
 
 
 class PixelShuffle(Module):
-    """Rearranges (*, C*r^2, H, W) into (*, C, H*r, W*r): the sub-pixel upsampling layer."""
+    """Rearranges (*, C*r^2, H, W) into (*, C, H*r, W*r): the sub-pixel upsampling layer.
 
-    def __init__(self, upscale_factor):
+    Shape:
+        Input: ``(*, C r^2, H, W)`` with r = ``upscale_factor``.
+        Output: ``(*, C, H r, W r)``.
+
+    Example:
+        >>> nn.PixelShuffle(3)(rb.randn(1, 9, 4, 4)).shape
+        rosenblatt.Size([1, 1, 12, 12])
+    """
+
+    def __init__(self, upscale_factor: int) -> None:
         super().__init__()
         self.upscale_factor = upscale_factor
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return pixel_shuffle(input, self.upscale_factor)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"upscale_factor={self.upscale_factor}"
 
 
 class PixelUnshuffle(Module):
-    """The inverse of PixelShuffle: (*, C, H*r, W*r) -> (*, C*r^2, H, W)."""
+    """The inverse of PixelShuffle: (*, C, H*r, W*r) -> (*, C*r^2, H, W).
 
-    def __init__(self, downscale_factor):
+    Shape:
+        Input: ``(*, C, H r, W r)`` with r = ``downscale_factor``.
+        Output: ``(*, C r^2, H, W)``.
+
+    Example:
+        >>> nn.PixelUnshuffle(3)(rb.randn(1, 1, 12, 12)).shape
+        rosenblatt.Size([1, 9, 4, 4])
+    """
+
+    def __init__(self, downscale_factor: int) -> None:
         super().__init__()
         self.downscale_factor = downscale_factor
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return pixel_unshuffle(input, self.downscale_factor)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"downscale_factor={self.downscale_factor}"
+
+__all__ = ["pixel_shuffle", "pixel_unshuffle", "PixelShuffle", "PixelUnshuffle"]

@@ -3,8 +3,10 @@ multi-layer RNN, LSTM, GRU (bidirectional, projections, packed sequences), each 
 import math
 import numbers
 import warnings
+from typing import Any
 
 from ... import _C
+from ..._C import Tensor
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
@@ -17,9 +19,12 @@ _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
 class RNNCellBase(Module):
+    """The base of RNNCell, LSTMCell and GRUCell: ``weight_ih``, ``weight_hh``, ``bias_ih``, ``bias_hh``."""
+
     __constants__ = ["input_size", "hidden_size", "bias"]
 
-    def __init__(self, input_size, hidden_size, bias, num_chunks, device=None, dtype=None):
+    def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: Any, device: Any = None,
+                 dtype: Any = None) -> None:
         super().__init__()
         self.input_size = input_size
         self.hidden_size = hidden_size
@@ -35,12 +40,12 @@ class RNNCellBase(Module):
             self.register_parameter("bias_hh", None)
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
         for weight in self.parameters():
             init.uniform_(weight, -stdv, stdv)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         s = "{input_size}, {hidden_size}"
         if "bias" in self.__dict__ and self.bias is not True:
             s += ", bias={bias}"
@@ -66,15 +71,30 @@ class RNNCellBase(Module):
 
 
 class RNNCell(RNNCellBase):
+    """One step of an Elman RNN: ``h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)``.
+
+    Shape:
+        input: ``(N, input_size)`` or ``(input_size,)``.
+        hidden: ``(N, hidden_size)``, zeros when omitted.
+        Output: h' ``(N, hidden_size)``.
+
+    Example:
+        >>> cell = nn.RNNCell(10, 20)
+        >>> h = cell(rb.randn(3, 10))
+        >>> cell(rb.randn(3, 10), h).shape
+        rosenblatt.Size([3, 20])
+    """
+
     __constants__ = ["input_size", "hidden_size", "bias", "nonlinearity"]
 
-    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None, dtype=None):
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, nonlinearity: str = "tanh",
+                 device: Any = None, dtype: Any = None) -> None:
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"Unknown nonlinearity: {nonlinearity}")
         super().__init__(input_size, hidden_size, bias, num_chunks=1, device=device, dtype=dtype)
         self.nonlinearity = nonlinearity
 
-    def forward(self, input, hx=None):
+    def forward(self, input: Tensor, hx: Any = None) -> Any:
         input, hx, batched = self._prepare(input, hx, "RNNCell")
         f = _nn.rnn_tanh_cell if self.nonlinearity == "tanh" else _nn.rnn_relu_cell
         ret = f(input, hx, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
@@ -82,10 +102,26 @@ class RNNCell(RNNCellBase):
 
 
 class LSTMCell(RNNCellBase):
-    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+    """One LSTM step. Returns ``(h', c')``.
+
+    Shape:
+        input: ``(N, input_size)`` or ``(input_size,)``.
+        hidden: ``(N, hidden_size)``, zeros when omitted.
+        cell state c: ``(N, hidden_size)``, passed as ``(h, c)``.
+        Output: h', c': ``(N, hidden_size)`` each.
+
+    Example:
+        >>> cell = nn.LSTMCell(10, 20)
+        >>> h, c = cell(rb.randn(3, 10))
+        >>> h.shape, c.shape
+        (rosenblatt.Size([3, 20]), rosenblatt.Size([3, 20]))
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
         super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
 
-    def forward(self, input, hx=None):
+    def forward(self, input: Tensor, hx: Any = None) -> Any:
         if input.dim() not in (1, 2):
             raise ValueError(f"LSTMCell: Expected input to be 1D or 2D, got {input.dim()}D instead")
         if hx is not None:
@@ -100,21 +136,39 @@ class LSTMCell(RNNCellBase):
 
 
 class GRUCell(RNNCellBase):
-    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+    """One GRU step.
+
+    Shape:
+        input: ``(N, input_size)`` or ``(input_size,)``.
+        hidden: ``(N, hidden_size)``, zeros when omitted.
+        Output: h' ``(N, hidden_size)``.
+
+    Example:
+        >>> cell = nn.GRUCell(10, 20)
+        >>> cell(rb.randn(3, 10)).shape
+        rosenblatt.Size([3, 20])
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
         super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
 
-    def forward(self, input, hx=None):
+    def forward(self, input: Tensor, hx: Any = None) -> Any:
         input, hx, batched = self._prepare(input, hx, "GRUCell")
         ret = _nn.gru_cell(input, hx, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
         return ret if batched else ret.squeeze(0)
 
 
 class RNNBase(Module):
+    """The base of RNN, LSTM and GRU: parameters ``weight_ih_l{k}``, ``weight_hh_l{k}``, ``bias_ih_l{k}``,
+    ``bias_hh_l{k}`` (``_reverse`` for the backward direction) in PyTorch's layout."""
+
     __constants__ = ["mode", "input_size", "hidden_size", "num_layers", "bias", "batch_first", "dropout",
                      "bidirectional", "proj_size"]
 
-    def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
-                 bidirectional=False, proj_size=0, device=None, dtype=None):
+    def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False, proj_size: int = 0,
+                 device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         self.mode = mode
         self.input_size = input_size
@@ -174,22 +228,22 @@ class RNNBase(Module):
         self.reset_parameters()
 
     @property
-    def all_weights(self):
+    def all_weights(self) -> Any:
         return [[getattr(self, w) for w in ws] for ws in self._all_weights]
 
     @property
     def _flat_weights(self):
         return [getattr(self, w) for w in self._flat_weights_names]
 
-    def flatten_parameters(self):
+    def flatten_parameters(self) -> Any:
         """No-op (torch packs weights for cuDNN here)."""
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
         for weight in self.parameters():
             init.uniform_(weight, -stdv, stdv)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         s = "{input_size}, {hidden_size}"
         if self.proj_size != 0:
             s += ", proj_size={proj_size}"
@@ -249,7 +303,7 @@ class RNNBase(Module):
                 x = F.dropout(x, self.dropout, True)
         return x, _C.stack(hs, 0), (_C.stack(cs, 0) if cs else None)
 
-    def forward(self, input, hx=None):
+    def forward(self, input: Tensor, hx: Any = None) -> Any:
         from ..utils.rnn import PackedSequence, _packed_to_padded, _padded_to_packed
         lstm = self.mode == "LSTM"
         if lstm and hx is not None and not isinstance(hx, (tuple, list)):
@@ -301,7 +355,24 @@ class RNNBase(Module):
 
 
 class RNN(RNNBase):
-    def __init__(self, *args, **kwargs):
+    """A multi-layer Elman RNN: ``h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh)`` (or ReLU with
+    ``nonlinearity='relu'``).
+    Returns ``(output, h_n)``.
+
+    Shape:
+        input: ``(L, N, H_in)``, or ``(N, L, H_in)`` with ``batch_first=True``, or ``(L, H_in)`` unbatched; a
+            PackedSequence also works.
+        h_0: ``(D * num_layers, N, H_out)`` (D = 2 if bidirectional), zeros when omitted.
+        output: ``(L, N, D * H_out)`` (batch first likewise); h_n: ``(D * num_layers, N, H_out)``.
+
+    Example:
+        >>> rnn = nn.RNN(10, 20, num_layers=2)
+        >>> output, h_n = rnn(rb.randn(5, 3, 10))
+        >>> output.shape, h_n.shape
+        (rosenblatt.Size([5, 3, 20]), rosenblatt.Size([2, 3, 20]))
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         nonlinearity = kwargs.pop("nonlinearity", "tanh")
         if len(args) > 3:
             nonlinearity = args[3]
@@ -319,12 +390,46 @@ class RNN(RNNBase):
 
 
 class LSTM(RNNBase):
-    def __init__(self, *args, **kwargs):
+    """A multi-layer long short-term memory (Hochreiter and Schmidhuber, 1997) with PyTorch's gate order (i, f, g, o)
+    and parameter layout. Returns ``(output, (h_n, c_n))``; ``proj_size > 0`` projects the hidden state.
+
+    Shape:
+        input: ``(L, N, H_in)``, or ``(N, L, H_in)`` with ``batch_first=True``, or ``(L, H_in)`` unbatched; a
+            PackedSequence also works.
+        h_0: ``(D * num_layers, N, H_out)`` (D = 2 if bidirectional), zeros when omitted.
+        c_0: ``(D * num_layers, N, hidden_size)``.
+        output: ``(L, N, D * H_out)``; h_n: ``(D * num_layers, N, H_out)``; c_n:
+            ``(D * num_layers, N, hidden_size)`` (H_out = proj_size or hidden_size).
+
+    Example:
+        >>> lstm = nn.LSTM(10, 20, num_layers=2, batch_first=True)
+        >>> output, (h_n, c_n) = lstm(rb.randn(3, 5, 10))
+        >>> output.shape, h_n.shape, c_n.shape
+        (rosenblatt.Size([3, 5, 20]), rosenblatt.Size([2, 3, 20]), rosenblatt.Size([2, 3, 20]))
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__("LSTM", *args, **kwargs)
 
 
 class GRU(RNNBase):
-    def __init__(self, *args, **kwargs):
+    """A multi-layer gated recurrent unit (Cho et al., 2014) with PyTorch's gate order (r, z, n). Returns
+    ``(output, h_n)``.
+
+    Shape:
+        input: ``(L, N, H_in)``, or ``(N, L, H_in)`` with ``batch_first=True``, or ``(L, H_in)`` unbatched; a
+            PackedSequence also works.
+        h_0: ``(D * num_layers, N, H_out)`` (D = 2 if bidirectional), zeros when omitted.
+        output: ``(L, N, D * H_out)`` (batch first likewise); h_n: ``(D * num_layers, N, H_out)``.
+
+    Example:
+        >>> gru = nn.GRU(10, 20, bidirectional=True)
+        >>> output, h_n = gru(rb.randn(5, 3, 10))
+        >>> output.shape, h_n.shape
+        (rosenblatt.Size([5, 3, 40]), rosenblatt.Size([2, 3, 20]))
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         if kwargs.get("proj_size", 0):
             raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
         super().__init__("GRU", *args, **kwargs)

@@ -1,8 +1,10 @@
 """The Transformer layers and stacks, as PyTorch's (parameter names, defaults, norm_first, activation
 by name or callable, the causal-mask helper), so state_dicts move between the two libraries."""
 import copy
+from typing import Any
 
 from ... import _C
+from ..._C import Tensor
 from .. import init
 from .attention import MultiheadAttention
 from .container import ModuleList
@@ -47,12 +49,23 @@ def _detect_is_causal_mask(mask, is_causal=None, size=None):
 
 class TransformerEncoderLayer(Module):
     """Self-attention and a feed-forward block, each with dropout, a residual and LayerNorm (after
-    the block, or before it with norm_first)."""
+    the block, or before it with norm_first).
+
+    Shape:
+        src: ``(S, N, E)``, or ``(N, S, E)`` with ``batch_first=True``.
+        Output: the shape of src.
+
+    Example:
+        >>> layer = nn.TransformerEncoderLayer(d_model=16, nhead=4, batch_first=True)
+        >>> layer(rb.randn(2, 7, 16)).shape
+        rosenblatt.Size([2, 7, 16])
+    """
 
     __constants__ = ["norm_first"]
 
-    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=_nn.relu, layer_norm_eps=1e-5,
-                 batch_first=False, norm_first=False, bias=True, device=None, dtype=None):
+    def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048, dropout: float = 0.1,
+                 activation: Any = _nn.relu, layer_norm_eps: float = 1e-5, batch_first: bool = False,
+                 norm_first: bool = False, bias: bool = True, device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         fk = {"device": device, "dtype": dtype}
         self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first,
@@ -69,7 +82,8 @@ class TransformerEncoderLayer(Module):
             activation = _get_activation_fn(activation)
         self.activation = activation
 
-    def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
+    def forward(self, src: Any, src_mask: Any = None, src_key_padding_mask: Any = None,
+                is_causal: Any = False) -> Tensor:
         x = src
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
@@ -90,12 +104,23 @@ class TransformerEncoderLayer(Module):
 
 class TransformerDecoderLayer(Module):
     """Self-attention, attention over the encoder's memory, and a feed-forward block, each with
-    dropout, a residual and LayerNorm."""
+    dropout, a residual and LayerNorm.
+
+    Shape:
+        tgt: ``(T, N, E)``; memory: ``(S, N, E)`` (batch first likewise).
+        Output: the shape of tgt.
+
+    Example:
+        >>> layer = nn.TransformerDecoderLayer(d_model=16, nhead=4, batch_first=True)
+        >>> layer(rb.randn(2, 3, 16), rb.randn(2, 7, 16)).shape
+        rosenblatt.Size([2, 3, 16])
+    """
 
     __constants__ = ["norm_first"]
 
-    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=_nn.relu, layer_norm_eps=1e-5,
-                 batch_first=False, norm_first=False, bias=True, device=None, dtype=None):
+    def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048, dropout: float = 0.1,
+                 activation: Any = _nn.relu, layer_norm_eps: float = 1e-5, batch_first: bool = False,
+                 norm_first: bool = False, bias: bool = True, device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         fk = {"device": device, "dtype": dtype}
         self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, batch_first=batch_first, bias=bias, **fk)
@@ -115,8 +140,9 @@ class TransformerDecoderLayer(Module):
             activation = _get_activation_fn(activation)
         self.activation = activation
 
-    def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
-                memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False):
+    def forward(self, tgt: Any, memory: Any, tgt_mask: Any = None, memory_mask: Any = None,
+                tgt_key_padding_mask: Any = None, memory_key_padding_mask: Any = None, tgt_is_causal: Any = False,
+                memory_is_causal: Any = False) -> Tensor:
         x = tgt
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), tgt_mask, tgt_key_padding_mask, tgt_is_causal)
@@ -143,15 +169,27 @@ class TransformerDecoderLayer(Module):
 
 
 class TransformerEncoder(Module):
-    """num_layers copies of encoder_layer (deep copies: each its own parameters), then norm if given."""
+    """num_layers copies of encoder_layer (deep copies: each its own parameters), then norm if given.
 
-    def __init__(self, encoder_layer, num_layers, norm=None, enable_nested_tensor=True, mask_check=True):
+    Shape:
+        src: ``(S, N, E)``, or ``(N, S, E)`` with ``batch_first=True``.
+        Output: the shape of src.
+
+    Example:
+        >>> layer = nn.TransformerEncoderLayer(d_model=16, nhead=4, batch_first=True)
+        >>> enc = nn.TransformerEncoder(layer, num_layers=2)
+        >>> enc(rb.randn(2, 7, 16)).shape
+        rosenblatt.Size([2, 7, 16])
+    """
+
+    def __init__(self, encoder_layer: Any, num_layers: int, norm: Any = None, enable_nested_tensor: Any = True,
+                 mask_check: Any = True) -> None:
         super().__init__()
         self.layers = _get_clones(encoder_layer, num_layers)
         self.num_layers = num_layers
         self.norm = norm
 
-    def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=None):
+    def forward(self, src: Any, mask: Any = None, src_key_padding_mask: Any = None, is_causal: Any = None) -> Tensor:
         first = self.layers[0] if len(self.layers) else None
         batch_first = first is not None and first.self_attn.batch_first
         seq_len = src.shape[1 if batch_first and src.dim() == 3 else 0]
@@ -163,16 +201,28 @@ class TransformerEncoder(Module):
 
 
 class TransformerDecoder(Module):
-    """num_layers copies of decoder_layer, then norm if given."""
+    """num_layers copies of decoder_layer, then norm if given.
 
-    def __init__(self, decoder_layer, num_layers, norm=None):
+    Shape:
+        tgt: ``(T, N, E)``; memory: ``(S, N, E)`` (batch first likewise).
+        Output: the shape of tgt.
+
+    Example:
+        >>> layer = nn.TransformerDecoderLayer(d_model=16, nhead=4, batch_first=True)
+        >>> dec = nn.TransformerDecoder(layer, num_layers=2)
+        >>> dec(rb.randn(2, 3, 16), rb.randn(2, 7, 16)).shape
+        rosenblatt.Size([2, 3, 16])
+    """
+
+    def __init__(self, decoder_layer: Any, num_layers: int, norm: Any = None) -> None:
         super().__init__()
         self.layers = _get_clones(decoder_layer, num_layers)
         self.num_layers = num_layers
         self.norm = norm
 
-    def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
-                memory_key_padding_mask=None, tgt_is_causal=None, memory_is_causal=False):
+    def forward(self, tgt: Any, memory: Any, tgt_mask: Any = None, memory_mask: Any = None,
+                tgt_key_padding_mask: Any = None, memory_key_padding_mask: Any = None, tgt_is_causal: Any = None,
+                memory_is_causal: Any = False) -> Tensor:
         first = self.layers[0] if len(self.layers) else None
         batch_first = first is not None and first.self_attn.batch_first
         seq_len = tgt.shape[1 if batch_first and tgt.dim() == 3 else 0]
@@ -186,11 +236,25 @@ class TransformerDecoder(Module):
 
 
 class Transformer(Module):
-    """An encoder and a decoder stack (each ending in LayerNorm), xavier_uniform_ on every matrix."""
+    """An encoder and a decoder stack (each ending in LayerNorm), ``xavier_uniform_`` on every matrix.
 
-    def __init__(self, d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6, dim_feedforward=2048,
-                 dropout=0.1, activation=_nn.relu, custom_encoder=None, custom_decoder=None, layer_norm_eps=1e-5,
-                 batch_first=False, norm_first=False, bias=True, device=None, dtype=None):
+    Shape:
+        src: ``(S, N, E)``; tgt: ``(T, N, E)`` (``(N, S, E)`` and ``(N, T, E)`` with ``batch_first=True``).
+        Output: ``(T, N, E)``, the shape of tgt.
+
+    Example:
+        >>> model = nn.Transformer(d_model=16, nhead=4, num_encoder_layers=1, num_decoder_layers=1,
+        ...                        dim_feedforward=32, batch_first=True)
+        >>> mask = nn.Transformer.generate_square_subsequent_mask(3)
+        >>> model(rb.randn(2, 7, 16), rb.randn(2, 3, 16), tgt_mask=mask).shape
+        rosenblatt.Size([2, 3, 16])
+    """
+
+    def __init__(self, d_model: int = 512, nhead: int = 8, num_encoder_layers: int = 6, num_decoder_layers: int = 6,
+                 dim_feedforward: int = 2048, dropout: float = 0.1, activation: Any = _nn.relu,
+                 custom_encoder: Any = None, custom_decoder: Any = None, layer_norm_eps: float = 1e-5,
+                 batch_first: bool = False, norm_first: bool = False, bias: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
         super().__init__()
         fk = {"device": device, "dtype": dtype}
         if custom_encoder is not None:
@@ -214,9 +278,9 @@ class Transformer(Module):
             if p.dim() > 1:
                 init.xavier_uniform_(p)
 
-    def forward(self, src, tgt, src_mask=None, tgt_mask=None, memory_mask=None, src_key_padding_mask=None,
-                tgt_key_padding_mask=None, memory_key_padding_mask=None, src_is_causal=None, tgt_is_causal=None,
-                memory_is_causal=False):
+    def forward(self, src: Any, tgt: Any, src_mask: Any = None, tgt_mask: Any = None, memory_mask: Any = None,
+                src_key_padding_mask: Any = None, tgt_key_padding_mask: Any = None, memory_key_padding_mask: Any = None,
+                src_is_causal: Any = None, tgt_is_causal: Any = None, memory_is_causal: Any = False) -> Tensor:
         is_batched = src.dim() == 3
         if not self.batch_first and src.shape[1] != tgt.shape[1] and is_batched:
             raise RuntimeError("the batch number of src and tgt must be equal")
@@ -231,7 +295,7 @@ class Transformer(Module):
                             memory_is_causal=memory_is_causal)
 
     @staticmethod
-    def generate_square_subsequent_mask(sz, device=None, dtype=None):
+    def generate_square_subsequent_mask(sz: Any, device: Any = None, dtype: Any = None) -> Tensor:
         return _generate_square_subsequent_mask(sz, device, dtype)
 
 

@@ -2,6 +2,7 @@
 all gradients, then one in-place scale of each gradient, under no_grad."""
 import math
 import warnings
+from typing import Any
 
 from ... import _C
 from ..._C import Tensor
@@ -30,7 +31,7 @@ def _norm(g, norm_type):
     return (g.abs() ** norm_type).sum() ** (1.0 / norm_type)
 
 
-def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+def get_total_norm(tensors: Any, norm_type: Any = 2.0, error_if_nonfinite: Any = False, foreach: Any = None) -> Tensor:
     """The norm of the norms of `tensors` (torch.nn.utils.get_total_norm)."""
     tensors = [t for t in _tensor_list(tensors) if t is not None]
     norm_type = float(norm_type)
@@ -60,7 +61,7 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     return total
 
 
-def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
+def clip_grads_with_norm_(parameters: Any, max_norm: Any, total_norm: Any, foreach: Any = None) -> None:
     """Scales every gradient by min(1, max_norm / (total_norm + 1e-6)), in place."""
     grads = [p.grad for p in _tensor_list(parameters) if p.grad is not None]
     if not grads:
@@ -71,7 +72,8 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
             g *= clip_coef if clip_coef.dtype == g.dtype else clip_coef._to_dtype(g.dtype)
 
 
-def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+def clip_grad_norm_(parameters: Any, max_norm: Any, norm_type: Any = 2.0, error_if_nonfinite: Any = False,
+                    foreach: Any = None) -> Tensor:
     """Clips the gradients' total norm to max_norm in place; returns the total norm (before clipping)."""
     parameters = _tensor_list(parameters)
     grads = [p.grad for p in parameters if p.grad is not None]
@@ -80,13 +82,14 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     return total_norm
 
 
-def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+def clip_grad_norm(parameters: Any, max_norm: Any, norm_type: Any = 2.0, error_if_nonfinite: Any = False,
+                   foreach: Any = None) -> Tensor:
     warnings.warn("`torch.nn.utils.clip_grad_norm` is now deprecated in favor of "
                   "`torch.nn.utils.clip_grad_norm_`.", FutureWarning, stacklevel=2)
     return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)
 
 
-def clip_grad_value_(parameters, clip_value, foreach=None):
+def clip_grad_value_(parameters: Any, clip_value: Any, foreach: Any = None) -> None:
     """Clamps every gradient into [-clip_value, clip_value], in place."""
     clip_value = float(clip_value)
     with no_grad():

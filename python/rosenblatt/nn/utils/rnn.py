@@ -1,10 +1,12 @@
 """Variable-length batches as torch.nn.utils.rnn: PackedSequence, pack_padded_sequence,
 pad_packed_sequence, pad_sequence, pack_sequence, unpack_sequence; the recurrent layers read them."""
 from collections import namedtuple
+from typing import Any
 
 import numpy as np
 
 from ... import _C
+from ..._C import Tensor
 from ..._tensor import tensor as _tensor
 
 __all__ = [
@@ -28,25 +30,25 @@ class PackedSequence(namedtuple("PackedSequence", ["data", "batch_sizes", "sorte
         return super().__new__(cls, data, batch_sizes, sorted_indices, unsorted_indices)
 
     @property
-    def is_cuda(self):
+    def is_cuda(self) -> Any:
         return False
 
-    def is_pinned(self):
+    def is_pinned(self) -> Any:
         return False
 
-    def to(self, *args, **kwargs):
+    def to(self, *args: Any, **kwargs: Any) -> Any:
         data = self.data.to(*args, **kwargs)
         return self if data is self.data else type(self)(data, self.batch_sizes, self.sorted_indices,
                                                          self.unsorted_indices)
 
-    def double(self):
+    def double(self) -> Any:
         return self.to(dtype=_C.float64)
 
-    def float(self):
+    def float(self) -> Any:
         return self.to(dtype=_C.float32)
 
 
-def invert_permutation(permutation):
+def invert_permutation(permutation: Any) -> Any:
     if permutation is None:
         return None
     p = np.asarray(permutation.numpy() if hasattr(permutation, "numpy") else permutation, dtype=np.int64)
@@ -96,7 +98,7 @@ def _padded_to_packed(padded, like):
     return PackedSequence(data, like.batch_sizes, like.sorted_indices, like.unsorted_indices)
 
 
-def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True):
+def pack_padded_sequence(input: Tensor, lengths: Any, batch_first: Any = False, enforce_sorted: Any = True) -> Any:
     lengths = _np_int(lengths)
     if batch_first:
         input = input.transpose(0, 1)
@@ -130,7 +132,8 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
     return PackedSequence(data, _tensor(bs), sorted_indices, None)
 
 
-def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_length=None):
+def pad_packed_sequence(sequence: Any, batch_first: Any = False, padding_value: Any = 0.0,
+                        total_length: Any = None) -> Any:
     max_len = _np_int(sequence.batch_sizes).size
     if total_length is not None and total_length < max_len:
         raise ValueError("Expected total_length to be at least the length of the longest sequence in input, "
@@ -144,7 +147,8 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
     return padded, lengths
 
 
-def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="right"):
+def pad_sequence(sequences: Any, batch_first: Any = False, padding_value: Any = 0.0,
+                 padding_side: Any = "right") -> Any:
     if padding_side not in ("left", "right"):
         raise ValueError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
     sequences = list(sequences)
@@ -161,11 +165,11 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
     return _C.stack(out, 0 if batch_first else 1)
 
 
-def pack_sequence(sequences, enforce_sorted=True):
+def pack_sequence(sequences: Any, enforce_sorted: Any = True) -> Any:
     lengths = [s.size(0) for s in sequences]
     return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
 
 
-def unpack_sequence(packed_sequences):
+def unpack_sequence(packed_sequences: Any) -> Any:
     padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
     return [padded[i, :int(n)] for i, n in enumerate(_np_int(lengths))]

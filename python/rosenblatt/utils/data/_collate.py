@@ -1,6 +1,7 @@
 """default_collate and default_convert as torch.utils.data has them: a list of samples becomes a
 batch (tensors, numpy arrays and numbers stacked; tuples, lists and dicts collated field-wise)."""
 import collections.abc
+from typing import Any
 
 import numpy as np
 
@@ -20,7 +21,7 @@ def _np_to_tensor(a):
     return as_tensor(a if a.flags.c_contiguous else np.array(a, order="C"))  # keeps 0-d arrays 0-d
 
 
-def default_convert(data):
+def default_convert(data: Any) -> Any:
     """Converts numpy arrays inside `data` to tensors, leaving the structure as it is."""
     if isinstance(data, Tensor):
         return data
@@ -45,7 +46,7 @@ def default_convert(data):
     return data
 
 
-def default_collate(batch):
+def default_collate(batch: Any) -> Any:
     """Stacks a list of samples into a batch, as torch.utils.data.default_collate:
     tensors -> stack on a new dim 0; numpy arrays -> tensors, stacked; numpy scalars -> a tensor;
     float -> float64 tensor; int -> int64 tensor; bool -> bool tensor; str/bytes -> the list;

@@ -2,9 +2,10 @@
 collate function. A TensorDataset with the default collate is batched by indexing its tensors
 with one index tensor per batch (one gather per tensor), not by stacking samples."""
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Iterator, Optional
 
 from ._collate import default_collate, default_convert
-from .dataset import IterableDataset, TensorDataset
+from .dataset import Dataset, IterableDataset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
 
 __all__ = ["DataLoader"]
@@ -14,12 +15,25 @@ class DataLoader:
     """Batches of `dataset`: batch_size samples (None: unbatched), reshuffled every epoch when
     shuffle=True (from `generator`, else from a generator seeded by the default one, so
     rb.manual_seed makes it reproducible). num_workers > 0 fetches batches ahead on that many
-    threads (not processes: the core releases the GIL in its heavy calls); order is kept."""
+    threads (not processes: the core releases the GIL in its heavy calls); order is kept.
 
-    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None, num_workers=0,
-                 collate_fn=None, pin_memory=False, drop_last=False, timeout=0, worker_init_fn=None,
-                 multiprocessing_context=None, generator=None, *, prefetch_factor=None, persistent_workers=False,
-                 pin_memory_device=""):
+    Shape:
+        Output: each batch stacks ``batch_size`` samples along a new first dimension: a dataset of
+            ``(x (3,), y ())`` samples gives ``(x (B, 3), y (B,))`` batches.
+
+    Example:
+        >>> ds = TensorDataset(rb.randn(10, 3), rb.arange(10))
+        >>> loader = DataLoader(ds, batch_size=4, shuffle=True, generator=rb.Generator().manual_seed(0))
+        >>> [tuple(x.shape) for x, y in loader]
+        [(4, 3), (4, 3), (2, 3)]
+    """
+
+    def __init__(self, dataset: Dataset, batch_size: int = 1, shuffle: Optional[bool] = None, sampler: Any = None,
+                 batch_sampler: Any = None, num_workers: int = 0, collate_fn: Optional[Callable[..., Any]] = None,
+                 pin_memory: bool = False, drop_last: bool = False, timeout: float = 0,
+                 worker_init_fn: Optional[Callable[..., Any]] = None, multiprocessing_context: Any = None,
+                 generator: Any = None, *, prefetch_factor: Optional[int] = None, persistent_workers: bool = False,
+                 pin_memory_device: str = "") -> None:
         if not isinstance(num_workers, int) or num_workers < 0:
             raise ValueError("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.")
         if timeout < 0:
@@ -72,7 +86,7 @@ class DataLoader:
             collate_fn = default_collate if self._auto_collation else default_convert
         self.collate_fn = collate_fn
 
-    def __len__(self):
+    def __len__(self) -> int:
         if self._iterable:
             n = len(self.dataset)
             if self.batch_size is None:
@@ -121,7 +135,7 @@ class DataLoader:
         if batch and not self.drop_last:
             yield self.collate_fn(batch)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         if self._iterable:
             return self._iter_iterable()
         index = self._fast_index()

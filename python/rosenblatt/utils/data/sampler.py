@@ -1,5 +1,7 @@
 """Samplers with torch.utils.data's API: the orders in which a DataLoader visits a dataset, and
 BatchSampler, which groups them into batches."""
+from typing import Any, Iterator
+
 import numpy as np
 
 from ... import _C
@@ -20,23 +22,23 @@ def _seeded_generator(generator):
 class Sampler:
     """Iterates over dataset indices."""
 
-    def __init__(self, data_source=None):
+    def __init__(self, data_source: Any = None) -> None:
         pass
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         raise NotImplementedError
 
 
 class SequentialSampler(Sampler):
     """0, 1, ..., len(data_source) - 1."""
 
-    def __init__(self, data_source):
+    def __init__(self, data_source: Any) -> None:
         self.data_source = data_source
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return iter(range(len(self.data_source)))
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.data_source)
 
     def _index_tensor(self):
@@ -45,9 +47,16 @@ class SequentialSampler(Sampler):
 
 class RandomSampler(Sampler):
     """A random permutation per epoch (or num_samples draws with replacement), drawn from
-    `generator`; without one, from a generator seeded by the default generator."""
+    `generator`; without one, from a generator seeded by the default generator.
 
-    def __init__(self, data_source, replacement=False, num_samples=None, generator=None):
+    Example:
+        >>> s = rb.utils.data.RandomSampler(range(5), generator=rb.Generator().manual_seed(0))
+        >>> sorted(s)
+        [0, 1, 2, 3, 4]
+    """
+
+    def __init__(self, data_source: Any, replacement: Any = False, num_samples: Any = None,
+                 generator: Any = None) -> None:
         self.data_source = data_source
         self.replacement = replacement
         self._num_samples = num_samples
@@ -58,10 +67,10 @@ class RandomSampler(Sampler):
             raise ValueError(f"num_samples should be a positive integer value, but got num_samples={self.num_samples}")
 
     @property
-    def num_samples(self):
+    def num_samples(self) -> Any:
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         n = len(self.data_source)
         generator = _seeded_generator(self.generator)
         if self.replacement:
@@ -73,7 +82,7 @@ class RandomSampler(Sampler):
                 yield from _C.randperm(n, generator=generator).tolist()
             yield from _C.randperm(n, generator=generator).tolist()[:self.num_samples % n]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.num_samples
 
     def _index_tensor(self):
@@ -90,23 +99,28 @@ class RandomSampler(Sampler):
 class SubsetRandomSampler(Sampler):
     """The given indices in a random order."""
 
-    def __init__(self, indices, generator=None):
+    def __init__(self, indices: Any, generator: Any = None) -> None:
         self.indices = indices
         self.generator = generator
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         for i in _C.randperm(len(self.indices), generator=_seeded_generator(self.generator)).tolist():
             yield self.indices[i]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.indices)
 
 
 class BatchSampler(Sampler):
     """Groups the indices of `sampler` into lists of batch_size (the last one shorter unless
-    drop_last)."""
+    drop_last).
 
-    def __init__(self, sampler, batch_size, drop_last):
+    Example:
+        >>> list(rb.utils.data.BatchSampler(range(5), batch_size=2, drop_last=False))
+        [[0, 1], [2, 3], [4]]
+    """
+
+    def __init__(self, sampler: Any, batch_size: Any, drop_last: Any) -> None:
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
             raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size}")
         if not isinstance(drop_last, bool):
@@ -115,7 +129,7 @@ class BatchSampler(Sampler):
         self.batch_size = batch_size
         self.drop_last = drop_last
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         batch = []
         for idx in self.sampler:
             batch.append(idx)
@@ -125,7 +139,7 @@ class BatchSampler(Sampler):
         if batch and not self.drop_last:
             yield batch
 
-    def __len__(self):
+    def __len__(self) -> int:
         if self.drop_last:
             return len(self.sampler) // self.batch_size
         return (len(self.sampler) + self.batch_size - 1) // self.batch_size
@@ -133,9 +147,15 @@ class BatchSampler(Sampler):
 
 class WeightedRandomSampler(Sampler):
     """num_samples indices drawn with probability proportional to `weights` (with replacement by
-    default; without: each index at most once), from `generator`."""
+    default; without: each index at most once), from `generator`.
 
-    def __init__(self, weights, num_samples, replacement=True, generator=None):
+    Example:
+        >>> s = rb.utils.data.WeightedRandomSampler([0.0, 1.0], num_samples=4)
+        >>> list(s)   # index 0 has weight 0
+        [1, 1, 1, 1]
+    """
+
+    def __init__(self, weights: Any, num_samples: Any, replacement: Any = True, generator: Any = None) -> None:
         if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples <= 0:
             raise ValueError(f"num_samples should be a positive integer value, but got num_samples={num_samples}")
         if not isinstance(replacement, bool):
@@ -153,7 +173,7 @@ class WeightedRandomSampler(Sampler):
         self.replacement = replacement
         self.generator = generator
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         u = _C.rand(self.num_samples if self.replacement else len(self.weights), dtype=_C.dtype.float64,
                     generator=_seeded_generator(self.generator)).numpy()
         if self.replacement:  # inverse CDF
@@ -166,5 +186,5 @@ class WeightedRandomSampler(Sampler):
             idx = np.argsort(-keys, kind="stable")[:self.num_samples]
         yield from idx.tolist()
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.num_samples

@@ -35,7 +35,6 @@ void scan(py::module_& m, TensorClass& cls);        // cumsum, cumprod
 void sort(py::module_& m, TensorClass& cls);        // sort, argsort, topk, kthvalue
 void transform(py::module_& m, TensorClass& cls);   // tril/triu, flip, roll, repeat, tile, repeat_interleave
 void toolbox(py::module_& m, TensorClass& cls);     // movedim, diagonal, outer, trace, index_add, einsum ...
-void embed(py::module_& m, TensorClass& cls);       // tensors to and from other extensions (rosenblatt/python.h)
 
 // Shapes given either as varargs ints or as one sequence: zeros(2, 3) and zeros((2, 3)).
 Shape shape_from_args(const py::args& args);

@@ -77,5 +77,4 @@ PYBIND11_MODULE(_C, m) {
   rb::bind::sort(m, cls);
   rb::bind::transform(m, cls);
   rb::bind::toolbox(m, cls);
-  rb::bind::embed(m, cls);
 }

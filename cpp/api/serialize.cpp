@@ -16,13 +16,21 @@ const char* st_dtype(DType t) {
     case DType::Float64: return "F64";
     case DType::Int64: return "I64";
     case DType::Bool: return "BOOL";
+    case DType::UInt8: return "U8";
+    case DType::Int8: return "I8";
+    case DType::Int16: return "I16";
+    case DType::Int32: return "I32";
+    case DType::Float16: return "F16";
+    case DType::BFloat16: return "BF16";
     default: throw TypeError(str("rb::save: dtype ", dtype_name(t), " cannot be saved in a safetensors file"));
   }
 }
 
 bool parse_st_dtype(const std::string& s, DType& out) {
   static const std::map<std::string, DType> names = {
-      {"F32", DType::Float32}, {"F64", DType::Float64}, {"I64", DType::Int64}, {"BOOL", DType::Bool}};
+      {"F32", DType::Float32}, {"F64", DType::Float64},  {"I64", DType::Int64}, {"BOOL", DType::Bool},
+      {"U8", DType::UInt8},    {"I8", DType::Int8},      {"I16", DType::Int16}, {"I32", DType::Int32},
+      {"F16", DType::Float16}, {"BF16", DType::BFloat16}};
   auto it = names.find(s);
   if (it == names.end()) return false;
   out = it->second;
@@ -306,7 +314,7 @@ StateDict load_from_bytes(const std::string& bytes, const std::string& what) {
     Entry e{k, DType::Float32, {}, 0, 0};
     if (dt->kind != Json::String || !parse_st_dtype(dt->s, e.dtype))
       throw bad(str("the entry '", k, "' has dtype ", dt->kind == Json::String ? dt->s : "(not a string)",
-                    "; rosenblatt reads F32, F64, I64 and BOOL"));
+                    "; rosenblatt reads F64, F32, F16, BF16, I64, I32, I16, I8, U8 and BOOL"));
     if (shape->kind != Json::Array || shape->arr.size() > static_cast<size_t>(kMaxDims))
       throw bad(str("the entry '", k, "' has a bad shape"));
     uint64_t numel = 1;

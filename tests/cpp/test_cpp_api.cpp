@@ -215,7 +215,9 @@ TEST(CppApiSerialize, SafetensorsRoundTripKeepsKeysDtypesShapesAndValues) {
                    {"n", i64},
                    {"mask", rb::ones({3}, rb::DType::Bool)},
                    {"empty", rb::zeros({0, 4})},
-                   {"t\"q", transpose(make({2, 2}, {1, 2, 3, 4}), 0, 1)}};  // a view is saved contiguous
+                   {"t\"q", transpose(make({2, 2}, {1, 2, 3, 4}), 0, 1)},  // a view is saved contiguous
+                   {"half", rb::ones({2}, rb::DType::Float16)},
+                   {"u8", rb::ones({3}, rb::DType::UInt8)}};
   nn::StateDict back = rb::load_from_bytes(rb::save_to_bytes(sd));
   ASSERT_EQ(keys(back), keys(sd));
   for (size_t i = 0; i < sd.size(); ++i) {

@@ -10,8 +10,8 @@ namespace rb {
 
 using nn::StateDict;
 
-// Writes the tensors (made contiguous; float32, float64, int64, bool) under their keys; keys must
-// be unique and non-empty. Raises rb::Error if the file cannot be written.
+// Writes the tensors (made contiguous; any dtype: F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL)
+// under their keys; keys must be unique and non-empty. Raises rb::Error if the file cannot be written.
 void save(const StateDict& state_dict, const std::string& path);
 // The file's tensors in the header's order. Raises rb::ValueError naming the file and the problem
 // for anything that is not a well-formed safetensors file (truncated, bad JSON, an unknown dtype,

@@ -1,8 +1,11 @@
 // DLPack exchange: Tensor.__dlpack__/__dlpack_device__ and rb.from_dlpack, zero-copy both ways.
 // An exported tensor keeps its Storage alive; an imported one keeps the producer's capsule payload.
+// Also the capsule of rosenblatt/python.h (Tensor._rb_capsule, _C._rb_from_capsule), through which
+// other extensions share a tensor's TensorImpl, autograd included.
 #include "rosenblatt/dlpack.h"
 
 #include "bind.h"
+#include "rosenblatt/python.h"
 
 namespace rb::bind {
 namespace {
@@ -219,6 +222,18 @@ void dlpack(py::module_& m, TensorClass& cls) {
     return py::make_tuple(int(kDLCUDA), std::max(t.device().index, 0));
   });
   m.def("from_dlpack", &from_dlpack, py::arg("ext_tensor"));
+
+  cls.def("_rb_capsule", [](const Tensor& t) {
+    auto* held = new std::shared_ptr<TensorImpl>(t.impl_ptr());
+    return py::capsule(held, python::kCapsuleName, [](PyObject* c) {
+      delete static_cast<std::shared_ptr<TensorImpl>*>(PyCapsule_GetPointer(c, python::kCapsuleName));
+    });
+  });
+  m.def("_rb_from_capsule", [](const py::capsule& c) {
+    RB_CHECK(c.name() != nullptr && std::string(c.name()) == python::kCapsuleName, TypeError,
+             "_rb_from_capsule: expected a capsule named ", python::kCapsuleName);
+    return Tensor(*c.get_pointer<std::shared_ptr<TensorImpl>>());
+  });
 }
 
 }  // namespace rb::bind

@@ -96,6 +96,11 @@ RB_INSTANTIATE_GEMM(double)
 RB_INSTANTIATE_GEMM(int64_t)
 
 void blas_init() { scipy_openblas_set_num_threads(1); }
+// C++ programs never call blas_init (the Python module does at import): pin the BLAS at load time too,
+// since a threaded BLAS next to the kernels' OpenMP runs several times slower (DESIGN.md).
+namespace {
+const bool g_blas_pinned = (blas_init(), true);
+}  // namespace
 const char* blas_name() { return "scipy-openblas32 (OpenBLAS), single-threaded, OpenMP-split"; }
 
 // One table per element type; the template is defined here, where gemm's instantiations are.

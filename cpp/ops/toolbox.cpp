@@ -77,8 +77,13 @@ void check_index_source(const char* op, const Tensor& x, int64_t dim, const Tens
     RB_CHECK(d == dim || xs[d] == ss[d], Error,
              "source tensor shape must match self tensor shape, excluding the specified dimension. Got self.shape = ",
              x.shape(), " source.shape = ", source.shape());
-  RB_CHECK(index.numel() == ss[dim], IndexError, op, "(): Number of indices (", index.numel(),
-           ") should be equal to source.size(dim) (", ss[dim], ")");
+  // PyTorch's index_add_ raises RuntimeError here, index_copy_ IndexError.
+  std::string msg =
+      str(op, "(): Number of indices (", index.numel(), ") should be equal to source.size(dim) (", ss[dim], ")");
+  if (index.numel() != ss[dim]) {
+    if (std::string(op) == "index_add_") throw Error(msg);
+    throw IndexError(msg);
+  }
 }
 
 // index_copy and index_fill raise IndexError for a position outside [0, size), as PyTorch's.
@@ -191,6 +196,12 @@ Tensor take_along_dim(const Tensor& x, const Tensor& indices, std::optional<int6
 Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& source, Scalar alpha) {
   int64_t d = wrap_dim(dim, std::max<int64_t>(x.dim(), 1));
   check_index_source("index_add_", x, d, index, source);
+  // PyTorch raises IndexError for an index past the end; scatter_add's RuntimeError for a negative one.
+  if (index.numel()) {
+    NoGradGuard ng;
+    RB_CHECK(max(reshape(index, {-1})).item<int64_t>() < (x.dim() ? x.shape()[d] : 1), IndexError,
+             "index out of range in self");
+  }
   if (x.dim() == 0) return reshape(index_add(reshape(x, {1}), 0, index, reshape(source, {1}), alpha), {});
   Tensor src = source.dim() == 0 ? reshape(source, {1}) : source;
   if (alpha.f != 1.0) src = mul(src, alpha);

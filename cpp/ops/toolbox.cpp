@@ -196,10 +196,13 @@ Tensor take_along_dim(const Tensor& x, const Tensor& indices, std::optional<int6
 Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& source, Scalar alpha) {
   int64_t d = wrap_dim(dim, std::max<int64_t>(x.dim(), 1));
   check_index_source("index_add_", x, d, index, source);
-  // PyTorch raises IndexError for an index past the end; scatter_add's RuntimeError for a negative one.
-  if (index.numel()) {
+  // PyTorch raises IndexError("index out of range in self") for an index outside [0, size) of a vector or
+  // with alpha != 1, and scatter_add's RuntimeError ("index 5 is out of bounds ...") otherwise.
+  if (index.numel() && (x.dim() <= 1 || alpha.f != 1.0)) {
     NoGradGuard ng;
-    RB_CHECK(max(reshape(index, {-1})).item<int64_t>() < (x.dim() ? x.shape()[d] : 1), IndexError,
+    Tensor flat = reshape(index, {-1});
+    const int64_t size = x.dim() ? x.shape()[d] : 1;
+    RB_CHECK(min(flat).item<int64_t>() >= 0 && max(flat).item<int64_t>() < size, IndexError,
              "index out of range in self");
   }
   if (x.dim() == 0) return reshape(index_add(reshape(x, {1}), 0, index, reshape(source, {1}), alpha), {});

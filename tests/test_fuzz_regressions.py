@@ -107,3 +107,9 @@ def test_uint64_values_past_int64_raise_instead_of_wrapping():
         rb.tensor([2 ** 63 + 5])
     assert rb.tensor(np.array([2 ** 63 - 1, 7], dtype=np.uint64)).tolist() == [2 ** 63 - 1, 7]
     assert rb.tensor(np.array([2 ** 32 - 1], dtype=np.uint32)).tolist() == [2 ** 32 - 1]
+
+
+def test_argmax_of_an_empty_tensor_raises_index_error():
+    for fn in (rb.argmax, rb.argmin):
+        with pytest.raises(IndexError, match="Expected reduction dim to be specified"):
+            fn(rb.zeros(0))

@@ -133,9 +133,13 @@ py::object element_to_py(DType dt, const char* p) {
 
 py::object tolist_rec(const Tensor& t, int64_t d, const char* p) {
   if (d == t.dim()) return element_to_py(t.dtype(), p);
-  py::list l(t.shape()[d]);
+  // PyList_New itself, not py::list(n): a list too large for memory raises MemoryError, as PyTorch's
+  // tolist does, where pybind11 turns the failed allocation into a RuntimeError.
+  auto l = py::reinterpret_steal<py::list>(PyList_New(static_cast<Py_ssize_t>(t.shape()[d])));
+  if (!l) throw py::error_already_set();
   for (int64_t i = 0; i < t.shape()[d]; ++i)
-    l[i] = tolist_rec(t, d + 1, p + i * t.strides()[d] * static_cast<int64_t>(t.itemsize()));
+    PyList_SET_ITEM(l.ptr(), i,
+                    tolist_rec(t, d + 1, p + i * t.strides()[d] * static_cast<int64_t>(t.itemsize())).release().ptr());
   return l;
 }
 

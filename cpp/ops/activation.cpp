@@ -211,7 +211,8 @@ struct SoftmaxBackward : Node {
     }
     Tensor g = grads[0].contiguous();
     Tensor dx = Tensor::empty(y.shape(), y.dtype(), y.device());
-    kernels<ActivationKernels>("softmax_backward", y).softmax_backward(g, y, outer, C, inner, log, dx);
+    // An empty tensor has nothing to compute (the kernels divide by the row count).
+    if (y.numel()) kernels<ActivationKernels>("softmax_backward", y).softmax_backward(g, y, outer, C, inner, log, dx);
     return {dx};
   }
 };
@@ -238,7 +239,7 @@ Tensor softmax_impl(const Tensor& x_in, int64_t dim, bool log) {
     xc = x.contiguous();
   }
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
-  k.softmax_forward(xc, outer, C, inner, log, out);
+  if (x.numel()) k.softmax_forward(xc, outer, C, inner, log, out);  // the kernel divides by outer * inner
   if (needs_grad(x)) {
     auto node = std::make_shared<SoftmaxBackward>();
     node->out = SavedTensor::output(out);

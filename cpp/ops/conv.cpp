@@ -216,6 +216,11 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
            a.transposed ? "transposed=1, " : "", "weight of size ", weight.shape(),
            ", expected bias to be 1-dimensional with ", OC, " elements, but got bias of size ",
            bias.defined() ? bias.shape() : Shape{}, " instead");
+  // As PyTorch's _convolution: an empty input is allowed only through its batch or channels.
+  RB_CHECK(x4[2] > 0 && x4[3] > 0, Error,
+           "Only zero batch or zero channel inputs are supported, but got input shape: ", input.shape());
+  RB_CHECK(w4[2] > 0 && w4[3] > 0, Error, "kernel size should be greater than zero, but got weight of size ",
+           weight.shape());
   int64_t out_hw[2];
   // Sizes from user integers in overflow-checked arithmetic: a wrapped size would reach the kernels.
   bool overflow = false;

@@ -196,6 +196,11 @@ Tensor bce_impl(bool logits, const Tensor& input, const Tensor& target, const st
   RB_CHECK(is_floating(input.dtype()), Error, "\"", op, "\" not implemented for '", dtype_name(input.dtype()), "'");
   DType dt = input.dtype();
   Tensor x = input.contiguous(), y = cast(target, dt).contiguous();
+  if (!logits && y.numel()) {  // PyTorch's kernel check; a NaN target fails it too
+    NoGradGuard ng;
+    double lo = min(y).item<double>(), hi = max(y).item<double>();
+    RB_CHECK(lo >= 0.0 && hi <= 1.0, Error, "all elements of target should be between 0 and 1");
+  }
   Tensor w = broadcast_aux(weight, x.shape(), dt);
   Tensor pw = broadcast_aux(pos_weight, x.shape(), dt);
   const Tensor* wp = w.defined() ? &w : nullptr;

@@ -106,11 +106,12 @@ std::vector<double> to_doubles(const Tensor& t) {
 
 // running = (1 - m) * running + m * value, in place (a buffer: no autograd, version bumped).
 void update_running(const Tensor& running, const std::vector<double>& value, double m) {
-  RB_CHECK(running.is_contiguous(), Error, "batch_norm: running statistics must be contiguous");
+  // A strided buffer (a view of a larger one, as PyTorch allows) is updated through its stride.
+  const int64_t st = running.dim() ? running.strides()[0] : 1;
   RB_DISPATCH_FLOATING(running.dtype(), "batch_norm", [&] {
     scalar_t* p = static_cast<scalar_t*>(running.raw_data());
     for (size_t i = 0; i < value.size(); ++i)
-      p[i] = static_cast<scalar_t>((1.0 - m) * static_cast<double>(p[i]) + m * value[i]);
+      p[i * st] = static_cast<scalar_t>((1.0 - m) * static_cast<double>(p[i * st]) + m * value[i]);
   });
   running.bump_version();
 }
@@ -135,11 +136,13 @@ Tensor batch_norm(const Tensor& x, const std::optional<Tensor>& running_mean, co
   RB_CHECK(training || (running_mean && running_var), Error, running_mean ? "running_var" : "running_mean",
            " must be defined in evaluation mode");
   if (training)
-    RB_CHECK(N * L > 1, ValueError, "Expected more than 1 value per channel when training, got input size torch.Size(",
+    RB_CHECK(N * L != 1, ValueError, "Expected more than 1 value per channel when training, got input size torch.Size(",
              x.shape(), ")");
   Tensor xc = x.contiguous();
-  std::vector<double> mean(C), invstd(C);
-  if (training) {
+  std::vector<double> mean(C), invstd(C, 1.0);
+  if (training && N * L == 0) {
+    // An empty batch: an empty output, running statistics untouched (PyTorch's _batch_norm_impl_index).
+  } else if (training) {
     std::vector<double> var(C);
     k.batch_norm_stats(xc, N, C, L, mean.data(), var.data());
     for (int64_t c = 0; c < C; ++c) invstd[c] = 1.0 / std::sqrt(var[c] + eps);

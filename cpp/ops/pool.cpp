@@ -80,6 +80,9 @@ PoolGeom pool_geom(const Tensor& x, const IntList& kernel, const IntList& stride
     RB_CHECK(x.dim() >= 3, IndexError, "Dimension out of range (expected to be in range of [", -x.dim(), ", ",
              x.dim() - 1, "], but got -3)");
     RB_CHECK(x.dim() == 4 || x.dim() == 3, Error, "non-empty 3D or 4D (batch mode) tensor expected for input");
+    bool empty = x.size(-1) == 0 || x.size(-2) == 0 || x.size(-3) == 0;
+    RB_CHECK(!empty, Error,
+             "Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:", x.shape());
   }
   RB_CHECK(g.kw / 2 >= g.pw && g.kh / 2 >= g.ph, Error,
            "pad should be smaller than or equal to half of kernel size, but got padW = ", g.pw, ", padH = ", g.ph,
@@ -239,7 +242,9 @@ PoolGeom adaptive_geom(const Tensor& x, const IntList& output_size, const char* 
   RB_CHECK(x.dim() == 3 || x.dim() == 4, Error, op, "(): Expected 3D or 4D tensor, but got ", x.shape());
   RB_CHECK(output_size.size() == 1 || output_size.size() == 2, Error, op, ": output_size must be 2, but got ",
            output_size.size());
-  for (int64_t d = 1; d < x.dim(); ++d)
+  // PyTorch's adaptive average pool needs only non-empty planes; the max pool non-empty channels too.
+  const bool is_avg = std::string(op).find("avg") != std::string::npos;
+  for (int64_t d = is_avg ? x.dim() - 2 : 1; d < x.dim(); ++d)
     RB_CHECK(x.size(d) > 0, Error, op,
              "(): Expected input to have non-zero size for non-batch dimensions, but input has sizes ", x.shape(),
              " with dimension ", d, " being empty");

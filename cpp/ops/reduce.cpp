@@ -264,7 +264,8 @@ Tensor arg_extremum(const Tensor& x, std::optional<int64_t> dim, bool keepdim, b
       RB_CHECK(x.shape()[d] > 0, IndexError, op, "(): Expected reduction dim ", d,
                " to have non-zero size. (input shape ", x.shape(), ")");
   } else {
-    RB_CHECK(x.numel() > 0, Error, op, "(): Expected reduction dim to be specified for input.numel() == 0.");
+    // IndexError, as PyTorch's argmax/argmin (its max/min raise RuntimeError).
+    RB_CHECK(x.numel() > 0, IndexError, op, "(): Expected reduction dim to be specified for input.numel() == 0.");
   }
   Layout L = reduce_layout(x, dims);
   Shape shape = dim ? reduced_shape(x.shape(), dims, keepdim) : (keepdim ? Shape(x.dim(), 1) : Shape{});

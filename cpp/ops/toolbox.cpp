@@ -77,8 +77,13 @@ void check_index_source(const char* op, const Tensor& x, int64_t dim, const Tens
     RB_CHECK(d == dim || xs[d] == ss[d], Error,
              "source tensor shape must match self tensor shape, excluding the specified dimension. Got self.shape = ",
              x.shape(), " source.shape = ", source.shape());
-  RB_CHECK(index.numel() == ss[dim], IndexError, op, "(): Number of indices (", index.numel(),
-           ") should be equal to source.size(dim) (", ss[dim], ")");
+  // PyTorch's index_add_ raises RuntimeError here, index_copy_ IndexError.
+  std::string msg =
+      str(op, "(): Number of indices (", index.numel(), ") should be equal to source.size(dim) (", ss[dim], ")");
+  if (index.numel() != ss[dim]) {
+    if (std::string(op) == "index_add_") throw Error(msg);
+    throw IndexError(msg);
+  }
 }
 
 // index_copy and index_fill raise IndexError for a position outside [0, size), as PyTorch's.
@@ -191,6 +196,15 @@ Tensor take_along_dim(const Tensor& x, const Tensor& indices, std::optional<int6
 Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& source, Scalar alpha) {
   int64_t d = wrap_dim(dim, std::max<int64_t>(x.dim(), 1));
   check_index_source("index_add_", x, d, index, source);
+  // PyTorch raises IndexError("index out of range in self") for an index outside [0, size) of a vector or
+  // with alpha != 1, and scatter_add's RuntimeError ("index 5 is out of bounds ...") otherwise.
+  if (index.numel() && (x.dim() <= 1 || alpha.f != 1.0)) {
+    NoGradGuard ng;
+    Tensor flat = reshape(index, {-1});
+    const int64_t size = x.dim() ? x.shape()[d] : 1;
+    RB_CHECK(min(flat).item<int64_t>() >= 0 && max(flat).item<int64_t>() < size, IndexError,
+             "index out of range in self");
+  }
   if (x.dim() == 0) return reshape(index_add(reshape(x, {1}), 0, index, reshape(source, {1}), alpha), {});
   Tensor src = source.dim() == 0 ? reshape(source, {1}) : source;
   if (alpha.f != 1.0) src = mul(src, alpha);

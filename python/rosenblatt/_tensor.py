@@ -40,6 +40,15 @@ _DTYPE_TO_NP = {v: k for k, v in _NP_TO_DTYPE.items()}
 _DTYPE_TO_NP[_C.dtype.bfloat16] = np.dtype(np.float32)
 
 
+def _to_int64(arr):
+    """uint16/32/64 data as int64 (rosenblatt has no wider unsigned dtype), refusing a value past int64
+    rather than wrapping it to a negative one."""
+    if arr.dtype == np.uint64 and arr.size and arr.max() > np.iinfo(np.int64).max:
+        raise RuntimeError(f"value {int(arr.max())} of a numpy.uint64 array does not fit int64, the widest integer "
+                           "dtype rosenblatt has")
+    return arr.astype(np.int64)
+
+
 def _numpy_of(data, dtype):
     """A fresh numpy array holding `data` in the dtype rosenblatt.tensor() gives it."""
     if isinstance(data, Tensor):
@@ -48,7 +57,7 @@ def _numpy_of(data, dtype):
     elif isinstance(data, (np.ndarray, np.generic)):  # numpy scalars keep their dtype, as in PyTorch
         arr = np.array(data, copy=True)
         if arr.dtype.kind in "iu" and arr.dtype not in _NP_TO_DTYPE:  # uint16/32/64
-            arr = arr.astype(np.int64)
+            arr = _to_int64(arr)
     else:
         arr = np.array(data)
         if arr.dtype == object:
@@ -57,7 +66,7 @@ def _numpy_of(data, dtype):
             if dtype is None:  # Python floats become the default dtype unless one is asked for
                 arr = arr.astype(np.float32)
         elif arr.dtype.kind in "iu":
-            arr = arr.astype(np.int64)
+            arr = _to_int64(arr)
         elif arr.dtype.kind not in "b":
             raise TypeError(f"Could not infer dtype of {type(data).__name__} (numpy kind {arr.dtype.kind!r})")
     if dtype is not None:

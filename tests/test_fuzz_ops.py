@@ -1,0 +1,299 @@
+"""Differential property tests: every tests/op_specs.py entry on hypothesis-drawn inputs, against PyTorch.
+Each call either matches PyTorch's result or raises PyTorch's exception type; never a crash or another answer.
+
+Hypothesis draws, per entry: the float dtype, per input a shape change (a zero-size or a grown dim, which
+also breaks the entry's shape agreements, so shape checks are compared too), a layout (transposed,
+sliced with a step, expanded), out-of-range integer values (indices), special float values (nan, inf,
+signed zeros, huge) and out-of-range integer keyword arguments. Both libraries get the same data in the
+same layout. RB_FUZZ_EXAMPLES sets examples per entry (default 3: the whole file in about 2 minutes);
+RB_FUZZ_COLLECT=1 records every mismatch and prints them at the end instead of failing at the first.
+"""
+import os
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import rosenblatt as rb
+from conftest import HAVE_TORCH, torch
+from op_specs import SPECS
+
+# The lower-CPU-capability reruns of the suite in .ci/run draw one example per entry.
+EXAMPLES = int(os.environ.get("RB_FUZZ_EXAMPLES", "1" if os.environ.get("RB_CPU_CAPABILITY") else "3"))
+COLLECT = os.environ.get("RB_FUZZ_COLLECT") == "1"
+STATS = {"cases": 0, "both_ok": 0, "both_raise": 0, "mismatches": [], "known": []}
+
+# PyTorch behaviours deliberately not followed, by entry name: none yet (each would say why).
+NOT_FOLLOWED = {}
+
+FUZZ_SPECS = [s for s in SPECS if s.torch and s.name not in NOT_FOLLOWED]
+
+# Differences the long runs found and this branch did not fix, by entry-name prefix: a mismatch of these entries
+# is counted and printed as known, not failed, so the CI run guards everything else. Each says why.
+KNOWN = {
+    "cross_entropy": "with several arguments wrong at once PyTorch checks the batch sizes first (ValueError)",
+    "nll_loss": "with several arguments wrong at once PyTorch checks the batch sizes first (ValueError)",
+    "rnn_layer": "open: PyTorch raises ValueError for input_size/hidden_size 0 and RuntimeError for an empty sequence",
+    "sdpa": "deliberate: PyTorch 2.13 accepts keys and values of different lengths and unbroadcastable masks",
+    "einsum": "open: einsum of zero-size operands raises where PyTorch returns an empty or zero result",
+    "take_along_dim": "deliberate: PyTorch 2.13 reads past the input for out-of-range indices; we raise",
+    "index_select": "PyTorch raises RuntimeError from its fbgemm path for some out-of-range indices, IndexError else",
+    "embedding_padding_idx": "PyTorch raises RuntimeError from its fbgemm path for some out-of-range indices",
+    "index_add": "PyTorch's exception type for out-of-range indices depends on the kernel path it takes",
+    "index_fill": "PyTorch fails with a storage error on an empty dim; we raise IndexError",
+    "scatter": "open: scatter with an empty src/index shape PyTorch accepts; scatter_add's backward shape check",
+    "conv": "open: a weight with 0 output channels PyTorch refuses; deliberate: on 0 input channels with groups=2 "
+            "PyTorch returns 0 output channels (ours: the weight's, with the bias), and its oneDNN paths' errors",
+    "batch_norm": "deliberate: PyTorch skips the running-statistics size check for empty inputs",
+    "instance_norm": "deliberate: PyTorch's empty-batch path takes weight[0] of an empty weight (IndexError)",
+    "diag": "open: diag/diag_embed of an empty input records no gradient function",
+    "chunk": "open: chunk of an empty dim gives one chunk where PyTorch gives `chunks` empty ones",
+    "multinomial": "random: a grown (duplicated) row is no longer one-hot, so the draws differ",
+    "layer_norm_weight_only": "degenerate: the gradient where a row's variance is 0 (an expanded input)",
+    "index_copy": "PyTorch fails with a storage error on an empty dim; we raise IndexError",
+    "index_put_accumulate": "with several arguments wrong at once the first check differs",
+    "getitem_adjacent_after_slice": "deliberate: PyTorch 2.13 accepts an out-of-range index here; we raise",
+    "adaptive_avg_pool2d": "deliberate: PyTorch's backward refuses the empty channels its forward accepts",
+    "embedding_bag": "PyTorch's last bag with include_last_offset and offsets not ending at len(input) is unchecked",
+    "std": "degenerate: the gradient of std where the std is 0 (expanded input) is 0/0",
+    "bce": "boundary: at input 0 PyTorch's gradient for the target is inf, ours the clamped log's -100 slope",
+}
+# PyTorch 2.13 itself segfaults on these with offsets or indices out of range (torch.nn.functional.embedding_bag
+# reads past its input), so their integer inputs keep their drawn shapes and values here;
+# tests/test_embedding_bag.py checks rosenblatt's errors for those inputs.
+TORCH_CRASHES_ON_BAD_INDICES = ("embedding_bag",)
+
+pytestmark = pytest.mark.skipif(not HAVE_TORCH, reason="PyTorch is not installed (the reference)")
+
+
+def _builtin_base(exc_type):
+    """The first builtin class in an exception's MRO: torch.OutOfMemoryError is a RuntimeError."""
+    return next(c for c in exc_type.__mro__ if c.__module__ == "builtins")
+
+
+def _mismatch(msg):
+    if msg.split(" ", 1)[0].startswith(tuple(KNOWN)):
+        STATS["known"].append(msg)
+        return
+    if COLLECT:
+        STATS["mismatches"].append(msg)
+        return
+    pytest.fail(msg)
+
+
+@st.composite
+def _plan(draw, spec):
+    """How to perturb an entry's inputs: everything drawn here, so hypothesis can shrink it."""
+    args = []
+    fixed_ints = spec.name.startswith(TORCH_CRASHES_ON_BAD_INDICES)
+    for arg in spec.args:
+        keep = fixed_ints and arg.dtype == "int64"
+        ndim = len(arg.shape) if arg.gen is None else None  # gen args: ndim known only after drawing
+        args.append({
+            "shape": "keep" if keep else draw(st.sampled_from(["keep"] * 6 + ["zero", "grow"])),
+            "dim": draw(st.integers(0, 7)),
+            "layout": draw(st.sampled_from(["contiguous", "contiguous", "transposed", "sliced", "expanded"])),
+            "dim2": draw(st.integers(0, 7)),
+            "out_of_range": arg.dtype == "int64" and not keep and draw(st.integers(0, 9)) == 0,
+            "special": draw(st.sampled_from([None] * 5 + [np.nan, np.inf, -np.inf, -0.0, 1e30])),
+            "ndim": ndim,
+        })
+    kwargs = dict(spec.kwargs)
+    for k, v in spec.kwargs.items():
+        if isinstance(v, int) and not isinstance(v, bool) and draw(st.integers(0, 7)) == 0:
+            kwargs[k] = draw(st.sampled_from([0, -1, -v - 1, v + 5, 2 ** 40]))
+    return {
+        "seed": draw(st.integers(0, 2 ** 16)),
+        "dtype": draw(st.sampled_from([np.float32, np.float64])),
+        "args": args,
+        "kwargs": kwargs,
+    }
+
+
+def _arrays(spec, plan):
+    rng = np.random.default_rng(plan["seed"])
+    out = []
+    for arg, p in zip(spec.args, plan["args"]):
+        a = arg.draw(rng, plan["dtype"])
+        if a.ndim and p["shape"] != "keep":
+            d = p["dim"] % a.ndim
+            a = np.take(a, [], axis=d) if p["shape"] == "zero" else np.concatenate([a, np.take(a, [0], axis=d)], d)
+        if a.dtype.kind == "i" and p["out_of_range"] and a.size:
+            a = a.copy()
+            a.flat[p["dim"] % a.size] = 10 ** 6 if p["dim2"] % 2 else -10 ** 6
+        if a.dtype.kind == "f" and p["special"] is not None and a.size:
+            a = a.copy()
+            a.flat[p["dim2"] % a.size] = p["special"]
+        if a.ndim and p["layout"] == "expanded":
+            d = p["dim2"] % a.ndim
+            a = np.ascontiguousarray(np.broadcast_to(np.take(a, [0] if a.shape[d] else [], axis=d), a.shape)) \
+                if a.shape[d] > 1 else a
+        out.append(a)
+    return out
+
+
+def _build(L, spec, plan, arrays, grad):
+    """The inputs in the plan's layouts, plus the leaves whose gradients are compared."""
+    inputs, leaves = [], []
+    for a, arg, p in zip(arrays, spec.args, plan["args"]):
+        layout = p["layout"] if a.ndim else "contiguous"
+        need_grad = grad and arg.grad and a.dtype.kind == "f"
+        if layout == "transposed" and a.ndim >= 2:
+            i, j = p["dim"] % a.ndim, p["dim2"] % a.ndim
+            i, j = (i, j) if i != j else (0, a.ndim - 1)
+            base = L.tensor(np.ascontiguousarray(np.swapaxes(a, i, j)))
+            t = lambda b, i=i, j=j: b.transpose(i, j)  # noqa: E731
+        elif layout == "sliced":
+            d = p["dim"] % a.ndim
+            big_shape = list(a.shape)
+            big_shape[d] *= 2
+            big = np.zeros(big_shape, a.dtype)
+            idx = tuple(slice(None, None, 2) if k == d else slice(None) for k in range(a.ndim))
+            big[idx] = a
+            base = L.tensor(big)
+            t = lambda b, idx=idx: b[idx]  # noqa: E731
+        elif layout == "expanded" and a.ndim and a.shape[p["dim2"] % a.ndim] > 1:
+            d = p["dim2"] % a.ndim
+            base = L.tensor(np.ascontiguousarray(np.take(a, [0], axis=d)))
+            t = lambda b, shape=a.shape: b.expand(*shape)  # noqa: E731
+        else:
+            base = L.tensor(a)
+            t = lambda b: b  # noqa: E731
+        if need_grad:
+            base.requires_grad_(True)
+            leaves.append(base)
+        inputs.append(t(base))
+    return inputs, leaves
+
+
+def _call(L, spec, plan, arrays, grad):
+    """(outputs, leaves, None) or (None, None, exception)."""
+    try:
+        inputs, leaves = _build(L, spec, plan, arrays, grad)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = spec.fn(L, *inputs, **plan["kwargs"])
+        return (list(out) if isinstance(out, (tuple, list)) else [out]), leaves, None
+    except Exception as e:  # noqa: BLE001 (comparing which exception, not handling it)
+        return None, None, e
+
+
+def _np(x):
+    if isinstance(x, rb.Tensor):
+        return x.detach().numpy()
+    if HAVE_TORCH and isinstance(x, torch.Tensor):
+        return x.detach().numpy()
+    return np.asarray(x)
+
+
+def _compare_values(what, r, t, spec, dtype, values=True, ties=False):
+    if tuple(r.shape) != tuple(t.shape):
+        return _mismatch(f"{what}: shape {tuple(r.shape)} vs PyTorch {tuple(t.shape)}")
+    if str(r.dtype).split(".")[-1] != str(t.dtype).split(".")[-1]:
+        return _mismatch(f"{what}: dtype {r.dtype} vs PyTorch {t.dtype}")
+    if not values:
+        return
+    rn, tn = _np(r), _np(t)
+    if tn.dtype.kind in "iu" and ties:
+        return
+    if tn.dtype.kind in "biu":
+        if not np.array_equal(rn, tn):
+            return _mismatch(f"{what}: integer/bool values differ\n{rn}\nvs PyTorch\n{tn}")
+        return
+    atol, rtol = max(spec.atol, 1e-5) * 10, spec.rtol * 10
+    if dtype == np.float64:
+        atol, rtol = atol / 10, rtol / 10
+    with np.errstate(invalid="ignore"):
+        ok = np.allclose(rn, tn, atol=atol, rtol=rtol, equal_nan=True)
+    if not ok:
+        _mismatch(f"{what}: values differ (atol={atol}, rtol={rtol})\n{rn}\nvs PyTorch\n{tn}")
+
+
+def _check(spec, plan):
+    STATS["cases"] += 1
+    arrays = _arrays(spec, plan)
+    # Non-finite and overflowing values are compared for raising, shape and dtype only: where they
+    # propagate (nan or inf, through BLAS or a two-pass variance) differs between libraries without either being
+    # wrong. Indices (argmax, kthvalue, topk) of an expanded or grown (first slice repeated) input have ties,
+    # which either library may break its way.
+    finite = all(p["special"] is None or p["special"] == 0 for p in plan["args"])
+    ties = any(p["layout"] == "expanded" or p["shape"] == "grow" for p in plan["args"])
+    grad = spec.grad and finite
+    out_r, leaves_r, err_r = _call(rb, spec, plan, arrays, grad)
+    out_t, leaves_t, err_t = _call(torch, spec, plan, arrays, grad)
+    desc = f"{spec.test_id} shapes={[a.shape for a in arrays]} dtype={np.dtype(plan['dtype']).name} plan={plan}"
+    if err_t is not None:
+        if err_r is None:
+            return _mismatch(f"{desc}: PyTorch raises {type(err_t).__name__}({err_t}), rosenblatt does not")
+        base = _builtin_base(type(err_t))
+        if not (isinstance(err_r, base) or issubclass(base, type(err_r))):
+            return _mismatch(f"{desc}: rosenblatt raises {type(err_r).__name__}({err_r}), PyTorch "
+                             f"{type(err_t).__name__}({err_t})")
+        STATS["both_raise"] += 1
+        return
+    if err_r is not None:
+        return _mismatch(f"{desc}: rosenblatt raises {type(err_r).__name__}({err_r}), PyTorch succeeds")
+    if len(out_r) != len(out_t):
+        return _mismatch(f"{desc}: {len(out_r)} outputs vs PyTorch {len(out_t)}")
+    n_before = len(STATS["mismatches"])
+    for k, (r, t) in enumerate(zip(out_r, out_t)):
+        if isinstance(t, torch.Tensor):
+            if not isinstance(r, rb.Tensor):
+                return _mismatch(f"{desc}: output {k} is {type(r).__name__}, PyTorch's a Tensor")
+            _compare_values(f"{desc} output {k}", r, t, spec, plan["dtype"], finite, ties)
+    if not grad or len(STATS["mismatches"]) != n_before:
+        STATS["both_ok"] += 1
+        return
+    # The same upstream gradient through every differentiable output, then the leaves' gradients.
+    rng = np.random.default_rng(plan["seed"] + 1)
+    loss_r = loss_t = None
+    for r, t in zip(out_r, out_t):
+        if isinstance(t, torch.Tensor) and t.requires_grad and t.dtype.is_floating_point:
+            w = rng.standard_normal(tuple(t.shape)).astype(_np(t).dtype)
+            lr, lt = (r * rb.tensor(w)).sum(), (t * torch.tensor(w)).sum()
+            loss_r = lr if loss_r is None else loss_r + lr
+            loss_t = lt if loss_t is None else loss_t + lt
+    if loss_t is None:
+        STATS["both_ok"] += 1
+        return
+    errs = []
+    for loss in (loss_r, loss_t):
+        try:
+            loss.backward()
+            errs.append(None)
+        except Exception as e:  # noqa: BLE001
+            errs.append(e)
+    if (errs[0] is None) != (errs[1] is None):
+        return _mismatch(f"{desc}: backward raises {errs[0]!r} vs PyTorch {errs[1]!r}")
+    if errs[0] is None:
+        for k, (r, t) in enumerate(zip(leaves_r, leaves_t)):
+            if (r.grad is None) != (t.grad is None):
+                _mismatch(f"{desc}: grad of input {k} is None in one library only")
+            elif t.grad is not None:
+                _compare_values(f"{desc} grad {k}", r.grad, t.grad, spec, plan["dtype"])
+    STATS["both_ok"] += 1
+
+
+@pytest.mark.parametrize("spec", FUZZ_SPECS, ids=[s.test_id for s in FUZZ_SPECS])
+def test_op_matches_pytorch_on_drawn_inputs(spec):
+    @settings(max_examples=EXAMPLES, deadline=None, derandomize=not COLLECT and "RB_FUZZ_EXAMPLES" not in os.environ,
+              suppress_health_check=list(HealthCheck), database=None)
+    @given(plan=_plan(spec))
+    def run(plan):
+        _check(spec, plan)
+
+    run()
+
+
+def test_zz_fuzz_report():
+    """Prints the counts (run with -s); in collect mode, lists every mismatch and fails if any."""
+    print(f"\nfuzz_ops: {STATS['cases']} cases, {STATS['both_ok']} matched, {STATS['both_raise']} raised in both, "
+          f"{len(STATS['mismatches'])} mismatches, {len(STATS['known'])} known differences")
+    if COLLECT:
+        for m in STATS["known"]:
+            print("KNOWN", m[:2000], "\n")
+    for m in STATS["mismatches"]:
+        print("MISMATCH", m[:2000], "\n")
+    assert not STATS["mismatches"]

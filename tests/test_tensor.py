@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import rosenblatt as rb
-from conftest import requires_torch
+from conftest import HAVE_TORCH, requires_torch, torch
 
 DTYPES = ["bool", "int64", "float32", "float64"]
 
@@ -580,3 +580,34 @@ def test_threads_and_cuda():
         rb.set_num_threads(0)
     assert rb.cuda.is_available() is False
     assert rb.cuda.device_count() == 0
+
+
+def test_legacy_constructors_as_pytorch():
+    """rb.Tensor(data / sizes / nothing) and the typed FloatTensor, LongTensor ... (default float32)."""
+    t = rb.Tensor([[1, 2], [3, 4]])
+    assert t.dtype == rb.float32 and t.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    assert rb.Tensor(2, 3).shape == (2, 3) and rb.Tensor(2, 3).dtype == rb.float32
+    assert rb.Tensor().shape == (0,)
+    assert rb.Tensor(rb.Size([4])).shape == (4,)
+    assert rb.LongTensor([1.7, 2]).tolist() == [1, 2] and rb.LongTensor([1]).dtype == rb.int64
+    assert rb.ByteTensor(3).dtype == rb.uint8 and rb.HalfTensor([0.5]).dtype == rb.float16
+    assert isinstance(rb.ones(2), rb.FloatTensor) and not isinstance(rb.ones(2), rb.LongTensor)
+    assert isinstance(rb.ones(2, dtype=rb.int32), rb.IntTensor)
+    assert rb.ones(1, dtype=rb.int8).type() == "rosenblatt.CharTensor"
+    x = rb.ones(2)
+    assert rb.Tensor(x).data_ptr() == x.data_ptr()  # Tensor(t) aliases t, as Parameter relies on
+    with pytest.raises(TypeError, match="invalid arguments"):
+        rb.Tensor([1.0], 2)
+    if HAVE_TORCH:
+        assert torch.Tensor([[1, 2]]).dtype == torch.float32 and torch.Tensor(2, 3).shape == rb.Tensor(2, 3).shape
+
+
+def test_apply_runs_a_python_function_on_every_element_in_place():
+    t = rb.arange(6.0).reshape(2, 3).t()  # non-contiguous
+    assert t.apply_(lambda v: v * v + 1) is t
+    np.testing.assert_array_equal(t.numpy(), (np.arange(6.0).reshape(2, 3) ** 2 + 1).T)
+    i = rb.tensor([1, -2, 3])
+    i.apply_(abs)
+    assert i.tolist() == [1, 2, 3] and i.dtype == rb.int64
+    with pytest.raises(RuntimeError, match="require grad"):
+        rb.ones(2, requires_grad=True).apply_(lambda v: v)

@@ -69,6 +69,8 @@ _PY_METHODS = {
                 "device: _device | builtins.str | None = None, requires_grad: builtins.bool = False) -> Tensor",
     "new_tensor": "(self, data: typing.Any, *, dtype: _dtype | None = None, "
                   "device: _device | builtins.str | None = None, requires_grad: builtins.bool = False) -> Tensor",
+    "__init__": "(self, *args: typing.Any) -> None",
+    "apply_": "(self, callable: collections.abc.Callable[[typing.Any], typing.Any]) -> Tensor",
     "register_hook": "(self, hook: collections.abc.Callable[[Tensor], Tensor | None]) -> typing.Any",
     "register_post_accumulate_grad_hook": "(self, hook: collections.abc.Callable[[Tensor], None]) -> typing.Any",
     "to": "(self, *args: typing.Any, **kwargs: typing.Any) -> Tensor",

@@ -27,7 +27,7 @@ int32 = int = dtype.int32  # noqa: A001
 from . import autograd, backends, compiler, cuda, datasets, gan, jit, nn, optim, random, train, utils  # noqa: E402,F401
 from ._config import show_config  # noqa: E402,F401
 from ._formatting import get_printoptions, printoptions, set_printoptions  # noqa: E402,F401
-from ._tensor import Size, as_tensor, tensor  # noqa: E402,F401
+from ._tensor import Size, _legacy_types, as_tensor, tensor  # noqa: E402,F401
 from .autograd import enable_grad, inference_mode, is_inference_mode_enabled, no_grad, set_grad_enabled  # noqa: E402,F401,E501
 from .backends import (  # noqa: E402,F401
     are_deterministic_algorithms_enabled,
@@ -41,6 +41,13 @@ from .perceptron import Perceptron  # noqa: E402,F401
 from .random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 from .train import fit  # noqa: E402,F401
+
+# PyTorch's legacy typed constructors, FloatTensor(data or sizes), and isinstance(t, LongTensor) dtype tests
+_legacy = _legacy_types()
+FloatTensor, DoubleTensor, HalfTensor, BFloat16Tensor = (_legacy[n] for n in (
+    "FloatTensor", "DoubleTensor", "HalfTensor", "BFloat16Tensor"))
+LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor = (_legacy[n] for n in (
+    "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor"))
 
 # isort: split
 from . import (  # noqa: E402,F401  (torch.linalg norms and cross, torch.special basics)
@@ -57,7 +64,9 @@ __all__ = [
     "is_deterministic_algorithms_warn_only_enabled", "is_grad_enabled", "is_inference_mode_enabled", "jit", "load",
     "long", "manual_seed", "nn", "no_grad", "onnx", "optim", "Perceptron", "printoptions", "random", "save", "seed",
     "set_float32_matmul_precision", "set_grad_enabled", "set_printoptions", "set_rng_state", "show_config", "Size",
-    "Tensor", "tensor", "train", "use_deterministic_algorithms", "utils", "linalg", "special"
+    "Tensor", "tensor", "train", "use_deterministic_algorithms", "utils", "linalg", "special", "FloatTensor",
+    "DoubleTensor", "HalfTensor", "BFloat16Tensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor",
+    "ByteTensor", "BoolTensor"
 ]
 import typing as _typing  # noqa: E402
 

@@ -277,7 +277,9 @@ Tensor.new_tensor = _new_tensor
 
 
 _TYPE_NAMES = {_C.dtype.float32: "FloatTensor", _C.dtype.float64: "DoubleTensor", _C.dtype.int64: "LongTensor",
-               _C.dtype.bool: "BoolTensor"}
+               _C.dtype.bool: "BoolTensor", _C.dtype.float16: "HalfTensor", _C.dtype.bfloat16: "BFloat16Tensor",
+               _C.dtype.uint8: "ByteTensor", _C.dtype.int8: "CharTensor", _C.dtype.int16: "ShortTensor",
+               _C.dtype.int32: "IntTensor"}
 
 
 def _type(self, dtype=None, non_blocking=False):
@@ -294,3 +296,73 @@ def _type(self, dtype=None, non_blocking=False):
 
 
 Tensor.type = _type
+
+
+def _apply_(self, callable):
+    """Tensor.apply_(fn): fn applied to every element in place, in Python (slow, as PyTorch warns:
+    for experiments, not for hot loops). Not recorded by autograd, as PyTorch refuses it on tensors
+    that require grad."""
+    if self.requires_grad:
+        raise RuntimeError("apply_ is only implemented on CPU tensors that do not require grad")
+    values = np.array([callable(v) for v in self.reshape(-1).tolist()]).reshape(tuple(self.shape))
+    with _no_grad():
+        self.copy_(tensor(values, dtype=self.dtype if self.dtype != _C.dtype.bfloat16 else None))
+    return self
+
+
+def _no_grad():
+    from .autograd import no_grad  # autograd imports this module
+
+    return no_grad()
+
+
+Tensor.apply_ = _apply_
+
+
+def _legacy_new(dtype, *args):
+    """torch.Tensor(...)'s legacy forms: no argument (an empty 1-D tensor), sizes (uninitialised),
+    a torch.Size, or data (a sequence or array, converted to dtype)."""
+    if not args:
+        return _C.empty(0, dtype=dtype)
+    sizes = all(isinstance(a, int) and not isinstance(a, bool) for a in args)
+    if sizes or (len(args) == 1 and isinstance(args[0], Size)):
+        return _C.empty(*args, dtype=dtype)
+    if len(args) == 1:
+        data = args[0]
+        if isinstance(data, Tensor):
+            return data if data.dtype == dtype else data.to(dtype)
+        return tensor(data, dtype=dtype)
+    raise TypeError(f"new(): invalid arguments {tuple(type(a).__name__ for a in args)}: expected sizes (ints) "
+                    "or one sequence of data")
+
+
+_tensor_init = Tensor.__init__
+
+
+def _init(self, *args, **kwargs):
+    """Tensor(t) aliases t (what Parameter builds on); Tensor(data), Tensor(2, 3) (sizes) and Tensor() are
+    PyTorch's legacy constructors, in the default dtype float32."""
+    if len(args) == 1 and not kwargs and isinstance(args[0], Tensor):
+        return _tensor_init(self, args[0])
+    if kwargs:
+        raise TypeError(f"Tensor(): unexpected keyword arguments {sorted(kwargs)}")
+    return _tensor_init(self, _legacy_new(_C.dtype.float32, *args))
+
+
+Tensor.__init__ = _init
+
+
+class _LegacyTensorType(type):
+    """torch.FloatTensor and its kin: calling one builds a tensor of its dtype (legacy forms, as
+    Tensor's); isinstance(t, rosenblatt.LongTensor) tests the dtype."""
+
+    def __call__(cls, *args):
+        return _legacy_new(cls.dtype, *args)
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj.dtype == cls.dtype
+
+
+def _legacy_types():
+    return {name: _LegacyTensorType(name, (), {"dtype": dt, "__module__": "rosenblatt"})
+            for dt, name in _TYPE_NAMES.items()}

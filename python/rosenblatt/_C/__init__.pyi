@@ -103,8 +103,11 @@ class Tensor:
         ...
     def __index__(self) -> builtins.int:
         ...
-    def __init__(self, data: Tensor) -> None:
-        ...
+    def __init__(self, *args: typing.Any) -> None:
+        """
+        Tensor(t) aliases t (what Parameter builds on); Tensor(data), Tensor(2, 3) (sizes) and Tensor() are
+            PyTorch's legacy constructors, in the default dtype float32.
+        """
     def __int__(self) -> builtins.int:
         ...
     def __invert__(self) -> Tensor:
@@ -301,6 +304,12 @@ class Tensor:
         ...
     def any(self, dim: typing.Any = None, keepdim: builtins.bool = False) -> Tensor:
         ...
+    def apply_(self, callable: collections.abc.Callable[[typing.Any], typing.Any]) -> Tensor:
+        """
+        Tensor.apply_(fn): fn applied to every element in place, in Python (slow, as PyTorch warns:
+            for experiments, not for hot loops). Not recorded by autograd, as PyTorch refuses it on tensors
+            that require grad.
+        """
     def arctan2(self, other: Tensor) -> Tensor:
         ...
     def argmax(self, dim: typing.SupportsInt | typing.SupportsIndex | None = None, keepdim: builtins.bool = False) -> Tensor:

@@ -325,3 +325,33 @@ def test_inplace_on_a_view_of_a_tensor_with_history_raises_instead_of_a_wrong_gr
     with rb.no_grad():
         x.view(3).add_(1.0)
     np.testing.assert_array_equal(x.detach().numpy(), [2.0, 3.0, 4.0])
+
+
+def test_detect_anomaly_names_the_backward_that_made_nan():
+    x = rb.tensor([-1.0, 2.0], requires_grad=True)
+    with pytest.warns(UserWarning, match="Anomaly Detection has been enabled"):
+        mode = rb.autograd.detect_anomaly()
+    with mode:
+        assert rb.is_anomaly_enabled()
+        with pytest.raises(RuntimeError, match=r"Function 'SqrtBackward0' returned nan values in its 0th output"):
+            (rb.sqrt(x) * 2).sum().backward()
+    assert not rb.is_anomaly_enabled()
+    (rb.sqrt(x) * 2).sum().backward()  # off: the NaN reaches .grad silently, as in PyTorch
+    assert np.isnan(x.grad.numpy()[0])
+    with rb.autograd.set_detect_anomaly(True, check_nan=False):  # on, but without the NaN check
+        x.grad = None
+        rb.sqrt(x).sum().backward()
+    rb.autograd.set_detect_anomaly(True)
+    try:
+        with pytest.raises(RuntimeError, match="SqrtBackward0"):
+            rb.autograd.grad(rb.sqrt(x).sum(), x)
+    finally:
+        rb.autograd.set_detect_anomaly(False)
+    assert not rb.is_anomaly_enabled()
+    # a backward without NaN runs unchanged under the mode, first and second order
+    y = rb.tensor([1.0, 4.0], requires_grad=True)
+    with pytest.warns(UserWarning):
+        with rb.autograd.detect_anomaly():
+            (g,) = rb.autograd.grad((y ** 3).sum(), y, create_graph=True)
+            g.sum().backward()
+    np.testing.assert_allclose(y.grad.numpy(), [6.0, 24.0])

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "hooks_internal.h"
+#include "rosenblatt/anomaly.h"
 #include "rosenblatt/autograd.h"
 #include "rosenblatt/ops.h"
 
@@ -64,7 +65,27 @@ void run_grad_hooks(Node* node, std::vector<Tensor>& grads) {
     if (r.defined()) grads[h.slot] = r;
   }
 }
+
+std::atomic<bool> anomaly_on{false}, anomaly_nan{true};
+
+// Anomaly mode: a backward that returned NaN is named before its NaN spreads through the graph.
+void check_anomaly(const Node& node, const std::vector<Tensor>& out) {
+  if (!anomaly_nan.load(std::memory_order_relaxed)) return;
+  NoGradGuard ng;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (!out[i].defined() || !is_floating(out[i].dtype()) || out[i].numel() == 0) continue;
+    RB_CHECK(!any(classify(FloatClass::IsNan, out[i])).item<bool>(), Error, "Function '", node.name(),
+             "' returned nan values in its ", i, "th output.");
+  }
+}
 }  // namespace
+
+void set_anomaly_enabled(bool on, bool check_nan) {
+  anomaly_on = on;
+  anomaly_nan = check_nan;
+}
+bool anomaly_enabled() { return anomaly_on.load(); }
+bool anomaly_check_nan() { return anomaly_nan.load(); }
 
 Node::Node() : seq(next_seq++) {}
 
@@ -337,6 +358,7 @@ std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::ve
     std::vector<Tensor> out;
     if (!accumulator) node->check_not_released();
     out = node->apply(grads);
+    if (anomaly_on.load(std::memory_order_relaxed)) check_anomaly(*node, out);
     if (!retain_graph && !accumulator) {
       node->release_saved();
       node->released = true;

@@ -1,6 +1,7 @@
 // Tensor attributes, dtype/device objects, numpy exchange (zero-copy both ways) and the autograd
 // entry points (backward, autograd.grad, grad mode, grad_fn nodes).
 #include "bind.h"
+#include "rosenblatt/anomaly.h"
 #include "rosenblatt/hooks.h"
 
 namespace rb::bind {
@@ -206,6 +207,9 @@ void tensor(py::module_& m, TensorClass& cls) {
   m.def("_set_size_type", [](py::object t) { size_type = t; });
   m.def("_set_grad_enabled", &GradMode::set_enabled);
   m.def("is_grad_enabled", &GradMode::enabled);
+  m.def("_set_anomaly_enabled", &set_anomaly_enabled, py::arg("enabled"), py::arg("check_nan") = true);
+  m.def("is_anomaly_enabled", &anomaly_enabled);
+  m.def("is_anomaly_check_nan_enabled", &anomaly_check_nan);
   m.def("from_numpy", &from_numpy, py::arg("ndarray"));
   m.def(
       "_run_backward",

@@ -5,6 +5,7 @@ from typing import Any, Optional
 
 from .. import _C
 from .._C import Tensor
+from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: F401
 from .gradcheck import gradcheck, gradgradcheck  # noqa: F401
 
 
@@ -187,5 +188,5 @@ class inference_mode(_GradModeBase):
     def clone(self) -> Any:
         return self.__class__(self.mode)
 
-__all__ = ["backward", "enable_grad", "grad", "gradcheck", "gradgradcheck", "inference_mode",
-    "is_inference_mode_enabled", "no_grad", "set_grad_enabled"]
+__all__ = ["backward", "detect_anomaly", "enable_grad", "grad", "gradcheck", "gradgradcheck", "inference_mode",
+    "is_inference_mode_enabled", "no_grad", "set_detect_anomaly", "set_grad_enabled"]

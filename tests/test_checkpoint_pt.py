@@ -559,3 +559,10 @@ def test_training_continued_across_libraries_matches_torch():
     for k, v in ref[0].state_dict().items():
         np.testing.assert_allclose(model.state_dict()[k].detach().numpy(), v.detach().numpy(), rtol=0, atol=1e-6)
     assert sched.get_last_lr() == ref[2].get_last_lr()
+
+
+def test_a_record_marked_deflated_whose_bytes_are_not_raises_runtime_error():
+    """Found by tests/fuzz/fuzz_load.py: zipfile's decompressor raised zlib.error out of rb.load."""
+    path = pathlib.Path(__file__).parent / "data" / "crash_deflate_record.pt"
+    with pytest.raises(RuntimeError, match="corrupt record"):
+        rb.load(path)

@@ -12,6 +12,11 @@ import sys
 import zipfile
 import zlib
 
+try:
+    import lzma
+except ImportError:  # Python built without it: zipfile then refuses LZMA records itself
+    lzma = None
+
 import numpy as np
 
 from . import _C
@@ -21,8 +26,10 @@ from ._C import Tensor
 LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
 LEGACY_PROTOCOL = 1001
 _ALIGN = 64
+# what zipfile raises on a damaged archive, its decompressors' errors included (a record marked as deflated
+# whose bytes are not, found by tests/fuzz/fuzz_load.py)
 _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, struct.error, NotImplementedError, OSError,
-               ValueError, KeyError, OverflowError)
+               ValueError, KeyError, OverflowError, zlib.error, *((lzma.LZMAError,) if lzma else ()))
 
 
 class CheckpointError(RuntimeError):

@@ -228,5 +228,6 @@ def test_tensor_type_converts_and_names():
     assert x.type() == "rosenblatt.LongTensor" and rb.ones(1).type() == "rosenblatt.FloatTensor"
     assert x.type(rb.float64).dtype == rb.float64 and x.type("torch.DoubleTensor").dtype == rb.float64
     assert x.type(rb.int64).tolist() == [1, 2]
+    assert x.type("torch.HalfTensor").dtype == rb.float16 and x.type("rosenblatt.ByteTensor").tolist() == [1, 2]
     with pytest.raises(ValueError, match="invalid type"):
-        x.type("torch.HalfTensor")
+        x.type("torch.ComplexFloatTensor")

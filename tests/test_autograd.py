@@ -355,3 +355,28 @@ def test_detect_anomaly_names_the_backward_that_made_nan():
             (g,) = rb.autograd.grad((y ** 3).sum(), y, create_graph=True)
             g.sum().backward()
     np.testing.assert_allclose(y.grad.numpy(), [6.0, 24.0])
+
+
+@requires_torch
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_gradients_meeting_at_a_node_are_summed_without_touching_anyone_elses(create_graph):
+    # The engine adds a second gradient into the first in place when only its buffer holds it; a
+    # gradient a hook kept, a view shared by two edges or a tensor used twice must stay as it was.
+    import torch
+    x0 = np.random.default_rng(3).standard_normal((3, 4))
+
+    def run(lib):
+        x = lib.tensor(x0, requires_grad=True)
+        seen = []
+        a = x * 2
+        a.register_hook(lambda g: seen.append((g, g.clone())))
+        b = a.view(12)
+        d = (b * 3).sum() + a.sum(0).sum() + (a * a).sum() + (a + a).mean()
+        d.backward(create_graph=create_graph)
+        (g, snapshot), = seen
+        return x.grad.detach().numpy(), g.detach().numpy(), snapshot.detach().numpy()
+
+    ours, theirs = run(rb), run(torch)
+    for o, t in zip(ours, theirs):
+        np.testing.assert_allclose(o, t, rtol=1e-12)
+    np.testing.assert_array_equal(ours[1], ours[2])

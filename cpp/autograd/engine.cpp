@@ -52,7 +52,26 @@ bool is_accumulator(const Node* n) { return dynamic_cast<const AccumulateGrad*>(
 
 Tensor zeros_for(const OutputMeta& m) { return zeros(m.shape, m.dtype, m.device); }
 
-void accumulate_into(Tensor& slot, const Tensor& g) { slot = slot.defined() ? add(slot, g) : g; }
+// Only this buffer holds t (no view, saved copy or other edge shares its memory), so adding into it
+// in place is invisible to everyone else.
+bool owned_by_buffer(const Tensor& t, const Tensor& other) {
+  return t.impl_ptr().use_count() == 1 && t.storage().use_count() == 1 && t.is_contiguous() &&
+         t.shape() == other.shape() && t.dtype() == other.dtype();
+}
+
+// Sums gradients that meet at a node's output slot. Without create_graph, a sum saves an allocation
+// and a pass by adding into whichever side the buffer alone owns; with it, the sum is an op in the graph.
+void accumulate_into(Tensor& slot, const Tensor& g) {
+  if (!slot.defined()) {
+    slot = g;
+  } else if (GradMode::enabled()) {
+    slot = add(slot, g);
+  } else if (owned_by_buffer(slot, g)) {
+    add_(slot, g);
+  } else {
+    slot = add(slot, g);
+  }
+}
 
 // The register_hook hooks of a node's outputs (a leaf's, for its accumulator), in registration
 // order, each seeing what the one before returned.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "loops.h"
 
@@ -16,6 +17,57 @@ inline int64_t end_index(int64_t a, int64_t out, int64_t in) { return ((a + 1) *
 
 }  // namespace
 
+namespace {
+
+// Output columns [lo, hi) whose window (first column ow * sw - pw, `extent` columns wide) lies
+// inside the plane: rows of them take the vectorised paths below, the few at the edges the general one.
+std::pair<int64_t, int64_t> interior_columns(const PoolGeom& g, int64_t extent) {
+  const int64_t lo = std::min((g.pw + g.sw - 1) / g.sw, g.OW);
+  const int64_t last = g.W - extent + g.pw;  // the largest ow * sw allowed
+  return {lo, last < 0 ? lo : std::max(lo, std::min(g.OW, last / g.sw + 1))};
+}
+
+// One output of a max pool: the first largest value in its window, a NaN winning (PyTorch's rule),
+// taps scanned row by row. Branch-free: on random data the comparison is a coin flip.
+template <class T>
+void max_window(const T* xp, const PoolGeom& g, int64_t h0, int64_t h1, int64_t w0, int64_t w1, T* out,
+                int64_t* index) {
+  int64_t best = h0 * g.W + w0;
+  T bv = -std::numeric_limits<T>::infinity();
+  for (int64_t h = h0; h < h1; h += g.dh)
+    for (int64_t w = w0; w < w1; w += g.dw) {
+      const T v = xp[h * g.W + w];
+      const bool take = v > bv || v != v;
+      bv = take ? v : bv;
+      best = take ? h * g.W + w : best;
+    }
+  *out = bv, *index = best;
+}
+
+// Outputs [lo, hi) of one row whose windows lie inside the plane's columns: the same scan as
+// max_window, turned inside out (tap outer, output inner) so the inner loop vectorises. S is the
+// column stride when known at compile time (0: g.sw at run time).
+template <class T, int S>
+void max_row_interior(const T* xp, const PoolGeom& g, int64_t h0, int64_t h1, int64_t lo, int64_t hi, T* out,
+                      int64_t* index) {
+  const int64_t sw = S ? S : g.sw;
+  for (int64_t ow = lo; ow < hi; ++ow)
+    out[ow] = -std::numeric_limits<T>::infinity(), index[ow] = h0 * g.W + ow * sw - g.pw;
+  for (int64_t h = h0; h < h1; h += g.dh)
+    for (int64_t j = 0; j < g.kw; ++j) {
+      const int64_t off = h * g.W + j * g.dw - g.pw;
+      const T* row = xp + off;
+      for (int64_t ow = lo; ow < hi; ++ow) {
+        const T v = row[ow * sw];
+        const bool take = v > out[ow] || v != v;
+        out[ow] = take ? v : out[ow];
+        index[ow] = take ? off + ow * sw : index[ow];
+      }
+    }
+}
+
+}  // namespace
+
 void max_pool2d_forward(const Tensor& x, const PoolGeom& g, Tensor& out, Tensor& indices) {
   RB_DISPATCH_FLOATING(x.dtype(), "max_pool2d", [&] {
     using T = scalar_t;
@@ -23,31 +75,27 @@ void max_pool2d_forward(const Tensor& x, const PoolGeom& g, Tensor& out, Tensor&
     T* po = static_cast<T*>(out.raw_data());
     int64_t* pi = static_cast<int64_t*>(indices.raw_data());
     const int64_t in_plane = g.H * g.W, out_plane = g.OH * g.OW;
+    const auto [lo, hi] = interior_columns(g, (g.kw - 1) * g.dw + 1);
+    const auto interior = g.sw == 1   ? max_row_interior<T, 1>
+                          : g.sw == 2 ? max_row_interior<T, 2>
+                                      : max_row_interior<T, 0>;
     parallel_for(g.planes, grain_for(out_plane * g.kh * g.kw), [&](int64_t b, int64_t e) {
       for (int64_t p = b; p < e; ++p) {
         const T* xp = px + p * in_plane;
-        T* op = po + p * out_plane;
-        int64_t* ip = pi + p * out_plane;
         for (int64_t oh = 0; oh < g.OH; ++oh) {
           int64_t h0 = oh * g.sh - g.ph;
-          int64_t h1 = std::min(h0 + (g.kh - 1) * g.dh + 1, g.H);
+          const int64_t h1 = std::min(h0 + (g.kh - 1) * g.dh + 1, g.H);
           while (h0 < 0) h0 += g.dh;
+          T* orow = po + p * out_plane + oh * g.OW;
+          int64_t* irow = pi + p * out_plane + oh * g.OW;
+          interior(xp, g, h0, h1, lo, hi, orow, irow);
           for (int64_t ow = 0; ow < g.OW; ++ow) {
+            if (ow == lo) ow = hi;  // done above
+            if (ow >= g.OW) break;
             int64_t w0 = ow * g.sw - g.pw;
-            int64_t w1 = std::min(w0 + (g.kw - 1) * g.dw + 1, g.W);
+            const int64_t w1 = std::min(w0 + (g.kw - 1) * g.dw + 1, g.W);
             while (w0 < 0) w0 += g.dw;
-            int64_t best = h0 * g.W + w0;
-            T bv = -std::numeric_limits<T>::infinity();
-            for (int64_t h = h0; h < h1; h += g.dh)
-              for (int64_t w = w0; w < w1; w += g.dw) {
-                T v = xp[h * g.W + w];
-                if (v > bv || std::isnan(v)) {  // NaN wins, as in PyTorch
-                  bv = v;
-                  best = h * g.W + w;
-                }
-              }
-            op[oh * g.OW + ow] = bv;
-            ip[oh * g.OW + ow] = best;
+            max_window(xp, g, h0, h1, w0, w1, orow + ow, irow + ow);
           }
         }
       }
@@ -107,18 +155,47 @@ inline AvgWindow avg_window(const PoolGeom& g, int64_t oh, int64_t ow, bool cip,
 }
 }  // namespace
 
+namespace {
+// avg_pool2d_forward's sums over the interior columns [lo, hi) of one output row, tap outer so the
+// inner loop vectorises; each output adds its taps in the same order as the general path.
+template <class T, int S>
+void avg_row_interior(const T* xp, const PoolGeom& g, const AvgWindow& wd, int64_t lo, int64_t hi, T* out) {
+  const int64_t sw = S ? S : g.sw;
+  std::fill(out + lo, out + hi, T(0));
+  for (int64_t h = wd.h0; h < wd.h1; ++h)
+    for (int64_t j = 0; j < g.kw; ++j) {
+      const T* row = xp + h * g.W + j - g.pw;
+      for (int64_t ow = lo; ow < hi; ++ow) out[ow] += row[ow * sw];
+    }
+  const T div = static_cast<T>(wd.div);
+  for (int64_t ow = lo; ow < hi; ++ow) out[ow] = out[ow] / div;
+}
+}  // namespace
+
 void avg_pool2d_forward(const Tensor& x, const PoolGeom& g, bool cip, int64_t divisor, Tensor& out) {
   RB_DISPATCH_FLOATING(x.dtype(), "avg_pool2d", [&] {
     using T = scalar_t;
     const T* px = static_cast<const T*>(x.raw_data());
     T* po = static_cast<T*>(out.raw_data());
     const int64_t in_plane = g.H * g.W, out_plane = g.OH * g.OW;
+    const auto [lo, hi] = interior_columns(g, g.kw);
+    const auto interior = g.sw == 1   ? avg_row_interior<T, 1>
+                          : g.sw == 2 ? avg_row_interior<T, 2>
+                                      : avg_row_interior<T, 0>;
     parallel_for(g.planes, grain_for(out_plane * g.kh * g.kw), [&](int64_t b, int64_t e) {
       for (int64_t p = b; p < e; ++p) {
         const T* xp = px + p * in_plane;
         T* op = po + p * out_plane;
         for (int64_t oh = 0; oh < g.OH; ++oh)
           for (int64_t ow = 0; ow < g.OW; ++ow) {
+            if (ow == lo && lo < hi) {  // the interior columns share one window height and divisor
+              const AvgWindow wd = avg_window(g, oh, lo, cip, divisor);
+              if (wd.h0 < wd.h1) {
+                interior(xp, g, wd, lo, hi, op + oh * g.OW);
+                ow = hi - 1;
+                continue;
+              }
+            }
             AvgWindow wd = avg_window(g, oh, ow, cip, divisor);
             if (wd.h0 >= wd.h1 || wd.w0 >= wd.w1) {
               op[oh * g.OW + ow] = T(0);

@@ -1,5 +1,5 @@
-// CPU pooling kernels: one plane (H, W) of one image and channel at a time, planes spread over
-// threads. Window bounds and the NaN/tie rules follow PyTorch's CPU kernels exactly.
+// CPU pooling kernels: one plane (D, H, W; D = 1 for 2-D pooling) of one image and channel at a
+// time, planes spread over threads. Window bounds and the NaN/tie rules follow PyTorch's CPU kernels.
 #include "pool.h"
 
 #include <algorithm>
@@ -14,6 +14,47 @@ namespace {
 inline int64_t start_index(int64_t a, int64_t out, int64_t in) { return (a * in) / out; }
 inline int64_t end_index(int64_t a, int64_t out, int64_t in) { return ((a + 1) * in + out - 1) / out; }
 
+// One dim of a max-pool window clipped to the input: taps [lo, hi) step dil.
+inline void max_window(int64_t o, int64_t stride, int64_t pad, int64_t k, int64_t dil, int64_t in, int64_t& lo,
+                       int64_t& hi) {
+  lo = o * stride - pad;
+  hi = std::min(lo + (k - 1) * dil + 1, in);
+  while (lo < 0) lo += dil;
+}
+
+// Calls f(o, d0, d1, h0, h1, w0, w1) for each output o (flat in the plane) with its adaptive window.
+template <class F>
+void adaptive_windows(const PoolGeom& g, const F& f) {
+  for (int64_t od = 0; od < g.OD; ++od) {
+    const int64_t d0 = start_index(od, g.OD, g.D), d1 = end_index(od, g.OD, g.D);
+    for (int64_t oh = 0; oh < g.OH; ++oh) {
+      const int64_t h0 = start_index(oh, g.OH, g.H), h1 = end_index(oh, g.OH, g.H);
+      for (int64_t ow = 0; ow < g.OW; ++ow)
+        f((od * g.OH + oh) * g.OW + ow, d0, d1, h0, h1, start_index(ow, g.OW, g.W), end_index(ow, g.OW, g.W));
+    }
+  }
+}
+
+// The largest of xp over the window (NaN wins, as in PyTorch; the first of ties) -> *val, *idx.
+template <class T>
+inline void window_max(const T* xp, const PoolGeom& g, int64_t d0, int64_t d1, int64_t dd, int64_t h0, int64_t h1,
+                       int64_t dh, int64_t w0, int64_t w1, int64_t dw, T* val, int64_t* idx) {
+  int64_t best = (d0 * g.H + h0) * g.W + w0;
+  T bv = -std::numeric_limits<T>::infinity();
+  for (int64_t d = d0; d < d1; d += dd)
+    for (int64_t h = h0; h < h1; h += dh)
+      for (int64_t w = w0; w < w1; w += dw) {
+        const int64_t i = (d * g.H + h) * g.W + w;
+        const T v = xp[i];
+        if (v > bv || std::isnan(v)) {
+          bv = v;
+          best = i;
+        }
+      }
+  *val = bv;
+  *idx = best;
+}
+
 }  // namespace
 
 void max_pool2d_forward(const Tensor& x, const PoolGeom& g, Tensor& out, Tensor& indices) {
@@ -22,32 +63,20 @@ void max_pool2d_forward(const Tensor& x, const PoolGeom& g, Tensor& out, Tensor&
     const T* px = static_cast<const T*>(x.raw_data());
     T* po = static_cast<T*>(out.raw_data());
     int64_t* pi = static_cast<int64_t*>(indices.raw_data());
-    const int64_t in_plane = g.H * g.W, out_plane = g.OH * g.OW;
-    parallel_for(g.planes, grain_for(out_plane * g.kh * g.kw), [&](int64_t b, int64_t e) {
+    const int64_t in_plane = g.in_plane(), out_plane = g.out_plane();
+    parallel_for(g.planes, grain_for(out_plane * g.kd * g.kh * g.kw), [&](int64_t b, int64_t e) {
       for (int64_t p = b; p < e; ++p) {
         const T* xp = px + p * in_plane;
-        T* op = po + p * out_plane;
-        int64_t* ip = pi + p * out_plane;
-        for (int64_t oh = 0; oh < g.OH; ++oh) {
-          int64_t h0 = oh * g.sh - g.ph;
-          int64_t h1 = std::min(h0 + (g.kh - 1) * g.dh + 1, g.H);
-          while (h0 < 0) h0 += g.dh;
-          for (int64_t ow = 0; ow < g.OW; ++ow) {
-            int64_t w0 = ow * g.sw - g.pw;
-            int64_t w1 = std::min(w0 + (g.kw - 1) * g.dw + 1, g.W);
-            while (w0 < 0) w0 += g.dw;
-            int64_t best = h0 * g.W + w0;
-            T bv = -std::numeric_limits<T>::infinity();
-            for (int64_t h = h0; h < h1; h += g.dh)
-              for (int64_t w = w0; w < w1; w += g.dw) {
-                T v = xp[h * g.W + w];
-                if (v > bv || std::isnan(v)) {  // NaN wins, as in PyTorch
-                  bv = v;
-                  best = h * g.W + w;
-                }
-              }
-            op[oh * g.OW + ow] = bv;
-            ip[oh * g.OW + ow] = best;
+        for (int64_t od = 0; od < g.OD; ++od) {
+          int64_t d0, d1, h0, h1, w0, w1;
+          max_window(od, g.sd, g.pd, g.kd, g.dd, g.D, d0, d1);
+          for (int64_t oh = 0; oh < g.OH; ++oh) {
+            max_window(oh, g.sh, g.ph, g.kh, g.dh, g.H, h0, h1);
+            for (int64_t ow = 0; ow < g.OW; ++ow) {
+              max_window(ow, g.sw, g.pw, g.kw, g.dw, g.W, w0, w1);
+              const int64_t o = p * out_plane + (od * g.OH + oh) * g.OW + ow;
+              window_max(xp, g, d0, d1, g.dd, h0, h1, g.dh, w0, w1, g.dw, po + o, pi + o);
+            }
           }
         }
       }
@@ -61,7 +90,7 @@ void max_pool2d_backward(const Tensor& dout, const Tensor& indices, const PoolGe
     const T* pg = static_cast<const T*>(dout.raw_data());
     const int64_t* pi = static_cast<const int64_t*>(indices.raw_data());
     T* pd = static_cast<T*>(dx.raw_data());
-    const int64_t in_plane = g.H * g.W, out_plane = g.OH * g.OW;
+    const int64_t in_plane = g.in_plane(), out_plane = g.out_plane();
     parallel_for(g.planes, grain_for(in_plane + out_plane), [&](int64_t b, int64_t e) {
       std::fill(pd + b * in_plane, pd + e * in_plane, T(0));
       for (int64_t p = b; p < e; ++p) {
@@ -83,7 +112,7 @@ void index_gather2d(const Tensor& x, const Tensor& indices, const PoolGeom& g, T
     const T* px = static_cast<const T*>(x.raw_data());
     const int64_t* pi = static_cast<const int64_t*>(indices.raw_data());
     T* po = static_cast<T*>(out.raw_data());
-    const int64_t in_plane = g.H * g.W, out_plane = g.OH * g.OW;
+    const int64_t in_plane = g.in_plane(), out_plane = g.out_plane();
     parallel_for(g.planes, grain_for(out_plane), [&](int64_t b, int64_t e) {
       for (int64_t p = b; p < e; ++p)
         for (int64_t o = 0; o < out_plane; ++o) po[p * out_plane + o] = px[p * in_plane + pi[p * out_plane + o]];
@@ -92,18 +121,37 @@ void index_gather2d(const Tensor& x, const Tensor& indices, const PoolGeom& g, T
 }
 
 namespace {
-// The window of output (oh, ow) clipped to the input, and its divisor, as PyTorch's avg_pool2d.
+// The window of output (od, oh, ow) clipped to the input, and its divisor, as PyTorch's avg_pool2d/3d.
 struct AvgWindow {
-  int64_t h0, h1, w0, w1, div;
+  int64_t d0, d1, h0, h1, w0, w1, div;
+  bool empty() const { return d0 >= d1 || h0 >= h1 || w0 >= w1; }
 };
-inline AvgWindow avg_window(const PoolGeom& g, int64_t oh, int64_t ow, bool cip, int64_t divisor) {
-  int64_t h0 = oh * g.sh - g.ph, w0 = ow * g.sw - g.pw;
-  int64_t h1 = std::min(h0 + g.kh, g.H + g.ph), w1 = std::min(w0 + g.kw, g.W + g.pw);
-  int64_t pool = (h1 - h0) * (w1 - w0);
-  h0 = std::max<int64_t>(h0, 0), w0 = std::max<int64_t>(w0, 0);
-  h1 = std::min(h1, g.H), w1 = std::min(w1, g.W);
-  int64_t d = divisor ? divisor : cip ? pool : (h1 - h0) * (w1 - w0);
-  return {h0, h1, w0, w1, d};
+inline AvgWindow avg_window(const PoolGeom& g, int64_t od, int64_t oh, int64_t ow, bool cip, int64_t divisor) {
+  int64_t d0 = od * g.sd - g.pd, h0 = oh * g.sh - g.ph, w0 = ow * g.sw - g.pw;
+  int64_t d1 = std::min(d0 + g.kd, g.D + g.pd), h1 = std::min(h0 + g.kh, g.H + g.ph),
+          w1 = std::min(w0 + g.kw, g.W + g.pw);
+  int64_t pool = (d1 - d0) * (h1 - h0) * (w1 - w0);
+  d0 = std::max<int64_t>(d0, 0), h0 = std::max<int64_t>(h0, 0), w0 = std::max<int64_t>(w0, 0);
+  d1 = std::min(d1, g.D), h1 = std::min(h1, g.H), w1 = std::min(w1, g.W);
+  int64_t d = divisor ? divisor : cip ? pool : (d1 - d0) * (h1 - h0) * (w1 - w0);
+  return {d0, d1, h0, h1, w0, w1, d};
+}
+
+// Calls f(i) for each input element (flat in the plane) of the box [d0, d1) x [h0, h1) x [w0, w1).
+template <class F>
+inline void for_box(const PoolGeom& g, int64_t d0, int64_t d1, int64_t h0, int64_t h1, int64_t w0, int64_t w1,
+                    const F& f) {
+  for (int64_t d = d0; d < d1; ++d)
+    for (int64_t h = h0; h < h1; ++h)
+      for (int64_t w = w0; w < w1; ++w) f((d * g.H + h) * g.W + w);
+}
+
+// Calls f(o, window) for each output o (flat in the plane) of an average pool.
+template <class F>
+void avg_windows(const PoolGeom& g, bool cip, int64_t divisor, const F& f) {
+  for (int64_t od = 0; od < g.OD; ++od)
+    for (int64_t oh = 0; oh < g.OH; ++oh)
+      for (int64_t ow = 0; ow < g.OW; ++ow) f((od * g.OH + oh) * g.OW + ow, avg_window(g, od, oh, ow, cip, divisor));
 }
 }  // namespace
 
@@ -112,23 +160,20 @@ void avg_pool2d_forward(const Tensor& x, const PoolGeom& g, bool cip, int64_t di
     using T = scalar_t;
     const T* px = static_cast<const T*>(x.raw_data());
     T* po = static_cast<T*>(out.raw_data());
-    const int64_t in_plane = g.H * g.W, out_plane = g.OH * g.OW;
-    parallel_for(g.planes, grain_for(out_plane * g.kh * g.kw), [&](int64_t b, int64_t e) {
+    const int64_t in_plane = g.in_plane(), out_plane = g.out_plane();
+    parallel_for(g.planes, grain_for(out_plane * g.kd * g.kh * g.kw), [&](int64_t b, int64_t e) {
       for (int64_t p = b; p < e; ++p) {
         const T* xp = px + p * in_plane;
         T* op = po + p * out_plane;
-        for (int64_t oh = 0; oh < g.OH; ++oh)
-          for (int64_t ow = 0; ow < g.OW; ++ow) {
-            AvgWindow wd = avg_window(g, oh, ow, cip, divisor);
-            if (wd.h0 >= wd.h1 || wd.w0 >= wd.w1) {
-              op[oh * g.OW + ow] = T(0);
-              continue;
-            }
-            T s = 0;
-            for (int64_t h = wd.h0; h < wd.h1; ++h)
-              for (int64_t w = wd.w0; w < wd.w1; ++w) s += xp[h * g.W + w];
-            op[oh * g.OW + ow] = s / static_cast<T>(wd.div);
+        avg_windows(g, cip, divisor, [&](int64_t o, const AvgWindow& wd) {
+          if (wd.empty()) {
+            op[o] = T(0);
+            return;
           }
+          T s = 0;
+          for_box(g, wd.d0, wd.d1, wd.h0, wd.h1, wd.w0, wd.w1, [&](int64_t i) { s += xp[i]; });
+          op[o] = s / static_cast<T>(wd.div);
+        });
       }
     });
   });
@@ -139,20 +184,17 @@ void avg_pool2d_backward(const Tensor& dout, const PoolGeom& g, bool cip, int64_
     using T = scalar_t;
     const T* pg = static_cast<const T*>(dout.raw_data());
     T* pd = static_cast<T*>(dx.raw_data());
-    const int64_t in_plane = g.H * g.W, out_plane = g.OH * g.OW;
-    parallel_for(g.planes, grain_for(out_plane * g.kh * g.kw), [&](int64_t b, int64_t e) {
+    const int64_t in_plane = g.in_plane(), out_plane = g.out_plane();
+    parallel_for(g.planes, grain_for(out_plane * g.kd * g.kh * g.kw), [&](int64_t b, int64_t e) {
       std::fill(pd + b * in_plane, pd + e * in_plane, T(0));
       for (int64_t p = b; p < e; ++p) {
         const T* gp = pg + p * out_plane;
         T* dp = pd + p * in_plane;
-        for (int64_t oh = 0; oh < g.OH; ++oh)
-          for (int64_t ow = 0; ow < g.OW; ++ow) {
-            AvgWindow wd = avg_window(g, oh, ow, cip, divisor);
-            if (wd.h0 >= wd.h1 || wd.w0 >= wd.w1) continue;
-            T v = gp[oh * g.OW + ow] / static_cast<T>(wd.div);
-            for (int64_t h = wd.h0; h < wd.h1; ++h)
-              for (int64_t w = wd.w0; w < wd.w1; ++w) dp[h * g.W + w] += v;
-          }
+        avg_windows(g, cip, divisor, [&](int64_t o, const AvgWindow& wd) {
+          if (wd.empty()) return;
+          const T v = gp[o] / static_cast<T>(wd.div);
+          for_box(g, wd.d0, wd.d1, wd.h0, wd.h1, wd.w0, wd.w1, [&](int64_t i) { dp[i] += v; });
+        });
       }
     });
   });
@@ -163,21 +205,16 @@ void adaptive_avg_pool2d_forward(const Tensor& x, const PoolGeom& g, Tensor& out
     using T = scalar_t;
     const T* px = static_cast<const T*>(x.raw_data());
     T* po = static_cast<T*>(out.raw_data());
-    const int64_t in_plane = g.H * g.W, out_plane = g.OH * g.OW;
+    const int64_t in_plane = g.in_plane(), out_plane = g.out_plane();
     parallel_for(g.planes, grain_for(in_plane + out_plane), [&](int64_t b, int64_t e) {
       for (int64_t p = b; p < e; ++p) {
         const T* xp = px + p * in_plane;
         T* op = po + p * out_plane;
-        for (int64_t oh = 0; oh < g.OH; ++oh) {
-          int64_t h0 = start_index(oh, g.OH, g.H), h1 = end_index(oh, g.OH, g.H);
-          for (int64_t ow = 0; ow < g.OW; ++ow) {
-            int64_t w0 = start_index(ow, g.OW, g.W), w1 = end_index(ow, g.OW, g.W);
-            T s = 0;
-            for (int64_t h = h0; h < h1; ++h)
-              for (int64_t w = w0; w < w1; ++w) s += xp[h * g.W + w];
-            op[oh * g.OW + ow] = s / static_cast<T>((h1 - h0) * (w1 - w0));
-          }
-        }
+        adaptive_windows(g, [&](int64_t o, int64_t d0, int64_t d1, int64_t h0, int64_t h1, int64_t w0, int64_t w1) {
+          T s = 0;
+          for_box(g, d0, d1, h0, h1, w0, w1, [&](int64_t i) { s += xp[i]; });
+          op[o] = s / static_cast<T>((d1 - d0) * (h1 - h0) * (w1 - w0));
+        });
       }
     });
   });
@@ -188,21 +225,16 @@ void adaptive_avg_pool2d_backward(const Tensor& dout, const PoolGeom& g, Tensor&
     using T = scalar_t;
     const T* pg = static_cast<const T*>(dout.raw_data());
     T* pd = static_cast<T*>(dx.raw_data());
-    const int64_t in_plane = g.H * g.W, out_plane = g.OH * g.OW;
+    const int64_t in_plane = g.in_plane(), out_plane = g.out_plane();
     parallel_for(g.planes, grain_for(in_plane + out_plane), [&](int64_t b, int64_t e) {
       std::fill(pd + b * in_plane, pd + e * in_plane, T(0));
       for (int64_t p = b; p < e; ++p) {
         const T* gp = pg + p * out_plane;
         T* dp = pd + p * in_plane;
-        for (int64_t oh = 0; oh < g.OH; ++oh) {
-          int64_t h0 = start_index(oh, g.OH, g.H), h1 = end_index(oh, g.OH, g.H);
-          for (int64_t ow = 0; ow < g.OW; ++ow) {
-            int64_t w0 = start_index(ow, g.OW, g.W), w1 = end_index(ow, g.OW, g.W);
-            T v = gp[oh * g.OW + ow] / static_cast<T>((h1 - h0) * (w1 - w0));
-            for (int64_t h = h0; h < h1; ++h)
-              for (int64_t w = w0; w < w1; ++w) dp[h * g.W + w] += v;
-          }
-        }
+        adaptive_windows(g, [&](int64_t o, int64_t d0, int64_t d1, int64_t h0, int64_t h1, int64_t w0, int64_t w1) {
+          const T v = gp[o] / static_cast<T>((d1 - d0) * (h1 - h0) * (w1 - w0));
+          for_box(g, d0, d1, h0, h1, w0, w1, [&](int64_t i) { dp[i] += v; });
+        });
       }
     });
   });
@@ -214,28 +246,13 @@ void adaptive_max_pool2d_forward(const Tensor& x, const PoolGeom& g, Tensor& out
     const T* px = static_cast<const T*>(x.raw_data());
     T* po = static_cast<T*>(out.raw_data());
     int64_t* pi = static_cast<int64_t*>(indices.raw_data());
-    const int64_t in_plane = g.H * g.W, out_plane = g.OH * g.OW;
+    const int64_t in_plane = g.in_plane(), out_plane = g.out_plane();
     parallel_for(g.planes, grain_for(in_plane + out_plane), [&](int64_t b, int64_t e) {
       for (int64_t p = b; p < e; ++p) {
         const T* xp = px + p * in_plane;
-        for (int64_t oh = 0; oh < g.OH; ++oh) {
-          int64_t h0 = start_index(oh, g.OH, g.H), h1 = end_index(oh, g.OH, g.H);
-          for (int64_t ow = 0; ow < g.OW; ++ow) {
-            int64_t w0 = start_index(ow, g.OW, g.W), w1 = end_index(ow, g.OW, g.W);
-            int64_t best = h0 * g.W + w0;
-            T bv = -std::numeric_limits<T>::infinity();
-            for (int64_t h = h0; h < h1; ++h)
-              for (int64_t w = w0; w < w1; ++w) {
-                T v = xp[h * g.W + w];
-                if (v > bv || std::isnan(v)) {
-                  bv = v;
-                  best = h * g.W + w;
-                }
-              }
-            po[p * out_plane + oh * g.OW + ow] = bv;
-            pi[p * out_plane + oh * g.OW + ow] = best;
-          }
-        }
+        adaptive_windows(g, [&](int64_t o, int64_t d0, int64_t d1, int64_t h0, int64_t h1, int64_t w0, int64_t w1) {
+          window_max(xp, g, d0, d1, 1, h0, h1, 1, w0, w1, 1, po + p * out_plane + o, pi + p * out_plane + o);
+        });
       }
     });
   });

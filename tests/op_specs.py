@@ -1780,3 +1780,65 @@ spec("gcd", lambda L, a, b: L.gcd(a, b), np.gcd, [A(3, 4, dtype="int64", low=-30
      high=30)], grad=False)
 spec("lcm", lambda L, a, b: a.lcm(b), np.lcm, [A(3, 4, dtype="int64", low=-12, high=12), A(3, 4, dtype="int64", low=-12,
      high=12)], grad=False)
+
+# ---------------------------------------------------------------------------------------------
+# 3-D convolution, pooling and batch norm (references: tests/numpy_ref3d.py)
+# ---------------------------------------------------------------------------------------------
+from numpy_ref3d import (  # noqa: E402
+    np_adaptive3d,
+    np_avg_pool3d,
+    np_conv3d,
+    np_conv_transpose3d,
+    np_max_pool3d,
+    np_max_unpool3d,
+)
+
+for _name, _args, _kw in [
+    ("conv3d-basic", [A(2, 2, 4, 5, 3), A(3, 2, 2, 3, 2), A(3)], {}),
+    ("conv3d-stride-pad-dilation", [A(1, 2, 6, 5, 7), A(2, 2, 3, 2, 3), A(2)],
+     {"stride": (2, 1, 2), "padding": (1, 0, 2), "dilation": (1, 2, 1)}),
+    ("conv3d-groups-unbatched", [A(4, 3, 4, 4), A(4, 2, 2, 2, 2), A(4)], {"groups": 2, "padding": 1}),
+    ("conv3d-same", [A(1, 2, 3, 4, 3), A(2, 2, 2, 3, 2), A(2)], {"padding": "same"}),
+    ("conv3d-depthwise-1x1-valid", [A(2, 3, 3, 2, 3), A(3, 1, 1, 1, 1), A(3)], {"groups": 3, "padding": "valid"}),
+    ("conv3d-kernel-eq-input", [A(2, 2, 2, 3, 2), A(3, 2, 2, 3, 2), A(3)], {}),
+]:
+    spec("conv3d", lambda L, x, w, b, **k: L.nn.functional.conv3d(x, w, b, **k), np_conv3d, _args, kwargs=_kw,
+         id=_name, atol=1e-4, rtol=1e-4)
+for _name, _args, _kw in [
+    ("conv_transpose3d-basic", [A(2, 2, 2, 3, 2), A(2, 3, 2, 2, 3), A(3)], {}),
+    ("conv_transpose3d-stride-outpad-groups", [A(1, 4, 2, 3, 2), A(4, 1, 3, 2, 2), A(2)],
+     {"stride": (2, 3, 2), "padding": (1, 0, 1), "output_padding": (1, 2, 0), "groups": 2}),
+    ("conv_transpose3d-dilation-unbatched", [A(2, 2, 3, 2), A(2, 2, 2, 2, 2), A(2)], {"dilation": 2, "stride": 2}),
+]:
+    spec("conv_transpose3d", lambda L, x, w, b, **k: L.nn.functional.conv_transpose3d(x, w, b, **k),
+         np_conv_transpose3d, _args, kwargs=_kw, id=_name, atol=1e-4, rtol=1e-4)
+
+spec("max_pool3d", lambda L, x: _F(L).max_pool3d(x, 2), lambda x: np_max_pool3d(x, 2), [_distinct(2, 2, 4, 4, 6)])
+spec("max_pool3d_module_pad_dil_ceil", lambda L, x: L.nn.MaxPool3d((3, 2, 2), (2, 1, 2), (1, 0, 1), (1, 2, 1),
+                                                                    ceil_mode=True)(x),
+     lambda x: np_max_pool3d(x, (3, 2, 2), (2, 1, 2), (1, 0, 1), (1, 2, 1), True), [_distinct(3, 5, 5, 4)])
+spec("max_pool3d_indices", lambda L, x: _F(L).max_pool3d(x, 3, 2, 1, return_indices=True)[1],
+     lambda x: np_max_pool3d(x, 3, 2, 1, return_indices=True)[1], [_distinct(1, 2, 5, 4, 6)], grad=False)
+spec("avg_pool3d", lambda L, x: _F(L).avg_pool3d(x, 2), lambda x: np_avg_pool3d(x, 2), [A(2, 2, 4, 5, 4)])
+spec("avg_pool3d_pad_exclude_ceil", lambda L, x: _F(L).avg_pool3d(x, 3, 2, 1, True, count_include_pad=False),
+     lambda x: np_avg_pool3d(x, 3, 2, 1, True, count_include_pad=False), [A(1, 2, 5, 4, 6)])
+spec("avg_pool3d_module_divisor_unbatched", lambda L, x: L.nn.AvgPool3d((2, 3, 2), 1, (1, 1, 0),
+                                                                        divisor_override=3)(x),
+     lambda x: np_avg_pool3d(x, (2, 3, 2), 1, (1, 1, 0), divisor_override=3), [A(2, 3, 4, 3)])
+spec("adaptive_avg_pool3d", lambda L, x: _F(L).adaptive_avg_pool3d(x, (2, 3, 2)),
+     lambda x: np_adaptive3d(x, (2, 3, 2), np.mean), [A(2, 2, 5, 7, 3)])
+spec("adaptive_avg_pool3d_module_global", lambda L, x: L.nn.AdaptiveAvgPool3d(1)(x),
+     lambda x: np_adaptive3d(x, 1, np.mean), [A(2, 3, 3, 4, 2)])
+spec("adaptive_max_pool3d", lambda L, x: _F(L).adaptive_max_pool3d(x, (3, 2, 4)),
+     lambda x: np_adaptive3d(x, (3, 2, 4), np.max), [_distinct(2, 2, 5, 4, 6)])
+spec("adaptive_max_pool3d_module_unbatched_up", lambda L, x: L.nn.AdaptiveMaxPool3d(3)(x),
+     lambda x: np_adaptive3d(x, 3, np.max), [_distinct(2, 2, 3, 2)])
+spec("max_unpool3d", lambda L, x: _F(L).max_unpool3d(*_F(L).max_pool3d(x, 2, return_indices=True), 2),
+     np_max_unpool3d, [_distinct(2, 2, 4, 2, 4)])
+spec("batch_norm_train_5d", lambda L, x, w, b: _F(L).batch_norm(x, None, None, w, b, training=True),
+     lambda x, w, b: np_batch_norm(x, None, None, w, b, True), [A(3, 2, 3, 2, 3), A(2), A(2)])
+spec("batch_norm_eval_5d", lambda L, x, m, v, w, b: _F(L).batch_norm(x, m, v, w, b, eps=1e-3),
+     lambda x, m, v, w, b: np_batch_norm(x, m, v, w, b, False, eps=1e-3),
+     [A(2, 3, 2, 3, 2), A(3, grad=False), A(3, low=0.5, grad=False), A(3), A(3)])
+spec("lp_pool3d", lambda L, a: L.nn.LPPool3d(2, (2, 1, 2), stride=1)(a),
+     lambda a: np.sqrt(np_avg_pool3d(a ** 2, (2, 1, 2), 1) * 4), [A(1, 2, 3, 3, 4, low=0.5)])

@@ -35,15 +35,18 @@ def test_shape_products_past_int64_raise():
 
 
 @requires_torch
-@pytest.mark.parametrize("stride", [7, 100000, 2**32])
-def test_conv_strides_past_the_input_match_pytorch(stride):
+@pytest.mark.parametrize("fname,stride", [("conv2d", 7), ("conv2d", 100000), ("conv2d", 2**32), ("conv3d", (7, 1, 1)),
+                                          ("conv3d", (100000, 2, 3)), ("conv3d", (2**32, 2**32, 1))])
+def test_conv_strides_past_the_input_match_pytorch(fname, stride):
     import torch
     rng = np.random.default_rng(0)
     x, w = rng.standard_normal((2, 3, 5, 6)), rng.standard_normal((4, 3, 3, 2))
+    if fname == "conv3d":
+        x, w = rng.standard_normal((2, 3, 4, 5, 6)), rng.standard_normal((4, 3, 2, 3, 2))
     res = []
     for lib in (rb, torch):
         xt, wt = lib.tensor(x, requires_grad=True), lib.tensor(w, requires_grad=True)
-        y = lib.nn.functional.conv2d(xt, wt, stride=stride, padding=1)
+        y = getattr(lib.nn.functional, fname)(xt, wt, stride=stride, padding=1)
         y.square().sum().backward()
         res.append((y.detach().numpy(), xt.grad.numpy(), wt.grad.numpy()))
     for a, b in zip(*res):
@@ -55,3 +58,12 @@ def test_transposed_conv_output_size_overflow_raises():
         F.conv_transpose2d(rb.randn(1, 1, 3, 3), rb.randn(1, 1, 3, 3), stride=2**63 - 1)
     with pytest.raises(RuntimeError, match="overflows"):
         F.conv2d(rb.randn(1, 1, 5, 5), rb.randn(1, 1, 3, 3), dilation=2**62)
+
+
+def test_conv3d_output_size_overflow_raises():
+    with pytest.raises(RuntimeError, match="overflows"):
+        F.conv_transpose3d(rb.randn(1, 1, 3, 3, 3), rb.randn(1, 1, 3, 3, 3), stride=(1, 2**63 - 1, 1))
+    with pytest.raises(RuntimeError, match="overflows"):
+        F.conv3d(rb.randn(1, 1, 5, 5, 5), rb.randn(1, 1, 3, 3, 3), dilation=(2**62, 1, 1))
+    with pytest.raises(RuntimeError, match="overflows"):
+        F.conv3d(rb.randn(1, 1, 5, 5, 5), rb.randn(1, 1, 3, 3, 3), padding=(2**62, 2**62, 0))

@@ -1,7 +1,9 @@
 """Conv2d(64, 64, 3, padding=1) forward + backward on a 32x64x32x32 batch (or --shape), rosenblatt against PyTorch
-with the same thread count, both timed in one run: GFLOP/s, fraction of the machine's peak, ratio.
+with the same thread count, both timed in one run: GFLOP/s, fraction of the machine's peak, ratio. --conv3d
+times Conv3d(16, 32, 3) (no padding) on a 4x16x16x32x32 volume batch instead.
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python bench/models/conv_compare.py [--threads 2] [--isa avx2]
+    python bench/models/conv_compare.py --conv3d
 """
 import argparse
 import statistics
@@ -15,22 +17,22 @@ import rosenblatt as rb
 PEAK_GFLOPS = 430.0  # 2-core AVX-512 FMA peak measured on the project machine
 
 
-def step_flops(n, c, oc, k, oh, ow):
-    fwd = 2.0 * n * oc * c * k * k * oh * ow
+def step_flops(n, c, oc, taps, out_pixels):
+    fwd = 2.0 * n * oc * c * taps * out_pixels
     return 3 * fwd  # forward, dinput and dweight are one GEMM-sized product each
 
 
-def make_step(lib, x_np, w_np, b_np):
+def make_step(lib, x_np, w_np, b_np, padding):
     x = lib.tensor(x_np, requires_grad=True)
     w = lib.tensor(w_np, requires_grad=True)
     b = lib.tensor(b_np, requires_grad=True)
-    g = lib.tensor(np.ones((x_np.shape[0], w_np.shape[0], x_np.shape[2], x_np.shape[3]), np.float32))
-    f = lib.nn.functional.conv2d
+    f = lib.nn.functional.conv3d if x_np.ndim == 5 else lib.nn.functional.conv2d
+    g = lib.ones_like(f(x, w, b, padding=padding))
 
     def step():
         x.grad = w.grad = b.grad = None
         t0 = time.perf_counter()
-        f(x, w, b, padding=1).backward(g)
+        f(x, w, b, padding=padding).backward(g)
         return time.perf_counter() - t0
     return step
 
@@ -42,22 +44,28 @@ def main():
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--shape", type=int, nargs=4, default=[32, 64, 64, 32], metavar=("N", "C", "OC", "HW"),
                     help="batch, in and out channels, height=width (3x3 kernel, padding 1)")
+    ap.add_argument("--conv3d", action="store_true", help="Conv3d(16, 32, 3) on 4x16x16x32x32 instead")
     ap.add_argument("--isa", choices=["native", *compare._ISA_ENV], default="native",
                     help="limit both libraries to this instruction set (compare.py's option)")
     a = ap.parse_args()
     rng = np.random.default_rng(0)
-    n, c, oc, h = a.shape
-    k, w = 3, h
-    x = rng.standard_normal((n, c, h, w)).astype(np.float32)
-    wt = (rng.standard_normal((oc, c, k, k)) * 0.05).astype(np.float32)
+    k = 3
+    if a.conv3d:
+        n, c, oc, spatial, pad = 4, 16, 32, (16, 32, 32), 0
+    else:
+        (n, c, oc, h), pad = a.shape, 1
+        spatial = (h, h)
+    out = [s + 2 * pad - k + 1 for s in spatial]
+    x = rng.standard_normal((n, c, *spatial)).astype(np.float32)
+    wt = (rng.standard_normal((oc, c) + (k,) * len(spatial)) * 0.05).astype(np.float32)
     b = rng.standard_normal(oc).astype(np.float32)
-    flops = step_flops(n, c, oc, k, h, w)
+    flops = step_flops(n, c, oc, k ** len(spatial), int(np.prod(out)))
     rb.set_num_threads(a.threads)
-    steps = {"rosenblatt": make_step(rb, x, wt, b)}
+    steps = {"rosenblatt": make_step(rb, x, wt, b, pad)}
     try:
         import torch
         torch.set_num_threads(a.threads)
-        steps["torch"] = make_step(torch, x, wt, b)
+        steps["torch"] = make_step(torch, x, wt, b, pad)
     except ImportError:
         print("PyTorch not installed: rosenblatt only")
     # One step of each library in turn, so background load hits both alike; the best step of each
@@ -68,7 +76,8 @@ def main():
             t = step()
             if i >= a.warmup:
                 results[name].append(t)
-    print(f"Conv2d({c}, {oc}, {k}, padding=1) forward+backward on {n}x{c}x{h}x{w}, {a.threads} threads, "
+    layer = f"Conv{len(spatial)}d({c}, {oc}, {k}, padding={pad})"
+    print(f"{layer} forward+backward on {'x'.join(map(str, x.shape))}, {a.threads} threads, "
           f"{flops / 1e9:.2f} GFLOP per step, on {compare._cpu_model()}: rosenblatt "
           f"{rb.backends.cpu.get_cpu_capability()}, torch {compare.torch.backends.cpu.get_cpu_capability()}")
     for name, ts in results.items():

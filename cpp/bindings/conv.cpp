@@ -1,5 +1,5 @@
-// Bindings of the convolution family into module _C._nn: conv1d, conv2d (int, tuple or string
-// padding), conv_transpose1d and conv_transpose2d. Ints and sequences both reach the core as vectors.
+// Bindings of the convolution family into module _C._nn: conv1d/2d/3d (int, tuple or string
+// padding) and conv_transpose1d/2d/3d. Ints and sequences both reach the core as vectors.
 #include "bind.h"
 
 namespace rb::bind {
@@ -31,6 +31,9 @@ void conv(py::module_& m, TensorClass& cls) {
     mod.def("conv2d", make(static_cast<Conv>(&rb::conv2d), static_cast<ConvStr>(&rb::conv2d)), py::arg("input"),
             py::arg("weight"), py::arg("bias") = py::none(), py::arg("stride") = 1, py::arg("padding") = 0,
             py::arg("dilation") = 1, py::arg("groups") = 1);
+    mod.def("conv3d", make(static_cast<Conv>(&rb::conv3d), static_cast<ConvStr>(&rb::conv3d)), py::arg("input"),
+            py::arg("weight"), py::arg("bias") = py::none(), py::arg("stride") = 1, py::arg("padding") = 0,
+            py::arg("dilation") = 1, py::arg("groups") = 1);
     mod.def("conv1d", make(static_cast<Conv>(&rb::conv1d), static_cast<ConvStr>(&rb::conv1d)), py::arg("input"),
             py::arg("weight"), py::arg("bias") = py::none(), py::arg("stride") = 1, py::arg("padding") = 0,
             py::arg("dilation") = 1, py::arg("groups") = 1);
@@ -47,7 +50,8 @@ void conv(py::module_& m, TensorClass& cls) {
         return f(x, w, bias, st, p, op, groups, dl);
       };
     };
-    for (auto [name, f] : {std::pair<const char*, ConvT>{"conv_transpose2d", &rb::conv_transpose2d},
+    for (auto [name, f] : {std::pair<const char*, ConvT>{"conv_transpose3d", &rb::conv_transpose3d},
+                           std::pair<const char*, ConvT>{"conv_transpose2d", &rb::conv_transpose2d},
                            std::pair<const char*, ConvT>{"conv_transpose1d", &rb::conv_transpose1d}})
       mod.def(name, make_t(f), py::arg("input"), py::arg("weight"), py::arg("bias") = py::none(), py::arg("stride") = 1,
               py::arg("padding") = 0, py::arg("output_padding") = 0, py::arg("groups") = 1, py::arg("dilation") = 1);

@@ -50,6 +50,20 @@ void pool(py::module_& m, TensorClass& cls) {
          py::call_guard<py::gil_scoped_release>());
   nn.def("max_unpool2d", &max_unpool2d, py::arg("input"), py::arg("indices"), py::arg("output_size"),
          py::call_guard<py::gil_scoped_release>());
+  nn.def("max_pool3d_with_indices", &max_pool3d_with_indices, py::arg("input"), py::arg("kernel_size"),
+         py::arg("stride"), py::arg("padding"), py::arg("dilation"), py::arg("ceil_mode"),
+         py::call_guard<py::gil_scoped_release>());
+  nn.def("max_pool3d", &max_pool3d, py::arg("input"), py::arg("kernel_size"), py::arg("stride"), py::arg("padding"),
+         py::arg("dilation"), py::arg("ceil_mode"), py::call_guard<py::gil_scoped_release>());
+  nn.def("avg_pool3d", &avg_pool3d, py::arg("input"), py::arg("kernel_size"), py::arg("stride"), py::arg("padding"),
+         py::arg("ceil_mode"), py::arg("count_include_pad"), py::arg("divisor_override"),
+         py::call_guard<py::gil_scoped_release>());
+  nn.def("adaptive_avg_pool3d", &adaptive_avg_pool3d, py::arg("input"), py::arg("output_size"),
+         py::call_guard<py::gil_scoped_release>());
+  nn.def("adaptive_max_pool3d", &adaptive_max_pool3d, py::arg("input"), py::arg("output_size"),
+         py::call_guard<py::gil_scoped_release>());
+  nn.def("max_unpool3d", &max_unpool3d, py::arg("input"), py::arg("indices"), py::arg("output_size"),
+         py::call_guard<py::gil_scoped_release>());
 }
 
 }  // namespace rb::bind

@@ -1,5 +1,6 @@
-// The pooling family's kernel table, on contiguous NCHW data seen as N*C planes. Max pooling saves
-// the argmax of each window so its backward is a scatter.
+// The pooling family's kernel table, on contiguous NC(D)HW data seen as N*C planes (a plane is a
+// volume D x H x W; 2-D pooling keeps the depth defaults). Max pooling saves the argmax of each
+// window so its backward is a scatter.
 #pragma once
 #include <cstdint>
 
@@ -10,22 +11,25 @@ namespace rb {
 struct PoolGeom {
   int64_t planes, H, W, OH, OW;  // planes = N * C
   int64_t kh = 1, kw = 1, sh = 1, sw = 1, ph = 0, pw = 0, dh = 1, dw = 1;
+  int64_t D = 1, OD = 1, kd = 1, sd = 1, pd = 0, dd = 1;  // depth: the window's size, stride, padding, dilation
+  int64_t in_plane() const { return D * H * W; }
+  int64_t out_plane() const { return OD * OH * OW; }
 };
 
 struct PoolKernels {
-  // x: (planes, H, W); out, indices: (planes, OH, OW), indices int64 (h * W + w).
+  // x: (planes, D, H, W); out, indices: (planes, OD, OH, OW), indices int64 ((d * H + h) * W + w).
   void (*max_pool2d_forward)(const Tensor& x, const PoolGeom& g, Tensor& out, Tensor& indices);
-  // dout, indices: (planes, OH, OW); dx: (planes, H, W), overwritten. Also the backward of the
+  // dout, indices: (planes, OD, OH, OW); dx: (planes, D, H, W), overwritten. Also the backward of the
   // adaptive max pool, and (accumulate = false) the forward of max-unpooling.
   void (*max_pool2d_backward)(const Tensor& dout, const Tensor& indices, const PoolGeom& g, Tensor& dx,
                               bool accumulate);
-  // x: (planes, H, W) -> out: (planes, OH, OW) gathered at indices: the backward of max-unpooling.
+  // x: (planes, D, H, W) -> out: (planes, OD, OH, OW) gathered at indices: the backward of max-unpooling.
   void (*index_gather2d)(const Tensor& x, const Tensor& indices, const PoolGeom& g, Tensor& out);
   // divisor: 0 means none (count_include_pad decides).
   void (*avg_pool2d_forward)(const Tensor& x, const PoolGeom& g, bool count_include_pad, int64_t divisor, Tensor& out);
   void (*avg_pool2d_backward)(const Tensor& dout, const PoolGeom& g, bool count_include_pad, int64_t divisor,
                               Tensor& dx);
-  // Windows [floor(i*H/OH), ceil((i+1)*H/OH)).
+  // Windows [floor(i*H/OH), ceil((i+1)*H/OH)), depth alike.
   void (*adaptive_avg_pool2d_forward)(const Tensor& x, const PoolGeom& g, Tensor& out);
   void (*adaptive_avg_pool2d_backward)(const Tensor& dout, const PoolGeom& g, Tensor& dx);
   void (*adaptive_max_pool2d_forward)(const Tensor& x, const PoolGeom& g, Tensor& out, Tensor& indices);

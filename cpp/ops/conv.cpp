@@ -1,5 +1,5 @@
 // Convolution ops: argument checks with PyTorch's messages, output shapes, the kernel calls and
-// one autograd node (ConvolutionBackward0) shared by conv1d/2d and conv_transpose1d/2d.
+// one autograd node (ConvolutionBackward0) shared by conv1d/2d/3d and conv_transpose1d/2d/3d.
 #include "rosenblatt/ops.h"
 
 #include "op_common.h"
@@ -9,11 +9,12 @@
 namespace rb {
 namespace {
 
-// The arguments of one convolution after expansion to two spatial dims (conv1d is H = 1).
+// The arguments of one convolution after expansion to three spatial dims (D, H, W): conv2d is
+// D = 1, conv1d D = H = 1.
 struct ConvArgs {
-  int nd = 2;  // spatial dims of the caller (1 or 2)
+  int nd = 2;  // spatial dims of the caller (1, 2 or 3)
   bool transposed = false;
-  int64_t stride[2], pad_lo[2], pad_hi[2], dilation[2], output_padding[2], groups = 1;
+  int64_t stride[3], pad_lo[3], pad_hi[3], dilation[3], output_padding[3], groups = 1;
 };
 
 std::vector<int64_t> expand_param(const std::vector<int64_t>& v, int nd, const char* name) {
@@ -23,47 +24,56 @@ std::vector<int64_t> expand_param(const std::vector<int64_t>& v, int nd, const c
   return v.size() == 1 ? std::vector<int64_t>(nd, v[0]) : v;
 }
 
-// Spatial values of a (nd)-D parameter placed in the 2-D slots (conv1d's height gets `fill`).
+// Spatial values of a (nd)-D parameter placed in the last nd of the 3 slots (the others get `fill`).
 void place(int64_t* dst, const std::vector<int64_t>& v, int nd, int64_t fill) {
-  if (nd == 1)
-    dst[0] = fill, dst[1] = v[0];
-  else
-    dst[0] = v[0], dst[1] = v[1];
+  for (int d = 0; d < 3; ++d) dst[d] = d < 3 - nd ? fill : v[d - (3 - nd)];
 }
 
-std::vector<int64_t> spatial(const int64_t* v, int nd) {
-  return nd == 1 ? std::vector<int64_t>{v[1]} : std::vector<int64_t>{v[0], v[1]};
-}
+std::vector<int64_t> spatial(const int64_t* v, int nd) { return std::vector<int64_t>(v + 3 - nd, v + 3); }
 // "(8 x 8)" or "(8)", as PyTorch prints per-channel sizes.
 std::string dims_str(const std::vector<int64_t>& v) {
   std::string s = "(";
   for (size_t i = 0; i < v.size(); ++i) s += (i ? " x " : "") + std::to_string(v[i]);
   return s + ")";
 }
+// "stride_height: 2 stride_width: 1" (depth too for 3-D), as PyTorch's transposed-conv messages;
+// conv_transpose1d prints its height slot as well.
+std::string per_dim(const char* name, const int64_t* v, int nd) {
+  static const char* dims[3] = {"depth", "height", "width"};
+  std::string s;
+  for (int d = nd == 3 ? 0 : 1; d < 3; ++d)
+    s += (s.empty() ? "" : " ") + std::string(name) + "_" + dims[d] + ": " + std::to_string(v[d]);
+  return s;
+}
 
 // The kernels' geometry: for a transposed convolution, the conv whose dinput it is
 // (conv input = our output, conv output = our input).
-ConvGeom make_geom(const ConvArgs& a, const Shape& x4, const Shape& w4, const Shape& y4) {
+ConvGeom make_geom(const ConvArgs& a, const Shape& x5, const Shape& w5, const Shape& y5) {
   ConvGeom g;
-  const Shape& ci = a.transposed ? y4 : x4;  // conv input
-  const Shape& co = a.transposed ? x4 : y4;  // conv output
-  g.N = x4[0], g.C = ci[1], g.H = ci[2], g.W = ci[3], g.OC = co[1], g.OH = co[2], g.OW = co[3];
-  g.KH = w4[2], g.KW = w4[3];
-  g.stride_h = a.stride[0], g.stride_w = a.stride[1], g.pad_h = a.pad_lo[0], g.pad_w = a.pad_lo[1];
-  g.dil_h = a.dilation[0], g.dil_w = a.dilation[1], g.groups = a.groups;
+  const Shape& ci = a.transposed ? y5 : x5;  // conv input
+  const Shape& co = a.transposed ? x5 : y5;  // conv output
+  g.N = x5[0], g.C = ci[1], g.D = ci[2], g.H = ci[3], g.W = ci[4];
+  g.OC = co[1], g.OD = co[2], g.OH = co[3], g.OW = co[4];
+  g.KD = w5[2], g.KH = w5[3], g.KW = w5[4];
+  g.stride_d = a.stride[0], g.stride_h = a.stride[1], g.stride_w = a.stride[2];
+  g.pad_d = a.pad_lo[0], g.pad_h = a.pad_lo[1], g.pad_w = a.pad_lo[2];
+  g.dil_d = a.dilation[0], g.dil_h = a.dilation[1], g.dil_w = a.dilation[2], g.groups = a.groups;
   // With one output row (or column) the stride is never stepped, so 1 gives the same result, and the
   // kernels' stride-phase workspace (stride_h * stride_w planes) stays small for a stride past the input.
+  if (g.OD == 1) g.stride_d = 1;
   if (g.OH == 1) g.stride_h = 1;
   if (g.OW == 1) g.stride_w = 1;
   return g;
 }
 
-Shape as4d(const Shape& s, int nd, bool batched) {  // (N, C, [H,] W) -> (N, C, H, W)
+// (N, C, *spatial) or (C, *spatial), nd spatial dims -> (N, C, D, H, W); weights alike (batched).
+Shape as5d(const Shape& s, int nd, bool batched) {
   Shape r = s;
   if (!batched) r.insert(r.begin(), 1);
-  if (nd == 1) r.insert(r.begin() + 2, 1);
+  r.insert(r.begin() + 2, 3 - nd, 1);
   return r;
 }
+int64_t spatial_numel(const Shape& s5) { return s5[2] * s5[3] * s5[4]; }
 
 Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias, ConvArgs a, const char* op);
 struct ConvGrads {
@@ -127,8 +137,8 @@ struct ConvolutionBackwardBackward : Node {
 ConvGrads convolution_backward(const Tensor& gy_in, const Tensor& input, const Tensor& weight, const Shape& x_shape,
                                const Shape& w_shape, const ConvArgs& args, bool need_x, bool need_w, bool need_b) {
   const bool batched = static_cast<int>(x_shape.size()) == args.nd + 2;
-  Shape x4 = as4d(x_shape, args.nd, batched), y4 = as4d(gy_in.shape(), args.nd, batched), w4 = w_shape;
-  if (args.nd == 1) w4.insert(w4.begin() + 2, 1);
+  Shape x5 = as5d(x_shape, args.nd, batched), y5 = as5d(gy_in.shape(), args.nd, batched);
+  Shape w5 = as5d(w_shape, args.nd, true);
   Tensor gy = gy_in.detach().contiguous();
   DType dt = gy.dtype();
   Tensor x = need_w ? input.detach().contiguous() : Tensor();
@@ -136,21 +146,21 @@ ConvGrads convolution_backward(const Tensor& gy_in, const Tensor& input, const T
   ConvGrads r;
   if (need_x) r.dx = Tensor::empty(x_shape, dt, gy.device());
   if (need_w) r.dw = Tensor::empty(w_shape, dt, gy.device());
-  if (need_b) r.db = Tensor::empty({y4[1]}, dt, gy.device());
-  ConvGeom g = make_geom(args, x4, w4, y4);
+  if (need_b) r.db = Tensor::empty({y5[1]}, dt, gy.device());
+  ConvGeom g = make_geom(args, x5, w5, y5);
   RB_DISPATCH_FLOATING(dt, "convolution_backward", [&] {
     using T = scalar_t;
     const auto& k = kernels<ConvKernels<T>>("convolution_backward", gy);
     const T* gp = gy.data<T>();
     if (!args.transposed) {
-      k.conv2d_backward(g, need_w ? x.data<T>() : nullptr, need_x ? w.data<T>() : nullptr, gp,
-                        need_x ? r.dx.data<T>() : nullptr, need_w ? r.dw.data<T>() : nullptr,
-                        need_b ? r.db.data<T>() : nullptr);
+      k.conv_backward(g, need_w ? x.data<T>() : nullptr, need_x ? w.data<T>() : nullptr, gp,
+                      need_x ? r.dx.data<T>() : nullptr, need_w ? r.dw.data<T>() : nullptr,
+                      need_b ? r.db.data<T>() : nullptr);
     } else {
       // y = conv^T(x): dx = conv(gy), dw = conv's dweight with input gy and output-gradient x.
-      if (need_x) k.conv2d_forward(g, gp, w.data<T>(), nullptr, r.dx.data<T>());
-      if (need_w) k.conv2d_backward(g, gp, nullptr, x.data<T>(), nullptr, r.dw.data<T>(), nullptr);
-      if (need_b) k.channel_sum(y4[0], y4[1], y4[2] * y4[3], gp, r.db.data<T>());
+      if (need_x) k.conv_forward(g, gp, w.data<T>(), nullptr, r.dx.data<T>());
+      if (need_w) k.conv_backward(g, gp, nullptr, x.data<T>(), nullptr, r.dw.data<T>(), nullptr);
+      if (need_b) k.channel_sum(y5[0], y5[1], spatial_numel(y5), gp, r.db.data<T>());
     }
   });
   if (any_requires_grad({&gy_in, &input, &weight})) {
@@ -176,9 +186,9 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
   RB_CHECK(input.dim() == nd + 1 || input.dim() == nd + 2, Error, "Expected ", nd + 1, "D (unbatched) or ", nd + 2,
            "D (batched) input to ", op, ", but got input of size: ", input.shape());
   const bool batched = input.dim() == nd + 2;
-  Shape x4 = as4d(input.shape(), nd, batched);
-  Shape xb(x4);  // the batched shape PyTorch prints in messages
-  if (nd == 1) xb.erase(xb.begin() + 2);
+  Shape x5 = as5d(input.shape(), nd, batched);
+  Shape xb(x5);  // the batched shape PyTorch prints in messages
+  xb.erase(xb.begin() + 2, xb.begin() + 5 - nd);
   RB_CHECK(weight.dim() == nd + 2, Error, "Expected ", nd + 2, "-dimensional weight for ", nd + 2,
            "-dimensional input ", xb, ", but got ", weight.dim(), "-dimensional weight of size ", weight.shape(),
            " instead");
@@ -189,39 +199,38 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
            dtype_name(weight.dtype()), ") should be the same");
   RB_CHECK(!bias.defined() || bias.dtype() == input.dtype(), Error, "Input type (", dtype_name(input.dtype()),
            ") and bias type (", dtype_name(bias.dtype()), ") should be the same");
-  for (int d = 0; d < 2; ++d) {
+  for (int d = 0; d < 3; ++d) {
     RB_CHECK(a.stride[d] > 0, Error, "non-positive stride is not supported");
     RB_CHECK(a.pad_lo[d] >= 0 && a.pad_hi[d] >= 0, Error, "negative padding is not supported");
     RB_CHECK(a.output_padding[d] >= 0, Error, "negative output_padding is not supported");
   }
-  RB_CHECK(a.dilation[0] > 0 && a.dilation[1] > 0, Error, "dilation should be greater than zero, but got ",
-           spatial(a.dilation, nd));
+  RB_CHECK(a.dilation[0] > 0 && a.dilation[1] > 0 && a.dilation[2] > 0, Error,
+           "dilation should be greater than zero, but got ", spatial(a.dilation, nd));
   RB_CHECK(a.groups > 0, Error, "non-positive groups is not supported");
-  Shape w4 = weight.shape();
-  if (nd == 1) w4.insert(w4.begin() + 2, 1);
-  const int64_t G = a.groups, C = x4[1];
-  RB_CHECK(w4[0] % G == 0, Error, "Given groups=", G, ", expected weight to be divisible by ", G,
+  Shape w5 = as5d(weight.shape(), nd, true);
+  const int64_t G = a.groups, C = x5[1];
+  RB_CHECK(w5[0] % G == 0, Error, "Given groups=", G, ", expected weight to be divisible by ", G,
            " at dimension 0, but got weight of size [", weight.shape(), "] instead");
   int64_t OC;
   if (!a.transposed) {
-    RB_CHECK(C == w4[1] * G, Error, "Given groups=", G, ", weight of size ", weight.shape(), ", expected input", xb,
-             " to have ", w4[1] * G, " channels, but got ", C, " channels instead");
-    OC = w4[0];
+    RB_CHECK(C == w5[1] * G, Error, "Given groups=", G, ", weight of size ", weight.shape(), ", expected input", xb,
+             " to have ", w5[1] * G, " channels, but got ", C, " channels instead");
+    OC = w5[0];
   } else {
-    RB_CHECK(C == w4[0], Error, "Given transposed=1, weight of size ", weight.shape(), ", expected input", xb,
-             " to have ", w4[0], " channels, but got ", C, " channels instead");
-    OC = w4[1] * G;
+    RB_CHECK(C == w5[0], Error, "Given transposed=1, weight of size ", weight.shape(), ", expected input", xb,
+             " to have ", w5[0], " channels, but got ", C, " channels instead");
+    OC = w5[1] * G;
   }
   RB_CHECK(!bias.defined() || (bias.dim() == 1 && bias.size(0) == OC), Error, "Given ",
            a.transposed ? "transposed=1, " : "", "weight of size ", weight.shape(),
            ", expected bias to be 1-dimensional with ", OC, " elements, but got bias of size ",
            bias.defined() ? bias.shape() : Shape{}, " instead");
   // As PyTorch's _convolution: an empty input is allowed only through its batch or channels.
-  RB_CHECK(x4[2] > 0 && x4[3] > 0, Error,
+  RB_CHECK(spatial_numel(x5) > 0, Error,
            "Only zero batch or zero channel inputs are supported, but got input shape: ", input.shape());
-  RB_CHECK(w4[2] > 0 && w4[3] > 0, Error, "kernel size should be greater than zero, but got weight of size ",
+  RB_CHECK(spatial_numel(w5) > 0, Error, "kernel size should be greater than zero, but got weight of size ",
            weight.shape());
-  int64_t out_hw[2];
+  int64_t out_hw[3];
   // Sizes from user integers in overflow-checked arithmetic: a wrapped size would reach the kernels.
   bool overflow = false;
   auto mul = [&](int64_t x, int64_t y) {
@@ -240,49 +249,50 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
              spatial(a.dilation, nd));
   };
   if (!a.transposed) {
-    int64_t padded[2], kext[2];
-    for (int d = 0; d < 2; ++d) {
-      padded[d] = add(add(x4[2 + d], a.pad_lo[d]), a.pad_hi[d]);
-      kext[d] = add(mul(a.dilation[d], w4[2 + d] - 1), 1);
+    int64_t padded[3], kext[3];
+    for (int d = 0; d < 3; ++d) {
+      padded[d] = add(add(x5[2 + d], a.pad_lo[d]), a.pad_hi[d]);
+      kext[d] = add(mul(a.dilation[d], w5[2 + d] - 1), 1);
     }
     check_overflow();
-    RB_CHECK(padded[0] >= kext[0] && padded[1] >= kext[1], Error,
+    RB_CHECK(padded[0] >= kext[0] && padded[1] >= kext[1] && padded[2] >= kext[2], Error,
              "Calculated padded input size per channel: ", dims_str(spatial(padded, nd)),
              ". Kernel size: ", dims_str(spatial(kext, nd)), ". Kernel size can't be greater than actual input size");
-    for (int d = 0; d < 2; ++d) out_hw[d] = (padded[d] - kext[d]) / a.stride[d] + 1;
+    for (int d = 0; d < 3; ++d) out_hw[d] = (padded[d] - kext[d]) / a.stride[d] + 1;
   } else {
-    for (int d = 0; d < 2; ++d)
+    for (int d = 0; d < 3; ++d)
       RB_CHECK(a.output_padding[d] < a.stride[d] || a.output_padding[d] < a.dilation[d], Error,
-               "output padding must be smaller than either stride or dilation, but got output_padding_height: ",
-               a.output_padding[0], " output_padding_width: ", a.output_padding[1], " stride_height: ", a.stride[0],
-               " stride_width: ", a.stride[1], " dilation_height: ", a.dilation[0], " dilation_width: ", a.dilation[1]);
-    for (int d = 0; d < 2; ++d)
+               "output padding must be smaller than either stride or dilation, but got ",
+               per_dim("output_padding", a.output_padding, nd), " ", per_dim("stride", a.stride, nd), " ",
+               per_dim("dilation", a.dilation, nd));
+    for (int d = 0; d < 3; ++d)
       out_hw[d] = add(
-          add(add(mul(x4[2 + d] - 1, a.stride[d]), add(-a.pad_lo[d], -a.pad_hi[d])), mul(a.dilation[d], w4[2 + d] - 1)),
+          add(add(mul(x5[2 + d] - 1, a.stride[d]), add(-a.pad_lo[d], -a.pad_hi[d])), mul(a.dilation[d], w5[2 + d] - 1)),
           a.output_padding[d] + 1);
     check_overflow();
-    int64_t in_hw[2] = {x4[2], x4[3]};
-    RB_CHECK(out_hw[0] > 0 && out_hw[1] > 0, Error, "Given input size per channel: ", dims_str(spatial(in_hw, nd)),
+    int64_t in_hw[3] = {x5[2], x5[3], x5[4]};
+    RB_CHECK(out_hw[0] > 0 && out_hw[1] > 0 && out_hw[2] > 0, Error,
+             "Given input size per channel: ", dims_str(spatial(in_hw, nd)),
              ". Calculated output size per channel: ", dims_str(spatial(out_hw, nd)), ". Output size is too small");
   }
-  Shape y4 = {x4[0], OC, out_hw[0], out_hw[1]};
-  Shape y_shape = y4;
-  if (nd == 1) y_shape.erase(y_shape.begin() + 2);
+  Shape y5 = {x5[0], OC, out_hw[0], out_hw[1], out_hw[2]};
+  Shape y_shape = y5;
+  y_shape.erase(y_shape.begin() + 2, y_shape.begin() + 5 - nd);
   if (!batched) y_shape.erase(y_shape.begin());
 
   Tensor out = Tensor::empty(y_shape, input.dtype(), input.device());
   {
     Tensor x = input.detach().contiguous(), w = weight.detach().contiguous();
     Tensor b = bias.defined() ? bias.detach().contiguous() : Tensor();
-    ConvGeom g = make_geom(a, x4, w4, y4);
+    ConvGeom g = make_geom(a, x5, w5, y5);
     RB_DISPATCH_FLOATING(input.dtype(), op, [&] {
       using T = scalar_t;
       const auto& k = kernels<ConvKernels<T>>(op, input);
       if (!a.transposed) {
-        k.conv2d_forward(g, x.data<T>(), w.data<T>(), b.defined() ? b.data<T>() : nullptr, out.data<T>());
+        k.conv_forward(g, x.data<T>(), w.data<T>(), b.defined() ? b.data<T>() : nullptr, out.data<T>());
       } else {
-        k.conv2d_backward(g, nullptr, w.data<T>(), x.data<T>(), out.data<T>(), nullptr, nullptr);
-        if (b.defined()) k.add_channel_bias(y4[0], y4[1], y4[2] * y4[3], b.data<T>(), out.data<T>());
+        k.conv_backward(g, nullptr, w.data<T>(), x.data<T>(), out.data<T>(), nullptr, nullptr);
+        if (b.defined()) k.add_channel_bias(y5[0], y5[1], spatial_numel(y5), b.data<T>(), out.data<T>());
       }
     });
   }
@@ -308,7 +318,7 @@ ConvArgs conv_args(int nd, const std::vector<int64_t>& stride, const std::vector
   a.groups = groups;
   place(a.stride, expand_param(stride, nd, "stride"), nd, 1);
   place(a.dilation, expand_param(dilation, nd, "dilation"), nd, 1);
-  a.output_padding[0] = a.output_padding[1] = 0;
+  a.output_padding[0] = a.output_padding[1] = a.output_padding[2] = 0;
   return a;
 }
 
@@ -327,14 +337,15 @@ Tensor conv_str_padding(const Tensor& input, const Tensor& weight, const Tensor&
                         const std::vector<int64_t>& stride, const std::string& padding,
                         const std::vector<int64_t>& dilation, int64_t groups, const char* op) {
   ConvArgs a = conv_args(nd, stride, dilation, groups);
-  a.pad_lo[0] = a.pad_lo[1] = a.pad_hi[0] = a.pad_hi[1] = 0;
+  std::fill_n(a.pad_lo, 3, 0), std::fill_n(a.pad_hi, 3, 0);
   if (padding == "valid") return convolution(input, weight, bias, a, op);
   RB_CHECK(padding == "same", Error, "Invalid padding string: '", padding, "'");
-  RB_CHECK(a.stride[0] == 1 && a.stride[1] == 1, Error, "padding='same' is not supported for strided convolutions");
+  RB_CHECK(a.stride[0] == 1 && a.stride[1] == 1 && a.stride[2] == 1, Error,
+           "padding='same' is not supported for strided convolutions");
   RB_CHECK(weight.dim() == nd + 2, Error, "Expected ", nd + 2, "-dimensional weight for ", op, ", but got ",
            weight.dim(), "-dimensional weight of size ", weight.shape(), " instead");
-  for (int d = 0; d < 2; ++d) {
-    int64_t k = (nd == 1 && d == 0) ? 1 : weight.size(nd == 1 ? 2 : 2 + d);
+  for (int d = 3 - nd; d < 3; ++d) {
+    int64_t k = weight.size(2 + d - (3 - nd));
     int64_t total = a.dilation[d] * (k - 1);
     a.pad_lo[d] = total / 2;
     a.pad_hi[d] = total - total / 2;
@@ -351,6 +362,14 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, con
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, const std::vector<int64_t>& stride,
               const std::string& padding, const std::vector<int64_t>& dilation, int64_t groups) {
   return conv_str_padding(input, weight, bias, 2, stride, padding, dilation, groups, "conv2d");
+}
+Tensor conv3d(const Tensor& input, const Tensor& weight, const Tensor& bias, const std::vector<int64_t>& stride,
+              const std::vector<int64_t>& padding, const std::vector<int64_t>& dilation, int64_t groups) {
+  return conv_int_padding(input, weight, bias, 3, stride, padding, dilation, groups, "conv3d");
+}
+Tensor conv3d(const Tensor& input, const Tensor& weight, const Tensor& bias, const std::vector<int64_t>& stride,
+              const std::string& padding, const std::vector<int64_t>& dilation, int64_t groups) {
+  return conv_str_padding(input, weight, bias, 3, stride, padding, dilation, groups, "conv3d");
 }
 Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, const std::vector<int64_t>& stride,
               const std::vector<int64_t>& padding, const std::vector<int64_t>& dilation, int64_t groups) {
@@ -381,6 +400,12 @@ Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor&
                         const std::vector<int64_t>& output_padding, int64_t groups,
                         const std::vector<int64_t>& dilation) {
   return conv_transpose(input, weight, bias, 2, stride, padding, output_padding, groups, dilation, "conv_transpose2d");
+}
+Tensor conv_transpose3d(const Tensor& input, const Tensor& weight, const Tensor& bias,
+                        const std::vector<int64_t>& stride, const std::vector<int64_t>& padding,
+                        const std::vector<int64_t>& output_padding, int64_t groups,
+                        const std::vector<int64_t>& dilation) {
+  return conv_transpose(input, weight, bias, 3, stride, padding, output_padding, groups, dilation, "conv_transpose3d");
 }
 Tensor conv_transpose1d(const Tensor& input, const Tensor& weight, const Tensor& bias,
                         const std::vector<int64_t>& stride, const std::vector<int64_t>& padding,

@@ -1,6 +1,9 @@
-// Pooling ops: PyTorch's argument checks and output-size rules (ceil_mode, padding, dilation),
-// 3-D unbatched inputs, and autograd nodes whose backward is one hand-written kernel pass.
+// Pooling ops, 1-D, 2-D and 3-D: PyTorch's argument checks and output-size rules (ceil_mode, padding,
+// dilation), unbatched inputs, and autograd nodes whose backward is one hand-written kernel pass.
 #include "rosenblatt/ops.h"
+
+#include <algorithm>
+#include <array>
 
 #include "op_common.h"
 
@@ -31,23 +34,30 @@ int64_t pool_out(int64_t in, int64_t k, int64_t pad, int64_t stride, int64_t dil
   return o;
 }
 
+// x seen as N*C planes of nsp (2 or 3) spatial dims.
 struct Planes {
   Tensor x;  // contiguous
   bool batched;
+  int nsp;
   int64_t N, C, H, W;
 };
 
-Planes planes_of(const Tensor& x) {
+Planes planes_of(const Tensor& x, int nsp = 2) {
   Planes p;
   p.x = x.contiguous();
-  p.batched = x.dim() == 4;
+  p.nsp = nsp;
+  p.batched = x.dim() == nsp + 2;
   p.N = p.batched ? x.size(0) : 1;
-  p.C = x.size(-3), p.H = x.size(-2), p.W = x.size(-1);
+  p.C = x.size(-nsp - 1), p.H = x.size(-2), p.W = x.size(-1);
   return p;
 }
 
-Shape out_shape(const Planes& p, int64_t oh, int64_t ow) {
-  return p.batched ? Shape{p.N, p.C, oh, ow} : Shape{p.C, oh, ow};
+// (N,) C, [d,] h, w: d only for 3-D planes.
+Shape out_shape(const Planes& p, int64_t oh, int64_t ow, int64_t od = 1) {
+  Shape s = p.batched ? Shape{p.N, p.C} : Shape{p.C};
+  if (p.nsp == 3) s.push_back(od);
+  s.push_back(oh), s.push_back(ow);
+  return s;
 }
 
 // Checks of max_pool2d/avg_pool2d in PyTorch's order; fills g.
@@ -95,20 +105,26 @@ PoolGeom pool_geom(const Tensor& x, const IntList& kernel, const IntList& stride
   return g;
 }
 
-struct MaxPool2DWithIndicesBackward0 : Node {
-  SavedTensor indices;
+// The nodes serve 2-D and 3-D pooling (nsp spatial dims); "2D"/"3D" in their names follows it.
+struct PoolNode : Node {
   PoolGeom g;
   Shape in_shape;
-  std::string name() const override { return "MaxPool2DWithIndicesBackward0"; }
+  int nsp = 2;
+  std::string named(const char* a, const char* b) const { return a + std::to_string(nsp) + "D" + b; }
+};
+
+struct MaxPool2DWithIndicesBackward0 : PoolNode {
+  SavedTensor indices;
+  std::string name() const override { return named("MaxPool", "WithIndicesBackward0"); }
   void release_saved() override { indices.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     Tensor gi = grads[0].contiguous(), idx = indices.unpack(*this);
     Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
     kernels<PoolKernels>("max_pool2d_backward", gi).max_pool2d_backward(gi, idx, g, dx, /*accumulate=*/true);
     // Its adjoint reads each window's winner: gather over the flattened plane.
-    record_adjoint("MaxPool2DWithIndices", grads[0], dx, [idx, in = in_shape, g = g](const Tensor& gg) {
-      Shape flat(in.begin(), in.end() - 2), flat_idx = flat;
-      flat.push_back(g.H * g.W), flat_idx.push_back(g.OH * g.OW);
+    record_adjoint("MaxPoolWithIndices", grads[0], dx, [idx, in = in_shape, g = g, n = nsp](const Tensor& gg) {
+      Shape flat(in.begin(), in.end() - n), flat_idx = flat;
+      flat.push_back(g.in_plane()), flat_idx.push_back(g.out_plane());
       return reshape(gather(reshape(gg, flat), -1, reshape(idx, flat_idx)), idx.shape());
     });
     return {dx};
@@ -116,54 +132,49 @@ struct MaxPool2DWithIndicesBackward0 : Node {
 };
 
 struct AdaptiveMaxPool2DBackward0 : MaxPool2DWithIndicesBackward0 {
-  std::string name() const override { return "AdaptiveMaxPool2DBackward0"; }
+  std::string name() const override { return named("AdaptiveMaxPool", "Backward0"); }
 };
 
-Tensor avg_pool_planes(const Tensor& x, PoolGeom g, bool count_include_pad, int64_t div);
+Tensor avg_pool_planes(const Tensor& x, PoolGeom g, bool count_include_pad, int64_t div, int nsp);
 
-struct AvgPool2DBackward0 : Node {
-  PoolGeom g;
+struct AvgPool2DBackward0 : PoolNode {
   bool cip;
   int64_t divisor;
-  Shape in_shape;
-  std::string name() const override { return "AvgPool2DBackward0"; }
+  std::string name() const override { return named("AvgPool", "Backward0"); }
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     Tensor gi = grads[0].contiguous();
     Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
     kernels<PoolKernels>("avg_pool2d_backward", gi).avg_pool2d_backward(gi, g, cip, divisor, dx);
-    record_adjoint("AvgPool2D", grads[0], dx,
-                   [g = g, cip = cip, d = divisor](const Tensor& gg) { return avg_pool_planes(gg, g, cip, d); });
-    return {dx};
-  }
-};
-
-struct AdaptiveAvgPool2DBackward0 : Node {
-  PoolGeom g;
-  Shape in_shape;
-  std::string name() const override { return "AdaptiveAvgPool2DBackward0"; }
-  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
-    Tensor gi = grads[0].contiguous();
-    Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
-    kernels<PoolKernels>("adaptive_avg_pool2d_backward", gi).adaptive_avg_pool2d_backward(gi, g, dx);
-    record_adjoint("AdaptiveAvgPool2D", grads[0], dx, [oh = g.OH, ow = g.OW](const Tensor& gg) {
-      return adaptive_avg_pool2d(gg, {oh, ow});
+    record_adjoint("AvgPool", grads[0], dx, [g = g, cip = cip, d = divisor, n = nsp](const Tensor& gg) {
+      return avg_pool_planes(gg, g, cip, d, n);
     });
     return {dx};
   }
 };
 
-struct MaxUnpool2DBackward0 : Node {
+struct AdaptiveAvgPool2DBackward0 : PoolNode {
+  std::string name() const override { return named("AdaptiveAvgPool", "Backward0"); }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
+    Tensor gi = grads[0].contiguous();
+    Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
+    kernels<PoolKernels>("adaptive_avg_pool2d_backward", gi).adaptive_avg_pool2d_backward(gi, g, dx);
+    record_adjoint("AdaptiveAvgPool", grads[0], dx, [g = g, n = nsp](const Tensor& gg) {
+      return n == 3 ? adaptive_avg_pool3d(gg, {g.OD, g.OH, g.OW}) : adaptive_avg_pool2d(gg, {g.OH, g.OW});
+    });
+    return {dx};
+  }
+};
+
+struct MaxUnpool2DBackward0 : PoolNode {  // g: D, H, W the unpooled (output) plane; OD, OH, OW the input's
   SavedTensor indices;
-  PoolGeom g;  // H, W: the unpooled (output) plane; OH, OW: the input plane
-  Shape in_shape;
-  std::string name() const override { return "MaxUnpool2DBackward0"; }
+  std::string name() const override { return named("MaxUnpool", "Backward0"); }
   void release_saved() override { indices.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     Tensor gi = grads[0].contiguous(), idx = indices.unpack(*this);
     Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
     kernels<PoolKernels>("max_unpool2d_backward", gi).index_gather2d(gi, idx, g, dx);
-    record_adjoint("MaxUnpool2D", grads[0], dx, [idx, h = g.H, w = g.W](const Tensor& gg) {
-      return max_unpool2d(gg, idx, {h, w});
+    record_adjoint("MaxUnpool", grads[0], dx, [idx, g = g, n = nsp](const Tensor& gg) {
+      return n == 3 ? max_unpool3d(gg, idx, {g.D, g.H, g.W}) : max_unpool2d(gg, idx, {g.H, g.W});
     });
     return {dx};
   }
@@ -178,10 +189,11 @@ void check_float(const Tensor& x, const char* op) {
 // with the node that scatters the gradient back through the indices.
 template <class NodeT>
 std::pair<Tensor, Tensor> max_pool_with_indices(const Tensor& x, PoolGeom g,
-                                                void (*kernel)(const Tensor&, const PoolGeom&, Tensor&, Tensor&)) {
-  Planes p = planes_of(x);
+                                                void (*kernel)(const Tensor&, const PoolGeom&, Tensor&, Tensor&),
+                                                int nsp = 2) {
+  Planes p = planes_of(x, nsp);
   g.planes = p.N * p.C;
-  Tensor out = Tensor::empty(out_shape(p, g.OH, g.OW), x.dtype(), x.device());
+  Tensor out = Tensor::empty(out_shape(p, g.OH, g.OW, g.OD), x.dtype(), x.device());
   Tensor idx = Tensor::empty(out.shape(), DType::Int64, x.device());
   kernel(p.x, g, out, idx);
   if (needs_grad(x)) {
@@ -189,6 +201,7 @@ std::pair<Tensor, Tensor> max_pool_with_indices(const Tensor& x, PoolGeom g,
     node->indices = SavedTensor(idx);
     node->g = g;
     node->in_shape = x.shape();
+    node->nsp = nsp;
     record(node, {&x}, {&out});
   }
   return {out, idx};
@@ -215,15 +228,15 @@ Tensor avg_pool2d(const Tensor& x, const IntList& kernel, const IntList& stride,
   PoolGeom g = pool_geom(x, kernel, stride, padding, {1}, ceil_mode, "avg_pool2d", false);
   RB_CHECK(!divisor_override || *divisor_override != 0, Error, "divisor must be not zero");
   check_float(x, "avg_pool2d");
-  return avg_pool_planes(x, g, count_include_pad, divisor_override.value_or(0));
+  return avg_pool_planes(x, g, count_include_pad, divisor_override.value_or(0), 2);
 }
 
 namespace {
 // The average pool of checked arguments (div 0: the window's own count): the kernel and the node.
-Tensor avg_pool_planes(const Tensor& x, PoolGeom g, bool count_include_pad, int64_t div) {
-  Planes p = planes_of(x);
+Tensor avg_pool_planes(const Tensor& x, PoolGeom g, bool count_include_pad, int64_t div, int nsp) {
+  Planes p = planes_of(x, nsp);
   g.planes = p.N * p.C;
-  Tensor out = Tensor::empty(out_shape(p, g.OH, g.OW), x.dtype(), x.device());
+  Tensor out = Tensor::empty(out_shape(p, g.OH, g.OW, g.OD), x.dtype(), x.device());
   kernels<PoolKernels>("avg_pool2d", x).avg_pool2d_forward(p.x, g, count_include_pad, div, out);
   if (needs_grad(x)) {
     auto node = std::make_shared<AvgPool2DBackward0>();
@@ -231,6 +244,7 @@ Tensor avg_pool_planes(const Tensor& x, PoolGeom g, bool count_include_pad, int6
     node->cip = count_include_pad;
     node->divisor = div;
     node->in_shape = x.shape();
+    node->nsp = nsp;
     record(node, {&x}, {&out});
   }
   return out;
@@ -238,6 +252,21 @@ Tensor avg_pool_planes(const Tensor& x, PoolGeom g, bool count_include_pad, int6
 }  // namespace
 
 namespace {
+Tensor adaptive_avg_planes(const PoolKernels& k, const Tensor& x, PoolGeom g, int nsp) {
+  Planes p = planes_of(x, nsp);
+  g.planes = p.N * p.C;
+  Tensor out = Tensor::empty(out_shape(p, g.OH, g.OW, g.OD), x.dtype(), x.device());
+  k.adaptive_avg_pool2d_forward(p.x, g, out);
+  if (needs_grad(x)) {
+    auto node = std::make_shared<AdaptiveAvgPool2DBackward0>();
+    node->g = g;
+    node->in_shape = x.shape();
+    node->nsp = nsp;
+    record(node, {&x}, {&out});
+  }
+  return out;
+}
+
 PoolGeom adaptive_geom(const Tensor& x, const IntList& output_size, const char* op) {
   RB_CHECK(x.dim() == 3 || x.dim() == 4, Error, op, "(): Expected 3D or 4D tensor, but got ", x.shape());
   RB_CHECK(output_size.size() == 1 || output_size.size() == 2, Error, op, ": output_size must be 2, but got ",
@@ -262,17 +291,7 @@ Tensor adaptive_avg_pool2d(const Tensor& x, const IntList& output_size) {
   const auto& k = kernels<PoolKernels>("adaptive_avg_pool2d", x);
   PoolGeom g = adaptive_geom(x, output_size, "adaptive_avg_pool2d");
   check_float(x, "adaptive_avg_pool2d");
-  Planes p = planes_of(x);
-  g.planes = p.N * p.C;
-  Tensor out = Tensor::empty(out_shape(p, g.OH, g.OW), x.dtype(), x.device());
-  k.adaptive_avg_pool2d_forward(p.x, g, out);
-  if (needs_grad(x)) {
-    auto node = std::make_shared<AdaptiveAvgPool2DBackward0>();
-    node->g = g;
-    node->in_shape = x.shape();
-    record(node, {&x}, {&out});
-  }
-  return out;
+  return adaptive_avg_planes(k, x, g, 2);
 }
 
 std::pair<Tensor, Tensor> adaptive_max_pool2d(const Tensor& x, const IntList& output_size) {
@@ -281,6 +300,48 @@ std::pair<Tensor, Tensor> adaptive_max_pool2d(const Tensor& x, const IntList& ou
   check_float(x, "adaptive_max_pool2d");
   return max_pool_with_indices<AdaptiveMaxPool2DBackward0>(x, g, k.adaptive_max_pool2d_forward);
 }
+
+namespace {
+// Max-unpooling (the checks after the rank and output_size's length): x scattered at indices into
+// planes of output_size.
+Tensor unpool_planes(const PoolKernels& k, const Tensor& x, const Tensor& indices, const IntList& output_size,
+                     int nsp) {
+  const std::string op = "max_unpool" + std::to_string(nsp) + "d";
+  RB_CHECK(x.shape() == indices.shape(), Error, "Expected shape of indices to be same as that of the input tensor (",
+           x.shape(), ") but got indices tensor with shape: ", indices.shape());
+  for (int64_t d = 1; d < x.dim(); ++d)
+    RB_CHECK(x.size(d) > 0, Error, "max_unpooling", nsp,
+             "d(): Expected input to have non-zero size for non-batch dimensions, but got ", x.shape(),
+             " with dimension ", d, " being empty.");
+  check_float(x, op.c_str());
+  for (int64_t v : output_size) RB_CHECK(v >= 0, Error, op, ": output_size must be non-negative, got ", output_size);
+  Planes p = planes_of(x, nsp);
+  PoolGeom g;  // scatter direction: the pooled plane is (OD, OH, OW), the unpooled one (D, H, W)
+  g.planes = p.N * p.C;
+  g.OH = p.H, g.OW = p.W, g.H = output_size[nsp - 2], g.W = output_size[nsp - 1];
+  if (nsp == 3) g.OD = x.size(-3), g.D = output_size[0];
+  Tensor idx = indices.contiguous();
+  {
+    const int64_t* pi = static_cast<const int64_t*>(idx.raw_data());
+    const int64_t lim = g.in_plane();
+    std::string size = nsp == 3 ? std::to_string(g.D) + "x" : "";
+    for (int64_t i = 0, n = idx.numel(); i < n; ++i)
+      RB_CHECK(pi[i] >= 0 && pi[i] < lim, Error, "Found an invalid max index: ", pi[i], " (output volumes are of size ",
+               size, g.H, "x", g.W, ")");
+  }
+  Tensor out = Tensor::empty(out_shape(p, g.H, g.W, g.D), x.dtype(), x.device());
+  k.max_pool2d_backward(p.x, idx, g, out, /*accumulate=*/false);
+  if (needs_grad(x)) {
+    auto node = std::make_shared<MaxUnpool2DBackward0>();
+    node->indices = SavedTensor(idx);
+    node->g = g;
+    node->in_shape = x.shape();
+    node->nsp = nsp;
+    record(node, {&x}, {&out});
+  }
+  return out;
+}
+}  // namespace
 
 Tensor max_unpool2d(const Tensor& x, const Tensor& indices, const IntList& output_size) {
   const auto& k = kernels<PoolKernels>("max_unpool2d", x);
@@ -291,37 +352,7 @@ Tensor max_unpool2d(const Tensor& x, const Tensor& indices, const IntList& outpu
            " elements.");
   RB_CHECK(x.dim() == 3 || x.dim() == 4, Error,
            "Input to max_unpooling2d should be a 3d or 4d Tensor, but got a tensor with ", x.dim(), " dimensions.");
-  RB_CHECK(x.shape() == indices.shape(), Error, "Expected shape of indices to be same as that of the input tensor (",
-           x.shape(), ") but got indices tensor with shape: ", indices.shape());
-  for (int64_t d = 1; d < x.dim(); ++d)
-    RB_CHECK(x.size(d) > 0, Error,
-             "max_unpooling2d(): Expected input to have non-zero size for non-batch dimensions, but got ", x.shape(),
-             " with dimension ", d, " being empty.");
-  check_float(x, "max_unpool2d");
-  Planes p = planes_of(x);
-  PoolGeom g;  // scatter direction: the pooled plane is (OH, OW), the unpooled one (H, W)
-  g.planes = p.N * p.C;
-  g.OH = p.H, g.OW = p.W;
-  g.H = output_size[0], g.W = output_size[1];
-  RB_CHECK(g.H >= 0 && g.W >= 0, Error, "max_unpool2d: output_size must be non-negative, got ", output_size);
-  Tensor idx = indices.contiguous();
-  {
-    const int64_t* pi = static_cast<const int64_t*>(idx.raw_data());
-    const int64_t lim = g.H * g.W;
-    for (int64_t i = 0, n = idx.numel(); i < n; ++i)
-      RB_CHECK(pi[i] >= 0 && pi[i] < lim, Error, "Found an invalid max index: ", pi[i], " (output volumes are of size ",
-               g.H, "x", g.W, ")");
-  }
-  Tensor out = Tensor::empty(out_shape(p, g.H, g.W), x.dtype(), x.device());
-  k.max_pool2d_backward(p.x, idx, g, out, /*accumulate=*/false);
-  if (needs_grad(x)) {
-    auto node = std::make_shared<MaxUnpool2DBackward0>();
-    node->indices = SavedTensor(idx);
-    node->g = g;
-    node->in_shape = x.shape();
-    record(node, {&x}, {&out});
-  }
-  return out;
+  return unpool_planes(k, x, indices, output_size, 2);
 }
 
 // --- 1-D pooling: the 2-D ops on a (N, C, 1, L) view, as PyTorch does; the checks are the 1-D ops' own ---
@@ -403,6 +434,146 @@ std::pair<Tensor, Tensor> adaptive_max_pool1d(const Tensor& x, const IntList& ou
              x.shape(), " with dimension ", d, " being empty");
   auto [out, idx] = adaptive_max_pool2d(plane_view(x), {1, o});
   return {from_plane(out), from_plane(idx)};
+}
+
+// --- 3-D pooling: the same kernels over (D, H, W) planes; the checks and messages are PyTorch's 3-D ones ---
+
+namespace {
+// One int for all three dims or a triple (D, H, W).
+std::array<int64_t, 3> triple_of(const IntList& v, const char* msg) {
+  RB_CHECK(v.size() == 1 || v.size() == 3, Error, msg);
+  return v.size() == 3 ? std::array<int64_t, 3>{v[0], v[1], v[2]} : std::array<int64_t, 3>{v[0], v[0], v[0]};
+}
+
+// "[1, 0, 4, 4, 4] and non-batch dimension 0": the first empty non-batch dim of a 4-D or 5-D input.
+void check_nonempty_volume(const Tensor& x, const char* op) {
+  const int64_t first = x.dim() == 5 ? 1 : 0;
+  for (int64_t d = first; d < x.dim(); ++d)
+    RB_CHECK(x.size(d) > 0, Error, op, "(): Expected input's non-batch dimensions to have positive length, but input ",
+             "has a shape of ", x.shape(), " and non-batch dimension ", d - first, " has length zero!");
+}
+
+// Checks of max_pool3d/avg_pool3d in PyTorch's order (arguments, rank, output sizes, then
+// pool3d_shape_check); fills the depth fields of g too.
+PoolGeom pool3d_geom(const Tensor& x, const IntList& kernel, const IntList& stride, const IntList& padding,
+                     const IntList& dilation, bool ceil_mode, bool is_max) {
+  const char* op = is_max ? "max_pool3d" : "avg_pool3d";
+  auto k = triple_of(kernel, is_max ? "max_pool3d: kernel_size must either be a single int, or a tuple of three ints"
+                                    : "avg_pool3d: kernel_size must be a single int, or a tuple of three ints");
+  RB_CHECK(stride.empty() || stride.size() == 1 || stride.size() == 3, Error,
+           is_max ? "max_pool3d: stride must either be omitted, a single int, or a tuple of three ints"
+                  : "avg_pool3d: stride must be omitted, a single number, or a tuple of three ints");
+  auto s = stride.empty() ? k : triple_of(stride, "");
+  auto p = triple_of(padding, is_max ? "max_pool3d: padding must either be a single int, or a tuple of three ints"
+                                     : "avg_pool3d: padding must be a single int, or a tuple of three ints");
+  auto d = triple_of(dilation, "max_pool3d: dilation must be either a single int, or a tuple of three ints");
+  RB_CHECK(x.dim() == 4 || x.dim() == 5, Error, "non-empty 4D or 5D (batch mode) tensor expected for input");
+  PoolGeom g;
+  g.kd = k[0], g.kh = k[1], g.kw = k[2], g.sd = s[0], g.sh = s[1], g.sw = s[2];
+  g.pd = p[0], g.ph = p[1], g.pw = p[2], g.dd = d[0], g.dh = d[1], g.dw = d[2];
+  g.D = x.size(-3), g.H = x.size(-2), g.W = x.size(-1);
+  for (int i = 0; i < 3; ++i) {
+    RB_CHECK(s[i] != 0, Error, "stride should not be zero");
+    RB_CHECK(p[i] >= 0, Error, "pad must be non-negative, but got pad: ", p[i]);
+    RB_CHECK(p[i] <= ((k[i] - 1) * d[i] + 1) / 2, Error,
+             "pad should be at most half of effective kernel size, but got pad=", p[i], ", kernel_size=", k[i],
+             " and dilation=", d[i]);
+  }
+  g.OD = pool_out(g.D, g.kd, g.pd, g.sd, g.dd, ceil_mode);
+  g.OH = pool_out(g.H, g.kh, g.ph, g.sh, g.dh, ceil_mode);
+  g.OW = pool_out(g.W, g.kw, g.pw, g.sw, g.dw, ceil_mode);
+  RB_CHECK(g.kd > 0 && g.kh > 0 && g.kw > 0, Error, "kernel size should be greater than zero, but got kT: ", g.kd,
+           " kH: ", g.kh, " kW: ", g.kw);
+  RB_CHECK(g.sd > 0 && g.sh > 0 && g.sw > 0, Error, "stride should be greater than zero, but got dT: ", g.sd,
+           " dH: ", g.sh, " dW: ", g.sw);
+  RB_CHECK(g.dd > 0 && g.dh > 0 && g.dw > 0, Error, "dilation should be greater than zero, but got dilationT: ", g.dd,
+           " dilationH: ", g.dh, " dilationW: ", g.dw);
+  check_nonempty_volume(x, is_max ? "max_pool3d_with_indices_out_cpu_template" : op);
+  RB_CHECK(is_max || (g.D >= g.kd && g.H >= g.kh && g.W >= g.kw), Error, "input image (T: ", g.D, " H: ", g.H,
+           " W: ", g.W, ") smaller than kernel size (kT: ", g.kd, " kH: ", g.kh, " kW: ", g.kw, ")");
+  RB_CHECK(g.kd / 2 >= g.pd && g.kw / 2 >= g.pw && g.kh / 2 >= g.ph, Error,
+           "pad should be smaller than or equal to half of kernel size, but got kT: ", g.kd, " kW: ", g.kw,
+           " kH: ", g.kh, " padT: ", g.pd, " padW: ", g.pw, " padH: ", g.ph);
+  const int64_t C = x.size(-4);
+  RB_CHECK(g.OD >= 1 && g.OH >= 1 && g.OW >= 1, Error, "Given input size: (", C, "x", g.D, "x", g.H, "x", g.W,
+           "). Calculated output size: (", C, "x", g.OD, "x", g.OH, "x", g.OW, "). Output size is too small");
+  return g;
+}
+
+// Checks of adaptive_avg_pool3d / adaptive_max_pool3d, each with PyTorch's own messages.
+PoolGeom adaptive3d_geom(const Tensor& x, const IntList& output_size, bool is_max) {
+  const char* op = is_max ? "adaptive_max_pool3d" : "adaptive_avg_pool3d";
+  RB_CHECK(x.dim() == 4 || x.dim() == 5, Error, op, "(): Expected 4D or 5D tensor, but got", is_max ? ": " : " ",
+           x.shape());
+  RB_CHECK(output_size.size() == 3, Error,
+           is_max ? "adaptive_max_pool3d(): internal error: output_size.size() must be 3"
+                  : "adaptive_avg_pool3d: output_size must be 3");
+  for (int64_t d = 1; d < x.dim(); ++d)
+    RB_CHECK(x.size(d) > 0, Error, op,
+             "(): Expected input to have non-zero size for non-batch dimensions, but input has sizes ", x.shape(),
+             " with dimension ", d, " being empty");
+  const int64_t od = output_size[0], oh = output_size[1], ow = output_size[2];
+  if (is_max) {
+    Shape out = x.shape();
+    std::copy(output_size.begin(), output_size.end(), out.end() - 3);
+    RB_CHECK(od >= 0 && oh >= 0 && ow >= 0, Error, "Trying to create tensor with negative dimension ",
+             std::min({od, oh, ow}), ": ", out);
+  } else {
+    RB_CHECK(od >= 0 && oh >= 0 && ow >= 0, Error,
+             "adaptive_avg_pool3d: elements of output_size must be greater than or equal to 0 but received {", od, ", ",
+             oh, ",", ow, "}");
+  }
+  PoolGeom g;
+  g.D = x.size(-3), g.H = x.size(-2), g.W = x.size(-1), g.OD = od, g.OH = oh, g.OW = ow;
+  return g;
+}
+}  // namespace
+
+std::pair<Tensor, Tensor> max_pool3d_with_indices(const Tensor& x, const IntList& kernel, const IntList& stride,
+                                                  const IntList& padding, const IntList& dilation, bool ceil_mode) {
+  const auto& k = kernels<PoolKernels>("max_pool3d", x);
+  PoolGeom g = pool3d_geom(x, kernel, stride, padding, dilation, ceil_mode, true);
+  check_float(x, "max_pool3d");
+  return max_pool_with_indices<MaxPool2DWithIndicesBackward0>(x, g, k.max_pool2d_forward, 3);
+}
+
+Tensor max_pool3d(const Tensor& x, const IntList& kernel, const IntList& stride, const IntList& padding,
+                  const IntList& dilation, bool ceil_mode) {
+  return max_pool3d_with_indices(x, kernel, stride, padding, dilation, ceil_mode).first;
+}
+
+Tensor avg_pool3d(const Tensor& x, const IntList& kernel, const IntList& stride, const IntList& padding, bool ceil_mode,
+                  bool count_include_pad, std::optional<int64_t> divisor_override) {
+  kernels<PoolKernels>("avg_pool3d", x);
+  PoolGeom g = pool3d_geom(x, kernel, stride, padding, {1}, ceil_mode, false);
+  RB_CHECK(!divisor_override || *divisor_override != 0, Error, "divisor must be not zero");
+  check_float(x, "avg_pool3d");
+  return avg_pool_planes(x, g, count_include_pad, divisor_override.value_or(0), 3);
+}
+
+Tensor adaptive_avg_pool3d(const Tensor& x, const IntList& output_size) {
+  const auto& k = kernels<PoolKernels>("adaptive_avg_pool3d", x);
+  PoolGeom g = adaptive3d_geom(x, output_size, false);
+  check_float(x, "adaptive_avg_pool3d");
+  return adaptive_avg_planes(k, x, g, 3);
+}
+
+std::pair<Tensor, Tensor> adaptive_max_pool3d(const Tensor& x, const IntList& output_size) {
+  const auto& k = kernels<PoolKernels>("adaptive_max_pool3d", x);
+  PoolGeom g = adaptive3d_geom(x, output_size, true);
+  check_float(x, "adaptive_max_pool3d");
+  return max_pool_with_indices<AdaptiveMaxPool2DBackward0>(x, g, k.adaptive_max_pool2d_forward, 3);
+}
+
+Tensor max_unpool3d(const Tensor& x, const Tensor& indices, const IntList& output_size) {
+  const auto& k = kernels<PoolKernels>("max_unpool3d", x);
+  RB_CHECK(indices.dtype() == DType::Int64, Error, "elements in indices should be type int64");
+  RB_CHECK(x.dim() == 4 || x.dim() == 5, Error,
+           "Input to max_unpooling3d should be a 4d or 5d Tensor, but got a tensor with ", x.dim(), " dimensions.");
+  RB_CHECK(output_size.size() == 3, Error,
+           "There should be exactly three elements (depth, height, width) in output_size, but got ", output_size.size(),
+           " elements.");
+  return unpool_planes(k, x, indices, output_size, 3);
 }
 
 }  // namespace rb

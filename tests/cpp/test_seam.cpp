@@ -25,8 +25,8 @@ const ActivationKernels& fake_cuda_table() {
 TEST(Seam, CpuTablesAreRegistered) {
   const Device cpu;
   EXPECT_NE(kernels_for<ActivationKernels>("relu", cpu).activation_forward, nullptr);
-  EXPECT_NE(kernels_for<ConvKernels<float>>("conv2d", cpu).conv2d_backward, nullptr);
-  EXPECT_NE(kernels_for<ConvKernels<double>>("conv2d", cpu).conv2d_forward, nullptr);
+  EXPECT_NE(kernels_for<ConvKernels<float>>("conv2d", cpu).conv_backward, nullptr);
+  EXPECT_NE(kernels_for<ConvKernels<double>>("conv2d", cpu).conv_forward, nullptr);
 }
 
 TEST(Seam, MissingDeviceRaisesOnce) {

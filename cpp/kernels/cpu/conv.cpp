@@ -1,8 +1,8 @@
-// Convolution on the CPU: per image, im2col (conv_columns.h) into a thread's own buffer, then one
-// GEMM per group; small maps put several images' columns in one GEMM, a window covering the whole
-// input is a dense layer (no columns), depthwise convolutions loop directly. Images are split across
-// OpenMP threads (the BLAS runs single-threaded inside); with fewer images than threads the loop
-// runs serially and cpu::gemm splits each product instead.
+// Convolution on the CPU, 1-D, 2-D and 3-D alike: per image, im2col (conv_columns.h) into a
+// thread's own buffer, then one GEMM per group; small maps put several images' columns in one GEMM, a window covering
+// the whole input is a dense layer (no columns), depthwise convolutions loop directly. Images are split across OpenMP
+// threads (the BLAS runs single-threaded inside); with fewer images than threads the loop runs serially and cpu::gemm
+// splits each product instead.
 #include "conv.h"
 
 #include <algorithm>
@@ -27,31 +27,36 @@ using namespace conv_detail;
 // A 1x1 convolution with stride 1 and no padding reads the image itself as its columns.
 inline bool direct_columns(const ConvGeom& g) {
   return g.KH == 1 && g.KW == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_h == 0 && g.pad_w == 0 && g.OH == g.H &&
-         g.OW == g.W;
+         g.OW == g.W && g.KD == 1 && g.stride_d == 1 && g.pad_d == 0 && g.OD == g.D;
 }
 
 // The block shape: columns small enough to stay in L2 while the GEMM packs them (a whole image's,
 // 2.4 MB for 64 channels at 32x32, would come from memory), yet 256 pixels or more so the GEMM
 // stays efficient. Whole rows when one fits, else pieces of a row (long conv1d sequences). Small
 // maps (16 pixels at 4x4) put several whole images side by side instead: one image alone would
-// make a GEMM of a few columns, dominated by packing the weights.
+// make a GEMM of a few columns, dominated by packing the weights. Volumes take whole depth planes
+// when a plane fits.
 struct BlockShape {
-  int64_t rows, cols, images;
+  int64_t planes, rows, cols, images;
 };
 inline BlockShape block_shape(const ConvGeom& g, size_t itemsize) {
   constexpr int64_t budget = int64_t(768) << 10;  // measured best of 256 KB .. 4 MB on a 2 MB L2
-  const int64_t pixel_bytes = std::max<int64_t>(1, g.C * g.KH * g.KW * static_cast<int64_t>(itemsize));
+  const int64_t pixel_bytes = std::max<int64_t>(1, g.C * g.taps() * static_cast<int64_t>(itemsize));
   const int64_t pixels = std::max<int64_t>(256, budget / pixel_bytes);
-  if (pixels < g.OW) return {1, pixels, 1};
+  if (pixels < g.OW) return {1, 1, pixels, 1};
   const int64_t rows = std::min(std::max<int64_t>(1, g.OH), pixels / std::max<int64_t>(1, g.OW));
-  const int64_t images = rows == g.OH && g.OH * g.OW > 0 ? std::max<int64_t>(1, pixels / (g.OH * g.OW)) : 1;
-  return {rows, g.OW, images};
+  if (rows < g.OH) return {1, rows, g.OW, 1};
+  const int64_t planes = std::min(std::max<int64_t>(1, g.OD), pixels / std::max<int64_t>(1, g.OH * g.OW));
+  const int64_t images = planes == g.OD && g.out_pixels() > 0 ? std::max<int64_t>(1, pixels / g.out_pixels()) : 1;
+  return {planes, rows, g.OW, images};
 }
 template <class F>
 void for_blocks(const ConvGeom& g, const BlockShape& s, const F& f) {
-  for (int64_t oh0 = 0; oh0 < g.OH; oh0 += s.rows)
-    for (int64_t ow0 = 0; ow0 < g.OW; ow0 += s.cols)
-      f(Block{oh0, std::min(g.OH, oh0 + s.rows), ow0, std::min(g.OW, ow0 + s.cols)});
+  for (int64_t od0 = 0; od0 < g.OD; od0 += s.planes)
+    for (int64_t oh0 = 0; oh0 < g.OH; oh0 += s.rows)
+      for (int64_t ow0 = 0; ow0 < g.OW; ow0 += s.cols)
+        f(Block{od0, std::min(g.OD, od0 + s.planes), oh0, std::min(g.OH, oh0 + s.rows), ow0,
+                std::min(g.OW, ow0 + s.cols)});
 }
 
 // The per-thread scratch, allocated before any parallel region so a failed allocation raises
@@ -64,8 +69,8 @@ class Workspace {
   Workspace(const ConvGeom& g, const BlockShape& bs, bool direct, int64_t images, int64_t threads) {
     if (g.N == 0 || direct) return;
     phase_elems_ = g.C * Phases(g).per_channel(g);
-    col_elems_ = g.C * g.KH * g.KW * bs.rows * bs.cols * images;
-    const int64_t folded = images > 1 ? g.OC * g.OH * g.OW * images : 0;
+    col_elems_ = g.C * g.taps() * bs.planes * bs.rows * bs.cols * images;
+    const int64_t folded = images > 1 ? g.OC * g.out_pixels() * images : 0;
     per_thread_ = (phase_elems_ + col_elems_ + folded + 15) / 16 * 16;  // 64-byte strides between threads
     data_.reset(new T[static_cast<size_t>(per_thread_ * threads)]);
   }
@@ -80,7 +85,7 @@ class Workspace {
 
 // Whole images per thread pay off only with enough images and enough arithmetic.
 inline bool batch_parallel(const ConvGeom& g, int nt) {
-  double flops = 2.0 * g.N * g.OC * (g.C / g.groups) * g.KH * g.KW * g.OH * g.OW;
+  double flops = 2.0 * g.N * g.OC * (g.C / g.groups) * g.taps() * g.out_pixels();
   return nt > 1 && g.N >= nt && flops >= kParallelGemmFlops && !omp_in_parallel();
 }
 
@@ -110,14 +115,14 @@ void over_channels(const ConvGeom& g, bool par, int64_t pixels, const F& f) {
   if (par)
     f(int64_t(0), g.C);
   else
-    parallel_for(g.C, grain_for(g.KH * g.KW * pixels), f);
+    parallel_for(g.C, grain_for(g.taps() * pixels), f);
 }
 
-// x: m whole images (C, H, W) -> col: (C*KH*KW, m*OH*OW), image i's columns at i*OH*OW; ph: one
-// image's phase scratch.
+// x: m whole images (C, D, H, W) -> col: (C*KD*KH*KW, m*OD*OH*OW), image i's columns at i*OD*OH*OW;
+// ph: one image's phase scratch.
 template <class T>
 void folded_columns(const ConvGeom& g, const Phases& phs, bool par, const T* x, int64_t m, T* ph, T* col) {
-  const int64_t OHW = g.OH * g.OW, CHW = g.C * g.H * g.W;
+  const int64_t OHW = g.out_pixels(), CHW = g.C * g.in_pixels();
   over_channels(g, par, m * OHW, [&](int64_t c0, int64_t c1) {
     for (int64_t i = 0; i < m; ++i) {
       phase_split(g, phs, x + i * CHW, ph, c0, c1);
@@ -127,8 +132,8 @@ void folded_columns(const ConvGeom& g, const Phases& phs, bool par, const T* x, 
 }
 
 // Depthwise (one input channel per group): a GEMM per channel would be a 1 x KH*KW product,
-// all call overhead, so these loop over the planes directly.
-inline bool depthwise(const ConvGeom& g) { return g.groups > 1 && g.C == g.groups; }
+// all call overhead, so these loop over the planes directly (2-D only; volumes take the GEMMs).
+inline bool depthwise(const ConvGeom& g) { return g.groups > 1 && g.C == g.groups && g.planar(); }
 
 // x: (N, C, H, W), w: (C*M, 1, KH, KW), b: (C*M) or null -> y: (N, C*M, OH, OW), M = OC / C
 template <class T>
@@ -246,13 +251,14 @@ void depthwise_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, 
 // generator's first layer (its 1x1 latent to 4x4) and the discriminator's last are this.
 inline bool dense(const ConvGeom& g) {
   return g.OH == 1 && g.OW == 1 && g.pad_h == 0 && g.pad_w == 0 && g.KH == g.H && g.KW == g.W &&
-         (g.dil_h == 1 || g.KH == 1) && (g.dil_w == 1 || g.KW == 1);
+         (g.dil_h == 1 || g.KH == 1) && (g.dil_w == 1 || g.KW == 1) && g.OD == 1 && g.pad_d == 0 && g.KD == g.D &&
+         (g.dil_d == 1 || g.KD == 1);
 }
 
-// x: (N, C*H*W), w: (OC, C/groups*H*W), b: (OC) or null -> y: (N, OC), each group a slice of the rows.
+// x: (N, C*D*H*W), w: (OC, C/groups*D*H*W), b: (OC) or null -> y: (N, OC), each group a slice of the rows.
 template <class T>
 void dense_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y) {
-  const int64_t CHW = g.C * g.H * g.W, OCg = g.OC / g.groups, Kg = CHW / g.groups;
+  const int64_t CHW = g.C * g.in_pixels(), OCg = g.OC / g.groups, Kg = CHW / g.groups;
   if (b != nullptr)
     for (int64_t n = 0; n < g.N; ++n) std::copy_n(b, g.OC, y + n * g.OC);
   for (int64_t gr = 0; gr < g.groups; ++gr)
@@ -263,7 +269,7 @@ void dense_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y) 
 // The gradients of dense_forward, each when non-null: dx = dy w, dw = dy^T x, db = the sum of dy's rows.
 template <class T>
 void dense_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* dx, T* dw, T* db) {
-  const int64_t CHW = g.C * g.H * g.W, OCg = g.OC / g.groups, Kg = CHW / g.groups;
+  const int64_t CHW = g.C * g.in_pixels(), OCg = g.OC / g.groups, Kg = CHW / g.groups;
   for (int64_t gr = 0; gr < g.groups; ++gr) {
     if (dx != nullptr)
       gemm<T>(false, false, g.N, Kg, OCg, T(1), dy + gr * OCg, g.OC, w + gr * OCg * Kg, Kg, T(0), dx + gr * Kg, CHW);
@@ -275,13 +281,15 @@ void dense_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* d
 
 }  // namespace
 
-// x: (N, C, H, W), w: (OC, C/groups, KH, KW), b: (OC) or null -> y: (N, OC, OH, OW)
+// x: (N, C, D, H, W), w: (OC, C/groups, KD, KH, KW), b: (OC) or null -> y: (N, OC, OD, OH, OW);
+// D = KD = OD = 1 for a 2-D convolution.
 template <class T>
-void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y) {
+void conv_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y) {
   if (depthwise(g)) return depthwise_forward(g, x, w, b, y);
   if (dense(g)) return dense_forward(g, x, w, b, y);
-  const int64_t OHW = g.OH * g.OW, CHW = g.C * g.H * g.W, Cg = g.C / g.groups, OCg = g.OC / g.groups,
-                Kg = Cg * g.KH * g.KW;
+  // OHW, CHW: one image's output (input) channel, all its depth planes; columns of Kg rows.
+  const int64_t OHW = g.out_pixels(), CHW = g.C * g.in_pixels(), Cg = g.C / g.groups, OCg = g.OC / g.groups,
+                Kg = Cg * g.taps();
   const bool direct = direct_columns(g);
   const int nt = num_threads();
   const bool par = batch_parallel(g, nt);
@@ -323,7 +331,7 @@ void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y)
       }
       over_channels(g, par, OHW, [&](int64_t c0, int64_t c1) { phase_split(g, phs, xn, ph, c0, c1); });
       for_blocks(g, bs, [&](const Block& blk) {
-        const int64_t P = blk.pixels(), p0 = blk.offset(g.OW);
+        const int64_t P = blk.pixels(), p0 = blk.offset(g);
         over_channels(g, par, P, [&](int64_t c0, int64_t c1) { im2col(g, phs, ph, col, c0, c1, blk, P); });
         for (int64_t gr = 0; gr < g.groups; ++gr)
           gemm<T>(false, false, OCg, P, Kg, T(1), w + gr * OCg * Kg, Kg, col + gr * Kg * P, P, beta,
@@ -333,14 +341,15 @@ void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y)
   });
 }
 
-// x: (N, C, H, W), w: (OC, C/groups, KH, KW), dy: (N, OC, OH, OW)
-//   -> dx: (N, C, H, W), dw: (OC, C/groups, KH, KW), db: (OC), each only when non-null.
+// x: (N, C, D, H, W), w: (OC, C/groups, KD, KH, KW), dy: (N, OC, OD, OH, OW)
+//   -> dx: (N, C, D, H, W), dw: (OC, C/groups, KD, KH, KW), db: (OC), each only when non-null.
 template <class T>
-void conv2d_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* dx, T* dw, T* db) {
+void conv_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* dx, T* dw, T* db) {
   if (depthwise(g)) return depthwise_backward(g, x, w, dy, dx, dw, db);
   if (dense(g)) return dense_backward(g, x, w, dy, dx, dw, db);
-  const int64_t OHW = g.OH * g.OW, CHW = g.C * g.H * g.W, Cg = g.C / g.groups, OCg = g.OC / g.groups,
-                Kg = Cg * g.KH * g.KW;
+  // OHW, CHW: one image's output (input) channel, all its depth planes; columns of Kg rows.
+  const int64_t OHW = g.out_pixels(), CHW = g.C * g.in_pixels(), Cg = g.C / g.groups, OCg = g.OC / g.groups,
+                Kg = Cg * g.taps();
   const bool direct = direct_columns(g);
   const int nt = num_threads();
   const bool par = batch_parallel(g, nt);
@@ -415,7 +424,7 @@ void conv2d_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* 
       if (my_dw != nullptr) {
         over_channels(g, par, OHW, [&](int64_t c0, int64_t c1) { phase_split(g, phs, xn, ph, c0, c1); });
         for_blocks(g, bs, [&](const Block& blk) {
-          const int64_t P = blk.pixels(), p0 = blk.offset(g.OW);
+          const int64_t P = blk.pixels(), p0 = blk.offset(g);
           over_channels(g, par, P, [&](int64_t c0, int64_t c1) { im2col(g, phs, ph, col, c0, c1, blk, P); });
           for (int64_t gr = 0; gr < g.groups; ++gr)
             gemm<T>(false, true, OCg, Kg, P, T(1), dyn + gr * OCg * OHW + p0, OHW, col + gr * Kg * P, P, T(1),
@@ -425,7 +434,7 @@ void conv2d_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* 
       if (dxn != nullptr) {
         std::fill(ph, ph + g.C * per_channel, T(0));
         for_blocks(g, bs, [&](const Block& blk) {
-          const int64_t P = blk.pixels(), p0 = blk.offset(g.OW);
+          const int64_t P = blk.pixels(), p0 = blk.offset(g);
           for (int64_t gr = 0; gr < g.groups; ++gr)
             gemm<T>(true, false, Kg, P, OCg, T(1), w + gr * OCg * Kg, Kg, dyn + gr * OCg * OHW + p0, OHW, T(0),
                     col + gr * Kg * P, P);
@@ -477,15 +486,15 @@ template void add_channel_bias<float>(int64_t, int64_t, int64_t, const float*, f
 template void add_channel_bias<double>(int64_t, int64_t, int64_t, const double*, double*);
 template void channel_sum<float>(int64_t, int64_t, int64_t, const float*, float*);
 template void channel_sum<double>(int64_t, int64_t, int64_t, const double*, double*);
-template void conv2d_forward<float>(const ConvGeom&, const float*, const float*, const float*, float*);
-template void conv2d_forward<double>(const ConvGeom&, const double*, const double*, const double*, double*);
-template void conv2d_backward<float>(const ConvGeom&, const float*, const float*, const float*, float*, float*, float*);
-template void conv2d_backward<double>(const ConvGeom&, const double*, const double*, const double*, double*, double*,
-                                      double*);
+template void conv_forward<float>(const ConvGeom&, const float*, const float*, const float*, float*);
+template void conv_forward<double>(const ConvGeom&, const double*, const double*, const double*, double*);
+template void conv_backward<float>(const ConvGeom&, const float*, const float*, const float*, float*, float*, float*);
+template void conv_backward<double>(const ConvGeom&, const double*, const double*, const double*, double*, double*,
+                                    double*);
 
-extern const ConvKernels<float> conv_kernels_f32 = {&conv2d_forward<float>, &conv2d_backward<float>,
+extern const ConvKernels<float> conv_kernels_f32 = {&conv_forward<float>, &conv_backward<float>,
                                                     &add_channel_bias<float>, &channel_sum<float>};
-extern const ConvKernels<double> conv_kernels_f64 = {&conv2d_forward<double>, &conv2d_backward<double>,
+extern const ConvKernels<double> conv_kernels_f64 = {&conv_forward<double>, &conv_backward<double>,
                                                      &add_channel_bias<double>, &channel_sum<double>};
 
 RB_CPU_NAMESPACE_END

@@ -19,15 +19,15 @@ inline void valid_range(int64_t off, int64_t stride, int64_t W, int64_t OW, int6
   if (hi < lo) hi = lo;
 }
 
-// A block of output pixels whose columns are built and multiplied together: rows [oh0, oh1), and
-// within them columns [ow0, ow1); a block is whole rows or part of one row, so its pixels are
-// contiguous in the output (offset oh0*OW + ow0, P of them).
+// A block of output pixels whose columns are built and multiplied together: depth planes
+// [od0, od1), in them rows [oh0, oh1), in those columns [ow0, ow1); a block is whole planes, whole
+// rows of one plane or part of one row, so its pixels are contiguous in the output (P of them).
 struct Block {
-  int64_t oh0, oh1, ow0, ow1;
-  int64_t pixels() const { return (oh1 - oh0) * (ow1 - ow0); }
-  int64_t offset(int64_t OW) const { return oh0 * OW + ow0; }
+  int64_t od0, od1, oh0, oh1, ow0, ow1;
+  int64_t pixels() const { return (od1 - od0) * (oh1 - oh0) * (ow1 - ow0); }
+  int64_t offset(const ConvGeom& g) const { return (od0 * g.OH + oh0) * g.OW + ow0; }
 };
-inline Block whole_image(const ConvGeom& g) { return Block{0, g.OH, 0, g.OW}; }
+inline Block whole_image(const ConvGeom& g) { return Block{0, g.OD, 0, g.OH, 0, g.OW}; }
 
 // One image re-laid so that im2col needs no bounds checks and no strided reads: zero padded, then
 // split by stride phase into stride_h * stride_w planes of R x Q. Plane (a, b) holds
@@ -35,13 +35,15 @@ inline Block whole_image(const ConvGeom& g) { return Block{0, g.OH, 0, g.OW}; }
 // value output pixel (oh, ow) reads for tap (kh, kw) sits in plane (kh*dil_h % stride_h,
 // kw*dil_w % stride_w) at row oh + kh*dil_h / stride_h, column ow + kw*dil_w / stride_w: a row of
 // the columns is OH contiguous runs of OW. With stride 1 there is one plane, the padded image.
-// Layout: (C, stride_h, stride_w, R, Q).
+// A volume is D such images (depth is neither padded nor split: im2col skips the taps that fall
+// outside it). Layout: (C, D, stride_h, stride_w, R, Q).
 struct Phases {
   int64_t R, Q;
   explicit Phases(const ConvGeom& g)
       : R(g.OH + (g.KH - 1) * g.dil_h / g.stride_h), Q(g.OW + (g.KW - 1) * g.dil_w / g.stride_w) {}
   int64_t plane() const { return R * Q; }
-  int64_t per_channel(const ConvGeom& g) const { return g.stride_h * g.stride_w * plane(); }
+  int64_t per_slice(const ConvGeom& g) const { return g.stride_h * g.stride_w * plane(); }
+  int64_t per_channel(const ConvGeom& g) const { return g.D * per_slice(g); }
 };
 
 // The q for which every phase's column q*s + b - pad (b < s) lies in [0, W): [lo, hi), within [0, Q).
@@ -106,12 +108,12 @@ inline void merge_row(const T* __restrict row0, int64_t bstride, int64_t Q, int6
   }
 }
 
-// x: (C, H, W) of one image -> ph: its phases (layout above), channels [c0, c1) only.
+// x: (C, D, H, W) of one image -> ph: its phases (layout above), channels [c0, c1) only.
 template <class T>
 void phase_split(const ConvGeom& g, const Phases& p, const T* x, T* ph, int64_t c0, int64_t c1) {
   int64_t lo, hi;
   interior(g.W, g.pad_w, g.stride_w, p.Q, lo, hi);
-  for (int64_t c = c0; c < c1; ++c) {
+  for (int64_t c = c0 * g.D; c < c1 * g.D; ++c) {  // c: a (channel, depth) slice
     for (int64_t a = 0; a < g.stride_h; ++a) {
       T* planes = ph + (c * g.stride_h + a) * g.stride_w * p.plane();  // the stride_w planes of row phase a
       for (int64_t r = 0; r < p.R; ++r) {
@@ -126,13 +128,13 @@ void phase_split(const ConvGeom& g, const Phases& p, const T* x, T* ph, int64_t 
   }
 }
 
-// The adjoint of phase_split: ph -> dx: (C, H, W) of one image, overwritten (padding dropped;
+// The adjoint of phase_split: ph -> dx: (C, D, H, W) of one image, overwritten (padding dropped;
 // inputs no output reads get 0), channels [c0, c1) only.
 template <class T>
 void phase_merge(const ConvGeom& g, const Phases& p, const T* ph, T* dx, int64_t c0, int64_t c1) {
   int64_t lo, hi;
   interior(g.W, g.pad_w, g.stride_w, p.Q, lo, hi);
-  for (int64_t c = c0; c < c1; ++c) {
+  for (int64_t c = c0 * g.D; c < c1 * g.D; ++c) {
     // input row i lies in row phase a = (i + pad_h) % stride_h at plane row r = (i + pad_h) / stride_h
     int64_t a = g.pad_h % g.stride_h, r = g.pad_h / g.stride_h;
     for (int64_t i = 0; i < g.H; ++i, a + 1 == g.stride_h ? (a = 0, ++r) : ++a) {
@@ -165,42 +167,58 @@ inline void copy_rows(T* dst, int64_t ld_dst, const T* src, int64_t ld_src, int6
   }
 }
 
-// Calls f(tap, row) for each row of the columns, channels [c0, c1): row = (c*KH + kh)*KW + kw, and
-// tap = the offset in the phases of the value output pixel (blk.oh0, blk.ow0) reads for it (the
-// block's other rows follow Q apart).
+// Calls f(tap, at) for each row of the columns and each depth plane of the block, channels
+// [c0, c1): at = the plane's first element in the columns, row (c*KD + kd)*KH + kh)*KW + kw times
+// ld plus (od - od0) * rows * width; tap = the offset in the phases of the value the plane's pixel
+// (blk.oh0, blk.ow0) reads for it (the plane's other rows follow Q apart), or -1 where the tap's
+// depth falls in the (zero) depth padding.
 template <class F>
-void for_each_tap(const ConvGeom& g, const Phases& p, int64_t c0, int64_t c1, const Block& blk, const F& f) {
+void for_each_tap(const ConvGeom& g, const Phases& p, int64_t c0, int64_t c1, const Block& blk, int64_t ld,
+                  const F& f) {
+  const int64_t plane_px = (blk.oh1 - blk.oh0) * (blk.ow1 - blk.ow0);
   for (int64_t c = c0; c < c1; ++c) {
-    for (int64_t kh = 0; kh < g.KH; ++kh) {
-      const int64_t a = kh * g.dil_h % g.stride_h, dr = kh * g.dil_h / g.stride_h;
-      for (int64_t kw = 0; kw < g.KW; ++kw) {
-        const int64_t b = kw * g.dil_w % g.stride_w, dq = kw * g.dil_w / g.stride_w;
-        f(((c * g.stride_h + a) * g.stride_w + b) * p.plane() + (dr + blk.oh0) * p.Q + dq + blk.ow0,
-          (c * g.KH + kh) * g.KW + kw);
+    for (int64_t kd = 0; kd < g.KD; ++kd) {
+      for (int64_t kh = 0; kh < g.KH; ++kh) {
+        const int64_t a = kh * g.dil_h % g.stride_h, dr = kh * g.dil_h / g.stride_h;
+        for (int64_t kw = 0; kw < g.KW; ++kw) {
+          const int64_t b = kw * g.dil_w % g.stride_w, dq = kw * g.dil_w / g.stride_w;
+          const int64_t row = ((c * g.KD + kd) * g.KH + kh) * g.KW + kw;
+          const int64_t in_slice = ((a * g.stride_w) + b) * p.plane() + (dr + blk.oh0) * p.Q + dq + blk.ow0;
+          for (int64_t od = blk.od0; od < blk.od1; ++od) {
+            const int64_t id = od * g.stride_d + kd * g.dil_d - g.pad_d;
+            const int64_t at = row * ld + (od - blk.od0) * plane_px;
+            f(id >= 0 && id < g.D ? (c * g.D + id) * p.per_slice(g) + in_slice : -1, at);
+          }
+        }
       }
     }
   }
 }
 
-// ph: one image's phases -> col: (C*KH*KW, P) for the P pixels of block blk, channels [c0, c1)
+// ph: one image's phases -> col: (C*KD*KH*KW, P) for the P pixels of block blk, channels [c0, c1)
 // only; rows ld apart (ld > P when several images' columns sit side by side).
 template <class T>
 void im2col(const ConvGeom& g, const Phases& p, const T* ph, T* col, int64_t c0, int64_t c1, const Block& blk,
             int64_t ld) {
   const int64_t bw = blk.ow1 - blk.ow0, rows = blk.oh1 - blk.oh0;
-  for_each_tap(g, p, c0, c1, blk,
-               [&](int64_t tap, int64_t row) { copy_rows(col + row * ld, bw, ph + tap, p.Q, rows, bw); });
+  for_each_tap(g, p, c0, c1, blk, ld, [&](int64_t tap, int64_t at) {
+    if (tap < 0)
+      std::fill_n(col + at, rows * bw, T(0));
+    else
+      copy_rows(col + at, bw, ph + tap, p.Q, rows, bw);
+  });
 }
 
-// The adjoint of im2col: col: (C*KH*KW, P) of block blk, rows ld apart -> ph, accumulated.
+// The adjoint of im2col: col: (C*KD*KH*KW, P) of block blk, rows ld apart -> ph, accumulated.
 template <class T>
 void col2im(const ConvGeom& g, const Phases& p, const T* col, T* ph, int64_t c0, int64_t c1, const Block& blk,
             int64_t ld) {
   const int64_t bw = blk.ow1 - blk.ow0, rows = blk.oh1 - blk.oh0;
-  for_each_tap(g, p, c0, c1, blk, [&](int64_t tap, int64_t row) {
+  for_each_tap(g, p, c0, c1, blk, ld, [&](int64_t tap, int64_t at) {
+    if (tap < 0) return;
     for (int64_t r = 0; r < rows; ++r) {
       T* __restrict d = ph + tap + r * p.Q;
-      const T* __restrict s = col + row * ld + r * bw;
+      const T* __restrict s = col + at + r * bw;
       for (int64_t j = 0; j < bw; ++j) d[j] += s[j];
     }
   });

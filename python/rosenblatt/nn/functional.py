@@ -610,13 +610,14 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
                           bool(count_include_pad), divisor_override)
 
 
-def _adaptive_size(input, output_size, name):
-    if input.dim() not in (3, 4):
-        return [1, 1]  # the C++ op raises with the input's shape
-    sizes = [output_size, output_size] if isinstance(output_size, int) or output_size is None else list(output_size)
-    if len(sizes) != 2:
-        raise ValueError(f"{name}: output_size must be 2, but got {len(sizes)}")
-    return [input.shape[-2 + i] if v is None else int(v) for i, v in enumerate(sizes)]
+def _adaptive_size(input, output_size, name, n=2):
+    """output_size as n ints: an int repeated, None entries taken from the input's last n dims."""
+    if input.dim() not in (n + 1, n + 2):
+        return [1] * n  # the C++ op raises with the input's shape
+    sizes = [output_size] * n if isinstance(output_size, int) or output_size is None else list(output_size)
+    if len(sizes) != n:  # the C++ op raises RuntimeError, as torch
+        return [1 if v is None else int(v) for v in sizes]
+    return [input.shape[-n + i] if v is None else int(v) for i, v in enumerate(sizes)]
 
 
 def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
@@ -643,23 +644,24 @@ def adaptive_max_pool2d_with_indices(input: Tensor, output_size: Any, return_ind
     return adaptive_max_pool2d(input, output_size, True)
 
 
-def _unpool_output_size(input, kernel_size, stride, padding, output_size):
-    k = _int_list(kernel_size) * (2 if isinstance(kernel_size, int) else 1)
-    s = k if stride is None else _int_list(stride) * (2 if isinstance(stride, int) else 1)
-    p = _int_list(padding) * (2 if isinstance(padding, int) else 1)
-    default = [(input.shape[-2 + d] - 1) * s[d] + k[d] - 2 * p[d] for d in range(2)]
+def _unpool_output_size(input, kernel_size, stride, padding, output_size, n=2):
+    k = _int_list(kernel_size) * (n if isinstance(kernel_size, int) else 1)
+    s = k if stride is None else _int_list(stride) * (n if isinstance(stride, int) else 1)
+    p = _int_list(padding) * (n if isinstance(padding, int) else 1)
+    default = [(input.shape[-n + d] - 1) * s[d] + k[d] - 2 * p[d] for d in range(n)]
     if output_size is None:
         return default
     out = list(output_size)
-    if len(out) == 4 or (len(out) == 3 and input.dim() == 3):
-        out = out[-2:]
-    if len(out) != 2:
-        raise ValueError(f"output_size should be a sequence containing 2 or 4 elements, but it has a length of "
-                         f"'{len(out)}'")
-    for d in range(2):
+    if len(out) == n + 2 or (len(out) == n + 1 and input.dim() == n + 1):
+        out = out[-n:]
+    if len(out) != n:
+        raise ValueError(f"output_size should be a sequence containing {n} or {n + 2} elements, but it has a length "
+                         f"of '{len(out)}'")
+    for d in range(n):
         lo, hi = default[d] - s[d], default[d] + s[d]
         if not lo < out[d] < hi:
-            raise ValueError(f'invalid output_size "{list(output_size)}" (dim {d} must be between {lo} and {hi})')
+            shown = output_size[-n:] if len(output_size) > n else output_size  # as given, as torch prints it
+            raise ValueError(f'invalid output_size "{shown}" (dim {d} must be between {lo} and {hi})')
     return [int(v) for v in out]
 
 
@@ -847,7 +849,20 @@ def conv_transpose1d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = Non
     return _nn.conv_transpose1d(input, weight, bias, stride, padding, output_padding, groups, dilation)
 
 
-__all__ += ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]
+def conv3d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
+    """3-D convolution: input (N, C, D, H, W) or (C, D, H, W), weight (OC, C/groups, KD, KH, KW); padding an
+    int, a tuple, 'valid' or 'same'."""
+    return _nn.conv3d(input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv_transpose3d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: Any = 1, padding: Any = 0,
+                     output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
+    """Transposed 3-D convolution: input (N, C, D, H, W) or (C, D, H, W), weight (C, OC/groups, KD, KH, KW)."""
+    return _nn.conv_transpose3d(input, weight, bias, stride, padding, output_padding, groups, dilation)
+
+
+__all__ += ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
 
 
 # PixelShuffle's functional forms (composites of reshape/permute; see nn/modules/pixelshuffle.py).
@@ -969,6 +984,56 @@ def adaptive_max_pool1d_with_indices(input: Tensor, output_size: Any, return_ind
 
 __all__ += ["max_pool1d", "max_pool1d_with_indices", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d",
             "adaptive_max_pool1d_with_indices"]
+
+
+# ---- 3-D pooling: the 2-D kernels over (D, H, W) volumes, in C++ (cpp/ops/pool.cpp) -----------------
+
+def max_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """3-D max pooling over (N, C, D, H, W) or (C, D, H, W). See :class:`rosenblatt.nn.MaxPool3d`."""
+    return _max_pool(_nn.max_pool3d, _nn.max_pool3d_with_indices, input, kernel_size, stride, padding, dilation,
+                     ceil_mode, return_indices)
+
+
+def max_pool3d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+                            ceil_mode: bool = False, return_indices: bool = True) -> Any:
+    """``max_pool3d`` returning ``(values, indices)``."""
+    return max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: Any = None) -> Tensor:
+    """3-D average pooling. See :class:`rosenblatt.nn.AvgPool3d`."""
+    s = [] if stride is None else _int_list(stride)
+    return _nn.avg_pool3d(input, _int_list(kernel_size), s, _int_list(padding), bool(ceil_mode),
+                          bool(count_include_pad), divisor_override)
+
+
+def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
+    """Average pooling of volumes to ``output_size``. See :class:`rosenblatt.nn.AdaptiveAvgPool3d`."""
+    return _nn.adaptive_avg_pool3d(input, _adaptive_size(input, output_size, "adaptive_avg_pool3d", 3))
+
+
+def adaptive_max_pool3d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """Max pooling of volumes to ``output_size``. See :class:`rosenblatt.nn.AdaptiveMaxPool3d`."""
+    out, idx = _nn.adaptive_max_pool3d(input, _adaptive_size(input, output_size, "adaptive_max_pool3d", 3))
+    return (out, idx) if return_indices else out
+
+
+def adaptive_max_pool3d_with_indices(input: Tensor, output_size: Any, return_indices: bool = True) -> Any:
+    """``adaptive_max_pool3d`` returning ``(values, indices)``."""
+    return adaptive_max_pool3d(input, output_size, True)
+
+
+def max_unpool3d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 output_size: Any = None) -> Tensor:
+    """The partial inverse of ``max_pool3d``. See :class:`rosenblatt.nn.MaxUnpool3d`."""
+    size = _unpool_output_size(input, kernel_size, stride, padding, output_size, 3)
+    return _nn.max_unpool3d(input, indices, size)
+
+
+__all__ += ["max_pool3d", "max_pool3d_with_indices", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d",
+            "adaptive_max_pool3d_with_indices", "max_unpool3d"]
 
 # ---- distances and bilinear (C++ composites: cpp/ops/distance.cpp, cpp/ops/linear.cpp) --------------
 cosine_similarity = _nn.cosine_similarity  # (x1, x2, dim=1, eps=1e-8)
@@ -1127,4 +1192,11 @@ def lp_pool2d(input: Tensor, norm_type: float, kernel_size: Any, stride: Any = N
     return (out.sign() * relu(out.abs())).mul(kw * kh).pow(1.0 / norm_type)
 
 
-__all__ += ["unfold", "fold", "channel_shuffle", "native_channel_shuffle", "lp_pool1d", "lp_pool2d"]
+def lp_pool3d(input: Tensor, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False) -> Tensor:
+    """(sum of x^p over each 3-D window)^(1/p), as torch builds it from avg_pool3d."""
+    kd, kh, kw = (kernel_size,) * 3 if isinstance(kernel_size, int) else kernel_size
+    out = avg_pool3d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    return (out.sign() * relu(out.abs())).mul(kd * kh * kw).pow(1.0 / norm_type)
+
+
+__all__ += ["unfold", "fold", "channel_shuffle", "native_channel_shuffle", "lp_pool1d", "lp_pool2d", "lp_pool3d"]

@@ -1,4 +1,4 @@
-// Pooling over the last two dims of (N, C, H, W) or unbatched (C, H, W) inputs: max, average,
+// Pooling over the last two (three) dims of (N, C, [D,] H, W) or unbatched inputs: max, average,
 // adaptive max/average and max-unpooling, with PyTorch's output-size rules and index layout.
 #pragma once
 #include <optional>
@@ -38,5 +38,21 @@ Tensor avg_pool1d(const Tensor& x, const std::vector<int64_t>& kernel, const std
                   const std::vector<int64_t>& padding, bool ceil_mode, bool count_include_pad);
 Tensor adaptive_avg_pool1d(const Tensor& x, const std::vector<int64_t>& output_size);
 std::pair<Tensor, Tensor> adaptive_max_pool1d(const Tensor& x, const std::vector<int64_t>& output_size);
+
+// 3-D pooling over the last three dims of (N, C, D, H, W) or (C, D, H, W): the 2-D ops' rules per
+// dim, with the 3-D ops' own checks and messages. Arguments take one value or three (D, H, W);
+// indices are flat positions (d * H + h) * W + w in each input volume.
+std::pair<Tensor, Tensor> max_pool3d_with_indices(const Tensor& x, const std::vector<int64_t>& kernel,
+                                                  const std::vector<int64_t>& stride,
+                                                  const std::vector<int64_t>& padding,
+                                                  const std::vector<int64_t>& dilation, bool ceil_mode);
+Tensor max_pool3d(const Tensor& x, const std::vector<int64_t>& kernel, const std::vector<int64_t>& stride,
+                  const std::vector<int64_t>& padding, const std::vector<int64_t>& dilation, bool ceil_mode);
+Tensor avg_pool3d(const Tensor& x, const std::vector<int64_t>& kernel, const std::vector<int64_t>& stride,
+                  const std::vector<int64_t>& padding, bool ceil_mode, bool count_include_pad,
+                  std::optional<int64_t> divisor_override);
+Tensor adaptive_avg_pool3d(const Tensor& x, const std::vector<int64_t>& output_size);
+std::pair<Tensor, Tensor> adaptive_max_pool3d(const Tensor& x, const std::vector<int64_t>& output_size);
+Tensor max_unpool3d(const Tensor& x, const Tensor& indices, const std::vector<int64_t>& output_size);
 
 }  // namespace rb

@@ -1,4 +1,4 @@
-"""BatchNorm1d/BatchNorm2d with torch's buffers (running_mean, running_var, num_batches_tracked) so
+"""BatchNorm1d/2d/3d with torch's buffers (running_mean, running_var, num_batches_tracked) so
 state_dicts load in either library. Kernels: cpp/ops/norm.cpp."""
 from typing import Any, Optional
 
@@ -10,7 +10,7 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["BatchNorm1d", "BatchNorm2d"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d"]
 
 
 class _BatchNorm(Module):
@@ -122,3 +122,22 @@ class BatchNorm2d(_BatchNorm):
     def _check_input_dim(self, input):
         if input.dim() != 4:
             raise ValueError(f"expected 4D input (got {input.dim()}D input)")
+
+
+class BatchNorm3d(_BatchNorm):
+    """Batch normalization over the channels of volumes: statistics over ``(N, D, H, W)`` per channel.
+
+    Shape:
+        Input: ``(N, C, D, H, W)``.
+        Output: the input's shape.
+        weight, bias, running_mean, running_var: ``(C,)``.
+
+    Example:
+        >>> m = nn.BatchNorm3d(4)
+        >>> m(rb.randn(2, 4, 3, 5, 5)).shape
+        rosenblatt.Size([2, 4, 3, 5, 5])
+    """
+
+    def _check_input_dim(self, input):
+        if input.dim() != 5:
+            raise ValueError(f"expected 5D input (got {input.dim()}D input)")

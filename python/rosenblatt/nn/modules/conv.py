@@ -1,5 +1,5 @@
-"""Convolution layers: Conv1d, Conv2d, ConvTranspose1d and ConvTranspose2d with torch.nn's arguments, parameter
-layouts (weight (out, in/groups, *k), transposed (in, out/groups, *k)), default init and repr."""
+"""Convolution layers: Conv1d/2d/3d and ConvTranspose1d/2d/3d with torch.nn's arguments, parameter layouts
+(weight (out, in/groups, *k), transposed (in, out/groups, *k)), padding modes, default init and repr."""
 
 from typing import Any
 
@@ -10,7 +10,7 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 
 
 def _ntuple(v, n):
@@ -46,8 +46,6 @@ class _ConvNd(Module):
         if padding_mode not in valid_padding_modes:
             raise ValueError(
                 f"padding_mode must be one of {valid_padding_modes}, but got padding_mode='{padding_mode}'")
-        if padding_mode != "zeros":
-            raise NotImplementedError(f"padding_mode='{padding_mode}' is not supported yet (only 'zeros')")
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.kernel_size = _ntuple(kernel_size, n)
@@ -58,6 +56,16 @@ class _ConvNd(Module):
         self.output_padding = _ntuple(output_padding, n)
         self.groups = groups
         self.padding_mode = padding_mode
+        # F.pad's argument for the non-zeros padding modes (last dim first), as torch computes it.
+        if isinstance(self.padding, str):
+            pads = [0, 0] * n
+            if padding == "same":
+                for i, (d, k) in enumerate(zip(self.dilation, self.kernel_size)):
+                    total = d * (k - 1)
+                    pads[2 * (n - 1 - i)], pads[2 * (n - 1 - i) + 1] = total // 2, total - total // 2
+        else:
+            pads = [p for p in reversed(self.padding) for _ in range(2)]
+        self._reversed_padding_repeated_twice = pads
         kw = {"device": device, "dtype": dtype}  # the factory refuses a device this build lacks
         if transposed:
             shape = (in_channels, out_channels // groups, *self.kernel_size)
@@ -89,6 +97,16 @@ class _ConvNd(Module):
             s += ", padding_mode={padding_mode}"
         return s.format(**self.__dict__)
 
+    def _conv_forward(self, input, weight, bias):
+        fn = (F._nn.conv1d, F._nn.conv2d, F._nn.conv3d)[self._n - 1]
+        if self.padding_mode != "zeros":  # pad in that mode, then a convolution without padding
+            input = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
+            return fn(input, weight, bias, self.stride, 0, self.dilation, self.groups)
+        return fn(input, weight, bias, self.stride, self.padding, self.dilation, self.groups)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return self._conv_forward(input, self.weight, self.bias)
+
     def __setstate__(self, state):
         super().__setstate__(state)
         if not hasattr(self, "padding_mode"):
@@ -118,12 +136,6 @@ class Conv1d(_ConvNd):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, False, 0, groups, bias,
                          padding_mode, device, dtype)
 
-    def _conv_forward(self, input, weight, bias):
-        return F._nn.conv1d(input, weight, bias, self.stride, self.padding, self.dilation, self.groups)
-
-    def forward(self, input: Tensor) -> Tensor:
-        return self._conv_forward(input, self.weight, self.bias)
-
 
 class Conv2d(_ConvNd):
     """2-D convolution over (N, C, H, W) or (C, H, W) input.
@@ -146,11 +158,29 @@ class Conv2d(_ConvNd):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, False, 0, groups, bias,
                          padding_mode, device, dtype)
 
-    def _conv_forward(self, input, weight, bias):
-        return F._nn.conv2d(input, weight, bias, self.stride, self.padding, self.dilation, self.groups)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return self._conv_forward(input, self.weight, self.bias)
+class Conv3d(_ConvNd):
+    """3-D convolution over (N, C, D, H, W) or (C, D, H, W) input.
+
+    Shape:
+        Input: ``(N, C_in, D_in, H_in, W_in)`` or ``(C_in, D_in, H_in, W_in)``.
+        Output: ``(N, C_out, D_out, H_out, W_out)`` with
+            ``D_out = (D_in + 2 padding - dilation (kernel_size - 1) - 1) // stride + 1`` (H, W alike).
+        weight: ``(C_out, C_in / groups, kD, kH, kW)``; bias: ``(C_out,)``.
+
+    Example:
+        >>> m = nn.Conv3d(4, 8, 3, stride=2, padding=1)
+        >>> m(rb.randn(2, 4, 8, 16, 16)).shape
+        rosenblatt.Size([2, 8, 4, 8, 8])
+    """
+
+    _n = 3
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                 dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros", device: Any = None,
+                 dtype: Any = None) -> None:
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, False, 0, groups, bias,
+                         padding_mode, device, dtype)
 
 
 class _ConvTransposeNd(_ConvNd):
@@ -195,7 +225,7 @@ class _ConvTransposeNd(_ConvNd):
             raise ValueError(f"padding='{self.padding}' is not supported for {self.__class__.__name__}")
         output_padding = self._output_padding(input, output_size, self.stride, self.padding, self.kernel_size,
                                               self._n, self.dilation)
-        fn = F._nn.conv_transpose1d if self._n == 1 else F._nn.conv_transpose2d
+        fn = (F._nn.conv_transpose1d, F._nn.conv_transpose2d, F._nn.conv_transpose3d)[self._n - 1]
         return fn(input, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups,
                   self.dilation)
 
@@ -230,3 +260,20 @@ class ConvTranspose2d(_ConvTransposeNd):
         >>> m(rb.randn(2, 16, 7, 7)).shape
         rosenblatt.Size([2, 8, 14, 14])
     """
+
+
+class ConvTranspose3d(_ConvTransposeNd):
+    """Transposed 3-D convolution over (N, C, D, H, W) or (C, D, H, W) input; weight (in, out/groups, KD, KH, KW).
+
+    Shape:
+        Input: ``(N, C_in, D_in, H_in, W_in)`` or ``(C_in, D_in, H_in, W_in)``.
+        Output: ``(N, C_out, D_out, H_out, W_out)`` with
+            ``D_out = (D_in - 1) stride - 2 padding + dilation (kernel_size - 1) + output_padding + 1`` (H, W alike).
+
+    Example:
+        >>> m = nn.ConvTranspose3d(8, 4, 4, stride=2, padding=1)
+        >>> m(rb.randn(2, 8, 3, 5, 5)).shape
+        rosenblatt.Size([2, 4, 6, 10, 10])
+    """
+
+    _n = 3

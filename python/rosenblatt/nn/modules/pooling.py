@@ -1,5 +1,5 @@
-"""Pooling layers with torch.nn's names, arguments and reprs: MaxPool1d/2d, AvgPool1d/2d, the adaptive
-forms (global pooling is output size 1) and MaxUnpool2d. The work is in cpp/ops/pool.cpp."""
+"""Pooling layers with torch.nn's names, arguments and reprs: MaxPool1d/2d/3d, AvgPool1d/2d/3d, the adaptive
+forms (global pooling is output size 1), MaxUnpool2d/3d and LPPool1d/2d/3d. The work is in cpp/ops/pool.cpp."""
 from typing import Any
 
 from ..._C import Tensor
@@ -10,8 +10,9 @@ from .module import Module
 def _single(v):
     return tuple(v) if isinstance(v, (tuple, list)) else (v,)
 
-__all__ = ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AvgPool1d",
-           "AvgPool2d", "MaxPool1d", "MaxPool2d", "MaxUnpool2d", "LPPool1d", "LPPool2d"]
+__all__ = ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d",
+           "AdaptiveMaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "MaxPool1d", "MaxPool2d", "MaxPool3d",
+           "MaxUnpool2d", "MaxUnpool3d", "LPPool1d", "LPPool2d", "LPPool3d"]
 
 
 class _MaxPoolNd(Module):
@@ -67,6 +68,24 @@ class MaxPool2d(_MaxPoolNd):
 
     def forward(self, input: Tensor) -> Any:
         return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                            ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+
+
+class MaxPool3d(_MaxPoolNd):
+    """The maximum over sliding ``kernel_size`` windows of a volume (stride defaults to ``kernel_size``).
+
+    Shape:
+        Input: ``(N, C, D_in, H_in, W_in)`` or ``(C, D_in, H_in, W_in)``.
+        Output: ``(N, C, D_out, H_out, W_out)`` with
+            ``D_out = (D_in + 2 padding - dilation (kernel_size - 1) - 1) // stride + 1`` (H, W alike).
+
+    Example:
+        >>> nn.MaxPool3d(2)(rb.randn(2, 3, 8, 8, 8)).shape
+        rosenblatt.Size([2, 3, 4, 4, 4])
+    """
+
+    def forward(self, input: Tensor) -> Any:
+        return F.max_pool3d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
 
@@ -135,6 +154,24 @@ class AvgPool2d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
+class AvgPool3d(AvgPool2d):
+    """The mean over sliding ``kernel_size`` windows of a volume (stride defaults to ``kernel_size``).
+
+    Shape:
+        Input: ``(N, C, D_in, H_in, W_in)`` or ``(C, D_in, H_in, W_in)``.
+        Output: ``(N, C, D_out, H_out, W_out)`` with ``D_out = (D_in + 2 padding - kernel_size) // stride + 1``
+            (H, W alike).
+
+    Example:
+        >>> nn.AvgPool3d(2)(rb.randn(2, 3, 8, 8, 8)).shape
+        rosenblatt.Size([2, 3, 4, 4, 4])
+    """
+
+    def forward(self, input: Tensor) -> Any:
+        return F.avg_pool3d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad, self.divisor_override)
+
+
 class _AdaptiveAvgPoolNd(Module):
     __constants__ = ["output_size"]
 
@@ -176,6 +213,22 @@ class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
 
     def forward(self, input: Tensor) -> Any:
         return F.adaptive_avg_pool2d(input, self.output_size)
+
+
+class AdaptiveAvgPool3d(_AdaptiveAvgPoolNd):
+    """Average pooling of volumes to a fixed output size; ``AdaptiveAvgPool3d(1)`` is global average pooling.
+
+    Shape:
+        Input: ``(N, C, D_in, H_in, W_in)`` or ``(C, D_in, H_in, W_in)``.
+        Output: ``(N, C, D_out, H_out, W_out)`` = ``output_size``.
+
+    Example:
+        >>> nn.AdaptiveAvgPool3d(1)(rb.randn(2, 3, 5, 7, 9)).shape
+        rosenblatt.Size([2, 3, 1, 1, 1])
+    """
+
+    def forward(self, input: Tensor) -> Any:
+        return F.adaptive_avg_pool3d(input, self.output_size)
 
 
 class _AdaptiveMaxPoolNd(Module):
@@ -222,6 +275,22 @@ class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
         return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
 
 
+class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
+    """Max pooling of volumes to a fixed output size (``return_indices=True`` also returns the argmax).
+
+    Shape:
+        Input: ``(N, C, D_in, H_in, W_in)`` or ``(C, D_in, H_in, W_in)``.
+        Output: ``(N, C, D_out, H_out, W_out)`` = ``output_size``.
+
+    Example:
+        >>> nn.AdaptiveMaxPool3d((1, 2, 3))(rb.randn(2, 3, 4, 8, 9)).shape
+        rosenblatt.Size([2, 3, 1, 2, 3])
+    """
+
+    def forward(self, input: Tensor) -> Any:
+        return F.adaptive_max_pool3d(input, self.output_size, self.return_indices)
+
+
 class MaxUnpool2d(Module):
     """The partial inverse of MaxPool2d: values go back to the positions the indices name, zeros elsewhere.
 
@@ -238,19 +307,40 @@ class MaxUnpool2d(Module):
     """
 
     __constants__ = ["kernel_size", "stride", "padding"]
+    _n = 2
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0) -> None:
         super().__init__()
-        self.kernel_size = (kernel_size, kernel_size) if isinstance(kernel_size, int) else tuple(kernel_size)
+        n = self._n
+        self.kernel_size = (kernel_size,) * n if isinstance(kernel_size, int) else tuple(kernel_size)
         s = stride if stride is not None else kernel_size
-        self.stride = (s, s) if isinstance(s, int) else tuple(s)
-        self.padding = (padding, padding) if isinstance(padding, int) else tuple(padding)
+        self.stride = (s,) * n if isinstance(s, int) else tuple(s)
+        self.padding = (padding,) * n if isinstance(padding, int) else tuple(padding)
 
     def forward(self, input: Tensor, indices: Any, output_size: Any = None) -> Any:
-        return F.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+        fn = F.max_unpool3d if self._n == 3 else F.max_unpool2d
+        return fn(input, indices, self.kernel_size, self.stride, self.padding, output_size)
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxUnpool3d(MaxUnpool2d):
+    """The partial inverse of MaxPool3d: values go back to the positions the indices name, zeros elsewhere.
+
+    Shape:
+        Input: ``(N, C, D_in, H_in, W_in)`` and the indices MaxPool3d(return_indices=True) returned.
+        Output: ``(N, C, D_out, H_out, W_out)``, ``D_out = (D_in - 1) stride - 2 padding + kernel_size`` unless
+            ``output_size`` is given.
+
+    Example:
+        >>> pool, unpool = nn.MaxPool3d(2, return_indices=True), nn.MaxUnpool3d(2)
+        >>> y, idx = pool(rb.randn(1, 1, 4, 4, 4))
+        >>> unpool(y, idx).shape
+        rosenblatt.Size([1, 1, 4, 4, 4])
+    """
+
+    _n = 3
 
 
 class _LPPoolNd(Module):
@@ -298,3 +388,19 @@ class LPPool2d(_LPPoolNd):
 
     def forward(self, input: Tensor) -> Tensor:
         return F.lp_pool2d(input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode)
+
+
+class LPPool3d(_LPPoolNd):
+    """The power-average pool over 3-D windows: (sum of x^p over each window)^(1/p).
+
+    Shape:
+        Input: ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
+        Output: ``(N, C, D_out, H_out, W_out)``, as AvgPool3d with no padding.
+
+    Example:
+        >>> nn.LPPool3d(2, 2)(rb.randn(1, 2, 4, 4, 5)).shape
+        rosenblatt.Size([1, 2, 2, 2, 2])
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.lp_pool3d(input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode)

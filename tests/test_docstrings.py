@@ -104,3 +104,12 @@ def test_every_text_lands_on_a_bound_function():
     stray = [f"{getattr(o, '__name__', o)}.{n}" for o, docs in owners for n in _docs.parse(docs)
              if not _is_bound(getattr(o, n, None))]
     assert not stray, f"rosenblatt/_docs has texts for names that are not bound functions: {stray}"
+
+
+def test_tensor_methods_of_documented_functions_get_their_text():
+    _, text = _docs.split(rb.Tensor.cumprod.__doc__)  # no text of its own in _docs/tensor.py
+    assert text.startswith("The method form of :func:`rosenblatt.cumprod`") and "cumulative product" in text
+    _, text = _docs.split(rb.Tensor.exp_.__doc__)
+    assert text.startswith("In-place :meth:`rosenblatt.Tensor.exp`")
+    _, text = _docs.split(rb.Tensor.view.__doc__)  # its own text wins
+    assert text.startswith("A view of the tensor")

@@ -69,7 +69,13 @@ def is_bound(obj):
 
 
 def _attach(owner, docs, prefix, done):
-    for name, text in parse(docs, prefix).items():
+    entries = parse(docs, prefix)
+    _attach_texts(owner, entries, done)
+    return entries
+
+
+def _attach_texts(owner, entries, done):
+    for name, text in entries.items():
         fn = getattr(owner, name, None)
         # A name that is missing or no longer bound from C++ keeps its own docstring (import must not fail);
         # tests/test_docstrings.py checks that every entry lands on a bound function.
@@ -87,11 +93,18 @@ def attach():
     from . import functional, linalg, tensor, torch_level
 
     done = set()
-    _attach(rb, torch_level.DOCS, "rosenblatt", done)
+    top = _attach(rb, torch_level.DOCS, "rosenblatt", done)
     _attach(rb.nn.functional, functional.DOCS, "rosenblatt.nn.functional", done)
     _attach(rb.linalg, linalg.DOCS, "rosenblatt.linalg", done)
     _attach(rb.special, linalg.SPECIAL, "rosenblatt.special", done)
-    _attach(rb.Tensor, tensor.DOCS, "rosenblatt.Tensor", done)
+    own = _attach(rb.Tensor, tensor.DOCS, "rosenblatt.Tensor", done)
+    # The other Tensor methods: the method form of a documented function (x.exp() is rb.exp(x)) gets that
+    # function's text under a line saying so; an in-place variant (x.exp_()) a line pointing to its method.
+    derived = {n: f"The method form of :func:`rosenblatt.{n}`: ``x.{n}(...)`` is ``rosenblatt.{n}(x, ...)``.\n\n"
+                  f"{text}" for n, text in top.items() if n not in own}
+    derived.update({f"{n}_": f"In-place :meth:`rosenblatt.Tensor.{n}`: writes the result into the tensor and "
+                             "returns it." for n in (*top, *own) if f"{n}_" not in top and f"{n}_" not in own})
+    _attach_texts(rb.Tensor, derived, done)
 
 
 def split(doc):

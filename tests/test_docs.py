@@ -196,3 +196,26 @@ def test_cli_docs_says_when_there_is_no_docs_folder(tmp_path):
     r = run_python("-m", "rosenblatt", "docs", "--source", str(tmp_path / "nowhere"), cwd=str(tmp_path))
     assert r.returncode == 2
     assert "checkout" in r.stderr and "--source" in r.stderr
+
+
+# --- the C++ reference (docs/cpp.rst, hand-written) -----------------------------------------------------
+
+@needs_docs
+def test_cpp_reference_names_every_header_and_module():
+    include = ROOT / "cpp" / "include" / "rosenblatt"
+    page = (DOCS / "cpp.rst").read_text()
+    missing = [f"rosenblatt/{h.name}" for h in include.glob("*.h") if f"rosenblatt/{h.name}" not in page]
+    missing += [f"ops family {h.stem}" for h in (include / "ops").glob("*.h") if h.stem not in page]
+    missing += [f"nn/{h.name}" for h in (include / "nn").glob("*.h") if f"nn/{h.name}" not in page]
+    classes = set()
+    for h in (include / "nn").glob("*.h"):
+        text = h.read_text()
+        classes |= set(re.findall(r"^class (\w+)\b", text, re.M))
+        classes |= set(re.findall(r"^RB_NN_\w+\((\w+),", text, re.M))
+    assert {"Linear", "Conv2d", "LSTM", "ReLU", "CrossEntropyLoss", "Sequential"} <= classes
+    missing += [c for c in sorted(classes) if f"``{c}" not in page]
+    for name in ["rb::Tensor", "NoGradGuard", "rb::save", "rb::load", "rb::backward", "rb::optim::Optimizer", "SGD",
+                 "Adam", "AdamW", "RMSprop", "state_dict", "load_state_dict", "zeros", "randn"]:
+        if name not in page:
+            missing.append(name)
+    assert not missing, f"docs/cpp.rst does not mention: {missing}"

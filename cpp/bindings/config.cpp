@@ -1,6 +1,9 @@
 // Bindings of build and runtime configuration: thread count, BLAS name, compiled features.
 #include "bind.h"
 
+#include <cstdlib>
+#include <cstring>
+
 #include "../kernels/cpu/blas.h"
 #include "../kernels/cpu/capability.h"
 #include "../kernels/cpu/loops.h"
@@ -23,6 +26,26 @@ void config(py::module_& m) {
   m.def(
       "_set_cpu_capability", [](const std::string& name) { cpu::set_capability(cpu::parse_capability(name)); },
       py::arg("name"));
+  // Docstrings of bound functions live in Python (rosenblatt/_docs) and are attached at import, as PyTorch's
+  // add_docstr does: __doc__ of a builtin function is read-only, so the text replaces its PyMethodDef's ml_doc.
+  // pybind11 allocates ml_doc with strdup and frees it when the function goes, so the old text is freed and the
+  // new one strdup'ed. Only pybind11 functions qualify (their self is pybind11's function record).
+  m.def(
+      "_add_docstr",
+      [](py::object fn, const std::string& text) {
+        PyObject* f = fn.ptr();
+        if (PyInstanceMethod_Check(f)) f = PyInstanceMethod_GET_FUNCTION(f);
+        RB_CHECK(PyCFunction_Check(f) && py::detail::is_function_record_PyObject(PyCFunction_GET_SELF(f)),
+                 TypeError, "_add_docstr expects a function bound by pybind11, got ",
+                 std::string(py::str(py::type::of(fn).attr("__name__"))));
+        auto* def = reinterpret_cast<PyCFunctionObject*>(f)->m_ml;
+        char* doc = strdup(text.c_str());
+        RB_CHECK(doc != nullptr, Error, "_add_docstr: out of memory");
+        std::free(const_cast<char*>(def->ml_doc));
+        def->ml_doc = doc;
+        return fn;
+      },
+      py::arg("obj"), py::arg("text"));
   py::dict info;
   info["blas"] = cpu::blas_name();
 #ifdef RB_OPENMP

@@ -74,3 +74,9 @@ if _typing.TYPE_CHECKING:  # the stub of the extension lists its names
     __all__ += _C.__all__
 else:  # the extension itself has no __all__: its public names, as `from ._C import *` took them
     __all__ += [n for n in dir(_C) if not n.startswith("_")]
+
+# the docstrings of the functions bound from C++, kept in rosenblatt/_docs (as torch/_torch_docs.py)
+from ._docs import attach as _attach_docs  # noqa: E402
+
+_attach_docs()
+del _attach_docs

@@ -43,7 +43,19 @@ def _lrs(optimizer):
 
 
 class LRScheduler:
-    """Base class: sets each group's 'initial_lr', keeps base_lrs and last_epoch; subclasses give get_lr()."""
+    """Base class: sets each group's 'initial_lr', keeps base_lrs and last_epoch; subclasses give get_lr().
+
+    Example:
+        >>> class Halving(optim.lr_scheduler.LRScheduler):
+        ...     def get_lr(self):  # the closed form: base_lr / 2 ** epoch
+        ...         return [base_lr / 2 ** self.last_epoch for base_lr in self.base_lrs]
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = Halving(opt)
+        >>> opt.step()
+        >>> sched.step()
+        >>> sched.get_last_lr()
+        [0.05]
+    """
 
     _get_lr_called_within_step = False
     _is_initial = False
@@ -173,7 +185,19 @@ class LambdaLR(_LambdasMixin, LRScheduler):
 
 
 class MultiplicativeLR(_LambdasMixin, LRScheduler):
-    """``lr *= lr_lambda(epoch)`` every epoch."""
+    """``lr *= lr_lambda(epoch)`` every epoch.
+
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.MultiplicativeLR(opt, lambda epoch: 0.5)
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     lrs.append(opt.param_groups[0]['lr'])
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [0.1, 0.05, 0.025, 0.0125]
+    """
 
     _check_callable = True
 
@@ -216,7 +240,19 @@ class StepLR(LRScheduler):
 
 
 class MultiStepLR(LRScheduler):
-    """Multiplies the lr by gamma at each milestone epoch (gamma**n for a milestone listed n times)."""
+    """Multiplies the lr by gamma at each milestone epoch (gamma**n for a milestone listed n times).
+
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.MultiStepLR(opt, milestones=[2, 4], gamma=0.1)
+        >>> lrs = []
+        >>> for epoch in range(6):
+        ...     lrs.append(round(opt.param_groups[0]['lr'], 6))
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [0.1, 0.1, 0.01, 0.01, 0.001, 0.001]
+    """
 
     def __init__(self, optimizer: Optimizer, milestones: Any, gamma: float = 0.1, last_epoch: int = -1) -> None:
         self.milestones = Counter(milestones)
@@ -239,7 +275,19 @@ class MultiStepLR(LRScheduler):
 
 
 class ConstantLR(LRScheduler):
-    """lr = base_lr * factor for the first total_iters epochs, then base_lr."""
+    """lr = base_lr * factor for the first total_iters epochs, then base_lr.
+
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=2)
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     lrs.append(opt.param_groups[0]['lr'])
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [0.05, 0.05, 0.1, 0.1]
+    """
 
     def __init__(self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5,
                  last_epoch: int = -1) -> None:
@@ -379,7 +427,21 @@ class _SchedulerList:
 
 
 class SequentialLR(_SchedulerList, LRScheduler):
-    """Runs schedulers one after another: schedulers[i] from milestones[i - 1] on, restarted there."""
+    """Runs schedulers one after another: schedulers[i] from milestones[i - 1] on, restarted there.
+
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> warmup = optim.lr_scheduler.ConstantLR(opt, factor=0.1, total_iters=2)
+        >>> decay = optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        >>> sched = optim.lr_scheduler.SequentialLR(opt, [warmup, decay], milestones=[2])
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     lrs.append(round(opt.param_groups[0]['lr'], 6))
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [0.01, 0.01, 0.1, 0.05, 0.025]
+    """
 
     def __init__(self, optimizer: Optimizer, schedulers: Any, milestones: Any, last_epoch: int = -1) -> None:
         if len(schedulers) < 1:
@@ -424,7 +486,19 @@ class SequentialLR(_SchedulerList, LRScheduler):
 
 
 class PolynomialLR(LRScheduler):
-    """lr = base_lr * (1 - epoch / total_iters) ** power, then constant."""
+    """lr = base_lr * (1 - epoch / total_iters) ** power, then constant.
+
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.PolynomialLR(opt, total_iters=4, power=1.0)
+        >>> lrs = []
+        >>> for epoch in range(6):
+        ...     lrs.append(round(opt.param_groups[0]['lr'], 6))
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [0.1, 0.075, 0.05, 0.025, 0.0, 0.0]
+    """
 
     def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1) -> None:
         self.total_iters = total_iters
@@ -496,7 +570,21 @@ class CosineAnnealingLR(LRScheduler):
 
 
 class ChainedScheduler(_SchedulerList, LRScheduler):
-    """Steps every scheduler in turn on each step(), so their factors compound."""
+    """Steps every scheduler in turn on each step(), so their factors compound.
+
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> warmup = optim.lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=2)
+        >>> decay = optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        >>> sched = optim.lr_scheduler.ChainedScheduler([warmup, decay])
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     lrs.append(round(opt.param_groups[0]['lr'], 6))
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [0.05, 0.025, 0.025, 0.0125]
+    """
 
     def __init__(self, schedulers: Any, optimizer: Optional[Optimizer] = None) -> None:
         if len(schedulers) < 1:
@@ -530,7 +618,19 @@ def _format_param(name, optimizer, param):
 class CyclicLR(LRScheduler):
     """Cyclical learning rates: the lr goes between base_lr and max_lr in triangles of step_size_up +
     step_size_down steps (mode triangular, triangular2, exp_range, or a scale_fn), stepped once per
-    batch; momentum (or beta1) cycles the other way."""
+    batch; momentum (or beta1) cycles the other way.
+
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.CyclicLR(opt, base_lr=0.01, max_lr=0.1, step_size_up=2)
+        >>> lrs = []
+        >>> for epoch in range(6):
+        ...     lrs.append(round(opt.param_groups[0]['lr'], 4))
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [0.01, 0.055, 0.1, 0.055, 0.01, 0.055]
+    """
 
     def __init__(self, optimizer: Optimizer, base_lr: Any, max_lr: Any, step_size_up: int = 2000,
                  step_size_down: Any = None, mode: str = "triangular", gamma: float = 1.0, scale_fn: Any = None,
@@ -650,7 +750,19 @@ class CyclicLR(LRScheduler):
 
 
 class CosineAnnealingWarmRestarts(LRScheduler):
-    """Cosine annealing restarted every T_i epochs, T_i growing by T_mult at each restart (SGDR)."""
+    """Cosine annealing restarted every T_i epochs, T_i growing by T_mult at each restart (SGDR).
+
+    Example:
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=3, eta_min=0.01)
+        >>> lrs = []
+        >>> for epoch in range(7):
+        ...     lrs.append(round(opt.param_groups[0]['lr'], 4))
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [0.1, 0.0775, 0.0325, 0.1, 0.0775, 0.0325, 0.1]
+    """
 
     def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0,
                  last_epoch: int = -1) -> None:

@@ -30,6 +30,10 @@ def parse_annotation_str(self, annotation_str):
     return result
 
 fix.FixNumpyDtype.parse_annotation_str = parse_annotation_str
+# The stubs type the bound functions; their texts stay in rosenblatt/_docs (attached at import),
+# so they are not written a second time here: the package imports with a no-op attach.
+import types
+sys.modules["rosenblatt._docs"] = types.SimpleNamespace(attach=lambda: None)
 sys.argv[0] = "pybind11-stubgen"
 main()
 """

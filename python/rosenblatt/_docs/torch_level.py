@@ -2240,6 +2240,23 @@ Example:
     >>> rb.conv2d(rb.zeros(8, 3, 32, 32), rb.zeros(16, 3, 3, 3), padding=1, stride=2).shape
     rosenblatt.Size([8, 16, 16, 16])
 
+@@ conv3d
+A 3-D convolution (a cross-correlation, as in PyTorch) over ``(N, C_in, D, H, W)`` input. ``stride``,
+``padding`` and ``dilation`` are ints or triples; ``padding`` may be ``'valid'`` or ``'same'``; ``groups``
+splits the channels into independent groups.
+
+Shape:
+    input: ``(N, C_in, D_in, H_in, W_in)``; weight: ``(C_out, C_in / groups, kD, kH, kW)``; bias: ``(C_out,)``;
+    output: ``(N, C_out, D_out, H_out, W_out)``,
+    ``D_out = floor((D_in + 2 * padding[0] - dilation[0] * (kD - 1) - 1) / stride[0] + 1)``, H and W alike.
+
+Example:
+    >>> x = rb.arange(8.0).reshape(1, 1, 2, 2, 2)
+    >>> rb.conv3d(x, rb.ones(1, 1, 2, 2, 2))
+    tensor([[[[[28.]]]]])
+    >>> rb.conv3d(rb.zeros(2, 3, 8, 16, 16), rb.zeros(4, 3, 3, 3, 3), padding=1, stride=2).shape
+    rosenblatt.Size([2, 4, 4, 8, 8])
+
 @@ conv_transpose1d
 A 1-D transposed convolution (the gradient of :func:`conv1d` with respect to its input), also called a
 fractionally strided convolution.
@@ -2265,6 +2282,20 @@ Shape:
 Example:
     >>> rb.conv_transpose2d(rb.zeros(1, 16, 8, 8), rb.zeros(16, 3, 4, 4), stride=2, padding=1).shape
     rosenblatt.Size([1, 3, 16, 16])
+
+@@ conv_transpose3d
+A 3-D transposed convolution (the gradient of :func:`conv3d` with respect to its input), also called a
+fractionally strided convolution.
+
+Shape:
+    input: ``(N, C_in, D_in, H_in, W_in)``; weight: ``(C_in, C_out / groups, kD, kH, kW)``; bias: ``(C_out,)``;
+    output: ``(N, C_out, D_out, H_out, W_out)``,
+    ``D_out = (D_in - 1) * stride[0] - 2 * padding[0] + dilation[0] * (kD - 1) + output_padding[0] + 1``, H and W
+    alike.
+
+Example:
+    >>> rb.conv_transpose3d(rb.zeros(1, 8, 4, 4, 4), rb.zeros(8, 2, 4, 4, 4), stride=2, padding=1).shape
+    rosenblatt.Size([1, 2, 8, 8, 8])
 
 @@ embedding
 The rows of ``weight`` at ``indices``, with ATen's argument order (``torch.embedding``); prefer

@@ -133,6 +133,10 @@ def _typed(text):
     text = text.replace("device: _device | None = None", "device: _device | builtins.str | None = None")
     # a py::function argument: any callable (strict mypy wants the bare generic parameterised)
     text = re.sub(r"collections\.abc\.Callable(?![\[\w])", "collections.abc.Callable[..., typing.Any]", text)
+    # dtype's __repr__ (torch's spelling) replaces py::enum_'s as a plain attribute, which stubgen cannot type:
+    # object's __repr__ says the same
+    text = re.sub(r'    @staticmethod\n    def __repr__\(\*args: typing\.Any, \*\*kwargs: typing\.Any\):\n'
+                  r'        """\n        \(self: rosenblatt\._C\.dtype\) -> str\n        """\n', "", text)
     # an enum's __repr__ bound twice over: one signature, not two identical overloads
     text = re.sub(r"    @typing\.overload\n(    def [^\n]*\n        \.\.\.\n)    @typing\.overload\n\1", r"\1", text)
     # __eq__/__ne__ return a Tensor (elementwise) or take only their class, as object's do not

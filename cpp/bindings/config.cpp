@@ -35,8 +35,8 @@ void config(py::module_& m) {
       [](py::object fn, const std::string& text) {
         PyObject* f = fn.ptr();
         if (PyInstanceMethod_Check(f)) f = PyInstanceMethod_GET_FUNCTION(f);
-        RB_CHECK(PyCFunction_Check(f) && py::detail::is_function_record_PyObject(PyCFunction_GET_SELF(f)),
-                 TypeError, "_add_docstr expects a function bound by pybind11, got ",
+        RB_CHECK(PyCFunction_Check(f) && py::detail::is_function_record_PyObject(PyCFunction_GET_SELF(f)), TypeError,
+                 "_add_docstr expects a function bound by pybind11, got ",
                  std::string(py::str(py::type::of(fn).attr("__name__"))));
         auto* def = reinterpret_cast<PyCFunctionObject*>(f)->m_ml;
         char* doc = strdup(text.c_str());

@@ -151,10 +151,24 @@ void elementwise(py::module_& m, TensorClass& cls) {
       },
       py::arg("condition"), py::arg("input"), py::arg("other"), nogil);
   auto clamp_fn = [](const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi) { return clamp(x, lo, hi); };
-  m.def("clamp", clamp_fn, py::arg("input"), py::arg("min") = py::none(), py::arg("max") = py::none(), nogil);
-  m.def("clip", clamp_fn, py::arg("input"), py::arg("min") = py::none(), py::arg("max") = py::none(), nogil);
-  cls.def("clamp", clamp_fn, py::arg("min") = py::none(), py::arg("max") = py::none(), nogil);
-  cls.def("clip", clamp_fn, py::arg("min") = py::none(), py::arg("max") = py::none(), nogil);
+  // Tensor bounds (either may be a number next to a tensor): the second overload.
+  auto clamp_t = [](const Tensor& x, py::object lo, py::object hi) {
+    auto bound = [&x](py::object b) -> std::optional<Tensor> {
+      if (b.is_none()) return std::nullopt;
+      if (py::isinstance<Tensor>(b)) return b.cast<Tensor>();
+      const Scalar s = b.cast<Scalar>();
+      return scalar_tensor(s, result_type(x, s), x.device());
+    };
+    std::optional<Tensor> l = bound(lo), h = bound(hi);
+    py::gil_scoped_release released;
+    return clamp(x, l, h);
+  };
+  for (const char* name : {"clamp", "clip"}) {
+    m.def(name, clamp_fn, py::arg("input"), py::arg("min") = py::none(), py::arg("max") = py::none(), nogil);
+    m.def(name, clamp_t, py::arg("input"), py::arg("min") = py::none(), py::arg("max") = py::none());
+    cls.def(name, clamp_fn, py::arg("min") = py::none(), py::arg("max") = py::none(), nogil);
+    cls.def(name, clamp_t, py::arg("min") = py::none(), py::arg("max") = py::none());
+  }
   cls.def(
       "clamp_",
       [](Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi) -> Tensor& {

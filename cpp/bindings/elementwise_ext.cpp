@@ -28,9 +28,36 @@ py::object inplace_op(py::object self, const char* op, F f) {
   return self;
 }
 
+// div(input, other, *, rounding_mode): overloads after the plain ones (bound in elementwise.cpp, which
+// runs first), reached only with rounding_mode given.
+void def_div_rounding(py::module_& m, TensorClass& cls) {
+  using Mode = std::optional<std::string>;
+  auto tt = [](const Tensor& a, const Tensor& b, const Mode& mode) { return div(a, b, mode); };
+  auto ts = [](const Tensor& a, Scalar b, const Mode& mode) {
+    return div(a, scalar_tensor(b, result_type(a, b), a.device()), mode);
+  };
+  m.def("div", tt, py::arg("input"), py::arg("other"), py::kw_only(), py::arg("rounding_mode"), nogil);
+  m.def("div", ts, py::arg("input"), py::arg("other"), py::kw_only(), py::arg("rounding_mode"), nogil);
+  cls.def("div", tt, py::arg("other"), py::kw_only(), py::arg("rounding_mode"), nogil);
+  cls.def("div", ts, py::arg("other"), py::kw_only(), py::arg("rounding_mode"), nogil);
+  cls.def(
+      "div_",
+      [tt](py::object self, const Tensor& b, const Mode& mode) {
+        return inplace_op(self, "div_", [&](const Tensor& s) { return tt(s, b, mode); });
+      },
+      py::arg("other"), py::kw_only(), py::arg("rounding_mode"));
+  cls.def(
+      "div_",
+      [ts](py::object self, Scalar b, const Mode& mode) {
+        return inplace_op(self, "div_", [&](const Tensor& s) { return ts(s, b, mode); });
+      },
+      py::arg("other"), py::kw_only(), py::arg("rounding_mode"));
+}
+
 }  // namespace
 
 void elementwise_ext(py::module_& m, TensorClass& cls) {
+  def_div_rounding(m, cls);
   m.def("logical_not", &logical_not, py::arg("input"), nogil);
   cls.def("logical_not", &logical_not, nogil);
   for (LogicalOp op : {LogicalOp::And, LogicalOp::Or, LogicalOp::Xor}) {

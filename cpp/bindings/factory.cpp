@@ -321,6 +321,23 @@ void factory(py::module_& m, TensorClass& cls) {
       },
       py::arg("mean"), py::arg("std"), py::arg("size"), py::kw_only(), py::arg("generator") = py::none(),
       py::arg("dtype") = py::none(), py::arg("device") = py::none(), py::arg("requires_grad") = false);
+  // normal(mean, std) with a tensor for either (a number for the other): drawn at the broadcast shape.
+  m.def("normal", py::overload_cast<const Tensor&, const Tensor&, Generator*>(&normal), py::arg("mean"), py::arg("std"),
+        py::kw_only(), py::arg("generator") = py::none(), py::call_guard<py::gil_scoped_release>());
+  m.def(
+      "normal",
+      [](const Tensor& mean, double std, Generator* gen) {
+        return normal(mean, scalar_tensor(std, mean.dtype(), mean.device()), gen);
+      },
+      py::arg("mean"), py::arg("std") = 1.0, py::kw_only(), py::arg("generator") = py::none(),
+      py::call_guard<py::gil_scoped_release>());
+  m.def(
+      "normal",
+      [](double mean, const Tensor& std, Generator* gen) {
+        return normal(scalar_tensor(mean, std.dtype(), std.device()), std, gen);
+      },
+      py::arg("mean"), py::arg("std"), py::kw_only(), py::arg("generator") = py::none(),
+      py::call_guard<py::gil_scoped_release>());
 
   // In-place random fills return self (the same Python object).
   cls.def(

@@ -23,12 +23,18 @@ void reduce(py::module_& m, TensorClass& cls) {
     py::gil_scoped_release released;
     return sum(x, dims, keepdim, dtype);
   };
-  auto mean_fn = over_dims([](const Tensor& x, const Dims& d, bool k) { return mean(x, d, k); });
+  auto mean_fn = [](const Tensor& x, py::object dim, bool keepdim, std::optional<DType> dtype) {
+    Dims dims = dims_from_object(dim);
+    py::gil_scoped_release released;
+    return mean(dtype ? to_dtype(x, *dtype) : x, dims, keepdim);  // dtype: the input is cast first, as torch
+  };
   m.def("sum", sum_fn, py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false,
         py::arg("dtype") = py::none());
   cls.def("sum", sum_fn, py::arg("dim") = py::none(), py::arg("keepdim") = false, py::arg("dtype") = py::none());
-  m.def("mean", mean_fn, py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false);
-  cls.def("mean", mean_fn, py::arg("dim") = py::none(), py::arg("keepdim") = false);
+  m.def("mean", mean_fn, py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(),
+        py::arg("dtype") = py::none());
+  cls.def("mean", mean_fn, py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(),
+          py::arg("dtype") = py::none());
   m.def("_sum_to", &sum_to, nogil);
 
   // max/min/argmax/argmin/amax/amin/var/std/logsumexp/all/any/prod (appended by the indexing branch).

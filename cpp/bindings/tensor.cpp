@@ -152,8 +152,8 @@ py::object item(const Tensor& t) {
 }  // namespace
 
 void tensor(py::module_& m, TensorClass& cls) {
-  py::enum_<DType>(m, "dtype")
-      .value("bool", DType::Bool)
+  py::enum_<DType> dtype_cls(m, "dtype");
+  dtype_cls.value("bool", DType::Bool)
       .value("int64", DType::Int64)
       .value("float32", DType::Float32)
       .value("float64", DType::Float64)
@@ -163,11 +163,13 @@ void tensor(py::module_& m, TensorClass& cls) {
       .value("int32", DType::Int32)
       .value("float16", DType::Float16)
       .value("bfloat16", DType::BFloat16)
-      .def("__repr__", [](DType t) { return std::string("rosenblatt.") + dtype_name(t); })
       .def("__str__", [](DType t) { return std::string("rosenblatt.") + dtype_name(t); })
       .def_property_readonly("is_floating_point", [](DType t) { return is_floating(t); })
       .def_property_readonly("itemsize", [](DType t) { return itemsize(t); })
       .def_property_readonly("is_signed", [](DType t) { return t != DType::Bool && t != DType::UInt8; });
+  // repr as torch's (`torch.int64`): replaces py::enum_'s own, which a .def would only overload.
+  dtype_cls.attr("__repr__") =
+      py::cpp_function([](DType t) { return std::string("rosenblatt.") + dtype_name(t); }, py::is_method(dtype_cls));
 
   py::class_<Device>(m, "device")
       .def(py::init<const std::string&>(), py::arg("type"))

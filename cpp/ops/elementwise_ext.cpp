@@ -208,6 +208,26 @@ Tensor remainder(const Tensor& a, const Tensor& b) {
 Tensor remainder(const Tensor& a, Scalar b) { return remainder(a, scalar_tensor(b, result_type(a, b), a.device())); }
 Tensor remainder(Scalar a, const Tensor& b) { return remainder(scalar_tensor(a, result_type(b, a), b.device()), b); }
 
+Tensor div(const Tensor& a, const Tensor& b, std::optional<std::string_view> rounding_mode) {
+  if (!rounding_mode) return div(a, b);
+  RB_CHECK(*rounding_mode == "trunc" || *rounding_mode == "floor", Error,
+           "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '", *rounding_mode, "'");
+  if (*rounding_mode == "floor") return floor_divide(a, b);
+  // A float quotient truncated; an integer one exactly: a - fmod(a, b) is a multiple of b.
+  if (is_floating(result_type(a, b))) return rounding(RoundOp::Trunc, div(a, b));
+  return floor_divide(sub(a, fmod(a, b)), b);
+}
+
+Tensor clamp(const Tensor& x, const std::optional<Tensor>& lo, const std::optional<Tensor>& hi) {
+  RB_CHECK(lo || hi, Error, "torch.clamp: At least one of 'min' or 'max' must not be None");
+  // where() keeps x's NaNs (a comparison with NaN is false) and routes each gradient to the value taken.
+  Tensor out = x;
+  if (lo) out = where(binary(BinaryOp::Lt, out, *lo), *lo, out);
+  if (hi) out = where(binary(BinaryOp::Gt, out, *hi), *hi, out);
+  const DType dt = lo && hi ? promote(result_type(x, *lo), hi->dtype()) : result_type(x, lo ? *lo : *hi);
+  return out.dtype() == dt ? out : to_dtype(out, dt);
+}
+
 Tensor reciprocal(const Tensor& x) {
   return binary(BinaryOp::Div, Scalar(1.0), is_floating(x.dtype()) ? x : cast(x, DType::Float32));
 }

@@ -130,6 +130,18 @@ Tensor randperm(int64_t n, Generator* gen, DType dtype, Device device) {
   return t;
 }
 
+Tensor normal(const Tensor& mean, const Tensor& std, Generator* gen) {
+  const DType dt = result_type(mean, std);
+  check_floating(dt, "normal");
+  check_same_device(mean, std, "normal");
+  NoGradGuard ng;
+  RB_CHECK(std.numel() == 0 || !any(binary(BinaryOp::Lt, std, Scalar(0.0))).item<bool>(), Error,
+           "normal expects all elements of std >= 0.0");
+  Tensor out = Tensor::empty(broadcast_shapes(mean.shape(), std.shape()), dt, mean.device());
+  normal_(out, 0.0, 1.0, gen);
+  return add(mean, mul(std, out));
+}
+
 Tensor bernoulli(const Tensor& p, Generator* gen) {
   check_floating(p.dtype(), "bernoulli");
   Tensor q = p.contiguous().detach();

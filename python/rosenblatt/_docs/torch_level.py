@@ -620,12 +620,15 @@ Example:
             [ 2., 20.]])
 
 @@ div | bc
-``input / other``, true division (integers give float32). PyTorch's ``rounding_mode`` argument is not
-bound here: use :func:`floor_divide` for ``'floor'``, ``rb.trunc(a / b)`` for ``'trunc'``.
+``input / other``: true division (integers give float32) by default; ``rounding_mode='trunc'`` rounds the
+quotient toward zero and ``'floor'`` toward minus infinity (as :func:`floor_divide`), both keeping integer
+inputs integer and having a zero gradient.
 
 Example:
     >>> rb.div(rb.tensor([1, 7]), 2)
     tensor([0.5000, 3.5000])
+    >>> rb.div(rb.tensor([-7, 7]), 2, rounding_mode='trunc')
+    tensor([-3,  3])
 
 @@ floor_divide | bc
 ``input // other``, the quotient rounded toward minus infinity (as Python's ``//``).
@@ -847,8 +850,9 @@ Example:
     False
 
 @@ clamp | ew
-Clamps every element into ``[min, max]``; either bound may be None. The bounds are numbers here (PyTorch's
-tensor bounds are not bound: use :func:`maximum` and :func:`minimum`).
+Clamps every element into ``[min, max]``; either bound may be None. The bounds are numbers or tensors
+broadcastable to ``input`` (``min`` applies first, so ``min > max`` gives ``max``); with tensor bounds the
+gradient goes to ``input`` inside the bounds and to the bound where one was taken.
 
 Example:
     >>> rb.clamp(rb.tensor([-2.0, 0.5, 3.0]), min=-1.0, max=1.0)
@@ -945,7 +949,8 @@ Example:
     tensor([ 2., 12.])
 
 @@ mean | red
-The arithmetic mean, over ``dim`` (an int or a tuple) or of all elements, of a floating-point tensor.
+The arithmetic mean, over ``dim`` (an int or a tuple) or of all elements, of a floating-point tensor;
+``dtype`` casts the input first (so an integer tensor can be averaged).
 
 Example:
     >>> x = rb.tensor([[1.0, 2.0], [3.0, 4.0]])
@@ -2177,12 +2182,12 @@ Example:
     (rosenblatt.Size([4]), True)
 
 @@ normal
-Samples from the normal distribution of mean ``mean`` and standard deviation ``std`` (numbers), in a tensor
-of shape ``size``. PyTorch's overloads with tensor ``mean`` and ``std`` are not bound here: use
-``mean + std * rb.randn_like(mean)``.
+Samples from the normal distribution of mean ``mean`` and standard deviation ``std``: numbers with a
+``size``, or tensors (either may be a number) drawn at their broadcast shape, with a zero gradient as
+PyTorch's.
 
 Shape:
-    output: ``size``.
+    output: ``size``, or the broadcast shape of ``mean`` and ``std``.
 
 Example:
     >>> _ = rb.manual_seed(0)

@@ -2,6 +2,7 @@
 // (the in-place forms bump the version counter and, under autograd, rebase the tensor's history).
 #pragma once
 #include <optional>
+#include <string_view>
 
 #include "rosenblatt/kinds.h"
 #include "rosenblatt/tensor.h"
@@ -74,6 +75,12 @@ Tensor math(MathOp op, const Tensor& x);
 Tensor atan2(const Tensor& a, const Tensor& b);  // broadcast; float results
 Tensor fmod(const Tensor& a, const Tensor& b);   // the sign of the dividend, as C's fmod
 Tensor fmod(const Tensor& a, Scalar b);
+// torch.div with rounding_mode: none (true division), "trunc" (toward zero) or "floor"; the rounded
+// modes have a zero gradient and keep integer inputs integer.
+Tensor div(const Tensor& a, const Tensor& b, std::optional<std::string_view> rounding_mode);
+// torch.clamp with tensor bounds (broadcast, promoted): max(min(x... as PyTorch: min applies first, then
+// max; the gradient goes to x inside the bounds (ties included), to a bound where it was taken.
+Tensor clamp(const Tensor& x, const std::optional<Tensor>& lo, const std::optional<Tensor>& hi);
 // start + weight (end - start), computed from the nearer end as PyTorch does.
 Tensor lerp(const Tensor& start, const Tensor& end, const Tensor& weight);
 Tensor lerp(const Tensor& start, const Tensor& end, Scalar weight);

@@ -27,6 +27,8 @@ Tensor randint(int64_t low, int64_t high, const Shape& shape, Generator* gen = n
 Tensor randperm(int64_t n, Generator* gen = nullptr, DType dtype = DType::Int64, Device device = {});
 // Bernoulli draws with per-element probabilities p (values in [0, 1]); result has p's dtype.
 Tensor bernoulli(const Tensor& p, Generator* gen = nullptr);
+// torch.normal(mean, std) with tensors (broadcast): mean + std * N(0, 1); no gradient (PyTorch's is zero).
+Tensor normal(const Tensor& mean, const Tensor& std, Generator* gen = nullptr);
 // num_samples category indices per row of probs ((C) or (rows, C), non-negative finite weights with a
 // positive sum, not necessarily normalized): int64 of shape (num_samples) or (rows, num_samples).
 // Without replacement, num_samples <= C and no index repeats within a row.

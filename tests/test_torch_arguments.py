@@ -1,0 +1,101 @@
+"""Arguments of PyTorch's functions that real scripts pass: div's rounding_mode, clamp's tensor bounds,
+mean's dtype, normal with tensor mean/std, and dtype reprs. Values are checked against hand-computed
+results, and against PyTorch when it is installed."""
+import numpy as np
+import pytest
+
+import rosenblatt as rb
+from conftest import requires_torch
+
+
+def test_dtype_repr_is_torchs():
+    assert repr(rb.int64) == "rosenblatt.int64" and repr(rb.float16) == "rosenblatt.float16"
+    assert repr([rb.float32]) == "[rosenblatt.float32]"
+
+
+@pytest.mark.parametrize("mode,expect", [(None, [2.5, -3.5, -2.5, 3.5]), ("trunc", [2, -3, -2, 3]),
+                                         ("floor", [2, -4, -3, 3])])
+def test_div_rounding_mode_on_integers_keeps_them_integer(mode, expect):
+    a, b = rb.tensor([5, -7, 5, -7]), rb.tensor([2, 2, -2, -2])
+    out = rb.div(a, b, rounding_mode=mode)
+    assert out.dtype == (rb.float32 if mode is None else rb.int64)
+    np.testing.assert_array_equal(out.numpy(), expect)
+    np.testing.assert_array_equal(a.div(b, rounding_mode=mode).numpy(), expect)
+
+
+def test_div_rounding_mode_floats_scalars_and_in_place():
+    x = rb.tensor([5.5, -7.5])
+    np.testing.assert_array_equal(rb.div(x, 2, rounding_mode="trunc").numpy(), [2.0, -3.0])
+    np.testing.assert_array_equal(x.div(2, rounding_mode="floor").numpy(), [2.0, -4.0])
+    y = rb.tensor([7, -7])
+    assert y.div_(2, rounding_mode="trunc") is y
+    np.testing.assert_array_equal(y.numpy(), [3, -3])
+    with pytest.raises(RuntimeError, match="rounding_mode to be one of None, 'trunc', or 'floor' but found 'x'"):
+        rb.div(x, 2, rounding_mode="x")
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        rb.div(rb.tensor([1]), rb.tensor([0]), rounding_mode="trunc")
+
+
+def test_div_rounding_mode_has_a_zero_gradient():
+    x = rb.tensor([5.5, -7.5], requires_grad=True)
+    rb.div(x, 2.0, rounding_mode="trunc").sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [0.0, 0.0])
+
+
+def test_clamp_with_tensor_bounds():
+    x = rb.tensor([1.0, 5.0, -3.0, 3.0, float("nan")], requires_grad=True)
+    lo = rb.tensor([2.0, 2.0, 2.0, 3.0, 2.0], requires_grad=True)
+    hi = rb.tensor(4.0, requires_grad=True)
+    y = rb.clamp(x, min=lo, max=hi)
+    np.testing.assert_array_equal(y.detach().numpy(), [2.0, 4.0, 2.0, 3.0, np.nan])
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [0, 0, 0, 1, 1])  # a tie with min goes to x, NaN stays x's
+    np.testing.assert_array_equal(lo.grad.numpy(), [1, 0, 1, 0, 0])
+    assert hi.grad.item() == 1.0
+    assert rb.clamp(rb.tensor([1, 5]), min=rb.tensor([2.5, 0.0])).dtype == rb.float32
+    np.testing.assert_array_equal(rb.tensor([1.0, 9.0]).clip(max=rb.tensor([0.0, 3.0])).numpy(), [0.0, 3.0])
+    with pytest.raises(RuntimeError, match="At least one of 'min' or 'max'"):
+        rb.clamp(x, min=None, max=None)
+
+
+def test_mean_dtype():
+    m = rb.mean(rb.tensor([1, 2]), dtype=rb.float64)
+    assert m.dtype == rb.float64 and m.item() == 1.5
+    assert rb.tensor([[1.0, 2.0]]).mean(1, True, dtype=rb.float64).shape == (1, 1)
+
+
+def test_normal_with_tensor_mean_and_std():
+    rb.manual_seed(0)
+    mean, std = rb.zeros(2, 1) + rb.tensor([[10.0], [-10.0]]), rb.full((3,), 0.5)
+    r = rb.normal(mean, std)
+    assert r.shape == (2, 3) and r.dtype == rb.float32
+    big = rb.normal(rb.full((200_000,), 3.0), 2.0)
+    assert abs(big.mean().item() - 3.0) < 0.02 and abs(big.std().item() - 2.0) < 0.02
+    assert rb.normal(2.0, rb.ones(2, 2, dtype=rb.float64)).dtype == rb.float64
+    g1, g2 = rb.Generator().manual_seed(5), rb.Generator().manual_seed(5)
+    np.testing.assert_array_equal(rb.normal(rb.zeros(4), 1.0, generator=g1).numpy(),
+                                  rb.normal(rb.zeros(4), 1.0, generator=g2).numpy())
+    with pytest.raises(RuntimeError, match="std >= 0.0"):
+        rb.normal(rb.zeros(2), rb.tensor([1.0, -1.0]))
+
+
+@requires_torch
+def test_against_torch():
+    import torch
+    a, b = np.array([5, -7, 5, -7, 0]), np.array([2, 2, -2, -2, 3])
+    for mode in (None, "trunc", "floor"):
+        np.testing.assert_array_equal(rb.div(rb.tensor(a), rb.tensor(b), rounding_mode=mode).numpy(),
+                                      torch.div(torch.tensor(a), torch.tensor(b), rounding_mode=mode).numpy())
+        xf = np.array([5.5, -7.5, 0.3, -0.3])
+        np.testing.assert_array_equal(rb.div(rb.tensor(xf), 0.7, rounding_mode=mode).numpy(),
+                                      torch.div(torch.tensor(xf), 0.7, rounding_mode=mode).numpy())
+    x0, lo0, hi0 = np.array([1.0, 5.0, -3.0, 3.0]), np.array([2.0, 2.0, 2.0, 3.0]), np.array([4.0, 4.0, 1.0, 4.0])
+    outs = []
+    for lib in (rb, torch):
+        x, lo, hi = (lib.tensor(v, requires_grad=True) for v in (x0, lo0, hi0))
+        y = lib.clamp(x, lo, hi)
+        (y * lib.arange(1.0, 5.0, dtype=lib.float64)).sum().backward()
+        outs.append([t.detach().numpy() for t in (y, x.grad, lo.grad, hi.grad)])
+    for o, t in zip(*outs):
+        np.testing.assert_array_equal(o, t)
+    assert repr(rb.float64).replace("rosenblatt", "torch") == repr(torch.float64)

@@ -40,6 +40,7 @@ from .loss import (  # noqa: F401
     BCEWithLogitsLoss,
     CosineEmbeddingLoss,
     CrossEntropyLoss,
+    CTCLoss,
     GaussianNLLLoss,
     HingeEmbeddingLoss,
     HuberLoss,
@@ -120,3 +121,4 @@ __all__ = [
 __all__ += ["ChannelShuffle", "CircularPad1d", "CircularPad2d", "CircularPad3d", "Fold", "LPPool1d", "LPPool2d",
             "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d",
             "ReplicationPad3d", "Unfold"]
+__all__ += ["CTCLoss"]

@@ -634,7 +634,7 @@ def _np_ctc(x, tg, il, tl, lists=False, unbatched=False, **kw):
 
 
 # Repeated labels (1, 1) need a blank between them; an empty target; a sample shorter than T.
-_CTC_PADDED = [A(6, 3, 4), Arg((3, 4), gen=_targets([1, 1, 2, -1], [3, 2, 3, 3], [0, 0, 0, 0])),
+_CTC_PADDED = [A(6, 3, 4), Arg((3, 4), gen=_targets([1, 1, 2, 3], [3, 2, 3, 3], [0, 0, 0, 0])),
                Arg((3,), gen=_targets(6, 5, 4)), Arg((3,), gen=_targets(3, 4, 0))]
 _CTC_CONCAT = [A(6, 3, 4), Arg((7,), gen=_targets(1, 1, 2, 3, 2, 3, 3)), Arg((3,), gen=_targets(6, 5, 4)),
                Arg((3,), gen=_targets(3, 4, 0))]

@@ -65,6 +65,12 @@ def test_labels_out_of_range_raise_index_error_before_any_read(tg):
         _call(tg=tg)
 
 
+def test_target_lengths_whose_sum_overflows_int64_raise():
+    huge = 2 ** 62
+    with pytest.raises(RuntimeError, match="at dimension 0"):
+        F.ctc_loss(rb.tensor(_log_probs(N=4)), rb.tensor([1, 2, 3]), [6] * 4, [huge, huge, huge, huge + 3])
+
+
 def test_padding_past_the_target_length_is_never_read():
     tg = np.array([[1, 2, 3], [3, 1, -100]])
     np.testing.assert_allclose(_call(tg=tg, reduction="none").numpy(), _call(reduction="none").numpy())

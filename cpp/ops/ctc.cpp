@@ -63,7 +63,8 @@ CtcGeometry ctc_geometry(const Tensor& lp, const Tensor& targets, const std::vec
   for (int64_t b = 0; b < g.N; ++b) {
     RB_CHECK(tl[b] >= 0, Error, "Expected target_lengths to have value at least 0, but got value ", tl[b], kWhile);
     g.target_offsets.push_back(targets.dim() == 1 ? pos : b * (targets.dim() == 2 ? targets.size(1) : 0));
-    pos += tl[b];
+    // Saturating: lengths summing past int64 must fail the size check below, not wrap around to pass it.
+    pos = tl[b] > std::numeric_limits<int64_t>::max() - pos ? std::numeric_limits<int64_t>::max() : pos + tl[b];
     g.max_target = std::max(g.max_target, tl[b]);
   }
   if (targets.dim() == 1) {

@@ -126,7 +126,15 @@ void backward_impl(const Tensor& dnll, const Tensor& log_probs, const Tensor& ta
         T* gt = g0 + t * N * C;
         std::fill(gt, gt + C, kNegInf<T>);
         const T* lat = la + t * W;
-        for (int64_t s = 0; s < S; ++s) gt[ext[s]] = log_add(gt[ext[s]], lat[s] + beta_cur[s]);
+        if (t == il - 1) {
+          // Only the two end states live here. PyTorch assigns them (blank, then the last label) rather
+          // than adding: the same, except for a last label equal to the blank (an invalid target), where
+          // we follow it so the gradients agree.
+          gt[g.blank] = lat[S - 1] + beta_cur[S - 1];
+          if (tl > 0) gt[ext[S - 2]] = lat[S - 2] + beta_cur[S - 2];
+        } else {
+          for (int64_t s = 0; s < S; ++s) gt[ext[s]] = log_add(gt[ext[s]], lat[s] + beta_cur[s]);
+        }
         const T gr = gout[b];
         for (int64_t c = 0; c < C; ++c) gt[c] = (std::exp(lpt[c]) - std::exp(gt[c] + nll_b - lpt[c])) * gr;
         std::swap(beta_cur, beta_next);

@@ -1,6 +1,5 @@
 // Bindings of the loss family (ops/loss.h) into module _C._nn; the reduction arrives as PyTorch's string.
 #include "bind.h"
-#include "rosenblatt/ops/ctc.h"
 
 namespace rb::bind {
 namespace {
@@ -121,20 +120,6 @@ void loss(py::module_& m, TensorClass& cls) {
       },
       py::arg("input"), py::arg("target"), py::arg("p") = 1, py::arg("margin") = 1.0, py::arg("weight") = py::none(),
       py::arg("reduction") = "mean", nogil);
-  // CTC: the lengths as tensors or as sequences of ints, PyTorch's two overloads (a mix is a TypeError).
-  nn.def(
-      "ctc_loss",
-      [](const Tensor& lp, const Tensor& tg, const Tensor& il, const Tensor& tl, int64_t blank, const std::string& r,
-         bool zero_infinity) { return ctc_loss(lp, tg, il, tl, blank, parse_reduction(r), zero_infinity); },
-      py::arg("log_probs"), py::arg("targets"), py::arg("input_lengths"), py::arg("target_lengths"),
-      py::arg("blank") = 0, py::arg("reduction") = "mean", py::arg("zero_infinity") = false, nogil);
-  nn.def(
-      "ctc_loss",
-      [](const Tensor& lp, const Tensor& tg, const std::vector<int64_t>& il, const std::vector<int64_t>& tl,
-         int64_t blank, const std::string& r,
-         bool zero_infinity) { return ctc_loss(lp, tg, il, tl, blank, parse_reduction(r), zero_infinity); },
-      py::arg("log_probs"), py::arg("targets"), py::arg("input_lengths"), py::arg("target_lengths"),
-      py::arg("blank") = 0, py::arg("reduction") = "mean", py::arg("zero_infinity") = false, nogil);
 }
 
 }  // namespace rb::bind

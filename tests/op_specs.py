@@ -615,6 +615,43 @@ spec("cross_entropy_probs_nd_weight", lambda L, a, t, w: F(L).cross_entropy(a, t
 spec("cross_entropy_large_classes", lambda L, a, t: F(L).cross_entropy(a, t), lambda a, t: _np_cross_entropy(a, t),
      [A(64, 100, low=-5, high=5), A(64, dtype="int64", low=0, high=100)], grad=False)
 
+# CTC: logits go through log_softmax first, since PyTorch's ctc gradient is the true one only behind a
+# log_softmax (it adds exp(log_probs), whose rows log_softmax's backward cancels). Its backward has no
+# derivative in PyTorch, so no second-order checks.
+from ctc_ref import np_ctc_loss  # noqa: E402
+
+
+def _ctc(L, x, tg, il, tl, lists=False, unbatched=False, **kw):
+    lp = x.log_softmax(-1)
+    if lists:
+        il, tl = [int(v) for v in il.tolist()], tuple(int(v) for v in tl.tolist())
+    return F(L).ctc_loss(lp[:, 0] if unbatched else lp, tg, il, tl, **kw)
+
+
+def _np_ctc(x, tg, il, tl, lists=False, unbatched=False, **kw):
+    lp = _np_log_softmax(x, -1)
+    return np_ctc_loss(lp[:, 0] if unbatched else lp, tg, il, tl, **kw)
+
+
+# Repeated labels (1, 1) need a blank between them; an empty target; a sample shorter than T.
+_CTC_PADDED = [A(6, 3, 4), Arg((3, 4), gen=_targets([1, 1, 2, 3], [3, 2, 3, 3], [0, 0, 0, 0])),
+               Arg((3,), gen=_targets(6, 5, 4)), Arg((3,), gen=_targets(3, 4, 0))]
+_CTC_CONCAT = [A(6, 3, 4), Arg((7,), gen=_targets(1, 1, 2, 3, 2, 3, 3)), Arg((3,), gen=_targets(6, 5, 4)),
+               Arg((3,), gen=_targets(3, 4, 0))]
+for _r in ("none", "mean", "sum"):
+    spec(f"ctc_loss_padded_{_r}", _ctc, _np_ctc, _CTC_PADDED, kwargs=dict(reduction=_r), gradgrad=False,
+         torch_gradgrad=False)
+    spec(f"ctc_loss_concat_lists_{_r}", _ctc, _np_ctc, _CTC_CONCAT, kwargs=dict(reduction=_r, lists=True),
+         gradgrad=False, torch_gradgrad=False)
+# The blank last (label 0 is a real one); the second sample cannot fit its target (inf, zeroed).
+spec("ctc_loss_blank_last_zero_infinity", _ctc, _np_ctc,
+     [A(5, 2, 5), Arg((2, 3), gen=_targets([0, 2, 0], [1, 1, 1])), Arg((2,), gen=_targets(5, 4)),
+      Arg((2,), gen=_targets(3, 3))], kwargs=dict(blank=4, reduction="sum", zero_infinity=True), gradgrad=False,
+     torch_gradgrad=False)
+spec("ctc_loss_unbatched", _ctc, _np_ctc,
+     [A(5, 1, 3), Arg((2,), gen=_targets(2, 2)), Arg((1,), gen=_targets(5)), Arg((1,), gen=_targets(2))],
+     kwargs=dict(unbatched=True, reduction="none"), gradgrad=False, torch_gradgrad=False)
+
 
 # ---------------------------------------------------------------------------------------------
 # layers (nn.functional: linear, dropout in eval, ...)

@@ -22,6 +22,7 @@ void activation(py::module_& m, TensorClass& cls);  // activations, dropout: mod
 void embedding(py::module_& m, TensorClass& cls);   // embedding lookups, one_hot: top level and _C._nn
 void attention(py::module_& m, TensorClass& cls);   // scaled_dot_product_attention: module _C._nn
 void loss(py::module_& m, TensorClass& cls);        // losses: module _C._nn
+void ctc(py::module_& m, TensorClass& cls);         // ctc_loss: module _C._nn
 void conv(py::module_& m, TensorClass& cls);        // conv1d, conv2d, conv_transpose2d: module _C._nn
 void optim(py::module_& m, TensorClass& cls);       // fused optimizer steps: module _C._optim
 void config(py::module_& m);                        // threads, build info

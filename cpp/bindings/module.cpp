@@ -66,6 +66,7 @@ PYBIND11_MODULE(_C, m) {
   rb::bind::linalg(m, cls);
   rb::bind::activation(m, cls);
   rb::bind::loss(m, cls);
+  rb::bind::ctc(m, cls);
   rb::bind::embedding(m, cls);
   rb::bind::attention(m, cls);
   rb::bind::conv(m, cls);

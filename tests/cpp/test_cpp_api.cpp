@@ -248,4 +248,14 @@ TEST(CppApiSerialize, MalformedFilesRaiseValueError) {
   EXPECT_THROW(rb::load("/nonexistent/dir/x.safetensors"), rb::Error);
 }
 
+// Uniform frames over {blank, 1}: 6 of the 8 paths of 3 frames collapse to "1" (a run of 1s anywhere).
+TEST(CppApiLoss, CtcLossCountsAlignmentsAndRefusesLabelsOutOfRange) {
+  rb::Tensor lp = rb::full({3, 1, 2}, rb::Scalar(std::log(0.5)));
+  rb::Tensor tg = rb::full({1, 1}, rb::Scalar(int64_t(1)), rb::DType::Int64);
+  rb::Tensor loss = rb::ctc_loss(lp, tg, std::vector<int64_t>{3}, std::vector<int64_t>{1}, 0, rb::Reduction::Sum);
+  EXPECT_NEAR(values(loss)[0], -std::log(0.75), 1e-6);
+  rb::Tensor bad = rb::full({1, 1}, rb::Scalar(int64_t(2)), rb::DType::Int64);
+  EXPECT_THROW(rb::ctc_loss(lp, bad, std::vector<int64_t>{3}, std::vector<int64_t>{1}), rb::IndexError);
+}
+
 }  // namespace

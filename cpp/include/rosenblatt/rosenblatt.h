@@ -12,6 +12,7 @@
 #include "rosenblatt/autograd.h"
 #include "rosenblatt/nn.h"
 #include "rosenblatt/ops.h"
+#include "rosenblatt/ops/ctc.h"  // outside ops.h, which every op file includes
 #include "rosenblatt/optim.h"
 #include "rosenblatt/runtime.h"
 #include "rosenblatt/serialize.h"

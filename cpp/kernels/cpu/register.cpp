@@ -5,6 +5,7 @@
 #include "attention.h"
 #include "blas.h"
 #include "conv.h"
+#include "ctc.h"
 #include "elementwise.h"
 #include "elementwise_ext.h"
 #include "embedding.h"
@@ -43,6 +44,7 @@ void register_builtin_kernels() {
                  PoolKernels, RandomKernels, RecurrentKernels<float>, RecurrentKernels<double>, ReduceKernels,
                  ResizeKernels, ScanKernels, SearchKernels, SortKernels, TransformKernels, BlasKernels<float>,
                  BlasKernels<double>, BlasKernels<int64_t>>();
+    register_cpu<CtcKernels>();
     return true;
   }();
   (void)done;

@@ -1159,6 +1159,29 @@ __all__ += ["kl_div", "poisson_nll_loss", "gaussian_nll_loss", "cosine_embedding
             "triplet_margin_loss", "hinge_embedding_loss", "soft_margin_loss", "multilabel_soft_margin_loss",
             "multi_margin_loss"]
 
+
+def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_lengths: Any, blank: int = 0,
+             reduction: str = "mean", zero_infinity: bool = False) -> Tensor:
+    """The Connectionist Temporal Classification loss. See :class:`rosenblatt.nn.CTCLoss`.
+
+    Shape:
+        log_probs: ``(T, N, C)`` or ``(T, C)``; targets: ``(N, S)`` padded or ``(sum(target_lengths),)``;
+        input_lengths, target_lengths: ``(N,)`` tensors, or tuples/lists of ints (both the same kind).
+
+    Example:
+        >>> lp = rb.zeros(4, 1, 3).log_softmax(2)
+        >>> F.ctc_loss(lp, rb.tensor([[1, 2]]), [4], [2], reduction="sum")
+        tensor(1.6864)
+    """
+    if isinstance(input_lengths, Tensor) != isinstance(target_lengths, Tensor):
+        # PyTorch's overloads take two tensors or two int sequences, never a mix.
+        raise TypeError("ctc_loss(): input_lengths and target_lengths must both be tensors or both be tuples of "
+                        f"ints, got {type(input_lengths).__name__} and {type(target_lengths).__name__}")
+    return _nn.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, reduction, zero_infinity)
+
+
+__all__ += ["ctc_loss"]
+
 # ---- im2col, channel shuffle, power-average pooling (cpp/ops/pad.cpp, cpp/ops/composite_shape.cpp) --------
 
 

@@ -40,6 +40,7 @@ from .loss import (  # noqa: F401
     BCEWithLogitsLoss,
     CosineEmbeddingLoss,
     CrossEntropyLoss,
+    CTCLoss,
     GaussianNLLLoss,
     HingeEmbeddingLoss,
     HuberLoss,
@@ -129,3 +130,4 @@ __all__ += ["ChannelShuffle", "CircularPad1d", "CircularPad2d", "CircularPad3d",
 # 3-D convolution, pooling and batch norm
 __all__ += ["AdaptiveAvgPool3d", "AdaptiveMaxPool3d", "AvgPool3d", "BatchNorm3d", "Conv3d", "ConvTranspose3d",
             "LPPool3d", "MaxPool3d", "MaxUnpool3d"]
+__all__ += ["CTCLoss"]

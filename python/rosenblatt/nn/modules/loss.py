@@ -9,7 +9,7 @@ from .module import Module
 __all__ = ["MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss",
            "CrossEntropyLoss", "NLLLoss", "KLDivLoss", "PoissonNLLLoss", "GaussianNLLLoss", "CosineEmbeddingLoss",
            "MarginRankingLoss", "TripletMarginLoss", "MultiLabelSoftMarginLoss", "MultiMarginLoss",
-           "SoftMarginLoss", "HingeEmbeddingLoss"]
+           "SoftMarginLoss", "HingeEmbeddingLoss", "CTCLoss"]
 
 
 class _Loss(Module):
@@ -467,3 +467,32 @@ class MultiMarginLoss(_WeightedLoss):
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.multi_margin_loss(input, target, p=self.p, margin=self.margin, weight=self.weight,
                                    reduction=self.reduction)
+
+
+class CTCLoss(_Loss):
+    """The Connectionist Temporal Classification loss: ``-log`` of the total probability of every
+    alignment of the target to the input frames (labels repeated, blanks in between).
+
+    Shape:
+        Log_probs: ``(T, N, C)`` or ``(T, C)``, log-probabilities over C classes (the blank among them).
+        Targets: ``(N, S)`` padded, or ``(sum(target_lengths),)`` concatenated; labels in ``[0, C)``.
+        Input_lengths, Target_lengths: ``(N,)`` tensors, or tuples/lists of ints.
+        Output: a scalar (``'mean'``: each loss over its target length, then the batch mean); with
+        ``reduction='none'`` the per-sample losses, shape ``(N,)``.
+
+    Example:
+        >>> lp = rb.randn(10, 2, 5).log_softmax(2)
+        >>> nn.CTCLoss()(lp, rb.tensor([[1, 2, 2], [3, 4, 0]]), [10, 8], [3, 2]).shape
+        rosenblatt.Size([])
+    """
+
+    __constants__ = ["blank", "reduction"]
+
+    def __init__(self, blank: int = 0, reduction: str = "mean", zero_infinity: bool = False) -> None:
+        super().__init__(reduction=reduction)
+        self.blank = blank
+        self.zero_infinity = zero_infinity
+
+    def forward(self, log_probs: Tensor, targets: Tensor, input_lengths: Tensor, target_lengths: Tensor) -> Tensor:
+        return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank, self.reduction,
+                          self.zero_infinity)

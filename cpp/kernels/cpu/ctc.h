@@ -1,0 +1,10 @@
+// CPU CTC kernels: the alpha and beta recursions in log space, one sample per thread.
+#pragma once
+#include "../ctc.h"
+#include "capability.h"
+#include "rosenblatt/tensor.h"
+
+namespace rb::cpu {
+template <>
+const CtcKernels& kernels<CtcKernels>();
+}  // namespace rb::cpu

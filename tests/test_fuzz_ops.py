@@ -35,21 +35,18 @@ FUZZ_SPECS = [s for s in SPECS if s.torch and s.name not in NOT_FOLLOWED]
 KNOWN = {
     "cross_entropy": "with several arguments wrong at once PyTorch checks the batch sizes first (ValueError)",
     "nll_loss": "with several arguments wrong at once PyTorch checks the batch sizes first (ValueError)",
-    "rnn_layer": "open: PyTorch raises ValueError for input_size/hidden_size 0 and RuntimeError for an empty sequence",
     "sdpa": "deliberate: PyTorch 2.13 accepts keys and values of different lengths and unbroadcastable masks",
-    "einsum": "open: einsum of zero-size operands raises where PyTorch returns an empty or zero result",
     "take_along_dim": "deliberate: PyTorch 2.13 reads past the input for out-of-range indices; we raise",
     "index_select": "PyTorch raises RuntimeError from its fbgemm path for some out-of-range indices, IndexError else",
     "embedding_padding_idx": "PyTorch raises RuntimeError from its fbgemm path for some out-of-range indices",
     "index_add": "PyTorch's exception type for out-of-range indices depends on the kernel path it takes",
     "index_fill": "PyTorch fails with a storage error on an empty dim; we raise IndexError",
-    "scatter": "open: scatter with an empty src/index shape PyTorch accepts; scatter_add's backward shape check",
-    "conv": "open: a weight with 0 output channels PyTorch refuses; deliberate: on 0 input channels with groups=2 "
-            "PyTorch returns 0 output channels (ours: the weight's, with the bias), and its oneDNN paths' errors",
+    "scatter_add": "deliberate: with an empty index PyTorch's backward fails its own shape check for src's "
+                   "gradient; ours is zeros of src's shape",
+    "conv": "deliberate: on 0 input channels with groups=2 PyTorch returns 0 output channels (ours: the "
+            "weight's, with the bias), and its oneDNN paths' errors",
     "batch_norm": "deliberate: PyTorch skips the running-statistics size check for empty inputs",
     "instance_norm": "deliberate: PyTorch's empty-batch path takes weight[0] of an empty weight (IndexError)",
-    "diag": "open: diag/diag_embed of an empty input records no gradient function",
-    "chunk": "open: chunk of an empty dim gives one chunk where PyTorch gives `chunks` empty ones",
     "multinomial": "random: a grown (duplicated) row is no longer one-hot, so the draws differ",
     "layer_norm_weight_only": "degenerate: the gradient where a row's variance is 0 (an expanded input)",
     "index_copy": "PyTorch fails with a storage error on an empty dim; we raise IndexError",

@@ -200,6 +200,11 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
   Shape w4 = weight.shape();
   if (nd == 1) w4.insert(w4.begin() + 2, 1);
   const int64_t G = a.groups, C = x4[1];
+  // No output channels: PyTorch refuses the weight rather than return an empty result.
+  RB_CHECK(w4[0] >= G, Error, "Given groups=", G, ", expected weight to be at least ", G,
+           " at dimension 0, but got weight of size [", weight.shape(), "] instead");
+  RB_CHECK(!a.transposed || w4[1] > 0, Error, "non-empty ", nd + 2, "D weight tensor expected, but got: [",
+           weight.shape(), "]");
   RB_CHECK(w4[0] % G == 0, Error, "Given groups=", G, ", expected weight to be divisible by ", G,
            " at dimension 0, but got weight of size [", weight.shape(), "] instead");
   int64_t OC;

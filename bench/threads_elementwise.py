@@ -2,7 +2,10 @@
 the op releases the GIL, so with rb.set_num_threads(1) each thread keeps one core busy and the pair takes
 about half the time of the sequence on two free cores. Prints the seconds of each and the ratio.
 
-    python bench/threads_elementwise.py [--size 24] [--calls 20] [--repeats 5]
+    python bench/threads_elementwise.py [--op add|sin] [--size 24] [--calls 20] [--repeats 5]
+
+add streams three 64 MiB arrays per call, so on a machine whose cores share one memory bus it is bound by
+memory bandwidth more than by the cores; sin does more arithmetic per element and shows the cores' share.
 """
 import argparse
 import glob
@@ -20,6 +23,7 @@ import rosenblatt as rb  # noqa: E402
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--op", choices=["add", "sin"], default="add")
     p.add_argument("--size", type=int, default=24, help="log2 of the element count (default 2**24 floats)")
     p.add_argument("--calls", type=int, default=20, help="adds per thread and per repeat")
     p.add_argument("--repeats", type=int, default=5)
@@ -30,7 +34,7 @@ def main():
     def work(k):
         a, b = pairs[k]
         for _ in range(args.calls):
-            rb.add(a, b)  # the 64 MiB result comes back from the caching allocator each call
+            rb.add(a, b) if args.op == "add" else rb.sin(a)  # results come back from the caching allocator
 
     def in_turn():
         work(0)
@@ -51,7 +55,7 @@ def main():
             fn()
             times[name].append(time.perf_counter() - t0)
     med = {k: statistics.median(v) for k, v in times.items()}
-    print(f"add of 2**{args.size} float32, {args.calls} calls per thread, 1 kernel thread each, "
+    print(f"{args.op} of 2**{args.size} float32, {args.calls} calls per thread, 1 kernel thread each, "
           f"{os.cpu_count()} CPUs (load average {os.getloadavg()[0]:.1f})")
     for k, v in med.items():
         print(f"  {k:12s} {v:8.4f} s (median of {args.repeats})")

@@ -380,3 +380,44 @@ def test_gradients_meeting_at_a_node_are_summed_without_touching_anyone_elses(cr
     for o, t in zip(ours, theirs):
         np.testing.assert_allclose(o, t, rtol=1e-12)
     np.testing.assert_array_equal(ours[1], ours[2])
+
+
+def _make_nan_in_backward(x):
+    return rb.sqrt(x)  # the forward line the anomaly warning must point at
+
+
+def test_detect_anomaly_warns_with_the_forward_traceback_of_the_failing_node():
+    x = rb.tensor([-1.0, 2.0], requires_grad=True)
+    with pytest.warns(UserWarning):
+        mode = rb.autograd.detect_anomaly()
+    with mode:
+        y = _make_nan_in_backward(x).sum()
+        with pytest.warns(UserWarning, match="Error detected in SqrtBackward0. Traceback of forward call that "
+                                             "caused the error") as rec:
+            with pytest.raises(RuntimeError, match="SqrtBackward0"):
+                y.backward()
+    msg = next(str(w.message) for w in rec if "Error detected" in str(w.message))
+    assert "_make_nan_in_backward" in msg and "return rb.sqrt(x)" in msg
+    # a node made outside anomaly mode has no traceback: PyTorch's hint instead
+    y = rb.sqrt(x).sum()
+    with rb.autograd.set_detect_anomaly(True):
+        with pytest.warns(UserWarning, match="No forward pass information available"):
+            with pytest.raises(RuntimeError, match="SqrtBackward0"):
+                y.backward()
+
+
+def test_nodes_record_no_traceback_outside_anomaly_mode():
+    import traceback
+
+    calls = []
+    real = traceback.format_stack
+    traceback.format_stack = lambda *a, **k: calls.append(1) or real(*a, **k)
+    try:
+        x = rb.ones(3, requires_grad=True)
+        (x * 2).exp().sum().backward()
+        assert not calls  # no stack captured: the mode costs nothing while off
+        with rb.autograd.set_detect_anomaly(True):
+            (x * 2).sum()
+        assert calls
+    finally:
+        traceback.format_stack = real

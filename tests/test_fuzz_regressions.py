@@ -113,3 +113,67 @@ def test_argmax_of_an_empty_tensor_raises_index_error():
     for fn in (rb.argmax, rb.argmin):
         with pytest.raises(IndexError, match="Expected reduction dim to be specified"):
             fn(rb.zeros(0))
+
+
+def test_recurrent_layer_sizes_and_empty_sequences_raise_as_pytorch():
+    for args in ((0, 4), (4, 0)):
+        with pytest.raises(ValueError, match="must be greater than zero"):
+            rb.nn.LSTM(*args)
+    w = [rb.randn(12, 3), rb.randn(12, 4), rb.randn(12), rb.randn(12)]
+    h = rb.zeros(2, 4)
+    with pytest.raises(ValueError, match="input_size must be greater than zero"):
+        rb._C._nn.rnn_layer("GRU", rb.zeros(5, 2, 0), h, None, rb.zeros(12, 0), *w[1:], None, None, False)
+    with pytest.raises(ValueError, match="hidden_size must be greater than zero"):
+        rb._C._nn.rnn_layer("GRU", rb.zeros(5, 2, 3), rb.zeros(2, 0), None, rb.zeros(0, 3), rb.zeros(0, 0),
+                            rb.zeros(0), rb.zeros(0), None, None, False)
+    for cls in (rb.nn.RNN, rb.nn.GRU, rb.nn.LSTM):
+        with pytest.raises(RuntimeError, match="Expected sequence length to be larger than 0 in RNN"):
+            cls(3, 4)(rb.zeros(0, 2, 3))
+
+
+def test_einsum_of_zero_size_operands_is_empty_or_zero():
+    a = rb.zeros(2, 0, requires_grad=True)
+    y = rb.einsum("ij,jk->ik", a, rb.ones(0, 3))
+    assert y.tolist() == [[0.0] * 3] * 2
+    y.sum().backward()
+    assert a.grad.shape == (2, 0)
+    assert rb.einsum("ij,jk->ik", rb.ones(0, 4), rb.ones(4, 3)).shape == (0, 3)
+    assert rb.einsum("ii->i", rb.ones(0, 0)).shape == (0,)
+    assert rb.einsum("ij->", rb.ones(0, 3)).item() == 0.0
+
+
+def test_scatter_and_gather_with_an_empty_index_check_no_shapes():
+    a, b = rb.ones(3, 5, requires_grad=True), rb.ones(3, 2, requires_grad=True)
+    for index in (rb.zeros(0, 2, dtype=rb.int64), rb.zeros(0, dtype=rb.int64), rb.zeros(0, 9, dtype=rb.int64)):
+        for y in (a.scatter(1, index, b), rb.scatter_add(a, 1, index, b), a.scatter(0, index, 2.5)):
+            assert y.tolist() == [[1.0] * 5] * 3
+        assert rb.gather(a, 1, index).shape == index.shape
+    y = a.scatter(1, rb.zeros(0, dtype=rb.int64), b) + rb.scatter_add(a, 1, rb.zeros(3, 0, dtype=rb.int64), b)
+    y.sum().backward()
+    assert a.grad.tolist() == [[2.0] * 5] * 3 and b.grad.tolist() == [[0.0] * 2] * 3
+    with pytest.raises(RuntimeError, match="smaller size than src"):  # a non-empty index still needs src
+        a.scatter(1, rb.zeros(3, 2, dtype=rb.int64), b[:0])
+
+
+def test_conv_weight_without_output_channels_is_refused():
+    with pytest.raises(RuntimeError, match="expected weight to be at least 1 at dimension 0"):
+        F.conv2d(rb.zeros(1, 3, 5, 5), rb.zeros(0, 3, 3, 3))
+    with pytest.raises(RuntimeError, match="expected weight to be at least 2 at dimension 0"):
+        F.conv1d(rb.zeros(1, 2, 5), rb.zeros(0, 1, 3), groups=2)
+    with pytest.raises(RuntimeError, match="non-empty 4D weight tensor expected"):
+        F.conv_transpose2d(rb.zeros(1, 3, 5, 5), rb.zeros(3, 0, 3, 3))
+
+
+def test_diag_of_empty_inputs_records_the_gradient_function():
+    for fn, shape in ((rb.diag, (0,)), (rb.diag, (0, 3)), (rb.diag_embed, (0,)), (rb.diag_embed, (2, 0))):
+        x = rb.zeros(*shape, requires_grad=True)
+        y = fn(x)
+        assert y.grad_fn is not None and y.numel() == 0
+        y.sum().backward()
+        assert x.grad.shape == shape
+
+
+def test_chunk_of_an_empty_dim_gives_chunks_empty_pieces():
+    assert [c.shape for c in rb.chunk(rb.zeros(2, 0), 3, 1)] == [(2, 0)] * 3
+    assert [c.shape for c in rb.zeros(0, 4).chunk(2)] == [(0, 4)] * 2
+    assert [c.shape for c in rb.chunk(rb.zeros(2, 0), 3, 0)] == [(1, 0), (1, 0)]

@@ -34,8 +34,8 @@ import rosenblatt as rb  # noqa: E402
 
 try:
     import torch
-except ImportError:
-    sys.exit("compare.py needs PyTorch (pip install torch) to compare against")
+except ImportError:  # the model builders still serve tests/test_determinism.py; main() needs torch
+    torch = None
 
 
 def _train_step(model, loss_fn, opt, x, y):
@@ -62,11 +62,11 @@ def xor_case(lib):
     return _train_step(model, loss_fn, opt, x, y)
 
 
-def mlp_case(lib):
+def mlp_case(lib, batch=128):
     """784-512-256-10 ReLU MLP, batch 128, cross-entropy, Adam lr 1e-3."""
     rng = np.random.default_rng(0)
-    x = lib.from_numpy(rng.standard_normal((128, 784), dtype=np.float32))
-    y = lib.from_numpy(rng.integers(0, 10, 128).astype(np.int64))
+    x = lib.from_numpy(rng.standard_normal((batch, 784), dtype=np.float32))
+    y = lib.from_numpy(rng.integers(0, 10, batch).astype(np.int64))
     nn = lib.nn
     model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 10))
     loss_fn = nn.CrossEntropyLoss()
@@ -75,12 +75,12 @@ def mlp_case(lib):
     return _train_step(model, loss_fn, opt, x, y)
 
 
-def lenet_case(lib):
+def lenet_case(lib, batch=64):
     """LeNet-style CNN on 1x28x28, batch 64, cross-entropy, SGD with momentum (the Convolutional
     networks issue's benchmark)."""
     rng = np.random.default_rng(0)
-    x = lib.from_numpy(rng.standard_normal((64, 1, 28, 28), dtype=np.float32))
-    y = lib.from_numpy(rng.integers(0, 10, 64).astype(np.int64))
+    x = lib.from_numpy(rng.standard_normal((batch, 1, 28, 28), dtype=np.float32))
+    y = lib.from_numpy(rng.integers(0, 10, batch).astype(np.int64))
     nn = lib.nn
     model = nn.Sequential(
         nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
@@ -92,27 +92,27 @@ def lenet_case(lib):
     return _train_step(model, loss_fn, opt, x, y)
 
 
-def dcgan_case(lib):
-    """One DCGAN step (D then G), batch 64 of 1x32x32, the classic layout, Adam(2e-4, (0.5, 0.999)),
+def dcgan_case(lib, batch=64, w=64):
+    """One DCGAN step (D then G), batch 64 of 1x32x32, the classic layout (width w=64), Adam(2e-4, (0.5, 0.999)),
     BCE on logits (the GAN issue's benchmark). The same step code runs on both libraries."""
     rng = np.random.default_rng(0)
     nn = lib.nn
-    real = lib.from_numpy(rng.uniform(-1, 1, (64, 1, 32, 32)).astype(np.float32))
-    z = lib.from_numpy(rng.standard_normal((64, 100, 1, 1), dtype=np.float32))
+    real = lib.from_numpy(rng.uniform(-1, 1, (batch, 1, 32, 32)).astype(np.float32))
+    z = lib.from_numpy(rng.standard_normal((batch, 100, 1, 1), dtype=np.float32))
     G = nn.Sequential(
-        nn.ConvTranspose2d(100, 256, 4, 1, 0, bias=False), nn.BatchNorm2d(256), nn.ReLU(),   # 4x4
-        nn.ConvTranspose2d(256, 128, 4, 2, 1, bias=False), nn.BatchNorm2d(128), nn.ReLU(),   # 8x8
-        nn.ConvTranspose2d(128, 64, 4, 2, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU(),     # 16x16
-        nn.ConvTranspose2d(64, 1, 4, 2, 1, bias=False), nn.Tanh())                           # 32x32
+        nn.ConvTranspose2d(100, 4 * w, 4, 1, 0, bias=False), nn.BatchNorm2d(4 * w), nn.ReLU(),    # 4x4
+        nn.ConvTranspose2d(4 * w, 2 * w, 4, 2, 1, bias=False), nn.BatchNorm2d(2 * w), nn.ReLU(),  # 8x8
+        nn.ConvTranspose2d(2 * w, w, 4, 2, 1, bias=False), nn.BatchNorm2d(w), nn.ReLU(),          # 16x16
+        nn.ConvTranspose2d(w, 1, 4, 2, 1, bias=False), nn.Tanh())                                 # 32x32
     D = nn.Sequential(
-        nn.Conv2d(1, 64, 4, 2, 1, bias=False), nn.LeakyReLU(0.2),                            # 16x16
-        nn.Conv2d(64, 128, 4, 2, 1, bias=False), nn.BatchNorm2d(128), nn.LeakyReLU(0.2),     # 8x8
-        nn.Conv2d(128, 256, 4, 2, 1, bias=False), nn.BatchNorm2d(256), nn.LeakyReLU(0.2),    # 4x4
-        nn.Conv2d(256, 1, 4, 1, 0, bias=False), nn.Flatten())                               # 1 logit
+        nn.Conv2d(1, w, 4, 2, 1, bias=False), nn.LeakyReLU(0.2),                                  # 16x16
+        nn.Conv2d(w, 2 * w, 4, 2, 1, bias=False), nn.BatchNorm2d(2 * w), nn.LeakyReLU(0.2),       # 8x8
+        nn.Conv2d(2 * w, 4 * w, 4, 2, 1, bias=False), nn.BatchNorm2d(4 * w), nn.LeakyReLU(0.2),   # 4x4
+        nn.Conv2d(4 * w, 1, 4, 1, 0, bias=False), nn.Flatten())                                  # 1 logit
     g_opt = lib.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
     d_opt = lib.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
     bce = nn.BCEWithLogitsLoss()
-    ones, zeros = lib.ones(64, 1), lib.zeros(64, 1)
+    ones, zeros = lib.ones(batch, 1), lib.zeros(batch, 1)
 
     def step():
         fake = G(z)
@@ -182,6 +182,8 @@ def main(argv=None, cases=None, doc=__doc__):
                    help="limit both libraries to this instruction set (see above)")
     p.add_argument("cases", nargs="*", metavar="CASE", help=f"any of {', '.join(cases)} (default: all)")
     args = p.parse_args(argv)
+    if torch is None:
+        sys.exit("compare.py needs PyTorch (pip install torch) to compare against")
     unknown = set(args.cases) - set(cases)
     if unknown:
         p.error(f"unknown case(s) {', '.join(sorted(unknown))}; choose from {', '.join(cases)}")

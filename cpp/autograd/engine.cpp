@@ -2,6 +2,7 @@
 // nodes whose inputs are complete, newest first, summing gradients that meet at a node.
 #include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <queue>
 #include <unordered_map>
 
@@ -99,12 +100,62 @@ void check_anomaly(const Node& node, const std::vector<Tensor>& out) {
 }
 }  // namespace
 
+namespace {
+// Forward tracebacks of the nodes created in anomaly mode, by node (a side table, so Node stays small
+// and nothing is stored outside anomaly mode); entries of dead nodes are swept as the table grows.
+struct ForwardTraces {
+  std::mutex mu;
+  std::unordered_map<const Node*, std::pair<std::weak_ptr<Node>, std::string>> by_node;
+  size_t sweep_at = 1024;
+  std::string (*capture)() = nullptr;
+  void (*warn)(const std::string&) = nullptr;
+};
+ForwardTraces& traces() {
+  static ForwardTraces* t = new ForwardTraces;  // never destroyed: nodes may outlive static teardown
+  return *t;
+}
+
+void save_forward_trace(const std::shared_ptr<Node>& node) {
+  ForwardTraces& t = traces();
+  if (!t.capture) return;
+  std::string trace = t.capture();
+  std::lock_guard<std::mutex> lock(t.mu);
+  t.by_node[node.get()] = {node, std::move(trace)};
+  if (t.by_node.size() < t.sweep_at) return;
+  for (auto it = t.by_node.begin(); it != t.by_node.end();)
+    it = it->second.first.expired() ? t.by_node.erase(it) : ++it;
+  t.sweep_at = std::max<size_t>(1024, 2 * t.by_node.size());
+}
+
+// PyTorch's warning before the error of a failing backward in anomaly mode.
+void warn_forward_trace(const Node& node) {
+  ForwardTraces& t = traces();
+  if (!t.warn) return;
+  std::string msg = "Error detected in " + node.name() + ". ";
+  {
+    std::lock_guard<std::mutex> lock(t.mu);
+    auto it = t.by_node.find(&node);
+    if (it != t.by_node.end() && it->second.first.lock().get() == &node)
+      msg += "Traceback of forward call that caused the error:\n" + it->second.second;
+    else
+      msg +=
+          "No forward pass information available. Enable detect anomaly during forward pass for more "
+          "information.";
+  }
+  t.warn(msg);
+}
+}  // namespace
+
 void set_anomaly_enabled(bool on, bool check_nan) {
   anomaly_on = on;
   anomaly_nan = check_nan;
 }
 bool anomaly_enabled() { return anomaly_on.load(); }
 bool anomaly_check_nan() { return anomaly_nan.load(); }
+void set_anomaly_hooks(std::string (*capture)(), void (*warn)(const std::string&)) {
+  traces().capture = capture;
+  traces().warn = warn;
+}
 
 Node::Node() : seq(next_seq++) {}
 
@@ -242,6 +293,7 @@ static void record_impl(const std::shared_ptr<Node>& node, const In& inputs, con
     impl->requires_grad = true;
     node->outputs.push_back({impl->sizes, impl->dtype, out->device()});
   }
+  if (anomaly_on.load(std::memory_order_relaxed)) save_forward_trace(node);
 }
 void record(const std::shared_ptr<Node>& node, std::initializer_list<const Tensor*> inputs,
             std::initializer_list<Tensor*> outputs) {
@@ -376,8 +428,17 @@ std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::ve
     if (accumulator && capture_mode) continue;  // autograd.grad never touches .grad
     std::vector<Tensor> out;
     if (!accumulator) node->check_not_released();
-    out = node->apply(grads);
-    if (anomaly_on.load(std::memory_order_relaxed)) check_anomaly(*node, out);
+    if (anomaly_on.load(std::memory_order_relaxed)) {
+      try {
+        out = node->apply(grads);
+        check_anomaly(*node, out);
+      } catch (...) {
+        warn_forward_trace(*node);
+        throw;
+      }
+    } else {
+      out = node->apply(grads);
+    }
     if (!retain_graph && !accumulator) {
       node->release_saved();
       node->released = true;

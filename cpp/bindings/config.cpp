@@ -19,6 +19,8 @@ void config(py::module_& m) {
       },
       py::arg("num"));
   m.def("get_num_threads", &cpu::num_threads);
+  // rb.use_deterministic_algorithms: the kernels read it once per call (cpu::deterministic).
+  m.def("_set_deterministic", &cpu::set_deterministic, py::arg("mode"));
   // The instruction set of the kernels in use (rb.backends.cpu); setting it is for tests.
   m.def("_get_cpu_capability", [] { return cpu::capability_name(cpu::capability()); });
   m.def("_max_cpu_capability", [] { return cpu::capability_name(cpu::max_capability()); });

@@ -9,8 +9,9 @@ void scan(py::module_& m, TensorClass& cls) {
     auto fn = [is_sum](const Tensor& x, int64_t dim, std::optional<DType> dtype) {
       return is_sum ? cumsum(x, dim, dtype) : cumprod(x, dim, dtype);
     };
-    m.def(name, fn, py::arg("input"), py::arg("dim"), py::kw_only(), py::arg("dtype") = py::none());
-    cls.def(name, fn, py::arg("dim"), py::kw_only(), py::arg("dtype") = py::none());
+    const py::call_guard<py::gil_scoped_release> nogil{};  // a long scan lets other Python threads run
+    m.def(name, fn, py::arg("input"), py::arg("dim"), py::kw_only(), py::arg("dtype") = py::none(), nogil);
+    cls.def(name, fn, py::arg("dim"), py::kw_only(), py::arg("dtype") = py::none(), nogil);
   }
 }
 

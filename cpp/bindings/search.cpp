@@ -18,6 +18,13 @@ py::object unique_result(const UniqueResult& r, bool inverse, bool counts) {
   return py::tuple(out);
 }
 
+// f() with the GIL released: the op's C++ runs while other Python threads do; the named tuple is built after.
+template <class F>
+auto released(const F& f) {
+  py::gil_scoped_release nogil;
+  return f();
+}
+
 }  // namespace
 
 void search(py::module_& m, TensorClass& cls) {
@@ -96,8 +103,8 @@ void search(py::module_& m, TensorClass& cls) {
   for (bool nan : {false, true}) {
     py::handle t = nan ? nanmedian_t : median_t;
     auto fn = [t, nan](const Tensor& x, std::optional<int64_t> dim, bool keepdim) -> py::object {
-      if (!dim) return py::cast(nan ? nanmedian(x) : median(x));
-      ValuesIndices r = nan ? nanmedian(x, *dim, keepdim) : median(x, *dim, keepdim);
+      if (!dim) return py::cast(released([&] { return nan ? nanmedian(x) : median(x); }));
+      ValuesIndices r = released([&] { return nan ? nanmedian(x, *dim, keepdim) : median(x, *dim, keepdim); });
       return t(py::cast(r.values), py::cast(r.indices));
     };
     const char* name = nan ? "nanmedian" : "median";
@@ -105,7 +112,7 @@ void search(py::module_& m, TensorClass& cls) {
     cls.def(name, fn, py::arg("dim") = py::none(), py::arg("keepdim") = false);
   }
   auto mode_fn = [mode_t](const Tensor& x, int64_t dim, bool keepdim) {
-    ValuesIndices r = mode(x, dim, keepdim);
+    ValuesIndices r = released([&] { return mode(x, dim, keepdim); });
     return mode_t(py::cast(r.values), py::cast(r.indices));
   };
   m.def("mode", mode_fn, py::arg("input"), py::arg("dim") = -1, py::arg("keepdim") = false);
@@ -134,13 +141,13 @@ void search(py::module_& m, TensorClass& cls) {
   for (bool is_min : {false, true}) {
     py::handle t = is_min ? cummin_t : cummax_t;
     auto fn = [t, is_min](const Tensor& x, int64_t dim) {
-      ValuesIndices r = is_min ? cummin(x, dim) : cummax(x, dim);
+      ValuesIndices r = released([&] { return is_min ? cummin(x, dim) : cummax(x, dim); });
       return t(py::cast(r.values), py::cast(r.indices));
     };
     m.def(is_min ? "cummin" : "cummax", fn, py::arg("input"), py::arg("dim"));
     cls.def(is_min ? "cummin" : "cummax", fn, py::arg("dim"));
   }
-  auto lcse_fn = [](const Tensor& x, int64_t dim) { return logcumsumexp(x, dim); };
+  auto lcse_fn = [](const Tensor& x, int64_t dim) { return released([&] { return logcumsumexp(x, dim); }); };
   m.def("logcumsumexp", lcse_fn, py::arg("input"), py::arg("dim"));
   cls.def("logcumsumexp", lcse_fn, py::arg("dim"));
 }

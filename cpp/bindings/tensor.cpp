@@ -212,6 +212,16 @@ void tensor(py::module_& m, TensorClass& cls) {
   m.def("_set_anomaly_enabled", &set_anomaly_enabled, py::arg("enabled"), py::arg("check_nan") = true);
   m.def("is_anomaly_enabled", &anomaly_enabled);
   m.def("is_anomaly_check_nan_enabled", &anomaly_check_nan);
+  // Anomaly mode's forward tracebacks: the Python stack at node creation, warned as PyTorch does.
+  set_anomaly_hooks(
+      [] {
+        py::gil_scoped_acquire gil;
+        return py::str("").attr("join")(py::module_::import("traceback").attr("format_stack")()).cast<std::string>();
+      },
+      [](const std::string& msg) {
+        py::gil_scoped_acquire gil;
+        if (PyErr_WarnEx(PyExc_UserWarning, msg.c_str(), 1) != 0) PyErr_Clear();  // the error itself follows
+      });
   m.def("from_numpy", &from_numpy, py::arg("ndarray"));
   m.def(
       "_run_backward",

@@ -209,6 +209,11 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
   RB_CHECK(a.groups > 0, Error, "non-positive groups is not supported");
   Shape w5 = as5d(weight.shape(), nd, true);
   const int64_t G = a.groups, C = x5[1];
+  // No output channels: PyTorch refuses the weight rather than return an empty result.
+  RB_CHECK(w5[0] >= G, Error, "Given groups=", G, ", expected weight to be at least ", G,
+           " at dimension 0, but got weight of size [", weight.shape(), "] instead");
+  RB_CHECK(!a.transposed || w5[1] > 0, Error, "non-empty ", nd + 2, "D weight tensor expected, but got: [",
+           weight.shape(), "]");
   RB_CHECK(w5[0] % G == 0, Error, "Given groups=", G, ", expected weight to be divisible by ", G,
            " at dimension 0, but got weight of size [", weight.shape(), "] instead");
   int64_t OC;

@@ -290,7 +290,7 @@ struct GatherBackward : Node {
   void release_saved() override { index.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
     Tensor gi = zeros(in_shape, g[0].dtype(), g[0].device()), ix = index.unpack(*this);
-    kernels<IndexingKernels>("gather_backward", gi).scatter_add(gi, dim, ix, g[0]);
+    if (ix.numel() > 0) kernels<IndexingKernels>("gather_backward", gi).scatter_add(gi, dim, ix, g[0]);
     record_adjoint("Gather", g[0], gi, [ix, d = dim](const Tensor& gg) { return gather(gg, d, ix); });
     return {gi};
   }
@@ -315,6 +315,8 @@ struct ScatterAddBackward : Node {
   void release_saved() override { index.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
     Tensor gs;
+    if (index.unpack(*this).numel() == 0)  // nothing was added (the index may not even have src's dims)
+      return {g[0], need_src ? zeros(src_shape, g[0].dtype(), g[0].device()) : gs};
     if (need_src && GradMode::enabled()) return {g[0], gathered_to(g[0], dim, index.unpack(*this), src_shape)};
     if (need_src) {
       Tensor ix = index.unpack(*this);
@@ -338,6 +340,11 @@ struct ScatterBackward : Node {  // x with src written over it: x's gradient los
   void release_saved() override { index.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
     Tensor ix = index.unpack(*this), gx, gs;
+    if (ix.numel() == 0) {  // nothing was written (the index may not even have src's dims)
+      if (need_src)
+        gs = src_scalar ? zeros({}, g[0].dtype(), g[0].device()) : zeros(src_shape, g[0].dtype(), g[0].device());
+      return {need_x ? g[0] : gx, gs};
+    }
     if (GradMode::enabled()) {  // create_graph: the same from differentiable ops
       if (need_x) gx = scatter(g[0], dim, ix, zeros({}, g[0].dtype(), g[0].device()));
       if (need_src) gs = src_scalar ? sum(gather(g[0], dim, ix)) : gathered_to(g[0], dim, ix, src_shape);
@@ -365,6 +372,7 @@ struct ScatterBackward : Node {  // x with src written over it: x's gradient los
 
 void check_gather_args(const char* op, const Tensor& x, int64_t dim, const Tensor& index, bool check_sizes) {
   RB_CHECK(index.dtype() == DType::Int64, Error, op, "(): Expected dtype int64 for index");
+  if (index.numel() == 0) return;  // nothing is read or written: PyTorch checks no shapes then
   RB_CHECK(index.dim() == x.dim(), Error,
            "Index tensor must have the same number of dimensions as input tensor (index ", index.shape(), ", input ",
            x.shape(), ")");
@@ -375,6 +383,15 @@ void check_gather_args(const char* op, const Tensor& x, int64_t dim, const Tenso
                dim);
   if (auto bad = kernels<IndexingKernels>(op, index).find_out_of_range(index, x.shape()[dim], false))
     throw Error(str("index ", *bad, " is out of bounds for dimension ", dim, " with size ", x.shape()[dim]));
+}
+
+// src covers the index (an empty index reads nothing, so PyTorch checks nothing then).
+void check_scatter_src(const Tensor& x, int64_t d, const Tensor& index, const Tensor& src) {
+  if (index.numel() == 0) return;
+  RB_CHECK(src.dim() == index.dim(), Error, "Index tensor must have the same number of dimensions as src tensor");
+  for (int64_t k = 0; k < index.dim(); ++k)
+    RB_CHECK(index.shape()[k] <= src.shape()[k], Error, "Expected index ", index.shape(), " to be smaller than self ",
+             x.shape(), " apart from dimension ", d, " and to be smaller size than src ", src.shape());
 }
 
 }  // namespace
@@ -410,7 +427,7 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
   Tensor iv = index.dim() == 0 ? reshape(index, {1}) : index;
   check_gather_args("gather", xv, d, iv, true);
   Tensor out = Tensor::empty(iv.shape(), x.dtype(), x.device());
-  kernels<IndexingKernels>("gather", out).gather_forward(xv, d, iv, out);
+  if (out.numel() > 0) kernels<IndexingKernels>("gather", out).gather_forward(xv, d, iv, out);
   if (needs_grad(xv)) {
     auto node = std::make_shared<GatherBackward>();
     node->in_shape = xv.shape(), node->dim = d, node->index = SavedTensor(iv);
@@ -422,13 +439,10 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
 Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
   int64_t d = wrap_dim(dim, x.dim());
   check_gather_args("scatter_add", x, d, index, true);
-  RB_CHECK(src.dim() == index.dim(), Error, "Index tensor must have the same number of dimensions as src tensor");
-  for (int64_t k = 0; k < index.dim(); ++k)
-    RB_CHECK(index.shape()[k] <= src.shape()[k], Error, "Expected index ", index.shape(), " to be smaller than self ",
-             x.shape(), " apart from dimension ", d, " and to be smaller size than src ", src.shape());
+  check_scatter_src(x, d, index, src);
   Tensor s = cast(src, x.dtype());
   Tensor out = clone(x.detach());
-  kernels<IndexingKernels>("scatter_add", out).scatter_add(out, d, index, s);
+  if (index.numel() > 0) kernels<IndexingKernels>("scatter_add", out).scatter_add(out, d, index, s);
   if (needs_grad(x, s)) {
     auto node = std::make_shared<ScatterAddBackward>();
     node->dim = d, node->index = SavedTensor(index), node->src_shape = s.shape(), node->need_src = s.requires_grad();
@@ -440,15 +454,10 @@ Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tens
 Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
   int64_t d = wrap_dim(dim, x.dim());
   check_gather_args("scatter", x, d, index, true);
-  if (src.dim() > 0) {
-    RB_CHECK(src.dim() == index.dim(), Error, "Index tensor must have the same number of dimensions as src tensor");
-    for (int64_t k = 0; k < index.dim(); ++k)
-      RB_CHECK(index.shape()[k] <= src.shape()[k], Error, "Expected index ", index.shape(), " to be smaller than self ",
-               x.shape(), " apart from dimension ", d, " and to be smaller size than src ", src.shape());
-  }
+  if (src.dim() > 0) check_scatter_src(x, d, index, src);
   Tensor s = cast(src, x.dtype());
   Tensor out = clone(x.detach());
-  kernels<IndexingKernels>("scatter", out).scatter(out, d, index, s, false);
+  if (index.numel() > 0) kernels<IndexingKernels>("scatter", out).scatter(out, d, index, s, false);
   if (needs_grad(x, s) && is_floating(x.dtype())) {
     auto node = std::make_shared<ScatterBackward>();
     node->dim = d, node->index = SavedTensor(index), node->src_shape = s.shape();

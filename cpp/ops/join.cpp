@@ -81,6 +81,8 @@ std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t dim) {
   RB_CHECK(x.dim() > 0, Error, "chunk expects at least a 1-dimensional tensor");
   RB_CHECK(chunks > 0, Error, "chunk expects `chunks` to be greater than 0, got: ", chunks);
   int64_t n = x.shape()[wrap_dim(dim, x.dim())];
+  // An empty dim gives `chunks` empty pieces, as PyTorch's chunk (split would give one).
+  if (n == 0) return split_with_sizes(x, std::vector<int64_t>(chunks, 0), dim);
   return split(x, std::max<int64_t>((n + chunks - 1) / chunks, 1), dim);
 }
 

@@ -179,6 +179,9 @@ std::vector<Tensor> rnn_layer(const std::string& mode_name, const Tensor& input,
   const int64_t G = rnn_gates(mode), T = input.size(0), B = input.size(1), I = input.size(2);
   RB_CHECK(w_ih.size(0) % G == 0, Error, "rnn: weight_ih has ", w_ih.size(0), " rows, not a multiple of ", G);
   const int64_t H = w_ih.size(0) / G;
+  // PyTorch's module constructor refuses these sizes (ValueError) before it sees any tensor.
+  RB_CHECK(I > 0, ValueError, "input_size must be greater than zero");
+  RB_CHECK(H > 0, ValueError, "hidden_size must be greater than zero");
   const int64_t P = w_hr.defined() ? w_hr.size(0) : H;
   RB_CHECK(w_ih.size(1) == I, Error, "input.size(-1) must be equal to input_size. Expected ", w_ih.size(1), ", got ",
            I);
@@ -188,6 +191,7 @@ std::vector<Tensor> rnn_layer(const std::string& mode_name, const Tensor& input,
   if (hx_in.defined()) check_shape(hx_in, {B, P}, "hidden state hx");
   if (lstm && cx_in.defined()) check_shape(cx_in, {B, H}, "cell state cx");
   RB_CHECK(!(!lstm && cx_in.defined()), Error, "rnn: a cell state is only taken by LSTM");
+  RB_CHECK(T > 0, Error, "Expected sequence length to be larger than 0 in RNN");
   Tensor lengths;
   if (lengths_in.defined()) {
     RB_CHECK(lengths_in.dtype() == DType::Int64 && lengths_in.dim() == 1 && lengths_in.size(0) == B, Error,

@@ -27,16 +27,16 @@ Tensor diagonal_place(const Tensor& g, const Shape& out_shape, int64_t offset, i
   Shape flat_shape = batch;
   flat_shape.push_back(R * C);
   Tensor flat = zeros(flat_shape, g.dtype(), g.device());
-  if (n > 0) {
-    int64_t start = std::max<int64_t>(-offset, 0) * C + std::max<int64_t>(offset, 0);
-    Tensor pos = arange(Scalar(start), Scalar(start + n * (C + 1)), Scalar(C + 1), DType::Int64, g.device());
-    Shape ones_n(batch.size(), 1);
-    ones_n.push_back(n);
-    Shape idx_shape = batch;
-    idx_shape.push_back(n);
-    Tensor idx = expand(reshape(pos, ones_n), idx_shape).contiguous();
-    flat = scatter(flat, -1, idx, g);
-  }
+  // Scattered even when g is empty, so the result still records g's gradient function.
+  int64_t start = std::max<int64_t>(-offset, 0) * C + std::max<int64_t>(offset, 0);
+  Tensor pos = n > 0 ? arange(Scalar(start), Scalar(start + n * (C + 1)), Scalar(C + 1), DType::Int64, g.device())
+                     : zeros({0}, DType::Int64, g.device());
+  Shape ones_n(batch.size(), 1);
+  ones_n.push_back(n);
+  Shape idx_shape = batch;
+  idx_shape.push_back(n);
+  Tensor idx = expand(reshape(pos, ones_n), idx_shape).contiguous();
+  flat = scatter(flat, -1, idx, g);
   Shape rc = batch;
   rc.push_back(R);
   rc.push_back(C);
@@ -517,8 +517,9 @@ Tensor einsum(const std::string& equation_in, const std::vector<Tensor>& ops) {
   // Drop the summed positions (all size 1 now) and return the output's dims.
   Shape os(acc.shape().begin(), acc.shape().begin() + n_out);
   for (int64_t d = 0; d < n_out; ++d) {
-    int64_t size = 1;
-    for (auto& x : xs) size = std::max(size, x.shape()[d]);
+    int64_t size = 1;  // the operands' size where not 1 (0 included: they broadcast, checked above)
+    for (auto& x : xs)
+      if (x.shape()[d] != 1) size = x.shape()[d];
     os[d] = size;
   }
   Tensor r = reshape(acc, Shape(acc.shape().begin(), acc.shape().begin() + n_out));

@@ -156,7 +156,9 @@ void sdpa_backward(const AttentionGeom& g, const T* q, const T* k, const T* v, c
   parallel_for(g.B * L, grain_for(Ev), [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) D[r] = row_dot(dout + r * Ev, out + r * Ev, Ev);
   });
-  const bool whole = Bkv >= num_threads();
+  // Key blocks split across threads add per-thread dq partials (thread-count dependent sums); whole problems
+  // per task do not, so rb.use_deterministic_algorithms takes that path.
+  const bool whole = Bkv >= num_threads() || deterministic();
   const int64_t blocks = whole ? nkb : 1, items = Bkv * nkb / blocks;  // key blocks per task, tasks
   const int64_t grain = grain_for(g.group * L * blocks * kBlockK * (E + Ev));
   const int64_t tasks = whole ? 1 : std::min<int64_t>(num_threads(), (items + grain - 1) / grain);

@@ -89,15 +89,18 @@ inline bool batch_parallel(const ConvGeom& g, int nt) {
   return nt > 1 && g.N >= nt && flops >= kParallelGemmFlops && !omp_in_parallel();
 }
 
-// Calls body(n0, n1, tid) on contiguous image ranges, one per thread, or once serially.
+// Calls body(n0, n1, tid) on contiguous image ranges, one per thread, or once serially. The bodies fold
+// `fold` images into one product from n0 on; rb.use_deterministic_algorithms starts every range at a
+// multiple of it, so the folds (and the products' rounding) are those of a serial run.
 template <class F>
-void over_images(const ConvGeom& g, bool parallel, int nt, const F& body) {
+void over_images(const ConvGeom& g, bool parallel, int nt, int64_t fold, const F& body) {
 #ifdef RB_OPENMP
   if (parallel) {
+    const int64_t align = deterministic() ? fold : 1;
 #pragma omp parallel num_threads(nt)
     {
       int64_t t = omp_get_thread_num(), T_ = omp_get_num_threads();
-      int64_t chunk = (g.N + T_ - 1) / T_, b = t * chunk, e = std::min(g.N, b + chunk);
+      int64_t chunk = ((g.N + T_ - 1) / T_ + align - 1) / align * align, b = t * chunk, e = std::min(g.N, b + chunk);
       if (b < e) body(b, e, t);
     }
     return;
@@ -105,6 +108,7 @@ void over_images(const ConvGeom& g, bool parallel, int nt, const F& body) {
 #endif
   (void)nt;
   (void)parallel;
+  (void)fold;
   body(0, g.N, 0);
 }
 
@@ -297,7 +301,7 @@ void conv_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y) {
   const int64_t nb = direct ? 1 : bs.images;
   const Phases phs(g);
   Workspace<T> ws(g, bs, direct, nb, par ? nt : 1);
-  over_images(g, par, nt, [&](int64_t n0, int64_t n1, int64_t t) {
+  over_images(g, par, nt, nb, [&](int64_t n0, int64_t n1, int64_t t) {
     T *ph = ws.phases(t), *col = ws.col(t);
     for (int64_t n = n0; n < n1; n += nb) {
       const int64_t m = std::min(nb, n1 - n);
@@ -352,7 +356,9 @@ void conv_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* dx
                 Kg = Cg * g.taps();
   const bool direct = direct_columns(g);
   const int nt = num_threads();
-  const bool par = batch_parallel(g, nt);
+  // Per-thread dw/db partials make the sums depend on the thread count: rb.use_deterministic_algorithms
+  // keeps the images in one order (channels and GEMM rows are still split across the threads).
+  const bool par = batch_parallel(g, nt) && !(deterministic() && (dw != nullptr || db != nullptr));
   const int64_t nacc = par ? nt : 1;
   const BlockShape bs = block_shape(g, sizeof(T));
   const int64_t nb = direct ? 1 : bs.images;
@@ -364,7 +370,7 @@ void conv_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* dx
   if (dw != nullptr) std::fill(dw, dw + g.OC * Kg, T(0));
   if (db != nullptr) std::fill(db, db + g.OC, T(0));
   Workspace<T> ws(g, bs, direct, nb, nacc);
-  over_images(g, par, nt, [&](int64_t n0, int64_t n1, int64_t t) {
+  over_images(g, par, nt, nb, [&](int64_t n0, int64_t n1, int64_t t) {
     T *ph = ws.phases(t), *col = ws.col(t);
     T* my_dw = dw == nullptr ? nullptr : t == 0 ? dw : dw_acc.data() + (t - 1) * g.OC * Kg;
     T* my_db = db == nullptr ? nullptr : t == 0 ? db : db_acc.data() + (t - 1) * g.OC;

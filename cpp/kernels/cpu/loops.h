@@ -20,6 +20,10 @@ inline int omp_get_num_threads() { return 1; }
 namespace rb::cpu {
 int num_threads();  // the library's thread count (rb.set_num_threads)
 void set_num_threads(int n);
+// rb.use_deterministic_algorithms: kernels whose result would depend on the thread count take a path
+// that does not (a plain global read, once per kernel call).
+bool deterministic();
+void set_deterministic(bool on);
 }  // namespace rb::cpu
 
 RB_CPU_NAMESPACE_BEGIN
@@ -72,6 +76,22 @@ void parallel_for(int64_t n, int64_t grain, const F& f) {
   }
 #endif
   if (n > 0) f(0, n);
+}
+
+// Partial results over [0, n) kept per chunk and added in chunk order are the same at any thread count
+// when the chunks depend on n and the grain alone: num_chunks gives that count (at most kMaxChunks, so
+// combining them costs nothing), parallel_chunks calls f(chunk, begin, end) for each, across the threads.
+constexpr int64_t kMaxChunks = 64;
+inline int64_t num_chunks(int64_t n, int64_t grain) {
+  return std::clamp<int64_t>((n + grain - 1) / std::max<int64_t>(grain, 1), 1, kMaxChunks);
+}
+template <class F>
+void parallel_chunks(int64_t n, int64_t chunks, const F& f) {
+  const int64_t size = (n + chunks - 1) / chunks;
+  parallel_for(chunks, 1, [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; ++c)
+      if (c * size < n) f(c, c * size, std::min(n, (c + 1) * size));
+  });
 }
 
 // N operands (operand 0 is usually the output) walking one shape.

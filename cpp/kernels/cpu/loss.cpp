@@ -13,17 +13,18 @@
 RB_CPU_NAMESPACE_BEGIN
 namespace {
 
-// f(begin, end, LossSums&) over [0, n) split across threads, partial sums added in thread order.
+// f(begin, end, LossSums&) over [0, n) split in chunks, partial sums added in chunk order (the same at
+// any thread count).
 template <class F>
 LossSums parallel_sums(int64_t n, int64_t grain, const F& f) {
   LossSums total;
-  int nt = num_threads();
-  if (n <= grain || nt <= 1 || omp_in_parallel()) {
+  const int64_t chunks = num_chunks(n, grain);
+  if (chunks == 1) {
     if (n > 0) f(0, n, total);
     return total;
   }
-  std::vector<LossSums> part(nt);
-  parallel_for(n, grain, [&](int64_t b, int64_t e) { f(b, e, part[thread_index()]); });
+  std::vector<LossSums> part(chunks);
+  parallel_chunks(n, chunks, [&](int64_t c, int64_t b, int64_t e) { f(b, e, part[c]); });
   for (const LossSums& p : part) total.loss += p.loss, total.weight += p.weight;
   return total;
 }

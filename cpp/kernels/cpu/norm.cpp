@@ -226,7 +226,8 @@ void layer_norm_backward(const Tensor& dy, const Tensor& x, int64_t M, int64_t N
     // column sums are added afterwards. dy and x are read once, not once for dx and again for the
     // weight and bias gradients.
     constexpr int64_t kChunk = 32;
-    const int64_t slots = std::max<int64_t>(1, std::min<int64_t>(num_threads(), M * N / kGrain));
+    // Slots fixed by the size, not the thread count, so the column sums do not depend on it.
+    const int64_t slots = std::clamp<int64_t>(M * N / kGrain, 1, 16);
     std::vector<double> parts(cols ? 2 * slots * N : 0, 0.0);
     parallel_for(slots, 1, [&](int64_t s0, int64_t s1) {
       std::vector<T> cw(cols ? N : 0), cb(cols ? N : 0);

@@ -17,13 +17,13 @@ void sum_forward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tenso
       const T* px = static_cast<const T*>(x.raw_data());
       O* po = static_cast<O*>(out.raw_data());
       if (inner == 1) {
-        if (outer == 1 && R > kGrain && num_threads() > 1) {
-          // One long row: per-thread partial sums, combined in a fixed order (deterministic).
-          std::vector<A> part(num_threads(), A(0));
-          parallel_for(R, kGrain, [&](int64_t b, int64_t e) {
+        if (outer == 1 && R > kGrain) {
+          // One long row: partial sums per chunk, combined in chunk order (the same at any thread count).
+          std::vector<A> part(num_chunks(R, kGrain), A(0));
+          parallel_chunks(R, static_cast<int64_t>(part.size()), [&](int64_t c, int64_t b, int64_t e) {
             A s = 0;
             for (int64_t r = b; r < e; ++r) s += px[r];
-            part[thread_index()] = s;
+            part[c] = s;
           });
           A s = 0;
           for (A p : part) s += p;

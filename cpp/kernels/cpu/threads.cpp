@@ -1,10 +1,16 @@
 // The library's thread count: OpenMP regions use it; the BLAS always runs single-threaded.
+#include <atomic>
+
 #include "loops.h"
 
 namespace rb::cpu {
 namespace {
 int g_threads = 0;  // 0: not set yet, use OpenMP's default (the core count)
-}
+std::atomic<bool> g_deterministic{false};
+}  // namespace
+
+bool deterministic() { return g_deterministic.load(std::memory_order_relaxed); }
+void set_deterministic(bool on) { g_deterministic.store(on, std::memory_order_relaxed); }
 
 int num_threads() {
 #ifdef RB_OPENMP

@@ -4,6 +4,7 @@ here: there is no cuDNN, CUDA or MPS backend). The float32 matmul precision and 
 deterministic-algorithms switch live here too and are re-exported as `rosenblatt.<name>`."""
 from typing import Any
 
+from .._C import _set_deterministic
 from . import cpu, cuda, cudnn, mps  # noqa: F401
 
 _PRECISIONS = ("highest", "high", "medium")
@@ -30,7 +31,11 @@ def set_float32_matmul_precision(precision: Any) -> None:
 
 
 def use_deterministic_algorithms(mode: Any, *, warn_only: Any = False) -> None:
-    """Stored only: every kernel here is already deterministic for a given thread count."""
+    """Every kernel here is deterministic for a given thread count; with the mode on, results are also
+    the same at any thread count (the few kernels that sum per-thread partials, the convolution weight
+    gradient and attention's dq over split keys, take a path that does not). No CPU op here lacks a
+    deterministic implementation, so nothing raises or warns (warn_only is stored)."""
+    _set_deterministic(bool(mode))
     _deterministic.update(mode=bool(mode), warn_only=bool(warn_only))
 
 

@@ -189,6 +189,8 @@ class RNNBase(Module):
                           stacklevel=1)  # the default, made explicit (torch passes 2)
         if not isinstance(hidden_size, int):
             raise TypeError(f"hidden_size should be of type int, got: {type(hidden_size).__name__}")
+        if isinstance(input_size, int) and input_size <= 0:
+            raise ValueError("input_size must be greater than zero")
         if hidden_size <= 0:
             raise ValueError("hidden_size must be greater than zero")
         if num_layers <= 0:

@@ -63,7 +63,6 @@ KNOWN = {
               "1e12 for a row of normals); ours equal numpy's (op_specs)",
     "nanmedian": "deliberate: as median, PyTorch 2.13 is wrong on expanded inputs",
     "kron": "deliberate: PyTorch 2.13's kron raises on a transposed operand (a .view inside it); we compute it",
-    "linalg_matrix_norm": "open: the SVD-based orders (2, -2, 'nuc') raise NotImplementedError: no SVD yet",
 }
 # PyTorch 2.13 itself segfaults on these with offsets or indices out of range (torch.nn.functional.embedding_bag
 # reads past its input), so their integer inputs keep their drawn shapes and values here;

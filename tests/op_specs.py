@@ -1899,3 +1899,10 @@ spec("linalg_pinv_hermitian", lambda L, a: _L(L, "linalg.pinv")(_sym(a), hermiti
 spec("pinverse", lambda L, a: L.pinverse(a), np.linalg.pinv, [A(3, 5)], atol=1e-4)
 spec("linalg_matrix_rank", lambda L, a: _L(L, "linalg.matrix_rank")(a @ _mT(a)),
      lambda a: np.linalg.matrix_rank(a @ _np_mT(a)), [A(2, 4, 2)], grad=False)
+for _drv, _shape in (("gelsy", (2, 5, 3)), ("gelsd", (2, 5, 3)), ("gels", (5, 3)), ("gelss", (3, 5))):
+    spec("linalg_lstsq", lambda L, a, b, drv: tuple(_L(L, "linalg.lstsq")(a, b, driver=drv))[:2],
+         lambda a, b, drv: (np.linalg.lstsq(a, b, rcond=None)[0] if a.ndim == 2 else
+                            np.stack([np.linalg.lstsq(x, y, rcond=None)[0] for x, y in zip(a, b)]),
+                            ((a @ np.linalg.pinv(a) @ b - b) ** 2).sum(-2) if drv != "gelsy" and a.shape[-2] >
+                            a.shape[-1] else np.zeros(0)),
+         [A(*_shape), A(*_shape[:-1], 2)], kwargs=dict(drv=_drv), id=f"linalg_lstsq_{_drv}", atol=1e-4)

@@ -263,6 +263,44 @@ def test_pinv_and_matrix_rank_tolerances():
     np.testing.assert_allclose(LA.pinv(a, rtol=_t([1e-2])).numpy(), np.diag([1.0, 0, 0])[None])
 
 
+@requires_torch
+@pytest.mark.parametrize("driver", [None, "gelsy", "gelsd", "gelss", "gels"])
+@pytest.mark.parametrize("shapes", [((2, 5, 3), (2, 5, 2)), ((5, 3), (5,)), ((2, 5, 3), (2, 5)), ((3, 5), (3, 2)),
+                                    ((1, 4, 2), (3, 4, 1))])
+def test_lstsq_fields_match_torch(driver, shapes, rng):
+    if driver == "gels" and shapes[0][-2] < shapes[0][-1]:
+        pytest.skip("PyTorch's gels on a wide matrix is a different (QR of A^T) problem")
+    a, b = rng.standard_normal(shapes[0]), rng.standard_normal(shapes[1])
+    ours = LA.lstsq(_t(a), _t(b), driver=driver)
+    theirs = torch.linalg.lstsq(torch.tensor(a), torch.tensor(b), driver=driver)
+    assert type(ours).__name__ == "linalg_lstsq"
+    assert ours._fields == ("solution", "residuals", "rank", "singular_values")
+    for r, t in zip(ours, (getattr(theirs, f) for f in ours._fields)):
+        assert tuple(r.shape) == tuple(t.shape) and str(r.dtype).split(".")[-1] == str(t.dtype).split(".")[-1]
+        np.testing.assert_allclose(r.numpy(), t.numpy(), atol=1e-10)
+
+
+@pytest.mark.parametrize("driver", ["gelsy", "gelsd", "gelss"])
+def test_lstsq_empty_operands(driver):
+    r = LA.lstsq(rb.ones(3, 5, dtype=rb.float64), rb.ones(3, 0, dtype=rb.float64), driver=driver)
+    assert tuple(r.solution.shape) == (5, 0) and r.rank.item() == 1
+    r = LA.lstsq(rb.ones(0, 5, dtype=rb.float64), rb.ones(0, 2, dtype=rb.float64), driver=driver)
+    assert tuple(r.solution.shape) == (5, 2) and not r.solution.numpy().any() and r.rank.item() == 0
+
+
+def test_lstsq_errors_and_rank_deficiency():
+    a = _t(np.outer(np.arange(4.0), [1.0, 2, 3]))
+    ones = rb.ones(4, 1, dtype=rb.float64)
+    _err(LA.LinAlgError, "torch.linalg.lstsq: The least squares solution could not be computed because the input "
+                         "matrix does not have full rank (error code: 2).", LA.lstsq, a, ones, driver="gels")
+    r = LA.lstsq(a, rb.ones(4, 1, dtype=rb.float64))  # gelsy: the minimum-norm solution, rank 1
+    assert r.rank.item() == 1
+    np.testing.assert_allclose(r.solution.numpy(), np.linalg.pinv(a.numpy()) @ np.ones((4, 1)), atol=1e-12)
+    _err(RuntimeError, "parameter `driver` should be one of (gels, gelsy, gelsd, gelss)", LA.lstsq, a, a, driver="x")
+    _err(RuntimeError, "input.dim() must be greater or equal to other.dim()", LA.lstsq, a,
+         rb.ones(2, 4, 1, dtype=rb.float64))
+
+
 def test_float32_results_are_float32():
     a = rb.eye(3) * 2
     for r in (LA.inv(a), LA.det(a), LA.svdvals(a), LA.eigvalsh(a), LA.pinv(a), LA.cholesky(a)):

@@ -36,6 +36,7 @@ void linalg_decomp(py::module_& m, TensorClass& cls) {
                               {"linalg_qr", "Q R"},
                               {"linalg_svd", "U S Vh"},
                               {"linalg_eigh", "eigenvalues eigenvectors"},
+                              {"linalg_lstsq", "solution residuals rank singular_values"},
                               {"slogdet", "sign logabsdet"},
                               {"svd", "U S V"},
                               {"qr", "Q R"}})
@@ -112,6 +113,16 @@ void linalg_decomp(py::module_& m, TensorClass& cls) {
       },
       linalg_docs::matrix_rank, py::arg("A"), py::kw_only(), py::arg("atol") = py::none(), py::arg("rtol") = py::none(),
       py::arg("hermitian") = false);
+
+  py::object lstsq_t = la.attr("_linalg_lstsq");
+  la.def(
+      "lstsq",
+      [lstsq_t](const Tensor& A, const Tensor& B, std::optional<double> rcond, std::optional<std::string> driver) {
+        LstsqResult r = linalg_lstsq(A, B, rcond, driver.value_or("gelsy"));
+        return lstsq_t(r.solution, r.residuals, r.rank, r.singular_values);
+      },
+      linalg_docs::lstsq, py::arg("A"), py::arg("B"), py::arg("rcond") = py::none(), py::kw_only(),
+      py::arg("driver") = py::none());
 
   // ---- the older top-level API, as functions and Tensor methods ----
   auto old_slogdet = [old_slogdet_t](const Tensor& A) { return pair_of(old_slogdet_t, linalg_slogdet(A)); };

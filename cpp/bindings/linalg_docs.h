@@ -103,5 +103,13 @@ counts them: A (*, m, n) -> (*), int64.
 >>> rb.linalg.matrix_rank(rb.tensor([[1., 2.], [2., 4.]])).item()
 1
 )";
+inline const char* lstsq = R"(The least-squares solution of A X = B: A (*, m, n), B (*, m, k) or (*, m) ->
+named tuple (solution (*, n, k), residuals, rank, singular_values), the minimum-norm solution through the SVD,
+singular values up to rcond * largest (default eps * max(m, n)) dropped. As in PyTorch, driver (gelsy by
+default, gels, gelsd, gelss) decides which of residuals (*, k), rank (*) and singular_values are filled in.
+
+>>> rb.linalg.lstsq(rb.tensor([[1., 0.], [0., 2.], [0., 0.]]), rb.tensor([1., 2., 5.])).solution.tolist()
+[1.0, 1.0]
+)";
 
 }  // namespace rb::bind::linalg_docs

@@ -346,6 +346,8 @@ struct LinalgSvdBackward : Node {
 
 void check_converged(const Tensor& info, const Tensor& A, const char* op) {
   linalg::raise_on_info(info, A, op, [](int32_t i) {
+    if (i < 0)  // the kernel's code for a NaN in A
+      return std::string("The algorithm failed to converge because the input matrix contained non-finite values.");
     return str(
         "The algorithm failed to converge because the input matrix is ill-conditioned or has too many "
         "repeated singular values (error code: ",

@@ -42,6 +42,15 @@ Tensor tolerance(const std::optional<Tensor>& atol, const std::optional<Tensor>&
   return binary(BinaryOp::Maximum, a, mul(r, largest.detach()));
 }
 
+Tensor keep_mask(const Tensor& mag, const Tensor& tol) { return binary(BinaryOp::Gt, mag.detach(), tol); }
+
+// right diag(1 / s) left^T over the kept values: the pseudo-inverse of left diag(s) right^T. The reciprocal
+// is of a masked 1 where a value is dropped, so its gradient stays finite where s is 0.
+Tensor pinv_of(const Tensor& s, const Tensor& left, const Tensor& right, const Tensor& keep) {
+  Tensor inv = where(keep, reciprocal(where(keep, s, ones_like(s))), zeros_like(s));
+  return matmul(mul(right, unsqueeze(inv, -2)), mT(left));
+}
+
 }  // namespace
 
 std::pair<Tensor, Tensor> linalg_solve_ex(const Tensor& A, const Tensor& B, bool left, bool check_errors) {
@@ -153,11 +162,7 @@ Tensor linalg_pinv(const Tensor& A, const std::optional<Tensor>& atol, const std
     s = S, left = U, right = mT(Vh);
   }
   Tensor mag = hermitian ? unary(UnaryOp::Abs, s) : s;
-  Tensor tol = tolerance(atol, rtol, amax(mag.detach(), {-1}, true), m, n);
-  Tensor keep = binary(BinaryOp::Gt, mag.detach(), tol);
-  // 1/s only where kept: reciprocal of a masked 1, so its gradient stays finite where s is 0.
-  Tensor inv = where(keep, reciprocal(where(keep, s, ones_like(s))), zeros_like(s));
-  return matmul(mul(right, unsqueeze(inv, -2)), mT(left));
+  return pinv_of(s, left, right, keep_mask(mag, tolerance(atol, rtol, amax(mag.detach(), {-1}, true), m, n)));
 }
 
 Tensor linalg_matrix_rank(const Tensor& A, const std::optional<Tensor>& atol, const std::optional<Tensor>& rtol,
@@ -168,6 +173,59 @@ Tensor linalg_matrix_rank(const Tensor& A, const std::optional<Tensor>& atol, co
   if (s.size(-1) == 0) return zeros(linalg::batch_shape(A), DType::Int64, A.device());
   Tensor tol = tolerance(atol, rtol, amax(s, {-1}, true), A.size(-2), A.size(-1));
   return sum(binary(BinaryOp::Gt, s, tol), {-1}, false, DType::Int64);
+}
+
+LstsqResult linalg_lstsq(const Tensor& A, const Tensor& B, std::optional<double> rcond, const std::string& driver) {
+  const char* op = "torch.linalg.lstsq";
+  RB_CHECK(driver == "gels" || driver == "gelsy" || driver == "gelsd" || driver == "gelss", Error, op,
+           ": parameter `driver` should be one of (gels, gelsy, gelsd, gelss)");
+  linalg::check_matrix(A, "linalg.lstsq");
+  RB_CHECK(A.dtype() == B.dtype(), Error, op,
+           ": Expected input and other to have the same dtype, but got input's "
+           "dtype ",
+           aten_name(A.dtype()), " and other's dtype ", aten_name(B.dtype()));
+  check_same_device(A, B, op);
+  RB_CHECK(A.dim() >= B.dim() && A.dim() - B.dim() <= 1, Error, op,
+           ": input.dim() must be greater or equal to other.dim() and (input.dim() - other.dim()) <= 1");
+  bool vector = B.dim() == A.dim() - 1;  // B (*, m): a batch of vectors
+  Tensor b = vector ? unsqueeze(B, -1) : B;
+  RB_CHECK(b.dim() >= 2 && b.size(-2) == A.size(-2), Error, op, ": input.size(-2) should match other.size(-2)");
+  int64_t m = A.size(-2), n = A.size(-1);
+  auto [U, S, Vh] = linalg::svd(A, false, true, "linalg.lstsq");
+  DType dt = A.dtype();
+  double r = !rcond ? linalg::eps_of(dt) * std::max(m, n) : *rcond < 0 ? linalg::eps_of(dt) : *rcond;
+  Tensor keep, empty = zeros({0}, dt, A.device());
+  {
+    NoGradGuard ng;
+    Tensor largest = S.size(-1) ? narrow(S.detach(), -1, 0, 1) : zeros_like(S);
+    keep = keep_mask(S, mul(largest, Scalar(r)));
+  }
+  Tensor X = matmul(pinv_of(S, U, mT(Vh), keep), b);
+  LstsqResult res{vector ? squeeze(X, std::vector<int64_t>{-1}) : X, empty, zeros({0}, DType::Int64, A.device()),
+                  empty};
+  Tensor rank = sum(keep, {-1}, false, DType::Int64);
+  if (driver != "gels") res.rank = rank;
+  if (driver == "gelsd" || driver == "gelss") res.singular_values = S.detach();
+  // gels (a QR) needs every A of full rank; the others report residuals only then, and only when m > n.
+  int64_t full = std::min(m, n);
+  Tensor deficient;
+  {
+    NoGradGuard ng;
+    deficient = binary(BinaryOp::Lt, rank, Scalar(full));
+  }
+  if (driver == "gels")
+    linalg::raise_on_info(to_dtype(mul(deficient, add(rank, Scalar(int64_t(1)))), DType::Int32), A, op, [](int32_t i) {
+      return str(
+          "The least squares solution could not be computed because the input matrix does not have full rank "
+          "(error code: ",
+          i, ").");
+    });
+  bool full_rank = !any(deficient).item<bool>();
+  if (driver != "gelsy" && m > n && full_rank) {
+    Tensor d = sub(matmul(A, X), b);
+    res.residuals = sum(mul(d, d), {-2});
+  }
+  return res;
 }
 
 Tensor linalg::svd_matrix_norm(const Tensor& x, double ord, const Dims& dims, bool keepdim) {

@@ -1,12 +1,13 @@
 """rosenblatt.linalg: torch.linalg on float32 and float64 tensors, bound in C++.
 
 The norms and cross (cpp/ops/composite_math.cpp) and the factorizations through the LAPACK of the BLAS
-wheel (cpp/ops/linalg_decomp.cpp, cpp/kernels/cpu/lapack.cpp): inv, solve, solve_triangular, det, slogdet,
-cholesky, qr, svd, svdvals, eigh, eigvalsh, pinv, matrix_rank, and their *_ex forms that return LAPACK's
-info instead of raising. Every function takes a batch ``(..., m, n)``, one matrix per LAPACK call, and is
-differentiable to any order with PyTorch's formulas. A singular or not positive-definite input raises
-``LinAlgError`` (a ``RuntimeError``), with PyTorch's message. Tuple results are named tuples with
-``torch.return_types``' names and fields. There are no complex dtypes, so no eig, eigvals or complex results.
+wheel (cpp/ops/linalg_decomp.cpp, linalg_derived.cpp, cpp/kernels/cpu/lapack.cpp): inv, solve,
+solve_triangular, det, slogdet, cholesky, qr, svd, svdvals, eigh, eigvalsh, pinv, matrix_rank, lstsq, and the
+*_ex forms that return LAPACK's info instead of raising. Every function takes a batch ``(..., m, n)``, one
+matrix per LAPACK call, and is differentiable to any order with PyTorch's formulas. A singular or not
+positive-definite input raises ``LinAlgError`` (a ``RuntimeError``), with PyTorch's message. Tuple results
+are named tuples with ``torch.return_types``' names and fields. There are no complex dtypes, so no eig,
+eigvals or other complex results; lu, matrix_exp and the rest are not implemented.
 """
 from ._C import _linalg
 from ._C import _LinAlgError as LinAlgError
@@ -31,7 +32,8 @@ eigh = _linalg.eigh  # (A, UPLO='L') -> (eigenvalues, eigenvectors)
 eigvalsh = _linalg.eigvalsh  # (A, UPLO='L')
 pinv = _linalg.pinv  # (A, *, atol=None, rtol=None, hermitian=False)
 matrix_rank = _linalg.matrix_rank  # (A, *, atol=None, rtol=None, hermitian=False)
+lstsq = _linalg.lstsq  # (A, B, rcond=None, *, driver=None) -> (solution, residuals, rank, singular_values)
 
-__all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cross", "det", "eigh", "eigvalsh", "inv", "inv_ex",
+__all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cross", "det", "eigh", "eigvalsh", "inv", "inv_ex", "lstsq",
            "matrix_norm", "matrix_rank", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex", "solve_triangular",
            "svd", "svdvals", "vector_norm"]

@@ -16,8 +16,10 @@
 extern "C" {
 using lp_int = int32_t;
 using lp_len = size_t;
-void scipy_sgesv_(const lp_int*, const lp_int*, float*, const lp_int*, lp_int*, float*, const lp_int*, lp_int*);
-void scipy_dgesv_(const lp_int*, const lp_int*, double*, const lp_int*, lp_int*, double*, const lp_int*, lp_int*);
+void scipy_sgetrs_(const char*, const lp_int*, const lp_int*, const float*, const lp_int*, const lp_int*, float*,
+                   const lp_int*, lp_int*, lp_len);
+void scipy_dgetrs_(const char*, const lp_int*, const lp_int*, const double*, const lp_int*, const lp_int*, double*,
+                   const lp_int*, lp_int*, lp_len);
 void scipy_sgetrf_(const lp_int*, const lp_int*, float*, const lp_int*, lp_int*, lp_int*);
 void scipy_dgetrf_(const lp_int*, const lp_int*, double*, const lp_int*, lp_int*, lp_int*);
 void scipy_spotrf_(const char*, const lp_int*, float*, const lp_int*, lp_int*, lp_len);
@@ -42,13 +44,13 @@ namespace rb::cpu {
 namespace {
 
 // One overload set per routine, so the kernels below are written once for float and double.
-void gesv(lp_int n, lp_int k, float* a, lp_int* piv, float* b, lp_int* info) {
+void getrs(lp_int n, lp_int k, const float* a, const lp_int* piv, float* b, lp_int* info) {
   lp_int ld = std::max(1, n);
-  scipy_sgesv_(&n, &k, a, &ld, piv, b, &ld, info);
+  scipy_sgetrs_("N", &n, &k, a, &ld, piv, b, &ld, info, 1);
 }
-void gesv(lp_int n, lp_int k, double* a, lp_int* piv, double* b, lp_int* info) {
+void getrs(lp_int n, lp_int k, const double* a, const lp_int* piv, double* b, lp_int* info) {
   lp_int ld = std::max(1, n);
-  scipy_dgesv_(&n, &k, a, &ld, piv, b, &ld, info);
+  scipy_dgetrs_("N", &n, &k, a, &ld, piv, b, &ld, info, 1);
 }
 void getrf(lp_int n, float* a, lp_int* piv, lp_int* info) { scipy_sgetrf_(&n, &n, a, &n, piv, info); }
 void getrf(lp_int n, double* a, lp_int* piv, lp_int* info) { scipy_dgetrf_(&n, &n, a, &n, piv, info); }
@@ -116,6 +118,15 @@ void transpose_into(const T* src, int64_t rows, int64_t cols, T* dst) {
     for (int64_t c = 0; c < cols; ++c) dst[c * rows + r] = src[r * cols + c];
 }
 
+// Whether a matrix holds only finite values: the iterative routines (gesdd, syevd) may never return on an
+// infinity, so they are not called on one.
+template <class T>
+bool all_finite(const T* p, int64_t n) {
+  for (int64_t i = 0; i < n; ++i)
+    if (!std::isfinite(p[i])) return false;
+  return true;
+}
+
 // A workspace size returned by a LAPACK query (lwork = -1) as an int.
 template <class T>
 lp_int work_size(T w) {
@@ -130,7 +141,13 @@ void solve_kernel(int64_t batch, int64_t n, int64_t k, T* A, T* B, int32_t* info
     std::vector<lp_int> piv(std::max<int64_t>(1, n));
     transpose_into(A + i * n * n, n, n, a.data());
     transpose_into(B + i * n * k, n, k, b.data());
-    gesv(n, k, a.data(), piv.data(), b.data(), &info[i]);
+    // getrf then getrs even for a singular A (gesv would skip the solve): the zero pivot then gives the
+    // inf/nan entries PyTorch returns from inv_ex and solve_ex, and that a backward through them sees.
+    info[i] = 0;
+    if (n == 0) return;
+    getrf(n, a.data(), piv.data(), &info[i]);
+    lp_int solve_info = 0;
+    if (k > 0) getrs(n, k, a.data(), piv.data(), b.data(), &solve_info);
     transpose_into(b.data(), k, n, B + i * n * k);
     transpose_into(a.data(), n, n, A + i * n * n);
   });
@@ -164,6 +181,9 @@ void cholesky_kernel(int64_t batch, int64_t n, T* A, bool upper, int32_t* info) 
     T* a = A + i * n * n;
     info[i] = 0;
     if (n > 0) potrf(upper ? 'L' : 'U', n, a, &info[i]);
+    // OpenBLAS's potrf lets a NaN through where reference LAPACK (and MKL, under PyTorch) stops at its minor
+    for (int64_t j = 0; j < n && info[i] == 0; ++j)
+      if (std::isnan(a[j * n + j])) info[i] = static_cast<int32_t>(j + 1);
     for (int64_t r = 0; r < n; ++r)
       for (int64_t c = 0; c < n; ++c)
         if (upper ? c < r : c > r) a[r * n + c] = 0;
@@ -213,6 +233,14 @@ void svd_kernel(int64_t batch, int64_t m, int64_t n, const T* A, T* U, T* S, T* 
       }
       return;
     }
+    if (!all_finite(A + i * m * n, m * n)) {  // NaN: LAPACK's own "illegal value" code; inf: NaN results
+      bool nan = false;
+      for (int64_t j = 0; j < m * n; ++j) nan = nan || std::isnan(A[i * m * n + j]);
+      info[i] = nan ? -4 : 0;
+      std::fill(S + i * k, S + (i + 1) * k, NAN);
+      if (uv) std::fill(u, u + m * um, NAN), std::fill(vh, vh + vn * n, NAN);
+      return;
+    }
     std::vector<T> a(A + i * m * n, A + (i + 1) * m * n), dummy(1);
     std::vector<lp_int> iw(8 * k);
     lp_int ldu = static_cast<lp_int>(n), ldvt = static_cast<lp_int>(uv ? um : 1);
@@ -232,6 +260,10 @@ void eigh_kernel(int64_t batch, int64_t n, const T* A, T* W, T* V, bool upper, i
   for_each_matrix(batch, 9.0 * n * n * n, [&](int64_t i) {
     info[i] = 0;
     if (n == 0) return;
+    if (!all_finite(A + i * n * n, n * n)) {  // reported as LAPACK reports a failure to converge
+      info[i] = 1;
+      return;
+    }
     std::vector<T> a(A + i * n * n, A + (i + 1) * n * n);
     char job = V ? 'V' : 'N', uplo = upper ? 'L' : 'U';
     T q = 0;

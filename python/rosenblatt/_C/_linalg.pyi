@@ -5,7 +5,7 @@ from __future__ import annotations
 import typing
 import builtins
 from rosenblatt._C import Tensor, dtype
-__all__: list[builtins.str] = ['cholesky', 'cholesky_ex', 'cross', 'det', 'eigh', 'eigvalsh', 'inv', 'inv_ex', 'matrix_norm', 'matrix_rank', 'norm', 'pinv', 'qr', 'slogdet', 'solve', 'solve_ex', 'solve_triangular', 'svd', 'svdvals', 'vector_norm']
+__all__: list[builtins.str] = ['cholesky', 'cholesky_ex', 'cross', 'det', 'eigh', 'eigvalsh', 'inv', 'inv_ex', 'lstsq', 'matrix_norm', 'matrix_rank', 'norm', 'pinv', 'qr', 'slogdet', 'solve', 'solve_ex', 'solve_triangular', 'svd', 'svdvals', 'vector_norm']
 def cholesky(A: Tensor, *, upper: builtins.bool = False) -> Tensor:
     """
     The Cholesky factor L (lower triangular, A = L L^T) of each symmetric
@@ -64,6 +64,16 @@ def inv_ex(A: Tensor, *, check_errors: builtins.bool = False) -> typing.Any:
     
     >>> rb.linalg.inv_ex(rb.zeros(2, 2)).info.item()
     1
+    """
+def lstsq(A: Tensor, B: Tensor, rcond: typing.SupportsFloat | typing.SupportsIndex | None = None, *, driver: builtins.str | None = None) -> typing.Any:
+    """
+    The least-squares solution of A X = B: A (*, m, n), B (*, m, k) or (*, m) ->
+    named tuple (solution (*, n, k), residuals, rank, singular_values), the minimum-norm solution through the SVD,
+    singular values up to rcond * largest (default eps * max(m, n)) dropped. As in PyTorch, driver (gelsy by
+    default, gels, gelsd, gelss) decides which of residuals (*, k), rank (*) and singular_values are filled in.
+    
+    >>> rb.linalg.lstsq(rb.tensor([[1., 0.], [0., 2.], [0., 0.]]), rb.tensor([1., 2., 5.])).solution.tolist()
+    [1.0, 1.0]
     """
 def matrix_norm(A: Tensor, ord: typing.Any = 'fro', dim: typing.Any = (-2, -1), keepdim: builtins.bool = False, *, dtype: dtype | None = None) -> Tensor:
     ...

@@ -48,4 +48,14 @@ Tensor linalg_pinv(const Tensor& A, const std::optional<Tensor>& atol = {}, cons
 Tensor linalg_matrix_rank(const Tensor& A, const std::optional<Tensor>& atol = {},
                           const std::optional<Tensor>& rtol = {}, bool hermitian = false);  // int64
 
+// The least-squares solution X (*, n, k) of A X = B, A (*, m, n), B (*, m, k) or (*, m), through the SVD
+// (the minimum-norm solution, as LAPACK's gelsy/gelsd/gelss give). driver (default "gelsy") decides, as in
+// PyTorch, which of residuals (*, k) (m > n, every A of full rank, driver not gelsy), rank (*) int64 (not
+// gels) and singular_values (*, min(m, n)) (gelsd, gelss) are computed; the others are empty.
+struct LstsqResult {
+  Tensor solution, residuals, rank, singular_values;
+};
+LstsqResult linalg_lstsq(const Tensor& A, const Tensor& B, std::optional<double> rcond = {},
+                         const std::string& driver = "gelsy");
+
 }  // namespace rb

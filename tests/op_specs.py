@@ -1689,7 +1689,7 @@ for _p in (2.0, 1.0, 0.5, 3.0, 0.0):
          grad=_p != 0.0)  # ord 0 counts: PyTorch's result has no grad_fn
 spec("linalg_vector_norm_all_dtype", lambda L, a: _L(L, "linalg.vector_norm")(a, dtype=L.float64),
      lambda a: np.sqrt((a.astype(np.float64) ** 2).sum()), [A(2, 3, 2)])
-for _o in ("fro", 1, -1, math.inf, -math.inf):
+for _o in ("fro", 1, -1, math.inf, -math.inf, 2, -2, "nuc"):
     spec("linalg_matrix_norm", lambda L, a, o: _L(L, "linalg.matrix_norm")(a, ord=o),
          lambda a, o: np.stack([np.linalg.norm(m, o) for m in a]), [A(2, 3, 4)], kwargs=dict(o=_o),
          id=f"linalg_matrix_norm_{_o}")
@@ -1879,3 +1879,128 @@ spec("batch_norm_eval_5d", lambda L, x, m, v, w, b: _F(L).batch_norm(x, m, v, w,
      [A(2, 3, 2, 3, 2), A(3, grad=False), A(3, low=0.5, grad=False), A(3), A(3)])
 spec("lp_pool3d", lambda L, a: L.nn.LPPool3d(2, (2, 1, 2), stride=1)(a),
      lambda a: np.sqrt(np_avg_pool3d(a ** 2, (2, 1, 2), 1) * 4), [A(1, 2, 3, 3, 4, low=0.5)])
+
+# ---------------------------------------------------------------------------------------------
+# linalg factorizations (LAPACK). Inputs are drawn well-conditioned; a factor defined only up to the sign of
+# each vector (svd, eigh) is compared and differentiated through gauge-invariant functions of it, as PyTorch's
+# OpInfos do. Functions that read one triangle get a symmetric input built inside fn, so the finite
+# differences see what the gradient formula assumes.
+
+def _mat(*shape, shift=3.0):
+    """Square matrices with `shift` added to the diagonal: well away from singular."""
+    return Arg(shape, gen=lambda rng: rng.uniform(-1, 1, shape) + shift * np.eye(shape[-1]))
+
+
+def _mT(x):
+    return x.transpose(-2, -1)
+
+
+def _np_mT(x):
+    return np.swapaxes(x, -1, -2)
+
+
+def _spd(L, a):
+    return a @ _mT(a) + 3 * L.eye(a.shape[-1], dtype=a.dtype)
+
+
+def _np_spd(a):
+    return a @ _np_mT(a) + 3 * np.eye(a.shape[-1])
+
+
+def _sym(a):
+    return (a + _mT(a)) / 2
+
+
+def _np_solve_right(a, b):
+    return _np_mT(np.linalg.solve(_np_mT(a), _np_mT(b)))
+
+
+def _svd_inv(L, a, full):  # the gauge-invariant parts: S, U Vh over the leading k columns, |U|, |Vh|
+    U, S, Vh = _L(L, "linalg.svd")(a, full_matrices=full)
+    k = S.shape[-1]
+    U, Vh = U[..., :k], Vh[..., :k, :]
+    return S, U @ Vh, U.abs(), Vh.abs()
+
+
+def _np_svd_inv(a, full):
+    U, S, Vh = np.linalg.svd(a, full_matrices=False)
+    return S, U @ Vh, np.abs(U), np.abs(Vh)
+
+
+def _eigh_inv(L, a, uplo):
+    w, v = _L(L, "linalg.eigh")(_sym(a), UPLO=uplo)
+    return w, v.abs(), (v * w.unsqueeze(-2)) @ _mT(v)
+
+
+def _np_eigh_inv(a, uplo):
+    s = (a + _np_mT(a)) / 2
+    w, v = np.linalg.eigh(s)
+    return w, np.abs(v), s
+
+
+spec("linalg_inv", lambda L, a: _L(L, "linalg.inv")(a), np.linalg.inv, [_mat(2, 4, 4)])
+spec("inverse_method", lambda L, a: a.inverse(), np.linalg.inv, [_mat(3, 3)])
+spec("linalg_inv_ex", lambda L, a: _L(L, "linalg.inv_ex")(a).inverse, np.linalg.inv, [_mat(3, 3)])
+spec("linalg_solve", lambda L, a, b: _L(L, "linalg.solve")(a, b), np.linalg.solve, [_mat(2, 3, 3), A(2, 3, 2)])
+spec("linalg_solve_vector", lambda L, a, b: _L(L, "linalg.solve")(a, b), np.linalg.solve, [_mat(3, 3), A(3)])
+spec("linalg_solve_batched_vector", lambda L, a, b: _L(L, "linalg.solve")(a, b),
+     lambda a, b: np.linalg.solve(a, b[..., None])[..., 0], [_mat(2, 3, 3), A(2, 3)])
+spec("linalg_solve_broadcast", lambda L, a, b: _L(L, "linalg.solve")(a, b), np.linalg.solve,
+     [_mat(1, 3, 3), A(2, 3, 4)])
+spec("linalg_solve_right", lambda L, a, b: _L(L, "linalg.solve")(a, b, left=False), _np_solve_right,
+     [_mat(3, 3), A(2, 4, 3)])
+spec("linalg_solve_ex", lambda L, a, b: _L(L, "linalg.solve_ex")(a, b).result, np.linalg.solve,
+     [_mat(3, 3), A(3, 2)])
+for _up, _left, _unit in ((True, True, False), (False, True, False), (True, False, False), (False, False, True)):
+    spec("linalg_solve_triangular",
+         lambda L, a, b, up, left, unit: _L(L, "linalg.solve_triangular")(a, b, upper=up, left=left,
+                                                                          unitriangular=unit),
+         lambda a, b, up, left, unit: (np.linalg.solve if left else _np_solve_right)(
+             (np.triu(a, 1 if unit else 0) if up else np.tril(a, -1 if unit else 0)) + (np.eye(3) if unit else 0), b),
+         [_mat(2, 3, 3), A(2, 3, 2) if _left else A(2, 2, 3)], kwargs=dict(up=_up, left=_left, unit=_unit),
+         id=f"linalg_solve_triangular_{'upper' if _up else 'lower'}_{'left' if _left else 'right'}"
+            f"{'_unit' if _unit else ''}")
+spec("linalg_det", lambda L, a: _L(L, "linalg.det")(a), np.linalg.det, [A(2, 3, 3)])
+spec("det_method", lambda L, a: a.det(), np.linalg.det, [A(4, 4)])
+spec("linalg_slogdet", lambda L, a: tuple(_L(L, "linalg.slogdet")(a)), np.linalg.slogdet, [A(2, 3, 3)])
+spec("slogdet", lambda L, a: tuple(L.slogdet(a)), np.linalg.slogdet, [A(3, 3)])
+spec("logdet", lambda L, a: L.logdet(a), lambda a: np.log(np.linalg.det(a)), [_mat(2, 3, 3)])
+spec("linalg_cholesky", lambda L, a: _L(L, "linalg.cholesky")(_spd(L, a)), lambda a: np.linalg.cholesky(_np_spd(a)),
+     [A(2, 3, 3)])
+spec("linalg_cholesky_upper", lambda L, a: _L(L, "linalg.cholesky")(_spd(L, a), upper=True),
+     lambda a: _np_mT(np.linalg.cholesky(_np_spd(a))), [A(4, 4)])
+spec("cholesky_old", lambda L, a: L.cholesky(_spd(L, a)), lambda a: np.linalg.cholesky(_np_spd(a)), [A(3, 3)])
+spec("linalg_cholesky_ex", lambda L, a: _L(L, "linalg.cholesky_ex")(_spd(L, a)).L,
+     lambda a: np.linalg.cholesky(_np_spd(a)), [A(3, 3)])
+for _shape, _mode in (((4, 3), "reduced"), ((2, 3, 4), "reduced"), ((3, 3), "complete"), ((3, 5), "complete")):
+    spec("linalg_qr", lambda L, a, mode: tuple(_L(L, "linalg.qr")(a, mode=mode)),
+         lambda a, mode: np.linalg.qr(a, mode=mode), [A(*_shape)], kwargs=dict(mode=_mode),
+         id=f"linalg_qr_{_mode}_{'x'.join(map(str, _shape))}")
+spec("linalg_qr_r", lambda L, a: _L(L, "linalg.qr")(a, mode="r").R, lambda a: np.linalg.qr(a, mode="r"), [A(4, 3)],
+     grad=False)
+spec("qr_old", lambda L, a: tuple(L.qr(a)), np.linalg.qr, [A(4, 3)])
+for _shape, _full in (((4, 3), False), ((3, 4), False), ((2, 3, 3), False), ((4, 3), True), ((2, 5), True)):
+    spec("linalg_svd", lambda L, a, full: _svd_inv(L, a, full), _np_svd_inv, [A(*_shape)], kwargs=dict(full=_full),
+         id=f"linalg_svd_{'full' if _full else 'reduced'}_{'x'.join(map(str, _shape))}", atol=1e-4)
+spec("svd_old", lambda L, a: (L.svd(a)[1], L.svd(a)[0] @ _mT(L.svd(a)[2])),
+     lambda a: _np_svd_inv(a, False)[:2], [A(4, 3)], atol=1e-4)
+spec("linalg_svdvals", lambda L, a: _L(L, "linalg.svdvals")(a), lambda a: np.linalg.svd(a, compute_uv=False),
+     [A(2, 3, 4)])
+for _uplo in ("L", "U"):
+    spec("linalg_eigh", lambda L, a, uplo: _eigh_inv(L, a, uplo), _np_eigh_inv, [A(2, 4, 4)], kwargs=dict(uplo=_uplo),
+         id=f"linalg_eigh_{_uplo}", atol=1e-4)
+spec("linalg_eigvalsh", lambda L, a: _L(L, "linalg.eigvalsh")(_sym(a)),
+     lambda a: np.linalg.eigvalsh((a + _np_mT(a)) / 2), [A(2, 3, 3)])
+spec("linalg_pinv", lambda L, a: _L(L, "linalg.pinv")(a), np.linalg.pinv, [A(2, 4, 3)], atol=1e-4)
+spec("linalg_pinv_hermitian", lambda L, a: _L(L, "linalg.pinv")(_sym(a), hermitian=True),
+     lambda a: np.linalg.pinv((a + _np_mT(a)) / 2, hermitian=True), [A(3, 3)], atol=1e-4)
+spec("pinverse", lambda L, a: L.pinverse(a), np.linalg.pinv, [A(3, 5)], atol=1e-4)
+spec("linalg_matrix_rank", lambda L, a: _L(L, "linalg.matrix_rank")(a @ _mT(a)),
+     lambda a: np.linalg.matrix_rank(a @ _np_mT(a)), [A(2, 4, 2)], grad=False)
+for _drv, _shape in (("gelsy", (2, 5, 3)), ("gelsd", (2, 5, 3)), ("gels", (5, 3)), ("gelss", (3, 5))):
+    spec("linalg_lstsq", lambda L, a, b, drv: tuple(_L(L, "linalg.lstsq")(a, b, driver=drv))[:2],
+         lambda a, b, drv: (np.linalg.lstsq(a, b, rcond=None)[0] if a.ndim == 2 else
+                            np.stack([np.linalg.lstsq(x, y, rcond=None)[0] for x, y in zip(a, b)]),
+                            ((a @ np.linalg.pinv(a) @ b - b) ** 2).sum(-2) if drv != "gelsy" and a.shape[-2] >
+                            a.shape[-1] else np.zeros(0)),
+         [A(*_shape), A(*_shape[:-1], 2)], kwargs=dict(drv=_drv), id=f"linalg_lstsq_{_drv}", atol=1e-4)

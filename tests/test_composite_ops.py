@@ -114,14 +114,14 @@ def test_logaddexp_infinities_and_gradient_at_ties():
     np.testing.assert_allclose(_np(b.grad), [0.5])
 
 
-def test_norm_gradient_at_zero_is_zero_and_nuc_raises():
+def test_norm_gradient_at_zero_is_zero_and_svd_orders_work():
     x = rb.zeros(3, requires_grad=True)
     rb.norm(x).backward()
     assert x.grad.tolist() == [0.0, 0.0, 0.0]
-    with pytest.raises(NotImplementedError, match="nuc"):
-        rb.norm(rb.ones(2, 2), p="nuc")
-    with pytest.raises(NotImplementedError, match="SVD"):
-        rb.linalg.matrix_norm(rb.ones(2, 2), ord=2)
+    # the singular-value orders: ||[[1, 1], [1, 1]]|| has singular values 2 and 0
+    assert rb.norm(rb.ones(2, 2), p="nuc").item() == pytest.approx(2.0)
+    assert rb.linalg.matrix_norm(rb.ones(2, 2), ord=2).item() == pytest.approx(2.0)
+    assert rb.linalg.matrix_norm(rb.ones(2, 2), ord=-2).item() == pytest.approx(0.0, abs=1e-6)
     with pytest.raises(RuntimeError, match="floating point"):
         rb.linalg.vector_norm(rb.tensor([1, 2]))
 

@@ -9,6 +9,8 @@ namespace rb::bind {
 void composite(py::module_& m, TensorClass& cls);  // torch-level composites (cpp/bindings/composite.cpp)
 // searchsorted, unique, bincount, scatter_reduce, median, quantile, cummax ... (bindings/search.cpp)
 void search(py::module_& m, TensorClass& cls);
+// torch.linalg's factorizations and the older inverse/det/svd/qr (bindings/linalg_decomp.cpp)
+void linalg_decomp(py::module_& m, TensorClass& cls);
 
 Shape shape_from_object(py::handle h) {
   if (PyLong_Check(h.ptr())) return {h.cast<int64_t>()};
@@ -84,4 +86,5 @@ PYBIND11_MODULE(_C, m) {
   rb::bind::toolbox(m, cls);
   rb::bind::composite(m, cls);
   rb::bind::search(m, cls);
+  rb::bind::linalg_decomp(m, cls);
 }

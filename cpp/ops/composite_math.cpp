@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "aten_names.h"
+#include "linalg_common.h"
 #include "op_common.h"
 #include "rosenblatt/ops.h"
 #include "rosenblatt/ops/composite.h"
@@ -65,9 +66,9 @@ Tensor linalg_vector_norm(const Tensor& x, double p, const Dims& dims, bool keep
 
 Tensor linalg_matrix_norm(const Tensor& x, const std::string& ord, Dims dims, bool keepdim) {
   RB_CHECK(ord == "fro" || ord == "nuc", Error, "linalg.matrix_norm: Order ", ord, " not supported.");
-  RB_CHECK(ord == "fro", NotImplementedError, "linalg.matrix_norm: ord='nuc' needs an SVD, which rosenblatt lacks");
   RB_CHECK(x.dim() >= 2, Error, "linalg.matrix_norm: The input tensor A must have at least 2 dimensions.");
   RB_CHECK(dims.size() == 2, Error, "linalg.matrix_norm: dim must be a 2-tuple. Got ", dims.size(), " dims");
+  if (ord == "nuc") return linalg::svd_matrix_norm(x, 0, dims, keepdim);
   return linalg_vector_norm(x, 2, dims, keepdim);
 }
 
@@ -76,10 +77,9 @@ Tensor linalg_matrix_norm(const Tensor& x, double ord, Dims dims, bool keepdim) 
   RB_CHECK(dims.size() == 2, Error, "linalg.matrix_norm: dim must be a 2-tuple. Got ", dims.size(), " dims");
   RB_CHECK(std::abs(ord) == 1 || std::abs(ord) == 2 || std::isinf(ord), Error, "linalg.matrix_norm: Order ", ord,
            " not supported.");
-  RB_CHECK(std::abs(ord) != 2, NotImplementedError, "linalg.matrix_norm: ord=", ord,
-           " needs an SVD, which rosenblatt lacks");
   RB_CHECK(is_floating(x.dtype()), Error,
            "linalg.matrix_norm: Expected a floating point or complex tensor as input. Got ", aten_name(x.dtype()));
+  if (std::abs(ord) == 2) return linalg::svd_matrix_norm(x, ord, dims, keepdim);
   int64_t d0 = wrap_dim(dims[0], x.dim()), d1 = wrap_dim(dims[1], x.dim());
   RB_CHECK(d0 != d1, Error, "linalg.matrix_norm: dims must be different. Got (", dims[0], ", ", dims[1], ")");
   // ord +-1: max/min column sum (sum over rows d0, then over columns d1); ord +-inf: the same with rows.

@@ -10,6 +10,7 @@
 #include "elementwise_ext.h"
 #include "embedding.h"
 #include "indexing.h"
+#include "lapack.h"
 #include "linear.h"
 #include "loss.h"
 #include "norm.h"
@@ -43,8 +44,7 @@ void register_builtin_kernels() {
                  LinearKernels, LossKernels, NormKernels, OptimKernels<float>, OptimKernels<double>, PerceptronKernels,
                  PoolKernels, RandomKernels, RecurrentKernels<float>, RecurrentKernels<double>, ReduceKernels,
                  ResizeKernels, ScanKernels, SearchKernels, SortKernels, TransformKernels, BlasKernels<float>,
-                 BlasKernels<double>, BlasKernels<int64_t>>();
-    register_cpu<CtcKernels>();
+                 BlasKernels<double>, BlasKernels<int64_t>, LapackKernels<float>, LapackKernels<double>, CtcKernels>();
     return true;
   }();
   (void)done;

@@ -3,6 +3,103 @@ Entries run in alphabetical groups: creation, elementwise math, comparison, redu
 linear algebra, random sampling, the rest."""
 
 DOCS = r"""
+@@ inverse
+The inverse of each square matrix (``torch.inverse``, as :func:`rosenblatt.linalg.inv`).
+
+Shape:
+    input: ``(*, n, n)``; output: ``(*, n, n)``.
+
+Example:
+    >>> rb.inverse(rb.tensor([[2., 0.], [0., 4.]]))
+    tensor([[0.5000, 0.0000],
+            [0.0000, 0.2500]])
+
+@@ det
+The determinant of each square matrix (as :func:`rosenblatt.linalg.det`).
+
+Shape:
+    input: ``(*, n, n)``; output: ``(*)``.
+
+Example:
+    >>> rb.det(rb.tensor([[1., 2.], [3., 4.]]))
+    tensor(-2.)
+
+@@ logdet
+The log of the determinant of each square matrix: NaN where it is negative, ``-inf`` where it is 0.
+
+Shape:
+    input: ``(*, n, n)``; output: ``(*)``.
+
+Example:
+    >>> rb.logdet(rb.tensor([[2., 0.], [0., 3.]]))
+    tensor(1.7918)
+
+@@ slogdet
+The sign and log absolute value of the determinant, a named tuple ``(sign, logabsdet)`` (as
+:func:`rosenblatt.linalg.slogdet`).
+
+Shape:
+    input: ``(*, n, n)``; sign, logabsdet: ``(*)``.
+
+Example:
+    >>> rb.slogdet(rb.tensor([[0., 1.], [1., 0.]])).sign
+    tensor(-1.)
+
+@@ cholesky
+The Cholesky factor (deprecated in PyTorch in favour of :func:`rosenblatt.linalg.cholesky`, and warning so):
+lower triangular ``L`` with ``A = L L^T``, or ``U = L^T`` when ``upper=True``.
+
+Shape:
+    input: ``(*, n, n)``; output: ``(*, n, n)``.
+
+Example:
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     rb.cholesky(rb.tensor([[4., 2.], [2., 2.]]))
+    tensor([[2., 0.],
+            [1., 1.]])
+
+@@ qr
+The QR decomposition (deprecated in PyTorch in favour of :func:`rosenblatt.linalg.qr`, and warning so):
+``some=True`` is the reduced mode, ``False`` the complete one.
+
+Shape:
+    input: ``(*, m, n)``, ``k = min(m, n)``; Q: ``(*, m, k)``, R: ``(*, k, n)`` (``some=False``: ``(*, m, m)``
+    and ``(*, m, n)``).
+
+Example:
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     Q, R = rb.qr(rb.tensor([[3., 0.], [4., 5.]]))
+    >>> R.abs()
+    tensor([[5., 4.],
+            [0., 3.]])
+
+@@ svd
+The old SVD, ``torch.svd``: a named tuple ``(U, S, V)`` with ``V`` (not ``Vh``), reduced when ``some=True``;
+``compute_uv=False`` gives zero-filled U and V.
+
+Shape:
+    input: ``(*, m, n)``, ``k = min(m, n)``; U: ``(*, m, k)``, S: ``(*, k)``, V: ``(*, n, k)`` (``some=False``:
+    ``(*, m, m)`` and ``(*, n, n)``).
+
+Example:
+    >>> rb.svd(rb.tensor([[3., 0.], [0., -4.]])).S
+    tensor([4., 3.])
+
+@@ pinverse
+The pseudo-inverse, ``torch.pinverse``: singular values up to ``rcond`` times the largest count as zero.
+
+Shape:
+    input: ``(*, m, n)``; output: ``(*, n, m)``.
+
+Example:
+    >>> rb.pinverse(rb.tensor([[2., 0.], [0., 0.]]))
+    tensor([[0.5000, 0.0000],
+            [0.0000, 0.0000]])
+
 @@ zeros | size
 A tensor of zeros (float32 unless ``dtype`` says otherwise).
 

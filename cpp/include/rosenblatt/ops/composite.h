@@ -14,7 +14,7 @@ namespace rb {
 // ---- norms (dims {} = every dim) ----
 // p may be 0 (count of non-zeros), +-inf (max / min of |x|) or any real; floating inputs only.
 Tensor linalg_vector_norm(const Tensor& x, double ord = 2, const Dims& dims = {}, bool keepdim = false);
-// ord "fro" or a number (1, -1, inf, -inf); 2, -2 and "nuc" need an SVD and raise NotImplementedError.
+// ord "fro", "nuc" or a number (1, -1, 2, -2, inf, -inf); 2, -2 and "nuc" through the singular values.
 Tensor linalg_matrix_norm(const Tensor& x, const std::string& ord, Dims dims = {-2, -1}, bool keepdim = false);
 Tensor linalg_matrix_norm(const Tensor& x, double ord, Dims dims = {-2, -1}, bool keepdim = false);
 // a, b: (..., 3) along dim, broadcast together.

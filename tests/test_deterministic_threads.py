@@ -44,19 +44,19 @@ def _run(spec, arrays, threads):
         if arg.grad and a.dtype.kind == "f" and spec.grad:
             t.requires_grad_(True)
         inputs.append(t)
-    try:
+    try:  # a grown input can make the forward or only the backward raise (qr 'complete' of a tall matrix)
         out = spec.fn(rb, *inputs, **spec.kwargs)
+        out = [o for o in (out if isinstance(out, (tuple, list)) else [out]) if isinstance(o, rb.Tensor)]
+        res = [o.detach().numpy().copy() for o in out]
+        diff = [o for o in out if o.requires_grad and o.is_floating_point()]
+        leaves = [t for t in inputs if t.requires_grad]
+        if diff and leaves:
+            rng = np.random.default_rng(1)
+            loss = sum((o * rb.tensor(rng.standard_normal(o.shape).astype(np.float32))).sum() for o in diff)
+            grads = rb.autograd.grad(loss, leaves, allow_unused=True)
+            res += [g.numpy().copy() for g in grads if g is not None]
     except Exception as e:  # noqa: BLE001 (the caller tries the next candidate)
         return e
-    out = [o for o in (out if isinstance(out, (tuple, list)) else [out]) if isinstance(o, rb.Tensor)]
-    res = [o.detach().numpy().copy() for o in out]
-    diff = [o for o in out if o.requires_grad and o.is_floating_point()]
-    leaves = [t for t in inputs if t.requires_grad]
-    if diff and leaves:
-        rng = np.random.default_rng(1)
-        loss = sum((o * rb.tensor(rng.standard_normal(o.shape).astype(np.float32))).sum() for o in diff)
-        grads = rb.autograd.grad(loss, leaves, allow_unused=True)
-        res += [g.numpy().copy() for g in grads if g is not None]
     return res
 
 

@@ -2,6 +2,141 @@
 top-level function (x.sum and rb.sum) says what it computes here and refers to the function for the details."""
 
 DOCS = r"""
+@@ copy_
+Copies ``src``'s elements into this tensor (broadcasting ``src`` to its shape, converting the dtype) and
+returns it; the copy is differentiable with respect to ``src``.
+
+Shape:
+    src: broadcastable to the tensor's shape; output: the tensor itself.
+
+Example:
+    >>> x = rb.zeros(2, 3)
+    >>> x.copy_(rb.tensor([1, 2, 3]))
+    tensor([[1., 2., 3.],
+            [1., 2., 3.]])
+
+@@ data_ptr
+The address of the tensor's first element, an int (views of one storage differ by their offsets).
+
+Example:
+    >>> x = rb.zeros(4)
+    >>> x[1:].data_ptr() - x.data_ptr() == x.element_size()
+    True
+
+@@ element_size
+The size of one element in bytes (4 for float32, 8 for float64 and int64).
+
+Example:
+    >>> rb.zeros(2, dtype=rb.float64).element_size()
+    8
+
+@@ exponential_
+Fills the tensor in place with samples of the exponential distribution of rate ``lambd``; ``generator`` as
+in :func:`rosenblatt.rand`.
+
+Shape:
+    output: the tensor itself.
+
+Example:
+    >>> g = rb.Generator().manual_seed(0)
+    >>> x = rb.empty(1000).exponential_(2.0, generator=g)
+    >>> bool(x.min() >= 0) and abs(x.mean().item() - 0.5) < 0.1
+    True
+
+@@ ndimension
+The number of dimensions, as :meth:`dim`.
+
+Example:
+    >>> rb.zeros(2, 3).ndimension()
+    2
+
+@@ nelement
+The number of elements, as :meth:`numel`.
+
+Example:
+    >>> rb.zeros(2, 3).nelement()
+    6
+
+@@ numpy
+A numpy array sharing the tensor's memory (no copy): writes to either show in the other. The tensor must not
+require grad (use ``detach()``); bfloat16 has no numpy dtype and raises TypeError.
+
+Shape:
+    output: the tensor's shape.
+
+Example:
+    >>> x = rb.zeros(3)
+    >>> a = x.numpy()
+    >>> a[0] = 5
+    >>> x
+    tensor([5., 0., 0.])
+
+@@ random_
+Fills the tensor in place with integers drawn uniformly from ``[from, to)`` (``to`` defaults to one past
+the largest integer the dtype holds exactly), as PyTorch's ``random_``.
+
+Shape:
+    output: the tensor itself.
+
+Example:
+    >>> g = rb.Generator().manual_seed(0)
+    >>> x = rb.empty(100, dtype=rb.int64).random_(0, 3, generator=g)
+    >>> sorted(set(x.tolist()))
+    [0, 1, 2]
+
+@@ reshape_as
+The tensor reshaped to ``other``'s shape (a view when the strides allow it).
+
+Shape:
+    other: any shape with as many elements; output: ``other``'s shape.
+
+Example:
+    >>> rb.arange(6).reshape_as(rb.zeros(2, 3))
+    tensor([[0, 1, 2],
+            [3, 4, 5]])
+
+@@ retain_grad
+Makes this non-leaf tensor keep its gradient in ``.grad`` after backward (leaves keep theirs anyway).
+
+Example:
+    >>> x = rb.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = x * 3
+    >>> y.retain_grad()
+    >>> (y * y).sum().backward()
+    >>> y.grad
+    tensor([ 6., 12.])
+
+@@ storage_offset
+The index, in elements, of the tensor's first element in its storage.
+
+Example:
+    >>> x = rb.arange(10)
+    >>> x[3:].storage_offset()
+    3
+
+@@ stride
+The strides: how many elements to step in memory for one step along each dimension (a tuple), or along
+``dim`` (an int).
+
+Example:
+    >>> x = rb.zeros(2, 3)
+    >>> x.stride()
+    (3, 1)
+    >>> x.t().stride(0)
+    1
+
+@@ uniform_
+Fills the tensor in place with samples uniform on ``[from, to)``; ``generator`` as in :func:`rosenblatt.rand`.
+
+Shape:
+    output: the tensor itself.
+
+Example:
+    >>> g = rb.Generator().manual_seed(0)
+    >>> x = rb.empty(1000).uniform_(-1.0, 1.0, generator=g)
+    >>> bool(x.min() >= -1.0) and bool(x.max() < 1.0)
+    True
+
 @@ view
 A view of the tensor with the shape ``shape`` (one entry may be -1, inferred), sharing its memory; the strides
 must allow it (a contiguous tensor always does), else use :meth:`reshape`.

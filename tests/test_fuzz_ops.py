@@ -111,7 +111,6 @@ STORAGE_KNOWN = {
     "topk": "open: no storage-dtype topk kernels", "kthvalue": "open: no storage-dtype topk kernels",
     "max_pool1d": "open: no storage-dtype pooling kernels (integer inputs are named 'Bool' in the error)",
     "bilinear": "open: PyTorch's bilinear accepts integer tensors; ours refuses them",
-    "clamp": "open: clamping an integer tensor to float bounds keeps its dtype; PyTorch promotes to float32",
     "addmm": "open: the result dtype of integer matmuls differs (ours float32 or int64, PyTorch the input's)",
     "addmv": "open: an alpha/beta outside uint8's range wraps; PyTorch refuses it",
     "addbmm": "open: the result dtype of integer matmuls differs (ours int64, PyTorch the input's)",

@@ -99,3 +99,14 @@ def test_against_torch():
     for o, t in zip(*outs):
         np.testing.assert_array_equal(o, t)
     assert repr(rb.float64).replace("rosenblatt", "torch") == repr(torch.float64)
+
+
+def test_clamp_promotes_with_number_bounds():
+    # an integer tensor clamped to a float bound becomes float, as PyTorch (it was kept int64: 0 stayed 0)
+    out = rb.clamp(rb.tensor([0, 1, 2]), min=0.5)
+    assert out.dtype == rb.float32
+    np.testing.assert_array_equal(out.numpy(), [0.5, 1.0, 2.0])
+    assert rb.clamp(rb.tensor([0, 1, 2]), 0, 1).dtype == rb.int64
+    assert rb.clamp(rb.tensor([0, 3], dtype=rb.uint8), 0.5, 1.5).dtype == rb.float32
+    assert rb.clamp(rb.tensor([True, False]), min=0.5).tolist() == [1.0, 0.5]
+    assert rb.clamp(rb.zeros(2, dtype=rb.float16), 0.5).dtype == rb.float16

@@ -336,6 +336,9 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
 
 Tensor clamp(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi) {
   RB_CHECK(lo || hi, Error, "torch.clamp: At least one of 'min' or 'max' must not be None");
+  // The result promotes with the bounds as PyTorch's does (an integer tensor clamped to 0.5 is float).
+  const DType dt = lo && hi ? promote(result_type(x, *lo), result_type(x, *hi)) : result_type(x, lo ? *lo : *hi);
+  if (dt != x.dtype()) return clamp(to_dtype(x, dt), lo, hi);
   RB_CHECK(x.dtype() != DType::Bool, TypeError, "clamp is not supported for bool tensors");
   if (!is_compute_dtype(x.dtype())) return cast(clamp(widen(x), lo, hi), x.dtype());
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());

@@ -96,7 +96,6 @@ STORAGE_KNOWN = {
     "prelu": "deliberate: ours computes prelu of integers (in int64); PyTorch has no integer kernel",
     "F_prelu": "deliberate: ours computes prelu of integers (in int64); PyTorch has no integer kernel",
     "log_softmax": "deliberate: ours computes log_softmax of int8 in float32; PyTorch has no kernel for it",
-    "full_like": "open: a fill value outside uint8's range wraps; PyTorch refuses it",
     "threshold": "open: a value outside uint8's range wraps; PyTorch refuses it; in-place activations lack "
                  "float16/bfloat16 kernels",
     "setitem_tensor_pair": "open: index_put casts a float source into an integer destination; PyTorch refuses",

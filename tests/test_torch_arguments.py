@@ -110,3 +110,27 @@ def test_clamp_promotes_with_number_bounds():
     assert rb.clamp(rb.tensor([0, 3], dtype=rb.uint8), 0.5, 1.5).dtype == rb.float32
     assert rb.clamp(rb.tensor([True, False]), min=0.5).tolist() == [1.0, 0.5]
     assert rb.clamp(rb.zeros(2, dtype=rb.float16), 0.5).dtype == rb.float16
+
+
+@pytest.mark.parametrize("dtype,value", [(rb.uint8, 300), (rb.uint8, -256), (rb.uint8, 255.5), (rb.int8, -129),
+                                         (rb.int8, 127.9), (rb.int16, 40000), (rb.int32, 2**40), (rb.int64, 1e30),
+                                         (rb.float16, 1e30), (rb.bfloat16, 1e300), (rb.float32, 1e300)])
+def test_fill_values_that_overflow_the_dtype_raise(dtype, value):
+    # PyTorch's checked conversion (they used to wrap silently: full_like(uint8, 300) gave 44)
+    t = rb.zeros(2, dtype=dtype)
+    with pytest.raises(RuntimeError, match="value cannot be converted to type .* without overflow"):
+        t.fill_(value)
+    with pytest.raises(RuntimeError, match="without overflow"):
+        rb.full_like(t, value)
+    with pytest.raises(RuntimeError, match="without overflow"):
+        rb.full((2,), value, dtype=dtype)
+    assert t.tolist() == [0, 0]  # the failed fill changed nothing
+
+
+def test_fill_values_pytorch_accepts():
+    assert rb.zeros(2, dtype=rb.uint8).fill_(-1).tolist() == [255, 255]  # a negative integer wraps, as c10 allows
+    assert rb.zeros(1).fill_(float("inf")).item() == float("inf")
+    assert rb.zeros(1, dtype=rb.float16).fill_(float("nan")).isnan().all()
+    assert rb.full((1,), 2**63 - 1).item() == 2**63 - 1
+    assert rb.zeros(2, dtype=rb.bool).fill_(5).tolist() == [True, True]
+    assert (rb.zeros(2, dtype=rb.uint8) + 300).tolist() == [44, 44]  # arithmetic wraps, as PyTorch's

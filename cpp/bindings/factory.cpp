@@ -86,9 +86,9 @@ void factory(py::module_& m, TensorClass& cls) {
   m.def(
       "full",
       [](py::object size, Scalar v, std::optional<DType> dtype, std::optional<Device> device, bool requires_grad) {
-        // PyTorch infers the dtype from the fill value when none is given.
-        return finish(full(shape_from_object(size), v, dtype.value_or(v.dtype()), device.value_or(Device())),
-                      requires_grad);
+        // PyTorch infers the dtype from the fill value when none is given; fill_ checks that the value fits.
+        Tensor t = Tensor::empty(shape_from_object(size), dtype.value_or(v.dtype()), device.value_or(Device()));
+        return finish(fill_(t, v), requires_grad);
       },
       py::arg("size"), py::arg("fill_value"), py::kw_only(), py::arg("dtype") = py::none(),
       py::arg("device") = py::none(), py::arg("requires_grad") = false);
@@ -108,7 +108,8 @@ void factory(py::module_& m, TensorClass& cls) {
   m.def(
       "full_like",
       [](const Tensor& x, Scalar v, std::optional<DType> dtype, std::optional<Device> device, bool requires_grad) {
-        return finish(full(x.shape(), v, dtype.value_or(x.dtype()), device.value_or(x.device())), requires_grad);
+        Tensor t = Tensor::empty(x.shape(), dtype.value_or(x.dtype()), device.value_or(x.device()));
+        return finish(fill_(t, v), requires_grad);  // fill_ checks that the value fits
       },
       py::arg("input"), py::arg("fill_value"), py::kw_only(), py::arg("dtype") = py::none(),
       py::arg("device") = py::none(), py::arg("requires_grad") = false);

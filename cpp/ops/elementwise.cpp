@@ -1,5 +1,6 @@
 // Elementwise ops: type promotion, broadcasting, in-place rules and the autograd node of each.
 // Backward formulas are written with the ops themselves (composite), which run under no_grad.
+#include <cmath>
 #include "rosenblatt/ops.h"
 
 #include "op_common.h"
@@ -386,7 +387,43 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
   return dst;
 }
 
+namespace {
+// PyTorch's checked conversion of a fill value (fill_, and through it full and full_like): a number outside
+// dtype's range raises "value cannot be converted to type T without overflow" (a negative integer may wrap
+// into an unsigned type, as c10 allows).
+void check_fill_value(Scalar v, DType dt) {
+  struct Range {
+    const char* name;  // c10's spelling of the type in the message
+    double lo, hi;
+    bool integral;
+  };
+  Range r;
+  switch (dt) {
+    case DType::UInt8: r = {"uint8_t", 0, 255, true}; break;
+    case DType::Int8: r = {"int8_t", -128, 127, true}; break;
+    case DType::Int16: r = {"int16_t", -32768, 32767, true}; break;
+    case DType::Int32: r = {"int", -2147483648.0, 2147483647.0, true}; break;
+    case DType::Int64: r = {"int64_t", -9223372036854775808.0, 9223372036854775807.0, true}; break;
+    case DType::Float16: r = {"c10::Half", -65504.0, 65504.0, false}; break;
+    case DType::BFloat16: r = {"c10::BFloat16", -3.3895313892515355e38, 3.3895313892515355e38, false}; break;
+    case DType::Float32: r = {"float", -3.4028234663852886e38, 3.4028234663852886e38, false}; break;
+    default: return;  // bool and float64 hold any value
+  }
+  bool over;
+  if (!r.integral) {
+    over = v.is_floating() && std::isfinite(v.f) && (v.f < r.lo || v.f > r.hi);  // inf and NaN convert
+  } else if (!v.is_floating()) {
+    over = dt != DType::Int64 && (v.i > r.hi || (r.lo == 0 ? v.i < -r.hi : v.i < r.lo));
+  } else {
+    // A float is checked before truncation, as c10 does (255.5 overflows uint8); 2**63 itself overflows int64.
+    over = !std::isfinite(v.f) || v.f > r.hi || v.f >= 9223372036854775808.0 || (r.lo == 0 ? v.f < -r.hi : v.f < r.lo);
+  }
+  RB_CHECK(!over, Error, "value cannot be converted to type ", r.name, " without overflow");
+}
+}  // namespace
+
 Tensor& fill_(Tensor& dst, Scalar value) {
+  check_fill_value(value, dst.dtype());
   check_inplace(dst, /*overlap_ok=*/true);
   fill_values(dst, value);
   dst.bump_version();

@@ -353,6 +353,15 @@ spec("floordiv_float", lambda L, a, b: L.floor_divide(a, b), np.floor_divide,
      [A(3, 4, low=-5, high=5), Arg((4,), gen=lambda rng: np.array([0.7, -0.3, 2.0, -1.5]))], grad=False)
 spec("rfloordiv_scalar", lambda L, a: 7 // a, lambda a: 7 // a, [Arg((4,), gen=lambda rng: np.array([2, -3, 5, -7]))],
      grad=False)
+spec("div_trunc_int", lambda L, a, b: L.div(a, b, rounding_mode="trunc"), lambda a, b: np.trunc(a / b).astype(np.int64),
+     [_idx(-20, 20, 3, 4), Arg((4,), gen=lambda rng: np.array([3, -3, 7, -2]))], grad=False)
+spec("div_trunc_float", lambda L, a, b: a.div(b, rounding_mode="trunc"), lambda a, b: np.trunc(a / b),
+     [A(3, 4, low=-5, high=5), Arg((4,), gen=lambda rng: np.array([0.7, -0.3, 2.0, -1.5]))], grad=False)
+spec("div_floor_scalar", lambda L, a: L.div(a, 0.7, rounding_mode="floor"), lambda a: np.floor_divide(a, 0.7),
+     [A(3, 4, low=-5, high=5)], grad=False)
+spec("clamp_tensor_bounds", lambda L, a, lo, hi: L.clamp(a, lo, hi),
+     lambda a, lo, hi: np.minimum(np.maximum(a, lo), hi),
+     [A(3, 4), A(4, low=-1.0, high=-0.2), A(3, 1, low=0.2, high=1.0)])
 spec("remainder_float", lambda L, a, b: a % b, np.remainder,
      [A(3, 4, low=-5, high=5), Arg((4,), gen=lambda rng: np.array([0.7, -0.3, 2.0, -1.5]))])
 spec("remainder_int", lambda L, a, b: L.remainder(a, b), np.remainder,

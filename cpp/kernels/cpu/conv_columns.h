@@ -167,6 +167,26 @@ inline void copy_rows(T* dst, int64_t ld_dst, const T* src, int64_t ld_src, int6
   }
 }
 
+// dst += src over rows x width elements (rows ld_dst and ld_src apart): copy_rows' adjoint, with
+// the same fixed widths, where a runtime-length loop would run its scalar remainder on every row.
+template <int64_t Width, class T>
+inline void add_rows_fixed(T* __restrict dst, int64_t ld_dst, const T* __restrict src, int64_t ld_src, int64_t rows) {
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t j = 0; j < Width; ++j) dst[r * ld_dst + j] += src[r * ld_src + j];
+}
+template <class T>
+inline void add_rows(T* __restrict dst, int64_t ld_dst, const T* __restrict src, int64_t ld_src, int64_t rows,
+                     int64_t width) {
+  switch (width) {
+    case 4: return add_rows_fixed<4>(dst, ld_dst, src, ld_src, rows);
+    case 8: return add_rows_fixed<8>(dst, ld_dst, src, ld_src, rows);
+    case 16: return add_rows_fixed<16>(dst, ld_dst, src, ld_src, rows);
+    default:
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t j = 0; j < width; ++j) dst[r * ld_dst + j] += src[r * ld_src + j];
+  }
+}
+
 // Calls f(tap, at) for each row of the columns and each depth plane of the block, channels
 // [c0, c1): at = the plane's first element in the columns, row (c*KD + kd)*KH + kh)*KW + kw times
 // ld plus (od - od0) * rows * width; tap = the offset in the phases of the value the plane's pixel
@@ -215,12 +235,7 @@ void col2im(const ConvGeom& g, const Phases& p, const T* col, T* ph, int64_t c0,
             int64_t ld) {
   const int64_t bw = blk.ow1 - blk.ow0, rows = blk.oh1 - blk.oh0;
   for_each_tap(g, p, c0, c1, blk, ld, [&](int64_t tap, int64_t at) {
-    if (tap < 0) return;
-    for (int64_t r = 0; r < rows; ++r) {
-      T* __restrict d = ph + tap + r * p.Q;
-      const T* __restrict s = col + at + r * bw;
-      for (int64_t j = 0; j < bw; ++j) d[j] += s[j];
-    }
+    if (tap >= 0) add_rows(ph + tap, p.Q, col + at, bw, rows, bw);
   });
 }
 

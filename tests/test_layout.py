@@ -43,6 +43,9 @@ def test_the_seam_is_the_only_device_refusal_of_the_ops():
     allowed = {
         # An optimizer's step counter is read on the host, as PyTorch keeps it on the CPU.
         ("optim.cpp", "t.device().is_cpu() && t.numel() == 1"),
+        # A copy between devices: the device side of the pair does the transfer, never the host's.
+        ("device.cpp", "device_runtime(dst.is_cpu() ? src.device() : dst)"),
+        ("device.cpp", "non_blocking && !dst.is_cpu()"),
     }
     offenders = []
     for p in _sources(OPS):

@@ -13,6 +13,17 @@ IDS = [s.test_id for s in SPECS]
 DEVICES = ["cpu"] + (["cuda"] if rb.cuda.is_available() else [])
 
 
+def _on(device, f, *args, **kwargs):
+    """f(*args, **kwargs); on a device whose backend has no kernel yet for a family the op uses, a skip
+    that names it (the CPU has every kernel, so there the error is a failure)."""
+    try:
+        return f(*args, **kwargs)
+    except NotImplementedError as e:
+        if device != "cpu" and f"no kernel for device {device}" in str(e):
+            pytest.skip(str(e))
+        raise
+
+
 def _draw(spec, float_dtype, seed=0):
     rng = np.random.default_rng(seed)
     return [a.draw(rng, float_dtype) for a in spec.args]
@@ -38,7 +49,7 @@ def test_forward_matches_reference(spec, device):
     if spec.ref is None:
         pytest.skip("no numpy reference for this op (checked against PyTorch)")
     arrays = _draw(spec, np.float32)
-    got = _as_list(spec.fn(rb, *_to_rb(arrays, spec, False, device), **spec.kwargs))
+    got = _as_list(_on(device, spec.fn, rb, *_to_rb(arrays, spec, False, device), **spec.kwargs))
     want = _as_list(spec.ref(*arrays, **spec.kwargs))
     assert len(got) == len(want)
     for g, w in zip(got, want):
@@ -57,8 +68,8 @@ def test_gradcheck_float64(spec, device):
     arrays = _draw(spec, np.float64)
     inputs = _to_rb(arrays, spec, True, device)
     assert any(t.requires_grad for t in inputs), f"{spec.name}: no differentiable input"
-    assert rb.autograd.gradcheck(lambda *xs: spec.fn(rb, *xs, **spec.kwargs), tuple(inputs), eps=1e-6, atol=1e-5,
-                                 rtol=1e-3)
+    assert _on(device, rb.autograd.gradcheck, lambda *xs: spec.fn(rb, *xs, **spec.kwargs), tuple(inputs), eps=1e-6,
+               atol=1e-5, rtol=1e-3)
 
 
 GRADGRAD = [s for s in SPECS if s.grad and s.gradgrad]
@@ -69,8 +80,8 @@ GRADGRAD = [s for s in SPECS if s.grad and s.gradgrad]
 def test_gradgradcheck_float64(spec, device):
     arrays = _draw(spec, np.float64)
     inputs = _to_rb(arrays, spec, True, device)
-    assert rb.autograd.gradgradcheck(lambda *xs: spec.fn(rb, *xs, **spec.kwargs), tuple(inputs), eps=1e-6,
-                                     atol=1e-5, rtol=1e-3)
+    assert _on(device, rb.autograd.gradgradcheck, lambda *xs: spec.fn(rb, *xs, **spec.kwargs), tuple(inputs),
+               eps=1e-6, atol=1e-5, rtol=1e-3)
 
 
 def _second_order(L, spec, inputs, outs, rng_seed=3):

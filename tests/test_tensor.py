@@ -109,8 +109,9 @@ def test_empty_and_requires_grad_kwargs():
     assert t.requires_grad and t.grad is None
     with pytest.raises(RuntimeError, match="floating point"):
         rb.tensor([1, 2], requires_grad=True)
-    with pytest.raises(RuntimeError, match="not available"):
-        rb.tensor([1.0], device="cuda")
+    if not rb.cuda.is_available():
+        with pytest.raises(RuntimeError, match="not available|NVIDIA driver|No CUDA GPUs"):
+            rb.tensor([1.0], device="cuda")
 
 
 def test_tensor_copies_and_as_tensor_shares():
@@ -578,8 +579,7 @@ def test_threads_and_cuda():
         rb.set_num_threads(old)
     with pytest.raises(ValueError):
         rb.set_num_threads(0)
-    assert rb.cuda.is_available() is False
-    assert rb.cuda.device_count() == 0
+    assert rb.cuda.is_available() is (rb.cuda.device_count() > 0)
 
 
 def test_legacy_constructors_as_pytorch():

@@ -6,6 +6,7 @@
 
 namespace rb::bind {
 
+void device(py::module_& m, TensorClass& cls);     // Tensor._to_device: copies between devices (bindings/device.cpp)
 void composite(py::module_& m, TensorClass& cls);  // torch-level composites (cpp/bindings/composite.cpp)
 // searchsorted, unique, bincount, scatter_reduce, median, quantile, cummax ... (bindings/search.cpp)
 void search(py::module_& m, TensorClass& cls);
@@ -61,6 +62,7 @@ PYBIND11_MODULE(_C, m) {
   TensorClass cls(m, "Tensor");
   rb::bind::tensor(m, cls);
   rb::bind::factory(m, cls);
+  rb::bind::device(m, cls);
   rb::bind::elementwise(m, cls);
   rb::bind::reduce(m, cls);
   rb::bind::shape(m, cls);

@@ -3,6 +3,7 @@
 #include "bind.h"
 #include "rosenblatt/anomaly.h"
 #include "rosenblatt/hooks.h"
+#include "rosenblatt/ops/device.h"
 
 namespace rb::bind {
 void dlpack(py::module_& m, TensorClass& cls);  // dlpack.cpp
@@ -144,9 +145,17 @@ py::object tolist_rec(const Tensor& t, int64_t d, const char* p) {
   return l;
 }
 
+// t itself on the CPU; a device tensor's values copied to the host (item, tolist: they read them there).
+Tensor on_host(const Tensor& t) {
+  if (t.device() == Device()) return t;
+  py::gil_scoped_release nogil;
+  return to_device(t, Device());
+}
+
 py::object item(const Tensor& t) {
   RB_CHECK(t.numel() == 1, Error, "a Tensor with ", t.numel(), " elements cannot be converted to Scalar");
-  return element_to_py(t.dtype(), static_cast<const char*>(t.raw_data()));
+  const Tensor h = on_host(t);
+  return element_to_py(h.dtype(), static_cast<const char*>(h.raw_data()));
 }
 
 }  // namespace
@@ -311,7 +320,11 @@ void tensor(py::module_& m, TensorClass& cls) {
            })
       .def("__hash__", [](py::handle self) { return reinterpret_cast<intptr_t>(self.ptr()); })
       .def("item", &item)
-      .def("tolist", [](const Tensor& t) { return tolist_rec(t, 0, static_cast<const char*>(t.raw_data())); })
+      .def("tolist",
+           [](const Tensor& t) {
+             const Tensor h = on_host(t);
+             return tolist_rec(h, 0, static_cast<const char*>(h.raw_data()));
+           })
       .def(
           "numpy", [](const Tensor& t, bool force) { return to_numpy(force ? t.detach() : t); },
           py::arg("force") = false)

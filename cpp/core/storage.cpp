@@ -4,6 +4,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "rosenblatt/device_runtime.h"
 #include "rosenblatt/tensor.h"
 
 namespace rb {
@@ -69,19 +70,43 @@ CpuCache& cpu_cache() {
   return *cache;
 }
 
+const DeviceRuntime* g_runtimes[2] = {};  // by DeviceType; the CPU's memory is the cache above
+
 }  // namespace
+
+void register_device_runtime(DeviceType t, const DeviceRuntime* runtime) { g_runtimes[static_cast<int>(t)] = runtime; }
+
+const DeviceRuntime& device_runtime(const Device& d) {
+  const DeviceRuntime* rt = g_runtimes[static_cast<int>(d.type)];
+  RB_CHECK(rt, Error, "device ", d.name(),
+           " is not available: rosenblatt was not built with CUDA enabled (or its CUDA module rosenblatt._cuda "
+           "is not loaded)");
+  return *rt;
+}
+
+Device concrete_device(const Device& d) {
+  if (d.is_cpu() || d.index >= 0) return d;
+  return Device(d.type, device_runtime(d).current_device());
+}
 
 Storage::~Storage() {
   if (owner || !data) return;  // foreign memory: dropping owner releases it
-  if (device.is_cpu()) cpu_cache().put(data, bucket_size(nbytes));
+  if (device.is_cpu())
+    cpu_cache().put(data, bucket_size(nbytes));
+  else if (const DeviceRuntime* rt = g_runtimes[static_cast<int>(device.type)])
+    rt->release(data, nbytes, device.index);
 }
 
 std::shared_ptr<Storage> Storage::allocate(size_t nbytes, Device device) {
-  RB_CHECK(device.is_cpu(), Error, "device ", device.name(), " is not available in this build");
   auto s = std::make_shared<Storage>();
   s->nbytes = nbytes;
-  s->device = device;
-  s->data = cpu_cache().get(bucket_size(nbytes));
+  if (device.is_cpu()) {
+    s->device = device;
+    s->data = cpu_cache().get(bucket_size(nbytes));
+  } else {  // a device tensor always names its device: cuda means cuda:<current>
+    s->device = concrete_device(device);
+    s->data = device_runtime(device).allocate(nbytes, s->device.index);
+  }
   return s;
 }
 

@@ -4,6 +4,7 @@
 #include "rosenblatt/ops.h"
 
 #include "op_common.h"
+#include "rosenblatt/ops/device.h"
 
 #include "../kernels/elementwise.h"
 
@@ -371,11 +372,14 @@ Tensor clone(const Tensor& x) {
   return out;
 }
 
-Tensor& copy_(Tensor& dst, const Tensor& src) {
+Tensor& copy_(Tensor& dst, const Tensor& src_in) {
   check_inplace(dst);
-  Shape shape = broadcast_shapes(dst.shape(), src.shape());
+  Shape shape = broadcast_shapes(dst.shape(), src_in.shape());
   RB_CHECK(shape == dst.shape(), Error, "output with shape ", dst.shape(), " doesn't match the broadcast shape ",
            shape);
+  // From another device, as PyTorch's copy_: the values move to dst's device first (a kernel reads one
+  // device's memory), and the gradient goes back through that move.
+  const Tensor src = src_in.device() == dst.device() ? src_in : to_device(src_in, dst.device());
   copy_values(src, dst);
   dst.bump_version();
   if (needs_grad(src) && is_floating(dst.dtype())) {

@@ -33,8 +33,15 @@ def config() -> Any:
         "cpu_features": cpu_features(),
         "cpu_capability": _C._get_cpu_capability(),
         "cpu_dispatch": list(info.get("cpu_dispatch", [])),
-        "cuda": bool(info.get("cuda", False)),
+        "cuda_built": _cuda_module() is not None,
+        "cuda": _cuda_module() is not None and _cuda_module().device_count() > 0,
     }
+
+
+def _cuda_module() -> Any:
+    from . import cuda
+
+    return cuda._cuda
 
 
 def show_config() -> Any:
@@ -49,6 +56,7 @@ def show_config() -> Any:
         f"  CPU features: {', '.join(c['cpu_features']) or 'none detected'}",
         f"  CPU kernels:  {c['cpu_capability']} (compiled for {', '.join(c['cpu_dispatch'])}; "
         "RB_CPU_CAPABILITY to force a lower one)",
-        f"  CUDA:         {'available' if c['cuda'] else 'not available (not built)'}",
+        "  CUDA:         " + ("available" if c["cuda"] else "not available (built; no GPU or driver here)"
+                                if c["cuda_built"] else "not available (not built)"),
     ]
     print("\n".join(lines))

@@ -179,7 +179,8 @@ def tensor_repr(t: Any, prefix: Any = "tensor(") -> Any:
         suffixes.append(f"device='{t.device}'")
     floating = t.dtype.is_floating_point
     # 16-bit floats print through float32 (exact): numpy has no bfloat16
-    a = (t.detach().float() if floating and t.dtype.itemsize == 2 else t.detach()).numpy()
+    h = t.detach().cpu()  # printing reads the values on the host
+    a = (h.float() if floating and h.dtype.itemsize == 2 else h).numpy()
     if a.size == 0:
         if a.ndim != 1:
             suffixes.append("size=" + str(tuple(a.shape)))

@@ -78,19 +78,15 @@ def _numpy_of(data, dtype):
     return arr if arr.flags.c_contiguous else np.array(arr, order="C")
 
 
-def _check_device(device):
-    if device is not None and _C.device(str(device)).type != "cpu":
-        raise RuntimeError(f"device {device} is not available in this build (tensors live on cpu)")
-
-
 def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: Any = False) -> Tensor:
     """Copies `data` (nested lists, numbers, numpy arrays, tensors) into a new tensor."""
-    _check_device(device)
     if dtype is None and isinstance(data, Tensor):
         dtype = data.dtype
     t = _C.from_numpy(_numpy_of(data, dtype))
     if dtype is not None and t.dtype != dtype:  # bfloat16
         t = t._to_dtype(dtype)
+    if device is not None:
+        t = _on_device(t, _C.device(str(device)))
     if requires_grad:
         t.requires_grad_(True)
     return t
@@ -98,7 +94,8 @@ def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: A
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     """Like tensor(), but shares memory with a tensor or numpy array when no conversion is needed."""
-    _check_device(device)
+    if device is not None and _C.device(str(device)) != _C.device("cpu"):
+        return tensor(data, dtype=dtype).to(device) if not isinstance(data, Tensor) else data.to(device, dtype)
     if isinstance(data, Tensor):
         return data if dtype is None or data.dtype == dtype else data._to_dtype(dtype)
     if (isinstance(data, np.ndarray) and data.dtype in _NP_TO_DTYPE
@@ -153,12 +150,12 @@ def _register_post_accumulate_grad_hook(self, hook):
 
 
 def _parse_to(args, kwargs, accept_copy=True):
-    """The (dtype, device, copy) that to(dtype), to(device), to(device, dtype) or to(other) ask for:
-    one parser for Tensor.to and nn.Module.to (which takes no copy=)."""
+    """The (dtype, device, copy, non_blocking) that to(dtype), to(device), to(device, dtype) or to(other)
+    ask for: one parser for Tensor.to and nn.Module.to (which takes no copy=)."""
     dtype = kwargs.pop("dtype", None)
     device = kwargs.pop("device", None)
     copy = kwargs.pop("copy", False) if accept_copy else False
-    kwargs.pop("non_blocking", None)
+    non_blocking = bool(kwargs.pop("non_blocking", False))
     if kwargs:
         raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
     for a in args:
@@ -170,16 +167,30 @@ def _parse_to(args, kwargs, accept_copy=True):
             dtype, device = a.dtype, a.device
         else:
             raise TypeError(f"to() received an invalid combination of arguments: {a!r}")
-    return dtype, device, copy
+    if isinstance(device, int):
+        device = f"cuda:{device}"
+    return dtype, (None if device is None else _C.device(str(device))), copy, non_blocking
 
 
 def _to(self, *args, **kwargs):
     """to(dtype), to(device), to(device, dtype), to(other); copy=False returns self when nothing changes."""
-    dtype, device, copy = _parse_to(args, kwargs)
-    if device is not None and _C.device(str(device)) != self.device:
-        raise RuntimeError(f"device {device} is not available in this build (tensors live on {self.device})")
+    dtype, device, copy, non_blocking = _parse_to(args, kwargs)
     out = self if dtype is None or dtype == self.dtype else self._to_dtype(dtype)
+    out = _on_device(out, device, non_blocking)
     return out.clone() if copy and out is self else out
+
+
+def _on_device(t, device, non_blocking=False):
+    """t itself (the same Python object) when it is on `device` already (index None: any), else its copy there."""
+    if device is None or (device.type == t.device.type and device.index in (None, t.device.index)):
+        return t
+    return t._to_device(device, non_blocking)
+
+
+def _cuda(self, device=None, non_blocking=False):
+    """A copy on the GPU (`device`: an index, a device or None for the current one); self when already there."""
+    device = "cuda" if device is None else f"cuda:{device}" if isinstance(device, int) else device
+    return _on_device(self, _C.device(str(device)), non_blocking)
 
 
 def _type_method(dt):
@@ -225,7 +236,8 @@ Tensor.int = _type_method(_C.dtype.int32)
 Tensor.short = _type_method(_C.dtype.int16)
 Tensor.char = _type_method(_C.dtype.int8)
 Tensor.byte = _type_method(_C.dtype.uint8)
-Tensor.cpu = lambda self: self
+Tensor.cpu = lambda self: _on_device(self, _C.device("cpu"))
+Tensor.cuda = _cuda
 Tensor.type_as = lambda self, other: self.to(other.dtype)
 Tensor.__float__ = _scalar_method(builtins.float)
 Tensor.__int__ = _scalar_method(builtins.int)

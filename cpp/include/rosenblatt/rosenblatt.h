@@ -12,7 +12,8 @@
 #include "rosenblatt/autograd.h"
 #include "rosenblatt/nn.h"
 #include "rosenblatt/ops.h"
-#include "rosenblatt/ops/ctc.h"  // these two outside ops.h, which every op file includes
+#include "rosenblatt/ops/ctc.h"  // these three outside ops.h, which every op file includes
+#include "rosenblatt/ops/device.h"
 #include "rosenblatt/ops/linalg_decomp.h"
 #include "rosenblatt/optim.h"
 #include "rosenblatt/runtime.h"

@@ -4,32 +4,11 @@
 
 #include <cmath>
 
+#include "../integer_power.h"
 #include "elementwise_loops.h"
 #include "vmath.h"
 
 RB_CPU_NAMESPACE_BEGIN
-namespace {
-
-// The dispatch lambdas are not templates, so every branch compiles for every dtype: power is one
-// function that squares for integers and calls std::pow for floats.
-template <class T>
-T ipow(T base, T e) {  // integer power by squaring (negative exponents are rejected by the op)
-  if constexpr (!std::is_integral_v<T>) {
-    return std::pow(base, e);
-  } else if constexpr (std::is_same_v<T, bool>) {
-    return !e || base;
-  } else {
-    T r = 1;
-    while (e > 0) {
-      if (e & 1) r *= base;
-      base *= base;
-      e >>= 1;
-    }
-    return r;
-  }
-}
-
-}  // namespace
 
 void binary_forward(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out) {
   RB_DISPATCH_ALL(a.dtype(), "binary", [&] {

@@ -37,5 +37,7 @@ matmul = _Matmul()
 
 
 def is_built() -> bool:
-    """False: this build has no CUDA backend."""
-    return False
+    """True when this build has the CUDA backend (rosenblatt._cuda), with or without a GPU here."""
+    from .. import cuda
+
+    return cuda._cuda is not None

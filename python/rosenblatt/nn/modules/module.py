@@ -9,7 +9,7 @@ import numpy as np
 
 from ... import _C
 from ..._C import Tensor
-from ..._tensor import _parse_to
+from ..._tensor import _on_device, _parse_to
 from ...autograd import no_grad
 from ..parameter import Buffer, Parameter, _copy_tensor
 
@@ -389,13 +389,14 @@ class Module:
         return self
 
     def to(self: _M, *args: Any, **kwargs: Any) -> _M:
-        dtype, device, _ = _parse_to(args, kwargs, accept_copy=False)
-        if device is not None and _C.device(str(device)) != _C.device("cpu"):
-            raise RuntimeError(f"device {device} is not available in this build (modules live on cpu)")
+        dtype, device, _, non_blocking = _parse_to(args, kwargs, accept_copy=False)
+        if dtype is not None and not dtype.is_floating_point:
+            raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}")
+        if device is not None:
+            # Every tensor moves, or none does: the first copy finds out whether the device is there.
+            _C.empty(0, device=device)
+            self._apply(lambda t: _on_device(t, device, non_blocking))
         if dtype is not None:
-            if not dtype.is_floating_point:
-                raise TypeError(
-                    f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}")
             return self._cast_floating(dtype)
         return self
 
@@ -418,10 +419,10 @@ class Module:
         return self.to(dtype=dst_type)
 
     def cpu(self: _M) -> _M:
-        return self
+        return self.to("cpu")
 
     def cuda(self: _M, device: Any = None) -> _M:
-        raise RuntimeError("CUDA is not available in this build of rosenblatt")
+        return self.to("cuda" if device is None else f"cuda:{device}" if isinstance(device, int) else device)
 
     # ---- state_dict ----------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@
 #include "rosenblatt/ops.h"
 
 #include "op_common.h"
+#include "scalar_range.h"
 
 #include "../kernels/activation.h"
 
@@ -167,8 +168,9 @@ Tensor activation(Act act, const Tensor& x_in, ActParams p, const char* op) {
 Tensor& activation_(Act act, Tensor& x, ActParams p, const char* op) {
   const auto& k = kernels<ActivationKernels>(op, x);
   check_inplace(x);
-  RB_CHECK(is_floating(x.dtype()) || (keeps_int(act) && x.dtype() == DType::Int64), Error,
+  RB_CHECK(is_floating(x.dtype()) || (keeps_int(act) && x.dtype() != DType::Bool), Error,
            "result type Float can't be cast to the desired output type ", dtype_name(x.dtype()));
+  if (!is_compute_dtype(x.dtype())) return write_back(x, activation(act, x, p, op));  // float16, uint8: widened
   if (needs_grad(x)) {
     // Out of place (on a copy when backward needs the input), then write back and take over
     // the result's history, as the in-place elementwise ops do.
@@ -192,6 +194,12 @@ ActParams hardtanh_params(double min_val, double max_val) {
 ActParams celu_params(double alpha) {
   RB_CHECK(alpha != 0.0, Error, "ZeroDivisionError: alpha cannot be 0 for CELU");
   return {alpha};
+}
+// PyTorch converts both numbers to x's dtype, checked: 300 for uint8 raises rather than wrapping to 44.
+ActParams threshold_params(const Tensor& x, double threshold, double value) {
+  check_scalar_range(threshold, x.dtype());
+  check_scalar_range(value, x.dtype());
+  return {threshold, value};
 }
 
 struct SoftmaxBackward : Node {
@@ -289,7 +297,7 @@ Tensor selu(const Tensor& x) { return activation(Act::Selu, x, {}, "selu"); }
 Tensor celu(const Tensor& x, double alpha) { return activation(Act::Celu, x, celu_params(alpha), "celu"); }
 Tensor log_sigmoid(const Tensor& x) { return activation(Act::LogSigmoid, x, {}, "log_sigmoid"); }
 Tensor threshold(const Tensor& x, double threshold, double value) {
-  return activation(Act::Threshold, x, {threshold, value}, "threshold");
+  return activation(Act::Threshold, x, threshold_params(x, threshold, value), "threshold");
 }
 
 Tensor& sigmoid_(Tensor& x) { return activation_(Act::Sigmoid, x, {}, "sigmoid_"); }
@@ -308,7 +316,7 @@ Tensor& hardswish_(Tensor& x) { return activation_(Act::Hardswish, x, {}, "hards
 Tensor& selu_(Tensor& x) { return activation_(Act::Selu, x, {}, "selu_"); }
 Tensor& celu_(Tensor& x, double alpha) { return activation_(Act::Celu, x, celu_params(alpha), "celu_"); }
 Tensor& threshold_(Tensor& x, double threshold, double value) {
-  return activation_(Act::Threshold, x, {threshold, value}, "threshold_");
+  return activation_(Act::Threshold, x, threshold_params(x, threshold, value), "threshold_");
 }
 
 // Composed from differentiable ops (so autograd and double backward come with them): glu is

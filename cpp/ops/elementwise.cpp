@@ -4,6 +4,7 @@
 #include "rosenblatt/ops.h"
 
 #include "op_common.h"
+#include "scalar_range.h"
 
 #include "../kernels/elementwise.h"
 
@@ -387,11 +388,10 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
   return dst;
 }
 
-namespace {
-// PyTorch's checked conversion of a fill value (fill_, and through it full and full_like): a number outside
-// dtype's range raises "value cannot be converted to type T without overflow" (a negative integer may wrap
+// PyTorch's checked conversion of a number into dtype (fill_, and through it full and full_like; threshold,
+// addcmul, the addmm family): a number outside dtype's range raises "value cannot be converted to type T without overflow" (a negative integer may wrap
 // into an unsigned type, as c10 allows).
-void check_fill_value(Scalar v, DType dt) {
+void check_scalar_range(Scalar v, DType dt) {
   struct Range {
     const char* name;  // c10's spelling of the type in the message
     double lo, hi;
@@ -420,10 +420,9 @@ void check_fill_value(Scalar v, DType dt) {
   }
   RB_CHECK(!over, Error, "value cannot be converted to type ", r.name, " without overflow");
 }
-}  // namespace
 
 Tensor& fill_(Tensor& dst, Scalar value) {
-  check_fill_value(value, dst.dtype());
+  check_scalar_range(value, dst.dtype());
   check_inplace(dst, /*overlap_ok=*/true);
   fill_values(dst, value);
   dst.bump_version();

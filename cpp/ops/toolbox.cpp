@@ -522,7 +522,11 @@ Tensor einsum(const std::string& equation_in, const std::vector<Tensor>& ops) {
       if (x.shape()[d] != 1) size = x.shape()[d];
     os[d] = size;
   }
-  Tensor r = reshape(acc, Shape(acc.shape().begin(), acc.shape().begin() + n_out));
+  // An integer einsum keeps the operands' dtype, as PyTorch's (the sums above promote to int64; the
+  // cast back wraps as an accumulation in the narrow type does).
+  DType dt = ops[0].dtype();
+  for (const Tensor& x : ops) dt = promote(dt, x.dtype());
+  Tensor r = cast(reshape(acc, Shape(acc.shape().begin(), acc.shape().begin() + n_out)), dt);
   return r.shape() == os ? r : expand(r, os).contiguous();
 }
 

@@ -3,6 +3,7 @@
 // backward is itself an op, so a backward run with create_graph can be differentiated again.
 #include "rosenblatt/ops.h"
 
+#include "aten_names.h"
 #include "op_common.h"
 #include "scalar_range.h"
 
@@ -230,8 +231,13 @@ Tensor softmax_impl(const Tensor& x_in, int64_t dim, bool log) {
   if (is_floating(x_in.dtype()) && !is_compute_dtype(x_in.dtype()))
     return cast(softmax_impl(widen(x_in), dim, log), x_in.dtype());
   const auto& k = kernels<ActivationKernels>(op, x_in);
-  Tensor x = is_floating(x_in.dtype()) ? x_in : to_dtype(x_in, DType::Float32);
+  const Tensor& x = x_in;
   int64_t d = wrap_dim(dim, x.dim());
+  // PyTorch has no integer softmax (F.softmax(x, dtype=...) converts first); its kernel's name in the message.
+  // An empty input reaches no kernel there: it is returned as it is.
+  RB_CHECK(is_floating(x.dtype()) || x.numel() == 0, NotImplementedError, "\"", op,
+           d == x.dim() - 1 || x.dim() == 0 ? "_lastdim" : "", "_kernel_impl\" not implemented for '",
+           aten_name(x.dtype()), "'");
   int64_t outer = 1, C = 1, inner = 1;
   for (int64_t i = 0; i < x.dim(); ++i) {
     if (i < d)
@@ -338,6 +344,8 @@ Tensor prelu(const Tensor& x, const Tensor& weight) {
   const int64_t n = weight.numel(), channels = x.dim() >= 2 ? x.shape()[1] : 1;
   RB_CHECK(n == 1 || n == channels, Error, "Mismatch of parameter numbers and input channel size. Found parameter ",
            "numbers = ", n, " and channel size = ", channels, ".");
+  RB_CHECK(is_floating(x.dtype()), NotImplementedError, "\"prelu_cpu\" not implemented for '", aten_name(x.dtype()),
+           "'");
   Shape ws;  // () for one weight; (C, 1, ..., 1) against (N, C, ...) otherwise
   if (n != 1) ws.assign(x.dim() - 1, 1), ws[0] = n;
   return where(binary(BinaryOp::Gt, x, 0.0), x, mul(reshape(weight, ws), x));
@@ -351,6 +359,7 @@ Tensor dropout(const Tensor& x, double p, bool training, Generator* gen) {
   const auto& k = kernels<ActivationKernels>("dropout", x);
   // As PyTorch on the CPU: the input itself when nothing is dropped; a zero product when all is.
   if (!training || p == 0.0 || x.numel() == 0) return x;
+  if (p == 1.0 && !is_floating(x.dtype())) return mul(x, scalar_tensor(Scalar(0), x.dtype(), x.device()));
   RB_CHECK(is_floating(x.dtype()), Error, "dropout: expected a floating point tensor, got ", dtype_name(x.dtype()));
   if (!is_compute_dtype(x.dtype())) return cast(dropout(widen(x), p, training, gen), x.dtype());
   if (p == 1.0) return mul(x, scalar_tensor(Scalar(0.0), x.dtype(), x.device()));

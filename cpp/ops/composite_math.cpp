@@ -6,9 +6,9 @@
 #include "aten_names.h"
 #include "linalg_common.h"
 #include "op_common.h"
-#include "scalar_range.h"
 #include "rosenblatt/ops.h"
 #include "rosenblatt/ops/composite.h"
+#include "scalar_range.h"
 
 namespace rb {
 namespace {

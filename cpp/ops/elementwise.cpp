@@ -389,8 +389,8 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
 }
 
 // PyTorch's checked conversion of a number into dtype (fill_, and through it full and full_like; threshold,
-// addcmul, the addmm family): a number outside dtype's range raises "value cannot be converted to type T without overflow" (a negative integer may wrap
-// into an unsigned type, as c10 allows).
+// addcmul, the addmm family): a number outside dtype's range raises "value cannot be converted to type T
+// without overflow" (a negative integer, not a float, may wrap into an unsigned type, as c10 allows).
 void check_scalar_range(Scalar v, DType dt) {
   struct Range {
     const char* name;  // c10's spelling of the type in the message
@@ -416,7 +416,8 @@ void check_scalar_range(Scalar v, DType dt) {
     over = dt != DType::Int64 && (v.i > r.hi || (r.lo == 0 ? v.i < -r.hi : v.i < r.lo));
   } else {
     // A float is checked before truncation, as c10 does (255.5 overflows uint8); 2**63 itself overflows int64.
-    over = !std::isfinite(v.f) || v.f > r.hi || v.f >= 9223372036854775808.0 || (r.lo == 0 ? v.f < -r.hi : v.f < r.lo);
+    // Only an integer wraps into an unsigned type: -2.0 overflows uint8 where -2 gives 254.
+    over = !std::isfinite(v.f) || v.f > r.hi || v.f >= 9223372036854775808.0 || v.f < r.lo;
   }
   RB_CHECK(!over, Error, "value cannot be converted to type ", r.name, " without overflow");
 }

@@ -297,9 +297,11 @@ def test_fold_unfold_geometries_match_pytorch(size, k, d, p, s):
                                torch.nn.functional.fold(torch.tensor(cols), size, k, d, p, s).numpy(), atol=1e-6)
 
 
-def test_unfold_integer_and_empty_batch():
+def test_unfold_integer_raises_and_empty_batch():
     x = rb.arange(2 * 3 * 4 * 4).reshape(2, 3, 4, 4)
-    cols = F.unfold(x, 2, stride=2)  # integers take the index-gather path
-    assert cols.dtype == rb.int64 and tuple(cols.shape) == (2, 12, 4)
+    with pytest.raises(NotImplementedError, match="im2col_out_cpu"):  # as PyTorch: no integer kernel
+        F.unfold(x, 2, stride=2)
+    cols = F.unfold(x.double(), 2, stride=2)
+    assert cols.dtype == rb.float64 and tuple(cols.shape) == (2, 12, 4)
     assert cols[0, :4, 0].tolist() == [0, 1, 4, 5]
     assert tuple(F.unfold(rb.zeros(0, 3, 4, 4), 2).shape) == (0, 12, 9)

@@ -8,7 +8,7 @@ import pytest
 
 import rosenblatt as rb
 import rosenblatt.nn.functional as F
-from conftest import run_python
+from conftest import requires_torch, run_python, torch
 
 
 def test_batch_norm_updates_strided_running_statistics():
@@ -177,3 +177,169 @@ def test_chunk_of_an_empty_dim_gives_chunks_empty_pieces():
     assert [c.shape for c in rb.chunk(rb.zeros(2, 0), 3, 1)] == [(2, 0)] * 3
     assert [c.shape for c in rb.zeros(0, 4).chunk(2)] == [(0, 4)] * 2
     assert [c.shape for c in rb.chunk(rb.zeros(2, 0), 3, 0)] == [(1, 0), (1, 0)]
+
+
+# --- The storage-dtype fuzzing (RB_FUZZ_STORAGE=1): each case run in both libraries, the result's dtype and
+# values or the exception's builtin type compared. `L` is rosenblatt or torch; inputs from the same lists.
+def _st(L, values, dtype):
+    return L.tensor(np.asarray(values, dtype=np.float32)).to(getattr(L, dtype))
+
+
+def _img(L, dtype, shape=(2, 3, 4, 5)):  # distinct integers 0..119 (exact in every dtype): no ties
+    return _st(L, np.random.default_rng(0).permutation(int(np.prod(shape))).reshape(shape), dtype)
+
+
+def _einsum(eq, *shapes, dtype="int8"):
+    return lambda L: L.einsum(eq, *[_st(L, np.arange(int(np.prod(s))).reshape(s) % 5, dtype) for s in shapes])
+
+
+def _setitem(key, value):
+    def fn(L):
+        y = L.zeros(4, 5)
+        y[key(L)] = value(L)
+        return y
+    return fn
+
+
+STORAGE_CASES = {
+    # numbers outside the dtype's range raise (they wrapped: threshold's 300 gave 44); floats do not wrap
+    "threshold_value_300_uint8": lambda L: L.nn.functional.threshold(_st(L, [1, 2, 3], "uint8"), 1, 300),
+    "threshold_value_minus2_float_uint8": lambda L: L.nn.functional.threshold(_st(L, [1, 2, 3], "uint8"), 0.3, -2.0),
+    "threshold_float16": lambda L: L.nn.functional.threshold(_st(L, [1, 2, 3], "float16"), 1.5, -7.0),
+    "threshold_float16_value_1e6": lambda L: L.nn.functional.threshold(_st(L, [1, 2], "float16"), 1, 1e6),
+    "threshold_inplace_bfloat16": lambda L: L.nn.functional.threshold_(_st(L, [1, 2, 3], "bfloat16"), 1.5, 9.0),
+    "relu_inplace_float16": lambda L: L.relu_(_st(L, [-1, 2, -3], "float16")),
+    "hardsigmoid_inplace_bfloat16": lambda L: L.nn.functional.hardsigmoid(_st(L, [-1, 2], "bfloat16"), True),
+    "full_minus2_float_uint8": lambda L: L.full((2,), -2.0, dtype=L.uint8),
+    "full_minus2_int_uint8": lambda L: L.full((2,), -2, dtype=L.uint8),
+    "addcmul_value_300_uint8": lambda L: L.addcmul(*[_st(L, [1, 2, 3], "uint8")] * 3, value=300),
+    "addcmul_value_half_int32": lambda L: L.addcmul(*[_st(L, [1, 2, 3], "int32")] * 3, value=0.5),
+    "addcmul_value_minus2_uint8": lambda L: L.addcmul(*[_st(L, [1, 2, 3], "uint8")] * 3, value=-2),
+    "addcmul_value_1e6_float16": lambda L: L.addcmul(*[_st(L, [1, 2, 3], "float16")] * 3, value=1e6),
+    "addmv_alpha_300_uint8": lambda L: L.addmv(_st(L, [1, 2], "uint8"), _st(L, np.ones((2, 3)), "uint8"),
+                                               _st(L, [1, 2, 3], "uint8"), alpha=300),
+    "addmv_beta_half_int16": lambda L: L.addmv(_st(L, [1, 2], "int16"), _st(L, np.ones((2, 3)), "int16"),
+                                               _st(L, [1, 2, 3], "int16"), beta=0.5),
+    "addmv_alpha_1e6_float16": lambda L: L.addmv(_st(L, [1, 2], "float16"), _st(L, np.ones((2, 3)), "float16"),
+                                                 _st(L, [1, 2, 3], "float16"), alpha=1e6),
+    # index_put converts no dtype, except through masked_fill (one bool mask, a one-element value)
+    "setitem_int_into_float": _setitem(lambda L: (L.tensor([0, 1]), L.tensor([1, 2])),
+                                       lambda L: L.tensor([1, 2], dtype=L.int32)),
+    "setitem_double_into_float": _setitem(lambda L: L.tensor([0, 2]), lambda L: L.ones(5, dtype=L.float64)),
+    "setitem_mask_one_long": _setitem(lambda L: L.tensor([True, False, True, False]),
+                                      lambda L: L.tensor([7], dtype=L.int64)),
+    "setitem_slice_int": _setitem(lambda L: slice(0, 2), lambda L: L.ones(5, dtype=L.int32)),
+    "index_put_accumulate_long_into_float": lambda L: L.zeros(4, 5).index_put_(
+        (L.tensor([0, 1]),), L.ones(5, dtype=L.int64), accumulate=True),
+    # integer matmuls keep the integer dtype (PyTorch's einsum: its own mix of sums and bmm)
+    "addmm_alpha_2_int32": lambda L: L.addmm(_st(L, np.ones((2, 2)), "int32"), _st(L, np.ones((2, 3)), "int32"),
+                                             _st(L, np.ones((3, 2)), "int32"), alpha=2.0),
+    "addbmm_int8": lambda L: L.addbmm(_st(L, np.ones((2, 2)), "int8"), _st(L, np.full((3, 2, 4), 5), "int8"),
+                                      _st(L, np.full((3, 4, 2), 3), "int8")),
+    "baddbmm_int16_beta_half": lambda L: L.baddbmm(_st(L, np.ones((1, 2, 2)), "int16"),
+                                                   _st(L, np.ones((1, 2, 3)), "int16"),
+                                                   _st(L, np.ones((1, 3, 2)), "int16"), beta=0.5),
+    "einsum_mm_int8": _einsum("ij,jk->ik", (2, 3), (3, 4)),
+    "einsum_sum_uint8": _einsum("ij->", (3, 4), dtype="uint8"),
+    "einsum_dot_int32": _einsum("i,i->", (5,), (5,), dtype="int32"),
+    "einsum_summed_then_bmm_int8": _einsum("ij,j->", (2, 3), (3,)),
+    "einsum_outer_of_sums_int8": _einsum("ij,kl->ik", (2, 3), (3, 4)),
+    "linear_int32": lambda L: L.nn.functional.linear(_st(L, np.ones((2, 3)), "int32"),
+                                                     _st(L, np.arange(12).reshape(4, 3), "int32"),
+                                                     _st(L, [1, 2, 3, 4], "int32")),
+    "bilinear_int16": lambda L: L.nn.functional.bilinear(_st(L, np.ones((2, 3)), "int16"),
+                                                         _st(L, np.ones((2, 4)), "int16"),
+                                                         _st(L, np.ones((5, 3, 4)), "int16")),
+    # pooling: float16 in float32; integer max pools (PyTorch's integer kernels), the rest refused
+    "max_pool2d_int8": lambda L: L.nn.functional.max_pool2d(_img(L, "int8"), 2, return_indices=True),
+    "max_pool2d_uint8_ceil": lambda L: L.nn.functional.max_pool2d(_img(L, "uint8"), 3, 2, 1, ceil_mode=True),
+    "max_pool2d_bfloat16": lambda L: L.nn.functional.max_pool2d(_img(L, "bfloat16"), 2, return_indices=True),
+    "max_pool1d_int16": lambda L: L.nn.functional.max_pool1d(_img(L, "int16")[0], 2),
+    "max_pool1d_indices_int32": lambda L: L.nn.functional.max_pool1d(_img(L, "int32")[0], 2, return_indices=True),
+    "max_pool3d_int16": lambda L: L.nn.functional.max_pool3d(_img(L, "int16", (1, 2, 4, 4, 3)), 2),
+    "avg_pool2d_float16": lambda L: L.nn.functional.avg_pool2d(_img(L, "float16"), 2, padding=1),
+    "avg_pool2d_int8": lambda L: L.nn.functional.avg_pool2d(_img(L, "int8"), 2),
+    "avg_pool3d_float16": lambda L: L.nn.functional.avg_pool3d(_img(L, "float16", (1, 2, 4, 4, 3)), 2),
+    "adaptive_avg_pool2d_bfloat16": lambda L: L.nn.functional.adaptive_avg_pool2d(_img(L, "bfloat16"), (3, 4)),
+    "adaptive_avg_pool2d_int8": lambda L: L.nn.functional.adaptive_avg_pool2d(_img(L, "int8"), 2),
+    "adaptive_max_pool2d_float16": lambda L: L.nn.functional.adaptive_max_pool2d(_img(L, "float16"), 3, True),
+    "adaptive_max_pool3d_bfloat16": lambda L: L.nn.functional.adaptive_max_pool3d(
+        _img(L, "bfloat16", (1, 2, 4, 4, 3)), 2),
+    "max_unpool2d_float16": lambda L: L.nn.functional.max_unpool2d(
+        *L.nn.functional.max_pool2d(_img(L, "float16"), 2, return_indices=True), 2),
+    # interpolation: float16 in float32, uint8's nearest (a copy)
+    "interpolate_nearest_uint8": lambda L: L.nn.functional.interpolate(_img(L, "uint8"), scale_factor=2),
+    "interpolate_bilinear_float16": lambda L: L.nn.functional.interpolate(_img(L, "float16"), size=(5, 7),
+                                                                          mode="bilinear"),
+    "interpolate_nearest_int8": lambda L: L.nn.functional.interpolate(_img(L, "int8"), scale_factor=2),
+    # constant padding (a copy in the compute dtype); negative pads crop first, as PyTorch's narrow
+    "pad_float16": lambda L: L.nn.functional.pad(_img(L, "float16"), (1, 2, 0, 1), value=-1.5),
+    "pad_int8_negative": lambda L: L.nn.functional.pad(_img(L, "int8"), (-1, 2, 2, -2)),
+    "pad_crop_past_the_input": lambda L: L.nn.functional.pad(L.zeros(2, 4, 5), (2, -7)),
+    "zero_pad2d_int16": lambda L: L.nn.ZeroPad2d(1)(_img(L, "int16")),
+    "block_diag_bfloat16": lambda L: L.block_diag(_st(L, np.ones((2, 2)), "bfloat16"), _st(L, [[3, 4]], "bfloat16")),
+    "unfold_float16_padding": lambda L: L.nn.functional.unfold(_img(L, "float16"), 2, padding=1),
+    "unfold_int32": lambda L: L.nn.functional.unfold(_img(L, "int32"), 2),
+    "fold_int8": lambda L: L.nn.functional.fold(_st(L, np.ones((1, 4, 9)), "int8"), (4, 4), 2),
+    # sorting in the compute dtype (exact, order-preserving)
+    "sort_uint8_descending": lambda L: L.sort(_img(L, "uint8"), dim=1, descending=True),
+    "argsort_float16": lambda L: L.argsort(_img(L, "float16"), dim=-1),
+    "topk_int16": lambda L: L.topk(_img(L, "int16"), 2, dim=2, largest=False),
+    "kthvalue_bfloat16": lambda L: L.kthvalue(_img(L, "bfloat16"), 3, dim=-1),
+    # losses and norms
+    "l1_loss_int16_none": lambda L: L.nn.functional.l1_loss(_img(L, "int16"), _img(L, "int16") * 0 + 7,
+                                                            reduction="none"),
+    "l1_loss_uint8_sum": lambda L: L.nn.functional.l1_loss(_img(L, "uint8"), _img(L, "uint8").flip(0),
+                                                           reduction="sum"),
+    "l1_loss_int32_mean": lambda L: L.nn.functional.l1_loss(_img(L, "int32"), _img(L, "int32")),
+    "l1_loss_float16_mean": lambda L: L.nn.functional.l1_loss(_img(L, "float16"), _img(L, "float16").flip(0)),
+    "mse_loss_bfloat16_sum": lambda L: L.nn.functional.mse_loss(_img(L, "bfloat16") / 50, _img(L, "bfloat16") / 60,
+                                                                reduction="sum"),
+    "group_norm_float16": lambda L: L.nn.functional.group_norm(_img(L, "float16"), 3,
+                                                               _st(L, [1, 2, 3], "float16"),
+                                                               _st(L, [0, 1, 0], "float16")),
+    "group_norm_int8": lambda L: L.nn.functional.group_norm(_img(L, "int8"), 3),
+    "rms_norm_bfloat16": lambda L: L.nn.functional.rms_norm(_img(L, "bfloat16"), (5,)),
+    # what PyTorch refuses for integers (ours computed them in float32 or int64)
+    "softmax_int32": lambda L: L.softmax(_img(L, "int32"), -1),
+    "softmax_int32_dim0": lambda L: L.softmax(_img(L, "int32"), 0),
+    "softmax_int32_empty": lambda L: L.softmax(L.zeros(0, 2, dtype=L.int32), 0),
+    "log_softmax_int8": lambda L: L.log_softmax(_img(L, "int8"), 1),
+    "softmin_uint8": lambda L: L.nn.functional.softmin(_img(L, "uint8"), 1),
+    "softmax_int_with_dtype": lambda L: L.nn.functional.softmax(_img(L, "int32"), -1, dtype=L.float32),
+    "prelu_int32": lambda L: L.nn.functional.prelu(_img(L, "int32"), _st(L, [1, 2, 3], "int32")),
+    "lerp_int16_scalar": lambda L: L.lerp(_img(L, "int16"), _img(L, "int16"), 0.5),
+    "lerp_int16_tensor": lambda L: L.lerp(_img(L, "int16"), _img(L, "int16"), _img(L, "int16")),
+    "vector_norm_int_with_dtype": lambda L: L.linalg.vector_norm(_img(L, "int32"), dtype=L.float32),
+    "gaussian_nll_loss_int_var": lambda L: L.nn.functional.gaussian_nll_loss(
+        _img(L, "float32"), _img(L, "float32"), _img(L, "int16") + 1),
+    "dropout_p1_int32": lambda L: L.nn.functional.dropout(_img(L, "int32"), 1.0),
+    "dropout_p1_uint8": lambda L: L.nn.functional.dropout(_img(L, "uint8"), 1.0),
+    "dropout_half_p_int32": lambda L: L.nn.functional.dropout(_img(L, "int32"), 0.5),
+}
+
+
+def _compare_with_pytorch(ours, theirs):
+    ours = list(ours) if isinstance(ours, (tuple, list)) else [ours]
+    theirs = list(theirs) if isinstance(theirs, (tuple, list)) else [theirs]
+    assert len(ours) == len(theirs)
+    for r, t in zip(ours, theirs):
+        assert str(r.dtype).split(".")[-1] == str(t.dtype).split(".")[-1]
+        assert tuple(r.shape) == tuple(t.shape)
+        rn, tn = r.detach().to(rb.float64).numpy(), t.detach().to(torch.float64).numpy()
+        half = str(t.dtype).endswith("16") and t.dtype.is_floating_point
+        np.testing.assert_allclose(rn, tn, rtol=1e-2 if half else 1e-6, atol=1e-2 if half else 1e-6)
+
+
+@requires_torch
+@pytest.mark.parametrize("name", sorted(STORAGE_CASES))
+def test_storage_dtype_inputs_match_pytorch(name):
+    try:
+        theirs = STORAGE_CASES[name](torch)
+    except Exception as e:  # noqa: BLE001 (the exception type is what is compared, as tests/test_fuzz_ops.py does)
+        base = next(c for c in type(e).__mro__ if c.__module__ == "builtins")
+        with pytest.raises(Exception) as ours:
+            STORAGE_CASES[name](rb)
+        assert isinstance(ours.value, base) or issubclass(base, type(ours.value)), (ours.value, e)
+        return
+    _compare_with_pytorch(STORAGE_CASES[name](rb), theirs)

@@ -60,7 +60,8 @@ double ord_value(py::handle ord) {
 }
 
 Tensor vector_norm_py(const Tensor& x, py::object ord, py::object dim, bool keepdim, std::optional<DType> dtype) {
-  Tensor t = dtype ? to_dtype(x, *dtype) : x;
+  // PyTorch checks x's own dtype before converting it: an integer x raises (in the op) whatever dtype says.
+  Tensor t = dtype && is_floating(x.dtype()) ? to_dtype(x, *dtype) : x;
   double p = ord_value(ord);
   Dims d = dims_or_all(dim, t);
   py::gil_scoped_release released;

@@ -3,7 +3,9 @@
 // backward is itself an op, so a backward run with create_graph can be differentiated again.
 #include "rosenblatt/ops.h"
 
+#include "aten_names.h"
 #include "op_common.h"
+#include "scalar_range.h"
 
 #include "../kernels/activation.h"
 
@@ -167,8 +169,9 @@ Tensor activation(Act act, const Tensor& x_in, ActParams p, const char* op) {
 Tensor& activation_(Act act, Tensor& x, ActParams p, const char* op) {
   const auto& k = kernels<ActivationKernels>(op, x);
   check_inplace(x);
-  RB_CHECK(is_floating(x.dtype()) || (keeps_int(act) && x.dtype() == DType::Int64), Error,
+  RB_CHECK(is_floating(x.dtype()) || (keeps_int(act) && x.dtype() != DType::Bool), Error,
            "result type Float can't be cast to the desired output type ", dtype_name(x.dtype()));
+  if (!is_compute_dtype(x.dtype())) return write_back(x, activation(act, x, p, op));  // float16, uint8: widened
   if (needs_grad(x)) {
     // Out of place (on a copy when backward needs the input), then write back and take over
     // the result's history, as the in-place elementwise ops do.
@@ -192,6 +195,12 @@ ActParams hardtanh_params(double min_val, double max_val) {
 ActParams celu_params(double alpha) {
   RB_CHECK(alpha != 0.0, Error, "ZeroDivisionError: alpha cannot be 0 for CELU");
   return {alpha};
+}
+// PyTorch converts both numbers to x's dtype, checked: 300 for uint8 raises rather than wrapping to 44.
+ActParams threshold_params(const Tensor& x, double threshold, double value) {
+  check_scalar_range(threshold, x.dtype());
+  check_scalar_range(value, x.dtype());
+  return {threshold, value};
 }
 
 struct SoftmaxBackward : Node {
@@ -222,8 +231,13 @@ Tensor softmax_impl(const Tensor& x_in, int64_t dim, bool log) {
   if (is_floating(x_in.dtype()) && !is_compute_dtype(x_in.dtype()))
     return cast(softmax_impl(widen(x_in), dim, log), x_in.dtype());
   const auto& k = kernels<ActivationKernels>(op, x_in);
-  Tensor x = is_floating(x_in.dtype()) ? x_in : to_dtype(x_in, DType::Float32);
+  const Tensor& x = x_in;
   int64_t d = wrap_dim(dim, x.dim());
+  // PyTorch has no integer softmax (F.softmax(x, dtype=...) converts first); its kernel's name in the message.
+  // An empty input reaches no kernel there: it is returned as it is.
+  RB_CHECK(is_floating(x.dtype()) || x.numel() == 0, NotImplementedError, "\"", op,
+           d == x.dim() - 1 || x.dim() == 0 ? "_lastdim" : "", "_kernel_impl\" not implemented for '",
+           aten_name(x.dtype()), "'");
   int64_t outer = 1, C = 1, inner = 1;
   for (int64_t i = 0; i < x.dim(); ++i) {
     if (i < d)
@@ -289,7 +303,7 @@ Tensor selu(const Tensor& x) { return activation(Act::Selu, x, {}, "selu"); }
 Tensor celu(const Tensor& x, double alpha) { return activation(Act::Celu, x, celu_params(alpha), "celu"); }
 Tensor log_sigmoid(const Tensor& x) { return activation(Act::LogSigmoid, x, {}, "log_sigmoid"); }
 Tensor threshold(const Tensor& x, double threshold, double value) {
-  return activation(Act::Threshold, x, {threshold, value}, "threshold");
+  return activation(Act::Threshold, x, threshold_params(x, threshold, value), "threshold");
 }
 
 Tensor& sigmoid_(Tensor& x) { return activation_(Act::Sigmoid, x, {}, "sigmoid_"); }
@@ -308,7 +322,7 @@ Tensor& hardswish_(Tensor& x) { return activation_(Act::Hardswish, x, {}, "hards
 Tensor& selu_(Tensor& x) { return activation_(Act::Selu, x, {}, "selu_"); }
 Tensor& celu_(Tensor& x, double alpha) { return activation_(Act::Celu, x, celu_params(alpha), "celu_"); }
 Tensor& threshold_(Tensor& x, double threshold, double value) {
-  return activation_(Act::Threshold, x, {threshold, value}, "threshold_");
+  return activation_(Act::Threshold, x, threshold_params(x, threshold, value), "threshold_");
 }
 
 // Composed from differentiable ops (so autograd and double backward come with them): glu is
@@ -330,6 +344,8 @@ Tensor prelu(const Tensor& x, const Tensor& weight) {
   const int64_t n = weight.numel(), channels = x.dim() >= 2 ? x.shape()[1] : 1;
   RB_CHECK(n == 1 || n == channels, Error, "Mismatch of parameter numbers and input channel size. Found parameter ",
            "numbers = ", n, " and channel size = ", channels, ".");
+  RB_CHECK(is_floating(x.dtype()), NotImplementedError, "\"prelu_cpu\" not implemented for '", aten_name(x.dtype()),
+           "'");
   Shape ws;  // () for one weight; (C, 1, ..., 1) against (N, C, ...) otherwise
   if (n != 1) ws.assign(x.dim() - 1, 1), ws[0] = n;
   return where(binary(BinaryOp::Gt, x, 0.0), x, mul(reshape(weight, ws), x));
@@ -343,6 +359,7 @@ Tensor dropout(const Tensor& x, double p, bool training, Generator* gen) {
   const auto& k = kernels<ActivationKernels>("dropout", x);
   // As PyTorch on the CPU: the input itself when nothing is dropped; a zero product when all is.
   if (!training || p == 0.0 || x.numel() == 0) return x;
+  if (p == 1.0 && !is_floating(x.dtype())) return mul(x, scalar_tensor(Scalar(0), x.dtype(), x.device()));
   RB_CHECK(is_floating(x.dtype()), Error, "dropout: expected a floating point tensor, got ", dtype_name(x.dtype()));
   if (!is_compute_dtype(x.dtype())) return cast(dropout(widen(x), p, training, gen), x.dtype());
   if (p == 1.0) return mul(x, scalar_tensor(Scalar(0.0), x.dtype(), x.device()));

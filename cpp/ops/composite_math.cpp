@@ -8,6 +8,7 @@
 #include "op_common.h"
 #include "rosenblatt/ops.h"
 #include "rosenblatt/ops/composite.h"
+#include "scalar_range.h"
 
 namespace rb {
 namespace {
@@ -25,7 +26,18 @@ bool is_zero(const Scalar& s) { return s.is_floating() ? s.f == 0.0 : s.i == 0; 
 
 // beta * input + alpha * prod, skipping the multiplications by one; beta == 0 drops input's values but still
 // checks that it broadcasts to prod's shape.
-Tensor beta_alpha(const Tensor& input, const Tensor& prod, const Scalar& beta, const Scalar& alpha, const char* op) {
+// A number scaling a result of dtype dt, taken as PyTorch's kernels take it: checked against the type it is
+// converted to (checked_dt: dt, or the float math type of addcmul's float16), and truncated for an integer dt,
+// so an integer product stays integer (addmv of int16 with beta=0.5 is int16, beta 0).
+Scalar scalar_for(Scalar v, DType dt, DType checked_dt) {
+  check_scalar_range(v, checked_dt);
+  return is_floating(dt) || dt == DType::Bool || !v.is_floating() ? v : Scalar(v.i);
+}
+
+Tensor beta_alpha(const Tensor& input, const Tensor& prod, Scalar beta, Scalar alpha, const char* op) {
+  DType dt = promote(input.dtype(), prod.dtype());
+  beta = scalar_for(beta, dt, dt);
+  alpha = scalar_for(alpha, dt, dt);
   Tensor p = is_one(alpha) ? prod : mul(prod, alpha);
   Shape out = broadcast_shapes(input.shape(), prod.shape());
   RB_CHECK(out == prod.shape(), Error, op, ": the input of shape ", input.shape(),
@@ -123,7 +135,8 @@ Tensor addmv(const Tensor& input, const Tensor& mat, const Tensor& vec, Scalar b
 Tensor addbmm(const Tensor& input, const Tensor& batch1, const Tensor& batch2, Scalar beta, Scalar alpha) {
   RB_CHECK(batch1.dim() == 3, Error, "batch1 must be a 3D tensor");
   RB_CHECK(batch2.dim() == 3, Error, "batch2 must be a 3D tensor");
-  return beta_alpha(input, sum(bmm(batch1, batch2), {0}), beta, alpha, "addbmm");
+  Tensor p = bmm(batch1, batch2);  // summed in int64 for an integer dtype, then cast back as PyTorch's wraps
+  return beta_alpha(input, cast(sum(p, {0}), p.dtype()), beta, alpha, "addbmm");
 }
 
 Tensor baddbmm(const Tensor& input, const Tensor& batch1, const Tensor& batch2, Scalar beta, Scalar alpha) {
@@ -133,6 +146,8 @@ Tensor baddbmm(const Tensor& input, const Tensor& batch1, const Tensor& batch2, 
 }
 
 Tensor addcmul(const Tensor& input, const Tensor& t1, const Tensor& t2, Scalar value) {
+  DType dt = promote(promote(input.dtype(), t1.dtype()), t2.dtype());
+  value = scalar_for(value, dt, compute_type(dt) == DType::Int64 ? dt : compute_type(dt));
   Tensor p = mul(t1, t2);
   return add(input, is_one(value) ? p : mul(p, value));
 }

@@ -5,6 +5,7 @@
 
 #include "op_common.h"
 #include "rosenblatt/ops/device.h"
+#include "scalar_range.h"
 
 #include "../kernels/elementwise.h"
 
@@ -391,11 +392,10 @@ Tensor& copy_(Tensor& dst, const Tensor& src_in) {
   return dst;
 }
 
-namespace {
-// PyTorch's checked conversion of a fill value (fill_, and through it full and full_like): a number outside
-// dtype's range raises "value cannot be converted to type T without overflow" (a negative integer may wrap
-// into an unsigned type, as c10 allows).
-void check_fill_value(Scalar v, DType dt) {
+// PyTorch's checked conversion of a number into dtype (fill_, and through it full and full_like; threshold,
+// addcmul, the addmm family): a number outside dtype's range raises "value cannot be converted to type T
+// without overflow" (a negative integer, not a float, may wrap into an unsigned type, as c10 allows).
+void check_scalar_range(Scalar v, DType dt) {
   struct Range {
     const char* name;  // c10's spelling of the type in the message
     double lo, hi;
@@ -420,14 +420,14 @@ void check_fill_value(Scalar v, DType dt) {
     over = dt != DType::Int64 && (v.i > r.hi || (r.lo == 0 ? v.i < -r.hi : v.i < r.lo));
   } else {
     // A float is checked before truncation, as c10 does (255.5 overflows uint8); 2**63 itself overflows int64.
-    over = !std::isfinite(v.f) || v.f > r.hi || v.f >= 9223372036854775808.0 || (r.lo == 0 ? v.f < -r.hi : v.f < r.lo);
+    // Only an integer wraps into an unsigned type: -2.0 overflows uint8 where -2 gives 254.
+    over = !std::isfinite(v.f) || v.f > r.hi || v.f >= 9223372036854775808.0 || v.f < r.lo;
   }
   RB_CHECK(!over, Error, "value cannot be converted to type ", r.name, " without overflow");
 }
-}  // namespace
 
 Tensor& fill_(Tensor& dst, Scalar value) {
-  check_fill_value(value, dst.dtype());
+  check_scalar_range(value, dst.dtype());
   check_inplace(dst, /*overlap_ok=*/true);
   fill_values(dst, value);
   dst.bump_version();

@@ -315,12 +315,16 @@ Tensor fmod(const Tensor& a, const Tensor& b) {
 Tensor fmod(const Tensor& a, Scalar b) { return fmod(a, scalar_tensor(b, result_type(a, b), a.device())); }
 
 Tensor lerp(const Tensor& start, const Tensor& end, const Tensor& weight) {
+  RB_CHECK(is_floating(promote(result_type(start, end), weight.dtype())), NotImplementedError,
+           "\"lerp_kernel_tensor\" not implemented for '", aten_name(result_type(start, end)), "'");
   // PyTorch's form: from start below weight 0.5, from end above (exact at both ends).
   Tensor diff = sub(end, start);
   Tensor near_start = binary(BinaryOp::Lt, unary(UnaryOp::Abs, weight), Scalar(0.5));
   return where(near_start, add(start, mul(weight, diff)), sub(end, mul(diff, add(neg(weight), Scalar(1.0)))));
 }
 Tensor lerp(const Tensor& start, const Tensor& end, Scalar weight) {
+  RB_CHECK(is_floating(result_type(start, end)), NotImplementedError, "\"lerp_kernel_scalar\" not implemented for '",
+           aten_name(result_type(start, end)), "'");
   return lerp(start, end, scalar_tensor(weight, result_type(start, end), start.device()));
 }
 

@@ -4,6 +4,7 @@
 
 #include "rosenblatt/ops.h"
 
+#include "aten_names.h"
 #include "op_common.h"
 #include "views.h"
 
@@ -211,6 +212,22 @@ Resolved resolve(const Tensor& x, const IndexList& index) {
 }
 
 // Writes value (dst's dtype) into dst[index]; no autograd.
+// PyTorch's index_put converts no dtype (x[i] = v of another dtype raises), except where it dispatches to
+// masked_fill: one bool mask and a one-element value, which is taken as a number.
+void check_put_dtype(const Tensor& dst, const IndexList& index, const Tensor& value, bool accumulate) {
+  if (value.dtype() == dst.dtype()) return;
+  int tensors = 0;
+  bool mask = false;
+  for (const TensorIndex& e : index) {
+    if (e.kind != TensorIndex::Kind::Tensor) continue;
+    ++tensors;
+    mask = e.t.dtype() == DType::Bool || e.t.dtype() == DType::UInt8;
+  }
+  RB_CHECK(!accumulate && value.numel() == 1 && tensors == 1 && mask, Error,
+           "Index put requires the source and destination dtypes match, got ", aten_name(dst.dtype()),
+           " for the destination and ", aten_name(value.dtype()), " for the source.");
+}
+
 void put_into(Tensor& dst, const IndexList& index, const Tensor& value, bool accumulate = false) {
   NoGradGuard ng;
   Resolved r = resolve(dst, index);
@@ -233,6 +250,7 @@ void put_into(Tensor& dst, const IndexList& index, const Tensor& value, bool acc
     copy_values(v, r.view);
     return;
   }
+  if (!r.idx.empty()) check_put_dtype(dst, index, v, accumulate);
   Tensor vc = v.dtype() == dst.dtype() ? v : to_dtype(v, dst.dtype());
   if (r.idx.empty()) {
     kernels<ElementwiseKernels>("index_put_", vc).binary_forward(BinaryOp::Add, r.view, vc, r.view);
@@ -267,6 +285,7 @@ struct IndexPutBackward : Node {
 }  // namespace
 
 Tensor index_put(const Tensor& x, const IndexList& index, const Tensor& value, bool accumulate) {
+  check_put_dtype(x, index, value, accumulate);
   Tensor v = cast(value, x.dtype());
   Tensor out = clone(x.detach());
   put_into(out, index, v.detach(), accumulate);

@@ -87,8 +87,10 @@ Tensor linear(const Tensor& input, const Tensor& weight, const std::optional<Ten
   }
   RB_CHECK(input.dtype() == weight.dtype(), Error, "mat1 and mat2 must have the same dtype, but got ",
            dtype_name(input.dtype()), " and ", dtype_name(weight.dtype()));
-  RB_CHECK(is_floating(input.dtype()), Error, "linear: expected floating point tensors, got ",
-           dtype_name(input.dtype()));
+  if (!is_floating(input.dtype())) {  // an integer matmul, as PyTorch's CPU linear of int64 (no BLAS)
+    Tensor y = matmul(input, transpose(weight, 0, 1));
+    return bias.defined() ? add(y, bias) : y;
+  }
   const int64_t K = input.size(-1), N = weight.size(0);
   RB_CHECK(weight.size(1) == K, Error, "mat1 and mat2 shapes cannot be multiplied (", K ? input.numel() / K : 0, "x", K,
            " and ", weight.size(1), "x", N, ")");

@@ -91,6 +91,8 @@ Tensor pointwise_loss(PointLoss kind, const Tensor& input, const Tensor& target,
   const auto& k = loss_kernels(input, target, op);
   DType dt = promote(input.dtype(), target.dtype());
   RB_CHECK(is_floating(dt), Error, "\"", op, "\" not implemented for '", dtype_name(dt), "'");
+  if (!is_compute_dtype(dt))  // float16: computed in float32, rounded back once
+    return cast(pointwise_loss(kind, widen(cast(input, dt)), widen(cast(target, dt)), red, param, op), dt);
   Tensor x = cast(input, dt), y = cast(target, dt);
   if (x.shape() != y.shape()) {
     // PyTorch broadcasts (with a warning); differentiable expands sum the gradient back.
@@ -429,6 +431,11 @@ Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction) 
   return pointwise_loss(PointLoss::MSE, input, target, reduction, 0, "mse_loss");
 }
 Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
+  DType dt = promote(input.dtype(), target.dtype());
+  if (!is_floating(dt) && dt != DType::Bool) {  // PyTorch's integer l1_loss: |x - y| in the dtype (sum: int64)
+    Tensor d = unary(UnaryOp::Abs, sub(input, target));
+    return reduction == Reduction::None ? d : reduction == Reduction::Sum ? sum(d) : mean(d);
+  }
   return pointwise_loss(PointLoss::L1, input, target, reduction, 0, "l1_loss");
 }
 Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, Reduction reduction, double beta) {

@@ -67,7 +67,10 @@ Tensor gaussian_nll_loss(const Tensor& input, const Tensor& target, const Tensor
   } catch (const ValueError&) {
     throw ValueError(reduction + " is not valid");
   }
-  // PyTorch clamps a clone of var in place under no_grad: the value is clamped, the gradient is not.
+  // PyTorch clamps a clone of var in place under no_grad: the value is clamped, the gradient is not (and an
+  // integer var cannot take the float clamp in place, so it raises).
+  RB_CHECK(is_floating(var.dtype()), Error, "result type Float can't be cast to the desired output type ",
+           dtype_name(var.dtype()));
   Tensor vd = var.detach();
   Tensor v = add(var, sub(clamp(vd, Scalar(eps), std::nullopt), vd));
   Tensor d = sub(input, target);

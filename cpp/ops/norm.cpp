@@ -259,14 +259,15 @@ std::pair<int64_t, int64_t> check_layer_norm_args(const Tensor& x, const Shape& 
   return {N == 0 ? 0 : x.numel() / N, N};
 }
 
+// An optional weight or bias in the math dtype of a float16 input.
+std::optional<Tensor> widen_opt(const std::optional<Tensor>& t) { return t ? std::optional<Tensor>(widen(*t)) : t; }
+
 }  // namespace
 
 Tensor layer_norm(const Tensor& x, const std::vector<int64_t>& normalized_shape, const std::optional<Tensor>& weight,
                   const std::optional<Tensor>& bias, double eps) {
-  if (is_floating(x.dtype()) && !is_compute_dtype(x.dtype())) {  // float16: normalised in float32
-    auto w = [](const std::optional<Tensor>& t) { return t ? std::optional<Tensor>(widen(*t)) : std::nullopt; };
-    return cast(layer_norm(widen(x), normalized_shape, w(weight), w(bias), eps), x.dtype());
-  }
+  if (is_floating(x.dtype()) && !is_compute_dtype(x.dtype()))  // float16: normalised in float32
+    return cast(layer_norm(widen(x), normalized_shape, widen_opt(weight), widen_opt(bias), eps), x.dtype());
   const auto& k = kernels<NormKernels>("layer_norm", x);
   const Shape ns(normalized_shape.begin(), normalized_shape.end());
   const auto [M, N] = check_layer_norm_args(x, ns, weight, bias, "layer_norm");
@@ -335,6 +336,9 @@ struct RmsNormBackward0 : Node {
 
 Tensor rms_norm(const Tensor& x, const std::vector<int64_t>& normalized_shape, const std::optional<Tensor>& weight,
                 std::optional<double> eps) {
+  // float16: normalised in float32, whose epsilon is PyTorch's default there too (its math type's)
+  if (is_floating(x.dtype()) && !is_compute_dtype(x.dtype()))
+    return cast(rms_norm(widen(x), normalized_shape, widen_opt(weight), eps), x.dtype());
   const auto& k = kernels<NormKernels>("rms_norm", x);
   const Shape ns(normalized_shape.begin(), normalized_shape.end());
   const auto [M, N] = check_layer_norm_args(x, ns, weight, std::nullopt, "rms_norm");

@@ -4,6 +4,7 @@
 
 #include "rosenblatt/ops.h"
 
+#include "aten_names.h"
 #include "op_common.h"
 
 #include "../kernels/norm.h"
@@ -88,7 +89,11 @@ Tensor group_norm(const Tensor& x, int64_t num_groups, const std::optional<Tenso
     RB_CHECK(false, ValueError, "Expected more than 1 value per channel when training, got input size ", s);
   }
   RB_CHECK(is_floating(x.dtype()), NotImplementedError, "\"GroupNormKernelImpl\" not implemented for '",
-           x.dtype() == DType::Int64 ? "Long" : "Bool", "'");
+           aten_name(x.dtype()), "'");
+  if (!is_compute_dtype(x.dtype())) {  // float16: normalised in float32, rounded back once
+    auto w = [](const std::optional<Tensor>& t) { return t ? std::optional<Tensor>(widen(*t)) : t; };
+    return cast(group_norm(widen(x), num_groups, w(weight), w(bias), eps), x.dtype());
+  }
   check_group_norm_param(weight, "weight", x);
   check_group_norm_param(bias, "bias", x);
   Tensor xc = x.contiguous();

@@ -1,5 +1,6 @@
 // F.pad's reflect / replicate / circular modes (slices joined by cat) and im2col / col2im (F.unfold / F.fold: a
 // grouped convolution with one-hot kernels, or an index gather and scatter), with every order of gradient.
+#include "aten_names.h"
 #include "op_common.h"
 #include "rosenblatt/ops.h"
 #include "rosenblatt/ops/composite.h"
@@ -123,6 +124,8 @@ Tensor im2col(const Tensor& x, const std::vector<int64_t>& kernel_size, const st
               const std::vector<int64_t>& padding, const std::vector<int64_t>& stride) {
   RB_CHECK((x.dim() == 3 || x.dim() == 4) && x.numel() > 0 ? true : (x.dim() == 4 && x.size(0) == 0), Error,
            "Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:", x.shape());
+  RB_CHECK(is_floating(x.dtype()), NotImplementedError, "\"im2col_out_cpu\" not implemented for '",
+           aten_name(x.dtype()), "'");  // PyTorch's unfold has no integer kernel
   Tensor t = x.dim() == 3 ? unsqueeze(x, 0) : x;
   Im2col g = geometry(t.size(2), t.size(3), kernel_size, dilation, padding, stride, x.device());
   const int64_t n = t.size(0), c = t.size(1);
@@ -160,6 +163,8 @@ Tensor col2im(const Tensor& x, const std::vector<int64_t>& output_size, const st
            "), dilation=(", g.dh, ", ", g.dw, "), padding=(", g.ph, ", ", g.pw, "), stride=(", g.sh, ", ", g.sw,
            "), expected size of input's dimension 2 to match the calculated number of sliding blocks ", g.oh, " * ",
            g.ow, " = ", g.oh * g.ow, ", but got input.size(2)=", t.size(2), ".");
+  RB_CHECK(is_floating(x.dtype()), NotImplementedError, "\"col2im_out_cpu\" not implemented for '",
+           aten_name(x.dtype()), "'");  // PyTorch's fold has no integer kernel either
   const int64_t n = t.size(0), c = rows / kk, hp = h + 2 * g.ph, wp = w + 2 * g.pw;
   Tensor out;
   if (conv_path(t, c)) {

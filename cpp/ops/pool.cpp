@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 
+#include "aten_names.h"
 #include "op_common.h"
 
 #include "../kernels/pool.h"
@@ -181,8 +182,24 @@ struct MaxUnpool2DBackward0 : PoolNode {  // g: D, H, W the unpooled (output) pl
 };
 
 void check_float(const Tensor& x, const char* op) {
-  RB_CHECK(is_floating(x.dtype()), NotImplementedError, "\"", op, "\" not implemented for '",
-           x.dtype() == DType::Int64 ? "Long" : "Bool", "'");
+  RB_CHECK(is_floating(x.dtype()), NotImplementedError, "\"", op, "\" not implemented for '", aten_name(x.dtype()),
+           "'");
+}
+
+// The dtype a 2-D pool computes x in: float16/bfloat16 in float32, rounded back once as PyTorch's kernels do;
+// the integers PyTorch's max pools take (int_ok) in float64, exact for them (int64 is refused: above 2**53
+// float64 would round it). PyTorch's error for the rest.
+DType pool_dtype(const Tensor& x, const char* op, bool int_ok) {
+  if (is_floating(x.dtype())) return compute_type(x.dtype());
+  RB_CHECK(int_ok && x.dtype() != DType::Int64 && x.dtype() != DType::Bool, NotImplementedError, "\"", op,
+           "\" not implemented for '", aten_name(x.dtype()), "'");
+  return DType::Float64;
+}
+
+// A pool's result computed in pool_dtype, cast back to x's dtype (a max pool's indices as they are).
+Tensor cast_back(const Tensor& y, const Tensor& x) { return cast(y, x.dtype()); }
+std::pair<Tensor, Tensor> cast_back(const std::pair<Tensor, Tensor>& r, const Tensor& x) {
+  return {cast(r.first, x.dtype()), r.second};
 }
 
 // The values and argmax indices of a max pool (plain or adaptive: the kernel and node differ),
@@ -213,7 +230,8 @@ std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& x, const IntList
                                                   const IntList& padding, const IntList& dilation, bool ceil_mode) {
   const auto& k = kernels<PoolKernels>("max_pool2d", x);
   PoolGeom g = pool_geom(x, kernel, stride, padding, dilation, ceil_mode, "max_pool2d", true);
-  check_float(x, "max_pool2d");
+  if (DType c = pool_dtype(x, "max_pool2d", true); c != x.dtype())
+    return cast_back(max_pool2d_with_indices(cast(x, c), kernel, stride, padding, dilation, ceil_mode), x);
   return max_pool_with_indices<MaxPool2DWithIndicesBackward0>(x, g, k.max_pool2d_forward);
 }
 
@@ -227,7 +245,9 @@ Tensor avg_pool2d(const Tensor& x, const IntList& kernel, const IntList& stride,
   kernels<PoolKernels>("avg_pool2d", x);  // the device check comes first, as for the other pools
   PoolGeom g = pool_geom(x, kernel, stride, padding, {1}, ceil_mode, "avg_pool2d", false);
   RB_CHECK(!divisor_override || *divisor_override != 0, Error, "divisor must be not zero");
-  check_float(x, "avg_pool2d");
+  if (DType c = pool_dtype(x, "avg_pool2d", false); c != x.dtype())
+    return cast_back(avg_pool2d(cast(x, c), kernel, stride, padding, ceil_mode, count_include_pad, divisor_override),
+                     x);
   return avg_pool_planes(x, g, count_include_pad, divisor_override.value_or(0), 2);
 }
 
@@ -290,14 +310,16 @@ PoolGeom adaptive_geom(const Tensor& x, const IntList& output_size, const char* 
 Tensor adaptive_avg_pool2d(const Tensor& x, const IntList& output_size) {
   const auto& k = kernels<PoolKernels>("adaptive_avg_pool2d", x);
   PoolGeom g = adaptive_geom(x, output_size, "adaptive_avg_pool2d");
-  check_float(x, "adaptive_avg_pool2d");
+  if (DType c = pool_dtype(x, "adaptive_avg_pool2d", false); c != x.dtype())
+    return cast_back(adaptive_avg_pool2d(cast(x, c), output_size), x);
   return adaptive_avg_planes(k, x, g, 2);
 }
 
 std::pair<Tensor, Tensor> adaptive_max_pool2d(const Tensor& x, const IntList& output_size) {
   const auto& k = kernels<PoolKernels>("adaptive_max_pool2d", x);
   PoolGeom g = adaptive_geom(x, output_size, "adaptive_max_pool2d");
-  check_float(x, "adaptive_max_pool2d");
+  if (DType c = pool_dtype(x, "adaptive_max_pool2d", false); c != x.dtype())
+    return cast_back(adaptive_max_pool2d(cast(x, c), output_size), x);
   return max_pool_with_indices<AdaptiveMaxPool2DBackward0>(x, g, k.adaptive_max_pool2d_forward);
 }
 
@@ -315,6 +337,7 @@ Tensor unpool_planes(const PoolKernels& k, const Tensor& x, const Tensor& indice
              " with dimension ", d, " being empty.");
   check_float(x, op.c_str());
   for (int64_t v : output_size) RB_CHECK(v >= 0, Error, op, ": output_size must be non-negative, got ", output_size);
+  if (!is_compute_dtype(x.dtype())) return cast_back(unpool_planes(k, widen(x), indices, output_size, nsp), x);
   Planes p = planes_of(x, nsp);
   PoolGeom g;  // scatter direction: the pooled plane is (OD, OH, OW), the unpooled one (D, H, W)
   g.planes = p.N * p.C;
@@ -400,13 +423,14 @@ std::pair<Tensor, Tensor> max_pool1d_with_indices(const Tensor& x, const IntList
   RB_CHECK(d > 0, Error, "max_pool1d() dilation must be greater than zero, but got ", d);
   const int64_t L = pool_out(x.size(-1), k, p, s, d, ceil_mode);
   RB_CHECK(L > 0, Error, "max_pool1d() Invalid computed output size: ", L);
-  check_float(x, "max_pool1d_impl");
   auto [out, idx] = max_pool2d_with_indices(plane_view(x), {1, k}, {1, s}, {0, p}, {1, d}, ceil_mode);
   return {from_plane(out), from_plane(idx)};  // a row of the plane: its flat index is the position in L
 }
 
 Tensor max_pool1d(const Tensor& x, const IntList& kernel, const IntList& stride, const IntList& padding,
                   const IntList& dilation, bool ceil_mode) {
+  // PyTorch's max_pool1d without indices has no integer kernel; with indices it goes through max_pool2d's.
+  if (x.dim() == 2 || x.dim() == 3) check_float(x, "max_pool1d_impl");
   return max_pool1d_with_indices(x, kernel, stride, padding, dilation, ceil_mode).first;
 }
 
@@ -533,7 +557,8 @@ std::pair<Tensor, Tensor> max_pool3d_with_indices(const Tensor& x, const IntList
                                                   const IntList& padding, const IntList& dilation, bool ceil_mode) {
   const auto& k = kernels<PoolKernels>("max_pool3d", x);
   PoolGeom g = pool3d_geom(x, kernel, stride, padding, dilation, ceil_mode, true);
-  check_float(x, "max_pool3d");
+  if (DType c = pool_dtype(x, "max_pool3d", true); c != x.dtype())
+    return cast_back(max_pool3d_with_indices(cast(x, c), kernel, stride, padding, dilation, ceil_mode), x);
   return max_pool_with_indices<MaxPool2DWithIndicesBackward0>(x, g, k.max_pool2d_forward, 3);
 }
 
@@ -547,21 +572,25 @@ Tensor avg_pool3d(const Tensor& x, const IntList& kernel, const IntList& stride,
   kernels<PoolKernels>("avg_pool3d", x);
   PoolGeom g = pool3d_geom(x, kernel, stride, padding, {1}, ceil_mode, false);
   RB_CHECK(!divisor_override || *divisor_override != 0, Error, "divisor must be not zero");
-  check_float(x, "avg_pool3d");
+  // PyTorch's avg_pool3d has kernels for float32, float64 and int64 only (ours not for int64 yet).
+  RB_CHECK(is_floating(x.dtype()) && is_compute_dtype(x.dtype()), NotImplementedError,
+           "\"avg_pool3d_out_frame\" not implemented for '", aten_name(x.dtype()), "'");
   return avg_pool_planes(x, g, count_include_pad, divisor_override.value_or(0), 3);
 }
 
 Tensor adaptive_avg_pool3d(const Tensor& x, const IntList& output_size) {
   const auto& k = kernels<PoolKernels>("adaptive_avg_pool3d", x);
   PoolGeom g = adaptive3d_geom(x, output_size, false);
-  check_float(x, "adaptive_avg_pool3d");
+  if (DType c = pool_dtype(x, "adaptive_avg_pool3d_cpu", false); c != x.dtype())
+    return cast_back(adaptive_avg_pool3d(cast(x, c), output_size), x);
   return adaptive_avg_planes(k, x, g, 3);
 }
 
 std::pair<Tensor, Tensor> adaptive_max_pool3d(const Tensor& x, const IntList& output_size) {
   const auto& k = kernels<PoolKernels>("adaptive_max_pool3d", x);
   PoolGeom g = adaptive3d_geom(x, output_size, true);
-  check_float(x, "adaptive_max_pool3d");
+  if (DType c = pool_dtype(x, "adaptive_max_pool3d_cpu", false); c != x.dtype())
+    return cast_back(adaptive_max_pool3d(cast(x, c), output_size), x);
   return max_pool_with_indices<AdaptiveMaxPool2DBackward0>(x, g, k.adaptive_max_pool2d_forward, 3);
 }
 

@@ -1,5 +1,7 @@
 // Interpolation (upsample2d) and constant padding: PyTorch's checks, output allocation and autograd
 // nodes. The gradient of a constant pad is the pad with negated widths (a crop), itself an op.
+#include <algorithm>
+
 #include "rosenblatt/ops.h"
 
 #include "op_common.h"
@@ -50,13 +52,20 @@ Tensor upsample2d(const Tensor& x, InterpMode mode, int64_t out_h, int64_t out_w
                   std::optional<double> scale_h, std::optional<double> scale_w) {
   const auto& k = kernels<ResizeKernels>("upsample2d", x);
   RB_CHECK(x.dim() == 4, Error, "upsample2d: expected a 4D input (N, C, H, W), got ", x.shape());
-  RB_CHECK(is_floating(x.dtype()), NotImplementedError, "upsample2d: not implemented for dtype ",
-           dtype_name(x.dtype()));
+  // PyTorch interpolates float16 and uint8 (images) too: float16 and uint8's nearest (a copy) in float32 here.
+  // Its uint8 bilinear and bicubic take another, fixed-point algorithm (values differ by up to 21), not followed
+  // yet: refused rather than answered differently. Its other integers have no kernel.
+  const bool nearest = mode == InterpMode::Nearest || mode == InterpMode::NearestExact;
+  RB_CHECK(is_floating(x.dtype()) || (x.dtype() == DType::UInt8 && nearest), NotImplementedError,
+           "upsample2d: not implemented for dtype ", dtype_name(x.dtype()));
   const int64_t H = x.size(2), W = x.size(3);
   RB_CHECK(H > 0 && W > 0 && out_h > 0 && out_w > 0, Error,
            "Input and output sizes should be greater than 0, but got input (H: ", H, ", W: ", W, ") output (H: ", out_h,
            ", W: ", out_w, ")");
   RB_CHECK(x.size(1) > 0, Error, "Non-empty 4D data tensor expected but got a tensor with sizes ", x.shape());
+  if (!is_compute_dtype(x.dtype()))
+    return cast(upsample2d(to_dtype(x, DType::Float32), mode, out_h, out_w, align_corners, scale_h, scale_w),
+                x.dtype());
   ResizeGeom g{x.size(0) * x.size(1), H, W, out_h, out_w, mode, align_corners, scale_h, scale_w};
   Tensor xc = x.contiguous();
   Tensor y = Tensor::empty({x.size(0), x.size(1), out_h, out_w}, x.dtype(), x.device());
@@ -80,12 +89,16 @@ Tensor constant_pad_nd(const Tensor& x, const std::vector<int64_t>& pad, double 
   for (int64_t i = 0; i < np; ++i) {
     int64_t d = nd - 1 - i, l = pad[2 * i], r = pad[2 * i + 1];
     int64_t n = x.size(d) + l + r;
-    RB_CHECK(n >= 0, Error, "The input size ", x.size(d), ", plus negative padding ", l, " and ", r,
-             " resulted in a negative output size, which is invalid. Check dimension ", d, " of your input.");
+    // PyTorch crops the negative pads first (narrow), so a crop past the input raises even where the other
+    // side's padding would bring the size back, (2, -7) of 5 elements; the size n is never negative after.
+    RB_CHECK(x.size(d) + std::min<int64_t>(l, 0) + std::min<int64_t>(r, 0) >= 0, Error,
+             "narrow(): length must be non-negative.");
     out_sz[d] = n;
     left[d] = l;
   }
   check_shape(out_sz, "constant_pad_nd");
+  // A storage dtype pads in its compute dtype (a copy: exact), the fill value converted as PyTorch's.
+  if (!is_compute_dtype(x.dtype())) return cast(constant_pad_nd(widen(x), pad, value), x.dtype());
   Scalar fill = is_floating(x.dtype())     ? Scalar(value)
                 : x.dtype() == DType::Bool ? Scalar(value != 0.0)
                                            : Scalar(static_cast<int64_t>(value));

@@ -44,6 +44,10 @@ void record_values(const char* op, const Tensor& x, int64_t d, ValuesIndices& r)
   record(node, {&x}, {&r.values});
 }
 
+// A storage dtype (float16, the narrow integers) is ordered in its compute dtype: the widening is exact and keeps
+// the order (nan included), so only the values are cast back.
+ValuesIndices narrowed(ValuesIndices r, DType dt) { return {cast(r.values, dt), r.indices}; }
+
 // A 0-d tensor is its own sort and its own top-1.
 ValuesIndices scalar_result(const Tensor& x) { return {clone(x), zeros({}, DType::Int64, x.device())}; }
 
@@ -54,6 +58,7 @@ ValuesIndices sort(const Tensor& x, int64_t dim, bool descending, bool stable) {
   const auto& k = kernels<SortKernels>("sort", x);
   const int64_t d = wrap_dim(dim, x.dim());
   if (x.dim() == 0) return scalar_result(x);
+  if (!is_compute_dtype(x.dtype())) return narrowed(sort(widen(x), dim, descending, stable), x.dtype());
   Columns col = columns(x, d);
   ValuesIndices r{Tensor::empty(x.shape(), x.dtype(), x.device()), Tensor::empty(x.shape(), DType::Int64, x.device())};
   k.sort(col.c, col.outer, col.R, col.inner, descending, r.values, r.indices);
@@ -74,6 +79,7 @@ ValuesIndices topk(const Tensor& x, int64_t k, int64_t dim, bool largest, bool s
   RB_CHECK(k >= 0 && k <= R, Error, "selected index k out of range (k = ", k, " for dimension ", d, " of size ", R,
            ", input shape ", x.shape(), ")");
   if (x.dim() == 0) return scalar_result(x);
+  if (!is_compute_dtype(x.dtype())) return narrowed(topk(widen(x), k, dim, largest, sorted), x.dtype());
   Columns col = columns(x, d);
   Shape shape = x.shape();
   shape[d] = k;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "aten_names.h"
 #include "op_common.h"
 #include "rosenblatt/ops.h"
 
@@ -472,8 +473,14 @@ Tensor einsum(const std::string& equation_in, const std::vector<Tensor>& ops) {
       }
     }
     if (!is_floating(a.dtype()) || !is_floating(b.dtype()) || a.dtype() != b.dtype()) {
-      Tensor p = mul(a, b);  // integer or mixed dtypes: broadcast product, then sum (no BLAS)
-      acc = con.empty() ? p : sum(p, con, true);
+      // Integer or mixed dtypes: broadcast product, then sum (no BLAS). PyTorch contracts integers with bmm,
+      // which keeps their dtype and refuses two different ones (an operand summed alone above is int64 by now,
+      // as PyTorch's sum makes it); a product without contraction promotes.
+      const bool ints = !is_floating(a.dtype()) && !is_floating(b.dtype());
+      RB_CHECK(!ints || con.empty() || a.dtype() == b.dtype(), Error, "expected scalar type ", aten_name(a.dtype()),
+               " but found ", aten_name(b.dtype()));
+      Tensor p = mul(a, b);
+      acc = con.empty() ? p : ints ? cast(sum(p, con, true), p.dtype()) : sum(p, con, true);
       continue;
     }
     auto sizes = [&](const Tensor& t, const std::vector<int64_t>& ds) {

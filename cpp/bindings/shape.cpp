@@ -1,6 +1,8 @@
 // Bindings of the shape family: view/reshape/transpose/permute/expand/squeeze/unsqueeze.
 #include "bind.h"
 
+#include "../ops/views.h"  // view_dtype
+
 namespace rb::bind {
 
 void shape(py::module_& m, TensorClass& cls) {
@@ -11,6 +13,8 @@ void shape(py::module_& m, TensorClass& cls) {
     for (py::handle s : shapes) out = broadcast_shapes(out, shape_from_object(s));
     return as_size(out);
   });
+  // view(dtype) before view(*shape): the varargs overload would take the dtype too.
+  cls.def("view", &view_dtype, py::arg("dtype"));
   cls.def("view", [](const Tensor& x, py::args a) { return view(x, shape_from_args(a)); });
   cls.def("reshape", [](const Tensor& x, py::args a) { return reshape(x, shape_from_args(a)); });
   m.def(

@@ -24,7 +24,7 @@ int32 = int = dtype.int32  # noqa: A001
 
 # the Python layers; the training toolkit: data loading, bundled datasets, the fit loop, the perceptron rule,
 # checkpoints
-from . import autograd, backends, compiler, cuda, datasets, gan, jit, nn, optim, random, train, utils  # noqa: E402,F401
+from . import autograd, backends, compiler, cuda, datasets, gan, jit, nn, optim, random, return_types, train, utils  # noqa: E402,F401,E501
 from ._config import show_config  # noqa: E402,F401
 from ._formatting import get_printoptions, printoptions, set_printoptions  # noqa: E402,F401
 from ._tensor import Size, _legacy_types, as_tensor, tensor  # noqa: E402,F401

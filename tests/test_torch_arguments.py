@@ -244,3 +244,31 @@ def test_backend_flags_added_by_the_audit_match_pytorch_defaults():
     with rbb.mkldnn.flags(enabled=False):
         assert rbb.mkldnn.enabled is False
     assert rbb.mkldnn.enabled is True and not rbb.mkldnn.is_available() and not rbb.opt_einsum.is_available()
+
+
+@requires_torch
+def test_autograd_grad_batched_and_deprecated_arguments_as_pytorch():
+    import torch
+
+    jac = []
+    for lib in (rb, torch):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x ** 3
+        (j,) = lib.autograd.grad(y, x, lib.eye(3), retain_graph=True, is_grads_batched=True)
+        jac.append(j.tolist())
+        with pytest.warns(FutureWarning, match="only_inputs argument is deprecated"):
+            lib.autograd.grad(y.sum(), x, only_inputs=False)
+        with pytest.raises(ValueError, match="allow_unused=False"):
+            lib.autograd.grad(y.sum(), x, allow_unused=False, materialize_grads=True)
+        z = lib.tensor([1.0, 2.0], requires_grad=True)
+        with pytest.warns(FutureWarning, match="grad_variables"):
+            lib.autograd.backward(z * 3, grad_variables=lib.ones(2))
+        assert z.grad.tolist() == [3.0, 3.0]
+    assert jac[0] == jac[1] == [[3.0, 0.0, 0.0], [0.0, 12.0, 0.0], [0.0, 0.0, 27.0]]
+
+
+def test_dataloader_takes_in_order():
+    ds = rb.utils.data.TensorDataset(rb.arange(6))
+    for workers in (0, 2):
+        batches = rb.utils.data.DataLoader(ds, batch_size=2, num_workers=workers, in_order=False)
+        assert [b[0].tolist() for b in batches] == [[0, 1], [2, 3], [4, 5]]

@@ -227,6 +227,16 @@ Tensor.char = _type_method(_C.dtype.int8)
 Tensor.byte = _type_method(_C.dtype.uint8)
 Tensor.cpu = lambda self: self
 Tensor.type_as = lambda self, other: self.to(other.dtype)
+Tensor.get_device = lambda self: -1 if self.device.type == "cpu" else self.device.index  # PyTorch's -1 for CPU
+Tensor.is_pinned = lambda self, device=None: False  # no page-locked memory without an accelerator
+
+
+def _pin_memory(self, device=None):
+    """PyTorch's answer on a machine without an accelerator (scripts pin only when CUDA is in use)."""
+    raise RuntimeError("Cannot access accelerator device when none is available.")
+
+
+Tensor.pin_memory = _pin_memory
 Tensor.__float__ = _scalar_method(builtins.float)
 Tensor.__int__ = _scalar_method(builtins.int)
 Tensor.__bool__ = _bool

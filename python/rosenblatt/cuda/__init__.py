@@ -2,7 +2,8 @@
 torch.cuda does on a CPU-only build)."""
 from typing import Any
 
-from . import _C
+from .. import _C
+from . import amp  # noqa: F401  (torch.cuda.amp: the deprecated spellings of rosenblatt.amp)
 
 
 def is_available() -> bool:
@@ -25,4 +26,4 @@ def manual_seed_all(seed: Any) -> None:
 def synchronize(device: Any = None) -> None:
     raise RuntimeError("rosenblatt was not built with CUDA enabled")
 
-__all__ = ["device_count", "is_available", "manual_seed", "manual_seed_all", "synchronize"]
+__all__ = ["amp", "device_count", "is_available", "manual_seed", "manual_seed_all", "synchronize"]

@@ -420,6 +420,11 @@ class Module:
     def cpu(self: _M) -> _M:
         return self
 
+    def share_memory(self: _M) -> _M:
+        """Returns the module: its tensors are already shared by the threads that data loading and
+        rosenblatt's parallel work use (PyTorch moves them to shared memory for worker processes)."""
+        return self
+
     def cuda(self: _M, device: Any = None) -> _M:
         raise RuntimeError("CUDA is not available in this build of rosenblatt")
 

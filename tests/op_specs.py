@@ -233,6 +233,14 @@ spec("matmul_large", lambda L, a, b: a @ b, np.matmul, [A(130, 70), A(70, 120)],
 # shape and views
 # ---------------------------------------------------------------------------------------------
 spec("view", lambda L, a: a.view(4, -1), lambda a: a.reshape(4, -1), [A(2, 3, 4)])
+# view(dtype) reads the same bytes: not differentiable (PyTorch's derivatives.yaml says so), bits compared
+spec("view_dtype_same_size", lambda L, a: a.view(L.int32 if a.element_size() == 4 else L.int64),
+     lambda a: a.view(np.int32 if a.itemsize == 4 else np.int64), [A(3, 4)], grad=False)
+spec("view_dtype_split", lambda L, a: a[1:].view(L.int16), lambda a: a[1:].view(np.int16), [A(3, 4)], grad=False)
+spec("view_dtype_merge", lambda L, a: a[:, 2:].view(L.float64), lambda a: a[:, 2:].view(np.float64), [A(3, 4)],
+     grad=False)
+spec("view_dtype_int64", lambda L, a: a.view(L.float64), lambda a: a.view(np.float64),
+     [A(3, 4, dtype="int64", low=0, high=1000)], grad=False)
 spec("reshape_t", lambda L, a: a.t().reshape(-1), lambda a: a.T.reshape(-1), [A(3, 4)])
 spec("transpose", lambda L, a: a.transpose(0, 2) * 1.0, lambda a: a.transpose(2, 1, 0), [A(2, 3, 4)])
 spec("permute", lambda L, a: a.permute(1, 2, 0) + 0.0, lambda a: a.transpose(1, 2, 0), [A(2, 3, 4)])

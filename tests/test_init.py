@@ -138,3 +138,20 @@ def test_generator_and_manual_seed_make_init_reproducible():
     rb.manual_seed(3)
     w2 = arr(nn.Linear(4, 3).weight).copy()
     assert np.array_equal(w1, w2)
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (7, 3), (4, 4), (6, 2, 2)])
+def test_orthogonal_rows_or_columns_are_orthonormal_times_gain(shape):
+    w = arr(init.orthogonal_(big(*shape), gain=2.0, generator=rb.Generator().manual_seed(0))).reshape(shape[0], -1)
+    rows, cols = w.shape
+    gram = w @ w.T if rows <= cols else w.T @ w
+    np.testing.assert_allclose(gram, 4.0 * np.eye(min(rows, cols)), atol=1e-5)
+    again = arr(init.orthogonal_(big(*shape), gain=2.0, generator=rb.Generator().manual_seed(0)))
+    assert np.array_equal(again.reshape(rows, -1), w)
+
+
+def test_orthogonal_errors_and_empty():
+    with pytest.raises(ValueError, match="Only tensors with 2 or more dimensions are supported"):
+        init.orthogonal_(rb.empty(5))
+    e = rb.empty(0, 3)
+    assert init.orthogonal_(e) is e

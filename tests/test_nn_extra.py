@@ -1,5 +1,5 @@
-"""Unflatten, ParameterList, ParameterDict, Bilinear, CosineSimilarity, PairwiseDistance, F.normalize
-and 1-D pooling against PyTorch: values, gradients, state_dict keys, reprs and errors (type and
+"""Unflatten, ParameterList, ParameterDict, Bilinear, CosineSimilarity, PairwiseDistance, F.normalize,
+Dropout1d and 1-D pooling against PyTorch: values, gradients, state_dict keys, reprs and errors (type and
 message). The per-op numerics (numpy reference, gradcheck, gradgradcheck) are in op_specs.py."""
 import math
 import re
@@ -333,3 +333,27 @@ def test_pool1d_modules_match_torch(rng, name, args, kw, shape):
 ])
 def test_pool1d_errors_match_torch(call):
     same_error(call)
+
+
+@pytest.mark.parametrize("shape", [(8, 16, 5), (16, 5)])
+def test_dropout1d_zeroes_whole_channels_and_scales(shape):
+    x = rb.ones(*shape)
+    for y in (rnn.Dropout1d(0.5)(x), rF.dropout1d(x, 0.5), rF.dropout1d(x.clone(), 0.5, inplace=True)):
+        a = y.numpy().reshape(-1, shape[-1])
+        assert tuple(y.shape) == shape and set(np.unique(a)) <= {0.0, 2.0}
+        assert (a.min(1) == a.max(1)).all() and 0 < (a[:, 0] == 0).sum() < a.shape[0]  # rows all-or-nothing
+    z = rb.ones(*shape)
+    assert rF.dropout1d(z, 0.5, inplace=True) is z
+    m = rnn.Dropout1d(0.5).eval()
+    assert m(x) is x and rF.dropout1d(x, 0.3, training=False) is x
+
+
+@requires_torch
+def test_dropout1d_errors_as_pytorch():
+    for call in (lambda L: L.nn.functional.dropout1d(L.ones(2, 3, 4, 5)), lambda L: L.nn.Dropout1d(0.5)(L.ones(3)),
+                 lambda L: L.nn.functional.dropout1d(L.ones(2, 3), 1.5)):
+        with pytest.raises((RuntimeError, ValueError)) as want:
+            call(torch)
+        with pytest.raises(want.type) as got:
+            call(rb)
+        assert str(got.value) == str(want.value)

@@ -182,3 +182,33 @@ def test_errors_match_pytorch(i):
         ERRORS[i](torch)
     with pytest.raises(want.type):
         ERRORS[i](rb)
+
+
+@pytest.mark.parametrize("make, args", [
+    (lambda L: L.arange(6.0), (0, 2, 1)), (lambda L: L.arange(6.0), (-1, 2, 3)), (lambda L: L.arange(6.0), (0, 0, 1)),
+    (lambda L: L.arange(12.0).reshape(3, 4), (1, 3, 1)), (lambda L: L.arange(12.0).reshape(3, 4).t(), (0, 2, 1)),
+    (lambda L: L.arange(24.0).reshape(2, 3, 4)[:, 1:], (0, 1, 1)), (lambda L: L.tensor(3.0), (0, 1, 1)),
+])
+def test_tensor_unfold_windows_strides_and_gradient_as_pytorch(make, args):
+    a, b = make(rb), make(torch)
+    ua, ub = a.unfold(*args), b.unfold(*args)
+    assert tuple(ua.shape) == tuple(ub.shape) and tuple(ua.stride()) == tuple(ub.stride())
+    assert ua.tolist() == ub.tolist()
+    if ua.numel() and a.dim() and a.is_contiguous():
+        ua[(0,) * ua.dim()] = 100.0  # a view: the write reaches the input
+        assert a.reshape(-1)[0].item() == 100.0
+    a, b = make(rb).requires_grad_(), make(torch).requires_grad_()
+    ua, ub = a.unfold(*args), b.unfold(*args)
+    w = np.arange(ub.numel(), dtype=np.float32).reshape(tuple(ub.shape))
+    (ua * rb.tensor(w)).sum().backward()
+    (ub * torch.tensor(w)).sum().backward()
+    assert a.grad.tolist() == b.grad.tolist()
+
+
+@pytest.mark.parametrize("args", [(0, 7, 1), (0, 2, 0), (0, 2, -1), (1, 2, 1)])
+def test_tensor_unfold_errors_as_pytorch(args):
+    with pytest.raises((RuntimeError, IndexError)) as want:
+        torch.arange(6.0).unfold(*args)
+    with pytest.raises(want.type) as got:
+        rb.arange(6.0).unfold(*args)
+    assert str(got.value) == str(want.value)

@@ -1,6 +1,8 @@
-"""Arguments of PyTorch's functions that real scripts pass: div's rounding_mode, clamp's tensor bounds,
-mean's dtype, normal with tensor mean/std, and dtype reprs. Values are checked against hand-computed
-results, and against PyTorch when it is installed."""
+"""Arguments of PyTorch's functions that real scripts pass: div's rounding_mode, clamp's tensor bounds, mean's and
+softmax's dtype, normal with tensor mean/std, dtype reprs, fill_ with a 0-d tensor, scatter_add_, where's
+one-argument and two-number forms, the keyword forms of view/permute/expand..., copy_'s non_blocking, gather's
+sparse_grad, and the torch.backends flags found missing by the issue-13 audit. Values are checked against
+hand-computed results, and against PyTorch when it is installed."""
 import numpy as np
 import pytest
 
@@ -134,3 +136,139 @@ def test_fill_values_pytorch_accepts():
     assert rb.full((1,), 2**63 - 1).item() == 2**63 - 1
     assert rb.zeros(2, dtype=rb.bool).fill_(5).tolist() == [True, True]
     assert (rb.zeros(2, dtype=rb.uint8) + 300).tolist() == [44, 44]  # arithmetic wraps, as PyTorch's
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_softmax_dtype_casts_first(name, rng):
+    a = rng.standard_normal((2, 5)).astype(np.float32)
+    want = np.exp(a.astype(np.float64) - a.astype(np.float64).max(1, keepdims=True))
+    want = want / want.sum(1, keepdims=True)
+    if name == "log_softmax":
+        want = np.log(want)
+    for out in (getattr(rb, name)(rb.tensor(a), 1, dtype=rb.float64), getattr(rb.tensor(a), name)(1, rb.float64),
+                getattr(rb.tensor(a), name)(dim=-1, dtype=rb.float64)):
+        assert out.dtype == rb.float64
+        np.testing.assert_allclose(out.numpy(), want, rtol=1e-12)
+    assert getattr(rb, name)(rb.tensor(a), 1).dtype == rb.float32
+
+
+@requires_torch
+def test_fill_with_a_zero_dim_tensor_as_pytorch():
+    import torch
+
+    for lib in (rb, torch):
+        v = lib.tensor(2.5, requires_grad=True)
+        x = lib.zeros(2, 3)
+        w = lib.ones(2, 3, requires_grad=True) * 1.0
+        assert x.fill_(v) is x
+        assert x.tolist() == [[2.5] * 3] * 2
+        w.fill_(v)
+        (w * lib.arange(6.0).reshape(2, 3)).sum().backward()
+        assert v.grad.item() == 15.0
+    with pytest.raises(RuntimeError) as want:
+        torch.zeros(2).fill_(torch.ones(1))
+    with pytest.raises(RuntimeError) as got:
+        rb.zeros(2).fill_(rb.ones(1))
+    assert str(got.value) == str(want.value)
+
+
+@requires_torch
+def test_scatter_add_in_place_values_and_gradients():
+    import torch
+
+    idx = [[0, 1, 0], [2, 0, 2]]
+    outs = []
+    for lib in (rb, torch):
+        src = lib.arange(6.0).reshape(2, 3).requires_grad_()
+        base = lib.ones(3, 3, requires_grad=True)
+        x = base * 2.0
+        assert x.scatter_add_(0, lib.tensor(idx), src) is x
+        (x * lib.arange(9.0).reshape(3, 3)).sum().backward()
+        outs.append((x.tolist(), src.grad.tolist(), base.grad.tolist()))
+    assert outs[0] == outs[1]
+    y = rb.zeros(3)
+    y.scatter_add_(0, rb.tensor([1, 1, 2]), rb.ones(3))
+    assert y.tolist() == [0.0, 2.0, 1.0]
+
+
+def test_gather_takes_sparse_grad_and_copy_takes_non_blocking():
+    x = rb.arange(6.0).reshape(2, 3)
+    i = rb.tensor([[2], [0]])
+    assert rb.gather(x, 1, i, sparse_grad=False).tolist() == [[2.0], [3.0]]
+    assert x.gather(1, i, sparse_grad=True).tolist() == [[2.0], [3.0]]  # no sparse tensors: dense, same values
+    y = rb.zeros(2, 3)
+    assert y.copy_(x, non_blocking=True) is y and y.tolist() == x.tolist()
+
+
+@requires_torch
+def test_where_one_argument_and_two_numbers_as_pytorch():
+    import torch
+
+    c = [[True, False, True], [False, True, True]]
+    got, want = rb.where(rb.tensor(c)), torch.where(torch.tensor(c))
+    assert isinstance(got, tuple) and [t.tolist() for t in got] == [t.tolist() for t in want]
+    for a, b in ((1.0, 0), (1, 0), (True, False), (2, 0.5), (False, 3)):
+        r, t = rb.where(rb.tensor(c), a, b), torch.where(torch.tensor(c), a, b)
+        assert str(r.dtype).split(".")[1] == str(t.dtype).split(".")[1] and r.tolist() == t.tolist()
+
+
+@requires_torch
+@pytest.mark.parametrize("call", [
+    lambda L: L.arange(6.0).view(size=(2, 3)), lambda L: L.arange(6.0).reshape(shape=(3, 2)),
+    lambda L: L.arange(6.0).reshape(2, 3).permute(dims=(1, 0)), lambda L: L.ones(1, 3).expand(size=(2, 3)),
+    lambda L: L.arange(6.0).reshape(2, 3).flip(dims=[0, 1]), lambda L: L.arange(2.0).tile(dims=(2, 2)),
+    lambda L: L.arange(2.0).repeat(repeats=(2, 2)),
+    lambda L: L.arange(6.0).view(2, 3), lambda L: L.arange(6.0).view((3, 2)), lambda L: L.arange(6.0).view(-1),
+])
+def test_keyword_forms_of_the_varargs_shape_methods(call):
+    import torch
+
+    assert call(rb).tolist() == call(torch).tolist()
+
+
+@requires_torch
+def test_backend_flags_added_by_the_audit_match_pytorch_defaults():
+    import torch
+
+    tb, rbb = torch.backends, rb.backends
+    assert rbb.mkldnn.enabled == tb.mkldnn.enabled
+    if not tb.opt_einsum.is_available():  # our defaults are those of a torch without the package
+        assert (rbb.opt_einsum.enabled, rbb.opt_einsum.strategy) == (tb.opt_einsum.enabled, tb.opt_einsum.strategy)
+    for name in ("flash_sdp_enabled", "mem_efficient_sdp_enabled", "math_sdp_enabled"):
+        assert getattr(rbb.cuda, name)() == getattr(tb.cuda, name)(), name
+    rbb.cuda.enable_flash_sdp(False)
+    try:
+        assert not rbb.cuda.flash_sdp_enabled() and rbb.cuda.math_sdp_enabled()
+    finally:
+        rbb.cuda.enable_flash_sdp(True)
+    with rbb.mkldnn.flags(enabled=False):
+        assert rbb.mkldnn.enabled is False
+    assert rbb.mkldnn.enabled is True and not rbb.mkldnn.is_available() and not rbb.opt_einsum.is_available()
+
+
+@requires_torch
+def test_autograd_grad_batched_and_deprecated_arguments_as_pytorch():
+    import torch
+
+    jac = []
+    for lib in (rb, torch):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x ** 3
+        (j,) = lib.autograd.grad(y, x, lib.eye(3), retain_graph=True, is_grads_batched=True)
+        jac.append(j.tolist())
+        with pytest.warns(FutureWarning, match="only_inputs argument is deprecated"):
+            lib.autograd.grad(y.sum(), x, only_inputs=False)
+        with pytest.raises(ValueError, match="allow_unused=False"):
+            lib.autograd.grad(y.sum(), x, allow_unused=False, materialize_grads=True)
+        z = lib.tensor([1.0, 2.0], requires_grad=True)
+        with pytest.warns(FutureWarning, match="grad_variables"):
+            lib.autograd.backward(z * 3, grad_variables=lib.ones(2))
+        assert z.grad.tolist() == [3.0, 3.0]
+    assert jac[0] == jac[1] == [[3.0, 0.0, 0.0], [0.0, 12.0, 0.0], [0.0, 0.0, 27.0]]
+
+
+def test_dataloader_takes_in_order():
+    ds = rb.utils.data.TensorDataset(rb.arange(6))
+    for workers in (0, 2):
+        batches = rb.utils.data.DataLoader(ds, batch_size=2, num_workers=workers, in_order=False)
+        assert [b[0].tolist() for b in batches] == [[0, 1], [2, 3], [4, 5]]

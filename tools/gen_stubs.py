@@ -80,6 +80,10 @@ _PY_METHODS = {
     "to": "(self, *args: typing.Any, **kwargs: typing.Any) -> Tensor",
     "type": "(self, dtype: typing.Any = None, non_blocking: builtins.bool = False) -> typing.Any",
     "type_as": "(self, other: Tensor) -> Tensor",
+    "get_device": "(self) -> builtins.int",
+    "is_pinned": "(self, device: typing.Any = None) -> builtins.bool",
+    "pin_memory": "(self, device: typing.Any = None) -> Tensor",
+    "unfold": "(self, dimension: builtins.int, size: builtins.int, step: builtins.int) -> Tensor",
 }
 _PY_METHODS["new_ones"] = _PY_METHODS["new_zeros"] = _PY_METHODS["new_empty"]
 # Our classes whose names a Tensor member shadows inside the class body (Tensor.dtype, Tensor.device),

@@ -104,8 +104,15 @@ void activation(py::module_& m, TensorClass& cls) {
   m.def("sigmoid", &sigmoid, py::arg("input"), nogil);
   m.def("tanh", &tanh, py::arg("input"), nogil);
   m.def("relu", &relu, py::arg("input"), nogil);
-  m.def("softmax", &softmax, py::arg("input"), py::arg("dim"), nogil);
-  m.def("log_softmax", &log_softmax, py::arg("input"), py::arg("dim"), nogil);
+  // dtype: the input is cast first, as torch.softmax(input, dim, dtype) does
+  auto softmax_dt = [](const Tensor& x, int64_t dim, std::optional<DType> dt) {
+    return softmax(dt ? to_dtype(x, *dt) : x, dim);
+  };
+  auto log_softmax_dt = [](const Tensor& x, int64_t dim, std::optional<DType> dt) {
+    return log_softmax(dt ? to_dtype(x, *dt) : x, dim);
+  };
+  m.def("softmax", softmax_dt, py::arg("input"), py::arg("dim"), py::arg("dtype") = py::none(), nogil);
+  m.def("log_softmax", log_softmax_dt, py::arg("input"), py::arg("dim"), py::arg("dtype") = py::none(), nogil);
   m.def("sigmoid_", inplace([](Tensor& x) { sigmoid_(x); }), py::arg("input"));
   m.def("tanh_", inplace([](Tensor& x) { tanh_(x); }), py::arg("input"));
   m.def("relu_", inplace([](Tensor& x) { relu_(x); }), py::arg("input"));
@@ -121,8 +128,8 @@ void activation(py::module_& m, TensorClass& cls) {
   cls.def("sigmoid", &sigmoid, nogil);
   cls.def("tanh", &tanh, nogil);
   cls.def("relu", &relu, nogil);
-  cls.def("softmax", &softmax, py::arg("dim"), nogil);
-  cls.def("log_softmax", &log_softmax, py::arg("dim"), nogil);
+  cls.def("softmax", softmax_dt, py::arg("dim"), py::arg("dtype") = py::none(), nogil);
+  cls.def("log_softmax", log_softmax_dt, py::arg("dim"), py::arg("dtype") = py::none(), nogil);
   cls.def("sigmoid_", inplace([](Tensor& x) { sigmoid_(x); }));
   cls.def("tanh_", inplace([](Tensor& x) { tanh_(x); }));
   cls.def("relu_", inplace([](Tensor& x) { relu_(x); }));

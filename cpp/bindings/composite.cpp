@@ -313,11 +313,10 @@ void composite(py::module_& m, TensorClass& cls) {
           py::arg("unbiased") = py::none(), py::arg("keepdim") = false, py::kw_only(),
           py::arg("correction") = py::none());
   }
-  py::object collections = py::module_::import("collections");
-  m.attr("_aminmax_result") = collections.attr("namedtuple")("aminmax", "min max");
-  auto aminmax_fn = [](const Tensor& x, std::optional<int64_t> dim, bool keepdim) {
+  py::object aminmax_t = py::module_::import("rosenblatt.return_types").attr("aminmax");
+  auto aminmax_fn = [aminmax_t](const Tensor& x, std::optional<int64_t> dim, bool keepdim) {
     auto r = aminmax(x, dim, keepdim);
-    return py::module_::import("rosenblatt._C").attr("_aminmax_result")(r.first, r.second);
+    return aminmax_t(r.first, r.second);
   };
   m.def("aminmax", aminmax_fn, py::arg("input"), py::kw_only(), py::arg("dim") = py::none(),
         py::arg("keepdim") = false);

@@ -150,6 +150,13 @@ void elementwise(py::module_& m, TensorClass& cls) {
         return where(c, scalar_tensor(a, result_type(b, a), b.device()), b);
       },
       py::arg("condition"), py::arg("input"), py::arg("other"), nogil);
+  m.def(
+      "where",
+      [](const Tensor& c, Scalar a, Scalar b) {  // two numbers: the default dtype of their kind, as torch
+        DType t = promote(a.dtype(), b.dtype());
+        return where(c, scalar_tensor(a, t, c.device()), scalar_tensor(b, t, c.device()));
+      },
+      py::arg("condition"), py::arg("input"), py::arg("other"), nogil);
   auto clamp_fn = [](const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi) { return clamp(x, lo, hi); };
   // Tensor bounds (either may be a number next to a tensor): the second overload.
   auto clamp_t = [](const Tensor& x, py::object lo, py::object hi) {
@@ -185,11 +192,20 @@ void elementwise(py::module_& m, TensorClass& cls) {
   m.def(
       "clone", [](const Tensor& x) { return clone(x); }, py::arg("input"), nogil);
   cls.def(
-      "copy_", [](Tensor& d, const Tensor& s) -> Tensor& { return copy_(d, s); }, py::arg("src"),
-      py::return_value_policy::reference_internal, nogil);
+      "copy_", [](Tensor& d, const Tensor& s, bool) -> Tensor& { return copy_(d, s); }, py::arg("src"),
+      py::arg("non_blocking") = false, py::return_value_policy::reference_internal, nogil);  // copies are synchronous
   cls.def(
       "fill_", [](Tensor& d, Scalar v) -> Tensor& { return fill_(d, v); }, py::arg("value"),
       py::return_value_policy::reference_internal, nogil);
+  // fill_(0-d tensor): a broadcasting copy, so the gradient reaches the value as torch's fill_.Tensor
+  cls.def(
+      "fill_",
+      [](Tensor& d, const Tensor& v) -> Tensor& {
+        RB_CHECK(v.dim() == 0, Error, "fill_ only supports 0-dimension value tensor but got tensor with ", v.dim(),
+                 " dimensions.");
+        return copy_(d, v);
+      },
+      py::arg("value"), py::return_value_policy::reference_internal, nogil);
   cls.def(
       "zero_", [](Tensor& d) -> Tensor& { return fill_(d, Scalar(int64_t(0))); },
       py::return_value_policy::reference_internal, nogil);

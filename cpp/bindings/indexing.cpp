@@ -116,10 +116,19 @@ void indexing(py::module_& m, TensorClass& cls) {
   auto unbind_fn = [](const Tensor& x, int64_t dim) { return to_tuple(unbind(x, dim)); };
   m.def("unbind", unbind_fn, py::arg("input"), py::arg("dim") = 0);
   cls.def("unbind", unbind_fn, py::arg("dim") = 0);
-  m.def("gather", &gather, py::arg("input"), py::arg("dim"), py::arg("index"));
-  cls.def("gather", &gather, py::arg("dim"), py::arg("index"));
+  // sparse_grad: there are no sparse tensors, so the gradient is dense either way (the same values)
+  auto gather_fn = [](const Tensor& x, int64_t dim, const Tensor& index, bool) { return gather(x, dim, index); };
+  m.def("gather", gather_fn, py::arg("input"), py::arg("dim"), py::arg("index"), py::kw_only(),
+        py::arg("sparse_grad") = false);
+  cls.def("gather", gather_fn, py::arg("dim"), py::arg("index"), py::kw_only(), py::arg("sparse_grad") = false);
   m.def("scatter_add", &scatter_add, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("src"));
   cls.def("scatter_add", &scatter_add, py::arg("dim"), py::arg("index"), py::arg("src"));
+  cls.def(
+      "scatter_add_",  // ATen's scatter_add_ is scatter_reduce_ "sum" including self, gradients too
+      [](Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) -> Tensor& {
+        return scatter_reduce_(x, dim, index, src, "sum", true);
+      },
+      py::arg("dim"), py::arg("index"), py::arg("src"), py::return_value_policy::reference_internal);
   auto scatter_t = [](const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
     return scatter(x, dim, index, src);
   };
@@ -157,6 +166,8 @@ void indexing(py::module_& m, TensorClass& cls) {
     return to_tuple(unbind(transpose(nz, 0, 1), 0));
   };
   m.def("nonzero", nonzero_fn, py::arg("input"), py::kw_only(), py::arg("as_tuple") = false);
+  m.def(  // torch.where(condition): nonzero(condition, as_tuple=True)
+      "where", [nonzero_fn](const Tensor& c) { return nonzero_fn(c, true); }, py::arg("condition"));
   cls.def("nonzero", nonzero_fn, py::kw_only(), py::arg("as_tuple") = false);
 
   auto mf_t = [](const Tensor& x, const Tensor& mask, const Tensor& v) { return masked_fill(x, mask, v); };

@@ -26,24 +26,11 @@ py::object pair_of(py::handle type, const Pair& p) {
 void linalg_decomp(py::module_& m, TensorClass& cls) {
   py::module_ la = m.def_submodule("_linalg", "the C++ ops behind rosenblatt.linalg");
   py::register_exception<LinAlgError>(m, "_LinAlgError", PyExc_RuntimeError);
-  py::object nt = py::module_::import("collections").attr("namedtuple");
-  // Results keep torch.return_types' names: linalg_slogdet(sign, logabsdet) and so on.
-  for (auto [name, fields] : {std::pair<const char*, const char*>{"linalg_inv_ex", "inverse info"},
-                              {"linalg_solve_ex", "result info"},
-                              {"linalg_cholesky_ex", "L info"},
-                              {"linalg_slogdet", "sign logabsdet"},
-                              {"linalg_qr", "Q R"},
-                              {"linalg_svd", "U S Vh"},
-                              {"linalg_eigh", "eigenvalues eigenvectors"},
-                              {"linalg_lstsq", "solution residuals rank singular_values"},
-                              {"slogdet", "sign logabsdet"},
-                              {"svd", "U S V"},
-                              {"qr", "Q R"}})
-    la.attr((std::string("_") + name).c_str()) = nt(name, fields);
-  py::object inv_ex_t = la.attr("_linalg_inv_ex"), solve_ex_t = la.attr("_linalg_solve_ex"),
-             chol_ex_t = la.attr("_linalg_cholesky_ex"), slogdet_t = la.attr("_linalg_slogdet"),
-             qr_t = la.attr("_linalg_qr"), svd_t = la.attr("_linalg_svd"), eigh_t = la.attr("_linalg_eigh"),
-             old_slogdet_t = la.attr("_slogdet"), old_svd_t = la.attr("_svd"), old_qr_t = la.attr("_qr");
+  py::module_ types = py::module_::import("rosenblatt.return_types");
+  py::object inv_ex_t = types.attr("linalg_inv_ex"), solve_ex_t = types.attr("linalg_solve_ex"),
+             chol_ex_t = types.attr("linalg_cholesky_ex"), slogdet_t = types.attr("linalg_slogdet"),
+             qr_t = types.attr("linalg_qr"), svd_t = types.attr("linalg_svd"), eigh_t = types.attr("linalg_eigh"),
+             old_slogdet_t = types.attr("slogdet"), old_svd_t = types.attr("svd"), old_qr_t = types.attr("qr");
 
   la.def("inv", &linalg_inv, py::arg("A"), nogil);
   la.def(
@@ -109,7 +96,7 @@ void linalg_decomp(py::module_& m, TensorClass& cls) {
       py::arg("A"), py::kw_only(), py::arg("atol") = py::none(), py::arg("rtol") = py::none(),
       py::arg("hermitian") = false);
 
-  py::object lstsq_t = la.attr("_linalg_lstsq");
+  py::object lstsq_t = types.attr("linalg_lstsq");
   la.def(
       "lstsq",
       [lstsq_t](const Tensor& A, const Tensor& B, std::optional<double> rcond, std::optional<std::string> driver) {

@@ -38,14 +38,12 @@ void reduce(py::module_& m, TensorClass& cls) {
   m.def("_sum_to", &sum_to, nogil);
 
   // max/min/argmax/argmin/amax/amin/var/std/logsumexp/all/any/prod (appended by the indexing branch).
-  auto collections = py::module_::import("collections");
-  m.attr("_max_result") = collections.attr("namedtuple")("max", "values indices");
-  m.attr("_min_result") = collections.attr("namedtuple")("min", "values indices");
-  py::handle max_t = m.attr("_max_result"), min_t = m.attr("_min_result");  // kept alive by the module
+  py::module_ types = py::module_::import("rosenblatt.return_types");
+  py::object max_t = types.attr("max"), min_t = types.attr("min");
   auto vi = [](py::handle type, const ValuesIndices& r) { return type(py::cast(r.values), py::cast(r.indices)); };
   for (bool is_max : {true, false}) {
     const char* name = is_max ? "max" : "min";
-    py::handle type = is_max ? max_t : min_t;
+    py::object type = is_max ? max_t : min_t;
     auto full = [is_max](const Tensor& x) { return is_max ? max(x) : min(x); };
     auto other = [is_max](const Tensor& x, const Tensor& o) {
       return binary(is_max ? BinaryOp::Maximum : BinaryOp::Minimum, x, o);

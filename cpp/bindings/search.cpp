@@ -28,13 +28,9 @@ auto released(const F& f) {
 }  // namespace
 
 void search(py::module_& m, TensorClass& cls) {
-  auto collections = py::module_::import("collections");
-  for (const char* n : {"median", "nanmedian", "mode", "cummax", "cummin"})
-    m.attr((std::string("_") + n + "_result").c_str()) = collections.attr("namedtuple")(n, "values indices");
-  // kept alive by the module
-  auto named = [&m](const char* n) { return py::handle(m.attr((std::string("_") + n + "_result").c_str())); };
-  py::handle median_t = named("median"), nanmedian_t = named("nanmedian"), mode_t = named("mode");
-  py::handle cummax_t = named("cummax"), cummin_t = named("cummin");
+  py::module_ types = py::module_::import("rosenblatt.return_types");
+  py::object median_t = types.attr("median"), nanmedian_t = types.attr("nanmedian"), mode_t = types.attr("mode");
+  py::object cummax_t = types.attr("cummax"), cummin_t = types.attr("cummin");
 
   m.def(
       "searchsorted",
@@ -101,7 +97,7 @@ void search(py::module_& m, TensorClass& cls) {
 
   // median(input) is the lower median of all elements; median(input, dim, keepdim) a named tuple.
   for (bool nan : {false, true}) {
-    py::handle t = nan ? nanmedian_t : median_t;
+    py::object t = nan ? nanmedian_t : median_t;
     auto fn = [t, nan](const Tensor& x, std::optional<int64_t> dim, bool keepdim) -> py::object {
       if (!dim) return py::cast(released([&] { return nan ? nanmedian(x) : median(x); }));
       ValuesIndices r = released([&] { return nan ? nanmedian(x, *dim, keepdim) : median(x, *dim, keepdim); });
@@ -139,7 +135,7 @@ void search(py::module_& m, TensorClass& cls) {
   }
 
   for (bool is_min : {false, true}) {
-    py::handle t = is_min ? cummin_t : cummax_t;
+    py::object t = is_min ? cummin_t : cummax_t;
     auto fn = [t, is_min](const Tensor& x, int64_t dim) {
       ValuesIndices r = released([&] { return is_min ? cummin(x, dim) : cummax(x, dim); });
       return t(py::cast(r.values), py::cast(r.indices));

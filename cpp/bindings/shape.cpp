@@ -1,6 +1,8 @@
 // Bindings of the shape family: view/reshape/transpose/permute/expand/squeeze/unsqueeze.
 #include "bind.h"
 
+#include "../ops/views.h"  // view_dtype
+
 namespace rb::bind {
 
 void shape(py::module_& m, TensorClass& cls) {
@@ -11,8 +13,17 @@ void shape(py::module_& m, TensorClass& cls) {
     for (py::handle s : shapes) out = broadcast_shapes(out, shape_from_object(s));
     return as_size(out);
   });
+  // view(dtype) before view(*shape): the varargs overload would take the dtype too.
+  cls.def("view", &view_dtype, py::arg("dtype"));
   cls.def("view", [](const Tensor& x, py::args a) { return view(x, shape_from_args(a)); });
   cls.def("reshape", [](const Tensor& x, py::args a) { return reshape(x, shape_from_args(a)); });
+  // the keyword forms torch also takes (x.view(size=...), x.permute(dims=...)): after the varargs ones
+  cls.def(
+      "view", [](const Tensor& x, py::object s) { return view(x, shape_from_object(s)); }, py::kw_only(),
+      py::arg("size"));
+  cls.def(
+      "reshape", [](const Tensor& x, py::object s) { return reshape(x, shape_from_object(s)); }, py::kw_only(),
+      py::arg("shape"));
   m.def(
       "reshape", [](const Tensor& x, py::object s) { return reshape(x, shape_from_object(s)); }, py::arg("input"),
       py::arg("shape"));
@@ -35,10 +46,16 @@ void shape(py::module_& m, TensorClass& cls) {
   });
   cls.def_property_readonly("mT", [](const Tensor& x) { return transpose(x, -2, -1); });
   cls.def("permute", [](const Tensor& x, py::args a) { return permute(x, shape_from_args(a)); });
+  cls.def(
+      "permute", [](const Tensor& x, py::object d) { return permute(x, shape_from_object(d)); }, py::kw_only(),
+      py::arg("dims"));
   m.def(
       "permute", [](const Tensor& x, py::object d) { return permute(x, shape_from_object(d)); }, py::arg("input"),
       py::arg("dims"));
   cls.def("expand", [](const Tensor& x, py::args a) { return expand(x, shape_from_args(a)); });
+  cls.def(
+      "expand", [](const Tensor& x, py::object s) { return expand(x, shape_from_object(s)); }, py::kw_only(),
+      py::arg("size"));
   cls.def(
       "expand_as", [](const Tensor& x, const Tensor& o) { return expand(x, o.shape()); }, py::arg("other"));
   m.def(

@@ -5,12 +5,8 @@
 namespace rb::bind {
 
 void sort(py::module_& m, TensorClass& cls) {
-  auto collections = py::module_::import("collections");
-  m.attr("_sort_result") = collections.attr("namedtuple")("sort", "values indices");
-  m.attr("_topk_result") = collections.attr("namedtuple")("topk", "values indices");
-  m.attr("_kthvalue_result") = collections.attr("namedtuple")("kthvalue", "values indices");
-  // kept alive by the module
-  py::handle sort_t = m.attr("_sort_result"), topk_t = m.attr("_topk_result"), kth_t = m.attr("_kthvalue_result");
+  py::module_ types = py::module_::import("rosenblatt.return_types");
+  py::object sort_t = types.attr("sort"), topk_t = types.attr("topk"), kth_t = types.attr("kthvalue");
 
   auto sort_fn = [sort_t](const Tensor& x, int64_t dim, bool descending, bool stable) {
     ValuesIndices r = sort(x, dim, descending, stable);

@@ -43,6 +43,9 @@ void transform(py::module_& m, TensorClass& cls) {
       "flip", [](const Tensor& x, py::object dims) { return flip(x, dims_sequence(dims, "flip")); }, py::arg("input"),
       py::arg("dims"));
   cls.def("flip", [](const Tensor& x, py::args dims) { return flip(x, shape_from_args(dims)); });
+  cls.def(  // x.flip(dims=...), as torch also takes
+      "flip", [](const Tensor& x, py::object dims) { return flip(x, dims_sequence(dims, "flip")); }, py::kw_only(),
+      py::arg("dims"));
   auto roll_fn = [](const Tensor& x, py::object shifts, py::object dims) {
     return roll(x, shape_from_object(shifts), dims_from_object(dims));
   };
@@ -57,6 +60,12 @@ void transform(py::module_& m, TensorClass& cls) {
       "tile", [](const Tensor& x, py::object dims) { return tile(x, shape_from_object(dims)); }, py::arg("input"),
       py::arg("dims"));
   cls.def("tile", [](const Tensor& x, py::args dims) { return tile(x, shape_from_args(dims)); });
+  cls.def(
+      "tile", [](const Tensor& x, py::object dims) { return tile(x, shape_from_object(dims)); }, py::kw_only(),
+      py::arg("dims"));
+  cls.def(
+      "repeat", [](const Tensor& x, py::object r) { return repeat(x, shape_from_object(r)); }, py::kw_only(),
+      py::arg("repeats"));
 
   m.def("repeat_interleave", &repeat_interleave_any, py::arg("input"), py::arg("repeats"), py::arg("dim") = py::none(),
         py::kw_only(), py::arg("output_size") = py::none());

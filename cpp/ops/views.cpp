@@ -4,6 +4,7 @@
 
 #include "rosenblatt/ops.h"
 
+#include "aten_names.h"
 #include "op_common.h"
 #include "views.h"
 
@@ -126,6 +127,39 @@ Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
   if (start < 0) start += n;
   RB_CHECK(start + length <= n, Error, "start (", start, ") + length (", length, ") exceeds dimension size (", n, ").");
   return record_view(x, slice_raw(x, d, start, length, 1), d, start, length, 1, false);
+}
+
+// ATen's view_dtype, checks in its order and words: the byte offset and every byte stride must stay
+// whole in the new element size, and the last dimension must be dense to split or merge elements.
+Tensor view_dtype(const Tensor& x, DType dtype) {
+  int64_t from = static_cast<int64_t>(x.itemsize()), to = static_cast<int64_t>(itemsize(dtype));
+  Shape sizes = x.shape(), strides = x.strides();
+  int64_t off = x.offset(), last = x.dim() - 1;
+  std::string what = str(" to view ", aten_name(x.dtype()), " as ", aten_name(dtype), " (different element sizes)");
+  if (from != to) {
+    RB_CHECK(x.dim() > 0, Error, "self.dim() cannot be 0", what);
+    int64_t ratio = from > to ? from / to : to / from;
+    if (from < to) {
+      RB_CHECK(sizes[last] % ratio == 0, Error, "self.size(-1) must be divisible by ", ratio, what, ", but got ",
+               sizes[last]);
+      RB_CHECK(off % ratio == 0, Error, "self.storage_offset() must be divisible by ", ratio, what, ", but got ", off);
+    }
+    RB_CHECK(strides[last] == 1, Error, "self.stride(-1) must be 1", what, ", but got ", strides[last]);
+    for (int64_t d = 0; d < last; ++d) {
+      if (from > to) {
+        strides[d] *= ratio;
+        continue;
+      }
+      RB_CHECK(strides[d] % ratio == 0, Error, "self.stride(", d, ") must be divisible by ", ratio, what, ", but got ",
+               strides[d]);
+      strides[d] /= ratio;
+    }
+    sizes[last] = from > to ? sizes[last] * ratio : sizes[last] / ratio;
+    off = from > to ? off * ratio : off / ratio;
+  }
+  Tensor out = Tensor::make_view(x, sizes, strides, off);
+  out.impl()->dtype = dtype;
+  return out;
 }
 
 }  // namespace rb

@@ -21,3 +21,10 @@ Tensor select_checked(const Tensor& x, int64_t dim, int64_t index, bool getitem,
 void normalize_slice(int64_t size, std::optional<int64_t> a, std::optional<int64_t> b, int64_t& start, int64_t& stop);
 
 }  // namespace rb::views
+
+namespace rb {
+// Tensor.view(dtype): x's bytes read as another dtype, sharing storage; a different element size
+// rescales the last dimension. Not differentiable, as in PyTorch. Declared here rather than in
+// ops/shape.h so that adding it did not rebuild every file including ops.h.
+Tensor view_dtype(const Tensor& x, DType dtype);
+}  // namespace rb

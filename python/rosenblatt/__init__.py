@@ -24,10 +24,14 @@ int32 = int = dtype.int32  # noqa: A001
 
 # the Python layers; the training toolkit: data loading, bundled datasets, the fit loop, the perceptron rule,
 # checkpoints
-from . import autograd, backends, compiler, cuda, datasets, gan, jit, nn, optim, random, train, utils  # noqa: E402,F401
+from math import e, inf, nan, pi  # noqa: E402,F401  (torch.e, torch.inf, torch.nan, torch.pi)
+
+from . import amp, autograd, backends, compiler, cuda, datasets, gan, jit, nn, optim, random, return_types, train, utils  # noqa: E402,F401,E501
 from ._config import show_config  # noqa: E402,F401
+from ._finfo import finfo, get_default_dtype, iinfo, set_default_dtype  # noqa: E402,F401
 from ._formatting import get_printoptions, printoptions, set_printoptions  # noqa: E402,F401
 from ._tensor import Size, _legacy_types, as_tensor, tensor  # noqa: E402,F401
+from .amp import autocast, get_autocast_dtype, is_autocast_available, is_autocast_enabled  # noqa: E402,F401
 from .autograd import enable_grad, inference_mode, is_inference_mode_enabled, no_grad, set_grad_enabled  # noqa: E402,F401,E501
 from .backends import (  # noqa: E402,F401
     are_deterministic_algorithms_enabled,
@@ -66,7 +70,8 @@ __all__ = [
     "set_float32_matmul_precision", "set_grad_enabled", "set_printoptions", "set_rng_state", "show_config", "Size",
     "Tensor", "tensor", "train", "use_deterministic_algorithms", "utils", "linalg", "special", "FloatTensor",
     "DoubleTensor", "HalfTensor", "BFloat16Tensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor",
-    "ByteTensor", "BoolTensor"
+    "ByteTensor", "BoolTensor", "amp", "autocast", "e", "finfo", "get_autocast_dtype", "get_default_dtype", "iinfo",
+    "inf", "is_autocast_available", "is_autocast_enabled", "nan", "pi", "return_types", "set_default_dtype"
 ]
 import typing as _typing  # noqa: E402
 

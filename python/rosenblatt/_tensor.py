@@ -239,6 +239,42 @@ Tensor.byte = _type_method(_C.dtype.uint8)
 Tensor.cpu = lambda self: _on_device(self, _C.device("cpu"))
 Tensor.cuda = _cuda
 Tensor.type_as = lambda self, other: self.to(other.dtype)
+Tensor.get_device = lambda self: -1 if self.device.type == "cpu" else self.device.index  # PyTorch's -1 for CPU
+Tensor.is_pinned = lambda self, device=None: False  # no page-locked memory without an accelerator
+
+
+def _pin_memory(self, device=None):
+    """PyTorch's answer on a machine without an accelerator (scripts pin only when CUDA is in use)."""
+    raise RuntimeError("Cannot access accelerator device when none is available.")
+
+
+Tensor.pin_memory = _pin_memory
+
+
+def _unfold(self, dimension, size, step):
+    """Tensor.unfold: the windows of ``size`` elements along ``dimension``, ``step`` apart, as a new last
+    dimension; a strided view (as_strided, so gradients of overlapping windows add up), as PyTorch's."""
+    nd = max(self.dim(), 1)
+    if not -nd <= dimension < nd:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {dimension})")
+    d = dimension % nd
+    n = self.shape[d] if self.dim() else 1
+    if size > n:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    if self.dim() == 0:
+        return self.as_strided((1,), (1,), self.storage_offset())
+    if self.requires_grad and _C.is_grad_enabled() and not self.is_contiguous():
+        # as_strided's backward needs a dense input: window a contiguous copy (same values and gradients;
+        # the one difference from PyTorch, writes through this result do not reach self)
+        self = self.contiguous()
+    shape, strides = list(self.shape), list(self.stride())
+    shape[d], strides[d] = (n - size) // step + 1, strides[d] * step
+    return self.as_strided((*shape, size), (*strides, self.stride(d)), self.storage_offset())
+
+
+Tensor.unfold = _unfold
 Tensor.__float__ = _scalar_method(builtins.float)
 Tensor.__int__ = _scalar_method(builtins.int)
 Tensor.__bool__ = _bool

@@ -7,16 +7,19 @@ from ._eager import warn_no_compiler
 __all__ = ["compile", "disable", "is_compiling", "reset"]
 
 
-def compile(model: Any = None, *, fullgraph: Any = False, dynamic: Any = None, backend: Any = "inductor",  # noqa: A001
-            mode: Any = None, options: Any = None, disable: Any = False) -> Any:
-    """torch.compile's signature; a decorator with or without arguments. Returns `model` itself.
-    `disable=True` asks for no compilation, which is what happens, so it does not warn."""
+def compile(model: Any = None, *, fullgraph: Any = False, dynamic: Any = None, backend: Any = None,  # noqa: A001
+            mode: Any = None, options: Any = None, name: Any = None, disable: Any = False,
+            recompile_limit: Any = None, isolate_recompiles: Any = False, shapes_spec: Any = None) -> Any:
+    """torch.compile's signature (PyTorch 2.13's: backend None means its default); a decorator with or without
+    arguments. Returns `model` itself. `disable=True` asks for no compilation, which is what happens, so it
+    does not warn."""
     if model is None:
         def decorate(model):
             if model is None:
                 raise RuntimeError("Model can't be None")
             return compile(model, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode,
-                           options=options, disable=disable)
+                           options=options, name=name, disable=disable, recompile_limit=recompile_limit,
+                           isolate_recompiles=isolate_recompiles, shapes_spec=shapes_spec)
 
         return decorate
     if mode is not None and options is not None:

@@ -139,10 +139,13 @@ Example:
 
 @@ view
 A view of the tensor with the shape ``shape`` (one entry may be -1, inferred), sharing its memory; the strides
-must allow it (a contiguous tensor always does), else use :meth:`reshape`.
+must allow it (a contiguous tensor always does), else use :meth:`reshape`. ``view(dtype)`` reads the same bytes
+as another dtype: a different element size scales the last dimension, which must have stride 1 (and, for a
+larger element, a size, offset and other strides that divide evenly); the result is not differentiable.
 
 Shape:
-    output: ``shape``, with as many elements as the tensor.
+    output: ``shape``, with as many elements as the tensor; for ``view(dtype)``, the last dimension times
+    ``self.element_size() / dtype``'s size.
 
 Example:
     >>> x = rb.arange(6)
@@ -150,6 +153,8 @@ Example:
     >>> v[0, 0] = 9
     >>> x
     tensor([9, 1, 2, 3, 4, 5])
+    >>> rb.tensor([1.0, -2.0]).view(rb.int32)
+    tensor([ 1065353216, -1073741824], dtype=rosenblatt.int32)
     >>> x.view(-1, 2).shape
     rosenblatt.Size([3, 2])
 

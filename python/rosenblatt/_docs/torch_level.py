@@ -1116,7 +1116,9 @@ The named tuple ``(min, max)`` over ``dim``, or over all elements.
 
 Example:
     >>> rb.aminmax(rb.tensor([[1, 5], [3, 2]]), dim=1)
-    aminmax(min=tensor([1, 2]), max=tensor([5, 3]))
+    rosenblatt.return_types.aminmax(
+    min=tensor([1, 2]),
+    max=tensor([5, 3]))
 
 @@ max
 ``max(input)``: the largest element (a 0-dim tensor). ``max(input, dim, keepdim=False)``: the named tuple
@@ -1130,7 +1132,9 @@ Example:
     >>> rb.max(x)
     tensor(5.)
     >>> rb.max(x, dim=1)
-    max(values=tensor([5., 3.]), indices=tensor([1, 0]))
+    rosenblatt.return_types.max(
+    values=tensor([5., 3.]),
+    indices=tensor([1, 0]))
 
 @@ min
 ``min(input)``: the smallest element (a 0-dim tensor). ``min(input, dim, keepdim=False)``: the named tuple
@@ -1144,7 +1148,9 @@ Example:
     >>> rb.min(x)
     tensor(1.)
     >>> rb.min(x, dim=0)
-    min(values=tensor([1., 2.]), indices=tensor([0, 1]))
+    rosenblatt.return_types.min(
+    values=tensor([1., 2.]),
+    indices=tensor([0, 1]))
 
 @@ argmax | red
 The index of the (first) maximum along ``dim``, or into the flattened tensor when ``dim`` is None (int64).
@@ -1210,7 +1216,9 @@ Example:
     >>> rb.median(rb.tensor([1.0, 4.0, 2.0, 3.0]))
     tensor(2.)
     >>> rb.median(rb.tensor([[1.0, 9.0, 2.0], [5.0, 3.0, 4.0]]), dim=1)
-    median(values=tensor([2., 4.]), indices=tensor([2, 2]))
+    rosenblatt.return_types.median(
+    values=tensor([2., 4.]),
+    indices=tensor([2, 2]))
 
 @@ nanmedian | red
 :func:`median` of the non-NaN elements.
@@ -1262,7 +1270,9 @@ Shape:
 
 Example:
     >>> rb.kthvalue(rb.tensor([3.0, 1.0, 2.0]), 2)
-    kthvalue(values=tensor(2.), indices=tensor(2))
+    rosenblatt.return_types.kthvalue(
+    values=tensor(2.),
+    indices=tensor(2))
 
 @@ topk
 The named tuple ``(values, indices)`` of the ``k`` largest (``largest=False``: smallest) elements along
@@ -1273,7 +1283,9 @@ Shape:
 
 Example:
     >>> rb.topk(rb.tensor([1.0, 5.0, 3.0, 4.0]), 2)
-    topk(values=tensor([5., 4.]), indices=tensor([1, 3]))
+    rosenblatt.return_types.topk(
+    values=tensor([5., 4.]),
+    indices=tensor([1, 3]))
 
 @@ sort
 The named tuple ``(values, indices)`` of ``input`` sorted along ``dim``, ascending unless ``descending=True``;
@@ -1284,7 +1296,9 @@ Shape:
 
 Example:
     >>> rb.sort(rb.tensor([3.0, 1.0, 2.0]))
-    sort(values=tensor([1., 2., 3.]), indices=tensor([1, 2, 0]))
+    rosenblatt.return_types.sort(
+    values=tensor([1., 2., 3.]),
+    indices=tensor([1, 2, 0]))
     >>> rb.sort(rb.tensor([3.0, 1.0, 2.0]), descending=True).indices
     tensor([0, 2, 1])
 
@@ -1326,7 +1340,9 @@ Shape:
 
 Example:
     >>> rb.cummax(rb.tensor([1.0, 3.0, 2.0, 5.0]), dim=0)
-    cummax(values=tensor([1., 3., 3., 5.]), indices=tensor([0, 1, 1, 3]))
+    rosenblatt.return_types.cummax(
+    values=tensor([1., 3., 3., 5.]),
+    indices=tensor([0, 1, 1, 3]))
 
 @@ cummin
 The named tuple ``(values, indices)`` of the running minimum along ``dim`` and where it was reached.
@@ -1336,7 +1352,9 @@ Shape:
 
 Example:
     >>> rb.cummin(rb.tensor([4.0, 3.0, 5.0, 1.0]), dim=0)
-    cummin(values=tensor([4., 3., 3., 1.]), indices=tensor([0, 1, 1, 3]))
+    rosenblatt.return_types.cummin(
+    values=tensor([4., 3., 3., 1.]),
+    indices=tensor([0, 1, 1, 3]))
 
 @@ logcumsumexp
 ``log(cumsum(exp(input), dim))``, computed stably.

@@ -10,11 +10,20 @@ from .gradcheck import gradcheck, gradgradcheck  # noqa: F401
 
 
 def backward(tensors: Any, grad_tensors: Any = None, retain_graph: Any = None, create_graph: Any = False,
-             inputs: Any = None) -> None:
+             grad_variables: Any = None, inputs: Any = None) -> None:
     """Accumulates d(tensors)/d(leaves) into the leaves' .grad (PyTorch's torch.autograd.backward).
 
     create_graph=True records the backward itself, so the .grad it leaves can be differentiated
-    again; retain_graph then defaults to True, as in PyTorch."""
+    again; retain_graph then defaults to True, as in PyTorch. grad_variables is grad_tensors' deprecated
+    name."""
+    if grad_variables is not None:
+        import warnings
+
+        warnings.warn("`grad_variables` is deprecated. Use `grad_tensors` instead.", FutureWarning, stacklevel=2)
+        if grad_tensors is not None:
+            raise RuntimeError("`grad_tensors` and `grad_variables` (deprecated) arguments both passed to "
+                               "`backward()`. Please only use `grad_tensors`.")
+        grad_tensors = grad_variables
     if retain_graph is None:
         retain_graph = create_graph
     if isinstance(tensors, _C.Tensor):
@@ -40,11 +49,23 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: Any = None, c
 
 
 def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: Any = None, create_graph: Any = False,
-         allow_unused: Any = None, materialize_grads: Any = False) -> tuple[Optional[Tensor], ...]:
+         only_inputs: Any = True, allow_unused: Any = None, is_grads_batched: Any = False,
+         materialize_grads: Any = False) -> tuple[Optional[Tensor], ...]:
     """Returns d(outputs)/d(inputs) without touching any .grad (PyTorch's torch.autograd.grad).
 
     create_graph=True records the backward, so the returned gradients can be differentiated again
-    (gradient penalties, Hessian-vector products); retain_graph then defaults to True."""
+    (gradient penalties, Hessian-vector products); retain_graph then defaults to True.
+    is_grads_batched=True takes grad_outputs with a leading batch dimension and returns the stacked
+    vector-Jacobian products, one backward per row (PyTorch vmaps; the values are the same)."""
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
+                         "but got: allow_unused=False.")
+    if not only_inputs:
+        import warnings
+
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate "
+                      "gradient for other parts of the graph, please use torch.autograd.backward.", FutureWarning,
+                      stacklevel=2)
     if retain_graph is None:
         retain_graph = create_graph
     single = isinstance(inputs, _C.Tensor)
@@ -54,6 +75,12 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: Any 
         grad_outputs = [None] * len(outputs)
     elif isinstance(grad_outputs, _C.Tensor):
         grad_outputs = [grad_outputs]
+    if is_grads_batched:
+        n = grad_outputs[0].shape[0]
+        rows = [grad(outputs, inputs, [g[i] for g in grad_outputs], retain_graph=retain_graph or i < n - 1,
+                     create_graph=create_graph, allow_unused=allow_unused, materialize_grads=materialize_grads)
+                for i in range(n)]
+        return tuple(None if col[0] is None else _C.stack(list(col)) for col in zip(*rows))
     res = _C._run_backward(outputs, list(grad_outputs), bool(retain_graph), inputs,
                            bool(allow_unused) or materialize_grads, bool(create_graph))
     if materialize_grads:

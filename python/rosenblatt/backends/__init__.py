@@ -1,11 +1,11 @@
 """Backend settings, as torch.backends: `rosenblatt.backends.cpu` tells which instruction set the
-CPU kernels run with; `cudnn`, `cuda` and `mps` hold the flags training scripts set (stored, no-ops
-here: there is no cuDNN, CUDA or MPS backend). The float32 matmul precision and the
-deterministic-algorithms switch live here too and are re-exported as `rosenblatt.<name>`."""
+CPU kernels run with; `cudnn`, `cuda`, `mps`, `mkldnn` and `opt_einsum` hold the flags training scripts
+set (stored, no-ops here: there is no cuDNN, CUDA, MPS or oneDNN backend). The float32 matmul precision
+and the deterministic-algorithms switch live here too and are re-exported as `rosenblatt.<name>`."""
 from typing import Any
 
 from .._C import _set_deterministic
-from . import cpu, cuda, cudnn, mps  # noqa: F401
+from . import cpu, cuda, cudnn, mkldnn, mps, opt_einsum  # noqa: F401
 
 _PRECISIONS = ("highest", "high", "medium")
 _matmul_precision = "highest"
@@ -47,5 +47,5 @@ def is_deterministic_algorithms_warn_only_enabled() -> bool:
     return _deterministic["warn_only"]
 
 __all__ = ["are_deterministic_algorithms_enabled", "cpu", "cuda", "cudnn", "get_float32_matmul_precision",
-    "is_deterministic_algorithms_warn_only_enabled", "mps", "set_float32_matmul_precision",
+    "is_deterministic_algorithms_warn_only_enabled", "mkldnn", "mps", "opt_einsum", "set_float32_matmul_precision",
     "use_deterministic_algorithms"]

@@ -2,7 +2,8 @@
 CUDA). `matmul.allow_tf32` mirrors the float32 matmul precision, as in PyTorch: True sets "high",
 False sets "highest"."""
 
-__all__ = ["is_built", "matmul"]
+__all__ = ["cudnn_sdp_enabled", "enable_cudnn_sdp", "enable_flash_sdp", "enable_math_sdp", "enable_mem_efficient_sdp",
+           "flash_sdp_enabled", "is_built", "math_sdp_enabled", "matmul", "mem_efficient_sdp_enabled"]
 
 
 class _Matmul:
@@ -41,3 +42,26 @@ def is_built() -> bool:
     from .. import cuda
 
     return cuda._cuda is not None
+
+
+# The scaled_dot_product_attention backend switches (all on, as in PyTorch): stored; the one CPU kernel
+# here serves every choice.
+_sdp = {"flash": True, "mem_efficient": True, "math": True, "cudnn": True}
+
+
+def _sdp_switch(kind):
+    """The pair torch has for each kernel: <kind>_sdp_enabled() and enable_<kind>_sdp(enabled)."""
+    def is_enabled() -> bool:
+        return _sdp[kind]
+
+    def enable(enabled: bool) -> None:
+        _sdp[kind] = bool(enabled)
+
+    is_enabled.__name__, enable.__name__ = f"{kind}_sdp_enabled", f"enable_{kind}_sdp"
+    return is_enabled, enable
+
+
+flash_sdp_enabled, enable_flash_sdp = _sdp_switch("flash")
+mem_efficient_sdp_enabled, enable_mem_efficient_sdp = _sdp_switch("mem_efficient")
+math_sdp_enabled, enable_math_sdp = _sdp_switch("math")
+cudnn_sdp_enabled, enable_cudnn_sdp = _sdp_switch("cudnn")

@@ -12,7 +12,7 @@ __all__ = [
     "linear", "relu", "relu_", "leaky_relu", "leaky_relu_", "elu", "elu_", "sigmoid", "tanh", "step",
     "heaviside_step", "gelu", "silu", "mish", "softplus", "softsign", "hardtanh", "hardtanh_", "relu6",
     "hardsigmoid", "hardswish", "selu", "selu_", "celu", "celu_", "logsigmoid", "threshold", "threshold_",
-    "glu", "prelu", "softmax", "softmin", "log_softmax", "dropout", "flatten", "mse_loss", "l1_loss",
+    "glu", "prelu", "softmax", "softmin", "log_softmax", "dropout", "dropout1d", "flatten", "mse_loss", "l1_loss",
     "smooth_l1_loss", "huber_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "cross_entropy", "nll_loss",
 ]
@@ -705,6 +705,26 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     if inplace:
         return input.mul_(_nn.feature_dropout_mask(input, p))
     return _nn.feature_dropout(input, p, training)
+
+
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zeroes whole channels of an ``(N, C, L)`` or ``(C, L)`` input with probability ``p`` when ``training``.
+    See :class:`rosenblatt.nn.Dropout1d`."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    inp_dim = input.dim()
+    if inp_dim not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {inp_dim}D input. Note that dropout1d "
+                           "exists to provide channel-wise dropout on inputs with 1 spatial dimension, a channel "
+                           "dimension, and an optional batch dimension (i.e. 2D or 3D inputs).")
+    if not training or p == 0.0:
+        return input
+    batched = input if inp_dim == 3 else input.unsqueeze(0)
+    if inplace:
+        mask = _nn.feature_dropout_mask(batched, p)
+        return input.mul_(mask if inp_dim == 3 else mask.squeeze(0))
+    out = _nn.feature_dropout(batched, p, training)
+    return out if inp_dim == 3 else out.squeeze(0)
 
 
 def _is_int(v):

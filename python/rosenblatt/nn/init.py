@@ -12,7 +12,7 @@ from ..autograd import no_grad
 
 __all__ = [
     "calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_",
-    "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_",
+    "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "orthogonal_",
 ]
 
 
@@ -225,6 +225,35 @@ def kaiming_normal_(tensor: Tensor, a: Any = 0, mode: Any = "fan_in", nonlineari
         return tensor
     std = _kaiming_std(tensor, a, mode, nonlinearity)
     return normal_(tensor, 0.0, std, generator)
+
+
+def orthogonal_(tensor: Tensor, gain: Any = 1, generator: Any = None) -> Tensor:
+    """Fills ``tensor`` (2-D or more, trailing dimensions flattened) in place with a (semi-)orthogonal matrix
+    times ``gain``: the Q of a normal matrix's QR, its columns' signs fixed by R's diagonal so the result is
+    uniform over orthogonal matrices (Saxe et al. 2013, as PyTorch draws it); returns it.
+
+    Example:
+        >>> w = nn.init.orthogonal_(rb.empty(3, 5))
+        >>> bool(rb.allclose(w @ w.T, rb.eye(3), atol=1e-5))
+        True
+    """
+    if tensor.dim() < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor  # no-op
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    flat = _C.empty(rows, cols, dtype=tensor.dtype).normal_(0, 1, generator=generator)
+    if rows < cols:
+        flat = flat.t()
+    q, r = _C._linalg.qr(flat)
+    q = q * _C.diagonal(r, 0).sign()
+    if rows < cols:
+        q = q.t()
+    with no_grad():
+        tensor.view_as(q).copy_(q)
+        tensor.mul_(gain)
+    return tensor
 
 
 def _affine_default_(weight, bias):

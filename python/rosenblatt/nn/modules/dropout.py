@@ -4,7 +4,7 @@ from ..._C import Tensor
 from .. import functional as F
 from .module import Module
 
-__all__ = ["Dropout", "Dropout2d"]
+__all__ = ["Dropout", "Dropout1d", "Dropout2d"]
 
 
 class _DropoutNd(Module):
@@ -42,6 +42,22 @@ class Dropout(_DropoutNd):
 
     def forward(self, input: Tensor) -> Tensor:
         return F.dropout(input, self.p, self.training, self.inplace)
+
+
+class Dropout1d(_DropoutNd):
+    """Zeroes whole channels (N, C) of a sequence with probability p in training and scales the rest by 1/(1-p).
+
+    Shape:
+        Input: ``(N, C, L)`` or ``(C, L)``.
+        Output: the input's shape.
+
+    Example:
+        >>> nn.Dropout1d(0.2)(rb.randn(2, 4, 5)).shape
+        rosenblatt.Size([2, 4, 5])
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.dropout1d(input, self.p, self.training, self.inplace)
 
 
 class Dropout2d(_DropoutNd):

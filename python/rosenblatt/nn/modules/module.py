@@ -421,6 +421,11 @@ class Module:
     def cpu(self: _M) -> _M:
         return self.to("cpu")
 
+    def share_memory(self: _M) -> _M:
+        """Returns the module: its tensors are already shared by the threads that data loading and
+        rosenblatt's parallel work use (PyTorch moves them to shared memory for worker processes)."""
+        return self
+
     def cuda(self: _M, device: Any = None) -> _M:
         return self.to("cuda" if device is None else f"cuda:{device}" if isinstance(device, int) else device)
 

@@ -33,7 +33,7 @@ class DataLoader:
                  pin_memory: bool = False, drop_last: bool = False, timeout: float = 0,
                  worker_init_fn: Optional[Callable[..., Any]] = None, multiprocessing_context: Any = None,
                  generator: Any = None, *, prefetch_factor: Optional[int] = None, persistent_workers: bool = False,
-                 pin_memory_device: str = "") -> None:
+                 pin_memory_device: str = "", in_order: bool = True) -> None:
         if not isinstance(num_workers, int) or num_workers < 0:
             raise ValueError("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.")
         if timeout < 0:
@@ -49,6 +49,7 @@ class DataLoader:
         self.worker_init_fn = worker_init_fn
         self.generator = generator
         self.persistent_workers = persistent_workers
+        self.in_order = in_order  # batches always come in order here; in_order=False only permits otherwise
         self._iterable = isinstance(dataset, IterableDataset)
 
         if self._iterable:

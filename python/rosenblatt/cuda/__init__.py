@@ -9,14 +9,17 @@ torch.cuda does in PyTorch's CPU-only build.
 import importlib
 from typing import Any, Optional
 
+from . import amp  # noqa: F401,E402  (torch.cuda.amp: the deprecated spellings of rosenblatt.amp)
+
+_MODULE = __package__.rsplit(".", 1)[0] + "._cuda"  # rosenblatt._cuda, beside rosenblatt._C
 try:
-    _cuda = importlib.import_module(__package__ + "._cuda")
+    _cuda = importlib.import_module(_MODULE)
 except ModuleNotFoundError as e:  # a CPU-only build; a CUDA build whose module fails to load raises
-    if e.name != __package__ + "._cuda":
+    if e.name != _MODULE:
         raise
     _cuda = None
 
-__all__ = ["current_device", "device_count", "empty_cache", "get_device_capability", "get_device_name",
+__all__ = ["amp", "current_device", "device_count", "empty_cache", "get_device_capability", "get_device_name",
            "get_device_properties", "init", "is_available", "is_initialized", "manual_seed", "manual_seed_all",
            "max_memory_allocated", "memory_allocated", "memory_reserved", "reset_peak_memory_stats", "set_device",
            "synchronize"]
@@ -53,7 +56,7 @@ def _index(device: Any) -> int:
         return -1
     if isinstance(device, int):
         return device
-    from . import _C
+    from .. import _C
 
     d = device if isinstance(device, _C.device) else _C.device(str(device))
     if d.type != "cuda":

@@ -4,10 +4,10 @@
 
 #include "rosenblatt/ops.h"
 
+#include "indexing_calls.h"
 #include "op_common.h"
 
 #include "../kernels/embedding.h"
-#include "../kernels/indexing.h"
 
 namespace rb {
 namespace {
@@ -17,7 +17,7 @@ void check_indices(const Tensor& indices, int64_t V, const char* op) {
            "Expected tensor for argument #1 'indices' to have one of the "
            "following scalar types: Long; but got ",
            dtype_name(indices.dtype()), " instead (while checking arguments for ", op, ")");
-  if (auto bad = kernels<IndexingKernels>(op, indices).find_out_of_range(indices, V, false))
+  if (auto bad = index_out_of_range(op, indices, V, false))
     throw IndexError(str("index out of range in self (index ", *bad, " with num_embeddings ", V, ")"));
 }
 

@@ -1,5 +1,8 @@
 """Gradient hooks (Tensor.register_hook, register_post_accumulate_grad_hook): PyTorch's semantics,
 checked against hand-computed gradients and against PyTorch when it is installed."""
+import gc
+import weakref
+
 import numpy as np
 import pytest
 
@@ -118,6 +121,36 @@ def test_hook_handle_as_context_manager_and_hooks_die_with_tensor():
     z = rb.tensor([1.0], requires_grad=True)
     (z * 2).sum().backward()
     assert z.grad.tolist() == [2.0]
+
+
+class _Hook:
+    """A hook whose lifetime a weakref can watch (the gradient passes through unchanged)."""
+
+    def __call__(self, g):
+        return g
+
+
+def test_hooks_are_freed_with_their_tensor_or_grad_fn():
+    # Hooks live on the autograd metadata: dropping the leaf (or the non-leaf's graph) frees them at
+    # once, and a handle that outlives them removes nothing.
+    leaf_hook, post_hook, node_hook = _Hook(), _Hook(), _Hook()
+    refs = [weakref.ref(h) for h in (leaf_hook, post_hook, node_hook)]
+    x = rb.tensor([1.0, 2.0], requires_grad=True)
+    handle = x.register_hook(leaf_hook)
+    x.register_post_accumulate_grad_hook(post_hook)
+    y = x * 3
+    y.register_hook(node_hook)
+    del leaf_hook, post_hook, node_hook
+    y.sum().backward()
+    assert x.grad.tolist() == [3.0, 3.0]
+    assert all(r() is not None for r in refs)
+    del y
+    gc.collect()
+    assert refs[2]() is None and refs[0]() is not None
+    del x
+    gc.collect()
+    assert all(r() is None for r in refs)
+    handle.remove()  # its tensor is gone: a no-op
 
 
 def test_matches_pytorch():

@@ -431,6 +431,20 @@ def test_scatter_one_hot_and_errors():
     assert x.tolist() == [[0.0, 0.0], [0.0, 0.0]] and x._version == 0
 
 
+def test_scatter_on_0d_tensors():
+    # A 0-d self is a 1-element 1-D one (it used to index an empty stride list and crash).
+    x = rb.zeros((), requires_grad=True)
+    s = rb.tensor(3.0, requires_grad=True)
+    y = rb.scatter_add(x * 1, 0, rb.tensor(0), s * 2)
+    assert y.shape == () and y.item() == 6.0
+    y.backward()
+    assert x.grad.item() == 1.0 and s.grad.item() == 2.0
+    assert rb.scatter(rb.zeros(()), 0, rb.tensor(0), rb.tensor(5.0)).tolist() == 5.0
+    assert rb.zeros(()).scatter_(-1, rb.tensor(0), rb.tensor(2.0)).tolist() == 2.0
+    with pytest.raises(RuntimeError, match="index 1 is out of bounds"):
+        rb.scatter(rb.zeros(()), 0, rb.tensor(1), rb.tensor(5.0))
+
+
 def test_setitem_from_an_overlapping_view():
     x = rb.tensor([0.0, 1.0, 2.0, 3.0, 4.0])
     x[1:] = x[:-1]

@@ -44,8 +44,7 @@ struct AccumulateGrad : Node {
     return {};
   }
   void run_post_hooks() {
-    if (!any_grad_hooks()) return;
-    for (auto& h : post_accumulate_hooks_of(leaf.get())) h(Tensor(leaf));
+    for (auto& h : post_accumulate_hooks_of(leaf->hooks)) h(Tensor(leaf));
   }
 };
 
@@ -77,9 +76,8 @@ void accumulate_into(Tensor& slot, const Tensor& g) {
 // The register_hook hooks of a node's outputs (a leaf's, for its accumulator), in registration
 // order, each seeing what the one before returned.
 void run_grad_hooks(Node* node, std::vector<Tensor>& grads) {
-  const void* key = node;
-  if (auto* acc = dynamic_cast<AccumulateGrad*>(node)) key = acc->leaf.get();
-  for (auto& h : grad_hooks_of(key)) {
+  auto* acc = dynamic_cast<AccumulateGrad*>(node);
+  for (auto& h : grad_hooks_of(acc ? acc->leaf->hooks : node->hooks)) {
     if (h.slot >= grads.size()) continue;
     Tensor r = h.fn(grads[h.slot]);
     if (r.defined()) grads[h.slot] = r;
@@ -410,7 +408,7 @@ std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::ve
     grads.resize(node->outputs.size());
     for (size_t k = 0; k < grads.size(); ++k)
       if (!grads[k].defined()) grads[k] = zeros_for(node->outputs[k]);
-    if (any_grad_hooks()) run_grad_hooks(node, grads);
+    run_grad_hooks(node, grads);
 
     for (auto& [edge, idx] : captures)
       if (edge.fn.get() == node) captured[idx] = grads[edge.input_nr];

@@ -252,7 +252,7 @@ void tensor(py::module_& m, TensorClass& cls) {
       py::arg("create_graph") = false);
 
   // Python hooks run inside backward, which released the GIL: they take it back, and so does the
-  // deleter of the callable (the hook table may drop it from any thread).
+  // deleter of the callable (a tensor or node holding hooks may die on any thread).
   auto hold = [](py::function fn) {
     return std::shared_ptr<py::function>(new py::function(std::move(fn)), [](py::function* f) {
       if (!Py_IsInitialized()) return;  // the interpreter is gone: nothing left to release
@@ -260,6 +260,10 @@ void tensor(py::module_& m, TensorClass& cls) {
       delete f;
     });
   };
+  // Registered before the functions returning it, so their signatures (and the stubs) name it.
+  py::class_<GradHookHandle>(m, "_GradHookHandle", "What register_hook returns: remove() unregisters the hook.")
+      .def("remove", &GradHookHandle::remove, "Unregisters the hook; a no-op once its tensor is gone.")
+      .def_readonly("id", &GradHookHandle::id);
   m.def(
       "_register_grad_hook",
       [hold](const Tensor& t, py::function fn) {
@@ -281,7 +285,6 @@ void tensor(py::module_& m, TensorClass& cls) {
         });
       },
       py::arg("tensor"), py::arg("hook"));
-  m.def("_remove_grad_hook", &remove_grad_hook, py::arg("id"));
 
   cls.def(py::init([](const Tensor& t) { return t; }), py::arg("data"))  // alias (used by Parameter)
       .def_property_readonly("shape", [](const Tensor& t) { return as_size(t.shape()); })

@@ -3,18 +3,26 @@
 #pragma once
 #include <cstdint>
 
-#include "rosenblatt/tensor.h"
+#include "rosenblatt/dtype.h"
 
 namespace rb {
 
+// N samples of F features; dtype is the weights' (and so the features') floating dtype.
+struct PerceptronGeom {
+  int64_t N, F;
+  DType dtype;
+};
+
 struct PerceptronKernels {
-  // X: (N, F) contiguous, dtype of w; y: (N,) contiguous float64 targets; w: (F,), b: () contiguous.
+  // X: (N, F), y: (N) float64 targets, w: (F), b: (), all contiguous; w and b are updated in place.
   // Returns the number of mistakes made during the epoch.
-  int64_t (*perceptron_epoch)(const Tensor& X, const Tensor& y, Tensor& w, Tensor& b, double lr, double lo, double hi);
-  // X: (N, F) contiguous, dtype of w; out: (N,) int64.
-  void (*perceptron_predict)(const Tensor& X, const Tensor& w, const Tensor& b, double lo, double hi, Tensor& out);
-  // x: (F,) contiguous, dtype of w; w += delta*x, b += delta.
-  void (*perceptron_update)(const Tensor& x, Tensor& w, Tensor& b, double delta);
+  int64_t (*perceptron_epoch)(const PerceptronGeom& g, const void* X, const double* y, void* w, void* b, double lr,
+                              double lo, double hi);
+  // X: (N, F), w: (F), b: () -> out: (N), hi where w.x + b >= 0, else lo.
+  void (*perceptron_predict)(const PerceptronGeom& g, const void* X, const void* w, const void* b, double lo, double hi,
+                             int64_t* out);
+  // x: (F) (N is 1): w += delta * x, b += delta.
+  void (*perceptron_update)(const PerceptronGeom& g, const void* x, void* w, void* b, double delta);
 };
 
 }  // namespace rb

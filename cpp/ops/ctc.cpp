@@ -30,10 +30,12 @@ struct CtcLossBackward : Node {
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     check_not_released();
     Tensor lp = log_probs.unpack(*this);
-    Tensor lpc = contiguous_nograd(lp), g = contiguous_nograd(grads[0]), nl = nll.unpack(*this).detach();
+    Tensor lpc = contiguous_nograd(lp), g = contiguous_nograd(cast(grads[0], lpc.dtype())),
+           nl = nll.unpack(*this).detach();
     std::vector<Tensor> r{Tensor::empty(lpc.shape(), lpc.dtype(), lpc.device())};
     kernels<CtcKernels>("ctc_loss_backward", lpc)
-        .ctc_loss_backward(g, lpc, targets, geo, nl, log_alpha, zero_infinity, r[0]);
+        .ctc_loss_backward(geo, g.raw_data(), lpc.raw_data(), targets.data<int64_t>(), nl.raw_data(),
+                           log_alpha.raw_data(), zero_infinity, r[0].raw_data());
     if (GradMode::enabled()) mark_once_differentiable("CtcLoss", {&grads[0], &lp}, r);
     return r;
   }
@@ -52,7 +54,7 @@ std::vector<int64_t> lengths_of(const Tensor& t, const char* what) {
 CtcGeometry ctc_geometry(const Tensor& lp, const Tensor& targets, const std::vector<int64_t>& il,
                          const std::vector<int64_t>& tl, int64_t blank) {
   CtcGeometry g;
-  g.T = lp.size(0), g.N = lp.size(1), g.C = lp.size(2), g.blank = blank;
+  g.T = lp.size(0), g.N = lp.size(1), g.C = lp.size(2), g.blank = blank, g.dtype = lp.dtype();
   RB_CHECK(targets.dim() >= 1 && targets.dim() <= 2, Error, "Expected 1 to 2 dimensions, but got ", targets.dim(),
            "-dimensional tensor for argument #2 'targets'", kWhile);
   RB_CHECK(static_cast<int64_t>(il.size()) == g.N, Error, "input_lengths must be of size batch_size (got ", il.size(),
@@ -123,7 +125,7 @@ Tensor ctc_loss(const Tensor& log_probs, const Tensor& targets, const std::vecto
   Tensor lpc = contiguous_nograd(lp);
   Tensor nll = Tensor::empty({g.N}, dt, lp.device());
   Tensor log_alpha = Tensor::empty({g.N, g.T, 2 * g.max_target + 1}, dt, lp.device());
-  k.ctc_loss_forward(lpc, tg, g, nll, log_alpha);
+  k.ctc_loss_forward(g, lpc.raw_data(), tg.data<int64_t>(), nll.raw_data(), log_alpha.raw_data());
   Tensor res = nll;
   if (needs_grad(lp)) {
     auto node = std::make_shared<CtcLossBackward>();

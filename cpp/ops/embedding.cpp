@@ -4,10 +4,10 @@
 
 #include "rosenblatt/ops.h"
 
+#include "indexing_calls.h"
 #include "op_common.h"
 
 #include "../kernels/embedding.h"
-#include "../kernels/indexing.h"
 
 namespace rb {
 namespace {
@@ -17,7 +17,7 @@ void check_indices(const Tensor& indices, int64_t V, const char* op) {
            "Expected tensor for argument #1 'indices' to have one of the "
            "following scalar types: Long; but got ",
            dtype_name(indices.dtype()), " instead (while checking arguments for ", op, ")");
-  if (auto bad = kernels<IndexingKernels>(op, indices).find_out_of_range(indices, V, false))
+  if (auto bad = index_out_of_range(op, indices, V, false))
     throw IndexError(str("index out of range in self (index ", *bad, " with num_embeddings ", V, ")"));
 }
 
@@ -75,7 +75,8 @@ Tensor embedding(const Tensor& weight, const Tensor& indices, int64_t padding_id
   Shape out_shape = indices.shape();
   out_shape.push_back(D);
   Tensor out = Tensor::empty(out_shape, weight.dtype(), weight.device());
-  if (out.numel() > 0) k.embedding_forward(w, reshape(idx, {idx.numel()}), out);
+  if (out.numel() > 0)
+    k.embedding_forward({V, D, idx.numel(), w.dtype()}, w.raw_data(), idx.data<int64_t>(), out.raw_data());
   if (weight.requires_grad() && GradMode::enabled()) {
     RB_CHECK(is_floating(weight.dtype()), Error, "embedding: only floating-point weights can require gradients");
     auto node = std::make_shared<EmbeddingBackward0>();
@@ -97,7 +98,8 @@ Tensor embedding_dense_backward(const Tensor& grad, const Tensor& indices, int64
            " does not match indices of shape ", indices.shape());
   Tensor g = reshape(grad.contiguous(), {n, D}), idx = reshape(contiguous_nograd(indices), {n});
   Tensor dw = Tensor::empty({num_weights, D}, grad.dtype(), grad.device());
-  k.embedding_backward(g, idx, padding_idx, scale_grad_by_freq, dw);
+  k.embedding_backward({num_weights, D, n, grad.dtype(), padding_idx, scale_grad_by_freq}, g.raw_data(),
+                       idx.data<int64_t>(), dw.raw_data());
   if (grad.requires_grad() && GradMode::enabled()) {
     auto node = std::make_shared<EmbeddingDenseBackwardBackward>();
     node->idx = idx, node->grad_shape = grad.shape();
@@ -118,7 +120,8 @@ Tensor& embedding_renorm_(Tensor& weight, const Tensor& indices, double max_norm
   check_indices(indices, weight.size(0), "embedding_renorm_");
   check_inplace(weight);
   Tensor idx = reshape(contiguous_nograd(indices), {indices.numel()});
-  k.embedding_renorm(weight, idx, max_norm, norm_type);
+  k.embedding_renorm({weight.size(0), weight.size(1), idx.numel(), weight.dtype()}, weight.raw_data(),
+                     idx.data<int64_t>(), max_norm, norm_type);
   weight.bump_version();
   return weight;
 }

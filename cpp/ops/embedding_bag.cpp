@@ -6,6 +6,7 @@
 #include "rosenblatt/ops.h"
 
 #include "op_common.h"
+#include "pointers.h"
 
 #include "../kernels/embedding.h"
 
@@ -85,8 +86,10 @@ struct EmbeddingBagBackward0 : Node {
     } else if (need_w) {
       Tensor gc = g.contiguous();
       dw = Tensor::empty({V, D}, g.dtype(), g.device());
+      EmbeddingGeom eg{V, D, n, g.dtype(), pad, freq, g.size(0), mode};
       kernels<EmbeddingKernels>("embedding_bag_backward", gc)
-          .embedding_bag_backward(gc, idx, bounds_t, mode, pv, pad, freq, argmax, dw);
+          .embedding_bag_backward(eg, gc.raw_data(), idx.data<int64_t>(), bounds_t.data<int64_t>(), raw_or_null(pv),
+                                  data_or_null<int64_t>(argmax), dw.raw_data());
     }
     if (need_psw) {
       // d out[b] / d psw[i] = weight[idx[i]]; an entry at padding_idx or past the last bag gets 0.
@@ -168,7 +171,11 @@ Tensor embedding_bag(const Tensor& weight, const Tensor& indices, const Tensor& 
   Tensor w = weight.contiguous();
   Tensor out = Tensor::empty({B, D}, weight.dtype(), weight.device());
   Tensor argmax = mode == 2 ? Tensor::empty({B, D}, DType::Int64, weight.device()) : Tensor();
-  if (out.numel() > 0) k.embedding_bag_forward(w, idx, bounds_t, mode, psw, pad, out, mode == 2 ? &argmax : nullptr);
+  if (out.numel() > 0) {
+    EmbeddingGeom eg{V, D, n, weight.dtype(), pad, scale_grad_by_freq, B, mode};
+    k.embedding_bag_forward(eg, w.raw_data(), idx.data<int64_t>(), bounds_t.data<int64_t>(), raw_or_null(psw),
+                            out.raw_data(), data_or_null<int64_t>(argmax));
+  }
   if (any_requires_grad({&weight, &psw})) {
     auto node = std::make_shared<EmbeddingBagBackward0>();
     node->need_w = weight.requires_grad(), node->need_psw = psw.defined() && psw.requires_grad();

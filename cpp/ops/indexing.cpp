@@ -5,10 +5,12 @@
 #include "rosenblatt/ops.h"
 
 #include "aten_names.h"
+#include "indexing_calls.h"
 #include "op_common.h"
 #include "views.h"
 
 #include "../kernels/elementwise.h"
+#include "../kernels/geometry.h"
 #include "../kernels/indexing.h"
 
 namespace rb {
@@ -71,9 +73,9 @@ struct IndexBackward : Node {
     std::vector<Tensor> ix;
     for (auto& t : idx) ix.push_back(t.unpack(*this));
     Tensor gi = zeros(in_shape, g[0].dtype(), g[0].device());
-    kernels<IndexingKernels>("index_backward", gi)
-        .index_copy(g[0], layout_offsets(g[0].shape(), g[0].strides(), s, static_cast<int64_t>(B.size())), gi,
-                    indexed_offsets(gi, s, ix, B), true);
+    IndexCopyGeom geo{layout_offsets(g[0].shape(), g[0].strides(), s, static_cast<int64_t>(B.size())),
+                      indexed_offsets(gi, s, ix, B), gi.dtype()};
+    kernels<IndexingKernels>("index_backward", gi).index_copy(geo, g[0].raw_data(), gi.raw_data(), true);
     record_adjoint("Index", g[0], gi, [ix, s = s, B = B](const Tensor& gg) { return advanced_gather(gg, s, ix, B); });
     return {gi};
   }
@@ -82,9 +84,9 @@ struct IndexBackward : Node {
 // out = t[pre..., idx..., post...] with the indexed dims [s, s+K) replaced by B.
 Tensor advanced_gather(const Tensor& t, int64_t s, const std::vector<Tensor>& idx, const Shape& B) {
   Tensor out = Tensor::empty(advanced_shape(t.shape(), s, static_cast<int64_t>(idx.size()), B), t.dtype(), t.device());
-  kernels<IndexingKernels>("index", t)
-      .index_copy(t, indexed_offsets(t, s, idx, B), out,
-                  layout_offsets(out.shape(), out.strides(), s, static_cast<int64_t>(B.size())), false);
+  IndexCopyGeom geo{indexed_offsets(t, s, idx, B),
+                    layout_offsets(out.shape(), out.strides(), s, static_cast<int64_t>(B.size())), t.dtype()};
+  kernels<IndexingKernels>("index", t).index_copy(geo, t.raw_data(), out.raw_data(), false);
   if (needs_grad(t)) {
     auto node = std::make_shared<IndexBackward>();
     node->in_shape = t.shape(), node->B = B, node->s = s;
@@ -163,7 +165,7 @@ Resolved resolve(const Tensor& x, const IndexList& index) {
             RB_CHECK(t.shape()[j] == r.view.shape()[dim + j], IndexError, "The shape of the mask ", t.shape(),
                      " at index ", j, " does not match the shape of the indexed tensor ", r.view.shape(), " at index ",
                      dim + j);
-          Tensor nz = kernels<IndexingKernels>("nonzero", t).nonzero(t);
+          Tensor nz = nonzero(t);
           for (int64_t j = 0; j < t.dim(); ++j) {
             r.idx.push_back(select_raw(nz, 1, j));
             dims.push_back(dim++);
@@ -192,7 +194,7 @@ Resolved resolve(const Tensor& x, const IndexList& index) {
   }
   for (size_t k = 0; k < r.idx.size(); ++k) {
     int64_t size = r.view.shape()[dims[k]];
-    if (auto bad = kernels<IndexingKernels>("index", r.idx[k]).find_out_of_range(r.idx[k], size, true))
+    if (auto bad = index_out_of_range("index", r.idx[k], size, true))
       throw IndexError(str("index ", *bad, " is out of bounds for dimension ", dims[k], " with size ", size));
   }
   r.B = B;
@@ -256,9 +258,9 @@ void put_into(Tensor& dst, const IndexList& index, const Tensor& value, bool acc
     kernels<ElementwiseKernels>("index_put_", vc).binary_forward(BinaryOp::Add, r.view, vc, r.view);
     return;
   }
-  kernels<IndexingKernels>("index_put_", vc)
-      .index_copy(vc, layout_offsets(target, broadcast_strides(vc, target), r.s, static_cast<int64_t>(r.B.size())),
-                  r.view, indexed_offsets(r.view, r.s, r.idx, r.B), accumulate);
+  IndexCopyGeom geo{layout_offsets(target, broadcast_strides(vc, target), r.s, static_cast<int64_t>(r.B.size())),
+                    indexed_offsets(r.view, r.s, r.idx, r.B), vc.dtype()};
+  kernels<IndexingKernels>("index_put_", vc).index_copy(geo, vc.raw_data(), r.view.raw_data(), accumulate);
 }
 
 struct IndexPutBackward : Node {
@@ -309,7 +311,7 @@ struct GatherBackward : Node {
   void release_saved() override { index.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
     Tensor gi = zeros(in_shape, g[0].dtype(), g[0].device()), ix = index.unpack(*this);
-    if (ix.numel() > 0) kernels<IndexingKernels>("gather_backward", gi).scatter_add(gi, dim, ix, g[0]);
+    if (ix.numel() > 0) scatter_into("gather_backward", gi, dim, ix, g[0], true);
     record_adjoint("Gather", g[0], gi, [ix, d = dim](const Tensor& gg) { return gather(gg, d, ix); });
     return {gi};
   }
@@ -343,7 +345,7 @@ struct ScatterAddBackward : Node {
       Tensor region = gs;
       for (int64_t d = 0; d < gs.dim(); ++d) region = slice_raw(region, d, 0, ix.shape()[d], 1);
       Tensor part = Tensor::empty(ix.shape(), g[0].dtype(), g[0].device());
-      kernels<IndexingKernels>("scatter_backward", part).gather_forward(g[0], dim, ix, part);
+      gather_into("scatter_backward", g[0], dim, ix, part);
       copy_values(part, region);
     }
     return {g[0], gs};
@@ -371,11 +373,11 @@ struct ScatterBackward : Node {  // x with src written over it: x's gradient los
     }
     if (need_x) {
       gx = clone(g[0]);
-      kernels<IndexingKernels>("scatter_backward", gx).scatter(gx, dim, ix, zeros({}, gx.dtype(), gx.device()), false);
+      scatter_into("scatter_backward", gx, dim, ix, zeros({}, gx.dtype(), gx.device()), false);
     }
     if (need_src) {
       Tensor part = Tensor::empty(ix.shape(), g[0].dtype(), g[0].device());
-      kernels<IndexingKernels>("scatter_backward", part).gather_forward(g[0], dim, ix, part);
+      gather_into("scatter_backward", g[0], dim, ix, part);
       if (src_scalar) {
         gs = sum(part);
       } else {
@@ -400,7 +402,7 @@ void check_gather_args(const char* op, const Tensor& x, int64_t dim, const Tenso
       RB_CHECK(d == dim || index.shape()[d] <= x.shape()[d], Error, "Size does not match at dimension ", d,
                " expected index ", index.shape(), " to be no larger than self ", x.shape(), " apart from dimension ",
                dim);
-  if (auto bad = kernels<IndexingKernels>(op, index).find_out_of_range(index, x.shape()[dim], false))
+  if (auto bad = index_out_of_range(op, index, x.shape()[dim], false))
     throw Error(str("index ", *bad, " is out of bounds for dimension ", dim, " with size ", x.shape()[dim]));
 }
 
@@ -412,6 +414,9 @@ void check_scatter_src(const Tensor& x, int64_t d, const Tensor& index, const Te
     RB_CHECK(index.shape()[k] <= src.shape()[k], Error, "Expected index ", index.shape(), " to be smaller than self ",
              x.shape(), " apart from dimension ", d, " and to be smaller size than src ", src.shape());
 }
+
+// A 0-d operand is a 1-element 1-D one, as in PyTorch (its 0-d x has no dim to index otherwise).
+Tensor as_1d(const Tensor& t) { return t.dim() == 0 ? reshape(t, {1}) : t; }
 
 }  // namespace
 
@@ -442,11 +447,10 @@ Tensor& index_put_(Tensor& x, const IndexList& idx, Scalar value) {
 
 Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
   int64_t d = wrap_dim(dim, x.dim());
-  Tensor xv = x.dim() == 0 ? reshape(x, {1}) : x;
-  Tensor iv = index.dim() == 0 ? reshape(index, {1}) : index;
+  Tensor xv = as_1d(x), iv = as_1d(index);
   check_gather_args("gather", xv, d, iv, true);
   Tensor out = Tensor::empty(iv.shape(), x.dtype(), x.device());
-  if (out.numel() > 0) kernels<IndexingKernels>("gather", out).gather_forward(xv, d, iv, out);
+  if (out.numel() > 0) gather_into("gather", xv, d, iv, out);
   if (needs_grad(xv)) {
     auto node = std::make_shared<GatherBackward>();
     node->in_shape = xv.shape(), node->dim = d, node->index = SavedTensor(iv);
@@ -456,12 +460,13 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
 }
 
 Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
+  if (x.dim() == 0) return reshape(scatter_add(as_1d(x), dim, as_1d(index), as_1d(src)), {});
   int64_t d = wrap_dim(dim, x.dim());
   check_gather_args("scatter_add", x, d, index, true);
   check_scatter_src(x, d, index, src);
   Tensor s = cast(src, x.dtype());
   Tensor out = clone(x.detach());
-  if (index.numel() > 0) kernels<IndexingKernels>("scatter_add", out).scatter_add(out, d, index, s);
+  if (index.numel() > 0) scatter_into("scatter_add", out, d, index, s, true);
   if (needs_grad(x, s)) {
     auto node = std::make_shared<ScatterAddBackward>();
     node->dim = d, node->index = SavedTensor(index), node->src_shape = s.shape(), node->need_src = s.requires_grad();
@@ -471,12 +476,13 @@ Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tens
 }
 
 Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
+  if (x.dim() == 0) return reshape(scatter(as_1d(x), dim, as_1d(index), src), {});  // a 0-d src is one value
   int64_t d = wrap_dim(dim, x.dim());
   check_gather_args("scatter", x, d, index, true);
   if (src.dim() > 0) check_scatter_src(x, d, index, src);
   Tensor s = cast(src, x.dtype());
   Tensor out = clone(x.detach());
-  if (index.numel() > 0) kernels<IndexingKernels>("scatter", out).scatter(out, d, index, s, false);
+  if (index.numel() > 0) scatter_into("scatter", out, d, index, s, false);
   if (needs_grad(x, s) && is_floating(x.dtype())) {
     auto node = std::make_shared<ScatterBackward>();
     node->dim = d, node->index = SavedTensor(index), node->src_shape = s.shape();
@@ -511,17 +517,50 @@ Tensor masked_select(const Tensor& x, const Tensor& mask) {
 Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   RB_CHECK(index.dtype() == DType::Int64, Error, "index_select(): Expected dtype int64 for index");
   RB_CHECK(index.dim() <= 1, IndexError, "index_select(): Index is supposed to be a vector");
-  Tensor xv = x.dim() == 0 ? reshape(x, {1}) : x;
+  Tensor xv = as_1d(x), iv = as_1d(index);
   int64_t d = wrap_dim(dim, xv.dim());
-  Tensor iv = index.dim() == 0 ? reshape(index, {1}) : index;
-  if (auto bad = kernels<IndexingKernels>("index_select", iv).find_out_of_range(iv, xv.shape()[d], false))
+  if (auto bad = index_out_of_range("index_select", iv, xv.shape()[d], false))
     throw IndexError(
         str("index out of range in self (index ", *bad, " for dimension ", d, " with size ", xv.shape()[d], ")"));
   Tensor out = advanced_gather(xv, d, {iv}, iv.shape());
   return x.dim() == 0 ? reshape(out, {}) : out;
 }
 
-Tensor nonzero(const Tensor& x) { return kernels<IndexingKernels>("nonzero", x).nonzero(x); }
+namespace {
+// x's layout for the strided kernels; the indexed dim's stride moves to dim_stride (a 0-d x has none).
+StridedGeom strided_geom(const Tensor& x, int64_t dim = -1) {
+  StridedGeom g;
+  g.shape = x.shape(), g.x_strides = x.strides(), g.dtype = x.dtype();
+  if (dim >= 0 && dim < x.dim()) g.dim_stride = g.x_strides[dim], g.x_strides[dim] = 0;
+  return g;
+}
+}  // namespace
+
+void scatter_into(const char* op, Tensor& x, int64_t dim, const Tensor& index, const Tensor& src, bool accumulate) {
+  StridedGeom g = strided_geom(x, dim);
+  g.shape = index.shape(), g.index_strides = index.strides(), g.other_strides = broadcast_strides(src, index.shape());
+  kernels<IndexingKernels>(op, x).scatter(g, x.raw_data(), index.data<int64_t>(), src.raw_data(), accumulate);
+}
+
+void gather_into(const char* op, const Tensor& x, int64_t dim, const Tensor& index, Tensor& out) {
+  StridedGeom g = strided_geom(x, dim);
+  g.shape = index.shape(), g.index_strides = index.strides(), g.other_strides = out.strides();
+  kernels<IndexingKernels>(op, out).gather_forward(g, x.raw_data(), index.data<int64_t>(), out.raw_data());
+}
+
+std::optional<int64_t> index_out_of_range(const char* op, const Tensor& index, int64_t size, bool allow_neg) {
+  StridedGeom g;
+  g.shape = index.shape(), g.index_strides = index.strides();
+  return kernels<IndexingKernels>(op, index).find_out_of_range(g, index.data<int64_t>(), size, allow_neg);
+}
+
+Tensor nonzero(const Tensor& x) {
+  const auto& k = kernels<IndexingKernels>("nonzero", x);
+  const StridedGeom g = strided_geom(x);
+  Tensor out = Tensor::empty({k.count_nonzero(g, x.raw_data()), x.dim()}, DType::Int64, x.device());
+  k.nonzero(g, x.raw_data(), out.data<int64_t>());
+  return out;
+}
 
 Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value) {
   RB_CHECK(mask.dtype() == DType::Bool, Error, "masked_fill_ only supports boolean masks, but got mask with dtype ",

@@ -3,7 +3,6 @@
 // Generator and mul. Group norm is in norm_group.cpp.
 #include <cmath>
 #include <limits>
-#include <mutex>
 #include <string>
 
 #include "rosenblatt/ops.h"
@@ -11,7 +10,6 @@
 #include "op_common.h"
 
 #include "../kernels/norm.h"
-#include "../kernels/random.h"
 
 namespace rb {
 namespace {
@@ -409,15 +407,9 @@ Tensor feature_dropout_mask(const Tensor& x, double p, Generator* gen) {
   Shape ms(x.dim(), 1);
   ms[0] = x.size(0), ms[1] = x.size(1);
   Tensor mask = Tensor::empty(ms, x.dtype(), x.device());
-  Generator& g = gen ? *gen : default_generator();
-  {
-    std::lock_guard<std::mutex> lock(g.mutex());
-    kernels<RandomKernels>("feature_dropout", mask).bernoulli_fill(mask, 1.0 - p, g);
-  }
-  if (p < 1.0) {
-    NoGradGuard ng;
-    mul_(mask, Scalar(1.0 / (1.0 - p)));
-  }
+  NoGradGuard ng;
+  bernoulli_(mask, 1.0 - p, gen);
+  if (p < 1.0) mul_(mask, Scalar(1.0 / (1.0 - p)));
   return mask;
 }
 

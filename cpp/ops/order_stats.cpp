@@ -5,24 +5,14 @@
 #include <limits>
 
 #include "aten_names.h"
+#include "columns.h"
 #include "op_common.h"
 #include "rosenblatt/ops/search.h"
 
-#include "../kernels/scan.h"
 #include "../kernels/search.h"
 
 namespace rb {
 namespace {
-
-// x's dim d as the middle of (outer, R, inner).
-struct Columns {
-  int64_t outer = 1, R = 1, inner = 1;
-};
-Columns columns(const Shape& s, int64_t d) {
-  Columns k;
-  for (int64_t i = 0; i < static_cast<int64_t>(s.size()); ++i) (i < d ? k.outer : i == d ? k.R : k.inner) *= s[i];
-  return k;
-}
 
 Shape keep_shape(const Shape& s, int64_t d) {
   Shape r = s;
@@ -119,8 +109,8 @@ ValuesIndices cum_extreme(const Tensor& x, int64_t dim, bool is_min) {
   ValuesIndices r{Tensor::empty(xw.shape(), xw.dtype(), x.device()),
                   Tensor::empty(x.shape(), DType::Int64, x.device())};
   if (x.numel() > 0) {
-    Columns c = columns(x.shape(), d);
-    k.cummax(contiguous_nograd(xw), c.outer, c.R, c.inner, is_min, r.values, r.indices);
+    k.cummax(scan_geom(x.shape(), d, xw.dtype()), contiguous_nograd(xw).raw_data(), is_min, r.values.raw_data(),
+             static_cast<int64_t*>(r.indices.raw_data()));
   }
   if (needs_grad(xw) && x.numel() > 0) r.values = gather(xw, d, r.indices);
   r.values = cast(r.values, x.dtype());
@@ -158,8 +148,7 @@ Tensor logcumsumexp_impl(const Tensor& x, int64_t d) {
   const auto& k = kernels<ScanKernels>("logcumsumexp", x);
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
   if (x.numel() > 0) {
-    Columns c = columns(x.shape(), d);
-    k.logcumsumexp(contiguous_nograd(x), c.outer, c.R, c.inner, out);
+    k.logcumsumexp(scan_geom(x.shape(), d, x.dtype()), contiguous_nograd(x).raw_data(), out.raw_data());
   }
   if (needs_grad(x)) {
     auto node = std::make_shared<LogcumsumexpBackward>();
@@ -266,7 +255,7 @@ ValuesIndices mode(const Tensor& x, int64_t dim, bool keepdim) {
   if (x.dim() == 0) return scalar_result(x);
   RB_CHECK(x.size(d) > 0, IndexError, "mode(): Expected reduction dim ", d, " to have non-zero size.");
   Tensor xw = x.dtype() == DType::Bool ? x : widen(x);
-  Columns c = columns(x.shape(), d);
+  ScanGeom c = scan_geom(x.shape(), d, xw.dtype());
   Shape ks = keep_shape(x.shape(), d);
   Tensor values = Tensor::empty(ks, xw.dtype(), x.device()), idx = Tensor::empty(ks, DType::Int64, x.device());
   if (values.numel() > 0) k.mode(contiguous_nograd(xw), c.outer, c.R, c.inner, values, idx);

@@ -65,9 +65,10 @@ PerceptronFit perceptron_fit(const Tensor& w, const Tensor& b, const Tensor& X, 
   PerceptronFit r;
   r.lo = has_neg ? -1 : 0;
   r.hi = 1;
-  Tensor wm = w, bm = b;
+  const PerceptronGeom g{x.size(0), x.size(1), w.dtype()};
+  const auto& k = kernels<PerceptronKernels>("perceptron_epoch", x);
   for (int64_t e = 0; e < max_epochs; ++e) {
-    int64_t m = kernels<PerceptronKernels>("perceptron_epoch", x).perceptron_epoch(x, t, wm, bm, lr, r.lo, r.hi);
+    int64_t m = k.perceptron_epoch(g, x.raw_data(), py, w.raw_data(), b.raw_data(), lr, r.lo, r.hi);
     r.errors.push_back(m);
     ++r.n_epochs;
     if (m > 0) w.bump_version(), b.bump_version();
@@ -83,7 +84,9 @@ Tensor perceptron_predict(const Tensor& w, const Tensor& b, const Tensor& X, dou
   check_params(w, b, "perceptron_predict");
   Tensor x = features(X, w, "perceptron_predict");
   Tensor out = Tensor::empty({x.size(0)}, DType::Int64, w.device());
-  kernels<PerceptronKernels>("perceptron_predict", x).perceptron_predict(x, w, b, lo, hi, out);
+  kernels<PerceptronKernels>("perceptron_predict", x)
+      .perceptron_predict({x.size(0), x.size(1), w.dtype()}, x.raw_data(), w.raw_data(), b.raw_data(), lo, hi,
+                          static_cast<int64_t*>(out.raw_data()));
   return out;
 }
 
@@ -96,8 +99,9 @@ void perceptron_update(const Tensor& w, const Tensor& b, const Tensor& x, double
     NoGradGuard ng;
     c = (x.dtype() == w.dtype() ? x.detach() : to_dtype(x.detach(), w.dtype())).contiguous();
   }
-  Tensor wm = w, bm = b;
-  kernels<PerceptronKernels>("perceptron_update", c).perceptron_update(c, wm, bm, lr * (target - prediction));
+  kernels<PerceptronKernels>("perceptron_update", c)
+      .perceptron_update({1, w.size(0), w.dtype()}, c.raw_data(), w.raw_data(), b.raw_data(),
+                         lr * (target - prediction));
   w.bump_version();
   b.bump_version();
 }

@@ -22,6 +22,9 @@ struct RandomBackward : Node {
 
 void check_inplace_random(const Tensor& t) { check_inplace(t); }
 
+// The geometry of a fill of t, a contiguous buffer.
+RandomGeom fill_geom(const Tensor& t) { return {t.numel(), t.dtype()}; }
+
 // Runs fill(contiguous buffer) on t, through a temporary when t is a non-contiguous view or of a
 // storage dtype (float16 draws in float32 and rounds, as PyTorch's CPU generator does).
 template <class F>
@@ -53,7 +56,7 @@ Tensor& uniform_(Tensor& t, double from, double to, Generator* gen) {
   Generator& g = gen_or_default(gen);
   return fill_inplace(t, [&](Tensor& buf) {
     std::lock_guard<std::mutex> lock(g.mutex());
-    kernels<RandomKernels>("uniform_", buf).uniform_fill(buf, from, to, g);
+    kernels<RandomKernels>("uniform_", buf).uniform_fill(fill_geom(buf), buf.raw_data(), from, to, g);
   });
 }
 
@@ -63,7 +66,7 @@ Tensor& normal_(Tensor& t, double mean, double std, Generator* gen) {
   Generator& g = gen_or_default(gen);
   return fill_inplace(t, [&](Tensor& buf) {
     std::lock_guard<std::mutex> lock(g.mutex());
-    kernels<RandomKernels>("normal_", buf).normal_fill(buf, mean, std, g);
+    kernels<RandomKernels>("normal_", buf).normal_fill(fill_geom(buf), buf.raw_data(), mean, std, g);
   });
 }
 
@@ -72,7 +75,7 @@ Tensor& bernoulli_(Tensor& t, double p, Generator* gen) {
   Generator& g = gen_or_default(gen);
   return fill_inplace(t, [&](Tensor& buf) {
     std::lock_guard<std::mutex> lock(g.mutex());
-    kernels<RandomKernels>("bernoulli_", buf).bernoulli_fill(buf, p, g);
+    kernels<RandomKernels>("bernoulli_", buf).bernoulli_fill(fill_geom(buf), buf.raw_data(), p, g);
   });
 }
 
@@ -85,7 +88,7 @@ Tensor& random_(Tensor& t, int64_t from, int64_t to, Generator* gen) {
   const uint64_t range = static_cast<uint64_t>(to) - static_cast<uint64_t>(from);
   return fill_inplace(t, [&](Tensor& buf) {
     std::lock_guard<std::mutex> lock(g.mutex());
-    kernels<RandomKernels>("random_", buf).randint_fill(buf, from, range, g);
+    kernels<RandomKernels>("random_", buf).randint_fill(fill_geom(buf), buf.raw_data(), from, range, g);
   });
 }
 
@@ -95,7 +98,7 @@ Tensor& exponential_(Tensor& t, double lambd, Generator* gen) {
   Generator& g = gen_or_default(gen);
   return fill_inplace(t, [&](Tensor& buf) {
     std::lock_guard<std::mutex> lock(g.mutex());
-    kernels<RandomKernels>("exponential_", buf).exponential_fill(buf, lambd, g);
+    kernels<RandomKernels>("exponential_", buf).exponential_fill(fill_geom(buf), buf.raw_data(), lambd, g);
   });
 }
 
@@ -126,7 +129,7 @@ Tensor randperm(int64_t n, Generator* gen, DType dtype, Device device) {
   Tensor t = Tensor::empty({n}, dtype, device);
   Generator& g = gen_or_default(gen);
   std::lock_guard<std::mutex> lock(g.mutex());
-  kernels<RandomKernels>("randperm", t).randperm_fill(t, g);
+  kernels<RandomKernels>("randperm", t).randperm_fill(fill_geom(t), t.raw_data(), g);
   return t;
 }
 
@@ -156,7 +159,8 @@ Tensor bernoulli(const Tensor& p, Generator* gen) {
                  ")");
     });
     std::lock_guard<std::mutex> lock(g.mutex());
-    kernels<RandomKernels>("bernoulli", out).bernoulli_tensor_fill(out, q, g);
+    kernels<RandomKernels>("bernoulli", out)
+        .bernoulli_tensor_fill({out.numel(), out.dtype(), q.dtype()}, out.raw_data(), q.raw_data(), g);
   }
   return out;
 }
@@ -183,7 +187,7 @@ Tensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement, G
              "invalid multinomial distribution (sum of probabilities <= 0)");
     Generator& g = gen_or_default(gen);
     std::lock_guard<std::mutex> lock(g.mutex());
-    k.multinomial(p, num_samples, replacement, g, out);
+    k.multinomial({num_samples, DType::Int64, p.dtype(), rows, C}, p.raw_data(), replacement, g, out.data<int64_t>());
   }
   return probs.dim() == 1 ? reshape(out, {num_samples}) : out;
 }

@@ -3,6 +3,7 @@
 
 #include "rosenblatt/ops.h"
 
+#include "indexing_calls.h"
 #include "op_common.h"
 
 #include "../kernels/reduce.h"
@@ -124,8 +125,6 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
 // (appended by the indexing branch). Reduced dims are brought together as (outer, R, inner).
 #include <limits>
 
-#include "../kernels/indexing.h"
-
 namespace rb {
 namespace {
 
@@ -204,7 +203,7 @@ struct IndexedExtremumBackward : Node {
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
     Tensor gi = zeros(in_shape, g[0].dtype(), g[0].device());
     Tensor ix = reshape(indices.unpack(*this), kept), gk = reshape(g[0], kept);
-    kernels<IndexingKernels>("max_backward", gi).scatter_add(gi, dim, ix, gk);
+    scatter_into("max_backward", gi, dim, ix, gk, true);
     record_adjoint("Max", g[0], gi,
                    [ix, d = dim, gs = g[0].shape()](const Tensor& gg) { return reshape(gather(gg, d, ix), gs); });
     return {gi};

@@ -2,25 +2,14 @@
 // kernel, a flag); cumprod's is built from differentiable ops, with an O(R^2) form where x has zeros.
 #include "rosenblatt/ops.h"
 
+#include "columns.h"
 #include "op_common.h"
-
-#include "../kernels/scan.h"
 
 namespace rb {
 namespace {
 
 DType scan_dtype(const Tensor& x, std::optional<DType> dtype) {
   return dtype ? *dtype : is_floating(x.dtype()) ? x.dtype() : DType::Int64;
-}
-
-// x's dim d as the middle of (outer, R, inner); a 0-d x is (1, 1, 1).
-struct Columns {
-  int64_t outer = 1, R = 1, inner = 1;
-};
-Columns columns(const Shape& s, int64_t d) {
-  Columns k;
-  for (int64_t i = 0; i < static_cast<int64_t>(s.size()); ++i) (i < d ? k.outer : i == d ? k.R : k.inner) *= s[i];
-  return k;
 }
 
 Tensor running_sum(const Tensor& x, int64_t d, bool reverse);
@@ -37,8 +26,7 @@ Tensor running_sum(const Tensor& x, int64_t d, bool reverse) {
   const auto& k = kernels<ScanKernels>("cumsum", x);
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
   if (x.numel() > 0) {
-    Columns s = columns(x.shape(), d);
-    k.cumsum(contiguous_nograd(x), s.outer, s.R, s.inner, reverse, out);
+    k.cumsum(scan_geom(x.shape(), d, x.dtype()), contiguous_nograd(x).raw_data(), reverse, out.raw_data());
   }
   if (needs_grad(x)) {
     auto node = std::make_shared<CumsumBackward>();
@@ -96,8 +84,7 @@ Tensor cumprod(const Tensor& x_in, int64_t dim, std::optional<DType> dtype) {
   const auto& k = kernels<ScanKernels>("cumprod", x);
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
   if (x.numel() > 0) {
-    Columns s = columns(x.shape(), d);
-    k.cumprod(contiguous_nograd(x), s.outer, s.R, s.inner, out);
+    k.cumprod(scan_geom(x.shape(), d, x.dtype()), contiguous_nograd(x).raw_data(), out.raw_data());
   }
   if (needs_grad(x)) {
     auto node = std::make_shared<CumprodBackward>();

@@ -7,9 +7,9 @@
 #include <limits>
 
 #include "aten_names.h"
+#include "indexing_calls.h"
 #include "op_common.h"
 
-#include "../kernels/indexing.h"
 #include "../kernels/search.h"
 
 namespace rb {
@@ -308,7 +308,7 @@ Tensor scatter_reduce(const Tensor& x_in, int64_t dim, const Tensor& index_in, c
              index.shape(), " to be no larger than self ", x.shape(), " apart from dimension ", d,
              " and to be no larger size than src ", src.shape());
   if (index.numel() > 0) {
-    auto bad = kernels<IndexingKernels>("scatter_reduce", index).find_out_of_range(index, x.size(d), false);
+    auto bad = index_out_of_range("scatter_reduce", index, x.size(d), false);
     RB_CHECK(!bad, Error, "index ", bad ? *bad : 0, " is out of bounds for dimension ", d, " with size ", x.size(d));
   }
   Tensor out = scatter_reduce_values(x, d, index, src, red, include_self);

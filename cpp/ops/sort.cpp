@@ -2,9 +2,9 @@
 // gradient of the values, which goes back to the positions the indices name (its own gradient gathers there).
 #include "rosenblatt/ops.h"
 
+#include "indexing_calls.h"
 #include "op_common.h"
 
-#include "../kernels/indexing.h"
 #include "../kernels/sort.h"
 
 namespace rb {
@@ -19,7 +19,7 @@ struct SortedValuesBackward : Node {
   void release_saved() override { indices.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
     Tensor gi = zeros(in_shape, g[0].dtype(), g[0].device()), ix = indices.unpack(*this);
-    kernels<IndexingKernels>("sort_backward", gi).scatter_add(gi, dim, ix, g[0]);
+    scatter_into("sort_backward", gi, dim, ix, g[0], true);
     record_adjoint(op, g[0], gi, [ix, d = dim](const Tensor& gg) { return gather(gg, d, ix); });
     return {gi};
   }

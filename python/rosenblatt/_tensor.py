@@ -119,11 +119,12 @@ def _backward(self, gradient=None, retain_graph=None, create_graph=False, inputs
 class _GradHookHandle:
     """What register_hook returns (PyTorch's RemovableHandle): remove() unregisters the hook."""
 
-    def __init__(self, hook_id):
-        self.id = hook_id
+    def __init__(self, handle):
+        self._handle = handle
+        self.id = handle.id
 
     def remove(self):
-        _C._remove_grad_hook(self.id)
+        self._handle.remove()
 
     def __enter__(self):
         return self

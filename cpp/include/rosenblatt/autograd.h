@@ -26,6 +26,7 @@ struct Node : std::enable_shared_from_this<Node> {
   std::vector<Edge> next;                           // one per differentiable input, in input order
   std::vector<OutputMeta> outputs;                  // one per output, in output order
   std::vector<std::weak_ptr<TensorImpl>> retained;  // outputs whose .grad is kept (retain_grad)
+  std::shared_ptr<GradHooks> hooks;                 // register_hook's on its outputs; null: none
   bool released = false;
   uint64_t seq = 0;  // creation order; later nodes run first
 

@@ -15,6 +15,7 @@ using Shape = std::vector<int64_t>;
 constexpr int kMaxDims = 16;  // kernels iterate with fixed-size index arrays
 
 struct Node;
+struct GradHooks;  // cpp/autograd/hooks_internal.h
 
 // A block of memory. Memory the core allocated goes back to the caching allocator; memory that
 // belongs to someone else (a numpy array, a DLPack producer) is kept alive through `owner`.
@@ -48,6 +49,7 @@ struct TensorImpl {
   std::shared_ptr<Node> grad_fn;
   std::weak_ptr<Node> grad_accumulator;
   std::shared_ptr<TensorImpl> grad;
+  std::shared_ptr<GradHooks> hooks;  // a leaf's register_hook hooks (rosenblatt/hooks.h); null: none
 };
 
 class Tensor {

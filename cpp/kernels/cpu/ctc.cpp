@@ -45,12 +45,7 @@ int64_t sample_cost(const CtcGeometry& g) { return g.T * (2 * g.max_target + 1) 
 
 // log_probs: (T, N, C); targets: int64; nll: (N); log_alpha: (N, T, W), W = 2 * max_target + 1.
 template <class T>
-void forward_impl(const Tensor& log_probs, const Tensor& targets, const CtcGeometry& g, Tensor& nll,
-                  Tensor& log_alpha) {
-  const T* lp = log_probs.data<T>();
-  const int64_t* tg = targets.data<int64_t>();
-  T* out = nll.data<T>();
-  T* la_all = log_alpha.data<T>();
+void forward_impl(const CtcGeometry& g, const T* lp, const int64_t* tg, T* out, T* la_all) {
   const int64_t N = g.N, C = g.C, W = 2 * g.max_target + 1;
   parallel_for(N, grain_for(sample_cost(g)), [&](int64_t b0, int64_t b1) {
     std::vector<int64_t> ext;
@@ -86,14 +81,8 @@ void forward_impl(const Tensor& log_probs, const Tensor& targets, const CtcGeome
 // dnll: (N); dlog_probs: (T, N, C). The collected log(sum alpha beta) per label lands in dlog_probs
 // first, then becomes the gradient in place.
 template <class T>
-void backward_impl(const Tensor& dnll, const Tensor& log_probs, const Tensor& targets, const CtcGeometry& g,
-                   const Tensor& nll, const Tensor& log_alpha, bool zero_infinity, Tensor& dlog_probs) {
-  const T* lp = log_probs.data<T>();
-  const int64_t* tg = targets.data<int64_t>();
-  const T* gout = dnll.data<T>();
-  const T* nl = nll.data<T>();
-  const T* la_all = log_alpha.data<T>();
-  T* grad = dlog_probs.data<T>();
+void backward_impl(const CtcGeometry& g, const T* gout, const T* lp, const int64_t* tg, const T* nl, const T* la_all,
+                   bool zero_infinity, T* grad) {
   const int64_t N = g.N, C = g.C, W = 2 * g.max_target + 1;
   parallel_for(N, grain_for(sample_cost(g)), [&](int64_t b0, int64_t b1) {
     std::vector<int64_t> ext;
@@ -143,16 +132,20 @@ void backward_impl(const Tensor& dnll, const Tensor& log_probs, const Tensor& ta
   });
 }
 
-void ctc_loss_forward(const Tensor& log_probs, const Tensor& targets, const CtcGeometry& g, Tensor& nll,
-                      Tensor& log_alpha) {
-  RB_DISPATCH_FLOATING(log_probs.dtype(), "ctc_loss",
-                       [&] { forward_impl<scalar_t>(log_probs, targets, g, nll, log_alpha); });
+void ctc_loss_forward(const CtcGeometry& g, const void* log_probs, const int64_t* targets, void* nll, void* log_alpha) {
+  RB_DISPATCH_FLOATING(g.dtype, "ctc_loss", [&] {
+    using T = scalar_t;
+    forward_impl<T>(g, static_cast<const T*>(log_probs), targets, static_cast<T*>(nll), static_cast<T*>(log_alpha));
+  });
 }
 
-void ctc_loss_backward(const Tensor& dnll, const Tensor& log_probs, const Tensor& targets, const CtcGeometry& g,
-                       const Tensor& nll, const Tensor& log_alpha, bool zero_infinity, Tensor& dlog_probs) {
-  RB_DISPATCH_FLOATING(log_probs.dtype(), "ctc_loss_backward", [&] {
-    backward_impl<scalar_t>(dnll, log_probs, targets, g, nll, log_alpha, zero_infinity, dlog_probs);
+void ctc_loss_backward(const CtcGeometry& g, const void* dnll, const void* log_probs, const int64_t* targets,
+                       const void* nll, const void* log_alpha, bool zero_infinity, void* dlog_probs) {
+  RB_DISPATCH_FLOATING(g.dtype, "ctc_loss_backward", [&] {
+    using T = scalar_t;
+    backward_impl<T>(g, static_cast<const T*>(dnll), static_cast<const T*>(log_probs), targets,
+                     static_cast<const T*>(nll), static_cast<const T*>(log_alpha), zero_infinity,
+                     static_cast<T*>(dlog_probs));
   });
 }
 

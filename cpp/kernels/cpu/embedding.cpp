@@ -17,30 +17,30 @@
 namespace rb::cpu {
 namespace {
 
-void embedding_forward(const Tensor& weight, const Tensor& idx, Tensor& out) {
-  const int64_t n = idx.numel(), D = weight.size(1);
-  const size_t row_bytes = static_cast<size_t>(D) * weight.itemsize();
-  const char* pw = static_cast<const char*>(weight.raw_data());
-  const int64_t* pi = static_cast<const int64_t*>(idx.raw_data());
-  char* po = static_cast<char*>(out.raw_data());
+// weight: (V, D), idx: (n) -> out: (n, D).
+void embedding_forward(const EmbeddingGeom& g, const void* weight, const int64_t* pi, void* out) {
+  const int64_t n = g.n, D = g.D;
+  const size_t row_bytes = static_cast<size_t>(D) * itemsize(g.dtype);
+  const char* pw = static_cast<const char*>(weight);
+  char* po = static_cast<char*>(out);
   parallel_for(n, grain_for(D), [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; ++i) std::memcpy(po + i * row_bytes, pw + pi[i] * row_bytes, row_bytes);
   });
 }
 
-void embedding_backward(const Tensor& dout, const Tensor& idx, int64_t padding_idx, bool scale_grad_by_freq,
-                        Tensor& dweight) {
-  const int64_t n = idx.numel(), V = dweight.size(0), D = dweight.size(1);
-  const int64_t* pi = static_cast<const int64_t*>(idx.raw_data());
+// dout: (n, D), idx: (n) -> dweight: (V, D).
+void embedding_backward(const EmbeddingGeom& g, const void* dout, const int64_t* pi, void* dweight) {
+  const int64_t n = g.n, V = g.V, D = g.D, padding_idx = g.padding_idx;
+  const bool scale_grad_by_freq = g.scale_grad_by_freq;
   std::vector<int64_t> count;
   if (scale_grad_by_freq) {
     count.assign(V, 0);
     for (int64_t i = 0; i < n; ++i) ++count[pi[i]];
   }
-  RB_DISPATCH_FLOATING(dweight.dtype(), "embedding_backward", [&] {
+  RB_DISPATCH_FLOATING(g.dtype, "embedding_backward", [&] {
     using T = scalar_t;
-    const T* pg = static_cast<const T*>(dout.raw_data());
-    T* pd = static_cast<T*>(dweight.raw_data());
+    const T* pg = static_cast<const T*>(dout);
+    T* pd = static_cast<T*>(dweight);
     std::fill(pd, pd + V * D, T(0));
     constexpr int64_t kBlock = 64;
     parallel_for((D + kBlock - 1) / kBlock, grain_for(n * kBlock), [&](int64_t b, int64_t e) {
@@ -59,15 +59,15 @@ void embedding_backward(const Tensor& dout, const Tensor& idx, int64_t padding_i
   });
 }
 
-void embedding_renorm(Tensor& weight, const Tensor& idx, double max_norm, double norm_type) {
-  const int64_t n = idx.numel(), D = weight.size(1);
-  const int64_t* pi = static_cast<const int64_t*>(idx.raw_data());
+// weight: (V, D), idx: (n).
+void embedding_renorm(const EmbeddingGeom& g, void* weight, const int64_t* pi, double max_norm, double norm_type) {
+  const int64_t n = g.n, D = g.D;
   std::vector<int64_t> rows(pi, pi + n);
   std::sort(rows.begin(), rows.end());
   rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
-  RB_DISPATCH_FLOATING(weight.dtype(), "embedding_renorm_", [&] {
+  RB_DISPATCH_FLOATING(g.dtype, "embedding_renorm_", [&] {
     using T = scalar_t;
-    T* pw = static_cast<T*>(weight.raw_data());
+    T* pw = static_cast<T*>(weight);
     parallel_for(static_cast<int64_t>(rows.size()), grain_for(D), [&](int64_t b, int64_t e) {
       for (int64_t r = b; r < e; ++r) {
         T* row = pw + rows[r] * D;
@@ -92,17 +92,15 @@ void embedding_renorm(Tensor& weight, const Tensor& idx, double max_norm, double
   });
 }
 
-void embedding_bag_forward(const Tensor& weight, const Tensor& idx, const Tensor& bounds, int64_t mode,
-                           const Tensor& psw, int64_t padding_idx, Tensor& out, Tensor* argmax) {
-  const int64_t B = out.size(0), D = out.size(1);
-  const int64_t* pi = static_cast<const int64_t*>(idx.raw_data());
-  const int64_t* pbd = static_cast<const int64_t*>(bounds.raw_data());
-  int64_t* pa = argmax ? static_cast<int64_t*>(argmax->raw_data()) : nullptr;
-  RB_DISPATCH_FLOATING(weight.dtype(), "embedding_bag", [&] {
+// weight: (V, D), idx: (n), bounds: (B + 1), psw: (n) or null -> out: (B, D), argmax: (B, D) or null.
+void embedding_bag_forward(const EmbeddingGeom& g, const void* weight, const int64_t* pi, const int64_t* pbd,
+                           const void* psw, void* out, int64_t* pa) {
+  const int64_t B = g.B, D = g.D, mode = g.mode, padding_idx = g.padding_idx;
+  RB_DISPATCH_FLOATING(g.dtype, "embedding_bag", [&] {
     using T = scalar_t;
-    const T* pw = static_cast<const T*>(weight.raw_data());
-    const T* ps = psw.defined() ? static_cast<const T*>(psw.raw_data()) : nullptr;
-    T* po = static_cast<T*>(out.raw_data());
+    const T* pw = static_cast<const T*>(weight);
+    const T* ps = static_cast<const T*>(psw);
+    T* po = static_cast<T*>(out);
     parallel_for(B, grain_for(D * 8), [&](int64_t b, int64_t e) {
       for (int64_t bag = b; bag < e; ++bag) {
         T* orow = po + bag * D;
@@ -134,25 +132,23 @@ void embedding_bag_forward(const Tensor& weight, const Tensor& idx, const Tensor
   });
 }
 
-void embedding_bag_backward(const Tensor& dout, const Tensor& idx, const Tensor& bounds, int64_t mode,
-                            const Tensor& psw, int64_t padding_idx, bool scale_grad_by_freq, const Tensor& argmax,
-                            Tensor& dweight) {
-  const int64_t B = dout.size(0), V = dweight.size(0), D = dweight.size(1), n = idx.numel();
-  const int64_t* pi = static_cast<const int64_t*>(idx.raw_data());
-  const int64_t* pbd = static_cast<const int64_t*>(bounds.raw_data());
+// dout: (B, D), idx: (n), bounds: (B + 1), psw: (n) or null, argmax: (B, D) (mode 2) -> dweight: (V, D).
+void embedding_bag_backward(const EmbeddingGeom& g, const void* dout, const int64_t* pi, const int64_t* pbd,
+                            const void* psw, const int64_t* pa, void* dweight) {
+  const int64_t B = g.B, V = g.V, D = g.D, n = g.n, mode = g.mode, padding_idx = g.padding_idx;
+  const bool scale_grad_by_freq = g.scale_grad_by_freq;
   std::vector<int64_t> freq;
   if (scale_grad_by_freq) {
     freq.assign(V, 0);
     for (int64_t i = 0; i < n; ++i) ++freq[pi[i]];
   }
-  RB_DISPATCH_FLOATING(dweight.dtype(), "embedding_bag_backward", [&] {
+  RB_DISPATCH_FLOATING(g.dtype, "embedding_bag_backward", [&] {
     using T = scalar_t;
-    const T* pg = static_cast<const T*>(dout.raw_data());
-    const T* ps = psw.defined() ? static_cast<const T*>(psw.raw_data()) : nullptr;
-    T* pd = static_cast<T*>(dweight.raw_data());
+    const T* pg = static_cast<const T*>(dout);
+    const T* ps = static_cast<const T*>(psw);
+    T* pd = static_cast<T*>(dweight);
     std::fill(pd, pd + V * D, T(0));
     if (mode == 2) {
-      const int64_t* pa = static_cast<const int64_t*>(argmax.raw_data());
       parallel_for(D, grain_for(B), [&](int64_t j0, int64_t j1) {
         for (int64_t bag = 0; bag < B; ++bag)
           for (int64_t j = j0; j < j1; ++j) {

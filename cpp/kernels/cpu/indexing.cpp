@@ -3,6 +3,8 @@
 #include "indexing.h"
 
 #include <cstring>
+#include <optional>
+#include <vector>
 
 #include "loops.h"
 
@@ -18,13 +20,15 @@ bool linear_run(const std::vector<int64_t>& t, int64_t& stride) {
 }
 }  // namespace
 
-void index_copy(const Tensor& src, const IndexOffsets& s, Tensor& dst, const IndexOffsets& d, bool accumulate) {
-  RB_CHECK(!accumulate || is_compute_dtype(dst.dtype()), TypeError,
-           "index_put_ with accumulate=True: not implemented for ", dtype_name(dst.dtype()));
-  RB_DISPATCH_MOVABLE(dst.dtype(), "index_copy", [&] {
+// src, dst: any layout, walked through g's offset tables.
+void index_copy(const IndexCopyGeom& g, const void* src, void* dst, bool accumulate) {
+  RB_CHECK(!accumulate || is_compute_dtype(g.dtype), TypeError, "index_put_ with accumulate=True: not implemented for ",
+           dtype_name(g.dtype));
+  const IndexOffsets &s = g.src, &d = g.dst;
+  RB_DISPATCH_MOVABLE(g.dtype, "index_copy", [&] {
     using T = scalar_t;
-    const T* ps = static_cast<const T*>(src.raw_data());
-    T* pd = static_cast<T*>(dst.raw_data());
+    const T* ps = static_cast<const T*>(src);
+    T* pd = static_cast<T*>(dst);
     const int64_t P = static_cast<int64_t>(s.pre.size()), B = static_cast<int64_t>(s.mid.size()),
                   Q = static_cast<int64_t>(s.post.size());
     int64_t ss = 1, ds = 1;
@@ -71,34 +75,30 @@ void index_copy(const Tensor& src, const IndexOffsets& s, Tensor& dst, const Ind
   });
 }
 
-void gather_forward(const Tensor& x, int64_t dim, const Tensor& index, Tensor& out) {
-  RB_DISPATCH_MOVABLE(x.dtype(), "gather", [&] {
+// x: (..., S, ...), index: (...) int64 -> out: index's shape.
+void gather_forward(const StridedGeom& g, const void* x, const int64_t* pi, void* out) {
+  RB_DISPATCH_MOVABLE(g.dtype, "gather", [&] {
     using T = scalar_t;
-    Shape xs = x.strides();
-    const int64_t dstride = xs[dim];
-    xs[dim] = 0;
-    StridedLoop<3> L(index.shape(), {out.strides(), index.strides(), xs});
-    T* po = static_cast<T*>(out.raw_data());
-    const int64_t* pi = static_cast<const int64_t*>(index.raw_data());
-    const T* px = static_cast<const T*>(x.raw_data());
+    const int64_t dstride = g.dim_stride;
+    StridedLoop<3> L(g.shape, {g.other_strides, g.index_strides, g.x_strides});
+    T* po = static_cast<T*>(out);
+    const T* px = static_cast<const T*>(x);
     L.parallel_run([&](const int64_t* off, int64_t n, const int64_t* s) {
       for (int64_t i = 0; i < n; ++i) po[off[0] + i * s[0]] = px[off[2] + i * s[2] + pi[off[1] + i * s[1]] * dstride];
     });
   });
 }
 
-void scatter(Tensor& dx, int64_t dim, const Tensor& index, const Tensor& src, bool accumulate) {
-  RB_CHECK(!accumulate || is_compute_dtype(dx.dtype()), TypeError, "scatter_add: not implemented for ",
-           dtype_name(dx.dtype()));
-  RB_DISPATCH_MOVABLE(dx.dtype(), "scatter", [&] {
+// x: (..., S, ...), index: (...) int64, src: broadcast to index's shape.
+void scatter(const StridedGeom& g, void* x, const int64_t* pi, const void* src, bool accumulate) {
+  RB_CHECK(!accumulate || is_compute_dtype(g.dtype), TypeError, "scatter_add: not implemented for ",
+           dtype_name(g.dtype));
+  RB_DISPATCH_MOVABLE(g.dtype, "scatter", [&] {
     using T = scalar_t;
-    Shape xs = dx.strides();
-    const int64_t dstride = xs[dim];
-    xs[dim] = 0;
-    StridedLoop<3> L(index.shape(), {broadcast_strides(src, index.shape()), index.strides(), xs});
-    const T* ps = static_cast<const T*>(src.raw_data());
-    const int64_t* pi = static_cast<const int64_t*>(index.raw_data());
-    T* px = static_cast<T*>(dx.raw_data());
+    const int64_t dstride = g.dim_stride;
+    StridedLoop<3> L(g.shape, {g.other_strides, g.index_strides, g.x_strides});
+    const T* ps = static_cast<const T*>(src);
+    T* px = static_cast<T*>(x);
     if (L.numel == 0) return;
     // Serial: two index entries may name the same element.
     L.run(0, L.numel, [&](const int64_t* off, int64_t n, const int64_t* s) {
@@ -115,14 +115,10 @@ void scatter(Tensor& dx, int64_t dim, const Tensor& index, const Tensor& src, bo
   });
 }
 
-void scatter_add(Tensor& dx, int64_t dim, const Tensor& index, const Tensor& src) {
-  scatter(dx, dim, index, src, true);
-}
-
-std::optional<int64_t> find_out_of_range(const Tensor& index, int64_t size, bool allow_neg) {
-  if (index.numel() == 0) return std::nullopt;
-  StridedLoop<1> L(index.shape(), {index.strides()});
-  const int64_t* p = static_cast<const int64_t*>(index.raw_data());
+// index: g.shape at g.index_strides.
+std::optional<int64_t> find_out_of_range(const StridedGeom& g, const int64_t* p, int64_t size, bool allow_neg) {
+  StridedLoop<1> L(g.shape, {g.index_strides});
+  if (L.numel == 0) return std::nullopt;
   const int64_t lo = allow_neg ? -size : 0;
   std::optional<int64_t> bad;
   L.run(0, L.numel, [&](const int64_t* off, int64_t n, const int64_t* s) {
@@ -138,34 +134,44 @@ std::optional<int64_t> find_out_of_range(const Tensor& index, int64_t size, bool
   return bad;
 }
 
-Tensor nonzero(const Tensor& x) {
-  const int64_t nd = x.dim();
-  return RB_DISPATCH_STORAGE(x.dtype(), "nonzero", [&] {
+// x: g.shape at g.x_strides.
+int64_t count_nonzero(const StridedGeom& g, const void* x) {
+  return RB_DISPATCH_STORAGE(g.dtype, "nonzero", [&] {
     using T = scalar_t;
-    const T* px = static_cast<const T*>(x.raw_data());
-    std::vector<int64_t> offs = offset_table(x.shape(), x.strides());
+    const T* px = static_cast<const T*>(x);
+    StridedLoop<1> L(g.shape, {g.x_strides});
     int64_t count = 0;
-    for (int64_t o : offs) count += px[o] != T(0);
-    Tensor out = Tensor::empty({count, nd}, DType::Int64, x.device());
-    int64_t* po = static_cast<int64_t*>(out.raw_data());
+    L.run(0, L.numel, [&](const int64_t* off, int64_t n, const int64_t* s) {
+      for (int64_t i = 0; i < n; ++i) count += px[off[0] + i * s[0]] != T(0);
+    });
+    return count;
+  });
+}
+
+// x: g.shape at g.x_strides -> out: (count, ndim).
+void nonzero(const StridedGeom& g, const void* x, int64_t* po) {
+  const int64_t nd = static_cast<int64_t>(g.shape.size());
+  RB_DISPATCH_STORAGE(g.dtype, "nonzero", [&] {
+    using T = scalar_t;
+    const T* px = static_cast<const T*>(x);
+    std::vector<int64_t> offs = offset_table(g.shape, g.x_strides);
     std::vector<int64_t> idx(nd, 0);
     for (size_t k = 0; k < offs.size(); ++k) {
       if (px[offs[k]] != T(0)) {
         for (int64_t d = 0; d < nd; ++d) *po++ = idx[d];
       }
       for (int64_t d = nd - 1; d >= 0; --d) {
-        if (++idx[d] < x.shape()[d]) break;
+        if (++idx[d] < g.shape[d]) break;
         idx[d] = 0;
       }
     }
-    return out;
   });
 }
 
 template <>
 const IndexingKernels& kernels<IndexingKernels>() {
-  static const IndexingKernels table = {&index_copy, &gather_forward,    &scatter_add,
-                                        &scatter,    &find_out_of_range, &nonzero};
+  static const IndexingKernels table = {&index_copy,        &gather_forward, &scatter,
+                                        &find_out_of_range, &count_nonzero,  &nonzero};
   return table;
 }
 

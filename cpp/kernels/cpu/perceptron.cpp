@@ -12,21 +12,22 @@ inline T net(const T* x, const T* w, T b, int64_t F) {
 }
 }  // namespace
 
-int64_t perceptron_epoch(const Tensor& X, const Tensor& y, Tensor& w, Tensor& b, double lr, double lo, double hi) {
-  return RB_DISPATCH_FLOATING(w.dtype(), "perceptron_fit", [&]() -> int64_t {
+// X: (N, F), y: (N), w: (F), b: () -> the epoch's mistakes; w and b updated in place.
+int64_t perceptron_epoch(const PerceptronGeom& g, const void* X, const double* y, void* w, void* b, double lr,
+                         double lo, double hi) {
+  return RB_DISPATCH_FLOATING(g.dtype, "perceptron_fit", [&]() -> int64_t {
     using T = scalar_t;
-    const int64_t N = X.size(0), F = X.size(1);
-    const T* px = static_cast<const T*>(X.raw_data());
-    const double* py = static_cast<const double*>(y.raw_data());
-    T* pw = static_cast<T*>(w.raw_data());
-    T* pb = static_cast<T*>(b.raw_data());
+    const int64_t N = g.N, F = g.F;
+    const T* px = static_cast<const T*>(X);
+    T* pw = static_cast<T*>(w);
+    T* pb = static_cast<T*>(b);
     int64_t mistakes = 0;
     for (int64_t i = 0; i < N; ++i) {
       const T* xi = px + i * F;
       double pred = net(xi, pw, *pb, F) >= T(0) ? hi : lo;
-      if (pred == py[i]) continue;
+      if (pred == y[i]) continue;
       ++mistakes;
-      T delta = static_cast<T>(lr * (py[i] - pred));
+      T delta = static_cast<T>(lr * (y[i] - pred));
       for (int64_t j = 0; j < F; ++j) pw[j] += delta * xi[j];
       *pb += delta;
     }
@@ -34,27 +35,27 @@ int64_t perceptron_epoch(const Tensor& X, const Tensor& y, Tensor& w, Tensor& b,
   });
 }
 
-void perceptron_predict(const Tensor& X, const Tensor& w, const Tensor& b, double lo, double hi, Tensor& out) {
-  RB_DISPATCH_FLOATING(w.dtype(), "perceptron_predict", [&] {
+// X: (N, F), w: (F), b: () -> out: (N) int64.
+void perceptron_predict(const PerceptronGeom& g, const void* X, const void* w, const void* b, double lo, double hi,
+                        int64_t* out) {
+  RB_DISPATCH_FLOATING(g.dtype, "perceptron_predict", [&] {
     using T = scalar_t;
-    const int64_t N = X.size(0), F = X.size(1);
-    const T* px = static_cast<const T*>(X.raw_data());
-    const T* pw = static_cast<const T*>(w.raw_data());
-    const T bias = *static_cast<const T*>(b.raw_data());
-    int64_t* po = static_cast<int64_t*>(out.raw_data());
-    for (int64_t i = 0; i < N; ++i) po[i] = static_cast<int64_t>(net(px + i * F, pw, bias, F) >= T(0) ? hi : lo);
+    const T* px = static_cast<const T*>(X);
+    const T* pw = static_cast<const T*>(w);
+    const T bias = *static_cast<const T*>(b);
+    for (int64_t i = 0; i < g.N; ++i) out[i] = static_cast<int64_t>(net(px + i * g.F, pw, bias, g.F) >= T(0) ? hi : lo);
   });
 }
 
-void perceptron_update(const Tensor& x, Tensor& w, Tensor& b, double delta) {
-  RB_DISPATCH_FLOATING(w.dtype(), "perceptron_update", [&] {
+// x: (F), w: (F), b: (); w += delta * x, b += delta.
+void perceptron_update(const PerceptronGeom& g, const void* x, void* w, void* b, double delta) {
+  RB_DISPATCH_FLOATING(g.dtype, "perceptron_update", [&] {
     using T = scalar_t;
-    const int64_t F = w.numel();
-    const T* px = static_cast<const T*>(x.raw_data());
-    T* pw = static_cast<T*>(w.raw_data());
+    const T* px = static_cast<const T*>(x);
+    T* pw = static_cast<T*>(w);
     const T d = static_cast<T>(delta);
-    for (int64_t j = 0; j < F; ++j) pw[j] += d * px[j];
-    *static_cast<T*>(b.raw_data()) += d;
+    for (int64_t j = 0; j < g.F; ++j) pw[j] += d * px[j];
+    *static_cast<T*>(b) += d;
   });
 }
 

@@ -13,8 +13,8 @@ namespace {
 
 // Calls f(T* data, int64_t n) with the buffer's element type.
 template <class F>
-void with_buffer(Tensor& out, const char* name, const F& f) {
-  RB_DISPATCH_ALL(out.dtype(), name, [&] { f(static_cast<scalar_t*>(out.raw_data()), out.numel()); });
+void with_buffer(const RandomGeom& g, void* out, const char* name, const F& f) {
+  RB_DISPATCH_ALL(g.dtype, name, [&] { f(static_cast<scalar_t*>(out), g.n); });
 }
 
 // The draw of one float32/float64 uniform in [0, 1): float32 buffers get float-precision draws so
@@ -29,8 +29,9 @@ double unit(Generator& g) {
 
 }  // namespace
 
-void uniform_fill(Tensor& out, double from, double to, Generator& g) {
-  with_buffer(out, "uniform_", [&](auto* p, int64_t n) {
+// out: (n).
+void uniform_fill(const RandomGeom& geo, void* out, double from, double to, Generator& g) {
+  with_buffer(geo, out, "uniform_", [&](auto* p, int64_t n) {
     using T = std::remove_pointer_t<decltype(p)>;
     const double w = to - from;
     for (int64_t i = 0; i < n; ++i) {
@@ -45,8 +46,9 @@ void uniform_fill(Tensor& out, double from, double to, Generator& g) {
   });
 }
 
-void normal_fill(Tensor& out, double mean, double std, Generator& g) {
-  with_buffer(out, "normal_", [&](auto* p, int64_t n) {
+// out: (n).
+void normal_fill(const RandomGeom& geo, void* out, double mean, double std, Generator& g) {
+  with_buffer(geo, out, "normal_", [&](auto* p, int64_t n) {
     using T = std::remove_pointer_t<decltype(p)>;
     int64_t i = 0;
     for (; i + 1 < n; i += 2) {
@@ -66,15 +68,17 @@ void normal_fill(Tensor& out, double mean, double std, Generator& g) {
   });
 }
 
-void bernoulli_fill(Tensor& out, double prob, Generator& g) {
-  with_buffer(out, "bernoulli_", [&](auto* p, int64_t n) {
+// out: (n).
+void bernoulli_fill(const RandomGeom& geo, void* out, double prob, Generator& g) {
+  with_buffer(geo, out, "bernoulli_", [&](auto* p, int64_t n) {
     using T = std::remove_pointer_t<decltype(p)>;
     for (int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(g.uniform_double() < prob);
   });
 }
 
-void randint_fill(Tensor& out, int64_t from, uint64_t range, Generator& g) {
-  with_buffer(out, "random_", [&](auto* p, int64_t n) {
+// out: (n).
+void randint_fill(const RandomGeom& geo, void* out, int64_t from, uint64_t range, Generator& g) {
+  with_buffer(geo, out, "random_", [&](auto* p, int64_t n) {
     using T = std::remove_pointer_t<decltype(p)>;
     // Rejection sampling removes the modulo bias for ranges that do not divide 2^64.
     const uint64_t limit = range == 0 ? 0 : UINT64_MAX - UINT64_MAX % range;
@@ -89,26 +93,29 @@ void randint_fill(Tensor& out, int64_t from, uint64_t range, Generator& g) {
   });
 }
 
-void exponential_fill(Tensor& out, double lambd, Generator& g) {
-  with_buffer(out, "exponential_", [&](auto* p, int64_t n) {
+// out: (n).
+void exponential_fill(const RandomGeom& geo, void* out, double lambd, Generator& g) {
+  with_buffer(geo, out, "exponential_", [&](auto* p, int64_t n) {
     using T = std::remove_pointer_t<decltype(p)>;
     for (int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(-std::log1p(-g.uniform_double()) / lambd);
   });
 }
 
-void bernoulli_tensor_fill(Tensor& out, const Tensor& prob, Generator& g) {
-  RB_DISPATCH_FLOATING(prob.dtype(), "bernoulli", [&] {
+// prob, out: (n).
+void bernoulli_tensor_fill(const RandomGeom& geo, void* out, const void* prob, Generator& g) {
+  RB_DISPATCH_FLOATING(geo.p_dtype, "bernoulli", [&] {
     using P = scalar_t;
-    const P* q = static_cast<const P*>(prob.raw_data());
-    with_buffer(out, "bernoulli", [&](auto* p, int64_t n) {
+    const P* q = static_cast<const P*>(prob);
+    with_buffer(geo, out, "bernoulli", [&](auto* p, int64_t n) {
       using T = std::remove_pointer_t<decltype(p)>;
       for (int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(g.uniform_double() < static_cast<double>(q[i]));
     });
   });
 }
 
-void randperm_fill(Tensor& out, Generator& g) {
-  with_buffer(out, "randperm", [&](auto* p, int64_t n) {
+// out: (n).
+void randperm_fill(const RandomGeom& geo, void* out, Generator& g) {
+  with_buffer(geo, out, "randperm", [&](auto* p, int64_t n) {
     using T = std::remove_pointer_t<decltype(p)>;
     for (int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(i);
     for (int64_t i = n - 1; i > 0; --i) {
@@ -118,11 +125,11 @@ void randperm_fill(Tensor& out, Generator& g) {
   });
 }
 
-void multinomial(const Tensor& probs, int64_t n, bool replacement, Generator& g, Tensor& out) {
-  const int64_t rows = probs.size(0), C = probs.size(1);
-  int64_t* po = static_cast<int64_t*>(out.raw_data());
-  RB_DISPATCH_FLOATING(probs.dtype(), "multinomial", [&] {
-    const scalar_t* pp = static_cast<const scalar_t*>(probs.raw_data());
+// probs: (rows, C) -> out: (rows, n).
+void multinomial(const RandomGeom& geo, const void* probs, bool replacement, Generator& g, int64_t* po) {
+  const int64_t rows = geo.rows, C = geo.C, n = geo.n;
+  RB_DISPATCH_FLOATING(geo.p_dtype, "multinomial", [&] {
+    const scalar_t* pp = static_cast<const scalar_t*>(probs);
     std::vector<double> w(C);
     std::vector<int64_t> ord(C);
     for (int64_t row = 0; row < rows; ++row) {

@@ -3,23 +3,8 @@
 #pragma once
 #include "../random.h"
 #include "capability.h"
-#include "rosenblatt/generator.h"
-#include "rosenblatt/tensor.h"
 
 namespace rb::cpu {
-
-// out: contiguous, any dtype. Values are computed in double and converted to out's dtype.
-void uniform_fill(Tensor& out, double from, double to, Generator& g);
-void normal_fill(Tensor& out, double mean, double std, Generator& g);
-void bernoulli_fill(Tensor& out, double p, Generator& g);
-void randint_fill(Tensor& out, int64_t from, uint64_t range, Generator& g);  // integers in [from, from + range)
-void exponential_fill(Tensor& out, double lambd, Generator& g);
-// p: contiguous, same shape as out; out[i] = draw < p[i].
-void bernoulli_tensor_fill(Tensor& out, const Tensor& p, Generator& g);
-// out: contiguous int64 or float, numel n: a random permutation of 0..n-1 (Fisher-Yates).
-void randperm_fill(Tensor& out, Generator& g);
-
 template <>
 const RandomKernels& kernels<RandomKernels>();
-
 }  // namespace rb::cpu

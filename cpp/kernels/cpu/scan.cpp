@@ -14,12 +14,13 @@ namespace {
 
 // out = the running combine(acc, x) along R, from the start or (reverse) from the end.
 template <class T, class Combine>
-void scan(const Tensor& x, int64_t outer, int64_t R, int64_t inner, bool reverse, typename Acc<T>::type init,
-          Tensor& out, const Combine& combine) {
+void scan(const ScanGeom& g, const void* x, bool reverse, typename Acc<T>::type init, void* out,
+          const Combine& combine) {
   using A = typename Acc<T>::type;
-  const T* px = static_cast<const T*>(x.raw_data());
-  T* po = static_cast<T*>(out.raw_data());
-  parallel_for(outer, grain_for(R * inner), [&](int64_t b, int64_t e) {
+  const int64_t R = g.R, inner = g.inner;
+  const T* px = static_cast<const T*>(x);
+  T* po = static_cast<T*>(out);
+  parallel_for(g.outer, grain_for(R * inner), [&](int64_t b, int64_t e) {
     std::vector<A> acc(inner);
     for (int64_t o = b; o < e; ++o) {
       std::fill(acc.begin(), acc.end(), init);
@@ -36,15 +37,16 @@ void scan(const Tensor& x, int64_t outer, int64_t R, int64_t inner, bool reverse
   });
 }
 
-void cumsum(const Tensor& x, int64_t outer, int64_t R, int64_t inner, bool reverse, Tensor& out) {
-  RB_DISPATCH_NUMERIC(x.dtype(), "cumsum", [&] {
-    scan<scalar_t>(x, outer, R, inner, reverse, 0, out, [](auto a, auto v) { return a + v; });
-  });
+// x, out: (outer, R, inner).
+void cumsum(const ScanGeom& g, const void* x, bool reverse, void* out) {
+  RB_DISPATCH_NUMERIC(g.dtype, "cumsum",
+                      [&] { scan<scalar_t>(g, x, reverse, 0, out, [](auto a, auto v) { return a + v; }); });
 }
 
-void cumprod(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tensor& out) {
-  RB_DISPATCH_NUMERIC(x.dtype(), "cumprod",
-                      [&] { scan<scalar_t>(x, outer, R, inner, false, 1, out, [](auto a, auto v) { return a * v; }); });
+// x, out: (outer, R, inner).
+void cumprod(const ScanGeom& g, const void* x, void* out) {
+  RB_DISPATCH_NUMERIC(g.dtype, "cumprod",
+                      [&] { scan<scalar_t>(g, x, false, 1, out, [](auto a, auto v) { return a * v; }); });
 }
 
 template <class T>
@@ -53,13 +55,14 @@ bool nan_(T v) {
   return false;
 }
 
-void cummax(const Tensor& x, int64_t outer, int64_t R, int64_t inner, bool is_min, Tensor& values, Tensor& indices) {
-  RB_DISPATCH_ALL(x.dtype(), "cummax", [&] {
+// x, values, indices: (outer, R, inner).
+void cummax(const ScanGeom& g, const void* x, bool is_min, void* values, int64_t* pi) {
+  RB_DISPATCH_ALL(g.dtype, "cummax", [&] {
     using T = scalar_t;
-    const T* px = static_cast<const T*>(x.raw_data());
-    T* pv = static_cast<T*>(values.raw_data());
-    int64_t* pi = static_cast<int64_t*>(indices.raw_data());
-    parallel_for(outer, grain_for(R * inner), [&](int64_t b, int64_t e) {
+    const int64_t R = g.R, inner = g.inner;
+    const T* px = static_cast<const T*>(x);
+    T* pv = static_cast<T*>(values);
+    parallel_for(g.outer, grain_for(R * inner), [&](int64_t b, int64_t e) {
       std::vector<T> best(inner);
       std::vector<int64_t> at(inner);
       for (int64_t o = b; o < e; ++o) {
@@ -87,12 +90,14 @@ T log_add_exp(T a, T b) {
   return a;
 }
 
-void logcumsumexp(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tensor& out) {
-  RB_DISPATCH_FLOATING(x.dtype(), "logcumsumexp", [&] {
+// x, out: (outer, R, inner).
+void logcumsumexp(const ScanGeom& g, const void* x, void* out) {
+  RB_DISPATCH_FLOATING(g.dtype, "logcumsumexp", [&] {
     using T = scalar_t;
-    const T* px = static_cast<const T*>(x.raw_data());
-    T* po = static_cast<T*>(out.raw_data());
-    parallel_for(outer, grain_for(R * inner), [&](int64_t b, int64_t e) {
+    const int64_t R = g.R, inner = g.inner;
+    const T* px = static_cast<const T*>(x);
+    T* po = static_cast<T*>(out);
+    parallel_for(g.outer, grain_for(R * inner), [&](int64_t b, int64_t e) {
       for (int64_t o = b; o < e; ++o)
         for (int64_t r = 0; r < R; ++r) {
           const int64_t off = (o * R + r) * inner;

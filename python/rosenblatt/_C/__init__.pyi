@@ -1341,6 +1341,17 @@ class Node:
     @property
     def next_functions(self) -> builtins.tuple[typing.Any, ...]:
         ...
+class _GradHookHandle:
+    """
+    What register_hook returns: remove() unregisters the hook.
+    """
+    def remove(self) -> None:
+        """
+        Unregisters the hook; a no-op once its tensor is gone.
+        """
+    @property
+    def id(self) -> builtins.int:
+        ...
 class Generator:
     def __init__(self, device: _device | builtins.str | None = None) -> None:
         ...
@@ -1379,11 +1390,9 @@ def _perceptron_update(weight: Tensor, bias: Tensor, x: Tensor, target: typing.S
     ...
 def _rb_from_capsule(arg0: typing_extensions.CapsuleType) -> Tensor:
     ...
-def _register_grad_hook(tensor: Tensor, hook: collections.abc.Callable[..., typing.Any]) -> builtins.int:
+def _register_grad_hook(tensor: Tensor, hook: collections.abc.Callable[..., typing.Any]) -> _GradHookHandle:
     ...
-def _register_post_accumulate_grad_hook(tensor: Tensor, hook: collections.abc.Callable[..., typing.Any]) -> builtins.int:
-    ...
-def _remove_grad_hook(id: typing.SupportsInt | typing.SupportsIndex) -> None:
+def _register_post_accumulate_grad_hook(tensor: Tensor, hook: collections.abc.Callable[..., typing.Any]) -> _GradHookHandle:
     ...
 def _run_backward(roots: collections.abc.Sequence[Tensor], grads: collections.abc.Sequence[Tensor | None], retain_graph: builtins.bool, inputs: collections.abc.Sequence[Tensor], allow_unused: builtins.bool, create_graph: builtins.bool = False) -> builtins.list[typing.Any]:
     ...

@@ -55,6 +55,20 @@ def test_collectives_float32_float64_int64_in_place(mpirun):
     assert rc == 0 and out.count("collectives ok") == 2, out[-3000:]
 
 
+def test_collectives_without_mpi_thread_multiple(mpirun):
+    # MPI started at a lower thread level: no worker thread, non-blocking calls polled by the caller
+    rc, out = _two_ranks(mpirun, "collectives.py", extra=["-x", "MPI4PY_RC_THREAD_LEVEL=serialized"])
+    assert rc == 0 and out.count("collectives ok") == 2, out[-3000:]
+
+
+def test_timed_out_collective_still_blocked_at_exit_aborts_the_job(mpirun):
+    # rank 0 catches the timeout and ends normally: its all-reduce is still blocked inside MPI, so
+    # MPI_Finalize would hang; the job is aborted at exit instead
+    rc, out = _two_ranks(mpirun, "timeout_exit.py", timeout=60)
+    assert "CAUGHT all_reduce" in out and "still blocked in MPI; aborting the job" in out, out[-3000:]
+    assert rc != 0 and "rank 1 woke" not in out, out[-3000:]
+
+
 def test_ddp_matches_one_process_on_the_whole_batch(mpirun, tmp_path):
     rc, out = _two_ranks(mpirun, "ddp_train.py", str(tmp_path))
     assert rc == 0 and out.count("ddp ok") == 2, out[-3000:]

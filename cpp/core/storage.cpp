@@ -1,8 +1,13 @@
 // Storage and the CPU caching allocator: freed blocks are kept in size buckets and reused, because
 // small models allocate and free the same few sizes every step and malloc would dominate.
+#include <cstdint>
 #include <cstdlib>
 #include <mutex>
 #include <unordered_map>
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
 
 #include "rosenblatt/device_runtime.h"
 #include "rosenblatt/tensor.h"
@@ -12,6 +17,23 @@ namespace {
 
 constexpr size_t kAlign = 64;
 constexpr size_t kMaxCachedBytes = size_t(512) << 20;
+constexpr size_t kHugePageMin = size_t(4) << 20;  // numpy's threshold for the same hint
+
+// Asks for transparent huge pages on a big block, as numpy does for its arrays: where THP is in
+// 'madvise' mode (the usual default) a 64 MB tensor otherwise sits on 4 KiB pages, and an MPI
+// all-reduce on it ran about 20% slower than on a numpy array (TLB misses). Only a hint.
+void advise_huge_pages(void* p, size_t size) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (size < kHugePageMin) return;
+  static const uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
+  uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + page - 1) & ~(page - 1);
+  uintptr_t end = (reinterpret_cast<uintptr_t>(p) + size) & ~(page - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)size;
+#endif
+}
 
 // Buckets: multiples of 64 bytes up to 4 KiB, then four steps per power of two, so a reused
 // block wastes at most 25%.
@@ -44,6 +66,7 @@ struct CpuCache {
       p = std::aligned_alloc(kAlign, size);
     }
     RB_CHECK(p, Error, "DefaultCPUAllocator: not enough memory: you tried to allocate ", size, " bytes.");
+    advise_huge_pages(p, size);
     return p;
   }
   void put(void* p, size_t size) {

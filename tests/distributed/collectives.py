@@ -1,5 +1,7 @@
 """Run under mpirun -np 2 (tests/test_distributed.py): every collective of rosenblatt.distributed
 gives the right values for float32, float64 and int64, in place; any failure exits non-zero."""
+import os
+
 import numpy as np
 
 import rosenblatt as rb
@@ -8,6 +10,9 @@ import rosenblatt.distributed as dist
 dist.init_process_group("mpi", timeout=60)
 rank, world = dist.get_rank(), dist.get_world_size()
 assert world == 2 and dist.is_initialized() and dist.get_backend() == "mpi"
+# MPI4PY_RC_THREAD_LEVEL=serialized (a test of its own): no worker thread, so collectives run as
+# non-blocking MPI calls polled by the caller
+assert (dist.group.WORLD._worker is None) == (os.environ.get("MPI4PY_RC_THREAD_LEVEL") == "serialized")
 
 
 def close(t, expected, what):

@@ -64,10 +64,15 @@ def _mpi():
     if _state["MPI"] is None:
         if not is_available():
             raise RuntimeError("rosenblatt.distributed needs mpi4py and an MPI library: pip install rosenblatt[mpi]")
-        # OpenMPI reads its parameters at MPI_Init, which importing mpi4py's MPI runs. Its default
+        # OpenMPI reads its parameters at MPI_Init, which importing mpi4py's MPI runs. Without
+        # MPI_THREAD_MULTIPLE collectives are non-blocking calls (see ProcessGroup.collective); its default
         # non-blocking all-reduce for few ranks (recursive doubling) moved 64 MB at about half the
         # speed of the blocking one here; Rabenseifner's (reduce-scatter + all-gather) matched it.
         os.environ.setdefault("OMPI_MCA_coll_libnbc_iallreduce_algorithm", "3")
+        # A rank waiting in a blocking collective spins in MPI's progress loop on the group's worker
+        # thread, beside the compute threads of its own rank and of the others on the node: without
+        # yielding, a DDP step of the MLP bench on 2 ranks took 35 ms instead of 11 (1 rank: 4 ms).
+        os.environ.setdefault("OMPI_MCA_mpi_yield_when_idle", "1")
         from mpi4py import MPI
 
         _state["MPI"] = MPI
@@ -212,16 +217,18 @@ def _finish_reduce(view, buf, copy, op, n):
     return finish
 
 
-def _run(pg, what, start, async_op, keep=(), finish=None, peer=None, statuses=None):
-    if pg is GroupMember.NON_GROUP_MEMBER:
-        return None
-    if peer is None:
-        pg.arrive()
-    work = Work(pg, what, start(), keep, finish, peer, statuses)
+def _collective(pg, what, call, args, async_op, keep=(), finish=None):
+    pg.arrive()
+    work = pg.collective(what, call, args, keep, finish)
     if async_op:
         return work
     work.wait()
-    return work._result if statuses is not None else None
+    return None
+
+
+def _p2p(pg, what, start, keep, finish=None, peer=None, statuses=None):
+    # point to point stays non-blocking in the caller: messages match by tag, not by call order
+    return Work(pg, what, start(), keep, finish, peer, statuses)
 
 
 def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
@@ -233,8 +240,8 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
         return None
     view, buf, copy = _array(tensor, "all_reduce")
     mop = _op(op, "all_reduce", buf)
-    return _run(pg, "all_reduce", lambda: [pg.comm.Iallreduce(pg.MPI.IN_PLACE, buf, mop)], async_op, (buf,),
-                _finish_reduce(view, buf, copy, op, pg.size()))
+    return _collective(pg, "all_reduce", "Allreduce", (pg.MPI.IN_PLACE, buf, mop), async_op, (buf,),
+                       _finish_reduce(view, buf, copy, op, pg.size()))
 
 
 def reduce(tensor, dst=0, op=ReduceOp.SUM, group=None, async_op=False):
@@ -245,9 +252,9 @@ def reduce(tensor, dst=0, op=ReduceOp.SUM, group=None, async_op=False):
     view, buf, copy = _array(tensor, "reduce")
     mop, root = _op(op, "reduce", buf), pg.group_rank(dst, "reduce")
     if pg.rank() == root:
-        return _run(pg, "reduce", lambda: [pg.comm.Ireduce(pg.MPI.IN_PLACE, buf, mop, root)], async_op, (buf,),
-                    _finish_reduce(view, buf, copy, op, pg.size()))
-    return _run(pg, "reduce", lambda: [pg.comm.Ireduce(buf, None, mop, root)], async_op, (buf,))
+        return _collective(pg, "reduce", "Reduce", (pg.MPI.IN_PLACE, buf, mop, root), async_op, (buf,),
+                           _finish_reduce(view, buf, copy, op, pg.size()))
+    return _collective(pg, "reduce", "Reduce", (buf, None, mop, root), async_op, (buf,))
 
 
 def broadcast(tensor, src=0, group=None, async_op=False):
@@ -257,8 +264,8 @@ def broadcast(tensor, src=0, group=None, async_op=False):
         return None
     view, buf, copy = _array(tensor, "broadcast")
     root = pg.group_rank(src, "broadcast")
-    return _run(pg, "broadcast", lambda: [pg.comm.Ibcast(buf, root)], async_op, (buf,),
-                _finish_reduce(view, buf, copy, None, 1))
+    return _collective(pg, "broadcast", "Bcast", (buf, root), async_op, (buf,),
+                       _finish_reduce(view, buf, copy, None, 1))
 
 
 def barrier(group=None, async_op=False, device_ids=None):
@@ -266,7 +273,7 @@ def barrier(group=None, async_op=False, device_ids=None):
     pg = _pg(group)
     if pg is GroupMember.NON_GROUP_MEMBER:  # PyTorch: a no-op on a rank outside the group
         return None
-    return _run(pg, "barrier", lambda: [pg.comm.Ibarrier()], async_op)
+    return _collective(pg, "barrier", "Barrier", (), async_op)
 
 
 def _check_same(t, ref, what):
@@ -285,8 +292,8 @@ def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=Fal
     if obuf.size != send.size * pg.size() or obuf.dtype != send.dtype:
         raise ValueError(f"all_gather_into_tensor: output of shape {list(output_tensor.shape)} must hold "
                          f"{pg.size()} inputs of shape {list(input_tensor.shape)} and the same dtype")
-    return _run(pg, "all_gather_into_tensor", lambda: [pg.comm.Iallgather(send, obuf)], async_op, (send, obuf),
-                _finish_reduce(oview, obuf, copy, None, 1))
+    return _collective(pg, "all_gather_into_tensor", "Allgather", (send, obuf), async_op, (send, obuf),
+                       _finish_reduce(oview, obuf, copy, None, 1))
 
 
 def all_gather(tensor_list, tensor, group=None, async_op=False):
@@ -305,7 +312,7 @@ def all_gather(tensor_list, tensor, group=None, async_op=False):
         for t, part in zip(tensor_list, recv):
             t.detach().numpy()[...] = part
 
-    return _run(pg, "all_gather", lambda: [pg.comm.Iallgather(send, recv)], async_op, (send, recv), finish)
+    return _collective(pg, "all_gather", "Allgather", (send, recv), async_op, (send, recv), finish)
 
 
 def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=False):
@@ -319,8 +326,8 @@ def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=F
         raise ValueError(f"reduce_scatter_tensor: input of shape {list(input.shape)} must be {pg.size()} blocks of "
                          f"the output's shape {list(output.shape)} and the same dtype")
     mop = _op(op, "reduce_scatter_tensor", send)
-    return _run(pg, "reduce_scatter_tensor", lambda: [pg.comm.Ireduce_scatter_block(send, obuf, mop)], async_op,
-                (send, obuf), _finish_reduce(oview, obuf, copy, op, pg.size()))
+    return _collective(pg, "reduce_scatter_tensor", "Reduce_scatter_block", (send, obuf, mop), async_op,
+                       (send, obuf), _finish_reduce(oview, obuf, copy, op, pg.size()))
 
 
 def gather(tensor, gather_list=None, dst=0, group=None, async_op=False):
@@ -333,7 +340,7 @@ def gather(tensor, gather_list=None, dst=0, group=None, async_op=False):
     if pg.rank() != root:
         if gather_list:
             raise ValueError("gather: Argument ``gather_list`` must NOT be specified on non-destination ranks.")
-        return _run(pg, "gather", lambda: [pg.comm.Igather(send, None, root)], async_op, (send,))
+        return _collective(pg, "gather", "Gather", (send, None, root), async_op, (send,))
     if gather_list is None or len(gather_list) != pg.size():
         raise ValueError(f"gather: the destination rank needs a gather_list of {pg.size()} tensors")
     for t in gather_list:
@@ -344,7 +351,7 @@ def gather(tensor, gather_list=None, dst=0, group=None, async_op=False):
         for t, part in zip(gather_list, recv):
             t.detach().numpy()[...] = part
 
-    return _run(pg, "gather", lambda: [pg.comm.Igather(send, recv, root)], async_op, (send, recv), finish)
+    return _collective(pg, "gather", "Gather", (send, recv, root), async_op, (send, recv), finish)
 
 
 def scatter(tensor, scatter_list=None, src=0, group=None, async_op=False):
@@ -363,8 +370,8 @@ def scatter(tensor, scatter_list=None, src=0, group=None, async_op=False):
         send = np.stack([t.detach().numpy() for t in scatter_list])
     elif scatter_list:
         raise ValueError("scatter: Argument ``scatter_list`` must NOT be specified on non-source ranks.")
-    return _run(pg, "scatter", lambda: [pg.comm.Iscatter(send, buf, root)], async_op, (send, buf),
-                _finish_reduce(view, buf, copy, None, 1))
+    return _collective(pg, "scatter", "Scatter", (send, buf, root), async_op, (send, buf),
+                       _finish_reduce(view, buf, copy, None, 1))
 
 
 # --- point to point --------------------------------------------------------------------------------
@@ -379,7 +386,7 @@ def isend(tensor, dst, group=None, tag=0):
     if peer == pg.rank():
         raise ValueError("send: Invalid destination rank: destination rank should not be the same as the rank of "
                          "the current process.")
-    return _run(pg, f"send to rank {dst}", lambda: [pg.comm.Isend(buf, peer, tag)], True, (buf,), peer=dst)
+    return _p2p(pg, f"send to rank {dst}", lambda: [pg.comm.Isend(buf, peer, tag)], (buf,), peer=dst)
 
 
 def irecv(tensor, src=None, group=None, tag=0):
@@ -399,7 +406,7 @@ def irecv(tensor, src=None, group=None, tag=0):
 
     what = "recv from any rank" if src is None else f"recv from rank {src}"
     tag = MPI.ANY_TAG if tag is None else tag
-    return _run(pg, what, lambda: [pg.comm.Irecv(buf, peer, tag)], True, (buf,), finish,
+    return _p2p(pg, what, lambda: [pg.comm.Irecv(buf, peer, tag)], (buf,), finish,
                 peer="any" if src is None else src, statuses=statuses)
 
 

@@ -1,8 +1,14 @@
-"""The process group (an MPI communicator plus a timeout) and Work (outstanding MPI requests):
-every wait polls non-blocking MPI calls against a deadline, so a dead rank raises, never hangs."""
+"""The process group (an MPI communicator plus a timeout) and Work (an outstanding call): collectives
+run as MPI's blocking calls on the group's worker thread, or as non-blocking requests polled by the
+caller where MPI lacks MPI_THREAD_MULTIPLE; either way a wait has a deadline, so a dead rank raises."""
+import _thread
+import atexit
 import mmap
 import os
+import queue
+import sys
 import tempfile
+import threading
 import time
 
 import numpy as np
@@ -30,6 +36,7 @@ class ProcessGroup:
         self._group_rank = {g: i for i, g in enumerate(self.ranks)}
         self.seq = 0  # collectives this rank has entered on the group
         self._arrivals = self._arrival_table()
+        self._worker = _Worker(name) if MPI.Query_thread() >= MPI.THREAD_MULTIPLE else None
 
     def rank(self):
         return self.comm.Get_rank()
@@ -80,18 +87,82 @@ class ProcessGroup:
             return [g for i, g in enumerate(self.ranks) if i != me], False
         return [self.ranks[i] for i in range(len(self.ranks)) if i != me and int(self._arrivals[i]) < seq], True
 
+    def collective(self, what, call, args, keep=(), finish=None):
+        """Starts comm.<call>(*args) (an mpi4py blocking collective's name, e.g. 'Allreduce')."""
+        if self._worker is None:  # MPI_Iallreduce and friends, moved along by the caller's polling
+            return Work(self, what, [getattr(self.comm, "I" + call.lower())(*args)], keep, finish)
+        work = Work(self, what, (), keep, finish, job=_Job(getattr(self.comm, call), args))
+        self._worker.submit(work.job)  # last: the caller waits right after, when the worker wakes
+        return work
+
     def free(self):
         self._arrivals = None  # the map closes with its last view
-        self.comm.Free()
+        if self._worker is None:
+            self.comm.Free()
+            return
+        # after the collectives still queued; a worker blocked in MPI by a dead peer keeps the communicator
+        job = _Job(self.comm.Free, ())
+        self._worker.submit(job)
+        if job.done.acquire(True, self.timeout):
+            self._worker.stop()
+
+
+class _Worker:
+    """A thread running one group's collectives as MPI's blocking calls (its tuned algorithms, as
+    PyTorch's ProcessGroupMPI does), in the order they were submitted, which is the order every rank
+    must issue them in. mpi4py releases the GIL inside the call."""
+
+    def __init__(self, name):
+        self._jobs = queue.SimpleQueue()
+        self.current = None  # the job inside MPI now
+        self.abort_at_exit = False
+        threading.Thread(target=self._loop, daemon=True, name=f"rosenblatt-mpi-{name}").start()
+
+    def submit(self, job):
+        self._jobs.put(job)
+
+    def stop(self):
+        self._jobs.put(None)
+
+    def _loop(self):
+        while (job := self._jobs.get()) is not None:
+            self.current = job
+            try:
+                job.fn(*job.args)
+            except BaseException as e:  # noqa: BLE001 - handed to the waiting caller
+                job.error = e
+            self.current = None
+            job.done.release()
+
+
+class _Job:
+    """One call for the worker. done: a raw lock held until the call returns (waking on it costs one
+    futex, much less than an Event's condition variable: it showed at 1 MB)."""
+
+    __slots__ = ("fn", "args", "done", "error")
+
+    def __init__(self, fn, args):
+        self.fn, self.args, self.error = fn, args, None
+        self.done = _thread.allocate_lock()
+        self.done.acquire()
+
+
+def _abort_if_blocked(worker, MPI):  # noqa: N803 - the mpi4py module
+    # A collective that timed out is still blocked inside MPI (MPI cannot cancel it), so MPI_Finalize
+    # at exit would hang with it: end the job instead.
+    if worker.current is not None:
+        print("rosenblatt.distributed: a collective that timed out is still blocked in MPI; aborting the job "
+              "(MPI_Abort)", file=sys.stderr, flush=True)
+        MPI.COMM_WORLD.Abort(1)
 
 
 class Work:
     """What a call with async_op=True returns: wait() blocks (up to the group's timeout, counted
     from the call) and raises DistBackendError naming the call and the missing ranks."""
 
-    def __init__(self, pg, what, requests, keep=(), finish=None, peer=None, statuses=None):
+    def __init__(self, pg, what, requests, keep=(), finish=None, peer=None, statuses=None, job=None):
         self.pg, self.what, self.requests, self.keep = pg, what, list(requests), keep
-        self.finish, self.peer, self.statuses = finish, peer, statuses
+        self.finish, self.peer, self.statuses, self.job = finish, peer, statuses, job
         self.seq = pg.seq
         self.deadline = time.monotonic() + pg.timeout
         self._done = False
@@ -103,9 +174,15 @@ class Work:
             self._complete()
         return self._done
 
-    def _test(self):
+    def _test(self, block=False, timeout=-1):
         MPI = self.pg.MPI
         try:
+            if self.job is not None:
+                if not self.job.done.acquire(block, timeout):
+                    return False
+                if self.job.error is not None:
+                    raise self.job.error
+                return True
             if self.statuses is not None:
                 return MPI.Request.Testall(self.requests, self.statuses)
             return MPI.Request.Testall(self.requests)
@@ -125,6 +202,11 @@ class Work:
         if self._done:
             return True
         deadline = self.deadline if timeout is None else time.monotonic() + _seconds(timeout)
+        if self.job is not None:  # the worker thread runs it: sleep until it is done or the deadline
+            if not self._test(True, max(0.0, min(deadline - time.monotonic(), threading.TIMEOUT_MAX))):
+                self._timed_out(self.pg.timeout if timeout is None else _seconds(timeout))
+            self._complete()
+            return True
         spin_until = time.monotonic() + _SPIN_SECONDS
         delay = 1e-5
         # OpenMPI moves a non-blocking collective along only inside MPI calls, so the first second
@@ -144,6 +226,10 @@ class Work:
 
     def _timed_out(self, waited):
         _ABANDONED.append((self.requests, self.keep))
+        worker = self.pg._worker
+        if self.job is not None and not worker.abort_at_exit:
+            worker.abort_at_exit = True
+            atexit.register(_abort_if_blocked, worker, self.pg.MPI)
         pg = self.pg
         me = pg.ranks[pg.rank()]
         if self.peer is not None:

@@ -1,8 +1,6 @@
 """DistributedDataParallel: rank 0's parameters and buffers broadcast at construction; gradients
 averaged in buckets whose all-reduce starts from gradient hooks while backward is still running."""
 import contextlib
-import threading
-import time
 import weakref
 
 import numpy as np
@@ -76,7 +74,6 @@ class DistributedDataParallel(Module):
         self.__dict__["_handles"] = [p.register_post_accumulate_grad_hook(_ready_hook(weakref.ref(self), i))
                                      for i, p in enumerate(params)]
         self.__dict__["_acc_nodes"] = None
-        self.__dict__["_progress"] = _Progress()
         self._reset()
         self.__dict__["_armed"] = False
 
@@ -181,21 +178,18 @@ class DistributedDataParallel(Module):
         b.fill(i, None if unused else self._params[i].grad)
         self.__dict__["_fired"] = self._fired + 1
         b.pending -= 1
-        with self._progress.lock:  # lets MPI move the buckets in flight along (libnbc progresses in calls)
-            for w in self._works:
-                w.is_completed()
+        for w in self._works:  # without a worker thread, MPI moves the buckets in flight only inside MPI calls
+            w.is_completed()
         while self._next < len(self._buckets) and self._buckets[self._next].pending == 0:
             # in bucket order on every rank: MPI matches collectives by order
             t = _C.from_numpy(self._buckets[self._next].flat)  # the buffer's memory, no copy
             # SUM: the division by the world size is fused into the pass that hands results back
             self._works.append(dist.all_reduce(t, dist.ReduceOp.SUM, group=self.process_group, async_op=True))
             self.__dict__["_next"] = self._next + 1
-            self._progress.start(self._works)
         if self._next == len(self._buckets):
             self._finalize()
 
     def _finalize(self):
-        self._progress.stop()
         for w in self._works:
             w.wait()
         scale = 1.0 / dist.get_world_size(self.process_group)
@@ -223,63 +217,6 @@ class DistributedDataParallel(Module):
                 h.remove()
         except Exception:  # interpreter shutdown: the hook table goes with the process anyway
             pass
-
-
-class _Progress:
-    """A thread that tests the buckets in flight every 200 us while backward computes (it runs C++
-    without the GIL), because OpenMPI advances a non-blocking collective only inside MPI calls:
-    without it the transfers would wait for the next gradient hook or the final wait."""
-
-    _PERIOD = 2e-4
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self._busy = threading.Event()
-        self._works = []
-        self._thread = None
-
-    def start(self, works):
-        if self._thread is None:
-            if not _threads_allowed():
-                return
-            self._thread = threading.Thread(target=_progress_loop, args=(weakref.ref(self),), daemon=True,
-                                            name="rosenblatt-ddp-progress")
-            self._thread.start()
-        self._works = works
-        self._busy.set()
-
-    def stop(self):
-        self._busy.clear()
-        with self.lock:  # the thread is not inside an MPI call past this point
-            self._works = []
-
-
-def _progress_loop(ref):
-    while True:
-        me = ref()
-        if me is None:
-            return
-        busy = me._busy
-        del me
-        if not busy.wait(timeout=1.0):
-            continue
-        while busy.is_set():
-            me = ref()
-            if me is None:
-                return
-            with me.lock:
-                pending = [w for w in me._works if not w.is_completed()]
-            del me
-            if not pending:
-                busy.clear()
-                break
-            time.sleep(_Progress._PERIOD)
-
-
-def _threads_allowed():
-    # MPI calls from a second thread need MPI_THREAD_MULTIPLE (what mpi4py asks for by default)
-    MPI = dist._mpi()
-    return MPI.Query_thread() >= MPI.THREAD_MULTIPLE
 
 
 def _ready_hook(ref, i):

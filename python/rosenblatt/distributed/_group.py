@@ -88,7 +88,7 @@ class ProcessGroup:
         return [self.ranks[i] for i in range(len(self.ranks)) if i != me and int(self._arrivals[i]) < seq], True
 
     def collective(self, what, call, args, keep=(), finish=None):
-        """Starts comm.<call>(*args) (an mpi4py blocking collective's name, e.g. 'Allreduce')."""
+        """Starts ``comm.<call>(*args)`` (an mpi4py blocking collective's name, e.g. ``Allreduce``)."""
         if self._worker is None:  # MPI_Iallreduce and friends, moved along by the caller's polling
             return Work(self, what, [getattr(self.comm, "I" + call.lower())(*args)], keep, finish)
         work = Work(self, what, (), keep, finish, job=_Job(getattr(self.comm, call), args))

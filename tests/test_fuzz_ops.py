@@ -75,13 +75,37 @@ KNOWN = {
     "pinverse": "degenerate: as linalg_pinv",
     "linalg_cholesky": "non-finite: an infinite input is factored or refused as each LAPACK's potrf decides",
     "cholesky_old": "non-finite: as linalg_cholesky",
+    "linalg_eigvalsh": "non-finite: an infinite input converges or fails as each LAPACK's syevd decides",
+    "linalg_lstsq": "non-finite: a nan or inf input is solved or refused (rank, or PyTorch's internal assert on an "
+                    "illegal LAPACK argument) as each driver decides",
 }
+# Entries whose backward PyTorch refuses where ours returns the gradient (by prefix); compared as known only then.
+TORCH_BACKWARD_RAISES = {
+    "scatter_reduce": "PyTorch's backward raises a size mismatch where index is smaller than src (empty included): "
+                      "its formula compares a gather by index with src's shape; ours gives src's gradient at the "
+                      "indexed positions and zero elsewhere",
+    "channel_shuffle": "with zero channels PyTorch's backward calls channel_shuffle with 0 groups and raises",
+}
+# Entries whose gradient goes to the element an order statistic picks: where the drawn input has ties (an
+# expanded or grown dim), either library may pick either of the equal elements, so only the values compare.
+TIE_PICKING = ("kthvalue", "topk", "median", "nanmedian", "mode", "sort")
+# PyTorch's _VF.lstm checks no weight shapes (a weight_ih of 21 rows for 4 gates of 5 runs), so these entries keep
+# their drawn shapes; the rnn tests check rosenblatt's errors for wrong weight shapes.
+TORCH_UNCHECKED_SHAPES = ("rnn_layer_lstm",)
 # Differences only with a storage dtype drawn (the float inputs converted to it), by entry-name prefix; each says
 # why (docs/differences.rst lists them).
 STORAGE_KNOWN = {
     "interpolate": "open: PyTorch's uint8 bilinear/bicubic is a fixed-point algorithm of its own (values differ by up "
                    "to 21 from float math rounded); ours refuses uint8 there (nearest is supported)",
     "upsample": "open: as interpolate (uint8 bilinear)",
+    "histc": "open: PyTorch computes float16/bfloat16 bin positions in that type's arithmetic (each step rounded), "
+             "ours in float32: an element next to a bin edge can be counted in the neighbouring bin",
+}
+# Differences only with an integer storage dtype drawn.
+INT_STORAGE_KNOWN = {
+    "rnn_": "open: PyTorch runs recurrent layers and cells on integer tensors (integer matmuls, float activations); "
+            "ours requires floating point (float16/bfloat16 run in float32)",
+    "lstm_cell": "open: as rnn_ (integer recurrent cells)", "gru_cell": "open: as rnn_ (integer recurrent cells)",
 }
 _CURRENT = {"storage": None}  # the plan being checked (STORAGE_KNOWN applies only with a storage dtype)
 
@@ -109,6 +133,8 @@ def _builtin_base(exc_type):
 def _mismatch(msg):
     name = msg.split(" ", 1)[0]
     storage_known = _CURRENT["storage"] and name.startswith(tuple(STORAGE_KNOWN))
+    storage_known = storage_known or (STORAGE.get(_CURRENT["storage"]) is not None
+                                      and name.startswith(tuple(INT_STORAGE_KNOWN)))
     if name.startswith(tuple(KNOWN)) or storage_known:
         STATS["known"].append(msg)
         return
@@ -124,7 +150,8 @@ def _plan(draw, spec):
     args = []
     fixed_ints = spec.name.startswith(TORCH_CRASHES_ON_BAD_INDICES)
     for arg in spec.args:
-        keep = (fixed_ints and arg.dtype == "int64") or spec.name.startswith(TORCH_CRASHES_ON_EMPTY)
+        keep = (fixed_ints and arg.dtype == "int64") or spec.name.startswith(TORCH_CRASHES_ON_EMPTY) \
+            or spec.test_id.startswith(TORCH_UNCHECKED_SHAPES)
         ndim = len(arg.shape) if arg.gen is None else None  # gen args: ndim known only after drawing
         args.append({
             "shape": "keep" if keep else draw(st.sampled_from(["keep"] * 6 + ["zero", "grow"])),
@@ -254,6 +281,35 @@ def _compare_values(what, r, t, spec, dtype, values=True, ties=False):
         _mismatch(f"{what}: values differ (atol={atol}, rtol={rtol})\n{rn}\nvs PyTorch\n{tn}")
 
 
+def _torch_lacks_storage_kernel(err_t, plan):
+    """PyTorch's CPU build has no float16/bfloat16 kernel for some ops (cdist: "not implemented for 'Half'") where
+    ours computes in float32 and rounds once (docs/differences.rst): a superset, checked against float32 instead."""
+    return plan["storage"] in ("float16", "bfloat16") and isinstance(err_t, NotImplementedError) \
+        and "not implemented for" in str(err_t)
+
+
+def _check_against_float32(spec, plan, arrays, out_r, desc):
+    """rosenblatt's storage-dtype result against PyTorch's float32 one on the same rounded inputs, rounded once."""
+    low = {"float16": np.float16, "bfloat16": None}[plan["storage"]]
+    if low is None:  # numpy has no bfloat16: round through torch
+        rounded = [torch.tensor(a).to(torch.bfloat16).to(torch.float32).numpy() if a.dtype.kind == "f" else a
+                   for a in arrays]
+    else:
+        rounded = [a.astype(low).astype(np.float32) if a.dtype.kind == "f" else a for a in arrays]
+    out_t, _, err_t = _call(torch, spec, dict(plan, storage=None), rounded, False)
+    if err_t is not None:
+        return _mismatch(f"{desc}: PyTorch raises {type(err_t).__name__}({err_t}) in float32 too, rosenblatt does not")
+    storage = getattr(torch, plan["storage"])
+    out_t = [t.to(storage) if isinstance(t, torch.Tensor) and t.is_floating_point() else t for t in out_t]
+    if len(out_r) != len(out_t):
+        return _mismatch(f"{desc}: {len(out_r)} outputs vs PyTorch's float32 {len(out_t)}")
+    finite = all(p["special"] is None or p["special"] == 0 for p in plan["args"])
+    for k, (r, t) in enumerate(zip(out_r, out_t)):
+        if isinstance(t, torch.Tensor):
+            _compare_values(f"{desc} output {k} (PyTorch in float32)", r, t, spec, plan["dtype"], finite)
+    STATS["both_ok"] += 1
+
+
 def _check(spec, plan):
     STATS["cases"] += 1
     _CURRENT["storage"] = plan["storage"]
@@ -272,6 +328,8 @@ def _check(spec, plan):
     out_t, leaves_t, err_t = _call(torch, spec, plan, arrays, grad)
     desc = f"{spec.test_id} shapes={[a.shape for a in arrays]} dtype={np.dtype(plan['dtype']).name} plan={plan}"
     if err_t is not None:
+        if err_r is None and _torch_lacks_storage_kernel(err_t, plan):
+            return _check_against_float32(spec, plan, arrays, out_r, desc)
         if err_r is None:
             return _mismatch(f"{desc}: PyTorch raises {type(err_t).__name__}({err_t}), rosenblatt does not")
         base = _builtin_base(type(err_t))
@@ -291,6 +349,8 @@ def _check(spec, plan):
                 return _mismatch(f"{desc}: output {k} is {type(r).__name__}, PyTorch's a Tensor")
             _compare_values(f"{desc} output {k}", r, t, spec, plan["dtype"], finite,
                             ties or (index_ties and k > 0 and t.dtype == torch.int64))
+    if ties and spec.test_id.startswith(TIE_PICKING):
+        grad = False
     if not grad or len(STATS["mismatches"]) != n_before:
         STATS["both_ok"] += 1
         return
@@ -313,6 +373,9 @@ def _check(spec, plan):
             errs.append(None)
         except Exception as e:  # noqa: BLE001
             errs.append(e)
+    if errs[0] is None and errs[1] is not None and spec.test_id.startswith(tuple(TORCH_BACKWARD_RAISES)):
+        STATS["known"].append(f"{desc}: PyTorch's backward raises {errs[1]!r}")
+        return
     if (errs[0] is None) != (errs[1] is None):
         return _mismatch(f"{desc}: backward raises {errs[0]!r} vs PyTorch {errs[1]!r}")
     if errs[0] is None:

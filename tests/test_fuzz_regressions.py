@@ -343,3 +343,132 @@ def test_storage_dtype_inputs_match_pytorch(name):
         assert isinstance(ours.value, base) or issubclass(base, type(ours.value)), (ours.value, e)
         return
     _compare_with_pytorch(STORAGE_CASES[name](rb), theirs)
+
+
+# --- Found by random (not fixed-seed) runs of tests/test_fuzz_ops.py: expected values written out, so these run
+# without PyTorch; each is PyTorch 2.13's answer or exception type.
+def test_integer_pow_with_negative_tensor_exponents_computes_and_a_number_raises():
+    assert rb.pow(rb.tensor([2, 1, -1, 0, -1]), rb.tensor([-1, -2, -3, -1, -2])).tolist() == [0, 1, -1, 0, 1]
+    with pytest.raises(RuntimeError, match="negative integer powers"):
+        rb.tensor([2]) ** -1
+    with pytest.raises(RuntimeError, match="negative integer powers"):
+        rb.tensor([2]).pow_(-2)
+    assert (rb.tensor([2]) ** -1.0).tolist() == [0.5]
+
+
+def test_integer_inputs_pytorch_refuses_raise():
+    with pytest.raises(NotImplementedError, match="logaddexp_cpu"):
+        rb.logaddexp(rb.tensor([1]), rb.tensor([2]))
+    with pytest.raises(NotImplementedError, match="logaddexp2_cpu"):
+        rb.logaddexp2(rb.tensor([True]), rb.tensor([False]))
+    assert rb.logaddexp(rb.tensor([1]), rb.tensor([1.0])).dtype == rb.float32  # a float operand: float math
+    with pytest.raises(RuntimeError, match="kl_div: Integral inputs not supported"):
+        F.kl_div(rb.tensor([1, 2], dtype=rb.int16), rb.tensor([1, 2], dtype=rb.int16), reduction="sum")
+
+
+def test_hinge_embedding_loss_of_integers_is_integer_math():
+    # ATen's margin - input is a tensor of input's dtype filled with the margin: uint8 wraps
+    x, t = rb.tensor([[1, 2], [3, 0]], dtype=rb.uint8), rb.tensor([[1, 255], [255, 1]], dtype=rb.uint8)
+    out = F.hinge_embedding_loss(x, t, reduction="none")
+    assert out.dtype == rb.uint8 and out.tolist() == [[1, 255], [254, 0]]
+    total = F.hinge_embedding_loss(x, t, reduction="sum")
+    assert total.dtype == rb.int64 and total.item() == 510
+    with pytest.raises(RuntimeError, match="could not infer output dtype"):
+        F.hinge_embedding_loss(x, t)
+    assert F.hinge_embedding_loss(rb.tensor([0.5]), rb.tensor([-1.0]), margin=1.0).item() == 0.5
+
+
+def test_masked_fill_checks_the_value_against_the_dtype():
+    mask = rb.tensor([True, False])
+    with pytest.raises(RuntimeError, match="value cannot be converted to type uint8_t without overflow"):
+        rb.masked_fill(rb.zeros(2, dtype=rb.uint8), mask, -1.0)
+    assert rb.masked_fill(rb.zeros(2, dtype=rb.uint8), mask, -1).tolist() == [255, 0]  # integers wrap
+
+
+def test_embedding_of_an_empty_table():
+    with pytest.raises(RuntimeError, match="self indexing axis dim should be positive"):
+        F.embedding(rb.tensor([1]), rb.zeros(0, 3))
+    assert F.embedding(rb.zeros(0, dtype=rb.int64), rb.zeros(0, 3)).shape == (0, 3)
+
+
+def test_scatter_reduce_with_an_empty_index_checks_no_shapes():
+    out = rb.scatter_reduce(rb.zeros(0, 4), 1, rb.zeros(2, 0, dtype=rb.int64), rb.ones(2, 5), "amax")
+    assert out.shape == (0, 4)
+    x = rb.ones(2, 4)
+    assert rb.scatter_reduce(x, 1, rb.zeros(2, 0, dtype=rb.int64), rb.ones(0, 4), "sum").tolist() == x.tolist()
+
+
+def test_bincount_of_an_empty_input_ignores_the_weights():
+    out = rb.bincount(rb.zeros(0, dtype=rb.int64), rb.ones(40), minlength=3)
+    assert out.dtype == rb.int64 and out.tolist() == [0, 0, 0]
+
+
+def test_indexing_with_an_empty_result_checks_no_index():
+    assert rb.zeros(3, 0)[rb.tensor([10])].shape == (1, 0)
+    assert rb.zeros(3, 4)[rb.zeros(0, dtype=rb.int64), rb.tensor([100])].shape == (0,)
+    with pytest.raises(IndexError, match="out of bounds"):
+        rb.zeros(3, 4)[rb.tensor([0]), rb.tensor([100])]
+
+
+def test_cummax_of_an_empty_tensor_has_a_gradient_function():
+    x = rb.zeros(3, 0, 2, dtype=rb.float64, requires_grad=True)
+    values = rb.cummax(x, 1).values
+    assert values.grad_fn is not None
+    values.sum().backward()
+    assert x.grad.shape == (3, 0, 2)
+
+
+def test_vector_norm_below_one_has_zero_gradient_at_zero():
+    x = rb.tensor([[1.0, -0.0, 2.0]], dtype=rb.float64, requires_grad=True)
+    rb.linalg.vector_norm(x, 0.5).backward()
+    g = x.grad.tolist()[0]
+    assert g[1] == 0.0 and np.isfinite(g).all()
+
+
+def test_special_entr_gradient_is_pytorchs_formula_everywhere():
+    # -(1 + log x): inf at 0 (sign of the upstream gradient), nan below 0
+    x = rb.tensor([0.0, 0.0, -1.0, 1.0], dtype=rb.float64, requires_grad=True)
+    rb.special.entr(x).backward(rb.tensor([1.0, -1.0, 1.0, 1.0], dtype=rb.float64))
+    g = x.grad.tolist()
+    assert g[0] == np.inf and g[1] == -np.inf and np.isnan(g[2]) and g[3] == -1.0
+    assert rb.autograd.gradcheck(rb.special.entr, (rb.tensor([0.5, 2.0], dtype=rb.float64, requires_grad=True),))
+
+
+def test_as_strided_backward_of_non_contiguous_inputs():
+    base = rb.tensor(np.arange(12.0).reshape(4, 3), requires_grad=True)
+    v = base.t().as_strided((2, 2), (1, 2), 1)  # storage offsets 1, 3, 2, 4 of the transposed view
+    (v * rb.tensor([[1.0, 2.0], [3.0, 4.0]])).sum().backward()
+    assert base.grad.tolist() == [[0, 1, 3], [2, 4, 0], [0, 0, 0], [0, 0, 0]]
+    e = rb.zeros(1, 3, requires_grad=True)  # an expanded input: the gradient is shared among its copies
+    e.expand(2, 3).as_strided((2,), (1,), 0).sum().backward()
+    assert e.grad.tolist() == [[1.0, 1.0, 0.0]]
+    x = rb.randn(3, 4, dtype=rb.float64, requires_grad=True)
+    assert rb.autograd.gradcheck(lambda t: t.t().as_strided((2, 3), (2, 1), 1), (x,))
+
+
+def test_cumsum_and_cumprod_of_half_types_accumulate_in_float32():
+    for dt in (rb.float16, rb.bfloat16):
+        x = rb.tensor([1.0, 2.0, 3.0, 0.5]).to(dt).requires_grad_()
+        s, p = rb.cumsum(x, 0), rb.cumprod(x, 0)
+        assert s.dtype == dt and s.tolist() == [1.0, 3.0, 6.0, 6.5]
+        assert p.dtype == dt and p.tolist() == [1.0, 2.0, 6.0, 3.0]
+        s.sum().backward()
+        assert x.grad.dtype == dt and x.grad.tolist() == [4.0, 3.0, 2.0, 1.0]
+    # 2049 + 1 is not a float16: each output is the float32 running sum rounded once
+    big = rb.cumsum(rb.tensor([2048.0, 1.0, 1.0]).to(rb.float16), 0)
+    assert big.tolist() == [2048.0, 2048.0, 2050.0]
+
+
+def test_recurrent_layers_run_in_half_types():
+    rb.manual_seed(0)
+    lstm = rb.nn.LSTM(4, 5)
+    x = rb.randn(3, 2, 4)
+    ref, (h_ref, _) = lstm(x)
+    lstm16 = rb.nn.LSTM(4, 5)
+    lstm16.load_state_dict(lstm.state_dict())
+    lstm16.half()
+    out, (h, c) = lstm16(x.half())
+    assert out.dtype == h.dtype == c.dtype == rb.float16
+    np.testing.assert_allclose(out.float().detach().numpy(), ref.detach().numpy(), atol=1e-2)
+    cell = rb.nn.GRUCell(4, 5).to(rb.bfloat16)
+    assert cell(x[0].to(rb.bfloat16)).dtype == rb.bfloat16

@@ -1,5 +1,6 @@
 // Integer power by squaring, shared by the CPU and CUDA elementwise kernels so both give the same
-// integers (negative exponents are rejected by the op); floating types go to pow.
+// integers; floating types go to pow. A negative exponent gives ATen's powi answers: 1 for base 1,
+// +-1 for base -1, 0 otherwise (the op refuses a negative exponent given as a number, as ATen).
 #pragma once
 #include <cmath>
 #include <type_traits>
@@ -21,6 +22,13 @@ RB_HOST_DEVICE inline T ipow(T base, T e) {
   } else if constexpr (std::is_same_v<T, bool>) {
     return !e || base;
   } else {
+    if constexpr (std::is_signed_v<T>) {
+      if (e < 0) {
+        if (base == 1) return 1;
+        if (base == -1) return (e % 2) ? T(-1) : T(1);
+        return 0;
+      }
+    }
     T r = 1;
     while (e > 0) {
       if (e & 1) r *= base;

@@ -72,7 +72,10 @@ Tensor linalg_vector_norm(const Tensor& x, double p, const Dims& dims, bool keep
     return p > 0 ? amax(unary(UnaryOp::Abs, x), dims, keepdim) : amin(unary(UnaryOp::Abs, x), dims, keepdim);
   }
   if (p == 0) return sum(to_dtype(binary(BinaryOp::Ne, x.detach(), Scalar(0.0)), x.dtype()), dims, keepdim);
-  Tensor s = sum(binary(BinaryOp::Pow, unary(UnaryOp::Abs, x), Scalar(p)), dims, keepdim);
+  // p < 1: |x|^p's slope is infinite at 0, where PyTorch's norm backward gives 0 (masked_fill where x == 0).
+  auto pow_p = [p](const Tensor& v) { return binary(BinaryOp::Pow, v, Scalar(p)); };
+  Tensor a = unary(UnaryOp::Abs, x);
+  Tensor s = sum(p < 1 ? where_nonzero(a, pow_p) : pow_p(a), dims, keepdim);
   return where_nonzero(s, [p](const Tensor& v) { return binary(BinaryOp::Pow, v, Scalar(1.0 / p)); });
 }
 
@@ -192,6 +195,8 @@ Tensor cdist(const Tensor& x1, const Tensor& x2, double p, const std::string& co
 // ---- pointwise ----
 
 Tensor logaddexp(const Tensor& a, const Tensor& b) {
+  DType dt = result_type(a, b);  // PyTorch has no integer kernel (a float operand makes the pair float)
+  RB_CHECK(is_floating(dt), NotImplementedError, "\"logaddexp_cpu\" not implemented for '", aten_name(dt), "'");
   Tensor x = float_of(a), y = float_of(b);
   Tensor m = binary(BinaryOp::Maximum, x, y);
   Tensor out = add(m, math(MathOp::Log1p, exp(unary(UnaryOp::Neg, unary(UnaryOp::Abs, sub(x, y))))));
@@ -201,6 +206,8 @@ Tensor logaddexp(const Tensor& a, const Tensor& b) {
 }
 
 Tensor logaddexp2(const Tensor& a, const Tensor& b) {
+  DType dt = result_type(a, b);  // PyTorch has no integer kernel (a float operand makes the pair float)
+  RB_CHECK(is_floating(dt), NotImplementedError, "\"logaddexp2_cpu\" not implemented for '", aten_name(dt), "'");
   Tensor x = float_of(a), y = float_of(b);
   Tensor m = binary(BinaryOp::Maximum, x, y);
   Tensor t = math(MathOp::Log1p, math(MathOp::Exp2, unary(UnaryOp::Neg, unary(UnaryOp::Abs, sub(x, y)))));
@@ -241,14 +248,36 @@ Tensor xlogy(const Tensor& x, const Tensor& y) {
   return masked_fill(out, zero, Scalar(0.0));
 }
 
+namespace {
+// PyTorch's entr derivative, -(1 + log x), everywhere: inf at 0 and nan below 0, as derivatives.yaml has it
+// (the value's masks would give those points a zero gradient). Built from ops, so it differentiates again.
+struct SpecialEntrBackward : Node {
+  SavedTensor x;
+  std::string name() const override { return "SpecialEntrBackward0"; }
+  void release_saved() override { x.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
+    return {mul(g[0], unary(UnaryOp::Neg, add(log(x.unpack(*this)), Scalar(1.0))))};
+  }
+};
+}  // namespace
+
 Tensor special_entr(const Tensor& x) {
   Tensor xf = float_of(x);
-  Tensor xd = xf.detach();
-  Tensor pos = binary(BinaryOp::Gt, xd, Scalar(0.0));
-  Tensor safe = where(pos, xf, ones_like(xf));  // log only sees positive values, so no nan reaches the gradient
-  Tensor out = where(pos, unary(UnaryOp::Neg, mul(safe, log(safe))), zeros_like(xf));
-  out = masked_fill(out, binary(BinaryOp::Lt, xd, Scalar(0.0)), Scalar(-std::numeric_limits<double>::infinity()));
-  return masked_fill(out, isnan(xd), Scalar(std::numeric_limits<double>::quiet_NaN()));
+  Tensor out;
+  {
+    NoGradGuard ng;
+    Tensor pos = binary(BinaryOp::Gt, xf, Scalar(0.0));
+    Tensor safe = where(pos, xf, ones_like(xf));
+    out = where(pos, unary(UnaryOp::Neg, mul(safe, log(safe))), zeros_like(xf));
+    out = masked_fill(out, binary(BinaryOp::Lt, xf, Scalar(0.0)), Scalar(-std::numeric_limits<double>::infinity()));
+    out = masked_fill(out, isnan(xf), Scalar(std::numeric_limits<double>::quiet_NaN()));
+  }
+  if (needs_grad(xf)) {
+    auto node = std::make_shared<SpecialEntrBackward>();
+    node->x = SavedTensor(xf);
+    record(node, {&xf}, {&out});
+  }
+  return out;
 }
 
 Tensor sinc(const Tensor& x) {

@@ -90,17 +90,6 @@ struct BinaryBackward : Node {
 
 // a, b already in the compute dtype ct.
 Tensor binary_impl(BinaryOp op, const Tensor& a, const Tensor& b, DType ct) {
-  if (op == BinaryOp::Pow && !is_floating(ct)) {
-    Tensor neg_exp = b.numel() == 1 ? b : Tensor();
-    bool bad = false;
-    if (b.numel() == 1)
-      bad = b.item<int64_t>() < 0;
-    else {
-      Tensor lt = binary(BinaryOp::Lt, b, Scalar(int64_t(0)));
-      bad = sum(lt).item<int64_t>() > 0;
-    }
-    RB_CHECK(!bad, Error, "Integers to negative integer powers are not allowed.");
-  }
   Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape()), is_comparison(op) ? DType::Bool : ct, a.device());
   kernels<ElementwiseKernels>(op_name(op), a).binary_forward(op, a, b, out);
   if (!is_comparison(op) && needs_grad(a, b)) {
@@ -226,8 +215,16 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
 // (uint8 < -1 compares with 255), a float stays in float32 (not rounded to float16), as PyTorch.
 static DType scalar_dtype(DType ct) { return is_floating(ct) ? compute_type(ct) : ct; }
 
+// ATen refuses a negative integer exponent given as a number (pow(Tensor, Scalar)); a tensor of exponents
+// computes (ipow: 1, -1 or 0).
+static void check_integer_power(BinaryOp op, DType ct, Scalar exponent) {
+  RB_CHECK(!(op == BinaryOp::Pow && !is_floating(ct) && !is_floating(exponent.dtype()) && exponent.to<int64_t>() < 0),
+           Error, "Integers to negative integer powers are not allowed.");
+}
+
 Tensor binary(BinaryOp op, const Tensor& a, Scalar s) {
   DType ct = compute_dtype(op, result_type(a, s));
+  check_integer_power(op, ct, s);
   return binary_in(op, a, scalar_tensor(s, scalar_dtype(ct), a.device()), ct);
 }
 
@@ -272,6 +269,7 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other) {
 
 Tensor& binary_(BinaryOp op, Tensor& self, Scalar other) {
   DType ct = compute_dtype(op, result_type(self, other));
+  check_integer_power(op, ct, other);
   return binary_inplace(op, self, scalar_tensor(other, scalar_dtype(ct), self.device()), ct);
 }
 

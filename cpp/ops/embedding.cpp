@@ -70,6 +70,8 @@ Tensor embedding(const Tensor& weight, const Tensor& indices, int64_t padding_id
   RB_CHECK(weight.dim() == 2, Error, "'weight' must be 2-D, got a weight of shape ", weight.shape());
   check_same_device(weight, indices, "embedding");
   const int64_t V = weight.size(0), D = weight.size(1);
+  // PyTorch's embedding is an index_select, which refuses an empty table before it reads an index.
+  RB_CHECK(V > 0 || indices.numel() == 0, Error, "index_select(): self indexing axis dim should be positive");
   check_indices(indices, V, "embedding");
   Tensor idx = contiguous_nograd(indices), w = weight.contiguous();
   Shape out_shape = indices.shape();

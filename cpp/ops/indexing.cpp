@@ -7,6 +7,7 @@
 #include "aten_names.h"
 #include "indexing_calls.h"
 #include "op_common.h"
+#include "scalar_range.h"
 #include "views.h"
 
 #include "../kernels/elementwise.h"
@@ -192,7 +193,11 @@ Resolved resolve(const Tensor& x, const IndexList& index) {
       throw IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes " + shapes);
     }
   }
-  for (size_t k = 0; k < r.idx.size(); ++k) {
+  // An empty result reads no index: PyTorch's kernel checks each index as it reads it, so none is checked then.
+  int64_t result_numel = numel_of(B);
+  for (int64_t d = 0; d < r.view.dim(); ++d)
+    if (std::find(dims.begin(), dims.end(), d) == dims.end()) result_numel *= r.view.shape()[d];
+  for (size_t k = 0; k < r.idx.size() && result_numel > 0; ++k) {
     int64_t size = r.view.shape()[dims[k]];
     if (auto bad = index_out_of_range("index", r.idx[k], size, true))
       throw IndexError(str("index ", *bad, " is out of bounds for dimension ", dims[k], " with size ", size));
@@ -574,6 +579,7 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value) {
 }
 
 Tensor masked_fill(const Tensor& x, const Tensor& mask, Scalar value) {
+  check_scalar_range(value, x.dtype());  // PyTorch's checked conversion: -1.0 into uint8 raises, -1 wraps
   return masked_fill(x, mask, scalar_tensor(value, x.dtype(), x.device()));
 }
 

@@ -18,8 +18,11 @@ Tensor apply_reduction(const Tensor& loss, Reduction red) {
 
 Tensor scalar_like(double v, const Tensor& t) { return scalar_tensor(Scalar(v), t.dtype(), t.device()); }
 
-// max(x, 0), with PyTorch's clamp_min gradient (1 where x > 0... and at 0, as clamp passes x >= min).
-Tensor clamp_min0(const Tensor& x) { return clamp(x, Scalar(0.0), std::nullopt); }
+// max(x, 0), with PyTorch's clamp_min gradient (1 where x > 0... and at 0, as clamp passes x >= min); an
+// integer x stays integer, as ATen's clamp_min_(0) in place.
+Tensor clamp_min0(const Tensor& x) {
+  return clamp(x, is_floating(x.dtype()) ? Scalar(0.0) : Scalar(int64_t(0)), std::nullopt);
+}
 
 // x * log(x), 0 where x == 0 (xlogy(x, x)).
 Tensor xlogx(const Tensor& x) { return masked_fill(mul(x, log(x)), binary(BinaryOp::Eq, x, Scalar(0.0)), Scalar(0.0)); }
@@ -30,6 +33,7 @@ bool host_any(const Tensor& cond) { return any(cond).item<int64_t>() != 0; }
 
 Tensor kl_div(const Tensor& input, const Tensor& target, Reduction reduction, bool log_target) {
   check_same_device(input, target, "kl_div");
+  RB_CHECK(is_floating(input.dtype()) && is_floating(target.dtype()), Error, "kl_div: Integral inputs not supported.");
   Tensor out = log_target ? mul(exp(target), sub(target, input)) : sub(xlogx(target), mul(target, input));
   return apply_reduction(out, reduction);
 }
@@ -98,8 +102,10 @@ Tensor cosine_embedding_loss(const Tensor& input1, const Tensor& input2, const T
 
 Tensor hinge_embedding_loss(const Tensor& input, const Tensor& target, double margin, Reduction reduction) {
   Tensor zero = scalar_like(0.0, input);
-  Tensor margin_part =
-      where(binary(BinaryOp::Ne, target, Scalar(1)), clamp_min0(binary(BinaryOp::Sub, Scalar(margin), input)), zero);
+  // margin - input in input's dtype, as ATen's Scalar - Tensor (a tensor filled with the margin, minus input):
+  // an integer input gets an integer loss with the margin truncated, as in PyTorch.
+  Tensor margin_minus = sub(full(input.shape(), Scalar(margin), input.dtype(), input.device()), input);
+  Tensor margin_part = where(binary(BinaryOp::Ne, target, Scalar(1)), clamp_min0(margin_minus), zero);
   Tensor self_part = where(binary(BinaryOp::Ne, target, Scalar(-1)), input, zero);
   return apply_reduction(add(margin_part, self_part), reduction);
 }

@@ -112,7 +112,7 @@ ValuesIndices cum_extreme(const Tensor& x, int64_t dim, bool is_min) {
     k.cummax(scan_geom(x.shape(), d, xw.dtype()), contiguous_nograd(xw).raw_data(), is_min, r.values.raw_data(),
              static_cast<int64_t*>(r.indices.raw_data()));
   }
-  if (needs_grad(xw) && x.numel() > 0) r.values = gather(xw, d, r.indices);
+  if (needs_grad(xw)) r.values = gather(xw, d, r.indices);  // empty too: the result still has a grad_fn
   r.values = cast(r.values, x.dtype());
   return r;
 }

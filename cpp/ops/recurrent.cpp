@@ -174,6 +174,15 @@ std::vector<Tensor> rnn_layer(const std::string& mode_name, const Tensor& input,
                       {&b_hh, "bias_hh"},
                       {&w_hr, "weight_hr"}})
     check_same(input, *t, w);
+  if (!is_compute_dtype(input.dtype())) {
+    // float16/bfloat16 (Module.half()): the layer runs in float32 and each result rounds once.
+    auto wide = [](const Tensor& t) { return t.defined() ? widen(t) : t; };
+    auto r = rnn_layer(mode_name, widen(input), wide(hx_in), wide(cx_in), wide(w_ih), wide(w_hh), wide(b_ih),
+                       wide(b_hh), wide(w_hr), lengths_in, reverse);
+    for (auto& t : r)
+      if (t.defined()) t = cast(t, input.dtype());
+    return r;
+  }
   RB_CHECK(b_ih.defined() == b_hh.defined(), Error, "rnn: bias_ih and bias_hh must both be given or both be None");
   RB_CHECK(!w_hr.defined() || lstm, Error, "rnn: weight_hr (proj_size) is only supported by LSTM");
   const int64_t G = rnn_gates(mode), T = input.size(0), B = input.size(1), I = input.size(2);

@@ -73,14 +73,19 @@ struct CumprodBackward : Node {
 
 }  // namespace
 
-Tensor cumsum(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
-  const int64_t d = wrap_dim(dim, x.dim());
-  return running_sum(cast(x, scan_dtype(x, dtype)), d, false);
+// A storage dtype (float16, int8...) scans in its compute type and rounds each output once, as ATen's
+// kernels accumulate in acc_type.
+Tensor cumsum(const Tensor& x_in, int64_t dim, std::optional<DType> dtype) {
+  const int64_t d = wrap_dim(dim, x_in.dim());
+  Tensor x = cast(x_in, scan_dtype(x_in, dtype));
+  if (!is_compute_dtype(x.dtype())) return cast(running_sum(widen(x), d, false), x.dtype());
+  return running_sum(x, d, false);
 }
 
 Tensor cumprod(const Tensor& x_in, int64_t dim, std::optional<DType> dtype) {
   const int64_t d = wrap_dim(dim, x_in.dim());
   Tensor x = cast(x_in, scan_dtype(x_in, dtype));
+  if (!is_compute_dtype(x.dtype())) return cast(cumprod(widen(x), d, std::nullopt), x.dtype());
   const auto& k = kernels<ScanKernels>("cumprod", x);
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
   if (x.numel() > 0) {

@@ -253,6 +253,8 @@ Tensor bincount(const Tensor& x_in, const std::optional<Tensor>& weights_in, int
     top = max(x).item<int64_t>();
   }
   RB_CHECK(ok, Error, "bincount only supports 1-d non-negative integral inputs.");
+  // ATen returns minlength zeros for an empty input before it looks at the weights (int64 even with them).
+  if (x.numel() == 0) return zeros({minlength}, DType::Int64, x.device());
   RB_CHECK(top < std::numeric_limits<int64_t>::max(), Error, "bincount: size [", top,
            " + 1] is too large (overflows int64)");
   Tensor w;
@@ -301,13 +303,13 @@ Tensor scatter_reduce(const Tensor& x_in, int64_t dim, const Tensor& index_in, c
   Tensor index = cast(index_in.dim() == 0 ? reshape(index_in, {1}) : index_in, DType::Int64);
   Tensor src = src_in.dim() == 0 ? reshape(src_in, {1}) : src_in;
   const int64_t d = wrap_dim(dim, x.dim());
-  RB_CHECK(index.dim() == x.dim(), Error, "Index tensor must have the same number of dimensions as self tensor");
-  RB_CHECK(index.dim() == src.dim(), Error, "Index tensor must have the same number of dimensions as src tensor");
-  for (int64_t i = 0; i < index.dim(); ++i)
-    RB_CHECK(index.size(i) <= src.size(i) && (i == d || index.size(i) <= x.size(i)), Error, "Expected index ",
-             index.shape(), " to be no larger than self ", x.shape(), " apart from dimension ", d,
-             " and to be no larger size than src ", src.shape());
-  if (index.numel() > 0) {
+  if (index.numel() > 0) {  // an empty index reads and writes nothing: PyTorch checks no shapes then
+    RB_CHECK(index.dim() == x.dim(), Error, "Index tensor must have the same number of dimensions as self tensor");
+    RB_CHECK(index.dim() == src.dim(), Error, "Index tensor must have the same number of dimensions as src tensor");
+    for (int64_t i = 0; i < index.dim(); ++i)
+      RB_CHECK(index.size(i) <= src.size(i) && (i == d || index.size(i) <= x.size(i)), Error, "Expected index ",
+               index.shape(), " to be no larger than self ", x.shape(), " apart from dimension ", d,
+               " and to be no larger size than src ", src.shape());
     auto bad = index_out_of_range("scatter_reduce", index, x.size(d), false);
     RB_CHECK(!bad, Error, "index ", bad ? *bad : 0, " is out of bounds for dimension ", d, " with size ", x.size(d));
   }

@@ -29,29 +29,51 @@ struct ExpandBackward : Node {
   std::vector<Tensor> apply(std::vector<Tensor>& g) override { return {sum_to(g[0], in_shape)}; }
 };
 
-struct AsStridedBackward : Node {  // scatter-adds the gradient into the input's layout
+// The storage offset of each element of a (sizes, strides, offset) geometry, minus base, in row-major order.
+Tensor storage_offsets(const Shape& sizes, const Shape& strides, int64_t offset, int64_t base) {
+  const int64_t n = numel_of(sizes), nd = static_cast<int64_t>(sizes.size());
+  Tensor idx = Tensor::empty({n}, DType::Int64);
+  int64_t* p = idx.data<int64_t>();
+  std::vector<int64_t> at(nd, 0);
+  for (int64_t k = 0; k < n; ++k) {
+    int64_t off = offset - base;
+    for (int64_t d = 0; d < nd; ++d) off += at[d] * strides[d];
+    p[k] = off;
+    for (int64_t d = nd - 1; d >= 0 && ++at[d] == sizes[d]; --d) at[d] = 0;
+  }
+  return idx;
+}
+
+// The highest storage offset a geometry reaches (strides are non-negative here), or offset - 1 when empty.
+int64_t last_offset(const Shape& sizes, const Shape& strides, int64_t offset) {
+  if (numel_of(sizes) == 0) return offset - 1;
+  for (size_t d = 0; d < sizes.size(); ++d) offset += (sizes[d] - 1) * strides[d];
+  return offset;
+}
+
+struct AsStridedBackward : Node {  // scatter-adds the gradient into storage, then reads the input's layout
   bool is_view() const override { return true; }
   Shape in_shape, in_strides, sizes, strides;
   int64_t in_offset, offset;
   std::string name() const override { return "AsStridedBackward0"; }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
-    // The view addresses storage relative to the input (contiguous, the common case): each of its
-    // elements reads one input element, several reading the same where windows overlap. index_add
-    // scatter-adds the gradient there and is recorded under create_graph, so this is differentiable.
-    RB_CHECK(in_strides == contiguous_strides(in_shape), NotImplementedError,
-             "backward of a strided view of a non-contiguous tensor");
-    const int64_t n = numel_of(sizes), nd = static_cast<int64_t>(sizes.size());
-    Tensor idx = Tensor::empty({n}, DType::Int64);
-    int64_t* p = idx.data<int64_t>();
-    std::vector<int64_t> at(nd, 0);
-    for (int64_t k = 0; k < n; ++k) {
-      int64_t off = offset - in_offset;
-      for (int64_t d = 0; d < nd; ++d) off += at[d] * strides[d];
-      p[k] = off;
-      for (int64_t d = nd - 1; d >= 0 && ++at[d] == sizes[d]; --d) at[d] = 0;
+    // As ATen's as_strided_backward: a buffer over the storage both geometries touch; the view's elements
+    // add their gradient where they read (several where windows overlap), and each input element takes
+    // its location's sum, divided among the input elements sharing it (an expanded input). index_add and
+    // index_select are recorded under create_graph, so this is differentiable.
+    const int64_t base = std::min(in_offset, offset);
+    const int64_t len =
+        std::max(last_offset(in_shape, in_strides, in_offset), last_offset(sizes, strides, offset)) - base + 1;
+    const int64_t n = numel_of(sizes);
+    Tensor flat = zeros({len}, g[0].dtype(), g[0].device());
+    flat = index_add(flat, 0, storage_offsets(sizes, strides, offset, base), reshape(g[0], {n}));
+    Tensor in_idx = storage_offsets(in_shape, in_strides, in_offset, base);
+    if (in_strides != contiguous_strides(in_shape)) {
+      Tensor count = zeros({len}, g[0].dtype(), g[0].device());
+      count = index_add(count, 0, in_idx, full({numel_of(in_shape)}, Scalar(1.0), g[0].dtype(), g[0].device()));
+      flat = div(flat, clamp(count, Scalar(1.0), std::nullopt));
     }
-    Tensor flat = zeros({numel_of(in_shape)}, g[0].dtype(), g[0].device());
-    return {reshape(index_add(flat, 0, idx, reshape(g[0], {n})), in_shape)};
+    return {reshape(index_select(flat, 0, in_idx), in_shape)};
   }
 };
 

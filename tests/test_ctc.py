@@ -114,6 +114,20 @@ def test_repeated_labels_need_a_blank_between():
     assert _call(lp=onehot, tg=np.array([[1, 1]]), il=[3], tl=[2], reduction="sum").item() < 1e-9
 
 
+def test_strided_concatenated_targets_read_their_values():
+    # PyTorch 2.13's CPU kernel reads a strided 1-D target as if contiguous (inf for a feasible alignment);
+    # ours reads the values through the stride, so a sliced target gives the contiguous target's losses.
+    lp = _log_probs(T=6, N=3, C=4)
+    flat = np.array([1, 1, 2, 3, 2, 3, 3])
+    spaced = np.zeros(14, np.int64)
+    spaced[::2] = flat
+    args = (rb.tensor(lp), rb.tensor([6, 5, 4]), rb.tensor([3, 4, 0]))
+    want = F.ctc_loss(args[0], rb.tensor(flat), *args[1:], reduction="none")
+    got = F.ctc_loss(args[0], rb.tensor(spaced)[::2], *args[1:], reduction="none")
+    assert np.isfinite(want.numpy()).all()
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
 def test_unbatched_and_lengths_of_any_integral_kind():
     lp = rb.tensor(LP[:, 0])
     want = np_ctc_loss(LP[:, 0], TG[0], [6], [3], reduction="none")

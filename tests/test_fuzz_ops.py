@@ -92,6 +92,10 @@ TIE_PICKING = ("kthvalue", "topk", "median", "nanmedian", "mode", "sort")
 # PyTorch's _VF.lstm checks no weight shapes (a weight_ih of 21 rows for 4 gates of 5 runs), so these entries keep
 # their drawn shapes; the rnn tests check rosenblatt's errors for wrong weight shapes.
 TORCH_UNCHECKED_SHAPES = ("rnn_layer_lstm",)
+# PyTorch 2.13's CPU ctc_loss reads concatenated 1-D targets as if contiguous: a strided (sliced) one gives inf
+# for a feasible alignment. These entries' integer inputs keep a contiguous layout; tests/test_ctc.py checks
+# strided targets against the contiguous answer.
+TORCH_MISREADS_STRIDED_INTS = ("ctc_loss_concat",)
 # Differences only with a storage dtype drawn (the float inputs converted to it), by entry-name prefix; each says
 # why (docs/differences.rst lists them).
 STORAGE_KNOWN = {
@@ -156,7 +160,8 @@ def _plan(draw, spec):
         args.append({
             "shape": "keep" if keep else draw(st.sampled_from(["keep"] * 6 + ["zero", "grow"])),
             "dim": draw(st.integers(0, 7)),
-            "layout": draw(st.sampled_from(["contiguous", "contiguous", "transposed", "sliced", "expanded"])),
+            "layout": "contiguous" if spec.test_id.startswith(TORCH_MISREADS_STRIDED_INTS) and arg.dtype == "int64"
+            else draw(st.sampled_from(["contiguous", "contiguous", "transposed", "sliced", "expanded"])),
             "dim2": draw(st.integers(0, 7)),
             "out_of_range": arg.dtype == "int64" and not keep and draw(st.integers(0, 9)) == 0,
             "special": draw(st.sampled_from([None] * 5 + [np.nan, np.inf, -np.inf, -0.0, 1e30])),

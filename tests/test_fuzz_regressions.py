@@ -472,3 +472,29 @@ def test_recurrent_layers_run_in_half_types():
     np.testing.assert_allclose(out.float().detach().numpy(), ref.detach().numpy(), atol=1e-2)
     cell = rb.nn.GRUCell(4, 5).to(rb.bfloat16)
     assert cell(x[0].to(rb.bfloat16)).dtype == rb.bfloat16
+
+
+def test_recurrent_cells_check_their_weight_rows():
+    x, h = rb.zeros(3, 4), rb.zeros(3, 5)
+    with pytest.raises(RuntimeError, match=r"weight_ih first dim must be 1 \* hidden_size = 5, but got 0"):
+        rb._C._nn.rnn_tanh_cell(x, h, rb.zeros(0, 4), rb.zeros(5, 5), None, None)
+    with pytest.raises(RuntimeError, match=r"weight_hh first dim must be 4 \* hidden_size = 20, but got 16"):
+        rb._C._nn.lstm_cell(x, h, h, rb.zeros(20, 4), rb.zeros(16, 5), None, None)
+
+
+def test_matrix_norm_of_empty_matrices():
+    # positive orders: 0; negative ones reduce as usual (amin over no rows raises)
+    for ord in (1, 2, float("inf"), "fro", "nuc"):
+        assert rb.linalg.matrix_norm(rb.zeros(2, 0, 4), ord).tolist() == [0.0, 0.0]
+    assert rb.linalg.matrix_norm(rb.zeros(2, 0, 4), -1).tolist() == [0.0, 0.0]
+    with pytest.raises(IndexError):
+        rb.linalg.matrix_norm(rb.zeros(2, 0, 4), float("-inf"))
+
+
+def test_circular_padding_takes_empty_batch_and_channel_dims():
+    assert F.pad(rb.zeros(2, 0, 5), (1, 2), mode="circular").shape == (2, 0, 8)
+    assert F.pad(rb.zeros(2, 0, 5, 5), (1, 2, 1, 1), mode="circular").shape == (2, 0, 7, 8)
+    with pytest.raises(RuntimeError, match="wrapping around more than once"):
+        F.pad(rb.zeros(2, 3, 0), (1, 2), mode="circular")
+    with pytest.raises(RuntimeError, match="non-zero dimensions"):
+        F.pad(rb.zeros(2, 0, 5), (1, 2), mode="reflect")

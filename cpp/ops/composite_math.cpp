@@ -94,9 +94,12 @@ Tensor linalg_matrix_norm(const Tensor& x, double ord, Dims dims, bool keepdim) 
            " not supported.");
   RB_CHECK(is_floating(x.dtype()), Error,
            "linalg.matrix_norm: Expected a floating point or complex tensor as input. Got ", aten_name(x.dtype()));
-  if (std::abs(ord) == 2) return linalg::svd_matrix_norm(x, ord, dims, keepdim);
   int64_t d0 = wrap_dim(dims[0], x.dim()), d1 = wrap_dim(dims[1], x.dim());
   RB_CHECK(d0 != d1, Error, "linalg.matrix_norm: dims must be different. Got (", dims[0], ", ", dims[1], ")");
+  // An empty matrix has norm 0 for the positive orders in PyTorch (their max over no rows is 0); the negative
+  // ones reduce as usual, and amin raises where it finds no element.
+  if (x.numel() == 0 && ord > 0) return mul(sum(x, {d0, d1}, keepdim), Scalar(0.0));
+  if (std::abs(ord) == 2) return linalg::svd_matrix_norm(x, ord, dims, keepdim);
   // ord +-1: max/min column sum (sum over rows d0, then over columns d1); ord +-inf: the same with rows.
   int64_t sum_dim = std::isinf(ord) ? d1 : d0, red_dim = std::isinf(ord) ? d0 : d1;
   Tensor s = sum(unary(UnaryOp::Abs, x), {sum_dim}, true);

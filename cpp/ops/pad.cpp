@@ -91,7 +91,9 @@ Tensor pad_mode(const Tensor& x, const std::vector<int64_t>& pad, const std::str
            "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
            "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)");
-  for (int64_t d = x.dim() - k - 1; d < x.dim(); ++d)
+  // ATen's reflect and replicate kernels refuse empty non-batch dims; circular padding is built from narrow and
+  // cat there and takes them (an empty padded dim fails its wrap-around check below instead).
+  for (int64_t d = x.dim() - k - 1; d < x.dim() && mode != "circular"; ++d)
     RB_CHECK(d == 0 && x.dim() == k + 2 ? true : x.size(d) > 0, Error, "Expected ", k + 1, "D or ", k + 2,
              "D (batch mode) tensor with possibly 0 batch size and other non-zero dimensions for input, but got: ",
              x.shape());

@@ -267,7 +267,8 @@ std::vector<Tensor> rnn_layer(const std::string& mode_name, const Tensor& input,
 }
 
 namespace {
-void check_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh, const char* what) {
+void check_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh, int64_t gates,
+                const char* what) {
   RB_CHECK(input.dim() == 2, Error, what, ": Expected input to be 2-D (batch, input_size), got shape ", input.shape());
   RB_CHECK(w_ih.dim() == 2 && input.size(1) == w_ih.size(1), Error, "input has inconsistent input_size: got ",
            input.size(1), " expected ", w_ih.dim() == 2 ? w_ih.size(1) : -1);
@@ -275,29 +276,37 @@ void check_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const
            " doesn't match hidden0 batch size ", hx.defined() && hx.dim() ? hx.size(0) : -1);
   RB_CHECK(!hx.defined() || w_hh.dim() != 2 || hx.size(1) == w_hh.size(1), Error,
            "hidden0 has inconsistent hidden_size: got ", hx.size(1), ", expected ", w_hh.size(1));
+  // ATen's check_rnn_cell_forward_weights, with the hidden size w_hh's columns give.
+  if (w_hh.dim() == 2) {
+    const int64_t G = gates, H = w_hh.size(1);
+    RB_CHECK(w_ih.size(0) == G * H, Error, "weight_ih first dim must be ", G, " * hidden_size = ", G * H, ", but got ",
+             w_ih.size(0));
+    RB_CHECK(w_hh.size(0) == G * H, Error, "weight_hh first dim must be ", G, " * hidden_size = ", G * H, ", but got ",
+             w_hh.size(0));
+  }
 }
 Tensor step(const Tensor& t) { return t.defined() ? unsqueeze(t, 0) : t; }
 }  // namespace
 
 Tensor rnn_tanh_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
                      const Tensor& b_hh) {
-  check_cell(input, hx, w_ih, w_hh, "rnn_tanh_cell");
+  check_cell(input, hx, w_ih, w_hh, 1, "rnn_tanh_cell");
   return rnn_layer("RNN_TANH", step(input), hx, Tensor(), w_ih, w_hh, b_ih, b_hh, Tensor(), Tensor(), false)[1];
 }
 Tensor rnn_relu_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
                      const Tensor& b_hh) {
-  check_cell(input, hx, w_ih, w_hh, "rnn_relu_cell");
+  check_cell(input, hx, w_ih, w_hh, 1, "rnn_relu_cell");
   return rnn_layer("RNN_RELU", step(input), hx, Tensor(), w_ih, w_hh, b_ih, b_hh, Tensor(), Tensor(), false)[1];
 }
 std::vector<Tensor> lstm_cell(const Tensor& input, const Tensor& hx, const Tensor& cx, const Tensor& w_ih,
                               const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh) {
-  check_cell(input, hx, w_ih, w_hh, "lstm_cell");
+  check_cell(input, hx, w_ih, w_hh, 4, "lstm_cell");
   auto r = rnn_layer("LSTM", step(input), hx, cx, w_ih, w_hh, b_ih, b_hh, Tensor(), Tensor(), false);
   return {r[1], r[2]};
 }
 Tensor gru_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
                 const Tensor& b_hh) {
-  check_cell(input, hx, w_ih, w_hh, "gru_cell");
+  check_cell(input, hx, w_ih, w_hh, 3, "gru_cell");
   return rnn_layer("GRU", step(input), hx, Tensor(), w_ih, w_hh, b_ih, b_hh, Tensor(), Tensor(), false)[1];
 }
 

@@ -121,3 +121,10 @@ def test_errors_match_pytorch(args, kw):
     theirs = str(errors[1].value)
     if "batch2" not in theirs and "size of tensor" not in theirs:
         assert theirs.split(",")[0].split(":")[0][:40] in str(errors[0].value)
+
+
+def test_gqa_with_a_key_of_no_heads_raises():
+    # PyTorch 2.13 dies of SIGFPE here (a division by the key's head count); ours names the shapes.
+    q, k, v = rb.zeros(2, 4, 5, 4), rb.zeros(2, 0, 6, 4), rb.zeros(2, 2, 6, 3)
+    with pytest.raises(RuntimeError, match=r"key \[2, 0, 6, 4\]"):
+        F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True)

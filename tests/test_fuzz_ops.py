@@ -8,7 +8,8 @@ checks are compared too), a layout (transposed, sliced with a step, expanded), o
 (indices), special float values (nan, inf, signed zeros, huge) and out-of-range integer keyword arguments. Both
 libraries get the same data in the same layout. RB_FUZZ_EXAMPLES sets examples per entry (default 3: the whole
 file in about 2 minutes); RB_FUZZ_STORAGE=0 draws no storage dtypes; RB_FUZZ_COLLECT=1 records every mismatch
-and prints them at the end instead of failing at the first.
+and prints them at the end instead of failing at the first; RB_FUZZ_TRACE=<file> appends each case to the file
+before it runs (a crash's case is the last line).
 """
 import os
 import warnings
@@ -25,6 +26,7 @@ from op_specs import SPECS
 # The lower-CPU-capability reruns of the suite in .ci/run draw one example per entry.
 EXAMPLES = int(os.environ.get("RB_FUZZ_EXAMPLES", "1" if os.environ.get("RB_CPU_CAPABILITY") else "3"))
 COLLECT = os.environ.get("RB_FUZZ_COLLECT") == "1"
+TRACE = os.environ.get("RB_FUZZ_TRACE")  # a file: each case is appended before it runs, so a crash names its case
 STATS = {"cases": 0, "both_ok": 0, "both_raise": 0, "mismatches": [], "known": []}
 
 # PyTorch behaviours deliberately not followed, by entry name: none yet (each would say why).
@@ -75,6 +77,8 @@ KNOWN = {
     "pinverse": "degenerate: as linalg_pinv",
     "linalg_cholesky": "non-finite: an infinite input is factored or refused as each LAPACK's potrf decides",
     "cholesky_old": "non-finite: as linalg_cholesky",
+    "bilinear_unbatched": "boundary: PyTorch's unbatched bilinear reshapes an empty input with -1 and raises "
+                          "('cannot reshape tensor of 0 elements'); ours returns the empty result",
     "linalg_eigvalsh": "non-finite: an infinite input converges or fails as each LAPACK's syevd decides",
     "linalg_lstsq": "non-finite: a nan or inf input is solved or refused (rank, or PyTorch's internal assert on an "
                     "illegal LAPACK argument) as each driver decides",
@@ -84,11 +88,13 @@ TORCH_BACKWARD_RAISES = {
     "scatter_reduce": "PyTorch's backward raises a size mismatch where index is smaller than src (empty included): "
                       "its formula compares a gather by index with src's shape; ours gives src's gradient at the "
                       "indexed positions and zero elsewhere",
+    "scatter": "PyTorch's scatter backward returns the index's shape for src's gradient and then raises 'invalid "
+                "gradient' where index is smaller than src (empty included); ours gives src's gradient",
     "channel_shuffle": "with zero channels PyTorch's backward calls channel_shuffle with 0 groups and raises",
 }
 # Entries whose gradient goes to the element an order statistic picks: where the drawn input has ties (an
 # expanded or grown dim), either library may pick either of the equal elements, so only the values compare.
-TIE_PICKING = ("kthvalue", "topk", "median", "nanmedian", "mode", "sort")
+TIE_PICKING = ("kthvalue", "topk", "median", "nanmedian", "mode", "sort", "quantile", "nanquantile")
 # PyTorch's _VF.lstm checks no weight shapes (a weight_ih of 21 rows for 4 gates of 5 runs), so these entries keep
 # their drawn shapes; the rnn tests check rosenblatt's errors for wrong weight shapes.
 TORCH_UNCHECKED_SHAPES = ("rnn_layer_lstm",)
@@ -110,6 +116,8 @@ INT_STORAGE_KNOWN = {
     "rnn_": "open: PyTorch runs recurrent layers and cells on integer tensors (integer matmuls, float activations); "
             "ours requires floating point (float16/bfloat16 run in float32)",
     "lstm_cell": "open: as rnn_ (integer recurrent cells)", "gru_cell": "open: as rnn_ (integer recurrent cells)",
+    "multi_margin_loss": "boundary: on an empty integer input PyTorch runs no kernel and returns an uninitialised "
+                         "value (uint8: 96 seen); ours refuses integer inputs as PyTorch does for non-empty ones",
 }
 _CURRENT = {"storage": None}  # the plan being checked (STORAGE_KNOWN applies only with a storage dtype)
 
@@ -123,8 +131,10 @@ FUZZ_STORAGE = os.environ.get("RB_FUZZ_STORAGE", "1") == "1"
 # for the integer ones: small integers, so sums and products stay in range in both libraries.
 STORAGE = {"uint8": (0, 6), "int8": (-6, 6), "int16": (-6, 6), "int32": (-6, 6), "float16": None, "bfloat16": None}
 # PyTorch 2.13's linalg.lstsq (MKL's gelss/gelsd) segfaults or fails an internal assert on empty operands (a B of
-# no columns), so these entries keep their drawn shapes; tests/test_linalg.py checks rosenblatt's empty cases.
-TORCH_CRASHES_ON_EMPTY = ("linalg_lstsq",)
+# no columns), and its scaled_dot_product_attention(enable_gqa=True) dies of SIGFPE (an integer division by the
+# key's head count) when key has no heads, so these entries keep their drawn shapes; tests/test_linalg.py and
+# tests/test_attention.py check rosenblatt's empty cases.
+TORCH_CRASHES_ON_EMPTY = ("linalg_lstsq", "sdpa_gqa")
 
 pytestmark = pytest.mark.skipif(not HAVE_TORCH, reason="PyTorch is not installed (the reference)")
 
@@ -329,6 +339,9 @@ def _check(spec, plan):
     # kthvalue's) may name either of two equal elements.
     index_ties = STORAGE.get(plan["storage"]) is not None
     grad = spec.grad and finite and plan["storage"] is None
+    if TRACE:
+        with open(TRACE, "a") as f:
+            f.write(f"{spec.test_id} {plan}\n")
     out_r, leaves_r, err_r = _call(rb, spec, plan, arrays, grad)
     out_t, leaves_t, err_t = _call(torch, spec, plan, arrays, grad)
     desc = f"{spec.test_id} shapes={[a.shape for a in arrays]} dtype={np.dtype(plan['dtype']).name} plan={plan}"

@@ -498,3 +498,46 @@ def test_circular_padding_takes_empty_batch_and_channel_dims():
         F.pad(rb.zeros(2, 3, 0), (1, 2), mode="circular")
     with pytest.raises(RuntimeError, match="non-zero dimensions"):
         F.pad(rb.zeros(2, 0, 5), (1, 2), mode="reflect")
+
+
+def test_integer_division_of_an_empty_result_checks_no_divisor():
+    a, b = rb.zeros(0, 4, dtype=rb.int32), rb.tensor([0, 1, 2, 3], dtype=rb.int32)
+    for f in (rb.fmod, rb.floor_divide, rb.remainder, lambda x, y: rb.div(x, y, rounding_mode="trunc")):
+        assert f(a, b).shape == (0, 4)
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        rb.floor_divide(rb.ones(1, 4, dtype=rb.int32), b)
+
+
+def test_vector_norm_without_identity_refuses_empty_dims_with_pytorchs_message():
+    with pytest.raises(RuntimeError, match="cannot compute the inf norm on the dimension 0because"):
+        rb.linalg.vector_norm(rb.zeros(0, 3), float("inf"), dim=0)
+    with pytest.raises(RuntimeError, match="cannot compute the -1 norm"):
+        rb.linalg.vector_norm(rb.zeros(0, 3), -1)
+    assert rb.linalg.vector_norm(rb.zeros(0, 3), 0.5, dim=0).tolist() == [0.0, 0.0, 0.0]
+    with pytest.raises(RuntimeError, match="Low precision dtypes not supported"):
+        rb.linalg.matrix_norm(rb.zeros(2, 3, 0, dtype=rb.bfloat16), 2)
+
+
+def test_pow_gradient_is_zero_where_the_exponent_is_zero():
+    x = rb.tensor([0.0, 2.0], dtype=rb.float64, requires_grad=True)
+    rb.pow(x, rb.tensor([0.0, 0.0], dtype=rb.float64)).sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0]
+
+
+def test_two_gradients_of_an_empty_leaf_accumulate():
+    x = rb.zeros(3, 0, 2, dtype=rb.float64, requires_grad=True)
+    v, m = rb.var_mean(x, dim=(0, 1), correction=0, keepdim=True)
+    (v.sum() + m.sum()).backward()
+    assert x.grad.shape == (3, 0, 2)
+
+
+def test_embedding_of_zero_width_rows_checks_indices_as_pytorch():
+    with pytest.raises(RuntimeError, match="INDICES element is out of DATA bounds, id=-5 axis_dim=3"):
+        F.embedding(rb.tensor([1, -5]), rb.zeros(3, 0))
+    assert F.embedding(rb.tensor([1, 2]), rb.zeros(3, 0)).shape == (2, 0)
+
+
+def test_repeat_interleave_of_an_empty_dim_checks_no_count():
+    assert rb.zeros(2, 0).repeat_interleave(rb.tensor([-3]), dim=-1).shape == (2, 0)
+    with pytest.raises(RuntimeError, match="repeats can not be negative"):
+        rb.zeros(2, 1).repeat_interleave(rb.tensor([-3]), dim=-1)

@@ -66,9 +66,18 @@ Tensor linalg_vector_norm(const Tensor& x, double p, const Dims& dims, bool keep
   if (p == 2)
     return where_nonzero(sum(mul(x, x), dims, keepdim), [](const Tensor& s) { return unary(UnaryOp::Sqrt, s); });
   if (p == 1) return sum(unary(UnaryOp::Abs, x), dims, keepdim);
-  if (std::isinf(p)) {
-    RB_CHECK(x.numel() > 0 || !dims.empty(), Error, "linalg.vector_norm cannot compute the ", p > 0 ? "inf" : "-inf",
+  if (p < 0 || std::isinf(p)) {  // a max or a min, or a sum of |x|^p with no identity: ATen refuses empty dims
+    const std::string ord = std::isinf(p) ? (p > 0 ? "inf" : "-inf")
+                            : p == std::floor(p) ? std::to_string(static_cast<int64_t>(p))
+                                                 : str(p);
+    RB_CHECK(x.numel() > 0 || !dims.empty(), Error, "linalg.vector_norm cannot compute the ", ord,
              " norm on an empty tensor because the operation does not have an identity");
+    for (int64_t d : dims)
+      RB_CHECK(x.size(wrap_dim(d, x.dim())) > 0, Error, "linalg.vector_norm cannot compute the ", ord,
+               " norm on the dimension ", wrap_dim(d, x.dim()),
+               "because this dimension is empty and the operation does not have an identity");
+  }
+  if (std::isinf(p)) {
     return p > 0 ? amax(unary(UnaryOp::Abs, x), dims, keepdim) : amin(unary(UnaryOp::Abs, x), dims, keepdim);
   }
   if (p == 0) return sum(to_dtype(binary(BinaryOp::Ne, x.detach(), Scalar(0.0)), x.dtype()), dims, keepdim);
@@ -98,6 +107,7 @@ Tensor linalg_matrix_norm(const Tensor& x, double ord, Dims dims, bool keepdim) 
   RB_CHECK(d0 != d1, Error, "linalg.matrix_norm: dims must be different. Got (", dims[0], ", ", dims[1], ")");
   // An empty matrix has norm 0 for the positive orders in PyTorch (their max over no rows is 0); the negative
   // ones reduce as usual, and amin raises where it finds no element.
+  if (std::abs(ord) == 2) linalg::check_matrix(x, "linalg.matrix_norm");  // the SVD's dtypes, empty or not
   if (x.numel() == 0 && ord > 0) return mul(sum(x, {d0, d1}, keepdim), Scalar(0.0));
   if (std::abs(ord) == 2) return linalg::svd_matrix_norm(x, ord, dims, keepdim);
   // ord +-1: max/min column sum (sum over rows d0, then over columns d1); ord +-inf: the same with rows.

@@ -59,7 +59,11 @@ struct BinaryBackward : Node {
       }
       case BinaryOp::Pow: {
         Tensor av = a.unpack(*this), bv = b.unpack(*this);
-        if (need_a) ga = mul(g, mul(bv, binary(BinaryOp::Pow, av, binary(BinaryOp::Sub, bv, Scalar(1.0)))));
+        if (need_a) {
+          // b a^(b-1), and 0 where b == 0 (PyTorch's pow_backward_self: 0 * 0^-1 would be nan at a == 0).
+          Tensor t = mul(g, mul(bv, binary(BinaryOp::Pow, av, binary(BinaryOp::Sub, bv, Scalar(1.0)))));
+          ga = where(binary(BinaryOp::Eq, bv, Scalar(0.0)), zeros_like(t), t);
+        }
         if (need_b) {
           // d/db a^b = a^b log a; PyTorch defines it as 0 where a == 0 and b >= 0.
           Tensor t = mul(g, mul(out.unpack(*this), log(av)));

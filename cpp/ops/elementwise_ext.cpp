@@ -101,8 +101,10 @@ struct Atan2Backward : Node {
   }
 };
 
-void check_int_divisor(const Tensor& b) {
-  if (is_floating(b.dtype())) return;
+// Integer division by zero raises, as ATen's kernels do for the elements they compute: none when the broadcast
+// result a op b is empty.
+void check_int_divisor(const Tensor& a, const Tensor& b) {
+  if (is_floating(b.dtype()) || numel_of(broadcast_shapes(a.shape(), b.shape())) == 0) return;
   Tensor zero = binary(BinaryOp::Eq, b, Scalar(int64_t(0)));
   RB_CHECK(sum(zero).item<int64_t>() == 0, Error, "ZeroDivisionError");
 }
@@ -175,7 +177,7 @@ Tensor floor_divide(const Tensor& a, const Tensor& b) {
   if (!is_compute_dtype(dt))
     return widened(a, b, dt, [](const Tensor& x, const Tensor& y) { return floor_divide(x, y); });
   Tensor ac = cast(a, dt), bc = cast(b, dt);
-  check_int_divisor(bc);
+  check_int_divisor(ac, bc);
   Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape()), dt, a.device());
   kernels<ElementwiseExtKernels>("floor_divide", out).floor_divide_forward(ac, bc, out);
   return out;
@@ -193,7 +195,7 @@ Tensor remainder(const Tensor& a, const Tensor& b) {
   RB_CHECK(dt != DType::Bool, Error, "\"remainder_cpu\" not implemented for 'Bool'");
   if (!is_compute_dtype(dt)) return widened(a, b, dt, [](const Tensor& x, const Tensor& y) { return remainder(x, y); });
   Tensor ac = cast(a, dt), bc = cast(b, dt);
-  check_int_divisor(bc);
+  check_int_divisor(ac, bc);
   Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape()), dt, a.device());
   kernels<ElementwiseExtKernels>("remainder", out).remainder_forward(ac, bc, out);
   if (is_floating(dt) && needs_grad(ac, bc)) {
@@ -294,7 +296,7 @@ Tensor fmod(const Tensor& a, const Tensor& b) {
   if (!is_compute_dtype(dt)) return widened(a, b, dt, [](const Tensor& x, const Tensor& y) { return fmod(x, y); });
   if (!is_floating(dt)) {  // integers: C's % truncates toward zero, which is fmod's rule
     Tensor ai = cast(a, dt), bi = cast(b, dt);
-    check_int_divisor(bi);
+    check_int_divisor(ai, bi);
     Tensor q = rounding(RoundOp::Trunc, div(cast(ai, DType::Float64), cast(bi, DType::Float64)));
     return sub(ai, mul(bi, cast(q, dt)));
   }

@@ -72,6 +72,10 @@ Tensor embedding(const Tensor& weight, const Tensor& indices, int64_t padding_id
   const int64_t V = weight.size(0), D = weight.size(1);
   // PyTorch's embedding is an index_select, which refuses an empty table before it reads an index.
   RB_CHECK(V > 0 || indices.numel() == 0, Error, "index_select(): self indexing axis dim should be positive");
+  if (D == 0 && indices.dtype() == DType::Int64) {  // rows of no columns: ATen's empty index_select path checks
+    if (auto bad = index_out_of_range("embedding", indices, V, false))
+      throw Error(str("INDICES element is out of DATA bounds, id=", *bad, " axis_dim=", V));
+  }
   check_indices(indices, V, "embedding");
   Tensor idx = contiguous_nograd(indices), w = weight.contiguous();
   Shape out_shape = indices.shape();

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "aten_names.h"
 #include "op_common.h"
 
 namespace rb {
@@ -160,8 +161,8 @@ Tensor multi_margin_loss(const Tensor& input, const Tensor& target, int64_t p, d
            target.dtype() == DType::Bool      ? "Bool"
            : target.dtype() == DType::Float64 ? "Double"
                                               : "Float");
-  RB_CHECK(is_floating(input.dtype()), NotImplementedError, "\"multi_margin_loss\" not implemented for '",
-           input.dtype() == DType::Int64 ? "Long" : "Bool", "'");
+  RB_CHECK(is_floating(input.dtype()), NotImplementedError, "\"multi_margin_loss_cpu_kernel\" not implemented for '",
+           aten_name(input.dtype()), "'");
   check_same_device(input, target, "multi_margin_loss");
   Tensor w;
   if (weight && weight->defined()) {

@@ -26,6 +26,7 @@ inline void fill_values(Tensor& dst, Scalar v) { kernels<ElementwiseKernels>("fi
 // A tensor whose elements share memory (a dim of size > 1 with stride 0, as expand makes): an
 // in-place op computing each element from its old value would write one location several times.
 inline bool has_internal_overlap(const Tensor& t) {
+  if (t.numel() == 0) return false;  // no elements, so none share memory
   for (int64_t d = 0; d < t.dim(); ++d)
     if (t.size(d) > 1 && t.stride(d) == 0) return true;
   return false;

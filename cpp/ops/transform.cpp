@@ -63,13 +63,15 @@ struct RollBackward : Node {
   }
 };
 
-// The element counts of an int64 repeats tensor (0-d or 1-d), checked non-negative; read on the host.
-std::vector<int64_t> repeat_counts(const Tensor& repeats) {
+// The element counts of an int64 repeats tensor (0-d or 1-d), read on the host; one count stands for each of
+// `slices` when given (ATen expands it first, so a count for no slices is never checked). Checked non-negative.
+std::vector<int64_t> repeat_counts(const Tensor& repeats, std::optional<int64_t> slices = std::nullopt) {
   RB_CHECK(repeats.dtype() == DType::Int64, NotImplementedError, "\"repeat_interleave\" not implemented for '",
            dtype_name(repeats.dtype()), "' repeats: expected an int64 tensor");
   Tensor r = contiguous_nograd(repeats);
   const int64_t* p = static_cast<const int64_t*>(r.raw_data());
   std::vector<int64_t> counts(p, p + r.numel());
+  if (slices && counts.size() == 1) counts.assign(*slices, counts[0]);
   for (int64_t c : counts) RB_CHECK(c >= 0, Error, "repeats can not be negative");
   return counts;
 }
@@ -217,8 +219,7 @@ Tensor repeat_interleave(const Tensor& x, const Tensor& repeats, std::optional<i
   Tensor src = dim ? x : flatten(x);
   const int64_t d = dim ? wrap_dim(*dim, x.dim()) : 0;
   if (src.dim() == 0) src = reshape(src, {1});
-  std::vector<int64_t> counts = repeat_counts(repeats);
-  if (counts.size() == 1) counts.assign(src.size(d), counts[0]);  // one count for every slice
+  std::vector<int64_t> counts = repeat_counts(repeats, src.size(d));
   RB_CHECK(static_cast<int64_t>(counts.size()) == src.size(d), Error,
            "repeats must have the same size as input along dim, but got repeats.size(0) = ", counts.size(),
            " and input.size(", d, ") = ", src.size(d));

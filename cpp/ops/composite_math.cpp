@@ -67,7 +67,7 @@ Tensor linalg_vector_norm(const Tensor& x, double p, const Dims& dims, bool keep
     return where_nonzero(sum(mul(x, x), dims, keepdim), [](const Tensor& s) { return unary(UnaryOp::Sqrt, s); });
   if (p == 1) return sum(unary(UnaryOp::Abs, x), dims, keepdim);
   if (p < 0 || std::isinf(p)) {  // a max or a min, or a sum of |x|^p with no identity: ATen refuses empty dims
-    const std::string ord = std::isinf(p) ? (p > 0 ? "inf" : "-inf")
+    const std::string ord = std::isinf(p)        ? (p > 0 ? "inf" : "-inf")
                             : p == std::floor(p) ? std::to_string(static_cast<int64_t>(p))
                                                  : str(p);
     RB_CHECK(x.numel() > 0 || !dims.empty(), Error, "linalg.vector_norm cannot compute the ", ord,

@@ -7,6 +7,7 @@
 
 #include "aten_names.h"
 #include "op_common.h"
+#include "pointers.h"
 
 #include "../kernels/pool.h"
 
@@ -106,12 +107,6 @@ PoolGeom pool_geom(const Tensor& x, const IntList& kernel, const IntList& stride
   return g;
 }
 
-// g with the dtype of the gradient a backward kernel reads (the forward's, unless a hook changed it).
-PoolGeom of_dtype(PoolGeom g, const Tensor& t) {
-  g.dtype = t.dtype();
-  return g;
-}
-
 // The nodes serve 2-D and 3-D pooling (nsp spatial dims); "2D"/"3D" in their names follows it.
 struct PoolNode : Node {
   PoolGeom g;
@@ -128,7 +123,7 @@ struct MaxPool2DWithIndicesBackward0 : PoolNode {
     Tensor gi = grads[0].contiguous(), idx = indices.unpack(*this);
     Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
     kernels<PoolKernels>("max_pool2d_backward", gi)
-        .max_pool2d_backward(of_dtype(g, gi), gi.raw_data(), idx.data<int64_t>(), /*accumulate=*/true, dx.raw_data());
+        .max_pool2d_backward(with_dtype(g, gi), gi.raw_data(), idx.data<int64_t>(), /*accumulate=*/true, dx.raw_data());
     // Its adjoint reads each window's winner: gather over the flattened plane.
     record_adjoint("MaxPoolWithIndices", grads[0], dx, [idx, in = in_shape, g = g, n = nsp](const Tensor& gg) {
       Shape flat(in.begin(), in.end() - n), flat_idx = flat;
@@ -153,7 +148,7 @@ struct AvgPool2DBackward0 : PoolNode {
     Tensor gi = grads[0].contiguous();
     Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
     kernels<PoolKernels>("avg_pool2d_backward", gi)
-        .avg_pool2d_backward(of_dtype(g, gi), gi.raw_data(), cip, divisor, dx.raw_data());
+        .avg_pool2d_backward(with_dtype(g, gi), gi.raw_data(), cip, divisor, dx.raw_data());
     record_adjoint("AvgPool", grads[0], dx, [g = g, cip = cip, d = divisor, n = nsp](const Tensor& gg) {
       return avg_pool_planes(gg, g, cip, d, n);
     });
@@ -167,7 +162,7 @@ struct AdaptiveAvgPool2DBackward0 : PoolNode {
     Tensor gi = grads[0].contiguous();
     Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
     kernels<PoolKernels>("adaptive_avg_pool2d_backward", gi)
-        .adaptive_avg_pool2d_backward(of_dtype(g, gi), gi.raw_data(), dx.raw_data());
+        .adaptive_avg_pool2d_backward(with_dtype(g, gi), gi.raw_data(), dx.raw_data());
     record_adjoint("AdaptiveAvgPool", grads[0], dx, [g = g, n = nsp](const Tensor& gg) {
       return n == 3 ? adaptive_avg_pool3d(gg, {g.OD, g.OH, g.OW}) : adaptive_avg_pool2d(gg, {g.OH, g.OW});
     });
@@ -183,7 +178,7 @@ struct MaxUnpool2DBackward0 : PoolNode {  // g: D, H, W the unpooled (output) pl
     Tensor gi = grads[0].contiguous(), idx = indices.unpack(*this);
     Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
     kernels<PoolKernels>("max_unpool2d_backward", gi)
-        .index_gather2d(of_dtype(g, gi), gi.raw_data(), idx.data<int64_t>(), dx.raw_data());
+        .index_gather2d(with_dtype(g, gi), gi.raw_data(), idx.data<int64_t>(), dx.raw_data());
     record_adjoint("MaxUnpool", grads[0], dx, [idx, g = g, n = nsp](const Tensor& gg) {
       return n == 3 ? max_unpool3d(gg, idx, {g.D, g.H, g.W}) : max_unpool2d(gg, idx, {g.H, g.W});
     });

@@ -3,18 +3,25 @@
 #pragma once
 #include <cstdint>
 
-#include "rosenblatt/tensor.h"
+#include "rosenblatt/dtype.h"
 
 namespace rb {
 
+// x: (M, K) row-major; w: (N, K) row-major or, with w_t, a transposed view of a row-major (K, N);
+// y: (M, N). dtype is the float dtype all operands share.
+struct LinearGeom {
+  int64_t M, K, N;
+  bool w_t = false;
+  DType dtype = DType::Float32;
+};
+
 struct LinearKernels {
-  // x: (M, K) contiguous; w: (N, K), stored row-major, or (w_t) a transposed view of a row-major (K, N);
-  // b: (N) contiguous or null; out: (M, N) contiguous. x, w, b, out share one float dtype.
-  void (*linear_forward)(const Tensor& x, const Tensor& w, bool w_t, const Tensor* b, Tensor& out);
-  // dout: (M, N) contiguous; x (needed for dw) and w (needed for dx) as in forward; dx: (M, K), dw: (N, K),
-  // db: (N), each contiguous or null when not needed.
-  void (*linear_backward)(const Tensor& dout, int64_t M, int64_t K, const Tensor& x, const Tensor& w, bool w_t,
-                          Tensor* dx, Tensor* dw, Tensor* db);
+  // x: (M, K), w: (N, K), b: (N) or null -> out: (M, N).
+  void (*linear_forward)(const LinearGeom& g, const void* x, const void* w, const void* b, void* out);
+  // dout: (M, N); x (needed for dw) and w (needed for dx) as in forward -> dx: (M, K), dw: (N, K),
+  // db: (N), each null when not needed.
+  void (*linear_backward)(const LinearGeom& g, const void* dout, const void* x, const void* w, void* dx, void* dw,
+                          void* db);
 };
 
 }  // namespace rb

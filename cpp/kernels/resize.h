@@ -1,28 +1,42 @@
 // The resizing family's kernel table: interpolation of (planes, H, W) data (each output row and
 // column reads a fixed set of taps) and constant padding of any trailing dims.
 #pragma once
+#include <cstdint>
 #include <optional>
 
+#include "rosenblatt/dtype.h"
 #include "rosenblatt/kinds.h"
-#include "rosenblatt/tensor.h"
+#include "rosenblatt/scalar.h"
 
 namespace rb {
 
+// planes = N * C planes of (H, W) resized to (OH, OW); dtype is the data's (floating).
 struct ResizeGeom {
   int64_t planes, H, W, OH, OW;
   InterpMode mode;
   bool align_corners;
   std::optional<double> scale_h, scale_w;
+  DType dtype = DType::Float32;
+};
+
+// A constant pad of an nd-dim input: the caller's shapes, read during the call, not copied (the op
+// has them at hand, so a pad allocates nothing for its geometry). dtype is the data's, any.
+struct PadGeom {
+  int64_t nd = 0;
+  const int64_t* in_shape = nullptr;   // (nd)
+  const int64_t* out_shape = nullptr;  // (nd)
+  const int64_t* left = nullptr;       // (nd): the (possibly negative) padding before each dim
+  DType dtype = DType::Float32;
 };
 
 struct ResizeKernels {
   // x: (planes, H, W) -> y: (planes, OH, OW).
-  void (*upsample2d_forward)(const Tensor& x, const ResizeGeom& g, Tensor& y);
+  void (*upsample2d_forward)(const ResizeGeom& g, const void* x, void* y);
   // dy: (planes, OH, OW) -> dx: (planes, H, W), overwritten.
-  void (*upsample2d_backward)(const Tensor& dy, const ResizeGeom& g, Tensor& dx);
-  // x: contiguous, any dtype; out: contiguous, same rank; left[d]: the (possibly negative) padding
-  // before dim d, so out[i] = x[i - left] where that is inside x and `value` elsewhere.
-  void (*constant_pad_forward)(const Tensor& x, const Shape& left, Scalar value, Tensor& out);
+  void (*upsample2d_backward)(const ResizeGeom& g, const void* dy, void* dx);
+  // x: in_shape -> out: out_shape, both contiguous; out[i] = x[i - left] where that is inside x and
+  // `value` elsewhere.
+  void (*constant_pad_forward)(const PadGeom& g, const void* x, Scalar value, void* out);
 };
 
 }  // namespace rb

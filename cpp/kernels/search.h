@@ -3,39 +3,52 @@
 #pragma once
 #include <cstdint>
 
-#include "rosenblatt/tensor.h"
+#include "indexing.h"
+#include "rosenblatt/dtype.h"
+#include "scan.h"
 
 namespace rb {
 
 enum class ScatterReduce : uint8_t { Sum, Prod, Mean, Amax, Amin };
 
+// The sizes of a search, a count or a grouping; each entry names the fields it reads. dtype is the
+// searched, counted or grouped values' (bincount: its output's).
+struct SearchGeom {
+  int64_t rows = 0, cols = 0;     // searchsorted: the values as (rows, cols); group_rows: x as (rows, cols)
+  int64_t seq_rows = 1, seq = 0;  // searchsorted: the sorted sequences, (seq_rows, seq), seq_rows 1 or rows
+  int64_t n = 0, bins = 0;        // bincount, histc: n inputs counted into bins
+  DType dtype = DType::Float32;
+};
+
 struct SearchKernels {
-  // seq: contiguous (SB, S), sorter: undefined or contiguous int64 (SB, S) whose row orders seq's row;
-  // values: contiguous (VB, N), seq's dtype; out: contiguous int64 (VB, N). Row b of values searches
-  // row (SB == 1 ? 0 : b) of seq: the first position whose value is >= v (> v with right).
-  void (*searchsorted)(const Tensor& seq, const Tensor& sorter, const Tensor& values, int64_t SB, int64_t S, int64_t VB,
-                       int64_t N, bool right, Tensor& out);
-  // x: contiguous int64 (N), all in [0, out.numel()); weights: undefined or contiguous (N) of out's
-  // dtype; out: zeroed (bins), int64 without weights. out[x[i]] += weights[i] (or 1).
-  void (*bincount)(const Tensor& x, const Tensor& weights, Tensor& out);
-  // x: contiguous float (N); out: zeroed (bins) of x's dtype; lo < hi finite. Elements in [lo, hi]
-  // go to bin (x - lo) * bins / (hi - lo) computed in x's dtype (hi to the last bin); others skip.
-  void (*histc)(const Tensor& x, double lo, double hi, Tensor& out);
-  // x: contiguous (N, M), N rows of M elements; groups rows equal elementwise (NaN equals nothing),
-  // sorted lexicographically (NaN last) or, without sort, runs of consecutive rows. first: int64 (N),
-  // first[g] a row of group g; inverse: int64 (N), the group of each row; counts: int64 (N), the
-  // size of each group. Returns the number of groups G (first and counts hold G entries).
-  int64_t (*group_rows)(const Tensor& x, bool sort, Tensor& first, Tensor& inverse, Tensor& counts);
-  // x: contiguous (outer, R, inner), R > 0; values, indices: (outer, inner). The most frequent value
-  // of each column, the smallest of equally frequent ones, and a position holding it, as PyTorch's
-  // CPU kernel picks them (its sort of (value, position) pairs, then the last of the run).
-  void (*mode)(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tensor& values, Tensor& indices);
-  // out: contiguous, the input copied; index: contiguous int64 of out's ndim, values in range;
-  // src: contiguous, out's dtype, index.size(k) <= src.size(k). out[..index[p]..] op= src[p] along
-  // dim; without include_self the written positions start from the reduction's identity; mean
-  // divides by the count (with self: one more), floor division for integers.
-  void (*scatter_reduce)(Tensor& out, int64_t dim, const Tensor& index, const Tensor& src, ScatterReduce reduce,
-                         bool include_self);
+  // seq: (seq_rows, seq); sorter: null or int64 (seq_rows, seq), each row ordering seq's row; values:
+  // (rows, cols), seq's dtype -> out: int64 (rows, cols). Row b of values searches row
+  // (seq_rows == 1 ? 0 : b) of seq: the first position whose value is >= v (> v with right).
+  void (*searchsorted)(const SearchGeom& g, const void* seq, const int64_t* sorter, const void* values, bool right,
+                       int64_t* out);
+  // x: int64 (n), all in [0, bins); weights: null or (n) of out's dtype -> out: (bins), zeroed by the
+  // caller, int64 without weights. out[x[i]] += weights[i] (or 1).
+  void (*bincount)(const SearchGeom& g, const int64_t* x, const void* weights, void* out);
+  // x: float (n) -> out: (bins) of x's dtype, zeroed by the caller; lo < hi finite. Elements in
+  // [lo, hi] go to bin (x - lo) * bins / (hi - lo) computed in x's dtype (hi to the last bin); others skip.
+  void (*histc)(const SearchGeom& g, const void* x, double lo, double hi, void* out);
+  // x: (rows, cols); groups rows equal elementwise (NaN equals nothing), sorted lexicographically
+  // (NaN last) or, without sort, runs of consecutive rows -> first, inverse, counts: int64 (rows):
+  // first[g] a row of group g, inverse the group of each row, counts the size of each group.
+  // Returns the number of groups G (first and counts hold G entries).
+  int64_t (*group_rows)(const SearchGeom& g, const void* x, bool sort, int64_t* first, int64_t* inverse,
+                        int64_t* counts);
+  // x: (outer, R, inner), R > 0 -> values, indices: (outer, inner). The most frequent value of each
+  // column, the smallest of equally frequent ones, and a position holding it, as PyTorch's CPU
+  // kernel picks them (its sort of (value, position) pairs, then the last of the run).
+  void (*mode)(const ScanGeom& g, const void* x, void* values, int64_t* indices);
+  // out: the input copied, out_numel elements; index: int64, g.shape at g.index_strides, values in
+  // range; src: out's dtype at g.other_strides. out[x_strides . i + index[i] * dim_stride] op= src[i]
+  // for each position i of the index, in order; without include_self the written positions start
+  // from the reduction's identity; mean divides by the count (with self: one more), floor division
+  // for integers.
+  void (*scatter_reduce)(const StridedGeom& g, int64_t out_numel, void* out, const int64_t* index, const void* src,
+                         ScatterReduce reduce, bool include_self);
 };
 
 }  // namespace rb

@@ -4,19 +4,18 @@
 #pragma once
 #include <cstdint>
 
-#include "rosenblatt/tensor.h"
+#include "scan.h"
 
 namespace rb {
 
+// The geometry is the scan family's (outer, R, inner) view, ordered along R; dtype is x's, any.
 struct SortKernels {
-  // x: contiguous (outer, R, inner), any dtype; values: (outer, R, inner) of x's dtype, indices: the
-  // same shape, int64, the position along R each value came from. Stable: equal values keep their order.
-  void (*sort)(const Tensor& x, int64_t outer, int64_t R, int64_t inner, bool descending, Tensor& values,
-               Tensor& indices);
+  // x: (outer, R, inner) -> values: (outer, R, inner) of x's dtype, indices: the same shape, int64,
+  // the position along R each value came from. Stable: equal values keep their order.
+  void (*sort)(const ScanGeom& g, const void* x, bool descending, void* values, int64_t* indices);
   // As sort, keeping the first k in (outer, k, inner): the k largest (or smallest) of each column in
   // order, equal values by position.
-  void (*topk)(const Tensor& x, int64_t outer, int64_t R, int64_t inner, int64_t k, bool largest, Tensor& values,
-               Tensor& indices);
+  void (*topk)(const ScanGeom& g, const void* x, int64_t k, bool largest, void* values, int64_t* indices);
 };
 
 }  // namespace rb

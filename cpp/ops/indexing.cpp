@@ -541,9 +541,14 @@ StridedGeom strided_geom(const Tensor& x, int64_t dim = -1) {
 }
 }  // namespace
 
-void scatter_into(const char* op, Tensor& x, int64_t dim, const Tensor& index, const Tensor& src, bool accumulate) {
+StridedGeom scatter_geom(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
   StridedGeom g = strided_geom(x, dim);
   g.shape = index.shape(), g.index_strides = index.strides(), g.other_strides = broadcast_strides(src, index.shape());
+  return g;
+}
+
+void scatter_into(const char* op, Tensor& x, int64_t dim, const Tensor& index, const Tensor& src, bool accumulate) {
+  const StridedGeom g = scatter_geom(x, dim, index, src);
   kernels<IndexingKernels>(op, x).scatter(g, x.raw_data(), index.data<int64_t>(), src.raw_data(), accumulate);
 }
 

@@ -5,7 +5,13 @@
 
 #include "rosenblatt/tensor.h"
 
+#include "../kernels/indexing.h"
+
 namespace rb {
+
+// The walk of a scatter along dim into x: every position of the index, src read at its strides
+// (broadcast to the index's shape), x at its own with the dim's stride moved to dim_stride; x's dtype.
+StridedGeom scatter_geom(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src);
 
 // x[.., index[i], ..] = src[i] along dim, or += with accumulate; index: int64, in range, x's ndim;
 // src: x's dtype, broadcast to the index's shape. x is written in place.

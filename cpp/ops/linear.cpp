@@ -3,6 +3,7 @@
 #include "rosenblatt/ops.h"
 
 #include "op_common.h"
+#include "pointers.h"
 
 #include "../kernels/linear.h"
 
@@ -23,24 +24,17 @@ Tensor gemm_weight(const Tensor& weight, bool& w_t) {
   return clone(weight.detach());
 }
 
-// x as an (M, K) row-major matrix (a view when the input is contiguous). For the kernel only.
-Tensor gemm_input(const Tensor& input, int64_t M, int64_t K) {
-  if (input.dim() == 2 && input.is_contiguous()) return input;  // already (M, K): no new handle
-  Tensor xc = contiguous_nograd(input);
-  return Tensor::make_view(xc, {M, K}, {K, 1}, xc.offset());
-}
-
 struct LinearBackward : Node {
   SavedTensor x, w;  // the input (for dW) and the weight (for dx), as given
   bool need_x = false, need_w = false, need_b = false;
-  int64_t M = 0, K = 0;
+  LinearGeom geom;  // the forward's; w_t is found again for the saved weight
   Shape in_shape, w_shape;
   std::string name() const override { return "LinearBackward"; }
   void release_saved() override { x.reset(), w.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     check_not_released();
     Tensor xin = need_w ? x.unpack(*this) : Tensor(), win = need_x ? w.unpack(*this) : Tensor();
-    const int64_t N = w_shape[0];
+    const int64_t M = geom.M, K = geom.K, N = geom.N;
     Tensor dx, dw, db;
     if (GradMode::enabled()) {
       // create_graph: the same products from differentiable ops, so they can be differentiated
@@ -53,16 +47,14 @@ struct LinearBackward : Node {
     }
     Tensor g = grads[0].contiguous();
     DType dt = g.dtype();
-    Tensor g2 = Tensor::make_view(g, {M, N}, {N, 1}, g.offset());
-    bool w_t = false;
-    Tensor xv = need_w ? gemm_input(xin, M, K) : Tensor(), wv = need_x ? gemm_weight(win, w_t) : Tensor();
+    LinearGeom bg = with_dtype(geom, g);
+    Tensor xv = need_w ? contiguous_nograd(xin) : Tensor(), wv = need_x ? gemm_weight(win, bg.w_t) : Tensor();
     if (need_x) dx = Tensor::empty(in_shape, dt, g.device());
     if (need_w) dw = Tensor::empty(w_shape, dt, g.device());
     if (need_b) db = Tensor::empty({N}, dt, g.device());
-    Tensor dx2 = need_x ? Tensor::make_view(dx, {M, K}, {K, 1}, 0) : Tensor();
     kernels<LinearKernels>("linear_backward", g)
-        .linear_backward(g2, M, K, xv, wv, w_t, need_x ? &dx2 : nullptr, need_w ? &dw : nullptr,
-                         need_b ? &db : nullptr);
+        .linear_backward(bg, g.raw_data(), raw_or_null(xv), raw_or_null(wv), raw_or_null(dx), raw_or_null(dw),
+                         raw_or_null(db));
     return {dx, dw, db};
   }
 };
@@ -105,12 +97,11 @@ Tensor linear(const Tensor& input, const Tensor& weight, const std::optional<Ten
   Shape out_shape(input.shape().begin(), input.shape().end() - 1);
   out_shape.push_back(N);
   const int64_t M = numel_of(Shape(input.shape().begin(), input.shape().end() - 1));
-  bool w_t = false;
-  Tensor x2 = gemm_input(input, M, K), wc = gemm_weight(weight, w_t), bc;
-  if (bias.defined()) bc = contiguous_nograd(bias);
+  LinearGeom g{M, K, N, false, input.dtype()};
+  // x as an (M, K) row-major matrix: the input itself when contiguous.
+  Tensor x2 = contiguous_nograd(input), wc = gemm_weight(weight, g.w_t), bc = contiguous_nograd(bias);
   Tensor out = Tensor::empty(out_shape, input.dtype(), input.device());
-  Tensor out2 = Tensor::make_view(out, {M, N}, {N, 1}, 0);
-  k.linear_forward(x2, wc, w_t, bias.defined() ? &bc : nullptr, out2);
+  k.linear_forward(g, x2.raw_data(), wc.raw_data(), raw_or_null(bc), out.raw_data());
   if (GradMode::enabled() &&
       (input.requires_grad() || weight.requires_grad() || (bias.defined() && bias.requires_grad()))) {
     auto node = std::make_shared<LinearBackward>();
@@ -119,7 +110,7 @@ Tensor linear(const Tensor& input, const Tensor& weight, const std::optional<Ten
     node->need_b = bias.defined() && bias.requires_grad();
     node->in_shape = input.shape();
     node->w_shape = weight.shape();
-    node->M = M, node->K = K;
+    node->geom = g;
     if (node->need_w) node->x = SavedTensor(input);
     if (node->need_x) node->w = SavedTensor(weight);
     record(node, {&input, &weight, &bias}, {&out});

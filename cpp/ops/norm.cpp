@@ -8,6 +8,7 @@
 #include "rosenblatt/ops.h"
 
 #include "op_common.h"
+#include "pointers.h"
 
 #include "../kernels/norm.h"
 
@@ -59,7 +60,7 @@ std::vector<Tensor> batch_norm_backward_graph(const Tensor& g_in, const Tensor& 
 struct NativeBatchNormBackward0 : Node {
   SavedTensor x, weight;
   std::vector<double> mean, invstd;
-  int64_t N, C, L;
+  NormGeom geom;  // x: (N, C, L)
   double eps = 0;
   bool training;
   bool need_x, need_w, need_b;
@@ -69,15 +70,16 @@ struct NativeBatchNormBackward0 : Node {
     Tensor xv = x.unpack(*this);
     Tensor wv = weight.defined() ? weight.unpack(*this) : Tensor();
     if (GradMode::enabled())
-      return batch_norm_backward_graph(grads[0], xv, wv, N, C, L, training, eps, mean, invstd, need_x, need_w, need_b);
+      return batch_norm_backward_graph(grads[0], xv, wv, geom.N, geom.C, geom.L, training, eps, mean, invstd, need_x,
+                                       need_w, need_b);
     Tensor g = grads[0].contiguous();
     Tensor dx, dw, db;
     if (need_x) dx = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
-    if (need_w) dw = Tensor::empty({C}, xv.dtype(), xv.device());
-    if (need_b) db = Tensor::empty({C}, xv.dtype(), xv.device());
+    if (need_w) dw = Tensor::empty({geom.C}, xv.dtype(), xv.device());
+    if (need_b) db = Tensor::empty({geom.C}, xv.dtype(), xv.device());
     kernels<NormKernels>("batch_norm_backward", g)
-        .batch_norm_backward(g, xv, N, C, L, mean.data(), invstd.data(), wv, training, need_x ? &dx : nullptr,
-                             need_w ? &dw : nullptr, need_b ? &db : nullptr);
+        .batch_norm_backward(geom, g.raw_data(), xv.raw_data(), mean.data(), invstd.data(), raw_or_null(wv), training,
+                             raw_or_null(dx), raw_or_null(dw), raw_or_null(db));
     return {dx, dw, db};
   }
 };
@@ -137,12 +139,14 @@ Tensor batch_norm(const Tensor& x, const std::optional<Tensor>& running_mean, co
     RB_CHECK(N * L != 1, ValueError, "Expected more than 1 value per channel when training, got input size torch.Size(",
              x.shape(), ")");
   Tensor xc = x.contiguous();
+  NormGeom geom;
+  geom.N = N, geom.C = C, geom.L = L, geom.dtype = x.dtype();
   std::vector<double> mean(C), invstd(C, 1.0);
   if (training && N * L == 0) {
     // An empty batch: an empty output, running statistics untouched (PyTorch's _batch_norm_impl_index).
   } else if (training) {
     std::vector<double> var(C);
-    k.batch_norm_stats(xc, N, C, L, mean.data(), var.data());
+    k.batch_norm_stats(geom, xc.raw_data(), mean.data(), var.data());
     for (int64_t c = 0; c < C; ++c) invstd[c] = 1.0 / std::sqrt(var[c] + eps);
     if (running_mean) update_running(*running_mean, mean, momentum);
     if (running_var) {
@@ -157,13 +161,13 @@ Tensor batch_norm(const Tensor& x, const std::optional<Tensor>& running_mean, co
   }
   Tensor w = weight ? weight->contiguous() : Tensor(), b = bias ? bias->contiguous() : Tensor();
   Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
-  k.batch_norm_forward(xc, N, C, L, mean.data(), invstd.data(), w, b, y);
+  k.batch_norm_forward(geom, xc.raw_data(), mean.data(), invstd.data(), raw_or_null(w), raw_or_null(b), y.raw_data());
   if (any_requires_grad({&x, &w, &b})) {
     auto node = std::make_shared<NativeBatchNormBackward0>();
     node->x = SavedTensor(xc);
     if (w.defined()) node->weight = SavedTensor(w);
     node->mean = std::move(mean), node->invstd = std::move(invstd);
-    node->N = N, node->C = C, node->L = L, node->eps = eps;
+    node->geom = geom, node->eps = eps;
     node->training = training;
     node->need_x = x.requires_grad();
     node->need_w = w.defined() && w.requires_grad();
@@ -200,7 +204,7 @@ struct NativeLayerNormBackward0 : Node {
   SavedTensor x, weight;
   Tensor mean, rstd;  // (M): statistics of the forward, not differentiated (create_graph recomputes them)
   Shape param_shape;  // normalized_shape, the shape of weight and bias
-  int64_t M = 0, N = 0;
+  NormGeom geom;      // x: (rows, cols), cols the product of normalized_shape
   double eps = 0;
   bool need_x, need_w, need_b;
   std::string name() const override { return "NativeLayerNormBackward0"; }
@@ -209,15 +213,16 @@ struct NativeLayerNormBackward0 : Node {
     Tensor xv = x.unpack(*this);
     Tensor wv = weight.defined() ? weight.unpack(*this) : Tensor();
     if (GradMode::enabled())
-      return layer_norm_backward_graph(grads[0], xv, wv, param_shape, M, N, eps, need_x, need_w, need_b);
+      return layer_norm_backward_graph(grads[0], xv, wv, param_shape, geom.rows, geom.cols, eps, need_x, need_w,
+                                       need_b);
     Tensor g = grads[0].contiguous();
     Tensor dx, dw, db;
     if (need_x) dx = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
     if (need_w) dw = Tensor::empty(param_shape, xv.dtype(), xv.device());
     if (need_b) db = Tensor::empty(param_shape, xv.dtype(), xv.device());
     kernels<NormKernels>("layer_norm_backward", g)
-        .layer_norm_backward(g, xv, M, N, mean, rstd, wv, need_x ? &dx : nullptr, need_w ? &dw : nullptr,
-                             need_b ? &db : nullptr);
+        .layer_norm_backward(geom, g.raw_data(), xv.raw_data(), mean.raw_data(), rstd.raw_data(), raw_or_null(wv),
+                             raw_or_null(dx), raw_or_null(dw), raw_or_null(db));
     return {dx, dw, db};
   }
 };
@@ -257,6 +262,13 @@ std::pair<int64_t, int64_t> check_layer_norm_args(const Tensor& x, const Shape& 
   return {N == 0 ? 0 : x.numel() / N, N};
 }
 
+// Layer and RMS norm's view of x: M rows of N, each normalized on its own.
+NormGeom row_geom(int64_t M, int64_t N, DType dtype) {
+  NormGeom g;
+  g.rows = M, g.cols = N, g.dtype = dtype;
+  return g;
+}
+
 // An optional weight or bias in the math dtype of a float16 input.
 std::optional<Tensor> widen_opt(const std::optional<Tensor>& t) { return t ? std::optional<Tensor>(widen(*t)) : t; }
 
@@ -273,14 +285,17 @@ Tensor layer_norm(const Tensor& x, const std::vector<int64_t>& normalized_shape,
   Tensor w = weight ? weight->contiguous() : Tensor(), b = bias ? bias->contiguous() : Tensor();
   Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
   Tensor mean = Tensor::empty({M}, x.dtype(), x.device()), rstd = Tensor::empty({M}, x.dtype(), x.device());
-  if (M > 0 && N > 0) k.layer_norm_forward(xc, M, N, eps, w, b, y, mean, rstd);
+  const NormGeom geom = row_geom(M, N, x.dtype());
+  if (M > 0 && N > 0)
+    k.layer_norm_forward(geom, xc.raw_data(), eps, raw_or_null(w), raw_or_null(b), y.raw_data(), mean.raw_data(),
+                         rstd.raw_data());
   if (any_requires_grad({&x, &w, &b})) {
     auto node = std::make_shared<NativeLayerNormBackward0>();
     node->x = SavedTensor(xc);
     if (w.defined()) node->weight = SavedTensor(w);
     node->mean = mean, node->rstd = rstd;
     node->param_shape = ns;
-    node->M = M, node->N = N, node->eps = eps;
+    node->geom = geom, node->eps = eps;
     node->need_x = x.requires_grad();
     node->need_w = w.defined() && w.requires_grad();
     node->need_b = b.defined() && b.requires_grad();
@@ -311,7 +326,7 @@ struct RmsNormBackward0 : Node {
   SavedTensor x, weight;
   Tensor rstd;  // (M), not differentiated (create_graph recomputes it)
   Shape param_shape;
-  int64_t M = 0, N = 0;
+  NormGeom geom;  // x: (rows, cols)
   double eps = 0;
   bool need_x, need_w;
   std::string name() const override { return "RmsNormBackward0"; }
@@ -319,13 +334,15 @@ struct RmsNormBackward0 : Node {
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     Tensor xv = x.unpack(*this);
     Tensor wv = weight.defined() ? weight.unpack(*this) : Tensor();
-    if (GradMode::enabled()) return rms_norm_backward_graph(grads[0], xv, wv, param_shape, M, N, eps, need_x, need_w);
+    if (GradMode::enabled())
+      return rms_norm_backward_graph(grads[0], xv, wv, param_shape, geom.rows, geom.cols, eps, need_x, need_w);
     Tensor g = grads[0].contiguous();
     Tensor dx, dw;
     if (need_x) dx = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
     if (need_w) dw = Tensor::empty(param_shape, xv.dtype(), xv.device());
     kernels<NormKernels>("rms_norm_backward", g)
-        .rms_norm_backward(g, xv, M, N, rstd, wv, need_x ? &dx : nullptr, need_w ? &dw : nullptr);
+        .rms_norm_backward(geom, g.raw_data(), xv.raw_data(), rstd.raw_data(), raw_or_null(wv), raw_or_null(dx),
+                           raw_or_null(dw));
     return {dx, dw};
   }
 };
@@ -347,13 +364,14 @@ Tensor rms_norm(const Tensor& x, const std::vector<int64_t>& normalized_shape, c
   Tensor xc = x.contiguous(), w = weight ? weight->contiguous() : Tensor();
   Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
   Tensor rstd = Tensor::empty({M}, x.dtype(), x.device());
-  if (M > 0 && N > 0) k.rms_norm_forward(xc, M, N, e, w, y, rstd);
+  const NormGeom geom = row_geom(M, N, x.dtype());
+  if (M > 0 && N > 0) k.rms_norm_forward(geom, xc.raw_data(), e, raw_or_null(w), y.raw_data(), rstd.raw_data());
   if (any_requires_grad({&x, &w})) {
     auto node = std::make_shared<RmsNormBackward0>();
     node->x = SavedTensor(xc);
     if (w.defined()) node->weight = SavedTensor(w);
     node->rstd = rstd, node->param_shape = ns;
-    node->M = M, node->N = N, node->eps = e;
+    node->geom = geom, node->eps = e;
     node->need_x = x.requires_grad();
     node->need_w = w.defined() && w.requires_grad();
     record(node, {&x, &w}, {&y});

@@ -6,6 +6,7 @@
 
 #include "aten_names.h"
 #include "op_common.h"
+#include "pointers.h"
 
 #include "../kernels/norm.h"
 
@@ -38,7 +39,7 @@ std::vector<Tensor> group_norm_backward_graph(const Tensor& g_in, const Tensor& 
 struct NativeGroupNormBackward0 : Node {
   SavedTensor x, weight;
   Tensor mean, rstd;  // (N * G): statistics of the forward, not differentiated (create_graph recomputes them)
-  int64_t N = 0, C = 0, HW = 0, G = 0;
+  NormGeom geom;      // x: (N, C, L) in G groups
   double eps = 0;
   bool need_x, need_w, need_b;
   std::string name() const override { return "NativeGroupNormBackward0"; }
@@ -47,15 +48,15 @@ struct NativeGroupNormBackward0 : Node {
     Tensor xv = x.unpack(*this);
     Tensor wv = weight.defined() ? weight.unpack(*this) : Tensor();
     if (GradMode::enabled())
-      return group_norm_backward_graph(grads[0], xv, wv, N, C, HW, G, eps, need_x, need_w, need_b);
+      return group_norm_backward_graph(grads[0], xv, wv, geom.N, geom.C, geom.L, geom.G, eps, need_x, need_w, need_b);
     Tensor g = grads[0].contiguous();
     Tensor dx, dw, db;
     if (need_x) dx = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
-    if (need_w) dw = Tensor::empty({C}, xv.dtype(), xv.device());
-    if (need_b) db = Tensor::empty({C}, xv.dtype(), xv.device());
+    if (need_w) dw = Tensor::empty({geom.C}, xv.dtype(), xv.device());
+    if (need_b) db = Tensor::empty({geom.C}, xv.dtype(), xv.device());
     kernels<NormKernels>("group_norm_backward", g)
-        .group_norm_backward(g, xv, N, C, HW, G, mean, rstd, wv, need_x ? &dx : nullptr, need_w ? &dw : nullptr,
-                             need_b ? &db : nullptr);
+        .group_norm_backward(geom, g.raw_data(), xv.raw_data(), mean.raw_data(), rstd.raw_data(), raw_or_null(wv),
+                             raw_or_null(dx), raw_or_null(dw), raw_or_null(db));
     return {dx, dw, db};
   }
 };
@@ -100,13 +101,17 @@ Tensor group_norm(const Tensor& x, int64_t num_groups, const std::optional<Tenso
   Tensor w = weight ? weight->contiguous() : Tensor(), b = bias ? bias->contiguous() : Tensor();
   Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
   Tensor mean = Tensor::empty({N * G}, x.dtype(), x.device()), rstd = Tensor::empty({N * G}, x.dtype(), x.device());
-  if (y.numel() > 0) k.group_norm_forward(xc, N, C, HW, G, eps, w, b, y, mean, rstd);
+  NormGeom geom;
+  geom.N = N, geom.C = C, geom.L = HW, geom.G = G, geom.dtype = x.dtype();
+  if (y.numel() > 0)
+    k.group_norm_forward(geom, xc.raw_data(), eps, raw_or_null(w), raw_or_null(b), y.raw_data(), mean.raw_data(),
+                         rstd.raw_data());
   if (any_requires_grad({&x, &w, &b})) {
     auto node = std::make_shared<NativeGroupNormBackward0>();
     node->x = SavedTensor(xc);
     if (w.defined()) node->weight = SavedTensor(w);
     node->mean = mean, node->rstd = rstd;
-    node->N = N, node->C = C, node->HW = HW, node->G = G, node->eps = eps;
+    node->geom = geom, node->eps = eps;
     node->need_x = x.requires_grad();
     node->need_w = w.defined() && w.requires_grad();
     node->need_b = b.defined() && b.requires_grad();

@@ -258,7 +258,7 @@ ValuesIndices mode(const Tensor& x, int64_t dim, bool keepdim) {
   ScanGeom c = scan_geom(x.shape(), d, xw.dtype());
   Shape ks = keep_shape(x.shape(), d);
   Tensor values = Tensor::empty(ks, xw.dtype(), x.device()), idx = Tensor::empty(ks, DType::Int64, x.device());
-  if (values.numel() > 0) k.mode(contiguous_nograd(xw), c.outer, c.R, c.inner, values, idx);
+  if (values.numel() > 0) k.mode(c, contiguous_nograd(xw).raw_data(), values.raw_data(), idx.data<int64_t>());
   if (needs_grad(xw)) return select_at(x, xw, d, idx, keepdim);
   ValuesIndices r{cast(values, x.dtype()), idx};
   if (!keepdim)

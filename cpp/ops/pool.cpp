@@ -7,6 +7,7 @@
 
 #include "aten_names.h"
 #include "op_common.h"
+#include "pointers.h"
 
 #include "../kernels/pool.h"
 
@@ -121,7 +122,8 @@ struct MaxPool2DWithIndicesBackward0 : PoolNode {
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     Tensor gi = grads[0].contiguous(), idx = indices.unpack(*this);
     Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
-    kernels<PoolKernels>("max_pool2d_backward", gi).max_pool2d_backward(gi, idx, g, dx, /*accumulate=*/true);
+    kernels<PoolKernels>("max_pool2d_backward", gi)
+        .max_pool2d_backward(with_dtype(g, gi), gi.raw_data(), idx.data<int64_t>(), /*accumulate=*/true, dx.raw_data());
     // Its adjoint reads each window's winner: gather over the flattened plane.
     record_adjoint("MaxPoolWithIndices", grads[0], dx, [idx, in = in_shape, g = g, n = nsp](const Tensor& gg) {
       Shape flat(in.begin(), in.end() - n), flat_idx = flat;
@@ -145,7 +147,8 @@ struct AvgPool2DBackward0 : PoolNode {
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     Tensor gi = grads[0].contiguous();
     Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
-    kernels<PoolKernels>("avg_pool2d_backward", gi).avg_pool2d_backward(gi, g, cip, divisor, dx);
+    kernels<PoolKernels>("avg_pool2d_backward", gi)
+        .avg_pool2d_backward(with_dtype(g, gi), gi.raw_data(), cip, divisor, dx.raw_data());
     record_adjoint("AvgPool", grads[0], dx, [g = g, cip = cip, d = divisor, n = nsp](const Tensor& gg) {
       return avg_pool_planes(gg, g, cip, d, n);
     });
@@ -158,7 +161,8 @@ struct AdaptiveAvgPool2DBackward0 : PoolNode {
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     Tensor gi = grads[0].contiguous();
     Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
-    kernels<PoolKernels>("adaptive_avg_pool2d_backward", gi).adaptive_avg_pool2d_backward(gi, g, dx);
+    kernels<PoolKernels>("adaptive_avg_pool2d_backward", gi)
+        .adaptive_avg_pool2d_backward(with_dtype(g, gi), gi.raw_data(), dx.raw_data());
     record_adjoint("AdaptiveAvgPool", grads[0], dx, [g = g, n = nsp](const Tensor& gg) {
       return n == 3 ? adaptive_avg_pool3d(gg, {g.OD, g.OH, g.OW}) : adaptive_avg_pool2d(gg, {g.OH, g.OW});
     });
@@ -173,7 +177,8 @@ struct MaxUnpool2DBackward0 : PoolNode {  // g: D, H, W the unpooled (output) pl
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     Tensor gi = grads[0].contiguous(), idx = indices.unpack(*this);
     Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
-    kernels<PoolKernels>("max_unpool2d_backward", gi).index_gather2d(gi, idx, g, dx);
+    kernels<PoolKernels>("max_unpool2d_backward", gi)
+        .index_gather2d(with_dtype(g, gi), gi.raw_data(), idx.data<int64_t>(), dx.raw_data());
     record_adjoint("MaxUnpool", grads[0], dx, [idx, g = g, n = nsp](const Tensor& gg) {
       return n == 3 ? max_unpool3d(gg, idx, {g.D, g.H, g.W}) : max_unpool2d(gg, idx, {g.H, g.W});
     });
@@ -206,13 +211,13 @@ std::pair<Tensor, Tensor> cast_back(const std::pair<Tensor, Tensor>& r, const Te
 // with the node that scatters the gradient back through the indices.
 template <class NodeT>
 std::pair<Tensor, Tensor> max_pool_with_indices(const Tensor& x, PoolGeom g,
-                                                void (*kernel)(const Tensor&, const PoolGeom&, Tensor&, Tensor&),
+                                                void (*kernel)(const PoolGeom&, const void*, void*, int64_t*),
                                                 int nsp = 2) {
   Planes p = planes_of(x, nsp);
-  g.planes = p.N * p.C;
+  g.planes = p.N * p.C, g.dtype = x.dtype();
   Tensor out = Tensor::empty(out_shape(p, g.OH, g.OW, g.OD), x.dtype(), x.device());
   Tensor idx = Tensor::empty(out.shape(), DType::Int64, x.device());
-  kernel(p.x, g, out, idx);
+  kernel(g, p.x.raw_data(), out.raw_data(), idx.data<int64_t>());
   if (needs_grad(x)) {
     auto node = std::make_shared<NodeT>();
     node->indices = SavedTensor(idx);
@@ -255,9 +260,9 @@ namespace {
 // The average pool of checked arguments (div 0: the window's own count): the kernel and the node.
 Tensor avg_pool_planes(const Tensor& x, PoolGeom g, bool count_include_pad, int64_t div, int nsp) {
   Planes p = planes_of(x, nsp);
-  g.planes = p.N * p.C;
+  g.planes = p.N * p.C, g.dtype = x.dtype();
   Tensor out = Tensor::empty(out_shape(p, g.OH, g.OW, g.OD), x.dtype(), x.device());
-  kernels<PoolKernels>("avg_pool2d", x).avg_pool2d_forward(p.x, g, count_include_pad, div, out);
+  kernels<PoolKernels>("avg_pool2d", x).avg_pool2d_forward(g, p.x.raw_data(), count_include_pad, div, out.raw_data());
   if (needs_grad(x)) {
     auto node = std::make_shared<AvgPool2DBackward0>();
     node->g = g;
@@ -274,9 +279,9 @@ Tensor avg_pool_planes(const Tensor& x, PoolGeom g, bool count_include_pad, int6
 namespace {
 Tensor adaptive_avg_planes(const PoolKernels& k, const Tensor& x, PoolGeom g, int nsp) {
   Planes p = planes_of(x, nsp);
-  g.planes = p.N * p.C;
+  g.planes = p.N * p.C, g.dtype = x.dtype();
   Tensor out = Tensor::empty(out_shape(p, g.OH, g.OW, g.OD), x.dtype(), x.device());
-  k.adaptive_avg_pool2d_forward(p.x, g, out);
+  k.adaptive_avg_pool2d_forward(g, p.x.raw_data(), out.raw_data());
   if (needs_grad(x)) {
     auto node = std::make_shared<AdaptiveAvgPool2DBackward0>();
     node->g = g;
@@ -340,7 +345,7 @@ Tensor unpool_planes(const PoolKernels& k, const Tensor& x, const Tensor& indice
   if (!is_compute_dtype(x.dtype())) return cast_back(unpool_planes(k, widen(x), indices, output_size, nsp), x);
   Planes p = planes_of(x, nsp);
   PoolGeom g;  // scatter direction: the pooled plane is (OD, OH, OW), the unpooled one (D, H, W)
-  g.planes = p.N * p.C;
+  g.planes = p.N * p.C, g.dtype = x.dtype();
   g.OH = p.H, g.OW = p.W, g.H = output_size[nsp - 2], g.W = output_size[nsp - 1];
   if (nsp == 3) g.OD = x.size(-3), g.D = output_size[0];
   Tensor idx = indices.contiguous();
@@ -353,7 +358,7 @@ Tensor unpool_planes(const PoolKernels& k, const Tensor& x, const Tensor& indice
                size, g.H, "x", g.W, ")");
   }
   Tensor out = Tensor::empty(out_shape(p, g.H, g.W, g.D), x.dtype(), x.device());
-  k.max_pool2d_backward(p.x, idx, g, out, /*accumulate=*/false);
+  k.max_pool2d_backward(g, p.x.raw_data(), idx.data<int64_t>(), /*accumulate=*/false, out.raw_data());
   if (needs_grad(x)) {
     auto node = std::make_shared<MaxUnpool2DBackward0>();
     node->indices = SavedTensor(idx);

@@ -5,6 +5,7 @@
 #include "rosenblatt/ops.h"
 
 #include "op_common.h"
+#include "pointers.h"
 
 #include "../kernels/resize.h"
 
@@ -28,7 +29,8 @@ struct Upsample2DBackward : Node {
   std::vector<Tensor> apply(std::vector<Tensor>& grads) override {
     Tensor gi = grads[0].contiguous();
     Tensor dx = Tensor::empty(in_shape, gi.dtype(), gi.device());
-    kernels<ResizeKernels>("upsample2d_backward", gi).upsample2d_backward(gi, g, dx);
+    kernels<ResizeKernels>("upsample2d_backward", gi)
+        .upsample2d_backward(with_dtype(g, gi), gi.raw_data(), dx.raw_data());
     record_adjoint("Upsample2D", grads[0], dx, [g = g](const Tensor& gg) {
       return upsample2d(gg, g.mode, g.OH, g.OW, g.align_corners, g.scale_h, g.scale_w);
     });
@@ -66,10 +68,10 @@ Tensor upsample2d(const Tensor& x, InterpMode mode, int64_t out_h, int64_t out_w
   if (!is_compute_dtype(x.dtype()))
     return cast(upsample2d(to_dtype(x, DType::Float32), mode, out_h, out_w, align_corners, scale_h, scale_w),
                 x.dtype());
-  ResizeGeom g{x.size(0) * x.size(1), H, W, out_h, out_w, mode, align_corners, scale_h, scale_w};
+  ResizeGeom g{x.size(0) * x.size(1), H, W, out_h, out_w, mode, align_corners, scale_h, scale_w, x.dtype()};
   Tensor xc = x.contiguous();
   Tensor y = Tensor::empty({x.size(0), x.size(1), out_h, out_w}, x.dtype(), x.device());
-  k.upsample2d_forward(xc, g, y);
+  k.upsample2d_forward(g, xc.raw_data(), y.raw_data());
   if (needs_grad(x)) {
     auto node = std::make_shared<Upsample2DBackward>();
     node->g = g;
@@ -103,8 +105,11 @@ Tensor constant_pad_nd(const Tensor& x, const std::vector<int64_t>& pad, double 
                 : x.dtype() == DType::Bool ? Scalar(value != 0.0)
                                            : Scalar(static_cast<int64_t>(value));
   Tensor out = Tensor::empty(out_sz, x.dtype(), x.device());
-  if (out.numel() > 0)
-    kernels<ResizeKernels>("constant_pad_nd", out).constant_pad_forward(x.contiguous(), left, fill, out);
+  if (out.numel() > 0) {
+    const PadGeom g{nd, x.shape().data(), out_sz.data(), left.data(), x.dtype()};
+    kernels<ResizeKernels>("constant_pad_nd", out)
+        .constant_pad_forward(g, x.contiguous().raw_data(), fill, out.raw_data());
+  }
   if (needs_grad(x)) {
     auto node = std::make_shared<ConstantPadNdBackward0>();
     node->pad = pad;

@@ -9,6 +9,7 @@
 #include "aten_names.h"
 #include "indexing_calls.h"
 #include "op_common.h"
+#include "pointers.h"
 
 #include "../kernels/search.h"
 
@@ -64,7 +65,10 @@ Tensor search(const Tensor& seq_in, const Tensor& input_in, bool out_int32, bool
   const int64_t S = seq.size(-1), N = values.dim() == 0 ? 1 : values.size(-1);
   const int64_t rows = N > 0 ? values.numel() / N : 0, SB = seq.dim() == 1 ? 1 : rows;
   Tensor out = Tensor::empty(values.shape(), DType::Int64, values.device());
-  if (values.numel() > 0) k.searchsorted(seq, sorter, values, SB, S, rows, N, right, out);
+  SearchGeom g;
+  g.rows = rows, g.cols = N, g.seq_rows = SB, g.seq = S, g.dtype = common;
+  if (values.numel() > 0)
+    k.searchsorted(g, seq.raw_data(), data_or_null<int64_t>(sorter), values.raw_data(), right, out.data<int64_t>());
   return out_int32 ? cast(out, DType::Int32) : out;
 }
 
@@ -91,7 +95,11 @@ UniqueResult unique_impl(const Tensor& x_in, bool sort, bool return_inverse, boo
   const int64_t N = rows.size(0);
   Tensor first = Tensor::empty({N}, DType::Int64, x.device()), inverse = Tensor::empty({N}, DType::Int64, x.device());
   Tensor counts = Tensor::empty({N}, DType::Int64, x.device());
-  const int64_t G = N > 0 ? k.group_rows(rows, sort, first, inverse, counts) : 0;
+  SearchGeom g;
+  g.rows = N, g.cols = N > 0 ? rows.numel() / N : 0, g.dtype = rows.dtype();
+  const int64_t G = N > 0 ? k.group_rows(g, rows.raw_data(), sort, first.data<int64_t>(), inverse.data<int64_t>(),
+                                         counts.data<int64_t>())
+                          : 0;
   UniqueResult r;
   Tensor pick = narrow(first, 0, 0, G);
   r.values = dim ? index_select(x, d, pick) : index_select(reshape(x, {x.numel()}), 0, pick);
@@ -117,9 +125,12 @@ Tensor scatter_reduce_values(const Tensor& x, int64_t d, const Tensor& index, co
   NoGradGuard ng;
   const DType ct = x.dtype() == DType::Bool ? DType::Int64 : compute_type(x.dtype());
   Tensor out = clone(cast(x, ct));
-  if (index.numel() > 0)
+  if (index.numel() > 0) {
+    const Tensor ix = contiguous_nograd(index), s = contiguous_nograd(cast(src, ct));
     kernels<SearchKernels>("scatter_reduce", x)
-        .scatter_reduce(out, d, contiguous_nograd(index), contiguous_nograd(cast(src, ct)), red, include_self);
+        .scatter_reduce(scatter_geom(out, d, ix, s), out.numel(), out.raw_data(), ix.data<int64_t>(), s.raw_data(), red,
+                        include_self);
+  }
   return cast(out, x.dtype());
 }
 
@@ -267,7 +278,9 @@ Tensor bincount(const Tensor& x_in, const std::optional<Tensor>& weights_in, int
     w = contiguous_nograd(cast(*weights_in, out_dtype));
   }
   Tensor out = zeros({std::max(top + 1, minlength)}, out_dtype, x.device());
-  if (x.numel() > 0) k.bincount(x, w, out);
+  SearchGeom g;
+  g.n = x.numel(), g.bins = out.numel(), g.dtype = out_dtype;
+  if (x.numel() > 0) k.bincount(g, x.data<int64_t>(), raw_or_null(w), out.raw_data());
   return out;
 }
 
@@ -284,7 +297,9 @@ Tensor histc(const Tensor& x_in, int64_t bins, Scalar min_s, Scalar max_s) {
   RB_CHECK(std::isfinite(lo) && std::isfinite(hi), Error, "torch.histc: range of [", lo, ", ", hi, "] is not finite");
   RB_CHECK(lo < hi, Error, "torch.histc: max must be larger than min");
   Tensor out = zeros({bins}, x.dtype(), x.device());
-  if (x.numel() > 0) k.histc(reshape(x, {x.numel()}), lo, hi, out);
+  SearchGeom g;
+  g.n = x.numel(), g.bins = bins, g.dtype = x.dtype();
+  if (x.numel() > 0) k.histc(g, x.raw_data(), lo, hi, out.raw_data());
   return cast(out, x_in.dtype());
 }
 

@@ -2,6 +2,7 @@
 // gradient of the values, which goes back to the positions the indices name (its own gradient gathers there).
 #include "rosenblatt/ops.h"
 
+#include "columns.h"
 #include "indexing_calls.h"
 #include "op_common.h"
 
@@ -25,18 +26,6 @@ struct SortedValuesBackward : Node {
   }
 };
 
-// x's dim as the middle of (outer, R, inner); x itself made contiguous.
-struct Columns {
-  Tensor c;
-  int64_t outer = 1, R = 1, inner = 1;
-};
-Columns columns(const Tensor& x, int64_t d) {
-  Columns k;
-  k.c = contiguous_nograd(x);
-  for (int64_t i = 0; i < x.dim(); ++i) (i < d ? k.outer : i == d ? k.R : k.inner) *= x.shape()[i];
-  return k;
-}
-
 void record_values(const char* op, const Tensor& x, int64_t d, ValuesIndices& r) {
   if (!needs_grad(x)) return;
   auto node = std::make_shared<SortedValuesBackward>();
@@ -59,9 +48,9 @@ ValuesIndices sort(const Tensor& x, int64_t dim, bool descending, bool stable) {
   const int64_t d = wrap_dim(dim, x.dim());
   if (x.dim() == 0) return scalar_result(x);
   if (!is_compute_dtype(x.dtype())) return narrowed(sort(widen(x), dim, descending, stable), x.dtype());
-  Columns col = columns(x, d);
   ValuesIndices r{Tensor::empty(x.shape(), x.dtype(), x.device()), Tensor::empty(x.shape(), DType::Int64, x.device())};
-  k.sort(col.c, col.outer, col.R, col.inner, descending, r.values, r.indices);
+  k.sort(scan_geom(x.shape(), d, x.dtype()), contiguous_nograd(x).raw_data(), descending, r.values.raw_data(),
+         r.indices.data<int64_t>());
   record_values("Sort", x, d, r);
   return r;
 }
@@ -80,11 +69,12 @@ ValuesIndices topk(const Tensor& x, int64_t k, int64_t dim, bool largest, bool s
            ", input shape ", x.shape(), ")");
   if (x.dim() == 0) return scalar_result(x);
   if (!is_compute_dtype(x.dtype())) return narrowed(topk(widen(x), k, dim, largest, sorted), x.dtype());
-  Columns col = columns(x, d);
   Shape shape = x.shape();
   shape[d] = k;
   ValuesIndices r{Tensor::empty(shape, x.dtype(), x.device()), Tensor::empty(shape, DType::Int64, x.device())};
-  if (r.values.numel() > 0) kern.topk(col.c, col.outer, col.R, col.inner, k, largest, r.values, r.indices);
+  if (r.values.numel() > 0)
+    kern.topk(scan_geom(x.shape(), d, x.dtype()), contiguous_nograd(x).raw_data(), k, largest, r.values.raw_data(),
+              r.indices.data<int64_t>());
   record_values("Topk", x, d, r);
   return r;
 }

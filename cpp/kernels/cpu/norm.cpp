@@ -16,10 +16,12 @@
 
 RB_CPU_NAMESPACE_BEGIN
 
-void batch_norm_stats(const Tensor& x, int64_t N, int64_t C, int64_t L, double* mean, double* var) {
-  RB_DISPATCH_FLOATING(x.dtype(), "batch_norm", [&] {
+// x: (N, C, L) -> mean, var: (C).
+void batch_norm_stats(const NormGeom& g, const void* x, double* mean, double* var) {
+  const int64_t N = g.N, C = g.C, L = g.L;
+  RB_DISPATCH_FLOATING(g.dtype, "batch_norm", [&] {
     using T = scalar_t;
-    const T* px = static_cast<const T*>(x.raw_data());
+    const T* px = static_cast<const T*>(x);
     const double M = static_cast<double>(N * L);
     parallel_for(C, grain_for(N * L), [&](int64_t b, int64_t e) {
       for (int64_t c = b; c < e; ++c) {
@@ -45,14 +47,16 @@ void batch_norm_stats(const Tensor& x, int64_t N, int64_t C, int64_t L, double* 
   });
 }
 
-void batch_norm_forward(const Tensor& x, int64_t N, int64_t C, int64_t L, const double* mean, const double* invstd,
-                        const Tensor& weight, const Tensor& bias, Tensor& y) {
-  RB_DISPATCH_FLOATING(x.dtype(), "batch_norm", [&] {
+// x: (N, C, L); mean, invstd, weight, bias: (C) -> y: (N, C, L).
+void batch_norm_forward(const NormGeom& g, const void* x, const double* mean, const double* invstd, const void* weight,
+                        const void* bias, void* y) {
+  const int64_t N = g.N, C = g.C, L = g.L;
+  RB_DISPATCH_FLOATING(g.dtype, "batch_norm", [&] {
     using T = scalar_t;
-    const T* px = static_cast<const T*>(x.raw_data());
-    const T* pw = weight.defined() ? static_cast<const T*>(weight.raw_data()) : nullptr;
-    const T* pb = bias.defined() ? static_cast<const T*>(bias.raw_data()) : nullptr;
-    T* py = static_cast<T*>(y.raw_data());
+    const T* px = static_cast<const T*>(x);
+    const T* pw = static_cast<const T*>(weight);
+    const T* pb = static_cast<const T*>(bias);
+    T* py = static_cast<T*>(y);
     parallel_for(N * C, grain_for(L), [&](int64_t b, int64_t e) {
       for (int64_t p = b; p < e; ++p) {
         int64_t c = p % C;
@@ -67,14 +71,15 @@ void batch_norm_forward(const Tensor& x, int64_t N, int64_t C, int64_t L, const 
   });
 }
 
-void batch_norm_backward(const Tensor& dy, const Tensor& x, int64_t N, int64_t C, int64_t L, const double* mean,
-                         const double* invstd, const Tensor& weight, bool training, Tensor* dx, Tensor* dweight,
-                         Tensor* dbias) {
-  RB_DISPATCH_FLOATING(x.dtype(), "batch_norm_backward", [&] {
+// dy, x: (N, C, L); mean, invstd, weight: (C) -> dx: (N, C, L), dweight, dbias: (C).
+void batch_norm_backward(const NormGeom& geom, const void* dy, const void* x, const double* mean, const double* invstd,
+                         const void* weight, bool training, void* dx, void* dweight, void* dbias) {
+  const int64_t N = geom.N, C = geom.C, L = geom.L;
+  RB_DISPATCH_FLOATING(geom.dtype, "batch_norm_backward", [&] {
     using T = scalar_t;
-    const T* pg = static_cast<const T*>(dy.raw_data());
-    const T* px = static_cast<const T*>(x.raw_data());
-    const T* pw = weight.defined() ? static_cast<const T*>(weight.raw_data()) : nullptr;
+    const T* pg = static_cast<const T*>(dy);
+    const T* px = static_cast<const T*>(x);
+    const T* pw = static_cast<const T*>(weight);
     // Per channel: sum(dy) and sum(dy * (x - mean)).
     std::vector<double> sg(C), sgx(C);
     parallel_for(C, grain_for(N * L), [&](int64_t b, int64_t e) {
@@ -93,15 +98,15 @@ void batch_norm_backward(const Tensor& dy, const Tensor& x, int64_t N, int64_t C
       }
     });
     if (dweight) {
-      T* p = static_cast<T*>(dweight->raw_data());
+      T* p = static_cast<T*>(dweight);
       for (int64_t c = 0; c < C; ++c) p[c] = static_cast<T>(sgx[c] * invstd[c]);
     }
     if (dbias) {
-      T* p = static_cast<T*>(dbias->raw_data());
+      T* p = static_cast<T*>(dbias);
       for (int64_t c = 0; c < C; ++c) p[c] = static_cast<T>(sg[c]);
     }
     if (!dx) return;
-    T* pd = static_cast<T*>(dx->raw_data());
+    T* pd = static_cast<T*>(dx);
     const double M = static_cast<double>(N * L);
     parallel_for(N * C, grain_for(L), [&](int64_t b, int64_t e) {
       for (int64_t p = b; p < e; ++p) {
@@ -180,16 +185,18 @@ void column_block_sums(int64_t M, int64_t N, Add add, Store store) {
   });
 }
 
-void layer_norm_forward(const Tensor& x, int64_t M, int64_t N, double eps, const Tensor& weight, const Tensor& bias,
-                        Tensor& y, Tensor& mean, Tensor& rstd) {
-  RB_DISPATCH_FLOATING(x.dtype(), "layer_norm", [&] {
+// x: (M, N) = (rows, cols); weight, bias: (N) -> y: (M, N), mean, rstd: (M).
+void layer_norm_forward(const NormGeom& g, const void* x, double eps, const void* weight, const void* bias, void* y,
+                        void* mean, void* rstd) {
+  const int64_t M = g.rows, N = g.cols;
+  RB_DISPATCH_FLOATING(g.dtype, "layer_norm", [&] {
     using T = scalar_t;
-    const T* px = static_cast<const T*>(x.raw_data());
-    const T* pw = weight.defined() ? static_cast<const T*>(weight.raw_data()) : nullptr;
-    const T* pb = bias.defined() ? static_cast<const T*>(bias.raw_data()) : nullptr;
-    T* py = static_cast<T*>(y.raw_data());
-    T* pm = static_cast<T*>(mean.raw_data());
-    T* pr = static_cast<T*>(rstd.raw_data());
+    const T* px = static_cast<const T*>(x);
+    const T* pw = static_cast<const T*>(weight);
+    const T* pb = static_cast<const T*>(bias);
+    T* py = static_cast<T*>(y);
+    T* pm = static_cast<T*>(mean);
+    T* pr = static_cast<T*>(rstd);
     parallel_for(M, grain_for(N), [&](int64_t b, int64_t e) {
       for (int64_t m = b; m < e; ++m) {
         const T* xr = px + m * N;
@@ -210,16 +217,18 @@ void layer_norm_forward(const Tensor& x, int64_t M, int64_t N, double eps, const
   });
 }
 
-void layer_norm_backward(const Tensor& dy, const Tensor& x, int64_t M, int64_t N, const Tensor& mean,
-                         const Tensor& rstd, const Tensor& weight, Tensor* dx, Tensor* dweight, Tensor* dbias) {
-  RB_DISPATCH_FLOATING(x.dtype(), "layer_norm_backward", [&] {
+// dy, x: (M, N) = (rows, cols); mean, rstd: (M); weight: (N) -> dx: (M, N), dweight, dbias: (N).
+void layer_norm_backward(const NormGeom& g, const void* dy, const void* x, const void* mean, const void* rstd,
+                         const void* weight, void* dx, void* dweight, void* dbias) {
+  const int64_t M = g.rows, N = g.cols;
+  RB_DISPATCH_FLOATING(g.dtype, "layer_norm_backward", [&] {
     using T = scalar_t;
-    const T* pg = static_cast<const T*>(dy.raw_data());
-    const T* px = static_cast<const T*>(x.raw_data());
-    const T* pw = weight.defined() ? static_cast<const T*>(weight.raw_data()) : nullptr;
-    const T* pm = static_cast<const T*>(mean.raw_data());
-    const T* pr = static_cast<const T*>(rstd.raw_data());
-    T* pd = dx ? static_cast<T*>(dx->raw_data()) : nullptr;
+    const T* pg = static_cast<const T*>(dy);
+    const T* px = static_cast<const T*>(x);
+    const T* pw = static_cast<const T*>(weight);
+    const T* pm = static_cast<const T*>(mean);
+    const T* pr = static_cast<const T*>(rstd);
+    T* pd = static_cast<T*>(dx);
     const bool cols = dweight || dbias;
     // One pass over the rows for everything: each slot of rows computes its rows' dx and sums its
     // own columns of dy * xhat and dy (in T for kChunk rows at a time, then in double); the slots'
@@ -269,8 +278,8 @@ void layer_norm_backward(const Tensor& dy, const Tensor& x, int64_t M, int64_t N
       }
     });
     if (!cols) return;
-    T* dw = dweight ? static_cast<T*>(dweight->raw_data()) : nullptr;
-    T* db = dbias ? static_cast<T*>(dbias->raw_data()) : nullptr;
+    T* dw = static_cast<T*>(dweight);
+    T* db = static_cast<T*>(dbias);
     for (int64_t j = 0; j < N; ++j) {
       double w = 0, b = 0;
       for (int64_t s = 0; s < slots; ++s) w += parts[2 * s * N + j], b += parts[(2 * s + 1) * N + j];
@@ -280,16 +289,18 @@ void layer_norm_backward(const Tensor& dy, const Tensor& x, int64_t M, int64_t N
   });
 }
 
-void group_norm_forward(const Tensor& x, int64_t N, int64_t C, int64_t HW, int64_t G, double eps, const Tensor& weight,
-                        const Tensor& bias, Tensor& y, Tensor& mean, Tensor& rstd) {
-  RB_DISPATCH_FLOATING(x.dtype(), "group_norm", [&] {
+// x: (N, C, HW); weight, bias: (C) -> y: (N, C, HW), mean, rstd: (N * G).
+void group_norm_forward(const NormGeom& g, const void* x, double eps, const void* weight, const void* bias, void* y,
+                        void* mean, void* rstd) {
+  const int64_t N = g.N, C = g.C, HW = g.L, G = g.G;
+  RB_DISPATCH_FLOATING(g.dtype, "group_norm", [&] {
     using T = scalar_t;
-    const T* px = static_cast<const T*>(x.raw_data());
-    const T* pw = weight.defined() ? static_cast<const T*>(weight.raw_data()) : nullptr;
-    const T* pb = bias.defined() ? static_cast<const T*>(bias.raw_data()) : nullptr;
-    T* py = static_cast<T*>(y.raw_data());
-    T* pm = static_cast<T*>(mean.raw_data());
-    T* pr = static_cast<T*>(rstd.raw_data());
+    const T* px = static_cast<const T*>(x);
+    const T* pw = static_cast<const T*>(weight);
+    const T* pb = static_cast<const T*>(bias);
+    T* py = static_cast<T*>(y);
+    T* pm = static_cast<T*>(mean);
+    T* pr = static_cast<T*>(rstd);
     const int64_t Cg = C / G, D = Cg * HW;
     parallel_for(N * G, grain_for(D), [&](int64_t b, int64_t e) {
       for (int64_t row = b; row < e; ++row) {
@@ -313,16 +324,17 @@ void group_norm_forward(const Tensor& x, int64_t N, int64_t C, int64_t HW, int64
   });
 }
 
-void group_norm_backward(const Tensor& dy, const Tensor& x, int64_t N, int64_t C, int64_t HW, int64_t G,
-                         const Tensor& mean, const Tensor& rstd, const Tensor& weight, Tensor* dx, Tensor* dweight,
-                         Tensor* dbias) {
-  RB_DISPATCH_FLOATING(x.dtype(), "group_norm_backward", [&] {
+// dy, x: (N, C, HW); mean, rstd: (N * G); weight: (C) -> dx: (N, C, HW), dweight, dbias: (C).
+void group_norm_backward(const NormGeom& g, const void* dy, const void* x, const void* mean, const void* rstd,
+                         const void* weight, void* dx, void* dweight, void* dbias) {
+  const int64_t N = g.N, C = g.C, HW = g.L, G = g.G;
+  RB_DISPATCH_FLOATING(g.dtype, "group_norm_backward", [&] {
     using T = scalar_t;
-    const T* pg = static_cast<const T*>(dy.raw_data());
-    const T* px = static_cast<const T*>(x.raw_data());
-    const T* pw = weight.defined() ? static_cast<const T*>(weight.raw_data()) : nullptr;
-    const T* pm = static_cast<const T*>(mean.raw_data());
-    const T* pr = static_cast<const T*>(rstd.raw_data());
+    const T* pg = static_cast<const T*>(dy);
+    const T* px = static_cast<const T*>(x);
+    const T* pw = static_cast<const T*>(weight);
+    const T* pm = static_cast<const T*>(mean);
+    const T* pr = static_cast<const T*>(rstd);
     const int64_t Cg = C / G;
     // Per plane (n, c): sum(dy) and sum(dy * (x - mean)), centred so float data does not cancel.
     std::vector<double> sg(N * C), sgx(N * C);
@@ -336,8 +348,8 @@ void group_norm_backward(const Tensor& dy, const Tensor& x, int64_t N, int64_t C
       }
     });
     if (dweight || dbias) {
-      T* dw = dweight ? static_cast<T*>(dweight->raw_data()) : nullptr;
-      T* db = dbias ? static_cast<T*>(dbias->raw_data()) : nullptr;
+      T* dw = static_cast<T*>(dweight);
+      T* db = static_cast<T*>(dbias);
       for (int64_t c = 0; c < C; ++c) {
         double aw = 0, ab = 0;
         for (int64_t n = 0; n < N; ++n) {
@@ -364,7 +376,7 @@ void group_norm_backward(const Tensor& dy, const Tensor& x, int64_t N, int64_t C
       sx *= r;
       k1[row] = -r * r * sx * inv_d, k0[row] = r * (r * sx * inv_d * mu - s * inv_d);
     }
-    T* pd = static_cast<T*>(dx->raw_data());
+    T* pd = static_cast<T*>(dx);
     parallel_for(N * C, grain_for(HW), [&](int64_t b, int64_t e) {
       for (int64_t p = b; p < e; ++p) {
         const int64_t c = p % C, row = (p / C) * G + c / Cg;
@@ -379,14 +391,15 @@ void group_norm_backward(const Tensor& dy, const Tensor& x, int64_t N, int64_t C
   });
 }
 
-void rms_norm_forward(const Tensor& x, int64_t M, int64_t N, double eps, const Tensor& weight, Tensor& y,
-                      Tensor& rstd) {
-  RB_DISPATCH_FLOATING(x.dtype(), "rms_norm", [&] {
+// x: (M, N) = (rows, cols); weight: (N) -> y: (M, N), rstd: (M).
+void rms_norm_forward(const NormGeom& g, const void* x, double eps, const void* weight, void* y, void* rstd) {
+  const int64_t M = g.rows, N = g.cols;
+  RB_DISPATCH_FLOATING(g.dtype, "rms_norm", [&] {
     using T = scalar_t;
-    const T* px = static_cast<const T*>(x.raw_data());
-    const T* pw = weight.defined() ? static_cast<const T*>(weight.raw_data()) : nullptr;
-    T* py = static_cast<T*>(y.raw_data());
-    T* pr = static_cast<T*>(rstd.raw_data());
+    const T* px = static_cast<const T*>(x);
+    const T* pw = static_cast<const T*>(weight);
+    T* py = static_cast<T*>(y);
+    T* pr = static_cast<T*>(rstd);
     parallel_for(M, grain_for(N), [&](int64_t b, int64_t e) {
       for (int64_t m = b; m < e; ++m) {
         const T* xr = px + m * N;
@@ -404,16 +417,18 @@ void rms_norm_forward(const Tensor& x, int64_t M, int64_t N, double eps, const T
   });
 }
 
-void rms_norm_backward(const Tensor& dy, const Tensor& x, int64_t M, int64_t N, const Tensor& rstd,
-                       const Tensor& weight, Tensor* dx, Tensor* dweight) {
-  RB_DISPATCH_FLOATING(x.dtype(), "rms_norm_backward", [&] {
+// dy, x: (M, N) = (rows, cols); rstd: (M); weight: (N) -> dx: (M, N), dweight: (N).
+void rms_norm_backward(const NormGeom& g, const void* dy, const void* x, const void* rstd, const void* weight, void* dx,
+                       void* dweight) {
+  const int64_t M = g.rows, N = g.cols;
+  RB_DISPATCH_FLOATING(g.dtype, "rms_norm_backward", [&] {
     using T = scalar_t;
-    const T* pg = static_cast<const T*>(dy.raw_data());
-    const T* px = static_cast<const T*>(x.raw_data());
-    const T* pw = weight.defined() ? static_cast<const T*>(weight.raw_data()) : nullptr;
-    const T* pr = static_cast<const T*>(rstd.raw_data());
+    const T* pg = static_cast<const T*>(dy);
+    const T* px = static_cast<const T*>(x);
+    const T* pw = static_cast<const T*>(weight);
+    const T* pr = static_cast<const T*>(rstd);
     if (dweight) {
-      T* dw = static_cast<T*>(dweight->raw_data());
+      T* dw = static_cast<T*>(dweight);
       column_block_sums<T>(
           M, N,
           [&](int64_t m, int64_t j0, int64_t nb, T* aw, T*) {
@@ -427,7 +442,7 @@ void rms_norm_backward(const Tensor& dy, const Tensor& x, int64_t M, int64_t N, 
           });
     }
     if (!dx) return;
-    T* pd = static_cast<T*>(dx->raw_data());
+    T* pd = static_cast<T*>(dx);
     parallel_for(M, grain_for(N), [&](int64_t b, int64_t e) {
       for (int64_t m = b; m < e; ++m) {
         const T* gr = pg + m * N;

@@ -88,12 +88,12 @@ void max_row_interior(const T* xp, const PoolGeom& g, int64_t d0, int64_t d1, in
 
 }  // namespace
 
-void max_pool2d_forward(const Tensor& x, const PoolGeom& g, Tensor& out, Tensor& indices) {
-  RB_DISPATCH_FLOATING(x.dtype(), "max_pool2d", [&] {
+// x: (planes, D, H, W) -> out, indices: (planes, OD, OH, OW).
+void max_pool2d_forward(const PoolGeom& g, const void* x, void* out, int64_t* pi) {
+  RB_DISPATCH_FLOATING(g.dtype, "max_pool2d", [&] {
     using T = scalar_t;
-    const T* px = static_cast<const T*>(x.raw_data());
-    T* po = static_cast<T*>(out.raw_data());
-    int64_t* pi = static_cast<int64_t*>(indices.raw_data());
+    const T* px = static_cast<const T*>(x);
+    T* po = static_cast<T*>(out);
     const int64_t in_plane = g.in_plane(), out_plane = g.out_plane();
     const auto [lo, hi] = interior_columns(g, (g.kw - 1) * g.dw + 1);
     const auto interior = g.sw == 1   ? max_row_interior<T, 1>
@@ -122,12 +122,12 @@ void max_pool2d_forward(const Tensor& x, const PoolGeom& g, Tensor& out, Tensor&
   });
 }
 
-void max_pool2d_backward(const Tensor& dout, const Tensor& indices, const PoolGeom& g, Tensor& dx, bool accumulate) {
-  RB_DISPATCH_FLOATING(dout.dtype(), "max_pool2d_backward", [&] {
+// dout, indices: (planes, OD, OH, OW) -> dx: (planes, D, H, W).
+void max_pool2d_backward(const PoolGeom& g, const void* dout, const int64_t* pi, bool accumulate, void* dx) {
+  RB_DISPATCH_FLOATING(g.dtype, "max_pool2d_backward", [&] {
     using T = scalar_t;
-    const T* pg = static_cast<const T*>(dout.raw_data());
-    const int64_t* pi = static_cast<const int64_t*>(indices.raw_data());
-    T* pd = static_cast<T*>(dx.raw_data());
+    const T* pg = static_cast<const T*>(dout);
+    T* pd = static_cast<T*>(dx);
     const int64_t in_plane = g.in_plane(), out_plane = g.out_plane();
     parallel_for(g.planes, grain_for(in_plane + out_plane), [&](int64_t b, int64_t e) {
       std::fill(pd + b * in_plane, pd + e * in_plane, T(0));
@@ -144,12 +144,12 @@ void max_pool2d_backward(const Tensor& dout, const Tensor& indices, const PoolGe
   });
 }
 
-void index_gather2d(const Tensor& x, const Tensor& indices, const PoolGeom& g, Tensor& out) {
-  RB_DISPATCH_FLOATING(x.dtype(), "max_unpool2d_backward", [&] {
+// x: (planes, D, H, W), indices: (planes, OD, OH, OW) -> out: (planes, OD, OH, OW).
+void index_gather2d(const PoolGeom& g, const void* x, const int64_t* pi, void* out) {
+  RB_DISPATCH_FLOATING(g.dtype, "max_unpool2d_backward", [&] {
     using T = scalar_t;
-    const T* px = static_cast<const T*>(x.raw_data());
-    const int64_t* pi = static_cast<const int64_t*>(indices.raw_data());
-    T* po = static_cast<T*>(out.raw_data());
+    const T* px = static_cast<const T*>(x);
+    T* po = static_cast<T*>(out);
     const int64_t in_plane = g.in_plane(), out_plane = g.out_plane();
     parallel_for(g.planes, grain_for(out_plane), [&](int64_t b, int64_t e) {
       for (int64_t p = b; p < e; ++p)
@@ -211,11 +211,12 @@ void avg_row_interior(const T* xp, const PoolGeom& g, const AvgWindow& wd, int64
 }
 }  // namespace
 
-void avg_pool2d_forward(const Tensor& x, const PoolGeom& g, bool cip, int64_t divisor, Tensor& out) {
-  RB_DISPATCH_FLOATING(x.dtype(), "avg_pool2d", [&] {
+// x: (planes, D, H, W) -> out: (planes, OD, OH, OW).
+void avg_pool2d_forward(const PoolGeom& g, const void* x, bool cip, int64_t divisor, void* out) {
+  RB_DISPATCH_FLOATING(g.dtype, "avg_pool2d", [&] {
     using T = scalar_t;
-    const T* px = static_cast<const T*>(x.raw_data());
-    T* po = static_cast<T*>(out.raw_data());
+    const T* px = static_cast<const T*>(x);
+    T* po = static_cast<T*>(out);
     const int64_t in_plane = g.in_plane(), out_plane = g.out_plane();
     const auto [lo, hi] = interior_columns(g, g.kw);
     const auto interior = g.sw == 1   ? avg_row_interior<T, 1>
@@ -247,11 +248,12 @@ void avg_pool2d_forward(const Tensor& x, const PoolGeom& g, bool cip, int64_t di
   });
 }
 
-void avg_pool2d_backward(const Tensor& dout, const PoolGeom& g, bool cip, int64_t divisor, Tensor& dx) {
-  RB_DISPATCH_FLOATING(dout.dtype(), "avg_pool2d_backward", [&] {
+// dout: (planes, OD, OH, OW) -> dx: (planes, D, H, W).
+void avg_pool2d_backward(const PoolGeom& g, const void* dout, bool cip, int64_t divisor, void* dx) {
+  RB_DISPATCH_FLOATING(g.dtype, "avg_pool2d_backward", [&] {
     using T = scalar_t;
-    const T* pg = static_cast<const T*>(dout.raw_data());
-    T* pd = static_cast<T*>(dx.raw_data());
+    const T* pg = static_cast<const T*>(dout);
+    T* pd = static_cast<T*>(dx);
     const int64_t in_plane = g.in_plane(), out_plane = g.out_plane();
     parallel_for(g.planes, grain_for(out_plane * g.kd * g.kh * g.kw), [&](int64_t b, int64_t e) {
       std::fill(pd + b * in_plane, pd + e * in_plane, T(0));
@@ -268,11 +270,12 @@ void avg_pool2d_backward(const Tensor& dout, const PoolGeom& g, bool cip, int64_
   });
 }
 
-void adaptive_avg_pool2d_forward(const Tensor& x, const PoolGeom& g, Tensor& out) {
-  RB_DISPATCH_FLOATING(x.dtype(), "adaptive_avg_pool2d", [&] {
+// x: (planes, D, H, W) -> out: (planes, OD, OH, OW).
+void adaptive_avg_pool2d_forward(const PoolGeom& g, const void* x, void* out) {
+  RB_DISPATCH_FLOATING(g.dtype, "adaptive_avg_pool2d", [&] {
     using T = scalar_t;
-    const T* px = static_cast<const T*>(x.raw_data());
-    T* po = static_cast<T*>(out.raw_data());
+    const T* px = static_cast<const T*>(x);
+    T* po = static_cast<T*>(out);
     const int64_t in_plane = g.in_plane(), out_plane = g.out_plane();
     parallel_for(g.planes, grain_for(in_plane + out_plane), [&](int64_t b, int64_t e) {
       for (int64_t p = b; p < e; ++p) {
@@ -288,11 +291,12 @@ void adaptive_avg_pool2d_forward(const Tensor& x, const PoolGeom& g, Tensor& out
   });
 }
 
-void adaptive_avg_pool2d_backward(const Tensor& dout, const PoolGeom& g, Tensor& dx) {
-  RB_DISPATCH_FLOATING(dout.dtype(), "adaptive_avg_pool2d_backward", [&] {
+// dout: (planes, OD, OH, OW) -> dx: (planes, D, H, W).
+void adaptive_avg_pool2d_backward(const PoolGeom& g, const void* dout, void* dx) {
+  RB_DISPATCH_FLOATING(g.dtype, "adaptive_avg_pool2d_backward", [&] {
     using T = scalar_t;
-    const T* pg = static_cast<const T*>(dout.raw_data());
-    T* pd = static_cast<T*>(dx.raw_data());
+    const T* pg = static_cast<const T*>(dout);
+    T* pd = static_cast<T*>(dx);
     const int64_t in_plane = g.in_plane(), out_plane = g.out_plane();
     parallel_for(g.planes, grain_for(in_plane + out_plane), [&](int64_t b, int64_t e) {
       std::fill(pd + b * in_plane, pd + e * in_plane, T(0));
@@ -308,12 +312,12 @@ void adaptive_avg_pool2d_backward(const Tensor& dout, const PoolGeom& g, Tensor&
   });
 }
 
-void adaptive_max_pool2d_forward(const Tensor& x, const PoolGeom& g, Tensor& out, Tensor& indices) {
-  RB_DISPATCH_FLOATING(x.dtype(), "adaptive_max_pool2d", [&] {
+// x: (planes, D, H, W) -> out, indices: (planes, OD, OH, OW).
+void adaptive_max_pool2d_forward(const PoolGeom& g, const void* x, void* out, int64_t* pi) {
+  RB_DISPATCH_FLOATING(g.dtype, "adaptive_max_pool2d", [&] {
     using T = scalar_t;
-    const T* px = static_cast<const T*>(x.raw_data());
-    T* po = static_cast<T*>(out.raw_data());
-    int64_t* pi = static_cast<int64_t*>(indices.raw_data());
+    const T* px = static_cast<const T*>(x);
+    T* po = static_cast<T*>(out);
     const int64_t in_plane = g.in_plane(), out_plane = g.out_plane();
     parallel_for(g.planes, grain_for(in_plane + out_plane), [&](int64_t b, int64_t e) {
       for (int64_t p = b; p < e; ++p) {

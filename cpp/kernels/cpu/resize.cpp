@@ -83,13 +83,14 @@ Taps axis_taps(InterpMode mode, int64_t in, int64_t out, bool align, std::option
 
 }  // namespace
 
-void upsample2d_forward(const Tensor& x, const ResizeGeom& g, Tensor& y) {
+// x: (planes, H, W) -> y: (planes, OH, OW).
+void upsample2d_forward(const ResizeGeom& g, const void* x, void* y) {
   Taps th = axis_taps(g.mode, g.H, g.OH, g.align_corners, g.scale_h);
   Taps tw = axis_taps(g.mode, g.W, g.OW, g.align_corners, g.scale_w);
-  RB_DISPATCH_FLOATING(x.dtype(), "upsample2d", [&] {
+  RB_DISPATCH_FLOATING(g.dtype, "upsample2d", [&] {
     using T = scalar_t;
-    const T* px = static_cast<const T*>(x.raw_data());
-    T* py = static_cast<T*>(y.raw_data());
+    const T* px = static_cast<const T*>(x);
+    T* py = static_cast<T*>(y);
     const int64_t in_plane = g.H * g.W, out_plane = g.OH * g.OW;
     const int KH = th.K, KW = tw.K;
     std::vector<T> wh(th.w.begin(), th.w.end()), ww(tw.w.begin(), tw.w.end());
@@ -113,13 +114,14 @@ void upsample2d_forward(const Tensor& x, const ResizeGeom& g, Tensor& y) {
   });
 }
 
-void upsample2d_backward(const Tensor& dy, const ResizeGeom& g, Tensor& dx) {
+// dy: (planes, OH, OW) -> dx: (planes, H, W).
+void upsample2d_backward(const ResizeGeom& g, const void* dy, void* dx) {
   Taps th = axis_taps(g.mode, g.H, g.OH, g.align_corners, g.scale_h);
   Taps tw = axis_taps(g.mode, g.W, g.OW, g.align_corners, g.scale_w);
-  RB_DISPATCH_FLOATING(dy.dtype(), "upsample2d_backward", [&] {
+  RB_DISPATCH_FLOATING(g.dtype, "upsample2d_backward", [&] {
     using T = scalar_t;
-    const T* pg = static_cast<const T*>(dy.raw_data());
-    T* pd = static_cast<T*>(dx.raw_data());
+    const T* pg = static_cast<const T*>(dy);
+    T* pd = static_cast<T*>(dx);
     const int64_t in_plane = g.H * g.W, out_plane = g.OH * g.OW;
     const int KH = th.K, KW = tw.K;
     std::vector<T> wh(th.w.begin(), th.w.end()), ww(tw.w.begin(), tw.w.end());
@@ -146,20 +148,25 @@ void upsample2d_backward(const Tensor& dy, const ResizeGeom& g, Tensor& dx) {
 
 namespace rb::cpu {
 
-void constant_pad_forward(const Tensor& x, const Shape& left, Scalar value, Tensor& out) {
-  RB_DISPATCH_ALL(x.dtype(), "constant_pad_nd", [&] {
+// x: (in_shape) -> out: (out_shape).
+void constant_pad_forward(const PadGeom& g, const void* x, Scalar value, void* out) {
+  RB_DISPATCH_ALL(g.dtype, "constant_pad_nd", [&] {
     using T = scalar_t;
-    const T* px = static_cast<const T*>(x.raw_data());
-    T* po = static_cast<T*>(out.raw_data());
+    const T* px = static_cast<const T*>(x);
+    T* po = static_cast<T*>(out);
     const T v = value.kind == Scalar::Kind::Float ? static_cast<T>(value.f) : static_cast<T>(value.i);
-    const int nd = static_cast<int>(out.dim());
-    const Shape& osz = out.shape();
-    const Shape& isz = x.shape();
+    const int nd = static_cast<int>(g.nd);
+    const int64_t* osz = g.out_shape;
+    const int64_t* isz = g.in_shape;
+    const int64_t* left = g.left;
     const int64_t ow = nd ? osz[nd - 1] : 1, iw = nd ? isz[nd - 1] : 1, lw = nd ? left[nd - 1] : 0;
-    const int64_t rows = ow ? out.numel() / ow : 0;
+    int64_t numel = 1;
+    for (int d = 0; d < nd; ++d) numel *= osz[d];
+    const int64_t rows = ow ? numel / ow : 0;
     // Columns of an output row that come from the input: [c0, c1).
     const int64_t c0 = std::clamp<int64_t>(lw, 0, ow), c1 = std::clamp<int64_t>(lw + iw, 0, ow);
-    Shape istride = contiguous_strides(isz);
+    int64_t istride[kMaxDims];  // x's, contiguous
+    for (int64_t d = nd - 1, st = 1; d >= 0; st *= isz[d--]) istride[d] = st;
     parallel_for(rows, grain_for(ow), [&](int64_t b, int64_t e) {
       int64_t idx[kMaxDims] = {};
       for (int64_t r = b, d = nd - 2; d >= 0; --d) idx[d] = r % osz[d], r /= osz[d];

@@ -28,14 +28,14 @@ bool less_nan_last(T a, T b) {
   return a < b;
 }
 
-void searchsorted(const Tensor& seq, const Tensor& sorter, const Tensor& values, int64_t SB, int64_t S, int64_t VB,
-                  int64_t N, bool right, Tensor& out) {
-  RB_DISPATCH_ALL(seq.dtype(), "searchsorted", [&] {
+// seq, sorter: (SB, S); values, out: (VB, N).
+void searchsorted(const SearchGeom& g, const void* seq, const int64_t* po, const void* values, bool right,
+                  int64_t* pout) {
+  const int64_t SB = g.seq_rows, S = g.seq, VB = g.rows, N = g.cols;
+  RB_DISPATCH_ALL(g.dtype, "searchsorted", [&] {
     using T = scalar_t;
-    const T* ps = static_cast<const T*>(seq.raw_data());
-    const T* pv = static_cast<const T*>(values.raw_data());
-    const int64_t* po = sorter.defined() ? static_cast<const int64_t*>(sorter.raw_data()) : nullptr;
-    int64_t* pout = static_cast<int64_t*>(out.raw_data());
+    const T* ps = static_cast<const T*>(seq);
+    const T* pv = static_cast<const T*>(values);
     parallel_for(VB * N, grain_for(64), [&](int64_t b, int64_t e) {
       for (int64_t i = b; i < e; ++i) {
         const int64_t row = SB == 1 ? 0 : i / N;
@@ -58,24 +58,25 @@ void searchsorted(const Tensor& seq, const Tensor& sorter, const Tensor& values,
   });
 }
 
-void bincount(const Tensor& x, const Tensor& weights, Tensor& out) {
-  const int64_t* px = static_cast<const int64_t*>(x.raw_data());
-  const int64_t n = x.numel();
-  RB_DISPATCH_NUMERIC(out.dtype(), "bincount", [&] {
+// x, weights: (n) -> out: (bins).
+void bincount(const SearchGeom& g, const int64_t* px, const void* weights, void* out) {
+  const int64_t n = g.n;
+  RB_DISPATCH_NUMERIC(g.dtype, "bincount", [&] {
     using T = scalar_t;
-    T* po = static_cast<T*>(out.raw_data());
-    const T* pw = weights.defined() ? static_cast<const T*>(weights.raw_data()) : nullptr;
+    T* po = static_cast<T*>(out);
+    const T* pw = static_cast<const T*>(weights);
     // Serial: counts of one bin may come from anywhere in x.
     for (int64_t i = 0; i < n; ++i) po[px[i]] += pw ? pw[i] : T(1);
   });
 }
 
-void histc(const Tensor& x, double lo, double hi, Tensor& out) {
-  RB_DISPATCH_FLOATING(x.dtype(), "histc", [&] {
+// x: (n) -> out: (bins).
+void histc(const SearchGeom& g, const void* x, double lo, double hi, void* out) {
+  RB_DISPATCH_FLOATING(g.dtype, "histc", [&] {
     using T = scalar_t;
-    const T* px = static_cast<const T*>(x.raw_data());
-    T* po = static_cast<T*>(out.raw_data());
-    const int64_t bins = out.numel(), n = x.numel();
+    const T* px = static_cast<const T*>(x);
+    T* po = static_cast<T*>(out);
+    const int64_t bins = g.bins, n = g.n;
     const T left = static_cast<T>(lo), rightmost = static_cast<T>(hi);
     for (int64_t i = 0; i < n; ++i) {
       const T v = px[i];
@@ -88,15 +89,13 @@ void histc(const Tensor& x, double lo, double hi, Tensor& out) {
   });
 }
 
-int64_t group_rows(const Tensor& x, bool sort, Tensor& first, Tensor& inverse, Tensor& counts) {
+// x: (N, M) -> first, inverse, counts: (N).
+int64_t group_rows(const SearchGeom& g, const void* x, bool sort, int64_t* pf, int64_t* pi, int64_t* pc) {
+  const int64_t N = g.rows, M = g.cols;
   int64_t groups = 0;
-  RB_DISPATCH_ALL(x.dtype(), "unique", [&] {
+  RB_DISPATCH_ALL(g.dtype, "unique", [&] {
     using T = scalar_t;
-    const T* px = static_cast<const T*>(x.raw_data());
-    const int64_t N = x.dim() > 0 ? x.size(0) : 1, M = N > 0 ? x.numel() / N : 0;
-    int64_t* pf = static_cast<int64_t*>(first.raw_data());
-    int64_t* pi = static_cast<int64_t*>(inverse.raw_data());
-    int64_t* pc = static_cast<int64_t*>(counts.raw_data());
+    const T* px = static_cast<const T*>(x);
     std::vector<int64_t> ord(N);
     std::iota(ord.begin(), ord.end(), int64_t(0));
     if (sort) {
@@ -124,12 +123,13 @@ int64_t group_rows(const Tensor& x, bool sort, Tensor& first, Tensor& inverse, T
   return groups;
 }
 
-void mode(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tensor& values, Tensor& indices) {
-  RB_DISPATCH_ALL(x.dtype(), "mode", [&] {
+// x: (outer, R, inner) -> values, indices: (outer, inner).
+void mode(const ScanGeom& g, const void* x, void* values, int64_t* pi) {
+  const int64_t outer = g.outer, R = g.R, inner = g.inner;
+  RB_DISPATCH_ALL(g.dtype, "mode", [&] {
     using T = scalar_t;
-    const T* px = static_cast<const T*>(x.raw_data());
-    T* pv = static_cast<T*>(values.raw_data());
-    int64_t* pi = static_cast<int64_t*>(indices.raw_data());
+    const T* px = static_cast<const T*>(x);
+    T* pv = static_cast<T*>(values);
     parallel_for(outer * inner, grain_for(R * 8), [&](int64_t b, int64_t e) {
       std::vector<std::pair<T, int64_t>> el(R);
       for (int64_t c = b; c < e; ++c) {
@@ -195,43 +195,42 @@ T mean_of(T total, int64_t n) {
   }
 }
 
-void scatter_reduce(Tensor& out, int64_t dim, const Tensor& index, const Tensor& src, ScatterReduce reduce,
-                    bool include_self) {
-  RB_DISPATCH_NUMERIC(out.dtype(), "scatter_reduce", [&] {
+// index: g.shape, contiguous; out: out_numel elements; src: at g.other_strides.
+void scatter_reduce(const StridedGeom& g, int64_t out_numel, void* out, const int64_t* px, const void* src,
+                    ScatterReduce reduce, bool include_self) {
+  RB_DISPATCH_NUMERIC(g.dtype, "scatter_reduce", [&] {
     using T = scalar_t;
-    T* po = static_cast<T*>(out.raw_data());
-    const T* ps = static_cast<const T*>(src.raw_data());
-    const int64_t* px = static_cast<const int64_t*>(index.raw_data());
-    const int64_t nd = index.dim(), n = index.numel();
+    T* po = static_cast<T*>(out);
+    const T* ps = static_cast<const T*>(src);
+    const int64_t nd = static_cast<int64_t>(g.shape.size());
+    int64_t n = 1;
+    for (int64_t v : g.shape) n *= v;
     if (n == 0) return;
-    const Shape& is = index.shape();
-    std::vector<int64_t> ostride(nd), sstride(nd), pos(nd, 0);
-    for (int64_t k = nd - 1, os = 1, ss = 1; k >= 0; --k) {
-      ostride[k] = os, sstride[k] = ss;
-      os *= out.size(k), ss *= src.size(k);
-    }
-    // Offsets in out (without the dim's term) and in src of index element p, walking p in order.
+    const std::vector<int64_t>& is = g.shape;
+    std::vector<int64_t> pos(nd, 0);
+    // Offsets in out and in src of index element p, walking p in order (out's stride along the dim is 0,
+    // the index value's term stands for it).
     auto walk = [&](const auto& f) {
       std::fill(pos.begin(), pos.end(), 0);
       for (int64_t p = 0; p < n; ++p) {
         int64_t o = 0, s = 0;
         for (int64_t k = 0; k < nd; ++k) {
-          if (k != dim) o += pos[k] * ostride[k];
-          s += pos[k] * sstride[k];
+          o += pos[k] * g.x_strides[k];
+          s += pos[k] * g.other_strides[k];
         }
-        f(o + px[p] * ostride[dim], s);
+        f(o + px[p] * g.dim_stride, s);
         for (int64_t k = nd - 1; k >= 0 && ++pos[k] == is[k]; --k) pos[k] = 0;
       }
     };
     std::vector<int64_t> count;
-    if (reduce == ScatterReduce::Mean) count.assign(out.numel(), include_self ? 1 : 0);
+    if (reduce == ScatterReduce::Mean) count.assign(out_numel, include_self ? 1 : 0);
     if (!include_self) walk([&](int64_t o, int64_t) { po[o] = identity<T>(reduce); });
     walk([&](int64_t o, int64_t s) {
       po[o] = combine(reduce, po[o], ps[s]);
       if (reduce == ScatterReduce::Mean) ++count[o];
     });
     if (reduce == ScatterReduce::Mean) {
-      for (int64_t o = 0; o < out.numel(); ++o) {
+      for (int64_t o = 0; o < out_numel; ++o) {
         if (count[o] <= 1) continue;
         po[o] = mean_of(po[o], count[o]);
       }

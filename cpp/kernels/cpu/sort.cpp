@@ -27,9 +27,10 @@ bool before(T a, T b, bool descending) {
 // Calls f(col, ord, o, i) for each column (o, i): col holds its R values, ord the positions 0..R-1
 // for f to order; threads split the columns.
 template <class T, class F>
-void for_columns(const Tensor& x, int64_t outer, int64_t R, int64_t inner, const F& f) {
-  const T* px = static_cast<const T*>(x.raw_data());
-  parallel_for(outer * inner, grain_for(R * 8), [&](int64_t b, int64_t e) {
+void for_columns(const ScanGeom& g, const void* x, const F& f) {
+  const int64_t R = g.R, inner = g.inner;
+  const T* px = static_cast<const T*>(x);
+  parallel_for(g.outer * inner, grain_for(R * 8), [&](int64_t b, int64_t e) {
     std::vector<T> col(R);
     std::vector<int64_t> ord(R);
     for (int64_t c = b; c < e; ++c) {
@@ -42,12 +43,13 @@ void for_columns(const Tensor& x, int64_t outer, int64_t R, int64_t inner, const
   });
 }
 
-void sort(const Tensor& x, int64_t outer, int64_t R, int64_t inner, bool descending, Tensor& values, Tensor& indices) {
-  RB_DISPATCH_ALL(x.dtype(), "sort", [&] {
+// x, values, indices: (outer, R, inner).
+void sort(const ScanGeom& g, const void* x, bool descending, void* values, int64_t* pi) {
+  const int64_t R = g.R, inner = g.inner;
+  RB_DISPATCH_ALL(g.dtype, "sort", [&] {
     using T = scalar_t;
-    T* pv = static_cast<T*>(values.raw_data());
-    int64_t* pi = static_cast<int64_t*>(indices.raw_data());
-    for_columns<T>(x, outer, R, inner, [&](std::vector<T>& col, std::vector<int64_t>& ord, int64_t o, int64_t i) {
+    T* pv = static_cast<T*>(values);
+    for_columns<T>(g, x, [&](std::vector<T>& col, std::vector<int64_t>& ord, int64_t o, int64_t i) {
       std::stable_sort(ord.begin(), ord.end(),
                        [&](int64_t a, int64_t b) { return before(col[a], col[b], descending); });
       for (int64_t r = 0; r < R; ++r) {
@@ -58,13 +60,13 @@ void sort(const Tensor& x, int64_t outer, int64_t R, int64_t inner, bool descend
   });
 }
 
-void topk(const Tensor& x, int64_t outer, int64_t R, int64_t inner, int64_t k, bool largest, Tensor& values,
-          Tensor& indices) {
-  RB_DISPATCH_ALL(x.dtype(), "topk", [&] {
+// x: (outer, R, inner) -> values, indices: (outer, k, inner).
+void topk(const ScanGeom& g, const void* x, int64_t k, bool largest, void* values, int64_t* pi) {
+  const int64_t inner = g.inner;
+  RB_DISPATCH_ALL(g.dtype, "topk", [&] {
     using T = scalar_t;
-    T* pv = static_cast<T*>(values.raw_data());
-    int64_t* pi = static_cast<int64_t*>(indices.raw_data());
-    for_columns<T>(x, outer, R, inner, [&](std::vector<T>& col, std::vector<int64_t>& ord, int64_t o, int64_t i) {
+    T* pv = static_cast<T*>(values);
+    for_columns<T>(g, x, [&](std::vector<T>& col, std::vector<int64_t>& ord, int64_t o, int64_t i) {
       // Equal values (NaNs too) by position, so the k kept do not depend on partial_sort's internals.
       std::partial_sort(ord.begin(), ord.begin() + k, ord.end(), [&](int64_t a, int64_t b) {
         if (before(col[a], col[b], largest)) return true;

@@ -541,3 +541,14 @@ def test_repeat_interleave_of_an_empty_dim_checks_no_count():
     assert rb.zeros(2, 0).repeat_interleave(rb.tensor([-3]), dim=-1).shape == (2, 0)
     with pytest.raises(RuntimeError, match="repeats can not be negative"):
         rb.zeros(2, 1).repeat_interleave(rb.tensor([-3]), dim=-1)
+
+
+def test_global_adaptive_average_pools_are_a_mean_as_aten():
+    # output size 1: ATen takes the mean over the pooled dims, so empty channels and half types pass and an
+    # integer input gets mean's error
+    assert F.adaptive_avg_pool3d(rb.zeros(2, 0, 3, 4, 2), 1).shape == (2, 0, 1, 1, 1)
+    assert F.adaptive_avg_pool1d(rb.zeros(2, 0, 7), 1).shape == (2, 0, 1)
+    with pytest.raises(RuntimeError, match="could not infer output dtype"):
+        F.adaptive_avg_pool2d(rb.zeros(2, 3, 4, 2, dtype=rb.int32), 1)
+    x = rb.tensor(np.arange(24.0).reshape(1, 2, 3, 4))
+    assert F.adaptive_avg_pool2d(x, 1).flatten().tolist() == [5.5, 17.5]

@@ -312,7 +312,14 @@ PoolGeom adaptive_geom(const Tensor& x, const IntList& output_size, const char* 
 }
 }  // namespace
 
+// ATen's adaptive average pools are a mean over the pooled dims when every output size is 1: no pool kernel
+// runs, so none of its checks (an empty channel dim, an integer dtype: mean's own error) apply.
+bool all_ones(const IntList& output_size) {
+  return !output_size.empty() && std::all_of(output_size.begin(), output_size.end(), [](int64_t o) { return o == 1; });
+}
+
 Tensor adaptive_avg_pool2d(const Tensor& x, const IntList& output_size) {
+  if (output_size.size() <= 2 && all_ones(output_size)) return mean(x, {-2, -1}, true);
   const auto& k = kernels<PoolKernels>("adaptive_avg_pool2d", x);
   PoolGeom g = adaptive_geom(x, output_size, "adaptive_avg_pool2d");
   if (DType c = pool_dtype(x, "adaptive_avg_pool2d", false); c != x.dtype())
@@ -584,6 +591,7 @@ Tensor avg_pool3d(const Tensor& x, const IntList& kernel, const IntList& stride,
 }
 
 Tensor adaptive_avg_pool3d(const Tensor& x, const IntList& output_size) {
+  if (output_size.size() == 3 && all_ones(output_size)) return mean(x, {-3, -2, -1}, true);
   const auto& k = kernels<PoolKernels>("adaptive_avg_pool3d", x);
   PoolGeom g = adaptive3d_geom(x, output_size, false);
   if (DType c = pool_dtype(x, "adaptive_avg_pool3d_cpu", false); c != x.dtype())

@@ -612,11 +612,9 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
 
 def _adaptive_size(input, output_size, name, n=2):
     """output_size as n ints: an int repeated, None entries taken from the input's last n dims."""
-    if input.dim() not in (n + 1, n + 2):
-        return [1] * n  # the C++ op raises with the input's shape
     sizes = [output_size] * n if isinstance(output_size, int) or output_size is None else list(output_size)
-    if len(sizes) != n:  # the C++ op raises RuntimeError, as torch
-        return [1 if v is None else int(v) for v in sizes]
+    if input.dim() not in (n + 1, n + 2) or len(sizes) != n:  # the C++ op raises RuntimeError, as torch (or, for
+        return [1 if v is None else int(v) for v in sizes]    # an all-ones size, takes the mean as ATen)
     return [input.shape[-n + i] if v is None else int(v) for i, v in enumerate(sizes)]
 
 

@@ -128,6 +128,8 @@ spec("div", lambda L, a, b: a / b, np.divide, [A(3, 4), A(4, low=0.5, high=2.0)]
 spec("rdiv_scalar", lambda L, a: 2.0 / a, lambda a: 2.0 / a, [A(3, low=0.5, high=2.0)])
 spec("pow", lambda L, a, b: a ** b, np.power, [A(3, 4, low=0.5, high=2.0), A(3, 4, low=-1.5, high=1.5)])
 spec("pow_scalar", lambda L, a: a ** 3, lambda a: a ** 3, [A(2, 5)])
+spec("pow_exponent_kw", lambda L, a, b: L.pow(a, exponent=b), np.power, [A(3, 4, low=0.5, high=2.0), A(4, low=-1.5, high=1.5)])
+spec("pow_method_kw", lambda L, a: a.pow(exponent=2.5), lambda a: a ** 2.5, [A(2, 5, low=0.5, high=2.0)])
 spec("rpow_scalar", lambda L, a: 2.0 ** a, lambda a: 2.0 ** a, [A(2, 5)])
 spec("neg", lambda L, a: -a, np.negative, [A(3, 2)])
 spec("exp", lambda L, a: L.exp(a), np.exp, [A(3, 4)])

@@ -748,14 +748,19 @@ Example:
     >>> rb.fmod(rb.tensor([-3, 3]), 2)
     tensor([-1,  1])
 
-@@ pow | bc
-``input ** exponent``, elementwise; either may be a number.
+@@ pow
+``input ** exponent``, elementwise; either may be a number (a number base is ``self``, as in torch).
+
+Shape:
+    input, exponent: broadcastable shapes (either may be a number); output: the broadcast shape.
 
 Example:
     >>> rb.pow(rb.tensor([1.0, 2.0, 3.0]), 2)
     tensor([1., 4., 9.])
     >>> rb.pow(2, rb.tensor([1.0, 2.0]))
     tensor([2., 4.])
+    >>> rb.pow(rb.tensor([1.0, 2.0]), exponent=3)
+    tensor([1., 8.])
 
 @@ atan2 | bc
 The angle of the point ``(other, input)``: ``atan(input / other)`` in the right quadrant, in ``[-pi, pi]``.

@@ -190,10 +190,10 @@ void elementwise(py::module_& m, TensorClass& cls) {
       },
       py::arg("min") = py::none(), py::arg("max") = py::none(), py::return_value_policy::reference_internal, nogil);
 
-  cls.def(
-      "clone", [](const Tensor& x) { return clone(x); }, nogil);
-  m.def(
-      "clone", [](const Tensor& x) { return clone(x); }, py::arg("input"), nogil);
+  // torch's default keeps the strides of a dense tensor (a transposed one stays transposed).
+  auto clone_fn = [](const Tensor& x, MemoryFormat fmt) { return clone(x, fmt); };
+  cls.def("clone", clone_fn, py::kw_only(), py::arg("memory_format") = MemoryFormat::Preserve, nogil);
+  m.def("clone", clone_fn, py::arg("input"), py::kw_only(), py::arg("memory_format") = MemoryFormat::Preserve, nogil);
   cls.def(
       "copy_", [](Tensor& d, const Tensor& s, bool) -> Tensor& { return copy_(d, s); }, py::arg("src"),
       py::arg("non_blocking") = false, py::return_value_policy::reference_internal, nogil);  // copies are synchronous

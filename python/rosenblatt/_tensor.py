@@ -78,8 +78,10 @@ def _numpy_of(data, dtype):
     return arr if arr.flags.c_contiguous else np.array(arr, order="C")
 
 
-def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: Any = False) -> Tensor:
+def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: Any = False,
+           pin_memory: Any = False) -> Tensor:
     """Copies `data` (nested lists, numbers, numpy arrays, tensors) into a new tensor."""
+    _C._check_pin_memory(pin_memory)
     if dtype is None and isinstance(data, Tensor):
         dtype = data.dtype
     t = _C.from_numpy(_numpy_of(data, dtype))

@@ -12,7 +12,7 @@ from . import _nn
 from . import _optim
 from . import _linalg
 from . import _special
-__all__: list[builtins.str] = ['Generator', 'Node', 'Tensor', 'abs', 'acos', 'acosh', 'add', 'addbmm', 'addcdiv', 'addcmul', 'addmm', 'addmv', 'all', 'allclose', 'amax', 'amin', 'aminmax', 'any', 'arange', 'arctan2', 'argmax', 'argmin', 'argsort', 'as_strided', 'asin', 'asinh', 'atan', 'atan2', 'atanh', 'baddbmm', 'bernoulli', 'bilinear', 'bincount', 'bitwise_and', 'bitwise_not', 'bitwise_or', 'bitwise_xor', 'block_diag', 'bmm', 'broadcast_shapes', 'broadcast_tensors', 'broadcast_to', 'bucketize', 'cartesian_prod', 'cat', 'cdist', 'ceil', 'celu', 'celu_', 'channel_shuffle', 'cholesky', 'chunk', 'clamp', 'clamp_max', 'clamp_min', 'clip', 'clone', 'concat', 'concatenate', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d', 'copysign', 'cos', 'cosh', 'cosine_similarity', 'count_nonzero', 'cross', 'cummax', 'cummin', 'cumprod', 'cumsum', 'default_generator', 'det', 'device', 'diag', 'diag_embed', 'diagonal', 'diff', 'div', 'dtype', 'einsum', 'embedding', 'embedding_renorm_', 'empty', 'empty_like', 'eq', 'equal', 'erf', 'erfc', 'erfinv', 'exp', 'exp2', 'expm1', 'eye', 'flatten', 'flip', 'floor', 'floor_divide', 'fmod', 'frac', 'from_dlpack', 'from_numpy', 'full', 'full_like', 'gather', 'gcd', 'ge', 'ger', 'get_num_threads', 'gt', 'heaviside', 'histc', 'hypot', 'index_add', 'index_copy', 'index_fill', 'index_put', 'index_select', 'inverse', 'is_anomaly_check_nan_enabled', 'is_anomaly_enabled', 'is_floating_point', 'is_grad_enabled', 'is_tensor', 'isclose', 'isfinite', 'isinf', 'isnan', 'kron', 'kthvalue', 'lcm', 'le', 'lerp', 'linspace', 'log', 'log10', 'log1p', 'log2', 'log_softmax', 'logaddexp', 'logaddexp2', 'logcumsumexp', 'logdet', 'logical_and', 'logical_not', 'logical_or', 'logical_xor', 'logsumexp', 'lt', 'masked_fill', 'masked_select', 'matmul', 'max', 'maximum', 'mean', 'median', 'meshgrid', 'min', 'minimum', 'mm', 'mode', 'moveaxis', 'movedim', 'mul', 'multinomial', 'nan_to_num', 'nanmean', 'nanmedian', 'nanquantile', 'nansum', 'narrow', 'narrow_copy', 'ne', 'neg', 'nonzero', 'norm', 'normal', 'numel', 'ones', 'ones_like', 'outer', 'pairwise_distance', 'permute', 'pinverse', 'pow', 'prelu', 'prod', 'qr', 'quantile', 'rand', 'rand_like', 'randint', 'randint_like', 'randn', 'randn_like', 'randperm', 'reciprocal', 'relu', 'relu_', 'remainder', 'renorm', 'repeat_interleave', 'reshape', 'result_type', 'roll', 'rot90', 'round', 'rsqrt', 'scatter', 'scatter_add', 'scatter_reduce', 'searchsorted', 'select', 'selu', 'selu_', 'set_num_threads', 'sigmoid', 'sigmoid_', 'sign', 'signbit', 'sin', 'sinc', 'sinh', 'slogdet', 'softmax', 'sort', 'split', 'sqrt', 'square', 'squeeze', 'stack', 'std', 'std_mean', 'sub', 'sum', 'svd', 'swapaxes', 'swapdims', 't', 'take_along_dim', 'tan', 'tanh', 'tanh_', 'tensor_split', 'tensordot', 'threshold', 'threshold_', 'tile', 'topk', 'trace', 'transpose', 'tril', 'tril_indices', 'triu', 'triu_indices', 'trunc', 'unbind', 'unflatten', 'unique', 'unique_consecutive', 'unsqueeze', 'vander', 'var', 'var_mean', 'where', 'xlogy', 'zeros', 'zeros_like']
+__all__: list[builtins.str] = ['Generator', 'Node', 'Tensor', 'abs', 'acos', 'acosh', 'add', 'addbmm', 'addcdiv', 'addcmul', 'addmm', 'addmv', 'all', 'allclose', 'amax', 'amin', 'aminmax', 'any', 'arange', 'arctan2', 'argmax', 'argmin', 'argsort', 'as_strided', 'asin', 'asinh', 'atan', 'atan2', 'atanh', 'baddbmm', 'bernoulli', 'bilinear', 'bincount', 'bitwise_and', 'bitwise_not', 'bitwise_or', 'bitwise_xor', 'block_diag', 'bmm', 'broadcast_shapes', 'broadcast_tensors', 'broadcast_to', 'bucketize', 'cartesian_prod', 'cat', 'cdist', 'ceil', 'celu', 'celu_', 'channel_shuffle', 'channels_last', 'channels_last_3d', 'cholesky', 'chunk', 'clamp', 'clamp_max', 'clamp_min', 'clip', 'clone', 'concat', 'concatenate', 'contiguous_format', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d', 'copysign', 'cos', 'cosh', 'cosine_similarity', 'count_nonzero', 'cross', 'cummax', 'cummin', 'cumprod', 'cumsum', 'default_generator', 'det', 'device', 'diag', 'diag_embed', 'diagonal', 'diff', 'div', 'dtype', 'einsum', 'embedding', 'embedding_renorm_', 'empty', 'empty_like', 'eq', 'equal', 'erf', 'erfc', 'erfinv', 'exp', 'exp2', 'expm1', 'eye', 'flatten', 'flip', 'floor', 'floor_divide', 'fmod', 'frac', 'from_dlpack', 'from_numpy', 'full', 'full_like', 'gather', 'gcd', 'ge', 'ger', 'get_num_threads', 'gt', 'heaviside', 'histc', 'hypot', 'index_add', 'index_copy', 'index_fill', 'index_put', 'index_select', 'inverse', 'is_anomaly_check_nan_enabled', 'is_anomaly_enabled', 'is_floating_point', 'is_grad_enabled', 'is_tensor', 'isclose', 'isfinite', 'isinf', 'isnan', 'kron', 'kthvalue', 'layout', 'lcm', 'le', 'lerp', 'linspace', 'log', 'log10', 'log1p', 'log2', 'log_softmax', 'logaddexp', 'logaddexp2', 'logcumsumexp', 'logdet', 'logical_and', 'logical_not', 'logical_or', 'logical_xor', 'logsumexp', 'lt', 'masked_fill', 'masked_select', 'matmul', 'max', 'maximum', 'mean', 'median', 'memory_format', 'meshgrid', 'min', 'minimum', 'mm', 'mode', 'moveaxis', 'movedim', 'mul', 'multinomial', 'nan_to_num', 'nanmean', 'nanmedian', 'nanquantile', 'nansum', 'narrow', 'narrow_copy', 'ne', 'neg', 'nonzero', 'norm', 'normal', 'numel', 'ones', 'ones_like', 'outer', 'pairwise_distance', 'permute', 'pinverse', 'pow', 'prelu', 'preserve_format', 'prod', 'qr', 'quantile', 'rand', 'rand_like', 'randint', 'randint_like', 'randn', 'randn_like', 'randperm', 'reciprocal', 'relu', 'relu_', 'remainder', 'renorm', 'repeat_interleave', 'reshape', 'result_type', 'roll', 'rot90', 'round', 'rsqrt', 'scatter', 'scatter_add', 'scatter_reduce', 'searchsorted', 'select', 'selu', 'selu_', 'set_num_threads', 'sigmoid', 'sigmoid_', 'sign', 'signbit', 'sin', 'sinc', 'sinh', 'slogdet', 'softmax', 'sort', 'split', 'sqrt', 'square', 'squeeze', 'stack', 'std', 'std_mean', 'strided', 'sub', 'sum', 'svd', 'swapaxes', 'swapdims', 't', 'take_along_dim', 'tan', 'tanh', 'tanh_', 'tensor_split', 'tensordot', 'threshold', 'threshold_', 'tile', 'topk', 'trace', 'transpose', 'tril', 'tril_indices', 'triu', 'triu_indices', 'trunc', 'unbind', 'unflatten', 'unique', 'unique_consecutive', 'unsqueeze', 'vander', 'var', 'var_mean', 'where', 'xlogy', 'zeros', 'zeros_like']
 class Tensor:
     __array_priority__: typing.ClassVar[builtins.int] = 1000
     data: Tensor
@@ -432,9 +432,9 @@ class Tensor:
     @typing.overload
     def clip(self, min: typing.Any = None, max: typing.Any = None) -> Tensor:
         ...
-    def clone(self) -> Tensor:
+    def clone(self, *, memory_format: memory_format = ...) -> Tensor:
         ...
-    def contiguous(self) -> Tensor:
+    def contiguous(self, memory_format: memory_format = ...) -> Tensor:
         ...
     def copy_(self, src: Tensor, non_blocking: builtins.bool = False) -> Tensor:
         ...
@@ -456,7 +456,7 @@ class Tensor:
         ...
     def cross(self, other: Tensor, dim: typing.SupportsInt | typing.SupportsIndex | None = None) -> Tensor:
         ...
-    def cuda(self, device = None, non_blocking = False):
+    def cuda(self, device: typing.Any = None, non_blocking: builtins.bool = False) -> Tensor:
         """
         A copy on the GPU (`device`: an index, a device or None for the current one); self when already there.
         """
@@ -678,7 +678,7 @@ class Tensor:
         ...
     def inverse(self) -> Tensor:
         ...
-    def is_contiguous(self) -> builtins.bool:
+    def is_contiguous(self, memory_format: memory_format = ...) -> builtins.bool:
         ...
     def is_floating_point(self) -> builtins.bool:
         ...
@@ -1314,6 +1314,95 @@ class dtype:
     @property
     def value(self) -> builtins.int:
         ...
+class memory_format:
+    """
+    Members:
+    
+      contiguous_format
+    
+      preserve_format
+    
+      channels_last
+    
+      channels_last_3d
+    """
+    __members__: typing.ClassVar[builtins.dict[builtins.str, memory_format]]
+    channels_last: typing.ClassVar[memory_format]
+    channels_last_3d: typing.ClassVar[memory_format]
+    contiguous_format: typing.ClassVar[memory_format]
+    preserve_format: typing.ClassVar[memory_format]
+    @typing.overload
+    def __eq__(self, other: memory_format) -> builtins.bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> builtins.bool:
+        ...
+    def __getstate__(self) -> builtins.int:
+        ...
+    def __hash__(self) -> builtins.int:
+        ...
+    def __index__(self) -> builtins.int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> builtins.int:
+        ...
+    @typing.overload
+    def __ne__(self, other: memory_format) -> builtins.bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> builtins.bool:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> builtins.str:
+        ...
+    @property
+    def name(self) -> builtins.str:
+        ...
+    @property
+    def value(self) -> builtins.int:
+        ...
+class layout:
+    """
+    Members:
+    
+      strided
+    """
+    __members__: typing.ClassVar[builtins.dict[builtins.str, layout]]
+    strided: typing.ClassVar[layout]
+    @typing.overload
+    def __eq__(self, other: layout) -> builtins.bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> builtins.bool:
+        ...
+    def __getstate__(self) -> builtins.int:
+        ...
+    def __hash__(self) -> builtins.int:
+        ...
+    def __index__(self) -> builtins.int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> builtins.int:
+        ...
+    @typing.overload
+    def __ne__(self, other: layout) -> builtins.bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> builtins.bool:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> builtins.str:
+        ...
+    @property
+    def name(self) -> builtins.str:
+        ...
+    @property
+    def value(self) -> builtins.int:
+        ...
 class device:
     @typing.overload  # type: ignore[override]
     def __eq__(self, arg0: _device) -> builtins.bool:
@@ -1379,6 +1468,8 @@ class Generator:
 class _LinAlgError(RuntimeError):
     pass
 def _add_docstr(obj: typing.Any, text: builtins.str) -> typing.Any:
+    ...
+def _check_pin_memory(pin_memory: builtins.bool) -> None:
     ...
 def _fresh_seed() -> builtins.int:
     ...
@@ -1551,7 +1642,7 @@ def clip(input: Tensor, min: Number | None = None, max: Number | None = None) ->
 @typing.overload
 def clip(input: Tensor, min: typing.Any = None, max: typing.Any = None) -> Tensor:
     ...
-def clone(input: Tensor) -> Tensor:
+def clone(input: Tensor, *, memory_format: memory_format = ...) -> Tensor:
     ...
 def concat(tensors: collections.abc.Sequence[Tensor], dim: typing.SupportsInt | typing.SupportsIndex = 0) -> Tensor:
     ...
@@ -1620,9 +1711,9 @@ def embedding(weight: Tensor, indices: Tensor, padding_idx: typing.SupportsInt |
     ...
 def embedding_renorm_(input: typing.Any, indices: Tensor, max_norm: typing.SupportsFloat | typing.SupportsIndex, norm_type: typing.SupportsFloat | typing.SupportsIndex) -> typing.Any:
     ...
-def empty(*args: typing.Any, size: typing.Any = None, dtype: _dtype | None = None, device: _device | builtins.str | None = None, requires_grad: builtins.bool = False) -> Tensor:
+def empty(*args: typing.Any, size: typing.Any = None, dtype: _dtype | None = None, layout: layout | None = ..., device: _device | builtins.str | None = None, requires_grad: builtins.bool = False, pin_memory: builtins.bool = False, memory_format: memory_format | None = ...) -> Tensor:
     ...
-def empty_like(input: Tensor, *, dtype: _dtype | None = None, device: _device | builtins.str | None = None, requires_grad: builtins.bool = False) -> Tensor:
+def empty_like(input: Tensor, *, dtype: _dtype | None = None, layout: layout | None = None, device: _device | builtins.str | None = None, requires_grad: builtins.bool = False, pin_memory: builtins.bool = False, memory_format: memory_format | None = ...) -> Tensor:
     ...
 @typing.overload
 def eq(input: Tensor, other: Tensor) -> Tensor:
@@ -1676,9 +1767,9 @@ def from_dlpack(ext_tensor: typing.Any) -> Tensor:
     ...
 def from_numpy(ndarray: numpy.ndarray) -> Tensor:
     ...
-def full(size: typing.Any, fill_value: Number, *, dtype: _dtype | None = None, device: _device | builtins.str | None = None, requires_grad: builtins.bool = False) -> Tensor:
+def full(size: typing.Any, fill_value: Number, *, dtype: _dtype | None = None, layout: layout | None = ..., device: _device | builtins.str | None = None, requires_grad: builtins.bool = False, pin_memory: builtins.bool = False) -> Tensor:
     ...
-def full_like(input: Tensor, fill_value: Number, *, dtype: _dtype | None = None, device: _device | builtins.str | None = None, requires_grad: builtins.bool = False) -> Tensor:
+def full_like(input: Tensor, fill_value: Number, *, dtype: _dtype | None = None, layout: layout | None = ..., device: _device | builtins.str | None = None, requires_grad: builtins.bool = False, pin_memory: builtins.bool = False, memory_format: memory_format | None = ...) -> Tensor:
     ...
 def gather(input: Tensor, dim: typing.SupportsInt | typing.SupportsIndex, index: Tensor, *, sparse_grad: builtins.bool = False) -> Tensor:
     ...
@@ -1920,9 +2011,9 @@ def normal(mean: typing.SupportsFloat | typing.SupportsIndex, std: Tensor, *, ge
     ...
 def numel(input: Tensor) -> builtins.int:
     ...
-def ones(*args: typing.Any, size: typing.Any = None, dtype: _dtype | None = None, device: _device | builtins.str | None = None, requires_grad: builtins.bool = False) -> Tensor:
+def ones(*args: typing.Any, size: typing.Any = None, dtype: _dtype | None = None, layout: layout | None = ..., device: _device | builtins.str | None = None, requires_grad: builtins.bool = False, pin_memory: builtins.bool = False) -> Tensor:
     ...
-def ones_like(input: Tensor, *, dtype: _dtype | None = None, device: _device | builtins.str | None = None, requires_grad: builtins.bool = False) -> Tensor:
+def ones_like(input: Tensor, *, dtype: _dtype | None = None, layout: layout | None = None, device: _device | builtins.str | None = None, requires_grad: builtins.bool = False, pin_memory: builtins.bool = False, memory_format: memory_format | None = ...) -> Tensor:
     ...
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
     ...
@@ -1953,17 +2044,17 @@ def quantile(input: Tensor, q: Tensor, dim: typing.SupportsInt | typing.Supports
 @typing.overload
 def quantile(input: Tensor, q: typing.SupportsFloat | typing.SupportsIndex, dim: typing.SupportsInt | typing.SupportsIndex | None = None, keepdim: builtins.bool = False, *, interpolation: builtins.str = 'linear') -> Tensor:
     ...
-def rand(*args: typing.Any, size: typing.Any = None, generator: Generator | None = None, dtype: _dtype | None = None, device: _device | builtins.str | None = None, requires_grad: builtins.bool = False) -> Tensor:
+def rand(*args: typing.Any, size: typing.Any = None, generator: Generator | None = None, dtype: _dtype | None = None, layout: layout | None = ..., device: _device | builtins.str | None = None, requires_grad: builtins.bool = False, pin_memory: builtins.bool = False) -> Tensor:
     ...
-def rand_like(input: Tensor, *, generator: Generator | None = None, dtype: _dtype | None = None, device: _device | builtins.str | None = None, requires_grad: builtins.bool = False) -> Tensor:
+def rand_like(input: Tensor, *, generator: Generator | None = None, dtype: _dtype | None = None, layout: layout | None = None, device: _device | builtins.str | None = None, requires_grad: builtins.bool = False, pin_memory: builtins.bool = False, memory_format: memory_format | None = ...) -> Tensor:
     ...
 def randint(*args: typing.Any, size: typing.Any = None, generator: Generator | None = None, dtype: _dtype | None = None, device: _device | builtins.str | None = None, requires_grad: builtins.bool = False) -> Tensor:
     ...
 def randint_like(input: Tensor, *args: typing.Any, low: typing.Any = None, high: typing.Any = None, generator: Generator | None = None, dtype: _dtype | None = None, device: _device | builtins.str | None = None, requires_grad: builtins.bool = False) -> Tensor:
     ...
-def randn(*args: typing.Any, size: typing.Any = None, generator: Generator | None = None, dtype: _dtype | None = None, device: _device | builtins.str | None = None, requires_grad: builtins.bool = False) -> Tensor:
+def randn(*args: typing.Any, size: typing.Any = None, generator: Generator | None = None, dtype: _dtype | None = None, layout: layout | None = ..., device: _device | builtins.str | None = None, requires_grad: builtins.bool = False, pin_memory: builtins.bool = False) -> Tensor:
     ...
-def randn_like(input: Tensor, *, generator: Generator | None = None, dtype: _dtype | None = None, device: _device | builtins.str | None = None, requires_grad: builtins.bool = False) -> Tensor:
+def randn_like(input: Tensor, *, generator: Generator | None = None, dtype: _dtype | None = None, layout: layout | None = None, device: _device | builtins.str | None = None, requires_grad: builtins.bool = False, pin_memory: builtins.bool = False, memory_format: memory_format | None = ...) -> Tensor:
     ...
 def randperm(n: typing.Any, *, generator: Generator | None = None, dtype: _dtype | None = None, device: _device | builtins.str | None = None, requires_grad: builtins.bool = False) -> Tensor:
     ...
@@ -2150,11 +2241,16 @@ def where(condition: Tensor) -> typing.Any:
     ...
 def xlogy(input: typing.Any, other: typing.Any) -> Tensor:
     ...
-def zeros(*args: typing.Any, size: typing.Any = None, dtype: _dtype | None = None, device: _device | builtins.str | None = None, requires_grad: builtins.bool = False) -> Tensor:
+def zeros(*args: typing.Any, size: typing.Any = None, dtype: _dtype | None = None, layout: layout | None = ..., device: _device | builtins.str | None = None, requires_grad: builtins.bool = False, pin_memory: builtins.bool = False) -> Tensor:
     ...
-def zeros_like(input: Tensor, *, dtype: _dtype | None = None, device: _device | builtins.str | None = None, requires_grad: builtins.bool = False) -> Tensor:
+def zeros_like(input: Tensor, *, dtype: _dtype | None = None, layout: layout | None = None, device: _device | builtins.str | None = None, requires_grad: builtins.bool = False, pin_memory: builtins.bool = False, memory_format: memory_format | None = ...) -> Tensor:
     ...
 _build_info: builtins.dict[typing.Any, typing.Any] = {'blas': 'scipy-openblas32 (OpenBLAS), single-threaded, OpenMP-split', 'openmp': True, 'cuda': False, 'compiler': '12.2.0', 'cpu_dispatch': ['DEFAULT', 'AVX2', 'AVX512']}
+channels_last: memory_format
+channels_last_3d: memory_format
+contiguous_format: memory_format
 default_generator: Generator
+preserve_format: memory_format
+strided: layout
 _dtype: typing.TypeAlias = dtype
 _device: typing.TypeAlias = device

@@ -195,7 +195,8 @@ Example:
             [3, 6]])
 
 @@ contiguous
-The tensor itself when its elements are laid out contiguously in row-major order, else a contiguous copy.
+The tensor itself when its elements are laid out contiguously in row-major order, else a contiguous copy;
+``memory_format=rb.channels_last`` (4-d) or ``rb.channels_last_3d`` (5-d) asks for that layout instead.
 
 Shape:
     output: the tensor's shape.

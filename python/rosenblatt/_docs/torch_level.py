@@ -119,7 +119,8 @@ Example:
             [1., 1.]])
 
 @@ empty | size
-An uninitialized tensor (its values are whatever the memory held).
+An uninitialized tensor (its values are whatever the memory held), laid out as ``memory_format`` says
+(``rb.channels_last`` for a 4-d ``(N, C, H, W)`` keeps ``C`` innermost).
 
 Example:
     >>> rb.empty(2, 3).shape
@@ -155,7 +156,8 @@ Example:
     tensor([1., 1.])
 
 @@ empty_like | like
-An uninitialized tensor with the shape (and, unless given, the dtype and device) of ``input``.
+An uninitialized tensor with the shape (and, unless given, the dtype and device) of ``input``. The default
+``memory_format=rb.preserve_format`` keeps the strides of a dense ``input`` (a transposed one stays transposed).
 
 Example:
     >>> rb.empty_like(rb.zeros(2, 3)).shape
@@ -1886,7 +1888,9 @@ Example:
     tensor(5.)
 
 @@ clone
-A copy of ``input`` with its own memory; autograd sees the copy as an identity, so gradients flow back.
+A copy of ``input`` with its own memory; autograd sees the copy as an identity, so gradients flow back. The
+default ``memory_format=rb.preserve_format`` keeps the strides of a dense ``input``; ``rb.contiguous_format``
+makes the copy contiguous.
 
 Shape:
     output: the shape of ``input``.

@@ -127,8 +127,12 @@ spec("mul", lambda L, a, b: a * b, np.multiply, [A(3, 4), A(3, 1)])
 spec("div", lambda L, a, b: a / b, np.divide, [A(3, 4), A(4, low=0.5, high=2.0)])
 spec("rdiv_scalar", lambda L, a: 2.0 / a, lambda a: 2.0 / a, [A(3, low=0.5, high=2.0)])
 spec("pow", lambda L, a, b: a ** b, np.power, [A(3, 4, low=0.5, high=2.0), A(3, 4, low=-1.5, high=1.5)])
+spec("frexp_mantissa", lambda L, a: L.frexp(a).mantissa, lambda a: np.frexp(a)[0], [A(3, 4, low=-6.0, high=6.0)])
+spec("frexp_exponent", lambda L, a: a.frexp()[1], lambda a: np.frexp(a)[1].astype(np.int32),
+     [A(3, 4, low=-6.0, high=6.0)], grad=False)
 spec("pow_scalar", lambda L, a: a ** 3, lambda a: a ** 3, [A(2, 5)])
-spec("pow_exponent_kw", lambda L, a, b: L.pow(a, exponent=b), np.power, [A(3, 4, low=0.5, high=2.0), A(4, low=-1.5, high=1.5)])
+spec("pow_exponent_kw", lambda L, a, b: L.pow(a, exponent=b), np.power,
+     [A(3, 4, low=0.5, high=2.0), A(4, low=-1.5, high=1.5)])
 spec("pow_method_kw", lambda L, a: a.pow(exponent=2.5), lambda a: a ** 2.5, [A(2, 5, low=0.5, high=2.0)])
 spec("rpow_scalar", lambda L, a: 2.0 ** a, lambda a: 2.0 ** a, [A(2, 5)])
 spec("neg", lambda L, a: -a, np.negative, [A(3, 2)])
@@ -1533,6 +1537,15 @@ spec("histc", lambda L, a: L.histc(a, bins=7, min=-1.5, max=1.0),
      lambda a: np.histogram(a[(a >= -1.5) & (a <= 1.0)], 7, (-1.5, 1.0))[0].astype(a.dtype), [A(200)], grad=False)
 spec("histc_own_range", lambda L, a: a.histc(5), lambda a: np.histogram(a, 5)[0].astype(a.dtype), [A(3, 50)],
      grad=False)
+spec("histogram", lambda L, a: tuple(L.histogram(a, 6)), lambda a: tuple(x.astype(a.dtype) for x in np.histogram(a, 6)),
+     [A(3, 40)], grad=False)
+spec("histogram_range_weight_density",
+     lambda L, a, w: tuple(a.histogram(5, range=(-1.0, 1.5), weight=w, density=True)),
+     lambda a, w: tuple(x.astype(a.dtype) for x in np.histogram(a, 5, (-1.0, 1.5), weights=w, density=True)),
+     [A(60), A(60, low=0.0, high=1.0)], grad=False)
+spec("histogram_edges", lambda L, a, e: tuple(L.histogram(a, e)),
+     lambda a, e: (np.histogram(a, e)[0].astype(a.dtype), e),
+     [A(50), Arg((4,), gen=lambda rng: np.array([-1.5, -0.2, 0.4, 1.7]), grad=False)], grad=False)
 for _red in ("sum", "prod", "mean", "amax", "amin"):
     for _inc in (True, False):
         spec(f"scatter_reduce_{_red}" + ("" if _inc else "_exclude_self"),

@@ -427,6 +427,20 @@ Example:
     >>> (x * 2).detach().requires_grad
     False
 
+@@ frexp
+The tensor's mantissas and int32 exponents. See :func:`rosenblatt.frexp`.
+
+Example:
+    >>> rb.tensor([8.0, 0.75]).frexp().exponent
+    tensor([4, 0], dtype=rosenblatt.int32)
+
+@@ histogram
+A histogram of the tensor's values, ``(hist, bin_edges)``. See :func:`rosenblatt.histogram`.
+
+Example:
+    >>> rb.tensor([1.0, 2.0, 1.0]).histogram(2).hist
+    tensor([2., 1.])
+
 @@ clone
 A copy with its own memory; gradients flow back through it. See :func:`rosenblatt.clone`.
 

@@ -1415,6 +1415,33 @@ Example:
     >>> rb.histc(rb.tensor([1.0, 2.0, 1.0, 4.0]), bins=4, min=0, max=4)
     tensor([0., 2., 1., 1.])
 
+@@ histogram
+A histogram of ``input``'s values: ``bins`` equal-width bins over ``range`` (the data's own range when not
+given), or the bins between the edges of a 1-D tensor ``bins``. Each value counts (or adds its ``weight``) in
+the bin whose edges enclose it, the last bin closed on the right; values outside are left out. ``density=True``
+divides by the total and by each bin's width. Returns ``return_types.histogram(hist, bin_edges)``.
+
+Shape:
+    input: ``(*)``, flattened; weight: ``input``'s shape; hist: ``(bins,)``; bin_edges: ``(bins + 1,)``, the
+    dtype of ``input``.
+
+Example:
+    >>> rb.histogram(rb.tensor([1.0, 2.0, 1.0]), bins=4, range=(0.0, 3.0))
+    rosenblatt.return_types.histogram(
+    hist=tensor([0., 2., 1., 0.]),
+    bin_edges=tensor([0.0000, 0.7500, 1.5000, 2.2500, 3.0000]))
+
+@@ frexp | ew
+Splits each element into a mantissa in ``(-1, 1)`` (``0.5 <= |mantissa| < 1``) and an int32 exponent with
+``input == mantissa * 2 ** exponent`` exactly; 0, inf and NaN come back as themselves with exponent 0. The
+mantissa's gradient is the incoming one times ``2 ** -exponent``.
+
+Example:
+    >>> rb.frexp(rb.tensor([8.0, 0.75, -3.0]))
+    rosenblatt.return_types.frexp(
+    mantissa=tensor([ 0.5000,  0.7500, -0.7500]),
+    exponent=tensor([4, 0, 2], dtype=rosenblatt.int32))
+
 @@ bincount
 The count of each value of a 1-D non-negative int64 tensor (the sum of ``weights`` per value when given),
 with at least ``minlength`` bins.

@@ -84,6 +84,7 @@ _PY_METHODS = {
     "is_pinned": "(self, device: typing.Any = None) -> builtins.bool",
     "pin_memory": "(self, device: typing.Any = None) -> Tensor",
     "cuda": "(self, device: typing.Any = None, non_blocking: builtins.bool = False) -> Tensor",
+    "new": "(self, *args: typing.Any, device: typing.Any = None) -> Tensor",
     "unfold": "(self, dimension: builtins.int, size: builtins.int, step: builtins.int) -> Tensor",
 }
 _PY_METHODS["new_ones"] = _PY_METHODS["new_zeros"] = _PY_METHODS["new_empty"]

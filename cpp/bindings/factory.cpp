@@ -132,6 +132,28 @@ void factory(py::module_& m, TensorClass& cls) {
       py::arg("layout") = TensorLayout::Strided, py::arg("device") = py::none(), py::arg("requires_grad") = false,
       py::arg("pin_memory") = false, py::arg("memory_format") = MemoryFormat::Preserve);
 
+  m.def(
+      "empty_strided",
+      [](py::object size, py::object stride, std::optional<DType> dtype, OptLayout, std::optional<Device> device,
+         bool requires_grad, bool pin_memory) {
+        check_pin_memory(pin_memory);
+        return finish(empty_strided(shape_from_object(size), shape_from_object(stride), dtype.value_or(DType::Float32),
+                                    device.value_or(Device())),
+                      requires_grad);
+      },
+      py::arg("size"), py::arg("stride"), py::kw_only(), py::arg("dtype") = py::none(), py::arg("layout") = py::none(),
+      py::arg("device") = py::none(), py::arg("requires_grad") = false, py::arg("pin_memory") = false);
+  cls.def(
+      "new_empty_strided",
+      [](const Tensor& self, py::object size, py::object stride, std::optional<DType> dtype, OptLayout,
+         std::optional<Device> device, bool requires_grad, bool pin_memory) {
+        check_pin_memory(pin_memory);
+        return finish(empty_strided(shape_from_object(size), shape_from_object(stride), dtype.value_or(self.dtype()),
+                                    device.value_or(self.device())),
+                      requires_grad);
+      },
+      py::arg("size"), py::arg("stride"), py::kw_only(), py::arg("dtype") = py::none(), py::arg("layout") = py::none(),
+      py::arg("device") = py::none(), py::arg("requires_grad") = false, py::arg("pin_memory") = false);
   m.def("_check_pin_memory", &check_pin_memory, py::arg("pin_memory"));  // for rb.tensor, written in Python
 
   // Ranges.

@@ -50,10 +50,11 @@ void check_pin_memory(bool pin_memory) {
 }
 
 Tensor empty_strided(const Shape& size, const Shape& stride, DType dtype, Device device) {
-  RB_CHECK(size.size() == stride.size(), Error, "mismatch in length of strides and shape");
+  RB_CHECK(size.size() == stride.size(), Error, "dimensionality of sizes (", size.size(),
+           ") must match dimensionality of strides (", stride.size(), ")");
   check_shape(size, "empty_strided");
   for (int64_t s : stride)
-    RB_CHECK(s >= 0, Error, "as_strided: Negative strides are not supported at the moment, got strides: ", stride);
+    RB_CHECK(s >= 0, Error, "Storage size calculation overflowed with sizes=", size, " and strides=", stride);
   // The storage ends after the farthest element the strides reach (none when a dim is empty).
   int64_t extent = numel_of(size) == 0 ? 0 : 1;
   for (size_t d = 0; d < size.size() && extent > 0; ++d) extent += (size[d] - 1) * stride[d];

@@ -441,6 +441,14 @@ Example:
     >>> rb.tensor([1.0, 2.0, 1.0]).histogram(2).hist
     tensor([2., 1.])
 
+@@ new_empty_strided
+An uninitialized tensor with the given size and strides, of the tensor's dtype and device unless given. See
+:func:`rosenblatt.empty_strided`.
+
+Example:
+    >>> rb.zeros(1, dtype=rb.float64).new_empty_strided((2, 3), (1, 2)).dtype
+    rosenblatt.float64
+
 @@ clone
 A copy with its own memory; gradients flow back through it. See :func:`rosenblatt.clone`.
 

@@ -126,6 +126,17 @@ Example:
     >>> rb.empty(2, 3).shape
     rosenblatt.Size([2, 3])
 
+@@ empty_strided
+An uninitialized tensor of shape ``size`` whose elements lie ``stride`` elements apart along each dim; its
+storage holds exactly the elements those strides reach.
+
+Shape:
+    output: ``size``, with strides ``stride``.
+
+Example:
+    >>> rb.empty_strided((2, 3), (1, 2)).stride()
+    (1, 2)
+
 @@ full
 A tensor of shape ``size`` filled with ``fill_value``; the dtype follows the value (bool, int64 or float32)
 unless ``dtype`` is given.

@@ -151,6 +151,8 @@ void bind_nn(py::module_& m) {
          py::arg("padding"), py::arg("stride"), nogil);
   for (py::module_* mod : {&m, &nn})
     mod->def("channel_shuffle", &channel_shuffle, py::arg("input"), py::arg("groups"), nogil);
+  nn.def("local_response_norm", &local_response_norm, py::arg("input"), py::arg("size"), py::arg("alpha") = 1e-4,
+         py::arg("beta") = 0.75, py::arg("k") = 1.0, nogil);
 }
 
 }  // namespace

@@ -365,4 +365,21 @@ Tensor renorm(const Tensor& x, double p, int64_t dim, double maxnorm) {
   return mul(x, factor);
 }
 
+Tensor local_response_norm(const Tensor& x, int64_t size, double alpha, double beta, double k) {
+  RB_CHECK(x.dim() >= 3, ValueError, "Expected 3D or higher dimensionality input (got ", x.dim(), " dimensions)");
+  RB_CHECK(size > 0, Error, "local_response_norm: size must be positive, got ", size);
+  if (x.numel() == 0) return x;
+  // The channel window's sum: x^2 zero-padded along dim 1, then `size` shifted slices added in window order
+  // (avg_pool's order), so every op has a known gradient and create_graph works.
+  std::vector<int64_t> pad(2 * static_cast<size_t>(x.dim() - 1), 0);  // last dim first, as F.pad
+  pad[pad.size() - 2] = size / 2, pad[pad.size() - 1] = (size - 1) / 2;
+  const Tensor sq = constant_pad_nd(mul(x, x), pad, 0.0);
+  const int64_t C = x.size(1);
+  Tensor window = narrow(sq, 1, 0, C);
+  for (int64_t j = 1; j < size; ++j) window = add(window, narrow(sq, 1, j, C));
+  Tensor div = binary(BinaryOp::Div, window, Scalar(static_cast<double>(size)));  // count_include_pad
+  div = binary(BinaryOp::Pow, add(mul(div, Scalar(alpha)), Scalar(k)), Scalar(beta));
+  return binary(BinaryOp::Div, x, div);
+}
+
 }  // namespace rb

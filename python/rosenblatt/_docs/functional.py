@@ -143,6 +143,18 @@ Example:
     >>> F.rms_norm(rb.tensor([[1.0, 2.0, 2.0]]), (3,))
     tensor([[0.5774, 1.1547, 1.1547]])
 
+@@ local_response_norm
+Local response normalization across channels: each element divided by
+``(k + alpha / size * sum of x^2 over the size channels around it)^beta``, the window zero-padded by ``size // 2``
+channels before and ``(size - 1) // 2`` after, as torch's (a composite, differentiable to any order).
+
+Shape:
+    input: ``(N, C, *)``, 3-d or more; output: the shape of ``input``.
+
+Example:
+    >>> F.local_response_norm(rb.ones(1, 3, 1), size=2, alpha=1.0, beta=1.0, k=1.0).flatten()
+    tensor([0.6667, 0.5000, 0.5000])
+
 @@ group_norm
 Group normalization: splits the ``C`` channels into ``num_groups`` groups and normalizes each group of each
 sample to zero mean and unit (biased) variance, then applies the per-channel ``weight`` and ``bias``.

@@ -74,6 +74,9 @@ std::vector<Tensor> tensor_split(const Tensor& x, int64_t sections, int64_t dim 
 std::vector<Tensor> tensor_split(const Tensor& x, const std::vector<int64_t>& indices, int64_t dim = 0);
 Tensor narrow_copy(const Tensor& x, int64_t dim, int64_t start, int64_t length);
 Tensor channel_shuffle(const Tensor& x, int64_t groups);
+// x: (N, C, *) -> x / (k + alpha * mean of x^2 over the `size` channels around each one)^beta, the window
+// zero-padded by size/2 before and (size-1)/2 after (torch's composite of avg_pool). Differentiable.
+Tensor local_response_norm(const Tensor& x, int64_t size, double alpha = 1e-4, double beta = 0.75, double k = 1.0);
 
 // ---- padding modes and im2col ----
 // mode "reflect", "replicate" or "circular"; pad as F.pad's (last dim first), 1 to 3 padded dims.

@@ -24,7 +24,8 @@ adaptive_avg_pool1d conv3d bilinear normalize cosine_similarity pairwise_distanc
 gaussian_nll_loss cosine_embedding_loss margin_ranking_loss triplet_margin_loss multilabel_soft_margin_loss
 multi_margin_loss ctc_loss cross_entropy mse_loss nll_loss linear softmax log_softmax relu pad interpolate
 binary_cross_entropy binary_cross_entropy_with_logits l1_loss smooth_l1_loss huber_loss leaky_relu elu tanh
-sigmoid conv1d conv2d avg_pool2d adaptive_avg_pool2d batch_norm unfold fold dropout1d local_response_norm""".split()
+sigmoid conv1d conv2d avg_pool2d adaptive_avg_pool2d batch_norm unfold fold dropout1d local_response_norm
+affine_grid grid_sample""".split()
 OPTIM = "LBFGS Adamax RAdam Rprop SGD Adam AdamW RMSprop Adagrad Adadelta NAdam ASGD".split()
 SCHED = """OneCycleLR CyclicLR CosineAnnealingWarmRestarts LinearLR SequentialLR ChainedScheduler PolynomialLR StepLR
 MultiStepLR ExponentialLR CosineAnnealingLR ReduceLROnPlateau LambdaLR MultiplicativeLR ConstantLR""".split()

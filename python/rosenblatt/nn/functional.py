@@ -902,6 +902,13 @@ local_response_norm = _nn.local_response_norm
 
 __all__ += ["embedding", "one_hot", "layer_norm", "rms_norm", "group_norm", "instance_norm", "local_response_norm"]
 
+# spatial transformers: (theta, size, align_corners=None) and (input, grid, mode="bilinear", padding_mode="zeros",
+# align_corners=None); align_corners=None warns as torch's and means False
+affine_grid = _nn.affine_grid
+grid_sample = _nn.grid_sample
+
+__all__ += ["affine_grid", "grid_sample"]
+
 
 def embedding_bag(input: Tensor, weight: Tensor, offsets: Optional[Tensor] = None, max_norm: Optional[float] = None,
                   norm_type: float = 2, scale_grad_by_freq: bool = False, mode: str = "mean", sparse: bool = False,

@@ -127,7 +127,13 @@ spec("mul", lambda L, a, b: a * b, np.multiply, [A(3, 4), A(3, 1)])
 spec("div", lambda L, a, b: a / b, np.divide, [A(3, 4), A(4, low=0.5, high=2.0)])
 spec("rdiv_scalar", lambda L, a: 2.0 / a, lambda a: 2.0 / a, [A(3, low=0.5, high=2.0)])
 spec("pow", lambda L, a, b: a ** b, np.power, [A(3, 4, low=0.5, high=2.0), A(3, 4, low=-1.5, high=1.5)])
+spec("frexp_mantissa", lambda L, a: L.frexp(a).mantissa, lambda a: np.frexp(a)[0], [A(3, 4, low=-6.0, high=6.0)])
+spec("frexp_exponent", lambda L, a: a.frexp()[1], lambda a: np.frexp(a)[1].astype(np.int32),
+     [A(3, 4, low=-6.0, high=6.0)], grad=False)
 spec("pow_scalar", lambda L, a: a ** 3, lambda a: a ** 3, [A(2, 5)])
+spec("pow_exponent_kw", lambda L, a, b: L.pow(a, exponent=b), np.power,
+     [A(3, 4, low=0.5, high=2.0), A(4, low=-1.5, high=1.5)])
+spec("pow_method_kw", lambda L, a: a.pow(exponent=2.5), lambda a: a ** 2.5, [A(2, 5, low=0.5, high=2.0)])
 spec("rpow_scalar", lambda L, a: 2.0 ** a, lambda a: 2.0 ** a, [A(2, 5)])
 spec("neg", lambda L, a: -a, np.negative, [A(3, 2)])
 spec("exp", lambda L, a: L.exp(a), np.exp, [A(3, 4)])
@@ -1531,6 +1537,45 @@ spec("histc", lambda L, a: L.histc(a, bins=7, min=-1.5, max=1.0),
      lambda a: np.histogram(a[(a >= -1.5) & (a <= 1.0)], 7, (-1.5, 1.0))[0].astype(a.dtype), [A(200)], grad=False)
 spec("histc_own_range", lambda L, a: a.histc(5), lambda a: np.histogram(a, 5)[0].astype(a.dtype), [A(3, 50)],
      grad=False)
+def _np_affine_grid(theta, size, align_corners=False):
+    def axis(n):
+        r = np.linspace(-1.0, 1.0, n) if n > 1 else np.zeros(1)
+        return r if align_corners or n <= 1 else r * (n - 1) / n
+
+    H, W = size[2:]
+    base = np.stack(np.broadcast_arrays(axis(W)[None, :], axis(H)[:, None], np.ones((H, W))), -1)
+    return np.einsum("hwk,njk->nhwj", base, theta).astype(theta.dtype)
+
+
+def _np_grid_sample(x, grid):
+    """Bilinear, zero padding, align_corners=False: each output the weighted sum of its 4 in-range corners."""
+    N, C, H, W = x.shape
+    ix, iy = ((grid[..., 0] + 1) * W - 1) / 2, ((grid[..., 1] + 1) * H - 1) / 2
+    out = np.zeros((N, C) + grid.shape[1:3], dtype=x.dtype)
+    x0, y0 = np.floor(ix), np.floor(iy)
+    for xx, wx in ((x0, x0 + 1 - ix), (x0 + 1, ix - x0)):
+        for yy, wy in ((y0, y0 + 1 - iy), (y0 + 1, iy - y0)):
+            ok = (xx >= 0) & (xx <= W - 1) & (yy >= 0) & (yy <= H - 1)
+            xi, yi = np.where(ok, xx, 0).astype(int), np.where(ok, yy, 0).astype(int)
+            vals = x[np.arange(N)[:, None, None], :, yi, xi]  # (N, Ho, Wo, C)
+            out += np.moveaxis(vals * (wx * wy * ok)[..., None], -1, 1)
+    return out
+
+
+spec("affine_grid", lambda L, t: L.nn.functional.affine_grid(t, [2, 1, 3, 4], align_corners=False),
+     lambda t: _np_affine_grid(t, [2, 1, 3, 4]), [A(2, 2, 3)])
+spec("grid_sample", lambda L, x, g: L.nn.functional.grid_sample(x, g, align_corners=False), _np_grid_sample,
+     [A(2, 3, 4, 5), A(2, 3, 4, 2, low=-1.2, high=1.2)])
+
+spec("histogram", lambda L, a: tuple(L.histogram(a, 6)), lambda a: tuple(x.astype(a.dtype) for x in np.histogram(a, 6)),
+     [A(3, 40)], grad=False)
+spec("histogram_range_weight_density",
+     lambda L, a, w: tuple(a.histogram(5, range=(-1.0, 1.5), weight=w, density=True)),
+     lambda a, w: tuple(x.astype(a.dtype) for x in np.histogram(a, 5, (-1.0, 1.5), weights=w, density=True)),
+     [A(60), A(60, low=0.0, high=1.0)], grad=False)
+spec("histogram_edges", lambda L, a, e: tuple(L.histogram(a, e)),
+     lambda a, e: (np.histogram(a, e)[0].astype(a.dtype), e),
+     [A(50), Arg((4,), gen=lambda rng: np.array([-1.5, -0.2, 0.4, 1.7]), grad=False)], grad=False)
 for _red in ("sum", "prod", "mean", "amax", "amin"):
     for _inc in (True, False):
         spec(f"scatter_reduce_{_red}" + ("" if _inc else "_exclude_self"),

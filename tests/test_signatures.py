@@ -16,7 +16,7 @@ CosineEmbeddingLoss MarginRankingLoss TripletMarginLoss MultiLabelSoftMarginLoss
 Conv1d Conv2d ConvTranspose2d LSTM GRU RNN LSTMCell GRUCell RNNCell Dropout Dropout1d Dropout2d Sequential ModuleList
 ModuleDict CrossEntropyLoss MSELoss NLLLoss BCELoss BCEWithLogitsLoss L1Loss SmoothL1Loss HuberLoss Tanh ReLU
 Sigmoid Softmax LogSoftmax Flatten Identity BatchNorm1d BatchNorm2d LeakyReLU ELU MaxPool2d AvgPool2d
-AdaptiveAvgPool2d Upsample ZeroPad2d ConstantPad1d ReflectionPad2d""".split()
+AdaptiveAvgPool2d Upsample ZeroPad2d ConstantPad1d ReflectionPad2d LocalResponseNorm""".split()
 # TransformerEncoderLayer/DecoderLayer/Transformer differ only in activation's default, each library's relu.
 F = """embedding embedding_bag one_hot layer_norm group_norm rms_norm instance_norm gelu silu mish softplus
 softsign prelu hardtanh hardsigmoid hardswish relu6 selu celu glu logsigmoid softmin threshold avg_pool1d
@@ -24,8 +24,9 @@ adaptive_avg_pool1d conv3d bilinear normalize cosine_similarity pairwise_distanc
 gaussian_nll_loss cosine_embedding_loss margin_ranking_loss triplet_margin_loss multilabel_soft_margin_loss
 multi_margin_loss ctc_loss cross_entropy mse_loss nll_loss linear softmax log_softmax relu pad interpolate
 binary_cross_entropy binary_cross_entropy_with_logits l1_loss smooth_l1_loss huber_loss leaky_relu elu tanh
-sigmoid conv1d conv2d avg_pool2d adaptive_avg_pool2d batch_norm unfold fold dropout1d""".split()
-OPTIM = "LBFGS Adamax RAdam Rprop SGD Adam AdamW RMSprop Adagrad Adadelta NAdam".split()
+sigmoid conv1d conv2d avg_pool2d adaptive_avg_pool2d batch_norm unfold fold dropout1d local_response_norm
+affine_grid grid_sample""".split()
+OPTIM = "LBFGS Adamax RAdam Rprop SGD Adam AdamW RMSprop Adagrad Adadelta NAdam ASGD".split()
 SCHED = """OneCycleLR CyclicLR CosineAnnealingWarmRestarts LinearLR SequentialLR ChainedScheduler PolynomialLR StepLR
 MultiStepLR ExponentialLR CosineAnnealingLR ReduceLROnPlateau LambdaLR MultiplicativeLR ConstantLR""".split()
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import rosenblatt as rb
-from conftest import requires_torch
+from conftest import requires_torch, torch
 
 
 def test_dtype_repr_is_torchs():
@@ -272,3 +272,26 @@ def test_dataloader_takes_in_order():
     for workers in (0, 2):
         batches = rb.utils.data.DataLoader(ds, batch_size=2, num_workers=workers, in_order=False)
         assert [b[0].tolist() for b in batches] == [[0, 1], [2, 3], [4, 5]]
+
+
+def test_pow_takes_exponent_as_a_keyword_as_torch():
+    x = rb.tensor([1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(rb.pow(x, exponent=2).numpy(), [1.0, 4.0, 9.0])
+    np.testing.assert_array_equal(rb.pow(input=x, exponent=rb.tensor([1.0, 0.0, 2.0])).numpy(), [1.0, 1.0, 9.0])
+    np.testing.assert_array_equal(x.pow(exponent=3).numpy(), [1.0, 8.0, 27.0])
+    np.testing.assert_array_equal(rb.pow(self=2, exponent=x).numpy(), [2.0, 4.0, 8.0])  # torch's name for a number
+    y = rb.tensor([2.0, 3.0])
+    assert y.pow_(exponent=2) is y
+    np.testing.assert_array_equal(y.numpy(), [4.0, 9.0])
+    with pytest.raises(TypeError):
+        rb.pow(x, other=2)  # torch has no `other` here either
+    with pytest.raises(TypeError):
+        rb.pow(input=2, exponent=x)  # a number base is `self`
+
+
+@requires_torch
+def test_pow_keywords_match_torch():
+    a = np.array([0.5, 1.5, 2.0])
+    for call in (lambda L, t: L.pow(t, exponent=2.5), lambda L, t: t.pow(exponent=t),
+                 lambda L, t: L.pow(self=3, exponent=t)):
+        np.testing.assert_allclose(call(rb, rb.tensor(a)).numpy(), call(torch, torch.tensor(a)).numpy(), rtol=1e-12)

@@ -83,6 +83,8 @@ _PY_METHODS = {
     "get_device": "(self) -> builtins.int",
     "is_pinned": "(self, device: typing.Any = None) -> builtins.bool",
     "pin_memory": "(self, device: typing.Any = None) -> Tensor",
+    "cuda": "(self, device: typing.Any = None, non_blocking: builtins.bool = False) -> Tensor",
+    "new": "(self, *args: typing.Any, device: typing.Any = None) -> Tensor",
     "unfold": "(self, dimension: builtins.int, size: builtins.int, step: builtins.int) -> Tensor",
 }
 _PY_METHODS["new_ones"] = _PY_METHODS["new_zeros"] = _PY_METHODS["new_empty"]
@@ -140,7 +142,7 @@ def _typed(text):
     # dtype's __repr__ (torch's spelling) replaces py::enum_'s as a plain attribute, which stubgen cannot type:
     # object's __repr__ says the same
     text = re.sub(r'    @staticmethod\n    def __repr__\(\*args: typing\.Any, \*\*kwargs: typing\.Any\):\n'
-                  r'        """\n        \(self: rosenblatt\._C\.dtype\) -> str\n        """\n', "", text)
+                  r'        """\n        \(self: (?:rosenblatt\._C\.)?\w+\) -> str\n        """\n', "", text)
     # an enum's __repr__ bound twice over: one signature, not two identical overloads
     text = re.sub(r"    @typing\.overload\n(    def [^\n]*\n        \.\.\.\n)    @typing\.overload\n\1", r"\1", text)
     # __eq__/__ne__ return a Tensor (elementwise) or take only their class, as object's do not
@@ -158,7 +160,8 @@ def _typed(text):
                           "    def shape(self) -> builtins.tuple[builtins.int, ...]:")
         text = text[:start] + cls + text[end:]
     # the submodules name the core's classes as rosenblatt._C.X: imported from it instead
-    used = sorted(set(re.findall(r"\brosenblatt\._C\.(\w+)", text)))
+    # (a class the file itself defines, as the core's memory_format, is not imported)
+    used = sorted(set(re.findall(r"\brosenblatt\._C\.(\w+)", text)) - set(re.findall(r"^class (\w+)", text, re.M)))
     header = "import builtins\n"
     if used:
         text = re.sub(r"\brosenblatt\._C\.(\w+)", r"\1", text).replace("import rosenblatt._C\n", "")

@@ -32,6 +32,7 @@ void norm(py::module_& m, TensorClass& cls);        // batch norm, channel dropo
 void resize(py::module_& m, TensorClass& cls);      // upsampling, constant padding: module _C._nn
 void recurrent(py::module_& m, TensorClass& cls);   // RNN/LSTM/GRU layers and cells: module _C._nn
 void distance(py::module_& m, TensorClass& cls);    // cosine similarity, pairwise distance: module _C._nn
+void numeric(py::module_& m, TensorClass& cls);     // frexp, histogram
 void scan(py::module_& m, TensorClass& cls);        // cumsum, cumprod
 void sort(py::module_& m, TensorClass& cls);        // sort, argsort, topk, kthvalue
 void transform(py::module_& m, TensorClass& cls);   // tril/triu, flip, roll, repeat, tile, repeat_interleave

@@ -151,6 +151,33 @@ void bind_nn(py::module_& m) {
          py::arg("padding"), py::arg("stride"), nogil);
   for (py::module_* mod : {&m, &nn})
     mod->def("channel_shuffle", &channel_shuffle, py::arg("input"), py::arg("groups"), nogil);
+  // align_corners=None: False, with torch's warning that the default changed in 1.3.
+  auto align_of = [](std::optional<bool> align_corners) {
+    if (!align_corners &&
+        PyErr_WarnEx(PyExc_UserWarning,
+                     "Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. "
+                     "Please specify align_corners=True if the old behavior is desired. See the documentation of "
+                     "grid_sample for details.",
+                     1) != 0)
+      throw py::error_already_set();
+    return align_corners.value_or(false);
+  };
+  nn.def(
+      "affine_grid",
+      [align_of](const Tensor& theta, const std::vector<int64_t>& size, std::optional<bool> align_corners) {
+        return affine_grid(theta, size, align_of(align_corners));
+      },
+      py::arg("theta"), py::arg("size"), py::arg("align_corners") = py::none());
+  nn.def(
+      "grid_sample",
+      [align_of](const Tensor& input, const Tensor& grid, const std::string& mode, const std::string& padding_mode,
+                 std::optional<bool> align_corners) {
+        return grid_sample(input, grid, mode, padding_mode, align_of(align_corners));
+      },
+      py::arg("input"), py::arg("grid"), py::arg("mode") = "bilinear", py::arg("padding_mode") = "zeros",
+      py::arg("align_corners") = py::none());
+  nn.def("local_response_norm", &local_response_norm, py::arg("input"), py::arg("size"), py::arg("alpha") = 1e-4,
+         py::arg("beta") = 0.75, py::arg("k") = 1.0, nogil);
 }
 
 }  // namespace

@@ -43,23 +43,26 @@ void def_binary(py::module_& m, TensorClass& cls, const char* name, const char* 
         inplace.c_str(), [](Tensor& a, Scalar b, Scalar alpha) -> Tensor& { return binary_(op, a, scaled(b, alpha)); },
         py::arg("other"), py::kw_only(), py::arg("alpha") = 1, py::return_value_policy::reference_internal, nogil);
   } else {
+    // torch names pow's operands (input, exponent), and a number base `self`: `rb.pow(x, exponent=2)` works.
+    const char* other = op == BinaryOp::Pow ? "exponent" : "other";
+    const char* first_number = op == BinaryOp::Pow ? "self" : "input";
     m.def(
-        name, [](const Tensor& a, const Tensor& b) { return binary(op, a, b); }, py::arg("input"), py::arg("other"),
+        name, [](const Tensor& a, const Tensor& b) { return binary(op, a, b); }, py::arg("input"), py::arg(other),
         nogil);
     m.def(
-        name, [](const Tensor& a, Scalar b) { return binary(op, a, b); }, py::arg("input"), py::arg("other"), nogil);
+        name, [](const Tensor& a, Scalar b) { return binary(op, a, b); }, py::arg("input"), py::arg(other), nogil);
     m.def(
-        name, [](Scalar a, const Tensor& b) { return binary(op, a, b); }, py::arg("input"), py::arg("other"), nogil);
+        name, [](Scalar a, const Tensor& b) { return binary(op, a, b); }, py::arg(first_number), py::arg(other), nogil);
     cls.def(
-        name, [](const Tensor& a, const Tensor& b) { return binary(op, a, b); }, py::arg("other"), nogil);
+        name, [](const Tensor& a, const Tensor& b) { return binary(op, a, b); }, py::arg(other), nogil);
     cls.def(
-        name, [](const Tensor& a, Scalar b) { return binary(op, a, b); }, py::arg("other"), nogil);
+        name, [](const Tensor& a, Scalar b) { return binary(op, a, b); }, py::arg(other), nogil);
     std::string inplace = std::string(name) + "_";
     cls.def(
-        inplace.c_str(), [](Tensor& a, const Tensor& b) -> Tensor& { return binary_(op, a, b); }, py::arg("other"),
+        inplace.c_str(), [](Tensor& a, const Tensor& b) -> Tensor& { return binary_(op, a, b); }, py::arg(other),
         py::return_value_policy::reference_internal, nogil);
     cls.def(
-        inplace.c_str(), [](Tensor& a, Scalar b) -> Tensor& { return binary_(op, a, b); }, py::arg("other"),
+        inplace.c_str(), [](Tensor& a, Scalar b) -> Tensor& { return binary_(op, a, b); }, py::arg(other),
         py::return_value_policy::reference_internal, nogil);
   }
   if (dunder) {
@@ -187,10 +190,10 @@ void elementwise(py::module_& m, TensorClass& cls) {
       },
       py::arg("min") = py::none(), py::arg("max") = py::none(), py::return_value_policy::reference_internal, nogil);
 
-  cls.def(
-      "clone", [](const Tensor& x) { return clone(x); }, nogil);
-  m.def(
-      "clone", [](const Tensor& x) { return clone(x); }, py::arg("input"), nogil);
+  // torch's default keeps the strides of a dense tensor (a transposed one stays transposed).
+  auto clone_fn = [](const Tensor& x, MemoryFormat fmt) { return clone(x, fmt); };
+  cls.def("clone", clone_fn, py::kw_only(), py::arg("memory_format") = MemoryFormat::Preserve, nogil);
+  m.def("clone", clone_fn, py::arg("input"), py::kw_only(), py::arg("memory_format") = MemoryFormat::Preserve, nogil);
   cls.def(
       "copy_", [](Tensor& d, const Tensor& s, bool) -> Tensor& { return copy_(d, s); }, py::arg("src"),
       py::arg("non_blocking") = false, py::return_value_policy::reference_internal, nogil);  // copies are synchronous

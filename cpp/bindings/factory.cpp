@@ -64,55 +64,97 @@ Shape size_of(const py::args& a, const py::object& size) {
 }  // namespace
 
 void factory(py::module_& m, TensorClass& cls) {
+  // layout= takes rb.strided (or None), the one layout, so it needs no check beyond its type; pin_memory=True
+  // and memory_format= are checked by the ops (check_pin_memory, format_strides).
+  using OptLayout = std::optional<TensorLayout>;
   auto fill_fn = [](Scalar v) {
-    return
-        [v](py::args a, py::object size, std::optional<DType> dtype, std::optional<Device> device, bool requires_grad) {
-          return finish(full(size_of(a, size), v, dtype.value_or(DType::Float32), device.value_or(Device())),
-                        requires_grad);
-        };
+    return [v](py::args a, py::object size, std::optional<DType> dtype, OptLayout, std::optional<Device> device,
+               bool requires_grad, bool pin_memory) {
+      check_pin_memory(pin_memory);
+      return finish(full(size_of(a, size), v, dtype.value_or(DType::Float32), device.value_or(Device())),
+                    requires_grad);
+    };
   };
-  m.def("zeros", fill_fn(Scalar(int64_t(0))), py::kw_only(), py::arg("size") = py::none(),
-        py::arg("dtype") = py::none(), py::arg("device") = py::none(), py::arg("requires_grad") = false);
-  m.def("ones", fill_fn(Scalar(int64_t(1))), py::kw_only(), py::arg("size") = py::none(), py::arg("dtype") = py::none(),
-        py::arg("device") = py::none(), py::arg("requires_grad") = false);
+  for (auto [name, value] : {std::pair{"zeros", int64_t(0)}, std::pair{"ones", int64_t(1)}})
+    m.def(name, fill_fn(Scalar(value)), py::kw_only(), py::arg("size") = py::none(), py::arg("dtype") = py::none(),
+          py::arg("layout") = TensorLayout::Strided, py::arg("device") = py::none(), py::arg("requires_grad") = false,
+          py::arg("pin_memory") = false);
   m.def(
       "empty",
-      [](py::args a, py::object size, std::optional<DType> dtype, std::optional<Device> device, bool requires_grad) {
-        return finish(Tensor::empty(size_of(a, size), dtype.value_or(DType::Float32), device.value_or(Device())),
+      [](py::args a, py::object size, std::optional<DType> dtype, OptLayout, std::optional<Device> device,
+         bool requires_grad, bool pin_memory, std::optional<MemoryFormat> fmt) {
+        check_pin_memory(pin_memory);
+        return finish(empty(size_of(a, size), dtype.value_or(DType::Float32), device.value_or(Device()),
+                            fmt.value_or(MemoryFormat::Contiguous)),
                       requires_grad);
       },
-      py::kw_only(), py::arg("size") = py::none(), py::arg("dtype") = py::none(), py::arg("device") = py::none(),
-      py::arg("requires_grad") = false);
+      py::kw_only(), py::arg("size") = py::none(), py::arg("dtype") = py::none(),
+      py::arg("layout") = TensorLayout::Strided, py::arg("device") = py::none(), py::arg("requires_grad") = false,
+      py::arg("pin_memory") = false, py::arg("memory_format") = MemoryFormat::Contiguous);
   m.def(
       "full",
-      [](py::object size, Scalar v, std::optional<DType> dtype, std::optional<Device> device, bool requires_grad) {
+      [](py::object size, Scalar v, std::optional<DType> dtype, OptLayout, std::optional<Device> device,
+         bool requires_grad, bool pin_memory) {
+        check_pin_memory(pin_memory);
         // PyTorch infers the dtype from the fill value when none is given; fill_ checks that the value fits.
         Tensor t = Tensor::empty(shape_from_object(size), dtype.value_or(v.dtype()), device.value_or(Device()));
         return finish(fill_(t, v), requires_grad);
       },
       py::arg("size"), py::arg("fill_value"), py::kw_only(), py::arg("dtype") = py::none(),
-      py::arg("device") = py::none(), py::arg("requires_grad") = false);
+      py::arg("layout") = TensorLayout::Strided, py::arg("device") = py::none(), py::arg("requires_grad") = false,
+      py::arg("pin_memory") = false);
+  // The _like forms: memory_format=preserve_format keeps a dense input's strides, as torch.
   auto like = [](Scalar v, bool uninit) {
-    return [v, uninit](const Tensor& x, std::optional<DType> dtype, std::optional<Device> device, bool requires_grad) {
-      DType dt = dtype.value_or(x.dtype());
-      Device dev = device.value_or(x.device());
-      return finish(uninit ? Tensor::empty(x.shape(), dt, dev) : full(x.shape(), v, dt, dev), requires_grad);
+    return [v, uninit](const Tensor& x, std::optional<DType> dtype, OptLayout, std::optional<Device> device,
+                       bool requires_grad, bool pin_memory, std::optional<MemoryFormat> fmt) {
+      check_pin_memory(pin_memory);
+      Tensor t =
+          empty_like(x, dtype.value_or(x.dtype()), device.value_or(x.device()), fmt.value_or(MemoryFormat::Preserve));
+      return finish(uninit ? t : fill_(t, v), requires_grad);
     };
   };
-  m.def("zeros_like", like(Scalar(int64_t(0)), false), py::arg("input"), py::kw_only(), py::arg("dtype") = py::none(),
-        py::arg("device") = py::none(), py::arg("requires_grad") = false);
-  m.def("ones_like", like(Scalar(int64_t(1)), false), py::arg("input"), py::kw_only(), py::arg("dtype") = py::none(),
-        py::arg("device") = py::none(), py::arg("requires_grad") = false);
-  m.def("empty_like", like(Scalar(int64_t(0)), true), py::arg("input"), py::kw_only(), py::arg("dtype") = py::none(),
-        py::arg("device") = py::none(), py::arg("requires_grad") = false);
+  for (auto [name, value, uninit] :
+       {std::tuple{"zeros_like", int64_t(0), false}, std::tuple{"ones_like", int64_t(1), false},
+        std::tuple{"empty_like", int64_t(0), true}})
+    m.def(name, like(Scalar(value), uninit), py::arg("input"), py::kw_only(), py::arg("dtype") = py::none(),
+          py::arg("layout") = py::none(), py::arg("device") = py::none(), py::arg("requires_grad") = false,
+          py::arg("pin_memory") = false, py::arg("memory_format") = MemoryFormat::Preserve);
   m.def(
       "full_like",
-      [](const Tensor& x, Scalar v, std::optional<DType> dtype, std::optional<Device> device, bool requires_grad) {
-        Tensor t = Tensor::empty(x.shape(), dtype.value_or(x.dtype()), device.value_or(x.device()));
+      [](const Tensor& x, Scalar v, std::optional<DType> dtype, OptLayout, std::optional<Device> device,
+         bool requires_grad, bool pin_memory, std::optional<MemoryFormat> fmt) {
+        check_pin_memory(pin_memory);
+        Tensor t =
+            empty_like(x, dtype.value_or(x.dtype()), device.value_or(x.device()), fmt.value_or(MemoryFormat::Preserve));
         return finish(fill_(t, v), requires_grad);  // fill_ checks that the value fits
       },
       py::arg("input"), py::arg("fill_value"), py::kw_only(), py::arg("dtype") = py::none(),
-      py::arg("device") = py::none(), py::arg("requires_grad") = false);
+      py::arg("layout") = TensorLayout::Strided, py::arg("device") = py::none(), py::arg("requires_grad") = false,
+      py::arg("pin_memory") = false, py::arg("memory_format") = MemoryFormat::Preserve);
+
+  m.def(
+      "empty_strided",
+      [](py::object size, py::object stride, std::optional<DType> dtype, OptLayout, std::optional<Device> device,
+         bool requires_grad, bool pin_memory) {
+        check_pin_memory(pin_memory);
+        return finish(empty_strided(shape_from_object(size), shape_from_object(stride), dtype.value_or(DType::Float32),
+                                    device.value_or(Device())),
+                      requires_grad);
+      },
+      py::arg("size"), py::arg("stride"), py::kw_only(), py::arg("dtype") = py::none(), py::arg("layout") = py::none(),
+      py::arg("device") = py::none(), py::arg("requires_grad") = false, py::arg("pin_memory") = false);
+  cls.def(
+      "new_empty_strided",
+      [](const Tensor& self, py::object size, py::object stride, std::optional<DType> dtype, OptLayout,
+         std::optional<Device> device, bool requires_grad, bool pin_memory) {
+        check_pin_memory(pin_memory);
+        return finish(empty_strided(shape_from_object(size), shape_from_object(stride), dtype.value_or(self.dtype()),
+                                    device.value_or(self.device())),
+                      requires_grad);
+      },
+      py::arg("size"), py::arg("stride"), py::kw_only(), py::arg("dtype") = py::none(), py::arg("layout") = py::none(),
+      py::arg("device") = py::none(), py::arg("requires_grad") = false, py::arg("pin_memory") = false);
+  m.def("_check_pin_memory", &check_pin_memory, py::arg("pin_memory"));  // for rb.tensor, written in Python
 
   // Ranges.
   m.def(
@@ -229,30 +271,36 @@ void factory(py::module_& m, TensorClass& cls) {
 
   // Random creation.
   auto rand_fn = [](bool normal) {
-    return [normal](py::args a, py::object size, Generator* gen, std::optional<DType> dtype,
-                    std::optional<Device> device, bool requires_grad) {
+    return [normal](py::args a, py::object size, Generator* gen, std::optional<DType> dtype, OptLayout,
+                    std::optional<Device> device, bool requires_grad, bool pin_memory) {
+      check_pin_memory(pin_memory);
       Shape shape = size_of(a, size);
       DType dt = dtype.value_or(DType::Float32);
       Device dev = device.value_or(Device());
       return finish(normal ? randn(shape, gen, dt, dev) : rand(shape, gen, dt, dev), requires_grad);
     };
   };
-  m.def("rand", rand_fn(false), py::kw_only(), py::arg("size") = py::none(), py::arg("generator") = py::none(),
-        py::arg("dtype") = py::none(), py::arg("device") = py::none(), py::arg("requires_grad") = false);
-  m.def("randn", rand_fn(true), py::kw_only(), py::arg("size") = py::none(), py::arg("generator") = py::none(),
-        py::arg("dtype") = py::none(), py::arg("device") = py::none(), py::arg("requires_grad") = false);
+  for (auto [name, normal] : {std::pair{"rand", false}, std::pair{"randn", true}})
+    m.def(name, rand_fn(normal), py::kw_only(), py::arg("size") = py::none(), py::arg("generator") = py::none(),
+          py::arg("dtype") = py::none(), py::arg("layout") = TensorLayout::Strided, py::arg("device") = py::none(),
+          py::arg("requires_grad") = false, py::arg("pin_memory") = false);
+  // The values are drawn in the logical order and then laid out as memory_format says.
   auto rand_like_fn = [](bool normal) {
-    return [normal](const Tensor& x, Generator* gen, std::optional<DType> dtype, std::optional<Device> device,
-                    bool requires_grad) {
-      DType dt = dtype.value_or(x.dtype());
-      Device dev = device.value_or(x.device());
-      return finish(normal ? randn(x.shape(), gen, dt, dev) : rand(x.shape(), gen, dt, dev), requires_grad);
-    };
+    return
+        [normal](const Tensor& x, Generator* gen, std::optional<DType> dtype, OptLayout, std::optional<Device> device,
+                 bool requires_grad, bool pin_memory, std::optional<MemoryFormat> fmt) {
+          check_pin_memory(pin_memory);
+          DType dt = dtype.value_or(x.dtype());
+          Device dev = device.value_or(x.device());
+          Tensor t = normal ? randn(x.shape(), gen, dt, dev) : rand(x.shape(), gen, dt, dev);
+          return finish(as_format(t, fmt.value_or(MemoryFormat::Preserve), &x), requires_grad);
+        };
   };
-  m.def("rand_like", rand_like_fn(false), py::arg("input"), py::kw_only(), py::arg("generator") = py::none(),
-        py::arg("dtype") = py::none(), py::arg("device") = py::none(), py::arg("requires_grad") = false);
-  m.def("randn_like", rand_like_fn(true), py::arg("input"), py::kw_only(), py::arg("generator") = py::none(),
-        py::arg("dtype") = py::none(), py::arg("device") = py::none(), py::arg("requires_grad") = false);
+  for (auto [name, normal] : {std::pair{"rand_like", false}, std::pair{"randn_like", true}})
+    m.def(name, rand_like_fn(normal), py::arg("input"), py::kw_only(), py::arg("generator") = py::none(),
+          py::arg("dtype") = py::none(), py::arg("layout") = py::none(), py::arg("device") = py::none(),
+          py::arg("requires_grad") = false, py::arg("pin_memory") = false,
+          py::arg("memory_format") = MemoryFormat::Preserve);
   m.def(
       "randint",
       [](py::args a, py::object size, Generator* gen, std::optional<DType> dtype, std::optional<Device> device,

@@ -83,6 +83,7 @@ PYBIND11_MODULE(_C, m) {
   rb::bind::recurrent(m, cls);
   rb::bind::distance(m, cls);
   rb::bind::scan(m, cls);
+  rb::bind::numeric(m, cls);
   rb::bind::sort(m, cls);
   rb::bind::transform(m, cls);
   rb::bind::toolbox(m, cls);

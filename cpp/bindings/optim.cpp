@@ -123,6 +123,16 @@ void optim(py::module_& m, TensorClass& cls) {
       },
       py::arg("param"), py::arg("grad"), py::arg("prev"), py::arg("step_size"), py::arg("step"), py::arg("etaminus"),
       py::arg("etaplus"), py::arg("step_size_min"), py::arg("step_size_max"), py::arg("maximize"));
+  o.def(
+      "asgd_step",
+      [](const Tensor& p, const OptTensor& grad, const Tensor& ax, const Tensor& step, const Tensor& eta,
+         const Tensor& mu, double lr, double lambd, double alpha, double t0, double weight_decay, bool maximize) {
+        return run(p, grad, [&](const Tensor& g) {
+          asgd_step(p, g, ax, step, eta, mu, lr, lambd, alpha, t0, weight_decay, maximize);
+        });
+      },
+      py::arg("param"), py::arg("grad"), py::arg("ax"), py::arg("step"), py::arg("eta"), py::arg("mu"), py::arg("lr"),
+      py::arg("lambd"), py::arg("alpha"), py::arg("t0"), py::arg("weight_decay"), py::arg("maximize"));
 }
 
 }  // namespace rb::bind

@@ -180,6 +180,24 @@ void tensor(py::module_& m, TensorClass& cls) {
   dtype_cls.attr("__repr__") =
       py::cpp_function([](DType t) { return std::string("rosenblatt.") + dtype_name(t); }, py::is_method(dtype_cls));
 
+  // torch.memory_format and torch.layout: objects named rosenblatt.<name>, also bound at the top level
+  // (rb.channels_last), as the dtypes.
+  py::enum_<MemoryFormat> format_cls(m, "memory_format");
+  for (MemoryFormat f :
+       {MemoryFormat::Contiguous, MemoryFormat::Preserve, MemoryFormat::ChannelsLast, MemoryFormat::ChannelsLast3d}) {
+    format_cls.value(memory_format_name(f), f);
+    m.attr(memory_format_name(f)) = f;
+  }
+  py::enum_<TensorLayout> layout_cls(m, "layout");
+  layout_cls.value("strided", TensorLayout::Strided);
+  m.attr("strided") = TensorLayout::Strided;
+  auto format_repr = [](MemoryFormat f) { return std::string("rosenblatt.") + memory_format_name(f); };
+  auto layout_repr = [](TensorLayout) { return std::string("rosenblatt.strided"); };
+  format_cls.def("__str__", format_repr);
+  layout_cls.def("__str__", layout_repr);
+  format_cls.attr("__repr__") = py::cpp_function(format_repr, py::is_method(format_cls));
+  layout_cls.attr("__repr__") = py::cpp_function(layout_repr, py::is_method(layout_cls));
+
   py::class_<Device>(m, "device")
       .def(py::init<const std::string&>(), py::arg("type"))
       .def(py::init([](const std::string& type, int index) {
@@ -314,8 +332,12 @@ void tensor(py::module_& m, TensorClass& cls) {
       .def_property_readonly("device", &Tensor::device)
       .def_property_readonly("is_cuda", [](const Tensor& t) { return t.device().is_cuda(); })
       .def("is_floating_point", [](const Tensor& t) { return is_floating(t.dtype()); })
-      .def("is_contiguous", &Tensor::is_contiguous)
-      .def("contiguous", &Tensor::contiguous)
+      .def(
+          "is_contiguous", [](const Tensor& x, MemoryFormat fmt) { return is_contiguous(x, fmt); },
+          py::arg("memory_format") = MemoryFormat::Contiguous)
+      .def(
+          "contiguous", [](const Tensor& x, MemoryFormat fmt) { return contiguous(x, fmt); },
+          py::arg("memory_format") = MemoryFormat::Contiguous)
       .def("__len__",
            [](const Tensor& t) {
              RB_CHECK(t.dim() > 0, TypeError, "len() of a 0-d tensor");

@@ -44,6 +44,12 @@ struct RpropArgs {
   double etaminus, etaplus, step_size_min, step_size_max;
   bool maximize;
 };
+// eta: this step's rate (torch keeps it in a float32 tensor), keep = 1 - lambd * eta, mu: the averaging
+// weight; average: mu != 1 (else ax is a copy of the parameter, as torch's).
+struct AsgdArgs {
+  double eta, keep, mu, weight_decay;
+  bool average, maximize;
+};
 
 template <class T>
 struct OptimKernels {
@@ -65,6 +71,8 @@ struct OptimKernels {
   void (*radam_step)(T* p, const T* g, T* exp_avg, T* exp_avg_sq, int64_t n, const RadamArgs& a);
   // p, g, prev, step_size: (n,)
   void (*rprop_step)(T* p, const T* g, T* prev, T* step_size, int64_t n, const RpropArgs& a);
+  // p, g, ax: (n,); ax is the running average of the parameter.
+  void (*asgd_step)(T* p, const T* g, T* ax, int64_t n, const AsgdArgs& a);
 };
 
 }  // namespace rb

@@ -1,5 +1,6 @@
 // Norms, the addmm family, cdist, pointwise extras and nan-aware / paired reductions, as torch defines them,
 // built from differentiable primitives (DESIGN: a composite op gets every order of gradient from its parts).
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -405,6 +406,172 @@ Tensor renorm(const Tensor& x, double p, int64_t dim, double maxnorm) {
   Tensor factor = div(full({}, Scalar(maxnorm), x.dtype(), x.device()), add(n, Scalar(1e-7)));
   factor = where(binary(BinaryOp::Gt, n, Scalar(maxnorm)), factor, ones_like(n));
   return mul(x, factor);
+}
+
+Tensor local_response_norm(const Tensor& x, int64_t size, double alpha, double beta, double k) {
+  RB_CHECK(x.dim() >= 3, ValueError, "Expected 3D or higher dimensionality input (got ", x.dim(), " dimensions)");
+  RB_CHECK(size > 0, Error, "local_response_norm: size must be positive, got ", size);
+  if (x.numel() == 0) return x;
+  // The channel window's sum: x^2 zero-padded along dim 1, then `size` shifted slices added in window order
+  // (avg_pool's order), so every op has a known gradient and create_graph works.
+  std::vector<int64_t> pad(2 * static_cast<size_t>(x.dim() - 1), 0);  // last dim first, as F.pad
+  pad[pad.size() - 2] = size / 2, pad[pad.size() - 1] = (size - 1) / 2;
+  const Tensor sq = constant_pad_nd(mul(x, x), pad, 0.0);
+  const int64_t C = x.size(1);
+  Tensor window = narrow(sq, 1, 0, C);
+  for (int64_t j = 1; j < size; ++j) window = add(window, narrow(sq, 1, j, C));
+  Tensor div = binary(BinaryOp::Div, window, Scalar(static_cast<double>(size)));  // count_include_pad
+  div = binary(BinaryOp::Pow, add(mul(div, Scalar(alpha)), Scalar(k)), Scalar(beta));
+  return binary(BinaryOp::Div, x, div);
+}
+
+// ---- affine_grid and grid_sample: composites of differentiable ops, so theta, input and grid get gradients
+// (torch's formulas; the sampling weights carry the grid's gradient, gather's backward the input's).
+namespace {
+
+// torch's linspace_from_neg_one: n points over [-1, 1] (pixel centres: scaled by (n - 1) / n without
+// align_corners); one point is 0.
+Tensor grid_axis(int64_t n, bool align_corners, DType dt, Device dev) {
+  if (n <= 1) return zeros({1}, dt, dev);
+  Tensor r = linspace(Scalar(-1.0), Scalar(1.0), n, dt, dev);
+  return align_corners ? r : mul(r, Scalar(static_cast<double>(n - 1) / static_cast<double>(n)));
+}
+
+// A normalized coordinate as a pixel position along a dim of `size`.
+Tensor unnormalize(const Tensor& g, int64_t size, bool align_corners) {
+  const double n = static_cast<double>(size);
+  if (align_corners) return mul(binary(BinaryOp::Div, add(g, Scalar(1.0)), Scalar(2.0)), Scalar(n - 1));
+  return binary(BinaryOp::Div, binary(BinaryOp::Sub, mul(add(g, Scalar(1.0)), Scalar(n)), Scalar(1.0)), Scalar(2.0));
+}
+
+Tensor clip_to(const Tensor& x, int64_t size) {
+  return clamp(x, std::optional<Scalar>(Scalar(0.0)), std::optional<Scalar>(Scalar(static_cast<double>(size - 1))));
+}
+
+// Reflects x into [twice_low / 2, twice_high / 2] (torch's reflect_coordinates): |x - low| folded by the span,
+// mirrored on odd folds. floor carries no gradient, so the result's is +-1, as torch's.
+Tensor reflect(const Tensor& x, int64_t twice_low, int64_t twice_high) {
+  if (twice_low == twice_high) return mul(x, Scalar(0.0));
+  const double low = twice_low / 2.0, span = (twice_high - twice_low) / 2.0;
+  Tensor in = unary(UnaryOp::Abs, binary(BinaryOp::Sub, x, Scalar(low)));
+  Tensor flips = rounding(RoundOp::Floor, binary(BinaryOp::Div, in, Scalar(span)));
+  Tensor extra = sub(in, mul(flips, Scalar(span)));
+  Tensor half = rounding(RoundOp::Floor, binary(BinaryOp::Div, flips, Scalar(2.0)));
+  Tensor even = binary(BinaryOp::Eq, flips, mul(half, Scalar(2.0)));
+  return where(even, add(extra, Scalar(low)), add(neg(extra), Scalar(span + low)));
+}
+
+Tensor source_index(const Tensor& g, int64_t size, const std::string& padding, bool align_corners) {
+  Tensor x = unnormalize(g, size, align_corners);
+  if (padding == "border") return clip_to(x, size);
+  if (padding == "reflection")
+    return clip_to(align_corners ? reflect(x, 0, 2 * (size - 1)) : reflect(x, -1, 2 * size - 1), size);
+  return x;
+}
+
+// flat: (N, C, H * W); ix, iy, weight: (N, L) -> (N, C, L): weight * input[iy, ix], 0 where (ix, iy) is outside.
+Tensor sample_corner(const Tensor& flat, const Tensor& ix, const Tensor& iy, const Tensor& weight, int64_t H,
+                     int64_t W) {
+  auto in_range = [](const Tensor& v, int64_t n) {
+    return logical(LogicalOp::And, binary(BinaryOp::Ge, v, Scalar(0.0)),
+                   binary(BinaryOp::Le, v, Scalar(static_cast<double>(n - 1))));
+  };
+  const Tensor inside = logical(LogicalOp::And, in_range(ix, W), in_range(iy, H));
+  const Tensor zero = zeros({}, ix.dtype(), ix.device());
+  // Outside (or NaN) positions read element 0 with weight 0.
+  Tensor pos = where(inside, add(mul(iy, Scalar(static_cast<double>(W))), ix), zero);
+  Tensor index = unsqueeze(to_dtype(pos.detach(), DType::Int64), 1);
+  index = expand(index, {flat.size(0), flat.size(1), index.size(2)});
+  Tensor values = gather(flat, 2, index);
+  return mul(values, unsqueeze(where(inside, weight, zero), 1));
+}
+
+}  // namespace
+
+Tensor affine_grid(const Tensor& theta, const std::vector<int64_t>& size, bool align_corners) {
+  RB_CHECK(is_floating(theta.dtype()), ValueError, "Expected theta to have floating point type, but got ",
+           theta.dtype());
+  RB_CHECK(size.size() == 4 || size.size() == 5, NotImplementedError,
+           "affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, respectively. Got size ",
+           Shape(size.begin(), size.end()), ".");
+  const bool two_d = size.size() == 4;
+  const int64_t rows = two_d ? 2 : 3;
+  RB_CHECK(theta.dim() == 3 && theta.size(1) == rows && theta.size(2) == rows + 1, ValueError, "Expected a batch of ",
+           two_d ? "2D affine matrices of shape Nx2x3" : "3D affine matrices of shape Nx3x4", " for size ",
+           Shape(size.begin(), size.end()), ". Got ", theta.shape(), ".");
+  RB_CHECK(*std::min_element(size.begin(), size.end()) > 0, ValueError, "Expected non-zero, positive output size. Got ",
+           Shape(size.begin(), size.end()));
+  const DType dt = theta.dtype();
+  const Device dev = theta.device();
+  // base: (*spatial, rows + 1), the output pixels' coordinates (x, y[, z], 1).
+  std::vector<Tensor> axes;  // x varies along the last spatial dim
+  Shape spatial(size.begin() + 2, size.end());
+  const int64_t D = static_cast<int64_t>(spatial.size());
+  for (int64_t a = 0; a < D; ++a) {
+    const int64_t along = D - 1 - a;  // x: the last dim, y: the one before, z: the first
+    Shape view(static_cast<size_t>(D), 1);
+    view[static_cast<size_t>(along)] = spatial[static_cast<size_t>(along)];
+    axes.push_back(
+        expand(reshape(grid_axis(spatial[static_cast<size_t>(along)], align_corners, dt, dev), view), spatial));
+  }
+  axes.push_back(ones(spatial, dt, dev));
+  Tensor base = reshape(stack(axes, -1), {1, -1, rows + 1});
+  const int64_t N = size[0];
+  Tensor grid = matmul(expand(base, {N, base.size(1), rows + 1}), transpose(theta, 1, 2));
+  Shape out{N};
+  out.insert(out.end(), spatial.begin(), spatial.end());
+  out.push_back(rows);
+  return reshape(grid, out);
+}
+
+Tensor grid_sample(const Tensor& input, const Tensor& grid, const std::string& mode, const std::string& padding_mode,
+                   bool align_corners) {
+  RB_CHECK(mode == "bilinear" || mode == "nearest" || mode == "bicubic", ValueError,
+           "nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but got: '", mode,
+           "'");
+  RB_CHECK(padding_mode == "zeros" || padding_mode == "border" || padding_mode == "reflection", ValueError,
+           "nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or 'reflection', but got: '",
+           padding_mode, "'");
+  check_same_device(input, grid, "grid_sampler()");
+  RB_CHECK(input.dtype() == grid.dtype(), Error, "grid_sampler(): expected input and grid to have same dtype, but ",
+           "input has ", aten_name(input.dtype()), " and grid has ", aten_name(grid.dtype()));
+  RB_CHECK((input.dim() == 4 || input.dim() == 5) && input.dim() == grid.dim(), Error,
+           "grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but got input with "
+           "sizes ",
+           input.shape(), " and grid with sizes ", grid.shape());
+  RB_CHECK(input.dim() == 4, NotImplementedError, "grid_sample: 5-D (volumetric) input is not supported yet");
+  RB_CHECK(mode != "bicubic", NotImplementedError, "grid_sample: mode='bicubic' is not supported yet");
+  RB_CHECK(is_floating(input.dtype()), Error, "grid_sampler(): expected a floating input, got ", input.dtype());
+  RB_CHECK(input.size(0) == grid.size(0), Error,
+           "grid_sampler(): expected grid and input to have same batch size, but got input with sizes ", input.shape(),
+           " and grid with sizes ", grid.shape());
+  RB_CHECK(grid.size(3) == 2, Error,
+           "grid_sampler(): expected grid to have size 2 in last dimension, but got grid with sizes ", grid.shape());
+  for (int64_t d = 2; d < 4; ++d)
+    RB_CHECK(input.size(d) > 0, Error,
+             "grid_sampler(): expected input to have non-empty spatial dimensions, but input ", "has sizes ",
+             input.shape(), " with dimension ", d, " being empty");
+  const int64_t N = input.size(0), C = input.size(1), H = input.size(2), W = input.size(3);
+  const int64_t Ho = grid.size(1), Wo = grid.size(2);
+  const Tensor g = reshape(grid, {N, Ho * Wo, 2});
+  const Tensor ix = source_index(select(g, 2, 0), W, padding_mode, align_corners);
+  const Tensor iy = source_index(select(g, 2, 1), H, padding_mode, align_corners);
+  const Tensor flat = reshape(input, {N, C, H * W});
+  Tensor out;
+  if (mode == "nearest") {  // round half to even, as torch's nearbyint; no gradient for the grid
+    const Tensor one = ones({}, ix.dtype(), ix.device());
+    out =
+        sample_corner(flat, rounding(RoundOp::Round, ix), rounding(RoundOp::Round, iy), expand(one, ix.shape()), H, W);
+  } else {
+    const Tensor x0 = rounding(RoundOp::Floor, ix), y0 = rounding(RoundOp::Floor, iy);
+    const Tensor x1 = add(x0, Scalar(1.0)), y1 = add(y0, Scalar(1.0));
+    const Tensor wx0 = sub(x1, ix), wx1 = sub(ix, x0), wy0 = sub(y1, iy), wy1 = sub(iy, y0);
+    out = sample_corner(flat, x0, y0, mul(wx0, wy0), H, W);
+    out = add(out, sample_corner(flat, x1, y0, mul(wx1, wy0), H, W));
+    out = add(out, sample_corner(flat, x0, y1, mul(wx0, wy1), H, W));
+    out = add(out, sample_corner(flat, x1, y1, mul(wx1, wy1), H, W));
+  }
+  return reshape(out, {N, C, Ho, Wo});
 }
 
 }  // namespace rb

@@ -375,6 +375,13 @@ Tensor clone(const Tensor& x) {
   return out;
 }
 
+Tensor clone(const Tensor& x, MemoryFormat fmt) {
+  Tensor out = empty_strided(x.shape(), format_strides(x.shape(), fmt, &x), x.dtype(), x.device());
+  copy_values(x, out);
+  if (needs_grad(x)) record(std::make_shared<IdentityBackward>(), {&x}, {&out});
+  return out;
+}
+
 Tensor& copy_(Tensor& dst, const Tensor& src_in) {
   check_inplace(dst);
   Shape shape = broadcast_shapes(dst.shape(), src_in.shape());

@@ -1,7 +1,10 @@
 // Tensor creation ops: constant fills, ranges (arange, linspace) and eye. Random creation lives in
 // random.cpp with the Generator.
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 
+#include "rosenblatt/device_runtime.h"
 #include "rosenblatt/ops.h"
 
 #include "op_common.h"
@@ -18,6 +21,132 @@ Tensor ones(const Shape& shape, DType dtype, Device device) { return full(shape,
 Tensor scalar_tensor(Scalar value, DType dtype, Device device) { return full({}, value, dtype, device); }
 Tensor zeros_like(const Tensor& t) { return zeros(t.shape(), t.dtype(), t.device()); }
 Tensor ones_like(const Tensor& t) { return ones(t.shape(), t.dtype(), t.device()); }
+
+// ---- Memory formats and strided allocation (torch's memory_format=, layout=, pin_memory=, empty_strided).
+
+const char* memory_format_name(MemoryFormat fmt) {
+  switch (fmt) {
+    case MemoryFormat::Contiguous: return "contiguous_format";
+    case MemoryFormat::Preserve: return "preserve_format";
+    case MemoryFormat::ChannelsLast: return "channels_last";
+    case MemoryFormat::ChannelsLast3d: return "channels_last_3d";
+  }
+  return "?";
+}
+
+void check_pin_memory(bool pin_memory) {
+  if (!pin_memory) return;
+  // A build whose CUDA module is loaded has an accelerator: its host tensors are pageable, which only
+  // makes host-to-device copies synchronous, so the request is honoured in effect.
+  bool accelerator = true;
+  try {
+    device_runtime(Device("cuda"));
+  } catch (const std::exception&) {
+    accelerator = false;
+  }
+  RB_CHECK(accelerator, Error,
+           "pin_memory=True requires a CUDA or other accelerator backend; no pinned memory allocator is available on "
+           "this system.");
+}
+
+Tensor empty_strided(const Shape& size, const Shape& stride, DType dtype, Device device) {
+  RB_CHECK(size.size() == stride.size(), Error, "dimensionality of sizes (", size.size(),
+           ") must match dimensionality of strides (", stride.size(), ")");
+  check_shape(size, "empty_strided");
+  for (int64_t s : stride)
+    RB_CHECK(s >= 0, Error, "Storage size calculation overflowed with sizes=", size, " and strides=", stride);
+  // The storage ends after the farthest element the strides reach (none when a dim is empty).
+  int64_t extent = numel_of(size) == 0 ? 0 : 1;
+  for (size_t d = 0; d < size.size() && extent > 0; ++d) extent += (size[d] - 1) * stride[d];
+  return Tensor::make_view(Tensor::empty({extent}, dtype, device), size, stride, 0);
+}
+
+namespace {
+
+// torch's is_non_overlapping_and_dense: some order of the dims makes the strides contiguous ones.
+bool non_overlapping_and_dense(const Shape& size, const Shape& stride) {
+  const size_t n = size.size();
+  std::vector<size_t> perm(n);
+  std::iota(perm.begin(), perm.end(), size_t(0));
+  // Innermost first; dims of size < 2 last (their strides do not matter).
+  std::stable_sort(perm.begin(), perm.end(), [&](size_t a, size_t b) {
+    if (size[a] < 2 || size[b] < 2) return size[a] >= 2 && size[b] < 2;
+    return stride[a] < stride[b];
+  });
+  int64_t expected = 1;
+  for (size_t d : perm) {
+    if (size[d] < 2) return true;
+    if (stride[d] != expected) return false;
+    expected *= size[d];
+  }
+  return true;
+}
+
+// The dims from innermost to outermost in a channels-last layout of rank 4 or 5: C, then W (D), H, ..., N.
+std::vector<size_t> channels_last_order(size_t rank) {
+  return rank == 4 ? std::vector<size_t>{1, 3, 2, 0} : std::vector<size_t>{1, 4, 3, 2, 0};
+}
+
+void check_rank(const Shape& shape, MemoryFormat fmt) {
+  if (fmt == MemoryFormat::ChannelsLast)
+    RB_CHECK(shape.size() == 4, Error, "required rank 4 tensor to use channels_last format");
+  if (fmt == MemoryFormat::ChannelsLast3d)
+    RB_CHECK(shape.size() == 5, Error, "required rank 5 tensor to use channels_last_3d format");
+}
+
+}  // namespace
+
+Shape format_strides(const Shape& shape, MemoryFormat fmt, const Tensor* like) {
+  check_rank(shape, fmt);
+  if (fmt == MemoryFormat::Preserve)
+    return like && non_overlapping_and_dense(like->shape(), like->strides()) ? like->strides()
+                                                                             : contiguous_strides(shape);
+  if (fmt == MemoryFormat::Contiguous) return contiguous_strides(shape);
+  Shape strides(shape.size());
+  int64_t step = 1;
+  for (size_t d : channels_last_order(shape.size())) {
+    strides[d] = step;
+    step *= shape[d];  // torch's: unlike contiguous strides, a size-0 dim zeroes the strides outside it
+  }
+  return strides;
+}
+
+Tensor empty(const Shape& shape, DType dtype, Device device, MemoryFormat fmt) {
+  RB_CHECK(fmt != MemoryFormat::Preserve, Error, "unsupported memory format Preserve");
+  return empty_strided(shape, format_strides(shape, fmt), dtype, device);
+}
+
+Tensor empty_like(const Tensor& x, DType dtype, Device device, MemoryFormat fmt) {
+  return empty_strided(x.shape(), format_strides(x.shape(), fmt, &x), dtype, device);
+}
+
+Tensor as_format(const Tensor& t, MemoryFormat fmt, const Tensor* like) {
+  Shape strides = format_strides(t.shape(), fmt, like);
+  if (strides == t.strides()) return t;
+  Tensor out = empty_strided(t.shape(), strides, t.dtype(), t.device());
+  copy_values(t, out);
+  return out;
+}
+
+bool is_contiguous(const Tensor& x, MemoryFormat fmt) {
+  if (fmt == MemoryFormat::Contiguous || fmt == MemoryFormat::Preserve) return x.is_contiguous();
+  if (x.dim() != (fmt == MemoryFormat::ChannelsLast ? 4 : 5)) return false;
+  int64_t expected = 1;
+  for (size_t d : channels_last_order(static_cast<size_t>(x.dim()))) {
+    const int64_t n = x.shape()[d];
+    if (n == 0) return true;
+    if (n == 1) continue;
+    if (x.strides()[d] != expected) return false;
+    expected *= n;
+  }
+  return true;
+}
+
+Tensor contiguous(const Tensor& x, MemoryFormat fmt) {
+  RB_CHECK(fmt != MemoryFormat::Preserve, Error, "preserve memory format is unsupported by the contiguous operator");
+  check_rank(x.shape(), fmt);
+  return is_contiguous(x, fmt) ? x : clone(x, fmt);
+}
 
 Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype, Device device) {
   const bool any_float = start.is_floating() || end.is_floating() || step.is_floating();

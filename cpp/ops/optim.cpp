@@ -1,5 +1,6 @@
 // Fused optimizer steps: argument checks, the scalar part of each update (step counters and bias
 // corrections in double, as torch.optim computes them in Python), then one kernel pass.
+#include <algorithm>
 #include <cmath>
 #include <utility>
 #include <vector>
@@ -313,6 +314,31 @@ void rprop_step(const Tensor& param, const Tensor& grad, const Tensor& prev, con
                                                           ptr<scalar_t>(step_size), n, a);
   });
   bump({&param, &prev, &step_size});
+}
+
+void asgd_step(const Tensor& param, const Tensor& grad, const Tensor& ax, const Tensor& step, const Tensor& eta,
+               const Tensor& mu, double lr, double lambd, double alpha, double t0, double weight_decay, bool maximize) {
+  const char* op = "asgd_step";
+  check_param(param, op);
+  check_like(grad, param, op, "grad", false);
+  check_like(ax, param, op, "ax", true);
+  check_scalar_state(step, op, "step");
+  check_scalar_state(eta, op, "eta");
+  check_scalar_state(mu, op, "mu");
+  check_disjoint({&param, &grad, &ax}, op);
+  Tensor g = dense(grad);
+  const double t = increment(step);
+  // The rate and weight of this step are the ones the previous step stored (rounded to their dtype).
+  const double eta_v = read_scalar(eta), mu_v = read_scalar(mu);
+  AsgdArgs a{eta_v, 1 - lambd * eta_v, mu_v, weight_decay, mu_v != 1, maximize};
+  int64_t n = param.numel();
+  RB_DISPATCH_FLOATING(param.dtype(), op, [&] {
+    kernels<OptimKernels<scalar_t>>(op, param).asgd_step(ptr<scalar_t>(param), ptr<scalar_t>(g), ptr<scalar_t>(ax), n,
+                                                         a);
+  });
+  bump({&param, &ax});
+  write_scalar(eta, lr / std::pow(1 + lambd * lr * t, alpha));
+  write_scalar(mu, 1 / std::max(1.0, t - t0));
 }
 
 }  // namespace rb

@@ -78,8 +78,10 @@ def _numpy_of(data, dtype):
     return arr if arr.flags.c_contiguous else np.array(arr, order="C")
 
 
-def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: Any = False) -> Tensor:
+def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: Any = False,
+           pin_memory: Any = False) -> Tensor:
     """Copies `data` (nested lists, numbers, numpy arrays, tensors) into a new tensor."""
+    _C._check_pin_memory(pin_memory)
     if dtype is None and isinstance(data, Tensor):
         dtype = data.dtype
     t = _C.from_numpy(_numpy_of(data, dtype))
@@ -318,6 +320,36 @@ def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
     return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
 
+def _new(self, *args, device=None):
+    """Tensor.new, PyTorch's legacy constructor: new() is empty; new(*sizes) or new(Size) uninitialized; new(data)
+    the data (a sequence or array) in self's dtype; new(tensor) a view of a tensor of self's dtype."""
+    dev = self.device if device is None else _C.device(str(device))
+    if dev.type != self.device.type:
+        raise RuntimeError(f"legacy constructor expects device type: {self.device.type} but device type: "
+                           f"{dev.type} was passed")
+    if not args:
+        return _C.empty(0, dtype=self.dtype, device=dev)
+    if len(args) == 1 and isinstance(args[0], Tensor):
+        other = args[0]
+        if other.dtype != self.dtype or other.device != dev:
+            raise TypeError(f"expected {self.dtype} on {dev} (got {other.dtype} on {other.device})")
+        return other.as_strided(other.size(), other.stride(), other.storage_offset())
+    if all(isinstance(a, int) and not isinstance(a, bool) for a in args) or (len(args) == 1
+                                                                             and isinstance(args[0], Size)):
+        return _C.empty(*args, dtype=self.dtype, device=dev)
+    if len(args) == 1:
+        data = args[0]
+        if isinstance(data, str):
+            raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+        if not isinstance(data, (list, tuple, np.ndarray)):
+            raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
+        return tensor(data, dtype=self.dtype, device=dev)
+    bad = next(a for a in args if not isinstance(a, int) or isinstance(a, bool))
+    raise TypeError(f"new(): argument 'size' must be tuple of ints, but found element of type "
+                    f"{type(bad).__name__}")
+
+
+Tensor.new = _new
 Tensor.new_zeros = _new_factory(_C.zeros)
 Tensor.new_ones = _new_factory(_C.ones)
 Tensor.new_empty = _new_factory(_C.empty)

@@ -36,4 +36,9 @@ enum class MathOp : uint8_t {
 };
 enum class InterpMode : uint8_t { Nearest, NearestExact, Bilinear, Bicubic };
 
+// torch's layout= and memory_format= objects. Strided is the one layout; a memory format orders the
+// dims in memory: (N, C, H, W) channels-last keeps C innermost, strides (HWC, 1, WC, C).
+enum class TensorLayout { Strided };
+enum class MemoryFormat { Contiguous, Preserve, ChannelsLast, ChannelsLast3d };
+
 }  // namespace rb

@@ -14,6 +14,7 @@
 #include "rosenblatt/ops/linalg.h"
 #include "rosenblatt/ops/loss.h"
 #include "rosenblatt/ops/norm.h"
+#include "rosenblatt/ops/numeric.h"
 #include "rosenblatt/ops/optim.h"
 #include "rosenblatt/ops/perceptron.h"
 #include "rosenblatt/ops/pool.h"

@@ -223,6 +223,19 @@ void rprop_range(T* __restrict p, const T* __restrict g, T* __restrict prev, T* 
   }
 }
 
+// torch's single-tensor ASGD: param.mul_(1 - lambd * eta), then param.add_(grad, alpha=-eta) (one fma), then
+// ax.add_(param.sub(ax).mul_(mu)), three roundings, or ax.copy_(param) while mu is 1.
+template <class T, bool kDecay, bool kAverage>
+void asgd_range(T* __restrict p, const T* __restrict g, T* __restrict ax, int64_t b, int64_t e, AsgdArgs a) {
+  const T wd = T(a.weight_decay), keep = T(a.keep), neg_eta = T(-a.eta), mu = T(a.mu), sign = a.maximize ? T(-1) : T(1);
+  for (int64_t i = b; i < e; ++i) {
+    T d = effective_grad<kDecay>(g[i], p[i], sign, wd);
+    T q = std::fma(d, neg_eta, p[i] * keep);
+    p[i] = q;
+    ax[i] = kAverage ? ax[i] + (q - ax[i]) * mu : q;
+  }
+}
+
 }  // namespace
 
 template <class T>
@@ -313,6 +326,15 @@ void rprop_step(T* p, const T* g, T* prev, T* ss, int64_t n, const RpropArgs& a)
   parallel_for(n, kOptimGrain, [=](int64_t b, int64_t e) { rprop_range<T>(p, g, prev, ss, b, e, a); });
 }
 
+template <class T>
+void asgd_step(T* p, const T* g, T* ax, int64_t n, const AsgdArgs& a) {
+  with_flags(
+      [&](auto decay, auto average) {
+        parallel_for(n, kOptimGrain, [=](int64_t b, int64_t e) { asgd_range<T, decay, average>(p, g, ax, b, e, a); });
+      },
+      a.weight_decay != 0, a.average);
+}
+
 #define RB_OPTIM_INSTANTIATE(T)                                                         \
   template void sgd_step<T>(T*, const T*, T*, int64_t, const SgdArgs&);                 \
   template void adam_step<T>(T*, const T*, T*, T*, T*, int64_t, const AdamArgs&);       \
@@ -322,17 +344,18 @@ void rprop_step(T* p, const T* g, T* prev, T* ss, int64_t n, const RpropArgs& a)
   template void nadam_step<T>(T*, const T*, T*, T*, int64_t, const NadamArgs&);         \
   template void adamax_step<T>(T*, const T*, T*, T*, int64_t, const AdamaxArgs&);       \
   template void radam_step<T>(T*, const T*, T*, T*, int64_t, const RadamArgs&);         \
-  template void rprop_step<T>(T*, const T*, T*, T*, int64_t, const RpropArgs&);
+  template void rprop_step<T>(T*, const T*, T*, T*, int64_t, const RpropArgs&);         \
+  template void asgd_step<T>(T*, const T*, T*, int64_t, const AsgdArgs&);
 RB_OPTIM_INSTANTIATE(float)
 RB_OPTIM_INSTANTIATE(double)
 #undef RB_OPTIM_INSTANTIATE
 
-extern const OptimKernels<float> optim_kernels_f32 = {&sgd_step<float>,      &adam_step<float>,    &adagrad_step<float>,
-                                                      &adadelta_step<float>, &rmsprop_step<float>, &nadam_step<float>,
-                                                      &adamax_step<float>,   &radam_step<float>,   &rprop_step<float>};
+extern const OptimKernels<float> optim_kernels_f32 = {
+    &sgd_step<float>,   &adam_step<float>,   &adagrad_step<float>, &adadelta_step<float>, &rmsprop_step<float>,
+    &nadam_step<float>, &adamax_step<float>, &radam_step<float>,   &rprop_step<float>,    &asgd_step<float>};
 extern const OptimKernels<double> optim_kernels_f64 = {
     &sgd_step<double>,   &adam_step<double>,   &adagrad_step<double>, &adadelta_step<double>, &rmsprop_step<double>,
-    &nadam_step<double>, &adamax_step<double>, &radam_step<double>,   &rprop_step<double>};
+    &nadam_step<double>, &adamax_step<double>, &radam_step<double>,   &rprop_step<double>,    &asgd_step<double>};
 
 RB_CPU_NAMESPACE_END
 

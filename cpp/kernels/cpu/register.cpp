@@ -14,6 +14,7 @@
 #include "linear.h"
 #include "loss.h"
 #include "norm.h"
+#include "numeric.h"
 #include "optim.h"
 #include "perceptron.h"
 #include "pool.h"
@@ -44,7 +45,8 @@ void register_builtin_kernels() {
                  LinearKernels, LossKernels, NormKernels, OptimKernels<float>, OptimKernels<double>, PerceptronKernels,
                  PoolKernels, RandomKernels, RecurrentKernels<float>, RecurrentKernels<double>, ReduceKernels,
                  ResizeKernels, ScanKernels, SearchKernels, SortKernels, TransformKernels, BlasKernels<float>,
-                 BlasKernels<double>, BlasKernels<int64_t>, LapackKernels<float>, LapackKernels<double>, CtcKernels>();
+                 BlasKernels<double>, BlasKernels<int64_t>, LapackKernels<float>, LapackKernels<double>, CtcKernels,
+                 NumericKernels>();
     return true;
   }();
   (void)done;

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typing
 import builtins
 from rosenblatt._C import Tensor
-__all__: list[builtins.str] = ['adadelta_step', 'adagrad_step', 'adam_step', 'adamax_step', 'nadam_step', 'radam_step', 'rmsprop_step', 'rprop_step', 'sgd_step']
+__all__: list[builtins.str] = ['adadelta_step', 'adagrad_step', 'adam_step', 'adamax_step', 'asgd_step', 'nadam_step', 'radam_step', 'rmsprop_step', 'rprop_step', 'sgd_step']
 def adadelta_step(param: Tensor, grad: Tensor | None, square_avg: Tensor, acc_delta: Tensor, step: Tensor, lr: typing.SupportsFloat | typing.SupportsIndex, rho: typing.SupportsFloat | typing.SupportsIndex, eps: typing.SupportsFloat | typing.SupportsIndex, weight_decay: typing.SupportsFloat | typing.SupportsIndex, maximize: builtins.bool) -> builtins.bool:
     ...
 def adagrad_step(param: Tensor, grad: Tensor | None, sum: Tensor, step: Tensor, lr: typing.SupportsFloat | typing.SupportsIndex, lr_decay: typing.SupportsFloat | typing.SupportsIndex, weight_decay: typing.SupportsFloat | typing.SupportsIndex, eps: typing.SupportsFloat | typing.SupportsIndex, maximize: builtins.bool) -> builtins.bool:
@@ -13,6 +13,8 @@ def adagrad_step(param: Tensor, grad: Tensor | None, sum: Tensor, step: Tensor, 
 def adam_step(param: Tensor, grad: Tensor | None, exp_avg: Tensor, exp_avg_sq: Tensor, max_exp_avg_sq: Tensor | None, step: Tensor, lr: typing.SupportsFloat | typing.SupportsIndex, beta1: typing.SupportsFloat | typing.SupportsIndex, beta2: typing.SupportsFloat | typing.SupportsIndex, eps: typing.SupportsFloat | typing.SupportsIndex, weight_decay: typing.SupportsFloat | typing.SupportsIndex, amsgrad: builtins.bool, maximize: builtins.bool, decoupled: builtins.bool) -> builtins.bool:
     ...
 def adamax_step(param: Tensor, grad: Tensor | None, exp_avg: Tensor, exp_inf: Tensor, step: Tensor, lr: typing.SupportsFloat | typing.SupportsIndex, beta1: typing.SupportsFloat | typing.SupportsIndex, beta2: typing.SupportsFloat | typing.SupportsIndex, eps: typing.SupportsFloat | typing.SupportsIndex, weight_decay: typing.SupportsFloat | typing.SupportsIndex, maximize: builtins.bool) -> builtins.bool:
+    ...
+def asgd_step(param: Tensor, grad: Tensor | None, ax: Tensor, step: Tensor, eta: Tensor, mu: Tensor, lr: typing.SupportsFloat | typing.SupportsIndex, lambd: typing.SupportsFloat | typing.SupportsIndex, alpha: typing.SupportsFloat | typing.SupportsIndex, t0: typing.SupportsFloat | typing.SupportsIndex, weight_decay: typing.SupportsFloat | typing.SupportsIndex, maximize: builtins.bool) -> builtins.bool:
     ...
 def nadam_step(param: Tensor, grad: Tensor | None, exp_avg: Tensor, exp_avg_sq: Tensor, mu_product: Tensor, step: Tensor, lr: typing.SupportsFloat | typing.SupportsIndex, beta1: typing.SupportsFloat | typing.SupportsIndex, beta2: typing.SupportsFloat | typing.SupportsIndex, eps: typing.SupportsFloat | typing.SupportsIndex, weight_decay: typing.SupportsFloat | typing.SupportsIndex, momentum_decay: typing.SupportsFloat | typing.SupportsIndex, decoupled_weight_decay: builtins.bool, maximize: builtins.bool) -> builtins.bool:
     ...

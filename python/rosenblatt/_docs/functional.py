@@ -143,6 +143,47 @@ Example:
     >>> F.rms_norm(rb.tensor([[1.0, 2.0, 2.0]]), (3,))
     tensor([[0.5774, 1.1547, 1.1547]])
 
+@@ local_response_norm
+Local response normalization across channels: each element divided by
+``(k + alpha / size * sum of x^2 over the size channels around it)^beta``, the window zero-padded by ``size // 2``
+channels before and ``(size - 1) // 2`` after, as torch's (a composite, differentiable to any order).
+
+Shape:
+    input: ``(N, C, *)``, 3-d or more; output: the shape of ``input``.
+
+Example:
+    >>> F.local_response_norm(rb.ones(1, 3, 1), size=2, alpha=1.0, beta=1.0, k=1.0).flatten()
+    tensor([0.6667, 0.5000, 0.5000])
+
+@@ affine_grid
+The sampling grid of a batch of affine transforms, for :func:`grid_sample`: ``theta`` (``(N, 2, 3)``, or
+``(N, 3, 4)`` for a 5-d ``size``) applied to the output pixels' normalized coordinates, ``-1`` and ``1`` being the
+corner pixels' centres with ``align_corners=True`` and their outer edges otherwise. Differentiable in ``theta``.
+
+Shape:
+    theta: ``(N, 2, 3)`` or ``(N, 3, 4)``; output: ``(N, H, W, 2)`` for size ``(N, C, H, W)``, ``(N, D, H, W, 3)``
+    for size ``(N, C, D, H, W)``; the last dim holds ``(x, y[, z])``.
+
+Example:
+    >>> theta = rb.tensor([[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]])
+    >>> F.affine_grid(theta, [1, 1, 2, 2], align_corners=True)[0, :, :, 0]
+    tensor([[-1.,  1.],
+            [-1.,  1.]])
+
+@@ grid_sample
+Samples ``input`` at the normalized positions of ``grid`` (``(x, y)`` in ``[-1, 1]``), ``mode`` ``"bilinear"``
+or ``"nearest"`` (ties to even), positions outside read as 0 (``padding_mode="zeros"``), the border value
+(``"border"``) or the reflected image (``"reflection"``). Differentiable in ``input`` and (bilinear) ``grid``, to
+any order. 5-d input and ``mode="bicubic"`` raise ``NotImplementedError``.
+
+Shape:
+    input: ``(N, C, H, W)``; grid: ``(N, Ho, Wo, 2)``; output: ``(N, C, Ho, Wo)``.
+
+Example:
+    >>> x = rb.arange(4.0).reshape(1, 1, 2, 2)
+    >>> F.grid_sample(x, rb.zeros(1, 1, 1, 2), align_corners=True)
+    tensor([[[[1.5000]]]])
+
 @@ group_norm
 Group normalization: splits the ``C`` channels into ``num_groups`` groups and normalizes each group of each
 sample to zero mean and unit (biased) variance, then applies the per-channel ``weight`` and ``bias``.

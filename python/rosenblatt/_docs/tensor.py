@@ -195,7 +195,8 @@ Example:
             [3, 6]])
 
 @@ contiguous
-The tensor itself when its elements are laid out contiguously in row-major order, else a contiguous copy.
+The tensor itself when its elements are laid out contiguously in row-major order, else a contiguous copy;
+``memory_format=rb.channels_last`` (4-d) or ``rb.channels_last_3d`` (5-d) asks for that layout instead.
 
 Shape:
     output: the tensor's shape.
@@ -425,6 +426,28 @@ Example:
     >>> x = rb.ones(2, requires_grad=True)
     >>> (x * 2).detach().requires_grad
     False
+
+@@ frexp
+The tensor's mantissas and int32 exponents. See :func:`rosenblatt.frexp`.
+
+Example:
+    >>> rb.tensor([8.0, 0.75]).frexp().exponent
+    tensor([4, 0], dtype=rosenblatt.int32)
+
+@@ histogram
+A histogram of the tensor's values, ``(hist, bin_edges)``. See :func:`rosenblatt.histogram`.
+
+Example:
+    >>> rb.tensor([1.0, 2.0, 1.0]).histogram(2).hist
+    tensor([2., 1.])
+
+@@ new_empty_strided
+An uninitialized tensor with the given size and strides, of the tensor's dtype and device unless given. See
+:func:`rosenblatt.empty_strided`.
+
+Example:
+    >>> rb.zeros(1, dtype=rb.float64).new_empty_strided((2, 3), (1, 2)).dtype
+    rosenblatt.float64
 
 @@ clone
 A copy with its own memory; gradients flow back through it. See :func:`rosenblatt.clone`.

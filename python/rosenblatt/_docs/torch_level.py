@@ -119,11 +119,23 @@ Example:
             [1., 1.]])
 
 @@ empty | size
-An uninitialized tensor (its values are whatever the memory held).
+An uninitialized tensor (its values are whatever the memory held), laid out as ``memory_format`` says
+(``rb.channels_last`` for a 4-d ``(N, C, H, W)`` keeps ``C`` innermost).
 
 Example:
     >>> rb.empty(2, 3).shape
     rosenblatt.Size([2, 3])
+
+@@ empty_strided
+An uninitialized tensor of shape ``size`` whose elements lie ``stride`` elements apart along each dim; its
+storage holds exactly the elements those strides reach.
+
+Shape:
+    output: ``size``, with strides ``stride``.
+
+Example:
+    >>> rb.empty_strided((2, 3), (1, 2)).stride()
+    (1, 2)
 
 @@ full
 A tensor of shape ``size`` filled with ``fill_value``; the dtype follows the value (bool, int64 or float32)
@@ -155,7 +167,8 @@ Example:
     tensor([1., 1.])
 
 @@ empty_like | like
-An uninitialized tensor with the shape (and, unless given, the dtype and device) of ``input``.
+An uninitialized tensor with the shape (and, unless given, the dtype and device) of ``input``. The default
+``memory_format=rb.preserve_format`` keeps the strides of a dense ``input`` (a transposed one stays transposed).
 
 Example:
     >>> rb.empty_like(rb.zeros(2, 3)).shape
@@ -748,14 +761,19 @@ Example:
     >>> rb.fmod(rb.tensor([-3, 3]), 2)
     tensor([-1,  1])
 
-@@ pow | bc
-``input ** exponent``, elementwise; either may be a number.
+@@ pow
+``input ** exponent``, elementwise; either may be a number (a number base is ``self``, as in torch).
+
+Shape:
+    input, exponent: broadcastable shapes (either may be a number); output: the broadcast shape.
 
 Example:
     >>> rb.pow(rb.tensor([1.0, 2.0, 3.0]), 2)
     tensor([1., 4., 9.])
     >>> rb.pow(2, rb.tensor([1.0, 2.0]))
     tensor([2., 4.])
+    >>> rb.pow(rb.tensor([1.0, 2.0]), exponent=3)
+    tensor([1., 8.])
 
 @@ atan2 | bc
 The angle of the point ``(other, input)``: ``atan(input / other)`` in the right quadrant, in ``[-pi, pi]``.
@@ -1408,6 +1426,33 @@ Example:
     >>> rb.histc(rb.tensor([1.0, 2.0, 1.0, 4.0]), bins=4, min=0, max=4)
     tensor([0., 2., 1., 1.])
 
+@@ histogram
+A histogram of ``input``'s values: ``bins`` equal-width bins over ``range`` (the data's own range when not
+given), or the bins between the edges of a 1-D tensor ``bins``. Each value counts (or adds its ``weight``) in
+the bin whose edges enclose it, the last bin closed on the right; values outside are left out. ``density=True``
+divides by the total and by each bin's width. Returns ``return_types.histogram(hist, bin_edges)``.
+
+Shape:
+    input: ``(*)``, flattened; weight: ``input``'s shape; hist: ``(bins,)``; bin_edges: ``(bins + 1,)``, the
+    dtype of ``input``.
+
+Example:
+    >>> rb.histogram(rb.tensor([1.0, 2.0, 1.0]), bins=4, range=(0.0, 3.0))
+    rosenblatt.return_types.histogram(
+    hist=tensor([0., 2., 1., 0.]),
+    bin_edges=tensor([0.0000, 0.7500, 1.5000, 2.2500, 3.0000]))
+
+@@ frexp | ew
+Splits each element into a mantissa in ``(-1, 1)`` (``0.5 <= |mantissa| < 1``) and an int32 exponent with
+``input == mantissa * 2 ** exponent`` exactly; 0, inf and NaN come back as themselves with exponent 0. The
+mantissa's gradient is the incoming one times ``2 ** -exponent``.
+
+Example:
+    >>> rb.frexp(rb.tensor([8.0, 0.75, -3.0]))
+    rosenblatt.return_types.frexp(
+    mantissa=tensor([ 0.5000,  0.7500, -0.7500]),
+    exponent=tensor([4, 0, 2], dtype=rosenblatt.int32))
+
 @@ bincount
 The count of each value of a 1-D non-negative int64 tensor (the sum of ``weights`` per value when given),
 with at least ``minlength`` bins.
@@ -1881,7 +1926,9 @@ Example:
     tensor(5.)
 
 @@ clone
-A copy of ``input`` with its own memory; autograd sees the copy as an identity, so gradients flow back.
+A copy of ``input`` with its own memory; autograd sees the copy as an identity, so gradients flow back. The
+default ``memory_format=rb.preserve_format`` keeps the strides of a dense ``input``; ``rb.contiguous_format``
+makes the copy contiguous.
 
 Shape:
     output: the shape of ``input``.

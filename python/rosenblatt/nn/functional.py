@@ -895,7 +895,17 @@ group_norm = _nn.group_norm  # (input, num_groups, weight=None, bias=None, eps=1
 # (input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True, momentum=0.1, eps=1e-5)
 instance_norm = _nn.instance_norm
 
-__all__ += ["embedding", "one_hot", "layer_norm", "rms_norm", "group_norm", "instance_norm"]
+# (input, size, alpha=1e-4, beta=0.75, k=1.0): x^2 averaged over a window of channels, as torch's composite
+local_response_norm = _nn.local_response_norm
+
+__all__ += ["embedding", "one_hot", "layer_norm", "rms_norm", "group_norm", "instance_norm", "local_response_norm"]
+
+# spatial transformers: (theta, size, align_corners=None) and (input, grid, mode="bilinear", padding_mode="zeros",
+# align_corners=None); align_corners=None warns as torch's and means False
+affine_grid = _nn.affine_grid
+grid_sample = _nn.grid_sample
+
+__all__ += ["affine_grid", "grid_sample"]
 
 
 def embedding_bag(input: Tensor, weight: Tensor, offsets: Optional[Tensor] = None, max_norm: Optional[float] = None,

@@ -74,6 +74,17 @@ std::vector<Tensor> tensor_split(const Tensor& x, int64_t sections, int64_t dim 
 std::vector<Tensor> tensor_split(const Tensor& x, const std::vector<int64_t>& indices, int64_t dim = 0);
 Tensor narrow_copy(const Tensor& x, int64_t dim, int64_t start, int64_t length);
 Tensor channel_shuffle(const Tensor& x, int64_t groups);
+// ---- spatial transformers (composites: gradients for theta, input and grid, to any order) ----
+// theta: (N, 2, 3) for size (N, C, H, W) -> grid (N, H, W, 2), or (N, 3, 4) for (N, C, D, H, W) -> (N, D, H, W, 3):
+// the affine images of the output pixels' normalized coordinates in [-1, 1] (x first).
+Tensor affine_grid(const Tensor& theta, const std::vector<int64_t>& size, bool align_corners);
+// input: (N, C, H, W), grid: (N, Ho, Wo, 2) of (x, y) in [-1, 1] -> (N, C, Ho, Wo); mode "bilinear" or "nearest",
+// padding_mode "zeros", "border" or "reflection", as torch's grid_sample (4-D only).
+Tensor grid_sample(const Tensor& input, const Tensor& grid, const std::string& mode, const std::string& padding_mode,
+                   bool align_corners);
+// x: (N, C, *) -> x / (k + alpha * mean of x^2 over the `size` channels around each one)^beta, the window
+// zero-padded by size/2 before and (size-1)/2 after (torch's composite of avg_pool). Differentiable.
+Tensor local_response_norm(const Tensor& x, int64_t size, double alpha = 1e-4, double beta = 0.75, double k = 1.0);
 
 // ---- padding modes and im2col ----
 // mode "reflect", "replicate" or "circular"; pad as F.pad's (last dim first), 1 to 3 padded dims.

@@ -37,9 +37,10 @@ inline Tensor log(const Tensor& x) { return unary(UnaryOp::Log, x); }
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
 Tensor clamp(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi);
 
-Tensor to_dtype(const Tensor& x, DType dtype);  // differentiable between float dtypes
-Tensor clone(const Tensor& x);                  // contiguous copy, differentiable
-Tensor& copy_(Tensor& dst, const Tensor& src);  // broadcasting copy with dtype conversion
+Tensor to_dtype(const Tensor& x, DType dtype);    // differentiable between float dtypes
+Tensor clone(const Tensor& x);                    // contiguous copy, differentiable
+Tensor clone(const Tensor& x, MemoryFormat fmt);  // a copy laid out as fmt (Preserve: as x), differentiable
+Tensor& copy_(Tensor& dst, const Tensor& src);    // broadcasting copy with dtype conversion
 Tensor& fill_(Tensor& dst, Scalar value);
 
 inline Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }

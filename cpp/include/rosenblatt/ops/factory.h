@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "rosenblatt/generator.h"
+#include "rosenblatt/kinds.h"
 #include "rosenblatt/tensor.h"
 
 namespace rb {
@@ -13,6 +14,24 @@ Tensor full(const Shape& shape, Scalar value, DType dtype = DType::Float32, Devi
 Tensor scalar_tensor(Scalar value, DType dtype, Device device = {});  // 0-d
 Tensor zeros_like(const Tensor& t);
 Tensor ones_like(const Tensor& t);
+
+const char* memory_format_name(MemoryFormat fmt);  // "contiguous_format", ... as torch spells them
+// pin_memory=True: pinned host memory needs an accelerator's allocator; raises as torch without one.
+void check_pin_memory(bool pin_memory);
+// Uninitialized memory viewed with the given strides (torch.empty_strided): the storage holds exactly
+// the elements the strides reach.
+Tensor empty_strided(const Shape& size, const Shape& stride, DType dtype = DType::Float32, Device device = {});
+// The strides a new tensor of `shape` gets in format fmt. Preserve keeps `like`'s strides when its elements
+// are dense and do not overlap (torch's rule), else is contiguous; the channels-last formats need rank 4 / 5.
+Shape format_strides(const Shape& shape, MemoryFormat fmt, const Tensor* like = nullptr);
+Tensor empty(const Shape& shape, DType dtype, Device device, MemoryFormat fmt);  // Preserve raises, as torch
+Tensor empty_like(const Tensor& x, DType dtype, Device device, MemoryFormat fmt = MemoryFormat::Preserve);
+// t (a new, contiguous tensor of a factory) laid out as fmt (like: for Preserve): t itself when the strides
+// agree, else a copy with fmt's strides. Not recorded by autograd: factories make leaves.
+Tensor as_format(const Tensor& t, MemoryFormat fmt, const Tensor* like = nullptr);
+bool is_contiguous(const Tensor& x, MemoryFormat fmt);
+// x laid out as fmt (x itself when it already is); Preserve raises, as torch's contiguous.
+Tensor contiguous(const Tensor& x, MemoryFormat fmt);
 
 // Ranges. arange's dtype, when not given, is int64 for integer arguments and float32 otherwise.
 Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype = std::nullopt, Device device = {});

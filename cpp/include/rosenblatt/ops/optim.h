@@ -37,5 +37,9 @@ void radam_step(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, 
 void rprop_step(const Tensor& param, const Tensor& grad, const Tensor& prev, const Tensor& step_size,
                 const Tensor& step, double etaminus, double etaplus, double step_size_min, double step_size_max,
                 bool maximize);
+// torch.optim.ASGD: eta and mu are the 0-d rate and averaging weight the step uses and then renews
+// (eta = lr / (1 + lambd * lr * step)^alpha, mu = 1 / max(1, step - t0)); ax is the averaged parameter.
+void asgd_step(const Tensor& param, const Tensor& grad, const Tensor& ax, const Tensor& step, const Tensor& eta,
+               const Tensor& mu, double lr, double lambd, double alpha, double t0, double weight_decay, bool maximize);
 
 }  // namespace rb

@@ -1,5 +1,6 @@
-"""LayerNorm and RMSNorm (over the trailing normalized_shape dims) and GroupNorm (over groups of
-channels), with torch's arguments, init (weight ones, bias zeros) and state_dict keys.
+"""LayerNorm and RMSNorm (over the trailing normalized_shape dims), GroupNorm (over groups of channels) and
+LocalResponseNorm (over neighbouring channels), with torch's arguments, init (weight ones, bias zeros) and
+state_dict keys.
 Kernels: cpp/ops/norm.cpp, cpp/ops/norm_group.cpp."""
 import numbers
 from typing import Any, Optional
@@ -11,7 +12,7 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["LayerNorm", "GroupNorm", "RMSNorm"]
+__all__ = ["LayerNorm", "GroupNorm", "RMSNorm", "LocalResponseNorm"]
 
 
 def _affine_params(module, shape, params, device, dtype):
@@ -139,3 +140,33 @@ class RMSNorm(Module):
 
     def extra_repr(self) -> str:
         return "{normalized_shape}, eps={eps}, elementwise_affine={elementwise_affine}".format(**self.__dict__)
+
+
+class LocalResponseNorm(Module):
+    """Local response normalization (Krizhevsky et al., 2012): each channel divided by
+    ``(k + alpha / size * sum of the squares of the `size` channels around it)^beta``.
+
+    Shape:
+        Input: ``(N, C, *)``, 3-d or more.
+        Output: the input's shape.
+
+    Example:
+        >>> m = nn.LocalResponseNorm(2)
+        >>> m(rb.randn(4, 6, 5, 5)).shape
+        rosenblatt.Size([4, 6, 5, 5])
+    """
+
+    __constants__ = ["size", "alpha", "beta", "k"]
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> None:
+        super().__init__()
+        self.size = size
+        self.alpha = alpha
+        self.beta = beta
+        self.k = k
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return "{size}, alpha={alpha}, beta={beta}, k={k}".format(**self.__dict__)

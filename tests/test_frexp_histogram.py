@@ -1,0 +1,120 @@
+"""rb.frexp / Tensor.frexp (return_types.frexp(mantissa, exponent), exponent int32, the mantissa's gradient
+2^-exponent) and rb.histogram / Tensor.histogram (return_types.histogram(hist, bin_edges); bins a number or
+edges, range=, weight=, density=): values, errors and PyTorch parity."""
+import numpy as np
+import pytest
+
+import rosenblatt as rb
+from conftest import requires_torch, torch
+
+SPECIAL = [0.0, -0.0, 1.0, -3.5, 1e-40, 1e-310, 2.0 ** 60, float("inf"), -float("inf"), float("nan"), 0.5, 0.75]
+
+
+def test_frexp_values_and_types():
+    r = rb.frexp(rb.tensor([8.0, 0.75, -3.0, 0.0]))
+    assert type(r).__name__ == "frexp" and r._fields == ("mantissa", "exponent")
+    assert r.exponent.dtype == rb.int32 and r.mantissa.dtype == rb.float32
+    np.testing.assert_array_equal(r.mantissa.numpy(), [0.5, 0.75, -0.75, 0.0])
+    np.testing.assert_array_equal(r.exponent.numpy(), [4, 0, 2, 0])
+    m, e = rb.tensor([[3.0, 5.0]], dtype=rb.float64).frexp()
+    assert m.dtype == rb.float64 and m.shape == (1, 2)
+    np.testing.assert_array_equal((m * rb.pow(2.0, e.double())).numpy(), [[3.0, 5.0]])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
+def test_frexp_reconstructs_exactly(dtype):
+    x = rb.tensor(np.random.default_rng(0).standard_normal(100) * 1e3).to(getattr(rb, dtype))
+    m, e = rb.frexp(x)
+    assert m.dtype == x.dtype and e.dtype == rb.int32
+    np.testing.assert_array_equal((m.double() * rb.pow(2.0, e.double())).numpy(), x.double().numpy())
+
+
+def test_frexp_gradient_is_two_to_the_minus_exponent():
+    x = rb.tensor([7.0, 0.75, -3.0], dtype=rb.float64, requires_grad=True)  # no power of 2: a jump there
+    m, e = rb.frexp(x)
+    assert not e.requires_grad and m.grad_fn.name() == "FrexpBackward0"
+    m.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0 ** -3, 1.0, 0.25])
+    assert rb.autograd.gradcheck(lambda t: rb.frexp(t).mantissa, (x,))
+    assert rb.autograd.gradgradcheck(lambda t: rb.frexp(t).mantissa, (x,))
+
+
+def test_frexp_rejects_integers():
+    with pytest.raises(RuntimeError, match=r"torch.frexp\(\) only supports floating-point dtypes"):
+        rb.frexp(rb.tensor([1, 2]))
+
+
+def test_histogram_counts_and_edges():
+    x = rb.tensor([1.0, 2.0, 2.5, 3.0, 4.0, 4.0])
+    h = rb.histogram(x, 4)
+    assert type(h).__name__ == "histogram" and h._fields == ("hist", "bin_edges")
+    np.testing.assert_array_equal(h.hist.numpy(), [1.0, 1.0, 2.0, 2.0])
+    np.testing.assert_allclose(h.bin_edges.numpy(), [1.0, 1.75, 2.5, 3.25, 4.0])
+    # equal ends widen by 0.5; an empty input spans [0, 1]
+    np.testing.assert_allclose(rb.histogram(rb.tensor([2.0, 2.0]), 2).bin_edges.numpy(), [1.5, 2.0, 2.5])
+    np.testing.assert_allclose(rb.histogram(rb.tensor([]), 2).bin_edges.numpy(), [0.0, 0.5, 1.0])
+    # values outside the range are left out; the right edge counts in the last bin
+    np.testing.assert_array_equal(x.histogram(2, range=(2.0, 3.0)).hist.numpy(), [1.0, 2.0])
+    w = rb.tensor([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+    np.testing.assert_array_equal(rb.histogram(x, rb.tensor([0.0, 2.0, 3.0, 10.0]), weight=w).hist.numpy(),
+                                  [1.0, 5.0, 15.0])
+    d = rb.histogram(x, rb.tensor([0.0, 2.0, 3.0, 10.0]), density=True).hist
+    np.testing.assert_allclose((d * rb.tensor([2.0, 1.0, 7.0])).sum().item(), 1.0, rtol=1e-6)
+
+
+@pytest.mark.parametrize("call, exc, msg", [
+    (lambda x: rb.histogram(x.long(), 3), NotImplementedError, "\"histogramdd\" not implemented for 'Long'"),
+    (lambda x: rb.histogram(x, 0), RuntimeError, "bins must be > 0, but got 0 for dimension 0"),
+    (lambda x: rb.histogram(x, 3, range=(3.0, 1.0)), RuntimeError, "min should not exceed max, but got min 3 max 1"),
+    (lambda x: rb.histogram(x, 3, range=(0.0, float("inf"))), RuntimeError, r"range \[0, inf\] is not finite"),
+    (lambda x: rb.histogram(rb.tensor([1.0, float("nan")]), 3), RuntimeError, "is not finite"),
+    (lambda x: rb.histogram(x, 3, range=(1.0, 2.0, 3.0)), RuntimeError, "range should have 2 elements, but got 3"),
+    (lambda x: rb.histogram(x, 3, weight=rb.ones(5)), RuntimeError, "should have the same shape as the input"),
+    (lambda x: rb.histogram(x, 3, weight=rb.ones(6, dtype=rb.float64)), RuntimeError,
+     r"input\(float\), and weight\(double\)"),
+    (lambda x: rb.histogram(x, rb.tensor([1.0])), RuntimeError, "bins must be > 0, but got 0"),
+    (lambda x: rb.histogram(x, rb.tensor([[1.0, 2.0]])), RuntimeError, "bins tensor should have one dimension"),
+    (lambda x: rb.histogram(x, rb.tensor([1.0, 2.0], dtype=rb.float64)), RuntimeError,
+     "input with dtype float and bins for dimension 0 with dtype double"),
+])
+def test_histogram_errors_are_torchs(call, exc, msg):
+    with pytest.raises(exc, match=msg):
+        call(rb.tensor([1.0, 2.0, 2.5, 3.0, 4.0, 4.0]))
+
+
+@requires_torch
+def test_frexp_matches_torch():
+    for dt in ("float32", "float64"):
+        a = np.array(SPECIAL, dtype=dt)
+        m, e = rb.frexp(rb.tensor(a))
+        tm, te = torch.frexp(torch.tensor(a))
+        np.testing.assert_array_equal(m.numpy(), tm.numpy())
+        np.testing.assert_array_equal(e.numpy(), te.numpy())
+    x = np.random.default_rng(1).standard_normal((3, 4)) * 10
+    g = np.random.default_rng(2).standard_normal((3, 4))
+    rx, tx = rb.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    rb.frexp(rx).mantissa.backward(rb.tensor(g))
+    torch.frexp(tx).mantissa.backward(torch.tensor(g))
+    np.testing.assert_array_equal(rx.grad.numpy(), tx.grad.numpy())
+
+
+@requires_torch
+@pytest.mark.parametrize("kw", [dict(bins=7), dict(bins=5, range=(-1.0, 1.0)), dict(bins=4, density=True),
+                                dict(bins=6, weight=True), dict(bins=6, weight=True, density=True, range=(-2.0, 0.5)),
+                                dict(bins="edges"), dict(bins="edges", weight=True, density=True)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_histogram_matches_torch(kw, dtype):
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((4, 25)).astype(dtype)
+    w = rng.random((4, 25)).astype(dtype)
+    out = []
+    for L in (rb, torch):
+        args = dict(kw)
+        if args.pop("weight", False):
+            args["weight"] = L.tensor(w)
+        if args["bins"] == "edges":
+            args["bins"] = L.tensor(np.array([-2.0, -0.5, 0.0, 0.3, 1.0, 2.5], dtype=dtype))
+        hist, edges = L.histogram(L.tensor(a), **args)
+        out.append((hist.numpy(), edges.numpy()))
+    np.testing.assert_allclose(out[0][0], out[1][0], rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(out[0][1], out[1][1], rtol=1e-6, atol=1e-7)

@@ -205,6 +205,9 @@ STORAGE_CASES = {
     # numbers outside the dtype's range raise (they wrapped: threshold's 300 gave 44); floats do not wrap
     "threshold_value_300_uint8": lambda L: L.nn.functional.threshold(_st(L, [1, 2, 3], "uint8"), 1, 300),
     "threshold_value_minus2_float_uint8": lambda L: L.nn.functional.threshold(_st(L, [1, 2, 3], "uint8"), 0.3, -2.0),
+    "threshold_value_minus1_int_uint8": lambda L: L.nn.functional.threshold(_st(L, [0, 1, 2, 3], "uint8"), 1, -1),
+    "threshold_minus1_int_uint8_inplace": lambda L: L.nn.functional.threshold(_st(L, [0, 1, 2], "uint8"), -1, 7,
+                                                                              inplace=True),
     "threshold_float16": lambda L: L.nn.functional.threshold(_st(L, [1, 2, 3], "float16"), 1.5, -7.0),
     "threshold_float16_value_1e6": lambda L: L.nn.functional.threshold(_st(L, [1, 2], "float16"), 1, 1e6),
     "threshold_inplace_bfloat16": lambda L: L.nn.functional.threshold_(_st(L, [1, 2, 3], "bfloat16"), 1.5, 9.0),
@@ -552,3 +555,17 @@ def test_global_adaptive_average_pools_are_a_mean_as_aten():
         F.adaptive_avg_pool2d(rb.zeros(2, 3, 4, 2, dtype=rb.int32), 1)
     x = rb.tensor(np.arange(24.0).reshape(1, 2, 3, 4))
     assert F.adaptive_avg_pool2d(x, 1).flatten().tolist() == [5.5, 17.5]
+
+
+def test_int64_max_pools_are_exact_past_2_to_the_53():
+    # float64 would round 2**60 + 1 to 2**60 (and pick the wrong index); the int64 kernel compares exactly
+    x = rb.tensor([[[[2**60 + 1, 2**60, 3], [5, -2**62, 7], [1, 2, 3]]]])
+    values, indices = F.max_pool2d(x, 2, 1, return_indices=True)
+    assert values.dtype == rb.int64 and values.tolist() == [[[[2**60 + 1, 2**60], [5, 7]]]]
+    assert indices.tolist() == [[[[0, 1], [3, 5]]]]
+    assert F.max_pool3d(x, (1, 2, 2)).tolist() == [[[[2**60 + 1]]]]
+    assert F.max_pool1d(x[0, 0], 2, return_indices=True)[0].tolist() == [[2**60 + 1], [5], [2]]
+    with pytest.raises(NotImplementedError, match="max_pool1d_impl"):  # as PyTorch: only the indices form
+        F.max_pool1d(x[0, 0], 2)
+    with pytest.raises(NotImplementedError, match="adaptive_max_pool2d"):
+        F.adaptive_max_pool2d(x, 1)

@@ -31,9 +31,9 @@ auto inplace1(F f) {
     return self;
   };
 }
-template <class F>
+template <class Arg = double, class F>
 auto inplace2(F f) {
-  return [f](py::object self, double a, double b) {
+  return [f](py::object self, Arg a, Arg b) {
     Tensor& t = self.cast<Tensor&>();
     {
       py::gil_scoped_release released;
@@ -88,7 +88,7 @@ void activation(py::module_& m, TensorClass& cls) {
   nn.def("hardswish_", inplace([](Tensor& x) { hardswish_(x); }), py::arg("input"));
   nn.def("selu_", inplace([](Tensor& x) { selu_(x); }), py::arg("input"));
   nn.def("celu_", inplace1([](Tensor& x, double a) { celu_(x, a); }), py::arg("input"), py::arg("alpha") = 1.0);
-  nn.def("threshold_", inplace2([](Tensor& x, double a, double b) { threshold_(x, a, b); }), py::arg("input"),
+  nn.def("threshold_", inplace2<Scalar>([](Tensor& x, Scalar a, Scalar b) { threshold_(x, a, b); }), py::arg("input"),
          py::arg("threshold"), py::arg("value"));
 
   // The Generator class is bound elsewhere; it is looked up only when one is passed.

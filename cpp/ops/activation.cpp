@@ -197,10 +197,15 @@ ActParams celu_params(double alpha) {
   return {alpha};
 }
 // PyTorch converts both numbers to x's dtype, checked: 300 for uint8 raises rather than wrapping to 44.
-ActParams threshold_params(const Tensor& x, double threshold, double value) {
+// ATen's threshold kernel converts both numbers to x's dtype: checked (c10's conversion), and an integer
+// x gets them wrapped to its type (uint8: -1 is 255) before its math, which here runs in a wider type.
+ActParams threshold_params(const Tensor& x, Scalar threshold, Scalar value) {
   check_scalar_range(threshold, x.dtype());
   check_scalar_range(value, x.dtype());
-  return {threshold, value};
+  auto in_dtype = [&](Scalar s) {
+    return is_floating(x.dtype()) ? s.to<double>() : scalar_tensor(s, x.dtype()).item<double>();
+  };
+  return {in_dtype(threshold), in_dtype(value)};
 }
 
 struct SoftmaxBackward : Node {
@@ -302,7 +307,7 @@ Tensor hardswish(const Tensor& x) { return activation(Act::Hardswish, x, {}, "ha
 Tensor selu(const Tensor& x) { return activation(Act::Selu, x, {}, "selu"); }
 Tensor celu(const Tensor& x, double alpha) { return activation(Act::Celu, x, celu_params(alpha), "celu"); }
 Tensor log_sigmoid(const Tensor& x) { return activation(Act::LogSigmoid, x, {}, "log_sigmoid"); }
-Tensor threshold(const Tensor& x, double threshold, double value) {
+Tensor threshold(const Tensor& x, Scalar threshold, Scalar value) {
   return activation(Act::Threshold, x, threshold_params(x, threshold, value), "threshold");
 }
 
@@ -321,7 +326,7 @@ Tensor& hardsigmoid_(Tensor& x) { return activation_(Act::Hardsigmoid, x, {}, "h
 Tensor& hardswish_(Tensor& x) { return activation_(Act::Hardswish, x, {}, "hardswish_"); }
 Tensor& selu_(Tensor& x) { return activation_(Act::Selu, x, {}, "selu_"); }
 Tensor& celu_(Tensor& x, double alpha) { return activation_(Act::Celu, x, celu_params(alpha), "celu_"); }
-Tensor& threshold_(Tensor& x, double threshold, double value) {
+Tensor& threshold_(Tensor& x, Scalar threshold, Scalar value) {
   return activation_(Act::Threshold, x, threshold_params(x, threshold, value), "threshold_");
 }
 

@@ -192,13 +192,13 @@ void check_float(const Tensor& x, const char* op) {
 }
 
 // The dtype a 2-D pool computes x in: float16/bfloat16 in float32, rounded back once as PyTorch's kernels do;
-// the integers PyTorch's max pools take (int_ok) in float64, exact for them (int64 is refused: above 2**53
-// float64 would round it). PyTorch's error for the rest.
+// the integers PyTorch's max pools take (int_ok): int64 natively (float64 would round it above 2**53), the
+// smaller ones in float64, exact for them. PyTorch's error for the rest.
 DType pool_dtype(const Tensor& x, const char* op, bool int_ok) {
   if (is_floating(x.dtype())) return compute_type(x.dtype());
-  RB_CHECK(int_ok && x.dtype() != DType::Int64 && x.dtype() != DType::Bool, NotImplementedError, "\"", op,
-           "\" not implemented for '", aten_name(x.dtype()), "'");
-  return DType::Float64;
+  RB_CHECK(int_ok && x.dtype() != DType::Bool, NotImplementedError, "\"", op, "\" not implemented for '",
+           aten_name(x.dtype()), "'");
+  return x.dtype() == DType::Int64 ? DType::Int64 : DType::Float64;
 }
 
 // A pool's result computed in pool_dtype, cast back to x's dtype (a max pool's indices as they are).

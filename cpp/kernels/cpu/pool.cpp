@@ -36,12 +36,18 @@ void adaptive_windows(const PoolGeom& g, const F& f) {
   }
 }
 
+// Below every value of T: -inf for floats, the lowest integer for int64 (whose max pools run natively, exact).
+template <class T>
+constexpr T lowest_value() {
+  return std::numeric_limits<T>::has_infinity ? -std::numeric_limits<T>::infinity() : std::numeric_limits<T>::lowest();
+}
+
 // The largest of xp over the window (NaN wins, as in PyTorch; the first of ties) -> *val, *idx.
 template <class T>
 inline void window_max(const T* xp, const PoolGeom& g, int64_t d0, int64_t d1, int64_t dd, int64_t h0, int64_t h1,
                        int64_t dh, int64_t w0, int64_t w1, int64_t dw, T* val, int64_t* idx) {
   int64_t best = (d0 * g.H + h0) * g.W + w0;
-  T bv = -std::numeric_limits<T>::infinity();
+  T bv = lowest_value<T>();
   for (int64_t d = d0; d < d1; d += dd)
     for (int64_t h = h0; h < h1; h += dh)
       for (int64_t w = w0; w < w1; w += dw) {
@@ -71,7 +77,7 @@ void max_row_interior(const T* xp, const PoolGeom& g, int64_t d0, int64_t d1, in
                       int64_t hi, T* out, int64_t* index) {
   const int64_t sw = S ? S : g.sw;
   for (int64_t ow = lo; ow < hi; ++ow)
-    out[ow] = -std::numeric_limits<T>::infinity(), index[ow] = (d0 * g.H + h0) * g.W + ow * sw - g.pw;
+    out[ow] = lowest_value<T>(), index[ow] = (d0 * g.H + h0) * g.W + ow * sw - g.pw;
   for (int64_t d = d0; d < d1; d += g.dd)
     for (int64_t h = h0; h < h1; h += g.dh)
       for (int64_t j = 0; j < g.kw; ++j) {
@@ -90,7 +96,7 @@ void max_row_interior(const T* xp, const PoolGeom& g, int64_t d0, int64_t d1, in
 
 // x: (planes, D, H, W) -> out, indices: (planes, OD, OH, OW).
 void max_pool2d_forward(const PoolGeom& g, const void* x, void* out, int64_t* pi) {
-  RB_DISPATCH_FLOATING(g.dtype, "max_pool2d", [&] {
+  RB_DISPATCH_NUMERIC(g.dtype, "max_pool2d", [&] {
     using T = scalar_t;
     const T* px = static_cast<const T*>(x);
     T* po = static_cast<T*>(out);
@@ -314,7 +320,7 @@ void adaptive_avg_pool2d_backward(const PoolGeom& g, const void* dout, void* dx)
 
 // x: (planes, D, H, W) -> out, indices: (planes, OD, OH, OW).
 void adaptive_max_pool2d_forward(const PoolGeom& g, const void* x, void* out, int64_t* pi) {
-  RB_DISPATCH_FLOATING(g.dtype, "adaptive_max_pool2d", [&] {
+  RB_DISPATCH_NUMERIC(g.dtype, "adaptive_max_pool2d", [&] {
     using T = scalar_t;
     const T* px = static_cast<const T*>(x);
     T* po = static_cast<T*>(out);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "rosenblatt/generator.h"
+#include "rosenblatt/scalar.h"
 #include "rosenblatt/tensor.h"
 
 namespace rb {
@@ -37,8 +38,9 @@ Tensor hardswish(const Tensor& x);
 Tensor selu(const Tensor& x);
 Tensor celu(const Tensor& x, double alpha = 1.0);
 Tensor log_sigmoid(const Tensor& x);
-// x where x > threshold, else value.
-Tensor threshold(const Tensor& x, double threshold, double value);
+// x where x > threshold, else value; both numbers converted to x's dtype as PyTorch's kernel does (an
+// integer wraps: threshold(uint8, 1, -1) writes 255; a number outside a float dtype's range raises).
+Tensor threshold(const Tensor& x, Scalar threshold, Scalar value);
 Tensor& silu_(Tensor& x);
 Tensor& mish_(Tensor& x);
 Tensor& hardtanh_(Tensor& x, double min_val = -1.0, double max_val = 1.0);
@@ -47,7 +49,7 @@ Tensor& hardsigmoid_(Tensor& x);
 Tensor& hardswish_(Tensor& x);
 Tensor& selu_(Tensor& x);
 Tensor& celu_(Tensor& x, double alpha = 1.0);
-Tensor& threshold_(Tensor& x, double threshold, double value);
+Tensor& threshold_(Tensor& x, Scalar threshold, Scalar value);
 
 // First half of dim times the sigmoid of the second half.
 Tensor glu(const Tensor& x, int64_t dim = -1);

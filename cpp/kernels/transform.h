@@ -3,18 +3,20 @@
 #pragma once
 #include <cstdint>
 
-#include "rosenblatt/tensor.h"
+#include "scan.h"
 
 namespace rb {
 
+// The geometry is the scan family's (outer, R, inner) view; dtype is x's, any. tril/triu read it as
+// outer = B matrices of R = M rows by inner = N columns.
 struct TransformKernels {
-  // x, out: contiguous (B, M, N), any dtype, distinct. out[b, i, j] = x[b, i, j] where j - i <= diagonal
+  // x, out: contiguous (B, M, N), distinct. out[b, i, j] = x[b, i, j] where j - i <= diagonal
   // (lower, tril) or j - i >= diagonal (upper, triu), else zero.
-  void (*triangle)(const Tensor& x, int64_t B, int64_t M, int64_t N, int64_t diagonal, bool upper, Tensor& out);
-  // x, out: contiguous (outer, R, inner), any dtype, distinct. out[o, r, i] = x[o, R - 1 - r, i].
-  void (*flip)(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tensor& out);
+  void (*triangle)(const ScanGeom& g, const void* x, int64_t diagonal, bool upper, void* out);
+  // x, out: contiguous (outer, R, inner), distinct. out[o, r, i] = x[o, R - 1 - r, i].
+  void (*flip)(const ScanGeom& g, const void* x, void* out);
   // x, out: contiguous (outer, R, inner), distinct; shift in [0, R). out[o, (r + shift) % R, i] = x[o, r, i].
-  void (*roll)(const Tensor& x, int64_t outer, int64_t R, int64_t inner, int64_t shift, Tensor& out);
+  void (*roll)(const ScanGeom& g, const void* x, int64_t shift, void* out);
 };
 
 }  // namespace rb

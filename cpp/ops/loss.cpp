@@ -3,6 +3,7 @@
 #include "rosenblatt/ops.h"
 
 #include "op_common.h"
+#include "pointers.h"
 
 #include "../kernels/loss.h"
 
@@ -19,6 +20,13 @@ const LossKernels& loss_kernels(const Tensor& input, const Tensor& target, const
 Tensor reduced(const LossSums& s, Reduction red, double denom, DType dt, Device dev) {
   double v = red == Reduction::Sum ? s.loss : s.loss / denom;
   return scalar_tensor(Scalar(v), dt, dev);
+}
+
+// The geometry of an elementwise loss over n elements of dtype dt.
+LossGeom elementwise_geom(int64_t n, DType dt) {
+  LossGeom g;
+  g.n = n, g.dtype = dt;
+  return g;
 }
 
 bool want_grad(const Tensor& t) { return GradMode::enabled() && t.defined() && t.requires_grad(); }
@@ -79,9 +87,11 @@ struct PointwiseLossBackward : Node {
     Tensor dx, dy;
     if (need_x) dx = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
     if (need_y) dy = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
+    LossGeom geom = elementwise_geom(xv.numel(), xv.dtype());
+    geom.scalar_dout = g.dim() == 0;
     kernels<LossKernels>("pointwise_loss_backward", g)
-        .pointwise_loss_backward(kind, g, red == Reduction::Mean ? 1.0 / n : 1.0, xv, yv, param, need_x ? &dx : nullptr,
-                                 need_y ? &dy : nullptr);
+        .pointwise_loss_backward(geom, kind, g.raw_data(), red == Reduction::Mean ? 1.0 / n : 1.0, xv.raw_data(),
+                                 yv.raw_data(), param, raw_or_null(dx), raw_or_null(dy));
     return {dx, dy};
   }
 };
@@ -100,13 +110,14 @@ Tensor pointwise_loss(PointLoss kind, const Tensor& input, const Tensor& target,
     x = expand(x, b), y = expand(y, b);
   }
   x = x.contiguous(), y = y.contiguous();
+  const LossGeom geom = elementwise_geom(x.numel(), dt);
   Tensor out;
   LossSums s;
   if (red == Reduction::None) {
     out = Tensor::empty(x.shape(), dt, x.device());
-    s = k.pointwise_loss_forward(kind, x, y, param, &out);
+    s = k.pointwise_loss_forward(geom, kind, x.raw_data(), y.raw_data(), param, out.raw_data());
   } else {
-    s = k.pointwise_loss_forward(kind, x, y, param, nullptr);
+    s = k.pointwise_loss_forward(geom, kind, x.raw_data(), y.raw_data(), param, nullptr);
     out = reduced(s, red, static_cast<double>(x.numel()), dt, x.device());
   }
   if (needs_grad(x, y)) {
@@ -172,14 +183,16 @@ struct BceBackward : Node {
     if (need_x) dx = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
     if (need_y) dy = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
     double scale = red == Reduction::Mean ? 1.0 / n : 1.0;
-    const Tensor* wp = w.defined() ? &w : nullptr;
+    LossGeom geom = elementwise_geom(xv.numel(), xv.dtype());
+    geom.scalar_dout = g.dim() == 0;
     if (logits)
       kernels<LossKernels>("binary_cross_entropy_with_logits_backward", g)
-          .bce_logits_backward(g, scale, xv, yv, wp, pw.defined() ? &pw : nullptr, need_x ? &dx : nullptr,
-                               need_y ? &dy : nullptr);
+          .bce_logits_backward(geom, g.raw_data(), scale, xv.raw_data(), yv.raw_data(), raw_or_null(w), raw_or_null(pw),
+                               raw_or_null(dx), raw_or_null(dy));
     else
       kernels<LossKernels>("binary_cross_entropy_backward", g)
-          .bce_backward(g, scale, xv, yv, wp, need_x ? &dx : nullptr, need_y ? &dy : nullptr);
+          .bce_backward(geom, g.raw_data(), scale, xv.raw_data(), yv.raw_data(), raw_or_null(w), raw_or_null(dx),
+                        raw_or_null(dy));
     return {dx, dy};
   }
 };
@@ -205,12 +218,12 @@ Tensor bce_impl(bool logits, const Tensor& input, const Tensor& target, const st
   }
   Tensor w = broadcast_aux(weight, x.shape(), dt);
   Tensor pw = broadcast_aux(pos_weight, x.shape(), dt);
-  const Tensor* wp = w.defined() ? &w : nullptr;
-  const Tensor* pwp = pw.defined() ? &pw : nullptr;
+  const LossGeom geom = elementwise_geom(x.numel(), dt);
   Tensor out;
-  Tensor* outp = nullptr;
-  if (red == Reduction::None) out = Tensor::empty(x.shape(), dt, x.device()), outp = &out;
-  LossSums s = logits ? k.bce_logits_forward(x, y, wp, pwp, outp) : k.bce_forward(x, y, wp, outp);
+  if (red == Reduction::None) out = Tensor::empty(x.shape(), dt, x.device());
+  LossSums s =
+      logits ? k.bce_logits_forward(geom, x.raw_data(), y.raw_data(), raw_or_null(w), raw_or_null(pw), raw_or_null(out))
+             : k.bce_forward(geom, x.raw_data(), y.raw_data(), raw_or_null(w), raw_or_null(out));
   if (red != Reduction::None) out = reduced(s, red, static_cast<double>(x.numel()), dt, x.device());
   if (needs_grad(x, y)) {
     auto node = std::make_shared<BceBackward>();
@@ -229,6 +242,12 @@ Tensor bce_impl(bool logits, const Tensor& input, const Tensor& target, const st
 struct ClassLayout {
   int64_t N = 1, C = 1, inner = 1;
   Shape out_shape;
+  // The kernels' geometry in dtype dt; scalar_dout: a backward's gradient is 0-d (mean or sum).
+  LossGeom geom(DType dt, bool scalar_dout = false) const {
+    LossGeom k;
+    k.N = N, k.C = C, k.inner = inner, k.scalar_dout = scalar_dout, k.dtype = dt;
+    return k;
+  }
 };
 
 ClassLayout class_layout(const Tensor& input) {
@@ -304,11 +323,12 @@ struct ClassLossBackward : Node {
       return r;
     }
     Tensor g = red == Reduction::None ? grads[0].contiguous() : grads[0];
-    const Tensor* wp = w.defined() ? &w : nullptr;
     Tensor dx, dt;
     if (need_x) dx = Tensor::empty(in_shape, g.dtype(), g.device());
     if (kind == ClassKind::Nll) {
-      kernels<LossKernels>("nll_loss_backward", g).nll_backward(g, scale, tv, wp, L.N, L.C, L.inner, ignore_index, dx);
+      kernels<LossKernels>("nll_loss_backward", g)
+          .nll_backward(L.geom(g.dtype(), g.dim() == 0), g.raw_data(), scale, tv.data<int64_t>(), raw_or_null(w),
+                        ignore_index, dx.raw_data());
       // Linear in g and free of x: its adjoint is nll_loss itself (same target, weight, reduction).
       record_adjoint("NllLoss", grads[0], dx, [tv, w = w, ii = ignore_index, red = red](const Tensor& gg) {
         return class_loss(ClassKind::Nll, gg, tv, w.defined() ? std::optional<Tensor>(w) : std::nullopt, ii, red, 0.0);
@@ -317,15 +337,17 @@ struct ClassLossBackward : Node {
     }
     Tensor xv = contiguous_nograd(x.unpack(*this));
     Tensor tc = contiguous_nograd(tv);
+    const LossGeom geom = L.geom(xv.dtype(), g.dim() == 0);
     if (kind == ClassKind::CrossEntropy) {
       kernels<LossKernels>("cross_entropy_backward", g)
-          .cross_entropy_backward(g, scale, xv, tc, wp, lse, L.N, L.C, L.inner, ignore_index, eps, dx);
+          .cross_entropy_backward(geom, g.raw_data(), scale, xv.raw_data(), tc.data<int64_t>(), raw_or_null(w),
+                                  lse.raw_data(), ignore_index, eps, dx.raw_data());
       return {dx};
     }
     if (need_t) dt = Tensor::empty(in_shape, g.dtype(), g.device());
     kernels<LossKernels>("cross_entropy_backward", g)
-        .cross_entropy_prob_backward(g, scale, xv, tc, wp, lse, L.N, L.C, L.inner, eps, need_x ? &dx : nullptr,
-                                     need_t ? &dt : nullptr);
+        .cross_entropy_prob_backward(geom, g.raw_data(), scale, xv.raw_data(), tc.raw_data(), raw_or_null(w),
+                                     lse.raw_data(), eps, raw_or_null(dx), raw_or_null(dt));
     return {dx, dt};
   }
 };
@@ -367,11 +389,10 @@ Tensor class_loss(ClassKind kind, const Tensor& input, const Tensor& target, con
   ClassLayout L = class_layout(input);
   DType dt = input.dtype();
   Tensor w = class_weight(weight, L.C, dt);
-  const Tensor* wp = w.defined() ? &w : nullptr;
   Tensor x = contiguous_nograd(input);
+  const LossGeom geom = L.geom(dt);
   Tensor out;
-  Tensor* outp = nullptr;
-  if (red == Reduction::None) out = Tensor::empty(L.out_shape, dt, x.device()), outp = &out;
+  if (red == Reduction::None) out = Tensor::empty(L.out_shape, dt, x.device());
   const int64_t positions = L.N * L.inner;
   Tensor lse;
   Tensor tgt;  // what backward reads as the target
@@ -385,7 +406,8 @@ Tensor class_loss(ClassKind kind, const Tensor& input, const Tensor& target, con
     q = cast(target, dt);
     tgt = contiguous_nograd(q);
     lse = Tensor::empty({positions, 2}, dt, x.device());
-    s = k.cross_entropy_prob_forward(x, tgt, wp, L.N, L.C, L.inner, eps, outp, lse);
+    s = k.cross_entropy_prob_forward(geom, x.raw_data(), tgt.raw_data(), raw_or_null(w), eps, raw_or_null(out),
+                                     lse.raw_data());
     denom = static_cast<double>(positions);
   } else {
     check_class_target(input, target, L, ignore_index);
@@ -393,9 +415,10 @@ Tensor class_loss(ClassKind kind, const Tensor& input, const Tensor& target, con
     check_target_range(tgt, L.C, ignore_index);
     if (kind == ClassKind::CrossEntropy) {
       lse = Tensor::empty({positions, 2}, dt, x.device());
-      s = k.cross_entropy_forward(x, tgt, wp, L.N, L.C, L.inner, ignore_index, eps, outp, lse);
+      s = k.cross_entropy_forward(geom, x.raw_data(), tgt.data<int64_t>(), raw_or_null(w), ignore_index, eps,
+                                  raw_or_null(out), lse.raw_data());
     } else {
-      s = k.nll_forward(x, tgt, wp, L.N, L.C, L.inner, ignore_index, outp);
+      s = k.nll_forward(geom, x.raw_data(), tgt.data<int64_t>(), raw_or_null(w), ignore_index, raw_or_null(out));
     }
     denom = s.weight;
   }

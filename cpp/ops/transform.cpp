@@ -6,22 +6,13 @@
 
 #include "rosenblatt/ops.h"
 
+#include "columns.h"
 #include "op_common.h"
 
 #include "../kernels/transform.h"
 
 namespace rb {
 namespace {
-
-// Sizes of dims [0, b), [b, e) and [e, ndim): x viewed as (outer, R, inner) around the block [b, e).
-struct Block {
-  int64_t outer = 1, R = 1, inner = 1;
-};
-Block block_of(const Shape& s, int64_t b, int64_t e) {
-  Block k;
-  for (int64_t d = 0; d < static_cast<int64_t>(s.size()); ++d) (d < b ? k.outer : d < e ? k.R : k.inner) *= s[d];
-  return k;
-}
 
 struct TriangleBackward : Node {
   int64_t diagonal = 0;
@@ -36,9 +27,10 @@ Tensor triangle(const Tensor& x, int64_t diagonal, bool upper) {
   const char* op = upper ? "triu" : "tril";
   const auto& k = kernels<TransformKernels>(op, x);
   RB_CHECK(x.dim() >= 2, Error, op, ": input tensor must have at least 2 dimensions (got shape ", x.shape(), ")");
-  const int64_t M = x.size(-2), N = x.size(-1);
+  // x as B matrices of (M, N): (outer, R, inner) around dim -2.
   Tensor c = contiguous_nograd(x), out = Tensor::empty(x.shape(), x.dtype(), x.device());
-  if (out.numel() > 0) k.triangle(c, out.numel() / (M * N), M, N, diagonal, upper, out);
+  if (out.numel() > 0)
+    k.triangle(scan_geom(x.shape(), x.dim() - 2, x.dtype()), c.raw_data(), diagonal, upper, out.raw_data());
   if (needs_grad(x)) {
     auto node = std::make_shared<TriangleBackward>();
     node->diagonal = diagonal, node->upper = upper;
@@ -124,9 +116,8 @@ Tensor flip(const Tensor& x, const std::vector<int64_t>& dims_in) {
     }
     int64_t e = b;
     while (e < x.dim() && flipped[e]) ++e;
-    Block s = block_of(x.shape(), b, e);
     Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
-    k.flip(cur, s.outer, s.R, s.inner, out);
+    k.flip(scan_geom(x.shape(), b, e, x.dtype()), cur.raw_data(), out.raw_data());
     cur = out, copied = true, b = e;
   }
   if (!copied) {
@@ -156,9 +147,8 @@ Tensor roll(const Tensor& x, const std::vector<int64_t>& shifts, const std::vect
     const int64_t d = wrap_dim(dims[i], x.dim());
     const int64_t R = x.dim() == 0 ? 1 : x.size(d);
     if (R == 0) continue;
-    Block s = block_of(x.shape(), d, d + 1);
     Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
-    k.roll(cur, s.outer, R, s.inner, ((shifts[i] % R) + R) % R, out);
+    k.roll(scan_geom(x.shape(), d, x.dtype()), cur.raw_data(), ((shifts[i] % R) + R) % R, out.raw_data());
     cur = out, copied = true;
   }
   if (!copied) {

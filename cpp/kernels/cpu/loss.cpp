@@ -29,26 +29,14 @@ LossSums parallel_sums(int64_t n, int64_t grain, const F& f) {
   return total;
 }
 
-template <class T>
-const T* ptr(const Tensor& t) {
-  return static_cast<const T*>(t.raw_data());
-}
-template <class T>
-const T* ptr(const Tensor* t) {
-  return t ? static_cast<const T*>(t->raw_data()) : nullptr;
-}
-template <class T>
-T* mptr(Tensor* t) {
-  return t ? static_cast<T*>(t->raw_data()) : nullptr;
-}
-
 // The upstream gradient of element i: per element (reduction none) or one value for all.
 template <class T>
 struct Grad {
   const T* p;
   bool scalar;
   T scale;
-  Grad(const Tensor& dout, double s) : p(ptr<T>(dout)), scalar(dout.dim() == 0), scale(static_cast<T>(s)) {}
+  Grad(const LossGeom& g, const void* dout, double s)
+      : p(static_cast<const T*>(dout)), scalar(g.scalar_dout), scale(static_cast<T>(s)) {}
   T operator[](int64_t i) const { return (scalar ? p[0] : p[i]) * scale; }
 };
 
@@ -59,14 +47,15 @@ inline T softplus_neg(T x) {  // log(1 + exp(-x)), stable for both signs
 
 }  // namespace
 
-LossSums pointwise_loss_forward(PointLoss k, const Tensor& x, const Tensor& y, double param, Tensor* out) {
-  return RB_DISPATCH_FLOATING(x.dtype(), "loss", [&] {
+// x, y, out: (n).
+LossSums pointwise_loss_forward(const LossGeom& g, PointLoss k, const void* x, const void* y, double param, void* out) {
+  return RB_DISPATCH_FLOATING(g.dtype, "loss", [&] {
     using T = scalar_t;
-    const T *px = ptr<T>(x), *py = ptr<T>(y);
-    T* po = mptr<T>(out);
+    const T *px = static_cast<const T*>(x), *py = static_cast<const T*>(y);
+    T* po = static_cast<T*>(out);
     const T b = static_cast<T>(param);
     auto run = [&](auto f) {
-      return parallel_sums(x.numel(), kGrain, [&](int64_t s, int64_t e, LossSums& acc) {
+      return parallel_sums(g.n, kGrain, [&](int64_t s, int64_t e, LossSums& acc) {
         double sum = 0;
         for (int64_t i = s; i < e; ++i) {
           T l = f(px[i] - py[i]);
@@ -95,16 +84,17 @@ LossSums pointwise_loss_forward(PointLoss k, const Tensor& x, const Tensor& y, d
   });
 }
 
-void pointwise_loss_backward(PointLoss k, const Tensor& dout, double scale, const Tensor& x, const Tensor& y,
-                             double param, Tensor* dx, Tensor* dy) {
-  RB_DISPATCH_FLOATING(x.dtype(), "loss_backward", [&] {
+// dout: (n) or one value; x, y, dx, dy: (n).
+void pointwise_loss_backward(const LossGeom& geom, PointLoss k, const void* dout, double scale, const void* x,
+                             const void* y, double param, void* dx, void* dy) {
+  RB_DISPATCH_FLOATING(geom.dtype, "loss_backward", [&] {
     using T = scalar_t;
-    const T *px = ptr<T>(x), *py = ptr<T>(y);
-    T *pdx = mptr<T>(dx), *pdy = mptr<T>(dy);
-    Grad<T> g(dout, scale);
+    const T *px = static_cast<const T*>(x), *py = static_cast<const T*>(y);
+    T *pdx = static_cast<T*>(dx), *pdy = static_cast<T*>(dy);
+    Grad<T> g(geom, dout, scale);
     const T b = static_cast<T>(param);
     auto run = [&](auto f) {  // f(d) = dloss/dd; dy = -dx
-      parallel_for(x.numel(), kGrain, [&](int64_t s, int64_t e) {
+      parallel_for(geom.n, kGrain, [&](int64_t s, int64_t e) {
         for (int64_t i = s; i < e; ++i) {
           T v = g[i] * f(px[i] - py[i]);
           if (pdx) pdx[i] = v;
@@ -124,13 +114,14 @@ void pointwise_loss_backward(PointLoss k, const Tensor& dout, double scale, cons
   });
 }
 
-LossSums bce_forward(const Tensor& x, const Tensor& y, const Tensor* w, Tensor* out) {
-  return RB_DISPATCH_FLOATING(x.dtype(), "binary_cross_entropy", [&] {
+// x, y, w, out: (n).
+LossSums bce_forward(const LossGeom& g, const void* x, const void* y, const void* w, void* out) {
+  return RB_DISPATCH_FLOATING(g.dtype, "binary_cross_entropy", [&] {
     using T = scalar_t;
-    const T *px = ptr<T>(x), *py = ptr<T>(y), *pw = ptr<T>(w);
-    T* po = mptr<T>(out);
+    const T *px = static_cast<const T*>(x), *py = static_cast<const T*>(y), *pw = static_cast<const T*>(w);
+    T* po = static_cast<T*>(out);
     std::atomic<bool> bad{false};
-    LossSums r = parallel_sums(x.numel(), kGrain, [&](int64_t s, int64_t e, LossSums& acc) {
+    LossSums r = parallel_sums(g.n, kGrain, [&](int64_t s, int64_t e, LossSums& acc) {
       double sum = 0;
       bool b = false;
       for (int64_t i = s; i < e; ++i) {
@@ -149,14 +140,15 @@ LossSums bce_forward(const Tensor& x, const Tensor& y, const Tensor* w, Tensor* 
   });
 }
 
-void bce_backward(const Tensor& dout, double scale, const Tensor& x, const Tensor& y, const Tensor* w, Tensor* dx,
-                  Tensor* dy) {
-  RB_DISPATCH_FLOATING(x.dtype(), "binary_cross_entropy_backward", [&] {
+// dout: (n) or one value; x, y, w, dx, dy: (n).
+void bce_backward(const LossGeom& geom, const void* dout, double scale, const void* x, const void* y, const void* w,
+                  void* dx, void* dy) {
+  RB_DISPATCH_FLOATING(geom.dtype, "binary_cross_entropy_backward", [&] {
     using T = scalar_t;
-    const T *px = ptr<T>(x), *py = ptr<T>(y), *pw = ptr<T>(w);
-    T *pdx = mptr<T>(dx), *pdy = mptr<T>(dy);
-    Grad<T> g(dout, scale);
-    parallel_for(x.numel(), kGrain, [&](int64_t s, int64_t e) {
+    const T *px = static_cast<const T*>(x), *py = static_cast<const T*>(y), *pw = static_cast<const T*>(w);
+    T *pdx = static_cast<T*>(dx), *pdy = static_cast<T*>(dy);
+    Grad<T> g(geom, dout, scale);
+    parallel_for(geom.n, kGrain, [&](int64_t s, int64_t e) {
       for (int64_t i = s; i < e; ++i) {
         T v = px[i], gi = g[i] * (pw ? pw[i] : T(1));
         // PyTorch's epsilon keeps the gradient finite at 0 and 1.
@@ -167,12 +159,14 @@ void bce_backward(const Tensor& dout, double scale, const Tensor& x, const Tenso
   });
 }
 
-LossSums bce_logits_forward(const Tensor& x, const Tensor& y, const Tensor* w, const Tensor* pw, Tensor* out) {
-  return RB_DISPATCH_FLOATING(x.dtype(), "binary_cross_entropy_with_logits", [&] {
+// x, y, w, pw, out: (n).
+LossSums bce_logits_forward(const LossGeom& g, const void* x, const void* y, const void* w, const void* pw, void* out) {
+  return RB_DISPATCH_FLOATING(g.dtype, "binary_cross_entropy_with_logits", [&] {
     using T = scalar_t;
-    const T *px = ptr<T>(x), *py = ptr<T>(y), *pww = ptr<T>(w), *ppw = ptr<T>(pw);
-    T* po = mptr<T>(out);
-    return parallel_sums(x.numel(), kGrain, [&](int64_t s, int64_t e, LossSums& acc) {
+    const T *px = static_cast<const T*>(x), *py = static_cast<const T*>(y);
+    const T *pww = static_cast<const T*>(w), *ppw = static_cast<const T*>(pw);
+    T* po = static_cast<T*>(out);
+    return parallel_sums(g.n, kGrain, [&](int64_t s, int64_t e, LossSums& acc) {
       double sum = 0;
       for (int64_t i = s; i < e; ++i) {
         T v = px[i], t = py[i];
@@ -188,14 +182,16 @@ LossSums bce_logits_forward(const Tensor& x, const Tensor& y, const Tensor* w, c
   });
 }
 
-void bce_logits_backward(const Tensor& dout, double scale, const Tensor& x, const Tensor& y, const Tensor* w,
-                         const Tensor* pw, Tensor* dx, Tensor* dy) {
-  RB_DISPATCH_FLOATING(x.dtype(), "binary_cross_entropy_with_logits_backward", [&] {
+// dout: (n) or one value; x, y, w, pw, dx, dy: (n).
+void bce_logits_backward(const LossGeom& geom, const void* dout, double scale, const void* x, const void* y,
+                         const void* w, const void* pw, void* dx, void* dy) {
+  RB_DISPATCH_FLOATING(geom.dtype, "binary_cross_entropy_with_logits_backward", [&] {
     using T = scalar_t;
-    const T *px = ptr<T>(x), *py = ptr<T>(y), *pww = ptr<T>(w), *ppw = ptr<T>(pw);
-    T *pdx = mptr<T>(dx), *pdy = mptr<T>(dy);
-    Grad<T> g(dout, scale);
-    parallel_for(x.numel(), kGrain, [&](int64_t s, int64_t e) {
+    const T *px = static_cast<const T*>(x), *py = static_cast<const T*>(y);
+    const T *pww = static_cast<const T*>(w), *ppw = static_cast<const T*>(pw);
+    T *pdx = static_cast<T*>(dx), *pdy = static_cast<T*>(dy);
+    Grad<T> g(geom, dout, scale);
+    parallel_for(geom.n, kGrain, [&](int64_t s, int64_t e) {
       for (int64_t i = s; i < e; ++i) {
         T v = px[i], t = py[i], gi = g[i] * (pww ? pww[i] : T(1));
         T sig = T(1) / (T(1) + vexp(-v));
@@ -212,13 +208,15 @@ void bce_logits_backward(const Tensor& dout, double scale, const Tensor& x, cons
   });
 }
 
-LossSums cross_entropy_forward(const Tensor& x, const Tensor& target, const Tensor* w, int64_t N, int64_t C,
-                               int64_t inner, int64_t ignore_index, double eps, Tensor* out, Tensor& lse) {
-  return RB_DISPATCH_FLOATING(x.dtype(), "cross_entropy", [&] {
+// x: (N, C, inner); target, out: (N, inner); w: (C); lse: (N, inner, 2).
+LossSums cross_entropy_forward(const LossGeom& g, const void* x, const int64_t* target, const void* w,
+                               int64_t ignore_index, double eps, void* out, void* lse) {
+  const int64_t N = g.N, C = g.C, inner = g.inner;
+  return RB_DISPATCH_FLOATING(g.dtype, "cross_entropy", [&] {
     using T = scalar_t;
-    const T *px = ptr<T>(x), *pw = ptr<T>(w);
-    const int64_t* pt = ptr<int64_t>(target);
-    T *po = mptr<T>(out), *pl = mptr<T>(&lse);
+    const T *px = static_cast<const T*>(x), *pw = static_cast<const T*>(w);
+    const int64_t* pt = target;
+    T *po = static_cast<T*>(out), *pl = static_cast<T*>(lse);
     const double sm = eps / static_cast<double>(C);
     return parallel_sums(N * inner, grain_for(C), [&](int64_t s, int64_t e, LossSums& acc) {
       for (int64_t i = s; i < e; ++i) {
@@ -256,15 +254,16 @@ LossSums cross_entropy_forward(const Tensor& x, const Tensor& target, const Tens
   });
 }
 
-void cross_entropy_backward(const Tensor& dout, double scale, const Tensor& x, const Tensor& target, const Tensor* w,
-                            const Tensor& lse, int64_t N, int64_t C, int64_t inner, int64_t ignore_index, double eps,
-                            Tensor& dx) {
-  RB_DISPATCH_FLOATING(x.dtype(), "cross_entropy_backward", [&] {
+// dout: (N, inner) or one value; x, dx: (N, C, inner); target: (N, inner); w: (C); lse: (N, inner, 2).
+void cross_entropy_backward(const LossGeom& geom, const void* dout, double scale, const void* x, const int64_t* target,
+                            const void* w, const void* lse, int64_t ignore_index, double eps, void* dx) {
+  const int64_t N = geom.N, C = geom.C, inner = geom.inner;
+  RB_DISPATCH_FLOATING(geom.dtype, "cross_entropy_backward", [&] {
     using T = scalar_t;
-    const T *px = ptr<T>(x), *pw = ptr<T>(w), *pl = ptr<T>(lse);
-    const int64_t* pt = ptr<int64_t>(target);
-    T* pd = mptr<T>(&dx);
-    Grad<T> g(dout, scale);
+    const T *px = static_cast<const T*>(x), *pw = static_cast<const T*>(w), *pl = static_cast<const T*>(lse);
+    const int64_t* pt = target;
+    T* pd = static_cast<T*>(dx);
+    Grad<T> g(geom, dout, scale);
     const T sm = static_cast<T>(eps / static_cast<double>(C));
     T wall = T(C);
     if (pw) {
@@ -295,12 +294,14 @@ void cross_entropy_backward(const Tensor& dout, double scale, const Tensor& x, c
   });
 }
 
-LossSums cross_entropy_prob_forward(const Tensor& x, const Tensor& q, const Tensor* w, int64_t N, int64_t C,
-                                    int64_t inner, double eps, Tensor* out, Tensor& lse) {
-  return RB_DISPATCH_FLOATING(x.dtype(), "cross_entropy", [&] {
+// x, q: (N, C, inner); w: (C); out: (N, inner); lse: (N, inner, 2).
+LossSums cross_entropy_prob_forward(const LossGeom& g, const void* x, const void* q, const void* w, double eps,
+                                    void* out, void* lse) {
+  const int64_t N = g.N, C = g.C, inner = g.inner;
+  return RB_DISPATCH_FLOATING(g.dtype, "cross_entropy", [&] {
     using T = scalar_t;
-    const T *px = ptr<T>(x), *pq = ptr<T>(q), *pw = ptr<T>(w);
-    T *po = mptr<T>(out), *pl = mptr<T>(&lse);
+    const T *px = static_cast<const T*>(x), *pq = static_cast<const T*>(q), *pw = static_cast<const T*>(w);
+    T *po = static_cast<T*>(out), *pl = static_cast<T*>(lse);
     const double sm = eps / static_cast<double>(C);
     return parallel_sums(N * inner, grain_for(C), [&](int64_t s, int64_t e, LossSums& acc) {
       for (int64_t i = s; i < e; ++i) {
@@ -323,14 +324,16 @@ LossSums cross_entropy_prob_forward(const Tensor& x, const Tensor& q, const Tens
   });
 }
 
-void cross_entropy_prob_backward(const Tensor& dout, double scale, const Tensor& x, const Tensor& q, const Tensor* w,
-                                 const Tensor& lse, int64_t N, int64_t C, int64_t inner, double eps, Tensor* dx,
-                                 Tensor* dq) {
-  RB_DISPATCH_FLOATING(x.dtype(), "cross_entropy_backward", [&] {
+// dout: (N, inner) or one value; x, q, dx, dq: (N, C, inner); w: (C); lse: (N, inner, 2).
+void cross_entropy_prob_backward(const LossGeom& geom, const void* dout, double scale, const void* x, const void* q,
+                                 const void* w, const void* lse, double eps, void* dx, void* dq) {
+  const int64_t N = geom.N, C = geom.C, inner = geom.inner;
+  RB_DISPATCH_FLOATING(geom.dtype, "cross_entropy_backward", [&] {
     using T = scalar_t;
-    const T *px = ptr<T>(x), *pq = ptr<T>(q), *pw = ptr<T>(w), *pl = ptr<T>(lse);
-    T *pdx = mptr<T>(dx), *pdq = mptr<T>(dq);
-    Grad<T> g(dout, scale);
+    const T *px = static_cast<const T*>(x), *pq = static_cast<const T*>(q);
+    const T *pw = static_cast<const T*>(w), *pl = static_cast<const T*>(lse);
+    T *pdx = static_cast<T*>(dx), *pdq = static_cast<T*>(dq);
+    Grad<T> g(geom, dout, scale);
     const T keep = T(1) - T(eps), sm = static_cast<T>(eps / static_cast<double>(C));
     parallel_for(N * inner, grain_for(C), [&](int64_t s, int64_t e) {
       for (int64_t i = s; i < e; ++i) {
@@ -353,13 +356,15 @@ void cross_entropy_prob_backward(const Tensor& dout, double scale, const Tensor&
   });
 }
 
-LossSums nll_forward(const Tensor& x, const Tensor& target, const Tensor* w, int64_t N, int64_t C, int64_t inner,
-                     int64_t ignore_index, Tensor* out) {
-  return RB_DISPATCH_FLOATING(x.dtype(), "nll_loss", [&] {
+// x: (N, C, inner); target, out: (N, inner); w: (C).
+LossSums nll_forward(const LossGeom& g, const void* x, const int64_t* target, const void* w, int64_t ignore_index,
+                     void* out) {
+  const int64_t N = g.N, C = g.C, inner = g.inner;
+  return RB_DISPATCH_FLOATING(g.dtype, "nll_loss", [&] {
     using T = scalar_t;
-    const T *px = ptr<T>(x), *pw = ptr<T>(w);
-    const int64_t* pt = ptr<int64_t>(target);
-    T* po = mptr<T>(out);
+    const T *px = static_cast<const T*>(x), *pw = static_cast<const T*>(w);
+    const int64_t* pt = target;
+    T* po = static_cast<T*>(out);
     return parallel_sums(N * inner, kGrain, [&](int64_t s, int64_t e, LossSums& acc) {
       for (int64_t i = s; i < e; ++i) {
         const int64_t n = i / inner, k = i - n * inner;
@@ -378,14 +383,16 @@ LossSums nll_forward(const Tensor& x, const Tensor& target, const Tensor* w, int
   });
 }
 
-void nll_backward(const Tensor& dout, double scale, const Tensor& target, const Tensor* w, int64_t N, int64_t C,
-                  int64_t inner, int64_t ignore_index, Tensor& dx) {
-  RB_DISPATCH_FLOATING(dx.dtype(), "nll_loss_backward", [&] {
+// dout: (N, inner) or one value; target: (N, inner); w: (C); dx: (N, C, inner).
+void nll_backward(const LossGeom& geom, const void* dout, double scale, const int64_t* target, const void* w,
+                  int64_t ignore_index, void* dx) {
+  const int64_t N = geom.N, C = geom.C, inner = geom.inner;
+  RB_DISPATCH_FLOATING(geom.dtype, "nll_loss_backward", [&] {
     using T = scalar_t;
-    const T* pw = ptr<T>(w);
-    const int64_t* pt = ptr<int64_t>(target);
-    T* pd = mptr<T>(&dx);
-    Grad<T> g(dout, scale);
+    const T* pw = static_cast<const T*>(w);
+    const int64_t* pt = target;
+    T* pd = static_cast<T*>(dx);
+    Grad<T> g(geom, dout, scale);
     std::fill(pd, pd + N * C * inner, T(0));
     for (int64_t i = 0; i < N * inner; ++i) {
       const int64_t n = i / inner, k = i - n * inner, t = pt[i];

@@ -3,7 +3,6 @@
 #pragma once
 #include "../loss.h"
 #include "capability.h"
-#include "rosenblatt/tensor.h"
 
 namespace rb::cpu {
 template <>

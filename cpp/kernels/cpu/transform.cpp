@@ -11,10 +11,12 @@
 namespace rb::cpu {
 namespace {
 
-void triangle(const Tensor& x, int64_t B, int64_t M, int64_t N, int64_t diagonal, bool upper, Tensor& out) {
-  const size_t sz = x.itemsize();
-  const char* px = static_cast<const char*>(x.raw_data());
-  char* po = static_cast<char*>(out.raw_data());
+// x, out: (B, M, N) = (g.outer, g.R, g.inner).
+void triangle(const ScanGeom& g, const void* x, int64_t diagonal, bool upper, void* out) {
+  const int64_t B = g.outer, M = g.R, N = g.inner;
+  const size_t sz = itemsize(g.dtype);
+  const char* px = static_cast<const char*>(x);
+  char* po = static_cast<char*>(out);
   parallel_for(B * M, grain_for(N), [&](int64_t b, int64_t e) {
     for (int64_t row = b; row < e; ++row) {
       const int64_t i = row % M;
@@ -43,27 +45,31 @@ void for_outer(int64_t outer, int64_t R, int64_t inner, const F& f) {
   });
 }
 
-void flip(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tensor& out) {
-  const size_t block = static_cast<size_t>(inner) * x.itemsize();
+// x, out: (outer, R, inner).
+void flip(const ScanGeom& g, const void* x, void* out) {
+  const int64_t outer = g.outer, R = g.R, inner = g.inner;
+  const size_t block = static_cast<size_t>(inner) * itemsize(g.dtype);
   if (inner == 1) {  // reversing single elements: typed, so the loop is not a memcpy per element
-    RB_DISPATCH_MOVABLE(x.dtype(), "flip", [&] {
-      const scalar_t* s = static_cast<const scalar_t*>(x.raw_data());
-      scalar_t* d = static_cast<scalar_t*>(out.raw_data());
+    RB_DISPATCH_MOVABLE(g.dtype, "flip", [&] {
+      const scalar_t* s = static_cast<const scalar_t*>(x);
+      scalar_t* d = static_cast<scalar_t*>(out);
       for_outer(outer, R, 1, [&](int64_t o) { std::reverse_copy(s + o * R, s + (o + 1) * R, d + o * R); });
     });
     return;
   }
-  const char* px = static_cast<const char*>(x.raw_data());
-  char* po = static_cast<char*>(out.raw_data());
+  const char* px = static_cast<const char*>(x);
+  char* po = static_cast<char*>(out);
   for_outer(outer, R, inner, [&](int64_t o) {
     for (int64_t r = 0; r < R; ++r) std::memcpy(po + (o * R + r) * block, px + (o * R + R - 1 - r) * block, block);
   });
 }
 
-void roll(const Tensor& x, int64_t outer, int64_t R, int64_t inner, int64_t shift, Tensor& out) {
-  const size_t block = static_cast<size_t>(inner) * x.itemsize();
-  const char* px = static_cast<const char*>(x.raw_data());
-  char* po = static_cast<char*>(out.raw_data());
+// x, out: (outer, R, inner).
+void roll(const ScanGeom& g, const void* x, int64_t shift, void* out) {
+  const int64_t outer = g.outer, R = g.R, inner = g.inner;
+  const size_t block = static_cast<size_t>(inner) * itemsize(g.dtype);
+  const char* px = static_cast<const char*>(x);
+  char* po = static_cast<char*>(out);
   // Rows [0, R - shift) move to [shift, R); rows [R - shift, R) wrap around to [0, shift).
   for_outer(outer, R, inner, [&](int64_t o) {
     const char* s = px + o * R * block;

@@ -76,8 +76,7 @@ template <class T, int S>
 void max_row_interior(const T* xp, const PoolGeom& g, int64_t d0, int64_t d1, int64_t h0, int64_t h1, int64_t lo,
                       int64_t hi, T* out, int64_t* index) {
   const int64_t sw = S ? S : g.sw;
-  for (int64_t ow = lo; ow < hi; ++ow)
-    out[ow] = lowest_value<T>(), index[ow] = (d0 * g.H + h0) * g.W + ow * sw - g.pw;
+  for (int64_t ow = lo; ow < hi; ++ow) out[ow] = lowest_value<T>(), index[ow] = (d0 * g.H + h0) * g.W + ow * sw - g.pw;
   for (int64_t d = d0; d < d1; d += g.dd)
     for (int64_t h = h0; h < h1; h += g.dh)
       for (int64_t j = 0; j < g.kw; ++j) {

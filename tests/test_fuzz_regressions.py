@@ -569,3 +569,33 @@ def test_int64_max_pools_are_exact_past_2_to_the_53():
         F.max_pool1d(x[0, 0], 2)
     with pytest.raises(NotImplementedError, match="adaptive_max_pool2d"):
         F.adaptive_max_pool2d(x, 1)
+
+
+def test_a_number_divisor_of_a_half_tensor_stays_float32():
+    # ATen's opmath: 3.5 / 0.7 in float32 is 5.0000001 (floor 5, trunc 5); 0.7 rounded to float16 is 0.7002
+    x = rb.tensor([3.5, -3.5, 7.0]).half()
+    assert rb.div(x, 0.7, rounding_mode="floor").tolist() == [5.0, -6.0, 10.0]
+    assert rb.floor_divide(x, 0.7).tolist() == [5.0, -6.0, 10.0]
+    assert rb.div(x, 0.7, rounding_mode="trunc").tolist() == [5.0, -5.0, 10.0]
+    # a float16 tensor divisor: the quotient rounds to float16 before trunc (ATen's div, then trunc_)
+    assert rb.div(x, rb.tensor([0.7] * 3).half(), rounding_mode="trunc").tolist() == [5.0, -5.0, 10.0]
+    assert rb.remainder(x, 0.7).dtype == rb.float16
+
+
+def test_histogram_of_float16_counts_in_float32_and_bfloat16_raises():
+    x = rb.tensor([0.1, 0.4, 0.45, 0.9, 1.0]).half()
+    h = rb.histogram(x, 2, range=(0.0, 1.0))
+    assert h.hist.dtype == rb.float16 and h.hist.tolist() == [3.0, 2.0]
+    assert h.bin_edges.dtype == rb.float16
+    with pytest.raises(NotImplementedError, match="'BFloat16'"):
+        rb.histogram(x.to(rb.bfloat16), 2)
+
+
+def test_block_diag_gradient_past_an_empty_vector():
+    # an empty 1-D input takes one row of no columns; the gradient of what follows is read below it
+    # (PyTorch 2.13's backward reads it one row early: 13, 14, 18, 19)
+    c = rb.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    out = rb.block_diag(rb.ones(2, 3), rb.zeros(0), c)
+    assert out.shape == (5, 5)
+    (out * rb.arange(25.0).reshape(5, 5)).sum().backward()
+    assert c.grad.tolist() == [[18.0, 19.0], [23.0, 24.0]]

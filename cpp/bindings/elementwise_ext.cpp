@@ -34,7 +34,9 @@ void def_div_rounding(py::module_& m, TensorClass& cls) {
   using Mode = std::optional<std::string>;
   auto tt = [](const Tensor& a, const Tensor& b, const Mode& mode) { return div(a, b, mode); };
   auto ts = [](const Tensor& a, Scalar b, const Mode& mode) {
-    return div(a, scalar_tensor(b, result_type(a, b), a.device()), mode);
+    // a number divisor of a float16/bfloat16 tensor stays float32 (ATen's opmath), not rounded to the half type
+    const DType dt = result_type(a, b);
+    return div(a, scalar_tensor(b, is_floating(dt) ? compute_type(dt) : dt, a.device()), mode);
   };
   m.def("div", tt, py::arg("input"), py::arg("other"), py::kw_only(), py::arg("rounding_mode"), nogil);
   m.def("div", ts, py::arg("input"), py::arg("other"), py::kw_only(), py::arg("rounding_mode"), nogil);

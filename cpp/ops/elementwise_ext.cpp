@@ -183,7 +183,10 @@ Tensor floor_divide(const Tensor& a, const Tensor& b) {
   return out;
 }
 Tensor floor_divide(const Tensor& a, Scalar b) {
-  return floor_divide(a, scalar_tensor(b, result_type(a, b), a.device()));
+  // ATen's div_floor kernel takes a number divisor of a float16/bfloat16 tensor in float32 (its opmath type),
+  // not rounded to the half type as remainder and fmod take it.
+  DType dt = result_type(a, b);
+  return floor_divide(a, scalar_tensor(b, is_floating(dt) ? compute_type(dt) : dt, a.device()));
 }
 Tensor floor_divide(Scalar a, const Tensor& b) {
   return floor_divide(scalar_tensor(a, result_type(b, a), b.device()), b);
@@ -215,7 +218,8 @@ Tensor div(const Tensor& a, const Tensor& b, std::optional<std::string_view> rou
   RB_CHECK(*rounding_mode == "trunc" || *rounding_mode == "floor", Error,
            "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '", *rounding_mode, "'");
   if (*rounding_mode == "floor") return floor_divide(a, b);
-  // A float quotient truncated; an integer one exactly: a - fmod(a, b) is a multiple of b.
+  // A float quotient rounded to its dtype, then truncated (ATen's div_trunc: a true division, then trunc_,
+  // so a float16 quotient of 4.9986 is 5); an integer one exactly: a - fmod(a, b) is a multiple of b.
   if (is_floating(result_type(a, b))) return rounding(RoundOp::Trunc, div(a, b));
   return floor_divide(sub(a, fmod(a, b)), b);
 }

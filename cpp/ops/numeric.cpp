@@ -53,8 +53,9 @@ std::string lower_name(DType t) {
 }
 
 void check_histogram_input(const Tensor& x, const std::optional<Tensor>& weight) {
-  RB_CHECK(is_floating(x.dtype()), NotImplementedError, "\"histogramdd\" not implemented for '", aten_name(x.dtype()),
-           "'");
+  // PyTorch's histogramdd kernel takes float16 but not bfloat16
+  RB_CHECK(is_floating(x.dtype()) && x.dtype() != DType::BFloat16, NotImplementedError,
+           "\"histogramdd\" not implemented for '", aten_name(x.dtype()), "'");
   if (!weight) return;
   RB_CHECK(weight->dtype() == x.dtype(), Error,
            "torch.histogramdd: if weight tensor is provided, input tensor and weight tensor should have the same "
@@ -71,6 +72,12 @@ void check_histogram_input(const Tensor& x, const std::optional<Tensor>& weight)
 HistogramResult histogram_over(const Tensor& x_in, const Tensor& edges, const std::optional<Tensor>& weight,
                                bool density) {
   NoGradGuard no_grad;
+  if (!is_compute_dtype(x_in.dtype())) {  // float16: counted in float32 (the edges exact there), rounded once
+    std::optional<Tensor> w;
+    if (weight) w = widen(*weight);
+    HistogramResult r = histogram_over(widen(x_in), widen(edges), w, density);
+    return {cast(r.hist, x_in.dtype()), edges};
+  }
   const int64_t nbins = edges.numel() - 1;
   Tensor x = reshape(x_in.detach(), {x_in.numel()});
   Tensor hist = zeros({nbins}, x.dtype(), x.device());

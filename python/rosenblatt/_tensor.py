@@ -321,8 +321,9 @@ def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
 
 
 def _new(self, *args, device=None):
-    """Tensor.new, PyTorch's legacy constructor: new() is empty; new(*sizes) or new(Size) uninitialized; new(data)
-    the data (a sequence or array) in self's dtype; new(tensor) a view of a tensor of self's dtype."""
+    """Tensor.new, PyTorch's legacy constructor: ``new()`` is empty; ``new(*sizes)`` or ``new(Size)``
+    uninitialized; ``new(data)`` the data (a sequence or array) in self's dtype; ``new(tensor)`` a view of a
+    tensor of self's dtype."""
     dev = self.device if device is None else _C.device(str(device))
     if dev.type != self.device.type:
         raise RuntimeError(f"legacy constructor expects device type: {self.device.type} but device type: "

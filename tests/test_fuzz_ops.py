@@ -82,13 +82,9 @@ KNOWN = {
     "linalg_solve_ex": "degenerate: a singular A (an expanded layout repeats rows) gives non-finite gradients whose "
                        "inf/nan pattern follows each LAPACK's pivoting",
     "linalg_matrix_norm_nuc": "degenerate: as linalg_svd (the nuclear norm's gradient is U V^T)",
-    "view_dtype": "boundary: PyTorch keeps an expanded empty tensor's stride 0 and view(dtype) refuses it; ours "
-                  "gives an empty tensor contiguous strides",
     "block_diag": "deliberate: PyTorch 2.13's block_diag backward skips the row an empty 1-D input takes in its "
                   "forward, so the later inputs' gradients are read one row early; ours reads them where the forward "
                   "put them (test_fuzz_regressions)",
-    "index_put_fn": "open: with both an out-of-range index and a value that does not broadcast, ours reports the index "
-                    "(IndexError) and PyTorch the value's shape (RuntimeError); each alone matches",
     "linalg_eigvalsh": "non-finite: an infinite input converges or fails as each LAPACK's syevd decides",
     "linalg_lstsq": "non-finite: a nan or inf input is solved or refused (rank, or PyTorch's internal assert on an "
                     "illegal LAPACK argument) as each driver decides",

@@ -571,6 +571,23 @@ def test_int64_max_pools_are_exact_past_2_to_the_53():
         F.adaptive_max_pool2d(x, 1)
 
 
+def test_int64_average_pools_sum_exactly_and_divide_truncating():
+    # ATen's int64 kernels: an int64 sum divided by the window count in C++ integer division (toward zero)
+    x = rb.tensor([[[[-7, 2, 3], [4, 5, 6], [7, 8, 10**17 + 1]]]])
+    assert F.avg_pool2d(x, 2, 1).tolist() == [[[[1, 4], [6, 25000000000000005]]]]
+    assert F.avg_pool2d(x, 2, 1, divisor_override=3).tolist() == [[[[1, 5], [8, 33333333333333340]]]]
+    assert F.avg_pool2d(x, 2, 1, padding=1).tolist()[0][0][0] == [-1, -1, 1, 0]  # -7 / 4 is -1
+    assert F.avg_pool1d(x[0, 0], 2, 1).tolist() == [[-2, 2], [4, 5], [7, 50000000000000004]]
+    assert F.avg_pool3d(x[None], (1, 2, 2), 1).dtype == rb.int64
+    assert F.avg_pool3d(x[None], (1, 2, 2), 1).tolist() == [[[[[1, 4], [6, 25000000000000005]]]]]
+    with pytest.raises(NotImplementedError, match="'Int'"):  # the smaller integers have no kernel, as PyTorch
+        F.avg_pool2d(x.to(rb.int32), 2)
+    with pytest.raises(NotImplementedError, match="adaptive_avg_pool2d"):
+        F.adaptive_avg_pool2d(x, 2)
+    with pytest.raises(RuntimeError, match="Got: Long"):  # a global one is a mean, which refuses integers
+        F.adaptive_avg_pool2d(x, 1)
+
+
 def test_a_number_divisor_of_a_half_tensor_stays_float32():
     # ATen's opmath: 3.5 / 0.7 in float32 is 5.0000001 (floor 5, trunc 5); 0.7 rounded to float16 is 0.7002
     x = rb.tensor([3.5, -3.5, 7.0]).half()
@@ -599,3 +616,40 @@ def test_block_diag_gradient_past_an_empty_vector():
     assert out.shape == (5, 5)
     (out * rb.arange(25.0).reshape(5, 5)).sum().backward()
     assert c.grad.tolist() == [[18.0, 19.0], [23.0, 24.0]]
+
+
+def test_an_empty_tensor_keeps_its_strides_through_to_and_contiguous():
+    # torch counts every empty tensor as contiguous, so .to(dtype), .contiguous() and empty_like keep its strides;
+    # view(dtype) then reads them: an expanded empty float16 tensor of strides 0 refuses a view as float64.
+    b = rb.tensor(np.zeros((1, 0, 4), np.float32)).expand(3, 0, 4)
+    assert b.stride() == (0, 0, 0)
+    h = b.to(rb.float16)
+    assert h.stride() == (0, 0, 0) and h.is_contiguous()
+    assert b.contiguous().stride() == (0, 0, 0)
+    assert h.view(rb.int16).shape == (3, 0, 4)
+    with pytest.raises(RuntimeError, match="must be 1 to view"):
+        h.view(rb.float64)
+    # a non-empty tensor still comes out of .to contiguous
+    assert rb.zeros(3, 4).t().to(rb.float64).is_contiguous()
+
+
+@requires_torch
+def test_an_empty_tensor_keeps_its_strides_as_torch():
+    for shape, full in (((1, 0, 4), (3, 0, 4)), ((3, 0, 1), (3, 0, 4)), ((1, 4), (0, 4))):
+        a = np.zeros(shape, np.float32)
+        ours, theirs = rb.tensor(a).expand(*full), torch.tensor(a).expand(*full)
+        for f in (lambda t: t.to(t.new_zeros(()).half().dtype), lambda t: t.contiguous(), lambda t: t.clone()):
+            assert f(ours).stride() == f(theirs).stride()
+
+
+def test_index_put_checks_the_value_shape_before_the_indices():
+    # PyTorch's index_put_ checks that the value broadcasts first and each index only as its kernel writes it.
+    x = rb.zeros(3, 4)
+    bad = rb.tensor([0, 5])
+    with pytest.raises(RuntimeError, match=r"value tensor of shape \[3\] cannot be broadcast"):
+        rb.index_put(x, (bad, bad), rb.ones(3))
+    with pytest.raises(RuntimeError, match=r"value tensor of shape \[2, 5\] cannot be broadcast"):
+        x[bad] = rb.ones(2, 5)
+    with pytest.raises(IndexError, match="index 5 is out of bounds for dimension 0 with size 3"):
+        x[bad] = rb.ones(2, 4)
+    assert x.tolist() == [[0.0] * 4] * 3  # no failed put wrote anything

@@ -476,9 +476,9 @@ def test_failed_batch_norm_leaves_running_stats_untouched():
 
 
 def test_integer_inputs_are_rejected():
-    # (max pools take integers, as PyTorch's: tests/test_fuzz_regressions.py)
-    with pytest.raises(NotImplementedError):
-        F.avg_pool2d(rb.ones(1, 1, 4, 4, dtype=rb.int64), 2)
+    # (max pools and average pools take int64, as PyTorch's: tests/test_fuzz_regressions.py)
+    with pytest.raises(NotImplementedError, match="avg_pool2d"):
+        F.avg_pool2d(rb.ones(1, 1, 4, 4, dtype=rb.int32), 2)
     with pytest.raises(NotImplementedError):
         F.batch_norm(rb.ones(2, 3, dtype=rb.int64), None, None, training=True)
 

@@ -82,6 +82,7 @@ int64_t Tensor::stride(int64_t d) const { return impl_->strides[wrap_dim(d, dim(
 int64_t Tensor::numel() const { return numel_of(impl_->sizes); }
 
 bool Tensor::is_contiguous() const {
+  if (numel() == 0) return true;  // torch's compute_contiguous: whatever the strides, nothing is laid out
   int64_t expected = 1;
   for (int64_t i = dim() - 1; i >= 0; --i) {
     int64_t s = impl_->sizes[i];

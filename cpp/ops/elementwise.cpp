@@ -358,7 +358,10 @@ Tensor clamp(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi
 }
 
 Tensor to_dtype(const Tensor& x, DType dtype) {
-  Tensor out = Tensor::empty(x.shape(), dtype, x.device());
+  // An empty tensor keeps its strides, as torch's .to (preserve format; empty counts as contiguous): view(dtype)
+  // reads them. A non-empty one comes out contiguous, which the callers that promote operands rely on.
+  Tensor out = x.numel() == 0 ? empty_strided(x.shape(), x.strides(), dtype, x.device())
+                              : Tensor::empty(x.shape(), dtype, x.device());
   copy_values(x, out);
   if (needs_grad(x) && is_floating(dtype)) {
     auto node = std::make_shared<ToDtypeBackward>();

@@ -63,9 +63,11 @@ Tensor empty_strided(const Shape& size, const Shape& stride, DType dtype, Device
 
 namespace {
 
-// torch's is_non_overlapping_and_dense: some order of the dims makes the strides contiguous ones.
+// torch's is_non_overlapping_and_dense: some order of the dims makes the strides contiguous ones. An empty
+// tensor counts as contiguous whatever its strides (torch's compute_contiguous), so like-tensors keep them.
 bool non_overlapping_and_dense(const Shape& size, const Shape& stride) {
   const size_t n = size.size();
+  if (numel_of(size) == 0) return true;
   std::vector<size_t> perm(n);
   std::iota(perm.begin(), perm.end(), size_t(0));
   // Innermost first; dims of size < 2 last (their strides do not matter).

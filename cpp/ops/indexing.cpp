@@ -109,10 +109,13 @@ struct Resolved {
   int64_t s = 0;
   std::vector<Tensor> idx;
   Shape B;
-  bool applied = false;  // some basic op made `view` (otherwise view is the input itself)
+  bool applied = false;       // some basic op made `view` (otherwise view is the input itself)
+  std::string out_of_bounds;  // with defer_bounds: the IndexError of the first index out of range, or empty
 };
 
-Resolved resolve(const Tensor& x, const IndexList& index) {
+// defer_bounds: an index out of range is reported in out_of_bounds rather than raised. A put checks its value's
+// shape first, as PyTorch's index_put_ does (its kernel checks each index only as it writes).
+Resolved resolve(const Tensor& x, const IndexList& index, bool defer_bounds = false) {
   int64_t consumed = 0, ellipses = 0;
   for (const TensorIndex& e : index) {
     switch (e.kind) {
@@ -197,11 +200,12 @@ Resolved resolve(const Tensor& x, const IndexList& index) {
   int64_t result_numel = numel_of(B);
   for (int64_t d = 0; d < r.view.dim(); ++d)
     if (std::find(dims.begin(), dims.end(), d) == dims.end()) result_numel *= r.view.shape()[d];
-  for (size_t k = 0; k < r.idx.size() && result_numel > 0; ++k) {
+  for (size_t k = 0; k < r.idx.size() && result_numel > 0 && r.out_of_bounds.empty(); ++k) {
     int64_t size = r.view.shape()[dims[k]];
     if (auto bad = index_out_of_range("index", r.idx[k], size, true))
-      throw IndexError(str("index ", *bad, " is out of bounds for dimension ", dims[k], " with size ", size));
+      r.out_of_bounds = str("index ", *bad, " is out of bounds for dimension ", dims[k], " with size ", size);
   }
+  if (!defer_bounds && !r.out_of_bounds.empty()) throw IndexError(r.out_of_bounds);
   r.B = B;
   bool adjacent = true;
   for (size_t k = 1; k < dims.size(); ++k) adjacent = adjacent && dims[k] == dims[0] + static_cast<int64_t>(k);
@@ -237,7 +241,7 @@ void check_put_dtype(const Tensor& dst, const IndexList& index, const Tensor& va
 
 void put_into(Tensor& dst, const IndexList& index, const Tensor& value, bool accumulate = false) {
   NoGradGuard ng;
-  Resolved r = resolve(dst, index);
+  Resolved r = resolve(dst, index, true);
   Shape target =
       r.idx.empty() ? r.view.shape() : advanced_shape(r.view.shape(), r.s, static_cast<int64_t>(r.idx.size()), r.B);
   // Leading size-1 dims of the value beyond the target's rank are dropped, as PyTorch does. A value
@@ -253,6 +257,7 @@ void put_into(Tensor& dst, const IndexList& index, const Tensor& value, bool acc
   }
   RB_CHECK(fits, Error, "shape mismatch: value tensor of shape ", value.shape(),
            " cannot be broadcast to indexing result of shape ", target);
+  if (!r.out_of_bounds.empty()) throw IndexError(r.out_of_bounds);
   if (r.idx.empty() && !accumulate) {
     copy_values(v, r.view);
     return;

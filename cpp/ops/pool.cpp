@@ -250,7 +250,8 @@ Tensor avg_pool2d(const Tensor& x, const IntList& kernel, const IntList& stride,
   kernels<PoolKernels>("avg_pool2d", x);  // the device check comes first, as for the other pools
   PoolGeom g = pool_geom(x, kernel, stride, padding, {1}, ceil_mode, "avg_pool2d", false);
   RB_CHECK(!divisor_override || *divisor_override != 0, Error, "divisor must be not zero");
-  if (DType c = pool_dtype(x, "avg_pool2d", false); c != x.dtype())
+  // int64 pools natively (a sum divided truncating, exact past 2**53); the other integers raise as PyTorch's.
+  if (DType c = x.dtype() == DType::Int64 ? x.dtype() : pool_dtype(x, "avg_pool2d", false); c != x.dtype())
     return cast_back(avg_pool2d(cast(x, c), kernel, stride, padding, ceil_mode, count_include_pad, divisor_override),
                      x);
   return avg_pool_planes(x, g, count_include_pad, divisor_override.value_or(0), 2);
@@ -584,8 +585,8 @@ Tensor avg_pool3d(const Tensor& x, const IntList& kernel, const IntList& stride,
   kernels<PoolKernels>("avg_pool3d", x);
   PoolGeom g = pool3d_geom(x, kernel, stride, padding, {1}, ceil_mode, false);
   RB_CHECK(!divisor_override || *divisor_override != 0, Error, "divisor must be not zero");
-  // PyTorch's avg_pool3d has kernels for float32, float64 and int64 only (ours not for int64 yet).
-  RB_CHECK(is_floating(x.dtype()) && is_compute_dtype(x.dtype()), NotImplementedError,
+  // PyTorch's avg_pool3d has kernels for float32, float64 and int64 only.
+  RB_CHECK(is_compute_dtype(x.dtype()) && x.dtype() != DType::Bool, NotImplementedError,
            "\"avg_pool3d_out_frame\" not implemented for '", aten_name(x.dtype()), "'");
   return avg_pool_planes(x, g, count_include_pad, divisor_override.value_or(0), 3);
 }

@@ -3,6 +3,7 @@
 
 #include "rosenblatt/ops.h"
 
+#include "aten_names.h"
 #include "indexing_calls.h"
 #include "op_common.h"
 
@@ -99,7 +100,7 @@ Tensor sum(const Tensor& x, const Dims& dims_in, bool keepdim, std::optional<DTy
 Tensor mean(const Tensor& x, const Dims& dims_in, bool keepdim) {
   RB_CHECK(is_floating(x.dtype()), Error,
            "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ",
-           dtype_name(x.dtype()));
+           aten_name(x.dtype()));
   if (!is_compute_dtype(x.dtype())) return cast(mean(widen(x), dims_in, keepdim), x.dtype());
   std::vector<int64_t> dims = normalize_dims(dims_in, x.dim());
   int64_t count = 1;

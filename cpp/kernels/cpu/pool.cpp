@@ -216,9 +216,9 @@ void avg_row_interior(const T* xp, const PoolGeom& g, const AvgWindow& wd, int64
 }
 }  // namespace
 
-// x: (planes, D, H, W) -> out: (planes, OD, OH, OW).
+// x: (planes, D, H, W) -> out: (planes, OD, OH, OW). int64 sums in int64 and divides truncating, as ATen's.
 void avg_pool2d_forward(const PoolGeom& g, const void* x, bool cip, int64_t divisor, void* out) {
-  RB_DISPATCH_FLOATING(g.dtype, "avg_pool2d", [&] {
+  RB_DISPATCH_NUMERIC(g.dtype, "avg_pool2d", [&] {
     using T = scalar_t;
     const T* px = static_cast<const T*>(x);
     T* po = static_cast<T*>(out);

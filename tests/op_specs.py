@@ -408,6 +408,13 @@ spec("linspace", lambda L: L.linspace(-2, 3, 11), lambda: np.linspace(-2, 3, 11)
 spec("linspace_one", lambda L: L.linspace(4, 9, 1), lambda: np.array([4.0], np.float32), [], grad=False)
 spec("linspace_int", lambda L: L.linspace(0, 10, 4, dtype=L.int64), lambda: np.array([0, 3, 6, 10]), [],
      grad=False)
+spec("logspace", lambda L: L.logspace(-2, 3, 11), lambda: np.logspace(-2, 3, 11).astype(np.float32), [],
+     grad=False)
+spec("logspace_base", lambda L: L.logspace(0.5, -1.5, 6, base=2.0, dtype=L.float64),
+     lambda: np.logspace(0.5, -1.5, 6, base=2.0), [], grad=False)
+spec("logspace_int", lambda L: L.logspace(0, 3, 4, dtype=L.int64), lambda: np.array([1, 10, 100, 1000]), [],
+     grad=False)
+spec("scalar_tensor", lambda L: L.scalar_tensor(3), lambda: np.array(3.0, np.float32), [], grad=False)
 spec("eye", lambda L: L.eye(3), lambda: np.eye(3, dtype=np.float32), [], grad=False)
 spec("eye_rect", lambda L: L.eye(2, 4, dtype=L.int64), lambda: np.eye(2, 4, dtype=np.int64), [], grad=False)
 spec("full", lambda L: L.full((2, 3), 1.5), lambda: np.full((2, 3), 1.5, np.float32), [], grad=False)

@@ -114,9 +114,8 @@ STORAGE_KNOWN = {
     "interpolate": "open: PyTorch's uint8 bilinear/bicubic is a fixed-point algorithm of its own (values differ by up "
                    "to 21 from float math rounded); ours refuses uint8 there (nearest is supported)",
     "upsample": "open: as interpolate (uint8 bilinear)",
-    "histogram": "open: as histc (PyTorch places float16 values among uniform bins in float16 arithmetic)",
-    "histc": "open: PyTorch computes float16/bfloat16 bin positions in that type's arithmetic (each step rounded), "
-             "ours in float32: an element next to a bin edge can be counted in the neighbouring bin",
+    "histogram": "open: PyTorch's float16/bfloat16 bin edges are a linspace in the half type's own arithmetic (ours "
+                 "steps in float32, one ulp apart in the middle), and without range= it has no Half kernel",
 }
 # Differences only with an integer storage dtype drawn.
 INT_STORAGE_KNOWN = {

@@ -608,6 +608,14 @@ def test_histogram_of_float16_counts_in_float32_and_bfloat16_raises():
         rb.histogram(x.to(rb.bfloat16), 2)
 
 
+def test_histc_of_float16_places_elements_in_float16_arithmetic():
+    # ATen computes (x - min) * bins / (max - min) in c10::Half, rounding after each step: 0.16663 * 6 is
+    # 0.99976 in float32 (bin 0) but rounds to 1.0 in float16 (bin 1)
+    x = rb.tensor([0.1666259765625]).half()
+    assert rb.histc(x, 6, 0, 1).tolist() == [0, 1, 0, 0, 0, 0]
+    assert rb.histc(x.float(), 6, 0, 1).tolist() == [1, 0, 0, 0, 0, 0]
+
+
 def test_block_diag_gradient_past_an_empty_vector():
     # an empty 1-D input takes one row of no columns; the gradient of what follows is read below it
     # (PyTorch 2.13's backward reads it one row early: 13, 14, 18, 19)

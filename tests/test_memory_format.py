@@ -59,6 +59,21 @@ def test_factories_take_layout_and_pin_memory():
                                                                                              pin_memory=False)):
         assert t.shape == (2, 3) and t.is_contiguous()
     assert rb.empty(2, 3, memory_format=None).stride() == (3, 1)
+    # the ranges, eye, the random factories, tril_indices and scalar_tensor take them too, as torch's
+    kw = {"layout": rb.strided, "pin_memory": False}
+    made = (rb.arange(6, **kw), rb.linspace(0, 1, 6, **kw), rb.logspace(0, 1, 6, **kw), rb.eye(6, 1, **kw)[:, 0],
+            rb.randint(5, (6,), **kw), rb.randperm(6, **kw), rb.normal(0.0, 1.0, (6,), **kw),
+            rb.randint_like(rb.zeros(6), 5, **kw), rb.scalar_tensor(1.0, **kw).expand(6))
+    assert all(t.shape == (6,) for t in made)
+    assert rb.tril_indices(3, 3, layout=rb.strided, pin_memory=False).shape == (2, 6)
+    assert rb.randint_like(rb.empty(1, 2, 3, 4, memory_format=rb.channels_last), 5).stride() == (24, 1, 8, 2)
+    assert rb.randint_like(rb.zeros(2, 3).t(), 5, memory_format=rb.contiguous_format).is_contiguous()
+    for make in (lambda: rb.arange(3, pin_memory=True), lambda: rb.linspace(0, 1, 3, pin_memory=True),
+                 lambda: rb.logspace(0, 1, 3, pin_memory=True), lambda: rb.eye(3, pin_memory=True),
+                 lambda: rb.randint(5, (3,), pin_memory=True), lambda: rb.randperm(3, pin_memory=True),
+                 lambda: rb.tril_indices(3, 3, pin_memory=True), lambda: rb.scalar_tensor(1, pin_memory=True)):
+        with pytest.raises(RuntimeError, match="pin_memory=True requires a CUDA"):
+            make()
 
 
 @pytest.mark.parametrize("call, exc, msg", [

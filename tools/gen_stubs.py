@@ -168,6 +168,7 @@ def _typed(text):
         header += f"from rosenblatt._C import {', '.join(used)}\n"
     if "Number" in text:
         # what the binding's Scalar caster takes: Python numbers and numpy scalars
+        header += "" if re.search(r"^import numpy$", text, re.M) else "import numpy\n"
         header += ("Number: typing.TypeAlias = typing.Union[builtins.bool, builtins.int, builtins.float, "
                    "numpy.bool_, numpy.number[typing.Any]]\n")
     if "class dtype" in text:

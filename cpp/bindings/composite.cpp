@@ -394,13 +394,15 @@ void composite(py::module_& m, TensorClass& cls) {
   for (bool lower : {true, false}) {
     m.def(
         lower ? "tril_indices" : "triu_indices",
-        [lower](int64_t row, int64_t col, int64_t offset, std::optional<DType> dtype, std::optional<Device> device) {
+        [lower](int64_t row, int64_t col, int64_t offset, std::optional<DType> dtype, std::optional<Device> device,
+                std::optional<TensorLayout>, bool pin_memory) {
+          check_pin_memory(pin_memory);
           DType dt = dtype.value_or(DType::Int64);
           Device dev = device.value_or(Device{});
           return lower ? tril_indices(row, col, offset, dt, dev) : triu_indices(row, col, offset, dt, dev);
         },
         py::arg("row"), py::arg("col"), py::arg("offset") = 0, py::kw_only(), py::arg("dtype") = py::none(),
-        py::arg("device") = py::none());
+        py::arg("device") = py::none(), py::arg("layout") = TensorLayout::Strided, py::arg("pin_memory") = false);
   }
   m.def("vander", &vander, py::arg("x"), py::arg("N") = py::none(), py::arg("increasing") = false, nogil);
   auto rot90_fn = [](const Tensor& x, int64_t k, py::object dims) { return rot90(x, k, dims_from_object(dims)); };

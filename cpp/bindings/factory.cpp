@@ -159,9 +159,10 @@ void factory(py::module_& m, TensorClass& cls) {
   // Ranges.
   m.def(
       "arange",
-      [](py::args a, py::object start, py::object end, py::object step, std::optional<DType> dtype,
-         std::optional<Device> device, bool requires_grad) {
+      [](py::args a, py::object start, py::object end, py::object step, std::optional<DType> dtype, OptLayout,
+         std::optional<Device> device, bool requires_grad, bool pin_memory) {
         // arange(end), arange(start, end), arange(start, end, step); keywords fill what is missing.
+        check_pin_memory(pin_memory);
         std::vector<py::object> pos;
         for (py::handle h : a) pos.push_back(py::reinterpret_borrow<py::object>(h));
         RB_CHECK(pos.size() <= 3, TypeError, "arange() takes at most 3 positional arguments (", pos.size(), " given)");
@@ -181,20 +182,47 @@ void factory(py::module_& m, TensorClass& cls) {
         return finish(arange(vs, scalar_of(e), vst, dtype, device.value_or(Device())), requires_grad);
       },
       py::kw_only(), py::arg("start") = py::none(), py::arg("end") = py::none(), py::arg("step") = py::none(),
-      py::arg("dtype") = py::none(), py::arg("device") = py::none(), py::arg("requires_grad") = false);
+      py::arg("dtype") = py::none(), py::arg("layout") = TensorLayout::Strided, py::arg("device") = py::none(),
+      py::arg("requires_grad") = false, py::arg("pin_memory") = false);
   m.def(
       "linspace",
-      [](py::object start, py::object end, py::object steps, std::optional<DType> dtype, std::optional<Device> device,
-         bool requires_grad) {
+      [](py::object start, py::object end, py::object steps, std::optional<DType> dtype, OptLayout,
+         std::optional<Device> device, bool requires_grad, bool pin_memory) {
+        check_pin_memory(pin_memory);
         return finish(linspace(scalar_of(start), scalar_of(end), int_of(steps, "linspace(): steps"),
                                dtype.value_or(DType::Float32), device.value_or(Device())),
                       requires_grad);
       },
       py::arg("start"), py::arg("end"), py::arg("steps"), py::kw_only(), py::arg("dtype") = py::none(),
-      py::arg("device") = py::none(), py::arg("requires_grad") = false);
+      py::arg("layout") = TensorLayout::Strided, py::arg("device") = py::none(), py::arg("requires_grad") = false,
+      py::arg("pin_memory") = false);
+  m.def(
+      "logspace",
+      [](py::object start, py::object end, py::object steps, double base, std::optional<DType> dtype, OptLayout,
+         std::optional<Device> device, bool requires_grad, bool pin_memory) {
+        check_pin_memory(pin_memory);
+        return finish(logspace(scalar_of(start), scalar_of(end), int_of(steps, "logspace(): steps"), base,
+                               dtype.value_or(DType::Float32), device.value_or(Device())),
+                      requires_grad);
+      },
+      py::arg("start"), py::arg("end"), py::arg("steps"), py::arg("base") = 10.0, py::kw_only(),
+      py::arg("dtype") = py::none(), py::arg("layout") = TensorLayout::Strided, py::arg("device") = py::none(),
+      py::arg("requires_grad") = false, py::arg("pin_memory") = false);
+  m.def(
+      "scalar_tensor",
+      [](py::object s, std::optional<DType> dtype, OptLayout, std::optional<Device> device, bool requires_grad,
+         bool pin_memory) {
+        check_pin_memory(pin_memory);  // the default dtype whatever the number's kind, as torch's
+        return finish(scalar_tensor(scalar_of(s), dtype.value_or(DType::Float32), device.value_or(Device())),
+                      requires_grad);
+      },
+      py::arg("s"), py::kw_only(), py::arg("dtype") = py::none(), py::arg("layout") = TensorLayout::Strided,
+      py::arg("device") = py::none(), py::arg("requires_grad") = false, py::arg("pin_memory") = false);
   m.def(
       "eye",
-      [](py::object n, py::object mm, std::optional<DType> dtype, std::optional<Device> device, bool requires_grad) {
+      [](py::object n, py::object mm, std::optional<DType> dtype, OptLayout, std::optional<Device> device,
+         bool requires_grad, bool pin_memory) {
+        check_pin_memory(pin_memory);
         int64_t rows = int_of(n, "eye(): n");
         int64_t cols = rows;
         if (!mm.is_none()) {
@@ -204,7 +232,8 @@ void factory(py::module_& m, TensorClass& cls) {
         return finish(eye(rows, cols, dtype.value_or(DType::Float32), device.value_or(Device())), requires_grad);
       },
       py::arg("n"), py::arg("m") = py::none(), py::kw_only(), py::arg("dtype") = py::none(),
-      py::arg("device") = py::none(), py::arg("requires_grad") = false);
+      py::arg("layout") = TensorLayout::Strided, py::arg("device") = py::none(), py::arg("requires_grad") = false,
+      py::arg("pin_memory") = false);
 
   // Generator.
   py::class_<Generator, GenPtr>(m, "Generator")
@@ -303,9 +332,10 @@ void factory(py::module_& m, TensorClass& cls) {
           py::arg("memory_format") = MemoryFormat::Preserve);
   m.def(
       "randint",
-      [](py::args a, py::object size, Generator* gen, std::optional<DType> dtype, std::optional<Device> device,
-         bool requires_grad) {
+      [](py::args a, py::object size, Generator* gen, std::optional<DType> dtype, OptLayout,
+         std::optional<Device> device, bool requires_grad, bool pin_memory) {
         // randint(high, size), randint(low, high, size); size may come as a keyword.
+        check_pin_memory(pin_memory);
         std::vector<py::object> pos;
         for (py::handle h : a) pos.push_back(py::reinterpret_borrow<py::object>(h));
         if (!size.is_none()) pos.push_back(size);
@@ -318,12 +348,15 @@ void factory(py::module_& m, TensorClass& cls) {
                       requires_grad);
       },
       py::kw_only(), py::arg("size") = py::none(), py::arg("generator") = py::none(), py::arg("dtype") = py::none(),
-      py::arg("device") = py::none(), py::arg("requires_grad") = false);
+      py::arg("layout") = TensorLayout::Strided, py::arg("device") = py::none(), py::arg("requires_grad") = false,
+      py::arg("pin_memory") = false);
   m.def(
       "randint_like",
       [](const Tensor& x, py::args a, py::object low_kw, py::object high_kw, Generator* gen, std::optional<DType> dtype,
-         std::optional<Device> device, bool requires_grad) {
+         OptLayout, std::optional<Device> device, bool requires_grad, bool pin_memory,
+         std::optional<MemoryFormat> fmt) {
         // randint_like(input, high) or randint_like(input, low, high).
+        check_pin_memory(pin_memory);
         std::vector<py::object> pos;
         for (py::handle h : a) pos.push_back(py::reinterpret_borrow<py::object>(h));
         int64_t low = 0, high = 0;
@@ -335,21 +368,26 @@ void factory(py::module_& m, TensorClass& cls) {
           RB_CHECK(pos.empty() && !high_kw.is_none(), TypeError, "randint_like() missing required argument 'high'");
         if (!low_kw.is_none()) low = int_of(low_kw, "low");
         if (!high_kw.is_none()) high = int_of(high_kw, "high");
-        return finish(randint(low, high, x.shape(), gen, dtype.value_or(x.dtype()), device.value_or(x.device())),
-                      requires_grad);
+        // drawn in the logical order, then laid out as memory_format says (as rand_like)
+        Tensor t = randint(low, high, x.shape(), gen, dtype.value_or(x.dtype()), device.value_or(x.device()));
+        return finish(as_format(t, fmt.value_or(MemoryFormat::Preserve), &x), requires_grad);
       },
       py::arg("input"), py::kw_only(), py::arg("low") = py::none(), py::arg("high") = py::none(),
-      py::arg("generator") = py::none(), py::arg("dtype") = py::none(), py::arg("device") = py::none(),
-      py::arg("requires_grad") = false);
+      py::arg("generator") = py::none(), py::arg("dtype") = py::none(), py::arg("layout") = py::none(),
+      py::arg("device") = py::none(), py::arg("requires_grad") = false, py::arg("pin_memory") = false,
+      py::arg("memory_format") = MemoryFormat::Preserve);
   m.def(
       "randperm",
-      [](py::object n, Generator* gen, std::optional<DType> dtype, std::optional<Device> device, bool requires_grad) {
+      [](py::object n, Generator* gen, std::optional<DType> dtype, OptLayout, std::optional<Device> device,
+         bool requires_grad, bool pin_memory) {
+        check_pin_memory(pin_memory);
         return finish(
             randperm(int_of(n, "randperm(): n"), gen, dtype.value_or(DType::Int64), device.value_or(Device())),
             requires_grad);
       },
       py::arg("n"), py::kw_only(), py::arg("generator") = py::none(), py::arg("dtype") = py::none(),
-      py::arg("device") = py::none(), py::arg("requires_grad") = false);
+      py::arg("layout") = TensorLayout::Strided, py::arg("device") = py::none(), py::arg("requires_grad") = false,
+      py::arg("pin_memory") = false);
   m.def(
       "bernoulli", [](const Tensor& p, Generator* gen) { return bernoulli(p, gen); }, py::arg("input"), py::kw_only(),
       py::arg("generator") = py::none());
@@ -362,14 +400,16 @@ void factory(py::module_& m, TensorClass& cls) {
           py::arg("generator") = py::none());
   m.def(
       "normal",
-      [](double mean, double std, py::object size, Generator* gen, std::optional<DType> dtype,
-         std::optional<Device> device, bool requires_grad) {
+      [](double mean, double std, py::object size, Generator* gen, std::optional<DType> dtype, OptLayout,
+         std::optional<Device> device, bool requires_grad, bool pin_memory) {
+        check_pin_memory(pin_memory);
         Tensor t = Tensor::empty(shape_from_object(size), dtype.value_or(DType::Float32), device.value_or(Device()));
         normal_(t, mean, std, gen);
         return finish(t, requires_grad);
       },
       py::arg("mean"), py::arg("std"), py::arg("size"), py::kw_only(), py::arg("generator") = py::none(),
-      py::arg("dtype") = py::none(), py::arg("device") = py::none(), py::arg("requires_grad") = false);
+      py::arg("dtype") = py::none(), py::arg("layout") = TensorLayout::Strided, py::arg("device") = py::none(),
+      py::arg("requires_grad") = false, py::arg("pin_memory") = false);
   // normal(mean, std) with a tensor for either (a number for the other): drawn at the broadcast shape.
   m.def("normal", py::overload_cast<const Tensor&, const Tensor&, Generator*>(&normal), py::arg("mean"), py::arg("std"),
         py::kw_only(), py::arg("generator") = py::none(), py::call_guard<py::gil_scoped_release>());

@@ -18,6 +18,7 @@ struct SearchGeom {
   int64_t seq_rows = 1, seq = 0;  // searchsorted: the sorted sequences, (seq_rows, seq), seq_rows 1 or rows
   int64_t n = 0, bins = 0;        // bincount, histc: n inputs counted into bins
   DType dtype = DType::Float32;
+  DType arith = DType::Float32;  // histc: the input's own dtype; a float16/bfloat16 one rounds each step to it
 };
 
 struct SearchKernels {
@@ -30,7 +31,8 @@ struct SearchKernels {
   // caller, int64 without weights. out[x[i]] += weights[i] (or 1).
   void (*bincount)(const SearchGeom& g, const int64_t* x, const void* weights, void* out);
   // x: float (n) -> out: (bins) of x's dtype, zeroed by the caller; lo < hi finite. Elements in
-  // [lo, hi] go to bin (x - lo) * bins / (hi - lo) computed in x's dtype (hi to the last bin); others skip.
+  // [lo, hi] go to bin (x - lo) * bins / (hi - lo) computed in x's dtype, each step rounded to g.arith as
+  // ATen's Half arithmetic rounds it (hi to the last bin); others skip.
   void (*histc)(const SearchGeom& g, const void* x, double lo, double hi, void* out);
   // x: (rows, cols); groups rows equal elementwise (NaN equals nothing), sorted lexicographically
   // (NaN last) or, without sort, runs of consecutive rows -> first, inverse, counts: int64 (rows):

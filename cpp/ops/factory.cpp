@@ -1,4 +1,4 @@
-// Tensor creation ops: constant fills, ranges (arange, linspace) and eye. Random creation lives in
+// Tensor creation ops: constant fills, ranges (arange, linspace, logspace) and eye. Random creation lives in
 // random.cpp with the Generator.
 #include <algorithm>
 #include <cmath>
@@ -8,6 +8,7 @@
 #include "rosenblatt/ops.h"
 
 #include "op_common.h"
+#include "scalar_range.h"
 
 namespace rb {
 
@@ -180,7 +181,17 @@ Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype,
 Tensor linspace(Scalar start, Scalar end, int64_t steps, DType dtype, Device device) {
   RB_CHECK(steps >= 0, Error, "linspace: number of steps must be non-negative");
   RB_CHECK(dtype != DType::Bool, Error, "linspace: \"linspace_cpu\" not implemented for 'Bool'");
-  if (!is_compute_dtype(dtype)) return to_dtype(linspace(start, end, steps, compute_type(dtype), device), dtype);
+  check_scalar_range(start, dtype), check_scalar_range(end, dtype);  // the ends convert to dtype, checked
+  if (!is_compute_dtype(dtype)) {
+    // The small integers' ends wrap into the type first, as ATen's start.to<scalar_t>() (uint8 from -2 starts at
+    // 254); float16/bfloat16 step in float32 here, where ATen steps in their own arithmetic (differences.rst).
+    const auto wrap = [&](Scalar v) {
+      return is_floating(dtype) ? v : RB_DISPATCH_STORAGE(dtype, "linspace", [&] {
+        return Scalar(static_cast<int64_t>(v.to<scalar_t>()));
+      });
+    };
+    return to_dtype(linspace(wrap(start), wrap(end), steps, compute_type(dtype), device), dtype);
+  }
   Tensor t = Tensor::empty({steps}, dtype, device);
   RB_DISPATCH_ALL(dtype, "linspace", [&] {
     // PyTorch's formula: the first half counts up from start, the second half down from end, so
@@ -197,6 +208,41 @@ Tensor linspace(Scalar start, Scalar end, int64_t steps, DType dtype, Device dev
       p[i] = i < half
                  ? static_cast<scalar_t>(std::fma(step, static_cast<step_t>(i), static_cast<step_t>(a)))
                  : static_cast<scalar_t>(std::fma(-step, static_cast<step_t>(steps - i - 1), static_cast<step_t>(b)));
+  });
+  return t;
+}
+
+Tensor logspace(Scalar start, Scalar end, int64_t steps, double base, DType dtype, Device device) {
+  RB_CHECK(steps >= 0, Error, "number of steps must be non-negative");
+  RB_CHECK(dtype != DType::Bool, NotImplementedError, "\"logspace_cpu\" not implemented for 'Bool'");
+  check_scalar_range(start, dtype), check_scalar_range(end, dtype);
+  Tensor t = Tensor::empty({steps}, dtype, device);
+  RB_DISPATCH_STORAGE(dtype, "logspace", [&] {
+    if constexpr (!std::is_same_v<scalar_t, bool>) {
+      // ATen's kernel: the ends in the result's type, their difference in it too (float16 rounds it; the
+      // small integers promote), the step and the exponents in double, pow(base, e) in double; as linspace,
+      // the second half counts down from end so both ends are exact. One step is base**start unrounded.
+      scalar_t* p = static_cast<scalar_t*>(t.raw_data());
+      if (steps == 1) p[0] = static_cast<scalar_t>(static_cast<float>(std::pow(base, start.to<double>())));
+      if (steps < 2) return;
+      constexpr bool half_like = std::is_same_v<scalar_t, Half> || std::is_same_v<scalar_t, BFloat16>;
+      using ends_t = std::conditional_t<half_like, float, scalar_t>;  // Half's arithmetic runs in float
+      const auto a = static_cast<ends_t>(scalar_t(start.to<ends_t>())),
+                 b = static_cast<ends_t>(scalar_t(end.to<ends_t>()));
+      const double diff =
+          half_like ? static_cast<double>(static_cast<float>(scalar_t(b - a))) : static_cast<double>(b - a);
+      const double step = diff / static_cast<double>(steps - 1);
+      const int64_t half = steps / 2;
+      for (int64_t i = 0; i < steps; ++i) {
+        const double e = i < half ? static_cast<double>(a) + step * static_cast<double>(i)
+                                  : static_cast<double>(b) - step * static_cast<double>(steps - i - 1);
+        const double v = std::pow(base, e);
+        if constexpr (half_like)
+          p[i] = scalar_t(static_cast<float>(v));
+        else
+          p[i] = static_cast<scalar_t>(v);
+      }
+    }
   });
   return t;
 }

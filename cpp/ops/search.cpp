@@ -298,7 +298,7 @@ Tensor histc(const Tensor& x_in, int64_t bins, Scalar min_s, Scalar max_s) {
   RB_CHECK(lo < hi, Error, "torch.histc: max must be larger than min");
   Tensor out = zeros({bins}, x.dtype(), x.device());
   SearchGeom g;
-  g.n = x.numel(), g.bins = bins, g.dtype = x.dtype();
+  g.n = x.numel(), g.bins = bins, g.dtype = x.dtype(), g.arith = x_in.dtype();
   if (x.numel() > 0) k.histc(g, x.raw_data(), lo, hi, out.raw_data());
   return cast(out, x_in.dtype());
 }

@@ -77,12 +77,22 @@ void histc(const SearchGeom& g, const void* x, double lo, double hi, void* out) 
     const T* px = static_cast<const T*>(x);
     T* po = static_cast<T*>(out);
     const int64_t bins = g.bins, n = g.n;
-    const T left = static_cast<T>(lo), rightmost = static_cast<T>(hi);
+    // r rounds a step's result to the input's own type: float16/bfloat16 inputs arrive widened to float,
+    // where ATen computes in c10::Half, rounding after each operation.
+    const auto r = [arith = g.arith](T v) {
+      if constexpr (std::is_same_v<T, float>) {
+        if (arith == DType::Float16) return static_cast<float>(Half(v));
+        if (arith == DType::BFloat16) return static_cast<float>(BFloat16(v));
+      }
+      return v;
+    };
+    const T left = r(static_cast<T>(lo)), rightmost = r(static_cast<T>(hi));
+    const T width = r(rightmost - left), nbins = r(static_cast<T>(bins));
     for (int64_t i = 0; i < n; ++i) {
       const T v = px[i];
       if (!(v >= left && v <= rightmost)) continue;  // outside the range, or NaN
       // PyTorch's linear interpolation, in the input's dtype, with the right edge in the last bin.
-      int64_t pos = static_cast<int64_t>((v - left) * static_cast<T>(bins) / (rightmost - left));
+      int64_t pos = static_cast<int64_t>(r(r(r(v - left) * nbins) / width));
       if (pos >= bins) pos = bins - 1;
       po[pos] += T(1);
     }

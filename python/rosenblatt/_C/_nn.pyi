@@ -6,6 +6,8 @@ import collections.abc
 import typing
 import builtins
 from rosenblatt._C import Tensor
+import numpy
+Number: typing.TypeAlias = typing.Union[builtins.bool, builtins.int, builtins.float, numpy.bool_, numpy.number[typing.Any]]
 __all__: list[builtins.str] = ['adaptive_avg_pool1d', 'adaptive_avg_pool2d', 'adaptive_avg_pool3d', 'adaptive_max_pool1d', 'adaptive_max_pool2d', 'adaptive_max_pool3d', 'affine_grid', 'avg_pool1d', 'avg_pool2d', 'avg_pool3d', 'batch_norm', 'bilinear', 'binary_cross_entropy', 'binary_cross_entropy_with_logits', 'celu', 'celu_', 'channel_shuffle', 'constant_pad_nd', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d', 'cosine_embedding_loss', 'cosine_similarity', 'cross_entropy', 'ctc_loss', 'dropout', 'elu', 'elu_', 'embedding', 'feature_dropout', 'feature_dropout_mask', 'fold', 'gaussian_nll_loss', 'gelu', 'glu', 'grid_sample', 'group_norm', 'gru_cell', 'hardsigmoid', 'hardsigmoid_', 'hardswish', 'hardswish_', 'hardtanh', 'hardtanh_', 'heaviside_step', 'hinge_embedding_loss', 'huber_loss', 'instance_norm', 'kl_div', 'l1_loss', 'layer_norm', 'leaky_relu', 'leaky_relu_', 'linear', 'local_response_norm', 'log_sigmoid', 'log_softmax', 'lstm_cell', 'margin_ranking_loss', 'max_pool1d', 'max_pool1d_with_indices', 'max_pool2d', 'max_pool2d_with_indices', 'max_pool3d', 'max_pool3d_with_indices', 'max_unpool2d', 'max_unpool3d', 'mish', 'mish_', 'mse_loss', 'multi_margin_loss', 'multilabel_soft_margin_loss', 'nll_loss', 'normalize', 'one_hot', 'pad_mode', 'pairwise_distance', 'poisson_nll_loss', 'prelu', 'relu', 'relu6', 'relu6_', 'relu_', 'rms_norm', 'rnn_layer', 'rnn_relu_cell', 'rnn_tanh_cell', 'scaled_dot_product_attention', 'selu', 'selu_', 'sigmoid', 'sigmoid_', 'silu', 'silu_', 'smooth_l1_loss', 'soft_margin_loss', 'softmax', 'softmin', 'softplus', 'softsign', 'tanh', 'tanh_', 'threshold', 'threshold_', 'triplet_margin_loss', 'unfold', 'upsample2d']
 def _embedding_bag(weight: Tensor, indices: Tensor, offsets: Tensor, scale_grad_by_freq: builtins.bool = False, mode: typing.SupportsInt | typing.SupportsIndex = 0, per_sample_weights: Tensor | None = None, include_last_offset: builtins.bool = False, padding_idx: typing.SupportsInt | typing.SupportsIndex | None = None, max_norm: typing.SupportsFloat | typing.SupportsIndex | None = None, norm_type: typing.SupportsFloat | typing.SupportsIndex = 2.0) -> Tensor:
     ...
@@ -223,9 +225,9 @@ def tanh(input: Tensor) -> Tensor:
     ...
 def tanh_(input: typing.Any) -> typing.Any:
     ...
-def threshold(input: Tensor, threshold: typing.SupportsFloat | typing.SupportsIndex, value: typing.SupportsFloat | typing.SupportsIndex) -> Tensor:
+def threshold(input: Tensor, threshold: Number, value: Number) -> Tensor:
     ...
-def threshold_(input: typing.Any, threshold: typing.SupportsFloat | typing.SupportsIndex, value: typing.SupportsFloat | typing.SupportsIndex) -> typing.Any:
+def threshold_(input: typing.Any, threshold: Number, value: Number) -> typing.Any:
     ...
 def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: typing.SupportsFloat | typing.SupportsIndex = 1.0, p: typing.SupportsFloat | typing.SupportsIndex = 2.0, eps: typing.SupportsFloat | typing.SupportsIndex = 1e-06, swap: builtins.bool = False, reduction: builtins.str = 'mean') -> Tensor:
     ...

@@ -206,6 +206,29 @@ Example:
     >>> rb.linspace(0, 1, steps=5)
     tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
 
+@@ logspace
+``steps`` values spaced evenly on a log scale: ``base ** linspace(start, end, steps)``, computed in float64
+and rounded once to ``dtype``, as PyTorch's.
+
+Shape:
+    output: ``(steps,)``.
+
+Example:
+    >>> rb.logspace(0, 3, steps=4)
+    tensor([   1.,   10.,  100., 1000.])
+    >>> rb.logspace(0, 2, steps=3, base=2.0)
+    tensor([1., 2., 4.])
+
+@@ scalar_tensor
+A 0-d tensor holding ``s``, of the default dtype (float32) unless ``dtype`` is given.
+
+Shape:
+    output: ``()``.
+
+Example:
+    >>> rb.scalar_tensor(3)
+    tensor(3.)
+
 @@ eye
 The identity matrix: ones on the diagonal, of shape ``(n, m)`` (``m`` defaults to ``n``).
 

@@ -36,6 +36,8 @@ Tensor contiguous(const Tensor& x, MemoryFormat fmt);
 // Ranges. arange's dtype, when not given, is int64 for integer arguments and float32 otherwise.
 Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype = std::nullopt, Device device = {});
 Tensor linspace(Scalar start, Scalar end, int64_t steps, DType dtype = DType::Float32, Device device = {});
+Tensor logspace(Scalar start, Scalar end, int64_t steps, double base = 10.0, DType dtype = DType::Float32,
+                Device device = {});
 Tensor eye(int64_t n, int64_t m = -1, DType dtype = DType::Float32, Device device = {});  // m < 0: m = n
 
 // Random tensors; gen == nullptr draws from default_generator().

@@ -96,6 +96,31 @@ def test_exception_in_hook_propagates_out_of_backward():
         (y * 2).sum().backward()
 
 
+@pytest.mark.parametrize("change, error, match", [
+    (lambda g: g.double(), RuntimeError,
+     r"hook 'change' has changed the type of value \(was rosenblatt.FloatTensor got rosenblatt.DoubleTensor\)"),
+    (lambda g: g.half(), RuntimeError, "has changed the type of value"),
+    (lambda g: g[:1], RuntimeError, "hook 'change' has changed the size of value"),
+    (lambda g: 3, TypeError, "expected Variable, but hook returned 'int'"),
+])
+def test_hook_may_change_values_only(change, error, match):
+    # PyTorch's rule: the backward reading the gradient (prod's kernel reads it by the forward's
+    # geometry) never sees another dtype or size; it was read as float32 garbage, or past its end.
+    def change_(g):
+        return change(g)
+
+    change_.__name__ = "change"
+    x = rb.rand(1000, 3, requires_grad=True)
+    y = x.prod(dim=1)
+    y.register_hook(change_)
+    with pytest.raises(error, match=match):
+        y.sum().backward()
+    x.register_hook(change_)  # a leaf's, before accumulation
+    with pytest.raises(error, match=match):
+        x.sum().backward()
+    assert x.grad is None
+
+
 def test_hooks_with_create_graph_keep_history():
     x = rb.tensor([2.0], requires_grad=True)
     x.register_hook(lambda g: g * x)  # the replacement depends on x: differentiable again

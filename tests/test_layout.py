@@ -59,8 +59,7 @@ def test_the_seam_is_the_only_device_refusal_of_the_ops():
 # The kernel headers that still take Tensor arguments (issue 11: a table's entries take data pointers
 # plus a geometry struct, so a CUDA module can fill the same table); a family leaves this list when it
 # is converted, and no new one joins it. geometry.h is the op layer's helper for building geometry.
-TENSOR_KERNEL_HEADERS = {"activation.h", "elementwise.h", "elementwise_ext.h", "geometry.h",
-                         "reduce.h"}
+TENSOR_KERNEL_HEADERS = {"activation.h", "elementwise.h", "elementwise_ext.h", "geometry.h"}
 
 
 def test_kernel_tables_take_pointers_and_geometry_not_tensors():

@@ -43,6 +43,45 @@ Shape reduced_shape(const Shape& shape, const std::vector<int64_t>& dims, bool k
   return out;
 }
 
+// A reduction's input made contiguous, and its geometry as (outer, R, inner) for the kernels.
+struct Layout {
+  Tensor c;      // contiguous, viewed as (outer, R, inner)
+  ReduceGeom g;  // dtype: c's; out_dtype: the result's (sum's may differ)
+};
+
+// dims: sorted, unique (normalize_dims); none (a 0-d x) or all of them reduce x whole. Copies only
+// when the dims are not one block: they are moved to the end, so inner is 1.
+Layout reduce_layout(const Tensor& x, const std::vector<int64_t>& dims, std::optional<DType> out_dtype = {}) {
+  NoGradGuard ng;
+  Layout L;
+  ReduceGeom& g = L.g;
+  g.dtype = x.dtype(), g.out_dtype = out_dtype.value_or(x.dtype());
+  bool all_dims = dims.empty() || static_cast<int64_t>(dims.size()) == x.dim();
+  bool block = all_dims || dims.back() - dims.front() + 1 == static_cast<int64_t>(dims.size());
+  if (block) {
+    L.c = x.contiguous();
+    if (all_dims) {
+      g.R = x.numel();
+      return L;
+    }
+    for (int64_t i = 0; i < x.dim(); ++i) {
+      if (i < dims.front())
+        g.outer *= x.shape()[i];
+      else if (i > dims.back())
+        g.inner *= x.shape()[i];
+      else
+        g.R *= x.shape()[i];
+    }
+    return L;
+  }
+  std::vector<int64_t> perm;
+  for (int64_t i = 0; i < x.dim(); ++i)
+    if (!std::binary_search(dims.begin(), dims.end(), i)) perm.push_back(i), g.outer *= x.shape()[i];
+  for (int64_t d : dims) perm.push_back(d), g.R *= x.shape()[d];
+  L.c = clone(permute(x, perm));
+  return L;
+}
+
 struct SumBackward : Node {
   Shape in_shape, kept_shape;  // kept_shape: the output shape with keepdim=true
   std::string name() const override { return "SumBackward1"; }
@@ -60,34 +99,9 @@ Tensor sum(const Tensor& x, const Dims& dims_in, bool keepdim, std::optional<DTy
   Shape kept = reduced_shape(x.shape(), dims, true);
   Shape out_shape = reduced_shape(x.shape(), dims, keepdim);
 
-  // Bring the reduced dims together: if they are already one block, view as (outer, R, inner);
-  // otherwise move them to the end and copy.
-  bool block = dims.empty() || dims.back() - dims.front() + 1 == static_cast<int64_t>(dims.size());
-  Tensor c;
-  int64_t outer = 1, R = 1, inner = 1;
-  {
-    NoGradGuard ng;
-    if (block) {
-      c = src.contiguous();
-      for (int64_t i = 0; i < x.dim(); ++i) {
-        if (dims.empty() || i < dims.front())
-          outer *= x.shape()[i];
-        else if (i > dims.back())
-          inner *= x.shape()[i];
-        else
-          R *= x.shape()[i];
-      }
-      if (dims.empty()) outer = x.numel(), R = 1;
-    } else {
-      std::vector<int64_t> perm;
-      for (int64_t i = 0; i < x.dim(); ++i)
-        if (!std::binary_search(dims.begin(), dims.end(), i)) perm.push_back(i), outer *= x.shape()[i];
-      for (int64_t d : dims) perm.push_back(d), R *= x.shape()[d];
-      c = clone(permute(src, perm));
-    }
-  }
+  Layout L = reduce_layout(src, dims, out_dtype);
   Tensor out = Tensor::empty(out_shape, out_dtype, x.device());
-  kernels<ReduceKernels>("sum", c).sum_forward(c, outer, R, inner, out);
+  kernels<ReduceKernels>("sum", L.c).sum_forward(L.g, L.c.raw_data(), out.raw_data());
   if (needs_grad(src)) {
     auto node = std::make_shared<SumBackward>();
     node->in_shape = x.shape();
@@ -128,41 +142,6 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
 
 namespace rb {
 namespace {
-
-struct Layout {
-  Tensor c;  // contiguous, viewed as (outer, R, inner)
-  int64_t outer = 1, R = 1, inner = 1;
-};
-
-// dims: sorted, unique (normalize_dims). Copies only when the dims are not one block.
-Layout reduce_layout(const Tensor& x, const std::vector<int64_t>& dims) {
-  NoGradGuard ng;
-  Layout L;
-  bool all_dims = dims.empty() || static_cast<int64_t>(dims.size()) == x.dim();
-  bool block = all_dims || dims.back() - dims.front() + 1 == static_cast<int64_t>(dims.size());
-  if (block) {
-    L.c = x.contiguous();
-    if (all_dims) {
-      L.R = x.numel();
-      return L;
-    }
-    for (int64_t i = 0; i < x.dim(); ++i) {
-      if (i < dims.front())
-        L.outer *= x.shape()[i];
-      else if (i > dims.back())
-        L.inner *= x.shape()[i];
-      else
-        L.R *= x.shape()[i];
-    }
-    return L;
-  }
-  std::vector<int64_t> perm;
-  for (int64_t i = 0; i < x.dim(); ++i)
-    if (!std::binary_search(dims.begin(), dims.end(), i)) perm.push_back(i), L.outer *= x.shape()[i];
-  for (int64_t d : dims) perm.push_back(d), L.R *= x.shape()[d];
-  L.c = clone(permute(x, perm));
-  return L;
-}
 
 void check_nonempty(const char* op, const Tensor& x, const std::vector<int64_t>& dims) {
   if (dims.empty() || static_cast<int64_t>(dims.size()) == x.dim()) {
@@ -217,7 +196,7 @@ Tensor extremum(const Tensor& x, const Dims& dims_in, bool keepdim, bool is_max,
   check_nonempty(op, x, dims);
   Layout L = reduce_layout(x, dims);
   Tensor out = Tensor::empty(reduced_shape(x.shape(), dims, keepdim), x.dtype(), x.device());
-  kernels<ReduceKernels>(op, L.c).minmax_forward(L.c, L.outer, L.R, L.inner, is_max, &out, nullptr);
+  kernels<ReduceKernels>(op, L.c).minmax_forward(L.g, L.c.raw_data(), is_max, out.raw_data(), nullptr);
   if (needs_grad(x)) {
     auto node = std::make_shared<ExtremumBackward>();
     node->x = SavedTensor(x), node->out = SavedTensor::output(out);
@@ -242,7 +221,8 @@ ValuesIndices extremum_dim(const Tensor& x, int64_t dim, bool keepdim, bool is_m
   Layout L = reduce_layout(x, dims);
   Shape shape = reduced_shape(x.shape(), dims, keepdim);
   ValuesIndices r{Tensor::empty(shape, x.dtype(), x.device()), Tensor::empty(shape, DType::Int64, x.device())};
-  kernels<ReduceKernels>(op, L.c).minmax_forward(L.c, L.outer, L.R, L.inner, is_max, &r.values, &r.indices);
+  kernels<ReduceKernels>(op, L.c).minmax_forward(L.g, L.c.raw_data(), is_max, r.values.raw_data(),
+                                                 r.indices.data<int64_t>());
   if (needs_grad(x)) {
     auto node = std::make_shared<IndexedExtremumBackward>();
     node->in_shape = x.shape(), node->kept = reduced_shape(x.shape(), dims, true), node->dim = d;
@@ -269,9 +249,8 @@ Tensor arg_extremum(const Tensor& x, std::optional<int64_t> dim, bool keepdim, b
   }
   Layout L = reduce_layout(x, dims);
   Shape shape = dim ? reduced_shape(x.shape(), dims, keepdim) : (keepdim ? Shape(x.dim(), 1) : Shape{});
-  if (!dim) L.outer = 1, L.R = x.numel(), L.inner = 1;
   Tensor out = Tensor::empty(shape, DType::Int64, x.device());
-  kernels<ReduceKernels>(op, L.c).minmax_forward(L.c, L.outer, L.R, L.inner, is_max, nullptr, &out);
+  kernels<ReduceKernels>(op, L.c).minmax_forward(L.g, L.c.raw_data(), is_max, nullptr, out.data<int64_t>());
   return out;
 }
 
@@ -345,7 +324,8 @@ struct ProdBackward : Node {
     if (GradMode::enabled()) return {differentiable(xv, g[0])};  // create_graph: a gradient of ops
     Layout L = reduce_layout(xv, dims);
     Tensor dx = Tensor::empty(xv.shape(), xv.dtype(), xv.device());
-    kernels<ReduceKernels>("prod_backward", L.c).prod_backward(L.c, L.outer, L.R, L.inner, g[0].contiguous(), dx);
+    kernels<ReduceKernels>("prod_backward", L.c)
+        .prod_backward(L.g, L.c.raw_data(), g[0].contiguous().raw_data(), dx.raw_data());
     return {dx};  // dims is at most one dim, so the (outer, R, inner) layout is x's own
   }
 
@@ -431,9 +411,8 @@ Tensor prod(const Tensor& x_in, std::optional<int64_t> dim, bool keepdim, std::o
     wrap_dim(*dim, 0);
   Layout L = reduce_layout(x, dims);
   Shape shape = dim ? reduced_shape(x.shape(), dims, keepdim) : Shape{};
-  if (!dim) L.outer = 1, L.R = x.numel(), L.inner = 1;
   Tensor out = Tensor::empty(shape, dt, x.device());
-  kernels<ReduceKernels>("prod", L.c).prod_forward(L.c, L.outer, L.R, L.inner, out);
+  kernels<ReduceKernels>("prod", L.c).prod_forward(L.g, L.c.raw_data(), out.raw_data());
   if (needs_grad(x)) {
     auto node = std::make_shared<ProdBackward>();
     node->x = SavedTensor(x), node->dims = dims;

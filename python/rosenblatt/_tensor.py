@@ -140,7 +140,31 @@ def _register_hook(self, hook):
     tensor replaces the gradient (for a leaf, before it is accumulated into .grad)."""
     if not self.requires_grad:
         raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-    return _GradHookHandle(_C._register_grad_hook(self, hook))
+
+    def checked(grad):
+        result = hook(grad)
+        if result is not None:
+            _check_hook_result(grad, result, hook)
+        return result
+
+    return _GradHookHandle(_C._register_grad_hook(self, checked))
+
+
+def _legacy_type_name(t):
+    return "rosenblatt." + ("cuda." if t.device.type == "cuda" else "") + _TYPE_NAMES[t.dtype]
+
+
+def _check_hook_result(grad, result, hook):
+    # PyTorch's check: the backward that reads the gradient was planned for its dtype, device and
+    # size (its kernel reads it by the forward's geometry), so a hook may change only its values.
+    if not isinstance(result, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(result).__name__}'")
+    name = getattr(hook, "__name__", "<unknown>")
+    was, got = _legacy_type_name(grad), _legacy_type_name(result)
+    if was != got:
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was {was} got {got})")
+    if result.shape != grad.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
 
 
 def _register_post_accumulate_grad_hook(self, hook):

@@ -8,14 +8,16 @@
 
 RB_CPU_NAMESPACE_BEGIN
 
-void sum_forward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tensor& out) {
-  RB_DISPATCH_ALL(x.dtype(), "sum", [&] {
+// x: (outer, R, inner) of g.dtype; out: (outer, inner) of g.out_dtype.
+void sum_forward(const ReduceGeom& g, const void* x, void* out) {
+  const int64_t outer = g.outer, R = g.R, inner = g.inner;
+  RB_DISPATCH_ALL(g.dtype, "sum", [&] {
     using T = scalar_t;
     using A = typename Acc<T>::type;
-    RB_DISPATCH_NUMERIC(out.dtype(), "sum", [&] {
+    RB_DISPATCH_NUMERIC(g.out_dtype, "sum", [&] {
       using O = scalar_t;
-      const T* px = static_cast<const T*>(x.raw_data());
-      O* po = static_cast<O*>(out.raw_data());
+      const T* px = static_cast<const T*>(x);
+      O* po = static_cast<O*>(out);
       if (inner == 1) {
         if (outer == 1 && R > kGrain) {
           // One long row: partial sums per chunk, combined in chunk order (the same at any thread count).
@@ -63,13 +65,14 @@ void sum_forward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tenso
 
 // ---- max/min with indices, and prod -----------------------------------------------------------
 
-void minmax_forward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, bool is_max, Tensor* values,
-                    Tensor* indices) {
-  RB_DISPATCH_ALL(x.dtype(), "max", [&] {
+// x: (outer, R > 0, inner) of g.dtype; values: (outer, inner) of g.dtype or null; indices: (outer, inner) or null.
+void minmax_forward(const ReduceGeom& g, const void* x, bool is_max, void* values, int64_t* indices) {
+  const int64_t outer = g.outer, R = g.R, inner = g.inner;
+  RB_DISPATCH_ALL(g.dtype, "max", [&] {
     using T = scalar_t;
-    const T* px = static_cast<const T*>(x.raw_data());
-    T* pv = values ? static_cast<T*>(values->raw_data()) : nullptr;
-    int64_t* pi = indices ? static_cast<int64_t*>(indices->raw_data()) : nullptr;
+    const T* px = static_cast<const T*>(x);
+    T* pv = static_cast<T*>(values);
+    int64_t* pi = indices;
     // better(v, best): v replaces best (strictly better, or the first NaN).
     auto better = [is_max](T v, T best) {
       if constexpr (std::is_floating_point_v<T>) {
@@ -97,11 +100,13 @@ void minmax_forward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, bo
   });
 }
 
-void prod_forward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tensor& out) {
-  RB_DISPATCH_NUMERIC(out.dtype(), "prod", [&] {
+// x: (outer, R, inner), out: (outer, inner), both of g.dtype.
+void prod_forward(const ReduceGeom& g, const void* x, void* out) {
+  const int64_t outer = g.outer, R = g.R, inner = g.inner;
+  RB_DISPATCH_NUMERIC(g.dtype, "prod", [&] {
     using T = scalar_t;
-    const T* px = static_cast<const T*>(x.raw_data());
-    T* po = static_cast<T*>(out.raw_data());
+    const T* px = static_cast<const T*>(x);
+    T* po = static_cast<T*>(out);
     parallel_for(outer * inner, grain_for(R), [&](int64_t b, int64_t e) {
       for (int64_t k = b; k < e; ++k) {
         int64_t o = k / inner, i = k % inner;
@@ -113,12 +118,14 @@ void prod_forward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tens
   });
 }
 
-void prod_backward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, const Tensor& dout, Tensor& dx) {
-  RB_DISPATCH_FLOATING(x.dtype(), "prod_backward", [&] {
+// x, dx: (outer, R, inner); dout: (outer, inner); all of g.dtype.
+void prod_backward(const ReduceGeom& g, const void* x, const void* dout, void* dx) {
+  const int64_t outer = g.outer, R = g.R, inner = g.inner;
+  RB_DISPATCH_FLOATING(g.dtype, "prod_backward", [&] {
     using T = scalar_t;
-    const T* px = static_cast<const T*>(x.raw_data());
-    const T* pg = static_cast<const T*>(dout.raw_data());
-    T* pd = static_cast<T*>(dx.raw_data());
+    const T* px = static_cast<const T*>(x);
+    const T* pg = static_cast<const T*>(dout);
+    T* pd = static_cast<T*>(dx);
     parallel_for(outer * inner, grain_for(R), [&](int64_t b, int64_t e) {
       for (int64_t k = b; k < e; ++k) {
         int64_t o = k / inner, i = k % inner;

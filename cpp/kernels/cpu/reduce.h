@@ -2,7 +2,6 @@
 #pragma once
 #include "../reduce.h"
 #include "capability.h"
-#include "rosenblatt/tensor.h"
 
 namespace rb::cpu {
 template <>

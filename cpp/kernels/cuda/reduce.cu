@@ -63,28 +63,30 @@ __global__ void fold_kernel(const T* x, int64_t R, int64_t inner, int64_t output
   }
 }
 
-void sum_forward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tensor& out) {
-  const int64_t outputs = outer * inner;
+// x: (outer, R, inner) of g.dtype; out: (outer, inner) of g.out_dtype.
+void sum_forward(const ReduceGeom& g, const void* x, void* out) {
+  const int64_t outputs = g.outer * g.inner;
   if (outputs == 0) return;
-  RB_DISPATCH_ALL(x.dtype(), "sum", [&] {
+  RB_DISPATCH_ALL(g.dtype, "sum", [&] {
     using T = scalar_t;
     using A = typename Acc<T>::type;
-    RB_DISPATCH_NUMERIC(out.dtype(), "sum", [&] {
+    RB_DISPATCH_NUMERIC(g.out_dtype, "sum", [&] {
       using O = scalar_t;
-      fold_kernel<<<grid_for(outputs), kThreads, 0, current_stream()>>>(x.data<T>(), R, inner, outputs, A(0), Plus{},
-                                                                        out.data<O>());
+      fold_kernel<<<grid_for(outputs), kThreads, 0, current_stream()>>>(static_cast<const T*>(x), g.R, g.inner, outputs,
+                                                                        A(0), Plus{}, static_cast<O*>(out));
       check(cudaGetLastError(), "sum kernel launch");
     });
   });
 }
 
-void prod_forward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, Tensor& out) {
-  const int64_t outputs = outer * inner;
+// x: (outer, R, inner), out: (outer, inner), both of g.dtype.
+void prod_forward(const ReduceGeom& g, const void* x, void* out) {
+  const int64_t outputs = g.outer * g.inner;
   if (outputs == 0) return;
-  RB_DISPATCH_NUMERIC(out.dtype(), "prod", [&] {
+  RB_DISPATCH_NUMERIC(g.dtype, "prod", [&] {
     using T = scalar_t;
-    fold_kernel<<<grid_for(outputs), kThreads, 0, current_stream()>>>(x.data<T>(), R, inner, outputs, T(1), Times{},
-                                                                      out.data<T>());
+    fold_kernel<<<grid_for(outputs), kThreads, 0, current_stream()>>>(static_cast<const T*>(x), g.R, g.inner, outputs,
+                                                                      T(1), Times{}, static_cast<T*>(out));
     check(cudaGetLastError(), "prod kernel launch");
   });
 }
@@ -128,15 +130,14 @@ __global__ void minmax_kernel(const T* x, int64_t R, int64_t inner, int64_t outp
   }
 }
 
-void minmax_forward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, bool is_max, Tensor* values,
-                    Tensor* indices) {
-  const int64_t outputs = outer * inner;
+// x: (outer, R > 0, inner) of g.dtype; values: (outer, inner) of g.dtype or null; indices: (outer, inner) or null.
+void minmax_forward(const ReduceGeom& g, const void* x, bool is_max, void* values, int64_t* indices) {
+  const int64_t outputs = g.outer * g.inner;
   if (outputs == 0) return;
-  RB_DISPATCH_ALL(x.dtype(), "max", [&] {
+  RB_DISPATCH_ALL(g.dtype, "max", [&] {
     using T = scalar_t;
-    minmax_kernel<<<grid_for(outputs), kThreads, 0, current_stream()>>>(x.data<T>(), R, inner, outputs, is_max,
-                                                                        values ? values->data<T>() : nullptr,
-                                                                        indices ? indices->data<int64_t>() : nullptr);
+    minmax_kernel<<<grid_for(outputs), kThreads, 0, current_stream()>>>(static_cast<const T*>(x), g.R, g.inner, outputs,
+                                                                        is_max, static_cast<T*>(values), indices);
     check(cudaGetLastError(), "max kernel launch");
   });
 }
@@ -161,14 +162,15 @@ __global__ void prod_backward_kernel(const T* x, int64_t R, int64_t inner, int64
   }
 }
 
-void prod_backward(const Tensor& x, int64_t outer, int64_t R, int64_t inner, const Tensor& dout, Tensor& dx) {
-  const int64_t outputs = outer * inner;
+// x, dx: (outer, R, inner); dout: (outer, inner); all of g.dtype.
+void prod_backward(const ReduceGeom& g, const void* x, const void* dout, void* dx) {
+  const int64_t outputs = g.outer * g.inner;
   if (outputs == 0) return;
-  RB_DISPATCH_FLOATING(x.dtype(), "prod_backward", [&] {
+  RB_DISPATCH_FLOATING(g.dtype, "prod_backward", [&] {
     using T = scalar_t;
     const unsigned blocks = static_cast<unsigned>(std::min<int64_t>((outputs + kThreads - 1) / kThreads, 1 << 16));
-    prod_backward_kernel<<<blocks, kThreads, 0, current_stream()>>>(x.data<T>(), R, inner, outputs, dout.data<T>(),
-                                                                    dx.data<T>());
+    prod_backward_kernel<<<blocks, kThreads, 0, current_stream()>>>(static_cast<const T*>(x), g.R, g.inner, outputs,
+                                                                    static_cast<const T*>(dout), static_cast<T*>(dx));
     check(cudaGetLastError(), "prod_backward kernel launch");
   });
 }

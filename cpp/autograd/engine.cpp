@@ -80,7 +80,19 @@ void run_grad_hooks(Node* node, std::vector<Tensor>& grads) {
   for (auto& h : grad_hooks_of(acc ? acc->leaf->hooks : node->hooks)) {
     if (h.slot >= grads.size()) continue;
     Tensor r = h.fn(grads[h.slot]);
-    if (r.defined()) grads[h.slot] = r;
+    if (!r.defined()) continue;
+    // The backward reading this gradient was planned for its dtype, device and size (kernels read it by the
+    // forward's geometry), so a hook may change its values only: PyTorch's check, for hooks from C++ too
+    // (Tensor.register_hook checks Python's first, with the hook's name).
+    const Tensor& g = grads[h.slot];
+    if (g.defined()) {
+      RB_CHECK(r.dtype() == g.dtype() && r.device() == g.device(), Error, "hook has changed the type of value (was ",
+               dtype_name(g.dtype()), " on ", g.device().name(), " got ", dtype_name(r.dtype()), " on ",
+               r.device().name(), ")");
+      RB_CHECK(r.shape() == g.shape(), Error, "hook has changed the size of value (was ", g.shape(), " got ", r.shape(),
+               ")");
+    }
+    grads[h.slot] = r;
   }
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "helpers.h"
+#include "rosenblatt/hooks.h"
 #include "rosenblatt/rosenblatt.h"
 
 namespace {
@@ -70,6 +71,23 @@ TEST(CppApiOptim, RmspropFirstStep) {
   rb::backward(rb::mul(rb::sum(p), 3.0));  // g = 3
   opt.step();
   EXPECT_NEAR(values(p)[0], 1 - 0.01 * 3 / (std::sqrt(0.01 * 9) + 1e-8), 1e-6);
+}
+
+// A hook may change a gradient's values, not its dtype or size: the backward reading it was planned
+// for both (prod's backward read a float64 gradient as float32, a shorter one past its end).
+TEST(CppApiHooks, HookChangingTheGradientsDtypeOrSizeRaises) {
+  rb::Tensor x = make({2, 3}, {1, 2, 3, 4, 5, 6});
+  x.set_requires_grad(true);
+  rb::Tensor y = rb::prod(x, 1);
+  rb::register_grad_hook(y, [](const rb::Tensor& g) { return rb::to_dtype(g, rb::DType::Float64); });
+  EXPECT_THROW(rb::backward(rb::sum(y)), rb::Error);
+  rb::Tensor z = rb::prod(x, 1);
+  rb::register_grad_hook(z, [](const rb::Tensor&) { return rb::ones({1}); });
+  EXPECT_THROW(rb::backward(rb::sum(z)), rb::Error);
+  rb::Tensor w = rb::prod(x, 1);
+  rb::register_grad_hook(w, [](const rb::Tensor& g) { return rb::mul(g, 2.0); });  // values only: allowed
+  rb::backward(rb::sum(w));
+  EXPECT_NEAR(values(x.grad())[0], 2 * 2 * 3, 1e-6);
 }
 
 TEST(CppApiOptim, BadHyperparametersRaiseValueError) {

@@ -15,7 +15,8 @@ T* data_or_null(const Tensor& t) {
 inline void* raw_or_null(const Tensor& t) { return t.defined() ? t.raw_data() : nullptr; }
 
 // Geometry g read as t's dtype: a backward node keeps its forward's geometry and reads the incoming
-// gradient in the gradient's own dtype (the forward's, unless a hook returned another).
+// gradient in the gradient's own dtype (the forward's, unless backward() was handed one of another;
+// a hook may not change it, the engine refuses that).
 template <class Geom>
 Geom with_dtype(Geom g, const Tensor& t) {
   g.dtype = t.dtype();

@@ -1583,6 +1583,17 @@ spec("histogram_range_weight_density",
 spec("histogram_edges", lambda L, a, e: tuple(L.histogram(a, e)),
      lambda a, e: (np.histogram(a, e)[0].astype(a.dtype), e),
      [A(50), Arg((4,), gen=lambda rng: np.array([-1.5, -0.2, 0.4, 1.7]), grad=False)], grad=False)
+spec("histogramdd", lambda L, a: (L.histogramdd(a, [3, 4]).hist, *L.histogramdd(a, [3, 4]).bin_edges),
+     lambda a: tuple(x.astype(a.dtype) for x in (lambda h, e: (h, *e))(*np.histogramdd(a, [3, 4]))),
+     [A(40, 2)], grad=False)
+spec("histogramdd_range_weight_density",
+     lambda L, a, w: L.histogramdd(a, 3, range=[-1.0, 1.0, -0.5, 1.5], weight=w, density=True).hist,
+     lambda a, w: np.histogramdd(a, 3, [(-1.0, 1.0), (-0.5, 1.5)], weights=w, density=True)[0].astype(a.dtype),
+     [A(60, 2), A(60, low=0.0, high=1.0)], grad=False)
+spec("histogramdd_edges", lambda L, a, e0, e1: L.histogramdd(a, [e0, e1]).hist,
+     lambda a, e0, e1: np.histogramdd(a.reshape(-1, 2), [e0, e1])[0].astype(a.dtype),
+     [A(4, 10, 2), Arg((4,), gen=lambda rng: np.array([-1.5, -0.2, 0.4, 1.7]), grad=False),
+      Arg((3,), gen=lambda rng: np.array([-1.0, 0.0, 1.0]), grad=False)], grad=False)
 for _red in ("sum", "prod", "mean", "amax", "amin"):
     for _inc in (True, False):
         spec(f"scatter_reduce_{_red}" + ("" if _inc else "_exclude_self"),

@@ -118,3 +118,58 @@ def test_histogram_matches_torch(kw, dtype):
         out.append((hist.numpy(), edges.numpy()))
     np.testing.assert_allclose(out[0][0], out[1][0], rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(out[0][1], out[1][1], rtol=1e-6, atol=1e-7)
+
+
+def test_histogramdd_counts_points_in_boxes():
+    pts = rb.tensor([[0.0, 1.0], [1.0, 1.0], [2.0, 0.0], [5.0, 0.5]])
+    r = rb.histogramdd(pts, bins=[2, 2], range=[0.0, 2.0, 0.0, 1.0])
+    assert type(r).__name__ == "histogramdd" and isinstance(r.bin_edges, tuple)
+    assert r.hist.tolist() == [[0.0, 1.0], [1.0, 1.0]]  # (5, 0.5) is outside; each last edge in the last bin
+    w = rb.histogramdd(pts, bins=2, range=[0.0, 2.0, 0.0, 1.0], weight=rb.tensor([1.0, 2.0, 4.0, 8.0]))
+    assert w.hist.tolist() == [[0.0, 1.0], [4.0, 2.0]]
+    d = rb.histogramdd(pts[:3], bins=[2, 2], density=True)  # the volume of a bin: 1 * 0.5
+    np.testing.assert_allclose(d.hist.numpy(), [[0.0, 2 / 3], [2 / 3, 2 / 3]], rtol=1e-6)
+    edges = rb.histogramdd(pts.reshape(2, 2, 2), bins=[rb.tensor([0.0, 3.0]), rb.tensor([0.0, 0.6, 1.0])])
+    assert edges.hist.tolist() == [[1.0, 2.0]] and edges.bin_edges[1].tolist() == [0.0, 0.6000000238418579, 1.0]
+
+
+@pytest.mark.parametrize("call, exc, msg", [
+    (lambda: rb.histogramdd(rb.rand(5), 3), RuntimeError, "at least 2 dimensions"),
+    (lambda: rb.histogramdd(rb.tensor(1.0), 3), IndexError, "no dimensions"),
+    (lambda: rb.histogramdd(rb.rand(5, 2), [3]), RuntimeError, "size of bins must be equal"),
+    (lambda: rb.histogramdd(rb.rand(5, 2), 3, range=[0.0, 1.0]), RuntimeError, "range should have 4 elements"),
+    (lambda: rb.histogramdd(rb.rand(5, 2), 3, weight=rb.rand(5, 2)), RuntimeError, "excluding its innermost"),
+    (lambda: rb.histogramdd(rb.rand(5, 2), [2, 0]), RuntimeError, "bins must be > 0, but got 0 for dimension 1"),
+    (lambda: rb.histogramdd(rb.rand(5, 2), [rb.tensor([0.0, 1.0])]), RuntimeError, "expected 2 sequences"),
+    (lambda: rb.histogramdd(rb.rand(5, 2), [rb.tensor([0.0, 1.0]), rb.tensor([1.0])]), RuntimeError,
+     "bins must be > 0, but got 0 for dimension 1"),
+    (lambda: rb.histogramdd(rb.rand(5, 2), [rb.tensor([0.0, 1.0]), rb.tensor([0.0, 1.0], dtype=rb.float64)]),
+     RuntimeError, "same dtype"),
+    (lambda: rb.histogramdd(rb.rand(5, 2), 2, range=[0.0, 1.0, 2.0, 1.0]), RuntimeError,
+     "min should not exceed max, but got min 2 max 1 for dimension 1"),
+    (lambda: rb.histogramdd(rb.zeros(5, 2, dtype=rb.int64), 2), NotImplementedError, "'Long'"),
+])
+def test_histogramdd_errors_are_torchs(call, exc, msg):
+    with pytest.raises(exc, match=msg):
+        call()
+
+
+@requires_torch
+@pytest.mark.parametrize("seed", range(40))
+def test_histogramdd_matches_torch(seed):
+    rng = np.random.default_rng(seed)
+    D = 1 + seed % 3
+    a = (rng.standard_normal((2, 1 + seed, D)) * 2).astype(np.float32 if seed % 2 else np.float64)
+    w = rng.random((2, 1 + seed)).astype(a.dtype)
+    kinds = ([2 + seed % 3] * D, 3, [np.sort(rng.standard_normal(2 + k)).astype(a.dtype) for k in range(D)])
+    bins = kinds[seed % 3]
+    for kw in ({}, {"weight": w, "density": True}, {"range": [v for _ in range(D) for v in (-1.0, 1.5)]}):
+        if "range" in kw and seed % 3 == 2:
+            continue
+        mk = (lambda L: [L.tensor(b) for b in bins]) if seed % 3 == 2 else (lambda L: bins)
+        ours = rb.histogramdd(rb.tensor(a), mk(rb), **{k: rb.tensor(v) if k == "weight" else v for k, v in kw.items()})
+        theirs = torch.histogramdd(torch.tensor(a), mk(torch),
+                                   **{k: torch.tensor(v) if k == "weight" else v for k, v in kw.items()})
+        np.testing.assert_allclose(ours.hist.numpy(), theirs.hist.numpy(), rtol=1e-6)
+        for e1, e2 in zip(ours.bin_edges, theirs.bin_edges):
+            np.testing.assert_array_equal(e1.numpy(), e2.numpy())

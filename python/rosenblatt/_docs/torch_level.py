@@ -1465,6 +1465,24 @@ Example:
     hist=tensor([0., 2., 1., 0.]),
     bin_edges=tensor([0.0000, 0.7500, 1.5000, 2.2500, 3.0000]))
 
+@@ histogramdd
+The D-dimensional histogram of the points in ``input``'s last dimension: in each dimension ``bins`` (one
+number, a number per dimension, or a 1-D tensor of edges per dimension) splits ``range`` (``(lo, hi)`` per
+dimension, flattened; the data's own range when not given) as :func:`histogram` does. A point counts (or adds
+its ``weight``) in the bin whose edges enclose it in every dimension; points outside are left out.
+``density=True`` divides by the total and by each bin's volume. Returns
+``return_types.histogramdd(hist, bin_edges)``, ``bin_edges`` a tuple of one tensor per dimension.
+
+Shape:
+    input: ``(*, D)``; weight: ``(*)``; hist: ``(bins[0], ..., bins[D-1])``; bin_edges[d]: ``(bins[d] + 1,)``.
+
+Example:
+    >>> rb.histogramdd(rb.tensor([[0.0, 1.0], [1.0, 1.0], [2.0, 0.0]]), bins=[2, 2])
+    rosenblatt.return_types.histogramdd(
+    hist=tensor([[0., 1.],
+            [1., 1.]]),
+    bin_edges=(tensor([0., 1., 2.]), tensor([0.0000, 0.5000, 1.0000])))
+
 @@ frexp | ew
 Splits each element into a mantissa in ``(-1, 1)`` (``0.5 <= |mantissa| < 1``) and an int32 exponent with
 ``input == mantissa * 2 ** exponent`` exactly; 0, inf and NaN come back as themselves with exponent 0. The

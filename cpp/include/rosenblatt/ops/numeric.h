@@ -1,5 +1,6 @@
 // Looking inside numbers: frexp splits floats into mantissa and exponent; histogram counts (or weighs)
-// values into bins given by number or by their edges, as torch.frexp and torch.histogram.
+// values into bins given by number or by their edges, histogramdd points into D-dimensional bins, as
+// torch.frexp, torch.histogram and torch.histogramdd.
 #pragma once
 #include <optional>
 #include <vector>
@@ -27,5 +28,19 @@ HistogramResult histogram(const Tensor& x, int64_t bins, const std::optional<std
 // bins: 1-D increasing edges, x's dtype, at least 2 of them.
 HistogramResult histogram(const Tensor& x, const Tensor& bins, const std::optional<Tensor>& weight = {},
                           bool density = false);
+
+struct HistogramddResult {
+  Tensor hist;
+  std::vector<Tensor> bin_edges;  // one 1-D tensor per dimension
+};
+// x (float, (..., D)): the points' D-dimensional histogram, hist (bins[0], ..., bins[D-1]), each
+// dimension binned as histogram's; weight: one per point (x's shape without its last dim). range holds
+// (lo, hi) per dimension; density divides by the total and each bin's volume. Both x's dtype.
+HistogramddResult histogramdd(const Tensor& x, const std::vector<int64_t>& bins,
+                              const std::optional<std::vector<double>>& range = {},
+                              const std::optional<Tensor>& weight = {}, bool density = false);
+// bins: D tensors of edges (1-D, x's dtype, at least one edge each).
+HistogramddResult histogramdd(const Tensor& x, const std::vector<Tensor>& bins,
+                              const std::optional<Tensor>& weight = {}, bool density = false);
 
 }  // namespace rb

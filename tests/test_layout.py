@@ -58,8 +58,9 @@ def test_the_seam_is_the_only_device_refusal_of_the_ops():
 
 # The kernel headers that still take Tensor arguments (issue 11: a table's entries take data pointers
 # plus a geometry struct, so a CUDA module can fill the same table); a family leaves this list when it
-# is converted, and no new one joins it. geometry.h is the op layer's helper for building geometry.
-TENSOR_KERNEL_HEADERS = {"activation.h", "elementwise.h", "elementwise_ext.h", "geometry.h"}
+# is converted, and no new one joins it: every family is converted now. (The op layer builds the
+# elementwise geometry from Tensors in cpp/ops/loop_geom.h.)
+TENSOR_KERNEL_HEADERS: set[str] = set()
 
 
 def test_kernel_tables_take_pointers_and_geometry_not_tensors():

@@ -4,7 +4,8 @@
 #include <cstdint>
 
 #include "rosenblatt/generator.h"
-#include "rosenblatt/tensor.h"
+
+#include "geometry.h"
 
 namespace rb {
 
@@ -45,20 +46,21 @@ constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
 constexpr double kSeluScale = 1.0507009873554804934193349852946;
 
 struct ActivationKernels {
-  // x, out: same shape and dtype, any strides (out may be x itself).
-  void (*activation_forward)(Act act, const Tensor& x, Tensor& out, ActParams p);
-  // dout, saved, dx: same shape and dtype; saved is the output for sigmoid/tanh and the input otherwise.
-  void (*activation_backward)(Act act, const Tensor& dout, const Tensor& saved, Tensor& dx, ActParams p);
+  // g: (out, x); x, out: same shape and dtype, any strides (out may be x itself).
+  void (*activation_forward)(Act act, const LoopGeom<2>& g, const void* x, void* out, ActParams p);
+  // g: (dx, dout, saved), one dtype; saved is the output for sigmoid/tanh and the input otherwise.
+  void (*activation_backward)(Act act, const LoopGeom<3>& g, const void* dout, const void* saved, void* dx,
+                              ActParams p);
   // x, out: contiguous (outer, C, inner), float dtype; log selects log_softmax.
-  void (*softmax_forward)(const Tensor& x, int64_t outer, int64_t C, int64_t inner, bool log, Tensor& out);
+  void (*softmax_forward)(DType dtype, const void* x, int64_t outer, int64_t C, int64_t inner, bool log, void* out);
   // dout, out, dx: contiguous (outer, C, inner); out is the forward's output.
-  void (*softmax_backward)(const Tensor& dout, const Tensor& out, int64_t outer, int64_t C, int64_t inner, bool log,
-                           Tensor& dx);
-  // x, mask, out: contiguous, same shape and float dtype. Keeps each element with probability 1-p
+  void (*softmax_backward)(DType dtype, const void* dout, const void* out, int64_t outer, int64_t C, int64_t inner,
+                           bool log, void* dx);
+  // x, mask, out: contiguous, n elements of one float dtype. Keeps each element with probability 1-p
   // (0 < p < 1): mask holds 0 or 1/(1-p) and out = x * mask. Draws sequentially from gen.
-  void (*dropout_forward)(const Tensor& x, double p, Generator& gen, Tensor& mask, Tensor& out);
-  // dout (any strides), mask, dx: same shape; dx = dout * mask.
-  void (*dropout_backward)(const Tensor& dout, const Tensor& mask, Tensor& dx);
+  void (*dropout_forward)(DType dtype, int64_t n, const void* x, double p, Generator& gen, void* mask, void* out);
+  // g: (dx, dout, mask); dout any strides; dx = dout * mask.
+  void (*dropout_backward)(const LoopGeom<3>& g, const void* dout, const void* mask, void* dx);
 };
 
 }  // namespace rb

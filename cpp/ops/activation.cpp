@@ -120,7 +120,8 @@ struct ActivationBackwardBackward : Node {
 // dx = g * f'(s), one fused pass; s is the saved output for sigmoid/tanh and the input otherwise.
 Tensor activation_backward(Act act, const Tensor& g, const Tensor& s, ActParams p) {
   Tensor dx = Tensor::empty(s.shape(), s.dtype(), s.device());
-  kernels<ActivationKernels>("activation_backward", s).activation_backward(act, g, s, dx, p);
+  kernels<ActivationKernels>("activation_backward", s)
+      .activation_backward(act, loop_geom(dx, g, s), g.raw_data(), s.raw_data(), dx.raw_data(), p);
   if (needs_grad(g, s)) {
     auto node = std::make_shared<ActivationBackwardBackward>();
     node->act = act, node->p = p;
@@ -151,7 +152,7 @@ Tensor activation(Act act, const Tensor& x_in, ActParams p, const char* op) {
   const auto& k = kernels<ActivationKernels>(op, x_in);
   Tensor x = act_input(act, x_in, op);
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
-  k.activation_forward(act, x, out, p);
+  k.activation_forward(act, loop_geom(out, x), x.raw_data(), out.raw_data(), p);
   if (needs_grad(x)) {
     if (act == Act::Step) {
       record(std::make_shared<StepBackward>(), {&x}, {&out});
@@ -178,7 +179,7 @@ Tensor& activation_(Act act, Tensor& x, ActParams p, const char* op) {
     Tensor r = activation(act, saves_output(act) ? x : clone(x), p, op);
     return write_back(x, r);
   }
-  k.activation_forward(act, x, x, p);
+  k.activation_forward(act, loop_geom(x, x), x.raw_data(), x.raw_data(), p);
   x.bump_version();
   return x;
 }
@@ -226,7 +227,9 @@ struct SoftmaxBackward : Node {
     Tensor g = grads[0].contiguous();
     Tensor dx = Tensor::empty(y.shape(), y.dtype(), y.device());
     // An empty tensor has nothing to compute (the kernels divide by the row count).
-    if (y.numel()) kernels<ActivationKernels>("softmax_backward", y).softmax_backward(g, y, outer, C, inner, log, dx);
+    if (y.numel())
+      kernels<ActivationKernels>("softmax_backward", y)
+          .softmax_backward(y.dtype(), g.raw_data(), y.raw_data(), outer, C, inner, log, dx.raw_data());
     return {dx};
   }
 };
@@ -258,7 +261,9 @@ Tensor softmax_impl(const Tensor& x_in, int64_t dim, bool log) {
     xc = x.contiguous();
   }
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
-  if (x.numel()) k.softmax_forward(xc, outer, C, inner, log, out);  // the kernel divides by outer * inner
+  if (x.numel())
+    k.softmax_forward(xc.dtype(), xc.raw_data(), outer, C, inner, log,
+                      out.raw_data());  // the kernel divides by outer * inner
   if (needs_grad(x)) {
     auto node = std::make_shared<SoftmaxBackward>();
     node->out = SavedTensor::output(out);
@@ -276,7 +281,8 @@ struct DropoutBackward : Node {
     check_not_released();
     if (GradMode::enabled() && grads[0].requires_grad()) return {mul(grads[0], mask)};  // create_graph
     Tensor dx = Tensor::empty(mask.shape(), mask.dtype(), mask.device());
-    kernels<ActivationKernels>("dropout_backward", mask).dropout_backward(grads[0], mask, dx);
+    kernels<ActivationKernels>("dropout_backward", mask)
+        .dropout_backward(loop_geom(dx, grads[0], mask), grads[0].raw_data(), mask.raw_data(), dx.raw_data());
     return {dx};
   }
 };
@@ -375,7 +381,8 @@ Tensor dropout(const Tensor& x, double p, bool training, Generator* gen) {
   }
   Tensor mask = Tensor::empty(x.shape(), x.dtype(), x.device());
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
-  k.dropout_forward(xc, p, gen ? *gen : default_generator(), mask, out);
+  k.dropout_forward(xc.dtype(), xc.numel(), xc.raw_data(), p, gen ? *gen : default_generator(), mask.raw_data(),
+                    out.raw_data());
   if (needs_grad(x)) {
     auto node = std::make_shared<DropoutBackward>();
     node->mask = mask;

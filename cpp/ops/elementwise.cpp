@@ -95,7 +95,8 @@ struct BinaryBackward : Node {
 // a, b already in the compute dtype ct.
 Tensor binary_impl(BinaryOp op, const Tensor& a, const Tensor& b, DType ct) {
   Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape()), is_comparison(op) ? DType::Bool : ct, a.device());
-  kernels<ElementwiseKernels>(op_name(op), a).binary_forward(op, a, b, out);
+  kernels<ElementwiseKernels>(op_name(op), a)
+      .binary_forward(op, loop_geom(out, a, b), a.raw_data(), b.raw_data(), out.raw_data());
   if (!is_comparison(op) && needs_grad(a, b)) {
     auto node = std::make_shared<BinaryBackward>();
     node->op = op;
@@ -256,11 +257,11 @@ static Tensor& binary_inplace(BinaryOp op, Tensor& self, const Tensor& other, DT
   Tensor o = cast(other, ct);
   const auto& k = kernels<ElementwiseKernels>(op_name(op), self);
   if (ct == self.dtype()) {
-    k.binary_forward(op, self, o, self);
+    k.binary_forward(op, loop_geom(self, self, o), self.raw_data(), o.raw_data(), self.raw_data());
   } else {
-    Tensor tmp = Tensor::empty(self.shape(), ct, self.device());
-    k.binary_forward(op, cast(self, ct), o, tmp);
-    k.copy(tmp, self);
+    Tensor tmp = Tensor::empty(self.shape(), ct, self.device()), sc = cast(self, ct);
+    k.binary_forward(op, loop_geom(tmp, sc, o), sc.raw_data(), o.raw_data(), tmp.raw_data());
+    k.copy(loop_geom(self, tmp), tmp.raw_data(), self.raw_data());
   }
   self.bump_version();
   return self;
@@ -292,7 +293,7 @@ Tensor unary(UnaryOp op, const Tensor& x) {
   else if (x.dtype() == DType::Bool)
     xin = to_dtype(x, DType::Int64);
   Tensor out = Tensor::empty(xin.shape(), xin.dtype(), xin.device());
-  kernels<ElementwiseKernels>(op_name(op), xin).unary_forward(op, xin, out);
+  kernels<ElementwiseKernels>(op_name(op), xin).unary_forward(op, loop_geom(out, xin), xin.raw_data(), out.raw_data());
   if (needs_grad(xin)) {
     auto node = std::make_shared<UnaryBackward>();
     node->op = op;
@@ -314,7 +315,7 @@ Tensor& unary_(UnaryOp op, Tensor& x) {
   bool float_only = op == UnaryOp::Exp || op == UnaryOp::Log || op == UnaryOp::Sqrt;
   RB_CHECK(!float_only || is_floating(x.dtype()), Error, "result type Float can't be cast to the desired output type ",
            dtype_name(x.dtype()));
-  kernels<ElementwiseKernels>(op_name(op), x).unary_forward(op, x, x);
+  kernels<ElementwiseKernels>(op_name(op), x).unary_forward(op, loop_geom(x, x), x.raw_data(), x.raw_data());
   x.bump_version();
   return x;
 }
@@ -328,7 +329,8 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   Tensor ac = cast(a, dt), bc = cast(b, dt);
   Shape shape = broadcast_shapes(broadcast_shapes(cond.shape(), a.shape()), b.shape());
   Tensor out = Tensor::empty(shape, dt, a.device());
-  kernels<ElementwiseKernels>("where", out).where_forward(cond, ac, bc, out);
+  kernels<ElementwiseKernels>("where", out)
+      .where_forward(loop_geom(out, cond, ac, bc), cond.data<bool>(), ac.raw_data(), bc.raw_data(), out.raw_data());
   if (needs_grad(ac, bc)) {
     auto node = std::make_shared<WhereBackward>();
     node->cond = SavedTensor(cond);
@@ -347,7 +349,7 @@ Tensor clamp(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi
   RB_CHECK(x.dtype() != DType::Bool, TypeError, "clamp is not supported for bool tensors");
   if (!is_compute_dtype(x.dtype())) return cast(clamp(widen(x), lo, hi), x.dtype());
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
-  kernels<ElementwiseKernels>("clamp", x).clamp_forward(x, lo, hi, out);
+  kernels<ElementwiseKernels>("clamp", x).clamp_forward(loop_geom(out, x), x.raw_data(), lo, hi, out.raw_data());
   if (needs_grad(x)) {
     auto node = std::make_shared<ClampBackward>();
     node->x = SavedTensor(x);

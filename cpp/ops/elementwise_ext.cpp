@@ -121,7 +121,7 @@ Tensor widened(const Tensor& a, const Tensor& b, DType dt, F&& f) {
 Tensor logical_not(const Tensor& x) {
   if (!is_compute_dtype(x.dtype())) return logical_not(widen(x));
   Tensor out = Tensor::empty(x.shape(), DType::Bool, x.device());
-  kernels<ElementwiseExtKernels>("logical_not", x).logical_not_forward(x, out);
+  kernels<ElementwiseExtKernels>("logical_not", x).logical_not_forward(loop_geom(out, x), x.raw_data(), out.raw_data());
   return out;
 }
 
@@ -130,7 +130,9 @@ Tensor logical(LogicalOp op, const Tensor& a, const Tensor& b) {
   DType dt = compute_type(promote(a.dtype(), b.dtype()));
   Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape()), DType::Bool, a.device());
   NoGradGuard ng;
-  kernels<ElementwiseExtKernels>("logical", out).logical_forward(op, cast(a, dt), cast(b, dt), out);
+  Tensor ac = cast(a, dt), bc = cast(b, dt);
+  kernels<ElementwiseExtKernels>("logical", out)
+      .logical_forward(op, loop_geom(out, ac, bc), ac.raw_data(), bc.raw_data(), out.raw_data());
   return out;
 }
 
@@ -141,7 +143,7 @@ Tensor bitwise_not(const Tensor& x) {
            "~ (operator.invert) is only implemented on integer and Boolean-type tensors (got ", dtype_name(x.dtype()),
            ")");
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
-  kernels<ElementwiseExtKernels>("bitwise_not", x).bitwise_not_forward(x, out);
+  kernels<ElementwiseExtKernels>("bitwise_not", x).bitwise_not_forward(loop_geom(out, x), x.raw_data(), out.raw_data());
   return out;
 }
 
@@ -153,7 +155,9 @@ Tensor bitwise(LogicalOp op, const Tensor& a, const Tensor& b) {
            "_cpu\" not implemented for '", aten_name(dt), "'");
   RB_CHECK(a.device() == b.device(), Error, "bitwise_", logical_name(op), ": expected both tensors on one device");
   Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape()), dt, a.device());
-  kernels<ElementwiseExtKernels>("bitwise", out).bitwise_forward(op, cast(a, dt), cast(b, dt), out);
+  Tensor ac = cast(a, dt), bc = cast(b, dt);
+  kernels<ElementwiseExtKernels>("bitwise", out)
+      .bitwise_forward(op, loop_geom(out, ac, bc), ac.raw_data(), bc.raw_data(), out.raw_data());
   return out;
 }
 
@@ -166,7 +170,7 @@ Tensor bitwise(LogicalOp op, const Tensor& a, Scalar b) {
 Tensor classify(FloatClass c, const Tensor& x) {
   if (!is_compute_dtype(x.dtype())) return classify(c, widen(x));
   Tensor out = Tensor::empty(x.shape(), DType::Bool, x.device());
-  kernels<ElementwiseExtKernels>("isfinite", x).classify_forward(c, x, out);
+  kernels<ElementwiseExtKernels>("isfinite", x).classify_forward(c, loop_geom(out, x), x.raw_data(), out.raw_data());
   return out;
 }
 
@@ -179,7 +183,8 @@ Tensor floor_divide(const Tensor& a, const Tensor& b) {
   Tensor ac = cast(a, dt), bc = cast(b, dt);
   check_int_divisor(ac, bc);
   Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape()), dt, a.device());
-  kernels<ElementwiseExtKernels>("floor_divide", out).floor_divide_forward(ac, bc, out);
+  kernels<ElementwiseExtKernels>("floor_divide", out)
+      .floor_divide_forward(loop_geom(out, ac, bc), ac.raw_data(), bc.raw_data(), out.raw_data());
   return out;
 }
 Tensor floor_divide(const Tensor& a, Scalar b) {
@@ -200,7 +205,8 @@ Tensor remainder(const Tensor& a, const Tensor& b) {
   Tensor ac = cast(a, dt), bc = cast(b, dt);
   check_int_divisor(ac, bc);
   Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape()), dt, a.device());
-  kernels<ElementwiseExtKernels>("remainder", out).remainder_forward(ac, bc, out);
+  kernels<ElementwiseExtKernels>("remainder", out)
+      .remainder_forward(loop_geom(out, ac, bc), ac.raw_data(), bc.raw_data(), out.raw_data());
   if (is_floating(dt) && needs_grad(ac, bc)) {
     auto node = std::make_shared<RemainderBackward>();
     node->need_a = ac.requires_grad(), node->need_b = bc.requires_grad();
@@ -253,7 +259,8 @@ Tensor rounding(RoundOp op, const Tensor& x, int64_t decimals) {
   RB_CHECK(decimals == 0 || is_floating(x.dtype()), Error, "round_cpu: decimals are not supported for integer tensors");
   if (!is_compute_dtype(x.dtype())) return cast(rounding(op, widen(x), decimals), x.dtype());
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
-  kernels<ElementwiseExtKernels>("round", x).rounding_forward(op, x, decimals, out);
+  kernels<ElementwiseExtKernels>("round", x)
+      .rounding_forward(op, loop_geom(out, x), x.raw_data(), decimals, out.raw_data());
   if (needs_grad(x)) record(std::make_shared<ZeroGradBackward>(), {&x}, {&out});
   return out;
 }
@@ -264,7 +271,7 @@ Tensor math(MathOp op, const Tensor& x) {
   if (is_floating(x.dtype()) && !is_compute_dtype(x.dtype())) return cast(math(op, widen(x)), x.dtype());
   Tensor xin = is_floating(x.dtype()) ? x : cast(x, DType::Float32);
   Tensor out = Tensor::empty(xin.shape(), xin.dtype(), xin.device());
-  kernels<ElementwiseExtKernels>("math", xin).math_forward(op, xin, out);
+  kernels<ElementwiseExtKernels>("math", xin).math_forward(op, loop_geom(out, xin), xin.raw_data(), out.raw_data());
   if (needs_grad(xin)) {
     auto node = std::make_shared<MathBackward>();
     node->op = op;
@@ -284,7 +291,8 @@ Tensor atan2(const Tensor& a, const Tensor& b) {
   if (!is_compute_dtype(dt)) return widened(a, b, dt, [](const Tensor& x, const Tensor& y) { return atan2(x, y); });
   Tensor ac = cast(a, dt), bc = cast(b, dt);
   Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape()), dt, a.device());
-  kernels<ElementwiseExtKernels>("atan2", out).atan2_forward(ac, bc, out);
+  kernels<ElementwiseExtKernels>("atan2", out)
+      .atan2_forward(loop_geom(out, ac, bc), ac.raw_data(), bc.raw_data(), out.raw_data());
   if (needs_grad(ac, bc)) {
     auto node = std::make_shared<Atan2Backward>();
     node->a = SavedTensor(ac), node->b = SavedTensor(bc);
@@ -306,7 +314,8 @@ Tensor fmod(const Tensor& a, const Tensor& b) {
   }
   Tensor ac = cast(a, dt), bc = cast(b, dt);
   Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape()), dt, a.device());
-  kernels<ElementwiseExtKernels>("fmod", out).fmod_forward(ac, bc, out);
+  kernels<ElementwiseExtKernels>("fmod", out)
+      .fmod_forward(loop_geom(out, ac, bc), ac.raw_data(), bc.raw_data(), out.raw_data());
   if (needs_grad(ac, bc)) {
     // d/da = 1, d/db = -trunc(a / b), as PyTorch's.
     auto node = std::make_shared<RemainderBackward>();

@@ -11,7 +11,6 @@
 #include "views.h"
 
 #include "../kernels/elementwise.h"
-#include "../kernels/geometry.h"
 #include "../kernels/indexing.h"
 
 namespace rb {
@@ -265,7 +264,9 @@ void put_into(Tensor& dst, const IndexList& index, const Tensor& value, bool acc
   if (!r.idx.empty()) check_put_dtype(dst, index, v, accumulate);
   Tensor vc = v.dtype() == dst.dtype() ? v : to_dtype(v, dst.dtype());
   if (r.idx.empty()) {
-    kernels<ElementwiseKernels>("index_put_", vc).binary_forward(BinaryOp::Add, r.view, vc, r.view);
+    kernels<ElementwiseKernels>("index_put_", vc)
+        .binary_forward(BinaryOp::Add, loop_geom(r.view, r.view, vc), r.view.raw_data(), vc.raw_data(),
+                        r.view.raw_data());
     return;
   }
   IndexCopyGeom geo{layout_offsets(target, broadcast_strides(vc, target), r.s, static_cast<int64_t>(r.B.size())),

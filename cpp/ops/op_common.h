@@ -7,6 +7,8 @@
 
 #include "rosenblatt/ops.h"
 
+#include "loop_geom.h"
+
 #include "../kernels/elementwise.h"
 #include "../kernels/registry.h"
 
@@ -20,8 +22,12 @@ const Table& kernels(const char* op, const Tensor& t) {
 }
 
 // dst <- src (broadcast, dtype converted) and dst <- v, on dst's device, not recorded by autograd.
-inline void copy_values(const Tensor& src, Tensor& dst) { kernels<ElementwiseKernels>("copy_", dst).copy(src, dst); }
-inline void fill_values(Tensor& dst, Scalar v) { kernels<ElementwiseKernels>("fill_", dst).fill(dst, v); }
+inline void copy_values(const Tensor& src, Tensor& dst) {
+  kernels<ElementwiseKernels>("copy_", dst).copy(loop_geom(dst, src), src.raw_data(), dst.raw_data());
+}
+inline void fill_values(Tensor& dst, Scalar v) {
+  kernels<ElementwiseKernels>("fill_", dst).fill(loop_geom(dst), dst.raw_data(), v);
+}
 
 // A tensor whose elements share memory (a dim of size > 1 with stride 0, as expand makes): an
 // in-place op computing each element from its old value would write one location several times.

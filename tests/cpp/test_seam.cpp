@@ -7,6 +7,7 @@
 #include "../../cpp/kernels/activation.h"
 #include "../../cpp/kernels/conv.h"
 #include "../../cpp/kernels/registry.h"
+#include "../../cpp/ops/loop_geom.h"
 #include "rosenblatt/ops.h"
 
 using namespace rb;
@@ -14,7 +15,7 @@ using namespace rb;
 namespace {
 
 int g_fake_calls = 0;
-void fake_activation_forward(Act, const Tensor&, Tensor&, ActParams) { ++g_fake_calls; }
+void fake_activation_forward(Act, const LoopGeom<2>&, const void*, void*, ActParams) { ++g_fake_calls; }
 const ActivationKernels& fake_cuda_table() {
   static const ActivationKernels t = {&fake_activation_forward, nullptr, nullptr, nullptr, nullptr, nullptr};
   return t;
@@ -43,7 +44,8 @@ TEST(Seam, RegisteredBackendIsCalled) {
   register_kernels<ActivationKernels>(DeviceType::CUDA, &fake_cuda_table);
   Tensor x = zeros({2});
   g_fake_calls = 0;
-  kernels_for<ActivationKernels>("relu", Device(DeviceType::CUDA, 0)).activation_forward(Act::Relu, x, x, {});
+  kernels_for<ActivationKernels>("relu", Device(DeviceType::CUDA, 0))
+      .activation_forward(Act::Relu, loop_geom(x, x), x.raw_data(), x.raw_data(), {});
   EXPECT_EQ(g_fake_calls, 1);
   // The CPU slot is untouched, and removing the table brings the refusal back.
   EXPECT_NE(&kernels_for<ActivationKernels>("relu", Device()), &fake_cuda_table());

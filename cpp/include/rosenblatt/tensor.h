@@ -8,11 +8,9 @@
 #include "rosenblatt/device.h"
 #include "rosenblatt/dtype.h"
 #include "rosenblatt/scalar.h"
+#include "rosenblatt/shape.h"
 
 namespace rb {
-
-using Shape = std::vector<int64_t>;
-constexpr int kMaxDims = 16;  // kernels iterate with fixed-size index arrays
 
 struct Node;
 struct GradHooks;  // cpp/autograd/hooks_internal.h
@@ -108,9 +106,7 @@ class Tensor {
   std::shared_ptr<TensorImpl> impl_;
 };
 
-// Shape helpers shared by ops.
-int64_t numel_of(const Shape& shape);
-Shape contiguous_strides(const Shape& shape);
+// Shape helpers shared by ops (numel_of and contiguous_strides: rosenblatt/shape.h).
 int64_t wrap_dim(int64_t dim, int64_t ndim);             // raises IndexError like PyTorch
 Shape broadcast_shapes(const Shape& a, const Shape& b);  // raises RuntimeError with both shapes
 void check_shape(const Shape& shape, const char* op);    // no negative sizes, no overflow

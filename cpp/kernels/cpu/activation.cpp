@@ -24,120 +24,129 @@ inline T softplus1(T v) {
 
 }  // namespace
 
-void activation_forward(Act act, const Tensor& x, Tensor& out, ActParams p) {
-  if (x.dtype() == DType::Int64) {  // the piecewise-linear ones keep integers, as PyTorch
+void activation_forward(Act act, const LoopGeom<2>& g, const void* x, void* out, ActParams p) {
+  if (g.dtype[1] == DType::Int64) {  // the piecewise-linear ones keep integers, as PyTorch
     const auto lo = static_cast<int64_t>(p.a), hi = static_cast<int64_t>(p.b);
     switch (act) {
-      case Act::Relu: return unary_loop<int64_t, int64_t>(x, out, [](int64_t v) { return v > 0 ? v : int64_t(0); });
+      case Act::Relu: return unary_loop<int64_t, int64_t>(g, x, out, [](int64_t v) { return v > 0 ? v : int64_t(0); });
       case Act::Hardtanh:
-        return unary_loop<int64_t, int64_t>(x, out, [lo, hi](int64_t v) { return v < lo ? lo : v > hi ? hi : v; });
+        return unary_loop<int64_t, int64_t>(g, x, out, [lo, hi](int64_t v) { return v < lo ? lo : v > hi ? hi : v; });
       case Act::Threshold:
-        return unary_loop<int64_t, int64_t>(x, out, [lo, hi](int64_t v) { return v <= lo ? hi : v; });
+        return unary_loop<int64_t, int64_t>(g, x, out, [lo, hi](int64_t v) { return v <= lo ? hi : v; });
       default: break;
     }
   }
-  RB_DISPATCH_FLOATING(x.dtype(), "activation", [&] {
+  RB_DISPATCH_FLOATING(g.dtype[1], "activation", [&] {
     using T = scalar_t;
     const T a = static_cast<T>(p.a), b = static_cast<T>(p.b);
     switch (act) {
-      case Act::Sigmoid: return unary_loop<T, T>(x, out, [](T v) { return sigm(v); });
-      case Act::Tanh: return unary_loop<T, T>(x, out, [](T v) { return vtanh(v); });
-      case Act::Relu: return unary_loop<T, T>(x, out, [](T v) { return v > T(0) ? v : (v != v ? v : T(0)); });
-      case Act::LeakyRelu: return unary_loop<T, T>(x, out, [a](T v) { return v > T(0) ? v : v * a; });
-      case Act::Elu: return unary_loop<T, T>(x, out, [a](T v) { return v > T(0) ? v : a * vexpm1(v); });
-      case Act::Step: return unary_loop<T, T>(x, out, [](T v) { return v >= T(0) ? T(1) : T(0); });
-      case Act::Gelu: return unary_loop<T, T>(x, out, [](T v) { return T(0.5) * v * (T(1) + verf(v * T(kSqrt1_2))); });
+      case Act::Sigmoid: return unary_loop<T, T>(g, x, out, [](T v) { return sigm(v); });
+      case Act::Tanh: return unary_loop<T, T>(g, x, out, [](T v) { return vtanh(v); });
+      case Act::Relu: return unary_loop<T, T>(g, x, out, [](T v) { return v > T(0) ? v : (v != v ? v : T(0)); });
+      case Act::LeakyRelu: return unary_loop<T, T>(g, x, out, [a](T v) { return v > T(0) ? v : v * a; });
+      case Act::Elu: return unary_loop<T, T>(g, x, out, [a](T v) { return v > T(0) ? v : a * vexpm1(v); });
+      case Act::Step: return unary_loop<T, T>(g, x, out, [](T v) { return v >= T(0) ? T(1) : T(0); });
+      case Act::Gelu:
+        return unary_loop<T, T>(g, x, out, [](T v) { return T(0.5) * v * (T(1) + verf(v * T(kSqrt1_2))); });
       case Act::GeluTanh:
         return unary_loop<T, T>(
-            x, out, [](T v) { return T(0.5) * v * (T(1) + vtanh(T(kGeluBeta) * (v + T(kGeluKappa) * v * v * v))); });
-      case Act::Silu: return unary_loop<T, T>(x, out, [](T v) { return v * sigm(v); });
-      case Act::Mish: return unary_loop<T, T>(x, out, [](T v) { return v * vtanh(softplus1(v)); });
+            g, x, out, [](T v) { return T(0.5) * v * (T(1) + vtanh(T(kGeluBeta) * (v + T(kGeluKappa) * v * v * v))); });
+      case Act::Silu: return unary_loop<T, T>(g, x, out, [](T v) { return v * sigm(v); });
+      case Act::Mish: return unary_loop<T, T>(g, x, out, [](T v) { return v * vtanh(softplus1(v)); });
       case Act::Softplus:
         // x past the threshold, as PyTorch (which saves the exp there from overflowing)
-        return unary_loop<T, T>(x, out, [a, b](T v) { return v * a > b ? v : softplus1(v * a) / a; });
-      case Act::Softsign: return unary_loop<T, T>(x, out, [](T v) { return v / (T(1) + std::abs(v)); });
-      case Act::Hardtanh: return unary_loop<T, T>(x, out, [a, b](T v) { return v < a ? a : v > b ? b : v; });
+        return unary_loop<T, T>(g, x, out, [a, b](T v) { return v * a > b ? v : softplus1(v * a) / a; });
+      case Act::Softsign: return unary_loop<T, T>(g, x, out, [](T v) { return v / (T(1) + std::abs(v)); });
+      case Act::Hardtanh: return unary_loop<T, T>(g, x, out, [a, b](T v) { return v < a ? a : v > b ? b : v; });
       case Act::Hardsigmoid:
-        return unary_loop<T, T>(x, out, [](T v) { return v <= T(-3) ? T(0) : v >= T(3) ? T(1) : (v + T(3)) / T(6); });
+        return unary_loop<T, T>(g, x, out, [](T v) {
+          return v <= T(-3) ? T(0) : v >= T(3) ? T(1) : (v + T(3)) / T(6);
+        });
       case Act::Hardswish:
-        return unary_loop<T, T>(x, out, [](T v) { return v <= T(-3) ? T(0) : v >= T(3) ? v : v * (v + T(3)) / T(6); });
+        return unary_loop<T, T>(g, x, out, [](T v) {
+          return v <= T(-3) ? T(0) : v >= T(3) ? v : v * (v + T(3)) / T(6);
+        });
       case Act::Selu:
-        return unary_loop<T, T>(x, out, [](T v) { return T(kSeluScale) * (v > T(0) ? v : T(kSeluAlpha) * vexpm1(v)); });
-      case Act::Celu: return unary_loop<T, T>(x, out, [a](T v) { return v > T(0) ? v : a * vexpm1(v / a); });
-      case Act::LogSigmoid: return unary_loop<T, T>(x, out, [](T v) { return -softplus1(-v); });
-      case Act::Threshold: return unary_loop<T, T>(x, out, [a, b](T v) { return v <= a ? b : v; });
+        return unary_loop<T, T>(g, x, out,
+                                [](T v) { return T(kSeluScale) * (v > T(0) ? v : T(kSeluAlpha) * vexpm1(v)); });
+      case Act::Celu: return unary_loop<T, T>(g, x, out, [a](T v) { return v > T(0) ? v : a * vexpm1(v / a); });
+      case Act::LogSigmoid: return unary_loop<T, T>(g, x, out, [](T v) { return -softplus1(-v); });
+      case Act::Threshold: return unary_loop<T, T>(g, x, out, [a, b](T v) { return v <= a ? b : v; });
     }
   });
 }
 
 // dx = dout * f'(saved), f' written in the input except for sigmoid and tanh (their output).
-void activation_backward(Act act, const Tensor& dout, const Tensor& saved, Tensor& dx, ActParams p) {
-  RB_DISPATCH_FLOATING(saved.dtype(), "activation_backward", [&] {
+void activation_backward(Act act, const LoopGeom<3>& geo, const void* dout, const void* saved, void* dx, ActParams p) {
+  RB_DISPATCH_FLOATING(geo.dtype[2], "activation_backward", [&] {
     using T = scalar_t;
     const T a = static_cast<T>(p.a), b = static_cast<T>(p.b);
     switch (act) {
-      case Act::Sigmoid: return binary_loop<T, T>(dout, saved, dx, [](T g, T y) { return g * y * (T(1) - y); });
-      case Act::Tanh: return binary_loop<T, T>(dout, saved, dx, [](T g, T y) { return g * (T(1) - y * y); });
-      case Act::Relu: return binary_loop<T, T>(dout, saved, dx, [](T g, T x) { return x > T(0) ? g : T(0); });
-      case Act::LeakyRelu: return binary_loop<T, T>(dout, saved, dx, [a](T g, T x) { return x > T(0) ? g : g * a; });
+      case Act::Sigmoid: return binary_loop<T, T>(geo, dout, saved, dx, [](T g, T y) { return g * y * (T(1) - y); });
+      case Act::Tanh: return binary_loop<T, T>(geo, dout, saved, dx, [](T g, T y) { return g * (T(1) - y * y); });
+      case Act::Relu: return binary_loop<T, T>(geo, dout, saved, dx, [](T g, T x) { return x > T(0) ? g : T(0); });
+      case Act::LeakyRelu:
+        return binary_loop<T, T>(geo, dout, saved, dx, [a](T g, T x) { return x > T(0) ? g : g * a; });
       case Act::Elu:
-        return binary_loop<T, T>(dout, saved, dx, [a](T g, T x) { return x > T(0) ? g : g * a * vexp(x); });
-      case Act::Step: return binary_loop<T, T>(dout, saved, dx, [](T, T) { return T(0); });
+        return binary_loop<T, T>(geo, dout, saved, dx, [a](T g, T x) { return x > T(0) ? g : g * a * vexp(x); });
+      case Act::Step: return binary_loop<T, T>(geo, dout, saved, dx, [](T, T) { return T(0); });
       case Act::Gelu:  // Phi(x) + x phi(x); erf's exp(-(x/sqrt2)^2) is phi's exp(-x^2/2)
-        return binary_loop<T, T>(dout, saved, dx, [](T g, T x) {
+        return binary_loop<T, T>(geo, dout, saved, dx, [](T g, T x) {
           T gauss;
           const T cdf = T(0.5) * (T(1) + verf(x * T(kSqrt1_2), gauss));
           return g * (cdf + x * T(kInvSqrt2Pi) * gauss);
         });
       case Act::GeluTanh:  // 0.5 (1 + t) + 0.5 x (1 - t^2) u', t = tanh(u), u = beta (x + kappa x^3)
-        return binary_loop<T, T>(dout, saved, dx, [](T g, T x) {
+        return binary_loop<T, T>(geo, dout, saved, dx, [](T g, T x) {
           const T t = vtanh(T(kGeluBeta) * (x + T(kGeluKappa) * x * x * x));
           const T du = T(kGeluBeta) * (T(1) + T(3 * kGeluKappa) * x * x);
           return g * (T(0.5) * (T(1) + t) + T(0.5) * x * (T(1) - t * t) * du);
         });
       case Act::Silu:  // s (1 + x (1 - s))
-        return binary_loop<T, T>(dout, saved, dx, [](T g, T x) {
+        return binary_loop<T, T>(geo, dout, saved, dx, [](T g, T x) {
           const T s = sigm(x);
           return g * s * (T(1) + x * (T(1) - s));
         });
       case Act::Mish:  // tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2)
-        return binary_loop<T, T>(dout, saved, dx, [](T g, T x) {
+        return binary_loop<T, T>(geo, dout, saved, dx, [](T g, T x) {
           const T t = vtanh(softplus1(x));
           return g * (t + x * sigm(x) * (T(1) - t * t));
         });
       case Act::Softplus:
-        return binary_loop<T, T>(dout, saved, dx, [a, b](T g, T x) { return x * a > b ? g : g * sigm(x * a); });
+        return binary_loop<T, T>(geo, dout, saved, dx, [a, b](T g, T x) { return x * a > b ? g : g * sigm(x * a); });
       case Act::Softsign:
-        return binary_loop<T, T>(dout, saved, dx, [](T g, T x) {
+        return binary_loop<T, T>(geo, dout, saved, dx, [](T g, T x) {
           const T d = T(1) + std::abs(x);
           return g / (d * d);
         });
       case Act::Hardtanh:
-        return binary_loop<T, T>(dout, saved, dx, [a, b](T g, T x) { return x <= a || x >= b ? T(0) : g; });
+        return binary_loop<T, T>(geo, dout, saved, dx, [a, b](T g, T x) { return x <= a || x >= b ? T(0) : g; });
       case Act::Hardsigmoid:
-        return binary_loop<T, T>(dout, saved, dx, [](T g, T x) { return x > T(-3) && x < T(3) ? g / T(6) : T(0); });
+        return binary_loop<T, T>(geo, dout, saved, dx,
+                                 [](T g, T x) { return x > T(-3) && x < T(3) ? g / T(6) : T(0); });
       case Act::Hardswish:
-        return binary_loop<T, T>(dout, saved, dx, [](T g, T x) {
+        return binary_loop<T, T>(geo, dout, saved, dx, [](T g, T x) {
           return x < T(-3) ? T(0) : x <= T(3) ? g * (x / T(3) + T(0.5)) : g;
         });
       case Act::Selu:
-        return binary_loop<T, T>(
-            dout, saved, dx, [](T g, T x) { return g * T(kSeluScale) * (x > T(0) ? T(1) : T(kSeluAlpha) * vexp(x)); });
+        return binary_loop<T, T>(geo, dout, saved, dx, [](T g, T x) {
+          return g * T(kSeluScale) * (x > T(0) ? T(1) : T(kSeluAlpha) * vexp(x));
+        });
       case Act::Celu:
-        return binary_loop<T, T>(dout, saved, dx, [a](T g, T x) { return x > T(0) ? g : g * vexp(x / a); });
-      case Act::LogSigmoid: return binary_loop<T, T>(dout, saved, dx, [](T g, T x) { return g * sigm(-x); });
-      case Act::Threshold: return binary_loop<T, T>(dout, saved, dx, [a](T g, T x) { return x <= a ? T(0) : g; });
+        return binary_loop<T, T>(geo, dout, saved, dx, [a](T g, T x) { return x > T(0) ? g : g * vexp(x / a); });
+      case Act::LogSigmoid: return binary_loop<T, T>(geo, dout, saved, dx, [](T g, T x) { return g * sigm(-x); });
+      case Act::Threshold: return binary_loop<T, T>(geo, dout, saved, dx, [a](T g, T x) { return x <= a ? T(0) : g; });
     }
   });
 }
 
 // x, out: (outer, C, inner). Rows (inner == 1) are contiguous; otherwise the class dim is strided
 // by inner and a row of `inner` running maxima/sums keeps the inner loop contiguous.
-void softmax_forward(const Tensor& x, int64_t outer, int64_t C, int64_t inner, bool log, Tensor& out) {
-  RB_DISPATCH_FLOATING(x.dtype(), "softmax", [&] {
+void softmax_forward(DType dtype, const void* x, int64_t outer, int64_t C, int64_t inner, bool log, void* out) {
+  RB_DISPATCH_FLOATING(dtype, "softmax", [&] {
     using T = scalar_t;
-    const T* px = static_cast<const T*>(x.raw_data());
-    T* po = static_cast<T*>(out.raw_data());
+    const T* px = static_cast<const T*>(x);
+    T* po = static_cast<T*>(out);
     if (C == 0) return;
     if (inner == 1) {
       parallel_for(outer, std::max<int64_t>(1, kGrain / C), [&](int64_t b, int64_t e) {
@@ -192,13 +201,13 @@ void softmax_forward(const Tensor& x, int64_t outer, int64_t C, int64_t inner, b
 }
 
 // softmax: dx = y * (dy - sum(dy * y)); log_softmax: dx = dy - exp(y) * sum(dy).
-void softmax_backward(const Tensor& dout, const Tensor& out, int64_t outer, int64_t C, int64_t inner, bool log,
-                      Tensor& dx) {
-  RB_DISPATCH_FLOATING(out.dtype(), "softmax_backward", [&] {
+void softmax_backward(DType dtype, const void* dout, const void* out, int64_t outer, int64_t C, int64_t inner, bool log,
+                      void* dx) {
+  RB_DISPATCH_FLOATING(dtype, "softmax_backward", [&] {
     using T = scalar_t;
-    const T* pg = static_cast<const T*>(dout.raw_data());
-    const T* py = static_cast<const T*>(out.raw_data());
-    T* pd = static_cast<T*>(dx.raw_data());
+    const T* pg = static_cast<const T*>(dout);
+    const T* py = static_cast<const T*>(out);
+    T* pd = static_cast<T*>(dx);
     if (C == 0) return;
     parallel_for(outer, std::max<int64_t>(1, kGrain / (C * inner)), [&](int64_t b, int64_t e) {
       std::vector<double> s(inner);
@@ -219,13 +228,12 @@ void softmax_backward(const Tensor& dout, const Tensor& out, int64_t outer, int6
   });
 }
 
-void dropout_forward(const Tensor& x, double p, Generator& gen, Tensor& mask, Tensor& out) {
-  RB_DISPATCH_FLOATING(x.dtype(), "dropout", [&] {
+void dropout_forward(DType dtype, int64_t n, const void* x, double p, Generator& gen, void* mask, void* out) {
+  RB_DISPATCH_FLOATING(dtype, "dropout", [&] {
     using T = scalar_t;
-    const T* px = static_cast<const T*>(x.raw_data());
-    T* pm = static_cast<T*>(mask.raw_data());
-    T* po = static_cast<T*>(out.raw_data());
-    const int64_t n = x.numel();
+    const T* px = static_cast<const T*>(x);
+    T* pm = static_cast<T*>(mask);
+    T* po = static_cast<T*>(out);
     const T scale = static_cast<T>(1.0 / (1.0 - p));
     // Keep when a 32-bit uniform falls below (1-p) * 2^32; each 64-bit draw serves two elements.
     const uint64_t thresh = static_cast<uint64_t>((1.0 - p) * 4294967296.0);
@@ -243,10 +251,10 @@ void dropout_forward(const Tensor& x, double p, Generator& gen, Tensor& mask, Te
   });
 }
 
-void dropout_backward(const Tensor& dout, const Tensor& mask, Tensor& dx) {
-  RB_DISPATCH_FLOATING(mask.dtype(), "dropout_backward", [&] {
+void dropout_backward(const LoopGeom<3>& geo, const void* dout, const void* mask, void* dx) {
+  RB_DISPATCH_FLOATING(geo.dtype[2], "dropout_backward", [&] {
     using T = scalar_t;
-    binary_loop<T, T>(dout, mask, dx, [](T g, T m) { return g * m; });
+    binary_loop<T, T>(geo, dout, mask, dx, [](T g, T m) { return g * m; });
   });
 }
 

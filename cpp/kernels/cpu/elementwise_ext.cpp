@@ -45,88 +45,89 @@ T python_mod(T a, T b) {
 
 }  // namespace
 
-void logical_forward(LogicalOp op, const Tensor& a, const Tensor& b, Tensor& out) {
-  RB_DISPATCH_ALL(a.dtype(), "logical", [&] {
+void logical_forward(LogicalOp op, const LoopGeom<3>& g, const void* a, const void* b, void* out) {
+  RB_DISPATCH_ALL(g.dtype[1], "logical", [&] {
     using T = scalar_t;
     switch (op) {
-      case LogicalOp::And: return binary_loop<T, bool>(a, b, out, [](T x, T y) { return x != T(0) && y != T(0); });
-      case LogicalOp::Or: return binary_loop<T, bool>(a, b, out, [](T x, T y) { return x != T(0) || y != T(0); });
-      case LogicalOp::Xor: return binary_loop<T, bool>(a, b, out, [](T x, T y) { return (x != T(0)) != (y != T(0)); });
+      case LogicalOp::And: return binary_loop<T, bool>(g, a, b, out, [](T x, T y) { return x != T(0) && y != T(0); });
+      case LogicalOp::Or: return binary_loop<T, bool>(g, a, b, out, [](T x, T y) { return x != T(0) || y != T(0); });
+      case LogicalOp::Xor:
+        return binary_loop<T, bool>(g, a, b, out, [](T x, T y) { return (x != T(0)) != (y != T(0)); });
     }
   });
 }
 
-void logical_not_forward(const Tensor& x, Tensor& out) {
-  RB_DISPATCH_ALL(x.dtype(), "logical_not",
-                  [&] { unary_loop<scalar_t, bool>(x, out, [](scalar_t v) { return v == scalar_t(0); }); });
+void logical_not_forward(const LoopGeom<2>& g, const void* x, void* out) {
+  RB_DISPATCH_ALL(g.dtype[1], "logical_not",
+                  [&] { unary_loop<scalar_t, bool>(g, x, out, [](scalar_t v) { return v == scalar_t(0); }); });
 }
 
-void bitwise_forward(LogicalOp op, const Tensor& a, const Tensor& b, Tensor& out) {
-  if (a.dtype() == DType::Bool) {
+void bitwise_forward(LogicalOp op, const LoopGeom<3>& g, const void* a, const void* b, void* out) {
+  if (g.dtype[1] == DType::Bool) {
     switch (op) {
-      case LogicalOp::And: return binary_loop<bool, bool>(a, b, out, [](bool x, bool y) { return x && y; });
-      case LogicalOp::Or: return binary_loop<bool, bool>(a, b, out, [](bool x, bool y) { return x || y; });
-      case LogicalOp::Xor: return binary_loop<bool, bool>(a, b, out, [](bool x, bool y) { return x != y; });
+      case LogicalOp::And: return binary_loop<bool, bool>(g, a, b, out, [](bool x, bool y) { return x && y; });
+      case LogicalOp::Or: return binary_loop<bool, bool>(g, a, b, out, [](bool x, bool y) { return x || y; });
+      case LogicalOp::Xor: return binary_loop<bool, bool>(g, a, b, out, [](bool x, bool y) { return x != y; });
     }
   }
   switch (op) {
-    case LogicalOp::And: return binary_loop<int64_t, int64_t>(a, b, out, [](int64_t x, int64_t y) { return x & y; });
-    case LogicalOp::Or: return binary_loop<int64_t, int64_t>(a, b, out, [](int64_t x, int64_t y) { return x | y; });
-    case LogicalOp::Xor: return binary_loop<int64_t, int64_t>(a, b, out, [](int64_t x, int64_t y) { return x ^ y; });
+    case LogicalOp::And: return binary_loop<int64_t, int64_t>(g, a, b, out, [](int64_t x, int64_t y) { return x & y; });
+    case LogicalOp::Or: return binary_loop<int64_t, int64_t>(g, a, b, out, [](int64_t x, int64_t y) { return x | y; });
+    case LogicalOp::Xor: return binary_loop<int64_t, int64_t>(g, a, b, out, [](int64_t x, int64_t y) { return x ^ y; });
   }
 }
 
-void bitwise_not_forward(const Tensor& x, Tensor& out) {
-  if (x.dtype() == DType::Bool) return unary_loop<bool, bool>(x, out, [](bool v) { return !v; });
-  unary_loop<int64_t, int64_t>(x, out, [](int64_t v) { return ~v; });
+void bitwise_not_forward(const LoopGeom<2>& g, const void* x, void* out) {
+  if (g.dtype[1] == DType::Bool) return unary_loop<bool, bool>(g, x, out, [](bool v) { return !v; });
+  unary_loop<int64_t, int64_t>(g, x, out, [](int64_t v) { return ~v; });
 }
 
-void classify_forward(FloatClass c, const Tensor& x, Tensor& out) {
-  RB_DISPATCH_ALL(x.dtype(), "classify", [&] {
+void classify_forward(FloatClass c, const LoopGeom<2>& g, const void* x, void* out) {
+  RB_DISPATCH_ALL(g.dtype[1], "classify", [&] {
     using T = scalar_t;
     if constexpr (std::is_floating_point_v<T>) {
       switch (c) {
-        case FloatClass::IsNan: return unary_loop<T, bool>(x, out, [](T v) { return std::isnan(v); });
-        case FloatClass::IsInf: return unary_loop<T, bool>(x, out, [](T v) { return std::isinf(v); });
-        case FloatClass::IsFinite: return unary_loop<T, bool>(x, out, [](T v) { return std::isfinite(v); });
+        case FloatClass::IsNan: return unary_loop<T, bool>(g, x, out, [](T v) { return std::isnan(v); });
+        case FloatClass::IsInf: return unary_loop<T, bool>(g, x, out, [](T v) { return std::isinf(v); });
+        case FloatClass::IsFinite: return unary_loop<T, bool>(g, x, out, [](T v) { return std::isfinite(v); });
       }
     } else {
       const bool finite = c == FloatClass::IsFinite;
-      unary_loop<T, bool>(x, out, [finite](T) { return finite; });
+      unary_loop<T, bool>(g, x, out, [finite](T) { return finite; });
     }
   });
 }
 
-void floor_divide_forward(const Tensor& a, const Tensor& b, Tensor& out) {
-  RB_DISPATCH_NUMERIC(a.dtype(), "floor_divide",
-                      [&] { binary_loop<scalar_t, scalar_t>(a, b, out, floor_div<scalar_t>); });
+void floor_divide_forward(const LoopGeom<3>& g, const void* a, const void* b, void* out) {
+  RB_DISPATCH_NUMERIC(g.dtype[1], "floor_divide",
+                      [&] { binary_loop<scalar_t, scalar_t>(g, a, b, out, floor_div<scalar_t>); });
 }
 
-void remainder_forward(const Tensor& a, const Tensor& b, Tensor& out) {
-  RB_DISPATCH_NUMERIC(a.dtype(), "remainder",
-                      [&] { binary_loop<scalar_t, scalar_t>(a, b, out, python_mod<scalar_t>); });
+void remainder_forward(const LoopGeom<3>& g, const void* a, const void* b, void* out) {
+  RB_DISPATCH_NUMERIC(g.dtype[1], "remainder",
+                      [&] { binary_loop<scalar_t, scalar_t>(g, a, b, out, python_mod<scalar_t>); });
 }
 
-void rounding_forward(RoundOp op, const Tensor& x, int64_t decimals, Tensor& out) {
-  RB_DISPATCH_ALL(x.dtype(), "round", [&] {
+void rounding_forward(RoundOp op, const LoopGeom<2>& g, const void* x, int64_t decimals, void* out) {
+  RB_DISPATCH_ALL(g.dtype[1], "round", [&] {
     using T = scalar_t;
     if constexpr (std::is_floating_point_v<T>) {
       switch (op) {
-        case RoundOp::Floor: return unary_loop<T, T>(x, out, [](T v) { return std::floor(v); });
-        case RoundOp::Ceil: return unary_loop<T, T>(x, out, [](T v) { return std::ceil(v); });
-        case RoundOp::Trunc: return unary_loop<T, T>(x, out, [](T v) { return std::trunc(v); });
+        case RoundOp::Floor: return unary_loop<T, T>(g, x, out, [](T v) { return std::floor(v); });
+        case RoundOp::Ceil: return unary_loop<T, T>(g, x, out, [](T v) { return std::ceil(v); });
+        case RoundOp::Trunc: return unary_loop<T, T>(g, x, out, [](T v) { return std::trunc(v); });
         case RoundOp::Round:
-          if (decimals == 0) return unary_loop<T, T>(x, out, [](T v) { return std::nearbyint(v); });
+          if (decimals == 0) return unary_loop<T, T>(g, x, out, [](T v) { return std::nearbyint(v); });
           if (decimals > 0) {
             const T p = static_cast<T>(std::pow(10.0, static_cast<double>(decimals)));
-            return unary_loop<T, T>(x, out, [p](T v) { return std::nearbyint(v * p) / p; });
+            return unary_loop<T, T>(g, x, out, [p](T v) { return std::nearbyint(v * p) / p; });
           } else {
             const T p = static_cast<T>(std::pow(10.0, static_cast<double>(-decimals)));
-            return unary_loop<T, T>(x, out, [p](T v) { return std::nearbyint(v / p) * p; });
+            return unary_loop<T, T>(g, x, out, [p](T v) { return std::nearbyint(v / p) * p; });
           }
       }
     } else {
-      unary_loop<T, T>(x, out, [](T v) { return v; });
+      unary_loop<T, T>(g, x, out, [](T v) { return v; });
     }
   });
 }
@@ -160,10 +161,10 @@ inline double erfinv_d(double y) {
   return x;
 }
 
-void math_forward(MathOp op, const Tensor& x, Tensor& out) {
-  RB_DISPATCH_FLOATING(x.dtype(), "math", [&] {
+void math_forward(MathOp op, const LoopGeom<2>& g, const void* x, void* out) {
+  RB_DISPATCH_FLOATING(g.dtype[1], "math", [&] {
     using T = scalar_t;
-    auto run = [&](auto f) { unary_loop<T, T>(x, out, f); };
+    auto run = [&](auto f) { unary_loop<T, T>(g, x, out, f); };
     switch (op) {
       case MathOp::Sin: return run([](T v) { return std::sin(v); });
       case MathOp::Cos: return run([](T v) { return std::cos(v); });
@@ -190,15 +191,15 @@ void math_forward(MathOp op, const Tensor& x, Tensor& out) {
   });
 }
 
-void atan2_forward(const Tensor& a, const Tensor& b, Tensor& out) {
-  RB_DISPATCH_FLOATING(out.dtype(), "atan2", [&] {
-    binary_loop<scalar_t, scalar_t>(a, b, out, [](scalar_t y, scalar_t x) { return std::atan2(y, x); });
+void atan2_forward(const LoopGeom<3>& g, const void* a, const void* b, void* out) {
+  RB_DISPATCH_FLOATING(g.dtype[0], "atan2", [&] {
+    binary_loop<scalar_t, scalar_t>(g, a, b, out, [](scalar_t y, scalar_t x) { return std::atan2(y, x); });
   });
 }
 
-void fmod_forward(const Tensor& a, const Tensor& b, Tensor& out) {
-  RB_DISPATCH_FLOATING(out.dtype(), "fmod", [&] {
-    binary_loop<scalar_t, scalar_t>(a, b, out, [](scalar_t y, scalar_t x) { return std::fmod(y, x); });
+void fmod_forward(const LoopGeom<3>& g, const void* a, const void* b, void* out) {
+  RB_DISPATCH_FLOATING(g.dtype[0], "fmod", [&] {
+    binary_loop<scalar_t, scalar_t>(g, a, b, out, [](scalar_t y, scalar_t x) { return std::fmod(y, x); });
   });
 }
 

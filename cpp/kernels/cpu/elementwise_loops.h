@@ -8,12 +8,13 @@
 RB_CPU_NAMESPACE_BEGIN
 
 // out[i] = f(a[i], b[i]) over broadcast strides, with the common row shapes as fast paths.
+// g: (out, a, b).
 template <class T, class O, class F>
-void binary_loop(const Tensor& a, const Tensor& b, Tensor& out, F f_) {
-  StridedLoop<3> L(out.shape(), {out.strides(), broadcast_strides(a, out.shape()), broadcast_strides(b, out.shape())});
-  O* po = static_cast<O*>(out.raw_data());
-  const T* pa = static_cast<const T*>(a.raw_data());
-  const T* pb = static_cast<const T*>(b.raw_data());
+void binary_loop(const LoopGeom<3>& g, const void* a, const void* b, void* out, F f_) {
+  StridedLoop<3> L(g);
+  O* po = static_cast<O*>(out);
+  const T* pa = static_cast<const T*>(a);
+  const T* pb = static_cast<const T*>(b);
   L.parallel_run([&](const int64_t* off, int64_t n, const int64_t* s) RB_FLATTEN {
     const F f = f_;  // a local copy: f_'s captures, read through a reference, might alias o[] and
                      // the loops would stay scalar (leaky_relu's slope made it 10x slower)
@@ -34,12 +35,12 @@ void binary_loop(const Tensor& a, const Tensor& b, Tensor& out, F f_) {
   });
 }
 
-// out[i] = f(x[i]) with x broadcast to out.
+// out[i] = f(x[i]) with x broadcast to out; g: (out, x).
 template <class T, class O, class F>
-void unary_loop(const Tensor& x, Tensor& out, F f_) {
-  StridedLoop<2> L(out.shape(), {out.strides(), broadcast_strides(x, out.shape())});
-  O* po = static_cast<O*>(out.raw_data());
-  const T* px = static_cast<const T*>(x.raw_data());
+void unary_loop(const LoopGeom<2>& g, const void* x, void* out, F f_) {
+  StridedLoop<2> L(g);
+  O* po = static_cast<O*>(out);
+  const T* px = static_cast<const T*>(x);
   L.parallel_run([&](const int64_t* off, int64_t n, const int64_t* s) RB_FLATTEN {
     const F f = f_;  // a local copy, as in binary_loop
     O* o = po + off[0];

@@ -103,22 +103,32 @@ struct StridedLoop {
   int64_t strides[N][kMaxDims];
 
   StridedLoop(const Shape& sh, const std::array<Shape, N>& st) {
+    init(static_cast<int>(sh.size()), sh.data(), [&](int k, int d) { return st[k][d]; });
+  }
+  // The elementwise kernels' form: no vector built per call.
+  explicit StridedLoop(const LoopGeom<N>& g) {
+    init(g.ndim, g.shape, [&](int k, int d) { return g.strides[k][d]; });
+  }
+
+  // st(k, d): operand k's stride along dim d of sh[0, nd).
+  template <class Stride>
+  void init(int nd, const int64_t* sh, const Stride& st) {
     // Drop size-1 dims, then merge neighbours that are contiguous with each other in every operand.
-    for (size_t d = 0; d < sh.size(); ++d) {
+    for (int d = 0; d < nd; ++d) {
       numel *= sh[d];
       if (sh[d] == 1) continue;
       if (ndim > 0) {
         bool merge = true;
         for (int k = 0; k < N; ++k)
-          if (strides[k][ndim - 1] != st[k][d] * sh[d]) merge = false;
+          if (strides[k][ndim - 1] != st(k, d) * sh[d]) merge = false;
         if (merge) {
           shape[ndim - 1] *= sh[d];
-          for (int k = 0; k < N; ++k) strides[k][ndim - 1] = st[k][d];
+          for (int k = 0; k < N; ++k) strides[k][ndim - 1] = st(k, d);
           continue;
         }
       }
       shape[ndim] = sh[d];
-      for (int k = 0; k < N; ++k) strides[k][ndim] = st[k][d];
+      for (int k = 0; k < N; ++k) strides[k][ndim] = st(k, d);
       ++ndim;
     }
     if (ndim == 0) {  // a single element

@@ -55,42 +55,40 @@ struct Binary {
 };
 
 template <class T, class O, BinaryOp Op>
-void run_binary(const Tensor& a, const Tensor& b, Tensor& out) {
-  const Shape& sh = out.shape();
-  launch_elementwise<3>(sh, {out.strides(), broadcast_strides(a, sh), broadcast_strides(b, sh)},
-                        Binary<T, O, Op>{a.data<T>(), b.data<T>(), out.data<O>()});
+void run_binary(const LoopGeom<3>& g, const void* a, const void* b, void* out) {
+  launch_elementwise<3>(g, Binary<T, O, Op>{static_cast<const T*>(a), static_cast<const T*>(b), static_cast<O*>(out)});
 }
 
 template <class T>
-void binary_typed(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out) {
+void binary_typed(BinaryOp op, const LoopGeom<3>& g, const void* a, const void* b, void* out) {
   constexpr bool is_bool = std::is_same_v<T, bool>;
   switch (op) {
-    case BinaryOp::Eq: return run_binary<T, bool, BinaryOp::Eq>(a, b, out);
-    case BinaryOp::Ne: return run_binary<T, bool, BinaryOp::Ne>(a, b, out);
-    case BinaryOp::Lt: return run_binary<T, bool, BinaryOp::Lt>(a, b, out);
-    case BinaryOp::Le: return run_binary<T, bool, BinaryOp::Le>(a, b, out);
-    case BinaryOp::Gt: return run_binary<T, bool, BinaryOp::Gt>(a, b, out);
-    case BinaryOp::Ge: return run_binary<T, bool, BinaryOp::Ge>(a, b, out);
-    case BinaryOp::Add: return run_binary<T, T, BinaryOp::Add>(a, b, out);
-    case BinaryOp::Mul: return run_binary<T, T, BinaryOp::Mul>(a, b, out);
-    case BinaryOp::Maximum: return run_binary<T, T, BinaryOp::Maximum>(a, b, out);
-    case BinaryOp::Minimum: return run_binary<T, T, BinaryOp::Minimum>(a, b, out);
+    case BinaryOp::Eq: return run_binary<T, bool, BinaryOp::Eq>(g, a, b, out);
+    case BinaryOp::Ne: return run_binary<T, bool, BinaryOp::Ne>(g, a, b, out);
+    case BinaryOp::Lt: return run_binary<T, bool, BinaryOp::Lt>(g, a, b, out);
+    case BinaryOp::Le: return run_binary<T, bool, BinaryOp::Le>(g, a, b, out);
+    case BinaryOp::Gt: return run_binary<T, bool, BinaryOp::Gt>(g, a, b, out);
+    case BinaryOp::Ge: return run_binary<T, bool, BinaryOp::Ge>(g, a, b, out);
+    case BinaryOp::Add: return run_binary<T, T, BinaryOp::Add>(g, a, b, out);
+    case BinaryOp::Mul: return run_binary<T, T, BinaryOp::Mul>(g, a, b, out);
+    case BinaryOp::Maximum: return run_binary<T, T, BinaryOp::Maximum>(g, a, b, out);
+    case BinaryOp::Minimum: return run_binary<T, T, BinaryOp::Minimum>(g, a, b, out);
     default: break;
   }
   if constexpr (is_bool) {
     throw TypeError("this arithmetic op is not supported on bool tensors");
   } else {
     switch (op) {
-      case BinaryOp::Sub: return run_binary<T, T, BinaryOp::Sub>(a, b, out);
-      case BinaryOp::Div: return run_binary<T, T, BinaryOp::Div>(a, b, out);
-      case BinaryOp::Pow: return run_binary<T, T, BinaryOp::Pow>(a, b, out);
+      case BinaryOp::Sub: return run_binary<T, T, BinaryOp::Sub>(g, a, b, out);
+      case BinaryOp::Div: return run_binary<T, T, BinaryOp::Div>(g, a, b, out);
+      case BinaryOp::Pow: return run_binary<T, T, BinaryOp::Pow>(g, a, b, out);
       default: throw Error("unknown binary op");
     }
   }
 }
 
-void binary_forward(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out) {
-  RB_DISPATCH_ALL(a.dtype(), "binary", [&] { binary_typed<scalar_t>(op, a, b, out); });
+void binary_forward(BinaryOp op, const LoopGeom<3>& g, const void* a, const void* b, void* out) {
+  RB_DISPATCH_ALL(g.dtype[1], "binary", [&] { binary_typed<scalar_t>(op, g, a, b, out); });
 }
 
 // ---- unary ----------------------------------------------------------------------------------
@@ -116,25 +114,24 @@ struct Unary {
 };
 
 template <class T, UnaryOp Op>
-void run_unary(const Tensor& x, Tensor& out) {
-  const Shape& sh = out.shape();
-  launch_elementwise<2>(sh, {out.strides(), broadcast_strides(x, sh)}, Unary<T, Op>{x.data<T>(), out.data<T>()});
+void run_unary(const LoopGeom<2>& g, const void* x, void* out) {
+  launch_elementwise<2>(g, Unary<T, Op>{static_cast<const T*>(x), static_cast<T*>(out)});
 }
 
-void unary_forward(UnaryOp op, const Tensor& x, Tensor& out) {
-  RB_DISPATCH_NUMERIC(x.dtype(), "unary", [&] {
+void unary_forward(UnaryOp op, const LoopGeom<2>& g, const void* x, void* out) {
+  RB_DISPATCH_NUMERIC(g.dtype[1], "unary", [&] {
     using T = scalar_t;
     switch (op) {
-      case UnaryOp::Neg: return run_unary<T, UnaryOp::Neg>(x, out);
-      case UnaryOp::Abs: return run_unary<T, UnaryOp::Abs>(x, out);
-      case UnaryOp::Sign: return run_unary<T, UnaryOp::Sign>(x, out);
+      case UnaryOp::Neg: return run_unary<T, UnaryOp::Neg>(g, x, out);
+      case UnaryOp::Abs: return run_unary<T, UnaryOp::Abs>(g, x, out);
+      case UnaryOp::Sign: return run_unary<T, UnaryOp::Sign>(g, x, out);
       default: break;
     }
     if constexpr (std::is_floating_point_v<T>) {
       switch (op) {
-        case UnaryOp::Exp: return run_unary<T, UnaryOp::Exp>(x, out);
-        case UnaryOp::Log: return run_unary<T, UnaryOp::Log>(x, out);
-        case UnaryOp::Sqrt: return run_unary<T, UnaryOp::Sqrt>(x, out);
+        case UnaryOp::Exp: return run_unary<T, UnaryOp::Exp>(g, x, out);
+        case UnaryOp::Log: return run_unary<T, UnaryOp::Log>(g, x, out);
+        case UnaryOp::Sqrt: return run_unary<T, UnaryOp::Sqrt>(g, x, out);
         default: break;
       }
     }
@@ -150,14 +147,12 @@ struct Convert {
   __device__ void operator()(const int64_t* off) const { dst[off[0]] = convert<D>(src[off[1]]); }
 };
 
-void copy(const Tensor& src, Tensor& dst) {
-  const Shape& sh = dst.shape();
-  RB_DISPATCH_STORAGE(src.dtype(), "copy", [&] {
+void copy(const LoopGeom<2>& g, const void* src, void* dst) {
+  RB_DISPATCH_STORAGE(g.dtype[1], "copy", [&] {
     using S = device_t<scalar_t>;
-    RB_DISPATCH_STORAGE(dst.dtype(), "copy", [&] {
+    RB_DISPATCH_STORAGE(g.dtype[0], "copy", [&] {
       using D = device_t<scalar_t>;
-      launch_elementwise<2>(sh, {dst.strides(), broadcast_strides(src, sh)},
-                            Convert<S, D>{static_cast<const S*>(src.raw_data()), static_cast<D*>(dst.raw_data())});
+      launch_elementwise<2>(g, Convert<S, D>{static_cast<const S*>(src), static_cast<D*>(dst)});
     });
   });
 }
@@ -169,15 +164,15 @@ struct Fill {
   __device__ void operator()(const int64_t* off) const { dst[off[0]] = value; }
 };
 
-void fill(Tensor& dst, Scalar v) {
-  RB_DISPATCH_STORAGE(dst.dtype(), "fill", [&] {
+void fill(const LoopGeom<1>& g, void* dst, Scalar v) {
+  RB_DISPATCH_STORAGE(g.dtype[0], "fill", [&] {
     using T = scalar_t;  // converted on the host, with the CPU's rounding; stored as its bits
     const T value = v.to<T>();
     using B = device_t<T>;
     B bits;
     static_assert(sizeof(B) == sizeof(T), "a device element has the host element's size");
     std::memcpy(&bits, &value, sizeof(T));
-    launch_elementwise<1>(dst.shape(), {dst.strides()}, Fill<B>{static_cast<B*>(dst.raw_data()), bits});
+    launch_elementwise<1>(g, Fill<B>{static_cast<B*>(dst), bits});
   });
 }
 
@@ -190,14 +185,10 @@ struct Where {
   __device__ void operator()(const int64_t* off) const { out[off[0]] = cond[off[1]] ? a[off[2]] : b[off[3]]; }
 };
 
-void where_forward(const Tensor& cond, const Tensor& a, const Tensor& b, Tensor& out) {
-  RB_DISPATCH_MOVABLE(out.dtype(), "where", [&] {
+void where_forward(const LoopGeom<4>& g, const bool* cond, const void* a, const void* b, void* out) {
+  RB_DISPATCH_MOVABLE(g.dtype[0], "where", [&] {
     using T = scalar_t;
-    const Shape& sh = out.shape();
-    launch_elementwise<4>(
-        sh, {out.strides(), broadcast_strides(cond, sh), broadcast_strides(a, sh), broadcast_strides(b, sh)},
-        Where<T>{cond.data<bool>(), static_cast<const T*>(a.raw_data()), static_cast<const T*>(b.raw_data()),
-                 static_cast<T*>(out.raw_data())});
+    launch_elementwise<4>(g, Where<T>{cond, static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(out)});
   });
 }
 
@@ -215,13 +206,11 @@ struct Clamp {
   }
 };
 
-void clamp_forward(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi, Tensor& out) {
-  RB_DISPATCH_NUMERIC(x.dtype(), "clamp", [&] {
+void clamp_forward(const LoopGeom<2>& g, const void* x, std::optional<Scalar> lo, std::optional<Scalar> hi, void* out) {
+  RB_DISPATCH_NUMERIC(g.dtype[1], "clamp", [&] {
     using T = scalar_t;
-    const Shape& sh = out.shape();
-    launch_elementwise<2>(sh, {out.strides(), broadcast_strides(x, sh)},
-                          Clamp<T>{x.data<T>(), out.data<T>(), lo.has_value(), hi.has_value(), lo ? lo->to<T>() : T(0),
-                                   hi ? hi->to<T>() : T(0)});
+    launch_elementwise<2>(g, Clamp<T>{static_cast<const T*>(x), static_cast<T*>(out), lo.has_value(), hi.has_value(),
+                                      lo ? lo->to<T>() : T(0), hi ? hi->to<T>() : T(0)});
   });
 }
 

@@ -7,11 +7,9 @@
 #include <cuda_fp16.h>
 
 #include <algorithm>
-#include <array>
 #include <type_traits>
 
 #include "../geometry.h"
-#include "rosenblatt/tensor.h"
 #include "runtime.h"
 
 namespace rb::cuda {
@@ -72,17 +70,19 @@ struct StridedIndex {
   }
 };
 
+// g's operands as a StridedIndex; linear when every operand is contiguous over g's shape.
 template <int N>
-StridedIndex<N> strided_index(const Shape& shape, const std::array<Shape, N>& strides) {
+StridedIndex<N> strided_index(const LoopGeom<N>& g) {
   StridedIndex<N> ix;
-  ix.ndim = static_cast<int>(shape.size());
-  const Shape dense = contiguous_strides(shape);
-  for (int d = 0; d < ix.ndim; ++d) {
-    ix.sizes[d] = shape[d];
+  ix.ndim = g.ndim;
+  int64_t dense = 1;  // the contiguous stride of dim d, innermost first
+  for (int d = ix.ndim - 1; d >= 0; --d) {
+    ix.sizes[d] = g.shape[d];
     for (int k = 0; k < N; ++k) {
-      ix.strides[k][d] = strides[k][d];
-      if (shape[d] != 1 && strides[k][d] != dense[d]) ix.linear = false;
+      ix.strides[k][d] = g.strides[k][d];
+      if (g.shape[d] != 1 && g.strides[k][d] != dense) ix.linear = false;
     }
+    dense *= g.shape[d];
   }
   return ix;
 }
@@ -97,15 +97,14 @@ __global__ void elementwise_kernel(int64_t n, StridedIndex<N> ix, F f) {
   }
 }
 
-// Runs f(offsets) once per element of `shape` on the current stream; strides[k]: operand k's.
+// Runs f(offsets) once per element of g's shape on the current stream; offsets[k]: operand k's.
 template <int N, class F>
-void launch_elementwise(const Shape& shape, const std::array<Shape, N>& strides, const F& f) {
-  const int64_t n = numel_of(shape);
+void launch_elementwise(const LoopGeom<N>& g, const F& f) {
+  const int64_t n = g.numel();
   if (n == 0) return;
   constexpr int threads = 256;
   const int64_t blocks = std::min<int64_t>((n + threads - 1) / threads, int64_t(1) << 16);
-  elementwise_kernel<N>
-      <<<static_cast<unsigned>(blocks), threads, 0, current_stream()>>>(n, strided_index<N>(shape, strides), f);
+  elementwise_kernel<N><<<static_cast<unsigned>(blocks), threads, 0, current_stream()>>>(n, strided_index<N>(g), f);
   check(cudaGetLastError(), "elementwise kernel launch");
 }
 

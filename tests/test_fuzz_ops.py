@@ -114,8 +114,8 @@ STORAGE_KNOWN = {
     "interpolate": "open: PyTorch's uint8 bilinear/bicubic is a fixed-point algorithm of its own (values differ by up "
                    "to 21 from float math rounded); ours refuses uint8 there (nearest is supported)",
     "upsample": "open: as interpolate (uint8 bilinear)",
-    "histogram": "open: PyTorch's float16/bfloat16 bin edges are a linspace in the half type's own arithmetic (ours "
-                 "steps in float32, one ulp apart in the middle), and without range= it has no Half kernel",
+    "histogram": "boundary: without range= PyTorch has no Half kernel (its aminmax), so the float32 reference "
+                 "computes the bin edges in float32, where ours (as PyTorch's own with range=) steps in float16",
 }
 # Differences only with an integer storage dtype drawn.
 INT_STORAGE_KNOWN = {

@@ -616,6 +616,15 @@ def test_histc_of_float16_places_elements_in_float16_arithmetic():
     assert rb.histc(x.float(), 6, 0, 1).tolist() == [1, 0, 0, 0, 0, 0]
 
 
+def test_half_linspace_steps_in_the_half_types_arithmetic():
+    # ATen's linspace rounds every operation to c10::Half / BFloat16: the second value is 0.6997, where
+    # float32 steps rounded once give 0.7002; a float16 histogram's edges are such a linspace
+    assert rb.linspace(0.3, 2.7, 7, dtype=rb.float16).tolist() == [
+        0.300048828125, 0.69970703125, 1.099609375, 1.5, 1.900390625, 2.298828125, 2.69921875]
+    assert rb.linspace(2.5, -1.5, 4, dtype=rb.bfloat16).tolist() == [2.5, 1.1640625, -0.1640625, -1.5]
+    assert rb.histogram(rb.tensor([0.5]).half(), 6, range=(0.3, 2.7)).bin_edges.tolist()[1] == 0.69970703125
+
+
 def test_block_diag_gradient_past_an_empty_vector():
     # an empty 1-D input takes one row of no columns; the gradient of what follows is read below it
     # (PyTorch 2.13's backward reads it one row early: 13, 14, 18, 19)

@@ -182,13 +182,31 @@ Tensor linspace(Scalar start, Scalar end, int64_t steps, DType dtype, Device dev
   RB_CHECK(steps >= 0, Error, "linspace: number of steps must be non-negative");
   RB_CHECK(dtype != DType::Bool, Error, "linspace: \"linspace_cpu\" not implemented for 'Bool'");
   check_scalar_range(start, dtype), check_scalar_range(end, dtype);  // the ends convert to dtype, checked
+  if (dtype == DType::Float16 || dtype == DType::BFloat16) {
+    // ATen's formula in the half type's own arithmetic (c10::Half rounds after every operation): the
+    // ends, their difference, the step, each index and each product are rounded to the type.
+    Tensor t = Tensor::empty({steps}, dtype, device);
+    RB_DISPATCH_STORAGE(dtype, "linspace", [&] {
+      if constexpr (std::is_same_v<scalar_t, Half> || std::is_same_v<scalar_t, BFloat16>) {
+        const auto r = [](float v) { return static_cast<float>(scalar_t(v)); };
+        scalar_t* p = static_cast<scalar_t*>(t.raw_data());
+        const float a = r(start.to<float>()), b = r(end.to<float>());
+        if (steps == 1) p[0] = scalar_t(a);
+        if (steps < 2) return;
+        const float step = r(r(b - a) / r(static_cast<float>(steps - 1)));
+        const int64_t half = steps / 2;
+        for (int64_t i = 0; i < steps; ++i)
+          p[i] = scalar_t(i < half ? a + r(step * r(static_cast<float>(i)))
+                                   : b - r(step * r(static_cast<float>(steps - i - 1))));
+      }
+    });
+    return t;
+  }
   if (!is_compute_dtype(dtype)) {
     // The small integers' ends wrap into the type first, as ATen's start.to<scalar_t>() (uint8 from -2 starts at
-    // 254); float16/bfloat16 step in float32 here, where ATen steps in their own arithmetic (differences.rst).
+    // 254); the values step in int64's double arithmetic, as ATen's integral linspace.
     const auto wrap = [&](Scalar v) {
-      return is_floating(dtype) ? v : RB_DISPATCH_STORAGE(dtype, "linspace", [&] {
-        return Scalar(static_cast<int64_t>(v.to<scalar_t>()));
-      });
+      return RB_DISPATCH_STORAGE(dtype, "linspace", [&] { return Scalar(static_cast<int64_t>(v.to<scalar_t>())); });
     };
     return to_dtype(linspace(wrap(start), wrap(end), steps, compute_type(dtype), device), dtype);
   }

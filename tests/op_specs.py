@@ -61,6 +61,55 @@ from numpy_ref import (  # noqa: F401  (the numpy references that the entries na
     _pair,
     _reduce,
 )
+from numpy_ref_nn import (  # noqa: F401  (references of the nn ops)
+    _np_affine_grid,
+    _np_celu,
+    _np_ctc,
+    _np_fold,
+    _np_gelu,
+    _np_gelu_tanh,
+    _np_glu,
+    _np_grid_sample,
+    _np_hardsigmoid,
+    _np_lp_pool2d,
+    _np_pad,
+    _np_prelu,
+    _np_silu,
+    _np_softplus,
+    _np_unfold,
+    np_avg_pool2d,
+    np_batch_norm,
+    np_embedding_bag,
+    np_group_norm,
+    np_instance_norm,
+    np_interpolate,
+    np_layer_norm,
+    np_max_pool2d,
+    np_max_pool2d_indices,
+    np_pad,
+    np_rms_norm,
+)
+from numpy_ref_tensor import (  # noqa: F401  (references of the tensor toolbox and linear algebra)
+    _np_block_diag,
+    _np_cdist,
+    _np_cum_extreme,
+    _np_diag_embed,
+    _np_eigh_inv,
+    _np_index_copy,
+    _np_index_fill,
+    _np_lower_median,
+    _np_mode_values,
+    _np_mT,
+    _np_scatter_reduce,
+    _np_searchsorted,
+    _np_solve_right,
+    _np_spd,
+    _np_svd_inv,
+    _np_unique_consecutive,
+    _np_unique_dim,
+    _np_vnorm,
+    _np_xlogy,
+)
 
 
 @dataclass
@@ -473,41 +522,7 @@ spec("elu_inplace", lambda L, a: F(L).elu_(a * 1.0, 0.5), lambda a: np.where(a >
 
 # The activations PyTorch has beyond those: one kernel pass each (GLU, softmin and PReLU composed
 # from ops), every one checked to second order.
-_erf = np.vectorize(math.erf)
 _SELU_A, _SELU_S = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
-
-
-def _np_gelu(a):
-    return 0.5 * a * (1 + _erf(a / math.sqrt(2)))
-
-
-def _np_gelu_tanh(a):
-    return 0.5 * a * (1 + np.tanh(math.sqrt(2 / math.pi) * (a + 0.044715 * a ** 3)))
-
-
-def _np_softplus(a, beta=1.0, threshold=20.0):
-    return np.where(a * beta > threshold, a, np.logaddexp(0, a * beta) / beta)
-
-
-def _np_silu(a):
-    return a * _np_sigmoid(a)
-
-
-def _np_hardsigmoid(a):
-    return np.clip(a / 6 + 0.5, 0, 1)
-
-
-def _np_glu(a, dim):
-    x, g = np.split(a, 2, axis=dim)
-    return x * _np_sigmoid(g)
-
-
-def _np_prelu(a, w):
-    return np.where(a > 0, a, (w.reshape((-1,) + (1,) * (a.ndim - 2)) if w.size > 1 else w) * a)
-
-
-def _np_celu(a, alpha):
-    return np.where(a > 0, a, alpha * np.expm1(a / alpha))
 
 
 spec("F_gelu", lambda L, a: F(L).gelu(a), _np_gelu, [A(3, 4, low=-4, high=4)])
@@ -648,7 +663,6 @@ spec("cross_entropy_large_classes", lambda L, a, t: F(L).cross_entropy(a, t), la
 # CTC: logits go through log_softmax first, since PyTorch's ctc gradient is the true one only behind a
 # log_softmax (it adds exp(log_probs), whose rows log_softmax's backward cancels). Its backward has no
 # derivative in PyTorch, so no second-order checks.
-from ctc_ref import np_ctc_loss  # noqa: E402
 
 
 def _ctc(L, x, tg, il, tl, lists=False, unbatched=False, **kw):
@@ -656,11 +670,6 @@ def _ctc(L, x, tg, il, tl, lists=False, unbatched=False, **kw):
     if lists:
         il, tl = [int(v) for v in il.tolist()], tuple(int(v) for v in tl.tolist())
     return F(L).ctc_loss(lp[:, 0] if unbatched else lp, tg, il, tl, **kw)
-
-
-def _np_ctc(x, tg, il, tl, lists=False, unbatched=False, **kw):
-    lp = _np_log_softmax(x, -1)
-    return np_ctc_loss(lp[:, 0] if unbatched else lp, tg, il, tl, **kw)
 
 
 # Repeated labels (1, 1) need a blank between them; an empty target; a sample shorter than T.
@@ -800,56 +809,6 @@ def _distinct(*shape):
     return Arg(tuple(shape), gen=gen)
 
 
-def np_max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
-    win, _, _ = _np_windows(x, kernel_size, stride or kernel_size, padding, dilation, ceil_mode, -np.inf)
-    return win.max(axis=(-2, -1)).astype(x.dtype)
-
-
-def np_avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
-                  divisor_override=None):
-    s = stride or kernel_size
-    win, hi, wi = _np_windows(x, kernel_size, s, padding, 1, ceil_mode, 0.0)
-    H, W = x.shape[-2:]
-    (ph, pw) = _pair(padding)
-    inside = ((hi >= 0) & (hi < H))[:, None, :, None] & ((wi >= 0) & (wi < W))[None, :, None, :]
-    in_pad = (hi < H + ph)[:, None, :, None] & (wi < W + pw)[None, :, None, :]
-    total = win.sum(axis=(-2, -1))
-    if divisor_override:
-        div = np.full(inside.shape[:2], float(divisor_override))
-    else:
-        div = (in_pad if count_include_pad else inside).sum(axis=(-2, -1)).astype(np.float64)
-    return np.where(inside.any(axis=(-2, -1)), total / np.maximum(div, 1), 0.0).astype(x.dtype)
-
-
-def np_batch_norm(x, rm, rv, w=None, b=None, training=False, eps=1e-5):
-    axes = (0,) + tuple(range(2, x.ndim))
-    shape = (1, -1) + (1,) * (x.ndim - 2)
-    m, v = (x.mean(axis=axes), x.var(axis=axes)) if training else (rm, rv)
-    y = (x - m.reshape(shape)) / np.sqrt(v.reshape(shape) + eps)
-    if w is not None:
-        y = y * w.reshape(shape) + b.reshape(shape)
-    return y.astype(x.dtype)
-
-
-def np_interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=None):
-    H, W = x.shape[-2:]
-    sf = _pair(scale_factor) if scale_factor is not None else (None, None)
-    oh, ow = _pair(size) if size is not None else (int(np.floor(H * sf[0])), int(np.floor(W * sf[1])))
-    Mh = _np_interp_matrix(mode, H, oh, align_corners, sf[0])
-    Mw = _np_interp_matrix(mode, W, ow, align_corners, sf[1])
-    return np.einsum("oh,nchw,pw->ncop", Mh, x.astype(np.float64), Mw).astype(x.dtype)
-
-
-def np_pad(x, pad, value=0.0):
-    n = len(pad) // 2
-    sl, widths = [slice(None)] * x.ndim, [(0, 0)] * x.ndim
-    for i in range(n):
-        d, left, right = x.ndim - 1 - i, pad[2 * i], pad[2 * i + 1]
-        sl[d] = slice(max(-left, 0), x.shape[d] - max(-right, 0))
-        widths[d] = (max(left, 0), max(right, 0))
-    return np.pad(x[tuple(sl)], widths, constant_values=value)
-
-
 def _F(L):
     return L.nn.functional
 
@@ -859,16 +818,6 @@ spec("max_pool2d_unbatched", lambda L, x: _F(L).max_pool2d(x, 3, 2, 1),
      lambda x: np_max_pool2d(x, 3, 2, 1), [_distinct(2, 7, 5)])
 spec("max_pool2d_module_ceil", lambda L, x: L.nn.MaxPool2d((3, 2), (2, 1), (1, 0), ceil_mode=True)(x),
      lambda x: np_max_pool2d(x, (3, 2), (2, 1), (1, 0), ceil_mode=True), [_distinct(1, 1, 8, 5)])
-def np_max_pool2d_indices(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
-    """Flat h * W + w positions of each window's (first) maximum, as PyTorch's indices."""
-    s = stride or kernel_size
-    win, _, _ = _np_windows(x, kernel_size, s, padding, dilation, ceil_mode, -np.inf)
-    plane = np.arange(x.shape[-2] * x.shape[-1], dtype=np.int64).reshape(x.shape[-2:]).astype(np.float64)
-    pos, _, _ = _np_windows(plane, kernel_size, s, padding, dilation, ceil_mode, -1)
-    flat = win.reshape(win.shape[:-2] + (-1,))
-    best = flat.argmax(axis=-1)
-    pos = np.broadcast_to(pos.reshape(pos.shape[:-2] + (-1,)), flat.shape)
-    return np.take_along_axis(pos, best[..., None], axis=-1)[..., 0].astype(np.int64)
 
 
 spec("max_pool2d_indices", lambda L, x: _F(L).max_pool2d(x, 3, 2, 1, 2, True, return_indices=True)[1],
@@ -902,15 +851,6 @@ spec("batch_norm_eval", lambda L, x, rm, rv, w, b: _F(L).batch_norm(x, rm, rv, w
      lambda x, rm, rv, w, b: np_batch_norm(x, rm, rv, w, b),
      [A(2, 3, 4, 4), A(3, grad=False), A(3, low=0.5, high=2.0, grad=False), A(3), A(3)])
 
-def np_layer_norm(x, nd, w=None, b=None, eps=1e-5):
-    axes = tuple(range(x.ndim - nd, x.ndim))
-    y = (x - x.mean(axis=axes, keepdims=True)) / np.sqrt(x.var(axis=axes, keepdims=True) + eps)
-    if w is not None:
-        y = y * w
-    if b is not None:
-        y = y + b
-    return y.astype(x.dtype)
-
 
 spec("layer_norm", lambda L, x, w, b: _F(L).layer_norm(x, (4, 5), w, b),
      lambda x, w, b: np_layer_norm(x, 2, w, b), [A(3, 4, 5), A(4, 5), A(4, 5)])
@@ -921,28 +861,6 @@ spec("layer_norm_bias_only", lambda L, x, b: _F(L).layer_norm(x, (2, 3), None, b
      torch=False)  # PyTorch 2.13's double backward raises for a bias without a weight; gradgradcheck runs here
 spec("layer_norm_weight_only", lambda L, x, w: _F(L).layer_norm(x, (7,), w), lambda x, w: np_layer_norm(x, 1, w),
      [A(5, 7), A(7)])
-
-
-def np_group_norm(x, G, w=None, b=None, eps=1e-5):
-    g = x.reshape(x.shape[0], G, -1)
-    y = ((g - g.mean(-1, keepdims=True)) / np.sqrt(g.var(-1, keepdims=True) + eps)).reshape(x.shape)
-    shape = (1, -1) + (1,) * (x.ndim - 2)
-    if w is not None:
-        y = y * w.reshape(shape)
-    if b is not None:
-        y = y + b.reshape(shape)
-    return y.astype(x.dtype)
-
-
-def np_rms_norm(x, nd, w=None, eps=None):
-    eps = np.finfo(x.dtype).eps if eps is None else eps
-    axes = tuple(range(x.ndim - nd, x.ndim))
-    y = x / np.sqrt((x.astype(np.float64) ** 2).mean(axis=axes, keepdims=True) + eps)
-    return (y if w is None else y * w).astype(x.dtype)
-
-
-def np_instance_norm(x, w=None, b=None, eps=1e-5):
-    return np_group_norm(x, x.shape[1], w, b, eps)
 
 
 spec("group_norm", lambda L, x, w, b: _F(L).group_norm(x, 3, w, b), lambda x, w, b: np_group_norm(x, 3, w, b),
@@ -974,25 +892,6 @@ spec("embedding_padding_idx", lambda L, w, i: _F(L).embedding(i, w, padding_idx=
      [A(6, 3), _idx(0, 6, 4, 2)], grad=False)  # the padding row's zeroed gradient: tests/test_embedding.py
 spec("one_hot", lambda L, i: _F(L).one_hot(i, 5), lambda i: np.eye(5, dtype=np.int64)[i], [_idx(0, 5, 3, 4)],
      grad=False)
-
-
-def np_embedding_bag(w, idx, offsets=None, mode="mean", psw=None, include_last_offset=False, padding_idx=None):
-    if idx.ndim == 2:
-        bags = list(idx)
-        psw = None if psw is None else list(psw)
-    else:
-        ends = list(offsets[1:]) + ([] if include_last_offset else [len(idx)])
-        bags = [idx[s:e] for s, e in zip(offsets, ends)]
-        psw = None if psw is None else [psw[s:e] for s, e in zip(offsets, ends)]
-    out = np.zeros((len(bags), w.shape[1]), w.dtype)
-    for b, bag in enumerate(bags):
-        keep = bag != padding_idx if padding_idx is not None else np.ones(len(bag), bool)
-        rows = w[bag[keep]]
-        if psw is not None:
-            rows = rows * psw[b][keep][:, None]
-        if len(rows):
-            out[b] = {"sum": rows.sum(0), "mean": rows.mean(0), "max": rows.max(0)}[mode]
-    return out
 
 
 def _offsets(*v):
@@ -1351,24 +1250,6 @@ spec("repeat_interleave_counts", lambda L, r: L.repeat_interleave(r), lambda r: 
 # ---------------------------------------------------------------------------------------------
 # toolbox: dim moves, diagonals, outer/trace, index_add/copy/fill, take_along_dim, einsum
 # ---------------------------------------------------------------------------------------------
-def _np_diag_embed(a, offset=0, dim1=-2, dim2=-1):
-    n = a.shape[-1] + abs(offset)
-    out = np.zeros(a.shape[:-1] + (n, n), a.dtype)
-    k = np.arange(a.shape[-1])
-    out[..., k + max(-offset, 0), k + max(offset, 0)] = a
-    return np.moveaxis(out, (-2, -1), (dim1, dim2))
-
-
-def _np_index_copy(a, dim, i, b):
-    out = np.moveaxis(a.copy(), dim, 0)
-    out[i] = np.moveaxis(b, dim, 0)
-    return np.moveaxis(out, 0, dim)
-
-
-def _np_index_fill(a, dim, i, v):
-    out = np.moveaxis(a.copy(), dim, 0)
-    out[i] = v
-    return np.moveaxis(out, 0, dim)
 
 
 def _idx(*values):
@@ -1443,69 +1324,12 @@ def _probe(rng):  # values between, below, above and exactly on the boundaries
     return np.array([[-3.0, 0.0, 0.2, 1.5, 2.0], [1.0, -1.5, 0.25, 3.0, -2.0]])
 
 
-def _np_searchsorted(seq, v, side="left"):
-    if seq.ndim == 1:
-        return np.searchsorted(seq, v, side=side).astype(np.int64)
-    return np.stack([np.searchsorted(s, w, side=side) for s, w in zip(seq, v)]).astype(np.int64)
-
-
-def _np_unique_dim(x, dim):
-    vals, inv, cnt = np.unique(x, axis=dim, return_inverse=True, return_counts=True)
-    return vals, inv.reshape(-1), cnt
-
-
-def _np_unique_consecutive(x):
-    starts = np.concatenate([[True], x[1:] != x[:-1]])
-    inv = np.cumsum(starts) - 1
-    return x[starts], inv, np.bincount(inv)
-
-
 def _scatter_index(rng):  # repeats, a position never written, rows of different lengths
     return np.array([[0, 2, 0, 2], [1, 1, 3, 0]])
 
 
-def _np_scatter_reduce(x, index, src, reduce, include_self=True, dim=1):
-    out = x.copy()
-    groups = {}
-    for p in np.ndindex(index.shape):
-        q = list(p)
-        q[dim] = index[p]
-        groups.setdefault(tuple(q), []).append(src[p])
-    fns = {"sum": np.sum, "prod": np.prod, "mean": np.mean, "amax": np.max, "amin": np.min}
-    for q, vals in groups.items():
-        vals = ([x[q]] if include_self else []) + vals
-        out[q] = fns[reduce](vals)
-    return out
-
-
-def _np_lower_median(a, axis):
-    n = a.shape[axis]
-    idx = np.take(np.argsort(a, axis, kind="stable"), [(n - 1) // 2], axis)
-    return np.take_along_axis(a, idx, axis).squeeze(axis), idx.squeeze(axis)
-
-
-def _np_cum_extreme(a, axis, is_min):
-    a = np.moveaxis(a, axis, -1)
-    vals, idx = np.empty_like(a), np.zeros(a.shape, np.int64)
-    for p in np.ndindex(a.shape[:-1]):
-        best, at = a[p][0], 0
-        for r, v in enumerate(a[p]):
-            if (v <= best) if is_min else (v >= best):
-                best, at = v, r
-            vals[p + (r,)], idx[p + (r,)] = best, at
-    return np.moveaxis(vals, -1, axis), np.moveaxis(idx, -1, axis)
-
-
 def _mode_rows(rng):  # integers with a tie in frequency (the smaller value wins) and a clear winner
     return np.array([[3, 1, 1, 3, 2, 0], [5, 5, 5, 2, 2, 9], [4, 4, 0, 0, 7, 7]])
-
-
-def _np_mode_values(a):
-    out = []
-    for row in a:
-        vals, cnt = np.unique(row, return_counts=True)
-        out.append(vals[np.argmax(cnt)])
-    return np.array(out)
 
 
 def _prod_zero(rng):  # one zero in a group of src and a zero in x: each branch of prod's gradient
@@ -1544,29 +1368,6 @@ spec("histc", lambda L, a: L.histc(a, bins=7, min=-1.5, max=1.0),
      lambda a: np.histogram(a[(a >= -1.5) & (a <= 1.0)], 7, (-1.5, 1.0))[0].astype(a.dtype), [A(200)], grad=False)
 spec("histc_own_range", lambda L, a: a.histc(5), lambda a: np.histogram(a, 5)[0].astype(a.dtype), [A(3, 50)],
      grad=False)
-def _np_affine_grid(theta, size, align_corners=False):
-    def axis(n):
-        r = np.linspace(-1.0, 1.0, n) if n > 1 else np.zeros(1)
-        return r if align_corners or n <= 1 else r * (n - 1) / n
-
-    H, W = size[2:]
-    base = np.stack(np.broadcast_arrays(axis(W)[None, :], axis(H)[:, None], np.ones((H, W))), -1)
-    return np.einsum("hwk,njk->nhwj", base, theta).astype(theta.dtype)
-
-
-def _np_grid_sample(x, grid):
-    """Bilinear, zero padding, align_corners=False: each output the weighted sum of its 4 in-range corners."""
-    N, C, H, W = x.shape
-    ix, iy = ((grid[..., 0] + 1) * W - 1) / 2, ((grid[..., 1] + 1) * H - 1) / 2
-    out = np.zeros((N, C) + grid.shape[1:3], dtype=x.dtype)
-    x0, y0 = np.floor(ix), np.floor(iy)
-    for xx, wx in ((x0, x0 + 1 - ix), (x0 + 1, ix - x0)):
-        for yy, wy in ((y0, y0 + 1 - iy), (y0 + 1, iy - y0)):
-            ok = (xx >= 0) & (xx <= W - 1) & (yy >= 0) & (yy <= H - 1)
-            xi, yi = np.where(ok, xx, 0).astype(int), np.where(ok, yy, 0).astype(int)
-            vals = x[np.arange(N)[:, None, None], :, yi, xi]  # (N, Ho, Wo, C)
-            out += np.moveaxis(vals * (wx * wy * ok)[..., None], -1, 1)
-    return out
 
 
 spec("affine_grid", lambda L, t: L.nn.functional.affine_grid(t, [2, 1, 3, 4], align_corners=False),
@@ -1661,71 +1462,6 @@ spec("einsum_int", lambda L, a, b: L.einsum("ij,j->i", a, b), lambda a, b: np.ei
      [A(3, 4, dtype="int64", low=-4, high=4), A(4, dtype="int64", low=-4, high=4)], grad=False)
 
 # ---- torch-level composites (cpp/ops/composite_math.cpp, composite_shape.cpp, pad.cpp) ---------------
-
-
-def _np_vnorm(a, p=2.0, axis=None, keepdims=False):
-    if p == math.inf:
-        return np.abs(a).max(axis=axis, keepdims=keepdims)
-    if p == -math.inf:
-        return np.abs(a).min(axis=axis, keepdims=keepdims)
-    if p == 0:
-        return (a != 0).sum(axis=axis, keepdims=keepdims).astype(a.dtype)
-    return (np.abs(a) ** p).sum(axis=axis, keepdims=keepdims) ** (1.0 / p)
-
-
-def _np_cdist(a, b, p=2.0):
-    return _np_vnorm(a[..., :, None, :] - b[..., None, :, :], p, axis=-1)
-
-
-def _np_xlogy(a, b):
-    return np.where(a == 0, 0.0, a * np.log(np.where(a == 0, 1.0, b)))
-
-
-def _np_block_diag(*ms):
-    ms = [np.atleast_2d(m) for m in ms]
-    out = np.zeros((sum(m.shape[0] for m in ms), sum(m.shape[1] for m in ms)), dtype=np.result_type(*ms))
-    r = c = 0
-    for m in ms:
-        out[r:r + m.shape[0], c:c + m.shape[1]] = m
-        r, c = r + m.shape[0], c + m.shape[1]
-    return out
-
-
-def _np_pad(a, pad, mode):
-    k = len(pad) // 2
-    width = [(0, 0)] * (a.ndim - k) + [(pad[2 * i], pad[2 * i + 1]) for i in reversed(range(k))]
-    return np.pad(a, width, mode={"reflect": "reflect", "replicate": "edge", "circular": "wrap"}[mode])
-
-
-def _np_unfold(x, k, d=1, p=0, s=1):
-    (kh, kw), (dh, dw), (ph, pw), (sh, sw) = _pair(k), _pair(d), _pair(p), _pair(s)
-    x = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
-    n, c, h, w = x.shape
-    oh, ow = (h - dh * (kh - 1) - 1) // sh + 1, (w - dw * (kw - 1) - 1) // sw + 1
-    cols = np.zeros((n, c, kh, kw, oh, ow), dtype=x.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            cols[:, :, i, j] = x[:, :, i * dh:i * dh + sh * (oh - 1) + 1:sh, j * dw:j * dw + sw * (ow - 1) + 1:sw]
-    return cols.reshape(n, c * kh * kw, oh * ow)
-
-
-def _np_fold(cols, size, k, d=1, p=0, s=1):
-    (h, w), (kh, kw), (dh, dw), (ph, pw), (sh, sw) = _pair(size), _pair(k), _pair(d), _pair(p), _pair(s)
-    n = cols.shape[0]
-    c = cols.shape[1] // (kh * kw)
-    oh, ow = (h + 2 * ph - dh * (kw - 1) - 1) // sh + 1, (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
-    cols = cols.reshape(n, c, kh, kw, oh, ow)
-    out = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            out[:, :, i * dh:i * dh + sh * (oh - 1) + 1:sh, j * dw:j * dw + sw * (ow - 1) + 1:sw] += cols[:, :, i, j]
-    return out[:, :, ph:ph + h, pw:pw + w]
-
-
-def _np_lp_pool2d(x, p, k):
-    n, c, h, w = x.shape
-    win = x[:, :, :h // k * k, :w // k * k].reshape(n, c, h // k, k, w // k, k)
-    return (win ** p).sum(axis=(3, 5)) ** (1.0 / p)
 
 
 def _nan_gen(rng):
@@ -1975,24 +1711,12 @@ def _mT(x):
     return x.transpose(-2, -1)
 
 
-def _np_mT(x):
-    return np.swapaxes(x, -1, -2)
-
-
 def _spd(L, a):
     return a @ _mT(a) + 3 * L.eye(a.shape[-1], dtype=a.dtype)
 
 
-def _np_spd(a):
-    return a @ _np_mT(a) + 3 * np.eye(a.shape[-1])
-
-
 def _sym(a):
     return (a + _mT(a)) / 2
-
-
-def _np_solve_right(a, b):
-    return _np_mT(np.linalg.solve(_np_mT(a), _np_mT(b)))
 
 
 def _svd_inv(L, a, full):  # the gauge-invariant parts: S, U Vh over the leading k columns, |U|, |Vh|
@@ -2002,20 +1726,9 @@ def _svd_inv(L, a, full):  # the gauge-invariant parts: S, U Vh over the leading
     return S, U @ Vh, U.abs(), Vh.abs()
 
 
-def _np_svd_inv(a, full):
-    U, S, Vh = np.linalg.svd(a, full_matrices=False)
-    return S, U @ Vh, np.abs(U), np.abs(Vh)
-
-
 def _eigh_inv(L, a, uplo):
     w, v = _L(L, "linalg.eigh")(_sym(a), UPLO=uplo)
     return w, v.abs(), (v * w.unsqueeze(-2)) @ _mT(v)
-
-
-def _np_eigh_inv(a, uplo):
-    s = (a + _np_mT(a)) / 2
-    w, v = np.linalg.eigh(s)
-    return w, np.abs(v), s
 
 
 spec("linalg_inv", lambda L, a: _L(L, "linalg.inv")(a), np.linalg.inv, [_mat(2, 4, 4)])

@@ -87,3 +87,10 @@ def test_binding_files_follow_the_op_families_one_to_one():
     bindings = {p.stem for p in (ROOT / "cpp" / "bindings").glob("*.cpp")} - plumbing
     assert bindings - (headers | op_files) == set(), "binding files with no op family"
     assert headers - bindings == set(), "op families with no binding file"
+
+
+def test_op_specs_lists_entries_and_keeps_no_numpy_reference_of_its_own():
+    # the references live in tests/numpy_ref*.py and ctc_ref.py, so op_specs.py reads as the list of entries
+    text = (ROOT / "tests" / "op_specs.py").read_text()
+    own = re.findall(r"^def (_?np_\w+)\(", text, flags=re.M)
+    assert not own, own

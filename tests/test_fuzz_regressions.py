@@ -670,3 +670,9 @@ def test_index_put_checks_the_value_shape_before_the_indices():
     with pytest.raises(IndexError, match="index 5 is out of bounds for dimension 0 with size 3"):
         x[bad] = rb.ones(2, 4)
     assert x.tolist() == [[0.0] * 4] * 3  # no failed put wrote anything
+    # a non-empty index into a dim of size 0 is refused first, as ATen's AdvancedIndex refuses it
+    with pytest.raises(IndexError, match="index is out of bounds for dimension with size 0"):
+        rb.index_put(rb.zeros(4, 0), (rb.tensor([0, 1, 2]), rb.tensor([0, 1, 2])), rb.ones(2))
+    with pytest.raises(IndexError, match="index is out of bounds for dimension with size 0"):
+        rb.zeros(0, 0)[:, rb.tensor([0])]  # even with an empty result
+    assert rb.zeros(0, 3)[:, rb.tensor([5])].shape == (0, 1)  # an empty result reads no index of a sized dim

@@ -82,16 +82,18 @@ int64_t Tensor::stride(int64_t d) const { return impl_->strides[wrap_dim(d, dim(
 int64_t Tensor::numel() const { return numel_of(impl_->sizes); }
 
 bool Tensor::is_contiguous() const {
-  if (numel() == 0) return true;  // torch's compute_contiguous: whatever the strides, nothing is laid out
+  // One pass: a size-0 dim makes any strides contiguous (torch's compute_contiguous: nothing is laid out),
+  // so a stride mismatch only decides once every dim was seen.
   int64_t expected = 1;
+  bool ok = true;
   for (int64_t i = dim() - 1; i >= 0; --i) {
-    int64_t s = impl_->sizes[i];
-    if (s == 1) continue;
+    const int64_t s = impl_->sizes[i];
     if (s == 0) return true;
-    if (impl_->strides[i] != expected) return false;
+    if (s == 1) continue;
+    ok = ok && impl_->strides[i] == expected;
     expected *= s;
   }
-  return true;
+  return ok;
 }
 
 template <class T>

@@ -1,0 +1,259 @@
+// Winograd F(4x4, 3x3) (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2016) for
+// 3x3, stride-1, undilated 2-D convolutions in float32. Each 4x4 tile of output comes from a 6x6 tile of
+// input: both are taken to a 6x6 transform domain (input B^T d B, weight G g G^T), where the sum over
+// input channels is 36 GEMMs (OC, C) x (C, tiles), and the result goes back through A^T m A. That is 36
+// multiplies per 16 outputs against im2col's 144: a quarter of the GEMM flops, the lever that takes a
+// convolution past the BLAS's own speed. Transposed weights (flipped, channels swapped) make the same code
+// the convolution's dinput, so it serves the backward pass and conv_transpose2d too. Internal to conv.cpp.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+
+#include "blas.h"
+#include "conv.h"
+#include "loops.h"
+
+RB_CPU_NAMESPACE_BEGIN
+namespace winograd {
+
+constexpr int64_t kTile = 4;    // output tile side (m)
+constexpr int64_t kIn = 6;      // input tile side (m + r - 1)
+constexpr int64_t kXi = 36;     // transform-domain points per tile
+constexpr int64_t kLanes = 16;  // tiles per block come in multiples of this: the transforms' vector loops
+
+// One convolution for the kernels below: x (N, C, H, W) -> y (N, K, OH, OW); output (oh, ow) reads input
+// rows oh - pad_h .. oh - pad_h + 2 and columns likewise, zero outside the map (any pad, even negative).
+// Images are x_img / y_img elements apart, so a group is a channel slice of wider maps.
+struct Geom {
+  int64_t N, C, K, H, W, OH, OW, pad_h, pad_w, x_img, y_img;
+  int64_t tiles_h() const { return (OH + kTile - 1) / kTile; }
+  int64_t tiles_w() const { return (OW + kTile - 1) / kTile; }
+  int64_t tiles() const { return N * tiles_h() * tiles_w(); }
+};
+
+// w: (K, C, 3, 3) -> U: (36, K, C), U[xi] = G w[k][c] G^T; with `transposed`, w: (C, K, 3, 3) read flipped in
+// both spatial dims with its two channel dims swapped, the weight of the convolution's dinput. Runs
+// kLanes weights at a time as vector code: done on every call, it must stay small beside the products
+// even when few tiles share many weights (256 channels on 8x8 maps).
+inline void transform_weights(const float* w, int64_t K, int64_t C, bool transposed, float* U) {
+  static constexpr float G[kIn][3] = {{1.0f / 4, 0, 0},
+                                      {-1.0f / 6, -1.0f / 6, -1.0f / 6},
+                                      {-1.0f / 6, 1.0f / 6, -1.0f / 6},
+                                      {1.0f / 24, 1.0f / 12, 1.0f / 6},
+                                      {1.0f / 24, -1.0f / 12, 1.0f / 6},
+                                      {0, 0, 1}};
+  const int64_t P = K * C;  // the weights in w's order: q = k * C + c (transposed: c * K + k)
+  parallel_for((P + kLanes - 1) / kLanes, grain_for(kXi * 12 * kLanes), [&](int64_t b0, int64_t b1) {
+    for (int64_t b = b0; b < b1; ++b) {
+      const int64_t q0 = b * kLanes, n = std::min(kLanes, P - q0);
+      float g[3][3][kLanes] = {}, Gg[kIn][3][kLanes], u[kIn][kIn][kLanes];
+      for (int64_t l = 0; l < n; ++l)
+        for (int i = 0; i < 3; ++i)
+          for (int j = 0; j < 3; ++j)
+            g[i][j][l] = transposed ? w[(q0 + l) * 9 + (2 - i) * 3 + (2 - j)] : w[(q0 + l) * 9 + i * 3 + j];
+      for (int i = 0; i < kIn; ++i)
+        for (int j = 0; j < 3; ++j)
+          for (int64_t l = 0; l < kLanes; ++l)
+            Gg[i][j][l] = G[i][0] * g[0][j][l] + G[i][1] * g[1][j][l] + G[i][2] * g[2][j][l];
+      for (int i = 0; i < kIn; ++i)
+        for (int j = 0; j < kIn; ++j)
+          for (int64_t l = 0; l < kLanes; ++l)
+            u[i][j][l] = Gg[i][0][l] * G[j][0] + Gg[i][1][l] * G[j][1] + Gg[i][2][l] * G[j][2];
+      for (int64_t xi = 0; xi < kXi; ++xi) {
+        const float* src = u[xi / kIn][xi % kIn];
+        if (!transposed) {
+          std::copy_n(src, n, U + xi * P + q0);
+        } else {
+          for (int64_t l = 0; l < n; ++l) {  // q = c * K + k goes to row k, column c
+            const int64_t q = q0 + l;
+            U[xi * P + (q % K) * C + q / K] = src[l];
+          }
+        }
+      }
+    }
+  });
+}
+
+// The 1-D transforms on six rows of L lanes (L a multiple of kLanes), rows `in_stride` / `out_stride`
+// floats apart. Each runs kLanes lanes at a time through local arrays, which the compiler can see
+// overlap nothing, so the arithmetic is vector code at any capability.
+template <int64_t Out, class F>
+inline void rows_by_lanes(const float* in, int64_t in_stride, float* out, int64_t out_stride, int64_t L, const F& f) {
+  for (int64_t l0 = 0; l0 < L; l0 += kLanes) {
+    float d[kIn][kLanes], o[Out][kLanes];
+    for (int64_t r = 0; r < kIn; ++r) std::copy_n(in + r * in_stride + l0, kLanes, d[r]);
+    for (int64_t l = 0; l < kLanes; ++l) f(d, o, l);
+    for (int64_t r = 0; r < Out; ++r) std::copy_n(o[r], kLanes, out + r * out_stride + l0);
+  }
+}
+
+// out_r = (B^T d)_r, r < 6.
+inline void input_rows(const float* in, int64_t in_stride, float* out, int64_t out_stride, int64_t L) {
+  rows_by_lanes<kIn>(in, in_stride, out, out_stride, L,
+                     [](const float(&d)[kIn][kLanes], float(&o)[kIn][kLanes], int64_t l) {
+                       const float a = d[4][l] - 4.0f * d[2][l], b = d[3][l] - 4.0f * d[1][l], c = d[4][l] - d[2][l],
+                                   e = 2.0f * (d[3][l] - d[1][l]);
+                       o[0][l] = 4.0f * d[0][l] - 5.0f * d[2][l] + d[4][l];
+                       o[1][l] = a + b;
+                       o[2][l] = a - b;
+                       o[3][l] = c + e;
+                       o[4][l] = c - e;
+                       o[5][l] = 4.0f * d[1][l] - 5.0f * d[3][l] + d[5][l];
+                     });
+}
+
+// out_r = (A^T m)_r, r < 4.
+inline void output_rows(const float* in, int64_t in_stride, float* out, int64_t out_stride, int64_t L) {
+  rows_by_lanes<kTile>(
+      in, in_stride, out, out_stride, L, [](const float(&m)[kIn][kLanes], float(&o)[kTile][kLanes], int64_t l) {
+        const float s = m[1][l] + m[2][l], t = m[1][l] - m[2][l], u = m[3][l] + m[4][l], v = m[3][l] - m[4][l];
+        o[0][l] = m[0][l] + s + u;
+        o[1][l] = t + 2.0f * v;
+        o[2][l] = s + 4.0f * u;
+        o[3][l] = t + 8.0f * v + m[5][l];
+      });
+}
+
+// Tiles per block: a block's transformed input (36, C, L) and products (36, K, L) sized to stay in L2.
+inline int64_t block_tiles(const Geom& g) {
+  constexpr int64_t budget = int64_t(768) << 10;
+  const int64_t per_tile = kXi * (g.C + g.K) * static_cast<int64_t>(sizeof(float));
+  const int64_t L = std::clamp<int64_t>(budget / per_tile / kLanes * kLanes, kLanes, 8 * kLanes);
+  return std::min(L, (g.tiles() + kLanes - 1) / kLanes * kLanes);
+}
+
+// Per-thread scratch, allocated before the parallel region (a failed allocation raises MemoryError):
+// one channel's 6x6 input tiles and their half transform, (36, L) each, the block's transformed input
+// (36, C, L) and its products (36, K, L).
+class Scratch {
+ public:
+  Scratch(const Geom& g, int64_t L, int64_t threads)
+      : L_(L), C_(g.C), per_thread_((2 * kXi + kXi * g.C + kXi * g.K) * L) {
+    data_.reset(new float[static_cast<size_t>(per_thread_ * threads)]);
+  }
+  float* tiles(int64_t t) const { return data_.get() + t * per_thread_; }
+  float* half(int64_t t) const { return tiles(t) + kXi * L_; }
+  float* V(int64_t t) const { return half(t) + kXi * L_; }
+  float* M(int64_t t) const { return V(t) + kXi * C_ * L_; }
+
+ private:
+  int64_t L_, C_, per_thread_;
+  std::unique_ptr<float[]> data_;
+};
+
+// Where each tile of a block lies, found once per block (a tile's place takes two divisions, too many
+// to repeat per channel): its image and the offsets of its first input and output element in the
+// image's output channel planes, the input row and column its 6x6 window starts at (negative in the
+// padding), and how much of it lies inside the maps. Lanes past the block's last tile, up to a whole
+// kLanes, read zeros and write nothing.
+struct Lanes {
+  int64_t n[8 * kLanes], ih0[8 * kLanes], iw0[8 * kLanes], out[8 * kLanes];
+  int8_t rows[8 * kLanes], cols[8 * kLanes];  // output rows and columns inside the map (1..4)
+  bool interior[8 * kLanes];                  // the whole 6x6 input tile inside the map
+  Lanes(const Geom& g, int64_t t0, int64_t tiles, int64_t L) {
+    const int64_t th = g.tiles_h(), tw = g.tiles_w();
+    for (int64_t l = tiles; l < L; ++l) {
+      n[l] = out[l] = rows[l] = cols[l] = interior[l] = 0;
+      ih0[l] = iw0[l] = -kIn;
+    }
+    for (int64_t l = 0; l < tiles; ++l) {
+      const int64_t t = t0 + l, r = t % (th * tw), oh0 = r / tw * kTile, ow0 = r % tw * kTile;
+      n[l] = t / (th * tw);
+      ih0[l] = oh0 - g.pad_h;
+      iw0[l] = ow0 - g.pad_w;
+      out[l] = oh0 * g.OW + ow0;
+      rows[l] = static_cast<int8_t>(std::min(kTile, g.OH - oh0));
+      cols[l] = static_cast<int8_t>(std::min(kTile, g.OW - ow0));
+      interior[l] = ih0[l] >= 0 && iw0[l] >= 0 && ih0[l] + kIn <= g.H && iw0[l] + kIn <= g.W;
+    }
+  }
+};
+
+// x: images as in Geom, the block's L tiles -> V: (36, C, L). d: one channel's 6x6 input tiles (36, L);
+// e: their transform down the columns, B^T d.
+inline void transform_input(const Geom& g, const float* x, const Lanes& at, int64_t L, float* d, float* e, float* V) {
+  for (int64_t c = 0; c < g.C; ++c) {
+    for (int64_t l = 0; l < L; ++l) {
+      const float* xc = x + at.n[l] * g.x_img + c * g.H * g.W;
+      if (at.interior[l]) {
+        const float* src = xc + at.ih0[l] * g.W + at.iw0[l];
+        for (int64_t i = 0; i < kIn; ++i)
+          for (int64_t j = 0; j < kIn; ++j) d[(i * kIn + j) * L + l] = src[i * g.W + j];
+      } else {  // zeros, then the part of the window inside the map
+        const int64_t ih0 = at.ih0[l], iw0 = at.iw0[l];
+        const int64_t i0 = std::max<int64_t>(0, -ih0), i1 = std::clamp<int64_t>(g.H - ih0, i0, kIn);
+        const int64_t j0 = std::max<int64_t>(0, -iw0), j1 = std::clamp<int64_t>(g.W - iw0, j0, kIn);
+        for (int64_t p = 0; p < kXi; ++p) d[p * L + l] = 0.0f;
+        for (int64_t i = i0; i < i1; ++i)
+          for (int64_t j = j0; j < j1; ++j) d[(i * kIn + j) * L + l] = xc[(ih0 + i) * g.W + iw0 + j];
+      }
+    }
+    // B^T d down each column j (points i*6+j, 6L apart), then (B^T d) B along each row r, into V's
+    // points r*6+s for channel c (C*L apart).
+    for (int64_t j = 0; j < kIn; ++j) input_rows(d + j * L, kIn * L, e + j * L, kIn * L, L);
+    for (int64_t r = 0; r < kIn; ++r) input_rows(e + r * kIn * L, L, V + (r * kIn * g.C + c) * L, g.C * L, L);
+  }
+}
+
+// M: (36, K, L) products of the block's L tiles -> y, plus the bias; `half` is (4, 6, L) scratch.
+inline void transform_output(const Geom& g, const float* M, const float* bias, const Lanes& at, int64_t L, float* half,
+                             float* y) {
+  float out[kTile * kTile * 8 * kLanes];
+  for (int64_t k = 0; k < g.K; ++k) {
+    const float* Mk = M + k * L;
+    // A^T m down each column j (points i*6+j), then each of the four rows through A on the right.
+    for (int64_t j = 0; j < kIn; ++j) output_rows(Mk + j * g.K * L, kIn * g.K * L, half + j * L, kIn * L, L);
+    for (int64_t i = 0; i < kTile; ++i) output_rows(half + i * kIn * L, L, out + i * kTile * L, L, L);
+    const float b = bias != nullptr ? bias[k] : 0.0f;
+    for (int64_t l = 0; l < L; ++l) {
+      float* dst = y + at.n[l] * g.y_img + k * g.OH * g.OW + at.out[l];
+      if (at.rows[l] == kTile && at.cols[l] == kTile) {  // fixed trip counts: the common whole tile
+        for (int64_t i = 0; i < kTile; ++i)
+          for (int64_t j = 0; j < kTile; ++j) dst[i * g.OW + j] = out[(i * kTile + j) * L + l] + b;
+      } else {
+        for (int64_t i = 0; i < at.rows[l]; ++i)
+          for (int64_t j = 0; j < at.cols[l]; ++j) dst[i * g.OW + j] = out[(i * kTile + j) * L + l] + b;
+      }
+    }
+  }
+}
+
+// x (N, C, H, W) * the transformed weight U (36, K, C) + bias (K) or null -> y (N, K, OH, OW), written
+// whole. Blocks of tiles are split across the threads; the BLAS runs single-threaded inside, and since
+// the blocks depend on the shapes alone, the result is the same at any thread count.
+inline void convolve(const Geom& g, const float* x, const float* U, const float* bias, float* y) {
+  const int64_t T = g.tiles();
+  if (T == 0 || g.K == 0) return;
+  const int64_t L = block_tiles(g), blocks = (T + L - 1) / L;
+  const int nt = static_cast<int>(std::min<int64_t>(num_threads(), blocks));
+  Scratch s(g, L, omp_in_parallel() ? 1 : nt);
+  auto run = [&](int64_t b0, int64_t b1, int64_t tid) {
+    float *d = s.tiles(tid), *half = s.half(tid), *V = s.V(tid), *M = s.M(tid);
+    for (int64_t b = b0; b < b1; ++b) {
+      // n lanes, the last block's tiles rounded up to whole vectors
+      const int64_t t0 = b * L, n = std::min(L, (T - t0 + kLanes - 1) / kLanes * kLanes);
+      const Lanes at(g, t0, std::min(L, T - t0), n);
+      transform_input(g, x, at, n, d, half, V);
+      for (int64_t xi = 0; xi < kXi; ++xi)
+        gemm<float>(false, false, g.K, n, g.C, 1.0f, U + xi * g.K * g.C, g.C, V + xi * g.C * n, n, 0.0f,
+                    M + xi * g.K * n, n);
+      transform_output(g, M, bias, at, n, half, y);
+    }
+  };
+#ifdef RB_OPENMP
+  if (nt > 1 && !omp_in_parallel()) {
+#pragma omp parallel num_threads(nt)
+    {
+      const int64_t t = omp_get_thread_num(), TT = omp_get_num_threads();
+      const int64_t chunk = (blocks + TT - 1) / TT, b0 = t * chunk, b1 = std::min(blocks, b0 + chunk);
+      if (b0 < b1) run(b0, b1, t);
+    }
+    return;
+  }
+#endif
+  run(0, blocks, 0);
+}
+
+}  // namespace winograd
+RB_CPU_NAMESPACE_END

@@ -1,6 +1,7 @@
 """Conv2d(64, 64, 3, padding=1) forward + backward on a 32x64x32x32 batch (or --shape), rosenblatt against PyTorch
 with the same thread count, both timed in one run: GFLOP/s, fraction of the machine's peak, ratio. --conv3d
-times Conv3d(16, 32, 3) (no padding) on a 4x16x16x32x32 volume batch instead.
+times Conv3d(16, 32, 3) (no padding) on a 4x16x16x32x32 volume batch instead. GFLOP/s count the direct
+convolution's flops: rosenblatt runs this 3x3 layer as Winograd F(4x4, 3x3), a quarter of the GEMM flops.
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python bench/models/conv_compare.py [--threads 2] [--isa avx2]
     python bench/models/conv_compare.py --conv3d

@@ -324,6 +324,15 @@ void winograd_forward(const ConvGeom& g, const float* x, const float* w, const f
   }
 }
 
+// x: (N, C, H, W), dy: (N, OC, OH, OW) -> dw: (OC, C/groups, 3, 3), written whole, one Winograd sum per group.
+void winograd_dweight(const ConvGeom& g, const float* x, const float* dy, float* dw) {
+  const int64_t Cg = g.C / g.groups, OCg = g.OC / g.groups;
+  for (int64_t gr = 0; gr < g.groups; ++gr) {
+    const winograd::Geom wg{g.N, Cg, OCg, g.H, g.W, g.OH, g.OW, g.pad_h, g.pad_w, g.C * g.H * g.W, g.OC * g.OH * g.OW};
+    winograd::weight_grad(wg, x + gr * Cg * g.H * g.W, dy + gr * OCg * g.OH * g.OW, dw + gr * OCg * Cg * 9);
+  }
+}
+
 // dy: (N, OC, OH, OW), w: (OC, C/groups, 3, 3) -> dx: (N, C, H, W), written whole. dx is dy correlated with
 // the flipped weight, channels swapped: a 3x3 convolution from OC to C channels whose output (ih, iw) reads
 // dy from row ih + pad_h - 2 (and column likewise), so its padding is 2 - pad.
@@ -409,10 +418,15 @@ void conv_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* dx
   if (depthwise(g)) return depthwise_backward(g, x, w, dy, dx, dw, db);
   if (dense(g)) return dense_backward(g, x, w, dy, dx, dw, db);
   if constexpr (std::is_same_v<T, float>) {
-    if (dx != nullptr && use_winograd(g)) {  // dx by Winograd, dw and db through the columns below
-      winograd_dinput(g, w, dy, dx);
-      if (dw == nullptr && db == nullptr) return;
+    if (use_winograd(g)) {  // dx by Winograd; dw too unless the sums must not depend on the thread count
+      if (dx != nullptr) winograd_dinput(g, w, dy, dx);
       dx = nullptr;
+      if (dw != nullptr && !deterministic()) {
+        winograd_dweight(g, x, dy, dw);
+        if (db != nullptr) channel_sum(g.N, g.OC, g.OH * g.OW, dy, db);
+        return;
+      }
+      if (dw == nullptr && db == nullptr) return;  // else the columns below give dw and db
     }
   }
   // OHW, CHW: one image's output (input) channel, all its depth planes; columns of Kg rows.

@@ -22,6 +22,15 @@ constexpr int64_t kIn = 6;      // input tile side (m + r - 1)
 constexpr int64_t kXi = 36;     // transform-domain points per tile
 constexpr int64_t kLanes = 16;  // tiles per block come in multiples of this: the transforms' vector loops
 
+// The weight's transform G (6x3) for the points 0, 1, -1, 2, -2 and infinity; B^T and A^T are spelled
+// out in input_rows and output_rows below.
+constexpr float kG[kIn][3] = {{1.0f / 4, 0, 0},
+                              {-1.0f / 6, -1.0f / 6, -1.0f / 6},
+                              {-1.0f / 6, 1.0f / 6, -1.0f / 6},
+                              {1.0f / 24, 1.0f / 12, 1.0f / 6},
+                              {1.0f / 24, -1.0f / 12, 1.0f / 6},
+                              {0, 0, 1}};
+
 // One convolution for the kernels below: x (N, C, H, W) -> y (N, K, OH, OW); output (oh, ow) reads input
 // rows oh - pad_h .. oh - pad_h + 2 and columns likewise, zero outside the map (any pad, even negative).
 // Images are x_img / y_img elements apart, so a group is a channel slice of wider maps.
@@ -37,12 +46,6 @@ struct Geom {
 // kLanes weights at a time as vector code: done on every call, it must stay small beside the products
 // even when few tiles share many weights (256 channels on 8x8 maps).
 inline void transform_weights(const float* w, int64_t K, int64_t C, bool transposed, float* U) {
-  static constexpr float G[kIn][3] = {{1.0f / 4, 0, 0},
-                                      {-1.0f / 6, -1.0f / 6, -1.0f / 6},
-                                      {-1.0f / 6, 1.0f / 6, -1.0f / 6},
-                                      {1.0f / 24, 1.0f / 12, 1.0f / 6},
-                                      {1.0f / 24, -1.0f / 12, 1.0f / 6},
-                                      {0, 0, 1}};
   const int64_t P = K * C;  // the weights in w's order: q = k * C + c (transposed: c * K + k)
   parallel_for((P + kLanes - 1) / kLanes, grain_for(kXi * 12 * kLanes), [&](int64_t b0, int64_t b1) {
     for (int64_t b = b0; b < b1; ++b) {
@@ -55,11 +58,11 @@ inline void transform_weights(const float* w, int64_t K, int64_t C, bool transpo
       for (int i = 0; i < kIn; ++i)
         for (int j = 0; j < 3; ++j)
           for (int64_t l = 0; l < kLanes; ++l)
-            Gg[i][j][l] = G[i][0] * g[0][j][l] + G[i][1] * g[1][j][l] + G[i][2] * g[2][j][l];
+            Gg[i][j][l] = kG[i][0] * g[0][j][l] + kG[i][1] * g[1][j][l] + kG[i][2] * g[2][j][l];
       for (int i = 0; i < kIn; ++i)
         for (int j = 0; j < kIn; ++j)
           for (int64_t l = 0; l < kLanes; ++l)
-            u[i][j][l] = Gg[i][0][l] * G[j][0] + Gg[i][1][l] * G[j][1] + Gg[i][2][l] * G[j][2];
+            u[i][j][l] = Gg[i][0][l] * kG[j][0] + Gg[i][1][l] * kG[j][1] + Gg[i][2][l] * kG[j][2];
       for (int64_t xi = 0; xi < kXi; ++xi) {
         const float* src = u[xi / kIn][xi % kIn];
         if (!transposed) {
@@ -78,11 +81,11 @@ inline void transform_weights(const float* w, int64_t K, int64_t C, bool transpo
 // The 1-D transforms on six rows of L lanes (L a multiple of kLanes), rows `in_stride` / `out_stride`
 // floats apart. Each runs kLanes lanes at a time through local arrays, which the compiler can see
 // overlap nothing, so the arithmetic is vector code at any capability.
-template <int64_t Out, class F>
+template <int64_t In, int64_t Out, class F>
 inline void rows_by_lanes(const float* in, int64_t in_stride, float* out, int64_t out_stride, int64_t L, const F& f) {
   for (int64_t l0 = 0; l0 < L; l0 += kLanes) {
-    float d[kIn][kLanes], o[Out][kLanes];
-    for (int64_t r = 0; r < kIn; ++r) std::copy_n(in + r * in_stride + l0, kLanes, d[r]);
+    float d[In][kLanes], o[Out][kLanes];
+    for (int64_t r = 0; r < In; ++r) std::copy_n(in + r * in_stride + l0, kLanes, d[r]);
     for (int64_t l = 0; l < kLanes; ++l) f(d, o, l);
     for (int64_t r = 0; r < Out; ++r) std::copy_n(o[r], kLanes, out + r * out_stride + l0);
   }
@@ -90,22 +93,22 @@ inline void rows_by_lanes(const float* in, int64_t in_stride, float* out, int64_
 
 // out_r = (B^T d)_r, r < 6.
 inline void input_rows(const float* in, int64_t in_stride, float* out, int64_t out_stride, int64_t L) {
-  rows_by_lanes<kIn>(in, in_stride, out, out_stride, L,
-                     [](const float(&d)[kIn][kLanes], float(&o)[kIn][kLanes], int64_t l) {
-                       const float a = d[4][l] - 4.0f * d[2][l], b = d[3][l] - 4.0f * d[1][l], c = d[4][l] - d[2][l],
-                                   e = 2.0f * (d[3][l] - d[1][l]);
-                       o[0][l] = 4.0f * d[0][l] - 5.0f * d[2][l] + d[4][l];
-                       o[1][l] = a + b;
-                       o[2][l] = a - b;
-                       o[3][l] = c + e;
-                       o[4][l] = c - e;
-                       o[5][l] = 4.0f * d[1][l] - 5.0f * d[3][l] + d[5][l];
-                     });
+  rows_by_lanes<kIn, kIn>(in, in_stride, out, out_stride, L,
+                          [](const float(&d)[kIn][kLanes], float(&o)[kIn][kLanes], int64_t l) {
+                            const float a = d[4][l] - 4.0f * d[2][l], b = d[3][l] - 4.0f * d[1][l],
+                                        c = d[4][l] - d[2][l], e = 2.0f * (d[3][l] - d[1][l]);
+                            o[0][l] = 4.0f * d[0][l] - 5.0f * d[2][l] + d[4][l];
+                            o[1][l] = a + b;
+                            o[2][l] = a - b;
+                            o[3][l] = c + e;
+                            o[4][l] = c - e;
+                            o[5][l] = 4.0f * d[1][l] - 5.0f * d[3][l] + d[5][l];
+                          });
 }
 
 // out_r = (A^T m)_r, r < 4.
 inline void output_rows(const float* in, int64_t in_stride, float* out, int64_t out_stride, int64_t L) {
-  rows_by_lanes<kTile>(
+  rows_by_lanes<kIn, kTile>(
       in, in_stride, out, out_stride, L, [](const float(&m)[kIn][kLanes], float(&o)[kTile][kLanes], int64_t l) {
         const float s = m[1][l] + m[2][l], t = m[1][l] - m[2][l], u = m[3][l] + m[4][l], v = m[3][l] - m[4][l];
         o[0][l] = m[0][l] + s + u;
@@ -113,6 +116,22 @@ inline void output_rows(const float* in, int64_t in_stride, float* out, int64_t 
         o[2][l] = s + 4.0f * u;
         o[3][l] = t + 8.0f * v + m[5][l];
       });
+}
+
+// out_r = (A m)_r, r < 6, for four rows: a 4x4 tile of dy taken to the transform domain, the adjoint of
+// output_rows (the weight gradient's side).
+inline void grad_rows(const float* in, int64_t in_stride, float* out, int64_t out_stride, int64_t L) {
+  rows_by_lanes<kTile, kIn>(in, in_stride, out, out_stride, L,
+                            [](const float(&m)[kTile][kLanes], float(&o)[kIn][kLanes], int64_t l) {
+                              const float e = m[0][l] + m[2][l], f = m[1][l] + m[3][l], p = m[0][l] + 4.0f * m[2][l],
+                                          q = 2.0f * m[1][l] + 8.0f * m[3][l];
+                              o[0][l] = m[0][l];
+                              o[1][l] = e + f;
+                              o[2][l] = e - f;
+                              o[3][l] = p + q;
+                              o[4][l] = p - q;
+                              o[5][l] = m[3][l];
+                            });
 }
 
 // Tiles per block: a block's transformed input (36, C, L) and products (36, K, L) sized to stay in L2.
@@ -219,6 +238,24 @@ inline void transform_output(const Geom& g, const float* M, const float* bias, c
   }
 }
 
+// Calls run(b0, b1, thread) on contiguous ranges of the blocks, one per thread, or once serially.
+template <class F>
+void over_blocks(int64_t blocks, int nt, const F& run) {
+#ifdef RB_OPENMP
+  if (nt > 1 && !omp_in_parallel()) {
+#pragma omp parallel num_threads(nt)
+    {
+      const int64_t t = omp_get_thread_num(), TT = omp_get_num_threads();
+      const int64_t chunk = (blocks + TT - 1) / TT, b0 = t * chunk, b1 = std::min(blocks, b0 + chunk);
+      if (b0 < b1) run(b0, b1, t);
+    }
+    return;
+  }
+#endif
+  (void)nt;
+  run(int64_t(0), blocks, int64_t(0));
+}
+
 // x (N, C, H, W) * the transformed weight U (36, K, C) + bias (K) or null -> y (N, K, OH, OW), written
 // whole. Blocks of tiles are split across the threads; the BLAS runs single-threaded inside, and since
 // the blocks depend on the shapes alone, the result is the same at any thread count.
@@ -226,8 +263,8 @@ inline void convolve(const Geom& g, const float* x, const float* U, const float*
   const int64_t T = g.tiles();
   if (T == 0 || g.K == 0) return;
   const int64_t L = block_tiles(g), blocks = (T + L - 1) / L;
-  const int nt = static_cast<int>(std::min<int64_t>(num_threads(), blocks));
-  Scratch s(g, L, omp_in_parallel() ? 1 : nt);
+  const int nt = omp_in_parallel() ? 1 : static_cast<int>(std::min<int64_t>(num_threads(), blocks));
+  Scratch s(g, L, nt);
   auto run = [&](int64_t b0, int64_t b1, int64_t tid) {
     float *d = s.tiles(tid), *half = s.half(tid), *V = s.V(tid), *M = s.M(tid);
     for (int64_t b = b0; b < b1; ++b) {
@@ -241,18 +278,73 @@ inline void convolve(const Geom& g, const float* x, const float* U, const float*
       transform_output(g, M, bias, at, n, half, y);
     }
   };
-#ifdef RB_OPENMP
-  if (nt > 1 && !omp_in_parallel()) {
-#pragma omp parallel num_threads(nt)
-    {
-      const int64_t t = omp_get_thread_num(), TT = omp_get_num_threads();
-      const int64_t chunk = (blocks + TT - 1) / TT, b0 = t * chunk, b1 = std::min(blocks, b0 + chunk);
-      if (b0 < b1) run(b0, b1, t);
+  over_blocks(blocks, nt, run);
+}
+
+// dy: the block's 4x4 tiles of K channels (zeros past the map) -> Y: (36, K, L), A dy A^T. d: (16, L) and
+// e: (24, L) scratch.
+inline void transform_grad(const Geom& g, const float* dy, const Lanes& at, int64_t L, float* d, float* e, float* Y) {
+  for (int64_t k = 0; k < g.K; ++k) {
+    for (int64_t l = 0; l < L; ++l) {
+      const float* src = dy + at.n[l] * g.y_img + k * g.OH * g.OW + at.out[l];
+      const int64_t rows = at.rows[l], cols = at.cols[l];
+      for (int64_t i = 0; i < kTile; ++i)
+        for (int64_t j = 0; j < kTile; ++j)
+          d[(i * kTile + j) * L + l] = i < rows && j < cols ? src[i * g.OW + j] : 0.0f;
     }
-    return;
+    // A down each column j (points i*4+j, 4L apart), then along each of the six rows, into Y's points
+    // r*6+s for channel k (K*L apart).
+    for (int64_t j = 0; j < kTile; ++j) grad_rows(d + j * L, kTile * L, e + j * L, kTile * L, L);
+    for (int64_t r = 0; r < kIn; ++r) grad_rows(e + r * kTile * L, L, Y + (r * kIn * g.K + k) * L, g.K * L, L);
   }
-#endif
-  run(0, blocks, 0);
+}
+
+// The weight gradient of convolve: x (N, C, H, W), dy (N, K, OH, OW) -> dw (K, C, 3, 3), written whole.
+// In the transform domain it is one product per point summed over the tiles, dU[xi] = Y[xi] V[xi]^T
+// (K, C), and dw = G^T dU G: again a quarter of im2col's flops. Each thread sums its blocks' products
+// in its own dU, so the sums' order depends on the thread count (rb.use_deterministic_algorithms keeps
+// the columns' path instead).
+inline void weight_grad(const Geom& g, const float* x, const float* dy, float* dw) {
+  const int64_t T = g.tiles(), KC = g.K * g.C;
+  if (KC == 0) return;
+  const int64_t L = block_tiles(g), blocks = (T + L - 1) / L;
+  const int nt = omp_in_parallel() ? 1 : static_cast<int>(std::clamp<int64_t>(num_threads(), 1, blocks));
+  Scratch s(g, L, nt);
+  std::unique_ptr<float[]> dU(new float[static_cast<size_t>(kXi * KC * nt)]());
+  over_blocks(blocks, nt, [&](int64_t b0, int64_t b1, int64_t tid) {
+    float *d = s.tiles(tid), *half = s.half(tid), *V = s.V(tid), *Y = s.M(tid), *acc = dU.get() + tid * kXi * KC;
+    for (int64_t b = b0; b < b1; ++b) {
+      const int64_t t0 = b * L, n = std::min(L, (T - t0 + kLanes - 1) / kLanes * kLanes);
+      const Lanes at(g, t0, std::min(L, T - t0), n);
+      transform_input(g, x, at, n, d, half, V);
+      transform_grad(g, dy, at, n, d, half, Y);
+      for (int64_t xi = 0; xi < kXi; ++xi)
+        gemm<float>(false, true, g.K, g.C, n, 1.0f, Y + xi * g.K * n, n, V + xi * g.C * n, n, 1.0f, acc + xi * KC, g.C);
+    }
+  });
+  // The threads' sums in thread order, then each (k, c) back through G^T . G to its 3x3 taps.
+  parallel_for(KC, grain_for(kXi * (nt + 12)), [&](int64_t p0, int64_t p1) {
+    for (int64_t p = p0; p < p1; ++p) {
+      float u[kIn][kIn], Gu[3][kIn];
+      for (int64_t xi = 0; xi < kXi; ++xi) {
+        float v = dU[xi * KC + p];
+        for (int t = 1; t < nt; ++t) v += dU[t * kXi * KC + xi * KC + p];
+        u[xi / kIn][xi % kIn] = v;
+      }
+      for (int i = 0; i < 3; ++i)
+        for (int b = 0; b < kIn; ++b) {
+          float v = 0.0f;
+          for (int a = 0; a < kIn; ++a) v += kG[a][i] * u[a][b];
+          Gu[i][b] = v;
+        }
+      for (int i = 0; i < 3; ++i)
+        for (int j = 0; j < 3; ++j) {
+          float v = 0.0f;
+          for (int b = 0; b < kIn; ++b) v += Gu[i][b] * kG[b][j];
+          dw[p * 9 + i * 3 + j] = v;
+        }
+    }
+  });
 }
 
 }  // namespace winograd

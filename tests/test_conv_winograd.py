@@ -1,8 +1,9 @@
-"""conv2d's Winograd F(4x4, 3x3) path (float32, 3x3, stride 1, 16 or more channels per group, 64 or more 4x4
-output tiles in the batch) and its dinput (conv2d's backward, conv_transpose2d's forward): outputs and all
-gradients against a float64 numpy definition, and against PyTorch when installed. The cases leave partial tiles
-at the right and bottom edges, pad by 0, 1, 2 and 'same', use groups, bias or none, maps narrower than one tile,
-non-contiguous inputs, and one or two threads (the result must not depend on the thread count)."""
+"""conv2d's Winograd paths (float32, 64 or more 4x4 output tiles in the batch): F(4x4, 3x3) for 3x3 stride-1
+convolutions with 16 or more channels in and out per group, and F(4x4, 2x2) over the input's four phases for 4x4
+stride-2 ones (DCGAN's; 4 or more input channels per group), each with its dinput (conv2d's backward,
+conv_transpose2d's forward) and weight gradient: outputs and all gradients against a float64 numpy definition, and
+against PyTorch when installed. The cases leave partial tiles at the right and bottom edges, pad by 0, 1, 2 and
+'same', use groups, bias or none, maps narrower than one tile, non-contiguous inputs, and one or two threads."""
 import numpy as np
 import pytest
 
@@ -11,7 +12,7 @@ import rosenblatt.nn.functional as RF
 from conftest import HAVE_TORCH, torch
 from numpy_ref import _np_conv2d, _np_conv_transpose2d
 
-# (N, C, OC, H, W, padding, groups, bias); each makes at least 64 output tiles of 4x4
+# (N, C, OC, H, W, padding, groups, bias[, stride]); each makes at least 64 output tiles of 4x4
 CASES = [
     (4, 16, 16, 16, 16, 1, 1, True),      # whole tiles only
     (2, 16, 24, 30, 17, 1, 1, True),      # partial tiles on both edges
@@ -21,55 +22,64 @@ CASES = [
     (1, 16, 16, 33, 40, "same", 1, True),
     (64, 16, 16, 4, 4, 1, 1, True),       # one tile per image, every tile on the border
     (4, 20, 17, 64, 3, 1, 1, False),      # a map narrower than one tile
+    # 4x4 stride 2: the DCGAN discriminator's layer, odd maps (phases of unequal sizes), pads 0 and 2, groups
+    (64, 16, 32, 16, 16, 1, 1, True, 2),
+    (4, 8, 16, 33, 30, 1, 1, True, 2),
+    (4, 4, 16, 32, 34, 0, 1, False, 2),
+    (8, 8, 24, 17, 19, 2, 1, True, 2),
+    (16, 16, 32, 16, 16, 1, 2, True, 2),
 ]
-IDS = [f"{n}x{c}->{oc}@{h}x{w}-pad{p}-g{g}" for n, c, oc, h, w, p, g, _ in CASES]
+IDS = [f"{c[0]}x{c[1]}->{c[2]}@{c[3]}x{c[4]}-pad{c[5]}-g{c[6]}-s{c[8] if len(c) > 8 else 1}" for c in CASES]
 TOL = 1e-4  # relative to the largest magnitude; Winograd's float32 error here is about 1e-5
 
 
 def _data(case, seed=0):
-    n, c, oc, h, w, padding, groups, bias = case
+    n, c, oc, h, w, padding, groups, bias = case[:8]
+    stride = case[8] if len(case) > 8 else 1
+    k = 3 if stride == 1 else 4
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((n, c, h, w)).astype(np.float32)
-    wt = (rng.standard_normal((oc, c // groups, 3, 3)) / np.sqrt(9 * c // groups)).astype(np.float32)
+    wt = (rng.standard_normal((oc, c // groups, k, k)) / np.sqrt(k * k * c // groups)).astype(np.float32)
     b = rng.standard_normal(oc).astype(np.float32) if bias else None
-    return x, wt, b, padding, groups
+    return x, wt, b, padding, groups, stride
 
 
-def _ours(x, w, b, padding, groups, dy, threads=None):
+def _ours(x, w, b, padding, groups, dy, threads=None, stride=1):
     old = rb.get_num_threads()
     if threads:
         rb.set_num_threads(threads)
     try:
         xr, wr = rb.tensor(x, requires_grad=True), rb.tensor(w, requires_grad=True)
         br = rb.tensor(b, requires_grad=True) if b is not None else None
-        y = RF.conv2d(xr, wr, br, padding=padding, groups=groups)
+        y = RF.conv2d(xr, wr, br, stride=stride, padding=padding, groups=groups)
         y.backward(rb.tensor(dy))
     finally:
         rb.set_num_threads(old)
     return [y.detach().numpy(), xr.grad.numpy(), wr.grad.numpy()] + ([br.grad.numpy()] if b is not None else [])
 
 
-def _reference(x, w, b, padding, groups, dy):
+def _reference(x, w, b, padding, groups, dy, stride=1):
     """float64: y by definition, dx as the transposed convolution of dy, dw as the correlation of x with dy."""
     x, w, dy = x.astype(np.float64), w.astype(np.float64), dy.astype(np.float64)
-    y = _np_conv2d(x, w, None if b is None else b.astype(np.float64), padding=padding, groups=groups)
-    if padding == "same":
-        ph = pw = 1
-    else:
-        ph = pw = padding
+    y = _np_conv2d(x, w, None if b is None else b.astype(np.float64), stride=stride, padding=padding, groups=groups)
+    k = w.shape[2]
+    ph = pw = (k - 1) // 2 if padding == "same" else padding
     n, c, h, wd = x.shape
     oc, cg = w.shape[:2]
     ocg = oc // groups
-    # dx: scatter each dy pixel through the weight, then crop the padding (full correlation)
-    full = _np_conv_transpose2d(dy, w, groups=groups)
-    dx = full[:, :, ph:ph + h, pw:pw + wd]
-    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
     oh, ow = dy.shape[2:]
+    # dx: scatter each dy pixel through the weight, then crop the padding (pixels no output reads stay 0)
+    full = _np_conv_transpose2d(dy, w, stride=stride, groups=groups)
+    full = np.pad(full, ((0, 0), (0, 0), (0, max(0, ph + h - full.shape[2])), (0, max(0, pw + wd - full.shape[3]))))
+    dx = full[:, :, ph:ph + h, pw:pw + wd]
+    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph + stride), (pw, pw + stride)))
     dw = np.zeros_like(w)
     for g in range(groups):
-        for kh in range(3):
-            for kw in range(3):
-                patch = xp[:, g * cg:(g + 1) * cg, kh:kh + oh, kw:kw + ow]
+        for kh in range(k):
+            for kw in range(k):
+                rows = slice(kh, kh + stride * (oh - 1) + 1, stride)
+                cols = slice(kw, kw + stride * (ow - 1) + 1, stride)
+                patch = xp[:, g * cg:(g + 1) * cg, rows, cols]
                 dw[g * ocg:(g + 1) * ocg, :, kh, kw] = np.einsum("nohw,nchw->oc", dy[:, g * ocg:(g + 1) * ocg], patch)
     out = [y, dx, dw]
     if b is not None:
@@ -86,37 +96,39 @@ def _assert_close(ours, ref, what):
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_matches_float64_definition(case):
-    x, w, b, padding, groups = _data(case)
-    y_shape = _np_conv2d(x[:1, :, :, :], w, padding=padding, groups=groups).shape
+    x, w, b, padding, groups, stride = _data(case)
+    y_shape = _np_conv2d(x[:1, :, :, :], w, stride=stride, padding=padding, groups=groups).shape
     dy = np.random.default_rng(1).standard_normal((x.shape[0],) + y_shape[1:]).astype(np.float32)
-    _assert_close(_ours(x, w, b, padding, groups, dy), _reference(x, w, b, padding, groups, dy), str(case))
+    _assert_close(_ours(x, w, b, padding, groups, dy, stride=stride),
+                  _reference(x, w, b, padding, groups, dy, stride=stride), str(case))
 
 
 @pytest.mark.skipif(not HAVE_TORCH, reason="PyTorch is not installed")
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_matches_torch(case):
-    x, w, b, padding, groups = _data(case, seed=2)
+    x, w, b, padding, groups, stride = _data(case, seed=2)
     xt, wt = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
     bt = torch.tensor(b, requires_grad=True) if b is not None else None
-    yt = torch.nn.functional.conv2d(xt, wt, bt, padding=padding, groups=groups)
+    yt = torch.nn.functional.conv2d(xt, wt, bt, stride=stride, padding=padding, groups=groups)
     dy = np.random.default_rng(3).standard_normal(tuple(yt.shape)).astype(np.float32)
     yt.backward(torch.tensor(dy))
     theirs = [yt.detach().numpy(), xt.grad.numpy(), wt.grad.numpy()] + ([bt.grad.numpy()] if b is not None else [])
-    _assert_close(_ours(x, w, b, padding, groups, dy), theirs, f"torch {case}")
+    _assert_close(_ours(x, w, b, padding, groups, dy, stride=stride), theirs, f"torch {case}")
 
 
-@pytest.mark.parametrize("case", [(8, 16, 16, 32, 32, 1, 1, True), (6, 32, 32, 20, 23, 1, 2, True)])
+@pytest.mark.parametrize("case", [(8, 16, 16, 32, 32, 1, 1, True), (6, 32, 32, 20, 23, 1, 2, True),
+                                  (64, 16, 32, 16, 16, 1, 1, True, 2)])
 def test_same_result_at_any_thread_count(case):  # several blocks of tiles, so both threads take some
-    x, w, b, padding, groups = _data(case, seed=4)
-    dy = np.ones_like(_np_conv2d(x, w, padding=padding, groups=groups), dtype=np.float32)
-    one = _ours(x, w, b, padding, groups, dy, threads=1)
-    two = _ours(x, w, b, padding, groups, dy, threads=2)
+    x, w, b, padding, groups, stride = _data(case, seed=4)
+    dy = np.ones_like(_np_conv2d(x, w, stride=stride, padding=padding, groups=groups), dtype=np.float32)
+    one = _ours(x, w, b, padding, groups, dy, threads=1, stride=stride)
+    two = _ours(x, w, b, padding, groups, dy, threads=2, stride=stride)
     for a, c in zip(one[:2], two[:2]):  # output and dinput (not dweight): tiles are blocked by shape alone
         np.testing.assert_array_equal(a, c)
 
 
 def test_non_contiguous_input():
-    x, w, b, padding, groups = _data(CASES[1], seed=5)
+    x, w, b, padding, groups, _ = _data(CASES[1], seed=5)
     xt = np.ascontiguousarray(np.swapaxes(x, 2, 3))  # stored (N, C, W, H): the transpose below is the input
     y = RF.conv2d(rb.tensor(xt).transpose(2, 3), rb.tensor(w), rb.tensor(b), padding=padding)
     ref = _np_conv2d(x.astype(np.float64), w.astype(np.float64), b.astype(np.float64), padding=padding)
@@ -152,7 +164,7 @@ def test_conv_transpose2d_stride1(padding):
 def test_deterministic_weight_gradient_at_any_thread_count():
     """The Winograd weight gradient sums per thread; rb.use_deterministic_algorithms keeps every gradient
     the same at one and two threads (its dweight takes the columns' path). 512 tiles: several blocks per thread."""
-    x, w, b, padding, groups = _data((8, 16, 16, 32, 32, 1, 1, True), seed=7)
+    x, w, b, padding, groups, _ = _data((8, 16, 16, 32, 32, 1, 1, True), seed=7)
     dy = np.random.default_rng(8).standard_normal(_np_conv2d(x, w, padding=padding).shape).astype(np.float32)
     rb.use_deterministic_algorithms(True)
     try:
@@ -163,3 +175,24 @@ def test_deterministic_weight_gradient_at_any_thread_count():
     for a, c in zip(one, two):
         np.testing.assert_array_equal(a, c)
     _assert_close(one, _reference(x, w, b, padding, groups, dy), "deterministic")
+
+
+@pytest.mark.parametrize("shape,padding", [((64, 32, 8, 8), 1), ((16, 16, 9, 7), 1), ((16, 16, 8, 8), 0)])
+def test_conv_transpose2d_stride2(shape, padding):
+    """DCGAN's generator layer, ConvTranspose2d(C, OC, 4, stride=2): its forward is the stride-2 conv's dinput,
+    its dinput the conv's forward, its weight gradient the conv's (the phases' F(4x4, 2x2) for all three)."""
+    rng = np.random.default_rng(9)
+    x = rng.standard_normal(shape).astype(np.float32)
+    w = (rng.standard_normal((shape[1], 16, 4, 4)) / np.sqrt(16 * shape[1])).astype(np.float32)
+    xr, wr = rb.tensor(x, requires_grad=True), rb.tensor(w, requires_grad=True)
+    y = RF.conv_transpose2d(xr, wr, stride=2, padding=padding)
+    ref = _np_conv_transpose2d(x.astype(np.float64), w.astype(np.float64), stride=2, padding=padding)
+    assert y.shape == ref.shape
+    np.testing.assert_allclose(y.detach().numpy(), ref, rtol=TOL, atol=TOL * float(np.abs(ref).max()))
+    dy = rng.standard_normal(ref.shape).astype(np.float32)
+    y.backward(rb.tensor(dy))
+    dx_ref = _np_conv2d(dy.astype(np.float64), w.astype(np.float64), stride=2, padding=padding)
+    np.testing.assert_allclose(xr.grad.numpy(), dx_ref, rtol=TOL, atol=TOL * float(np.abs(dx_ref).max()))
+    # its weight gradient is the stride-2 conv's with the roles of x and dy swapped
+    dw_ref = _reference(dy, w, None, padding, 1, x, stride=2)[2]
+    np.testing.assert_allclose(wr.grad.numpy(), dw_ref, rtol=TOL, atol=TOL * float(np.abs(dw_ref).max()))

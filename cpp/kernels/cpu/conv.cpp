@@ -1,8 +1,8 @@
 // Convolution on the CPU, 1-D, 2-D and 3-D alike: per image, im2col (conv_columns.h) into a
 // thread's own buffer, then one GEMM per group; small maps put several images' columns in one GEMM, a window covering
-// the whole input is a dense layer (no columns), depthwise convolutions loop directly, and 3x3 stride-1 float
-// convolutions with enough channels take Winograd F(4x4, 3x3) (conv_winograd.h) for the forward and dinput. Images are
-// split across OpenMP threads (the BLAS runs single-threaded inside); with fewer images than threads the loop runs
+// the whole input is a dense layer (no columns), depthwise convolutions loop directly, and float 3x3 stride-1 and
+// 4x4 stride-2 convolutions with enough channels take Winograd (conv_winograd_paths.h) for all three products. Images
+// are split across OpenMP threads (the BLAS runs single-threaded inside); with fewer images than threads the loop runs
 // serially and cpu::gemm splits each product instead.
 #include "conv.h"
 
@@ -14,7 +14,7 @@
 
 #include "blas.h"
 #include "conv_columns.h"
-#include "conv_winograd.h"
+#include "conv_winograd_paths.h"
 #include "loops.h"
 
 RB_CPU_NAMESPACE_BEGIN
@@ -286,67 +286,6 @@ void dense_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* d
   if (db != nullptr) channel_sum(g.N, g.OC, 1, dy, db);
 }
 
-// Winograd pays where the GEMM dominates its transforms. Measured on the forward against im2col
-// (AMD EPYC Zen 4 with AVX-512, 1 thread, batches of 8 to 64): 2.2x at 64 channels on
-// 32x32 maps, 2.4x at 128 on 16x16, 1.5x at 16 on 32x32; even at 256 channels with 32 tiles in the batch,
-// and slower at 512 channels on 4x4 maps, where the transformed weight (36 values per 9) outgrows the L3
-// cache and is streamed for every block of tiles. Hence: 16 or more channels in and out per group, 64
-// or more tiles, and a transformed weight of at most 8 MB. Stride 1, dilation 1, any padding (the tiles
-// read zeros outside the map).
-inline bool use_winograd(const ConvGeom& g) {
-  const int64_t Cg = g.C / g.groups, OCg = g.OC / g.groups;
-  const int64_t tiles =
-      g.N * ((g.OH + winograd::kTile - 1) / winograd::kTile) * ((g.OW + winograd::kTile - 1) / winograd::kTile);
-  return g.planar() && g.KH == 3 && g.KW == 3 && g.stride_h == 1 && g.stride_w == 1 && g.dil_h == 1 && g.dil_w == 1 &&
-         Cg >= 16 && OCg >= 16 && tiles >= 64 &&
-         winograd::kXi * Cg * OCg * static_cast<int64_t>(sizeof(float)) <= (int64_t(8) << 20);
-}
-
-// w: (OC, C/groups, 3, 3) -> U: per group (36, rows, cols), rows and cols the group's output and input
-// channels, or with `dinput` the other way round (and the taps flipped).
-inline std::unique_ptr<float[]> winograd_weights(const ConvGeom& g, const float* w, bool dinput) {
-  const int64_t Cg = g.C / g.groups, OCg = g.OC / g.groups;
-  std::unique_ptr<float[]> U(new float[static_cast<size_t>(winograd::kXi * OCg * Cg * g.groups)]);
-  for (int64_t gr = 0; gr < g.groups; ++gr)
-    winograd::transform_weights(w + gr * OCg * Cg * 9, dinput ? Cg : OCg, dinput ? OCg : Cg, dinput,
-                                U.get() + gr * winograd::kXi * OCg * Cg);
-  return U;
-}
-
-// x: (N, C, H, W), w: (OC, C/groups, 3, 3), b: (OC) or null -> y: (N, OC, OH, OW), one Winograd product per group.
-void winograd_forward(const ConvGeom& g, const float* x, const float* w, const float* b, float* y) {
-  const int64_t Cg = g.C / g.groups, OCg = g.OC / g.groups;
-  const auto U = winograd_weights(g, w, false);
-  for (int64_t gr = 0; gr < g.groups; ++gr) {
-    const winograd::Geom wg{g.N, Cg, OCg, g.H, g.W, g.OH, g.OW, g.pad_h, g.pad_w, g.C * g.H * g.W, g.OC * g.OH * g.OW};
-    winograd::convolve(wg, x + gr * Cg * g.H * g.W, U.get() + gr * winograd::kXi * OCg * Cg,
-                       b != nullptr ? b + gr * OCg : nullptr, y + gr * OCg * g.OH * g.OW);
-  }
-}
-
-// x: (N, C, H, W), dy: (N, OC, OH, OW) -> dw: (OC, C/groups, 3, 3), written whole, one Winograd sum per group.
-void winograd_dweight(const ConvGeom& g, const float* x, const float* dy, float* dw) {
-  const int64_t Cg = g.C / g.groups, OCg = g.OC / g.groups;
-  for (int64_t gr = 0; gr < g.groups; ++gr) {
-    const winograd::Geom wg{g.N, Cg, OCg, g.H, g.W, g.OH, g.OW, g.pad_h, g.pad_w, g.C * g.H * g.W, g.OC * g.OH * g.OW};
-    winograd::weight_grad(wg, x + gr * Cg * g.H * g.W, dy + gr * OCg * g.OH * g.OW, dw + gr * OCg * Cg * 9);
-  }
-}
-
-// dy: (N, OC, OH, OW), w: (OC, C/groups, 3, 3) -> dx: (N, C, H, W), written whole. dx is dy correlated with
-// the flipped weight, channels swapped: a 3x3 convolution from OC to C channels whose output (ih, iw) reads
-// dy from row ih + pad_h - 2 (and column likewise), so its padding is 2 - pad.
-void winograd_dinput(const ConvGeom& g, const float* w, const float* dy, float* dx) {
-  const int64_t Cg = g.C / g.groups, OCg = g.OC / g.groups;
-  const auto U = winograd_weights(g, w, true);
-  for (int64_t gr = 0; gr < g.groups; ++gr) {
-    const winograd::Geom wg{
-        g.N, OCg, Cg, g.OH, g.OW, g.H, g.W, 2 - g.pad_h, 2 - g.pad_w, g.OC * g.OH * g.OW, g.C * g.H * g.W};
-    winograd::convolve(wg, dy + gr * OCg * g.OH * g.OW, U.get() + gr * winograd::kXi * OCg * Cg, nullptr,
-                       dx + gr * Cg * g.H * g.W);
-  }
-}
-
 }  // namespace
 
 // x: (N, C, D, H, W), w: (OC, C/groups, KD, KH, KW), b: (OC) or null -> y: (N, OC, OD, OH, OW);
@@ -356,7 +295,7 @@ void conv_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y) {
   if (depthwise(g)) return depthwise_forward(g, x, w, b, y);
   if (dense(g)) return dense_forward(g, x, w, b, y);
   if constexpr (std::is_same_v<T, float>)
-    if (use_winograd(g)) return winograd_forward(g, x, w, b, y);
+    if (winograd::try_forward(g, x, w, b, y)) return;
   // OHW, CHW: one image's output (input) channel, all its depth planes; columns of Kg rows.
   const int64_t OHW = g.out_pixels(), CHW = g.C * g.in_pixels(), Cg = g.C / g.groups, OCg = g.OC / g.groups,
                 Kg = Cg * g.taps();
@@ -418,15 +357,17 @@ void conv_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* dx
   if (depthwise(g)) return depthwise_backward(g, x, w, dy, dx, dw, db);
   if (dense(g)) return dense_backward(g, x, w, dy, dx, dw, db);
   if constexpr (std::is_same_v<T, float>) {
-    if (use_winograd(g)) {  // dx by Winograd; dw too unless the sums must not depend on the thread count
-      if (dx != nullptr) winograd_dinput(g, w, dy, dx);
+    // dx by Winograd, and dw unless its per-thread sums must not depend on the thread count; what is
+    // left (dw in that case, db) goes through the columns below.
+    float* wino_dw = deterministic() ? nullptr : dw;
+    if (winograd::try_backward(g, x, w, dy, dx, wino_dw)) {
       dx = nullptr;
-      if (dw != nullptr && !deterministic()) {
-        winograd_dweight(g, x, dy, dw);
+      if (wino_dw != nullptr) {
+        dw = nullptr;
         if (db != nullptr) channel_sum(g.N, g.OC, g.OH * g.OW, dy, db);
-        return;
+        db = nullptr;
       }
-      if (dw == nullptr && db == nullptr) return;  // else the columns below give dw and db
+      if (dw == nullptr && db == nullptr) return;
     }
   }
   // OHW, CHW: one image's output (input) channel, all its depth planes; columns of Kg rows.

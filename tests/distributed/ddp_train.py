@@ -77,13 +77,16 @@ if rank == 0:
     np.testing.assert_array_equal(w0, got.numpy()[0])
 
 # 2. MLP and CNN: DDP on halves == one process on the whole batch after 20 steps; the wide MLP's
-# first weight (64 x 600 float32 = 150 KB) is reduced in its own .grad memory (a direct bucket)
-wide = lambda: nn.Sequential(nn.Flatten(), nn.Linear(64, 600), nn.ReLU(), nn.Linear(600, 10))  # noqa: E731
+# first weight (64 x 4200 float32 = 1.03 MB, the first bucket's cap) is reduced in its own .grad memory (a direct
+# bucket), after the bucket of the gradients before it
+wide = lambda: nn.Sequential(nn.Flatten(), nn.Linear(64, 4200), nn.ReLU(), nn.Linear(4200, 10))  # noqa: E731
 for name, make in [("mlp", mlp), ("cnn", cnn), ("wide mlp", wide)]:
     ddp, ref = train_both(make)
     same(params(ddp.module), params(ref), name)
     assert list(ddp.state_dict())[0].startswith("module.")
     assert any(b.direct for b in ddp._buckets) == (name == "wide mlp")
+    if name == "wide mlp":  # one bucket of the small gradients, then the big weight on its own
+        assert [(b.indices, b.direct) for b in ddp._buckets] == [([3, 2, 1], False), ([0], True)], ddp._buckets
 
 # 3. several small buckets (all-reduce started from the hooks while backward runs), Adam
 ddp, ref = train_both(cnn, steps=5, opt=lambda p: rb.optim.Adam(p, lr=1e-3), bucket_cap_mb=0.005)

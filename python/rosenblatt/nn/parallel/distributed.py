@@ -14,7 +14,6 @@ __all__ = ["DistributedDataParallel"]
 
 _MB = 1024 * 1024
 _FIRST_BUCKET_BYTES = 1 * _MB  # PyTorch's: the first gradients ready go out early
-_DIRECT_BYTES = 128 * 1024  # copying a gradient in and out costs more than one more MPI call
 
 
 class _Bucket:
@@ -88,26 +87,30 @@ class DistributedDataParallel(Module):
         return 0 if self.process_group is None else self.process_group.ranks[0]
 
     def _build_buckets(self):
-        # Reverse registration order approximates the order backward produces gradients in, so the
-        # first bucket fills first (PyTorch's heuristic); buckets hold one dtype each. A gradient
-        # of _DIRECT_BYTES or more is a bucket of its own, reduced where it lies.
-        buckets, current, size, cap = [], [], 0, min(_FIRST_BUCKET_BYTES, self.bucket_bytes_cap)
+        # PyTorch's assignment: in reverse registration order (about the order backward produces the
+        # gradients in, so the first bucket fills first), gradients join the open bucket until it holds
+        # the cap (1 MB for the first, bucket_cap_mb after); buckets hold one dtype each. A gradient
+        # as large as the cap by itself is reduced where it lies instead of copied in and out (a
+        # direct bucket of its own); the open bucket closes before it.
+        buckets, current, size = [], [], 0
+        cap = min(_FIRST_BUCKET_BYTES, self.bucket_bytes_cap)
         params = self._params
         dtypes = {i: p.detach().numpy().dtype for i, p in enumerate(params)}
         for i in reversed(range(len(params))):
-            p = params[i]
-            nbytes = p.numel() * dtypes[i].itemsize
-            if nbytes >= _DIRECT_BYTES:
-                if current:
-                    buckets.append((current, False))
-                    current, size, cap = [], 0, self.bucket_bytes_cap
-                buckets.append(([i], True))
-                continue
-            if current and (size + nbytes > cap or dtypes[current[0]] != dtypes[i]):
+            nbytes = params[i].numel() * dtypes[i].itemsize
+            big = nbytes >= cap
+            if current and (big or dtypes[current[0]] != dtypes[i]):
                 buckets.append((current, False))
                 current, size, cap = [], 0, self.bucket_bytes_cap
+            if big:
+                buckets.append(([i], True))
+                cap = self.bucket_bytes_cap
+                continue
             current.append(i)
             size += nbytes
+            if size >= cap:
+                buckets.append((current, False))
+                current, size, cap = [], 0, self.bucket_bytes_cap
         if current:
             buckets.append((current, False))
         sizes = [p.numel() for p in params]

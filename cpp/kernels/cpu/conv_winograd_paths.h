@@ -120,9 +120,9 @@ class Phases {
               std::fill(row, row + s_.W, 0.0f);
               continue;
             }
-            const float* src = xc + h * g_.W + s - g_.pad_w;  // column j reads src[2 j]
+            const float* src = xc + h * g_.W;  // column j reads input column 2 j + s - pad_w
             std::fill(row, row + j0, 0.0f);
-            for (int64_t j = j0; j < j1; ++j) row[j] = src[2 * j];
+            for (int64_t j = j0; j < j1; ++j) row[j] = src[2 * j + s - g_.pad_w];
             std::fill(row + j1, row + s_.W, 0.0f);
           }
         }
@@ -144,8 +144,7 @@ class Phases {
           for (int64_t s = 0; s < 2; ++s) {  // the columns w = 2 j + s - pad_w of phase (r, s)
             const float* src = dX + ((p * 4 + r * 2 + s) * s_.H + i) * s_.W;
             const int64_t j0 = first_inside(s, g_.pad_w), j1 = end_inside(s, g_.pad_w, g_.W, s_.W);
-            float* dst = row + s - g_.pad_w;  // column j writes dst[2 j]
-            for (int64_t j = j0; j < j1; ++j) dst[2 * j] = src[j];
+            for (int64_t j = j0; j < j1; ++j) row[2 * j + s - g_.pad_w] = src[j];
           }
           // columns past the last phase column no output reads
           const int64_t covered = std::min(g_.W, 2 * s_.W - g_.pad_w);

@@ -196,3 +196,28 @@ def test_conv_transpose2d_stride2(shape, padding):
     # its weight gradient is the stride-2 conv's with the roles of x and dy swapped
     dw_ref = _reference(dy, w, None, padding, 1, x, stride=2)[2]
     np.testing.assert_allclose(wr.grad.numpy(), dw_ref, rtol=TOL, atol=TOL * float(np.abs(dw_ref).max()))
+
+
+@pytest.mark.parametrize("stride", [1, 2])
+@pytest.mark.parametrize("special", [np.inf, -np.inf, np.nan, 1e38])
+def test_non_finite_values_stay_where_the_direct_convolution_puts_them(stride, special):
+    """A Winograd tile mixes all its inputs, so one infinity or nan (or a transform's overflow of a huge finite
+    value) would spoil the tile's other outputs; those calls fall back to the direct path, so every output,
+    dinput and dweight is non-finite exactly where the definition's is, and equal elsewhere."""
+    x, w, b, padding, groups, _ = _data((8, 16, 32, 16, 16, 1, 1, True) + ((2,) if stride == 2 else ()), seed=10)
+    x[3, 5, 7, 9] = special
+    dy = np.ones(_np_conv2d(x, w, stride=stride, padding=padding).shape, dtype=np.float32)
+    dy_special = dy.copy()
+    dy_special[1, 2, 3, 3] = special
+    for dy_ in (dy, dy_special):
+        xs = x if dy_ is dy else np.nan_to_num(x, posinf=1.0, neginf=-1.0, nan=0.5)
+        ours = _ours(xs, w, b, padding, groups, dy_, stride=stride)
+        ref = _reference(xs, w, b, padding, groups, dy_, stride=stride)
+        for o, r, name in zip(ours, ref, ["output", "dinput", "dweight", "dbias"]):
+            np.testing.assert_array_equal(np.isnan(o), np.isnan(r), err_msg=f"{name}: nan positions")
+            np.testing.assert_array_equal(np.isposinf(o), np.isposinf(r), err_msg=f"{name}: +inf positions")
+            np.testing.assert_array_equal(np.isneginf(o), np.isneginf(r), err_msg=f"{name}: -inf positions")
+            fin = np.isfinite(r)
+            if fin.any():
+                np.testing.assert_allclose(o[fin], r[fin], rtol=TOL, atol=TOL * float(np.abs(r[fin]).max()),
+                                           err_msg=name)

@@ -358,17 +358,15 @@ void conv_backward(const ConvGeom& g, const T* x, const T* w, const T* dy, T* dx
   if (dense(g)) return dense_backward(g, x, w, dy, dx, dw, db);
   if constexpr (std::is_same_v<T, float>) {
     // dx by Winograd, and dw unless its per-thread sums must not depend on the thread count; what is
-    // left (dw in that case, db) goes through the columns below.
-    float* wino_dw = deterministic() ? nullptr : dw;
-    if (winograd::try_backward(g, x, w, dy, dx, wino_dw)) {
-      dx = nullptr;
-      if (wino_dw != nullptr) {
-        dw = nullptr;
-        if (db != nullptr) channel_sum(g.N, g.OC, g.OH * g.OW, dy, db);
-        db = nullptr;
-      }
-      if (dw == nullptr && db == nullptr) return;
+    // left (those, non-finite results, db) goes through the columns below.
+    const winograd::Done done = winograd::try_backward(g, x, w, dy, dx, deterministic() ? nullptr : dw);
+    if (done.dx) dx = nullptr;
+    if (done.dw) {
+      dw = nullptr;
+      if (db != nullptr) channel_sum(g.N, g.OC, g.OH * g.OW, dy, db);
+      db = nullptr;
     }
+    if (dx == nullptr && dw == nullptr && db == nullptr) return;
   }
   // OHW, CHW: one image's output (input) channel, all its depth planes; columns of Kg rows.
   const int64_t OHW = g.out_pixels(), CHW = g.C * g.in_pixels(), Cg = g.C / g.groups, OCg = g.OC / g.groups,

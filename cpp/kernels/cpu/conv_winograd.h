@@ -11,6 +11,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 
 #include "blas.h"
@@ -21,6 +22,19 @@ RB_CPU_NAMESPACE_BEGIN
 namespace winograd {
 
 constexpr int64_t kLanes = 16;  // tiles per block come in multiples of this: the transforms' vector loops
+
+// Whether n floats hold an infinity or a nan: their exponent bits, tested without branches (vector code).
+// Winograd mixes a whole tile's inputs in its transforms, so one non-finite input (or an overflow a direct
+// sum would not make) spoils outputs the direct convolution keeps finite; the paths fall back to it then.
+inline bool any_non_finite(const float* p, int64_t n) {
+  uint32_t bad = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    uint32_t u;
+    std::memcpy(&u, p + i, sizeof u);
+    bad |= static_cast<uint32_t>((u & 0x7f800000u) == 0x7f800000u);
+  }
+  return bad != 0;
+}
 
 // The 1-D transforms on In rows of L lanes (L a multiple of kLanes), rows `in_stride` / `out_stride`
 // floats apart. Each runs kLanes lanes at a time through local arrays, which the compiler can see
@@ -260,17 +274,20 @@ void transform_input(const Geom<F>& g, const float* x, const Lanes<F>& at, int64
   }
 }
 
-// M: (a*a, K, L) products of the block's L tiles -> y, plus the bias; `half` is (m, a, L) scratch.
+// M: (a*a, K, L) products of the block's L tiles -> y, plus the bias; `half` is (m, a, L) scratch. False when
+// a tile came out non-finite.
 template <class F>
-void transform_output(const Geom<F>& g, const float* M, const float* bias, const Lanes<F>& at, int64_t L, float* half,
+bool transform_output(const Geom<F>& g, const float* M, const float* bias, const Lanes<F>& at, int64_t L, float* half,
                       float* y) {
   constexpr int64_t kIn = F::kIn, kTile = F::kTile;
   float out[kTile * kTile * 8 * kLanes];
+  bool finite = true;
   for (int64_t k = 0; k < g.K; ++k) {
     const float* Mk = M + k * L;
     // A^T m down each column j (points i*6+j), then each of the four rows through A on the right.
     for (int64_t j = 0; j < kIn; ++j) F::output_rows(Mk + j * g.K * L, kIn * g.K * L, half + j * L, kIn * L, L);
     for (int64_t i = 0; i < kTile; ++i) F::output_rows(half + i * kIn * L, L, out + i * kTile * L, L, L);
+    finite = finite && !any_non_finite(out, kTile * kTile * L);
     const float b = bias != nullptr ? bias[k] : 0.0f;
     for (int64_t l = 0; l < L; ++l) {
       float* dst = y + at.n[l] * g.y_img + k * g.OH * g.OW + at.out[l];
@@ -283,6 +300,7 @@ void transform_output(const Geom<F>& g, const float* M, const float* bias, const
       }
     }
   }
+  return finite;
 }
 
 // Calls run(b0, b1, thread) on contiguous ranges of the blocks, one per thread, or once serially.
@@ -305,15 +323,18 @@ void over_blocks(int64_t blocks, int nt, const Run& run) {
 
 // x (N, C, H, W) * the transformed weight U (a*a, K, C) + bias (K) or null -> y (N, K, OH, OW), written
 // whole. Blocks of tiles are split across the threads; the BLAS runs single-threaded inside, and since
-// the blocks depend on the shapes alone, the result is the same at any thread count.
+// the blocks depend on the shapes alone, the result is the same at any thread count. False when an output
+// came out non-finite (y is then to be computed another way).
 template <class F>
-void convolve(const Geom<F>& g, const float* x, const float* U, const float* bias, float* y) {
+bool convolve(const Geom<F>& g, const float* x, const float* U, const float* bias, float* y) {
   constexpr int64_t kXi = F::kIn * F::kIn;
   const int64_t T = g.tiles();
-  if (T == 0 || g.K == 0) return;
+  if (T == 0 || g.K == 0) return true;
   const int64_t L = block_tiles(g), blocks = (T + L - 1) / L;
   const int nt = omp_in_parallel() ? 1 : static_cast<int>(std::min<int64_t>(num_threads(), blocks));
   Scratch<F> s(g, L, nt);
+  std::unique_ptr<bool[]> finite(new bool[static_cast<size_t>(nt)]);
+  std::fill_n(finite.get(), nt, true);
   auto run = [&](int64_t b0, int64_t b1, int64_t tid) {
     float *d = s.tiles(tid), *half = s.half(tid), *V = s.V(tid), *M = s.M(tid);
     for (int64_t b = b0; b < b1; ++b) {
@@ -324,10 +345,11 @@ void convolve(const Geom<F>& g, const float* x, const float* U, const float* bia
       for (int64_t xi = 0; xi < kXi; ++xi)
         gemm<float>(false, false, g.K, n, g.C, 1.0f, U + xi * g.K * g.C, g.C, V + xi * g.C * n, n, 0.0f,
                     M + xi * g.K * n, n);
-      transform_output(g, M, bias, at, n, half, y);
+      if (!transform_output(g, M, bias, at, n, half, y)) finite[tid] = false;
     }
   };
   over_blocks(blocks, nt, run);
+  return std::all_of(finite.get(), finite.get() + nt, [](bool f) { return f; });
 }
 
 // dy: the block's m x m tiles of K channels (zeros past the map) -> Y: (a*a, K, L), A dy A^T. d: (m*m, L) and
@@ -354,13 +376,13 @@ void transform_grad(const Geom<F>& g, const float* dy, const Lanes<F>& at, int64
 // In the transform domain it is one product per point summed over the tiles, dU[xi] = Y[xi] V[xi]^T
 // (K, C), and dw = G^T dU G: again a quarter of im2col's flops. Each thread sums its blocks' products
 // in its own dU, so the sums' order depends on the thread count (rb.use_deterministic_algorithms keeps
-// the columns' path instead).
+// the columns' path instead). False when dw came out non-finite, as convolve.
 template <class F>
-void weight_grad(const Geom<F>& g, const float* x, const float* dy, float* dw) {
+bool weight_grad(const Geom<F>& g, const float* x, const float* dy, float* dw) {
   constexpr int64_t kIn = F::kIn, kXi = kIn * kIn, R = F::kTaps;
   constexpr auto& kG = F::kG;
   const int64_t T = g.tiles(), KC = g.K * g.C;
-  if (KC == 0) return;
+  if (KC == 0) return true;
   const int64_t L = block_tiles(g), blocks = (T + L - 1) / L;
   const int nt = omp_in_parallel() ? 1 : static_cast<int>(std::clamp<int64_t>(num_threads(), 1, blocks));
   Scratch<F> s(g, L, nt);
@@ -400,6 +422,7 @@ void weight_grad(const Geom<F>& g, const float* x, const float* dy, float* dw) {
           for (int64_t j = 0; j < R; ++j) dw[((p0 + l) * R + i) * R + j] = o[i][j][l];
     }
   });
+  return !any_non_finite(dw, KC * R * R);
 }
 
 }  // namespace winograd

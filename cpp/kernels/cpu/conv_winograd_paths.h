@@ -58,35 +58,41 @@ std::unique_ptr<float[]> weights(const ConvGeom& g, const float* w, bool dinput)
 
 // x: (N, C, H, W), w: (OC, C/groups, r, r), b: (OC) or null -> y: (N, OC, OH, OW)
 template <class F>
-void forward(const ConvGeom& g, const float* x, const float* w, const float* b, float* y) {
+bool forward(const ConvGeom& g, const float* x, const float* w, const float* b, float* y) {
   const Geom<F> wg = group_geom<F>(g);
   const auto U = weights<F>(g, w, false);
-  for (int64_t gr = 0; gr < g.groups; ++gr)
-    convolve(wg, x + gr * wg.C * g.H * g.W, U.get() + gr * F::kIn * F::kIn * wg.K * wg.C,
-             b != nullptr ? b + gr * wg.K : nullptr, y + gr * wg.K * g.OH * g.OW);
+  bool finite = true;
+  for (int64_t gr = 0; gr < g.groups && finite; ++gr)
+    finite = convolve(wg, x + gr * wg.C * g.H * g.W, U.get() + gr * F::kIn * F::kIn * wg.K * wg.C,
+                      b != nullptr ? b + gr * wg.K : nullptr, y + gr * wg.K * g.OH * g.OW);
+  return finite;
 }
 
 // dy: (N, OC, OH, OW), w: (OC, C/groups, r, r) -> dx: (N, C, H, W), written whole. dx is dy correlated with
 // the flipped weight, channels swapped: an r x r convolution from OC to C channels whose output (ih, iw)
 // reads dy from row ih + pad_h - (r - 1) (and column likewise), so its padding is r - 1 - pad.
 template <class F>
-void dinput(const ConvGeom& g, const float* w, const float* dy, float* dx) {
+bool dinput(const ConvGeom& g, const float* w, const float* dy, float* dx) {
   const int64_t Cg = g.C / g.groups, OCg = g.OC / g.groups, R = F::kTaps;
   const Geom<F> wg{
       g.N, OCg, Cg, g.OH, g.OW, g.H, g.W, R - 1 - g.pad_h, R - 1 - g.pad_w, g.OC * g.OH * g.OW, g.C * g.H * g.W};
   const auto U = weights<F>(g, w, true);
-  for (int64_t gr = 0; gr < g.groups; ++gr)
-    convolve(wg, dy + gr * OCg * g.OH * g.OW, U.get() + gr * F::kIn * F::kIn * OCg * Cg, nullptr,
-             dx + gr * Cg * g.H * g.W);
+  bool finite = true;
+  for (int64_t gr = 0; gr < g.groups && finite; ++gr)
+    finite = convolve(wg, dy + gr * OCg * g.OH * g.OW, U.get() + gr * F::kIn * F::kIn * OCg * Cg, nullptr,
+                      dx + gr * Cg * g.H * g.W);
+  return finite;
 }
 
 // x: (N, C, H, W), dy: (N, OC, OH, OW) -> dw: (OC, C/groups, r, r), written whole.
 template <class F>
-void dweight(const ConvGeom& g, const float* x, const float* dy, float* dw) {
+bool dweight(const ConvGeom& g, const float* x, const float* dy, float* dw) {
   const Geom<F> wg = group_geom<F>(g);
-  for (int64_t gr = 0; gr < g.groups; ++gr)
-    weight_grad(wg, x + gr * wg.C * g.H * g.W, dy + gr * wg.K * g.OH * g.OW,
-                dw + gr * wg.K * wg.C * F::kTaps * F::kTaps);
+  bool finite = true;
+  for (int64_t gr = 0; gr < g.groups && finite; ++gr)
+    finite = weight_grad(wg, x + gr * wg.C * g.H * g.W, dy + gr * wg.K * g.OH * g.OW,
+                         dw + gr * wg.K * wg.C * F::kTaps * F::kTaps);
+  return finite;
 }
 
 // A 4x4 stride-2 convolution as a 2x2 stride-1 one: with kh = 2a + r and kw = 2b + s,
@@ -183,46 +189,49 @@ class Phases {
   ConvGeom g_, s_;
 };
 
-// Runs the convolution's forward by Winograd when one of the paths above takes it; false otherwise.
+// Runs the convolution's forward by Winograd when one of the paths above takes it and its outputs come out
+// finite; false otherwise (y is then for the caller to compute). A non-finite output may be Winograd's
+// own (a tile mixes its inputs: one infinity spoils outputs a direct sum keeps finite, and transforms can
+// overflow where a direct sum does not), so the caller's direct path decides those.
 // x: (N, C, H, W), w: (OC, C/groups, KH, KW), b: (OC) or null -> y: (N, OC, OH, OW)
 inline bool try_forward(const ConvGeom& g, const float* x, const float* w, const float* b, float* y) {
-  if (stride1_3x3(g)) {
-    forward<F4x3>(g, x, w, b, y);
-    return true;
-  }
+  if (stride1_3x3(g)) return forward<F4x3>(g, x, w, b, y);
   if (!stride2_4x4(g)) return false;
   const Phases ph(g);
   std::unique_ptr<float[]> X(new float[static_cast<size_t>(g.N * ph.image())]);
   std::unique_ptr<float[]> w2(new float[static_cast<size_t>(ph.weight())]);
   ph.split(x, X.get());
   ph.weights(w, w2.get());
-  forward<F4x2>(ph.geom(), X.get(), w2.get(), b, y);
-  return true;
+  return forward<F4x2>(ph.geom(), X.get(), w2.get(), b, y);
 }
 
-// The gradients dx and dw (each when non-null) by Winograd when a path takes the convolution; false
-// otherwise. x, w, dy, dx, dw as conv_backward's.
-inline bool try_backward(const ConvGeom& g, const float* x, const float* w, const float* dy, float* dx, float* dw) {
+// The gradients dx and dw (each when non-null) by Winograd when a path takes the convolution. Returns which
+// it computed: each only when it came out finite, as try_forward. x, w, dy, dx, dw as conv_backward's.
+struct Done {
+  bool dx = false, dw = false;
+};
+inline Done try_backward(const ConvGeom& g, const float* x, const float* w, const float* dy, float* dx, float* dw) {
+  Done done;
   if (stride1_3x3(g)) {
-    if (dx != nullptr) dinput<F4x3>(g, w, dy, dx);
-    if (dw != nullptr) dweight<F4x3>(g, x, dy, dw);
-    return true;
+    done.dx = dx != nullptr && dinput<F4x3>(g, w, dy, dx);
+    done.dw = dw != nullptr && dweight<F4x3>(g, x, dy, dw);
+    return done;
   }
-  if (!stride2_4x4(g)) return false;
+  if (!stride2_4x4(g)) return done;
   const Phases ph(g);
   std::unique_ptr<float[]> X(new float[static_cast<size_t>(g.N * ph.image())]);  // the phases, or their gradient
   std::unique_ptr<float[]> w2(new float[static_cast<size_t>(ph.weight())]);      // w2, or its gradient
   if (dx != nullptr) {
     ph.weights(w, w2.get());
-    dinput<F4x2>(ph.geom(), w2.get(), dy, X.get());
-    ph.merge(X.get(), dx);
+    done.dx = dinput<F4x2>(ph.geom(), w2.get(), dy, X.get());
+    if (done.dx) ph.merge(X.get(), dx);
   }
   if (dw != nullptr) {
     ph.split(x, X.get());
-    dweight<F4x2>(ph.geom(), X.get(), dy, w2.get());
-    ph.weight_grad(w2.get(), dw);
+    done.dw = dweight<F4x2>(ph.geom(), X.get(), dy, w2.get());
+    if (done.dw) ph.weight_grad(w2.get(), dw);
   }
-  return true;
+  return done;
 }
 
 }  // namespace winograd

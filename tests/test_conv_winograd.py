@@ -21,6 +21,7 @@ CASES = [
     (3, 32, 32, 18, 19, 1, 2, True),      # two groups of 16
     (1, 16, 16, 33, 40, "same", 1, True),
     (64, 16, 16, 4, 4, 1, 1, True),       # one tile per image, every tile on the border
+    (2, 16, 16, 20, 20, 7, 1, True),      # padding past the window: whole tiles of zeros
     (4, 20, 17, 64, 3, 1, 1, False),      # a map narrower than one tile
     # 4x4 stride 2: the DCGAN discriminator's layer, odd maps (phases of unequal sizes), pads 0 and 2, groups
     (64, 16, 32, 16, 16, 1, 1, True, 2),

@@ -85,3 +85,26 @@ def test_the_flag_round_trips():
     rb.use_deterministic_algorithms(True, warn_only=True)
     assert rb.is_deterministic_algorithms_warn_only_enabled()
     rb.use_deterministic_algorithms(True)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape,wshape,kw", [
+    ((4, 32, 20, 23), (32, 16, 3, 3), dict(padding=3, groups=2)),  # Winograd forward and dinput, columns' dweight
+    ((32, 8, 17, 19), (16, 8, 4, 4), dict(stride=2, padding=1)),  # the stride-2 phases' Winograd
+    ((4, 8, 20, 23), (8, 8, 3, 3), dict(padding=3)),  # columns only
+])
+def test_convolution_gradients_at_any_thread_count(shape, wshape, kw, dtype):
+    """Convolutions big enough for cpu::gemm to split its products: the BLAS may round a block of a product
+    differently from the whole (another kernel for another shape), so deterministic mode cuts products into the
+    same blocks at every thread count (these weight and input gradients differed in their last bits before)."""
+    rng = np.random.default_rng(0)
+    x, w = rng.standard_normal(shape).astype(dtype), rng.standard_normal(wshape).astype(dtype)
+    results = []
+    for threads in (1, 2):
+        rb.set_num_threads(threads)
+        xr, wr = rb.tensor(x, requires_grad=True), rb.tensor(w, requires_grad=True)
+        y = rb.nn.functional.conv2d(xr, wr, **kw)
+        y.backward(rb.ones_like(y))
+        results.append([y.detach().numpy(), xr.grad.numpy(), wr.grad.numpy()])
+    for a, b, name in zip(*results, ["output", "dinput", "dweight"]):
+        np.testing.assert_array_equal(a, b, err_msg=name)

@@ -43,30 +43,38 @@ void gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, const T* A
       for (int64_t j = 0; j < N; ++j) C[i * ldc + j] = beta == T(0) ? T(0) : beta * C[i * ldc + j];
     return;
   }
-  int nt = num_threads();
-  double flops = 2.0 * M * N * K;
+  const int nt = num_threads();
+  const double flops = 2.0 * M * N * K;
+  // Split the larger of M and N so each block stays a well-shaped GEMM.
+  const bool split_rows = M >= N;
+  const int64_t extent = split_rows ? M : N, align = 16;  // blocks a multiple of the BLAS micro-kernel width
+  auto block = [&](int64_t b, int64_t e) {
+    if (split_rows)
+      blas_call(ta, tb, e - b, N, K, alpha, ta ? A + b : A + b * lda, lda, B, ldb, beta, C + b * ldc, ldc);
+    else
+      blas_call(ta, tb, M, e - b, K, alpha, A, lda, tb ? B + b * ldb : B + b, ldb, beta, C + b, ldc);
+  };
+  // The BLAS may round a block differently from the whole product (another kernel for another shape), so
+  // under rb.use_deterministic_algorithms a large product is always cut into the same blocks, whatever
+  // the thread count or the caller's parallel region, and the threads share them out.
+  if (deterministic() && flops >= kParallelGemmFlops) {
+    const int64_t chunk = (extent + kDeterministicGemmBlocks - 1) / kDeterministicGemmBlocks;
+    const int64_t size = (chunk + align - 1) / align * align, blocks = (extent + size - 1) / size;
+    parallel_for(blocks, 1, [&](int64_t k0, int64_t k1) {
+      for (int64_t k = k0; k < k1; ++k) block(k * size, std::min(extent, (k + 1) * size));
+    });
+    return;
+  }
   if (nt <= 1 || flops < kParallelGemmFlops || omp_in_parallel()) {
     blas_call(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
     return;
   }
-  // Split the larger of M and N so each block stays a well-shaped GEMM.
-  bool split_rows = M >= N;
-  int64_t extent = split_rows ? M : N;
-  int64_t align = 16;  // keep blocks a multiple of the BLAS micro-kernel width
 #pragma omp parallel num_threads(nt)
   {
-    int64_t t = omp_get_thread_num(), T_ = omp_get_num_threads();
-    int64_t chunk = ((extent + T_ - 1) / T_ + align - 1) / align * align;
-    int64_t b = t * chunk, e = std::min(extent, b + chunk);
-    if (b < e) {
-      if (split_rows) {
-        const T* Ab = ta ? A + b : A + b * lda;
-        blas_call(ta, tb, e - b, N, K, alpha, Ab, lda, B, ldb, beta, C + b * ldc, ldc);
-      } else {
-        const T* Bb = tb ? B + b * ldb : B + b;
-        blas_call(ta, tb, M, e - b, K, alpha, A, lda, Bb, ldb, beta, C + b, ldc);
-      }
-    }
+    const int64_t t = omp_get_thread_num(), T_ = omp_get_num_threads();
+    const int64_t chunk = ((extent + T_ - 1) / T_ + align - 1) / align * align;
+    const int64_t b = t * chunk, e = std::min(extent, b + chunk);
+    if (b < e) block(b, e);
   }
 }
 

@@ -10,6 +10,8 @@ namespace rb::cpu {
 
 // Products below this many flops run on one thread: an OpenMP region costs more than it saves.
 constexpr double kParallelGemmFlops = 2.0 * 96 * 96 * 96;
+// Under rb.use_deterministic_algorithms a larger product is cut into this many blocks at any thread count.
+constexpr int64_t kDeterministicGemmBlocks = 8;
 
 // Row-major C(M,N) = alpha * op(A)(M,K) @ op(B)(K,N) + beta * C; lda/ldb/ldc are row strides.
 template <class T>

@@ -260,8 +260,9 @@ void transform_input(const Geom<F>& g, const float* x, const Lanes<F>& at, int64
           for (int64_t j = 0; j < kIn; ++j) d[(i * kIn + j) * L + l] = src[i * g.W + j];
       } else {  // zeros, then the part of the window inside the map
         const int64_t ih0 = at.ih0[l], iw0 = at.iw0[l];
-        const int64_t i0 = std::max<int64_t>(0, -ih0), i1 = std::clamp<int64_t>(g.H - ih0, i0, kIn);
-        const int64_t j0 = std::max<int64_t>(0, -iw0), j1 = std::clamp<int64_t>(g.W - iw0, j0, kIn);
+        // rows [i0, i1) and columns [j0, j1) of the window lie in the map (empty when it lies in the padding)
+        const int64_t i0 = std::max<int64_t>(0, -ih0), i1 = std::max(i0, std::min<int64_t>(g.H - ih0, kIn));
+        const int64_t j0 = std::max<int64_t>(0, -iw0), j1 = std::max(j0, std::min<int64_t>(g.W - iw0, kIn));
         for (int64_t p = 0; p < kXi; ++p) d[p * L + l] = 0.0f;
         for (int64_t i = i0; i < i1; ++i)
           for (int64_t j = j0; j < j1; ++j) d[(i * kIn + j) * L + l] = xc[(ih0 + i) * g.W + iw0 + j];
@@ -384,7 +385,8 @@ bool weight_grad(const Geom<F>& g, const float* x, const float* dy, float* dw) {
   const int64_t T = g.tiles(), KC = g.K * g.C;
   if (KC == 0) return true;
   const int64_t L = block_tiles(g), blocks = (T + L - 1) / L;
-  const int nt = omp_in_parallel() ? 1 : static_cast<int>(std::clamp<int64_t>(num_threads(), 1, blocks));
+  const int nt =
+      omp_in_parallel() ? 1 : static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(num_threads(), blocks)));
   Scratch<F> s(g, L, nt);
   std::unique_ptr<float[]> dU(new float[static_cast<size_t>(kXi * KC * nt)]());
   over_blocks(blocks, nt, [&](int64_t b0, int64_t b1, int64_t tid) {

@@ -348,10 +348,16 @@ Tensor unpool_planes(const PoolKernels& k, const Tensor& x, const Tensor& indice
     RB_CHECK(x.size(d) > 0, Error, "max_unpooling", nsp,
              "d(): Expected input to have non-zero size for non-batch dimensions, but got ", x.shape(),
              " with dimension ", d, " being empty.");
-  check_float(x, op.c_str());
   for (int64_t v : output_size) RB_CHECK(v >= 0, Error, op, ": output_size must be non-negative, got ", output_size);
-  if (!is_compute_dtype(x.dtype())) return cast_back(unpool_planes(k, widen(x), indices, output_size, nsp), x);
   Planes p = planes_of(x, nsp);
+  if (!is_floating(x.dtype())) {
+    // ATen checks the dtype in its kernel, which an empty input never reaches: an empty input of any dtype
+    // unpools to zeros of output_size.
+    if (x.numel() != 0) check_float(x, op.c_str());
+    return zeros(out_shape(p, output_size[nsp - 2], output_size[nsp - 1], nsp == 3 ? output_size[0] : 1), x.dtype(),
+                 x.device());
+  }
+  if (!is_compute_dtype(x.dtype())) return cast_back(unpool_planes(k, widen(x), indices, output_size, nsp), x);
   PoolGeom g;  // scatter direction: the pooled plane is (OD, OH, OW), the unpooled one (D, H, W)
   g.planes = p.N * p.C, g.dtype = x.dtype();
   g.OH = p.H, g.OW = p.W, g.H = output_size[nsp - 2], g.W = output_size[nsp - 1];

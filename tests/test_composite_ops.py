@@ -8,7 +8,7 @@ import pytest
 
 import rosenblatt as rb
 import rosenblatt.nn.functional as F
-from conftest import requires_torch, torch
+from conftest import HAVE_TORCH, requires_torch, torch
 
 
 def _np(t):
@@ -275,6 +275,40 @@ def test_norm_and_cdist_variants_match_pytorch():
     ]
     for (f,) in pairs:
         np.testing.assert_allclose(_np(f(rb, ra, rb_)), f(torch, ta, tb).numpy(), rtol=1e-4, atol=1e-4)
+
+
+CDIST_INF_CASES = [
+    # (x1, x2, incoming gradient) -> (distance, x1's gradient, x2's gradient), ATen's results
+    ([[2.0, 0, 1], [-2, -1, 0], [2, 2, -2]], [[0.0, 0, -2]], [[1.0], [-0.5], [1]],
+     [[3.0], [2], [2]], [[0.0, 0, 1], [0.5, 0, -0.5], [1, 1, 0]], [[-1.5, -1, -0.5]]),
+    # nan coordinates are skipped by the distance; nan or infinite diffs make their coordinates' gradient nan
+    ([[-1.0, 2, 0.5]], [[-math.inf, 0.5, -1], [math.nan, 0.5, math.nan]], [[2.0, 2]],
+     [[math.inf, 1.5]], [[math.nan, 2, math.nan]], [[math.nan, 0, 0], [math.nan, -2, math.nan]]),
+]
+
+
+@pytest.mark.parametrize("a,b,g,dist,ga,gb", CDIST_INF_CASES)
+def test_cdist_inf_gives_each_tied_coordinate_the_whole_gradient(a, b, g, dist, ga, gb):
+    """ATen's p = inf backward: sign(diff) * (|diff| == dist) per coordinate, so several coordinates tying for the
+    max each get the whole gradient (amax would share it out); its forward skips nan coordinates."""
+    results = []
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        x, y = L.tensor(a, dtype=L.float64, requires_grad=True), L.tensor(b, dtype=L.float64, requires_grad=True)
+        d = L.cdist(x, y, p=math.inf)
+        d.backward(L.tensor(g, dtype=L.float64))
+        results.append([d.detach().numpy(), x.grad.numpy(), y.grad.numpy()])
+    for got in results:
+        for u, v in zip(got, (dist, ga, gb)):
+            np.testing.assert_array_equal(u, np.array(v))
+    x = rb.tensor(np.random.default_rng(3).standard_normal((2, 3, 4)), requires_grad=True)
+    y = rb.tensor(np.random.default_rng(4).standard_normal((1, 5, 4)), requires_grad=True)
+    assert rb.autograd.gradcheck(lambda u, v: rb.cdist(u, v, p=math.inf), (x, y))
+    # vectors of no coordinates are at distance 0, with zero gradients
+    x, y = rb.ones(3, 0, requires_grad=True), rb.ones(2, 0, requires_grad=True)
+    d = rb.cdist(x, y, p=math.inf)
+    assert d.tolist() == [[0.0, 0.0]] * 3
+    d.sum().backward()
+    assert tuple(x.grad.shape) == (3, 0) and tuple(y.grad.shape) == (2, 0)
 
 
 def test_clamp_min_max_promote_as_pytorch():

@@ -180,6 +180,43 @@ Tensor addcdiv(const Tensor& input, const Tensor& t1, const Tensor& t2, Scalar v
   return add(input, is_one(value) ? q : mul(q, value));
 }
 
+namespace {
+// cdist's p = inf gradient as ATen's idist_calc::backward: the incoming gradient goes whole (not shared out as
+// amax's) to each coordinate whose |diff| equals the distance, signed by diff, written as ATen writes it,
+// sign(diff) * (1 - min(1, ceil(| |diff| - dist |))), so it is nan where that is (a nan or infinite diff).
+// Built from ops, so it differentiates again (to zero: sign and ceil are piecewise constant).
+struct CdistInfBackward : Node {
+  SavedTensor diff, dist;  // diff: (..., P, R, M), dist: (..., P, R)
+  std::string name() const override { return "CdistBackward0"; }
+  void release_saved() override { diff.reset(), dist.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
+    Tensor d = diff.unpack(*this);
+    Tensor off = unary(UnaryOp::Abs, sub(unary(UnaryOp::Abs, d), unsqueeze(dist.unpack(*this), -1)));
+    Tensor tie = binary(BinaryOp::Sub, 1.0, binary(BinaryOp::Minimum, rounding(RoundOp::Ceil, off), Scalar(1.0)));
+    return {mul(mul(unsqueeze(g[0], -1), unary(UnaryOp::Sign, d)), tie)};
+  }
+};
+
+// The p = inf distance as ATen's cdist loop: the largest |diff| of a pair that is not nan (the running max starts
+// at 0 and std::max keeps it where a coordinate is nan), 0 for vectors of no coordinates.
+Tensor cdist_inf(const Tensor& diff) {
+  Tensor out;
+  {
+    NoGradGuard ng;
+    Tensor a = unary(UnaryOp::Abs, diff);
+    Shape s(diff.shape().begin(), diff.shape().end() - 1);
+    out =
+        diff.size(-1) == 0 ? zeros(s, diff.dtype(), diff.device()) : amax(masked_fill(a, isnan(a), Scalar(0.0)), {-1});
+  }
+  if (needs_grad(diff)) {
+    auto node = std::make_shared<CdistInfBackward>();
+    node->diff = SavedTensor(diff), node->dist = SavedTensor::output(out);
+    record(node, {&diff}, {&out});
+  }
+  return out;
+}
+}  // namespace
+
 Tensor cdist(const Tensor& x1, const Tensor& x2, double p, const std::string& compute_mode) {
   RB_CHECK(compute_mode == "use_mm_for_euclid_dist_if_necessary" || compute_mode == "use_mm_for_euclid_dist" ||
                compute_mode == "donot_use_mm_for_euclid_dist",
@@ -203,7 +240,9 @@ Tensor cdist(const Tensor& x1, const Tensor& x2, double p, const std::string& co
     Tensor d2 = add(sub(n1, mul(matmul(x1, transpose(x2, -1, -2)), Scalar(2.0))), n2);
     return unary(UnaryOp::Sqrt, clamp(d2, Scalar(1e-30), std::nullopt));
   }
-  return linalg_vector_norm(sub(unsqueeze(x1, -2), unsqueeze(x2, -3)), p, {-1}, false);
+  Tensor diff = sub(unsqueeze(x1, -2), unsqueeze(x2, -3));  // (..., P, R, M)
+  if (std::isinf(p)) return cdist_inf(diff);
+  return linalg_vector_norm(diff, p, {-1}, false);
 }
 
 // ---- pointwise ----

@@ -96,6 +96,40 @@ def test_inplace_forms_write_into_self():
     assert m.tolist() == [0.0, 0.5, 1.0]
 
 
+@pytest.mark.parametrize("mat,vec,inp", [((3, 0), (0,), (3,)), ((0, 4), (4,), (0,)), ((0, 0), (0,), (0,)),
+                                         ((2, 3), (3,), (2,))])
+@pytest.mark.parametrize("beta", [0.0, 2.0])
+def test_addmv_of_empty_operands_and_beta_zero_gradient(mat, vec, inp, beta):
+    """addmv over an empty product: beta * input (zeros for beta 0), with input's gradient beta * grad even for
+    beta 0, where PyTorch's formula gives grad * 0 (zeros; nan where grad is) though the value ignores input."""
+    results = []
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        i = L.tensor(np.arange(1.0, inp[0] + 1, dtype=np.float32), requires_grad=True)
+        m, v = L.full(mat, 3.0, requires_grad=True), L.full(vec, 2.0, requires_grad=True)
+        out = L.addmv(i, m, v, beta=beta, alpha=0.5)
+        out.backward(L.full(tuple(out.shape), 1.5))
+        results.append([_np(out), _np(i.grad), _np(m.grad), _np(v.grad)])
+    want_out = beta * np.arange(1.0, inp[0] + 1) + 0.5 * np.full(mat, 3.0) @ np.full(vec, 2.0)
+    want = [want_out, np.full(inp, 1.5 * beta), np.full(mat, 0.5 * 1.5 * 2.0), np.full(vec, 0.5 * 1.5 * 3.0 * mat[0])]
+    for got in results:
+        for u, w in zip(got, want):
+            assert u.shape == w.shape
+            np.testing.assert_allclose(u, w)
+    # beta 0 drops input's nan but passes the gradient times 0: a nan gradient stays nan, as PyTorch's
+    i = rb.tensor([float("nan"), 1.0], requires_grad=True)
+    rb.addmv(i, rb.ones(2, 3), rb.ones(3), beta=0).backward(rb.tensor([float("nan"), 1.0]))
+    assert np.isnan(_np(i.grad)[0]) and _np(i.grad)[1] == 0.0
+
+
+def test_addmv_of_an_empty_matrix_keeps_the_products_shape():
+    """Deliberate: with an empty matrix PyTorch 2.13's addmv returns beta * input in input's own shape (a (1,) input
+    and a (3, 0) matrix give (1,), and its backward then fails); ours broadcasts to the product's (3,), as addmm and
+    a non-empty addmv do."""
+    out = rb.addmv(rb.tensor([2.0]), rb.ones(3, 0), rb.ones(0), beta=1.5)
+    assert out.tolist() == [3.0, 3.0, 3.0]
+    assert tuple(rb.addmv(rb.tensor(2.0), rb.ones(0, 2), rb.ones(2)).shape) == (0,)
+
+
 def test_addmm_beta_zero_ignores_nan_input():
     out = rb.addmm(rb.full((2, 2), float("nan")), rb.eye(2), rb.eye(2), beta=0)
     assert _np(out).tolist() == [[1.0, 0.0], [0.0, 1.0]]
@@ -190,6 +224,9 @@ _BAD = [
     ("addmm_shape", lambda L: L.addmm(L.ones(3, 3), L.ones(2, 2), L.ones(2, 2)), RuntimeError),
     ("addmm_inner", lambda L: L.addmm(L.ones(2, 2), L.ones(2, 3), L.ones(2, 2)), RuntimeError),
     ("baddbmm_2d", lambda L: L.baddbmm(L.ones(2, 2, 2), L.ones(2, 2), L.ones(2, 2, 2)), RuntimeError),
+    ("addmv_2d_input", lambda L: L.addmv(L.ones(1, 3), L.ones(3, 2), L.ones(2)), RuntimeError),
+    ("addmv_input_size", lambda L: L.addmv(L.ones(2), L.ones(3, 2), L.ones(2)), RuntimeError),
+    ("addmv_empty_input", lambda L: L.addmv(L.ones(0), L.ones(3, 0), L.ones(0)), RuntimeError),
     ("addcdiv_int", lambda L: L.addcdiv(L.ones(2), L.ones(2, dtype=L.int64), L.ones(2, dtype=L.int64)), RuntimeError),
     ("matrix_norm_1d", lambda L: L.linalg.matrix_norm(L.ones(3)), RuntimeError),
     ("linalg_norm_3d_ord", lambda L: L.linalg.norm(L.ones(2, 2, 2), ord=1), RuntimeError),

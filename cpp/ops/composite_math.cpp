@@ -35,6 +35,11 @@ Scalar scalar_for(Scalar v, DType dt, DType checked_dt) {
   return is_floating(dt) || dt == DType::Bool || !v.is_floating() ? v : Scalar(v.i);
 }
 
+struct BetaZeroBackward : Node {
+  std::string name() const override { return "MulBackward0"; }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override { return {mul(g[0], Scalar(0.0))}; }
+};
+
 Tensor beta_alpha(const Tensor& input, const Tensor& prod, Scalar beta, Scalar alpha, const char* op) {
   DType dt = promote(input.dtype(), prod.dtype());
   beta = scalar_for(beta, dt, dt);
@@ -43,7 +48,14 @@ Tensor beta_alpha(const Tensor& input, const Tensor& prod, Scalar beta, Scalar a
   Shape out = broadcast_shapes(input.shape(), prod.shape());
   RB_CHECK(out == prod.shape(), Error, op, ": the input of shape ", input.shape(),
            " does not broadcast to the product's shape ", prod.shape());
-  if (is_zero(beta)) return p;
+  if (is_zero(beta)) {
+    if (!needs_grad(input)) return p;
+    // input's values are dropped (its nan and inf included) but not its gradient, PyTorch's grad * beta: a term
+    // of value -0 (p + -0 is p, signed zeros included) whose backward is that product carries it.
+    Tensor term = full(input.shape(), Scalar(-0.0), input.dtype(), input.device());
+    record(std::make_shared<BetaZeroBackward>(), {&input}, {&term});
+    return add(p, term);
+  }
   return add(is_one(beta) ? input : mul(input, beta), p);
 }
 
@@ -142,10 +154,11 @@ Tensor addmm(const Tensor& input, const Tensor& mat1, const Tensor& mat2, Scalar
 }
 
 Tensor addmv(const Tensor& input, const Tensor& mat, const Tensor& vec, Scalar beta, Scalar alpha) {
-  RB_CHECK(mat.dim() == 2 && vec.dim() == 1, Error, "vector + matrix @ vector expected, got ", input.dim(), ", ",
-           mat.dim(), ", ", vec.dim());
-  RB_CHECK(mat.size(1) == vec.size(0), Error, "size mismatch, got input (", input.numel(), "), mat (", mat.size(0), "x",
-           mat.size(1), "), vec (", vec.size(0), ")");
+  RB_CHECK(input.dim() <= 1 && mat.dim() == 2 && vec.dim() == 1, Error, "vector + matrix @ vector expected, got ",
+           input.dim(), ", ", mat.dim(), ", ", vec.dim());
+  RB_CHECK(mat.size(1) == vec.size(0) && (input.numel() == mat.size(0) || input.numel() == 1), Error,
+           "size mismatch, got input (", input.numel(), "), mat (", mat.size(0), "x", mat.size(1), "), vec (",
+           vec.size(0), ")");
   return beta_alpha(input, matmul(mat, vec), beta, alpha, "addmv");
 }
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import rosenblatt as rb
-from conftest import requires_torch
+from conftest import HAVE_TORCH, requires_torch, torch
 
 A = np.arange(60, dtype=np.float32).reshape(3, 4, 5)
 
@@ -523,3 +523,19 @@ def test_random_index_expressions_match_torch():
         np.testing.assert_array_equal(x.numpy(), t.numpy())
         checked += 1
     assert checked > 150
+
+
+@pytest.mark.parametrize("shape,idx_shapes,out", [((3, 0, 5), [(0, 3), (3,)], (0, 3, 5)),
+                                                  ((3, 0, 5), [(2, 0), (2, 1)], (2, 0, 5)),
+                                                  ((4, 0), [(0,), (1,)], (0,))])
+def test_indices_into_an_empty_dim_with_an_empty_broadcast_read_nothing(shape, idx_shapes, out):
+    """ATen's AdvancedIndex refuses indices into a dim of size 0 only when their broadcast shape is not empty: an
+    index of its own non-empty (3,) broadcast with an empty (0, 3) one reads nothing and raises nothing."""
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        x = L.zeros(*shape)
+        idx = tuple(L.full(s, 2, dtype=L.int64) for s in idx_shapes)
+        assert tuple(x[idx].shape) == out
+        x.index_put_(idx, L.ones(()))
+        assert not x.any()
+        with pytest.raises(IndexError, match="index is out of bounds for dimension with size 0"):
+            x[tuple(L.zeros(1, dtype=L.int64) for _ in idx_shapes)]

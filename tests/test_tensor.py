@@ -325,6 +325,17 @@ def test_broadcast_shapes_mismatch_names_both_shapes():
         rb.broadcast_shapes((2,), (3,))
 
 
+@pytest.mark.parametrize("name", ["ones", "zeros", "empty", "rand", "randn"])
+def test_factories_require_a_size(name):
+    """torch.ones() is a TypeError (torch.ones(()) is the 0-d tensor); ours made a 0-d tensor of no arguments."""
+    with pytest.raises(TypeError, match=f"{name}\\(\\) missing 1 required positional arguments"):
+        getattr(rb, name)()
+    assert getattr(rb, name)(()).shape == () and getattr(rb, name)(size=(2,)).shape == (2,)
+    if HAVE_TORCH:
+        with pytest.raises(TypeError):
+            getattr(torch, name)()
+
+
 def test_matmul_shape_mismatch():
     with pytest.raises(RuntimeError, match=r"2x3 and 4x2"):
         rb.ones(2, 3) @ rb.ones(4, 2)

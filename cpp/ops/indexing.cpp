@@ -97,7 +97,7 @@ Tensor advanced_gather(const Tensor& t, int64_t s, const std::vector<Tensor>& id
 }
 
 void check_index_dtype(const Tensor& t) {
-  RB_CHECK(t.dtype() == DType::Int64 || t.dtype() == DType::Bool, IndexError,
+  RB_CHECK(t.dtype() == DType::Int64 || t.dtype() == DType::Int32 || t.dtype() == DType::Bool, IndexError,
            "tensors used as indices must be long, int, byte or bool tensors");
 }
 
@@ -156,9 +156,9 @@ Resolved resolve(const Tensor& x, const IndexList& index, bool defer_bounds = fa
                  "indices should be either on cpu or on the same device as the indexed tensor (", x.device().name(),
                  ")");
         orig += t.dtype() == DType::Bool ? t.dim() : 1;
-        if (t.dtype() == DType::Int64) {
+        if (t.dtype() == DType::Int64 || t.dtype() == DType::Int32) {  // int32 indices read as int64, as ATen's
           dims.push_back(dim++);
-          r.idx.push_back(t);
+          r.idx.push_back(cast(t, DType::Int64));
         } else if (t.dim() == 0) {  // x[True] adds a dim of size 1, x[False] one of size 0
           r.view = unsqueeze(r.view, dim), r.applied = true;
           r.idx.push_back(t.item<bool>() ? zeros({1}, DType::Int64) : zeros({0}, DType::Int64));

@@ -180,6 +180,20 @@ def test_max_unpool_empty_input_of_any_dtype(dtype):
                 getattr(TF, name)(torch.ones(*nonempty, dtype=getattr(torch, dtype)),
                                   torch.zeros(*nonempty, dtype=torch.int64), 2)
 
+
+@pytest.mark.parametrize("dtype", ["int8", "int32", "int64", "bool"])
+def test_adaptive_avg_pool_of_an_empty_input_in_any_dtype(dtype):
+    """adaptive_avg_pool1d/2d of an empty input return the empty result in any dtype (ATen's dtype check sits in
+    the kernel an empty input never reaches); a non-empty integer input still raises NotImplementedError."""
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        dt = getattr(L, dtype)
+        out = L.nn.functional.adaptive_avg_pool1d(L.ones(0, 3, 7, dtype=dt), 4)
+        assert tuple(out.shape) == (0, 3, 4) and out.dtype == dt
+        out = L.nn.functional.adaptive_avg_pool2d(L.ones(0, 3, 7, 7, dtype=dt), (2, 3))
+        assert tuple(out.shape) == (0, 3, 2, 3) and out.dtype == dt
+        with pytest.raises(NotImplementedError, match="adaptive_avg_pool2d.* not implemented for"):
+            L.nn.functional.adaptive_avg_pool2d(L.ones(2, 3, 7, 7, dtype=dt), (2, 3))
+
 # ---- batch norm ----------------------------------------------------------------------------------
 
 BN_CASES = [

@@ -323,6 +323,12 @@ Tensor adaptive_avg_pool2d(const Tensor& x, const IntList& output_size) {
   if (output_size.size() <= 2 && all_ones(output_size)) return mean(x, {-2, -1}, true);
   const auto& k = kernels<PoolKernels>("adaptive_avg_pool2d", x);
   PoolGeom g = adaptive_geom(x, output_size, "adaptive_avg_pool2d");
+  if (x.numel() == 0 && !is_floating(x.dtype())) {
+    // ATen's kernel checks the dtype, and an empty input returns its empty result before it.
+    Shape s = x.shape();
+    s[s.size() - 2] = g.OH, s.back() = g.OW;
+    return Tensor::empty(s, x.dtype(), x.device());
+  }
   if (DType c = pool_dtype(x, "adaptive_avg_pool2d", false); c != x.dtype())
     return cast_back(adaptive_avg_pool2d(cast(x, c), output_size), x);
   return adaptive_avg_planes(k, x, g, 2);

@@ -593,7 +593,6 @@ Tensor grid_sample(const Tensor& input, const Tensor& grid, const std::string& m
            input.shape(), " and grid with sizes ", grid.shape());
   RB_CHECK(input.dim() == 4, NotImplementedError, "grid_sample: 5-D (volumetric) input is not supported yet");
   RB_CHECK(mode != "bicubic", NotImplementedError, "grid_sample: mode='bicubic' is not supported yet");
-  RB_CHECK(is_floating(input.dtype()), Error, "grid_sampler(): expected a floating input, got ", input.dtype());
   RB_CHECK(input.size(0) == grid.size(0), Error,
            "grid_sampler(): expected grid and input to have same batch size, but got input with sizes ", input.shape(),
            " and grid with sizes ", grid.shape());
@@ -605,6 +604,12 @@ Tensor grid_sample(const Tensor& input, const Tensor& grid, const std::string& m
              input.shape(), " with dimension ", d, " being empty");
   const int64_t N = input.size(0), C = input.size(1), H = input.size(2), W = input.size(3);
   const int64_t Ho = grid.size(1), Wo = grid.size(2);
+  if (!is_floating(input.dtype())) {
+    // ATen's kernel checks the dtype, and an empty input or grid returns its empty result before it.
+    RB_CHECK(input.numel() == 0 || grid.numel() == 0, NotImplementedError,
+             "\"grid_sampler_2d_cpu_kernel_impl\" not implemented for '", aten_name(input.dtype()), "'");
+    return Tensor::empty({N, C, Ho, Wo}, input.dtype(), input.device());
+  }
   const Tensor g = reshape(grid, {N, Ho * Wo, 2});
   const Tensor ix = source_index(select(g, 2, 0), W, padding_mode, align_corners);
   const Tensor iy = source_index(select(g, 2, 1), H, padding_mode, align_corners);

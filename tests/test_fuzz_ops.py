@@ -83,6 +83,8 @@ KNOWN = {
     "linalg_solve_ex": "degenerate: a singular A (an expanded layout repeats rows) gives non-finite gradients whose "
                        "inf/nan pattern follows each LAPACK's pivoting",
     "linalg_matrix_norm_nuc": "degenerate: as linalg_svd (the nuclear norm's gradient is U V^T)",
+    "linalg_matrix_norm_-2": "degenerate: a grown (repeated) row makes the smallest singular value 0, and its gradient "
+                             "u v^T takes the signs each LAPACK gives that value's singular vectors",
     "block_diag": "deliberate: PyTorch 2.13's block_diag backward skips the row an empty 1-D input takes in its "
                   "forward, so the later inputs' gradients are read one row early; ours reads them where the forward "
                   "put them (test_fuzz_regressions)",

@@ -348,6 +348,24 @@ def test_cdist_inf_gives_each_tied_coordinate_the_whole_gradient(a, b, g, dist, 
     assert tuple(x.grad.shape) == (3, 0) and tuple(y.grad.shape) == (2, 0)
 
 
+@pytest.mark.parametrize("p,a,b,dist,ga,gb", [
+    # p = 0 counts differing coordinates (nan where a diff is nan) and has zero gradients, as ATen's zdist
+    (0.0, [[1.0, 2], [0, 0], [math.nan, 0]], [[1.0, 0], [0, 0]], [[1.0, 2], [1, 0], [math.nan, math.nan]],
+     [[0.0, 0], [0, 0], [0, 0]], [[0.0, 0], [0, 0]]),
+    # p = 1: g * sign(diff), nan where diff is (ATen's vectorised sign), where abs's gradient would give 0
+    (1.0, [[1.0, math.nan, 0], [0, 0, 0]], [[1.0, 0, 0]], [[math.nan], [1]],
+     [[0.0, math.nan, 0], [-1, 0, 0]], [[1.0, math.nan, 0]]),
+])
+def test_cdist_p0_and_p1_follow_atens_kernels(p, a, b, dist, ga, gb):
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        x, y = L.tensor(a, dtype=L.float64, requires_grad=True), L.tensor(b, dtype=L.float64, requires_grad=True)
+        d = L.cdist(x, y, p=p)
+        assert d.grad_fn is not None  # p = 0 too: backward runs and gives zeros
+        d.sum().backward()
+        for u, v in ((d, dist), (x.grad, ga), (y.grad, gb)):
+            np.testing.assert_array_equal(u.detach().numpy(), np.array(v))
+
+
 def test_clamp_min_max_promote_as_pytorch():
     x = rb.tensor([-2, 0, 3])
     assert rb.clamp_min(x, 0.5).dtype == rb.float32 and rb.clamp_min(x, 0.5).tolist() == [0.5, 0.5, 3.0]

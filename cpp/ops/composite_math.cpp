@@ -194,36 +194,48 @@ Tensor addcdiv(const Tensor& input, const Tensor& t1, const Tensor& t2, Scalar v
 }
 
 namespace {
-// cdist's p = inf gradient as ATen's idist_calc::backward: the incoming gradient goes whole (not shared out as
-// amax's) to each coordinate whose |diff| equals the distance, signed by diff, written as ATen writes it,
+// cdist's gradient where ATen's kernels (DistanceOpsKernel.cpp) differ from the norm's, for a diff
+// (..., P, R, M) and its distances (..., P, R). p = 0: zeros (zdist has no backward; _cdist_backward returns
+// zeros). p = 1: g * sign(diff), nan where diff is (their vectorised sign; the norm's abs gives 0 there).
+// p = inf (idist_calc::backward): the gradient goes whole (not shared out as amax's) to each coordinate whose
+// |diff| equals the distance, signed by diff, written as ATen writes it,
 // sign(diff) * (1 - min(1, ceil(| |diff| - dist |))), so it is nan where that is (a nan or infinite diff).
 // Built from ops, so it differentiates again (to zero: sign and ceil are piecewise constant).
-struct CdistInfBackward : Node {
-  SavedTensor diff, dist;  // diff: (..., P, R, M), dist: (..., P, R)
+struct CdistBackward : Node {
+  SavedTensor diff, dist;
+  double p = 0;
   std::string name() const override { return "CdistBackward0"; }
   void release_saved() override { diff.reset(), dist.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
     Tensor d = diff.unpack(*this);
+    if (p == 0) return {zeros_like(d)};
+    Tensor sign = unary(UnaryOp::Sign, d);
+    if (p == 1) return {mul(unsqueeze(g[0], -1), where(isnan(d), d, sign))};
     Tensor off = unary(UnaryOp::Abs, sub(unary(UnaryOp::Abs, d), unsqueeze(dist.unpack(*this), -1)));
     Tensor tie = binary(BinaryOp::Sub, 1.0, binary(BinaryOp::Minimum, rounding(RoundOp::Ceil, off), Scalar(1.0)));
-    return {mul(mul(unsqueeze(g[0], -1), unary(UnaryOp::Sign, d)), tie)};
+    return {mul(mul(unsqueeze(g[0], -1), sign), tie)};
   }
 };
 
-// The p = inf distance as ATen's cdist loop: the largest |diff| of a pair that is not nan (the running max starts
-// at 0 and std::max keeps it where a coordinate is nan), 0 for vectors of no coordinates.
-Tensor cdist_inf(const Tensor& diff) {
+// The distances for p = 0, 1 or inf with CdistBackward's gradient. p = 0 as ATen's zdist_calc, the sum of
+// min(ceil(|diff|), 1): nan where a diff is. p = inf as ATen's cdist loop: the largest |diff| of a pair that is
+// not nan (the running max starts at 0 and std::max keeps it where a coordinate is nan), 0 for vectors of no
+// coordinates.
+Tensor cdist_by_kernel_rule(const Tensor& diff, double p) {
   Tensor out;
   {
     NoGradGuard ng;
-    Tensor a = unary(UnaryOp::Abs, diff);
     Shape s(diff.shape().begin(), diff.shape().end() - 1);
-    out =
-        diff.size(-1) == 0 ? zeros(s, diff.dtype(), diff.device()) : amax(masked_fill(a, isnan(a), Scalar(0.0)), {-1});
+    Tensor a = unary(UnaryOp::Abs, diff);
+    out = p == 0               ? sum(binary(BinaryOp::Minimum, rounding(RoundOp::Ceil, a), Scalar(1.0)), {-1})
+          : p == 1             ? linalg_vector_norm(diff, p, {-1}, false)
+          : diff.size(-1) == 0 ? zeros(s, diff.dtype(), diff.device())
+                               : amax(masked_fill(a, isnan(a), Scalar(0.0)), {-1});
   }
   if (needs_grad(diff)) {
-    auto node = std::make_shared<CdistInfBackward>();
-    node->diff = SavedTensor(diff), node->dist = SavedTensor::output(out);
+    auto node = std::make_shared<CdistBackward>();
+    node->diff = SavedTensor(diff), node->p = p;
+    if (std::isinf(p)) node->dist = SavedTensor::output(out);
     record(node, {&diff}, {&out});
   }
   return out;
@@ -254,7 +266,7 @@ Tensor cdist(const Tensor& x1, const Tensor& x2, double p, const std::string& co
     return unary(UnaryOp::Sqrt, clamp(d2, Scalar(1e-30), std::nullopt));
   }
   Tensor diff = sub(unsqueeze(x1, -2), unsqueeze(x2, -3));  // (..., P, R, M)
-  if (std::isinf(p)) return cdist_inf(diff);
+  if (p == 0 || p == 1 || std::isinf(p)) return cdist_by_kernel_rule(diff, p);
   return linalg_vector_norm(diff, p, {-1}, false);
 }
 

@@ -366,6 +366,22 @@ def test_cdist_p0_and_p1_follow_atens_kernels(p, a, b, dist, ga, gb):
             np.testing.assert_array_equal(u.detach().numpy(), np.array(v))
 
 
+def test_vector_norm_p0_backward_runs_and_gives_no_gradient():
+    """The 0 "norm" counts nonzeros: PyTorch records LinalgVectorNormBackward0, whose backward returns no gradient,
+    so backward() runs and leaves x.grad None, and autograd.grad calls x unused; ours raised 'does not require
+    grad'."""
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        x = L.tensor([1.0, 0.0, 2.0], requires_grad=True)
+        n = L.linalg.vector_norm(x, 0)
+        assert n.item() == 2.0 and n.requires_grad
+        n.backward()
+        assert x.grad is None
+        (L.linalg.vector_norm(x, 0) + x.sum()).backward()
+        assert x.grad.tolist() == [1.0, 1.0, 1.0]
+        with pytest.raises(RuntimeError, match="appears to not have been used in the graph"):
+            L.autograd.grad(L.linalg.vector_norm(x, 0), x)
+
+
 def test_clamp_min_max_promote_as_pytorch():
     x = rb.tensor([-2, 0, 3])
     assert rb.clamp_min(x, 0.5).dtype == rb.float32 and rb.clamp_min(x, 0.5).tolist() == [0.5, 0.5, 3.0]

@@ -73,6 +73,13 @@ Dims all_dims(const Tensor& x) {
 
 // ---- norms ----
 
+namespace {
+struct NoGradientNormBackward : Node {  // the 0 "norm" (a count): piecewise constant
+  std::string name() const override { return "LinalgVectorNormBackward0"; }
+  std::vector<Tensor> apply(std::vector<Tensor>&) override { return {Tensor()}; }
+};
+}  // namespace
+
 Tensor linalg_vector_norm(const Tensor& x, double p, const Dims& dims, bool keepdim) {
   RB_CHECK(is_floating(x.dtype()), Error,
            "linalg.vector_norm: Expected a floating point or complex tensor as input. Got ", aten_name(x.dtype()));
@@ -93,7 +100,12 @@ Tensor linalg_vector_norm(const Tensor& x, double p, const Dims& dims, bool keep
   if (std::isinf(p)) {
     return p > 0 ? amax(unary(UnaryOp::Abs, x), dims, keepdim) : amin(unary(UnaryOp::Abs, x), dims, keepdim);
   }
-  if (p == 0) return sum(to_dtype(binary(BinaryOp::Ne, x.detach(), Scalar(0.0)), x.dtype()), dims, keepdim);
+  if (p == 0) {
+    Tensor count = sum(to_dtype(binary(BinaryOp::Ne, x.detach(), Scalar(0.0)), x.dtype()), dims, keepdim);
+    // PyTorch records the node and its backward returns no gradient (backward() runs and leaves x.grad None).
+    if (needs_grad(x)) record(std::make_shared<NoGradientNormBackward>(), {&x}, {&count});
+    return count;
+  }
   // p < 1: |x|^p's slope is infinite at 0, where PyTorch's norm backward gives 0 (masked_fill where x == 0).
   auto pow_p = [p](const Tensor& v) { return binary(BinaryOp::Pow, v, Scalar(p)); };
   Tensor a = unary(UnaryOp::Abs, x);

@@ -153,6 +153,19 @@ def test_solve_of_empty_operands(a_shape, b_shape, x_shape):
         LA.solve(rb.zeros(0, 0), rb.zeros(3, 1))
 
 
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_solve_of_low_precision_solves_only_empty_systems(dtype):
+    """ATen's linalg.solve takes float16/bfloat16 and its LU kernel refuses them (NotImplementedError), which an
+    empty A never reaches: the empty solution in that dtype."""
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        dt = getattr(L, dtype)
+        x = L.linalg.solve(L.zeros(0, 3, 3, dtype=dt), L.zeros(0, 3, 2, dtype=dt))
+        assert tuple(x.shape) == (0, 3, 2) and x.dtype == dt
+        assert tuple(L.linalg.solve_ex(L.zeros(0, 0, dtype=dt), L.zeros(0, dtype=dt))[0].shape) == (0,)
+        with pytest.raises(NotImplementedError, match="lu_cpu.* not implemented for"):
+            L.linalg.solve(L.eye(3, dtype=dt), L.zeros(3, 0, dtype=dt))
+
+
 @requires_torch
 def test_svd_and_qr_shapes_match_torch_for_empty_and_wide():
     for shape in [(0, 3), (3, 0), (2, 3, 5), (5, 3)]:

@@ -78,6 +78,8 @@ KNOWN = {
     "pinverse": "degenerate: as linalg_pinv",
     "linalg_cholesky": "non-finite: an infinite input is factored or refused as each LAPACK's potrf decides",
     "cholesky_old": "non-finite: as linalg_cholesky",
+    "bilinear_3d": "boundary: as bilinear_unbatched, PyTorch's bilinear over 3-D inputs reshapes an input of no "
+                   "features with -1 and raises ('cannot reshape tensor of 0 elements'); ours returns the result",
     "bilinear_unbatched": "boundary: PyTorch's unbatched bilinear reshapes an empty input with -1 and raises "
                           "('cannot reshape tensor of 0 elements'); ours returns the empty result",
     "linalg_solve_ex": "degenerate: a singular A (an expanded layout repeats rows) gives non-finite gradients whose "

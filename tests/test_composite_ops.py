@@ -382,6 +382,20 @@ def test_vector_norm_p0_backward_runs_and_gives_no_gradient():
             L.autograd.grad(L.linalg.vector_norm(x, 0), x)
 
 
+def test_clamp_tensor_bounds_gradient_below_equal_bounds_goes_nowhere():
+    """PyTorch's clamp_backward_min_max: min's gradient needs x < min < max, max's x > max or max < min, x's
+    min <= x <= max; so below a min equal to the max no input gets it (ours gave it to min)."""
+    cases = [  # x, min, max -> value, and the gradients of x, min, max for an upstream 1.5
+        (-1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), (-1.0, 0.0, 1.0, 0.0, 0.0, 1.5, 0.0),
+        (-1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.5), (2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.5), (0.0, 0.0, 0.0, 0.0, 1.5, 0.0, 0.0)]
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        for x, lo, hi, *want in cases:
+            t = [L.tensor([v], dtype=L.float64, requires_grad=True) for v in (x, lo, hi)]
+            out = L.clamp(*t)
+            out.backward(L.tensor([1.5], dtype=L.float64))
+            assert [out.item()] + [v.grad.item() for v in t] == want, (L.__name__, x, lo, hi)
+
+
 def test_clamp_min_max_promote_as_pytorch():
     x = rb.tensor([-2, 0, 3])
     assert rb.clamp_min(x, 0.5).dtype == rb.float32 and rb.clamp_min(x, 0.5).tolist() == [0.5, 0.5, 3.0]

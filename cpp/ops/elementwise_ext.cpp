@@ -240,6 +240,13 @@ Tensor clamp(const Tensor& x, const std::optional<Tensor>& lo, const std::option
   Tensor out = x;
   if (lo) out = where(binary(BinaryOp::Lt, out, *lo), *lo, out);
   if (hi) out = where(binary(BinaryOp::Gt, out, *hi), *hi, out);
+  if (lo && hi) {
+    // Below a min equal to the max, PyTorch's clamp_backward_min_max routes the gradient nowhere (min's needs
+    // min < max, max's x > max or max < min, x's x >= min): the value taken, min, passes none.
+    Tensor dead = logical(LogicalOp::And, binary(BinaryOp::Lt, x.detach(), lo->detach()),
+                          binary(BinaryOp::Eq, lo->detach(), hi->detach()));
+    out = where(dead, out.detach(), out);
+  }
   const DType dt = lo && hi ? promote(result_type(x, *lo), hi->dtype()) : result_type(x, lo ? *lo : *hi);
   return out.dtype() == dt ? out : to_dtype(out, dt);
 }

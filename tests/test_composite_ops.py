@@ -396,6 +396,19 @@ def test_clamp_tensor_bounds_gradient_below_equal_bounds_goes_nowhere():
             assert [out.item()] + [v.grad.item() for v in t] == want, (L.__name__, x, lo, hi)
 
 
+def test_xlogy_gradients_at_x_zero_are_torchs():
+    """PyTorch's xlogy derivatives: d/dx = xlogy(g, y), 0 only where x == 0 and y <= 0 (so g * log(y) at x == 0,
+    y > 0, where the value's mask gave 0); d/dy = g * x / y (nan at x == y == 0)."""
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        x = L.tensor([0.0, -0.0, 0.0, 0.0, 2.0], dtype=L.float64, requires_grad=True)
+        y = L.tensor([math.e, 2.0, 0.0, -1.0, math.e], dtype=L.float64, requires_grad=True)
+        out = L.xlogy(x, y)
+        out.backward(L.full((5,), 1.5, dtype=L.float64))
+        np.testing.assert_allclose(out.detach().numpy(), [0.0, 0.0, 0.0, 0.0, 2.0])
+        np.testing.assert_allclose(x.grad.numpy(), [1.5, 1.5 * math.log(2.0), 0.0, 0.0, 1.5])
+        np.testing.assert_allclose(y.grad.numpy(), [0.0, 0.0, math.nan, 0.0, 3.0 / math.e])
+
+
 def test_clamp_min_max_promote_as_pytorch():
     x = rb.tensor([-2, 0, 3])
     assert rb.clamp_min(x, 0.5).dtype == rb.float32 and rb.clamp_min(x, 0.5).tolist() == [0.5, 0.5, 3.0]

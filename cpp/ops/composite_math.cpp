@@ -330,12 +330,40 @@ Tensor copysign(const Tensor& a, const Tensor& b) {
   return where(expand(signbit(b.detach()), s), unary(UnaryOp::Neg, m), m);
 }
 
+namespace {
+// PyTorch's xlogy derivatives (derivatives.yaml): d/dx = xlogy(g, y), 0 where x == 0 and y <= 0, so at x == 0 and
+// y > 0 it is g * log(y) (the value's mask would give those points a zero gradient); d/dy = g * x / y, nan at
+// x == y == 0. Built from ops, so it differentiates again.
+struct XlogyBackward : Node {
+  SavedTensor x, y;
+  std::string name() const override { return "XlogyBackward0"; }
+  void release_saved() override { x.reset(), y.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
+    Tensor xv = x.unpack(*this), yv = y.unpack(*this);
+    Tensor dead = logical(LogicalOp::And, binary(BinaryOp::Eq, xv.detach(), Scalar(0.0)),
+                          binary(BinaryOp::Le, yv.detach(), Scalar(0.0)));
+    Tensor dx = masked_fill(xlogy(g[0], yv), dead, Scalar(0.0));
+    return {sum_to(dx, xv.shape()), sum_to(div(mul(g[0], xv), yv), yv.shape())};
+  }
+};
+}  // namespace
+
 Tensor xlogy(const Tensor& x, const Tensor& y) {
   Tensor yf = float_of(y);
-  Tensor out = mul(x, log(yf));
-  // 0 * log(y) is 0 for every y but nan.
-  Tensor zero = logical(LogicalOp::And, binary(BinaryOp::Eq, x.detach(), Scalar(0)), logical_not(isnan(yf.detach())));
-  return masked_fill(out, zero, Scalar(0.0));
+  Tensor out;
+  {
+    NoGradGuard ng;
+    out = mul(x, log(yf));
+    // 0 * log(y) is 0 for every y but nan.
+    Tensor zero = logical(LogicalOp::And, binary(BinaryOp::Eq, x, Scalar(0)), logical_not(isnan(yf)));
+    out = masked_fill(out, zero, Scalar(0.0));
+  }
+  if (needs_grad(x, yf)) {
+    auto node = std::make_shared<XlogyBackward>();
+    node->x = SavedTensor(x), node->y = SavedTensor(yf);
+    record(node, {&x, &yf}, {&out});
+  }
+  return out;
 }
 
 namespace {

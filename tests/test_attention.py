@@ -6,7 +6,7 @@ import pytest
 
 import rosenblatt as rb
 import rosenblatt.nn.functional as F
-from conftest import requires_torch
+from conftest import HAVE_TORCH, requires_torch, torch
 from numpy_ref import _np_sdpa
 
 
@@ -128,3 +128,25 @@ def test_gqa_with_a_key_of_no_heads_raises():
     q, k, v = rb.zeros(2, 4, 5, 4), rb.zeros(2, 0, 6, 4), rb.zeros(2, 2, 6, 3)
     with pytest.raises(RuntimeError, match=r"key \[2, 0, 6, 4\]"):
         F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("L", [0, 3])
+def test_backward_with_no_keys(threads, L):
+    """S = 0 keys: the backward makes no key-block tasks (with one thread it divided by the 0 blocks per task and
+    died of SIGFPE, found by the fuzz round); q's gradient is zeros and k's and v's are empty, as torch's."""
+    before = rb.get_num_threads()
+    rb.set_num_threads(threads)
+    try:
+        libs = (rb, torch) if HAVE_TORCH else (rb,)
+        for lib in libs:
+            q = lib.ones(L, 4, dtype=lib.float64, requires_grad=True)
+            k = lib.ones(0, 4, dtype=lib.float64, requires_grad=True)
+            v = lib.ones(0, 3, dtype=lib.float64, requires_grad=True)
+            out = lib.nn.functional.scaled_dot_product_attention(q, k, v)
+            assert tuple(out.shape) == (L, 3)
+            out.backward(lib.ones(L, 3, dtype=lib.float64))
+            assert q.grad.tolist() == [[0.0] * 4] * L
+            assert tuple(k.grad.shape) == (0, 4) and tuple(v.grad.shape) == (0, 3)
+    finally:
+        rb.set_num_threads(before)

@@ -8,7 +8,7 @@ import pytest
 
 import rosenblatt as rb
 import rosenblatt.nn.functional as F
-from conftest import requires_torch, torch
+from conftest import HAVE_TORCH, requires_torch, torch
 
 
 def _np(t):
@@ -94,6 +94,40 @@ def test_inplace_forms_write_into_self():
     m = rb.tensor([-1.0, 0.5, 2.0])
     m.clamp_min_(0.0).clamp_max_(1.0)
     assert m.tolist() == [0.0, 0.5, 1.0]
+
+
+@pytest.mark.parametrize("mat,vec,inp", [((3, 0), (0,), (3,)), ((0, 4), (4,), (0,)), ((0, 0), (0,), (0,)),
+                                         ((2, 3), (3,), (2,))])
+@pytest.mark.parametrize("beta", [0.0, 2.0])
+def test_addmv_of_empty_operands_and_beta_zero_gradient(mat, vec, inp, beta):
+    """addmv over an empty product: beta * input (zeros for beta 0), with input's gradient beta * grad even for
+    beta 0, where PyTorch's formula gives grad * 0 (zeros; nan where grad is) though the value ignores input."""
+    results = []
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        i = L.tensor(np.arange(1.0, inp[0] + 1, dtype=np.float32), requires_grad=True)
+        m, v = L.full(mat, 3.0, requires_grad=True), L.full(vec, 2.0, requires_grad=True)
+        out = L.addmv(i, m, v, beta=beta, alpha=0.5)
+        out.backward(L.full(tuple(out.shape), 1.5))
+        results.append([_np(out), _np(i.grad), _np(m.grad), _np(v.grad)])
+    want_out = beta * np.arange(1.0, inp[0] + 1) + 0.5 * np.full(mat, 3.0) @ np.full(vec, 2.0)
+    want = [want_out, np.full(inp, 1.5 * beta), np.full(mat, 0.5 * 1.5 * 2.0), np.full(vec, 0.5 * 1.5 * 3.0 * mat[0])]
+    for got in results:
+        for u, w in zip(got, want):
+            assert u.shape == w.shape
+            np.testing.assert_allclose(u, w)
+    # beta 0 drops input's nan but passes the gradient times 0: a nan gradient stays nan, as PyTorch's
+    i = rb.tensor([float("nan"), 1.0], requires_grad=True)
+    rb.addmv(i, rb.ones(2, 3), rb.ones(3), beta=0).backward(rb.tensor([float("nan"), 1.0]))
+    assert np.isnan(_np(i.grad)[0]) and _np(i.grad)[1] == 0.0
+
+
+def test_addmv_of_an_empty_matrix_keeps_the_products_shape():
+    """Deliberate: with an empty matrix PyTorch 2.13's addmv returns beta * input in input's own shape (a (1,) input
+    and a (3, 0) matrix give (1,), and its backward then fails); ours broadcasts to the product's (3,), as addmm and
+    a non-empty addmv do."""
+    out = rb.addmv(rb.tensor([2.0]), rb.ones(3, 0), rb.ones(0), beta=1.5)
+    assert out.tolist() == [3.0, 3.0, 3.0]
+    assert tuple(rb.addmv(rb.tensor(2.0), rb.ones(0, 2), rb.ones(2)).shape) == (0,)
 
 
 def test_addmm_beta_zero_ignores_nan_input():
@@ -190,6 +224,9 @@ _BAD = [
     ("addmm_shape", lambda L: L.addmm(L.ones(3, 3), L.ones(2, 2), L.ones(2, 2)), RuntimeError),
     ("addmm_inner", lambda L: L.addmm(L.ones(2, 2), L.ones(2, 3), L.ones(2, 2)), RuntimeError),
     ("baddbmm_2d", lambda L: L.baddbmm(L.ones(2, 2, 2), L.ones(2, 2), L.ones(2, 2, 2)), RuntimeError),
+    ("addmv_2d_input", lambda L: L.addmv(L.ones(1, 3), L.ones(3, 2), L.ones(2)), RuntimeError),
+    ("addmv_input_size", lambda L: L.addmv(L.ones(2), L.ones(3, 2), L.ones(2)), RuntimeError),
+    ("addmv_empty_input", lambda L: L.addmv(L.ones(0), L.ones(3, 0), L.ones(0)), RuntimeError),
     ("addcdiv_int", lambda L: L.addcdiv(L.ones(2), L.ones(2, dtype=L.int64), L.ones(2, dtype=L.int64)), RuntimeError),
     ("matrix_norm_1d", lambda L: L.linalg.matrix_norm(L.ones(3)), RuntimeError),
     ("linalg_norm_3d_ord", lambda L: L.linalg.norm(L.ones(2, 2, 2), ord=1), RuntimeError),
@@ -275,6 +312,101 @@ def test_norm_and_cdist_variants_match_pytorch():
     ]
     for (f,) in pairs:
         np.testing.assert_allclose(_np(f(rb, ra, rb_)), f(torch, ta, tb).numpy(), rtol=1e-4, atol=1e-4)
+
+
+CDIST_INF_CASES = [
+    # (x1, x2, incoming gradient) -> (distance, x1's gradient, x2's gradient), ATen's results
+    ([[2.0, 0, 1], [-2, -1, 0], [2, 2, -2]], [[0.0, 0, -2]], [[1.0], [-0.5], [1]],
+     [[3.0], [2], [2]], [[0.0, 0, 1], [0.5, 0, -0.5], [1, 1, 0]], [[-1.5, -1, -0.5]]),
+    # nan coordinates are skipped by the distance; nan or infinite diffs make their coordinates' gradient nan
+    ([[-1.0, 2, 0.5]], [[-math.inf, 0.5, -1], [math.nan, 0.5, math.nan]], [[2.0, 2]],
+     [[math.inf, 1.5]], [[math.nan, 2, math.nan]], [[math.nan, 0, 0], [math.nan, -2, math.nan]]),
+]
+
+
+@pytest.mark.parametrize("a,b,g,dist,ga,gb", CDIST_INF_CASES)
+def test_cdist_inf_gives_each_tied_coordinate_the_whole_gradient(a, b, g, dist, ga, gb):
+    """ATen's p = inf backward: sign(diff) * (|diff| == dist) per coordinate, so several coordinates tying for the
+    max each get the whole gradient (amax would share it out); its forward skips nan coordinates."""
+    results = []
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        x, y = L.tensor(a, dtype=L.float64, requires_grad=True), L.tensor(b, dtype=L.float64, requires_grad=True)
+        d = L.cdist(x, y, p=math.inf)
+        d.backward(L.tensor(g, dtype=L.float64))
+        results.append([d.detach().numpy(), x.grad.numpy(), y.grad.numpy()])
+    for got in results:
+        for u, v in zip(got, (dist, ga, gb)):
+            np.testing.assert_array_equal(u, np.array(v))
+    x = rb.tensor(np.random.default_rng(3).standard_normal((2, 3, 4)), requires_grad=True)
+    y = rb.tensor(np.random.default_rng(4).standard_normal((1, 5, 4)), requires_grad=True)
+    assert rb.autograd.gradcheck(lambda u, v: rb.cdist(u, v, p=math.inf), (x, y))
+    # vectors of no coordinates are at distance 0, with zero gradients
+    x, y = rb.ones(3, 0, requires_grad=True), rb.ones(2, 0, requires_grad=True)
+    d = rb.cdist(x, y, p=math.inf)
+    assert d.tolist() == [[0.0, 0.0]] * 3
+    d.sum().backward()
+    assert tuple(x.grad.shape) == (3, 0) and tuple(y.grad.shape) == (2, 0)
+
+
+@pytest.mark.parametrize("p,a,b,dist,ga,gb", [
+    # p = 0 counts differing coordinates (nan where a diff is nan) and has zero gradients, as ATen's zdist
+    (0.0, [[1.0, 2], [0, 0], [math.nan, 0]], [[1.0, 0], [0, 0]], [[1.0, 2], [1, 0], [math.nan, math.nan]],
+     [[0.0, 0], [0, 0], [0, 0]], [[0.0, 0], [0, 0]]),
+    # p = 1: g * sign(diff), nan where diff is (ATen's vectorised sign), where abs's gradient would give 0
+    (1.0, [[1.0, math.nan, 0], [0, 0, 0]], [[1.0, 0, 0]], [[math.nan], [1]],
+     [[0.0, math.nan, 0], [-1, 0, 0]], [[1.0, math.nan, 0]]),
+])
+def test_cdist_p0_and_p1_follow_atens_kernels(p, a, b, dist, ga, gb):
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        x, y = L.tensor(a, dtype=L.float64, requires_grad=True), L.tensor(b, dtype=L.float64, requires_grad=True)
+        d = L.cdist(x, y, p=p)
+        assert d.grad_fn is not None  # p = 0 too: backward runs and gives zeros
+        d.sum().backward()
+        for u, v in ((d, dist), (x.grad, ga), (y.grad, gb)):
+            np.testing.assert_array_equal(u.detach().numpy(), np.array(v))
+
+
+def test_vector_norm_p0_backward_runs_and_gives_no_gradient():
+    """The 0 "norm" counts nonzeros: PyTorch records LinalgVectorNormBackward0, whose backward returns no gradient,
+    so backward() runs and leaves x.grad None, and autograd.grad calls x unused; ours raised 'does not require
+    grad'."""
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        x = L.tensor([1.0, 0.0, 2.0], requires_grad=True)
+        n = L.linalg.vector_norm(x, 0)
+        assert n.item() == 2.0 and n.requires_grad
+        n.backward()
+        assert x.grad is None
+        (L.linalg.vector_norm(x, 0) + x.sum()).backward()
+        assert x.grad.tolist() == [1.0, 1.0, 1.0]
+        with pytest.raises(RuntimeError, match="appears to not have been used in the graph"):
+            L.autograd.grad(L.linalg.vector_norm(x, 0), x)
+
+
+def test_clamp_tensor_bounds_gradient_below_equal_bounds_goes_nowhere():
+    """PyTorch's clamp_backward_min_max: min's gradient needs x < min < max, max's x > max or max < min, x's
+    min <= x <= max; so below a min equal to the max no input gets it (ours gave it to min)."""
+    cases = [  # x, min, max -> value, and the gradients of x, min, max for an upstream 1.5
+        (-1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), (-1.0, 0.0, 1.0, 0.0, 0.0, 1.5, 0.0),
+        (-1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.5), (2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.5), (0.0, 0.0, 0.0, 0.0, 1.5, 0.0, 0.0)]
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        for x, lo, hi, *want in cases:
+            t = [L.tensor([v], dtype=L.float64, requires_grad=True) for v in (x, lo, hi)]
+            out = L.clamp(*t)
+            out.backward(L.tensor([1.5], dtype=L.float64))
+            assert [out.item()] + [v.grad.item() for v in t] == want, (L.__name__, x, lo, hi)
+
+
+def test_xlogy_gradients_at_x_zero_are_torchs():
+    """PyTorch's xlogy derivatives: d/dx = xlogy(g, y), 0 only where x == 0 and y <= 0 (so g * log(y) at x == 0,
+    y > 0, where the value's mask gave 0); d/dy = g * x / y (nan at x == y == 0)."""
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        x = L.tensor([0.0, -0.0, 0.0, 0.0, 2.0], dtype=L.float64, requires_grad=True)
+        y = L.tensor([math.e, 2.0, 0.0, -1.0, math.e], dtype=L.float64, requires_grad=True)
+        out = L.xlogy(x, y)
+        out.backward(L.full((5,), 1.5, dtype=L.float64))
+        np.testing.assert_allclose(out.detach().numpy(), [0.0, 0.0, 0.0, 0.0, 2.0])
+        np.testing.assert_allclose(x.grad.numpy(), [1.5, 1.5 * math.log(2.0), 0.0, 0.0, 1.5])
+        np.testing.assert_allclose(y.grad.numpy(), [0.0, 0.0, math.nan, 0.0, 3.0 / math.e])
 
 
 def test_clamp_min_max_promote_as_pytorch():

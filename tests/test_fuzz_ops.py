@@ -56,7 +56,8 @@ KNOWN = {
     "index_copy": "PyTorch fails with a storage error on an empty dim; we raise IndexError",
     "index_put_accumulate": "with several arguments wrong at once the first check differs",
     "getitem_adjacent_after_slice": "deliberate: PyTorch 2.13 accepts an out-of-range index here; we raise",
-    "adaptive_avg_pool2d": "deliberate: PyTorch's backward refuses the empty channels its forward accepts",
+    "adaptive_avg_pool": "deliberate: PyTorch's backward refuses the empty channels its forward accepts (1-D and 2-D: "
+                         "the 1-D op is the 2-D one on a plane)",
     "embedding_bag": "PyTorch's last bag with include_last_offset and offsets not ending at len(input) is unchecked",
     "std": "degenerate: the gradient of std where the std is 0 (expanded input) is 0/0",
     "bce": "boundary: at input 0 PyTorch's gradient for the target is inf, ours the clamped log's -100 slope",
@@ -77,15 +78,22 @@ KNOWN = {
     "pinverse": "degenerate: as linalg_pinv",
     "linalg_cholesky": "non-finite: an infinite input is factored or refused as each LAPACK's potrf decides",
     "cholesky_old": "non-finite: as linalg_cholesky",
+    "bilinear_3d": "boundary: as bilinear_unbatched, PyTorch's bilinear over 3-D inputs reshapes an input of no "
+                   "features with -1 and raises ('cannot reshape tensor of 0 elements'); ours returns the result",
     "bilinear_unbatched": "boundary: PyTorch's unbatched bilinear reshapes an empty input with -1 and raises "
                           "('cannot reshape tensor of 0 elements'); ours returns the empty result",
     "linalg_solve_ex": "degenerate: a singular A (an expanded layout repeats rows) gives non-finite gradients whose "
                        "inf/nan pattern follows each LAPACK's pivoting",
     "linalg_matrix_norm_nuc": "degenerate: as linalg_svd (the nuclear norm's gradient is U V^T)",
+    "linalg_matrix_norm_-2": "degenerate: a grown (repeated) row makes the smallest singular value 0, and its gradient "
+                             "u v^T takes the signs each LAPACK gives that value's singular vectors",
     "block_diag": "deliberate: PyTorch 2.13's block_diag backward skips the row an empty 1-D input takes in its "
                   "forward, so the later inputs' gradients are read one row early; ours reads them where the forward "
                   "put them (test_fuzz_regressions)",
     "linalg_eigvalsh": "non-finite: an infinite input converges or fails as each LAPACK's syevd decides",
+    "multi_margin_loss": "deliberate: on an empty batch with reduction='mean' PyTorch 2.13 runs no kernel and returns "
+                         "an uninitialised value (1e31 and -1e35 seen); ours is nan, the mean of nothing, as its other "
+                         "losses give",
     "linalg_lstsq": "non-finite: a nan or inf input is solved or refused (rank, or PyTorch's internal assert on an "
                     "illegal LAPACK argument) as each driver decides",
 }
@@ -367,7 +375,8 @@ def _check(spec, plan):
         return _mismatch(f"{desc}: rosenblatt raises {type(err_r).__name__}({err_r}), PyTorch succeeds")
     if len(out_r) != len(out_t):
         return _mismatch(f"{desc}: {len(out_r)} outputs vs PyTorch {len(out_t)}")
-    n_before = len(STATS["mismatches"])
+    # A known difference in the outputs (a shape, say) also ends the case: the gradients compare like outputs only.
+    n_before = len(STATS["mismatches"]) + len(STATS["known"])
     for k, (r, t) in enumerate(zip(out_r, out_t)):
         if isinstance(t, torch.Tensor):
             if not isinstance(r, rb.Tensor):
@@ -376,7 +385,7 @@ def _check(spec, plan):
                             ties or (index_ties and k > 0 and t.dtype == torch.int64))
     if ties and spec.test_id.startswith(TIE_PICKING):
         grad = False
-    if not grad or len(STATS["mismatches"]) != n_before:
+    if not grad or len(STATS["mismatches"]) + len(STATS["known"]) != n_before:
         STATS["both_ok"] += 1
         return
     # The same upstream gradient through every differentiable output, then the leaves' gradients.

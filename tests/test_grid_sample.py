@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import rosenblatt as rb
-from conftest import requires_torch, torch
+from conftest import HAVE_TORCH, requires_torch, torch
 
 F = rb.nn.functional
 RNG = np.random.default_rng(0)
@@ -85,6 +85,23 @@ def test_align_corners_none_warns_as_torch():
 def test_errors_are_torchs(call, exc, msg):
     with pytest.raises(exc, match=msg):
         call()
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int64", "bool"])
+def test_integer_input_samples_only_when_empty(dtype):
+    """ATen's grid_sampler kernel refuses integer types (NotImplementedError), and an empty input or grid returns
+    its empty result before the kernel: any dtype samples to the empty (N, C, Ho, Wo)."""
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        dt = getattr(L, dtype)
+        out = L.nn.functional.grid_sample(L.ones(2, 4, 4, 5, dtype=dt), L.zeros(2, 3, 0, 2, dtype=dt),
+                                          align_corners=False)
+        assert tuple(out.shape) == (2, 4, 3, 0) and out.dtype == dt
+        out = L.nn.functional.grid_sample(L.ones(0, 4, 4, 5, dtype=dt), L.zeros(0, 3, 2, 2, dtype=dt),
+                                          align_corners=False)
+        assert tuple(out.shape) == (0, 4, 3, 2)
+        with pytest.raises(NotImplementedError, match="grid_sampler_2d_cpu_kernel_impl.* not implemented for"):
+            L.nn.functional.grid_sample(L.ones(2, 4, 4, 5, dtype=dt), L.zeros(2, 3, 1, 2, dtype=dt),
+                                        align_corners=False)
 
 
 @requires_torch

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import rosenblatt as rb
-from conftest import requires_torch
+from conftest import HAVE_TORCH, requires_torch, torch
 
 A = np.arange(60, dtype=np.float32).reshape(3, 4, 5)
 
@@ -523,3 +523,45 @@ def test_random_index_expressions_match_torch():
         np.testing.assert_array_equal(x.numpy(), t.numpy())
         checked += 1
     assert checked > 150
+
+
+@pytest.mark.parametrize("shape,idx_shapes,out", [((3, 0, 5), [(0, 3), (3,)], (0, 3, 5)),
+                                                  ((3, 0, 5), [(2, 0), (2, 1)], (2, 0, 5)),
+                                                  ((4, 0), [(0,), (1,)], (0,))])
+def test_indices_into_an_empty_dim_with_an_empty_broadcast_read_nothing(shape, idx_shapes, out):
+    """ATen's AdvancedIndex refuses indices into a dim of size 0 only when their broadcast shape is not empty: an
+    index of its own non-empty (3,) broadcast with an empty (0, 3) one reads nothing and raises nothing."""
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        x = L.zeros(*shape)
+        idx = tuple(L.full(s, 2, dtype=L.int64) for s in idx_shapes)
+        assert tuple(x[idx].shape) == out
+        x.index_put_(idx, L.ones(()))
+        assert not x.any()
+        with pytest.raises(IndexError, match="index is out of bounds for dimension with size 0"):
+            x[tuple(L.zeros(1, dtype=L.int64) for _ in idx_shapes)]
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "int16", "int8"])
+def test_a_0d_integer_tensor_subscript_is_an_integer(dtype):
+    """torch's Python indexing reads a 0-d integer tensor as an integer (a select), not as an advanced index: with a
+    slice between it and an index tensor the sliced dim stays first, and it is bounds-checked at once. int32 index
+    tensors index as int64 ones (subscripts, index_put_, gradients)."""
+    libs = (rb, torch) if HAVE_TORCH else (rb,)
+    for L in libs:
+        x = L.arange(24.0).reshape(2, 3, 4)
+        i = L.tensor(1, dtype=getattr(L, dtype))
+        got = x[i, :, L.tensor([0, 2, 3, 1, 0])]
+        assert tuple(got.shape) == (3, 5)
+        np.testing.assert_array_equal(got.numpy(), np.arange(24.0).reshape(2, 3, 4)[1][:, [0, 2, 3, 1, 0]])
+        y = x.clone()
+        y[i, :, L.tensor([0, 3])] = -1.0
+        assert y.sum().item() == x.sum().item() - (12 + 15 + 16 + 19 + 20 + 23) - 6
+        with pytest.raises(IndexError, match="index 5 is out of bounds for dimension 0 with size 2"):
+            x[L.tensor(5, dtype=getattr(L, dtype)), L.zeros(0, dtype=L.int64)]
+    for L in libs:
+        v = L.arange(5.0, requires_grad=True)
+        v[L.tensor([4, 4, 1], dtype=L.int32)].sum().backward()
+        assert v.grad.tolist() == [0.0, 1.0, 0.0, 0.0, 2.0]
+        z = L.zeros(3)
+        z.index_put_((L.tensor([0, 2, 2], dtype=L.int32),), L.tensor(1.0), accumulate=True)
+        assert z.tolist() == [1.0, 0.0, 2.0]

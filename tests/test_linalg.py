@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import rosenblatt as rb
-from conftest import requires_torch, torch
+from conftest import HAVE_TORCH, requires_torch, torch
 
 LA = rb.linalg
 SINGULAR = [[1.0, 0, 0], [0, 1.0, 0], [0, 0, 0]]
@@ -128,6 +128,42 @@ def test_empty_inputs(shape):
     assert tuple(LA.cholesky(a).shape) == shape
     assert tuple(LA.eigh(a).eigenvalues.shape) == shape[:-1]
     assert tuple(LA.svd(a).S.shape) == shape[:-1]
+
+
+SOLVE_EMPTY = [((0, 0), (0,), (0,)), ((0, 0), (0, 3), (0, 3)), ((2, 0, 0), (2, 0), (2, 0)),
+               ((2, 0, 0), (2, 0, 4), (2, 0, 4)), ((0, 3, 3), (0, 3), (0, 3)), ((0, 3, 3), (3,), (0, 3)),
+               ((3, 3), (3, 0), (3, 0)), ((3, 3), (0, 3, 2), (0, 3, 2)), ((1, 0, 0), (2, 0, 1), (2, 0, 1))]
+
+
+@pytest.mark.parametrize("a_shape,b_shape,x_shape", SOLVE_EMPTY)
+def test_solve_of_empty_operands(a_shape, b_shape, x_shape):
+    """n = 0 systems, empty batches and no right-hand sides: empty solutions of torch's shapes (its vector rule
+    included), and gradients of each operand's shape, zero where there is anything to hold one."""
+    results = []
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        eye = np.broadcast_to(3 * np.eye(a_shape[-1]), a_shape).copy()
+        a, b = L.tensor(eye, requires_grad=True), L.tensor(np.ones(b_shape), requires_grad=True)
+        x = L.linalg.solve(a, b)
+        x.backward(L.ones_like(x))
+        results.append([tuple(x.shape), tuple(a.grad.shape), tuple(b.grad.shape), a.grad.numpy(), b.grad.numpy()])
+        assert tuple(L.linalg.solve_ex(a, b).result.shape) == x_shape
+    for got in results:
+        assert got[:3] == [x_shape, a_shape, b_shape] and not got[3].any() and not got[4].any()
+    with pytest.raises(RuntimeError):  # the systems' sizes still have to agree
+        LA.solve(rb.zeros(0, 0), rb.zeros(3, 1))
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_solve_of_low_precision_solves_only_empty_systems(dtype):
+    """ATen's linalg.solve takes float16/bfloat16 and its LU kernel refuses them (NotImplementedError), which an
+    empty A never reaches: the empty solution in that dtype."""
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        dt = getattr(L, dtype)
+        x = L.linalg.solve(L.zeros(0, 3, 3, dtype=dt), L.zeros(0, 3, 2, dtype=dt))
+        assert tuple(x.shape) == (0, 3, 2) and x.dtype == dt
+        assert tuple(L.linalg.solve_ex(L.zeros(0, 0, dtype=dt), L.zeros(0, dtype=dt))[0].shape) == (0,)
+        with pytest.raises(NotImplementedError, match="lu_cpu.* not implemented for"):
+            L.linalg.solve(L.eye(3, dtype=dt), L.zeros(3, 0, dtype=dt))
 
 
 @requires_torch

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import rosenblatt as rb
-from conftest import requires_torch
+from conftest import HAVE_TORCH, requires_torch, torch
 
 NAMES = ["sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log1p", "expm1",
          "log2", "log10", "exp2", "erf", "erfc", "erfinv", "rsqrt", "frac"]
@@ -34,6 +34,26 @@ def test_values_dtypes_and_forms_match_pytorch(name):
     assert out is m
     np.testing.assert_allclose(m.numpy(), getattr(torch, name)(torch.tensor(before)).numpy(), rtol=1e-14, atol=1e-15,
                                equal_nan=True)
+
+
+def test_atan2_gradient_at_signed_zeros_is_atens():
+    """ATen's atan2_backward: g * b * recip and g * -a * recip with recip = 1 / (a^2 + b^2), 0 where that is 0: a
+    signed 0 at 0/0 (and where the squares underflow), not nan, with the zeros' signs of its order of operations."""
+    a = [0.0, 0.0, -0.0, -0.0, 0.0, 1e-200, -0.0, 1.0]
+    b = [0.0, -0.0, 0.0, -0.0, 0.0, -1e-200, 2.0, -0.0]
+    g = [1.0, 1.0, 1.0, -1.0, -0.0, 1.0, 1.0, 1.0]
+    # expected (ATen's): ga = g * b * recip, gb = g * -a * recip
+    want_ga = [0.0, -0.0, 0.0, 0.0, -0.0, -0.0, 0.5, -0.0]
+    want_gb = [-0.0, -0.0, 0.0, -0.0, 0.0, -0.0, 0.0, -1.0]
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        x, y = L.tensor(a, dtype=L.float64, requires_grad=True), L.tensor(b, dtype=L.float64, requires_grad=True)
+        L.atan2(x, y).backward(L.tensor(g, dtype=L.float64))
+        for got, want in ((x.grad.numpy(), want_ga), (y.grad.numpy(), want_gb)):
+            np.testing.assert_array_equal(got, want)
+            np.testing.assert_array_equal(np.signbit(got), np.signbit(want))
+    x = rb.tensor([0.3, -1.2, 2.0], dtype=rb.float64, requires_grad=True)
+    y = rb.tensor([[0.5], [-0.7]], dtype=rb.float64, requires_grad=True)
+    assert rb.autograd.gradcheck(rb.atan2, (x, y)) and rb.autograd.gradgradcheck(rb.atan2, (x, y))
 
 
 def test_erfinv_edges():

@@ -1,6 +1,7 @@
 """nn.GroupNorm, nn.RMSNorm, nn.InstanceNorm1d/2d and their F functions against PyTorch: values,
 gradients of input and parameters, state_dict keys, InstanceNorm's running statistics, unbatched
 inputs, and errors with shapes (a failed call leaves the buffers untouched)."""
+import math
 import warnings
 
 import numpy as np
@@ -8,7 +9,7 @@ import pytest
 
 import rosenblatt as rb
 import rosenblatt.nn.functional as F
-from conftest import requires_torch, torch
+from conftest import HAVE_TORCH, requires_torch, torch
 
 
 def _run(mod_r, mod_t, x, seed=1):
@@ -172,3 +173,18 @@ def test_gradient_penalty_matches_pytorch(fn, pshape, rng):
         res.append([g.detach().numpy() for g in L.autograd.grad((gx ** 2).sum(), ts)])
     for r, t in zip(*res):
         np.testing.assert_allclose(r, t, atol=1e-8, rtol=1e-6)
+
+
+@pytest.mark.parametrize("shape,groups,w_grad", [((2, 5, 0), 1, [math.nan] * 5), ((2, 6, 0, 3), 2, [math.nan] * 6),
+                                                 ((0, 6, 4), 2, [0.0] * 6)])
+def test_group_norm_of_empty_groups(shape, groups, w_grad):
+    """Groups of no elements have nan statistics, as ATen's reductions over nothing: weight's gradient is nan then
+    (bias's 0), as torch's, where ours read the never-written statistics; an empty batch gives zeros."""
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        x = L.ones(*shape, requires_grad=True)
+        w, b = L.ones(shape[1], requires_grad=True), L.ones(shape[1], requires_grad=True)
+        y = L.nn.functional.group_norm(x, groups, w, b)
+        assert tuple(y.shape) == shape
+        y.sum().backward()
+        np.testing.assert_array_equal(w.grad.numpy(), w_grad)
+        assert b.grad.tolist() == [0.0] * shape[1] and tuple(x.grad.shape) == shape

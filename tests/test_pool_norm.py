@@ -8,7 +8,7 @@ import pytest
 
 import rosenblatt as rb
 import rosenblatt.nn.functional as F
-from conftest import requires_torch, torch
+from conftest import HAVE_TORCH, requires_torch, torch
 
 TF = torch.nn.functional
 
@@ -158,6 +158,41 @@ def test_max_unpool2d_matches_torch():
     backward_both(out_r, out_t, rng)
     close(xr.grad, xt.grad)
 
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int16", "int32", "int64", "bool"])
+def test_max_unpool_empty_input_of_any_dtype(dtype):
+    """An empty input unpools to zeros of output_size in every dtype (ATen checks the dtype in the kernel,
+    which an empty input never reaches); a non-empty non-float input still raises NotImplementedError."""
+    cases = [("max_unpool2d", (0, 1, 2, 2), (0, 1, 4, 4)), ("max_unpool2d", (0, 2, 2), (0, 4, 4)),
+             ("max_unpool3d", (0, 1, 1, 2, 2), (0, 1, 2, 4, 4))]
+    for name, shape, out_shape in cases:
+        out = getattr(F, name)(rb.ones(*shape, dtype=getattr(rb, dtype)), rb.zeros(*shape, dtype=rb.int64), 2)
+        assert tuple(out.shape) == out_shape and out.dtype == getattr(rb, dtype)
+        nonempty = (1,) + shape[1:]
+        with pytest.raises(NotImplementedError, match=f"{name}.*not implemented for"):
+            getattr(F, name)(rb.ones(*nonempty, dtype=getattr(rb, dtype)), rb.zeros(*nonempty, dtype=rb.int64), 2)
+        if HAVE_TORCH:
+            ref = getattr(TF, name)(torch.ones(*shape, dtype=getattr(torch, dtype)),
+                                    torch.zeros(*shape, dtype=torch.int64), 2)
+            assert tuple(ref.shape) == out_shape and str(ref.dtype) == f"torch.{dtype}"
+            with pytest.raises(NotImplementedError):
+                getattr(TF, name)(torch.ones(*nonempty, dtype=getattr(torch, dtype)),
+                                  torch.zeros(*nonempty, dtype=torch.int64), 2)
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int32", "int64", "bool"])
+def test_adaptive_avg_pool_of_an_empty_input_in_any_dtype(dtype):
+    """adaptive_avg_pool1d/2d of an empty input return the empty result in any dtype (ATen's dtype check sits in
+    the kernel an empty input never reaches); a non-empty integer input still raises NotImplementedError."""
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        dt = getattr(L, dtype)
+        out = L.nn.functional.adaptive_avg_pool1d(L.ones(0, 3, 7, dtype=dt), 4)
+        assert tuple(out.shape) == (0, 3, 4) and out.dtype == dt
+        out = L.nn.functional.adaptive_avg_pool2d(L.ones(0, 3, 7, 7, dtype=dt), (2, 3))
+        assert tuple(out.shape) == (0, 3, 2, 3) and out.dtype == dt
+        with pytest.raises(NotImplementedError, match="adaptive_avg_pool2d.* not implemented for"):
+            L.nn.functional.adaptive_avg_pool2d(L.ones(2, 3, 7, 7, dtype=dt), (2, 3))
 
 # ---- batch norm ----------------------------------------------------------------------------------
 

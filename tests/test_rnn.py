@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import rosenblatt as rb
-from conftest import requires_torch
+from conftest import HAVE_TORCH, requires_torch, torch
 from rosenblatt import nn
 
 rnn_utils = nn.utils.rnn
@@ -157,6 +157,56 @@ def test_cells_match_torch(kind, bias, batched):
     _check_grads(ours, theirs)
     # without a state: zeros, as torch
     _close(ours(xr)[0] if kind == "LSTMCell" else ours(xr), theirs(xt)[0] if kind == "LSTMCell" else theirs(xt))
+
+
+@pytest.mark.parametrize("kind,gates", [("RNNCell", 1), ("LSTMCell", 4), ("GRUCell", 3)])
+@pytest.mark.parametrize("input_size,hidden_size,batch", [(0, 4, 3), (0, 4, 0), (3, 0, 2), (0, 0, 2)])
+def test_cells_take_sizes_of_zero(kind, gates, input_size, hidden_size, batch):
+    """A cell with input_size 0 has an empty input projection (the state and biases alone drive it), one with
+    hidden_size 0 an empty state: torch's cells compute both (only the multi-layer modules refuse them, in
+    their constructors). Values, gradients (finite differences in float64) and torch's results."""
+    rng = np.random.default_rng(input_size * 10 + hidden_size + batch)
+    m = getattr(nn, kind)(input_size, hidden_size, dtype=rb.float64)
+    x = rng.standard_normal((batch, input_size))
+    h = rng.standard_normal((batch, hidden_size))
+    xr, hr = _t(x, True), _t(h, True)
+    state = (hr, _t(h * 0.5)) if kind == "LSTMCell" else hr
+    out = m(xr, state)
+    out = out[0] + out[1] if kind == "LSTMCell" else out
+    assert tuple(out.shape) == (batch, hidden_size)
+    if input_size == 0 and kind == "GRUCell" and batch:
+        # the input gates are the biases b_ih alone: h' = (1 - z) * n + z * h
+        w_hh, b_ih, b_hh = (p.detach().numpy() for p in (m.weight_hh, m.bias_ih, m.bias_hh))
+        gh = h @ w_hh.T + b_hh
+        sig = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
+        r, z = sig(b_ih[:hidden_size] + gh[:, :hidden_size]), sig(b_ih[hidden_size:2 * hidden_size] +
+                                                              gh[:, hidden_size:2 * hidden_size])
+        n = np.tanh(b_ih[2 * hidden_size:] + r * gh[:, 2 * hidden_size:])
+        np.testing.assert_allclose(out.detach().numpy(), (1 - z) * n + z * h, rtol=1e-12)
+    out.sum().backward()
+    assert tuple(m.weight_ih.grad.shape) == (gates * hidden_size, input_size)
+    assert tuple(m.weight_hh.grad.shape) == (gates * hidden_size, hidden_size)
+    cell = {"RNNCell": rb._C._nn.rnn_tanh_cell, "GRUCell": rb._C._nn.gru_cell}.get(kind)
+    if cell is not None and batch:
+        args = (xr, hr, m.weight_ih, m.weight_hh, m.bias_ih, m.bias_hh)
+        assert rb.autograd.gradcheck(cell, args) and rb.autograd.gradgradcheck(cell, args)
+    if HAVE_TORCH:
+        t = getattr(torch.nn, kind)(input_size, hidden_size, dtype=torch.float64)
+        t.load_state_dict({k: torch.tensor(v.detach().numpy()) for k, v in m.state_dict().items()})
+        ht = torch.tensor(h)
+        ref = t(torch.tensor(x), (ht, ht * 0.5) if kind == "LSTMCell" else ht)
+        ref = ref[0] + ref[1] if kind == "LSTMCell" else ref
+        np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_cell_ops_refuse_a_1d_input_with_torchs_index_error():
+    """torch.gru_cell and the others read input.size(1) first (the modules unsqueeze an unbatched input)."""
+    for name, g in (("rnn_tanh_cell", 1), ("rnn_relu_cell", 1), ("gru_cell", 3)):
+        with pytest.raises(IndexError, match=r"Dimension out of range \(expected to be in range of \[-1, 0\]"):
+            getattr(rb._C._nn, name)(rb.ones(4), rb.ones(5), rb.ones(g * 5, 4), rb.ones(g * 5, 5))
+        if HAVE_TORCH:
+            with pytest.raises(IndexError):
+                getattr(torch, name)(torch.ones(4), torch.ones(5), torch.ones(g * 5, 4), torch.ones(g * 5, 5))
 
 
 def test_init_and_names():

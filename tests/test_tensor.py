@@ -325,9 +325,36 @@ def test_broadcast_shapes_mismatch_names_both_shapes():
         rb.broadcast_shapes((2,), (3,))
 
 
+@pytest.mark.parametrize("name", ["ones", "zeros", "empty", "rand", "randn"])
+def test_factories_require_a_size(name):
+    """torch.ones() is a TypeError (torch.ones(()) is the 0-d tensor); ours made a 0-d tensor of no arguments."""
+    with pytest.raises(TypeError, match=f"{name}\\(\\) missing 1 required positional arguments"):
+        getattr(rb, name)()
+    assert getattr(rb, name)(()).shape == () and getattr(rb, name)(size=(2,)).shape == (2,)
+    if HAVE_TORCH:
+        with pytest.raises(TypeError):
+            getattr(torch, name)()
+
+
 def test_matmul_shape_mismatch():
     with pytest.raises(RuntimeError, match=r"2x3 and 4x2"):
         rb.ones(2, 3) @ rb.ones(4, 2)
+
+
+@pytest.mark.parametrize("a,b,out", [((1, 3, 0), (0, 12), (1, 3, 12)), ((2, 3, 0), (0,), (2, 3)),
+                                     ((0, 3, 0), (0, 5), (0, 3, 5)), ((2, 3, 0), (0, 0), (2, 3, 0))])
+def test_matmul_of_a_batch_with_no_columns_is_zeros(a, b, out):
+    """N-D @ 2-D (or 1-D) with an inner size of 0 folds the batch into the rows by their count (reshape to
+    (-1, 0) is ambiguous): zeros, and zero gradients of each operand's shape, as torch."""
+    x, y = rb.ones(*a, requires_grad=True), rb.ones(*b, requires_grad=True)
+    r = x @ y
+    assert tuple(r.shape) == out and not r.any()
+    r.sum().backward()
+    assert tuple(x.grad.shape) == a and tuple(y.grad.shape) == b and not y.grad.any()
+    if HAVE_TORCH:
+        assert tuple((torch.ones(*a) @ torch.ones(*b)).shape) == out
+    with pytest.raises(RuntimeError, match=r"6x0 and 1x5"):
+        rb.ones(2, 3, 0) @ rb.ones(1, 5)
 
 
 # ------------------------------------------------------------------------------------------------

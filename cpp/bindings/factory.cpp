@@ -53,7 +53,9 @@ int64_t int_of(py::handle h, const char* what) {
   return h.cast<int64_t>();
 }
 
-Shape size_of(const py::args& a, const py::object& size) {
+// The size, positional or size=; PyTorch requires one (torch.ones() is a TypeError, torch.ones(()) is 0-d).
+Shape size_of(const py::args& a, const py::object& size, const char* op) {
+  RB_CHECK(a.size() > 0 || !size.is_none(), TypeError, op, "() missing 1 required positional arguments: \"size\"");
   if (!size.is_none()) {
     RB_CHECK(a.size() == 0, TypeError, "size given both positionally and as a keyword");
     return shape_from_object(size);
@@ -67,24 +69,24 @@ void factory(py::module_& m, TensorClass& cls) {
   // layout= takes rb.strided (or None), the one layout, so it needs no check beyond its type; pin_memory=True
   // and memory_format= are checked by the ops (check_pin_memory, format_strides).
   using OptLayout = std::optional<TensorLayout>;
-  auto fill_fn = [](Scalar v) {
-    return [v](py::args a, py::object size, std::optional<DType> dtype, OptLayout, std::optional<Device> device,
-               bool requires_grad, bool pin_memory) {
+  auto fill_fn = [](Scalar v, const char* op) {
+    return [v, op](py::args a, py::object size, std::optional<DType> dtype, OptLayout, std::optional<Device> device,
+                   bool requires_grad, bool pin_memory) {
       check_pin_memory(pin_memory);
-      return finish(full(size_of(a, size), v, dtype.value_or(DType::Float32), device.value_or(Device())),
+      return finish(full(size_of(a, size, op), v, dtype.value_or(DType::Float32), device.value_or(Device())),
                     requires_grad);
     };
   };
   for (auto [name, value] : {std::pair{"zeros", int64_t(0)}, std::pair{"ones", int64_t(1)}})
-    m.def(name, fill_fn(Scalar(value)), py::kw_only(), py::arg("size") = py::none(), py::arg("dtype") = py::none(),
-          py::arg("layout") = TensorLayout::Strided, py::arg("device") = py::none(), py::arg("requires_grad") = false,
-          py::arg("pin_memory") = false);
+    m.def(name, fill_fn(Scalar(value), name), py::kw_only(), py::arg("size") = py::none(),
+          py::arg("dtype") = py::none(), py::arg("layout") = TensorLayout::Strided, py::arg("device") = py::none(),
+          py::arg("requires_grad") = false, py::arg("pin_memory") = false);
   m.def(
       "empty",
       [](py::args a, py::object size, std::optional<DType> dtype, OptLayout, std::optional<Device> device,
          bool requires_grad, bool pin_memory, std::optional<MemoryFormat> fmt) {
         check_pin_memory(pin_memory);
-        return finish(empty(size_of(a, size), dtype.value_or(DType::Float32), device.value_or(Device()),
+        return finish(empty(size_of(a, size, "empty"), dtype.value_or(DType::Float32), device.value_or(Device()),
                             fmt.value_or(MemoryFormat::Contiguous)),
                       requires_grad);
       },
@@ -303,7 +305,7 @@ void factory(py::module_& m, TensorClass& cls) {
     return [normal](py::args a, py::object size, Generator* gen, std::optional<DType> dtype, OptLayout,
                     std::optional<Device> device, bool requires_grad, bool pin_memory) {
       check_pin_memory(pin_memory);
-      Shape shape = size_of(a, size);
+      Shape shape = size_of(a, size, normal ? "randn" : "rand");
       DType dt = dtype.value_or(DType::Float32);
       Device dev = device.value_or(Device());
       return finish(normal ? randn(shape, gen, dt, dev) : rand(shape, gen, dt, dev), requires_grad);

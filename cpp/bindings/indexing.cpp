@@ -52,12 +52,25 @@ TensorIndex parse_one(py::handle h) {
           std::string(py::str(py::type::of(h).attr("__name__"))), ")"));
 }
 
+// One element of a subscript, x[...]: torch's Python indexing (not index_put's tensors) reads a 0-d integer tensor
+// (uint8 and bool ones are masks) as an integer: a select, bounds-checked at once, so x[tensor(1), :, idx] keeps
+// the sliced dim first where an advanced index would move the broadcast dims there.
+TensorIndex subscript_one(py::handle h) {
+  if (py::isinstance<Tensor>(h)) {
+    const Tensor& t = h.cast<const Tensor&>();
+    DType dt = t.dtype();
+    if (t.dim() == 0 && (dt == DType::Int64 || dt == DType::Int32 || dt == DType::Int16 || dt == DType::Int8))
+      return TensorIndex::integer(t.item<int64_t>());
+  }
+  return parse_one(h);
+}
+
 IndexList parse_index(py::handle key) {
   IndexList out;
   if (PyTuple_Check(key.ptr())) {
-    for (py::handle h : key) out.push_back(parse_one(h));
+    for (py::handle h : key) out.push_back(subscript_one(h));
   } else {
-    out.push_back(parse_one(key));
+    out.push_back(subscript_one(key));
   }
   return out;
 }

@@ -35,6 +35,11 @@ Scalar scalar_for(Scalar v, DType dt, DType checked_dt) {
   return is_floating(dt) || dt == DType::Bool || !v.is_floating() ? v : Scalar(v.i);
 }
 
+struct BetaZeroBackward : Node {
+  std::string name() const override { return "MulBackward0"; }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override { return {mul(g[0], Scalar(0.0))}; }
+};
+
 Tensor beta_alpha(const Tensor& input, const Tensor& prod, Scalar beta, Scalar alpha, const char* op) {
   DType dt = promote(input.dtype(), prod.dtype());
   beta = scalar_for(beta, dt, dt);
@@ -43,7 +48,14 @@ Tensor beta_alpha(const Tensor& input, const Tensor& prod, Scalar beta, Scalar a
   Shape out = broadcast_shapes(input.shape(), prod.shape());
   RB_CHECK(out == prod.shape(), Error, op, ": the input of shape ", input.shape(),
            " does not broadcast to the product's shape ", prod.shape());
-  if (is_zero(beta)) return p;
+  if (is_zero(beta)) {
+    if (!needs_grad(input)) return p;
+    // input's values are dropped (its nan and inf included) but not its gradient, PyTorch's grad * beta: a term
+    // of value -0 (p + -0 is p, signed zeros included) whose backward is that product carries it.
+    Tensor term = full(input.shape(), Scalar(-0.0), input.dtype(), input.device());
+    record(std::make_shared<BetaZeroBackward>(), {&input}, {&term});
+    return add(p, term);
+  }
   return add(is_one(beta) ? input : mul(input, beta), p);
 }
 
@@ -60,6 +72,13 @@ Dims all_dims(const Tensor& x) {
 }  // namespace
 
 // ---- norms ----
+
+namespace {
+struct NoGradientNormBackward : Node {  // the 0 "norm" (a count): piecewise constant
+  std::string name() const override { return "LinalgVectorNormBackward0"; }
+  std::vector<Tensor> apply(std::vector<Tensor>&) override { return {Tensor()}; }
+};
+}  // namespace
 
 Tensor linalg_vector_norm(const Tensor& x, double p, const Dims& dims, bool keepdim) {
   RB_CHECK(is_floating(x.dtype()), Error,
@@ -81,7 +100,12 @@ Tensor linalg_vector_norm(const Tensor& x, double p, const Dims& dims, bool keep
   if (std::isinf(p)) {
     return p > 0 ? amax(unary(UnaryOp::Abs, x), dims, keepdim) : amin(unary(UnaryOp::Abs, x), dims, keepdim);
   }
-  if (p == 0) return sum(to_dtype(binary(BinaryOp::Ne, x.detach(), Scalar(0.0)), x.dtype()), dims, keepdim);
+  if (p == 0) {
+    Tensor count = sum(to_dtype(binary(BinaryOp::Ne, x.detach(), Scalar(0.0)), x.dtype()), dims, keepdim);
+    // PyTorch records the node and its backward returns no gradient (backward() runs and leaves x.grad None).
+    if (needs_grad(x)) record(std::make_shared<NoGradientNormBackward>(), {&x}, {&count});
+    return count;
+  }
   // p < 1: |x|^p's slope is infinite at 0, where PyTorch's norm backward gives 0 (masked_fill where x == 0).
   auto pow_p = [p](const Tensor& v) { return binary(BinaryOp::Pow, v, Scalar(p)); };
   Tensor a = unary(UnaryOp::Abs, x);
@@ -142,10 +166,11 @@ Tensor addmm(const Tensor& input, const Tensor& mat1, const Tensor& mat2, Scalar
 }
 
 Tensor addmv(const Tensor& input, const Tensor& mat, const Tensor& vec, Scalar beta, Scalar alpha) {
-  RB_CHECK(mat.dim() == 2 && vec.dim() == 1, Error, "vector + matrix @ vector expected, got ", input.dim(), ", ",
-           mat.dim(), ", ", vec.dim());
-  RB_CHECK(mat.size(1) == vec.size(0), Error, "size mismatch, got input (", input.numel(), "), mat (", mat.size(0), "x",
-           mat.size(1), "), vec (", vec.size(0), ")");
+  RB_CHECK(input.dim() <= 1 && mat.dim() == 2 && vec.dim() == 1, Error, "vector + matrix @ vector expected, got ",
+           input.dim(), ", ", mat.dim(), ", ", vec.dim());
+  RB_CHECK(mat.size(1) == vec.size(0) && (input.numel() == mat.size(0) || input.numel() == 1), Error,
+           "size mismatch, got input (", input.numel(), "), mat (", mat.size(0), "x", mat.size(1), "), vec (",
+           vec.size(0), ")");
   return beta_alpha(input, matmul(mat, vec), beta, alpha, "addmv");
 }
 
@@ -180,6 +205,55 @@ Tensor addcdiv(const Tensor& input, const Tensor& t1, const Tensor& t2, Scalar v
   return add(input, is_one(value) ? q : mul(q, value));
 }
 
+namespace {
+// cdist's gradient where ATen's kernels (DistanceOpsKernel.cpp) differ from the norm's, for a diff
+// (..., P, R, M) and its distances (..., P, R). p = 0: zeros (zdist has no backward; _cdist_backward returns
+// zeros). p = 1: g * sign(diff), nan where diff is (their vectorised sign; the norm's abs gives 0 there).
+// p = inf (idist_calc::backward): the gradient goes whole (not shared out as amax's) to each coordinate whose
+// |diff| equals the distance, signed by diff, written as ATen writes it,
+// sign(diff) * (1 - min(1, ceil(| |diff| - dist |))), so it is nan where that is (a nan or infinite diff).
+// Built from ops, so it differentiates again (to zero: sign and ceil are piecewise constant).
+struct CdistBackward : Node {
+  SavedTensor diff, dist;
+  double p = 0;
+  std::string name() const override { return "CdistBackward0"; }
+  void release_saved() override { diff.reset(), dist.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
+    Tensor d = diff.unpack(*this);
+    if (p == 0) return {zeros_like(d)};
+    Tensor sign = unary(UnaryOp::Sign, d);
+    if (p == 1) return {mul(unsqueeze(g[0], -1), where(isnan(d), d, sign))};
+    Tensor off = unary(UnaryOp::Abs, sub(unary(UnaryOp::Abs, d), unsqueeze(dist.unpack(*this), -1)));
+    Tensor tie = binary(BinaryOp::Sub, 1.0, binary(BinaryOp::Minimum, rounding(RoundOp::Ceil, off), Scalar(1.0)));
+    return {mul(mul(unsqueeze(g[0], -1), sign), tie)};
+  }
+};
+
+// The distances for p = 0, 1 or inf with CdistBackward's gradient. p = 0 as ATen's zdist_calc, the sum of
+// min(ceil(|diff|), 1): nan where a diff is. p = inf as ATen's cdist loop: the largest |diff| of a pair that is
+// not nan (the running max starts at 0 and std::max keeps it where a coordinate is nan), 0 for vectors of no
+// coordinates.
+Tensor cdist_by_kernel_rule(const Tensor& diff, double p) {
+  Tensor out;
+  {
+    NoGradGuard ng;
+    Shape s(diff.shape().begin(), diff.shape().end() - 1);
+    Tensor a = unary(UnaryOp::Abs, diff);
+    out = p == 0               ? sum(binary(BinaryOp::Minimum, rounding(RoundOp::Ceil, a), Scalar(1.0)), {-1})
+          : p == 1             ? linalg_vector_norm(diff, p, {-1}, false)
+          : diff.size(-1) == 0 ? zeros(s, diff.dtype(), diff.device())
+                               : amax(masked_fill(a, isnan(a), Scalar(0.0)), {-1});
+  }
+  if (needs_grad(diff)) {
+    auto node = std::make_shared<CdistBackward>();
+    node->diff = SavedTensor(diff), node->p = p;
+    if (std::isinf(p)) node->dist = SavedTensor::output(out);
+    record(node, {&diff}, {&out});
+  }
+  return out;
+}
+}  // namespace
+
 Tensor cdist(const Tensor& x1, const Tensor& x2, double p, const std::string& compute_mode) {
   RB_CHECK(compute_mode == "use_mm_for_euclid_dist_if_necessary" || compute_mode == "use_mm_for_euclid_dist" ||
                compute_mode == "donot_use_mm_for_euclid_dist",
@@ -203,7 +277,9 @@ Tensor cdist(const Tensor& x1, const Tensor& x2, double p, const std::string& co
     Tensor d2 = add(sub(n1, mul(matmul(x1, transpose(x2, -1, -2)), Scalar(2.0))), n2);
     return unary(UnaryOp::Sqrt, clamp(d2, Scalar(1e-30), std::nullopt));
   }
-  return linalg_vector_norm(sub(unsqueeze(x1, -2), unsqueeze(x2, -3)), p, {-1}, false);
+  Tensor diff = sub(unsqueeze(x1, -2), unsqueeze(x2, -3));  // (..., P, R, M)
+  if (p == 0 || p == 1 || std::isinf(p)) return cdist_by_kernel_rule(diff, p);
+  return linalg_vector_norm(diff, p, {-1}, false);
 }
 
 // ---- pointwise ----
@@ -254,12 +330,40 @@ Tensor copysign(const Tensor& a, const Tensor& b) {
   return where(expand(signbit(b.detach()), s), unary(UnaryOp::Neg, m), m);
 }
 
+namespace {
+// PyTorch's xlogy derivatives (derivatives.yaml): d/dx = xlogy(g, y), 0 where x == 0 and y <= 0, so at x == 0 and
+// y > 0 it is g * log(y) (the value's mask would give those points a zero gradient); d/dy = g * x / y, nan at
+// x == y == 0. Built from ops, so it differentiates again.
+struct XlogyBackward : Node {
+  SavedTensor x, y;
+  std::string name() const override { return "XlogyBackward0"; }
+  void release_saved() override { x.reset(), y.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
+    Tensor xv = x.unpack(*this), yv = y.unpack(*this);
+    Tensor dead = logical(LogicalOp::And, binary(BinaryOp::Eq, xv.detach(), Scalar(0.0)),
+                          binary(BinaryOp::Le, yv.detach(), Scalar(0.0)));
+    Tensor dx = masked_fill(xlogy(g[0], yv), dead, Scalar(0.0));
+    return {sum_to(dx, xv.shape()), sum_to(div(mul(g[0], xv), yv), yv.shape())};
+  }
+};
+}  // namespace
+
 Tensor xlogy(const Tensor& x, const Tensor& y) {
   Tensor yf = float_of(y);
-  Tensor out = mul(x, log(yf));
-  // 0 * log(y) is 0 for every y but nan.
-  Tensor zero = logical(LogicalOp::And, binary(BinaryOp::Eq, x.detach(), Scalar(0)), logical_not(isnan(yf.detach())));
-  return masked_fill(out, zero, Scalar(0.0));
+  Tensor out;
+  {
+    NoGradGuard ng;
+    out = mul(x, log(yf));
+    // 0 * log(y) is 0 for every y but nan.
+    Tensor zero = logical(LogicalOp::And, binary(BinaryOp::Eq, x, Scalar(0)), logical_not(isnan(yf)));
+    out = masked_fill(out, zero, Scalar(0.0));
+  }
+  if (needs_grad(x, yf)) {
+    auto node = std::make_shared<XlogyBackward>();
+    node->x = SavedTensor(x), node->y = SavedTensor(yf);
+    record(node, {&x, &yf}, {&out});
+  }
+  return out;
 }
 
 namespace {
@@ -541,7 +645,6 @@ Tensor grid_sample(const Tensor& input, const Tensor& grid, const std::string& m
            input.shape(), " and grid with sizes ", grid.shape());
   RB_CHECK(input.dim() == 4, NotImplementedError, "grid_sample: 5-D (volumetric) input is not supported yet");
   RB_CHECK(mode != "bicubic", NotImplementedError, "grid_sample: mode='bicubic' is not supported yet");
-  RB_CHECK(is_floating(input.dtype()), Error, "grid_sampler(): expected a floating input, got ", input.dtype());
   RB_CHECK(input.size(0) == grid.size(0), Error,
            "grid_sampler(): expected grid and input to have same batch size, but got input with sizes ", input.shape(),
            " and grid with sizes ", grid.shape());
@@ -553,6 +656,12 @@ Tensor grid_sample(const Tensor& input, const Tensor& grid, const std::string& m
              input.shape(), " with dimension ", d, " being empty");
   const int64_t N = input.size(0), C = input.size(1), H = input.size(2), W = input.size(3);
   const int64_t Ho = grid.size(1), Wo = grid.size(2);
+  if (!is_floating(input.dtype())) {
+    // ATen's kernel checks the dtype, and an empty input or grid returns its empty result before it.
+    RB_CHECK(input.numel() == 0 || grid.numel() == 0, NotImplementedError,
+             "\"grid_sampler_2d_cpu_kernel_impl\" not implemented for '", aten_name(input.dtype()), "'");
+    return Tensor::empty({N, C, Ho, Wo}, input.dtype(), input.device());
+  }
   const Tensor g = reshape(grid, {N, Ho * Wo, 2});
   const Tensor ix = source_index(select(g, 2, 0), W, padding_mode, align_corners);
   const Tensor iy = source_index(select(g, 2, 1), H, padding_mode, align_corners);

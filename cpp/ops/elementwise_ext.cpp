@@ -95,9 +95,13 @@ struct Atan2Backward : Node {
   std::string name() const override { return "Atan2Backward0"; }
   void release_saved() override { a.reset(), b.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>& g) override {
+    // ATen's atan2_backward, in its order of operations (the signs of zeros follow it): d/da = g * b * recip,
+    // d/db = g * -a * recip, recip = 1 / (a^2 + b^2) and 0 where that sum is 0 (at 0/0, or a and b so small
+    // their squares underflow), so the gradient there is a signed 0, not nan.
     Tensor av = a.unpack(*this), bv = b.unpack(*this);
-    Tensor r = div(g[0], add(mul(av, av), mul(bv, bv)));  // d/da = b / (a^2 + b^2), d/db = -a / (a^2 + b^2)
-    return {sum_to(mul(r, bv), av.shape()), sum_to(neg(mul(r, av)), bv.shape())};
+    Tensor den = add(mul(av, av), mul(bv, bv));
+    Tensor recip = masked_fill(reciprocal(den), binary(BinaryOp::Eq, den.detach(), Scalar(0.0)), Scalar(0.0));
+    return {sum_to(mul(mul(g[0], bv), recip), av.shape()), sum_to(mul(mul(g[0], neg(av)), recip), bv.shape())};
   }
 };
 
@@ -236,6 +240,13 @@ Tensor clamp(const Tensor& x, const std::optional<Tensor>& lo, const std::option
   Tensor out = x;
   if (lo) out = where(binary(BinaryOp::Lt, out, *lo), *lo, out);
   if (hi) out = where(binary(BinaryOp::Gt, out, *hi), *hi, out);
+  if (lo && hi) {
+    // Below a min equal to the max, PyTorch's clamp_backward_min_max routes the gradient nowhere (min's needs
+    // min < max, max's x > max or max < min, x's x >= min): the value taken, min, passes none.
+    Tensor dead = logical(LogicalOp::And, binary(BinaryOp::Lt, x.detach(), lo->detach()),
+                          binary(BinaryOp::Eq, lo->detach(), hi->detach()));
+    out = where(dead, out.detach(), out);
+  }
   const DType dt = lo && hi ? promote(result_type(x, *lo), hi->dtype()) : result_type(x, lo ? *lo : *hi);
   return out.dtype() == dt ? out : to_dtype(out, dt);
 }

@@ -97,7 +97,7 @@ Tensor advanced_gather(const Tensor& t, int64_t s, const std::vector<Tensor>& id
 }
 
 void check_index_dtype(const Tensor& t) {
-  RB_CHECK(t.dtype() == DType::Int64 || t.dtype() == DType::Bool, IndexError,
+  RB_CHECK(t.dtype() == DType::Int64 || t.dtype() == DType::Int32 || t.dtype() == DType::Bool, IndexError,
            "tensors used as indices must be long, int, byte or bool tensors");
 }
 
@@ -156,9 +156,9 @@ Resolved resolve(const Tensor& x, const IndexList& index, bool defer_bounds = fa
                  "indices should be either on cpu or on the same device as the indexed tensor (", x.device().name(),
                  ")");
         orig += t.dtype() == DType::Bool ? t.dim() : 1;
-        if (t.dtype() == DType::Int64) {
+        if (t.dtype() == DType::Int64 || t.dtype() == DType::Int32) {  // int32 indices read as int64, as ATen's
           dims.push_back(dim++);
-          r.idx.push_back(t);
+          r.idx.push_back(cast(t, DType::Int64));
         } else if (t.dim() == 0) {  // x[True] adds a dim of size 1, x[False] one of size 0
           r.view = unsqueeze(r.view, dim), r.applied = true;
           r.idx.push_back(t.item<bool>() ? zeros({1}, DType::Int64) : zeros({0}, DType::Int64));
@@ -195,10 +195,11 @@ Resolved resolve(const Tensor& x, const IndexList& index, bool defer_bounds = fa
       throw IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes " + shapes);
     }
   }
-  // A non-empty index into a dim of size 0 raises before anything else, empty result or not (ATen's
-  // AdvancedIndex checks it when it builds the indexing, before a put's value is looked at).
+  // Indices into a dim of size 0 raise before anything else when their broadcast shape is not empty, whatever
+  // the other dims make of the result (ATen's AdvancedIndex checks the broadcast "replacement shape" when it
+  // builds the indexing, before a put's value is looked at): x[zeros(0, 3), full(3, 2)] of a (3, 0, 5) x is empty.
   for (size_t k = 0; k < r.idx.size(); ++k)
-    RB_CHECK(r.view.shape()[dims[k]] > 0 || r.idx[k].numel() == 0, IndexError,
+    RB_CHECK(r.view.shape()[dims[k]] > 0 || numel_of(B) == 0, IndexError,
              "index is out of bounds for dimension with size 0");
   // An empty result reads no index: PyTorch's kernel checks each index as it reads it, so none is checked then.
   int64_t result_numel = numel_of(B);

@@ -135,12 +135,13 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   // N-D @ 1-D or N-D @ 2-D: fold the batch into the rows of one GEMM.
   if (b.dim() <= 2 && a.is_contiguous()) {
     Tensor b2 = b.dim() == 1 ? unsqueeze(b, 1) : b;
-    int64_t K = a.size(-1);
-    RB_CHECK(K == b2.size(0), Error, "mat1 and mat2 shapes cannot be multiplied (", a.numel() / std::max<int64_t>(K, 1),
-             "x", K, " and ", b2.size(0), "x", b2.size(1), ")");
     Shape out_shape(a.shape().begin(), a.shape().end() - 1);
+    // The rows counted, not inferred: reshape cannot infer -1 beside a K of 0.
+    const int64_t rows = numel_of(out_shape), K = a.size(-1);
+    RB_CHECK(K == b2.size(0), Error, "mat1 and mat2 shapes cannot be multiplied (", rows, "x", K, " and ", b2.size(0),
+             "x", b2.size(1), ")");
     if (b.dim() == 2) out_shape.push_back(b.size(1));
-    return reshape(mm(reshape(a, {-1, K}), b2), out_shape);
+    return reshape(mm(reshape(a, {rows, K}), b2), out_shape);
   }
   // General case: broadcast the batch dims and run one bmm.
   Tensor a3 = a.dim() == 1 ? unsqueeze(a, 0) : a;

@@ -55,7 +55,7 @@ Tensor pinv_of(const Tensor& s, const Tensor& left, const Tensor& right, const T
 
 std::pair<Tensor, Tensor> linalg_solve_ex(const Tensor& A, const Tensor& B, bool left, bool check_errors) {
   const char* op = "linalg.solve";
-  linalg::check_square(A, op);
+  linalg::check_square(A, op, "A", /*low_precision_ok=*/true);
   RB_CHECK(A.dtype() == B.dtype(), Error, op, ": Expected A and B to have the same dtype, but found A of type ",
            aten_name(A.dtype()), " and B of type ", aten_name(B.dtype()), " instead");
   check_same_device(A, B, op);
@@ -75,7 +75,14 @@ std::pair<Tensor, Tensor> linalg_solve_ex(const Tensor& A, const Tensor& B, bool
   Shape batch = broadcast_shapes(linalg::batch_shape(a), linalg::batch_shape(b));
   a = expand(a, linalg::with_matrix(batch, n, n));
   b = expand(b, linalg::with_matrix(batch, n, b.size(-1)));
+  const DType dt = a.dtype();
+  if (!is_compute_dtype(dt)) {
+    // float16/bfloat16: ATen's LU has no kernel for them, and an empty A returns its empty result before it.
+    RB_CHECK(a.numel() == 0, NotImplementedError, "\"lu_cpu\" not implemented for '", aten_name(dt), "'");
+    a = widen(a), b = widen(b);
+  }
   auto [X, info] = linalg::solve(a, b);
+  X = cast(X, dt);
   if (check_errors)
     linalg::raise_on_info(info, a, "torch.linalg.solve", [](int32_t) { return std::string(kSingularSolve); });
   if (!left) X = mT(X);

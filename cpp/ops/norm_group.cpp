@@ -1,5 +1,6 @@
 // Group normalization (torch.group_norm): checks as PyTorch's and the autograd node with the fused
 // closed-form backward; with create_graph the backward is rebuilt from differentiable ops.
+#include <limits>
 #include <string>
 
 #include "rosenblatt/ops.h"
@@ -103,9 +104,15 @@ Tensor group_norm(const Tensor& x, int64_t num_groups, const std::optional<Tenso
   Tensor mean = Tensor::empty({N * G}, x.dtype(), x.device()), rstd = Tensor::empty({N * G}, x.dtype(), x.device());
   NormGeom geom;
   geom.N = N, geom.C = C, geom.L = HW, geom.G = G, geom.dtype = x.dtype();
-  if (y.numel() > 0)
+  if (y.numel() > 0) {
     k.group_norm_forward(geom, xc.raw_data(), eps, raw_or_null(w), raw_or_null(b), y.raw_data(), mean.raw_data(),
                          rstd.raw_data());
+  } else {
+    // Groups of no elements (empty spatial dims): their mean and rstd are nan, as ATen's reductions over nothing
+    // give, and the backward reads them (weight's gradient is nan then, as torch's), never uninitialised memory.
+    fill_(mean, Scalar(std::numeric_limits<double>::quiet_NaN()));
+    fill_(rstd, Scalar(std::numeric_limits<double>::quiet_NaN()));
+  }
   if (any_requires_grad({&x, &w, &b})) {
     auto node = std::make_shared<NativeGroupNormBackward0>();
     node->x = SavedTensor(xc);

@@ -323,6 +323,12 @@ Tensor adaptive_avg_pool2d(const Tensor& x, const IntList& output_size) {
   if (output_size.size() <= 2 && all_ones(output_size)) return mean(x, {-2, -1}, true);
   const auto& k = kernels<PoolKernels>("adaptive_avg_pool2d", x);
   PoolGeom g = adaptive_geom(x, output_size, "adaptive_avg_pool2d");
+  if (x.numel() == 0 && !is_floating(x.dtype())) {
+    // ATen's kernel checks the dtype, and an empty input returns its empty result before it.
+    Shape s = x.shape();
+    s[s.size() - 2] = g.OH, s.back() = g.OW;
+    return Tensor::empty(s, x.dtype(), x.device());
+  }
   if (DType c = pool_dtype(x, "adaptive_avg_pool2d", false); c != x.dtype())
     return cast_back(adaptive_avg_pool2d(cast(x, c), output_size), x);
   return adaptive_avg_planes(k, x, g, 2);
@@ -348,10 +354,16 @@ Tensor unpool_planes(const PoolKernels& k, const Tensor& x, const Tensor& indice
     RB_CHECK(x.size(d) > 0, Error, "max_unpooling", nsp,
              "d(): Expected input to have non-zero size for non-batch dimensions, but got ", x.shape(),
              " with dimension ", d, " being empty.");
-  check_float(x, op.c_str());
   for (int64_t v : output_size) RB_CHECK(v >= 0, Error, op, ": output_size must be non-negative, got ", output_size);
-  if (!is_compute_dtype(x.dtype())) return cast_back(unpool_planes(k, widen(x), indices, output_size, nsp), x);
   Planes p = planes_of(x, nsp);
+  if (!is_floating(x.dtype())) {
+    // ATen checks the dtype in its kernel, which an empty input never reaches: an empty input of any dtype
+    // unpools to zeros of output_size.
+    if (x.numel() != 0) check_float(x, op.c_str());
+    return zeros(out_shape(p, output_size[nsp - 2], output_size[nsp - 1], nsp == 3 ? output_size[0] : 1), x.dtype(),
+                 x.device());
+  }
+  if (!is_compute_dtype(x.dtype())) return cast_back(unpool_planes(k, widen(x), indices, output_size, nsp), x);
   PoolGeom g;  // scatter direction: the pooled plane is (OD, OH, OW), the unpooled one (D, H, W)
   g.planes = p.N * p.C, g.dtype = x.dtype();
   g.OH = p.H, g.OW = p.W, g.H = output_size[nsp - 2], g.W = output_size[nsp - 1];

@@ -156,9 +156,13 @@ void check_shape(const Tensor& t, const Shape& want, const char* what) {
 
 }  // namespace
 
-std::vector<Tensor> rnn_layer(const std::string& mode_name, const Tensor& input, const Tensor& hx_in,
+namespace {
+// rnn_layer's body. A layer refuses input and hidden sizes of 0 as PyTorch's module constructors do; a cell
+// (one step, cell = true) takes them as torch's cells: an empty input projection, or an empty state.
+std::vector<Tensor> run_layer(const std::string& mode_name, const Tensor& input, const Tensor& hx_in,
                               const Tensor& cx_in, const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
-                              const Tensor& b_hh, const Tensor& w_hr, const Tensor& lengths_in, bool reverse) {
+                              const Tensor& b_hh, const Tensor& w_hr, const Tensor& lengths_in, bool reverse,
+                              bool cell) {
   const RNNMode mode = parse_mode(mode_name);
   const bool lstm = mode == RNNMode::LSTM;
   RB_CHECK(is_floating(input.dtype()), Error, "rnn: expected a floating point input, got ", dtype_name(input.dtype()));
@@ -177,8 +181,8 @@ std::vector<Tensor> rnn_layer(const std::string& mode_name, const Tensor& input,
   if (!is_compute_dtype(input.dtype())) {
     // float16/bfloat16 (Module.half()): the layer runs in float32 and each result rounds once.
     auto wide = [](const Tensor& t) { return t.defined() ? widen(t) : t; };
-    auto r = rnn_layer(mode_name, widen(input), wide(hx_in), wide(cx_in), wide(w_ih), wide(w_hh), wide(b_ih),
-                       wide(b_hh), wide(w_hr), lengths_in, reverse);
+    auto r = run_layer(mode_name, widen(input), wide(hx_in), wide(cx_in), wide(w_ih), wide(w_hh), wide(b_ih),
+                       wide(b_hh), wide(w_hr), lengths_in, reverse, cell);
     for (auto& t : r)
       if (t.defined()) t = cast(t, input.dtype());
     return r;
@@ -189,8 +193,8 @@ std::vector<Tensor> rnn_layer(const std::string& mode_name, const Tensor& input,
   RB_CHECK(w_ih.size(0) % G == 0, Error, "rnn: weight_ih has ", w_ih.size(0), " rows, not a multiple of ", G);
   const int64_t H = w_ih.size(0) / G;
   // PyTorch's module constructor refuses these sizes (ValueError) before it sees any tensor.
-  RB_CHECK(I > 0, ValueError, "input_size must be greater than zero");
-  RB_CHECK(H > 0, ValueError, "hidden_size must be greater than zero");
+  RB_CHECK(cell || I > 0, ValueError, "input_size must be greater than zero");
+  RB_CHECK(cell || H > 0, ValueError, "hidden_size must be greater than zero");
   const int64_t P = w_hr.defined() ? w_hr.size(0) : H;
   RB_CHECK(w_ih.size(1) == I, Error, "input.size(-1) must be equal to input_size. Expected ", w_ih.size(1), ", got ",
            I);
@@ -265,10 +269,20 @@ std::vector<Tensor> rnn_layer(const std::string& mode_name, const Tensor& input,
   }
   return {out, hn, cn};
 }
+}  // namespace
+
+std::vector<Tensor> rnn_layer(const std::string& mode, const Tensor& input, const Tensor& hx, const Tensor& cx,
+                              const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh,
+                              const Tensor& w_hr, const Tensor& lengths, bool reverse) {
+  return run_layer(mode, input, hx, cx, w_ih, w_hh, b_ih, b_hh, w_hr, lengths, reverse, false);
+}
 
 namespace {
 void check_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh, int64_t gates,
                 const char* what) {
+  // ATen reads input.size(1) first: a 1-D input (an unbatched one, which only the modules take) is an IndexError.
+  RB_CHECK(input.dim() >= 2, IndexError, "Dimension out of range (expected to be in range of [", -input.dim(), ", ",
+           input.dim() - 1, "], but got 1)");
   RB_CHECK(input.dim() == 2, Error, what, ": Expected input to be 2-D (batch, input_size), got shape ", input.shape());
   RB_CHECK(w_ih.dim() == 2 && input.size(1) == w_ih.size(1), Error, "input has inconsistent input_size: got ",
            input.size(1), " expected ", w_ih.dim() == 2 ? w_ih.size(1) : -1);
@@ -291,23 +305,23 @@ Tensor step(const Tensor& t) { return t.defined() ? unsqueeze(t, 0) : t; }
 Tensor rnn_tanh_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
                      const Tensor& b_hh) {
   check_cell(input, hx, w_ih, w_hh, 1, "rnn_tanh_cell");
-  return rnn_layer("RNN_TANH", step(input), hx, Tensor(), w_ih, w_hh, b_ih, b_hh, Tensor(), Tensor(), false)[1];
+  return run_layer("RNN_TANH", step(input), hx, Tensor(), w_ih, w_hh, b_ih, b_hh, Tensor(), Tensor(), false, true)[1];
 }
 Tensor rnn_relu_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
                      const Tensor& b_hh) {
   check_cell(input, hx, w_ih, w_hh, 1, "rnn_relu_cell");
-  return rnn_layer("RNN_RELU", step(input), hx, Tensor(), w_ih, w_hh, b_ih, b_hh, Tensor(), Tensor(), false)[1];
+  return run_layer("RNN_RELU", step(input), hx, Tensor(), w_ih, w_hh, b_ih, b_hh, Tensor(), Tensor(), false, true)[1];
 }
 std::vector<Tensor> lstm_cell(const Tensor& input, const Tensor& hx, const Tensor& cx, const Tensor& w_ih,
                               const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh) {
   check_cell(input, hx, w_ih, w_hh, 4, "lstm_cell");
-  auto r = rnn_layer("LSTM", step(input), hx, cx, w_ih, w_hh, b_ih, b_hh, Tensor(), Tensor(), false);
+  auto r = run_layer("LSTM", step(input), hx, cx, w_ih, w_hh, b_ih, b_hh, Tensor(), Tensor(), false, true);
   return {r[1], r[2]};
 }
 Tensor gru_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
                 const Tensor& b_hh) {
   check_cell(input, hx, w_ih, w_hh, 3, "gru_cell");
-  return rnn_layer("GRU", step(input), hx, Tensor(), w_ih, w_hh, b_ih, b_hh, Tensor(), Tensor(), false)[1];
+  return run_layer("GRU", step(input), hx, Tensor(), w_ih, w_hh, b_ih, b_hh, Tensor(), Tensor(), false, true)[1];
 }
 
 }  // namespace rb

@@ -159,7 +159,8 @@ void sdpa_backward(const AttentionGeom& g, const T* q, const T* k, const T* v, c
   // Key blocks split across threads add per-thread dq partials (thread-count dependent sums); whole problems
   // per task do not, so rb.use_deterministic_algorithms takes that path.
   const bool whole = Bkv >= num_threads() || deterministic();
-  const int64_t blocks = whole ? nkb : 1, items = Bkv * nkb / blocks;  // key blocks per task, tasks
+  // key blocks per task, tasks; no keys (S = 0) make no tasks, and dq stays the zeros written below
+  const int64_t blocks = whole ? std::max<int64_t>(nkb, 1) : 1, items = Bkv * nkb / blocks;
   const int64_t grain = grain_for(g.group * L * blocks * kBlockK * (E + Ev));
   const int64_t tasks = whole ? 1 : std::min<int64_t>(num_threads(), (items + grain - 1) / grain);
   const int64_t dq_size = g.B * L * E;

@@ -1,7 +1,7 @@
 // Convolution on the CPU, 1-D, 2-D and 3-D alike: per image, im2col (conv_columns.h) into a
 // thread's own buffer, then one GEMM per group; small maps put several images' columns in one GEMM, a window covering
-// the whole input is a dense layer (no columns), depthwise convolutions loop directly, and float 3x3 stride-1 and
-// 4x4 stride-2 convolutions with enough channels take Winograd (conv_winograd_paths.h) for all three products. Images
+// the whole input is a dense layer (no columns), depthwise convolutions loop directly, and float 3x3 stride-1
+// convolutions with enough channels take Winograd (conv_winograd_paths.h) for all three products. Images
 // are split across OpenMP threads (the BLAS runs single-threaded inside); with fewer images than threads the loop runs
 // serially and cpu::gemm splits each product instead.
 #include "conv.h"

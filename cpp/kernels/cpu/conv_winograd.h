@@ -3,11 +3,10 @@
 // a x a tile of input (a = m + r - 1): both go to an a x a transform domain (input B^T d B, weight G g G^T),
 // where the sum over input channels is a*a GEMMs (OC, C) x (C, tiles), and the result comes back through
 // A^T m A. F(4x4, 3x3) makes 36 multiplies per 16 outputs of im2col's 144, a quarter of the GEMM flops: the
-// lever that takes a convolution past the BLAS's own speed. F(4x4, 2x2) (25 of 64) serves the 4x4
-// stride-2 convolutions of DCGANs, split into their input's four phases (conv.cpp). Transposed weights
-// (flipped, channels swapped) make the same code the convolution's dinput, so it serves the backward pass
-// and transposed convolutions too, and the weight gradient is its own sum in the transform domain.
-// Internal to conv.cpp.
+// lever that takes a convolution past the BLAS's own speed. Transposed weights (flipped, channels swapped)
+// make the same code the convolution's dinput, so it serves the backward pass and transposed convolutions
+// too, and the weight gradient is its own sum in the transform domain. The engine takes the transform as a
+// type (F4x3 below). Internal to conv.cpp, through conv_winograd_paths.h.
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -97,44 +96,6 @@ struct F4x3 {
   }
 };
 
-// F(4x4, 2x2) on the points 0, 1, -1, 2 and infinity: B^T (5 -> 5), A^T (5 -> 4), A (4 -> 5).
-struct F4x2 {
-  static constexpr int64_t kTile = 4, kTaps = 2, kIn = 5;
-  static constexpr float kG[kIn][kTaps] = {
-      {1.0f / 2, 0}, {-1.0f / 2, -1.0f / 2}, {-1.0f / 6, 1.0f / 6}, {1.0f / 6, 1.0f / 3}, {0, 1}};
-  static void input_rows(const float* in, int64_t in_stride, float* out, int64_t out_stride, int64_t L) {
-    rows_by_lanes<kIn, kIn>(in, in_stride, out, out_stride, L,
-                            [](const float(&d)[kIn][kLanes], float(&o)[kIn][kLanes], int64_t l) {
-                              o[0][l] = 2.0f * (d[0][l] - d[2][l]) - d[1][l] + d[3][l];
-                              o[1][l] = d[3][l] - 2.0f * d[1][l] - d[2][l];
-                              o[2][l] = d[3][l] + 2.0f * d[1][l] - 3.0f * d[2][l];
-                              o[3][l] = d[3][l] - d[1][l];
-                              o[4][l] = 2.0f * (d[1][l] - d[3][l]) - d[2][l] + d[4][l];
-                            });
-  }
-  static void output_rows(const float* in, int64_t in_stride, float* out, int64_t out_stride, int64_t L) {
-    rows_by_lanes<kIn, kTile>(in, in_stride, out, out_stride, L,
-                              [](const float(&m)[kIn][kLanes], float(&o)[kTile][kLanes], int64_t l) {
-                                const float s = m[1][l] + m[2][l], t = m[1][l] - m[2][l];
-                                o[0][l] = m[0][l] + s + m[3][l];
-                                o[1][l] = t + 2.0f * m[3][l];
-                                o[2][l] = s + 4.0f * m[3][l];
-                                o[3][l] = t + 8.0f * m[3][l] + m[4][l];
-                              });
-  }
-  static void grad_rows(const float* in, int64_t in_stride, float* out, int64_t out_stride, int64_t L) {
-    rows_by_lanes<kTile, kIn>(in, in_stride, out, out_stride, L,
-                              [](const float(&m)[kTile][kLanes], float(&o)[kIn][kLanes], int64_t l) {
-                                const float e = m[0][l] + m[2][l], f = m[1][l] + m[3][l];
-                                o[0][l] = m[0][l];
-                                o[1][l] = e + f;
-                                o[2][l] = e - f;
-                                o[3][l] = m[0][l] + 2.0f * m[1][l] + 4.0f * m[2][l] + 8.0f * m[3][l];
-                                o[4][l] = m[3][l];
-                              });
-  }
-};
-
 // One convolution for the kernels below: x (N, C, H, W) -> y (N, K, OH, OW); output (oh, ow) reads input
 // rows oh - pad_h .. oh - pad_h + r - 1 and columns likewise, zero outside the map (any pad, even negative).
 // Images are x_img / y_img elements apart, so a group is a channel slice of wider maps.
@@ -184,14 +145,18 @@ void transform_weights(const float* w, int64_t K, int64_t C, bool transposed, fl
   });
 }
 
-// Tiles per block: a block's transformed input (a*a, C, L) and products (a*a, K, L) sized to stay in L2.
+// Tiles per block: a block's transformed input (a*a, C, L) and products (a*a, K, L) sized to stay in L2, and
+// small problems cut into kMinBlocks blocks or more so that threads share them. From the shapes alone, so
+// the result does not depend on the thread count.
+constexpr int64_t kMinBlocks = 4;
 template <class F>
 int64_t block_tiles(const Geom<F>& g) {
   constexpr int64_t kXi = F::kIn * F::kIn;
   constexpr int64_t budget = int64_t(768) << 10;
   const int64_t per_tile = kXi * (g.C + g.K) * static_cast<int64_t>(sizeof(float));
   const int64_t L = std::clamp<int64_t>(budget / per_tile / kLanes * kLanes, kLanes, 8 * kLanes);
-  return std::min(L, (g.tiles() + kLanes - 1) / kLanes * kLanes);
+  const int64_t share = (g.tiles() + kMinBlocks - 1) / kMinBlocks;
+  return std::min(L, std::max<int64_t>(kLanes, (share + kLanes - 1) / kLanes * kLanes));
 }
 
 // Per-thread scratch, allocated before the parallel region (a failed allocation raises MemoryError):

@@ -166,6 +166,68 @@ def test_solve_of_low_precision_solves_only_empty_systems(dtype):
             L.linalg.solve(L.eye(3, dtype=dt), L.zeros(3, 0, dtype=dt))
 
 
+def _as_tuple(out):
+    return tuple(out) if isinstance(out, tuple) else (out,)
+
+
+# (name, call, empty input shape, result shapes, the kernel named for a non-empty input)
+LOW_PRECISION_DECOMPOSITIONS = [
+    ("det", lambda L, a: L.linalg.det(a), (2, 0, 0), [(2,)], "lu_cpu"),
+    ("cholesky", lambda L, a: L.linalg.cholesky(a, upper=True), (0, 0), [(0, 0)], "cholesky_cpu"),
+    ("cholesky_ex", lambda L, a: L.linalg.cholesky_ex(a), (2, 0, 0), [(2, 0, 0), (2,)], "cholesky_cpu"),
+    ("eigh", lambda L, a: L.linalg.eigh(a), (0, 3, 3), [(0, 3), (0, 3, 3)], "linalg_eigh_cpu"),
+    ("eigvalsh", lambda L, a: L.linalg.eigvalsh(a), (2, 0, 0), [(2, 0)], "linalg_eigh_cpu"),
+    ("svd", lambda L, a: L.linalg.svd(a), (2, 0, 3), [(2, 0, 0), (2, 0), (2, 3, 3)], "linalg_svd_cpu"),
+    ("svd_reduced", lambda L, a: L.linalg.svd(a, full_matrices=False), (3, 0), [(3, 0), (0,), (0, 0)],
+     "linalg_svd_cpu"),
+    ("svdvals", lambda L, a: L.linalg.svdvals(a), (0, 3), [(0,)], "linalg_svd_cpu"),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("case", LOW_PRECISION_DECOMPOSITIONS, ids=[c[0] for c in LOW_PRECISION_DECOMPOSITIONS])
+def test_low_precision_decompositions_take_only_empty_inputs(case, dtype):
+    """ATen's det, cholesky(_ex), eigh/eigvalsh and svd/svdvals take float16/bfloat16 and their kernels refuse
+    them (NotImplementedError naming the kernel), which an empty input never reaches: the empty results in that
+    dtype (det 1, cholesky_ex's info int32 zeros, svd's square factor the identity)."""
+    name, call, shape, shapes, kernel = case
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        dt = getattr(L, dtype)
+        out = _as_tuple(call(L, L.zeros(shape, dtype=dt)))
+        assert [tuple(t.shape) for t in out] == shapes
+        assert [t.dtype for t in out] == [L.int32 if name == "cholesky_ex" and i else dt for i in range(len(out))]
+        kind = "Half" if dtype == "float16" else "BFloat16"
+        with pytest.raises(NotImplementedError, match=f'"{kernel}" not implemented for \'{kind}\''):
+            call(L, L.eye(3, dtype=dt))
+    if HAVE_TORCH:
+        out = _as_tuple(call(rb, rb.zeros(shape, dtype=getattr(rb, dtype))))
+        ref = _as_tuple(call(torch, torch.zeros(shape, dtype=getattr(torch, dtype))))
+        assert [x.tolist() for x in out] == [y.tolist() for y in ref]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_low_precision_qr_and_slogdet_raise_even_when_empty(dtype):
+    """ATen's QR refuses float16/bfloat16 in its geqrf kernel even for an empty A; slogdet's own check refuses
+    them (RuntimeError) before any kernel, as do the nuclear norm's and matrix_rank's default rtol."""
+    name = "Half" if dtype == "float16" else "BFloat16"
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        dt = getattr(L, dtype)
+        for shape in [(0, 0), (2, 0, 3), (3, 3)]:
+            with pytest.raises(NotImplementedError, match=f'"geqrf_cpu" not implemented for \'{name}\''):
+                L.linalg.qr(L.zeros(shape, dtype=dt))
+        for shape in [(0, 0), (3, 3)]:
+            with pytest.raises(RuntimeError, match=f"linalg.slogdet: Low precision dtypes not supported. Got {name}"):
+                L.linalg.slogdet(L.zeros(shape, dtype=dt))
+            with pytest.raises(RuntimeError, match="doesn't handle types other than float and double"):
+                L.linalg.matrix_rank(L.zeros(shape, dtype=dt))  # the default rtol's epsilon
+            with pytest.raises(RuntimeError, match="linalg.matrix_norm: Low precision dtypes not supported"):
+                L.linalg.matrix_norm(L.zeros(shape, dtype=dt), ord="nuc")
+        # with rtol given, matrix_rank reaches the SVD: rank 0 for an empty A, the kernel's refusal otherwise
+        assert L.linalg.matrix_rank(L.zeros(2, 0, 3, dtype=dt), rtol=0.1).tolist() == [0, 0]
+        with pytest.raises(NotImplementedError, match="linalg_svd_cpu"):
+            L.linalg.matrix_rank(L.eye(3, dtype=dt), rtol=0.1)
+
+
 @requires_torch
 def test_svd_and_qr_shapes_match_torch_for_empty_and_wide():
     for shape in [(0, 3), (3, 0), (2, 3, 5), (5, 3)]:

@@ -117,7 +117,10 @@ Tensor linalg_matrix_norm(const Tensor& x, const std::string& ord, Dims dims, bo
   RB_CHECK(ord == "fro" || ord == "nuc", Error, "linalg.matrix_norm: Order ", ord, " not supported.");
   RB_CHECK(x.dim() >= 2, Error, "linalg.matrix_norm: The input tensor A must have at least 2 dimensions.");
   RB_CHECK(dims.size() == 2, Error, "linalg.matrix_norm: dim must be a 2-tuple. Got ", dims.size(), " dims");
-  if (ord == "nuc") return linalg::svd_matrix_norm(x, 0, dims, keepdim);
+  if (ord == "nuc") {
+    linalg::check_matrix(x, "linalg.matrix_norm");  // the SVD's dtypes, empty or not (no float16/bfloat16)
+    return linalg::svd_matrix_norm(x, 0, dims, keepdim);
+  }
   return linalg_vector_norm(x, 2, dims, keepdim);
 }
 

@@ -30,6 +30,15 @@ inline void check_square(const Tensor& A, const char* op, const char* name = "A"
            A.size(-2), " by ", A.size(-1), " matrices");
 }
 
+// float16/bfloat16, which ATen's checks let through to a kernel that refuses them: its NotImplementedError naming
+// the kernel ('"lu_cpu" not implemented for 'Half''), which an empty A returns before reaching. True for an empty
+// low-precision A, whose (empty) result the caller computes widened and casts back.
+inline bool low_precision_empty(const Tensor& A, const char* kernel) {
+  if (is_compute_dtype(A.dtype())) return false;
+  RB_CHECK(A.numel() == 0, NotImplementedError, "\"", kernel, "\" not implemented for '", aten_name(A.dtype()), "'");
+  return true;
+}
+
 inline Shape batch_shape(const Tensor& A) { return Shape(A.shape().begin(), A.shape().end() - 2); }
 inline Shape with_matrix(Shape batch, int64_t r, int64_t c) {
   batch.insert(batch.end(), {r, c});

@@ -160,6 +160,8 @@ std::tuple<Tensor, Tensor, Tensor> lu_det(const Tensor& A, const char* op) {
 }  // namespace linalg
 
 Tensor linalg_det(const Tensor& A) {
+  linalg::check_square(A, "linalg.det", "A", /*low_precision_ok=*/true);
+  if (linalg::low_precision_empty(A, "lu_cpu")) return cast(linalg_det(widen(A)), A.dtype());
   Tensor det = std::get<0>(linalg::lu_det(A, "linalg.det"));
   if (needs_grad(A)) {
     auto node = std::make_shared<LinalgDetBackward>();
@@ -204,7 +206,11 @@ struct LinalgCholeskyBackward : Node {
 
 std::pair<Tensor, Tensor> linalg_cholesky_ex(const Tensor& A, bool upper, bool check_errors) {
   const char* op = "linalg.cholesky";
-  linalg::check_square(A, op);
+  linalg::check_square(A, op, "A", /*low_precision_ok=*/true);
+  if (linalg::low_precision_empty(A, "cholesky_cpu")) {
+    auto [L, info] = linalg_cholesky_ex(widen(A), upper, check_errors);
+    return {cast(L, A.dtype()), info};
+  }
   Tensor a = linalg::batch_copy(A);
   Tensor info = Tensor::empty({a.size(0)}, DType::Int32, A.device());
   RB_DISPATCH_FLOATING(A.dtype(), op, [&] {
@@ -268,7 +274,10 @@ std::pair<Tensor, Tensor> linalg_qr(const Tensor& A, const std::string& mode) {
   const char* op = "linalg.qr";
   RB_CHECK(mode == "reduced" || mode == "complete" || mode == "r", Error, "qr received unrecognized mode '", mode,
            "' but expected one of 'reduced' (default), 'r', or 'complete'");
-  linalg::check_matrix(A, op);
+  linalg::check_matrix(A, op, "A", /*low_precision_ok=*/true);
+  // ATen's geqrf refuses float16/bfloat16 even for an empty A (QR has no early return for it).
+  RB_CHECK(is_compute_dtype(A.dtype()), NotImplementedError, "\"geqrf_cpu\" not implemented for '",
+           aten_name(A.dtype()), "'");
   Tensor a = linalg::batch_copy(A);
   int64_t bn = a.size(0), m = a.size(1), n = a.size(2), c = mode == "complete" ? m : std::min(m, n);
   Shape batch = linalg::batch_shape(A);
@@ -420,7 +429,11 @@ namespace linalg {
 std::pair<Tensor, Tensor> eigh(const Tensor& A, const std::string& UPLO, bool compute_v, const char* op) {
   RB_CHECK(UPLO == "L" || UPLO == "U" || UPLO == "l" || UPLO == "u", Error,
            "Expected UPLO argument to be 'L' or 'U', but got ", UPLO);
-  check_square(A, op);
+  check_square(A, op, "A", /*low_precision_ok=*/true);
+  if (low_precision_empty(A, "linalg_eigh_cpu")) {
+    auto [W, V] = eigh(widen(A), UPLO, compute_v, op);
+    return {cast(W, A.dtype()), compute_v ? cast(V, A.dtype()) : V};
+  }
   Tensor a = batch_copy(A);
   int64_t bn = a.size(0), n = a.size(1);
   Shape wb = batch_shape(A);

@@ -134,10 +134,17 @@ Tensor logdet(const Tensor& A) {
 Tensor linalg_cholesky(const Tensor& A, bool upper) { return linalg_cholesky_ex(A, upper, true).first; }
 
 std::tuple<Tensor, Tensor, Tensor> linalg_svd(const Tensor& A, bool full_matrices) {
+  linalg::check_matrix(A, "linalg.svd", "A", /*low_precision_ok=*/true);
+  if (linalg::low_precision_empty(A, "linalg_svd_cpu")) {
+    auto [U, S, Vh] = linalg_svd(widen(A), full_matrices);
+    return {cast(U, A.dtype()), cast(S, A.dtype()), cast(Vh, A.dtype())};
+  }
   return linalg::svd(A, full_matrices, true, "linalg.svd");
 }
 
 Tensor linalg_svdvals(const Tensor& A) {
+  linalg::check_matrix(A, "linalg.svd", "A", /*low_precision_ok=*/true);
+  if (linalg::low_precision_empty(A, "linalg_svd_cpu")) return cast(linalg_svdvals(widen(A)), A.dtype());
   // With a gradient to compute, the vectors are needed anyway (gA = U diag(gS) Vh).
   return std::get<1>(linalg::svd(A, false, needs_grad(A), "linalg.svd"));
 }
@@ -175,6 +182,10 @@ Tensor linalg_pinv(const Tensor& A, const std::optional<Tensor>& atol, const std
 Tensor linalg_matrix_rank(const Tensor& A, const std::optional<Tensor>& atol, const std::optional<Tensor>& rtol,
                           bool hermitian) {
   RB_CHECK(A.dim() >= 2, Error, "torch.linalg.matrix_rank: The input tensor input must have at least 2 dimensions.");
+  // ATen's default rtol (eps * max(m, n)) has no float16/bfloat16 (nor integer) epsilon, checked before the SVD;
+  // with rtol given, the SVD's kernel refuses a non-empty low-precision A and an empty one has rank 0.
+  RB_CHECK(rtol.has_value() || A.dtype() == DType::Float32 || A.dtype() == DType::Float64, Error,
+           "This function doesn't handle types other than float and double");
   NoGradGuard ng;  // an integer result: nothing to differentiate
   Tensor s = hermitian ? unary(UnaryOp::Abs, linalg_eigvalsh(A)) : linalg_svdvals(A);
   if (s.size(-1) == 0) return zeros(linalg::batch_shape(A), DType::Int64, A.device());

@@ -108,8 +108,8 @@ void rnn_layer_forward(const RNNShape& s, const T* x, const T* h0, const T* c0, 
     else
       std::fill(gates, gates + Tn * B * GH, T(0));
   }
-  std::memcpy(hn, h0, sizeof(T) * B * P);  // hn is the running state
-  if (lstm) std::memcpy(cn, c0, sizeof(T) * B * H);
+  std::copy_n(h0, B * P, hn);  // hn is the running state
+  if (lstm) std::copy_n(c0, B * H, cn);
   const bool gru = s.mode == RNNMode::GRU;
   std::vector<T> hg(gru ? B * GH : 0), m(proj ? B * H : 0), hp(proj ? B * P : 0), cnew(lstm ? B * H : 0);
   std::vector<T> zb(b_ih ? 0 : GH, T(0));  // stands in for absent biases
@@ -131,8 +131,8 @@ void rnn_layer_forward(const RNNShape& s, const T* x, const T* h0, const T* c0, 
     const int64_t rows = b1 - b0;
     for (int64_t step = 0; step < Tn; ++step) {
       const int64_t t = s.reverse ? Tn - 1 - step : step;
-      std::memcpy(hprev + (t * B + b0) * P, hn + b0 * P, sizeof(T) * rows * P);
-      if (lstm) std::memcpy(extra + (t * B + b0) * H, cn + b0 * H, sizeof(T) * rows * H);
+      std::copy_n(hn + b0 * P, rows * P, hprev + (t * B + b0) * P);
+      if (lstm) std::copy_n(cn + b0 * H, rows * H, extra + (t * B + b0) * H);
       T* g_t = gates + t * B * GH;
       // RNN and LSTM add the recurrence straight onto the input projection (beta = 1); GRU keeps
       // W_hn h apart because r scales it.
@@ -166,7 +166,7 @@ void rnn_layer_forward(const RNNShape& s, const T* x, const T* h0, const T* c0, 
           T* cv = cnew.data() + b * H;
           T* mm = proj ? m.data() + b * H : o;  // without a projection h is o * tanh(c) itself
           lstm_row_forward(H, a, c, cv, mm);
-          if (on) std::memcpy(c, cv, sizeof(T) * H);
+          if (on) std::copy_n(cv, H, c);
         } else {  // GRU: n = tanh(W_in x + b_in + r * (W_hn h + b_hn))
           T* hgn = extra + t * B * H + b * H;
           for (int64_t j = 0; j < 2 * H; ++j) a[j] = sigm(a[j] + r[j] + bi[j] + bh[j]);
@@ -175,10 +175,10 @@ void rnn_layer_forward(const RNNShape& s, const T* x, const T* h0, const T* c0, 
           const T *z = a + H, *n = a + 2 * H;
           for (int64_t j = 0; j < H; ++j) o[j] = (T(1) - z[j]) * n[j] + z[j] * h[j];
         }
-        if (!gru && !lstm) std::memcpy(o, a, sizeof(T) * H);
+        if (!gru && !lstm) std::copy_n(a, H, o);
         if (!proj) {
           if (on)
-            std::memcpy(h, o, sizeof(T) * P);
+            std::copy_n(o, P, h);
           else
             std::fill(o, o + P, T(0));
         }
@@ -187,7 +187,7 @@ void rnn_layer_forward(const RNNShape& s, const T* x, const T* h0, const T* c0, 
         if (P > 0) gemm<T>(false, true, rows, P, H, T(1), m.data() + b0 * H, H, w_hr, H, T(0), hp.data() + b0 * P, P);
         for (int64_t b = b0; b < b1; ++b) {
           const bool on = active(s, t, b);
-          if (on) std::memcpy(hn + b * P, hp.data() + b * P, sizeof(T) * P);
+          if (on) std::copy_n(hp.data() + b * P, P, hn + b * P);
           for (int64_t j = 0; j < P; ++j) o_t[b * P + j] = on ? hn[b * P + j] : T(0);
         }
       }

@@ -107,6 +107,30 @@ struct Geom {
   int64_t tiles() const { return N * tiles_h() * tiles_w(); }
 };
 
+// y = M x M^T on kLanes matrices at once, M (O, I) being G (a, r) itself or, with `kTranspose`, G^T (r, a):
+// the weight's way into the transform domain and its gradient's way back. x: (I, I, kLanes), the half
+// product h = M x: (O, I, kLanes), y: (O, O, kLanes); h and y are written whole.
+template <bool kTranspose, int64_t A, int64_t R, int64_t I, int64_t O>
+inline void sandwich(const float (&G)[A][R], const float (&x)[I][I][kLanes], float (&h)[O][I][kLanes],
+                     float (&y)[O][O][kLanes]) {
+  static_assert(kTranspose ? (I == A && O == R) : (I == R && O == A), "M must map I points to O");
+  auto m = [&](int64_t o, int64_t i) { return kTranspose ? G[i][o] : G[o][i]; };
+  for (int64_t o = 0; o < O; ++o)
+    for (int64_t j = 0; j < I; ++j) {
+      float acc[kLanes] = {};
+      for (int64_t t = 0; t < I; ++t)
+        for (int64_t l = 0; l < kLanes; ++l) acc[l] += m(o, t) * x[t][j][l];
+      std::copy_n(acc, kLanes, h[o][j]);
+    }
+  for (int64_t o = 0; o < O; ++o)
+    for (int64_t p = 0; p < O; ++p) {
+      float acc[kLanes] = {};
+      for (int64_t t = 0; t < I; ++t)
+        for (int64_t l = 0; l < kLanes; ++l) acc[l] += h[o][t][l] * m(p, t);
+      std::copy_n(acc, kLanes, y[o][p]);
+    }
+}
+
 // w: (K, C, r, r) -> U: (a*a, K, C), U[xi] = G w[k][c] G^T; with `transposed`, w: (C, K, r, r) read flipped in
 // both spatial dims with its two channel dims swapped, the weight of the convolution's dinput. Runs
 // kLanes weights at a time as vector code: done on every call, it must stay small beside the products
@@ -119,7 +143,7 @@ void transform_weights(const float* w, int64_t K, int64_t C, bool transposed, fl
   parallel_for((P + kLanes - 1) / kLanes, grain_for(kXi * 12 * kLanes), [&](int64_t b0, int64_t b1) {
     for (int64_t b = b0; b < b1; ++b) {
       const int64_t p0 = b * kLanes, n = std::min(kLanes, P - p0);
-      float g[R][R][kLanes] = {}, Gg[kIn][R][kLanes] = {}, u[kIn][kIn][kLanes] = {};
+      float g[R][R][kLanes] = {}, Gg[kIn][R][kLanes], u[kIn][kIn][kLanes];
       for (int64_t l = 0; l < n; ++l) {
         const int64_t p = p0 + l;
         if (!transposed) {
@@ -132,14 +156,7 @@ void transform_weights(const float* w, int64_t K, int64_t C, bool transposed, fl
             for (int64_t j = 0; j < R; ++j) g[i][j][l] = src[(R - 1 - i) * R + R - 1 - j];
         }
       }
-      for (int64_t i = 0; i < kIn; ++i)
-        for (int64_t j = 0; j < R; ++j)
-          for (int64_t t = 0; t < R; ++t)
-            for (int64_t l = 0; l < kLanes; ++l) Gg[i][j][l] += kG[i][t] * g[t][j][l];
-      for (int64_t i = 0; i < kIn; ++i)
-        for (int64_t j = 0; j < kIn; ++j)
-          for (int64_t t = 0; t < R; ++t)
-            for (int64_t l = 0; l < kLanes; ++l) u[i][j][l] += Gg[i][t][l] * kG[j][t];
+      sandwich<false>(kG, g, Gg, u);
       for (int64_t xi = 0; xi < kXi; ++xi) std::copy_n(u[xi / kIn][xi % kIn], n, U + xi * P + p0);
     }
   });
@@ -370,20 +387,13 @@ bool weight_grad(const Geom<F>& g, const float* x, const float* dy, float* dw) {
   parallel_for((KC + kLanes - 1) / kLanes, grain_for(kXi * (nt + 2 * R) * kLanes), [&](int64_t b0, int64_t b1) {
     for (int64_t b = b0; b < b1; ++b) {
       const int64_t p0 = b * kLanes, n = std::min(kLanes, KC - p0);
-      float u[kIn][kIn][kLanes] = {}, Gu[R][kIn][kLanes] = {}, o[R][R][kLanes] = {};
+      float u[kIn][kIn][kLanes] = {}, Gu[R][kIn][kLanes], o[R][R][kLanes];
       for (int64_t xi = 0; xi < kXi; ++xi)
         for (int64_t t = 0; t < nt; ++t) {
           const float* src = dU.get() + t * kXi * KC + xi * KC + p0;
           for (int64_t l = 0; l < n; ++l) u[xi / kIn][xi % kIn][l] += src[l];
         }
-      for (int64_t i = 0; i < R; ++i)
-        for (int64_t c = 0; c < kIn; ++c)
-          for (int64_t a = 0; a < kIn; ++a)
-            for (int64_t l = 0; l < kLanes; ++l) Gu[i][c][l] += kG[a][i] * u[a][c][l];
-      for (int64_t i = 0; i < R; ++i)
-        for (int64_t j = 0; j < R; ++j)
-          for (int64_t c = 0; c < kIn; ++c)
-            for (int64_t l = 0; l < kLanes; ++l) o[i][j][l] += Gu[i][c][l] * kG[c][j];
+      sandwich<true>(kG, u, Gu, o);
       for (int64_t l = 0; l < n; ++l)
         for (int64_t i = 0; i < R; ++i)
           for (int64_t j = 0; j < R; ++j) dw[((p0 + l) * R + i) * R + j] = o[i][j][l];

@@ -5,9 +5,6 @@
 namespace rb::bind {
 namespace {
 
-// Heavy C++ work runs with the GIL released (arguments are converted before, results after).
-const py::call_guard<py::gil_scoped_release> nogil{};
-
 // In-place forms hand back the same Python object, as PyTorch does.
 template <class F>
 auto inplace(F f) {

@@ -11,6 +11,11 @@ namespace py = pybind11;
 using TensorClass = py::class_<rb::Tensor>;
 
 namespace rb::bind {
+// Heavy C++ work runs with the GIL released (arguments are converted before, results after).
+inline const py::call_guard<py::gil_scoped_release> nogil{};
+// An optional tensor argument as the core takes it: absent is the undefined Tensor.
+inline Tensor opt(const std::optional<Tensor>& t) { return t ? *t : Tensor(); }
+
 void tensor(py::module_& m, TensorClass& cls);  // attributes, numpy/DLPack exchange, autograd entry points
 void elementwise(py::module_& m, TensorClass& cls);
 void reduce(py::module_& m, TensorClass& cls);

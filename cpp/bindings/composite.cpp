@@ -8,11 +8,9 @@
 namespace rb::bind {
 namespace {
 
-const py::call_guard<py::gil_scoped_release> nogil{};
-
 // The in-place form: computed out of place (from a copy when autograd saves the input), then written back.
 template <class F>
-py::object inplace_op(py::object self, const char* op, F f) {
+py::object inplace_out_of_place(py::object self, const char* op, F f) {
   Tensor& t = self.cast<Tensor&>();
   py::gil_scoped_release released;
   Tensor src = GradMode::enabled() && t.requires_grad() && !t.is_leaf() ? clone(t) : t;
@@ -220,7 +218,7 @@ void composite(py::module_& m, TensorClass& cls) {
     cls.def(
         iname.c_str(),
         [f, name](py::object self, const Tensor& b1, const Tensor& b2, Scalar beta, Scalar alpha) {
-          return inplace_op(self, name, [&](const Tensor& s) { return f(s, b1, b2, beta, alpha); });
+          return inplace_out_of_place(self, name, [&](const Tensor& s) { return f(s, b1, b2, beta, alpha); });
         },
         py::arg(a1), py::arg(a2), py::kw_only(), py::arg("beta") = 1, py::arg("alpha") = 1);
   }
@@ -233,7 +231,7 @@ void composite(py::module_& m, TensorClass& cls) {
     cls.def(
         iname.c_str(),
         [f, name](py::object self, const Tensor& t1, const Tensor& t2, Scalar value) {
-          return inplace_op(self, name, [&](const Tensor& s) { return f(s, t1, t2, value); });
+          return inplace_out_of_place(self, name, [&](const Tensor& s) { return f(s, t1, t2, value); });
         },
         py::arg("tensor1"), py::arg("tensor2"), py::kw_only(), py::arg("value") = 1);
   }
@@ -268,7 +266,7 @@ void composite(py::module_& m, TensorClass& cls) {
           iname.c_str(),
           [f, name](py::object self, py::object b) {
             Tensor y = operand(b, self.cast<Tensor&>());
-            return inplace_op(self, name, [&](const Tensor& s) { return f(s, y); });
+            return inplace_out_of_place(self, name, [&](const Tensor& s) { return f(s, y); });
           },
           py::arg(second));
     }
@@ -278,7 +276,8 @@ void composite(py::module_& m, TensorClass& cls) {
     m.def(name, f, py::arg("input"), nogil);
     cls.def(name, f, nogil);
   }
-  cls.def("sinc_", [](py::object self) { return inplace_op(self, "sinc", [](const Tensor& s) { return sinc(s); }); });
+  cls.def("sinc_",
+          [](py::object self) { return inplace_out_of_place(self, "sinc", [](const Tensor& s) { return sinc(s); }); });
   m.def("nan_to_num", &nan_to_num, py::arg("input"), py::arg("nan") = 0.0, py::arg("posinf") = py::none(),
         py::arg("neginf") = py::none(), nogil);
   cls.def("nan_to_num", &nan_to_num, py::arg("nan") = 0.0, py::arg("posinf") = py::none(),
@@ -286,7 +285,7 @@ void composite(py::module_& m, TensorClass& cls) {
   cls.def(
       "nan_to_num_",
       [](py::object self, std::optional<double> nan, std::optional<double> pi, std::optional<double> ni) {
-        return inplace_op(self, "nan_to_num", [&](const Tensor& s) { return nan_to_num(s, nan, pi, ni); });
+        return inplace_out_of_place(self, "nan_to_num", [&](const Tensor& s) { return nan_to_num(s, nan, pi, ni); });
       },
       py::arg("nan") = 0.0, py::arg("posinf") = py::none(), py::arg("neginf") = py::none());
   for (bool is_min : {true, false}) {
@@ -306,7 +305,7 @@ void composite(py::module_& m, TensorClass& cls) {
     cls.def((std::string(name) + "_").c_str(),
             [f, name](py::object self, py::object v) {
               Tensor r = f(self.cast<Tensor&>(), v);
-              return inplace_op(self, name, [&](const Tensor&) { return r; });
+              return inplace_out_of_place(self, name, [&](const Tensor&) { return r; });
             },
             py::arg(arg));
   }
@@ -353,7 +352,7 @@ void composite(py::module_& m, TensorClass& cls) {
   cls.def(
       "renorm_",
       [](py::object self, double p, int64_t dim, double maxnorm) {
-        return inplace_op(self, "renorm", [&](const Tensor& s) { return renorm(s, p, dim, maxnorm); });
+        return inplace_out_of_place(self, "renorm", [&](const Tensor& s) { return renorm(s, p, dim, maxnorm); });
       },
       py::arg("p"), py::arg("dim"), py::arg("maxnorm"));
 

@@ -4,9 +4,6 @@
 namespace rb::bind {
 namespace {
 
-// Heavy C++ work runs with the GIL released (arguments are converted before, results after).
-const py::call_guard<py::gil_scoped_release> nogil{};
-
 // other * alpha, PyTorch's `alpha=` of add and sub (`p.add_(g, alpha=-lr)`); other itself when alpha is 1.
 bool is_one(Scalar alpha) { return alpha.is_floating() ? alpha.f == 1.0 : alpha.i == 1; }
 Tensor scaled(const Tensor& b, Scalar alpha) { return is_one(alpha) ? b : mul(b, alpha); }

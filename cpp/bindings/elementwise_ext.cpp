@@ -7,9 +7,6 @@
 namespace rb::bind {
 namespace {
 
-// Heavy C++ work runs with the GIL released (arguments are converted before, results after).
-const py::call_guard<py::gil_scoped_release> nogil{};
-
 // The in-place form: computed out of place (from a copy when autograd saves the input), then
 // written back by assign_result_.
 template <class F>

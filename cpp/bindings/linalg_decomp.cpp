@@ -7,8 +7,6 @@
 namespace rb::bind {
 namespace {
 
-const py::call_guard<py::gil_scoped_release> nogil{};
-
 // atol / rtol: None, a number or a tensor.
 std::optional<Tensor> tol_arg(py::handle h) {
   if (h.is_none()) return std::nullopt;

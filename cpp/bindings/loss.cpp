@@ -2,11 +2,6 @@
 #include "bind.h"
 
 namespace rb::bind {
-namespace {
-// Heavy C++ work runs with the GIL released (arguments are converted before, results after).
-const py::call_guard<py::gil_scoped_release> nogil{};
-}  // namespace
-
 void loss(py::module_& m, TensorClass& cls) {
   (void)cls;
   py::module_ nn = m.def_submodule("_nn", "the C++ ops behind rosenblatt.nn.functional");

@@ -7,7 +7,6 @@
 namespace rb::bind {
 namespace {
 using OptTensor = std::optional<Tensor>;
-Tensor opt(const OptTensor& t) { return t ? *t : Tensor(); }
 
 // Large parameters release the GIL for the pass; for small ones the release would cost more than the step.
 template <class F>

@@ -3,10 +3,6 @@
 #include "bind.h"
 
 namespace rb::bind {
-namespace {
-Tensor opt(const std::optional<Tensor>& t) { return t ? *t : Tensor(); }
-}  // namespace
-
 void recurrent(py::module_& m, TensorClass&) {
   py::module_ nn = m.def_submodule("_nn", "the C++ ops behind rosenblatt.nn.functional");
   nn.def(

@@ -3,8 +3,6 @@
 
 namespace rb::bind {
 namespace {
-// Heavy C++ work runs with the GIL released (arguments are converted before, results after).
-const py::call_guard<py::gil_scoped_release> nogil{};
 
 // A reduction over `dim` (None, an int or a sequence, converted with the GIL held), run with it released.
 template <class F>

@@ -81,7 +81,7 @@ def test_every_family_table_is_registered_for_the_cpu():
 def test_binding_files_follow_the_op_families_one_to_one():
     # cpp/bindings/<family>.cpp binds what cpp/include/rosenblatt/ops/<family>.h declares (and
     # cpp/ops/<family>.cpp defines); the rest bind the tensor itself and the extension's plumbing.
-    plumbing = {"module", "tensor", "dlpack", "config"}
+    plumbing = {"module", "tensor", "storage", "dlpack", "config"}
     headers = {p.stem for p in (ROOT / "cpp" / "include" / "rosenblatt" / "ops").glob("*.h")}
     op_files = {p.stem for p in OPS.glob("*.cpp")}
     bindings = {p.stem for p in (ROOT / "cpp" / "bindings").glob("*.cpp")} - plumbing

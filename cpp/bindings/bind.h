@@ -42,6 +42,10 @@ void scan(py::module_& m, TensorClass& cls);        // cumsum, cumprod
 void sort(py::module_& m, TensorClass& cls);        // sort, argsort, topk, kthvalue
 void transform(py::module_& m, TensorClass& cls);   // tril/triu, flip, roll, repeat, tile, repeat_interleave
 void toolbox(py::module_& m, TensorClass& cls);     // movedim, diagonal, outer, trace, index_add, einsum ...
+void storage(py::module_& m, TensorClass& cls);     // _C._StorageImpl (rosenblatt.UntypedStorage), Tensor.set_
+// A view's geometry against its storage's bytes: PyTorch's as_strided/set_ errors (negative offset or
+// strides, shape/stride length mismatch, past the end), every product overflow-checked.
+void check_storage_geometry(const Shape& sizes, const Shape& strides, int64_t off, int64_t itemsize, size_t nbytes);
 
 // Shapes given either as varargs ints or as one sequence: zeros(2, 3) and zeros((2, 3)).
 Shape shape_from_args(const py::args& args);

@@ -87,6 +87,7 @@ PYBIND11_MODULE(_C, m) {
   rb::bind::sort(m, cls);
   rb::bind::transform(m, cls);
   rb::bind::toolbox(m, cls);
+  rb::bind::storage(m, cls);
   rb::bind::composite(m, cls);
   rb::bind::search(m, cls);
   rb::bind::linalg_decomp(m, cls);

@@ -81,23 +81,7 @@ void shape(py::module_& m, TensorClass& cls) {
   auto as_strided_fn = [](const Tensor& x, py::object size, py::object stride, std::optional<int64_t> offset) {
     Shape sizes = shape_from_object(size), strides = shape_from_object(stride);
     int64_t off = offset.value_or(x.offset());
-    RB_CHECK(sizes.size() == strides.size(), Error, "mismatch in length of strides and shape");
-    check_shape(sizes, "as_strided");
-    RB_CHECK(off >= 0, Error, "as_strided: Negative storage offset ", off);
-    for (int64_t s : strides)
-      RB_CHECK(s >= 0, Error, "as_strided: Negative strides are not supported at the moment, got strides: ", strides);
-    // The last element's index, overflow-checked: off + sum((size - 1) * stride) must fit the storage.
-    const int64_t avail = static_cast<int64_t>(x.storage()->nbytes / x.itemsize());
-    bool empty = numel_of(sizes) == 0, fits = off <= avail;
-    int64_t last = off;
-    for (size_t i = 0; i < sizes.size() && !empty && fits; ++i) {
-      int64_t span = sizes[i] - 1;
-      fits = strides[i] == 0 || span <= (avail - last) / strides[i];
-      if (fits) last += span * strides[i];
-    }
-    fits = fits && (empty || last < avail);
-    RB_CHECK(fits, Error, "setStorage: sizes ", sizes, ", strides ", strides, ", storage offset ", off,
-             " and itemsize ", x.itemsize(), " are out of bounds for storage of size ", x.storage()->nbytes);
+    check_storage_geometry(sizes, strides, off, x.itemsize(), x.storage()->nbytes);
     return as_strided_view(x, sizes, strides, off);
   };
   m.def("as_strided", as_strided_fn, py::arg("input"), py::arg("size"), py::arg("stride"),

@@ -44,6 +44,7 @@ from .compiler import compile  # noqa: E402,F401,A001  (returns the model unchan
 from .perceptron import Perceptron  # noqa: E402,F401
 from .random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
+from .storage import TypedStorage, UntypedStorage  # noqa: E402,F401
 from .train import fit  # noqa: E402,F401
 
 # PyTorch's legacy typed constructors, FloatTensor(data or sizes), and isinstance(t, LongTensor) dtype tests
@@ -71,7 +72,8 @@ __all__ = [
     "Tensor", "tensor", "train", "use_deterministic_algorithms", "utils", "linalg", "special", "FloatTensor",
     "DoubleTensor", "HalfTensor", "BFloat16Tensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor",
     "ByteTensor", "BoolTensor", "amp", "autocast", "e", "finfo", "get_autocast_dtype", "get_default_dtype", "iinfo",
-    "inf", "is_autocast_available", "is_autocast_enabled", "nan", "pi", "return_types", "set_default_dtype"
+    "inf", "is_autocast_available", "is_autocast_enabled", "nan", "pi", "return_types", "set_default_dtype",
+    "TypedStorage", "UntypedStorage",
 ]
 import typing as _typing  # noqa: E402
 

@@ -347,13 +347,15 @@ def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
 def _new(self, *args, device=None):
     """Tensor.new, PyTorch's legacy constructor: ``new()`` is empty; ``new(*sizes)`` or ``new(Size)``
     uninitialized; ``new(data)`` the data (a sequence or array) in self's dtype; ``new(tensor)`` a view of a
-    tensor of self's dtype."""
+    tensor of self's dtype; ``new(storage)`` a 1-D view of all of a storage."""
     dev = self.device if device is None else _C.device(str(device))
     if dev.type != self.device.type:
         raise RuntimeError(f"legacy constructor expects device type: {self.device.type} but device type: "
                            f"{dev.type} was passed")
     if not args:
         return _C.empty(0, dtype=self.dtype, device=dev)
+    if len(args) == 1 and _is_storage(args[0]):
+        return _storage_mod().tensor_on(args[0], self.dtype)
     if len(args) == 1 and isinstance(args[0], Tensor):
         other = args[0]
         if other.dtype != self.dtype or other.device != dev:
@@ -425,9 +427,20 @@ def _no_grad():
 Tensor.apply_ = _apply_
 
 
+def _storage_mod():
+    from . import storage  # storage imports the extension only, but rosenblatt imports this module first
+
+    return storage
+
+
+def _is_storage(obj):
+    mod = _storage_mod()
+    return isinstance(obj, (mod.UntypedStorage, mod.TypedStorage))
+
+
 def _legacy_new(dtype, *args):
     """torch.Tensor(...)'s legacy forms: no argument (an empty 1-D tensor), sizes (uninitialised),
-    a torch.Size, or data (a sequence or array, converted to dtype)."""
+    a torch.Size, data (a sequence or array, converted to dtype), or a storage (a view of all of it)."""
     if not args:
         return _C.empty(0, dtype=dtype)
     sizes = all(isinstance(a, int) and not isinstance(a, bool) for a in args)
@@ -435,6 +448,8 @@ def _legacy_new(dtype, *args):
         return _C.empty(*args, dtype=dtype)
     if len(args) == 1:
         data = args[0]
+        if _is_storage(data):
+            return _storage_mod().tensor_on(data, dtype)
         if isinstance(data, Tensor):
             return data if data.dtype == dtype else data.to(dtype)
         return tensor(data, dtype=dtype)

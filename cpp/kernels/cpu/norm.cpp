@@ -16,6 +16,29 @@
 
 RB_CPU_NAMESPACE_BEGIN
 
+// Batch norm's per-channel sums run over N rows of L values (rows `stride` apart) in double, as
+// PyTorch's CPU kernel accumulates. One running sum is a serial chain of adds, 4 cycles each, that the
+// compiler may not reorder (no fast-math); over_row_lanes hands each value its lane k of kRowLanes
+// instead, so the callers' kRowLanes partial sums are independent vector adds (four AVX2 vectors).
+// f(i, k): i the value's offset from the channel's first, k its lane; rows shorter than a block of
+// lanes (4x4 maps) still fill lanes from 0.
+constexpr int64_t kRowLanes = 16;
+template <class F>
+inline void over_row_lanes(int64_t N, int64_t L, int64_t stride, const F& f) {
+  for (int64_t n = 0; n < N; ++n) {
+    const int64_t row = n * stride;
+    int64_t l = 0;
+    for (; l + kRowLanes <= L; l += kRowLanes)
+      for (int64_t k = 0; k < kRowLanes; ++k) f(row + l + k, k);
+    for (; l < L; ++l) f(row + l, l % kRowLanes);
+  }
+}
+inline double lanes_total(const double (&acc)[kRowLanes]) {
+  double s = 0;
+  for (double a : acc) s += a;
+  return s;
+}
+
 // x: (N, C, L) -> mean, var: (C).
 void batch_norm_stats(const NormGeom& g, const void* x, double* mean, double* var) {
   const int64_t N = g.N, C = g.C, L = g.L;
@@ -27,21 +50,16 @@ void batch_norm_stats(const NormGeom& g, const void* x, double* mean, double* va
       for (int64_t c = b; c < e; ++c) {
         // Two passes (the mean, then the squared deviations from it): sum(x^2)/M - mean^2 cancels when
         // the spread is small next to the mean.
-        double s = 0, ss = 0;
-        for (int64_t n = 0; n < N; ++n) {
-          const T* row = px + (n * C + c) * L;
-          for (int64_t l = 0; l < L; ++l) s += static_cast<double>(row[l]);
-        }
-        double m = s / M;
-        for (int64_t n = 0; n < N; ++n) {
-          const T* row = px + (n * C + c) * L;
-          for (int64_t l = 0; l < L; ++l) {
-            double d = static_cast<double>(row[l]) - m;
-            ss += d * d;
-          }
-        }
+        double s[kRowLanes] = {}, ss[kRowLanes] = {};
+        const T* xc = px + c * L;
+        over_row_lanes(N, L, C * L, [&](int64_t i, int64_t k) { s[k] += static_cast<double>(xc[i]); });
+        const double m = lanes_total(s) / M;
+        over_row_lanes(N, L, C * L, [&](int64_t i, int64_t k) {
+          const double d = static_cast<double>(xc[i]) - m;
+          ss[k] += d * d;
+        });
         mean[c] = m;
-        var[c] = ss / M;
+        var[c] = lanes_total(ss) / M;
       }
     });
   });
@@ -84,17 +102,15 @@ void batch_norm_backward(const NormGeom& geom, const void* dy, const void* x, co
     std::vector<double> sg(C), sgx(C);
     parallel_for(C, grain_for(N * L), [&](int64_t b, int64_t e) {
       for (int64_t c = b; c < e; ++c) {
-        double s = 0, sx = 0, m = mean[c];
-        for (int64_t n = 0; n < N; ++n) {
-          const T* gr = pg + (n * C + c) * L;
-          const T* xr = px + (n * C + c) * L;
-          for (int64_t l = 0; l < L; ++l) {
-            double g = gr[l];
-            s += g;
-            sx += g * (static_cast<double>(xr[l]) - m);
-          }
-        }
-        sg[c] = s, sgx[c] = sx;
+        double s[kRowLanes] = {}, sx[kRowLanes] = {};
+        const double m = mean[c];
+        const T *gc = pg + c * L, *xc = px + c * L;
+        over_row_lanes(N, L, C * L, [&](int64_t i, int64_t k) {
+          const double g = gc[i];
+          s[k] += g;
+          sx[k] += g * (static_cast<double>(xc[i]) - m);
+        });
+        sg[c] = lanes_total(s), sgx[c] = lanes_total(sx);
       }
     });
     if (dweight) {

@@ -164,13 +164,15 @@ def np_embedding_bag(w, idx, offsets=None, mode="mean", psw=None, include_last_o
 
 
 def _np_affine_grid(theta, size, align_corners=False):
+    """size (N, C, H, W) or (N, C, D, H, W): theta applied to each output pixel's (x, y[, z], 1)."""
     def axis(n):
         r = np.linspace(-1.0, 1.0, n) if n > 1 else np.zeros(1)
         return r if align_corners or n <= 1 else r * (n - 1) / n
 
-    H, W = size[2:]
-    base = np.stack(np.broadcast_arrays(axis(W)[None, :], axis(H)[:, None], np.ones((H, W))), -1)
-    return np.einsum("hwk,njk->nhwj", base, theta).astype(theta.dtype)
+    spatial = list(size[2:])
+    axes = np.meshgrid(*[axis(n) for n in spatial], indexing="ij")  # outermost dim first
+    base = np.stack(list(axes[::-1]) + [np.ones(spatial)], -1)  # x runs along the last dim
+    return np.einsum("...k,njk->n...j", base, theta).astype(theta.dtype)
 
 
 def _np_cubic_weights(t, A=-0.75):

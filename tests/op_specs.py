@@ -1372,6 +1372,8 @@ spec("histc_own_range", lambda L, a: a.histc(5), lambda a: np.histogram(a, 5)[0]
 
 spec("affine_grid", lambda L, t: L.nn.functional.affine_grid(t, [2, 1, 3, 4], align_corners=False),
      lambda t: _np_affine_grid(t, [2, 1, 3, 4]), [A(2, 2, 3)])
+spec("affine_grid_3d", lambda L, t: L.nn.functional.affine_grid(t, [2, 1, 2, 3, 4], align_corners=True),
+     lambda t: _np_affine_grid(t, [2, 1, 2, 3, 4], align_corners=True), [A(2, 3, 4)])
 spec("grid_sample", lambda L, x, g: L.nn.functional.grid_sample(x, g, align_corners=False), _np_grid_sample,
      [A(2, 3, 4, 5), A(2, 3, 4, 2, low=-1.2, high=1.2)])
 # Every mode with every padding, align_corners both ways: 4-d bilinear, nearest and bicubic, 5-d trilinear and

@@ -109,6 +109,22 @@ def test_align_corners_none_warns_as_torch():
         F.affine_grid(rb.tensor(THETA), [2, 3, 1, 5], align_corners=False)
 
 
+@pytest.mark.parametrize("size, ok", [([2, 3, 1, 5], True), ([0, 3, 1, 5], False), ([2, 0, 1, 5], True),
+                                      ([2, 3, 1, 1, 4], True)])
+def test_affine_grid_unit_size_warns_as_torch(size, ok):
+    """torch warns for a unit-size grid with align_corners=True, and skips its positive-size check there: a
+    channel count of 0 passes, a batch of 0 reaches bmm's check against theta's."""
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        theta = L.tensor(THETA if len(size) == 4 else RNG.standard_normal((2, 3, 4)))
+        with pytest.warns(UserWarning, match="affine_grid behavior has changed for unit-size grids"):
+            if ok:
+                out = L.nn.functional.affine_grid(theta, size, align_corners=True)
+                assert tuple(out.shape) == (2, *size[2:], len(size) - 2)
+            else:
+                with pytest.raises(RuntimeError, match=r"batch2 tensor to be: \[0, 3\] but got: \[2, 3\]"):
+                    L.nn.functional.affine_grid(theta, size, align_corners=True)
+
+
 def _ones(L, shape, dtype="float32"):
     return L.ones(shape, dtype=getattr(L, dtype))
 
@@ -183,7 +199,13 @@ ERRORS = [
     (lambda L: L.nn.functional.affine_grid(_ones(L, (2, 3, 4)), [-1, 3, 2, 5, 2], align_corners=False), ValueError,
      "Expected non-zero, positive output size. Got [-1, 3, 2, 5, 2]"),
     (lambda L: L.nn.functional.affine_grid(_ones(L, (2, 2, 3), "int64"), [2, 3, 4, 5], align_corners=False),
-     ValueError, "Expected theta to have floating point type"),
+     ValueError, "Expected theta to have floating point type, but got "),
+    (lambda L: L.nn.functional.affine_grid(_ones(L, (2, 3, 4)), [3, 3, 2, 5, 2], align_corners=False), RuntimeError,
+     r"Expected size for first two dimensions of batch2 tensor to be: [3, 4] but got: [2, 4]."),
+    (lambda L: L.nn.functional.affine_grid(_ones(L, (2, 2, 3), "bfloat16"), [2, 3, 1, 5], align_corners=False),
+     NotImplementedError, "\"tensor_cpu\" not implemented for 'BFloat16'"),
+    (lambda L: L.nn.functional.affine_grid(_ones(L, (2, 3, 4), "float16"), [2, 3, 2, 1, 5], align_corners=False),
+     NotImplementedError, "\"tensor_cpu\" not implemented for 'Half'"),
 ]
 
 
@@ -196,6 +218,20 @@ def test_errors_are_torchs(i):
             with pytest.raises(exc) as info:
                 call(L)
         assert msg in str(info.value), (L.__name__, str(info.value))
+
+
+def test_affine_grid_messages_print_dtype_and_size_as_python_does():
+    """torch's messages hold str(theta.dtype) and str(theta.shape): ours, rosenblatt's."""
+    with pytest.raises(ValueError, match=r"but got rosenblatt\.int64$"):
+        F.affine_grid(rb.ones(2, 2, 3, dtype=rb.int64), [2, 3, 4, 5], align_corners=False)
+    with pytest.raises(ValueError, match=r"for size \[2, 3, 4, 5, 6\]\. Got rosenblatt\.Size\(\[2, 2, 3\]\)\.$"):
+        F.affine_grid(rb.ones(2, 2, 3), [2, 3, 4, 5, 6], align_corners=False)
+
+
+def test_affine_grid_negative_batch_in_the_unit_size_path_is_torchs():
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        with pytest.warns(UserWarning), pytest.raises(RuntimeError, match=r"negative dimension -1: \[-1, 1, 5, 3\]"):
+            L.nn.functional.affine_grid(L.ones(2, 2, 3), [-1, 3, 1, 5], align_corners=True)
 
 
 @pytest.mark.parametrize("dtype", ["int8", "uint8", "int64", "bool"])
@@ -289,7 +325,7 @@ def test_affine_grid_matches_torch(size, align_corners):
     for L in (rb, torch):
         t = L.tensor(theta, requires_grad=True)
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # torch's unit-size warning
+            warnings.simplefilter("ignore")  # the unit-size warning, tested above
             grid = L.nn.functional.affine_grid(t, size, align_corners=align_corners)
         grid.sum().backward()
         outs.append((grid.detach().numpy(), t.grad.numpy()))

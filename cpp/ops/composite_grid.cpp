@@ -1,6 +1,8 @@
 // affine_grid and grid_sample (2-d and 3-d; bilinear/trilinear, nearest, and bicubic for 2-d) as torch defines them,
 // composites of differentiable ops, so theta, input and grid get gradients to any order.
 #include <algorithm>
+#include <functional>
+#include <string>
 
 #include "aten_names.h"
 #include "op_common.h"
@@ -119,8 +121,12 @@ Tensor sample_bicubic(const Tensor& flat, const Tensor& x, const Tensor& y, int6
 
 }  // namespace
 
-Tensor affine_grid(const Tensor& theta, const std::vector<int64_t>& size, bool align_corners) {
-  RB_CHECK(is_floating(theta.dtype()), ValueError, "Expected theta to have floating point type, but got ",
+Tensor affine_grid(const Tensor& theta, const std::vector<int64_t>& size, bool align_corners,
+                   const std::function<void(const std::string&)>& warn) {
+  // torch's checks in its order and words (its Python's dtype and Size, under our name): theta's dtype and shape,
+  // then its warning for a unit-size grid with align_corners, which skips the positive size check (a batch or
+  // channel count of 0 passes there).
+  RB_CHECK(is_floating(theta.dtype()), ValueError, "Expected theta to have floating point type, but got rosenblatt.",
            theta.dtype());
   RB_CHECK(size.size() == 4 || size.size() == 5, NotImplementedError,
            "affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, respectively. Got size ",
@@ -129,14 +135,29 @@ Tensor affine_grid(const Tensor& theta, const std::vector<int64_t>& size, bool a
   const int64_t rows = two_d ? 2 : 3;
   RB_CHECK(theta.dim() == 3 && theta.size(1) == rows && theta.size(2) == rows + 1, ValueError, "Expected a batch of ",
            two_d ? "2D affine matrices of shape Nx2x3" : "3D affine matrices of shape Nx3x4", " for size ",
-           Shape(size.begin(), size.end()), ". Got ", theta.shape(), ".");
-  RB_CHECK(*std::min_element(size.begin(), size.end()) > 0, ValueError, "Expected non-zero, positive output size. Got ",
-           Shape(size.begin(), size.end()));
+           Shape(size.begin(), size.end()), ". Got rosenblatt.Size(", theta.shape(), ").");
+  const Shape spatial(size.begin() + 2, size.end());
+  const int64_t N = size[0], min_spatial = *std::min_element(spatial.begin(), spatial.end());
+  if (align_corners && min_spatial == 1) {
+    if (warn)
+      warn(
+          "Since version 1.3.0, affine_grid behavior has changed for unit-size grids when align_corners=True. This is "
+          "not an intended use case of affine_grid. See the documentation of affine_grid for details.");
+  } else {
+    RB_CHECK(*std::min_element(size.begin(), size.end()) > 0, ValueError,
+             "Expected non-zero, positive output size. Got ", Shape(size.begin(), size.end()));
+  }
+  Shape full{N};
+  full.insert(full.end(), spatial.begin(), spatial.end());
+  full.push_back(rows + 1);
+  RB_CHECK(N >= 0, Error, "Trying to create tensor with negative dimension ", N, ": ", full);
+  // ATen makes a one-point axis with at::tensor, which has no float16/bfloat16 kernel.
+  RB_CHECK(min_spatial > 1 || (theta.dtype() != DType::Float16 && theta.dtype() != DType::BFloat16),
+           NotImplementedError, "\"tensor_cpu\" not implemented for '", aten_name(theta.dtype()), "'");
   const DType dt = theta.dtype();
   const Device dev = theta.device();
   // base: (*spatial, rows + 1), the output pixels' coordinates (x, y[, z], 1).
   std::vector<Tensor> axes;  // x varies along the last spatial dim
-  Shape spatial(size.begin() + 2, size.end());
   const int64_t D = static_cast<int64_t>(spatial.size());
   for (int64_t a = 0; a < D; ++a) {
     const int64_t along = D - 1 - a;  // x: the last dim, y: the one before, z: the first
@@ -147,12 +168,10 @@ Tensor affine_grid(const Tensor& theta, const std::vector<int64_t>& size, bool a
   }
   axes.push_back(ones(spatial, dt, dev));
   Tensor base = reshape(stack(axes, -1), {1, -1, rows + 1});
-  const int64_t N = size[0];
-  Tensor grid = matmul(expand(base, {N, base.size(1), rows + 1}), transpose(theta, 1, 2));
-  Shape out{N};
-  out.insert(out.end(), spatial.begin(), spatial.end());
-  out.push_back(rows);
-  return reshape(grid, out);
+  // bmm, as ATen: a theta of another batch size raises its message.
+  Tensor grid = bmm(expand(base, {N, base.size(1), rows + 1}), transpose(theta, 1, 2));
+  full.back() = rows;
+  return reshape(grid, full);
 }
 
 Tensor grid_sample(const Tensor& input, const Tensor& grid, const std::string& mode, const std::string& padding_mode,

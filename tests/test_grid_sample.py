@@ -307,6 +307,48 @@ def test_double_backward_matches_torch(mode, x, g, padding_mode):
 
 
 @requires_torch
+@pytest.mark.parametrize("mode, x, g", FORMS, ids=FORM_IDS)
+@pytest.mark.parametrize("padding_mode", PADDINGS)
+@pytest.mark.parametrize("align_corners", [False, True])
+def test_non_finite_grid_values_sample_as_torch(mode, x, g, padding_mode, align_corners):
+    """nan and +-inf coordinates: the 2-d kernel's bilinear and bicubic weights turn nan (even outside, 0 * nan),
+    border and reflection clip a nan to 0 in 2-d and to size - 1 in 3-d, zeros padding skips it in 3-d and nearest."""
+    g = g.copy()
+    g.reshape(-1)[:9] = [np.nan, np.inf, -np.inf] * 3
+    outs = [L.nn.functional.grid_sample(L.tensor(x), L.tensor(g), mode=mode, padding_mode=padding_mode,
+                                        align_corners=align_corners).numpy() for L in (rb, torch)]
+    np.testing.assert_allclose(outs[0], outs[1], rtol=1e-12, atol=1e-12)  # nan where torch's is
+
+
+@requires_torch
+@pytest.mark.parametrize("mode, x, g", FORMS, ids=FORM_IDS)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_far_out_points_reflect_as_torch(mode, x, g, dtype):
+    """Reflection of points up to 1e30 away: 3-d folds with fmod (its int fold count even once it overflows), 2-d
+    with trunc and one fused multiply-subtract in float32, so each lands on torch's pixel."""
+    for mag in (1e3, 1e6, 1e8, 1e12, 1e30):
+        gg = (g * mag).astype(dtype)
+        for ac in (False, True):
+            outs = [L.nn.functional.grid_sample(L.tensor(x.astype(dtype)), L.tensor(gg), mode=mode,
+                                                padding_mode="reflection", align_corners=ac).numpy()
+                    for L in (rb, torch)]
+            np.testing.assert_allclose(outs[0], outs[1], rtol=1e-5, atol=1e-5 if dtype == "float32" else 1e-12)
+
+
+@pytest.mark.parametrize("mode, x, g", FORMS, ids=FORM_IDS)
+def test_a_nan_pixel_does_not_reach_points_outside(mode, x, g):
+    """Outside points read 0, not the first pixel weighted by 0 (nan * 0 would be nan); nor take its gradient."""
+    x = x.copy()
+    x.reshape(-1)[0] = np.nan
+    g = np.full_like(g, 5.0)
+    xt = rb.tensor(x, requires_grad=True)
+    y = F.grid_sample(xt, rb.tensor(g), mode=mode, align_corners=False)
+    assert not np.isnan(y.detach().numpy()).any() and not np.abs(y.detach().numpy()).any()
+    y.sum().backward()
+    assert not np.abs(xt.grad.numpy()).any()
+
+
+@requires_torch
 def test_half_and_bfloat16_match_torch():
     """float16 and bfloat16 samples: torch's CPU kernels compute them in float, ours rounds each step, so within
     a few of the dtype's ulps."""

@@ -20,14 +20,18 @@ Tensor grid_axis(int64_t n, bool align_corners, DType dt, Device dev) {
   return align_corners ? r : mul(r, Scalar(static_cast<double>(n - 1) / static_cast<double>(n)));
 }
 
+// ATen's 2-d kernel runs float32 as vectors whose a * b - c the compiler fuses into one rounding: the same number
+// here is a float32 product taken in float64 (exact there) and rounded once.
+Tensor wide(const Tensor& t) { return t.dtype() == DType::Float32 ? to_dtype(t, DType::Float64) : t; }
+
 // A normalized coordinate as a pixel position along a dim of `size`. ATen's 2-d CPU kernel (vectorized) writes
 // it (g + 1) * scale [- 0.5], its 3-d one ((g + 1) / 2) * (size - 1) or ((g + 1) * size - 1) / 2: the same number,
 // rounded as each, so float32 results agree to the last bit where they can.
 Tensor unnormalize(const Tensor& g, int64_t size, bool align_corners, bool two_d) {
   const double n = static_cast<double>(size);
   if (two_d) {
-    Tensor x = mul(add(g, Scalar(1.0)), Scalar(align_corners ? (n - 1) / 2 : n / 2));
-    return align_corners ? x : binary(BinaryOp::Sub, x, Scalar(0.5));
+    if (align_corners) return mul(add(g, Scalar(1.0)), Scalar((n - 1) / 2));
+    return cast(binary(BinaryOp::Sub, mul(wide(add(g, Scalar(1.0))), Scalar(n / 2)), Scalar(0.5)), g.dtype());
   }
   if (align_corners) return mul(binary(BinaryOp::Div, add(g, Scalar(1.0)), Scalar(2.0)), Scalar(n - 1));
   return binary(BinaryOp::Div, binary(BinaryOp::Sub, mul(add(g, Scalar(1.0)), Scalar(n)), Scalar(1.0)), Scalar(2.0));
@@ -37,31 +41,44 @@ Tensor clip_to(const Tensor& x, int64_t size) {
   return clamp(x, std::optional<Scalar>(Scalar(0.0)), std::optional<Scalar>(Scalar(static_cast<double>(size - 1))));
 }
 
-// Reflects x into [twice_low / 2, twice_high / 2] (torch's reflect_coordinates): |x - low| folded by the span,
-// mirrored on odd folds. floor carries no gradient, so the result's is +-1, as torch's.
-Tensor reflect(const Tensor& x, int64_t twice_low, int64_t twice_high) {
+// Reflects x into [twice_low / 2, twice_high / 2] (torch's reflect_coordinates), written as each ATen kernel, so
+// far-out points land where torch's do: the 2-d one folds |x - low| by twice the span (trunc) and takes the nearer
+// end; the 3-d one takes fmod by the span and mirrors odd folds, its int fold count even once it overflows. The
+// gradient is +-1, as torch's.
+Tensor reflect(const Tensor& x, int64_t twice_low, int64_t twice_high, bool two_d) {
   if (twice_low == twice_high) return mul(x, Scalar(0.0));
   const double low = twice_low / 2.0, span = (twice_high - twice_low) / 2.0;
   Tensor in = unary(UnaryOp::Abs, binary(BinaryOp::Sub, x, Scalar(low)));
+  if (two_d) {
+    Tensor folds = rounding(RoundOp::Trunc, binary(BinaryOp::Div, in, Scalar(2 * span)));
+    Tensor extra = cast(sub(wide(in), mul(wide(folds), Scalar(2 * span))), in.dtype());
+    return add(binary(BinaryOp::Minimum, extra, add(neg(extra), Scalar(2 * span))), Scalar(low));
+  }
+  Tensor extra = fmod(in, Scalar(span));
   Tensor flips = rounding(RoundOp::Floor, binary(BinaryOp::Div, in, Scalar(span)));
-  Tensor extra = sub(in, mul(flips, Scalar(span)));
   Tensor half = rounding(RoundOp::Floor, binary(BinaryOp::Div, flips, Scalar(2.0)));
-  Tensor even = binary(BinaryOp::Eq, flips, mul(half, Scalar(2.0)));
+  Tensor even = logical(LogicalOp::Or, binary(BinaryOp::Eq, flips, mul(half, Scalar(2.0))),
+                        binary(BinaryOp::Ge, flips, Scalar(2147483648.0)));
   return where(even, add(extra, Scalar(low)), add(neg(extra), Scalar(span + low)));
 }
 
 // torch's compute_coordinates: a pixel position brought inside by the padding mode ("zeros" leaves it, to read 0
-// when outside). Bilinear and nearest apply it to the sampled point, bicubic to each of its 16 taps.
-Tensor pad_coordinate(const Tensor& x, int64_t size, const std::string& padding, bool align_corners) {
-  if (padding == "border") return clip_to(x, size);
-  if (padding == "reflection")
-    return clip_to(align_corners ? reflect(x, 0, 2 * (size - 1)) : reflect(x, -1, 2 * size - 1), size);
-  return x;
+// when outside). Bilinear and nearest apply it to the sampled point, bicubic to each of its 16 taps. A NaN (or an
+// infinity reflected) clips to 0 in ATen's 2-d kernel (vector max/min) and to size - 1 in its 3-d one (std::max/min).
+Tensor pad_coordinate(const Tensor& x, int64_t size, const std::string& padding, bool align_corners, bool two_d) {
+  if (padding == "zeros") return x;
+  Tensor c = padding == "border" ? x
+             : align_corners     ? reflect(x, 0, 2 * (size - 1), two_d)
+                                 : reflect(x, -1, 2 * size - 1, two_d);
+  c = clip_to(c, size);
+  return masked_fill(c, binary(BinaryOp::Ne, c, c), Scalar(two_d ? 0.0 : static_cast<double>(size - 1)));
 }
 
 // flat: (N, C, prod(sizes)); pos: one (N, L) tensor of integral positions per spatial dim (outermost first);
-// weight: (N, L) -> (N, C, L): weight * input[pos], 0 where pos is outside (or NaN), where weight gets no gradient.
-Tensor sample_at(const Tensor& flat, const std::vector<Tensor>& pos, const Shape& sizes, const Tensor& weight) {
+// weight: (N, L) -> (N, C, L): weight * input[pos], input[pos] read as 0 where pos is outside (or NaN). ATen's 2-d
+// kernels multiply that 0 by the weight (a NaN weight gives NaN), its 3-d and nearest ones skip it (skip_outside).
+Tensor sample_at(const Tensor& flat, const std::vector<Tensor>& pos, const Shape& sizes, const Tensor& weight,
+                 bool skip_outside) {
   Tensor inside;
   for (size_t k = 0; k < pos.size(); ++k) {
     Tensor in_k = logical(LogicalOp::And, binary(BinaryOp::Ge, pos[k], Scalar(0.0)),
@@ -76,7 +93,8 @@ Tensor sample_at(const Tensor& flat, const std::vector<Tensor>& pos, const Shape
     index = k ? add(mul(index, Scalar(sizes[k])), p) : p;
   }
   index = expand(unsqueeze(index, 1), {flat.size(0), flat.size(1), index.size(1)});
-  return mul(gather(flat, 2, index), unsqueeze(where(inside, weight, zero), 1));
+  const Tensor values = where(unsqueeze(inside, 1), gather(flat, 2, index), zero);
+  return mul(values, unsqueeze(skip_outside ? where(inside, weight, zero) : weight, 1));
 }
 
 // The cubic convolution weights (A = -0.75) of the taps at -1, 0, 1, 2 from a point t in [0, 1) past the
@@ -103,14 +121,14 @@ Tensor sample_bicubic(const Tensor& flat, const Tensor& x, const Tensor& y, int6
   const std::vector<Tensor> cx = cubic_coefficients(sub(x, x0)), cy = cubic_coefficients(sub(y, y0));
   std::vector<Tensor> tx, ty;
   for (int64_t i = 0; i < 4; ++i) {
-    tx.push_back(pad_coordinate(add(x0, Scalar(static_cast<double>(i - 1))), W, padding, align_corners));
-    ty.push_back(pad_coordinate(add(y0, Scalar(static_cast<double>(i - 1))), H, padding, align_corners));
+    tx.push_back(pad_coordinate(add(x0, Scalar(static_cast<double>(i - 1))), W, padding, align_corners, true));
+    ty.push_back(pad_coordinate(add(y0, Scalar(static_cast<double>(i - 1))), H, padding, align_corners, true));
   }
   Tensor out;
   for (size_t j = 0; j < 4; ++j) {
     Tensor row;
     for (size_t i = 0; i < 4; ++i) {
-      Tensor term = sample_at(flat, {ty[j], tx[i]}, {H, W}, cx[i]);
+      Tensor term = sample_at(flat, {ty[j], tx[i]}, {H, W}, cx[i], false);
       row = i ? add(row, term) : term;
     }
     Tensor term = mul(unsqueeze(cy[j], 1), row);
@@ -232,11 +250,11 @@ Tensor grid_sample(const Tensor& input, const Tensor& grid, const std::string& m
   } else {
     std::vector<Tensor> at;
     for (int64_t k = 0; k < S; ++k)
-      at.push_back(pad_coordinate(coord(k), sizes[static_cast<size_t>(k)], padding_mode, align_corners));
+      at.push_back(pad_coordinate(coord(k), sizes[static_cast<size_t>(k)], padding_mode, align_corners, two_d));
     if (mode == "nearest") {  // round half to even, as torch's nearbyint
       for (Tensor& p : at) p = rounding(RoundOp::Round, p);
       // Weight 1 (0 * a rounded position inside + 1) through round's zero gradient: the grid's is 0, as torch's.
-      out = sample_at(flat, at, sizes, add(mul(at[0], Scalar(0.0)), Scalar(1.0)));
+      out = sample_at(flat, at, sizes, add(mul(at[0], Scalar(0.0)), Scalar(1.0)), true);
     } else {
       // The 2^S corners, x's bit the lowest (ATen's nw, ne, sw, se [then the bottom's]); each weight the product of
       // the distances to the opposite corner, x's first (the 2-d kernel's lower one as 1 - the upper's).
@@ -257,7 +275,7 @@ Tensor grid_sample(const Tensor& input, const Tensor& grid, const std::string& m
           const Tensor& w = upper ? w_hi[ks] : w_lo[ks];
           weight = k == S - 1 ? w : mul(weight, w);
         }
-        Tensor term = sample_at(flat, pos, sizes, weight);
+        Tensor term = sample_at(flat, pos, sizes, weight, !two_d);
         out = corner ? add(out, term) : term;
       }
     }

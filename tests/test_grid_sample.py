@@ -349,13 +349,15 @@ def test_a_nan_pixel_does_not_reach_points_outside(mode, x, g):
 
 
 @requires_torch
-def test_half_and_bfloat16_match_torch():
-    """float16 and bfloat16 samples: torch's CPU kernels compute them in float, ours rounds each step, so within
-    a few of the dtype's ulps."""
-    for (mode, x, g), dt in itertools.product(FORMS, ("float16", "bfloat16")):
-        outs = [L.nn.functional.grid_sample(L.tensor(x).to(getattr(L, dt)), L.tensor(g).to(getattr(L, dt)),
-                                            mode=mode, align_corners=False).float().numpy() for L in (rb, torch)]
-        np.testing.assert_allclose(outs[0], outs[1], atol=0.1 if dt == "bfloat16" else 0.02)
+@pytest.mark.parametrize("mode, x, g", FORMS, ids=FORM_IDS)
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_half_and_bfloat16_match_torch(mode, x, g, dtype):
+    """float16 and bfloat16: torch's CPU kernels round each step in the dtype, as our ops do: the same bits."""
+    for padding_mode, ac in itertools.product(PADDINGS, (False, True)):
+        outs = [L.nn.functional.grid_sample(L.tensor(x).to(getattr(L, dtype)), L.tensor(g * 1.6).to(getattr(L, dtype)),
+                                            mode=mode, padding_mode=padding_mode, align_corners=ac).float().numpy()
+                for L in (rb, torch)]
+        np.testing.assert_array_equal(outs[0], outs[1])
 
 
 @requires_torch

@@ -1,6 +1,7 @@
 """NumPy references of the nn ops that tests/op_specs.py lists (activations, pooling, normalization,
 resampling, padding, folding, embedding bags, CTC): each computes in float64 what an op should return,
 independently of the library (loops and closed forms, no rosenblatt calls)."""
+import itertools
 import math
 
 import numpy as np
@@ -163,28 +164,70 @@ def np_embedding_bag(w, idx, offsets=None, mode="mean", psw=None, include_last_o
 
 
 def _np_affine_grid(theta, size, align_corners=False):
+    """size (N, C, H, W) or (N, C, D, H, W): theta applied to each output pixel's (x, y[, z], 1)."""
     def axis(n):
         r = np.linspace(-1.0, 1.0, n) if n > 1 else np.zeros(1)
         return r if align_corners or n <= 1 else r * (n - 1) / n
 
-    H, W = size[2:]
-    base = np.stack(np.broadcast_arrays(axis(W)[None, :], axis(H)[:, None], np.ones((H, W))), -1)
-    return np.einsum("hwk,njk->nhwj", base, theta).astype(theta.dtype)
+    spatial = list(size[2:])
+    axes = np.meshgrid(*[axis(n) for n in spatial], indexing="ij")  # outermost dim first
+    base = np.stack(list(axes[::-1]) + [np.ones(spatial)], -1)  # x runs along the last dim
+    return np.einsum("...k,njk->n...j", base, theta).astype(theta.dtype)
 
 
-def _np_grid_sample(x, grid):
-    """Bilinear, zero padding, align_corners=False: each output the weighted sum of its 4 in-range corners."""
-    N, C, H, W = x.shape
-    ix, iy = ((grid[..., 0] + 1) * W - 1) / 2, ((grid[..., 1] + 1) * H - 1) / 2
-    out = np.zeros((N, C) + grid.shape[1:3], dtype=x.dtype)
-    x0, y0 = np.floor(ix), np.floor(iy)
-    for xx, wx in ((x0, x0 + 1 - ix), (x0 + 1, ix - x0)):
-        for yy, wy in ((y0, y0 + 1 - iy), (y0 + 1, iy - y0)):
-            ok = (xx >= 0) & (xx <= W - 1) & (yy >= 0) & (yy <= H - 1)
-            xi, yi = np.where(ok, xx, 0).astype(int), np.where(ok, yy, 0).astype(int)
-            vals = x[np.arange(N)[:, None, None], :, yi, xi]  # (N, Ho, Wo, C)
-            out += np.moveaxis(vals * (wx * wy * ok)[..., None], -1, 1)
-    return out
+def _np_cubic_weights(t, A=-0.75):
+    """Keys' cubic convolution weights of the taps at -1, 0, 1, 2 for a point t in [0, 1) past tap 0."""
+    def w(d):
+        d = np.abs(d)
+        return np.where(d <= 1, ((A + 2) * d - (A + 3)) * d * d + 1, ((A * d - 5 * A) * d + 8 * A) * d - 4 * A)
+
+    return [w(t + 1), w(t), w(1 - t), w(2 - t)]
+
+
+def _np_grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False):
+    """torch's grid_sample for 4-d (x, y) and 5-d (x, y, z) grids, in float64: unnormalize, pad (clip, or a
+    triangle wave then clip), read 0 outside; bicubic pads each of its 16 taps."""
+    N, C = x.shape[:2]
+    sizes = x.shape[2:]
+    S = len(sizes)
+    g = grid.reshape(N, -1, S).astype(np.float64)
+
+    def unnormalize(c, n):
+        return (c + 1) / 2 * (n - 1) if align_corners else ((c + 1) * n - 1) / 2
+
+    def pad(c, n):
+        if padding_mode == "zeros":
+            return c
+        if padding_mode == "reflection":
+            lo, span = (0.0, n - 1.0) if align_corners else (-0.5, float(n))
+            m = np.mod(c - lo, 2 * span) if span else np.zeros_like(c)
+            c = lo + np.where(m > span, 2 * span - m, m)
+        return np.clip(c, 0, n - 1)
+
+    def read(pos):  # integral positions, outermost dim first, each (N, L) -> (N, C, L); 0 outside
+        ok = np.all([(p >= 0) & (p <= n - 1) for p, n in zip(pos, sizes)], 0)
+        idx = tuple(np.where(ok, p, 0).astype(np.int64) for p in pos)
+        vals = x.astype(np.float64)[(np.arange(N)[:, None], slice(None)) + idx]  # (N, L, C)
+        return np.moveaxis(vals, -1, 1) * ok[:, None, :]
+
+    coords = [unnormalize(g[..., S - 1 - k], sizes[k]) for k in range(S)]
+    if mode == "bicubic":
+        (y, xx), (H, W) = coords, sizes
+        x0, y0 = np.floor(xx), np.floor(y)
+        wx, wy = _np_cubic_weights(xx - x0), _np_cubic_weights(y - y0)
+        out = sum(wy[j][:, None] * wx[i][:, None] * read([pad(y0 + j - 1, H), pad(x0 + i - 1, W)])
+                  for j in range(4) for i in range(4))
+    else:
+        coords = [pad(c, n) for c, n in zip(coords, sizes)]
+        if mode == "nearest":
+            out = read([np.rint(c) for c in coords])
+        else:
+            out = 0
+            for corner in itertools.product((0, 1), repeat=S):
+                pos = [np.floor(c) + b for c, b in zip(coords, corner)]
+                weight = np.prod([1 - np.abs(c - p) for c, p in zip(coords, pos)], 0)
+                out = out + weight[:, None] * read(pos)
+    return out.reshape((N, C) + grid.shape[1:-1]).astype(x.dtype)
 
 
 def _np_pad(a, pad, mode):

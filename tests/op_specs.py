@@ -1372,8 +1372,22 @@ spec("histc_own_range", lambda L, a: a.histc(5), lambda a: np.histogram(a, 5)[0]
 
 spec("affine_grid", lambda L, t: L.nn.functional.affine_grid(t, [2, 1, 3, 4], align_corners=False),
      lambda t: _np_affine_grid(t, [2, 1, 3, 4]), [A(2, 2, 3)])
+spec("affine_grid_3d", lambda L, t: L.nn.functional.affine_grid(t, [2, 1, 2, 3, 4], align_corners=True),
+     lambda t: _np_affine_grid(t, [2, 1, 2, 3, 4], align_corners=True), [A(2, 3, 4)])
 spec("grid_sample", lambda L, x, g: L.nn.functional.grid_sample(x, g, align_corners=False), _np_grid_sample,
      [A(2, 3, 4, 5), A(2, 3, 4, 2, low=-1.2, high=1.2)])
+# Every mode with every padding, align_corners both ways: 4-d bilinear, nearest and bicubic, 5-d trilinear and
+# nearest (bicubic is 4-d only); the grid reaches past the border (reflection folds more than once). Nearest's
+# grid has a zero gradient, not checked by finite differences.
+for _mode, _x, _g in (("bilinear", (2, 2, 3, 4), (2, 2, 3, 2)), ("nearest", (2, 2, 3, 4), (2, 2, 3, 2)),
+                      ("bicubic", (2, 2, 3, 4), (2, 2, 3, 2)), ("bilinear", (2, 2, 2, 3, 3), (2, 2, 2, 1, 3)),
+                      ("nearest", (2, 2, 2, 3, 3), (2, 2, 2, 1, 3))):
+    for _pad in ("zeros", "border", "reflection"):
+        for _ac in (False, True):
+            spec(f"grid_sample_{len(_x)}d_{_mode}_{_pad}" + "_align" * _ac,
+                 lambda L, x, g, **kw: L.nn.functional.grid_sample(x, g, **kw), _np_grid_sample,
+                 [A(*_x), A(*_g, low=-1.9, high=1.9, grad=_mode != "nearest")],
+                 dict(mode=_mode, padding_mode=_pad, align_corners=_ac))
 
 spec("histogram", lambda L, a: tuple(L.histogram(a, 6)), lambda a: tuple(x.astype(a.dtype) for x in np.histogram(a, 6)),
      [A(3, 40)], grad=False)

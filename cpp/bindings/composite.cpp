@@ -163,7 +163,9 @@ void bind_nn(py::module_& m) {
   nn.def(
       "affine_grid",
       [align_of](const Tensor& theta, const std::vector<int64_t>& size, std::optional<bool> align_corners) {
-        return affine_grid(theta, size, align_of(align_corners));
+        return affine_grid(theta, size, align_of(align_corners), [](const std::string& msg) {
+          if (PyErr_WarnEx(PyExc_UserWarning, msg.c_str(), 1) != 0) throw py::error_already_set();
+        });
       },
       py::arg("theta"), py::arg("size"), py::arg("align_corners") = py::none());
   nn.def(

@@ -171,13 +171,15 @@ Example:
             [-1.,  1.]])
 
 @@ grid_sample
-Samples ``input`` at the normalized positions of ``grid`` (``(x, y)`` in ``[-1, 1]``), ``mode`` ``"bilinear"``
-or ``"nearest"`` (ties to even), positions outside read as 0 (``padding_mode="zeros"``), the border value
-(``"border"``) or the reflected image (``"reflection"``). Differentiable in ``input`` and (bilinear) ``grid``, to
-any order. 5-d input and ``mode="bicubic"`` raise ``NotImplementedError``.
+Samples ``input`` at the normalized positions of ``grid`` (``(x, y)`` in ``[-1, 1]``, or ``(x, y, z)`` for a 5-d
+``input``), ``mode`` ``"bilinear"`` (trilinear for 5-d), ``"nearest"`` (ties to even) or ``"bicubic"`` (4-d only,
+cubic convolution with ``A = -0.75``); positions outside read as 0 (``padding_mode="zeros"``), the border value
+(``"border"``) or the reflected image (``"reflection"``), bicubic applying the padding to each of its 16 taps.
+Differentiable in ``input`` and (bilinear, bicubic) ``grid``, to any order.
 
 Shape:
-    input: ``(N, C, H, W)``; grid: ``(N, Ho, Wo, 2)``; output: ``(N, C, Ho, Wo)``.
+    input: ``(N, C, H, W)``; grid: ``(N, Ho, Wo, 2)``; output: ``(N, C, Ho, Wo)``. 5-d: input ``(N, C, D, H, W)``,
+    grid ``(N, Do, Ho, Wo, 3)``, output ``(N, C, Do, Ho, Wo)``.
 
 Example:
     >>> x = rb.arange(4.0).reshape(1, 1, 2, 2)

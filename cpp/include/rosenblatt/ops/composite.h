@@ -1,6 +1,7 @@
 // torch-level composites real scripts call: norms, the addmm family, pointwise extras, nan-aware and paired
 // reductions, shape helpers, padding modes and im2col (cpp/ops/composite_math.cpp, composite_shape.cpp, pad.cpp).
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -77,9 +78,12 @@ Tensor channel_shuffle(const Tensor& x, int64_t groups);
 // ---- spatial transformers (composites: gradients for theta, input and grid, to any order) ----
 // theta: (N, 2, 3) for size (N, C, H, W) -> grid (N, H, W, 2), or (N, 3, 4) for (N, C, D, H, W) -> (N, D, H, W, 3):
 // the affine images of the output pixels' normalized coordinates in [-1, 1] (x first).
-Tensor affine_grid(const Tensor& theta, const std::vector<int64_t>& size, bool align_corners);
-// input: (N, C, H, W), grid: (N, Ho, Wo, 2) of (x, y) in [-1, 1] -> (N, C, Ho, Wo); mode "bilinear" or "nearest",
-// padding_mode "zeros", "border" or "reflection", as torch's grid_sample (4-D only).
+// warn, when given, receives torch's UserWarning for a unit-size grid with align_corners.
+Tensor affine_grid(const Tensor& theta, const std::vector<int64_t>& size, bool align_corners,
+                   const std::function<void(const std::string&)>& warn = {});
+// input: (N, C, H, W), grid: (N, Ho, Wo, 2) of (x, y) in [-1, 1] -> (N, C, Ho, Wo), or input (N, C, D, H, W),
+// grid (N, Do, Ho, Wo, 3) of (x, y, z) -> (N, C, Do, Ho, Wo); mode "bilinear" (trilinear for 5-D), "nearest" or
+// "bicubic" (4-D only), padding_mode "zeros", "border" or "reflection", as torch's grid_sample.
 Tensor grid_sample(const Tensor& input, const Tensor& grid, const std::string& mode, const std::string& padding_mode,
                    bool align_corners);
 // x: (N, C, *) -> x / (k + alpha * mean of x^2 over the `size` channels around each one)^beta, the window

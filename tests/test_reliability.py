@@ -67,3 +67,12 @@ def test_conv3d_output_size_overflow_raises():
         F.conv3d(rb.randn(1, 1, 5, 5, 5), rb.randn(1, 1, 3, 3, 3), dilation=(2**62, 1, 1))
     with pytest.raises(RuntimeError, match="overflows"):
         F.conv3d(rb.randn(1, 1, 5, 5, 5), rb.randn(1, 1, 3, 3, 3), padding=(2**62, 2**62, 0))
+
+
+@pytest.mark.parametrize("call", [lambda t: t.size(0), lambda t: t.size(-1), lambda t: t.stride(0),
+                                  lambda t: t.stride(-1)])
+def test_size_and_stride_of_a_0d_tensor_raise(call):
+    # read one past an empty shape (a segmentation fault) before; PyTorch raises IndexError
+    with pytest.raises(IndexError, match="but tensor has no dimensions"):
+        call(rb.tensor(1.0))
+    assert rb.tensor(1.0).size() == () and rb.tensor(1.0).stride() == ()

@@ -77,8 +77,15 @@ Tensor Tensor::make_view(const Tensor& base, Shape sizes, Shape strides, int64_t
   return Tensor(std::move(impl));
 }
 
-int64_t Tensor::size(int64_t d) const { return impl_->sizes[wrap_dim(d, dim())]; }
-int64_t Tensor::stride(int64_t d) const { return impl_->strides[wrap_dim(d, dim())]; }
+// A 0-d tensor has no dim to read (wrap_dim's 0-d leniency is for ops that reduce over dim 0 or -1).
+int64_t Tensor::size(int64_t d) const {
+  RB_CHECK(dim() > 0, IndexError, "Dimension specified as ", d, " but tensor has no dimensions");
+  return impl_->sizes[wrap_dim(d, dim())];
+}
+int64_t Tensor::stride(int64_t d) const {
+  RB_CHECK(dim() > 0, IndexError, "Dimension specified as ", d, " but tensor has no dimensions");
+  return impl_->strides[wrap_dim(d, dim())];
+}
 int64_t Tensor::numel() const { return numel_of(impl_->sizes); }
 
 bool Tensor::is_contiguous() const {

@@ -119,9 +119,6 @@ TORCH_MISREADS_STRIDED_INTS = ("ctc_loss_concat",)
 # Differences only with a storage dtype drawn (the float inputs converted to it), by entry-name prefix; each says
 # why (docs/differences.rst lists them).
 STORAGE_KNOWN = {
-    "interpolate": "open: PyTorch's uint8 bilinear/bicubic is a fixed-point algorithm of its own (values differ by up "
-                   "to 21 from float math rounded); ours refuses uint8 there (nearest is supported)",
-    "upsample": "open: as interpolate (uint8 bilinear)",
     "histogram": "boundary: without range= PyTorch has no Half kernel (its aminmax), so the float32 reference "
                  "computes the bin edges in float32, where ours (as PyTorch's own with range=) steps in float16",
 }

@@ -676,3 +676,17 @@ def test_index_put_checks_the_value_shape_before_the_indices():
     with pytest.raises(IndexError, match="index is out of bounds for dimension with size 0"):
         rb.zeros(0, 0)[:, rb.tensor([0])]  # even with an empty result
     assert rb.zeros(0, 3)[:, rb.tensor([5])].shape == (0, 1)  # an empty result reads no index of a sized dim
+
+
+@pytest.mark.parametrize("fn", ["median", "nanmedian"])
+def test_median_of_an_empty_input_as_pytorch(fn):
+    # PyTorch fills nan (int32 and int64 take it as their minimum, the smaller integers as 0) and keeps the graph:
+    # backward runs and gives an empty gradient (ours returned a tensor without history, so backward raised)
+    x = rb.zeros(5, requires_grad=True)
+    m = getattr(rb, fn)(x[:0])
+    assert np.isnan(m.item()) and m.requires_grad
+    m.backward()
+    assert x.grad.tolist() == [0.0] * 5
+    if fn == "median":
+        assert [rb.median(rb.zeros(0, dtype=getattr(rb, d))).item() for d in ("int8", "int32", "int64", "uint8")] == [
+            0, -2 ** 31, -2 ** 63, 0]

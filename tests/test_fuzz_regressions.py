@@ -8,7 +8,7 @@ import pytest
 
 import rosenblatt as rb
 import rosenblatt.nn.functional as F
-from conftest import requires_torch, run_python, torch
+from conftest import HAVE_TORCH, requires_torch, run_python, torch
 
 
 def test_batch_norm_updates_strided_running_statistics():
@@ -690,3 +690,22 @@ def test_median_of_an_empty_input_as_pytorch(fn):
     if fn == "median":
         assert [rb.median(rb.zeros(0, dtype=getattr(rb, d))).item() for d in ("int8", "int32", "int64", "uint8")] == [
             0, -2 ** 31, -2 ** 63, 0]
+
+
+@pytest.mark.parametrize("call", [
+    lambda L: L.nn.functional.nll_loss(L.zeros(3, 4, dtype=L.int32), L.zeros(2, dtype=L.int64)),
+    lambda L: L.nn.functional.cross_entropy(L.zeros(0, 4, dtype=L.uint8), L.zeros(2, dtype=L.int64)),
+    lambda L: L.nn.functional.cross_entropy(L.zeros(3, 4), L.zeros(2, 4)),  # not probabilities: another shape
+    lambda L: L.nn.functional.nll_loss(L.zeros(3, 4, 5), L.zeros(2, 6, dtype=L.int64)),
+    lambda L: L.nn.functional.cross_entropy(L.zeros(3, 4), L.zeros(2, dtype=L.int64), weight=L.ones(5)),
+])
+def test_class_losses_check_the_batch_sizes_first(call):
+    # ATen's nll_loss_nd raises the batch sizes' ValueError before any dtype, weight or target-shape check (ours
+    # raised those first); cross_entropy reaches it after log_softmax, which refuses a non-empty integer input
+    libs = (rb, torch) if HAVE_TORCH else (rb,)
+    for L in libs:
+        with pytest.raises(ValueError, match=r"Expected input batch_size \((3|0)\) to match target batch_size \(2\)"):
+            call(L)
+    for L in libs:
+        with pytest.raises(NotImplementedError, match="\"log_softmax_lastdim_kernel_impl\" not implemented for 'Int'"):
+            L.nn.functional.cross_entropy(L.zeros(3, 4, dtype=L.int32), L.zeros(2, dtype=L.int64))

@@ -709,3 +709,24 @@ def test_class_losses_check_the_batch_sizes_first(call):
     for L in libs:
         with pytest.raises(NotImplementedError, match="\"log_softmax_lastdim_kernel_impl\" not implemented for 'Int'"):
             L.nn.functional.cross_entropy(L.zeros(3, 4, dtype=L.int32), L.zeros(2, dtype=L.int64))
+
+
+def test_addmm_of_an_empty_product_scales_an_integer_result_as_pytorch():
+    # ATen multiplies nothing and scales the result by beta in place: a float beta cannot be written into uint8
+    u = lambda *s: rb.ones(*s, dtype=rb.uint8)  # noqa: E731
+    with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired output type Byte"):
+        rb.addmm(u(4), u(3, 0), u(0, 4), beta=0.5, alpha=2.0)
+    assert rb.addmm(u(4), u(3, 0), u(0, 4), beta=0.0).sum().item() == 0
+    assert rb.addmm(u(4), u(3, 2), u(2, 4), beta=0.5, alpha=2.0).sum().item() == 48  # a product converts beta
+
+
+def test_index_fill_checks_the_value_first_and_fills_a_repeated_position_once():
+    x = rb.ones(3, 4, dtype=rb.uint8)
+    for value in (-1.5, 300):
+        with pytest.raises(RuntimeError, match="value cannot be converted to type uint8_t without overflow"):
+            x.index_fill_(1, rb.tensor([0, 7]), value)  # before the index's IndexError, as PyTorch's kernel
+    assert x.tolist() == [[1] * 4] * 3
+    # the value's gradient counts each filled position once (PyTorch's unique(index)), not once per repeat
+    v = rb.tensor(2.0, requires_grad=True)
+    (rb.zeros(4, 4).index_fill(0, rb.tensor([1, 3, 1]), v) * rb.arange(16.0).reshape(4, 4)).sum().backward()
+    assert v.grad.item() == 76.0

@@ -107,9 +107,10 @@ _KNOWN = [
      "deliberate: PyTorch 2.13 accepts keys and values of different lengths, queries and keys of different widths "
      "and unbroadcastable masks where its math path multiplies what broadcasts; we raise"),
     (_ids(*(s.name for s in SPECS if s.name.startswith("sdpa"))),
-     lambda p, w: _empty(p) and w.startswith(" output") and ("shape" in w or _values(w)),
+     lambda p, w: _empty(p) and ((w.startswith(" output") and ("shape" in w or _values(w))) or "in one library" in w),
      "boundary: with an empty batch in one operand PyTorch's fused CPU path takes the query's batch, and queries "
-     "and keys of width 0 make the default scale 1/sqrt(0) infinite, where the two meet 0 * inf differently"),
+     "and keys of width 0 make the default scale 1/sqrt(0) infinite, where the two meet 0 * inf differently; with "
+     "no queries the mask's gradient is None in one and zeros in the other"),
     (_ids("take_along_dim", "take_along_dim_broadcast"), lambda p, w: _torch_ok(w) and _ours(w, "out of bounds"),
      "deliberate: PyTorch 2.13 reads past the input for out-of-range indices; we raise"),
     (_ids("take_along_dim_flat", "kron", "kron_ndim"), _VIEW_RAISES,
@@ -132,7 +133,7 @@ _KNOWN = [
      "deliberate: on 0 input channels with groups=2 PyTorch returns 0 output channels (ours: the weight's, with the "
      "bias), and its oneDNN paths' errors on empty inputs"),
     (_ids(*(s.name for s in SPECS if s.name.startswith(("conv1d", "conv2d", "conv3d", "conv_transpose")))),
-     lambda p, w: _torch_ok(w) and _ours(w, "too large|overflow") and 2 ** 40 in p["kwargs"].values(),
+     lambda p, w: _torch_ok(w) and _ours(w, "too large|overflow|not enough memory") and 2 ** 40 in p["kwargs"].values(),
      "deliberate: with a padding of 2**40 PyTorch 2.13's output size overflows and it returns a small tensor of the "
      "wrapped size; we raise"),
     (_ids("batch_norm_train", "batch_norm_train_1d", "batch_norm_train_running", "batch_norm_eval",
@@ -177,13 +178,17 @@ _KNOWN = [
      "degenerate: as linalg_svd (the nuclear norm's gradient is U V^T, the -2 norm's u v^T takes the signs each "
      "LAPACK gives the smallest singular value's vectors)"),
     (_ids("linalg_cholesky", "linalg_cholesky_upper", "linalg_cholesky_ex", "cholesky_old", "linalg_eigvalsh",
-          "linalg_lstsq", "inverse_method", "linalg_solve_right"), lambda p, w: _nonfinite(p),
+          "linalg_lstsq", "inverse_method", "linalg_inv", "linalg_inv_ex", "linalg_solve", "linalg_solve_vector",
+          "linalg_solve_batched_vector", "linalg_solve_broadcast", "linalg_solve_right"), lambda p, w: _nonfinite(p),
      "non-finite: an infinite or nan input is factored, converges or is refused (a pivot exactly zero, rank, "
      "PyTorch's internal assert on an illegal LAPACK argument) as each LAPACK decides"),
     (_ids("linalg_solve", "linalg_solve_broadcast", "linalg_solve_right"),
      lambda p, w: _degenerate(p) and _empty(p) and _theirs(w, "singular") and not w.startswith(": rosenblatt"),
      "boundary: PyTorch factors a singular A (repeated rows) before broadcasting it against an empty batch of B and "
      "raises; ours solves nothing"),
+    (_ids("inverse_method", "linalg_inv", "linalg_inv_ex"), lambda p, w: (_values(w) or _grad(w)) and _degenerate(p),
+     "degenerate: a singular A (repeated rows) has no inverse; the inf and nan of the result follow each LAPACK's "
+     "pivoting"),
     (_ids("linalg_lstsq"), lambda p, w: _degenerate(p) and _torch_ok(w) and _ours(w, "full rank"),
      "deliberate: gels (a QR) of a rank-deficient A (repeated rows): PyTorch's MKL returns what its QR gives "
      "unchecked; we raise, as PyTorch's documentation says gels needs A of full rank"),

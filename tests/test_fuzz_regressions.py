@@ -717,6 +717,7 @@ def test_addmm_of_an_empty_product_scales_an_integer_result_as_pytorch():
     with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired output type Byte"):
         rb.addmm(u(4), u(3, 0), u(0, 4), beta=0.5, alpha=2.0)
     assert rb.addmm(u(4), u(3, 0), u(0, 4), beta=0.0).sum().item() == 0
+    assert tuple(rb.addmm(u(4), u(0, 2), u(2, 4), beta=0.5).shape) == (0, 4)  # an empty result scales nothing
     assert rb.addmm(u(4), u(3, 2), u(2, 4), beta=0.5, alpha=2.0).sum().item() == 48  # a product converts beta
 
 

@@ -165,10 +165,11 @@ Tensor cross(const Tensor& a, const Tensor& b, int64_t dim) {
 Tensor addmm(const Tensor& input, const Tensor& mat1, const Tensor& mat2, Scalar beta, Scalar alpha) {
   RB_CHECK(mat1.dim() == 2, Error, "mat1 must be a matrix, got ", mat1.dim(), "-D tensor");
   RB_CHECK(mat2.dim() == 2, Error, "mat2 must be a matrix, got ", mat2.dim(), "-D tensor");
-  // ATen's addmm of an empty mat1 multiplies nothing and scales the result by beta in place: a floating beta (not 0)
-  // cannot be written into an integer result there (a non-empty product converts it).
+  // ATen's addmm of an empty mat1 (no columns) into a non-empty result multiplies nothing and scales the result by
+  // beta in place: a floating beta (not 0) cannot be written into an integer result there (a product converts it).
   DType dt = promote(input.dtype(), promote(mat1.dtype(), mat2.dtype()));
-  RB_CHECK(mat1.numel() != 0 || is_floating(dt) || beta.kind != Scalar::Kind::Float || beta.f == 0.0, Error,
+  const bool scales_in_place = mat1.size(1) == 0 && mat1.size(0) > 0 && mat2.size(1) > 0;
+  RB_CHECK(!scales_in_place || is_floating(dt) || beta.kind != Scalar::Kind::Float || beta.f == 0.0, Error,
            "result type Float can't be cast to the desired output type ", aten_name(dt));
   return beta_alpha(input, mm(mat1, mat2), beta, alpha, "addmm");
 }

@@ -61,8 +61,6 @@ Tensor upsample2d(const Tensor& x, InterpMode mode, int64_t out_h, int64_t out_w
   const bool byte_image = x.dtype() == DType::UInt8 && !nearest;
   RB_CHECK(is_floating(x.dtype()) || x.dtype() == DType::UInt8, NotImplementedError,
            "upsample2d: not implemented for dtype ", dtype_name(x.dtype()));
-  RB_CHECK(!byte_image || x.device().is_cpu(), NotImplementedError, "upsample2d: uint8 ",
-           mode == InterpMode::Bilinear ? "bilinear" : "bicubic", " is implemented on the CPU only");
   RB_CHECK(!antialias || byte_image, NotImplementedError,
            "interpolate: antialias=True is implemented in rosenblatt for uint8 inputs only");
   const int64_t H = x.size(2), W = x.size(3);

@@ -1531,10 +1531,11 @@ spec("linalg_norm_matrix_inf", lambda L, a: _L(L, "linalg.norm")(a, math.inf), l
      [A(3, 4)])
 spec("linalg_norm_dim_pair", lambda L, a: _L(L, "linalg.norm")(a, dim=(1, 2)),
      lambda a: np.sqrt((a * a).sum((1, 2))), [A(2, 3, 4)])
-for _p, _n in ((2.0, 4), (2.0, 30), (1.0, 4), (3.0, 4), (math.inf, 4)):
+for _p, _n in ((2.0, 4), (2.0, 30), (1.0, 4), (3.0, 4), (math.inf, 4), (0.0, 4)):
     spec("cdist", lambda L, a, b, p: L.cdist(a, b, p=p), lambda a, b, p: _np_cdist(a, b, p), [A(2, _n, 3), A(2, 5, 3)],
          kwargs=dict(p=_p), id=f"cdist_p{_p}_{_n}", atol=1e-4, torch_gradgrad=_n > 25)  # ATen's _cdist_backward
-    # is once differentiable; the matmul path (more than 25 rows) is a composite there too
+    # is once differentiable; the matmul path's (more than 25 rows) is built from ops there too. p = 0 counts the
+    # differing coordinates: piecewise constant, its gradient is zeros (the finite differences' too)
 spec("cdist_mm_broadcast", lambda L, a, b: L.cdist(a, b, compute_mode="use_mm_for_euclid_dist"), _np_cdist,
      [A(2, 1, 4, 3), A(3, 5, 3)], atol=1e-4)
 spec("addmm", lambda L, c, a, b: L.addmm(c, a, b, beta=0.5, alpha=2.0), lambda c, a, b: 0.5 * c + 2 * a @ b,

@@ -366,6 +366,43 @@ def test_cdist_p0_and_p1_follow_atens_kernels(p, a, b, dist, ga, gb):
             np.testing.assert_array_equal(u.detach().numpy(), np.array(v))
 
 
+def test_cdist_matmul_path_gradients_spread_nonfinite_values_as_aten():
+    """The matrix-product path (p = 2 with use_mm_for_euclid_dist, or more than 25 rows) has ATen's
+    EuclideanDistBackward0: ratio = g / dist, dx1 = x1 * ratio.sum(-1) - ratio @ x2, so an infinite coordinate of x2
+    makes every gradient of x1 nan (0 * inf in the product), where autograd through the composite gave finite ones."""
+    x = rb.tensor([[0.0, 0], [3, 0]], dtype=rb.float64, requires_grad=True)
+    y = rb.tensor([[3.0, 4], [math.inf, 1]], dtype=rb.float64, requires_grad=True)
+    d = rb.cdist(x, y, compute_mode="use_mm_for_euclid_dist")
+    d.sum().backward()
+    np.testing.assert_array_equal(d.detach().numpy(), [[5.0, math.nan], [4.0, math.nan]])
+    np.testing.assert_array_equal(x.grad.numpy(), np.full((2, 2), math.nan))
+    np.testing.assert_allclose(y.grad.numpy(), [[0.6, 1.8], [math.nan, math.nan]])
+    u, v = rb.randn(30, 3, dtype=rb.float64, requires_grad=True), rb.randn(4, 3, dtype=rb.float64, requires_grad=True)
+    assert rb.autograd.gradgradcheck(rb.cdist, (u, v))  # the backward is built from ops
+
+
+@requires_torch
+@pytest.mark.parametrize("mode,rows", [("use_mm_for_euclid_dist", 4), ("use_mm_for_euclid_dist_if_necessary", 30)])
+def test_cdist_matmul_path_nonfinite_gradients_match_pytorch(mode, rows):
+    rng = np.random.default_rng(5)
+    for trial in range(40):
+        a, b = rng.standard_normal((2, 1, rows, 3)), rng.standard_normal((3, 5, 3))
+        for arr in (a, b):  # one special value in each, broadcast batches included
+            arr.flat[rng.integers(arr.size)] = (math.nan, math.inf, -math.inf, 1e200, 0.0)[trial % 5]
+        dtype = np.float64 if trial % 2 else np.float32
+        a, b = (np.clip(t, -1e30, 1e30) if dtype == np.float32 else t for t in (a, b))  # huge, finite in float32
+        w = rng.standard_normal((2, 3, rows, 5)).astype(dtype)  # the incoming gradient
+        got = []
+        for L in (rb, torch):
+            x = L.tensor(a.astype(dtype), requires_grad=True)
+            y = L.tensor(b.astype(dtype), requires_grad=trial % 3 != 0)
+            d = L.cdist(x, y, compute_mode=mode)
+            grads = L.autograd.grad((d * L.tensor(w)).sum(), [x, y] if y.requires_grad else [x])
+            got.append([d.detach().numpy()] + [g.numpy() for g in grads])
+        for u, v in zip(*got):
+            np.testing.assert_allclose(u, v, rtol=1e-4, atol=1e-5, equal_nan=True)
+
+
 def test_vector_norm_p0_backward_runs_and_gives_no_gradient():
     """The 0 "norm" counts nonzeros: PyTorch records LinalgVectorNormBackward0, whose backward returns no gradient,
     so backward() runs and leaves x.grad None, and autograd.grad calls x unused; ours raised 'does not require

@@ -8,7 +8,7 @@ import pytest
 
 import rosenblatt as rb
 import rosenblatt.nn.functional as F
-from conftest import requires_torch, run_python, torch
+from conftest import HAVE_TORCH, requires_torch, run_python, torch
 
 
 def test_batch_norm_updates_strided_running_statistics():
@@ -676,3 +676,58 @@ def test_index_put_checks_the_value_shape_before_the_indices():
     with pytest.raises(IndexError, match="index is out of bounds for dimension with size 0"):
         rb.zeros(0, 0)[:, rb.tensor([0])]  # even with an empty result
     assert rb.zeros(0, 3)[:, rb.tensor([5])].shape == (0, 1)  # an empty result reads no index of a sized dim
+
+
+@pytest.mark.parametrize("fn", ["median", "nanmedian"])
+def test_median_of_an_empty_input_as_pytorch(fn):
+    # PyTorch fills nan (int32 and int64 take it as their minimum, the smaller integers as 0) and keeps the graph:
+    # backward runs and gives an empty gradient (ours returned a tensor without history, so backward raised)
+    x = rb.zeros(5, requires_grad=True)
+    m = getattr(rb, fn)(x[:0])
+    assert np.isnan(m.item()) and m.requires_grad
+    m.backward()
+    assert x.grad.tolist() == [0.0] * 5
+    if fn == "median":
+        assert [rb.median(rb.zeros(0, dtype=getattr(rb, d))).item() for d in ("int8", "int32", "int64", "uint8")] == [
+            0, -2 ** 31, -2 ** 63, 0]
+
+
+@pytest.mark.parametrize("call", [
+    lambda L: L.nn.functional.nll_loss(L.zeros(3, 4, dtype=L.int32), L.zeros(2, dtype=L.int64)),
+    lambda L: L.nn.functional.cross_entropy(L.zeros(0, 4, dtype=L.uint8), L.zeros(2, dtype=L.int64)),
+    lambda L: L.nn.functional.cross_entropy(L.zeros(3, 4), L.zeros(2, 4)),  # not probabilities: another shape
+    lambda L: L.nn.functional.nll_loss(L.zeros(3, 4, 5), L.zeros(2, 6, dtype=L.int64)),
+    lambda L: L.nn.functional.cross_entropy(L.zeros(3, 4), L.zeros(2, dtype=L.int64), weight=L.ones(5)),
+])
+def test_class_losses_check_the_batch_sizes_first(call):
+    # ATen's nll_loss_nd raises the batch sizes' ValueError before any dtype, weight or target-shape check (ours
+    # raised those first); cross_entropy reaches it after log_softmax, which refuses a non-empty integer input
+    libs = (rb, torch) if HAVE_TORCH else (rb,)
+    for L in libs:
+        with pytest.raises(ValueError, match=r"Expected input batch_size \((3|0)\) to match target batch_size \(2\)"):
+            call(L)
+    for L in libs:
+        with pytest.raises(NotImplementedError, match="\"log_softmax_lastdim_kernel_impl\" not implemented for 'Int'"):
+            L.nn.functional.cross_entropy(L.zeros(3, 4, dtype=L.int32), L.zeros(2, dtype=L.int64))
+
+
+def test_addmm_of_an_empty_product_scales_an_integer_result_as_pytorch():
+    # ATen multiplies nothing and scales the result by beta in place: a float beta cannot be written into uint8
+    u = lambda *s: rb.ones(*s, dtype=rb.uint8)  # noqa: E731
+    with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired output type Byte"):
+        rb.addmm(u(4), u(3, 0), u(0, 4), beta=0.5, alpha=2.0)
+    assert rb.addmm(u(4), u(3, 0), u(0, 4), beta=0.0).sum().item() == 0
+    assert tuple(rb.addmm(u(4), u(0, 2), u(2, 4), beta=0.5).shape) == (0, 4)  # an empty result scales nothing
+    assert rb.addmm(u(4), u(3, 2), u(2, 4), beta=0.5, alpha=2.0).sum().item() == 48  # a product converts beta
+
+
+def test_index_fill_checks_the_value_first_and_fills_a_repeated_position_once():
+    x = rb.ones(3, 4, dtype=rb.uint8)
+    for value in (-1.5, 300):
+        with pytest.raises(RuntimeError, match="value cannot be converted to type uint8_t without overflow"):
+            x.index_fill_(1, rb.tensor([0, 7]), value)  # before the index's IndexError, as PyTorch's kernel
+    assert x.tolist() == [[1] * 4] * 3
+    # the value's gradient counts each filled position once (PyTorch's unique(index)), not once per repeat
+    v = rb.tensor(2.0, requires_grad=True)
+    (rb.zeros(4, 4).index_fill(0, rb.tensor([1, 3, 1]), v) * rb.arange(16.0).reshape(4, 4)).sum().backward()
+    assert v.grad.item() == 76.0

@@ -1,5 +1,7 @@
 """Tensor indexing and index assignment against numpy and PyTorch: values, shapes, views sharing
 memory, gradients, in-place semantics; the joining/splitting ops' views; and bad input."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -565,3 +567,106 @@ def test_a_0d_integer_tensor_subscript_is_an_integer(dtype):
         z = L.zeros(3)
         z.index_put_((L.tensor([0, 2, 2], dtype=L.int32),), L.tensor(1.0), accumulate=True)
         assert z.tolist() == [1.0, 0.0, 2.0]
+
+
+# ---- uint8 masks and sequences read as tuples ---------------------------------------------------
+
+_BYTE_WARNING = "indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead."
+_SEQ_WARNING = "Using a non-tuple sequence for multidimensional indexing is deprecated"
+
+
+def _byte_mask_cases(L):
+    x = L.arange(12.0).reshape(3, 4)
+    m = L.tensor([1, 0, 2], dtype=L.uint8)  # any nonzero byte selects
+    cols = L.tensor([1, 0, 1, 1], dtype=L.uint8)
+
+    def put(key, value):
+        y = x.clone()
+        y[key] = value
+        return y
+
+    def put_grad():
+        y = x.clone().requires_grad_()
+        z = y * 1
+        z[m] = L.tensor([1.0, 2, 3, 4])
+        (z * L.arange(12.0).reshape(3, 4)).sum().backward()
+        return y.grad
+
+    return {
+        "rows": lambda: x[m],
+        "cols": lambda: x[:, cols],
+        "2d": lambda: x[L.tensor([[1, 0, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]], dtype=L.uint8)],
+        "with_int": lambda: x[m, 1],
+        "with_positions": lambda: x[m, L.tensor([1, 2])],
+        "numpy_uint8": lambda: x[np.array([1, 0, 1], dtype=np.uint8)],
+        "in_a_list": lambda: x[[m]],
+        "0d_true": lambda: x[L.tensor(1, dtype=L.uint8)],  # a bool scalar there: no warning
+        "0d_false_put": lambda: put(L.tensor(0, dtype=L.uint8), 3.0),
+        "0d_true_put": lambda: put(L.tensor(7, dtype=L.uint8), 3.0),
+        "put_rows": lambda: put(m, L.tensor([1.0, 2, 3, 4])),
+        "put_block": lambda: put((m, slice(1, 3)), L.tensor([[1.0, 2], [3, 4]])),
+        "put_with_positions": lambda: put((m, L.tensor([0, 3])), 3.0),
+        "put_grad": put_grad,
+        "index_put": lambda: L.index_put(x, (m, L.tensor([0, 1])), L.tensor(5.0)),
+        "index_put_accumulate": lambda: x.index_put((m,), L.tensor(5.0), accumulate=True),
+        "index_put_vector": lambda: x.index_put((m,), L.tensor([1.0, 2, 3, 4])),
+        "two_masks": lambda: x[m, cols],  # broadcast (2,) with (3,): IndexError
+        "wrong_length": lambda: x[L.tensor([1, 0], dtype=L.uint8)],
+        # a put of one element through a single mask goes to masked_fill, which refuses bytes
+        "put_scalar": lambda: put(m, 7.0),
+        "put_scalar_cols": lambda: put((slice(None), cols), L.tensor(7.0)),
+        "put_scalar_wrong_length": lambda: put(L.tensor([1, 0], dtype=L.uint8), 7.0),
+        "index_put_scalar": lambda: L.index_put(x, (m,), L.tensor(5.0)),
+        "index_put_none": lambda: x.index_put((None, cols), L.tensor(1.0)),
+    }
+
+
+@requires_torch
+@pytest.mark.parametrize("case", list(_byte_mask_cases(rb)))
+def test_uint8_index_tensors_are_masks_as_in_pytorch(case):
+    """torch reads a uint8 index tensor as a bool mask (deprecated, with a UserWarning each time its indexing
+    expands one), a 0-d one as x[True]/x[False] without the warning; a put of one element through a single uint8
+    mask goes to masked_fill_ and raises there. Values, exception types and messages, and warnings as PyTorch 2.13
+    (each library's own warnings compared by text)."""
+    got = []
+    for L in (rb, torch):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            try:
+                r = _byte_mask_cases(L)[case]()
+                out = ("ok", r.tolist())
+            except Exception as e:  # noqa: BLE001 (comparing which exception)
+                out = ("raises", type(e), str(e).split(" (Triggered internally")[0])
+        texts = [str(x.message).split(" (Triggered internally")[0] for x in w if x.category is UserWarning]
+        got.append((out, [t for t in texts if t == _BYTE_WARNING or t.startswith(_SEQ_WARNING)]))
+    (ours, our_warnings), (theirs, their_warnings) = got
+    assert ours == theirs
+    if case != "put_grad":  # PyTorch's backward warns once more, from its own index_put; ours runs no Python
+        assert our_warnings == their_warnings
+
+
+def test_uint8_masks_select_nonzero_bytes():
+    x = rb.arange(12.0).reshape(3, 4)
+    with pytest.warns(UserWarning, match="indexing with dtype torch.uint8 is now deprecated"):
+        assert x[rb.tensor([1, 0, 2], dtype=rb.uint8)].tolist() == [[0.0, 1, 2, 3], [8, 9, 10, 11]]
+    with pytest.raises(RuntimeError, match="masked_fill_ only supports boolean masks, but got mask with dtype unsigned "
+                                           "char"):
+        x[rb.tensor([1, 0, 2], dtype=rb.uint8)] = 7.0
+    assert x.tolist() == np.arange(12.0).reshape(3, 4).tolist()  # the failed put wrote nothing
+    with pytest.raises(TypeError, match="expected Tensor as element 0 in argument 1, but got NoneType"):
+        rb.index_put(x, (None, rb.tensor([0])), rb.tensor(1.0))
+
+
+@requires_torch
+@pytest.mark.parametrize("key", [[[0, 1], [1, 2]], [0, slice(1, 3)], [None, 0], [Ellipsis, 0], [1, [0, 1]],
+                                 [[True, False, True]], [0, 1], [[0, 1]]])
+def test_a_list_holding_sequences_or_slices_is_a_tuple_of_indices(key):
+    """torch's treatSequenceAsTuple: a short list holding a sequence, tensor, slice, None or Ellipsis indexes as the
+    tuple of its elements (with its deprecation warning); a list of numbers stays one index."""
+    got = []
+    for L in (rb, torch):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            r = L.arange(12.0).reshape(3, 4)[key]
+        got.append((r.tolist(), [str(x.message).startswith(_SEQ_WARNING) for x in w]))
+    assert got[0] == got[1]

@@ -46,6 +46,8 @@ def test_the_seam_is_the_only_device_refusal_of_the_ops():
         # A copy between devices: the device side of the pair does the transfer, never the host's.
         ("device.cpp", "device_runtime(dst.is_cpu() ? src.device() : dst)"),
         ("device.cpp", "non_blocking && !dst.is_cpu()"),
+        # Not a refusal: ATen's index_put_ goes to masked_fill only for a one-element value on the host.
+        ("indexing.cpp", "value.numel() != 1 || !value.device().is_cpu()"),
     }
     offenders = []
     for p in _sources(OPS):

@@ -228,6 +228,36 @@ def test_low_precision_qr_and_slogdet_raise_even_when_empty(dtype):
             L.linalg.matrix_rank(L.eye(3, dtype=dt), rtol=0.1)
 
 
+@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8", "bool"])
+def test_integer_matrix_rank_with_a_tolerance_and_integer_eigh(dtype):
+    """matrix_rank with rtol (or the older tol, an absolute tolerance with rtol 0) skips the default rtol's epsilon,
+    which has no integer type: an empty integer A has rank 0 before any factorization looks at it (non-square with
+    hermitian=True too); a non-empty one reaches the SVD's dtype check (RuntimeError) or, hermitian, eigh's kernel,
+    which refuses integers (NotImplementedError; ATen's eigh has no dtype check, so an empty integer A gives empty
+    results in its dtype)."""
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        dt = getattr(L, dtype)
+        kind = {"int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}[dtype]
+        for kw in (dict(rtol=0.1), dict(rtol=0.1, hermitian=True), dict(atol=0.5, rtol=0.0), dict(tol=0.5),
+                   dict(tol=L.tensor(0.5), hermitian=True)):
+            assert L.linalg.matrix_rank(L.zeros(2, 0, 3, dtype=dt), **kw).tolist() == [0, 0]
+            assert L.linalg.matrix_rank(L.zeros(3, 0, dtype=dt), **kw).dtype == L.int64
+        with pytest.raises(RuntimeError, match=f"linalg.svd: Expected a floating point or complex tensor as input. "
+                                               f"Got {kind}"):
+            L.linalg.matrix_rank(L.ones(3, 3, dtype=dt), rtol=0.1)
+        assert L.linalg.matrix_rank(L.ones(3, 3), 0.5).item() == 1  # tol positional, float input
+        for call in (lambda a, L=L: L.linalg.matrix_rank(a, rtol=0.1, hermitian=True), L.linalg.eigh,
+                     L.linalg.eigvalsh):
+            with pytest.raises(NotImplementedError, match=f"\"linalg_eigh_cpu\" not implemented for '{kind}'"):
+                call(L.ones(3, 3, dtype=dt))
+        with pytest.raises(RuntimeError, match="doesn't handle types other than float and double"):
+            L.linalg.matrix_rank(L.zeros(0, 3, dtype=dt), atol=0.5)  # no rtol: the default's epsilon
+        w, v = L.linalg.eigh(L.zeros(2, 0, 0, dtype=dt))
+        assert (tuple(w.shape), tuple(v.shape), w.dtype, v.dtype) == ((2, 0), (2, 0, 0), dt, dt)
+        with pytest.raises(RuntimeError, match="must be batches of square matrices"):
+            L.linalg.eigh(L.zeros(2, 3, dtype=dt))
+
+
 @requires_torch
 def test_svd_and_qr_shapes_match_torch_for_empty_and_wide():
     for shape in [(0, 3), (3, 0), (2, 3, 5), (5, 3)]:

@@ -350,6 +350,44 @@ def test_interpolate_random_configs(seed):
 
 
 @requires_torch
+@pytest.mark.parametrize("antialias", [False, True])
+@pytest.mark.parametrize("align_corners", [False, True])
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic"])
+def test_uint8_bilinear_and_bicubic_equal_pytorchs_fixed_point_results(mode, align_corners, antialias):
+    """PyTorch 2.13 resizes uint8 images with its own fixed-point algorithm (int16 weights at a precision chosen per
+    axis, int32 sums from a rounding half, the width pass then the height pass through uint8, clamped): not the float
+    result rounded (up to 21 apart). Every value equals PyTorch's, up- and downscaling, by size or scale factor, one
+    axis unchanged, channels-last and transposed inputs."""
+    rng = np.random.default_rng(7)
+    configs = [((5, 7), {"size": (7, 5)}), ((2, 9), {"size": (2, 17)}), ((13, 4), {"size": (40, 3)}),
+               ((32, 32), {"size": (9, 13)}), ((6, 9), {"scale_factor": (0.3, 2.5)}),
+               ((6, 9), {"scale_factor": 1.7, "recompute_scale_factor": True}), ((5, 5), {"scale_factor": 3.0}),
+               ((4, 6), {"size": (4, 6)}), ((9, 3), {"size": (1, 3)})]
+    for (h, w), kw in configs:
+        a = rng.integers(0, 256, size=(2, 5, h, w)).astype(np.uint8)
+        a[0, 0] = np.where(a[0, 0] > 128, 255, 0)  # hard edges overshoot (cubic) and clamp
+        for layout in (lambda t: t, lambda t: t.transpose(2, 3).contiguous().transpose(2, 3)):
+            ours = F.interpolate(layout(rb.tensor(a)), mode=mode, align_corners=align_corners, antialias=antialias,
+                                 **kw)
+            theirs = TF.interpolate(layout(torch.tensor(a)), mode=mode, align_corners=align_corners,
+                                    antialias=antialias, **kw)
+            assert ours.dtype == rb.uint8
+            np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_uint8_interpolation_refusals_follow_pytorch():
+    x = rb.zeros(1, 2, 5, dtype=rb.uint8)
+    with pytest.raises(NotImplementedError, match="\"compute_indices_weights_linear\" not implemented for 'Byte'"):
+        F.interpolate(x, scale_factor=2, mode="linear")
+    with pytest.raises(ValueError, match="Anti-alias option is restricted to bilinear, bicubic, and lanczos modes"):
+        F.interpolate(rb.zeros(1, 1, 4, 4, dtype=rb.uint8), scale_factor=2, mode="nearest", antialias=True)
+    with pytest.raises(NotImplementedError):
+        F.interpolate(rb.zeros(1, 1, 4, 4, dtype=rb.int32), scale_factor=2, mode="bilinear")
+    # a float image's bilinear is unchanged: the float path, differentiable
+    assert F.interpolate(rb.ones(1, 1, 2, 2, requires_grad=True), scale_factor=2, mode="bilinear").requires_grad
+
+
+@requires_torch
 def test_interpolate_3d_and_modules():
     rng = np.random.default_rng(0)
     xr, xt = pair(rng.standard_normal((2, 3, 7)).astype(np.float32))

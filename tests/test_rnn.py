@@ -345,7 +345,7 @@ def test_bad_input_raises():
         rnn_utils.pack_padded_sequence(rb.zeros(5, 3, 2), [7, 2, 1])
     with pytest.raises(RuntimeError, match="batch_size"):
         rnn_utils.pack_padded_sequence(rb.zeros(5, 3, 2), [5, 2])
-    with pytest.raises(RuntimeError, match="input must have the type"):
+    with pytest.raises(ValueError, match=r"RNN input dtype \(rosenblatt.float32\) does not match weight dtype"):
         nn.GRU(4, 6, dtype=rb.float64)(rb.zeros(3, 2, 4))
     with pytest.raises(RuntimeError, match="Expected cell state cx of shape"):
         rb._C._nn.lstm_cell(rb.zeros(2, 3), rb.zeros(2, 4), rb.zeros(2, 5), rb.zeros(16, 3), rb.zeros(16, 4))
@@ -530,3 +530,44 @@ def test_packed_recurrence_shapes_match_torch(kind, batch, hidden, threads):
     # 32-column panel (zero-padded last panel), the batch split across threads, and one thread
     _match_torch_with_threads(kind, threads, 5, batch, np.random.default_rng(batch * hidden), input_size=6,
                               hidden_size=hidden)
+
+
+_RECURRENT_MODULES = {
+    "RNN": lambda L: L.nn.RNN(4, 5), "LSTM": lambda L: L.nn.LSTM(4, 5, proj_size=3),
+    "GRU": lambda L: L.nn.GRU(4, 5, num_layers=2, bidirectional=True, batch_first=True),
+    "RNNCell": lambda L: L.nn.RNNCell(4, 5, nonlinearity="relu"), "LSTMCell": lambda L: L.nn.LSTMCell(4, 5),
+    "GRUCell": lambda L: L.nn.GRUCell(4, 5),
+}
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8", "bool", "float64"])
+@pytest.mark.parametrize("name", list(_RECURRENT_MODULES))
+def test_recurrent_modules_refuse_inputs_of_another_dtype_as_pytorch(name, dtype):
+    """PyTorch 2.13's layers check the input's dtype against the weights' first (ValueError, naming both and the two
+    conversions); its cells reach the matmul with weight_ih and raise its RuntimeError ('mat1 and mat2 must have the
+    same dtype, but got Long and Float'), as does a hidden state of another dtype. Never an answer computed in some
+    other dtype, and the module is untouched."""
+    cell = name.endswith("Cell")
+    for L in (rb, torch) if HAVE_TORCH else (rb,):
+        L.manual_seed(0)
+        m = _RECURRENT_MODULES[name](L)
+        before = [p.detach().clone() for p in m.parameters()]
+        dt = getattr(L, dtype)
+        kind = {"int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool", "float64": "Double"}[dtype]
+        for shape in ([(3, 4), (4,), (0, 4)] if cell else [(2, 3, 4), (2, 4), (0, 4)]):
+            if cell:
+                with pytest.raises(RuntimeError, match=f"mat1 and mat2 must have the same dtype, but got {kind} and "
+                                                       f"Float"):
+                    m(L.ones(*shape, dtype=dt))
+            else:
+                with pytest.raises(ValueError, match=rf"RNN input dtype \({L.__name__}.{dtype}\) does not match "
+                                                     rf"weight dtype \({L.__name__}.float32\)\. Convert input: "
+                                                     rf"input.to\({L.__name__}.float32\), or convert model: "
+                                                     rf"model.to\({L.__name__}.{dtype}\)"):
+                    m(L.ones(*shape, dtype=dt))
+        if cell or name != "LSTM":  # (PyTorch's LSTM fails in its oneDNN path instead, a RuntimeError too)
+            h = L.zeros(*{"GRU": (4, 3, 5), "RNN": (1, 2, 5)}.get(name, (2, 5)), dtype=dt)
+            with pytest.raises(RuntimeError, match=f"mat1 and mat2 must have the same dtype, but got {kind} and "
+                                                   f"Float"):
+                m(L.ones(2, 4) if cell else L.ones(3, 2, 4), (h, h) if name == "LSTMCell" else h)
+        assert all(L.equal(p, q) for p, q in zip(m.parameters(), before))

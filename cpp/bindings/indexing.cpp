@@ -10,7 +10,8 @@ void elementwise_ext(py::module_& m, TensorClass& cls);  // cpp/bindings/element
 
 namespace {
 
-// A list or numpy array used as an index becomes an int64 or bool tensor.
+// A list or numpy array used as an index becomes an int64 or bool tensor, or a uint8 one (a mask, as torch.tensor
+// of a uint8 array is).
 Tensor sequence_index(py::handle h) {
   auto np = py::module_::import("numpy");
   py::array a = np.attr("asarray")(h);
@@ -18,10 +19,14 @@ Tensor sequence_index(py::handle h) {
   if (a.size() == 0 && kind == 'f') kind = 'i';  // x[[]] selects nothing, as in PyTorch
   RB_CHECK(kind == 'b' || kind == 'i' || kind == 'u', IndexError,
            "tensors used as indices must be long, int, byte or bool tensors");
-  DType dt = kind == 'b' ? DType::Bool : DType::Int64;
+  bool byte = kind == 'u' && a.itemsize() == 1;
+  DType dt = kind == 'b' ? DType::Bool : byte ? DType::UInt8 : DType::Int64;
   // np.array keeps 0-d arrays 0-d (ascontiguousarray would make them 1-d).
-  py::array c =
-      np.attr("array")(a, py::arg("dtype") = kind == 'b' ? np.attr("bool_") : np.attr("int64"), py::arg("order") = "C");
+  py::array c = np.attr("array")(a,
+                                 py::arg("dtype") = kind == 'b' ? np.attr("bool_")
+                                                    : byte      ? np.attr("uint8")
+                                                                : np.attr("int64"),
+                                 py::arg("order") = "C");
   Shape shape(c.shape(), c.shape() + c.ndim());
   Tensor t = Tensor::empty(shape, dt);
   if (t.numel() > 0) std::memcpy(t.raw_data(), c.data(), static_cast<size_t>(t.numel()) * t.itemsize());
@@ -54,25 +59,78 @@ TensorIndex parse_one(py::handle h) {
 
 // One element of a subscript, x[...]: torch's Python indexing (not index_put's tensors) reads a 0-d integer tensor
 // (uint8 and bool ones are masks) as an integer: a select, bounds-checked at once, so x[tensor(1), :, idx] keeps
-// the sliced dim first where an advanced index would move the broadcast dims there.
+// the sliced dim first where an advanced index would move the broadcast dims there. A 0-d uint8 one is x[True] or
+// x[False] there, with no warning (and no masked_fill for a put).
 TensorIndex subscript_one(py::handle h) {
   if (py::isinstance<Tensor>(h)) {
     const Tensor& t = h.cast<const Tensor&>();
     DType dt = t.dtype();
     if (t.dim() == 0 && (dt == DType::Int64 || dt == DType::Int32 || dt == DType::Int16 || dt == DType::Int8))
       return TensorIndex::integer(t.item<int64_t>());
+    if (t.dim() == 0 && dt == DType::UInt8)
+      return TensorIndex::tensor(scalar_tensor(Scalar(t.item<int64_t>() != 0), DType::Bool));
   }
   return parse_one(h);
 }
 
+// torch's treatSequenceAsTuple (NumPy's old heuristic): a short non-tuple sequence holding a tensor, a sequence, a
+// slice, None or Ellipsis is read as a tuple of indices, with its deprecation warning; a numpy array never is.
+bool sequence_as_tuple(py::handle key) {
+  PyObject* o = key.ptr();
+  if (PyTuple_Check(o)) return true;
+  if (py::isinstance<Tensor>(key) || py::isinstance<py::array>(key) || !PySequence_Check(o)) return false;
+  Py_ssize_t n = PySequence_Size(o);
+  if (n < 0) PyErr_Clear();
+  if (n < 0 || n >= 32) return false;
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    py::object e = py::reinterpret_steal<py::object>(PySequence_GetItem(o, i));
+    if (!e) {
+      PyErr_Clear();
+      return false;
+    }
+    if (py::isinstance<Tensor>(e) || PySequence_Check(e.ptr()) || PySlice_Check(e.ptr()) || e.is_none() ||
+        e.ptr() == Py_Ellipsis) {
+      if (PyErr_WarnEx(PyExc_UserWarning,
+                       "Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed in "
+                       "pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will be interpreted as "
+                       "tensor index, x[torch.tensor(seq)], which will result either in an error or a different result",
+                       1) != 0)
+        throw py::error_already_set();
+      return true;
+    }
+  }
+  return false;
+}
+
 IndexList parse_index(py::handle key) {
   IndexList out;
-  if (PyTuple_Check(key.ptr())) {
+  if (sequence_as_tuple(key)) {
     for (py::handle h : key) out.push_back(subscript_one(h));
   } else {
     out.push_back(subscript_one(key));
   }
   return out;
+}
+
+// ATen's expandTensors warns for each uint8 index tensor it reads as a mask (x[True]'s 0-d form never gets there);
+// a put that goes to masked_fill with one raises instead (index_put_), before any warning.
+void warn_byte_masks(const IndexList& idx) {
+  for (const TensorIndex& e : idx)
+    if (e.kind == TensorIndex::Kind::Tensor && e.t.dtype() == DType::UInt8 && e.t.dim() > 0 &&
+        PyErr_WarnEx(PyExc_UserWarning,
+                     "indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.",
+                     1) != 0)
+      throw py::error_already_set();
+}
+
+void warn_byte_masks(const IndexList& idx, const Tensor& value, bool accumulate) {
+  if (!put_mask(idx, value, accumulate)) warn_byte_masks(idx);
+}
+
+IndexList parsed_with_warnings(py::handle key) {
+  IndexList idx = parse_index(key);
+  warn_byte_masks(idx);
+  return idx;
 }
 
 py::tuple to_tuple(const std::vector<Tensor>& ts) {
@@ -89,28 +147,45 @@ std::vector<Tensor> split_any(const Tensor& x, py::handle sizes, int64_t dim) {
 }  // namespace
 
 void indexing(py::module_& m, TensorClass& cls) {
-  cls.def("__getitem__", [](const Tensor& x, py::handle key) { return index(x, parse_index(key)); });
-  cls.def("__setitem__", [](Tensor& x, py::handle key, const Tensor& v) { index_put_(x, parse_index(key), v); });
-  cls.def("__setitem__", [](Tensor& x, py::handle key, Scalar v) { index_put_(x, parse_index(key), v); });
+  cls.def("__getitem__", [](const Tensor& x, py::handle key) { return index(x, parsed_with_warnings(key)); });
+  cls.def("__setitem__", [](Tensor& x, py::handle key, const Tensor& v) {
+    IndexList idx = parse_index(key);
+    warn_byte_masks(idx, v, false);
+    index_put_(x, idx, v);
+  });
+  cls.def("__setitem__", [](Tensor& x, py::handle key, Scalar v) {
+    IndexList idx = parse_index(key);  // a number is a one-element value: a single mask goes to masked_fill
+    warn_byte_masks(idx, scalar_tensor(v, x.dtype()), false);
+    index_put_(x, idx, v);
+  });
 
   // index_put(indices: a sequence of index tensors, values, accumulate): PyTorch's functional form.
-  auto tensors_index = [](py::handle indices) {
+  // index_put's indices: tensors only (torch's binding refuses None and lists: "argument" counts from self's next).
+  auto tensors_index = [](py::handle indices, const Tensor& v, bool accumulate, int argument) {
     IndexList out;
-    for (py::handle h : indices) out.push_back(h.is_none() ? TensorIndex::slice({}, {}, 1) : parse_one(h));
+    for (py::handle h : indices) {
+      if (!py::isinstance<Tensor>(h))
+        throw TypeError(str("expected Tensor as element ", out.size(), " in argument ", argument, ", but got ",
+                            std::string(py::str(py::type::of(h).attr("__name__")))));
+      out.push_back(TensorIndex::tensor(h.cast<Tensor>()));
+    }
+    warn_byte_masks(out, v, accumulate);
     return out;
   };
   cls.def(
       "index_put_",
       [tensors_index](Tensor& x, py::handle indices, const Tensor& v, bool accumulate) -> Tensor& {
-        return index_put_(x, tensors_index(indices), v, accumulate);
+        return index_put_(x, tensors_index(indices, v, accumulate, 0), v, accumulate);
       },
       py::arg("indices"), py::arg("values"), py::arg("accumulate") = false,
       py::return_value_policy::reference_internal);
-  auto put_fn = [tensors_index](const Tensor& x, py::handle indices, const Tensor& v, bool accumulate) {
-    return index_put(x, tensors_index(indices), v, accumulate);
+  auto put_fn = [tensors_index](int argument) {
+    return [tensors_index, argument](const Tensor& x, py::handle indices, const Tensor& v, bool accumulate) {
+      return index_put(x, tensors_index(indices, v, accumulate, argument), v, accumulate);
+    };
   };
-  cls.def("index_put", put_fn, py::arg("indices"), py::arg("values"), py::arg("accumulate") = false);
-  m.def("index_put", put_fn, py::arg("input"), py::arg("indices"), py::arg("values"), py::arg("accumulate") = false);
+  cls.def("index_put", put_fn(0), py::arg("indices"), py::arg("values"), py::arg("accumulate") = false);
+  m.def("index_put", put_fn(1), py::arg("input"), py::arg("indices"), py::arg("values"), py::arg("accumulate") = false);
 
   auto cat_fn = [](const std::vector<Tensor>& xs, int64_t dim) { return cat(xs, dim); };
   m.def("cat", cat_fn, py::arg("tensors"), py::arg("dim") = 0);

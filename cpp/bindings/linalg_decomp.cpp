@@ -86,6 +86,14 @@ void linalg_decomp(py::module_& m, TensorClass& cls) {
       },
       py::arg("A"), py::kw_only(), py::arg("atol") = py::none(), py::arg("rtol") = py::none(),
       py::arg("hermitian") = false);
+  // matrix_rank(A, tol, hermitian=False): the older overload, an absolute tolerance with rtol 0 (ATen's).
+  la.def(
+      "matrix_rank",
+      [](const Tensor& A, py::object tol, bool hermitian) {
+        RB_CHECK(!tol.is_none(), TypeError, "matrix_rank(): argument 'tol' must be float or Tensor, not NoneType");
+        return linalg_matrix_rank(A, tol_arg(tol), scalar_tensor(0.0, DType::Float64), hermitian);
+      },
+      py::arg("A"), py::arg("tol"), py::arg("hermitian") = false);
   la.def(
       "matrix_rank",
       [](const Tensor& A, py::object atol, py::object rtol, bool hermitian) {

@@ -10,7 +10,7 @@ void resize(py::module_& m, TensorClass& cls) {
   nn.def(
       "upsample2d",
       [](const Tensor& x, const std::string& mode, int64_t oh, int64_t ow, bool align, std::optional<double> sh,
-         std::optional<double> sw) {
+         std::optional<double> sw, bool antialias) {
         InterpMode m;
         if (mode == "nearest")
           m = InterpMode::Nearest;
@@ -23,10 +23,10 @@ void resize(py::module_& m, TensorClass& cls) {
         else
           throw NotImplementedError("upsample2d: unknown mode " + mode);
         py::gil_scoped_release nogil;
-        return upsample2d(x, m, oh, ow, align, sh, sw);
+        return upsample2d(x, m, oh, ow, align, sh, sw, antialias);
       },
       py::arg("input"), py::arg("mode"), py::arg("out_h"), py::arg("out_w"), py::arg("align_corners") = false,
-      py::arg("scale_h") = py::none(), py::arg("scale_w") = py::none());
+      py::arg("scale_h") = py::none(), py::arg("scale_w") = py::none(), py::arg("antialias") = false);
 
   nn.def("constant_pad_nd", &constant_pad_nd, py::arg("input"), py::arg("pad"), py::arg("value") = 0.0);
 }

@@ -46,27 +46,18 @@ void toolbox(py::module_& m, TensorClass& cls) {
   m.def("index_copy", &index_copy, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("source"));
   cls.def("index_copy", &index_copy, py::arg("dim"), py::arg("index"), py::arg("source"));
   cls.def("index_copy_", &index_copy_, py::arg("dim"), py::arg("index"), py::arg("source"));
-  // index_fill: value a number (converted to input's dtype) or a 0-d tensor.
-  auto fill_value = [](const Tensor& x, py::object v) {
-    if (py::isinstance<Tensor>(v)) return v.cast<Tensor>();
-    return scalar_tensor(v.cast<Scalar>(), x.dtype(), x.device());
+  // index_fill: value a 0-d tensor, or a number (converted to input's dtype, range-checked).
+  auto fill = [](const Tensor& x, int64_t dim, const Tensor& index, py::object v) {
+    return py::isinstance<Tensor>(v) ? index_fill(x, dim, index, v.cast<Tensor>())
+                                     : index_fill(x, dim, index, v.cast<Scalar>());
   };
-  m.def(
-      "index_fill",
-      [fill_value](const Tensor& x, int64_t dim, const Tensor& index, py::object v) {
-        return index_fill(x, dim, index, fill_value(x, v));
-      },
-      py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("value"));
-  cls.def(
-      "index_fill",
-      [fill_value](const Tensor& x, int64_t dim, const Tensor& index, py::object v) {
-        return index_fill(x, dim, index, fill_value(x, v));
-      },
-      py::arg("dim"), py::arg("index"), py::arg("value"));
+  m.def("index_fill", fill, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("value"));
+  cls.def("index_fill", fill, py::arg("dim"), py::arg("index"), py::arg("value"));
   cls.def(
       "index_fill_",
-      [fill_value](Tensor& x, int64_t dim, const Tensor& index, py::object v) -> Tensor& {
-        return index_fill_(x, dim, index, fill_value(x, v));
+      [](Tensor& x, int64_t dim, const Tensor& index, py::object v) -> Tensor& {
+        return py::isinstance<Tensor>(v) ? index_fill_(x, dim, index, v.cast<Tensor>())
+                                         : index_fill_(x, dim, index, v.cast<Scalar>());
       },
       py::arg("dim"), py::arg("index"), py::arg("value"));
 

@@ -10,13 +10,15 @@
 
 namespace rb {
 
-// planes = N * C planes of (H, W) resized to (OH, OW); dtype is the data's (floating).
+// planes = N * C planes of (H, W) resized to (OH, OW); dtype is the data's: floating, or uint8 for the bilinear and
+// bicubic forward (PyTorch's fixed-point image path, antialiased or not).
 struct ResizeGeom {
   int64_t planes, H, W, OH, OW;
   InterpMode mode;
   bool align_corners;
   std::optional<double> scale_h, scale_w;
   DType dtype = DType::Float32;
+  bool antialias = false;  // uint8 only
 };
 
 // A constant pad of an nd-dim input: the caller's shapes, read during the call, not copied (the op

@@ -165,6 +165,12 @@ Tensor cross(const Tensor& a, const Tensor& b, int64_t dim) {
 Tensor addmm(const Tensor& input, const Tensor& mat1, const Tensor& mat2, Scalar beta, Scalar alpha) {
   RB_CHECK(mat1.dim() == 2, Error, "mat1 must be a matrix, got ", mat1.dim(), "-D tensor");
   RB_CHECK(mat2.dim() == 2, Error, "mat2 must be a matrix, got ", mat2.dim(), "-D tensor");
+  // ATen's addmm of an empty mat1 (no columns) into a non-empty result multiplies nothing and scales the result by
+  // beta in place: a floating beta (not 0) cannot be written into an integer result there (a product converts it).
+  DType dt = promote(input.dtype(), promote(mat1.dtype(), mat2.dtype()));
+  const bool scales_in_place = mat1.size(1) == 0 && mat1.size(0) > 0 && mat2.size(1) > 0;
+  RB_CHECK(!scales_in_place || is_floating(dt) || beta.kind != Scalar::Kind::Float || beta.f == 0.0, Error,
+           "result type Float can't be cast to the desired output type ", aten_name(dt));
   return beta_alpha(input, mm(mat1, mat2), beta, alpha, "addmm");
 }
 
@@ -255,6 +261,56 @@ Tensor cdist_by_kernel_rule(const Tensor& diff, double p) {
   }
   return out;
 }
+
+// The matrix-product path's gradient as ATen's EuclideanDistBackward0 (_euclidean_dist_backward): with
+// ratio = g / dist (0 where dist is 0), dx1 = x1 * ratio.sum(-1) - ratio @ x2 and dx2 = x2 * ratio.sum(-2) -
+// ratio^T @ x1. Autograd through the composite would differ where a value is not finite: the clamp's and the
+// root's gradients give 0 or inf per pair where this formula spreads nan through the products with x1 and x2.
+// x1: (..., P, M), x2: (..., R, M) broadcast to the same batch, dist: (..., P, R). Built from ops, so it
+// differentiates again as ATen's does.
+struct EuclideanDistBackward : Node {
+  SavedTensor x1, x2, dist;
+  std::string name() const override { return "EuclideanDistBackward0"; }
+  void release_saved() override { x1.reset(), x2.reset(), dist.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>& g) override {
+    Tensor a = x1.unpack(*this), b = x2.unpack(*this), d = dist.unpack(*this);
+    Tensor ratio = masked_fill(div(g[0], d), binary(BinaryOp::Eq, d.detach(), Scalar(0.0)), Scalar(0.0));
+    return {sub(mul(a, sum(ratio, {-1}, true)), matmul(ratio, b)),
+            sub(mul(b, unsqueeze(sum(ratio, {-2}), -1)), matmul(transpose(ratio, -1, -2), a))};
+  }
+};
+
+// ||a||^2 + ||b||^2 - 2 a.b, clamped at 1e-30 before the root as ATen's _euclidean_dist; no columns give zeros
+// of x1's dtype (ATen's cdist_impl returns them before the product).
+Tensor euclidean_dist(const Tensor& x1, const Tensor& x2) {
+  Shape batch = broadcast_shapes(Shape(x1.shape().begin(), x1.shape().end() - 2),
+                                 Shape(x2.shape().begin(), x2.shape().end() - 2));
+  auto with_batch = [&batch](const Tensor& t) {
+    Shape s = batch;
+    s.push_back(t.size(-2)), s.push_back(t.size(-1));
+    return expand(t, s);
+  };
+  Tensor a = with_batch(x1), b = with_batch(x2);
+  Tensor out;
+  {
+    NoGradGuard ng;
+    if (a.size(-1) == 0) {
+      Shape s = batch;
+      s.push_back(a.size(-2)), s.push_back(b.size(-2));
+      out = zeros(s, a.dtype(), a.device());
+    } else {
+      Tensor n1 = sum(mul(a, a), {-1}, true), n2 = unsqueeze(sum(mul(b, b), {-1}), -2);
+      Tensor d2 = add(sub(n1, mul(matmul(a, transpose(b, -1, -2)), Scalar(2.0))), n2);
+      out = unary(UnaryOp::Sqrt, clamp(d2, Scalar(1e-30), std::nullopt));
+    }
+  }
+  if (needs_grad(a, b)) {
+    auto node = std::make_shared<EuclideanDistBackward>();
+    node->x1 = SavedTensor(a), node->x2 = SavedTensor(b), node->dist = SavedTensor::output(out);
+    record(node, {&a, &b}, {&out});
+  }
+  return out;
+}
 }  // namespace
 
 Tensor cdist(const Tensor& x1, const Tensor& x2, double p, const std::string& compute_mode) {
@@ -274,12 +330,7 @@ Tensor cdist(const Tensor& x1, const Tensor& x2, double p, const std::string& co
   const int64_t P = x1.size(-2), R = x2.size(-2);
   bool use_mm = p == 2 && (compute_mode == "use_mm_for_euclid_dist" ||
                            (compute_mode == "use_mm_for_euclid_dist_if_necessary" && (P > 25 || R > 25)));
-  if (use_mm) {
-    // ||a||^2 + ||b||^2 - 2 a.b, clamped at 1e-30 before the root as ATen's _euclidean_dist.
-    Tensor n1 = sum(mul(x1, x1), {-1}, true), n2 = unsqueeze(sum(mul(x2, x2), {-1}), -2);
-    Tensor d2 = add(sub(n1, mul(matmul(x1, transpose(x2, -1, -2)), Scalar(2.0))), n2);
-    return unary(UnaryOp::Sqrt, clamp(d2, Scalar(1e-30), std::nullopt));
-  }
+  if (use_mm) return euclidean_dist(x1, x2);
   Tensor diff = sub(unsqueeze(x1, -2), unsqueeze(x2, -3));  // (..., P, R, M)
   if (p == 0 || p == 1 || std::isinf(p)) return cdist_by_kernel_rule(diff, p);
   return linalg_vector_norm(diff, p, {-1}, false);

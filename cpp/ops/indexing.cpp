@@ -96,8 +96,11 @@ Tensor advanced_gather(const Tensor& t, int64_t s, const std::vector<Tensor>& id
   return out;
 }
 
+// uint8 index tensors are masks, as bool ones: deprecated in PyTorch (its bindings warn, ours too) but still read.
+bool is_mask(const Tensor& t) { return t.dtype() == DType::Bool || t.dtype() == DType::UInt8; }
+
 void check_index_dtype(const Tensor& t) {
-  RB_CHECK(t.dtype() == DType::Int64 || t.dtype() == DType::Int32 || t.dtype() == DType::Bool, IndexError,
+  RB_CHECK(t.dtype() == DType::Int64 || t.dtype() == DType::Int32 || is_mask(t), IndexError,
            "tensors used as indices must be long, int, byte or bool tensors");
 }
 
@@ -122,7 +125,7 @@ Resolved resolve(const Tensor& x, const IndexList& index, bool defer_bounds = fa
       case TensorIndex::Kind::Slice: ++consumed; break;
       case TensorIndex::Kind::Tensor:
         check_index_dtype(e.t);
-        consumed += e.t.dtype() == DType::Bool ? e.t.dim() : 1;
+        consumed += is_mask(e.t) ? e.t.dim() : 1;
         break;
       case TensorIndex::Kind::Ellipsis: ++ellipses; break;
       case TensorIndex::Kind::None: break;
@@ -155,13 +158,13 @@ Resolved resolve(const Tensor& x, const IndexList& index, bool defer_bounds = fa
         RB_CHECK(t.device() == x.device(), Error,
                  "indices should be either on cpu or on the same device as the indexed tensor (", x.device().name(),
                  ")");
-        orig += t.dtype() == DType::Bool ? t.dim() : 1;
+        orig += is_mask(t) ? t.dim() : 1;
         if (t.dtype() == DType::Int64 || t.dtype() == DType::Int32) {  // int32 indices read as int64, as ATen's
           dims.push_back(dim++);
           r.idx.push_back(cast(t, DType::Int64));
         } else if (t.dim() == 0) {  // x[True] adds a dim of size 1, x[False] one of size 0
           r.view = unsqueeze(r.view, dim), r.applied = true;
-          r.idx.push_back(t.item<bool>() ? zeros({1}, DType::Int64) : zeros({0}, DType::Int64));
+          r.idx.push_back(t.item<int64_t>() != 0 ? zeros({1}, DType::Int64) : zeros({0}, DType::Int64));
           dims.push_back(dim++);
         } else {
           for (int64_t j = 0; j < t.dim(); ++j)
@@ -232,14 +235,7 @@ Resolved resolve(const Tensor& x, const IndexList& index, bool defer_bounds = fa
 // masked_fill: one bool mask and a one-element value, which is taken as a number.
 void check_put_dtype(const Tensor& dst, const IndexList& index, const Tensor& value, bool accumulate) {
   if (value.dtype() == dst.dtype()) return;
-  int tensors = 0;
-  bool mask = false;
-  for (const TensorIndex& e : index) {
-    if (e.kind != TensorIndex::Kind::Tensor) continue;
-    ++tensors;
-    mask = e.t.dtype() == DType::Bool || e.t.dtype() == DType::UInt8;
-  }
-  RB_CHECK(!accumulate && value.numel() == 1 && tensors == 1 && mask, Error,
+  RB_CHECK(put_mask(index, value, accumulate), Error,
            "Index put requires the source and destination dtypes match, got ", aten_name(dst.dtype()),
            " for the destination and ", aten_name(value.dtype()), " for the source.");
 }
@@ -263,6 +259,10 @@ void put_into(Tensor& dst, const IndexList& index, const Tensor& value, bool acc
   RB_CHECK(fits, Error, "shape mismatch: value tensor of shape ", value.shape(),
            " cannot be broadcast to indexing result of shape ", target);
   if (!r.out_of_bounds.empty()) throw IndexError(r.out_of_bounds);
+  // ATen's masked_fill_, where such a put goes, takes bool masks only (after the mask's shape check, in resolve).
+  const Tensor* mask = put_mask(index, value, accumulate);
+  RB_CHECK(!mask || mask->dtype() == DType::Bool, Error,
+           "masked_fill_ only supports boolean masks, but got mask with dtype unsigned char");
   if (r.idx.empty() && !accumulate) {
     copy_values(v, r.view);
     return;
@@ -311,6 +311,8 @@ Tensor index_put(const Tensor& x, const IndexList& index, const Tensor& value, b
   if (needs_grad(x, v)) {
     auto node = std::make_shared<IndexPutBackward>();
     node->index = index;
+    for (TensorIndex& e : node->index)  // as bool: the backward's put of a zero must not go to masked_fill's refusal
+      if (e.kind == TensorIndex::Kind::Tensor && e.t.dtype() == DType::UInt8) e.t = cast(e.t, DType::Bool);
     node->value_shape = v.shape();
     node->need_x = x.requires_grad(), node->need_v = v.requires_grad(), node->accumulate = accumulate;
     record(node, {&x, &v}, {&out});
@@ -438,6 +440,17 @@ Tensor as_1d(const Tensor& t) { return t.dim() == 0 ? reshape(t, {1}) : t; }
 }  // namespace
 
 // ---- public ops --------------------------------------------------------------------------------
+
+const Tensor* put_mask(const IndexList& idx, const Tensor& value, bool accumulate) {
+  if (accumulate || value.numel() != 1 || !value.device().is_cpu()) return nullptr;
+  const Tensor* mask = nullptr;
+  for (const TensorIndex& e : idx) {
+    if (e.kind != TensorIndex::Kind::Tensor) continue;
+    if (mask || !is_mask(e.t)) return nullptr;
+    mask = &e.t;
+  }
+  return mask;
+}
 
 Tensor index(const Tensor& x, const IndexList& idx) {
   Resolved r = resolve(x, idx);

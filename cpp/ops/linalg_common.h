@@ -16,16 +16,20 @@ namespace rb::linalg {
 inline Tensor mT(const Tensor& x) { return transpose(x, -2, -1); }
 
 // "<op>: The input tensor A must have at least 2 dimensions." and a float32/float64 dtype (float16/bfloat16 too
-// where ATen's check allows them and its kernel refuses them: low_precision_ok).
-inline void check_matrix(const Tensor& A, const char* op, const char* name = "A", bool low_precision_ok = false) {
+// where ATen's check allows them and its kernel refuses them: low_precision_ok; any dtype where ATen checks none,
+// as linalg_eigh: any_dtype).
+inline void check_matrix(const Tensor& A, const char* op, const char* name = "A", bool low_precision_ok = false,
+                         bool any_dtype = false) {
   RB_CHECK(A.dim() >= 2, Error, op, ": The input tensor ", name, " must have at least 2 dimensions.");
+  if (any_dtype) return;
   RB_CHECK(is_floating(A.dtype()), Error, op, ": Expected a floating point or complex tensor as input. Got ",
            aten_name(A.dtype()));
   RB_CHECK(low_precision_ok || A.dtype() == DType::Float32 || A.dtype() == DType::Float64, Error, op,
            ": Low precision dtypes not supported. Got ", aten_name(A.dtype()));
 }
-inline void check_square(const Tensor& A, const char* op, const char* name = "A", bool low_precision_ok = false) {
-  check_matrix(A, op, name, low_precision_ok);
+inline void check_square(const Tensor& A, const char* op, const char* name = "A", bool low_precision_ok = false,
+                         bool any_dtype = false) {
+  check_matrix(A, op, name, low_precision_ok, any_dtype);
   RB_CHECK(A.size(-1) == A.size(-2), Error, op, ": ", name, " must be batches of square matrices, but they are ",
            A.size(-2), " by ", A.size(-1), " matrices");
 }

@@ -429,7 +429,16 @@ namespace linalg {
 std::pair<Tensor, Tensor> eigh(const Tensor& A, const std::string& UPLO, bool compute_v, const char* op) {
   RB_CHECK(UPLO == "L" || UPLO == "U" || UPLO == "l" || UPLO == "u", Error,
            "Expected UPLO argument to be 'L' or 'U', but got ", UPLO);
-  check_square(A, op, "A", /*low_precision_ok=*/true);
+  // ATen's linalg_eigh checks no dtype: its kernel refuses integers and bool as it does float16/bfloat16
+  // ('"linalg_eigh_cpu" not implemented for 'Long''), and an empty input of any dtype has empty results of it.
+  check_square(A, op, "A", /*low_precision_ok=*/true, /*any_dtype=*/true);
+  if (!is_floating(A.dtype())) {
+    RB_CHECK(A.numel() == 0, NotImplementedError, "\"linalg_eigh_cpu\" not implemented for '", aten_name(A.dtype()),
+             "'");
+    Shape wb = batch_shape(A);
+    wb.push_back(A.size(-1));
+    return {zeros(wb, A.dtype(), A.device()), compute_v ? zeros(A.shape(), A.dtype(), A.device()) : Tensor()};
+  }
   if (low_precision_empty(A, "linalg_eigh_cpu")) {
     auto [W, V] = eigh(widen(A), UPLO, compute_v, op);
     return {cast(W, A.dtype()), compute_v ? cast(V, A.dtype()) : V};

@@ -186,9 +186,10 @@ Tensor linalg_matrix_rank(const Tensor& A, const std::optional<Tensor>& atol, co
   // with rtol given, the SVD's kernel refuses a non-empty low-precision A and an empty one has rank 0.
   RB_CHECK(rtol.has_value() || A.dtype() == DType::Float32 || A.dtype() == DType::Float64, Error,
            "This function doesn't handle types other than float and double");
+  // An empty A has rank 0 before any factorization checks it (a non-square one with hermitian=True, an integer one).
+  if (A.numel() == 0) return zeros(linalg::batch_shape(A), DType::Int64, A.device());
   NoGradGuard ng;  // an integer result: nothing to differentiate
   Tensor s = hermitian ? unary(UnaryOp::Abs, linalg_eigvalsh(A)) : linalg_svdvals(A);
-  if (s.size(-1) == 0) return zeros(linalg::batch_shape(A), DType::Int64, A.device());
   Tensor tol = tolerance(atol, rtol, amax(s, {-1}, true), A.size(-2), A.size(-1));
   return sum(binary(BinaryOp::Gt, s, tol), {-1}, false, DType::Int64);
 }

@@ -2,6 +2,7 @@
 // backward is one kernel pass (softmax - onehot for cross-entropy, sigmoid - y for BCE-with-logits).
 #include "rosenblatt/ops.h"
 
+#include "aten_names.h"
 #include "op_common.h"
 #include "pointers.h"
 
@@ -384,6 +385,15 @@ Tensor class_loss_graph(ClassKind kind, const Tensor& x, const Tensor& t, const 
 Tensor class_loss(ClassKind kind, const Tensor& input, const Tensor& target, const std::optional<Tensor>& weight,
                   int64_t ignore_index, Reduction red, double eps) {
   const char* op = kind == ClassKind::Nll ? "nll_loss" : "cross_entropy";
+  // ATen's nll_loss_nd checks the dimensions and the batch sizes (ValueError) before anything looks at a dtype, a
+  // weight or the target's other dims; cross_entropy reaches it after its log_softmax, whose kernel refuses a
+  // non-empty integer input (an empty one runs no kernel).
+  RB_CHECK(kind == ClassKind::Nll || input.numel() == 0 || is_floating(input.dtype()), NotImplementedError, "\"",
+           input.dim() <= 2 ? "log_softmax_lastdim_kernel_impl" : "log_softmax_kernel_impl", "\" not implemented for '",
+           aten_name(input.dtype()), "'");
+  RB_CHECK(input.dim() >= 1, ValueError, "Expected 1 or more dimensions (got ", input.dim(), ")");
+  RB_CHECK(input.dim() == 1 || target.dim() == 0 || input.size(0) == target.size(0), ValueError,
+           "Expected input batch_size (", input.size(0), ") to match target batch_size (", target.size(0), ").");
   const auto& k = loss_kernels(input, target, op);
   RB_CHECK(is_floating(input.dtype()), Error, "\"", op, "\" not implemented for '", dtype_name(input.dtype()), "'");
   ClassLayout L = class_layout(input);

@@ -47,9 +47,21 @@ struct EvenlyDistributeBackward : Node {
 
 Tensor median_all(const Tensor& x, bool ignore_nan) {
   const char* op = ignore_nan ? "NanMedian" : "Median";
-  if (x.numel() == 0)
-    return is_floating(x.dtype()) ? full({}, Scalar(std::nan("")), x.dtype(), x.device())
-                                  : full({}, Scalar(std::numeric_limits<int64_t>::min()), x.dtype(), x.device());
+  if (x.numel() == 0) {
+    // PyTorch fills nan, which its integer types take as x86 converts it: int32's and int64's minimum (the other
+    // integer types keep the low bits of that, 0, and bool true). The result keeps the graph: backward gives an
+    // empty gradient.
+    const int64_t nan_as_int =
+        x.dtype() == DType::Int32 ? std::numeric_limits<int32_t>::min() : std::numeric_limits<int64_t>::min();
+    Tensor out = is_floating(x.dtype()) ? full({}, Scalar(std::nan("")), x.dtype(), x.device())
+                                        : full({}, Scalar(nan_as_int), x.dtype(), x.device());
+    if (needs_grad(x)) {
+      auto node = std::make_shared<EvenlyDistributeBackward>();
+      node->op = op, node->share = zeros_like(x.detach());
+      record(node, {&x}, {&out});
+    }
+    return out;
+  }
   Tensor xw = widen(x);
   Tensor value, share;
   const bool grad = needs_grad(xw);

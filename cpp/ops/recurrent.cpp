@@ -3,6 +3,7 @@
 // (under create_graph, through the layer rebuilt from differentiable cell ops instead).
 #include "rosenblatt/ops.h"
 
+#include "aten_names.h"
 #include "op_common.h"
 
 #include "../kernels/recurrent.h"
@@ -165,6 +166,11 @@ std::vector<Tensor> run_layer(const std::string& mode_name, const Tensor& input,
                               bool cell) {
   const RNNMode mode = parse_mode(mode_name);
   const bool lstm = mode == RNNMode::LSTM;
+  // PyTorch's cells and layers first multiply input by weight_ih and hx by weight_hh: a dtype that differs there
+  // (an integer input to a float module, say) is refused with its matmul's error.
+  for (auto [a, b] : {std::pair{&input, &w_ih}, {&hx_in, &w_hh}})
+    RB_CHECK(!a->defined() || !b->defined() || a->dtype() == b->dtype(), Error,
+             "mat1 and mat2 must have the same dtype, but got ", aten_name(a->dtype()), " and ", aten_name(b->dtype()));
   RB_CHECK(is_floating(input.dtype()), Error, "rnn: expected a floating point input, got ", dtype_name(input.dtype()));
   RB_CHECK(input.dim() == 3, Error, "rnn: Expected input to be 3-D (seq_len, batch, input_size), got shape ",
            input.shape());

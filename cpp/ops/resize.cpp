@@ -51,20 +51,31 @@ struct ConstantPadNdBackward0 : Node {
 }  // namespace
 
 Tensor upsample2d(const Tensor& x, InterpMode mode, int64_t out_h, int64_t out_w, bool align_corners,
-                  std::optional<double> scale_h, std::optional<double> scale_w) {
+                  std::optional<double> scale_h, std::optional<double> scale_w, bool antialias) {
   const auto& k = kernels<ResizeKernels>("upsample2d", x);
   RB_CHECK(x.dim() == 4, Error, "upsample2d: expected a 4D input (N, C, H, W), got ", x.shape());
-  // PyTorch interpolates float16 and uint8 (images) too: float16 and uint8's nearest (a copy) in float32 here.
-  // Its uint8 bilinear and bicubic take another, fixed-point algorithm (values differ by up to 21), not followed
-  // yet: refused rather than answered differently. Its other integers have no kernel.
+  // PyTorch interpolates float16 and uint8 (images) too: float16 and uint8's nearest (a copy) in float32 here;
+  // uint8 bilinear and bicubic, antialiased or not, take its own fixed-point algorithm on the CPU (the kernel's).
+  // Its other integers have no kernel.
   const bool nearest = mode == InterpMode::Nearest || mode == InterpMode::NearestExact;
-  RB_CHECK(is_floating(x.dtype()) || (x.dtype() == DType::UInt8 && nearest), NotImplementedError,
+  const bool byte_image = x.dtype() == DType::UInt8 && !nearest;
+  RB_CHECK(is_floating(x.dtype()) || x.dtype() == DType::UInt8, NotImplementedError,
            "upsample2d: not implemented for dtype ", dtype_name(x.dtype()));
+  RB_CHECK(!antialias || byte_image, NotImplementedError,
+           "interpolate: antialias=True is implemented in rosenblatt for uint8 inputs only");
   const int64_t H = x.size(2), W = x.size(3);
   RB_CHECK(H > 0 && W > 0 && out_h > 0 && out_w > 0, Error,
            "Input and output sizes should be greater than 0, but got input (H: ", H, ", W: ", W, ") output (H: ", out_h,
            ", W: ", out_w, ")");
   RB_CHECK(x.size(1) > 0, Error, "Non-empty 4D data tensor expected but got a tensor with sizes ", x.shape());
+  if (byte_image) {  // no gradient: an integer result
+    ResizeGeom g{x.size(0) * x.size(1), H,       W,       out_h,     out_w,    mode,
+                 align_corners,         scale_h, scale_w, x.dtype(), antialias};
+    Tensor xc = x.contiguous();
+    Tensor y = Tensor::empty({x.size(0), x.size(1), out_h, out_w}, x.dtype(), x.device());
+    k.upsample2d_forward(g, xc.raw_data(), y.raw_data());
+    return y;
+  }
   if (!is_compute_dtype(x.dtype()))
     return cast(upsample2d(to_dtype(x, DType::Float32), mode, out_h, out_w, align_corners, scale_h, scale_w),
                 x.dtype());

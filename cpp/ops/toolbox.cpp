@@ -8,6 +8,7 @@
 #include "aten_names.h"
 #include "op_common.h"
 #include "rosenblatt/ops.h"
+#include "scalar_range.h"
 
 namespace rb {
 namespace {
@@ -229,9 +230,21 @@ Tensor index_fill(const Tensor& x, int64_t dim, const Tensor& index, const Tenso
   if (x.dim() == 0) return reshape(index_fill(reshape(x, {1}), 0, index, value), {});
   int64_t d = wrap_dim(dim, x.dim());
   check_index_range("index_fill_", index, d, x.shape()[d]);
+  // A position listed twice is filled once: the value's gradient sums each filled position once, as PyTorch's
+  // (grad.index_select(dim, unique(index)).sum()), where a scatter of the repeats would count it twice.
+  Tensor idx = needs_grad(value) ? unique(index).values : index;
   Shape s = x.shape();
-  s[d] = index.numel();
-  return scatter(x, d, index_along(index, d, s), value);
+  s[d] = idx.numel();
+  return scatter(x, d, index_along(idx, d, s), value);
+}
+
+Tensor index_fill(const Tensor& x, int64_t dim, const Tensor& index, Scalar value) {
+  check_scalar_range(value, x.dtype());
+  return index_fill(x, dim, index, scalar_tensor(value, x.dtype(), x.device()));
+}
+Tensor& index_fill_(Tensor& x, int64_t dim, const Tensor& index, Scalar value) {
+  check_scalar_range(value, x.dtype());
+  return index_fill_(x, dim, index, scalar_tensor(value, x.dtype(), x.device()));
 }
 
 Tensor& index_add_(Tensor& x, int64_t dim, const Tensor& index, const Tensor& source, Scalar alpha) {

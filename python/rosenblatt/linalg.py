@@ -31,7 +31,7 @@ svdvals = _linalg.svdvals  # (A, *, driver=None)
 eigh = _linalg.eigh  # (A, UPLO='L') -> (eigenvalues, eigenvectors)
 eigvalsh = _linalg.eigvalsh  # (A, UPLO='L')
 pinv = _linalg.pinv  # (A, *, atol=None, rtol=None, hermitian=False)
-matrix_rank = _linalg.matrix_rank  # (A, *, atol=None, rtol=None, hermitian=False)
+matrix_rank = _linalg.matrix_rank  # (A, *, atol=None, rtol=None, hermitian=False), or (A, tol, hermitian=False)
 lstsq = _linalg.lstsq  # (A, B, rcond=None, *, driver=None) -> (solution, residuals, rank, singular_values)
 
 __all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cross", "det", "eigh", "eigvalsh", "inv", "inv_ex", "lstsq",

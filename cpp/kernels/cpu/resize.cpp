@@ -81,10 +81,131 @@ Taps axis_taps(InterpMode mode, int64_t in, int64_t out, bool align, std::option
   return t;
 }
 
+// PyTorch's uint8 bilinear and bicubic (UpSampleKernel.cpp's separable path; its AVX2 path computes the same):
+// per axis, each output reads the taps [xmin, xmin + xsize) with double weights from the filter (PIL's triangle or
+// Keys cubic with a = -0.5 when antialiased, over a support widened by the downscale; otherwise the float path's
+// taps, a = -0.75, with the weights of clamped taps summed onto the edge), scaled to int16 at the largest
+// precision that keeps the largest weight below 2^15. A pass sums in int32 from a rounding half, shifts and clamps
+// to 0..255.
+struct FixedTaps {
+  int64_t K = 0;  // weights per output
+  std::vector<int64_t> xmin, xsize;
+  std::vector<int16_t> w;  // out * K
+  unsigned precision = 0;
+};
+
+FixedTaps fixed_taps(InterpMode mode, int64_t in, int64_t out, bool align, std::optional<double> scale, bool aa) {
+  const bool cubic = mode == InterpMode::Bicubic;
+  const int interp = cubic ? 4 : 2;
+  const double a = aa ? -0.5 : -0.75;
+  auto filter = [&](double v) {
+    v = std::abs(v);
+    if (!cubic) return v < 1.0 ? 1.0 - v : 0.0;
+    return v < 1.0 ? cubic1(v, a) : v < 2.0 ? cubic2(v, a) : 0.0;
+  };
+  const double s = linear_scale(in, out, align, scale);
+  const double support = aa && s >= 1.0 ? interp * 0.5 * s : interp * 0.5;
+  FixedTaps t;
+  t.K = aa ? static_cast<int64_t>(std::ceil(support)) * 2 + 1 : interp;
+  t.xmin.resize(out), t.xsize.resize(out);
+  std::vector<double> w(static_cast<size_t>(out * t.K), 0.0);
+  double wt_max = 0.0;
+  for (int64_t o = 0; o < out; ++o) {
+    double* wp = w.data() + o * t.K;
+    int64_t xmin = 0, xsize = 0;
+    if (aa) {
+      const double center = s * (static_cast<double>(o) + 0.5), invscale = s >= 1.0 ? 1.0 / s : 1.0;
+      xmin = std::max(static_cast<int64_t>(center - support + 0.5), int64_t{0});
+      xsize = std::clamp(std::min(static_cast<int64_t>(center + support + 0.5), in) - xmin, int64_t{0}, t.K);
+      double total = 0.0;
+      for (int64_t j = 0; j < xsize; ++j)
+        total += wp[j] = filter((static_cast<double>(j + xmin) - center + 0.5) * invscale);
+      if (total != 0.0)
+        for (int64_t j = 0; j < xsize; ++j) wt_max = std::max(wt_max, wp[j] /= total);
+    } else {
+      const double r = source_index(s, o, align, cubic);
+      // ATen's guard_index_and_lambda floors with floorf: the index in float
+      const int64_t i = std::min(static_cast<int64_t>(std::floor(static_cast<float>(r))), in - 1);
+      const double lambda = std::min(std::max(r - static_cast<double>(i), 0.0), 1.0);
+      const int64_t half = t.K / 2, umin = i - half + 1;
+      xmin = std::max(umin, int64_t{0});
+      xsize = std::clamp(std::min(i + half + 1, in) - xmin, int64_t{0}, t.K);
+      // a tap left of 0 or right of in - 1 adds its weight to the edge's, in ATen's order
+      int64_t wi = 0;
+      for (int64_t j = 0; j < t.K; ++j) {
+        wp[j] = 0.0;
+        const double v = filter(static_cast<double>(j + 1 - half) - lambda);
+        if (umin + j <= 0)
+          wi = 0;
+        else if (umin + j >= in - 1)
+          wi = xsize - 1;
+        wp[wi] += v;
+        wt_max = std::max(wt_max, wp[wi]);
+        ++wi;
+      }
+    }
+    t.xmin[o] = xmin, t.xsize[o] = xsize;
+  }
+  for (t.precision = 0; t.precision < 22; ++t.precision)
+    if (static_cast<int>(0.5 + wt_max * (1 << (t.precision + 1))) >= (1 << 15)) break;
+  t.w.resize(w.size());
+  for (size_t k = 0; k < w.size(); ++k) {
+    const double v = w[k] * (1 << t.precision);
+    t.w[k] = static_cast<int16_t>(v < 0 ? static_cast<int>(-0.5 + v) : static_cast<int>(0.5 + v));
+  }
+  return t;
+}
+
+// One pass over an axis of (outer, in, inner) uint8 data -> (outer, out, inner), with taps t.
+void fixed_pass(const FixedTaps& t, const uint8_t* x, uint8_t* y, int64_t outer, int64_t in, int64_t out,
+                int64_t inner) {
+  const int64_t out_len = static_cast<int64_t>(t.xmin.size());
+  parallel_for(outer, grain_for(out * inner * t.K), [&](int64_t b, int64_t e) {
+    for (int64_t p = b; p < e; ++p) {
+      const uint8_t* xp = x + p * in * inner;
+      uint8_t* yp = y + p * out * inner;
+      for (int64_t o = 0; o < out_len; ++o) {
+        const int16_t* w = t.w.data() + o * t.K;
+        const uint8_t* src = xp + t.xmin[o] * inner;
+        // ATen reads the first tap whatever xsize is
+        const int64_t n = std::max<int64_t>(t.xsize[o], 1);
+        for (int64_t c = 0; c < inner; ++c) {
+          int acc = 1 << (t.precision - 1);
+          for (int64_t j = 0; j < n; ++j) acc += src[j * inner + c] * w[j];
+          yp[o * inner + c] = static_cast<uint8_t>(std::clamp(acc >> t.precision, 0, 255));
+        }
+      }
+    }
+  });
+}
+
+// x: (planes, H, W) uint8 -> y: (planes, OH, OW): the width pass, then the height pass through a uint8 buffer;
+// an axis whose size does not change is not resampled (ATen's), so equal sizes copy.
+void upsample2d_uint8(const ResizeGeom& g, const uint8_t* x, uint8_t* y) {
+  const bool horizontal = g.OW != g.W, vertical = g.OH != g.H;
+  if (!horizontal && !vertical) {
+    std::copy(x, x + g.planes * g.H * g.W, y);
+    return;
+  }
+  std::vector<uint8_t> mid;
+  const uint8_t* src = x;
+  if (horizontal) {
+    FixedTaps tw = fixed_taps(g.mode, g.W, g.OW, g.align_corners, g.scale_w, g.antialias);
+    uint8_t* dst = vertical ? (mid.resize(static_cast<size_t>(g.planes * g.H * g.OW)), mid.data()) : y;
+    fixed_pass(tw, x, dst, g.planes * g.H, g.W, g.OW, 1);
+    src = dst;
+  }
+  if (vertical) {
+    FixedTaps th = fixed_taps(g.mode, g.H, g.OH, g.align_corners, g.scale_h, g.antialias);
+    fixed_pass(th, src, y, g.planes, g.H, g.OH, g.OW);
+  }
+}
+
 }  // namespace
 
 // x: (planes, H, W) -> y: (planes, OH, OW).
 void upsample2d_forward(const ResizeGeom& g, const void* x, void* y) {
+  if (g.dtype == DType::UInt8) return upsample2d_uint8(g, static_cast<const uint8_t*>(x), static_cast<uint8_t*>(y));
   Taps th = axis_taps(g.mode, g.H, g.OH, g.align_corners, g.scale_h);
   Taps tw = axis_taps(g.mode, g.W, g.OW, g.align_corners, g.scale_w);
   RB_DISPATCH_FLOATING(g.dtype, "upsample2d", [&] {

@@ -786,13 +786,18 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
         output_size = [math.floor(float(input.shape[i + 2]) * scale_factors[i]) for i in range(dim)]
     if recompute_scale_factor:
         scale_factors = None
-    if antialias:
-        raise NotImplementedError("interpolate: antialias=True is not implemented in rosenblatt")
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.dim() == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D "
+                         "tensor as input")
     sf = scale_factors or [None] * max(dim, 0)
     if input.dim() == 4 and mode in ("nearest", "nearest-exact", "bilinear", "bicubic"):
-        return _nn.upsample2d(input, mode, output_size[0], output_size[1], bool(align_corners), sf[0], sf[1])
+        return _nn.upsample2d(input, mode, output_size[0], output_size[1], bool(align_corners), sf[0], sf[1],
+                              bool(antialias))
     if input.dim() == 4 and mode == "area":
         return adaptive_avg_pool2d(input, output_size)
+    if input.dim() == 3 and mode == "linear" and input.dtype == _C.dtype.uint8:
+        # upsample2d's uint8 bilinear is the 2-D image path; PyTorch's 1-D linear has no uint8 kernel
+        raise NotImplementedError("\"compute_indices_weights_linear\" not implemented for 'Byte'")
     if input.dim() == 3 and mode in ("nearest", "nearest-exact", "linear"):
         m = "bilinear" if mode == "linear" else mode
         out = _nn.upsample2d(input.unsqueeze(2), m, 1, output_size[0], bool(align_corners), None, sf[0])

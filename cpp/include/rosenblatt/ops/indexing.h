@@ -16,7 +16,7 @@ struct TensorIndex {
   int64_t i = 0;                       // Int
   std::optional<int64_t> start, stop;  // Slice (nullopt: the default end)
   int64_t step = 1;                    // Slice
-  Tensor t;                            // Tensor: int64 (positions) or bool (mask)
+  Tensor t;                            // Tensor: int64 or int32 (positions), bool or uint8 (mask)
 
   static TensorIndex integer(int64_t v) {
     TensorIndex r;
@@ -54,6 +54,9 @@ Tensor index(const Tensor& x, const IndexList& idx);
 Tensor& index_put_(Tensor& x, const IndexList& idx, const Tensor& value, bool accumulate = false);
 Tensor index_put(const Tensor& x, const IndexList& idx, const Tensor& value, bool accumulate = false);
 Tensor& index_put_(Tensor& x, const IndexList& idx, Scalar value);
+// The mask a put of value at idx goes through masked_fill with, as ATen's index_put_ dispatches: one bool or uint8
+// tensor index and no other, a one-element value on the CPU, no accumulate. Null for any other put.
+const Tensor* put_mask(const IndexList& idx, const Tensor& value, bool accumulate);
 
 // View ops.
 Tensor select(const Tensor& x, int64_t dim, int64_t index);

@@ -12,8 +12,9 @@ namespace rb {
 
 // x: (N, C, H, W). scale_h/scale_w: the user's scale factors when the output size came from them
 // (PyTorch then maps indices with 1/scale instead of in/out); align_corners only for the linear modes.
+// antialias (bilinear and bicubic): PIL's filters over a support widened by the downscale, for uint8 only yet.
 Tensor upsample2d(const Tensor& x, InterpMode mode, int64_t out_h, int64_t out_w, bool align_corners,
-                  std::optional<double> scale_h, std::optional<double> scale_w);
+                  std::optional<double> scale_h, std::optional<double> scale_w, bool antialias = false);
 
 // pad: (left, right) pairs starting from the last dim; negative values crop.
 Tensor constant_pad_nd(const Tensor& x, const std::vector<int64_t>& pad, double value);

@@ -30,6 +30,9 @@ Tensor index_fill(const Tensor& x, int64_t dim, const Tensor& index, const Tenso
 Tensor& index_add_(Tensor& x, int64_t dim, const Tensor& index, const Tensor& source, Scalar alpha = Scalar(1));
 Tensor& index_copy_(Tensor& x, int64_t dim, const Tensor& index, const Tensor& source);
 Tensor& index_fill_(Tensor& x, int64_t dim, const Tensor& index, const Tensor& value);
+// value a number: converted to x's dtype with PyTorch's range check, which its kernel runs before any index check.
+Tensor index_fill(const Tensor& x, int64_t dim, const Tensor& index, Scalar value);
+Tensor& index_fill_(Tensor& x, int64_t dim, const Tensor& index, Scalar value);
 
 // |a - b| <= atol + rtol |b| (or equal; or both NaN with equal_nan), a and b of one dtype, broadcast.
 Tensor isclose(const Tensor& a, const Tensor& b, double rtol = 1e-05, double atol = 1e-08, bool equal_nan = false);

@@ -272,11 +272,13 @@ class RNNBase(Module):
 
     def _run(self, input, hx, cx, lengths):
         """input: (T, B, I) time-major; hx/cx: (L*D, B, *) or None. Returns output, h_n, c_n."""
+        if input.dtype != self.weight_ih_l0.dtype:  # PyTorch's check_input: the dtype first, then the size
+            raise ValueError(f"RNN input dtype ({input.dtype}) does not match weight dtype ({self.weight_ih_l0.dtype})."
+                             f" Convert input: input.to({self.weight_ih_l0.dtype}), or convert model: "
+                             f"model.to({input.dtype})")
         if input.size(-1) != self.input_size:
             raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
                                f"got {input.size(-1)}")
-        if input.dtype != self.weight_ih_l0.dtype:
-            raise RuntimeError(f"input must have the type {self.weight_ih_l0.dtype}, got type {input.dtype}")
         D = 2 if self.bidirectional else 1
         B = input.size(1)
         real_hidden = self.proj_size if self.proj_size > 0 else self.hidden_size

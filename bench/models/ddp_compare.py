@@ -1,6 +1,8 @@
 """Distributed data-parallel throughput on MPI: samples per second of the MLP and CNN training steps
 (compare.py's workloads) on 2 ranks of 1 thread against 1 rank of 1 thread (same batch per rank),
-and all-reduce bandwidth of rosenblatt.distributed next to mpi4py's Allreduce on numpy arrays.
+next to 2 ranks that train alone (no DDP, no communication: what 2 concurrent processes can reach
+on this machine's shared cores, caches and memory, the ceiling of the DDP speed-up), and all-reduce
+bandwidth of rosenblatt.distributed next to mpi4py's Allreduce on numpy arrays.
 
     python bench/models/ddp_compare.py [--steps 30] [--repeats 5] [--rounds 2]
 
@@ -45,7 +47,7 @@ def cnn_case(rb):
 CASES = {"mlp": mlp_case, "cnn": cnn_case}
 
 
-def worker_train(case, steps, repeats):
+def worker_train(case, steps, repeats, ddp=True):
     import rosenblatt as rb
     import rosenblatt.distributed as dist
 
@@ -53,7 +55,7 @@ def worker_train(case, steps, repeats):
     dist.init_process_group("mpi")
     world = dist.get_world_size()
     model, shape, make_opt = CASES[case](rb)
-    if world > 1:
+    if world > 1 and ddp:
         model = rb.nn.parallel.DistributedDataParallel(model)
     opt = make_opt(model.parameters())
     rng = np.random.default_rng(dist.get_rank())
@@ -128,23 +130,26 @@ def main():
     p.add_argument("--rounds", type=int, default=2, help="alternating launches of 1 and 2 ranks; best of each")
     p.add_argument("--worker", choices=["train", "allreduce"], help=argparse.SUPPRESS)
     p.add_argument("--case", choices=sorted(CASES), help=argparse.SUPPRESS)
+    p.add_argument("--alone", action="store_true", help=argparse.SUPPRESS)
     a = p.parse_args()
     if a.worker == "train":
-        return worker_train(a.case, a.steps, a.repeats)
+        return worker_train(a.case, a.steps, a.repeats, ddp=not a.alone)
     if a.worker == "allreduce":
         return worker_allreduce(a.repeats)
     print(f"cores: {os.cpu_count()}; 1 thread per rank; median of {a.repeats} repeats of {a.steps} steps, "
           f"best of {a.rounds} alternating launches")
-    print(f"{'case':6s} {'1 rank (samples/s)':>20s} {'2 ranks (samples/s)':>20s} {'speed-up':>9s}")
+    print(f"{'case':6s} {'1 rank (samples/s)':>20s} {'2 ranks (samples/s)':>20s} {'speed-up':>9s} "
+          f"{'2 alone (samples/s)':>20s} {'ceiling':>8s}")
     for case in CASES:
         args = ["--worker", "train", "--case", case, "--steps", str(a.steps), "--repeats", str(a.repeats)]
         # 1 rank and 2 ranks alternate, and each keeps its best round, so a burst of load elsewhere
         # on the machine does not land on one side only
-        r1 = r2 = 0.0
+        r1 = r2 = ra = 0.0
         for _ in range(a.rounds):
             r1 = max(r1, _mpirun(1, args)["samples_per_s"])
             r2 = max(r2, _mpirun(2, args)["samples_per_s"])
-        print(f"{case:6s} {r1:20.1f} {r2:20.1f} {r2 / r1:8.2f}x", flush=True)
+            ra = max(ra, _mpirun(2, args + ["--alone"])["samples_per_s"])
+        print(f"{case:6s} {r1:20.1f} {r2:20.1f} {r2 / r1:8.2f}x {ra:20.1f} {ra / r1:7.2f}x", flush=True)
     res = _mpirun(2, ["--worker", "allreduce", "--repeats", str(a.repeats)])
     print(f"\nall-reduce, 2 ranks, float32: GB/s (buffer size / time per call)\n{'size':6s} {'rosenblatt':>11s} "
           f"{'mpi4py':>8s} {'ratio':>6s}")

@@ -219,7 +219,7 @@ def _finish_reduce(view, buf, copy, op, n):
 
 def _collective(pg, what, call, args, async_op, keep=(), finish=None):
     pg.arrive()
-    work = pg.collective(what, call, args, keep, finish)
+    work = pg.collective(what, call, args, keep, finish, sync=not async_op)
     if async_op:
         return work
     work.wait()

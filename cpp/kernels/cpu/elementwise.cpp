@@ -8,10 +8,12 @@
 #include "elementwise_loops.h"
 #include "vmath.h"
 
+RB_CPU_BASELINE_TABLE(ElementwiseKernels, elementwise_kernels)
+
 RB_CPU_NAMESPACE_BEGIN
 
 void binary_forward(BinaryOp op, const LoopGeom<3>& g, const void* a, const void* b, void* out) {
-  RB_DISPATCH_ALL(g.dtype[1], "binary", [&] {
+  RB_CPU_DISPATCH_HOT(RB_DISPATCH_ALL, g.dtype[1], "binary", elementwise_kernels.binary_forward(op, g, a, b, out), [&] {
     using T = scalar_t;
     switch (op) {
       case BinaryOp::Eq: return binary_loop<T, bool>(g, a, b, out, [](T x, T y) { return x == y; });
@@ -54,7 +56,7 @@ void binary_forward(BinaryOp op, const LoopGeom<3>& g, const void* a, const void
 }
 
 void unary_forward(UnaryOp op, const LoopGeom<2>& g, const void* x, void* out) {
-  RB_DISPATCH_NUMERIC(g.dtype[1], "unary", [&] {
+  RB_CPU_DISPATCH_HOT(RB_DISPATCH_NUMERIC, g.dtype[1], "unary", elementwise_kernels.unary_forward(op, g, x, out), [&] {
     using T = scalar_t;
     switch (op) {
       case UnaryOp::Neg: return unary_loop<T, T>(g, x, out, [](T v) { return -v; });
@@ -76,9 +78,9 @@ void unary_forward(UnaryOp op, const LoopGeom<2>& g, const void* x, void* out) {
 
 void copy(const LoopGeom<2>& g, const void* src, void* dst) {
   // Every pair of dtypes: this is the conversion (.to) kernel, rounding as PyTorch's casts do.
-  RB_DISPATCH_STORAGE(g.dtype[1], "copy", [&] {
+  RB_CPU_DISPATCH_HOT(RB_DISPATCH_STORAGE, g.dtype[1], "copy", elementwise_kernels.copy(g, src, dst), [&] {
     using S = scalar_t;
-    RB_DISPATCH_STORAGE(g.dtype[0], "copy", [&] {
+    RB_CPU_DISPATCH_HOT(RB_DISPATCH_STORAGE, g.dtype[0], "copy", elementwise_kernels.copy(g, src, dst), [&] {
       using D = scalar_t;
       unary_loop<S, D>(g, src, dst, [](S v) { return static_cast<D>(v); });
     });
@@ -86,7 +88,7 @@ void copy(const LoopGeom<2>& g, const void* src, void* dst) {
 }
 
 void fill(const LoopGeom<1>& g, void* dst, Scalar v) {
-  RB_DISPATCH_STORAGE(g.dtype[0], "fill", [&] {
+  RB_CPU_DISPATCH_HOT(RB_DISPATCH_STORAGE, g.dtype[0], "fill", elementwise_kernels.fill(g, dst, v), [&] {
     using T = scalar_t;
     const T value = v.to<T>();
     StridedLoop<1> L(g);
@@ -103,32 +105,34 @@ void fill(const LoopGeom<1>& g, void* dst, Scalar v) {
 }
 
 void where_forward(const LoopGeom<4>& g, const bool* cond, const void* a, const void* b, void* out) {
-  RB_DISPATCH_MOVABLE(g.dtype[0], "where", [&] {
-    using T = scalar_t;
-    StridedLoop<4> L(g);
-    T* po = static_cast<T*>(out);
-    const bool* pc = cond;
-    const T* pa = static_cast<const T*>(a);
-    const T* pb = static_cast<const T*>(b);
-    L.parallel_run([&](const int64_t* off, int64_t n, const int64_t* s) {
-      for (int64_t i = 0; i < n; ++i)
-        po[off[0] + i * s[0]] = pc[off[1] + i * s[1]] ? pa[off[2] + i * s[2]] : pb[off[3] + i * s[3]];
-    });
-  });
+  RB_CPU_DISPATCH_HOT(
+      RB_DISPATCH_MOVABLE, g.dtype[0], "where", elementwise_kernels.where_forward(g, cond, a, b, out), [&] {
+        using T = scalar_t;
+        StridedLoop<4> L(g);
+        T* po = static_cast<T*>(out);
+        const bool* pc = cond;
+        const T* pa = static_cast<const T*>(a);
+        const T* pb = static_cast<const T*>(b);
+        L.parallel_run([&](const int64_t* off, int64_t n, const int64_t* s) {
+          for (int64_t i = 0; i < n; ++i)
+            po[off[0] + i * s[0]] = pc[off[1] + i * s[1]] ? pa[off[2] + i * s[2]] : pb[off[3] + i * s[3]];
+        });
+      });
 }
 
 void clamp_forward(const LoopGeom<2>& g, const void* x, std::optional<Scalar> lo, std::optional<Scalar> hi, void* out) {
-  RB_DISPATCH_NUMERIC(g.dtype[1], "clamp", [&] {
-    using T = scalar_t;
-    const bool has_lo = lo.has_value(), has_hi = hi.has_value();
-    const T l = has_lo ? lo->to<T>() : T(0), h = has_hi ? hi->to<T>() : T(0);
-    // NaN inputs stay NaN (comparisons with NaN are false), as in PyTorch.
-    unary_loop<T, T>(g, x, out, [=](T v) {
-      if (has_lo && v < l) v = l;
-      if (has_hi && v > h) v = h;
-      return v;
-    });
-  });
+  RB_CPU_DISPATCH_HOT(RB_DISPATCH_NUMERIC, g.dtype[1], "clamp", elementwise_kernels.clamp_forward(g, x, lo, hi, out),
+                      [&] {
+                        using T = scalar_t;
+                        const bool has_lo = lo.has_value(), has_hi = hi.has_value();
+                        const T l = has_lo ? lo->to<T>() : T(0), h = has_hi ? hi->to<T>() : T(0);
+                        // NaN inputs stay NaN (comparisons with NaN are false), as in PyTorch.
+                        unary_loop<T, T>(g, x, out, [=](T v) {
+                          if (has_lo && v < l) v = l;
+                          if (has_hi && v > h) v = h;
+                          return v;
+                        });
+                      });
 }
 
 extern const ElementwiseKernels elementwise_kernels = {&binary_forward, &unary_forward, &copy,

@@ -7,6 +7,8 @@
 
 #include "elementwise_loops.h"
 
+RB_CPU_BASELINE_TABLE(ElementwiseExtKernels, elementwise_ext_kernels)
+
 RB_CPU_NAMESPACE_BEGIN
 namespace {
 
@@ -46,20 +48,24 @@ T python_mod(T a, T b) {
 }  // namespace
 
 void logical_forward(LogicalOp op, const LoopGeom<3>& g, const void* a, const void* b, void* out) {
-  RB_DISPATCH_ALL(g.dtype[1], "logical", [&] {
-    using T = scalar_t;
-    switch (op) {
-      case LogicalOp::And: return binary_loop<T, bool>(g, a, b, out, [](T x, T y) { return x != T(0) && y != T(0); });
-      case LogicalOp::Or: return binary_loop<T, bool>(g, a, b, out, [](T x, T y) { return x != T(0) || y != T(0); });
-      case LogicalOp::Xor:
-        return binary_loop<T, bool>(g, a, b, out, [](T x, T y) { return (x != T(0)) != (y != T(0)); });
-    }
-  });
+  RB_CPU_DISPATCH_HOT(
+      RB_DISPATCH_ALL, g.dtype[1], "logical", elementwise_ext_kernels.logical_forward(op, g, a, b, out), [&] {
+        using T = scalar_t;
+        switch (op) {
+          case LogicalOp::And:
+            return binary_loop<T, bool>(g, a, b, out, [](T x, T y) { return x != T(0) && y != T(0); });
+          case LogicalOp::Or:
+            return binary_loop<T, bool>(g, a, b, out, [](T x, T y) { return x != T(0) || y != T(0); });
+          case LogicalOp::Xor:
+            return binary_loop<T, bool>(g, a, b, out, [](T x, T y) { return (x != T(0)) != (y != T(0)); });
+        }
+      });
 }
 
 void logical_not_forward(const LoopGeom<2>& g, const void* x, void* out) {
-  RB_DISPATCH_ALL(g.dtype[1], "logical_not",
-                  [&] { unary_loop<scalar_t, bool>(g, x, out, [](scalar_t v) { return v == scalar_t(0); }); });
+  RB_CPU_DISPATCH_HOT(RB_DISPATCH_ALL, g.dtype[1], "logical_not",
+                      elementwise_ext_kernels.logical_not_forward(g, x, out),
+                      [&] { unary_loop<scalar_t, bool>(g, x, out, [](scalar_t v) { return v == scalar_t(0); }); });
 }
 
 void bitwise_forward(LogicalOp op, const LoopGeom<3>& g, const void* a, const void* b, void* out) {
@@ -83,53 +89,61 @@ void bitwise_not_forward(const LoopGeom<2>& g, const void* x, void* out) {
 }
 
 void classify_forward(FloatClass c, const LoopGeom<2>& g, const void* x, void* out) {
-  RB_DISPATCH_ALL(g.dtype[1], "classify", [&] {
-    using T = scalar_t;
-    if constexpr (std::is_floating_point_v<T>) {
-      switch (c) {
-        case FloatClass::IsNan: return unary_loop<T, bool>(g, x, out, [](T v) { return std::isnan(v); });
-        case FloatClass::IsInf: return unary_loop<T, bool>(g, x, out, [](T v) { return std::isinf(v); });
-        case FloatClass::IsFinite: return unary_loop<T, bool>(g, x, out, [](T v) { return std::isfinite(v); });
-      }
-    } else {
-      const bool finite = c == FloatClass::IsFinite;
-      unary_loop<T, bool>(g, x, out, [finite](T) { return finite; });
-    }
-  });
+  RB_CPU_DISPATCH_HOT(RB_DISPATCH_ALL, g.dtype[1], "classify", elementwise_ext_kernels.classify_forward(c, g, x, out),
+                      [&] {
+                        using T = scalar_t;
+                        if constexpr (std::is_floating_point_v<T>) {
+                          switch (c) {
+                            case FloatClass::IsNan:
+                              return unary_loop<T, bool>(g, x, out, [](T v) { return std::isnan(v); });
+                            case FloatClass::IsInf:
+                              return unary_loop<T, bool>(g, x, out, [](T v) { return std::isinf(v); });
+                            case FloatClass::IsFinite:
+                              return unary_loop<T, bool>(g, x, out, [](T v) { return std::isfinite(v); });
+                          }
+                        } else {
+                          const bool finite = c == FloatClass::IsFinite;
+                          unary_loop<T, bool>(g, x, out, [finite](T) { return finite; });
+                        }
+                      });
 }
 
 void floor_divide_forward(const LoopGeom<3>& g, const void* a, const void* b, void* out) {
-  RB_DISPATCH_NUMERIC(g.dtype[1], "floor_divide",
+  RB_CPU_DISPATCH_HOT(RB_DISPATCH_NUMERIC, g.dtype[1], "floor_divide",
+                      elementwise_ext_kernels.floor_divide_forward(g, a, b, out),
                       [&] { binary_loop<scalar_t, scalar_t>(g, a, b, out, floor_div<scalar_t>); });
 }
 
 void remainder_forward(const LoopGeom<3>& g, const void* a, const void* b, void* out) {
-  RB_DISPATCH_NUMERIC(g.dtype[1], "remainder",
+  RB_CPU_DISPATCH_HOT(RB_DISPATCH_NUMERIC, g.dtype[1], "remainder",
+                      elementwise_ext_kernels.remainder_forward(g, a, b, out),
                       [&] { binary_loop<scalar_t, scalar_t>(g, a, b, out, python_mod<scalar_t>); });
 }
 
 void rounding_forward(RoundOp op, const LoopGeom<2>& g, const void* x, int64_t decimals, void* out) {
-  RB_DISPATCH_ALL(g.dtype[1], "round", [&] {
-    using T = scalar_t;
-    if constexpr (std::is_floating_point_v<T>) {
-      switch (op) {
-        case RoundOp::Floor: return unary_loop<T, T>(g, x, out, [](T v) { return std::floor(v); });
-        case RoundOp::Ceil: return unary_loop<T, T>(g, x, out, [](T v) { return std::ceil(v); });
-        case RoundOp::Trunc: return unary_loop<T, T>(g, x, out, [](T v) { return std::trunc(v); });
-        case RoundOp::Round:
-          if (decimals == 0) return unary_loop<T, T>(g, x, out, [](T v) { return std::nearbyint(v); });
-          if (decimals > 0) {
-            const T p = static_cast<T>(std::pow(10.0, static_cast<double>(decimals)));
-            return unary_loop<T, T>(g, x, out, [p](T v) { return std::nearbyint(v * p) / p; });
-          } else {
-            const T p = static_cast<T>(std::pow(10.0, static_cast<double>(-decimals)));
-            return unary_loop<T, T>(g, x, out, [p](T v) { return std::nearbyint(v / p) * p; });
-          }
-      }
-    } else {
-      unary_loop<T, T>(g, x, out, [](T v) { return v; });
-    }
-  });
+  RB_CPU_DISPATCH_HOT(RB_DISPATCH_ALL, g.dtype[1], "round",
+                      elementwise_ext_kernels.rounding_forward(op, g, x, decimals, out), [&] {
+                        using T = scalar_t;
+                        if constexpr (std::is_floating_point_v<T>) {
+                          switch (op) {
+                            case RoundOp::Floor: return unary_loop<T, T>(g, x, out, [](T v) { return std::floor(v); });
+                            case RoundOp::Ceil: return unary_loop<T, T>(g, x, out, [](T v) { return std::ceil(v); });
+                            case RoundOp::Trunc: return unary_loop<T, T>(g, x, out, [](T v) { return std::trunc(v); });
+                            case RoundOp::Round:
+                              if (decimals == 0)
+                                return unary_loop<T, T>(g, x, out, [](T v) { return std::nearbyint(v); });
+                              if (decimals > 0) {
+                                const T p = static_cast<T>(std::pow(10.0, static_cast<double>(decimals)));
+                                return unary_loop<T, T>(g, x, out, [p](T v) { return std::nearbyint(v * p) / p; });
+                              } else {
+                                const T p = static_cast<T>(std::pow(10.0, static_cast<double>(-decimals)));
+                                return unary_loop<T, T>(g, x, out, [p](T v) { return std::nearbyint(v / p) * p; });
+                              }
+                          }
+                        } else {
+                          unary_loop<T, T>(g, x, out, [](T v) { return v; });
+                        }
+                      });
 }
 
 // erfinv(y): a first guess from the single-precision approximation of M. Giles ("Approximating the

@@ -9,6 +9,8 @@
 
 #include "loops.h"
 
+RB_CPU_BASELINE_TABLE(PoolKernels, pool_kernels)
+
 RB_CPU_NAMESPACE_BEGIN
 namespace {
 
@@ -95,7 +97,7 @@ void max_row_interior(const T* xp, const PoolGeom& g, int64_t d0, int64_t d1, in
 
 // x: (planes, D, H, W) -> out, indices: (planes, OD, OH, OW).
 void max_pool2d_forward(const PoolGeom& g, const void* x, void* out, int64_t* pi) {
-  RB_DISPATCH_NUMERIC(g.dtype, "max_pool2d", [&] {
+  RB_CPU_DISPATCH_HOT(RB_DISPATCH_NUMERIC, g.dtype, "max_pool2d", pool_kernels.max_pool2d_forward(g, x, out, pi), [&] {
     using T = scalar_t;
     const T* px = static_cast<const T*>(x);
     T* po = static_cast<T*>(out);
@@ -218,39 +220,40 @@ void avg_row_interior(const T* xp, const PoolGeom& g, const AvgWindow& wd, int64
 
 // x: (planes, D, H, W) -> out: (planes, OD, OH, OW). int64 sums in int64 and divides truncating, as ATen's.
 void avg_pool2d_forward(const PoolGeom& g, const void* x, bool cip, int64_t divisor, void* out) {
-  RB_DISPATCH_NUMERIC(g.dtype, "avg_pool2d", [&] {
-    using T = scalar_t;
-    const T* px = static_cast<const T*>(x);
-    T* po = static_cast<T*>(out);
-    const int64_t in_plane = g.in_plane(), out_plane = g.out_plane();
-    const auto [lo, hi] = interior_columns(g, g.kw);
-    const auto interior = g.sw == 1   ? avg_row_interior<T, 1>
-                          : g.sw == 2 ? avg_row_interior<T, 2>
-                                      : avg_row_interior<T, 0>;
-    parallel_for(g.planes, grain_for(out_plane * g.kd * g.kh * g.kw), [&](int64_t b, int64_t e) {
-      for (int64_t p = b; p < e; ++p) {
-        const T* xp = px + p * in_plane;
-        for (int64_t od = 0; od < g.OD; ++od)
-          for (int64_t oh = 0; oh < g.OH; ++oh) {
-            T* orow = po + p * out_plane + (od * g.OH + oh) * g.OW;
-            for (int64_t ow = 0; ow < g.OW; ++ow) {
-              if (ow == lo && lo < hi) {  // the interior columns share one window height, depth and divisor
-                const AvgWindow wd = avg_window(g, od, oh, lo, cip, divisor);
-                if (!wd.empty()) {
-                  interior(xp, g, wd, lo, hi, orow);
-                  ow = hi - 1;
-                  continue;
+  RB_CPU_DISPATCH_HOT(
+      RB_DISPATCH_NUMERIC, g.dtype, "avg_pool2d", pool_kernels.avg_pool2d_forward(g, x, cip, divisor, out), [&] {
+        using T = scalar_t;
+        const T* px = static_cast<const T*>(x);
+        T* po = static_cast<T*>(out);
+        const int64_t in_plane = g.in_plane(), out_plane = g.out_plane();
+        const auto [lo, hi] = interior_columns(g, g.kw);
+        const auto interior = g.sw == 1   ? avg_row_interior<T, 1>
+                              : g.sw == 2 ? avg_row_interior<T, 2>
+                                          : avg_row_interior<T, 0>;
+        parallel_for(g.planes, grain_for(out_plane * g.kd * g.kh * g.kw), [&](int64_t b, int64_t e) {
+          for (int64_t p = b; p < e; ++p) {
+            const T* xp = px + p * in_plane;
+            for (int64_t od = 0; od < g.OD; ++od)
+              for (int64_t oh = 0; oh < g.OH; ++oh) {
+                T* orow = po + p * out_plane + (od * g.OH + oh) * g.OW;
+                for (int64_t ow = 0; ow < g.OW; ++ow) {
+                  if (ow == lo && lo < hi) {  // the interior columns share one window height, depth and divisor
+                    const AvgWindow wd = avg_window(g, od, oh, lo, cip, divisor);
+                    if (!wd.empty()) {
+                      interior(xp, g, wd, lo, hi, orow);
+                      ow = hi - 1;
+                      continue;
+                    }
+                  }
+                  const AvgWindow wd = avg_window(g, od, oh, ow, cip, divisor);
+                  T s = 0;
+                  if (!wd.empty()) for_box(g, wd.d0, wd.d1, wd.h0, wd.h1, wd.w0, wd.w1, [&](int64_t i) { s += xp[i]; });
+                  orow[ow] = wd.empty() ? T(0) : s / static_cast<T>(wd.div);
                 }
               }
-              const AvgWindow wd = avg_window(g, od, oh, ow, cip, divisor);
-              T s = 0;
-              if (!wd.empty()) for_box(g, wd.d0, wd.d1, wd.h0, wd.h1, wd.w0, wd.w1, [&](int64_t i) { s += xp[i]; });
-              orow[ow] = wd.empty() ? T(0) : s / static_cast<T>(wd.div);
-            }
           }
-      }
-    });
-  });
+        });
+      });
 }
 
 // dout: (planes, OD, OH, OW) -> dx: (planes, D, H, W).
@@ -319,20 +322,22 @@ void adaptive_avg_pool2d_backward(const PoolGeom& g, const void* dout, void* dx)
 
 // x: (planes, D, H, W) -> out, indices: (planes, OD, OH, OW).
 void adaptive_max_pool2d_forward(const PoolGeom& g, const void* x, void* out, int64_t* pi) {
-  RB_DISPATCH_NUMERIC(g.dtype, "adaptive_max_pool2d", [&] {
-    using T = scalar_t;
-    const T* px = static_cast<const T*>(x);
-    T* po = static_cast<T*>(out);
-    const int64_t in_plane = g.in_plane(), out_plane = g.out_plane();
-    parallel_for(g.planes, grain_for(in_plane + out_plane), [&](int64_t b, int64_t e) {
-      for (int64_t p = b; p < e; ++p) {
-        const T* xp = px + p * in_plane;
-        adaptive_windows(g, [&](int64_t o, int64_t d0, int64_t d1, int64_t h0, int64_t h1, int64_t w0, int64_t w1) {
-          window_max(xp, g, d0, d1, 1, h0, h1, 1, w0, w1, 1, po + p * out_plane + o, pi + p * out_plane + o);
+  RB_CPU_DISPATCH_HOT(
+      RB_DISPATCH_NUMERIC, g.dtype, "adaptive_max_pool2d", pool_kernels.adaptive_max_pool2d_forward(g, x, out, pi),
+      [&] {
+        using T = scalar_t;
+        const T* px = static_cast<const T*>(x);
+        T* po = static_cast<T*>(out);
+        const int64_t in_plane = g.in_plane(), out_plane = g.out_plane();
+        parallel_for(g.planes, grain_for(in_plane + out_plane), [&](int64_t b, int64_t e) {
+          for (int64_t p = b; p < e; ++p) {
+            const T* xp = px + p * in_plane;
+            adaptive_windows(g, [&](int64_t o, int64_t d0, int64_t d1, int64_t h0, int64_t h1, int64_t w0, int64_t w1) {
+              window_max(xp, g, d0, d1, 1, h0, h1, 1, w0, w1, 1, po + p * out_plane + o, pi + p * out_plane + o);
+            });
+          }
         });
-      }
-    });
-  });
+      });
 }
 
 extern const PoolKernels pool_kernels = {

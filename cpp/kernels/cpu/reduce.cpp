@@ -6,15 +6,17 @@
 
 #include "loops.h"
 
+RB_CPU_BASELINE_TABLE(ReduceKernels, reduce_kernels)
+
 RB_CPU_NAMESPACE_BEGIN
 
 // x: (outer, R, inner) of g.dtype; out: (outer, inner) of g.out_dtype.
 void sum_forward(const ReduceGeom& g, const void* x, void* out) {
   const int64_t outer = g.outer, R = g.R, inner = g.inner;
-  RB_DISPATCH_ALL(g.dtype, "sum", [&] {
+  RB_CPU_DISPATCH_HOT(RB_DISPATCH_ALL, g.dtype, "sum", reduce_kernels.sum_forward(g, x, out), [&] {
     using T = scalar_t;
     using A = typename Acc<T>::type;
-    RB_DISPATCH_NUMERIC(g.out_dtype, "sum", [&] {
+    RB_CPU_DISPATCH_HOT(RB_DISPATCH_NUMERIC, g.out_dtype, "sum", reduce_kernels.sum_forward(g, x, out), [&] {
       using O = scalar_t;
       const T* px = static_cast<const T*>(x);
       O* po = static_cast<O*>(out);
@@ -68,42 +70,43 @@ void sum_forward(const ReduceGeom& g, const void* x, void* out) {
 // x: (outer, R > 0, inner) of g.dtype; values: (outer, inner) of g.dtype or null; indices: (outer, inner) or null.
 void minmax_forward(const ReduceGeom& g, const void* x, bool is_max, void* values, int64_t* indices) {
   const int64_t outer = g.outer, R = g.R, inner = g.inner;
-  RB_DISPATCH_ALL(g.dtype, "max", [&] {
-    using T = scalar_t;
-    const T* px = static_cast<const T*>(x);
-    T* pv = static_cast<T*>(values);
-    int64_t* pi = indices;
-    // better(v, best): v replaces best (strictly better, or the first NaN).
-    auto better = [is_max](T v, T best) {
-      if constexpr (std::is_floating_point_v<T>) {
-        if (v != v) return best == best;
-      }
-      return is_max ? v > best : v < best;
-    };
-    parallel_for(outer, grain_for(R * inner), [&](int64_t b, int64_t e) {
-      std::vector<T> best(inner);
-      std::vector<int64_t> arg(inner);
-      for (int64_t o = b; o < e; ++o) {
-        const T* base = px + o * R * inner;
-        for (int64_t i = 0; i < inner; ++i) best[i] = base[i], arg[i] = 0;
-        for (int64_t r = 1; r < R; ++r) {
-          const T* row = base + r * inner;
-          for (int64_t i = 0; i < inner; ++i)
-            if (better(row[i], best[i])) best[i] = row[i], arg[i] = r;
-        }
-        for (int64_t i = 0; i < inner; ++i) {
-          if (pv) pv[o * inner + i] = best[i];
-          if (pi) pi[o * inner + i] = arg[i];
-        }
-      }
-    });
-  });
+  RB_CPU_DISPATCH_HOT(RB_DISPATCH_ALL, g.dtype, "max", reduce_kernels.minmax_forward(g, x, is_max, values, indices),
+                      [&] {
+                        using T = scalar_t;
+                        const T* px = static_cast<const T*>(x);
+                        T* pv = static_cast<T*>(values);
+                        int64_t* pi = indices;
+                        // better(v, best): v replaces best (strictly better, or the first NaN).
+                        auto better = [is_max](T v, T best) {
+                          if constexpr (std::is_floating_point_v<T>) {
+                            if (v != v) return best == best;
+                          }
+                          return is_max ? v > best : v < best;
+                        };
+                        parallel_for(outer, grain_for(R * inner), [&](int64_t b, int64_t e) {
+                          std::vector<T> best(inner);
+                          std::vector<int64_t> arg(inner);
+                          for (int64_t o = b; o < e; ++o) {
+                            const T* base = px + o * R * inner;
+                            for (int64_t i = 0; i < inner; ++i) best[i] = base[i], arg[i] = 0;
+                            for (int64_t r = 1; r < R; ++r) {
+                              const T* row = base + r * inner;
+                              for (int64_t i = 0; i < inner; ++i)
+                                if (better(row[i], best[i])) best[i] = row[i], arg[i] = r;
+                            }
+                            for (int64_t i = 0; i < inner; ++i) {
+                              if (pv) pv[o * inner + i] = best[i];
+                              if (pi) pi[o * inner + i] = arg[i];
+                            }
+                          }
+                        });
+                      });
 }
 
 // x: (outer, R, inner), out: (outer, inner), both of g.dtype.
 void prod_forward(const ReduceGeom& g, const void* x, void* out) {
   const int64_t outer = g.outer, R = g.R, inner = g.inner;
-  RB_DISPATCH_NUMERIC(g.dtype, "prod", [&] {
+  RB_CPU_DISPATCH_HOT(RB_DISPATCH_NUMERIC, g.dtype, "prod", reduce_kernels.prod_forward(g, x, out), [&] {
     using T = scalar_t;
     const T* px = static_cast<const T*>(x);
     T* po = static_cast<T*>(out);

@@ -9,6 +9,8 @@
 
 #include "loops.h"
 
+RB_CPU_BASELINE_TABLE(ScanKernels, scan_kernels)
+
 RB_CPU_NAMESPACE_BEGIN
 namespace {
 
@@ -39,13 +41,13 @@ void scan(const ScanGeom& g, const void* x, bool reverse, typename Acc<T>::type 
 
 // x, out: (outer, R, inner).
 void cumsum(const ScanGeom& g, const void* x, bool reverse, void* out) {
-  RB_DISPATCH_NUMERIC(g.dtype, "cumsum",
+  RB_CPU_DISPATCH_HOT(RB_DISPATCH_NUMERIC, g.dtype, "cumsum", scan_kernels.cumsum(g, x, reverse, out),
                       [&] { scan<scalar_t>(g, x, reverse, 0, out, [](auto a, auto v) { return a + v; }); });
 }
 
 // x, out: (outer, R, inner).
 void cumprod(const ScanGeom& g, const void* x, void* out) {
-  RB_DISPATCH_NUMERIC(g.dtype, "cumprod",
+  RB_CPU_DISPATCH_HOT(RB_DISPATCH_NUMERIC, g.dtype, "cumprod", scan_kernels.cumprod(g, x, out),
                       [&] { scan<scalar_t>(g, x, false, 1, out, [](auto a, auto v) { return a * v; }); });
 }
 
@@ -57,7 +59,7 @@ bool nan_(T v) {
 
 // x, values, indices: (outer, R, inner).
 void cummax(const ScanGeom& g, const void* x, bool is_min, void* values, int64_t* pi) {
-  RB_DISPATCH_ALL(g.dtype, "cummax", [&] {
+  RB_CPU_DISPATCH_HOT(RB_DISPATCH_ALL, g.dtype, "cummax", scan_kernels.cummax(g, x, is_min, values, pi), [&] {
     using T = scalar_t;
     const int64_t R = g.R, inner = g.inner;
     const T* px = static_cast<const T*>(x);

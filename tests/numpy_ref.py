@@ -244,6 +244,37 @@ def _np_interp_matrix(mode, n_in, n_out, align, scale):
     return M
 
 
+def _np_aa_filter(mode, x):
+    """PIL's filters of the antialiased modes: the triangle, Keys' cubic with a = -0.5, Lanczos-3."""
+    x = abs(x)
+    if mode == "bilinear":
+        return max(0.0, 1.0 - x)
+    if mode == "bicubic":
+        return _cubic1(x, -0.5) if x < 1 else _cubic2(x, -0.5) if x < 2 else 0.0
+    return float(np.sinc(x) * np.sinc(x / 3)) if x < 3 else 0.0
+
+
+def _np_aa_matrix(mode, n_in, n_out, align, scale):
+    """(n_out, n_in) weights of one antialiased axis: output o centred at s * (o + 0.5) reads the inputs whose centres
+    lie within the filter's support, widened (and the filter stretched) by s when downscaling, normalised to sum 1;
+    an axis that keeps its size is the identity (PyTorch does not resample it)."""
+    if n_in == n_out:
+        return np.eye(n_out)
+    if align:
+        s = (n_in - 1) / (n_out - 1) if n_out > 1 else 0.0
+    else:
+        s = 1.0 / scale if scale else n_in / n_out
+    half = {"bilinear": 1.0, "bicubic": 2.0, "lanczos": 3.0}[mode]
+    support, stretch = (half * s, 1.0 / s) if s >= 1 else (half, 1.0)
+    M = np.zeros((n_out, n_in))
+    for o in range(n_out):
+        c = s * (o + 0.5)
+        lo, hi = max(int(c - support + 0.5), 0), min(int(c + support + 0.5), n_in)
+        w = np.array([_np_aa_filter(mode, (j - c + 0.5) * stretch) for j in range(lo, hi)])
+        M[o, lo:hi] = w / w.sum() if w.sum() != 0 else w
+    return M
+
+
 def _np_unpool(x):
     N, C, H, W = x.shape
     y = np.zeros_like(x)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ctc_ref import np_ctc_loss
-from numpy_ref import _np_interp_matrix, _np_log_softmax, _np_sigmoid, _np_windows, _pair
+from numpy_ref import _np_aa_matrix, _np_interp_matrix, _np_log_softmax, _np_sigmoid, _np_windows, _pair
 
 _erf = np.vectorize(math.erf)
 
@@ -81,12 +81,13 @@ def np_batch_norm(x, rm, rv, w=None, b=None, training=False, eps=1e-5):
     return y.astype(x.dtype)
 
 
-def np_interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=None):
+def np_interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=None, antialias=False):
     H, W = x.shape[-2:]
     sf = _pair(scale_factor) if scale_factor is not None else (None, None)
     oh, ow = _pair(size) if size is not None else (int(np.floor(H * sf[0])), int(np.floor(W * sf[1])))
-    Mh = _np_interp_matrix(mode, H, oh, align_corners, sf[0])
-    Mw = _np_interp_matrix(mode, W, ow, align_corners, sf[1])
+    matrix = _np_aa_matrix if antialias else _np_interp_matrix
+    Mh = matrix(mode, H, oh, align_corners, sf[0])
+    Mw = matrix(mode, W, ow, align_corners, sf[1])
     return np.einsum("oh,nchw,pw->ncop", Mh, x.astype(np.float64), Mw).astype(x.dtype)
 
 

@@ -951,6 +951,20 @@ def _interp_spec(mode, ac, kw):
 for _mode, _ac in [("nearest", None), ("bilinear", False), ("bilinear", True), ("bicubic", False), ("bicubic", True)]:
     for _kw in [{"size": (7, 5)}, {"scale_factor": 2}, {"scale_factor": (0.6, 1.5)}]:
         _interp_spec(_mode, _ac, _kw)
+
+
+def _interp_aa_spec(mode, ac, kw, shape):
+    tag = "_".join(f"{k}{v}" for k, v in kw.items()).replace(" ", "").replace("(", "").replace(")", "")
+    spec(f"interpolate_aa_{mode}_{ac}_{tag}",
+         lambda L, x: _F(L).interpolate(x, mode=mode, align_corners=ac, antialias=True, **kw),
+         lambda x: np_interpolate(x, mode=mode, align_corners=ac, antialias=True, **kw), [A(*shape)])
+
+
+# antialiased: downscaling (the support widens), mixed up- and downscaling by scale factor, upscaling
+for _mode, _ac in [("bilinear", False), ("bilinear", True), ("bicubic", False), ("bicubic", True), ("lanczos", False)]:
+    for _kw, _shape in [({"size": (3, 4)}, (2, 2, 7, 9)), ({"scale_factor": (0.4, 1.5)}, (1, 2, 8, 5)),
+                        ({"size": (6, 8)}, (1, 2, 3, 4))]:
+        _interp_aa_spec(_mode, _ac, _kw, _shape)
 spec("upsample_module", lambda L, x: L.nn.Upsample(scale_factor=3, mode="bilinear", align_corners=True)(x),
      lambda x: np_interpolate(x, scale_factor=3, mode="bilinear", align_corners=True), [A(1, 3, 3, 2)])
 

@@ -349,6 +349,26 @@ def test_interpolate_random_configs(seed):
     close(xr.grad, xt.grad, atol=2e-5)
 
 
+# uint8 images: up- and downscaling, by size or scale factor, one axis unchanged
+_UINT8_CONFIGS = [((5, 7), {"size": (7, 5)}), ((2, 9), {"size": (2, 17)}), ((13, 4), {"size": (40, 3)}),
+                  ((32, 32), {"size": (9, 13)}), ((6, 9), {"scale_factor": (0.3, 2.5)}),
+                  ((6, 9), {"scale_factor": 1.7, "recompute_scale_factor": True}), ((5, 5), {"scale_factor": 3.0}),
+                  ((4, 6), {"size": (4, 6)}), ((9, 3), {"size": (1, 3)})]
+
+
+def _assert_uint8_equal(mode, **kw):
+    """Every value equals PyTorch's on _UINT8_CONFIGS, contiguous, channels-last and transposed inputs."""
+    rng = np.random.default_rng(7)
+    for (h, w), size_kw in _UINT8_CONFIGS:
+        a = rng.integers(0, 256, size=(2, 5, h, w)).astype(np.uint8)
+        a[0, 0] = np.where(a[0, 0] > 128, 255, 0)  # hard edges overshoot (cubic) and clamp
+        for layout in (lambda t: t, lambda t: t.transpose(2, 3).contiguous().transpose(2, 3)):
+            ours = F.interpolate(layout(rb.tensor(a)), mode=mode, **kw, **size_kw)
+            theirs = TF.interpolate(layout(torch.tensor(a)), mode=mode, **kw, **size_kw)
+            assert ours.dtype == rb.uint8
+            np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
 @requires_torch
 @pytest.mark.parametrize("antialias", [False, True])
 @pytest.mark.parametrize("align_corners", [False, True])
@@ -356,23 +376,103 @@ def test_interpolate_random_configs(seed):
 def test_uint8_bilinear_and_bicubic_equal_pytorchs_fixed_point_results(mode, align_corners, antialias):
     """PyTorch 2.13 resizes uint8 images with its own fixed-point algorithm (int16 weights at a precision chosen per
     axis, int32 sums from a rounding half, the width pass then the height pass through uint8, clamped): not the float
-    result rounded (up to 21 apart). Every value equals PyTorch's, up- and downscaling, by size or scale factor, one
-    axis unchanged, channels-last and transposed inputs."""
-    rng = np.random.default_rng(7)
-    configs = [((5, 7), {"size": (7, 5)}), ((2, 9), {"size": (2, 17)}), ((13, 4), {"size": (40, 3)}),
-               ((32, 32), {"size": (9, 13)}), ((6, 9), {"scale_factor": (0.3, 2.5)}),
-               ((6, 9), {"scale_factor": 1.7, "recompute_scale_factor": True}), ((5, 5), {"scale_factor": 3.0}),
-               ((4, 6), {"size": (4, 6)}), ((9, 3), {"size": (1, 3)})]
-    for (h, w), kw in configs:
-        a = rng.integers(0, 256, size=(2, 5, h, w)).astype(np.uint8)
-        a[0, 0] = np.where(a[0, 0] > 128, 255, 0)  # hard edges overshoot (cubic) and clamp
-        for layout in (lambda t: t, lambda t: t.transpose(2, 3).contiguous().transpose(2, 3)):
-            ours = F.interpolate(layout(rb.tensor(a)), mode=mode, align_corners=align_corners, antialias=antialias,
-                                 **kw)
-            theirs = TF.interpolate(layout(torch.tensor(a)), mode=mode, align_corners=align_corners,
-                                    antialias=antialias, **kw)
-            assert ours.dtype == rb.uint8
-            np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    result rounded (up to 21 apart)."""
+    _assert_uint8_equal(mode, align_corners=align_corners, antialias=antialias)
+
+
+@requires_torch
+def test_uint8_lanczos_equals_pytorchs_fixed_point_results():
+    _assert_uint8_equal("lanczos", antialias=True)
+
+
+_AA_CONFIGS = [((9, 7), {"size": (4, 13)}), ((12, 8), {"scale_factor": (0.3, 2.5)}), ((31, 40), {"size": (7, 9)}),
+               ((6, 9), {"scale_factor": 1.7, "recompute_scale_factor": True}), ((3, 4), {"size": (30, 2)}),
+               ((12, 8), {"size": (1, 1)}), ((5, 6), {"size": (5, 2)})]
+
+
+@requires_torch
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("mode,align_corners", [("bilinear", False), ("bilinear", True), ("bicubic", False),
+                                                ("bicubic", True), ("lanczos", False)])
+def test_antialiased_float_interpolation_matches_pytorch(mode, align_corners, dtype):
+    """antialias=True of float32 and float64 (PyTorch's _upsample_*2d_aa and their backward): PIL's filters over a
+    support widened by the downscale, normalised per output; down- and upscaling, by size or scale factor, with
+    recompute_scale_factor, an axis unchanged, a 1x1 output, a channels-last input. Within float rounding: the
+    weights are computed in the input's dtype as ATen's."""
+    rng = np.random.default_rng(3)
+    tol = {"atol": 3e-6, "rtol": 1e-5} if dtype == np.float32 else {"atol": 1e-12, "rtol": 1e-12}
+    for (h, w), kw in _AA_CONFIGS:
+        for last in (False, True):
+            a = rng.standard_normal((2, 3, h, w)).astype(dtype)
+            xr, xt = pair(a)
+            ir, it = ((t.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) if last else t) for t in (xr, xt))
+            out_r = F.interpolate(ir, mode=mode, align_corners=align_corners, antialias=True, **kw)
+            out_t = TF.interpolate(it, mode=mode, align_corners=align_corners, antialias=True, **kw)
+            assert out_r.dtype == (rb.float32 if dtype == np.float32 else rb.float64)
+            assert tuple(out_r.shape) == tuple(out_t.shape)
+            assert out_r.grad_fn.name() == out_t.grad_fn.name()
+            close(out_r, out_t, **tol)
+            backward_both(out_r, out_t, rng)
+            close(xr.grad, xt.grad, **tol)
+
+
+def test_antialiased_downscale_low_pass_filters():
+    """The point of antialias: a 1-pixel checkerboard shrunk 3x keeps its mean (0.5 +- 1/162 inside: per axis a
+    triangle 3 pixels wide each side weighs the parities 5/9 and 4/9) where the plain bilinear kernel samples single
+    pixels (0 or 1: aliasing); upscaling keeps the plain triangle's values."""
+    board = (np.indices((18, 18)).sum(0) % 2).astype(np.float32)[None, None]
+    aa = F.interpolate(rb.tensor(board), size=(6, 6), mode="bilinear", antialias=True).numpy()
+    plain = F.interpolate(rb.tensor(board), size=(6, 6), mode="bilinear").numpy()
+    assert np.abs(aa - 0.5).max() < 0.07
+    np.testing.assert_allclose(np.abs(aa[..., 1:5, 1:5] - 0.5), 1 / 162, atol=1e-6)
+    np.testing.assert_array_equal(np.abs(plain - 0.5), 0.5)
+    x = rb.tensor(np.random.default_rng(0).standard_normal((1, 1, 5, 5)).astype(np.float32))
+    up_aa = F.interpolate(x, size=(10, 10), mode="bilinear", antialias=True).numpy()
+    up = F.interpolate(x, size=(10, 10), mode="bilinear").numpy()
+    np.testing.assert_allclose(up_aa, up, atol=1e-6)
+
+
+def test_antialiased_backward_is_differentiable_and_the_forwards_gradient():
+    """The backward is an op with a node: its gradient with respect to grad_output is the forward again
+    (create_graph). Where a scale factor keeps an axis' size (5 * 1.1 -> 5), the forward does not resample that
+    axis (PyTorch's), and the gradient is the identity there too: PyTorch's backward resamples it with the scale
+    factor's weights (its gradcheck fails); ours passes it."""
+    rng = np.random.default_rng(1)
+    for mode in ("bilinear", "bicubic", "lanczos"):
+        x = rb.tensor(rng.standard_normal((1, 2, 6, 7)), requires_grad=True)
+        y = F.interpolate(x, size=(3, 9), mode=mode, antialias=True)
+        g = rb.tensor(rng.standard_normal(tuple(y.shape)), requires_grad=True)
+        (gx,) = rb.autograd.grad(y, x, g, create_graph=True)
+        v = rb.tensor(rng.standard_normal(tuple(gx.shape)))
+        (gx * v).sum().backward()
+        want = F.interpolate(v, size=(3, 9), mode=mode, antialias=True)
+        np.testing.assert_allclose(g.grad.numpy(), want.numpy(), atol=1e-12)
+        x2 = rb.tensor(rng.standard_normal((1, 1, 5, 6)), requires_grad=True)
+        assert rb.autograd.gradcheck(
+            lambda t, m=mode: F.interpolate(t, scale_factor=(1.1, 0.5), mode=m, antialias=True), (x2,))
+
+
+def test_antialias_refusals_follow_pytorch():
+    x = rb.zeros(1, 1, 4, 4)
+    for dt, name in [(rb.float16, "Half"), (rb.bfloat16, "BFloat16"), (rb.int32, "Int"), (rb.int64, "Long")]:
+        with pytest.raises(NotImplementedError, match=f"\"compute_index_ranges_weights\" not implemented for '{name}'"):
+            F.interpolate(x.to(dt), size=2, mode="bicubic", antialias=True)
+    restricted = "Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D"
+    for inp, mode in [(x, "nearest"), (x, "area"), (rb.zeros(1, 1, 4), "bilinear"),
+                      (rb.zeros(1, 1, 2, 2, 2), "bicubic"), (rb.zeros(1, 1, 4), "lanczos")]:
+        with pytest.raises(ValueError, match=restricted):
+            F.interpolate(inp, size=2, mode=mode, antialias=True)
+    with pytest.raises(ValueError, match="Lanczos mode requires antialias=True"):
+        F.interpolate(x, size=2, mode="lanczos")
+    with pytest.raises(ValueError, match="Lanczos mode does not support align_corners=True"):
+        F.interpolate(x, size=2, mode="lanczos", align_corners=True, antialias=True)
+    with pytest.raises(NotImplementedError, match=r"trilinear \| lanczos \| area \| nearest-exact \(got lanczos\)"):
+        F.interpolate(rb.zeros(1, 1, 4), size=2, mode="lanczos")
+    with pytest.raises(RuntimeError, match=r"Input and output sizes should be greater than 0.*output \(H: 0, W: 3\)"):
+        F.interpolate(x, size=(0, 3), mode="bilinear", antialias=True)
+    with pytest.raises(RuntimeError, match="Non-empty 4D data tensor expected"):
+        F.interpolate(rb.zeros(1, 0, 4, 4), size=2, mode="bilinear", antialias=True)
+    assert tuple(F.interpolate(rb.zeros(0, 2, 4, 4), size=2, mode="bilinear", antialias=True).shape) == (0, 2, 2, 2)
 
 
 def test_uint8_interpolation_refusals_follow_pytorch():

@@ -20,6 +20,8 @@ void resize(py::module_& m, TensorClass& cls) {
           m = InterpMode::Bilinear;
         else if (mode == "bicubic")
           m = InterpMode::Bicubic;
+        else if (mode == "lanczos")
+          m = InterpMode::Lanczos;
         else
           throw NotImplementedError("upsample2d: unknown mode " + mode);
         py::gil_scoped_release nogil;

@@ -10,15 +10,16 @@
 
 namespace rb {
 
-// planes = N * C planes of (H, W) resized to (OH, OW); dtype is the data's: floating, or uint8 for the bilinear and
-// bicubic forward (PyTorch's fixed-point image path, antialiased or not).
+// planes = N * C planes of (H, W) resized to (OH, OW); dtype is the data's: floating, or uint8 for the bilinear,
+// bicubic and lanczos forward (PyTorch's fixed-point image path, antialiased or not). antialias: PIL's filters over
+// a support widened by the downscale (bilinear, bicubic, lanczos; lanczos is antialiased only).
 struct ResizeGeom {
   int64_t planes, H, W, OH, OW;
   InterpMode mode;
   bool align_corners;
   std::optional<double> scale_h, scale_w;
   DType dtype = DType::Float32;
-  bool antialias = false;  // uint8 only
+  bool antialias = false;
 };
 
 // A constant pad of an nd-dim input: the caller's shapes, read during the call, not copied (the op

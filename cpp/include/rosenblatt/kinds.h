@@ -34,7 +34,7 @@ enum class MathOp : uint8_t {
   Rsqrt,
   Frac
 };
-enum class InterpMode : uint8_t { Nearest, NearestExact, Bilinear, Bicubic };
+enum class InterpMode : uint8_t { Nearest, NearestExact, Bilinear, Bicubic, Lanczos };
 
 // torch's layout= and memory_format= objects. Strided is the one layout; a memory format orders the
 // dims in memory: (N, C, H, W) channels-last keeps C innermost, strides (HWC, 1, WC, C).

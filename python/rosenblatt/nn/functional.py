@@ -732,7 +732,9 @@ def _is_int(v):
 def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
                 align_corners: Optional[bool] = None, recompute_scale_factor: Any = None,
                 antialias: Any = False) -> Tensor:
-    """Resizes to ``size`` or by ``scale_factor`` with ``mode`` 'nearest', 'linear', 'bilinear' or 'bicubic'.
+    """Resizes to ``size`` or by ``scale_factor`` with ``mode`` 'nearest', 'nearest-exact', 'linear', 'bilinear',
+    'bicubic', 'lanczos' (needs ``antialias=True``) or 'area'. ``antialias=True`` (bilinear, bicubic, lanczos; 4-D
+    float32, float64 or uint8 input) low-pass filters as PIL does when downscaling.
 
     Shape:
         input: ``(N, C, L)``, ``(N, C, H, W)`` or ``(N, C, D, H, W)``; output: ``(N, C, *size)``.
@@ -790,7 +792,12 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
         raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D "
                          "tensor as input")
     sf = scale_factors or [None] * max(dim, 0)
-    if input.dim() == 4 and mode in ("nearest", "nearest-exact", "bilinear", "bicubic"):
+    if input.dim() == 4 and mode == "lanczos":
+        if align_corners:
+            raise ValueError("Lanczos mode does not support align_corners=True")
+        if not antialias:
+            raise ValueError("Lanczos mode requires antialias=True")
+    if input.dim() == 4 and mode in ("nearest", "nearest-exact", "bilinear", "bicubic", "lanczos"):
         return _nn.upsample2d(input, mode, output_size[0], output_size[1], bool(align_corners), sf[0], sf[1],
                               bool(antialias))
     if input.dim() == 4 and mode == "area":
@@ -808,11 +815,11 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
         raise NotImplementedError("Got 4D input, but linear mode needs 3D input")
     if mode not in ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "area"):
         raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) for "
-                                  "the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
+                                  "the modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area | "
                                   f"nearest-exact (got {mode})")
     raise NotImplementedError(f"interpolate: mode {mode!r} on a {input.dim()}D input is not implemented in "
                               "rosenblatt (3D: nearest, nearest-exact, linear; 4D: nearest, nearest-exact, bilinear, "
-                              "bicubic, area)")
+                              "bicubic, lanczos, area)")
 
 
 def upsample(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",

@@ -222,9 +222,6 @@ _KNOWN = [
 # refusal ("not implemented for float16", "expected floating point inputs") is known, nothing else is.
 _HALF, _INT = ("float16", "bfloat16"), ("uint8", "int8", "int16", "int32")
 _NO_KERNEL = {
-    _ids(*(s.name for s in SPECS if s.name.startswith(("cross_entropy_", "nll_loss_")))): _HALF,
-    _ids("bce_none", "bce_mean", "bce_sum", "bce_weight", "bce_logits_none", "bce_logits_mean", "bce_logits_sum",
-         "bce_logits_weight_pos_weight", "bce_logits_pos_weight_sum"): _HALF,
     _ids(*(s.name for s in SPECS if s.name.startswith(("batch_norm", "instance_norm")))): _HALF + _INT,
     _ids(*(s.name for s in SPECS if s.name.startswith("embedding_bag"))): _HALF,
     _ids("index_add", "index_add_method", "index_add_inplace", "scatter_add", "index_put_accumulate"): _HALF + _INT,

@@ -223,7 +223,6 @@ _KNOWN = [
 _HALF, _INT = ("float16", "bfloat16"), ("uint8", "int8", "int16", "int32")
 _NO_KERNEL = {
     _ids(*(s.name for s in SPECS if s.name.startswith(("batch_norm", "instance_norm")))): _HALF + _INT,
-    _ids("index_add", "index_add_method", "index_add_inplace", "scatter_add", "index_put_accumulate"): _HALF + _INT,
     _ids("histogram", "histogram_edges", "histogram_range_weight_density", "histogramdd", "histogramdd_edges",
          "histogramdd_range_weight_density"): ("bfloat16",),
     _ids(*(s.name for s in SPECS if s.name.startswith(("conv1d", "conv2d", "conv3d", "conv_transpose")))): _INT,

@@ -227,7 +227,6 @@ _NO_KERNEL = {
          "histogramdd_range_weight_density"): ("bfloat16",),
     _ids(*(s.name for s in SPECS if s.name.startswith(("conv1d", "conv2d", "conv3d", "conv_transpose")))): _INT,
     _ids(*(s.name for s in SPECS if s.name.startswith("sdpa"))): _HALF + _INT,
-    _ids("multinomial_onehot", "multinomial_onehot_1d"): _HALF,
     _ids(*(s.name for s in SPECS if s.name.startswith("multi_margin_loss"))): _INT,
 }
 for _ids_, _dtypes in _NO_KERNEL.items():

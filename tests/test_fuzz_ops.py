@@ -206,9 +206,9 @@ _KNOWN = [
      "value (1e31 and -1e35 seen); ours is nan, the mean of nothing, as its other losses give"),
     (_ids("histogram", "histogram_edges", "histogram_range_weight_density", "histogramdd", "histogramdd_edges",
           "histogramdd_range_weight_density"),
-     lambda p, w: p["storage"] == "float16" and (_values(w) or "float32 too" in w),
-     "boundary: without range= PyTorch has no Half kernel (its aminmax), so the float32 reference computes the bin "
-     "edges in float32, where ours (as PyTorch's own with range=) steps in float16"),
+     lambda p, w: p["storage"] in ("float16", "bfloat16") and (_values(w) or "float32 too" in w),
+     "boundary: without range= PyTorch has no Half or BFloat16 kernel (its aminmax), so the float32 reference "
+     "computes the bin edges in float32, where ours (as PyTorch's own with range=) steps in the dtype"),
     (_ids("rnn_tanh_cell", "rnn_relu_cell", "lstm_cell", "gru_cell", "rnn_layer"),
      lambda p, w: STORAGE.get(p["storage"]) is not None and _ours(w, "expected a floating point input"),
      "open: PyTorch runs the functional rnn_tanh/rnn_relu cells and layers on integer tensors (integer matmuls); "
@@ -223,8 +223,6 @@ _KNOWN = [
 _HALF, _INT = ("float16", "bfloat16"), ("uint8", "int8", "int16", "int32")
 _NO_KERNEL = {
     _ids(*(s.name for s in SPECS if s.name.startswith(("batch_norm", "instance_norm")))): _HALF + _INT,
-    _ids("histogram", "histogram_edges", "histogram_range_weight_density", "histogramdd", "histogramdd_edges",
-         "histogramdd_range_weight_density"): ("bfloat16",),
     _ids(*(s.name for s in SPECS if s.name.startswith(("conv1d", "conv2d", "conv3d", "conv_transpose")))): _INT,
     _ids(*(s.name for s in SPECS if s.name.startswith("sdpa"))): _HALF + _INT,
     _ids(*(s.name for s in SPECS if s.name.startswith("multi_margin_loss"))): _INT,

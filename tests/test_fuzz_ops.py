@@ -141,12 +141,18 @@ _KNOWN = [
           "instance_norm_running"),
      lambda p, w: _ours(w, r"should contain \d+ elements") and (_torch_ok(w) or _theirs(w, r"IndexError\(select")),
      "deliberate: PyTorch skips the running-statistics and affine size checks for empty inputs"),
-    (_ids("instance_norm", "instance_norm_affine", "instance_norm_eval", "instance_norm_running"),
-     lambda p, w: _theirs(w, r"IndexError\(select\(\)"),
-     "deliberate: PyTorch's empty-batch path takes weight[0] of an empty weight (IndexError)"),
+    (_ids(*(s.name for s in SPECS if s.name.startswith(("batch_norm", "instance_norm")))),
+     lambda p, w: STORAGE.get(p["storage"]) is not None and _empty(p) and _ours(w, "not implemented for"),
+     "boundary: on an empty integer input PyTorch runs no kernel and returns an empty result (or takes weight[0] of "
+     "an empty parameter: IndexError); ours refuses integer inputs as PyTorch does for non-empty ones"),
+    (_ids("instance_norm", "instance_norm_affine", "instance_norm_eval", "instance_norm_running", "batch_norm_train",
+          "batch_norm_train_running", "batch_norm_eval", "batch_norm_train_5d", "batch_norm_eval_5d"),
+     lambda p, w: _theirs(w, r"IndexError\(select\(\)") and _empty(p),
+     "deliberate: PyTorch's empty-input path takes weight[0] of an empty weight (IndexError; batch_norm with no "
+     "channels too)"),
     (_ids("multinomial_onehot", "multinomial_onehot_1d"), lambda p, w: _values(w) and _degenerate(p),
      "random: a grown (duplicated) row is no longer one-hot, so the draws differ"),
-    (_ids("layer_norm_weight_only"), lambda p, w: _grad(w) and _degenerate(p),
+    (_ids("layer_norm_weight_only", "instance_norm"), lambda p, w: _grad(w) and _degenerate(p),
      "degenerate: the gradient where a row's variance is 0 (an expanded input)"),
     (_ids("getitem_adjacent_after_slice"), lambda p, w: _torch_ok(w) and _ours(w, "out of (bounds|range)"),
      "deliberate: PyTorch 2.13 accepts an out-of-range index here; we raise"),
@@ -222,7 +228,6 @@ _KNOWN = [
 # refusal ("not implemented for float16", "expected floating point inputs") is known, nothing else is.
 _HALF, _INT = ("float16", "bfloat16"), ("uint8", "int8", "int16", "int32")
 _NO_KERNEL = {
-    _ids(*(s.name for s in SPECS if s.name.startswith(("batch_norm", "instance_norm")))): _HALF + _INT,
     _ids(*(s.name for s in SPECS if s.name.startswith(("conv1d", "conv2d", "conv3d", "conv_transpose")))): _INT,
     _ids(*(s.name for s in SPECS if s.name.startswith("sdpa"))): _HALF + _INT,
     _ids(*(s.name for s in SPECS if s.name.startswith("multi_margin_loss"))): _INT,

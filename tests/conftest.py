@@ -62,3 +62,32 @@ def run_python(*args, cwd=None, timeout=300, **env):
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
+
+
+def assert_low_precision_parity(fn, arrays, dtype, grad=(), ulps=4, seed=0):
+    """fn(L, *tensors) in rosenblatt and PyTorch, the float arrays stored in dtype ("float16" or "bfloat16"): the
+    outputs have PyTorch's dtype and values, and so do the gradients of the inputs numbered in `grad` (through a
+    fixed random upstream gradient), within `ulps` roundings of dtype (relative, or to the largest magnitude)."""
+    import rosenblatt as rb
+
+    eps = {"float16": 2.0 ** -10, "bfloat16": 2.0 ** -7}[dtype]
+    got = []
+    for L in (rb, torch):
+        ins = [L.tensor(a).to(getattr(L, dtype)) if a.dtype.kind == "f" else L.tensor(a) for a in arrays]
+        for i in grad:
+            ins[i].requires_grad_(True)
+        outs = fn(L, *ins)
+        outs = list(outs) if isinstance(outs, (tuple, list)) else [outs]
+        if grad:
+            g = np.random.default_rng(seed).standard_normal(tuple(outs[0].shape)).astype(np.float32)
+            (outs[0] * L.tensor(g).to(outs[0].dtype)).sum().backward()
+        got.append([(str(o.dtype).split(".")[-1], o.detach().float().numpy()) for o in outs]
+                   + [("grad", ins[i].grad.float().numpy()) for i in grad])
+    assert len(got[0]) == len(got[1])
+    for (da, a), (db, b) in zip(*got):
+        assert da == db, (da, db)
+        if b.dtype.kind != "f":
+            np.testing.assert_array_equal(a, b)
+            continue
+        scale = float(np.nanmax(np.abs(b))) if b.size and np.isfinite(b).any() else 0.0
+        np.testing.assert_allclose(a, b, rtol=ulps * eps, atol=eps * scale + 1e-30, equal_nan=True)

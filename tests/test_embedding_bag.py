@@ -7,7 +7,7 @@ import pytest
 
 import rosenblatt as rb
 import rosenblatt.nn.functional as F
-from conftest import requires_torch, torch
+from conftest import assert_low_precision_parity, requires_torch, torch
 
 IDX = np.array([1, 3, 3, 0, 6, 2, 5, 3, 4, 6, 0])
 
@@ -239,3 +239,30 @@ def test_failed_call_changes_nothing():
         with pytest.raises(RuntimeError):
             F.embedding_bag(rb.tensor(idx), w, rb.tensor(off), max_norm=1.0)
     np.testing.assert_array_equal(w.numpy(), np.full((4, 2), 5.0))
+
+
+@requires_torch
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("mode,psw,max_norm", [("sum", False, None), ("sum", True, None), ("mean", False, None),
+                                               ("max", False, None), ("sum", True, 1.0), ("mean", False, 1.0)])
+def test_float16_and_bfloat16_match_pytorch(mode, psw, max_norm, dtype):
+    """The bags summed in float32 and rounded once (ATen's opmath): values and the gradients of weight and
+    per_sample_weights within a rounding; max_norm renormalizes the half weight's rows in place as PyTorch's."""
+    rng = np.random.default_rng(7)
+    w = rng.normal(size=(10, 6)).astype(np.float32)
+    idx = rng.integers(0, 10, size=50)
+    offsets = np.array([0, 3, 3, 20, 41])
+    p = rng.uniform(0.1, 1.0, size=50).astype(np.float32)
+    renormed = []
+
+    def fn(L, w, idx, offsets, p):
+        out = L.nn.functional.embedding_bag(idx, w, offsets, mode=mode, per_sample_weights=p if psw else None,
+                                            padding_idx=2, max_norm=max_norm)
+        renormed.append(w.detach().float().numpy().copy())
+        return out
+
+    assert_low_precision_parity(fn, [w, idx, offsets, p], dtype, grad=(0, 3) if psw else (0,))
+    eps = {"float16": 2.0 ** -10, "bfloat16": 2.0 ** -7}[dtype]
+    np.testing.assert_allclose(renormed[0], renormed[1], rtol=2 * eps, atol=0)
+    if max_norm:
+        assert np.linalg.norm(renormed[0][idx], axis=1).max() <= max_norm * (1 + 2 * eps)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import rosenblatt as rb
-from conftest import requires_torch, torch
+from conftest import assert_low_precision_parity, requires_torch, torch
 
 SPECIAL = [0.0, -0.0, 1.0, -3.5, 1e-40, 1e-310, 2.0 ** 60, float("inf"), -float("inf"), float("nan"), 0.5, 0.75]
 
@@ -173,3 +173,42 @@ def test_histogramdd_matches_torch(seed):
         np.testing.assert_allclose(ours.hist.numpy(), theirs.hist.numpy(), rtol=1e-6)
         for e1, e2 in zip(ours.bin_edges, theirs.bin_edges):
             np.testing.assert_array_equal(e1.numpy(), e2.numpy())
+
+
+@requires_torch
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("case", ["range", "edges", "weight_density", "dd_range", "dd_edges_weight_density"])
+def test_histogram_in_float16_and_bfloat16_matches_torch(case, dtype):
+    """With range= or edges PyTorch counts float16 and bfloat16 (its edges stepped in the dtype): ours counts in
+    float32 and rounds once, so the counts, edges and densities agree (a density within a rounding)."""
+    rng = np.random.default_rng(11)
+    x = (rng.random(200) * 2 - 0.5).astype(np.float32)
+    w = rng.random(200).astype(np.float32)
+
+    def fn(L, x, w):
+        edges = L.tensor([-0.5, 0.1, 0.3, 0.35, 1.2]).to(x.dtype)
+        if case == "range":
+            return tuple(L.histogram(x, 7, range=(0.0, 1.0)))
+        if case == "edges":
+            return tuple(L.histogram(x, edges))
+        if case == "weight_density":
+            return tuple(L.histogram(x, 5, range=(-0.2, 1.3), weight=w, density=True))
+        pts = x.reshape(100, 2)
+        if case == "dd_range":
+            r = L.histogramdd(pts, [3, 4], range=[0.0, 1.0, -0.5, 1.5])
+        else:
+            r = L.histogramdd(pts, [L.linspace(0, 1, 4).to(x.dtype), edges], weight=w[:100], density=True)
+        return (r.hist, *r.bin_edges)
+
+    assert_low_precision_parity(fn, [x, w], dtype, ulps=1)
+
+
+def test_histogram_of_bfloat16_without_range_computes_as_float16():
+    """PyTorch has no float16/bfloat16 kernel for the range (its aminmax raises); ours takes the range in the dtype
+    and counts as with range= (docs/differences.rst), for bfloat16 as for float16."""
+    x = rb.tensor([0.0, 0.25, 0.5, 1.0, 1.0])
+    for dt in (rb.float16, rb.bfloat16):
+        h = rb.histogram(x.to(dt), 4)
+        assert h.hist.dtype == dt and h.hist.tolist() == [1.0, 1.0, 1.0, 2.0]
+        assert h.bin_edges.tolist() == [0.0, 0.25, 0.5, 0.75, 1.0]
+        assert rb.histogramdd(x.to(dt).reshape(5, 1), 2).hist.tolist() == [2.0, 3.0]

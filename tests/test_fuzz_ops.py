@@ -141,12 +141,18 @@ _KNOWN = [
           "instance_norm_running"),
      lambda p, w: _ours(w, r"should contain \d+ elements") and (_torch_ok(w) or _theirs(w, r"IndexError\(select")),
      "deliberate: PyTorch skips the running-statistics and affine size checks for empty inputs"),
-    (_ids("instance_norm", "instance_norm_affine", "instance_norm_eval", "instance_norm_running"),
-     lambda p, w: _theirs(w, r"IndexError\(select\(\)"),
-     "deliberate: PyTorch's empty-batch path takes weight[0] of an empty weight (IndexError)"),
+    (_ids(*(s.name for s in SPECS if s.name.startswith(("batch_norm", "instance_norm")))),
+     lambda p, w: STORAGE.get(p["storage"]) is not None and _empty(p) and _ours(w, "not implemented for"),
+     "boundary: on an empty integer input PyTorch runs no kernel and returns an empty result (or takes weight[0] of "
+     "an empty parameter: IndexError); ours refuses integer inputs as PyTorch does for non-empty ones"),
+    (_ids("instance_norm", "instance_norm_affine", "instance_norm_eval", "instance_norm_running", "batch_norm_train",
+          "batch_norm_train_running", "batch_norm_eval", "batch_norm_train_5d", "batch_norm_eval_5d"),
+     lambda p, w: _theirs(w, r"IndexError\(select\(\)") and _empty(p),
+     "deliberate: PyTorch's empty-input path takes weight[0] of an empty weight (IndexError; batch_norm with no "
+     "channels too)"),
     (_ids("multinomial_onehot", "multinomial_onehot_1d"), lambda p, w: _values(w) and _degenerate(p),
      "random: a grown (duplicated) row is no longer one-hot, so the draws differ"),
-    (_ids("layer_norm_weight_only"), lambda p, w: _grad(w) and _degenerate(p),
+    (_ids("layer_norm_weight_only", "instance_norm"), lambda p, w: _grad(w) and _degenerate(p),
      "degenerate: the gradient where a row's variance is 0 (an expanded input)"),
     (_ids("getitem_adjacent_after_slice"), lambda p, w: _torch_ok(w) and _ours(w, "out of (bounds|range)"),
      "deliberate: PyTorch 2.13 accepts an out-of-range index here; we raise"),
@@ -206,9 +212,9 @@ _KNOWN = [
      "value (1e31 and -1e35 seen); ours is nan, the mean of nothing, as its other losses give"),
     (_ids("histogram", "histogram_edges", "histogram_range_weight_density", "histogramdd", "histogramdd_edges",
           "histogramdd_range_weight_density"),
-     lambda p, w: p["storage"] == "float16" and (_values(w) or "float32 too" in w),
-     "boundary: without range= PyTorch has no Half kernel (its aminmax), so the float32 reference computes the bin "
-     "edges in float32, where ours (as PyTorch's own with range=) steps in float16"),
+     lambda p, w: p["storage"] in ("float16", "bfloat16") and (_values(w) or "float32 too" in w),
+     "boundary: without range= PyTorch has no Half or BFloat16 kernel (its aminmax), so the float32 reference "
+     "computes the bin edges in float32, where ours (as PyTorch's own with range=) steps in the dtype"),
     (_ids("rnn_tanh_cell", "rnn_relu_cell", "lstm_cell", "gru_cell", "rnn_layer"),
      lambda p, w: STORAGE.get(p["storage"]) is not None and _ours(w, "expected a floating point input"),
      "open: PyTorch runs the functional rnn_tanh/rnn_relu cells and layers on integer tensors (integer matmuls); "
@@ -222,17 +228,8 @@ _KNOWN = [
 # refusal ("not implemented for float16", "expected floating point inputs") is known, nothing else is.
 _HALF, _INT = ("float16", "bfloat16"), ("uint8", "int8", "int16", "int32")
 _NO_KERNEL = {
-    _ids(*(s.name for s in SPECS if s.name.startswith(("cross_entropy_", "nll_loss_")))): _HALF,
-    _ids("bce_none", "bce_mean", "bce_sum", "bce_weight", "bce_logits_none", "bce_logits_mean", "bce_logits_sum",
-         "bce_logits_weight_pos_weight", "bce_logits_pos_weight_sum"): _HALF,
-    _ids(*(s.name for s in SPECS if s.name.startswith(("batch_norm", "instance_norm")))): _HALF + _INT,
-    _ids(*(s.name for s in SPECS if s.name.startswith("embedding_bag"))): _HALF,
-    _ids("index_add", "index_add_method", "index_add_inplace", "scatter_add", "index_put_accumulate"): _HALF + _INT,
-    _ids("histogram", "histogram_edges", "histogram_range_weight_density", "histogramdd", "histogramdd_edges",
-         "histogramdd_range_weight_density"): ("bfloat16",),
     _ids(*(s.name for s in SPECS if s.name.startswith(("conv1d", "conv2d", "conv3d", "conv_transpose")))): _INT,
     _ids(*(s.name for s in SPECS if s.name.startswith("sdpa"))): _HALF + _INT,
-    _ids("multinomial_onehot", "multinomial_onehot_1d"): _HALF,
     _ids(*(s.name for s in SPECS if s.name.startswith("multi_margin_loss"))): _INT,
 }
 for _ids_, _dtypes in _NO_KERNEL.items():

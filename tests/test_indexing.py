@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import rosenblatt as rb
-from conftest import HAVE_TORCH, requires_torch, torch
+from conftest import HAVE_TORCH, assert_low_precision_parity, requires_torch, torch
 
 A = np.arange(60, dtype=np.float32).reshape(3, 4, 5)
 
@@ -670,3 +670,52 @@ def test_a_list_holding_sequences_or_slices_is_a_tuple_of_indices(key):
             r = L.arange(12.0).reshape(3, 4)[key]
         got.append((r.tolist(), [str(x.message).startswith(_SEQ_WARNING) for x in w]))
     assert got[0] == got[1]
+
+
+# --- the accumulate forms in float16/bfloat16 and the small integer dtypes (issue 14) -----------------------
+
+@requires_torch
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("op", ["index_add", "index_add_alpha", "scatter_add", "index_put", "index_put_"])
+def test_accumulate_forms_in_float16_and_bfloat16_match_torch(op, dtype):
+    """scatter_add and index_add (alpha 1) sum in float32 and round once, as ATen's; index_put(accumulate=True)
+    and index_add with another alpha add in the dtype, rounding each step: values and gradients as PyTorch's."""
+    rng = np.random.default_rng(8)
+    x = (rng.normal(size=(5, 4)) * 3).astype(np.float32)
+    src = (rng.normal(size=(9, 4)) * 3).astype(np.float32)
+    idx = rng.integers(0, 5, size=9)  # repeated rows: the accumulation order matters
+
+    def fn(L, x, src, idx):
+        if op == "index_add":
+            return x.index_add(0, idx, src)
+        if op == "index_add_alpha":
+            return x.index_add(0, idx, src, alpha=2)
+        if op == "scatter_add":
+            return x.scatter_add(0, idx[:, None].expand(9, 4), src)
+        if op == "index_put":
+            return x.index_put((idx,), src, accumulate=True)
+        return (x * 1).index_put_((idx,), src, accumulate=True)
+
+    assert_low_precision_parity(fn, [x, src, idx], dtype, grad=(0, 1), ulps=1)
+
+
+@requires_torch
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64"])
+def test_accumulate_forms_in_integer_dtypes_match_torch(dtype):
+    """Integer accumulation wraps in the dtype (uint8 250 + 9 is 3) and index_add truncates alpha (2.7 adds twice
+    the source), as ATen's; every form gives PyTorch's exact values."""
+    rng = np.random.default_rng(9)
+    lo, hi = (0, 256) if dtype == "uint8" else (-100, 100)
+    x, src = rng.integers(lo, hi, size=(5, 4)), rng.integers(lo, hi, size=(9, 4))
+    idx = rng.integers(0, 5, size=9)
+    got = []
+    for L in (rb, torch):
+        dt = getattr(L, dtype)
+        X, S, ix, ix4 = L.tensor(x).to(dt), L.tensor(src).to(dt), L.tensor(idx), L.tensor(idx[:4] % 4)
+        outs = [X.index_add(0, ix, S), X.index_add(1, ix4, S[:5], alpha=2.7),
+                X.scatter_add(0, ix[:, None].expand(9, 4), S), X.index_put((ix,), S, accumulate=True),
+                X.clone().index_put_((ix,), S, accumulate=True), X.clone().index_add_(0, ix, S, alpha=-1)]
+        got.append([(str(o.dtype).split(".")[-1], o.numpy()) for o in outs])
+    for (da, a), (db, b) in zip(*got):
+        assert da == db == dtype
+        np.testing.assert_array_equal(a, b)

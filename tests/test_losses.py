@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import rosenblatt as rb
-from conftest import requires_torch
+from conftest import assert_low_precision_parity, requires_torch
 from op_specs import F
 
 nnF = F(rb)
@@ -215,3 +215,65 @@ def test_bce_weight_that_does_not_broadcast_raises_with_shapes():
         nnF.binary_cross_entropy(x, x, weight=t(np.ones(5, np.float32)))
     with pytest.raises(RuntimeError, match=r"\[3\]"):
         nnF.binary_cross_entropy_with_logits(x, x, pos_weight=t(np.ones(3, np.float32)))
+
+
+# --- float16 / bfloat16 (issue 14) ----------------------------------------------------------------------------
+
+@requires_torch
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize("case", ["nll", "nll_weight", "ce", "ce_weight_smooth", "ce_prob", "ce_prob_weight_smooth"])
+def test_class_losses_in_float16_and_bfloat16_match_torch(case, reduction, dtype):
+    """ATen's cross_entropy is log_softmax rounded to the dtype, then nll_loss accumulating in float32: the values
+    and input gradients (the probability targets' too) agree within a few roundings, in the input's dtype."""
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(6, 5, 3)).astype(np.float32) * 2
+    y = rng.integers(0, 5, size=(6, 3))
+    y[0, 0] = y[2, 1] = 4 if "weight" in case else -100  # ignored positions (ignore_index below)
+    w = rng.uniform(0.5, 2.0, size=5).astype(np.float32)
+    p = rng.dirichlet(np.ones(5), size=(6, 3)).transpose(0, 2, 1).astype(np.float32)
+    kw = dict(reduction=reduction, ignore_index=4 if "weight" in case else -100)
+
+    def fn(L, x, y, w, p):
+        f = L.nn.functional
+        weight = w if "weight" in case else None
+        if case.startswith("nll"):
+            return f.nll_loss(x, y, weight=weight, **kw)
+        smooth = 0.2 if "smooth" in case else 0.0
+        if "prob" in case:
+            return f.cross_entropy(x, p, weight=weight, reduction=reduction, label_smoothing=smooth)
+        return f.cross_entropy(x, y, weight=weight, label_smoothing=smooth, **kw)
+
+    assert_low_precision_parity(fn, [x, y, w, p], dtype, grad=(0, 3) if "prob" in case else (0,))
+
+
+@requires_torch
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize("case", ["bce", "bce_weight", "logits", "logits_weight_pos_weight"])
+def test_binary_cross_entropy_in_float16_and_bfloat16_matches_torch(case, reduction, dtype):
+    """Computed in float32 from the rounded operands and rounded once, where ATen rounds each step: within a few
+    roundings of the dtype, for the values and both inputs' gradients."""
+    rng = np.random.default_rng(6)
+    x = rng.uniform(0.05, 0.95, size=(8, 7)).astype(np.float32)
+    y = rng.uniform(0, 1, size=(8, 7)).astype(np.float32)
+    w = rng.uniform(0.5, 2.0, size=7).astype(np.float32)
+    pw = rng.uniform(0.5, 3.0, size=7).astype(np.float32)
+
+    def fn(L, x, y, w, pw):
+        f = L.nn.functional
+        weight = w if "weight" in case else None
+        if case.startswith("logits"):
+            return f.binary_cross_entropy_with_logits(x * 4 - 2, y, weight=weight, reduction=reduction,
+                                                      pos_weight=pw if "pos" in case else None)
+        return f.binary_cross_entropy(x, y, weight=weight, reduction=reduction)
+
+    assert_low_precision_parity(fn, [x, y, w, pw], dtype, grad=(0, 1))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16"])
+def test_probability_targets_without_classes_give_nan_mean_as_pytorch(dtype):
+    """ATen's mean with probability targets divides by numel / C: 0 / 0 without classes, not the position count."""
+    x = rb.zeros((4, 0), dtype=getattr(rb, dtype))
+    assert math.isnan(nnF.cross_entropy(x, x).item())
+    assert nnF.cross_entropy(x, x, reduction="sum").item() == 0.0

@@ -9,7 +9,7 @@ import pytest
 
 import rosenblatt as rb
 import rosenblatt.nn.functional as F
-from conftest import HAVE_TORCH, requires_torch, torch
+from conftest import HAVE_TORCH, assert_low_precision_parity, requires_torch, torch
 
 
 def _run(mod_r, mod_t, x, seed=1):
@@ -188,3 +188,60 @@ def test_group_norm_of_empty_groups(shape, groups, w_grad):
         y.sum().backward()
         np.testing.assert_array_equal(w.grad.numpy(), w_grad)
         assert b.grad.tolist() == [0.0] * shape[1] and tuple(x.grad.shape) == shape
+
+
+# --- float16 / bfloat16 inputs (issue 14) ---------------------------------------------------------------------
+
+@requires_torch
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("params", ["same", "float32"])
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("op", ["batch_norm", "instance_norm"])
+def test_norms_of_float16_and_bfloat16_match_torch(op, training, params, dtype):
+    """Normalised in float32 and rounded once (ATen's opmath), with parameters and running statistics of the
+    input's dtype or all float32 (its mixed-type kernel): the output, the gradients of input, weight and bias, and
+    the updated running statistics (each in its own dtype) as PyTorch's, within a rounding."""
+    rng = np.random.default_rng(12)
+    x = (rng.normal(size=(4, 3, 5)) * 2 + 1).astype(np.float32)
+    w, b = rng.uniform(0.5, 1.5, 3).astype(np.float32), rng.uniform(-1, 1, 3).astype(np.float32)
+    rm, rv = rng.uniform(-1, 1, 3).astype(np.float32), rng.uniform(0.5, 1.5, 3).astype(np.float32)
+    stats = []
+
+    def fn(L, x, w, b, rm, rv):
+        p = [t.detach().to(L.float32).requires_grad_(t.requires_grad) if params == "float32" else t
+             for t in (w, b, rm, rv)]
+        w, b, rm, rv = p
+        if op == "batch_norm":
+            y = L.nn.functional.batch_norm(x, rm, rv, w, b, training=training, momentum=0.3)
+        else:
+            y = L.nn.functional.instance_norm(x, rm, rv, w, b, use_input_stats=training, momentum=0.3)
+        stats.append([(str(t.dtype).split(".")[-1], t.float().numpy()) for t in (rm, rv)])
+        return y
+
+    assert_low_precision_parity(fn, [x, w, b, rm, rv], dtype, grad=(0,) if params == "float32" else (0, 1, 2))
+    eps = {"float16": 2.0 ** -10, "bfloat16": 2.0 ** -7}[dtype]
+    for (da, a), (db, c) in zip(*stats):
+        assert da == db == (dtype if params == "same" else "float32")
+        np.testing.assert_allclose(a, c, rtol=2 * eps, atol=1e-6)
+
+
+def test_batch_norm_of_float16_refuses_mixed_or_float64_parameters():
+    x = rb.ones(4, 3, dtype=rb.float16)
+    with pytest.raises(RuntimeError, match="expected scalar type Half but found Float"):
+        F.batch_norm(x, rb.zeros(3), rb.ones(3), rb.ones(3, dtype=rb.float16), training=True)
+    with pytest.raises(RuntimeError, match="float64"):
+        F.batch_norm(x, rb.zeros(3, dtype=rb.float64), rb.ones(3, dtype=rb.float64), training=True)
+    with pytest.raises(RuntimeError, match="float16"):
+        F.batch_norm(rb.ones(4, 3), rb.zeros(3, dtype=rb.float16), rb.ones(3, dtype=rb.float16), training=True)
+    with pytest.raises(NotImplementedError, match="\"batch_norm\" not implemented for 'Char'"):
+        F.batch_norm(x.to(rb.int8), rb.zeros(3), rb.ones(3), training=True)
+
+
+def test_batchnorm_module_trains_after_half():
+    """Module.half(): the buffers become float16 and move in float32 steps rounded once."""
+    m = rb.nn.BatchNorm1d(3).half()
+    x = rb.tensor(np.random.default_rng(13).normal(size=(8, 3)).astype(np.float32)).half()
+    y = m(x)
+    y.float().sum().backward()
+    assert y.dtype == m.running_mean.dtype == m.weight.grad.dtype == rb.float16
+    np.testing.assert_allclose(m.running_mean.float().numpy(), 0.1 * x.float().numpy().mean(0), rtol=2e-3, atol=1e-4)

@@ -245,3 +245,21 @@ def test_draws_are_independent_of_thread_count():
     finally:
         rb.set_num_threads(old)
     np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_multinomial_of_float16_and_bfloat16_probabilities(dtype):
+    """The distribution runs in float32 (ATen's opmath): the same draws as float32 probabilities of the same
+    (rounded) values under the same seed, zero-probability classes never drawn, and PyTorch's errors."""
+    p = rb.tensor([[0.1, 0.2, 0.7, 0.0], [0.5, 0.0, 0.25, 0.25]]).to(getattr(rb, dtype))
+    draws = []
+    for probs in (p, p.float()):
+        rb.manual_seed(3)
+        draws.append((rb.multinomial(probs, 50, True), rb.multinomial(probs, 3), probs[0].multinomial(2)))
+    for a, b in zip(*draws):
+        assert a.dtype == rb.int64 and a.tolist() == b.tolist()
+    assert 3 not in draws[0][0][0].tolist() and 1 not in draws[0][0][1].tolist()
+    with pytest.raises(RuntimeError, match="inf.*nan.*< 0"):
+        rb.multinomial(rb.tensor([-1.0, 1.0]).to(p.dtype), 1)
+    with pytest.raises(RuntimeError, match="sum of probabilities <= 0"):
+        rb.multinomial(rb.zeros(3, dtype=p.dtype), 1)

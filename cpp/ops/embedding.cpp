@@ -125,6 +125,12 @@ Tensor& embedding_renorm_(Tensor& weight, const Tensor& indices, double max_norm
   check_same_device(weight, indices, "embedding_renorm_");
   check_indices(indices, weight.size(0), "embedding_renorm_");
   check_inplace(weight);
+  if (!is_compute_dtype(weight.dtype())) {  // float16/bfloat16: the norms and scales in float32, each row rounded once
+    NoGradGuard ng;
+    Tensor wide = widen(weight);
+    embedding_renorm_(wide, indices, max_norm, norm_type);
+    return copy_(weight, wide);  // the rows left alone round-trip exactly
+  }
   Tensor idx = reshape(contiguous_nograd(indices), {indices.numel()});
   k.embedding_renorm({weight.size(0), weight.size(1), idx.numel(), weight.dtype()}, weight.raw_data(),
                      idx.data<int64_t>(), max_norm, norm_type);

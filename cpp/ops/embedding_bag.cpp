@@ -168,6 +168,13 @@ Tensor embedding_bag(const Tensor& weight, const Tensor& indices, const Tensor& 
     Tensor wr = weight;  // a handle on the caller's weight, renormalized in place
     embedding_renorm_(wr, idx, *max_norm, norm_type);
   }
+  if (!is_compute_dtype(weight.dtype())) {  // float16/bfloat16: the bags summed in float32, rounded once (opmath)
+    std::optional<Tensor> pw;
+    if (per_sample_weights) pw = widen(*per_sample_weights);
+    return cast(embedding_bag(widen(weight), indices, offsets, scale_grad_by_freq, mode, pw, include_last_offset,
+                              padding_idx, std::nullopt, norm_type),
+                weight.dtype());
+  }
   Tensor w = weight.contiguous();
   Tensor out = Tensor::empty({B, D}, weight.dtype(), weight.device());
   Tensor argmax = mode == 2 ? Tensor::empty({B, D}, DType::Int64, weight.device()) : Tensor();

@@ -491,6 +491,8 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
 
 Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
   if (x.dim() == 0) return reshape(scatter_add(as_1d(x), dim, as_1d(index), as_1d(src)), {});
+  if (is_floating(x.dtype()) && !is_compute_dtype(x.dtype()))  // float16/bfloat16: summed in float32, rounded once
+    return cast(scatter_add(widen(x), dim, index, widen(cast(src, x.dtype()))), x.dtype());
   int64_t d = wrap_dim(dim, x.dim());
   check_gather_args("scatter_add", x, d, index, true);
   check_scatter_src(x, d, index, src);

@@ -211,6 +211,12 @@ Tensor bce_impl(bool logits, const Tensor& input, const Tensor& target, const st
              ") is deprecated. Please ensure they have the same size.");
   RB_CHECK(is_floating(input.dtype()), Error, "\"", op, "\" not implemented for '", dtype_name(input.dtype()), "'");
   DType dt = input.dtype();
+  if (!is_compute_dtype(dt)) {  // float16/bfloat16: computed in float32 from the dt-rounded operands, rounded once
+    auto wide = [dt](const std::optional<Tensor>& t) {
+      return t && t->defined() ? std::optional<Tensor>(widen(cast(*t, dt))) : std::nullopt;
+    };
+    return cast(bce_impl(logits, widen(input), widen(cast(target, dt)), wide(weight), wide(pos_weight), red), dt);
+  }
   Tensor x = input.contiguous(), y = cast(target, dt).contiguous();
   if (!logits && y.numel()) {  // PyTorch's kernel check; a NaN target fails it too
     NoGradGuard ng;
@@ -290,6 +296,11 @@ Tensor class_weight(const std::optional<Tensor>& weight, int64_t C, DType dt) {
            " classes or no classes but got weight tensor of shape: ", weight->shape());
   NoGradGuard ng;
   return cast(weight->detach(), dt).contiguous();
+}
+
+// The mean's denominator with probability targets, ATen's numel / C: the positions, nan without classes (0 / 0).
+double prob_denominator(const Tensor& input, const ClassLayout& L) {
+  return static_cast<double>(input.numel()) / static_cast<double>(L.C);
 }
 
 enum class ClassKind : uint8_t { CrossEntropy, CrossEntropyProb, Nll };
@@ -382,6 +393,39 @@ Tensor class_loss_graph(ClassKind kind, const Tensor& x, const Tensor& t, const 
   return add(mul(nll, 1.0 - eps), mul(reduce(smooth), eps / static_cast<double>(C)));
 }
 
+// float16/bfloat16 as ATen composes them: nll_loss widened to float32 (its opmath accumulation) and rounded once;
+// cross_entropy as class_loss_graph does, log_softmax rounded to dt then nll_loss, the label smoothing and the
+// probability targets in dt's ops. The mean of the smoothing term divides by the target weights' sum in dt.
+Tensor class_loss_low(ClassKind kind, const Tensor& input, const Tensor& target, const std::optional<Tensor>& weight,
+                      int64_t ignore_index, Reduction red, double eps) {
+  const DType dt = input.dtype();
+  const ClassLayout L = class_layout(input);
+  Tensor w = class_weight(weight, L.C, dt);
+  if (kind == ClassKind::Nll) {
+    std::optional<Tensor> ww;
+    if (w.defined()) ww = widen(w);
+    return cast(class_loss(kind, widen(input), target, ww, ignore_index, red, 0.0), dt);
+  }
+  double denom = prob_denominator(input, L);
+  if (kind == ClassKind::CrossEntropyProb) {
+    RB_CHECK(is_floating(target.dtype()), Error,
+             "Expected floating point type for target with class probabilities, got ", dtype_name(target.dtype()));
+    RB_CHECK(ignore_index < 0, Error, "ignore_index is not supported for floating point target");
+  } else {
+    check_class_target(input, target, L, ignore_index);
+    check_target_range(contiguous_nograd(target), L.C, ignore_index);
+    if (red == Reduction::Mean && eps > 0) {
+      NoGradGuard ng;
+      Tensor valid = binary(BinaryOp::Ne, target, Scalar(ignore_index));
+      Tensor tw = w.defined() ? reshape(index_select(w, 0, reshape(where(valid, target, zeros_like(target)), {-1})),
+                                        target.shape())
+                              : ones(target.shape(), dt, input.device());
+      denom = sum(where(valid, tw, zeros_like(tw))).item<double>();
+    }
+  }
+  return class_loss_graph(kind, input, target, w, ignore_index, red, eps, 1.0 / denom);
+}
+
 Tensor class_loss(ClassKind kind, const Tensor& input, const Tensor& target, const std::optional<Tensor>& weight,
                   int64_t ignore_index, Reduction red, double eps) {
   const char* op = kind == ClassKind::Nll ? "nll_loss" : "cross_entropy";
@@ -396,6 +440,7 @@ Tensor class_loss(ClassKind kind, const Tensor& input, const Tensor& target, con
            "Expected input batch_size (", input.size(0), ") to match target batch_size (", target.size(0), ").");
   const auto& k = loss_kernels(input, target, op);
   RB_CHECK(is_floating(input.dtype()), Error, "\"", op, "\" not implemented for '", dtype_name(input.dtype()), "'");
+  if (!is_compute_dtype(input.dtype())) return class_loss_low(kind, input, target, weight, ignore_index, red, eps);
   ClassLayout L = class_layout(input);
   DType dt = input.dtype();
   Tensor w = class_weight(weight, L.C, dt);
@@ -418,7 +463,7 @@ Tensor class_loss(ClassKind kind, const Tensor& input, const Tensor& target, con
     lse = Tensor::empty({positions, 2}, dt, x.device());
     s = k.cross_entropy_prob_forward(geom, x.raw_data(), tgt.raw_data(), raw_or_null(w), eps, raw_or_null(out),
                                      lse.raw_data());
-    denom = static_cast<double>(positions);
+    denom = prob_denominator(input, L);
   } else {
     check_class_target(input, target, L, ignore_index);
     tgt = contiguous_nograd(target);

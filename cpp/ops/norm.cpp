@@ -7,6 +7,7 @@
 
 #include "rosenblatt/ops.h"
 
+#include "aten_names.h"
 #include "op_common.h"
 #include "pointers.h"
 
@@ -89,8 +90,10 @@ void check_param(const std::optional<Tensor>& t, const char* what, const Tensor&
   RB_CHECK(t->numel() == C, Error, what, " should contain ", C, " elements not ", t->numel());
   RB_CHECK(t->device() == x.device(), Error, "batch_norm: expected ", what, " on ", x.device().name(), ", got ",
            t->device().name());
-  RB_CHECK(t->dtype() == x.dtype(), Error, "batch_norm: expected ", what, " of dtype ", dtype_name(x.dtype()), ", got ",
-           dtype_name(t->dtype()));
+  // A float16/bfloat16 input takes float32 parameters too (ATen's mixed-type CPU kernel, as under autocast).
+  const bool low = is_floating(x.dtype()) && !is_compute_dtype(x.dtype());
+  RB_CHECK(t->dtype() == x.dtype() || (low && t->dtype() == DType::Float32), Error, "batch_norm: expected ", what,
+           " of dtype ", dtype_name(x.dtype()), low ? " or float32" : "", ", got ", dtype_name(t->dtype()));
 }
 
 // Reads (C) values of a float tensor of any layout into doubles.
@@ -116,6 +119,39 @@ void update_running(const Tensor& running, const std::vector<double>& value, dou
   running.bump_version();
 }
 
+// An optional weight or bias in the math dtype of a float16 input.
+std::optional<Tensor> widen_opt(const std::optional<Tensor>& t) { return t ? std::optional<Tensor>(widen(*t)) : t; }
+
+// A float16/bfloat16 input (checked), as ATen's CPU kernel: normalised in float32 and rounded once; its parameters
+// all of x's dtype or all float32, running statistics of x's dtype updated in float32 and rounded once.
+Tensor batch_norm_low(const Tensor& x, const std::optional<Tensor>& running_mean,
+                      const std::optional<Tensor>& running_var, const std::optional<Tensor>& weight,
+                      const std::optional<Tensor>& bias, bool training, double momentum, double eps) {
+  std::optional<DType> pdt;
+  for (const auto* t : {&running_mean, &running_var, &weight, &bias}) {
+    if (!*t) continue;
+    RB_CHECK(!pdt || (*t)->dtype() == *pdt, Error, "expected scalar type ", aten_name(x.dtype()), " but found ",
+             aten_name(DType::Float32));
+    pdt = (*t)->dtype();
+  }
+  std::optional<Tensor> rm = widen_opt(running_mean), rv = widen_opt(running_var);  // float32 buffers: themselves
+  Tensor y = batch_norm(widen(x), rm, rv, widen_opt(weight), widen_opt(bias), training, momentum, eps);
+  if (training) {
+    for (auto [dst, wide] : {std::pair{running_mean, rm}, std::pair{running_var, rv}}) {
+      if (!dst || dst->dtype() == DType::Float32) continue;
+      // Through the caller's stride, as update_running writes (an expanded buffer keeps the last value).
+      const std::vector<double> v = to_doubles(*wide);
+      const int64_t st = dst->dim() ? dst->strides()[0] : 1;
+      RB_DISPATCH_STORAGE(dst->dtype(), "batch_norm", [&] {
+        scalar_t* p = static_cast<scalar_t*>(dst->raw_data());
+        for (size_t i = 0; i < v.size(); ++i) p[i * st] = static_cast<scalar_t>(static_cast<float>(v[i]));
+      });
+      dst->bump_version();
+    }
+  }
+  return cast(y, x.dtype());
+}
+
 }  // namespace
 
 Tensor batch_norm(const Tensor& x, const std::optional<Tensor>& running_mean, const std::optional<Tensor>& running_var,
@@ -124,8 +160,8 @@ Tensor batch_norm(const Tensor& x, const std::optional<Tensor>& running_mean, co
   const auto& k = kernels<NormKernels>("batch_norm", x);
   RB_CHECK(x.dim() >= 2, Error, "batch_norm: expected an input of shape (N, C, *) with at least 2 dims, got ",
            x.shape());
-  RB_CHECK(is_floating(x.dtype()), NotImplementedError, "\"batch_norm\" not implemented for '",
-           x.dtype() == DType::Int64 ? "Long" : "Bool", "'");
+  RB_CHECK(is_floating(x.dtype()), NotImplementedError, "\"batch_norm\" not implemented for '", aten_name(x.dtype()),
+           "'");
   const int64_t N = x.size(0), C = x.size(1);
   int64_t L = 1;
   for (int64_t d = 2; d < x.dim(); ++d) L *= x.size(d);
@@ -138,6 +174,8 @@ Tensor batch_norm(const Tensor& x, const std::optional<Tensor>& running_mean, co
   if (training)
     RB_CHECK(N * L != 1, ValueError, "Expected more than 1 value per channel when training, got input size torch.Size(",
              x.shape(), ")");
+  if (!is_compute_dtype(x.dtype()))
+    return batch_norm_low(x, running_mean, running_var, weight, bias, training, momentum, eps);
   Tensor xc = x.contiguous();
   NormGeom geom;
   geom.N = N, geom.C = C, geom.L = L, geom.dtype = x.dtype();
@@ -253,8 +291,8 @@ std::pair<int64_t, int64_t> check_layer_norm_args(const Tensor& x, const Shape& 
     RB_CHECK(false, Error, "Given normalized_shape=", ns, ", expected input with shape [*", dims,
              "], but got input of size", x.shape());
   }
-  RB_CHECK(is_floating(x.dtype()), NotImplementedError, "\"", op, "\" not implemented for '",
-           x.dtype() == DType::Int64 ? "Long" : "Bool", "'");
+  RB_CHECK(is_floating(x.dtype()), NotImplementedError, "\"", op, "\" not implemented for '", aten_name(x.dtype()),
+           "'");
   check_layer_norm_param(weight, "weight", x, ns, op);
   check_layer_norm_param(bias, "bias", x, ns, op);
   int64_t N = 1;
@@ -268,9 +306,6 @@ NormGeom row_geom(int64_t M, int64_t N, DType dtype) {
   g.rows = M, g.cols = N, g.dtype = dtype;
   return g;
 }
-
-// An optional weight or bias in the math dtype of a float16 input.
-std::optional<Tensor> widen_opt(const std::optional<Tensor>& t) { return t ? std::optional<Tensor>(widen(*t)) : t; }
 
 }  // namespace
 

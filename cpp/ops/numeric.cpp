@@ -54,9 +54,10 @@ std::string lower_name(DType t) {
 
 // dd: x holds points (..., D) and weight one per point; else x's values are the points, weight one each.
 void check_histogram_input(const Tensor& x, const std::optional<Tensor>& weight, bool dd) {
-  // PyTorch's histogramdd kernel takes float16 but not bfloat16
-  RB_CHECK(is_floating(x.dtype()) && x.dtype() != DType::BFloat16, NotImplementedError,
-           "\"histogramdd\" not implemented for '", aten_name(x.dtype()), "'");
+  // float16 and bfloat16 count in float32 (histogram_over); without range= PyTorch's has no kernel for them (its
+  // aminmax), where ours computes the range in the dtype (docs/differences.rst)
+  RB_CHECK(is_floating(x.dtype()), NotImplementedError, "\"histogramdd\" not implemented for '", aten_name(x.dtype()),
+           "'");
   if (!weight) return;
   RB_CHECK(weight->dtype() == x.dtype(), Error,
            "torch.histogramdd: if weight tensor is provided, input tensor and weight tensor should have the same "

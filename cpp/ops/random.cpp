@@ -178,7 +178,8 @@ Tensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement, G
   Tensor out = Tensor::empty({rows, num_samples}, DType::Int64, probs.device());
   if (rows > 0) {
     NoGradGuard ng;
-    Tensor p = reshape(probs.contiguous(), {rows, C});
+    // float16/bfloat16: the distribution in float32, as ATen's kernel accumulates it in opmath.
+    Tensor p = reshape(widen(probs).contiguous(), {rows, C});
     // Checked before any draw, so a refused call leaves the generator where it was.
     Tensor bad =
         logical(LogicalOp::Or, logical_not(classify(FloatClass::IsFinite, p)), binary(BinaryOp::Lt, p, Scalar(0.0)));

@@ -209,6 +209,8 @@ Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor
   }
   if (x.dim() == 0) return reshape(index_add(reshape(x, {1}), 0, index, reshape(source, {1}), alpha), {});
   Tensor src = source.dim() == 0 ? reshape(source, {1}) : source;
+  // An integer x takes alpha truncated to its type (ATen's alpha.to<scalar_t>()): 2.5 adds twice the source.
+  if (!is_floating(x.dtype()) && x.dtype() != DType::Bool) alpha = Scalar(alpha.i);
   if (alpha.f != 1.0) src = mul(src, alpha);
   return scatter_add(x, d, index_along(index, d, src.shape()), src);
 }

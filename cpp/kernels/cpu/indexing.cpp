@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <optional>
+#include <type_traits>
 #include <vector>
 
 #include "loops.h"
@@ -20,13 +21,37 @@ bool linear_run(const std::vector<int64_t>& t, int64_t& stride) {
 }
 }  // namespace
 
+// The accumulate forms' `+=` in the element type, as ATen's: float16/bfloat16 add in float32 and round at each
+// step, the integers wrap (in unsigned arithmetic, so without overflow), bool is a logical or.
+template <class T>
+inline void add_into(T& d, T v) {
+  if constexpr (std::is_same_v<T, bool>) {
+    d = d || v;
+  } else if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>) {
+    d = T(static_cast<float>(d) + static_cast<float>(v));
+  } else if constexpr (std::is_integral_v<T>) {
+    using U = std::make_unsigned_t<T>;
+    d = static_cast<T>(static_cast<U>(static_cast<U>(d) + static_cast<U>(v)));
+  } else {
+    d += v;
+  }
+}
+
+// body(T*) for g's dtype: the element type itself where the kernel adds (every dtype, float16 as Half), its
+// bits where it only moves elements.
+#define RB_DISPATCH_PUT(dt, accumulate, name, body)                                  \
+  do {                                                                               \
+    if (accumulate)                                                                  \
+      RB_DISPATCH_STORAGE(dt, name, [&] { body(static_cast<scalar_t*>(nullptr)); }); \
+    else                                                                             \
+      RB_DISPATCH_MOVABLE(dt, name, [&] { body(static_cast<scalar_t*>(nullptr)); }); \
+  } while (0)
+
 // src, dst: any layout, walked through g's offset tables.
 void index_copy(const IndexCopyGeom& g, const void* src, void* dst, bool accumulate) {
-  RB_CHECK(!accumulate || is_compute_dtype(g.dtype), TypeError, "index_put_ with accumulate=True: not implemented for ",
-           dtype_name(g.dtype));
   const IndexOffsets &s = g.src, &d = g.dst;
-  RB_DISPATCH_MOVABLE(g.dtype, "index_copy", [&] {
-    using T = scalar_t;
+  auto body = [&](auto* tag) {
+    using T = std::remove_pointer_t<decltype(tag)>;
     const T* ps = static_cast<const T*>(src);
     T* pd = static_cast<T*>(dst);
     const int64_t P = static_cast<int64_t>(s.pre.size()), B = static_cast<int64_t>(s.mid.size()),
@@ -38,29 +63,18 @@ void index_copy(const IndexCopyGeom& g, const void* src, void* dst, bool accumul
       T* o = pd + d.pre[p] + d.mid[b];
       if (runs) {
         if (accumulate) {
-          for (int64_t q = 0; q < Q; ++q) o[q * ds] += a[q * ss];
+          for (int64_t q = 0; q < Q; ++q) add_into(o[q * ds], a[q * ss]);
         } else if (ss == 1 && ds == 1) {
           std::memcpy(o, a, sizeof(T) * Q);
         } else {
           for (int64_t q = 0; q < Q; ++q) o[q * ds] = a[q * ss];
         }
       } else if (accumulate) {
-        for (int64_t q = 0; q < Q; ++q) o[d.post[q]] += a[s.post[q]];
+        for (int64_t q = 0; q < Q; ++q) add_into(o[d.post[q]], a[s.post[q]]);
       } else {
         for (int64_t q = 0; q < Q; ++q) o[d.post[q]] = a[s.post[q]];
       }
     };
-    if constexpr (std::is_same_v<T, bool>) {
-      if (accumulate) {  // bool accumulation is logical or
-        for (int64_t p = 0; p < P; ++p)
-          for (int64_t b = 0; b < B; ++b) {
-            const T* a = ps + s.pre[p] + s.mid[b];
-            T* o = pd + d.pre[p] + d.mid[b];
-            for (int64_t q = 0; q < Q; ++q) o[d.post[q]] = o[d.post[q]] || a[s.post[q]];
-          }
-        return;
-      }
-    }
     if (accumulate) {
       // Distinct p never meet (they are distinct positions of other dims), so p may be parallel.
       parallel_for(P, grain_for(B * Q), [&](int64_t b0, int64_t e0) {
@@ -72,7 +86,8 @@ void index_copy(const IndexCopyGeom& g, const void* src, void* dst, bool accumul
         for (int64_t k = b0; k < e0; ++k) row(k / B, k % B);
       });
     }
-  });
+  };
+  RB_DISPATCH_PUT(g.dtype, accumulate, "index_put_", body);
 }
 
 // x: (..., S, ...), index: (...) int64 -> out: index's shape.
@@ -91,10 +106,8 @@ void gather_forward(const StridedGeom& g, const void* x, const int64_t* pi, void
 
 // x: (..., S, ...), index: (...) int64, src: broadcast to index's shape.
 void scatter(const StridedGeom& g, void* x, const int64_t* pi, const void* src, bool accumulate) {
-  RB_CHECK(!accumulate || is_compute_dtype(g.dtype), TypeError, "scatter_add: not implemented for ",
-           dtype_name(g.dtype));
-  RB_DISPATCH_MOVABLE(g.dtype, "scatter", [&] {
-    using T = scalar_t;
+  auto body = [&](auto* tag) {
+    using T = std::remove_pointer_t<decltype(tag)>;
     const int64_t dstride = g.dim_stride;
     StridedLoop<3> L(g.shape, {g.other_strides, g.index_strides, g.x_strides});
     const T* ps = static_cast<const T*>(src);
@@ -105,14 +118,14 @@ void scatter(const StridedGeom& g, void* x, const int64_t* pi, const void* src, 
       for (int64_t i = 0; i < n; ++i) {
         T& d = px[off[2] + i * s[2] + pi[off[1] + i * s[1]] * dstride];
         const T v = ps[off[0] + i * s[0]];
-        if constexpr (std::is_same_v<T, bool>) {
-          d = accumulate ? (d || v) : v;
-        } else {
-          d = accumulate ? d + v : v;
-        }
+        if (accumulate)
+          add_into(d, v);
+        else
+          d = v;
       }
     });
-  });
+  };
+  RB_DISPATCH_PUT(g.dtype, accumulate, "scatter", body);
 }
 
 // index: g.shape at g.index_strides.

@@ -231,7 +231,6 @@ _NO_KERNEL = {
     _ids("histogram", "histogram_edges", "histogram_range_weight_density", "histogramdd", "histogramdd_edges",
          "histogramdd_range_weight_density"): ("bfloat16",),
     _ids(*(s.name for s in SPECS if s.name.startswith(("conv1d", "conv2d", "conv3d", "conv_transpose")))): _INT,
-    _ids(*(s.name for s in SPECS if s.name.startswith("sdpa"))): _HALF + _INT,
     _ids("multinomial_onehot", "multinomial_onehot_1d"): _HALF,
     _ids(*(s.name for s in SPECS if s.name.startswith("multi_margin_loss"))): _INT,
 }

@@ -213,10 +213,12 @@ _KNOWN = [
      lambda p, w: STORAGE.get(p["storage"]) is not None and _ours(w, "expected a floating point input"),
      "open: PyTorch runs the functional rnn_tanh/rnn_relu cells and layers on integer tensors (integer matmuls); "
      "ours refuse all-integer tensors (the modules refuse integer inputs as PyTorch's do)"),
-    (_ids(*(s.name for s in SPECS if s.name.startswith("multi_margin_loss"))),
+    (_ids("multi_margin_loss_mean", "multi_margin_loss_p2_weight"),
      lambda p, w: STORAGE.get(p["storage"]) is not None and _empty(p) and _ours(w, "not implemented for"),
-     "boundary: on an empty integer input PyTorch runs no kernel and returns an uninitialised value (uint8: 96 "
-     "seen); ours refuses integer inputs as PyTorch does for non-empty ones"),
+     "boundary: on an empty integer input PyTorch runs no kernel and its mean is uninitialised (uint8: 96 seen); "
+     "ours refuses it as PyTorch does every non-empty integer input (an integer has no nan for the mean of nothing)"),
+    (_ids("multi_margin_loss_sum"), lambda p, w: STORAGE.get(p["storage"]) is not None and _empty(p) and _values(w),
+     "boundary: on an empty integer input PyTorch runs no kernel and its sum is uninitialised; ours is 0"),
 ]
 # Storage dtypes some ops have no kernel for yet, where PyTorch has one: with such a storage dtype drawn, our
 # refusal ("not implemented for float16", "expected floating point inputs") is known, nothing else is.
@@ -231,7 +233,6 @@ _NO_KERNEL = {
     _ids("histogram", "histogram_edges", "histogram_range_weight_density", "histogramdd", "histogramdd_edges",
          "histogramdd_range_weight_density"): ("bfloat16",),
     _ids("multinomial_onehot", "multinomial_onehot_1d"): _HALF,
-    _ids(*(s.name for s in SPECS if s.name.startswith("multi_margin_loss"))): _INT,
 }
 for _ids_, _dtypes in _NO_KERNEL.items():
     _KNOWN.append((_ids_, lambda p, w, d=_dtypes: p["storage"] in d and _ours(

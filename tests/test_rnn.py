@@ -571,3 +571,42 @@ def test_recurrent_modules_refuse_inputs_of_another_dtype_as_pytorch(name, dtype
                                                    f"Float"):
                 m(L.ones(2, 4) if cell else L.ones(3, 2, 4), (h, h) if name == "LSTMCell" else h)
         assert all(L.equal(p, q) for p, q in zip(m.parameters(), before))
+
+
+def _cell_call(L, name, x, h, c, w):
+    if L is torch:
+        return L.lstm_cell(x, (h, c), *w) if name == "lstm_cell" else getattr(L, name)(x, h, *w)
+    return L._C._nn.lstm_cell(x, h, c, *w) if name == "lstm_cell" else getattr(L._C._nn, name)(x, h, *w)
+
+
+@requires_torch
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64", "bool"])
+@pytest.mark.parametrize("name,gates", [("rnn_tanh_cell", 1), ("rnn_relu_cell", 1), ("lstm_cell", 4), ("gru_cell", 3)])
+def test_functional_cells_on_integer_tensors_as_pytorch(dtype, name, gates):
+    """PyTorch 2.13's cells project integer tensors with integer matmuls (wrapping in the type: values up to 120 wrap
+    int8 and int16): rnn_tanh_cell's tanh gives float32, rnn_relu_cell's relu keeps the type; lstm_cell and gru_cell
+    fail writing their float gates into the integer tensor; bool has no matmul (an empty result runs none)."""
+    rng = np.random.default_rng(gates)
+    for (B, I, H), hi, bias in [((3, 4, 5), 4, True), ((3, 4, 5), 120, True), ((3, 4, 5), 4, False),
+                                ((0, 4, 5), 4, True), ((3, 4, 0), 4, True)]:
+        hi = 2 if dtype == "bool" else hi
+        lo = 0 if dtype in ("uint8", "bool") else -hi
+        arrays = [rng.integers(lo, hi, s) for s in [(B, I), (B, H), (B, H), (gates * H, I), (gates * H, H),
+                                                    (gates * H,), (gates * H,)]]
+        got = []
+        for lib in (rb, torch):
+            t = [lib.tensor(a).to(getattr(lib, dtype)) for a in arrays]
+            w = t[3:] if bias else t[3:5] + [None, None]
+            try:
+                out = _cell_call(lib, name, t[0], t[1], t[2], w)
+                got.append((str(out.dtype).split(".")[-1], tuple(out.shape), out.double().numpy()))
+            except RuntimeError as e:
+                got.append(f"{type(e).__name__}: {e}")
+        if isinstance(got[1], str):
+            assert got[0] == got[1]
+        else:
+            assert not isinstance(got[0], str), got[0]
+            assert got[0][:2] == got[1][:2]
+            np.testing.assert_allclose(got[0][2], got[1][2], rtol=1e-6, atol=1e-6)
+        if B * H and dtype != "bool" and name in ("rnn_tanh_cell", "rnn_relu_cell"):
+            assert got[0][0] == ("float32" if name == "rnn_tanh_cell" else dtype)  # it computes

@@ -158,6 +158,27 @@ void check_shape(const Tensor& t, const Shape& want, const char* what) {
 }  // namespace
 
 namespace {
+// A cell's step on integer tensors as PyTorch's cells compute it: input (1, B, I) and hx (B, H) or none
+// projected by integer matmuls (wrapping in the type, as its addmm), then rnn_tanh_cell's tanh gives float32
+// and rnn_relu_cell's relu keeps the type. The LSTM and GRU cells fail where their in-place sigmoid would
+// write a float into the integer gates, and bool has no matmul. Returns run_layer's {out, hn, cn}, hn only.
+std::vector<Tensor> integer_cell(RNNMode mode, const Tensor& input, const Tensor& hx, const Tensor& w_ih,
+                                 const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh) {
+  const DType dt = input.dtype();
+  const int64_t B = input.size(1), H = w_hh.size(1);
+  // An empty bool result runs no matmul kernel in PyTorch, so it reaches the gates.
+  RB_CHECK(dt != DType::Bool || B * H == 0, NotImplementedError, "\"addmm_impl_cpu_\" not implemented for 'Bool'");
+  RB_CHECK(mode == RNNMode::Tanh || mode == RNNMode::Relu, Error,
+           "result type Float can't be cast to the desired output type ", aten_name(dt));
+  RB_CHECK(dt != DType::Bool || mode == RNNMode::Tanh, Error, "Boolean inputs not supported for relu");
+  if (dt == DType::Bool) return {Tensor(), Tensor::empty({B, H}, DType::Float32, input.device()), Tensor()};
+  const Tensor x = reshape(input, {B, input.size(2)});
+  const Tensor h = hx.defined() ? hx : zeros({B, H}, dt, input.device());
+  auto bias = [](const Tensor& b) { return b.defined() ? std::optional<Tensor>(b) : std::nullopt; };
+  const Tensor pre = add(linear(x, w_ih, bias(b_ih)), linear(h, w_hh, bias(b_hh)));
+  return {Tensor(), mode == RNNMode::Tanh ? tanh(pre) : relu(pre), Tensor()};
+}
+
 // rnn_layer's body. A layer refuses input and hidden sizes of 0 as PyTorch's module constructors do; a cell
 // (one step, cell = true) takes them as torch's cells: an empty input projection, or an empty state.
 std::vector<Tensor> run_layer(const std::string& mode_name, const Tensor& input, const Tensor& hx_in,
@@ -171,7 +192,8 @@ std::vector<Tensor> run_layer(const std::string& mode_name, const Tensor& input,
   for (auto [a, b] : {std::pair{&input, &w_ih}, {&hx_in, &w_hh}})
     RB_CHECK(!a->defined() || !b->defined() || a->dtype() == b->dtype(), Error,
              "mat1 and mat2 must have the same dtype, but got ", aten_name(a->dtype()), " and ", aten_name(b->dtype()));
-  RB_CHECK(is_floating(input.dtype()), Error, "rnn: expected a floating point input, got ", dtype_name(input.dtype()));
+  RB_CHECK(cell || is_floating(input.dtype()), Error, "rnn: expected a floating point input, got ",
+           dtype_name(input.dtype()));
   RB_CHECK(input.dim() == 3, Error, "rnn: Expected input to be 3-D (seq_len, batch, input_size), got shape ",
            input.shape());
   RB_CHECK(w_ih.defined() && w_hh.defined() && w_ih.dim() == 2 && w_hh.dim() == 2, Error,
@@ -184,6 +206,7 @@ std::vector<Tensor> run_layer(const std::string& mode_name, const Tensor& input,
                       {&b_hh, "bias_hh"},
                       {&w_hr, "weight_hr"}})
     check_same(input, *t, w);
+  if (!is_floating(input.dtype())) return integer_cell(mode, input, hx_in, w_ih, w_hh, b_ih, b_hh);
   if (!is_compute_dtype(input.dtype())) {
     // float16/bfloat16 (Module.half()): the layer runs in float32 and each result rounds once.
     auto wide = [](const Tensor& t) { return t.defined() ? widen(t) : t; };

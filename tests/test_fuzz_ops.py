@@ -209,10 +209,6 @@ _KNOWN = [
      lambda p, w: p["storage"] == "float16" and (_values(w) or "float32 too" in w),
      "boundary: without range= PyTorch has no Half kernel (its aminmax), so the float32 reference computes the bin "
      "edges in float32, where ours (as PyTorch's own with range=) steps in float16"),
-    (_ids("rnn_layer"),
-     lambda p, w: STORAGE.get(p["storage"]) is not None and _ours(w, "expected a floating point input"),
-     "open: PyTorch runs the rnn_tanh/rnn_relu layers on integer tensors (integer matmuls); ours refuses "
-     "all-integer tensors in a layer (the modules refuse integer inputs as PyTorch's do; the cells compute)"),
     (_ids("multi_margin_loss_mean", "multi_margin_loss_p2_weight"),
      lambda p, w: STORAGE.get(p["storage"]) is not None and _empty(p) and _ours(w, "not implemented for"),
      "boundary: on an empty integer input PyTorch runs no kernel and its mean is uninitialised (uint8: 96 seen); "

@@ -509,3 +509,18 @@ def test_integer_sums_wrap_in_the_storage_type():
     assert RF.conv1d(big, rb.full((1, 1, 1), 4, dtype=rb.int64)).tolist() == [[[0, 0]]]  # 2**64 wraps to 0
     with pytest.raises(NotImplementedError, match="\"slow_conv_transpose2d_out_cpu\" not implemented for 'Char'"):
         RF.conv_transpose2d(rb.ones(1, 2, 3, 3, dtype=rb.int8), rb.ones(2, 2, 2, 2, dtype=rb.int8))
+
+
+def test_zero_dilation_is_refused_only_where_a_kernel_runs():
+    # PyTorch checks for a negative dilation first; a zero one is refused by its kernels, which an empty batch
+    # never reaches (its output size then takes a kernel extent of 1).
+    w = rb.ones(3, 2, 3, 3, requires_grad=True)
+    out = RF.conv2d(rb.ones(0, 2, 9, 9), w, rb.ones(3), dilation=0)
+    assert tuple(out.shape) == tuple(TF.conv2d(torch.ones(0, 2, 9, 9), torch.ones(3, 2, 3, 3), dilation=0).shape)
+    out.sum().backward()
+    assert w.grad.abs().sum().item() == 0
+    assert tuple(RF.conv_transpose2d(rb.ones(0, 2, 9, 9), rb.ones(2, 3, 3, 3), dilation=0).shape) == (0, 3, 9, 9)
+    with pytest.raises(RuntimeError, match=r"^dilation should be greater than zero$"):
+        RF.conv2d(rb.ones(0, 2, 9, 9), rb.ones(3, 2, 3, 3), dilation=-1)
+    with pytest.raises(RuntimeError, match="but got dilation_height: 1, dilation_width: 0$"):
+        RF.conv_transpose2d(rb.ones(1, 2, 9, 9), rb.ones(2, 3, 3, 3), dilation=(1, 0))

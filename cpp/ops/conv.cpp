@@ -216,8 +216,9 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
     RB_CHECK(a.pad_lo[d] >= 0 && a.pad_hi[d] >= 0, Error, "negative padding is not supported");
     RB_CHECK(a.output_padding[d] >= 0, Error, "negative output_padding is not supported");
   }
-  RB_CHECK(a.dilation[0] > 0 && a.dilation[1] > 0 && a.dilation[2] > 0, Error,
-           "dilation should be greater than zero, but got ", spatial(a.dilation, nd));
+  // A zero dilation is refused later, by the kernels an empty batch never reaches.
+  RB_CHECK(a.dilation[0] >= 0 && a.dilation[1] >= 0 && a.dilation[2] >= 0, Error,
+           "dilation should be greater than zero");
   RB_CHECK(a.groups > 0, Error, "non-positive groups is not supported");
   Shape w5 = as5d(weight.shape(), nd, true);
   const int64_t G = a.groups, C = x5[1];
@@ -300,7 +301,14 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
   // Integer storage runs in int64 and is narrowed once (the wrap is the same modulo 2^k), where
   // PyTorch has a kernel for it; an input empty in its batch or channels reaches none.
   const DType dt = input.dtype(), kt = is_floating(dt) ? dt : DType::Int64;
-  if (kt != dt && x5[0] > 0 && x5[1] > 0) check_integer_backend(a, dt);
+  if (x5[0] > 0 && x5[1] > 0) {
+    std::string per = per_dim("dilation", a.dilation, nd);  // "dilation_height: 0 dilation_width: 0"
+    for (size_t i = per.find(" dilation_"); i != std::string::npos; i = per.find(" dilation_", i + 2))
+      per.insert(i, ",");
+    RB_CHECK(a.dilation[0] > 0 && a.dilation[1] > 0 && a.dilation[2] > 0, Error,
+             "dilation should be greater than zero, but got ", a.transposed ? per : str(spatial(a.dilation, nd)));
+    if (kt != dt) check_integer_backend(a, dt);
+  }
   Tensor out = Tensor::empty(y_shape, dt, input.device());
   {
     NoGradGuard ng;

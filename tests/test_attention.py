@@ -150,3 +150,93 @@ def test_backward_with_no_keys(threads, L):
             assert tuple(k.grad.shape) == (0, 4) and tuple(v.grad.shape) == (0, 3)
     finally:
         rb.set_num_threads(before)
+
+
+@requires_torch
+@pytest.mark.parametrize("dtype,tol", [("float16", 2e-3), ("bfloat16", 1.6e-2)])
+@pytest.mark.parametrize("kw", [{}, {"is_causal": True}, {"attn_mask": "bool"}, {"attn_mask": "float32"},
+                                {"attn_mask": "same"}, {"scale": 0.3}])
+def test_half_inputs_run_in_float32_as_pytorch(dtype, tol, kw):
+    # ATen's CPU kernels take float16/bfloat16 attention in float32 and round the output and each gradient once;
+    # a float32 mask is accepted with a half query (validate_sdpa_input), one of q's dtype too.
+    import torch
+    rng = np.random.default_rng(7)
+    q, k, v = _qkv(rng, (2, 2, 70, 16), (2, 2, 90, 16), (2, 2, 90, 8))
+    g = rng.standard_normal((2, 2, 70, 8)).astype(np.float32)
+    mask_np = {"bool": rng.random((70, 90)) < 0.8, "float32": rng.standard_normal((70, 90)).astype(np.float32),
+               "same": rng.standard_normal((70, 90)).astype(np.float32)}.get(kw.get("attn_mask"))
+    res = []
+    for lib in (rb, torch):
+        dt = getattr(lib, dtype)
+        ts = [lib.tensor(a).to(dt).requires_grad_() for a in (q, k, v)]
+        kws = dict(kw)
+        if mask_np is not None:
+            m = lib.tensor(mask_np)
+            kws["attn_mask"] = m.to(dt) if kw["attn_mask"] == "same" else m
+        out = lib.nn.functional.scaled_dot_product_attention(*ts, **kws)
+        assert out.dtype == dt
+        out.backward(lib.tensor(g).to(dt))
+        assert all(t.grad.dtype == dt for t in ts)
+        res.append([x.float().numpy() for x in [out.detach()] + [t.grad for t in ts]])
+    for name, a, b in zip(("out", "dq", "dk", "dv"), *res):
+        scale = max(np.abs(b).max(), 1.0)
+        np.testing.assert_allclose(a, b, rtol=tol, atol=tol * scale, err_msg=name)
+
+
+def test_half_output_is_the_float32_result_rounded_once():
+    # The float32 computation, then one rounding: not a float16 accumulation (which drifts over 300 keys).
+    rng = np.random.default_rng(3)
+    q, k, v = _qkv(rng, (1, 40, 32), (1, 300, 32), (1, 300, 16))
+    half = [rb.tensor(a).half() for a in (q, k, v)]
+    ref = F.scaled_dot_product_attention(*[t.float() for t in half]).half()
+    out = F.scaled_dot_product_attention(*half)
+    assert out.dtype == rb.float16
+    np.testing.assert_array_equal(out.numpy(), ref.numpy())
+
+
+def test_float64_query_takes_a_float32_mask():
+    rng = np.random.default_rng(5)
+    q, k, v = _qkv(rng, (2, 4, 8), (2, 6, 8), (2, 6, 3), np.float64)
+    m = rng.standard_normal((4, 6)).astype(np.float32)
+    out = F.scaled_dot_product_attention(rb.tensor(q), rb.tensor(k), rb.tensor(v), attn_mask=rb.tensor(m))
+    np.testing.assert_allclose(out.numpy(), _np_sdpa(q, k, v, mask=m.astype(np.float64)), rtol=1e-12)
+    with pytest.raises(RuntimeError, match="attn_mask.dtype: double and  query.dtype: c10::Half"):
+        F.scaled_dot_product_attention(*[rb.tensor(a).half() for a in (q, k, v)], attn_mask=rb.tensor(m).double())
+
+
+_INT_SHAPES = [((2, 3, 4), (2, 5, 4), (2, 5, 4)), ((3, 4), (5, 4), (5, 4)), ((2, 3, 4), (2, 0, 4), (2, 0, 4)),
+               ((2, 0, 4), (2, 5, 4), (2, 5, 4)), ((2, 3, 0), (2, 5, 0), (2, 5, 4)), ((2, 3, 4), (2, 5, 4), (2, 5, 0)),
+               ((2, 3, 4), (2, 5, 4), (5, 4)), ((1, 4, 3, 4), (1, 2, 5, 4), (1, 2, 5, 4))]
+
+
+@requires_torch
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64", "bool"])
+@pytest.mark.parametrize("kw", [{}, {"is_causal": True}, {"attn_mask": "bool"}, {"attn_mask": "same"},
+                                {"attn_mask": "float32"}, {"attn_mask": "int16"}, {"enable_gqa": True}])
+def test_integer_inputs_follow_pytorch(dtype, kw):
+    # PyTorch 2.13 has no integer attention: it raises in its final matmul (float weights times an integer
+    # value), or converting a boolean mask's -inf, except where the result is empty or there are no keys (zeros).
+    import torch
+    rng = np.random.default_rng(11)
+    for shapes in _INT_SHAPES if kw.get("enable_gqa") else _INT_SHAPES[:-1]:
+        arrays = [rng.integers(0, 3, s) for s in shapes]
+        L, S = shapes[0][-2], shapes[1][-2]
+        got = []
+        for lib in (rb, torch):
+            ts = [lib.tensor(a).to(getattr(lib, dtype)) for a in arrays]
+            kws = dict(kw)
+            m = kws.pop("attn_mask", None)
+            if m is not None:
+                mdt = {"bool": lib.bool, "same": getattr(lib, dtype), "float32": lib.float32, "int16": lib.int16}[m]
+                kws["attn_mask"] = lib.ones(L, S, dtype=mdt)
+            try:
+                out = lib.nn.functional.scaled_dot_product_attention(*ts, **kws)
+                got.append((str(out.dtype).split(".")[-1], tuple(out.shape), out.to(lib.int64).numpy().tolist()))
+            except (RuntimeError, IndexError) as e:
+                got.append(f"{type(e).__name__}: {e}")
+        # ours may add the shapes after PyTorch's words
+        assert got[0] == got[1] or (isinstance(got[1], str) and str(got[0]).startswith(got[1])), (shapes, got)
+        if shapes == _INT_SHAPES[0]:
+            assert isinstance(got[0], str)  # a result with keys to sum raises
+        if shapes == _INT_SHAPES[2] and kw.get("attn_mask") != "int16":
+            assert got[0][2] == np.zeros((2, 3, 4), np.int64).tolist()  # no keys: zeros

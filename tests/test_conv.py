@@ -1,6 +1,7 @@
 """Convolutions against PyTorch: randomized conv1d/conv2d/conv_transpose2d configurations (values and
 the gradients of input, weight and bias), the kernels' parallel paths, the modules and the errors."""
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -415,8 +416,8 @@ def _x():
     (lambda: RF.conv_transpose2d(_x(), rb.randn(3, 2, 3, 3), padding=5),
      r"Given input size per channel: \(8 x 8\). Calculated output size per channel: \(0 x 0\). Output size is too "
      r"small"),
-    (lambda: RF.conv2d(rb.ones(1, 3, 8, 8, dtype=rb.int64), rb.ones(2, 3, 3, 3, dtype=rb.int64)),
-     "not implemented for"),
+    (lambda: RF.conv2d(rb.ones(1, 3, 8, 8, dtype=rb.bool), rb.ones(2, 3, 3, 3, dtype=rb.bool)),
+     "\"slow_conv2d_cpu\" not implemented for 'Bool'"),
 ])
 def test_functional_errors(call, msg):
     with pytest.raises(RuntimeError, match=msg):
@@ -456,3 +457,70 @@ def test_non_contiguous_operands():
     yt.sum().backward()
     np.testing.assert_allclose(xr.grad.numpy(), xt.grad.numpy(), atol=1e-4, rtol=1e-4)
     np.testing.assert_allclose(wr.grad.numpy(), wt.grad.numpy(), atol=1e-4, rtol=1e-4)
+
+
+_INT_CONFIGS = [{}, {"stride": 2}, {"padding": 1}, {"dilation": 2}, {"groups": 2},
+                {"stride": 2, "padding": 1, "dilation": 2}]
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64", "bool"])
+@pytest.mark.parametrize("nd", [1, 2, 3])
+@pytest.mark.parametrize("transposed", [False, True])
+def test_integer_storage_matches_pytorch(dtype, nd, transposed):
+    # PyTorch's CPU build convolves every integer type through slow_conv2d/3d (a gemm in the type, so sums wrap),
+    # the dilated and transposed ones in int64 only, bool never; an empty batch takes no kernel. Values up to
+    # +-120 make the narrow types wrap.
+    rng = np.random.default_rng(nd * 2 + transposed)
+    fn = f"conv_transpose{nd}d" if transposed else f"conv{nd}d"
+    configs = _INT_CONFIGS + ([{"stride": 2, "output_padding": 1}] if transposed else [{"padding": "same"}])
+    for kw in configs:
+        for n in (2, 0):
+            g = kw.get("groups", 1)
+            ws = (4, 6 // g) if transposed else (6, 4 // g)
+            lo, hi = (0, 2) if dtype == "bool" else (0 if dtype == "uint8" else -120, 120)
+            arrays = [rng.integers(lo, hi, s) for s in ((n, 4) + (5,) * nd, ws + (3,) * nd, (6,))]
+            got = []
+            for lib in (rb, torch):
+                args = [lib.tensor(a).to(getattr(lib, dtype)) for a in arrays]
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")  # PyTorch's padding='same' warning
+                        out = getattr(lib.nn.functional, fn)(*args, **kw)
+                    got.append((str(out.dtype).split(".")[-1], tuple(out.shape), out.to(lib.int64).numpy()))
+                except NotImplementedError as e:
+                    got.append(str(e))
+            assert type(got[0]) is type(got[1]), (kw, n, got)
+            if isinstance(got[0], str):
+                assert got[0] == got[1]
+            else:
+                assert got[0][:2] == got[1][:2] and np.array_equal(got[0][2], got[1][2]), (kw, n)
+            computes = dtype == "int64" or n == 0 or (dtype != "bool" and not transposed and "dilation" not in kw)
+            assert isinstance(got[0], tuple) == computes, (kw, n)
+
+
+def test_integer_sums_wrap_in_the_storage_type():
+    x = rb.full((1, 1, 4), -100, dtype=rb.int8)
+    w = rb.full((1, 1, 3), 100, dtype=rb.int8)
+    out = RF.conv1d(x, w)  # -30000 wraps to -48 in int8
+    assert out.dtype == rb.int8 and out.tolist() == [[[-48, -48]]]
+    out = RF.conv1d(x.to(rb.int16), w.to(rb.int16), rb.tensor([-7], dtype=rb.int16))
+    assert out.tolist() == [[[-30007, -30007]]]
+    big = rb.full((1, 1, 2), 2**62, dtype=rb.int64)
+    assert RF.conv1d(big, rb.full((1, 1, 1), 4, dtype=rb.int64)).tolist() == [[[0, 0]]]  # 2**64 wraps to 0
+    with pytest.raises(NotImplementedError, match="\"slow_conv_transpose2d_out_cpu\" not implemented for 'Char'"):
+        RF.conv_transpose2d(rb.ones(1, 2, 3, 3, dtype=rb.int8), rb.ones(2, 2, 2, 2, dtype=rb.int8))
+
+
+def test_zero_dilation_is_refused_only_where_a_kernel_runs():
+    # PyTorch checks for a negative dilation first; a zero one is refused by its kernels, which an empty batch
+    # never reaches (its output size then takes a kernel extent of 1).
+    w = rb.ones(3, 2, 3, 3, requires_grad=True)
+    out = RF.conv2d(rb.ones(0, 2, 9, 9), w, rb.ones(3), dilation=0)
+    assert tuple(out.shape) == tuple(TF.conv2d(torch.ones(0, 2, 9, 9), torch.ones(3, 2, 3, 3), dilation=0).shape)
+    out.sum().backward()
+    assert w.grad.abs().sum().item() == 0
+    assert tuple(RF.conv_transpose2d(rb.ones(0, 2, 9, 9), rb.ones(2, 3, 3, 3), dilation=0).shape) == (0, 3, 9, 9)
+    with pytest.raises(RuntimeError, match=r"^dilation should be greater than zero$"):
+        RF.conv2d(rb.ones(0, 2, 9, 9), rb.ones(3, 2, 3, 3), dilation=-1)
+    with pytest.raises(RuntimeError, match="but got dilation_height: 1, dilation_width: 0$"):
+        RF.conv_transpose2d(rb.ones(1, 2, 9, 9), rb.ones(2, 3, 3, 3), dilation=(1, 0))

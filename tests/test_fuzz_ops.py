@@ -215,26 +215,13 @@ _KNOWN = [
      lambda p, w: p["storage"] in ("float16", "bfloat16") and (_values(w) or "float32 too" in w),
      "boundary: without range= PyTorch has no Half or BFloat16 kernel (its aminmax), so the float32 reference "
      "computes the bin edges in float32, where ours (as PyTorch's own with range=) steps in the dtype"),
-    (_ids("rnn_tanh_cell", "rnn_relu_cell", "lstm_cell", "gru_cell", "rnn_layer"),
-     lambda p, w: STORAGE.get(p["storage"]) is not None and _ours(w, "expected a floating point input"),
-     "open: PyTorch runs the functional rnn_tanh/rnn_relu cells and layers on integer tensors (integer matmuls); "
-     "ours refuse all-integer tensors (the modules refuse integer inputs as PyTorch's do)"),
-    (_ids(*(s.name for s in SPECS if s.name.startswith("multi_margin_loss"))),
+    (_ids("multi_margin_loss_mean", "multi_margin_loss_p2_weight"),
      lambda p, w: STORAGE.get(p["storage"]) is not None and _empty(p) and _ours(w, "not implemented for"),
-     "boundary: on an empty integer input PyTorch runs no kernel and returns an uninitialised value (uint8: 96 "
-     "seen); ours refuses integer inputs as PyTorch does for non-empty ones"),
+     "boundary: on an empty integer input PyTorch runs no kernel and its mean is uninitialised (uint8: 96 seen); "
+     "ours refuses it as PyTorch does every non-empty integer input (an integer has no nan for the mean of nothing)"),
+    (_ids("multi_margin_loss_sum"), lambda p, w: STORAGE.get(p["storage"]) is not None and _empty(p) and _values(w),
+     "boundary: on an empty integer input PyTorch runs no kernel and its sum is uninitialised; ours is 0"),
 ]
-# Storage dtypes some ops have no kernel for yet, where PyTorch has one: with such a storage dtype drawn, our
-# refusal ("not implemented for float16", "expected floating point inputs") is known, nothing else is.
-_HALF, _INT = ("float16", "bfloat16"), ("uint8", "int8", "int16", "int32")
-_NO_KERNEL = {
-    _ids(*(s.name for s in SPECS if s.name.startswith(("conv1d", "conv2d", "conv3d", "conv_transpose")))): _INT,
-    _ids(*(s.name for s in SPECS if s.name.startswith("sdpa"))): _HALF + _INT,
-    _ids(*(s.name for s in SPECS if s.name.startswith("multi_margin_loss"))): _INT,
-}
-for _ids_, _dtypes in _NO_KERNEL.items():
-    _KNOWN.append((_ids_, lambda p, w, d=_dtypes: p["storage"] in d and _ours(
-        w, r"not implemented for|expected (a )?floating point"), "open: no kernel for that storage dtype yet"))
 KNOWN = {}  # test id -> [(when, why)]
 for _ids_, _when, _why in _KNOWN:
     for _i in _ids_:
@@ -579,9 +566,12 @@ def test_known_differences_match_their_entries_and_conditions_only():
     assert not _is_known("cross_entropy_mean", wrong2, " output 0: values differ (atol=1e-05, rtol=0.0001)")
     assert not _is_known("median_all", plan, ": backward raises RuntimeError('no grad_fn') vs PyTorch None")
     half = dict(plan, storage="float16")
-    assert _is_known("conv2d-basic", dict(plan, storage="int8"),
-                     ": rosenblatt raises RuntimeError(\"convNd\" not implemented for 'int8'), PyTorch succeeds")
-    assert not _is_known("conv2d-basic", half, ": rosenblatt raises RuntimeError(boom), PyTorch succeeds")
+    assert _is_known("index_add", dict(plan, storage="int8"),
+                     ": rosenblatt raises RuntimeError(\"index_add\" not implemented for 'int8'), PyTorch succeeds")
+    assert not _is_known("index_add", half, ": rosenblatt raises RuntimeError(boom), PyTorch succeeds")
+    # conv has integer kernels now: an integer refusal of conv is a mismatch
+    assert not _is_known("conv2d-basic", dict(plan, storage="int8"),
+                         ": rosenblatt raises RuntimeError(\"convNd\" not implemented for 'int8'), PyTorch succeeds")
     assert "take_along_dim_flat" not in [i for i, e in KNOWN.items() if any("reads past" in why for _, why in e)]
 
 

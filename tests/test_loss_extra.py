@@ -184,3 +184,26 @@ ERRORS = [
 @pytest.mark.parametrize("call", ERRORS, ids=[str(i) for i in range(len(ERRORS))])
 def test_loss_errors_match_torch(call):
     same_error(call)
+
+
+@requires_torch
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64", "bool"])
+def test_multi_margin_loss_integer_storage_as_pytorch(dtype):
+    # PyTorch 2.13's kernel is floating-point only: a non-empty integer input raises its NotImplementedError
+    # (after the weight checks); an empty batch returns before the kernel, an empty 'none' loss of the dtype.
+    x = np.array([[1, 5, 3, 0], [2, 2, 9, 1], [4, 0, 0, 7]])
+    for lib in (rb, torch):
+        dt = getattr(lib, dtype)
+        xi, y = lib.tensor(x).to(dt), lib.tensor([0, 2, 1])
+        for kw in ({}, {"reduction": "sum"}, {"p": 2, "margin": 0.7, "weight": lib.ones(4, dtype=dt)}):
+            with pytest.raises(NotImplementedError, match="\"multi_margin_loss_cpu_kernel\" not implemented for"):
+                lib.nn.functional.multi_margin_loss(xi, y, **kw)
+        with pytest.raises(RuntimeError, match="inconsistent weight size, expected 4 but got"):
+            lib.nn.functional.multi_margin_loss(xi, y, weight=lib.ones(3, dtype=dt))
+        out = lib.nn.functional.multi_margin_loss(xi[:0], y[:0], reduction="none")
+        assert out.dtype == dt and tuple(out.shape) == (0,)
+    # PyTorch's empty sum and mean are uninitialised memory: ours the empty sum, and the mean refused.
+    e = rb.tensor(x).to(getattr(rb, dtype))[:0]
+    assert rb.nn.functional.multi_margin_loss(e, rb.tensor([0])[:0], reduction="sum").tolist() in (0, False)
+    with pytest.raises(NotImplementedError, match="not implemented for"):
+        rb.nn.functional.multi_margin_loss(e, rb.tensor([0])[:0])

@@ -571,3 +571,86 @@ def test_recurrent_modules_refuse_inputs_of_another_dtype_as_pytorch(name, dtype
                                                    f"Float"):
                 m(L.ones(2, 4) if cell else L.ones(3, 2, 4), (h, h) if name == "LSTMCell" else h)
         assert all(L.equal(p, q) for p, q in zip(m.parameters(), before))
+
+
+def _described(ts):
+    return [(str(t.dtype).split(".")[-1], tuple(t.shape), t.double().numpy()) for t in ts]
+
+
+def _assert_same_result(ours, theirs):
+    """Both raised the same error (type: message), or both computed tensors of the same dtypes, shapes and values."""
+    if isinstance(theirs, str):
+        assert ours == theirs
+        return
+    assert not isinstance(ours, str), ours
+    for a, b in zip(ours, theirs):
+        assert a[:2] == b[:2]
+        np.testing.assert_allclose(a[2], b[2], rtol=1e-6, atol=1e-6)
+
+
+def _cell_call(L, name, x, h, c, w):
+    if L is torch:
+        return L.lstm_cell(x, (h, c), *w) if name == "lstm_cell" else getattr(L, name)(x, h, *w)
+    return L._C._nn.lstm_cell(x, h, c, *w) if name == "lstm_cell" else getattr(L._C._nn, name)(x, h, *w)
+
+
+@requires_torch
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64", "bool"])
+@pytest.mark.parametrize("name,gates", [("rnn_tanh_cell", 1), ("rnn_relu_cell", 1), ("lstm_cell", 4), ("gru_cell", 3)])
+def test_functional_cells_on_integer_tensors_as_pytorch(dtype, name, gates):
+    """PyTorch 2.13's cells project integer tensors with integer matmuls (wrapping in the type: values up to 120 wrap
+    int8 and int16): rnn_tanh_cell's tanh gives float32, rnn_relu_cell's relu keeps the type; lstm_cell and gru_cell
+    fail writing their float gates into the integer tensor; bool has no matmul (an empty result runs none)."""
+    rng = np.random.default_rng(gates)
+    for (B, I, H), hi, bias in [((3, 4, 5), 4, True), ((3, 4, 5), 120, True), ((3, 4, 5), 4, False),
+                                ((0, 4, 5), 4, True), ((3, 4, 0), 4, True)]:
+        hi = 2 if dtype == "bool" else hi
+        lo = 0 if dtype in ("uint8", "bool") else -hi
+        arrays = [rng.integers(lo, hi, s) for s in [(B, I), (B, H), (B, H), (gates * H, I), (gates * H, H),
+                                                    (gates * H,), (gates * H,)]]
+        got = []
+        for lib in (rb, torch):
+            t = [lib.tensor(a).to(getattr(lib, dtype)) for a in arrays]
+            w = t[3:] if bias else t[3:5] + [None, None]
+            try:
+                got.append(_described([_cell_call(lib, name, t[0], t[1], t[2], w)]))
+            except RuntimeError as e:
+                got.append(f"{type(e).__name__}: {e}")
+        _assert_same_result(*got)
+        if B * H and dtype != "bool" and name in ("rnn_tanh_cell", "rnn_relu_cell"):
+            assert got[0][0][0] == ("float32" if name == "rnn_tanh_cell" else dtype)  # it computes
+
+
+@requires_torch
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int64", "bool"])
+@pytest.mark.parametrize("mode,gates", [("RNN_TANH", 1), ("RNN_RELU", 1), ("LSTM", 4), ("GRU", 3)])
+def test_functional_layers_on_integer_tensors_as_pytorch(dtype, mode, gates):
+    """PyTorch's _VF layers on integer tensors: rnn_relu runs every step in the type (wrapping); rnn_tanh's float32
+    first step meets the integer weight_hh at the second (its matmul's dtype error), so only one step computes;
+    lstm and gru fail as their cells do; bool has no matmul. Reversed layers step from the end."""
+    from torch import _VF
+    rng = np.random.default_rng(gates)
+    B, I, H = 3, 4, 5
+    for T, reverse, hi in [(3, False, 3), (3, True, 3), (1, False, 3), (4, False, 120)]:
+        hi = 2 if dtype == "bool" else hi
+        lo = 0 if dtype in ("uint8", "bool") else -hi
+        arrays = [rng.integers(lo, hi, s) for s in [(T, B, I), (B, H), (B, H), (gates * H, I), (gates * H, H),
+                                                    (gates * H,), (gates * H,)]]
+        got = []
+        for lib in (rb, torch):
+            x, h, c, *w = [lib.tensor(a).to(getattr(lib, dtype)) for a in arrays]
+            try:
+                if lib is rb:
+                    out, hn = rb._C._nn.rnn_layer(mode, x, h, c if mode == "LSTM" else None, *w, None, None,
+                                                  reverse)[:2]
+                else:
+                    hx = (h[None], c[None]) if mode == "LSTM" else h[None]
+                    xs = x.flip(0) if reverse else x
+                    out, hn = getattr(_VF, mode.lower())(xs, hx, w, True, 1, 0.0, False, False, False)[:2]
+                    out, hn = (out.flip(0) if reverse else out), (hn[0] if mode != "LSTM" else hn)
+                got.append(_described([out, hn]))
+            except RuntimeError as e:
+                got.append(f"{type(e).__name__}: {e}")
+        _assert_same_result(*got)
+        computes = dtype != "bool" and (mode == "RNN_RELU" or (mode == "RNN_TANH" and T == 1))
+        assert isinstance(got[0], list) == computes, (T, got[0] if isinstance(got[0], str) else "computed")

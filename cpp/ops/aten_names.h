@@ -21,4 +21,22 @@ inline const char* aten_name(DType t) {
   return "?";
 }
 
+// The names ATen's TypeMeta prints (its C++ type names: "float", "long int"), as in matmul's and
+// scaled_dot_product_attention's dtype messages.
+inline const char* typemeta_name(DType t) {
+  switch (t) {
+    case DType::Float32: return "float";
+    case DType::Float64: return "double";
+    case DType::Int64: return "long int";
+    case DType::Int32: return "int";
+    case DType::Int16: return "short int";
+    case DType::Int8: return "signed char";
+    case DType::UInt8: return "unsigned char";
+    case DType::Float16: return "c10::Half";
+    case DType::BFloat16: return "c10::BFloat16";
+    case DType::Bool: return "bool";
+  }
+  return "?";
+}
+
 }  // namespace rb

@@ -8,7 +8,9 @@
 
 #include "rosenblatt/ops.h"
 
+#include "aten_names.h"
 #include "op_common.h"
+#include "scalar_range.h"
 
 #include "../kernels/attention.h"
 
@@ -24,10 +26,6 @@ struct Problem {
   AttentionGeom g{};
 };
 
-std::string dtype_word(DType d) {
-  return d == DType::Float32 ? "float" : d == DType::Float64 ? "double" : dtype_name(d);
-}
-
 // t (batch'..., n, w) -> (B, n, w), its batch dims expanded to `batch` (a view when they match).
 Tensor flatten_batch(const Tensor& t, const Shape& batch, int64_t B) {
   Shape full = batch;
@@ -35,16 +33,25 @@ Tensor flatten_batch(const Tensor& t, const Shape& batch, int64_t B) {
   return reshape(expand(t, full), {B, t.size(-2), t.size(-1)});
 }
 
-Problem prepare(const Tensor& q, const Tensor& k, const Tensor& v, const std::optional<Tensor>& attn_mask,
-                double dropout_p, bool is_causal, std::optional<double> scale, bool enable_gqa) {
+// PyTorch's dtype checks (validate_sdpa_input), made before a storage dtype is widened: q, k and v of one
+// dtype, and a mask of bool, of float32 or of q's dtype.
+void check_dtypes(const Tensor& q, const Tensor& k, const Tensor& v, const std::optional<Tensor>& attn_mask) {
   RB_CHECK(q.dim() >= 2 && k.dim() >= 2 && v.dim() >= 2, Error,
            "Expected query, key, and value to all be  at least 2 dimensional, but got query.dim: ", q.dim(),
            " key.dim: ", k.dim(), " and value.dim: ", v.dim(), " instead.");
   RB_CHECK(q.dtype() == k.dtype() && q.dtype() == v.dtype(), Error,
-           "Expected query, key, and value to have the same dtype, but got query.dtype: ", dtype_word(q.dtype()),
-           " key.dtype: ", dtype_word(k.dtype()), " and value.dtype: ", dtype_word(v.dtype()), " instead.");
-  RB_CHECK(is_floating(q.dtype()), Error, "scaled_dot_product_attention: expected floating point inputs, got ",
-           dtype_name(q.dtype()));
+           "Expected query, key, and value to have the same dtype, but got query.dtype: ", typemeta_name(q.dtype()),
+           " key.dtype: ", typemeta_name(k.dtype()), " and value.dtype: ", typemeta_name(v.dtype()), " instead.");
+  if (attn_mask) {
+    const DType m = attn_mask->dtype();
+    RB_CHECK(m == DType::Bool || m == DType::Float32 || m == q.dtype(), Error,
+             "Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: ",
+             typemeta_name(m), " and  query.dtype: ", typemeta_name(q.dtype()), " instead.");
+  }
+}
+
+Problem prepare(const Tensor& q, const Tensor& k, const Tensor& v, const std::optional<Tensor>& attn_mask,
+                double dropout_p, bool is_causal, std::optional<double> scale, bool enable_gqa) {
   check_same_device(q, k, "scaled_dot_product_attention");
   check_same_device(q, v, "scaled_dot_product_attention");
   RB_CHECK(!(is_causal && attn_mask), Error,
@@ -59,7 +66,9 @@ Problem prepare(const Tensor& q, const Tensor& k, const Tensor& v, const std::op
   Problem p;
   int64_t group = 1;
   auto lead = [](const Tensor& t, int64_t drop) { return Shape(t.shape().begin(), t.shape().end() - drop); };
-  if (enable_gqa && q.dim() >= 3 && k.dim() >= 3 && v.dim() >= 3 && q.size(-3) != k.size(-3)) {
+  if (enable_gqa)  // PyTorch reads each one's heads, dim -3, and raises IndexError for a 2-D one
+    for (const Tensor* t : {&q, &k, &v}) wrap_dim(-3, t->dim());
+  if (enable_gqa && q.size(-3) != k.size(-3)) {
     const int64_t hq = q.size(-3), hk = k.size(-3);
     RB_CHECK(hk == v.size(-3) && hk > 0 && hq % hk == 0, Error,
              "Number of heads in key and value must divide the number of heads in query, but got query ", q.shape(),
@@ -85,9 +94,6 @@ Problem prepare(const Tensor& q, const Tensor& k, const Tensor& v, const std::op
   if (attn_mask) {
     const Tensor& m = *attn_mask;
     check_same_device(q, m, "scaled_dot_product_attention");
-    RB_CHECK(m.dtype() == DType::Bool || m.dtype() == q.dtype(), Error,
-             "Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: ",
-             dtype_word(m.dtype()), " and  query.dtype: ", dtype_word(q.dtype()), " instead.");
     Shape full = p.batch;
     full.push_back(L), full.push_back(S);
     RB_CHECK(m.dim() <= static_cast<int64_t>(full.size()) && broadcast_shapes(m.shape(), full) == full, Error,
@@ -190,12 +196,46 @@ struct ScaledDotProductAttentionBackward0 : Node {
   }
 };
 
+// PyTorch 2.13 has no integer attention: its math path takes the weights in float32 and raises where it
+// multiplies them by the integer value, unless that product is empty or sums nothing (no keys: zeros);
+// a boolean mask fails before that, converting -inf to the integer type. The float32 copies only run
+// the shape checks. A boolean q's empty result is int64 (its math path promotes bool to long there).
+Tensor sdpa_integer(const Tensor& q, const Tensor& k, const Tensor& v, const std::optional<Tensor>& attn_mask,
+                    double dropout_p, bool is_causal, std::optional<double> scale, bool enable_gqa) {
+  std::optional<Tensor> m = attn_mask;
+  if (m && m->dtype() != DType::Bool) m = cast(*m, DType::Float32);
+  const Problem p = prepare(cast(q, DType::Float32), cast(k, DType::Float32), cast(v, DType::Float32), m, dropout_p,
+                            is_causal, scale, enable_gqa);
+  Shape out_shape = p.batch;
+  out_shape.push_back(p.g.L), out_shape.push_back(p.g.Ev);
+  const DType rt = q.dtype() == DType::Bool ? DType::Int64 : q.dtype();
+  if (p.g.B * p.g.L * p.g.Ev == 0) return Tensor::empty(out_shape, rt, q.device());
+  if (attn_mask && attn_mask->dtype() == DType::Bool && attn_mask->numel() > 0)
+    check_scalar_range(Scalar(-std::numeric_limits<double>::infinity()), q.dtype());
+  if (p.g.S == 0) return zeros(out_shape, rt, q.device());
+  RB_CHECK(v.dim() != 2, Error,
+           "expected m1 and m2 to have the same dtype, but got: float != ", typemeta_name(v.dtype()));
+  throw Error(str("expected scalar type Float but found ", aten_name(v.dtype())));
+}
+
 }  // namespace
 
 Tensor scaled_dot_product_attention(const Tensor& query, const Tensor& key, const Tensor& value,
                                     const std::optional<Tensor>& attn_mask, double dropout_p, bool is_causal,
                                     std::optional<double> scale, bool enable_gqa) {
-  Problem p = prepare(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa);
+  check_dtypes(query, key, value, attn_mask);
+  if (!is_floating(query.dtype()))
+    return sdpa_integer(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa);
+  // float16 and bfloat16 run in float32, rounded once at the end, as ATen's CPU kernels accumulate in
+  // float32; a float32 mask joins q's compute dtype.
+  const DType ct = compute_type(query.dtype());
+  std::optional<Tensor> mask = attn_mask;
+  if (mask && mask->dtype() != DType::Bool) mask = cast(*mask, ct);
+  if (ct != query.dtype())
+    return cast(scaled_dot_product_attention(widen(query), widen(key), widen(value), mask, dropout_p, is_causal, scale,
+                                             enable_gqa),
+                query.dtype());
+  Problem p = prepare(query, key, value, mask, dropout_p, is_causal, scale, enable_gqa);
   const AttentionGeom& g = p.g;
   Shape out_shape = p.batch;
   out_shape.push_back(g.L), out_shape.push_back(g.Ev);

@@ -2,6 +2,7 @@
 // one autograd node (ConvolutionBackward0) shared by conv1d/2d/3d and conv_transpose1d/2d/3d.
 #include "rosenblatt/ops.h"
 
+#include "aten_names.h"
 #include "op_common.h"
 
 #include "../kernels/conv.h"
@@ -178,6 +179,18 @@ ConvGrads convolution_backward(const Tensor& gy_in, const Tensor& input, const T
   return r;
 }
 
+// PyTorch's CPU convolutions of integer storage: slow_conv2d and slow_conv3d (im2col and a gemm in the
+// type) take every integer type; its dilated and transposed kernels, int64 only; bool, none.
+void check_integer_backend(const ConvArgs& a, DType dt) {
+  const bool dilated = a.dilation[0] != 1 || a.dilation[1] != 1 || a.dilation[2] != 1;
+  const char* kernel = a.transposed ? (a.nd == 3 ? "slow_conv_transpose3d_out_cpu" : "slow_conv_transpose2d_out_cpu")
+                       : dilated    ? "slow_conv_dilated<>"
+                       : a.nd == 3  ? "compute_columns3d"
+                                    : "slow_conv2d_cpu";
+  RB_CHECK(dt == DType::Int64 || (dt != DType::Bool && !a.transposed && !dilated), NotImplementedError, "\"", kernel,
+           "\" not implemented for '", aten_name(dt), "'");
+}
+
 Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias, ConvArgs a, const char* op) {
   const int nd = a.nd;
   RB_CHECK(input.defined() && weight.defined(), Error, op, ": input and weight must be tensors");
@@ -194,7 +207,6 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
            " instead");
   RB_CHECK(input.device() == weight.device() && (!bias.defined() || bias.device() == input.device()), Error, op,
            ": Expected all tensors to be on the same device");
-  RB_CHECK(is_floating(input.dtype()), Error, "\"", op, "\" not implemented for '", dtype_name(input.dtype()), "'");
   RB_CHECK(input.dtype() == weight.dtype(), Error, "Input type (", dtype_name(input.dtype()), ") and weight type (",
            dtype_name(weight.dtype()), ") should be the same");
   RB_CHECK(!bias.defined() || bias.dtype() == input.dtype(), Error, "Input type (", dtype_name(input.dtype()),
@@ -204,8 +216,9 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
     RB_CHECK(a.pad_lo[d] >= 0 && a.pad_hi[d] >= 0, Error, "negative padding is not supported");
     RB_CHECK(a.output_padding[d] >= 0, Error, "negative output_padding is not supported");
   }
-  RB_CHECK(a.dilation[0] > 0 && a.dilation[1] > 0 && a.dilation[2] > 0, Error,
-           "dilation should be greater than zero, but got ", spatial(a.dilation, nd));
+  // A zero dilation is refused later, by the kernels an empty batch never reaches.
+  RB_CHECK(a.dilation[0] >= 0 && a.dilation[1] >= 0 && a.dilation[2] >= 0, Error,
+           "dilation should be greater than zero");
   RB_CHECK(a.groups > 0, Error, "non-positive groups is not supported");
   Shape w5 = as5d(weight.shape(), nd, true);
   const int64_t G = a.groups, C = x5[1];
@@ -285,21 +298,35 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
   y_shape.erase(y_shape.begin() + 2, y_shape.begin() + 5 - nd);
   if (!batched) y_shape.erase(y_shape.begin());
 
-  Tensor out = Tensor::empty(y_shape, input.dtype(), input.device());
+  // Integer storage runs in int64 and is narrowed once (the wrap is the same modulo 2^k), where
+  // PyTorch has a kernel for it; an input empty in its batch or channels reaches none.
+  const DType dt = input.dtype(), kt = is_floating(dt) ? dt : DType::Int64;
+  if (x5[0] > 0 && x5[1] > 0) {
+    std::string per = per_dim("dilation", a.dilation, nd);  // "dilation_height: 0 dilation_width: 0"
+    for (size_t i = per.find(" dilation_"); i != std::string::npos; i = per.find(" dilation_", i + 2))
+      per.insert(i, ",");
+    RB_CHECK(a.dilation[0] > 0 && a.dilation[1] > 0 && a.dilation[2] > 0, Error,
+             "dilation should be greater than zero, but got ", a.transposed ? per : str(spatial(a.dilation, nd)));
+    if (kt != dt) check_integer_backend(a, dt);
+  }
+  Tensor out = Tensor::empty(y_shape, dt, input.device());
   {
-    Tensor x = input.detach().contiguous(), w = weight.detach().contiguous();
-    Tensor b = bias.defined() ? bias.detach().contiguous() : Tensor();
+    NoGradGuard ng;
+    Tensor x = cast(input.detach(), kt).contiguous(), w = cast(weight.detach(), kt).contiguous();
+    Tensor b = bias.defined() ? cast(bias.detach(), kt).contiguous() : Tensor();
+    Tensor res = kt == dt ? out : Tensor::empty(y_shape, kt, input.device());
     ConvGeom g = make_geom(a, x5, w5, y5);
-    RB_DISPATCH_FLOATING(input.dtype(), op, [&] {
+    RB_DISPATCH_NUMERIC(kt, op, [&] {
       using T = scalar_t;
       const auto& k = kernels<ConvKernels<T>>(op, input);
       if (!a.transposed) {
-        k.conv_forward(g, x.data<T>(), w.data<T>(), b.defined() ? b.data<T>() : nullptr, out.data<T>());
+        k.conv_forward(g, x.data<T>(), w.data<T>(), b.defined() ? b.data<T>() : nullptr, res.data<T>());
       } else {
-        k.conv_backward(g, nullptr, w.data<T>(), x.data<T>(), out.data<T>(), nullptr, nullptr);
-        if (b.defined()) k.add_channel_bias(y5[0], y5[1], spatial_numel(y5), b.data<T>(), out.data<T>());
+        k.conv_backward(g, nullptr, w.data<T>(), x.data<T>(), res.data<T>(), nullptr, nullptr);
+        if (b.defined()) k.add_channel_bias(y5[0], y5[1], spatial_numel(y5), b.data<T>(), res.data<T>());
       }
     });
+    if (kt != dt) copy_values(res, out);
   }
   if (any_requires_grad({&input, &weight, &bias})) {
     auto node = std::make_shared<ConvolutionBackward>();

@@ -2,6 +2,7 @@
 // (1-D operands, batch broadcasting, N-D @ 2-D) to them with views.
 #include "rosenblatt/ops.h"
 
+#include "aten_names.h"
 #include "op_common.h"
 
 #include "../kernels/blas.h"
@@ -28,8 +29,9 @@ GemmOperand as_gemm_operand(const Tensor& m) {  // m: (R, C), possibly batched (
 }
 
 void check_mm_args(const Tensor& a, const Tensor& b, const char* op) {
-  RB_CHECK(a.dtype() == b.dtype(), Error, "expected m1 and m2 to have the same dtype, but got: ", dtype_name(a.dtype()),
-           " != ", dtype_name(b.dtype()));
+  RB_CHECK(a.dtype() == b.dtype(), Error,
+           "expected m1 and m2 to have the same dtype, but got: ", typemeta_name(a.dtype()),
+           " != ", typemeta_name(b.dtype()));
   RB_CHECK(a.device() == b.device(), Error, op, ": Expected all tensors to be on the same device");
   RB_CHECK(a.dtype() != DType::Bool, Error, op, ": not implemented for 'Bool'");
 }

@@ -161,8 +161,6 @@ Tensor multi_margin_loss(const Tensor& input, const Tensor& target, int64_t p, d
            target.dtype() == DType::Bool      ? "Bool"
            : target.dtype() == DType::Float64 ? "Double"
                                               : "Float");
-  RB_CHECK(is_floating(input.dtype()), NotImplementedError, "\"multi_margin_loss_cpu_kernel\" not implemented for '",
-           aten_name(input.dtype()), "'");
   check_same_device(input, target, "multi_margin_loss");
   Tensor w;
   if (weight && weight->defined()) {
@@ -170,6 +168,14 @@ Tensor multi_margin_loss(const Tensor& input, const Tensor& target, int64_t p, d
     RB_CHECK(weight->numel() == C, Error, "inconsistent weight size, expected ", C, " but got ", weight->shape());
     w = to_dtype(weight->detach(), input.dtype());
   }
+  // PyTorch's kernel is floating-point only, but after its checks it returns before the kernel where there
+  // is no sample: an empty integer 'none' loss; its 'sum' and 'mean' are then uninitialised, ours the empty
+  // sum 0 and, for 'mean', the refusal (an integer has no nan for the mean of nothing).
+  RB_CHECK(is_floating(input.dtype()) || (input.numel() == 0 && reduction != Reduction::Mean), NotImplementedError,
+           "\"multi_margin_loss_cpu_kernel\" not implemented for '", aten_name(input.dtype()), "'");
+  if (!is_floating(input.dtype()))
+    return reduction == Reduction::None ? Tensor::empty({N}, input.dtype(), input.device())
+                                        : zeros({}, input.dtype(), input.device());
   Tensor t = reshape(target, {N, 1});
   RB_CHECK(!host_any(logical(LogicalOp::Or, binary(BinaryOp::Lt, t, Scalar(0)), binary(BinaryOp::Ge, t, Scalar(C)))),
            Error, "target out of range");

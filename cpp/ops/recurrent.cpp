@@ -158,6 +158,35 @@ void check_shape(const Tensor& t, const Shape& want, const char* what) {
 }  // namespace
 
 namespace {
+// Cells and layers on integer tensors as PyTorch computes them: each step's projections of x_t (B, I) and
+// h (B, H) are integer matmuls (wrapping in the type, as its addmm), then rnn_relu's relu keeps the type;
+// rnn_tanh's tanh gives float32, which the next step's matmul with the integer weight_hh refuses. The LSTM
+// and GRU fail where their in-place sigmoid would write a float into the integer gates, and bool has no
+// matmul (an empty result runs none, so it reaches the gates). input: (T, B, I) -> {out (T, B, H), hn, -}.
+std::vector<Tensor> integer_layer(RNNMode mode, const Tensor& input, const Tensor& hx, const Tensor& w_ih,
+                                  const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh, bool reverse) {
+  const DType dt = input.dtype();
+  const int64_t T = input.size(0), B = input.size(1), H = w_hh.size(1);
+  RB_CHECK(dt != DType::Bool || B * H == 0, NotImplementedError, "\"addmm_impl_cpu_\" not implemented for 'Bool'");
+  RB_CHECK(mode == RNNMode::Tanh || mode == RNNMode::Relu, Error,
+           "result type Float can't be cast to the desired output type ", aten_name(dt));
+  RB_CHECK(dt != DType::Bool || mode == RNNMode::Tanh, Error, "Boolean inputs not supported for relu");
+  RB_CHECK(mode == RNNMode::Relu || T == 1, Error, "mat1 and mat2 must have the same dtype, but got Float and ",
+           aten_name(dt));
+  if (dt == DType::Bool)
+    return {Tensor::empty({T, B, H}, DType::Float32, input.device()),
+            Tensor::empty({B, H}, DType::Float32, input.device()), Tensor()};
+  Tensor h = hx.defined() ? hx : zeros({B, H}, dt, input.device());
+  auto bias = [](const Tensor& b) { return b.defined() ? std::optional<Tensor>(b) : std::nullopt; };
+  std::vector<Tensor> outs(T);
+  for (int64_t i = 0; i < T; ++i) {
+    const int64_t t = reverse ? T - 1 - i : i;
+    const Tensor pre = add(linear(select(input, 0, t), w_ih, bias(b_ih)), linear(h, w_hh, bias(b_hh)));
+    outs[t] = h = mode == RNNMode::Tanh ? tanh(pre) : relu(pre);
+  }
+  return {stack(outs, 0), h, Tensor()};
+}
+
 // rnn_layer's body. A layer refuses input and hidden sizes of 0 as PyTorch's module constructors do; a cell
 // (one step, cell = true) takes them as torch's cells: an empty input projection, or an empty state.
 std::vector<Tensor> run_layer(const std::string& mode_name, const Tensor& input, const Tensor& hx_in,
@@ -171,7 +200,9 @@ std::vector<Tensor> run_layer(const std::string& mode_name, const Tensor& input,
   for (auto [a, b] : {std::pair{&input, &w_ih}, {&hx_in, &w_hh}})
     RB_CHECK(!a->defined() || !b->defined() || a->dtype() == b->dtype(), Error,
              "mat1 and mat2 must have the same dtype, but got ", aten_name(a->dtype()), " and ", aten_name(b->dtype()));
-  RB_CHECK(is_floating(input.dtype()), Error, "rnn: expected a floating point input, got ", dtype_name(input.dtype()));
+  // A layer over packed sequences (lengths) of integers is not computed yet.
+  RB_CHECK(is_floating(input.dtype()) || !lengths_in.defined(), Error, "rnn: expected a floating point input, got ",
+           dtype_name(input.dtype()));
   RB_CHECK(input.dim() == 3, Error, "rnn: Expected input to be 3-D (seq_len, batch, input_size), got shape ",
            input.shape());
   RB_CHECK(w_ih.defined() && w_hh.defined() && w_ih.dim() == 2 && w_hh.dim() == 2, Error,
@@ -184,7 +215,8 @@ std::vector<Tensor> run_layer(const std::string& mode_name, const Tensor& input,
                       {&b_hh, "bias_hh"},
                       {&w_hr, "weight_hr"}})
     check_same(input, *t, w);
-  if (!is_compute_dtype(input.dtype())) {
+  if (cell && !is_floating(input.dtype())) return integer_layer(mode, input, hx_in, w_ih, w_hh, b_ih, b_hh, false);
+  if (is_floating(input.dtype()) && !is_compute_dtype(input.dtype())) {
     // float16/bfloat16 (Module.half()): the layer runs in float32 and each result rounds once.
     auto wide = [](const Tensor& t) { return t.defined() ? widen(t) : t; };
     auto r = run_layer(mode_name, widen(input), wide(hx_in), wide(cx_in), wide(w_ih), wide(w_hh), wide(b_ih),
@@ -211,6 +243,7 @@ std::vector<Tensor> run_layer(const std::string& mode_name, const Tensor& input,
   if (lstm && cx_in.defined()) check_shape(cx_in, {B, H}, "cell state cx");
   RB_CHECK(!(!lstm && cx_in.defined()), Error, "rnn: a cell state is only taken by LSTM");
   RB_CHECK(T > 0, Error, "Expected sequence length to be larger than 0 in RNN");
+  if (!is_floating(input.dtype())) return integer_layer(mode, input, hx_in, w_ih, w_hh, b_ih, b_hh, reverse);
   Tensor lengths;
   if (lengths_in.defined()) {
     RB_CHECK(lengths_in.dtype() == DType::Int64 && lengths_in.dim() == 1 && lengths_in.size(0) == B, Error,

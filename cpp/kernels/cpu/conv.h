@@ -11,4 +11,6 @@ template <>
 const ConvKernels<float>& kernels<ConvKernels<float>>();
 template <>
 const ConvKernels<double>& kernels<ConvKernels<double>>();
+template <>
+const ConvKernels<int64_t>& kernels<ConvKernels<int64_t>>();  // conv_int.cpp
 }  // namespace rb::cpu

@@ -9,6 +9,7 @@
 #include "elementwise.h"
 #include "elementwise_ext.h"
 #include "embedding.h"
+#include "grid_sample.h"
 #include "indexing.h"
 #include "lapack.h"
 #include "linear.h"
@@ -41,12 +42,12 @@ void register_builtin_kernels() {
   // A function-local static: the registration runs once, even when two threads ask at once.
   static const bool done = [] {
     register_cpu<ActivationKernels, AttentionKernels<float>, AttentionKernels<double>, ConvKernels<float>,
-                 ConvKernels<double>, ElementwiseKernels, ElementwiseExtKernels, EmbeddingKernels, IndexingKernels,
-                 LinearKernels, LossKernels, NormKernels, OptimKernels<float>, OptimKernels<double>, PerceptronKernels,
-                 PoolKernels, RandomKernels, RecurrentKernels<float>, RecurrentKernels<double>, ReduceKernels,
-                 ResizeKernels, ScanKernels, SearchKernels, SortKernels, TransformKernels, BlasKernels<float>,
-                 BlasKernels<double>, BlasKernels<int64_t>, LapackKernels<float>, LapackKernels<double>, CtcKernels,
-                 NumericKernels>();
+                 ConvKernels<double>, ElementwiseKernels, ElementwiseExtKernels, EmbeddingKernels, GridSampleKernels,
+                 IndexingKernels, LinearKernels, LossKernels, NormKernels, OptimKernels<float>, OptimKernels<double>,
+                 PerceptronKernels, PoolKernels, RandomKernels, RecurrentKernels<float>, RecurrentKernels<double>,
+                 ReduceKernels, ResizeKernels, ScanKernels, SearchKernels, SortKernels, TransformKernels,
+                 BlasKernels<float>, BlasKernels<double>, BlasKernels<int64_t>, LapackKernels<float>,
+                 LapackKernels<double>, CtcKernels, NumericKernels>();
     return true;
   }();
   (void)done;

@@ -3,6 +3,7 @@
 #include "grid_sample.h"
 
 #include <cmath>
+#include <vector>
 
 #include "loops.h"
 
@@ -104,6 +105,7 @@ template <class T>
 struct Point {
   static constexpr int kMax = 16;
   int n = 0;
+  bool all_in = true;  // every tap inside: the channel loops skip the per-tap test
   int64_t off[kMax];
   bool in[kMax];
   T w[kMax];
@@ -113,14 +115,14 @@ struct Point {
   PadGrad<T> pg[3];
 };
 
-// g: the point's dims coordinates (x first). sizes: (D,) H, W.
-template <class T>
-void taps(const GridSampleGeom& geo, const T* g, Point<T>& P) {
-  const int S = geo.dims;
+// g: the point's S coordinates (x first). sizes: (D,) H, W. S and the mode are compile-time, so the axis and
+// corner loops unroll.
+template <class T, int S, GridSampleMode M>
+inline void taps(const GridSampleGeom& geo, const T* g, Point<T>& P) {
   const bool two_d = S == 2;
   const int64_t sizes[3] = {two_d ? geo.IH : geo.ID, two_d ? geo.IW : geo.IH, geo.IW};
   const bool align = geo.align_corners;
-  if (geo.mode == GridSampleMode::Bicubic) {
+  if (M == GridSampleMode::Bicubic) {
     constexpr double A = -0.75;
     auto far = [](T x) {
       return ((x * static_cast<T>(A) - static_cast<T>(5 * A)) * x + static_cast<T>(8 * A)) * x - static_cast<T>(4 * A);
@@ -140,12 +142,14 @@ void taps(const GridSampleGeom& geo, const T* g, Point<T>& P) {
       }
     }
     P.n = 16;
+    P.all_in = true;
     for (int j = 0; j < 4; ++j)
       for (int i = 0; i < 4; ++i) {
         const int k = 4 * j + i;
         P.in[k] = inside(pos[0][j], sizes[0]) && inside(pos[1][i], sizes[1]);
         P.off[k] = P.in[k] ? static_cast<int64_t>(pos[0][j]) * sizes[1] + static_cast<int64_t>(pos[1][i]) : 0;
         P.w[k] = P.cx[i];
+        P.all_in = P.all_in && P.in[k];
       }
     return;
   }
@@ -155,7 +159,7 @@ void taps(const GridSampleGeom& geo, const T* g, Point<T>& P) {
     const T x = unnormalize(g[S - 1 - k], sizes[k], align, two_d, &P.pg[k].scale);
     p[k] = pad_coordinate(x, sizes[k], geo.padding, align, two_d, P.pg[k]);
   }
-  if (geo.mode == GridSampleMode::Nearest) {  // round half to even, as torch's nearbyint
+  if (M == GridSampleMode::Nearest) {  // round half to even, as torch's nearbyint
     P.n = 1;
     bool in = true;
     int64_t off = 0;
@@ -165,7 +169,7 @@ void taps(const GridSampleGeom& geo, const T* g, Point<T>& P) {
     }
     if (in)
       for (int k = 0; k < S; ++k) off = off * sizes[k] + static_cast<int64_t>(p[k]);
-    P.in[0] = in, P.off[0] = off, P.w[0] = T(1);
+    P.in[0] = in, P.off[0] = off, P.w[0] = T(1), P.all_in = in;
     return;
   }
   T lo[3];
@@ -176,6 +180,7 @@ void taps(const GridSampleGeom& geo, const T* g, Point<T>& P) {
   }
   // The 2^S corners, x's bit the lowest; each weight the product of the axes' weights, x's first.
   P.n = 1 << S;
+  P.all_in = true;
   for (int corner = 0; corner < P.n; ++corner) {
     bool in = true;
     int64_t off = 0;
@@ -191,7 +196,25 @@ void taps(const GridSampleGeom& geo, const T* g, Point<T>& P) {
       for (int k = 0; k < S; ++k) off = off * sizes[k] + static_cast<int64_t>(lo[k] + T((corner >> (S - 1 - k)) & 1));
     }
     P.in[corner] = in, P.off[corner] = off, P.w[corner] = w;
+    P.all_in = P.all_in && in;
   }
+}
+
+// The taps of a row of OW points, whose coordinates start at g.
+template <class T, int S, GridSampleMode M>
+void row_taps(const GridSampleGeom& geo, const T* g, Point<T>* ps) {
+  for (int64_t ow = 0; ow < geo.OW; ++ow) taps<T, S, M>(geo, g + ow * S, ps[ow]);
+}
+
+template <class T>
+using RowTaps = void (*)(const GridSampleGeom&, const T*, Point<T>*);
+
+template <class T>
+RowTaps<T> row_taps_for(const GridSampleGeom& g) {
+  if (g.mode == GridSampleMode::Bicubic) return &row_taps<T, 2, GridSampleMode::Bicubic>;
+  if (g.mode == GridSampleMode::Nearest)
+    return g.dims == 2 ? &row_taps<T, 2, GridSampleMode::Nearest> : &row_taps<T, 3, GridSampleMode::Nearest>;
+  return g.dims == 2 ? &row_taps<T, 2, GridSampleMode::Bilinear> : &row_taps<T, 3, GridSampleMode::Bilinear>;
 }
 
 // The 2-d kernels multiply an outside tap's 0 by its weight (a NaN weight gives NaN); the 3-d and nearest ones
@@ -201,43 +224,71 @@ bool skips_outside(const GridSampleGeom& g) {
   return g.dims == 3 || g.mode == GridSampleMode::Nearest;
 }
 
-// x: (N, C, ID, IH, IW), grid: (N, OD, OH, OW, dims) -> y: (N, C, OD, OH, OW).
+// One output row of channel c: ps holds the row's points. K taps (1 nearest, 4 bilinear, 8 trilinear), summed in
+// the composite's order.
+template <class T, int K, bool Skip>
+void sample_row(const Point<T>* ps, int64_t OW, const T* xc, T* yrow) {
+  for (int64_t ow = 0; ow < OW; ++ow) {
+    const Point<T>& P = ps[ow];
+    T acc;
+    if (P.all_in) {
+      acc = xc[P.off[0]] * P.w[0];
+      for (int k = 1; k < K; ++k) acc = acc + xc[P.off[k]] * P.w[k];
+    } else {
+      acc = T(0);
+      for (int k = 0; k < K; ++k) {
+        const T term = Skip ? (P.in[k] ? xc[P.off[k]] * P.w[k] : T(0)) : (P.in[k] ? xc[P.off[k]] : T(0)) * P.w[k];
+        acc = k ? acc + term : term;
+      }
+    }
+    yrow[ow] = acc;
+  }
+}
+
+// Bicubic: each row of 4 taps along x, then the 4 rows along y.
+template <class T>
+void sample_row_bicubic(const Point<T>* ps, int64_t OW, const T* xc, T* yrow) {
+  for (int64_t ow = 0; ow < OW; ++ow) {
+    const Point<T>& P = ps[ow];
+    T acc = T(0);
+    for (int j = 0; j < 4; ++j) {
+      T rowv = T(0);
+      for (int i = 0; i < 4; ++i) {
+        const int k = 4 * j + i;
+        const T term = (P.all_in || P.in[k] ? xc[P.off[k]] : T(0)) * P.w[k];
+        rowv = i ? rowv + term : term;
+      }
+      const T term = P.cy[j] * rowv;
+      acc = j ? acc + term : term;
+    }
+    yrow[ow] = acc;
+  }
+}
+
+template <class T>
+using RowSampler = void (*)(const Point<T>*, int64_t, const T*, T*);
+
+template <class T>
+RowSampler<T> row_sampler(const GridSampleGeom& g) {
+  if (g.mode == GridSampleMode::Bicubic) return &sample_row_bicubic<T>;
+  if (g.mode == GridSampleMode::Nearest) return &sample_row<T, 1, true>;
+  return g.dims == 2 ? &sample_row<T, 4, false> : &sample_row<T, 8, true>;
+}
+
+// x: (N, C, ID, IH, IW), grid: (N, OD, OH, OW, dims) -> y: (N, C, OD, OH, OW). A row's taps once, then channel by
+// channel, so each reads one input plane and writes one output row.
 template <class T>
 void forward(const GridSampleGeom& g, const T* x, const T* grid, T* y) {
   const int64_t in_plane = g.ID * g.IH * g.IW, out_plane = g.OD * g.OH * g.OW, rows = g.OD * g.OH;
-  const bool skip = skips_outside<T>(g), bicubic = g.mode == GridSampleMode::Bicubic;
+  const RowSampler<T> sample = row_sampler<T>(g);
+  const RowTaps<T> row_taps = row_taps_for<T>(g);
   parallel_for(g.N * rows, grain_for(g.OW * g.C * 8), [&](int64_t b, int64_t e) {
-    Point<T> P;
+    std::vector<Point<T>> ps(static_cast<size_t>(g.OW));
     for (int64_t r = b; r < e; ++r) {
       const int64_t n = r / rows, row = r % rows;
-      const T* xn = x + n * g.C * in_plane;
-      for (int64_t ow = 0; ow < g.OW; ++ow) {
-        const int64_t l = row * g.OW + ow;
-        taps(g, grid + (n * out_plane + l) * g.dims, P);
-        T* yp = y + n * g.C * out_plane + l;
-        for (int64_t c = 0; c < g.C; ++c) {
-          const T* xc = xn + c * in_plane;
-          T acc = T(0);
-          if (bicubic) {  // each row of taps along x, then the rows along y
-            for (int j = 0; j < 4; ++j) {
-              T rowv = T(0);
-              for (int i = 0; i < 4; ++i) {
-                const int k = 4 * j + i;
-                const T term = (P.in[k] ? xc[P.off[k]] : T(0)) * P.w[k];
-                rowv = i ? rowv + term : term;
-              }
-              const T term = P.cy[j] * rowv;
-              acc = j ? acc + term : term;
-            }
-          } else {
-            for (int k = 0; k < P.n; ++k) {
-              const T term = skip ? (P.in[k] ? xc[P.off[k]] * P.w[k] : T(0)) : (P.in[k] ? xc[P.off[k]] : T(0)) * P.w[k];
-              acc = k ? acc + term : term;
-            }
-          }
-          yp[c * out_plane] = acc;
-        }
-      }
+      row_taps(g, grid + (n * out_plane + row * g.OW) * g.dims, ps.data());
+      for (int64_t c = 0; c < g.C; ++c)
+        sample(ps.data(), g.OW, x + (n * g.C + c) * in_plane, y + (n * g.C + c) * out_plane + row * g.OW);
     }
   });
 }
@@ -256,84 +307,126 @@ T near_grad(T x, T d) {
   return d * b + (d * x) * a + ((d * x) * x) * (A + T(2));
 }
 
+// One output row of channel c: each tap's weight gets dy * its value (dw, (OW, 16)), its pixel dy * its weight;
+// bicubic's y coefficients get dy * their row (dcy, (OW, 4)).
+template <class T, int K, bool Bicubic, bool WantDx>
+void backward_row(const Point<T>* ps, int64_t OW, const T* dyrow, const T* xc, T* dxc, T* dw, T* dcy) {
+  for (int64_t ow = 0; ow < OW; ++ow) {
+    const Point<T>& P = ps[ow];
+    const T d = dyrow[ow];
+    T* dwp = dw + ow * Point<T>::kMax;
+    if (Bicubic) {
+      for (int j = 0; j < 4; ++j) {
+        const T drow = d * P.cy[j];
+        T rowv = T(0);
+        for (int i = 0; i < 4; ++i) {
+          const int k = 4 * j + i;
+          const bool in = P.all_in || P.in[k];
+          const T v = in ? xc[P.off[k]] : T(0);
+          const T term = v * P.w[k];
+          rowv = i ? rowv + term : term;
+          dwp[k] += drow * v;
+          if (WantDx && in) dxc[P.off[k]] += drow * P.w[k];
+        }
+        dcy[ow * 4 + j] += d * rowv;
+      }
+      continue;
+    }
+    if (P.all_in) {
+      for (int k = 0; k < K; ++k) {
+        dwp[k] += d * xc[P.off[k]];
+        if (WantDx) dxc[P.off[k]] += d * P.w[k];
+      }
+      continue;
+    }
+    for (int k = 0; k < K; ++k) {
+      if (!P.in[k]) continue;
+      dwp[k] += d * xc[P.off[k]];
+      if (WantDx) dxc[P.off[k]] += d * P.w[k];
+    }
+  }
+}
+
+template <class T>
+using RowBackward = void (*)(const Point<T>*, int64_t, const T*, const T*, T*, T*, T*);
+
+template <class T, bool WantDx>
+RowBackward<T> row_backward(const GridSampleGeom& g) {
+  if (g.mode == GridSampleMode::Bicubic) return &backward_row<T, 16, true, WantDx>;
+  if (g.mode == GridSampleMode::Nearest) return &backward_row<T, 1, false, WantDx>;
+  return g.dims == 2 ? &backward_row<T, 4, false, WantDx> : &backward_row<T, 8, false, WantDx>;
+}
+
+// A point's grid gradient from its taps' weight gradients dw and (bicubic) dcy, by the chain the composite's ops
+// record.
+template <class T>
+void grid_grad(const GridSampleGeom& g, const Point<T>& P, const T* dw, const T* dcy, T* dg) {
+  const int S = g.dims;
+  if (g.mode == GridSampleMode::Nearest) {  // round's gradient is 0
+    for (int k = 0; k < S; ++k) dg[k] = T(0);
+  } else if (g.mode == GridSampleMode::Bicubic) {
+    T dc[2][4] = {{dcy[0], dcy[1], dcy[2], dcy[3]}, {0, 0, 0, 0}};
+    for (int j = 0; j < 4; ++j)
+      for (int i = 0; i < 4; ++i) dc[1][i] += dw[4 * j + i];
+    for (int a = 0; a < 2; ++a) {
+      const T t = P.t[a], mt = -t;
+      const T dt = far_grad(t + T(1), dc[a][0]) + near_grad(t, dc[a][1]) - near_grad(mt + T(1), dc[a][2]) -
+                   far_grad(mt + T(2), dc[a][3]);
+      dg[1 - a] = dt * P.pg[a].scale;
+    }
+  } else {
+    // weight = ((w_x * w_y) [* w_z]): each axis' weight gets dW times the others', as mul's backward
+    const bool skip = skips_outside<T>(g);
+    T dlo[3] = {0, 0, 0}, dhi[3] = {0, 0, 0};
+    for (int corner = 0; corner < P.n; ++corner) {
+      const T dW = skip && !P.in[corner] ? T(0) : dw[corner];
+      T wk[3];
+      for (int k = 0; k < S; ++k) wk[k] = ((corner >> (S - 1 - k)) & 1) ? P.hi_w[k] : P.lo_w[k];
+      T d_k[3];
+      if (S == 2) {
+        d_k[1] = dW * wk[0], d_k[0] = dW * wk[1];
+      } else {
+        const T dxy = dW * wk[0];
+        d_k[0] = dW * (wk[2] * wk[1]), d_k[2] = dxy * wk[1], d_k[1] = dxy * wk[2];
+      }
+      for (int k = 0; k < S; ++k) ((corner >> (S - 1 - k)) & 1 ? dhi : dlo)[k] += d_k[k];
+    }
+    for (int k = 0; k < S; ++k) dg[S - 1 - k] = P.pg[k].apply(dhi[k] - dlo[k]);
+  }
+}
+
 // dy: (N, C, OD, OH, OW) -> dx (N, C, ID, IH, IW), dgrid (N, OD, OH, OW, dims): the composite's gradients in one
 // pass. dx is accumulated per image, so images run in parallel and each sums in a fixed order.
 template <class T>
 void backward(const GridSampleGeom& g, const T* dy, const T* x, const T* grid, T* dx, T* dgrid) {
-  const int64_t in_plane = g.ID * g.IH * g.IW, out_plane = g.OD * g.OH * g.OW;
+  const int64_t in_plane = g.ID * g.IH * g.IW, out_plane = g.OD * g.OH * g.OW, rows = g.OD * g.OH;
   const int S = g.dims;
-  const bool skip = skips_outside<T>(g);
+  const RowTaps<T> row_taps = row_taps_for<T>(g);
+  const RowBackward<T> sweep = dx ? row_backward<T, true>(g) : row_backward<T, false>(g);
   if (dx) std::fill(dx, dx + g.N * g.C * in_plane, T(0));
-  parallel_for(g.N, 1, [&](int64_t b, int64_t e) {
-    Point<T> P;
-    T dw[Point<T>::kMax], dcy[4];
+  if (!dx && g.mode == GridSampleMode::Nearest) {  // nothing reaches the grid through round
+    std::fill(dgrid, dgrid + g.N * out_plane * S, T(0));
+    return;
+  }
+  parallel_for(g.N, grain_for(out_plane * g.C * 8), [&](int64_t b, int64_t e) {
+    std::vector<Point<T>> ps(static_cast<size_t>(g.OW));
+    std::vector<T> dw(static_cast<size_t>(g.OW * Point<T>::kMax)), dcy(static_cast<size_t>(g.OW * 4));
     for (int64_t n = b; n < e; ++n) {
-      const T* xn = x + n * g.C * in_plane;
-      T* dxn = dx ? dx + n * g.C * in_plane : nullptr;
-      for (int64_t l = 0; l < out_plane; ++l) {
-        const T* gp = grid + (n * out_plane + l) * S;
-        taps(g, gp, P);
-        const T* dyp = dy + n * g.C * out_plane + l;
-        std::fill(dw, dw + P.n, T(0));
-        std::fill(dcy, dcy + 4, T(0));
+      for (int64_t row = 0; row < rows; ++row) {
+        const int64_t l0 = row * g.OW;
+        row_taps(g, grid + (n * out_plane + l0) * S, ps.data());
+        std::fill(dw.begin(), dw.end(), T(0));
+        std::fill(dcy.begin(), dcy.end(), T(0));
         for (int64_t c = 0; c < g.C; ++c) {
-          const T d = dyp[c * out_plane];
-          const T* xc = xn + c * in_plane;
-          T* dxc = dxn ? dxn + c * in_plane : nullptr;
-          if (g.mode == GridSampleMode::Bicubic) {
-            for (int j = 0; j < 4; ++j) {
-              const T drow = d * P.cy[j];
-              T rowv = T(0);
-              for (int i = 0; i < 4; ++i) {
-                const int k = 4 * j + i;
-                const T v = P.in[k] ? xc[P.off[k]] : T(0);
-                const T term = v * P.w[k];
-                rowv = i ? rowv + term : term;
-                dw[k] += drow * v;
-                if (dxc && P.in[k]) dxc[P.off[k]] += drow * P.w[k];
-              }
-              dcy[j] += d * rowv;
-            }
-            continue;
-          }
-          for (int k = 0; k < P.n; ++k) {
-            if (!P.in[k]) continue;
-            dw[k] += d * xc[P.off[k]];
-            if (dxc) dxc[P.off[k]] += d * P.w[k];
-          }
+          const int64_t plane = n * g.C + c;
+          const T* dyrow = dy + plane * out_plane + l0;
+          T* dxc = dx ? dx + plane * in_plane : nullptr;
+          sweep(ps.data(), g.OW, dyrow, x + plane * in_plane, dxc, dw.data(), dcy.data());
         }
-        if (!dgrid) continue;
-        T* dg = dgrid + (n * out_plane + l) * S;
-        if (g.mode == GridSampleMode::Nearest) {  // round's gradient is 0
-          for (int k = 0; k < S; ++k) dg[k] = T(0);
-        } else if (g.mode == GridSampleMode::Bicubic) {
-          T dc[2][4] = {{dcy[0], dcy[1], dcy[2], dcy[3]}, {0, 0, 0, 0}};
-          for (int j = 0; j < 4; ++j)
-            for (int i = 0; i < 4; ++i) dc[1][i] += dw[4 * j + i];
-          for (int a = 0; a < 2; ++a) {
-            const T t = P.t[a], mt = -t;
-            const T dt = far_grad(t + T(1), dc[a][0]) + near_grad(t, dc[a][1]) - near_grad(mt + T(1), dc[a][2]) -
-                         far_grad(mt + T(2), dc[a][3]);
-            dg[1 - a] = dt * P.pg[a].scale;
-          }
-        } else {
-          // weight = ((w_x * w_y) [* w_z]): each axis' weight gets dW times the others', as mul's backward
-          T dlo[3] = {0, 0, 0}, dhi[3] = {0, 0, 0};
-          for (int corner = 0; corner < P.n; ++corner) {
-            const T dW = skip && !P.in[corner] ? T(0) : dw[corner];
-            T wk[3];
-            for (int k = 0; k < S; ++k) wk[k] = ((corner >> (S - 1 - k)) & 1) ? P.hi_w[k] : P.lo_w[k];
-            T d_k[3];
-            if (S == 2) {
-              d_k[1] = dW * wk[0], d_k[0] = dW * wk[1];
-            } else {
-              const T dxy = dW * wk[0];
-              d_k[0] = dW * (wk[2] * wk[1]), d_k[2] = dxy * wk[1], d_k[1] = dxy * wk[2];
-            }
-            for (int k = 0; k < S; ++k) ((corner >> (S - 1 - k)) & 1 ? dhi : dlo)[k] += d_k[k];
-          }
-          for (int k = 0; k < S; ++k) dg[S - 1 - k] = P.pg[k].apply(dhi[k] - dlo[k]);
-        }
+        if (dgrid)
+          for (int64_t ow = 0; ow < g.OW; ++ow)
+            grid_grad(g, ps[ow], dw.data() + ow * Point<T>::kMax, dcy.data() + ow * 4,
+                      dgrid + (n * out_plane + l0 + ow) * S);
       }
     }
   });

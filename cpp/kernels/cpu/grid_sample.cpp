@@ -246,23 +246,26 @@ void sample_row(const Point<T>* ps, int64_t OW, const T* xc, T* yrow) {
 }
 
 // Bicubic: each row of 4 taps along x, then the 4 rows along y.
+template <class T, bool AllIn>
+T bicubic_point(const Point<T>& P, const T* xc) {
+  T acc = T(0);
+  for (int j = 0; j < 4; ++j) {
+    T rowv = T(0);
+    for (int i = 0; i < 4; ++i) {
+      const int k = 4 * j + i;
+      const T term = (AllIn || P.in[k] ? xc[P.off[k]] : T(0)) * P.w[k];
+      rowv = i ? rowv + term : term;
+    }
+    const T term = P.cy[j] * rowv;
+    acc = j ? acc + term : term;
+  }
+  return acc;
+}
+
 template <class T>
 void sample_row_bicubic(const Point<T>* ps, int64_t OW, const T* xc, T* yrow) {
-  for (int64_t ow = 0; ow < OW; ++ow) {
-    const Point<T>& P = ps[ow];
-    T acc = T(0);
-    for (int j = 0; j < 4; ++j) {
-      T rowv = T(0);
-      for (int i = 0; i < 4; ++i) {
-        const int k = 4 * j + i;
-        const T term = (P.all_in || P.in[k] ? xc[P.off[k]] : T(0)) * P.w[k];
-        rowv = i ? rowv + term : term;
-      }
-      const T term = P.cy[j] * rowv;
-      acc = j ? acc + term : term;
-    }
-    yrow[ow] = acc;
-  }
+  for (int64_t ow = 0; ow < OW; ++ow)
+    yrow[ow] = ps[ow].all_in ? bicubic_point<T, true>(ps[ow], xc) : bicubic_point<T, false>(ps[ow], xc);
 }
 
 template <class T>
@@ -359,9 +362,8 @@ RowBackward<T> row_backward(const GridSampleGeom& g) {
 
 // A point's grid gradient from its taps' weight gradients dw and (bicubic) dcy, by the chain the composite's ops
 // record.
-template <class T>
+template <class T, int S>
 void grid_grad(const GridSampleGeom& g, const Point<T>& P, const T* dw, const T* dcy, T* dg) {
-  const int S = g.dims;
   if (g.mode == GridSampleMode::Nearest) {  // round's gradient is 0
     for (int k = 0; k < S; ++k) dg[k] = T(0);
   } else if (g.mode == GridSampleMode::Bicubic) {
@@ -378,12 +380,12 @@ void grid_grad(const GridSampleGeom& g, const Point<T>& P, const T* dw, const T*
     // weight = ((w_x * w_y) [* w_z]): each axis' weight gets dW times the others', as mul's backward
     const bool skip = skips_outside<T>(g);
     T dlo[3] = {0, 0, 0}, dhi[3] = {0, 0, 0};
-    for (int corner = 0; corner < P.n; ++corner) {
+    for (int corner = 0; corner < (1 << S); ++corner) {
       const T dW = skip && !P.in[corner] ? T(0) : dw[corner];
       T wk[3];
       for (int k = 0; k < S; ++k) wk[k] = ((corner >> (S - 1 - k)) & 1) ? P.hi_w[k] : P.lo_w[k];
       T d_k[3];
-      if (S == 2) {
+      if constexpr (S == 2) {
         d_k[1] = dW * wk[0], d_k[0] = dW * wk[1];
       } else {
         const T dxy = dW * wk[0];
@@ -425,8 +427,8 @@ void backward(const GridSampleGeom& g, const T* dy, const T* x, const T* grid, T
         }
         if (dgrid)
           for (int64_t ow = 0; ow < g.OW; ++ow)
-            grid_grad(g, ps[ow], dw.data() + ow * Point<T>::kMax, dcy.data() + ow * 4,
-                      dgrid + (n * out_plane + l0 + ow) * S);
+            (S == 2 ? &grid_grad<T, 2> : &grid_grad<T, 3>)(g, ps[ow], dw.data() + ow * Point<T>::kMax,
+                                                           dcy.data() + ow * 4, dgrid + (n * out_plane + l0 + ow) * S);
       }
     }
   });

@@ -337,14 +337,14 @@ void backward_row(const Point<T>* ps, int64_t OW, const T* dyrow, const T* xc, T
     }
     if (P.all_in) {
       for (int k = 0; k < K; ++k) {
-        dwp[k] += d * xc[P.off[k]];
+        if (K > 1) dwp[k] += d * xc[P.off[k]];  // nearest: the grid gets no gradient
         if (WantDx) dxc[P.off[k]] += d * P.w[k];
       }
       continue;
     }
     for (int k = 0; k < K; ++k) {
       if (!P.in[k]) continue;
-      dwp[k] += d * xc[P.off[k]];
+      if (K > 1) dwp[k] += d * xc[P.off[k]];  // nearest: the grid gets no gradient
       if (WantDx) dxc[P.off[k]] += d * P.w[k];
     }
   }

@@ -375,3 +375,51 @@ def test_affine_grid_matches_torch(size, align_corners):
         outs.append((grid.detach().numpy(), t.grad.numpy()))
     np.testing.assert_allclose(outs[0][0], outs[1][0], atol=1e-12)
     np.testing.assert_allclose(outs[0][1], outs[1][1], atol=1e-10)
+
+
+@pytest.mark.parametrize("mode, x, g", FORMS, ids=FORM_IDS)
+@pytest.mark.parametrize("padding_mode", PADDINGS)
+@pytest.mark.parametrize("align_corners", [False, True])
+def test_fused_backward_equals_the_composites(mode, x, g, padding_mode, align_corners):
+    """float32/float64 take the fused kernels (torch's node names); their one-pass backward gives the composite's
+    gradients, which the create_graph backward differentiates, to 1e-12 in float64: points inside, far out
+    (1e30) and non-finite, where both give the same nan pattern."""
+    g = RNG.uniform(-2.5, 2.5, g.shape)
+    g.reshape(-1)[:12] = [np.nan, np.inf, -np.inf, 1e30, -1e30, 7.0] * 2
+    dy = RNG.standard_normal(x.shape[:2] + g.shape[1:-1])
+    results = []
+    for create_graph in (False, True):
+        xt, gt = rb.tensor(x, requires_grad=True), rb.tensor(g, requires_grad=True)
+        y = F.grid_sample(xt, gt, mode=mode, padding_mode=padding_mode, align_corners=align_corners)
+        assert y.grad_fn.name() == f"GridSampler{x.ndim - 2}DBackward0"
+        dx, dg = rb.autograd.grad(y, (xt, gt), rb.tensor(dy), create_graph=create_graph)
+        assert (dx.grad_fn is not None) == create_graph  # the composite's graph only when asked for
+        results.append([y.detach().numpy(), dx.detach().numpy(), dg.detach().numpy()])
+    # nan reaches the grid's gradient where no clip stops it: bicubic's point, bilinear's with zeros padding
+    assert np.isnan(results[0][2]).any() == (mode == "bicubic" or (mode == "bilinear" and padding_mode == "zeros"))
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("mode, x, g", FORMS, ids=FORM_IDS)
+def test_fused_backward_computes_only_the_gradients_asked_for(mode, x, g):
+    """ATen's output_mask: with one of input and grid requiring a gradient, that one gets the same gradient as with
+    both, and the other none."""
+    g = g * 1.3
+    dy = rb.tensor(RNG.standard_normal(x.shape[:2] + g.shape[1:-1]))
+    both = [rb.tensor(x, requires_grad=True), rb.tensor(g, requires_grad=True)]
+    F.grid_sample(*both, mode=mode, align_corners=False).backward(dy)
+    for i in range(2):
+        ts = [rb.tensor(x, requires_grad=i == 0), rb.tensor(g, requires_grad=i == 1)]
+        F.grid_sample(*ts, mode=mode, align_corners=False).backward(dy)
+        np.testing.assert_array_equal(ts[i].grad.numpy(), both[i].grad.numpy())
+        assert ts[1 - i].grad is None
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_half_and_bfloat16_keep_the_composite(dtype):
+    """The fused kernels take float32 and float64; float16 and bfloat16 round each step as torch's kernels do,
+    which the composite of ops reproduces."""
+    x = rb.tensor(X, requires_grad=True).to(getattr(rb, dtype))
+    y = F.grid_sample(x, rb.tensor(GRID).to(getattr(rb, dtype)), align_corners=False)
+    assert not y.grad_fn.name().startswith("GridSampler")

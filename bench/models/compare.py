@@ -163,6 +163,34 @@ def compare(name, repeats, scale, cases=None):
     return med, ratio
 
 
+def layer_args(reps, extra=()):
+    """The layer benchmarks' command line (--threads, --reps, --isa and `extra`: (flags, kwargs) pairs), parsed,
+    with both libraries' thread counts set from it."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--reps", type=int, default=reps)
+    for flags, kwargs in extra:
+        ap.add_argument(*flags, **kwargs)
+    ap.add_argument("--isa", choices=["native", *_ISA_ENV], default="native",
+                    help="limit both libraries to this instruction set (compare.py's option)")
+    a = ap.parse_args()
+    rb.set_num_threads(a.threads)
+    torch.set_num_threads(a.threads)
+    return a
+
+
+def alternate_ms(steps, reps, warmup=3):
+    """Median ms of each of `steps` (name -> a call returning its own seconds), run one of each in turn, so load
+    from other processes hits them alike; the first `warmup` rounds are dropped."""
+    times = {name: [] for name in steps}
+    for i in range(warmup + reps):
+        for name, step in steps.items():
+            t = step()
+            if i >= warmup:
+                times[name].append(t)
+    return {name: statistics.median(ts) * 1e3 for name, ts in times.items()}
+
+
 def _cpu_model():
     try:
         with open("/proc/cpuinfo") as f:

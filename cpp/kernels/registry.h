@@ -40,4 +40,12 @@ const Table& kernels_for(const char* op, const Device& d) {
   return get();
 }
 
+// Whether family `Table` has kernels for tensors on `d`: for an op that takes another path (its composite of
+// other ops) where it has none.
+template <class Table>
+bool has_kernels(const Device& d) {
+  if (g_kernel_tables<Table>[static_cast<int>(d.type)] == nullptr) register_builtin_kernels();
+  return g_kernel_tables<Table>[static_cast<int>(d.type)] != nullptr;
+}
+
 }  // namespace rb

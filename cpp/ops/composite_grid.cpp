@@ -9,6 +9,8 @@
 #include "rosenblatt/ops.h"
 #include "rosenblatt/ops/composite.h"
 
+#include "grid_sample.h"
+
 namespace rb {
 namespace {
 
@@ -192,48 +194,13 @@ Tensor affine_grid(const Tensor& theta, const std::vector<int64_t>& size, bool a
   return reshape(grid, full);
 }
 
-Tensor grid_sample(const Tensor& input, const Tensor& grid, const std::string& mode, const std::string& padding_mode,
-                   bool align_corners) {
-  RB_CHECK(mode == "bilinear" || mode == "nearest" || mode == "bicubic", ValueError,
-           "nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but got: '", mode,
-           "'");
-  RB_CHECK(padding_mode == "zeros" || padding_mode == "border" || padding_mode == "reflection", ValueError,
-           "nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or 'reflection', but got: '",
-           padding_mode, "'");
-  // ATen's checks in its order: the common ones (device, batch, last dim, non-empty spatial dims), then the
-  // 2-d or 3-d kernel's.
-  check_same_device(input, grid, "grid_sampler()");
-  const int64_t dims = input.dim();
-  RB_CHECK(dims > 0 && grid.dim() > 0, IndexError, "Dimension specified as 0 but tensor has no dimensions");
-  RB_CHECK(input.size(0) == grid.size(0), Error,
-           "grid_sampler(): expected grid and input to have same batch size, but got input with sizes ", input.shape(),
-           " and grid with sizes ", grid.shape());
-  RB_CHECK(grid.size(-1) == dims - 2, Error, "grid_sampler(): expected grid to have size ", dims - 2,
-           " in last dimension, but got grid with sizes ", grid.shape());
-  for (int64_t d = 2; d < dims; ++d)
-    RB_CHECK(input.size(d) > 0, Error,
-             "grid_sampler(): expected input to have non-empty spatial dimensions, but input ", "has sizes ",
-             input.shape(), " with dimension ", d, " being empty");
-  const bool two_d = dims == 4;
-  RB_CHECK((two_d || dims == 5) && grid.dim() == dims, Error, "grid_sampler(): expected ", two_d ? 4 : 5,
-           "D input and grid with same number of dimensions, but got input with sizes ", input.shape(),
-           " and grid with sizes ", grid.shape());
-  RB_CHECK(two_d || mode != "bicubic", Error, "grid_sampler(): bicubic interpolation only supports 4D input");
-
-  const int64_t N = input.size(0), C = input.size(1), S = dims - 2;
+Tensor grid_sample_graph(const Tensor& input, const Tensor& grid, const std::string& mode,
+                         const std::string& padding_mode, bool align_corners) {
+  const bool two_d = input.dim() == 4;
+  const int64_t N = input.size(0), C = input.size(1), S = input.dim() - 2;
   const Shape sizes(input.shape().begin() + 2, input.shape().end());  // (D,) H, W
   Shape out_shape{N, C};
   out_shape.insert(out_shape.end(), grid.shape().begin() + 1, grid.shape().end() - 1);
-  const bool empty = input.numel() == 0 || grid.numel() == 0;
-  // ATen's 3-d kernel checks the dtype first; its 2-d one returns an empty result first.
-  RB_CHECK(is_floating(input.dtype()) || (two_d && empty), NotImplementedError, "\"",
-           two_d ? "grid_sampler_2d_cpu_kernel_impl" : "grid_sampler3d_cpu", "\" not implemented for '",
-           aten_name(input.dtype()), "'");
-  if (empty && (!is_floating(input.dtype()) || grid.dtype() != input.dtype()))
-    return Tensor::empty(out_shape, input.dtype(), input.device());
-  RB_CHECK(input.dtype() == grid.dtype(), Error, "expected scalar type ", aten_name(input.dtype()), " but found ",
-           aten_name(grid.dtype()));
-
   int64_t L = 1;
   for (int64_t d = 1; d <= S; ++d) L *= grid.size(d);
   int64_t HW = 1;

@@ -7,6 +7,7 @@
 
 #include "../../cpp/kernels/activation.h"
 #include "../../cpp/kernels/conv.h"
+#include "../../cpp/kernels/grid_sample.h"
 #include "../../cpp/kernels/registry.h"
 #include "../../cpp/ops/loop_geom.h"
 #include "rosenblatt/ops.h"
@@ -77,4 +78,10 @@ TEST(Seam, RegisteredBackendIsCalled) {
   EXPECT_NE(&kernels_for<ActivationKernels>("relu", Device()), &fake_cuda_table());
   register_kernels<ActivationKernels>(DeviceType::CUDA, nullptr);
   EXPECT_THROW(kernels_for<ActivationKernels>("relu", Device(DeviceType::CUDA)), NotImplementedError);
+}
+
+// has_kernels: what an op with a composite fallback (grid_sample) asks before it calls through the seam.
+TEST(Seam, HasKernelsAnswersPerDevice) {
+  EXPECT_TRUE(has_kernels<GridSampleKernels>(Device()));
+  EXPECT_FALSE(has_kernels<GridSampleKernels>(Device(DeviceType::CUDA)));
 }

@@ -9,6 +9,7 @@
 #include "elementwise.h"
 #include "elementwise_ext.h"
 #include "embedding.h"
+#include "grid_sample.h"
 #include "indexing.h"
 #include "lapack.h"
 #include "linear.h"
@@ -42,10 +43,10 @@ void register_builtin_kernels() {
   static const bool done = [] {
     register_cpu<ActivationKernels, AttentionKernels<float>, AttentionKernels<double>, ConvKernels<float>,
                  ConvKernels<double>, ConvKernels<int64_t>, ElementwiseKernels, ElementwiseExtKernels, EmbeddingKernels,
-                 IndexingKernels, LinearKernels, LossKernels, NormKernels, OptimKernels<float>, OptimKernels<double>,
-                 PerceptronKernels, PoolKernels, RandomKernels, RecurrentKernels<float>, RecurrentKernels<double>,
-                 ReduceKernels, ResizeKernels, ScanKernels, SearchKernels, SortKernels, TransformKernels,
-                 BlasKernels<float>, BlasKernels<double>, BlasKernels<int64_t>, LapackKernels<float>,
+                 GridSampleKernels, IndexingKernels, LinearKernels, LossKernels, NormKernels, OptimKernels<float>,
+                 OptimKernels<double>, PerceptronKernels, PoolKernels, RandomKernels, RecurrentKernels<float>,
+                 RecurrentKernels<double>, ReduceKernels, ResizeKernels, ScanKernels, SearchKernels, SortKernels,
+                 TransformKernels, BlasKernels<float>, BlasKernels<double>, BlasKernels<int64_t>, LapackKernels<float>,
                  LapackKernels<double>, CtcKernels, NumericKernels>();
     return true;
   }();

@@ -47,6 +47,16 @@ for dt in (rb.float32, rb.float64, rb.int64):
     w = dist.all_reduce(full[1], async_op=True)
     w.wait()
     close(full, np.stack([vals[rank][0], vals[0][1] + vals[1][1]]), f"all_reduce view {dt}")
+    # a synchronous call while async ones are outstanding: it queues behind them (one order on every rank);
+    # with nothing outstanding it runs in the caller. Both give the same values.
+    a, b = rb.tensor(vals[rank]), rb.tensor(vals[rank])
+    works = [dist.all_reduce(a, async_op=True), dist.broadcast(b, src=0, async_op=True)]
+    c = rb.tensor(vals[rank])
+    dist.all_reduce(c, op=dist.ReduceOp.MAX)
+    assert all(w.wait() for w in works)
+    close(a, vals[0] + vals[1], f"async all_reduce before a sync one {dt}")
+    close(b, vals[0], f"async broadcast before a sync all_reduce {dt}")
+    close(c, np.maximum(*vals), f"sync all_reduce behind async calls {dt}")
     # reduce to rank 1
     t = rb.tensor(vals[rank])
     dist.reduce(t, dst=1)

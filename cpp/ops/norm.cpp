@@ -85,7 +85,7 @@ struct NativeBatchNormBackward0 : Node {
   }
 };
 
-void check_param(const std::optional<Tensor>& t, const char* what, const Tensor& x, int64_t C) {
+void check_bn_param(const std::optional<Tensor>& t, const char* what, const Tensor& x, int64_t C) {
   if (!t) return;
   RB_CHECK(t->numel() == C, Error, what, " should contain ", C, " elements not ", t->numel());
   RB_CHECK(t->device() == x.device(), Error, "batch_norm: expected ", what, " on ", x.device().name(), ", got ",
@@ -165,10 +165,10 @@ Tensor batch_norm(const Tensor& x, const std::optional<Tensor>& running_mean, co
   const int64_t N = x.size(0), C = x.size(1);
   int64_t L = 1;
   for (int64_t d = 2; d < x.dim(); ++d) L *= x.size(d);
-  check_param(running_mean, "running_mean", x, C);
-  check_param(running_var, "running_var", x, C);
-  check_param(weight, "weight", x, C);
-  check_param(bias, "bias", x, C);
+  check_bn_param(running_mean, "running_mean", x, C);
+  check_bn_param(running_var, "running_var", x, C);
+  check_bn_param(weight, "weight", x, C);
+  check_bn_param(bias, "bias", x, C);
   RB_CHECK(training || (running_mean && running_var), Error, running_mean ? "running_var" : "running_mean",
            " must be defined in evaluation mode");
   if (training)

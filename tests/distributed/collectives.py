@@ -1,6 +1,8 @@
 """Run under mpirun -np 2 (tests/test_distributed.py): every collective of rosenblatt.distributed
 gives the right values for float32, float64 and int64, in place; any failure exits non-zero."""
 import os
+import threading
+import time
 
 import numpy as np
 
@@ -57,6 +59,20 @@ for dt in (rb.float32, rb.float64, rb.int64):
     close(a, vals[0] + vals[1], f"async all_reduce before a sync one {dt}")
     close(b, vals[0], f"async broadcast before a sync all_reduce {dt}")
     close(c, np.maximum(*vals), f"sync all_reduce behind async calls {dt}")
+    # the same calls where one rank's worker is idle at the synchronous call and the other's still runs the async
+    # one: each rank picks where to run it by its own timing, which must not change what MPI is asked (a blocking
+    # and a non-blocking all-reduce never match)
+    a, c = rb.tensor(vals[rank]), rb.tensor(vals[rank])
+    if rank == 0:
+        time.sleep(0.2)
+        dist.all_reduce(a, async_op=True).wait()
+        dist.all_reduce(c)
+    else:
+        w = dist.all_reduce(a, async_op=True)
+        dist.all_reduce(c)
+        w.wait()
+    close(a, vals[0] + vals[1], f"async all_reduce, uneven ranks {dt}")
+    close(c, vals[0] + vals[1], f"sync all_reduce, uneven ranks {dt}")
     # reduce to rank 1
     t = rb.tensor(vals[rank])
     dist.reduce(t, dst=1)
@@ -108,9 +124,6 @@ for dt in (rb.float32, rb.float64, rb.int64):
         dist.isend(rb.tensor(vals[1] * 11), dst=0).wait()
 
 # while a rank waits in a collective, other Python threads run (the wait does not hold the GIL)
-import threading  # noqa: E402
-import time  # noqa: E402
-
 count, stop = [0], threading.Event()
 
 

@@ -78,9 +78,9 @@ void unary_forward(UnaryOp op, const LoopGeom<2>& g, const void* x, void* out) {
 
 void copy(const LoopGeom<2>& g, const void* src, void* dst) {
   // Every pair of dtypes: this is the conversion (.to) kernel, rounding as PyTorch's casts do.
-  RB_CPU_DISPATCH_HOT(RB_DISPATCH_STORAGE, g.dtype[1], "copy", elementwise_kernels.copy(g, src, dst), [&] {
+  RB_CPU_DISPATCH_HOT_CAST(RB_DISPATCH_STORAGE, g.dtype[1], "copy", elementwise_kernels.copy(g, src, dst), [&] {
     using S = scalar_t;
-    RB_CPU_DISPATCH_HOT(RB_DISPATCH_STORAGE, g.dtype[0], "copy", elementwise_kernels.copy(g, src, dst), [&] {
+    RB_CPU_DISPATCH_HOT_CAST(RB_DISPATCH_STORAGE, g.dtype[0], "copy", elementwise_kernels.copy(g, src, dst), [&] {
       using D = scalar_t;
       unary_loop<S, D>(g, src, dst, [](S v) { return static_cast<D>(v); });
     });

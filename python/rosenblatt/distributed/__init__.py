@@ -64,12 +64,12 @@ def _mpi():
     if _state["MPI"] is None:
         if not is_available():
             raise RuntimeError("rosenblatt.distributed needs mpi4py and an MPI library: pip install rosenblatt[mpi]")
-        # OpenMPI reads its parameters at MPI_Init, which importing mpi4py's MPI runs. Without
-        # MPI_THREAD_MULTIPLE collectives are non-blocking calls (see ProcessGroup.collective); its default
+        # OpenMPI reads its parameters at MPI_Init, which importing mpi4py's MPI runs. Collectives are
+        # non-blocking calls (see ProcessGroup.collective); its default
         # non-blocking all-reduce for few ranks (recursive doubling) moved 64 MB at about half the
         # speed of the blocking one here; Rabenseifner's (reduce-scatter + all-gather) matched it.
         os.environ.setdefault("OMPI_MCA_coll_libnbc_iallreduce_algorithm", "3")
-        # A rank waiting in a blocking collective spins in MPI's progress loop on the group's worker
+        # A rank waiting on a collective spins in MPI's progress loop on the group's worker
         # thread, beside the compute threads of its own rank and of the others on the node: without
         # yielding, a DDP step of the MLP bench on 2 ranks took 35 ms instead of 11 (1 rank: 4 ms).
         os.environ.setdefault("OMPI_MCA_mpi_yield_when_idle", "1")

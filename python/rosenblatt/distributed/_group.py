@@ -1,7 +1,7 @@
 """The process group (an MPI communicator plus a timeout) and Work (an outstanding call): collectives
-run as MPI's blocking calls on the group's worker thread, or as non-blocking requests polled by the
-caller (where MPI lacks MPI_THREAD_MULTIPLE, and for a synchronous call while the worker is idle);
-either way a wait has a deadline, so a dead rank raises."""
+are MPI's non-blocking calls, waited on by the group's worker thread, or polled by the caller (where
+MPI lacks MPI_THREAD_MULTIPLE, and for a synchronous call while the worker is idle); either way a
+wait has a deadline, so a dead rank raises."""
 import _thread
 import atexit
 import mmap
@@ -94,14 +94,17 @@ class ProcessGroup:
     def collective(self, what, call, args, keep=(), finish=None, sync=False):
         """Starts ``comm.<call>(*args)`` (an mpi4py blocking collective's name, e.g. ``Allreduce``).
         sync: the caller waits for it at once (async_op=False)."""
-        # MPI_Iallreduce and friends, moved along by the caller's polling: where MPI lacks
-        # THREAD_MULTIPLE, and for a call the caller waits on anyway while the worker has nothing
-        # queued (so the order of calls is kept). It saves the hop to the worker and back, two
-        # thread wake-ups: a 1 MB all-reduce took 141-168 us through the worker against 115 polled
-        # and 118 for mpi4py's blocking call in the caller (2 ranks here); at 64 MB polling was 2% slower.
+        # Every collective is MPI's non-blocking form (MPI_Iallreduce and friends): a non-blocking call
+        # never matches a blocking one on another rank (MPI 3.1, 5.12), and whether a call runs here or
+        # on the worker is this rank's own timing. It is moved along by the caller's polling where MPI
+        # lacks THREAD_MULTIPLE, and for a call the caller waits on anyway while the worker has nothing
+        # queued (so this rank's order of calls is kept); that saves the hop to the worker and back,
+        # two thread wake-ups (a 1 MB all-reduce, 2 ranks here: 141-168 us through the worker, 115
+        # polled, 118 for mpi4py's blocking call). Otherwise the worker starts it and waits on it.
+        start = getattr(self.comm, "I" + call.lower())
         if self._worker is None or (sync and self._worker.idle()):
-            return Work(self, what, [getattr(self.comm, "I" + call.lower())(*args)], keep, finish)
-        work = Work(self, what, (), keep, finish, job=_Job(getattr(self.comm, call), args))
+            return Work(self, what, [start(*args)], keep, finish)
+        work = Work(self, what, (), keep, finish, job=_Job(_start_and_wait, (start, args)))
         self._worker.submit(work.job)  # last: the caller waits right after, when the worker wakes
         return work
 
@@ -117,10 +120,14 @@ class ProcessGroup:
             self._worker.stop()
 
 
+def _start_and_wait(start, args):
+    start(*args).Wait()
+
+
 class _Worker:
-    """A thread running one group's collectives as MPI's blocking calls (its tuned algorithms, as
-    PyTorch's ProcessGroupMPI does), in the order they were submitted, which is the order every rank
-    must issue them in. mpi4py releases the GIL inside the call."""
+    """A thread running one group's collectives, each started and waited on (mpi4py releases the GIL
+    inside the wait, which moves the call along while the caller computes), in the order they were
+    submitted, which is the order every rank must issue them in."""
 
     def __init__(self, name):
         self._jobs = queue.SimpleQueue()
@@ -165,10 +172,21 @@ class _Job:
 
 
 def _abort_if_blocked(MPI):  # noqa: N803 - the mpi4py module
-    # A collective that timed out is still blocked inside MPI (MPI cannot cancel it), on a worker
-    # thread or as an open request, so MPI_Finalize at exit would hang with it: end the job instead.
-    open_request = any(not MPI.Request.Testall(requests) for requests, _ in _ABANDONED if requests)
-    if open_request or any(w.current is not None for w in _AT_EXIT["workers"]):
+    # A collective that timed out cannot be cancelled: still open (on a worker thread or as a request)
+    # at exit, MPI_Finalize would hang with it, so the job ends instead. A point-to-point request that
+    # timed out is cancelled, and ends the job only if that fails.
+    def still_open(requests, p2p):
+        try:
+            if p2p:
+                for r in requests:
+                    if r != MPI.REQUEST_NULL:  # a request tested complete since is null
+                        r.Cancel()
+            return not MPI.Request.Testall(requests)
+        except MPI.Exception:  # an MPI with fault tolerance reports the dead peer here: open for good
+            return True
+
+    if any(still_open(requests, p2p) for requests, _, p2p in _ABANDONED if requests) or any(
+            w.current is not None for w in _AT_EXIT["workers"]):
         print("rosenblatt.distributed: a collective that timed out is still blocked in MPI; aborting the job "
               "(MPI_Abort)", file=sys.stderr, flush=True)
         MPI.COMM_WORLD.Abort(1)
@@ -248,7 +266,7 @@ class Work:
         return True
 
     def _timed_out(self, waited):
-        _ABANDONED.append((self.requests, self.keep))
+        _ABANDONED.append((self.requests, self.keep, self.peer is not None))
         if self.job is not None:
             _AT_EXIT["workers"].append(self.pg._worker)
         if not _AT_EXIT["registered"]:

@@ -76,8 +76,9 @@ const Table& kernels();
 // floating ones, handing the rest to the baseline copy of the same kernel through its table (declared
 // by RB_CPU_BASELINE_TABLE). That halves the compile time of those copies (elementwise.cpp's fell from
 // 12 to 5 CPU-seconds each). The conversions (RB_CPU_DISPATCH_HOT_CAST) keep bfloat16 too: mixed
-// precision converts on every step, and the baseline's float32 -> bfloat16 took 1.8x as long. (float16's
-// software rounding ran 20% slower in the AVX copies than in the baseline one, so it stays there.)
+// precision converts on every step, and float32 -> bfloat16 in the baseline code takes 1.6x as long
+// (bench/models/casts.py with --isa default against native). float16's software rounding was not faster in
+// the AVX copies (an A/B of two builds), so it stays in the baseline copy.
 #if defined(RB_CPU_CAP_DEFAULT)
 #define RB_CPU_BASELINE_TABLE(Table, name)
 #define RB_CPU_DISPATCH_HOT(DISPATCH, dt, name, baseline_call, ...) DISPATCH(dt, name, __VA_ARGS__)
